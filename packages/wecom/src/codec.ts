@@ -1,6 +1,6 @@
 // Callback codec: WeCom's msg_signature, AES-256-CBC envelope (via Tencent's @wecom/crypto,
 // PKCS#7 padded to 32 bytes) and the XML around it. No I/O, no Pond logic.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import { decrypt, encrypt, getSignature, getJsApiSignature } from '@wecom/crypto';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 
@@ -43,9 +43,27 @@ export function isValidEncodingAesKey(key: string): boolean {
   return /^[A-Za-z0-9]{43}$/.test(key);
 }
 
+/** @wecom/crypto returns junk instead of failing when the key is wrong (it ignores bad padding), which would
+ * surface as a confusing receive-id mismatch; check the padding and msg_len framing first. */
+function hasValidFraming(encodingAesKey: string, encrypted: string): boolean {
+  const key = Buffer.from(`${encodingAesKey}=`, 'base64');
+  if (key.length !== 32) return false;
+  const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
+  decipher.setAutoPadding(false);
+  const plain = Buffer.concat([decipher.update(encrypted, 'base64'), decipher.final()]);
+  const pad = plain[plain.length - 1] ?? 0;
+  if (pad < 1 || pad > 32 || pad > plain.length) return false;
+  for (let i = plain.length - pad; i < plain.length; i++) if (plain[i] !== pad) return false;
+  const body = plain.length - pad;
+  return body >= 20 && plain.readUInt32BE(16) <= body - 20;
+}
+
 function decryptChecked(creds: CallbackCredentials, encrypted: string): string {
   let out: { message: string; id: string };
   try {
+    if (!hasValidFraming(creds.encodingAesKey, encrypted)) {
+      throw new Error('bad padding or length: wrong EncodingAESKey, or not WeCom ciphertext');
+    }
     out = decrypt(creds.encodingAesKey, encrypted);
   } catch (err) {
     throw new CallbackError('malformed', `cannot decrypt: ${(err as Error).message}`);
