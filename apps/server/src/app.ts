@@ -1,0 +1,146 @@
+// The one composition root: wires config, Postgres, the queue, the WeCom clients, the simulator (demo
+// mode and tests) and every module. main.ts and every test build Pond through buildApp.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import fastifyStatic from '@fastify/static';
+import type { Simulator } from '@pond/wecom-sim';
+import type { Config } from './config';
+import { createLogger, type Logger } from './platform/log';
+import { createPool, migrateDb } from './platform/db';
+import { Queue } from './platform/queue';
+import { AuthService } from './platform/auth';
+import { createHttp, type App } from './platform/http';
+import { CorpService } from './modules/org/corps';
+import { orgRoutes } from './modules/org/routes';
+import { callbackRoutes } from './modules/callbacks/routes';
+import { InboxProcessor } from './modules/callbacks/processor';
+import { contactEventHandlers, type ContactEventHooks } from './modules/customers/events';
+import { groupEventHandlers } from './modules/groups/events';
+import { tagEventHandlers } from './modules/tags/events';
+import { CustomerService } from './modules/customers/service';
+import { customerRoutes } from './modules/customers/routes';
+import { groupRoutes } from './modules/groups/routes';
+import { TagService } from './modules/tags/service';
+import { tagRoutes } from './modules/tags/routes';
+import { SyncService } from './modules/sync/service';
+import { settingsRoutes } from './modules/settings/routes';
+import { adminRoutes } from './modules/admin/routes';
+import { overviewRoutes } from './modules/overview/routes';
+
+const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
+
+export interface BuildOptions {
+  config: Config;
+  databaseUrl: string;
+  /** Serve HTTP (API, callbacks, console); run background work (inbox, jobs). Both for `pond start`. */
+  roles: { api: boolean; worker: boolean };
+  log?: Logger;
+  /** Mount the WeCom simulator at /sim (demo mode and tests). */
+  simulator?: boolean;
+  simulatorOptions?: Record<string, unknown>;
+  hooks?: ContactEventHooks;
+  poolSize?: number;
+  inboxOptions?: { batchSize?: number; concurrency?: number; pollMs?: number };
+}
+
+export interface PondApp {
+  config: Config;
+  log: Logger;
+  http: App;
+  pool: pg.Pool;
+  queue: Queue;
+  auth: AuthService;
+  corps: CorpService;
+  sync: SyncService;
+  inbox: InboxProcessor;
+  sim?: Simulator;
+  /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
+  start(): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+export async function buildApp(opts: BuildOptions): Promise<PondApp> {
+  const { config } = opts;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const pool = createPool(opts.databaseUrl, opts.poolSize ?? 20);
+  await migrateDb(pool);
+
+  const queue = new Queue(opts.databaseUrl, log);
+  const auth = new AuthService(pool);
+  const corps = new CorpService(pool, log);
+  await corps.listen();
+  const sync = new SyncService(pool, corps, queue, log);
+  queue.register([sync.job, sync.nightlyJob]);
+
+  const handlers = {
+    ...contactEventHandlers({ pool, corps, hooks: opts.hooks }),
+    ...groupEventHandlers({ pool, corps }),
+    ...tagEventHandlers({ pool, corps }),
+  };
+  const inbox = new InboxProcessor(pool, handlers, log, opts.inboxOptions);
+
+  const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl });
+  let sim: Simulator | undefined;
+  if (opts.simulator) {
+    const { createSimulator } = await import('@pond/wecom-sim');
+    sim = await createSimulator({ pool, logger: log, ...(opts.simulatorOptions ?? {}) });
+    await http.register(sim.plugin, { prefix: '/sim' });
+  }
+
+  const customers = new CustomerService(pool);
+  const tags = new TagService(pool, corps);
+  await callbackRoutes(http, { pool, corps, onInserted: opts.roles.worker ? () => inbox.poke() : undefined });
+  await adminRoutes(http, { pool, auth, corps, sync, secureCookies: config.publicUrl.startsWith('https://') });
+  await orgRoutes(http, { pool });
+  await customerRoutes(http, { customers });
+  await groupRoutes(http, { pool });
+  await tagRoutes(http, { tags });
+  await overviewRoutes(http, { pool });
+  await settingsRoutes(http, { pool, corps, sync, publicUrl: config.publicUrl });
+  http.get('/healthz', { schema: { hide: true } }, async () => {
+    await pool.query('SELECT 1');
+    return { ok: true };
+  });
+
+  if (existsSync(CONSOLE_DIST)) {
+    await http.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', wildcard: false });
+    http.setNotFoundHandler((req, reply) => {
+      const url = req.url;
+      if (req.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/sim/') && !url.startsWith('/wecom/')) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return reply.status(404).send({ error: { code: 'not_found', message: `${req.method} ${url.split('?')[0]} not found` } });
+    });
+  } else {
+    http.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'not_found', message: `${req.method} ${req.url.split('?')[0]} not found` } }));
+  }
+
+  // API processes enqueue jobs; only workers consume them.
+  await queue.start();
+
+  let closed = false;
+  return {
+    config, log, http, pool, queue, auth, corps, sync, inbox, sim,
+    async start() {
+      if (opts.roles.worker) {
+        await queue.work(1);
+        await queue.schedule({ name: sync.nightlyJob.name, cron: '0 3 * * *', data: {}, key: 'nightly' });
+        await inbox.start();
+      }
+      if (opts.roles.api) return http.listen({ port: config.port, host: config.host });
+      return null;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await inbox.stop();
+      await http.close();
+      await sim?.close();
+      await queue.stop();
+      await corps.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// Event processing: workers claim pending inbox rows in batches (FOR UPDATE SKIP LOCKED, ordered by
+// priority then arrival), run the handler for each event, and mark it done — or schedule a retry with
+// back-off, up to MAX_ATTEMPTS, then 'failed'. Events touching the same customer or group run in
+// order within a batch; different ones run concurrently. See docs/adr/0002-callback-inbox-queue.md.
+import { parseEventXml, type CallbackEvent, WecomError } from '@pond/wecom';
+import type pg from 'pg';
+import type { Logger } from '../../platform/log';
+import { INBOX_CHANNEL } from './routes';
+
+export interface EventContext {
+  corpId: string;
+  inboxId: number;
+  ev: CallbackEvent;
+  /** CreateTime of the event as a Date. */
+  at: Date;
+}
+
+export type EventHandler = (ctx: EventContext) => Promise<void>;
+/** Key: `${Event}/${ChangeType}` or `${Event}/*`. */
+export type HandlerMap = Record<string, EventHandler>;
+
+const MAX_ATTEMPTS = 8;
+const LOCK_SECONDS = 120;
+
+export class InboxProcessor {
+  private running = false;
+  private wake?: () => void;
+  private listener?: pg.PoolClient;
+  private loopDone?: Promise<void>;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private pool: pg.Pool,
+    private handlers: HandlerMap,
+    private log: Logger,
+    private opts: { batchSize?: number; concurrency?: number; pollMs?: number } = {},
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.listener = await this.pool.connect();
+    this.listener.on('notification', () => this.poke());
+    await this.listener.query(`LISTEN ${INBOX_CHANNEL}`);
+    this.loopDone = this.loop();
+  }
+
+  poke(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.poke();
+    await this.loopDone;
+    if (this.listener) {
+      await this.listener.query(`UNLISTEN ${INBOX_CHANNEL}`).catch(() => undefined);
+      this.listener.release();
+      this.listener = undefined;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const pollMs = this.opts.pollMs ?? 1000;
+    while (this.running) {
+      let n = 0;
+      try {
+        n = await this.runOnce();
+      } catch (err) {
+        this.log.error({ err }, 'inbox batch failed');
+      }
+      if (n === 0) {
+        for (const w of this.idleWaiters.splice(0)) w();
+        await new Promise<void>((res) => {
+          const t = setTimeout(res, pollMs);
+          this.wake = () => { clearTimeout(t); res(); };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  /** Claims and processes one batch; returns how many events it handled. */
+  async runOnce(): Promise<number> {
+    const { rows } = await this.pool.query(
+      `UPDATE callback_inbox SET locked_until = now() + interval '${LOCK_SECONDS} seconds', attempts = attempts + 1
+       WHERE id IN (
+         SELECT id FROM callback_inbox
+         WHERE status = 'pending' AND run_after <= now() AND (locked_until IS NULL OR locked_until < now())
+         ORDER BY priority, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, corp_id, xml, attempts, priority`,
+      [this.opts.batchSize ?? 200]);
+    if (rows.length === 0) return 0;
+    rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
+    // Events about the same customer/group stay in order; independent ones run side by side.
+    const lanes = new Map<string, any[]>();
+    for (const r of rows) {
+      let ev: CallbackEvent;
+      try { ev = parseEventXml(r.xml); } catch { ev = {}; }
+      r.ev = ev;
+      const key = `${r.corp_id}|${ev.ExternalUserID ?? ev.ChatId ?? ev.Id ?? ev.UserID ?? r.id}`;
+      const lane = lanes.get(key);
+      if (lane) lane.push(r); else lanes.set(key, [r]);
+    }
+    const queue = [...lanes.values()];
+    const concurrency = this.opts.concurrency ?? 16;
+    const done: number[] = [];
+    const ignored: number[] = [];
+    const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const r of lane) {
+          const outcome = await this.handle(r);
+          if (outcome === 'done') done.push(r.id);
+          else if (outcome === 'ignored') ignored.push(r.id);
+        }
+      }
+    });
+    await Promise.all(workers);
+    if (done.length) {
+      await this.pool.query(
+        `UPDATE callback_inbox SET status='done', processed_at=now(), locked_until=NULL, error=NULL WHERE id = ANY($1)`, [done]);
+    }
+    if (ignored.length) {
+      await this.pool.query(
+        `UPDATE callback_inbox SET status='ignored', processed_at=now(), locked_until=NULL WHERE id = ANY($1)`, [ignored]);
+    }
+    return rows.length;
+  }
+
+  private async handle(r: { id: number; corp_id: string; attempts: number; ev: CallbackEvent }): Promise<'done' | 'ignored' | 'retry'> {
+    const ev = r.ev;
+    const handler = this.handlers[`${ev.Event}/${ev.ChangeType}`] ?? this.handlers[`${ev.Event}/*`];
+    if (!handler) return 'ignored'; // unknown events are stored and ignored
+    const created = Number(ev.CreateTime);
+    const at = Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
+    try {
+      await handler({ corpId: r.corp_id, inboxId: r.id, ev, at });
+      return 'done';
+    } catch (err) {
+      const final = r.attempts >= MAX_ATTEMPTS || (err instanceof WecomError && isPermanent(err));
+      const delaySec = Math.min(600, 2 ** r.attempts);
+      this.log.warn({ err, inboxId: r.id, event: `${ev.Event}/${ev.ChangeType}`, attempts: r.attempts, final }, 'event handler failed');
+      await this.pool.query(
+        `UPDATE callback_inbox SET status=$2, error=$3, locked_until=NULL, run_after = now() + make_interval(secs => $4)
+         WHERE id=$1`,
+        [r.id, final ? 'failed' : 'pending', String((err as Error)?.message ?? err).slice(0, 2000), delaySec]);
+      return 'retry';
+    }
+  }
+
+  /** Resolves once the processor has found nothing to do (tests and benchmarks await this instead of sleeping). */
+  async drain(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await this.pool.query(
+        `SELECT count(*)::int AS n FROM callback_inbox WHERE status='pending' AND run_after <= now()`);
+      if (rows[0].n === 0) return;
+      if (Date.now() > deadline) throw new Error(`inbox not drained: ${rows[0].n} pending`);
+      if (this.running) {
+        this.poke();
+        await new Promise<void>((res) => { this.idleWaiters.push(res); setTimeout(res, 200); });
+      } else {
+        await this.runOnce();
+      }
+    }
+  }
+}
+
+/** Errors a retry cannot fix (bad credentials are not among them: the admin may fix those). */
+function isPermanent(err: WecomError): boolean {
+  return [40003, 40096, 40058, 84061].includes(err.errcode);
+}

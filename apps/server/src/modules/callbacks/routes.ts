@@ -1,0 +1,86 @@
+// Callback receiver: verify → decrypt → check receive id → parse → insert into the inbox under the
+// hash of the plaintext → wake workers → 200 with an empty body. Nothing else runs here: WeCom gives
+// 5 s before it retries, and the welcome window (20 s) starts now.
+import { CallbackError, eventKey, openEvent, parseEventXml, readEnvelope, verifyUrl } from '@pond/wecom';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import type { App } from '../../platform/http';
+import type { CorpService } from '../org/corps';
+import { priorityOf } from './priority';
+
+export const INBOX_CHANNEL = 'pond_inbox';
+
+interface Query { msg_signature?: string; timestamp?: string; nonce?: string; echostr?: string }
+
+export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: CorpService; onInserted?: () => void }) {
+  const { pool, corps } = deps;
+  const lastSeen = new Map<string, number>();
+
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+    const findCorp = async (corpIdParam: string | undefined, body?: string) => {
+      let corpId = corpIdParam;
+      if (!corpId && body) {
+        try { corpId = readEnvelope(body).toUserName; } catch { /* handled below */ }
+      }
+      if (!corpId) {
+        const all = await corps.list();
+        if (all.length === 1) corpId = all[0]!.id;
+      }
+      return corpId ? corps.get(corpId) : null;
+    };
+
+    const verify = async (req: FastifyRequest<{ Params: { corpId?: string }; Querystring: Query }>, reply: FastifyReply) => {
+      const corp = await findCorp(req.params.corpId);
+      if (!corp) return reply.status(404).type('text/plain').send('unknown corp');
+      try {
+        const plain = verifyUrl({ token: corp.callbackToken, encodingAesKey: corp.callbackAesKey, receiveId: corp.id }, req.query);
+        void corps.markCallbackVerified(corp.id).catch(() => undefined);
+        return reply.status(200).type('text/plain').send(plain);
+      } catch (err) {
+        return replyCallbackError(reply, err);
+      }
+    };
+
+    const receive = async (req: FastifyRequest<{ Params: { corpId?: string }; Querystring: Query; Body: unknown }>, reply: FastifyReply) => {
+      const body = typeof req.body === 'string' ? req.body : '';
+      const corp = await findCorp(req.params.corpId, body);
+      if (!corp) return reply.status(404).type('text/plain').send('unknown corp');
+      let xml: string;
+      let ev: ReturnType<typeof parseEventXml>;
+      try {
+        xml = openEvent({ token: corp.callbackToken, encodingAesKey: corp.callbackAesKey, receiveId: corp.id }, req.query, body);
+        ev = parseEventXml(xml);
+      } catch (err) {
+        return replyCallbackError(reply, err);
+      }
+      await pool.query(
+        `WITH ins AS (
+           INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml)
+           VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (corp_id, event_key) DO NOTHING RETURNING id)
+         SELECT pg_notify('${INBOX_CHANNEL}', '') FROM ins`,
+        [corp.id, eventKey(xml), ev.Event ?? ev.InfoType ?? null, ev.ChangeType ?? null, priorityOf(ev), xml]);
+      deps.onInserted?.();
+      const now = Date.now();
+      if ((lastSeen.get(corp.id) ?? 0) < now - 60_000) {
+        lastSeen.set(corp.id, now);
+        void pool.query('UPDATE corps SET last_callback_at = now() WHERE id = $1', [corp.id]).catch(() => undefined);
+      }
+      return reply.status(200).type('text/plain').send('');
+    };
+
+    scope.get('/wecom/callback', verify);
+    scope.get('/wecom/callback/:corpId', verify);
+    scope.post('/wecom/callback', receive);
+    scope.post('/wecom/callback/:corpId', receive);
+  });
+}
+
+function replyCallbackError(reply: FastifyReply, err: unknown) {
+  if (err instanceof CallbackError) {
+    const status = err.kind === 'signature' || err.kind === 'receive_id' ? 401 : 400;
+    return reply.status(status).type('text/plain').send(err.kind === 'malformed' ? `bad request: ${err.message}` : 'signature or receive id mismatch');
+  }
+  throw err;
+}

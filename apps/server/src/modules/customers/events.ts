@@ -1,0 +1,144 @@
+// Handlers for change_external_contact callbacks. Each one re-reads WeCom where the event carries
+// only ids, updates customers and follow relations, and appends to the timeline under a key derived
+// from the inbox row, so a retried event never appends twice.
+import { WecomError } from '@pond/wecom';
+import type pg from 'pg';
+import type { CorpService } from '../org/corps';
+import type { EventContext, HandlerMap } from '../callbacks/processor';
+import {
+  appendTimeline, refreshFollowCounts, setFollowStatus, upsertCustomers, upsertFollows, type FollowRecord, type TimelineEvent,
+} from './repo';
+
+export const addedKey = (ext: string, userid: string, createtime: number | string) => `added:${ext}:${userid}:${createtime}`;
+
+export interface ContactEventHooks {
+  /** Runs first on add events (the welcome window is 20 s). Returns data to keep on the timeline. */
+  onAdded?: (ctx: EventContext) => Promise<Record<string, unknown> | void>;
+}
+
+export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; hooks?: ContactEventHooks }): HandlerMap {
+  const { pool, corps } = deps;
+
+  /** Re-reads one customer from WeCom and stores it with every follow relation; returns tag diffs per staff. */
+  async function refreshCustomer(corpId: string, externalUserid: string) {
+    const client = await corps.client(corpId);
+    const follows: FollowRecord[] = [];
+    let contact: any;
+    let cursor: string | undefined;
+    do {
+      const res = await client.getExternalContact(externalUserid, cursor);
+      contact = res.external_contact;
+      follows.push(...((res.follow_user ?? []) as FollowRecord[]));
+      cursor = res.next_cursor || undefined;
+    } while (cursor);
+    await upsertCustomers(pool, corpId, [contact]);
+    const prev = await upsertFollows(pool, corpId, follows.map((f) => ({ externalUserid, follow: f })));
+    // Relations WeCom no longer reports are gone (a delete we missed).
+    await pool.query(
+      `UPDATE follows SET status = 'removed', deleted_at = now(), updated_at = now()
+       WHERE corp_id = $1 AND external_userid = $2 AND status = 'active' AND NOT (userid = ANY($3))`,
+      [corpId, externalUserid, follows.map((f) => f.userid)]);
+    await refreshFollowCounts(pool, corpId, [externalUserid]);
+    return { follows, prev };
+  }
+
+  function tagDiff(ctx: EventContext, ext: string, userid: string, before: string[], after: string[]): TimelineEvent[] {
+    const added = after.filter((t) => !before.includes(t));
+    const removed = before.filter((t) => !after.includes(t));
+    const out: TimelineEvent[] = [];
+    if (added.length) out.push({ externalUserid: ext, type: 'tag.added', userid, occurredAt: ctx.at, data: { tagIds: added }, dedupeKey: `inbox:${ctx.inboxId}:tag.added:${userid}` });
+    if (removed.length) out.push({ externalUserid: ext, type: 'tag.removed', userid, occurredAt: ctx.at, data: { tagIds: removed }, dedupeKey: `inbox:${ctx.inboxId}:tag.removed:${userid}` });
+    return out;
+  }
+
+  async function onAdd(ctx: EventContext, half: boolean) {
+    const ext = String(ctx.ev.ExternalUserID ?? '');
+    const userid = String(ctx.ev.UserID ?? '');
+    const state = (ctx.ev.State as string | undefined) || null;
+    let hookData: Record<string, unknown> | void = undefined;
+    if (deps.hooks?.onAdded) hookData = await deps.hooks.onAdded(ctx);
+    let addWay: number | null = null;
+    let reAdd = false;
+    let createtime: number | undefined;
+    try {
+      const { follows, prev } = await refreshCustomer(ctx.corpId, ext);
+      const f = follows.find((x) => x.userid === userid);
+      addWay = f?.add_way ?? null;
+      createtime = f?.createtime;
+      const before = prev.get(`${ext}|${userid}`);
+      reAdd = !!before && before.status !== 'active';
+      if (state && f && !f.state) await pool.query('UPDATE follows SET state = $4 WHERE corp_id=$1 AND external_userid=$2 AND userid=$3', [ctx.corpId, ext, userid, state]);
+    } catch (err) {
+      if (!(err instanceof WecomError && err.errcode === 84061)) throw err;
+      // The relation is already gone again (deleted within seconds); keep the fact that it happened.
+      await upsertCustomers(pool, ctx.corpId, [{ external_userid: ext }]);
+    }
+    await appendTimeline(pool, ctx.corpId, [{
+      externalUserid: ext, type: half ? 'customer.half_added' : 'customer.added', userid, occurredAt: ctx.at,
+      data: { state, addWay, reAdd, ...(hookData ?? {}) },
+      // Same key as the sync uses, so a relation seen both ways is recorded once.
+      dedupeKey: half ? `inbox:${ctx.inboxId}:half` : reAdd ? `inbox:${ctx.inboxId}:readded` : addedKey(ext, userid, createtime ?? `inbox${ctx.inboxId}`),
+    }]);
+  }
+
+  return {
+    'change_external_contact/add_external_contact': (ctx) => onAdd(ctx, false),
+    'change_external_contact/add_half_external_contact': (ctx) => onAdd(ctx, true),
+
+    'change_external_contact/edit_external_contact': async (ctx) => {
+      const ext = String(ctx.ev.ExternalUserID ?? '');
+      const userid = String(ctx.ev.UserID ?? '');
+      try {
+        const { follows, prev } = await refreshCustomer(ctx.corpId, ext);
+        const f = follows.find((x) => x.userid === userid);
+        const before = prev.get(`${ext}|${userid}`);
+        const events: TimelineEvent[] = [];
+        if (f) {
+          const after = f.tag_id ?? (f.tags ?? []).filter((t) => t.tag_id && t.type !== 2).map((t) => t.tag_id!);
+          events.push(...tagDiff(ctx, ext, userid, before?.tagIds ?? [], after));
+          if ((before?.remark ?? null) !== (f.remark ?? null)) {
+            events.push({ externalUserid: ext, type: 'remark.changed', userid, occurredAt: ctx.at, data: { from: before?.remark ?? null, to: f.remark ?? null }, dedupeKey: `inbox:${ctx.inboxId}:remark` });
+          }
+        }
+        if (events.length === 0) events.push({ externalUserid: ext, type: 'follow.edited', userid, occurredAt: ctx.at, data: {}, dedupeKey: `inbox:${ctx.inboxId}:edited` });
+        await appendTimeline(pool, ctx.corpId, events);
+      } catch (err) {
+        if (!(err instanceof WecomError && err.errcode === 84061)) throw err;
+      }
+    },
+
+    'change_external_contact/del_external_contact': async (ctx) => {
+      const ext = String(ctx.ev.ExternalUserID ?? '');
+      const userid = String(ctx.ev.UserID ?? '');
+      const byTransfer = ctx.ev.Source === 'DELETE_BY_TRANSFER';
+      await pool.query(
+        `INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
+      await setFollowStatus(pool, ctx.corpId, ext, userid, byTransfer ? 'transferred' : 'deleted_by_staff', ctx.at);
+      await refreshFollowCounts(pool, ctx.corpId, [ext]);
+      await appendTimeline(pool, ctx.corpId, [{
+        externalUserid: ext, type: byTransfer ? 'follow.transferred' : 'customer.deleted_by_staff', userid,
+        occurredAt: ctx.at, data: { source: ctx.ev.Source ?? null }, dedupeKey: `inbox:${ctx.inboxId}:del`,
+      }]);
+    },
+
+    'change_external_contact/del_follow_user': async (ctx) => {
+      const ext = String(ctx.ev.ExternalUserID ?? '');
+      const userid = String(ctx.ev.UserID ?? '');
+      await pool.query(`INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
+      await setFollowStatus(pool, ctx.corpId, ext, userid, 'deleted_by_customer', ctx.at);
+      await refreshFollowCounts(pool, ctx.corpId, [ext]);
+      await appendTimeline(pool, ctx.corpId, [{
+        externalUserid: ext, type: 'customer.deleted_staff', userid, occurredAt: ctx.at, data: {}, dedupeKey: `inbox:${ctx.inboxId}:delfollow`,
+      }]);
+    },
+
+    'change_external_contact/transfer_fail': async (ctx) => {
+      const ext = String(ctx.ev.ExternalUserID ?? '');
+      await pool.query(`INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
+      await appendTimeline(pool, ctx.corpId, [{
+        externalUserid: ext, type: 'follow.transfer_failed', userid: String(ctx.ev.UserID ?? ''), occurredAt: ctx.at,
+        data: { reason: ctx.ev.FailReason ?? null }, dedupeKey: `inbox:${ctx.inboxId}:transfer_fail`,
+      }]);
+    },
+  };
+}

@@ -1,0 +1,144 @@
+// Customers, follow relations and the timeline. Writes are set-based (jsonb_to_recordset) so the
+// same functions serve one callback and a 100-row sync page.
+import type pg from 'pg';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+export interface ContactRecord {
+  external_userid: string;
+  name?: string;
+  avatar?: string;
+  type?: number;
+  gender?: number;
+  unionid?: string;
+  corp_name?: string;
+  corp_full_name?: string;
+  position?: string;
+}
+
+export interface FollowRecord {
+  userid: string;
+  remark?: string;
+  description?: string;
+  createtime?: number;
+  tags?: { tag_id?: string; type?: number }[];
+  tag_id?: string[];
+  remark_corp_name?: string;
+  remark_mobiles?: string[];
+  add_way?: number;
+  oper_userid?: string;
+  state?: string;
+}
+
+export interface TimelineEvent {
+  externalUserid: string;
+  type: string;
+  userid?: string | null;
+  chatId?: string | null;
+  occurredAt: Date;
+  data?: Record<string, unknown> | null;
+  dedupeKey?: string | null;
+}
+
+function followTagIds(f: FollowRecord): string[] {
+  if (f.tag_id) return f.tag_id;
+  return (f.tags ?? []).filter((t) => t.tag_id && t.type !== 2).map((t) => t.tag_id!) ;
+}
+
+export async function upsertCustomers(db: Queryable, corpId: string, contacts: ContactRecord[]): Promise<void> {
+  if (contacts.length === 0) return;
+  await db.query(
+    `INSERT INTO customers (corp_id, external_userid, name, avatar, type, gender, unionid, corp_name, corp_full_name, position)
+     SELECT $1, r.external_userid, coalesce(r.name, ''), r.avatar, coalesce(r.type, 1), coalesce(r.gender, 0), r.unionid,
+            r.corp_name, r.corp_full_name, r.position
+     FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, name text, avatar text, type smallint, gender smallint,
+          unionid text, corp_name text, corp_full_name text, position text)
+     ON CONFLICT (corp_id, external_userid) DO UPDATE SET
+       name = EXCLUDED.name, avatar = coalesce(EXCLUDED.avatar, customers.avatar), type = EXCLUDED.type,
+       gender = EXCLUDED.gender, unionid = coalesce(EXCLUDED.unionid, customers.unionid),
+       corp_name = EXCLUDED.corp_name, corp_full_name = EXCLUDED.corp_full_name, position = EXCLUDED.position,
+       updated_at = now()`,
+    [corpId, JSON.stringify(contacts)]);
+}
+
+/** Upserts follow relations as WeCom reports them now (active). Returns the previous tag ids per relation. */
+export async function upsertFollows(
+  db: Queryable, corpId: string, rows: { externalUserid: string; follow: FollowRecord }[],
+): Promise<Map<string, { tagIds: string[]; remark: string | null; status: string }>> {
+  const prev = new Map<string, { tagIds: string[]; remark: string | null; status: string }>();
+  if (rows.length === 0) return prev;
+  const payload = rows.map(({ externalUserid, follow: f }) => ({
+    external_userid: externalUserid, userid: f.userid, remark: f.remark ?? null, description: f.description ?? null,
+    remark_corp_name: f.remark_corp_name ?? null, remark_mobiles: f.remark_mobiles ?? [], add_way: f.add_way ?? null,
+    oper_userid: f.oper_userid ?? null, state: f.state || null, tag_ids: followTagIds(f),
+    added_at: f.createtime ? new Date(f.createtime * 1000).toISOString() : null,
+  }));
+  const { rows: old } = await db.query(
+    `SELECT f.external_userid, f.userid, f.tag_ids, f.remark, f.status FROM follows f
+     JOIN jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text)
+       ON f.external_userid = r.external_userid AND f.userid = r.userid
+     WHERE f.corp_id = $1`, [corpId, JSON.stringify(payload)]);
+  for (const o of old) prev.set(`${o.external_userid}|${o.userid}`, { tagIds: o.tag_ids, remark: o.remark, status: o.status });
+  await db.query(
+    `INSERT INTO follows (corp_id, external_userid, userid, remark, description, remark_corp_name, remark_mobiles, add_way,
+                          oper_userid, state, tag_ids, added_at, status, deleted_at, updated_at)
+     SELECT $1, r.external_userid, r.userid, r.remark, r.description, r.remark_corp_name,
+            coalesce(ARRAY(SELECT jsonb_array_elements_text(r.remark_mobiles)), '{}'), r.add_way, r.oper_userid, r.state,
+            coalesce(ARRAY(SELECT jsonb_array_elements_text(r.tag_ids)), '{}'), r.added_at, 'active', NULL, now()
+     FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, remark text, description text,
+          remark_corp_name text, remark_mobiles jsonb, add_way int, oper_userid text, state text, tag_ids jsonb, added_at timestamptz)
+     ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET
+       remark = EXCLUDED.remark, description = EXCLUDED.description, remark_corp_name = EXCLUDED.remark_corp_name,
+       remark_mobiles = EXCLUDED.remark_mobiles, add_way = coalesce(EXCLUDED.add_way, follows.add_way),
+       oper_userid = coalesce(EXCLUDED.oper_userid, follows.oper_userid), state = coalesce(EXCLUDED.state, follows.state),
+       tag_ids = EXCLUDED.tag_ids, added_at = coalesce(EXCLUDED.added_at, follows.added_at), status = 'active',
+       deleted_at = NULL, updated_at = now()`,
+    [corpId, JSON.stringify(payload)]);
+  return prev;
+}
+
+export async function refreshFollowCounts(db: Queryable, corpId: string, externalUserids: string[]): Promise<void> {
+  if (externalUserids.length === 0) return;
+  await db.query(
+    `UPDATE customers c SET
+       active_follow_count = s.n,
+       first_added_at = coalesce(least(c.first_added_at, s.first), s.first, c.first_added_at),
+       updated_at = now()
+     FROM (SELECT u.id AS external_userid,
+                  count(f.userid) FILTER (WHERE f.status = 'active') AS n,
+                  min(f.added_at) AS first
+           FROM unnest($2::text[]) AS u(id) LEFT JOIN follows f ON f.corp_id = $1 AND f.external_userid = u.id
+           GROUP BY u.id) s
+     WHERE c.corp_id = $1 AND c.external_userid = s.external_userid`,
+    [corpId, externalUserids]);
+}
+
+export async function setFollowStatus(
+  db: Queryable, corpId: string, externalUserid: string, userid: string, status: string, at: Date,
+): Promise<boolean> {
+  const r = await db.query(
+    `INSERT INTO follows (corp_id, external_userid, userid, status, deleted_at)
+     VALUES ($1,$2,$3,$4,$5)
+     ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET status = EXCLUDED.status, deleted_at = EXCLUDED.deleted_at, updated_at = now()
+     WHERE follows.status = 'active' OR follows.status IS DISTINCT FROM EXCLUDED.status`,
+    [corpId, externalUserid, userid, status, at]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+export async function appendTimeline(db: Queryable, corpId: string, events: TimelineEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(
+    `INSERT INTO customer_events (corp_id, external_userid, type, userid, chat_id, occurred_at, data, dedupe_key)
+     SELECT $1, r.external_userid, r.type, r.userid, r.chat_id, r.occurred_at, r.data, r.dedupe_key
+     FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, type text, userid text, chat_id text,
+          occurred_at timestamptz, data jsonb, dedupe_key text)
+     ON CONFLICT (corp_id, dedupe_key) DO NOTHING`,
+    [corpId, JSON.stringify(events.map((e) => ({
+      external_userid: e.externalUserid, type: e.type, userid: e.userid ?? null, chat_id: e.chatId ?? null,
+      occurred_at: e.occurredAt.toISOString(), data: e.data ?? null, dedupe_key: e.dedupeKey ?? null,
+    })))]);
+  const ids = [...new Set(events.map((e) => e.externalUserid))];
+  await db.query(
+    `UPDATE customers SET last_event_at = greatest(coalesce(last_event_at, 'epoch'), $3) WHERE corp_id = $1 AND external_userid = ANY($2)`,
+    [corpId, ids, new Date(Math.max(...events.map((e) => e.occurredAt.getTime())))]);
+}

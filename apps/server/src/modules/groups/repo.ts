@@ -1,0 +1,90 @@
+// Customer groups and their members, stored from groupchat/get. Member changes are diffed so the
+// customers' timelines get group.joined / group.left.
+import type pg from 'pg';
+import type { TimelineEvent } from '../customers/repo';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+export interface GroupChatRecord {
+  chat_id: string;
+  name?: string;
+  owner?: string;
+  create_time?: number;
+  notice?: string;
+  admin_list?: { userid: string }[];
+  member_version?: string;
+  member_list?: {
+    userid: string; type: number; unionid?: string; join_time?: number; join_scene?: number;
+    invitor?: { userid?: string }; group_nickname?: string; name?: string; state?: string;
+  }[];
+}
+
+/** Stores the group as WeCom reports it; returns who joined and who left since the stored copy. */
+export async function saveGroup(db: Queryable, corpId: string, g: GroupChatRecord, ownerStatus?: number): Promise<{ joined: string[]; left: string[] }> {
+  const members = g.member_list ?? [];
+  const customers = members.filter((m) => m.type === 2).length;
+  await db.query(
+    `INSERT INTO groups (corp_id, chat_id, name, owner_userid, notice, admin_userids, member_version, member_count,
+                         customer_count, created_at, owner_status, status, dismissed_at, store_id, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,coalesce($11,0),'active',NULL,
+             (SELECT store_id FROM staff WHERE corp_id = $1 AND userid = $4), now())
+     ON CONFLICT (corp_id, chat_id) DO UPDATE SET name = EXCLUDED.name, owner_userid = EXCLUDED.owner_userid,
+       notice = EXCLUDED.notice, admin_userids = EXCLUDED.admin_userids, member_version = EXCLUDED.member_version,
+       member_count = EXCLUDED.member_count, customer_count = EXCLUDED.customer_count,
+       created_at = coalesce(EXCLUDED.created_at, groups.created_at),
+       owner_status = coalesce($11, groups.owner_status), status = 'active', dismissed_at = NULL,
+       store_id = coalesce(EXCLUDED.store_id, groups.store_id), updated_at = now()`,
+    [corpId, g.chat_id, g.name ?? '', g.owner ?? null, g.notice ?? null, (g.admin_list ?? []).map((a) => a.userid),
+     g.member_version ?? null, members.length, customers, g.create_time ? new Date(g.create_time * 1000) : null, ownerStatus ?? null]);
+
+  const { rows: cur } = await db.query(
+    'SELECT member_id FROM group_members WHERE corp_id = $1 AND chat_id = $2 AND left_at IS NULL', [corpId, g.chat_id]);
+  const before = new Set(cur.map((r) => r.member_id as string));
+  const now = new Set(members.map((m) => m.userid));
+  const joined = members.filter((m) => !before.has(m.userid)).map((m) => m.userid);
+  const left = [...before].filter((id) => !now.has(id));
+
+  if (members.length) {
+    await db.query(
+      `INSERT INTO group_members (corp_id, chat_id, member_id, type, unionid, name, group_nickname, join_time, join_scene, invitor, state, left_at, quit_scene, updated_at)
+       SELECT $1, $2, r.userid, r.type, r.unionid, r.name, r.group_nickname, to_timestamp(r.join_time), r.join_scene, r.invitor, r.state, NULL, NULL, now()
+       FROM jsonb_to_recordset($3::jsonb) AS r(userid text, type smallint, unionid text, name text, group_nickname text,
+            join_time bigint, join_scene smallint, invitor text, state text)
+       ON CONFLICT (corp_id, chat_id, member_id) DO UPDATE SET type = EXCLUDED.type, unionid = coalesce(EXCLUDED.unionid, group_members.unionid),
+         name = coalesce(EXCLUDED.name, group_members.name), group_nickname = EXCLUDED.group_nickname, join_time = EXCLUDED.join_time,
+         join_scene = EXCLUDED.join_scene, invitor = EXCLUDED.invitor, state = coalesce(EXCLUDED.state, group_members.state),
+         left_at = NULL, quit_scene = NULL, updated_at = now()`,
+      [corpId, g.chat_id, JSON.stringify(members.map((m) => ({
+        userid: m.userid, type: m.type, unionid: m.unionid ?? null, name: m.name ?? null, group_nickname: m.group_nickname ?? null,
+        join_time: m.join_time ?? null, join_scene: m.join_scene ?? null, invitor: m.invitor?.userid ?? null, state: m.state ?? null,
+      })))]);
+  }
+  if (left.length) {
+    await db.query(
+      `UPDATE group_members SET left_at = now(), updated_at = now() WHERE corp_id = $1 AND chat_id = $2 AND member_id = ANY($3) AND left_at IS NULL`,
+      [corpId, g.chat_id, left]);
+  }
+  return { joined, left };
+}
+
+export async function dismissGroup(db: Queryable, corpId: string, chatId: string, at: Date): Promise<string[]> {
+  await db.query(
+    `INSERT INTO groups (corp_id, chat_id, status, dismissed_at) VALUES ($1,$2,'dismissed',$3)
+     ON CONFLICT (corp_id, chat_id) DO UPDATE SET status = 'dismissed', dismissed_at = $3, updated_at = now()`,
+    [corpId, chatId, at]);
+  const { rows } = await db.query(
+    `UPDATE group_members SET left_at = $3, updated_at = now() WHERE corp_id = $1 AND chat_id = $2 AND left_at IS NULL
+     RETURNING member_id, type`, [corpId, chatId, at]);
+  return rows.filter((r) => r.type === 2).map((r) => r.member_id);
+}
+
+export function memberTimeline(
+  chatId: string, groupName: string, members: { id: string; type: number; joinScene?: number | null }[],
+  kind: 'group.joined' | 'group.left', at: Date, keyPrefix: string, extra: Record<string, unknown> = {},
+): TimelineEvent[] {
+  return members.filter((m) => m.type === 2).map((m) => ({
+    externalUserid: m.id, type: kind, chatId, occurredAt: at,
+    data: { groupName, ...(m.joinScene != null ? { joinScene: m.joinScene } : {}), ...extra },
+    dedupeKey: `${keyPrefix}:${kind}:${chatId}:${m.id}`,
+  }));
+}

@@ -1,0 +1,86 @@
+// First-start setup: the POND_API_TOKEN bootstrap token, the corp from WECOM_* variables, and in demo
+// mode a demo corp on the simulator (staff, customers, groups, tags) followed by a full sync. The
+// admin's password is generated and returned once, for the terminal.
+import { randomBytes } from 'node:crypto';
+import type { PondApp } from '../../app';
+import { hashPassword } from '../../platform/auth';
+
+export const DEMO_CORP_ID = 'wwpond0demo000001';
+
+const alnum = (n: number) => {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(n), (b) => chars[b % chars.length]).join('');
+};
+
+/** Demo stores: the simulator's store departments, placed in Shanghai. */
+const DEMO_STORE_COORDS: Record<string, { city: string; address: string; lat: number; lng: number }> = {
+  静安店: { city: '上海', address: '静安区南京西路1266号', lat: 31.2292, lng: 121.4510 },
+  徐汇店: { city: '上海', address: '徐汇区淮海中路999号', lat: 31.2056, lng: 121.4370 },
+};
+
+export interface BootstrapResult { admin?: { username: string; password: string }; demoCorpId?: string }
+
+export async function bootstrap(app: PondApp, baseUrl: string): Promise<BootstrapResult> {
+  const { config, pool, corps, auth, log } = app;
+  const out: BootstrapResult = {};
+  if (config.apiToken) {
+    await auth.createToken({ corpId: null, name: 'POND_API_TOKEN', role: 'admin', token: config.apiToken });
+  }
+  if (config.wecom) {
+    const w = config.wecom;
+    const cur = await corps.get(w.corpId);
+    if (!cur || cur.secret !== w.secret || cur.agentId !== w.agentId || cur.callbackToken !== w.callbackToken || cur.callbackAesKey !== w.callbackAesKey || cur.apiBase !== w.apiBase) {
+      await corps.upsert({ id: w.corpId, name: cur?.name ?? w.corpId, agentId: w.agentId, secret: w.secret, callbackToken: w.callbackToken, callbackAesKey: w.callbackAesKey, apiBase: w.apiBase });
+      if (!cur) await app.sync.start(w.corpId, 'full', 'first start');
+    }
+  }
+  if (app.sim) out.demoCorpId = await ensureDemoCorp(app, baseUrl);
+
+  const { rows: users } = await pool.query('SELECT count(*)::int AS n FROM users');
+  if (users[0].n === 0) {
+    const password = alnum(14);
+    const { rows } = await pool.query(
+      `INSERT INTO users (username, password_hash, display_name) VALUES ('admin', $1, '管理员 Admin') RETURNING id`, [await hashPassword(password)]);
+    await pool.query(`INSERT INTO memberships (user_id, corp_id, role) SELECT $1, id, 'admin' FROM corps ON CONFLICT DO NOTHING`, [rows[0].id]);
+    out.admin = { username: 'admin', password };
+  }
+  // Admins see every corp, including ones added by environment later.
+  await pool.query(
+    `INSERT INTO memberships (user_id, corp_id, role)
+     SELECT u.id, c.id, 'admin' FROM users u CROSS JOIN corps c WHERE u.username = 'admin' ON CONFLICT DO NOTHING`);
+  log.debug('bootstrap done');
+  return out;
+}
+
+async function ensureDemoCorp(app: PondApp, baseUrl: string): Promise<string> {
+  const { corps, pool, sim } = app;
+  const existing = await corps.get(DEMO_CORP_ID);
+  const apiBase = `${baseUrl}/sim`;
+  const callbackUrl = `${baseUrl}/wecom/callback/${DEMO_CORP_ID}`;
+  const corp = existing
+    ? existing.apiBase === apiBase ? existing : await corps.update(DEMO_CORP_ID, { apiBase })
+    : await corps.upsert({
+        id: DEMO_CORP_ID, name: '鱼塘演示企业 Pond Demo', agentId: '1000002', secret: alnum(43),
+        callbackToken: alnum(16), callbackAesKey: alnum(43), apiBase, isDemo: true,
+      });
+  await sim!.control.upsertCorp({
+    corpId: corp.id, name: corp.name, secret: corp.secret, agentId: Number(corp.agentId), token: corp.callbackToken,
+    encodingAesKey: corp.callbackAesKey, callbackUrl,
+  });
+  if (existing) return corp.id;
+
+  await sim!.control.seedDemo({ corpId: corp.id });
+  const client = await corps.client(corp.id);
+  for (const d of (await client.departmentList()).department ?? []) {
+    const place = DEMO_STORE_COORDS[d.name ?? ''];
+    if (!place) continue;
+    await pool.query(
+      `INSERT INTO stores (corp_id, name, code, department_id, city, address, lat, lng) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+       ON CONFLICT (corp_id, department_id) DO NOTHING`,
+      [corp.id, d.name, `S${d.id}`, d.id, place.city, place.address, place.lat, place.lng]);
+  }
+  const run = await app.sync.start(corp.id, 'full', 'demo setup');
+  await app.sync.execute(run.id);
+  await sim!.control.verifyCallbackUrl(corp.id).catch(() => undefined);
+  return corp.id;
+}

@@ -1,0 +1,54 @@
+// The WeCom access token and JS-SDK tickets, shared by every Pond process through Postgres.
+// Refresh is single-flight across processes: an advisory lock per key, and a re-read under the lock
+// so that a process that waited uses the token the first one fetched instead of fetching again.
+import type pg from 'pg';
+import type { TokenStore } from '@pond/wecom';
+
+const SAFETY_MS = 5 * 60 * 1000;
+
+export class PgTokenStore implements TokenStore {
+  constructor(private pool: pg.Pool) {}
+
+  private split(key: string): [string, string] {
+    const i = key.lastIndexOf(':');
+    return [key.slice(0, i), key.slice(i + 1)];
+  }
+
+  async read(key: string): Promise<{ value: string; expiresAt: number } | null> {
+    const [corpId, kind] = this.split(key);
+    const { rows } = await this.pool.query(
+      'SELECT value, expires_at FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, kind]);
+    const r = rows[0];
+    if (!r) return null;
+    const expiresAt = (r.expires_at as Date).getTime();
+    return expiresAt - SAFETY_MS > Date.now() ? { value: r.value, expiresAt } : null;
+  }
+
+  async refresh(key: string, stale: string | null, fetch: () => Promise<{ value: string; expiresIn: number }>): Promise<string> {
+    const [corpId, kind] = this.split(key);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+      const { rows } = await client.query(
+        'SELECT value, expires_at FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, kind]);
+      const cur = rows[0];
+      if (cur && cur.value !== stale && (cur.expires_at as Date).getTime() - SAFETY_MS > Date.now()) {
+        await client.query('COMMIT');
+        return cur.value;
+      }
+      const fresh = await fetch();
+      await client.query(
+        `INSERT INTO wecom_tokens (corp_id, kind, value, expires_at, updated_at) VALUES ($1,$2,$3,$4, now())
+         ON CONFLICT (corp_id, kind) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at, updated_at = now()`,
+        [corpId, kind, fresh.value, new Date(Date.now() + fresh.expiresIn * 1000)]);
+      await client.query('COMMIT');
+      return fresh.value;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}

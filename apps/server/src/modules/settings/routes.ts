@@ -1,0 +1,118 @@
+// Corp connection settings and the setup checklist: the WeCom mistakes users hit most (token fails,
+// callback never verified, trusted IP 60020, a secret from the wrong app 48002/48009), each with its fix.
+import { z } from 'zod';
+import type pg from 'pg';
+import { WecomError } from '@pond/wecom';
+import type { App } from '../../platform/http';
+import { requireRole } from '../../platform/auth';
+import type { CorpService } from '../org/corps';
+import type { SyncService } from '../sync/service';
+
+type Item = { key: string; status: 'ok' | 'warn' | 'error' | 'pending'; title: string; detail: string; fix: string };
+
+export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: CorpService; sync: SyncService; publicUrl: string }) {
+  const { pool, corps } = deps;
+  const callbackUrl = (corpId: string) => `${deps.publicUrl}/wecom/callback/${corpId}`;
+
+  const corpOut = async (corpId: string) => {
+    const c = await corps.require(corpId);
+    return {
+      id: c.id, name: c.name, agentId: c.agentId, apiBase: c.apiBase, secretSet: !!c.secret, callbackToken: c.callbackToken,
+      callbackAesKeySet: !!c.callbackAesKey, callbackUrl: callbackUrl(c.id), isDemo: c.isDemo,
+    };
+  };
+
+  async function checklist(corpId: string, testNow: boolean): Promise<{ items: Item[] }> {
+    if (testNow) {
+      await pool.query('DELETE FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, 'access_token']);
+      try {
+        const client = await corps.client(corpId);
+        await client.getFollowUserList();
+        await corps.markTokenOk(corpId);
+        await pool.query('UPDATE corps SET last_error_code = NULL, last_error_api = NULL, last_error_message = NULL, last_error_at = NULL WHERE id = $1', [corpId]);
+      } catch (err) {
+        if (err instanceof WecomError) await corps.recordApiError(corpId, err);
+        else await pool.query(`UPDATE corps SET last_error_code = -2, last_error_api = 'network', last_error_message = $2, last_error_at = now() WHERE id = $1`, [corpId, String((err as Error).message)]);
+      }
+    }
+    const { rows } = await pool.query('SELECT * FROM corps WHERE id = $1', [corpId]);
+    const c = rows[0];
+    const { rows: inbox } = await pool.query(
+      `SELECT count(*) FILTER (WHERE status = 'failed')::int AS failed, count(*) FILTER (WHERE status = 'pending' AND received_at < now() - interval '5 minutes')::int AS stuck FROM callback_inbox WHERE corp_id = $1`, [corpId]);
+    const { rows: runs } = await pool.query(`SELECT status, error, finished_at FROM sync_runs WHERE corp_id = $1 ORDER BY id DESC LIMIT 1`, [corpId]);
+    const code: number | null = c.last_error_code;
+    const items: Item[] = [];
+
+    const tokenFailed = code != null && [40001, 40013, 40014, 42001, 40056, 41001, -2].includes(code);
+    items.push({
+      key: 'token', title: '获取 access_token / Access token',
+      status: c.token_ok_at && !tokenFailed ? 'ok' : tokenFailed ? 'error' : 'pending',
+      detail: tokenFailed ? `${c.last_error_api}: ${code} ${c.last_error_message}` : c.token_ok_at ? `最近成功 / last OK ${new Date(c.token_ok_at).toISOString()}` : '尚未获取 / not fetched yet',
+      fix: code === 40013 ? '企业ID (corpid) 不正确：在「我的企业 → 企业信息」复制。 / Wrong corp id: copy it from My Company → Company Info.'
+        : code === 40001 ? 'Secret 不正确：在「应用管理 → 自建应用」中查看 Secret 并重新填写。 / Invalid secret: copy the self-built app\'s Secret again.'
+        : code === -2 ? `无法连接 ${c.api_base}：检查网络或代理。 / Cannot reach the WeCom API: check network/proxy.`
+        : '填写自建应用的 AgentId 与 Secret，然后点「重新检测」。 / Enter the self-built app AgentId and Secret, then Re-check.',
+    });
+    items.push({
+      key: 'trusted_ip', title: '企业可信IP / Trusted IP',
+      status: code === 60020 ? 'error' : c.token_ok_at ? 'ok' : 'pending',
+      detail: code === 60020 ? `60020 not allow to access from your ip (${c.last_error_api})` : '未发现 60020 错误 / no 60020 error seen',
+      fix: '在「应用管理 → 自建应用 → 企业可信IP」加入服务器出口IP；需先配置可信域名或回调URL。 / Add this server\'s egress IP under the app\'s Trusted IPs (configure a trusted domain or callback URL first).',
+    });
+    items.push({
+      key: 'app_permission', title: '客户联系权限 / Customer-contact permission',
+      status: code === 48002 || code === 48009 ? 'error' : c.token_ok_at ? 'ok' : 'pending',
+      detail: code === 48002 || code === 48009 ? `${code} api forbidden (${c.last_error_api})` : '客户联系接口可调用 / customer-contact APIs callable',
+      fix: '在「客户与上下游 → 客户联系 → API → 可调用接口的应用」中加入此自建应用，并使用该应用的 Secret（不要用「客户联系」系统应用 Secret）。 / Add this self-built app under Customer Contact → API → apps allowed to call, and use that app\'s Secret, not the legacy Customer Contact secret.',
+    });
+    items.push({
+      key: 'callback', title: '回调URL验证 / Callback URL verified',
+      status: c.callback_verified_at ? 'ok' : c.last_callback_at ? 'ok' : 'warn',
+      detail: c.callback_verified_at ? `已验证 / verified ${new Date(c.callback_verified_at).toISOString()}` : c.last_callback_at ? '已收到事件 / events received' : '尚未收到企业微信的验证请求 / WeCom has not verified the URL yet',
+      fix: `在自建应用「接收消息 → 设置API接收」填写 URL ${callbackUrl(corpId)}，Token 与 EncodingAESKey 与此处一致，并开启客户联系回调。 / Set the app's callback URL to ${callbackUrl(corpId)} with the same Token and EncodingAESKey, and enable customer-contact events.`,
+    });
+    items.push({
+      key: 'events', title: '回调事件 / Callback events',
+      status: inbox[0].failed > 0 || inbox[0].stuck > 0 ? 'warn' : c.last_callback_at ? 'ok' : 'pending',
+      detail: `${inbox[0].failed} 个处理失败, ${inbox[0].stuck} 个积压 / failed, backlog${c.last_callback_at ? `; 最近事件 / last event ${new Date(c.last_callback_at).toISOString()}` : ''}`,
+      fix: '确认 worker 进程在运行（pond worker 或 pond start）。 / Make sure a worker is running (pond worker or pond start).',
+    });
+    const run = runs[0];
+    items.push({
+      key: 'sync', title: '全量同步 / Full sync',
+      status: !run ? 'pending' : run.status === 'done' ? 'ok' : run.status === 'failed' ? 'error' : run.error ? 'warn' : 'pending',
+      detail: !run ? '尚未同步 / never synced' : `${run.status}${run.error ? `: ${run.error}` : ''}`,
+      fix: '在下方点「全量同步」。 / Press Full sync below.',
+    });
+    return { items };
+  }
+
+  app.get('/api/settings/corp', { preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => corpOut(req.principal!.corpId));
+
+  app.put('/api/settings/corp', {
+    preHandler: requireRole(),
+    schema: {
+      tags: ['settings'],
+      body: z.object({
+        name: z.string().trim().min(1).max(60).optional(),
+        agentId: z.string().regex(/^\d+$/, 'must be the numeric AgentId').optional(),
+        secret: z.string().min(8, "must be the self-built app's Secret").optional(),
+        callbackToken: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1–32 letters or digits').optional(),
+        callbackAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits').optional(),
+        apiBase: z.string().url('must be an absolute URL').optional(),
+      }),
+    },
+  }, async (req) => {
+    await corps.update(req.principal!.corpId, req.body);
+    return corpOut(req.principal!.corpId);
+  });
+
+  app.get('/api/settings/checklist', { preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => checklist(req.principal!.corpId, false));
+  app.post('/api/settings/checklist/run', { preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => checklist(req.principal!.corpId, true));
+
+  app.get('/api/sync/runs', { preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => ({ items: await deps.sync.list(req.principal!.corpId) }));
+  app.post('/api/sync/runs', {
+    preHandler: requireRole('operator'),
+    schema: { tags: ['settings'], body: z.object({ kind: z.enum(['full', 'reconcile']).default('full') }) },
+  }, async (req) => deps.sync.start(req.principal!.corpId, req.body.kind, req.principal!.name));
+}

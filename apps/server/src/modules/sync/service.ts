@@ -1,0 +1,230 @@
+// Full sync on connect and the nightly reconcile: departments, staff, follow users, customers and
+// follow relations (batch/get_by_user), corp tags, groups and members. Each stage saves its cursor
+// after every page, so a run that dies resumes where it stopped; progress is visible in the console.
+import type pg from 'pg';
+import { z } from 'zod';
+import type { CorpService } from '../org/corps';
+import type { Logger } from '../../platform/log';
+import { defineJob, type Queue } from '../../platform/queue';
+import { AppError } from '../../platform/errors';
+import { appendTimeline, refreshFollowCounts, upsertCustomers, upsertFollows, type FollowRecord } from '../customers/repo';
+import { addedKey } from '../customers/events';
+import { saveTagGroups } from '../tags/repo';
+import { saveGroup } from '../groups/repo';
+
+export const STAGES = ['departments', 'staff', 'customers', 'tags', 'groups'] as const;
+type Stage = (typeof STAGES)[number];
+
+interface RunRow {
+  id: number; corp_id: string; kind: 'full' | 'reconcile'; status: string; stage: string | null;
+  progress: Record<string, { done: number; total: number | null }>; cursor: Record<string, any>; started_at: Date | null;
+}
+
+const chunk = <T,>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+export class SyncService {
+  readonly job = defineJob({
+    name: 'sync.run',
+    schema: z.object({ runId: z.number().int() }),
+    retryLimit: 5,
+    retryDelaySeconds: 30,
+    expireInMinutes: 240,
+    handler: async ({ runId }) => this.execute(runId),
+  });
+  readonly nightlyJob = defineJob({
+    name: 'sync.nightly',
+    schema: z.object({}).passthrough(),
+    retryLimit: 1,
+    handler: async () => {
+      for (const c of await this.corps.list()) await this.start(c.id, 'reconcile', 'schedule');
+    },
+  });
+
+  constructor(private pool: pg.Pool, private corps: CorpService, private queue: Queue, private log: Logger) {}
+
+  /** Queues a run unless one is already queued or running for this corp. */
+  async start(corpId: string, kind: 'full' | 'reconcile', triggeredBy: string): Promise<RunRow> {
+    const { rows: open } = await this.pool.query(
+      `SELECT * FROM sync_runs WHERE corp_id = $1 AND status IN ('queued','running') ORDER BY id DESC LIMIT 1`, [corpId]);
+    if (open[0]) return open[0];
+    const { rows } = await this.pool.query(
+      `INSERT INTO sync_runs (corp_id, kind, status, triggered_by, progress) VALUES ($1,$2,'queued',$3,$4) RETURNING *`,
+      [corpId, kind, triggeredBy, JSON.stringify(Object.fromEntries(STAGES.map((s) => [s, { done: 0, total: null }])))]);
+    await this.queue.send(this.job, { runId: rows[0].id }, { singletonKey: `sync:${corpId}` });
+    return rows[0];
+  }
+
+  async list(corpId: string, limit = 20) {
+    const { rows } = await this.pool.query(
+      `SELECT id, kind, status, stage, progress, error, triggered_by, started_at, finished_at, created_at
+       FROM sync_runs WHERE corp_id = $1 ORDER BY id DESC LIMIT $2`, [corpId, limit]);
+    return rows.map((r) => ({
+      id: r.id, kind: r.kind, status: r.status, stage: r.stage, progress: r.progress, error: r.error,
+      triggeredBy: r.triggered_by, startedAt: r.started_at, finishedAt: r.finished_at, createdAt: r.created_at,
+    }));
+  }
+
+  private async save(run: RunRow, patch: Partial<Pick<RunRow, 'stage' | 'status'>> & { error?: string | null }) {
+    await this.pool.query(
+      `UPDATE sync_runs SET stage = $2, status = $3, progress = $4, cursor = $5, error = $6,
+         started_at = coalesce(started_at, now()),
+         finished_at = CASE WHEN $3 IN ('done','failed') THEN now() ELSE NULL END
+       WHERE id = $1`,
+      [run.id, patch.stage ?? run.stage, patch.status ?? run.status, JSON.stringify(run.progress), JSON.stringify(run.cursor), patch.error ?? null]);
+    if (patch.stage !== undefined) run.stage = patch.stage;
+    if (patch.status !== undefined) run.status = patch.status;
+  }
+
+  /** Runs (or resumes) one sync run to completion. Exposed for the CLI and tests. */
+  async execute(runId: number): Promise<void> {
+    const { rows } = await this.pool.query('SELECT * FROM sync_runs WHERE id = $1', [runId]);
+    const run = rows[0] as RunRow | undefined;
+    if (!run) throw AppError.notFound(`sync run ${runId}`);
+    if (run.status === 'done') return;
+    if (!run.started_at) await this.pool.query('UPDATE sync_runs SET started_at = now() WHERE id = $1', [runId]);
+    const startedAt = run.started_at ?? new Date();
+    run.cursor.startedAt ??= startedAt.toISOString();
+    await this.save(run, { status: 'running' });
+    try {
+      const from = run.stage ? STAGES.indexOf(run.stage as Stage) : 0;
+      for (const stage of STAGES.slice(Math.max(0, from))) {
+        await this.save(run, { stage });
+        await this[stage](run);
+      }
+      await this.save(run, { status: 'done', stage: null });
+      this.log.info({ corpId: run.corp_id, runId }, 'sync finished');
+    } catch (err) {
+      await this.save(run, { status: 'running', error: String((err as Error).message ?? err) });
+      throw err; // pg-boss retries; the cursor makes the retry resume
+    } finally {
+      await this.pool.query(
+        `UPDATE sync_runs SET status = 'failed', finished_at = now() WHERE id = $1 AND status = 'running' AND error IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM pgboss.job WHERE name = 'sync.run' AND data->>'runId' = $1::text AND state IN ('retry','created'))`,
+        [runId]).catch(() => undefined);
+    }
+  }
+
+  private async departments(run: RunRow) {
+    const client = await this.corps.client(run.corp_id);
+    const res = await client.departmentList();
+    const deps = res.department ?? [];
+    await this.pool.query(
+      `INSERT INTO departments (corp_id, id, name, parent_id, "order", removed_at, updated_at)
+       SELECT $1, r.id, r.name, r.parentid, coalesce(r."order", 0), NULL, now()
+       FROM jsonb_to_recordset($2::jsonb) AS r(id int, name text, parentid int, "order" bigint)
+       ON CONFLICT (corp_id, id) DO UPDATE SET name = EXCLUDED.name, parent_id = EXCLUDED.parent_id, "order" = EXCLUDED."order", removed_at = NULL, updated_at = now()`,
+      [run.corp_id, JSON.stringify(deps)]);
+    await this.pool.query(
+      `UPDATE departments SET removed_at = now() WHERE corp_id = $1 AND removed_at IS NULL AND NOT (id = ANY($2))`,
+      [run.corp_id, deps.map((d: any) => d.id)]);
+    run.progress.departments = { done: deps.length, total: deps.length };
+  }
+
+  private async staff(run: RunRow) {
+    const client = await this.corps.client(run.corp_id);
+    const { rows: roots } = await this.pool.query(
+      `SELECT id FROM departments d WHERE corp_id = $1 AND removed_at IS NULL
+       AND (parent_id IS NULL OR parent_id = 0 OR NOT EXISTS (SELECT 1 FROM departments p WHERE p.corp_id = d.corp_id AND p.id = d.parent_id))`, [run.corp_id]);
+    const users = new Map<string, any>();
+    for (const r of roots) for (const u of (await client.userList(r.id, true)).userlist ?? []) users.set(u.userid, u);
+    const follow = new Set<string>((await client.getFollowUserList()).follow_user ?? []);
+    const list = [...users.values()];
+    await this.pool.query(
+      `INSERT INTO staff (corp_id, userid, name, avatar, mobile, gender, position, department_ids, main_department, status, is_follow_user, store_id, resigned_at, updated_at)
+       SELECT $1, r.userid, r.name, r.avatar, r.mobile, r.gender::smallint, r.position,
+              coalesce(ARRAY(SELECT jsonb_array_elements_text(r.department)::int), '{}'), r.main_department, coalesce(r.status, 1),
+              r.userid = ANY($3),
+              (SELECT s.id FROM stores s WHERE s.corp_id = $1 AND s.archived_at IS NULL
+                 AND s.department_id = ANY(ARRAY(SELECT jsonb_array_elements_text(r.department)::int))
+                 ORDER BY (s.department_id = r.main_department) DESC LIMIT 1),
+              NULL, now()
+       FROM jsonb_to_recordset($2::jsonb) AS r(userid text, name text, avatar text, mobile text, gender text, position text,
+            department jsonb, main_department int, status smallint)
+       ON CONFLICT (corp_id, userid) DO UPDATE SET name = EXCLUDED.name, avatar = EXCLUDED.avatar, mobile = EXCLUDED.mobile,
+         gender = EXCLUDED.gender, position = EXCLUDED.position, department_ids = EXCLUDED.department_ids,
+         main_department = EXCLUDED.main_department, status = EXCLUDED.status, is_follow_user = EXCLUDED.is_follow_user,
+         store_id = coalesce(EXCLUDED.store_id, staff.store_id), resigned_at = NULL, updated_at = now()`,
+      [run.corp_id, JSON.stringify(list), [...follow]]);
+    // Members WeCom no longer lists have left the corp (离职): their customers await handover.
+    await this.pool.query(
+      `UPDATE staff SET status = 5, resigned_at = coalesce(resigned_at, now()), is_follow_user = false, updated_at = now()
+       WHERE corp_id = $1 AND status <> 5 AND NOT (userid = ANY($2))`, [run.corp_id, list.map((u) => u.userid)]);
+    run.progress.staff = { done: list.length, total: list.length };
+  }
+
+  private async customers(run: RunRow) {
+    const client = await this.corps.client(run.corp_id);
+    const { rows } = await this.pool.query(
+      `SELECT userid FROM staff WHERE corp_id = $1 AND is_follow_user ORDER BY userid`, [run.corp_id]);
+    const chunks = chunk(rows.map((r) => r.userid as string), 100);
+    const c = (run.cursor.customers ??= { chunk: 0, cursor: '' });
+    run.progress.customers.total = null;
+    for (; c.chunk < chunks.length; c.chunk++, c.cursor = '') {
+      do {
+        const page = await client.batchGetByUser({ userid_list: chunks[c.chunk]!, cursor: c.cursor || undefined, limit: 100 });
+        const list = page.external_contact_list ?? [];
+        const contacts = new Map<string, any>();
+        for (const item of list) contacts.set(item.external_contact.external_userid, item.external_contact);
+        await upsertCustomers(this.pool, run.corp_id, [...contacts.values()]);
+        const prev = await upsertFollows(this.pool, run.corp_id, list.map((item: any) => ({
+          externalUserid: item.external_contact.external_userid, follow: item.follow_info as FollowRecord,
+        })));
+        // First sight of a relation: put its add on the timeline at WeCom's createtime.
+        await appendTimeline(this.pool, run.corp_id, list
+          .filter((item: any) => !prev.has(`${item.external_contact.external_userid}|${item.follow_info.userid}`) && item.follow_info.createtime)
+          .map((item: any) => {
+            const f = item.follow_info as FollowRecord;
+            const ext = item.external_contact.external_userid as string;
+            return {
+              externalUserid: ext, type: 'customer.added', userid: f.userid, occurredAt: new Date(f.createtime! * 1000),
+              data: { state: f.state || null, addWay: f.add_way ?? null, source: 'sync' }, dedupeKey: addedKey(ext, f.userid, f.createtime!),
+            };
+          }));
+        await refreshFollowCounts(this.pool, run.corp_id, [...contacts.keys()]);
+        run.progress.customers.done += list.length;
+        c.cursor = page.next_cursor ?? '';
+        await this.save(run, {});
+      } while (c.cursor);
+    }
+    // Sweep: active relations this run did not see are gone (deletes whose callbacks we missed).
+    const { rows: gone } = await this.pool.query(
+      `UPDATE follows SET status = 'removed', deleted_at = now(), updated_at = now()
+       WHERE corp_id = $1 AND status = 'active' AND updated_at < $2 RETURNING external_userid`,
+      [run.corp_id, run.cursor.startedAt]);
+    await refreshFollowCounts(this.pool, run.corp_id, [...new Set(gone.map((g) => g.external_userid as string))]);
+    run.progress.customers.total = run.progress.customers.done;
+  }
+
+  private async tags(run: RunRow) {
+    const client = await this.corps.client(run.corp_id);
+    const res = await client.getCorpTagList({});
+    const groups = res.tag_group ?? [];
+    await saveTagGroups(this.pool, run.corp_id, groups, { full: true });
+    const n = groups.reduce((a: number, g: any) => a + (g.tag?.length ?? 0), 0);
+    run.progress.tags = { done: n, total: n };
+  }
+
+  private async groups(run: RunRow) {
+    const client = await this.corps.client(run.corp_id);
+    const { rows } = await this.pool.query(
+      `SELECT userid FROM staff WHERE corp_id = $1 AND (is_follow_user OR status = 5) ORDER BY userid`, [run.corp_id]);
+    const chunks = chunk(rows.map((r) => r.userid as string), 100);
+    const c = (run.cursor.groups ??= { chunk: 0, cursor: '' });
+    for (; c.chunk < chunks.length; c.chunk++, c.cursor = '') {
+      do {
+        const page = await client.groupchatList({ status_filter: 0, owner_filter: { userid_list: chunks[c.chunk]! }, cursor: c.cursor || undefined, limit: 1000 });
+        for (const item of page.group_chat_list ?? []) {
+          const g = await client.groupchatGet(item.chat_id, 1);
+          await saveGroup(this.pool, run.corp_id, g.group_chat, item.status);
+          run.progress.groups.done++;
+        }
+        c.cursor = page.next_cursor ?? '';
+        await this.save(run, {});
+      } while (c.cursor);
+    }
+    await this.pool.query(
+      `UPDATE groups SET status = 'dismissed', dismissed_at = now() WHERE corp_id = $1 AND status = 'active' AND updated_at < $2`,
+      [run.corp_id, run.cursor.startedAt]);
+    run.progress.groups.total = run.progress.groups.done;
+  }
+}

@@ -1,0 +1,32 @@
+// change_external_tag callbacks: re-read what changed from WeCom (get_corp_tag_list).
+import type pg from 'pg';
+import type { CorpService } from '../org/corps';
+import type { HandlerMap } from '../callbacks/processor';
+import { markTagsDeleted, saveTagGroups } from './repo';
+
+export function tagEventHandlers(deps: { pool: pg.Pool; corps: CorpService }): HandlerMap {
+  const { pool, corps } = deps;
+  return {
+    'change_external_tag/*': async (ctx) => {
+      const id = String(ctx.ev.Id ?? '');
+      const kind = ctx.ev.TagType === 'tag_group' ? 'group' : 'tag';
+      const client = await corps.client(ctx.corpId);
+      switch (ctx.ev.ChangeType) {
+        case 'create':
+        case 'update': {
+          const res = await client.getCorpTagList(kind === 'group' ? { group_id: [id] } : { tag_id: [id] });
+          await saveTagGroups(pool, ctx.corpId, res.tag_group ?? [], { full: false });
+          return;
+        }
+        case 'delete':
+          await markTagsDeleted(pool, ctx.corpId, [id]);
+          return;
+        default: {
+          // shuffle (reorder) and anything new: read everything.
+          const res = await client.getCorpTagList({});
+          await saveTagGroups(pool, ctx.corpId, res.tag_group ?? [], { full: true });
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Fastify plumbing: zod validation with field-naming errors, AppError → status, OpenAPI, the
+// authentication hook and the audit hook that records every successful write under /api.
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import { AppError } from './errors';
+import { authenticate, type AuthService } from './auth';
+import type { Logger } from './log';
+
+export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
+
+const REDACT = /password|secret|token|aes/i;
+function redact(v: unknown, depth = 0): unknown {
+  if (depth > 4 || v == null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.slice(0, 50).map((x) => redact(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, REDACT.test(k) ? '***' : redact(x, depth + 1)]));
+}
+
+export async function createHttp(opts: { log: Logger; auth: AuthService; pool: pg.Pool; publicUrl: string }): Promise<App> {
+  const app = Fastify({
+    loggerInstance: opts.log,
+    disableRequestLogging: true,
+    trustProxy: true,
+    bodyLimit: 10 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(cookie);
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issue = err.validation[0];
+      const path = issue?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || (issue?.params as any)?.issue?.path?.join('.') || '';
+      const where = err.validationContext ?? 'body';
+      const field = path || where;
+      const msg = issue?.message ?? 'invalid';
+      return reply.status(400).send({ error: { code: 'validation_failed', message: `${field}: ${msg}`, field, details: err.validation.map((v) => ({ path: v.instancePath, message: v.message })) } });
+    }
+    if (err instanceof AppError) {
+      if (err.status >= 500) req.log.error({ err, cause: err.extra.cause }, err.message);
+      const message = err.status >= 500 && err.code !== 'wecom_error' && err.code !== 'unavailable' ? 'internal error' : err.message;
+      return reply.status(err.status).send({ error: { code: err.code, message, field: err.extra.field, details: err.status < 500 ? err.extra.details : undefined } });
+    }
+    const fe = err as FastifyError;
+    if (fe.statusCode && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send({ error: { code: fe.statusCode === 415 ? 'bad_request' : 'bad_request', message: fe.message } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Pond API', description: 'Pond (鱼塘) SCRM for WeCom. Bearer token or console session.', version: '0.1.0' },
+      servers: [{ url: opts.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/') || req.url.startsWith('/api/auth/login')) return;
+    const p = await authenticate(opts.auth, req);
+    if (p) req.principal = p;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    if (!req.url.startsWith('/api/') || req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return;
+    const p = req.principal;
+    const route = req.routeOptions.url ?? req.url;
+    const params = (req.params ?? {}) as Record<string, string>;
+    const targetId = Object.values(params)[0] ?? null;
+    const targetType = route.split('/')[2] ?? null;
+    await opts.pool.query(
+      `INSERT INTO audit_log (corp_id, actor_type, actor_id, actor_name, action, target_type, target_id, detail, ip)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+      [p?.corpId ?? null, p?.kind ?? 'anonymous', p?.id ?? null, p?.name ?? null, `${req.method} ${route}`,
+       targetType, targetId, JSON.stringify(redact(req.body ?? null)), req.ip],
+    ).catch((err) => req.log.error({ err }, 'audit write failed'));
+  });
+  return app;
+}

@@ -1,0 +1,82 @@
+// Durable jobs on pg-boss (same Postgres). Jobs are declared as data: a stable name, a zod payload
+// schema and a handler; `send` validates the payload so a bad enqueue fails at the caller.
+import PgBoss from 'pg-boss';
+import type { z } from 'zod';
+import type { Logger } from './log';
+
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  schema: S;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  expireInMinutes?: number;
+  /** `singleton` keeps one queued+active job per singletonKey. */
+  policy?: 'standard' | 'singleton' | 'stately';
+  batchSize?: number;
+  handler: (data: z.infer<S>, ctx: { jobId: string }) => Promise<void>;
+}
+
+export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
+  return def;
+}
+
+export interface Schedule { name: string; cron: string; data: object; key: string }
+
+export class Queue {
+  readonly boss: PgBoss;
+  private defs = new Map<string, JobDefinition<any>>();
+  private started = false;
+
+  constructor(connectionString: string, private log: Logger) {
+    this.boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, archiveCompletedAfterSeconds: 3600 });
+    this.boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
+  }
+
+  register(defs: JobDefinition<any>[]): void {
+    for (const d of defs) this.defs.set(d.name, d);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.boss.start();
+    for (const d of this.defs.values()) {
+      await this.boss.createQueue(d.name, {
+        name: d.name,
+        policy: d.policy ?? 'standard',
+        retryLimit: d.retryLimit ?? 5,
+        retryDelay: d.retryDelaySeconds ?? 10,
+        retryBackoff: true,
+        expireInMinutes: d.expireInMinutes ?? 30,
+      });
+    }
+    this.started = true;
+  }
+
+  async send<S extends z.ZodType>(def: JobDefinition<S>, data: z.infer<S>, opts: PgBoss.SendOptions = {}): Promise<string | null> {
+    const payload = def.schema.parse(data) as object;
+    return this.boss.send(def.name, payload, opts);
+  }
+
+  /** Starts consuming every registered job (worker processes only). */
+  async work(concurrency = 2): Promise<void> {
+    for (const d of this.defs.values()) {
+      for (let i = 0; i < concurrency; i++) {
+        await this.boss.work(d.name, { batchSize: d.batchSize ?? 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+          for (const job of jobs) {
+            const data = d.schema.parse(job.data);
+            await d.handler(data, { jobId: job.id });
+          }
+        });
+      }
+    }
+  }
+
+  async schedule(s: Schedule): Promise<void> {
+    await this.boss.schedule(s.name, s.cron, s.data, { singletonKey: s.key, tz: 'Asia/Shanghai' });
+  }
+
+  async stop(): Promise<void> {
+    if (this.started) await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    this.started = false;
+  }
+}
