@@ -87,7 +87,7 @@ export class WecomClient extends WecomTransport {
 
   iterateUserListId(limit = 10_000): AsyncGenerator<T.UserListIdResponse['dept_user'][number]> {
     check('iterateUserListId').intRange('limit', limit, 1, 10_000);
-    return this.paginateItems('user/list_id', { limit }, 'dept_user');
+    return this.paginateItems('user/list_id', { limit }, { itemsField: 'dept_user' });
   }
 
   // ---- §4 contact ways ----
@@ -119,7 +119,7 @@ export class WecomClient extends WecomTransport {
 
   iterateContactWays(req: Omit<T.ListContactWayRequest, 'cursor'> = {}): AsyncGenerator<{ config_id: string }> {
     check('iterateContactWays').intRange('limit', req.limit, 1, 1000);
-    return this.paginateItems('externalcontact/list_contact_way', { ...req, limit: req.limit ?? 1000 }, 'contact_way');
+    return this.paginateItems('externalcontact/list_contact_way', { ...req, limit: req.limit ?? 1000 }, { itemsField: 'contact_way' });
   }
 
   /** user, party and remark overwrite the stored values. */
@@ -228,7 +228,7 @@ export class WecomClient extends WecomTransport {
   iterateGroupchatList(req: Omit<T.GroupchatListRequest, 'cursor' | 'limit'> & { limit?: number } = {}): AsyncGenerator<T.GroupchatListItem> {
     const body = { ...req, limit: req.limit ?? 1000 };
     this.checkGroupchatList(check('iterateGroupchatList'), body);
-    return this.paginateItems('externalcontact/groupchat/list', body, 'group_chat_list');
+    return this.paginateItems('externalcontact/groupchat/list', body, { itemsField: 'group_chat_list' });
   }
 
   private checkGroupchatList(c: Check, req: T.GroupchatListRequest): void {
@@ -284,7 +284,7 @@ export class WecomClient extends WecomTransport {
   iterateBatchGetByUser(useridList: string[], limit = 100): AsyncGenerator<T.BatchExternalContact> {
     const body = { userid_list: useridList, limit };
     this.checkBatchGetByUser(check('iterateBatchGetByUser'), body);
-    return this.paginateItems('externalcontact/batch/get_by_user', body, 'external_contact_list');
+    return this.paginateItems('externalcontact/batch/get_by_user', body, { itemsField: 'external_contact_list' });
   }
 
   private checkBatchGetByUser(c: Check, req: T.BatchGetByUserRequest): void {
@@ -309,7 +309,7 @@ export class WecomClient extends WecomTransport {
 
   iterateContactList(limit = 1000): AsyncGenerator<T.ContactListItem> {
     check('iterateContactList').intRange('limit', limit, 1, 1000);
-    return this.paginateItems('externalcontact/contact_list', { limit }, 'info_list');
+    return this.paginateItems('externalcontact/contact_list', { limit }, { itemsField: 'info_list' });
   }
 
   unionidToExternalUserid(req: T.UnionidToExternalUseridRequest): Promise<T.UnionidToExternalUseridResponse> {
@@ -409,7 +409,7 @@ export class WecomClient extends WecomTransport {
   iterateGroupmsgListV2(req: Omit<T.GetGroupmsgListV2Request, 'cursor'>): AsyncGenerator<T.GroupMsg> {
     const body = { ...req, limit: req.limit ?? 100 };
     this.checkGroupmsgList(check('iterateGroupmsgListV2'), body);
-    return this.paginateItems('externalcontact/get_groupmsg_list_v2', body, 'group_msg_list');
+    return this.paginateItems('externalcontact/get_groupmsg_list_v2', body, { itemsField: 'group_msg_list' });
   }
 
   private checkGroupmsgList(c: Check, req: T.GetGroupmsgListV2Request): void {
@@ -428,7 +428,7 @@ export class WecomClient extends WecomTransport {
 
   iterateGroupmsgTask(msgid: string, limit = 1000): AsyncGenerator<T.GroupmsgTask> {
     check('iterateGroupmsgTask').required('msgid', msgid).intRange('limit', limit, 1, 1000);
-    return this.paginateItems('externalcontact/get_groupmsg_task', { msgid, limit }, 'task_list');
+    return this.paginateItems('externalcontact/get_groupmsg_task', { msgid, limit }, { itemsField: 'task_list' });
   }
 
   getGroupmsgSendResult(req: T.GetGroupmsgSendResultRequest): Promise<T.GetGroupmsgSendResultResponse> {
@@ -438,7 +438,7 @@ export class WecomClient extends WecomTransport {
 
   iterateGroupmsgSendResult(msgid: string, userid: string, limit = 1000): AsyncGenerator<T.GroupmsgSendResult> {
     check('iterateGroupmsgSendResult').required('msgid', msgid).required('userid', userid).intRange('limit', limit, 1, 1000);
-    return this.paginateItems('externalcontact/get_groupmsg_send_result', { msgid, userid, limit }, 'send_list');
+    return this.paginateItems('externalcontact/get_groupmsg_send_result', { msgid, userid, limit }, { itemsField: 'send_list' });
   }
 
   /** At most 3 reminders per 24 h per mass send. */
@@ -492,7 +492,7 @@ export class WecomClient extends WecomTransport {
   iterateMomentList(req: Omit<T.GetMomentListRequest, 'cursor'>): AsyncGenerator<T.Moment> {
     const body = { ...req, limit: req.limit ?? 20 };
     this.checkMomentList(check('iterateMomentList'), body);
-    return this.paginateItems('externalcontact/get_moment_list', body, 'moment_list');
+    return this.paginateItems('externalcontact/get_moment_list', body, { itemsField: 'moment_list' });
   }
 
   private checkMomentList(c: Check, req: T.GetMomentListRequest): void {
@@ -507,7 +507,7 @@ export class WecomClient extends WecomTransport {
 
   iterateMomentTask(momentId: string, limit = 1000): AsyncGenerator<T.GetMomentTaskResponse['task_list'][number]> {
     check('iterateMomentTask').required('moment_id', momentId).intRange('limit', limit, 1, 1000);
-    return this.paginateItems('externalcontact/get_moment_task', { moment_id: momentId, limit }, 'task_list');
+    return this.paginateItems('externalcontact/get_moment_task', { moment_id: momentId, limit }, { itemsField: 'task_list' });
   }
 
   getMomentCustomerList(req: T.GetMomentCustomerListRequest): Promise<T.GetMomentCustomerListResponse> {
@@ -517,7 +517,7 @@ export class WecomClient extends WecomTransport {
 
   iterateMomentCustomerList(momentId: string, userid: string, limit = 1000): AsyncGenerator<T.GetMomentCustomerListResponse['customer_list'][number]> {
     check('iterateMomentCustomerList').required('moment_id', momentId).required('userid', userid).intRange('limit', limit, 1, 1000);
-    return this.paginateItems('externalcontact/get_moment_customer_list', { moment_id: momentId, userid, limit }, 'customer_list');
+    return this.paginateItems('externalcontact/get_moment_customer_list', { moment_id: momentId, userid, limit }, { itemsField: 'customer_list' });
   }
 
   getMomentSendResult(req: T.GetMomentSendResultRequest): Promise<T.GetMomentSendResultResponse> {
@@ -527,7 +527,7 @@ export class WecomClient extends WecomTransport {
 
   iterateMomentSendResult(momentId: string, userid: string, limit = 5000): AsyncGenerator<{ external_userid: string }> {
     check('iterateMomentSendResult').required('moment_id', momentId).required('userid', userid).intRange('limit', limit, 1, 5000);
-    return this.paginateItems('externalcontact/get_moment_send_result', { moment_id: momentId, userid, limit }, 'customer_list');
+    return this.paginateItems('externalcontact/get_moment_send_result', { moment_id: momentId, userid, limit }, { itemsField: 'customer_list' });
   }
 
   getMomentComments(momentId: string, userid: string): Promise<T.GetMomentCommentsResponse> {
@@ -571,7 +571,7 @@ export class WecomClient extends WecomTransport {
 
   iterateTransferResult(handoverUserid: string, takeoverUserid: string): AsyncGenerator<T.TransferResultItem> {
     check('iterateTransferResult').required('handover_userid', handoverUserid).required('takeover_userid', takeoverUserid);
-    return this.paginateItems('externalcontact/transfer_result', { handover_userid: handoverUserid, takeover_userid: takeoverUserid }, 'customer');
+    return this.paginateItems('externalcontact/transfer_result', { handover_userid: handoverUserid, takeover_userid: takeoverUserid }, { itemsField: 'customer' });
   }
 
   getUnassignedList(req: T.GetUnassignedListRequest = {}): Promise<T.GetUnassignedListResponse> {
@@ -581,7 +581,7 @@ export class WecomClient extends WecomTransport {
 
   iterateUnassignedList(pageSize = 1000): AsyncGenerator<T.UnassignedCustomer> {
     check('iterateUnassignedList').intRange('page_size', pageSize, 1, 1000);
-    return this.paginateItems('externalcontact/get_unassigned_list', { page_size: pageSize }, 'info', { doneField: 'is_last' });
+    return this.paginateItems('externalcontact/get_unassigned_list', { page_size: pageSize }, { itemsField: 'info', doneField: 'is_last' });
   }
 
   resignedTransferCustomer(req: T.ResignedTransferCustomerRequest): Promise<T.TransferCustomerResponse> {
@@ -599,7 +599,7 @@ export class WecomClient extends WecomTransport {
     return this.paginateItems(
       'externalcontact/resigned/transfer_result',
       { handover_userid: handoverUserid, takeover_userid: takeoverUserid },
-      'customer',
+      { itemsField: 'customer' },
     );
   }
 
@@ -730,7 +730,7 @@ export class WecomClient extends WecomTransport {
 
   iterateCustomerAcquisitionLinks(limit = 100): AsyncGenerator<string> {
     check('iterateCustomerAcquisitionLinks').intRange('limit', limit, 1, 100);
-    return this.paginateItems('externalcontact/customer_acquisition/list_link', { limit }, 'link_id_list');
+    return this.paginateItems('externalcontact/customer_acquisition/list_link', { limit }, { itemsField: 'link_id_list' });
   }
 
   customerAcquisitionGet(linkId: string): Promise<T.CustomerAcquisitionGetResponse> {
@@ -763,7 +763,7 @@ export class WecomClient extends WecomTransport {
 
   iterateCustomerAcquisitionCustomers(linkId: string, limit = 1000): AsyncGenerator<T.CustomerAcquisitionCustomer> {
     check('iterateCustomerAcquisitionCustomers').required('link_id', linkId).intRange('limit', limit, 1, 1000);
-    return this.paginateItems('externalcontact/customer_acquisition/customer', { link_id: linkId, limit }, 'customer_list');
+    return this.paginateItems('externalcontact/customer_acquisition/customer', { link_id: linkId, limit }, { itemsField: 'customer_list' });
   }
 
   customerAcquisitionQuota(): Promise<T.CustomerAcquisitionQuotaResponse> {

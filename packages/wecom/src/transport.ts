@@ -123,15 +123,10 @@ export class WecomTransport {
     }
   }
 
-  /** The items of every page, e.g. `paginateItems('externalcontact/groupchat/list', {limit: 1000}, 'group_chat_list')`. */
-  async *paginateItems<I>(
-    api: string,
-    body: object,
-    itemsField: string,
-    opts: PaginateOptions = {},
-  ): AsyncGenerator<I, void, undefined> {
+  /** The items of every page, e.g. `paginateItems('externalcontact/groupchat/list', { limit: 1000 }, { itemsField: 'group_chat_list' })`. */
+  async *paginateItems<I>(api: string, body: object, opts: PaginateOptions & { itemsField: string }): AsyncGenerator<I, void, undefined> {
     for await (const page of this.paginate<Record<string, unknown>>(api, body, opts)) {
-      const items = page[itemsField];
+      const items = page[opts.itemsField];
       if (Array.isArray(items)) yield* items as I[];
     }
   }
