@@ -1,0 +1,109 @@
+// The one way the console talks to Pond's REST API (docs/api.md): JSON in and out, the session
+// cookie sent along, and every non-2xx answer turned into an ApiError carrying the server's
+// `{error:{code,message,field}}` so forms can point at the field and toasts can show the message.
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly field: string | undefined;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, field?: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.field = field;
+    this.details = details;
+  }
+}
+
+export type Query = Record<string, string | number | boolean | readonly (string | number)[] | null | undefined>;
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+const LOGIN_PATH = '/login';
+
+/** Builds `/api/...?a=1&b=x,y`, leaving out empty values so the server applies its defaults. */
+export function apiUrl(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) {
+      if (value.length > 0) params.set(key, value.join(','));
+    } else {
+      params.set(key, String(value));
+    }
+  }
+  const qs = params.toString();
+  return `/api${path}${qs ? `?${qs}` : ''}`;
+}
+
+function redirectToLogin(): void {
+  const { pathname, search } = window.location;
+  if (pathname === LOGIN_PATH) return;
+  const next = encodeURIComponent(pathname + search);
+  window.location.assign(`${LOGIN_PATH}?next=${next}`);
+}
+
+async function parseError(res: Response): Promise<ApiError> {
+  let payload: unknown;
+  try {
+    payload = await res.json();
+  } catch {
+    payload = undefined;
+  }
+  const error = (payload as { error?: { code?: unknown; message?: unknown; field?: unknown; details?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `http_${res.status}`;
+  const message = typeof error?.message === 'string' && error.message ? error.message : `${res.status} ${res.statusText}`.trim();
+  const field = typeof error?.field === 'string' ? error.field : undefined;
+  return new ApiError(res.status, code, message, field, error?.details);
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const init: RequestInit = { method, headers, credentials: 'include', signal: options.signal };
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path, options.query), init);
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network_error', err instanceof Error ? err.message : String(err));
+  }
+
+  if (!res.ok) {
+    const error = await parseError(res);
+    // A failed login is also a 401, and must stay on the page to show its message.
+    if (res.status === 401 && path !== '/auth/login') redirectToLogin();
+    throw error;
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  delete: <T>(path: string) => request<T>('DELETE', path),
+};
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface ItemList<T> {
+  items: T[];
+}

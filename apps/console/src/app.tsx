@@ -1,0 +1,293 @@
+// Routes and the console shell: side menu, header with corp switcher, language switch and user
+// menu. Pages are loaded on demand; admin pages are hidden from and refused to other roles (the
+// server enforces the same with 403).
+import {
+  AuditOutlined,
+  CommentOutlined,
+  DashboardOutlined,
+  DownOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  MenuFoldOutlined,
+  MenuUnfoldOutlined,
+  SettingOutlined,
+  TagsOutlined,
+  TeamOutlined,
+  UserOutlined,
+  UsergroupAddOutlined,
+  SafetyOutlined,
+} from '@ant-design/icons';
+import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
+import type { MenuProps } from 'antd';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { ApiError } from './api/client';
+import { LanguageSwitch } from './components/language-switch';
+import { Forbidden, NotFound, PageSpinner } from './components/results';
+import { currentLanguage, hasStoredLanguage, setLanguage, toLanguage } from './i18n';
+import { useLabels } from './lib/labels';
+import { useLogout, useMe, useSwitchCorp, type Me } from './modules/auth/hooks';
+
+const LoginPage = lazy(() => import('./modules/auth/login-page'));
+const OverviewPage = lazy(() => import('./modules/overview/overview-page'));
+const StaffPage = lazy(() => import('./modules/staff/staff-page'));
+const CustomersPage = lazy(() => import('./modules/customers/customers-page'));
+const CustomerDetailPage = lazy(() => import('./modules/customers/customer-detail-page'));
+const GroupsPage = lazy(() => import('./modules/groups/groups-page'));
+const GroupDetailPage = lazy(() => import('./modules/groups/group-detail-page'));
+const TagsPage = lazy(() => import('./modules/tags/tags-page'));
+const SettingsPage = lazy(() => import('./modules/settings/settings-page'));
+const UsersPage = lazy(() => import('./modules/admin/users-page'));
+const TokensPage = lazy(() => import('./modules/admin/tokens-page'));
+const AuditPage = lazy(() => import('./modules/admin/audit-page'));
+
+export function App() {
+  return (
+    <Suspense fallback={<PageSpinner />}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route element={<RequireAuth />}>
+          <Route element={<Shell />}>
+            <Route index element={<OverviewPage />} />
+            <Route path="staff" element={<StaffPage />} />
+            <Route path="customers" element={<CustomersPage />} />
+            <Route path="customers/:externalUserid" element={<CustomerDetailPage />} />
+            <Route path="groups" element={<GroupsPage />} />
+            <Route path="groups/:chatId" element={<GroupDetailPage />} />
+            <Route path="tags" element={<TagsPage />} />
+            <Route element={<AdminOnly />}>
+              <Route path="settings" element={<SettingsPage />} />
+              <Route path="admin/users" element={<UsersPage />} />
+              <Route path="admin/tokens" element={<TokensPage />} />
+              <Route path="admin/audit" element={<AuditPage />} />
+            </Route>
+            <Route path="*" element={<NotFound />} />
+          </Route>
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}
+
+function RequireAuth() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const location = useLocation();
+
+  useEffect(() => {
+    // The user's saved locale applies until this browser makes its own choice.
+    const preferred = toLanguage(me.data?.user.locale);
+    if (preferred && !hasStoredLanguage() && preferred !== currentLanguage()) setLanguage(preferred, false);
+  }, [me.data?.user.locale]);
+
+  if (me.isLoading) return <PageSpinner />;
+  if (me.error instanceof ApiError && me.error.status === 401) {
+    return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  }
+  if (me.error || !me.data) {
+    return (
+      <Result
+        status="error"
+        title={t('common.loadFailed')}
+        subTitle={me.error?.message}
+        extra={<Button onClick={() => void me.refetch()}>{t('common.retry')}</Button>}
+      />
+    );
+  }
+  return <Outlet />;
+}
+
+function AdminOnly() {
+  const me = useMe();
+  return me.data?.role === 'admin' ? <Outlet /> : <Forbidden />;
+}
+
+type MenuItem = Required<MenuProps>['items'][number];
+
+function useMenuItems(me: Me): MenuItem[] {
+  const { t } = useTranslation();
+  return useMemo(() => {
+    const items: MenuItem[] = [
+      { key: '/', icon: <DashboardOutlined />, label: t('nav.overview') },
+      { key: '/staff', icon: <TeamOutlined />, label: t('nav.staff') },
+      { key: '/customers', icon: <UserOutlined />, label: t('nav.customers') },
+      { key: '/groups', icon: <CommentOutlined />, label: t('nav.groups') },
+      { key: '/tags', icon: <TagsOutlined />, label: t('nav.tags') },
+    ];
+    if (me.role === 'admin') {
+      items.push(
+        { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') },
+        {
+          key: 'admin',
+          icon: <SafetyOutlined />,
+          label: t('nav.admin'),
+          children: [
+            { key: '/admin/users', icon: <UsergroupAddOutlined />, label: t('nav.users') },
+            { key: '/admin/tokens', icon: <KeyOutlined />, label: t('nav.tokens') },
+            { key: '/admin/audit', icon: <AuditOutlined />, label: t('nav.audit') },
+          ],
+        },
+      );
+    }
+    return items;
+  }, [me.role, t]);
+}
+
+const MENU_KEYS = ['/admin/users', '/admin/tokens', '/admin/audit', '/settings', '/staff', '/customers', '/groups', '/tags'];
+
+function selectedKey(pathname: string): string {
+  return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
+}
+
+function Shell() {
+  const { data: me } = useMe();
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { token } = theme.useToken();
+  const [collapsed, setCollapsed] = useState(false);
+  const items = useMenuItems(me!);
+  const selected = selectedKey(location.pathname);
+  const [openKeys, setOpenKeys] = useState<string[]>(selected.startsWith('/admin/') ? ['admin'] : []);
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} trigger={null} width={208} breakpoint="lg" onBreakpoint={setCollapsed}>
+        <div className="pond-logo">
+          <span style={{ fontSize: 22 }}>🐟</span>
+          {collapsed ? null : <span>{t('app.name')} Pond</span>}
+        </div>
+        <Menu
+          theme="dark"
+          mode="inline"
+          items={items}
+          selectedKeys={[selected]}
+          openKeys={collapsed ? undefined : openKeys}
+          onOpenChange={setOpenKeys}
+          onClick={({ key }) => navigate(key)}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          style={{
+            background: token.colorBgContainer,
+            padding: '0 16px',
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            gap: 12,
+            borderBottom: `1px solid ${token.colorBorderSecondary}`,
+            position: 'sticky',
+            top: 0,
+            zIndex: 10,
+          }}
+        >
+          <Flex align="center" gap={8} style={{ minWidth: 0 }}>
+            <Button
+              type="text"
+              icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+              aria-label={collapsed ? t('app.expand') : t('app.collapse')}
+              onClick={() => setCollapsed(!collapsed)}
+            />
+            <CorpSwitcher me={me!} />
+          </Flex>
+          <Flex align="center" gap={16}>
+            <LanguageSwitch />
+            <UserMenu me={me!} />
+          </Flex>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 24 }}>
+          <Suspense fallback={<PageSpinner />}>
+            <Outlet />
+          </Suspense>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
+
+function CorpSwitcher({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const navigate = useNavigate();
+  const switchCorp = useSwitchCorp();
+  const demo = me.corp?.isDemo ? <Tag color="gold">{t('app.demo')}</Tag> : null;
+
+  if (me.corps.length <= 1) {
+    return (
+      <Flex align="center" gap={8} data-testid="corp-name">
+        <Typography.Text strong ellipsis>
+          {me.corp?.name ?? t('common.none')}
+        </Typography.Text>
+        {demo}
+      </Flex>
+    );
+  }
+  return (
+    <Flex align="center" gap={8}>
+      <Select<string>
+        aria-label={t('app.switchCorp')}
+        value={me.corp?.id}
+        loading={switchCorp.isPending}
+        onChange={(corpId) =>
+          switchCorp.mutate(corpId, {
+            onSuccess: (next) => {
+              void message.success(t('app.corpSwitched', { name: next.corp?.name ?? corpId }));
+              navigate('/');
+            },
+          })
+        }
+        options={me.corps.map((c) => ({ value: c.id, label: c.name }))}
+        popupMatchSelectWidth={false}
+        style={{ minWidth: 180 }}
+        data-testid="corp-switcher"
+      />
+      {demo}
+    </Flex>
+  );
+}
+
+function UserMenu({ me }: { me: Me }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const navigate = useNavigate();
+  const logout = useLogout();
+  const name = me.user.displayName || me.user.username;
+
+  const items: MenuProps['items'] = [
+    {
+      key: 'who',
+      disabled: true,
+      label: (
+        <div>
+          <div>{me.user.username}</div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {labels.role(me.role)}
+          </Typography.Text>
+        </div>
+      ),
+    },
+    { type: 'divider' },
+    { key: 'logout', icon: <LogoutOutlined />, label: t('app.logout'), danger: true },
+  ];
+
+  const onClick: MenuProps['onClick'] = ({ key }) => {
+    if (key === 'logout') logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
+  };
+
+  return (
+    <Dropdown menu={{ items, onClick }} trigger={['click']} placement="bottomRight">
+      <Button type="text" data-testid="user-menu" style={{ paddingInline: 8 }}>
+        <Flex align="center" gap={8}>
+          <Avatar size="small" style={{ backgroundColor: '#1677ff' }}>
+            {name.slice(0, 1).toUpperCase()}
+          </Avatar>
+          <span>{name}</span>
+          <DownOutlined style={{ fontSize: 10 }} />
+        </Flex>
+      </Button>
+    </Dropdown>
+  );
+}
+

@@ -1,0 +1,31 @@
+import { Alert, Button } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
+
+interface Props {
+  error: unknown;
+  onRetry?: () => void;
+}
+
+/** Inline error for a failed query: the server's message, and a retry when it may help. */
+export function QueryError({ error, onRetry }: Props) {
+  const { t } = useTranslation();
+  const description = error instanceof Error ? error.message : String(error);
+  const retryable = !(error instanceof ApiError) || error.status === 0 || error.status >= 500;
+  return (
+    <Alert
+      type="error"
+      showIcon
+      title={t('common.loadFailed')}
+      description={description}
+      action={
+        onRetry && retryable ? (
+          <Button size="small" onClick={onRetry}>
+            {t('common.retry')}
+          </Button>
+        ) : undefined
+      }
+      style={{ marginBottom: 16 }}
+    />
+  );
+}

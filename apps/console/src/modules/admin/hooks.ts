@@ -1,0 +1,103 @@
+// Users, API tokens and the audit log (admin only on the server).
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, type ItemList, type Page } from '../../api/client';
+import type { Role } from '../auth/hooks';
+
+export interface User {
+  id: number | string;
+  username: string;
+  displayName: string;
+  role: Role;
+  storeIds: (number | string)[];
+  staffUserid: string | null;
+}
+
+export interface UserInput {
+  username: string;
+  password: string;
+  displayName: string;
+  role: Role;
+  storeIds?: (number | string)[];
+  staffUserid?: string;
+}
+
+export type UserPatch = Partial<Omit<UserInput, 'username'>>;
+
+export interface ApiToken {
+  id: number | string;
+  name: string;
+  prefix: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface AuditEntry {
+  id: number | string;
+  actorName: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  detail: unknown;
+  ip: string | null;
+  createdAt: string;
+}
+
+const usersKey = ['admin', 'users'] as const;
+const tokensKey = ['admin', 'tokens'] as const;
+
+export function useUsers() {
+  return useQuery({
+    queryKey: usersKey,
+    queryFn: ({ signal }) => api.get<ItemList<User>>('/users', undefined, signal),
+  });
+}
+
+export function useCreateUser() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: UserInput) => api.post<User>('/users', input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }),
+  });
+}
+
+export function useUpdateUser() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: User['id']; patch: UserPatch }) => api.patch<User>(`/users/${encodeURIComponent(String(id))}`, patch),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }),
+  });
+}
+
+export function useTokens() {
+  return useQuery({
+    queryKey: tokensKey,
+    queryFn: ({ signal }) => api.get<ItemList<ApiToken>>('/tokens', undefined, signal),
+  });
+}
+
+export function useCreateToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string; role: Role; storeIds?: (number | string)[] }) =>
+      api.post<{ id: ApiToken['id']; token: string }>('/tokens', input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensKey }),
+  });
+}
+
+export function useRevokeToken() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: ApiToken['id']) => api.delete<{ ok: true }>(`/tokens/${encodeURIComponent(String(id))}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensKey }),
+  });
+}
+
+export function useAudit(query: { action?: string; page: number; pageSize: number }) {
+  return useQuery({
+    queryKey: ['admin', 'audit', query],
+    queryFn: ({ signal }) => api.get<Page<AuditEntry>>('/audit', { ...query }, signal),
+    placeholderData: keepPreviousData,
+  });
+}

@@ -1,0 +1,64 @@
+// Who is signed in, in which corp, with which role — and the calls that change that.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client';
+
+export type Role = 'admin' | 'operator' | 'store_manager' | 'staff';
+export const ROLES: readonly Role[] = ['admin', 'operator', 'store_manager', 'staff'];
+
+export interface Me {
+  user: { id: number | string; username: string; displayName: string; locale: string | null };
+  corp: { id: string; name: string; isDemo: boolean } | null;
+  role: Role;
+  storeIds: (number | string)[];
+  corps: { id: string; name: string; role: Role }[];
+}
+
+export const meKey = ['me'] as const;
+
+export function useMe() {
+  return useQuery({
+    queryKey: meKey,
+    queryFn: ({ signal }) => api.get<Me>('/me', undefined, signal),
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+}
+
+export function useIsAdmin(): boolean {
+  return useMe().data?.role === 'admin';
+}
+
+export function useLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { username: string; password: string }) => api.post<Me>('/auth/login', input),
+    // The login page shows the message under the form; no toast on top of it.
+    meta: { silent: true },
+    onSuccess: (me) => {
+      queryClient.clear();
+      queryClient.setQueryData(meKey, me);
+    },
+  });
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<{ ok: true }>('/auth/logout'),
+    onSettled: () => {
+      queryClient.clear();
+    },
+  });
+}
+
+export function useSwitchCorp() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (corpId: string) => api.post<Me>('/me/corp', { corpId }),
+    onSuccess: async (me) => {
+      queryClient.setQueryData(meKey, me);
+      // Every other cached answer belongs to the previous corp.
+      await queryClient.resetQueries({ predicate: (query) => query.queryKey[0] !== meKey[0] });
+    },
+  });
+}

@@ -1,0 +1,292 @@
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Avatar, Badge, Button, Card, Col, Descriptions, Empty, Flex, Row, Skeleton, Table, Timeline, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { TimelineItemProps } from 'antd/es/timeline';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { ApiError } from '../../api/client';
+import { PageHeader } from '../../components/page-header';
+import { QueryError } from '../../components/query-error';
+import { NotFound } from '../../components/results';
+import { formatDateTime } from '../../lib/format';
+import { useLabels } from '../../lib/labels';
+import { TagList } from '../tags/tag-pickers';
+import { useEventDetail } from './event-detail';
+import { useCustomer, useOlderEvents, type CustomerEvent, type CustomerGroup, type Follow } from './hooks';
+
+const EVENT_COLORS: Record<string, string> = {
+  'customer.added': 'green',
+  'customer.half_added': 'green',
+  'customer.deleted_by_staff': 'red',
+  'customer.deleted_staff': 'red',
+  'follow.transfer_failed': 'red',
+  'group.joined': 'blue',
+  'group.left': 'gray',
+  'tag.added': 'blue',
+  'tag.removed': 'gray',
+};
+
+export default function CustomerDetailPage() {
+  const { externalUserid = '' } = useParams();
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const detail = useCustomer(externalUserid);
+
+  const back = (
+    <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common.back')} onClick={() => navigate(-1)} />
+  );
+
+  if (detail.error instanceof ApiError && (detail.error.status === 404 || detail.error.status === 403)) {
+    return <NotFound message={t('customers.detail.notFound')} />;
+  }
+  if (detail.error) {
+    return (
+      <>
+        <PageHeader title={t('customers.title')} back={back} />
+        <QueryError error={detail.error} onRetry={() => void detail.refetch()} />
+      </>
+    );
+  }
+  if (!detail.data) {
+    return (
+      <Card>
+        <Skeleton active avatar paragraph={{ rows: 6 }} />
+      </Card>
+    );
+  }
+
+  const { customer, follows, groups, timeline } = detail.data;
+  return (
+    <>
+      <PageHeader title={customer.name || customer.externalUserid} back={back} />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={8}>
+          <Flex vertical gap={16}>
+            <IdentityCard detail={detail.data} />
+            <GroupsCard groups={groups} />
+          </Flex>
+        </Col>
+        <Col xs={24} xl={16}>
+          <Flex vertical gap={16}>
+            <FollowsCard follows={follows} />
+            <TimelineCard externalUserid={customer.externalUserid} timeline={timeline} groups={groups} />
+          </Flex>
+        </Col>
+      </Row>
+    </>
+  );
+}
+
+function IdentityCard({ detail }: { detail: NonNullable<ReturnType<typeof useCustomer>['data']> }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const { customer } = detail;
+  const firstAdded =
+    customer.firstAddedAt ??
+    detail.follows.map((f) => f.addedAt).filter((v): v is string => !!v).sort()[0] ??
+    null;
+  return (
+    <Card title={t('customers.detail.identity')}>
+      <Flex align="center" gap={16} style={{ marginBottom: 16 }}>
+        <Avatar size={64} src={customer.avatar || undefined} style={{ backgroundColor: customer.avatar ? undefined : '#91caff' }}>
+          {(customer.name || '?').slice(0, 1)}
+        </Avatar>
+        <div>
+          <Typography.Title level={4} style={{ margin: 0 }} data-testid="customer-name">
+            {customer.name || t('common.none')}
+          </Typography.Title>
+          <Typography.Text type={customer.type === 2 ? 'success' : undefined} style={customer.type === 1 ? { color: '#52c41a' } : undefined}>
+            {customer.type === 2 && customer.corpName ? `@${customer.corpName}` : t('customers.wechatSuffix')}
+          </Typography.Text>
+        </div>
+      </Flex>
+      <Descriptions
+        column={1}
+        size="small"
+        items={[
+          { key: 'type', label: t('customers.detail.type'), children: labels.customerType(customer.type) },
+          { key: 'gender', label: t('customers.detail.gender'), children: labels.gender(customer.gender) },
+          {
+            key: 'unionid',
+            label: t('customers.detail.unionid'),
+            children: customer.unionid ? <Typography.Text copyable>{customer.unionid}</Typography.Text> : t('common.none'),
+          },
+          ...(customer.type === 2
+            ? [
+                { key: 'corp', label: t('customers.detail.corpName'), children: customer.corpFullName || customer.corpName || t('common.none') },
+                { key: 'position', label: t('customers.detail.position'), children: customer.position || t('common.none') },
+              ]
+            : []),
+          {
+            key: 'id',
+            label: t('customers.detail.externalUserid'),
+            children: (
+              <Typography.Text copyable style={{ wordBreak: 'break-all', fontSize: 12 }}>
+                {customer.externalUserid}
+              </Typography.Text>
+            ),
+          },
+          { key: 'first', label: t('customers.firstAddedAt'), children: formatDateTime(firstAdded) },
+        ]}
+      />
+    </Card>
+  );
+}
+
+function FollowsCard({ follows }: { follows: Follow[] }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const columns: ColumnsType<Follow> = [
+    {
+      title: t('customers.detail.staff'),
+      key: 'staff',
+      render: (_, f) => (
+        <Link to={`/customers?userid=${encodeURIComponent(f.userid)}`}>{f.staffName || f.userid}</Link>
+      ),
+    },
+    { title: t('customers.detail.addedAt'), dataIndex: 'addedAt', render: (v: string | null) => formatDateTime(v) },
+    { title: t('customers.detail.addWay'), dataIndex: 'addWay', render: (v: number | null) => labels.addWay(v) },
+    {
+      title: t('customers.detail.state'),
+      dataIndex: 'state',
+      render: (v: string | null) => (v ? <Typography.Text code>{v}</Typography.Text> : t('common.none')),
+    },
+    {
+      title: t('customers.detail.remark'),
+      key: 'remark',
+      render: (_, f) => (
+        <div>
+          <div>{f.remark || t('common.none')}</div>
+          {f.description ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {f.description}
+            </Typography.Text>
+          ) : null}
+          {f.remarkMobiles && f.remarkMobiles.length > 0 ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+              {f.remarkMobiles.join(', ')}
+            </Typography.Text>
+          ) : null}
+        </div>
+      ),
+    },
+    { title: t('customers.detail.tags'), dataIndex: 'tagIds', render: (ids: string[]) => <TagList ids={ids} /> },
+    {
+      title: t('customers.detail.status'),
+      key: 'status',
+      render: (_, f) => (
+        <div>
+          <Badge status={f.status === 'active' ? 'success' : f.status === 'transferred' ? 'processing' : 'error'} text={labels.followStatus(f.status)} />
+          {f.deletedAt ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+              {formatDateTime(f.deletedAt)}
+            </Typography.Text>
+          ) : null}
+        </div>
+      ),
+    },
+  ];
+  return (
+    <Card title={t('customers.detail.follows')} styles={{ body: { padding: 0 } }}>
+      <Table<Follow>
+        rowKey="userid"
+        size="small"
+        columns={columns}
+        dataSource={follows}
+        pagination={false}
+        scroll={{ x: 860 }}
+        locale={{ emptyText: t('customers.detail.noFollows') }}
+      />
+    </Card>
+  );
+}
+
+function GroupsCard({ groups }: { groups: CustomerGroup[] }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  return (
+    <Card title={t('customers.detail.groups')}>
+      {groups.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.detail.noGroups')} />
+      ) : (
+        <Flex vertical gap={12}>
+          {groups.map((g) => (
+            <div key={g.chatId} style={{ opacity: g.leftAt ? 0.6 : 1 }}>
+              <Link to={`/groups/${encodeURIComponent(g.chatId)}`}>{g.name || t('groups.unnamed')}</Link>
+              <div>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {formatDateTime(g.joinTime)} · {labels.joinScene(g.joinScene)} ·{' '}
+                  {g.leftAt ? `${t('customers.detail.leftAt')} ${formatDateTime(g.leftAt)}` : t('customers.detail.inGroup')}
+                </Typography.Text>
+              </div>
+            </div>
+          ))}
+        </Flex>
+      )}
+    </Card>
+  );
+}
+
+function TimelineCard({ externalUserid, timeline, groups }: { externalUserid: string; timeline: CustomerEvent[]; groups: CustomerGroup[] }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const groupNames = useMemo(() => new Map(groups.map((g) => [g.chatId, g.name || g.chatId])), [groups]);
+  const describe = useEventDetail(groupNames);
+  const last = timeline[timeline.length - 1];
+  const older = useOlderEvents(externalUserid, last?.id);
+
+  const events = useMemo(() => {
+    const seen = new Set<string>();
+    return [...timeline, ...(older.data?.pages.flatMap((p) => p.items) ?? [])].filter((e) => {
+      const key = String(e.id);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }, [timeline, older.data]);
+
+  const exhausted = timeline.length === 0 || (older.data !== undefined && !older.hasNextPage);
+  const loadMore = () => void (older.data ? older.fetchNextPage() : older.refetch());
+
+  const items: TimelineItemProps[] = events.map((e) => ({
+    key: String(e.id),
+    color: EVENT_COLORS[e.type] ?? 'gray',
+    content: (
+      <div data-testid="timeline-item" data-event-type={e.type}>
+        <Flex gap={8} align="baseline" wrap>
+          <Typography.Text strong>{labels.eventType(e.type)}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {formatDateTime(e.occurredAt)}
+          </Typography.Text>
+        </Flex>
+        <Flex vertical style={{ fontSize: 13 }}>
+          {describe(e).map((line, i) => (
+            <div key={i}>{line}</div>
+          ))}
+        </Flex>
+      </div>
+    ),
+  }));
+
+  return (
+    <Card title={t('customers.detail.timeline')}>
+      {events.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.detail.noTimeline')} />
+      ) : (
+        <>
+          <Timeline items={items} />
+          <Flex justify="center">
+            {exhausted ? (
+              <Typography.Text type="secondary">{t('common.noMore')}</Typography.Text>
+            ) : (
+              <Button onClick={loadMore} loading={older.isFetching}>
+                {t('common.loadMore')}
+              </Button>
+            )}
+          </Flex>
+        </>
+      )}
+    </Card>
+  );
+}

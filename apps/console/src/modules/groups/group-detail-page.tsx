@@ -1,0 +1,142 @@
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Badge, Button, Card, Descriptions, Flex, Skeleton, Switch, Table, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { ApiError } from '../../api/client';
+import { PageHeader } from '../../components/page-header';
+import { QueryError } from '../../components/query-error';
+import { NotFound } from '../../components/results';
+import { formatDateTime, formatNumber } from '../../lib/format';
+import { useLabels } from '../../lib/labels';
+import { isStaffMember, useGroup, type GroupMember } from './hooks';
+
+export default function GroupDetailPage() {
+  const { chatId = '' } = useParams();
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const navigate = useNavigate();
+  const detail = useGroup(chatId);
+  const [showLeft, setShowLeft] = useState(false);
+
+  const members = detail.data?.members;
+  const names = useMemo(() => new Map((members ?? []).map((m) => [m.memberId, m.name || m.memberId])), [members]);
+  const shown = useMemo(() => (members ?? []).filter((m) => showLeft || !m.leftAt), [members, showLeft]);
+  const leftCount = (members ?? []).filter((m) => m.leftAt).length;
+
+  const back = <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common.back')} onClick={() => navigate(-1)} />;
+
+  if (detail.error instanceof ApiError && (detail.error.status === 404 || detail.error.status === 403)) {
+    return <NotFound message={t('groups.notFound')} />;
+  }
+  if (detail.error) {
+    return (
+      <>
+        <PageHeader title={t('groups.title')} back={back} />
+        <QueryError error={detail.error} onRetry={() => void detail.refetch()} />
+      </>
+    );
+  }
+  if (!detail.data) {
+    return (
+      <Card>
+        <Skeleton active paragraph={{ rows: 8 }} />
+      </Card>
+    );
+  }
+
+  const { group } = detail.data;
+  const columns: ColumnsType<GroupMember> = [
+    {
+      title: t('groups.memberName'),
+      key: 'name',
+      render: (_, m) =>
+        isStaffMember(m) ? (
+          m.name || m.memberId
+        ) : (
+          <Link to={`/customers/${encodeURIComponent(m.memberId)}`}>{m.name || m.memberId}</Link>
+        ),
+    },
+    {
+      title: t('groups.memberType'),
+      key: 'type',
+      render: (_, m) =>
+        isStaffMember(m) ? <Tag color="blue">{t('groups.memberTypes.staff')}</Tag> : <Tag color="green">{t('groups.memberTypes.customer')}</Tag>,
+    },
+    { title: t('groups.groupNickname'), dataIndex: 'groupNickname', render: (v: string | null) => v || t('common.none') },
+    { title: t('groups.joinTime'), dataIndex: 'joinTime', render: (v: string | null) => formatDateTime(v) },
+    { title: t('groups.joinScene'), dataIndex: 'joinScene', render: (v: number | null) => labels.joinScene(v) },
+    {
+      title: t('groups.invitor'),
+      dataIndex: 'invitor',
+      render: (v: string | null) => (v ? names.get(v) ?? v : t('common.none')),
+    },
+    {
+      title: t('groups.leftAt'),
+      dataIndex: 'leftAt',
+      render: (v: string | null) => (v ? <Badge status="default" text={formatDateTime(v)} /> : <Badge status="success" text={t('groups.inGroup')} />),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader title={group.name || t('groups.unnamed')} back={back} />
+      <Flex vertical gap={16}>
+        <Card>
+          <Descriptions
+            column={{ xs: 1, md: 2, xl: 3 }}
+            size="small"
+            items={[
+              { key: 'owner', label: t('groups.owner'), children: group.ownerName || group.ownerUserid || t('common.none') },
+              { key: 'members', label: t('groups.memberCount'), children: formatNumber(group.memberCount) },
+              { key: 'customers', label: t('groups.customerCount'), children: formatNumber(group.customerCount) },
+              { key: 'created', label: t('groups.createdAt'), children: formatDateTime(group.createdAt) },
+              {
+                key: 'status',
+                label: t('groups.status'),
+                children: <Badge status={group.status === 'active' ? 'success' : 'default'} text={labels.groupStatus(group.status)} />,
+              },
+              {
+                key: 'chatId',
+                label: t('groups.chatId'),
+                children: (
+                  <Typography.Text copyable style={{ fontSize: 12, wordBreak: 'break-all' }}>
+                    {group.chatId}
+                  </Typography.Text>
+                ),
+              },
+              {
+                key: 'notice',
+                label: t('groups.notice'),
+                span: 'filled',
+                children: group.notice ? <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{group.notice}</Typography.Paragraph> : t('common.none'),
+              },
+            ]}
+          />
+        </Card>
+        <Card
+          title={`${t('groups.members')} (${formatNumber(shown.length)})`}
+          extra={
+            leftCount > 0 ? (
+              <Flex gap={8} align="center">
+                <Typography.Text type="secondary">{t('groups.showLeft')}</Typography.Text>
+                <Switch size="small" checked={showLeft} onChange={setShowLeft} />
+              </Flex>
+            ) : null
+          }
+          styles={{ body: { padding: 0 } }}
+        >
+          <Table<GroupMember>
+            rowKey="memberId"
+            size="small"
+            columns={columns}
+            dataSource={shown}
+            pagination={shown.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+            scroll={{ x: 860 }}
+          />
+        </Card>
+      </Flex>
+    </>
+  );
+}

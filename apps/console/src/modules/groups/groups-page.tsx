@@ -1,0 +1,98 @@
+import { Badge, Card, Flex, Select, Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { HTMLAttributes } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router-dom';
+import { PageHeader } from '../../components/page-header';
+import { QueryError } from '../../components/query-error';
+import { SearchInput } from '../../components/search-input';
+import { formatDateTime, formatNumber } from '../../lib/format';
+import { useLabels } from '../../lib/labels';
+import { PAGE_SIZE_OPTIONS, useSearchState } from '../../lib/use-search-state';
+import { StaffSelect } from '../staff/pickers';
+import { useGroups, type GroupListItem } from './hooks';
+
+export default function GroupsPage() {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const navigate = useNavigate();
+  const search = useSearchState();
+  const query = {
+    q: search.get('q'),
+    owner: search.get('owner'),
+    status: search.get('status'),
+    page: search.page,
+    pageSize: search.pageSize,
+  };
+  const groups = useGroups(query);
+  const detailPath = (g: GroupListItem) => `/groups/${encodeURIComponent(g.chatId)}`;
+
+  const columns: ColumnsType<GroupListItem> = [
+    {
+      title: t('groups.name'),
+      key: 'name',
+      render: (_, g) => (
+        <div>
+          <Link to={detailPath(g)} onClick={(e) => e.stopPropagation()}>
+            {g.name || t('groups.unnamed')}
+          </Link>
+          {g.notice ? (
+            <Typography.Paragraph type="secondary" ellipsis style={{ fontSize: 12, margin: 0, maxWidth: 320 }}>
+              {g.notice}
+            </Typography.Paragraph>
+          ) : null}
+        </div>
+      ),
+    },
+    { title: t('groups.owner'), key: 'owner', render: (_, g) => g.ownerName || g.ownerUserid || t('common.none') },
+    { title: t('groups.memberCount'), dataIndex: 'memberCount', align: 'right', render: (v: number) => formatNumber(v) },
+    { title: t('groups.customerCount'), dataIndex: 'customerCount', align: 'right', render: (v: number) => formatNumber(v) },
+    { title: t('groups.createdAt'), dataIndex: 'createdAt', render: (v: string | null) => formatDateTime(v) },
+    {
+      title: t('groups.status'),
+      dataIndex: 'status',
+      render: (s: GroupListItem['status']) => <Badge status={s === 'active' ? 'success' : 'default'} text={labels.groupStatus(s)} />,
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader title={t('groups.title')} />
+      <Card>
+        <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+          <SearchInput value={query.q} onSearch={(q) => search.update({ q })} placeholder={t('groups.searchPlaceholder')} testId="groups-search" />
+          <StaffSelect value={query.owner} onChange={(owner) => search.update({ owner })} placeholder={t('groups.ownerPlaceholder')} style={{ width: 180 }} />
+          <Select<string>
+            allowClear
+            value={query.status}
+            onChange={(status) => search.update({ status })}
+            placeholder={t('groups.statusPlaceholder')}
+            options={(['active', 'dismissed'] as const).map((s) => ({ value: s, label: labels.groupStatus(s) }))}
+            style={{ width: 140 }}
+          />
+        </Flex>
+        {groups.error ? <QueryError error={groups.error} onRetry={() => void groups.refetch()} /> : null}
+        <Table<GroupListItem>
+          rowKey="chatId"
+          columns={columns}
+          dataSource={groups.data?.items}
+          loading={groups.isFetching}
+          onRow={(g) =>
+            ({ onClick: () => navigate(detailPath(g)), style: { cursor: 'pointer' }, 'data-testid': 'group-row' }) as HTMLAttributes<HTMLElement>
+          }
+          locale={{ emptyText: <Typography.Text type="secondary">{t('groups.empty')}</Typography.Text> }}
+          pagination={{
+            current: search.page,
+            pageSize: search.pageSize,
+            total: groups.data?.total ?? 0,
+            pageSizeOptions: PAGE_SIZE_OPTIONS,
+            showSizeChanger: true,
+            showTotal: (total) => t('common.total', { total }),
+            onChange: search.setPage,
+          }}
+          scroll={{ x: 860 }}
+        />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+import { CheckCircleFilled, ClockCircleOutlined, CloseCircleFilled, ExclamationCircleFilled, ReloadOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Empty, Flex, Skeleton, Tag, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { QueryError } from '../../components/query-error';
+import { useChecklist, useRunChecklist, type CheckItem, type CheckStatus } from './hooks';
+
+const STATUS: Record<CheckStatus, { icon: ReactNode; color: string }> = {
+  ok: { icon: <CheckCircleFilled style={{ color: '#52c41a' }} />, color: 'success' },
+  warn: { icon: <ExclamationCircleFilled style={{ color: '#faad14' }} />, color: 'warning' },
+  error: { icon: <CloseCircleFilled style={{ color: '#ff4d4f' }} />, color: 'error' },
+  pending: { icon: <ClockCircleOutlined style={{ color: '#8c8c8c' }} />, color: 'default' },
+};
+
+export function ChecklistCard() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const checklist = useChecklist();
+  const run = useRunChecklist();
+  const items = checklist.data?.items ?? [];
+  const ok = items.filter((i) => i.status === 'ok').length;
+  const problems = items.filter((i) => i.status === 'error' || i.status === 'warn').length;
+
+  const recheck = () => run.mutate(undefined, { onSuccess: () => void message.success(t('settings.checklist.rechecked')) });
+
+  return (
+    <Card
+      title={t('settings.checklist.title')}
+      extra={
+        <Button icon={<ReloadOutlined />} onClick={recheck} loading={run.isPending} data-testid="checklist-recheck">
+          {t('settings.checklist.recheck')}
+        </Button>
+      }
+    >
+      <Typography.Paragraph type="secondary">{t('settings.checklist.subtitle')}</Typography.Paragraph>
+      {checklist.error ? <QueryError error={checklist.error} onRetry={() => void checklist.refetch()} /> : null}
+      {checklist.isLoading ? <Skeleton active /> : null}
+      {checklist.data && items.length === 0 ? <Empty description={t('settings.checklist.empty')} /> : null}
+      {items.length > 0 ? (
+        <>
+          <Alert
+            type={problems === 0 ? 'success' : items.some((i) => i.status === 'error') ? 'error' : 'warning'}
+            showIcon
+            title={problems === 0 ? t('settings.checklist.allOk') : t('settings.checklist.summary', { ok, problems })}
+            style={{ marginBottom: 16 }}
+          />
+          <Flex vertical gap={0} data-testid="checklist">
+            {items.map((item, i) => (
+              <CheckRow key={item.key} item={item} last={i === items.length - 1} />
+            ))}
+          </Flex>
+        </>
+      ) : null}
+    </Card>
+  );
+}
+
+function CheckRow({ item, last }: { item: CheckItem; last: boolean }) {
+  const { t } = useTranslation();
+  const status = STATUS[item.status] ?? STATUS.pending;
+  const needsFix = (item.status === 'error' || item.status === 'warn') && item.fix;
+  return (
+    <Flex
+      gap={12}
+      align="flex-start"
+      data-testid="checklist-item"
+      data-status={item.status}
+      style={{ padding: '12px 0', borderBottom: last ? undefined : '1px solid rgba(5, 5, 5, 0.06)' }}
+    >
+      <span style={{ fontSize: 20, lineHeight: '22px' }}>{status.icon}</span>
+      <div style={{ flex: 1, minWidth: 0 }}>
+        <Flex gap={8} align="center" wrap>
+          <Typography.Text strong>{item.title}</Typography.Text>
+          <Tag color={status.color}>{t(`settings.checklist.statuses.${item.status}`)}</Tag>
+        </Flex>
+        {item.detail ? (
+          <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0', whiteSpace: 'pre-wrap' }}>
+            {item.detail}
+          </Typography.Paragraph>
+        ) : null}
+        {needsFix ? (
+          <Alert
+            type={item.status === 'error' ? 'error' : 'warning'}
+            title={t('settings.checklist.fix')}
+            description={<span style={{ whiteSpace: 'pre-wrap' }}>{item.fix}</span>}
+            style={{ marginTop: 8 }}
+          />
+        ) : item.fix ? (
+          <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0', fontSize: 12 }}>
+            {item.fix}
+          </Typography.Paragraph>
+        ) : null}
+      </div>
+    </Flex>
+  );
+}

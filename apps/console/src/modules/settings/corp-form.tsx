@@ -1,0 +1,122 @@
+import { Alert, App, Button, Card, Form, Input, Skeleton, Typography } from 'antd';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { QueryError } from '../../components/query-error';
+import { showFieldError } from '../../lib/form-errors';
+import { useCorpSettings, useUpdateCorpSettings, type CorpSettings, type CorpSettingsInput } from './hooks';
+
+interface FormValues {
+  name: string;
+  agentId: string;
+  secret: string;
+  callbackToken: string;
+  callbackAesKey: string;
+  apiBase: string;
+}
+
+function toForm(settings: CorpSettings): FormValues {
+  return {
+    name: settings.name,
+    agentId: settings.agentId,
+    secret: '',
+    callbackToken: settings.callbackToken,
+    callbackAesKey: '',
+    apiBase: settings.apiBase,
+  };
+}
+
+/** Only what changed is sent; the secret and the AES key are write-only and sent when typed. */
+function changes(values: FormValues, settings: CorpSettings): CorpSettingsInput {
+  const input: CorpSettingsInput = {};
+  if (values.name.trim() !== settings.name) input.name = values.name.trim();
+  if (values.agentId.trim() !== settings.agentId) input.agentId = values.agentId.trim();
+  if (values.callbackToken.trim() !== settings.callbackToken) input.callbackToken = values.callbackToken.trim();
+  if (values.apiBase.trim() !== settings.apiBase) input.apiBase = values.apiBase.trim();
+  if (values.secret.trim()) input.secret = values.secret.trim();
+  if (values.callbackAesKey.trim()) input.callbackAesKey = values.callbackAesKey.trim();
+  return input;
+}
+
+export function CorpForm() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const settings = useCorpSettings();
+  const update = useUpdateCorpSettings();
+  const [form] = Form.useForm<FormValues>();
+
+  useEffect(() => {
+    if (settings.data) form.setFieldsValue(toForm(settings.data));
+  }, [settings.data, form]);
+
+  const onFinish = async (values: FormValues) => {
+    if (!settings.data) return;
+    const input = changes(values, settings.data);
+    if (Object.keys(input).length === 0) {
+      void message.info(t('common.saved'));
+      return;
+    }
+    try {
+      await update.mutateAsync(input);
+      void message.success(t('settings.corp.saved'));
+    } catch (error) {
+      showFieldError(form, error);
+    }
+  };
+
+  const data = settings.data;
+  return (
+    <Card title={t('settings.corp.title')}>
+      {settings.error ? <QueryError error={settings.error} onRetry={() => void settings.refetch()} /> : null}
+      {!data && !settings.error ? <Skeleton active paragraph={{ rows: 6 }} /> : null}
+      {data ? (
+        <>
+          {data.isDemo ? <Alert type="info" showIcon title={t('settings.corp.demoNotice')} style={{ marginBottom: 16 }} /> : null}
+          <Form<FormValues> form={form} layout="vertical" onFinish={(v) => void onFinish(v)} disabled={update.isPending} style={{ maxWidth: 560 }}>
+            <Form.Item name="name" label={t('settings.corp.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('settings.corp.name') }) }]}>
+              <Input />
+            </Form.Item>
+            <Form.Item label={t('settings.corp.corpId')}>
+              <Typography.Text copyable code>
+                {data.id}
+              </Typography.Text>
+            </Form.Item>
+            <Form.Item name="agentId" label={t('settings.corp.agentId')}>
+              <Input />
+            </Form.Item>
+            <Form.Item name="secret" label={t('settings.corp.secret')} extra={t('settings.corp.secretHelp')}>
+              <Input.Password
+                autoComplete="new-password"
+                placeholder={data.secretSet ? t('settings.corp.secretSet') : t('settings.corp.secretUnset')}
+              />
+            </Form.Item>
+            <Form.Item name="callbackToken" label={t('settings.corp.callbackToken')}>
+              <Input />
+            </Form.Item>
+            <Form.Item
+              name="callbackAesKey"
+              label={t('settings.corp.callbackAesKey')}
+              extra={t('settings.corp.aesKeyHelp')}
+              rules={[{ len: 43, message: t('settings.corp.aesKeyHelp') }]}
+            >
+              <Input.Password
+                autoComplete="new-password"
+                placeholder={data.callbackAesKeySet ? t('settings.corp.secretSet') : t('settings.corp.secretUnset')}
+              />
+            </Form.Item>
+            <Form.Item name="apiBase" label={t('settings.corp.apiBase')} extra={t('settings.corp.apiBaseHelp')} rules={[{ type: 'url', message: t('settings.corp.apiBaseHelp') }]}>
+              <Input />
+            </Form.Item>
+            <Form.Item label={t('settings.corp.callbackUrl')} extra={t('settings.corp.callbackUrlHelp')}>
+              <Typography.Text copyable code data-testid="callback-url" style={{ wordBreak: 'break-all' }}>
+                {data.callbackUrl}
+              </Typography.Text>
+            </Form.Item>
+            <Button type="primary" htmlType="submit" loading={update.isPending}>
+              {t('common.save')}
+            </Button>
+          </Form>
+        </>
+      ) : null}
+    </Card>
+  );
+}

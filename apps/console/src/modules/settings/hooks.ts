@@ -1,0 +1,115 @@
+// Corp connection, the setup checklist and sync runs (admin only on the server).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, type ItemList } from '../../api/client';
+
+export interface CorpSettings {
+  id: string;
+  name: string;
+  agentId: string;
+  apiBase: string;
+  secretSet: boolean;
+  callbackToken: string;
+  callbackAesKeySet: boolean;
+  callbackUrl: string;
+  isDemo: boolean;
+}
+
+export type CorpSettingsInput = Partial<{
+  name: string;
+  agentId: string;
+  secret: string;
+  callbackToken: string;
+  callbackAesKey: string;
+  apiBase: string;
+}>;
+
+export type CheckStatus = 'ok' | 'warn' | 'error' | 'pending';
+
+export interface CheckItem {
+  key: string;
+  status: CheckStatus;
+  title: string;
+  detail: string | null;
+  fix: string | null;
+}
+
+export type SyncStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface SyncRun {
+  id: number | string;
+  kind: 'full' | 'reconcile';
+  status: SyncStatus;
+  stage: string | null;
+  progress: Record<string, { done: number; total: number | null }>;
+  error: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const corpKey = ['settings', 'corp'] as const;
+const checklistKey = ['settings', 'checklist'] as const;
+const syncRunsKey = ['settings', 'sync-runs'] as const;
+
+export function useCorpSettings() {
+  return useQuery({
+    queryKey: corpKey,
+    queryFn: ({ signal }) => api.get<CorpSettings>('/settings/corp', undefined, signal),
+  });
+}
+
+export function useUpdateCorpSettings() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CorpSettingsInput) => api.put<CorpSettings>('/settings/corp', input),
+    onSuccess: (settings) => {
+      queryClient.setQueryData(corpKey, settings);
+      // New credentials change what the checklist finds, and the corp name shows in the header.
+      void queryClient.invalidateQueries({ queryKey: checklistKey });
+      void queryClient.invalidateQueries({ queryKey: ['me'] });
+    },
+  });
+}
+
+export function useChecklist() {
+  return useQuery({
+    queryKey: checklistKey,
+    queryFn: ({ signal }) => api.get<ItemList<CheckItem>>('/settings/checklist', undefined, signal),
+  });
+}
+
+export function useRunChecklist() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<ItemList<CheckItem>>('/settings/checklist/run'),
+    onSuccess: (result) => queryClient.setQueryData(checklistKey, result),
+  });
+}
+
+const isActive = (run: SyncRun) => run.status === 'queued' || run.status === 'running';
+
+export function useSyncRuns() {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: syncRunsKey,
+    queryFn: async ({ signal }) => {
+      const previous = queryClient.getQueryData<ItemList<SyncRun>>(syncRunsKey);
+      const next = await api.get<ItemList<SyncRun>>('/sync/runs', undefined, signal);
+      // A run that just finished may have fixed (or found) problems the checklist reports.
+      if (previous?.items.some(isActive) && !next.items.some(isActive)) {
+        void queryClient.invalidateQueries({ queryKey: checklistKey });
+      }
+      return next;
+    },
+    refetchInterval: (query) => (query.state.data?.items.some(isActive) ? 2000 : false),
+  });
+}
+
+export function useStartSync() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<SyncRun>('/sync/runs', { kind: 'full' }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: syncRunsKey }),
+  });
+}
+
+export { isActive as isSyncActive };

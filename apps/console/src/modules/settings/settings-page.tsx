@@ -1,0 +1,26 @@
+import { Col, Row } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { PageHeader } from '../../components/page-header';
+import { ChecklistCard } from './checklist-card';
+import { CorpForm } from './corp-form';
+import { SyncRunsCard } from './sync-runs-card';
+
+export default function SettingsPage() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <PageHeader title={t('settings.title')} />
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={12}>
+          <ChecklistCard />
+        </Col>
+        <Col xs={24} xl={12}>
+          <CorpForm />
+        </Col>
+        <Col span={24}>
+          <SyncRunsCard />
+        </Col>
+      </Row>
+    </>
+  );
+}

@@ -1,0 +1,131 @@
+import { SyncOutlined } from '@ant-design/icons';
+import { App, Badge, Button, Card, Flex, Progress, Table, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useTranslation } from 'react-i18next';
+import { QueryError } from '../../components/query-error';
+import { formatDateTime, formatDuration } from '../../lib/format';
+import { useLabels } from '../../lib/labels';
+import { isSyncActive, useStartSync, useSyncRuns, type SyncRun, type SyncStatus } from './hooks';
+
+const STATUS_BADGE: Record<SyncStatus, 'default' | 'processing' | 'success' | 'error'> = {
+  queued: 'default',
+  running: 'processing',
+  done: 'success',
+  failed: 'error',
+};
+
+export function SyncRunsCard() {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const { message } = App.useApp();
+  const runs = useSyncRuns();
+  const start = useStartSync();
+  const items = runs.data?.items ?? [];
+  const active = items.some(isSyncActive);
+
+  const columns: ColumnsType<SyncRun> = [
+    { title: 'ID', dataIndex: 'id', width: 70 },
+    { title: t('settings.sync.kind'), dataIndex: 'kind', width: 110, render: (k: SyncRun['kind']) => t(`settings.sync.kinds.${k}`, { defaultValue: k }) },
+    {
+      title: t('settings.sync.status'),
+      key: 'status',
+      width: 150,
+      render: (_, r) => (
+        <div>
+          <Badge status={STATUS_BADGE[r.status] ?? 'default'} text={t(`settings.sync.statuses.${r.status}`, { defaultValue: r.status })} />
+          {r.stage && isSyncActive(r) ? (
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              {labels.syncStage(r.stage)}
+            </Typography.Text>
+          ) : null}
+        </div>
+      ),
+    },
+    {
+      title: t('settings.sync.progress'),
+      key: 'progress',
+      render: (_, r) => <StageProgress run={r} />,
+    },
+    { title: t('settings.sync.startedAt'), dataIndex: 'startedAt', width: 150, render: (v: string | null) => formatDateTime(v) },
+    {
+      title: t('settings.sync.duration'),
+      key: 'duration',
+      width: 100,
+      render: (_, r) => formatDuration(r.startedAt, r.finishedAt ?? (isSyncActive(r) ? null : r.startedAt)),
+    },
+  ];
+
+  return (
+    <Card
+      title={
+        <Flex gap={8} align="center">
+          {t('settings.sync.title')}
+          {active ? (
+            <Tag icon={<SyncOutlined spin />} color="processing">
+              {t('settings.sync.autoRefresh')}
+            </Tag>
+          ) : null}
+        </Flex>
+      }
+      extra={
+        <Button
+          type="primary"
+          icon={<SyncOutlined />}
+          loading={start.isPending}
+          disabled={active}
+          onClick={() => start.mutate(undefined, { onSuccess: () => void message.success(t('settings.sync.started')) })}
+          data-testid="sync-full"
+        >
+          {t('settings.sync.fullSync')}
+        </Button>
+      }
+    >
+      {runs.error ? <QueryError error={runs.error} onRetry={() => void runs.refetch()} /> : null}
+      <Table<SyncRun>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={items}
+        loading={runs.isLoading}
+        pagination={items.length > 10 ? { pageSize: 10, showSizeChanger: false } : false}
+        expandable={{
+          rowExpandable: (r) => !!r.error,
+          expandedRowRender: (r) => <Typography.Text type="danger">{r.error}</Typography.Text>,
+        }}
+        locale={{ emptyText: t('settings.sync.empty') }}
+        scroll={{ x: 860 }}
+      />
+    </Card>
+  );
+}
+
+/** One bar per stage; a stage whose total is not known yet shows its count only. */
+function StageProgress({ run }: { run: SyncRun }) {
+  const labels = useLabels();
+  const stages = Object.entries(run.progress ?? {});
+  if (stages.length === 0) return <Typography.Text type="secondary">—</Typography.Text>;
+  return (
+    <Flex vertical gap={2} style={{ minWidth: 260 }}>
+      {stages.map(([stage, { done, total }]) => {
+        const known = typeof total === 'number' && total > 0;
+        const percent = known ? Math.min(100, Math.round((done / total) * 100)) : run.status === 'done' ? 100 : 0;
+        const isCurrent = run.stage === stage && isSyncActive(run);
+        const status = run.status === 'failed' && run.stage === stage ? 'exception' : isCurrent ? 'active' : percent >= 100 ? 'success' : 'normal';
+        return (
+          <Flex key={stage} gap={8} align="center">
+            <Typography.Text style={{ width: 96, fontSize: 12, flex: 'none' }} ellipsis>
+              {labels.syncStage(stage)}
+            </Typography.Text>
+            <Progress
+              percent={percent}
+              size="small"
+              status={status}
+              format={() => (known ? `${done}/${total}` : String(done))}
+              style={{ margin: 0, flex: 1 }}
+            />
+          </Flex>
+        );
+      })}
+    </Flex>
+  );
+}

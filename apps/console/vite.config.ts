@@ -1,0 +1,19 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// In development the console runs on Vite and forwards everything server-side to Pond on :3000;
+// in production Pond serves the built `dist/` itself, so the same relative URLs work in both.
+const target = 'http://127.0.0.1:3000';
+const proxy = Object.fromEntries(['/api', '/sim', '/docs', '/l'].map((path) => [path, { target, changeOrigin: false }]));
+
+export default defineConfig({
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1200,
+  },
+  server: { port: 5173, proxy },
+  preview: { port: 4173, proxy },
+});
