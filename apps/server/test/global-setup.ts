@@ -19,7 +19,4 @@ export async function setup(project: TestProject) {
 export async function teardown() {
   await embedded?.stop();
 }
-
-declare module 'vitest' {
-  export interface ProvidedContext { databaseUrl: string }
-}
+import './helpers';

@@ -94,3 +94,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 25));
   }
 }
+
+declare module 'vitest' {
+  export interface ProvidedContext { databaseUrl: string }
+}

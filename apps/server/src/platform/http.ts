@@ -24,8 +24,8 @@ function redact(v: unknown, depth = 0): unknown {
 
 export async function createHttp(opts: { log: Logger; auth: AuthService; pool: pg.Pool; publicUrl: string }): Promise<App> {
   const app = Fastify({
-    loggerInstance: opts.log,
-    disableRequestLogging: true,
+    // Per-request access logs stay off (callback bursts); warnings and errors still log.
+    loggerInstance: opts.log.child({ mod: 'http' }, { level: opts.log.level === 'silent' ? 'silent' : 'warn' }),
     trustProxy: true,
     bodyLimit: 10 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();

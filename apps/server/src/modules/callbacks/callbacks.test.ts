@@ -1,0 +1,102 @@
+// Callback intake over real HTTP on a real Postgres: signature, decryption, receive id, dedupe, ack.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEventXml, sealEcho, sealEvent } from '@pond/wecom';
+import { loadConfig } from '../../config';
+import { buildApp, type PondApp } from '../../app';
+import { createLogger } from '../../platform/log';
+import { createTestDatabase } from '../../../test/helpers';
+
+const creds = { token: 'cbToken123', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', receiveId: 'wwcallbacktest01' };
+let app: PondApp;
+let base: string;
+let drop: () => Promise<void>;
+
+beforeAll(async () => {
+  const db = await createTestDatabase();
+  drop = db.drop;
+  const config = loadConfig({ LOG_LEVEL: 'silent' });
+  config.port = 0;
+  config.host = '127.0.0.1';
+  // No worker: events stay pending, so the test sees exactly what the receiver stored.
+  app = await buildApp({ config, databaseUrl: db.url, roles: { api: true, worker: false }, log: createLogger('silent', false) });
+  base = (await app.start())!;
+  await app.corps.upsert({ id: creds.receiveId, name: 'cb', agentId: '1', secret: 'whatever-secret', callbackToken: creds.token, callbackAesKey: creds.encodingAesKey, apiBase: 'http://127.0.0.1:9' });
+});
+afterAll(async () => { await app?.close(); await drop?.(); });
+
+const post = (path: string, sealed: ReturnType<typeof sealEvent>) =>
+  fetch(`${base}${path}?${new URLSearchParams(sealed.query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: sealed.body });
+
+const addXml = (ext: string) => buildEventXml({
+  ToUserName: creds.receiveId, FromUserName: 'sys', CreateTime: 1732400000, MsgType: 'event', Event: 'change_external_contact',
+  ChangeType: 'add_external_contact', UserID: 'zhangsan', ExternalUserID: ext, State: 'c1', WelcomeCode: 'WC1',
+});
+
+const inboxCount = async () => (await app.pool.query('SELECT count(*)::int AS n FROM callback_inbox')).rows[0].n as number;
+
+describe('callback receiver', () => {
+  it('answers URL verification with the bare plaintext', async () => {
+    const q = sealEcho(creds, '6327498237489');
+    const res = await fetch(`${base}/wecom/callback/${creds.receiveId}?${new URLSearchParams(q)}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('6327498237489');
+    const { rows } = await app.pool.query('SELECT callback_verified_at FROM corps WHERE id = $1', [creds.receiveId]);
+    expect(rows[0].callback_verified_at).not.toBeNull();
+  });
+
+  it('rejects a bad signature with 401 and stores nothing', async () => {
+    const before = await inboxCount();
+    const sealed = sealEvent(creds, addXml('wmBAD'));
+    sealed.query.msg_signature = '0'.repeat(40);
+    const res = await post(`/wecom/callback/${creds.receiveId}`, sealed);
+    expect(res.status).toBe(401);
+    expect(await inboxCount()).toBe(before);
+  });
+
+  it('rejects a payload encrypted for another corp (receive id) with 401', async () => {
+    const before = await inboxCount();
+    const other = { ...creds, receiveId: 'wwsomeoneelse' };
+    const res = await post(`/wecom/callback/${creds.receiveId}`, sealEvent(other, addXml('wmOTHER')));
+    expect(res.status).toBe(401);
+    expect(await inboxCount()).toBe(before);
+  });
+
+  it('answers 400 to a malformed body', async () => {
+    const sealed = sealEvent(creds, addXml('wmX'));
+    const res = await fetch(`${base}/wecom/callback/${creds.receiveId}?${new URLSearchParams(sealed.query)}`, { method: 'POST', body: '<xml><nope/></xml>' });
+    expect(res.status).toBe(400);
+  });
+
+  it('stores an event once however often WeCom retries it, and answers 200 with an empty body', async () => {
+    const xml = addXml('wmDUP1');
+    for (let i = 0; i < 3; i++) {
+      const res = await post('/wecom/callback', sealEvent(creds, xml)); // corp from ToUserName
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('');
+    }
+    const { rows } = await app.pool.query(`SELECT event, change_type, priority, status FROM callback_inbox WHERE xml LIKE '%wmDUP1%'`);
+    expect(rows).toEqual([{ event: 'change_external_contact', change_type: 'add_external_contact', priority: 0, status: 'pending' }]);
+  });
+
+  it('keeps two events of the same second apart (CreateTime+FromUserName would collide)', async () => {
+    await post('/wecom/callback', sealEvent(creds, addXml('wmSAME1')));
+    await post('/wecom/callback', sealEvent(creds, addXml('wmSAME2')));
+    const { rows } = await app.pool.query(`SELECT count(*)::int AS n FROM callback_inbox WHERE xml LIKE '%wmSAME%'`);
+    expect(rows[0].n).toBe(2);
+  });
+
+  it('stores unknown events and marks them ignored when processed', async () => {
+    const xml = buildEventXml({ ToUserName: creds.receiveId, FromUserName: 'sys', CreateTime: 1732400001, MsgType: 'event', Event: 'something_new', ChangeType: 'x' });
+    expect((await post('/wecom/callback', sealEvent(creds, xml))).status).toBe(200);
+    // Only this event: the adds above would call a WeCom that isn't there.
+    await app.pool.query(`DELETE FROM callback_inbox WHERE event <> 'something_new'`);
+    await app.inbox.drain(); // not running: processes inline
+    const { rows } = await app.pool.query(`SELECT status FROM callback_inbox WHERE event = 'something_new'`);
+    expect(rows[0].status).toBe('ignored');
+  });
+
+  it('404s an unknown corp', async () => {
+    const other = { ...creds, receiveId: 'wwunknown' };
+    expect((await post('/wecom/callback/wwunknown', sealEvent(other, addXml('wmU')))).status).toBe(404);
+  });
+});
