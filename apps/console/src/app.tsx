@@ -27,7 +27,7 @@ import { LanguageSwitch } from './components/language-switch';
 import { Forbidden, NotFound, PageSpinner } from './components/results';
 import { currentLanguage, hasStoredLanguage, setLanguage, toLanguage } from './i18n';
 import { useLabels } from './lib/labels';
-import { useLogout, useMe, useSwitchCorp, type Me } from './modules/auth/hooks';
+import { useLogout, useMe, useSwitchCorp, type Me, type Role } from './modules/auth/hooks';
 
 const LoginPage = lazy(() => import('./modules/auth/login-page'));
 const OverviewPage = lazy(() => import('./modules/overview/overview-page'));
@@ -56,8 +56,10 @@ export function App() {
             <Route path="groups" element={<GroupsPage />} />
             <Route path="groups/:chatId" element={<GroupDetailPage />} />
             <Route path="tags" element={<TagsPage />} />
-            <Route element={<AdminOnly />}>
+            <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
+            </Route>
+            <Route element={<RequireRole roles={ADMIN_ROLES} />}>
               <Route path="admin/users" element={<UsersPage />} />
               <Route path="admin/tokens" element={<TokensPage />} />
               <Route path="admin/audit" element={<AuditPage />} />
@@ -98,9 +100,14 @@ function RequireAuth() {
   return <Outlet />;
 }
 
-function AdminOnly() {
+// Operators may read the connection, the checklist and sync runs and start a sync; only admins
+// change the connection (the server answers 403 otherwise) or manage users, tokens and the audit log.
+const SETTINGS_ROLES: readonly Role[] = ['admin', 'operator'];
+const ADMIN_ROLES: readonly Role[] = ['admin'];
+
+function RequireRole({ roles }: { roles: readonly Role[] }) {
   const me = useMe();
-  return me.data?.role === 'admin' ? <Outlet /> : <Forbidden />;
+  return me.data && roles.includes(me.data.role) ? <Outlet /> : <Forbidden />;
 }
 
 type MenuItem = Required<MenuProps>['items'][number];
@@ -115,9 +122,9 @@ function useMenuItems(me: Me): MenuItem[] {
       { key: '/groups', icon: <CommentOutlined />, label: t('nav.groups') },
       { key: '/tags', icon: <TagsOutlined />, label: t('nav.tags') },
     ];
-    if (me.role === 'admin') {
+    if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
+    if (ADMIN_ROLES.includes(me.role)) {
       items.push(
-        { key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') },
         {
           key: 'admin',
           icon: <SafetyOutlined />,
@@ -155,8 +162,8 @@ function Shell() {
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} trigger={null} width={208} breakpoint="lg" onBreakpoint={setCollapsed}>
         <div className="pond-logo">
-          <span style={{ fontSize: 22 }}>🐟</span>
-          {collapsed ? null : <span>{t('app.name')} Pond</span>}
+          <PondMark />
+          {collapsed ? null : <span>{t('app.brand')}</span>}
         </div>
         <Menu
           theme="dark"
@@ -204,6 +211,15 @@ function Shell() {
         </Layout.Content>
       </Layout>
     </Layout>
+  );
+}
+
+function PondMark() {
+  return (
+    <svg width="24" height="24" viewBox="0 0 32 32" aria-hidden style={{ flex: 'none' }}>
+      <ellipse cx="16" cy="19" rx="14" ry="9" fill="#1677ff" />
+      <path d="M9 18c3-4 8-4 11 0-3 4-8 4-11 0zm11 0l4-3v6z" fill="#fff" />
+    </svg>
   );
 }
 

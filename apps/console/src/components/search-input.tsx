@@ -1,3 +1,4 @@
+import { SearchOutlined } from '@ant-design/icons';
 import { Input } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
@@ -40,11 +41,12 @@ export function SearchInput({ value, onSearch, placeholder, width = 240, testId 
   }, [text, send]);
 
   return (
-    <Input.Search
+    <Input
       allowClear
+      prefix={<SearchOutlined style={{ color: 'rgba(0, 0, 0, 0.35)' }} />}
       value={text}
       onChange={(e) => setText(e.target.value)}
-      onSearch={send}
+      onPressEnter={() => send(text)}
       placeholder={placeholder}
       style={{ width }}
       data-testid={testId}

@@ -33,6 +33,7 @@ export const enUS: Messages = {
   },
   app: {
     name: 'Pond',
+    brand: 'Pond',
     tagline: 'WeCom private-domain SCRM',
     demo: 'Demo',
     demoCorp: 'Demo corp (simulator)',
@@ -165,8 +166,7 @@ export const enUS: Messages = {
       groups: 'Groups',
       timeline: 'Timeline',
       staff: 'Staff',
-      addedAt: 'Added at',
-      addWay: 'Add way',
+      addedAt: 'Added (way)',
       state: 'Channel state',
       remark: 'Remark',
       description: 'Description',
@@ -243,6 +243,8 @@ export const enUS: Messages = {
     failReason: 'Reason: {{value}}',
     from: 'From: {{value}}',
     to: 'To: {{value}}',
+    remarkChange: 'Remark: {{from}} → {{to}}',
+    reAdd: 'Added again',
   },
   groups: {
     title: 'Groups',
@@ -390,6 +392,7 @@ export const enUS: Messages = {
       staffUserid: 'Staff member',
       staffUseridHelp: "A staff user sees only this staff member's customers.",
       empty: 'No users yet',
+      disabled: 'Disabled',
     },
     tokens: {
       title: 'API tokens',

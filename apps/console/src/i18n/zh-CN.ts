@@ -33,6 +33,7 @@ export const zhCN = {
   },
   app: {
     name: '鱼塘',
+    brand: '鱼塘 Pond',
     tagline: '企业微信私域运营',
     demo: '演示',
     demoCorp: '演示企业（模拟器）',
@@ -165,8 +166,7 @@ export const zhCN = {
       groups: '所在客户群',
       timeline: '客户动态',
       staff: '员工',
-      addedAt: '添加时间',
-      addWay: '添加方式',
+      addedAt: '添加时间 / 方式',
       state: '渠道 state',
       remark: '备注',
       description: '描述',
@@ -243,6 +243,8 @@ export const zhCN = {
     failReason: '原因：{{value}}',
     from: '原跟进人：{{value}}',
     to: '接替人：{{value}}',
+    remarkChange: '备注：{{from}} → {{to}}',
+    reAdd: '再次添加',
   },
   groups: {
     title: '客户群',
@@ -390,6 +392,7 @@ export const zhCN = {
       staffUserid: '对应员工',
       staffUseridHelp: '员工角色只能看到该员工自己的客户。',
       empty: '还没有用户',
+      disabled: '已停用',
     },
     tokens: {
       title: 'API 令牌',

@@ -10,6 +10,7 @@ export interface User {
   role: Role;
   storeIds: (number | string)[];
   staffUserid: string | null;
+  disabled?: boolean;
 }
 
 export interface UserInput {
@@ -21,7 +22,7 @@ export interface UserInput {
   staffUserid?: string;
 }
 
-export type UserPatch = Partial<Omit<UserInput, 'username'>>;
+export type UserPatch = Partial<Omit<UserInput, 'username' | 'staffUserid'>> & { staffUserid?: string | null };
 
 export interface ApiToken {
   id: number | string;

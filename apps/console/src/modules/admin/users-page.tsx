@@ -21,7 +21,16 @@ export default function UsersPage() {
 
   const columns: ColumnsType<User> = [
     { title: t('admin.users.username'), dataIndex: 'username', render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
-    { title: t('admin.users.displayName'), dataIndex: 'displayName' },
+    {
+      title: t('admin.users.displayName'),
+      key: 'displayName',
+      render: (_, u) => (
+        <>
+          {u.displayName}
+          {u.disabled ? <Tag style={{ marginLeft: 8 }}>{t('admin.users.disabled')}</Tag> : null}
+        </>
+      ),
+    },
     { title: t('admin.users.role'), dataIndex: 'role', render: (role: Role) => <RoleTag role={role} /> },
     {
       title: t('admin.users.storeIds'),
@@ -89,10 +98,9 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
 
   const submit = async () => {
     const values = await form.validateFields();
-    const scope = {
-      storeIds: values.role === 'store_manager' ? values.storeIds ?? [] : [],
-      staffUserid: values.role === 'staff' ? values.staffUserid : undefined,
-    };
+    // Scope fields follow the role: changing a store manager to operator clears their stores.
+    const storeIds = values.role === 'store_manager' ? values.storeIds ?? [] : [];
+    const staffUserid = values.role === 'staff' ? values.staffUserid ?? null : null;
     try {
       if (user) {
         await update.mutateAsync({
@@ -100,7 +108,8 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
           patch: {
             displayName: values.displayName.trim(),
             role: values.role,
-            ...scope,
+            storeIds,
+            staffUserid,
             ...(values.password ? { password: values.password } : {}),
           },
         });
@@ -111,7 +120,8 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
           password: values.password,
           displayName: values.displayName.trim(),
           role: values.role,
-          ...scope,
+          storeIds,
+          ...(staffUserid ? { staffUserid } : {}),
         });
         void message.success(t('common.created'));
       }

@@ -13,7 +13,7 @@ import { formatDateTime } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
 import { TagList } from '../tags/tag-pickers';
 import { useEventDetail } from './event-detail';
-import { useCustomer, useOlderEvents, type CustomerEvent, type CustomerGroup, type Follow } from './hooks';
+import { TIMELINE_MORE_THRESHOLD, useCustomer, useOlderEvents, type CustomerEvent, type CustomerGroup, type Follow } from './hooks';
 
 const EVENT_COLORS: Record<string, string> = {
   'customer.added': 'green',
@@ -61,13 +61,13 @@ export default function CustomerDetailPage() {
     <>
       <PageHeader title={customer.name || customer.externalUserid} back={back} />
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={8}>
+        <Col xs={24} xl={7}>
           <Flex vertical gap={16}>
             <IdentityCard detail={detail.data} />
             <GroupsCard groups={groups} />
           </Flex>
         </Col>
-        <Col xs={24} xl={16}>
+        <Col xs={24} xl={17}>
           <Flex vertical gap={16}>
             <FollowsCard follows={follows} />
             <TimelineCard externalUserid={customer.externalUserid} timeline={timeline} groups={groups} />
@@ -145,8 +145,18 @@ function FollowsCard({ follows }: { follows: Follow[] }) {
         <Link to={`/customers?userid=${encodeURIComponent(f.userid)}`}>{f.staffName || f.userid}</Link>
       ),
     },
-    { title: t('customers.detail.addedAt'), dataIndex: 'addedAt', render: (v: string | null) => formatDateTime(v) },
-    { title: t('customers.detail.addWay'), dataIndex: 'addWay', render: (v: number | null) => labels.addWay(v) },
+    {
+      title: t('customers.detail.addedAt'),
+      key: 'added',
+      render: (_, f) => (
+        <div style={{ whiteSpace: 'nowrap' }}>
+          <div>{formatDateTime(f.addedAt)}</div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {labels.addWay(f.addWay)}
+          </Typography.Text>
+        </div>
+      ),
+    },
     {
       title: t('customers.detail.state'),
       dataIndex: 'state',
@@ -195,7 +205,7 @@ function FollowsCard({ follows }: { follows: Follow[] }) {
         columns={columns}
         dataSource={follows}
         pagination={false}
-        scroll={{ x: 860 }}
+        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('customers.detail.noFollows') }}
       />
     </Card>
@@ -217,7 +227,9 @@ function GroupsCard({ groups }: { groups: CustomerGroup[] }) {
               <div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {formatDateTime(g.joinTime)} · {labels.joinScene(g.joinScene)} ·{' '}
-                  {g.leftAt ? `${t('customers.detail.leftAt')} ${formatDateTime(g.leftAt)}` : t('customers.detail.inGroup')}
+                  {g.leftAt
+                    ? `${t('customers.detail.leftAt')} ${formatDateTime(g.leftAt)}${g.quitScene != null ? ` (${labels.quitScene(g.quitScene)})` : ''}`
+                    : t('customers.detail.inGroup')}
                 </Typography.Text>
               </div>
             </div>
@@ -246,7 +258,7 @@ function TimelineCard({ externalUserid, timeline, groups }: { externalUserid: st
     });
   }, [timeline, older.data]);
 
-  const exhausted = timeline.length === 0 || (older.data !== undefined && !older.hasNextPage);
+  const exhausted = timeline.length < TIMELINE_MORE_THRESHOLD || (older.data !== undefined && !older.hasNextPage);
   const loadMore = () => void (older.data ? older.fetchNextPage() : older.refetch());
 
   const items: TimelineItemProps[] = events.map((e) => ({

@@ -10,10 +10,10 @@ import { useTagIndex } from '../tags/hooks';
 import type { CustomerEvent } from './hooks';
 
 const KNOWN = new Set([
-  'state', 'add_way', 'addWay', 'join_scene', 'joinScene', 'quit_scene', 'quitScene', 'remark',
-  'fail_reason', 'failReason', 'handover_userid', 'handoverUserid', 'takeover_userid', 'takeoverUserid',
+  'state', 'add_way', 'addWay', 'join_scene', 'joinScene', 'quit_scene', 'quitScene', 'remark', 'from', 'to',
+  'reason', 'fail_reason', 'failReason', 'handover_userid', 'handoverUserid', 'takeover_userid', 'takeoverUserid',
   'tag_ids', 'tagIds', 'tag_names', 'tagNames', 'tags', 'chat_name', 'chatName', 'group_name', 'groupName',
-  'welcome_code', 'welcomeCode', 'source', 'userid', 'external_userid', 'externalUserid', 'chat_id', 'chatId',
+  're_add', 'reAdd', 'welcome_code', 'welcomeCode', 'userid', 'external_userid', 'externalUserid', 'chat_id', 'chatId',
 ]);
 
 function pick(data: Record<string, unknown>, ...keys: string[]): unknown {
@@ -44,6 +44,7 @@ export function useEventDetail(groupNames: Map<string, string>) {
       );
     }
 
+    if (pick(data, 'reAdd', 're_add') === true) lines.push(<Tag key="readd">{t('eventDetail.reAdd')}</Tag>);
     const state = pick(data, 'state');
     if (state !== undefined) lines.push(t('eventDetail.state', { value: asText(state) }));
     const addWay = pick(data, 'add_way', 'addWay');
@@ -54,11 +55,15 @@ export function useEventDetail(groupNames: Map<string, string>) {
     if (quitScene !== undefined) lines.push(t('eventDetail.quitScene', { value: labels.quitScene(asText(quitScene)) }));
     const remark = pick(data, 'remark');
     if (remark !== undefined) lines.push(t('eventDetail.remark', { value: asText(remark) }));
-    const failReason = pick(data, 'fail_reason', 'failReason');
+    if (event.type === 'remark.changed' && ('from' in data || 'to' in data)) {
+      const none = t('common.none');
+      lines.push(t('eventDetail.remarkChange', { from: asText(data.from ?? none), to: asText(data.to ?? none) }));
+    }
+    const failReason = pick(data, 'reason', 'fail_reason', 'failReason');
     if (failReason !== undefined) lines.push(t('eventDetail.failReason', { value: asText(failReason) }));
-    const from = pick(data, 'handover_userid', 'handoverUserid');
+    const from = pick(data, 'handover_userid', 'handoverUserid', ...(event.type === 'remark.changed' ? [] : ['from']));
     if (from !== undefined) lines.push(t('eventDetail.from', { value: asText(from) }));
-    const to = pick(data, 'takeover_userid', 'takeoverUserid');
+    const to = pick(data, 'takeover_userid', 'takeoverUserid', ...(event.type === 'remark.changed' ? [] : ['to']));
     if (to !== undefined) lines.push(t('eventDetail.to', { value: asText(to) }));
 
     const tagNames = tagNamesOf(data, (id) => tagIndex.get(id)?.name);

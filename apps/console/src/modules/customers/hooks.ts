@@ -49,6 +49,7 @@ export interface CustomerGroup {
   joinTime: string | null;
   joinScene: number | null;
   leftAt: string | null;
+  quitScene?: number | null;
 }
 
 export interface CustomerEvent {
@@ -94,6 +95,8 @@ export function useCustomer(externalUserid: string) {
 }
 
 export const TIMELINE_PAGE = 50;
+/** The detail call returns only the newest events; a shorter list than this is taken as complete. */
+export const TIMELINE_MORE_THRESHOLD = 20;
 
 /** Older events after the ones the detail call returned, a page at a time. */
 export function useOlderEvents(externalUserid: string, before: CustomerEvent['id'] | undefined) {

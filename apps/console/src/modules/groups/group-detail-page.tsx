@@ -74,8 +74,13 @@ export default function GroupDetailPage() {
     },
     {
       title: t('groups.leftAt'),
-      dataIndex: 'leftAt',
-      render: (v: string | null) => (v ? <Badge status="default" text={formatDateTime(v)} /> : <Badge status="success" text={t('groups.inGroup')} />),
+      key: 'leftAt',
+      render: (_, m) =>
+        m.leftAt ? (
+          <Badge status="default" text={`${formatDateTime(m.leftAt)}${m.quitScene != null ? ` · ${labels.quitScene(m.quitScene)}` : ''}`} />
+        ) : (
+          <Badge status="success" text={t('groups.inGroup')} />
+        ),
     },
   ];
 

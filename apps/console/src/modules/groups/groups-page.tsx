@@ -63,9 +63,8 @@ export default function GroupsPage() {
           <SearchInput value={query.q} onSearch={(q) => search.update({ q })} placeholder={t('groups.searchPlaceholder')} testId="groups-search" />
           <StaffSelect value={query.owner} onChange={(owner) => search.update({ owner })} placeholder={t('groups.ownerPlaceholder')} style={{ width: 180 }} />
           <Select<string>
-            allowClear
-            value={query.status}
-            onChange={(status) => search.update({ status })}
+            value={query.status ?? 'active'}
+            onChange={(status) => search.update({ status: status === 'active' ? null : status })}
             placeholder={t('groups.statusPlaceholder')}
             options={(['active', 'dismissed'] as const).map((s) => ({ value: s, label: labels.groupStatus(s) }))}
             style={{ width: 140 }}

@@ -26,6 +26,8 @@ export interface GroupMember {
   joinScene: number | null;
   invitor: string | null;
   leftAt: string | null;
+  quitScene?: number | null;
+  state?: string | null;
 }
 
 export interface GroupDetail {

@@ -3,6 +3,8 @@ import { Alert, App, Button, Card, Empty, Flex, Skeleton, Tag, Typography } from
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { QueryError } from '../../components/query-error';
+import { toLanguage } from '../../i18n';
+import { pickLanguage } from '../../lib/bilingual';
 import { useChecklist, useRunChecklist, type CheckItem, type CheckStatus } from './hooks';
 
 const STATUS: Record<CheckStatus, { icon: ReactNode; color: string }> = {
@@ -56,7 +58,9 @@ export function ChecklistCard() {
 }
 
 function CheckRow({ item, last }: { item: CheckItem; last: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const language = toLanguage(i18n.language) ?? 'zh-CN';
+  const text = (value: string | null) => (value ? pickLanguage(value, language) : null);
   const status = STATUS[item.status] ?? STATUS.pending;
   const needsFix = (item.status === 'error' || item.status === 'warn') && item.fix;
   return (
@@ -70,24 +74,24 @@ function CheckRow({ item, last }: { item: CheckItem; last: boolean }) {
       <span style={{ fontSize: 20, lineHeight: '22px' }}>{status.icon}</span>
       <div style={{ flex: 1, minWidth: 0 }}>
         <Flex gap={8} align="center" wrap>
-          <Typography.Text strong>{item.title}</Typography.Text>
+          <Typography.Text strong>{text(item.title)}</Typography.Text>
           <Tag color={status.color}>{t(`settings.checklist.statuses.${item.status}`)}</Tag>
         </Flex>
         {item.detail ? (
           <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0', whiteSpace: 'pre-wrap' }}>
-            {item.detail}
+            {text(item.detail)}
           </Typography.Paragraph>
         ) : null}
         {needsFix ? (
           <Alert
             type={item.status === 'error' ? 'error' : 'warning'}
             title={t('settings.checklist.fix')}
-            description={<span style={{ whiteSpace: 'pre-wrap' }}>{item.fix}</span>}
+            description={<span style={{ whiteSpace: 'pre-wrap' }}>{text(item.fix)}</span>}
             style={{ marginTop: 8 }}
           />
-        ) : item.fix ? (
+        ) : item.fix && item.status === 'pending' ? (
           <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0', fontSize: 12 }}>
-            {item.fix}
+            {text(item.fix)}
           </Typography.Paragraph>
         ) : null}
       </div>

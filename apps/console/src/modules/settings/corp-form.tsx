@@ -37,7 +37,8 @@ function changes(values: FormValues, settings: CorpSettings): CorpSettingsInput 
   return input;
 }
 
-export function CorpForm() {
+/** Admins edit the connection; operators see it read-only. */
+export function CorpForm({ readOnly }: { readOnly: boolean }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const settings = useCorpSettings();
@@ -71,7 +72,7 @@ export function CorpForm() {
       {data ? (
         <>
           {data.isDemo ? <Alert type="info" showIcon title={t('settings.corp.demoNotice')} style={{ marginBottom: 16 }} /> : null}
-          <Form<FormValues> form={form} layout="vertical" onFinish={(v) => void onFinish(v)} disabled={update.isPending} style={{ maxWidth: 560 }}>
+          <Form<FormValues> form={form} layout="vertical" onFinish={(v) => void onFinish(v)} disabled={readOnly || update.isPending} style={{ maxWidth: 560 }}>
             <Form.Item name="name" label={t('settings.corp.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('settings.corp.name') }) }]}>
               <Input />
             </Form.Item>
@@ -111,9 +112,11 @@ export function CorpForm() {
                 {data.callbackUrl}
               </Typography.Text>
             </Form.Item>
-            <Button type="primary" htmlType="submit" loading={update.isPending}>
-              {t('common.save')}
-            </Button>
+            {readOnly ? null : (
+              <Button type="primary" htmlType="submit" loading={update.isPending}>
+                {t('common.save')}
+              </Button>
+            )}
           </Form>
         </>
       ) : null}

@@ -1,12 +1,14 @@
 import { Col, Row } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/page-header';
+import { useIsAdmin } from '../auth/hooks';
 import { ChecklistCard } from './checklist-card';
 import { CorpForm } from './corp-form';
 import { SyncRunsCard } from './sync-runs-card';
 
 export default function SettingsPage() {
   const { t } = useTranslation();
+  const isAdmin = useIsAdmin();
   return (
     <>
       <PageHeader title={t('settings.title')} />
@@ -15,7 +17,7 @@ export default function SettingsPage() {
           <ChecklistCard />
         </Col>
         <Col xs={24} xl={12}>
-          <CorpForm />
+          <CorpForm readOnly={!isAdmin} />
         </Col>
         <Col span={24}>
           <SyncRunsCard />
