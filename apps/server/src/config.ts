@@ -40,6 +40,8 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
+  /** Where WeCom/the simulator reaches this Pond: PUBLIC_URL if set, else loopback on PORT. */
+  callbackBaseUrl: string;
   dataDir: string;
   /** Real WeCom credentials; absent means demo mode (simulator mounted at /sim). */
   wecom?: WecomConfig;
@@ -81,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port,
     host: e.HOST ?? '0.0.0.0',
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    callbackBaseUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
     dataDir: e.POND_DATA_DIR ?? 'data',
     wecom,
     demo: !wecom,

@@ -122,9 +122,8 @@ async function main() {
   }
 
   await app.start();
-  const baseUrl = `http://127.0.0.1:${config.port}`;
   if (roles.api) {
-    const result = await bootstrap(app, baseUrl);
+    const result = await bootstrap(app, config.callbackBaseUrl);
     const lines = [
       '',
       `  Pond (鱼塘) is running${config.demo ? ' in DEMO mode (WeCom simulator at /sim)' : ''}`,

@@ -20,7 +20,22 @@ const DEMO_STORE_COORDS: Record<string, { city: string; address: string; lat: nu
 
 export interface BootstrapResult { admin?: { username: string; password: string }; demoCorpId?: string }
 
+/**
+ * `baseUrl` is where WeCom (the simulator, in demo mode) reaches Pond: PUBLIC_URL, shared by every API
+ * process behind one address. An advisory lock keeps concurrent first starts from seeding twice.
+ */
 export async function bootstrap(app: PondApp, baseUrl: string): Promise<BootstrapResult> {
+  const lock = await app.pool.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(8410222)');
+    return await bootstrapLocked(app, baseUrl);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(8410222)').catch(() => undefined);
+    lock.release();
+  }
+}
+
+async function bootstrapLocked(app: PondApp, baseUrl: string): Promise<BootstrapResult> {
   const { config, pool, corps, auth, log } = app;
   const out: BootstrapResult = {};
   if (config.apiToken) {
