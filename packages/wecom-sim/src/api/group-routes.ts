@@ -1,0 +1,47 @@
+// Customer groups, contact ways, join ways, group statistics and group transfers.
+import type { SimContext } from '../context';
+import {
+  addContactWay,
+  addJoinWay,
+  delContactWay,
+  delJoinWay,
+  getContactWay,
+  getJoinWay,
+  listContactWays,
+  updateContactWay,
+  updateJoinWay,
+} from '../contact-ways';
+import { getGroupJson, listGroupsJson } from '../groups';
+import { groupStatisticByDay, groupStatisticByOwner } from '../stats';
+import { transferGroups } from '../transfers';
+import type { ApiRouter } from './route';
+
+export function registerGroupRoutes(r: ApiRouter, ctx: SimContext): void {
+  r.post('externalcontact/groupchat/list', async ({ auth, body }) => listGroupsJson(ctx.db, auth.corpId, body));
+  r.post('externalcontact/groupchat/get', async ({ auth, body }) => ({
+    group_chat: await getGroupJson(ctx.db, auth.corpId, body.chat_id, body.need_name === 1 || body.need_name === true),
+  }));
+  r.post('externalcontact/groupchat/statistic', async ({ auth, body }) => groupStatisticByOwner(ctx, auth.corpId, body));
+  r.post('externalcontact/groupchat/statistic_group_by_day', async ({ auth, body }) => groupStatisticByDay(ctx, auth.corpId, body));
+  r.post('externalcontact/groupchat/transfer', async ({ auth, body }) => transferGroups(ctx, auth.corpId, body, 'resigned'));
+  r.post('externalcontact/groupchat/onjob_transfer', async ({ auth, body }) => transferGroups(ctx, auth.corpId, body, 'onjob'));
+
+  r.post('externalcontact/add_contact_way', async ({ auth, body, base }) => addContactWay(ctx, auth.corpId, body, base));
+  r.post('externalcontact/get_contact_way', async ({ auth, body, base }) => getContactWay(ctx, auth.corpId, body, base));
+  r.post('externalcontact/list_contact_way', async ({ auth, body }) => listContactWays(ctx, auth.corpId, body));
+  r.post('externalcontact/update_contact_way', async ({ auth, body }) => {
+    await updateContactWay(ctx, auth.corpId, body);
+  });
+  r.post('externalcontact/del_contact_way', async ({ auth, body }) => {
+    await delContactWay(ctx, auth.corpId, body);
+  });
+
+  r.post('externalcontact/groupchat/add_join_way', async ({ auth, body }) => addJoinWay(ctx, auth.corpId, body));
+  r.post('externalcontact/groupchat/get_join_way', async ({ auth, body, base }) => getJoinWay(ctx, auth.corpId, body, base));
+  r.post('externalcontact/groupchat/update_join_way', async ({ auth, body }) => {
+    await updateJoinWay(ctx, auth.corpId, body);
+  });
+  r.post('externalcontact/groupchat/del_join_way', async ({ auth, body }) => {
+    await delJoinWay(ctx, auth.corpId, body);
+  });
+}

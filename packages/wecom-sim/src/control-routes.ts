@@ -1,0 +1,126 @@
+// The control API over HTTP: JSON in, JSON out, under <prefix>/control. Each route calls one
+// SimControl method (see control.ts for what each does); errors are {error:{message}} with a
+// 4xx status. With `controlToken` set, requests need `Authorization: Bearer <token>`.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SimContext } from './context';
+import type { SimControl } from './control';
+import { ControlError, SimError } from './errors';
+
+type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | undefined>; Body: any }>;
+type Handler = (req: Req) => Promise<unknown>;
+
+export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, control: SimControl, controlToken?: string): void {
+  if (controlToken) {
+    app.addHook('onRequest', async (req, reply) => {
+      const auth = req.headers.authorization ?? '';
+      if (auth !== `Bearer ${controlToken}`) return reply.code(401).send({ error: { message: 'control API: missing or wrong bearer token' } });
+    });
+  }
+  app.setErrorHandler((err: any, req, reply) => {
+    if (err instanceof ControlError) return reply.code(err.status).send({ error: { message: err.message } });
+    if (err instanceof SimError) return reply.code(400).send({ error: { code: err.errcode, message: err.errmsg } });
+    if (err?.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: { message: err.message } });
+    ctx.log.error({ err, url: req.url }, 'wecom-sim: control API failed');
+    return reply.code(500).send({ error: { message: 'internal error in the WeCom simulator' } });
+  });
+
+  const body = (req: Req): any => (req.body && typeof req.body === 'object' ? req.body : {});
+  const need = (v: unknown, name: string): string => {
+    if (typeof v !== 'string' || !v) throw new ControlError(`${name}: required`);
+    return v;
+  };
+  const found = <T>(v: T | null, message: string): T => {
+    if (v === null) throw new ControlError(message, 404);
+    return v;
+  };
+  const wrap = (fn: Handler) => async (req: Req, reply: FastifyReply) => {
+    const out = await fn(req);
+    return reply.send(out === undefined ? { ok: true } : out);
+  };
+  const get = (url: string, fn: Handler) => app.get(url, wrap(fn));
+  const post = (url: string, fn: Handler) => app.post(url, wrap(fn));
+
+  // corps and setup
+  get('/corps', () => control.listCorps());
+  post('/corps', (r) => control.upsertCorp(body(r)));
+  get('/corps/:corpId', async (r) => found(await control.getCorp(r.params.corpId), `unknown corp ${r.params.corpId}`));
+  get('/corps/:corpId/state', (r) => control.getState(r.params.corpId));
+  post('/corps/:corpId/reset', (r) => control.resetCorp(r.params.corpId));
+  post('/corps/:corpId/seed-demo', (r) => control.seedDemo({ ...body(r), corpId: r.params.corpId }));
+  post('/corps/:corpId/departments', (r) => control.upsertDepartments(r.params.corpId, body(r).departments ?? []));
+  post('/corps/:corpId/staff', (r) => control.upsertStaff(r.params.corpId, body(r).staff ?? body(r)));
+  get('/corps/:corpId/staff', (r) => control.listStaff(r.params.corpId, { includeResigned: r.query.includeResigned === '1' }));
+  post('/corps/:corpId/expire-tokens', async (r) => ({ count: await control.expireTokens(r.params.corpId, { errcode: body(r).errcode }) }));
+  post('/corps/:corpId/verify-callback-url', (r) => control.verifyCallbackUrl(r.params.corpId));
+  get('/corps/:corpId/callbacks', (r) =>
+    control.listCallbacks(r.params.corpId, {
+      limit: r.query.limit ? Number(r.query.limit) : undefined,
+      changeType: r.query.changeType,
+      afterId: r.query.afterId ? Number(r.query.afterId) : undefined,
+    }),
+  );
+  get('/corps/:corpId/follows', (r) => control.listFollows(r.params.corpId, { userid: r.query.userid, externalUserid: r.query.externalUserid }));
+  get('/corps/:corpId/groups', (r) => control.listGroups(r.params.corpId));
+  get('/corps/:corpId/tags', (r) => control.listTags(r.params.corpId));
+  get('/corps/:corpId/staff-messages', (r) => control.listStaffMessages(r.params.corpId, r.query.userid));
+
+  // the admin console (fires change_external_tag)
+  post('/corps/:corpId/tag-groups', (r) => control.adminCreateTagGroup(r.params.corpId, body(r)));
+  post('/corps/:corpId/tag-groups/:groupId/tags', (r) => control.adminAddTags(r.params.corpId, r.params.groupId, body(r).tags ?? []));
+  post('/corps/:corpId/tags/:id/edit', (r) => control.adminEditTag(r.params.corpId, r.params.id, body(r)));
+  post('/corps/:corpId/tags/delete', (r) => control.adminDeleteTags(r.params.corpId, body(r)));
+  post('/corps/:corpId/tags/shuffle', (r) => control.adminShuffleTags(r.params.corpId, body(r).groupId, body(r).orderedIds ?? []));
+
+  // WeChat users and what they do on their phones
+  post('/wechat-users', (r) => control.createWechatUser(body(r)));
+  get('/wechat-users', (r) => control.listWechatUsers({ q: r.query.q, limit: r.query.limit ? Number(r.query.limit) : undefined }));
+  get('/wechat-users/:id', async (r) => found(await control.getWechatUser(r.params.id), `unknown WeChat user ${r.params.id}`));
+  get('/wechat-users/:id/inbox', (r) => control.listInbox(r.params.id, { limit: r.query.limit ? Number(r.query.limit) : undefined }));
+  get('/wechat-users/:id/orders', (r) => control.listOrders(r.params.id));
+  post('/scan', (r) => control.scan(need(body(r).wechatUserId, 'wechatUserId'), need(body(r).url, 'url')));
+  post('/add-staff', (r) => {
+    const { wechatUserId, ...opts } = body(r);
+    return control.addStaff(need(wechatUserId, 'wechatUserId'), { ...opts, userid: need(opts.userid ?? '', 'userid') });
+  });
+  post('/customer-deletes-staff', (r) => control.customerDeletesStaff(need(body(r).wechatUserId, 'wechatUserId'), need(body(r).userid, 'userid'), body(r)));
+  post('/join-group', (r) => {
+    const b = body(r);
+    return control.joinGroup(need(b.who ?? b.wechatUserId, 'wechatUserId'), b.chatId ?? null, b);
+  });
+  post('/leave-group', (r) => control.leaveGroup(need(body(r).who ?? body(r).wechatUserId, 'wechatUserId'), need(body(r).chatId, 'chatId'), body(r)));
+  post('/send-message', (r) => {
+    const b = body(r);
+    return control.sendMessage(need(b.wechatUserId, 'wechatUserId'), need(b.toUserid ?? b.userid, 'toUserid'), b.text, b);
+  });
+  post('/pay-order', (r) => control.payOrder(need(body(r).wechatUserId, 'wechatUserId'), body(r)));
+  post('/refuse-transfer', async (r) => ({ refused: await control.refuseTransfer(need(body(r).externalUserid, 'externalUserid')) }));
+
+  // what staff do in the WeCom client
+  post('/accept-contact', (r) => control.acceptContact(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), body(r)));
+  post('/staff-deletes-customer', (r) => control.staffDeletesCustomer(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), body(r)));
+  post('/staff-send-message', (r) => control.staffSendMessage(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), body(r).text, body(r)));
+  post('/edit-tags', (r) => {
+    const b = body(r);
+    return control.editTagsInClient(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), b.add ?? [], b.remove ?? [], b);
+  });
+  post('/edit-remark', (r) => {
+    const b = body(r);
+    return control.editRemarkInClient(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), b, b);
+  });
+  post('/groups', (r) => control.createGroup(body(r)));
+  get('/groups/:chatId', async (r) => found(await control.getGroup(r.params.chatId), `unknown group ${r.params.chatId}`));
+  post('/groups/:chatId/rename', (r) => control.renameGroup(r.params.chatId, body(r).name));
+  post('/groups/:chatId/notice', (r) => control.changeGroupNotice(r.params.chatId, body(r).notice));
+  post('/groups/:chatId/owner', (r) => control.changeOwner(r.params.chatId, need(body(r).newOwner, 'newOwner')));
+  post('/groups/:chatId/dismiss', (r) => control.dismissGroup(r.params.chatId));
+  post('/groups/:chatId/welcome-template', (r) => control.setGroupWelcomeTemplate(r.params.chatId, body(r).templateId ?? null));
+  post('/confirm-mass-send', (r) => control.confirmMassSend(need(body(r).userid, 'userid'), need(body(r).msgid, 'msgid'), body(r)));
+  post('/publish-moment', (r) => control.publishMoment(need(body(r).userid, 'userid'), need(body(r).momentId, 'momentId'), body(r)));
+  post('/resign-staff', (r) => control.resignStaff(need(body(r).userid, 'userid'), body(r)));
+
+  // time and delivery
+  get('/now', async () => ({ now: control.now() }));
+  post('/advance-time', (r) => control.advanceTime(Number(body(r).ms)));
+  post('/process-transfers', async () => ({ completed: await control.processDueTransfers() }));
+  post('/wait-callbacks', (r) => control.waitForCallbacks(body(r).timeoutMs));
+}

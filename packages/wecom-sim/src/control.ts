@@ -1,0 +1,423 @@
+// SimControl: everything that in real life happens on phones, in the WeCom client or in the
+// admin console — plus setup and inspection for tests. Methods that mirror client/console
+// actions fire the callbacks WeCom would; setup (upsertCorp, seedDemo) fires none.
+import type { VerifyResult, CallbackRecord } from './callbacks';
+import { mapCallback } from './callbacks';
+import type { SimContext } from './context';
+import { num } from './db';
+import {
+  getCorp,
+  invalidateTokens,
+  listCorps,
+  requireCorp,
+  resetCorpData,
+  resolveCorpId,
+  upsertCorp,
+  type CorpInput,
+  type SimCorp,
+} from './corps';
+import { scanContactWay, scanJoinWay } from './contact-ways';
+import {
+  acceptContact,
+  addStaff,
+  createWechatUser,
+  customerDeletesStaff,
+  editRemarkInClient,
+  editTagsInClient,
+  findCustomer,
+  getFollow,
+  getWechatUser,
+  listWechatUsers,
+  mapFollow,
+  requireWechatUser,
+  staffDeletesCustomer,
+  type AddStaffOptions,
+  type AddStaffResult,
+  type RemarkInput,
+  type SimFollow,
+  type WechatUser,
+  type WechatUserInput,
+} from './customers';
+import { seedDemo, type SeedDemoOptions, type SeedSummary } from './demo/seed-demo';
+import { ControlError } from './errors';
+import {
+  changeGroupNotice,
+  changeGroupOwner,
+  createGroup,
+  dismissGroup,
+  findGroup,
+  joinGroup,
+  leaveGroup,
+  mapGroup,
+  renameGroup,
+  setGroupWelcomeTemplate,
+  type CreateGroupInput,
+  type JoinOptions,
+  type JoinResult,
+  type SimGroup,
+} from './groups';
+import { externalUseridFor } from './ids';
+import { confirmMassSend, publishMoment } from './broadcasts';
+import { customerSendsMessage, listConversation, listInbox, listStaffMessages, staffSendsMessage, type InboxMessage } from './messages';
+import { listOrders, payOrder, type PayOrderInput, type SimOrder } from './orders';
+import { listStaff, mapStaff, resignStaff, upsertDepartments, upsertStaff, type DepartmentInput, type SimStaff, type StaffInput } from './org';
+import { addCorpTags, delCorpTags, editCorpTag, getCorpTagList, shuffleTags } from './tags';
+import { processDueTransfers, refuseTransfer } from './transfers';
+
+type CorpOpt = { corpId?: string };
+
+export type ScanResult =
+  | { url: string; kind: 'contact'; via: string | null; result: AddStaffResult & { configId: string } }
+  | { url: string; kind: 'join'; via: string | null; result: JoinResult & { configId: string; createdGroup: boolean } }
+  | { url: string; kind: 'page'; status: number; via: null; result: null };
+
+export interface CorpState {
+  corpId: string;
+  departments: number;
+  staff: number;
+  customers: number;
+  follows: number;
+  groups: number;
+  groupMembers: number;
+  tagGroups: number;
+  tags: number;
+  contactWays: number;
+  joinWays: number;
+  callbacks: Record<'pending' | 'delivered' | 'failed' | 'skipped', number>;
+}
+
+export interface GroupMember {
+  memberId: string;
+  type: 1 | 2;
+  wechatUserId: string | null;
+  joinTime: number;
+  joinScene: number;
+  invitor: string | null;
+  state: string;
+}
+
+export interface SimControl {
+  /** Creates the corp or updates the fields given; missing credentials are generated. */
+  upsertCorp(input: CorpInput): Promise<SimCorp>;
+  getCorp(corpId: string): Promise<SimCorp | null>;
+  listCorps(): Promise<SimCorp[]>;
+  /** Deletes the corp's simulated data (staff, customers, groups, tags …); keeps its settings. */
+  resetCorp(corpId: string): Promise<void>;
+  /** Deterministic demo data for the corp (no callbacks; run again, nothing changes). */
+  seedDemo(opts: SeedDemoOptions): Promise<SeedSummary>;
+  upsertDepartments(corpId: string, departments: DepartmentInput[]): Promise<void>;
+  upsertStaff(corpId: string, staff: StaffInput | StaffInput[]): Promise<SimStaff[]>;
+  listStaff(corpId: string, opts?: { includeResigned?: boolean }): Promise<SimStaff[]>;
+  /** The member leaves the company: their groups wait for takeover, their customers appear in get_unassigned_list. */
+  resignStaff(userid: string, opts?: CorpOpt): Promise<void>;
+  /** Makes current tokens fail with 42001 (default), 40014 or 40001 so clients must refresh. */
+  expireTokens(corpId: string, opts?: { errcode?: 40001 | 40014 | 42001 }): Promise<number>;
+  /** WeCom's GET URL check against the corp's callback_url. */
+  verifyCallbackUrl(corpId: string): Promise<VerifyResult>;
+
+  createWechatUser(input?: WechatUserInput): Promise<WechatUser>;
+  getWechatUser(id: string): Promise<WechatUser | null>;
+  listWechatUsers(opts?: { q?: string; limit?: number }): Promise<WechatUser[]>;
+  externalUseridOf(wechatUserId: string, opts?: CorpOpt): Promise<string>;
+
+  /** Opens a URL as the customer: a sim QR page acts at once; any other page is fetched (cookie sim_wechat_user) and the first sim QR in it is followed. */
+  scan(wechatUserId: string, url: string): Promise<ScanResult>;
+  /** Adds a staff member: add_external_contact (skip_verify=false: add_half_external_contact, then acceptContact). */
+  addStaff(wechatUserId: string, opts: AddStaffOptions): Promise<AddStaffResult>;
+  acceptContact(userid: string, externalUserid: string, opts?: CorpOpt): Promise<{ externalUserid: string; welcomeCode: string | null }>;
+  customerDeletesStaff(wechatUserId: string, userid: string, opts?: CorpOpt): Promise<{ externalUserid: string }>;
+  staffDeletesCustomer(userid: string, externalUserid: string, opts?: CorpOpt): Promise<{ externalUserid: string }>;
+  /** A customer (WeChat user id) or staff member (userid) joins: scene 1 invite, 2 link, 3 QR (closed at 200); viaConfigId joins through a join way. */
+  joinGroup(who: string, chatId: string | null, opts?: JoinOptions & { viaConfigId?: string }): Promise<JoinResult>;
+  leaveGroup(who: string, chatId: string, opts?: { removed?: boolean }): Promise<{ memberId: string }>;
+  sendMessage(wechatUserId: string, toUserid: string, text: string, opts?: CorpOpt): Promise<{ externalUserid: string; createdAt: number }>;
+  staffSendMessage(userid: string, externalUserid: string, text: string, opts?: CorpOpt): Promise<{ createdAt: number }>;
+  payOrder(wechatUserId: string, input?: PayOrderInput): Promise<SimOrder>;
+  listOrders(wechatUserId: string): Promise<Awaited<ReturnType<typeof listOrders>>>;
+  /** What the customer received: welcome messages, group welcome, mass messages, transfer notes (newest first). */
+  listInbox(wechatUserId: string, opts?: { limit?: number }): Promise<InboxMessage[]>;
+  listConversation(wechatUserId: string, userid: string, opts?: CorpOpt & { limit?: number }): Promise<Awaited<ReturnType<typeof listConversation>>>;
+
+  editTagsInClient(userid: string, externalUserid: string, add: string[], remove: string[], opts?: CorpOpt): Promise<SimFollow>;
+  editRemarkInClient(userid: string, externalUserid: string, input: RemarkInput, opts?: CorpOpt): Promise<SimFollow>;
+  createGroup(input: CreateGroupInput & CorpOpt): Promise<SimGroup>;
+  renameGroup(chatId: string, name: string): Promise<SimGroup>;
+  changeGroupNotice(chatId: string, notice: string): Promise<SimGroup>;
+  changeOwner(chatId: string, newOwner: string): Promise<SimGroup>;
+  dismissGroup(chatId: string): Promise<void>;
+  setGroupWelcomeTemplate(chatId: string, templateId: string | null): Promise<void>;
+  confirmMassSend(userid: string, msgid: string, opts?: CorpOpt): Promise<{ sent: number; notFriend: number; overCap: number; cap: number }>;
+  publishMoment(userid: string, momentId: string, opts?: CorpOpt): Promise<void>;
+
+  adminCreateTagGroup(corpId: string, input: { name: string; order?: number; tags: { name: string; order?: number }[] }): Promise<unknown>;
+  adminAddTags(corpId: string, groupId: string, tags: { name: string; order?: number }[]): Promise<unknown>;
+  adminEditTag(corpId: string, id: string, patch: { name?: string; order?: number }): Promise<void>;
+  adminDeleteTags(corpId: string, ids: { tagIds?: string[]; groupIds?: string[] }): Promise<void>;
+  adminShuffleTags(corpId: string, groupId: string | undefined, orderedIds: string[]): Promise<void>;
+
+  refuseTransfer(externalUserid: string): Promise<number>;
+  /** Moves simulated time forward and applies transfers that became due. */
+  advanceTime(ms: number): Promise<{ now: number; transfersCompleted: number }>;
+  processDueTransfers(): Promise<number>;
+
+  now(): number;
+  getState(corpId: string): Promise<CorpState>;
+  getFollow(corpId: string, userid: string, externalUserid: string): Promise<SimFollow | null>;
+  listFollows(corpId: string, filter?: { userid?: string; externalUserid?: string }): Promise<SimFollow[]>;
+  getGroup(chatId: string): Promise<(SimGroup & { members: GroupMember[] }) | null>;
+  listGroups(corpId: string): Promise<SimGroup[]>;
+  listTags(corpId: string): Promise<Awaited<ReturnType<typeof getCorpTagList>>>;
+  listCallbacks(corpId: string, opts?: { limit?: number; changeType?: string; afterId?: number }): Promise<CallbackRecord[]>;
+  /** Resolves once every callback has been delivered or has failed all retries. */
+  waitForCallbacks(timeoutMs?: number): Promise<void>;
+  listStaffMessages(corpId: string, userid?: string): Promise<Awaited<ReturnType<typeof listStaffMessages>>>;
+}
+
+const SIM_QR = /\/qr\/(contact|join)\/([A-Za-z0-9]{8,64})/;
+
+export function createControl(ctx: SimContext): SimControl {
+  const corp = (opts?: CorpOpt) => resolveCorpId(ctx, opts?.corpId);
+
+  const actOnQr = async (wechatUserId: string, url: string, kind: string, configId: string, via: string | null): Promise<ScanResult> => {
+    if (kind === 'contact') return { url, kind: 'contact', via, result: await scanContactWay(ctx, configId, wechatUserId) };
+    return { url, kind: 'join', via, result: await scanJoinWay(ctx, configId, wechatUserId) };
+  };
+
+  const control: SimControl = {
+    upsertCorp: (input) => upsertCorp(ctx, input),
+    getCorp: (corpId) => getCorp(ctx, corpId),
+    listCorps: () => listCorps(ctx),
+    async resetCorp(corpId) {
+      await requireCorp(ctx, corpId);
+      await resetCorpData(ctx, corpId);
+    },
+    seedDemo: (opts) => seedDemo(ctx, opts),
+    async upsertDepartments(corpId, deps) {
+      await requireCorp(ctx, corpId);
+      await upsertDepartments(ctx.db, corpId, deps);
+    },
+    async upsertStaff(corpId, staff) {
+      await requireCorp(ctx, corpId);
+      const list = Array.isArray(staff) ? staff : [staff];
+      await upsertStaff(ctx.db, corpId, list, ctx.clock.now());
+      const rows = await ctx.db.q(`SELECT * FROM {s}.staff WHERE corp_id = $1 AND userid = ANY($2::text[])`, [corpId, list.map((s) => s.userid)]);
+      return rows.map(mapStaff);
+    },
+    listStaff: (corpId, opts) => listStaff(ctx.db, corpId, opts),
+    async resignStaff(userid, opts) {
+      await resignStaff(ctx, await corp(opts), userid);
+    },
+    async expireTokens(corpId, opts) {
+      await requireCorp(ctx, corpId);
+      return invalidateTokens(ctx, corpId, opts?.errcode ?? 42001);
+    },
+    verifyCallbackUrl: (corpId) => ctx.callbacks.verifyUrl(corpId),
+
+    createWechatUser: (input) => createWechatUser(ctx, input),
+    getWechatUser: (id) => getWechatUser(ctx.db, id),
+    listWechatUsers: (opts) => listWechatUsers(ctx.db, opts),
+    async externalUseridOf(wechatUserId, opts) {
+      return externalUseridFor(await corp(opts), wechatUserId);
+    },
+
+    async scan(wechatUserId, url) {
+      await requireWechatUser(ctx.db, wechatUserId);
+      const direct = SIM_QR.exec(url);
+      if (direct) return actOnQr(wechatUserId, url, direct[1], direct[2], null);
+      let target: string;
+      try {
+        target = new URL(url, ctx.publicUrl).toString();
+      } catch {
+        throw new ControlError('url: an absolute http(s) URL (or a sim QR path)');
+      }
+      const res = await ctx.fetch(target, {
+        headers: { cookie: `sim_wechat_user=${encodeURIComponent(wechatUserId)}`, 'user-agent': 'Mozilla/5.0 (iPhone) MicroMessenger/8.0 wecom-sim' },
+        redirect: 'follow',
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = await res.text();
+      const found = SIM_QR.exec(res.url) ?? SIM_QR.exec(body);
+      if (!found) return { url, kind: 'page', status: res.status, via: null, result: null };
+      return actOnQr(wechatUserId, url, found[1], found[2], res.url || target);
+    },
+    async addStaff(wechatUserId, opts) {
+      if (opts.viaConfigId) return scanContactWay(ctx, opts.viaConfigId, wechatUserId, opts);
+      return addStaff(ctx, await corp(opts), wechatUserId, opts);
+    },
+    async acceptContact(userid, externalUserid, opts) {
+      const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);
+      if (!c) throw new ControlError(`unknown customer ${externalUserid}`, 404);
+      return acceptContact(ctx, c.corp_id, userid, externalUserid);
+    },
+    async customerDeletesStaff(wechatUserId, userid, opts) {
+      return customerDeletesStaff(ctx, await corp(opts), wechatUserId, userid);
+    },
+    async staffDeletesCustomer(userid, externalUserid, opts) {
+      const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);
+      if (!c) throw new ControlError(`unknown customer ${externalUserid}`, 404);
+      return staffDeletesCustomer(ctx, c.corp_id, userid, externalUserid);
+    },
+    async joinGroup(who, chatId, opts) {
+      if (opts?.viaConfigId) return scanJoinWay(ctx, opts.viaConfigId, who);
+      if (!chatId) throw new ControlError('chatId: required unless viaConfigId is given');
+      return joinGroup(ctx, who, chatId, opts);
+    },
+    leaveGroup: (who, chatId, opts) => leaveGroup(ctx, who, chatId, opts),
+    async sendMessage(wechatUserId, toUserid, text, opts) {
+      return customerSendsMessage(ctx, await corp(opts), wechatUserId, toUserid, text);
+    },
+    async staffSendMessage(userid, externalUserid, text, opts) {
+      const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);
+      if (!c) throw new ControlError(`unknown customer ${externalUserid}`, 404);
+      return staffSendsMessage(ctx, c.corp_id, userid, externalUserid, text);
+    },
+    async payOrder(wechatUserId, input = {}) {
+      let corpId = input.corpId;
+      if (!corpId) {
+        // The shop belongs to the corp the customer knows; with several, the oldest relationship wins.
+        const r = await ctx.db.one<{ corp_id: string }>(`SELECT corp_id FROM {s}.customers WHERE wechat_user_id = $1 ORDER BY created_at LIMIT 1`, [
+          wechatUserId,
+        ]);
+        corpId = r?.corp_id ?? (await corp());
+      }
+      await requireCorp(ctx, corpId);
+      return payOrder(ctx, corpId, wechatUserId, input);
+    },
+    listOrders: (wechatUserId) => listOrders(ctx, wechatUserId),
+    listInbox: (wechatUserId, opts) => listInbox(ctx.db, wechatUserId, opts?.limit),
+    async listConversation(wechatUserId, userid, opts) {
+      return listConversation(ctx.db, await corp(opts), wechatUserId, userid, opts?.limit);
+    },
+
+    async editTagsInClient(userid, externalUserid, add, remove, opts) {
+      const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);
+      if (!c) throw new ControlError(`unknown customer ${externalUserid}`, 404);
+      return editTagsInClient(ctx, c.corp_id, userid, externalUserid, add ?? [], remove ?? []);
+    },
+    async editRemarkInClient(userid, externalUserid, input, opts) {
+      const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);
+      if (!c) throw new ControlError(`unknown customer ${externalUserid}`, 404);
+      return editRemarkInClient(ctx, c.corp_id, userid, externalUserid, input);
+    },
+    async createGroup(input) {
+      return createGroup(ctx, await corp(input), input);
+    },
+    renameGroup: (chatId, name) => renameGroup(ctx, chatId, name),
+    changeGroupNotice: (chatId, notice) => changeGroupNotice(ctx, chatId, notice),
+    changeOwner: (chatId, newOwner) => changeGroupOwner(ctx, chatId, newOwner),
+    dismissGroup: (chatId) => dismissGroup(ctx, chatId),
+    setGroupWelcomeTemplate: (chatId, templateId) => setGroupWelcomeTemplate(ctx, chatId, templateId),
+    async confirmMassSend(userid, msgid, opts) {
+      return confirmMassSend(ctx, await corp(opts), userid, msgid);
+    },
+    async publishMoment(userid, momentId, opts) {
+      await publishMoment(ctx, await corp(opts), userid, momentId);
+    },
+
+    async adminCreateTagGroup(corpId, input) {
+      await requireCorp(ctx, corpId);
+      const existing = await ctx.db.one(`SELECT 1 FROM {s}.tag_groups WHERE corp_id = $1 AND name = $2 AND NOT deleted`, [corpId, input.name]);
+      if (existing) throw new ControlError(`tag group ${input.name} already exists`, 409);
+      return addCorpTags(ctx, corpId, { groupName: input.name, order: input.order, tags: input.tags }, true);
+    },
+    async adminAddTags(corpId, groupId, tags) {
+      await requireCorp(ctx, corpId);
+      return addCorpTags(ctx, corpId, { groupId, tags }, true);
+    },
+    async adminEditTag(corpId, id, patch) {
+      await requireCorp(ctx, corpId);
+      await editCorpTag(ctx, corpId, { id, ...patch }, true);
+    },
+    async adminDeleteTags(corpId, ids) {
+      await requireCorp(ctx, corpId);
+      await delCorpTags(ctx, corpId, ids, true);
+    },
+    async adminShuffleTags(corpId, groupId, orderedIds) {
+      await requireCorp(ctx, corpId);
+      await shuffleTags(ctx, corpId, groupId, orderedIds);
+    },
+
+    refuseTransfer: (externalUserid) => refuseTransfer(ctx, externalUserid),
+    async advanceTime(ms) {
+      if (!Number.isFinite(ms) || ms < 0) throw new ControlError('ms: a non-negative number of milliseconds');
+      ctx.clock.offsetMs += ms;
+      await ctx.db.q(
+        `INSERT INTO {s}.settings (key, value) VALUES ('clock_offset_ms', to_jsonb($1::bigint))
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+        [ctx.clock.offsetMs],
+      );
+      return { now: ctx.clock.now(), transfersCompleted: await processDueTransfers(ctx) };
+    },
+    processDueTransfers: () => processDueTransfers(ctx),
+
+    now: () => ctx.clock.now(),
+    async getState(corpId) {
+      await requireCorp(ctx, corpId);
+      const count = async (sql: string) => num((await ctx.db.one<{ n: string }>(sql, [corpId]))?.n);
+      const cb = await ctx.db.q<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM {s}.callbacks WHERE corp_id = $1 GROUP BY status`, [corpId]);
+      const byStatus = { pending: 0, delivered: 0, failed: 0, skipped: 0 };
+      for (const r of cb) byStatus[r.status as keyof typeof byStatus] = num(r.n);
+      return {
+        corpId,
+        departments: await count(`SELECT count(*) AS n FROM {s}.departments WHERE corp_id = $1`),
+        staff: await count(`SELECT count(*) AS n FROM {s}.staff WHERE corp_id = $1 AND status = 1`),
+        customers: await count(`SELECT count(DISTINCT external_userid) AS n FROM {s}.follows WHERE corp_id = $1 AND status IN ('active', 'half', 'customer_deleted')`),
+        follows: await count(`SELECT count(*) AS n FROM {s}.follows WHERE corp_id = $1 AND status IN ('active', 'half', 'customer_deleted')`),
+        groups: await count(`SELECT count(*) AS n FROM {s}.groups WHERE corp_id = $1 AND dismissed_at IS NULL`),
+        groupMembers: await count(
+          `SELECT count(*) AS n FROM {s}.group_members m JOIN {s}.groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
+            WHERE m.corp_id = $1 AND m.left_at IS NULL AND g.dismissed_at IS NULL`,
+        ),
+        tagGroups: await count(`SELECT count(*) AS n FROM {s}.tag_groups WHERE corp_id = $1 AND NOT deleted`),
+        tags: await count(`SELECT count(*) AS n FROM {s}.tags WHERE corp_id = $1 AND NOT deleted`),
+        contactWays: await count(`SELECT count(*) AS n FROM {s}.contact_ways WHERE corp_id = $1 AND deleted_at IS NULL`),
+        joinWays: await count(`SELECT count(*) AS n FROM {s}.join_ways WHERE corp_id = $1 AND deleted_at IS NULL`),
+        callbacks: byStatus,
+      };
+    },
+    getFollow: (corpId, userid, externalUserid) => getFollow(ctx.db, corpId, userid, externalUserid),
+    async listFollows(corpId, filter = {}) {
+      const rows = await ctx.db.q(
+        `SELECT * FROM {s}.follows WHERE corp_id = $1 AND ($2::text IS NULL OR userid = $2) AND ($3::text IS NULL OR external_userid = $3)
+         ORDER BY createtime_sec, userid, external_userid`,
+        [corpId, filter.userid ?? null, filter.externalUserid ?? null],
+      );
+      return rows.map(mapFollow);
+    },
+    async getGroup(chatId) {
+      const g = await findGroup(ctx.db, chatId);
+      if (!g) return null;
+      const members = await ctx.db.q(
+        `SELECT * FROM {s}.group_members WHERE corp_id = $1 AND chat_id = $2 AND left_at IS NULL ORDER BY join_time_sec, member_id`,
+        [g.corpId, chatId],
+      );
+      return {
+        ...g,
+        members: members.map((m) => ({
+          memberId: m.member_id,
+          type: m.type,
+          wechatUserId: m.wechat_user_id,
+          joinTime: num(m.join_time_sec),
+          joinScene: m.join_scene,
+          invitor: m.invitor,
+          state: m.state,
+        })),
+      };
+    },
+    async listGroups(corpId) {
+      const rows = await ctx.db.q(`SELECT * FROM {s}.groups WHERE corp_id = $1 ORDER BY create_time_sec, chat_id`, [corpId]);
+      return rows.map(mapGroup);
+    },
+    listTags: (corpId) => getCorpTagList(ctx.db, corpId),
+    async listCallbacks(corpId, opts = {}) {
+      const rows = await ctx.db.q(
+        `SELECT * FROM {s}.callbacks WHERE corp_id = $1 AND ($2::text IS NULL OR change_type = $2) AND id > $3 ORDER BY id DESC LIMIT $4`,
+        [corpId, opts.changeType ?? null, opts.afterId ?? 0, Math.min(opts.limit ?? 100, 1000)],
+      );
+      return rows.map(mapCallback).reverse();
+    },
+    waitForCallbacks: (timeoutMs) => ctx.callbacks.waitIdle(timeoutMs),
+    listStaffMessages: (corpId, userid) => listStaffMessages(ctx.db, corpId, userid),
+  };
+  return control;
+}

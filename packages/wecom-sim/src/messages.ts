@@ -1,0 +1,156 @@
+// 1:1 chat lines between customers and staff (they start the chat, so unused welcome codes
+// become void, and they feed get_user_behavior_data), app messages to staff (message/send), and
+// each simulated person's inbox.
+import type { SimContext } from './context';
+import type { Sql } from './db';
+import { num } from './db';
+import { ControlError, E } from './errors';
+import { externalUseridFor, randomId } from './ids';
+import { getFollow } from './customers';
+import { voidWelcomeCodes } from './welcome';
+
+export interface InboxMessage {
+  id: number;
+  corpId: string;
+  kind: 'welcome' | 'group_welcome' | 'mass' | 'transfer' | 'chat';
+  from: { userid: string | null; name: string | null; chatId: string | null; groupName: string | null };
+  payload: Record<string, unknown>;
+  createdAt: number;
+}
+
+const textPayload = (content: string) => ({ msgtype: 'text', text: { content } });
+
+function checkText(text: unknown): string {
+  if (typeof text !== 'string' || text.trim() === '') throw new ControlError('text: required');
+  if (Buffer.byteLength(text) > 4000) throw new ControlError('text: at most 4000 bytes');
+  return text;
+}
+
+/** The customer writes to a staff member they are friends with. */
+export async function customerSendsMessage(ctx: SimContext, corpId: string, wechatUserId: string, userid: string, text: string) {
+  const content = checkText(text);
+  const externalUserid = externalUseridFor(corpId, wechatUserId);
+  const f = await getFollow(ctx.db, corpId, userid, externalUserid);
+  if (!f || (f.status !== 'active' && f.status !== 'half')) throw new ControlError(`${wechatUserId} is not a friend of ${userid}`, 409);
+  const now = ctx.clock.now();
+  await ctx.db.tx(async (tx) => {
+    await tx.q(
+      `INSERT INTO {s}.messages (corp_id, kind, direction, wechat_user_id, external_userid, userid, payload, created_at)
+       VALUES ($1, 'chat', 'from_customer', $2, $3, $4, $5, $6)`,
+      [corpId, wechatUserId, externalUserid, userid, JSON.stringify(textPayload(content)), now],
+    );
+    // Once the chat has started the welcome code can no longer be used (41051).
+    await voidWelcomeCodes(tx, corpId, userid, externalUserid);
+  });
+  return { corpId, userid, externalUserid, createdAt: now };
+}
+
+/** The staff member writes to a customer in the client (counts as chat for behaviour data). */
+export async function staffSendsMessage(ctx: SimContext, corpId: string, userid: string, externalUserid: string, text: string) {
+  const content = checkText(text);
+  const f = await getFollow(ctx.db, corpId, userid, externalUserid);
+  if (!f || (f.status !== 'active' && f.status !== 'half')) throw new ControlError(`${userid} does not follow ${externalUserid}`, 409);
+  const now = ctx.clock.now();
+  await ctx.db.tx(async (tx) => {
+    await tx.q(
+      `INSERT INTO {s}.messages (corp_id, kind, direction, wechat_user_id, external_userid, userid, payload, created_at)
+       SELECT $1, 'chat', 'to_customer', c.wechat_user_id, c.external_userid, $3, $4, $5 FROM {s}.customers c
+        WHERE c.corp_id = $1 AND c.external_userid = $2`,
+      [corpId, externalUserid, userid, JSON.stringify(textPayload(content)), now],
+    );
+    await voidWelcomeCodes(tx, corpId, userid, externalUserid);
+  });
+  return { corpId, userid, externalUserid, createdAt: now };
+}
+
+export async function listInbox(sql: Sql, wechatUserId: string, limit = 100): Promise<InboxMessage[]> {
+  const rows = await sql.q(
+    `SELECT m.*, s.name AS staff_name, g.name AS group_name FROM {s}.messages m
+       LEFT JOIN {s}.staff s ON s.corp_id = m.corp_id AND s.userid = m.userid
+       LEFT JOIN {s}.groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
+      WHERE m.wechat_user_id = $1 AND m.direction = 'to_customer'
+      ORDER BY m.id DESC LIMIT $2`,
+    [wechatUserId, Math.min(limit, 500)],
+  );
+  return rows.map((r) => ({
+    id: num(r.id),
+    corpId: r.corp_id,
+    kind: r.kind,
+    from: { userid: r.userid, name: r.staff_name, chatId: r.chat_id, groupName: r.group_name },
+    payload: r.payload,
+    createdAt: num(r.created_at),
+  }));
+}
+
+/** The chat between one customer and one staff member, oldest first. */
+export async function listConversation(sql: Sql, corpId: string, wechatUserId: string, userid: string, limit = 50) {
+  const rows = await sql.q(
+    `SELECT * FROM (SELECT * FROM {s}.messages WHERE corp_id = $1 AND wechat_user_id = $2 AND userid = $3 AND kind IN ('chat', 'welcome', 'mass', 'transfer')
+                     ORDER BY id DESC LIMIT $4) x ORDER BY id`,
+    [corpId, wechatUserId, userid, limit],
+  );
+  return rows.map((r) => ({ id: num(r.id), kind: r.kind as string, direction: r.direction as string, payload: r.payload, createdAt: num(r.created_at) }));
+}
+
+// ---- app messages (message/send) ---------------------------------------------------------------
+
+const APP_MSGTYPES = ['text', 'image', 'voice', 'video', 'file', 'textcard', 'news', 'mpnews', 'markdown', 'miniprogram_notice', 'template_card'];
+
+export async function sendAppMessage(ctx: SimContext, corpId: string, agentId: number, body: any) {
+  if (body.agentid === undefined) throw E.param('agentid', 'required');
+  if (Number(body.agentid) !== agentId) throw E.invalidAgentId();
+  const msgtype = body.msgtype;
+  if (typeof msgtype !== 'string' || !APP_MSGTYPES.includes(msgtype)) throw E.invalidMsgtype(String(msgtype));
+  const payload = body[msgtype];
+  if (!payload || typeof payload !== 'object') throw E.param(msgtype, `required for msgtype ${msgtype}`);
+  if (msgtype === 'text' && (typeof payload.content !== 'string' || !payload.content)) throw E.param('text.content', 'required');
+  if (msgtype === 'textcard') {
+    for (const k of ['title', 'description', 'url']) if (typeof payload[k] !== 'string' || !payload[k]) throw E.param(`textcard.${k}`, 'required');
+    if (!/^https?:\/\//.test(payload.url)) throw E.param('textcard.url', 'must start with http:// or https://');
+  }
+  const touser = typeof body.touser === 'string' ? body.touser.split('|').filter(Boolean) : [];
+  const toparty = typeof body.toparty === 'string' ? body.toparty.split('|').filter(Boolean).map(Number) : [];
+  if (touser.length === 0 && toparty.length === 0 && !body.totag) throw E.param('touser', 'touser, toparty or totag is required');
+  if (touser.length > 1000) throw E.param('touser', 'at most 1000 users');
+  const staff = await ctx.db.q<{ userid: string; department: number[] }>(`SELECT userid, department FROM {s}.staff WHERE corp_id = $1 AND status = 1`, [corpId]);
+  const all = touser.includes('@all');
+  const recipients = new Set<string>();
+  const invalidUsers: string[] = [];
+  for (const u of all ? staff.map((s) => s.userid) : touser) {
+    if (staff.some((s) => s.userid === u)) recipients.add(u);
+    else invalidUsers.push(u);
+  }
+  const invalidParties: number[] = [];
+  if (toparty.length) {
+    const deps = await ctx.db.q<{ id: number }>(`SELECT id FROM {s}.departments WHERE corp_id = $1 AND id = ANY($2::int[])`, [corpId, toparty]);
+    for (const p of toparty) {
+      if (!deps.some((d) => d.id === p)) invalidParties.push(p);
+      else for (const s of staff) if (s.department.includes(p)) recipients.add(s.userid);
+    }
+  }
+  const msgid = randomId(40);
+  const now = ctx.clock.now();
+  const list = [...recipients];
+  if (list.length > 0) {
+    await ctx.db.q(
+      `INSERT INTO {s}.messages (corp_id, kind, direction, userid, ref_id, payload, created_at)
+       SELECT $1, 'app', 'to_staff', u, $3, $4, $5 FROM unnest($2::text[]) AS u`,
+      [corpId, list, msgid, JSON.stringify({ msgtype, [msgtype]: payload }), now],
+    );
+  }
+  return {
+    invaliduser: invalidUsers.join('|'),
+    invalidparty: invalidParties.join('|'),
+    invalidtag: typeof body.totag === 'string' ? body.totag : '',
+    unlicenseduser: '',
+    msgid,
+  };
+}
+
+export async function listStaffMessages(sql: Sql, corpId: string, userid?: string, limit = 100) {
+  const rows = await sql.q(
+    `SELECT * FROM {s}.messages WHERE corp_id = $1 AND direction = 'to_staff' AND ($2::text IS NULL OR userid = $2) ORDER BY id DESC LIMIT $3`,
+    [corpId, userid ?? null, Math.min(limit, 500)],
+  );
+  return rows.map((r) => ({ id: num(r.id), kind: r.kind as string, userid: r.userid as string, msgid: r.ref_id as string, payload: r.payload, createdAt: num(r.created_at) }));
+}

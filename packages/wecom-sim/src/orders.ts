@@ -1,0 +1,114 @@
+// Orders a simulated customer pays (the shop side of the demo). Each is stored and, when the
+// corp has an orderWebhookUrl, POSTed there as JSON — the same shape a shop webhook would send.
+import type { SimContext } from './context';
+import { num } from './db';
+import { ControlError } from './errors';
+import { newIds } from './ids';
+import { requireWechatUser } from './customers';
+
+export interface OrderItem {
+  name: string;
+  price: number;
+  quantity: number;
+  sku?: string;
+}
+
+export interface PayOrderInput {
+  corpId?: string;
+  /** Total in yuan; defaults to the sum of the items. */
+  amount?: number;
+  items?: OrderItem[];
+}
+
+export interface SimOrder {
+  orderId: string;
+  corpId: string;
+  wechatUserId: string;
+  externalUserid: string | null;
+  unionid: string;
+  openid: string;
+  nickname: string;
+  amount: number;
+  currency: 'CNY';
+  items: OrderItem[];
+  paidAt: string;
+  webhook: { status: number | null; error: string | null } | null;
+}
+
+function readItems(items: unknown): OrderItem[] {
+  if (items === undefined) return [];
+  if (!Array.isArray(items)) throw new ControlError('items: an array of {name, price, quantity}');
+  return items.map((it: any, i) => {
+    if (!it || typeof it.name !== 'string' || !it.name) throw new ControlError(`items[${i}].name: required`);
+    const price = Number(it.price);
+    const quantity = it.quantity === undefined ? 1 : Number(it.quantity);
+    if (!Number.isFinite(price) || price < 0) throw new ControlError(`items[${i}].price: a non-negative number of yuan`);
+    if (!Number.isInteger(quantity) || quantity < 1) throw new ControlError(`items[${i}].quantity: a whole number ≥ 1`);
+    return { name: it.name, price, quantity, ...(it.sku ? { sku: String(it.sku) } : {}) };
+  });
+}
+
+export async function payOrder(ctx: SimContext, corpId: string, wechatUserId: string, input: PayOrderInput): Promise<SimOrder> {
+  const user = await requireWechatUser(ctx.db, wechatUserId);
+  const items = readItems(input.items);
+  const amount = input.amount ?? Math.round(items.reduce((s, it) => s + it.price * it.quantity, 0) * 100) / 100;
+  if (!Number.isFinite(amount) || amount <= 0) throw new ControlError('amount: a positive number of yuan (or items with prices)');
+  const customer = await ctx.db.one<{ external_userid: string }>(`SELECT external_userid FROM {s}.customers WHERE corp_id = $1 AND wechat_user_id = $2`, [
+    corpId,
+    wechatUserId,
+  ]);
+  const now = ctx.clock.now();
+  const order: SimOrder = {
+    orderId: newIds.orderId(),
+    corpId,
+    wechatUserId,
+    externalUserid: customer?.external_userid ?? null,
+    unionid: user.unionid,
+    openid: user.openid,
+    nickname: user.nickname,
+    amount: Math.round(amount * 100) / 100,
+    currency: 'CNY',
+    items: items.length ? items : [{ name: '商品 (item)', price: amount, quantity: 1 }],
+    paidAt: new Date(now).toISOString(),
+    webhook: null,
+  };
+  await ctx.db.q(
+    `INSERT INTO {s}.orders (order_id, corp_id, wechat_user_id, external_userid, amount, items, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [order.orderId, corpId, wechatUserId, order.externalUserid, order.amount, JSON.stringify(order.items), now],
+  );
+  const corp = await ctx.db.one<{ order_webhook_url: string | null }>(`SELECT order_webhook_url FROM {s}.corps WHERE corp_id = $1`, [corpId]);
+  if (corp?.order_webhook_url) {
+    const { webhook: _omit, ...payload } = order;
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await ctx.fetch(corp.order_webhook_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ event: 'order.paid', order: payload }),
+        signal: AbortSignal.timeout(5000),
+      });
+      status = res.status;
+      await res.text();
+      if (res.status >= 300) error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = String((err as Error).message ?? err);
+    }
+    order.webhook = { status, error };
+    await ctx.db.q(`UPDATE {s}.orders SET webhook_status = $2, webhook_error = $3 WHERE order_id = $1`, [order.orderId, status, error]);
+  }
+  return order;
+}
+
+export async function listOrders(ctx: SimContext, wechatUserId: string) {
+  const rows = await ctx.db.q(`SELECT * FROM {s}.orders WHERE wechat_user_id = $1 ORDER BY created_at DESC LIMIT 100`, [wechatUserId]);
+  return rows.map((r) => ({
+    orderId: r.order_id as string,
+    corpId: r.corp_id as string,
+    amount: Number(r.amount),
+    items: r.items as OrderItem[],
+    paidAt: new Date(num(r.created_at)).toISOString(),
+    webhookStatus: r.webhook_status as number | null,
+  }));
+}
+

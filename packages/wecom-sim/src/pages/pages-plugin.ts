@@ -1,0 +1,22 @@
+// Browser-facing pages: the phone view, the QR pages and uploaded images.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SimContext } from '../context';
+import type { SimControl } from '../control';
+import { loadMedia } from '../media';
+import { registerPhone } from './phone';
+import { registerQrPages } from './qr-pages';
+
+export function registerPages(app: FastifyInstance, ctx: SimContext, control: SimControl, base: (req: FastifyRequest) => string): void {
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    });
+  }
+  registerQrPages(app, ctx, control, base);
+  registerPhone(app, ctx, control, base);
+  app.get('/media/:mediaId', async (req: FastifyRequest<{ Params: { mediaId: string } }>, reply) => {
+    const m = await loadMedia(ctx, req.params.mediaId);
+    if (!m) return reply.code(404).type('text/plain').send('no such media');
+    return reply.type(m.contentType).header('cache-control', 'public, max-age=86400').send(m.bytes);
+  });
+}

@@ -1,0 +1,409 @@
+// The simulator's own tables, created idempotently at start under an advisory lock so that
+// several processes can start against one database at once. Times are epoch milliseconds
+// (bigint) unless the column name says seconds (`*_sec`), which is what WeCom returns.
+import type { Db } from './db';
+
+const DDL = `
+CREATE SCHEMA IF NOT EXISTS {s};
+
+CREATE TABLE IF NOT EXISTS {s}.settings (
+  key text PRIMARY KEY,
+  value jsonb NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS {s}.corps (
+  corp_id text PRIMARY KEY,
+  name text NOT NULL,
+  secret text NOT NULL,
+  agent_id integer NOT NULL,
+  token text NOT NULL,
+  encoding_aes_key text NOT NULL,
+  callback_url text,
+  order_webhook_url text,
+  rate_limits jsonb NOT NULL DEFAULT '{}',
+  trusted_ips text[],
+  forbidden_apis text[] NOT NULL DEFAULT '{}',
+  mass_msg_monthly_cap integer,
+  transfer_delay_ms bigint NOT NULL DEFAULT 86400000,
+  staff_customer_limit integer NOT NULL DEFAULT 5000,
+  callback_verified_at bigint,
+  seeded_at bigint,
+  created_at bigint NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS {s}.tokens (
+  access_token text PRIMARY KEY,
+  corp_id text NOT NULL,
+  expires_at bigint NOT NULL,
+  revoked_errcode integer,
+  created_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tokens_corp_idx ON {s}.tokens (corp_id, expires_at);
+
+CREATE TABLE IF NOT EXISTS {s}.rate_counters (
+  corp_id text NOT NULL,
+  api text NOT NULL,
+  window_start bigint NOT NULL,
+  count integer NOT NULL,
+  PRIMARY KEY (corp_id, api, window_start)
+);
+
+CREATE TABLE IF NOT EXISTS {s}.departments (
+  corp_id text NOT NULL,
+  id integer NOT NULL,
+  name text NOT NULL,
+  name_en text,
+  parentid integer NOT NULL DEFAULT 0,
+  sort bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (corp_id, id)
+);
+
+CREATE TABLE IF NOT EXISTS {s}.staff (
+  corp_id text NOT NULL,
+  userid text NOT NULL,
+  name text NOT NULL,
+  department integer[] NOT NULL DEFAULT '{}',
+  main_department integer,
+  position text NOT NULL DEFAULT '',
+  mobile text NOT NULL DEFAULT '',
+  gender integer NOT NULL DEFAULT 0,
+  email text NOT NULL DEFAULT '',
+  avatar text NOT NULL DEFAULT '',
+  alias text NOT NULL DEFAULT '',
+  status integer NOT NULL DEFAULT 1,
+  is_follow_user boolean NOT NULL DEFAULT true,
+  console_welcome boolean NOT NULL DEFAULT false,
+  resigned_at bigint,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (corp_id, userid)
+);
+
+CREATE TABLE IF NOT EXISTS {s}.wechat_users (
+  id text PRIMARY KEY,
+  nickname text NOT NULL,
+  avatar text NOT NULL,
+  gender integer NOT NULL DEFAULT 0,
+  unionid text NOT NULL UNIQUE,
+  openid text NOT NULL UNIQUE,
+  created_at bigint NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS {s}.customers (
+  corp_id text NOT NULL,
+  external_userid text NOT NULL,
+  wechat_user_id text NOT NULL,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (corp_id, external_userid),
+  UNIQUE (corp_id, wechat_user_id)
+);
+CREATE INDEX IF NOT EXISTS customers_wechat_user_idx ON {s}.customers (wechat_user_id);
+CREATE INDEX IF NOT EXISTS customers_external_userid_idx ON {s}.customers (external_userid);
+
+-- status: active | half (added, staff has not confirmed) | customer_deleted (the customer removed
+-- the staff; the staff still sees the customer) | deleted (the staff removed the customer) |
+-- transferred (moved to another staff member by a transfer)
+CREATE TABLE IF NOT EXISTS {s}.follows (
+  corp_id text NOT NULL,
+  userid text NOT NULL,
+  external_userid text NOT NULL,
+  status text NOT NULL,
+  remark text NOT NULL DEFAULT '',
+  description text NOT NULL DEFAULT '',
+  remark_corp_name text NOT NULL DEFAULT '',
+  remark_mobiles text[] NOT NULL DEFAULT '{}',
+  tag_ids text[] NOT NULL DEFAULT '{}',
+  createtime_sec bigint NOT NULL,
+  add_way integer NOT NULL DEFAULT 0,
+  oper_userid text NOT NULL DEFAULT '',
+  state text NOT NULL DEFAULT '',
+  deleted_by text,
+  deleted_at bigint,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (corp_id, userid, external_userid)
+);
+CREATE INDEX IF NOT EXISTS follows_customer_idx ON {s}.follows (corp_id, external_userid);
+
+CREATE TABLE IF NOT EXISTS {s}.welcome_codes (
+  code text PRIMARY KEY,
+  corp_id text NOT NULL,
+  userid text NOT NULL,
+  external_userid text NOT NULL,
+  issued_at bigint NOT NULL,
+  used_at bigint,
+  void boolean NOT NULL DEFAULT false
+);
+CREATE INDEX IF NOT EXISTS welcome_codes_pair_idx ON {s}.welcome_codes (corp_id, external_userid, userid);
+
+CREATE TABLE IF NOT EXISTS {s}.tag_groups (
+  corp_id text NOT NULL,
+  group_id text NOT NULL,
+  name text NOT NULL,
+  sort bigint NOT NULL DEFAULT 0,
+  create_time_sec bigint NOT NULL,
+  deleted boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (corp_id, group_id)
+);
+
+CREATE TABLE IF NOT EXISTS {s}.tags (
+  corp_id text NOT NULL,
+  id text NOT NULL,
+  group_id text NOT NULL,
+  name text NOT NULL,
+  sort bigint NOT NULL DEFAULT 0,
+  create_time_sec bigint NOT NULL,
+  deleted boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (corp_id, id)
+);
+CREATE INDEX IF NOT EXISTS tags_group_idx ON {s}.tags (corp_id, group_id);
+
+-- status: 0 normal, 1 owner resigned, 2 takeover in progress, 3 takeover done
+CREATE TABLE IF NOT EXISTS {s}.groups (
+  corp_id text NOT NULL,
+  chat_id text NOT NULL,
+  name text NOT NULL,
+  owner text NOT NULL,
+  notice text NOT NULL DEFAULT '',
+  admin_list text[] NOT NULL DEFAULT '{}',
+  create_time_sec bigint NOT NULL,
+  member_version text NOT NULL,
+  status integer NOT NULL DEFAULT 0,
+  welcome_template_id text,
+  dismissed_at bigint,
+  PRIMARY KEY (corp_id, chat_id)
+);
+CREATE INDEX IF NOT EXISTS groups_chat_idx ON {s}.groups (chat_id);
+CREATE INDEX IF NOT EXISTS groups_owner_idx ON {s}.groups (corp_id, owner);
+
+CREATE TABLE IF NOT EXISTS {s}.group_members (
+  corp_id text NOT NULL,
+  chat_id text NOT NULL,
+  member_id text NOT NULL,
+  type integer NOT NULL,
+  wechat_user_id text,
+  join_time_sec bigint NOT NULL,
+  join_scene integer NOT NULL,
+  invitor text,
+  group_nickname text NOT NULL DEFAULT '',
+  state text NOT NULL DEFAULT '',
+  left_at bigint,
+  quit_scene integer,
+  PRIMARY KEY (corp_id, chat_id, member_id)
+);
+CREATE INDEX IF NOT EXISTS group_members_member_idx ON {s}.group_members (corp_id, member_id);
+CREATE INDEX IF NOT EXISTS group_members_wechat_user_idx ON {s}.group_members (wechat_user_id);
+
+CREATE TABLE IF NOT EXISTS {s}.contact_ways (
+  corp_id text NOT NULL,
+  config_id text NOT NULL,
+  type integer NOT NULL,
+  scene integer NOT NULL,
+  style integer,
+  remark text NOT NULL DEFAULT '',
+  skip_verify boolean NOT NULL DEFAULT true,
+  state text NOT NULL DEFAULT '',
+  users text[] NOT NULL DEFAULT '{}',
+  party integer[] NOT NULL DEFAULT '{}',
+  is_temp boolean NOT NULL DEFAULT false,
+  expires_in integer,
+  chat_expires_in integer,
+  unionid text,
+  conclusions jsonb,
+  is_exclusive boolean NOT NULL DEFAULT false,
+  next_pick integer NOT NULL DEFAULT 0,
+  created_at bigint NOT NULL,
+  deleted_at bigint,
+  PRIMARY KEY (corp_id, config_id)
+);
+CREATE INDEX IF NOT EXISTS contact_ways_config_idx ON {s}.contact_ways (config_id);
+
+CREATE TABLE IF NOT EXISTS {s}.join_ways (
+  corp_id text NOT NULL,
+  config_id text NOT NULL,
+  scene integer NOT NULL,
+  remark text NOT NULL DEFAULT '',
+  auto_create_room integer NOT NULL DEFAULT 1,
+  room_base_name text NOT NULL DEFAULT '',
+  room_base_id integer NOT NULL DEFAULT 1,
+  room_seq integer NOT NULL DEFAULT 1,
+  chat_id_list text[] NOT NULL,
+  state text NOT NULL DEFAULT '',
+  created_at bigint NOT NULL,
+  deleted_at bigint,
+  PRIMARY KEY (corp_id, config_id)
+);
+CREATE INDEX IF NOT EXISTS join_ways_config_idx ON {s}.join_ways (config_id);
+
+CREATE TABLE IF NOT EXISTS {s}.group_welcome_templates (
+  corp_id text NOT NULL,
+  template_id text NOT NULL,
+  body jsonb NOT NULL,
+  notify integer NOT NULL DEFAULT 1,
+  created_at bigint NOT NULL,
+  deleted_at bigint,
+  PRIMARY KEY (corp_id, template_id)
+);
+
+-- Everything a simulated person received or sent: welcome messages, group welcome, mass
+-- messages, transfer notes (customer inbox), 1:1 chat lines, and app messages to staff.
+CREATE TABLE IF NOT EXISTS {s}.messages (
+  id bigserial PRIMARY KEY,
+  corp_id text NOT NULL,
+  kind text NOT NULL,
+  direction text NOT NULL,
+  wechat_user_id text,
+  external_userid text,
+  userid text,
+  chat_id text,
+  ref_id text,
+  payload jsonb NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_inbox_idx ON {s}.messages (wechat_user_id, id);
+CREATE INDEX IF NOT EXISTS messages_staff_idx ON {s}.messages (corp_id, userid, created_at);
+
+CREATE TABLE IF NOT EXISTS {s}.mass_sends (
+  corp_id text NOT NULL,
+  msgid text NOT NULL,
+  chat_type text NOT NULL,
+  sender text,
+  allow_select boolean NOT NULL DEFAULT false,
+  body jsonb NOT NULL,
+  created_at bigint NOT NULL,
+  canceled_at bigint,
+  reminds bigint[] NOT NULL DEFAULT '{}',
+  PRIMARY KEY (corp_id, msgid)
+);
+
+CREATE TABLE IF NOT EXISTS {s}.mass_send_tasks (
+  corp_id text NOT NULL,
+  msgid text NOT NULL,
+  userid text NOT NULL,
+  status integer NOT NULL DEFAULT 0,
+  send_time_sec bigint,
+  PRIMARY KEY (corp_id, msgid, userid)
+);
+
+CREATE TABLE IF NOT EXISTS {s}.mass_send_results (
+  corp_id text NOT NULL,
+  msgid text NOT NULL,
+  userid text NOT NULL,
+  target text NOT NULL,
+  status integer NOT NULL DEFAULT 0,
+  send_time_sec bigint,
+  PRIMARY KEY (corp_id, msgid, userid, target)
+);
+CREATE INDEX IF NOT EXISTS mass_send_results_target_idx ON {s}.mass_send_results (corp_id, target, status, send_time_sec);
+
+CREATE TABLE IF NOT EXISTS {s}.moments (
+  corp_id text NOT NULL,
+  moment_id text NOT NULL,
+  jobid text NOT NULL,
+  body jsonb NOT NULL,
+  created_at bigint NOT NULL,
+  canceled_at bigint,
+  PRIMARY KEY (corp_id, moment_id)
+);
+CREATE INDEX IF NOT EXISTS moments_job_idx ON {s}.moments (corp_id, jobid);
+
+CREATE TABLE IF NOT EXISTS {s}.moment_tasks (
+  corp_id text NOT NULL,
+  moment_id text NOT NULL,
+  userid text NOT NULL,
+  publish_status integer NOT NULL DEFAULT 0,
+  published_at bigint,
+  PRIMARY KEY (corp_id, moment_id, userid)
+);
+
+-- status: 1 done, 2 waiting, 3 refused, 4 takeover member at customer limit
+CREATE TABLE IF NOT EXISTS {s}.transfers (
+  id bigserial PRIMARY KEY,
+  corp_id text NOT NULL,
+  kind text NOT NULL,
+  handover_userid text NOT NULL,
+  takeover_userid text NOT NULL,
+  external_userid text NOT NULL,
+  status integer NOT NULL,
+  success_msg text,
+  created_at bigint NOT NULL,
+  due_at bigint NOT NULL,
+  done_at bigint
+);
+CREATE INDEX IF NOT EXISTS transfers_customer_idx ON {s}.transfers (corp_id, external_userid);
+CREATE INDEX IF NOT EXISTS transfers_due_idx ON {s}.transfers (due_at) WHERE status = 2;
+
+CREATE TABLE IF NOT EXISTS {s}.group_transfers (
+  id bigserial PRIMARY KEY,
+  corp_id text NOT NULL,
+  chat_id text NOT NULL,
+  kind text NOT NULL,
+  from_owner text NOT NULL,
+  new_owner text NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS group_transfers_chat_idx ON {s}.group_transfers (corp_id, chat_id);
+CREATE INDEX IF NOT EXISTS group_transfers_owner_idx ON {s}.group_transfers (corp_id, from_owner, created_at);
+
+CREATE TABLE IF NOT EXISTS {s}.media (
+  media_id text PRIMARY KEY,
+  corp_id text NOT NULL,
+  type text NOT NULL,
+  filename text NOT NULL,
+  content_type text NOT NULL,
+  bytes bytea NOT NULL,
+  attachment boolean NOT NULL DEFAULT false,
+  created_at bigint NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS {s}.orders (
+  order_id text PRIMARY KEY,
+  corp_id text NOT NULL,
+  wechat_user_id text NOT NULL,
+  external_userid text,
+  amount numeric(12, 2) NOT NULL,
+  items jsonb NOT NULL,
+  created_at bigint NOT NULL,
+  webhook_status integer,
+  webhook_error text
+);
+CREATE INDEX IF NOT EXISTS orders_wechat_user_idx ON {s}.orders (wechat_user_id);
+
+-- status: pending | delivered | failed | skipped (no callback_url)
+CREATE TABLE IF NOT EXISTS {s}.callbacks (
+  id bigserial PRIMARY KEY,
+  corp_id text NOT NULL,
+  event text NOT NULL,
+  change_type text NOT NULL,
+  fields jsonb NOT NULL,
+  xml text NOT NULL,
+  status text NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  last_error text,
+  created_at bigint NOT NULL,
+  delivered_at bigint
+);
+CREATE INDEX IF NOT EXISTS callbacks_corp_idx ON {s}.callbacks (corp_id, id);
+`;
+
+/** Every table that holds per-corp data (used by resetCorp). */
+export const CORP_TABLES = [
+  'tokens', 'rate_counters', 'departments', 'staff', 'customers', 'follows', 'welcome_codes',
+  'tag_groups', 'tags', 'groups', 'group_members', 'contact_ways', 'join_ways',
+  'group_welcome_templates', 'messages', 'mass_sends', 'mass_send_tasks', 'mass_send_results',
+  'moments', 'moment_tasks', 'transfers', 'group_transfers', 'media', 'orders', 'callbacks',
+] as const;
+
+export async function ensureSchema(db: Db): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Concurrent CREATE ... IF NOT EXISTS can still collide in pg_type; serialize starts.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wecom-sim:${db.schema}`]);
+    await client.query(db.sql(DDL));
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,122 @@
+// Test harness: a real Postgres schema per test file, the simulator mounted at /sim in a small
+// Fastify app, and a fake "Pond" callback receiver on the same app that decrypts with
+// @pond/wecom's openEvent. The receiver's behaviour can be switched to failing or hanging.
+import Fastify, { type FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { openEvent, parseEventXml, verifyUrl, type CallbackEvent } from '@pond/wecom';
+import { createSimulator, type Simulator, type SimulatorOptions } from './simulator';
+import type { SimCorp } from './corps';
+import { randomId } from './ids';
+
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type ReceiverMode = 'ok' | 'fail' | 'hang';
+
+export interface Receiver {
+  events: (CallbackEvent & { _attempt: number })[];
+  /** Raw deliveries, including retries. */
+  deliveries: number;
+  mode: ReceiverMode | ((n: number) => ReceiverMode);
+  /** What a GET verification answers; default: the decrypted echostr. */
+  echo?: (plain: string) => string;
+}
+
+export interface Harness {
+  sim: Simulator;
+  app: FastifyInstance;
+  baseUrl: string;
+  simUrl: string;
+  corp: SimCorp;
+  receiver: Receiver;
+  clock: { now: number };
+  api<T = any>(path: string, opts?: { token?: string | null; query?: Record<string, string>; body?: unknown }): Promise<T & { errcode: number; errmsg: string }>;
+  token(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Polls until `check` returns a truthy value (no fixed sleeps in tests). */
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, label = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export async function startHarness(opts: Partial<SimulatorOptions> = {}): Promise<Harness> {
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
+  const schema = `wecom_sim_test_${randomId(10, 'abcdefghijklmnopqrstuvwxyz0123456789')}`;
+  const clock = { now: Date.parse('2026-03-10T02:00:00Z') };
+  const sim = await createSimulator({ pool, schema, now: () => clock.now, transferPollMs: 0, ...opts });
+  const app = Fastify();
+  const receiver: Receiver = { events: [], deliveries: 0, mode: 'ok' };
+  const hanging: (() => void)[] = [];
+  let corpCreds = { token: '', encodingAesKey: '', receiveId: '' };
+
+  app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.get('/pond/callback', async (req, reply) => {
+    const plain = verifyUrl(corpCreds, req.query as Record<string, string>);
+    return reply.type('text/plain').send(receiver.echo ? receiver.echo(plain) : plain);
+  });
+  app.post('/pond/callback', async (req, reply) => {
+    receiver.deliveries++;
+    const n = receiver.deliveries;
+    const mode = typeof receiver.mode === 'function' ? receiver.mode(n) : receiver.mode;
+    if (mode === 'hang') await new Promise<void>((r) => hanging.push(r));
+    if (mode === 'fail') return reply.code(500).send('oops');
+    const xml = openEvent(corpCreds, req.query as Record<string, string>, req.body as string);
+    receiver.events.push({ ...parseEventXml(xml), _attempt: n });
+    return reply.code(200).send('');
+  });
+  await app.register(sim.plugin, { prefix: '/sim' });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const simUrl = `${baseUrl}/sim`;
+  const corp = await sim.control.upsertCorp({
+    corpId: 'wwtestcorp',
+    name: '测试企业',
+    secret: 'test-secret',
+    agentId: 1000002,
+    token: 'testtoken',
+    encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    callbackUrl: `${baseUrl}/pond/callback`,
+  });
+  corpCreds = { token: corp.token, encodingAesKey: corp.encodingAesKey, receiveId: corp.corpId };
+
+  const api: Harness['api'] = async (path, o = {}) => {
+    const url = new URL(`${simUrl}/cgi-bin/${path}`);
+    const token = o.token === undefined ? await harness.token() : o.token;
+    if (token) url.searchParams.set('access_token', token);
+    for (const [k, v] of Object.entries(o.query ?? {})) url.searchParams.set(k, v);
+    const res = await fetch(url, o.body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(o.body) });
+    return (await res.json()) as any;
+  };
+  let cachedToken: string | null = null;
+  const harness: Harness = {
+    sim,
+    app,
+    baseUrl,
+    simUrl,
+    corp,
+    receiver,
+    clock,
+    api,
+    async token() {
+      if (!cachedToken) {
+        const r = await api<{ access_token: string }>('gettoken', { token: null, query: { corpid: corp.corpId, corpsecret: corp.secret } });
+        if (r.errcode !== 0) throw new Error(`gettoken failed: ${r.errmsg}`);
+        cachedToken = r.access_token;
+      }
+      return cachedToken;
+    },
+    async close() {
+      for (const r of hanging) r();
+      await sim.close();
+      await app.close();
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,68 @@
+// Small readers for WeCom request bodies: each failure is a 40058 naming the field and the rule.
+import { E } from './errors';
+
+export function chars(s: string): number {
+  return [...s].length;
+}
+
+export function optString(body: any, field: string, opts: { max?: number; truncate?: boolean } = {}): string | undefined {
+  const v = body?.[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw E.param(field, 'must be a string');
+  if (opts.max !== undefined && chars(v) > opts.max) {
+    if (opts.truncate) return [...v].slice(0, opts.max).join('');
+    throw E.param(field, `exceeds max length ${opts.max}`);
+  }
+  return v;
+}
+
+export function reqString(body: any, field: string, opts: { max?: number } = {}): string {
+  const v = optString(body, field, opts);
+  if (!v) throw E.param(field, 'required');
+  return v;
+}
+
+export function optInt(body: any, field: string, opts: { min?: number; max?: number; allowed?: number[] } = {}): number | undefined {
+  const v = body?.[field];
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw E.param(field, 'must be an integer');
+  if (opts.allowed && !opts.allowed.includes(n)) throw E.param(field, `must be one of ${opts.allowed.join(', ')}`);
+  if (opts.min !== undefined && n < opts.min) throw E.param(field, `must be ≥ ${opts.min}`);
+  if (opts.max !== undefined && n > opts.max) throw E.param(field, `must be ≤ ${opts.max}`);
+  return n;
+}
+
+export function reqInt(body: any, field: string, opts: { min?: number; max?: number; allowed?: number[] } = {}): number {
+  const v = optInt(body, field, opts);
+  if (v === undefined) throw E.param(field, 'required');
+  return v;
+}
+
+export function optBool(body: any, field: string): boolean | undefined {
+  const v = body?.[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  if (v === 0 || v === 1) return v === 1;
+  throw E.param(field, 'must be true or false');
+}
+
+export function optStringArray(body: any, field: string, opts: { max?: number } = {}): string[] | undefined {
+  const v = body?.[field];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw E.param(field, 'must be an array of strings');
+  if (opts.max !== undefined && v.length > opts.max) throw E.param(field, `at most ${opts.max} items`);
+  return v;
+}
+
+export function optIntArray(body: any, field: string, opts: { max?: number } = {}): number[] | undefined {
+  const v = body?.[field];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.some((x) => !Number.isInteger(x))) throw E.param(field, 'must be an array of integers');
+  if (opts.max !== undefined && v.length > opts.max) throw E.param(field, `at most ${opts.max} items`);
+  return v;
+}
+
+export function limitOf(body: any, field: string, def: number, max: number): number {
+  return optInt(body, field, { min: 1, max }) ?? def;
+}
