@@ -309,3 +309,193 @@ export const syncRuns = pgTable('sync_runs', {
   finishedAt: ts('finished_at'),
   createdAt: createdAt(),
 }, (t) => [index('sync_runs_corp_idx').on(t.corpId, t.createdAt)]);
+
+// ---------------------------------------------------------------------------------------------
+// Acquire: live codes (渠道活码), group codes (群活码), store routing, welcome messages, numbers.
+
+export const LIVE_CODE_KINDS = ['staff', 'group', 'store'] as const;
+export const LIVE_CODE_STRATEGIES = ['round_robin', 'weighted', 'random'] as const;
+
+/** Weekly working slots plus exception dates, in the code's time zone. */
+export interface WorkSchedule {
+  timezone: string;
+  /** day 0 = Sunday … 6 = Saturday; times 'HH:MM', end exclusive; a slot may not cross midnight. */
+  weekly: { day: number; start: string; end: string }[];
+  /** A date either closed all day or with its own slots. */
+  exceptions: { date: string; closed?: boolean; slots?: { start: string; end: string }[] }[];
+}
+
+export const liveCodes = pgTable('live_codes', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  /** The short key in the landing URL /l/<key>; never changes, so printed codes never expire. */
+  key: text('key').notNull().unique(),
+  kind: text('kind').$type<(typeof LIVE_CODE_KINDS)[number]>().notNull(),
+  name: text('name').notNull(),
+  channel: text('channel').notNull().default(''),
+  storeId: bigint('store_id', { mode: 'number' }),
+  /** 'pond': Pond picks staff and shows their own QR (lock, caps, hours); 'native': one WeCom multi-person contact way. */
+  mode: text('mode').$type<'pond' | 'native'>().notNull().default('pond'),
+  strategy: text('strategy').$type<(typeof LIVE_CODE_STRATEGIES)[number]>().notNull().default('round_robin'),
+  lockEnabled: boolean('lock_enabled').notNull().default(true),
+  skipVerify: boolean('skip_verify').notNull().default(true),
+  tagIds: text('tag_ids').array().notNull().default(sql`'{}'::text[]`),
+  /** Remark set on the follow relation after the add; placeholders {nickname} {channel} {code}. */
+  remarkTemplate: text('remark_template'),
+  description: text('description'),
+  welcomeId: bigint('welcome_id', { mode: 'number' }),
+  schedule: jsonb('schedule').$type<WorkSchedule | null>(),
+  backupUserids: text('backup_userids').array().notNull().default(sql`'{}'::text[]`),
+  /** Group codes: members per group before rotating (≤ 200, WeCom's QR limit). */
+  groupCap: integer('group_cap').notNull().default(200),
+  groupAutoCreate: boolean('group_auto_create').notNull().default(true),
+  groupBaseName: text('group_base_name'),
+  groupNextSeq: integer('group_next_seq').notNull().default(1),
+  groupWelcomeTemplateId: text('group_welcome_template_id'),
+  /** The WeCom join way (group codes) or multi-person contact way (native mode) behind this code. */
+  wecomConfigId: text('wecom_config_id'),
+  wecomQrUrl: text('wecom_qr_url'),
+  state: text('state').notNull(),
+  status: text('status').$type<'active' | 'archived'>().notNull().default('active'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  archivedAt: ts('archived_at'),
+}, (t) => [index('live_codes_corp_idx').on(t.corpId, t.status), uniqueIndex('live_codes_state_uq').on(t.corpId, t.state)]);
+
+/** Staff pool of a staff code, with weights and caps. */
+export const liveCodeStaff = pgTable('live_code_staff', {
+  codeId: bigint('code_id', { mode: 'number' }).notNull().references(() => liveCodes.id, { onDelete: 'cascade' }),
+  corpId: text('corp_id').notNull(),
+  userid: text('userid').notNull(),
+  position: integer('position').notNull().default(0),
+  weight: integer('weight').notNull().default(1),
+  dailyCap: integer('daily_cap'),
+  totalCap: integer('total_cap'),
+  assignedTotal: integer('assigned_total').notNull().default(0),
+  /** This member's own type=1 contact way for this code (config_id, QR image URL). */
+  configId: text('config_id'),
+  qrUrl: text('qr_url'),
+}, (t) => [primaryKey({ columns: [t.codeId, t.userid] })]);
+
+/** Assignments per staff per code per day: daily caps and round-robin read this. */
+export const liveCodeStaffDaily = pgTable('live_code_staff_daily', {
+  codeId: bigint('code_id', { mode: 'number' }).notNull(),
+  userid: text('userid').notNull(),
+  day: text('day').notNull(), // YYYY-MM-DD in the corp's time zone
+  assigned: integer('assigned').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.codeId, t.day, t.userid] })]);
+
+/** Ordered pool of groups behind a group code. */
+export const liveCodeGroups = pgTable('live_code_groups', {
+  codeId: bigint('code_id', { mode: 'number' }).notNull().references(() => liveCodes.id, { onDelete: 'cascade' }),
+  corpId: text('corp_id').notNull(),
+  chatId: text('chat_id').notNull(),
+  position: integer('position').notNull().default(0),
+  status: text('status').$type<'waiting' | 'active' | 'full' | 'removed'>().notNull().default('waiting'),
+  autoCreated: boolean('auto_created').notNull().default(false),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.codeId, t.chatId] })]);
+
+/** Every scan of a landing URL (durably recorded before the page is answered). */
+export const codeVisits = pgTable('code_visits', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  codeId: bigint('code_id', { mode: 'number' }).notNull(),
+  visitorKey: text('visitor_key').notNull(),
+  visitorKind: text('visitor_kind').notNull(), // unionid | openid | sim | cookie
+  unionid: text('unionid'),
+  userid: text('userid'),
+  chatId: text('chat_id'),
+  storeId: bigint('store_id', { mode: 'number' }),
+  reason: text('reason').notNull(), // lock | follow | strategy | backup | none | archived | group | store
+  externalUserid: text('external_userid'),
+  ip: text('ip'),
+  createdAt: createdAt(),
+}, (t) => [
+  index('code_visits_code_idx').on(t.codeId, t.createdAt),
+  index('code_visits_unionid_idx').on(t.corpId, t.unionid),
+  index('code_visits_match_idx').on(t.codeId, t.userid, t.createdAt),
+]);
+
+/** Lock (锁客): a visitor stays with the staff member first assigned by this code. */
+export const codeLocks = pgTable('code_locks', {
+  codeId: bigint('code_id', { mode: 'number' }).notNull(),
+  visitorKey: text('visitor_key').notNull(),
+  corpId: text('corp_id').notNull(),
+  userid: text('userid').notNull(),
+  externalUserid: text('external_userid'),
+  createdAt: createdAt(),
+  confirmedAt: ts('confirmed_at'),
+}, (t) => [primaryKey({ columns: [t.codeId, t.visitorKey] }), index('code_locks_external_idx').on(t.corpId, t.externalUserid)]);
+
+/** Where a follow relation came from: code, channel, store, staff, visit. */
+export const attributions = pgTable('attributions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  externalUserid: text('external_userid').notNull(),
+  userid: text('userid').notNull(),
+  codeId: bigint('code_id', { mode: 'number' }),
+  channel: text('channel'),
+  storeId: bigint('store_id', { mode: 'number' }),
+  visitId: bigint('visit_id', { mode: 'number' }),
+  state: text('state'),
+  addedAt: ts('added_at').notNull(),
+  deletedAt: ts('deleted_at'),
+  inboxId: bigint('inbox_id', { mode: 'number' }),
+}, (t) => [
+  uniqueIndex('attributions_inbox_uq').on(t.corpId, t.inboxId),
+  index('attributions_code_idx').on(t.codeId, t.addedAt),
+  index('attributions_customer_idx').on(t.corpId, t.externalUserid, t.userid),
+]);
+
+export interface WelcomeAttachment {
+  msgtype: 'image' | 'link' | 'miniprogram' | 'video' | 'file';
+  image?: { media_id?: string; pic_url?: string };
+  link?: { title: string; picurl?: string; desc?: string; url: string };
+  miniprogram?: { title: string; pic_media_id: string; appid: string; page: string };
+  video?: { media_id: string };
+  file?: { media_id: string };
+}
+
+/** Welcome message templates (欢迎语); priority code > staff > default. */
+export const welcomeTemplates = pgTable('welcome_templates', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  scope: text('scope').$type<'default' | 'staff' | 'code'>().notNull(),
+  userids: text('userids').array().notNull().default(sql`'{}'::text[]`),
+  text: text('text').notNull().default(''),
+  attachments: jsonb('attachments').$type<WelcomeAttachment[]>().notNull().default(sql`'[]'::jsonb`),
+  status: text('status').$type<'active' | 'archived'>().notNull().default('active'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('welcome_templates_corp_idx').on(t.corpId, t.scope, t.status)]);
+
+/** One row per welcome attempt: success, or the failure (41051, expired code…) — never retried blindly. */
+export const welcomeSends = pgTable('welcome_sends', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  inboxId: bigint('inbox_id', { mode: 'number' }).notNull(),
+  externalUserid: text('external_userid').notNull(),
+  userid: text('userid').notNull(),
+  templateId: bigint('template_id', { mode: 'number' }),
+  codeId: bigint('code_id', { mode: 'number' }),
+  status: text('status').$type<'sent' | 'failed' | 'skipped'>().notNull(),
+  errcode: integer('errcode'),
+  error: text('error'),
+  receivedAt: ts('received_at').notNull(),
+  sentAt: ts('sent_at').notNull().defaultNow(),
+  latencyMs: integer('latency_ms'),
+}, (t) => [uniqueIndex('welcome_sends_inbox_uq').on(t.corpId, t.inboxId), index('welcome_sends_code_idx').on(t.codeId, t.sentAt)]);
+
+/** Operator alerts shown in the console (a code with no staff available, a group code out of groups…). */
+export const alerts = pgTable('alerts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  kind: text('kind').notNull(),
+  message: text('message').notNull(),
+  data: jsonb('data'),
+  dedupeKey: text('dedupe_key'),
+  createdAt: createdAt(),
+  readAt: ts('read_at'),
+}, (t) => [index('alerts_corp_idx').on(t.corpId, t.createdAt), uniqueIndex('alerts_dedupe_uq').on(t.corpId, t.dedupeKey)]);
