@@ -340,7 +340,7 @@ export async function scanJoinWay(ctx: SimContext, configId: string, wechatUserI
     const corpId: string = jw.corp_id;
     const externalUserid = externalUseridFor(corpId, wechatUserId);
     const groups = (
-      await tx.q(`SELECT * FROM {s}.groups WHERE corp_id = $1 AND chat_id = ANY($2::text[]) FOR UPDATE`, [corpId, jw.chat_id_list])
+      await tx.q(`SELECT * FROM {s}.groups WHERE corp_id = $1 AND chat_id = ANY($2::text[]) ORDER BY chat_id FOR UPDATE`, [corpId, jw.chat_id_list])
     ).map(mapGroup);
     const ordered = (jw.chat_id_list as string[]).map((id) => groups.find((g) => g.chatId === id)).filter((g) => g !== undefined);
     const open = ordered.filter((g) => !g.dismissedAt);

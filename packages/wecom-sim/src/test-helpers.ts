@@ -45,7 +45,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, 
   }
 }
 
-export async function startHarness(opts: Partial<SimulatorOptions> = {}): Promise<Harness> {
+export async function startHarness(opts: Partial<SimulatorOptions> = {}, extraRoutes?: (app: FastifyInstance) => void): Promise<Harness> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
   const schema = `wecom_sim_test_${randomId(10, 'abcdefghijklmnopqrstuvwxyz0123456789')}`;
   const clock = { now: Date.parse('2026-03-10T02:00:00Z') };
@@ -70,6 +70,7 @@ export async function startHarness(opts: Partial<SimulatorOptions> = {}): Promis
     receiver.events.push({ ...parseEventXml(xml), _attempt: n });
     return reply.code(200).send('');
   });
+  extraRoutes?.(app);
   await app.register(sim.plugin, { prefix: '/sim' });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   const simUrl = `${baseUrl}/sim`;
@@ -84,13 +85,20 @@ export async function startHarness(opts: Partial<SimulatorOptions> = {}): Promis
   });
   corpCreds = { token: corp.token, encodingAesKey: corp.encodingAesKey, receiveId: corp.corpId };
 
-  const api: Harness['api'] = async (path, o = {}) => {
+  const call = async (path: string, token: string | null, o: { query?: Record<string, string>; body?: unknown }) => {
     const url = new URL(`${simUrl}/cgi-bin/${path}`);
-    const token = o.token === undefined ? await harness.token() : o.token;
     if (token) url.searchParams.set('access_token', token);
     for (const [k, v] of Object.entries(o.query ?? {})) url.searchParams.set(k, v);
     const res = await fetch(url, o.body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(o.body) });
     return (await res.json()) as any;
+  };
+  // Like a real client: with the harness's own token, refresh once on 40001/40014/42001.
+  const api: Harness['api'] = async (path, o = {}) => {
+    if (o.token !== undefined) return call(path, o.token, o);
+    const first = await call(path, await harness.token(), o);
+    if (![40001, 40014, 42001].includes(first.errcode)) return first;
+    cachedToken = null;
+    return call(path, await harness.token(), o);
   };
   let cachedToken: string | null = null;
   const harness: Harness = {
@@ -104,7 +112,7 @@ export async function startHarness(opts: Partial<SimulatorOptions> = {}): Promis
     api,
     async token() {
       if (!cachedToken) {
-        const r = await api<{ access_token: string }>('gettoken', { token: null, query: { corpid: corp.corpId, corpsecret: corp.secret } });
+        const r = await call('gettoken', null, { query: { corpid: corp.corpId, corpsecret: corp.secret } });
         if (r.errcode !== 0) throw new Error(`gettoken failed: ${r.errmsg}`);
         cachedToken = r.access_token;
       }
