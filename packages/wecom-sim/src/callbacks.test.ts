@@ -97,7 +97,7 @@ describe('delivery', () => {
     expect(h.receiver.deliveries - before).toBe(3);
     const got = h.receiver.events.filter((e) => e.ExternalUserID === r.externalUserid);
     expect(got).toHaveLength(1);
-    expect(got[0]._attempt).toBe(before + 3);
+    expect(Number(got[0]._attempt)).toBe(before + 3);
   });
 
   it('gives up after 3 retries', async () => {

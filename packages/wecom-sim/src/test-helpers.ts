@@ -13,7 +13,8 @@ export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127
 export type ReceiverMode = 'ok' | 'fail' | 'hang';
 
 export interface Receiver {
-  events: (CallbackEvent & { _attempt: number })[];
+  /** Decrypted events; `_attempt` is the delivery number (as a string, like every XML field). */
+  events: CallbackEvent[];
   /** Raw deliveries, including retries. */
   deliveries: number;
   mode: ReceiverMode | ((n: number) => ReceiverMode);
@@ -35,11 +36,11 @@ export interface Harness {
 }
 
 /** Polls until `check` returns a truthy value (no fixed sleeps in tests). */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, label = 'condition'): Promise<T> {
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, label = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -67,7 +68,7 @@ export async function startHarness(opts: Partial<SimulatorOptions> = {}, extraRo
     if (mode === 'hang') await new Promise<void>((r) => hanging.push(r));
     if (mode === 'fail') return reply.code(500).send('oops');
     const xml = openEvent(corpCreds, req.query as Record<string, string>, req.body as string);
-    receiver.events.push({ ...parseEventXml(xml), _attempt: n });
+    receiver.events.push({ ...parseEventXml(xml), _attempt: String(n) });
     return reply.code(200).send('');
   });
   extraRoutes?.(app);
@@ -114,9 +115,9 @@ export async function startHarness(opts: Partial<SimulatorOptions> = {}, extraRo
       if (!cachedToken) {
         const r = await call('gettoken', null, { query: { corpid: corp.corpId, corpsecret: corp.secret } });
         if (r.errcode !== 0) throw new Error(`gettoken failed: ${r.errmsg}`);
-        cachedToken = r.access_token;
+        cachedToken = r.access_token as string;
       }
-      return cachedToken;
+      return cachedToken!;
     },
     async close() {
       for (const r of hanging) r();
