@@ -3,7 +3,7 @@ import type { SimContext } from '../context';
 import { issueToken } from '../corps';
 import { E } from '../errors';
 import { newIds } from '../ids';
-import { departmentTree, listDepartmentsJson, listStaff, userJson } from '../org';
+import { departmentTree, getStaff, listDepartmentsJson, listStaff, STAFF_RESIGNED, userJson } from '../org';
 import { encodeCursor, readCursor } from '../cursor';
 import { limitOf } from '../validate';
 import type { ApiRouter } from './route';
@@ -45,8 +45,8 @@ export function registerAuthOrgRoutes(r: ApiRouter, ctx: SimContext): void {
 
   r.get('user/get', async ({ auth, query }) => {
     if (!query.userid) throw E.param('userid', 'required');
-    const s = (await listStaff(ctx.db, auth.corpId)).find((x) => x.userid === query.userid);
-    if (!s) throw E.invalidUserid(query.userid);
+    const s = await getStaff(ctx.db, auth.corpId, query.userid);
+    if (!s || s.status === STAFF_RESIGNED) throw E.invalidUserid(query.userid);
     return userJson(s);
   });
   const byDepartment = async (corpId: string, query: Record<string, string | undefined>) => {

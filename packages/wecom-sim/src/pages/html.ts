@@ -23,6 +23,7 @@ section{background:#fff;margin:10px 0;padding:12px 14px}h2{font-size:15px;margin
 input,select,textarea{font:inherit;padding:7px 8px;border:1px solid #ccc;border-radius:6px;width:100%;background:#fff}
 button,.btn{font:inherit;padding:7px 12px;border:0;border-radius:6px;background:#07c160;color:#fff;cursor:pointer;white-space:nowrap;text-decoration:none;display:inline-block}
 button.secondary,.btn.secondary{background:#f2f2f2;color:#111}button.danger{background:#fa5151}
+button .en,.btn .en{color:rgba(255,255,255,.85)}button.secondary .en{color:#666}
 form.inline{display:flex;gap:6px;align-items:center;margin:0}form.stack>*{margin-bottom:8px}
 .flash{background:#e7f8ef;border-left:4px solid #07c160;padding:10px 14px;margin:10px 0}.flash.err{background:#fdecec;border-color:#fa5151}
 .bubble{background:#f2f2f2;border-radius:8px;padding:8px 10px;margin:4px 0;word-break:break-word}

@@ -80,7 +80,9 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
       )
       .join('');
     const joinOptions = joinable.map((g) => `<option value="${esc(g.chatId)}">${esc(g.name)} (${g.members}人)</option>`).join('');
-    const inboxRows = inbox
+    // Newest 30, shown oldest first like a chat.
+    const inboxRows = [...inbox]
+      .reverse()
       .map((m) => {
         const label = { welcome: '欢迎语 welcome', group_welcome: '入群欢迎 group welcome', mass: '群发 broadcast', transfer: '转接 transfer', chat: '消息 message' }[m.kind] ?? m.kind;
         return `<div class="row" style="display:block"><div class="muted">${esc(m.from.name ?? m.from.userid ?? '')}${m.from.groupName ? ` · ${esc(m.from.groupName)}` : ''} · ${esc(label)} · ${time(m.createdAt)}</div>${renderPayload(m.payload)}</div>`;
