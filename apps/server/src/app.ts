@@ -28,6 +28,11 @@ import { SyncService } from './modules/sync/service';
 import { settingsRoutes } from './modules/settings/routes';
 import { adminRoutes } from './modules/admin/routes';
 import { overviewRoutes } from './modules/overview/routes';
+import { LiveCodeService } from './modules/live-codes/service';
+import { GroupCodeRotation } from './modules/live-codes/group-codes';
+import { acquireHooks } from './modules/live-codes/attribution';
+import { liveCodeRoutes } from './modules/live-codes/routes';
+import { landingRoutes } from './modules/live-codes/landing';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -55,6 +60,7 @@ export interface PondApp {
   corps: CorpService;
   sync: SyncService;
   inbox: InboxProcessor;
+  codes: LiveCodeService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -74,9 +80,13 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const sync = new SyncService(pool, corps, queue, log);
   queue.register([sync.job, sync.nightlyJob]);
 
+  const codes = new LiveCodeService(pool, corps, log);
+  await codes.cache.listen();
+  const rotation = new GroupCodeRotation(pool, corps, codes, log);
+  const hooks = opts.hooks ?? acquireHooks({ pool, corps, codes, log });
   const handlers = {
-    ...contactEventHandlers({ pool, corps, hooks: opts.hooks }),
-    ...groupEventHandlers({ pool, corps }),
+    ...contactEventHandlers({ pool, corps, hooks }),
+    ...groupEventHandlers({ pool, corps, onGroupChanged: (corpId, chatId, created) => rotation.onGroupChanged(corpId, chatId, created) }),
     ...tagEventHandlers({ pool, corps }),
   };
   const inbox = new InboxProcessor(pool, handlers, log, opts.inboxOptions);
@@ -98,7 +108,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await groupRoutes(http, { pool });
   await tagRoutes(http, { tags });
   await overviewRoutes(http, { pool });
-  await settingsRoutes(http, { pool, corps, sync, publicUrl: config.publicUrl });
+  await settingsRoutes(http, { pool, corps, sync, publicUrl: () => config.publicUrl });
+  await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });
+  await landingRoutes(http, { pool, codes, sim, secureCookies: config.publicUrl.startsWith('https://') });
   http.get('/healthz', { schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
     return { ok: true };
@@ -122,7 +134,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   let closed = false;
   return {
-    config, log, http, pool, queue, auth, corps, sync, inbox, sim,
+    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -140,6 +152,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
       await sim?.close();
       await queue.stop();
       await corps.close();
+      await codes.cache.close();
       await pool.end();
     },
   };

@@ -169,12 +169,12 @@ export async function authenticate(auth: AuthService, req: FastifyRequest): Prom
   return null;
 }
 
-/** preHandler: the caller must be signed in and hold one of `roles` (admin always may). */
+/** preHandler: the caller must be signed in and hold one of `roles`; admin always may, and `requireRole()` means admin only. */
 export function requireRole(...roles: Role[]) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
     const p = req.principal;
     if (!p) throw new AppError('unauthorized', 'sign in or send a bearer token');
-    if (p.role !== 'admin' && roles.length > 0 && !roles.includes(p.role)) {
+    if (p.role !== 'admin' && !roles.includes(p.role)) {
       throw AppError.forbidden(`requires role ${['admin', ...roles].join(' or ')}; you are ${p.role}`);
     }
   };

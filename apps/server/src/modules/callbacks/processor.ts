@@ -13,6 +13,8 @@ export interface EventContext {
   ev: CallbackEvent;
   /** CreateTime of the event as a Date. */
   at: Date;
+  /** When Pond received the callback (the welcome window is measured from here). */
+  receivedAt?: Date;
 }
 
 export type EventHandler = (ctx: EventContext) => Promise<void>;
@@ -88,7 +90,7 @@ export class InboxProcessor {
          SELECT id FROM callback_inbox
          WHERE status = 'pending' AND run_after <= now() AND (locked_until IS NULL OR locked_until < now())
          ORDER BY priority, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, corp_id, xml, attempts, priority`,
+       RETURNING id, corp_id, xml, attempts, priority, received_at`,
       [this.opts.batchSize ?? 200]);
     if (rows.length === 0) return 0;
     rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
@@ -127,14 +129,14 @@ export class InboxProcessor {
     return rows.length;
   }
 
-  private async handle(r: { id: number; corp_id: string; attempts: number; ev: CallbackEvent }): Promise<'done' | 'ignored' | 'retry'> {
+  private async handle(r: { id: number; corp_id: string; attempts: number; ev: CallbackEvent; received_at: Date }): Promise<'done' | 'ignored' | 'retry'> {
     const ev = r.ev;
     const handler = this.handlers[`${ev.Event}/${ev.ChangeType}`] ?? this.handlers[`${ev.Event}/*`];
     if (!handler) return 'ignored'; // unknown events are stored and ignored
     const created = Number(ev.CreateTime);
     const at = Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
     try {
-      await handler({ corpId: r.corp_id, inboxId: r.id, ev, at });
+      await handler({ corpId: r.corp_id, inboxId: r.id, ev, at, receivedAt: r.received_at });
       return 'done';
     } catch (err) {
       const final = r.attempts >= MAX_ATTEMPTS || (err instanceof WecomError && isPermanent(err));

@@ -14,6 +14,10 @@ export const addedKey = (ext: string, userid: string, createtime: number | strin
 export interface ContactEventHooks {
   /** Runs first on add events (the welcome window is 20 s). Returns data to keep on the timeline. */
   onAdded?: (ctx: EventContext) => Promise<Record<string, unknown> | void>;
+  /** Runs after the customer and follow relation are stored (attribution, code tags, remark). */
+  afterAdded?: (ctx: EventContext, info: { reAdd: boolean; half: boolean }) => Promise<Record<string, unknown> | void>;
+  /** A follow relation ended (either side, or a transfer). */
+  onDeleted?: (ctx: EventContext, by: 'staff' | 'customer' | 'transfer') => Promise<void>;
 }
 
 export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; hooks?: ContactEventHooks }): HandlerMap {
@@ -73,9 +77,10 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
       // The relation is already gone again (deleted within seconds); keep the fact that it happened.
       await upsertCustomers(pool, ctx.corpId, [{ external_userid: ext }]);
     }
+    const afterData = deps.hooks?.afterAdded ? await deps.hooks.afterAdded(ctx, { reAdd, half }) : undefined;
     await appendTimeline(pool, ctx.corpId, [{
       externalUserid: ext, type: half ? 'customer.half_added' : 'customer.added', userid, occurredAt: ctx.at,
-      data: { state, addWay, reAdd, ...(hookData ?? {}) },
+      data: { state, addWay, reAdd, ...(hookData ?? {}), ...(afterData ?? {}) },
       // Same key as the sync uses, so a relation seen both ways is recorded once.
       dedupeKey: half ? `inbox:${ctx.inboxId}:half` : reAdd ? `inbox:${ctx.inboxId}:readded` : addedKey(ext, userid, createtime ?? `inbox${ctx.inboxId}`),
     }]);
@@ -114,6 +119,7 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
       await pool.query(
         `INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
       await setFollowStatus(pool, ctx.corpId, ext, userid, byTransfer ? 'transferred' : 'deleted_by_staff', ctx.at);
+      await deps.hooks?.onDeleted?.(ctx, byTransfer ? 'transfer' : 'staff');
       await refreshFollowCounts(pool, ctx.corpId, [ext]);
       await appendTimeline(pool, ctx.corpId, [{
         externalUserid: ext, type: byTransfer ? 'follow.transferred' : 'customer.deleted_by_staff', userid,
@@ -126,6 +132,7 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
       const userid = String(ctx.ev.UserID ?? '');
       await pool.query(`INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
       await setFollowStatus(pool, ctx.corpId, ext, userid, 'deleted_by_customer', ctx.at);
+      await deps.hooks?.onDeleted?.(ctx, 'customer');
       await refreshFollowCounts(pool, ctx.corpId, [ext]);
       await appendTimeline(pool, ctx.corpId, [{
         externalUserid: ext, type: 'customer.deleted_staff', userid, occurredAt: ctx.at, data: {}, dedupeKey: `inbox:${ctx.inboxId}:delfollow`,

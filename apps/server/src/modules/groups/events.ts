@@ -7,7 +7,7 @@ import type { EventContext, HandlerMap } from '../callbacks/processor';
 import { appendTimeline } from '../customers/repo';
 import { dismissGroup, memberTimeline, saveGroup, type GroupChatRecord } from './repo';
 
-export function groupEventHandlers(deps: { pool: pg.Pool; corps: CorpService }): HandlerMap {
+export function groupEventHandlers(deps: { pool: pg.Pool; corps: CorpService; onGroupChanged?: (corpId: string, chatId: string, created: boolean) => Promise<void> }): HandlerMap {
   const { pool, corps } = deps;
 
   async function refresh(ctx: EventContext): Promise<void> {
@@ -38,6 +38,10 @@ export function groupEventHandlers(deps: { pool: pg.Pool; corps: CorpService }):
       ...memberTimeline(chatId, g.name ?? '', joined.map((id) => ({ id, type: byId.get(id)?.type ?? 0, joinScene: byId.get(id)?.join_scene ?? joinScene })), 'group.joined', ctx.at, key),
       ...memberTimeline(chatId, g.name ?? '', leftRows.map((r) => ({ id: r.member_id, type: r.type })), 'group.left', ctx.at, key, quitScene != null ? { quitScene } : {}),
     ]);
+    // Group codes rotate when a pooled group fills up (or WeCom created the next one).
+    if (deps.onGroupChanged && (joined.length || left.length || ctx.ev.ChangeType === 'create')) {
+      await deps.onGroupChanged(ctx.corpId, chatId, ctx.ev.ChangeType === 'create');
+    }
   }
 
   return {

@@ -64,7 +64,7 @@ export function validateSchedule(s: WorkSchedule): { field: string; message: str
 export interface Counts { today: Record<string, number>; total: Record<string, number> }
 
 /** Members who may take a new customer now: available and under both caps. */
-export function eligible(pool: PoolMember[], counts: Counts): PoolMember[] {
+export function eligible<T extends PoolMember>(pool: T[], counts: Counts): T[] {
   return pool.filter((m) => m.available
     && (m.dailyCap == null || (counts.today[m.userid] ?? 0) < m.dailyCap)
     && (m.totalCap == null || (counts.total[m.userid] ?? 0) < m.totalCap));
@@ -75,7 +75,7 @@ export function eligible(pool: PoolMember[], counts: Counts): PoolMember[] {
  * as a cursor, but correct across processes without one. Weighted: smooth weighted (lowest
  * (assigned + 1) / weight). Random: weighted random.
  */
-export function pick(candidates: PoolMember[], strategy: Strategy, counts: Counts, random: () => number = Math.random): PoolMember | null {
+export function pick<T extends PoolMember>(candidates: T[], strategy: Strategy, counts: Counts, random: () => number = Math.random): T | null {
   if (candidates.length === 0) return null;
   const today = (m: PoolMember) => counts.today[m.userid] ?? 0;
   if (strategy === 'random') {
@@ -87,6 +87,6 @@ export function pick(candidates: PoolMember[], strategy: Strategy, counts: Count
     }
     return candidates[candidates.length - 1]!;
   }
-  const score = strategy === 'weighted' ? (m: PoolMember) => (today(m) + 1) / Math.max(1, m.weight) : today;
+  const score = strategy === 'weighted' ? (m: T) => (today(m) + 1) / Math.max(1, m.weight) : today;
   return [...candidates].sort((a, b) => score(a) - score(b) || a.position - b.position)[0]!;
 }

@@ -10,9 +10,9 @@ import type { SyncService } from '../sync/service';
 
 type Item = { key: string; status: 'ok' | 'warn' | 'error' | 'pending'; title: string; detail: string; fix: string };
 
-export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: CorpService; sync: SyncService; publicUrl: string }) {
+export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: CorpService; sync: SyncService; publicUrl: () => string }) {
   const { pool, corps } = deps;
-  const callbackUrl = (corpId: string) => `${deps.publicUrl}/wecom/callback/${corpId}`;
+  const callbackUrl = (corpId: string) => `${deps.publicUrl()}/wecom/callback/${corpId}`;
 
   const corpOut = async (corpId: string) => {
     const c = await corps.require(corpId);

@@ -1,0 +1,128 @@
+// What happens when a customer added through a code: the welcome message first (20 s window), then —
+// once the customer is stored — the code's tags and remark, the attribution row (code, channel,
+// store, staff, visit) and the lock confirmed. Re-adds after a one-sided delete arrive with an empty
+// state: they keep the earlier attribution's code and get no second round of tags.
+import type pg from 'pg';
+import type { CorpService } from '../org/corps';
+import type { Logger } from '../../platform/log';
+import type { ContactEventHooks } from '../customers/events';
+import type { EventContext } from '../callbacks/processor';
+import { appendTimeline } from '../customers/repo';
+import { loadCode, type CodeConfig } from './repo';
+import type { LiveCodeService } from './service';
+
+export interface WelcomeSender {
+  sendForAdd(args: {
+    corpId: string; inboxId: number; externalUserid: string; userid: string; welcomeCode: string | undefined;
+    codeId: number | null; codeWelcomeId: number | null; channel?: string | null; storeName?: string | null; receivedAt: Date;
+  }): Promise<{ status: string; templateId: number | null; errcode?: number; latencyMs?: number }>;
+}
+
+export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: LiveCodeService; welcome?: WelcomeSender; log: Logger }): ContactEventHooks {
+  const { pool, corps, codes, log } = deps;
+
+  async function codeOf(ctx: EventContext): Promise<{ code: CodeConfig | null; reAdd: boolean }> {
+    const state = (ctx.ev.State as string | undefined) || '';
+    if (state) {
+      const id = await codes.cache.idForState(ctx.corpId, state);
+      return { code: id ? await loadCode(pool, { id, corpId: ctx.corpId }) : null, reAdd: false };
+    }
+    const { rows } = await pool.query(
+      `SELECT code_id FROM attributions WHERE corp_id = $1 AND external_userid = $2 AND userid = $3 AND code_id IS NOT NULL
+       ORDER BY added_at DESC LIMIT 1`, [ctx.corpId, ctx.ev.ExternalUserID, ctx.ev.UserID]);
+    if (!rows[0]) return { code: null, reAdd: false };
+    return { code: await loadCode(pool, { id: rows[0].code_id, corpId: ctx.corpId }), reAdd: true };
+  }
+
+  // onAdded and afterAdded run for the same event one after the other; keep the lookup.
+  const pending = new Map<number, { code: CodeConfig | null; reAdd: boolean }>();
+
+  return {
+    async onAdded(ctx) {
+      const found = await codeOf(ctx);
+      pending.set(ctx.inboxId, found);
+      if (!deps.welcome) return {};
+      const storeName = found.code?.storeId
+        ? (await pool.query('SELECT name FROM stores WHERE id = $1', [found.code.storeId])).rows[0]?.name ?? null : null;
+      const w = await deps.welcome.sendForAdd({
+        corpId: ctx.corpId, inboxId: ctx.inboxId, externalUserid: String(ctx.ev.ExternalUserID), userid: String(ctx.ev.UserID),
+        welcomeCode: (ctx.ev.WelcomeCode as string | undefined) || undefined, codeId: found.code?.id ?? null,
+        codeWelcomeId: found.code?.welcomeId ?? null, channel: found.code?.channel ?? null, storeName, receivedAt: ctx.receivedAt ?? ctx.at,
+      });
+      return { welcome: w.status, ...(w.errcode ? { welcomeErrcode: w.errcode } : {}) };
+    },
+
+    async afterAdded(ctx, info) {
+      const found = pending.get(ctx.inboxId) ?? (await codeOf(ctx));
+      pending.delete(ctx.inboxId);
+      const { code } = found;
+      const ext = String(ctx.ev.ExternalUserID);
+      const userid = String(ctx.ev.UserID);
+      if (!code) return {};
+      const reAdd = found.reAdd || info.reAdd;
+      const client = await corps.client(ctx.corpId);
+      if (!reAdd && !info.half) {
+        // WeCom fires no callback for our own writes: store what we set.
+        const liveTags = code.tagIds.length
+          ? (await pool.query('SELECT id FROM tags WHERE corp_id = $1 AND id = ANY($2) AND deleted_at IS NULL', [ctx.corpId, code.tagIds])).rows.map((r) => r.id as string)
+          : [];
+        if (liveTags.length) {
+          try {
+            await client.markTag({ userid, external_userid: ext, add_tag: liveTags });
+            await pool.query(
+              `UPDATE follows SET tag_ids = ARRAY(SELECT DISTINCT x FROM unnest(tag_ids || $4::text[]) x), updated_at = now()
+               WHERE corp_id = $1 AND external_userid = $2 AND userid = $3`, [ctx.corpId, ext, userid, liveTags]);
+            await appendTimeline(pool, ctx.corpId, [{ externalUserid: ext, type: 'tag.added', userid, occurredAt: ctx.at, data: { tagIds: liveTags, codeId: code.id }, dedupeKey: `inbox:${ctx.inboxId}:codetags` }]);
+          } catch (err) {
+            log.warn({ err, codeId: code.id }, 'mark_tag for live code failed');
+          }
+        }
+        if (code.remarkTemplate) {
+          const { rows } = await pool.query('SELECT name FROM customers WHERE corp_id = $1 AND external_userid = $2', [ctx.corpId, ext]);
+          const remark = code.remarkTemplate.replaceAll('{nickname}', rows[0]?.name ?? '').replaceAll('{channel}', code.channel).replaceAll('{code}', code.name).slice(0, 20);
+          try {
+            await client.remark({ userid, external_userid: ext, remark });
+            await pool.query('UPDATE follows SET remark = $4, updated_at = now() WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [ctx.corpId, ext, userid, remark]);
+          } catch (err) {
+            log.warn({ err, codeId: code.id }, 'remark for live code failed');
+          }
+        }
+      }
+      // Match the scan that led here: same code and staff, the customer's unionid when known, else the latest open visit.
+      const { rows: [cust] } = await pool.query('SELECT unionid FROM customers WHERE corp_id = $1 AND external_userid = $2', [ctx.corpId, ext]);
+      const unionid = cust?.unionid ?? null;
+      const { rows: visit } = await pool.query(
+        `UPDATE code_visits SET external_userid = $4 WHERE id = (
+           SELECT id FROM code_visits WHERE code_id = $1 AND (userid = $2 OR userid IS NULL) AND external_userid IS NULL
+             AND created_at > $5::timestamptz - interval '1 day' AND ($3::text IS NULL OR unionid IS NULL OR unionid = $3)
+           ORDER BY (unionid IS NOT DISTINCT FROM $3) DESC, created_at DESC LIMIT 1)
+         RETURNING id, visitor_key`, [code.id, userid, unionid, ext, ctx.at]);
+      const v = visit[0];
+      if (v) {
+        await pool.query(
+          `UPDATE code_locks SET external_userid = $3, confirmed_at = now() WHERE code_id = $1 AND visitor_key = $2`, [code.id, v.visitor_key, ext]);
+      }
+      if (code.lockEnabled) {
+        // Identify the customer for later scans from any device: the unionid is the lock key when known.
+        if (unionid) {
+          await pool.query(
+            `INSERT INTO code_locks (code_id, visitor_key, corp_id, userid, external_userid, confirmed_at) VALUES ($1,$2,$3,$4,$5, now())
+             ON CONFLICT (code_id, visitor_key) DO UPDATE SET userid = EXCLUDED.userid, external_userid = EXCLUDED.external_userid, confirmed_at = now()`,
+            [code.id, `u:${unionid}`, ctx.corpId, userid, ext]);
+        }
+      }
+      await pool.query(
+        `INSERT INTO attributions (corp_id, external_userid, userid, code_id, channel, store_id, visit_id, state, added_at, inbox_id)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (corp_id, inbox_id) DO NOTHING`,
+        [ctx.corpId, ext, userid, code.id, code.channel, code.storeId, v?.id ?? null, (ctx.ev.State as string) || code.state, ctx.at, ctx.inboxId]);
+      return { codeId: code.id, codeName: code.name, channel: code.channel, visitId: v?.id ?? null, reAdd };
+    },
+
+    async onDeleted(ctx) {
+      await pool.query(
+        `UPDATE attributions SET deleted_at = $4 WHERE id = (
+           SELECT id FROM attributions WHERE corp_id = $1 AND external_userid = $2 AND userid = $3 AND deleted_at IS NULL ORDER BY added_at DESC LIMIT 1)`,
+        [ctx.corpId, ctx.ev.ExternalUserID, ctx.ev.UserID, ctx.at]);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// The customer's page behind every printed code: /l/<key>. It opens inside WeChat on a phone, so it
+// is server-rendered HTML with inline CSS (a few KB, no script except the store locator). The scan
+// is recorded before the page is answered.
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../platform/http';
+import type { Simulator } from '@pond/wecom-sim';
+import type { LiveCodeService, ScanOutcome, Visitor } from './service';
+import { isOpen } from './routing';
+import { loadCode } from './repo';
+
+const VISITOR_COOKIE = 'pond_vid';
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
+
+function page(title: string, body: string, script = ''): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(title)}</title><style>
+body{margin:0;font:16px/1.5 -apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#f3f6f8;color:#1f2d3d;text-align:center}
+main{max-width:420px;margin:0 auto;padding:28px 20px}.card{background:#fff;border-radius:16px;padding:24px 20px;box-shadow:0 2px 12px rgba(0,0,0,.06)}
+.av{width:64px;height:64px;border-radius:50%;object-fit:cover;background:#e6edf2}h1{font-size:20px;margin:10px 0 4px}
+.qr{width:240px;height:240px;margin:16px auto 8px;display:block}.hint{color:#6b7b8c;font-size:14px}.en{color:#98a6b5;font-size:12px}
+ul{list-style:none;padding:0;margin:0;text-align:left}li a{display:flex;justify-content:space-between;padding:14px 4px;border-bottom:1px solid #eef2f5;color:inherit;text-decoration:none}
+.near{color:#07c160;font-size:12px}.closed{color:#aab4be}select{font-size:16px;padding:6px;margin:8px 0}
+</style></head><body><main>${body}</main>${script ? `<script>${script}</script>` : ''}</body></html>`;
+}
+
+const notice = (title: string, zh: string, en: string) =>
+  page(title, `<div class="card"><h1>${esc(zh)}</h1><p class="en">${esc(en)}</p></div>`);
+
+/** Haversine distance in km. */
+export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const r = (d: number) => (d * Math.PI) / 180;
+  const h = Math.sin(r(b.lat - a.lat) / 2) ** 2 + Math.cos(r(a.lat)) * Math.cos(r(b.lat)) * Math.sin(r(b.lng - a.lng) / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
+}
+
+export async function landingRoutes(app: App, deps: { pool: pg.Pool; codes: LiveCodeService; sim?: Simulator; secureCookies: boolean }) {
+  const { codes, pool } = deps;
+
+  async function visitorOf(req: FastifyRequest, reply: FastifyReply): Promise<Visitor> {
+    // Demo: the simulator's phone view says who the WeChat user is (WeChat OAuth does in production).
+    const simUser = deps.sim ? req.cookies.sim_wechat_user : undefined;
+    if (simUser) {
+      const u = await deps.sim!.control.getWechatUser(simUser);
+      if (u) return { key: `u:${u.unionid}`, kind: 'sim', unionid: u.unionid };
+    }
+    let vid = req.cookies[VISITOR_COOKIE];
+    if (!vid || !/^[A-Za-z0-9_-]{16,40}$/.test(vid)) {
+      vid = randomBytes(12).toString('base64url');
+      reply.setCookie(VISITOR_COOKIE, vid, { path: '/l', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: 365 * 86400 });
+    }
+    return { key: `c:${vid}`, kind: 'cookie', unionid: null };
+  }
+
+  function render(o: ScanOutcome, demoAs: string | undefined): string {
+    switch (o.status) {
+      case 'not_found':
+        return notice('二维码无效', '这个二维码不存在或已失效', 'This code does not exist.');
+      case 'archived':
+        return notice(o.code.name, '活动已结束，感谢关注', 'This code has been retired. Thank you!');
+      case 'no_staff':
+        return notice(o.code.name, '顾问暂时不在线，请稍后再扫码', 'No one is available right now — please scan again later.');
+      case 'staff':
+      case 'group': {
+        const qr = o.status === 'staff' ? o.staff.qrUrl : o.qrUrl;
+        const who = o.status === 'staff' && o.staff.userid
+          ? `${o.staff.avatar ? `<img class="av" src="${esc(o.staff.avatar)}" alt="">` : ''}<h1>${esc(o.staff.name)}</h1><div class="hint">您的专属顾问 · Your advisor</div>`
+          : `<h1>${esc(o.code.name)}</h1>`;
+        // In demo the QR opens the simulator's add/join page for the current simulated customer.
+        const href = demoAs ? `${qr}${qr.includes('?') ? '&' : '?'}as=${encodeURIComponent(demoAs)}` : null;
+        const img = `<img class="qr" src="${esc(qr)}" alt="QR">`;
+        return page(o.code.name, `<div class="card">${who}${href ? `<a href="${esc(href)}">${img}</a>` : img}
+          <div class="hint">长按识别二维码${o.status === 'group' ? '加入群聊' : '添加好友'}</div><div class="en">Long-press the QR code to ${o.status === 'group' ? 'join the group' : 'add'}</div></div>`);
+      }
+      case 'store':
+        return '';
+    }
+  }
+
+  app.get('/l/:key', { schema: { hide: true } }, async (req: FastifyRequest<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>, reply) => {
+    const key = req.params.key;
+    reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
+    if (!/^[A-Za-z0-9]{4,32}$/.test(key)) return reply.status(404).send(render({ status: 'not_found' }, undefined));
+    const visitor = await visitorOf(req, reply);
+    const code = await codes.cache.get(key);
+    if (code?.kind === 'store' && code.status === 'active') return storePage(req, reply, code.id, code.corpId, visitor);
+    const outcome = await codes.scan(key, visitor, { ip: req.ip });
+    const status = outcome.status === 'not_found' ? 404 : outcome.status === 'archived' ? 410 : 200;
+    return reply.status(status).send(render(outcome, deps.sim ? req.cookies.sim_wechat_user : undefined));
+  });
+
+  /** Store routing: nearest open store by the customer's location, or a city/store pick. */
+  async function storePage(req: FastifyRequest<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply, codeId: number, corpId: string, visitor: Visitor) {
+    const q = req.query;
+    const code = (await loadCode(pool, { id: codeId, corpId }))!;
+    const { rows } = await pool.query(
+      `SELECT s.id, s.name, s.city, s.address, s.lat, s.lng,
+              (SELECT json_agg(json_build_object('key', c.key, 'schedule', c.schedule) ORDER BY c.kind = 'staff' DESC, c.id)
+               FROM live_codes c WHERE c.corp_id = s.corp_id AND c.store_id = s.id AND c.status = 'active' AND c.kind IN ('staff','group')) AS targets
+       FROM stores s WHERE s.corp_id = $1 AND s.archived_at IS NULL ORDER BY s.city NULLS LAST, s.name`, [corpId]);
+    const now = new Date();
+    const stores = rows.filter((s) => s.targets?.length).map((s) => {
+      const open = s.targets.find((t: any) => isOpen(t.schedule, now));
+      return { ...s, target: (open ?? s.targets[0]).key as string, open: !!open };
+    });
+    await pool.query(
+      `INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, unionid, reason, ip) VALUES ($1,$2,$3,$4,$5,'store',$6)`,
+      [corpId, codeId, visitor.key, visitor.kind, visitor.unionid, req.ip]);
+    const lat = Number(q.lat), lng = Number(q.lng);
+    const located = Number.isFinite(lat) && Number.isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180 && q.lat !== undefined;
+    if (q.store) {
+      const s = stores.find((x) => String(x.id) === q.store);
+      if (s) return reply.redirect(`/l/${s.target}`, 302);
+    }
+    const withDist = stores.map((s) => ({ ...s, km: located && s.lat != null && s.lng != null ? distanceKm({ lat, lng }, { lat: s.lat, lng: s.lng }) : null }));
+    if (located) withDist.sort((a, b) => (a.km ?? 1e9) - (b.km ?? 1e9));
+    const nearestOpen = located ? withDist.find((s) => s.open && s.km != null) : undefined;
+    if (nearestOpen && q.auto === '1') return reply.redirect(`/l/${nearestOpen.target}`, 302);
+    const cities = [...new Set(withDist.map((s) => s.city).filter(Boolean))];
+    const city = q.city && cities.includes(q.city) ? q.city : null;
+    const list = withDist.filter((s) => !city || s.city === city).map((s) => `<li><a href="/l/${esc(req.params.key)}?store=${s.id}">
+      <span>${esc(s.name)}${s === nearestOpen ? ' <span class="near">最近 · nearest</span>' : ''}<br><span class="hint">${esc(s.address ?? '')}</span></span>
+      <span class="${s.open ? '' : 'closed'}">${s.km != null ? `${s.km < 1 ? `${Math.round(s.km * 1000)} m` : `${s.km.toFixed(1)} km`}` : ''}${s.open ? '' : '<br>休息中 closed'}</span></a></li>`).join('');
+    const picker = cities.length > 1 ? `<form><select name="city" onchange="this.form.submit()"><option value="">全部城市 · All cities</option>${cities.map((c) => `<option${c === city ? ' selected' : ''}>${esc(c)}</option>`).join('')}</select></form>` : '';
+    const script = located ? '' : `if(navigator.geolocation){navigator.geolocation.getCurrentPosition(function(p){var u=new URL(location.href);u.searchParams.set('lat',p.coords.latitude.toFixed(5));u.searchParams.set('lng',p.coords.longitude.toFixed(5));u.searchParams.set('auto','1');location.replace(u)},function(){},{timeout:8000})}`;
+    return reply.status(200).send(page(code.name, `<div class="card"><h1>${esc(code.name)}</h1><div class="hint">选择离您最近的门店 · Choose the store nearest you</div>${picker}
+      ${stores.length ? `<ul>${list}</ul>` : '<p class="hint">暂无可用门店 · No store available</p>'}</div>`, script));
+  }
+}

@@ -1,0 +1,361 @@
+// Channel live codes (渠道活码): create/edit/archive with one WeCom contact way per staff member (or
+// one multi-person way in native mode), scans that pick staff by lock, existing follow, strategy and
+// backup, and the attribution of each add back to code, channel, store and visit.
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { WecomError } from '@pond/wecom';
+import { AppError } from '../../platform/errors';
+import type { Logger } from '../../platform/log';
+import type { WorkSchedule } from '../../platform/db/schema';
+import type { CorpService } from '../org/corps';
+import { CodeCache, loadCode, type CodeConfig } from './repo';
+import { eligible, isOpen, localTime, pick, validateSchedule, type Strategy } from './routing';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const newKey = () => Array.from(randomBytes(8), (b) => BASE62[b % 62]).join('');
+/** A contact way's state: ≤ 30 characters (WeCom), unique per corp, maps back to the code. */
+const stateFor = (key: string) => `pc_${key}`;
+const TZ = 'Asia/Shanghai';
+
+export interface PoolInput { userid: string; weight?: number; dailyCap?: number | null; totalCap?: number | null }
+
+export interface CodeInput {
+  kind: 'staff' | 'group' | 'store';
+  name: string;
+  channel?: string;
+  storeId?: number | null;
+  mode?: 'pond' | 'native';
+  strategy?: Strategy;
+  lockEnabled?: boolean;
+  skipVerify?: boolean;
+  tagIds?: string[];
+  remarkTemplate?: string | null;
+  description?: string | null;
+  welcomeId?: number | null;
+  schedule?: WorkSchedule | null;
+  backupUserids?: string[];
+  pool?: PoolInput[];
+  groupCap?: number;
+  groupAutoCreate?: boolean;
+  groupBaseName?: string | null;
+  groupChatIds?: string[];
+  groupWelcomeTemplateId?: string | null;
+}
+
+export interface Visitor { key: string; kind: 'unionid' | 'openid' | 'sim' | 'cookie'; unionid: string | null }
+
+export type ScanOutcome =
+  | { status: 'not_found' }
+  | { status: 'archived'; code: CodeConfig }
+  | { status: 'no_staff'; code: CodeConfig; visitId: number }
+  | { status: 'staff'; code: CodeConfig; visitId: number; reason: string; staff: { userid: string; name: string; avatar: string | null; qrUrl: string } }
+  | { status: 'group'; code: CodeConfig; visitId: number; qrUrl: string }
+  | { status: 'store'; code: CodeConfig; visitId: number };
+
+export class LiveCodeService {
+  readonly cache: CodeCache;
+
+  constructor(private pool: pg.Pool, private corps: CorpService, private log: Logger, private opts: { now?: () => Date } = {}) {
+    this.cache = new CodeCache(pool);
+  }
+
+  private now(): Date { return this.opts.now?.() ?? new Date(); }
+
+  // ---- validation shared by create and update ------------------------------------------------
+  private async validate(corpId: string, input: Partial<CodeInput>, kind: CodeInput['kind']): Promise<void> {
+    if (input.schedule) {
+      const errs = validateSchedule(input.schedule);
+      if (errs.length) throw AppError.validation(errs[0]!.field, errs[0]!.message);
+    }
+    const pool = input.pool ?? [];
+    const ids = [...pool.map((p) => p.userid), ...(input.backupUserids ?? [])];
+    const dupe = pool.map((p) => p.userid).find((u, i, a) => a.indexOf(u) !== i);
+    if (dupe) throw AppError.validation('pool', `staff ${dupe} is listed twice`);
+    pool.forEach((p, i) => {
+      if (p.dailyCap != null && p.totalCap != null && p.dailyCap > p.totalCap) throw AppError.validation(`pool.${i}.dailyCap`, 'must not exceed totalCap');
+    });
+    if (ids.length) {
+      const { rows } = await this.pool.query(
+        `SELECT userid, status, is_follow_user FROM staff WHERE corp_id = $1 AND userid = ANY($2)`, [corpId, ids]);
+      const found = new Map(rows.map((r) => [r.userid, r]));
+      for (const [i, p] of pool.entries()) {
+        const s = found.get(p.userid);
+        if (!s) throw AppError.validation(`pool.${i}.userid`, `no staff member ${p.userid} in this corp`);
+        if (!s.is_follow_user) throw AppError.validation(`pool.${i}.userid`, `${p.userid} does not have customer contact (客户联系) enabled`);
+      }
+      for (const [i, u] of (input.backupUserids ?? []).entries()) {
+        if (!found.has(u)) throw AppError.validation(`backupUserids.${i}`, `no staff member ${u} in this corp`);
+      }
+    }
+    if (input.storeId != null) {
+      const { rows } = await this.pool.query('SELECT 1 FROM stores WHERE corp_id = $1 AND id = $2 AND archived_at IS NULL', [corpId, input.storeId]);
+      if (!rows.length) throw AppError.validation('storeId', `no store ${input.storeId} in this corp`);
+    }
+    if (input.tagIds?.length) {
+      const { rows } = await this.pool.query('SELECT id FROM tags WHERE corp_id = $1 AND id = ANY($2) AND deleted_at IS NULL', [corpId, input.tagIds]);
+      const missing = input.tagIds.find((t) => !rows.some((r) => r.id === t));
+      if (missing) throw AppError.validation('tagIds', `no tag ${missing} in this corp`);
+    }
+    if (input.welcomeId != null) {
+      const { rows } = await this.pool.query(`SELECT 1 FROM welcome_templates WHERE corp_id = $1 AND id = $2 AND status = 'active'`, [corpId, input.welcomeId]);
+      if (!rows.length) throw AppError.validation('welcomeId', `no active welcome template ${input.welcomeId}`);
+    }
+    if (kind === 'staff' && input.pool !== undefined && pool.length === 0 && input.storeId == null) {
+      throw AppError.validation('pool', 'a staff code needs at least one staff member (or a store whose staff form the pool)');
+    }
+    if (kind === 'group' && input.groupCap != null && (input.groupCap < 1 || input.groupCap > 200)) {
+      throw AppError.validation('groupCap', 'must be between 1 and 200 (WeCom admits at most 200 members by QR)');
+    }
+    if (kind === 'group' && input.groupChatIds) {
+      const { rows } = await this.pool.query(`SELECT chat_id FROM groups WHERE corp_id = $1 AND chat_id = ANY($2) AND status = 'active'`, [corpId, input.groupChatIds]);
+      const missing = input.groupChatIds.find((c) => !rows.some((r) => r.chat_id === c));
+      if (missing) throw AppError.validation('groupChatIds', `no active group ${missing} in this corp`);
+    }
+  }
+
+  /** A store code without an explicit pool routes to the store's customer-contact staff. */
+  private async storePool(corpId: string, storeId: number): Promise<PoolInput[]> {
+    const { rows } = await this.pool.query(
+      `SELECT userid FROM staff WHERE corp_id = $1 AND store_id = $2 AND is_follow_user AND status = 1 ORDER BY userid`, [corpId, storeId]);
+    return rows.map((r) => ({ userid: r.userid }));
+  }
+
+  // ---- create / update / archive -------------------------------------------------------------
+  async create(corpId: string, input: CodeInput): Promise<CodeConfig> {
+    await this.validate(corpId, input, input.kind);
+    if (input.kind === 'staff' && (!input.pool || input.pool.length === 0)) input.pool = await this.storePool(corpId, input.storeId!);
+    if (input.kind === 'staff' && input.pool!.length === 0) throw AppError.validation('storeId', 'this store has no staff with customer contact enabled');
+    if (input.kind === 'group' && !(input.groupChatIds?.length) && !input.groupAutoCreate) {
+      throw AppError.validation('groupChatIds', 'choose at least one group, or enable groupAutoCreate');
+    }
+    const key = newKey();
+    const { rows } = await this.pool.query(
+      `INSERT INTO live_codes (corp_id, key, kind, name, channel, store_id, mode, strategy, lock_enabled, skip_verify, tag_ids,
+         remark_template, description, welcome_id, schedule, backup_userids, group_cap, group_auto_create, group_base_name,
+         group_welcome_template_id, state)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) RETURNING id`,
+      [corpId, key, input.kind, input.name, input.channel ?? '', input.storeId ?? null, input.mode ?? 'pond', input.strategy ?? 'round_robin',
+       input.lockEnabled ?? true, input.skipVerify ?? true, input.tagIds ?? [], input.remarkTemplate ?? null, input.description ?? null,
+       input.welcomeId ?? null, input.schedule ? JSON.stringify(input.schedule) : null, input.backupUserids ?? [], input.groupCap ?? 200,
+       input.groupAutoCreate ?? true, input.groupBaseName ?? input.name.slice(0, 30), input.groupWelcomeTemplateId ?? null, stateFor(key)]);
+    const id = rows[0].id as number;
+    try {
+      if (input.kind === 'staff') await this.syncPool(corpId, id, input.pool!);
+      if (input.kind === 'group') await this.setGroups(corpId, id, input.groupChatIds ?? []);
+    } catch (err) {
+      // Undo: remove whatever contact ways were made, then the row.
+      await this.removeWecomWays(corpId, id).catch((e) => this.log.warn({ err: e, codeId: id }, 'undo failed'));
+      await this.pool.query('DELETE FROM live_codes WHERE id = $1', [id]);
+      throw err instanceof WecomError ? new AppError('wecom_error', `WeCom refused: ${err.errcode} ${err.errmsg} (${err.api})`, { cause: err }) : err;
+    }
+    if (input.kind === 'group') {
+      const { GroupCodeRotation } = await import('./group-codes');
+      await new GroupCodeRotation(this.pool, this.corps, this, this.log).rotate(corpId, id);
+    }
+    return (await loadCode(this.pool, { id, corpId }))!;
+  }
+
+  async update(corpId: string, id: number, patch: Partial<CodeInput>): Promise<CodeConfig> {
+    const cur = await loadCode(this.pool, { id, corpId });
+    if (!cur) throw AppError.notFound(`live code ${id}`);
+    if (cur.status === 'archived') throw new AppError('conflict', 'this code is archived; create a new one');
+    if (patch.kind && patch.kind !== cur.kind) throw AppError.validation('kind', 'cannot change the kind of a code');
+    if (patch.mode && patch.mode !== cur.mode) throw AppError.validation('mode', 'cannot change the mode of a code (its printed QR depends on it)');
+    await this.validate(corpId, patch, cur.kind);
+    const m = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as CodeConfig & CodeInput;
+    await this.pool.query(
+      `UPDATE live_codes SET name=$3, channel=$4, store_id=$5, strategy=$6, lock_enabled=$7, skip_verify=$8, tag_ids=$9, remark_template=$10,
+         description=$11, welcome_id=$12, schedule=$13, backup_userids=$14, group_cap=$15, group_auto_create=$16, group_base_name=$17,
+         group_welcome_template_id=$18, updated_at=now() WHERE id=$1 AND corp_id=$2`,
+      [id, corpId, m.name, m.channel, m.storeId, m.strategy, m.lockEnabled, m.skipVerify, m.tagIds, m.remarkTemplate, m.description,
+       m.welcomeId, m.schedule ? JSON.stringify(m.schedule) : null, m.backupUserids, m.groupCap, m.groupAutoCreate, m.groupBaseName,
+       m.groupWelcomeTemplateId]);
+    if (cur.kind === 'staff' && (patch.pool || patch.skipVerify !== undefined)) {
+      await this.syncPool(corpId, id, patch.pool ?? cur.pool, patch.skipVerify !== undefined && patch.skipVerify !== cur.skipVerify);
+    }
+    if (cur.kind === 'group' && patch.groupChatIds) await this.setGroups(corpId, id, patch.groupChatIds);
+    await this.cache.changed(cur.key);
+    if (cur.kind === 'group') {
+      const { GroupCodeRotation } = await import('./group-codes');
+      await new GroupCodeRotation(this.pool, this.corps, this, this.log).rotate(corpId, id);
+    }
+    return (await loadCode(this.pool, { id, corpId }))!;
+  }
+
+  async archive(corpId: string, id: number): Promise<void> {
+    const cur = await loadCode(this.pool, { id, corpId });
+    if (!cur) throw AppError.notFound(`live code ${id}`);
+    if (cur.status === 'archived') return;
+    await this.pool.query(`UPDATE live_codes SET status = 'archived', archived_at = now(), updated_at = now() WHERE id = $1`, [id]);
+    // The landing URL now shows a polite page; staff QRs saved by customers stop working too.
+    await this.removeWecomWays(corpId, id);
+    await this.cache.changed(cur.key);
+  }
+
+  /** Makes the WeCom contact ways match the pool: one type=1 way per member (pond) or one type=2 way (native). */
+  private async syncPool(corpId: string, codeId: number, pool: PoolInput[], skipVerifyChanged = false): Promise<void> {
+    const client = await this.corps.client(corpId);
+    const { rows: [code] } = await this.pool.query('SELECT * FROM live_codes WHERE id = $1', [codeId]);
+    const { rows: existing } = await this.pool.query('SELECT * FROM live_code_staff WHERE code_id = $1', [codeId]);
+    const keep = new Set(pool.map((p) => p.userid));
+    for (const [position, p] of pool.entries()) {
+      await this.pool.query(
+        `INSERT INTO live_code_staff (code_id, corp_id, userid, position, weight, daily_cap, total_cap) VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (code_id, userid) DO UPDATE SET position = EXCLUDED.position, weight = EXCLUDED.weight,
+           daily_cap = EXCLUDED.daily_cap, total_cap = EXCLUDED.total_cap`,
+        [codeId, corpId, p.userid, position, p.weight ?? 1, p.dailyCap ?? null, p.totalCap ?? null]);
+    }
+    const removed = existing.filter((e) => !keep.has(e.userid));
+    if (code.mode === 'native') {
+      const body = { type: 2 as const, scene: 2 as const, user: pool.map((p) => p.userid), state: code.state, skip_verify: code.skip_verify, remark: code.name.slice(0, 30) };
+      if (code.wecom_config_id) {
+        await client.updateContactWay({ config_id: code.wecom_config_id, user: body.user, skip_verify: body.skip_verify, state: body.state, remark: body.remark });
+      } else {
+        const r = await client.addContactWay(body);
+        await this.pool.query('UPDATE live_codes SET wecom_config_id = $2, wecom_qr_url = $3 WHERE id = $1', [codeId, r.config_id, r.qr_code]);
+      }
+    } else {
+      for (const p of pool) {
+        const row = existing.find((e) => e.userid === p.userid);
+        if (row?.config_id) {
+          if (skipVerifyChanged) await client.updateContactWay({ config_id: row.config_id, skip_verify: code.skip_verify });
+          continue;
+        }
+        const r = await client.addContactWay({ type: 1, scene: 2, user: [p.userid], state: code.state, skip_verify: code.skip_verify, remark: code.name.slice(0, 30) });
+        await this.pool.query('UPDATE live_code_staff SET config_id = $3, qr_url = $4 WHERE code_id = $1 AND userid = $2', [codeId, p.userid, r.config_id, r.qr_code]);
+      }
+      for (const r of removed) if (r.config_id) await client.delContactWay(r.config_id).catch((err) => this.log.warn({ err }, 'del_contact_way failed'));
+    }
+    if (removed.length) await this.pool.query('DELETE FROM live_code_staff WHERE code_id = $1 AND NOT (userid = ANY($2))', [codeId, [...keep]]);
+  }
+
+  private async setGroups(corpId: string, codeId: number, chatIds: string[]): Promise<void> {
+    for (const [position, chatId] of chatIds.entries()) {
+      await this.pool.query(
+        `INSERT INTO live_code_groups (code_id, corp_id, chat_id, position) VALUES ($1,$2,$3,$4)
+         ON CONFLICT (code_id, chat_id) DO UPDATE SET position = EXCLUDED.position, status = CASE WHEN live_code_groups.status = 'removed' THEN 'waiting' ELSE live_code_groups.status END`,
+        [codeId, corpId, chatId, position]);
+    }
+    await this.pool.query(`UPDATE live_code_groups SET status = 'removed' WHERE code_id = $1 AND NOT (chat_id = ANY($2)) AND NOT auto_created`, [codeId, chatIds]);
+  }
+
+  private async removeWecomWays(corpId: string, codeId: number): Promise<void> {
+    const client = await this.corps.client(corpId);
+    const { rows: [code] } = await this.pool.query('SELECT kind, wecom_config_id FROM live_codes WHERE id = $1', [codeId]);
+    const { rows } = await this.pool.query('SELECT config_id FROM live_code_staff WHERE code_id = $1 AND config_id IS NOT NULL', [codeId]);
+    for (const r of rows) await client.delContactWay(r.config_id).catch((err) => this.log.warn({ err }, 'del_contact_way failed'));
+    if (code?.wecom_config_id) {
+      if (code.kind === 'group') await client.delJoinWay(code.wecom_config_id).catch((err) => this.log.warn({ err }, 'del_join_way failed'));
+      else await client.delContactWay(code.wecom_config_id).catch((err) => this.log.warn({ err }, 'del_contact_way failed'));
+    }
+  }
+
+  // ---- scan ------------------------------------------------------------------------------------
+  /** One scan of /l/<key>: decides who the visitor sees and records the visit durably. */
+  async scan(key: string, visitor: Visitor, meta: { ip?: string } = {}): Promise<ScanOutcome> {
+    const code = await this.cache.get(key);
+    if (!code) return { status: 'not_found' };
+    if (code.status === 'archived') {
+      await this.recordVisit(code, visitor, { reason: 'archived' }, meta);
+      return { status: 'archived', code };
+    }
+    if (code.kind === 'group') {
+      const visitId = await this.recordVisit(code, visitor, { reason: 'group' }, meta);
+      if (!code.wecomQrUrl) return { status: 'no_staff', code, visitId };
+      return { status: 'group', code, visitId, qrUrl: code.wecomQrUrl };
+    }
+    if (code.kind === 'store') {
+      return { status: 'store', code, visitId: await this.recordVisit(code, visitor, { reason: 'store' }, meta) };
+    }
+    if (code.mode === 'native') {
+      const visitId = await this.recordVisit(code, visitor, { reason: 'native' }, meta);
+      if (!code.wecomQrUrl) return { status: 'no_staff', code, visitId };
+      return { status: 'staff', code, visitId, reason: 'native', staff: { userid: '', name: code.name, avatar: null, qrUrl: code.wecomQrUrl } };
+    }
+
+    const now = this.now();
+    const day = localTime(now, code.schedule?.timezone ?? TZ).date;
+    const poolIds = code.pool.map((p) => p.userid);
+    const { rows: [st] } = await this.pool.query(
+      `SELECT (SELECT userid FROM code_locks WHERE code_id = $1 AND visitor_key = $2) AS locked,
+              (CASE WHEN $3::text IS NULL THEN NULL ELSE
+                (SELECT f.userid FROM customers c JOIN follows f ON f.corp_id = c.corp_id AND f.external_userid = c.external_userid
+                 WHERE c.corp_id = $4 AND c.unionid = $3 AND f.status = 'active' AND f.userid = ANY($5) ORDER BY f.added_at LIMIT 1) END) AS following,
+              (SELECT coalesce(json_object_agg(userid, assigned), '{}') FROM live_code_staff_daily WHERE code_id = $1 AND day = $6) AS today,
+              (SELECT coalesce(json_object_agg(userid, assigned_total), '{}') FROM live_code_staff WHERE code_id = $1) AS total`,
+      [code.id, visitor.key, visitor.unionid, code.corpId, poolIds, day]);
+    const usable = (userid: string | null) => {
+      const m = userid ? code.pool.find((p) => p.userid === userid) : undefined;
+      return m && m.available ? m : undefined;
+    };
+    // Lock and existing relationships win over caps and hours: the customer goes back to their person.
+    const locked = code.lockEnabled ? usable(st.locked) : undefined;
+    if (locked) return this.assigned(code, visitor, locked, 'lock', meta, { day, count: false });
+    const following = code.lockEnabled ? usable(st.following) : undefined;
+    if (following) return this.assigned(code, visitor, following, 'follow', meta, { day, count: false });
+
+    const counts = { today: st.today as Record<string, number>, total: st.total as Record<string, number> };
+    const open = isOpen(code.schedule, now);
+    const chosen = open ? pick(eligible(code.pool, counts), code.strategy, counts) : null;
+    if (chosen) return this.assigned(code, visitor, chosen, 'strategy', meta, { day, count: true });
+
+    // Backup: everyone capped or off duty (or the pool's staff left). Backup staff are not capped.
+    const backupIds = code.backupUserids.length ? code.backupUserids : [];
+    for (const userid of backupIds) {
+      const m = code.pool.find((p) => p.userid === userid && p.available) ?? await this.backupMember(code, userid);
+      if (m) return this.assigned(code, visitor, m, 'backup', meta, { day, count: true });
+    }
+    const visitId = await this.recordVisit(code, visitor, { reason: 'none' }, meta);
+    await this.alert(code.corpId, 'no_staff', `活码「${code.name}」无可分配员工 / no staff available for live code "${code.name}"`, { codeId: code.id, open }, `no_staff:${code.id}:${day}`);
+    return { status: 'no_staff', code, visitId };
+  }
+
+  /** A backup member outside the pool needs this code's contact way too: made on first use. */
+  private async backupMember(code: CodeConfig, userid: string) {
+    const { rows: [s] } = await this.pool.query(`SELECT name, avatar, status, is_follow_user FROM staff WHERE corp_id = $1 AND userid = $2`, [code.corpId, userid]);
+    if (!s || s.status !== 1 || !s.is_follow_user) return undefined;
+    const position = code.pool.length + 1000;
+    await this.pool.query(
+      `INSERT INTO live_code_staff (code_id, corp_id, userid, position, weight) VALUES ($1,$2,$3,$4,0) ON CONFLICT DO NOTHING`, [code.id, code.corpId, userid, position]);
+    const client = await this.corps.client(code.corpId);
+    const r = await client.addContactWay({ type: 1, scene: 2, user: [userid], state: code.state, skip_verify: code.skipVerify, remark: code.name.slice(0, 30) });
+    await this.pool.query('UPDATE live_code_staff SET config_id = $3, qr_url = $4 WHERE code_id = $1 AND userid = $2 AND config_id IS NULL', [code.id, userid, r.config_id, r.qr_code]);
+    await this.cache.changed(code.key);
+    return { userid, position, weight: 0, dailyCap: null, totalCap: null, available: true, configId: r.config_id, qrUrl: r.qr_code ?? null, name: s.name, avatar: s.avatar, status: 1 };
+  }
+
+  private async assigned(
+    code: CodeConfig, visitor: Visitor, m: CodeConfig['pool'][number], reason: string, meta: { ip?: string }, opts: { day: string; count: boolean },
+  ): Promise<ScanOutcome> {
+    // One statement: the visit, the lock, and (for a new assignment) the counters.
+    const { rows } = await this.pool.query(
+      `WITH v AS (
+         INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, unionid, userid, store_id, reason, ip)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id),
+       l AS (
+         INSERT INTO code_locks (code_id, visitor_key, corp_id, userid) SELECT $2, $3, $1, $6 WHERE $10
+         ON CONFLICT (code_id, visitor_key) DO UPDATE SET userid = EXCLUDED.userid WHERE code_locks.userid <> EXCLUDED.userid),
+       d AS (
+         INSERT INTO live_code_staff_daily (code_id, userid, day, assigned) SELECT $2, $6, $11, 1 WHERE $12
+         ON CONFLICT (code_id, day, userid) DO UPDATE SET assigned = live_code_staff_daily.assigned + 1),
+       t AS (UPDATE live_code_staff SET assigned_total = assigned_total + 1 WHERE $12 AND code_id = $2 AND userid = $6)
+       SELECT id FROM v`,
+      [code.corpId, code.id, visitor.key, visitor.kind, visitor.unionid, m.userid, code.storeId, reason, meta.ip ?? null,
+       code.lockEnabled, opts.day, opts.count]);
+    return { status: 'staff', code, visitId: rows[0].id, reason, staff: { userid: m.userid, name: m.name, avatar: m.avatar, qrUrl: m.qrUrl! } };
+  }
+
+  private async recordVisit(code: CodeConfig, visitor: Visitor, v: { reason: string; chatId?: string }, meta: { ip?: string }): Promise<number> {
+    const { rows } = await this.pool.query(
+      `INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, unionid, chat_id, store_id, reason, ip)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id`,
+      [code.corpId, code.id, visitor.key, visitor.kind, visitor.unionid, v.chatId ?? null, code.storeId, v.reason, meta.ip ?? null]);
+    return rows[0].id;
+  }
+
+  async alert(corpId: string, kind: string, message: string, data: unknown, dedupeKey: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO alerts (corp_id, kind, message, data, dedupe_key) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (corp_id, dedupe_key) DO NOTHING`,
+      [corpId, kind, message, JSON.stringify(data), dedupeKey]);
+  }
+}
