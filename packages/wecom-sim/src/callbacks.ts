@@ -39,6 +39,15 @@ export interface VerifyResult {
   error?: string;
 }
 
+interface CorpCreds {
+  callback_url: string | null;
+  token: string;
+  encoding_aes_key: string;
+  agent_id: number;
+}
+
+const CREDS_TTL_MS = 1000;
+
 interface Pending {
   id: number;
   corpId: string;
@@ -73,6 +82,8 @@ export class CallbackSender {
   private readonly aborters = new Set<AbortController>();
   private readonly slotWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
+  /** Corp credentials for sealing, cached briefly: at hundreds of callbacks a second it saves a query each. */
+  private readonly creds = new Map<string, { at: number; row: CorpCreds | undefined }>();
   private running = 0;
   private outstanding = 0;
   private closed = false;
@@ -115,6 +126,11 @@ export class CallbackSender {
       };
       this.idleWaiters.push(done);
     });
+  }
+
+  /** Drops cached credentials after the corp's settings change (other processes wait out the 1 s cache). */
+  forgetCorp(corpId: string): void {
+    this.creds.delete(corpId);
   }
 
   get pendingCount(): number {
@@ -200,10 +216,7 @@ export class CallbackSender {
   }
 
   private async post(p: Pending): Promise<{ ok: true } | { ok: false; error: string }> {
-    const corp = await this.db.one<{ callback_url: string | null; token: string; encoding_aes_key: string; agent_id: number }>(
-      `SELECT callback_url, token, encoding_aes_key, agent_id FROM {s}.corps WHERE corp_id = $1`,
-      [p.corpId],
-    );
+    const corp = await this.corpCreds(p.corpId);
     if (!corp?.callback_url) return { ok: false, error: 'no callback_url' };
     // Each attempt is sealed afresh (new timestamp and nonce); the plaintext is the same.
     const sealed = sealEvent({ token: corp.token, encodingAesKey: corp.encoding_aes_key, receiveId: p.corpId }, p.xml, {
@@ -228,6 +241,15 @@ export class CallbackSender {
       clearTimeout(timer);
       this.aborters.delete(ac);
     }
+  }
+
+  private async corpCreds(corpId: string): Promise<CorpCreds | undefined> {
+    const hit = this.creds.get(corpId);
+    const now = performance.now();
+    if (hit && now - hit.at < CREDS_TTL_MS) return hit.row;
+    const row = await this.db.one<CorpCreds>(`SELECT callback_url, token, encoding_aes_key, agent_id FROM {s}.corps WHERE corp_id = $1`, [corpId]);
+    this.creds.set(corpId, { at: now, row });
+    return row;
   }
 
   /** WeCom's URL check: GET with an encrypted echostr; the receiver must answer the plaintext exactly within 1 s. */

@@ -144,6 +144,7 @@ export async function upsertCorp(ctx: SimContext, input: CorpInput): Promise<Sim
       [input.corpId, ...keys.map(value)],
     );
   }
+  ctx.callbacks.forgetCorp(input.corpId);
   return (await getCorp(ctx, input.corpId))!;
 }
 

@@ -29,7 +29,7 @@ export interface SimulatorOptions {
   callbackTimeoutMs?: number;
   /** Waits before each retry; WeCom retries up to 3 times (default [1000, 3000, 10000]). */
   callbackRetryDelaysMs?: number[];
-  /** Callbacks in flight at once (default 8); events about one customer or group stay in order. */
+  /** Callbacks in flight at once (default 16); events about one customer or group stay in order. */
   callbackConcurrency?: number;
   /** Clock in epoch ms (default Date.now); control.advanceTime moves on top of it. */
   now?: () => number;
@@ -64,7 +64,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
   const callbacks = new CallbackSender(db, clock, log, fetchImpl, {
     timeoutMs: opts.callbackTimeoutMs ?? 5000,
     retryDelaysMs: retryDelays,
-    concurrency: opts.callbackConcurrency ?? 8,
+    concurrency: opts.callbackConcurrency ?? 16,
   });
   const ctx: SimContext = { db, clock, callbacks, log, fetch: fetchImpl, publicUrl: opts.publicUrl?.replace(/\/+$/, '') };
   const control = createControl(ctx);
