@@ -167,6 +167,7 @@ export interface SimControl {
   getGroup(chatId: string): Promise<(SimGroup & { members: GroupMember[] }) | null>;
   listGroups(corpId: string): Promise<SimGroup[]>;
   listTags(corpId: string): Promise<Awaited<ReturnType<typeof getCorpTagList>>>;
+  /** The newest `limit` (default 100) callbacks sent to the corp, oldest first, with delivery status and attempts. */
   listCallbacks(corpId: string, opts?: { limit?: number; changeType?: string; afterId?: number }): Promise<CallbackRecord[]>;
   /** Resolves once every callback has been delivered or has failed all retries. */
   waitForCallbacks(timeoutMs?: number): Promise<void>;
