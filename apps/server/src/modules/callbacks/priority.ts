@@ -7,3 +7,15 @@ export function priorityOf(ev: CallbackEvent): number {
   if (ev.Event === 'change_external_contact' || ev.Event === 'change_external_chat') return 3;
   return 5;
 }
+
+/**
+ * Events whose handler re-reads WeCom's current state. Two such edits in one second produce the
+ * same plaintext as a retry would (edit_external_contact carries no detail), so a duplicate of one
+ * of these is processed again instead of dropped; re-reading is idempotent. Adds are never redone
+ * (the welcome code is single use).
+ */
+export function isReread(ev: CallbackEvent): boolean {
+  return (ev.Event === 'change_external_contact' && ev.ChangeType === 'edit_external_contact')
+    || (ev.Event === 'change_external_chat' && ev.ChangeType === 'update')
+    || ev.Event === 'change_external_tag';
+}

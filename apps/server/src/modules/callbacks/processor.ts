@@ -120,7 +120,8 @@ export class InboxProcessor {
     await Promise.all(workers);
     if (done.length) {
       await this.pool.query(
-        `UPDATE callback_inbox SET status='done', processed_at=now(), locked_until=NULL, error=NULL WHERE id = ANY($1)`, [done]);
+        `UPDATE callback_inbox SET status = CASE WHEN redo THEN 'pending' ELSE 'done' END, redo = false, processed_at = now(),
+           locked_until = NULL, error = NULL WHERE id = ANY($1)`, [done]);
     }
     if (ignored.length) {
       await this.pool.query(

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
 import type { CorpService } from '../org/corps';
-import { priorityOf } from './priority';
+import { isReread, priorityOf } from './priority';
 
 export const INBOX_CHANNEL = 'pond_inbox';
 
@@ -58,9 +58,12 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
       await pool.query(
         `WITH ins AS (
            INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml)
-           VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (corp_id, event_key) DO NOTHING RETURNING id)
+           VALUES ($1,$2,$3,$4,$5,$6)
+           ON CONFLICT (corp_id, event_key) DO UPDATE SET status = 'pending', run_after = now(), redo = (callback_inbox.status = 'pending')
+             WHERE $7 AND (callback_inbox.status = 'done' OR callback_inbox.locked_until > now())
+           RETURNING id)
          SELECT pg_notify('${INBOX_CHANNEL}', '') FROM ins`,
-        [corp.id, eventKey(xml), ev.Event ?? ev.InfoType ?? null, ev.ChangeType ?? null, priorityOf(ev), xml]);
+        [corp.id, eventKey(xml), ev.Event ?? ev.InfoType ?? null, ev.ChangeType ?? null, priorityOf(ev), xml, isReread(ev)]);
       deps.onInserted?.();
       const now = Date.now();
       if ((lastSeen.get(corp.id) ?? 0) < now - 60_000) {

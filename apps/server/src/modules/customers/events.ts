@@ -50,8 +50,8 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     const added = after.filter((t) => !before.includes(t));
     const removed = before.filter((t) => !after.includes(t));
     const out: TimelineEvent[] = [];
-    if (added.length) out.push({ externalUserid: ext, type: 'tag.added', userid, occurredAt: ctx.at, data: { tagIds: added }, dedupeKey: `inbox:${ctx.inboxId}:tag.added:${userid}` });
-    if (removed.length) out.push({ externalUserid: ext, type: 'tag.removed', userid, occurredAt: ctx.at, data: { tagIds: removed }, dedupeKey: `inbox:${ctx.inboxId}:tag.removed:${userid}` });
+    if (added.length) out.push({ externalUserid: ext, type: 'tag.added', userid, occurredAt: ctx.at, data: { tagIds: added }, dedupeKey: `inbox:${ctx.inboxId}:tag.added:${userid}:${added.join(',')}` });
+    if (removed.length) out.push({ externalUserid: ext, type: 'tag.removed', userid, occurredAt: ctx.at, data: { tagIds: removed }, dedupeKey: `inbox:${ctx.inboxId}:tag.removed:${userid}:${removed.join(',')}` });
     return out;
   }
 
@@ -102,7 +102,7 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
           const after = f.tag_id ?? (f.tags ?? []).filter((t) => t.tag_id && t.type !== 2).map((t) => t.tag_id!);
           events.push(...tagDiff(ctx, ext, userid, before?.tagIds ?? [], after));
           if ((before?.remark ?? null) !== (f.remark ?? null)) {
-            events.push({ externalUserid: ext, type: 'remark.changed', userid, occurredAt: ctx.at, data: { from: before?.remark ?? null, to: f.remark ?? null }, dedupeKey: `inbox:${ctx.inboxId}:remark` });
+            events.push({ externalUserid: ext, type: 'remark.changed', userid, occurredAt: ctx.at, data: { from: before?.remark ?? null, to: f.remark ?? null }, dedupeKey: `inbox:${ctx.inboxId}:remark:${f.remark ?? ''}` });
           }
         }
         if (events.length === 0) events.push({ externalUserid: ext, type: 'follow.edited', userid, occurredAt: ctx.at, data: {}, dedupeKey: `inbox:${ctx.inboxId}:edited` });

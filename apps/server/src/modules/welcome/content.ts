@@ -20,7 +20,10 @@ export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type WelcomeVars = Partial<Record<Placeholder, string | null | undefined>>;
 
 export interface CouponInput { title: string; url: string; desc?: string; picurl?: string }
+/** WeCom's attachment shape, or `{ msgtype: 'coupon', coupon: {...} }` (stored and sent as a link). */
 export type AttachmentInput = WelcomeAttachment | { msgtype: 'coupon'; coupon: CouponInput };
+/** What callers may pass: checked field by field by normalizeAttachment, so partial payloads get a named error. */
+export type AttachmentLike = AttachmentInput | ({ msgtype: string } & Partial<Record<(typeof INPUT_ATTACHMENT_TYPES)[number], object>>);
 
 export interface TemplateInput {
   name: string;
@@ -28,7 +31,7 @@ export interface TemplateInput {
   /** Staff userids, for scope 'staff' only. */
   userids?: string[];
   text?: string;
-  attachments?: AttachmentInput[];
+  attachments?: readonly AttachmentLike[];
 }
 
 /** A template after validation: what is stored. */

@@ -131,10 +131,12 @@ export interface SendRow {
   latencyMs: number | null;
   /** When the row was written or last finished. */
   sentAt: Date;
+  /** Milliseconds since sentAt, by the database clock. */
+  ageMs: number;
 }
 
 function rowToSend(r: any): SendRow {
-  return { id: r.id, templateId: r.template_id, status: r.status, errcode: r.errcode, error: r.error, latencyMs: r.latency_ms, sentAt: r.sent_at };
+  return { id: r.id, templateId: r.template_id, status: r.status, errcode: r.errcode, error: r.error, latencyMs: r.latency_ms, sentAt: r.sent_at, ageMs: Number(r.age_ms ?? 0) };
 }
 
 export interface SendKey {
@@ -197,7 +199,8 @@ export async function claimSend(db: Queryable, k: SendKey, codeWelcomeId: number
 }
 
 export async function findSend(db: Queryable, corpId: string, inboxId: number): Promise<SendRow | null> {
-  const { rows } = await db.query('SELECT * FROM welcome_sends WHERE corp_id = $1 AND inbox_id = $2', [corpId, inboxId]);
+  const { rows } = await db.query(
+    `SELECT *, (extract(epoch FROM now() - sent_at) * 1000)::int AS age_ms FROM welcome_sends WHERE corp_id = $1 AND inbox_id = $2`, [corpId, inboxId]);
   return rows[0] ? rowToSend(rows[0]) : null;
 }
 

@@ -285,6 +285,8 @@ export const callbackInbox = pgTable('callback_inbox', {
   xml: text('xml').notNull(),
   status: text('status').$type<'pending' | 'done' | 'failed' | 'ignored'>().notNull().default('pending'),
   attempts: integer('attempts').notNull().default(0),
+  /** Set when an identical callback arrived while this one was in flight: process it once more. */
+  redo: boolean('redo').notNull().default(false),
   runAfter: ts('run_after').notNull().defaultNow(),
   lockedUntil: ts('locked_until'),
   error: text('error'),

@@ -1,0 +1,1 @@
+ALTER TABLE "callback_inbox" ADD COLUMN "redo" boolean DEFAULT false NOT NULL;

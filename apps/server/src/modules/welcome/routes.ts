@@ -1,0 +1,84 @@
+// Welcome templates (欢迎语) and the record of welcome sends. The schemas give the shape; the service
+// checks WeCom's rules (bytes, attachment payloads, scope) and names the field that broke one.
+import { z } from 'zod';
+import type { App } from '../../platform/http';
+import { ALL_ROLES, WRITE_ROLES, requireRole } from '../../platform/auth';
+import { WELCOME_SCOPES } from './content';
+import { SEND_STATUSES } from './repo';
+import type { WelcomeService } from './service';
+
+const str = () => z.string().optional();
+const Attachment = z.object({
+  msgtype: z.string({ error: 'is required' }).describe('image | link | miniprogram | video | file | coupon (a link card)'),
+  image: z.object({ media_id: str(), pic_url: str() }).optional(),
+  link: z.object({ title: str(), url: str(), desc: str(), picurl: str() }).optional().describe('title ≤ 128 bytes, url http(s), desc ≤ 512 bytes'),
+  coupon: z.object({ title: str(), url: str(), desc: str(), picurl: str() }).optional().describe('stored and sent as a link'),
+  miniprogram: z.object({ title: str(), pic_media_id: str(), appid: str(), page: str() }).optional().describe('title ≤ 64 bytes'),
+  video: z.object({ media_id: str() }).optional(),
+  file: z.object({ media_id: str() }).optional(),
+});
+const Scope = z.enum(WELCOME_SCOPES, { error: `must be one of ${WELCOME_SCOPES.join(', ')}` });
+const Content = {
+  userids: z.array(z.string()).max(10_000).optional().describe('staff userids, scope staff only'),
+  text: z.string().optional().describe('≤ 4000 bytes in UTF-8; placeholders {nickname} {staff} {channel} {store}'),
+  attachments: z.array(Attachment).optional().describe('at most 9'),
+};
+const TemplateBody = z.object({ name: z.string({ error: 'is required' }).describe('1–60 characters'), scope: Scope, ...Content });
+const TemplatePatchBody = z.object({ name: z.string().optional(), scope: Scope.optional(), ...Content });
+const PreviewBody = z.object({
+  id: z.number().int().positive().optional().describe('preview a saved template; otherwise the content in this body'),
+  name: z.string().optional(),
+  scope: Scope.optional(),
+  ...Content,
+  vars: z.object({ nickname: str(), staff: str(), channel: str(), store: str(), userid: str() }).optional(),
+});
+const Id = z.object({ id: z.coerce.number().int().positive() });
+const TAGS = ['welcome'];
+
+export async function welcomeRoutes(app: App, deps: { welcome: WelcomeService }) {
+  const { welcome } = deps;
+
+  app.get('/api/welcome-templates', {
+    preHandler: requireRole(...ALL_ROLES),
+    schema: { tags: TAGS, summary: 'Welcome templates, active first', querystring: z.object({ status: z.enum(['active', 'archived']).optional(), scope: Scope.optional() }) },
+  }, async (req) => ({ items: await welcome.list(req.principal!.corpId, req.query) }));
+
+  app.post('/api/welcome-templates', {
+    preHandler: requireRole(...WRITE_ROLES),
+    schema: { tags: TAGS, summary: 'Create a template; a new default archives the previous default', body: TemplateBody },
+  }, async (req) => welcome.create(req.principal!.corpId, req.body));
+
+  // Before /:id so that "preview" is never read as an id.
+  app.post('/api/welcome-templates/preview', {
+    preHandler: requireRole(...ALL_ROLES),
+    schema: { tags: TAGS, summary: 'Render a template with sample values ({ id } or unsaved content)', body: PreviewBody },
+  }, async (req) => {
+    const { id, vars, ...content } = req.body;
+    return welcome.preview(req.principal!.corpId, id !== undefined ? { id } : content, vars);
+  });
+
+  app.get('/api/welcome-templates/:id', {
+    preHandler: requireRole(...ALL_ROLES), schema: { tags: TAGS, params: Id },
+  }, async (req) => welcome.get(req.principal!.corpId, req.params.id));
+
+  app.patch('/api/welcome-templates/:id', {
+    preHandler: requireRole(...WRITE_ROLES), schema: { tags: TAGS, params: Id, body: TemplatePatchBody },
+  }, async (req) => welcome.update(req.principal!.corpId, req.params.id, req.body));
+
+  app.delete('/api/welcome-templates/:id', {
+    preHandler: requireRole(...WRITE_ROLES), schema: { tags: TAGS, summary: 'Archive a template (never chosen again)', params: Id },
+  }, async (req) => welcome.archive(req.principal!.corpId, req.params.id));
+
+  app.get('/api/welcome-sends', {
+    preHandler: requireRole(...ALL_ROLES),
+    schema: {
+      tags: TAGS, summary: 'Welcome attempts, newest first: sent, failed (41051, expired code…) or skipped',
+      querystring: z.object({
+        codeId: z.coerce.number().int().positive().optional(),
+        status: z.enum(SEND_STATUSES).optional(),
+        page: z.coerce.number().int().min(1, 'must be ≥ 1').default(1),
+        pageSize: z.coerce.number().int().min(1, 'must be ≥ 1').max(200, 'must be ≤ 200').default(20),
+      }),
+    },
+  }, async (req) => welcome.listSends(req.principal!.corpId, req.query));
+}

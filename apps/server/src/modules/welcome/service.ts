@@ -1,0 +1,324 @@
+// Welcome messages (欢迎语): templates (code > staff > default) and the send on a new add, which must
+// happen within 20 s of the event and at most once per event (WECOM.md §5).
+// Scope rules: one active default per corp — saving a new default archives the previous one in the
+// same transaction (a switch with no moment of zero or two defaults); a staff member is in at most
+// one active staff template; a 'code' template is attached to live codes through live_codes.welcome_id.
+import { WecomArgumentError, WecomError, type SendWelcomeMsgRequest } from '@pond/wecom';
+import type pg from 'pg';
+import { AppError } from '../../platform/errors';
+import type { Logger } from '../../platform/log';
+import {
+  TEXT_MAX_BYTES, renderText, toWecomAttachments, truncateBytes, usesPlaceholder, utf8Bytes, validateContent, validateTemplate,
+  type AttachmentLike, type TemplateDraft, type TemplateInput, type WelcomeScope, type WelcomeVars,
+} from './content';
+import {
+  CLAIM_STALE_SECONDS, IN_PROGRESS, archiveTemplates, chooseTemplate, claimSend, codesUsing, findSend, findTemplate, finishSend,
+  insertFinalSend, insertTemplate, listSends, listTemplates, staffConflicts, staffInfo, unknownStaff, updateTemplate,
+  type SendKey, type SendRow, type SendStatus, type WelcomeTemplate,
+} from './repo';
+
+/** What the send needs from a WeCom client; CorpService's WecomClient has it. */
+export interface WelcomeWecomClient {
+  sendWelcomeMsg(req: SendWelcomeMsgRequest): Promise<unknown>;
+  getExternalContact(externalUserid: string): Promise<{ external_contact: { name?: string } }>;
+}
+export interface WelcomeCorps {
+  client(corpId: string): Promise<WelcomeWecomClient>;
+}
+
+export interface TemplatePatch {
+  name?: string;
+  scope?: WelcomeScope;
+  userids?: string[];
+  text?: string;
+  attachments?: readonly AttachmentLike[];
+}
+
+export interface SendForAddArgs {
+  corpId: string;
+  inboxId: number;
+  externalUserid: string;
+  userid: string;
+  welcomeCode: string | undefined;
+  codeId: number | null;
+  codeWelcomeId: number | null;
+  channel?: string | null;
+  storeName?: string | null;
+  /** When Pond received the callback: the 20 s window counts from here. */
+  receivedAt: Date;
+}
+
+export interface SendOutcome {
+  status: SendStatus;
+  templateId: number | null;
+  errcode?: number;
+  error?: string;
+  latencyMs?: number;
+}
+
+export interface PreviewVars extends WelcomeVars {
+  /** Whose name and store fill {staff} and {store}; default: the template's first staff member. */
+  userid?: string;
+}
+
+export const NO_CODE_ERROR = 'no welcome code (console welcome configured, or chat already started)';
+export const NO_TEMPLATE_ERROR = 'no active welcome template (code, staff or default)';
+/** Past this the code is certainly expired (20 s, plus slack for clocks): don't spend an API call on it. */
+export const CODE_EXPIRED_MS = 30_000;
+/** The nickname lookup may not eat the window; without it {nickname} renders empty. */
+export const NICKNAME_TIMEOUT_MS = 3_000;
+const SAMPLE = { nickname: '小鱼', staff: '店员', channel: '门店', store: '本店' };
+
+/** Arbitrary constant namespacing the per-corp advisory lock that serialises template writes. */
+const LOCK_NAMESPACE = 0x77656c63; // 'welc'
+
+function outcomeOf(row: SendRow): SendOutcome {
+  return {
+    status: row.status, templateId: row.templateId,
+    ...(row.errcode !== null ? { errcode: row.errcode } : {}),
+    ...(row.error ? { error: row.error } : {}),
+    ...(row.latencyMs !== null ? { latencyMs: row.latencyMs } : {}),
+  };
+}
+
+function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms); }),
+  ]);
+}
+
+export class WelcomeService {
+  constructor(private pool: pg.Pool, private corps: WelcomeCorps, private log: Logger) {}
+
+  // ---- templates ------------------------------------------------------------------------------
+
+  list(corpId: string, filter: { status?: 'active' | 'archived'; scope?: WelcomeScope } = {}): Promise<WelcomeTemplate[]> {
+    return listTemplates(this.pool, corpId, filter);
+  }
+
+  async get(corpId: string, id: number): Promise<WelcomeTemplate> {
+    const t = await findTemplate(this.pool, corpId, id);
+    if (!t) throw AppError.notFound(`welcome template ${id}`);
+    return t;
+  }
+
+  async create(corpId: string, input: TemplateInput): Promise<WelcomeTemplate> {
+    const draft = validateTemplate(input);
+    return this.inCorpTx(corpId, async (db) => {
+      await this.checkScope(db, corpId, draft, null);
+      if (draft.scope === 'default') await this.replaceDefault(db, corpId, null);
+      return insertTemplate(db, corpId, draft);
+    });
+  }
+
+  async update(corpId: string, id: number, patch: TemplatePatch): Promise<WelcomeTemplate> {
+    return this.inCorpTx(corpId, async (db) => {
+      const cur = await findTemplate(db, corpId, id);
+      if (!cur) throw AppError.notFound(`welcome template ${id}`);
+      if (cur.status === 'archived') throw new AppError('conflict', `welcome template ${id} is archived; create a new one instead`);
+      const scope = patch.scope ?? cur.scope;
+      const draft = validateTemplate({
+        name: patch.name ?? cur.name,
+        scope,
+        // Leaving scope 'staff' drops the list unless the caller sends one (which is then rejected).
+        userids: patch.userids ?? (scope === 'staff' ? cur.userids : []),
+        text: patch.text ?? cur.text,
+        attachments: patch.attachments ?? cur.attachments,
+      });
+      if (cur.scope === 'code' && draft.scope !== 'code') {
+        const codes = await codesUsing(db, corpId, id);
+        if (codes.length) {
+          throw new AppError('validation_failed',
+            `scope: this template is the welcome of live code(s) ${codes.map((c) => `${c.id} "${c.name}"`).join(', ')}; pick another welcome for them first`,
+            { field: 'scope', details: { codes } });
+        }
+      }
+      await this.checkScope(db, corpId, draft, id);
+      if (draft.scope === 'default') await this.replaceDefault(db, corpId, id);
+      return updateTemplate(db, corpId, id, draft);
+    });
+  }
+
+  /** Archived templates are never chosen; live codes pointing at one fall back to staff/default. */
+  async archive(corpId: string, id: number): Promise<WelcomeTemplate> {
+    const [t] = await archiveTemplates(this.pool, corpId, { id });
+    if (!t) throw AppError.notFound(`welcome template ${id}`);
+    return t;
+  }
+
+  /** The template for an add: the code's own (if active) > a staff template listing userid > the default. */
+  choose(corpId: string, opts: { userid: string; codeWelcomeId: number | null }): Promise<WelcomeTemplate | null> {
+    return chooseTemplate(this.pool, corpId, opts.userid, opts.codeWelcomeId);
+  }
+
+  /** Renders a saved template (`{ id }`) or unsaved content with sample values, as it would be sent. */
+  async preview(corpId: string, input: { id: number } | Partial<TemplateInput>, vars: PreviewVars = {}) {
+    let content: { text: string; attachments: TemplateDraft['attachments'] };
+    let userids: string[];
+    if ('id' in input && typeof input.id === 'number') {
+      const t = await this.get(corpId, input.id);
+      content = t;
+      userids = t.userids;
+    } else {
+      const draft = input as Partial<TemplateInput>;
+      content = validateContent(draft);
+      userids = draft.userids ?? [];
+    }
+    const userid = vars.userid ?? userids[0];
+    const info = userid ? await staffInfo(this.pool, corpId, userid) : null;
+    const used = {
+      nickname: vars.nickname ?? SAMPLE.nickname,
+      staff: vars.staff ?? info?.name ?? SAMPLE.staff,
+      channel: vars.channel ?? SAMPLE.channel,
+      store: vars.store ?? info?.storeName ?? SAMPLE.store,
+    };
+    const full = renderText(content.text, used);
+    const text = truncateBytes(full, TEXT_MAX_BYTES);
+    return { text, attachments: content.attachments, bytes: utf8Bytes(text), truncated: text !== full, vars: used };
+  }
+
+  private async checkScope(db: pg.PoolClient, corpId: string, d: TemplateDraft, exceptId: number | null): Promise<void> {
+    if (d.scope !== 'staff') return;
+    const unknown = await unknownStaff(db, corpId, d.userids);
+    if (unknown.length) {
+      throw new AppError('validation_failed',
+        `userids: not staff of this corp: ${unknown.join(', ')} (sync the organisation if they joined recently)`,
+        { field: 'userids', details: { unknown } });
+    }
+    const conflicts = await staffConflicts(db, corpId, d.userids, exceptId);
+    if (conflicts.length) {
+      const first = conflicts[0]!;
+      const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more)` : '';
+      throw new AppError('validation_failed',
+        `userids: ${first.userid} is already in active staff template ${first.id} "${first.name}"${more}; a staff member may be in only one — remove them there or archive it first`,
+        { field: 'userids', details: { conflicts } });
+    }
+  }
+
+  private async replaceDefault(db: pg.PoolClient, corpId: string, keepId: number | null): Promise<void> {
+    const replaced = await archiveTemplates(db, corpId, { activeDefaultExcept: keepId });
+    if (replaced.length) this.log.info({ corpId, archived: replaced.map((t) => t.id), keepId }, 'previous default welcome archived');
+  }
+
+  /** Template writes of one corp run one at a time, so the scope rules hold under concurrent saves. */
+  private async inCorpTx<T>(corpId: string, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    const db = await this.pool.connect();
+    try {
+      await db.query('BEGIN');
+      await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, corpId]);
+      const out = await fn(db);
+      await db.query('COMMIT');
+      return out;
+    } catch (err) {
+      await db.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      db.release();
+    }
+  }
+
+  // ---- sends ----------------------------------------------------------------------------------
+
+  listSends(corpId: string, q: { codeId?: number; status?: SendStatus; page: number; pageSize: number }) {
+    return listSends(this.pool, corpId, q);
+  }
+
+  /**
+   * Sends the welcome for one add event, at most once per (corp, inbox id). A row is claimed
+   * ('skipped' / 'in progress') before WeCom is called and finished after; a retry finding the claim
+   * returns it and never calls again — a code is single-use, and a stale claim (crash mid-send) has
+   * outlived the code anyway. WeCom failures (41051 …) are recorded as 'failed', never thrown; only a
+   * failure to write the claim throws, when nothing has been sent and a retry is safe.
+   */
+  async sendForAdd(a: SendForAddArgs): Promise<SendOutcome> {
+    const key: SendKey = {
+      corpId: a.corpId, inboxId: a.inboxId, externalUserid: a.externalUserid, userid: a.userid, codeId: a.codeId, receivedAt: a.receivedAt,
+    };
+    const elapsed = () => Math.max(0, Date.now() - a.receivedAt.getTime());
+
+    if (!a.welcomeCode) {
+      const row = await insertFinalSend(this.pool, key, { status: 'skipped', error: NO_CODE_ERROR, latencyMs: elapsed() });
+      return row ? outcomeOf(row) : this.existing(a);
+    }
+    const age = elapsed();
+    if (age > CODE_EXPIRED_MS) {
+      const row = await insertFinalSend(this.pool, key, {
+        status: 'failed', latencyMs: age,
+        error: `welcome code expired: the add was received ${Math.round(age / 1000)} s ago (WeCom allows 20 s); not sent`,
+      });
+      return row ? outcomeOf(row) : this.existing(a);
+    }
+
+    const claim = await claimSend(this.pool, key, a.codeWelcomeId, NO_TEMPLATE_ERROR, age);
+    if (!claim) return this.existing(a);
+    if (!claim.template) return { status: 'skipped', templateId: null, error: NO_TEMPLATE_ERROR, latencyMs: age };
+    const template = claim.template;
+
+    let status: SendStatus = 'sent';
+    let errcode: number | undefined;
+    let error: string | undefined;
+    try {
+      const client = await this.corps.client(a.corpId);
+      let nickname = claim.customerName;
+      if (nickname === null && usesPlaceholder(template.text, 'nickname')) nickname = await this.fetchNickname(client, a);
+      const text = truncateBytes(renderText(template.text, {
+        nickname, staff: claim.staffName, channel: a.channel, store: a.storeName ?? claim.storeName,
+      }), TEXT_MAX_BYTES);
+      const req: SendWelcomeMsgRequest = { welcome_code: a.welcomeCode };
+      if (text.trim()) req.text = { content: text };
+      if (template.attachments.length) req.attachments = toWecomAttachments(template.attachments);
+      if (!req.text && !req.attachments) {
+        status = 'skipped';
+        error = 'the text is empty once placeholders are filled, and there are no attachments';
+      } else {
+        await client.sendWelcomeMsg(req);
+      }
+    } catch (err) {
+      status = 'failed';
+      if (err instanceof WecomError) {
+        errcode = err.errcode;
+        error = err.errmsg || err.message;
+      } else if (err instanceof WecomArgumentError) {
+        error = err.message;
+      } else {
+        error = (err as Error)?.message ?? String(err);
+      }
+      this.log.warn({ corpId: a.corpId, inboxId: a.inboxId, templateId: template.id, errcode, error }, 'welcome message not sent');
+    }
+    const latencyMs = elapsed();
+    try {
+      await finishSend(this.pool, claim.sendId, { status, errcode, error: error ? error.slice(0, 1000) : null, latencyMs });
+    } catch (err) {
+      // The message went out (or failed) already; a retry must not call again, so don't throw.
+      this.log.error({ err, corpId: a.corpId, inboxId: a.inboxId, status }, 'welcome outcome not recorded');
+    }
+    return { status, templateId: template.id, ...(errcode !== undefined ? { errcode } : {}), ...(error ? { error } : {}), latencyMs };
+  }
+
+  private async fetchNickname(client: WelcomeWecomClient, a: SendForAddArgs): Promise<string | null> {
+    try {
+      const res = await timeout(client.getExternalContact(a.externalUserid), NICKNAME_TIMEOUT_MS);
+      return res.external_contact?.name || null;
+    } catch (err) {
+      this.log.warn({ err, corpId: a.corpId, externalUserid: a.externalUserid }, 'welcome: nickname lookup failed; {nickname} left empty');
+      return null;
+    }
+  }
+
+  /** The outcome already recorded for this inbox id; a claim left in progress is finished, never resent. */
+  private async existing(a: SendForAddArgs): Promise<SendOutcome> {
+    const row = await findSend(this.pool, a.corpId, a.inboxId);
+    if (!row) throw new AppError('internal', `welcome send for inbox ${a.inboxId} conflicted but cannot be read`);
+    if (row.status !== 'skipped' || row.error !== IN_PROGRESS) return outcomeOf(row);
+    if (row.ageMs > CLAIM_STALE_SECONDS * 1000) {
+      const done = await finishSend(this.pool, row.id, {
+        status: 'failed', error: 'interrupted while sending; the welcome code has expired, not resent', latencyMs: null,
+      });
+      return outcomeOf(done ?? (await findSend(this.pool, a.corpId, a.inboxId)) ?? row);
+    }
+    // Another attempt holds the claim right now: it will record the outcome.
+    return { status: 'skipped', templateId: row.templateId, error: IN_PROGRESS };
+  }
+}
