@@ -8,7 +8,8 @@ import { createSimulator, type Simulator, type SimulatorOptions } from './simula
 import type { SimCorp } from './corps';
 import { randomId } from './ids';
 
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// The root test run's global setup provides a server (DATABASE_URL or an embedded one).
+export const DATABASE_URL = process.env.POND_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type ReceiverMode = 'ok' | 'fail' | 'hang';
 
