@@ -1,0 +1,324 @@
+// WelcomeService on a real database with a fake WeCom client: template rules, the choice code >
+// staff > default, and the send on an add (once per inbox id, failures recorded, placeholders).
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WecomError, type SendWelcomeMsgRequest } from '@pond/wecom';
+import { createTestDatabase } from '../../../test/helpers';
+import { createPool, migrateDb } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import { createLogger } from '../../platform/log';
+import { NO_CODE_ERROR, NO_TEMPLATE_ERROR, WelcomeService, type SendForAddArgs } from './service';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let pool: pg.Pool;
+const log = createLogger('silent', false);
+
+beforeAll(async () => {
+  db = await createTestDatabase('pond_welcome');
+  pool = createPool(db.url, 10);
+  await migrateDb(pool);
+});
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+/** A fake WeCom client recording calls; `send` decides what send_welcome_msg does. */
+function fakeWecom(opts: { send?: (req: SendWelcomeMsgRequest) => Promise<unknown>; names?: Record<string, string> } = {}) {
+  const sent: SendWelcomeMsgRequest[] = [];
+  const lookups: string[] = [];
+  const client = {
+    async sendWelcomeMsg(req: SendWelcomeMsgRequest) {
+      sent.push(req);
+      return opts.send ? opts.send(req) : { errcode: 0, errmsg: 'ok' };
+    },
+    async getExternalContact(ext: string) {
+      lookups.push(ext);
+      return { external_contact: { external_userid: ext, name: opts.names?.[ext] ?? '' }, follow_user: [] };
+    },
+  };
+  return { sent, lookups, corps: { client: async () => client } };
+}
+
+let seq = 0;
+/** A fresh corp with staff alice (store 静安店) and bob, and one known customer. */
+async function newCorp() {
+  const corpId = `ww${randomBytes(6).toString('hex')}`;
+  await pool.query(
+    `INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base) VALUES ($1, 'Test', '1000002', 's', 't', 'k', 'http://127.0.0.1:1')`,
+    [corpId]);
+  const { rows } = await pool.query(`INSERT INTO stores (corp_id, name) VALUES ($1, '静安店') RETURNING id`, [corpId]);
+  await pool.query(
+    `INSERT INTO staff (corp_id, userid, name, store_id) VALUES ($1, 'alice', '王小丽', $2), ($1, 'bob', '李大卫', NULL)`, [corpId, rows[0].id]);
+  await pool.query(`INSERT INTO customers (corp_id, external_userid, name) VALUES ($1, 'wm_known', '老顾客')`, [corpId]);
+  return corpId;
+}
+
+function addArgs(corpId: string, over: Partial<SendForAddArgs> = {}): SendForAddArgs {
+  return {
+    corpId, inboxId: 100_000 + ++seq, externalUserid: 'wm_known', userid: 'alice', welcomeCode: `WC${seq}`,
+    codeId: null, codeWelcomeId: null, channel: null, storeName: null, receivedAt: new Date(), ...over,
+  };
+}
+
+async function sendRow(corpId: string, inboxId: number) {
+  const { rows } = await pool.query('SELECT * FROM welcome_sends WHERE corp_id=$1 AND inbox_id=$2', [corpId, inboxId]);
+  return rows[0];
+}
+
+async function rejection(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+describe('template rules', () => {
+  it('keeps one active default: a new default archives the previous one', async () => {
+    const corpId = await newCorp();
+    const svc = new WelcomeService(pool, fakeWecom().corps, log);
+    const first = await svc.create(corpId, { name: '默认一', scope: 'default', text: '你好' });
+    const second = await svc.create(corpId, { name: '默认二', scope: 'default', text: '您好' });
+    expect((await svc.get(corpId, first.id)).status).toBe('archived');
+    expect((await svc.list(corpId, { status: 'active' })).map((t) => t.id)).toEqual([second.id]);
+    // Turning a code template into the default replaces the default too.
+    const code = await svc.create(corpId, { name: '活码', scope: 'code', text: 'hi' });
+    await svc.update(corpId, code.id, { scope: 'default' });
+    expect((await svc.get(corpId, second.id)).status).toBe('archived');
+  });
+
+  it('concurrent defaults still leave exactly one active', async () => {
+    const corpId = await newCorp();
+    const svc = new WelcomeService(pool, fakeWecom().corps, log);
+    await Promise.all(Array.from({ length: 5 }, (_, i) => svc.create(corpId, { name: `默认${i}`, scope: 'default', text: 'x' })));
+    expect(await svc.list(corpId, { status: 'active', scope: 'default' })).toHaveLength(1);
+  });
+
+  it('staff templates need known staff, each in one active staff template only', async () => {
+    const corpId = await newCorp();
+    const svc = new WelcomeService(pool, fakeWecom().corps, log);
+    const unknown = await rejection(svc.create(corpId, { name: 'x', scope: 'staff', userids: ['alice', 'ghost'], text: 'x' }));
+    expect(unknown.extra.field).toBe('userids');
+    expect(unknown.message).toMatch(/not staff of this corp: ghost/);
+
+    const a = await svc.create(corpId, { name: '店员A', scope: 'staff', userids: ['alice'], text: 'x' });
+    const clash = await rejection(svc.create(corpId, { name: '店员B', scope: 'staff', userids: ['bob', 'alice'], text: 'x' }));
+    expect(clash.extra.field).toBe('userids');
+    expect(clash.message).toBe(`userids: alice is already in active staff template ${a.id} "店员A"; a staff member may be in only one — remove them there or archive it first`);
+
+    // Editing the same template keeps its own members; after archiving, alice is free again.
+    expect((await svc.update(corpId, a.id, { userids: ['alice', 'bob'] })).userids).toEqual(['alice', 'bob']);
+    await svc.archive(corpId, a.id);
+    expect((await svc.create(corpId, { name: '店员B', scope: 'staff', userids: ['alice'], text: 'x' })).status).toBe('active');
+    expect((await rejection(svc.update(corpId, a.id, { name: 'again' }))).code).toBe('conflict');
+  });
+
+  it('a code template in use by a live code keeps its scope', async () => {
+    const corpId = await newCorp();
+    const svc = new WelcomeService(pool, fakeWecom().corps, log);
+    const t = await svc.create(corpId, { name: '活码欢迎', scope: 'code', text: 'x' });
+    const { rows } = await pool.query(
+      `INSERT INTO live_codes (corp_id, key, kind, name, state, welcome_id) VALUES ($1, $2, 'staff', '门店海报', $2, $3) RETURNING id`,
+      [corpId, `k${randomBytes(4).toString('hex')}`, t.id]);
+    const err = await rejection(svc.update(corpId, t.id, { scope: 'default' }));
+    expect(err.extra.field).toBe('scope');
+    expect(err.message).toContain(`live code(s) ${rows[0].id} "门店海报"`);
+    expect((await svc.update(corpId, t.id, { text: '新文案' })).text).toBe('新文案');
+  });
+
+  it('update merges the patch and re-validates the whole template', async () => {
+    const corpId = await newCorp();
+    const svc = new WelcomeService(pool, fakeWecom().corps, log);
+    const t = await svc.create(corpId, { name: '券', scope: 'code', text: '', attachments: [{ msgtype: 'coupon', coupon: { title: '新人券', url: 'https://s.example.com/c' } }] });
+    expect(t.attachments).toEqual([{ msgtype: 'link', link: { title: '新人券', url: 'https://s.example.com/c' } }]);
+    expect((await rejection(svc.update(corpId, t.id, { attachments: [] }))).extra.field).toBe('text');
+    expect((await svc.update(corpId, t.id, { name: '  新人券欢迎 ' })).name).toBe('新人券欢迎');
+    expect((await rejection(svc.get(corpId, 999_999))).code).toBe('not_found');
+  });
+});
+
+describe('choose: code > staff > default', () => {
+  it('picks by priority and skips archived templates', async () => {
+    const corpId = await newCorp();
+    const svc = new WelcomeService(pool, fakeWecom().corps, log);
+    const def = await svc.create(corpId, { name: '默认', scope: 'default', text: 'd' });
+    const staff = await svc.create(corpId, { name: '王小丽专属', scope: 'staff', userids: ['alice'], text: 's' });
+    const code = await svc.create(corpId, { name: '海报码', scope: 'code', text: 'c' });
+    const pick = async (userid: string, codeWelcomeId: number | null) => (await svc.choose(corpId, { userid, codeWelcomeId }))?.id ?? null;
+
+    expect(await pick('alice', code.id)).toBe(code.id);
+    expect(await pick('bob', code.id)).toBe(code.id);
+    expect(await pick('alice', null)).toBe(staff.id);
+    expect(await pick('bob', null)).toBe(def.id);
+    await svc.archive(corpId, code.id);
+    expect(await pick('alice', code.id)).toBe(staff.id);
+    expect(await pick('bob', code.id)).toBe(def.id);
+    await svc.archive(corpId, def.id);
+    expect(await pick('bob', null)).toBeNull();
+    // Another corp's template id is never used.
+    const other = await newCorp();
+    expect(await svc.choose(other, { userid: 'alice', codeWelcomeId: staff.id })).toBeNull();
+  });
+
+  it('sendForAdd records which template was used', async () => {
+    const corpId = await newCorp();
+    const fake = fakeWecom();
+    const svc = new WelcomeService(pool, fake.corps, log);
+    await svc.create(corpId, { name: '默认', scope: 'default', text: 'default' });
+    await svc.create(corpId, { name: 'A', scope: 'staff', userids: ['alice'], text: 'staff' });
+    const code = await svc.create(corpId, { name: '码', scope: 'code', text: 'code' });
+    await svc.sendForAdd(addArgs(corpId, { userid: 'alice', codeWelcomeId: code.id, codeId: 7 }));
+    await svc.sendForAdd(addArgs(corpId, { userid: 'alice' }));
+    await svc.sendForAdd(addArgs(corpId, { userid: 'bob' }));
+    expect(fake.sent.map((r) => r.text?.content)).toEqual(['code', 'staff', 'default']);
+  });
+});
+
+describe('sendForAdd', () => {
+  it('sends once per inbox id, even when the event is handled again while the call is in flight', async () => {
+    const corpId = await newCorp();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const fake = fakeWecom({ send: () => gate.then(() => ({ errcode: 0 })) });
+    const svc = new WelcomeService(pool, fake.corps, log);
+    const t = await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
+    const args = addArgs(corpId);
+
+    const first = svc.sendForAdd(args);
+    while (fake.sent.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(await svc.sendForAdd(args)).toMatchObject({ status: 'skipped', templateId: t.id, error: 'in progress' });
+    release();
+    expect(await first).toMatchObject({ status: 'sent', templateId: t.id });
+    // A retry after the fact returns the recorded outcome without calling WeCom.
+    expect(await svc.sendForAdd(args)).toMatchObject({ status: 'sent', templateId: t.id });
+    expect(fake.sent).toHaveLength(1);
+    expect(await sendRow(corpId, args.inboxId)).toMatchObject({ status: 'sent', template_id: t.id, error: null });
+  });
+
+  it('records 41051 as failed, does not throw, and never retries it', async () => {
+    const corpId = await newCorp();
+    const fake = fakeWecom({
+      send: async () => { throw new WecomError({ api: 'externalcontact/send_welcome_msg', errcode: 41051, errmsg: 'externaluser has started chatting or welcome code is invalid' }); },
+    });
+    const svc = new WelcomeService(pool, fake.corps, log);
+    const t = await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
+    const args = addArgs(corpId);
+    const out = await svc.sendForAdd(args);
+    expect(out).toMatchObject({ status: 'failed', templateId: t.id, errcode: 41051, error: 'externaluser has started chatting or welcome code is invalid' });
+    expect(out.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(await sendRow(corpId, args.inboxId)).toMatchObject({ status: 'failed', errcode: 41051, template_id: t.id });
+    expect(await svc.sendForAdd(args)).toMatchObject({ status: 'failed', errcode: 41051 });
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it('records other failures (network, arguments the client rejects) the same way', async () => {
+    const corpId = await newCorp();
+    const fake = fakeWecom({ send: async () => { throw new WecomError({ api: 'x', errcode: -1, errmsg: 'request failed: ECONNRESET', kind: 'network' }); } });
+    const svc = new WelcomeService(pool, fake.corps, log);
+    await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
+    expect(await svc.sendForAdd(addArgs(corpId))).toMatchObject({ status: 'failed', errcode: -1, error: 'request failed: ECONNRESET' });
+    const broken = new WelcomeService(pool, { client: async () => { throw new Error('corp ww? not found'); } }, log);
+    expect(await broken.sendForAdd(addArgs(corpId))).toMatchObject({ status: 'failed', error: 'corp ww? not found' });
+  });
+
+  it('fills placeholders from the customer, staff, channel and store', async () => {
+    const corpId = await newCorp();
+    const fake = fakeWecom({ names: { wm_new: '新朋友' } });
+    const svc = new WelcomeService(pool, fake.corps, log);
+    await svc.create(corpId, {
+      name: '默认', scope: 'default', text: '{nickname}您好，我是{staff}，感谢通过{channel}添加，{store}欢迎您{gift}',
+      attachments: [{ msgtype: 'coupon', coupon: { title: '新人券', url: 'https://s.example.com/c' } }],
+    });
+    // Known customer: the name comes from the customers table, no WeCom lookup.
+    await svc.sendForAdd(addArgs(corpId, { channel: '门店海报' }));
+    expect(fake.sent[0]).toMatchObject({
+      text: { content: '老顾客您好，我是王小丽，感谢通过门店海报添加，静安店欢迎您{gift}' },
+      attachments: [{ msgtype: 'link', link: { title: '新人券', url: 'https://s.example.com/c' } }],
+    });
+    expect(fake.lookups).toEqual([]);
+    // Unknown customer: one externalcontact/get; the caller's store name wins over the staff's store.
+    await svc.sendForAdd(addArgs(corpId, { externalUserid: 'wm_new', userid: 'bob', channel: '抖音', storeName: '徐汇店' }));
+    expect(fake.sent[1]!.text!.content).toBe('新朋友您好，我是李大卫，感谢通过抖音添加，徐汇店欢迎您{gift}');
+    expect(fake.lookups).toEqual(['wm_new']);
+    expect(fake.sent[1]!.welcome_code).toMatch(/^WC/);
+  });
+
+  it('skips without a welcome code or without a template, recording why', async () => {
+    const corpId = await newCorp();
+    const fake = fakeWecom();
+    const svc = new WelcomeService(pool, fake.corps, log);
+    const noTemplate = addArgs(corpId);
+    expect(await svc.sendForAdd(noTemplate)).toMatchObject({ status: 'skipped', templateId: null, error: NO_TEMPLATE_ERROR });
+    expect(await sendRow(corpId, noTemplate.inboxId)).toMatchObject({ status: 'skipped', error: NO_TEMPLATE_ERROR });
+    await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
+    const noCode = addArgs(corpId, { welcomeCode: undefined });
+    expect(await svc.sendForAdd(noCode)).toMatchObject({ status: 'skipped', error: NO_CODE_ERROR });
+    expect(await sendRow(corpId, noCode.inboxId)).toMatchObject({ status: 'skipped', error: NO_CODE_ERROR, template_id: null });
+    expect(fake.sent).toEqual([]);
+  });
+
+  it('does not spend a call on a code that has certainly expired', async () => {
+    const corpId = await newCorp();
+    const fake = fakeWecom();
+    const svc = new WelcomeService(pool, fake.corps, log);
+    await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
+    const out = await svc.sendForAdd(addArgs(corpId, { receivedAt: new Date(Date.now() - 45_000) }));
+    expect(out.status).toBe('failed');
+    expect(out.error).toMatch(/welcome code expired: the add was received 45 s ago/);
+    expect(out.latencyMs).toBeGreaterThanOrEqual(45_000);
+    expect(fake.sent).toEqual([]);
+  });
+
+  it('never resends over a claim left by a crash: stale becomes failed, fresh stays in progress', async () => {
+    const corpId = await newCorp();
+    const fake = fakeWecom();
+    const svc = new WelcomeService(pool, fake.corps, log);
+    await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
+    const stale = addArgs(corpId);
+    const fresh = addArgs(corpId);
+    await pool.query(
+      `INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, status, error, received_at, sent_at)
+       VALUES ($1,$2,'wm_known','alice','skipped','in progress', now(), now() - interval '60 seconds'),
+              ($1,$3,'wm_known','alice','skipped','in progress', now(), now())`, [corpId, stale.inboxId, fresh.inboxId]);
+    expect(await svc.sendForAdd(stale)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted while sending/) });
+    expect(await sendRow(corpId, stale.inboxId)).toMatchObject({ status: 'failed' });
+    expect(await svc.sendForAdd(fresh)).toMatchObject({ status: 'skipped', error: 'in progress' });
+    expect(fake.sent).toEqual([]);
+  });
+
+  it('measures latency from receipt and lists sends with names', async () => {
+    const corpId = await newCorp();
+    const fake = fakeWecom();
+    const svc = new WelcomeService(pool, fake.corps, log);
+    const t = await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
+    const out = await svc.sendForAdd(addArgs(corpId, { receivedAt: new Date(Date.now() - 1500), codeId: 42 }));
+    expect(out.latencyMs).toBeGreaterThanOrEqual(1500);
+    expect(out.latencyMs).toBeLessThan(10_000);
+    await svc.sendForAdd(addArgs(corpId, { welcomeCode: undefined, userid: 'bob' }));
+
+    const all = await svc.listSends(corpId, { page: 1, pageSize: 20 });
+    expect(all.total).toBe(2);
+    const sent = await svc.listSends(corpId, { status: 'sent', codeId: 42, page: 1, pageSize: 20 });
+    expect(sent.items).toEqual([expect.objectContaining({
+      status: 'sent', customerName: '老顾客', staffName: '王小丽', templateId: t.id, templateName: '默认', codeId: 42, latencyMs: out.latencyMs,
+    })]);
+    expect((await svc.listSends(corpId, { status: 'skipped', page: 1, pageSize: 20 })).items[0]).toMatchObject({ userid: 'bob', staffName: '李大卫' });
+  });
+});
+
+describe('preview', () => {
+  it('renders sample values, or the staff member of a staff template', async () => {
+    const corpId = await newCorp();
+    const svc = new WelcomeService(pool, fakeWecom().corps, log);
+    const draft = await svc.preview(corpId, { text: '{nickname}你好，我是{staff}（{channel}·{store}）' });
+    expect(draft).toMatchObject({ text: '小鱼你好，我是店员（门店·本店）', attachments: [], truncated: false });
+    expect(draft.bytes).toBe(Buffer.byteLength(draft.text));
+    const t = await svc.create(corpId, { name: 'A', scope: 'staff', userids: ['alice'], text: '我是{staff}，{store}' });
+    expect((await svc.preview(corpId, { id: t.id })).text).toBe('我是王小丽，静安店');
+    expect((await svc.preview(corpId, { id: t.id }, { staff: '阿丽', store: '总店' })).text).toBe('我是阿丽，总店');
+    // 4000 bytes as saved; a long nickname pushes it over, and the send would cut it at 4000.
+    const long = await svc.preview(corpId, { text: '{nickname}' + '鱼'.repeat(1330) }, { nickname: '很长的昵称很长的昵称' });
+    expect(long).toMatchObject({ bytes: 3999, truncated: true });
+    expect((await rejection(svc.preview(corpId, { text: '' }))).extra.field).toBe('text');
+  });
+});
