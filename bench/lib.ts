@@ -1,8 +1,13 @@
-// Shared by benchmarks: a database (DATABASE_URL or embedded), percentiles, a bare Fastify baseline.
-import autocannon from 'autocannon';
+// Shared by benchmarks: a database (DATABASE_URL or embedded), a load generator in its own process,
+// and a bare Fastify route measured the same way, so every figure can be read as a ratio.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { randomBytes } from 'node:crypto';
 import { createLogger } from '../apps/server/src/platform/log';
 import { startEmbeddedPostgres } from '../apps/server/src/platform/db';
 
@@ -33,18 +38,36 @@ export async function benchDatabase(): Promise<{ url: string; close(): Promise<v
   };
 }
 
+export interface LoadRequest { method?: string; path: string; body?: string; headers?: Record<string, string> }
+export interface LoadResult { count: number; errors: number; non2xx: number; ms: number; rps: number; p50: number; p99: number }
+
+/** Sends each request once over `connections` keep-alive connections from a separate process. */
+export function runLoad(url: string, connections: number, requests: LoadRequest[]): Promise<LoadResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'pond-load-'));
+  const file = join(dir, 'spec.json');
+  writeFileSync(file, JSON.stringify({ url, connections, requests }));
+  const script = fileURLToPath(new URL('./load.mjs', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, file], { maxBuffer: 1 << 20 }, (err, stdout) => {
+      if (err) return reject(err);
+      resolve(JSON.parse(stdout.trim().split('\n').pop()!));
+    });
+  });
+}
+
+/** A bare Fastify route (same body, same load generator) — the ceiling Pond's figures are read against. */
+export async function bareFastifyBaseline(connections: number, requests: LoadRequest[]): Promise<LoadResult> {
+  const app = Fastify();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_r, b, d) => d(null, b));
+  app.post('/*', async (_req, reply) => reply.type('text/plain').send(''));
+  app.get('/*', async (_req, reply) => reply.type('text/html').send('<!doctype html><p>ok</p>'));
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const r = await runLoad(url, connections, requests);
+  await app.close();
+  return r;
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-export async function bareFastifyBaseline(opts: { connections: number; seconds: number; body?: string }) {
-  const app = Fastify();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_r, b, d) => d(null, b));
-  app.post('/bare', async (_req, reply) => reply.type('text/plain').send(''));
-  app.get('/bare', async () => 'ok');
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  const r = await autocannon({ url: `${url}/bare`, method: opts.body ? 'POST' : 'GET', body: opts.body, connections: opts.connections, duration: opts.seconds });
-  await app.close();
-  return { rps: r.requests.average, p99: r.latency.p99, p50: r.latency.p50 };
 }

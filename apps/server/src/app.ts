@@ -33,6 +33,8 @@ import { GroupCodeRotation } from './modules/live-codes/group-codes';
 import { acquireHooks } from './modules/live-codes/attribution';
 import { liveCodeRoutes } from './modules/live-codes/routes';
 import { landingRoutes } from './modules/live-codes/landing';
+import { WelcomeService } from './modules/welcome/service';
+import { welcomeRoutes } from './modules/welcome/routes';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -61,6 +63,7 @@ export interface PondApp {
   sync: SyncService;
   inbox: InboxProcessor;
   codes: LiveCodeService;
+  welcome: WelcomeService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -83,7 +86,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const codes = new LiveCodeService(pool, corps, log);
   await codes.cache.listen();
   const rotation = new GroupCodeRotation(pool, corps, codes, log);
-  const hooks = opts.hooks ?? acquireHooks({ pool, corps, codes, log });
+  const welcome = new WelcomeService(pool, corps, log);
+  const hooks = opts.hooks ?? acquireHooks({ pool, corps, codes, welcome, log });
   const handlers = {
     ...contactEventHandlers({ pool, corps, hooks }),
     ...groupEventHandlers({ pool, corps, onGroupChanged: (corpId, chatId, created) => rotation.onGroupChanged(corpId, chatId, created) }),
@@ -110,6 +114,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await overviewRoutes(http, { pool });
   await settingsRoutes(http, { pool, corps, sync, publicUrl: () => config.publicUrl });
   await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });
+  await welcomeRoutes(http, { welcome });
   await landingRoutes(http, { pool, codes, sim, secureCookies: config.publicUrl.startsWith('https://') });
   http.get('/healthz', { schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -134,7 +139,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   let closed = false;
   return {
-    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes,
+    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
