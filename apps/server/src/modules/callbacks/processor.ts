@@ -24,11 +24,17 @@ export type HandlerMap = Record<string, EventHandler>;
 const MAX_ATTEMPTS = 8;
 const LOCK_SECONDS = 120;
 
+/**
+ * Priority bands each get their own claim loop, so time-critical adds (band 0–1: the welcome window)
+ * never wait behind a batch of rate-limited follow-up work.
+ */
+const BANDS = [{ min: 0, max: 1 }, { min: 2, max: 9 }];
+
 export class InboxProcessor {
   private running = false;
-  private wake?: () => void;
+  private wakers = new Set<() => void>();
   private listener?: pg.PoolClient;
-  private loopDone?: Promise<void>;
+  private loops: Promise<void>[] = [];
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -44,17 +50,17 @@ export class InboxProcessor {
     this.listener = await this.pool.connect();
     this.listener.on('notification', () => this.poke());
     await this.listener.query(`LISTEN ${INBOX_CHANNEL}`);
-    this.loopDone = this.loop();
+    this.loops = BANDS.map((b) => this.loop(b));
   }
 
   poke(): void {
-    this.wake?.();
+    for (const w of this.wakers) w();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.poke();
-    await this.loopDone;
+    await Promise.all(this.loops);
     if (this.listener) {
       await this.listener.query(`UNLISTEN ${INBOX_CHANNEL}`).catch(() => undefined);
       this.listener.release();
@@ -62,36 +68,36 @@ export class InboxProcessor {
     }
   }
 
-  private async loop(): Promise<void> {
+  private async loop(band: { min: number; max: number }): Promise<void> {
     const pollMs = this.opts.pollMs ?? 1000;
     while (this.running) {
       let n = 0;
       try {
-        n = await this.runOnce();
+        n = await this.runOnce(band);
       } catch (err) {
         this.log.error({ err }, 'inbox batch failed');
       }
       if (n === 0) {
         for (const w of this.idleWaiters.splice(0)) w();
         await new Promise<void>((res) => {
-          const t = setTimeout(res, pollMs);
-          this.wake = () => { clearTimeout(t); res(); };
+          const waker = () => { clearTimeout(t); this.wakers.delete(waker); res(); };
+          const t = setTimeout(waker, pollMs);
+          this.wakers.add(waker);
         });
-        this.wake = undefined;
       }
     }
   }
 
-  /** Claims and processes one batch; returns how many events it handled. */
-  async runOnce(): Promise<number> {
+  /** Claims and processes one batch (of one priority band, default all); returns how many events it handled. */
+  async runOnce(band: { min: number; max: number } = { min: 0, max: 32767 }): Promise<number> {
     const { rows } = await this.pool.query(
       `UPDATE callback_inbox SET locked_until = now() + interval '${LOCK_SECONDS} seconds', attempts = attempts + 1
        WHERE id IN (
          SELECT id FROM callback_inbox
-         WHERE status = 'pending' AND run_after <= now() AND (locked_until IS NULL OR locked_until < now())
+         WHERE status = 'pending' AND priority BETWEEN $2 AND $3 AND run_after <= now() AND (locked_until IS NULL OR locked_until < now())
          ORDER BY priority, id LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING id, corp_id, xml, attempts, priority, received_at`,
-      [this.opts.batchSize ?? 200]);
+      [this.opts.batchSize ?? 200, band.min, band.max]);
     if (rows.length === 0) return 0;
     rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
     // Events about the same customer/group stay in order; independent ones run side by side.

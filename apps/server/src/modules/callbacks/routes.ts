@@ -15,6 +15,18 @@ interface Query { msg_signature?: string; timestamp?: string; nonce?: string; ec
 export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: CorpService; onInserted?: () => void }) {
   const { pool, corps } = deps;
   const lastSeen = new Map<string, number>();
+  // Workers in this process are poked directly; others hear one NOTIFY per burst. A NOTIFY inside
+  // every insert would serialise commits on Postgres's notification queue lock.
+  let notifyTimer: NodeJS.Timeout | null = null;
+  const wake = () => {
+    deps.onInserted?.();
+    if (notifyTimer) return;
+    notifyTimer = setTimeout(() => {
+      notifyTimer = null;
+      void pool.query(`SELECT pg_notify('${INBOX_CHANNEL}', '')`).catch(() => undefined);
+    }, 20);
+    notifyTimer.unref();
+  };
 
   await app.register(async (scope) => {
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -55,16 +67,13 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
       } catch (err) {
         return replyCallbackError(reply, err);
       }
-      await pool.query(
-        `WITH ins AS (
-           INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml)
-           VALUES ($1,$2,$3,$4,$5,$6)
-           ON CONFLICT (corp_id, event_key) DO UPDATE SET status = 'pending', run_after = now(), redo = (callback_inbox.status = 'pending')
-             WHERE $7 AND (callback_inbox.status = 'done' OR callback_inbox.locked_until > now())
-           RETURNING id)
-         SELECT pg_notify('${INBOX_CHANNEL}', '') FROM ins`,
+      const { rowCount } = await pool.query(
+        `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml)
+         VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (corp_id, event_key) DO UPDATE SET status = 'pending', run_after = now(), redo = (callback_inbox.status = 'pending')
+           WHERE $7 AND (callback_inbox.status = 'done' OR callback_inbox.locked_until > now())`,
         [corp.id, eventKey(xml), ev.Event ?? ev.InfoType ?? null, ev.ChangeType ?? null, priorityOf(ev), xml, isReread(ev)]);
-      deps.onInserted?.();
+      if (rowCount) wake();
       const now = Date.now();
       if ((lastSeen.get(corp.id) ?? 0) < now - 60_000) {
         lastSeen.set(corp.id, now);

@@ -1,13 +1,16 @@
 // Handlers for change_external_contact callbacks. Each one re-reads WeCom where the event carries
 // only ids, updates customers and follow relations, and appends to the timeline under a key derived
 // from the inbox row, so a retried event never appends twice.
-import { WecomError } from '@pond/wecom';
+import { WecomError, buildEventXml } from '@pond/wecom';
 import type pg from 'pg';
 import type { CorpService } from '../org/corps';
 import type { EventContext, HandlerMap } from '../callbacks/processor';
 import {
   appendTimeline, refreshFollowCounts, setFollowStatus, upsertCustomers, upsertFollows, type FollowRecord, type TimelineEvent,
 } from './repo';
+
+/** Pond's own follow-up events share the inbox (and its retries) with WeCom's. */
+export const ENRICH_EVENT = 'pond_enrich';
 
 export const addedKey = (ext: string, userid: string, createtime: number | string) => `added:${ext}:${userid}:${createtime}`;
 
@@ -16,6 +19,8 @@ export interface ContactEventHooks {
   onAdded?: (ctx: EventContext) => Promise<Record<string, unknown> | void>;
   /** Runs after the customer and follow relation are stored (attribution, code tags, remark). */
   afterAdded?: (ctx: EventContext, info: { reAdd: boolean; half: boolean }) => Promise<Record<string, unknown> | void>;
+  /** The customer's details were read from WeCom after an add (`applyCode`: a fresh add, not a re-add). */
+  onEnriched?: (ctx: EventContext, info: { sourceInboxId: number; applyCode: boolean }) => Promise<void>;
   /** A follow relation ended (either side, or a transfer). */
   onDeleted?: (ctx: EventContext, by: 'staff' | 'customer' | 'transfer') => Promise<void>;
 }
@@ -59,34 +64,51 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     const ext = String(ctx.ev.ExternalUserID ?? '');
     const userid = String(ctx.ev.UserID ?? '');
     const state = (ctx.ev.State as string | undefined) || null;
-    let hookData: Record<string, unknown> | void = undefined;
-    if (deps.hooks?.onAdded) hookData = await deps.hooks.onAdded(ctx);
-    let addWay: number | null = null;
-    let reAdd = false;
-    let createtime: number | undefined;
-    try {
-      const { follows, prev } = await refreshCustomer(ctx.corpId, ext);
-      const f = follows.find((x) => x.userid === userid);
-      addWay = f?.add_way ?? null;
-      createtime = f?.createtime;
-      const before = prev.get(`${ext}|${userid}`);
-      reAdd = !!before && before.status !== 'active';
-      if (state && f && !f.state) await pool.query('UPDATE follows SET state = $4 WHERE corp_id=$1 AND external_userid=$2 AND userid=$3', [ctx.corpId, ext, userid, state]);
-    } catch (err) {
-      if (!(err instanceof WecomError && err.errcode === 84061)) throw err;
-      // The relation is already gone again (deleted within seconds); keep the fact that it happened.
-      await upsertCustomers(pool, ctx.corpId, [{ external_userid: ext }]);
-    }
+    // The welcome code is valid 20 s: it goes first.
+    const hookData = deps.hooks?.onAdded ? await deps.hooks.onAdded(ctx) : undefined;
+    // Then the facts the event itself carries. Nothing here calls WeCom: its quotas are per minute,
+    // and a burst of adds must not hold the next customer's welcome back. Details follow (enrich).
+    const { rows: [prev] } = await pool.query(
+      'SELECT status FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [ctx.corpId, ext, userid]);
+    const reAdd = !!prev && prev.status !== 'active';
+    await pool.query('INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING', [ctx.corpId, ext]);
+    await pool.query(
+      `INSERT INTO follows (corp_id, external_userid, userid, state, added_at, status) VALUES ($1,$2,$3,$4,$5,'active')
+       ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET status = 'active', deleted_at = NULL,
+         state = coalesce(EXCLUDED.state, follows.state),
+         added_at = CASE WHEN follows.status <> 'active' OR follows.added_at IS NULL THEN EXCLUDED.added_at ELSE follows.added_at END,
+         updated_at = now()`,
+      [ctx.corpId, ext, userid, state, ctx.at]);
+    await refreshFollowCounts(pool, ctx.corpId, [ext]);
     const afterData = deps.hooks?.afterAdded ? await deps.hooks.afterAdded(ctx, { reAdd, half }) : undefined;
     await appendTimeline(pool, ctx.corpId, [{
       externalUserid: ext, type: half ? 'customer.half_added' : 'customer.added', userid, occurredAt: ctx.at,
-      data: { state, addWay, reAdd, ...(hookData ?? {}), ...(afterData ?? {}) },
+      data: { state, reAdd, ...(hookData ?? {}), ...(afterData ?? {}) },
       // Same key as the sync uses, so a relation seen both ways is recorded once.
-      dedupeKey: half ? `inbox:${ctx.inboxId}:half` : reAdd ? `inbox:${ctx.inboxId}:readded` : addedKey(ext, userid, createtime ?? `inbox${ctx.inboxId}`),
+      dedupeKey: half ? `inbox:${ctx.inboxId}:half` : reAdd ? `inbox:${ctx.inboxId}:readded` : addedKey(ext, userid, ctx.ev.CreateTime as string ?? `inbox${ctx.inboxId}`),
     }]);
+    await enqueueEnrich(ctx, ext, userid, !reAdd && !half);
+  }
+
+  /** A follow-up event in the same durable inbox: read the customer from WeCom, rate-limited, after the rush. */
+  async function enqueueEnrich(ctx: EventContext, ext: string, userid: string, applyCode: boolean) {
+    const xml = buildEventXml({ Event: ENRICH_EVENT, ChangeType: 'contact', ExternalUserID: ext, UserID: userid, SourceInbox: String(ctx.inboxId), ApplyCode: applyCode ? '1' : '0', CreateTime: String(ctx.ev.CreateTime ?? '') });
+    await pool.query(
+      `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml) VALUES ($1,$2,$3,'contact',6,$4)
+       ON CONFLICT (corp_id, event_key) DO NOTHING`, [ctx.corpId, `enrich:${ctx.inboxId}`, ENRICH_EVENT, xml]);
   }
 
   return {
+    [`${ENRICH_EVENT}/contact`]: async (ctx) => {
+      const ext = String(ctx.ev.ExternalUserID ?? '');
+      try {
+        await refreshCustomer(ctx.corpId, ext);
+      } catch (err) {
+        if (err instanceof WecomError && err.errcode === 84061) return; // gone again already
+        throw err;
+      }
+      await deps.hooks?.onEnriched?.(ctx, { sourceInboxId: Number(ctx.ev.SourceInbox), applyCode: ctx.ev.ApplyCode === '1' });
+    },
     'change_external_contact/add_external_contact': (ctx) => onAdd(ctx, false),
     'change_external_contact/add_half_external_contact': (ctx) => onAdd(ctx, true),
 

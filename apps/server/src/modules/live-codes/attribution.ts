@@ -56,39 +56,12 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
       const found = pending.get(ctx.inboxId) ?? (await codeOf(ctx));
       pending.delete(ctx.inboxId);
       const { code } = found;
+      if (!code) return {};
       const ext = String(ctx.ev.ExternalUserID);
       const userid = String(ctx.ev.UserID);
-      if (!code) return {};
       const reAdd = found.reAdd || info.reAdd;
-      const client = await corps.client(ctx.corpId);
-      if (!reAdd && !info.half) {
-        // WeCom fires no callback for our own writes: store what we set.
-        const liveTags = code.tagIds.length
-          ? (await pool.query('SELECT id FROM tags WHERE corp_id = $1 AND id = ANY($2) AND deleted_at IS NULL', [ctx.corpId, code.tagIds])).rows.map((r) => r.id as string)
-          : [];
-        if (liveTags.length) {
-          try {
-            await client.markTag({ userid, external_userid: ext, add_tag: liveTags });
-            await pool.query(
-              `UPDATE follows SET tag_ids = ARRAY(SELECT DISTINCT x FROM unnest(tag_ids || $4::text[]) x), updated_at = now()
-               WHERE corp_id = $1 AND external_userid = $2 AND userid = $3`, [ctx.corpId, ext, userid, liveTags]);
-            await appendTimeline(pool, ctx.corpId, [{ externalUserid: ext, type: 'tag.added', userid, occurredAt: ctx.at, data: { tagIds: liveTags, codeId: code.id }, dedupeKey: `inbox:${ctx.inboxId}:codetags` }]);
-          } catch (err) {
-            log.warn({ err, codeId: code.id }, 'mark_tag for live code failed');
-          }
-        }
-        if (code.remarkTemplate) {
-          const { rows } = await pool.query('SELECT name FROM customers WHERE corp_id = $1 AND external_userid = $2', [ctx.corpId, ext]);
-          const remark = code.remarkTemplate.replaceAll('{nickname}', rows[0]?.name ?? '').replaceAll('{channel}', code.channel).replaceAll('{code}', code.name).slice(0, 20);
-          try {
-            await client.remark({ userid, external_userid: ext, remark });
-            await pool.query('UPDATE follows SET remark = $4, updated_at = now() WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [ctx.corpId, ext, userid, remark]);
-          } catch (err) {
-            log.warn({ err, codeId: code.id }, 'remark for live code failed');
-          }
-        }
-      }
-      // Match the scan that led here: same code and staff, the customer's unionid when known, else the latest open visit.
+      // Match the scan that led here: same code and staff, the customer's unionid when already known,
+      // else the latest open visit of the last day.
       const { rows: [cust] } = await pool.query('SELECT unionid FROM customers WHERE corp_id = $1 AND external_userid = $2', [ctx.corpId, ext]);
       const unionid = cust?.unionid ?? null;
       const { rows: visit } = await pool.query(
@@ -99,23 +72,50 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
          RETURNING id, visitor_key`, [code.id, userid, unionid, ext, ctx.at]);
       const v = visit[0];
       if (v) {
-        await pool.query(
-          `UPDATE code_locks SET external_userid = $3, confirmed_at = now() WHERE code_id = $1 AND visitor_key = $2`, [code.id, v.visitor_key, ext]);
-      }
-      if (code.lockEnabled) {
-        // Identify the customer for later scans from any device: the unionid is the lock key when known.
-        if (unionid) {
-          await pool.query(
-            `INSERT INTO code_locks (code_id, visitor_key, corp_id, userid, external_userid, confirmed_at) VALUES ($1,$2,$3,$4,$5, now())
-             ON CONFLICT (code_id, visitor_key) DO UPDATE SET userid = EXCLUDED.userid, external_userid = EXCLUDED.external_userid, confirmed_at = now()`,
-            [code.id, `u:${unionid}`, ctx.corpId, userid, ext]);
-        }
+        await pool.query(`UPDATE code_locks SET external_userid = $3, confirmed_at = now() WHERE code_id = $1 AND visitor_key = $2`, [code.id, v.visitor_key, ext]);
       }
       await pool.query(
         `INSERT INTO attributions (corp_id, external_userid, userid, code_id, channel, store_id, visit_id, state, added_at, inbox_id)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (corp_id, inbox_id) DO NOTHING`,
         [ctx.corpId, ext, userid, code.id, code.channel, code.storeId, v?.id ?? null, (ctx.ev.State as string) || code.state, ctx.at, ctx.inboxId]);
       return { codeId: code.id, codeName: code.name, channel: code.channel, visitId: v?.id ?? null, reAdd };
+    },
+
+    /** Once the customer is read from WeCom: the code's tags and remark (fresh adds only) and the unionid lock. */
+    async onEnriched(ctx, info) {
+      const { rows: [a] } = await pool.query('SELECT code_id FROM attributions WHERE corp_id = $1 AND inbox_id = $2', [ctx.corpId, info.sourceInboxId]);
+      if (!a?.code_id) return;
+      const code = await loadCode(pool, { id: a.code_id, corpId: ctx.corpId });
+      if (!code) return;
+      const ext = String(ctx.ev.ExternalUserID);
+      const userid = String(ctx.ev.UserID);
+      const client = await corps.client(ctx.corpId);
+      const { rows: [cust] } = await pool.query('SELECT name, unionid FROM customers WHERE corp_id = $1 AND external_userid = $2', [ctx.corpId, ext]);
+      if (info.applyCode) {
+        // WeCom fires no callback for our own writes: store what we set.
+        const liveTags = code.tagIds.length
+          ? (await pool.query('SELECT id FROM tags WHERE corp_id = $1 AND id = ANY($2) AND deleted_at IS NULL', [ctx.corpId, code.tagIds])).rows.map((r) => r.id as string)
+          : [];
+        if (liveTags.length) {
+          await client.markTag({ userid, external_userid: ext, add_tag: liveTags });
+          await pool.query(
+            `UPDATE follows SET tag_ids = ARRAY(SELECT DISTINCT x FROM unnest(tag_ids || $4::text[]) x), updated_at = now()
+             WHERE corp_id = $1 AND external_userid = $2 AND userid = $3`, [ctx.corpId, ext, userid, liveTags]);
+          await appendTimeline(pool, ctx.corpId, [{ externalUserid: ext, type: 'tag.added', userid, occurredAt: ctx.at, data: { tagIds: liveTags, codeId: code.id }, dedupeKey: `inbox:${info.sourceInboxId}:codetags` }]);
+        }
+        if (code.remarkTemplate) {
+          const remark = code.remarkTemplate.replaceAll('{nickname}', cust?.name ?? '').replaceAll('{channel}', code.channel).replaceAll('{code}', code.name).slice(0, 20);
+          await client.remark({ userid, external_userid: ext, remark });
+          await pool.query('UPDATE follows SET remark = $4, updated_at = now() WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [ctx.corpId, ext, userid, remark]);
+        }
+      }
+      // The unionid is the lock key across devices: a later scan from any phone finds this staff member.
+      if (code.lockEnabled && cust?.unionid) {
+        await pool.query(
+          `INSERT INTO code_locks (code_id, visitor_key, corp_id, userid, external_userid, confirmed_at) VALUES ($1,$2,$3,$4,$5, now())
+           ON CONFLICT (code_id, visitor_key) DO UPDATE SET userid = EXCLUDED.userid, external_userid = EXCLUDED.external_userid, confirmed_at = now()`,
+          [code.id, `u:${cust.unionid}`, ctx.corpId, userid, ext]);
+      }
     },
 
     async onDeleted(ctx) {
