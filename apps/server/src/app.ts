@@ -88,12 +88,13 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const rotation = new GroupCodeRotation(pool, corps, codes, log);
   const welcome = new WelcomeService(pool, corps, log);
   const hooks = opts.hooks ?? acquireHooks({ pool, corps, codes, welcome, log });
+  const contact = contactEventHandlers({ pool, corps, hooks });
   const handlers = {
-    ...contactEventHandlers({ pool, corps, hooks }),
+    ...contact.single,
     ...groupEventHandlers({ pool, corps, onGroupChanged: (corpId, chatId, created) => rotation.onGroupChanged(corpId, chatId, created) }),
     ...tagEventHandlers({ pool, corps }),
   };
-  const inbox = new InboxProcessor(pool, handlers, log, opts.inboxOptions);
+  const inbox = new InboxProcessor(pool, handlers, log, { ...opts.inboxOptions, batchHandlers: contact.batch });
 
   const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl });
   let sim: Simulator | undefined;

@@ -20,6 +20,11 @@ export interface EventContext {
 export type EventHandler = (ctx: EventContext) => Promise<void>;
 /** Key: `${Event}/${ChangeType}` or `${Event}/*`. */
 export type HandlerMap = Record<string, EventHandler>;
+/**
+ * Optional set-based handlers: many independent events of one type in one go (bulk SQL instead of a
+ * round trip per event). All or nothing: if one throws, its events run one by one through HandlerMap.
+ */
+export type BatchHandlerMap = Record<string, (ctxs: EventContext[]) => Promise<void>>;
 
 const MAX_ATTEMPTS = 8;
 const LOCK_SECONDS = 120;
@@ -41,7 +46,7 @@ export class InboxProcessor {
     private pool: pg.Pool,
     private handlers: HandlerMap,
     private log: Logger,
-    private opts: { batchSize?: number; concurrency?: number; pollMs?: number } = {},
+    private opts: { batchSize?: number; concurrency?: number; pollMs?: number; batchHandlers?: BatchHandlerMap } = {},
   ) {}
 
   async start(): Promise<void> {
@@ -110,10 +115,31 @@ export class InboxProcessor {
       const lane = lanes.get(key);
       if (lane) lane.push(r); else lanes.set(key, [r]);
     }
-    const queue = [...lanes.values()];
-    const concurrency = this.opts.concurrency ?? 16;
     const done: number[] = [];
     const ignored: number[] = [];
+    // A customer with a single event in this claim can be handled in bulk with others of its type.
+    const bulk = new Map<string, any[]>();
+    const batchHandlers = this.opts.batchHandlers ?? {};
+    for (const [key, lane] of lanes) {
+      const r = lane[0];
+      const type = `${r.ev.Event}/${r.ev.ChangeType}`;
+      if (lane.length !== 1 || !batchHandlers[type]) continue;
+      lanes.delete(key);
+      const group = bulk.get(type);
+      if (group) group.push(r); else bulk.set(type, [r]);
+    }
+    const bulkRuns = [...bulk.entries()].map(async ([type, group]) => {
+      try {
+        await batchHandlers[type]!(group.map((r) => this.contextOf(r)));
+        for (const r of group) done.push(r.id);
+      } catch (err) {
+        this.log.warn({ err, type, n: group.length }, 'batch handler failed; handling one by one');
+        for (const r of group) lanes.set(`retry|${r.id}`, [r]);
+      }
+    });
+    await Promise.all(bulkRuns);
+    const queue = [...lanes.values()];
+    const concurrency = this.opts.concurrency ?? 16;
     const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         for (const r of lane) {
@@ -140,10 +166,8 @@ export class InboxProcessor {
     const ev = r.ev;
     const handler = this.handlers[`${ev.Event}/${ev.ChangeType}`] ?? this.handlers[`${ev.Event}/*`];
     if (!handler) return 'ignored'; // unknown events are stored and ignored
-    const created = Number(ev.CreateTime);
-    const at = Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
     try {
-      await handler({ corpId: r.corp_id, inboxId: r.id, ev, at, receivedAt: r.received_at });
+      await handler(this.contextOf(r));
       return 'done';
     } catch (err) {
       const final = r.attempts >= MAX_ATTEMPTS || (err instanceof WecomError && isPermanent(err));
@@ -155,6 +179,12 @@ export class InboxProcessor {
         [r.id, final ? 'failed' : 'pending', String((err as Error)?.message ?? err).slice(0, 2000), delaySec]);
       return 'retry';
     }
+  }
+
+  private contextOf(r: { id: number; corp_id: string; ev: CallbackEvent; received_at: Date }): EventContext {
+    const created = Number(r.ev.CreateTime);
+    const at = Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
+    return { corpId: r.corp_id, inboxId: r.id, ev: r.ev, at, receivedAt: r.received_at };
   }
 
   /** Resolves once the processor has found nothing to do (tests and benchmarks await this instead of sleeping). */

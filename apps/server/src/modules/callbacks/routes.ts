@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { App } from '../../platform/http';
 import type { CorpService } from '../org/corps';
 import { isReread, priorityOf } from './priority';
+import { InboxWriter } from './inbox-writer';
 
 export const INBOX_CHANNEL = 'pond_inbox';
 
@@ -15,6 +16,7 @@ interface Query { msg_signature?: string; timestamp?: string; nonce?: string; ec
 export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: CorpService; onInserted?: () => void }) {
   const { pool, corps } = deps;
   const lastSeen = new Map<string, number>();
+  const writer = new InboxWriter(pool);
   // Workers in this process are poked directly; others hear one NOTIFY per burst. A NOTIFY inside
   // every insert would serialise commits on Postgres's notification queue lock.
   let notifyTimer: NodeJS.Timeout | null = null;
@@ -67,13 +69,11 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
       } catch (err) {
         return replyCallbackError(reply, err);
       }
-      const { rowCount } = await pool.query(
-        `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml)
-         VALUES ($1,$2,$3,$4,$5,$6)
-         ON CONFLICT (corp_id, event_key) DO UPDATE SET status = 'pending', run_after = now(), redo = (callback_inbox.status = 'pending')
-           WHERE $7 AND (callback_inbox.status = 'done' OR callback_inbox.locked_until > now())`,
-        [corp.id, eventKey(xml), ev.Event ?? ev.InfoType ?? null, ev.ChangeType ?? null, priorityOf(ev), xml, isReread(ev)]);
-      if (rowCount) wake();
+      const changed = await writer.write({
+        corpId: corp.id, eventKey: eventKey(xml), event: (ev.Event ?? ev.InfoType ?? null) as string | null, changeType: (ev.ChangeType ?? null) as string | null,
+        priority: priorityOf(ev), xml, reread: isReread(ev),
+      });
+      if (changed) wake();
       const now = Date.now();
       if ((lastSeen.get(corp.id) ?? 0) < now - 60_000) {
         lastSeen.set(corp.id, now);

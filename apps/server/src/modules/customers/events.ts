@@ -4,7 +4,7 @@
 import { WecomError, buildEventXml } from '@pond/wecom';
 import type pg from 'pg';
 import type { CorpService } from '../org/corps';
-import type { EventContext, HandlerMap } from '../callbacks/processor';
+import type { BatchHandlerMap, EventContext, HandlerMap } from '../callbacks/processor';
 import {
   appendTimeline, refreshFollowCounts, setFollowStatus, upsertCustomers, upsertFollows, type FollowRecord, type TimelineEvent,
 } from './repo';
@@ -25,7 +25,18 @@ export interface ContactEventHooks {
   onDeleted?: (ctx: EventContext, by: 'staff' | 'customer' | 'transfer') => Promise<void>;
 }
 
-export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; hooks?: ContactEventHooks }): HandlerMap {
+/** Runs `fn` over `items` with at most `limit` at a time; results in input order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, i);
+  }));
+  return out;
+}
+
+/** Handlers for one event at a time (`single`) and for many independent ones at once (`batch`). */
+export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; hooks?: ContactEventHooks }): { single: HandlerMap; batch: BatchHandlerMap } {
   const { pool, corps } = deps;
 
   /** Re-reads one customer from WeCom and stores it with every follow relation; returns tag diffs per staff. */
@@ -60,57 +71,85 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     return out;
   }
 
-  async function onAdd(ctx: EventContext, half: boolean) {
-    const ext = String(ctx.ev.ExternalUserID ?? '');
-    const userid = String(ctx.ev.UserID ?? '');
-    const state = (ctx.ev.State as string | undefined) || null;
-    // The welcome code is valid 20 s: it goes first.
-    const hookData = deps.hooks?.onAdded ? await deps.hooks.onAdded(ctx) : undefined;
-    // Then the facts the event itself carries. Nothing here calls WeCom: its quotas are per minute,
-    // and a burst of adds must not hold the next customer's welcome back. Details follow (enrich).
-    const { rows: [prev] } = await pool.query(
-      'SELECT status FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [ctx.corpId, ext, userid]);
-    const reAdd = !!prev && prev.status !== 'active';
-    await pool.query('INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING', [ctx.corpId, ext]);
+  /**
+   * Adds, as a set. The welcome code is valid 20 s: welcomes go first. Then only the facts the events
+   * carry are stored — nothing here calls WeCom, whose quotas are per minute, so a burst of adds can't
+   * hold the next customer's welcome back. The customers' details follow (enrich).
+   */
+  async function onAdds(ctxs: EventContext[], half: boolean) {
+    const items = ctxs.map((ctx) => ({
+      ctx, ext: String(ctx.ev.ExternalUserID ?? ''), userid: String(ctx.ev.UserID ?? ''), state: (ctx.ev.State as string | undefined) || null,
+    }));
+    const welcome = await mapLimit(items, 16, (i) => deps.hooks?.onAdded?.(i.ctx) ?? Promise.resolve(undefined));
+    const pairs = JSON.stringify(items.map((i) => ({ external_userid: i.ext, userid: i.userid, state: i.state, added_at: i.ctx.at.toISOString() })));
+    const { rows: prevRows } = await pool.query(
+      `SELECT f.external_userid, f.userid, f.status FROM follows f
+       JOIN jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text) ON f.external_userid = r.external_userid AND f.userid = r.userid
+       WHERE f.corp_id = $1`, [ctxs[0]!.corpId, pairs]);
+    const prev = new Map(prevRows.map((r) => [`${r.external_userid}|${r.userid}`, r.status as string]));
     await pool.query(
-      `INSERT INTO follows (corp_id, external_userid, userid, state, added_at, status) VALUES ($1,$2,$3,$4,$5,'active')
+      `INSERT INTO customers (corp_id, external_userid) SELECT DISTINCT $1, r.external_userid FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text)
+       ON CONFLICT DO NOTHING`, [ctxs[0]!.corpId, pairs]);
+    await pool.query(
+      `INSERT INTO follows (corp_id, external_userid, userid, state, added_at, status)
+       SELECT $1, r.external_userid, r.userid, r.state, r.added_at, 'active' FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, state text, added_at timestamptz)
        ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET status = 'active', deleted_at = NULL,
          state = coalesce(EXCLUDED.state, follows.state),
          added_at = CASE WHEN follows.status <> 'active' OR follows.added_at IS NULL THEN EXCLUDED.added_at ELSE follows.added_at END,
-         updated_at = now()`,
-      [ctx.corpId, ext, userid, state, ctx.at]);
-    await refreshFollowCounts(pool, ctx.corpId, [ext]);
-    const afterData = deps.hooks?.afterAdded ? await deps.hooks.afterAdded(ctx, { reAdd, half }) : undefined;
-    await appendTimeline(pool, ctx.corpId, [{
-      externalUserid: ext, type: half ? 'customer.half_added' : 'customer.added', userid, occurredAt: ctx.at,
-      data: { state, reAdd, ...(hookData ?? {}), ...(afterData ?? {}) },
+         updated_at = now()`, [ctxs[0]!.corpId, pairs]);
+    await refreshFollowCounts(pool, ctxs[0]!.corpId, [...new Set(items.map((i) => i.ext))]);
+    const reAdds = items.map((i) => prev.has(`${i.ext}|${i.userid}`) && prev.get(`${i.ext}|${i.userid}`) !== 'active');
+    const after = await mapLimit(items, 16, (i, k) => deps.hooks?.afterAdded?.(i.ctx, { reAdd: reAdds[k]!, half }) ?? Promise.resolve(undefined));
+    await appendTimeline(pool, ctxs[0]!.corpId, items.map((i, k) => ({
+      externalUserid: i.ext, type: half ? 'customer.half_added' : 'customer.added', userid: i.userid, occurredAt: i.ctx.at,
+      data: { state: i.state, reAdd: reAdds[k], ...(welcome[k] ?? {}), ...(after[k] ?? {}) },
       // Same key as the sync uses, so a relation seen both ways is recorded once.
-      dedupeKey: half ? `inbox:${ctx.inboxId}:half` : reAdd ? `inbox:${ctx.inboxId}:readded` : addedKey(ext, userid, ctx.ev.CreateTime as string ?? `inbox${ctx.inboxId}`),
-    }]);
-    await enqueueEnrich(ctx, ext, userid, !reAdd && !half);
-  }
-
-  /** A follow-up event in the same durable inbox: read the customer from WeCom, rate-limited, after the rush. */
-  async function enqueueEnrich(ctx: EventContext, ext: string, userid: string, applyCode: boolean) {
-    const xml = buildEventXml({ Event: ENRICH_EVENT, ChangeType: 'contact', ExternalUserID: ext, UserID: userid, SourceInbox: String(ctx.inboxId), ApplyCode: applyCode ? '1' : '0', CreateTime: String(ctx.ev.CreateTime ?? '') });
+      dedupeKey: half ? `inbox:${i.ctx.inboxId}:half` : reAdds[k] ? `inbox:${i.ctx.inboxId}:readded` : addedKey(i.ext, i.userid, (i.ctx.ev.CreateTime as string) ?? `inbox${i.ctx.inboxId}`),
+    })));
+    // Follow-up events in the same durable inbox: read each customer from WeCom, rate-limited, after the rush.
+    const enrich = items.map((i, k) => ({
+      key: `enrich:${i.ctx.inboxId}`,
+      xml: buildEventXml({ Event: ENRICH_EVENT, ChangeType: 'contact', ExternalUserID: i.ext, UserID: i.userid, SourceInbox: String(i.ctx.inboxId), ApplyCode: !reAdds[k] && !half ? '1' : '0', CreateTime: String(i.ctx.ev.CreateTime ?? '') }),
+    }));
     await pool.query(
-      `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml) VALUES ($1,$2,$3,'contact',6,$4)
-       ON CONFLICT (corp_id, event_key) DO NOTHING`, [ctx.corpId, `enrich:${ctx.inboxId}`, ENRICH_EVENT, xml]);
+      `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml)
+       SELECT $1, r.key, $2, 'contact', 6, r.xml FROM unnest($3::text[], $4::text[]) AS r(key, xml)
+       ON CONFLICT (corp_id, event_key) DO NOTHING`, [ctxs[0]!.corpId, ENRICH_EVENT, enrich.map((e) => e.key), enrich.map((e) => e.xml)]);
   }
 
-  return {
-    [`${ENRICH_EVENT}/contact`]: async (ctx) => {
+  /** Reads customers from WeCom after their add and stores them with every follow relation. */
+  async function onEnrich(ctxs: EventContext[]) {
+    const client = await corps.client(ctxs[0]!.corpId);
+    const fetched = await mapLimit(ctxs, 16, async (ctx) => {
       const ext = String(ctx.ev.ExternalUserID ?? '');
       try {
-        await refreshCustomer(ctx.corpId, ext);
+        const res = await client.getExternalContactAllFollowers(ext);
+        return { ctx, ext, contact: res.external_contact as any, follows: (res.follow_user ?? []) as FollowRecord[] };
       } catch (err) {
-        if (err instanceof WecomError && err.errcode === 84061) return; // gone again already
+        if (err instanceof WecomError && err.errcode === 84061) return null; // gone again already
         throw err;
       }
-      await deps.hooks?.onEnriched?.(ctx, { sourceInboxId: Number(ctx.ev.SourceInbox), applyCode: ctx.ev.ApplyCode === '1' });
-    },
-    'change_external_contact/add_external_contact': (ctx) => onAdd(ctx, false),
-    'change_external_contact/add_half_external_contact': (ctx) => onAdd(ctx, true),
+    });
+    const ok = fetched.filter((f): f is NonNullable<typeof f> => !!f);
+    const corpId = ctxs[0]!.corpId;
+    if (ok.length) {
+      await upsertCustomers(pool, corpId, ok.map((f) => f.contact));
+      await upsertFollows(pool, corpId, ok.flatMap((f) => f.follows.map((follow) => ({ externalUserid: f.ext, follow }))));
+      // Relations WeCom no longer reports are gone (a delete we missed).
+      await pool.query(
+        `UPDATE follows f SET status = 'removed', deleted_at = now(), updated_at = now()
+         FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userids text[])
+         WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.status = 'active' AND NOT (f.userid = ANY(r.userids))`,
+        [corpId, JSON.stringify(ok.map((f) => ({ external_userid: f.ext, userids: f.follows.map((x) => x.userid) })))]);
+      await refreshFollowCounts(pool, corpId, ok.map((f) => f.ext));
+    }
+    await mapLimit(ok, 16, (f) => deps.hooks?.onEnriched?.(f.ctx, { sourceInboxId: Number(f.ctx.ev.SourceInbox), applyCode: f.ctx.ev.ApplyCode === '1' }) ?? Promise.resolve());
+  }
+
+  const single: HandlerMap = {
+    [`${ENRICH_EVENT}/contact`]: (ctx) => onEnrich([ctx]),
+    'change_external_contact/add_external_contact': (ctx) => onAdds([ctx], false),
+    'change_external_contact/add_half_external_contact': (ctx) => onAdds([ctx], true),
 
     'change_external_contact/edit_external_contact': async (ctx) => {
       const ext = String(ctx.ev.ExternalUserID ?? '');
@@ -170,4 +209,10 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
       }]);
     },
   };
+  const batch: BatchHandlerMap = {
+    [`${ENRICH_EVENT}/contact`]: onEnrich,
+    'change_external_contact/add_external_contact': (ctxs) => onAdds(ctxs, false),
+    'change_external_contact/add_half_external_contact': (ctxs) => onAdds(ctxs, true),
+  };
+  return { single, batch };
 }

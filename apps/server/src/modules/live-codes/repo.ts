@@ -79,7 +79,7 @@ export async function loadCode(db: Pick<pg.Pool, 'query'>, where: { key: string 
 /** Per-process cache of code configurations by key, dropped on NOTIFY from any process. */
 export class CodeCache {
   private byKey = new Map<string, Promise<CodeConfig | null>>();
-  private byState = new Map<string, number>(); // `${corpId}|${state}` → code id
+  private byState = new Map<string, number | null>(); // `${corpId}|${state}` → code id (null: not a code's state)
   private listener?: pg.PoolClient;
 
   constructor(private pool: pg.Pool) {}
@@ -125,7 +125,9 @@ export class CodeCache {
     if (this.byState.has(k)) return this.byState.get(k)!;
     const { rows } = await this.pool.query('SELECT id FROM live_codes WHERE corp_id = $1 AND state = $2', [corpId, state]);
     const id = rows[0]?.id ?? null;
-    if (id != null) this.byState.set(k, id);
+    // States are minted with a code (pc_<random key>), so "no such code" stays true; bounded anyway.
+    if (this.byState.size > 50_000) this.byState.clear();
+    this.byState.set(k, id);
     return id;
   }
 }
