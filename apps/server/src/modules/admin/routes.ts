@@ -8,6 +8,7 @@ import { ROLES } from '../../platform/db/schema';
 import type { CorpService } from '../org/corps';
 import type { SyncService } from '../sync/service';
 import { Page } from '../customers/routes';
+import { patchOf } from '../../platform/schemas';
 
 const Role = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
 
@@ -127,7 +128,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
 
   app.patch('/api/users/:id', {
     preHandler: requireRole(),
-    schema: { tags: ['users'], params: z.object({ id: z.coerce.number().int() }), body: UserBody.omit({ username: true }).partial().extend({ disabled: z.boolean().optional() }) },
+    schema: { tags: ['users'], params: z.object({ id: z.coerce.number().int() }), body: patchOf(UserBody.omit({ username: true })).extend({ disabled: z.boolean().optional() }) },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const { rows } = await pool.query(

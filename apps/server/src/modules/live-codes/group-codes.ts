@@ -53,10 +53,15 @@ export class GroupCodeRotation {
     const open = live.filter((g) => g.memberCount < code!.groupCap);
     let listed = open.slice(0, JOIN_WAY_MAX).map((g) => g.chatId);
     if (listed.length === 0) {
-      if (!code.groupAutoCreate) {
-        await this.codes.alert(corpId, 'group_code_full', `群活码「${code.name}」的群已满 / every group of group code "${code.name}" is full`, { codeId }, `group_full:${codeId}:${full.length}`);
+      // WeCom has no API to create a customer group: only its join way does (auto_create_room), and
+      // only once the listed groups reach its own QR limit (200). Below that, the operator must add one.
+      const wecomCreates = code.groupAutoCreate && code.groupCap >= 200;
+      if (!wecomCreates) {
+        await this.codes.alert(corpId, 'group_code_full',
+          `群活码「${code.name}」的群都已达到上限 ${code.groupCap} 人，请新建群并加入该活码 / every group of group code "${code.name}" reached its cap of ${code.groupCap}: add a group`,
+          { codeId }, `group_full:${codeId}:${live.length}`);
       }
-      // WeCom needs at least one chat id; with auto-create on it makes a new group when these are full.
+      // WeCom needs at least one chat id; the last group keeps taking members until then.
       listed = live.slice(-1).map((g) => g.chatId);
     }
     if (full.length) await this.pool.query(`UPDATE live_code_groups SET status = 'full' WHERE code_id = $1 AND chat_id = ANY($2)`, [codeId, full.map((g) => g.chatId)]);

@@ -5,6 +5,7 @@ import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf } from '../../platform/aut
 import { AppError } from '../../platform/errors';
 import { LIVE_CODE_KINDS, LIVE_CODE_STRATEGIES } from '../../platform/db/schema';
 import { Page } from '../customers/routes';
+import { patchOf } from '../../platform/schemas';
 import type { LiveCodeService } from './service';
 import { loadCode, type CodeConfig } from './repo';
 import { codeStats, statsCsv, sumStats } from './stats';
@@ -47,7 +48,7 @@ const CodeBody = z.object({
   groupChatIds: z.array(z.string()).max(100).optional(),
   groupWelcomeTemplateId: z.string().nullish(),
 });
-const PatchBody = CodeBody.omit({ kind: true, mode: true }).partial().extend({
+const PatchBody = patchOf(CodeBody.omit({ kind: true, mode: true })).extend({
   kind: z.enum(LIVE_CODE_KINDS).optional(), mode: z.enum(['pond', 'native']).optional(),
 });
 const Range = z.object({

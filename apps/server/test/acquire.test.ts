@@ -1,0 +1,202 @@
+// Acquire end to end through the simulator: a customer scans a printed code, gets a staff member,
+// adds them, receives the welcome on their phone within a second and carries the code's tags;
+// locks, caps, backup staff, group-code rotation, store routing and the numbers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimControl } from '@pond/wecom-sim';
+import { startTestPond, waitFor, type TestPond } from './helpers';
+
+let pond: TestPond;
+let sim: SimControl;
+let staff: string[];
+let tagIds: string[];
+
+beforeAll(async () => {
+  pond = await startTestPond();
+  sim = pond.app.sim!.control;
+  const { rows } = await pond.app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1 ORDER BY userid`, [pond.corpId]);
+  staff = rows.map((r) => r.userid);
+  const tags = await pond.api('GET', '/api/tags');
+  tagIds = tags.body.groups[0].tags.slice(0, 2).map((t: any) => t.id);
+});
+afterAll(async () => { await pond?.close(); });
+
+async function settle() {
+  await sim.waitForCallbacks(10_000);
+  await pond.app.inbox.drain();
+}
+
+describe('channel live code', () => {
+  let code: any;
+  let welcomeId: number;
+
+  it('rejects bad input naming the field', async () => {
+    const cases: [unknown, string][] = [
+      [{ kind: 'staff', name: 'x', strategy: 'fastest', pool: [{ userid: staff[0] }] }, 'strategy'],
+      [{ kind: 'staff', name: 'x', pool: [{ userid: staff[0], dailyCap: 0 }] }, 'pool.0.dailyCap'],
+      [{ kind: 'staff', name: 'x', pool: [{ userid: 'nobody' }] }, 'pool.0.userid'],
+      [{ kind: 'staff', name: 'x', pool: [{ userid: staff[0] }], schedule: { timezone: 'Asia/Shanghai', weekly: [{ day: 1, start: '18:00', end: '09:00' }], exceptions: [] } }, 'schedule.weekly.0.end'],
+      [{ kind: 'staff', name: '', pool: [{ userid: staff[0] }] }, 'name'],
+      [{ kind: 'group', name: 'g', groupCap: 500 }, 'groupCap'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await pond.api('POST', '/api/live-codes', body);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.field).toBe(field);
+    }
+  });
+
+  it('creates a staff code with one contact way per staff member', async () => {
+    const w = await pond.api('POST', '/api/welcome-templates', { name: '门店欢迎', scope: 'code', text: '你好 {nickname}，我是{staff}，欢迎来自{channel}！' });
+    expect(w.status, JSON.stringify(w.body)).toBe(200);
+    welcomeId = w.body.id;
+    const res = await pond.api('POST', '/api/live-codes', {
+      kind: 'staff', name: '门店收银台', channel: '门店', tagIds, welcomeId, remarkTemplate: '{channel}-{nickname}',
+      pool: [{ userid: staff[0], dailyCap: 1 }, { userid: staff[1] }], backupUserids: [staff[2]],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    code = res.body;
+    expect(code.url).toMatch(/\/l\/[A-Za-z0-9]+$/);
+    expect(code.pool.every((p: any) => p.qrUrl)).toBe(true);
+    expect(code.state.length).toBeLessThanOrEqual(30);
+  });
+
+  it('routes a scan to staff A; the add gets the welcome within a second, the tags and the attribution', async () => {
+    const u = await sim.createWechatUser({ nickname: '扫码客户一' });
+    const scan = await sim.scan(u.id, code.url);
+    expect(scan.kind).toBe('contact');
+    if (scan.kind !== 'contact') return;
+    expect(scan.result.userid).toBe(staff[0]);
+    await settle();
+    const inbox = await waitFor(async () => (await sim.listInbox(u.id)).find((m: any) => JSON.stringify(m).includes('扫码客户一')));
+    expect(JSON.stringify(inbox)).toContain('欢迎来自门店');
+    const { rows: [send] } = await pond.app.pool.query(`SELECT status, latency_ms FROM welcome_sends WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, scan.result.externalUserid]);
+    expect(send.status).toBe('sent');
+    expect(send.latency_ms).toBeLessThan(1000);
+    const detail = await pond.api('GET', `/api/customers/${scan.result.externalUserid}`);
+    const f = detail.body.follows.find((x: any) => x.userid === staff[0]);
+    expect(f.tagIds).toEqual(expect.arrayContaining(tagIds));
+    expect(f.remark).toBe('门店-扫码客户一');
+    // WeCom has the tags too (mark_tag)
+    const remote = await sim.getFollow(pond.corpId, staff[0]!, scan.result.externalUserid);
+    expect(remote!.tagIds).toEqual(expect.arrayContaining(tagIds));
+    const { rows: [a] } = await pond.app.pool.query(`SELECT code_id, channel, visit_id FROM attributions WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, scan.result.externalUserid]);
+    expect(a).toMatchObject({ code_id: code.id, channel: '门店' });
+    expect(a.visit_id).not.toBeNull();
+  });
+
+  it('keeps a customer who scans again with the same staff member (lock)', async () => {
+    const [u] = await sim.listWechatUsers({ q: '扫码客户一' });
+    const res = await fetch(code.url, { headers: { cookie: `sim_wechat_user=${u!.id}` } });
+    const html = await res.text();
+    expect(html).toContain((await pond.api('GET', `/api/live-codes/${code.id}`)).body.pool[0].qrUrl.split('/sim')[1]);
+    const { rows } = await pond.app.pool.query(`SELECT userid, reason FROM code_visits WHERE code_id = $1 ORDER BY id DESC LIMIT 1`, [code.id]);
+    expect(rows[0]).toEqual({ userid: staff[0], reason: 'lock' });
+  });
+
+  it('sends the next customer to staff B when A is at the daily cap, and to backup when all are capped', async () => {
+    const u2 = await sim.createWechatUser({ nickname: '扫码客户二' });
+    const s2 = await sim.scan(u2.id, code.url);
+    expect(s2.kind === 'contact' && s2.result.userid).toBe(staff[1]);
+    // Cap B too: the backup member takes over.
+    await pond.api('PATCH', `/api/live-codes/${code.id}`, { pool: [{ userid: staff[0], dailyCap: 1 }, { userid: staff[1], dailyCap: 1 }] });
+    const u3 = await sim.createWechatUser({ nickname: '扫码客户三' });
+    const s3 = await sim.scan(u3.id, code.url);
+    expect(s3.kind === 'contact' && s3.result.userid, JSON.stringify(s3)).toBe(staff[2]);
+    await settle();
+  });
+
+  it('counts scans, visitors, adds and welcome messages per day, with CSV', async () => {
+    const stats = await pond.api('GET', `/api/live-codes/${code.id}/stats`);
+    expect(stats.body.total).toMatchObject({ adds: 3, welcomeSent: 3 });
+    expect(stats.body.total.scans).toBeGreaterThanOrEqual(4);
+    expect(stats.body.total.visitors).toBe(3);
+    const csv = await fetch(`${pond.baseUrl}/api/live-codes/${code.id}/stats.csv`, { headers: { authorization: `Bearer ${pond.token}` } });
+    const text = await csv.text();
+    expect(text.split('\n')[0]).toContain('scans');
+    expect(text.split('\n').filter(Boolean)).toHaveLength(31);
+    const list = await pond.api('GET', '/api/live-codes?kind=staff');
+    expect(list.body.items.find((c: any) => c.id === code.id).numbers.addsTotal).toBe(3);
+  });
+
+  it('serves print QR, SVG and a poster of the landing URL', async () => {
+    const png = await fetch(`${pond.baseUrl}/api/live-codes/${code.id}/qr.png?size=300`, { headers: { authorization: `Bearer ${pond.token}` } });
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const svg = await fetch(`${pond.baseUrl}/api/live-codes/${code.id}/qr.svg`, { headers: { authorization: `Bearer ${pond.token}` } });
+    expect(await svg.text()).toContain('80mm');
+  });
+
+  it('shows a polite page for an archived or unknown code', async () => {
+    expect((await pond.api('POST', `/api/live-codes/${code.id}/archive`)).status).toBe(200);
+    const res = await fetch(code.url);
+    expect(res.status).toBe(410);
+    expect(await res.text()).toContain('活动已结束');
+    const unknown = await fetch(`${pond.baseUrl}/l/NoSuchCode1`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('二维码');
+  });
+});
+
+describe('group live code', () => {
+  it('rotates to the next group at the cap, then alerts the operator when every group is full', async () => {
+    const g1 = await sim.createGroup({ corpId: pond.corpId, owner: staff[0]!, name: '福利群1' });
+    const g2 = await sim.createGroup({ corpId: pond.corpId, owner: staff[0]!, name: '福利群2' });
+    await settle();
+    const res = await pond.api('POST', '/api/live-codes', { kind: 'group', name: '福利群', groupCap: 3, groupChatIds: [g1.chatId, g2.chatId], groupBaseName: '福利群' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const code = res.body;
+    const joined: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const u = await sim.createWechatUser({ nickname: `进群客户${i}` });
+      const s = await sim.scan(u.id, code.url);
+      expect(s.kind).toBe('join');
+      if (s.kind === 'join') joined.push(s.result.chatId);
+      await settle();
+    }
+    // The owner and two customers fill a group of cap 3; then the next group takes over.
+    expect(joined).toEqual([g1.chatId, g1.chatId, g2.chatId, g2.chatId, g2.chatId]);
+    const alerts = await pond.api('GET', '/api/alerts?unread=true');
+    expect(alerts.body.items.map((a: any) => a.kind)).toContain('group_code_full');
+    const after = await pond.api('GET', `/api/live-codes/${code.id}`);
+    expect(after.body.url).toBe(code.url); // the printed code never changes
+    expect(after.body.groups.find((g: any) => g.chatId === g1.chatId).status).toBe('full');
+  });
+
+  it('takes the group WeCom creates when the listed ones reach 200 (auto_create_room)', async () => {
+    const members: string[] = [];
+    for (let i = 0; i < 198; i++) members.push((await sim.createWechatUser({ nickname: `老成员${i}` })).id);
+    const big = await sim.createGroup({ corpId: pond.corpId, owner: staff[1]!, name: '大群', members });
+    await settle();
+    const res = await pond.api('POST', '/api/live-codes', { kind: 'group', name: '大群码', groupChatIds: [big.chatId], groupBaseName: '大群' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const last = await sim.createWechatUser({ nickname: '第200位' });
+    const s1 = await sim.scan(last.id, res.body.url);
+    expect(s1.kind === 'join' && s1.result.chatId).toBe(big.chatId);
+    await settle();
+    const next = await sim.createWechatUser({ nickname: '第201位' });
+    const s2 = await sim.scan(next.id, res.body.url);
+    expect(s2.kind === 'join' && s2.result.createdGroup).toBe(true);
+    await settle();
+    const after = await pond.api('GET', `/api/live-codes/${res.body.id}`);
+    const newChat = s2.kind === 'join' ? s2.result.chatId : '';
+    expect(after.body.groups.map((g: any) => g.chatId)).toEqual([big.chatId, newChat]);
+    expect(after.body.groups[0].status).toBe('full');
+  });
+});
+
+describe('store routing', () => {
+  it('sends a located customer to the nearest open store code', async () => {
+    const stores = (await pond.api('GET', '/api/stores')).body.items;
+    const [a, b] = stores;
+    const ca = await pond.api('POST', '/api/live-codes', { kind: 'staff', name: `${a.name}码`, storeId: a.id, pool: [{ userid: staff[3] }] });
+    const cb = await pond.api('POST', '/api/live-codes', { kind: 'staff', name: `${b.name}码`, storeId: b.id, pool: [{ userid: staff[4] }] });
+    const router = await pond.api('POST', '/api/live-codes', { kind: 'store', name: '附近门店' });
+    expect(router.status, JSON.stringify(router.body)).toBe(200);
+    const page = await (await fetch(router.body.url)).text();
+    expect(page).toContain(a.name);
+    const near = await fetch(`${router.body.url}?lat=${b.lat + 0.001}&lng=${b.lng}&auto=1`, { redirect: 'manual' });
+    expect(near.status).toBe(302);
+    expect(near.headers.get('location')).toBe(`/l/${cb.body.key}`);
+    const picked = await fetch(`${router.body.url}?store=${a.id}`, { redirect: 'manual' });
+    expect(picked.headers.get('location')).toBe(`/l/${ca.body.key}`);
+  });
+});
