@@ -155,6 +155,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
       closed = true;
       await inbox.stop();
       await http.close();
+      await codes.flushCounters();
       await sim?.close();
       await queue.stop();
       await corps.close();

@@ -10,6 +10,7 @@ import type { WorkSchedule } from '../../platform/db/schema';
 import type { CorpService } from '../org/corps';
 import { CodeCache, loadCode, type CodeConfig } from './repo';
 import { eligible, isOpen, localTime, pick, validateSchedule, type Strategy } from './routing';
+import { AssignmentCounts, CounterFlusher, LockLoader, VisitWriter } from './visit-writer';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const newKey = () => Array.from(randomBytes(8), (b) => BASE62[b % 62]).join('');
@@ -54,9 +55,28 @@ export type ScanOutcome =
 
 export class LiveCodeService {
   readonly cache: CodeCache;
+  private visits: VisitWriter;
+  private counterFlusher: CounterFlusher;
+  private locks: LockLoader;
+  private counts: AssignmentCounts;
+  /** New assignments written but not yet committed, per `${codeId}|${userid}|${day}`. */
+  private inFlight = new Map<string, number>();
 
   constructor(private pool: pg.Pool, private corps: CorpService, private log: Logger, private opts: { now?: () => Date } = {}) {
     this.cache = new CodeCache(pool);
+    this.counterFlusher = new CounterFlusher(pool);
+    this.visits = new VisitWriter(pool, this.counterFlusher);
+    this.locks = new LockLoader(pool);
+    this.counts = new AssignmentCounts(pool, this.counterFlusher);
+  }
+
+  /** The pool member this customer (by unionid) already follows: they go back to them. */
+  private async followingStaff(code: CodeConfig, unionid: string): Promise<string | null> {
+    const { rows } = await this.pool.query(
+      `SELECT f.userid FROM customers c JOIN follows f ON f.corp_id = c.corp_id AND f.external_userid = c.external_userid
+       WHERE c.corp_id = $1 AND c.unionid = $2 AND f.status = 'active' AND f.userid = ANY($3) ORDER BY f.added_at LIMIT 1`,
+      [code.corpId, unionid, code.pool.map((p) => p.userid)]);
+    return rows[0]?.userid ?? null;
   }
 
   private now(): Date { return this.opts.now?.() ?? new Date(); }
@@ -275,26 +295,29 @@ export class LiveCodeService {
 
     const now = this.now();
     const day = localTime(now, code.schedule?.timezone ?? TZ).date;
-    const poolIds = code.pool.map((p) => p.userid);
-    const { rows: [st] } = await this.pool.query(
-      `SELECT (SELECT userid FROM code_locks WHERE code_id = $1 AND visitor_key = $2) AS locked,
-              (CASE WHEN $3::text IS NULL THEN NULL ELSE
-                (SELECT f.userid FROM customers c JOIN follows f ON f.corp_id = c.corp_id AND f.external_userid = c.external_userid
-                 WHERE c.corp_id = $4 AND c.unionid = $3 AND f.status = 'active' AND f.userid = ANY($5) ORDER BY f.added_at LIMIT 1) END) AS following,
-              (SELECT coalesce(json_object_agg(userid, assigned), '{}') FROM live_code_staff_daily WHERE code_id = $1 AND day = $6) AS today,
-              (SELECT coalesce(json_object_agg(userid, assigned_total), '{}') FROM live_code_staff WHERE code_id = $1) AS total`,
-      [code.id, visitor.key, visitor.unionid, code.corpId, poolIds, day]);
+    const [lockedId, followingId] = await Promise.all([
+      code.lockEnabled ? this.locks.load(code.id, visitor.key) : null,
+      code.lockEnabled && visitor.unionid ? this.followingStaff(code, visitor.unionid) : null,
+    ]);
     const usable = (userid: string | null) => {
       const m = userid ? code.pool.find((p) => p.userid === userid) : undefined;
       return m && m.available ? m : undefined;
     };
     // Lock and existing relationships win over caps and hours: the customer goes back to their person.
-    const locked = code.lockEnabled ? usable(st.locked) : undefined;
+    const locked = usable(lockedId);
     if (locked) return this.assigned(code, visitor, locked, 'lock', meta, { day, count: false });
-    const following = code.lockEnabled ? usable(st.following) : undefined;
+    const following = usable(followingId);
     if (following) return this.assigned(code, visitor, following, 'follow', meta, { day, count: false });
 
-    const counts = { today: st.today as Record<string, number>, total: st.total as Record<string, number> };
+    const stored = await this.counts.get(code.id, day);
+    const counts = { today: { ...stored.today }, total: { ...stored.total } };
+    for (const p of code.pool) {
+      const pending = this.inFlight.get(`${code.id}|${p.userid}|${day}`) ?? 0;
+      if (pending) {
+        counts.today[p.userid] = (counts.today[p.userid] ?? 0) + pending;
+        counts.total[p.userid] = (counts.total[p.userid] ?? 0) + pending;
+      }
+    }
     const open = isOpen(code.schedule, now);
     const chosen = open ? pick(eligible(code.pool, counts), code.strategy, counts) : null;
     if (chosen) return this.assigned(code, visitor, chosen, 'strategy', meta, { day, count: true });
@@ -327,30 +350,34 @@ export class LiveCodeService {
   private async assigned(
     code: CodeConfig, visitor: Visitor, m: CodeConfig['pool'][number], reason: string, meta: { ip?: string }, opts: { day: string; count: boolean },
   ): Promise<ScanOutcome> {
-    // One statement: the visit, the lock, and (for a new assignment) the counters.
-    const { rows } = await this.pool.query(
-      `WITH v AS (
-         INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, unionid, userid, store_id, reason, ip)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id),
-       l AS (
-         INSERT INTO code_locks (code_id, visitor_key, corp_id, userid) SELECT $2, $3, $1, $6 WHERE $10
-         ON CONFLICT (code_id, visitor_key) DO UPDATE SET userid = EXCLUDED.userid WHERE code_locks.userid <> EXCLUDED.userid),
-       d AS (
-         INSERT INTO live_code_staff_daily (code_id, userid, day, assigned) SELECT $2, $6, $11, 1 WHERE $12
-         ON CONFLICT (code_id, day, userid) DO UPDATE SET assigned = live_code_staff_daily.assigned + 1),
-       t AS (UPDATE live_code_staff SET assigned_total = assigned_total + 1 WHERE $12 AND code_id = $2 AND userid = $6)
-       SELECT id FROM v`,
-      [code.corpId, code.id, visitor.key, visitor.kind, visitor.unionid, m.userid, code.storeId, reason, meta.ip ?? null,
-       code.lockEnabled, opts.day, opts.count]);
-    return { status: 'staff', code, visitId: rows[0].id, reason, staff: { userid: m.userid, name: m.name, avatar: m.avatar, qrUrl: m.qrUrl! } };
+    // Counted before the write lands, so scans in flight in this process see each other against the caps.
+    const pk = `${code.id}|${m.userid}|${opts.day}`;
+    if (opts.count) this.inFlight.set(pk, (this.inFlight.get(pk) ?? 0) + 1);
+    try {
+      const visitId = await this.visits.write({
+        corpId: code.corpId, codeId: code.id, visitorKey: visitor.key, visitorKind: visitor.kind, unionid: visitor.unionid, userid: m.userid,
+        chatId: null, storeId: code.storeId, reason, ip: meta.ip ?? null, lock: code.lockEnabled, count: opts.count, day: opts.day,
+      });
+      if (opts.count) this.counts.add(code.id, opts.day, m.userid);
+      return { status: 'staff', code, visitId, reason, staff: { userid: m.userid, name: m.name, avatar: m.avatar, qrUrl: m.qrUrl! } };
+    } finally {
+      if (opts.count) {
+        const left = (this.inFlight.get(pk) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(pk, left); else this.inFlight.delete(pk);
+      }
+    }
   }
 
-  private async recordVisit(code: CodeConfig, visitor: Visitor, v: { reason: string; chatId?: string }, meta: { ip?: string }): Promise<number> {
-    const { rows } = await this.pool.query(
-      `INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, unionid, chat_id, store_id, reason, ip)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id`,
-      [code.corpId, code.id, visitor.key, visitor.kind, visitor.unionid, v.chatId ?? null, code.storeId, v.reason, meta.ip ?? null]);
-    return rows[0].id;
+  private recordVisit(code: CodeConfig, visitor: Visitor, v: { reason: string; chatId?: string }, meta: { ip?: string }): Promise<number> {
+    return this.visits.write({
+      corpId: code.corpId, codeId: code.id, visitorKey: visitor.key, visitorKind: visitor.kind, unionid: visitor.unionid, userid: null,
+      chatId: v.chatId ?? null, storeId: code.storeId, reason: v.reason, ip: meta.ip ?? null, lock: false, count: false, day: null,
+    });
+  }
+
+  /** Writes assignment counters still in memory (shutdown, tests). */
+  flushCounters(): Promise<void> {
+    return this.counterFlusher.flush();
   }
 
   async alert(corpId: string, kind: string, message: string, data: unknown, dedupeKey: string): Promise<void> {
