@@ -258,9 +258,9 @@ export class WecomClient extends WecomTransport {
   }
 
   /** One page of followers (500 per page); see getExternalContactAllFollowers for customers with more. */
-  getExternalContact(externalUserid: string, cursor?: string): Promise<T.GetExternalContactResponse> {
+  getExternalContact(externalUserid: string, cursor?: string, opts: { noWait?: boolean } = {}): Promise<T.GetExternalContactResponse> {
     check('getExternalContact').required('external_userid', externalUserid);
-    return this.call('externalcontact/get', { query: { external_userid: externalUserid, cursor: cursor || undefined } });
+    return this.call('externalcontact/get', { query: { external_userid: externalUserid, cursor: cursor || undefined }, noWait: opts.noWait });
   }
 
   async getExternalContactAllFollowers(externalUserid: string): Promise<T.GetExternalContactResponse> {

@@ -2,7 +2,7 @@
 // non-zero errcode or the request never got a JSON answer, plus one for arguments rejected before sending.
 
 /** `api`: WeCom answered with errcode ≠ 0. `http`: non-2xx status or a body that is not JSON. `network`: no response (DNS, reset, timeout). */
-export type WecomErrorKind = 'api' | 'http' | 'network';
+export type WecomErrorKind = 'api' | 'http' | 'network' | 'throttled';
 
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
 export const BUSY_ERRCODES: ReadonlySet<number> = new Set([-1, 45009, 45033]);

@@ -5,6 +5,8 @@
 export interface RateLimiter {
   /** Resolves when a call to `api` (e.g. 'externalcontact/get') may be sent. */
   acquire(api: string): Promise<void>;
+  /** Takes a call slot only if one is free right now (never queues). For calls that are worth making only at once. */
+  tryAcquire?(api: string): boolean;
 }
 
 export interface TokenBucketOptions {
@@ -53,6 +55,16 @@ export class TokenBucketLimiter implements RateLimiter {
     // Reserve first, wait after: the balance may go negative, so concurrent callers queue in arrival order.
     b.tokens -= 1;
     if (b.tokens < 0) await this.sleep(Math.ceil(-b.tokens / b.perMs));
+  }
+
+  tryAcquire(api: string): boolean {
+    const b = this.bucket(api);
+    const now = this.now();
+    b.tokens = Math.min(b.capacity, b.tokens + (now - b.updatedAt) * b.perMs);
+    b.updatedAt = now;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
   }
 
   private bucket(api: string): Bucket {

@@ -13,6 +13,8 @@ export interface CallOptions {
   method?: 'GET' | 'POST';
   query?: Query;
   body?: unknown;
+  /** Fail at once (WecomError kind 'throttled') instead of queueing when the client-side quota is spent, and don't back off. */
+  noWait?: boolean;
 }
 
 /** pino-compatible subset. */
@@ -172,7 +174,11 @@ export class WecomTransport {
     let token = auth ? await this.accessToken() : undefined;
     let refreshed = false;
     for (let attempt = 0; ; ) {
-      await this.limiter.acquire(api);
+      if (opts.noWait && this.limiter.tryAcquire) {
+        if (!this.limiter.tryAcquire(api)) throw new WecomError({ api, errcode: 45009, errmsg: 'client-side quota for this API is spent; not waiting', kind: 'throttled' });
+      } else {
+        await this.limiter.acquire(api);
+      }
       let err: WecomError;
       try {
         return await this.send<T>(api, method, opts, token);
@@ -186,7 +192,7 @@ export class WecomTransport {
         token = await this.refreshToken('access_token', token, () => this.fetchAccessToken());
         continue;
       }
-      if (attempt < this.retry.maxRetries && this.isRetryable(err, method)) {
+      if (!opts.noWait && attempt < this.retry.maxRetries && this.isRetryable(err, method)) {
         const delayMs = this.backoff(attempt++);
         this.logger.warn({ api, errcode: err.errcode, kind: err.kind, attempt, delayMs }, 'wecom busy, backing off');
         await this.sleep(delayMs);

@@ -33,7 +33,11 @@ const LOCK_SECONDS = 120;
  * Priority bands each get their own claim loop, so time-critical adds (band 0–1: the welcome window)
  * never wait behind a batch of rate-limited follow-up work.
  */
-const BANDS = [{ min: 0, max: 1 }, { min: 2, max: 9 }];
+const BANDS = [
+  // Urgent: several small batches in flight, so a new add never waits for a long batch to finish.
+  { min: 0, max: 1, loops: 3, batchSize: 50 },
+  { min: 2, max: 9, loops: 1, batchSize: 200 },
+];
 
 export class InboxProcessor {
   private running = false;
@@ -55,7 +59,7 @@ export class InboxProcessor {
     this.listener = await this.pool.connect();
     this.listener.on('notification', () => this.poke());
     await this.listener.query(`LISTEN ${INBOX_CHANNEL}`);
-    this.loops = BANDS.map((b) => this.loop(b));
+    this.loops = BANDS.flatMap((b) => Array.from({ length: b.loops }, () => this.loop(b)));
   }
 
   poke(): void {
@@ -73,7 +77,7 @@ export class InboxProcessor {
     }
   }
 
-  private async loop(band: { min: number; max: number }): Promise<void> {
+  private async loop(band: { min: number; max: number; batchSize?: number }): Promise<void> {
     const pollMs = this.opts.pollMs ?? 1000;
     while (this.running) {
       let n = 0;
@@ -94,7 +98,7 @@ export class InboxProcessor {
   }
 
   /** Claims and processes one batch (of one priority band, default all); returns how many events it handled. */
-  async runOnce(band: { min: number; max: number } = { min: 0, max: 32767 }): Promise<number> {
+  async runOnce(band: { min: number; max: number; batchSize?: number } = { min: 0, max: 32767 }): Promise<number> {
     const { rows } = await this.pool.query(
       `UPDATE callback_inbox SET locked_until = now() + interval '${LOCK_SECONDS} seconds', attempts = attempts + 1
        WHERE id IN (
@@ -102,7 +106,7 @@ export class InboxProcessor {
          WHERE status = 'pending' AND priority BETWEEN $2 AND $3 AND run_after <= now() AND (locked_until IS NULL OR locked_until < now())
          ORDER BY priority, id LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING id, corp_id, xml, attempts, priority, received_at`,
-      [this.opts.batchSize ?? 200, band.min, band.max]);
+      [this.opts.batchSize ?? band.batchSize ?? 200, band.min, band.max]);
     if (rows.length === 0) return 0;
     rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
     // Events about the same customer/group stay in order; independent ones run side by side.

@@ -80,7 +80,8 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     const items = ctxs.map((ctx) => ({
       ctx, ext: String(ctx.ev.ExternalUserID ?? ''), userid: String(ctx.ev.UserID ?? ''), state: (ctx.ev.State as string | undefined) || null,
     }));
-    const welcome = await mapLimit(items, 16, (i) => deps.hooks?.onAdded?.(i.ctx) ?? Promise.resolve(undefined));
+    // Each welcome is one WeCom call; many go out at once (WeCom's answer time, not our CPU, is the cost).
+    const welcome = await mapLimit(items, 64, (i) => deps.hooks?.onAdded?.(i.ctx) ?? Promise.resolve(undefined));
     const pairs = JSON.stringify(items.map((i) => ({ external_userid: i.ext, userid: i.userid, state: i.state, added_at: i.ctx.at.toISOString() })));
     const { rows: prevRows } = await pool.query(
       `SELECT f.external_userid, f.userid, f.status FROM follows f
