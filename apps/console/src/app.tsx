@@ -2,15 +2,20 @@
 // menu. Pages are loaded on demand; admin pages are hidden from and refused to other roles (the
 // server enforces the same with 403).
 import {
+  AimOutlined,
   AuditOutlined,
   CommentOutlined,
   DashboardOutlined,
   DownOutlined,
   KeyOutlined,
+  LineChartOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  QrcodeOutlined,
   SettingOutlined,
+  ShopOutlined,
+  SmileOutlined,
   TagsOutlined,
   TeamOutlined,
   UserOutlined,
@@ -27,6 +32,7 @@ import { LanguageSwitch } from './components/language-switch';
 import { Forbidden, NotFound, PageSpinner } from './components/results';
 import { currentLanguage, hasStoredLanguage, setLanguage, toLanguage } from './i18n';
 import { useLabels } from './lib/labels';
+import { AlertsBell } from './modules/alerts/alerts-bell';
 import { useLogout, useMe, useSwitchCorp, type Me, type Role } from './modules/auth/hooks';
 
 const LoginPage = lazy(() => import('./modules/auth/login-page'));
@@ -37,6 +43,12 @@ const CustomerDetailPage = lazy(() => import('./modules/customers/customer-detai
 const GroupsPage = lazy(() => import('./modules/groups/groups-page'));
 const GroupDetailPage = lazy(() => import('./modules/groups/group-detail-page'));
 const TagsPage = lazy(() => import('./modules/tags/tags-page'));
+const LiveCodesPage = lazy(() => import('./modules/live-codes/live-codes-page'));
+const LiveCodeFormPage = lazy(() => import('./modules/live-codes/live-code-form-page'));
+const LiveCodeDetailPage = lazy(() => import('./modules/live-codes/live-code-detail-page'));
+const ChannelStatsPage = lazy(() => import('./modules/live-codes/channel-stats-page'));
+const WelcomePage = lazy(() => import('./modules/welcome/welcome-page'));
+const StoresPage = lazy(() => import('./modules/stores/stores-page'));
 const SettingsPage = lazy(() => import('./modules/settings/settings-page'));
 const UsersPage = lazy(() => import('./modules/admin/users-page'));
 const TokensPage = lazy(() => import('./modules/admin/tokens-page'));
@@ -56,6 +68,15 @@ export function App() {
             <Route path="groups" element={<GroupsPage />} />
             <Route path="groups/:chatId" element={<GroupDetailPage />} />
             <Route path="tags" element={<TagsPage />} />
+            <Route path="live-codes" element={<LiveCodesPage />} />
+            <Route path="live-codes/:id" element={<LiveCodeDetailPage />} />
+            <Route path="channel-stats" element={<ChannelStatsPage />} />
+            <Route path="welcome" element={<WelcomePage />} />
+            <Route path="stores" element={<StoresPage />} />
+            <Route element={<RequireRole roles={WRITE_ROLES} />}>
+              <Route path="live-codes/new" element={<LiveCodeFormPage />} />
+              <Route path="live-codes/:id/edit" element={<LiveCodeFormPage />} />
+            </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
             </Route>
@@ -104,6 +125,9 @@ function RequireAuth() {
 // change the connection (the server answers 403 otherwise) or manage users, tokens and the audit log.
 const SETTINGS_ROLES: readonly Role[] = ['admin', 'operator'];
 const ADMIN_ROLES: readonly Role[] = ['admin'];
+// Live codes, welcome messages and stores: everyone reads (store managers within their stores),
+// admins and operators change them.
+const WRITE_ROLES: readonly Role[] = ['admin', 'operator'];
 
 function RequireRole({ roles }: { roles: readonly Role[] }) {
   const me = useMe();
@@ -117,6 +141,17 @@ function useMenuItems(me: Me): MenuItem[] {
   return useMemo(() => {
     const items: MenuItem[] = [
       { key: '/', icon: <DashboardOutlined />, label: t('nav.overview') },
+      {
+        key: 'acquire',
+        icon: <AimOutlined />,
+        label: t('nav.acquire'),
+        children: [
+          { key: '/live-codes', icon: <QrcodeOutlined />, label: t('nav.liveCodes') },
+          { key: '/channel-stats', icon: <LineChartOutlined />, label: t('nav.channelStats') },
+          { key: '/welcome', icon: <SmileOutlined />, label: t('nav.welcome') },
+          { key: '/stores', icon: <ShopOutlined />, label: t('nav.stores') },
+        ],
+      },
       { key: '/staff', icon: <TeamOutlined />, label: t('nav.staff') },
       { key: '/customers', icon: <UserOutlined />, label: t('nav.customers') },
       { key: '/groups', icon: <CommentOutlined />, label: t('nav.groups') },
@@ -141,7 +176,21 @@ function useMenuItems(me: Me): MenuItem[] {
   }, [me.role, t]);
 }
 
-const MENU_KEYS = ['/admin/users', '/admin/tokens', '/admin/audit', '/settings', '/staff', '/customers', '/groups', '/tags'];
+const MENU_KEYS = [
+  '/admin/users',
+  '/admin/tokens',
+  '/admin/audit',
+  '/settings',
+  '/staff',
+  '/customers',
+  '/groups',
+  '/tags',
+  '/live-codes',
+  '/channel-stats',
+  '/welcome',
+  '/stores',
+];
+const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -156,7 +205,9 @@ function Shell() {
   const [collapsed, setCollapsed] = useState(false);
   const items = useMenuItems(me!);
   const selected = selectedKey(location.pathname);
-  const [openKeys, setOpenKeys] = useState<string[]>(selected.startsWith('/admin/') ? ['admin'] : []);
+  const [openKeys, setOpenKeys] = useState<string[]>(
+    selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : [],
+  );
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -200,6 +251,7 @@ function Shell() {
             <CorpSwitcher me={me!} />
           </Flex>
           <Flex align="center" gap={16}>
+            <AlertsBell />
             <LanguageSwitch />
             <UserMenu me={me!} />
           </Flex>

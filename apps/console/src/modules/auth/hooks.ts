@@ -28,6 +28,12 @@ export function useIsAdmin(): boolean {
   return useMe().data?.role === 'admin';
 }
 
+/** Admins and operators change live codes, welcome messages and stores; other roles only read them. */
+export function useCanWrite(): boolean {
+  const role = useMe().data?.role;
+  return role === 'admin' || role === 'operator';
+}
+
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({

@@ -1,46 +1,9 @@
-// The 30-day adds/deletes/net chart. ECharts is assembled from echarts/core with only the parts
-// drawn here. A small effect-based wrapper stands in for echarts-for-react, whose builds import
-// `tslib` without declaring it (hustcc/echarts-for-react#512) and so fail to resolve in this workspace.
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import type { ComposeOption } from 'echarts/core';
-import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
-import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useMemo, useRef } from 'react';
+// The 30-day adds/deletes/net chart, drawn with the shared ECharts wrapper.
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Chart, type ChartOption } from '../../components/chart';
 import { formatShortDate } from '../../lib/format';
 import type { DailyChange } from './hooks';
-
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
-
-type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
-
-function Chart({ option, height }: { option: ChartOption; height: number }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const instance = echarts.init(el);
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(el);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
-  }, [option]);
-
-  return <div ref={ref} style={{ width: '100%', height }} />;
-}
 
 export function DailyChart({ daily }: { daily: DailyChange[] }) {
   const { t } = useTranslation();

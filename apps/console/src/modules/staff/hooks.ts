@@ -25,6 +25,7 @@ export interface Store {
   address: string | null;
   lat: number | null;
   lng: number | null;
+  phone?: string | null;
   staffCount: number;
 }
 
@@ -73,4 +74,10 @@ export function useDepartments() {
 export function useStoreNames(): Map<string, string> {
   const stores = useStores();
   return useMemo(() => new Map((stores.data?.items ?? []).map((s) => [String(s.id), s.name])), [stores.data]);
+}
+
+/** Userid → name for the first 200 staff, to name the userids templates and codes carry. */
+export function useStaffNames(): Map<string, string> {
+  const staff = useStaffList({ pageSize: 200 });
+  return useMemo(() => new Map((staff.data?.items ?? []).map((s) => [s.userid, s.name])), [staff.data]);
 }

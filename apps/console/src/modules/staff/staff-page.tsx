@@ -10,8 +10,8 @@ import { SearchInput } from '../../components/search-input';
 import { formatNumber } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
 import { PAGE_SIZE_OPTIONS, useSearchState } from '../../lib/use-search-state';
-import { useDepartments, useStaffList, type Department, type Staff } from './hooks';
-import { StoreSelect } from './pickers';
+import { useDepartments, useStaffList, type Staff } from './hooks';
+import { buildDepartmentTree, StoreSelect } from './pickers';
 
 const STATUS_BADGE: Record<number, 'success' | 'default' | 'warning' | 'error'> = {
   1: 'success',
@@ -19,26 +19,6 @@ const STATUS_BADGE: Record<number, 'success' | 'default' | 'warning' | 'error'> 
   4: 'warning',
   5: 'default',
 };
-
-interface TreeNode {
-  value: string;
-  title: string;
-  children: TreeNode[];
-}
-
-function buildDepartmentTree(departments: Department[]): TreeNode[] {
-  const nodes = new Map<number, TreeNode>();
-  for (const d of departments) nodes.set(d.id, { value: String(d.id), title: d.name, children: [] });
-  const roots: TreeNode[] = [];
-  const sorted = [...departments].sort((a, b) => a.order - b.order);
-  for (const d of sorted) {
-    const node = nodes.get(d.id)!;
-    const parent = d.parentId !== null ? nodes.get(d.parentId) : undefined;
-    if (parent && parent !== node) parent.children.push(node);
-    else roots.push(node);
-  }
-  return roots;
-}
 
 export default function StaffPage() {
   const { t } = useTranslation();

@@ -1,4 +1,4 @@
-import { Select, Tag, Tooltip } from 'antd';
+import { Select, Tag, Tooltip, TreeSelect } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useTagIndex, useTags } from './hooks';
 
@@ -27,6 +27,31 @@ export function TagSelect({ value, onChange, placeholder, style }: TagSelectProp
       onChange={(next) => onChange?.(next ?? [])}
       placeholder={placeholder}
       options={options}
+      loading={tags.isLoading}
+      style={style}
+    />
+  );
+}
+
+/** Several tags as a tree: tick a group to take all its tags; only tag ids are returned. */
+export function TagTreeSelect({ value, onChange, placeholder, style }: TagSelectProps) {
+  const tags = useTags();
+  const treeData = (tags.data?.groups ?? []).map((group) => ({
+    value: `group:${group.id}`,
+    title: group.name,
+    children: [...group.tags].sort((a, b) => a.order - b.order).map((tag) => ({ value: tag.id, title: tag.name })),
+  }));
+  return (
+    <TreeSelect<string[]>
+      treeCheckable
+      showCheckedStrategy={TreeSelect.SHOW_CHILD}
+      allowClear
+      showSearch={{ treeNodeFilterProp: 'title' }}
+      maxTagCount="responsive"
+      value={value}
+      onChange={(next) => onChange?.((next ?? []).filter((v) => !v.startsWith('group:')))}
+      placeholder={placeholder}
+      treeData={treeData}
       loading={tags.isLoading}
       style={style}
     />

@@ -1,0 +1,8 @@
+import { Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { CodeMode } from './hooks';
+
+export function ModeTag({ mode }: { mode: CodeMode }) {
+  const { t } = useTranslation();
+  return <Tag color={mode === 'native' ? 'purple' : 'blue'}>{t(`liveCodes.modes.${mode}`)}</Tag>;
+}

@@ -1,0 +1,416 @@
+// One code: its numbers by day (cards, chart, CSV), the landing link with its QR, who or which
+// groups it routes to right now, and the poster with the checker's findings.
+import { ArrowLeftOutlined, DownloadOutlined, EditOutlined, InboxOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Badge,
+  Button,
+  Card,
+  Col,
+  ColorPicker,
+  Descriptions,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  Popconfirm,
+  Row,
+  Skeleton,
+  Spin,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
+import { useMemo, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { ApiError } from '../../api/client';
+import { PageHeader } from '../../components/page-header';
+import { QueryError } from '../../components/query-error';
+import { NotFound } from '../../components/results';
+import { toLanguage } from '../../i18n';
+import { pickBilingual } from '../../lib/bilingual';
+import { formatDateTime, formatNumber } from '../../lib/format';
+import { useDebouncedValue } from '../../lib/use-debounced-value';
+import { useCanWrite } from '../auth/hooks';
+import { useStoreNames } from '../staff/hooks';
+import { TagList } from '../tags/tag-pickers';
+import { CopyLinkButton, DownloadMenu } from './code-actions';
+import {
+  links,
+  listPath,
+  useArchiveLiveCode,
+  useCodeStats,
+  useLiveCode,
+  usePosterCheck,
+  type CodeStats,
+  type LiveCode,
+  type PosterOptions,
+} from './hooks';
+import { ModeTag } from './labels';
+import { StatsChart } from './stats-chart';
+import { RangeFilter, StatCards, useDateRange } from './stats-widgets';
+
+export default function LiveCodeDetailPage() {
+  const { id } = useParams();
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const codeId = Number(id);
+  const code = useLiveCode(codeId);
+  const back = (
+    <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common.back')} onClick={() => navigate(code.data ? listPath(code.data.kind) : '/live-codes')} />
+  );
+
+  if (code.error instanceof ApiError && (code.error.status === 404 || code.error.status === 400)) return <NotFound message={t('liveCodes.notFound')} />;
+  if (code.error) {
+    return (
+      <>
+        <PageHeader title={t('liveCodes.title')} back={back} />
+        <QueryError error={code.error} onRetry={() => void code.refetch()} />
+      </>
+    );
+  }
+  if (!code.data) {
+    return (
+      <Card>
+        <Skeleton active paragraph={{ rows: 10 }} />
+      </Card>
+    );
+  }
+  return <Detail code={code.data} back={back} />;
+}
+
+function Detail({ code, back }: { code: LiveCode; back: ReactNode }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const canWrite = useCanWrite();
+  const archive = useArchiveLiveCode();
+  const storeNames = useStoreNames();
+  const [range, setRange] = useDateRange();
+  const stats = useCodeStats(code.id, range);
+  const active = code.status === 'active';
+
+  return (
+    <>
+      <PageHeader
+        back={back}
+        title={
+          <Flex align="center" gap={8} wrap>
+            <span data-testid="live-code-title">{code.name}</span>
+            <Tag>{t(`liveCodes.kindName.${code.kind}`)}</Tag>
+            {code.kind === 'staff' ? <ModeTag mode={code.mode} /> : null}
+            {active ? null : <Tag color="default">{t('liveCodes.statuses.archived')}</Tag>}
+          </Flex>
+        }
+        subtitle={[code.channel && t('liveCodes.channelIs', { channel: code.channel }), code.storeId !== null && (storeNames.get(String(code.storeId)) ?? `#${code.storeId}`)]
+          .filter(Boolean)
+          .join(' · ')}
+        extra={
+          <>
+            {canWrite && active ? (
+              <Button icon={<EditOutlined />} onClick={() => navigate(`/live-codes/${code.id}/edit`)} data-testid="live-code-edit">
+                {t('common.edit')}
+              </Button>
+            ) : null}
+            <DownloadMenu code={code} label />
+            <CopyLinkButton url={code.url} label />
+            {canWrite && active ? (
+              <Popconfirm
+                title={t('liveCodes.archiveConfirm', { name: code.name })}
+                description={<div style={{ maxWidth: 300 }}>{t('liveCodes.archiveHelp')}</div>}
+                okButtonProps={{ danger: true, loading: archive.isPending }}
+                onConfirm={() => archive.mutateAsync(code.id).then(() => void message.success(t('liveCodes.archived'))).catch(() => undefined)}
+              >
+                <Button danger icon={<InboxOutlined />}>
+                  {t('liveCodes.archive')}
+                </Button>
+              </Popconfirm>
+            ) : null}
+          </>
+        }
+      />
+      {active ? null : <Alert type="warning" showIcon title={t('liveCodes.archivedNote')} style={{ marginBottom: 16 }} />}
+
+      <Flex gap={12} wrap align="center" justify="space-between" style={{ marginBottom: 16 }}>
+        <Typography.Title level={5} style={{ margin: 0 }}>
+          {t('liveCodes.numbers')}
+        </Typography.Title>
+        <Flex gap={8} wrap>
+          <RangeFilter range={range} onChange={setRange} stats={stats.data} />
+          <Button icon={<DownloadOutlined />} href={links.statsCsv(code.id, range)} data-testid="stats-csv">
+            {t('liveCodes.stats.exportCsv')}
+          </Button>
+        </Flex>
+      </Flex>
+      {stats.error ? <QueryError error={stats.error} onRetry={() => void stats.refetch()} /> : null}
+      <StatCards total={stats.data?.total} loading={stats.isLoading} codeId={code.id} kind={code.kind} />
+      <Card title={t('liveCodes.stats.byDay')} style={{ marginTop: 16 }}>
+        <div data-testid="live-code-chart">
+          <DailyStats stats={stats.data} loading={stats.isLoading} kind={code.kind} />
+        </div>
+      </Card>
+
+      <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+        <Col xs={24} xl={12}>
+          <Flex vertical gap={16}>
+            <LandingCard code={code} />
+            {code.kind === 'staff' ? <PoolCard code={code} /> : null}
+            {code.kind === 'group' ? <GroupsCard code={code} /> : null}
+          </Flex>
+        </Col>
+        <Col xs={24} xl={12}>
+          <PosterCard code={code} />
+        </Col>
+      </Row>
+    </>
+  );
+}
+
+function DailyStats({ stats, loading, kind }: { stats: CodeStats | undefined; loading: boolean; kind: LiveCode['kind'] }) {
+  const { t } = useTranslation();
+  if (loading) return <Skeleton active paragraph={{ rows: 8 }} />;
+  if (!stats || stats.days.every((d) => d.scans === 0 && d.adds === 0 && d.groupJoins === 0)) return <Empty description={t('liveCodes.stats.noData')} />;
+  return kind === 'group' ? (
+    <StatsChart days={stats.days} metrics={['scans', 'visitors', 'groupJoins']} />
+  ) : (
+    <StatsChart days={stats.days} metrics={['scans', 'visitors', 'adds', 'net1d', 'net7d', 'welcomeFailed']} hidden={['net1d', 'welcomeFailed']} />
+  );
+}
+
+function LandingCard({ code }: { code: LiveCode }) {
+  const { t } = useTranslation();
+  const [loaded, setLoaded] = useState(false);
+  return (
+    <Card title={t('liveCodes.landing.title')}>
+      <Flex gap={24} wrap align="flex-start">
+        <div className="pond-qr-box">
+          {loaded ? null : <Spin className="pond-qr-spin" />}
+          <img
+            src={links.qrPng(code.id, 256)}
+            alt={t('liveCodes.landing.qrAlt', { name: code.name })}
+            width={200}
+            height={200}
+            onLoad={() => setLoaded(true)}
+            data-testid="live-code-qr"
+          />
+        </div>
+        <div style={{ flex: 1, minWidth: 240 }}>
+          <Descriptions column={1} size="small">
+            <Descriptions.Item label={t('liveCodes.landing.url')}>
+              <Typography.Text copyable={{ text: code.url }} style={{ wordBreak: 'break-all' }} data-testid="live-code-url">
+                <a href={code.url} target="_blank" rel="noreferrer">
+                  {code.url}
+                </a>
+              </Typography.Text>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('liveCodes.landing.state')}>
+              <Tooltip title={t('liveCodes.landing.stateHelp')}>
+                <Typography.Text code>{code.state}</Typography.Text>
+              </Tooltip>
+            </Descriptions.Item>
+            {code.kind === 'staff' && code.mode === 'pond' ? (
+              <>
+                <Descriptions.Item label={t('liveCodes.strategy')}>{t(`liveCodes.strategies.${code.strategy}`)}</Descriptions.Item>
+                <Descriptions.Item label={t('liveCodes.form.lock')}>{code.lockEnabled ? t('common.on') : t('common.off')}</Descriptions.Item>
+                <Descriptions.Item label={t('liveCodes.form.hours')}>{code.schedule ? t('liveCodes.landing.limitedHours') : t('liveCodes.schedule.alwaysOpen')}</Descriptions.Item>
+              </>
+            ) : null}
+            {code.kind === 'staff' ? (
+              <Descriptions.Item label={t('liveCodes.form.tags')}>
+                <TagList ids={code.tagIds} max={6} />
+              </Descriptions.Item>
+            ) : null}
+            {code.wecomQrUrl ? (
+              <Descriptions.Item label={t('liveCodes.landing.wecomQr')}>
+                <a href={code.wecomQrUrl} target="_blank" rel="noreferrer">
+                  {t('liveCodes.landing.open')}
+                </a>
+              </Descriptions.Item>
+            ) : null}
+            <Descriptions.Item label={t('liveCodes.landing.createdAt')}>{formatDateTime(code.createdAt)}</Descriptions.Item>
+          </Descriptions>
+          <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0 }}>
+            {t('liveCodes.landing.help')}
+          </Typography.Paragraph>
+        </div>
+      </Flex>
+    </Card>
+  );
+}
+
+function PoolCard({ code }: { code: LiveCode }) {
+  const { t } = useTranslation();
+  const cap = (n: number | null) => (n === null ? t('liveCodes.pool.noCap') : formatNumber(n));
+  return (
+    <Card title={t('liveCodes.form.pool')} extra={<Link to={`/welcome?tab=sends&codeId=${code.id}`}>{t('liveCodes.landing.welcomeSends')}</Link>}>
+      <Table
+        size="small"
+        rowKey="userid"
+        dataSource={code.pool}
+        pagination={false}
+        columns={[
+          {
+            title: t('liveCodes.pool.staff'),
+            key: 'name',
+            render: (_, p) => (
+              <span>
+                <Link to={`/customers?userid=${encodeURIComponent(p.userid)}`}>{p.name}</Link>
+                {p.backup ? <Tag style={{ marginLeft: 6 }}>{t('liveCodes.pool.backup')}</Tag> : null}
+              </span>
+            ),
+          },
+          {
+            title: t('liveCodes.pool.available'),
+            dataIndex: 'available',
+            render: (ok: boolean) => <Badge status={ok ? 'success' : 'warning'} text={ok ? t('liveCodes.pool.yes') : t('liveCodes.pool.no')} />,
+          },
+          ...(code.mode === 'pond'
+            ? [
+                ...(code.strategy === 'weighted' ? [{ title: t('liveCodes.pool.weight'), dataIndex: 'weight', align: 'right' as const }] : []),
+                { title: t('liveCodes.pool.dailyCap'), dataIndex: 'dailyCap', align: 'right' as const, render: cap },
+                { title: t('liveCodes.pool.totalCap'), dataIndex: 'totalCap', align: 'right' as const, render: cap },
+              ]
+            : []),
+        ]}
+      />
+    </Card>
+  );
+}
+
+const GROUP_BADGE: Record<string, 'success' | 'default' | 'warning'> = { active: 'success', waiting: 'default', full: 'warning', removed: 'default' };
+
+function GroupsCard({ code }: { code: LiveCode }) {
+  const { t } = useTranslation();
+  const groups = [...code.groups].sort((a, b) => a.position - b.position);
+  return (
+    <Card title={t('liveCodes.form.groupPool')} extra={<Typography.Text type="secondary">{t('liveCodes.landing.groupRotation')}</Typography.Text>}>
+      <Table
+        size="small"
+        rowKey="chatId"
+        dataSource={groups}
+        pagination={false}
+        rowClassName={(g) => (g.status === 'removed' ? 'pond-row-muted' : '')}
+        columns={[
+          { title: '#', key: 'i', width: 40, render: (_, _g, i) => i + 1 },
+          { title: t('liveCodes.groups.name'), key: 'name', render: (_, g) => <Link to={`/groups/${encodeURIComponent(g.chatId)}`}>{g.name || t('groups.unnamed')}</Link> },
+          { title: t('liveCodes.groups.memberCount'), key: 'members', align: 'right', render: (_, g) => `${formatNumber(g.memberCount)} / ${code.groupCap}` },
+          {
+            title: t('liveCodes.groups.status'),
+            dataIndex: 'status',
+            render: (s: string) => <Badge status={GROUP_BADGE[s] ?? 'default'} text={t(`liveCodes.groups.statuses.${s as 'active'}`, { defaultValue: s })} />,
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+interface PosterForm {
+  title: string;
+  subtitle: string;
+  body: string;
+  background: string;
+  accent: string;
+  textColor: string;
+}
+
+/** The server's poster colours, shown as the pickers' starting values. */
+const POSTER_DEFAULTS = { background: '#0E4D64', accent: '#F6C445', textColor: '#FFFFFF' };
+
+function PosterCard({ code }: { code: LiveCode }) {
+  const { t, i18n } = useTranslation();
+  const [form] = Form.useForm<PosterForm>();
+  const values = Form.useWatch([], form) as Partial<PosterForm> | undefined;
+  const language = toLanguage(i18n.language) ?? 'zh-CN';
+
+  const options = useDebouncedValue(
+    useMemo<PosterOptions>(() => {
+      const v = values ?? {};
+      const pick = (s: string | undefined) => (s?.trim() ? s.trim() : undefined);
+      const colour = (s: string | undefined, d: string) => (s && s.toUpperCase() !== d.toUpperCase() ? s : undefined);
+      return {
+        title: pick(v.title),
+        subtitle: pick(v.subtitle),
+        body: pick(v.body),
+        background: colour(v.background, POSTER_DEFAULTS.background),
+        accent: colour(v.accent, POSTER_DEFAULTS.accent),
+        textColor: colour(v.textColor, POSTER_DEFAULTS.textColor),
+      };
+    }, [values]),
+    600,
+  );
+  const check = usePosterCheck(code.id, options);
+  const src = links.poster(code.id, options);
+  const [loadedSrc, setLoadedSrc] = useState<string | null>(null);
+  const [failedSrc, setFailedSrc] = useState<string | null>(null);
+  const issues = check.data?.issues ?? [];
+
+  return (
+    <Card
+      title={t('liveCodes.poster.title')}
+      extra={
+        <Button type="primary" icon={<DownloadOutlined />} href={src} download data-testid="poster-download">
+          {t('liveCodes.poster.download')}
+        </Button>
+      }
+    >
+      <Flex gap={24} wrap align="flex-start">
+        <Form<PosterForm>
+          form={form}
+          layout="vertical"
+          size="small"
+          initialValues={{ title: code.name, subtitle: code.channel, body: code.description ?? '', ...POSTER_DEFAULTS }}
+          style={{ flex: 1, minWidth: 240 }}
+        >
+          <Form.Item name="title" label={t('liveCodes.poster.titleField')}>
+            <Input maxLength={60} data-testid="poster-title" />
+          </Form.Item>
+          <Form.Item name="subtitle" label={t('liveCodes.poster.subtitle')}>
+            <Input maxLength={120} />
+          </Form.Item>
+          <Form.Item name="body" label={t('liveCodes.poster.body')}>
+            <Input.TextArea maxLength={400} autoSize={{ minRows: 2, maxRows: 4 }} />
+          </Form.Item>
+          <Flex gap={16} wrap>
+            {(['background', 'accent', 'textColor'] as const).map((key) => (
+              <Form.Item key={key} name={key} label={t(`liveCodes.poster.${key}`)} getValueFromEvent={(c: { toHexString: () => string }) => c.toHexString().toUpperCase()}>
+                <ColorPicker disabledAlpha showText format="hex" />
+              </Form.Item>
+            ))}
+          </Flex>
+          <Typography.Text strong>{t('liveCodes.poster.check')}</Typography.Text>
+          <div style={{ marginTop: 8 }} data-testid="poster-issues">
+            {check.error ? (
+              <Alert type="error" showIcon title={check.error.message} />
+            ) : issues.length === 0 ? (
+              <Alert type="success" showIcon title={check.isFetching ? t('liveCodes.poster.checking') : t('liveCodes.poster.noIssues')} />
+            ) : (
+              <Flex vertical gap={6}>
+                {issues.map((issue, i) => (
+                  <Alert
+                    key={`${issue.rule}-${i}`}
+                    type={issue.severity === 'error' ? 'error' : 'warning'}
+                    showIcon
+                    title={pickBilingual(issue.message, language)}
+                    data-testid="poster-issue"
+                  />
+                ))}
+              </Flex>
+            )}
+          </div>
+        </Form>
+        <div className="pond-poster-box">
+          {loadedSrc !== src && failedSrc !== src ? <Spin className="pond-qr-spin" /> : null}
+          {failedSrc === src ? (
+            <Typography.Text type="danger">{t('liveCodes.poster.failed')}</Typography.Text>
+          ) : (
+            <img src={src} alt={t('liveCodes.poster.title')} width={243} height={432} onLoad={() => setLoadedSrc(src)} onError={() => setFailedSrc(src)} data-testid="poster-preview" />
+          )}
+        </div>
+      </Flex>
+    </Card>
+  );
+}

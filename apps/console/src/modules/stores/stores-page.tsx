@@ -1,0 +1,263 @@
+import { DeleteOutlined, EditOutlined, EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Modal, Popconfirm, Row, Table, Tag, Tooltip, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { PageHeader } from '../../components/page-header';
+import { QueryError } from '../../components/query-error';
+import { showFieldError } from '../../lib/form-errors';
+import { formatNumber } from '../../lib/format';
+import { useCanWrite } from '../auth/hooks';
+import { useDepartments, useStores, type Store } from '../staff/hooks';
+import { DepartmentSelect } from '../staff/pickers';
+import { hasCoordinates, useCreateStore, useDeleteStore, useUpdateStore, type StoreInput } from './hooks';
+
+/** Tencent's coordinate picker: GCJ-02, the system WeChat's location and Chinese maps use. */
+const COORDINATE_PICKER = 'https://lbs.qq.com/getPoint/';
+
+export default function StoresPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const canWrite = useCanWrite();
+  const stores = useStores();
+  const departments = useDepartments();
+  const remove = useDeleteStore();
+  const [editing, setEditing] = useState<Store | 'new' | null>(null);
+
+  const departmentNames = useMemo(() => new Map((departments.data?.items ?? []).map((d) => [d.id, d.name])), [departments.data]);
+  const items = stores.data?.items ?? [];
+  const missing = items.filter((s) => !hasCoordinates(s)).length;
+
+  const columns: ColumnsType<Store> = [
+    {
+      title: t('stores.name'),
+      key: 'name',
+      render: (_, s) => (
+        <div>
+          <Typography.Text strong>{s.name}</Typography.Text>
+          {s.code ? (
+            <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>
+              {s.code}
+            </Typography.Text>
+          ) : null}
+        </div>
+      ),
+    },
+    { title: t('stores.city'), dataIndex: 'city', render: (v: string | null) => v || t('common.none') },
+    {
+      title: t('stores.address'),
+      dataIndex: 'address',
+      render: (v: string | null) => (v ? <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0, maxWidth: 280 }}>{v}</Typography.Paragraph> : t('common.none')),
+    },
+    {
+      title: t('stores.coordinates'),
+      key: 'coordinates',
+      render: (_, s) =>
+        hasCoordinates(s) ? (
+          <Typography.Text code data-testid="store-coordinates">
+            {s.lat!.toFixed(5)}, {s.lng!.toFixed(5)}
+          </Typography.Text>
+        ) : (
+          <Tooltip title={t('stores.noCoordinatesHelp')}>
+            <Tag color="warning">{t('stores.noCoordinates')}</Tag>
+          </Tooltip>
+        ),
+    },
+    {
+      title: t('stores.department'),
+      dataIndex: 'departmentId',
+      render: (id: number | null) => (id === null ? t('common.none') : departmentNames.get(id) ?? String(id)),
+    },
+    {
+      title: t('stores.staffCount'),
+      dataIndex: 'staffCount',
+      align: 'right',
+      render: (n: number, s) => (n > 0 ? <Link to={`/staff?storeId=${encodeURIComponent(s.id)}`}>{formatNumber(n)}</Link> : formatNumber(n)),
+    },
+    ...(canWrite
+      ? ([
+          {
+            title: t('common.actions'),
+            key: 'actions',
+            width: 110,
+            render: (_, s) => (
+              <>
+                <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(s)} />
+                <Popconfirm
+                  title={t('stores.deleteConfirm', { name: s.name })}
+                  okButtonProps={{ danger: true, loading: remove.isPending }}
+                  onConfirm={() => remove.mutateAsync(s.id).then(() => void message.success(t('common.deleted'))).catch(() => undefined)}
+                >
+                  <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
+                </Popconfirm>
+              </>
+            ),
+          },
+        ] satisfies ColumnsType<Store>)
+      : []),
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={t('stores.title')}
+        subtitle={t('stores.subtitle')}
+        extra={
+          canWrite ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="store-create">
+              {t('stores.create')}
+            </Button>
+          ) : null
+        }
+      />
+      {missing > 0 ? <Alert type="warning" showIcon title={t('stores.missingCoordinates', { n: missing })} style={{ marginBottom: 16 }} /> : null}
+      <Card>
+        {stores.error ? <QueryError error={stores.error} onRetry={() => void stores.refetch()} /> : null}
+        <Table<Store>
+          rowKey="id"
+          columns={columns}
+          dataSource={items}
+          loading={stores.isLoading}
+          pagination={false}
+          onRow={() => ({ 'data-testid': 'store-row' }) as React.HTMLAttributes<HTMLElement>}
+          locale={{ emptyText: <Typography.Text type="secondary">{t('stores.empty')}</Typography.Text> }}
+          scroll={{ x: 900 }}
+        />
+      </Card>
+      {editing ? <StoreModal store={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
+    </>
+  );
+}
+
+interface StoreForm {
+  name: string;
+  code: string;
+  departmentId: number | null;
+  city: string;
+  address: string;
+  lat: number | null;
+  lng: number | null;
+  phone: string;
+}
+
+function StoreModal({ store, onClose }: { store: Store | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<StoreForm>();
+  const create = useCreateStore();
+  const update = useUpdateStore();
+
+  const submit = async () => {
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
+    const text = (s: string | undefined) => (s?.trim() ? s.trim() : null);
+    const input: StoreInput = {
+      name: v.name.trim(),
+      code: text(v.code),
+      departmentId: v.departmentId ?? null,
+      city: text(v.city),
+      address: text(v.address),
+      lat: v.lat ?? null,
+      lng: v.lng ?? null,
+      phone: text(v.phone),
+    };
+    try {
+      if (store) await update.mutateAsync({ id: store.id, input });
+      else await create.mutateAsync(input);
+      void message.success(store ? t('common.saved') : t('common.created'));
+      onClose();
+    } catch (error) {
+      showFieldError(form, error);
+    }
+  };
+
+  return (
+    <Modal
+      open
+      width={640}
+      title={store ? t('stores.edit') : t('stores.create')}
+      onOk={() => void submit()}
+      onCancel={onClose}
+      confirmLoading={create.isPending || update.isPending}
+      destroyOnHidden
+    >
+      <Form<StoreForm>
+        form={form}
+        layout="vertical"
+        initialValues={{
+          name: store?.name ?? '',
+          code: store?.code ?? '',
+          departmentId: store?.departmentId ?? null,
+          city: store?.city ?? '',
+          address: store?.address ?? '',
+          lat: store?.lat ?? null,
+          lng: store?.lng ?? null,
+          phone: store?.phone ?? '',
+        }}
+      >
+        <Row gutter={16}>
+          <Col span={16}>
+            <Form.Item
+              name="name"
+              label={t('stores.name')}
+              rules={[
+                { required: true, whitespace: true, message: t('common.required', { field: t('stores.name') }) },
+                { max: 60, message: t('common.maxChars', { n: 60 }) },
+              ]}
+            >
+              <Input autoFocus maxLength={60} data-testid="store-name" />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="code" label={t('stores.code')} rules={[{ max: 30, message: t('common.maxChars', { n: 30 }) }]}>
+              <Input maxLength={30} />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="city" label={t('stores.city')} rules={[{ max: 40, message: t('common.maxChars', { n: 40 }) }]}>
+              <Input maxLength={40} />
+            </Form.Item>
+          </Col>
+          <Col span={16}>
+            <Form.Item name="address" label={t('stores.address')} rules={[{ max: 200, message: t('common.maxChars', { n: 200 }) }]}>
+              <Input maxLength={200} />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="lat" label={t('stores.lat')} rules={[{ type: 'number', min: -90, max: 90, message: t('stores.latRange') }]}>
+              <InputNumber style={{ width: '100%' }} step={0.0001} precision={6} placeholder="31.2304" />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="lng" label={t('stores.lng')} rules={[{ type: 'number', min: -180, max: 180, message: t('stores.lngRange') }]}>
+              <InputNumber style={{ width: '100%' }} step={0.0001} precision={6} placeholder="121.4737" />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item label=" " colon={false}>
+              <Button icon={<EnvironmentOutlined />} href={COORDINATE_PICKER} target="_blank" rel="noreferrer">
+                {t('stores.pickOnMap')}
+              </Button>
+            </Form.Item>
+          </Col>
+        </Row>
+        <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
+          {t('stores.coordinatesHelp')}
+        </Typography.Paragraph>
+        <Row gutter={16}>
+          <Col span={16}>
+            <Form.Item name="departmentId" label={t('stores.department')} extra={t('stores.departmentHelp')}>
+              <DepartmentSelect />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item name="phone" label={t('stores.phone')} rules={[{ max: 30, message: t('common.maxChars', { n: 30 }) }]}>
+              <Input maxLength={30} />
+            </Form.Item>
+          </Col>
+        </Row>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,240 @@
+// Up to nine attachments in WeCom's shape ({msgtype, <msgtype>: {...}}): image, link, coupon (sent
+// as a link card), mini-program, and video or file by media_id. Byte limits are WeCom's and are
+// checked here as the server will check them, so a template fails in the console, not in the 20 s
+// window of a real add.
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Col, Dropdown, Flex, Form, Input, Row, Select, Typography } from 'antd';
+import type { FormInstance, FormRule } from 'antd';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { MAX_ATTACHMENTS, type Attachment } from './hooks';
+
+export type AttachmentType = Attachment['msgtype'];
+export const ATTACHMENT_TYPES: readonly AttachmentType[] = ['image', 'link', 'coupon', 'miniprogram', 'video', 'file'];
+
+export const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+
+const maxBytes = (t: TFunction, max: number): FormRule => ({
+  validator: (_, v: string | undefined) =>
+    !v || utf8Bytes(v) <= max ? Promise.resolve() : Promise.reject(new Error(t('welcome.attachments.maxBytes', { max, n: utf8Bytes(v) }))),
+});
+const httpUrl = (t: TFunction): FormRule => ({
+  validator: (_, v: string | undefined) => (!v || /^https?:\/\/\S+$/i.test(v) ? Promise.resolve() : Promise.reject(new Error(t('welcome.attachments.httpUrl')))),
+});
+
+/** One attachment as the API wants it: only the payload of its own msgtype, without empty fields. */
+export function cleanAttachment(a: Attachment): Attachment {
+  const payload = Object.fromEntries(
+    Object.entries((a[a.msgtype] ?? {}) as Record<string, string | undefined>)
+      .map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])
+      .filter(([, v]) => v !== undefined && v !== ''),
+  );
+  return { msgtype: a.msgtype, [a.msgtype]: payload } as Attachment;
+}
+
+/** Whether an attachment has what WeCom requires; the preview leaves out the ones still being filled in. */
+export function isComplete(a: Attachment): boolean {
+  const p = (a[a.msgtype] ?? {}) as Record<string, string | undefined>;
+  const has = (...keys: string[]) => keys.every((k) => !!p[k]?.trim());
+  switch (a.msgtype) {
+    case 'image':
+      return has('pic_url') || has('media_id');
+    case 'link':
+    case 'coupon':
+      return has('title', 'url');
+    case 'miniprogram':
+      return has('title', 'appid', 'page', 'pic_media_id');
+    default:
+      return has('media_id');
+  }
+}
+
+export function AttachmentsEditor({ form }: { form: FormInstance }) {
+  const { t } = useTranslation();
+  return (
+    <Form.List name="attachments">
+      {(fields, { add, remove, move }) => (
+        <Flex vertical gap={8}>
+          {fields.map((field, i) => (
+            <AttachmentCard
+              key={field.key}
+              form={form}
+              name={field.name}
+              index={i}
+              count={fields.length}
+              onRemove={() => remove(field.name)}
+              onMove={(delta) => move(i, i + delta)}
+            />
+          ))}
+          <div>
+            <Dropdown
+              disabled={fields.length >= MAX_ATTACHMENTS}
+              menu={{
+                items: ATTACHMENT_TYPES.map((type) => ({ key: type, label: t(`welcome.attachments.types.${type}`) })),
+                onClick: ({ key }) => add({ msgtype: key, [key]: {} }),
+              }}
+            >
+              <Button type="dashed" icon={<PlusOutlined />} data-testid="attachment-add">
+                {t('welcome.attachments.add', { n: fields.length, max: MAX_ATTACHMENTS })}
+              </Button>
+            </Dropdown>
+          </div>
+        </Flex>
+      )}
+    </Form.List>
+  );
+}
+
+interface CardProps {
+  form: FormInstance;
+  name: number;
+  index: number;
+  count: number;
+  onRemove: () => void;
+  onMove: (delta: number) => void;
+}
+
+function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProps) {
+  const { t } = useTranslation();
+  const type = (Form.useWatch(['attachments', name, 'msgtype'], form) as AttachmentType | undefined) ?? 'link';
+  const field = (key: string) => [name, type, key];
+  const required = (label: string): FormRule => ({ required: true, whitespace: true, message: t('common.required', { field: label }) });
+
+  const linkFields = (
+    <Row gutter={12}>
+      <Col xs={24} md={12}>
+        <Form.Item name={field('title')} label={t('welcome.attachments.title')} rules={[required(t('welcome.attachments.title')), maxBytes(t, 128)]}>
+          <Input />
+        </Form.Item>
+      </Col>
+      <Col xs={24} md={12}>
+        <Form.Item name={field('url')} label={t('welcome.attachments.url')} rules={[required(t('welcome.attachments.url')), httpUrl(t)]}>
+          <Input placeholder="https://" />
+        </Form.Item>
+      </Col>
+      <Col xs={24} md={12}>
+        <Form.Item name={field('desc')} label={t('welcome.attachments.desc')} rules={[maxBytes(t, 512)]}>
+          <Input />
+        </Form.Item>
+      </Col>
+      <Col xs={24} md={12}>
+        <Form.Item name={field('picurl')} label={t('welcome.attachments.picurl')} rules={[httpUrl(t)]}>
+          <Input placeholder="https://" />
+        </Form.Item>
+      </Col>
+    </Row>
+  );
+
+  let body: React.ReactNode;
+  switch (type) {
+    case 'image':
+      body = (
+        <Row gutter={12}>
+          <Col xs={24} md={14}>
+            <Form.Item
+              name={field('pic_url')}
+              label={t('welcome.attachments.picUrl')}
+              extra={t('welcome.attachments.picUrlHelp')}
+              dependencies={[['attachments', name, 'image', 'media_id']]}
+              rules={[
+                httpUrl(t),
+                {
+                  validator: (_, v: string | undefined) =>
+                    v || form.getFieldValue(['attachments', name, 'image', 'media_id'])
+                      ? Promise.resolve()
+                      : Promise.reject(new Error(t('welcome.attachments.imageNeeds'))),
+                },
+              ]}
+            >
+              <Input placeholder="https://" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={10}>
+            <Form.Item name={field('media_id')} label="media_id">
+              <Input />
+            </Form.Item>
+          </Col>
+        </Row>
+      );
+      break;
+    case 'link':
+      body = linkFields;
+      break;
+    case 'coupon':
+      body = (
+        <>
+          <Typography.Paragraph type="secondary" style={{ marginTop: 0 }}>
+            {t('welcome.attachments.couponHelp')}
+          </Typography.Paragraph>
+          {linkFields}
+        </>
+      );
+      break;
+    case 'miniprogram':
+      body = (
+        <Row gutter={12}>
+          <Col xs={24} md={12}>
+            <Form.Item name={field('title')} label={t('welcome.attachments.title')} rules={[required(t('welcome.attachments.title')), maxBytes(t, 64)]}>
+              <Input />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item name={field('appid')} label="AppID" rules={[required('AppID')]} extra={t('welcome.attachments.appidHelp')}>
+              <Input placeholder="wx…" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item name={field('page')} label={t('welcome.attachments.page')} rules={[required(t('welcome.attachments.page'))]}>
+              <Input placeholder="pages/index/index.html" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item name={field('pic_media_id')} label={t('welcome.attachments.picMediaId')} rules={[required(t('welcome.attachments.picMediaId'))]} extra={t('welcome.attachments.mediaIdHelp')}>
+              <Input />
+            </Form.Item>
+          </Col>
+        </Row>
+      );
+      break;
+    default:
+      body = (
+        <Form.Item name={field('media_id')} label="media_id" rules={[required('media_id')]} extra={t('welcome.attachments.mediaIdHelp')}>
+          <Input />
+        </Form.Item>
+      );
+  }
+
+  return (
+    <Card
+      size="small"
+      data-testid="attachment-card"
+      title={
+        <Flex align="center" gap={8}>
+          <Typography.Text type="secondary">{index + 1}.</Typography.Text>
+          <Form.Item name={[name, 'msgtype']} noStyle>
+            <Select<AttachmentType>
+              size="small"
+              style={{ width: 140 }}
+              options={ATTACHMENT_TYPES.map((k) => ({ value: k, label: t(`welcome.attachments.types.${k}`) }))}
+              onChange={(next) => {
+                // Carry a link's fields over to a coupon and back; anything else starts empty.
+                const current = form.getFieldValue(['attachments', name]) as Attachment;
+                const carried = (next === 'link' || next === 'coupon') && (type === 'link' || type === 'coupon') ? current[type] : {};
+                form.setFieldValue(['attachments', name], { msgtype: next, [next]: carried ?? {} });
+              }}
+            />
+          </Form.Item>
+        </Flex>
+      }
+      extra={
+        <Flex gap={2}>
+          <Button type="text" size="small" icon={<ArrowUpOutlined />} disabled={index === 0} aria-label={t('welcome.attachments.up')} onClick={() => onMove(-1)} />
+          <Button type="text" size="small" icon={<ArrowDownOutlined />} disabled={index === count - 1} aria-label={t('welcome.attachments.down')} onClick={() => onMove(1)} />
+          <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} onClick={onRemove} />
+        </Flex>
+      }
+    >
+      {body}
+    </Card>
+  );
+}

@@ -1,0 +1,242 @@
+// Create or edit a welcome template: scope (code, staff or default), text with placeholders,
+// attachments, and beside them the message as the customer's phone will show it.
+import { Alert, App, Button, Col, Drawer, Flex, Form, Input, Radio, Row, Tooltip, Typography } from 'antd';
+import type { TextAreaRef } from 'antd/es/input/TextArea';
+import { useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { showFieldError } from '../../lib/form-errors';
+import { useDebouncedValue } from '../../lib/use-debounced-value';
+import { StaffMultiSelect } from '../staff/pickers';
+import { AttachmentsEditor, cleanAttachment, isComplete, utf8Bytes } from './attachments-editor';
+import {
+  PLACEHOLDERS,
+  TEXT_MAX_BYTES,
+  useCreateTemplate,
+  useUpdateTemplate,
+  useWelcomePreview,
+  WELCOME_SCOPES,
+  type Attachment,
+  type Placeholder,
+  type TemplateInput,
+  type WelcomeScope,
+  type WelcomeTemplate,
+} from './hooks';
+import { PhonePreview } from './phone-preview';
+
+interface TemplateForm {
+  name: string;
+  scope: WelcomeScope;
+  userids: string[];
+  text: string;
+  attachments: Attachment[];
+}
+
+interface Props {
+  template: WelcomeTemplate | null;
+  /** The scope a new template starts with; `lockScope` keeps it (a code's own welcome). */
+  scope?: WelcomeScope;
+  lockScope?: boolean;
+  onClose: () => void;
+  onSaved?: (template: WelcomeTemplate) => void;
+}
+
+function toInput(v: Partial<TemplateForm>): TemplateInput {
+  const scope = v.scope ?? 'code';
+  return {
+    name: (v.name ?? '').trim(),
+    scope,
+    userids: scope === 'staff' ? v.userids ?? [] : [],
+    text: v.text ?? '',
+    attachments: (v.attachments ?? []).filter((a): a is Attachment => !!a?.msgtype).map(cleanAttachment),
+  };
+}
+
+export function TemplateDrawer({ template, scope = 'code', lockScope = false, onClose, onSaved }: Props) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<TemplateForm>();
+  const create = useCreateTemplate();
+  const update = useUpdateTemplate();
+  const textRef = useRef<TextAreaRef>(null);
+  const archived = template?.status === 'archived';
+
+  const currentScope = (Form.useWatch('scope', form) as WelcomeScope | undefined) ?? template?.scope ?? scope;
+  const text = (Form.useWatch('text', form) as string | undefined) ?? '';
+  const attachments = Form.useWatch('attachments', form) as Attachment[] | undefined;
+  const userids = Form.useWatch('userids', form) as string[] | undefined;
+
+  // The preview follows the draft, half a second behind typing.
+  const draft = useDebouncedValue(
+    JSON.stringify({ text, attachments: attachments ?? template?.attachments ?? [], userids: currentScope === 'staff' ? userids ?? [] : [] }),
+    500,
+  );
+  const content = useMemo(() => {
+    const d = JSON.parse(draft) as { text: string; attachments: Attachment[]; userids: string[] };
+    const all = d.attachments.filter((a) => !!a?.msgtype);
+    const ready = all.filter(isComplete).map(cleanAttachment);
+    if (!d.text.trim() && ready.length === 0) return null;
+    return { text: d.text, attachments: ready, userids: d.userids, pending: all.length - ready.length };
+  }, [draft]);
+  const preview = useWelcomePreview(content && { text: content.text, attachments: content.attachments, userids: content.userids });
+
+  const insert = (key: Placeholder) => {
+    const token = `{${key}}`;
+    const el = textRef.current?.resizableTextArea?.textArea;
+    const current = (form.getFieldValue('text') as string | undefined) ?? '';
+    const start = el?.selectionStart ?? current.length;
+    const end = el?.selectionEnd ?? current.length;
+    form.setFieldValue('text', current.slice(0, start) + token + current.slice(end));
+    void form.validateFields(['text']).catch(() => undefined);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + token.length, start + token.length);
+    });
+  };
+
+  const submit = async () => {
+    // An invalid form shows its messages under the fields; nothing else to do.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
+    const input = toInput(values);
+    try {
+      const saved = template ? await update.mutateAsync({ id: template.id, input }) : await create.mutateAsync(input);
+      void message.success(template ? t('common.saved') : t('common.created'));
+      onSaved?.(saved);
+      onClose();
+    } catch (error) {
+      showFieldError(form, error);
+    }
+  };
+
+  return (
+    <Drawer
+      open
+      size={1080}
+      title={template ? t('welcome.edit') : t('welcome.create')}
+      onClose={onClose}
+      destroyOnHidden
+      extra={
+        <Flex gap={8}>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="primary" onClick={() => void submit()} loading={create.isPending || update.isPending} disabled={archived} data-testid="welcome-save">
+            {t('common.save')}
+          </Button>
+        </Flex>
+      }
+    >
+      {archived ? <Alert type="info" showIcon title={t('welcome.archivedNote')} style={{ marginBottom: 16 }} /> : null}
+      <Row gutter={24}>
+        <Col xs={24} lg={15}>
+          <Form<TemplateForm>
+            form={form}
+            layout="vertical"
+            disabled={archived}
+            initialValues={{
+              name: template?.name ?? '',
+              scope: template?.scope ?? scope,
+              userids: template?.userids ?? [],
+              text: template?.text ?? '',
+              attachments: template?.attachments ?? [],
+            }}
+          >
+            <Form.Item
+              name="name"
+              label={t('welcome.name')}
+              rules={[
+                { required: true, whitespace: true, message: t('common.required', { field: t('welcome.name') }) },
+                { max: 60, message: t('common.maxChars', { n: 60 }) },
+              ]}
+            >
+              <Input maxLength={60} placeholder={t('welcome.namePlaceholder')} data-testid="welcome-name" />
+            </Form.Item>
+            <Form.Item name="scope" label={t('welcome.scope')} extra={t(`welcome.scopeHelp.${currentScope}`)}>
+              <Radio.Group
+                optionType="button"
+                disabled={lockScope}
+                options={WELCOME_SCOPES.map((s) => ({ value: s, label: t(`welcome.scopes.${s}`) }))}
+              />
+            </Form.Item>
+            {currentScope === 'staff' ? (
+              <Form.Item
+                name="userids"
+                label={t('welcome.userids')}
+                extra={t('welcome.useridsHelp')}
+                rules={[{ required: true, type: 'array', min: 1, message: t('welcome.useridsRequired') }]}
+              >
+                <StaffMultiSelect followOnly />
+              </Form.Item>
+            ) : null}
+            <Form.Item
+              label={t('welcome.text')}
+              required={false}
+              extra={
+                <Flex gap={6} wrap align="center" style={{ marginTop: 6 }}>
+                  <Typography.Text type="secondary">{t('welcome.insert')}</Typography.Text>
+                  {PLACEHOLDERS.map((key) => (
+                    <Tooltip key={key} title={t(`welcome.placeholderHelp.${key}`)}>
+                      <Button size="small" onClick={() => insert(key)} data-testid={`placeholder-${key}`} disabled={archived}>
+                        {t(`welcome.placeholders.${key}`)}
+                      </Button>
+                    </Tooltip>
+                  ))}
+                </Flex>
+              }
+            >
+              <Form.Item
+                name="text"
+                noStyle
+                rules={[
+                  {
+                    validator: (_, v: string | undefined) =>
+                      utf8Bytes(v ?? '') <= TEXT_MAX_BYTES
+                        ? Promise.resolve()
+                        : Promise.reject(new Error(t('welcome.textTooLong', { max: TEXT_MAX_BYTES, n: utf8Bytes(v ?? '') }))),
+                  },
+                  {
+                    validator: (_, v: string | undefined) =>
+                      (v ?? '').trim() || (form.getFieldValue('attachments') as unknown[] | undefined)?.length
+                        ? Promise.resolve()
+                        : Promise.reject(new Error(t('welcome.contentRequired'))),
+                  },
+                ]}
+              >
+                <Input.TextArea
+                  ref={textRef}
+                  autoSize={{ minRows: 5, maxRows: 14 }}
+                  placeholder={t('welcome.textPlaceholder')}
+                  count={{ show: true, max: TEXT_MAX_BYTES, strategy: utf8Bytes }}
+                  data-testid="welcome-text"
+                />
+              </Form.Item>
+            </Form.Item>
+            <Form.Item label={t('welcome.attachmentsLabel')} extra={t('welcome.attachments.help')}>
+              <AttachmentsEditor form={form} />
+            </Form.Item>
+          </Form>
+        </Col>
+        <Col xs={24} lg={9}>
+          <div style={{ position: 'sticky', top: 0 }}>
+            <Typography.Title level={5} style={{ marginTop: 0 }}>
+              {t('welcome.preview.title')}
+            </Typography.Title>
+            {content?.pending ? (
+              <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+                {t('welcome.preview.pending', { n: content.pending })}
+              </Typography.Paragraph>
+            ) : null}
+            {content ? (
+              <PhonePreview preview={preview.data} loading={preview.isFetching} error={preview.error} />
+            ) : (
+              <div className="pond-phone">
+                <div className="pond-phone-bar">{t('welcome.preview.staff')}</div>
+                <div className="pond-phone-body">
+                  <Typography.Text type="secondary">{t('welcome.preview.empty')}</Typography.Text>
+                </div>
+              </div>
+            )}
+          </div>
+        </Col>
+      </Row>
+    </Drawer>
+  );
+}
