@@ -77,6 +77,18 @@ export class SyncService {
 
   /** Runs (or resumes) one sync run to completion. Exposed for the CLI and tests. */
   async execute(runId: number): Promise<void> {
+    // One executor per run: the queued job and an inline caller (first start) must not run it twice.
+    const lock = await this.pool.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`sync-run:${runId}`]);
+      await this.executeLocked(runId);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`sync-run:${runId}`]).catch(() => undefined);
+      lock.release();
+    }
+  }
+
+  private async executeLocked(runId: number): Promise<void> {
     const { rows } = await this.pool.query('SELECT * FROM sync_runs WHERE id = $1', [runId]);
     const run = rows[0] as RunRow | undefined;
     if (!run) throw AppError.notFound(`sync run ${runId}`);
