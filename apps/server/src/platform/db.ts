@@ -73,9 +73,14 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
       const probe = new pg.Client({ connectionString: url(port) });
       try {
         await probe.connect();
+        // Only our own cluster: another Pond's embedded Postgres may have taken this port since.
+        const { rows } = await probe.query('SHOW data_directory');
         await probe.end();
-        log.info({ port }, 'using the embedded Postgres already running');
-        return { url: url(port), stop: async () => undefined };
+        if (resolve(rows[0].data_directory) === resolve(pgDir)) {
+          log.info({ port }, 'using the embedded Postgres already running');
+          return { url: url(port), stop: async () => undefined };
+        }
+        rmSync(portFile, { force: true });
       } catch {
         await probe.end().catch(() => undefined);
       }

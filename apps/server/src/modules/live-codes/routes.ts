@@ -194,7 +194,7 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
     preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: PosterQuery },
   }, async (req) => ({ issues: (await posterCheck()).checkPoster(posterSpec(await mustLoad(req.principal!.corpId, req.params.id), req.query)) }));
 
-  app.get('/api/alerts', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['alerts'], querystring: z.object({ unread: z.coerce.boolean().optional() }) } }, async (req) => {
+  app.get('/api/alerts', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['alerts'], querystring: z.object({ unread: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional() }) } }, async (req) => {
     const { rows } = await pool.query(
       `SELECT id, kind, message, data, created_at, read_at FROM alerts WHERE corp_id = $1 AND ($2::boolean IS NOT TRUE OR read_at IS NULL) ORDER BY id DESC LIMIT 100`,
       [req.principal!.corpId, req.query.unread ?? null]);

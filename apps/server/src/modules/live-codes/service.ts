@@ -182,6 +182,12 @@ export class LiveCodeService {
     if (patch.kind && patch.kind !== cur.kind) throw AppError.validation('kind', 'cannot change the kind of a code');
     if (patch.mode && patch.mode !== cur.mode) throw AppError.validation('mode', 'cannot change the mode of a code (its printed QR depends on it)');
     await this.validate(corpId, patch, cur.kind);
+    if (cur.kind === 'staff' && patch.pool && patch.pool.length === 0) {
+      const storeId = patch.storeId !== undefined ? patch.storeId : cur.storeId;
+      if (storeId == null) throw AppError.validation('pool', 'a staff code needs at least one staff member (or a store whose staff form the pool)');
+      patch.pool = await this.storePool(corpId, storeId);
+      if (patch.pool.length === 0) throw AppError.validation('storeId', 'this store has no staff with customer contact enabled');
+    }
     const m = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as CodeConfig & CodeInput;
     await this.pool.query(
       `UPDATE live_codes SET name=$3, channel=$4, store_id=$5, strategy=$6, lock_enabled=$7, skip_verify=$8, tag_ids=$9, remark_template=$10,
