@@ -35,6 +35,7 @@ import { liveCodeRoutes } from './modules/live-codes/routes';
 import { landingRoutes } from './modules/live-codes/landing';
 import { WelcomeService } from './modules/welcome/service';
 import { welcomeRoutes } from './modules/welcome/routes';
+import { groupWelcomeRoutes } from './modules/welcome/group-templates';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -120,6 +121,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await settingsRoutes(http, { pool, corps, sync, publicUrl: () => config.publicUrl });
   await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });
   await welcomeRoutes(http, { welcome });
+  await groupWelcomeRoutes(http, { pool, corps });
   await landingRoutes(http, { pool, codes, sim, secureCookies: config.publicUrl.startsWith('https://') });
   http.get('/healthz', { schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');

@@ -183,6 +183,29 @@ describe('group live code', () => {
   });
 });
 
+describe('group welcome templates', () => {
+  it('are created in WeCom\'s library, validated, and greet members of the groups that use them', async () => {
+    const bad = await pond.api('POST', '/api/group-welcome-templates', { name: '空的' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('text');
+    const t = await pond.api('POST', '/api/group-welcome-templates', { name: '入群欢迎', text: '欢迎 %NICKNAME% 入群！', attachment: { msgtype: 'link', link: { title: '群规', url: 'https://example.com/rules' } } });
+    expect(t.status, JSON.stringify(t.body)).toBe(200);
+    const wrongRef = await pond.api('POST', '/api/live-codes', { kind: 'group', name: 'x', groupChatIds: [], groupWelcomeTemplateId: 'nope' });
+    expect(wrongRef.body.error.field).toBe('groupWelcomeTemplateId');
+    const g = await sim.createGroup({ corpId: pond.corpId, owner: staff[0]!, name: '欢迎群' });
+    await settle();
+    const code = await pond.api('POST', '/api/live-codes', { kind: 'group', name: '欢迎群码', groupChatIds: [g.chatId], groupWelcomeTemplateId: t.body.templateId });
+    expect(code.status, JSON.stringify(code.body)).toBe(200);
+    await sim.setGroupWelcomeTemplate(g.chatId, t.body.templateId); // the owner picks it in the group's settings
+    const u = await sim.createWechatUser({ nickname: '新群友' });
+    await sim.scan(u.id, code.body.url);
+    const inbox = await waitFor(async () => (await sim.listInbox(u.id)).find((m: any) => JSON.stringify(m).includes('入群')));
+    expect(JSON.stringify(inbox)).toContain('新群友');
+    const list = await pond.api('GET', '/api/group-welcome-templates');
+    expect(list.body.items[0].codes.map((c: any) => c.id)).toContain(code.body.id);
+  });
+});
+
 describe('store routing', () => {
   it('sends a located customer to the nearest open store code', async () => {
     const stores = (await pond.api('GET', '/api/stores')).body.items;

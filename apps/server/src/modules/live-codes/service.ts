@@ -126,6 +126,10 @@ export class LiveCodeService {
     if (kind === 'group' && input.groupCap != null && (input.groupCap < 1 || input.groupCap > 200)) {
       throw AppError.validation('groupCap', 'must be between 1 and 200 (WeCom admits at most 200 members by QR)');
     }
+    if (input.groupWelcomeTemplateId) {
+      const { rows } = await this.pool.query('SELECT 1 FROM group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL', [corpId, input.groupWelcomeTemplateId]);
+      if (!rows.length) throw AppError.validation('groupWelcomeTemplateId', `no group welcome template ${input.groupWelcomeTemplateId} (create it under group welcome templates)`);
+    }
     if (kind === 'group' && input.groupChatIds) {
       const { rows } = await this.pool.query(`SELECT chat_id FROM groups WHERE corp_id = $1 AND chat_id = ANY($2) AND status = 'active'`, [corpId, input.groupChatIds]);
       const missing = input.groupChatIds.find((c) => !rows.some((r) => r.chat_id === c));

@@ -501,3 +501,15 @@ export const alerts = pgTable('alerts', {
   createdAt: createdAt(),
   readAt: ts('read_at'),
 }, (t) => [index('alerts_corp_idx').on(t.corpId, t.createdAt), uniqueIndex('alerts_dedupe_uq').on(t.corpId, t.dedupeKey)]);
+
+/** Group welcome templates (入群欢迎语素材), kept in WeCom's library (≤ 100 per corp) and mirrored here. */
+export const groupWelcomeTemplates = pgTable('group_welcome_templates', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  templateId: text('template_id').notNull(),
+  name: text('name').notNull(),
+  content: jsonb('content').notNull(),
+  notify: boolean('notify').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  deletedAt: ts('deleted_at'),
+}, (t) => [primaryKey({ columns: [t.corpId, t.templateId] })]);
