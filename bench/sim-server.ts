@@ -5,8 +5,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { createSimulator } from '@pond/wecom-sim';
 
-const pool = new pg.Pool({ connectionString: process.argv[2], max: 16 });
-pool.on('connect', (c) => { c.query('SET synchronous_commit TO off').catch(() => undefined); });
+const pool = new pg.Pool({ connectionString: process.argv[2], max: 16, options: '-c synchronous_commit=off' });
 const app = Fastify();
 const sim = await createSimulator({ pool, callbackConcurrency: 64, transferPollMs: 0 });
 await app.register(sim.plugin, { prefix: '/sim' });

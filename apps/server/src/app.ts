@@ -100,9 +100,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl });
   let sim: Simulator | undefined;
   // The simulator stands in for WeCom, another system: its own connections, so neither starves the other.
-  const simPool = opts.simulator ? createPool(opts.databaseUrl, 10) : undefined;
   // Its durability is not Pond's: no WAL flush wait on the simulator's commits (Pond's own stay synchronous).
-  simPool?.on('connect', (c) => { c.query('SET synchronous_commit TO off').catch(() => undefined); });
+  const simPool = opts.simulator ? createPool(opts.databaseUrl, 10, { asyncCommit: true }) : undefined;
   if (opts.simulator) {
     const { createSimulator } = await import('@pond/wecom-sim');
     sim = await createSimulator({ pool: simPool!, logger: log, ...(opts.simulatorOptions ?? {}) });

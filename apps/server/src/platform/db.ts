@@ -17,8 +17,11 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
-export function createPool(url: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+export function createPool(url: string, max = 10, opts: { asyncCommit?: boolean } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url, max, idleTimeoutMillis: 30_000,
+    ...(opts.asyncCommit ? { options: '-c synchronous_commit=off' } : {}),
+  });
   pool.on('error', () => undefined); // idle client errors surface on next use
   return pool;
 }
