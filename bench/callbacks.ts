@@ -11,7 +11,7 @@ import { bootstrap } from '../apps/server/src/modules/org/bootstrap';
 import { createLogger } from '../apps/server/src/platform/log';
 import { bareFastifyBaseline, benchDatabase, runLoad, type LoadRequest } from './lib';
 
-const N = Number(process.env.BENCH_EVENTS ?? 20000);
+const N = Number(process.env.BENCH_EVENTS ?? 5000);
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? '16,64,128').split(',').map(Number);
 
 async function main() {
