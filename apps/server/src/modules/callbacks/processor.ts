@@ -45,6 +45,7 @@ export class InboxProcessor {
   private listener?: pg.PoolClient;
   private loops: Promise<void>[] = [];
   private idleWaiters: (() => void)[] = [];
+  private urgentInFlight = 0;
 
   constructor(
     private pool: pg.Pool,
@@ -79,12 +80,21 @@ export class InboxProcessor {
 
   private async loop(band: { min: number; max: number; batchSize?: number }): Promise<void> {
     const pollMs = this.opts.pollMs ?? 1000;
+    const urgent = band.min === 0;
     while (this.running) {
+      // Follow-up work yields while adds are being handled: in a burst the CPU goes to welcomes first.
+      if (!urgent && this.urgentInFlight > 0) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
       let n = 0;
+      if (urgent) this.urgentInFlight++;
       try {
         n = await this.runOnce(band);
       } catch (err) {
         this.log.error({ err }, 'inbox batch failed');
+      } finally {
+        if (urgent) this.urgentInFlight--;
       }
       if (n === 0) {
         for (const w of this.idleWaiters.splice(0)) w();
