@@ -3,6 +3,7 @@
 // committed. The per-staff assignment counters are derived data on hot rows (every assignment of a
 // code touches the same few), so they are summed in memory and flushed by one writer (CounterFlusher).
 import type pg from 'pg';
+import { Batcher } from '../../platform/batcher';
 
 export interface VisitRow {
   corpId: string; codeId: number; visitorKey: string; visitorKind: string; unionid: string | null; userid: string | null;
@@ -14,59 +15,38 @@ export interface VisitRow {
   day: string | null;
 }
 
-const MAX_BATCH = 500;
-const MAX_INFLIGHT = 4;
-
 export class VisitWriter {
-  private queue: { row: VisitRow; resolve: (id: number) => void; reject: (err: unknown) => void }[] = [];
-  private inflight = 0;
-  private scheduled = false;
+  private batcher: Batcher<VisitRow, number>;
 
-  constructor(private pool: pg.Pool, private counters: CounterFlusher) {}
-
-  write(row: VisitRow): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
-      if (this.scheduled || this.inflight >= MAX_INFLIGHT) return;
-      this.scheduled = true;
-      setImmediate(() => { this.scheduled = false; void this.flush(); });
-    });
+  constructor(private pool: pg.Pool, private counters: CounterFlusher) {
+    this.batcher = new Batcher((rows) => this.insert(rows), { maxBatch: 500, maxInflight: 4 });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.queue.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
-    this.inflight++;
-    const rows = batch.map((b) => b.row);
+  /** Resolves with the visit id once the visit (and its lock) is committed. */
+  write(row: VisitRow): Promise<number> {
+    return this.batcher.push(row);
+  }
+
+  private async insert(rows: VisitRow[]): Promise<number[]> {
     const col = <K extends keyof VisitRow>(k: K) => rows.map((r) => r[k]);
-    try {
-      const { rows: ids } = await this.pool.query(
-        `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
-                                $9::text[], $10::text[], $11::boolean[], $12::boolean[], $13::text[])
-             WITH ORDINALITY AS r(corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip, lock, count, day, n)),
-         v AS (
-           INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip)
-           SELECT corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip FROM input ORDER BY n
-           RETURNING id),
-         l AS (
-           INSERT INTO code_locks (code_id, visitor_key, corp_id, userid)
-           SELECT DISTINCT ON (code_id, visitor_key) code_id, visitor_key, corp_id, userid FROM input WHERE lock ORDER BY code_id, visitor_key, n DESC
-           ON CONFLICT (code_id, visitor_key) DO UPDATE SET userid = EXCLUDED.userid WHERE code_locks.userid <> EXCLUDED.userid)
-         SELECT id FROM v ORDER BY id`,
-        [col('corpId'), col('codeId'), col('visitorKey'), col('visitorKind'), col('unionid'), col('userid'), col('chatId'), col('storeId'),
-         col('reason'), col('ip'), col('lock'), col('count'), col('day')]);
-      for (const r of rows) if (r.count && r.userid && r.day) this.counters.add(r.codeId, r.day, r.userid);
-      batch.forEach((b, i) => b.resolve(ids[i]?.id ?? 0));
-    } catch (err) {
-      for (const b of batch) b.reject(err);
-    } finally {
-      this.inflight--;
-      if (this.queue.length && !this.scheduled && this.inflight < MAX_INFLIGHT) {
-        this.scheduled = true;
-        setImmediate(() => { this.scheduled = false; void this.flush(); });
-      }
-    }
+    const { rows: ids } = await this.pool.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
+                              $9::text[], $10::text[], $11::boolean[], $12::boolean[], $13::text[])
+           WITH ORDINALITY AS r(corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip, lock, count, day, n)),
+       v AS (
+         INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip)
+         SELECT corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip FROM input ORDER BY n
+         RETURNING id),
+       l AS (
+         INSERT INTO code_locks (code_id, visitor_key, corp_id, userid)
+         SELECT DISTINCT ON (code_id, visitor_key) code_id, visitor_key, corp_id, userid FROM input WHERE lock ORDER BY code_id, visitor_key, n DESC
+         ON CONFLICT (code_id, visitor_key) DO UPDATE SET userid = EXCLUDED.userid WHERE code_locks.userid <> EXCLUDED.userid)
+       SELECT id FROM v ORDER BY id`,
+      [col('corpId'), col('codeId'), col('visitorKey'), col('visitorKind'), col('unionid'), col('userid'), col('chatId'), col('storeId'),
+       col('reason'), col('ip'), col('lock'), col('count'), col('day')]);
+    for (const r of rows) if (r.count && r.userid && r.day) this.counters.add(r.codeId, r.day, r.userid);
+    return rows.map((_, i) => ids[i]?.id ?? 0);
   }
 }
 
@@ -127,32 +107,23 @@ export class CounterFlusher {
 
 /** Batches lock look-ups of concurrent scans into one query (one round trip per turn of the event loop). */
 export class LockLoader {
-  private pending: { codeId: number; key: string; resolve: (u: string | null) => void; reject: (e: unknown) => void }[] = [];
-  private scheduled = false;
+  private batcher: Batcher<{ codeId: number; key: string }, string | null>;
 
-  constructor(private pool: pg.Pool) {}
-
-  load(codeId: number, visitorKey: string): Promise<string | null> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ codeId, key: visitorKey, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => { this.scheduled = false; void this.flush(); });
-    });
+  constructor(private pool: pg.Pool) {
+    this.batcher = new Batcher((items) => this.lookup(items), { maxBatch: 1000, maxInflight: 8 });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.pending.splice(0);
-    try {
-      const { rows } = await this.pool.query(
-        `SELECT l.code_id, l.visitor_key, l.userid FROM code_locks l
-         JOIN unnest($1::bigint[], $2::text[]) AS r(code_id, visitor_key) ON l.code_id = r.code_id AND l.visitor_key = r.visitor_key`,
-        [batch.map((b) => b.codeId), batch.map((b) => b.key)]);
-      const found = new Map(rows.map((r) => [`${r.code_id}|${r.visitor_key}`, r.userid as string]));
-      for (const b of batch) b.resolve(found.get(`${b.codeId}|${b.key}`) ?? null);
-    } catch (err) {
-      for (const b of batch) b.reject(err);
-    }
+  load(codeId: number, visitorKey: string): Promise<string | null> {
+    return this.batcher.push({ codeId, key: visitorKey });
+  }
+
+  private async lookup(items: { codeId: number; key: string }[]): Promise<(string | null)[]> {
+    const { rows } = await this.pool.query(
+      `SELECT l.code_id, l.visitor_key, l.userid FROM code_locks l
+       JOIN unnest($1::bigint[], $2::text[]) AS r(code_id, visitor_key) ON l.code_id = r.code_id AND l.visitor_key = r.visitor_key`,
+      [items.map((b) => b.codeId), items.map((b) => b.key)]);
+    const found = new Map(rows.map((r) => [`${r.code_id}|${r.visitor_key}`, r.userid as string]));
+    return items.map((b) => found.get(`${b.codeId}|${b.key}`) ?? null);
   }
 }
 
