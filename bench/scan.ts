@@ -35,7 +35,7 @@ async function main() {
     const returning = visitors.length > 0 && i % 5 === 4;
     const vid = returning ? visitors[Math.floor(Math.random() * visitors.length)]! : randomBytes(12).toString('base64url');
     if (!returning) visitors.push(vid);
-    requests.push({ method: 'GET', path: `/l/${code.key}`, headers: { cookie: `pond_vid=${vid}`, 'user-agent': 'Mozilla/5.0 MicroMessenger/8.0' } });
+    requests.push({ method: 'GET', path: `/l/${code.key}`, headers: { cookie: `pond_vid=${vid}`, 'user-agent': 'Mozilla/5.0 (iPhone) Mobile Safari' } });
   }
   // Warm up (JIT, pool, cache) on a different code-less path, then measure.
   await runLoad(base, 8, Array.from({ length: 500 }, () => ({ method: 'GET', path: '/l/NoSuchCode1' })));

@@ -121,7 +121,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
-  await landingRoutes(http, { pool, codes, sim, secureCookies: config.publicUrl.startsWith('https://') });
+  await landingRoutes(http, { pool, codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
     return { ok: true };

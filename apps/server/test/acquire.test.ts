@@ -125,6 +125,33 @@ describe('channel live code', () => {
     expect(await svg.text()).toContain('80mm');
   });
 
+  it('identifies a WeChat visitor through web OAuth (unionid) and keeps it in a signed cookie', async () => {
+    const u = await sim.createWechatUser({ nickname: 'OAuth客户' });
+    const ua = { 'user-agent': 'Mozilla/5.0 (iPhone) MicroMessenger/8.0' };
+    const first = await fetch(code.url, { headers: ua, redirect: 'manual' });
+    expect(first.status).toBe(302);
+    const authorize = first.headers.get('location')!;
+    expect(authorize).toContain('/sim/wx/connect/oauth2/authorize?');
+    expect(authorize).toContain('scope=snsapi_base');
+    const back = await fetch(authorize, { headers: { ...ua, cookie: `sim_wechat_user=${u.id}` }, redirect: 'manual' });
+    expect(back.status).toBe(302);
+    const landing = await fetch(back.headers.get('location')!, { headers: ua, redirect: 'manual' });
+    expect(landing.status).toBe(200);
+    const wx = landing.headers.get('set-cookie')!.match(/pond_wx=([^;]+)/)![1]!;
+    const { rows: [v] } = await pond.app.pool.query(`SELECT visitor_key, visitor_kind, unionid FROM code_visits WHERE code_id = $1 ORDER BY id DESC LIMIT 1`, [code.id]);
+    expect(v).toEqual({ visitor_key: `u:${u.unionid}`, visitor_kind: 'unionid', unionid: u.unionid });
+    // Next scan: the cookie is enough, no second trip to WeChat; a forged cookie is not.
+    const again = await fetch(code.url, { headers: { ...ua, cookie: `pond_wx=${wx}` }, redirect: 'manual' });
+    expect(again.status).toBe(200);
+    const forged = await fetch(code.url, { headers: { ...ua, cookie: `pond_wx=${wx.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}` }, redirect: 'manual' });
+    expect(forged.status).toBe(302);
+    // A used code cannot be replayed: the page still opens (no redirect loop), but without that identity.
+    const replay = await fetch(back.headers.get('location')!, { headers: ua, redirect: 'manual' });
+    expect(replay.status).toBe(200);
+    const { rows: [r] } = await pond.app.pool.query(`SELECT visitor_kind FROM code_visits WHERE code_id = $1 ORDER BY id DESC LIMIT 1`, [code.id]);
+    expect(r.visitor_kind).toBe('cookie');
+  });
+
   it('shows a polite page for an archived or unknown code', async () => {
     expect((await pond.api('POST', `/api/live-codes/${code.id}/archive`)).status).toBe(200);
     const res = await fetch(code.url);

@@ -17,6 +17,7 @@ import {
   type SimCorp,
 } from './corps';
 import { scanContactWay, scanJoinWay } from './contact-ways';
+import { registerOauthApp } from './pages/wechat-oauth';
 import {
   acceptContact,
   addStaff,
@@ -114,6 +115,8 @@ export interface SimControl {
   expireTokens(corpId: string, opts?: { errcode?: 40001 | 40014 | 42001 }): Promise<number>;
   /** WeCom's GET URL check against the corp's callback_url. */
   verifyCallbackUrl(corpId: string): Promise<VerifyResult>;
+  /** A 公众号 for WeChat web OAuth (snsapi_base) at <prefix>/wx/…: landing pages learn openid and unionid. */
+  registerOauthApp(appid: string, secret: string): Promise<void>;
 
   createWechatUser(input?: WechatUserInput): Promise<WechatUser>;
   getWechatUser(id: string): Promise<WechatUser | null>;
@@ -213,6 +216,7 @@ export function createControl(ctx: SimContext): SimControl {
       return invalidateTokens(ctx, corpId, opts?.errcode ?? 42001);
     },
     verifyCallbackUrl: (corpId) => ctx.callbacks.verifyUrl(corpId),
+    registerOauthApp: (appid, secret) => registerOauthApp(ctx, appid, secret),
 
     createWechatUser: (input) => createWechatUser(ctx, input),
     getWechatUser: (id) => getWechatUser(ctx.db, id),

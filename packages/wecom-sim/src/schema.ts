@@ -78,6 +78,20 @@ CREATE TABLE IF NOT EXISTS {s}.staff (
   PRIMARY KEY (corp_id, userid)
 );
 
+-- WeChat web OAuth (公众号 snsapi_base) apps, so a landing page can learn who opened it.
+CREATE TABLE IF NOT EXISTS {s}.oauth_apps (
+  appid text PRIMARY KEY,
+  secret text NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {s}.oauth_codes (
+  code text PRIMARY KEY,
+  appid text NOT NULL,
+  wechat_user_id text NOT NULL,
+  created_at bigint NOT NULL,
+  used_at bigint
+);
+
 CREATE TABLE IF NOT EXISTS {s}.wechat_users (
   id text PRIMARY KEY,
   nickname text NOT NULL,

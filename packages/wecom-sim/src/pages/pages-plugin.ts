@@ -5,6 +5,7 @@ import type { SimControl } from '../control';
 import { loadMedia } from '../media';
 import { registerPhone } from './phone';
 import { registerQrPages } from './qr-pages';
+import { registerWechatOauth } from './wechat-oauth';
 
 export function registerPages(app: FastifyInstance, ctx: SimContext, control: SimControl, base: (req: FastifyRequest) => string): void {
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
@@ -14,6 +15,7 @@ export function registerPages(app: FastifyInstance, ctx: SimContext, control: Si
   }
   registerQrPages(app, ctx, control, base);
   registerPhone(app, ctx, control, base);
+  registerWechatOauth(app, ctx);
   app.get('/media/:mediaId', async (req: FastifyRequest<{ Params: { mediaId: string } }>, reply) => {
     const m = await loadMedia(ctx, req.params.mediaId);
     if (!m) return reply.code(404).type('text/plain').send('no such media');

@@ -1,16 +1,17 @@
 // The customer's page behind every printed code: /l/<key>. It opens inside WeChat on a phone, so it
 // is server-rendered HTML with inline CSS (a few KB, no script except the store locator). The scan
 // is recorded before the page is answered.
-import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http';
 import type { Simulator } from '@pond/wecom-sim';
-import type { LiveCodeService, ScanOutcome, Visitor } from './service';
+import type { LiveCodeService, ScanOutcome } from './service';
+import type { CorpService } from '../org/corps';
+import type { Logger } from '../../platform/log';
+import { identify, type Visitor } from './identity';
 import { isOpen } from './routing';
 import { loadCode } from './repo';
 
-const VISITOR_COOKIE = 'pond_vid';
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
 
 function page(title: string, body: string, script = ''): string {
@@ -35,23 +36,8 @@ export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; ln
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
 
-export async function landingRoutes(app: App, deps: { pool: pg.Pool; codes: LiveCodeService; sim?: Simulator; secureCookies: boolean }) {
+export async function landingRoutes(app: App, deps: { pool: pg.Pool; codes: LiveCodeService; corps: CorpService; sim?: Simulator; secureCookies: boolean; publicUrl: () => string; log: Logger }) {
   const { codes, pool } = deps;
-
-  async function visitorOf(req: FastifyRequest, reply: FastifyReply): Promise<Visitor> {
-    // Demo: the simulator's phone view says who the WeChat user is (WeChat OAuth does in production).
-    const simUser = deps.sim ? req.cookies.sim_wechat_user : undefined;
-    if (simUser) {
-      const u = await deps.sim!.control.getWechatUser(simUser);
-      if (u) return { key: `u:${u.unionid}`, kind: 'sim', unionid: u.unionid };
-    }
-    let vid = req.cookies[VISITOR_COOKIE];
-    if (!vid || !/^[A-Za-z0-9_-]{16,40}$/.test(vid)) {
-      vid = randomBytes(12).toString('base64url');
-      reply.setCookie(VISITOR_COOKIE, vid, { path: '/l', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: 365 * 86400 });
-    }
-    return { key: `c:${vid}`, kind: 'cookie', unionid: null };
-  }
 
   function render(o: ScanOutcome, demoAs: string | undefined): string {
     switch (o.status) {
@@ -82,8 +68,13 @@ export async function landingRoutes(app: App, deps: { pool: pg.Pool; codes: Live
     const key = req.params.key;
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     if (!/^[A-Za-z0-9]{4,32}$/.test(key)) return reply.status(404).send(render({ status: 'not_found' }, undefined));
-    const visitor = await visitorOf(req, reply);
     const code = await codes.cache.get(key);
+    const who = await identify(req, reply, code ? await deps.corps.get(code.corpId) : null, {
+      publicUrl: deps.publicUrl(), secureCookies: deps.secureCookies, log: deps.log,
+      simIdentity: deps.sim ? async (id) => (await deps.sim!.control.getWechatUser(id))?.unionid ?? null : undefined,
+    });
+    if ('redirect' in who) return reply.redirect(who.redirect, 302);
+    const visitor = who.visitor;
     if (code?.kind === 'store' && code.status === 'active') return storePage(req, reply, code.id, code.corpId, visitor);
     const outcome = await codes.scan(key, visitor, { ip: req.ip });
     const status = outcome.status === 'not_found' ? 404 : outcome.status === 'archived' ? 410 : 200;

@@ -43,7 +43,8 @@ export interface CodeInput {
   groupWelcomeTemplateId?: string | null;
 }
 
-export interface Visitor { key: string; kind: 'unionid' | 'openid' | 'sim' | 'cookie'; unionid: string | null }
+import type { Visitor } from './identity';
+export type { Visitor };
 
 export type ScanOutcome =
   | { status: 'not_found' }

@@ -82,6 +82,15 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string): Promise<string> {
     corpId: corp.id, name: corp.name, secret: corp.secret, agentId: Number(corp.agentId), token: corp.callbackToken,
     encodingAesKey: corp.callbackAesKey, callbackUrl,
   });
+  // The demo's 公众号 for WeChat web OAuth lives in the simulator too: landing pages take the production path.
+  const oauthBase = `${baseUrl}/sim/wx`;
+  if (!corp.oauthAppId || corp.oauthOpenBase !== oauthBase) {
+    const appid = corp.oauthAppId ?? 'wxpond0demo0000001';
+    const secret = corp.oauthSecret ?? alnum(32);
+    await corps.update(corp.id, { oauthAppId: appid, oauthSecret: secret, oauthOpenBase: oauthBase, oauthApiBase: oauthBase });
+  }
+  const withOauth = (await corps.get(corp.id))!;
+  await sim!.control.registerOauthApp(withOauth.oauthAppId!, withOauth.oauthSecret!);
   if (existing) return corp.id;
 
   await sim!.control.seedDemo({ corpId: corp.id });

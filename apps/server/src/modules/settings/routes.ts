@@ -19,6 +19,7 @@ export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
     return {
       id: c.id, name: c.name, agentId: c.agentId, apiBase: c.apiBase, secretSet: !!c.secret, callbackToken: c.callbackToken,
       callbackAesKeySet: !!c.callbackAesKey, callbackUrl: callbackUrl(c.id), isDemo: c.isDemo,
+      oauthAppId: c.oauthAppId, oauthSecretSet: !!c.oauthSecret, oauthOpenBase: c.oauthOpenBase, oauthApiBase: c.oauthApiBase,
     };
   };
 
@@ -100,6 +101,10 @@ export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
         callbackToken: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1–32 letters or digits').optional(),
         callbackAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits').optional(),
         apiBase: z.string().url('must be an absolute URL').optional(),
+        oauthAppId: z.string().regex(/^wx[0-9a-zA-Z]{8,30}$/, 'must be the 公众号 AppID (wx…)').nullish(),
+        oauthSecret: z.string().min(16, 'must be the 公众号 AppSecret').nullish(),
+        oauthOpenBase: z.string().url('must be an absolute URL').nullish(),
+        oauthApiBase: z.string().url('must be an absolute URL').nullish(),
       }),
     },
   }, async (req) => {

@@ -20,6 +20,12 @@ export const corps = pgTable('corps', {
   callbackAesKey: text('callback_aes_key').notNull(),
   apiBase: text('api_base').notNull(),
   isDemo: boolean('is_demo').notNull().default(false),
+  /** A 公众号 (bound to the same open platform) for WeChat web OAuth on landing pages: identifies scanners. */
+  oauthAppId: text('oauth_app_id'),
+  oauthSecret: text('oauth_secret'),
+  /** Defaults https://open.weixin.qq.com and https://api.weixin.qq.com; the simulator in demo. */
+  oauthOpenBase: text('oauth_open_base'),
+  oauthApiBase: text('oauth_api_base'),
   callbackVerifiedAt: ts('callback_verified_at'),
   lastCallbackAt: ts('last_callback_at'),
   tokenOkAt: ts('token_ok_at'),
