@@ -12,6 +12,8 @@ interface FormValues {
   callbackToken: string;
   callbackAesKey: string;
   apiBase: string;
+  oauthAppId: string;
+  oauthSecret: string;
 }
 
 function toForm(settings: CorpSettings): FormValues {
@@ -22,6 +24,8 @@ function toForm(settings: CorpSettings): FormValues {
     callbackToken: settings.callbackToken,
     callbackAesKey: '',
     apiBase: settings.apiBase,
+    oauthAppId: settings.oauthAppId ?? '',
+    oauthSecret: '',
   };
 }
 
@@ -34,6 +38,8 @@ function changes(values: FormValues, settings: CorpSettings): CorpSettingsInput 
   if (values.apiBase.trim() !== settings.apiBase) input.apiBase = values.apiBase.trim();
   if (values.secret.trim()) input.secret = values.secret.trim();
   if (values.callbackAesKey.trim()) input.callbackAesKey = values.callbackAesKey.trim();
+  if (values.oauthAppId.trim() !== (settings.oauthAppId ?? '')) input.oauthAppId = values.oauthAppId.trim() || null;
+  if (values.oauthSecret.trim()) input.oauthSecret = values.oauthSecret.trim();
   return input;
 }
 
@@ -106,6 +112,15 @@ export function CorpForm({ readOnly }: { readOnly: boolean }) {
             </Form.Item>
             <Form.Item name="apiBase" label={t('settings.corp.apiBase')} extra={t('settings.corp.apiBaseHelp')} rules={[{ type: 'url', message: t('settings.corp.apiBaseHelp') }]}>
               <Input />
+            </Form.Item>
+            <Form.Item name="oauthAppId" label={t('settings.corp.oauthAppId')} extra={t('settings.corp.oauthHelp')}>
+              <Input placeholder="wx…" />
+            </Form.Item>
+            <Form.Item name="oauthSecret" label={t('settings.corp.oauthSecret')}>
+              <Input.Password
+                autoComplete="new-password"
+                placeholder={data.oauthSecretSet ? t('settings.corp.secretSet') : t('settings.corp.secretUnset')}
+              />
             </Form.Item>
             <Form.Item label={t('settings.corp.callbackUrl')} extra={t('settings.corp.callbackUrlHelp')}>
               <Typography.Text copyable code data-testid="callback-url" style={{ wordBreak: 'break-all' }}>

@@ -12,6 +12,8 @@ export interface CorpSettings {
   callbackAesKeySet: boolean;
   callbackUrl: string;
   isDemo: boolean;
+  oauthAppId: string | null;
+  oauthSecretSet: boolean;
 }
 
 export type CorpSettingsInput = Partial<{
@@ -21,6 +23,8 @@ export type CorpSettingsInput = Partial<{
   callbackToken: string;
   callbackAesKey: string;
   apiBase: string;
+  oauthAppId: string | null;
+  oauthSecret: string;
 }>;
 
 export type CheckStatus = 'ok' | 'warn' | 'error' | 'pending';
