@@ -725,6 +725,12 @@ export const enUS: Messages = {
   },
   settings: {
     title: 'Settings',
+    addCorp: {
+      title: 'Add a corp',
+      help: 'Connect another WeCom corp (multi-corp): its self-built app and callback settings. A full sync starts at once; switch corps in the header.',
+      submit: 'Add and sync',
+      done: 'Added {{name}}; syncing',
+    },
     corp: {
       title: 'WeCom connection',
       demoNotice: "This is the demo corp: it talks to Pond's built-in WeCom simulator, no real account needed.",

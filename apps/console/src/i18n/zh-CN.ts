@@ -725,6 +725,12 @@ export const zhCN = {
   },
   settings: {
     title: '设置',
+    addCorp: {
+      title: '添加企业',
+      help: '接入另一个企业微信（多企业）。填写其自建应用与回调配置，保存后立即全量同步，可在顶部切换企业。',
+      submit: '添加并同步',
+      done: '已添加 {{name}}，正在同步',
+    },
     corp: {
       title: '企业连接',
       demoNotice: '当前为演示企业：连接的是鱼塘内置的企业微信模拟器，无需真实账号。',

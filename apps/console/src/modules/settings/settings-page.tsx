@@ -5,6 +5,7 @@ import { useIsAdmin } from '../auth/hooks';
 import { ChecklistCard } from './checklist-card';
 import { CorpForm } from './corp-form';
 import { SyncRunsCard } from './sync-runs-card';
+import { AddCorpCard } from './add-corp-card';
 
 export default function SettingsPage() {
   const { t } = useTranslation();
@@ -22,6 +23,11 @@ export default function SettingsPage() {
         <Col span={24}>
           <SyncRunsCard />
         </Col>
+        {isAdmin ? (
+          <Col xs={24} xl={12}>
+            <AddCorpCard />
+          </Col>
+        ) : null}
       </Row>
     </>
   );
