@@ -96,9 +96,23 @@ describe('tags are written through WeCom', () => {
 
 describe('settings', () => {
   it('reports a healthy checklist for the demo corp', async () => {
+    const before = await pond.api('GET', '/api/settings/checklist');
+    expect(before.body.items.find((i: any) => i.key === 'token').status).toBe('ok'); // the sync's token counts
     const res = await pond.api('POST', '/api/settings/checklist/run');
     const byKey = Object.fromEntries(res.body.items.map((i: any) => [i.key, i.status]));
     expect(byKey.token).toBe('ok');
     expect(byKey.sync).toBe('ok');
+  });
+
+  it('names the trusted-IP problem (60020) and the wrong app secret (48002)', async () => {
+    await pond.app.sim!.control.upsertCorp({ corpId: pond.corpId, forbiddenApis: ['externalcontact/get_follow_user_list'] });
+    let res = await pond.api('POST', '/api/settings/checklist/run');
+    expect(res.body.items.find((i: any) => i.key === 'app_permission')).toMatchObject({ status: 'error' });
+    await pond.app.sim!.control.upsertCorp({ corpId: pond.corpId, forbiddenApis: [], trustedIps: ['10.1.2.3'] });
+    res = await pond.api('POST', '/api/settings/checklist/run');
+    expect(res.body.items.find((i: any) => i.key === 'trusted_ip')).toMatchObject({ status: 'error' });
+    await pond.app.sim!.control.upsertCorp({ corpId: pond.corpId, trustedIps: null });
+    res = await pond.api('POST', '/api/settings/checklist/run');
+    expect(res.body.items.every((i: any) => i.status !== 'error')).toBe(true);
   });
 });

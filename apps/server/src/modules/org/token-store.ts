@@ -42,6 +42,15 @@ export class PgTokenStore implements TokenStore {
         `INSERT INTO wecom_tokens (corp_id, kind, value, expires_at, updated_at) VALUES ($1,$2,$3,$4, now())
          ON CONFLICT (corp_id, kind) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at, updated_at = now()`,
         [corpId, kind, fresh.value, new Date(Date.now() + fresh.expiresIn * 1000)]);
+      if (kind === 'access_token') {
+        // The setup checklist reads this: a token was issued, so corpid and secret are right.
+        await client.query(
+          `UPDATE corps SET token_ok_at = now(),
+             last_error_code = CASE WHEN last_error_code IN (40001, 40013, 40014, 42001, 41001, -2) THEN NULL ELSE last_error_code END,
+             last_error_api = CASE WHEN last_error_code IN (40001, 40013, 40014, 42001, 41001, -2) THEN NULL ELSE last_error_api END,
+             last_error_message = CASE WHEN last_error_code IN (40001, 40013, 40014, 42001, 41001, -2) THEN NULL ELSE last_error_message END
+           WHERE id = $1`, [corpId]);
+      }
       await client.query('COMMIT');
       return fresh.value;
     } catch (err) {
