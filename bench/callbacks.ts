@@ -85,7 +85,7 @@ async function main() {
   const t1 = Date.now();
   await app.inbox.drain(900_000);
   const enrichEps = N / ((Date.now() - t1) / 1000 || 0.001);
-  console.log(`enriched ${N} customers from WeCom in ${((Date.now() - t1) / 1000).toFixed(1)} s → ${Math.round(enrichEps)}/s (client limiter: WeCom's 10,000/min per API)`);
+  console.log(`enriched ${N} customers from WeCom in ${((Date.now() - t1) / 1000).toFixed(1)} s → ${Math.round(enrichEps)}/s (within WeCom's quota of 10,000 calls/min per API, shared by every process)`);
   const { rows: check } = await app.pool.query(
     `SELECT (SELECT count(*)::int FROM customers WHERE corp_id = $1 AND external_userid LIKE 'wmbench%') AS customers,
             (SELECT count(*)::int FROM follows WHERE corp_id = $1 AND external_userid LIKE 'wmbench%' AND status = 'active') AS follows,

@@ -6,7 +6,7 @@ export interface RateLimiter {
   /** Resolves when a call to `api` (e.g. 'externalcontact/get') may be sent. */
   acquire(api: string): Promise<void>;
   /** Takes a call slot only if one is free right now (never queues). For calls that are worth making only at once. */
-  tryAcquire?(api: string): boolean;
+  tryAcquire?(api: string): boolean | Promise<boolean>;
 }
 
 export interface TokenBucketOptions {

@@ -175,7 +175,7 @@ export class WecomTransport {
     let refreshed = false;
     for (let attempt = 0; ; ) {
       if (opts.noWait && this.limiter.tryAcquire) {
-        if (!this.limiter.tryAcquire(api)) throw new WecomError({ api, errcode: 45009, errmsg: 'client-side quota for this API is spent; not waiting', kind: 'throttled' });
+        if (!(await this.limiter.tryAcquire(api))) throw new WecomError({ api, errcode: 45009, errmsg: 'client-side quota for this API is spent; not waiting', kind: 'throttled' });
       } else {
         await this.limiter.acquire(api);
       }

@@ -2,7 +2,8 @@
 // invalidated across processes with LISTEN/NOTIFY, and one WecomClient per corp that records API
 // failures for the setup checklist.
 import type pg from 'pg';
-import { WecomClient, WecomError, TokenBucketLimiter } from '@pond/wecom';
+import { WecomClient, WecomError } from '@pond/wecom';
+import { SharedQuotaLimiter } from './shared-quota';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { PgTokenStore } from './token-store';
@@ -135,7 +136,7 @@ export class CorpService {
       agentId: corp.agentId,
       apiBase: corp.apiBase,
       tokenStore: this.tokenStore,
-      limiter: new TokenBucketLimiter({}),
+      limiter: new SharedQuotaLimiter(this.pool, corp.id),
       fetch: this.opts.fetch,
       logger: this.log,
       onApiError: (err: WecomError) => void this.recordApiError(corp.id, err),

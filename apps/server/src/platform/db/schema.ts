@@ -519,3 +519,11 @@ export const groupWelcomeTemplates = pgTable('group_welcome_templates', {
   updatedAt: updatedAt(),
   deletedAt: ts('deleted_at'),
 }, (t) => [primaryKey({ columns: [t.corpId, t.templateId] })]);
+
+/** WeCom's per-corp, per-API quota (calls per minute), shared by every Pond process through reservations. */
+export const wecomQuota = pgTable('wecom_quota', {
+  corpId: text('corp_id').notNull(),
+  api: text('api').notNull(),
+  minute: bigint('minute', { mode: 'number' }).notNull(),
+  used: integer('used').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.corpId, t.api, t.minute] })]);
