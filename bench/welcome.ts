@@ -60,7 +60,10 @@ async function main() {
     const offered = total / ((Date.now() - t0) / 1000);
     await control('/wait-callbacks', {});
     await app.inbox.drain(300_000);
-    const { rows } = await app.pool.query(`SELECT status, latency_ms FROM welcome_sends WHERE id > $1`, [before]);
+    const { rows } = await app.pool.query(`SELECT status, latency_ms, errcode, error FROM welcome_sends WHERE id > $1`, [before]);
+    const failures = new Map<string, number>();
+    for (const r of rows) if (r.status !== 'sent') failures.set(`${r.status} ${r.errcode ?? ''} ${String(r.error ?? '').slice(0, 60)}`, (failures.get(`${r.status} ${r.errcode ?? ''} ${String(r.error ?? '').slice(0, 60)}`) ?? 0) + 1);
+    if (failures.size || rows.length !== total) console.log(`${label}: not sent: ${JSON.stringify(Object.fromEntries(failures))}; rows ${rows.length}/${total}`);
     const lat = rows.filter((r) => r.status === 'sent').map((r) => r.latency_ms as number).sort((a, b) => a - b);
     const out = { total, offered: Math.round(offered), sent: lat.length, p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? NaN };
     console.log(`${label}: offered ${out.offered} adds/s; welcome sent ${out.sent}/${total}; received → sent p50 ${out.p50} ms, p99 ${out.p99} ms, max ${out.max} ms`);
