@@ -1,6 +1,8 @@
 // `npm test`: install if needed, build the console (browser tests serve it), typecheck everything,
 // check that migrations match the schema, then run every test with vitest.
 import { execSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureConsoleBuilt, ensureInstalled, root } from './ensure.mjs';
 
 const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
@@ -12,4 +14,15 @@ run('npm run typecheck -w apps/console');
 console.log('› migrations up to date');
 run('node scripts/check-migrations.mjs');
 console.log('› tests');
-run(`npx vitest run ${process.argv.slice(2).join(' ')}`);
+const report = join(root, 'test-results/vitest.json');
+let failed = false;
+try {
+  run(`npx vitest run --reporter=default --reporter=json --outputFile.json=${report} ${process.argv.slice(2).join(' ')}`);
+} catch {
+  failed = true;
+}
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+}
+if (failed) process.exit(1);
