@@ -36,6 +36,8 @@ import { landingRoutes } from './modules/live-codes/landing';
 import { WelcomeService } from './modules/welcome/service';
 import { welcomeRoutes } from './modules/welcome/routes';
 import { groupWelcomeRoutes } from './modules/welcome/group-templates';
+import { MediaService } from './modules/media/service';
+import { mediaRoutes } from './modules/media/routes';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -65,6 +67,7 @@ export interface PondApp {
   inbox: InboxProcessor;
   codes: LiveCodeService;
   welcome: WelcomeService;
+  media: MediaService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -82,7 +85,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const corps = new CorpService(pool, log);
   await corps.listen();
   const sync = new SyncService(pool, corps, queue, log);
-  queue.register([sync.job, sync.nightlyJob]);
+  const media = new MediaService(pool, corps, log);
+  queue.register([sync.job, sync.nightlyJob, media.refreshJob]);
 
   const codes = new LiveCodeService(pool, corps, log);
   await codes.cache.listen();
@@ -121,6 +125,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
+  await mediaRoutes(http, { media });
   await landingRoutes(http, { pool, codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -145,11 +150,12 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   let closed = false;
   return {
-    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome,
+    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
         await queue.schedule({ name: sync.nightlyJob.name, cron: '0 3 * * *', data: {}, key: 'nightly' });
+        await queue.schedule({ name: media.refreshJob.name, cron: '17 * * * *', data: {}, key: 'hourly' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

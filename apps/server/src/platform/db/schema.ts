@@ -3,9 +3,11 @@
 // (`npm run db:generate`) and applied at start; a test fails when they are stale.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text,
+  bigint, bigserial, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text,
   timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
+
+const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
@@ -527,3 +529,18 @@ export const wecomQuota = pgTable('wecom_quota', {
   minute: bigint('minute', { mode: 'number' }).notNull(),
   used: integer('used').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.corpId, t.api, t.minute] })]);
+
+/** Files uploaded for messages. Images get WeCom's permanent pic_url; temporary media ids (3 days) are
+ * re-uploaded from the stored bytes before they expire, and templates that use them are updated. */
+export const mediaAssets = pgTable('media_assets', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  kind: text('kind').$type<'image' | 'video' | 'file'>().notNull(),
+  filename: text('filename').notNull(),
+  contentType: text('content_type').notNull(),
+  bytes: customBytea('bytes').notNull(),
+  picUrl: text('pic_url'),
+  mediaId: text('media_id'),
+  mediaExpiresAt: ts('media_expires_at'),
+  createdAt: createdAt(),
+}, (t) => [index('media_assets_expiry_idx').on(t.mediaExpiresAt)]);
