@@ -91,6 +91,20 @@ export async function request<T>(method: string, path: string, options: RequestO
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** Uploads a file as the request body (its own Content-Type), e.g. POST /media?kind=image. */
+export async function uploadFile<T>(path: string, file: File, query?: Query): Promise<T> {
+  const res = await fetch(apiUrl(path, query), {
+    method: 'POST', credentials: 'include', body: file,
+    headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' },
+  });
+  if (!res.ok) {
+    const error = await parseError(res);
+    if (res.status === 401) redirectToLogin();
+    throw error;
+  }
+  return (await res.json()) as T;
+}
+
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),

@@ -620,6 +620,8 @@ export const enUS: Messages = {
       desc: 'Description',
       picurl: 'Cover image URL',
       picUrl: 'Image URL',
+      upload: 'Upload',
+      uploaded: 'Uploaded to WeCom',
       picUrlHelp: "Must be a URL returned by WeCom's image upload; or give a media_id.",
       imageNeeds: 'Give an image URL or a media_id',
       couponHelp: 'A coupon is sent as a link card: give the URL of the coupon page.',

@@ -620,6 +620,8 @@ export const zhCN = {
       desc: '描述',
       picurl: '封面图地址',
       picUrl: '图片地址',
+      upload: '上传',
+      uploaded: '已上传到企业微信',
       picUrlHelp: '需为企业微信“上传图片”接口返回的地址；也可填写 media_id。',
       imageNeeds: '请填写图片地址或 media_id',
       couponHelp: '优惠券以链接卡片发送：填写领券页面的地址。',

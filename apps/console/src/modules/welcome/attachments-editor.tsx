@@ -2,6 +2,7 @@
 // as a link card), mini-program, and video or file by media_id. Byte limits are WeCom's and are
 // checked here as the server will check them, so a template fails in the console, not in the 20 s
 // window of a real add.
+import { MediaUpload } from './media-upload';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Dropdown, Flex, Form, Input, Row, Select, Typography } from 'antd';
 import type { FormInstance, FormRule } from 'antd';
@@ -148,6 +149,7 @@ function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProp
             >
               <Input placeholder="https://" />
             </Form.Item>
+            <MediaUpload kind="image" onUploaded={(m) => form.setFieldValue(['attachments', name, 'image', 'pic_url'], m.picUrl)} />
           </Col>
           <Col xs={24} md={10}>
             <Form.Item name={field('media_id')} label="media_id">
@@ -198,9 +200,12 @@ function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProp
       break;
     default:
       body = (
-        <Form.Item name={field('media_id')} label="media_id" rules={[required('media_id')]} extra={t('welcome.attachments.mediaIdHelp')}>
-          <Input />
-        </Form.Item>
+        <>
+          <Form.Item name={field('media_id')} label="media_id" rules={[required('media_id')]} extra={t('welcome.attachments.mediaIdHelp')}>
+            <Input />
+          </Form.Item>
+          <MediaUpload kind={type === 'video' ? 'video' : 'file'} onUploaded={(m) => form.setFieldValue(['attachments', name, type, 'media_id'], m.mediaId)} />
+        </>
       );
   }
 
