@@ -105,17 +105,27 @@ describe('channel live code', () => {
     await settle();
   });
 
+  it('never leaves a customer without someone: no backup left → the least-loaded member, and an alert', async () => {
+    await pond.api('PATCH', `/api/live-codes/${code.id}`, { backupUserids: [] });
+    const u4 = await sim.createWechatUser({ nickname: '扫码客户四' });
+    const s4 = await sim.scan(u4.id, code.url);
+    expect(s4.kind === 'contact' && [staff[0], staff[1]].includes(s4.result.userid), JSON.stringify(s4)).toBe(true);
+    const alerts = await pond.api('GET', '/api/alerts?unread=true');
+    expect(alerts.body.items.map((a: any) => a.kind)).toContain('over_cap');
+    await settle();
+  });
+
   it('counts scans, visitors, adds and welcome messages per day, with CSV', async () => {
     const stats = await pond.api('GET', `/api/live-codes/${code.id}/stats`);
-    expect(stats.body.total).toMatchObject({ adds: 3, welcomeSent: 3 });
-    expect(stats.body.total.scans).toBeGreaterThanOrEqual(4);
-    expect(stats.body.total.visitors).toBe(3);
+    expect(stats.body.total).toMatchObject({ adds: 4, welcomeSent: 4 });
+    expect(stats.body.total.scans).toBeGreaterThanOrEqual(5);
+    expect(stats.body.total.visitors).toBe(4);
     const csv = await fetch(`${pond.baseUrl}/api/live-codes/${code.id}/stats.csv`, { headers: { authorization: `Bearer ${pond.token}` } });
     const text = await csv.text();
     expect(text.split('\n')[0]).toContain('scans');
     expect(text.split('\n').filter(Boolean)).toHaveLength(31);
     const list = await pond.api('GET', '/api/live-codes?kind=staff');
-    expect(list.body.items.find((c: any) => c.id === code.id).numbers.addsTotal).toBe(3);
+    expect(list.body.items.find((c: any) => c.id === code.id).numbers.addsTotal).toBe(4);
   });
 
   it('serves print QR, SVG and a poster of the landing URL', async () => {

@@ -17,6 +17,7 @@ const newKey = () => Array.from(randomBytes(8), (b) => BASE62[b % 62]).join('');
 /** A contact way's state: ≤ 30 characters (WeCom), unique per corp, maps back to the code. */
 const stateFor = (key: string) => `pc_${key}`;
 const TZ = 'Asia/Shanghai';
+const BACKUP_POSITION = 1000;
 
 export interface PoolInput { userid: string; weight?: number; dailyCap?: number | null; totalCap?: number | null }
 
@@ -330,14 +331,22 @@ export class LiveCodeService {
       }
     }
     const open = isOpen(code.schedule, now);
-    const chosen = open ? pick(eligible(code.pool, counts), code.strategy, counts) : null;
+    // Backup staff get a pool row (their own contact way) on first use, at position ≥ 1000: not part of the rotation.
+    const rotation = code.pool.filter((p) => p.position < BACKUP_POSITION);
+    const chosen = open ? pick(eligible(rotation, counts), code.strategy, counts) : null;
     if (chosen) return this.assigned(code, visitor, chosen, 'strategy', meta, { day, count: true });
 
     // Backup: everyone capped or off duty (or the pool's staff left). Backup staff are not capped.
-    const backupIds = code.backupUserids.length ? code.backupUserids : [];
-    for (const userid of backupIds) {
+    for (const userid of code.backupUserids) {
       const m = code.pool.find((p) => p.userid === userid && p.available) ?? await this.backupMember(code, userid);
       if (m) return this.assigned(code, visitor, m, 'backup', meta, { day, count: true });
+    }
+    // Never a dead end while anyone can take the customer: without (available) backup staff, the pool
+    // member with the fewest today, caps and hours notwithstanding; the operator is told.
+    const anyone = pick(rotation.filter((p) => p.available), 'round_robin', counts);
+    if (anyone) {
+      await this.alert(code.corpId, 'over_cap', `活码「${code.name}」已超出限额或接待时间，客户已分配给 ${anyone.name}；请配置备用员工 / live code "${code.name}" is capped or off duty: assigned ${anyone.name}; set backup staff`, { codeId: code.id }, `over_cap:${code.id}:${day}`);
+      return this.assigned(code, visitor, anyone, 'overflow', meta, { day, count: true });
     }
     const visitId = await this.recordVisit(code, visitor, { reason: 'none' }, meta);
     await this.alert(code.corpId, 'no_staff', `活码「${code.name}」无可分配员工 / no staff available for live code "${code.name}"`, { codeId: code.id, open }, `no_staff:${code.id}:${day}`);
@@ -348,7 +357,7 @@ export class LiveCodeService {
   private async backupMember(code: CodeConfig, userid: string) {
     const { rows: [s] } = await this.pool.query(`SELECT name, avatar, status, is_follow_user FROM staff WHERE corp_id = $1 AND userid = $2`, [code.corpId, userid]);
     if (!s || s.status !== 1 || !s.is_follow_user) return undefined;
-    const position = code.pool.length + 1000;
+    const position = code.pool.length + BACKUP_POSITION;
     await this.pool.query(
       `INSERT INTO live_code_staff (code_id, corp_id, userid, position, weight) VALUES ($1,$2,$3,$4,0) ON CONFLICT DO NOTHING`, [code.id, code.corpId, userid, position]);
     const client = await this.corps.client(code.corpId);
