@@ -54,26 +54,39 @@ export async function loadCode(db: Pick<pg.Pool, 'query'>, where: { key: string 
     ? await db.query('SELECT * FROM live_codes WHERE key = $1', [where.key])
     : await db.query('SELECT * FROM live_codes WHERE id = $1 AND corp_id = $2', [where.id, where.corpId]);
   if (!rows[0]) return null;
-  const code = rowToCode(rows[0]);
+  return (await withPools(db, rows))[0]!;
+}
+
+/** Several codes of one corp with their pools and groups: three queries whatever the number. */
+export async function loadCodes(db: Pick<pg.Pool, 'query'>, corpId: string, ids: number[]): Promise<CodeConfig[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query('SELECT * FROM live_codes WHERE corp_id = $1 AND id = ANY($2)', [corpId, ids]);
+  const byId = new Map((await withPools(db, rows)).map((c) => [c.id, c]));
+  return ids.map((id) => byId.get(id)).filter((c): c is CodeConfig => !!c);
+}
+
+async function withPools(db: Pick<pg.Pool, 'query'>, codeRows: any[]): Promise<CodeConfig[]> {
+  const codes = codeRows.map(rowToCode);
+  const ids = codes.map((c) => c.id);
   const [{ rows: pool }, { rows: groups }] = await Promise.all([
     db.query(
       `SELECT p.*, s.name, s.avatar, coalesce(s.status, 0) AS staff_status, coalesce(s.is_follow_user, false) AS is_follow_user
        FROM live_code_staff p LEFT JOIN staff s ON s.corp_id = p.corp_id AND s.userid = p.userid
-       WHERE p.code_id = $1 ORDER BY p.position, p.userid`, [code.id]),
+       WHERE p.code_id = ANY($1) ORDER BY p.position, p.userid`, [ids]),
     db.query(
-      `SELECT lg.chat_id, lg.position, lg.status, coalesce(g.name, '') AS name, coalesce(g.member_count, 0) AS member_count
+      `SELECT lg.code_id, lg.chat_id, lg.position, lg.status, coalesce(g.name, '') AS name, coalesce(g.member_count, 0) AS member_count
        FROM live_code_groups lg LEFT JOIN groups g ON g.corp_id = lg.corp_id AND g.chat_id = lg.chat_id
-       WHERE lg.code_id = $1 ORDER BY lg.position, lg.chat_id`, [code.id]),
+       WHERE lg.code_id = ANY($1) ORDER BY lg.position, lg.chat_id`, [ids]),
   ]);
-  return {
+  return codes.map((code) => ({
     ...code,
-    pool: pool.map((p) => ({
+    pool: pool.filter((p) => Number(p.code_id) === code.id).map((p) => ({
       userid: p.userid, position: p.position, weight: p.weight, dailyCap: p.daily_cap, totalCap: p.total_cap,
       configId: p.config_id, qrUrl: p.qr_url, name: p.name ?? p.userid, avatar: p.avatar, status: p.staff_status,
       available: p.staff_status === 1 && (code.mode === 'native' || !!p.qr_url),
     })),
-    groups: groups.map((g) => ({ chatId: g.chat_id, position: g.position, status: g.status, name: g.name, memberCount: g.member_count })),
-  };
+    groups: groups.filter((g) => Number(g.code_id) === code.id).map((g) => ({ chatId: g.chat_id, position: g.position, status: g.status, name: g.name, memberCount: g.member_count })),
+  }));
 }
 
 /** Per-process cache of code configurations by key, dropped on NOTIFY from any process. */

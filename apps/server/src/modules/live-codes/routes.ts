@@ -7,7 +7,7 @@ import { LIVE_CODE_KINDS, LIVE_CODE_STRATEGIES } from '../../platform/db/schema'
 import { Page } from '../customers/routes';
 import { patchOf } from '../../platform/schemas';
 import type { LiveCodeService } from './service';
-import { loadCode, type CodeConfig } from './repo';
+import { loadCode, loadCodes, type CodeConfig } from './repo';
 import { codeStats, statsCsv, sumStats } from './stats';
 
 // Rendering pulls in satori, resvg and a CJK font: loaded on first download, not at start.
@@ -102,11 +102,10 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
          AND ($5::bigint[] IS NULL OR c.store_id = ANY($5))
        ORDER BY c.id DESC LIMIT $6 OFFSET $7`,
       [scope.corpId, q.status, q.kind ?? null, q.q ?? null, scope.storeIds, q.pageSize, (q.page - 1) * q.pageSize]);
-    const items = [];
-    for (const r of rows) {
-      const c = await loadCode(pool, { id: r.id, corpId: scope.corpId });
-      if (c) items.push(out(c, { scansToday: r.scans_today, scansTotal: r.scans_total, addsToday: r.adds_today, addsTotal: r.adds_total, retainedTotal: r.retained_total }));
-    }
+    const loaded = new Map((await loadCodes(pool, scope.corpId, rows.map((r) => r.id))).map((c) => [c.id, c]));
+    const items = rows.filter((r) => loaded.has(r.id)).map((r) => out(loaded.get(r.id)!, {
+      scansToday: r.scans_today, scansTotal: r.scans_total, addsToday: r.adds_today, addsTotal: r.adds_total, retainedTotal: r.retained_total,
+    }));
     return { items, total: rows[0]?.total ?? 0 };
   });
 
