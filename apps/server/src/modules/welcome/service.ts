@@ -67,6 +67,8 @@ export const NO_TEMPLATE_ERROR = 'no active welcome template (code, staff or def
 export const CODE_EXPIRED_MS = 30_000;
 /** The nickname lookup may not eat the window; without it {nickname} renders empty. */
 export const NICKNAME_TIMEOUT_MS = 3_000;
+/** Past this age (ms since the callback arrived) a welcome is sent without looking up {nickname}. */
+export const NICKNAME_BUDGET_MS = 1_500;
 const SAMPLE = { nickname: '小鱼', staff: '店员', channel: '门店', store: '本店' };
 
 /** Arbitrary constant namespacing the per-corp advisory lock that serialises template writes. */
@@ -262,7 +264,10 @@ export class WelcomeService {
     try {
       const client = await this.corps.client(a.corpId);
       let nickname = claim.customerName;
-      if (nickname === null && usesPlaceholder(template.text, 'nickname')) nickname = await this.fetchNickname(client, a);
+      // The name costs a WeCom call; when the welcome is already running late (a burst), it goes without.
+      if (nickname === null && usesPlaceholder(template.text, 'nickname') && Date.now() - a.receivedAt.getTime() < NICKNAME_BUDGET_MS) {
+        nickname = await this.fetchNickname(client, a);
+      }
       const text = truncateBytes(renderText(template.text, {
         nickname, staff: claim.staffName, channel: a.channel, store: a.storeName ?? claim.storeName,
       }), TEXT_MAX_BYTES);
