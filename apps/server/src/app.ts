@@ -21,6 +21,7 @@ import { groupEventHandlers } from './modules/groups/events';
 import { tagEventHandlers } from './modules/tags/events';
 import { CustomerService } from './modules/customers/service';
 import { customerRoutes } from './modules/customers/routes';
+import { CustomerEdits } from './modules/customers/edits';
 import { groupRoutes } from './modules/groups/routes';
 import { TagService } from './modules/tags/service';
 import { tagRoutes } from './modules/tags/routes';
@@ -117,7 +118,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await callbackRoutes(http, { pool, corps, onInserted: opts.roles.worker ? () => inbox.poke() : undefined });
   await adminRoutes(http, { pool, auth, corps, sync, secureCookies: config.publicUrl.startsWith('https://') });
   await orgRoutes(http, { pool });
-  await customerRoutes(http, { customers });
+  await customerRoutes(http, { customers, edits: new CustomerEdits(pool, corps) });
   await groupRoutes(http, { pool });
   await tagRoutes(http, { tags });
   await overviewRoutes(http, { pool });

@@ -2,13 +2,70 @@ import { z } from 'zod';
 import type { App } from '../../platform/http';
 import { ALL_ROLES, requireRole, scopeOf } from '../../platform/auth';
 import type { CustomerService } from './service';
+import type { CustomerEdits } from './edits';
 
 export const Page = z.object({
   page: z.coerce.number().int().min(1, 'must be ≥ 1').default(1),
   pageSize: z.coerce.number().int().min(1).max(200, 'must be ≤ 200').default(20),
 });
 
-export async function customerRoutes(app: App, deps: { customers: CustomerService }) {
+const Mobile = z.string().trim().regex(/^[0-9+\- ]{1,20}$/, 'must be a phone number (digits, + - and spaces, at most 20)');
+
+export async function customerRoutes(app: App, deps: { customers: CustomerService; edits: CustomerEdits }) {
+  const Ext = z.object({ externalUserid: z.string().min(1) });
+  const ExtUser = Ext.extend({ userid: z.string().min(1) });
+
+  app.patch('/api/customers/:externalUserid/follows/:userid', {
+    preHandler: requireRole(...ALL_ROLES),
+    schema: {
+      tags: ['customers'], summary: "Edit a relation's remark, description, phones, company remark (written to WeCom)", params: ExtUser,
+      body: z.object({
+        remark: z.string().trim().max(20, 'must be at most 20 characters (WeCom)').optional(),
+        description: z.string().trim().max(150, 'must be at most 150 characters (WeCom)').optional(),
+        remarkMobiles: z.array(Mobile).max(5, 'at most 5 phone numbers').optional(),
+        remarkCorpName: z.string().trim().max(20, 'must be at most 20 characters (WeCom)').optional(),
+      }).refine((b) => Object.keys(b).length > 0, { message: 'change at least one of remark, description, remarkMobiles, remarkCorpName', path: ['remark'] }),
+    },
+  }, async (req) => {
+    const scope = scopeOf(req.principal!);
+    await deps.customers.assertVisible(scope, req.params.externalUserid);
+    return deps.edits.updateFollow(scope, req.params.externalUserid, req.params.userid, req.body);
+  });
+
+  app.post('/api/customers/:externalUserid/follows/:userid/tags', {
+    preHandler: requireRole(...ALL_ROLES),
+    schema: {
+      tags: ['customers'], summary: 'Add or remove corp tags on a relation (mark_tag)', params: ExtUser,
+      body: z.object({ add: z.array(z.string()).max(100).default([]), remove: z.array(z.string()).max(100).default([]) }),
+    },
+  }, async (req) => {
+    const scope = scopeOf(req.principal!);
+    await deps.customers.assertVisible(scope, req.params.externalUserid);
+    return deps.edits.changeTags(scope, req.params.externalUserid, req.params.userid, req.body);
+  });
+
+  app.get('/api/customers/:externalUserid/notes', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['customers'], params: Ext } }, async (req) => {
+    const scope = scopeOf(req.principal!);
+    await deps.customers.assertVisible(scope, req.params.externalUserid);
+    return { items: await deps.edits.listNotes(scope, req.params.externalUserid, req.principal!) };
+  });
+  app.post('/api/customers/:externalUserid/notes', {
+    preHandler: requireRole(...ALL_ROLES),
+    schema: { tags: ['customers'], params: Ext, body: z.object({ text: z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters') }) },
+  }, async (req) => {
+    const scope = scopeOf(req.principal!);
+    await deps.customers.assertVisible(scope, req.params.externalUserid);
+    return deps.edits.addNote(scope, req.params.externalUserid, req.principal!, req.body.text);
+  });
+  app.delete('/api/customers/:externalUserid/notes/:id', {
+    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['customers'], params: Ext.extend({ id: z.coerce.number().int() }) },
+  }, async (req) => {
+    const scope = scopeOf(req.principal!);
+    await deps.customers.assertVisible(scope, req.params.externalUserid);
+    await deps.edits.deleteNote(scope, req.params.externalUserid, req.principal!, req.params.id);
+    return { ok: true };
+  });
+
   app.get('/api/customers', {
     preHandler: requireRole(...ALL_ROLES),
     schema: {

@@ -55,6 +55,14 @@ export class CustomerService {
     };
   }
 
+  /** Throws not_found unless the customer exists and the scope may see them. */
+  async assertVisible(scope: Scope, externalUserid: string): Promise<void> {
+    const p = new Params();
+    const { rows } = await this.pool.query(
+      `SELECT 1 FROM customers c WHERE c.corp_id = ${p.add(scope.corpId)} AND c.external_userid = ${p.add(externalUserid)} AND ${customerScopeSql(scope, p)}`, p.values);
+    if (!rows.length) throw AppError.notFound(`customer ${externalUserid}`);
+  }
+
   async detail(scope: Scope, externalUserid: string) {
     const p = new Params();
     const { rows } = await this.pool.query(

@@ -544,3 +544,16 @@ export const mediaAssets = pgTable('media_assets', {
   mediaExpiresAt: ts('media_expires_at'),
   createdAt: createdAt(),
 }, (t) => [index('media_assets_expiry_idx').on(t.mediaExpiresAt)]);
+
+/** Operators' and staff's notes on a customer (Pond-only; WeCom has no notes). */
+export const customerNotes = pgTable('customer_notes', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  text: text('text').notNull(),
+  authorType: text('author_type').notNull(), // user | token
+  authorId: text('author_id').notNull(),
+  authorName: text('author_name').notNull(),
+  createdAt: createdAt(),
+  deletedAt: ts('deleted_at'),
+}, (t) => [index('customer_notes_customer_idx').on(t.corpId, t.externalUserid, t.createdAt)]);
