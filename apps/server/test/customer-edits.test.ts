@@ -57,6 +57,17 @@ describe('customer 360 edits', () => {
     expect([403, 404]).toContain(res.status);
   });
 
+  it('exports the filtered customer list as CSV', async () => {
+    const res = await fetch(`${pond.baseUrl}/api/customers.csv?q=${encodeURIComponent('')}`, { headers: { authorization: `Bearer ${pond.token}` } });
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const text = await res.text();
+    const lines = text.trim().split('\r\n');
+    expect(lines[0]).toContain('external_userid');
+    const total = (await pond.api('GET', '/api/customers?pageSize=1')).body.total;
+    expect(lines.length - 1).toBe(total);
+    expect(text).toContain('王姐-VIP');
+  });
+
   it('keeps notes; only the author or an admin deletes one', async () => {
     const n = await pond.api('POST', `/api/customers/${ext}/notes`, { text: '周末来店，想要新品试饮' });
     expect(n.status).toBe(200);

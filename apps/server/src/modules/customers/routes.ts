@@ -3,6 +3,7 @@ import type { App } from '../../platform/http';
 import { ALL_ROLES, requireRole, scopeOf } from '../../platform/auth';
 import type { CustomerService } from './service';
 import type { CustomerEdits } from './edits';
+import { toCsv } from '../../platform/csv';
 
 export const Page = z.object({
   page: z.coerce.number().int().min(1, 'must be ≥ 1').default(1),
@@ -79,6 +80,40 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
       }),
     },
   }, async (req) => deps.customers.list(scopeOf(req.principal!), req.query));
+
+  app.get('/api/customers.csv', {
+    preHandler: requireRole(...ALL_ROLES),
+    schema: {
+      tags: ['customers'], summary: 'The customer list as CSV (same filters, up to 100,000 rows)',
+      querystring: z.object({
+        q: z.string().max(100).optional(),
+        tagIds: z.string().optional().transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined)),
+        userid: z.string().optional(), storeId: z.coerce.number().int().optional(), channel: z.string().max(64).optional(),
+      }),
+    },
+  }, async (req, reply) => {
+    const scope = scopeOf(req.principal!);
+    const rows: Record<string, unknown>[] = [];
+    for (let page = 1; ; page++) {
+      const { items } = await deps.customers.list(scope, { ...req.query, page, pageSize: 1000 });
+      for (const c of items) {
+        rows.push({
+          externalUserid: c.externalUserid, name: c.name, gender: c.gender, corpName: c.corpName, firstAddedAt: c.firstAddedAt, tagIds: c.tagIds,
+          staff: (c.follows as any[]).filter((f) => f.status === 'active').map((f) => f.staffName ?? f.userid),
+          remarks: (c.follows as any[]).map((f) => f.remark).filter(Boolean),
+        });
+      }
+      if (items.length < 1000 || rows.length >= 100_000) break;
+    }
+    const tagNames = new Map((await deps.customers.tagNames(scope.corpId)).map((t) => [t.id, t.name]));
+    for (const r of rows) r.tags = (r.tagIds as string[]).map((t) => tagNames.get(t) ?? t);
+    const csv = toCsv([
+      { key: 'externalUserid', header: 'external_userid' }, { key: 'name', header: '昵称 name' }, { key: 'gender', header: '性别 gender' },
+      { key: 'corpName', header: '企业 corp' }, { key: 'staff', header: '跟进员工 staff' }, { key: 'remarks', header: '备注 remarks' },
+      { key: 'tags', header: '标签 tags' }, { key: 'firstAddedAt', header: '首次添加 first_added_at' },
+    ], rows);
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="customers.csv"').send(csv);
+  });
 
   app.get('/api/customers/:externalUserid', {
     preHandler: requireRole(...ALL_ROLES),

@@ -55,6 +55,11 @@ export class CustomerService {
     };
   }
 
+  async tagNames(corpId: string): Promise<{ id: string; name: string }[]> {
+    const { rows } = await this.pool.query('SELECT id, name FROM tags WHERE corp_id = $1', [corpId]);
+    return rows;
+  }
+
   /** Throws not_found unless the customer exists and the scope may see them. */
   async assertVisible(scope: Scope, externalUserid: string): Promise<void> {
     const p = new Params();
