@@ -25,6 +25,8 @@ import { CustomerEdits } from './modules/customers/edits';
 import { groupRoutes } from './modules/groups/routes';
 import { TagService } from './modules/tags/service';
 import { tagRoutes } from './modules/tags/routes';
+import { BulkTagService } from './modules/tags/bulk';
+import { bulkTagRoutes } from './modules/tags/bulk-routes';
 import { SyncService } from './modules/sync/service';
 import { settingsRoutes } from './modules/settings/routes';
 import { adminRoutes } from './modules/admin/routes';
@@ -69,6 +71,7 @@ export interface PondApp {
   codes: LiveCodeService;
   welcome: WelcomeService;
   media: MediaService;
+  bulk: BulkTagService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -87,7 +90,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await corps.listen();
   const sync = new SyncService(pool, corps, queue, log);
   const media = new MediaService(pool, corps, log);
-  queue.register([sync.job, sync.nightlyJob, media.refreshJob]);
+  const bulk = new BulkTagService(pool, corps, queue, log);
+  queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job]);
 
   const codes = new LiveCodeService(pool, corps, log);
   await codes.cache.listen();
@@ -121,6 +125,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await customerRoutes(http, { customers, edits: new CustomerEdits(pool, corps) });
   await groupRoutes(http, { pool });
   await tagRoutes(http, { tags });
+  await bulkTagRoutes(http, { bulk });
   await overviewRoutes(http, { pool });
   await settingsRoutes(http, { pool, corps, sync, publicUrl: () => config.publicUrl });
   await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });
@@ -151,7 +156,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   let closed = false;
   return {
-    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media,
+    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);

@@ -557,3 +557,27 @@ export const customerNotes = pgTable('customer_notes', {
   createdAt: createdAt(),
   deletedAt: ts('deleted_at'),
 }, (t) => [index('customer_notes_customer_idx').on(t.corpId, t.externalUserid, t.createdAt)]);
+
+/** Bulk tag/untag runs over a filtered or uploaded list: one item per follow relation, so a run resumes. */
+export const bulkTagJobs = pgTable('bulk_tag_jobs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  action: text('action').$type<'add' | 'remove'>().notNull(),
+  tagIds: text('tag_ids').array().notNull(),
+  source: jsonb('source').notNull(),
+  status: text('status').$type<'queued' | 'running' | 'done' | 'cancelled'>().notNull().default('queued'),
+  total: integer('total').notNull().default(0),
+  done: integer('done').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  finishedAt: ts('finished_at'),
+});
+
+export const bulkTagItems = pgTable('bulk_tag_items', {
+  jobId: bigint('job_id', { mode: 'number' }).notNull().references(() => bulkTagJobs.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  userid: text('userid').notNull(),
+  status: text('status').$type<'pending' | 'done' | 'failed' | 'skipped'>().notNull().default('pending'),
+  error: text('error'),
+}, (t) => [primaryKey({ columns: [t.jobId, t.externalUserid, t.userid] }), index('bulk_tag_items_pending_idx').on(t.jobId, t.status)]);

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { App } from '../../platform/http';
+import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf } from '../../platform/auth';
+import type { BulkTagService } from './bulk';
+
+export async function bulkTagRoutes(app: App, deps: { bulk: BulkTagService }) {
+  app.post('/api/bulk-tag-jobs', {
+    preHandler: requireRole(...WRITE_ROLES, 'store_manager', 'staff'),
+    schema: {
+      tags: ['tags'], summary: 'Tag or untag every follow relation of a filtered or uploaded customer list, in the background',
+      body: z.object({
+        action: z.enum(['add', 'remove'], { message: 'must be add or remove' }),
+        tagIds: z.array(z.string()).min(1, 'choose at least one tag').max(100),
+        filter: z.object({ q: z.string().max(100).optional(), tagIds: z.array(z.string()).optional(), userid: z.string().optional(), storeId: z.number().int().optional() }).optional(),
+        externalUserids: z.array(z.string().min(1)).max(100_000, 'at most 100,000 customers per job').optional(),
+      }),
+    },
+  }, async (req) => {
+    const { action, tagIds, filter, externalUserids } = req.body;
+    return deps.bulk.create(scopeOf(req.principal!), { action, tagIds, source: { filter, externalUserids } }, req.principal!.name);
+  });
+  app.get('/api/bulk-tag-jobs', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['tags'] } },
+    async (req) => ({ items: await deps.bulk.list(req.principal!.corpId) }));
+  app.get('/api/bulk-tag-jobs/:id', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } },
+    async (req) => deps.bulk.get(req.principal!.corpId, req.params.id));
+  app.post('/api/bulk-tag-jobs/:id/cancel', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } },
+    async (req) => { await deps.bulk.cancel(req.principal!.corpId, req.params.id); return { ok: true }; });
+}
