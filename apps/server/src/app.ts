@@ -27,6 +27,7 @@ import { TagService } from './modules/tags/service';
 import { tagRoutes } from './modules/tags/routes';
 import { BulkTagService } from './modules/tags/bulk';
 import { bulkTagRoutes } from './modules/tags/bulk-routes';
+import { AutoTagRules } from './modules/tags/auto-rules';
 import { SyncService } from './modules/sync/service';
 import { settingsRoutes } from './modules/settings/routes';
 import { adminRoutes } from './modules/admin/routes';
@@ -89,19 +90,31 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const corps = new CorpService(pool, log);
   await corps.listen();
   const sync = new SyncService(pool, corps, queue, log);
-  const media = new MediaService(pool, corps, log);
-  const bulk = new BulkTagService(pool, corps, queue, log);
-  queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job]);
 
   const codes = new LiveCodeService(pool, corps, log);
   await codes.cache.listen();
   const rotation = new GroupCodeRotation(pool, corps, codes, log);
   const welcome = new WelcomeService(pool, corps, log);
-  const hooks = opts.hooks ?? acquireHooks({ pool, corps, codes, welcome, log });
+  const media = new MediaService(pool, corps, log);
+  const bulk = new BulkTagService(pool, corps, queue, log);
+  const rules = new AutoTagRules(pool, corps, bulk, log);
+  queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job]);
+  const acquire = acquireHooks({ pool, corps, codes, welcome, log });
+  const hooks: ContactEventHooks = opts.hooks ?? {
+    ...acquire,
+    onEnriched: async (ctx, info) => {
+      await acquire.onEnriched?.(ctx, info);
+      await rules.onEnrichedAdd(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), info.sourceInboxId, ctx.at);
+    },
+  };
   const contact = contactEventHandlers({ pool, corps, hooks });
   const handlers = {
     ...contact.single,
-    ...groupEventHandlers({ pool, corps, onGroupChanged: (corpId, chatId, created) => rotation.onGroupChanged(corpId, chatId, created) }),
+    ...groupEventHandlers({
+      pool, corps,
+      onGroupChanged: (corpId, chatId, created) => rotation.onGroupChanged(corpId, chatId, created),
+      onCustomerJoined: (corpId, ext, chatId, at) => rules.onJoinedGroup(corpId, ext, chatId, at),
+    }),
     ...tagEventHandlers({ pool, corps }),
   };
   const inbox = new InboxProcessor(pool, handlers, log, { ...opts.inboxOptions, batchHandlers: contact.batch });
@@ -126,6 +139,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await groupRoutes(http, { pool });
   await tagRoutes(http, { tags });
   await bulkTagRoutes(http, { bulk });
+  await rules.routes(http);
   await overviewRoutes(http, { pool });
   await settingsRoutes(http, { pool, corps, sync, publicUrl: () => config.publicUrl });
   await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });

@@ -7,7 +7,11 @@ import type { EventContext, HandlerMap } from '../callbacks/processor';
 import { appendTimeline } from '../customers/repo';
 import { dismissGroup, memberTimeline, saveGroup, type GroupChatRecord } from './repo';
 
-export function groupEventHandlers(deps: { pool: pg.Pool; corps: CorpService; onGroupChanged?: (corpId: string, chatId: string, created: boolean) => Promise<void> }): HandlerMap {
+export function groupEventHandlers(deps: {
+  pool: pg.Pool; corps: CorpService;
+  onGroupChanged?: (corpId: string, chatId: string, created: boolean) => Promise<void>;
+  onCustomerJoined?: (corpId: string, externalUserid: string, chatId: string, at: Date) => Promise<void>;
+}): HandlerMap {
   const { pool, corps } = deps;
 
   async function refresh(ctx: EventContext): Promise<void> {
@@ -38,6 +42,9 @@ export function groupEventHandlers(deps: { pool: pg.Pool; corps: CorpService; on
       ...memberTimeline(chatId, g.name ?? '', joined.map((id) => ({ id, type: byId.get(id)?.type ?? 0, joinScene: byId.get(id)?.join_scene ?? joinScene })), 'group.joined', ctx.at, key),
       ...memberTimeline(chatId, g.name ?? '', leftRows.map((r) => ({ id: r.member_id, type: r.type })), 'group.left', ctx.at, key, quitScene != null ? { quitScene } : {}),
     ]);
+    if (deps.onCustomerJoined) {
+      for (const id of joined) if (byId.get(id)?.type === 2) await deps.onCustomerJoined(ctx.corpId, id, chatId, ctx.at);
+    }
     // Group codes rotate when a pooled group fills up (or WeCom created the next one).
     if (deps.onGroupChanged && (joined.length || left.length || ctx.ev.ChangeType === 'create')) {
       await deps.onGroupChanged(ctx.corpId, chatId, ctx.ev.ChangeType === 'create');

@@ -581,3 +581,17 @@ export const bulkTagItems = pgTable('bulk_tag_items', {
   status: text('status').$type<'pending' | 'done' | 'failed' | 'skipped'>().notNull().default('pending'),
   error: text('error'),
 }, (t) => [primaryKey({ columns: [t.jobId, t.externalUserid, t.userid] }), index('bulk_tag_items_pending_idx').on(t.jobId, t.status)]);
+
+/** Auto-tag rules: tags put on customers when they add through a code or channel, join a group, or
+ * reach a count of timeline events; run on events and as a backfill. */
+export const autoTagRules = pgTable('auto_tag_rules', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  kind: text('kind').$type<'code' | 'channel' | 'group' | 'behaviour'>().notNull(),
+  params: jsonb('params').notNull(),
+  tagIds: text('tag_ids').array().notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('auto_tag_rules_corp_idx').on(t.corpId, t.enabled)]);
