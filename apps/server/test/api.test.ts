@@ -94,6 +94,24 @@ describe('tags are written through WeCom', () => {
   });
 });
 
+describe('group tiers', () => {
+  it('sets tier, labels, persona and templates; lists filter by them', async () => {
+    const g = (await pond.api('GET', '/api/groups?pageSize=1')).body.items[0];
+    const res = await pond.api('PATCH', `/api/groups/${g.chatId}`, { tier: 'VIP', labels: ['上海', '亲子'], persona: '店长小鱼，专业咖啡师', rulesText: '禁止广告', announcementTemplate: '本周新品…' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ tier: 'VIP', labels: ['上海', '亲子'], persona: '店长小鱼，专业咖啡师' });
+    expect((await pond.api('GET', '/api/groups?tier=VIP')).body.items.map((x: any) => x.chatId)).toEqual([g.chatId]);
+    expect((await pond.api('GET', `/api/groups?label=${encodeURIComponent('亲子')}`)).body.total).toBe(1);
+    const tiers = await pond.api('GET', '/api/group-tiers');
+    expect(tiers.body.tiers[0]).toMatchObject({ tier: 'VIP', groups: 1 });
+    const bad = await pond.api('PATCH', `/api/groups/${g.chatId}`, { labels: Array.from({ length: 21 }, (_, i) => `l${i}`) });
+    expect(bad.body.error.field).toBe('labels');
+    // A PATCH keeps what it does not mention
+    const again = await pond.api('PATCH', `/api/groups/${g.chatId}`, { persona: '新人设' });
+    expect(again.body).toMatchObject({ tier: 'VIP', persona: '新人设' });
+  });
+});
+
 describe('settings', () => {
   it('reports a healthy checklist for the demo corp', async () => {
     const before = await pond.api('GET', '/api/settings/checklist');

@@ -10,6 +10,7 @@ const groupOut = (g: any) => ({
   chatId: g.chat_id, name: g.name, ownerUserid: g.owner_userid, ownerName: g.owner_name, memberCount: g.member_count,
   customerCount: g.customer_count, createdAt: g.created_at, status: g.status, notice: g.notice, storeId: g.store_id,
   ownerStatus: g.owner_status, adminUserids: g.admin_userids,
+  tier: g.tier, labels: g.labels, persona: g.persona, rulesText: g.rules_text, announcementTemplate: g.announcement_template,
 });
 
 export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
@@ -18,7 +19,10 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
     preHandler: requireRole(...ALL_ROLES),
     schema: {
       tags: ['groups'],
-      querystring: Page.extend({ q: z.string().max(100).optional(), owner: z.string().optional(), status: z.enum(['active', 'dismissed']).optional() }),
+      querystring: Page.extend({
+        q: z.string().max(100).optional(), owner: z.string().optional(), status: z.enum(['active', 'dismissed']).optional(),
+        tier: z.string().max(30).optional(), label: z.string().max(30).optional(), storeId: z.coerce.number().int().optional(),
+      }),
     },
   }, async (req) => {
     const scope = scopeOf(req.principal!);
@@ -27,6 +31,9 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
     const where = [`g.corp_id = ${p.add(scope.corpId)}`, groupScopeSql(scope, p)];
     if (q.q) where.push(`g.name ILIKE ${p.add(`%${q.q}%`)}`);
     if (q.owner) where.push(`g.owner_userid = ${p.add(q.owner)}`);
+    if (q.tier) where.push(`g.tier = ${p.add(q.tier)}`);
+    if (q.label) where.push(`${p.add(q.label)} = ANY(g.labels)`);
+    if (q.storeId) where.push(`g.store_id = ${p.add(q.storeId)}`);
     where.push(`g.status = ${p.add(q.status ?? 'active')}`);
     const w = where.join(' AND ');
     const n = p.values.length;
@@ -35,6 +42,43 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
        WHERE ${w} ORDER BY g.created_at DESC NULLS LAST, g.chat_id LIMIT ${p.add(q.pageSize)} OFFSET ${p.add((q.page - 1) * q.pageSize)}`, p.values);
     const { rows: t } = await pool.query(`SELECT count(*)::int AS n FROM groups g WHERE ${w}`, p.values.slice(0, n));
     return { items: rows.map(groupOut), total: t[0].n };
+  });
+
+  app.get('/api/group-tiers', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['groups'], summary: 'Tiers and labels in use, with group counts' } }, async (req) => {
+    const corpId = req.principal!.corpId;
+    const [{ rows: tiers }, { rows: labels }] = await Promise.all([
+      pool.query(`SELECT tier, count(*)::int AS groups, sum(member_count)::int AS members FROM groups WHERE corp_id = $1 AND status = 'active' AND tier IS NOT NULL GROUP BY tier ORDER BY tier`, [corpId]),
+      pool.query(`SELECT l AS label, count(*)::int AS groups FROM groups, unnest(labels) l WHERE corp_id = $1 AND status = 'active' GROUP BY l ORDER BY l`, [corpId]),
+    ]);
+    return { tiers, labels };
+  });
+
+  app.patch('/api/groups/:chatId', {
+    preHandler: requireRole('operator', 'store_manager'),
+    schema: {
+      tags: ['groups'], summary: "Set a group's tier, labels (region, theme…), owner persona, rules and announcement template",
+      params: z.object({ chatId: z.string().min(1) }),
+      body: z.object({
+        tier: z.string().trim().max(30, 'must be at most 30 characters').nullish(),
+        labels: z.array(z.string().trim().min(1).max(30, 'each label at most 30 characters')).max(20, 'at most 20 labels').optional(),
+        persona: z.string().max(1000).nullish(),
+        rulesText: z.string().max(2000).nullish(),
+        announcementTemplate: z.string().max(4000, 'must be at most 4000 characters').nullish(),
+      }),
+    },
+  }, async (req) => {
+    const scope = scopeOf(req.principal!);
+    const p = new Params();
+    const { rows: [cur] } = await pool.query(
+      `SELECT g.* FROM groups g WHERE g.corp_id = ${p.add(scope.corpId)} AND g.chat_id = ${p.add(req.params.chatId)} AND ${groupScopeSql(scope, p)}`, p.values);
+    if (!cur) throw AppError.notFound(`group ${req.params.chatId}`);
+    const b = req.body;
+    const pick = <T>(v: T | undefined, old: T) => (v === undefined ? old : v);
+    const { rows: [g] } = await pool.query(
+      `UPDATE groups SET tier = $3, labels = $4, persona = $5, rules_text = $6, announcement_template = $7, updated_at = now()
+       WHERE corp_id = $1 AND chat_id = $2 RETURNING *`,
+      [scope.corpId, req.params.chatId, pick(b.tier, cur.tier), pick(b.labels, cur.labels), pick(b.persona, cur.persona), pick(b.rulesText, cur.rules_text), pick(b.announcementTemplate, cur.announcement_template)]);
+    return groupOut(g);
   });
 
   app.get('/api/groups/:chatId', {

@@ -237,6 +237,12 @@ export const groups = pgTable('groups', {
   customerCount: integer('customer_count').notNull().default(0),
   storeId: bigint('store_id', { mode: 'number' }),
   ownerStatus: smallint('owner_status').notNull().default(0), // groupchat/list status: 0 normal, 1 owner resigned, 2 takeover, 3 taken over
+  /** Pond-side group management: tier (VIP / member / new…), group tags (region, theme), the owner's persona, rules, announcement template. */
+  tier: text('tier'),
+  labels: text('labels').array().notNull().default(sql`'{}'::text[]`),
+  persona: text('persona'),
+  rulesText: text('rules_text'),
+  announcementTemplate: text('announcement_template'),
   status: text('status').$type<'active' | 'dismissed'>().notNull().default('active'),
   createdAt: ts('created_at'),
   dismissedAt: ts('dismissed_at'),
