@@ -28,6 +28,8 @@ import { tagRoutes } from './modules/tags/routes';
 import { BulkTagService } from './modules/tags/bulk';
 import { bulkTagRoutes } from './modules/tags/bulk-routes';
 import { AutoTagRules } from './modules/tags/auto-rules';
+import { HandoverService } from './modules/handover/service';
+import { handoverRoutes } from './modules/handover/routes';
 import { SyncService } from './modules/sync/service';
 import { settingsRoutes } from './modules/settings/routes';
 import { adminRoutes } from './modules/admin/routes';
@@ -73,6 +75,7 @@ export interface PondApp {
   welcome: WelcomeService;
   media: MediaService;
   bulk: BulkTagService;
+  handover: HandoverService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -98,7 +101,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const media = new MediaService(pool, corps, log);
   const bulk = new BulkTagService(pool, corps, queue, log);
   const rules = new AutoTagRules(pool, corps, bulk, log);
-  queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job]);
+  const handover = new HandoverService(pool, corps, queue, log);
+  queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job, handover.runJob, handover.pollJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -140,6 +144,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await tagRoutes(http, { tags });
   await bulkTagRoutes(http, { bulk });
   await rules.routes(http);
+  await handoverRoutes(http, { handover });
   await overviewRoutes(http, { pool });
   await settingsRoutes(http, { pool, corps, sync, publicUrl: () => config.publicUrl });
   await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });
@@ -170,7 +175,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   let closed = false;
   return {
-    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk,
+    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);

@@ -601,3 +601,28 @@ export const autoTagRules = pgTable('auto_tag_rules', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [index('auto_tag_rules_corp_idx').on(t.corpId, t.enabled)]);
+
+/** Handover (离职继承 / 在职继承): customers and groups moved from one staff member to another. */
+export const handoverJobs = pgTable('handover_jobs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  kind: text('kind').$type<'onjob' | 'resigned'>().notNull(),
+  handoverUserid: text('handover_userid').notNull(),
+  takeoverUserid: text('takeover_userid').notNull(),
+  message: text('message'),
+  status: text('status').$type<'running' | 'waiting' | 'done'>().notNull().default('running'),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  finishedAt: ts('finished_at'),
+});
+
+export const handoverItems = pgTable('handover_items', {
+  jobId: bigint('job_id', { mode: 'number' }).notNull().references(() => handoverJobs.id, { onDelete: 'cascade' }),
+  kind: text('kind').$type<'customer' | 'group'>().notNull(),
+  targetId: text('target_id').notNull(), // external_userid or chat_id
+  /** pending → waiting (WeCom accepted, 24 h takeover) → done | refused | limit | failed | skipped */
+  status: text('status').notNull().default('pending'),
+  errcode: integer('errcode'),
+  error: text('error'),
+  takeoverAt: ts('takeover_at'),
+}, (t) => [primaryKey({ columns: [t.jobId, t.kind, t.targetId] }), index('handover_items_status_idx').on(t.jobId, t.status)]);
