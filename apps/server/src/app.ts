@@ -30,6 +30,8 @@ import { bulkTagRoutes } from './modules/tags/bulk-routes';
 import { AutoTagRules } from './modules/tags/auto-rules';
 import { HandoverService } from './modules/handover/service';
 import { handoverRoutes } from './modules/handover/routes';
+import { ScriptService } from './modules/scripts/service';
+import { scriptRoutes } from './modules/scripts/routes';
 import { SyncService } from './modules/sync/service';
 import { settingsRoutes } from './modules/settings/routes';
 import { adminRoutes } from './modules/admin/routes';
@@ -145,6 +147,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await bulkTagRoutes(http, { bulk });
   await rules.routes(http);
   await handoverRoutes(http, { handover });
+  await scriptRoutes(http, { scripts: new ScriptService(pool) });
   await overviewRoutes(http, { pool });
   await settingsRoutes(http, { pool, corps, sync, publicUrl: () => config.publicUrl });
   await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });

@@ -626,3 +626,28 @@ export const handoverItems = pgTable('handover_items', {
   error: text('error'),
   takeoverAt: ts('takeover_at'),
 }, (t) => [primaryKey({ columns: [t.jobId, t.kind, t.targetId] }), index('handover_items_status_idx').on(t.jobId, t.status)]);
+
+/** Script library (话术): folders and saved replies for staff, searchable by Chinese words. */
+export const scriptFolders = pgTable('script_folders', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  parentId: bigint('parent_id', { mode: 'number' }),
+  position: integer('position').notNull().default(0),
+  createdAt: createdAt(),
+}, (t) => [index('script_folders_corp_idx').on(t.corpId)]);
+
+export const scripts = pgTable('scripts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  folderId: bigint('folder_id', { mode: 'number' }),
+  title: text('title').notNull(),
+  content: text('content').notNull(),
+  /** Words of title and content (jieba), for search. */
+  keywords: text('keywords').array().notNull().default(sql`'{}'::text[]`),
+  useCount: integer('use_count').notNull().default(0),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  deletedAt: ts('deleted_at'),
+}, (t) => [index('scripts_corp_idx').on(t.corpId, t.folderId), index('scripts_keywords_gin').using('gin', t.keywords)]);
