@@ -10,6 +10,8 @@ export interface Me {
   corp: { id: string; name: string; isDemo: boolean } | null;
   role: Role;
   storeIds: (number | string)[];
+  /** The WeCom member a `staff` user is linked to. */
+  staffUserid?: string | null;
   corps: { id: string; name: string; role: Role }[];
 }
 

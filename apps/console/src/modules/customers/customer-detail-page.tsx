@@ -1,8 +1,8 @@
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Avatar, Badge, Button, Card, Col, Descriptions, Empty, Flex, Row, Skeleton, Table, Timeline, Typography } from 'antd';
+import { ArrowLeftOutlined, EditOutlined, TagsOutlined } from '@ant-design/icons';
+import { Avatar, Badge, Button, Card, Col, Descriptions, Empty, Flex, Row, Skeleton, Table, Timeline, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { TimelineItemProps } from 'antd/es/timeline';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
@@ -13,6 +13,8 @@ import { formatDateTime } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
 import { TagList } from '../tags/tag-pickers';
 import { useEventDetail } from './event-detail';
+import { FollowEditModal, FollowTagsModal, useCanEditFollow, WecomSyncHint } from './follow-edit';
+import { NotesCard } from './notes-card';
 import { TIMELINE_MORE_THRESHOLD, useCustomer, useOlderEvents, type CustomerEvent, type CustomerGroup, type Follow } from './hooks';
 
 const EVENT_COLORS: Record<string, string> = {
@@ -25,6 +27,7 @@ const EVENT_COLORS: Record<string, string> = {
   'group.left': 'gray',
   'tag.added': 'blue',
   'tag.removed': 'gray',
+  'remark.changed': 'blue',
 };
 
 export default function CustomerDetailPage() {
@@ -64,12 +67,13 @@ export default function CustomerDetailPage() {
         <Col xs={24} xl={7}>
           <Flex vertical gap={16}>
             <IdentityCard detail={detail.data} />
+            <NotesCard externalUserid={customer.externalUserid} />
             <GroupsCard groups={groups} />
           </Flex>
         </Col>
         <Col xs={24} xl={17}>
           <Flex vertical gap={16}>
-            <FollowsCard follows={follows} />
+            <FollowsCard externalUserid={customer.externalUserid} customerType={customer.type} follows={follows} />
             <TimelineCard externalUserid={customer.externalUserid} timeline={timeline} groups={groups} />
           </Flex>
         </Col>
@@ -134,9 +138,16 @@ function IdentityCard({ detail }: { detail: NonNullable<ReturnType<typeof useCus
   );
 }
 
-function FollowsCard({ follows }: { follows: Follow[] }) {
+type FollowEditing = { kind: 'fields' | 'tags'; userid: string };
+
+function FollowsCard({ externalUserid, customerType, follows }: { externalUserid: string; customerType: number; follows: Follow[] }) {
   const { t } = useTranslation();
   const labels = useLabels();
+  const canEdit = useCanEditFollow();
+  const [editing, setEditing] = useState<FollowEditing | null>(null);
+  // The row as it is now (refetched after a save), not as it was when the modal opened.
+  const editingFollow = editing ? follows.find((f) => f.userid === editing.userid) : undefined;
+  const anyEditable = follows.some(canEdit);
   const columns: ColumnsType<Follow> = [
     {
       title: t('customers.detail.staff'),
@@ -178,10 +189,37 @@ function FollowsCard({ follows }: { follows: Follow[] }) {
               {f.remarkMobiles.join(', ')}
             </Typography.Text>
           ) : null}
+          {f.remarkCorpName ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+              {f.remarkCorpName}
+            </Typography.Text>
+          ) : null}
         </div>
       ),
     },
-    { title: t('customers.detail.tags'), dataIndex: 'tagIds', render: (ids: string[]) => <TagList ids={ids} /> },
+    {
+      title: t('customers.detail.tags'),
+      key: 'tags',
+      render: (_, f) => (
+        <Flex align="center" gap={4} wrap style={{ maxWidth: 320 }}>
+          <span data-testid="follow-tags">
+            <TagList ids={f.tagIds} />
+          </span>
+          {canEdit(f) ? (
+            <Tooltip title={t('customers.edit.editTags')}>
+              <Button
+                type="text"
+                size="small"
+                icon={<TagsOutlined />}
+                aria-label={t('customers.edit.editTags')}
+                onClick={() => setEditing({ kind: 'tags', userid: f.userid })}
+                data-testid="follow-tags-edit"
+              />
+            </Tooltip>
+          ) : null}
+        </Flex>
+      ),
+    },
     {
       title: t('customers.detail.status'),
       key: 'status',
@@ -196,9 +234,30 @@ function FollowsCard({ follows }: { follows: Follow[] }) {
         </div>
       ),
     },
+    ...(anyEditable
+      ? [
+          {
+            title: t('common.actions'),
+            key: 'actions',
+            render: (_: unknown, f: Follow) =>
+              canEdit(f) ? (
+                <Button
+                  type="link"
+                  size="small"
+                  icon={<EditOutlined />}
+                  style={{ paddingInline: 0 }}
+                  onClick={() => setEditing({ kind: 'fields', userid: f.userid })}
+                  data-testid="follow-edit"
+                >
+                  {t('common.edit')}
+                </Button>
+              ) : null,
+          },
+        ]
+      : []),
   ];
   return (
-    <Card title={t('customers.detail.follows')} styles={{ body: { padding: 0 } }}>
+    <Card title={t('customers.detail.follows')} extra={anyEditable ? <WecomSyncHint /> : null} styles={{ body: { padding: 0 } }}>
       <Table<Follow>
         rowKey="userid"
         size="small"
@@ -206,8 +265,15 @@ function FollowsCard({ follows }: { follows: Follow[] }) {
         dataSource={follows}
         pagination={false}
         scroll={{ x: 'max-content' }}
+        onRow={(f) => ({ 'data-testid': 'follow-row', 'data-userid': f.userid }) as React.HTMLAttributes<HTMLElement>}
         locale={{ emptyText: t('customers.detail.noFollows') }}
       />
+      {editing?.kind === 'fields' && editingFollow ? (
+        <FollowEditModal externalUserid={externalUserid} follow={editingFollow} customerType={customerType} onClose={() => setEditing(null)} />
+      ) : null}
+      {editing?.kind === 'tags' && editingFollow ? (
+        <FollowTagsModal externalUserid={externalUserid} follow={editingFollow} onClose={() => setEditing(null)} />
+      ) : null}
     </Card>
   );
 }

@@ -13,7 +13,7 @@ const KNOWN = new Set([
   'state', 'add_way', 'addWay', 'join_scene', 'joinScene', 'quit_scene', 'quitScene', 'remark', 'from', 'to',
   'reason', 'fail_reason', 'failReason', 'handover_userid', 'handoverUserid', 'takeover_userid', 'takeoverUserid',
   'tag_ids', 'tagIds', 'tag_names', 'tagNames', 'tags', 'chat_name', 'chatName', 'group_name', 'groupName',
-  're_add', 'reAdd', 'welcome_code', 'welcomeCode', 'userid', 'external_userid', 'externalUserid', 'chat_id', 'chatId',
+  're_add', 'reAdd', 'by', 'welcome_code', 'welcomeCode', 'userid', 'external_userid', 'externalUserid', 'chat_id', 'chatId',
 ]);
 
 function pick(data: Record<string, unknown>, ...keys: string[]): unknown {
@@ -45,6 +45,10 @@ export function useEventDetail(groupNames: Map<string, string>) {
     }
 
     if (pick(data, 'reAdd', 're_add') === true) lines.push(<Tag key="readd">{t('eventDetail.reAdd')}</Tag>);
+    // Edits made from Pond's console (WeCom sends no callback for API writes, so Pond records them).
+    const by = pick(data, 'by');
+    if (by === 'pond') lines.push(<Tag key="by">{t('eventDetail.byPond')}</Tag>);
+    else if (by !== undefined) lines.push(t('eventDetail.byOther', { value: asText(by) }));
     const state = pick(data, 'state');
     if (state !== undefined) lines.push(t('eventDetail.state', { value: asText(state) }));
     const addWay = pick(data, 'add_way', 'addWay');
@@ -57,7 +61,8 @@ export function useEventDetail(groupNames: Map<string, string>) {
     if (remark !== undefined) lines.push(t('eventDetail.remark', { value: asText(remark) }));
     if (event.type === 'remark.changed' && ('from' in data || 'to' in data)) {
       const none = t('common.none');
-      lines.push(t('eventDetail.remarkChange', { from: asText(data.from ?? none), to: asText(data.to ?? none) }));
+      const side = (v: unknown) => (v === undefined || v === null || v === '' ? none : asText(v));
+      lines.push(t('eventDetail.remarkChange', { from: side(data.from), to: side(data.to) }));
     }
     const failReason = pick(data, 'reason', 'fail_reason', 'failReason');
     if (failReason !== undefined) lines.push(t('eventDetail.failReason', { value: asText(failReason) }));

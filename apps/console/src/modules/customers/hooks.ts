@@ -1,5 +1,8 @@
-// Customers (external contacts), their follow relations, groups and event timeline.
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+// Customers (external contacts), their follow relations, groups and event timeline, and the edits
+// made from the detail page. Remark and tag edits are written to WeCom by the server (remark,
+// mark_tag), which also records `remark.changed` / `tag.added` / `tag.removed` events, so after each
+// edit the customer (follows and timeline) and the customer lists are refetched.
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type ItemList, type Page } from '../../api/client';
 
 export type FollowStatus = 'active' | 'deleted_by_staff' | 'deleted_by_customer' | 'transferred';
@@ -35,6 +38,7 @@ export interface Follow {
   remark: string | null;
   description: string | null;
   remarkMobiles: string[] | null;
+  remarkCorpName?: string | null;
   addWay: number | null;
   state: string | null;
   tagIds: string[];
@@ -112,4 +116,95 @@ export function useOlderEvents(externalUserid: string, before: CustomerEvent['id
       ),
     getNextPageParam: (last) => (last.items.length < TIMELINE_PAGE ? undefined : last.items[last.items.length - 1]?.id),
   });
+}
+
+// ---- Edits -------------------------------------------------------------------------------------
+
+/** WeCom's limits on a relation's remark fields (externalcontact/remark); the server checks the same. */
+export const FOLLOW_LIMITS = {
+  remark: 20,
+  description: 150,
+  remarkCorpName: 20,
+  mobiles: 5,
+  mobile: 20,
+} as const;
+/** Digits, `+`, `-` and spaces, 1–20 characters. */
+export const MOBILE_PATTERN = /^[0-9+\- ]{1,20}$/;
+export const NOTE_MAX = 2000;
+
+export interface FollowPatch {
+  remark?: string;
+  description?: string;
+  remarkMobiles?: string[];
+  remarkCorpName?: string;
+}
+
+export interface CustomerNote {
+  id: number | string;
+  text: string;
+  authorName: string | null;
+  createdAt: string;
+  mine: boolean;
+}
+
+const customerPath = (externalUserid: string) => `/customers/${encodeURIComponent(externalUserid)}`;
+const followPath = (externalUserid: string, userid: string) =>
+  `${customerPath(externalUserid)}/follows/${encodeURIComponent(userid)}`;
+
+/** After a write to a relation: the detail (follows + newest events), older event pages and the lists. */
+function useFollowWrite<Input>(externalUserid: string, write: (input: Input) => Promise<Follow>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: write,
+    onSuccess: async (follow) => {
+      // Show the server's answer at once, then refetch for the new timeline events.
+      queryClient.setQueryData<CustomerDetail>(['customers', 'detail', externalUserid], (old) =>
+        old ? { ...old, follows: old.follows.map((f) => (f.userid === follow.userid ? { ...f, ...follow } : f)) } : old,
+      );
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['customers', 'detail', externalUserid] }),
+        queryClient.invalidateQueries({ queryKey: ['customers', 'timeline', externalUserid] }),
+        queryClient.invalidateQueries({ queryKey: ['customers', 'list'] }),
+      ]);
+    },
+  });
+}
+
+export function useUpdateFollow(externalUserid: string) {
+  return useFollowWrite(externalUserid, ({ userid, patch }: { userid: string; patch: FollowPatch }) =>
+    api.patch<Follow>(followPath(externalUserid, userid), patch),
+  );
+}
+
+export function useChangeFollowTags(externalUserid: string) {
+  return useFollowWrite(externalUserid, ({ userid, add, remove }: { userid: string; add: string[]; remove: string[] }) =>
+    api.post<Follow>(`${followPath(externalUserid, userid)}/tags`, { add, remove }),
+  );
+}
+
+const notesKey = (externalUserid: string) => ['customers', 'notes', externalUserid] as const;
+
+export function useNotes(externalUserid: string) {
+  return useQuery({
+    queryKey: notesKey(externalUserid),
+    queryFn: ({ signal }) => api.get<ItemList<CustomerNote>>(`${customerPath(externalUserid)}/notes`, undefined, signal),
+  });
+}
+
+function useNoteWrite<Input, Output>(externalUserid: string, write: (input: Input) => Promise<Output>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: write,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: notesKey(externalUserid) }),
+  });
+}
+
+export function useAddNote(externalUserid: string) {
+  return useNoteWrite(externalUserid, (text: string) => api.post<CustomerNote>(`${customerPath(externalUserid)}/notes`, { text }));
+}
+
+export function useDeleteNote(externalUserid: string) {
+  return useNoteWrite(externalUserid, (id: CustomerNote['id']) =>
+    api.delete<{ ok: true }>(`${customerPath(externalUserid)}/notes/${encodeURIComponent(String(id))}`),
+  );
 }
