@@ -161,10 +161,13 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   });
 
   if (existsSync(CONSOLE_DIST)) {
-    await http.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', wildcard: false });
+    // wildcard: files are looked up per request, so a console rebuilt while Pond runs is served as built.
+    await http.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', wildcard: true });
     http.setNotFoundHandler((req, reply) => {
       const url = req.url;
-      if (req.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/sim/') && !url.startsWith('/wecom/')) {
+      const path = url.split('?')[0]!;
+      // Client-side routes get the SPA; a missing asset (a file name with an extension) stays a 404.
+      if (req.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/sim/') && !url.startsWith('/wecom/') && !/\.[a-z0-9]+$/i.test(path)) {
         return reply.type('text/html').sendFile('index.html');
       }
       return reply.status(404).send({ error: { code: 'not_found', message: `${req.method} ${url.split('?')[0]} not found` } });

@@ -94,6 +94,15 @@ describe('tags are written through WeCom', () => {
   });
 });
 
+describe('console hosting', () => {
+  it('serves the SPA for client routes and 404 for a missing asset', async () => {
+    const page = await fetch(`${pond.baseUrl}/customers`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect((await fetch(`${pond.baseUrl}/assets/nope-123.js`)).status).toBe(404);
+    expect((await fetch(`${pond.baseUrl}/api/nope`)).status).toBe(404);
+  });
+});
+
 describe('group tiers', () => {
   it('sets tier, labels, persona and templates; lists filter by them', async () => {
     const g = (await pond.api('GET', '/api/groups?pageSize=1')).body.items[0];
