@@ -32,6 +32,7 @@ import { HandoverService } from './modules/handover/service';
 import { handoverRoutes } from './modules/handover/routes';
 import { ScriptService } from './modules/scripts/service';
 import { scriptRoutes } from './modules/scripts/routes';
+import { segmentRoutes } from './modules/segments/routes';
 import { SyncService } from './modules/sync/service';
 import { settingsRoutes } from './modules/settings/routes';
 import { adminRoutes } from './modules/admin/routes';
@@ -148,6 +149,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await rules.routes(http);
   await handoverRoutes(http, { handover });
   await scriptRoutes(http, { scripts: new ScriptService(pool) });
+  await segmentRoutes(http, { pool });
   await overviewRoutes(http, { pool });
   await settingsRoutes(http, { pool, corps, sync, publicUrl: () => config.publicUrl });
   await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });

@@ -651,3 +651,15 @@ export const scripts = pgTable('scripts', {
   updatedAt: updatedAt(),
   deletedAt: ts('deleted_at'),
 }, (t) => [index('scripts_corp_idx').on(t.corpId, t.folderId), index('scripts_keywords_gin').using('gin', t.keywords)]);
+
+/** Saved customer segments (分层): a rule tree evaluated live; the audience for broadcasts and playbooks. */
+export const segments = pgTable('segments', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  rule: jsonb('rule').notNull(),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  deletedAt: ts('deleted_at'),
+});
