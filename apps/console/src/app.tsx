@@ -21,6 +21,7 @@ import {
   UserOutlined,
   UsergroupAddOutlined,
   SafetyOutlined,
+  SwapOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -53,6 +54,7 @@ const SettingsPage = lazy(() => import('./modules/settings/settings-page'));
 const UsersPage = lazy(() => import('./modules/admin/users-page'));
 const TokensPage = lazy(() => import('./modules/admin/tokens-page'));
 const AuditPage = lazy(() => import('./modules/admin/audit-page'));
+const HandoverPage = lazy(() => import('./modules/handover/handover-page'));
 
 export function App() {
   return (
@@ -76,6 +78,7 @@ export function App() {
             <Route element={<RequireRole roles={WRITE_ROLES} />}>
               <Route path="live-codes/new" element={<LiveCodeFormPage />} />
               <Route path="live-codes/:id/edit" element={<LiveCodeFormPage />} />
+              <Route path="handover" element={<HandoverPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -154,6 +157,7 @@ function useMenuItems(me: Me): MenuItem[] {
       },
       { key: '/staff', icon: <TeamOutlined />, label: t('nav.staff') },
       { key: '/customers', icon: <UserOutlined />, label: t('nav.customers') },
+      ...(WRITE_ROLES.includes(me.role) ? [{ key: '/handover', icon: <SwapOutlined />, label: t('nav.handover') }] : []),
       { key: '/groups', icon: <CommentOutlined />, label: t('nav.groups') },
       { key: '/tags', icon: <TagsOutlined />, label: t('nav.tags') },
     ];
@@ -183,6 +187,7 @@ const MENU_KEYS = [
   '/settings',
   '/staff',
   '/customers',
+  '/handover',
   '/groups',
   '/tags',
   '/live-codes',

@@ -1,0 +1,428 @@
+import { ReloadOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Descriptions, Drawer, Flex, Form, Input, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { PageHeader } from '../../components/page-header';
+import { QueryError } from '../../components/query-error';
+import { showFieldError } from '../../lib/form-errors';
+import { formatDateTime } from '../../lib/format';
+import { useDebouncedValue } from '../../lib/use-debounced-value';
+import { useStaffList, useStaffNames } from '../staff/hooks';
+import { StaffSelect } from '../staff/pickers';
+import { TagSelect } from '../tags/tag-pickers';
+import {
+  useHandoverJob,
+  useHandoverJobs,
+  usePreviewHandover,
+  useRefreshHandoverJob,
+  useStartHandover,
+  useUnassigned,
+  type HandoverInput,
+  type HandoverItem,
+  type HandoverItemStatus,
+  type HandoverJob,
+  type HandoverKind,
+  type HandoverPreview,
+  type UnassignedItem,
+} from './hooks';
+
+const MESSAGE_MAX = 200;
+const ITEM_STATUSES: HandoverItemStatus[] = ['pending', 'waiting', 'done', 'refused', 'limit', 'failed', 'skipped'];
+const STATUS_COLORS: Record<HandoverItemStatus, string> = {
+  pending: 'default',
+  waiting: 'processing',
+  done: 'success',
+  refused: 'warning',
+  limit: 'orange',
+  failed: 'error',
+  skipped: 'default',
+};
+
+export default function HandoverPage() {
+  const { t } = useTranslation();
+  const [tab, setTab] = useState('new');
+  const [jobId, setJobId] = useState<number | null>(null);
+  return (
+    <>
+      <PageHeader title={t('handover.title')} subtitle={t('handover.subtitle')} />
+      <Tabs
+        activeKey={tab}
+        onChange={setTab}
+        items={[
+          { key: 'new', label: t('handover.tabNew'), children: <NewHandover onStarted={(id) => { setTab('jobs'); setJobId(id); }} /> },
+          { key: 'jobs', label: t('handover.tabJobs'), children: <JobsList onOpen={setJobId} /> },
+          { key: 'unassigned', label: t('handover.tabUnassigned'), children: <Unassigned active={tab === 'unassigned'} /> },
+        ]}
+      />
+      {jobId !== null ? <JobDrawer id={jobId} onClose={() => setJobId(null)} /> : null}
+    </>
+  );
+}
+
+function useItemStatusLabel() {
+  const { t } = useTranslation();
+  return (status: string) => (ITEM_STATUSES.includes(status as HandoverItemStatus) ? t(`handover.itemStatus.${status as HandoverItemStatus}`) : status);
+}
+
+function ItemStatusTag({ status }: { status: string }) {
+  const label = useItemStatusLabel();
+  return <Tag color={STATUS_COLORS[status as HandoverItemStatus] ?? 'default'}>{label(status)}</Tag>;
+}
+
+/** Staff who may hand over: active members for on-job, members who left (status 5) for resigned. */
+function HandoverStaffSelect({ kind, value, onChange }: { kind: HandoverKind; value?: string; onChange?: (v: string | undefined) => void }) {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState('');
+  const q = useDebouncedValue(search, 250);
+  const staff = useStaffList({ q: q || undefined, status: kind === 'resigned' ? '5' : '1', pageSize: 50 });
+  const options = (staff.data?.items ?? []).map((s) => ({ value: s.userid, label: `${s.name} (${s.userid}) · ${t('handover.customerCount', { n: s.customerCount })}` }));
+  if (value && !options.some((o) => o.value === value)) options.unshift({ value, label: value });
+  return (
+    <Select<string>
+      showSearch={{ filterOption: false, onSearch: setSearch }}
+      allowClear
+      value={value}
+      onChange={(v) => onChange?.(v ?? undefined)}
+      options={options}
+      loading={staff.isFetching}
+      placeholder={t('staff.pickStaff')}
+      data-testid="handover-from"
+    />
+  );
+}
+
+interface FormValues {
+  kind: HandoverKind;
+  handoverUserid?: string;
+  takeoverUserid?: string;
+  message?: string;
+  tagIds?: string[];
+  includeGroups: boolean;
+}
+
+function NewHandover({ onStarted }: { onStarted: (jobId: number) => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<FormValues>();
+  const kind = Form.useWatch('kind', form) ?? 'onjob';
+  const preview = usePreviewHandover();
+  const start = useStartHandover();
+  const [result, setResult] = useState<{ input: HandoverInput; data: HandoverPreview } | null>(null);
+
+  const toInput = (v: FormValues): HandoverInput => ({
+    kind: v.kind,
+    handoverUserid: v.handoverUserid!,
+    takeoverUserid: v.takeoverUserid!,
+    message: v.kind === 'onjob' && v.message?.trim() ? v.message.trim() : undefined,
+    tagIds: v.tagIds?.length ? v.tagIds : undefined,
+    includeGroups: v.includeGroups,
+  });
+
+  const runPreview = async () => {
+    const values = await form.validateFields();
+    const input = toInput(values);
+    try {
+      const data = await preview.mutateAsync(input);
+      setResult({ input, data });
+    } catch (error) {
+      setResult(null);
+      showFieldError(form, error);
+    }
+  };
+
+  const runStart = async () => {
+    if (!result) return;
+    try {
+      const job = await start.mutateAsync(result.input);
+      void message.success(t('handover.started'));
+      setResult(null);
+      onStarted(job.id);
+    } catch (error) {
+      showFieldError(form, error);
+    }
+  };
+
+  const eligible = result?.data.customers.filter((c) => c.eligible).length ?? 0;
+
+  return (
+    <Flex vertical gap={16}>
+      <Card>
+        <Form<FormValues>
+          form={form}
+          layout="vertical"
+          initialValues={{ kind: 'onjob', includeGroups: false, tagIds: [] }}
+          onValuesChange={() => setResult(null)}
+          style={{ maxWidth: 640 }}
+        >
+          <Form.Item name="kind" label={t('handover.kind')} extra={t(kind === 'onjob' ? 'handover.onjobHelp' : 'handover.resignedHelp')}>
+            <Radio.Group
+              optionType="button"
+              onChange={() => form.setFieldsValue({ handoverUserid: undefined })}
+              options={[
+                { value: 'onjob', label: t('handover.kinds.onjob') },
+                { value: 'resigned', label: t('handover.kinds.resigned') },
+              ]}
+            />
+          </Form.Item>
+          <Form.Item name="handoverUserid" label={t('handover.from')} rules={[{ required: true, message: t('common.required', { field: t('handover.from') }) }]}>
+            <HandoverStaffSelect kind={kind} />
+          </Form.Item>
+          <Form.Item name="takeoverUserid" label={t('handover.to')} rules={[{ required: true, message: t('common.required', { field: t('handover.to') }) }]}>
+            <StaffSelect followOnly />
+          </Form.Item>
+          {kind === 'onjob' ? (
+            <Form.Item name="message" label={t('handover.message')} extra={t('handover.messageHelp')} rules={[{ max: MESSAGE_MAX, message: t('common.maxChars', { n: MESSAGE_MAX }) }]}>
+              <Input.TextArea rows={2} maxLength={MESSAGE_MAX} showCount />
+            </Form.Item>
+          ) : null}
+          <Form.Item name="tagIds" label={t('handover.tagFilter')} extra={t('handover.tagFilterHelp')}>
+            <TagSelect />
+          </Form.Item>
+          <Form.Item name="includeGroups" label={t('handover.includeGroups')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+          <Button type="primary" onClick={() => void runPreview()} loading={preview.isPending} data-testid="handover-preview">
+            {t('handover.preview')}
+          </Button>
+        </Form>
+      </Card>
+      {result ? (
+        <Card
+          title={t('handover.previewTitle', { eligible, total: result.data.customers.length, groups: result.data.groups.length })}
+          extra={
+            <Button type="primary" danger onClick={() => void runStart()} loading={start.isPending} disabled={eligible === 0 && result.data.groups.length === 0} data-testid="handover-start">
+              {t('handover.start')}
+            </Button>
+          }
+        >
+          <Alert
+            type="info"
+            showIcon
+            title={t('handover.limitsTitle')}
+            description={
+              <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                {result.data.notes.map((note) => (
+                  <li key={note}>{note}</li>
+                ))}
+              </ul>
+            }
+            style={{ marginBottom: 16 }}
+          />
+          <Table
+            rowKey="externalUserid"
+            size="small"
+            dataSource={result.data.customers}
+            data-testid="handover-preview-customers"
+            pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
+            columns={[
+              {
+                title: t('handover.customer'),
+                key: 'name',
+                render: (_, c) => <Link to={`/customers/${encodeURIComponent(c.externalUserid)}`}>{c.name || c.externalUserid}</Link>,
+              },
+              { title: t('handover.transfers90d'), dataIndex: 'transfers90d', align: 'right', width: 140 },
+              {
+                title: t('handover.eligible'),
+                dataIndex: 'eligible',
+                width: 120,
+                render: (v: boolean) => (v ? <Tag color="success">{t('handover.yes')}</Tag> : <Tag color="error">{t('handover.no')}</Tag>),
+              },
+              { title: t('handover.reason'), dataIndex: 'reason', render: (v: string | null) => v ?? t('common.none') },
+            ]}
+          />
+          {result.data.groups.length > 0 ? (
+            <>
+              <Typography.Title level={5}>{t('handover.groups')}</Typography.Title>
+              <Table
+                rowKey="chatId"
+                size="small"
+                dataSource={result.data.groups}
+                pagination={false}
+                columns={[
+                  { title: t('groups.name'), key: 'name', render: (_, g) => <Link to={`/groups/${encodeURIComponent(g.chatId)}`}>{g.name || t('groups.unnamed')}</Link> },
+                  { title: t('groups.memberCount'), dataIndex: 'memberCount', align: 'right', render: (v?: number) => v ?? t('common.none') },
+                ]}
+              />
+            </>
+          ) : null}
+        </Card>
+      ) : null}
+    </Flex>
+  );
+}
+
+function Counts({ counts }: { counts: HandoverJob['counts'] }) {
+  const label = useItemStatusLabel();
+  const entries = ITEM_STATUSES.filter((s) => (counts[s] ?? 0) > 0);
+  if (entries.length === 0) return <>—</>;
+  return (
+    <span>
+      {entries.map((s) => (
+        <Tag key={s} color={STATUS_COLORS[s]} style={{ marginBlock: 2 }}>
+          {label(s)} {counts[s]}
+        </Tag>
+      ))}
+    </span>
+  );
+}
+
+function useJobStatusLabel() {
+  const { t } = useTranslation();
+  return (status: string) => {
+    const known = ['pending', 'running', 'waiting', 'done', 'failed'] as const;
+    return (known as readonly string[]).includes(status) ? t(`handover.jobStatus.${status as (typeof known)[number]}`) : status;
+  };
+}
+
+function JobsList({ onOpen }: { onOpen: (id: number) => void }) {
+  const { t } = useTranslation();
+  const jobs = useHandoverJobs();
+  const names = useStaffNames();
+  const jobStatus = useJobStatusLabel();
+  const who = (id: string) => (names.get(id) ? `${names.get(id)} (${id})` : id);
+  const columns: ColumnsType<HandoverJob> = [
+    { title: 'ID', dataIndex: 'id', width: 70 },
+    { title: t('handover.kind'), dataIndex: 'kind', render: (k: HandoverKind) => t(`handover.kinds.${k}`) },
+    { title: t('handover.from'), dataIndex: 'handoverUserid', render: who },
+    { title: t('handover.to'), dataIndex: 'takeoverUserid', render: who },
+    { title: t('handover.status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'done' ? 'success' : 'processing'}>{jobStatus(s)}</Tag> },
+    { title: t('handover.counts'), dataIndex: 'counts', render: (c: HandoverJob['counts']) => <Counts counts={c} /> },
+    { title: t('handover.createdAt'), dataIndex: 'createdAt', render: formatDateTime },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      render: (_, j) => (
+        <Button type="link" size="small" onClick={() => onOpen(j.id)} data-testid="handover-job-open">
+          {t('handover.detail')}
+        </Button>
+      ),
+    },
+  ];
+  return (
+    <Card>
+      {jobs.error ? <QueryError error={jobs.error} onRetry={() => void jobs.refetch()} /> : null}
+      <Table<HandoverJob>
+        rowKey="id"
+        columns={columns}
+        dataSource={jobs.data?.items}
+        loading={jobs.isFetching}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('handover.noJobs')}</Typography.Text> }}
+        scroll={{ x: 900 }}
+      />
+    </Card>
+  );
+}
+
+function JobDrawer({ id, onClose }: { id: number; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const job = useHandoverJob(id);
+  const refresh = useRefreshHandoverJob();
+  const names = useStaffNames();
+  const jobStatus = useJobStatusLabel();
+  const [status, setStatus] = useState<string | undefined>();
+  const items = useMemo(() => (job.data?.items ?? []).filter((i) => !status || i.status === status), [job.data, status]);
+  const label = useItemStatusLabel();
+  const who = (uid: string) => (names.get(uid) ? `${names.get(uid)} (${uid})` : uid);
+
+  return (
+    <Drawer
+      open
+      onClose={onClose}
+      size="large"
+      title={t('handover.jobTitle', { id })}
+      extra={
+        <Button
+          icon={<ReloadOutlined />}
+          loading={refresh.isPending}
+          data-testid="handover-refresh"
+          onClick={() => refresh.mutateAsync(id).then(() => void message.success(t('handover.refreshed'))).catch(() => undefined)}
+        >
+          {t('handover.refresh')}
+        </Button>
+      }
+    >
+      {job.error ? <QueryError error={job.error} onRetry={() => void job.refetch()} /> : null}
+      {job.data ? (
+        <Space orientation="vertical" style={{ width: '100%' }} size={16}>
+          <Descriptions size="small" column={2} bordered>
+            <Descriptions.Item label={t('handover.kind')}>{t(`handover.kinds.${job.data.kind}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('handover.status')}>{jobStatus(job.data.status)}</Descriptions.Item>
+            <Descriptions.Item label={t('handover.from')}>{who(job.data.handoverUserid)}</Descriptions.Item>
+            <Descriptions.Item label={t('handover.to')}>{who(job.data.takeoverUserid)}</Descriptions.Item>
+            <Descriptions.Item label={t('handover.createdAt')}>{formatDateTime(job.data.createdAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('handover.finishedAt')}>{formatDateTime(job.data.finishedAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('handover.message')} span={2}>{job.data.message || t('common.none')}</Descriptions.Item>
+            <Descriptions.Item label={t('handover.counts')} span={2}><Counts counts={job.data.counts} /></Descriptions.Item>
+          </Descriptions>
+          <Select<string>
+            allowClear
+            value={status}
+            onChange={setStatus}
+            placeholder={t('handover.filterStatus')}
+            options={ITEM_STATUSES.map((s) => ({ value: s, label: label(s) }))}
+            style={{ width: 220 }}
+          />
+          <Table<HandoverItem>
+            rowKey={(i) => `${i.kind}:${i.id}`}
+            size="small"
+            dataSource={items}
+            loading={job.isFetching}
+            pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
+            columns={[
+              { title: t('handover.itemKind'), dataIndex: 'kind', width: 80, render: (k: HandoverItem['kind']) => t(`handover.itemKinds.${k}`) },
+              {
+                title: t('handover.target'),
+                key: 'name',
+                render: (_, i) => (
+                  <Link to={i.kind === 'customer' ? `/customers/${encodeURIComponent(i.id)}` : `/groups/${encodeURIComponent(i.id)}`}>{i.name || i.id}</Link>
+                ),
+              },
+              { title: t('handover.status'), dataIndex: 'status', render: (s: string) => <ItemStatusTag status={s} /> },
+              {
+                title: t('handover.errorCol'),
+                key: 'error',
+                render: (_, i) => [i.errcode ? `errcode ${i.errcode}` : null, i.error].filter(Boolean).join(' · ') || t('common.none'),
+              },
+              { title: t('handover.takeoverAt'), dataIndex: 'takeoverAt', render: formatDateTime },
+            ]}
+          />
+        </Space>
+      ) : null}
+    </Drawer>
+  );
+}
+
+function Unassigned({ active }: { active: boolean }) {
+  const { t } = useTranslation();
+  const list = useUnassigned(active);
+  const names = useStaffNames();
+  return (
+    <Card>
+      <Typography.Paragraph type="secondary">{t('handover.unassignedHelp')}</Typography.Paragraph>
+      {list.error ? <QueryError error={list.error} onRetry={() => void list.refetch()} /> : null}
+      <Table<UnassignedItem>
+        rowKey={(i) => `${i.handoverUserid}:${i.externalUserid}`}
+        dataSource={list.data?.items}
+        loading={list.isFetching}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('handover.unassignedEmpty')}</Typography.Text> }}
+        pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
+        columns={[
+          {
+            title: t('handover.customer'),
+            dataIndex: 'externalUserid',
+            render: (id: string) => <Link to={`/customers/${encodeURIComponent(id)}`}>{id}</Link>,
+          },
+          { title: t('handover.from'), dataIndex: 'handoverUserid', render: (id: string) => (names.get(id) ? `${names.get(id)} (${id})` : id) },
+          {
+            title: t('handover.dimissionTime'),
+            dataIndex: 'dimissionTime',
+            render: (v: number) => (v ? formatDateTime(new Date(v * 1000).toISOString()) : t('common.none')),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
