@@ -33,6 +33,8 @@ import { handoverRoutes } from './modules/handover/routes';
 import { ScriptService } from './modules/scripts/service';
 import { scriptRoutes } from './modules/scripts/routes';
 import { segmentRoutes } from './modules/segments/routes';
+import { ImportService } from './modules/imports/service';
+import { importRoutes } from './modules/imports/routes';
 import { SyncService } from './modules/sync/service';
 import { settingsRoutes } from './modules/settings/routes';
 import { adminRoutes } from './modules/admin/routes';
@@ -150,6 +152,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await handoverRoutes(http, { handover });
   await scriptRoutes(http, { scripts: new ScriptService(pool) });
   await segmentRoutes(http, { pool });
+  await importRoutes(http, { imports: new ImportService(pool, corps) });
   await overviewRoutes(http, { pool });
   await settingsRoutes(http, { pool, corps, sync, publicUrl: () => config.publicUrl });
   await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });

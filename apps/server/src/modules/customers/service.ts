@@ -75,7 +75,7 @@ export class CustomerService {
       p.values);
     const c = rows[0];
     if (!c) throw AppError.notFound(`customer ${externalUserid}`);
-    const [follows, groups, timeline] = await Promise.all([
+    const [follows, groups, timeline, attributes] = await Promise.all([
       this.pool.query(
         `SELECT f.*, s.name AS staff_name FROM follows f LEFT JOIN staff s ON s.corp_id = f.corp_id AND s.userid = f.userid
          WHERE f.corp_id = $1 AND f.external_userid = $2 ORDER BY f.added_at NULLS LAST`, [scope.corpId, externalUserid]),
@@ -84,12 +84,14 @@ export class CustomerService {
          LEFT JOIN groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
          WHERE m.corp_id = $1 AND m.member_id = $2 ORDER BY m.join_time DESC NULLS LAST`, [scope.corpId, externalUserid]),
       this.timeline(scope.corpId, externalUserid, { limit: 100 }),
+      this.pool.query('SELECT key, value FROM customer_attributes WHERE corp_id = $1 AND external_userid = $2 ORDER BY key', [scope.corpId, externalUserid]),
     ]);
     return {
       customer: {
         externalUserid: c.external_userid, name: c.name, avatar: c.avatar, type: c.type, gender: c.gender, unionid: c.unionid,
         corpName: c.corp_name, corpFullName: c.corp_full_name, position: c.position, firstAddedAt: c.first_added_at,
         lastEventAt: c.last_event_at, activeFollowCount: c.active_follow_count,
+        attributes: Object.fromEntries(attributes.rows.map((a) => [a.key, a.value])),
       },
       follows: follows.rows.map((f) => ({
         userid: f.userid, staffName: f.staff_name, remark: f.remark, description: f.description, remarkMobiles: f.remark_mobiles,

@@ -663,3 +663,25 @@ export const segments = pgTable('segments', {
   updatedAt: updatedAt(),
   deletedAt: ts('deleted_at'),
 });
+
+/** Extra customer attributes imported or set in Pond (birthday, level, city…). */
+export const customerAttributes = pgTable('customer_attributes', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  key: text('key').notNull(),
+  value: text('value').notNull(),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.externalUserid, t.key] })]);
+
+/** People known by unionid (e.g. 公众号 followers) who are not customers yet. */
+export const leads = pgTable('leads', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  unionid: text('unionid').notNull(),
+  openid: text('openid'),
+  nickname: text('nickname'),
+  source: text('source'),
+  attributes: jsonb('attributes').notNull().default(sql`'{}'::jsonb`),
+  matchedExternalUserid: text('matched_external_userid'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.unionid] })]);
