@@ -1,4 +1,5 @@
-import { Card, Flex, Input, Table, Tag, Tooltip, Typography } from 'antd';
+import { DownloadOutlined, TagsOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { Button, Card, Flex, Input, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { HTMLAttributes } from 'react';
 import { useEffect, useState } from 'react';
@@ -12,6 +13,9 @@ import { formatDateTime } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
 import { PAGE_SIZE_OPTIONS, useSearchState } from '../../lib/use-search-state';
 import { StaffSelect, StoreSelect } from '../staff/pickers';
+import { apiUrl } from '../../api/client';
+import { useMe } from '../auth/hooks';
+import { BulkJobsDrawer, BulkTagModal } from '../tags/bulk-tags';
 import { TagList, TagSelect } from '../tags/tag-pickers';
 import { useCustomers, type CustomerListItem } from './hooks';
 
@@ -30,6 +34,18 @@ export default function CustomersPage() {
     pageSize: search.pageSize,
   };
   const customers = useCustomers(query);
+  const me = useMe();
+  const canBulk = Boolean(me.data);
+  const [bulkOpen, setBulkOpen] = useState(false);
+  const [jobsOpen, setJobsOpen] = useState<{ jobId: number | null } | null>(null);
+  const storeNumber = query.storeId !== undefined && query.storeId !== '' ? Number(query.storeId) : undefined;
+  const bulkFilter = {
+    q: query.q || undefined,
+    tagIds: query.tagIds?.length ? query.tagIds : undefined,
+    userid: query.userid || undefined,
+    storeId: storeNumber !== undefined && Number.isFinite(storeNumber) ? storeNumber : undefined,
+  };
+  const csvUrl = apiUrl('/customers.csv', { q: query.q, tagIds: query.tagIds, userid: query.userid, storeId: query.storeId, channel: query.channel });
 
   const open = (c: CustomerListItem) => navigate(`/customers/${encodeURIComponent(c.externalUserid)}`);
 
@@ -82,7 +98,35 @@ export default function CustomersPage() {
 
   return (
     <>
-      <PageHeader title={t('customers.title')} />
+      <PageHeader
+        title={t('customers.title')}
+        extra={
+          <>
+            <Button icon={<DownloadOutlined />} href={csvUrl} data-testid="customers-export">
+              {t('bulkTags.exportCsv')}
+            </Button>
+            <Button icon={<UnorderedListOutlined />} onClick={() => setJobsOpen({ jobId: null })} data-testid="bulk-jobs-open">
+              {t('bulkTags.jobs')}
+            </Button>
+            {canBulk ? (
+              <Button type="primary" icon={<TagsOutlined />} onClick={() => setBulkOpen(true)} data-testid="bulk-tag-open">
+                {t('bulkTags.open')}
+              </Button>
+            ) : null}
+          </>
+        }
+      />
+      {bulkOpen ? (
+        <BulkTagModal
+          filter={bulkFilter}
+          onClose={() => setBulkOpen(false)}
+          onCreated={(jobId) => {
+            setBulkOpen(false);
+            setJobsOpen({ jobId });
+          }}
+        />
+      ) : null}
+      {jobsOpen ? <BulkJobsDrawer initialJobId={jobsOpen.jobId} onClose={() => setJobsOpen(null)} /> : null}
       <Card>
         <Flex gap={12} wrap style={{ marginBottom: 16 }}>
           <SearchInput

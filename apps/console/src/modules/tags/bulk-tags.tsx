@@ -1,0 +1,184 @@
+import { App, Button, Descriptions, Drawer, Flex, Form, Modal, Popconfirm, Progress, Radio, Space, Table, Tag, Typography } from 'antd';
+import type { ButtonProps } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { QueryError } from '../../components/query-error';
+import { showFieldError } from '../../lib/form-errors';
+import { formatDateTime } from '../../lib/format';
+import { isRunning, useBulkJob, useBulkJobs, useCancelBulkJob, useCreateBulkJob, type BulkFilter, type BulkJob } from './bulk-hooks';
+import { TagList, TagTreeSelect } from './tag-pickers';
+
+const KNOWN_STATUSES = ['queued', 'running', 'done', 'cancelled', 'failed'] as const;
+type KnownStatus = (typeof KNOWN_STATUSES)[number];
+const STATUS_COLORS: Record<KnownStatus, string> = { queued: 'default', running: 'processing', done: 'success', cancelled: 'warning', failed: 'error' };
+
+export function BulkStatusTag({ status }: { status: string }) {
+  const { t } = useTranslation();
+  const known = (KNOWN_STATUSES as readonly string[]).includes(status);
+  return <Tag color={known ? STATUS_COLORS[status as KnownStatus] : 'default'}>{known ? t(`bulkTags.status.${status as KnownStatus}`) : status}</Tag>;
+}
+
+export function BulkProgress({ job }: { job: Pick<BulkJob, 'done' | 'failed' | 'total' | 'status'> }) {
+  const finished = job.done + job.failed;
+  const percent = job.total > 0 ? Math.floor((finished / job.total) * 100) : job.status === 'done' ? 100 : 0;
+  return (
+    <Flex vertical style={{ minWidth: 160 }}>
+      <Progress
+        percent={percent}
+        success={{ percent: job.total > 0 ? Math.floor((job.done / job.total) * 100) : undefined }}
+        status={job.failed > 0 ? 'exception' : isRunning(job.status) ? 'active' : 'normal'}
+        size="small"
+      />
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {finished} / {job.total}
+        {job.failed > 0 ? ` · ✗ ${job.failed}` : ''}
+      </Typography.Text>
+    </Flex>
+  );
+}
+
+/** Tag or untag every customer matching the list's current filters. */
+export function BulkTagModal({ filter, onClose, onCreated }: { filter: BulkFilter; onClose: () => void; onCreated: (jobId: number) => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ action: 'add' | 'remove'; tagIds: string[] }>();
+  const create = useCreateBulkJob();
+  const hasFilter = Boolean(filter.q || filter.tagIds?.length || filter.userid || filter.storeId !== undefined);
+
+  const submit = async () => {
+    const values = await form.validateFields();
+    try {
+      const job = await create.mutateAsync({ action: values.action, tagIds: values.tagIds, filter });
+      void message.success(t('bulkTags.created', { total: job.total }));
+      onCreated(job.id);
+    } catch (error) {
+      showFieldError(form, error);
+    }
+  };
+
+  return (
+    <Modal
+      open
+      title={t('bulkTags.title')}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      confirmLoading={create.isPending}
+      okButtonProps={{ 'data-testid': 'bulk-tag-submit' } as ButtonProps}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type={hasFilter ? undefined : 'warning'}>{hasFilter ? t('bulkTags.filtered') : t('bulkTags.everyone')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" initialValues={{ action: 'add', tagIds: [] }}>
+        <Form.Item name="action" label={t('bulkTags.action')}>
+          <Radio.Group
+            optionType="button"
+            options={[
+              { value: 'add', label: t('bulkTags.add') },
+              { value: 'remove', label: t('bulkTags.remove') },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item name="tagIds" label={t('bulkTags.tags')} rules={[{ required: true, type: 'array', min: 1, message: t('bulkTags.tagsRequired') }]}>
+          <TagTreeSelect />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** Bulk tag jobs with live progress; a job opens its detail with the failures. */
+export function BulkJobsDrawer({ initialJobId, onClose }: { initialJobId?: number | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const jobs = useBulkJobs();
+  const [jobId, setJobId] = useState<number | null>(initialJobId ?? null);
+
+  const columns: ColumnsType<BulkJob> = [
+    { title: 'ID', dataIndex: 'id', width: 60 },
+    { title: t('bulkTags.action'), dataIndex: 'action', width: 90, render: (a: BulkJob['action']) => t(a === 'add' ? 'bulkTags.add' : 'bulkTags.remove') },
+    { title: t('bulkTags.tags'), dataIndex: 'tagIds', render: (ids: string[]) => <TagList ids={ids} max={3} /> },
+    { title: t('bulkTags.progress'), key: 'progress', render: (_, j) => <BulkProgress job={j} /> },
+    { title: t('bulkTags.statusCol'), dataIndex: 'status', render: (s: string) => <BulkStatusTag status={s} /> },
+    { title: t('bulkTags.createdAt'), dataIndex: 'createdAt', render: formatDateTime },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      render: (_, j) => (
+        <Button type="link" size="small" onClick={() => setJobId(j.id)}>
+          {t('bulkTags.detail')}
+        </Button>
+      ),
+    },
+  ];
+
+  return (
+    <Drawer open onClose={onClose} size="large" title={t('bulkTags.jobs')}>
+      {jobs.error ? <QueryError error={jobs.error} onRetry={() => void jobs.refetch()} /> : null}
+      <Table<BulkJob>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={jobs.data?.items}
+        loading={jobs.isLoading}
+        data-testid="bulk-jobs-table"
+        locale={{ emptyText: <Typography.Text type="secondary">{t('bulkTags.noJobs')}</Typography.Text> }}
+        scroll={{ x: 760 }}
+      />
+      {jobId !== null ? <BulkJobDetailDrawer id={jobId} onClose={() => setJobId(null)} /> : null}
+    </Drawer>
+  );
+}
+
+export function BulkJobDetailDrawer({ id, onClose }: { id: number; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const job = useBulkJob(id);
+  const cancel = useCancelBulkJob();
+  return (
+    <Drawer
+      open
+      onClose={onClose}
+      size="large"
+      title={t('bulkTags.jobTitle', { id })}
+      extra={
+        job.data && isRunning(job.data.status) ? (
+          <Popconfirm
+            title={t('bulkTags.cancelConfirm')}
+            onConfirm={() => cancel.mutateAsync(id).then(() => void message.success(t('bulkTags.cancelled'))).catch(() => undefined)}
+          >
+            <Button danger loading={cancel.isPending} data-testid="bulk-job-cancel">
+              {t('bulkTags.cancel')}
+            </Button>
+          </Popconfirm>
+        ) : null
+      }
+    >
+      {job.error ? <QueryError error={job.error} onRetry={() => void job.refetch()} /> : null}
+      {job.data ? (
+        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+          <Descriptions size="small" column={2} bordered>
+            <Descriptions.Item label={t('bulkTags.action')}>{t(job.data.action === 'add' ? 'bulkTags.add' : 'bulkTags.remove')}</Descriptions.Item>
+            <Descriptions.Item label={t('bulkTags.statusCol')}><BulkStatusTag status={job.data.status} /></Descriptions.Item>
+            <Descriptions.Item label={t('bulkTags.tags')} span={2}><TagList ids={job.data.tagIds} /></Descriptions.Item>
+            <Descriptions.Item label={t('bulkTags.progress')} span={2}><BulkProgress job={job.data} /></Descriptions.Item>
+            <Descriptions.Item label={t('bulkTags.createdAt')}>{formatDateTime(job.data.createdAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('bulkTags.finishedAt')}>{formatDateTime(job.data.finishedAt)}</Descriptions.Item>
+          </Descriptions>
+          <Typography.Title level={5} style={{ margin: 0 }}>{t('bulkTags.failures', { n: job.data.failed })}</Typography.Title>
+          <Table
+            rowKey={(f) => `${f.externalUserid}:${f.userid}`}
+            size="small"
+            dataSource={job.data.failures}
+            pagination={{ pageSize: 20 }}
+            locale={{ emptyText: <Typography.Text type="secondary">{t('bulkTags.noFailures')}</Typography.Text> }}
+            columns={[
+              { title: t('bulkTags.customer'), key: 'c', render: (_, f) => <Link to={`/customers/${encodeURIComponent(f.externalUserid)}`}>{f.name || f.externalUserid}</Link> },
+              { title: t('bulkTags.staff'), dataIndex: 'userid' },
+              { title: t('bulkTags.error'), dataIndex: 'error', render: (v: string | null) => v ?? t('common.none') },
+            ]}
+          />
+        </Space>
+      ) : null}
+    </Drawer>
+  );
+}
