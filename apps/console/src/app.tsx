@@ -22,6 +22,7 @@ import {
   UsergroupAddOutlined,
   SafetyOutlined,
   SwapOutlined,
+  ThunderboltOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -55,6 +56,7 @@ const UsersPage = lazy(() => import('./modules/admin/users-page'));
 const TokensPage = lazy(() => import('./modules/admin/tokens-page'));
 const AuditPage = lazy(() => import('./modules/admin/audit-page'));
 const HandoverPage = lazy(() => import('./modules/handover/handover-page'));
+const AutoRulesPage = lazy(() => import('./modules/tags/auto-rules-page'));
 
 export function App() {
   return (
@@ -70,6 +72,7 @@ export function App() {
             <Route path="groups" element={<GroupsPage />} />
             <Route path="groups/:chatId" element={<GroupDetailPage />} />
             <Route path="tags" element={<TagsPage />} />
+            <Route path="auto-tag-rules" element={<AutoRulesPage />} />
             <Route path="live-codes" element={<LiveCodesPage />} />
             <Route path="live-codes/:id" element={<LiveCodeDetailPage />} />
             <Route path="channel-stats" element={<ChannelStatsPage />} />
@@ -159,7 +162,15 @@ function useMenuItems(me: Me): MenuItem[] {
       { key: '/customers', icon: <UserOutlined />, label: t('nav.customers') },
       ...(WRITE_ROLES.includes(me.role) ? [{ key: '/handover', icon: <SwapOutlined />, label: t('nav.handover') }] : []),
       { key: '/groups', icon: <CommentOutlined />, label: t('nav.groups') },
-      { key: '/tags', icon: <TagsOutlined />, label: t('nav.tags') },
+      {
+        key: 'tagging',
+        icon: <TagsOutlined />,
+        label: t('nav.tags'),
+        children: [
+          { key: '/tags', icon: <TagsOutlined />, label: t('nav.tagLibrary') },
+          { key: '/auto-tag-rules', icon: <ThunderboltOutlined />, label: t('nav.autoRules') },
+        ],
+      },
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
@@ -190,12 +201,14 @@ const MENU_KEYS = [
   '/handover',
   '/groups',
   '/tags',
+  '/auto-tag-rules',
   '/live-codes',
   '/channel-stats',
   '/welcome',
   '/stores',
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
+const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -211,7 +224,7 @@ function Shell() {
   const items = useMenuItems(me!);
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
-    selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : [],
+    selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging'] : [],
   );
 
   return (
