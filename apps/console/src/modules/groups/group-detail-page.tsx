@@ -10,6 +10,8 @@ import { QueryError } from '../../components/query-error';
 import { NotFound } from '../../components/results';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
+import { useMe } from '../auth/hooks';
+import { GroupProfileCard } from './group-profile-card';
 import { isStaffMember, useGroup, type GroupMember } from './hooks';
 
 export default function GroupDetailPage() {
@@ -18,6 +20,8 @@ export default function GroupDetailPage() {
   const labels = useLabels();
   const navigate = useNavigate();
   const detail = useGroup(chatId);
+  const me = useMe();
+  const canEdit = me.data?.role === 'admin' || me.data?.role === 'operator' || me.data?.role === 'store_manager';
   const [showLeft, setShowLeft] = useState(false);
 
   const members = detail.data?.members;
@@ -120,6 +124,7 @@ export default function GroupDetailPage() {
             ]}
           />
         </Card>
+        <GroupProfileCard group={group} canEdit={canEdit} />
         <Card
           title={`${t('groups.members')} (${formatNumber(shown.length)})`}
           extra={

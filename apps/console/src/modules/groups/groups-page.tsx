@@ -1,4 +1,4 @@
-import { Badge, Card, Flex, Select, Table, Typography } from 'antd';
+import { Badge, Card, Flex, Select, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +10,7 @@ import { formatDateTime, formatNumber } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
 import { PAGE_SIZE_OPTIONS, useSearchState } from '../../lib/use-search-state';
 import { StaffSelect } from '../staff/pickers';
-import { useGroups, type GroupListItem } from './hooks';
+import { useGroups, useGroupTiers, type GroupListItem } from './hooks';
 
 export default function GroupsPage() {
   const { t } = useTranslation();
@@ -21,10 +21,13 @@ export default function GroupsPage() {
     q: search.get('q'),
     owner: search.get('owner'),
     status: search.get('status'),
+    tier: search.get('tier'),
+    label: search.get('label'),
     page: search.page,
     pageSize: search.pageSize,
   };
   const groups = useGroups(query);
+  const tiers = useGroupTiers();
   const detailPath = (g: GroupListItem) => `/groups/${encodeURIComponent(g.chatId)}`;
 
   const columns: ColumnsType<GroupListItem> = [
@@ -43,6 +46,12 @@ export default function GroupsPage() {
           ) : null}
         </div>
       ),
+    },
+    { title: t('groups.tier'), dataIndex: 'tier', render: (v: string | null | undefined) => (v ? <Tag color="gold">{v}</Tag> : t('common.none')) },
+    {
+      title: t('groups.labels'),
+      dataIndex: 'labels',
+      render: (v: string[] | null | undefined) => (v?.length ? v.map((l) => <Tag key={l} style={{ marginBlock: 2 }}>{l}</Tag>) : t('common.none')),
     },
     { title: t('groups.owner'), key: 'owner', render: (_, g) => g.ownerName || g.ownerUserid || t('common.none') },
     { title: t('groups.memberCount'), dataIndex: 'memberCount', align: 'right', render: (v: number) => formatNumber(v) },
@@ -69,6 +78,27 @@ export default function GroupsPage() {
             options={(['active', 'dismissed'] as const).map((s) => ({ value: s, label: labels.groupStatus(s) }))}
             style={{ width: 140 }}
           />
+          <Select<string>
+            allowClear
+            value={query.tier}
+            onChange={(tier) => search.update({ tier: tier ?? null })}
+            placeholder={t('groups.tierPlaceholder')}
+            loading={tiers.isLoading}
+            options={(tiers.data?.tiers ?? []).map((x) => ({ value: x.tier, label: `${x.tier} (${x.groups})` }))}
+            style={{ width: 160 }}
+            data-testid="groups-tier-filter"
+          />
+          <Select<string>
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            value={query.label}
+            onChange={(label) => search.update({ label: label ?? null })}
+            placeholder={t('groups.labelPlaceholder')}
+            loading={tiers.isLoading}
+            options={(tiers.data?.labels ?? []).map((x) => ({ value: x.label, label: `${x.label} (${x.groups})` }))}
+            style={{ width: 160 }}
+            data-testid="groups-label-filter"
+          />
         </Flex>
         {groups.error ? <QueryError error={groups.error} onRetry={() => void groups.refetch()} /> : null}
         <Table<GroupListItem>
@@ -89,7 +119,7 @@ export default function GroupsPage() {
             showTotal: (total) => t('common.total', { total }),
             onChange: search.setPage,
           }}
-          scroll={{ x: 860 }}
+          scroll={{ x: 1100 }}
         />
       </Card>
     </>

@@ -1,5 +1,5 @@
 // Customer groups (客户群) and their members.
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Page } from '../../api/client';
 
 export interface GroupListItem {
@@ -12,6 +12,11 @@ export interface GroupListItem {
   createdAt: string | null;
   status: 'active' | 'dismissed';
   notice: string | null;
+  tier?: string | null;
+  labels?: string[] | null;
+  persona?: string | null;
+  rulesText?: string | null;
+  announcementTemplate?: string | null;
 }
 
 /** WeCom's member type: 1 = corp member (staff), 2 = external contact (customer). */
@@ -39,6 +44,8 @@ export interface GroupQuery {
   q?: string;
   owner?: string;
   status?: string;
+  tier?: string;
+  label?: string;
   page: number;
   pageSize: number;
 }
@@ -59,5 +66,35 @@ export function useGroup(chatId: string) {
   return useQuery({
     queryKey: ['groups', 'detail', chatId],
     queryFn: ({ signal }) => api.get<GroupDetail>(`/groups/${encodeURIComponent(chatId)}`, undefined, signal),
+  });
+}
+
+export interface GroupTiers {
+  tiers: { tier: string; groups: number; members: number }[];
+  labels: { label: string; groups: number }[];
+}
+
+/** Tiers and labels in use, with group counts (filter options and the tier picker). */
+export function useGroupTiers() {
+  return useQuery({
+    queryKey: ['groups', 'tiers'],
+    queryFn: ({ signal }) => api.get<GroupTiers>('/group-tiers', undefined, signal),
+    staleTime: 60_000,
+  });
+}
+
+export interface GroupProfileInput {
+  tier?: string | null;
+  labels?: string[];
+  persona?: string | null;
+  rulesText?: string | null;
+  announcementTemplate?: string | null;
+}
+
+export function useUpdateGroup(chatId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: GroupProfileInput) => api.patch<GroupListItem>(`/groups/${encodeURIComponent(chatId)}`, input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['groups'] }),
   });
 }
