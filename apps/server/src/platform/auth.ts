@@ -31,6 +31,8 @@ export interface Principal {
   kind: 'user' | 'token';
   id: string;
   userId: number | null;
+  /** Sign-in name for users, `token:<name>` for tokens. */
+  username: string;
   name: string;
   corpId: string;
   role: Role;
@@ -111,7 +113,7 @@ export class AuthService {
     const current = corps.find((c) => c.id === s.corp_id) ?? corps[0];
     if (!current) return null;
     return {
-      kind: 'user', id: String(s.user_id), userId: s.user_id, name: s.display_name || s.username,
+      kind: 'user', id: String(s.user_id), userId: s.user_id, username: s.username, name: s.display_name || s.username,
       corpId: current.id, role: current.role, storeIds: current.store_ids, staffUserid: current.staff_userid,
       corps: corps.map((c) => ({ id: c.id, name: c.name, role: c.role })),
     };
@@ -138,7 +140,7 @@ export class AuthService {
       return null;
     }
     return {
-      kind: 'token', id: String(t.id), userId: null, name: `token:${t.name}`, corpId: current.id, role: t.role,
+      kind: 'token', id: String(t.id), userId: null, username: `token:${t.name}`, name: `token:${t.name}`, corpId: current.id, role: t.role,
       storeIds: t.store_ids, staffUserid: t.staff_userid, corps,
     };
   }

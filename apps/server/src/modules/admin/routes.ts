@@ -19,7 +19,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     const p = req.principal!;
     const corp = p.corps.find((c: any) => c.id === p.corpId);
     return corps.get(p.corpId).then((c) => ({
-      user: { id: p.userId, username: p.name, displayName: p.name, kind: p.kind, locale: 'zh-CN' },
+      user: { id: p.userId, username: p.username, displayName: p.name, kind: p.kind, locale: 'zh-CN' },
       corp: { id: p.corpId, name: corp?.name ?? c?.name ?? p.corpId, isDemo: c?.isDemo ?? false },
       role: p.role, storeIds: p.storeIds, staffUserid: p.staffUserid, corps: p.corps,
     }));
