@@ -22,6 +22,7 @@ import {
   UsergroupAddOutlined,
   SafetyOutlined,
   SwapOutlined,
+  MessageOutlined,
   ThunderboltOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
@@ -57,6 +58,7 @@ const TokensPage = lazy(() => import('./modules/admin/tokens-page'));
 const AuditPage = lazy(() => import('./modules/admin/audit-page'));
 const HandoverPage = lazy(() => import('./modules/handover/handover-page'));
 const AutoRulesPage = lazy(() => import('./modules/tags/auto-rules-page'));
+const ScriptsPage = lazy(() => import('./modules/scripts/scripts-page'));
 
 export function App() {
   return (
@@ -73,6 +75,7 @@ export function App() {
             <Route path="groups/:chatId" element={<GroupDetailPage />} />
             <Route path="tags" element={<TagsPage />} />
             <Route path="auto-tag-rules" element={<AutoRulesPage />} />
+            <Route path="scripts" element={<ScriptsPage />} />
             <Route path="live-codes" element={<LiveCodesPage />} />
             <Route path="live-codes/:id" element={<LiveCodeDetailPage />} />
             <Route path="channel-stats" element={<ChannelStatsPage />} />
@@ -171,6 +174,7 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/auto-tag-rules', icon: <ThunderboltOutlined />, label: t('nav.autoRules') },
         ],
       },
+      { key: '/scripts', icon: <MessageOutlined />, label: t('nav.scripts') },
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
@@ -202,6 +206,7 @@ const MENU_KEYS = [
   '/groups',
   '/tags',
   '/auto-tag-rules',
+  '/scripts',
   '/live-codes',
   '/channel-stats',
   '/welcome',

@@ -1,0 +1,258 @@
+import { DeleteOutlined, EditOutlined, FolderAddOutlined, FolderOutlined, PlusOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Flex, Form, Input, Modal, Popconfirm, Table, Tree, TreeSelect, Typography } from 'antd';
+import type { ButtonProps } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import type { DataNode } from 'antd/es/tree';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { PageHeader } from '../../components/page-header';
+import { QueryError } from '../../components/query-error';
+import { SearchInput } from '../../components/search-input';
+import { showFieldError } from '../../lib/form-errors';
+import { useMe } from '../auth/hooks';
+import {
+  useCreateFolder,
+  useCreateScript,
+  useDeleteFolder,
+  useDeleteScript,
+  useScriptFolders,
+  useScripts,
+  useUpdateScript,
+  type Script,
+  type ScriptFolder,
+} from './hooks';
+
+const ALL = 'all';
+
+function buildTree(folders: ScriptFolder[], parentId: number | null): DataNode[] {
+  return folders
+    .filter((f) => (f.parentId ?? null) === parentId)
+    .sort((a, b) => a.position - b.position || a.id - b.id)
+    .map((f) => ({ key: String(f.id), title: `${f.name} (${f.scripts})`, icon: <FolderOutlined />, children: buildTree(folders, f.id) }));
+}
+
+function folderTreeData(folders: ScriptFolder[], parentId: number | null): { value: number; title: string; children: ReturnType<typeof folderTreeData> }[] {
+  return folders.filter((f) => (f.parentId ?? null) === parentId).map((f) => ({ value: f.id, title: f.name, children: folderTreeData(folders, f.id) }));
+}
+
+export default function ScriptsPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const me = useMe();
+  const canWrite = me.data?.role === 'admin' || me.data?.role === 'operator';
+  const folders = useScriptFolders();
+  const [folderKey, setFolderKey] = useState<string>(ALL);
+  const [q, setQ] = useState<string | undefined>();
+  const folderId = folderKey === ALL ? undefined : Number(folderKey);
+  const scripts = useScripts({ q: q || undefined, folderId });
+  const deleteFolder = useDeleteFolder();
+  const deleteScript = useDeleteScript();
+  const [editing, setEditing] = useState<Script | 'new' | null>(null);
+  const [creatingFolder, setCreatingFolder] = useState(false);
+  const folderList = folders.data?.items ?? [];
+  const tree = useMemo<DataNode[]>(
+    () => [{ key: ALL, title: t('scripts.allFolders'), icon: <FolderOutlined />, children: buildTree(folderList, null) }],
+    [folderList, t],
+  );
+  const folderName = (id: number | null) => (id === null ? t('common.none') : folderList.find((f) => f.id === id)?.name ?? String(id));
+  const current = folderList.find((f) => f.id === folderId);
+
+  const columns: ColumnsType<Script> = [
+    { title: t('scripts.scriptTitle'), dataIndex: 'title', width: 200 },
+    {
+      title: t('scripts.content'),
+      dataIndex: 'content',
+      render: (v: string) => (
+        <Typography.Paragraph ellipsis={{ rows: 2, expandable: true, symbol: t('scripts.more') }} style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
+          {v}
+        </Typography.Paragraph>
+      ),
+    },
+    { title: t('scripts.folder'), dataIndex: 'folderId', width: 140, render: folderName },
+    { title: t('scripts.useCount'), dataIndex: 'useCount', width: 100, align: 'right' },
+    ...(canWrite
+      ? [
+          {
+            title: t('common.actions'),
+            key: 'actions',
+            width: 110,
+            render: (_: unknown, s: Script) => (
+              <Flex gap={4}>
+                <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(s)} data-testid="script-edit" />
+                <Popconfirm
+                  title={t('scripts.deleteConfirm', { title: s.title })}
+                  okButtonProps={{ danger: true }}
+                  onConfirm={() => deleteScript.mutateAsync(s.id).then(() => void message.success(t('common.deleted'))).catch(() => undefined)}
+                >
+                  <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
+                </Popconfirm>
+              </Flex>
+            ),
+          },
+        ]
+      : []),
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={t('scripts.title')}
+        subtitle={t('scripts.subtitle')}
+        extra={
+          canWrite ? (
+            <>
+              <Button icon={<FolderAddOutlined />} onClick={() => setCreatingFolder(true)} data-testid="script-folder-create">
+                {t('scripts.newFolder')}
+              </Button>
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="script-create">
+                {t('scripts.create')}
+              </Button>
+            </>
+          ) : null
+        }
+      />
+      <Flex gap={16} align="start" wrap>
+        <Card size="small" title={t('scripts.folders')} style={{ width: 260 }}
+          extra={
+            canWrite && current ? (
+              <Popconfirm
+                title={t('scripts.deleteFolderConfirm', { name: current.name })}
+                okButtonProps={{ danger: true }}
+                onConfirm={() =>
+                  deleteFolder
+                    .mutateAsync(current.id)
+                    .then(() => {
+                      void message.success(t('common.deleted'));
+                      setFolderKey(ALL);
+                    })
+                    .catch(() => undefined)
+                }
+              >
+                <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('scripts.deleteFolder')} />
+              </Popconfirm>
+            ) : null
+          }
+        >
+          {folders.error ? <QueryError error={folders.error} onRetry={() => void folders.refetch()} /> : null}
+          <Tree
+            showIcon
+            defaultExpandAll
+            blockNode
+            treeData={tree}
+            selectedKeys={[folderKey]}
+            onSelect={(keys) => setFolderKey(keys.length ? String(keys[0]) : ALL)}
+          />
+        </Card>
+        <Card style={{ flex: 1, minWidth: 480 }}>
+          <Flex gap={12} style={{ marginBottom: 16 }}>
+            <SearchInput value={q} onSearch={(v) => setQ(v || undefined)} placeholder={t('scripts.searchPlaceholder')} testId="scripts-search" />
+          </Flex>
+          {scripts.error ? <QueryError error={scripts.error} onRetry={() => void scripts.refetch()} /> : null}
+          <Table<Script>
+            rowKey="id"
+            columns={columns}
+            dataSource={scripts.data?.items}
+            loading={scripts.isFetching}
+            pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
+            locale={{ emptyText: <Typography.Text type="secondary">{q ? t('scripts.noMatch') : t('scripts.empty')}</Typography.Text> }}
+            scroll={{ x: 720 }}
+          />
+        </Card>
+      </Flex>
+      {editing ? (
+        <ScriptModal script={editing === 'new' ? null : editing} defaultFolderId={folderId ?? null} folders={folderList} onClose={() => setEditing(null)} />
+      ) : null}
+      {creatingFolder ? <FolderModal parentId={folderId ?? null} folders={folderList} onClose={() => setCreatingFolder(false)} /> : null}
+    </>
+  );
+}
+
+function FolderModal({ parentId, folders, onClose }: { parentId: number | null; folders: ScriptFolder[]; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ name: string; parentId: number | null }>();
+  const create = useCreateFolder();
+  const submit = async () => {
+    const v = await form.validateFields();
+    try {
+      await create.mutateAsync({ name: v.name.trim(), parentId: v.parentId ?? null });
+      void message.success(t('common.created'));
+      onClose();
+    } catch (error) {
+      showFieldError(form, error);
+    }
+  };
+  return (
+    <Modal open title={t('scripts.newFolder')} onOk={() => void submit()} onCancel={onClose} confirmLoading={create.isPending} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={{ name: '', parentId }}>
+        <Form.Item name="name" label={t('scripts.folderName')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('scripts.folderName') }) }, { max: 30, message: t('common.maxChars', { n: 30 }) }]}>
+          <Input maxLength={30} autoFocus />
+        </Form.Item>
+        <Form.Item name="parentId" label={t('scripts.parentFolder')}>
+          <TreeSelect allowClear treeDefaultExpandAll treeData={folderTreeData(folders, null)} placeholder={t('scripts.topLevel')} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function ScriptModal({ script, defaultFolderId, folders, onClose }: { script: Script | null; defaultFolderId: number | null; folders: ScriptFolder[]; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ folderId: number | null; title: string; content: string }>();
+  const create = useCreateScript();
+  const update = useUpdateScript();
+  const submit = async () => {
+    const v = await form.validateFields();
+    const input = { folderId: v.folderId ?? null, title: v.title.trim(), content: v.content.trim() };
+    try {
+      if (script) await update.mutateAsync({ id: script.id, ...input });
+      else await create.mutateAsync(input);
+      void message.success(t('common.saved'));
+      onClose();
+    } catch (error) {
+      showFieldError(form, error);
+    }
+  };
+  const insert = (token: string) => form.setFieldValue('content', `${form.getFieldValue('content') ?? ''}${token}`);
+  return (
+    <Modal
+      open
+      title={script ? t('scripts.edit') : t('scripts.create')}
+      onOk={() => void submit()}
+      onCancel={onClose}
+      confirmLoading={create.isPending || update.isPending}
+      okButtonProps={{ 'data-testid': 'script-submit' } as ButtonProps}
+      destroyOnHidden
+      width={640}
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ folderId: script?.folderId ?? defaultFolderId, title: script?.title ?? '', content: script?.content ?? '' }}
+      >
+        <Form.Item name="folderId" label={t('scripts.folder')}>
+          <TreeSelect allowClear treeDefaultExpandAll treeData={folderTreeData(folders, null)} placeholder={t('scripts.noFolder')} />
+        </Form.Item>
+        <Form.Item name="title" label={t('scripts.scriptTitle')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('scripts.scriptTitle') }) }, { max: 60, message: t('common.maxChars', { n: 60 }) }]}>
+          <Input maxLength={60} showCount />
+        </Form.Item>
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={t('scripts.placeholdersHint')}
+          action={
+            <Flex gap={4}>
+              <Button size="small" onClick={() => insert('{nickname}')}>{'{nickname}'}</Button>
+              <Button size="small" onClick={() => insert('{staff}')}>{'{staff}'}</Button>
+            </Flex>
+          }
+        />
+        <Form.Item name="content" label={t('scripts.content')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('scripts.content') }) }, { max: 4000, message: t('common.maxChars', { n: 4000 }) }]}>
+          <Input.TextArea rows={8} maxLength={4000} showCount />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
