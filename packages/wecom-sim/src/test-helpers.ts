@@ -2,14 +2,18 @@
 // Fastify app, and a fake "Pond" callback receiver on the same app that decrypts with
 // @pond/wecom's openEvent. The receiver's behaviour can be switched to failing or hanging.
 import Fastify, { type FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
 import pg from 'pg';
 import { openEvent, parseEventXml, verifyUrl, type CallbackEvent } from '@pond/wecom';
 import { createSimulator, type Simulator, type SimulatorOptions } from './simulator';
 import type { SimCorp } from './corps';
 import { randomId } from './ids';
 
-// The root test run's global setup provides a server (DATABASE_URL or an embedded one).
-export const DATABASE_URL = process.env.POND_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+// The root test run's global setup provides a server (DATABASE_URL or an embedded one); the package's
+// own `npm test -w packages/wecom-sim` has no global setup and uses DATABASE_URL or the local server.
+let provided: string | undefined;
+try { provided = inject('databaseUrl' as never) as string | undefined; } catch { provided = undefined; }
+export const DATABASE_URL = provided ?? process.env.POND_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type ReceiverMode = 'ok' | 'fail' | 'hang';
 
