@@ -17,6 +17,7 @@ import {
   ShopOutlined,
   SmileOutlined,
   TagsOutlined,
+  ClusterOutlined,
   TeamOutlined,
   UserOutlined,
   UsergroupAddOutlined,
@@ -59,6 +60,7 @@ const AuditPage = lazy(() => import('./modules/admin/audit-page'));
 const HandoverPage = lazy(() => import('./modules/handover/handover-page'));
 const AutoRulesPage = lazy(() => import('./modules/tags/auto-rules-page'));
 const ScriptsPage = lazy(() => import('./modules/scripts/scripts-page'));
+const SegmentsPage = lazy(() => import('./modules/segments/segments-page'));
 
 export function App() {
   return (
@@ -71,6 +73,7 @@ export function App() {
             <Route path="staff" element={<StaffPage />} />
             <Route path="customers" element={<CustomersPage />} />
             <Route path="customers/:externalUserid" element={<CustomerDetailPage />} />
+            <Route path="segments" element={<SegmentsPage />} />
             <Route path="groups" element={<GroupsPage />} />
             <Route path="groups/:chatId" element={<GroupDetailPage />} />
             <Route path="tags" element={<TagsPage />} />
@@ -163,6 +166,7 @@ function useMenuItems(me: Me): MenuItem[] {
       },
       { key: '/staff', icon: <TeamOutlined />, label: t('nav.staff') },
       { key: '/customers', icon: <UserOutlined />, label: t('nav.customers') },
+      { key: '/segments', icon: <ClusterOutlined />, label: t('nav.segments') },
       ...(WRITE_ROLES.includes(me.role) ? [{ key: '/handover', icon: <SwapOutlined />, label: t('nav.handover') }] : []),
       { key: '/groups', icon: <CommentOutlined />, label: t('nav.groups') },
       {
@@ -202,6 +206,7 @@ const MENU_KEYS = [
   '/settings',
   '/staff',
   '/customers',
+  '/segments',
   '/handover',
   '/groups',
   '/tags',

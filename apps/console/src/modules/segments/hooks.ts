@@ -1,0 +1,159 @@
+// Customer segments (客户分层): a rule of nested AND/OR groups of conditions, previewed live (count
+// and a sample) and saved by name; a saved segment lists its members and exports them as CSV.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, apiUrl, type Page } from '../../api/client';
+
+export type TagMode = 'any' | 'all' | 'none';
+export type SegmentEventType =
+  | 'customer.added'
+  | 'customer.deleted_staff'
+  | 'customer.deleted_by_staff'
+  | 'group.joined'
+  | 'group.left'
+  | 'tag.added'
+  | 'remark.changed';
+
+export const EVENT_TYPES: SegmentEventType[] = [
+  'customer.added',
+  'customer.deleted_staff',
+  'customer.deleted_by_staff',
+  'group.joined',
+  'group.left',
+  'tag.added',
+  'remark.changed',
+];
+
+export type Condition =
+  | { type: 'tags'; mode: TagMode; tagIds: string[] }
+  | { type: 'gender'; values: number[] }
+  | { type: 'staff'; userids: string[] }
+  | { type: 'store'; storeIds: (number | string)[] }
+  | { type: 'channel'; channels: string[] }
+  | { type: 'added'; from?: string; to?: string }
+  | { type: 'event'; eventType: SegmentEventType; op: 'atLeast' | 'atMost'; count: number | null; days: number | null };
+
+export type ConditionType = Condition['type'];
+export const CONDITION_TYPES: ConditionType[] = ['tags', 'gender', 'staff', 'store', 'channel', 'added', 'event'];
+
+export interface RuleGroup {
+  op: 'and' | 'or';
+  conditions: (Condition | RuleGroup)[];
+}
+
+export const isGroup = (c: Condition | RuleGroup): c is RuleGroup => 'op' in c && 'conditions' in c && !('type' in c);
+
+export function newCondition(type: ConditionType): Condition {
+  switch (type) {
+    case 'tags':
+      return { type, mode: 'any', tagIds: [] };
+    case 'gender':
+      return { type, values: [] };
+    case 'staff':
+      return { type, userids: [] };
+    case 'store':
+      return { type, storeIds: [] };
+    case 'channel':
+      return { type, channels: [] };
+    case 'added':
+      return { type };
+    case 'event':
+      return { type, eventType: 'customer.added', op: 'atLeast', count: 1, days: 30 };
+  }
+}
+
+function conditionComplete(c: Condition): boolean {
+  switch (c.type) {
+    case 'tags':
+      return c.tagIds.length > 0;
+    case 'gender':
+      return c.values.length > 0;
+    case 'staff':
+      return c.userids.length > 0;
+    case 'store':
+      return c.storeIds.length > 0;
+    case 'channel':
+      return c.channels.length > 0;
+    case 'added':
+      return Boolean(c.from || c.to);
+    case 'event':
+      return typeof c.count === 'number' && c.count >= 0 && typeof c.days === 'number' && c.days >= 1;
+  }
+}
+
+/** Whether every group has a condition and every condition has its values: only then is it previewed. */
+export function ruleComplete(rule: RuleGroup): boolean {
+  return rule.conditions.length > 0 && rule.conditions.every((c) => (isGroup(c) ? ruleComplete(c) : conditionComplete(c)));
+}
+
+export interface SampleCustomer {
+  externalUserid: string;
+  name: string;
+  avatar: string | null;
+  gender: number;
+  firstAddedAt: string | null;
+}
+
+export interface Preview {
+  count: number;
+  sample: SampleCustomer[];
+}
+
+export interface Segment {
+  id: number | string;
+  name: string;
+  rule: RuleGroup;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+const segmentsKey = ['segments'] as const;
+
+export function useSegments() {
+  return useQuery({
+    queryKey: segmentsKey,
+    queryFn: async ({ signal }) => {
+      const res = await api.get<{ items: Segment[] } | Segment[]>('/segments', undefined, signal);
+      return Array.isArray(res) ? res : res.items;
+    },
+  });
+}
+
+export function usePreview(rule: RuleGroup | null) {
+  return useQuery({
+    queryKey: ['segments', 'preview', rule],
+    enabled: rule !== null,
+    queryFn: () => api.post<Preview>('/segments/preview', { rule }),
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+}
+
+export function useSegmentMembers(id: Segment['id'] | null, page: number, pageSize: number) {
+  return useQuery({
+    queryKey: ['segments', 'members', id, page, pageSize],
+    enabled: id !== null,
+    queryFn: ({ signal }) => api.get<Page<SampleCustomer>>(`/segments/${encodeURIComponent(String(id))}/members`, { page, pageSize }, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export const exportUrl = (id: Segment['id']) => apiUrl(`/segments/${encodeURIComponent(String(id))}/export.csv`);
+
+export function useSaveSegment() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, name, rule }: { id: Segment['id'] | null; name: string; rule: RuleGroup }) =>
+      id === null
+        ? api.post<Segment>('/segments', { name, rule })
+        : api.patch<Segment>(`/segments/${encodeURIComponent(String(id))}`, { name, rule }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: segmentsKey }),
+  });
+}
+
+export function useDeleteSegment() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: Segment['id']) => api.delete<unknown>(`/segments/${encodeURIComponent(String(id))}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: segmentsKey }),
+  });
+}
