@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPond, type TestPond } from './helpers';
 import type { RuleNode } from '../src/modules/segments/rule';
+import { where } from '../src/modules/segments/routes';
+import { Params } from '../src/platform/sql';
 
 let pond: TestPond;
 interface Truth { ext: string; tags: Set<string>; gender: number; staff: Set<string>; stores: Set<number>; added: Date | null; events: { type: string; at: Date }[] }
@@ -39,8 +41,9 @@ function evaluate(n: RuleNode, t: Truth): boolean {
     case 'staff': return n.userids.some((u) => t.staff.has(u));
     case 'store': return n.storeIds.some((s) => t.stores.has(s));
     case 'event': {
-      const since = Date.now() - n.days * 86400_000;
-      const k = t.events.filter((e) => e.type === n.eventType && e.at.getTime() > since).length;
+      const shDay = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+      const since = shDay(new Date(Date.now() - n.days * 86400_000));
+      const k = t.events.filter((e) => e.type === n.eventType && shDay(e.at) > since).length;
       return n.op === 'atLeast' ? k >= n.count : k <= n.count;
     }
     default: throw new Error(`not generated: ${n.type}`);
@@ -74,6 +77,11 @@ describe('segments', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.count, JSON.stringify(rule)).toBe(expected);
       counts.push(expected);
+      // The straightforward SQL (the benchmark's baseline) agrees too.
+      const p = new Params();
+      const w = where({ corpId: pond.corpId, storeIds: null, staffUserid: null }, rule, p, 'plain');
+      const { rows: [plain] } = await pond.app.pool.query(`SELECT count(*)::int AS n FROM customers c WHERE ${w}`, p.values);
+      expect(plain.n, JSON.stringify(rule)).toBe(expected);
       for (const m of res.body.sample) expect(evaluate(rule, truth.find((t) => t.ext === m.externalUserid)!)).toBe(true);
     }
     // The random rules are not trivial: many distinct sizes between nobody and everybody.

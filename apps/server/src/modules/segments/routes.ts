@@ -10,8 +10,8 @@ import { toCsv } from '../../platform/csv';
 import { Page } from '../customers/routes';
 import { compileRule, RuleNode } from './rule';
 
-function where(scope: Scope, rule: RuleNode, p: Params): string {
-  return `c.corp_id = ${p.add(scope.corpId)} AND c.active_follow_count > 0 AND ${customerScopeSql(scope, p)} AND ${compileRule(rule, p)}`;
+export function where(scope: Scope, rule: RuleNode, p: Params, mode: 'fast' | 'plain' = 'fast'): string {
+  return `c.corp_id = ${p.add(scope.corpId)} AND c.active_follow_count > 0 AND ${customerScopeSql(scope, p)} AND ${compileRule(rule, p, { mode, corpId: scope.corpId })}`;
 }
 
 export async function segmentRoutes(app: App, deps: { pool: pg.Pool }) {

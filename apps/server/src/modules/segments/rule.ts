@@ -27,12 +27,26 @@ export const RuleNode: z.ZodType<RuleNode> = z.lazy(() => z.union([
   Condition,
 ])) as z.ZodType<RuleNode>;
 
+/** "In the last D days": the D calendar days up to and including today (Asia/Shanghai). */
+const SINCE_DAY = (days: string) => `((now() AT TIME ZONE 'Asia/Shanghai')::date - ${days}::int)`;
+
+export interface CompileOptions {
+  /** 'fast' reads the customer-level arrays and the per-day event counts (ADR 0005); 'plain' is the
+   * straightforward SQL over the normalized tables, kept as the benchmark's baseline and for tests. */
+  mode: 'fast' | 'plain';
+  corpId: string;
+}
+
 /** SQL (a boolean expression over alias `c`) for a rule, with its parameters added to `p`. */
-export function compileRule(node: RuleNode, p: Params, depth = 0): string {
+export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { mode: 'plain', corpId: '' }, depth = 0): string {
   if (depth > 5) throw new Error('rules may nest at most 5 levels');
   if ('conditions' in node) {
-    const parts = node.conditions.map((n) => compileRule(n, p, depth + 1));
+    const parts = node.conditions.map((n) => compileRule(n, p, opts, depth + 1));
     return `(${parts.join(node.op === 'and' ? ' AND ' : ' OR ')})`;
+  }
+  if (opts.mode === 'fast') {
+    const fast = compileFast(node, p, opts.corpId);
+    if (fast) return fast;
   }
   const activeFollows = `FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active'`;
   switch (node.type) {
@@ -54,8 +68,28 @@ export function compileRule(node: RuleNode, p: Params, depth = 0): string {
     }
     case 'event': {
       const n = `(SELECT count(*) FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid
-                  AND e.type = ${p.add(node.eventType)} AND e.occurred_at > now() - make_interval(days => ${p.add(node.days)}))`;
+                  AND e.type = ${p.add(node.eventType)} AND (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date > ${SINCE_DAY(p.add(node.days))})`;
       return node.op === 'atLeast' ? `${n} >= ${p.add(node.count)}` : `${n} <= ${p.add(node.count)}`;
     }
+  }
+}
+
+/** Conditions with a faster form over the arrays and counts; null for the rest (same SQL as plain). */
+function compileFast(node: Condition, p: Params, corpId: string): string | null {
+  switch (node.type) {
+    case 'tags': {
+      const t = p.add(node.tagIds);
+      return node.mode === 'any' ? `c.tag_ids && ${t}::text[]` : node.mode === 'all' ? `c.tag_ids @> ${t}::text[]` : `NOT (c.tag_ids && ${t}::text[])`;
+    }
+    case 'staff': return `c.staff_ids && ${p.add(node.userids)}::text[]`;
+    case 'store': return `c.staff_ids && ARRAY(SELECT s.userid FROM staff s WHERE s.corp_id = ${p.add(corpId)} AND s.store_id = ANY(${p.add(node.storeIds)}::bigint[]))`;
+    case 'event': {
+      const who = (having: string) => `c.external_userid IN (SELECT k.external_userid FROM customer_event_counts k
+          WHERE k.corp_id = ${p.add(corpId)} AND k.type = ${p.add(node.eventType)} AND k.day > ${SINCE_DAY(p.add(node.days))}
+          GROUP BY k.external_userid HAVING ${having})`;
+      if (node.op === 'atLeast') return node.count <= 0 ? 'true' : who(`sum(k.n) >= ${p.add(node.count)}`);
+      return `NOT ${who(`sum(k.n) > ${p.add(node.count)}`)}`;
+    }
+    default: return null;
   }
 }

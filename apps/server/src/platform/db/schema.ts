@@ -3,7 +3,7 @@
 // (`npm run db:generate`) and applied at start; a test fails when they are stale.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text,
+  bigint, bigserial, boolean, customType, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text,
   timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
@@ -167,6 +167,9 @@ export const customers = pgTable('customers', {
   corpFullName: text('corp_full_name'),
   position: text('position'),
   activeFollowCount: integer('active_follow_count').notNull().default(0),
+  /** Union of the active relations' corp tags and their staff, kept by a trigger on follows (segments read these; ADR 0005). */
+  tagIds: text('tag_ids').array().notNull().default(sql`'{}'::text[]`),
+  staffIds: text('staff_ids').array().notNull().default(sql`'{}'::text[]`),
   firstAddedAt: ts('first_added_at'),
   lastEventAt: ts('last_event_at'),
   createdAt: createdAt(),
@@ -175,7 +178,18 @@ export const customers = pgTable('customers', {
   primaryKey({ columns: [t.corpId, t.externalUserid] }),
   index('customers_name_idx').on(t.corpId, t.name),
   index('customers_unionid_idx').on(t.corpId, t.unionid),
+  index('customers_tags_gin').using('gin', t.tagIds),
+  index('customers_staff_gin').using('gin', t.staffIds),
 ]);
+
+/** Timeline events counted per customer, type and day (a trigger on customer_events keeps it): behaviour conditions read this. */
+export const customerEventCounts = pgTable('customer_event_counts', {
+  corpId: text('corp_id').notNull(),
+  type: text('type').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  externalUserid: text('external_userid').notNull(),
+  n: integer('n').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.corpId, t.type, t.day, t.externalUserid] })]);
 
 export const FOLLOW_STATUSES = ['active', 'deleted_by_staff', 'deleted_by_customer', 'transferred'] as const;
 export type FollowStatus = (typeof FOLLOW_STATUSES)[number];

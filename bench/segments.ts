@@ -1,0 +1,87 @@
+// npm run bench -- segments
+// 1M customers, 3M follow relations (~20 tags per customer), 20M timeline events; typical rules of
+// 3–6 conditions evaluated as Pond does (customer-level tag/staff arrays with GIN indexes, per-day
+// event counts — ADR 0005) and, in the same run, as the straightforward SQL over the normalized
+// tables (EXISTS on follows, counting customer_events). Prints p50/p99 of both.
+import pg from 'pg';
+import { migrateDb } from '../apps/server/src/platform/db';
+import { Params } from '../apps/server/src/platform/sql';
+import { where } from '../apps/server/src/modules/segments/routes';
+import type { RuleNode } from '../apps/server/src/modules/segments/rule';
+import { benchDatabase, percentile } from './lib';
+
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const EVENTS_PER = Number(process.env.BENCH_EVENTS_PER_CUSTOMER ?? 20);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const CORP = 'wwsegbench';
+
+async function main() {
+  const db = await benchDatabase();
+  const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  await migrateDb(pool);
+  const t0 = Date.now();
+  const q = (sql: string, params: unknown[] = []) => pool.query(sql, params);
+  await q(`INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base) VALUES ($1,'bench','1','s','t','k','http://x')`, [CORP]);
+  await q(`INSERT INTO staff (corp_id, userid, name, status, is_follow_user, store_id) SELECT $1, 'u' || i, 'staff' || i, 1, true, 1 + i % 20 FROM generate_series(1, 200) i`, [CORP]);
+  // Bulk load without the per-row triggers, then derive what they maintain in bulk.
+  const c = await pool.connect();
+  await c.query(`SET session_replication_role = replica`);
+  await c.query(`INSERT INTO customers (corp_id, external_userid, name, gender, active_follow_count, first_added_at)
+                 SELECT $1, 'wm' || i, 'c' || i, i % 3, 3, now() - (i % 365) * interval '1 day' FROM generate_series(1, $2) i`, [CORP, CUSTOMERS]);
+  await c.query(`INSERT INTO follows (corp_id, external_userid, userid, status, tag_ids, added_at)
+                 SELECT $1, 'wm' || i, 'u' || (1 + (i * 7 + k * 13) % 200), 'active',
+                        ARRAY(SELECT 't' || (1 + ((i * 31 + k * 17 + j * 7) % 300)) FROM generate_series(1, 7) j), now()
+                 FROM generate_series(1, $2) i, generate_series(0, 2) k`, [CORP, CUSTOMERS]);
+  const types = ['customer.added', 'group.joined', 'group.left', 'tag.added', 'remark.changed'];
+  await c.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at)
+                 SELECT $1, 'wm' || (1 + (g % $2::int)), ($3::text[])[1 + (g * 7) % 5], now() - ((g * 13) % 180) * interval '1 day'
+                 FROM generate_series(1, $2::int * $4::int) g`, [CORP, CUSTOMERS, types, EVENTS_PER]);
+  await c.query(`SET session_replication_role = origin`);
+  c.release();
+  await q(`UPDATE customers c SET tag_ids = x.tags, staff_ids = x.staff FROM (
+             SELECT external_userid, array_agg(DISTINCT t ORDER BY t) AS tags, array_agg(DISTINCT userid ORDER BY userid) AS staff
+             FROM follows, unnest(tag_ids) t WHERE corp_id = $1 GROUP BY external_userid) x
+           WHERE c.corp_id = $1 AND c.external_userid = x.external_userid`, [CORP]);
+  await q(`INSERT INTO customer_event_counts (corp_id, type, day, external_userid, n)
+           SELECT corp_id, type, (occurred_at AT TIME ZONE 'Asia/Shanghai')::date, external_userid, count(*) FROM customer_events WHERE corp_id = $1 GROUP BY 1,2,3,4`, [CORP]);
+  await q('VACUUM ANALYZE');
+  const { rows: [sizes] } = await q(`SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM follows)::int AS follows,
+                                           (SELECT count(*) FROM customer_events)::int AS events, (SELECT avg(cardinality(tag_ids))::int FROM customers) AS tags`);
+  console.log(`data: ${sizes.customers} customers, ${sizes.follows} follows, ${sizes.events} events, ~${sizes.tags} tags per customer (${Math.round((Date.now() - t0) / 1000)} s)`);
+
+  const rules: { name: string; rule: RuleNode }[] = [
+    { name: 'tags any + gender + added', rule: { op: 'and', conditions: [{ type: 'tags', mode: 'any', tagIds: ['t1', 't2'] }, { type: 'gender', values: [2] }, { type: 'added', from: '2026-06-01' }] } },
+    { name: 'tags all + none + staff', rule: { op: 'and', conditions: [{ type: 'tags', mode: 'all', tagIds: ['t5', 't9'] }, { type: 'tags', mode: 'none', tagIds: ['t7'] }, { type: 'staff', userids: ['u1', 'u2', 'u3', 'u4'] }] } },
+    { name: 'joined ≥ 3 groups in 90 d + tag', rule: { op: 'and', conditions: [{ type: 'event', eventType: 'group.joined', op: 'atLeast', count: 3, days: 90 }, { type: 'tags', mode: 'any', tagIds: ['t3'] }, { type: 'gender', values: [1, 2] }] } },
+    { name: 'store + (tag or event) + gender', rule: { op: 'and', conditions: [{ type: 'store', storeIds: [1, 2] }, { op: 'or', conditions: [{ type: 'tags', mode: 'any', tagIds: ['t11'] }, { type: 'event', eventType: 'tag.added', op: 'atLeast', count: 2, days: 30 }] }, { type: 'gender', values: [0, 2] }] } },
+    { name: '6 conditions', rule: { op: 'and', conditions: [{ type: 'tags', mode: 'any', tagIds: ['t20', 't21', 't22'] }, { type: 'tags', mode: 'none', tagIds: ['t23'] }, { type: 'gender', values: [1] }, { type: 'staff', userids: ['u10', 'u11', 'u12', 'u13', 'u14'] }, { type: 'added', from: '2026-03-01' }, { type: 'event', eventType: 'customer.added', op: 'atMost', count: 5, days: 180 }] } },
+  ];
+  const scope = { corpId: CORP, storeIds: null, staffUserid: null };
+  async function time(rule: RuleNode, mode: 'fast' | 'plain') {
+    const p = new Params();
+    const w = where(scope, rule, p, mode);
+    const s = performance.now();
+    const { rows: [r] } = await q(`SELECT count(*)::int AS n FROM customers c WHERE ${w}`, p.values);
+    return { ms: performance.now() - s, n: r.n as number };
+  }
+  const fast: number[] = [];
+  const plain: number[] = [];
+  for (const { name, rule } of rules) {
+    const f: number[] = [];
+    let n = 0;
+    for (let i = 0; i < RUNS; i++) { const r = await time(rule, 'fast'); f.push(r.ms); n = r.n; }
+    const b = await time(rule, 'plain'); // one baseline run per rule: it is slow
+    if (b.n !== n) throw new Error(`${name}: fast ${n} ≠ plain ${b.n}`);
+    fast.push(...f);
+    plain.push(b.ms);
+    console.log(`${name}: ${n} members; pond p50 ${Math.round(percentile([...f].sort((x, y) => x - y), 50))} ms, straightforward ${Math.round(b.ms)} ms`);
+  }
+  fast.sort((a, b) => a - b);
+  plain.sort((a, b) => a - b);
+  await pool.end();
+  await db.close();
+  const r = (x: number) => Math.round(x);
+  console.log(`RESULT segments customers=${CUSTOMERS} rules=${rules.length} p50_ms=${r(percentile(fast, 50))} p99_ms=${r(percentile(fast, 99))} baseline_p50_ms=${r(percentile(plain, 50))} baseline_p99_ms=${r(percentile(plain, 99))}`);
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
