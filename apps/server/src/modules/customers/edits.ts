@@ -7,6 +7,7 @@ import type { Principal, Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import type { CorpService } from '../org/corps';
 import { appendTimeline } from './repo';
+import { markRelationTags } from '../tags/relation-tags';
 
 export interface FollowPatch { remark?: string; description?: string; remarkMobiles?: string[]; remarkCorpName?: string }
 
@@ -61,16 +62,7 @@ export class CustomerEdits {
     const missing = all.find((t) => !rows.some((r) => r.id === t));
     if (missing) throw AppError.validation(change.add.includes(missing) ? 'add' : 'remove', `no tag ${missing} in this corp`);
     const client = await this.corps.client(scope.corpId);
-    await client.markTag({ userid, external_userid: ext, add_tag: change.add, remove_tag: change.remove });
-    const { rows: [n] } = await this.pool.query(
-      `UPDATE follows SET tag_ids = ARRAY(SELECT DISTINCT x FROM unnest(tag_ids || $4::text[]) x WHERE NOT (x = ANY($5))), updated_at = now()
-       WHERE corp_id = $1 AND external_userid = $2 AND userid = $3 RETURNING *`, [scope.corpId, ext, userid, change.add, change.remove]);
-    const added = change.add.filter((t) => !f.tag_ids.includes(t));
-    const removed = change.remove.filter((t) => f.tag_ids.includes(t));
-    await appendTimeline(this.pool, scope.corpId, [
-      ...(added.length ? [{ externalUserid: ext, type: 'tag.added', userid, occurredAt: at, data: { tagIds: added, by: 'pond' } }] : []),
-      ...(removed.length ? [{ externalUserid: ext, type: 'tag.removed', userid, occurredAt: at, data: { tagIds: removed, by: 'pond' } }] : []),
-    ]);
+    const n = await markRelationTags(this.pool, client, { corpId: scope.corpId, externalUserid: ext, userid, add: change.add, remove: change.remove, at, data: { by: 'pond' } });
     return followOut({ ...n, staff_name: f.staff_name });
   }
 

@@ -7,7 +7,7 @@ import type { CorpService } from '../org/corps';
 import type { Logger } from '../../platform/log';
 import type { ContactEventHooks } from '../customers/events';
 import type { EventContext } from '../callbacks/processor';
-import { appendTimeline } from '../customers/repo';
+import { markRelationTags } from '../tags/relation-tags';
 import { loadCode, type CodeConfig } from './repo';
 import type { LiveCodeService } from './service';
 
@@ -19,7 +19,7 @@ export interface WelcomeSender {
 }
 
 export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: LiveCodeService; welcome?: WelcomeSender; log: Logger }): ContactEventHooks {
-  const { pool, corps, codes, log } = deps;
+  const { pool, corps, codes } = deps;
 
   async function codeOf(ctx: EventContext): Promise<{ code: CodeConfig | null; reAdd: boolean }> {
     const state = (ctx.ev.State as string | undefined) || '';
@@ -96,13 +96,7 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
         const liveTags = code.tagIds.length
           ? (await pool.query('SELECT id FROM tags WHERE corp_id = $1 AND id = ANY($2) AND deleted_at IS NULL', [ctx.corpId, code.tagIds])).rows.map((r) => r.id as string)
           : [];
-        if (liveTags.length) {
-          await client.markTag({ userid, external_userid: ext, add_tag: liveTags });
-          await pool.query(
-            `UPDATE follows SET tag_ids = ARRAY(SELECT DISTINCT x FROM unnest(tag_ids || $4::text[]) x), updated_at = now()
-             WHERE corp_id = $1 AND external_userid = $2 AND userid = $3`, [ctx.corpId, ext, userid, liveTags]);
-          await appendTimeline(pool, ctx.corpId, [{ externalUserid: ext, type: 'tag.added', userid, occurredAt: ctx.at, data: { tagIds: liveTags, codeId: code.id }, dedupeKey: `inbox:${info.sourceInboxId}:codetags` }]);
-        }
+        await markRelationTags(pool, client, { corpId: ctx.corpId, externalUserid: ext, userid, add: liveTags, at: ctx.at, data: { codeId: code.id }, dedupeKey: `inbox:${info.sourceInboxId}:codetags` });
         if (code.remarkTemplate) {
           const remark = code.remarkTemplate.replaceAll('{nickname}', cust?.name ?? '').replaceAll('{channel}', code.channel).replaceAll('{code}', code.name).slice(0, 20);
           await client.remark({ userid, external_userid: ext, remark });

@@ -9,7 +9,7 @@ import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf } from '../../platform/aut
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import type { CorpService } from '../org/corps';
-import { appendTimeline } from '../customers/repo';
+import { markRelationTags } from './relation-tags';
 import type { BulkTagService } from './bulk';
 
 export const RuleParams = {
@@ -113,11 +113,7 @@ export class AutoTagRules {
     for (const f of rows) {
       const add = live.filter((t) => !f.tag_ids.includes(t));
       if (add.length === 0) continue;
-      await client.markTag({ userid: f.userid, external_userid: ext, add_tag: add });
-      await this.pool.query(
-        `UPDATE follows SET tag_ids = ARRAY(SELECT DISTINCT x FROM unnest(tag_ids || $4::text[]) x), updated_at = now()
-         WHERE corp_id = $1 AND external_userid = $2 AND userid = $3`, [corpId, ext, f.userid, add]);
-      await appendTimeline(this.pool, corpId, [{ externalUserid: ext, type: 'tag.added', userid: f.userid, occurredAt: at, data: { tagIds: add, by: 'rule' } }]);
+      await markRelationTags(this.pool, client, { corpId, externalUserid: ext, userid: f.userid, add, at, data: { by: 'rule' } });
     }
   }
 
