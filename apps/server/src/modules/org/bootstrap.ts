@@ -80,7 +80,7 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string): Promise<string> {
       });
   await sim!.control.upsertCorp({
     corpId: corp.id, name: corp.name, secret: corp.secret, agentId: Number(corp.agentId), token: corp.callbackToken,
-    encodingAesKey: corp.callbackAesKey, callbackUrl,
+    encodingAesKey: corp.callbackAesKey, callbackUrl, sidebarUrl: `${baseUrl}/sidebar/${corp.id}`,
   });
   // The demo's 公众号 for WeChat web OAuth lives in the simulator too: landing pages take the production path.
   const oauthBase = `${baseUrl}/sim/wx`;
@@ -89,6 +89,9 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string): Promise<string> {
     const secret = corp.oauthSecret ?? alnum(32);
     await corps.update(corp.id, { oauthAppId: appid, oauthSecret: secret, oauthOpenBase: oauthBase, oauthApiBase: oauthBase });
   }
+  // Members open the chat sidebar from the simulator's mock WeCom client: its OAuth and JS-SDK live there too.
+  const webBase = `${baseUrl}/sim`;
+  if (corp.wecomWebBase !== webBase) await corps.update(corp.id, { wecomWebBase: webBase });
   const withOauth = (await corps.get(corp.id))!;
   await sim!.control.registerOauthApp(withOauth.oauthAppId!, withOauth.oauthSecret!);
   if (existing) return corp.id;
