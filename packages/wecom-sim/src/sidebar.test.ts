@@ -3,6 +3,7 @@
 // auth/getuserinfo), wx.invoke permissions and contexts, sendChatMessage reaching phones, and the
 // chat frame / shim / entry pages.
 import { createHash } from 'node:crypto';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './test-helpers';
 
@@ -314,5 +315,68 @@ describe('the simulated WeCom client pages', () => {
       body: JSON.stringify({ url: 'javascript:alert(1)' }),
     });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('the shim and the frame’s script, relaying (no browser: both run in node:vm)', () => {
+  /** The sidebar page's window (the shim runs there) inside the chat frame's window (its script runs there). */
+  async function openFrame(pageHref: string) {
+    const frameHtml = await (await fetch(`${h.simUrl}/wecom/chat?corp=${h.corp.corpId}&userid=linxiao&external=${me.externalUserid}`)).text();
+    const frameScript = /<script>([\s\S]*?)<\/script>/.exec(frameHtml)![1];
+    const shim = await (await fetch(`${h.simUrl}/jssdk/jwxwork.js`)).text();
+    const frameListeners: ((e: any) => void)[] = [];
+    const pageListeners: ((e: any) => void)[] = [];
+    const parent: any = { postMessage: (data: unknown) => setTimeout(() => frameListeners.forEach((fn) => fn({ source: page, data: structuredClone(data) }))) };
+    const page: any = {
+      parent,
+      addEventListener: (_t: string, fn: (e: any) => void) => pageListeners.push(fn),
+      postMessage: (data: unknown) => setTimeout(() => pageListeners.forEach((fn) => fn({ source: parent, data: structuredClone(data) }))),
+    };
+    const location = { href: pageHref };
+    vm.runInNewContext(shim, { window: page, location, setTimeout, JSON, Math, Date });
+    const frameWindow = { addEventListener: (_t: string, fn: (e: any) => void) => frameListeners.push(fn) };
+    const document = { getElementById: (id: string) => (id === 'sidebar' ? { contentWindow: page } : null) };
+    vm.runInNewContext(frameScript, { window: frameWindow, document, fetch, setInterval: () => 0, URLSearchParams, FormData, JSON, alert: () => {} });
+    const wx = page.wx;
+    const call = (api: string, args: object = {}) => new Promise<any>((resolve) => wx.invoke(api, args, resolve));
+    return { wx, call };
+  }
+
+  it('agentConfig, getCurExternalContact and sendChatMessage go page → frame → simulator and back', async () => {
+    await h.sim.control.setSidebarUrl(h.corp.corpId, SIDEBAR);
+    const { wx, call } = await openFrame(`${SIDEBAR}?x=1#/customer`);
+    expect(await call('getContext')).toEqual({ err_msg: 'getContext:no permission' });
+    const res = await new Promise<any>((resolve) =>
+      wx.agentConfig({
+        corpid: h.corp.corpId,
+        agentid: h.corp.agentId,
+        ...sign(agentTicket, `${SIDEBAR}?x=1`),
+        jsApiList: ['getContext', 'getCurExternalContact', 'sendChatMessage'],
+        success: (r: unknown) => resolve(['success', r]),
+        fail: (r: unknown) => resolve(['fail', r]),
+      }),
+    );
+    expect(res).toEqual(['success', { errMsg: 'agentConfig:ok' }]);
+    expect(await call('getContext')).toEqual({ err_msg: 'getContext:ok', entry: 'single_chat_tools' });
+    expect(await call('getCurExternalContact')).toEqual({ err_msg: 'getCurExternalContact:ok', userId: me.externalUserid });
+    expect(await call('sendChatMessage', { msgtype: 'text', text: { content: '经由侧边栏' } })).toEqual({ err_msg: 'sendChatMessage:ok' });
+    expect((await h.sim.control.listInbox(me.wechatUserId))[0].payload).toEqual({ msgtype: 'text', text: { content: '经由侧边栏' } });
+
+    // A reloaded page (new shim instance) must call agentConfig again.
+    const again = await openFrame(`${SIDEBAR}?x=1`);
+    expect(await again.call('getContext')).toEqual({ err_msg: 'getContext:no permission' });
+    const failed = await new Promise<any>((resolve) => again.wx.agentConfig({ corpid: h.corp.corpId, agentid: h.corp.agentId, ...sign(corpTicket, `${SIDEBAR}?x=1`), jsApiList: [], fail: resolve }));
+    expect(failed).toEqual({ errMsg: 'agentConfig:fail invalid signature' });
+  });
+
+  it('outside the chat frame every call fails', async () => {
+    const shim = await (await fetch(`${h.simUrl}/jssdk/jwxwork.js`)).text();
+    const page: any = { addEventListener: () => {} };
+    page.parent = page;
+    vm.runInNewContext(shim, { window: page, location: { href: SIDEBAR }, setTimeout, JSON, Math, Date });
+    const r = await new Promise<any>((resolve) => page.wx.invoke('getContext', {}, resolve));
+    expect(r.err_msg).toBe('getContext:fail not in WeCom client (模拟器: open it from the WeCom chat frame)');
+    const a = await new Promise<any>((resolve) => page.wx.agentConfig({ fail: resolve }));
+    expect(a.errMsg).toBe('agentConfig:fail not in WeCom client (模拟器: open it from the WeCom chat frame)');
   });
 });
