@@ -336,7 +336,9 @@ describe('the shim and the frame’s script, relaying (no browser: both run in n
     vm.runInNewContext(shim, { window: page, location, setTimeout, JSON, Math, Date });
     const frameWindow = { addEventListener: (_t: string, fn: (e: any) => void) => frameListeners.push(fn) };
     const document = { getElementById: (id: string) => (id === 'sidebar' ? { contentWindow: page } : null) };
-    vm.runInNewContext(frameScript, { window: frameWindow, document, fetch, setInterval: () => 0, URLSearchParams, FormData, JSON, alert: () => {} });
+    // The frame's script calls the simulator by path, as a browser resolves it against the page.
+    const pageFetch = (u: string, init?: RequestInit) => fetch(new URL(u, h.simUrl), init);
+    vm.runInNewContext(frameScript, { window: frameWindow, document, fetch: pageFetch, setInterval: () => 0, URLSearchParams, FormData, JSON, alert: () => {} });
     const wx = page.wx;
     const call = (api: string, args: object = {}) => new Promise<any>((resolve) => wx.invoke(api, args, resolve));
     return { wx, call };

@@ -135,7 +135,9 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
     const me = await ctx.db.one(`SELECT name FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [frame.corpId, frame.userid]);
     const title = await chatTitle(ctx, frame);
     const entryLabel = { single_chat_tools: '单聊工具栏 1:1 chat toolbar', group_chat_tools: '群聊工具栏 group chat toolbar', contact_profile: '客户详情 contact profile' }[frame.entry];
-    const transcriptUrl = `${b}/wecom/chat/transcript?${new URLSearchParams(frameUrl('', frame).split('?')[1])}`;
+    // The script calls the simulator by path, so it works whichever host name the page was opened with.
+    const simPath = new URL(b).pathname.replace(/\/+$/, '');
+    const transcriptUrl = `${simPath}/wecom/chat/transcript?${frameUrl('', frame).split('?')[1]}`;
     const left =
       frame.entry === 'contact_profile'
         ? `<div class="transcript">${await profileCard(ctx, frame)}</div>`
@@ -154,7 +156,7 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
       <span>${esc(me?.name)} <small class="en">${esc(frame.userid)} · ${esc(frame.corpId)}</small></span></header>`;
     const script = `<script>
 (function () {
-  var SIM = ${JSON.stringify(b)};
+  var SIM = ${JSON.stringify(simPath)};
   var FRAME = ${JSON.stringify({ corpId: frame.corpId, userid: frame.userid, entry: frame.entry, externalUserid: frame.externalUserid, chatId: frame.chatId }).replace(/</g, '\\u003c')};
   var TRANSCRIPT = ${JSON.stringify(transcriptUrl)};
   var grants = {};
