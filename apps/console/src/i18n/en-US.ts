@@ -812,6 +812,8 @@ export const enUS: Messages = {
       apiBaseHelp: 'Defaults to https://qyapi.weixin.qq.com; set a proxy address if you use one.',
       callbackUrl: 'Callback URL',
       callbackUrlHelp: 'Paste it as the URL under Customer Contact → API → Receive events in the WeCom admin, with the same token and EncodingAESKey as above.',
+      sidebarUrl: 'Sidebar URL',
+      sidebarUrlHelp: "Add this page under App management → this app → Chat toolbar in the WeCom admin, and add this domain to the app's trusted domains for web OAuth and the JS-SDK. Staff open it in a chat to see the customer, edit tags and send scripts.",
       saved: 'Connection saved',
     },
     checklist: {
