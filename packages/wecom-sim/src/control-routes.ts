@@ -106,6 +106,10 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
     const b = body(r);
     return control.editTagsInClient(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), b.add ?? [], b.remove ?? [], b);
   });
+  post('/edit-personal-tags', (r) => {
+    const b = body(r);
+    return control.editPersonalTagsInClient(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), { add: b.add, remove: b.remove }, b);
+  });
   post('/edit-remark', (r) => {
     const b = body(r);
     return control.editRemarkInClient(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), b, b);

@@ -26,6 +26,7 @@ import {
   createWechatUser,
   customerDeletesStaff,
   editRemarkInClient,
+  editPersonalTagsInClient,
   editTagsInClient,
   findCustomer,
   getFollow,
@@ -150,6 +151,8 @@ export interface SimControl {
   listConversation(wechatUserId: string, userid: string, opts?: CorpOpt & { limit?: number }): Promise<Awaited<ReturnType<typeof listConversation>>>;
 
   editTagsInClient(userid: string, externalUserid: string, add: string[], remove: string[], opts?: CorpOpt): Promise<SimFollow>;
+  /** The member edits their personal tags (个人标签, names) on the customer in the client: edit_external_contact. */
+  editPersonalTagsInClient(userid: string, externalUserid: string, change: { add?: string[]; remove?: string[] }, opts?: CorpOpt): Promise<SimFollow>;
   editRemarkInClient(userid: string, externalUserid: string, input: RemarkInput, opts?: CorpOpt): Promise<SimFollow>;
   createGroup(input: CreateGroupInput & CorpOpt): Promise<SimGroup>;
   renameGroup(chatId: string, name: string): Promise<SimGroup>;
@@ -320,6 +323,11 @@ export function createControl(ctx: SimContext): SimControl {
       const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);
       if (!c) throw new ControlError(`unknown customer ${externalUserid}`, 404);
       return editTagsInClient(ctx, c.corp_id, userid, externalUserid, add ?? [], remove ?? []);
+    },
+    async editPersonalTagsInClient(userid, externalUserid, change, opts) {
+      const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);
+      if (!c) throw new ControlError(`unknown customer ${externalUserid}`, 404);
+      return editPersonalTagsInClient(ctx, c.corp_id, userid, externalUserid, change ?? {});
     },
     async editRemarkInClient(userid, externalUserid, input, opts) {
       const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);

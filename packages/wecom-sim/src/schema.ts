@@ -170,6 +170,9 @@ CREATE TABLE IF NOT EXISTS {s}.follows (
   PRIMARY KEY (corp_id, userid, external_userid)
 );
 CREATE INDEX IF NOT EXISTS follows_customer_idx ON {s}.follows (corp_id, external_userid);
+-- Personal tags (个人标签): names a member gave the customer for themselves in the WeCom client.
+-- externalcontact/get returns them (type 2, no tag_id); batch/get_by_user omits them; no API writes them.
+ALTER TABLE {s}.follows ADD COLUMN IF NOT EXISTS personal_tags text[] NOT NULL DEFAULT '{}';
 
 CREATE TABLE IF NOT EXISTS {s}.welcome_codes (
   code text PRIMARY KEY,

@@ -8,6 +8,7 @@
 //                          the decisions (jssdk.ts), POSTed by the frame's script, which only relays
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context';
+import { editPersonalTagsInClient } from '../customers';
 import { ControlError } from '../errors';
 import { checkFrame, invoke, verifyAgentConfig, verifyConfig, type FrameEntry } from '../jssdk';
 import { listChatTranscript, staffSendsGroupMessage, staffSendsMessage, type TranscriptLine } from '../messages';
@@ -140,7 +141,7 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
     const transcriptUrl = `${simPath}/wecom/chat/transcript?${frameUrl('', frame).split('?')[1]}`;
     const left =
       frame.entry === 'contact_profile'
-        ? `<div class="transcript">${await profileCard(ctx, frame)}</div>`
+        ? `<div class="transcript">${await profileCard(ctx, frame, b)}</div>`
         : `<div class="transcript" id="transcript">${renderTranscript(await transcriptOf(ctx, frame), frame.userid)}</div>
            <form class="composer" id="composer" method="post" action="${esc(b)}/wecom/chat/send">
              ${hidden(frame)}<input name="text" placeholder="发消息 (以 ${esc(me?.name)} 的身份) / message as ${esc(frame.userid)}" required autocomplete="off">
@@ -247,6 +248,22 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
     } catch (err) {
       if (!(err instanceof ControlError)) throw err;
       return wantsJson ? reply.code(err.status).send({ error: { message: err.message } }) : reply.code(err.status).type('text/html').send(page('企业微信 (模拟)', flash(undefined, err.message)));
+    }
+  });
+
+  /** The contact profile: the member adds or removes one of their personal tags (个人标签) → edit_external_contact. */
+  app.post('/wecom/chat/personal-tags', async (req, reply) => {
+    const form = (req.body ?? {}) as Query & { add?: string; remove?: string };
+    try {
+      const frame = await checkFrame(ctx, frameOf(form));
+      if (!frame.externalUserid) throw new ControlError('not on a customer');
+      const add = (form.add ?? '').trim();
+      const remove = (form.remove ?? '').trim();
+      await editPersonalTagsInClient(ctx, frame.corpId, frame.userid, frame.externalUserid, { add: add ? [add] : [], remove: remove ? [remove] : [] });
+      return reply.redirect(frameUrl(base(req), frame), 303);
+    } catch (err) {
+      if (!(err instanceof ControlError)) throw err;
+      return reply.code(err.status).type('text/html').send(page('企业微信 (模拟)', flash(undefined, err.message)));
     }
   });
 
@@ -386,9 +403,9 @@ async function chatTitle(ctx: SimContext, f: { corpId: string; entry: string; ex
   return c?.remark || c?.nickname || f.externalUserid || '';
 }
 
-async function profileCard(ctx: SimContext, f: { corpId: string; userid: string; externalUserid?: string | null }): Promise<string> {
+async function profileCard(ctx: SimContext, f: { corpId: string; userid: string; entry: string; externalUserid?: string | null }, b: string): Promise<string> {
   const c = await ctx.db.one(
-    `SELECT f.remark, f.description, f.tag_ids, f.createtime_sec, w.nickname, w.avatar FROM {s}.follows f
+    `SELECT f.remark, f.description, f.tag_ids, f.personal_tags, f.createtime_sec, w.nickname, w.avatar FROM {s}.follows f
        JOIN {s}.customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid
        JOIN {s}.wechat_users w ON w.id = c.wechat_user_id WHERE f.corp_id = $1 AND f.userid = $2 AND f.external_userid = $3`,
     [f.corpId, f.userid, f.externalUserid],
@@ -400,6 +417,22 @@ async function profileCard(ctx: SimContext, f: { corpId: string; userid: string;
   return `<section><div class="row"><img class="avatar big" src="${esc(c.avatar)}"><div class="grow"><b>${esc(c.remark || c.nickname)}</b> <span class="muted">@微信 ${esc(c.nickname)}</span>
     <div class="muted">${esc(f.externalUserid)}</div></div></div>
     <div class="muted">${t('添加时间', 'added')} ${time(Number(c.createtime_sec) * 1000)}</div>
-    ${c.description ? `<p>${esc(c.description)}</p>` : ''}<div>${tags.map((x) => `<span class="tag">${esc(x.name)}</span>`).join('')}</div></section>`;
+    ${c.description ? `<p>${esc(c.description)}</p>` : ''}<div>${tags.map((x) => `<span class="tag">${esc(x.name)}</span>`).join('')}</div>
+    ${personalTagsForm(c.personal_tags ?? [], f, b)}</section>`;
+}
+
+/** The member's own tags on this customer: only this member sees them; the API can read but not write them. */
+function personalTagsForm(names: string[], f: { corpId: string; userid: string; entry: string; externalUserid?: string | null }, b: string): string {
+  const action = `${esc(b)}/wecom/chat/personal-tags`;
+  const chips = names
+    .map(
+      (n) => `<form class="inline" style="display:inline-flex" method="post" action="${action}">${hidden(f)}<input type="hidden" name="remove" value="${esc(n)}">
+        <span class="tag" style="background:#f0f0f0;color:#555">${esc(n)} <button title="移除 remove" style="border:0;background:none;padding:0;cursor:pointer">×</button></span></form>`,
+    )
+    .join('');
+  return `<div style="margin-top:8px"><div class="muted">${t('个人标签 (仅自己可见)', 'personal tags (only you see them)')}</div>
+    <div>${chips || `<span class="muted">—</span>`}</div>
+    <form class="inline" method="post" action="${action}">${hidden(f)}<input name="add" placeholder="添加个人标签 / add a personal tag" maxlength="30" required autocomplete="off">
+      <button>${t('添加', 'add')}</button></form></div>`;
 }
 
