@@ -222,6 +222,9 @@ export const follows = pgTable('follows', {
   operUserid: text('oper_userid'),
   state: text('state'),
   tagIds: text('tag_ids').array().notNull().default(sql`'{}'::text[]`),
+  /** Personal tags (个人标签): names the member gave the customer in the WeCom client, read-only to the API.
+   *  Only externalcontact/get carries them (type 2); batch/get_by_user omits them, so it never overwrites these. */
+  personalTags: text('personal_tags').array().notNull().default(sql`'{}'::text[]`),
   status: text('status').$type<FollowStatus>().notNull().default('active'),
   addedAt: ts('added_at'),
   deletedAt: ts('deleted_at'),
