@@ -138,6 +138,12 @@
         return '<span class="chip">' + esc(tagName(id)) + ' <button title="移除 remove" data-untag="' + esc(id) + '">×</button></span>';
       }).join('') : '<span class="muted">暂无标签 No tags</span>') + '</div>';
       h += state.editing ? pickerHtml(ids) : '<div style="margin-top:6px"><button class="link" data-action="edit-tags">+ 添加标签 Add tags</button></div>';
+      // Personal tags: the member's own, set in the WeCom client; the API cannot change them.
+      var personal = mine.personalTags || [];
+      if (personal.length) {
+        h += '<div class="en" style="margin-top:8px" title="在企业微信客户端中修改 Edit them in the WeCom client">个人标签 Personal tags</div>'
+          + '<div class="chips" id="personal-tags">' + personal.map(function (n) { return '<span class="chip off">' + esc(n) + '</span>'; }).join('') + '</div>';
+      }
     }
     if (d.others.length) h += '<div class="en" style="margin-top:6px">也在跟进 Also followed by: ' + d.others.map(function (o) { return esc(o.staffName || o.userid); }).join('、') + '</div>';
     return h + '</section>';
