@@ -166,6 +166,8 @@ export const enUS: Messages = {
       state: 'Channel state',
       remark: 'Remark',
       tags: 'Tags',
+      personalTags: 'Personal tags',
+      personalTagsHint: "The staff member's own tags, set in their WeCom client. Only they can change them there; Pond shows them read-only.",
       status: 'Status',
       leftAt: 'Left at',
       inGroup: 'In group',

@@ -166,6 +166,8 @@ export const zhCN = {
       state: '渠道 state',
       remark: '备注',
       tags: '标签',
+      personalTags: '个人标签',
+      personalTagsHint: '员工在企业微信客户端中给客户打的个人标签，仅能由员工本人在客户端修改，这里只读展示。',
       status: '状态',
       leftAt: '退群时间',
       inGroup: '在群',
