@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { CorpService } from '../org/corps';
 import type { BatchHandlerMap, EventContext, HandlerMap } from '../callbacks/processor';
 import {
-  appendTimeline, refreshFollowCounts, setFollowStatus, upsertCustomers, upsertFollows, type FollowRecord, type TimelineEvent,
+  appendTimeline, refreshFollowCounts, setFollowStatus, storeContactDetails, upsertCustomers, upsertFollows, type FollowRecord, type TimelineEvent,
 } from './repo';
 
 /** Pond's own follow-up events share the inbox (and its retries) with WeCom's. */
@@ -133,17 +133,8 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     });
     const ok = fetched.filter((f): f is NonNullable<typeof f> => !!f);
     const corpId = ctxs[0]!.corpId;
-    if (ok.length) {
-      await upsertCustomers(pool, corpId, ok.map((f) => f.contact));
-      await upsertFollows(pool, corpId, ok.flatMap((f) => f.follows.map((follow) => ({ externalUserid: f.ext, follow }))));
-      // Relations WeCom no longer reports are gone (a delete we missed).
-      await pool.query(
-        `UPDATE follows f SET status = 'removed', deleted_at = now(), updated_at = now()
-         FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userids text[])
-         WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.status = 'active' AND NOT (f.userid = ANY(r.userids))`,
-        [corpId, JSON.stringify(ok.map((f) => ({ external_userid: f.ext, userids: f.follows.map((x) => x.userid) })))]);
-      await refreshFollowCounts(pool, corpId, ok.map((f) => f.ext));
-    }
+    // Relations WeCom no longer reports are marked removed (a delete we missed).
+    await storeContactDetails(pool, corpId, ok.map((f) => ({ externalUserid: f.ext, contact: f.contact, follows: f.follows })));
     await mapLimit(ok, 16, (f) => deps.hooks?.onEnriched?.(f.ctx, { sourceInboxId: Number(f.ctx.ev.SourceInbox), applyCode: f.ctx.ev.ApplyCode === '1' }) ?? Promise.resolve());
   }
 

@@ -115,6 +115,25 @@ export async function upsertFollows(
   return prev;
 }
 
+/**
+ * Stores customers as externalcontact/get reports them, with every follower: the contact, each
+ * relation (remarks, corp and personal tags…) through upsertFollows, and relations WeCom no longer
+ * reports as removed (a delete we missed). The callback enrich and the full sync's details stage share it.
+ */
+export async function storeContactDetails(
+  db: Queryable, corpId: string, items: { externalUserid: string; contact: ContactRecord; follows: FollowRecord[] }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await upsertCustomers(db, corpId, items.map((i) => i.contact));
+  await upsertFollows(db, corpId, items.flatMap((i) => i.follows.map((follow) => ({ externalUserid: i.externalUserid, follow }))));
+  await db.query(
+    `UPDATE follows f SET status = 'removed', deleted_at = now(), updated_at = now()
+     FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userids text[])
+     WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.status = 'active' AND NOT (f.userid = ANY(r.userids))`,
+    [corpId, JSON.stringify(items.map((i) => ({ external_userid: i.externalUserid, userids: i.follows.map((x) => x.userid) })))]);
+  await refreshFollowCounts(db, corpId, items.map((i) => i.externalUserid));
+}
+
 export async function refreshFollowCounts(db: Queryable, corpId: string, externalUserids: string[]): Promise<void> {
   if (externalUserids.length === 0) return;
   await db.query(
