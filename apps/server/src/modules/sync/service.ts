@@ -1,23 +1,40 @@
 // Full sync on connect and the nightly reconcile: departments, staff, follow users, customers and
-// follow relations (batch/get_by_user), corp tags, groups and members. Each stage saves its cursor
-// after every page, so a run that dies resumes where it stopped; progress is visible in the console.
+// follow relations (batch/get_by_user), corp tags, groups and members, and (full sync only) each
+// customer's details (externalcontact/get: personal tags). Each stage saves its cursor after every
+// page, so a run that dies resumes where it stopped; progress is visible in the console.
+import { WecomError } from '@pond/wecom';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { CorpService } from '../org/corps';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
 import { AppError } from '../../platform/errors';
-import { appendTimeline, refreshFollowCounts, upsertCustomers, upsertFollows, type FollowRecord } from '../customers/repo';
-import { addedKey } from '../customers/events';
+import {
+  appendTimeline, refreshFollowCounts, storeContactDetails, upsertCustomers, upsertFollows, type ContactRecord, type FollowRecord,
+} from '../customers/repo';
+import { addedKey, mapLimit } from '../customers/events';
 import { saveTagGroups } from '../tags/repo';
 import { saveGroup } from '../groups/repo';
 
-export const STAGES = ['departments', 'staff', 'customers', 'tags', 'groups'] as const;
+export const STAGES = ['departments', 'staff', 'customers', 'tags', 'groups', 'details'] as const;
 type Stage = (typeof STAGES)[number];
+/**
+ * The nightly reconcile skips `details`: it costs one externalcontact/get per customer (WeCom allows
+ * ~10 000 calls/min per corp per API, so ~10 min per 100k customers, every night), and callbacks keep
+ * the details of relations Pond already knows up to date. `details` goes last so that tags and groups
+ * are there before the long per-customer walk.
+ */
+export const stagesFor = (kind: 'full' | 'reconcile'): readonly Stage[] => (kind === 'full' ? STAGES : STAGES.filter((s) => s !== 'details'));
+
+/** Customers read at once in the details stage; the corp's client queues them under the shared quota anyway. */
+const DETAILS_CONCURRENCY = 8;
+const DETAILS_PAGE = 100;
+/** Errors that are WeCom's answer about the whole corp or app, not one customer: they stop the run (it retries and resumes). */
+const CORP_WIDE_ERRCODES = new Set([48002, 60020, 60011, 41001]);
 
 interface RunRow {
   id: number; corp_id: string; kind: 'full' | 'reconcile'; status: string; stage: string | null;
-  progress: Record<string, { done: number; total: number | null }>; cursor: Record<string, any>; started_at: Date | null;
+  progress: Record<string, { done: number; total: number | null; failed?: number }>; cursor: Record<string, any>; started_at: Date | null;
 }
 
 const chunk = <T,>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
@@ -49,7 +66,7 @@ export class SyncService {
     if (open[0]) return open[0];
     const { rows } = await this.pool.query(
       `INSERT INTO sync_runs (corp_id, kind, status, triggered_by, progress) VALUES ($1,$2,'queued',$3,$4) RETURNING *`,
-      [corpId, kind, triggeredBy, JSON.stringify(Object.fromEntries(STAGES.map((s) => [s, { done: 0, total: null }])))]);
+      [corpId, kind, triggeredBy, JSON.stringify(Object.fromEntries(stagesFor(kind).map((s) => [s, { done: 0, total: null }])))]);
     await this.queue.send(this.job, { runId: rows[0].id }, { singletonKey: `sync:${corpId}` });
     return rows[0];
   }
@@ -98,8 +115,10 @@ export class SyncService {
     run.cursor.startedAt ??= startedAt.toISOString();
     await this.save(run, { status: 'running' });
     try {
-      const from = run.stage ? STAGES.indexOf(run.stage as Stage) : 0;
-      for (const stage of STAGES.slice(Math.max(0, from))) {
+      const stages = stagesFor(run.kind);
+      const from = run.stage ? stages.indexOf(run.stage as Stage) : 0;
+      for (const stage of stages.slice(Math.max(0, from))) {
+        run.progress[stage] ??= { done: 0, total: null }; // a run queued before this stage existed
         await this.save(run, { stage });
         await this[stage](run);
       }
@@ -239,5 +258,59 @@ export class SyncService {
       `UPDATE groups SET status = 'dismissed', dismissed_at = now() WHERE corp_id = $1 AND status = 'active' AND updated_at < $2`,
       [run.corp_id, run.cursor.startedAt]);
     run.progress.groups.total = run.progress.groups.done;
+  }
+
+  /**
+   * Full sync only (see stagesFor). batch/get_by_user leaves out personal tags (个人标签), so relations
+   * that existed before Pond was connected would only get them when the member next edits the customer.
+   * Reads every customer with a relation via externalcontact/get (all follower pages) and stores it as
+   * the callback enrich does. Keyset by external_userid; the last one done is the cursor. Errors about
+   * one customer (84061 no relation any more, 40096 invalid id…) are counted in progress.failed.
+   */
+  private async details(run: RunRow) {
+    const client = await this.corps.client(run.corp_id);
+    const c = (run.cursor.details ??= { after: '' });
+    const p = run.progress.details!;
+    p.failed ??= 0;
+    const errors: Record<string, number> = (c.errors ??= {});
+    const { rows: left } = await this.pool.query(
+      `SELECT count(*)::int AS n FROM customers WHERE corp_id = $1 AND active_follow_count > 0 AND external_userid > $2`,
+      [run.corp_id, c.after]);
+    p.total = p.done + left[0].n;
+    await this.save(run, {});
+    for (;;) {
+      const { rows } = await this.pool.query(
+        `SELECT external_userid FROM customers WHERE corp_id = $1 AND active_follow_count > 0 AND external_userid > $2
+         ORDER BY external_userid LIMIT $3`, [run.corp_id, c.after, DETAILS_PAGE]);
+      if (rows.length === 0) break;
+      const ids = rows.map((r) => r.external_userid as string);
+      let stop = false; // after a fatal error the rest of the page is not read (the retry reads it)
+      const fetched = await mapLimit(ids, DETAILS_CONCURRENCY, async (ext) => {
+        if (stop) return null;
+        try {
+          const res = await client.getExternalContactAllFollowers(ext);
+          return { externalUserid: ext, contact: res.external_contact as ContactRecord, follows: (res.follow_user ?? []) as FollowRecord[] };
+        } catch (err) {
+          if (!(err instanceof WecomError) || err.kind !== 'api' || err.isTokenError || err.isBusy || CORP_WIDE_ERRCODES.has(err.errcode)) {
+            stop = true;
+            throw err;
+          }
+          return err;
+        }
+      });
+      const ok = fetched.filter((f): f is NonNullable<Exclude<typeof f, WecomError>> => !!f && !(f instanceof WecomError));
+      const failed = fetched.filter((f): f is WecomError => f instanceof WecomError);
+      // A whole page refused with something other than "no relation" is not about its customers: stop
+      // (the error shows on the run; the retry resumes here) rather than count every customer as failed.
+      if (failed.length === ids.length && ids.length >= 10 && !failed.some((e) => e.errcode === 84061)) throw failed[0]!;
+      await storeContactDetails(this.pool, run.corp_id, ok);
+      for (const e of failed) errors[e.errcode] = (errors[e.errcode] ?? 0) + 1;
+      p.done += ids.length;
+      p.failed += failed.length;
+      c.after = ids[ids.length - 1]!;
+      await this.save(run, {});
+    }
+    if (p.failed) this.log.warn({ corpId: run.corp_id, runId: run.id, failed: p.failed, errors }, 'sync: some customers could not be read');
+    p.total = p.done;
   }
 }
