@@ -46,7 +46,8 @@ export interface SyncRun {
   kind: 'full' | 'reconcile';
   status: SyncStatus;
   stage: string | null;
-  progress: Record<string, { done: number; total: number | null }>;
+  /** Per stage; `failed` (details stage): customers WeCom would not return, counted in `done` too. */
+  progress: Record<string, { done: number; total: number | null; failed?: number }>;
   error: string | null;
   startedAt: string | null;
   finishedAt: string | null;

@@ -101,12 +101,13 @@ export function SyncRunsCard() {
 
 /** One bar per stage; a stage whose total is not known yet shows its count only. */
 function StageProgress({ run }: { run: SyncRun }) {
+  const { t } = useTranslation();
   const labels = useLabels();
   const stages = Object.entries(run.progress ?? {});
   if (stages.length === 0) return <Typography.Text type="secondary">—</Typography.Text>;
   return (
     <Flex vertical gap={2} style={{ minWidth: 260 }}>
-      {stages.map(([stage, { done, total }]) => {
+      {stages.map(([stage, { done, total, failed }]) => {
         const known = typeof total === 'number' && total > 0;
         const percent = known ? Math.min(100, Math.round((done / total) * 100)) : run.status === 'done' ? 100 : 0;
         const isCurrent = run.stage === stage && isSyncActive(run);
@@ -123,6 +124,11 @@ function StageProgress({ run }: { run: SyncRun }) {
               format={() => (known ? `${done}/${total}` : String(done))}
               style={{ margin: 0, flex: 1 }}
             />
+            {failed ? (
+              <Typography.Text type="warning" style={{ fontSize: 12, flex: 'none' }}>
+                {t('settings.sync.failedCount', { count: failed })}
+              </Typography.Text>
+            ) : null}
           </Flex>
         );
       })}
