@@ -858,6 +858,7 @@ export const enUS: Messages = {
         customers: 'Customers',
         tags: 'Tags',
         groups: 'Groups',
+        groupStats: 'Group statistics',
         members: 'Group members',
         group_members: 'Group members',
         groupMembers: 'Group members',

@@ -858,6 +858,7 @@ export const zhCN = {
         customers: '客户',
         tags: '标签',
         groups: '客户群',
+        groupStats: '群统计',
         members: '群成员',
         group_members: '群成员',
         groupMembers: '群成员',

@@ -1,5 +1,5 @@
 // Full sync on connect and the nightly reconcile: departments, staff, follow users, customers and
-// follow relations (batch/get_by_user), corp tags, groups and members. Each stage saves its cursor
+// follow relations (batch/get_by_user), corp tags, groups and members, then the group statistics. Each stage saves its cursor
 // after every page, so a run that dies resumes where it stopped; progress is visible in the console.
 import type pg from 'pg';
 import { z } from 'zod';
@@ -11,8 +11,9 @@ import { appendTimeline, refreshFollowCounts, upsertCustomers, upsertFollows, ty
 import { addedKey } from '../customers/events';
 import { saveTagGroups } from '../tags/repo';
 import { saveGroup } from '../groups/repo';
+import { daysToPull, pullGroupStatsDay } from '../groups/stats';
 
-export const STAGES = ['departments', 'staff', 'customers', 'tags', 'groups'] as const;
+export const STAGES = ['departments', 'staff', 'customers', 'tags', 'groups', 'groupStats'] as const;
 type Stage = (typeof STAGES)[number];
 
 interface RunRow {
@@ -238,5 +239,17 @@ export class SyncService {
       `UPDATE groups SET status = 'dismissed', dismissed_at = now() WHERE corp_id = $1 AND status = 'active' AND updated_at < $2`,
       [run.corp_id, run.cursor.startedAt]);
     run.progress.groups.total = run.progress.groups.done;
+  }
+
+  /** Group statistics per owner and day (groupchat/statistic), from the last stored day to yesterday. */
+  private async groupStats(run: RunRow) {
+    const client = await this.corps.client(run.corp_id);
+    const days = await daysToPull(this.pool, run.corp_id);
+    run.progress.groupStats = { done: 0, total: days.length };
+    for (const day of days) {
+      await pullGroupStatsDay(this.pool, client, run.corp_id, day);
+      run.progress.groupStats.done++;
+      await this.save(run, {});
+    }
   }
 }
