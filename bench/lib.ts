@@ -41,11 +41,15 @@ export async function benchDatabase(): Promise<{ url: string; close(): Promise<v
 export interface LoadRequest { method?: string; path: string; body?: string; headers?: Record<string, string> }
 export interface LoadResult { count: number; errors: number; non2xx: number; ms: number; rps: number; p50: number; p99: number }
 
-/** Sends each request once over `connections` keep-alive connections from a separate process. */
-export function runLoad(url: string, connections: number, requests: LoadRequest[]): Promise<LoadResult> {
+/**
+ * Sends each request once over `connections` keep-alive connections from a separate process: closed loop
+ * (as fast as answers come back), or open loop at `opts.rate` requests/s (latency counted from when each
+ * request was due, so a server that falls behind shows it).
+ */
+export function runLoad(url: string, connections: number, requests: LoadRequest[], opts: { rate?: number } = {}): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'pond-load-'));
   const file = join(dir, 'spec.json');
-  writeFileSync(file, JSON.stringify({ url, connections, requests }));
+  writeFileSync(file, JSON.stringify({ url, connections, requests, rate: opts.rate }));
   const script = fileURLToPath(new URL('./load.mjs', import.meta.url));
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [script, file], { maxBuffer: 1 << 20 }, (err, stdout) => {
@@ -56,13 +60,13 @@ export function runLoad(url: string, connections: number, requests: LoadRequest[
 }
 
 /** A bare Fastify route (same body, same load generator) — the ceiling Pond's figures are read against. */
-export async function bareFastifyBaseline(connections: number, requests: LoadRequest[]): Promise<LoadResult> {
+export async function bareFastifyBaseline(connections: number, requests: LoadRequest[], opts: { rate?: number } = {}): Promise<LoadResult> {
   const app = Fastify();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_r, b, d) => d(null, b));
   app.post('/*', async (_req, reply) => reply.type('text/plain').send(''));
   app.get('/*', async (_req, reply) => reply.type('text/html').send('<!doctype html><p>ok</p>'));
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  const r = await runLoad(url, connections, requests);
+  const r = await runLoad(url, connections, requests, opts);
   await app.close();
   return r;
 }

@@ -1,6 +1,9 @@
 // A small HTTP load generator run as its own process (so the server under test keeps its event loop):
 // node bench/load.mjs <spec.json>  → prints one JSON line {count, errors, non2xx, rps, p50, p99, ms}.
-// spec: { url, connections, requests: [{ method, path, body?, headers? }], timeoutMs? } — sent once each, in order.
+// spec: { url, connections, requests: [{ method, path, body?, headers? }], timeoutMs?, rate? } — sent once each, in order.
+// Without `rate`: closed loop, each connection sends its next request when the last one answered (throughput
+// at saturation). With `rate` (requests/s): open loop, request i is due at i/rate s and its latency counts
+// from that moment, so queueing behind a slow server is measured (no coordinated omission).
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 
@@ -11,10 +14,10 @@ const reqs = spec.requests.map((r) => ({ ...r, buf: r.body != null ? Buffer.from
 const lat = new Float64Array(reqs.length);
 let next = 0, errors = 0, non2xx = 0;
 
-function one(i) {
+function one(i, due) {
   const r = reqs[i];
   return new Promise((resolve) => {
-    const t0 = process.hrtime.bigint();
+    const t0 = due ?? process.hrtime.bigint();
     const req = http.request({ host: target.hostname, port: target.port, path: r.path, method: r.method ?? 'GET', agent,
       headers: { ...(r.headers ?? {}), ...(r.buf ? { 'content-length': r.buf.length } : {}) }, timeout: spec.timeoutMs ?? 10000 }, (res) => {
       res.resume();
@@ -32,9 +35,21 @@ function one(i) {
 }
 
 const start = process.hrtime.bigint();
-await Promise.all(Array.from({ length: spec.connections }, async () => {
-  for (let i = next++; i < reqs.length; i = next++) await one(i);
-}));
+if (spec.rate) {
+  const interval = 1e9 / spec.rate;
+  const inflight = [];
+  for (let i = 0; i < reqs.length; i++) {
+    const due = start + BigInt(Math.round(i * interval));
+    const wait = Number(due - process.hrtime.bigint()) / 1e6;
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(one(i, due));
+  }
+  await Promise.all(inflight);
+} else {
+  await Promise.all(Array.from({ length: spec.connections }, async () => {
+    for (let i = next++; i < reqs.length; i = next++) await one(i);
+  }));
+}
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
 const sorted = Array.from(lat).sort((a, b) => a - b);
 const pct = (p) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 100) / 100;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import fastifyStatic from '@fastify/static';
 import type { Simulator } from '@pond/wecom-sim';
+import { sidebarRoutes } from './modules/sidebar/routes';
 import type { Config } from './config';
 import { createLogger, type Logger } from './platform/log';
 import { createPool, migrateDb } from './platform/db';
@@ -161,6 +162,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
+  await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
   await landingRoutes(http, { pool, codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');

@@ -123,13 +123,16 @@ async function main() {
 
   await app.start();
   if (roles.api) {
-    const result = await bootstrap(app, config.callbackBaseUrl);
+    const result = await bootstrap(app, config.callbackBaseUrl, config.publicUrl);
     const lines = [
       '',
       `  Pond (鱼塘) is running${config.demo ? ' in DEMO mode (WeCom simulator at /sim)' : ''}`,
       `  Console:   ${config.publicUrl}`,
       `  API docs:  ${config.publicUrl}/docs`,
-      ...(config.demo ? [`  Phone view (act as a customer): ${config.publicUrl}/sim/phone`] : []),
+      ...(config.demo ? [
+        `  Phone view (act as a customer): ${config.publicUrl}/sim/phone`,
+        `  WeCom client (act as staff, chat sidebar): ${config.publicUrl}/sim/wecom`,
+      ] : []),
       ...(result.admin ? [`  Admin login (shown once): ${result.admin.username} / ${result.admin.password}`] : ['  Admin login: use your existing account (reset: pond user --username admin --password …)']),
       '',
     ];

@@ -51,6 +51,9 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
   post('/corps/:corpId/staff', (r) => control.upsertStaff(r.params.corpId, body(r).staff ?? body(r)));
   get('/corps/:corpId/staff', (r) => control.listStaff(r.params.corpId, { includeResigned: r.query.includeResigned === '1' }));
   post('/corps/:corpId/expire-tokens', async (r) => ({ count: await control.expireTokens(r.params.corpId, { errcode: body(r).errcode }) }));
+  post('/corps/:corpId/sidebar-url', (r) => control.setSidebarUrl(r.params.corpId, body(r).url ?? body(r).sidebarUrl ?? null));
+  post('/corps/:corpId/member-oauth-code', async (r) => ({ code: await control.memberOauthCode(r.params.corpId, need(body(r).userid, 'userid'), body(r)) }));
+  get('/corps/:corpId/jsapi-tickets', (r) => control.listJsapiTickets(r.params.corpId, r.query.kind as 'jsapi' | 'agent_config' | undefined));
   post('/corps/:corpId/verify-callback-url', (r) => control.verifyCallbackUrl(r.params.corpId));
   get('/corps/:corpId/callbacks', (r) =>
     control.listCallbacks(r.params.corpId, {
@@ -103,6 +106,10 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
   post('/edit-tags', (r) => {
     const b = body(r);
     return control.editTagsInClient(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), b.add ?? [], b.remove ?? [], b);
+  });
+  post('/edit-personal-tags', (r) => {
+    const b = body(r);
+    return control.editPersonalTagsInClient(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), { add: b.add, remove: b.remove }, b);
   });
   post('/edit-remark', (r) => {
     const b = body(r);

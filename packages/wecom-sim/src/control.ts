@@ -18,12 +18,15 @@ import {
 } from './corps';
 import { scanContactWay, scanJoinWay } from './contact-ways';
 import { registerOauthApp } from './pages/wechat-oauth';
+import { issueMemberCode } from './pages/wecom-oauth';
+import { listTickets, type TicketKind } from './jssdk';
 import {
   acceptContact,
   addStaff,
   createWechatUser,
   customerDeletesStaff,
   editRemarkInClient,
+  editPersonalTagsInClient,
   editTagsInClient,
   findCustomer,
   getFollow,
@@ -116,6 +119,12 @@ export interface SimControl {
   expireTokens(corpId: string, opts?: { errcode?: 40001 | 40014 | 42001 }): Promise<number>;
   /** WeCom's GET URL check against the corp's callback_url. */
   verifyCallbackUrl(corpId: string): Promise<VerifyResult>;
+  /** The corp's chat toolbar page (聊天工具栏), shown beside the chat in <prefix>/wecom/chat; null clears it. */
+  setSidebarUrl(corpId: string, url: string | null): Promise<SimCorp>;
+  /** A WeCom web OAuth code for the member, as <prefix>/connect/oauth2/authorize would issue (single use, 5 min). */
+  memberOauthCode(corpId: string, userid: string, opts?: { scope?: 'snsapi_base' | 'snsapi_privateinfo' }): Promise<string>;
+  /** JS-SDK tickets issued to the corp (get_jsapi_ticket: jsapi, ticket/get: agent_config), oldest first. */
+  listJsapiTickets(corpId: string, kind?: TicketKind): Promise<{ ticket: string; kind: TicketKind; expiresAt: number }[]>;
   /** A 公众号 for WeChat web OAuth (snsapi_base) at <prefix>/wx/…: landing pages learn openid and unionid. */
   registerOauthApp(appid: string, secret: string): Promise<void>;
 
@@ -145,6 +154,8 @@ export interface SimControl {
   listConversation(wechatUserId: string, userid: string, opts?: CorpOpt & { limit?: number }): Promise<Awaited<ReturnType<typeof listConversation>>>;
 
   editTagsInClient(userid: string, externalUserid: string, add: string[], remove: string[], opts?: CorpOpt): Promise<SimFollow>;
+  /** The member edits their personal tags (个人标签, names) on the customer in the client: edit_external_contact. */
+  editPersonalTagsInClient(userid: string, externalUserid: string, change: { add?: string[]; remove?: string[] }, opts?: CorpOpt): Promise<SimFollow>;
   editRemarkInClient(userid: string, externalUserid: string, input: RemarkInput, opts?: CorpOpt): Promise<SimFollow>;
   createGroup(input: CreateGroupInput & CorpOpt): Promise<SimGroup>;
   renameGroup(chatId: string, name: string): Promise<SimGroup>;
@@ -220,6 +231,20 @@ export function createControl(ctx: SimContext): SimControl {
     },
     verifyCallbackUrl: (corpId) => ctx.callbacks.verifyUrl(corpId),
     registerOauthApp: (appid, secret) => registerOauthApp(ctx, appid, secret),
+    async setSidebarUrl(corpId, url) {
+      await requireCorp(ctx, corpId);
+      return upsertCorp(ctx, { corpId, sidebarUrl: url });
+    },
+    async memberOauthCode(corpId, userid, opts) {
+      await requireCorp(ctx, corpId);
+      const s = await ctx.db.one(`SELECT status FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [corpId, userid]);
+      if (!s || s.status !== 1) throw new ControlError(`${userid} is not an active member of ${corpId}`, 404);
+      return issueMemberCode(ctx, corpId, userid, opts?.scope ?? 'snsapi_base');
+    },
+    async listJsapiTickets(corpId, kind) {
+      await requireCorp(ctx, corpId);
+      return listTickets(ctx, corpId, kind);
+    },
 
     createWechatUser: (input) => createWechatUser(ctx, input),
     getWechatUser: (id) => getWechatUser(ctx.db, id),
@@ -302,6 +327,11 @@ export function createControl(ctx: SimContext): SimControl {
       const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);
       if (!c) throw new ControlError(`unknown customer ${externalUserid}`, 404);
       return editTagsInClient(ctx, c.corp_id, userid, externalUserid, add ?? [], remove ?? []);
+    },
+    async editPersonalTagsInClient(userid, externalUserid, change, opts) {
+      const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);
+      if (!c) throw new ControlError(`unknown customer ${externalUserid}`, 404);
+      return editPersonalTagsInClient(ctx, c.corp_id, userid, externalUserid, change ?? {});
     },
     async editRemarkInClient(userid, externalUserid, input, opts) {
       const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);

@@ -31,6 +31,8 @@ export interface CorpInput {
   transferDelayMs?: number;
   /** Customers one staff member can hold (transfer fails with customer_limit_exceed beyond). */
   staffCustomerLimit?: number;
+  /** The chat toolbar page (聊天工具栏) set in the admin console; /wecom/chat shows it beside the chat. */
+  sidebarUrl?: string | null;
 }
 
 export interface SimCorp {
@@ -48,6 +50,7 @@ export interface SimCorp {
   massMsgMonthlyCap: number | null;
   transferDelayMs: number;
   staffCustomerLimit: number;
+  sidebarUrl: string | null;
   callbackVerifiedAt: number | null;
   seededAt: number | null;
   createdAt: number;
@@ -69,6 +72,7 @@ export function mapCorp(r: any): SimCorp {
     massMsgMonthlyCap: r.mass_msg_monthly_cap,
     transferDelayMs: num(r.transfer_delay_ms),
     staffCustomerLimit: r.staff_customer_limit,
+    sidebarUrl: r.sidebar_url ?? null,
     callbackVerifiedAt: numOrNull(r.callback_verified_at),
     seededAt: numOrNull(r.seeded_at),
     createdAt: num(r.created_at),
@@ -89,6 +93,7 @@ const COLUMNS: Record<Exclude<keyof CorpInput, 'corpId'>, string> = {
   massMsgMonthlyCap: 'mass_msg_monthly_cap',
   transferDelayMs: 'transfer_delay_ms',
   staffCustomerLimit: 'staff_customer_limit',
+  sidebarUrl: 'sidebar_url',
 };
 
 function checkCorpInput(input: CorpInput): void {
@@ -102,6 +107,13 @@ function checkCorpInput(input: CorpInput): void {
     } catch {
       throw new ControlError('callbackUrl: must be an absolute http(s) URL');
     }
+  }
+  if (input.sidebarUrl) {
+    let ok = false;
+    try {
+      ok = /^https?:$/.test(new URL(input.sidebarUrl).protocol);
+    } catch {}
+    if (!ok) throw new ControlError('sidebarUrl: must be an absolute http(s) URL');
   }
   if (input.rateLimits) {
     for (const [api, n] of Object.entries(input.rateLimits)) {

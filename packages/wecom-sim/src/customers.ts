@@ -118,6 +118,8 @@ export interface SimFollow {
   remarkCorpName: string;
   remarkMobiles: string[];
   tagIds: string[];
+  /** Personal tags (个人标签) by name: the member's own, edited only in the WeCom client. */
+  personalTags: string[];
   createtime: number;
   addWay: number;
   operUserid: string;
@@ -137,6 +139,7 @@ export function mapFollow(r: any): SimFollow {
     remarkCorpName: r.remark_corp_name,
     remarkMobiles: r.remark_mobiles,
     tagIds: r.tag_ids,
+    personalTags: r.personal_tags ?? [],
     createtime: num(r.createtime_sec),
     addWay: r.add_way,
     operUserid: r.oper_userid,
@@ -223,7 +226,7 @@ export async function addStaff(
         `INSERT INTO {s}.follows (corp_id, userid, external_userid, status, createtime_sec, add_way, oper_userid, state, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $3, $7, $8)
          ON CONFLICT (corp_id, userid, external_userid) DO UPDATE SET status = EXCLUDED.status,
-           remark = '', description = '', remark_corp_name = '', remark_mobiles = '{}', tag_ids = '{}',
+           remark = '', description = '', remark_corp_name = '', remark_mobiles = '{}', tag_ids = '{}', personal_tags = '{}',
            createtime_sec = EXCLUDED.createtime_sec, add_way = EXCLUDED.add_way, oper_userid = EXCLUDED.oper_userid,
            state = EXCLUDED.state, deleted_by = NULL, deleted_at = NULL, updated_at = EXCLUDED.updated_at`,
         [corpId, opts.userid, externalUserid, status, nowSec, opts.addWay ?? (via ? 1 : 2), state, now],
@@ -351,6 +354,54 @@ export async function editTagsInClient(ctx: SimContext, corpId: string, userid: 
   return (await getFollow(ctx.db, corpId, userid, externalUserid))!;
 }
 
+/** Personal tag names: trimmed, non-empty, at most 30 characters each. */
+function checkPersonalTags(names: unknown, field: string): string[] {
+  if (names === undefined || names === null) return [];
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) throw new ControlError(`${field}: must be an array of tag names`);
+  return names.map((n: string) => {
+    const t = n.trim();
+    if (!t) throw new ControlError(`${field}: tag names cannot be empty`);
+    if ([...t].length > 30) throw new ControlError(`${field}: "${t}" is longer than 30 characters`);
+    return t;
+  });
+}
+
+/**
+ * The member edits their personal tags (个人标签) on the customer in the WeCom client:
+ * edit_external_contact, like a corp-tag edit. Personal tags are names only, visible through
+ * externalcontact/get (type 2, no tag_id) and never writable by the API.
+ */
+export async function editPersonalTagsInClient(
+  ctx: SimContext,
+  corpId: string,
+  userid: string,
+  externalUserid: string,
+  change: { add?: string[]; remove?: string[] },
+) {
+  const add = checkPersonalTags(change.add, 'add');
+  const remove = checkPersonalTags(change.remove, 'remove');
+  if (!add.length && !remove.length) throw new ControlError('add and remove cannot both be empty');
+  const now = ctx.clock.now();
+  const events: SimEvent[] = [];
+  await ctx.db.tx(async (tx) => {
+    const f = await requireVisibleFollow(tx, corpId, userid, externalUserid);
+    // Keep the member's order: existing names first, new ones appended.
+    const next = [...f.personalTags.filter((n) => !remove.includes(n))];
+    for (const n of add) if (!remove.includes(n) && !next.includes(n)) next.push(n);
+    if (next.length > 100) throw new ControlError('at most 100 personal tags on one customer');
+    await tx.q(`UPDATE {s}.follows SET personal_tags = $4, updated_at = $5 WHERE corp_id = $1 AND userid = $2 AND external_userid = $3`, [
+      corpId,
+      userid,
+      externalUserid,
+      next,
+      now,
+    ]);
+    events.push(contactEvent(corpId, Math.floor(now / 1000), 'edit_external_contact', { userid, externalUserid }));
+  });
+  await ctx.callbacks.emit(events);
+  return (await getFollow(ctx.db, corpId, userid, externalUserid))!;
+}
+
 export interface RemarkInput {
   remark?: string;
   description?: string;
@@ -440,6 +491,7 @@ export async function getExternalContactJson(sql: Sql, corpId: string, externalU
                 SELECT json_agg(json_build_object('group_name', g.name, 'tag_name', t.name, 'type', 1, 'tag_id', t.id) ORDER BY g.sort DESC, t.sort DESC, t.id)
                   FROM {s}.tags t JOIN {s}.tag_groups g ON g.corp_id = t.corp_id AND g.group_id = t.group_id
                  WHERE t.corp_id = f.corp_id AND t.id = ANY(f.tag_ids) AND NOT t.deleted), '[]'::json),
+             'personal_tags', f.personal_tags,
              'remark_corp_name', f.remark_corp_name, 'remark_mobiles', f.remark_mobiles,
              'oper_userid', f.oper_userid, 'add_way', f.add_way, 'state', f.state)
            ORDER BY f.createtime_sec, f.userid)
@@ -455,6 +507,10 @@ export async function getExternalContactJson(sql: Sql, corpId: string, externalU
     external_contact: externalContactJson(r),
     follow_user: (r.follow_user as any[]).map((f) => {
       if (!f.state) delete f.state;
+      // Personal tags (type 2) carry no tag_id and no group; they follow the corp tags.
+      const personal: string[] = f.personal_tags ?? [];
+      delete f.personal_tags;
+      f.tags = [...f.tags, ...personal.map((tag_name) => ({ group_name: '', tag_name, type: 2 }))];
       return f;
     }),
   };

@@ -49,6 +49,9 @@ export const E = {
   ipNotAllowed: (ip: string) => new SimError(60020, `not allow to access from your ip, from ip: ${ip}`),
   emptyMedia: () => new SimError(44001, 'empty media data'),
   mediaTooLarge: () => new SimError(45001, 'media size out of limit'),
+  /** auth/getuserinfo: the code is unknown, used, older than 5 minutes or from another corp. */
+  invalidCode: () => new SimError(40029, 'invalid code'),
+  codeMissing: () => new SimError(41008, 'missing code'),
   invalidTicketType: () => new SimError(40058, 'invalid type: must be agent_config'),
 };
 

@@ -1,18 +1,19 @@
 // 1:1 chat lines between customers and staff (they start the chat, so unused welcome codes
-// become void, and they feed get_user_behavior_data), app messages to staff (message/send), and
-// each simulated person's inbox.
+// become void, and they feed get_user_behavior_data), staff lines in customer groups (kind
+// group_chat: one row per customer member, sharing ref_id), app messages to staff (message/send),
+// and each simulated person's inbox.
 import type { SimContext } from './context';
 import type { Sql } from './db';
 import { num } from './db';
 import { ControlError, E } from './errors';
-import { externalUseridFor, randomId } from './ids';
+import { externalUseridFor, newIds, randomId } from './ids';
 import { getFollow } from './customers';
 import { voidWelcomeCodes } from './welcome';
 
 export interface InboxMessage {
   id: number;
   corpId: string;
-  kind: 'welcome' | 'group_welcome' | 'mass' | 'transfer' | 'chat';
+  kind: 'welcome' | 'group_welcome' | 'mass' | 'transfer' | 'chat' | 'group_chat';
   from: { userid: string | null; name: string | null; chatId: string | null; groupName: string | null };
   payload: Record<string, unknown>;
   createdAt: number;
@@ -47,7 +48,11 @@ export async function customerSendsMessage(ctx: SimContext, corpId: string, wech
 
 /** The staff member writes to a customer in the client (counts as chat for behaviour data). */
 export async function staffSendsMessage(ctx: SimContext, corpId: string, userid: string, externalUserid: string, text: string) {
-  const content = checkText(text);
+  return staffSendsPayload(ctx, corpId, userid, externalUserid, textPayload(checkText(text)));
+}
+
+/** Any message payload (text, image, link, mini-program …) from the staff member to a customer, e.g. the sidebar's sendChatMessage. */
+export async function staffSendsPayload(ctx: SimContext, corpId: string, userid: string, externalUserid: string, payload: Record<string, unknown>) {
   const f = await getFollow(ctx.db, corpId, userid, externalUserid);
   if (!f || (f.status !== 'active' && f.status !== 'half')) throw new ControlError(`${userid} does not follow ${externalUserid}`, 409);
   const now = ctx.clock.now();
@@ -56,11 +61,44 @@ export async function staffSendsMessage(ctx: SimContext, corpId: string, userid:
       `INSERT INTO {s}.messages (corp_id, kind, direction, wechat_user_id, external_userid, userid, payload, created_at)
        SELECT $1, 'chat', 'to_customer', c.wechat_user_id, c.external_userid, $3, $4, $5 FROM {s}.customers c
         WHERE c.corp_id = $1 AND c.external_userid = $2`,
-      [corpId, externalUserid, userid, JSON.stringify(textPayload(content)), now],
+      [corpId, externalUserid, userid, JSON.stringify(payload), now],
     );
     await voidWelcomeCodes(tx, corpId, userid, externalUserid);
   });
   return { corpId, userid, externalUserid, createdAt: now };
+}
+
+/** The staff member writes in a customer group they are in: every customer member's phone gets it. */
+export async function staffSendsGroupMessage(ctx: SimContext, corpId: string, userid: string, chatId: string, text: string) {
+  return staffSendsGroupPayload(ctx, corpId, userid, chatId, textPayload(checkText(text)));
+}
+
+export async function staffSendsGroupPayload(ctx: SimContext, corpId: string, userid: string, chatId: string, payload: Record<string, unknown>) {
+  const g = await ctx.db.one(`SELECT dismissed_at FROM {s}.groups WHERE corp_id = $1 AND chat_id = $2`, [corpId, chatId]);
+  if (!g) throw new ControlError(`unknown group ${chatId}`, 404);
+  if (g.dismissed_at) throw new ControlError(`group ${chatId} was dismissed`, 409);
+  const inGroup = await ctx.db.one(
+    `SELECT 1 FROM {s}.group_members WHERE corp_id = $1 AND chat_id = $2 AND member_id = $3 AND type = 1 AND left_at IS NULL`,
+    [corpId, chatId, userid],
+  );
+  if (!inGroup) throw new ControlError(`${userid} is not a member of group ${chatId}`, 409);
+  const now = ctx.clock.now();
+  const msgid = newIds.msgid();
+  // One row per customer member (their inboxes); a group without customers still keeps one row for its transcript.
+  const rows = await ctx.db.q(
+    `INSERT INTO {s}.messages (corp_id, kind, direction, wechat_user_id, external_userid, userid, chat_id, ref_id, payload, created_at)
+     SELECT $1, 'group_chat', 'to_customer', m.wechat_user_id, m.member_id, $3, $2, $4, $5, $6 FROM {s}.group_members m
+      WHERE m.corp_id = $1 AND m.chat_id = $2 AND m.type = 2 AND m.left_at IS NULL
+     RETURNING 1`,
+    [corpId, chatId, userid, msgid, JSON.stringify(payload), now],
+  );
+  if (rows.length === 0) {
+    await ctx.db.q(
+      `INSERT INTO {s}.messages (corp_id, kind, direction, userid, chat_id, ref_id, payload, created_at) VALUES ($1, 'group_chat', 'to_customer', $3, $2, $4, $5, $6)`,
+      [corpId, chatId, userid, msgid, JSON.stringify(payload), now],
+    );
+  }
+  return { corpId, userid, chatId, msgid, recipients: rows.length, createdAt: now };
 }
 
 export async function listInbox(sql: Sql, wechatUserId: string, limit = 100): Promise<InboxMessage[]> {
@@ -90,6 +128,58 @@ export async function listConversation(sql: Sql, corpId: string, wechatUserId: s
     [corpId, wechatUserId, userid, limit],
   );
   return rows.map((r) => ({ id: num(r.id), kind: r.kind as string, direction: r.direction as string, payload: r.payload, createdAt: num(r.created_at) }));
+}
+
+export interface TranscriptLine {
+  id: number;
+  kind: string;
+  direction: string;
+  userid: string | null;
+  staffName: string | null;
+  customerName: string | null;
+  payload: any;
+  createdAt: number;
+}
+
+/** What the WeCom client shows in a chat: the 1:1 lines between staff and customer, or a group's messages (each once). */
+export async function listChatTranscript(
+  sql: Sql,
+  corpId: string,
+  chat: { userid: string; externalUserid: string } | { chatId: string },
+  limit = 50,
+): Promise<TranscriptLine[]> {
+  const rows =
+    'chatId' in chat
+      ? await sql.q(
+          `SELECT * FROM (SELECT DISTINCT ON (coalesce(ref_id, id::text), payload) * FROM {s}.messages
+                           WHERE corp_id = $1 AND chat_id = $2 AND kind IN ('group_chat', 'mass', 'group_welcome')
+                           ORDER BY coalesce(ref_id, id::text), payload, id) x
+            ORDER BY id DESC LIMIT $3`,
+          [corpId, chat.chatId, limit],
+        )
+      : await sql.q(
+          `SELECT * FROM {s}.messages WHERE corp_id = $1 AND userid = $2 AND external_userid = $3 AND chat_id IS NULL
+              AND kind IN ('chat', 'welcome', 'mass', 'transfer')
+            ORDER BY id DESC LIMIT $4`,
+          [corpId, chat.userid, chat.externalUserid, limit],
+        );
+  const staff = await sql.q<{ userid: string; name: string }>(`SELECT userid, name FROM {s}.staff WHERE corp_id = $1 AND userid = ANY($2::text[])`, [
+    corpId,
+    [...new Set(rows.map((r) => r.userid).filter(Boolean))],
+  ]);
+  const users = await sql.q<{ id: string; nickname: string }>(`SELECT id, nickname FROM {s}.wechat_users WHERE id = ANY($1::text[])`, [
+    [...new Set(rows.map((r) => r.wechat_user_id).filter(Boolean))],
+  ]);
+  return rows.reverse().map((r) => ({
+    id: num(r.id),
+    kind: r.kind,
+    direction: r.direction,
+    userid: r.userid,
+    staffName: staff.find((s) => s.userid === r.userid)?.name ?? null,
+    customerName: users.find((u) => u.id === r.wechat_user_id)?.nickname ?? null,
+    payload: r.payload,
+    createdAt: num(r.created_at),
+  }));
 }
 
 // ---- app messages (message/send) ---------------------------------------------------------------

@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS {s}.corps (
   seeded_at bigint,
   created_at bigint NOT NULL
 );
+-- The page configured in the admin console for the chat toolbar (聊天工具栏), opened by /wecom/chat.
+ALTER TABLE {s}.corps ADD COLUMN IF NOT EXISTS sidebar_url text;
 
 CREATE TABLE IF NOT EXISTS {s}.tokens (
   access_token text PRIMARY KEY,
@@ -39,6 +41,38 @@ CREATE TABLE IF NOT EXISTS {s}.tokens (
   created_at bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tokens_corp_idx ON {s}.tokens (corp_id, expires_at);
+
+-- JS-SDK tickets as issued (kind: jsapi = get_jsapi_ticket for wx.config, agent_config = the app
+-- ticket for wx.agentConfig), so the simulated client can check signatures.
+CREATE TABLE IF NOT EXISTS {s}.jsapi_tickets (
+  ticket text PRIMARY KEY,
+  corp_id text NOT NULL,
+  kind text NOT NULL,
+  expires_at bigint NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jsapi_tickets_corp_idx ON {s}.jsapi_tickets (corp_id, kind, expires_at);
+
+-- A page's successful wx.agentConfig in the simulated client: which JS APIs it may invoke.
+CREATE TABLE IF NOT EXISTS {s}.jsapi_grants (
+  grant_id text PRIMARY KEY,
+  corp_id text NOT NULL,
+  userid text NOT NULL,
+  url text NOT NULL,
+  js_api_list text[] NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jsapi_grants_corp_idx ON {s}.jsapi_grants (corp_id, created_at);
+
+-- WeCom web OAuth (网页授权) codes for members: single use, 5 minutes.
+CREATE TABLE IF NOT EXISTS {s}.member_oauth_codes (
+  code text PRIMARY KEY,
+  corp_id text NOT NULL,
+  userid text NOT NULL,
+  scope text NOT NULL,
+  created_at bigint NOT NULL,
+  used_at bigint
+);
 
 CREATE TABLE IF NOT EXISTS {s}.rate_counters (
   corp_id text NOT NULL,
@@ -136,6 +170,9 @@ CREATE TABLE IF NOT EXISTS {s}.follows (
   PRIMARY KEY (corp_id, userid, external_userid)
 );
 CREATE INDEX IF NOT EXISTS follows_customer_idx ON {s}.follows (corp_id, external_userid);
+-- Personal tags (个人标签): names a member gave the customer for themselves in the WeCom client.
+-- externalcontact/get returns them (type 2, no tag_id); batch/get_by_user omits them; no API writes them.
+ALTER TABLE {s}.follows ADD COLUMN IF NOT EXISTS personal_tags text[] NOT NULL DEFAULT '{}';
 
 CREATE TABLE IF NOT EXISTS {s}.welcome_codes (
   code text PRIMARY KEY,
@@ -400,7 +437,7 @@ CREATE INDEX IF NOT EXISTS callbacks_corp_idx ON {s}.callbacks (corp_id, id);
 
 /** Every table that holds per-corp data (used by resetCorp). */
 export const CORP_TABLES = [
-  'tokens', 'rate_counters', 'departments', 'staff', 'customers', 'follows', 'welcome_codes',
+  'tokens', 'jsapi_tickets', 'jsapi_grants', 'member_oauth_codes', 'rate_counters', 'departments', 'staff', 'customers', 'follows', 'welcome_codes',
   'tag_groups', 'tags', 'groups', 'group_members', 'contact_ways', 'join_ways',
   'group_welcome_templates', 'messages', 'mass_sends', 'mass_send_tasks', 'mass_send_results',
   'moments', 'moment_tasks', 'transfers', 'group_transfers', 'media', 'orders', 'callbacks',

@@ -164,7 +164,7 @@ async function completeTransfer(tx: Sql, t: any, now: number, nowSec: number, ev
        VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $8, $9, 202, $10, $11, $12)
        ON CONFLICT (corp_id, userid, external_userid) DO UPDATE SET status = 'active', remark = EXCLUDED.remark,
          description = EXCLUDED.description, remark_corp_name = EXCLUDED.remark_corp_name, remark_mobiles = EXCLUDED.remark_mobiles,
-         tag_ids = EXCLUDED.tag_ids, createtime_sec = EXCLUDED.createtime_sec, add_way = 202, oper_userid = EXCLUDED.oper_userid,
+         tag_ids = EXCLUDED.tag_ids, personal_tags = '{}', createtime_sec = EXCLUDED.createtime_sec, add_way = 202, oper_userid = EXCLUDED.oper_userid,
          state = EXCLUDED.state, deleted_by = NULL, deleted_at = NULL, updated_at = EXCLUDED.updated_at`,
       [
         t.corp_id,

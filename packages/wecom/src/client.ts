@@ -711,6 +711,17 @@ export class WecomClient extends WecomTransport {
     });
   }
 
+  /**
+   * `GET auth/getuserinfo?code=`: who opened an app page, from the code WeCom's web OAuth
+   * (open.weixin.qq.com/connect/oauth2/authorize with the corpid as appid) put on the redirect. Members
+   * come back with `userid`; people outside the corp with `openid` (and `external_userid` for customers).
+   * A code is single-use and valid 5 minutes (errcode 40029 otherwise).
+   */
+  getUserInfo(code: string): Promise<T.UserInfoByCodeResponse> {
+    check('getUserInfo').required('code', code);
+    return this.call('auth/getuserinfo', { query: { code } });
+  }
+
   /** Signature for wx.config (corp ticket). */
   async jsapiSignature(url: string): Promise<T.JsSdkSignature> {
     return signPage(url, await this.jsapiTicket());

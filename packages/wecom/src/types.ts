@@ -21,6 +21,17 @@ export interface IpListResponse extends WecomResponse {
   ip_list: string[];
 }
 
+export interface UserInfoByCodeResponse extends WecomResponse {
+  /** Set for members of the corp. */
+  userid?: string;
+  /** For snsapi_privateinfo: exchange at auth/getuserdetail (valid `expires_in` seconds). */
+  user_ticket?: string;
+  expires_in?: number;
+  /** Set for non-members instead of userid. */
+  openid?: string;
+  external_userid?: string;
+}
+
 export interface TicketResponse extends WecomResponse {
   ticket: string;
   expires_in: number;

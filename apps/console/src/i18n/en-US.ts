@@ -167,6 +167,8 @@ export const enUS: Messages = {
       state: 'Channel state',
       remark: 'Remark',
       tags: 'Tags',
+      personalTags: 'Personal tags',
+      personalTagsHint: "The staff member's own tags, set in their WeCom client. Only they can change them there; Pond shows them read-only.",
       status: 'Status',
       leftAt: 'Left at',
       inGroup: 'In group',
@@ -813,6 +815,8 @@ export const enUS: Messages = {
       apiBaseHelp: 'Defaults to https://qyapi.weixin.qq.com; set a proxy address if you use one.',
       callbackUrl: 'Callback URL',
       callbackUrlHelp: 'Paste it as the URL under Customer Contact → API → Receive events in the WeCom admin, with the same token and EncodingAESKey as above.',
+      sidebarUrl: 'Sidebar URL',
+      sidebarUrlHelp: "Add this page under App management → this app → Chat toolbar in the WeCom admin, and add this domain to the app's trusted domains for web OAuth and the JS-SDK. Staff open it in a chat to see the customer, edit tags and send scripts.",
       saved: 'Connection saved',
     },
     checklist: {

@@ -167,6 +167,8 @@ export const zhCN = {
       state: '渠道 state',
       remark: '备注',
       tags: '标签',
+      personalTags: '个人标签',
+      personalTagsHint: '员工在企业微信客户端中给客户打的个人标签，仅能由员工本人在客户端修改，这里只读展示。',
       status: '状态',
       leftAt: '退群时间',
       inGroup: '在群',
@@ -813,6 +815,8 @@ export const zhCN = {
       apiBaseHelp: '默认 https://qyapi.weixin.qq.com；使用代理时填写代理地址。',
       callbackUrl: '回调 URL',
       callbackUrlHelp: '复制到企业微信后台「客户联系 → API → 接收事件服务器」的 URL 中，Token 和 EncodingAESKey 与上面保持一致。',
+      sidebarUrl: '侧边栏 URL',
+      sidebarUrlHelp: '在企业微信后台「应用管理 → 本应用 → 聊天工具栏」添加此页面，并把本域名加入「网页授权及 JS-SDK 可信域名」。员工在聊天中打开即可查看客户资料、编辑标签、一键发送话术。',
       saved: '企业连接已保存',
     },
     checklist: {

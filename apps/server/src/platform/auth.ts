@@ -28,7 +28,8 @@ export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex'
 export const newSecret = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
 
 export interface Principal {
-  kind: 'user' | 'token';
+  /** `sidebar`: a member signed in to the WeCom chat sidebar by WeCom OAuth (staff role, own customers). */
+  kind: 'user' | 'token' | 'sidebar';
   id: string;
   userId: number | null;
   /** Sign-in name for users, `token:<name>` for tokens. */
@@ -66,6 +67,8 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'pond_session';
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
+export const SIDEBAR_COOKIE = 'pond_sidebar';
+export const SIDEBAR_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export class AuthService {
   constructor(private pool: pg.Pool) {}
@@ -119,6 +122,31 @@ export class AuthService {
     };
   }
 
+  /** Signs a member in to the sidebar (after WeCom OAuth said who they are); the cookie value is returned once. */
+  async createSidebarSession(corpId: string, staffUserid: string): Promise<string> {
+    const token = newSecret('');
+    await this.pool.query(`DELETE FROM sidebar_sessions WHERE expires_at < now()`);
+    await this.pool.query(
+      `INSERT INTO sidebar_sessions (id, corp_id, staff_userid, expires_at) VALUES ($1,$2,$3,$4)`,
+      [sha256(token), corpId, staffUserid, new Date(Date.now() + SIDEBAR_TTL_MS)]);
+    return token;
+  }
+
+  /** A sidebar session is the staff role over the member's own customers, for as long as they are active staff. */
+  async fromSidebarSession(token: string): Promise<Principal | null> {
+    const { rows } = await this.pool.query(
+      `SELECT ss.corp_id, ss.staff_userid, st.name, c.name AS corp_name FROM sidebar_sessions ss
+         JOIN staff st ON st.corp_id = ss.corp_id AND st.userid = ss.staff_userid AND st.status = 1
+         JOIN corps c ON c.id = ss.corp_id
+       WHERE ss.id = $1 AND ss.expires_at > now()`, [sha256(token)]);
+    const s = rows[0];
+    if (!s) return null;
+    return {
+      kind: 'sidebar', id: `sidebar:${s.staff_userid}`, userId: null, username: `sidebar:${s.staff_userid}`, name: s.name || s.staff_userid,
+      corpId: s.corp_id, role: 'staff', storeIds: [], staffUserid: s.staff_userid, corps: [{ id: s.corp_id, name: s.corp_name, role: 'staff' }],
+    };
+  }
+
   /** A token bound to one corp, or (corp_id null, the POND_API_TOKEN bootstrap) to every corp: pick with X-Pond-Corp. */
   async fromToken(token: string, wantedCorp: string | undefined): Promise<Principal | null> {
     const { rows } = await this.pool.query(
@@ -166,9 +194,13 @@ export async function authenticate(auth: AuthService, req: FastifyRequest): Prom
     if (!p) throw new AppError('unauthorized', 'invalid or revoked API token');
     return p;
   }
+  const sidebar = req.cookies?.[SIDEBAR_COOKIE];
+  // The sidebar page asks for its member explicitly, so a console session in the same browser (demo) does not win.
+  if (req.headers['x-pond-sidebar']) return sidebar ? auth.fromSidebarSession(sidebar) : null;
   const cookie = req.cookies?.[SESSION_COOKIE];
-  if (cookie) return auth.fromSession(cookie);
-  return null;
+  const fromConsole = cookie ? await auth.fromSession(cookie) : null;
+  if (fromConsole) return fromConsole;
+  return sidebar ? auth.fromSidebarSession(sidebar) : null;
 }
 
 /** preHandler: the caller must be signed in and hold one of `roles`; admin always may, and `requireRole()` means admin only. */

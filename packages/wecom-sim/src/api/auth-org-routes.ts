@@ -1,8 +1,9 @@
-// gettoken, IP lists, JS-SDK tickets, departments and members.
+// gettoken, IP lists, JS-SDK tickets, member OAuth (auth/getuserinfo), departments and members.
 import type { SimContext } from '../context';
 import { issueToken } from '../corps';
 import { E } from '../errors';
-import { newIds } from '../ids';
+import { issueTicket } from '../jssdk';
+import { exchangeMemberCode } from '../pages/wecom-oauth';
 import { departmentTree, getStaff, listDepartmentsJson, listStaff, STAFF_RESIGNED, userJson } from '../org';
 import { encodeCursor, readCursor } from '../cursor';
 import { limitOf } from '../validate';
@@ -17,12 +18,14 @@ export function registerAuthOrgRoutes(r: ApiRouter, ctx: SimContext): void {
   });
   r.get('getcallbackip', async () => ({ ip_list: SIM_IPS }));
   r.get('get_api_domain_ip', async () => ({ ip_list: SIM_IPS }));
-  // The simulator does not check JS-SDK signatures, so tickets need not be remembered.
-  r.get('get_jsapi_ticket', async () => ({ ticket: newIds.ticket(), expires_in: 7200 }));
-  r.get('ticket/get', async ({ query }) => {
+  // Tickets are remembered: the simulated client (/wecom/chat) checks wx.config / wx.agentConfig
+  // signatures against them.
+  r.get('get_jsapi_ticket', async ({ auth }) => issueTicket(ctx, auth.corpId, 'jsapi'));
+  r.get('ticket/get', async ({ auth, query }) => {
     if (query.type !== 'agent_config') throw E.invalidTicketType();
-    return { ticket: newIds.ticket(), expires_in: 7200 };
+    return issueTicket(ctx, auth.corpId, 'agent_config');
   });
+  r.get('auth/getuserinfo', async ({ auth, query }) => exchangeMemberCode(ctx, auth.corpId, query.code));
 
   r.get('department/list', async ({ auth, query }) => {
     const id = query.id ? Number(query.id) : undefined;

@@ -17,6 +17,7 @@ import {
   DEMO_GROUPS,
   DEMO_STAFF,
   DEMO_TAG_GROUPS,
+  PERSONAL_TAGS,
   REMARKS,
   STORES,
   pickNickname,
@@ -56,6 +57,7 @@ interface Follow {
   remark: string;
   description: string;
   tagIds: string[];
+  personalTags: string[];
 }
 
 export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<SeedSummary> {
@@ -66,6 +68,15 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
   await upsertCorp(ctx, existing ? corpInput : { name: DEMO_CORP_NAME, ...corpInput });
   const corpId = opts.corpId;
   const rand = seededRandom(`pond-demo|${corpId}`);
+  // A separate stream, so adding personal tags left every other demo value as it was.
+  const randPersonal = seededRandom(`pond-demo-personal|${corpId}`);
+  const personalTags = (): string[] => {
+    if (randPersonal() >= 0.2) return [];
+    const n = randPersonal() < 0.7 ? 1 : 2;
+    const out = new Set<string>();
+    for (let k = 0; k < n; k++) out.add(PERSONAL_TAGS[Math.floor(randPersonal() * PERSONAL_TAGS.length)]);
+    return [...out];
+  };
   const id = (kind: string, n: number, len = 30) => hashId(`demo|${corpId}|${kind}|${n}`, len);
   const now = ctx.clock.now();
   const nowSec = Math.floor(now / 1000);
@@ -129,6 +140,7 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
       remark: remark.slice(0, 20),
       description,
       tagIds: [...new Set(tags)].sort(),
+      personalTags: personalTags(),
     });
     if (rand() < 0.15) {
       const second = guide === STORES[store].manager ? 'chensiyuan' : STORES[store].manager;
@@ -142,6 +154,7 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
         remark: '',
         description: '',
         tagIds: [tags[0]],
+        personalTags: [],
       });
     }
   }
@@ -231,11 +244,12 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
     );
     await tx.q(
       `INSERT INTO {s}.follows (corp_id, userid, external_userid, status, remark, description, tag_ids, createtime_sec, add_way,
-                                oper_userid, state, updated_at)
+                                oper_userid, state, updated_at, personal_tags)
        SELECT $1, f.userid, f.ext, 'active', f.remark, f.description,
-              ARRAY(SELECT jsonb_array_elements_text(f.tags)), f.createtime, f.add_way, f.oper, f.state, $11
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::bigint[], $8::int[], $9::text[], $10::text[])
-           AS f(userid, ext, remark, description, tags, createtime, add_way, oper, state)
+              ARRAY(SELECT jsonb_array_elements_text(f.tags)), f.createtime, f.add_way, f.oper, f.state, $11,
+              ARRAY(SELECT jsonb_array_elements_text(f.personal))
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::bigint[], $8::int[], $9::text[], $10::text[], $12::jsonb[])
+           AS f(userid, ext, remark, description, tags, createtime, add_way, oper, state, personal)
        ON CONFLICT DO NOTHING`,
       [
         corpId,
@@ -249,6 +263,7 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
         follows.map((f) => f.operUserid),
         follows.map((f) => f.state),
         now,
+        follows.map((f) => JSON.stringify(f.personalTags)),
       ],
     );
     await tx.q(

@@ -32,11 +32,12 @@ form.inline{display:flex;gap:6px;align-items:center;margin:0}form.stack>*{margin
 details summary{cursor:pointer;color:#576b95;margin:6px 0}
 `;
 
-export function page(title: string, body: string, opts: { header?: string } = {}): string {
+/** A phone-sized page; `wide` drops the width limit (the simulated WeCom desktop client). */
+export function page(title: string, body: string, opts: { header?: string; wide?: boolean } = {}): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1,maximum-scale=1">
 <title>${esc(title)}</title><style>${CSS}</style></head>
-<body><div class="phone">${opts.header ?? `<header><span class="grow">${esc(title)}</span></header>`}${body}</div></body></html>`;
+<body><div class="phone${opts.wide ? ' wide' : ''}">${opts.header ?? `<header><span class="grow">${esc(title)}</span></header>`}${body}</div></body></html>`;
 }
 
 export function flash(msg: string | undefined, err: string | undefined): string {

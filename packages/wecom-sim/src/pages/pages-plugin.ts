@@ -1,4 +1,5 @@
-// Browser-facing pages: the phone view, the QR pages and uploaded images.
+// Browser-facing pages: the phone view, the QR pages, uploaded images, WeChat OAuth, and the
+// simulated WeCom client (member OAuth, chat frame with the sidebar, JS-SDK shim).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context';
 import type { SimControl } from '../control';
@@ -6,6 +7,8 @@ import { loadMedia } from '../media';
 import { registerPhone } from './phone';
 import { registerQrPages } from './qr-pages';
 import { registerWechatOauth } from './wechat-oauth';
+import { registerWecomClient } from './wecom-client';
+import { registerWecomOauth } from './wecom-oauth';
 
 export function registerPages(app: FastifyInstance, ctx: SimContext, control: SimControl, base: (req: FastifyRequest) => string): void {
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
@@ -16,6 +19,8 @@ export function registerPages(app: FastifyInstance, ctx: SimContext, control: Si
   registerQrPages(app, ctx, control, base);
   registerPhone(app, ctx, control, base);
   registerWechatOauth(app, ctx);
+  registerWecomOauth(app, ctx);
+  registerWecomClient(app, ctx, base);
   app.get('/media/:mediaId', async (req: FastifyRequest<{ Params: { mediaId: string } }>, reply) => {
     const m = await loadMedia(ctx, req.params.mediaId);
     if (!m) return reply.code(404).type('text/plain').send('no such media');

@@ -54,7 +54,8 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
     ]);
     const b = base(req);
     const header = `<header><img class="avatar" src="${esc(user.avatar)}"><div class="grow"><div class="ellipsis">${esc(user.nickname)}</div>
-      <div class="en ellipsis">${esc(user.id)}</div></div><a href="${esc(b)}/phone?switch=1">${t('切换', 'switch')}</a></header>`;
+      <div class="en ellipsis">${esc(user.id)}</div></div><a href="${esc(b)}/wecom" title="企业微信 (模拟) / WeCom client">${t('企业微信', 'WeCom')}</a>
+      <a href="${esc(b)}/phone?switch=1">${t('切换', 'switch')}</a></header>`;
     const contactRows = contacts
       .map(
         (c) => `<div class="row"><img class="avatar" src="${esc(c.avatar)}"><div class="grow"><b>${esc(c.name)}</b>
@@ -84,7 +85,7 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
     const inboxRows = [...inbox]
       .reverse()
       .map((m) => {
-        const label = { welcome: '欢迎语 welcome', group_welcome: '入群欢迎 group welcome', mass: '群发 broadcast', transfer: '转接 transfer', chat: '消息 message' }[m.kind] ?? m.kind;
+        const label = { welcome: '欢迎语 welcome', group_welcome: '入群欢迎 group welcome', mass: '群发 broadcast', transfer: '转接 transfer', chat: '消息 message', group_chat: '群消息 group message' }[m.kind] ?? m.kind;
         return `<div class="row" style="display:block"><div class="muted">${esc(m.from.name ?? m.from.userid ?? '')}${m.from.groupName ? ` · ${esc(m.from.groupName)}` : ''} · ${esc(label)} · ${time(m.createdAt)}</div>${renderPayload(m.payload)}</div>`;
       })
       .join('');
@@ -230,6 +231,7 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
     return page(
       '选择身份 Who are you?',
       `${flash(msg, err)}
+      <section class="muted">${t('员工视角：', 'Staff side:')} <a href="${esc(b)}/wecom">${t('企业微信 (模拟)', 'WeCom client')}</a></section>
       <section><h2>${t('新建模拟客户', 'Create a simulated customer')}</h2>
         <form class="stack" method="post" action="${esc(b)}/phone/identity">
           <input name="nickname" placeholder="昵称 nickname (留空随机 / blank = random)" maxlength="32">

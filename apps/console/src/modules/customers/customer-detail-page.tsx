@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined, EditOutlined, TagsOutlined } from '@ant-design/icons';
-import { Avatar, Badge, Button, Card, Col, Descriptions, Empty, Flex, Row, Skeleton, Table, Timeline, Tooltip, Typography } from 'antd';
+import { Avatar, Badge, Button, Card, Col, Descriptions, Empty, Flex, Row, Skeleton, Table, Tag, Timeline, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { TimelineItemProps } from 'antd/es/timeline';
 import { useMemo, useState } from 'react';
@@ -140,6 +140,26 @@ function IdentityCard({ detail }: { detail: NonNullable<ReturnType<typeof useCus
 
 type FollowEditing = { kind: 'fields' | 'tags'; userid: string };
 
+/** The member's own tags (个人标签) from the WeCom client: shown, never edited here. */
+function PersonalTags({ names }: { names?: string[] }) {
+  const { t } = useTranslation();
+  if (!names?.length) return null;
+  return (
+    <Flex align="center" gap={4} wrap style={{ width: '100%' }} data-testid="follow-personal-tags">
+      <Tooltip title={t('customers.detail.personalTagsHint')}>
+        <Typography.Text type="secondary" style={{ fontSize: 12, cursor: 'help' }}>
+          {t('customers.detail.personalTags')}
+        </Typography.Text>
+      </Tooltip>
+      {names.map((name) => (
+        <Tag key={name} bordered={false} style={{ marginInlineEnd: 0 }}>
+          {name}
+        </Tag>
+      ))}
+    </Flex>
+  );
+}
+
 function FollowsCard({ externalUserid, customerType, follows }: { externalUserid: string; customerType: number; follows: Follow[] }) {
   const { t } = useTranslation();
   const labels = useLabels();
@@ -217,6 +237,7 @@ function FollowsCard({ externalUserid, customerType, follows }: { externalUserid
               />
             </Tooltip>
           ) : null}
+          <PersonalTags names={f.personalTags} />
         </Flex>
       ),
     },

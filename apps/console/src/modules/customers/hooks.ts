@@ -42,6 +42,8 @@ export interface Follow {
   addWay: number | null;
   state: string | null;
   tagIds: string[];
+  /** Personal tags (个人标签): the staff member's own, set in the WeCom client; read-only. */
+  personalTags?: string[];
   addedAt: string | null;
   status: FollowStatus;
   deletedAt: string | null;

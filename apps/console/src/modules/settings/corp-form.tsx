@@ -127,6 +127,11 @@ export function CorpForm({ readOnly }: { readOnly: boolean }) {
                 {data.callbackUrl}
               </Typography.Text>
             </Form.Item>
+            <Form.Item label={t('settings.corp.sidebarUrl')} extra={t('settings.corp.sidebarUrlHelp')}>
+              <Typography.Text copyable code data-testid="sidebar-url" style={{ wordBreak: 'break-all' }}>
+                {data.sidebarUrl}
+              </Typography.Text>
+            </Form.Item>
             {readOnly ? null : (
               <Button type="primary" htmlType="submit" loading={update.isPending}>
                 {t('common.save')}

@@ -14,6 +14,8 @@ export interface CorpSettings {
   isDemo: boolean;
   oauthAppId: string | null;
   oauthSecretSet: boolean;
+  /** The chat-sidebar page to enter in WeCom admin (聊天工具栏). */
+  sidebarUrl: string;
 }
 
 export type CorpSettingsInput = Partial<{

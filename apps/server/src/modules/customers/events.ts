@@ -167,7 +167,19 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
             events.push({ externalUserid: ext, type: 'remark.changed', userid, occurredAt: ctx.at, data: { from: before?.remark ?? null, to: f.remark ?? null }, dedupeKey: `inbox:${ctx.inboxId}:remark:${f.remark ?? ''}` });
           }
         }
-        if (events.length === 0) events.push({ externalUserid: ext, type: 'follow.edited', userid, occurredAt: ctx.at, data: {}, dedupeKey: `inbox:${ctx.inboxId}:edited` });
+        if (events.length === 0) {
+          // Personal tags (type 2) are the member's own; note a change on the generic edit event.
+          const data: Record<string, unknown> = {};
+          if (f) {
+            const beforeP = before?.personalTags ?? [];
+            const afterP = (f.tags ?? []).filter((t) => t.type === 2 && t.tag_name).map((t) => t.tag_name!);
+            const added = afterP.filter((n) => !beforeP.includes(n));
+            const removed = beforeP.filter((n) => !afterP.includes(n));
+            if (added.length) data.personalTagsAdded = added;
+            if (removed.length) data.personalTagsRemoved = removed;
+          }
+          events.push({ externalUserid: ext, type: 'follow.edited', userid, occurredAt: ctx.at, data, dedupeKey: `inbox:${ctx.inboxId}:edited` });
+        }
         await appendTimeline(pool, ctx.corpId, events);
       } catch (err) {
         if (!(err instanceof WecomError && err.errcode === 84061)) throw err;

@@ -21,7 +21,7 @@ export interface FollowRecord {
   remark?: string;
   description?: string;
   createtime?: number;
-  tags?: { tag_id?: string; type?: number }[];
+  tags?: { tag_id?: string; tag_name?: string; type?: number }[];
   tag_id?: string[];
   remark_corp_name?: string;
   remark_mobiles?: string[];
@@ -45,6 +45,15 @@ function followTagIds(f: FollowRecord): string[] {
   return (f.tags ?? []).filter((t) => t.tag_id && t.type !== 2).map((t) => t.tag_id!) ;
 }
 
+/**
+ * Personal tag names (type 2) when the record came from externalcontact/get (`tags[]`); null when it
+ * came from batch/get_by_user (`tag_id[]` only, personal tags omitted), meaning "unknown, keep".
+ */
+function followPersonalTags(f: FollowRecord): string[] | null {
+  if (f.tag_id || !f.tags) return null;
+  return [...new Set(f.tags.filter((t) => t.type === 2 && t.tag_name).map((t) => t.tag_name!))];
+}
+
 export async function upsertCustomers(db: Queryable, corpId: string, contacts: ContactRecord[]): Promise<void> {
   if (contacts.length === 0) return;
   await db.query(
@@ -64,21 +73,21 @@ export async function upsertCustomers(db: Queryable, corpId: string, contacts: C
 /** Upserts follow relations as WeCom reports them now (active). Returns the previous tag ids per relation. */
 export async function upsertFollows(
   db: Queryable, corpId: string, rows: { externalUserid: string; follow: FollowRecord }[],
-): Promise<Map<string, { tagIds: string[]; remark: string | null; status: string }>> {
-  const prev = new Map<string, { tagIds: string[]; remark: string | null; status: string }>();
+): Promise<Map<string, { tagIds: string[]; personalTags: string[]; remark: string | null; status: string }>> {
+  const prev = new Map<string, { tagIds: string[]; personalTags: string[]; remark: string | null; status: string }>();
   if (rows.length === 0) return prev;
   const payload = rows.map(({ externalUserid, follow: f }) => ({
     external_userid: externalUserid, userid: f.userid, remark: f.remark ?? null, description: f.description ?? null,
     remark_corp_name: f.remark_corp_name ?? null, remark_mobiles: f.remark_mobiles ?? [], add_way: f.add_way ?? null,
-    oper_userid: f.oper_userid ?? null, state: f.state || null, tag_ids: followTagIds(f),
+    oper_userid: f.oper_userid ?? null, state: f.state || null, tag_ids: followTagIds(f), personal_tags: followPersonalTags(f),
     added_at: f.createtime ? new Date(f.createtime * 1000).toISOString() : null,
   }));
   const { rows: old } = await db.query(
-    `SELECT f.external_userid, f.userid, f.tag_ids, f.remark, f.status FROM follows f
+    `SELECT f.external_userid, f.userid, f.tag_ids, f.personal_tags, f.remark, f.status FROM follows f
      JOIN jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text)
        ON f.external_userid = r.external_userid AND f.userid = r.userid
      WHERE f.corp_id = $1`, [corpId, JSON.stringify(payload)]);
-  for (const o of old) prev.set(`${o.external_userid}|${o.userid}`, { tagIds: o.tag_ids, remark: o.remark, status: o.status });
+  for (const o of old) prev.set(`${o.external_userid}|${o.userid}`, { tagIds: o.tag_ids, personalTags: o.personal_tags, remark: o.remark, status: o.status });
   await db.query(
     `INSERT INTO follows (corp_id, external_userid, userid, remark, description, remark_corp_name, remark_mobiles, add_way,
                           oper_userid, state, tag_ids, added_at, status, deleted_at, updated_at)
@@ -94,6 +103,15 @@ export async function upsertFollows(
        tag_ids = EXCLUDED.tag_ids, added_at = coalesce(EXCLUDED.added_at, follows.added_at), status = 'active',
        deleted_at = NULL, updated_at = now()`,
     [corpId, JSON.stringify(payload)]);
+  // Personal tags only where the source carried them (externalcontact/get); batch data leaves them be.
+  const personal = payload.filter((p) => p.personal_tags);
+  if (personal.length) {
+    await db.query(
+      `UPDATE follows f SET personal_tags = ARRAY(SELECT jsonb_array_elements_text(r.personal_tags))
+       FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, personal_tags jsonb)
+       WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.userid = r.userid`,
+      [corpId, JSON.stringify(personal.map((p) => ({ external_userid: p.external_userid, userid: p.userid, personal_tags: p.personal_tags })))]);
+  }
   return prev;
 }
 

@@ -37,7 +37,7 @@ export class CustomerService {
     const [{ rows: items }, { rows: total }] = await Promise.all([
       this.pool.query(
         `SELECT c.external_userid, c.name, c.avatar, c.type, c.gender, c.corp_name, c.first_added_at,
-           coalesce((SELECT json_agg(json_build_object('userid', f.userid, 'staffName', s.name, 'addedAt', f.added_at, 'remark', f.remark, 'status', f.status) ORDER BY f.added_at)
+           coalesce((SELECT json_agg(json_build_object('userid', f.userid, 'staffName', s.name, 'addedAt', f.added_at, 'remark', f.remark, 'status', f.status, 'personalTags', f.personal_tags) ORDER BY f.added_at)
                      FROM follows f LEFT JOIN staff s ON s.corp_id = f.corp_id AND s.userid = f.userid
                      WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid), '[]') AS follows,
            coalesce((SELECT array_agg(DISTINCT t) FROM follows f, unnest(f.tag_ids) t
@@ -96,7 +96,7 @@ export class CustomerService {
       follows: follows.rows.map((f) => ({
         userid: f.userid, staffName: f.staff_name, remark: f.remark, description: f.description, remarkMobiles: f.remark_mobiles,
         remarkCorpName: f.remark_corp_name, addWay: f.add_way, operUserid: f.oper_userid, state: f.state, tagIds: f.tag_ids,
-        addedAt: f.added_at, status: f.status, deletedAt: f.deleted_at,
+        personalTags: (f.personal_tags ?? []) as string[], addedAt: f.added_at, status: f.status, deletedAt: f.deleted_at,
       })),
       groups: groups.rows.map((g) => ({ chatId: g.chat_id, name: g.name, joinTime: g.join_time, joinScene: g.join_scene, leftAt: g.left_at, quitScene: g.quit_scene })),
       timeline: timeline.items,

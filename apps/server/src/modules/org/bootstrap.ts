@@ -2,6 +2,7 @@
 // mode a demo corp on the simulator (staff, customers, groups, tags) followed by a full sync. The
 // admin's password is generated and returned once, for the terminal.
 import { randomBytes } from 'node:crypto';
+import { ScriptService } from '../scripts/service';
 import type { PondApp } from '../../app';
 import { hashPassword } from '../../platform/auth';
 
@@ -21,21 +22,24 @@ const DEMO_STORE_COORDS: Record<string, { city: string; address: string; lat: nu
 export interface BootstrapResult { admin?: { username: string; password: string }; demoCorpId?: string }
 
 /**
- * `baseUrl` is where WeCom (the simulator, in demo mode) reaches Pond: PUBLIC_URL, shared by every API
- * process behind one address. An advisory lock keeps concurrent first starts from seeding twice.
+ * `baseUrl` is where WeCom (the simulator, in demo mode) reaches Pond and Pond the simulator: PUBLIC_URL,
+ * shared by every API process behind one address, else loopback. `browserUrl` is what people's browsers
+ * use (OAuth pages, the JS-SDK, the sidebar page), so that the simulator's cookies (who the phone's or
+ * the WeCom client's user is) are on the same host as Pond's pages. An advisory lock keeps concurrent
+ * first starts from seeding twice.
  */
-export async function bootstrap(app: PondApp, baseUrl: string): Promise<BootstrapResult> {
+export async function bootstrap(app: PondApp, baseUrl: string, browserUrl = baseUrl): Promise<BootstrapResult> {
   const lock = await app.pool.connect();
   try {
     await lock.query('SELECT pg_advisory_lock(8410222)');
-    return await bootstrapLocked(app, baseUrl);
+    return await bootstrapLocked(app, baseUrl, browserUrl);
   } finally {
     await lock.query('SELECT pg_advisory_unlock(8410222)').catch(() => undefined);
     lock.release();
   }
 }
 
-async function bootstrapLocked(app: PondApp, baseUrl: string): Promise<BootstrapResult> {
+async function bootstrapLocked(app: PondApp, baseUrl: string, browserUrl: string): Promise<BootstrapResult> {
   const { config, pool, corps, auth, log } = app;
   const out: BootstrapResult = {};
   if (config.apiToken) {
@@ -49,7 +53,7 @@ async function bootstrapLocked(app: PondApp, baseUrl: string): Promise<Bootstrap
       if (!cur) await app.sync.start(w.corpId, 'full', 'first start');
     }
   }
-  if (app.sim) out.demoCorpId = await ensureDemoCorp(app, baseUrl);
+  if (app.sim) out.demoCorpId = await ensureDemoCorp(app, baseUrl, browserUrl);
 
   const { rows: users } = await pool.query('SELECT count(*)::int AS n FROM users');
   if (users[0].n === 0) {
@@ -67,7 +71,7 @@ async function bootstrapLocked(app: PondApp, baseUrl: string): Promise<Bootstrap
   return out;
 }
 
-async function ensureDemoCorp(app: PondApp, baseUrl: string): Promise<string> {
+async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string): Promise<string> {
   const { corps, pool, sim } = app;
   const existing = await corps.get(DEMO_CORP_ID);
   const apiBase = `${baseUrl}/sim`;
@@ -80,15 +84,19 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string): Promise<string> {
       });
   await sim!.control.upsertCorp({
     corpId: corp.id, name: corp.name, secret: corp.secret, agentId: Number(corp.agentId), token: corp.callbackToken,
-    encodingAesKey: corp.callbackAesKey, callbackUrl,
+    encodingAesKey: corp.callbackAesKey, callbackUrl, sidebarUrl: `${browserUrl}/sidebar/${corp.id}`,
   });
   // The demo's 公众号 for WeChat web OAuth lives in the simulator too: landing pages take the production path.
-  const oauthBase = `${baseUrl}/sim/wx`;
-  if (!corp.oauthAppId || corp.oauthOpenBase !== oauthBase) {
+  const oauthBase = `${browserUrl}/sim/wx`;
+  const oauthApiBase = `${baseUrl}/sim/wx`;
+  if (!corp.oauthAppId || corp.oauthOpenBase !== oauthBase || corp.oauthApiBase !== oauthApiBase) {
     const appid = corp.oauthAppId ?? 'wxpond0demo0000001';
     const secret = corp.oauthSecret ?? alnum(32);
-    await corps.update(corp.id, { oauthAppId: appid, oauthSecret: secret, oauthOpenBase: oauthBase, oauthApiBase: oauthBase });
+    await corps.update(corp.id, { oauthAppId: appid, oauthSecret: secret, oauthOpenBase: oauthBase, oauthApiBase });
   }
+  // Members open the chat sidebar from the simulator's mock WeCom client: its OAuth and JS-SDK live there too.
+  const webBase = `${browserUrl}/sim`;
+  if (corp.wecomWebBase !== webBase) await corps.update(corp.id, { wecomWebBase: webBase });
   const withOauth = (await corps.get(corp.id))!;
   await sim!.control.registerOauthApp(withOauth.oauthAppId!, withOauth.oauthSecret!);
   if (existing) return corp.id;
@@ -103,8 +111,28 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string): Promise<string> {
        ON CONFLICT (corp_id, department_id) DO NOTHING`,
       [corp.id, d.name, `S${d.id}`, d.id, place.city, place.address, place.lat, place.lng]);
   }
+  await seedDemoScripts(app, corp.id);
   const run = await app.sync.start(corp.id, 'full', 'demo setup');
   await app.sync.execute(run.id);
   await sim!.control.verifyCallbackUrl(corp.id).catch(() => undefined);
   return corp.id;
+}
+
+/** A few scripts (话术) so the demo's chat sidebar has something to send. */
+async function seedDemoScripts(app: PondApp, corpId: string): Promise<void> {
+  const scripts = new ScriptService(app.pool);
+  const folders = [
+    { name: '欢迎与介绍 Welcome', items: [
+      ['新客问候', '{nickname}您好，我是{staff}，您的专属顾问。门店活动、会员福利和新品都会第一时间告诉您，有任何问题随时找我～'],
+      ['会员权益', '{nickname}，会员每周三享第二杯半价，生日当月送一杯任意饮品；在小程序绑定手机号即可领取。'],
+    ] },
+    { name: '售后 After-sales', items: [
+      ['查询物流', '{nickname}您好，订单发货后可在小程序「我的订单」里查看物流信息，若 48 小时未更新请告诉我，我来帮您催。'],
+      ['退换说明', '饮品和食品售出后不支持退换；如有品质问题，请拍照发给我，{staff}会在 24 小时内为您处理。'],
+    ] },
+  ] as const;
+  for (const f of folders) {
+    const folder = await scripts.createFolder(corpId, { name: f.name });
+    for (const [title, content] of f.items) await scripts.create(corpId, { folderId: folder.id, title, content }, 'demo');
+  }
 }

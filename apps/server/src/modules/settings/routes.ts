@@ -20,6 +20,8 @@ export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
       id: c.id, name: c.name, agentId: c.agentId, apiBase: c.apiBase, secretSet: !!c.secret, callbackToken: c.callbackToken,
       callbackAesKeySet: !!c.callbackAesKey, callbackUrl: callbackUrl(c.id), isDemo: c.isDemo,
       oauthAppId: c.oauthAppId, oauthSecretSet: !!c.oauthSecret, oauthOpenBase: c.oauthOpenBase, oauthApiBase: c.oauthApiBase,
+      // The page to enter in WeCom admin → the app → 聊天工具栏 (chat toolbar), and the app's 可信域名.
+      sidebarUrl: `${deps.publicUrl()}/sidebar/${c.id}`, wecomWebBase: c.wecomWebBase,
     };
   };
 
@@ -105,6 +107,7 @@ export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
         oauthSecret: z.string().min(16, 'must be the 公众号 AppSecret').nullish(),
         oauthOpenBase: z.string().url('must be an absolute URL').nullish(),
         oauthApiBase: z.string().url('must be an absolute URL').nullish(),
+        wecomWebBase: z.string().url('must be an absolute URL').nullish(),
       }),
     },
   }, async (req) => {

@@ -179,6 +179,7 @@ export class SyncService {
         const contacts = new Map<string, any>();
         for (const item of list) contacts.set(item.external_contact.external_userid, item.external_contact);
         await upsertCustomers(this.pool, run.corp_id, [...contacts.values()]);
+        // follow_info carries corp/strategy tag ids only, so personal tags stored from events stay as they are.
         const prev = await upsertFollows(this.pool, run.corp_id, list.map((item: any) => ({
           externalUserid: item.external_contact.external_userid, follow: item.follow_info as FollowRecord,
         })));

@@ -28,6 +28,12 @@ export const corps = pgTable('corps', {
   /** Defaults https://open.weixin.qq.com and https://api.weixin.qq.com; the simulator in demo. */
   oauthOpenBase: text('oauth_open_base'),
   oauthApiBase: text('oauth_api_base'),
+  /**
+   * Where members' browsers reach WeCom's web side: member OAuth (`/connect/oauth2/authorize`) and the
+   * JS-SDK script for the sidebar. Null = the real WeCom (open.weixin.qq.com, res.wx.qq.com); the
+   * simulator's root in demo.
+   */
+  wecomWebBase: text('wecom_web_base'),
   callbackVerifiedAt: ts('callback_verified_at'),
   lastCallbackAt: ts('last_callback_at'),
   tokenOkAt: ts('token_ok_at'),
@@ -125,6 +131,15 @@ export const sessions = pgTable('sessions', {
   createdAt: createdAt(),
 });
 
+/** Chat-sidebar sign-ins: a member identified by WeCom OAuth, acting as the staff role for their own customers. */
+export const sidebarSessions = pgTable('sidebar_sessions', {
+  id: text('id').primaryKey(), // sha256 of the cookie value
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  staffUserid: text('staff_userid').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('sidebar_sessions_expiry_idx').on(t.expiresAt)]);
+
 export const apiTokens = pgTable('api_tokens', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').references(() => corps.id, { onDelete: 'cascade' }), // null: bootstrap token for every corp
@@ -207,6 +222,9 @@ export const follows = pgTable('follows', {
   operUserid: text('oper_userid'),
   state: text('state'),
   tagIds: text('tag_ids').array().notNull().default(sql`'{}'::text[]`),
+  /** Personal tags (个人标签): names the member gave the customer in the WeCom client, read-only to the API.
+   *  Only externalcontact/get carries them (type 2); batch/get_by_user omits them, so it never overwrites these. */
+  personalTags: text('personal_tags').array().notNull().default(sql`'{}'::text[]`),
   status: text('status').$type<FollowStatus>().notNull().default('active'),
   addedAt: ts('added_at'),
   deletedAt: ts('deleted_at'),

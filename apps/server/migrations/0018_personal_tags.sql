@@ -1,0 +1,1 @@
+ALTER TABLE "follows" ADD COLUMN "personal_tags" text[] DEFAULT '{}'::text[] NOT NULL;

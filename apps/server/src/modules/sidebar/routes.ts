@@ -1,0 +1,133 @@
+// The WeCom chat sidebar (聊天工具栏): /sidebar/<corpid> is the page entered in WeCom admin for the app.
+// WeCom opens it inside the client; Pond signs the member in by WeCom web OAuth (auth/getuserinfo),
+// the page registers with wx.agentConfig (signature from the app ticket, WECOM.md §14), asks the
+// client which chat it is in, and shows that customer's profile, editable tags, recent timeline and
+// scripts (tap to send with sendChatMessage). Reads and writes go through the ordinary API as the
+// staff role, so a member only ever sees their own customers and groups.
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { WecomError } from '@pond/wecom';
+import type { App } from '../../platform/http';
+import { ALL_ROLES, SIDEBAR_COOKIE, SIDEBAR_TTL_MS, requireRole, scopeOf, type AuthService } from '../../platform/auth';
+import { AppError } from '../../platform/errors';
+import type { Logger } from '../../platform/log';
+import type { CorpRow, CorpService } from '../org/corps';
+import type { CustomerService } from '../customers/service';
+import { sidebarPage, sidebarNotice } from './page';
+
+const STATE_COOKIE = 'pond_sidebar_state';
+const CLIENT_JS = readFileSync(new URL('./sidebar.client.js', import.meta.url), 'utf8');
+/** The JS-SDK as WeCom serves it (jweixin for wx.*, jwxwork for agentConfig), unless the corp points elsewhere (simulator). */
+const WECOM_JSSDK = ['https://res.wx.qq.com/open/js/jweixin-1.2.0.js', 'https://open.work.weixin.qq.com/wwopen/js/jwxwork-1.0.0.js'];
+export const SIDEBAR_JS_APIS = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage'];
+
+const base = (corp: CorpRow) => corp.wecomWebBase?.replace(/\/+$/, '') ?? null;
+export const jssdkUrls = (corp: CorpRow) => (base(corp) ? [`${base(corp)}/jssdk/jwxwork.js`] : WECOM_JSSDK);
+const authorizeBase = (corp: CorpRow) => base(corp) ?? 'https://open.weixin.qq.com';
+
+export async function sidebarRoutes(app: App, deps: {
+  pool: pg.Pool; auth: AuthService; corps: CorpService; customers: CustomerService; publicUrl: () => string; secureCookies: boolean; log: Logger;
+}) {
+  const { pool, auth, corps } = deps;
+  const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies };
+
+  app.get('/sidebar/assets/sidebar.js', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-cache').send(CLIENT_JS));
+
+  app.get('/sidebar/:corpId', { schema: { hide: true } }, async (req: FastifyRequest<{ Params: { corpId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+    const corp = await corps.get(req.params.corpId);
+    if (!corp) return reply.code(404).send(sidebarNotice('未找到企业', 'Unknown corp: check the sidebar URL configured in WeCom admin.'));
+    const here = new URL(req.url, deps.publicUrl());
+    const cookie = req.cookies[SIDEBAR_COOKIE];
+    const signedIn = cookie ? await auth.fromSidebarSession(cookie) : null;
+    if (signedIn && signedIn.corpId === corp.id && !req.query.code) {
+      return reply.send(sidebarPage({ corpId: corp.id, jssdk: jssdkUrls(corp), me: { userid: signedIn.staffUserid!, name: signedIn.name } }));
+    }
+    const code = req.query.code;
+    if (code) {
+      // Back from WeCom's authorize page: the state must be the one this browser was sent with.
+      const expected = req.cookies[STATE_COOKIE];
+      if (!expected || req.query.state !== expected) {
+        return reply.code(400).send(sidebarNotice('登录已过期，请重新打开侧边栏', 'The sign-in expired or came from elsewhere: close and reopen the sidebar.'));
+      }
+      reply.clearCookie(STATE_COOKIE, { path: '/sidebar' });
+      let userid: string | undefined;
+      try {
+        const who = await (await corps.client(corp.id)).getUserInfo(code);
+        userid = who.userid;
+      } catch (err) {
+        deps.log.warn({ err, corpId: corp.id }, 'sidebar: auth/getuserinfo failed');
+        const why = err instanceof WecomError ? `WeCom errcode ${err.errcode}: ${err.message}` : 'WeCom could not be reached';
+        return reply.code(502).send(sidebarNotice('企业微信登录失败', `Signing in with WeCom failed (${why}). Reopen the sidebar.`));
+      }
+      if (!userid) return reply.code(403).send(sidebarNotice('仅限企业成员使用', 'Only members of the corp can use the sidebar.'));
+      const { rows } = await pool.query('SELECT status FROM staff WHERE corp_id = $1 AND userid = $2', [corp.id, userid]);
+      if (!rows[0] || rows[0].status !== 1) {
+        return reply.code(403).send(sidebarNotice('你不是本企业的在职成员', `WeCom says you are ${userid}, who is not an active member in Pond yet (sync the org in Settings).`));
+      }
+      const token = await auth.createSidebarSession(corp.id, userid);
+      reply.setCookie(SIDEBAR_COOKIE, token, { ...cookieOpts, maxAge: SIDEBAR_TTL_MS / 1000 });
+      here.searchParams.delete('code');
+      here.searchParams.delete('state');
+      return reply.redirect(`${here.pathname}${here.search}`, 303);
+    }
+    // Not signed in: WeCom web OAuth with the corpid as appid and the app's agentid (snsapi_base is silent for members).
+    const state = randomBytes(12).toString('base64url');
+    reply.setCookie(STATE_COOKIE, state, { ...cookieOpts, path: '/sidebar', maxAge: 600 });
+    const params = new URLSearchParams({ appid: corp.id, redirect_uri: here.toString(), response_type: 'code', scope: 'snsapi_base', state, agentid: corp.agentId });
+    return reply.redirect(`${authorizeBase(corp)}/connect/oauth2/authorize?${params}#wechat_redirect`, 302);
+  });
+
+  /** wx.agentConfig's signature for the page at `url` (without its #fragment), from the app ticket. */
+  app.get('/api/sidebar/config', {
+    preHandler: requireRole(...ALL_ROLES),
+    schema: { tags: ['sidebar'], summary: 'JS-SDK agentConfig signature for the sidebar page', querystring: z.object({ url: z.string().url('must be the absolute page URL') }) },
+  }, async (req) => {
+    const p = req.principal!;
+    const url = req.query.url.split('#')[0]!;
+    const page = new URL(url);
+    if (!page.pathname.startsWith('/sidebar/')) throw AppError.validation('url', 'must be a Pond sidebar page (/sidebar/…)');
+    const corp = await corps.require(p.corpId);
+    try {
+      const sig = await (await corps.client(corp.id)).agentConfigSignature(url);
+      return {
+        corpId: corp.id, agentId: corp.agentId, timestamp: sig.timestamp, nonceStr: sig.nonceStr, signature: sig.signature,
+        jsApiList: SIDEBAR_JS_APIS, me: p.staffUserid ? { userid: p.staffUserid, name: p.name } : null,
+      };
+    } catch (err) {
+      if (err instanceof WecomError) throw new AppError('wecom_error', `could not get the app's JS-SDK ticket from WeCom (errcode ${err.errcode}: ${err.message})`);
+      throw err;
+    }
+  });
+
+  /** Everything the sidebar shows for one customer in one round trip (the member's own relation first). */
+  app.get('/api/sidebar/customers/:externalUserid', {
+    preHandler: requireRole(...ALL_ROLES),
+    schema: { tags: ['sidebar'], summary: "A customer as the sidebar shows them: profile, the member's relation and tags, groups, recent timeline", params: z.object({ externalUserid: z.string().min(1) }) },
+  }, async (req) => {
+    const p = req.principal!;
+    const d = await deps.customers.detail(scopeOf(p), req.params.externalUserid);
+    const { rows: tagRows } = await pool.query(
+      `SELECT g.id AS group_id, g.name AS group_name, t.id, t.name FROM tag_groups g JOIN tags t ON t.group_id = g.id AND t.corp_id = g.corp_id AND t.deleted_at IS NULL
+       WHERE g.corp_id = $1 AND g.deleted_at IS NULL ORDER BY g."order" DESC, g.created_at, g.id, t."order" DESC, t.created_at, t.id`, [p.corpId]);
+    const tagGroups: { id: string; name: string; tags: { id: string; name: string }[] }[] = [];
+    for (const r of tagRows) {
+      let g = tagGroups.find((x) => x.id === r.group_id);
+      if (!g) tagGroups.push(g = { id: r.group_id, name: r.group_name, tags: [] });
+      g.tags.push({ id: r.id, name: r.name });
+    }
+    const active = d.follows.filter((f) => f.status === 'active');
+    return {
+      customer: d.customer,
+      mine: active.find((f) => f.userid === p.staffUserid) ?? null,
+      others: active.filter((f) => f.userid !== p.staffUserid).map((f) => ({ userid: f.userid, staffName: f.staffName, addedAt: f.addedAt })),
+      groups: d.groups.filter((g) => !g.leftAt),
+      timeline: d.timeline.slice(0, 15),
+      tagGroups,
+    };
+  });
+}

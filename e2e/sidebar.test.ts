@@ -1,0 +1,49 @@
+// In a browser: a member opens Pond's sidebar in the simulator's mock WeCom chat window. The page
+// signs in by WeCom OAuth, registers with wx.agentConfig, finds the customer of the chat, shows them,
+// edits a tag (written to WeCom) and sends a script into the chat, which the customer's phone receives.
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { startTestPond, waitFor, type TestPond } from '../apps/server/test/helpers';
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+describe.skipIf(!CHROMIUM)('chat sidebar in the mock WeCom client', () => {
+  let pond: TestPond;
+  let browser: Browser;
+  beforeAll(async () => {
+    pond = await startTestPond();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => { await browser?.close(); await pond?.close(); });
+
+  it('shows the chat’s customer, edits a tag and sends a script into the chat', async () => {
+    const sim = pond.app.sim!.control;
+    const { rows: [staff] } = await pond.app.pool.query(`SELECT userid, name FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1 ORDER BY userid LIMIT 1`, [pond.corpId]);
+    const user = await sim.createWechatUser({ nickname: '侧边栏客户' });
+    const { externalUserid } = await sim.addStaff(user.id, { userid: staff.userid });
+    await waitFor(async () => (await pond.api('GET', `/api/customers/${externalUserid}`)).status === 200, { message: 'customer in Pond' });
+    const script = (await pond.api('POST', '/api/scripts', { title: '问候', content: '{nickname}您好，我是{staff}，有什么可以帮您？' })).body;
+    const tag = (await pond.api('GET', '/api/tags')).body.groups[0].tags[0];
+
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    await page.goto(`${pond.baseUrl}/sim/wecom/chat?corp=${pond.corpId}&userid=${staff.userid}&external=${externalUserid}`);
+    const side = page.frameLocator('iframe');
+    await expect.poll(() => side.getByTestId('customer-name').innerText(), { timeout: 15_000 }).toBe('侧边栏客户');
+
+    await side.getByText('+ 添加标签').click();
+    await side.locator(`input[name=tag][value="${tag.id}"]`).check();
+    await side.getByText('保存 Save').click();
+    await waitFor(async () => (await sim.getFollow(pond.corpId, staff.userid, externalUserid))?.tagIds.includes(tag.id), { message: 'tag in WeCom' });
+    await expect.poll(() => side.locator('#my-tags').innerText()).toContain(tag.name);
+
+    await side.locator(`[data-script="${script.id}"]`).click();
+    const want = `侧边栏客户您好，我是${staff.name}，有什么可以帮您？`;
+    await waitFor(async () => (await sim.listInbox(user.id)).some((m) => JSON.stringify(m.payload).includes(want)), { message: 'script in the customer inbox' });
+    await waitFor(async () => (await pond.app.pool.query('SELECT use_count FROM scripts WHERE id = $1', [script.id])).rows[0].use_count === 1, { message: 'use counted' });
+    await page.close();
+  });
+});

@@ -1,0 +1,209 @@
+// The WeCom client's side of the JS-SDK (WECOM.md §14), decided on the server so it can be tested
+// without a browser: tickets as issued by get_jsapi_ticket / ticket/get, wx.config and
+// wx.agentConfig signature checks (sha1 of jsapi_ticket=T&noncestr=N&timestamp=TS&url=URL, the URL
+// without its #fragment; agentConfig needs the app ticket, config the corp ticket), and what
+// wx.invoke answers in a chat frame (getContext, getCurExternalContact, getCurExternalChat,
+// sendChatMessage). The mock chat frame (pages/wecom-client.ts) only relays.
+import { createHash } from 'node:crypto';
+import type { SimContext } from './context';
+import { ControlError } from './errors';
+import { randomId } from './ids';
+import { staffSendsGroupPayload, staffSendsPayload } from './messages';
+import { STAFF_ACTIVE, getStaff } from './org';
+
+export const TICKET_TTL_SEC = 7200;
+export type TicketKind = 'jsapi' | 'agent_config';
+
+/** get_jsapi_ticket (kind jsapi) and ticket/get?type=agent_config: a new ticket, remembered for 7200 s. */
+export async function issueTicket(ctx: SimContext, corpId: string, kind: TicketKind) {
+  const now = ctx.clock.now();
+  const ticket = randomId(88, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
+  await ctx.db.q(
+    `WITH gc AS (DELETE FROM {s}.jsapi_tickets WHERE corp_id = $2 AND expires_at < $5::bigint - 86400000)
+     INSERT INTO {s}.jsapi_tickets (ticket, corp_id, kind, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)`,
+    [ticket, corpId, kind, now + TICKET_TTL_SEC * 1000, now],
+  );
+  return { ticket, expires_in: TICKET_TTL_SEC };
+}
+
+export async function listTickets(ctx: SimContext, corpId: string, kind?: TicketKind) {
+  const rows = await ctx.db.q(
+    `SELECT ticket, kind, expires_at FROM {s}.jsapi_tickets WHERE corp_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY created_at`,
+    [corpId, kind ?? null],
+  );
+  return rows.map((r) => ({ ticket: r.ticket as string, kind: r.kind as TicketKind, expiresAt: Number(r.expires_at) }));
+}
+
+export function jsapiSignature(ticket: string, nonceStr: string, timestamp: string | number, url: string): string {
+  return createHash('sha1').update(`jsapi_ticket=${ticket}&noncestr=${nonceStr}&timestamp=${timestamp}&url=${url}`).digest('hex');
+}
+
+const pageUrl = (url: unknown) => String(url ?? '').split('#')[0];
+
+async function signedWithTicket(ctx: SimContext, corpId: string, kind: TicketKind, cfg: any, url: string): Promise<boolean> {
+  if (typeof cfg.signature !== 'string' || !cfg.nonceStr || cfg.timestamp === undefined || cfg.timestamp === null) return false;
+  const tickets = await ctx.db.q<{ ticket: string }>(`SELECT ticket FROM {s}.jsapi_tickets WHERE corp_id = $1 AND kind = $2 AND expires_at > $3`, [
+    corpId,
+    kind,
+    ctx.clock.now(),
+  ]);
+  const sig = cfg.signature.toLowerCase();
+  return tickets.some((t) => jsapiSignature(t.ticket, String(cfg.nonceStr), String(cfg.timestamp), url) === sig);
+}
+
+// ---- the chat frame ---------------------------------------------------------------------------
+
+export const FRAME_ENTRIES = ['single_chat_tools', 'group_chat_tools', 'contact_profile'] as const;
+export type FrameEntry = (typeof FRAME_ENTRIES)[number];
+
+/** Where the sidebar is open: which member, in which corp, next to which customer or group. */
+export interface FrameContext {
+  corpId: string;
+  userid: string;
+  entry: FrameEntry;
+  externalUserid?: string | null;
+  chatId?: string | null;
+}
+
+/** Checks the frame: an active member who follows the customer, or is in the group. */
+export async function checkFrame(ctx: SimContext, input: any): Promise<FrameContext & { agentId: number; sidebarUrl: string | null }> {
+  const f = input && typeof input === 'object' ? input : {};
+  const corp = f.corpId ? await ctx.db.one(`SELECT agent_id, sidebar_url FROM {s}.corps WHERE corp_id = $1`, [f.corpId]) : undefined;
+  if (!corp) throw new ControlError(`unknown corp ${f.corpId ?? ''}`, 404);
+  const s = f.userid ? await getStaff(ctx.db, f.corpId, f.userid) : null;
+  if (!s || s.status !== STAFF_ACTIVE) throw new ControlError(`${f.userid ?? ''} is not an active member of ${f.corpId}`, 404);
+  const entry: FrameEntry = f.entry ?? (f.chatId ? 'group_chat_tools' : 'single_chat_tools');
+  if (!FRAME_ENTRIES.includes(entry)) throw new ControlError(`entry: one of ${FRAME_ENTRIES.join(', ')}`);
+  const base = { corpId: f.corpId as string, userid: f.userid as string, agentId: Number(corp.agent_id), sidebarUrl: corp.sidebar_url ?? null };
+  if (entry === 'group_chat_tools') {
+    if (!f.chatId) throw new ControlError('chat: required for a group chat');
+    const m = await ctx.db.one(
+      `SELECT 1 FROM {s}.group_members m JOIN {s}.groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
+        WHERE m.corp_id = $1 AND m.chat_id = $2 AND m.member_id = $3 AND m.type = 1 AND m.left_at IS NULL AND g.dismissed_at IS NULL`,
+      [f.corpId, f.chatId, f.userid],
+    );
+    if (!m) throw new ControlError(`${f.userid} is not in group ${f.chatId}`, 404);
+    return { ...base, entry, chatId: f.chatId, externalUserid: null };
+  }
+  if (!f.externalUserid) throw new ControlError('external: required for a 1:1 chat or a customer profile');
+  const follow = await ctx.db.one(`SELECT status FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND external_userid = $3`, [
+    f.corpId,
+    f.userid,
+    f.externalUserid,
+  ]);
+  if (!follow || !['active', 'half'].includes(follow.status)) throw new ControlError(`${f.userid} does not follow ${f.externalUserid}`, 404);
+  return { ...base, entry, externalUserid: f.externalUserid, chatId: null };
+}
+
+/** wx.config: the corp ticket (get_jsapi_ticket), appId = the corpid. */
+export async function verifyConfig(ctx: SimContext, body: any): Promise<{ errMsg: string }> {
+  const frame = await checkFrame(ctx, body.frame);
+  const cfg = body.config ?? {};
+  if (cfg.appId !== frame.corpId) return { errMsg: 'config:fail invalid appId (must be the corpid)' };
+  if (!(await signedWithTicket(ctx, frame.corpId, 'jsapi', cfg, pageUrl(body.url)))) return { errMsg: 'config:fail invalid signature' };
+  return { errMsg: 'config:ok' };
+}
+
+/** wx.agentConfig: the app ticket (ticket/get?type=agent_config); on success a grant for wx.invoke. */
+export async function verifyAgentConfig(ctx: SimContext, body: any): Promise<{ errMsg: string; grant?: string }> {
+  const frame = await checkFrame(ctx, body.frame);
+  const cfg = body.config ?? {};
+  if (cfg.corpid !== frame.corpId) return { errMsg: 'agentConfig:fail invalid corpid' };
+  if (Number(cfg.agentid) !== frame.agentId) return { errMsg: 'agentConfig:fail invalid agentid' };
+  const url = pageUrl(body.url);
+  if (!(await signedWithTicket(ctx, frame.corpId, 'agent_config', cfg, url))) return { errMsg: 'agentConfig:fail invalid signature' };
+  const list = Array.isArray(cfg.jsApiList) ? cfg.jsApiList.filter((a: unknown): a is string => typeof a === 'string') : [];
+  const grant = randomId(32);
+  const now = ctx.clock.now();
+  await ctx.db.q(
+    `WITH gc AS (DELETE FROM {s}.jsapi_grants WHERE corp_id = $2 AND created_at < $6::bigint - 86400000)
+     INSERT INTO {s}.jsapi_grants (grant_id, corp_id, userid, url, js_api_list, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [grant, frame.corpId, frame.userid, url, list, now],
+  );
+  return { errMsg: 'agentConfig:ok', grant };
+}
+
+/** The wx.invoke APIs the simulated client knows (checkJsApi answers true for these). */
+export const INVOKE_APIS = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage'];
+
+const NOT_EXTERNAL = 'without context of external contact';
+
+/** wx.invoke(api, args) in the frame: needs a grant from agentConfig listing the api. */
+export async function invoke(ctx: SimContext, body: any, base = ctx.publicUrl ?? ''): Promise<Record<string, unknown>> {
+  const frame = await checkFrame(ctx, body.frame);
+  const api = String(body.api ?? '');
+  const args = body.args && typeof body.args === 'object' ? body.args : {};
+  if (api === 'checkJsApi') {
+    const list: unknown[] = Array.isArray(args.jsApiList) ? args.jsApiList : [];
+    return { errMsg: 'checkJsApi:ok', err_msg: 'checkJsApi:ok', checkResult: Object.fromEntries(list.map((a) => [String(a), INVOKE_APIS.includes(String(a))])) };
+  }
+  const grant = body.grant
+    ? await ctx.db.one<{ js_api_list: string[] }>(`SELECT js_api_list FROM {s}.jsapi_grants WHERE grant_id = $1 AND corp_id = $2 AND userid = $3`, [
+        String(body.grant),
+        frame.corpId,
+        frame.userid,
+      ])
+    : undefined;
+  if (!grant || !grant.js_api_list.includes(api)) return { err_msg: `${api}:no permission` };
+  switch (api) {
+    case 'getContext':
+      return { err_msg: 'getContext:ok', entry: frame.entry };
+    case 'getCurExternalContact':
+      if (frame.entry === 'group_chat_tools' || !frame.externalUserid) return { err_msg: `getCurExternalContact:fail ${NOT_EXTERNAL}` };
+      return { err_msg: 'getCurExternalContact:ok', userId: frame.externalUserid };
+    case 'getCurExternalChat':
+      if (frame.entry !== 'group_chat_tools' || !frame.chatId) return { err_msg: `getCurExternalChat:fail ${NOT_EXTERNAL}` };
+      return { err_msg: 'getCurExternalChat:ok', chatId: frame.chatId };
+    case 'sendChatMessage':
+      return sendChatMessage(ctx, frame, args, base);
+    default:
+      return { err_msg: `${api}:fail the WeCom simulator does not implement ${api}` };
+  }
+}
+
+const SEND_TYPES = ['text', 'image', 'video', 'file', 'news', 'miniprogram'];
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+
+/** sendChatMessage's payload as the message a customer receives (the shapes renderPayload and the inbox use). */
+async function chatPayload(ctx: SimContext, corpId: string, args: any, base: string): Promise<Record<string, unknown> | string> {
+  const t = args.msgtype;
+  if (!SEND_TYPES.includes(t)) return `invalid msgtype ${String(t ?? '(missing)')}: one of ${SEND_TYPES.join(', ')}`;
+  const p = args[t];
+  if (!p || typeof p !== 'object') return `missing ${t}`;
+  switch (t) {
+    case 'text':
+      if (!nonEmpty(p.content)) return 'missing text.content';
+      if (Buffer.byteLength(p.content) > 4000) return 'text.content: at most 4000 bytes';
+      return { msgtype: 'text', text: { content: p.content } };
+    case 'news':
+      for (const k of ['link', 'title']) if (!nonEmpty(p[k])) return `missing news.${k}`;
+      if (!/^https?:\/\//.test(p.link)) return 'news.link must be an http(s) URL';
+      return { msgtype: 'link', link: { url: p.link, title: p.title, desc: p.desc ?? '', picurl: p.imgUrl ?? '' } };
+    case 'miniprogram':
+      for (const k of ['appid', 'title', 'imgUrl', 'page']) if (!nonEmpty(p[k])) return `missing miniprogram.${k}`;
+      if (!p.page.split('?')[0].endsWith('.html')) return `miniprogram.page must end in .html: ${p.page}`;
+      return { msgtype: 'miniprogram', miniprogram: { appid: p.appid, title: p.title, page: p.page, pic_url: p.imgUrl } };
+    default: {
+      // image, video, file: a mediaid from WeCom's media upload (not an Official Account media id).
+      if (!nonEmpty(p.mediaid)) return `missing ${t}.mediaid`;
+      const m = await ctx.db.one(`SELECT type FROM {s}.media WHERE corp_id = $1 AND media_id = $2`, [corpId, p.mediaid]);
+      if (!m) return `invalid mediaid ${p.mediaid}`;
+      return { msgtype: t, [t]: { media_id: p.mediaid, ...(t === 'image' ? { pic_url: `${base}/media/${p.mediaid}` } : {}) } };
+    }
+  }
+}
+
+async function sendChatMessage(ctx: SimContext, frame: FrameContext, args: any, base: string): Promise<Record<string, unknown>> {
+  const fail = (why: string) => ({ err_msg: `sendChatMessage:fail ${why}` });
+  if (frame.entry === 'contact_profile') return fail('not in a chat (entry contact_profile)');
+  const payload = await chatPayload(ctx, frame.corpId, args, base);
+  if (typeof payload === 'string') return fail(payload);
+  try {
+    if (frame.entry === 'group_chat_tools') await staffSendsGroupPayload(ctx, frame.corpId, frame.userid, frame.chatId!, payload);
+    else await staffSendsPayload(ctx, frame.corpId, frame.userid, frame.externalUserid!, payload);
+  } catch (err) {
+    if (err instanceof ControlError) return fail(err.message);
+    throw err;
+  }
+  return { err_msg: 'sendChatMessage:ok' };
+}
