@@ -47,7 +47,7 @@ describe.skipIf(!CHROMIUM)('live code in a browser', () => {
     await page.getByTestId('login-submit').click();
     await page.getByTestId('overview-chart').waitFor();
     await page.goto(`${pond.baseUrl}/live-codes/${code.id}`);
-    await expect.poll(() => page.getByTestId('stat-adds').innerText()).toContain('1');
+    await expect.poll(() => page.getByTestId('stat-adds').innerText(), { timeout: 15_000 }).toContain('1');
     expect(await page.getByTestId('stat-scans').innerText()).toMatch(/[1-9]/);
     await phone.close();
   });

@@ -3,6 +3,7 @@
 // server enforces the same with 403).
 import {
   AimOutlined,
+  ApartmentOutlined,
   AuditOutlined,
   CommentOutlined,
   DashboardOutlined,
@@ -61,6 +62,7 @@ const HandoverPage = lazy(() => import('./modules/handover/handover-page'));
 const AutoRulesPage = lazy(() => import('./modules/tags/auto-rules-page'));
 const ScriptsPage = lazy(() => import('./modules/scripts/scripts-page'));
 const SegmentsPage = lazy(() => import('./modules/segments/segments-page'));
+const GroupSegmentsPage = lazy(() => import('./modules/group-segments/group-segments-page'));
 
 export function App() {
   return (
@@ -76,6 +78,7 @@ export function App() {
             <Route path="segments" element={<SegmentsPage />} />
             <Route path="groups" element={<GroupsPage />} />
             <Route path="groups/:chatId" element={<GroupDetailPage />} />
+            <Route path="group-segments" element={<GroupSegmentsPage />} />
             <Route path="tags" element={<TagsPage />} />
             <Route path="auto-tag-rules" element={<AutoRulesPage />} />
             <Route path="scripts" element={<ScriptsPage />} />
@@ -169,6 +172,7 @@ function useMenuItems(me: Me): MenuItem[] {
       { key: '/segments', icon: <ClusterOutlined />, label: t('nav.segments') },
       ...(WRITE_ROLES.includes(me.role) ? [{ key: '/handover', icon: <SwapOutlined />, label: t('nav.handover') }] : []),
       { key: '/groups', icon: <CommentOutlined />, label: t('nav.groups') },
+      { key: '/group-segments', icon: <ApartmentOutlined />, label: t('nav.groupSegments') },
       {
         key: 'tagging',
         icon: <TagsOutlined />,
@@ -209,6 +213,7 @@ const MENU_KEYS = [
   '/segments',
   '/handover',
   '/groups',
+  '/group-segments',
   '/tags',
   '/auto-tag-rules',
   '/scripts',

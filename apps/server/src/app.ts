@@ -34,6 +34,7 @@ import { handoverRoutes } from './modules/handover/routes';
 import { ScriptService } from './modules/scripts/service';
 import { scriptRoutes } from './modules/scripts/routes';
 import { segmentRoutes } from './modules/segments/routes';
+import { groupSegmentRoutes } from './modules/group-segments/routes';
 import { ImportService } from './modules/imports/service';
 import { importRoutes } from './modules/imports/routes';
 import { SyncService } from './modules/sync/service';
@@ -153,6 +154,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await handoverRoutes(http, { handover });
   await scriptRoutes(http, { scripts: new ScriptService(pool) });
   await segmentRoutes(http, { pool });
+  await groupSegmentRoutes(http, { pool });
   await importRoutes(http, { imports: new ImportService(pool, corps) });
   await overviewRoutes(http, { pool });
   await settingsRoutes(http, { pool, corps, sync, publicUrl: () => config.publicUrl });

@@ -90,6 +90,7 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
     const b = body(r);
     return control.joinGroup(need(b.who ?? b.wechatUserId, 'wechatUserId'), b.chatId ?? null, b);
   });
+  post('/say-in-group', (r) => control.sayInGroup(need(body(r).who ?? body(r).wechatUserId, 'who'), need(body(r).chatId, 'chatId'), body(r).text));
   post('/leave-group', (r) => control.leaveGroup(need(body(r).who ?? body(r).wechatUserId, 'wechatUserId'), need(body(r).chatId, 'chatId'), body(r)));
   post('/send-message', (r) => {
     const b = body(r);

@@ -53,6 +53,7 @@ import {
   joinGroup,
   leaveGroup,
   mapGroup,
+  sayInGroup,
   renameGroup,
   setGroupWelcomeTemplate,
   type CreateGroupInput,
@@ -142,6 +143,8 @@ export interface SimControl {
   /** A customer (WeChat user id) or staff member (userid) joins: scene 1 invite, 2 link, 3 QR (closed at 200); viaConfigId joins through a join way. */
   joinGroup(who: string, chatId: string | null, opts?: JoinOptions & { viaConfigId?: string }): Promise<JoinResult>;
   leaveGroup(who: string, chatId: string, opts?: { removed?: boolean }): Promise<{ memberId: string }>;
+  /** A member says something in the group (counted by the group statistics). */
+  sayInGroup(who: string, chatId: string, text: string): Promise<{ memberId: string; createdAt: number }>;
   sendMessage(wechatUserId: string, toUserid: string, text: string, opts?: CorpOpt): Promise<{ externalUserid: string; createdAt: number }>;
   staffSendMessage(userid: string, externalUserid: string, text: string, opts?: CorpOpt): Promise<{ createdAt: number }>;
   payOrder(wechatUserId: string, input?: PayOrderInput): Promise<SimOrder>;
@@ -293,6 +296,7 @@ export function createControl(ctx: SimContext): SimControl {
       return joinGroup(ctx, who, chatId, opts);
     },
     leaveGroup: (who, chatId, opts) => leaveGroup(ctx, who, chatId, opts),
+    sayInGroup: (who, chatId, text) => sayInGroup(ctx, who, chatId, text),
     async sendMessage(wechatUserId, toUserid, text, opts) {
       return customerSendsMessage(ctx, await corp(opts), wechatUserId, toUserid, text);
     },

@@ -231,6 +231,24 @@ export async function leaveGroup(ctx: SimContext, who: string, chatId: string, o
   return out;
 }
 
+/** A member (customer by WeChat user id, or staff by userid) says something in the group; group statistics count it. */
+export async function sayInGroup(ctx: SimContext, who: string, chatId: string, text: string) {
+  if (typeof text !== 'string' || !text.trim()) throw new ControlError('text: required');
+  const now = ctx.clock.now();
+  return ctx.db.tx(async (tx) => {
+    const g = await requireGroup(tx, chatId, false);
+    const staff = await getStaff(tx, g.corpId, who);
+    const memberId = staff ? who : externalUseridFor(g.corpId, who);
+    const r = await tx.q(`SELECT 1 FROM {s}.group_members WHERE corp_id = $1 AND chat_id = $2 AND member_id = $3 AND left_at IS NULL`, [g.corpId, chatId, memberId]);
+    if (r.length === 0) throw new ControlError(`${who} is not in group ${chatId}`, 404);
+    await tx.q(
+      `INSERT INTO {s}.messages (corp_id, kind, direction, external_userid, userid, chat_id, ref_id, payload, created_at)
+       VALUES ($1, 'group_chat', 'in_group', $2, $3, $4, $5, $6, $7)`,
+      [g.corpId, staff ? null : memberId, staff ? who : null, chatId, memberId, JSON.stringify({ msgtype: 'text', text: { content: text.slice(0, 2000) } }), now]);
+    return { corpId: g.corpId, chatId, memberId, createdAt: now };
+  });
+}
+
 async function simpleUpdate(ctx: SimContext, chatId: string, detail: ChatUpdateDetail, apply: (tx: Sql, g: SimGroup) => Promise<void>) {
   const now = ctx.clock.now();
   const g = await ctx.db.tx(async (tx) => {

@@ -189,6 +189,22 @@ describe('statistics and app messages', () => {
     expect((await h.api('externalcontact/get_user_behavior_data', { body: { userid: ['carol'], start_time: day - 40 * 86400, end_time: day } })).errcode).toBe(40058);
   });
 
+  it('group statistics count members\' lines, speakers and joins, by owner and by day', async () => {
+    const a = await h.sim.control.createWechatUser({ nickname: '群友甲' });
+    const b = await h.sim.control.createWechatUser({ nickname: '群友乙' });
+    await h.sim.control.upsertStaff(h.corp.corpId, [{ userid: 'erin', name: '钱群主' }]);
+    const g = await h.sim.control.createGroup({ owner: 'erin', name: '统计群', members: [a.id, b.id] });
+    await h.sim.control.sayInGroup(a.id, g.chatId, '大家好');
+    await h.sim.control.sayInGroup(a.id, g.chatId, '有人吗');
+    await h.sim.control.sayInGroup('erin', g.chatId, '欢迎');
+    await expect(h.sim.control.sayInGroup('bob', g.chatId, '我不在群里')).rejects.toThrow(/not in group/);
+    const day = Math.floor(h.sim.control.now() / 1000);
+    const byOwner = await h.api('externalcontact/groupchat/statistic', { body: { day_begin_time: day, owner_filter: { userid_list: ['erin'] } } });
+    expect(byOwner.items).toEqual([{ owner: 'erin', data: expect.objectContaining({ chat_total: 1, chat_has_msg: 1, msg_total: 3, member_has_msg: 2, new_member_cnt: 3, member_total: 3 }) }]);
+    const byDay = await h.api('externalcontact/groupchat/statistic_group_by_day', { body: { day_begin_time: day - 86_400, day_end_time: day, owner_filter: { userid_list: ['erin'] } } });
+    expect(byDay.items.map((i: any) => i.data.msg_total)).toEqual([0, 3]);
+  });
+
   it('message/send stores app messages for staff and reports invalid users', async () => {
     const r = await h.api('message/send', { body: { touser: 'alice|ghost', msgtype: 'text', agentid: 1000002, text: { content: 'SOP 提醒' } } });
     expect(r).toMatchObject({ errcode: 0, invaliduser: 'ghost', msgid: expect.any(String) });

@@ -84,7 +84,8 @@ export async function getUserBehaviorData(ctx: SimContext, corpId: string, body:
 interface GroupFacts {
   groups: { chat_id: string; owner: string; created: number; dismissed: number | null }[];
   members: { chat_id: string; joined: number; left: number | null; type: number }[];
-  msgs: { chat_id: string; at: number }[];
+  /** Mass messages delivered to the group (no speaker) and members' own lines (speaker = member id). */
+  msgs: { chat_id: string; at: number; speaker: string | null }[];
 }
 
 async function loadGroupFacts(ctx: SimContext, corpId: string, owners: string[] | null): Promise<GroupFacts> {
@@ -98,7 +99,9 @@ async function loadGroupFacts(ctx: SimContext, corpId: string, owners: string[] 
     [corpId, ids],
   );
   const msgs = await ctx.db.q(
-    `SELECT DISTINCT chat_id, ref_id, created_at FROM {s}.messages WHERE corp_id = $1 AND kind = 'mass' AND chat_id = ANY($2::text[])`,
+    `SELECT DISTINCT chat_id, ref_id, created_at, NULL AS speaker FROM {s}.messages WHERE corp_id = $1 AND kind = 'mass' AND chat_id = ANY($2::text[])
+     UNION ALL
+     SELECT chat_id, ref_id, created_at, ref_id AS speaker FROM {s}.messages WHERE corp_id = $1 AND kind = 'group_chat' AND chat_id = ANY($2::text[])`,
     [corpId, ids],
   );
   return {
@@ -109,7 +112,7 @@ async function loadGroupFacts(ctx: SimContext, corpId: string, owners: string[] 
       dismissed: g.dismissed_at ? Math.floor(num(g.dismissed_at) / 1000) : null,
     })),
     members: members.map((m) => ({ chat_id: m.chat_id, joined: num(m.join_time_sec), left: m.left_at ? Math.floor(num(m.left_at) / 1000) : null, type: m.type })),
-    msgs: msgs.map((m) => ({ chat_id: m.chat_id, at: Math.floor(num(m.created_at) / 1000) })),
+    msgs: msgs.map((m) => ({ chat_id: m.chat_id, at: Math.floor(num(m.created_at) / 1000), speaker: m.speaker ?? null })),
   };
 }
 
@@ -124,7 +127,7 @@ function groupData(f: GroupFacts, chatIds: Set<string>, from: number, to: number
     chat_has_msg: new Set(msgs.map((m) => m.chat_id)).size,
     new_member_cnt: members.filter((m) => m.joined >= from && m.joined < to).length,
     member_total: members.filter((m) => m.joined < to && (m.left === null || m.left >= to)).length,
-    member_has_msg: 0,
+    member_has_msg: new Set(msgs.filter((m) => m.speaker).map((m) => `${m.chat_id}|${m.speaker}`)).size,
     msg_total: msgs.length,
     migrate_trainee_chat_cnt: 0,
   };

@@ -1,8 +1,8 @@
 // The demo corp: departments (head office, a region, two stores), 10 staff, ~200 customers with
 // follow relations, remarks and corp tags spread over the last 60 days, and ~10 groups of 5–60
-// members. Everything comes from a PRNG seeded by the corp id and every id is derived from it,
-// so running it again changes nothing (ON CONFLICT DO NOTHING). No callbacks: this is the state
-// Pond finds when it first syncs.
+// members with 30 days of what they said in them. Everything comes from a PRNG seeded by the corp
+// id and every id is derived from it, so running it again changes nothing (ON CONFLICT DO NOTHING).
+// No callbacks: this is the state Pond finds when it first syncs.
 import type { SimContext } from '../context';
 import type { Sql } from '../db';
 import { num } from '../db';
@@ -191,6 +191,22 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
     }
   }
 
+  // What members said in their groups over the last 30 days (group statistics count it): each group
+  // has its own liveliness, from nearly silent to a few dozen lines a day.
+  const lines: { chatId: string; memberId: string; customer: boolean; at: number }[] = [];
+  for (const g of groups) {
+    const perDay = Math.floor(rand() * rand() * 30);
+    const inGroup = members.filter((m) => m.chatId === g.chatId);
+    for (let d = 30; d >= 1 && perDay > 0; d--) {
+      const dayStart = nowSec - d * DAY;
+      const present = inGroup.filter((m) => m.join < dayStart);
+      for (let n = Math.floor(rand() * 2 * perDay); n > 0 && present.length; n--) {
+        const m = present[Math.floor(rand() * present.length)]!;
+        lines.push({ chatId: g.chatId, memberId: m.memberId, customer: m.type === 2, at: dayStart + Math.floor(rand() * DAY) });
+      }
+    }
+  }
+
   await ctx.db.tx(async (tx) => {
     await tx.q(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`wecom-sim:seed:${corpId}`]);
     await upsertDepartments(tx, corpId, DEMO_DEPARTMENTS);
@@ -271,6 +287,15 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
         members.map((m) => m.scene),
         members.map((m) => m.invitor),
       ],
+    );
+    // Only on the first seed: lines have no natural key to skip on conflict.
+    await tx.q(
+      `INSERT INTO {s}.messages (corp_id, kind, direction, external_userid, userid, chat_id, ref_id, payload, created_at)
+       SELECT $1, 'group_chat', 'in_group', CASE WHEN l.customer THEN l.member_id END, CASE WHEN NOT l.customer THEN l.member_id END,
+              l.chat_id, l.member_id, '{"msgtype":"text","text":{"content":"…"}}'::jsonb, l.at * 1000
+         FROM unnest($2::text[], $3::text[], $4::bool[], $5::bigint[]) AS l(chat_id, member_id, customer, at)
+        WHERE NOT EXISTS (SELECT 1 FROM {s}.corps c WHERE c.corp_id = $1 AND c.seeded_at IS NOT NULL)`,
+      [corpId, lines.map((l) => l.chatId), lines.map((l) => l.memberId), lines.map((l) => l.customer), lines.map((l) => l.at)],
     );
     await tx.q(`UPDATE {s}.corps SET seeded_at = coalesce(seeded_at, $2) WHERE corp_id = $1`, [corpId, now]);
   });

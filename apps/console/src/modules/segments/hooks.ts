@@ -2,6 +2,7 @@
 // and a sample) and saved by name; a saved segment lists its members and exports them as CSV.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiUrl, type Page } from '../../api/client';
+import { treeComplete, type RuleTree } from './rule-editor';
 
 export type TagMode = 'any' | 'all' | 'none';
 export type SegmentEventType =
@@ -35,12 +36,7 @@ export type Condition =
 export type ConditionType = Condition['type'];
 export const CONDITION_TYPES: ConditionType[] = ['tags', 'gender', 'staff', 'store', 'channel', 'added', 'event'];
 
-export interface RuleGroup {
-  op: 'and' | 'or';
-  conditions: (Condition | RuleGroup)[];
-}
-
-export const isGroup = (c: Condition | RuleGroup): c is RuleGroup => 'op' in c && 'conditions' in c && !('type' in c);
+export type RuleGroup = RuleTree<Condition>;
 
 export function newCondition(type: ConditionType): Condition {
   switch (type) {
@@ -80,10 +76,7 @@ function conditionComplete(c: Condition): boolean {
   }
 }
 
-/** Whether every group has a condition and every condition has its values: only then is it previewed. */
-export function ruleComplete(rule: RuleGroup): boolean {
-  return rule.conditions.length > 0 && rule.conditions.every((c) => (isGroup(c) ? ruleComplete(c) : conditionComplete(c)));
-}
+export const ruleComplete = (rule: RuleGroup): boolean => treeComplete(rule, conditionComplete);
 
 export interface SampleCustomer {
   externalUserid: string;

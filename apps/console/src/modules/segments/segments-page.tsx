@@ -15,16 +15,14 @@ import {
   List,
   Popconfirm,
   Row,
-  Segmented,
   Select,
-  Space,
   Spin,
   Table,
   Typography,
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../../api/client';
@@ -37,11 +35,11 @@ import { useLabels } from '../../lib/labels';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { StaffMultiSelect, StoresSelect } from '../staff/pickers';
 import { TagTreeSelect } from '../tags/tag-pickers';
+import { RuleEditor } from './rule-editor';
 import {
   CONDITION_TYPES,
   EVENT_TYPES,
   exportUrl,
-  isGroup,
   newCondition,
   ruleComplete,
   useDeleteSegment,
@@ -50,7 +48,6 @@ import {
   useSegmentMembers,
   useSegments,
   type Condition,
-  type ConditionType,
   type RuleGroup,
   type SampleCustomer,
   type Segment,
@@ -164,7 +161,14 @@ export default function SegmentsPage() {
         <Col xs={24} lg={17}>
           <Flex vertical gap={16}>
             <Card title={editing ? t('segments.editing', { name: editing.name }) : t('segments.builder')} size="small">
-              <GroupEditor group={rule} onChange={setRule} depth={0} />
+              <RuleEditor<Condition>
+                group={rule}
+                onChange={setRule}
+                types={CONDITION_TYPES}
+                typeLabel={(type) => t(`segments.types.${type}`)}
+                newCondition={newCondition}
+                renderCondition={(c, onChange) => <ConditionEditor condition={c} onChange={onChange} />}
+              />
               {!complete && rule.conditions.length > 0 ? (
                 <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
                   {t('segments.incomplete')}
@@ -279,85 +283,6 @@ function MembersCard({ segment }: { segment: Segment }) {
         }}
       />
     </Card>
-  );
-}
-
-function GroupEditor({ group, onChange, depth, onRemove }: { group: RuleGroup; onChange: (g: RuleGroup) => void; depth: number; onRemove?: () => void }) {
-  const { t } = useTranslation();
-  const [adding, setAdding] = useState<ConditionType | undefined>(undefined);
-  const typeOptions = useMemo(() => CONDITION_TYPES.map((type) => ({ value: type, label: t(`segments.types.${type}`) })), [t]);
-  const setAt = (i: number, next: Condition | RuleGroup) => onChange({ ...group, conditions: group.conditions.map((c, j) => (j === i ? next : c)) });
-  const removeAt = (i: number) => onChange({ ...group, conditions: group.conditions.filter((_, j) => j !== i) });
-
-  return (
-    <div
-      data-testid={depth === 0 ? 'segment-root-group' : 'segment-group'}
-      style={depth > 0 ? { border: '1px dashed #d9d9d9', borderRadius: 8, padding: 12, background: 'rgba(0,0,0,0.015)' } : undefined}
-    >
-      <Flex align="center" gap={8} wrap style={{ marginBottom: 8 }}>
-        <Typography.Text>{t('segments.match')}</Typography.Text>
-        <Segmented<'and' | 'or'>
-          value={group.op}
-          onChange={(op) => onChange({ ...group, op })}
-          options={[
-            { value: 'and', label: t('segments.and') },
-            { value: 'or', label: t('segments.or') },
-          ]}
-          data-testid="segment-op"
-        />
-        {onRemove ? (
-          <Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={onRemove} style={{ marginLeft: 'auto' }}>
-            {t('segments.removeGroup')}
-          </Button>
-        ) : null}
-      </Flex>
-      <Flex vertical gap={8}>
-        {group.conditions.map((c, i) =>
-          isGroup(c) ? (
-            <GroupEditor key={i} group={c} depth={depth + 1} onChange={(next) => setAt(i, next)} onRemove={() => removeAt(i)} />
-          ) : (
-            <Flex key={i} align="center" gap={8} wrap data-testid="segment-condition">
-              <Typography.Text strong style={{ minWidth: 72 }}>
-                {t(`segments.types.${c.type}`)}
-              </Typography.Text>
-              <ConditionEditor condition={c} onChange={(next) => setAt(i, next)} />
-              <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('segments.remove')} onClick={() => removeAt(i)} data-testid="segment-remove" />
-            </Flex>
-          ),
-        )}
-        {group.conditions.length === 0 ? <Typography.Text type="secondary">{t('segments.noConditions')}</Typography.Text> : null}
-      </Flex>
-      <Space wrap style={{ marginTop: 8 }}>
-        <Select<ConditionType>
-          value={adding}
-          onChange={setAdding}
-          options={typeOptions}
-          placeholder={t('segments.pickType')}
-          style={{ width: 160 }}
-          data-testid="segment-condition-type"
-        />
-        <Button
-          icon={<PlusOutlined />}
-          disabled={!adding}
-          onClick={() => {
-            if (!adding) return;
-            onChange({ ...group, conditions: [...group.conditions, newCondition(adding)] });
-          }}
-          data-testid="segment-add-condition"
-        >
-          {t('segments.addCondition')}
-        </Button>
-        {depth === 0 ? (
-          <Button
-            icon={<PlusOutlined />}
-            onClick={() => onChange({ ...group, conditions: [...group.conditions, { op: group.op === 'and' ? 'or' : 'and', conditions: [] }] })}
-            data-testid="segment-add-group"
-          >
-            {t('segments.addGroup')}
-          </Button>
-        ) : null}
-      </Space>
-    </div>
   );
 }
 

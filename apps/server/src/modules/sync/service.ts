@@ -1,7 +1,7 @@
 // Full sync on connect and the nightly reconcile: departments, staff, follow users, customers and
-// follow relations (batch/get_by_user), corp tags, groups and members, and (full sync only) each
-// customer's details (externalcontact/get: personal tags). Each stage saves its cursor after every
-// page, so a run that dies resumes where it stopped; progress is visible in the console.
+// follow relations (batch/get_by_user), corp tags, groups and members, the group statistics, and (full
+// sync only) each customer's details (externalcontact/get: personal tags). Each stage saves its cursor
+// after every page, so a run that dies resumes where it stopped; progress is visible in the console.
 import { WecomError } from '@pond/wecom';
 import type pg from 'pg';
 import { z } from 'zod';
@@ -15,8 +15,9 @@ import {
 import { addedKey, mapLimit } from '../customers/events';
 import { saveTagGroups } from '../tags/repo';
 import { saveGroup } from '../groups/repo';
+import { daysToPull, pullGroupStatsDay } from '../groups/stats';
 
-export const STAGES = ['departments', 'staff', 'customers', 'tags', 'groups', 'details'] as const;
+export const STAGES = ['departments', 'staff', 'customers', 'tags', 'groups', 'groupStats', 'details'] as const;
 type Stage = (typeof STAGES)[number];
 /**
  * The nightly reconcile skips `details`: it costs one externalcontact/get per customer (WeCom allows
@@ -312,5 +313,17 @@ export class SyncService {
     }
     if (p.failed) this.log.warn({ corpId: run.corp_id, runId: run.id, failed: p.failed, errors }, 'sync: some customers could not be read');
     p.total = p.done;
+  }
+
+  /** Group statistics per owner and day (groupchat/statistic), from the last stored day to yesterday. */
+  private async groupStats(run: RunRow) {
+    const client = await this.corps.client(run.corp_id);
+    const days = await daysToPull(this.pool, run.corp_id);
+    run.progress.groupStats = { done: 0, total: days.length };
+    for (const day of days) {
+      await pullGroupStatsDay(this.pool, client, run.corp_id, day);
+      run.progress.groupStats.done++;
+      await this.save(run, {});
+    }
   }
 }

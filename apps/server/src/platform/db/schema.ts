@@ -301,6 +301,22 @@ export const groupMembers = pgTable('group_members', {
   index('group_members_member_idx').on(t.corpId, t.memberId),
 ]);
 
+/** WeCom group statistics (groupchat/statistic) per owner and Beijing day, pulled daily; group segments'
+ * activity conditions read it. WeCom reports no per-group figures, only per owner. */
+export const groupOwnerStats = pgTable('group_owner_stats', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  ownerUserid: text('owner_userid').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  newChatCnt: integer('new_chat_cnt').notNull().default(0),
+  chatTotal: integer('chat_total').notNull().default(0),
+  chatHasMsg: integer('chat_has_msg').notNull().default(0),
+  newMemberCnt: integer('new_member_cnt').notNull().default(0),
+  memberTotal: integer('member_total').notNull().default(0),
+  memberHasMsg: integer('member_has_msg').notNull().default(0),
+  msgTotal: integer('msg_total').notNull().default(0),
+  syncedAt: ts('synced_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.ownerUserid, t.day] })]);
+
 /** Per-customer timeline: the source for analytics and segments. */
 export const customerEvents = pgTable('customer_events', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
@@ -686,6 +702,18 @@ export const scripts = pgTable('scripts', {
 
 /** Saved customer segments (分层): a rule tree evaluated live; the audience for broadcasts and playbooks. */
 export const segments = pgTable('segments', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  rule: jsonb('rule').notNull(),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  deletedAt: ts('deleted_at'),
+});
+
+/** Saved group segments (群分层): a rule tree over groups evaluated live, like customer segments. */
+export const groupSegments = pgTable('group_segments', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   name: text('name').notNull(),
