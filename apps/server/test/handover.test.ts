@@ -31,6 +31,22 @@ describe('handover', () => {
     expect(longMsg.body.error.field).toBe('message');
   });
 
+  it("chooses customers by a saved segment: only the handing-over member's customers who are in it", async () => {
+    const all = (await pond.api('POST', '/api/handover/preview', { kind: 'onjob', handoverUserid: from, takeoverUserid: to })).body.customers;
+    const females = { op: 'and', conditions: [{ type: 'gender', values: [2] }] };
+    const seg = await pond.api('POST', '/api/segments', { name: '女性客户', rule: females });
+    expect(seg.status, JSON.stringify(seg.body)).toBe(200);
+    const r = await pond.api('POST', '/api/handover/preview', { kind: 'onjob', handoverUserid: from, takeoverUserid: to, segmentId: seg.body.id });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const { rows } = await pond.app.pool.query(`SELECT external_userid FROM customers WHERE corp_id = $1 AND gender = 2`, [pond.corpId]);
+    const female = new Set(rows.map((x) => x.external_userid));
+    const want = all.filter((c: any) => female.has(c.externalUserid)).map((c: any) => c.externalUserid).sort();
+    expect(want.length).toBeGreaterThan(0);
+    expect(want.length).toBeLessThan(all.length);
+    expect(r.body.customers.map((c: any) => c.externalUserid).sort()).toEqual(want);
+    expect((await pond.api('POST', '/api/handover/preview', { kind: 'onjob', handoverUserid: from, takeoverUserid: to, segmentId: 999999 })).body.error.field).toBe('segmentId');
+  });
+
   it('moves customers in WeCom, records a refusal, and applies takeovers after 24 h', async () => {
     const preview = await pond.api('POST', '/api/handover/preview', { kind: 'onjob', handoverUserid: from, takeoverUserid: to });
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);

@@ -942,6 +942,8 @@ export const enUS: Messages = {
     messageHelp: 'Shown to the customer (on-job only, at most 200 characters; empty uses WeCom\'s default)',
     tagFilter: 'Filter by tags',
     tagFilterHelp: 'Leave empty to move all of this member\'s customers',
+    segmentFilter: 'By segment',
+    segmentFilterHelp: "Only this member's customers in the segment (evaluated now); combines with the tag filter",
     includeGroups: 'Include groups',
     preview: 'Preview',
     previewTitle: '{{eligible}} of {{total}} customers can move, {{groups}} groups',

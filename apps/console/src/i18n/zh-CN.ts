@@ -942,6 +942,8 @@ export const zhCN = {
     messageHelp: '发给客户的提示（仅在职继承，最多 200 字；留空用企业微信默认）',
     tagFilter: '按标签筛选',
     tagFilterHelp: '留空则转接该成员的全部客户',
+    segmentFilter: '按客户分层',
+    segmentFilterHelp: '只转接该成员在此分层中的客户（按当前数据计算），可与标签同时使用',
     includeGroups: '同时转接群',
     preview: '预览',
     previewTitle: '可转接 {{eligible}} / {{total}} 位客户，{{groups}} 个群',

@@ -12,6 +12,7 @@ import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { useStaffList, useStaffNames } from '../staff/hooks';
 import { StaffSelect } from '../staff/pickers';
 import { TagSelect } from '../tags/tag-pickers';
+import { useSegments } from '../segments/hooks';
 import {
   useHandoverJob,
   useHandoverJobs,
@@ -99,6 +100,7 @@ interface FormValues {
   takeoverUserid?: string;
   message?: string;
   tagIds?: string[];
+  segmentId?: number;
   includeGroups: boolean;
 }
 
@@ -109,6 +111,7 @@ function NewHandover({ onStarted }: { onStarted: (jobId: number) => void }) {
   const kind = Form.useWatch('kind', form) ?? 'onjob';
   const preview = usePreviewHandover();
   const start = useStartHandover();
+  const segments = useSegments();
   const [result, setResult] = useState<{ input: HandoverInput; data: HandoverPreview } | null>(null);
 
   const toInput = (v: FormValues): HandoverInput => ({
@@ -117,6 +120,7 @@ function NewHandover({ onStarted }: { onStarted: (jobId: number) => void }) {
     takeoverUserid: v.takeoverUserid!,
     message: v.kind === 'onjob' && v.message?.trim() ? v.message.trim() : undefined,
     tagIds: v.tagIds?.length ? v.tagIds : undefined,
+    segmentId: v.segmentId ?? undefined,
     includeGroups: v.includeGroups,
   });
 
@@ -179,6 +183,16 @@ function NewHandover({ onStarted }: { onStarted: (jobId: number) => void }) {
           ) : null}
           <Form.Item name="tagIds" label={t('handover.tagFilter')} extra={t('handover.tagFilterHelp')}>
             <TagSelect />
+          </Form.Item>
+          <Form.Item name="segmentId" label={t('handover.segmentFilter')} extra={t('handover.segmentFilterHelp')}>
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              loading={segments.isLoading}
+              options={(segments.data ?? []).map((sg) => ({ value: Number(sg.id), label: sg.name }))}
+              data-testid="handover-segment"
+            />
           </Form.Item>
           <Form.Item name="includeGroups" label={t('handover.includeGroups')} valuePropName="checked">
             <Switch />

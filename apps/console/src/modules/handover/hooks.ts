@@ -14,6 +14,7 @@ export interface HandoverInput {
   message?: string;
   externalUserids?: string[];
   tagIds?: string[];
+  segmentId?: number;
   includeGroups?: boolean;
 }
 

@@ -10,6 +10,7 @@ const Input = z.object({
   message: z.string().max(LIMITS.messageMax, `must be at most ${LIMITS.messageMax} characters (WeCom)`).optional(),
   externalUserids: z.array(z.string().min(1)).max(100_000).optional(),
   tagIds: z.array(z.string()).max(100).optional(),
+  segmentId: z.number().int().positive('must be a saved segment id').optional(),
   includeGroups: z.boolean().default(false),
 });
 

@@ -10,6 +10,8 @@ import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
 import type { CorpService } from '../org/corps';
+import { Params } from '../../platform/sql';
+import { where as segmentWhere } from '../segments/routes';
 
 export const LIMITS = { customersPerCall: 100, transfersPer90Days: 2, groupsPerDay: 300, takeoverHours: 24, messageMax: 200 };
 const POLL_SECONDS = 600;
@@ -22,6 +24,8 @@ export interface HandoverInput {
   message?: string;
   externalUserids?: string[];
   tagIds?: string[];
+  /** A saved customer segment: only its members (evaluated now, within the caller's scope). */
+  segmentId?: number;
   includeGroups?: boolean;
 }
 
@@ -46,16 +50,25 @@ export class HandoverService {
   /** What a handover would move, with WeCom's limits applied per customer. */
   async preview(scope: Scope, input: HandoverInput) {
     await this.checkStaff(scope.corpId, input);
+    const p = new Params();
+    let inSegment = 'true';
+    if (input.segmentId != null) {
+      const { rows: [seg] } = await this.pool.query('SELECT rule FROM segments WHERE corp_id = $1 AND id = $2 AND deleted_at IS NULL', [scope.corpId, input.segmentId]);
+      if (!seg) throw AppError.validation('segmentId', `no segment ${input.segmentId}`);
+      inSegment = `f.external_userid IN (SELECT c.external_userid FROM customers c WHERE ${segmentWhere(scope, seg.rule, p)})`;
+    }
     const { rows } = await this.pool.query(
       `SELECT f.external_userid, c.name, f.tag_ids,
               (SELECT count(*)::int FROM handover_items i JOIN handover_jobs j ON j.id = i.job_id
                WHERE j.corp_id = f.corp_id AND i.kind = 'customer' AND i.target_id = f.external_userid
                  AND i.status IN ('waiting','done') AND j.created_at > now() - interval '90 days') AS transfers_90d
        FROM follows f LEFT JOIN customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid
-       WHERE f.corp_id = $1 AND f.userid = $2 AND f.status = 'active'
-         AND ($3::text[] IS NULL OR f.external_userid = ANY($3)) AND ($4::text[] IS NULL OR f.tag_ids && $4)
-         AND NOT EXISTS (SELECT 1 FROM follows t WHERE t.corp_id = f.corp_id AND t.external_userid = f.external_userid AND t.userid = $5 AND t.status = 'active')
-       ORDER BY c.name`, [scope.corpId, input.handoverUserid, input.externalUserids ?? null, input.tagIds ?? null, input.takeoverUserid]);
+       WHERE f.corp_id = ${p.add(scope.corpId)} AND f.userid = ${p.add(input.handoverUserid)} AND f.status = 'active'
+         AND (${p.add(input.externalUserids ?? null)}::text[] IS NULL OR f.external_userid = ANY(${p.add(input.externalUserids ?? null)}::text[]))
+         AND (${p.add(input.tagIds ?? null)}::text[] IS NULL OR f.tag_ids && ${p.add(input.tagIds ?? null)}::text[])
+         AND ${inSegment}
+         AND NOT EXISTS (SELECT 1 FROM follows t WHERE t.corp_id = f.corp_id AND t.external_userid = f.external_userid AND t.userid = ${p.add(input.takeoverUserid)} AND t.status = 'active')
+       ORDER BY c.name`, p.values);
     const customers = rows.map((r) => ({
       externalUserid: r.external_userid, name: r.name, transfers90d: r.transfers_90d,
       eligible: r.transfers_90d < LIMITS.transfersPer90Days,
