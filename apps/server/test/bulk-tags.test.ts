@@ -28,6 +28,24 @@ describe('bulk tag jobs', () => {
     expect(tagged.body.total).toBeGreaterThan(0);
   });
 
+  it("tags a saved segment's members: every active relation of each member, nobody else", async () => {
+    const seg = await pond.api('POST', '/api/segments', { name: '男性客户', rule: { op: 'and', conditions: [{ type: 'gender', values: [1] }] } });
+    expect(seg.status, JSON.stringify(seg.body)).toBe(200);
+    const newTag = (await pond.api('POST', '/api/tag-groups', { name: '分层批量', tags: [{ name: '男士专享' }] })).body.tags[0];
+    const job = await pond.api('POST', '/api/bulk-tag-jobs', { action: 'add', tagIds: [newTag.id], filter: { segmentId: seg.body.id } });
+    expect(job.status, JSON.stringify(job.body)).toBe(200);
+    const { rows: want } = await pond.app.pool.query(
+      `SELECT f.external_userid, f.userid FROM follows f JOIN customers c USING (corp_id, external_userid)
+       WHERE f.corp_id = $1 AND f.status = 'active' AND c.gender = 1`, [pond.corpId]);
+    expect(job.body.total).toBe(want.length);
+    await waitFor(async () => (await pond.api('GET', `/api/bulk-tag-jobs/${job.body.id}`)).body.status === 'done', { timeoutMs: 30_000 });
+    const { rows: got } = await pond.app.pool.query(
+      `SELECT DISTINCT f.external_userid FROM follows f WHERE f.corp_id = $1 AND f.status = 'active' AND f.tag_ids @> ARRAY[$2]`, [pond.corpId, newTag.id]);
+    expect(got.map((r) => r.external_userid).sort()).toEqual([...new Set(want.map((r) => r.external_userid))].sort());
+    const bad = await pond.api('POST', '/api/bulk-tag-jobs', { action: 'add', tagIds: [newTag.id], filter: { segmentId: 987654 } });
+    expect(bad.body.error.field).toBe('filter.segmentId');
+  });
+
   it('records per-relation failures in the report and finishes the rest', async () => {
     const tag = (await pond.api('GET', '/api/tags')).body.groups[0].tags[0];
     const { rows } = await pond.app.pool.query(`SELECT external_userid FROM follows WHERE corp_id = $1 AND status = 'active' LIMIT 3`, [pond.corpId]);

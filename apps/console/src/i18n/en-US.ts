@@ -1121,6 +1121,7 @@ export const enUS: Messages = {
     saved: 'Saved segments',
     emptySaved: 'No saved segments yet',
     open: 'Open',
+    bulkTag: 'Tag all members',
     exportCsv: 'Export CSV',
     deleteConfirm: 'Delete segment "{{name}}"?',
     builder: 'Conditions',

@@ -1121,6 +1121,7 @@ export const zhCN = {
     saved: '已保存的分层',
     emptySaved: '还没有保存的分层',
     open: '打开',
+    bulkTag: '批量打标签',
     exportCsv: '导出 CSV',
     deleteConfirm: '删除分层「{{name}}」？',
     builder: '条件',

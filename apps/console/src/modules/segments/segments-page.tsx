@@ -1,4 +1,4 @@
-import { DeleteOutlined, DownloadOutlined, PlusOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownloadOutlined, PlusOutlined, TagsOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -16,6 +16,7 @@ import {
   Popconfirm,
   Row,
   Select,
+  Space,
   Spin,
   Table,
   Typography,
@@ -27,6 +28,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { PageHeader } from '../../components/page-header';
+import { BulkJobsDrawer, BulkTagModal } from '../tags/bulk-tags';
+import { useMe } from '../auth/hooks';
 import { Person } from '../../components/person';
 import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
@@ -239,6 +242,10 @@ function MembersCard({ segment }: { segment: Segment }) {
   const [pageSize, setPageSize] = useState(20);
   useEffect(() => setPage(1), [segment.id]);
   const members = useSegmentMembers(segment.id, page, pageSize);
+  const me = useMe();
+  const canWrite = me.data?.role === 'admin' || me.data?.role === 'operator';
+  const [bulkOpen, setBulkOpen] = useState(false);
+  const [jobs, setJobs] = useState<{ jobId: number } | null>(null);
   const columns: ColumnsType<SampleCustomer> = [
     {
       title: t('customers.name'),
@@ -257,11 +264,29 @@ function MembersCard({ segment }: { segment: Segment }) {
       size="small"
       title={t('segments.members', { name: segment.name })}
       extra={
-        <Button size="small" icon={<DownloadOutlined />} href={exportUrl(segment.id)}>
-          {t('segments.exportCsv')}
-        </Button>
+        <Space>
+          {canWrite ? (
+            <Button size="small" icon={<TagsOutlined />} onClick={() => setBulkOpen(true)} data-testid="segment-bulk-tag">
+              {t('segments.bulkTag')}
+            </Button>
+          ) : null}
+          <Button size="small" icon={<DownloadOutlined />} href={exportUrl(segment.id)}>
+            {t('segments.exportCsv')}
+          </Button>
+        </Space>
       }
     >
+      {bulkOpen ? (
+        <BulkTagModal
+          filter={{ segmentId: Number(segment.id) }}
+          onClose={() => setBulkOpen(false)}
+          onCreated={(jobId) => {
+            setBulkOpen(false);
+            setJobs({ jobId });
+          }}
+        />
+      ) : null}
+      {jobs ? <BulkJobsDrawer initialJobId={jobs.jobId} onClose={() => setJobs(null)} /> : null}
       {members.error ? <QueryError error={members.error} onRetry={() => void members.refetch()} /> : null}
       <Table<SampleCustomer>
         rowKey="externalUserid"

@@ -10,6 +10,8 @@ export interface BulkFilter {
   tagIds?: string[];
   userid?: string;
   storeId?: number;
+  /** A saved segment's members (evaluated when the job starts). */
+  segmentId?: number;
 }
 
 export interface BulkJob {

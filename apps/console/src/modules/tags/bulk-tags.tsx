@@ -45,7 +45,7 @@ export function BulkTagModal({ filter, onClose, onCreated }: { filter: BulkFilte
   const { message } = App.useApp();
   const [form] = Form.useForm<{ action: 'add' | 'remove'; tagIds: string[] }>();
   const create = useCreateBulkJob();
-  const hasFilter = Boolean(filter.q || filter.tagIds?.length || filter.userid || filter.storeId !== undefined);
+  const hasFilter = Boolean(filter.q || filter.tagIds?.length || filter.userid || filter.storeId !== undefined || filter.segmentId !== undefined);
 
   const submit = async () => {
     const values = await form.validateFields();

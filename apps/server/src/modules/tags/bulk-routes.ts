@@ -11,7 +11,7 @@ export async function bulkTagRoutes(app: App, deps: { bulk: BulkTagService }) {
       body: z.object({
         action: z.enum(['add', 'remove'], { message: 'must be add or remove' }),
         tagIds: z.array(z.string()).min(1, 'choose at least one tag').max(100),
-        filter: z.object({ q: z.string().max(100).optional(), tagIds: z.array(z.string()).optional(), userid: z.string().optional(), storeId: z.number().int().optional() }).optional(),
+        filter: z.object({ q: z.string().max(100).optional(), tagIds: z.array(z.string()).optional(), userid: z.string().optional(), storeId: z.number().int().optional(), segmentId: z.number().int().positive('must be a saved segment id').optional() }).optional(),
         externalUserids: z.array(z.string().min(1)).max(100_000, 'at most 100,000 customers per job').optional(),
       }),
     },

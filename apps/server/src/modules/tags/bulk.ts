@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { WecomError } from '@pond/wecom';
 import type { Scope } from '../../platform/auth';
+import { where as segmentWhere } from '../segments/routes';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
@@ -15,7 +16,8 @@ import { appendTimeline } from '../customers/repo';
 import { mapLimit } from '../customers/events';
 
 export interface BulkSource {
-  filter?: { q?: string; tagIds?: string[]; userid?: string; storeId?: number };
+  /** `segmentId`: the members of a saved segment, evaluated when the job is created. */
+  filter?: { q?: string; tagIds?: string[]; userid?: string; storeId?: number; segmentId?: number };
   externalUserids?: string[];
 }
 
@@ -51,6 +53,11 @@ export class BulkTagService {
     if (f?.tagIds?.length) where.push(`f.tag_ids && ${p.add(f.tagIds)}::text[]`);
     if (f?.userid) where.push(`f.userid = ${p.add(f.userid)}`);
     if (f?.storeId) where.push(`f.userid IN (SELECT userid FROM staff WHERE corp_id = f.corp_id AND store_id = ${p.add(f.storeId)})`);
+    if (f?.segmentId != null) {
+      const { rows: [seg] } = await this.pool.query('SELECT rule FROM segments WHERE corp_id = $1 AND id = $2 AND deleted_at IS NULL', [scope.corpId, f.segmentId]);
+      if (!seg) throw AppError.validation('filter.segmentId', `no segment ${f.segmentId}`);
+      where.push(`f.external_userid IN (SELECT c.external_userid FROM customers c WHERE ${segmentWhere(scope, seg.rule, p)})`);
+    }
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
