@@ -5,6 +5,7 @@
 // callback received → send_welcome_msg answered: p50/p99 and how many welcomes went out. Target:
 // p99 < 1 s. The same measurement at a tenth of the rate, in the same run, is the unloaded baseline.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../apps/server/src/config';
 import { buildApp } from '../apps/server/src/app';
@@ -44,11 +45,35 @@ async function main() {
   await app.welcome.create(CORP, { name: '默认欢迎语', scope: 'default', text: '你好 {nickname}，欢迎！我是{staff}。', attachments: [{ msgtype: 'link', link: { title: '新人礼', url: 'https://example.com/coupon' } }] } as any);
   const { rows: staff } = await app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1`, [CORP]);
 
+  /** CPU seconds so far of Pond (this process), the simulator process and every Postgres process. */
+  const ticks = Number(process.env.CLK_TCK ?? 100);
+  const procCpu = (pid: number) => {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(f[11]) + Number(f[12])) / ticks;
+    } catch { return 0; }
+  };
+  const postgresCpu = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).reduce((sum, d) => {
+    try { return readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres') ? sum + procCpu(Number(d)) : sum; } catch { return sum; }
+  }, 0);
+  /** tsx runs the simulator in a child process: count the whole tree. */
+  const treeCpu = (root: number) => {
+    const parent = new Map<number, number>();
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try { parent.set(Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1])); } catch { /* gone */ }
+    }
+    const inTree = (pid: number): boolean => pid === root || (parent.has(pid) && pid !== 1 && parent.get(pid) !== pid && inTree(parent.get(pid)!));
+    return [...parent.keys()].filter(inTree).reduce((sum, pid) => sum + procCpu(pid), 0);
+  };
+  const cpuNow = () => ({ pond: (process.cpuUsage().user + process.cpuUsage().system) / 1e6, sim: treeCpu(simProc.pid!), pg: postgresCpu() });
+
   async function burst(rate: number, seconds: number, label: string) {
     const total = Math.round(rate * seconds);
     const users: string[] = [];
     for (let i = 0; i < total; i++) users.push((await control('/wechat-users', { nickname: `${label}${i}` })).id);
     const before = (await app.pool.query('SELECT coalesce(max(id), 0) AS id FROM welcome_sends')).rows[0].id;
+    const cpu0 = cpuNow();
     const t0 = Date.now();
     const adds: Promise<unknown>[] = [];
     for (let i = 0; i < total; i++) {
@@ -60,6 +85,9 @@ async function main() {
     const offered = total / ((Date.now() - t0) / 1000);
     await control('/wait-callbacks', {});
     await app.inbox.drain(300_000);
+    const cpu1 = cpuNow();
+    const perAdd = (k: 'pond' | 'sim' | 'pg') => ((cpu1[k] - cpu0[k]) * 1000 / total).toFixed(2);
+    console.log(`${label}: CPU ms per add (incl. the later enrich): pond ${perAdd('pond')}, simulator ${perAdd('sim')}, postgres ${perAdd('pg')}`);
     const { rows } = await app.pool.query(`SELECT status, latency_ms, errcode, error FROM welcome_sends WHERE id > $1`, [before]);
     const failures = new Map<string, number>();
     for (const r of rows) if (r.status !== 'sent') failures.set(`${r.status} ${r.errcode ?? ''} ${String(r.error ?? '').slice(0, 60)}`, (failures.get(`${r.status} ${r.errcode ?? ''} ${String(r.error ?? '').slice(0, 60)}`) ?? 0) + 1);
