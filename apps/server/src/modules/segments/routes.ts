@@ -8,17 +8,18 @@ import { AppError } from '../../platform/errors';
 import { Params, customerScopeSql } from '../../platform/sql';
 import { toCsv } from '../../platform/csv';
 import { Page } from '../customers/routes';
-import { compileRule, RuleNode } from './rule';
+import { compileRule, hasEventCondition, RuleNode } from './rule';
+import { readEventWindows, type EventWindows } from './windows';
 
-export function where(scope: Scope, rule: RuleNode, p: Params, mode: 'fast' | 'plain' = 'fast'): string {
-  return `c.corp_id = ${p.add(scope.corpId)} AND c.active_follow_count > 0 AND ${customerScopeSql(scope, p)} AND ${compileRule(rule, p, { mode, corpId: scope.corpId })}`;
+export function where(scope: Scope, rule: RuleNode, p: Params, mode: 'fast' | 'plain' = 'fast', windows?: EventWindows): string {
+  return `c.corp_id = ${p.add(scope.corpId)} AND c.active_follow_count > 0 AND ${customerScopeSql(scope, p)} AND ${compileRule(rule, p, { mode, corpId: scope.corpId, windows })}`;
 }
 
 export async function segmentRoutes(app: App, deps: { pool: pg.Pool }) {
   const { pool } = deps;
   const members = async (scope: Scope, rule: RuleNode, limit: number, offset: number) => {
     const p = new Params();
-    const w = where(scope, rule, p);
+    const w = where(scope, rule, p, 'fast', hasEventCondition(rule) ? await readEventWindows(pool, scope.corpId) : undefined);
     const n = p.values.length;
     const [{ rows: items }, { rows: [cnt] }] = await Promise.all([
       pool.query(`SELECT c.external_userid, c.name, c.avatar, c.gender, c.first_added_at FROM customers c WHERE ${w}

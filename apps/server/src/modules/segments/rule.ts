@@ -3,8 +3,9 @@
 // SQL condition over `customers c` (active customers of the corp, within the caller's scope).
 import { z } from 'zod';
 import { Params } from '../../platform/sql';
+import type { EventWindows } from './windows';
 
-const EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 'customer.deleted_by_staff', 'group.joined', 'group.left', 'tag.added', 'remark.changed'] as const;
+export const EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 'customer.deleted_by_staff', 'group.joined', 'group.left', 'tag.added', 'remark.changed'] as const;
 
 export const Condition = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tags'), mode: z.enum(['any', 'all', 'none'], { message: 'must be any, all or none' }), tagIds: z.array(z.string()).min(1, 'choose at least one tag').max(100) }),
@@ -27,14 +28,25 @@ export const RuleNode: z.ZodType<RuleNode> = z.lazy(() => z.union([
   Condition,
 ])) as z.ZodType<RuleNode>;
 
-/** "In the last D days": the D calendar days up to and including today (Asia/Shanghai). */
-const SINCE_DAY = (days: string) => `((now() AT TIME ZONE 'Asia/Shanghai')::date - ${days}::int)`;
+/** "In the last D days": the D calendar days up to and including today (Asia/Shanghai, or `today` when given). */
+const sinceDay = (days: string, today?: string) => `(${today ? `${today}::date` : `(now() AT TIME ZONE 'Asia/Shanghai')::date`} - ${days}::int)`;
+
+/** Windows kept per customer (ADR 0006), by their length in days. */
+const WINDOW_COLUMNS: Record<number, string> = { 7: 'd7', 30: 'd30', 90: 'd90', 180: 'd180' };
 
 export interface CompileOptions {
-  /** 'fast' reads the customer-level arrays and the per-day event counts (ADR 0005); 'plain' is the
-   * straightforward SQL over the normalized tables, kept as the benchmark's baseline and for tests. */
+  /** 'fast' reads the customer-level arrays, the rolling event windows and the per-day event counts (ADR 0005,
+   * 0006); 'plain' is the straightforward SQL over the normalized tables, kept as the benchmark's baseline and for tests. */
   mode: 'fast' | 'plain';
   corpId: string;
+  /** Today and the event types whose windows are rolled to it (readEventWindows); without it behaviour
+   * conditions read the per-day counts up to the database's today. */
+  windows?: EventWindows;
+}
+
+/** True when the rule has a behaviour condition (only then does a query need readEventWindows). */
+export function hasEventCondition(node: RuleNode): boolean {
+  return 'conditions' in node ? node.conditions.some(hasEventCondition) : node.type === 'event';
 }
 
 /** SQL (a boolean expression over alias `c`) for a rule, with its parameters added to `p`. */
@@ -45,7 +57,7 @@ export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { 
     return `(${parts.join(node.op === 'and' ? ' AND ' : ' OR ')})`;
   }
   if (opts.mode === 'fast') {
-    const fast = compileFast(node, p, opts.corpId);
+    const fast = compileFast(node, p, opts.corpId, opts.windows);
     if (fast) return fast;
   }
   const activeFollows = `FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active'`;
@@ -68,14 +80,14 @@ export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { 
     }
     case 'event': {
       const n = `(SELECT count(*) FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid
-                  AND e.type = ${p.add(node.eventType)} AND (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date > ${SINCE_DAY(p.add(node.days))})`;
+                  AND e.type = ${p.add(node.eventType)} AND (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date > ${sinceDay(p.add(node.days), opts.windows && p.add(opts.windows.today))})`;
       return node.op === 'atLeast' ? `${n} >= ${p.add(node.count)}` : `${n} <= ${p.add(node.count)}`;
     }
   }
 }
 
-/** Conditions with a faster form over the arrays and counts; null for the rest (same SQL as plain). */
-function compileFast(node: Condition, p: Params, corpId: string): string | null {
+/** Conditions with a faster form over the arrays, windows and counts; null for the rest (same SQL as plain). */
+function compileFast(node: Condition, p: Params, corpId: string, windows?: EventWindows): string | null {
   switch (node.type) {
     case 'tags': {
       const t = p.add(node.tagIds);
@@ -84,10 +96,18 @@ function compileFast(node: Condition, p: Params, corpId: string): string | null 
     case 'staff': return `c.staff_ids && ${p.add(node.userids)}::text[]`;
     case 'store': return `c.staff_ids && ARRAY(SELECT s.userid FROM staff s WHERE s.corp_id = ${p.add(corpId)} AND s.store_id = ANY(${p.add(node.storeIds)}::bigint[]))`;
     case 'event': {
+      if (node.op === 'atLeast' && node.count <= 0) return 'true';
+      const column = WINDOW_COLUMNS[node.days];
+      if (column && windows?.ready.includes(node.eventType)) {
+        // An index range scan on (corp, type, window); no row means zero in every window.
+        const has = (cmp: string) => `EXISTS (SELECT 1 FROM customer_event_windows w WHERE w.corp_id = ${p.add(corpId)} AND w.type = ${p.add(node.eventType)}
+            AND w.external_userid = c.external_userid AND w.${column} ${cmp})`;
+        return node.op === 'atLeast' ? has(`>= ${p.add(node.count)}`) : `NOT ${has(`> ${p.add(node.count)}`)}`;
+      }
       const who = (having: string) => `c.external_userid IN (SELECT k.external_userid FROM customer_event_counts k
-          WHERE k.corp_id = ${p.add(corpId)} AND k.type = ${p.add(node.eventType)} AND k.day > ${SINCE_DAY(p.add(node.days))}
+          WHERE k.corp_id = ${p.add(corpId)} AND k.type = ${p.add(node.eventType)} AND k.day > ${sinceDay(p.add(node.days), windows && p.add(windows.today))}
           GROUP BY k.external_userid HAVING ${having})`;
-      if (node.op === 'atLeast') return node.count <= 0 ? 'true' : who(`sum(k.n) >= ${p.add(node.count)}`);
+      if (node.op === 'atLeast') return who(`sum(k.n) >= ${p.add(node.count)}`);
       return `NOT ${who(`sum(k.n) > ${p.add(node.count)}`)}`;
     }
     default: return null;
