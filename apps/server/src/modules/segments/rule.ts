@@ -53,7 +53,19 @@ export function hasEventCondition(node: RuleNode): boolean {
 export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { mode: 'plain', corpId: '' }, depth = 0): string {
   if (depth > 5) throw new Error('rules may nest at most 5 levels');
   if ('conditions' in node) {
-    const parts = node.conditions.map((n) => compileRule(n, p, opts, depth + 1));
+    let children = node.conditions;
+    const parts: string[] = [];
+    if (node.op === 'or' && opts.mode === 'fast') {
+      // "At least" conditions on windows, or-ed, become one EXISTS: a semi-join over a BitmapOr of window index
+      // ranges. Separate EXISTS under OR are subplans, which Postgres costs as one probe per customer.
+      const windowed = children.filter((n): n is Condition & { type: 'event' } => 'type' in n && n.type === 'event' && n.op === 'atLeast' && n.count > 0 && windowColumn(n, opts.windows) !== null);
+      if (windowed.length > 1) {
+        children = children.filter((n) => !windowed.includes(n as never));
+        parts.push(`EXISTS (SELECT 1 FROM customer_event_windows w WHERE w.corp_id = ${p.add(opts.corpId)} AND w.external_userid = c.external_userid
+            AND (${windowed.map((n) => `(w.type = ${p.add(n.eventType)} AND w.${windowColumn(n, opts.windows)} >= ${p.add(n.count)})`).join(' OR ')}))`);
+      }
+    }
+    parts.push(...children.map((n) => compileRule(n, p, opts, depth + 1)));
     return `(${parts.join(node.op === 'and' ? ' AND ' : ' OR ')})`;
   }
   if (opts.mode === 'fast') {
@@ -86,6 +98,12 @@ export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { 
   }
 }
 
+/** The window column answering a behaviour condition, or null when its length is not kept or the windows are not rolled to today. */
+function windowColumn(node: Condition & { type: 'event' }, windows?: EventWindows): string | null {
+  const column = WINDOW_COLUMNS[node.days];
+  return column && windows?.ready.includes(node.eventType) ? column : null;
+}
+
 /** Conditions with a faster form over the arrays, windows and counts; null for the rest (same SQL as plain). */
 function compileFast(node: Condition, p: Params, corpId: string, windows?: EventWindows): string | null {
   switch (node.type) {
@@ -97,8 +115,8 @@ function compileFast(node: Condition, p: Params, corpId: string, windows?: Event
     case 'store': return `c.staff_ids && ARRAY(SELECT s.userid FROM staff s WHERE s.corp_id = ${p.add(corpId)} AND s.store_id = ANY(${p.add(node.storeIds)}::bigint[]))`;
     case 'event': {
       if (node.op === 'atLeast' && node.count <= 0) return 'true';
-      const column = WINDOW_COLUMNS[node.days];
-      if (column && windows?.ready.includes(node.eventType)) {
+      const column = windowColumn(node, windows);
+      if (column) {
         // An index range scan on (corp, type, window); no row means zero in every window.
         const has = (cmp: string) => `EXISTS (SELECT 1 FROM customer_event_windows w WHERE w.corp_id = ${p.add(corpId)} AND w.type = ${p.add(node.eventType)}
             AND w.external_userid = c.external_userid AND w.${column} ${cmp})`;
