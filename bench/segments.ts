@@ -1,13 +1,15 @@
 // npm run bench -- segments
 // 1M customers, 3M follow relations (~20 tags per customer), 20M timeline events; typical rules of
-// 3–6 conditions evaluated as Pond does (customer-level tag/staff arrays with GIN indexes, per-day
-// event counts — ADR 0005) and, in the same run, as the straightforward SQL over the normalized
-// tables (EXISTS on follows, counting customer_events). Prints p50/p99 of both.
+// 3–6 conditions evaluated as Pond does (customer-level tag/staff arrays with GIN indexes, rolling
+// event windows — ADR 0005, 0006) and, in the same run, as the straightforward SQL over the normalized
+// tables (EXISTS on follows, counting customer_events). Prints p50/p99 of both, the cost of the event
+// trigger per event, and how long building and one daily roll of the windows take.
 import pg from 'pg';
 import { migrateDb } from '../apps/server/src/platform/db';
 import { Params } from '../apps/server/src/platform/sql';
-import { where } from '../apps/server/src/modules/segments/routes';
+import { querySegment, where } from '../apps/server/src/modules/segments/routes';
 import type { RuleNode } from '../apps/server/src/modules/segments/rule';
+import { readEventWindows, rollEventWindows } from '../apps/server/src/modules/segments/windows';
 import { benchDatabase, percentile } from './lib';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
@@ -34,7 +36,7 @@ async function main() {
                  FROM generate_series(1, $2) i, generate_series(0, 2) k`, [CORP, CUSTOMERS]);
   const types = ['customer.added', 'group.joined', 'group.left', 'tag.added', 'remark.changed'];
   await c.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at)
-                 SELECT $1, 'wm' || (1 + (g % $2::int)), ($3::text[])[1 + (g * 7) % 5], now() - ((g * 13) % 180) * interval '1 day'
+                 SELECT $1, 'wm' || (1 + (g % $2::int)), ($3::text[])[1 + abs(hashint4(g)) / 180 % 5], now() - (abs(hashint4(g)) % 180) * interval '1 day'
                  FROM generate_series(1, $2::int * $4::int) g`, [CORP, CUSTOMERS, types, EVENTS_PER]);
   await c.query(`SET session_replication_role = origin`);
   c.release();
@@ -49,19 +51,40 @@ async function main() {
                                            (SELECT count(*) FROM customer_events)::int AS events, (SELECT avg(cardinality(tag_ids))::int FROM customers) AS tags`);
   console.log(`data: ${sizes.customers} customers, ${sizes.follows} follows, ${sizes.events} events, ~${sizes.tags} tags per customer (${Math.round((Date.now() - t0) / 1000)} s)`);
 
+  // The event trigger's cost per event, before the windows exist (per-day count only) and after (count + windows).
+  let batch = 0;
+  const insertEvents = async () => {
+    const s = performance.now();
+    await q(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at)
+             SELECT $1, 'wm' || (1 + abs(hashint4(g + $4::int)) % $2::int), ($3::text[])[1 + g % 5], now() - (g % 3) * interval '1 day'
+             FROM generate_series(1, 20000) g`, [CORP, CUSTOMERS, types, 20000 * batch++]);
+    return Math.round(((performance.now() - s) * 1000) / 20000);
+  };
+  const triggerUs = async () => { await insertEvents(); return insertEvents(); }; // the first batch warms the caches
+  const countsOnlyUs = await triggerUs();
+  let started = Date.now();
+  for (const type of types) await rollEventWindows(pool, CORP, type);
+  const buildS = Math.round((Date.now() - started) / 1000);
+  const withWindowsUs = await triggerUs();
+  await q('VACUUM ANALYZE');
+  const { rows: [ws] } = await q(`SELECT count(*)::int AS n FROM customer_event_windows`);
+  console.log(`windows: ${ws.n} rows built in ${buildS} s; event trigger ${countsOnlyUs} µs/event without windows, ${withWindowsUs} µs/event with`);
+
   const rules: { name: string; rule: RuleNode }[] = [
     { name: 'tags any + gender + added', rule: { op: 'and', conditions: [{ type: 'tags', mode: 'any', tagIds: ['t1', 't2'] }, { type: 'gender', values: [2] }, { type: 'added', from: '2026-06-01' }] } },
     { name: 'tags all + none + staff', rule: { op: 'and', conditions: [{ type: 'tags', mode: 'all', tagIds: ['t5', 't9'] }, { type: 'tags', mode: 'none', tagIds: ['t7'] }, { type: 'staff', userids: ['u1', 'u2', 'u3', 'u4'] }] } },
     { name: 'joined ≥ 3 groups in 90 d + tag', rule: { op: 'and', conditions: [{ type: 'event', eventType: 'group.joined', op: 'atLeast', count: 3, days: 90 }, { type: 'tags', mode: 'any', tagIds: ['t3'] }, { type: 'gender', values: [1, 2] }] } },
     { name: 'store + (tag or event) + gender', rule: { op: 'and', conditions: [{ type: 'store', storeIds: [1, 2] }, { op: 'or', conditions: [{ type: 'tags', mode: 'any', tagIds: ['t11'] }, { type: 'event', eventType: 'tag.added', op: 'atLeast', count: 2, days: 30 }] }, { type: 'gender', values: [0, 2] }] } },
+    { name: 'active in 7 d, not left in 30 d + tag', rule: { op: 'and', conditions: [{ type: 'event', eventType: 'tag.added', op: 'atLeast', count: 1, days: 7 }, { type: 'event', eventType: 'group.left', op: 'atMost', count: 0, days: 30 }, { type: 'tags', mode: 'any', tagIds: ['t40', 't41'] }] } },
+    { name: 'behaviour only: 4 windows', rule: { op: 'and', conditions: [{ type: 'event', eventType: 'customer.added', op: 'atLeast', count: 2, days: 180 }, { type: 'event', eventType: 'group.joined', op: 'atMost', count: 2, days: 90 }, { op: 'or', conditions: [{ type: 'event', eventType: 'remark.changed', op: 'atLeast', count: 1, days: 7 }, { type: 'event', eventType: 'tag.added', op: 'atLeast', count: 2, days: 30 }] }] } },
     { name: '6 conditions', rule: { op: 'and', conditions: [{ type: 'tags', mode: 'any', tagIds: ['t20', 't21', 't22'] }, { type: 'tags', mode: 'none', tagIds: ['t23'] }, { type: 'gender', values: [1] }, { type: 'staff', userids: ['u10', 'u11', 'u12', 'u13', 'u14'] }, { type: 'added', from: '2026-03-01' }, { type: 'event', eventType: 'customer.added', op: 'atMost', count: 5, days: 180 }] } },
   ];
   const scope = { corpId: CORP, storeIds: null, staffUserid: null };
   async function time(rule: RuleNode, mode: 'fast' | 'plain') {
-    const p = new Params();
-    const w = where(scope, rule, p, mode);
     const s = performance.now();
-    const { rows: [r] } = await q(`SELECT count(*)::int AS n FROM customers c WHERE ${w}`, p.values);
+    const p = new Params();
+    const w = where(scope, rule, p, mode, mode === 'fast' ? await readEventWindows(pool, CORP) : undefined);
+    const { rows: [r] } = await (mode === 'fast' ? querySegment(pool, `SELECT count(*)::int AS n FROM customers c WHERE ${w}`, p.values) : q(`SELECT count(*)::int AS n FROM customers c WHERE ${w}`, p.values));
     return { ms: performance.now() - s, n: r.n as number };
   }
   const fast: number[] = [];
@@ -78,10 +101,17 @@ async function main() {
   }
   fast.sort((a, b) => a - b);
   plain.sort((a, b) => a - b);
+  // One daily roll of every type's windows (to tomorrow: the day after the data was made).
+  const { rows: [{ tomorrow }] } = await q(`SELECT ((now() AT TIME ZONE 'Asia/Shanghai')::date + 1)::text AS tomorrow`);
+  started = Date.now();
+  for (const type of types) await rollEventWindows(pool, CORP, type, tomorrow);
+  const rollS = (Date.now() - started) / 1000;
+  console.log(`daily roll of the windows: ${rollS.toFixed(1)} s`);
   await pool.end();
-  await db.close();
+  if (process.env.BENCH_KEEP_DB) console.log(`kept ${db.url}`);
+  else await db.close();
   const r = (x: number) => Math.round(x);
-  console.log(`RESULT segments customers=${CUSTOMERS} rules=${rules.length} p50_ms=${r(percentile(fast, 50))} p99_ms=${r(percentile(fast, 99))} baseline_p50_ms=${r(percentile(plain, 50))} baseline_p99_ms=${r(percentile(plain, 99))}`);
+  console.log(`RESULT segments customers=${CUSTOMERS} rules=${rules.length} p50_ms=${r(percentile(fast, 50))} p99_ms=${r(percentile(fast, 99))} baseline_p50_ms=${r(percentile(plain, 50))} baseline_p99_ms=${r(percentile(plain, 99))} trigger_us=${withWindowsUs} roll_s=${rollS.toFixed(1)}`);
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

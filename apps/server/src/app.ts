@@ -35,6 +35,7 @@ import { ScriptService } from './modules/scripts/service';
 import { scriptRoutes } from './modules/scripts/routes';
 import { segmentRoutes } from './modules/segments/routes';
 import { groupSegmentRoutes } from './modules/group-segments/routes';
+import { EventWindowService } from './modules/segments/windows';
 import { ImportService } from './modules/imports/service';
 import { importRoutes } from './modules/imports/routes';
 import { SyncService } from './modules/sync/service';
@@ -83,6 +84,7 @@ export interface PondApp {
   media: MediaService;
   bulk: BulkTagService;
   handover: HandoverService;
+  eventWindows: EventWindowService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -109,7 +111,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const bulk = new BulkTagService(pool, corps, queue, log);
   const rules = new AutoTagRules(pool, corps, bulk, log);
   const handover = new HandoverService(pool, corps, queue, log);
-  queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job, handover.runJob, handover.pollJob]);
+  const eventWindows = new EventWindowService(pool, log);
+  queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job, handover.runJob, handover.pollJob, eventWindows.rollJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -190,12 +193,14 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   let closed = false;
   return {
-    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover,
+    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
         await queue.schedule({ name: sync.nightlyJob.name, cron: '0 3 * * *', data: {}, key: 'nightly' });
         await queue.schedule({ name: media.refreshJob.name, cron: '17 * * * *', data: {}, key: 'hourly' });
+        await queue.schedule({ name: eventWindows.rollJob.name, cron: '5 0 * * *', data: {}, key: 'daily' });
+        await queue.send(eventWindows.rollJob, {}, { singletonKey: 'start' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

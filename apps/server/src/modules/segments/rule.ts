@@ -3,8 +3,9 @@
 // SQL condition over `customers c` (active customers of the corp, within the caller's scope).
 import { z } from 'zod';
 import { Params } from '../../platform/sql';
+import type { EventWindows } from './windows';
 
-const EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 'customer.deleted_by_staff', 'group.joined', 'group.left', 'tag.added', 'remark.changed'] as const;
+export const EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 'customer.deleted_by_staff', 'group.joined', 'group.left', 'tag.added', 'remark.changed'] as const;
 
 export const Condition = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tags'), mode: z.enum(['any', 'all', 'none'], { message: 'must be any, all or none' }), tagIds: z.array(z.string()).min(1, 'choose at least one tag').max(100) }),
@@ -27,25 +28,48 @@ export const RuleNode: z.ZodType<RuleNode> = z.lazy(() => z.union([
   Condition,
 ])) as z.ZodType<RuleNode>;
 
-/** "In the last D days": the D calendar days up to and including today (Asia/Shanghai). */
-const SINCE_DAY = (days: string) => `((now() AT TIME ZONE 'Asia/Shanghai')::date - ${days}::int)`;
+/** "In the last D days": the D calendar days up to and including today (Asia/Shanghai, or `today` when given). */
+const sinceDay = (days: string, today?: string) => `(${today ? `${today}::date` : `(now() AT TIME ZONE 'Asia/Shanghai')::date`} - ${days}::int)`;
+
+/** Windows kept per customer (ADR 0006), by their length in days. */
+const WINDOW_COLUMNS: Record<number, string> = { 7: 'd7', 30: 'd30', 90: 'd90', 180: 'd180' };
 
 export interface CompileOptions {
-  /** 'fast' reads the customer-level arrays and the per-day event counts (ADR 0005); 'plain' is the
-   * straightforward SQL over the normalized tables, kept as the benchmark's baseline and for tests. */
+  /** 'fast' reads the customer-level arrays, the rolling event windows and the per-day event counts (ADR 0005,
+   * 0006); 'plain' is the straightforward SQL over the normalized tables, kept as the benchmark's baseline and for tests. */
   mode: 'fast' | 'plain';
   corpId: string;
+  /** Today and the event types whose windows are rolled to it (readEventWindows); without it behaviour
+   * conditions read the per-day counts up to the database's today. */
+  windows?: EventWindows;
+}
+
+/** True when the rule has a behaviour condition (only then does a query need readEventWindows). */
+export function hasEventCondition(node: RuleNode): boolean {
+  return 'conditions' in node ? node.conditions.some(hasEventCondition) : node.type === 'event';
 }
 
 /** SQL (a boolean expression over alias `c`) for a rule, with its parameters added to `p`. */
 export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { mode: 'plain', corpId: '' }, depth = 0): string {
   if (depth > 5) throw new Error('rules may nest at most 5 levels');
   if ('conditions' in node) {
-    const parts = node.conditions.map((n) => compileRule(n, p, opts, depth + 1));
+    let children = node.conditions;
+    const parts: string[] = [];
+    if (node.op === 'or' && opts.mode === 'fast') {
+      // "At least" conditions on windows, or-ed, become one EXISTS: a semi-join over a BitmapOr of window index
+      // ranges. Separate EXISTS under OR are subplans, which Postgres costs as one probe per customer.
+      const windowed = children.filter((n): n is Condition & { type: 'event' } => 'type' in n && n.type === 'event' && n.op === 'atLeast' && n.count > 0 && windowColumn(n, opts.windows) !== null);
+      if (windowed.length > 1) {
+        children = children.filter((n) => !windowed.includes(n as never));
+        parts.push(`EXISTS (SELECT 1 FROM customer_event_windows w WHERE w.corp_id = ${p.add(opts.corpId)} AND w.external_userid = c.external_userid
+            AND (${windowed.map((n) => `(w.type = ${p.add(n.eventType)} AND w.${windowColumn(n, opts.windows)} >= ${p.add(n.count)})`).join(' OR ')}))`);
+      }
+    }
+    parts.push(...children.map((n) => compileRule(n, p, opts, depth + 1)));
     return `(${parts.join(node.op === 'and' ? ' AND ' : ' OR ')})`;
   }
   if (opts.mode === 'fast') {
-    const fast = compileFast(node, p, opts.corpId);
+    const fast = compileFast(node, p, opts.corpId, opts.windows);
     if (fast) return fast;
   }
   const activeFollows = `FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active'`;
@@ -68,14 +92,20 @@ export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { 
     }
     case 'event': {
       const n = `(SELECT count(*) FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid
-                  AND e.type = ${p.add(node.eventType)} AND (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date > ${SINCE_DAY(p.add(node.days))})`;
+                  AND e.type = ${p.add(node.eventType)} AND (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date > ${sinceDay(p.add(node.days), opts.windows && p.add(opts.windows.today))})`;
       return node.op === 'atLeast' ? `${n} >= ${p.add(node.count)}` : `${n} <= ${p.add(node.count)}`;
     }
   }
 }
 
-/** Conditions with a faster form over the arrays and counts; null for the rest (same SQL as plain). */
-function compileFast(node: Condition, p: Params, corpId: string): string | null {
+/** The window column answering a behaviour condition, or null when its length is not kept or the windows are not rolled to today. */
+function windowColumn(node: Condition & { type: 'event' }, windows?: EventWindows): string | null {
+  const column = WINDOW_COLUMNS[node.days];
+  return column && windows?.ready.includes(node.eventType) ? column : null;
+}
+
+/** Conditions with a faster form over the arrays, windows and counts; null for the rest (same SQL as plain). */
+function compileFast(node: Condition, p: Params, corpId: string, windows?: EventWindows): string | null {
   switch (node.type) {
     case 'tags': {
       const t = p.add(node.tagIds);
@@ -84,10 +114,18 @@ function compileFast(node: Condition, p: Params, corpId: string): string | null 
     case 'staff': return `c.staff_ids && ${p.add(node.userids)}::text[]`;
     case 'store': return `c.staff_ids && ARRAY(SELECT s.userid FROM staff s WHERE s.corp_id = ${p.add(corpId)} AND s.store_id = ANY(${p.add(node.storeIds)}::bigint[]))`;
     case 'event': {
+      if (node.op === 'atLeast' && node.count <= 0) return 'true';
+      const column = windowColumn(node, windows);
+      if (column) {
+        // An index range scan on (corp, type, window); no row means zero in every window.
+        const has = (cmp: string) => `EXISTS (SELECT 1 FROM customer_event_windows w WHERE w.corp_id = ${p.add(corpId)} AND w.type = ${p.add(node.eventType)}
+            AND w.external_userid = c.external_userid AND w.${column} ${cmp})`;
+        return node.op === 'atLeast' ? has(`>= ${p.add(node.count)}`) : `NOT ${has(`> ${p.add(node.count)}`)}`;
+      }
       const who = (having: string) => `c.external_userid IN (SELECT k.external_userid FROM customer_event_counts k
-          WHERE k.corp_id = ${p.add(corpId)} AND k.type = ${p.add(node.eventType)} AND k.day > ${SINCE_DAY(p.add(node.days))}
+          WHERE k.corp_id = ${p.add(corpId)} AND k.type = ${p.add(node.eventType)} AND k.day > ${sinceDay(p.add(node.days), windows && p.add(windows.today))}
           GROUP BY k.external_userid HAVING ${having})`;
-      if (node.op === 'atLeast') return node.count <= 0 ? 'true' : who(`sum(k.n) >= ${p.add(node.count)}`);
+      if (node.op === 'atLeast') return who(`sum(k.n) >= ${p.add(node.count)}`);
       return `NOT ${who(`sum(k.n) > ${p.add(node.count)}`)}`;
     }
     default: return null;
