@@ -1,25 +1,14 @@
 // In a browser: a customer opens a printed code's landing page on their phone and sees their advisor's
 // QR; after scanning and adding, the operator sees the scan and the add on the code's numbers page.
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { startTestPond, waitFor, type TestPond } from '../apps/server/test/helpers';
-
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../apps/server/test/helpers';
+import { CHROMIUM, browserPond, signIn } from './browser';
 
 describe.skipIf(!CHROMIUM)('live code in a browser', () => {
-  let pond: TestPond;
-  let browser: Browser;
-  beforeAll(async () => {
-    pond = await startTestPond();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
-  afterAll(async () => { await browser?.close(); await pond?.close(); });
+  const ctx = browserPond();
 
   it('customer sees the advisor and QR; the operator sees the scan and the add', async () => {
+    const { pond, browser } = ctx;
     const { rows } = await pond.app.pool.query(`SELECT userid, name FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1 ORDER BY userid LIMIT 1`, [pond.corpId]);
     const code = (await pond.api('POST', '/api/live-codes', { kind: 'staff', name: '浏览器活码', channel: '门店', pool: [{ userid: rows[0].userid }] })).body;
     const sim = pond.app.sim!.control;
@@ -41,11 +30,7 @@ describe.skipIf(!CHROMIUM)('live code in a browser', () => {
 
     // The operator's console.
     const page = await browser.newPage();
-    await page.goto(`${pond.baseUrl}/login`);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(pond.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('overview-chart').waitFor();
+    await signIn(page, pond);
     await page.goto(`${pond.baseUrl}/live-codes/${code.id}`);
     await expect.poll(() => page.getByTestId('stat-adds').innerText(), { timeout: 15_000 }).toContain('1');
     expect(await page.getByTestId('stat-scans').innerText()).toMatch(/[1-9]/);

@@ -1,24 +1,12 @@
 // In a browser: build a group segment, see its live count, save it, and open a group from it.
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { startTestPond, type TestPond } from '../apps/server/test/helpers';
-
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, browserPond, signIn } from './browser';
 
 describe.skipIf(!CHROMIUM)('group segments in a browser', () => {
-  let pond: TestPond;
-  let browser: Browser;
-  beforeAll(async () => {
-    pond = await startTestPond();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
-  afterAll(async () => { await browser?.close(); await pond?.close(); });
+  const ctx = browserPond();
 
   it('builds a group segment, sees the count, and opens a group from it', async () => {
+    const { pond, browser } = ctx;
     const db = pond.app.pool;
     await db.query(`UPDATE groups SET tier = 'VIP' WHERE corp_id = $1 AND name LIKE '%VIP%'`, [pond.corpId]);
     const count = async (sql: string) => (await db.query(`SELECT count(*)::int AS n FROM groups WHERE corp_id = $1 AND status = 'active' ${sql}`, [pond.corpId])).rows[0].n as number;
@@ -28,11 +16,7 @@ describe.skipIf(!CHROMIUM)('group segments in a browser', () => {
     expect(vipBig).toBeLessThan(active);
 
     const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 } });
-    await page.goto(`${pond.baseUrl}/login`);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(pond.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('overview-chart').waitFor();
+    await signIn(page, pond);
     await page.goto(`${pond.baseUrl}/group-segments`);
     // The builder starts with "status: active".
     await expect.poll(() => page.getByTestId('segment-count').innerText(), { timeout: 15_000 }).toBe(String(active));

@@ -1,26 +1,15 @@
 // In a browser: a member opens Pond's sidebar in the simulator's mock WeCom chat window. The page
 // signs in by WeCom OAuth, registers with wx.agentConfig, finds the customer of the chat, shows them,
 // edits a tag (written to WeCom) and sends a script into the chat, which the customer's phone receives.
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { startTestPond, waitFor, type TestPond } from '../apps/server/test/helpers';
-
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../apps/server/test/helpers';
+import { CHROMIUM, browserPond } from './browser';
 
 describe.skipIf(!CHROMIUM)('chat sidebar in the mock WeCom client', () => {
-  let pond: TestPond;
-  let browser: Browser;
-  beforeAll(async () => {
-    pond = await startTestPond();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  });
-  afterAll(async () => { await browser?.close(); await pond?.close(); });
+  const ctx = browserPond();
 
   it('shows the chat’s customer, edits a tag and sends a script into the chat', async () => {
+    const { pond, browser } = ctx;
     const sim = pond.app.sim!.control;
     const { rows: [staff] } = await pond.app.pool.query(`SELECT userid, name FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1 ORDER BY userid LIMIT 1`, [pond.corpId]);
     const user = await sim.createWechatUser({ nickname: '侧边栏客户' });
