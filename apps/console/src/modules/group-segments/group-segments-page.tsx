@@ -1,43 +1,12 @@
-import { DeleteOutlined, DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  App,
-  Badge,
-  Button,
-  Card,
-  Checkbox,
-  Col,
-  DatePicker,
-  Empty,
-  Flex,
-  Form,
-  Input,
-  InputNumber,
-  List,
-  Popconfirm,
-  Row,
-  Select,
-  Spin,
-  Table,
-  Tag,
-  Tooltip,
-  Typography,
-} from 'antd';
+import { Badge, Card, Checkbox, InputNumber, Select, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import dayjs from 'dayjs';
-import { useEffect, useState, type HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import { ApiError } from '../../api/client';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
-import { showFieldError } from '../../lib/form-errors';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
-import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { useGroupTiers } from '../groups/hooks';
-import { RuleEditor } from '../segments/rule-editor';
-import { StaffMultiSelect, StoresSelect } from '../staff/pickers';
+import { DateRangeField, MatchModeSelect, OpSelect, StaffField, StoresField } from '../segments/condition-fields';
+import { SegmentWorkspace, type SegmentHooks } from '../segments/segment-workspace';
 import {
   GROUP_CONDITION_TYPES,
   groupRuleComplete,
@@ -49,6 +18,7 @@ import {
   useGroupSegments,
   useSaveGroupSegment,
   type GroupCondition,
+  type GroupPreview,
   type GroupRule,
   type GroupSegment,
   type SegmentGroup,
@@ -56,204 +26,18 @@ import {
 
 const startRule = (): GroupRule => ({ op: 'and', conditions: [newGroupCondition('status')] });
 const groupPath = (chatId: string) => `/groups/${encodeURIComponent(chatId)}`;
+const hooks: SegmentHooks<GroupCondition, GroupSegment, SegmentGroup, GroupPreview> = {
+  useList: useGroupSegments,
+  usePreview: useGroupPreview,
+  useSave: useSaveGroupSegment,
+  useDelete: useDeleteGroupSegment,
+  useMembers: useGroupSegmentGroups,
+};
 
 export default function GroupSegmentsPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const segments = useGroupSegments();
-  const save = useSaveGroupSegment();
-  const remove = useDeleteGroupSegment();
-  const [form] = Form.useForm<{ name: string }>();
-  const [rule, setRule] = useState<GroupRule>(startRule);
-  const [editing, setEditing] = useState<GroupSegment | null>(null);
-  const [saveError, setSaveError] = useState<string | null>(null);
-
-  const complete = groupRuleComplete(rule);
-  const debounced = useDebouncedValue(complete ? rule : null, 400);
-  const preview = useGroupPreview(complete ? debounced : null);
-
-  const startNew = () => {
-    setEditing(null);
-    setRule(startRule());
-    setSaveError(null);
-    form.setFieldsValue({ name: '' });
-  };
-  const open = (s: GroupSegment) => {
-    setEditing(s);
-    setRule(s.rule);
-    setSaveError(null);
-    form.setFieldsValue({ name: s.name });
-  };
-  const onSave = async () => {
-    const { name } = await form.validateFields();
-    setSaveError(null);
-    save.mutate(
-      { id: editing?.id ?? null, name: name.trim(), rule },
-      {
-        onSuccess: (saved) => {
-          void message.success(t('common.saved'));
-          setEditing(saved);
-        },
-        onError: (err) => {
-          if (!showFieldError(form, err) || (err instanceof ApiError && err.field?.startsWith('rule'))) {
-            setSaveError(err instanceof Error ? err.message : String(err));
-          }
-        },
-      },
-    );
-  };
-  const previewError = preview.error instanceof Error ? preview.error.message : null;
-
-  return (
-    <>
-      <PageHeader
-        title={t('groupSegments.title')}
-        subtitle={t('groupSegments.subtitle')}
-        extra={
-          <Button icon={<PlusOutlined />} onClick={startNew} data-testid="segment-new">
-            {t('groupSegments.new')}
-          </Button>
-        }
-      />
-      <Row gutter={[16, 16]}>
-        <Col xs={24} lg={7}>
-          <Card title={t('groupSegments.saved')} size="small">
-            {segments.error ? <QueryError error={segments.error} onRetry={() => void segments.refetch()} /> : null}
-            <List<GroupSegment>
-              loading={segments.isLoading}
-              dataSource={segments.data ?? []}
-              locale={{ emptyText: t('groupSegments.emptySaved') }}
-              renderItem={(s) => (
-                <List.Item
-                  data-testid="segment-item"
-                  style={{ background: editing?.id === s.id ? 'rgba(22,119,255,0.06)' : undefined, paddingInline: 8 }}
-                  actions={[
-                    <Button key="open" type="link" size="small" onClick={() => open(s)} data-testid="segment-open">
-                      {t('segments.open')}
-                    </Button>,
-                    <Button key="csv" type="link" size="small" icon={<DownloadOutlined />} href={groupSegmentExportUrl(s.id)} aria-label={t('segments.exportCsv')} />,
-                    <Popconfirm
-                      key="delete"
-                      title={t('segments.deleteConfirm', { name: s.name })}
-                      onConfirm={() =>
-                        remove.mutate(s.id, {
-                          onSuccess: () => {
-                            void message.success(t('common.deleted'));
-                            if (editing?.id === s.id) startNew();
-                          },
-                        })
-                      }
-                    >
-                      <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} data-testid="segment-delete" />
-                    </Popconfirm>,
-                  ]}
-                >
-                  <Typography.Text ellipsis style={{ maxWidth: 140 }}>
-                    {s.name}
-                  </Typography.Text>
-                </List.Item>
-              )}
-            />
-          </Card>
-        </Col>
-        <Col xs={24} lg={17}>
-          <Flex vertical gap={16}>
-            <Card title={editing ? t('segments.editing', { name: editing.name }) : t('segments.builder')} size="small">
-              <RuleEditor<GroupCondition>
-                group={rule}
-                onChange={setRule}
-                types={GROUP_CONDITION_TYPES}
-                typeLabel={(type) => t(`groupSegments.types.${type}`)}
-                newCondition={newGroupCondition}
-                renderCondition={(c, onChange) => <GroupConditionEditor condition={c} onChange={onChange} />}
-              />
-              {!complete && rule.conditions.length > 0 ? (
-                <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
-                  {t('segments.incomplete')}
-                </Typography.Text>
-              ) : null}
-              {previewError && complete ? <Alert type="error" showIcon title={previewError} style={{ marginTop: 12 }} /> : null}
-              {saveError ? <Alert type="error" showIcon title={saveError} style={{ marginTop: 12 }} data-testid="segment-error" /> : null}
-              <Form form={form} layout="inline" style={{ marginTop: 16 }} initialValues={{ name: '' }}>
-                <Form.Item
-                  name="name"
-                  label={t('segments.name')}
-                  rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('segments.name') }) }, { max: 60 }]}
-                >
-                  <Input placeholder={t('groupSegments.namePlaceholder')} style={{ width: 240 }} data-testid="segment-name" maxLength={60} />
-                </Form.Item>
-                <Form.Item>
-                  <Button type="primary" onClick={() => void onSave()} loading={save.isPending} disabled={!complete} data-testid="segment-save">
-                    {editing ? t('segments.update') : t('segments.saveNew')}
-                  </Button>
-                </Form.Item>
-              </Form>
-            </Card>
-            <Card size="small">
-              <Flex align="baseline" gap={8} wrap>
-                <Typography.Text strong style={{ fontSize: 16 }}>
-                  {t('groupSegments.matching')}
-                </Typography.Text>
-                <Typography.Text strong style={{ fontSize: 28, color: '#1677ff' }} data-testid="segment-count">
-                  {complete && preview.data ? preview.data.count : '—'}
-                </Typography.Text>
-                <Typography.Text>{t('groupSegments.unit')}</Typography.Text>
-                {complete && (preview.isFetching || debounced !== rule) ? <Spin size="small" /> : null}
-                {preview.data ? (
-                  <Typography.Text type="secondary" style={{ marginLeft: 'auto', fontSize: 12 }} data-testid="group-stats-through">
-                    {preview.data.statsThrough ? t('groupSegments.statsThrough', { day: preview.data.statsThrough }) : t('groupSegments.noStats')}
-                  </Typography.Text>
-                ) : null}
-              </Flex>
-              {complete && preview.data ? <SampleList sample={preview.data.sample} /> : null}
-            </Card>
-            {editing ? <GroupsCard segment={editing} /> : null}
-          </Flex>
-        </Col>
-      </Row>
-    </>
-  );
-}
-
-function SampleList({ sample }: { sample: SegmentGroup[] }) {
-  const { t } = useTranslation();
-  if (sample.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('groupSegments.noSample')} />;
-  return (
-    <>
-      <Typography.Text type="secondary" style={{ display: 'block', margin: '12px 0 4px' }}>
-        {t('groupSegments.sample')}
-      </Typography.Text>
-      <Flex wrap gap={8}>
-        {sample.map((g) => (
-          <Link key={g.chatId} to={groupPath(g.chatId)} data-testid="segment-sample-row">
-            <Card size="small" hoverable style={{ width: 200 }} styles={{ body: { padding: '8px 12px' } }}>
-              <Typography.Text strong ellipsis style={{ display: 'block' }}>
-                {g.name || t('groups.unnamed')}
-              </Typography.Text>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {g.ownerName || g.ownerUserid || '—'} · {t('groupSegments.members', { n: formatNumber(g.memberCount) })}
-              </Typography.Text>
-              {g.tier ? (
-                <Tag color="gold" style={{ marginLeft: 6 }}>
-                  {g.tier}
-                </Tag>
-              ) : null}
-            </Card>
-          </Link>
-        ))}
-      </Flex>
-    </>
-  );
-}
-
-function GroupsCard({ segment }: { segment: GroupSegment }) {
-  const { t } = useTranslation();
   const labels = useLabels();
   const navigate = useNavigate();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  useEffect(() => setPage(1), [segment.id]);
-  const groups = useGroupSegmentGroups(segment.id, page, pageSize);
   const columns: ColumnsType<SegmentGroup> = [
     {
       title: t('groups.name'),
@@ -272,50 +56,44 @@ function GroupsCard({ segment }: { segment: GroupSegment }) {
     { title: t('groups.status'), dataIndex: 'status', render: (s: SegmentGroup['status']) => <Badge status={s === 'active' ? 'success' : 'default'} text={labels.groupStatus(s)} /> },
   ];
   return (
-    <Card
-      size="small"
-      title={t('groupSegments.groupsOf', { name: segment.name })}
-      extra={
-        <Button size="small" icon={<DownloadOutlined />} href={groupSegmentExportUrl(segment.id)}>
-          {t('segments.exportCsv')}
-        </Button>
-      }
-    >
-      {groups.error ? <QueryError error={groups.error} onRetry={() => void groups.refetch()} /> : null}
-      <Table<SegmentGroup>
-        rowKey="chatId"
-        size="small"
-        columns={columns}
-        dataSource={groups.data?.items}
-        loading={groups.isFetching}
-        onRow={(g) => ({ onClick: () => navigate(groupPath(g.chatId)), style: { cursor: 'pointer' }, 'data-testid': 'segment-member-row' }) as HTMLAttributes<HTMLElement>}
-        pagination={{
-          current: page,
-          pageSize,
-          total: groups.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p, s) => {
-            setPage(s !== pageSize ? 1 : p);
-            setPageSize(s);
-          },
-        }}
-      />
-    </Card>
-  );
-}
-
-function OpSelect({ value, onChange }: { value: 'atLeast' | 'atMost'; onChange: (v: 'atLeast' | 'atMost') => void }) {
-  const { t } = useTranslation();
-  return (
-    <Select
-      value={value}
-      onChange={onChange}
-      options={[
-        { value: 'atLeast', label: t('segments.atLeast') },
-        { value: 'atMost', label: t('segments.atMost') },
-      ]}
-      style={{ width: 90 }}
+    <SegmentWorkspace<GroupCondition, GroupSegment, SegmentGroup, GroupPreview>
+      hooks={hooks}
+      ns="groupSegments"
+      unitKey="groupSegments.unit"
+      membersTitleKey="groupSegments.groupsOf"
+      exportUrl={groupSegmentExportUrl}
+      nameMax={60}
+      newRule={startRule}
+      ruleComplete={groupRuleComplete}
+      conditionTypes={GROUP_CONDITION_TYPES}
+      typeLabel={(type) => t(`groupSegments.types.${type}`)}
+      newCondition={newGroupCondition}
+      renderCondition={(c, onChange) => <GroupConditionEditor condition={c} onChange={onChange} />}
+      countExtra={(preview) => (
+        <Typography.Text type="secondary" style={{ marginLeft: 'auto', fontSize: 12 }} data-testid="group-stats-through">
+          {preview.statsThrough ? t('groupSegments.statsThrough', { day: preview.statsThrough }) : t('groupSegments.noStats')}
+        </Typography.Text>
+      )}
+      itemKey={(g) => g.chatId}
+      itemPath={(g) => groupPath(g.chatId)}
+      renderSampleItem={(g) => (
+        <Card size="small" hoverable style={{ width: 200 }} styles={{ body: { padding: '8px 12px' } }}>
+          <Typography.Text strong ellipsis style={{ display: 'block' }}>
+            {g.name || t('groups.unnamed')}
+          </Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {g.ownerName || g.ownerUserid || '—'} · {t('groupSegments.members', { n: formatNumber(g.memberCount) })}
+          </Typography.Text>
+          {g.tier ? (
+            <Tag color="gold" style={{ marginLeft: 6 }}>
+              {g.tier}
+            </Tag>
+          ) : null}
+        </Card>
+      )}
+      sampleGap={8}
+      memberColumns={columns}
+      memberRowProps={(g) => ({ onClick: () => navigate(groupPath(g.chatId)), style: { cursor: 'pointer' } })}
     />
   );
 }
@@ -348,12 +126,7 @@ function GroupConditionEditor({ condition: c, onChange }: { condition: GroupCond
     case 'labels':
       return (
         <>
-          <Select
-            value={c.mode}
-            onChange={(mode) => onChange({ ...c, mode })}
-            options={(['any', 'all', 'none'] as const).map((m) => ({ value: m, label: t(`segments.tagModes.${m}`) }))}
-            style={{ width: 120 }}
-          />
+          <MatchModeSelect value={c.mode} onChange={(mode) => onChange({ ...c, mode })} />
           <Select<string[]>
             mode="tags"
             value={c.labels}
@@ -366,17 +139,9 @@ function GroupConditionEditor({ condition: c, onChange }: { condition: GroupCond
         </>
       );
     case 'owner':
-      return (
-        <div style={{ minWidth: 260 }}>
-          <StaffMultiSelect value={c.userids} onChange={(userids) => onChange({ ...c, userids })} style={{ width: 280 }} />
-        </div>
-      );
+      return <StaffField value={c.userids} onChange={(userids) => onChange({ ...c, userids })} />;
     case 'store':
-      return (
-        <div style={{ minWidth: 260 }}>
-          <StoresSelect value={c.storeIds} onChange={(storeIds) => onChange({ ...c, storeIds })} placeholder={t('segments.pickStores')} />
-        </div>
-      );
+      return <StoresField value={c.storeIds} onChange={(storeIds) => onChange({ ...c, storeIds })} />;
     case 'memberCount':
       return (
         <>
@@ -430,18 +195,7 @@ function GroupConditionEditor({ condition: c, onChange }: { condition: GroupCond
         </>
       );
     case 'created':
-      return (
-        <DatePicker.RangePicker
-          allowEmpty={[true, true]}
-          value={[c.from ? dayjs(c.from) : null, c.to ? dayjs(c.to) : null]}
-          onChange={(range) => {
-            const next: GroupCondition = { type: 'created' };
-            if (range?.[0]) next.from = range[0].format('YYYY-MM-DD');
-            if (range?.[1]) next.to = range[1].format('YYYY-MM-DD');
-            onChange(next);
-          }}
-        />
-      );
+      return <DateRangeField from={c.from} to={c.to} onChange={(range) => onChange({ type: 'created', ...range })} />;
     case 'status':
       return (
         <Checkbox.Group<'active' | 'dismissed'>

@@ -1,0 +1,69 @@
+// Condition inputs that customer segments and group segments share (match mode, staff, stores,
+// at least / at most, a date range); each page's condition editor composes them with its own.
+import { DatePicker, Select } from 'antd';
+import dayjs from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { StaffMultiSelect, StoresSelect } from '../staff/pickers';
+
+export type MatchMode = 'any' | 'all' | 'none';
+export type CountOp = 'atLeast' | 'atMost';
+
+export function MatchModeSelect({ value, onChange }: { value: MatchMode; onChange: (mode: MatchMode) => void }) {
+  const { t } = useTranslation();
+  return (
+    <Select
+      value={value}
+      onChange={onChange}
+      options={(['any', 'all', 'none'] as const).map((m) => ({ value: m, label: t(`segments.tagModes.${m}`) }))}
+      style={{ width: 120 }}
+    />
+  );
+}
+
+export function StaffField({ value, onChange }: { value: string[]; onChange: (userids: string[]) => void }) {
+  return (
+    <div style={{ minWidth: 260 }}>
+      <StaffMultiSelect value={value} onChange={onChange} style={{ width: 280 }} />
+    </div>
+  );
+}
+
+export function StoresField({ value, onChange }: { value: (number | string)[]; onChange: (storeIds: (number | string)[]) => void }) {
+  const { t } = useTranslation();
+  return (
+    <div style={{ minWidth: 260 }}>
+      <StoresSelect value={value} onChange={onChange} placeholder={t('segments.pickStores')} />
+    </div>
+  );
+}
+
+export function OpSelect({ value, onChange }: { value: CountOp; onChange: (op: CountOp) => void }) {
+  const { t } = useTranslation();
+  return (
+    <Select
+      value={value}
+      onChange={onChange}
+      options={[
+        { value: 'atLeast', label: t('segments.atLeast') },
+        { value: 'atMost', label: t('segments.atMost') },
+      ]}
+      style={{ width: 90 }}
+    />
+  );
+}
+
+/** A day range with either end open; onChange gets only the ends that are set (YYYY-MM-DD). */
+export function DateRangeField({ from, to, onChange }: { from?: string; to?: string; onChange: (range: { from?: string; to?: string }) => void }) {
+  return (
+    <DatePicker.RangePicker
+      allowEmpty={[true, true]}
+      value={[from ? dayjs(from) : null, to ? dayjs(to) : null]}
+      onChange={(range) => {
+        const next: { from?: string; to?: string } = {};
+        if (range?.[0]) next.from = range[0].format('YYYY-MM-DD');
+        if (range?.[1]) next.to = range[1].format('YYYY-MM-DD');
+        onChange(next);
+      }}
+    />
+  );
+}
