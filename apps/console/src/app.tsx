@@ -308,12 +308,28 @@ function PondMark() {
   );
 }
 
+/** The demo corp's tag opens the simulator's two sides: a customer's phone and a staff member's WeCom client (chat sidebar). */
+function DemoMenu() {
+  const { t } = useTranslation();
+  const items: MenuProps['items'] = [
+    { key: 'phone', label: <a href="/sim/phone" target="_blank" rel="noreferrer">{t('app.demoPhone')}</a> },
+    { key: 'wecom', label: <a href="/sim/wecom" target="_blank" rel="noreferrer">{t('app.demoWecom')}</a> },
+  ];
+  return (
+    <Dropdown menu={{ items }} trigger={['click', 'hover']}>
+      <Tag color="gold" style={{ cursor: 'pointer' }} data-testid="demo-menu">
+        {t('app.demo')} <DownOutlined style={{ fontSize: 10 }} />
+      </Tag>
+    </Dropdown>
+  );
+}
+
 function CorpSwitcher({ me }: { me: Me }) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const navigate = useNavigate();
   const switchCorp = useSwitchCorp();
-  const demo = me.corp?.isDemo ? <Tag color="gold">{t('app.demo')}</Tag> : null;
+  const demo = me.corp?.isDemo ? <DemoMenu /> : null;
 
   if (me.corps.length <= 1) {
     return (

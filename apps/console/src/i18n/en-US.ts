@@ -27,6 +27,8 @@ export const enUS: Messages = {
   app: {
     brand: 'Pond',
     demo: 'Demo',
+    demoPhone: "Simulated customer's phone (scan, add, join groups)",
+    demoWecom: 'Simulated WeCom client (staff chats and the sidebar)',
     switchCorp: 'Switch corp',
     corpSwitched: 'Switched to {{name}}',
     language: 'Language',

@@ -27,6 +27,8 @@ export const zhCN = {
   app: {
     brand: '鱼塘 Pond',
     demo: '演示',
+    demoPhone: '模拟客户手机（扫码、加好友、入群）',
+    demoWecom: '模拟企业微信（员工聊天与侧边栏）',
     switchCorp: '切换企业',
     corpSwitched: '已切换到 {{name}}',
     language: '语言',
