@@ -96,7 +96,9 @@ export class EventWindowService {
       for (const type of EVENT_TYPES) {
         const started = Date.now();
         const outcome = await rollEventWindows(this.pool, id, type, today);
-        if (outcome !== 'current') this.log.info({ corpId: id, type, outcome, ms: Date.now() - started }, 'segment event windows rolled');
+        // Quick rolls (a small corp, every start of a worker) stay out of the terminal; slow ones are worth seeing.
+        const ms = Date.now() - started;
+        if (outcome !== 'current') this.log[ms >= 1000 ? 'info' : 'debug']({ corpId: id, type, outcome, ms }, 'segment event windows rolled');
       }
     }
     // The roll rewrites many rows; vacuum so the window indexes answer by index-only scans again.
