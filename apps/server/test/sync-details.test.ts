@@ -99,7 +99,7 @@ describe('full sync: customer details', () => {
     expect(f.remark).toBe('同步前的备注');
     const done = await runRow(run.id);
     expect(done.status).toBe('done');
-    expect(done.progress.details).toMatchObject({ failed: 1 });
+    expect(done.progress.details).toMatchObject({ failed: 1, errors: { 84061: 1 } });
     expect(done.progress.details.done).toBe(done.progress.details.total);
     expect(done.cursor.details.errors).toEqual({ 84061: 1 });
   });

@@ -47,7 +47,7 @@ export interface SyncRun {
   status: SyncStatus;
   stage: string | null;
   /** Per stage; `failed` (details stage): customers WeCom would not return, counted in `done` too. */
-  progress: Record<string, { done: number; total: number | null; failed?: number }>;
+  progress: Record<string, { done: number; total: number | null; failed?: number; errors?: Record<string, number> }>;
   error: string | null;
   startedAt: string | null;
   finishedAt: string | null;

@@ -1,5 +1,5 @@
 import { SyncOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Card, Flex, Progress, Table, Tag, Typography } from 'antd';
+import { App, Badge, Button, Card, Flex, Progress, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { QueryError } from '../../components/query-error';
@@ -107,7 +107,7 @@ function StageProgress({ run }: { run: SyncRun }) {
   if (stages.length === 0) return <Typography.Text type="secondary">—</Typography.Text>;
   return (
     <Flex vertical gap={2} style={{ minWidth: 260 }}>
-      {stages.map(([stage, { done, total, failed }]) => {
+      {stages.map(([stage, { done, total, failed, errors }]) => {
         const known = typeof total === 'number' && total > 0;
         const percent = known ? Math.min(100, Math.round((done / total) * 100)) : run.status === 'done' ? 100 : 0;
         const isCurrent = run.stage === stage && isSyncActive(run);
@@ -125,9 +125,13 @@ function StageProgress({ run }: { run: SyncRun }) {
               style={{ margin: 0, flex: 1 }}
             />
             {failed ? (
-              <Typography.Text type="warning" style={{ fontSize: 12, flex: 'none' }}>
-                {t('settings.sync.failedCount', { count: failed })}
-              </Typography.Text>
+              <Tooltip
+                title={errors ? Object.entries(errors).map(([code, n]) => `errcode ${code} × ${n}`).join(' · ') : undefined}
+              >
+                <Typography.Text type="warning" style={{ fontSize: 12, flex: 'none' }} data-testid="sync-stage-failed">
+                  {t('settings.sync.failedCount', { count: failed })}
+                </Typography.Text>
+              </Tooltip>
             ) : null}
           </Flex>
         );

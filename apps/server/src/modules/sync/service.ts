@@ -35,7 +35,8 @@ const CORP_WIDE_ERRCODES = new Set([48002, 60020, 60011, 41001]);
 
 interface RunRow {
   id: number; corp_id: string; kind: 'full' | 'reconcile'; status: string; stage: string | null;
-  progress: Record<string, { done: number; total: number | null; failed?: number }>; cursor: Record<string, any>; started_at: Date | null;
+  /** `errors`: WeCom errcodes of the items that failed, with counts (shown in Settings). */
+  progress: Record<string, { done: number; total: number | null; failed?: number; errors?: Record<string, number> }>; cursor: Record<string, any>; started_at: Date | null;
 }
 
 const chunk = <T,>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
@@ -306,6 +307,7 @@ export class SyncService {
       if (failed.length === ids.length && ids.length >= 10 && !failed.some((e) => e.errcode === 84061)) throw failed[0]!;
       await storeContactDetails(this.pool, run.corp_id, ok);
       for (const e of failed) errors[e.errcode] = (errors[e.errcode] ?? 0) + 1;
+      if (failed.length) p.errors = { ...errors };
       p.done += ids.length;
       p.failed += failed.length;
       c.after = ids[ids.length - 1]!;
