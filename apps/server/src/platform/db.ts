@@ -31,6 +31,25 @@ export function createDb(pool: pg.Pool): Db {
 }
 
 /** Applies committed migrations; an advisory lock keeps concurrent starts from racing. */
+/**
+ * Runs `fn` in one transaction on a pooled connection: COMMIT when it resolves, ROLLBACK when it throws
+ * (the error is rethrown), and the connection goes back to the pool either way.
+ */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const out = await fn(client);
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 export async function migrateDb(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {

@@ -4,6 +4,7 @@
 // write per block instead of one per call. When the minute's quota is spent, callers wait for the next.
 import type pg from 'pg';
 import type { RateLimiter } from '@pond/wecom';
+import { withTransaction } from '../../platform/db';
 
 interface Local { minute: number; tokens: number }
 
@@ -69,25 +70,17 @@ export class SharedQuotaLimiter implements RateLimiter {
   private async reserveBlock(api: string, minute: number): Promise<void> {
     const limit = this.limit(api);
     const block = Math.max(1, Math.min(this.opts.block ?? 20, Math.ceil(limit / 100)));
-    const client = await this.pool.connect();
-    let granted = 0;
-    try {
-      await client.query('BEGIN');
+    const granted = await withTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO wecom_quota (corp_id, api, minute, used) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [this.corpId, api, minute]);
       const { rows: [row] } = await client.query(
         `SELECT used FROM wecom_quota WHERE corp_id = $1 AND api = $2 AND minute = $3 FOR UPDATE`, [this.corpId, api, minute]);
-      granted = Math.max(0, Math.min(block, limit - row.used));
-      if (granted > 0) {
-        await client.query(`UPDATE wecom_quota SET used = used + $4 WHERE corp_id = $1 AND api = $2 AND minute = $3`, [this.corpId, api, minute, granted]);
+      const n = Math.max(0, Math.min(block, limit - row.used));
+      if (n > 0) {
+        await client.query(`UPDATE wecom_quota SET used = used + $4 WHERE corp_id = $1 AND api = $2 AND minute = $3`, [this.corpId, api, minute, n]);
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return n;
+    });
     const cur = this.local.get(api);
     this.local.set(api, { minute, tokens: (cur?.minute === minute ? cur.tokens : 0) + granted });
     if (Math.random() < 0.01) await this.pool.query('DELETE FROM wecom_quota WHERE minute < $1', [minute - 60]).catch(() => undefined);

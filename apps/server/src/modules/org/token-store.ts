@@ -3,6 +3,7 @@
 // so that a process that waited uses the token the first one fetched instead of fetching again.
 import type pg from 'pg';
 import type { TokenStore } from '@pond/wecom';
+import { withTransaction } from '../../platform/db';
 
 const SAFETY_MS = 5 * 60 * 1000;
 
@@ -26,17 +27,12 @@ export class PgTokenStore implements TokenStore {
 
   async refresh(key: string, stale: string | null, fetch: () => Promise<{ value: string; expiresIn: number }>): Promise<string> {
     const [corpId, kind] = this.split(key);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
       const { rows } = await client.query(
         'SELECT value, expires_at FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, kind]);
       const cur = rows[0];
-      if (cur && cur.value !== stale && (cur.expires_at as Date).getTime() - SAFETY_MS > Date.now()) {
-        await client.query('COMMIT');
-        return cur.value;
-      }
+      if (cur && cur.value !== stale && (cur.expires_at as Date).getTime() - SAFETY_MS > Date.now()) return cur.value as string;
       const fresh = await fetch();
       await client.query(
         `INSERT INTO wecom_tokens (corp_id, kind, value, expires_at, updated_at) VALUES ($1,$2,$3,$4, now())
@@ -51,13 +47,7 @@ export class PgTokenStore implements TokenStore {
              last_error_message = CASE WHEN last_error_code IN (40001, 40013, 40014, 42001, 41001, -2) THEN NULL ELSE last_error_message END
            WHERE id = $1`, [corpId]);
       }
-      await client.query('COMMIT');
       return fresh.value;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

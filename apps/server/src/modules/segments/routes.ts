@@ -7,6 +7,7 @@ import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf, type Scope } from '../../
 import { AppError } from '../../platform/errors';
 import { Params, customerScopeSql } from '../../platform/sql';
 import { toCsv } from '../../platform/csv';
+import { withTransaction } from '../../platform/db';
 import { Page } from '../customers/routes';
 import { compileRule, hasEventCondition, RuleNode } from './rule';
 import { readEventWindows, type EventWindows } from './windows';
@@ -18,18 +19,7 @@ export function where(scope: Scope, rule: RuleNode, p: Params, mode: 'fast' | 'p
 /** Runs a segment query. They are analytical: at their cost estimates JIT compilation takes hundreds of ms
  * and gains nothing, and hashing the window sets of a million customers needs more than the default work_mem. */
 export async function querySegment(pool: pg.Pool, sql: string, values: unknown[]): Promise<pg.QueryResult> {
-  const client = await pool.connect();
-  try {
-    await client.query(`BEGIN; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'`);
-    const r = await client.query(sql, values);
-    await client.query('COMMIT');
-    return r;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  return withTransaction(pool, (client) => client.query(sql, values), `BEGIN; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'`);
 }
 
 export async function segmentRoutes(app: App, deps: { pool: pg.Pool }) {

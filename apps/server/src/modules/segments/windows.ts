@@ -5,6 +5,7 @@
 // for a pair rolled to today, so a late or missed roll makes queries slower, never wrong.
 import type pg from 'pg';
 import { z } from 'zod';
+import { withTransaction } from '../../platform/db';
 import type { Logger } from '../../platform/log';
 import { defineJob } from '../../platform/queue';
 import { EVENT_TYPES } from './rule';
@@ -35,9 +36,7 @@ const sums = (from: string, to: string) => WINDOW_DAYS.map((k) => `coalesce(sum(
  * wait for it (one pair is a few seconds at a million customers).
  */
 export async function rollEventWindows(pool: pg.Pool, corpId: string, type: string, today?: string): Promise<'built' | 'rolled' | 'current'> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('pond.event_windows'), hashtext($1 || '/' || $2))`, [corpId, type]);
     const { rows: [s] } = await client.query(
       `SELECT coalesce($3::date, ${TODAY})::text AS today, r.rolled_day::text AS rolled, coalesce($3::date, ${TODAY}) - r.rolled_day AS gap
@@ -66,14 +65,8 @@ export async function rollEventWindows(pool: pg.Pool, corpId: string, type: stri
     await client.query(
       `INSERT INTO customer_event_window_rolls (corp_id, type, rolled_day) VALUES ($1, $2, $3)
        ON CONFLICT (corp_id, type) DO UPDATE SET rolled_day = EXCLUDED.rolled_day, rolled_at = now()`, [corpId, type, day]);
-    await client.query('COMMIT');
     return outcome;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export class EventWindowService {

@@ -11,6 +11,7 @@ import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
 import { Params, customerScopeSql } from '../../platform/sql';
+import { withTransaction } from '../../platform/db';
 import type { CorpService } from '../org/corps';
 import { appendTimeline } from '../customers/repo';
 import { mapLimit } from '../customers/events';
@@ -58,9 +59,7 @@ export class BulkTagService {
       if (!seg) throw AppError.validation('filter.segmentId', `no segment ${f.segmentId}`);
       where.push(`f.external_userid IN (SELECT c.external_userid FROM customers c WHERE ${segmentWhere(scope, seg.rule, p)})`);
     }
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const { j, total } = await withTransaction(this.pool, async (client) => {
       const { rows: [job] } = await client.query(
         `INSERT INTO bulk_tag_jobs (corp_id, action, tag_ids, source, created_by) VALUES ($1,$2,$3,$4,$5) RETURNING *`,
         [scope.corpId, input.action, input.tagIds, JSON.stringify(input.source), createdBy]);
@@ -68,20 +67,15 @@ export class BulkTagService {
         `INSERT INTO bulk_tag_items (job_id, external_userid, userid)
          SELECT ${job.id}, f.external_userid, f.userid FROM follows f JOIN customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid
          WHERE ${where.join(' AND ')} ON CONFLICT DO NOTHING`, p.values);
-      const { rows: [j] } = await client.query('UPDATE bulk_tag_jobs SET total = $2 WHERE id = $1 RETURNING *', [job.id, ins.rowCount ?? 0]);
-      await client.query('COMMIT');
-      if ((ins.rowCount ?? 0) === 0) {
-        await this.pool.query(`UPDATE bulk_tag_jobs SET status = 'done', finished_at = now() WHERE id = $1`, [job.id]);
-      } else {
-        await this.queue.send(this.job, { jobId: job.id }, { singletonKey: `bulk:${job.id}` });
-      }
-      return jobOut({ ...j, status: (ins.rowCount ?? 0) === 0 ? 'done' : j.status });
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
+      const { rows: [updated] } = await client.query('UPDATE bulk_tag_jobs SET total = $2 WHERE id = $1 RETURNING *', [job.id, ins.rowCount ?? 0]);
+      return { j: updated, total: ins.rowCount ?? 0 };
+    });
+    if (total === 0) {
+      await this.pool.query(`UPDATE bulk_tag_jobs SET status = 'done', finished_at = now() WHERE id = $1`, [j.id]);
+    } else {
+      await this.queue.send(this.job, { jobId: j.id }, { singletonKey: `bulk:${j.id}` });
     }
+    return jobOut({ ...j, status: total === 0 ? 'done' : j.status });
   }
 
   async run(jobId: number): Promise<void> {

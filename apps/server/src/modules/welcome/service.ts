@@ -5,6 +5,7 @@
 // one active staff template; a 'code' template is attached to live codes through live_codes.welcome_id.
 import { WecomArgumentError, WecomError, type SendWelcomeMsgRequest } from '@pond/wecom';
 import type pg from 'pg';
+import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import {
@@ -206,20 +207,12 @@ export class WelcomeService {
 
   /** Template writes of one corp run one at a time, so the scope rules hold under concurrent saves. */
   private async inCorpTx<T>(corpId: string, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-    const db = await this.pool.connect();
-    try {
-      await db.query('BEGIN');
+    return withTransaction(this.pool, async (db) => {
       await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, corpId]);
-      const out = await fn(db);
-      await db.query('COMMIT');
-      return out;
-    } catch (err) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      db.release();
-    }
+      return fn(db);
+    });
   }
+
 
   // ---- sends ----------------------------------------------------------------------------------
 
