@@ -1,7 +1,18 @@
 // In a browser: build a segment, see its live count, and open a customer from it.
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../apps/server/test/helpers';
+import type { Page } from 'playwright-core';
+import { waitFor, type TestPond } from '../apps/server/test/helpers';
 import { CHROMIUM, browserPond, signIn } from './browser';
+
+/** Signs in, opens the segment builder and builds "gender is female". */
+async function openFemaleSegment(page: Page, pond: TestPond) {
+  await signIn(page, pond);
+  await page.goto(`${pond.baseUrl}/segments`);
+  await page.getByTestId('segment-condition-type').click();
+  await page.locator('.ant-select-item-option', { hasText: '性别' }).click();
+  await page.getByTestId('segment-add-condition').click();
+  await page.getByLabel('女').check();
+}
 
 describe.skipIf(!CHROMIUM)('segments in a browser', () => {
   const ctx = browserPond();
@@ -11,12 +22,7 @@ describe.skipIf(!CHROMIUM)('segments in a browser', () => {
     const { rows: [w] } = await pond.app.pool.query(`SELECT count(*)::int AS n FROM customers WHERE corp_id = $1 AND active_follow_count > 0 AND gender = 2`, [pond.corpId]);
     expect(w.n).toBeGreaterThan(0);
     const page = await browser.newPage({ locale: 'zh-CN' });
-    await signIn(page, pond);
-    await page.goto(`${pond.baseUrl}/segments`);
-    await page.getByTestId('segment-condition-type').click();
-    await page.locator('.ant-select-item-option', { hasText: '性别' }).click();
-    await page.getByTestId('segment-add-condition').click();
-    await page.getByLabel('女').check();
+    await openFemaleSegment(page, pond);
     await expect.poll(() => page.getByTestId('segment-count').innerText(), { timeout: 15_000 }).toContain(String(w.n));
     const first = page.getByTestId('segment-sample-row').first();
     await first.click();
@@ -30,12 +36,7 @@ describe.skipIf(!CHROMIUM)('segments in a browser', () => {
     const { rows: [w] } = await pond.app.pool.query(
       `SELECT count(*)::int AS n FROM follows f JOIN customers c USING (corp_id, external_userid) WHERE f.corp_id = $1 AND f.status = 'active' AND c.gender = 2`, [pond.corpId]);
     const page = await browser.newPage({ locale: 'zh-CN' });
-    await signIn(page, pond);
-    await page.goto(`${pond.baseUrl}/segments`);
-    await page.getByTestId('segment-condition-type').click();
-    await page.locator('.ant-select-item-option', { hasText: '性别' }).click();
-    await page.getByTestId('segment-add-condition').click();
-    await page.getByLabel('女').check();
+    await openFemaleSegment(page, pond);
     await page.getByTestId('segment-name').fill('女性客户（批量）');
     await page.getByTestId('segment-save').click();
     await page.getByTestId('segment-member-row').first().waitFor();

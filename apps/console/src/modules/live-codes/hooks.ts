@@ -92,29 +92,12 @@ export interface PoolInput {
   totalCap: number | null;
 }
 
-/** The body of POST /api/live-codes (PATCH takes the same without kind and mode). */
-export interface LiveCodeInput {
-  kind: LiveCodeKind;
-  name: string;
-  channel: string;
-  storeId: number | null;
-  mode: CodeMode;
-  strategy: Strategy;
-  lockEnabled: boolean;
-  skipVerify: boolean;
-  tagIds: string[];
-  remarkTemplate: string | null;
-  description: string | null;
-  welcomeId: number | null;
-  schedule: WorkSchedule | null;
-  backupUserids: string[];
-  pool?: PoolInput[];
-  groupCap: number;
-  groupAutoCreate: boolean;
-  groupBaseName: string | null;
-  groupChatIds?: string[];
-  groupWelcomeTemplateId: string | null;
-}
+/** The body of POST /api/live-codes (PATCH takes the same without kind and mode): the code's editable fields. */
+export type LiveCodeInput = Pick<
+  LiveCode,
+  | 'kind' | 'name' | 'channel' | 'storeId' | 'mode' | 'strategy' | 'lockEnabled' | 'skipVerify' | 'tagIds' | 'remarkTemplate'
+  | 'description' | 'welcomeId' | 'schedule' | 'backupUserids' | 'groupCap' | 'groupAutoCreate' | 'groupBaseName' | 'groupWelcomeTemplateId'
+> & { pool?: PoolInput[]; groupChatIds?: string[] };
 
 export interface DayStats {
   date: string;

@@ -99,11 +99,16 @@ export function SyncRunsCard() {
   );
 }
 
+/** The server's sync stages in the order a run goes through them (unknown ones last). */
+const STAGE_ORDER = ['departments', 'staff', 'customers', 'tags', 'groups', 'groupStats', 'details'];
+const stageRank = (s: string) => (STAGE_ORDER.includes(s) ? STAGE_ORDER.indexOf(s) : STAGE_ORDER.length);
+
 /** One bar per stage; a stage whose total is not known yet shows its count only. */
 function StageProgress({ run }: { run: SyncRun }) {
   const { t } = useTranslation();
   const labels = useLabels();
-  const stages = Object.entries(run.progress ?? {});
+  // Progress is stored as JSON, whose key order is not the run order: show stages in the order they run.
+  const stages = Object.entries(run.progress ?? {}).sort(([a], [b]) => stageRank(a) - stageRank(b));
   if (stages.length === 0) return <Typography.Text type="secondary">—</Typography.Text>;
   return (
     <Flex vertical gap={2} style={{ minWidth: 260 }}>

@@ -11,7 +11,7 @@ import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
 import type { CorpService } from '../org/corps';
 import { Params } from '../../platform/sql';
-import { where as segmentWhere } from '../segments/routes';
+import { inSavedSegment } from '../segments/routes';
 
 export const LIMITS = { customersPerCall: 100, transfersPer90Days: 2, groupsPerDay: 300, takeoverHours: 24, messageMax: 200 };
 const POLL_SECONDS = 600;
@@ -51,12 +51,7 @@ export class HandoverService {
   async preview(scope: Scope, input: HandoverInput) {
     await this.checkStaff(scope.corpId, input);
     const p = new Params();
-    let inSegment = 'true';
-    if (input.segmentId != null) {
-      const { rows: [seg] } = await this.pool.query('SELECT rule FROM segments WHERE corp_id = $1 AND id = $2 AND deleted_at IS NULL', [scope.corpId, input.segmentId]);
-      if (!seg) throw AppError.validation('segmentId', `no segment ${input.segmentId}`);
-      inSegment = `f.external_userid IN (SELECT c.external_userid FROM customers c WHERE ${segmentWhere(scope, seg.rule, p)})`;
-    }
+    const inSegment = input.segmentId != null ? await inSavedSegment(this.pool, scope, input.segmentId, p, 'f.external_userid', 'segmentId') : 'true';
     const { rows } = await this.pool.query(
       `SELECT f.external_userid, c.name, f.tag_ids,
               (SELECT count(*)::int FROM handover_items i JOIN handover_jobs j ON j.id = i.job_id

@@ -16,6 +16,16 @@ export function where(scope: Scope, rule: RuleNode, p: Params, mode: 'fast' | 'p
   return `c.corp_id = ${p.add(scope.corpId)} AND c.active_follow_count > 0 AND ${customerScopeSql(scope, p)} AND ${compileRule(rule, p, { mode, corpId: scope.corpId, windows })}`;
 }
 
+/**
+ * SQL condition "`column` is a member of saved segment `segmentId`" (evaluated now, within the scope), for
+ * the features that take a segment as their audience; an unknown segment is a validation error on `field`.
+ */
+export async function inSavedSegment(pool: pg.Pool, scope: Scope, segmentId: number, p: Params, column: string, field: string): Promise<string> {
+  const { rows: [seg] } = await pool.query('SELECT rule FROM segments WHERE corp_id = $1 AND id = $2 AND deleted_at IS NULL', [scope.corpId, segmentId]);
+  if (!seg) throw AppError.validation(field, `no segment ${segmentId}`);
+  return `${column} IN (SELECT c.external_userid FROM customers c WHERE ${where(scope, seg.rule, p)})`;
+}
+
 /** Runs a segment query. They are analytical: at their cost estimates JIT compilation takes hundreds of ms
  * and gains nothing, and hashing the window sets of a million customers needs more than the default work_mem. */
 export async function querySegment(pool: pg.Pool, sql: string, values: unknown[]): Promise<pg.QueryResult> {

@@ -17,6 +17,7 @@ import type { Logger } from '../../platform/log';
 import type { CorpRow, CorpService } from '../org/corps';
 import type { CustomerService } from '../customers/service';
 import { sidebarPage, sidebarNotice } from './page';
+import { listTagTree } from '../tags/repo';
 
 const STATE_COOKIE = 'pond_sidebar_state';
 const CLIENT_JS = readFileSync(new URL('./sidebar.client.js', import.meta.url), 'utf8');
@@ -111,15 +112,8 @@ export async function sidebarRoutes(app: App, deps: {
   }, async (req) => {
     const p = req.principal!;
     const d = await deps.customers.detail(scopeOf(p), req.params.externalUserid);
-    const { rows: tagRows } = await pool.query(
-      `SELECT g.id AS group_id, g.name AS group_name, t.id, t.name FROM tag_groups g JOIN tags t ON t.group_id = g.id AND t.corp_id = g.corp_id AND t.deleted_at IS NULL
-       WHERE g.corp_id = $1 AND g.deleted_at IS NULL ORDER BY g."order" DESC, g.created_at, g.id, t."order" DESC, t.created_at, t.id`, [p.corpId]);
-    const tagGroups: { id: string; name: string; tags: { id: string; name: string }[] }[] = [];
-    for (const r of tagRows) {
-      let g = tagGroups.find((x) => x.id === r.group_id);
-      if (!g) tagGroups.push(g = { id: r.group_id, name: r.group_name, tags: [] });
-      g.tags.push({ id: r.id, name: r.name });
-    }
+    const tagGroups = (await listTagTree(pool, p.corpId, { counts: false }))
+      .map((g) => ({ id: g.id, name: g.name, tags: g.tags.map((t) => ({ id: t.id, name: t.name })) }));
     const active = d.follows.filter((f) => f.status === 'active');
     return {
       customer: d.customer,

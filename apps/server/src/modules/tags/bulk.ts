@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { WecomError } from '@pond/wecom';
 import type { Scope } from '../../platform/auth';
-import { where as segmentWhere } from '../segments/routes';
+import { inSavedSegment } from '../segments/routes';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
@@ -54,11 +54,7 @@ export class BulkTagService {
     if (f?.tagIds?.length) where.push(`f.tag_ids && ${p.add(f.tagIds)}::text[]`);
     if (f?.userid) where.push(`f.userid = ${p.add(f.userid)}`);
     if (f?.storeId) where.push(`f.userid IN (SELECT userid FROM staff WHERE corp_id = f.corp_id AND store_id = ${p.add(f.storeId)})`);
-    if (f?.segmentId != null) {
-      const { rows: [seg] } = await this.pool.query('SELECT rule FROM segments WHERE corp_id = $1 AND id = $2 AND deleted_at IS NULL', [scope.corpId, f.segmentId]);
-      if (!seg) throw AppError.validation('filter.segmentId', `no segment ${f.segmentId}`);
-      where.push(`f.external_userid IN (SELECT c.external_userid FROM customers c WHERE ${segmentWhere(scope, seg.rule, p)})`);
-    }
+    if (f?.segmentId != null) where.push(await inSavedSegment(this.pool, scope, f.segmentId, p, 'f.external_userid', 'filter.segmentId'));
     const { j, total } = await withTransaction(this.pool, async (client) => {
       const { rows: [job] } = await client.query(
         `INSERT INTO bulk_tag_jobs (corp_id, action, tag_ids, source, created_by) VALUES ($1,$2,$3,$4,$5) RETURNING *`,

@@ -62,12 +62,14 @@ async function stripTags(db: Queryable, corpId: string, tagIds: string[]): Promi
      WHERE corp_id = $1 AND tag_ids && $2::text[]`, [corpId, tagIds]);
 }
 
-export async function listTagTree(db: Queryable, corpId: string) {
+/** Tag groups with their tags; `counts: false` leaves out the per-tag customer counts (a scan of follows per tag). */
+export async function listTagTree(db: Queryable, corpId: string, opts: { counts?: boolean } = {}) {
   const { rows: groups } = await db.query(
     `SELECT id, name, "order" FROM tag_groups WHERE corp_id = $1 AND deleted_at IS NULL ORDER BY "order" DESC, created_at, id`, [corpId]);
+  const count = opts.counts === false ? 'NULL::bigint'
+    : `(SELECT count(DISTINCT f.external_userid) FROM follows f WHERE f.corp_id = t.corp_id AND f.status = 'active' AND f.tag_ids @> ARRAY[t.id])`;
   const { rows: tags } = await db.query(
-    `SELECT t.id, t.group_id, t.name, t."order",
-            (SELECT count(DISTINCT f.external_userid) FROM follows f WHERE f.corp_id = t.corp_id AND f.status = 'active' AND f.tag_ids @> ARRAY[t.id]) AS customer_count
+    `SELECT t.id, t.group_id, t.name, t."order", ${count} AS customer_count
      FROM tags t WHERE t.corp_id = $1 AND t.deleted_at IS NULL ORDER BY t."order" DESC, t.created_at, t.id`, [corpId]);
   return groups.map((g) => ({
     id: g.id, name: g.name, order: g.order,

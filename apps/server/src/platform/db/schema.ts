@@ -729,7 +729,7 @@ export const scripts = pgTable('scripts', {
 }, (t) => [index('scripts_corp_idx').on(t.corpId, t.folderId), index('scripts_keywords_gin').using('gin', t.keywords)]);
 
 /** Saved customer segments (分层): a rule tree evaluated live; the audience for broadcasts and playbooks. */
-export const segments = pgTable('segments', {
+const savedRule = () => ({
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   name: text('name').notNull(),
@@ -739,18 +739,10 @@ export const segments = pgTable('segments', {
   updatedAt: updatedAt(),
   deletedAt: ts('deleted_at'),
 });
+export const segments = pgTable('segments', savedRule());
 
 /** Saved group segments (群分层): a rule tree over groups evaluated live, like customer segments. */
-export const groupSegments = pgTable('group_segments', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
-  name: text('name').notNull(),
-  rule: jsonb('rule').notNull(),
-  createdBy: text('created_by'),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-  deletedAt: ts('deleted_at'),
-});
+export const groupSegments = pgTable('group_segments', savedRule());
 
 /** Extra customer attributes imported or set in Pond (birthday, level, city…). */
 export const customerAttributes = pgTable('customer_attributes', {
