@@ -60,6 +60,7 @@ export class CorpService {
       if (n.channel !== CHANNEL) return;
       this.cache.delete(n.payload ?? '');
       this.clients.delete(n.payload ?? '');
+      this.tokenStore.forget(n.payload ?? '');
     });
     await this.listener.query(`LISTEN ${CHANNEL}`);
   }
@@ -125,6 +126,7 @@ export class CorpService {
   private async changed(corpId: string): Promise<void> {
     this.cache.delete(corpId);
     this.clients.delete(corpId);
+    this.tokenStore.forget(corpId);
     await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, corpId]);
   }
 
@@ -153,6 +155,12 @@ export class CorpService {
     await this.pool.query(
       `UPDATE corps SET last_error_code=$2, last_error_api=$3, last_error_message=$4, last_error_at=now() WHERE id=$1`,
       [corpId, err.errcode, err.api, err.errmsg]).catch(() => undefined);
+  }
+
+  /** Forgets the access token everywhere, so the next call fetches one (the settings check tests the secret). */
+  async dropAccessToken(corpId: string): Promise<void> {
+    await this.pool.query(`DELETE FROM wecom_tokens WHERE corp_id = $1 AND kind = 'access_token'`, [corpId]);
+    this.tokenStore.forget(corpId);
   }
 
   async markTokenOk(corpId: string): Promise<void> {

@@ -1,14 +1,29 @@
 // The WeCom access token and JS-SDK tickets, shared by every Pond process through Postgres.
 // Refresh is single-flight across processes: an advisory lock per key, and a re-read under the lock
 // so that a process that waited uses the token the first one fetched instead of fetching again.
+// Each process also keeps what it read for up to a minute: every WeCom call needs the token, and a read
+// per call was the most frequent query of a burst of adds. A token another process replaced is still
+// found in time: WeCom rejects the old one, and the refresh re-reads Postgres under the lock.
 import type pg from 'pg';
 import type { TokenStore } from '@pond/wecom';
 import { withTransaction } from '../../platform/db';
 
 const SAFETY_MS = 5 * 60 * 1000;
+const MEMO_MS = 60 * 1000;
 
 export class PgTokenStore implements TokenStore {
-  constructor(private pool: pg.Pool) {}
+  private memo = new Map<string, { value: string; expiresAt: number; until: number }>();
+
+  constructor(private pool: pg.Pool, private now: () => number = Date.now) {}
+
+  /** Drops what this process remembers of a corp's tokens (its secret or API base changed). */
+  forget(corpId: string): void {
+    for (const key of this.memo.keys()) if (this.split(key)[0] === corpId) this.memo.delete(key);
+  }
+
+  private remember(key: string, value: string, expiresAt: number): void {
+    this.memo.set(key, { value, expiresAt, until: this.now() + MEMO_MS });
+  }
 
   private split(key: string): [string, string] {
     const i = key.lastIndexOf(':');
@@ -16,13 +31,18 @@ export class PgTokenStore implements TokenStore {
   }
 
   async read(key: string): Promise<{ value: string; expiresAt: number } | null> {
+    const now = this.now();
+    const m = this.memo.get(key);
+    if (m && m.until > now && m.expiresAt - SAFETY_MS > now) return { value: m.value, expiresAt: m.expiresAt };
     const [corpId, kind] = this.split(key);
     const { rows } = await this.pool.query(
       'SELECT value, expires_at FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, kind]);
     const r = rows[0];
     if (!r) return null;
     const expiresAt = (r.expires_at as Date).getTime();
-    return expiresAt - SAFETY_MS > Date.now() ? { value: r.value, expiresAt } : null;
+    if (expiresAt - SAFETY_MS <= now) return null;
+    this.remember(key, r.value, expiresAt);
+    return { value: r.value, expiresAt };
   }
 
   async refresh(key: string, stale: string | null, fetch: () => Promise<{ value: string; expiresIn: number }>): Promise<string> {
@@ -32,12 +52,17 @@ export class PgTokenStore implements TokenStore {
       const { rows } = await client.query(
         'SELECT value, expires_at FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, kind]);
       const cur = rows[0];
-      if (cur && cur.value !== stale && (cur.expires_at as Date).getTime() - SAFETY_MS > Date.now()) return cur.value as string;
+      if (cur && cur.value !== stale && (cur.expires_at as Date).getTime() - SAFETY_MS > this.now()) {
+        this.remember(key, cur.value, (cur.expires_at as Date).getTime());
+        return cur.value as string;
+      }
+      this.memo.delete(key);
       const fresh = await fetch();
+      const expiresAt = this.now() + fresh.expiresIn * 1000;
       await client.query(
         `INSERT INTO wecom_tokens (corp_id, kind, value, expires_at, updated_at) VALUES ($1,$2,$3,$4, now())
          ON CONFLICT (corp_id, kind) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at, updated_at = now()`,
-        [corpId, kind, fresh.value, new Date(Date.now() + fresh.expiresIn * 1000)]);
+        [corpId, kind, fresh.value, new Date(expiresAt)]);
       if (kind === 'access_token') {
         // The setup checklist reads this: a token was issued, so corpid and secret are right.
         await client.query(
@@ -47,6 +72,7 @@ export class PgTokenStore implements TokenStore {
              last_error_message = CASE WHEN last_error_code IN (40001, 40013, 40014, 42001, 41001, -2) THEN NULL ELSE last_error_message END
            WHERE id = $1`, [corpId]);
       }
+      this.remember(key, fresh.value, expiresAt);
       return fresh.value;
     });
   }

@@ -27,7 +27,7 @@ export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
 
   async function checklist(corpId: string, testNow: boolean): Promise<{ items: Item[] }> {
     if (testNow) {
-      await pool.query('DELETE FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, 'access_token']);
+      await corps.dropAccessToken(corpId);
       try {
         const client = await corps.client(corpId);
         await client.getFollowUserList();
