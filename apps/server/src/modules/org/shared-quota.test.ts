@@ -35,6 +35,19 @@ describe('SharedQuotaLimiter', () => {
     expect(granted).toBe(60);
   });
 
+  it('takes larger blocks while calls come fast, and small ones again when they slow down', async () => {
+    let now = Date.UTC(2026, 10, 24, 12, 0, 5);
+    const l = new SharedQuotaLimiter(pool, 'wwg', { now: () => now }); // 10,000 a minute: blocks of 20 up to 200
+    const used = async () => (await pool.query(`SELECT used FROM wecom_quota WHERE corp_id = 'wwg'`)).rows[0].used as number;
+    for (let i = 0; i < 300; i++) await l.acquire('externalcontact/send_welcome_msg');
+    expect(await used()).toBe(20 + 40 + 80 + 160); // four reservations for 300 calls instead of fifteen
+    await l.acquire('externalcontact/send_welcome_msg');
+    expect(await used()).toBe(300 + 200); // still fast: doubled again, capped at 2% of the quota
+    now += 1500;
+    for (let i = 0; i < 200; i++) await l.acquire('externalcontact/send_welcome_msg'); // 199 left, then one more block
+    expect(await used()).toBe(500 + 20); // the last block lasted longer than a second: back to the base size
+  });
+
   it('tryAcquire never waits', async () => {
     const l = new SharedQuotaLimiter(pool, 'wwt', { perMinute: 1, block: 1 });
     expect(await l.tryAcquire('x')).toBe(true); // reserves this minute's only call
