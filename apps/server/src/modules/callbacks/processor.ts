@@ -41,7 +41,9 @@ const BANDS = [
 
 export class InboxProcessor {
   private running = false;
-  private wakers = new Set<() => void>();
+  /** Idle loops waiting for work, per priority band. */
+  private wakers = BANDS.map(() => new Set<() => void>());
+  private busyLoops = 0;
   private listener?: pg.PoolClient;
   private loops: Promise<void>[] = [];
   private idleWaiters: (() => void)[] = [];
@@ -60,16 +62,25 @@ export class InboxProcessor {
     this.listener = await this.pool.connect();
     this.listener.on('notification', () => this.poke());
     await this.listener.query(`LISTEN ${INBOX_CHANNEL}`);
-    this.loops = BANDS.flatMap((b) => Array.from({ length: b.loops }, () => this.loop(b)));
+    this.loops = BANDS.flatMap((b, i) => Array.from({ length: b.loops }, () => this.loop(b, i)));
   }
 
+  /**
+   * New work: wakes one idle loop of each band (waking all would have every one of them claim, and all but
+   * one come back empty — in a burst, most claims were empty). A loop that claims a full batch wakes the next.
+   */
   poke(): void {
-    for (const w of this.wakers) w();
+    for (let b = 0; b < BANDS.length; b++) this.wakeOne(b);
+  }
+
+  private wakeOne(band: number): void {
+    const w = this.wakers[band]!.values().next().value;
+    if (w) w();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.poke();
+    for (const set of this.wakers) for (const w of [...set]) w();
     await Promise.all(this.loops);
     if (this.listener) {
       await this.listener.query(`UNLISTEN ${INBOX_CHANNEL}`).catch(() => undefined);
@@ -78,7 +89,7 @@ export class InboxProcessor {
     }
   }
 
-  private async loop(band: { min: number; max: number; batchSize?: number }): Promise<void> {
+  private async loop(band: { min: number; max: number; batchSize: number }, bandIndex: number): Promise<void> {
     const pollMs = this.opts.pollMs ?? 1000;
     const urgent = band.min === 0;
     while (this.running) {
@@ -89,26 +100,29 @@ export class InboxProcessor {
       }
       let n = 0;
       if (urgent) this.urgentInFlight++;
+      this.busyLoops++;
       try {
-        n = await this.runOnce(band);
+        n = await this.runOnce(band, () => this.wakeOne(bandIndex));
       } catch (err) {
         this.log.error({ err }, 'inbox batch failed');
       } finally {
         if (urgent) this.urgentInFlight--;
+        this.busyLoops--;
       }
       if (n === 0) {
-        for (const w of this.idleWaiters.splice(0)) w();
+        if (this.busyLoops === 0) for (const w of this.idleWaiters.splice(0)) w();
         await new Promise<void>((res) => {
-          const waker = () => { clearTimeout(t); this.wakers.delete(waker); res(); };
+          const waker = () => { clearTimeout(t); this.wakers[bandIndex]!.delete(waker); res(); };
           const t = setTimeout(waker, pollMs);
-          this.wakers.add(waker);
+          this.wakers[bandIndex]!.add(waker);
         });
       }
     }
   }
 
   /** Claims and processes one batch (of one priority band, default all); returns how many events it handled. */
-  async runOnce(band: { min: number; max: number; batchSize?: number } = { min: 0, max: 32767 }): Promise<number> {
+  async runOnce(band: { min: number; max: number; batchSize?: number } = { min: 0, max: 32767 }, onFullBatch?: () => void): Promise<number> {
+    const limit = this.opts.batchSize ?? band.batchSize ?? 200;
     const { rows } = await this.pool.query(
       `UPDATE callback_inbox SET locked_until = now() + interval '${LOCK_SECONDS} seconds', attempts = attempts + 1
        WHERE id IN (
@@ -116,8 +130,10 @@ export class InboxProcessor {
          WHERE status = 'pending' AND priority BETWEEN $2 AND $3 AND run_after <= now() AND (locked_until IS NULL OR locked_until < now())
          ORDER BY priority, id LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING id, corp_id, xml, attempts, priority, received_at`,
-      [this.opts.batchSize ?? band.batchSize ?? 200, band.min, band.max]);
+      [limit, band.min, band.max]);
     if (rows.length === 0) return 0;
+    // More may be waiting: let another loop of this band claim the next batch meanwhile.
+    if (rows.length === limit) onFullBatch?.();
     rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
     // Events about the same customer/group stay in order; independent ones run side by side.
     const lanes = new Map<string, any[]>();
