@@ -166,36 +166,57 @@ export interface Claim {
   customerName: string | null;
 }
 
+export interface ClaimRequest { key: SendKey; codeWelcomeId: number | null; latencyMs: number }
+
 /**
- * One round trip on the hot path: picks the template, claims the inbox id (status 'skipped', error
- * 'in progress' — or the final 'no template' outcome) and reads the staff and customer names.
- * Returns null when the inbox id was already claimed.
+ * One round trip on the hot path, for every add of one corp handled together: picks each add's template,
+ * claims its inbox id (status 'skipped', error 'in progress' — or the final 'no template' outcome) and
+ * reads the staff and customer names. Results in input order; null where the inbox id was already claimed.
  */
-export async function claimSend(db: Queryable, k: SendKey, codeWelcomeId: number | null, noTemplateError: string, latencyMs: number): Promise<Claim | null> {
+export async function claimSends(db: Queryable, reqs: ClaimRequest[], noTemplateError: string): Promise<(Claim | null)[]> {
+  if (reqs.length === 0) return [];
+  const corpId = reqs[0]!.key.corpId;
+  if (reqs.some((r) => r.key.corpId !== corpId)) throw new Error('claimSends: one corp per call');
   const { rows } = await db.query(
-    `WITH tpl AS (${CHOOSE_SQL}),
+    `WITH x AS (
+       SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::timestamptz[], $8::int[])
+         AS x(inbox_id, external_userid, userid, code_id, code_welcome_id, received_at, latency_ms)),
+     pick AS (
+       SELECT x.*, (SELECT t.id FROM welcome_templates t
+                    WHERE t.corp_id = $1 AND t.status = 'active'
+                      AND (t.id = x.code_welcome_id OR (t.scope = 'staff' AND x.userid = ANY(t.userids)) OR t.scope = 'default')
+                    ORDER BY CASE WHEN t.id = x.code_welcome_id THEN 0 WHEN t.scope = 'staff' THEN 1 ELSE 2 END, t.id DESC
+                    LIMIT 1) AS template_id
+       FROM x),
      claim AS (
        INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, code_id, template_id, status, error, received_at, latency_ms)
-       SELECT $1, $4, $5, $3, $6, (SELECT id FROM tpl), 'skipped',
-              CASE WHEN EXISTS (SELECT 1 FROM tpl) THEN '${IN_PROGRESS}' ELSE $8 END, $7,
-              CASE WHEN EXISTS (SELECT 1 FROM tpl) THEN NULL ELSE $9::int END
+       SELECT $1, inbox_id, external_userid, userid, code_id, template_id, 'skipped',
+              CASE WHEN template_id IS NOT NULL THEN '${IN_PROGRESS}' ELSE $9 END, received_at,
+              CASE WHEN template_id IS NOT NULL THEN NULL ELSE latency_ms END
+       FROM pick
        ON CONFLICT (corp_id, inbox_id) DO NOTHING
-       RETURNING id, template_id)
-     SELECT c.id AS send_id, t.id AS template_id, t.text, t.attachments,
+       RETURNING id, inbox_id, template_id)
+     SELECT c.inbox_id, c.id AS send_id, t.id AS template_id, t.text, t.attachments,
             s.name AS staff_name, st.name AS store_name,
-            (SELECT nullif(name, '') FROM customers WHERE corp_id = $1 AND external_userid = $5) AS customer_name
+            (SELECT nullif(cu.name, '') FROM customers cu WHERE cu.corp_id = $1 AND cu.external_userid = p.external_userid) AS customer_name
      FROM claim c
-     LEFT JOIN tpl t ON t.id = c.template_id
-     LEFT JOIN staff s ON s.corp_id = $1 AND s.userid = $3
+     JOIN pick p ON p.inbox_id = c.inbox_id
+     LEFT JOIN welcome_templates t ON t.id = c.template_id
+     LEFT JOIN staff s ON s.corp_id = $1 AND s.userid = p.userid
      LEFT JOIN stores st ON st.id = s.store_id AND st.corp_id = $1`,
-    [k.corpId, codeWelcomeId, k.userid, k.inboxId, k.externalUserid, k.codeId, k.receivedAt, noTemplateError, latencyMs]);
-  const r = rows[0];
-  if (!r) return null;
-  return {
-    sendId: r.send_id,
-    template: r.template_id ? { id: r.template_id, text: r.text, attachments: r.attachments } : null,
-    staffName: r.staff_name, storeName: r.store_name, customerName: r.customer_name,
-  };
+    [corpId, reqs.map((r) => r.key.inboxId), reqs.map((r) => r.key.externalUserid), reqs.map((r) => r.key.userid),
+     reqs.map((r) => r.key.codeId), reqs.map((r) => r.codeWelcomeId), reqs.map((r) => r.key.receivedAt), reqs.map((r) => Math.round(r.latencyMs)),
+     noTemplateError]);
+  const byInbox = new Map(rows.map((r) => [Number(r.inbox_id), r]));
+  return reqs.map((q) => {
+    const r = byInbox.get(q.key.inboxId);
+    if (!r) return null;
+    return {
+      sendId: Number(r.send_id),
+      template: r.template_id ? { id: Number(r.template_id), text: r.text, attachments: r.attachments } : null,
+      staffName: r.staff_name, storeName: r.store_name, customerName: r.customer_name,
+    };
+  });
 }
 
 export async function findSend(db: Queryable, corpId: string, inboxId: number): Promise<SendRow | null> {
@@ -205,12 +226,25 @@ export async function findSend(db: Queryable, corpId: string, inboxId: number): 
 }
 
 /** Finishes a claim; only a row still marked in progress is changed, so an outcome is written once. */
-export async function finishSend(db: Queryable, sendId: number, out: { status: SendStatus; errcode?: number | null; error?: string | null; latencyMs: number | null }): Promise<SendRow | null> {
+export async function finishSend(db: Queryable, sendId: number, out: SendOutcomeRecord): Promise<SendRow | null> {
   const { rows } = await db.query(
     `UPDATE welcome_sends SET status=$2, errcode=$3, error=$4, latency_ms=$5, sent_at=now()
      WHERE id=$1 AND status='skipped' AND error='${IN_PROGRESS}' RETURNING *`,
     [sendId, out.status, out.errcode ?? null, out.error ?? null, out.latencyMs]);
   return rows[0] ? rowToSend(rows[0]) : null;
+}
+
+export interface SendOutcomeRecord { status: SendStatus; errcode?: number | null; error?: string | null; latencyMs: number | null }
+
+/** finishSend for many claims in one statement (group commit of a burst's outcomes). */
+export async function finishSends(db: Queryable, items: { sendId: number; out: SendOutcomeRecord }[]): Promise<void> {
+  if (items.length === 0) return;
+  await db.query(
+    `UPDATE welcome_sends w SET status = x.status, errcode = x.errcode, error = x.error, latency_ms = x.latency_ms, sent_at = now()
+     FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::int[]) AS x(id, status, errcode, error, latency_ms)
+     WHERE w.id = x.id AND w.status = 'skipped' AND w.error = '${IN_PROGRESS}'`,
+    [items.map((i) => i.sendId), items.map((i) => i.out.status), items.map((i) => i.out.errcode ?? null), items.map((i) => i.out.error ?? null),
+     items.map((i) => (i.out.latencyMs === null ? null : Math.round(i.out.latencyMs)))]);
 }
 
 /** Status as shown: a claim left in progress past the stale limit was interrupted (crash) and never resent. */

@@ -5,6 +5,7 @@
 // one active staff template; a 'code' template is attached to live codes through live_codes.welcome_id.
 import { WecomArgumentError, WecomError, type SendWelcomeMsgRequest } from '@pond/wecom';
 import type pg from 'pg';
+import { Batcher } from '../../platform/batcher';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
@@ -13,9 +14,9 @@ import {
   type AttachmentLike, type TemplateDraft, type TemplateInput, type WelcomeScope, type WelcomeVars,
 } from './content';
 import {
-  CLAIM_STALE_SECONDS, IN_PROGRESS, archiveTemplates, chooseTemplate, claimSend, codesUsing, findSend, findTemplate, finishSend,
+  CLAIM_STALE_SECONDS, IN_PROGRESS, archiveTemplates, chooseTemplate, claimSends, codesUsing, findSend, findTemplate, finishSend, finishSends,
   insertFinalSend, insertTemplate, listSends, listTemplates, staffConflicts, staffInfo, unknownStaff, updateTemplate,
-  type SendKey, type SendRow, type SendStatus, type WelcomeTemplate,
+  type Claim, type ClaimRequest, type SendKey, type SendOutcomeRecord, type SendRow, type SendStatus, type WelcomeTemplate,
 } from './repo';
 
 /** What the send needs from a WeCom client; CorpService's WecomClient has it. */
@@ -93,7 +94,26 @@ function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 export class WelcomeService {
-  constructor(private pool: pg.Pool, private corps: WelcomeCorps, private log: Logger) {}
+  /** Adds handled together claim in one statement and record their outcomes in another (group commit). */
+  private claims: Batcher<ClaimRequest, Claim | null>;
+  private finishes: Batcher<{ sendId: number; out: SendOutcomeRecord }, undefined>;
+
+  constructor(private pool: pg.Pool, private corps: WelcomeCorps, private log: Logger) {
+    this.claims = new Batcher(async (reqs) => {
+      const byCorp = new Map<string, number[]>();
+      reqs.forEach((r, i) => (byCorp.get(r.key.corpId) ?? byCorp.set(r.key.corpId, []).get(r.key.corpId)!).push(i));
+      const out = new Array<Claim | null>(reqs.length);
+      await Promise.all([...byCorp.values()].map(async (idx) => {
+        const got = await claimSends(this.pool, idx.map((i) => reqs[i]!), NO_TEMPLATE_ERROR);
+        idx.forEach((i, k) => { out[i] = got[k]!; });
+      }));
+      return out;
+    }, { maxBatch: 200, maxInflight: 4 });
+    this.finishes = new Batcher(async (items) => {
+      await finishSends(this.pool, items);
+      return items.map(() => undefined);
+    }, { maxBatch: 200, maxInflight: 2 });
+  }
 
   // ---- templates ------------------------------------------------------------------------------
 
@@ -246,7 +266,7 @@ export class WelcomeService {
       return row ? outcomeOf(row) : this.existing(a);
     }
 
-    const claim = await claimSend(this.pool, key, a.codeWelcomeId, NO_TEMPLATE_ERROR, age);
+    const claim = await this.claims.push({ key, codeWelcomeId: a.codeWelcomeId, latencyMs: age });
     if (!claim) return this.existing(a);
     if (!claim.template) return { status: 'skipped', templateId: null, error: NO_TEMPLATE_ERROR, latencyMs: age };
     const template = claim.template;
@@ -287,7 +307,7 @@ export class WelcomeService {
     }
     const latencyMs = elapsed();
     try {
-      await finishSend(this.pool, claim.sendId, { status, errcode, error: error ? error.slice(0, 1000) : null, latencyMs });
+      await this.finishes.push({ sendId: claim.sendId, out: { status, errcode, error: error ? error.slice(0, 1000) : null, latencyMs } });
     } catch (err) {
       // The message went out (or failed) already; a retry must not call again, so don't throw.
       this.log.error({ err, corpId: a.corpId, inboxId: a.inboxId, status }, 'welcome outcome not recorded');
