@@ -110,14 +110,26 @@ async function main() {
       if (r.non200) throw new Error(`${label}: ${r.non200} callbacks not acknowledged with 200`);
       offered = r.offered;
     }
+    // CPU until the last welcome is answered (what the burst costs), then until the follow-up work is done.
+    while (Number((await app.pool.query(`SELECT count(*) FROM welcome_sends WHERE id > $1 AND NOT (status = 'skipped' AND error = 'in progress')`, [before])).rows[0].count) < total) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const cpuW = cpuNow();
     await app.inbox.drain(300_000);
     const cpu1 = cpuNow();
-    const perAdd = (k: 'pond' | 'wecom' | 'pg') => ((cpu1[k] - cpu0[k]) * 1000 / total).toFixed(2);
-    console.log(`${label}: CPU ms per add (incl. the later enrich): pond ${perAdd('pond')}, WeCom (${WECOM}) ${perAdd('wecom')}, postgres ${perAdd('pg')}`);
+    const perAdd = (a: typeof cpu0, b: typeof cpu0, k: keyof typeof cpu0) => ((b[k] - a[k]) * 1000 / total).toFixed(2);
+    const line = (a: typeof cpu0, b: typeof cpu0) => `pond ${perAdd(a, b, 'pond')}, WeCom (${WECOM}) ${perAdd(a, b, 'wecom')}, postgres ${perAdd(a, b, 'pg')}`;
+    console.log(`${label}: CPU ms per add until the last welcome: ${line(cpu0, cpuW)}; the follow-up work after it: ${line(cpuW, cpu1)}`);
     const { rows } = await app.pool.query(`SELECT status, latency_ms, errcode, error FROM welcome_sends WHERE id > $1`, [before]);
     const failures = new Map<string, number>();
     for (const r of rows) if (r.status !== 'sent') failures.set(`${r.status} ${r.errcode ?? ''} ${String(r.error ?? '').slice(0, 60)}`, (failures.get(`${r.status} ${r.errcode ?? ''} ${String(r.error ?? '').slice(0, 60)}`) ?? 0) + 1);
     if (failures.size || rows.length !== total) console.log(`${label}: not sent: ${JSON.stringify(Object.fromEntries(failures))}; rows ${rows.length}/${total}`);
+    // How the delay grew through the burst: a queue that keeps growing means the rate is above capacity.
+    const { rows: bySecond } = await app.pool.query(
+      `SELECT floor(extract(epoch FROM received_at - min(received_at) OVER ()))::int AS s, latency_ms FROM welcome_sends WHERE id > $1 AND status = 'sent'`, [before]);
+    const perSecond = new Map<number, number[]>();
+    for (const r of bySecond) (perSecond.get(r.s) ?? perSecond.set(r.s, []).get(r.s)!).push(r.latency_ms);
+    console.log(`${label}: p50 by second of the burst: ${[...perSecond.keys()].sort((a, b) => a - b).map((k) => `${k}s ${percentile(perSecond.get(k)!.sort((a, b) => a - b), 50)} ms`).join(', ')}`);
     const lat = rows.filter((r) => r.status === 'sent').map((r) => r.latency_ms as number).sort((a, b) => a - b);
     const out = { total, offered: Math.round(offered), sent: lat.length, p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? NaN };
     console.log(`${label}: offered ${out.offered} adds/s; welcome sent ${out.sent}/${total}; received → sent p50 ${out.p50} ms, p99 ${out.p99} ms, max ${out.max} ms`);
