@@ -212,7 +212,7 @@ export const customerEventCounts = pgTable('customer_event_counts', {
  * pond_event_window_type(); read slots as coalesce(w[k], 0) (a row written before a type was appended is shorter).
  * The trigger on customer_events adds each event; the daily roll subtracts the days that leave. No row means zero
  * everywhere (rows whose every 180-day slot is 0 are deleted). No index besides the key, so updates can be HOT
- * (fillfactor 80, set in migration segment_window_rows_sql). */
+ * (fillfactor 80, set in migration segment_window_rows_trigger). */
 export const customerEventWindows = pgTable('customer_event_windows', {
   corpId: text('corp_id').notNull(),
   externalUserid: text('external_userid').notNull(),
