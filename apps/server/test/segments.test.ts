@@ -2,7 +2,7 @@
 // plain code from the raw tables; the members must be the same, also through event windows rolled across days.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPond, type TestPond } from './helpers';
-import type { RuleNode } from '../src/modules/segments/rule';
+import { EVENT_TYPES, windowSlot, type RuleNode } from '../src/modules/segments/rule';
 import { where } from '../src/modules/segments/routes';
 import { Params } from '../src/platform/sql';
 import { readEventWindows, WINDOW_DAYS, type EventWindows } from '../src/modules/segments/windows';
@@ -83,6 +83,9 @@ function randomRule(depth = 0, condition = randomCondition): RuleNode {
   return { op: rnd() < 0.5 ? 'and' : 'or', conditions: Array.from({ length: 2 + Math.floor(rnd() * 3) }, () => randomRule(depth + 1, condition)) };
 }
 
+/** The slots of a window row, in order: [event type, window length]. */
+const SLOTS = EVENT_TYPES.flatMap((type) => WINDOW_DAYS.map((k) => [type, k] as const));
+
 const everyone = () => ({ corpId: pond.corpId, storeIds: null, staffUserid: null });
 async function countWhere(rule: RuleNode, mode: 'fast' | 'plain', windows?: EventWindows) {
   const p = new Params();
@@ -114,22 +117,43 @@ describe('segments', () => {
     expect((await countWhere({ type: 'event', eventType: 'customer.added', op: 'atLeast', count: 1, days: 30 }, 'fast', windows)).sql).toContain('customer_event_windows');
   });
 
+  it('lay out the window row as SQL does: pond_event_window_type agrees with EVENT_TYPES, an event adds to its four slots', async () => {
+    const pool = pond.app.pool;
+    const { rows } = await pool.query(`SELECT pond_event_window_type(t) AS i FROM unnest($1::text[]) WITH ORDINALITY u(t, o) ORDER BY o`, [[...EVENT_TYPES, 'tag.removed', 'customer.half_added']]);
+    expect(rows.map((r) => r.i)).toEqual([...EVENT_TYPES.map((_, i) => i), null, null]);
+    expect((await pool.query('SELECT pond_event_window_types() AS types')).rows[0].types).toEqual([...EVENT_TYPES]);
+    // One event of each type today adds 1 to exactly the slots windowSlot (what the compiler reads) gives that type.
+    const ext = truth[0]!.ext;
+    const row = async (): Promise<(number | null)[]> => (await pool.query(`SELECT w FROM customer_event_windows WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, ext])).rows[0]?.w ?? [];
+    for (const type of EVENT_TYPES) {
+      const before = await row();
+      await pool.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at) VALUES ($1, $2, $3, now())`, [pond.corpId, ext, type]);
+      const after = await row();
+      const slots = WINDOW_DAYS.map((k) => windowSlot(type, k));
+      expect(SLOTS.map((_, i) => (after[i] ?? 0) - (before[i] ?? 0)), type).toEqual(SLOTS.map((_, i) => (slots.includes(i + 1) ? 1 : 0)));
+    }
+    await loadTruth();
+  });
+
   it('keep the event windows true through new events and daily rolls, falling back when they are stale', async () => {
     const pool = pond.app.pool;
     const today = shDay(new Date());
+    // Every slot of every row against the events of every customer (active or not), per type and window.
     const stored = async () => {
-      const { rows } = await pool.query(`SELECT type, external_userid, d7, d30, d90, d180 FROM customer_event_windows WHERE corp_id = $1 AND type = ANY($2)`, [pond.corpId, ['customer.added', 'group.joined']]);
-      return Object.fromEntries(rows.filter((r) => r.d180 > 0).map((r) => [`${r.type} ${r.external_userid}`, [r.d7, r.d30, r.d90, r.d180]]));
+      const { rows } = await pool.query(`SELECT external_userid, w FROM customer_event_windows WHERE corp_id = $1`, [pond.corpId]);
+      return Object.fromEntries(rows.map((r) => [r.external_userid, SLOTS.map((_, i) => r.w[i] ?? 0)]));
     };
-    const expected = (day: string) => {
+    const expected = async (day: string) => {
+      const { rows: events } = await pool.query(`SELECT external_userid, type, occurred_at FROM customer_events WHERE corp_id = $1`, [pond.corpId]);
       const out: Record<string, number[]> = {};
-      for (const t of truth) {
-        for (const type of ['customer.added', 'group.joined']) {
-          const w = WINDOW_DAYS.map((k) => t.events.filter((e) => e.type === type && shDay(e.at) > addDays(day, -k)).length);
-          if (w[3]! > 0) out[`${type} ${t.ext}`] = w;
-        }
+      for (const e of events) {
+        const slots = WINDOW_DAYS.map((k) => windowSlot(e.type, k));
+        if (slots[0] === null) continue; // a type not kept in windows (tag.removed, …)
+        const w = (out[e.external_userid] ??= SLOTS.map(() => 0));
+        WINDOW_DAYS.forEach((k, i) => { if (shDay(e.occurred_at) > addDays(day, -k)) w[slots[i]! - 1]! += 1; });
       }
-      return out;
+      // No row when every 180-day window is empty.
+      return Object.fromEntries(Object.entries(out).filter(([, w]) => SLOTS.some(([, k], i) => k === 180 && w[i]! > 0)));
     };
     // Events on both sides of every window's edge, for today and the next days; a few at the first second of a day.
     const addEvents = async (day: string) => {
@@ -142,7 +166,7 @@ describe('segments', () => {
     };
     const check = async (day: string) => {
       await loadTruth();
-      expect(await stored(), day).toEqual(expected(day));
+      expect(await stored(), day).toEqual(await expected(day));
       const windows = await readEventWindows(pool, pond.corpId, day);
       expect(windows.ready).toEqual(expect.arrayContaining(['customer.added', 'group.joined']));
       for (let i = 0; i < 8; i++) {
@@ -166,6 +190,58 @@ describe('segments', () => {
         expect((await countWhere(rule, 'fast', await readEventWindows(pool, pond.corpId))).sql).not.toContain('customer_event_windows');
       }
     }
+  });
+
+  it('answer groups of behaviour conditions with one probe of the window row, customers without a row included', async () => {
+    const pool = pond.app.pool;
+    // Windows rolled past every event so far (no customer has a row), then events of the last 200 days for two
+    // customers in three, more of them recent: some customers have no row, the others every kind of count.
+    const { rows: [{ day }] } = await pool.query(
+      `SELECT (max((occurred_at AT TIME ZONE 'Asia/Shanghai')::date) + 181)::text AS day FROM customer_events WHERE corp_id = $1`, [pond.corpId]);
+    await pond.app.eventWindows.rollAll(day);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM customer_event_windows WHERE corp_id = $1`, [pond.corpId])).rows[0].n).toBe(0);
+    const events = truth.flatMap((t) => (rnd() < 0.34 ? [] : Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => ({
+      ext: t.ext, type: rnd() < 0.5 ? 'customer.added' : 'group.joined', o: -Math.floor(rnd() ** 2 * 200),
+    }))));
+    await pool.query(
+      `INSERT INTO customer_events (corp_id, external_userid, type, occurred_at)
+       SELECT $1, r.ext, r.type, (($2::date + r.o) + time '12:00') AT TIME ZONE 'Asia/Shanghai' FROM jsonb_to_recordset($3::jsonb) AS r(ext text, o int, type text)`,
+      [pond.corpId, day, JSON.stringify(events)]);
+    await loadTruth();
+    const windows = await readEventWindows(pool, pond.corpId, day);
+    expect(windows.ready).toEqual([...EVENT_TYPES]);
+    const ev = (eventType: string, op: 'atLeast' | 'atMost', count: number, days: number) => ({ type: 'event', eventType, op, count, days }) as RuleNode;
+    const withRow = new Set((await pool.query(`SELECT external_userid FROM customer_event_windows WHERE corp_id = $1`, [pond.corpId])).rows.map((r) => r.external_userid as string));
+    const check = async (rule: RuleNode, probes: number) => {
+      const want = truth.filter((t) => evaluate(rule, t, day));
+      const { n, sql } = await countWhere(rule, 'fast', windows);
+      expect(n, JSON.stringify(rule)).toBe(want.length);
+      expect((await countWhere(rule, 'plain', windows)).n, JSON.stringify(rule)).toBe(want.length);
+      expect(sql.split('customer_event_windows').length - 1, sql).toBe(probes);
+      // Neither nobody nor everybody.
+      expect(want.length, JSON.stringify(rule)).toBeGreaterThan(0);
+      expect(want.length, JSON.stringify(rule)).toBeLessThan(truth.length);
+      return { want, sql };
+    };
+    // Behaviour only, nested three levels: a single EXISTS (false when every count is 0).
+    const nested = await check({ op: 'and', conditions: [
+      ev('customer.added', 'atLeast', 1, 180),
+      { op: 'or', conditions: [ev('group.joined', 'atMost', 1, 30), { op: 'and', conditions: [ev('group.joined', 'atLeast', 2, 90), ev('customer.added', 'atMost', 3, 7)] }] },
+    ] }, 1);
+    expect(nested.sql).not.toContain('NOT EXISTS');
+    // Only "at most": true when every count is 0, so customers without a row are members (NOT EXISTS … NOT).
+    const atMost = await check({ op: 'and', conditions: [ev('customer.added', 'atMost', 0, 7), ev('group.joined', 'atMost', 1, 30)] }, 1);
+    expect(atMost.sql).toContain('NOT EXISTS');
+    expect(atMost.want.some((t) => !withRow.has(t.ext))).toBe(true);
+    expect(atMost.want.some((t) => withRow.has(t.ext))).toBe(true);
+    // Mixed OR: the tag stays on the customer's arrays, both behaviour conditions share one probe.
+    await check({ op: 'or', conditions: [{ type: 'tags', mode: 'any', tagIds: tagIds.slice(0, 1) }, ev('customer.added', 'atLeast', 2, 30), ev('group.joined', 'atMost', 0, 90)] }, 1);
+    // Mixed at two levels, with a length that is not kept (per-day counts): one probe per group that has windowed conditions.
+    await check({ op: 'or', conditions: [
+      { op: 'and', conditions: [{ type: 'gender', values: [1] }, ev('group.joined', 'atLeast', 1, 90), ev('customer.added', 'atMost', 1, 7)] },
+      ev('customer.added', 'atLeast', 2, 45),
+      { op: 'or', conditions: [ev('group.joined', 'atMost', 0, 180), ev('customer.added', 'atLeast', 3, 30)] },
+    ] }, 2);
   });
 
   it('saves a segment, pages its members and exports them', async () => {

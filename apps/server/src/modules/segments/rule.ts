@@ -31,12 +31,22 @@ export const RuleNode: z.ZodType<RuleNode> = z.lazy(() => z.union([
 /** "In the last D days": the D calendar days up to and including today (Asia/Shanghai, or `today` when given). */
 const sinceDay = (days: string, today?: string) => `(${today ? `${today}::date` : `(now() AT TIME ZONE 'Asia/Shanghai')::date`} - ${days}::int)`;
 
-/** Windows kept per customer (ADR 0006), by their length in days. */
-const WINDOW_COLUMNS: Record<number, string> = { 7: 'd7', 30: 'd30', 90: 'd90', 180: 'd180' };
+/** Window lengths kept per customer (ADR 0006, 0007), in the order of their slots. */
+export const WINDOW_DAYS = [7, 30, 90, 180] as const;
+
+/**
+ * The slot of `customer_event_windows.w` (1-based, as SQL arrays) holding the count of `eventType` in the last `days`
+ * days, or null when that window is not kept. Must agree with pond_event_window_type() in SQL (a test checks it).
+ */
+export function windowSlot(eventType: string, days: number): number | null {
+  const t = (EVENT_TYPES as readonly string[]).indexOf(eventType);
+  const k = (WINDOW_DAYS as readonly number[]).indexOf(days);
+  return t < 0 || k < 0 ? null : t * WINDOW_DAYS.length + k + 1;
+}
 
 export interface CompileOptions {
   /** 'fast' reads the customer-level arrays, the rolling event windows and the per-day event counts (ADR 0005,
-   * 0006); 'plain' is the straightforward SQL over the normalized tables, kept as the benchmark's baseline and for tests. */
+   * 0006, 0007); 'plain' is the straightforward SQL over the normalized tables, kept as the benchmark's baseline and for tests. */
   mode: 'fast' | 'plain';
   corpId: string;
   /** Today and the event types whose windows are rolled to it (readEventWindows); without it behaviour
@@ -49,23 +59,28 @@ export function hasEventCondition(node: RuleNode): boolean {
   return 'conditions' in node ? node.conditions.some(hasEventCondition) : node.type === 'event';
 }
 
+type EventCondition = Condition & { type: 'event' };
+
+/** Levels of groups below a node (0 for a condition). */
+const nesting = (node: RuleNode): number => ('conditions' in node ? 1 + Math.max(...node.conditions.map(nesting)) : 0);
+
 /** SQL (a boolean expression over alias `c`) for a rule, with its parameters added to `p`. */
 export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { mode: 'plain', corpId: '' }, depth = 0): string {
-  if (depth > 5) throw new Error('rules may nest at most 5 levels');
+  if (depth + nesting(node) > 5) throw new Error('rules may nest at most 5 levels');
+  if (opts.mode === 'fast' && isWindowed(node, opts.windows)) return windowedSql([node], 'and', p, opts);
   if ('conditions' in node) {
-    let children = node.conditions;
     const parts: string[] = [];
-    if (node.op === 'or' && opts.mode === 'fast') {
-      // "At least" conditions on windows, or-ed, become one EXISTS: a semi-join over a BitmapOr of window index
-      // ranges. Separate EXISTS under OR are subplans, which Postgres costs as one probe per customer.
-      const windowed = children.filter((n): n is Condition & { type: 'event' } => 'type' in n && n.type === 'event' && n.op === 'atLeast' && n.count > 0 && windowColumn(n, opts.windows) !== null);
-      if (windowed.length > 1) {
-        children = children.filter((n) => !windowed.includes(n as never));
-        parts.push(`EXISTS (SELECT 1 FROM customer_event_windows w WHERE w.corp_id = ${p.add(opts.corpId)} AND w.external_userid = c.external_userid
-            AND (${windowed.map((n) => `(w.type = ${p.add(n.eventType)} AND w.${windowColumn(n, opts.windows)} >= ${p.add(n.count)})`).join(' OR ')}))`);
+    let rest = node.conditions;
+    if (opts.mode === 'fast') {
+      // The children answered by the windows alone become one semi- or anti-join on the customer's window row
+      // (ADR 0007): one probe per customer, however many behaviour conditions and however nested.
+      const windowed = rest.filter((n) => isWindowed(n, opts.windows));
+      if (windowed.length) {
+        parts.push(windowedSql(windowed, node.op, p, opts));
+        rest = rest.filter((n) => !windowed.includes(n));
       }
     }
-    parts.push(...children.map((n) => compileRule(n, p, opts, depth + 1)));
+    parts.push(...rest.map((n) => compileRule(n, p, opts, depth + 1)));
     return `(${parts.join(node.op === 'and' ? ' AND ' : ' OR ')})`;
   }
   if (opts.mode === 'fast') {
@@ -98,10 +113,40 @@ export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { 
   }
 }
 
-/** The window column answering a behaviour condition, or null when its length is not kept or the windows are not rolled to today. */
-function windowColumn(node: Condition & { type: 'event' }, windows?: EventWindows): string | null {
-  const column = WINDOW_COLUMNS[node.days];
-  return column && windows?.ready.includes(node.eventType) ? column : null;
+/** A behaviour condition answered by the windows: a kept length, windows rolled to today, and not the trivial "at least 0". */
+function windowedCondition(node: Condition, windows?: EventWindows): node is EventCondition {
+  return node.type === 'event' && !(node.op === 'atLeast' && node.count <= 0) && windowSlot(node.eventType, node.days) !== null
+    && windows !== undefined && windows.ready.includes(node.eventType);
+}
+
+/** True for a windowed behaviour condition, or a group all of whose conditions are (recursively). */
+function isWindowed(node: RuleNode, windows?: EventWindows): boolean {
+  return 'conditions' in node ? node.conditions.every((n) => isWindowed(n, windows)) : windowedCondition(node, windows);
+}
+
+/** `nodes` (all windowed) combined with `op`, as a boolean expression over the window row `w.w`, and its value for a customer without a row (every count 0). */
+function windowedExpression(nodes: RuleNode[], op: 'and' | 'or', p: Params): { sql: string; atZero: boolean } {
+  const parts = nodes.map((n): { sql: string; atZero: boolean } => {
+    if ('conditions' in n) return windowedExpression(n.conditions, n.op, p);
+    const c = n as EventCondition;
+    const count = `coalesce(w.w[${windowSlot(c.eventType, c.days)}], 0)`;
+    return c.op === 'atLeast' ? { sql: `${count} >= ${p.add(c.count)}`, atZero: 0 >= c.count } : { sql: `${count} <= ${p.add(c.count)}`, atZero: 0 <= c.count };
+  });
+  return {
+    sql: parts.length === 1 ? parts[0]!.sql : `(${parts.map((x) => x.sql).join(op === 'and' ? ' AND ' : ' OR ')})`,
+    atZero: op === 'and' ? parts.every((x) => x.atZero) : parts.some((x) => x.atZero),
+  };
+}
+
+/**
+ * Windowed conditions combined with `op`, as one probe of the customer's window row. No row means every count is 0:
+ * when the expression is false at 0 a member must have a row satisfying it (EXISTS); when it is true at 0, a member
+ * is anyone without a row that contradicts it (NOT EXISTS … NOT).
+ */
+function windowedSql(nodes: RuleNode[], op: 'and' | 'or', p: Params, opts: CompileOptions): string {
+  const e = windowedExpression(nodes, op, p);
+  const row = `FROM customer_event_windows w WHERE w.corp_id = ${p.add(opts.corpId)} AND w.external_userid = c.external_userid`;
+  return e.atZero ? `NOT EXISTS (SELECT 1 ${row} AND NOT ${e.sql})` : `EXISTS (SELECT 1 ${row} AND ${e.sql})`;
 }
 
 /** Conditions with a faster form over the arrays, windows and counts; null for the rest (same SQL as plain). */
@@ -115,13 +160,7 @@ function compileFast(node: Condition, p: Params, corpId: string, windows?: Event
     case 'store': return `c.staff_ids && ARRAY(SELECT s.userid FROM staff s WHERE s.corp_id = ${p.add(corpId)} AND s.store_id = ANY(${p.add(node.storeIds)}::bigint[]))`;
     case 'event': {
       if (node.op === 'atLeast' && node.count <= 0) return 'true';
-      const column = windowColumn(node, windows);
-      if (column) {
-        // An index range scan on (corp, type, window); no row means zero in every window.
-        const has = (cmp: string) => `EXISTS (SELECT 1 FROM customer_event_windows w WHERE w.corp_id = ${p.add(corpId)} AND w.type = ${p.add(node.eventType)}
-            AND w.external_userid = c.external_userid AND w.${column} ${cmp})`;
-        return node.op === 'atLeast' ? has(`>= ${p.add(node.count)}`) : `NOT ${has(`> ${p.add(node.count)}`)}`;
-      }
+      // Windowed conditions were compiled by windowedSql; the rest sum the per-day counts.
       const who = (having: string) => `c.external_userid IN (SELECT k.external_userid FROM customer_event_counts k
           WHERE k.corp_id = ${p.add(corpId)} AND k.type = ${p.add(node.eventType)} AND k.day > ${sinceDay(p.add(node.days), windows && p.add(windows.today))}
           GROUP BY k.external_userid HAVING ${having})`;

@@ -206,33 +206,25 @@ export const customerEventCounts = pgTable('customer_event_counts', {
   n: integer('n').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.corpId, t.type, t.day, t.externalUserid] })]);
 
-/** The same counts summed over the usual windows (the last 7/30/90/180 days up to the day the pair's windows were
- * last rolled to): "at least/at most N in the last D days" becomes an index range scan (ADR 0006). The trigger on
- * customer_events adds each event; the daily roll subtracts the days that leave. No row means zero in every window. */
+/** The same counts summed over the usual windows, one row per customer holding every event type's windows (ADR 0007):
+ * `w[typeIndex * 4 + windowIndex + 1]` is the count of events of type EVENT_TYPES[typeIndex] in the last WINDOW_DAYS[windowIndex]
+ * (7/30/90/180) days up to the day the corp's windows were last rolled to. SQL maps a type to its index with
+ * pond_event_window_type(); read slots as coalesce(w[k], 0) (a row written before a type was appended is shorter).
+ * The trigger on customer_events adds each event; the daily roll subtracts the days that leave. No row means zero
+ * everywhere (rows whose every 180-day slot is 0 are deleted). No index besides the key, so updates can be HOT
+ * (fillfactor 80, set in migration segment_window_rows_trigger). */
 export const customerEventWindows = pgTable('customer_event_windows', {
   corpId: text('corp_id').notNull(),
-  type: text('type').notNull(),
   externalUserid: text('external_userid').notNull(),
-  d7: integer('d7').notNull().default(0),
-  d30: integer('d30').notNull().default(0),
-  d90: integer('d90').notNull().default(0),
-  d180: integer('d180').notNull().default(0),
-}, (t) => [
-  primaryKey({ columns: [t.corpId, t.type, t.externalUserid] }),
-  // external_userid last so a range on the window is answered by an index-only scan.
-  index('customer_event_windows_d7_idx').on(t.corpId, t.type, t.d7, t.externalUserid),
-  index('customer_event_windows_d30_idx').on(t.corpId, t.type, t.d30, t.externalUserid),
-  index('customer_event_windows_d90_idx').on(t.corpId, t.type, t.d90, t.externalUserid),
-  index('customer_event_windows_d180_idx').on(t.corpId, t.type, t.d180, t.externalUserid),
-]);
+  w: integer('w').array().notNull(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.externalUserid] })]);
 
-/** Per corp and event type, the day customer_event_windows are true for; no row: not built yet (segments fall back to the counts). */
+/** Per corp, the day customer_event_windows are true for; no row: not built yet (segments fall back to the counts). */
 export const customerEventWindowRolls = pgTable('customer_event_window_rolls', {
-  corpId: text('corp_id').notNull(),
-  type: text('type').notNull(),
+  corpId: text('corp_id').primaryKey(),
   rolledDay: date('rolled_day', { mode: 'string' }).notNull(),
   rolledAt: ts('rolled_at').notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.corpId, t.type] })]);
+});
 
 export const FOLLOW_STATUSES = ['active', 'deleted_by_staff', 'deleted_by_customer', 'transferred'] as const;
 export type FollowStatus = (typeof FOLLOW_STATUSES)[number];
