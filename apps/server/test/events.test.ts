@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEventXml, sealEvent } from '@pond/wecom';
 import type { SimControl } from '@pond/wecom-sim';
-import { startTestPond, type TestPond } from './helpers';
+import { ADD_FACTS_PRIORITY } from '../src/modules/callbacks/priority';
+import { startTestPond, waitFor, type TestPond } from './helpers';
 
 let pond: TestPond;
 let sim: SimControl;
@@ -37,6 +38,39 @@ describe('change_external_contact', () => {
     expect(detail.body.customer).toMatchObject({ name: '事件测试甲', unionid: u.unionid });
     expect(detail.body.follows[0]).toMatchObject({ userid: staffA, state: 'evt', status: 'active' });
     expect(detail.body.timeline.map((e: any) => e.type)).toContain('customer.added');
+  });
+
+  it('sends the welcome while the timeline is held (the nightly roll of segment windows), and stores the add after', async () => {
+    await pond.api('POST', '/api/welcome-templates', { name: '默认', scope: 'default', text: '欢迎光临' });
+    // The daily roll holds this lock exclusively while it rewrites the corp's windows; timeline inserts wait for it.
+    const roll = await pond.app.pool.connect();
+    await roll.query('BEGIN');
+    await roll.query(`SELECT pg_advisory_xact_lock(hashtext('pond.event_windows'), hashtext($1))`, [pond.corpId]);
+    try {
+      // More adds, one after another, than there are urgent claim loops: none may be stuck behind the lock.
+      for (let i = 0; i < 5; i++) {
+        const u = await sim.createWechatUser({ nickname: `事件测试锁${i}` });
+        const r = await sim.addStaff(u.id, { corpId: pond.corpId, userid: staffA });
+        const msg = await waitFor(async () => (await sim.listInbox(u.id)).find((m: any) => JSON.stringify(m).includes('欢迎光临')), { message: `welcome ${i} while the roll holds the lock` });
+        expect(msg).toBeTruthy();
+        // The rest waits, requeued for the second step (the welcome can land a moment before the requeue is written).
+        const row = await waitFor(async () => (await pond.app.pool.query(
+          `SELECT status, priority FROM callback_inbox WHERE corp_id = $1 AND change_type = 'add_external_contact' AND xml LIKE '%' || $2 || '%'`,
+          [pond.corpId, r.externalUserid])).rows.find((x) => x.priority === ADD_FACTS_PRIORITY), { message: `add ${i} requeued` });
+        expect(row.status).toBe('pending');
+        expect(await follow(r.externalUserid, staffA)).toBeUndefined();
+      }
+    } finally {
+      await roll.query('COMMIT');
+      roll.release();
+    }
+    await settle();
+    const { rows } = await pond.app.pool.query(`SELECT external_userid FROM welcome_sends WHERE corp_id = $1 AND status = 'sent'`, [pond.corpId]);
+    const ext = rows.map((x) => x.external_userid);
+    const added = await pond.app.pool.query(`SELECT external_userid FROM follows WHERE corp_id = $1 AND external_userid = ANY($2)`, [pond.corpId, ext]);
+    expect(added.rowCount).toBe(ext.length);
+    const events = await timeline(ext[ext.length - 1]!);
+    expect(events.find((e) => e.type === 'customer.added')?.data).toMatchObject({ welcome: 'sent' });
   });
 
   it('add_half_external_contact (verification on) records a half add', async () => {

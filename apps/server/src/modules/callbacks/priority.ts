@@ -1,5 +1,13 @@
 import type { CallbackEvent } from '@pond/wecom';
 
+/**
+ * An add whose welcome has been sent is requeued at this priority for the rest of its handling (customer,
+ * follow relation, timeline, attribution): writes that may wait behind a burst — or behind the nightly roll
+ * of segment windows, which holds event inserts — while the next adds' welcomes go out. Still ahead of
+ * every other change event (3), so a customer's later events are handled after their add.
+ */
+export const ADD_FACTS_PRIORITY = 2;
+
 /** Lower runs first. Adds carry a welcome code valid 20 s, so they never wait behind syncing. */
 export function priorityOf(ev: CallbackEvent): number {
   if (ev.Event === 'change_external_contact' && (ev.ChangeType === 'add_external_contact' || ev.ChangeType === 'add_half_external_contact')) return 0;

@@ -15,16 +15,24 @@ export interface EventContext {
   at: Date;
   /** When Pond received the callback (the welcome window is measured from here). */
   receivedAt?: Date;
+  /** The row's priority when claimed: a handler that requeued its event for a second step sees the later one. */
+  priority?: number;
 }
 
-export type EventHandler = (ctx: EventContext) => Promise<void>;
+/**
+ * What a handler returns: nothing when the event is done, or `{ requeueAt }` to keep it pending at that
+ * (lower) priority for a second step — an add sends its welcome in the urgent band and leaves the rest
+ * (customer, follow relation, timeline, attribution) to the follow-up band.
+ */
+export type HandlerResult = void | { requeueAt: number };
+export type EventHandler = (ctx: EventContext) => Promise<HandlerResult>;
 /** Key: `${Event}/${ChangeType}` or `${Event}/*`. */
 export type HandlerMap = Record<string, EventHandler>;
 /**
  * Optional set-based handlers: many independent events of one type in one go (bulk SQL instead of a
  * round trip per event). All or nothing: if one throws, its events run one by one through HandlerMap.
  */
-export type BatchHandlerMap = Record<string, (ctxs: EventContext[]) => Promise<void>>;
+export type BatchHandlerMap = Record<string, (ctxs: EventContext[]) => Promise<HandlerResult>>;
 
 const MAX_ATTEMPTS = 8;
 const LOCK_SECONDS = 120;
@@ -147,6 +155,8 @@ export class InboxProcessor {
     }
     const done: number[] = [];
     const ignored: number[] = [];
+    const requeued = new Map<number, number[]>();
+    const requeue = (id: number, at: number) => (requeued.get(at) ?? requeued.set(at, []).get(at)!).push(id);
     // A customer with a single event in this claim can be handled in bulk with others of its type.
     const bulk = new Map<string, any[]>();
     const batchHandlers = this.opts.batchHandlers ?? {};
@@ -155,13 +165,17 @@ export class InboxProcessor {
       const type = `${r.ev.Event}/${r.ev.ChangeType}`;
       if (lane.length !== 1 || !batchHandlers[type]) continue;
       lanes.delete(key);
-      const group = bulk.get(type);
-      if (group) group.push(r); else bulk.set(type, [r]);
+      // A set shares its type and its step (priority): an add's welcome and its second step never mix.
+      const group = bulk.get(`${type}|${r.priority}`);
+      if (group) group.push(r); else bulk.set(`${type}|${r.priority}`, [r]);
     }
-    const bulkRuns = [...bulk.entries()].map(async ([type, group]) => {
+    const bulkRuns = [...bulk.entries()].map(async ([key, group]) => {
+      const type = key.slice(0, key.lastIndexOf('|'));
       try {
-        await batchHandlers[type]!(group.map((r) => this.contextOf(r)));
-        for (const r of group) done.push(r.id);
+        const result = await batchHandlers[type]!(group.map((r) => this.contextOf(r)));
+        for (const r of group) {
+          if (result) requeue(r.id, result.requeueAt); else done.push(r.id);
+        }
       } catch (err) {
         this.log.warn({ err, type, n: group.length }, 'batch handler failed; handling one by one');
         for (const r of group) lanes.set(`retry|${r.id}`, [r]);
@@ -176,6 +190,7 @@ export class InboxProcessor {
           const outcome = await this.handle(r);
           if (outcome === 'done') done.push(r.id);
           else if (outcome === 'ignored') ignored.push(r.id);
+          else if (typeof outcome === 'object') requeue(r.id, outcome.requeueAt);
         }
       }
     });
@@ -189,16 +204,20 @@ export class InboxProcessor {
       await this.pool.query(
         `UPDATE callback_inbox SET status='ignored', processed_at=now(), locked_until=NULL WHERE id = ANY($1)`, [ignored]);
     }
+    for (const [at, ids] of requeued) {
+      await this.pool.query(
+        `UPDATE callback_inbox SET priority = $2, locked_until = NULL, run_after = now(), error = NULL WHERE id = ANY($1)`, [ids, at]);
+    }
+    if (requeued.size) this.poke();
     return rows.length;
   }
 
-  private async handle(r: { id: number; corp_id: string; attempts: number; ev: CallbackEvent; received_at: Date }): Promise<'done' | 'ignored' | 'retry'> {
+  private async handle(r: { id: number; corp_id: string; attempts: number; priority: number; ev: CallbackEvent; received_at: Date }): Promise<'done' | 'ignored' | 'retry' | { requeueAt: number }> {
     const ev = r.ev;
     const handler = this.handlers[`${ev.Event}/${ev.ChangeType}`] ?? this.handlers[`${ev.Event}/*`];
     if (!handler) return 'ignored'; // unknown events are stored and ignored
     try {
-      await handler(this.contextOf(r));
-      return 'done';
+      return (await handler(this.contextOf(r))) ?? 'done';
     } catch (err) {
       const final = r.attempts >= MAX_ATTEMPTS || (err instanceof WecomError && isPermanent(err));
       const delaySec = Math.min(600, 2 ** r.attempts);
@@ -211,10 +230,10 @@ export class InboxProcessor {
     }
   }
 
-  private contextOf(r: { id: number; corp_id: string; ev: CallbackEvent; received_at: Date }): EventContext {
+  private contextOf(r: { id: number; corp_id: string; priority: number; ev: CallbackEvent; received_at: Date }): EventContext {
     const created = Number(r.ev.CreateTime);
     const at = Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
-    return { corpId: r.corp_id, inboxId: r.id, ev: r.ev, at, receivedAt: r.received_at };
+    return { corpId: r.corp_id, inboxId: r.id, ev: r.ev, at, receivedAt: r.received_at, priority: r.priority };
   }
 
   /** Resolves once the processor has found nothing to do (tests and benchmarks await this instead of sleeping). */

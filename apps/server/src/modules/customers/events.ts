@@ -4,7 +4,8 @@
 import { WecomError, buildEventXml } from '@pond/wecom';
 import type pg from 'pg';
 import type { CorpService } from '../org/corps';
-import type { BatchHandlerMap, EventContext, HandlerMap } from '../callbacks/processor';
+import type { BatchHandlerMap, EventContext, HandlerMap, HandlerResult } from '../callbacks/processor';
+import { ADD_FACTS_PRIORITY } from '../callbacks/priority';
 import {
   appendTimeline, refreshFollowCounts, setFollowStatus, storeContactDetails, upsertCustomers, upsertFollows, type FollowRecord, type TimelineEvent,
 } from './repo';
@@ -15,8 +16,10 @@ export const ENRICH_EVENT = 'pond_enrich';
 export const addedKey = (ext: string, userid: string, createtime: number | string) => `added:${ext}:${userid}:${createtime}`;
 
 export interface ContactEventHooks {
-  /** Runs first on add events (the welcome window is 20 s). Returns data to keep on the timeline. */
-  onAdded?: (ctx: EventContext) => Promise<Record<string, unknown> | void>;
+  /** Runs first on add events, in the urgent band (the welcome window is 20 s). */
+  onAdded?: (ctx: EventContext) => Promise<void>;
+  /** What onAdded did, per inbox id, to keep on the add's timeline entry (read in the second step, maybe by another process). */
+  addedOutcomes?: (corpId: string, inboxIds: number[]) => Promise<Map<number, Record<string, unknown>>>;
   /** Runs after the customer and follow relation are stored (attribution, code tags, remark). */
   afterAdded?: (ctx: EventContext, info: { reAdd: boolean; half: boolean }) => Promise<Record<string, unknown> | void>;
   /** The customer's details were read from WeCom after an add (`applyCode`: a fresh add, not a re-add). */
@@ -72,16 +75,22 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
   }
 
   /**
-   * Adds, as a set. The welcome code is valid 20 s: welcomes go first. Then only the facts the events
-   * carry are stored — nothing here calls WeCom, whose quotas are per minute, so a burst of adds can't
-   * hold the next customer's welcome back. The customers' details follow (enrich).
+   * Adds, as a set, in two steps. In the urgent band the welcomes go out (the code is valid 20 s) and the
+   * events are requeued at ADD_FACTS_PRIORITY; only then are the facts the events carry stored — nothing
+   * here calls WeCom, whose quotas are per minute, and nothing in the first step writes the timeline, so
+   * neither a burst nor the nightly roll of segment windows holds the next customer's welcome back. The
+   * customers' details follow (enrich).
    */
-  async function onAdds(ctxs: EventContext[], half: boolean) {
+  async function onAdds(ctxs: EventContext[], half: boolean): Promise<HandlerResult> {
+    if ((ctxs[0]!.priority ?? 0) < ADD_FACTS_PRIORITY) {
+      // Each welcome is one WeCom call; many go out at once (WeCom's answer time, not our CPU, is the cost).
+      await mapLimit(ctxs, 64, (ctx) => deps.hooks?.onAdded?.(ctx) ?? Promise.resolve());
+      return { requeueAt: ADD_FACTS_PRIORITY };
+    }
     const items = ctxs.map((ctx) => ({
       ctx, ext: String(ctx.ev.ExternalUserID ?? ''), userid: String(ctx.ev.UserID ?? ''), state: (ctx.ev.State as string | undefined) || null,
     }));
-    // Each welcome is one WeCom call; many go out at once (WeCom's answer time, not our CPU, is the cost).
-    const welcome = await mapLimit(items, 64, (i) => deps.hooks?.onAdded?.(i.ctx) ?? Promise.resolve(undefined));
+    const welcome = (await deps.hooks?.addedOutcomes?.(ctxs[0]!.corpId, ctxs.map((c) => c.inboxId))) ?? new Map<number, Record<string, unknown>>();
     const pairs = JSON.stringify(items.map((i) => ({ external_userid: i.ext, userid: i.userid, state: i.state, added_at: i.ctx.at.toISOString() })));
     const { rows: prevRows } = await pool.query(
       `SELECT f.external_userid, f.userid, f.status FROM follows f
@@ -103,7 +112,7 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     const after = await mapLimit(items, 16, (i, k) => deps.hooks?.afterAdded?.(i.ctx, { reAdd: reAdds[k]!, half }) ?? Promise.resolve(undefined));
     await appendTimeline(pool, ctxs[0]!.corpId, items.map((i, k) => ({
       externalUserid: i.ext, type: half ? 'customer.half_added' : 'customer.added', userid: i.userid, occurredAt: i.ctx.at,
-      data: { state: i.state, reAdd: reAdds[k], ...(welcome[k] ?? {}), ...(after[k] ?? {}) },
+      data: { state: i.state, reAdd: reAdds[k], ...(welcome.get(i.ctx.inboxId) ?? {}), ...(after[k] ?? {}) },
       // Same key as the sync uses, so a relation seen both ways is recorded once.
       dedupeKey: half ? `inbox:${i.ctx.inboxId}:half` : reAdds[k] ? `inbox:${i.ctx.inboxId}:readded` : addedKey(i.ext, i.userid, (i.ctx.ev.CreateTime as string) ?? `inbox${i.ctx.inboxId}`),
     })));

@@ -16,6 +16,8 @@ export interface WelcomeSender {
     corpId: string; inboxId: number; externalUserid: string; userid: string; welcomeCode: string | undefined;
     codeId: number | null; codeWelcomeId: number | null; channel?: string | null; storeName?: string | null; receivedAt: Date;
   }): Promise<{ status: string; templateId: number | null; errcode?: number; latencyMs?: number }>;
+  /** The recorded outcome of the welcome of each of these add events. */
+  outcomesFor(corpId: string, inboxIds: number[]): Promise<Map<number, { status: string; errcode: number | null }>>;
 }
 
 export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: LiveCodeService; welcome?: WelcomeSender; log: Logger }): ContactEventHooks {
@@ -34,27 +36,30 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
     return { code: await loadCode(pool, { id: rows[0].code_id, corpId: ctx.corpId }), reAdd: true };
   }
 
-  // onAdded and afterAdded run for the same event one after the other; keep the lookup.
-  const pending = new Map<number, { code: CodeConfig | null; reAdd: boolean }>();
-
   return {
     async onAdded(ctx) {
+      if (!deps.welcome) return;
       const found = await codeOf(ctx);
-      pending.set(ctx.inboxId, found);
-      if (!deps.welcome) return {};
       const storeName = found.code?.storeId
         ? (await pool.query('SELECT name FROM stores WHERE id = $1', [found.code.storeId])).rows[0]?.name ?? null : null;
-      const w = await deps.welcome.sendForAdd({
+      await deps.welcome.sendForAdd({
         corpId: ctx.corpId, inboxId: ctx.inboxId, externalUserid: String(ctx.ev.ExternalUserID), userid: String(ctx.ev.UserID),
         welcomeCode: (ctx.ev.WelcomeCode as string | undefined) || undefined, codeId: found.code?.id ?? null,
         codeWelcomeId: found.code?.welcomeId ?? null, channel: found.code?.channel ?? null, storeName, receivedAt: ctx.receivedAt ?? ctx.at,
       });
-      return { welcome: w.status, ...(w.errcode ? { welcomeErrcode: w.errcode } : {}) };
+    },
+
+    async addedOutcomes(corpId, inboxIds) {
+      const out = new Map<number, Record<string, unknown>>();
+      if (!deps.welcome) return out;
+      for (const [inboxId, w] of await deps.welcome.outcomesFor(corpId, inboxIds)) {
+        out.set(inboxId, { welcome: w.status, ...(w.errcode ? { welcomeErrcode: w.errcode } : {}) });
+      }
+      return out;
     },
 
     async afterAdded(ctx, info) {
-      const found = pending.get(ctx.inboxId) ?? (await codeOf(ctx));
-      pending.delete(ctx.inboxId);
+      const found = await codeOf(ctx);
       const { code } = found;
       if (!code) return {};
       const ext = String(ctx.ev.ExternalUserID);

@@ -219,6 +219,13 @@ export async function claimSends(db: Queryable, reqs: ClaimRequest[], noTemplate
   });
 }
 
+/** The status and errcode recorded for each of these add events (inbox ids) that has a send row. */
+export async function sendOutcomes(db: Queryable, corpId: string, inboxIds: number[]): Promise<Map<number, { status: SendStatus; errcode: number | null }>> {
+  const { rows } = await db.query(
+    `SELECT inbox_id, status, errcode FROM welcome_sends WHERE corp_id = $1 AND inbox_id = ANY($2::bigint[])`, [corpId, inboxIds]);
+  return new Map(rows.map((r) => [Number(r.inbox_id), { status: r.status as SendStatus, errcode: r.errcode === null ? null : Number(r.errcode) }]));
+}
+
 export async function findSend(db: Queryable, corpId: string, inboxId: number): Promise<SendRow | null> {
   const { rows } = await db.query(
     `SELECT *, (extract(epoch FROM now() - sent_at) * 1000)::int AS age_ms FROM welcome_sends WHERE corp_id = $1 AND inbox_id = $2`, [corpId, inboxId]);

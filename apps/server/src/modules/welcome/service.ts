@@ -15,7 +15,7 @@ import {
 } from './content';
 import {
   CLAIM_STALE_SECONDS, IN_PROGRESS, archiveTemplates, chooseTemplate, claimSends, codesUsing, findSend, findTemplate, finishSend, finishSends,
-  insertFinalSend, insertTemplate, listSends, listTemplates, staffConflicts, staffInfo, unknownStaff, updateTemplate,
+  insertFinalSend, insertTemplate, listSends, listTemplates, sendOutcomes, staffConflicts, staffInfo, unknownStaff, updateTemplate,
   type Claim, type ClaimRequest, type SendKey, type SendOutcomeRecord, type SendRow, type SendStatus, type WelcomeTemplate,
 } from './repo';
 
@@ -238,6 +238,11 @@ export class WelcomeService {
 
   listSends(corpId: string, q: { codeId?: number; status?: SendStatus; page: number; pageSize: number }) {
     return listSends(this.pool, corpId, q);
+  }
+
+  /** The outcome recorded for each of these add events (by inbox id). */
+  outcomesFor(corpId: string, inboxIds: number[]) {
+    return sendOutcomes(this.pool, corpId, inboxIds);
   }
 
   /**
