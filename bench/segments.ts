@@ -16,37 +16,26 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const EVENTS_PER = Number(process.env.BENCH_EVENTS_PER_CUSTOMER ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CORP = 'wwsegbench';
+/** Each customer's events are spread over these types. */
+const types = ['customer.added', 'group.joined', 'group.left', 'tag.added', 'remark.changed'];
 
 async function main() {
-  const db = await benchDatabase();
+  // BENCH_REUSE_DB=<url of a database kept by BENCH_KEEP_DB>: measure again without loading the data (~15 min at 1M).
+  const reuse = process.env.BENCH_REUSE_DB;
+  const db = reuse ? { url: reuse, close: async () => undefined } : await benchDatabase();
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
   await migrateDb(pool);
   const t0 = Date.now();
   const q = (sql: string, params: unknown[] = []) => pool.query(sql, params);
-  await q(`INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base) VALUES ($1,'bench','1','s','t','k','http://x')`, [CORP]);
-  await q(`INSERT INTO staff (corp_id, userid, name, status, is_follow_user, store_id) SELECT $1, 'u' || i, 'staff' || i, 1, true, 1 + i % 20 FROM generate_series(1, 200) i`, [CORP]);
-  // Bulk load without the per-row triggers, then derive what they maintain in bulk.
-  const c = await pool.connect();
-  await c.query(`SET session_replication_role = replica`);
-  await c.query(`INSERT INTO customers (corp_id, external_userid, name, gender, active_follow_count, first_added_at)
-                 SELECT $1, 'wm' || i, 'c' || i, i % 3, 3, now() - (i % 365) * interval '1 day' FROM generate_series(1, $2) i`, [CORP, CUSTOMERS]);
-  await c.query(`INSERT INTO follows (corp_id, external_userid, userid, status, tag_ids, added_at)
-                 SELECT $1, 'wm' || i, 'u' || (1 + (i * 7 + k * 13) % 200), 'active',
-                        ARRAY(SELECT 't' || (1 + ((i * 31 + k * 17 + j * 7) % 300)) FROM generate_series(1, 7) j), now()
-                 FROM generate_series(1, $2) i, generate_series(0, 2) k`, [CORP, CUSTOMERS]);
-  const types = ['customer.added', 'group.joined', 'group.left', 'tag.added', 'remark.changed'];
-  await c.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at)
-                 SELECT $1, 'wm' || (1 + (g % $2::int)), ($3::text[])[1 + abs(hashint4(g)) / 180 % 5], now() - (abs(hashint4(g)) % 180) * interval '1 day'
-                 FROM generate_series(1, $2::int * $4::int) g`, [CORP, CUSTOMERS, types, EVENTS_PER]);
-  await c.query(`SET session_replication_role = origin`);
-  c.release();
-  await q(`UPDATE customers c SET tag_ids = x.tags, staff_ids = x.staff FROM (
-             SELECT external_userid, array_agg(DISTINCT t ORDER BY t) AS tags, array_agg(DISTINCT userid ORDER BY userid) AS staff
-             FROM follows, unnest(tag_ids) t WHERE corp_id = $1 GROUP BY external_userid) x
-           WHERE c.corp_id = $1 AND c.external_userid = x.external_userid`, [CORP]);
-  await q(`INSERT INTO customer_event_counts (corp_id, type, day, external_userid, n)
-           SELECT corp_id, type, (occurred_at AT TIME ZONE 'Asia/Shanghai')::date, external_userid, count(*) FROM customer_events WHERE corp_id = $1 GROUP BY 1,2,3,4`, [CORP]);
-  await q('VACUUM ANALYZE');
+  if (reuse) {
+    const { rows: [r] } = await q(`SELECT count(*)::int AS n FROM customers WHERE corp_id = $1`, [CORP]);
+    if (r.n !== CUSTOMERS) throw new Error(`BENCH_REUSE_DB: ${CORP} has ${r.n} customers there, not ${CUSTOMERS}`);
+    // Back to the state after loading: no windows yet.
+    await q(`DELETE FROM customer_event_window_rolls WHERE corp_id = $1`, [CORP]);
+    await q(`DELETE FROM customer_event_windows WHERE corp_id = $1`, [CORP]);
+  } else {
+    await load(pool);
+  }
   const { rows: [sizes] } = await q(`SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM follows)::int AS follows,
                                            (SELECT count(*) FROM customer_events)::int AS events, (SELECT avg(cardinality(tag_ids))::int FROM customers) AS tags`);
   console.log(`data: ${sizes.customers} customers, ${sizes.follows} follows, ${sizes.events} events, ~${sizes.tags} tags per customer (${Math.round((Date.now() - t0) / 1000)} s)`);
@@ -112,6 +101,35 @@ async function main() {
   else await db.close();
   const r = (x: number) => Math.round(x);
   console.log(`RESULT segments customers=${CUSTOMERS} rules=${rules.length} p50_ms=${r(percentile(fast, 50))} p99_ms=${r(percentile(fast, 99))} baseline_p50_ms=${r(percentile(plain, 50))} baseline_p99_ms=${r(percentile(plain, 99))} trigger_us=${withWindowsUs} roll_s=${rollS.toFixed(1)}`);
+}
+
+
+/** 1M customers, 3M follows, 20M events, bulk-loaded; then what the triggers maintain, derived in bulk. */
+async function load(pool: pg.Pool) {
+  const q = (sql: string, params: unknown[] = []) => pool.query(sql, params);
+  await q(`INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base) VALUES ($1,'bench','1','s','t','k','http://x')`, [CORP]);
+  await q(`INSERT INTO staff (corp_id, userid, name, status, is_follow_user, store_id) SELECT $1, 'u' || i, 'staff' || i, 1, true, 1 + i % 20 FROM generate_series(1, 200) i`, [CORP]);
+  // Bulk load without the per-row triggers, then derive what they maintain in bulk.
+  const c = await pool.connect();
+  await c.query(`SET session_replication_role = replica`);
+  await c.query(`INSERT INTO customers (corp_id, external_userid, name, gender, active_follow_count, first_added_at)
+                 SELECT $1, 'wm' || i, 'c' || i, i % 3, 3, now() - (i % 365) * interval '1 day' FROM generate_series(1, $2) i`, [CORP, CUSTOMERS]);
+  await c.query(`INSERT INTO follows (corp_id, external_userid, userid, status, tag_ids, added_at)
+                 SELECT $1, 'wm' || i, 'u' || (1 + (i * 7 + k * 13) % 200), 'active',
+                        ARRAY(SELECT 't' || (1 + ((i * 31 + k * 17 + j * 7) % 300)) FROM generate_series(1, 7) j), now()
+                 FROM generate_series(1, $2) i, generate_series(0, 2) k`, [CORP, CUSTOMERS]);
+  await c.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at)
+                 SELECT $1, 'wm' || (1 + (g % $2::int)), ($3::text[])[1 + abs(hashint4(g)) / 180 % 5], now() - (abs(hashint4(g)) % 180) * interval '1 day'
+                 FROM generate_series(1, $2::int * $4::int) g`, [CORP, CUSTOMERS, types, EVENTS_PER]);
+  await c.query(`SET session_replication_role = origin`);
+  c.release();
+  await q(`UPDATE customers c SET tag_ids = x.tags, staff_ids = x.staff FROM (
+             SELECT external_userid, array_agg(DISTINCT t ORDER BY t) AS tags, array_agg(DISTINCT userid ORDER BY userid) AS staff
+             FROM follows, unnest(tag_ids) t WHERE corp_id = $1 GROUP BY external_userid) x
+           WHERE c.corp_id = $1 AND c.external_userid = x.external_userid`, [CORP]);
+  await q(`INSERT INTO customer_event_counts (corp_id, type, day, external_userid, n)
+           SELECT corp_id, type, (occurred_at AT TIME ZONE 'Asia/Shanghai')::date, external_userid, count(*) FROM customer_events WHERE corp_id = $1 GROUP BY 1,2,3,4`, [CORP]);
+  await q('VACUUM ANALYZE');
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });
