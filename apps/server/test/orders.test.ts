@@ -79,6 +79,15 @@ describe('orders', () => {
     expect(detail.body.timeline.map((e: any) => e.type)).toContain('order.paid');
     const list = await pond.api('GET', `/api/customers?q=${encodeURIComponent('买家')}`);
     expect(list.body.items.find((c: any) => c.externalUserid === ext)).toMatchObject({ orderCount: 1, orderTotal: 60 });
+    const csv = await fetch(`${pond.baseUrl}/api/customers.csv?q=${encodeURIComponent('买家')}`, { headers: { authorization: `Bearer ${pond.token}` } }).then((r) => r.text());
+    const [header, line] = csv.replace(/^\ufeff/, '').split('\r\n');
+    expect(header).toMatch(/,订单数 order_count,消费金额 order_total,最近下单 last_order_at$/);
+    expect(line!.split(',').slice(-3)).toEqual(['1', '60.00', new Date(paid[0].occurred_at).toISOString()]);
+  });
+
+  it('documents the webhook in the OpenAPI description', async () => {
+    const doc = await fetch(`${pond.baseUrl}/docs/json`).then((r) => r.json()) as any;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/webhooks/orders/{corpId}/{token}', '/api/customers/{externalUserid}/orders', '/api/settings/rfm']));
   });
 
   it('segments and auto-tag rules pick the buyer up, and the tag reaches WeCom', async () => {
