@@ -16,7 +16,7 @@ import { createHttp, type App } from './platform/http';
 import { CorpService } from './modules/org/corps';
 import { orgRoutes } from './modules/org/routes';
 import { callbackRoutes } from './modules/callbacks/routes';
-import { InboxProcessor } from './modules/callbacks/processor';
+import { InboxProcessor, type EventContext } from './modules/callbacks/processor';
 import { contactEventHandlers, type ContactEventHooks } from './modules/customers/events';
 import { groupEventHandlers } from './modules/groups/events';
 import { tagEventHandlers } from './modules/tags/events';
@@ -52,6 +52,9 @@ import { welcomeRoutes } from './modules/welcome/routes';
 import { groupWelcomeRoutes } from './modules/welcome/group-templates';
 import { MediaService } from './modules/media/service';
 import { mediaRoutes } from './modules/media/routes';
+import { OrderService } from './modules/commerce/orders';
+import { ORDER_EVENT } from './modules/commerce/repo';
+import { commerceRoutes } from './modules/commerce/routes';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -130,6 +133,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
       onCustomerJoined: (corpId, ext, chatId, at) => rules.onJoinedGroup(corpId, ext, chatId, at),
     }),
     ...tagEventHandlers({ pool, corps }),
+    // An order was matched to a customer (commerce/repo queues it in the same statement).
+    [`${ORDER_EVENT}/matched`]: (ctx: EventContext) => rules.onOrder(ctx.corpId, String(ctx.ev.ExternalUserID ?? ''), ctx.at),
   };
   const inbox = new InboxProcessor(pool, handlers, log, { ...opts.inboxOptions, batchHandlers: contact.batch });
 
@@ -165,6 +170,16 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
+  await commerceRoutes(http, {
+    pool, orders: new OrderService(pool), customers, publicUrl: () => config.publicUrl,
+    // The demo's shop is the simulator: point it at the new URL, or paying on the phone would stop showing up.
+    onWebhookTokenChanged: sim ? async (corpId, token) => {
+      const simCorp = await sim!.control.getCorp(corpId);
+      const prefix = `/webhooks/orders/${encodeURIComponent(corpId)}/`;
+      const url = simCorp?.orderWebhookUrl;
+      if (url?.includes(prefix)) await sim!.control.upsertCorp({ corpId, orderWebhookUrl: url.slice(0, url.indexOf(prefix) + prefix.length) + token });
+    } : undefined,
+  });
   await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
   await landingRoutes(http, { pool, codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { schema: { hide: true } }, async () => {

@@ -41,3 +41,10 @@ export function formatDuration(start: string | null | undefined, end: string | n
 export function formatNumber(value: number | null | undefined): string {
   return typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString() : NONE;
 }
+
+/** Yuan with two decimals, e.g. "¥1,234.50". */
+export function formatYuan(value: number | null | undefined): string {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? `¥${value.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+    : NONE;
+}

@@ -28,6 +28,7 @@ export function useLabels() {
     const genders: Record<string, string> = t('customers.genders', { returnObjects: true });
     const groupStatuses: Record<string, string> = t('groups.statuses', { returnObjects: true });
     const syncStages: Record<string, string> = t('settings.sync.stages', { returnObjects: true });
+    const rfmBuckets: Record<string, string> = t('rfm.buckets', { returnObjects: true });
     return {
       addWay: (code: Code) => lookup(addWays, code),
       joinScene: (code: Code) => lookup(joinScenes, code),
@@ -41,6 +42,7 @@ export function useLabels() {
       gender: (code: Code) => lookup(genders, code),
       groupStatus: (code: Code) => lookup(groupStatuses, code),
       syncStage: (stage: string) => syncStages[stage] ?? stage,
+      rfmBucket: (bucket: Code) => lookup(rfmBuckets, bucket),
     };
   }, [t, lookup]);
 }

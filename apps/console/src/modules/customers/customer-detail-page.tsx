@@ -15,6 +15,7 @@ import { TagList } from '../tags/tag-pickers';
 import { useEventDetail } from './event-detail';
 import { FollowEditModal, FollowTagsModal, useCanEditFollow, WecomSyncHint } from './follow-edit';
 import { NotesCard } from './notes-card';
+import { OrdersCard } from './orders-card';
 import { TIMELINE_MORE_THRESHOLD, useCustomer, useOlderEvents, type CustomerEvent, type CustomerGroup, type Follow } from './hooks';
 
 const EVENT_COLORS: Record<string, string> = {
@@ -28,6 +29,8 @@ const EVENT_COLORS: Record<string, string> = {
   'tag.added': 'blue',
   'tag.removed': 'gray',
   'remark.changed': 'blue',
+  'order.paid': 'gold',
+  'order.refunded': 'red',
 };
 
 export default function CustomerDetailPage() {
@@ -74,6 +77,7 @@ export default function CustomerDetailPage() {
         <Col xs={24} xl={17}>
           <Flex vertical gap={16}>
             <FollowsCard externalUserid={customer.externalUserid} customerType={customer.type} follows={follows} />
+            <OrdersCard externalUserid={customer.externalUserid} />
             <TimelineCard externalUserid={customer.externalUserid} timeline={timeline} groups={groups} />
           </Flex>
         </Col>

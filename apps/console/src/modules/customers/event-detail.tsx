@@ -5,6 +5,7 @@ import { Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { formatYuan } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
 import { useTagIndex } from '../tags/hooks';
 import type { CustomerEvent } from './hooks';
@@ -15,6 +16,8 @@ const KNOWN = new Set([
   'tag_ids', 'tagIds', 'tag_names', 'tagNames', 'tags', 'chat_name', 'chatName', 'group_name', 'groupName',
   're_add', 'reAdd', 'by', 'welcome_code', 'welcomeCode', 'userid', 'external_userid', 'externalUserid', 'chat_id', 'chatId',
 ]);
+/** What order events carry (order.paid / order.refunded), shown as their own lines. */
+const ORDER_KEYS = new Set(['orderId', 'amount', 'currency', 'items', 'channel', 'codeId']);
 
 function pick(data: Record<string, unknown>, ...keys: string[]): unknown {
   for (const key of keys) if (data[key] !== undefined && data[key] !== null && data[key] !== '') return data[key];
@@ -30,6 +33,28 @@ export function useEventDetail(groupNames: Map<string, string>) {
   const labels = useLabels();
   const tagIndex = useTagIndex();
 
+  /** Order id, amount and the items bought (name × quantity, each at its price), and the channel it is attributed to. */
+  const orderLines = (data: Record<string, unknown>): ReactNode[] => {
+    const lines: ReactNode[] = [];
+    if (data.orderId !== undefined) lines.push(t('eventDetail.order', { value: asText(data.orderId) }));
+    if (typeof data.amount === 'number' || typeof data.amount === 'string') {
+      lines.push(
+        <Typography.Text key="amount" strong>
+          {t('eventDetail.amount', { value: formatYuan(Number(data.amount)) })}
+        </Typography.Text>,
+      );
+    }
+    if (Array.isArray(data.items) && data.items.length > 0) {
+      const items = data.items.map((it) => {
+        const o = (it && typeof it === 'object' ? it : {}) as Record<string, unknown>;
+        return `${asText(o.name ?? '?')} × ${asText(o.quantity ?? 1)}${o.price !== undefined ? ` (${formatYuan(Number(o.price))})` : ''}`;
+      });
+      lines.push(t('eventDetail.items', { value: items.join(t('common.listSeparator')) }));
+    }
+    if (data.channel) lines.push(t('eventDetail.channel', { value: asText(data.channel) }));
+    return lines;
+  };
+
   return (event: CustomerEvent): ReactNode[] => {
     const data = event.data ?? {};
     const lines: ReactNode[] = [];
@@ -43,6 +68,9 @@ export function useEventDetail(groupNames: Map<string, string>) {
         </Link>,
       );
     }
+
+    const isOrder = event.type === 'order.paid' || event.type === 'order.refunded';
+    if (isOrder) lines.push(...orderLines(data));
 
     if (pick(data, 'reAdd', 're_add') === true) lines.push(<Tag key="readd">{t('eventDetail.reAdd')}</Tag>);
     // Edits made from Pond's console (WeCom sends no callback for API writes, so Pond records them).
@@ -85,7 +113,9 @@ export function useEventDetail(groupNames: Map<string, string>) {
       );
     }
 
-    const rest = Object.entries(data).filter(([key, value]) => !KNOWN.has(key) && value !== null && value !== undefined && value !== '');
+    const rest = Object.entries(data).filter(
+      ([key, value]) => !KNOWN.has(key) && !(isOrder && ORDER_KEYS.has(key)) && value !== null && value !== undefined && value !== '',
+    );
     if (rest.length > 0) {
       lines.push(
         <Typography.Text key="rest" type="secondary" style={{ fontSize: 12 }}>

@@ -97,6 +97,84 @@ export function useCustomer(externalUserid: string) {
   return useQuery({
     queryKey: ['customers', 'detail', externalUserid],
     queryFn: ({ signal }) => api.get<CustomerDetail>(`/customers/${encodeURIComponent(externalUserid)}`, undefined, signal),
+    // Back from the phone or the shop: what the customer just did (an order, a join) shows at once.
+    refetchOnWindowFocus: 'always',
+  });
+}
+
+export type RfmBucket =
+  | 'important_value'
+  | 'important_develop'
+  | 'important_keep'
+  | 'important_retain'
+  | 'general_value'
+  | 'general_develop'
+  | 'general_keep'
+  | 'general_retain';
+
+export const RFM_BUCKETS: RfmBucket[] = [
+  'important_value',
+  'important_develop',
+  'important_keep',
+  'important_retain',
+  'general_value',
+  'general_develop',
+  'general_keep',
+  'general_retain',
+];
+
+export interface RfmThresholds {
+  recencyDays: number;
+  orderCount: number;
+  orderTotal: number;
+}
+
+export interface OrderItem {
+  name: string;
+  price: number;
+  quantity: number;
+  sku?: string;
+}
+
+export interface CustomerOrder {
+  orderId: string;
+  amount: number;
+  currency: string;
+  items: OrderItem[];
+  paidAt: string;
+  refundedAt: string | null;
+  userid: string | null;
+  staffName: string | null;
+  codeId: number | null;
+  codeName: string | null;
+  channel: string | null;
+  storeName: string | null;
+}
+
+export interface CustomerOrders {
+  summary: {
+    orderCount: number;
+    orderTotal: number;
+    averageOrder: number | null;
+    firstOrderAt: string | null;
+    lastOrderAt: string | null;
+    /** Days since the last order (Asia/Shanghai days); null without orders. */
+    recencyDays: number | null;
+    r: boolean | null;
+    f: boolean | null;
+    m: boolean | null;
+    bucket: RfmBucket | null;
+  };
+  thresholds: RfmThresholds;
+  items: CustomerOrder[];
+}
+
+/** The orders card: summary, R/F/M and bucket, latest orders (refunded ones included, marked). */
+export function useCustomerOrders(externalUserid: string) {
+  return useQuery({
+    queryKey: ['customers', 'orders', externalUserid],
+    queryFn: ({ signal }) => api.get<CustomerOrders>(`/customers/${encodeURIComponent(externalUserid)}/orders`, undefined, signal),
+    refetchOnWindowFocus: 'always',
   });
 }
 

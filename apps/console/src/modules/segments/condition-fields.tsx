@@ -1,8 +1,9 @@
 // Condition inputs that customer segments and group segments share (match mode, staff, stores,
 // at least / at most, a date range); each page's condition editor composes them with its own.
-import { DatePicker, Select } from 'antd';
+import { DatePicker, Select, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { RFM_BUCKETS, type RfmBucket } from '../customers/hooks';
 import { StaffMultiSelect, StoresSelect } from '../staff/pickers';
 
 export type MatchMode = 'any' | 'all' | 'none';
@@ -64,6 +65,31 @@ export function DateRangeField({ from, to, onChange }: { from?: string; to?: str
         if (range?.[1]) next.to = range[1].format('YYYY-MM-DD');
         onChange(next);
       }}
+    />
+  );
+}
+
+/** The eight RFM buckets (重要价值 … 一般挽留), each option explaining its R/F/M levels. */
+export function RfmBucketsField({ value, onChange }: { value: RfmBucket[]; onChange: (buckets: RfmBucket[]) => void }) {
+  const { t } = useTranslation();
+  return (
+    <Select<RfmBucket[]>
+      mode="multiple"
+      value={value}
+      onChange={onChange}
+      placeholder={t('segments.pickBuckets')}
+      style={{ minWidth: 280 }}
+      data-testid="segment-rfm-buckets"
+      options={RFM_BUCKETS.map((b) => ({
+        value: b,
+        label: (
+          <Tooltip title={t(`rfm.bucketHints.${b}`)} placement="right">
+            <span>{t(`rfm.buckets.${b}`)}</span>
+          </Tooltip>
+        ),
+        title: t(`rfm.buckets.${b}`),
+      }))}
+      optionLabelProp="title"
     />
   );
 }

@@ -2,6 +2,7 @@
 // and a sample) and saved by name; a saved segment lists its members and exports them as CSV.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiUrl, type Page } from '../../api/client';
+import type { RfmBucket } from '../customers/hooks';
 import { treeComplete, type RuleTree } from './rule-editor';
 
 export type TagMode = 'any' | 'all' | 'none';
@@ -31,10 +32,18 @@ export type Condition =
   | { type: 'store'; storeIds: (number | string)[] }
   | { type: 'channel'; channels: string[] }
   | { type: 'added'; from?: string; to?: string }
-  | { type: 'event'; eventType: SegmentEventType; op: 'atLeast' | 'atMost'; count: number | null; days: number | null };
+  | { type: 'event'; eventType: SegmentEventType; op: 'atLeast' | 'atMost'; count: number | null; days: number | null }
+  | OrdersCondition
+  | { type: 'rfm'; buckets: RfmBucket[] };
+
+/** Recency: last order within / not within `value` days; frequency: order count; monetary: total spent in yuan. */
+export type OrdersCondition =
+  | { type: 'orders'; metric: 'recency'; op: 'within' | 'notWithin'; value: number | null }
+  | { type: 'orders'; metric: 'frequency' | 'monetary'; op: 'atLeast' | 'atMost'; value: number | null };
+export type OrdersMetric = OrdersCondition['metric'];
 
 export type ConditionType = Condition['type'];
-export const CONDITION_TYPES: ConditionType[] = ['tags', 'gender', 'staff', 'store', 'channel', 'added', 'event'];
+export const CONDITION_TYPES: ConditionType[] = ['tags', 'gender', 'staff', 'store', 'channel', 'added', 'event', 'orders', 'rfm'];
 
 export type RuleGroup = RuleTree<Condition>;
 
@@ -54,7 +63,18 @@ export function newCondition(type: ConditionType): Condition {
       return { type };
     case 'event':
       return { type, eventType: 'customer.added', op: 'atLeast', count: 1, days: 30 };
+    case 'orders':
+      return { type, metric: 'recency', op: 'within', value: 30 };
+    case 'rfm':
+      return { type, buckets: [] };
   }
+}
+
+/** Switching the metric keeps the condition valid: recency takes within/notWithin and days, the others atLeast/atMost. */
+export function withMetric(c: OrdersCondition, metric: OrdersMetric): OrdersCondition {
+  if (metric === c.metric) return c;
+  if (metric === 'recency') return { type: 'orders', metric, op: 'within', value: 30 };
+  return { type: 'orders', metric, op: 'atLeast', value: metric === 'frequency' ? 2 : 200 };
 }
 
 function conditionComplete(c: Condition): boolean {
@@ -73,6 +93,10 @@ function conditionComplete(c: Condition): boolean {
       return Boolean(c.from || c.to);
     case 'event':
       return typeof c.count === 'number' && c.count >= 0 && typeof c.days === 'number' && c.days >= 1;
+    case 'orders':
+      return typeof c.value === 'number' && c.value >= (c.metric === 'recency' ? 1 : 0);
+    case 'rfm':
+      return c.buckets.length > 0;
   }
 }
 

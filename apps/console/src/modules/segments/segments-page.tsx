@@ -1,5 +1,5 @@
-import { TagsOutlined } from '@ant-design/icons';
-import { Button, Checkbox, InputNumber, Select, Typography } from 'antd';
+import { QuestionCircleOutlined, TagsOutlined } from '@ant-design/icons';
+import { Button, Checkbox, InputNumber, Select, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +10,7 @@ import { Person } from '../../components/person';
 import { formatDateTime } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
 import { TagTreeSelect } from '../tags/tag-pickers';
-import { DateRangeField, MatchModeSelect, OpSelect, StaffField, StoresField } from './condition-fields';
+import { DateRangeField, MatchModeSelect, OpSelect, RfmBucketsField, StaffField, StoresField } from './condition-fields';
 import { SegmentWorkspace, type SegmentHooks } from './segment-workspace';
 import {
   CONDITION_TYPES,
@@ -28,6 +28,8 @@ import {
   type RuleGroup,
   type SampleCustomer,
   type Segment,
+  withMetric,
+  type OrdersMetric,
 } from './hooks';
 
 const emptyRule = (): RuleGroup => ({ op: 'and', conditions: [] });
@@ -165,5 +167,48 @@ function ConditionEditor({ condition: c, onChange }: { condition: Condition; onC
           <Typography.Text>{t('segments.times')}</Typography.Text>
         </>
       );
+    case 'orders':
+      return (
+        <>
+          <Select<OrdersMetric>
+            value={c.metric}
+            onChange={(metric) => onChange(withMetric(c, metric))}
+            options={(['recency', 'frequency', 'monetary'] as const).map((m) => ({ value: m, label: t(`segments.orders.metrics.${m}`) }))}
+            style={{ width: 120 }}
+            data-testid="segment-orders-metric"
+          />
+          {c.metric === 'recency' ? (
+            <>
+              <Select
+                value={c.op}
+                onChange={(op) => onChange({ ...c, op })}
+                options={(['within', 'notWithin'] as const).map((op) => ({ value: op, label: t(`segments.orders.${op}`) }))}
+                style={{ width: 160 }}
+              />
+              <InputNumber min={1} max={3650} precision={0} value={c.value} onChange={(value) => onChange({ ...c, value })} style={{ width: 90 }} />
+              <Typography.Text>{t('segments.days')}</Typography.Text>
+            </>
+          ) : (
+            <>
+              <OpSelect value={c.op} onChange={(op) => onChange({ ...c, op })} />
+              <InputNumber
+                min={0}
+                max={c.metric === 'frequency' ? 100000 : 9_999_999_999.99}
+                precision={c.metric === 'frequency' ? 0 : 2}
+                value={c.value}
+                onChange={(value) => onChange({ ...c, value })}
+                style={{ width: 120 }}
+                data-testid="segment-orders-value"
+              />
+              <Typography.Text>{t(c.metric === 'frequency' ? 'segments.orders.ordersUnit' : 'segments.orders.yuanUnit')}</Typography.Text>
+            </>
+          )}
+          <Tooltip title={t('segments.orders.hint')}>
+            <QuestionCircleOutlined style={{ color: 'rgba(0,0,0,0.45)', cursor: 'help' }} aria-label={t('segments.orders.hint')} />
+          </Tooltip>
+        </>
+      );
+    case 'rfm':
+      return <RfmBucketsField value={c.buckets} onChange={(buckets) => onChange({ ...c, buckets })} />;
   }
 }

@@ -1,6 +1,7 @@
-// Corp connection, the setup checklist and sync runs (admin only on the server).
+// Corp connection, the setup checklist, sync runs, and order settings (webhook URL, RFM thresholds).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type ItemList } from '../../api/client';
+import type { RfmThresholds } from '../customers/hooks';
 
 export interface CorpSettings {
   id: string;
@@ -120,3 +121,41 @@ export function useStartSync() {
 }
 
 export { isActive as isSyncActive };
+
+// ---- Orders: the shop's webhook URL (admins) and the RFM thresholds --------------------------
+
+export interface OrderSettings {
+  /** Carries the secret: null unless you are an admin. */
+  webhookUrl: string | null;
+  rfm: RfmThresholds;
+}
+
+const orderSettingsKey = ['settings', 'orders'] as const;
+
+export function useOrderSettings() {
+  return useQuery({
+    queryKey: orderSettingsKey,
+    queryFn: ({ signal }) => api.get<OrderSettings>('/settings/orders', undefined, signal),
+  });
+}
+
+function useOrderSettingsWrite<I>(write: (input: I) => Promise<OrderSettings>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: write,
+    onSuccess: (settings) => {
+      queryClient.setQueryData(orderSettingsKey, settings);
+      // Buckets on customer pages and segment counts follow the thresholds.
+      void queryClient.invalidateQueries({ queryKey: ['customers', 'orders'] });
+      void queryClient.invalidateQueries({ queryKey: ['segments'] });
+    },
+  });
+}
+
+export function useUpdateRfm() {
+  return useOrderSettingsWrite((input: Partial<RfmThresholds>) => api.put<OrderSettings>('/settings/rfm', input));
+}
+
+export function useRegenerateWebhookToken() {
+  return useOrderSettingsWrite(() => api.post<OrderSettings>('/settings/orders/webhook-token'));
+}

@@ -6,6 +6,7 @@ import { ChecklistCard } from './checklist-card';
 import { CorpForm } from './corp-form';
 import { SyncRunsCard } from './sync-runs-card';
 import { AddCorpCard } from './add-corp-card';
+import { OrdersSettingsCard } from './orders-card';
 
 export default function SettingsPage() {
   const { t } = useTranslation();
@@ -22,6 +23,9 @@ export default function SettingsPage() {
         </Col>
         <Col span={24}>
           <SyncRunsCard />
+        </Col>
+        <Col xs={24} xl={12}>
+          <OrdersSettingsCard isAdmin={isAdmin} />
         </Col>
         {isAdmin ? (
           <Col xs={24} xl={12}>

@@ -1,18 +1,19 @@
-// Auto-tag rules: tag customers when they add through a code or channel, join a group, or reach a
-// count of timeline events; a backfill tags everyone who already qualifies (as a bulk job).
+// Auto-tag rules: tag customers when they add through a code or channel, join a group, reach a
+// count of timeline events or of orders; a backfill tags everyone who already qualifies (as a bulk job).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type ItemList, type Page } from '../../api/client';
 import type { BulkJob } from './bulk-hooks';
 import { bulkJobsKey } from './bulk-hooks';
 
-export type RuleKind = 'code' | 'channel' | 'group' | 'behaviour';
+export type RuleKind = 'code' | 'channel' | 'group' | 'behaviour' | 'order';
 export type BehaviourEvent = 'customer.added' | 'group.joined' | 'scan';
 
 export type RuleParams =
   | { codeIds: number[] }
   | { channels: string[] }
   | { chatIds: string[] }
-  | { eventType: BehaviourEvent; min: number; days: number };
+  | { eventType: BehaviourEvent; min: number; days: number }
+  | { minCount: number; minTotal: number; withinDays?: number };
 
 export interface AutoTagRule {
   id: number;

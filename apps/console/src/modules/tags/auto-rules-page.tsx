@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, formatYuan } from '../../lib/format';
 import { useMe } from '../auth/hooks';
 import {
   useAllLiveCodes,
@@ -25,7 +25,7 @@ import {
 import { BulkJobDetailDrawer } from './bulk-tags';
 import { TagList, TagTreeSelect } from './tag-pickers';
 
-const KINDS: RuleKind[] = ['code', 'channel', 'group', 'behaviour'];
+const KINDS: RuleKind[] = ['code', 'channel', 'group', 'behaviour', 'order'];
 const EVENTS: BehaviourEvent[] = ['customer.added', 'group.joined', 'scan'];
 const eventKey = (e: BehaviourEvent) => (e === 'customer.added' ? 'customerAdded' : e === 'group.joined' ? 'groupJoined' : 'scan');
 
@@ -53,6 +53,10 @@ export default function AutoRulesPage() {
     if (r.kind === 'group') {
       const ids = (p.chatIds as string[]) ?? [];
       return ids.length === 0 ? t('autoRules.anyGroup') : ids.map((id) => <Tag key={id}>{groupName(id)}</Tag>);
+    }
+    if (r.kind === 'order') {
+      const period = typeof p.withinDays === 'number' ? t('autoRules.orderWithin', { days: p.withinDays }) : t('autoRules.orderAllTime');
+      return t('autoRules.orderSummary', { period, count: p.minCount, total: formatYuan(Number(p.minTotal ?? 0)) });
     }
     const ev = EVENTS.includes(p.eventType as BehaviourEvent) ? t(`autoRules.events.${eventKey(p.eventType as BehaviourEvent)}`) : String(p.eventType);
     return t('autoRules.behaviourSummary', { event: ev, min: p.min, days: p.days });
@@ -145,7 +149,17 @@ export default function AutoRulesPage() {
 interface RuleForm {
   name: string;
   kind: RuleKind;
-  params: { codeIds?: number[]; channels?: string[]; chatIds?: string[]; eventType?: BehaviourEvent; min?: number; days?: number };
+  params: {
+    codeIds?: number[];
+    channels?: string[];
+    chatIds?: string[];
+    eventType?: BehaviourEvent;
+    min?: number;
+    days?: number;
+    minCount?: number;
+    minTotal?: number;
+    withinDays?: number | null;
+  };
   tagIds: string[];
   enabled: boolean;
 }
@@ -169,7 +183,9 @@ function RuleModal({ onClose }: { onClose: () => void }) {
           ? { channels: (p.channels ?? []).map((c) => c.trim()).filter(Boolean) }
           : v.kind === 'group'
             ? { chatIds: p.chatIds ?? [] }
-            : { eventType: p.eventType ?? 'customer.added', min: p.min ?? 1, days: p.days ?? 30 };
+            : v.kind === 'order'
+              ? { minCount: p.minCount ?? 1, minTotal: p.minTotal ?? 0, ...(p.withinDays ? { withinDays: p.withinDays } : {}) }
+              : { eventType: p.eventType ?? 'customer.added', min: p.min ?? 1, days: p.days ?? 30 };
     try {
       await create.mutateAsync({ name: v.name.trim(), kind: v.kind, params, tagIds: v.tagIds, enabled: v.enabled });
       void message.success(t('common.created'));
@@ -193,7 +209,13 @@ function RuleModal({ onClose }: { onClose: () => void }) {
       <Form<RuleForm>
         form={form}
         layout="vertical"
-        initialValues={{ kind: 'code', name: '', tagIds: [], enabled: true, params: { eventType: 'customer.added', min: 1, days: 30, channels: [], chatIds: [], codeIds: [] } }}
+        initialValues={{
+          kind: 'code',
+          name: '',
+          tagIds: [],
+          enabled: true,
+          params: { eventType: 'customer.added', min: 1, days: 30, channels: [], chatIds: [], codeIds: [], minCount: 1, minTotal: 0, withinDays: null },
+        }}
       >
         <Form.Item name="name" label={t('autoRules.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('autoRules.name') }) }, { max: 60, message: t('common.maxChars', { n: 60 }) }]}>
           <Input maxLength={60} />
@@ -245,6 +267,24 @@ function RuleModal({ onClose }: { onClose: () => void }) {
               <InputNumber min={1} max={365} precision={0} />
             </Form.Item>
           </Space>
+        ) : null}
+        {kind === 'order' ? (
+          <>
+            <Space align="start" wrap>
+              <Form.Item name={['params', 'minCount']} label={t('autoRules.minCount')} rules={[{ required: true, message: t('common.required', { field: t('autoRules.minCount') }) }]}>
+                <InputNumber min={1} max={100000} precision={0} data-testid="rule-min-count" />
+              </Form.Item>
+              <Form.Item name={['params', 'minTotal']} label={t('autoRules.minTotal')} rules={[{ required: true, message: t('common.required', { field: t('autoRules.minTotal') }) }]}>
+                <InputNumber min={0} max={9_999_999_999.99} precision={2} data-testid="rule-min-total" />
+              </Form.Item>
+              <Form.Item name={['params', 'withinDays']} label={t('autoRules.withinDays')}>
+                <InputNumber min={1} max={3650} precision={0} />
+              </Form.Item>
+            </Space>
+            <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
+              {t('autoRules.withinDaysHelp')}
+            </Typography.Paragraph>
+          </>
         ) : null}
         <Form.Item name="tagIds" label={t('autoRules.tags')} rules={[{ required: true, type: 'array', min: 1, message: t('bulkTags.tagsRequired') }]}>
           <TagTreeSelect />

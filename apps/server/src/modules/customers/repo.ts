@@ -1,6 +1,7 @@
 // Customers, follow relations and the timeline. Writes are set-based (jsonb_to_recordset) so the
 // same functions serve one callback and a 100-row sync page.
 import type pg from 'pg';
+import { matchWaitingOrders } from '../commerce/repo';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -119,6 +120,7 @@ export async function upsertFollows(
  * Stores customers as externalcontact/get reports them, with every follower: the contact, each
  * relation (remarks, corp and personal tags…) through upsertFollows, and relations WeCom no longer
  * reports as removed (a delete we missed). The callback enrich and the full sync's details stage share it.
+ * Shop orders that waited for these customers' unionids are matched last, when the relations are known.
  */
 export async function storeContactDetails(
   db: Queryable, corpId: string, items: { externalUserid: string; contact: ContactRecord; follows: FollowRecord[] }[],
@@ -132,6 +134,7 @@ export async function storeContactDetails(
      WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.status = 'active' AND NOT (f.userid = ANY(r.userids))`,
     [corpId, JSON.stringify(items.map((i) => ({ external_userid: i.externalUserid, userids: i.follows.map((x) => x.userid) })))]);
   await refreshFollowCounts(db, corpId, items.map((i) => i.externalUserid));
+  await matchWaitingOrders(db, corpId, items.map((i) => i.externalUserid));
 }
 
 export async function refreshFollowCounts(db: Queryable, corpId: string, externalUserids: string[]): Promise<void> {

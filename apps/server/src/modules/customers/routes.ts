@@ -99,6 +99,7 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
       for (const c of items) {
         rows.push({
           externalUserid: c.externalUserid, name: c.name, gender: c.gender, corpName: c.corpName, firstAddedAt: c.firstAddedAt, tagIds: c.tagIds,
+          orderCount: c.orderCount, orderTotal: c.orderTotal.toFixed(2), lastOrderAt: c.lastOrderAt,
           staff: (c.follows as any[]).filter((f) => f.status === 'active').map((f) => f.staffName ?? f.userid),
           remarks: (c.follows as any[]).map((f) => f.remark).filter(Boolean),
           // Staff's own tags (个人标签) from the WeCom client, across active relations.
@@ -113,6 +114,7 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
       { key: 'externalUserid', header: 'external_userid' }, { key: 'name', header: '昵称 name' }, { key: 'gender', header: '性别 gender' },
       { key: 'corpName', header: '企业 corp' }, { key: 'staff', header: '跟进员工 staff' }, { key: 'remarks', header: '备注 remarks' },
       { key: 'tags', header: '标签 tags' }, { key: 'personalTags', header: '个人标签 personal_tags' }, { key: 'firstAddedAt', header: '首次添加 first_added_at' },
+      { key: 'orderCount', header: '订单数 order_count' }, { key: 'orderTotal', header: '消费金额 order_total' }, { key: 'lastOrderAt', header: '最近下单 last_order_at' },
     ], rows);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="customers.csv"').send(csv);
   });

@@ -36,7 +36,7 @@ export class CustomerService {
     const offset = p.add((query.page - 1) * query.pageSize);
     const [{ rows: items }, { rows: total }] = await Promise.all([
       this.pool.query(
-        `SELECT c.external_userid, c.name, c.avatar, c.type, c.gender, c.corp_name, c.first_added_at,
+        `SELECT c.external_userid, c.name, c.avatar, c.type, c.gender, c.corp_name, c.first_added_at, c.order_count, c.order_total, c.last_order_at,
            coalesce((SELECT json_agg(json_build_object('userid', f.userid, 'staffName', s.name, 'addedAt', f.added_at, 'remark', f.remark, 'status', f.status, 'personalTags', f.personal_tags) ORDER BY f.added_at)
                      FROM follows f LEFT JOIN staff s ON s.corp_id = f.corp_id AND s.userid = f.userid
                      WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid), '[]') AS follows,
@@ -50,6 +50,7 @@ export class CustomerService {
       items: items.map((r) => ({
         externalUserid: r.external_userid, name: r.name, avatar: r.avatar, type: r.type, gender: r.gender, corpName: r.corp_name,
         tagIds: r.tag_ids, follows: r.follows, firstAddedAt: r.first_added_at,
+        orderCount: r.order_count as number, orderTotal: Number(r.order_total), lastOrderAt: r.last_order_at as Date | null,
       })),
       total: total[0].n as number,
     };
@@ -91,6 +92,7 @@ export class CustomerService {
         externalUserid: c.external_userid, name: c.name, avatar: c.avatar, type: c.type, gender: c.gender, unionid: c.unionid,
         corpName: c.corp_name, corpFullName: c.corp_full_name, position: c.position, firstAddedAt: c.first_added_at,
         lastEventAt: c.last_event_at, activeFollowCount: c.active_follow_count,
+        orderCount: c.order_count, orderTotal: Number(c.order_total), firstOrderAt: c.first_order_at, lastOrderAt: c.last_order_at,
         attributes: Object.fromEntries(attributes.rows.map((a) => [a.key, a.value])),
       },
       follows: follows.rows.map((f) => ({

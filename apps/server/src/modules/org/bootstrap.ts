@@ -3,6 +3,7 @@
 // admin's password is generated and returned once, for the terminal.
 import { randomBytes } from 'node:crypto';
 import { ScriptService } from '../scripts/service';
+import { webhookPath } from '../commerce/orders';
 import type { PondApp } from '../../app';
 import { hashPassword } from '../../platform/auth';
 
@@ -82,9 +83,12 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string)
         id: DEMO_CORP_ID, name: '鱼塘演示企业 Pond Demo', agentId: '1000002', secret: alnum(43),
         callbackToken: alnum(16), callbackAesKey: alnum(43), apiBase, isDemo: true,
       });
+  // The simulator's shop posts paid orders to Pond's order webhook (the token is the corp's secret).
+  const { rows: [{ order_webhook_token: orderToken }] } = await pool.query('SELECT order_webhook_token FROM corps WHERE id = $1', [corp.id]);
   await sim!.control.upsertCorp({
     corpId: corp.id, name: corp.name, secret: corp.secret, agentId: Number(corp.agentId), token: corp.callbackToken,
     encodingAesKey: corp.callbackAesKey, callbackUrl, sidebarUrl: `${browserUrl}/sidebar/${corp.id}`,
+    orderWebhookUrl: `${baseUrl}${webhookPath(corp.id, orderToken)}`,
   });
   // The demo's 公众号 for WeChat web OAuth lives in the simulator too: landing pages take the production path.
   const oauthBase = `${browserUrl}/sim/wx`;

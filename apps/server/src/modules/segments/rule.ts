@@ -1,8 +1,10 @@
 // Segment rules: nested AND/OR over tags (any/all/none of), attributes (gender, store, staff, channel,
-// added between) and behaviour (event X at least/at most N times in the last D days), compiled to one
+// added between), behaviour (event X at least/at most N times in the last D days) and orders (last order
+// within D days, order count, total spent; RFM buckets against the corp's thresholds), compiled to one
 // SQL condition over `customers c` (active customers of the corp, within the caller's scope).
 import { z } from 'zod';
 import { Params } from '../../platform/sql';
+import { bucketCode, RFM_BUCKET_NAMES, Yuan, type RfmBucket } from '../commerce/rfm';
 import type { EventWindows } from './windows';
 
 export const EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 'customer.deleted_by_staff', 'group.joined', 'group.left', 'tag.added', 'remark.changed'] as const;
@@ -19,6 +21,30 @@ export const Condition = z.discriminatedUnion('type', [
     op: z.enum(['atLeast', 'atMost'], { message: 'must be atLeast or atMost' }),
     count: z.number().int().min(0).max(100000), days: z.number().int().min(1, 'must be ≥ 1').max(3650),
   }),
+  // recency: the last order (refunds excluded) within / not within the last `value` days (customers without
+  // orders match neither); frequency: order count; monetary: total spent in yuan (no orders count as 0).
+  z.object({
+    type: z.literal('orders'),
+    metric: z.enum(['recency', 'frequency', 'monetary'], { message: 'must be recency, frequency or monetary' }),
+    op: z.enum(['within', 'notWithin', 'atLeast', 'atMost'], { message: 'must be within, notWithin, atLeast or atMost' }),
+    value: z.number({ message: 'must be a number' }).min(0, 'must be ≥ 0'),
+  }).superRefine((c, ctx) => {
+    const recency = c.metric === 'recency';
+    if (recency !== (c.op === 'within' || c.op === 'notWithin')) {
+      ctx.addIssue({ code: 'custom', path: ['op'], message: recency ? 'must be within or notWithin for recency' : 'must be atLeast or atMost' });
+    } else if (c.metric !== 'monetary' && (!Number.isInteger(c.value) || c.value > (recency ? 3650 : 100_000) || (recency && c.value < 1))) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: recency ? 'must be a whole number of days from 1 to 3650' : 'must be a whole number from 0 to 100000' });
+    } else if (c.metric === 'monetary' && !Yuan().safeParse(c.value).success) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'must be yuan with at most 2 decimals, below 10,000,000,000' });
+    }
+  }),
+  z.object({
+    type: z.literal('rfm'),
+    // Checked here rather than by an enum so the error names the bucket (an enum failure inside the rule's union is reported on `rule`).
+    buckets: z.array(z.string()).min(1, 'choose at least one bucket').max(8).superRefine((bs, ctx) => bs.forEach((b, i) => {
+      if (!(RFM_BUCKET_NAMES as string[]).includes(b)) ctx.addIssue({ code: 'custom', path: [i], message: `must be one of ${RFM_BUCKET_NAMES.join(', ')}` });
+    })),
+  }),
 ]);
 export type Condition = z.infer<typeof Condition>;
 
@@ -30,6 +56,11 @@ export const RuleNode: z.ZodType<RuleNode> = z.lazy(() => z.union([
 
 /** "In the last D days": the D calendar days up to and including today (Asia/Shanghai, or `today` when given). */
 const sinceDay = (days: string, today?: string) => `(${today ? `${today}::date` : `(now() AT TIME ZONE 'Asia/Shanghai')::date`} - ${days}::int)`;
+/** The first instant of the last D days: midnight in Asia/Shanghai after sinceDay. */
+const sinceInstant = (days: string, today?: string) => `((${sinceDay(days, today)} + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+
+/** The corp's RFM thresholds, read by the query itself so that every caller (saved segments in bulk jobs, handover) applies them. */
+const threshold = (column: 'rfm_recency_days' | 'rfm_order_count' | 'rfm_order_total', corp: string) => `(SELECT k.${column} FROM corps k WHERE k.id = ${corp})`;
 
 /** Window lengths kept per customer (ADR 0006, 0007), in the order of their slots. */
 export const WINDOW_DAYS = [7, 30, 90, 180] as const;
@@ -110,6 +141,25 @@ export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { 
                   AND e.type = ${p.add(node.eventType)} AND (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date > ${sinceDay(p.add(node.days), opts.windows && p.add(opts.windows.today))})`;
       return node.op === 'atLeast' ? `${n} >= ${p.add(node.count)}` : `${n} <= ${p.add(node.count)}`;
     }
+    case 'orders': {
+      // Straight from the orders table (the fast form reads the customer's summary columns).
+      const paid = `FROM orders o WHERE o.corp_id = c.corp_id AND o.external_userid = c.external_userid AND o.refunded_at IS NULL`;
+      const cmp = node.op === 'atLeast' ? '>=' : '<=';
+      if (node.metric === 'frequency') return `(SELECT count(*) ${paid}) ${cmp} ${p.add(node.value)}`;
+      if (node.metric === 'monetary') return `(SELECT coalesce(sum(o.amount), 0) ${paid}) ${cmp} ${p.add(node.value)}::numeric`;
+      const lastDay = `(SELECT (max(o.paid_at) AT TIME ZONE 'Asia/Shanghai')::date ${paid})`;
+      const since = sinceDay(p.add(node.value), opts.windows && p.add(opts.windows.today));
+      return node.op === 'within' ? `${lastDay} > ${since}` : `${lastDay} <= ${since}`;
+    }
+    case 'rfm': {
+      const today = opts.windows && p.add(opts.windows.today);
+      return `EXISTS (SELECT 1 FROM (SELECT count(*) AS n, sum(o.amount) AS total, (max(o.paid_at) AT TIME ZONE 'Asia/Shanghai')::date AS last_day
+                                     FROM orders o WHERE o.corp_id = c.corp_id AND o.external_userid = c.external_userid AND o.refunded_at IS NULL) x
+                      JOIN corps k ON k.id = c.corp_id
+                      WHERE x.n > 0 AND (CASE WHEN x.last_day > ${sinceDay('k.rfm_recency_days', today)} THEN 4 ELSE 0 END
+                                         + CASE WHEN x.n >= k.rfm_order_count THEN 2 ELSE 0 END
+                                         + CASE WHEN x.total >= k.rfm_order_total THEN 1 ELSE 0 END) = ANY(${p.add(node.buckets.map((b) => bucketCode(b as RfmBucket)))}::int[]))`;
+    }
   }
 }
 
@@ -166,6 +216,19 @@ function compileFast(node: Condition, p: Params, corpId: string, windows?: Event
           GROUP BY k.external_userid HAVING ${having})`;
       if (node.op === 'atLeast') return who(`sum(k.n) >= ${p.add(node.count)}`);
       return `NOT ${who(`sum(k.n) > ${p.add(node.count)}`)}`;
+    }
+    case 'orders': {
+      const cmp = node.op === 'atLeast' ? '>=' : '<=';
+      if (node.metric === 'frequency') return `c.order_count ${cmp} ${p.add(node.value)}`;
+      if (node.metric === 'monetary') return `c.order_total ${cmp} ${p.add(node.value)}::numeric`;
+      const since = sinceInstant(p.add(node.value), windows && p.add(windows.today));
+      return node.op === 'within' ? `c.last_order_at >= ${since}` : `c.last_order_at < ${since}`;
+    }
+    case 'rfm': {
+      const corp = p.add(corpId);
+      return `(c.order_count > 0 AND (CASE WHEN c.last_order_at >= ${sinceInstant(threshold('rfm_recency_days', corp), windows && p.add(windows.today))} THEN 4 ELSE 0 END
+                + CASE WHEN c.order_count >= ${threshold('rfm_order_count', corp)} THEN 2 ELSE 0 END
+                + CASE WHEN c.order_total >= ${threshold('rfm_order_total', corp)} THEN 1 ELSE 0 END) = ANY(${p.add(node.buckets.map((b) => bucketCode(b as RfmBucket)))}::int[]))`;
     }
     default: return null;
   }

@@ -16,6 +16,7 @@ import { addedKey, mapLimit } from '../customers/events';
 import { saveTagGroups } from '../tags/repo';
 import { saveGroup } from '../groups/repo';
 import { daysToPull, pullGroupStatsDay } from '../groups/stats';
+import { matchWaitingOrders } from '../commerce/repo';
 
 export const STAGES = ['departments', 'staff', 'customers', 'tags', 'groups', 'groupStats', 'details'] as const;
 type Stage = (typeof STAGES)[number];
@@ -215,6 +216,7 @@ export class SyncService {
             };
           }));
         await refreshFollowCounts(this.pool, run.corp_id, [...contacts.keys()]);
+        await matchWaitingOrders(this.pool, run.corp_id, [...contacts.keys()]);
         run.progress.customers.done += list.length;
         c.cursor = page.next_cursor ?? '';
         await this.save(run, {});

@@ -1,7 +1,8 @@
 // Auto-tag rules: put tags on a customer's relations when they add through a code or a channel, join a
-// group, or reach a count of timeline events in a window (e.g. joined ≥ 3 groups, scanned ≥ 2 codes in
-// 30 days). Rules run on events (after an add is enriched, after group joins) and as a backfill over
-// everyone who already qualifies (a bulk tag job). Tags go to WeCom with mark_tag, relation by relation.
+// group, reach a count of timeline events in a window (e.g. joined ≥ 3 groups, scanned ≥ 2 codes in
+// 30 days) or of orders (≥ N orders, ≥ X yuan, optionally in the last D days). Rules run on events (after
+// an add is enriched, after group joins, after an order is matched) and as a backfill over everyone who
+// already qualifies (a bulk tag job). Tags go to WeCom with mark_tag, relation by relation.
 import type pg from 'pg';
 import { z } from 'zod';
 import type { App } from '../../platform/http';
@@ -9,6 +10,7 @@ import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf } from '../../platform/aut
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import type { CorpService } from '../org/corps';
+import { Yuan } from '../commerce/rfm';
 import { markRelationTags } from './relation-tags';
 import type { BulkTagService } from './bulk';
 
@@ -21,10 +23,16 @@ export const RuleParams = {
     min: z.number().int().min(1, 'must be ≥ 1').max(1000),
     days: z.number().int().min(1, 'must be ≥ 1').max(365, 'must be ≤ 365'),
   }),
+  /** Paid orders without refunds: at least minCount of them and minTotal yuan, in the last withinDays days (Asia/Shanghai) when set. */
+  order: z.object({
+    minCount: z.number().int('must be a whole number').min(1, 'must be ≥ 1').max(100_000).default(1),
+    minTotal: Yuan().refine((v) => v >= 0, 'must be ≥ 0').default(0),
+    withinDays: z.number().int('must be a whole number of days').min(1, 'must be ≥ 1').max(3650, 'must be ≤ 3650').optional(),
+  }),
 };
 const RuleBody = z.object({
   name: z.string().trim().min(1, 'is required').max(60),
-  kind: z.enum(['code', 'channel', 'group', 'behaviour'], { message: 'must be code, channel, group or behaviour' }),
+  kind: z.enum(['code', 'channel', 'group', 'behaviour', 'order'], { message: 'must be code, channel, group, behaviour or order' }),
   params: z.record(z.string(), z.unknown()),
   tagIds: z.array(z.string()).min(1, 'choose at least one tag').max(20),
   enabled: z.boolean().default(true),
@@ -89,6 +97,31 @@ export class AutoTagRules {
     await this.apply(corpId, externalUserid, rows.map((r) => r.userid), [...tags], at);
   }
 
+  /** After an order was matched to the customer (the inbox's pond_order event): order rules, on every active relation. */
+  async onOrder(corpId: string, externalUserid: string, at: Date): Promise<void> {
+    const tags = new Set<string>();
+    for (const r of await this.rules(corpId, ['order'])) {
+      const { rows } = await this.pool.query(this.orderSql('single'), [...this.orderArgs(corpId, r.params), externalUserid]);
+      if (rows.length) r.tag_ids.forEach((t) => tags.add(t));
+    }
+    if (tags.size === 0) return;
+    const { rows } = await this.pool.query(`SELECT userid FROM follows WHERE corp_id = $1 AND external_userid = $2 AND status = 'active'`, [corpId, externalUserid]);
+    await this.apply(corpId, externalUserid, rows.map((r) => r.userid), [...tags], at);
+  }
+
+  /** Customers whose orders meet an order rule: orderArgs, then the customer in 'single' mode. "The last D days"
+   * are D calendar days up to today in Asia/Shanghai, as in segments. */
+  private orderSql(mode: 'single' | 'all'): string {
+    return `SELECT external_userid FROM orders WHERE corp_id = $1 AND external_userid IS NOT NULL AND refunded_at IS NULL
+              AND ($2::int IS NULL OR paid_at >= (((now() AT TIME ZONE 'Asia/Shanghai')::date - $2::int + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'))
+              ${mode === 'single' ? 'AND external_userid = $5' : ''}
+            GROUP BY external_userid HAVING count(*) >= $3::int AND sum(amount) >= $4::numeric`;
+  }
+
+  private orderArgs(corpId: string, params: { minCount: number; minTotal: number; withinDays?: number }): unknown[] {
+    return [corpId, params.withinDays ?? null, params.minCount, params.minTotal];
+  }
+
   private async meets(corpId: string, ext: string, r: Rule): Promise<boolean> {
     const { rows: [c] } = await this.pool.query(this.behaviourCountSql(r.params.eventType, 'single'), [corpId, r.params.days, ext]);
     return (c?.n ?? 0) >= r.params.min;
@@ -125,6 +158,7 @@ export class AutoTagRules {
     if (r.kind === 'code') exts = (await this.pool.query(`SELECT DISTINCT external_userid FROM attributions WHERE corp_id = $1 AND code_id = ANY($2) AND deleted_at IS NULL`, [corpId, r.params.codeIds])).rows.map((x) => x.external_userid);
     else if (r.kind === 'channel') exts = (await this.pool.query(`SELECT DISTINCT external_userid FROM attributions WHERE corp_id = $1 AND channel = ANY($2) AND deleted_at IS NULL`, [corpId, r.params.channels])).rows.map((x) => x.external_userid);
     else if (r.kind === 'group') exts = (await this.pool.query(`SELECT DISTINCT member_id AS external_userid FROM group_members WHERE corp_id = $1 AND type = 2 AND left_at IS NULL AND (cardinality($2::text[]) = 0 OR chat_id = ANY($2))`, [corpId, r.params.chatIds])).rows.map((x) => x.external_userid);
+    else if (r.kind === 'order') exts = (await this.pool.query(this.orderSql('all'), this.orderArgs(corpId, r.params))).rows.map((x) => x.external_userid);
     else exts = (await this.pool.query(this.behaviourCountSql(r.params.eventType, 'all'), [corpId, r.params.days])).rows.filter((x) => x.n >= r.params.min).map((x) => x.external_userid);
     const scope = { corpId, storeIds: null, staffUserid: null };
     return this.bulk.create(scope, { action: 'add', tagIds: r.tag_ids, source: { externalUserids: exts } }, `${createdBy} (rule ${r.name})`);

@@ -1,0 +1,71 @@
+// The shop's order webhook (no session: the per-corp secret in the URL authenticates it, checked before the
+// body is validated), the customer page's orders, and the order settings: the webhook URL (admins) and
+// the RFM thresholds (admins and operators change them; every role reads them).
+import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../../platform/http';
+import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf } from '../../platform/auth';
+import type { CustomerService } from '../customers/service';
+import { webhookPath, type OrderService } from './orders';
+import { readThresholds, RfmThresholdsInput, updateThresholds } from './rfm';
+import { OrderWebhookBody } from './schemas';
+import type pg from 'pg';
+
+export interface CommerceDeps {
+  pool: pg.Pool;
+  orders: OrderService;
+  customers: CustomerService;
+  publicUrl: () => string;
+  /** After an admin regenerated the token (the demo points the simulator's shop at the new URL). */
+  onWebhookTokenChanged?: (corpId: string, token: string) => Promise<void>;
+}
+
+export async function commerceRoutes(app: App, deps: CommerceDeps) {
+  const { pool, orders } = deps;
+  const WebhookParams = z.object({ corpId: z.string().min(1).max(64), token: z.string().min(1).max(128) });
+
+  app.post('/webhooks/orders/:corpId/:token', {
+    preValidation: async (req: FastifyRequest) => {
+      const { corpId, token } = req.params as { corpId: string; token: string };
+      await orders.verifyWebhook(corpId, token);
+    },
+    schema: {
+      tags: ['orders'], summary: "The shop's order webhook: order.paid and order.refunded (docs/api.md); idempotent on the order id",
+      security: [], params: WebhookParams, body: OrderWebhookBody,
+    },
+  }, async (req) => orders.receive(req.params.corpId, req.body));
+
+  app.get('/api/customers/:externalUserid/orders', {
+    preHandler: requireRole(...ALL_ROLES),
+    schema: { tags: ['orders'], summary: "A customer's orders, totals, R/F/M and RFM bucket", params: z.object({ externalUserid: z.string().min(1) }) },
+  }, async (req) => {
+    const scope = scopeOf(req.principal!);
+    await deps.customers.assertVisible(scope, req.params.externalUserid);
+    return orders.customerOrders(scope.corpId, req.params.externalUserid);
+  });
+
+  const settingsOut = async (corpId: string, isAdmin: boolean) => ({
+    // The URL carries the secret: only admins see it.
+    webhookUrl: isAdmin ? `${deps.publicUrl()}${webhookPath(corpId, await orders.webhookToken(corpId))}` : null,
+    rfm: await readThresholds(pool, corpId),
+  });
+
+  app.get('/api/settings/orders', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['settings'], summary: 'Order webhook URL (admins) and RFM thresholds' } },
+    async (req) => settingsOut(req.principal!.corpId, req.principal!.role === 'admin'));
+
+  app.put('/api/settings/rfm', {
+    preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['settings'], summary: 'Change the RFM thresholds', body: RfmThresholdsInput },
+  }, async (req) => {
+    await updateThresholds(pool, req.principal!.corpId, req.body);
+    return settingsOut(req.principal!.corpId, req.principal!.role === 'admin');
+  });
+
+  app.post('/api/settings/orders/webhook-token', {
+    preHandler: requireRole(), schema: { tags: ['settings'], summary: 'A new order webhook secret (the old URL stops working)' },
+  }, async (req) => {
+    const corpId = req.principal!.corpId;
+    const token = await orders.regenerateToken(corpId);
+    await deps.onWebhookTokenChanged?.(corpId, token);
+    return settingsOut(corpId, true);
+  });
+}

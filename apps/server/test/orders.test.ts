@@ -1,0 +1,246 @@
+// Orders from the shop through the simulator: a customer pays on their phone, the simulator's shop posts
+// the order to Pond's webhook, and Pond stores it once, matches it to the customer (external_userid, else
+// unionid, else later), keeps the summary and timeline, refunds it, and segments and auto-tags see it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimControl } from '@pond/wecom-sim';
+import { startTestPond, waitFor, type TestPond } from './helpers';
+
+let pond: TestPond;
+let sim: SimControl;
+let staff: string[];
+let buyerTag: string;
+let webhookUrl: string;
+
+beforeAll(async () => {
+  pond = await startTestPond();
+  sim = pond.app.sim!.control;
+  staff = (await pond.app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1 ORDER BY userid`, [pond.corpId])).rows.map((r) => r.userid);
+  const g = await pond.api('POST', '/api/tag-groups', { name: '消费', tags: [{ name: '已购客户' }] });
+  buyerTag = g.body.tags[0].id;
+  webhookUrl = (await pond.api('GET', '/api/settings/orders')).body.webhookUrl;
+});
+afterAll(async () => { await pond?.close(); });
+
+const settle = async () => { await sim.waitForCallbacks(10_000); await pond.app.inbox.drain(); };
+const customer = async (ext: string) => (await pond.app.pool.query(
+  'SELECT order_count, order_total::text, first_order_at, last_order_at FROM customers WHERE corp_id = $1 AND external_userid = $2', [pond.corpId, ext])).rows[0];
+const orderRow = async (orderId: string) => (await pond.app.pool.query('SELECT * FROM orders WHERE corp_id = $1 AND order_id = $2', [pond.corpId, orderId])).rows[0];
+const events = async (ext: string, type: string) => (await pond.app.pool.query(
+  'SELECT * FROM customer_events WHERE corp_id = $1 AND external_userid = $2 AND type = $3', [pond.corpId, ext, type])).rows;
+const post = async (url: string, body: unknown) => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json() as any };
+};
+const inSegment = async (rule: unknown, ext: string) => {
+  const r = await pond.api('POST', '/api/segments', { name: `s${Math.random()}`, rule });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  const m = await pond.api('GET', `/api/segments/${r.body.id}/members?pageSize=200`);
+  return (m.body.items as any[]).some((x) => x.externalUserid === ext);
+};
+const paidBody = (orderId: string, extra: Record<string, unknown> = {}) => ({
+  event: 'order.paid', order: { orderId, amount: 10, paidAt: new Date().toISOString(), items: [{ name: '测试', price: 10, quantity: 1 }], ...extra },
+});
+
+describe('orders', () => {
+  let ext: string;
+  let paidOrderId: string;
+  let code: any;
+
+  it('a customer who added staff through a code pays on the phone: the order is stored, matched, attributed, summed, on the timeline', async () => {
+    const rule = await pond.api('POST', '/api/auto-tag-rules', { name: '消费满50', kind: 'order', params: { minCount: 1, minTotal: 50 }, tagIds: [buyerTag] });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(200);
+    code = (await pond.api('POST', '/api/live-codes', { kind: 'staff', name: '收银台', channel: '门店', pool: [{ userid: staff[0] }] })).body;
+    const u = await sim.createWechatUser({ nickname: '买家' });
+    const s = await sim.scan(u.id, code.url);
+    if (s.kind !== 'contact') throw new Error('not a contact QR');
+    ext = s.result.externalUserid;
+    await settle();
+
+    const order = await sim.payOrder(u.id, { items: [{ name: '拿铁', price: 30, quantity: 2 }] });
+    expect(order.webhook, JSON.stringify(order.webhook)).toEqual({ status: 200, error: null });
+    expect(order.externalUserid).toBe(ext);
+    paidOrderId = order.orderId;
+    // The webhook answers after its transaction committed: nothing to wait for.
+    const row = await orderRow(order.orderId);
+    expect(row).toMatchObject({ external_userid: ext, amount: '60.00', currency: 'CNY', userid: staff[0], code_id: code.id, channel: '门店', refunded_at: null });
+    expect(row.items).toEqual([{ name: '拿铁', price: 30, quantity: 2 }]);
+    expect(await customer(ext)).toMatchObject({ order_count: 1, order_total: '60.00' });
+    const paid = await events(ext, 'order.paid');
+    expect(paid).toHaveLength(1);
+    expect(paid[0].data).toMatchObject({ orderId: order.orderId, amount: 60, items: [{ name: '拿铁', price: 30, quantity: 2 }] });
+    expect(paid[0].userid).toBe(staff[0]);
+
+    const card = await pond.api('GET', `/api/customers/${ext}/orders`);
+    expect(card.status).toBe(200);
+    expect(card.body.summary).toMatchObject({ orderCount: 1, orderTotal: 60, averageOrder: 60, recencyDays: 0, r: true, f: false, m: false, bucket: 'general_develop' });
+    expect(card.body.thresholds).toEqual({ recencyDays: 30, orderCount: 2, orderTotal: 200 });
+    expect(card.body.items[0]).toMatchObject({ orderId: order.orderId, amount: 60, staffName: expect.any(String), codeName: '收银台', channel: '门店' });
+    const detail = await pond.api('GET', `/api/customers/${ext}`);
+    expect(detail.body.timeline.map((e: any) => e.type)).toContain('order.paid');
+    const list = await pond.api('GET', `/api/customers?q=${encodeURIComponent('买家')}`);
+    expect(list.body.items.find((c: any) => c.externalUserid === ext)).toMatchObject({ orderCount: 1, orderTotal: 60 });
+    const csv = await fetch(`${pond.baseUrl}/api/customers.csv?q=${encodeURIComponent('买家')}`, { headers: { authorization: `Bearer ${pond.token}` } }).then((r) => r.text());
+    const [header, line] = csv.replace(/^\ufeff/, '').split('\r\n');
+    expect(header).toMatch(/,订单数 order_count,消费金额 order_total,最近下单 last_order_at$/);
+    expect(line!.split(',').slice(-3)).toEqual(['1', '60.00', new Date(paid[0].occurred_at).toISOString()]);
+  });
+
+  it('documents the webhook in the OpenAPI description', async () => {
+    const doc = await fetch(`${pond.baseUrl}/docs/json`).then((r) => r.json()) as any;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/webhooks/orders/{corpId}/{token}', '/api/customers/{externalUserid}/orders', '/api/settings/rfm']));
+  });
+
+  it('segments and auto-tag rules pick the buyer up, and the tag reaches WeCom', async () => {
+    expect(await inSegment({ op: 'and', conditions: [{ type: 'orders', metric: 'frequency', op: 'atLeast', value: 1 }] }, ext)).toBe(true);
+    expect(await inSegment({ op: 'and', conditions: [{ type: 'orders', metric: 'recency', op: 'within', value: 7 }] }, ext)).toBe(true);
+    expect(await inSegment({ op: 'and', conditions: [{ type: 'orders', metric: 'monetary', op: 'atLeast', value: 60.01 }] }, ext)).toBe(false);
+    expect(await inSegment({ op: 'and', conditions: [{ type: 'rfm', buckets: ['general_develop'] }] }, ext)).toBe(true);
+    expect(await inSegment({ op: 'and', conditions: [{ type: 'rfm', buckets: ['important_value', 'general_value'] }] }, ext)).toBe(false);
+    await settle();
+    const { rows: [f] } = await pond.app.pool.query('SELECT tag_ids FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [pond.corpId, ext, staff[0]]);
+    expect(f.tag_ids).toContain(buyerTag);
+    expect((await sim.getFollow(pond.corpId, staff[0]!, ext))!.tagIds).toContain(buyerTag);
+    // The backfill finds them too (and only customers whose orders qualify).
+    const rules = (await pond.api('GET', '/api/auto-tag-rules')).body.items;
+    const job = await pond.api('POST', `/api/auto-tag-rules/${rules[0].id}/backfill`);
+    expect(job.status, JSON.stringify(job.body)).toBe(200);
+    expect(job.body.total).toBe(1);
+  });
+
+  it('a re-delivered order is stored and counted once', async () => {
+    const body = { event: 'order.paid', order: { ...(await orderRow(paidOrderId)).payload } };
+    for (let i = 0; i < 3; i++) {
+      const r = await post(webhookUrl, body);
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({ ok: true, orderId: paidOrderId, duplicate: true, matched: true });
+    }
+    // Concurrent deliveries of a new order: one row, one count.
+    const again = paidBody(`dup-${Date.now()}`, { externalUserid: ext });
+    const results = await Promise.all(Array.from({ length: 5 }, () => post(webhookUrl, again)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(results.filter((r) => !r.body.duplicate)).toHaveLength(1);
+    expect(await customer(ext)).toMatchObject({ order_count: 2, order_total: '70.00' });
+    expect(await events(ext, 'order.paid')).toHaveLength(2);
+  });
+
+  it('a refund marks the order refunded and takes it out of the summary and segments', async () => {
+    const r = await post(webhookUrl, { event: 'order.refunded', order: { orderId: paidOrderId } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ duplicate: false, matched: true });
+    expect((await orderRow(paidOrderId)).refunded_at).not.toBeNull();
+    const c = await customer(ext);
+    expect(c).toMatchObject({ order_count: 1, order_total: '10.00' });
+    const refunded = await events(ext, 'order.refunded');
+    expect(refunded).toHaveLength(1);
+    expect(refunded[0].data).toMatchObject({ orderId: paidOrderId, amount: 60 });
+    expect(await inSegment({ op: 'and', conditions: [{ type: 'orders', metric: 'monetary', op: 'atLeast', value: 60 }] }, ext)).toBe(false);
+    // Again: nothing changes. A paid re-delivery after the refund does not bring it back.
+    expect((await post(webhookUrl, { event: 'order.refunded', order: { orderId: paidOrderId } })).body.duplicate).toBe(true);
+    expect((await post(webhookUrl, { event: 'order.paid', order: (await orderRow(paidOrderId)).payload })).body.duplicate).toBe(true);
+    expect(await customer(ext)).toMatchObject({ order_count: 1, order_total: '10.00' });
+    expect(await events(ext, 'order.refunded')).toHaveLength(1);
+    // A refund before its order: refused, so the shop retries it; nothing stored.
+    const early = await post(webhookUrl, { event: 'order.refunded', order: { orderId: 'never-paid' } });
+    expect(early.status).toBe(404);
+    expect(await orderRow('never-paid')).toBeUndefined();
+  });
+
+  it('an order from someone Pond does not know waits, and is matched by unionid when they add staff', async () => {
+    const u = await sim.createWechatUser({ nickname: '先买后加' });
+    const order = await sim.payOrder(u.id, { corpId: pond.corpId, amount: 88.8 });
+    expect(order.externalUserid).toBeNull();
+    expect(order.webhook).toEqual({ status: 200, error: null });
+    const waiting = await orderRow(order.orderId);
+    expect(waiting).toMatchObject({ external_userid: null, unionid: u.unionid, amount: '88.80' });
+
+    const add = await sim.addStaff(u.id, { corpId: pond.corpId, userid: staff[1]! });
+    await settle();
+    const matched = await waitFor(async () => (await orderRow(order.orderId)).external_userid ? orderRow(order.orderId) : null);
+    expect(matched).toMatchObject({ external_userid: add.externalUserid, userid: staff[1] });
+    expect(await customer(add.externalUserid)).toMatchObject({ order_count: 1, order_total: '88.80' });
+    expect(await events(add.externalUserid, 'order.paid')).toHaveLength(1);
+    // The order rule runs after the match as well (88.80 ≥ 50).
+    await settle();
+    const { rows: [f] } = await pond.app.pool.query('SELECT tag_ids FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [pond.corpId, add.externalUserid, staff[1]]);
+    expect(f.tag_ids).toContain(buyerTag);
+    // Later orders from them match at once.
+    const next = await sim.payOrder(u.id, { amount: 11.2 });
+    expect((await orderRow(next.orderId)).external_userid).toBe(add.externalUserid);
+    expect(await customer(add.externalUserid)).toMatchObject({ order_count: 2, order_total: '100.00' });
+  });
+
+  it('refuses a wrong token (401) and an unknown corp (404) before reading the body, and bad input with 400 naming the field', async () => {
+    const wrong = webhookUrl.replace(/[^/]+$/, 'x'.repeat(32));
+    expect((await post(wrong, paidBody('t1'))).status).toBe(401);
+    expect((await post(wrong, { nonsense: true })).status).toBe(401);
+    expect((await post(webhookUrl.replace(`/${pond.corpId}/`, '/wwnosuchcorp/'), paidBody('t1'))).status).toBe(404);
+    const cases: [unknown, string][] = [
+      [{ event: 'order.paid', order: { amount: 1, paidAt: new Date().toISOString() } }, 'order.orderId'],
+      [paidBody('b1', { amount: 0 }), 'order.amount'],
+      [paidBody('b2', { amount: -5 }), 'order.amount'],
+      [paidBody('b3', { amount: 1.005 }), 'order.amount'],
+      [paidBody('b4', { paidAt: 'yesterday' }), 'order.paidAt'],
+      [paidBody('b5', { paidAt: new Date(Date.now() + 3 * 86400_000).toISOString() }), 'order.paidAt'],
+      [paidBody('b6', { currency: 'USD' }), 'order.currency'],
+      [paidBody('b7', { items: [{ name: '', price: 1, quantity: 1 }] }), 'order.items.0.name'],
+      [paidBody('b8', { items: [{ name: 'x', price: 1, quantity: 0 }] }), 'order.items.0.quantity'],
+      [{ event: 'order.shipped', order: { orderId: 'b9' } }, 'event'],
+      [paidBody('b10', { corpId: 'wwother' }), 'order.corpId'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await post(webhookUrl, body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.field, JSON.stringify(r.body)).toBe(field);
+      expect(r.body.error.message).toContain(field);
+    }
+    const { rows: [n] } = await pond.app.pool.query(`SELECT count(*)::int AS n FROM orders WHERE corp_id = $1 AND order_id LIKE 'b%'`, [pond.corpId]);
+    expect(n.n).toBe(0);
+    const refundEarly = await post(webhookUrl, { event: 'order.refunded', order: { orderId: paidOrderId.replace(/./, 'z'), refundedAt: 'soon' } });
+    expect(refundEarly.body.error.field).toBe('order.refundedAt');
+  });
+
+  it('checks roles and scope: staff and operators cannot change the token; staff cannot change thresholds or see the URL', async () => {
+    const staffTok = (await pond.app.auth.createToken({ corpId: pond.corpId, name: 'staff', role: 'staff', staffUserid: staff[0] })).token;
+    const otherStaff = (await pond.app.auth.createToken({ corpId: pond.corpId, name: 'staff2', role: 'staff', staffUserid: staff[2] })).token;
+    const operator = (await pond.app.auth.createToken({ corpId: pond.corpId, name: 'op', role: 'operator' })).token;
+    expect((await pond.api('PUT', '/api/settings/rfm', { recencyDays: 60 }, { token: staffTok })).status).toBe(403);
+    expect((await pond.api('POST', '/api/settings/orders/webhook-token', undefined, { token: staffTok })).status).toBe(403);
+    expect((await pond.api('POST', '/api/settings/orders/webhook-token', undefined, { token: operator })).status).toBe(403);
+    const seen = await pond.api('GET', '/api/settings/orders', undefined, { token: staffTok });
+    expect(seen.body).toEqual({ webhookUrl: null, rfm: { recencyDays: 30, orderCount: 2, orderTotal: 200 } });
+    // The customer's orders: their staff sees them, another staff member does not.
+    expect((await pond.api('GET', `/api/customers/${ext}/orders`, undefined, { token: staffTok })).status).toBe(200);
+    expect((await pond.api('GET', `/api/customers/${ext}/orders`, undefined, { token: otherStaff })).status).toBe(404);
+
+    const bad = await pond.api('PUT', '/api/settings/rfm', { recencyDays: 0 }, { token: operator });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('recencyDays');
+    expect((await pond.api('PUT', '/api/settings/rfm', { orderTotal: 99.999 }, { token: operator })).body.error.field).toBe('orderTotal');
+    const ok = await pond.api('PUT', '/api/settings/rfm', { recencyDays: 60, orderTotal: 50 }, { token: operator });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toEqual({ webhookUrl: null, rfm: { recencyDays: 60, orderCount: 2, orderTotal: 50 } });
+    // Thresholds apply at once: 10 yuan left after the refund is below 50; one more order of 40 reaches it (and 2 orders).
+    expect((await pond.api('GET', `/api/customers/${ext}/orders`)).body.summary.bucket).toBe('general_develop');
+    await post(webhookUrl, paidBody(`more-${Date.now()}`, { externalUserid: ext, amount: 40 }));
+    expect((await pond.api('GET', `/api/customers/${ext}/orders`)).body.summary).toMatchObject({ orderCount: 2, orderTotal: 50, bucket: 'important_value' });
+    expect(await inSegment({ op: 'and', conditions: [{ type: 'rfm', buckets: ['important_value'] }] }, ext)).toBe(true);
+
+    // Segment rules name the field of a bad condition.
+    const badRule = await pond.api('POST', '/api/segments/preview', { rule: { op: 'and', conditions: [{ type: 'orders', metric: 'recency', op: 'atLeast', value: 3 }] } });
+    expect(badRule.status).toBe(400);
+    expect(badRule.body.error.field).toBe('rule.conditions.0.op');
+    const badBucket = await pond.api('POST', '/api/segments/preview', { rule: { op: 'and', conditions: [{ type: 'rfm', buckets: ['vip'] }] } });
+    expect(badBucket.body.error.field).toBe('rule.conditions.0.buckets.0');
+    const badRulesParams = await pond.api('POST', '/api/auto-tag-rules', { name: 'x', kind: 'order', params: { minCount: 0 }, tagIds: [buyerTag] });
+    expect(badRulesParams.body.error.field).toBe('params.minCount');
+
+    // An admin regenerates: the old URL stops working, the new one works, and the demo's shop follows.
+    const regen = await pond.api('POST', '/api/settings/orders/webhook-token');
+    expect(regen.status).toBe(200);
+    expect(regen.body.webhookUrl).not.toBe(webhookUrl);
+    expect((await post(webhookUrl, paidBody('after-regen'))).status).toBe(401);
+    webhookUrl = regen.body.webhookUrl;
+    expect((await post(webhookUrl, paidBody('after-regen'))).status).toBe(200);
+    expect((await sim.getCorp(pond.corpId))!.orderWebhookUrl).toMatch(new RegExp(`${regen.body.webhookUrl.split('/').pop()}$`));
+  });
+});
