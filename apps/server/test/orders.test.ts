@@ -96,6 +96,12 @@ describe('orders', () => {
     expect(await inSegment({ op: 'and', conditions: [{ type: 'orders', metric: 'monetary', op: 'atLeast', value: 60.01 }] }, ext)).toBe(false);
     expect(await inSegment({ op: 'and', conditions: [{ type: 'rfm', buckets: ['general_develop'] }] }, ext)).toBe(true);
     expect(await inSegment({ op: 'and', conditions: [{ type: 'rfm', buckets: ['important_value', 'general_value'] }] }, ext)).toBe(false);
+    // Paid orders are a behaviour type too: through the per-day counts, and through the windows once rolled.
+    const orderedOnce = { op: 'and', conditions: [{ type: 'event', eventType: 'order.paid', op: 'atLeast', count: 1, days: 30 }] };
+    expect(await inSegment(orderedOnce, ext)).toBe(true);
+    await pond.app.eventWindows.rollAll();
+    expect(await inSegment(orderedOnce, ext)).toBe(true);
+    expect(await inSegment({ op: 'and', conditions: [{ type: 'event', eventType: 'order.paid', op: 'atLeast', count: 2, days: 30 }] }, ext)).toBe(false);
     await settle();
     const { rows: [f] } = await pond.app.pool.query('SELECT tag_ids FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [pond.corpId, ext, staff[0]]);
     expect(f.tag_ids).toContain(buyerTag);

@@ -13,7 +13,8 @@ export type SegmentEventType =
   | 'group.joined'
   | 'group.left'
   | 'tag.added'
-  | 'remark.changed';
+  | 'remark.changed'
+  | 'order.paid';
 
 export const EVENT_TYPES: SegmentEventType[] = [
   'customer.added',
@@ -23,6 +24,7 @@ export const EVENT_TYPES: SegmentEventType[] = [
   'group.left',
   'tag.added',
   'remark.changed',
+  'order.paid',
 ];
 
 export type Condition =

@@ -7,7 +7,7 @@ import { Params } from '../../platform/sql';
 import { bucketCode, RFM_BUCKET_NAMES, Yuan, type RfmBucket } from '../commerce/rfm';
 import type { EventWindows } from './windows';
 
-export const EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 'customer.deleted_by_staff', 'group.joined', 'group.left', 'tag.added', 'remark.changed'] as const;
+export const EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 'customer.deleted_by_staff', 'group.joined', 'group.left', 'tag.added', 'remark.changed', 'order.paid'] as const;
 
 export const Condition = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tags'), mode: z.enum(['any', 'all', 'none'], { message: 'must be any, all or none' }), tagIds: z.array(z.string()).min(1, 'choose at least one tag').max(100) }),
