@@ -9,7 +9,7 @@ import { Params, customerScopeSql } from '../../platform/sql';
 import { toCsv } from '../../platform/csv';
 import { withTransaction } from '../../platform/db';
 import { Page } from '../customers/routes';
-import { compileRule, hasEventCondition, RuleNode } from './rule';
+import { compileRule, RuleNode } from './rule';
 import { readEventWindows, type EventWindows } from './windows';
 
 export function where(scope: Scope, rule: RuleNode, p: Params, mode: 'fast' | 'plain' = 'fast', windows?: EventWindows): string {
@@ -23,7 +23,7 @@ export function where(scope: Scope, rule: RuleNode, p: Params, mode: 'fast' | 'p
 export async function inSavedSegment(pool: pg.Pool, scope: Scope, segmentId: number, p: Params, column: string, field: string): Promise<string> {
   const { rows: [seg] } = await pool.query('SELECT rule FROM segments WHERE corp_id = $1 AND id = $2 AND deleted_at IS NULL', [scope.corpId, segmentId]);
   if (!seg) throw AppError.validation(field, `no segment ${segmentId}`);
-  return `${column} IN (SELECT c.external_userid FROM customers c WHERE ${where(scope, seg.rule, p)})`;
+  return `${column} IN (SELECT c.external_userid FROM customers c WHERE ${where(scope, seg.rule, p, 'fast', await readEventWindows(pool, scope.corpId))})`;
 }
 
 /** Runs a segment query. They are analytical: at their cost estimates JIT compilation takes hundreds of ms
@@ -36,7 +36,7 @@ export async function segmentRoutes(app: App, deps: { pool: pg.Pool }) {
   const { pool } = deps;
   const members = async (scope: Scope, rule: RuleNode, limit: number, offset: number) => {
     const p = new Params();
-    const w = where(scope, rule, p, 'fast', hasEventCondition(rule) ? await readEventWindows(pool, scope.corpId) : undefined);
+    const w = where(scope, rule, p, 'fast', await readEventWindows(pool, scope.corpId));
     const n = p.values.length;
     const [{ rows: items }, { rows: [cnt] }] = await Promise.all([
       querySegment(pool, `SELECT c.external_userid, c.name, c.avatar, c.gender, c.first_added_at FROM customers c WHERE ${w}

@@ -85,11 +85,6 @@ export interface CompileOptions {
   windows?: EventWindows;
 }
 
-/** True when the rule has a behaviour condition (only then does a query need readEventWindows). */
-export function hasEventCondition(node: RuleNode): boolean {
-  return 'conditions' in node ? node.conditions.some(hasEventCondition) : node.type === 'event';
-}
-
 type EventCondition = Condition & { type: 'event' };
 
 /** Levels of groups below a node (0 for a condition). */
@@ -207,7 +202,10 @@ function compileFast(node: Condition, p: Params, corpId: string, windows?: Event
       return node.mode === 'any' ? `c.tag_ids && ${t}::text[]` : node.mode === 'all' ? `c.tag_ids @> ${t}::text[]` : `NOT (c.tag_ids && ${t}::text[])`;
     }
     case 'staff': return `c.staff_ids && ${p.add(node.userids)}::text[]`;
-    case 'store': return `c.staff_ids && ARRAY(SELECT s.userid FROM staff s WHERE s.corp_id = ${p.add(corpId)} AND s.store_id = ANY(${p.add(node.storeIds)}::bigint[]))`;
+    case 'store': {
+      if (windows?.storeStaff) return `c.staff_ids && ${p.add([...new Set(node.storeIds.flatMap((id) => windows.storeStaff![Number(id)] ?? []))])}::text[]`;
+      return `c.staff_ids && ARRAY(SELECT s.userid FROM staff s WHERE s.corp_id = ${p.add(corpId)} AND s.store_id = ANY(${p.add(node.storeIds)}::bigint[]))`;
+    }
     case 'event': {
       if (node.op === 'atLeast' && node.count <= 0) return 'true';
       // Windowed conditions were compiled by windowedSql; the rest sum the per-day counts.

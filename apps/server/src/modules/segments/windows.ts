@@ -13,8 +13,10 @@ import { EVENT_TYPES, WINDOW_DAYS } from './rule';
 export { WINDOW_DAYS };
 
 /** What a segment query may read: `today` (Asia/Shanghai) and the event types whose windows are rolled to it
- * (every type when the corp's windows are, else none). */
-export interface EventWindows { today: string; ready: string[] }
+ * (every type when the corp's windows are, else none); and, read at the same time, each store's staff, so a
+ * store condition compiles to a list of userids the planner can estimate (a subquery there made it guess
+ * 1% of customers and pick a probe per customer for the windows). */
+export interface EventWindows { today: string; ready: string[]; storeStaff?: Record<number, string[]> }
 
 const TODAY = `(now() AT TIME ZONE 'Asia/Shanghai')::date`;
 /** Behind by more than this, a roll rebuilds the windows instead of subtracting (one scan of 180 days). */
@@ -23,9 +25,11 @@ const MAX_ROLL_GAP = 30;
 /** `today` defaults to today in Asia/Shanghai (tests pass another day). */
 export async function readEventWindows(db: Pick<pg.Pool, 'query'>, corpId: string, today?: string): Promise<EventWindows> {
   const { rows: [r] } = await db.query(
-    `SELECT d::text AS today, EXISTS (SELECT 1 FROM customer_event_window_rolls WHERE corp_id = $1 AND rolled_day = d) AS ready
+    `SELECT d::text AS today, EXISTS (SELECT 1 FROM customer_event_window_rolls WHERE corp_id = $1 AND rolled_day = d) AS ready,
+            (SELECT coalesce(jsonb_object_agg(store_id, userids), '{}') FROM (
+               SELECT store_id, array_agg(userid ORDER BY userid) AS userids FROM staff WHERE corp_id = $1 AND store_id IS NOT NULL GROUP BY store_id) s) AS store_staff
      FROM coalesce($2::date, ${TODAY}) d`, [corpId, today ?? null]);
-  return { today: r.today, ready: r.ready ? [...EVENT_TYPES] : [] };
+  return { today: r.today, ready: r.ready ? [...EVENT_TYPES] : [], storeStaff: r.store_staff };
 }
 
 /** Every slot of a row, in order: [type index, window length in days]. */
