@@ -1,4 +1,5 @@
 // Postgres: the pool, Drizzle on top of it, migrations at start, and the embedded server for demo mode.
+import { totalmem } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +82,18 @@ export interface EmbeddedHandle { url: string; stop(): Promise<void>; }
  * `<dataDir>/pg`. The port is remembered in `<dataDir>/pg.port` so `pond api` and `pond worker`
  * started separately find the same server.
  */
+/**
+ * Memory settings for the embedded Postgres, from the machine's RAM: Postgres's defaults (128 MB of shared
+ * buffers) assume a small shared server, and a corp with a million customers reads GBs in a segment query.
+ * An eighth of the RAM for shared buffers (128 MB to 2 GB: the memory is only touched as it is used) and
+ * half of it as the planner's estimate of the OS cache. A server given through DATABASE_URL keeps its own.
+ */
+export function embeddedSettings(ramBytes: number): string[] {
+  const mb = Math.floor(ramBytes / 2 ** 20);
+  const shared = Math.max(128, Math.min(2048, Math.floor(mb / 8)));
+  return ['-c', `shared_buffers=${shared}MB`, '-c', `effective_cache_size=${Math.max(512, Math.floor(mb / 2))}MB`];
+}
+
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedHandle> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
@@ -116,6 +129,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     user: 'postgres',
     password,
     persistent: true,
+    postgresFlags: embeddedSettings(totalmem()),
     createPostgresUser: process.getuid?.() === 0, // Postgres refuses to run as root
     onLog: () => undefined,
     onError: (e) => log.debug({ err: String(e) }, 'embedded postgres'),
