@@ -5,6 +5,7 @@ import { loadConfig } from '../../config';
 import { buildApp, type PondApp } from '../../app';
 import { createLogger } from '../../platform/log';
 import { createTestDatabase } from '../../../test/helpers';
+import { InboxProcessor } from './processor';
 
 const creds = { token: 'cbToken123', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', receiveId: 'wwcallbacktest01' };
 let app: PondApp;
@@ -98,5 +99,28 @@ describe('callback receiver', () => {
   it('404s an unknown corp', async () => {
     const other = { ...creds, receiveId: 'wwunknown' };
     expect((await post('/wecom/callback/wwunknown', sealEvent(other, addXml('wmU')))).status).toBe(404);
+  });
+});
+
+describe('inbox processor', () => {
+  it("handles an event's second step before the same customer's later events, even in one claim", async () => {
+    const seen: string[] = [];
+    const processor = new InboxProcessor(app.pool, {
+      'change_external_contact/add_external_contact': async (ctx) => {
+        if (ctx.ev.ExternalUserID !== 'wmorder') return; // events other tests left pending
+        if ((ctx.priority ?? 0) < 2) { seen.push('welcome'); return { requeueAt: 2 }; }
+        seen.push('facts');
+      },
+      'change_external_contact/del_follow_user': async (ctx) => { if (ctx.ev.ExternalUserID === 'wmorder') seen.push('delete'); },
+    }, createLogger('silent', false));
+    const del = buildEventXml({ ToUserName: creds.receiveId, CreateTime: 1732400001, Event: 'change_external_contact', ChangeType: 'del_follow_user', UserID: 'zhangsan', ExternalUserID: 'wmorder' });
+    await app.pool.query(
+      `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml) VALUES ($1, 'k-add', 'change_external_contact', 'add_external_contact', 0, $2),
+         ($1, 'k-del', 'change_external_contact', 'del_follow_user', 3, $3)`, [creds.receiveId, addXml('wmorder'), del]);
+    // One claim of every priority takes both; the add's second step must still come before the delete.
+    while (await processor.runOnce() > 0) { /* until nothing is pending */ }
+    expect(seen).toEqual(['welcome', 'facts', 'delete']);
+    const { rows } = await app.pool.query(`SELECT event_key, status, attempts FROM callback_inbox WHERE event_key IN ('k-add', 'k-del') ORDER BY event_key`);
+    expect(rows).toEqual([{ event_key: 'k-add', status: 'done', attempts: 2 }, { event_key: 'k-del', status: 'done', attempts: 1 }]);
   });
 });

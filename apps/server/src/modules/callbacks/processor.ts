@@ -157,6 +157,7 @@ export class InboxProcessor {
     const ignored: number[] = [];
     const requeued = new Map<number, number[]>();
     const requeue = (id: number, at: number) => (requeued.get(at) ?? requeued.set(at, []).get(at)!).push(id);
+    const released: number[] = [];
     // A customer with a single event in this claim can be handled in bulk with others of its type.
     const bulk = new Map<string, any[]>();
     const batchHandlers = this.opts.batchHandlers ?? {};
@@ -186,11 +187,17 @@ export class InboxProcessor {
     const concurrency = this.opts.concurrency ?? 16;
     const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
-        for (const r of lane) {
+        for (let i = 0; i < lane.length; i++) {
+          const r = lane[i];
           const outcome = await this.handle(r);
           if (outcome === 'done') done.push(r.id);
           else if (outcome === 'ignored') ignored.push(r.id);
-          else if (typeof outcome === 'object') requeue(r.id, outcome.requeueAt);
+          else if (typeof outcome === 'object') {
+            // Its second step comes first: the customer's later events go back, claimed after it (lower priority).
+            requeue(r.id, outcome.requeueAt);
+            released.push(...lane.slice(i + 1).map((x) => x.id));
+            break;
+          }
         }
       }
     });
@@ -208,7 +215,11 @@ export class InboxProcessor {
       await this.pool.query(
         `UPDATE callback_inbox SET priority = $2, locked_until = NULL, run_after = now(), error = NULL WHERE id = ANY($1)`, [ids, at]);
     }
-    if (requeued.size) this.poke();
+    if (released.length) {
+      // Not handled this time: unlocked, and the claim does not count as an attempt.
+      await this.pool.query(`UPDATE callback_inbox SET locked_until = NULL, attempts = attempts - 1 WHERE id = ANY($1)`, [released]);
+    }
+    if (requeued.size || released.length) this.poke();
     return rows.length;
   }
 
