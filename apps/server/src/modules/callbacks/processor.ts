@@ -44,7 +44,10 @@ const LOCK_SECONDS = 120;
 const BANDS = [
   // Urgent: several small batches in flight, so a new add never waits for a long batch to finish.
   { min: 0, max: 1, loops: 3, batchSize: 50 },
-  { min: 2, max: 9, loops: 1, batchSize: 200 },
+  // Adds' second step (ADD_FACTS_PRIORITY): as many loops, so storing adds keeps up with welcoming them.
+  { min: 2, max: 2, loops: 3, batchSize: 50 },
+  // Everything else, one loop: a customer's later events run in order.
+  { min: 3, max: 9, loops: 1, batchSize: 200 },
 ];
 
 export class InboxProcessor {
@@ -55,7 +58,8 @@ export class InboxProcessor {
   private listener?: pg.PoolClient;
   private loops: Promise<void>[] = [];
   private idleWaiters: (() => void)[] = [];
-  private urgentInFlight = 0;
+  /** Batches in flight per band: a band waits while a more urgent one has work in flight. */
+  private inFlight = BANDS.map(() => 0);
 
   constructor(
     private pool: pg.Pool,
@@ -99,22 +103,22 @@ export class InboxProcessor {
 
   private async loop(band: { min: number; max: number; batchSize: number }, bandIndex: number): Promise<void> {
     const pollMs = this.opts.pollMs ?? 1000;
-    const urgent = band.min === 0;
     while (this.running) {
-      // Follow-up work yields while adds are being handled: in a burst the CPU goes to welcomes first.
-      if (!urgent && this.urgentInFlight > 0) {
+      // Later bands yield while earlier ones have work in flight: in a burst the CPU goes to welcomes first,
+      // and an add's second step runs before the customer's later events.
+      if (this.inFlight.some((k, j) => j < bandIndex && k > 0)) {
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
       let n = 0;
-      if (urgent) this.urgentInFlight++;
+      this.inFlight[bandIndex]!++;
       this.busyLoops++;
       try {
         n = await this.runOnce(band, () => this.wakeOne(bandIndex));
       } catch (err) {
         this.log.error({ err }, 'inbox batch failed');
       } finally {
-        if (urgent) this.urgentInFlight--;
+        this.inFlight[bandIndex]!--;
         this.busyLoops--;
       }
       if (n === 0) {
