@@ -5,7 +5,7 @@ import { startTestPond, type TestPond } from './helpers';
 import { EVENT_TYPES, windowSlot, type RuleNode } from '../src/modules/segments/rule';
 import { where } from '../src/modules/segments/routes';
 import { Params } from '../src/platform/sql';
-import { readEventWindows, WINDOW_DAYS, type EventWindows } from '../src/modules/segments/windows';
+import { readEventWindows, rollEventWindows, WINDOW_DAYS, type EventWindows } from '../src/modules/segments/windows';
 
 let pond: TestPond;
 interface Truth { ext: string; tags: Set<string>; gender: number; staff: Set<string>; stores: Set<number>; added: Date | null; events: { type: string; at: Date }[] }
@@ -86,6 +86,16 @@ function randomRule(depth = 0, condition = randomCondition): RuleNode {
 /** The slots of a window row, in order: [event type, window length]. */
 const SLOTS = EVENT_TYPES.flatMap((type) => WINDOW_DAYS.map((k) => [type, k] as const));
 
+/** Until backend `pid` waits for a lock (another transaction's). */
+async function untilWaiting(pid: number) {
+  for (let i = 0; i < 500; i++) {
+    const { rows: [r] } = await pond.app.pool.query(`SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1`, [pid]);
+    if (r?.wait_event_type === 'Lock') return;
+    await new Promise((ok) => setTimeout(ok, 10));
+  }
+  throw new Error(`backend ${pid} never waited for a lock`);
+}
+
 const everyone = () => ({ corpId: pond.corpId, storeIds: null, staffUserid: null });
 async function countWhere(rule: RuleNode, mode: 'fast' | 'plain', windows?: EventWindows) {
   const p = new Params();
@@ -114,17 +124,17 @@ describe('segments', () => {
     // Windows were rolled to today at start, so the usual lengths read them.
     const windows = await readEventWindows(pond.app.pool, pond.corpId);
     expect(windows.ready).toEqual(expect.arrayContaining(['customer.added', 'group.joined']));
-    expect((await countWhere({ type: 'event', eventType: 'customer.added', op: 'atLeast', count: 1, days: 30 }, 'fast', windows)).sql).toContain('customer_event_windows');
+    expect((await countWhere({ type: 'event', eventType: 'customer.added', op: 'atLeast', count: 1, days: 30 }, 'fast', windows)).sql).toContain('c.event_windows[');
   });
 
-  it('lay out the window row as SQL does: pond_event_window_type agrees with EVENT_TYPES, an event adds to its four slots', async () => {
+  it('lay out the windows as SQL does: pond_event_window_type agrees with EVENT_TYPES, an event adds to its four slots', async () => {
     const pool = pond.app.pool;
     const { rows } = await pool.query(`SELECT pond_event_window_type(t) AS i FROM unnest($1::text[]) WITH ORDINALITY u(t, o) ORDER BY o`, [[...EVENT_TYPES, 'tag.removed', 'customer.half_added']]);
     expect(rows.map((r) => r.i)).toEqual([...EVENT_TYPES.map((_, i) => i), null, null]);
     expect((await pool.query('SELECT pond_event_window_types() AS types')).rows[0].types).toEqual([...EVENT_TYPES]);
     // One event of each type today adds 1 to exactly the slots windowSlot (what the compiler reads) gives that type.
     const ext = truth[0]!.ext;
-    const row = async (): Promise<(number | null)[]> => (await pool.query(`SELECT w FROM customer_event_windows WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, ext])).rows[0]?.w ?? [];
+    const row = async (): Promise<(number | null)[]> => (await pool.query(`SELECT event_windows AS w FROM customers WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, ext])).rows[0]?.w ?? [];
     for (const type of EVENT_TYPES) {
       const before = await row();
       await pool.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at) VALUES ($1, $2, $3, now())`, [pond.corpId, ext, type]);
@@ -138,13 +148,14 @@ describe('segments', () => {
   it('keep the event windows true through new events and daily rolls, falling back when they are stale', async () => {
     const pool = pond.app.pool;
     const today = shDay(new Date());
-    // Every slot of every row against the events of every customer (active or not), per type and window.
+    // Every slot of every customer (active or not) against their events, per type and window.
     const stored = async () => {
-      const { rows } = await pool.query(`SELECT external_userid, w FROM customer_event_windows WHERE corp_id = $1`, [pond.corpId]);
+      const { rows } = await pool.query(`SELECT external_userid, event_windows AS w FROM customers WHERE corp_id = $1 AND event_windows IS NOT NULL`, [pond.corpId]);
       return Object.fromEntries(rows.map((r) => [r.external_userid, SLOTS.map((_, i) => r.w[i] ?? 0)]));
     };
     const expected = async (day: string) => {
-      const { rows: events } = await pool.query(`SELECT external_userid, type, occurred_at FROM customer_events WHERE corp_id = $1`, [pond.corpId]);
+      const { rows: events } = await pool.query(
+        `SELECT e.external_userid, e.type, e.occurred_at FROM customer_events e JOIN customers c USING (corp_id, external_userid) WHERE e.corp_id = $1`, [pond.corpId]);
       const out: Record<string, number[]> = {};
       for (const e of events) {
         const slots = WINDOW_DAYS.map((k) => windowSlot(e.type, k));
@@ -152,7 +163,7 @@ describe('segments', () => {
         const w = (out[e.external_userid] ??= SLOTS.map(() => 0));
         WINDOW_DAYS.forEach((k, i) => { if (shDay(e.occurred_at) > addDays(day, -k)) w[slots[i]! - 1]! += 1; });
       }
-      // No row when every 180-day window is empty.
+      // NULL when every 180-day window is empty.
       return Object.fromEntries(Object.entries(out).filter(([, w]) => SLOTS.some(([, k], i) => k === 180 && w[i]! > 0)));
     };
     // Events on both sides of every window's edge, for today and the next days; a few at the first second of a day.
@@ -176,9 +187,10 @@ describe('segments', () => {
         expect((await countWhere(rule, 'plain', windows)).n, `${day} ${JSON.stringify(rule)}`).toBe(want);
       }
     };
-    // Rolled one day at a time, two days, 29 days (subtracting), 44 days (rebuilt), then back to today (rebuilt).
+    // Rolled one day at a time, two days, 29 days (subtracting), 44 days (rebuilt), then back to today (rebuilt);
+    // in chunks of a few customers, so every pass has many.
     for (const day of [today, addDays(today, 1), addDays(today, 2), addDays(today, 31), addDays(today, 75), today]) {
-      await pond.app.eventWindows.rollAll(day);
+      await pond.app.eventWindows.rollAll(day, { chunk: 3 });
       await check(day);
       await addEvents(day);
       await check(day);
@@ -187,19 +199,19 @@ describe('segments', () => {
         const rule: RuleNode = { type: 'event', eventType: 'group.joined', op: 'atMost', count: 1, days: 90 };
         const res = await pond.api('POST', '/api/segments/preview', { rule });
         expect(res.body.count).toBe(truth.filter((t) => evaluate(rule, t)).length);
-        expect((await countWhere(rule, 'fast', await readEventWindows(pool, pond.corpId))).sql).not.toContain('customer_event_windows');
+        expect((await countWhere(rule, 'fast', await readEventWindows(pool, pond.corpId))).sql).not.toContain('event_windows');
       }
     }
   });
 
-  it('answer groups of behaviour conditions with one probe of the window row, customers without a row included', async () => {
+  it('read behaviour conditions off the customer row, customers without events in any window included', async () => {
     const pool = pond.app.pool;
-    // Windows rolled past every event so far (no customer has a row), then events of the last 200 days for two
-    // customers in three, more of them recent: some customers have no row, the others every kind of count.
+    // Windows rolled past every event so far (no customer has windows), then events of the last 200 days for two
+    // customers in three, more of them recent: some customers have no windows, the others every kind of count.
     const { rows: [{ day }] } = await pool.query(
       `SELECT (max((occurred_at AT TIME ZONE 'Asia/Shanghai')::date) + 181)::text AS day FROM customer_events WHERE corp_id = $1`, [pond.corpId]);
     await pond.app.eventWindows.rollAll(day);
-    expect((await pool.query(`SELECT count(*)::int AS n FROM customer_event_windows WHERE corp_id = $1`, [pond.corpId])).rows[0].n).toBe(0);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM customers WHERE corp_id = $1 AND event_windows IS NOT NULL`, [pond.corpId])).rows[0].n).toBe(0);
     const events = truth.flatMap((t) => (rnd() < 0.34 ? [] : Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => ({
       ext: t.ext, type: rnd() < 0.5 ? 'customer.added' : 'group.joined', o: -Math.floor(rnd() ** 2 * 200),
     }))));
@@ -211,39 +223,127 @@ describe('segments', () => {
     const windows = await readEventWindows(pool, pond.corpId, day);
     expect(windows.ready).toEqual([...EVENT_TYPES]);
     const ev = (eventType: string, op: 'atLeast' | 'atMost', count: number, days: number) => ({ type: 'event', eventType, op, count, days }) as RuleNode;
-    const withRow = new Set((await pool.query(`SELECT external_userid FROM customer_event_windows WHERE corp_id = $1`, [pond.corpId])).rows.map((r) => r.external_userid as string));
-    const check = async (rule: RuleNode, probes: number) => {
+    const withWindows = new Set((await pool.query(`SELECT external_userid FROM customers WHERE corp_id = $1 AND event_windows IS NOT NULL`, [pond.corpId])).rows.map((r) => r.external_userid as string));
+    const check = async (rule: RuleNode, readsCounts = false) => {
       const want = truth.filter((t) => evaluate(rule, t, day));
       const { n, sql } = await countWhere(rule, 'fast', windows);
       expect(n, JSON.stringify(rule)).toBe(want.length);
       expect((await countWhere(rule, 'plain', windows)).n, JSON.stringify(rule)).toBe(want.length);
-      expect(sql.split('customer_event_windows').length - 1, sql).toBe(probes);
+      // No join for the kept windows: only a length that is not kept reads the per-day counts.
+      expect(sql.includes('customer_event_counts'), sql).toBe(readsCounts);
+      expect(sql, sql).not.toContain('EXISTS');
       // Neither nobody nor everybody.
       expect(want.length, JSON.stringify(rule)).toBeGreaterThan(0);
       expect(want.length, JSON.stringify(rule)).toBeLessThan(truth.length);
       return { want, sql };
     };
-    // Behaviour only, nested three levels: a single EXISTS (false when every count is 0).
-    const nested = await check({ op: 'and', conditions: [
+    await check({ op: 'and', conditions: [
       ev('customer.added', 'atLeast', 1, 180),
       { op: 'or', conditions: [ev('group.joined', 'atMost', 1, 30), { op: 'and', conditions: [ev('group.joined', 'atLeast', 2, 90), ev('customer.added', 'atMost', 3, 7)] }] },
-    ] }, 1);
-    expect(nested.sql).not.toContain('NOT EXISTS');
-    // Only "at most": true when every count is 0, so customers without a row are members (NOT EXISTS … NOT).
-    const atMost = await check({ op: 'and', conditions: [ev('customer.added', 'atMost', 0, 7), ev('group.joined', 'atMost', 1, 30)] }, 1);
-    expect(atMost.sql).toContain('NOT EXISTS');
-    expect(atMost.want.some((t) => !withRow.has(t.ext))).toBe(true);
-    expect(atMost.want.some((t) => withRow.has(t.ext))).toBe(true);
-    // Mixed OR: the tag stays on the customer's arrays, both behaviour conditions share one probe.
-    await check({ op: 'or', conditions: [{ type: 'tags', mode: 'any', tagIds: tagIds.slice(0, 1) }, ev('customer.added', 'atLeast', 2, 30), ev('group.joined', 'atMost', 0, 90)] }, 1);
-    // Mixed at two levels, with a length that is not kept (per-day counts): one probe per group that has windowed conditions.
+    ] });
+    // Only "at most": true when every count is 0, so customers without windows are members.
+    const atMost = await check({ op: 'and', conditions: [ev('customer.added', 'atMost', 0, 7), ev('group.joined', 'atMost', 1, 30)] });
+    expect(atMost.want.some((t) => !withWindows.has(t.ext))).toBe(true);
+    expect(atMost.want.some((t) => withWindows.has(t.ext))).toBe(true);
+    await check({ op: 'or', conditions: [{ type: 'tags', mode: 'any', tagIds: tagIds.slice(0, 1) }, ev('customer.added', 'atLeast', 2, 30), ev('group.joined', 'atMost', 0, 90)] });
+    // Mixed at two levels, with a length that is not kept (per-day counts).
     await check({ op: 'or', conditions: [
       { op: 'and', conditions: [{ type: 'gender', values: [1] }, ev('group.joined', 'atLeast', 1, 90), ev('customer.added', 'atMost', 1, 7)] },
       ev('customer.added', 'atLeast', 2, 45),
       { op: 'or', conditions: [ev('group.joined', 'atMost', 0, 180), ev('customer.added', 'atLeast', 3, 30)] },
-    ] }, 2);
+    ] }, true);
   });
 
+  it('keep the windows true while a roll is in progress: events and new customers on both sides of its boundary', async () => {
+    const pool = pond.app.pool;
+    const base = shDay(new Date());
+    await pond.app.eventWindows.rollAll(base);
+    const customers = async () => (await pool.query(`SELECT external_userid FROM customers WHERE corp_id = $1 ORDER BY external_userid`, [pond.corpId])).rows.map((r) => r.external_userid as string);
+    const event = (ext: string, type: string, day: string, o: number) => pool.query(
+      `INSERT INTO customer_events (corp_id, external_userid, type, occurred_at) VALUES ($1, $2, $3, (($4::date + $5::int) + time '12:00') AT TIME ZONE 'Asia/Shanghai')`,
+      [pond.corpId, ext, type, day, o]);
+    // The truth for every stored customer, from the timeline, as of `day`.
+    const expected = async (day: string) => {
+      const { rows } = await pool.query(
+        `SELECT c.external_userid, c.event_windows AS w, coalesce(array_agg(e.type || '@' || (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date) FILTER (WHERE e.id IS NOT NULL), '{}') AS events
+         FROM customers c LEFT JOIN customer_events e USING (corp_id, external_userid) WHERE c.corp_id = $1 GROUP BY c.external_userid, c.event_windows`, [pond.corpId]);
+      for (const r of rows) {
+        const want = SLOTS.map(() => 0);
+        for (const x of r.events as string[]) {
+          const [type, d] = x.split('@') as [string, string];
+          WINDOW_DAYS.forEach((k) => { const slot = windowSlot(type, k); if (slot !== null && d > addDays(day, -k)) want[slot - 1]! += 1; });
+        }
+        const empty = SLOTS.every(([, k], i) => k !== 180 || want[i] === 0);
+        expect(r.w === null ? null : SLOTS.map((_, i) => r.w[i] ?? 0), `${r.external_userid} on ${day}`).toEqual(empty ? null : want);
+      }
+      return rows.length;
+    };
+    let fresh = 0;
+    for (const [day, kind] of [[addDays(base, 3), 'rolled'], [addDays(base, 60), 'built']] as const) {
+      const before = await customers();
+      const boundaries: (string | null)[] = [];
+      const outcome = await rollEventWindows(pool, pond.corpId, day, {
+        chunk: 4,
+        afterChunk: async (boundary) => {
+          boundaries.push(boundary);
+          if (boundary === null) return;
+          // Between chunks: events of customers already rolled and not yet (today, and days leaving a window), a new
+          // customer on each side of the boundary whose earlier events were stored before them, and one event more.
+          const done = before.filter((x) => x <= boundary);
+          const ahead = before.filter((x) => x > boundary);
+          for (const ext of [done[done.length - 1], ahead[0]].filter((x): x is string => !!x)) {
+            for (const o of [0, -2, -8, -31, -178]) await event(ext, o % 2 ? 'group.joined' : 'customer.added', base, o);
+          }
+          // (Digits sort before the demo's ids, so "0new…" is behind the boundary and "<boundary>new…" ahead of it.)
+          for (const ext of [`${boundary}new${fresh++}`, `0new${fresh++}`]) {
+            await event(ext, 'group.joined', base, -1);
+            await event(ext, 'customer.added', base, -40);
+            await pool.query(`INSERT INTO customers (corp_id, external_userid, name) VALUES ($1, $2, 'new')`, [pond.corpId, ext]);
+            await event(ext, 'group.joined', day, 0);
+          }
+        },
+      });
+      expect(outcome).toBe(kind);
+      expect(boundaries.length).toBeGreaterThan(3);
+      expect(boundaries[boundaries.length - 1]).toBeNull();
+      expect(await expected(day)).toBeGreaterThan(before.length);
+      // And segments read the windows again for that day.
+      expect((await readEventWindows(pool, pond.corpId, day)).ready).toEqual([...EVENT_TYPES]);
+    }
+    await loadTruth();
+  });
+
+  it('count an event and the customer stored at the same time once, whichever commits first', async () => {
+    const pool = pond.app.pool;
+    const day = shDay(new Date());
+    await pond.app.eventWindows.rollAll(day);
+    const windowsOf = async (ext: string) => (await pool.query(`SELECT event_windows FROM customers WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, ext])).rows[0]?.event_windows;
+    const slot = windowSlot('group.joined', 7)!;
+    for (const first of ['event', 'customer'] as const) {
+      const ext = `race-${first}`;
+      const a = await pool.connect();
+      const b = await pool.connect();
+      try {
+        await a.query('BEGIN');
+        await b.query('BEGIN');
+        const { rows: [{ pid }] } = await b.query('SELECT pg_backend_pid() AS pid');
+        const insertEvent = (c: typeof a) => c.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at) VALUES ($1, $2, 'group.joined', now())`, [pond.corpId, ext]);
+        const insertCustomer = (c: typeof a) => c.query(`INSERT INTO customers (corp_id, external_userid, name) VALUES ($1, $2, 'race')`, [pond.corpId, ext]);
+        // The first statement runs in a; the second, in b, waits for a's commit on the customer's lock.
+        await (first === 'event' ? insertEvent(a) : insertCustomer(a));
+        const second = first === 'event' ? insertCustomer(b) : insertEvent(b);
+        await untilWaiting(pid);
+        await a.query('COMMIT');
+        await second;
+        await b.query('COMMIT');
+      } finally {
+        a.release();
+        b.release();
+      }
+      expect((await windowsOf(ext))?.[slot - 1], first).toBe(1);
+    }
+    await loadTruth();
+  });
   it('saves a segment, pages its members and exports them', async () => {
     const rule: RuleNode = { op: 'and', conditions: [{ type: 'tags', mode: 'any', tagIds: tagIds.slice(0, 2) }, { type: 'gender', values: [1, 2] }] };
     const s = await pond.api('POST', '/api/segments', { name: '女性VIP', rule });

@@ -99,11 +99,11 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     const prev = new Map(prevRows.map((r) => [`${r.external_userid}|${r.userid}`, r.status as string]));
     await pool.query(
       `INSERT INTO customers (corp_id, external_userid) SELECT DISTINCT $1, r.external_userid FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text)
-       ON CONFLICT DO NOTHING`, [ctxs[0]!.corpId, pairs]);
+       ORDER BY 2 ON CONFLICT DO NOTHING`, [ctxs[0]!.corpId, pairs]);
     await pool.query(
       `INSERT INTO follows (corp_id, external_userid, userid, state, added_at, status)
        SELECT $1, r.external_userid, r.userid, r.state, r.added_at, 'active' FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, state text, added_at timestamptz)
-       ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET status = 'active', deleted_at = NULL,
+       ORDER BY r.external_userid, r.userid ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET status = 'active', deleted_at = NULL,
          state = coalesce(EXCLUDED.state, follows.state),
          added_at = CASE WHEN follows.status <> 'active' OR follows.added_at IS NULL THEN EXCLUDED.added_at ELSE follows.added_at END,
          updated_at = now()`, [ctxs[0]!.corpId, pairs]);

@@ -63,6 +63,7 @@ export async function upsertCustomers(db: Queryable, corpId: string, contacts: C
             r.corp_name, r.corp_full_name, r.position
      FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, name text, avatar text, type smallint, gender smallint,
           unionid text, corp_name text, corp_full_name text, position text)
+     ORDER BY r.external_userid
      ON CONFLICT (corp_id, external_userid) DO UPDATE SET
        name = EXCLUDED.name, avatar = coalesce(EXCLUDED.avatar, customers.avatar), type = EXCLUDED.type,
        gender = EXCLUDED.gender, unionid = coalesce(EXCLUDED.unionid, customers.unionid),
@@ -97,6 +98,7 @@ export async function upsertFollows(
             coalesce(ARRAY(SELECT jsonb_array_elements_text(r.tag_ids)), '{}'), r.added_at, 'active', NULL, now()
      FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, remark text, description text,
           remark_corp_name text, remark_mobiles jsonb, add_way int, oper_userid text, state text, tag_ids jsonb, added_at timestamptz)
+     ORDER BY r.external_userid, r.userid
      ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET
        remark = EXCLUDED.remark, description = EXCLUDED.description, remark_corp_name = EXCLUDED.remark_corp_name,
        remark_mobiles = EXCLUDED.remark_mobiles, add_way = coalesce(EXCLUDED.add_way, follows.add_way),
@@ -137,10 +139,15 @@ export async function storeContactDetails(
   await matchWaitingOrders(db, corpId, items.map((i) => i.externalUserid));
 }
 
+/** Statements that write several customers' rows lock them in key order (ORDER BY external_userid; ADR 0009): timeline
+ * inserts rewrite the customer's row too (its event windows), and two statements locking the same customers in
+ * different orders could wait for each other. */
 export async function refreshFollowCounts(db: Queryable, corpId: string, externalUserids: string[]): Promise<void> {
   if (externalUserids.length === 0) return;
   await db.query(
-    `UPDATE customers c SET
+    `WITH locked AS MATERIALIZED (
+       SELECT external_userid FROM customers WHERE corp_id = $1 AND external_userid = ANY($2::text[]) ORDER BY external_userid FOR UPDATE)
+     UPDATE customers c SET
        active_follow_count = s.n,
        first_added_at = coalesce(least(c.first_added_at, s.first), s.first, c.first_added_at),
        updated_at = now()
@@ -149,7 +156,7 @@ export async function refreshFollowCounts(db: Queryable, corpId: string, externa
                   min(f.added_at) AS first
            FROM unnest($2::text[]) AS u(id) LEFT JOIN follows f ON f.corp_id = $1 AND f.external_userid = u.id
            GROUP BY u.id) s
-     WHERE c.corp_id = $1 AND c.external_userid = s.external_userid`,
+     WHERE c.corp_id = $1 AND c.external_userid = s.external_userid AND c.external_userid IN (SELECT external_userid FROM locked)`,
     [corpId, externalUserids]);
 }
 
@@ -172,6 +179,7 @@ export async function appendTimeline(db: Queryable, corpId: string, events: Time
      SELECT $1, r.external_userid, r.type, r.userid, r.chat_id, r.occurred_at, r.data, r.dedupe_key
      FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, type text, userid text, chat_id text,
           occurred_at timestamptz, data jsonb, dedupe_key text)
+     ORDER BY r.external_userid
      ON CONFLICT (corp_id, dedupe_key) DO NOTHING`,
     [corpId, JSON.stringify(events.map((e) => ({
       external_userid: e.externalUserid, type: e.type, userid: e.userid ?? null, chat_id: e.chatId ?? null,

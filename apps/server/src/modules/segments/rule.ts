@@ -62,11 +62,11 @@ const sinceInstant = (days: string, today?: string) => `((${sinceDay(days, today
 /** The corp's RFM thresholds, read by the query itself so that every caller (saved segments in bulk jobs, handover) applies them. */
 const threshold = (column: 'rfm_recency_days' | 'rfm_order_count' | 'rfm_order_total', corp: string) => `(SELECT k.${column} FROM corps k WHERE k.id = ${corp})`;
 
-/** Window lengths kept per customer (ADR 0006, 0007), in the order of their slots. */
+/** Window lengths kept per customer (ADR 0006, 0007, 0009), in the order of their slots. */
 export const WINDOW_DAYS = [7, 30, 90, 180] as const;
 
 /**
- * The slot of `customer_event_windows.w` (1-based, as SQL arrays) holding the count of `eventType` in the last `days`
+ * The slot of `customers.event_windows` (1-based, as SQL arrays) holding the count of `eventType` in the last `days`
  * days, or null when that window is not kept. Must agree with pond_event_window_type() in SQL (a test checks it).
  */
 export function windowSlot(eventType: string, days: number): number | null {
@@ -93,21 +93,8 @@ const nesting = (node: RuleNode): number => ('conditions' in node ? 1 + Math.max
 /** SQL (a boolean expression over alias `c`) for a rule, with its parameters added to `p`. */
 export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { mode: 'plain', corpId: '' }, depth = 0): string {
   if (depth + nesting(node) > 5) throw new Error('rules may nest at most 5 levels');
-  if (opts.mode === 'fast' && isWindowed(node, opts.windows)) return windowedSql([node], 'and', p, opts);
   if ('conditions' in node) {
-    const parts: string[] = [];
-    let rest = node.conditions;
-    if (opts.mode === 'fast') {
-      // The children answered by the windows alone become one semi- or anti-join on the customer's window row
-      // (ADR 0007): one probe per customer, however many behaviour conditions and however nested.
-      const windowed = rest.filter((n) => isWindowed(n, opts.windows));
-      if (windowed.length) {
-        parts.push(windowedSql(windowed, node.op, p, opts));
-        rest = rest.filter((n) => !windowed.includes(n));
-      }
-    }
-    parts.push(...rest.map((n) => compileRule(n, p, opts, depth + 1)));
-    return `(${parts.join(node.op === 'and' ? ' AND ' : ' OR ')})`;
+    return `(${node.conditions.map((n) => compileRule(n, p, opts, depth + 1)).join(node.op === 'and' ? ' AND ' : ' OR ')})`;
   }
   if (opts.mode === 'fast') {
     const fast = compileFast(node, p, opts.corpId, opts.windows);
@@ -159,39 +146,9 @@ export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { 
 }
 
 /** A behaviour condition answered by the windows: a kept length, windows rolled to today, and not the trivial "at least 0". */
-function windowedCondition(node: Condition, windows?: EventWindows): node is EventCondition {
+function windowedCondition(node: Condition, windows?: EventWindows): boolean {
   return node.type === 'event' && !(node.op === 'atLeast' && node.count <= 0) && windowSlot(node.eventType, node.days) !== null
     && windows !== undefined && windows.ready.includes(node.eventType);
-}
-
-/** True for a windowed behaviour condition, or a group all of whose conditions are (recursively). */
-function isWindowed(node: RuleNode, windows?: EventWindows): boolean {
-  return 'conditions' in node ? node.conditions.every((n) => isWindowed(n, windows)) : windowedCondition(node, windows);
-}
-
-/** `nodes` (all windowed) combined with `op`, as a boolean expression over the window row `w.w`, and its value for a customer without a row (every count 0). */
-function windowedExpression(nodes: RuleNode[], op: 'and' | 'or', p: Params): { sql: string; atZero: boolean } {
-  const parts = nodes.map((n): { sql: string; atZero: boolean } => {
-    if ('conditions' in n) return windowedExpression(n.conditions, n.op, p);
-    const c = n as EventCondition;
-    const count = `coalesce(w.w[${windowSlot(c.eventType, c.days)}], 0)`;
-    return c.op === 'atLeast' ? { sql: `${count} >= ${p.add(c.count)}`, atZero: 0 >= c.count } : { sql: `${count} <= ${p.add(c.count)}`, atZero: 0 <= c.count };
-  });
-  return {
-    sql: parts.length === 1 ? parts[0]!.sql : `(${parts.map((x) => x.sql).join(op === 'and' ? ' AND ' : ' OR ')})`,
-    atZero: op === 'and' ? parts.every((x) => x.atZero) : parts.some((x) => x.atZero),
-  };
-}
-
-/**
- * Windowed conditions combined with `op`, as one probe of the customer's window row. No row means every count is 0:
- * when the expression is false at 0 a member must have a row satisfying it (EXISTS); when it is true at 0, a member
- * is anyone without a row that contradicts it (NOT EXISTS … NOT).
- */
-function windowedSql(nodes: RuleNode[], op: 'and' | 'or', p: Params, opts: CompileOptions): string {
-  const e = windowedExpression(nodes, op, p);
-  const row = `FROM customer_event_windows w WHERE w.corp_id = ${p.add(opts.corpId)} AND w.external_userid = c.external_userid`;
-  return e.atZero ? `NOT EXISTS (SELECT 1 ${row} AND NOT ${e.sql})` : `EXISTS (SELECT 1 ${row} AND ${e.sql})`;
 }
 
 /** Conditions with a faster form over the arrays, windows and counts; null for the rest (same SQL as plain). */
@@ -208,7 +165,11 @@ function compileFast(node: Condition, p: Params, corpId: string, windows?: Event
     }
     case 'event': {
       if (node.op === 'atLeast' && node.count <= 0) return 'true';
-      // Windowed conditions were compiled by windowedSql; the rest sum the per-day counts.
+      // A kept window is read off the customer's row (NULL: no events, every count 0; ADR 0009); other lengths, or
+      // windows not rolled to today, sum the per-day counts.
+      if (windowedCondition(node, windows)) {
+        return `coalesce(c.event_windows[${windowSlot(node.eventType, node.days)}], 0) ${node.op === 'atLeast' ? '>=' : '<='} ${p.add(node.count)}`;
+      }
       const who = (having: string) => `c.external_userid IN (SELECT k.external_userid FROM customer_event_counts k
           WHERE k.corp_id = ${p.add(corpId)} AND k.type = ${p.add(node.eventType)} AND k.day > ${sinceDay(p.add(node.days), windows && p.add(windows.today))}
           GROUP BY k.external_userid HAVING ${having})`;

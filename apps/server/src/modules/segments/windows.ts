@@ -1,8 +1,9 @@
-// Rolling event windows (ADR 0006, 0007): one row per customer holding, for every event type, the count of the last
+// Rolling event windows (ADR 0006, 0007, 0009): on each customer's row, for every event type, the count of the last
 // 7/30/90/180 days, relative to the day the corp's windows were last rolled to. The trigger on customer_events adds
-// each event (migration segment_window_rows_trigger); the daily roll here subtracts the days that leave each window,
-// reading customer_event_counts, and builds the windows of a corp that has none. Segments read them only when the
-// corp is rolled to today, so a late or missed roll makes queries slower, never wrong.
+// each event, a trigger on customers counts a new customer's earlier events (migration event_windows_on_customers_triggers);
+// the daily roll here subtracts the days that leave each window, reading customer_event_counts, and builds the windows
+// of a corp that has none — in chunks of customers, so no lock is held for long. Segments read them only when the corp
+// is rolled to today, so a late, missed or unfinished roll makes queries slower, never wrong.
 import type pg from 'pg';
 import { z } from 'zod';
 import { withTransaction } from '../../platform/db';
@@ -15,79 +16,164 @@ export { WINDOW_DAYS };
 /** What a segment query may read: `today` (Asia/Shanghai) and the event types whose windows are rolled to it
  * (every type when the corp's windows are, else none); and, read at the same time, each store's staff, so a
  * store condition compiles to a list of userids the planner can estimate (a subquery there made it guess
- * 1% of customers and pick a probe per customer for the windows). */
+ * 1% of customers). */
 export interface EventWindows { today: string; ready: string[]; storeStaff?: Record<number, string[]> }
 
 const TODAY = `(now() AT TIME ZONE 'Asia/Shanghai')::date`;
-/** Behind by more than this, a roll rebuilds the windows instead of subtracting (one scan of 180 days). */
+/** Behind by more than this, a roll rebuilds the windows instead of subtracting (one read of 180 days of counts). */
 const MAX_ROLL_GAP = 30;
+/** Customers per chunk of a roll: each chunk is one transaction holding the corp's lock (ADR 0009 measures it). */
+const ROLL_CHUNK = 5_000;
 
 /** `today` defaults to today in Asia/Shanghai (tests pass another day). */
 export async function readEventWindows(db: Pick<pg.Pool, 'query'>, corpId: string, today?: string): Promise<EventWindows> {
   const { rows: [r] } = await db.query(
-    `SELECT d::text AS today, EXISTS (SELECT 1 FROM customer_event_window_rolls WHERE corp_id = $1 AND rolled_day = d) AS ready,
+    `SELECT d::text AS today, EXISTS (SELECT 1 FROM customer_event_window_rolls WHERE corp_id = $1 AND rolled_day = d AND target_day IS NULL) AS ready,
             (SELECT coalesce(jsonb_object_agg(store_id, userids), '{}') FROM (
                SELECT store_id, array_agg(userid ORDER BY userid) AS userids FROM staff WHERE corp_id = $1 AND store_id IS NOT NULL GROUP BY store_id) s) AS store_staff
      FROM coalesce($2::date, ${TODAY}) d`, [corpId, today ?? null]);
   return { today: r.today, ready: r.ready ? [...EVENT_TYPES] : [], storeStaff: r.store_staff };
 }
 
-/** Every slot of a row, in order: [type index, window length in days]. */
+/** Every slot of the array, in order: [type index, window length in days]. */
 const SLOTS = EVENT_TYPES.flatMap((_, t) => WINDOW_DAYS.map((k) => [t, k] as const));
-/** The 180-day slots (1-based): a row whose every one is 0 has no event left in any window and is deleted. */
-const EMPTY_ROW = (alias: string) => SLOTS.map(([, k], i) => (k === 180 ? `coalesce(${alias}.w[${i + 1}], 0) = 0` : null)).filter(Boolean).join(' AND ');
-/** One row of customer_event_counts per kept type with its slot index (pond_event_window_type: the SQL side of the
- * layout), restricted by `days`. */
-const counts = (days: string) => `(SELECT external_userid, day, n, pond_event_window_type(type) AS t FROM customer_event_counts
-  WHERE corp_id = $1 AND type = ANY($2::text[]) AND ${days}) k`;
+
+/** How long a chunk waits for the corp's lock (the corp's event transactions in flight), and then for the rows it
+ * rewrites; past either it rolls back and is tried again (CHUNK_TRIES times, waiting longer each time). */
+const ADVISORY_WAIT = '10s';
+const ROW_WAIT = '300ms';
+const CHUNK_TRIES = 30;
+
+async function chunkTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withTransaction(pool, fn);
+    } catch (err) {
+      // 55P03 lock_not_available: lock_timeout expired.
+      if ((err as { code?: string }).code !== '55P03' || attempt >= CHUNK_TRIES) throw err;
+      await new Promise((ok) => setTimeout(ok, Math.min(100 * attempt, 2000)));
+    }
+  }
+}
+
+const lock = (client: pg.PoolClient, corpId: string) =>
+  client.query(`SELECT pg_advisory_xact_lock(hashtext('pond.event_windows'), hashtext($1))`, [corpId]);
+
+export interface RollOptions {
+  /** Customers per chunk (ROLL_CHUNK). */
+  chunk?: number;
+  /** Called after each chunk has committed, with the new boundary (null after the last): tests write events and
+   * customers there, as the corp's traffic would between chunks. */
+  afterChunk?: (boundary: string | null) => Promise<void>;
+}
+
+interface Pass { target: string; rolled: string | null; building: boolean; boundary: string | null }
 
 /**
- * Moves every window of the corp to `today` (default: today in Asia/Shanghai), all types in one transaction: subtracts
- * the days that left each window, or rebuilds the windows from the per-day counts when there are none, they are ahead
- * of `today` or more than MAX_ROLL_GAP days behind. Holds the corp's lock exclusively, so the corp's event inserts wait
- * for it (ADR 0007 measures how long).
+ * Moves every window of the corp to `today` (default: today in Asia/Shanghai): subtracts the days that left each
+ * window, or builds the windows from the per-day counts when there are none, they are ahead of `today` or more than
+ * MAX_ROLL_GAP days behind. Works through the customers in key order, `chunk` at a time, each chunk one transaction
+ * holding the corp's lock exclusively (the corp's event inserts wait for that chunk only); the pass's boundary is
+ * stored with each chunk, so the event trigger knows which day each customer's windows are at, and an interrupted
+ * roll continues where it stopped.
  */
-export async function rollEventWindows(pool: pg.Pool, corpId: string, today?: string): Promise<'built' | 'rolled' | 'current'> {
-  return withTransaction(pool, async (client) => {
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('pond.event_windows'), hashtext($1))`, [corpId]);
-    const { rows: [s] } = await client.query(
-      `SELECT coalesce($2::date, ${TODAY})::text AS today, r.rolled_day::text AS rolled, coalesce($2::date, ${TODAY}) - r.rolled_day AS gap
-       FROM (SELECT 1) one LEFT JOIN customer_event_window_rolls r ON r.corp_id = $1`, [corpId, today ?? null]);
-    const day: string = s.today;
-    const types = [...EVENT_TYPES];
-    let outcome: 'built' | 'rolled' | 'current';
-    if (s.rolled !== null && s.gap === 0) {
-      outcome = 'current';
-    } else if (s.rolled === null || s.gap < 0 || s.gap > MAX_ROLL_GAP) {
-      await client.query('DELETE FROM customer_event_windows WHERE corp_id = $1', [corpId]);
-      const sums = SLOTS.map(([t, k]) => `coalesce(sum(n) FILTER (WHERE t = ${t} AND day > $3::date - ${k}), 0)::int`);
+export async function rollEventWindows(pool: pg.Pool, corpId: string, today?: string, opts: RollOptions = {}): Promise<'built' | 'rolled' | 'current'> {
+  let outcome = 'current' as 'built' | 'rolled' | 'current';
+  for (;;) {
+    const pass = await withTransaction(pool, async (client): Promise<Pass | null> => {
+      await lock(client, corpId);
+      const { rows: [s] } = await client.query(
+        `SELECT coalesce($2::date, ${TODAY})::text AS today, r.rolled_day::text AS rolled, coalesce($2::date, ${TODAY}) - r.rolled_day AS gap,
+                r.target_day::text AS target, coalesce(r.building, false) AS building, r.boundary
+         FROM (SELECT 1) one LEFT JOIN customer_event_window_rolls r ON r.corp_id = $1`, [corpId, today ?? null]);
+      // A pass that was interrupted is finished first (towards its own target; another pass follows if that is not today).
+      if (s.target !== null) return { target: s.target, rolled: s.rolled, building: s.building, boundary: s.boundary };
+      if (s.rolled !== null && s.gap === 0) return null;
+      const building = s.rolled === null || s.gap < 0 || s.gap > MAX_ROLL_GAP;
       await client.query(
-        `INSERT INTO customer_event_windows (corp_id, external_userid, w)
-         SELECT $1, external_userid, ARRAY[${sums.join(', ')}]
-         FROM ${counts('day > $3::date - 180')} GROUP BY external_userid HAVING sum(n) > 0`, [corpId, types, day]);
-      outcome = 'built';
-    } else {
-      // The days that left some window: (rolled - k, today - k] for each length k. Read by the counts' key
-      // (corp, type, day) for those days only, and subtracted from the windows they left.
-      const leaving = `day = ANY(ARRAY(SELECT DISTINCT $3::date - k + g FROM unnest(ARRAY[${WINDOW_DAYS.join(', ')}]) k, generate_series(1, $4::date - $3::date) g))`;
-      const sums = SLOTS.map(([t, k]) => `coalesce(sum(n) FILTER (WHERE t = ${t} AND day > $3::date - ${k} AND day <= $4::date - ${k}), 0)::int`);
+        `INSERT INTO customer_event_window_rolls (corp_id, rolled_day, target_day, building, boundary) VALUES ($1, NULL, $2, $3, NULL)
+         ON CONFLICT (corp_id) DO UPDATE SET target_day = EXCLUDED.target_day, building = EXCLUDED.building, boundary = NULL`,
+        [corpId, s.today, building]);
+      return { target: s.today, rolled: s.rolled, building, boundary: null };
+    });
+    if (!pass) return outcome;
+    if (!(await runPass(pool, corpId, pass, opts))) continue; // another roller moved the pass on: read it again
+    outcome = pass.building || outcome === 'built' ? 'built' : 'rolled';
+  }
+}
+
+/** The chunks of one pass, from its boundary to the last customer; false when the stored pass is no longer this one. */
+async function runPass(pool: pg.Pool, corpId: string, pass: Pass, opts: RollOptions): Promise<boolean> {
+  const types = [...EVENT_TYPES];
+  const chunk = opts.chunk ?? ROLL_CHUNK;
+  let lo = pass.boundary;
+  for (;;) {
+    const { rows: [next] } = await pool.query(
+      `SELECT external_userid FROM customers WHERE corp_id = $1 ${lo === null ? '' : 'AND external_userid > $3'} ORDER BY external_userid OFFSET $2 LIMIT 1`,
+      lo === null ? [corpId, chunk - 1] : [corpId, chunk - 1, lo]);
+    const hi: string | null = next?.external_userid ?? null;
+    const moved = await chunkTransaction(pool, async (client) => {
+      await client.query(`SET LOCAL lock_timeout = '${ADVISORY_WAIT}'`);
+      await lock(client, corpId);
+      const { rows: [s] } = await client.query(
+        `SELECT 1 FROM customer_event_window_rolls WHERE corp_id = $1 AND target_day = $2 AND building = $3 AND boundary IS NOT DISTINCT FROM $4`,
+        [corpId, pass.target, pass.building, lo]);
+      if (!s) return false;
+      // Customers in (lo, hi]. Parameters: $1 corp, $2 types, $3 target, ($4 rolled,) then the range's ends.
+      const statement = (keysOnly = false) => {
+        const params: unknown[] = keysOnly ? [corpId] : pass.building ? [corpId, types, pass.target] : [corpId, types, pass.target, pass.rolled];
+        const range = (col: string) => [lo === null ? null : `${col} > $${params.push(lo)}`, hi === null ? null : `${col} <= $${params.push(hi)}`]
+          .filter(Boolean).map((x) => ` AND ${x}`).join('');
+        const counts = (days: string) => `SELECT external_userid, day, n, pond_event_window_type(type) AS t FROM customer_event_counts
+          WHERE corp_id = $1 AND type = ANY($2::text[]) AND ${days}${range('external_userid')}`;
+        return { params, range, counts };
+      };
+      // The rows to rewrite are locked first, in key order — as every statement writing several customers does — and
+      // without waiting long: a transaction holding one of them may be waiting for this chunk's lock (an event insert
+      // after a customer update); rather than a deadlock, this chunk gives up and is tried again.
+      await client.query(`SET LOCAL lock_timeout = '${ROW_WAIT}'`);
+      const lockRows = statement(pass.building);
+      const update = statement();
+      if (pass.building) {
+        // Every customer of the range gets the windows of their counts of the last 180 days (and of later days, in
+        // every window) — the days listed, so the counts' key (corp, type, day, customer) reads the range only.
+        await client.query(`SELECT 1 FROM customers c WHERE c.corp_id = $1${lockRows.range('c.external_userid')} ORDER BY c.external_userid FOR UPDATE`, lockRows.params);
+        const sums = SLOTS.map(([t, k]) => `coalesce(sum(n) FILTER (WHERE t = ${t} AND day > $3::date - ${k}), 0)::int`);
+        await client.query(
+          `UPDATE customers c SET event_windows = x.w
+           FROM (SELECT c2.external_userid, pond_event_windows_or_null(a.w) AS w FROM customers c2 LEFT JOIN (
+                   SELECT external_userid, ARRAY[${sums.join(', ')}] AS w FROM (
+                     ${update.counts('day = ANY(ARRAY(SELECT $3::date - g FROM generate_series(0, 179) g))')}
+                     UNION ALL ${update.counts('day > $3::date')}) k
+                   GROUP BY external_userid) a ON a.external_userid = c2.external_userid
+                 WHERE c2.corp_id = $1${update.range('c2.external_userid')}) x
+           WHERE c.corp_id = $1 AND c.external_userid = x.external_userid AND c.event_windows IS DISTINCT FROM x.w`,
+          update.params);
+      } else {
+        // The days that left some window: (rolled - k, target - k] for each length k, read by the counts' key for those
+        // days and this range only, and subtracted from the windows they left; a row left with nothing becomes NULL.
+        const leaving = `day = ANY(ARRAY(SELECT DISTINCT $4::date - k + g FROM unnest(ARRAY[${WINDOW_DAYS.join(', ')}]) k, generate_series(1, $3::date - $4::date) g))`;
+        await client.query(
+          `SELECT 1 FROM customers c WHERE c.corp_id = $1 AND c.event_windows IS NOT NULL AND c.external_userid IN (SELECT external_userid FROM (${lockRows.counts(leaving)}) k)
+           ORDER BY c.external_userid FOR UPDATE`, lockRows.params);
+        const sums = SLOTS.map(([t, k]) => `coalesce(sum(n) FILTER (WHERE t = ${t} AND day > $4::date - ${k} AND day <= $3::date - ${k}), 0)::int`);
+        await client.query(
+          `UPDATE customers c SET event_windows = pond_event_windows_or_null(ARRAY[${SLOTS.map((_, i) => `coalesce(c.event_windows[${i + 1}], 0) - x.s[${i + 1}]`).join(', ')}])
+           FROM (SELECT external_userid, ARRAY[${sums.join(', ')}] AS s FROM (${update.counts(leaving)}) k GROUP BY external_userid) x
+           WHERE c.corp_id = $1 AND c.external_userid = x.external_userid AND c.event_windows IS NOT NULL`, update.params);
+      }
       await client.query(
-        `UPDATE customer_event_windows w SET w = ARRAY[${SLOTS.map((_, i) => `coalesce(w.w[${i + 1}], 0) - x.s[${i + 1}]`).join(', ')}]
-         FROM (SELECT external_userid, ARRAY[${sums.join(', ')}] AS s FROM ${counts(leaving)} GROUP BY external_userid) x
-         WHERE w.corp_id = $1 AND w.external_userid = x.external_userid`, [corpId, types, s.rolled, day]);
-      // Only customers with events on the days that left the 180-day windows can have emptied their row.
-      await client.query(
-        `DELETE FROM customer_event_windows w WHERE w.corp_id = $1 AND ${EMPTY_ROW('w')}
-           AND w.external_userid IN (SELECT external_userid FROM customer_event_counts
-                                     WHERE corp_id = $1 AND type = ANY($2::text[]) AND day > $3::date - 180 AND day <= $4::date - 180)`,
-        [corpId, types, s.rolled, day]);
-      outcome = 'rolled';
-    }
-    await client.query(
-      `INSERT INTO customer_event_window_rolls (corp_id, rolled_day) VALUES ($1, $2)
-       ON CONFLICT (corp_id) DO UPDATE SET rolled_day = EXCLUDED.rolled_day, rolled_at = now()`, [corpId, day]);
-    return outcome;
-  });
+        hi === null
+          ? `UPDATE customer_event_window_rolls SET rolled_day = target_day, target_day = NULL, building = false, boundary = NULL, rolled_at = now() WHERE corp_id = $1`
+          : `UPDATE customer_event_window_rolls SET boundary = $2 WHERE corp_id = $1`,
+        hi === null ? [corpId] : [corpId, hi]);
+      return true;
+    });
+    if (!moved) return false;
+    await opts.afterChunk?.(hi);
+    if (hi === null) return true;
+    lo = hi;
+  }
 }
 
 export class EventWindowService {
@@ -104,16 +190,17 @@ export class EventWindowService {
 
   constructor(private pool: pg.Pool, private log: Logger) {}
 
-  async rollAll(today?: string): Promise<void> {
+  async rollAll(today?: string, opts?: RollOptions): Promise<void> {
     const { rows: corps } = await this.pool.query('SELECT id FROM corps ORDER BY id');
     for (const { id } of corps) {
       const started = Date.now();
-      const outcome = await rollEventWindows(this.pool, id, today);
+      const outcome = await rollEventWindows(this.pool, id, today, opts);
       // Quick rolls (a small corp, every start of a worker) stay out of the terminal; slow ones are worth seeing.
       const ms = Date.now() - started;
       if (outcome !== 'current') this.log[ms >= 1000 ? 'info' : 'debug']({ corpId: id, outcome, ms }, 'segment event windows rolled');
     }
-    // The roll rewrites many rows; vacuum so their old versions' space is reused and the planner's statistics are fresh.
-    await this.pool.query('VACUUM (ANALYZE) customer_event_windows');
+    // The roll rewrites many customer rows; vacuum so their old versions' space is reused (later updates stay HOT)
+    // and the planner's statistics are fresh.
+    await this.pool.query('VACUUM (ANALYZE) customers');
   }
 }

@@ -199,6 +199,12 @@ export const customers = pgTable('customers', {
   orderTotal: numeric('order_total', { precision: 12, scale: 2, mode: 'string' }).notNull().default('0'),
   firstOrderAt: ts('first_order_at'),
   lastOrderAt: ts('last_order_at'),
+  /** Rolling event windows (ADR 0009): `event_windows[typeIndex * 4 + windowIndex + 1]` is the count of events of type
+   * EVENT_TYPES[typeIndex] in the last WINDOW_DAYS[windowIndex] (7/30/90/180) days up to the day the corp's windows are
+   * rolled to (customer_event_window_rolls; during a roll, customers up to its boundary are at its target day). SQL maps
+   * a type to its index with pond_event_window_type(). NULL: no event in any window. The trigger on customer_events adds
+   * each event, a trigger on insert counts a new customer's earlier events, the daily roll subtracts the days that leave. */
+  eventWindows: integer('event_windows').array(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [
@@ -218,23 +224,15 @@ export const customerEventCounts = pgTable('customer_event_counts', {
   n: integer('n').notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.corpId, t.type, t.day, t.externalUserid] })]);
 
-/** The same counts summed over the usual windows, one row per customer holding every event type's windows (ADR 0007):
- * `w[typeIndex * 4 + windowIndex + 1]` is the count of events of type EVENT_TYPES[typeIndex] in the last WINDOW_DAYS[windowIndex]
- * (7/30/90/180) days up to the day the corp's windows were last rolled to. SQL maps a type to its index with
- * pond_event_window_type(); read slots as coalesce(w[k], 0) (a row written before a type was appended is shorter).
- * The trigger on customer_events adds each event; the daily roll subtracts the days that leave. No row means zero
- * everywhere (rows whose every 180-day slot is 0 are deleted). No index besides the key, so updates can be HOT
- * (fillfactor 80, set in migration segment_window_rows_trigger). */
-export const customerEventWindows = pgTable('customer_event_windows', {
-  corpId: text('corp_id').notNull(),
-  externalUserid: text('external_userid').notNull(),
-  w: integer('w').array().notNull(),
-}, (t) => [primaryKey({ columns: [t.corpId, t.externalUserid] })]);
-
-/** Per corp, the day customer_event_windows are true for; no row: not built yet (segments fall back to the counts). */
+/** Per corp, the day customers.event_windows are true for (no row or NULL: never built; segments fall back to the
+ * counts) and the roll in progress, done in chunks of customers in key order (ADR 0009): customers up to `boundary`
+ * are at `target_day` already; the others still at `rolled_day`, or not built at all when the pass is a build. */
 export const customerEventWindowRolls = pgTable('customer_event_window_rolls', {
   corpId: text('corp_id').primaryKey(),
-  rolledDay: date('rolled_day', { mode: 'string' }).notNull(),
+  rolledDay: date('rolled_day', { mode: 'string' }),
+  targetDay: date('target_day', { mode: 'string' }),
+  building: boolean('building').notNull().default(false),
+  boundary: text('boundary'),
   rolledAt: ts('rolled_at').notNull().defaultNow(),
 });
 
