@@ -158,21 +158,62 @@ describe('orders', () => {
     expect(order.webhook).toEqual({ status: 200, error: null });
     const waiting = await orderRow(order.orderId);
     expect(waiting).toMatchObject({ external_userid: null, unionid: u.unionid, amount: '88.80' });
+    // Part of it is refunded while it waits: the match writes that refund to the timeline too.
+    const early = await post(webhookUrl, { event: 'order.refunded', order: { orderId: order.orderId, refundId: 'early', amount: 8.8 } });
+    expect(early.body).toEqual({ ok: true, orderId: order.orderId, duplicate: false, matched: false });
 
     const add = await sim.addStaff(u.id, { corpId: pond.corpId, userid: staff[1]! });
     await settle();
     const matched = await waitFor(async () => (await orderRow(order.orderId)).external_userid ? orderRow(order.orderId) : null);
     expect(matched).toMatchObject({ external_userid: add.externalUserid, userid: staff[1] });
-    expect(await customer(add.externalUserid)).toMatchObject({ order_count: 1, order_total: '88.80' });
+    expect(await customer(add.externalUserid)).toMatchObject({ order_count: 1, order_total: '80.00' });
     expect(await events(add.externalUserid, 'order.paid')).toHaveLength(1);
-    // The order rule runs after the match as well (88.80 ≥ 50).
+    expect((await events(add.externalUserid, 'order.refunded')).map((e) => e.data)).toEqual([expect.objectContaining({ orderId: order.orderId, amount: 8.8, orderAmount: 88.8, full: false, refundId: 'early' })]);
+    // The order rule runs after the match as well (80.00 ≥ 50).
     await settle();
     const { rows: [f] } = await pond.app.pool.query('SELECT tag_ids FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [pond.corpId, add.externalUserid, staff[1]]);
     expect(f.tag_ids).toContain(buyerTag);
     // Later orders from them match at once.
     const next = await sim.payOrder(u.id, { amount: 11.2 });
     expect((await orderRow(next.orderId)).external_userid).toBe(add.externalUserid);
-    expect(await customer(add.externalUserid)).toMatchObject({ order_count: 2, order_total: '100.00' });
+    expect(await customer(add.externalUserid)).toMatchObject({ order_count: 2, order_total: '91.20' });
+  });
+
+  it('partial refunds count once per refund id, the total keeps the net amount, and the rest refunds the order in full', async () => {
+    const orderId = `part-${Date.now()}`;
+    const before = await customer(ext);
+    const total = (x: number) => (Number(before.order_total) + x).toFixed(2);
+    expect((await post(webhookUrl, paidBody(orderId, { externalUserid: ext, amount: 100, items: [] }))).status).toBe(200);
+    expect(await customer(ext)).toMatchObject({ order_count: before.order_count + 1, order_total: total(100) });
+    const part = { event: 'order.refunded', order: { orderId, refundId: 'R1', amount: 30.5 } };
+    const r1 = await post(webhookUrl, part);
+    expect(r1.status, JSON.stringify(r1.body)).toBe(200);
+    expect(r1.body.duplicate).toBe(false);
+    expect(await customer(ext)).toMatchObject({ order_count: before.order_count + 1, order_total: total(69.5) });
+    // Delivered again, even at once: counted once.
+    const again = await Promise.all([post(webhookUrl, part), post(webhookUrl, part)]);
+    expect(again.map((r) => r.body.duplicate)).toEqual([true, true]);
+    expect(await customer(ext)).toMatchObject({ order_total: total(69.5) });
+    // Segments and the plain SQL see the net amount.
+    expect(await inSegment({ type: 'orders', metric: 'monetary', op: 'atLeast', value: Number(total(69.5)) }, ext)).toBe(true);
+    expect(await inSegment({ type: 'orders', metric: 'monetary', op: 'atLeast', value: Number(total(69.51)) }, ext)).toBe(false);
+    // More than is left, or an amount without a refund id: refused, naming the field; nothing changes.
+    const over = await post(webhookUrl, { event: 'order.refunded', order: { orderId, refundId: 'R2', amount: 69.51 } });
+    expect([over.status, over.body.error.field, over.body.error.message]).toEqual([400, 'order.amount', expect.stringContaining('69.50')]);
+    const noId = await post(webhookUrl, { event: 'order.refunded', order: { orderId, amount: 1 } });
+    expect([noId.status, noId.body.error.field]).toEqual([400, 'order.refundId']);
+    expect(await customer(ext)).toMatchObject({ order_total: total(69.5) });
+    // Without an amount: the rest. The order leaves the count and the total.
+    const rest = await post(webhookUrl, { event: 'order.refunded', order: { orderId } });
+    expect(rest.body.duplicate).toBe(false);
+    expect(await customer(ext)).toMatchObject({ order_count: before.order_count, order_total: before.order_total });
+    expect(await orderRow(orderId)).toMatchObject({ refunded_amount: '100.00', refunded_at: expect.any(Date) });
+    const refunds = (await events(ext, 'order.refunded')).filter((e) => e.data.orderId === orderId).map((e) => ({ amount: e.data.amount, full: e.data.full }));
+    expect(refunds.sort((a, b) => a.amount - b.amount)).toEqual([{ amount: 30.5, full: false }, { amount: 69.5, full: true }]);
+    // Nothing is left to refund.
+    expect((await post(webhookUrl, { event: 'order.refunded', order: { orderId, refundId: 'R3', amount: 1 } })).body.duplicate).toBe(true);
+    const card = await pond.api('GET', `/api/customers/${ext}/orders`);
+    expect(card.body.items.find((o: any) => o.orderId === orderId)).toMatchObject({ amount: 100, refundedAmount: 100, refundedAt: expect.any(String) });
   });
 
   it('refuses a wrong token (401) and an unknown corp (404) before reading the body, and bad input with 400 naming the field', async () => {

@@ -230,6 +230,8 @@ export const enUS: Messages = {
       attribution: 'Attribution',
       refunded: 'Refunded',
       refundedAt: 'refunded {{at}}',
+      refundedPart: '{{refunded}} refunded',
+      partlyRefunded: 'Order of {{amount}}, {{refunded}} refunded in part; the rest counts as spent',
     },
     notes: {
       title: 'Notes',
@@ -308,6 +310,7 @@ export const enUS: Messages = {
     byOther: 'Source: {{value}}',
     order: 'Order: {{value}}',
     amount: 'Amount: {{value}}',
+    partialRefund: 'Partial refund · order of {{value}}',
     items: 'Items: {{value}}',
     channel: 'Attributed channel: {{value}}',
   },

@@ -230,6 +230,8 @@ export const zhCN = {
       attribution: '归属',
       refunded: '已退款',
       refundedAt: '退款于 {{at}}',
+      refundedPart: '已退 {{refunded}}',
+      partlyRefunded: '订单 {{amount}}，已部分退款 {{refunded}}；计入消费的是余额',
     },
     notes: {
       title: '备注',
@@ -308,6 +310,7 @@ export const zhCN = {
     byOther: '来源：{{value}}',
     order: '订单号：{{value}}',
     amount: '金额：{{value}}',
+    partialRefund: '部分退款 · 订单 {{value}}',
     items: '商品：{{value}}',
     channel: '归属渠道：{{value}}',
   },

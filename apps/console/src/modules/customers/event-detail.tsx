@@ -17,7 +17,7 @@ const KNOWN = new Set([
   're_add', 'reAdd', 'by', 'welcome_code', 'welcomeCode', 'userid', 'external_userid', 'externalUserid', 'chat_id', 'chatId',
 ]);
 /** What order events carry (order.paid / order.refunded), shown as their own lines. */
-const ORDER_KEYS = new Set(['orderId', 'amount', 'currency', 'items', 'channel', 'codeId']);
+const ORDER_KEYS = new Set(['orderId', 'amount', 'orderAmount', 'full', 'refundId', 'currency', 'items', 'channel', 'codeId']);
 
 function pick(data: Record<string, unknown>, ...keys: string[]): unknown {
   for (const key of keys) if (data[key] !== undefined && data[key] !== null && data[key] !== '') return data[key];
@@ -43,6 +43,10 @@ export function useEventDetail(groupNames: Map<string, string>) {
           {t('eventDetail.amount', { value: formatYuan(Number(data.amount)) })}
         </Typography.Text>,
       );
+    }
+    // A refund of part of the order (order.refunded with full: false), against what the order came to.
+    if (data.full === false && (typeof data.orderAmount === 'number' || typeof data.orderAmount === 'string')) {
+      lines.push(<Tag key="partial" color="orange">{t('eventDetail.partialRefund', { value: formatYuan(Number(data.orderAmount)) })}</Tag>);
     }
     if (Array.isArray(data.items) && data.items.length > 0) {
       const items = data.items.map((it) => {

@@ -142,6 +142,8 @@ export interface CustomerOrder {
   currency: string;
   items: OrderItem[];
   paidAt: string;
+  /** Yuan refunded so far (partial refunds); equal to amount once refundedAt is set. */
+  refundedAmount: number;
   refundedAt: string | null;
   userid: string | null;
   staffName: string | null;

@@ -68,6 +68,13 @@ function OrdersBody({ data }: { data: CustomerOrders }) {
               {t('customers.orders.refunded')}
             </Tag>
           </Tooltip>
+        ) : o.refundedAmount > 0 ? (
+          <Tooltip title={t('customers.orders.partlyRefunded', { refunded: formatYuan(o.refundedAmount), amount: formatYuan(o.amount) })}>
+            <Typography.Text strong>{formatYuan(o.amount - o.refundedAmount)}</Typography.Text>{' '}
+            <Tag color="orange" style={{ marginInlineEnd: 0 }}>
+              {t('customers.orders.refundedPart', { refunded: formatYuan(o.refundedAmount) })}
+            </Tag>
+          </Tooltip>
         ) : (
           <Typography.Text strong>{formatYuan(o.amount)}</Typography.Text>
         ),

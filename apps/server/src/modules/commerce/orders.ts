@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { appendTimeline } from '../customers/repo';
-import { matchOrder, recomputeSummary } from './repo';
+import { matchOrder, recomputeSummary, refundDedupeKey } from './repo';
 import { readThresholds, rfmOf, shanghaiDay } from './rfm';
 import type { OrderWebhookBody, PaidOrder, RefundedOrder } from './schemas';
 
@@ -75,23 +75,44 @@ export class OrderService {
     return c?.external_userid ?? null;
   }
 
-  /** Marks the order refunded and takes it out of the customer's summary. A refund before its paid order is refused (404): the shop retries. */
+  /**
+   * A refund: part of the order (`amount`, with the shop's `refundId`) or what is left of it. Stored once per refund id;
+   * the order's net amount (amount − refunds) is what the customer's total counts, and an order refunded in full leaves
+   * their order count too. A refund before its paid order is refused (404): the shop retries.
+   */
   private async refunded(corpId: string, order: RefundedOrder): Promise<WebhookResult> {
     return withTransaction(this.pool, async (client) => {
       const { rows: [o] } = await client.query('SELECT * FROM orders WHERE corp_id = $1 AND order_id = $2 FOR UPDATE', [corpId, order.orderId]);
       if (!o) throw new AppError('not_found', `order ${order.orderId} not found: deliver its order.paid first`);
-      if (o.refunded_at) return { ok: true, orderId: order.orderId, duplicate: true, matched: !!o.external_userid };
+      const refundId = order.refundId ?? 'full';
+      const duplicate = { ok: true as const, orderId: order.orderId, duplicate: true, matched: !!o.external_userid };
+      const { rows: [seen] } = await client.query('SELECT 1 FROM order_refunds WHERE corp_id = $1 AND order_id = $2 AND refund_id = $3', [corpId, order.orderId, refundId]);
+      // Fen, so that sums are exact.
+      const left = Math.round(Number(o.amount) * 100) - Math.round(Number(o.refunded_amount) * 100);
+      if (seen || left === 0) return duplicate;
+      const fen = order.amount === undefined ? left : Math.round(order.amount * 100);
+      if (fen > left) throw AppError.validation('order.amount', `must not exceed what is left of the order (${(left / 100).toFixed(2)} yuan)`);
       const at = order.refundedAt ? new Date(order.refundedAt) : new Date();
       if (at < o.paid_at) throw AppError.validation('order.refundedAt', 'must not be before the order was paid');
-      await client.query('UPDATE orders SET refunded_at = $3 WHERE corp_id = $1 AND order_id = $2', [corpId, order.orderId, at]);
+      const amount = (fen / 100).toFixed(2);
+      const full = fen === left;
+      await client.query(
+        'INSERT INTO order_refunds (corp_id, order_id, refund_id, amount, refunded_at) VALUES ($1, $2, $3, $4::numeric, $5)',
+        [corpId, order.orderId, refundId, amount, at]);
+      await client.query(
+        `UPDATE orders SET refunded_amount = refunded_amount + $3::numeric, refunded_at = CASE WHEN $4 THEN $5::timestamptz END
+         WHERE corp_id = $1 AND order_id = $2`, [corpId, order.orderId, amount, full, at]);
       if (o.external_userid) {
         // Lock first, then recompute in a fresh statement: it sees every match committed before the lock.
         await client.query('SELECT 1 FROM customers WHERE corp_id = $1 AND external_userid = $2 FOR UPDATE', [corpId, o.external_userid]);
         await recomputeSummary(client, corpId, o.external_userid);
         await appendTimeline(client, corpId, [{
           externalUserid: o.external_userid, type: 'order.refunded', userid: o.userid, occurredAt: at,
-          data: { orderId: o.order_id, amount: Number(o.amount), currency: o.currency, items: o.items, channel: o.channel, codeId: o.code_id },
-          dedupeKey: `order:${o.order_id}:refunded`,
+          data: {
+            orderId: o.order_id, amount: fen / 100, orderAmount: Number(o.amount), full, refundId: order.refundId ?? null,
+            currency: o.currency, items: o.items, channel: o.channel, codeId: o.code_id,
+          },
+          dedupeKey: refundDedupeKey(o.order_id, refundId),
         }]);
       }
       return { ok: true, orderId: order.orderId, duplicate: false, matched: !!o.external_userid };
@@ -116,7 +137,7 @@ export class OrderService {
       summary: { ...summary, averageOrder: summary.orderCount ? Math.round((summary.orderTotal / summary.orderCount) * 100) / 100 : null, ...rfmOf(summary, thresholds, today) },
       thresholds,
       items: rows.map((o) => ({
-        orderId: o.order_id, amount: Number(o.amount), currency: o.currency, items: o.items, paidAt: o.paid_at, refundedAt: o.refunded_at,
+        orderId: o.order_id, amount: Number(o.amount), refundedAmount: Number(o.refunded_amount), currency: o.currency, items: o.items, paidAt: o.paid_at, refundedAt: o.refunded_at,
         receivedAt: o.received_at, userid: o.userid, staffName: o.staff_name, codeId: o.code_id, codeName: o.code_name, channel: o.channel,
         storeId: o.store_id, storeName: o.store_name,
       })),

@@ -38,18 +38,24 @@ function matchSql(candidates: string): string {
         last_order_at = CASE WHEN x.n > 0 THEN greatest(c.last_order_at, x.last) ELSE c.last_order_at END,
         last_event_at = greatest(coalesce(c.last_event_at, 'epoch'), x.last_event)
       FROM (SELECT external_userid, count(*) FILTER (WHERE refunded_at IS NULL)::int AS n,
-                   coalesce(sum(amount) FILTER (WHERE refunded_at IS NULL), 0) AS total,
+                   coalesce(sum(amount - refunded_amount) FILTER (WHERE refunded_at IS NULL), 0) AS total,
                    min(paid_at) FILTER (WHERE refunded_at IS NULL) AS first, max(paid_at) FILTER (WHERE refunded_at IS NULL) AS last,
                    greatest(max(paid_at), max(refunded_at)) AS last_event
             FROM m GROUP BY external_userid) x
       WHERE c.corp_id = $1 AND c.external_userid = x.external_userid),
     events AS (
       INSERT INTO customer_events (corp_id, external_userid, type, userid, occurred_at, data, dedupe_key)
-      SELECT $1, m.external_userid, e.type, m.userid, e.at,
+      SELECT $1, m.external_userid, 'order.paid', m.userid, m.paid_at,
              jsonb_build_object('orderId', m.order_id, 'amount', m.amount, 'currency', m.currency, 'items', m.items, 'channel', m.channel, 'codeId', m.code_id),
-             'order:' || m.order_id || ':' || e.suffix
-      FROM m CROSS JOIN LATERAL (VALUES ('order.paid', m.paid_at, 'paid'), ('order.refunded', m.refunded_at, 'refunded')) e(type, at, suffix)
-      WHERE e.at IS NOT NULL
+             'order:' || m.order_id || ':paid'
+      FROM m
+      UNION ALL
+      -- Refunds that came before the order found its customer (the one that completed the refund has its time).
+      SELECT $1, m.external_userid, 'order.refunded', m.userid, r.refunded_at,
+             jsonb_build_object('orderId', m.order_id, 'amount', r.amount, 'orderAmount', m.amount, 'full', coalesce(r.refunded_at = m.refunded_at, false),
+                                'refundId', nullif(r.refund_id, 'full'), 'currency', m.currency, 'items', m.items, 'channel', m.channel, 'codeId', m.code_id),
+             'order:' || m.order_id || CASE WHEN r.refund_id = 'full' THEN ':refunded' ELSE ':refund:' || r.refund_id END
+      FROM m JOIN order_refunds r ON r.corp_id = $1 AND r.order_id = m.order_id
       ON CONFLICT (corp_id, dedupe_key) DO NOTHING),
     queued AS (
       INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml)
@@ -86,7 +92,10 @@ export async function matchWaitingOrders(db: Queryable, corpId: string, external
 export async function recomputeSummary(db: Queryable, corpId: string, externalUserid: string): Promise<void> {
   await db.query(
     `UPDATE customers c SET order_count = x.n, order_total = x.total, first_order_at = x.first, last_order_at = x.last
-     FROM (SELECT count(*)::int AS n, coalesce(sum(amount), 0) AS total, min(paid_at) AS first, max(paid_at) AS last
+     FROM (SELECT count(*)::int AS n, coalesce(sum(amount - refunded_amount), 0) AS total, min(paid_at) AS first, max(paid_at) AS last
            FROM orders WHERE corp_id = $1 AND external_userid = $2 AND refunded_at IS NULL) x
      WHERE c.corp_id = $1 AND c.external_userid = $2`, [corpId, externalUserid]);
 }
+
+/** The timeline's dedupe key of a refund (a refund without the shop's id is 'full', keyed as before partial refunds). */
+export const refundDedupeKey = (orderId: string, refundId: string) => `order:${orderId}${refundId === 'full' ? ':refunded' : `:refund:${refundId}`}`;

@@ -38,9 +38,17 @@ export type PaidOrder = z.infer<typeof PaidOrder>;
 export const RefundedOrder = z.object({
   orderId: OrderId,
   corpId: z.string().optional(),
+  /** The shop's id of this refund: how a re-delivery is recognised. Required with `amount`. */
+  refundId: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
+  /** Yuan refunded; without it, whatever is left of the order. */
+  amount: Yuan('a positive amount of yuan').refine((v) => v > 0, 'must be a positive amount of yuan').optional(),
   /** Defaults to when Pond received the refund. */
   refundedAt: Instant.optional(),
-}).passthrough();
+}).passthrough().superRefine((o, ctx) => {
+  if (o.amount !== undefined && o.refundId === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['refundId'], message: 'is required with amount (a partial refund): re-deliveries are recognised by it' });
+  }
+});
 export type RefundedOrder = z.infer<typeof RefundedOrder>;
 
 export const OrderWebhookBody = z.discriminatedUnion('event', [

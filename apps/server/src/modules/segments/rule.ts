@@ -128,14 +128,14 @@ export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { 
       const paid = `FROM orders o WHERE o.corp_id = c.corp_id AND o.external_userid = c.external_userid AND o.refunded_at IS NULL`;
       const cmp = node.op === 'atLeast' ? '>=' : '<=';
       if (node.metric === 'frequency') return `(SELECT count(*) ${paid}) ${cmp} ${p.add(node.value)}`;
-      if (node.metric === 'monetary') return `(SELECT coalesce(sum(o.amount), 0) ${paid}) ${cmp} ${p.add(node.value)}::numeric`;
+      if (node.metric === 'monetary') return `(SELECT coalesce(sum(o.amount - o.refunded_amount), 0) ${paid}) ${cmp} ${p.add(node.value)}::numeric`;
       const lastDay = `(SELECT (max(o.paid_at) AT TIME ZONE 'Asia/Shanghai')::date ${paid})`;
       const since = sinceDay(p.add(node.value), opts.windows && p.add(opts.windows.today));
       return node.op === 'within' ? `${lastDay} > ${since}` : `${lastDay} <= ${since}`;
     }
     case 'rfm': {
       const today = opts.windows && p.add(opts.windows.today);
-      return `EXISTS (SELECT 1 FROM (SELECT count(*) AS n, sum(o.amount) AS total, (max(o.paid_at) AT TIME ZONE 'Asia/Shanghai')::date AS last_day
+      return `EXISTS (SELECT 1 FROM (SELECT count(*) AS n, sum(o.amount - o.refunded_amount) AS total, (max(o.paid_at) AT TIME ZONE 'Asia/Shanghai')::date AS last_day
                                      FROM orders o WHERE o.corp_id = c.corp_id AND o.external_userid = c.external_userid AND o.refunded_at IS NULL) x
                       JOIN corps k ON k.id = c.corp_id
                       WHERE x.n > 0 AND (CASE WHEN x.last_day > ${sinceDay('k.rfm_recency_days', today)} THEN 4 ELSE 0 END

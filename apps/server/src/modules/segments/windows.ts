@@ -80,7 +80,8 @@ interface Pass { target: string; rolled: string | null; building: boolean; bound
 export async function rollEventWindows(pool: pg.Pool, corpId: string, today?: string, opts: RollOptions = {}): Promise<'built' | 'rolled' | 'current'> {
   let outcome = 'current' as 'built' | 'rolled' | 'current';
   for (;;) {
-    const pass = await withTransaction(pool, async (client): Promise<Pass | null> => {
+    const pass = await chunkTransaction(pool, async (client): Promise<Pass | null> => {
+      await client.query(`SET LOCAL lock_timeout = '${ADVISORY_WAIT}'`);
       await lock(client, corpId);
       const { rows: [s] } = await client.query(
         `SELECT coalesce($2::date, ${TODAY})::text AS today, r.rolled_day::text AS rolled, coalesce($2::date, ${TODAY}) - r.rolled_day AS gap,

@@ -115,7 +115,7 @@ export class AutoTagRules {
     return `SELECT external_userid FROM orders WHERE corp_id = $1 AND external_userid IS NOT NULL AND refunded_at IS NULL
               AND ($2::int IS NULL OR paid_at >= (((now() AT TIME ZONE 'Asia/Shanghai')::date - $2::int + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'))
               ${mode === 'single' ? 'AND external_userid = $5' : ''}
-            GROUP BY external_userid HAVING count(*) >= $3::int AND sum(amount) >= $4::numeric`;
+            GROUP BY external_userid HAVING count(*) >= $3::int AND sum(amount - refunded_amount) >= $4::numeric`;
   }
 
   private orderArgs(corpId: string, params: { minCount: number; minTotal: number; withinDays?: number }): unknown[] {

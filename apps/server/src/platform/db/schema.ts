@@ -3,7 +3,7 @@
 // (`npm run db:generate`) and applied at start; a test fails when they are stale.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, check, customType, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text,
+  bigint, bigserial, boolean, check, foreignKey, customType, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text,
   timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
@@ -781,6 +781,9 @@ export const orders = pgTable('orders', {
   currency: text('currency').notNull().default('CNY'),
   items: jsonb('items').notNull().default(sql`'[]'::jsonb`),
   paidAt: ts('paid_at').notNull(),
+  /** Sum of its refunds (order_refunds); the order's net amount is amount − refunded_amount. */
+  refundedAmount: numeric('refunded_amount', { precision: 12, scale: 2, mode: 'string' }).notNull().default('0'),
+  /** Set when the order is refunded in full: it then leaves the customer's order count and total. */
   refundedAt: ts('refunded_at'),
   receivedAt: ts('received_at').notNull().defaultNow(),
   matchedAt: ts('matched_at'),
@@ -796,4 +799,20 @@ export const orders = pgTable('orders', {
   // Orders waiting for their customer: probed by unionid whenever customers' details are stored.
   index('orders_waiting_idx').on(t.corpId, t.unionid).where(sql`external_userid IS NULL`),
   check('orders_amount_positive', sql`amount > 0`),
+  check('orders_refunded_amount', sql`refunded_amount >= 0 AND refunded_amount <= amount`),
+]);
+
+/** Refunds of an order, once per (corp, order, refund id): a refund without an id refunds what is left and is stored
+ * as 'full'. */
+export const orderRefunds = pgTable('order_refunds', {
+  corpId: text('corp_id').notNull(),
+  orderId: text('order_id').notNull(),
+  refundId: text('refund_id').notNull(),
+  amount: numeric('amount', { precision: 12, scale: 2, mode: 'string' }).notNull(),
+  refundedAt: ts('refunded_at').notNull(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ columns: [t.corpId, t.orderId, t.refundId] }),
+  foreignKey({ columns: [t.corpId, t.orderId], foreignColumns: [orders.corpId, orders.orderId] }).onDelete('cascade'),
+  check('order_refunds_amount_positive', sql`amount > 0`),
 ]);
