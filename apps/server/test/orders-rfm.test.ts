@@ -1,4 +1,4 @@
-// RFM in segments against ground truth: random orders (some refunded, some never matched) on days at every
+// RFM in segments against ground truth: random orders (some refunded in part or in full, some never matched) on days at every
 // window edge, random rules over the orders and RFM conditions, evaluated here in plain code and by both
 // compilers on fixed days, under several thresholds; and the customers' summary columns against the same truth.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { OrderService } from '../src/modules/commerce/orders';
 import { RFM_BUCKETS, RFM_BUCKET_NAMES, type RfmBucket, type RfmThresholds } from '../src/modules/commerce/rfm';
 
 let pond: TestPond;
-interface Order { cents: number; at: Date; day: string; refunded: boolean }
+interface Order { cents: number; at: Date; day: string; refunded: boolean; refundedCents: number }
 interface Truth { ext: string; gender: number; orders: Order[] }
 let truth: Truth[];
 
@@ -48,9 +48,18 @@ beforeAll(async () => {
         orderId, amount: cents / 100, currency: 'CNY', items: [{ name: '商品', price: cents / 100, quantity: 1 }], paidAt: at.toISOString(),
         ...(byUnionid ? { unionid: c.unionid } : { externalUserid: c.external_userid }),
       } });
+      // Some are refunded in part (once or twice), some of those then in full, some in full at once.
+      let refundedCents = 0;
+      if (cents > 2 && rnd() < 0.2) {
+        for (let r = 0; r < 1 + Math.floor(rnd() * 2) && refundedCents < cents - 1; r++) {
+          const part = 1 + Math.floor(rnd() * (cents - refundedCents - 1));
+          await orders.receive(pond.corpId, { event: 'order.refunded', order: { orderId, refundId: `r${r}`, amount: part / 100, refundedAt: new Date(at.getTime() + 60_000).toISOString() } });
+          refundedCents += part;
+        }
+      }
       const refunded = rnd() < 0.15;
       if (refunded) await orders.receive(pond.corpId, { event: 'order.refunded', order: { orderId, refundedAt: new Date(at.getTime() + 60_000).toISOString() } });
-      truth[i]!.orders.push({ cents, at, day, refunded });
+      truth[i]!.orders.push({ cents, at, day, refunded, refundedCents: refunded ? cents : refundedCents });
     }
   }
   // Orders nobody is known for: stored, counted nowhere.
@@ -62,7 +71,8 @@ afterAll(async () => { await pond?.close(); });
 
 const live = (t: Truth) => t.orders.filter((o) => !o.refunded);
 const lastDay = (t: Truth) => live(t).map((o) => o.day).sort().at(-1);
-const cents = (t: Truth) => live(t).reduce((s, o) => s + o.cents, 0);
+/** What the customer spent: each order's amount less its refunds. */
+const cents = (t: Truth) => live(t).reduce((s, o) => s + o.cents - o.refundedCents, 0);
 
 function evaluate(n: RuleNode, t: Truth, today: string, th: RfmThresholds): boolean {
   if ('conditions' in n) return n.op === 'and' ? n.conditions.every((c) => evaluate(c, t, today, th)) : n.conditions.some((c) => evaluate(c, t, today, th));

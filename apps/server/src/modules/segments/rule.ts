@@ -181,7 +181,8 @@ function compileFast(node: Condition, p: Params, corpId: string, windows?: Event
       if (node.metric === 'frequency') return `c.order_count ${cmp} ${p.add(node.value)}`;
       if (node.metric === 'monetary') return `c.order_total ${cmp} ${p.add(node.value)}::numeric`;
       const since = sinceInstant(p.add(node.value), windows && p.add(windows.today));
-      return node.op === 'within' ? `c.last_order_at >= ${since}` : `c.last_order_at < ${since}`;
+      // Only customers with orders have a last order; saying so lets the planner use customers_orders_idx.
+      return node.op === 'within' ? `(c.order_count > 0 AND c.last_order_at >= ${since})` : `(c.order_count > 0 AND c.last_order_at < ${since})`;
     }
     case 'rfm': {
       const corp = p.add(corpId);

@@ -213,6 +213,9 @@ export const customers = pgTable('customers', {
   index('customers_unionid_idx').on(t.corpId, t.unionid),
   index('customers_tags_gin').using('gin', t.tagIds),
   index('customers_staff_gin').using('gin', t.staffIds),
+  // Customers with orders, by their last order: RFM and orders conditions (which all require an order) read these
+  // instead of every customer.
+  index('customers_orders_idx').on(t.corpId, t.lastOrderAt).where(sql`order_count > 0`),
 ]);
 
 /** Timeline events counted per customer, type and day (a trigger on customer_events keeps it): behaviour conditions read this. */

@@ -1,0 +1,1 @@
+CREATE INDEX "customers_orders_idx" ON "customers" USING btree ("corp_id","last_order_at") WHERE order_count > 0;
