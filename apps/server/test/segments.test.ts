@@ -344,6 +344,39 @@ describe('segments', () => {
     }
     await loadTruth();
   });
+  it('let a transaction that holds a customer and then writes an event go first, instead of deadlocking with the roll', async () => {
+    const pool = pond.app.pool;
+    const day = shDay(new Date());
+    const ext = truth[0]!.ext;
+    // A build locks every customer of its chunk; this transaction holds one of them first.
+    await pool.query('DELETE FROM customer_event_window_rolls WHERE corp_id = $1', [pond.corpId]);
+    const a = await pool.connect();
+    try {
+      await a.query('BEGIN');
+      await a.query(`UPDATE customers SET name = name WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, ext]);
+      const roll = rollEventWindows(pool, pond.corpId, day);
+      // Until the roll waits for that row (holding the corp's lock)…
+      for (let i = 0; ; i++) {
+        const { rows } = await pool.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`);
+        if (rows.length) break;
+        if (i > 500) throw new Error('the roll never waited for the row');
+        await new Promise((ok) => setTimeout(ok, 10));
+      }
+      // …then an event of that customer: it waits for the corp's lock, which the roll gives up.
+      await a.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at) VALUES ($1, $2, 'group.joined', now())`, [pond.corpId, ext]);
+      await a.query('COMMIT');
+      expect(await roll).toBe('built');
+    } finally {
+      a.release();
+    }
+    const { rows: [c] } = await pool.query(`SELECT event_windows FROM customers WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, ext]);
+    const joined = (await pool.query(
+      `SELECT count(*)::int AS n FROM customer_events WHERE corp_id = $1 AND external_userid = $2 AND type = 'group.joined' AND (occurred_at AT TIME ZONE 'Asia/Shanghai')::date > $3::date - 7`,
+      [pond.corpId, ext, day])).rows[0].n;
+    expect(c.event_windows[windowSlot('group.joined', 7)! - 1]).toBe(joined);
+    await loadTruth();
+  });
+
   it('saves a segment, pages its members and exports them', async () => {
     const rule: RuleNode = { op: 'and', conditions: [{ type: 'tags', mode: 'any', tagIds: tagIds.slice(0, 2) }, { type: 'gender', values: [1, 2] }] };
     const s = await pond.api('POST', '/api/segments', { name: '女性VIP', rule });
