@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimControl } from '@pond/wecom-sim';
 import { startTestPond, waitFor, type TestPond } from './helpers';
+import { matchWaitingOrders } from '../src/modules/commerce/repo';
 
 let pond: TestPond;
 let sim: SimControl;
@@ -214,6 +215,47 @@ describe('orders', () => {
     expect((await post(webhookUrl, { event: 'order.refunded', order: { orderId, refundId: 'R3', amount: 1 } })).body.duplicate).toBe(true);
     const card = await pond.api('GET', `/api/customers/${ext}/orders`);
     expect(card.body.items.find((o: any) => o.orderId === orderId)).toMatchObject({ amount: 100, refundedAmount: 100, refundedAt: expect.any(String) });
+  });
+
+  it('a shop refund id that happens to read "full" is just an id', async () => {
+    const orderId = `fullid-${Date.now()}`;
+    await post(webhookUrl, paidBody(orderId, { externalUserid: ext, amount: 20, items: [] }));
+    const r = await post(webhookUrl, { event: 'order.refunded', order: { orderId, refundId: 'full', amount: 5 } });
+    expect(r.body.duplicate).toBe(false);
+    // The rest, without an id, is another refund.
+    expect((await post(webhookUrl, { event: 'order.refunded', order: { orderId } })).body.duplicate).toBe(false);
+    expect(await orderRow(orderId)).toMatchObject({ refunded_amount: '20.00', refunded_at: expect.any(Date) });
+    const keys = (await events(ext, 'order.refunded')).filter((e) => e.data.orderId === orderId).map((e) => e.dedupe_key).sort();
+    expect(keys).toEqual([`order:${orderId}:refund:full`, `order:${orderId}:refunded`]);
+  });
+
+  it('a refund committed while the order is being matched still reaches the timeline', async () => {
+    const pool = pond.app.pool;
+    const unionid = `u-race-${Date.now()}`;
+    const orderId = `race-${Date.now()}`;
+    expect((await post(webhookUrl, paidBody(orderId, { unionid, amount: 50 }))).body.matched).toBe(false);
+    const ext = `wm-race-${Date.now()}`;
+    await pool.query(`INSERT INTO customers (corp_id, external_userid, name, unionid) VALUES ($1, $2, '竞态', $3)`, [pond.corpId, ext, unionid]);
+    // A refund holds the order (as the webhook does) and commits only once the match is waiting for it.
+    const a = await pool.connect();
+    try {
+      await a.query('BEGIN');
+      await a.query('SELECT 1 FROM orders WHERE corp_id = $1 AND order_id = $2 FOR UPDATE', [pond.corpId, orderId]);
+      await a.query(`INSERT INTO order_refunds (corp_id, order_id, refund_id, amount, refunded_at, completes) VALUES ($1, $2, 'R1', 10, now(), false)`, [pond.corpId, orderId]);
+      await a.query('UPDATE orders SET refunded_amount = refunded_amount + 10 WHERE corp_id = $1 AND order_id = $2', [pond.corpId, orderId]);
+      const match = matchWaitingOrders(pool, pond.corpId, [ext]);
+      for (let i = 0; ; i++) {
+        if ((await pool.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`)).rows.length) break;
+        if (i > 500) throw new Error('the match never waited for the refund');
+        await new Promise((ok) => setTimeout(ok, 10));
+      }
+      await a.query('COMMIT');
+      expect(await match).toBe(1);
+    } finally {
+      a.release();
+    }
+    expect(await customer(ext)).toMatchObject({ order_count: 1, order_total: '40.00' });
+    expect((await events(ext, 'order.refunded')).map((e) => e.data)).toEqual([expect.objectContaining({ orderId, amount: 10, full: false, refundId: 'R1' })]);
   });
 
   it('refuses a wrong token (401) and an unknown corp (404) before reading the body, and bad input with 400 naming the field', async () => {

@@ -2,6 +2,7 @@
 // plain code from the raw tables; the members must be the same, also through event windows rolled across days.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPond, type TestPond } from './helpers';
+import { upsertCustomers } from '../src/modules/customers/repo';
 import { EVENT_TYPES, windowSlot, type RuleNode } from '../src/modules/segments/rule';
 import { where } from '../src/modules/segments/routes';
 import { Params } from '../src/platform/sql';
@@ -374,6 +375,39 @@ describe('segments', () => {
       `SELECT count(*)::int AS n FROM customer_events WHERE corp_id = $1 AND external_userid = $2 AND type = 'group.joined' AND (occurred_at AT TIME ZONE 'Asia/Shanghai')::date > $3::date - 7`,
       [pond.corpId, ext, day])).rows[0].n;
     expect(c.event_windows[windowSlot('group.joined', 7)! - 1]).toBe(joined);
+    await loadTruth();
+  });
+
+  it('store a new customer and an existing one in one statement while an event of the new one waits, without a deadlock', async () => {
+    const pool = pond.app.pool;
+    await pond.app.eventWindows.rollAll(shDay(new Date()));
+    // X is new and sorts before Y, which is stored.
+    const y = truth.map((t) => t.ext).sort()[truth.length - 1]!;
+    const x = `${y.slice(0, -1)}`;
+    expect(x < y).toBe(true);
+    const e = await pool.connect();
+    try {
+      await e.query('BEGIN');
+      // An event of X before X is stored: its transaction holds X's lock.
+      await e.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at) VALUES ($1, $2, 'group.joined', now())`, [pond.corpId, x]);
+      // The upsert of X and Y waits for that lock — before it locks Y.
+      const upsert = upsertCustomers(pool, pond.corpId, [{ external_userid: y, name: 'Y' }, { external_userid: x, name: 'X' }]);
+      for (let i = 0; ; i++) {
+        if ((await pool.query(`SELECT 1 FROM pg_locks WHERE NOT granted`)).rows.length) break;
+        if (i > 500) throw new Error('the upsert never waited');
+        await new Promise((ok) => setTimeout(ok, 10));
+      }
+      // So the event transaction can still write Y's row, and both finish.
+      await e.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at) VALUES ($1, $2, 'group.joined', now())`, [pond.corpId, y]);
+      await e.query('COMMIT');
+      await upsert;
+    } finally {
+      e.release();
+    }
+    const { rows } = await pool.query(`SELECT external_userid, name, event_windows FROM customers WHERE corp_id = $1 AND external_userid = ANY($2) ORDER BY external_userid`, [pond.corpId, [x, y]]);
+    expect(rows.map((r) => r.name)).toEqual(['X', 'Y']);
+    // X's event counted once (by the insert trigger, which ran after the event committed).
+    expect(rows[0].event_windows[windowSlot('group.joined', 7)! - 1]).toBe(1);
     await loadTruth();
   });
 

@@ -84,7 +84,7 @@ export class OrderService {
     return withTransaction(this.pool, async (client) => {
       const { rows: [o] } = await client.query('SELECT * FROM orders WHERE corp_id = $1 AND order_id = $2 FOR UPDATE', [corpId, order.orderId]);
       if (!o) throw new AppError('not_found', `order ${order.orderId} not found: deliver its order.paid first`);
-      const refundId = order.refundId ?? 'full';
+      const refundId = order.refundId ?? '';
       const duplicate = { ok: true as const, orderId: order.orderId, duplicate: true, matched: !!o.external_userid };
       const { rows: [seen] } = await client.query('SELECT 1 FROM order_refunds WHERE corp_id = $1 AND order_id = $2 AND refund_id = $3', [corpId, order.orderId, refundId]);
       // Fen, so that sums are exact.
@@ -97,8 +97,8 @@ export class OrderService {
       const amount = (fen / 100).toFixed(2);
       const full = fen === left;
       await client.query(
-        'INSERT INTO order_refunds (corp_id, order_id, refund_id, amount, refunded_at) VALUES ($1, $2, $3, $4::numeric, $5)',
-        [corpId, order.orderId, refundId, amount, at]);
+        'INSERT INTO order_refunds (corp_id, order_id, refund_id, amount, refunded_at, completes) VALUES ($1, $2, $3, $4::numeric, $5, $6)',
+        [corpId, order.orderId, refundId, amount, at, full]);
       await client.query(
         `UPDATE orders SET refunded_amount = refunded_amount + $3::numeric, refunded_at = CASE WHEN $4 THEN $5::timestamptz END
          WHERE corp_id = $1 AND order_id = $2`, [corpId, order.orderId, amount, full, at]);

@@ -40,7 +40,7 @@ function matchSql(candidates: string): string {
       FROM (SELECT external_userid, count(*) FILTER (WHERE refunded_at IS NULL)::int AS n,
                    coalesce(sum(amount - refunded_amount) FILTER (WHERE refunded_at IS NULL), 0) AS total,
                    min(paid_at) FILTER (WHERE refunded_at IS NULL) AS first, max(paid_at) FILTER (WHERE refunded_at IS NULL) AS last,
-                   greatest(max(paid_at), max(refunded_at)) AS last_event
+                   greatest(max(paid_at), max((SELECT max(r.refunded_at) FROM order_refunds r WHERE r.corp_id = $1 AND r.order_id = m.order_id))) AS last_event
             FROM m GROUP BY external_userid) x
       WHERE c.corp_id = $1 AND c.external_userid = x.external_userid),
     events AS (
@@ -49,13 +49,7 @@ function matchSql(candidates: string): string {
              jsonb_build_object('orderId', m.order_id, 'amount', m.amount, 'currency', m.currency, 'items', m.items, 'channel', m.channel, 'codeId', m.code_id),
              'order:' || m.order_id || ':paid'
       FROM m
-      UNION ALL
-      -- Refunds that came before the order found its customer (the one that completed the refund has its time).
-      SELECT $1, m.external_userid, 'order.refunded', m.userid, r.refunded_at,
-             jsonb_build_object('orderId', m.order_id, 'amount', r.amount, 'orderAmount', m.amount, 'full', coalesce(r.refunded_at = m.refunded_at, false),
-                                'refundId', nullif(r.refund_id, 'full'), 'currency', m.currency, 'items', m.items, 'channel', m.channel, 'codeId', m.code_id),
-             'order:' || m.order_id || CASE WHEN r.refund_id = 'full' THEN ':refunded' ELSE ':refund:' || r.refund_id END
-      FROM m JOIN order_refunds r ON r.corp_id = $1 AND r.order_id = m.order_id
+      -- (Refunds received before the match: the orders_matched trigger.)
       ON CONFLICT (corp_id, dedupe_key) DO NOTHING),
     queued AS (
       INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml)
@@ -97,5 +91,6 @@ export async function recomputeSummary(db: Queryable, corpId: string, externalUs
      WHERE c.corp_id = $1 AND c.external_userid = $2`, [corpId, externalUserid]);
 }
 
-/** The timeline's dedupe key of a refund (a refund without the shop's id is 'full', keyed as before partial refunds). */
-export const refundDedupeKey = (orderId: string, refundId: string) => `order:${orderId}${refundId === 'full' ? ':refunded' : `:refund:${refundId}`}`;
+/** The timeline's dedupe key of a refund (a refund without the shop's id is stored with the id '', keyed as before
+ * partial refunds). The orders_matched trigger builds the same key in SQL. */
+export const refundDedupeKey = (orderId: string, refundId: string) => `order:${orderId}${refundId === '' ? ':refunded' : `:refund:${refundId}`}`;

@@ -187,6 +187,9 @@ export async function appendTimeline(db: Queryable, corpId: string, events: Time
     })))]);
   const ids = [...new Set(events.map((e) => e.externalUserid))];
   await db.query(
-    `UPDATE customers SET last_event_at = greatest(coalesce(last_event_at, 'epoch'), $3) WHERE corp_id = $1 AND external_userid = ANY($2)`,
+    `WITH locked AS MATERIALIZED (
+       SELECT external_userid FROM customers WHERE corp_id = $1 AND external_userid = ANY($2) ORDER BY external_userid FOR UPDATE)
+     UPDATE customers SET last_event_at = greatest(coalesce(last_event_at, 'epoch'), $3)
+     WHERE corp_id = $1 AND external_userid IN (SELECT external_userid FROM locked)`,
     [corpId, ids, new Date(Math.max(...events.map((e) => e.occurredAt.getTime())))]);
 }

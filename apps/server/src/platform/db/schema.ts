@@ -805,14 +805,16 @@ export const orders = pgTable('orders', {
   check('orders_refunded_amount', sql`refunded_amount >= 0 AND refunded_amount <= amount`),
 ]);
 
-/** Refunds of an order, once per (corp, order, refund id): a refund without an id refunds what is left and is stored
- * as 'full'. */
+/** Refunds of an order, once per (corp, order, refund id): a refund without the shop's id refunds what is left and is
+ * stored with the id '' (shop ids are never empty). `completes`: this refund left nothing of the order. When an order
+ * finds its customer, a trigger puts its refunds on the customer's timeline (migration order_refunds_on_match). */
 export const orderRefunds = pgTable('order_refunds', {
   corpId: text('corp_id').notNull(),
   orderId: text('order_id').notNull(),
   refundId: text('refund_id').notNull(),
   amount: numeric('amount', { precision: 12, scale: 2, mode: 'string' }).notNull(),
   refundedAt: ts('refunded_at').notNull(),
+  completes: boolean('completes').notNull().default(false),
   receivedAt: ts('received_at').notNull().defaultNow(),
 }, (t) => [
   primaryKey({ columns: [t.corpId, t.orderId, t.refundId] }),
