@@ -99,12 +99,16 @@ export class BulkTagService {
       const bad = results.filter((r): r is typeof r & { ok: false; error: string } => !r.ok);
       if (ok.length) {
         const pairs = JSON.stringify(ok.map((r) => ({ e: r.external_userid, u: r.userid })));
+        // The follows trigger rewrites each relation's customer: lock those customers in key order first (ADR 0009).
+        const locked = `WITH locked AS MATERIALIZED (
+          SELECT c.external_userid FROM customers c WHERE c.corp_id = $1 AND c.external_userid IN (SELECT r.e FROM jsonb_to_recordset($2::jsonb) r(e text))
+          ORDER BY c.external_userid FOR UPDATE OF c)`;
         await this.pool.query(
           job.action === 'add'
-            ? `UPDATE follows f SET tag_ids = ARRAY(SELECT DISTINCT x FROM unnest(f.tag_ids || $3::text[]) x), updated_at = now()
-               FROM jsonb_to_recordset($2::jsonb) r(e text, u text) WHERE f.corp_id = $1 AND f.external_userid = r.e AND f.userid = r.u`
-            : `UPDATE follows f SET tag_ids = ARRAY(SELECT x FROM unnest(f.tag_ids) x WHERE NOT (x = ANY($3))), updated_at = now()
-               FROM jsonb_to_recordset($2::jsonb) r(e text, u text) WHERE f.corp_id = $1 AND f.external_userid = r.e AND f.userid = r.u`,
+            ? `${locked} UPDATE follows f SET tag_ids = ARRAY(SELECT DISTINCT x FROM unnest(f.tag_ids || $3::text[]) x), updated_at = now()
+               FROM jsonb_to_recordset($2::jsonb) r(e text, u text) WHERE f.corp_id = $1 AND f.external_userid = r.e AND f.userid = r.u AND (SELECT count(*) FROM locked) >= 0`
+            : `${locked} UPDATE follows f SET tag_ids = ARRAY(SELECT x FROM unnest(f.tag_ids) x WHERE NOT (x = ANY($3))), updated_at = now()
+               FROM jsonb_to_recordset($2::jsonb) r(e text, u text) WHERE f.corp_id = $1 AND f.external_userid = r.e AND f.userid = r.u AND (SELECT count(*) FROM locked) >= 0`,
           [job.corp_id, pairs, job.tag_ids]);
         await appendTimeline(this.pool, job.corp_id, ok.map((r) => ({
           externalUserid: r.external_userid, type: job.action === 'add' ? 'tag.added' : 'tag.removed', userid: r.userid, occurredAt: new Date(),

@@ -57,9 +57,14 @@ export async function markTagsDeleted(db: Queryable, corpId: string, ids: string
 
 async function stripTags(db: Queryable, corpId: string, tagIds: string[]): Promise<void> {
   if (!tagIds.length) return;
+  // The follows trigger rewrites each relation's customer: lock those customers in key order first (ADR 0009).
   await db.query(
-    `UPDATE follows SET tag_ids = ARRAY(SELECT x FROM unnest(tag_ids) x WHERE NOT (x = ANY($2))), updated_at = now()
-     WHERE corp_id = $1 AND tag_ids && $2::text[]`, [corpId, tagIds]);
+    `WITH locked AS MATERIALIZED (
+       SELECT c.external_userid FROM customers c WHERE c.corp_id = $1
+         AND c.external_userid IN (SELECT f.external_userid FROM follows f WHERE f.corp_id = $1 AND f.tag_ids && $2::text[])
+       ORDER BY c.external_userid FOR UPDATE OF c)
+     UPDATE follows SET tag_ids = ARRAY(SELECT x FROM unnest(tag_ids) x WHERE NOT (x = ANY($2))), updated_at = now()
+     WHERE corp_id = $1 AND tag_ids && $2::text[] AND (SELECT count(*) FROM locked) >= 0`, [corpId, tagIds]);
 }
 
 /** Tag groups with their tags; `counts: false` leaves out the per-tag customer counts (a scan of follows per tag). */
