@@ -217,6 +217,24 @@ describe('orders', () => {
     expect(card.body.items.find((o: any) => o.orderId === orderId)).toMatchObject({ amount: 100, refundedAmount: 100, refundedAt: expect.any(String) });
   });
 
+  it('the simulated shop refunds part of an order, then the rest, through the same webhook', async () => {
+    const u = await sim.createWechatUser({ nickname: '退款客' });
+    const add = await sim.addStaff(u.id, { corpId: pond.corpId, userid: staff[0]! });
+    await settle();
+    const order = await sim.payOrder(u.id, { amount: 50 });
+    expect(order.webhook).toEqual({ status: 200, error: null });
+    const part = await sim.refundOrder(u.id, order.orderId, { amount: 20 });
+    expect(part).toMatchObject({ amount: 20, left: 30, webhook: { status: 200, error: null } });
+    expect(await orderRow(order.orderId)).toMatchObject({ refunded_amount: '20.00', refunded_at: null });
+    expect(await customer(add.externalUserid)).toMatchObject({ order_count: 1, order_total: '30.00' });
+    const rest = await sim.refundOrder(u.id, order.orderId);
+    expect(rest).toMatchObject({ amount: 30, left: 0, webhook: { status: 200, error: null } });
+    expect(await customer(add.externalUserid)).toMatchObject({ order_count: 0, order_total: '0.00' });
+    expect((await events(add.externalUserid, 'order.refunded')).map((e) => e.data.amount).sort()).toEqual([20, 30]);
+    // Nothing is left: the shop refuses, naming the field.
+    await expect(sim.refundOrder(u.id, order.orderId)).rejects.toThrow(/orderId/);
+  });
+
   it('a shop refund id that happens to read "full" is just an id', async () => {
     const orderId = `fullid-${Date.now()}`;
     await post(webhookUrl, paidBody(orderId, { externalUserid: ext, amount: 20, items: [] }));

@@ -97,6 +97,10 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
     return control.sendMessage(need(b.wechatUserId, 'wechatUserId'), need(b.toUserid ?? b.userid, 'toUserid'), b.text, b);
   });
   post('/pay-order', (r) => control.payOrder(need(body(r).wechatUserId, 'wechatUserId'), body(r)));
+  post('/refund-order', (r) => {
+    const b = body(r);
+    return control.refundOrder(need(b.wechatUserId, 'wechatUserId'), need(b.orderId, 'orderId'), { amount: b.amount === undefined || b.amount === '' ? undefined : Number(b.amount) });
+  });
   post('/refuse-transfer', async (r) => ({ refused: await control.refuseTransfer(need(body(r).externalUserid, 'externalUserid')) }));
 
   // what staff do in the WeCom client

@@ -64,7 +64,7 @@ import {
 import { externalUseridFor } from './ids';
 import { confirmMassSend, publishMoment } from './broadcasts';
 import { customerSendsMessage, listConversation, listInbox, listStaffMessages, staffSendsMessage, type InboxMessage } from './messages';
-import { listOrders, payOrder, type PayOrderInput, type SimOrder } from './orders';
+import { listOrders, payOrder, refundOrder, type PayOrderInput, type SimOrder, type SimRefund } from './orders';
 import { listStaff, mapStaff, resignStaff, upsertDepartments, upsertStaff, type DepartmentInput, type SimStaff, type StaffInput } from './org';
 import { addCorpTags, delCorpTags, editCorpTag, getCorpTagList, shuffleTags } from './tags';
 import { processDueTransfers, refuseTransfer } from './transfers';
@@ -148,6 +148,8 @@ export interface SimControl {
   sendMessage(wechatUserId: string, toUserid: string, text: string, opts?: CorpOpt): Promise<{ externalUserid: string; createdAt: number }>;
   staffSendMessage(userid: string, externalUserid: string, text: string, opts?: CorpOpt): Promise<{ createdAt: number }>;
   payOrder(wechatUserId: string, input?: PayOrderInput): Promise<SimOrder>;
+  /** The shop refunds part (`amount`, yuan) or the rest of one of the customer's orders and tells the corp's webhook. */
+  refundOrder(wechatUserId: string, orderId: string, input?: { amount?: number }): Promise<SimRefund>;
   listOrders(wechatUserId: string): Promise<Awaited<ReturnType<typeof listOrders>>>;
   /** What the customer received: welcome messages, group welcome, mass messages, transfer notes (newest first). */
   listInbox(wechatUserId: string, opts?: { limit?: number }): Promise<InboxMessage[]>;
@@ -318,6 +320,7 @@ export function createControl(ctx: SimContext): SimControl {
       return payOrder(ctx, corpId, wechatUserId, input);
     },
     listOrders: (wechatUserId) => listOrders(ctx, wechatUserId),
+    refundOrder: (wechatUserId, orderId, input) => refundOrder(ctx, wechatUserId, orderId, input),
     listInbox: (wechatUserId, opts) => listInbox(ctx.db, wechatUserId, opts?.limit),
     async listConversation(wechatUserId, userid, opts) {
       return listConversation(ctx.db, await corp(opts), wechatUserId, userid, opts?.limit);

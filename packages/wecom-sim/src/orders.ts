@@ -76,28 +76,63 @@ export async function payOrder(ctx: SimContext, corpId: string, wechatUserId: st
     `INSERT INTO {s}.orders (order_id, corp_id, wechat_user_id, external_userid, amount, items, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [order.orderId, corpId, wechatUserId, order.externalUserid, order.amount, JSON.stringify(order.items), now],
   );
-  const corp = await ctx.db.one<{ order_webhook_url: string | null }>(`SELECT order_webhook_url FROM {s}.corps WHERE corp_id = $1`, [corpId]);
-  if (corp?.order_webhook_url) {
-    const { webhook: _omit, ...payload } = order;
-    let status: number | null = null;
-    let error: string | null = null;
-    try {
-      const res = await ctx.fetch(corp.order_webhook_url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ event: 'order.paid', order: payload }),
-        signal: AbortSignal.timeout(5000),
-      });
-      status = res.status;
-      await res.text();
-      if (res.status >= 300) error = `HTTP ${res.status}`;
-    } catch (err) {
-      error = String((err as Error).message ?? err);
-    }
-    order.webhook = { status, error };
-    await ctx.db.q(`UPDATE {s}.orders SET webhook_status = $2, webhook_error = $3 WHERE order_id = $1`, [order.orderId, status, error]);
+  const { webhook: _omit, ...payload } = order;
+  order.webhook = await postToShopWebhook(ctx, corpId, { event: 'order.paid', order: payload });
+  if (order.webhook) {
+    await ctx.db.q(`UPDATE {s}.orders SET webhook_status = $2, webhook_error = $3 WHERE order_id = $1`, [order.orderId, order.webhook.status, order.webhook.error]);
   }
   return order;
+}
+
+/** POSTs a shop event to the corp's order webhook, when it has one; null when it has none. */
+async function postToShopWebhook(ctx: SimContext, corpId: string, body: unknown): Promise<{ status: number | null; error: string | null } | null> {
+  const corp = await ctx.db.one<{ order_webhook_url: string | null }>(`SELECT order_webhook_url FROM {s}.corps WHERE corp_id = $1`, [corpId]);
+  if (!corp?.order_webhook_url) return null;
+  let status: number | null = null;
+  let error: string | null = null;
+  try {
+    const res = await ctx.fetch(corp.order_webhook_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    });
+    status = res.status;
+    await res.text();
+    if (res.status >= 300) error = `HTTP ${res.status}`;
+  } catch (err) {
+    error = String((err as Error).message ?? err);
+  }
+  return { status, error };
+}
+
+export interface SimRefund {
+  orderId: string;
+  refundId: string;
+  amount: number;
+  /** What is left of the order after this refund. */
+  left: number;
+  refundedAt: string;
+  webhook: { status: number | null; error: string | null } | null;
+}
+
+/**
+ * The shop refunds part or all of a customer's order (`amount` in yuan; default: what is left) and sends
+ * `order.refunded` with its own refund id, as a shop would.
+ */
+export async function refundOrder(ctx: SimContext, wechatUserId: string, orderId: string, input: { amount?: number } = {}): Promise<SimRefund> {
+  const o = await ctx.db.one<{ corp_id: string; amount: string; refunded: string; refunds: number }>(
+    `SELECT corp_id, amount, refunded, refunds FROM {s}.orders WHERE order_id = $1 AND wechat_user_id = $2`, [orderId, wechatUserId]);
+  if (!o) throw new ControlError(`orderId: no order ${orderId} of this customer`, 404);
+  const leftFen = Math.round(Number(o.amount) * 100) - Math.round(Number(o.refunded) * 100);
+  if (leftFen <= 0) throw new ControlError(`orderId: order ${orderId} is refunded in full already`);
+  const fen = input.amount === undefined ? leftFen : Math.round(Number(input.amount) * 100);
+  if (!Number.isFinite(fen) || fen <= 0 || fen > leftFen) throw new ControlError(`amount: a positive number of yuan, at most ${(leftFen / 100).toFixed(2)}`);
+  const refundId = `${orderId}-R${o.refunds + 1}`;
+  const refundedAt = new Date(ctx.clock.now()).toISOString();
+  await ctx.db.q(`UPDATE {s}.orders SET refunded = refunded + $2, refunds = refunds + 1 WHERE order_id = $1`, [orderId, fen / 100]);
+  const webhook = await postToShopWebhook(ctx, o.corp_id, { event: 'order.refunded', order: { orderId, corpId: o.corp_id, refundId, amount: fen / 100, refundedAt } });
+  return { orderId, refundId, amount: fen / 100, left: (leftFen - fen) / 100, refundedAt, webhook };
 }
 
 export async function listOrders(ctx: SimContext, wechatUserId: string) {
@@ -106,6 +141,7 @@ export async function listOrders(ctx: SimContext, wechatUserId: string) {
     orderId: r.order_id as string,
     corpId: r.corp_id as string,
     amount: Number(r.amount),
+    refunded: Number(r.refunded),
     items: r.items as OrderItem[],
     paidAt: new Date(num(r.created_at)).toISOString(),
     webhookStatus: r.webhook_status as number | null,

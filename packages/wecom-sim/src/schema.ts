@@ -417,6 +417,8 @@ CREATE TABLE IF NOT EXISTS {s}.orders (
   webhook_error text
 );
 CREATE INDEX IF NOT EXISTS orders_wechat_user_idx ON {s}.orders (wechat_user_id);
+ALTER TABLE {s}.orders ADD COLUMN IF NOT EXISTS refunded numeric(12, 2) NOT NULL DEFAULT 0;
+ALTER TABLE {s}.orders ADD COLUMN IF NOT EXISTS refunds integer NOT NULL DEFAULT 0;
 
 -- status: pending | delivered | failed | skipped (no callback_url)
 CREATE TABLE IF NOT EXISTS {s}.callbacks (

@@ -89,7 +89,17 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
         return `<div class="row" style="display:block"><div class="muted">${esc(m.from.name ?? m.from.userid ?? '')}${m.from.groupName ? ` · ${esc(m.from.groupName)}` : ''} · ${esc(label)} · ${time(m.createdAt)}</div>${renderPayload(m.payload)}</div>`;
       })
       .join('');
-    const orderRows = orders.map((o) => `<div class="row"><div class="grow">${esc(o.items.map((i) => i.name).join('、'))}<div class="muted">${esc(o.orderId)} · ${esc(o.paidAt.slice(0, 16))}</div></div><b>¥${o.amount.toFixed(2)}</b></div>`).join('');
+    const orderRows = orders
+      .map((o) => {
+        const left = Math.round((o.amount - o.refunded) * 100) / 100;
+        const refunded = o.refunded > 0 ? ` · ${t('已退', 'refunded')} ¥${o.refunded.toFixed(2)}` : '';
+        const refund = left > 0
+          ? `<form class="inline" method="post" action="${esc(b)}/phone/refund"><input type="hidden" name="orderId" value="${esc(o.orderId)}">
+              <input name="amount" type="number" step="0.01" min="0.01" max="${left}" value="${left}" style="width:6em" aria-label="退款金额 refund amount"><button class="secondary">${t('退款', 'refund')}</button></form>`
+          : `<span class="muted">${t('已全额退款', 'refunded')}</span>`;
+        return `<div class="row"><div class="grow">${esc(o.items.map((i) => i.name).join('、'))}<div class="muted">${esc(o.orderId)} · ${esc(o.paidAt.slice(0, 16))}${refunded}</div></div><b>¥${o.amount.toFixed(2)}</b>${refund}</div>`;
+      })
+      .join('');
     return reply.send(
       page(
         '模拟手机 Simulated phone',
@@ -216,6 +226,15 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
       const o = await control.payOrder(me, { amount, items: [{ name: form.item || '商品', price: amount, quantity: 1 }] });
       const hook = o.webhook ? (o.webhook.error ? `, webhook failed: ${o.webhook.error}` : `, webhook HTTP ${o.webhook.status}`) : '';
       return `已支付 ¥${o.amount.toFixed(2)} (paid, order ${o.orderId}${hook})`;
+    }),
+  );
+
+  app.post(
+    '/phone/refund',
+    action(async (_req, me, form) => {
+      const r = await control.refundOrder(me, form.orderId ?? '', { amount: form.amount ? Number(form.amount) : undefined });
+      const hook = r.webhook ? (r.webhook.error ? `, webhook failed: ${r.webhook.error}` : `, webhook HTTP ${r.webhook.status}`) : '';
+      return `已退款 ¥${r.amount.toFixed(2)} (refunded ${r.refundId}${hook})`;
     }),
   );
 
