@@ -1,6 +1,6 @@
 // In a browser: a customer pays on the simulated phone and the order shows on their page in the console
 // (orders card with the RFM bucket, the timeline); an operator changes the RFM thresholds in Settings and
-// builds a segment of an RFM bucket.
+// builds a segment of an RFM bucket; the shop refunds part of the order and the page shows it.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../apps/server/test/helpers';
 import { CHROMIUM, browserPond, signIn } from './browser';
@@ -54,6 +54,17 @@ describe.skipIf(!CHROMIUM)('orders in a browser', () => {
     await page.getByTestId('segment-rfm-buckets').click();
     await page.locator('.ant-select-item-option', { hasText: '一般发展' }).click();
     await expect.poll(() => page.getByTestId('segment-count').innerText(), { timeout: 15_000 }).toBe('1');
+
+    // The shop refunds ¥100 of it on the phone: the total spent drops, the order and the timeline say so.
+    await phone.goto(`${pond.baseUrl}/sim/phone`);
+    await phone.locator('form[action$="/phone/refund"] input[name=amount]').fill('100');
+    await phone.getByRole('button', { name: '退款' }).click();
+    await phone.getByText('已退款 ¥100.00').waitFor();
+    await page.goto(`${pond.baseUrl}/customers/${externalUserid}`);
+    await expect.poll(() => page.getByTestId('orders-total').innerText(), { timeout: 15_000 }).toContain('138.50');
+    expect(await page.getByTestId('order-row').first().innerText()).toContain('已退 ¥100.00');
+    const refunded = page.locator('[data-testid=timeline-item][data-event-type="order.refunded"]');
+    await expect.poll(() => refunded.innerText()).toContain('部分退款 · 订单 ¥238.50');
     await page.close();
     await phone.close();
   });
