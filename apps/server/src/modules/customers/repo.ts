@@ -5,6 +5,18 @@ import { matchWaitingOrders } from '../commerce/repo';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
+/**
+ * Statements that write several customers' rows lock them in key order first (ADR 0009): timeline inserts rewrite
+ * the customer's row too (its event windows, in key order), and two statements locking the same customers in
+ * different orders could wait for each other. `WITH locked AS (…)` locks the corp's ($1) customers whose
+ * external_userid is in `ids` (SQL yielding them); the statement then reads `locked` — `IN (SELECT external_userid
+ * FROM locked)`, or LOCKED_FIRST where it writes other rows (follows, whose trigger rewrites the customers).
+ */
+export const lockCustomersInOrder = (ids: string) => `WITH locked AS MATERIALIZED (
+  SELECT c.external_userid FROM customers c WHERE c.corp_id = $1 AND c.external_userid IN (${ids}) ORDER BY c.external_userid FOR UPDATE OF c)`;
+/** An uncorrelated subquery, so evaluated once before the first row is written: the statement takes the locks first. */
+export const LOCKED_FIRST = '(SELECT count(*) FROM locked) >= 0';
+
 export interface ContactRecord {
   external_userid: string;
   name?: string;
@@ -139,14 +151,10 @@ export async function storeContactDetails(
   await matchWaitingOrders(db, corpId, items.map((i) => i.externalUserid));
 }
 
-/** Statements that write several customers' rows lock them in key order (ORDER BY external_userid; ADR 0009): timeline
- * inserts rewrite the customer's row too (its event windows), and two statements locking the same customers in
- * different orders could wait for each other. */
 export async function refreshFollowCounts(db: Queryable, corpId: string, externalUserids: string[]): Promise<void> {
   if (externalUserids.length === 0) return;
   await db.query(
-    `WITH locked AS MATERIALIZED (
-       SELECT external_userid FROM customers WHERE corp_id = $1 AND external_userid = ANY($2::text[]) ORDER BY external_userid FOR UPDATE)
+    `${lockCustomersInOrder('SELECT unnest($2::text[])')}
      UPDATE customers c SET
        active_follow_count = s.n,
        first_added_at = coalesce(least(c.first_added_at, s.first), s.first, c.first_added_at),
@@ -187,8 +195,7 @@ export async function appendTimeline(db: Queryable, corpId: string, events: Time
     })))]);
   const ids = [...new Set(events.map((e) => e.externalUserid))];
   await db.query(
-    `WITH locked AS MATERIALIZED (
-       SELECT external_userid FROM customers WHERE corp_id = $1 AND external_userid = ANY($2) ORDER BY external_userid FOR UPDATE)
+    `${lockCustomersInOrder('SELECT unnest($2::text[])')}
      UPDATE customers SET last_event_at = greatest(coalesce(last_event_at, 'epoch'), $3)
      WHERE corp_id = $1 AND external_userid IN (SELECT external_userid FROM locked)`,
     [corpId, ids, new Date(Math.max(...events.map((e) => e.occurredAt.getTime())))]);

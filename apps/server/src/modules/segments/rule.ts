@@ -85,8 +85,6 @@ export interface CompileOptions {
   windows?: EventWindows;
 }
 
-type EventCondition = Condition & { type: 'event' };
-
 /** Levels of groups below a node (0 for a condition). */
 const nesting = (node: RuleNode): number => ('conditions' in node ? 1 + Math.max(...node.conditions.map(nesting)) : 0);
 

@@ -44,10 +44,15 @@ const ADVISORY_WAIT = '10s';
 const ROW_WAIT = '300ms';
 const CHUNK_TRIES = 30;
 
-async function chunkTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/** A transaction holding the corp's lock exclusively, tried again when a lock wait times out. */
+async function corpLocked<T>(pool: pg.Pool, corpId: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await withTransaction(pool, fn);
+      return await withTransaction(pool, async (client) => {
+        await client.query(`SET LOCAL lock_timeout = '${ADVISORY_WAIT}'`);
+        await client.query(`SELECT pg_advisory_xact_lock(hashtext('pond.event_windows'), hashtext($1))`, [corpId]);
+        return fn(client);
+      });
     } catch (err) {
       // 55P03 lock_not_available: lock_timeout expired.
       if ((err as { code?: string }).code !== '55P03' || attempt >= CHUNK_TRIES) throw err;
@@ -55,9 +60,6 @@ async function chunkTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =>
     }
   }
 }
-
-const lock = (client: pg.PoolClient, corpId: string) =>
-  client.query(`SELECT pg_advisory_xact_lock(hashtext('pond.event_windows'), hashtext($1))`, [corpId]);
 
 export interface RollOptions {
   /** Customers per chunk (ROLL_CHUNK). */
@@ -80,9 +82,7 @@ interface Pass { target: string; rolled: string | null; building: boolean; bound
 export async function rollEventWindows(pool: pg.Pool, corpId: string, today?: string, opts: RollOptions = {}): Promise<'built' | 'rolled' | 'current'> {
   let outcome = 'current' as 'built' | 'rolled' | 'current';
   for (;;) {
-    const pass = await chunkTransaction(pool, async (client): Promise<Pass | null> => {
-      await client.query(`SET LOCAL lock_timeout = '${ADVISORY_WAIT}'`);
-      await lock(client, corpId);
+    const pass = await corpLocked(pool, corpId, async (client): Promise<Pass | null> => {
       const { rows: [s] } = await client.query(
         `SELECT coalesce($2::date, ${TODAY})::text AS today, r.rolled_day::text AS rolled, coalesce($2::date, ${TODAY}) - r.rolled_day AS gap,
                 r.target_day::text AS target, coalesce(r.building, false) AS building, r.boundary
@@ -113,9 +113,7 @@ async function runPass(pool: pg.Pool, corpId: string, pass: Pass, opts: RollOpti
       `SELECT external_userid FROM customers WHERE corp_id = $1 ${lo === null ? '' : 'AND external_userid > $3'} ORDER BY external_userid OFFSET $2 LIMIT 1`,
       lo === null ? [corpId, chunk - 1] : [corpId, chunk - 1, lo]);
     const hi: string | null = next?.external_userid ?? null;
-    const moved = await chunkTransaction(pool, async (client) => {
-      await client.query(`SET LOCAL lock_timeout = '${ADVISORY_WAIT}'`);
-      await lock(client, corpId);
+    const moved = await corpLocked(pool, corpId, async (client) => {
       const { rows: [s] } = await client.query(
         `SELECT 1 FROM customer_event_window_rolls WHERE corp_id = $1 AND target_day = $2 AND building = $3 AND boundary IS NOT DISTINCT FROM $4`,
         [corpId, pass.target, pass.building, lo]);

@@ -10,7 +10,7 @@ import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
 import { AppError } from '../../platform/errors';
 import {
-  appendTimeline, refreshFollowCounts, storeContactDetails, upsertCustomers, upsertFollows, type ContactRecord, type FollowRecord,
+  appendTimeline, LOCKED_FIRST, lockCustomersInOrder, refreshFollowCounts, storeContactDetails, upsertCustomers, upsertFollows, type ContactRecord, type FollowRecord,
 } from '../customers/repo';
 import { addedKey, mapLimit } from '../customers/events';
 import { saveTagGroups } from '../tags/repo';
@@ -223,14 +223,11 @@ export class SyncService {
       } while (c.cursor);
     }
     // Sweep: active relations this run did not see are gone (deletes whose callbacks we missed).
-    // (The follows trigger rewrites each relation's customer: those customers are locked in key order first, ADR 0009.)
+    // (The follows trigger rewrites each relation's customer: those customers are locked in key order first.)
     const { rows: gone } = await this.pool.query(
-      `WITH locked AS MATERIALIZED (
-         SELECT c.external_userid FROM customers c WHERE c.corp_id = $1
-           AND c.external_userid IN (SELECT f.external_userid FROM follows f WHERE f.corp_id = $1 AND f.status = 'active' AND f.updated_at < $2)
-         ORDER BY c.external_userid FOR UPDATE OF c)
+      `${lockCustomersInOrder(`SELECT f.external_userid FROM follows f WHERE f.corp_id = $1 AND f.status = 'active' AND f.updated_at < $2`)}
        UPDATE follows SET status = 'removed', deleted_at = now(), updated_at = now()
-       WHERE corp_id = $1 AND status = 'active' AND updated_at < $2 AND (SELECT count(*) FROM locked) >= 0 RETURNING external_userid`,
+       WHERE corp_id = $1 AND status = 'active' AND updated_at < $2 AND ${LOCKED_FIRST} RETURNING external_userid`,
       [run.corp_id, run.cursor.startedAt]);
     await refreshFollowCounts(this.pool, run.corp_id, [...new Set(gone.map((g) => g.external_userid as string))]);
     run.progress.customers.total = run.progress.customers.done;

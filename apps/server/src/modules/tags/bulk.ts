@@ -13,7 +13,7 @@ import { defineJob, type Queue } from '../../platform/queue';
 import { Params, customerScopeSql } from '../../platform/sql';
 import { withTransaction } from '../../platform/db';
 import type { CorpService } from '../org/corps';
-import { appendTimeline } from '../customers/repo';
+import { appendTimeline, LOCKED_FIRST, lockCustomersInOrder } from '../customers/repo';
 import { mapLimit } from '../customers/events';
 
 export interface BulkSource {
@@ -99,16 +99,12 @@ export class BulkTagService {
       const bad = results.filter((r): r is typeof r & { ok: false; error: string } => !r.ok);
       if (ok.length) {
         const pairs = JSON.stringify(ok.map((r) => ({ e: r.external_userid, u: r.userid })));
-        // The follows trigger rewrites each relation's customer: lock those customers in key order first (ADR 0009).
-        const locked = `WITH locked AS MATERIALIZED (
-          SELECT c.external_userid FROM customers c WHERE c.corp_id = $1 AND c.external_userid IN (SELECT r.e FROM jsonb_to_recordset($2::jsonb) r(e text))
-          ORDER BY c.external_userid FOR UPDATE OF c)`;
+        const tagIds = job.action === 'add' ? 'ARRAY(SELECT DISTINCT x FROM unnest(f.tag_ids || $3::text[]) x)' : 'ARRAY(SELECT x FROM unnest(f.tag_ids) x WHERE NOT (x = ANY($3)))';
+        // The follows trigger rewrites each relation's customer: those customers are locked in key order first.
         await this.pool.query(
-          job.action === 'add'
-            ? `${locked} UPDATE follows f SET tag_ids = ARRAY(SELECT DISTINCT x FROM unnest(f.tag_ids || $3::text[]) x), updated_at = now()
-               FROM jsonb_to_recordset($2::jsonb) r(e text, u text) WHERE f.corp_id = $1 AND f.external_userid = r.e AND f.userid = r.u AND (SELECT count(*) FROM locked) >= 0`
-            : `${locked} UPDATE follows f SET tag_ids = ARRAY(SELECT x FROM unnest(f.tag_ids) x WHERE NOT (x = ANY($3))), updated_at = now()
-               FROM jsonb_to_recordset($2::jsonb) r(e text, u text) WHERE f.corp_id = $1 AND f.external_userid = r.e AND f.userid = r.u AND (SELECT count(*) FROM locked) >= 0`,
+          `${lockCustomersInOrder('SELECT r.e FROM jsonb_to_recordset($2::jsonb) r(e text)')}
+           UPDATE follows f SET tag_ids = ${tagIds}, updated_at = now()
+           FROM jsonb_to_recordset($2::jsonb) r(e text, u text) WHERE f.corp_id = $1 AND f.external_userid = r.e AND f.userid = r.u AND ${LOCKED_FIRST}`,
           [job.corp_id, pairs, job.tag_ids]);
         await appendTimeline(this.pool, job.corp_id, ok.map((r) => ({
           externalUserid: r.external_userid, type: job.action === 'add' ? 'tag.added' : 'tag.removed', userid: r.userid, occurredAt: new Date(),

@@ -1,6 +1,7 @@
 // Corp tag groups and tags, stored from get_corp_tag_list. A full read marks what WeCom no longer
 // has as deleted; deleting a tag also strips it from follow relations, as WeCom does.
 import type pg from 'pg';
+import { LOCKED_FIRST, lockCustomersInOrder } from '../customers/repo';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -59,12 +60,9 @@ async function stripTags(db: Queryable, corpId: string, tagIds: string[]): Promi
   if (!tagIds.length) return;
   // The follows trigger rewrites each relation's customer: lock those customers in key order first (ADR 0009).
   await db.query(
-    `WITH locked AS MATERIALIZED (
-       SELECT c.external_userid FROM customers c WHERE c.corp_id = $1
-         AND c.external_userid IN (SELECT f.external_userid FROM follows f WHERE f.corp_id = $1 AND f.tag_ids && $2::text[])
-       ORDER BY c.external_userid FOR UPDATE OF c)
+    `${lockCustomersInOrder('SELECT f.external_userid FROM follows f WHERE f.corp_id = $1 AND f.tag_ids && $2::text[]')}
      UPDATE follows SET tag_ids = ARRAY(SELECT x FROM unnest(tag_ids) x WHERE NOT (x = ANY($2))), updated_at = now()
-     WHERE corp_id = $1 AND tag_ids && $2::text[] AND (SELECT count(*) FROM locked) >= 0`, [corpId, tagIds]);
+     WHERE corp_id = $1 AND tag_ids && $2::text[] AND ${LOCKED_FIRST}`, [corpId, tagIds]);
 }
 
 /** Tag groups with their tags; `counts: false` leaves out the per-tag customer counts (a scan of follows per tag). */
