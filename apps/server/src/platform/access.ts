@@ -7,7 +7,8 @@
 //                   visible to a store manager or staff member (platform/resources.ts), else 404;
 //   preHandler    — checks ids the body or query refers to (`refs`) the same way, else 400 naming the field.
 // Handlers read `req.principal` and `req.scope`; list routes narrow their rows with `req.scope`.
-import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from './http';
 import type pg from 'pg';
 import { AppError } from './errors';
 import { authenticate, scopeOf, type AuthService, type Principal, type Scope } from './auth';
@@ -46,6 +47,10 @@ export interface RouteAccess {
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+  }
+  interface FastifyInstance {
+    /** Every route with its declaration, in registration order (the route × role matrix reads it). */
+    routeAccess: { method: string; url: string; access: RouteAccess | null }[];
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -101,8 +106,11 @@ export interface AccessDeps {
 }
 
 /** Installs the guards on every route registered after this call; throws for a route that declares no access. */
-export function installAccess(app: { addHook: (name: 'onRoute', fn: (opts: RouteOptions) => void) => unknown; decorateRequest: (name: string, value: unknown) => unknown }, deps: AccessDeps): void {
-  app.decorateRequest('scope', null);
+export function installAccess(app: App, deps: AccessDeps): void {
+  // Set before the handler runs on every private route; null until then (Fastify's advice for object decorations).
+  app.decorateRequest('scope', null as unknown as Scope);
+  const table: FastifyInstance['routeAccess'] = [];
+  app.decorate('routeAccess', table);
   const query = (sql: string, values: unknown[]) => deps.pool.query<{ k: string }>(sql, values);
 
   const checkOrigin = (req: FastifyRequest) => {
@@ -120,8 +128,9 @@ export function installAccess(app: { addHook: (name: 'onRoute', fn: (opts: Route
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (exempt(route.url)) return;
     const a = route.config?.access;
+    for (const method of methods) table.push({ method, url: route.url, access: exempt(route.url) ? null : a ?? null });
+    if (exempt(route.url)) return;
     const name = `${methods.join(',')} ${route.url}`;
     if (!a) throw new Error(`${name} declares no access: add config: access(roles, …) or publicRoute(why) — routes are private by default`);
     if (a.roles === 'public') {
@@ -187,9 +196,4 @@ export function installAccess(app: { addHook: (name: 'onRoute', fn: (opts: Route
 
 function toArray<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-/** Every route's access declaration, for the route × role matrix and the docs. */
-export function accessOf(route: { config?: { access?: RouteAccess } }): RouteAccess | undefined {
-  return route.config?.access;
 }

@@ -127,7 +127,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   });
 
   app.patch('/api/users/:id', {
-    config: access(ADMIN_ONLY, { refs: { 'storeIds[]': 'store', staffUserid: 'staff' } }), schema: { tags: ['users'], params: z.object({ id: z.coerce.number().int() }), body: patchOf(UserBody.omit({ username: true })).extend({ disabled: z.boolean().optional() }) },
+    config: access(ADMIN_ONLY, { params: { id: 'user' }, refs: { 'storeIds[]': 'store', staffUserid: 'staff' } }), schema: { tags: ['users'], params: z.object({ id: z.coerce.number().int() }), body: patchOf(UserBody.omit({ username: true })).extend({ disabled: z.boolean().optional() }) },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const { rows } = await pool.query(
