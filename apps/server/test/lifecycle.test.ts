@@ -37,10 +37,10 @@ const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catc
 
 interface Run { proc: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
 
-function run(args: string[], env: Record<string, string>, cwd = ROOT): Run {
+function run(args: string[], env: Record<string, string>, cwd = ROOT, opts: { group?: boolean } = {}): Run {
   // Neither the test's DATABASE_URL nor NODE_ENV: the embedded Postgres, as a user's first start.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'NODE_ENV', 'POND_WATCH_PARENT'].includes(k) && !k.startsWith('VITEST')));
-  const proc = spawn(process.execPath, args, { cwd, env: { ...base, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, args, { cwd, env: { ...base, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.group });
   procs.push(proc);
   let out = '';
   proc.stdout!.on('data', (d) => { out += d; });
@@ -91,6 +91,18 @@ describe('npm start and its stop', () => {
     expect(await portOpen(port)).toBe(false);
     expect(existsSync(join(data, 'pg', 'postmaster.pid'))).toBe(false);
   }, 180_000);
+
+  it('Ctrl-C (SIGINT to the whole process group, as a terminal sends it): the same clean stop', async () => {
+    const port = await freePort();
+    const r = run([join(ROOT, 'scripts/start.mjs')], { PORT: String(port), POND_DATA_DIR: data }, ROOT, { group: true });
+    await healthy(port, r);
+    const pgPid = postmasterPid(data);
+    process.kill(-r.proc.pid!, 'SIGINT');
+    expect(await r.exited).toEqual({ code: 0, signal: null });
+    expectCleanOutput(r.output());
+    expect(alive(pgPid)).toBe(false);
+    expect(await portOpen(port)).toBe(false);
+  }, 120_000);
 
   it('a wrapper killed outright (SIGKILL) does not leave Pond or Postgres running', async () => {
     const port = await freePort();

@@ -323,8 +323,10 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
 }
 
 function launch(postgres: string, cluster: string, port: number, spawnOpts: object, tail: Tail): Promise<ChildProcess> {
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and Postgres must not
+  // shut down (dropping Pond's connections) before Pond has drained; Pond stops it last.
   const child = spawn(postgres, ['-D', cluster, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', ...embeddedSettings(totalmem())], {
-    ...spawnOpts, stdio: ['ignore', 'pipe', 'pipe'],
+    ...spawnOpts, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
   return new Promise<ChildProcess>((res, rej) => {
     const onData = (d: Buffer) => {
