@@ -55,9 +55,23 @@ async function main() {
   let embedded: EmbeddedHandle | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir, log);
+    // A signal while the embedded Postgres starts (initdb on a first start takes seconds) is acted on
+    // once it is up and Pond can stop it, rather than leaving it running without Pond.
+    const early: NodeJS.Signals[] = [];
+    const hold = (sig: NodeJS.Signals) => early.push(sig);
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, hold);
+    try {
+      embedded = await startEmbeddedPostgres(config.dataDir, log);
+    } finally {
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, hold);
+    }
     stopEmbedded = () => embedded!.stop();
     databaseUrl = embedded.url;
+    if (early.length) {
+      log.info({ signal: early[0] }, 'shutting down');
+      await embedded.stop();
+      process.exit(0);
+    }
   }
 
   if (cmd === 'migrate') {
