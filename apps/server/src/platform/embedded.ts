@@ -93,8 +93,8 @@ function binariesFor(user: RunAs | undefined, log: Logger): string {
   const { native, version } = binaries();
   if (!user || reachable(user, join(native, 'bin', 'postgres'), join(native, 'share'))) return join(native, 'bin');
   const copy = join(ROOT_PG_HOME, `pg-${version}`);
+  log.info({ from: native, to: copy }, 'the postgres user cannot reach the binaries in this clone: running a copy');
   if (!existsSync(join(copy, '.complete'))) {
-    log.info({ from: native, to: copy }, 'the postgres user cannot reach the binaries in this clone: copying them');
     try {
       rmSync(copy, { recursive: true, force: true });
       mkdirSync(ROOT_PG_HOME, { recursive: true, mode: 0o755 });
@@ -151,7 +151,11 @@ function clusterDir(dataDir: string, user: RunAs | undefined, log: Logger): stri
 export function removeEmbeddedCluster(dataDir: string): void {
   const link = join(resolve(dataDir), 'pg');
   const target = linkTarget(link);
-  if (target) rmSync(target, { recursive: true, force: true });
+  if (target) {
+    rmSync(target, { recursive: true, force: true });
+    // Its per-data-dir parent under ROOT_PG_HOME/clusters goes too.
+    if (dirname(dirname(target)) === join(ROOT_PG_HOME, 'clusters')) rmSync(dirname(target), { recursive: true, force: true });
+  }
   rmSync(link, { recursive: true, force: true });
   rmSync(join(resolve(dataDir), 'pg.port'), { force: true });
 }
