@@ -139,7 +139,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   };
   const inbox = new InboxProcessor(pool, handlers, log, { ...opts.inboxOptions, batchHandlers: contact.batch });
 
-  const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl });
+  const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   let sim: Simulator | undefined;
   // The simulator stands in for WeCom, another system: its own connections, so neither starves the other.
   // Its durability is not Pond's: no WAL flush wait on the simulator's commits (Pond's own stay synchronous).

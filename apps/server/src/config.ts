@@ -1,4 +1,5 @@
 // Environment parsed once, at boot. No other module reads process.env.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalString = z
@@ -22,6 +23,7 @@ const EnvSchema = z.object({
   WECOM_API_BASE: optionalString.pipe(z.string().url('must be an absolute URL').optional()),
   POND_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   POND_DATA_DIR: optionalString,
+  TRUST_PROXY: optionalString,
   LOG_LEVEL: optionalString.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   NODE_ENV: optionalString,
 });
@@ -35,10 +37,16 @@ export interface WecomConfig {
   apiBase: string;
 }
 
+/** Fastify's trustProxy forms: all or nothing, the first N hops, or the proxies' addresses/CIDRs. */
+export type TrustProxy = boolean | number | string[];
+
 export interface Config {
   databaseUrl?: string;
   port: number;
+  /** Demo: loopback only (the simulator's pages are open to whoever reaches them); with WeCom: every interface. */
   host: string;
+  /** Whose X-Forwarded-For is believed (audit IPs, scan IPs). */
+  trustProxy: TrustProxy;
   publicUrl: string;
   /** Where WeCom/the simulator reaches this Pond: PUBLIC_URL if set, else loopback on PORT. */
   callbackBaseUrl: string;
@@ -57,6 +65,27 @@ export class ConfigError extends Error {
   }
 }
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY: true/false, a hop count, or a comma-separated list of addresses, CIDRs or loopback/linklocal/uniquelocal. */
+export function parseTrustProxy(raw: string): TrustProxy | string {
+  const v = raw.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    if (PROXY_NAMES.has(item)) continue;
+    const [addr, bits, extra] = item.split('/');
+    const family = isIP(addr ?? '');
+    const max = family === 6 ? 128 : 32;
+    if (!family || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
+      return `"${item}" is not an address or CIDR (use true, false, a hop count, or addresses such as 10.0.0.1,172.16.0.0/12,loopback)`;
+    }
+  }
+  return items.length ? items : 'must not be empty';
+}
+
 const WECOM_VARS = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_CALLBACK_TOKEN', 'WECOM_CALLBACK_AES_KEY'] as const;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -70,6 +99,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const missing = WECOM_VARS.filter((k) => e[k] === undefined);
     throw new ConfigError(missing.map((k) => `${k}: is required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set (all WeCom variables go together; leave all unset for demo mode)`));
   }
+  const trustProxy = e.TRUST_PROXY === undefined ? undefined : parseTrustProxy(e.TRUST_PROXY);
+  if (typeof trustProxy === 'string') throw new ConfigError([`TRUST_PROXY: ${trustProxy}`]);
   const port = e.PORT ?? 3000;
   const wecom = set.length
     ? {
@@ -81,7 +112,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     databaseUrl: e.DATABASE_URL,
     port,
-    host: e.HOST ?? '0.0.0.0',
+    host: e.HOST ?? (wecom ? '0.0.0.0' : '127.0.0.1'),
+    // A demo is reached directly or through a tunnel on the same machine: only loopback may speak for clients.
+    trustProxy: trustProxy ?? (wecom ? false : ['loopback']),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     callbackBaseUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
     dataDir: e.POND_DATA_DIR ?? 'data',

@@ -2,12 +2,11 @@
 // `start` runs API and worker together (plus the simulator in demo mode); `api` and `worker` run the
 // halves as separate processes, any number of each against one Postgres.
 import { parseArgs } from 'node:util';
-import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './platform/log';
-import { startEmbeddedPostgres, createPool, migrateDb, type EmbeddedHandle } from './platform/db';
+import { startEmbeddedPostgres, removeEmbeddedCluster, createPool, migrateDb, type EmbeddedHandle } from './platform/db';
 import { buildApp } from './app';
+import { describeError } from './platform/describe-error';
 import { bootstrap } from './modules/org/bootstrap';
 import { hashPassword, AuthService } from './platform/auth';
 import { ROLES, type Role } from './platform/db/schema';
@@ -48,8 +47,7 @@ async function main() {
       await pool.query('DROP SCHEMA IF EXISTS public CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; DROP SCHEMA IF EXISTS pgboss CASCADE; DROP SCHEMA IF EXISTS wecom_sim CASCADE; CREATE SCHEMA public;');
       await pool.end();
     } else {
-      rmSync(join(resolve(config.dataDir), 'pg'), { recursive: true, force: true });
-      rmSync(join(resolve(config.dataDir), 'pg.port'), { force: true });
+      removeEmbeddedCluster(config.dataDir);
     }
     log.info('demo data removed; rebuilding');
   }
@@ -57,8 +55,23 @@ async function main() {
   let embedded: EmbeddedHandle | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir, log);
+    // A signal while the embedded Postgres starts (initdb on a first start takes seconds) is acted on
+    // once it is up and Pond can stop it, rather than leaving it running without Pond.
+    const early: NodeJS.Signals[] = [];
+    const hold = (sig: NodeJS.Signals) => early.push(sig);
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, hold);
+    try {
+      embedded = await startEmbeddedPostgres(config.dataDir, log);
+    } finally {
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, hold);
+    }
+    stopEmbedded = () => embedded!.stop();
     databaseUrl = embedded.url;
+    if (early.length) {
+      log.info({ signal: early[0] }, 'shutting down');
+      await embedded.stop();
+      process.exit(0);
+    }
   }
 
   if (cmd === 'migrate') {
@@ -101,29 +114,49 @@ async function main() {
     : cmd === 'start' || cmd === 'sync' ? { api: cmd === 'start', worker: true } : null;
   if (!roles) { console.error(`unknown command ${cmd}\n\n${USAGE}`); process.exit(2); }
 
-  const app = await buildApp({ config, databaseUrl, roles, log, simulator: config.demo && roles.api });
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    await app.close().catch((err) => log.error({ err }, 'close failed'));
-    await embedded?.stop().catch(() => undefined);
-    process.exit(0);
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  // Starting (building, listening, the demo's first setup) is not interrupted: a signal that arrives
+  // meanwhile waits for it, then shuts down.
+  const starting = (async () => {
+    app = await buildApp({ config, databaseUrl, roles, log, simulator: config.demo && roles.api });
+    if (cmd === 'sync') return null;
+    await app.start();
+    return roles.api ? bootstrap(app, config.callbackBaseUrl, config.publicUrl) : null;
+  })();
+  let stopping: Promise<never> | undefined;
+  const shutdown = (reason: string): Promise<never> => {
+    stopping ??= (async () => {
+      log.info({ reason }, 'shutting down');
+      // Draining may hang on a stuck request or job: the process still ends.
+      setTimeout(() => { console.error('pond: shutdown took longer than 30 s; exiting'); process.exit(1); }, 30_000).unref();
+      let exitCode = 0;
+      await starting.catch(() => undefined);
+      // In-flight requests and inbox work finish, the queue stops, the pools close; then Postgres stops.
+      await app?.close().catch((err) => { exitCode = 1; console.error(`pond: close failed: ${describeError(err)}`); });
+      await embedded?.stop().catch((err) => { exitCode = 1; console.error(`pond: stopping the embedded Postgres failed: ${describeError(err)}`); });
+      process.exit(exitCode);
+    })();
+    return stopping;
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig));
+  // Started by `npm start`: if the wrapper dies without passing a signal on, do not outlive it.
+  const parent = process.ppid;
+  if (process.env.POND_WATCH_PARENT === '1') {
+    setInterval(() => { if (process.ppid !== parent) void shutdown('parent process exited'); }, 500).unref();
+  }
+  const result = await starting;
+  if (stopping) return;
 
   if (cmd === 'sync') {
-    const corpId = values.corp ?? (await app.corps.list())[0]?.id;
+    const corpId = values.corp ?? (await app!.corps.list())[0]?.id;
     if (!corpId) throw new Error('no corp to sync');
-    const run = await app.sync.start(corpId, 'full', 'cli');
-    await app.sync.execute(run.id);
-    console.log(JSON.stringify((await app.sync.list(corpId, 1))[0], null, 2));
+    const run = await app!.sync.start(corpId, 'full', 'cli');
+    await app!.sync.execute(run.id);
+    console.log(JSON.stringify((await app!.sync.list(corpId, 1))[0], null, 2));
     await shutdown('done');
     return;
   }
-
-  await app.start();
-  if (roles.api) {
-    const result = await bootstrap(app, config.callbackBaseUrl, config.publicUrl);
+  if (result) {
     const lines = [
       '',
       `  Pond (鱼塘) is running${config.demo ? ' in DEMO mode (WeCom simulator at /sim)' : ''}`,
@@ -142,7 +175,20 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
-  process.exit(1);
-});
+let fatal = false;
+const die = (err: unknown) => {
+  console.error(`pond: ${describeError(err)}`);
+  if (fatal) process.exit(1);
+  fatal = true;
+  void shutdownAfterFatal().finally(() => process.exit(1));
+};
+process.on('unhandledRejection', die);
+process.on('uncaughtException', die);
+
+/** A fatal error still stops the embedded Postgres this process started. */
+let stopEmbedded: (() => Promise<void>) | undefined;
+async function shutdownAfterFatal() {
+  await stopEmbedded?.().catch(() => undefined);
+}
+
+main().catch(die);

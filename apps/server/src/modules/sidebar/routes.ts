@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { sidebarCsp } from '../../platform/security-headers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { WecomError } from '@pond/wecom';
@@ -42,6 +43,8 @@ export async function sidebarRoutes(app: App, deps: {
   app.get('/sidebar/:corpId', { config: publicRoute('the chat sidebar page: signs the member in by WeCom OAuth'), schema: { hide: true } }, async (req: FastifyRequest<{ Params: { corpId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
     const corp = await corps.get(req.params.corpId);
+    // The corp's WeCom client (the simulator's, in demo) frames this page and serves its JS-SDK.
+    if (corp && base(corp)) reply.header('content-security-policy', sidebarCsp([new URL(base(corp)!).origin]));
     if (!corp) return reply.code(404).send(sidebarNotice('未找到企业', 'Unknown corp: check the sidebar URL configured in WeCom admin.'));
     const here = new URL(req.url, deps.publicUrl());
     const cookie = req.cookies[SIDEBAR_COOKIE];
