@@ -13,7 +13,7 @@ beforeAll(async () => {
   drop = db.drop;
   pool = createPool(db.url, 4);
   await migrateDb(pool);
-  await pool.query(`INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base) VALUES ('wwtok', 't', '1', 's', 't', 'k', 'http://x')`);
+  await pool.query(`INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base, order_webhook_token) VALUES ('wwtok', 't', '1', 's', 't', 'k', 'http://x', 'w')`);
 });
 afterAll(async () => { await pool?.end(); await drop?.(); });
 
