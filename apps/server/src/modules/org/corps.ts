@@ -91,7 +91,7 @@ export class CorpService {
   private listener?: pg.PoolClient;
 
   constructor(private pool: pg.Pool, private log: Logger, private secrets: SecretBox, private opts: { fetch?: typeof fetch } = {}) {
-    this.tokenStore = new PgTokenStore(pool);
+    this.tokenStore = new PgTokenStore(pool, secrets);
   }
 
   private rowToCorp(r: any): CorpRow {
