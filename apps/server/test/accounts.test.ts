@@ -1,5 +1,9 @@
 // Accounts and tenants: one corp's admin cannot take over an account another corp shares, cannot learn which
 // corps or usernames exist elsewhere, and cannot guess passwords faster than the throttle allows.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestPond, type TestPond } from './helpers';
 import { bootstrap } from '../src/modules/org/bootstrap';
@@ -58,6 +62,16 @@ describe('the shared admin takeover', () => {
     expect(patch.status).toBe(404);
     expect((await login('admin', 'takeover-pass-1')).status).toBe(401);
     expect((await login('admin', pond.adminPassword)).status).toBe(200);
+  });
+
+  it('a corp configured later gets no members, and the start says how to add an admin', async () => {
+    await pond.app.corps.upsert({ id: 'wwlatercorp01', name: 'Later', agentId: '1', secret: 'later-secret-01', callbackToken: 'l1', callbackAesKey: 'E'.repeat(43), apiBase: 'http://127.0.0.1:1' });
+    const r = await bootstrap(pond.app, pond.baseUrl);
+    expect(r.admin).toBeUndefined();
+    expect(r.corpsWithoutAdmin).toContain('wwlatercorp01');
+    expect(r.corpsWithoutAdmin).not.toContain(pond.corpId);
+    expect(r.noOwner).toBe(false);
+    expect((await pond.app.pool.query(`SELECT 1 FROM memberships WHERE corp_id = 'wwlatercorp01'`)).rowCount).toBe(0);
   });
 
   it('an account in two corps: corp B manages the membership, not the password, name or account', async () => {
@@ -282,4 +296,28 @@ describe('sign-in', () => {
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(r.body.error.message).toMatch(/请 \d+ 分钟后再试 \/ too many failed sign-ins, try again in \d+ minutes?/);
   });
+});
+
+describe('pond user (CLI)', () => {
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const pondCli = (...args: string[]) => promisify(execFile)(join(root, 'node_modules/.bin/tsx'), [join(root, 'apps/server/src/main.ts'), ...args], {
+    cwd: root, env: { ...process.env, DATABASE_URL: pond.databaseUrl, POND_SECRET_KEY: pond.app.config.secretKey!.toString('base64'), LOG_LEVEL: 'warn' },
+  });
+
+  it('is the only way to make a platform owner, and adds a new user to the first corp as an active member', async () => {
+    const made = await pondCli('user', '--username', 'cli_owner', '--password', 'cli-owner-pass-1', '--owner');
+    expect(made.stdout).toMatch(/user cli_owner: created, admin in corp .+, platform owner/);
+    const s = await login('cli_owner', 'cli-owner-pass-1');
+    expect(s.status).toBe(200);
+    expect(s.body.user.owner).toBe(true);
+    expect(s.body.corp.id).toBe(pond.corpId);
+    // Granting owner to an existing account changes nothing else (no membership added, password kept).
+    await pondCli('user', '--username', 'b_admin', '--owner');
+    const b = await login('b_admin', B_ADMIN_PASSWORD);
+    expect(b.body.user.owner).toBe(true);
+    expect(b.body.corps.map((c: any) => c.id)).toEqual([CORP_B]);
+    await pondCli('user', '--username', 'b_admin', '--revoke-owner');
+    expect((await login('b_admin', B_ADMIN_PASSWORD)).body.user.owner).toBe(false);
+    await expect(pondCli('user', '--username', 'nobody_new')).rejects.toMatchObject({ stderr: expect.stringMatching(/--password is required to create user nobody_new/) });
+  }, 120_000);
 });

@@ -1,6 +1,10 @@
 // Corps' credentials at rest: what Postgres holds is ciphertext; plain rows of an older Pond are encrypted at
 // start (once, also when processes start together); `pond rotate-secrets` moves every value to the new key.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { createTestDatabase } from './helpers';
@@ -16,6 +20,7 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: pg.Pool;
 const oldKey = randomBytes(32);
 const box = new SecretBox(oldKey);
+const newKey = randomBytes(32);
 
 const plain = (id: string) => ({
   id, name: id, agentId: '1000002', secret: `wecom-secret-${id}-0123456789`, callbackToken: `cbtok${id.slice(-4)}`,
@@ -91,7 +96,6 @@ describe('corps credentials at rest', () => {
   });
 
   it('rotate-secrets re-encrypts every value under the new key; the old key alone then fails with a clear error', async () => {
-    const newKey = randomBytes(32);
     const rotated = new SecretBox(newKey, [oldKey]);
     const n = await encryptCorpSecrets(pool, rotated, { rotate: true });
     expect(n).toBeGreaterThan(0);
@@ -102,4 +106,15 @@ describe('corps credentials at rest', () => {
     await expect(new CorpService(pool, log, box).get('wwlegacy01'))
       .rejects.toThrow(new RegExp(`encrypted with key ${rotated.currentKeyId}, which is neither POND_SECRET_KEY \\(key ${box.currentKeyId}\\) nor in POND_SECRET_KEY_PREVIOUS`));
   });
+
+  it('`pond rotate-secrets` does it from the command line and says how many values it moved', async () => {
+    const third = randomBytes(32);
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const out = await promisify(execFile)(join(root, 'node_modules/.bin/tsx'), [join(root, 'apps/server/src/main.ts'), 'rotate-secrets'], {
+      cwd: root, env: { ...process.env, DATABASE_URL: db.url, POND_SECRET_KEY: third.toString('hex'), POND_SECRET_KEY_PREVIOUS: newKey.toString('base64'), LOG_LEVEL: 'warn' },
+    });
+    const thirdId = new SecretBox(third).currentKeyId;
+    expect(out.stdout).toMatch(new RegExp(`^\\d+ stored secrets re-encrypted with key ${thirdId}`, 'm'));
+    expect((await new CorpService(pool, log, new SecretBox(third)).get('wwlegacy02'))!.callbackToken).toBe(plain('wwlegacy02').callbackToken);
+  }, 120_000);
 });
