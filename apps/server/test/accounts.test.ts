@@ -22,7 +22,7 @@ async function login(username: string, password: string) {
 /** JSON request with a console session. */
 async function asSession(cookie: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${pond.baseUrl}${path}`, {
-    method, headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
+    method, headers: { cookie, origin: pond.baseUrl, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() as any };
 }

@@ -10,7 +10,8 @@ import {
 } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { AppError } from './errors';
-import { authenticate, type AuthService } from './auth';
+import type { AuthService } from './auth';
+import { installAccess } from './access';
 import type { Logger } from './log';
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
@@ -65,12 +66,8 @@ export async function createHttp(opts: { log: Logger; auth: AuthService; pool: p
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/') || req.url.startsWith('/api/auth/login')) return;
-    const p = await authenticate(opts.auth, req);
-    if (p) req.principal = p;
-  });
+  // From here on every route must declare who may call it (platform/access.ts).
+  installAccess(app, { auth: opts.auth, pool: opts.pool, publicOrigin: () => opts.publicUrl });
 
   app.addHook('onResponse', async (req, reply) => {
     if (!req.url.startsWith('/api/') || req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return;

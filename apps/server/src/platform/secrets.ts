@@ -1,4 +1,4 @@
-// Secrets at rest (ADR 0010): corps' WeCom secret, callback token and AES key, OAuth secret and order-webhook
+// Secrets at rest (ADR 0011): corps' WeCom secret, callback token and AES key, OAuth secret and order-webhook
 // token are stored as AES-256-GCM envelopes `enc:v1:<keyId>:<iv>:<tag>:<ciphertext>` (base64url), under the key
 // in POND_SECRET_KEY. Older keys (POND_SECRET_KEY_PREVIOUS) still decrypt, so keys can be rotated with
 // `pond rotate-secrets`. Each envelope is bound to its row and column (GCM additional data), so a ciphertext

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, type AuthService, hashPassword, LoginThrottled, sha256, type Principal, requireRole, SESSION_COOKIE, SESSION_TTL_MS } from '../../platform/auth';
+import { type AuthService, hashPassword, LoginThrottled, sha256, type Principal, SESSION_COOKIE, SESSION_TTL_MS } from '../../platform/auth';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { ROLES } from '../../platform/db/schema';
@@ -10,10 +10,11 @@ import type { CorpService } from '../org/corps';
 import type { SyncService } from '../sync/service';
 import { Page } from '../customers/routes';
 import { patchOf } from '../../platform/schemas';
+import { access, publicRoute, ALL_ROLES, ADMIN_ONLY, checkSameOrigin } from '../../platform/access';
 
 const Role = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
 
-export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthService; corps: CorpService; sync: SyncService; secureCookies: boolean }) {
+export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthService; corps: CorpService; sync: SyncService; secureCookies: boolean; publicUrl: () => string }) {
   const { pool, auth, corps } = deps;
 
   const me = (req: any) => {
@@ -26,7 +27,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     }));
   };
 
-  app.post('/api/auth/login', {
+  app.post('/api/auth/login', { config: publicRoute('signs in: the credentials are the body (throttled per username and IP)'),
     schema: { tags: ['auth'], body: z.object({ username: z.string().min(1, 'is required'), password: z.string().min(1, 'is required') }), security: [] },
   }, async (req, reply) => {
     let sessionToken: string;
@@ -43,17 +44,17 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     return me(req);
   });
 
-  app.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (req, reply) => {
+  app.post('/api/auth/logout', { config: publicRoute('signs out whatever session cookie is sent (none: nothing to do)'), schema: { tags: ['auth'] } }, async (req, reply) => {
     const cookie = req.cookies[SESSION_COOKIE];
     if (cookie) await auth.logout(cookie);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
 
-  app.get('/api/me', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['auth'] } }, async (req) => me(req));
+  app.get('/api/me', { config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['auth'] } }, async (req) => me(req));
 
   app.post('/api/me/corp', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['auth'], body: z.object({ corpId: z.string().min(1) }) },
+    config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['auth'], body: z.object({ corpId: z.string().min(1) }) },
   }, async (req) => {
     const cookie = req.cookies[SESSION_COOKIE];
     if (!cookie) throw new AppError('bad_request', 'switching corp needs a console session; API tokens use the X-Pond-Corp header');
@@ -63,14 +64,14 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   });
 
   // Corps
-  app.get('/api/corps', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['corps'] } }, async (req) => {
+  app.get('/api/corps', { config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['corps'] } }, async (req) => {
     const all = await corps.list();
     const mine = new Map(req.principal!.corps.map((c) => [c.id, c.role]));
     return { items: all.filter((c) => mine.has(c.id)).map((c) => ({ id: c.id, name: c.name, isDemo: c.isDemo, role: mine.get(c.id) })) };
   });
 
   app.post('/api/corps', {
-    preHandler: requireRole(...ALL_ROLES),
+    config: access(ADMIN_ONLY),
     schema: {
       tags: ['corps'],
       body: z.object({
@@ -113,7 +114,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     if (!rows[0]) throw AppError.notFound(`user ${id}`);
     return rows[0];
   };
-  app.get('/api/users', { preHandler: requireRole(), schema: { tags: ['users'] } }, async (req) => {
+  app.get('/api/users', { config: access(ADMIN_ONLY), schema: { tags: ['users'] } }, async (req) => {
     const { rows } = await pool.query(`${MEMBER_SQL} ORDER BY m.id`, [req.principal!.corpId]);
     return { items: rows.map(userOut) };
   });
@@ -160,7 +161,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   const isActiveAdmin = (m: any) => m.role === 'admin' && m.status === 'active' && !m.membership_disabled_at && !m.account_disabled_at;
 
   app.post('/api/users', {
-    preHandler: requireRole(),
+    config: access(ADMIN_ONLY, { refs: { 'storeIds[]': 'store', staffUserid: 'staff' } }),
     schema: { tags: ['users'], summary: 'Invite a user to this corp (a new account, or an existing one that must accept)', body: UserBody },
   }, async (req) => {
     const b = req.body;
@@ -183,7 +184,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   });
 
   app.patch('/api/users/:id', {
-    preHandler: requireRole(),
+    config: access(ADMIN_ONLY, { params: { id: 'user' }, refs: { 'storeIds[]': 'store', staffUserid: 'staff' } }),
     schema: {
       tags: ['users'],
       summary: "Change a member's role, stores, staff link or access to this corp; password, name and accountDisabled change the account",
@@ -232,7 +233,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   });
 
   app.delete('/api/users/:id', {
-    preHandler: requireRole(),
+    config: access(ADMIN_ONLY, { params: { id: 'user' } }),
     schema: { tags: ['users'], summary: 'Remove a member (or an invitation) from this corp; the account stays', params: z.object({ id: z.coerce.number().int() }) },
   }, async (req) => {
     const corpId = req.principal!.corpId;
@@ -248,56 +249,61 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     return { ok: true };
   });
 
-  // The signed-in user's own invitations; these work for a session without any active corp yet.
+  // The signed-in user's own invitations. Public to the access layer because they must work for a session that
+  // has no active corp yet (no principal): the route checks the session cookie itself, and Origin on writes.
   const sessionUser = async (req: any) => {
     const cookie = req.cookies[SESSION_COOKIE];
     const u = cookie ? await auth.sessionUser(cookie) : null;
-    if (!u) throw new AppError('unauthorized', 'sign in to the console to see your invitations');
+    if (!u) throw new AppError('unauthorized', 'sign in to the console to see your invitations / 请先登录');
+    if (req.method !== 'GET') checkSameOrigin(req, deps.publicUrl());
     return u;
   };
-  app.get('/api/me/invitations', { schema: { tags: ['auth'], summary: 'Corps that invited the signed-in user' } }, async (req) => {
+  const ownSession = 'the console session cookie, checked by the route: also for a user with no active corp yet';
+  app.get('/api/me/invitations', { config: publicRoute(ownSession), schema: { tags: ['auth'], summary: 'Corps that invited the signed-in user' } }, async (req) => {
     const u = await sessionUser(req);
     const { rows } = await pool.query(
       `SELECT c.id, c.name, m.role, m.created_at FROM memberships m JOIN corps c ON c.id = m.corp_id
        WHERE m.user_id = $1 AND m.status = 'invited' ORDER BY m.created_at`, [u.userId]);
     return { items: rows.map((r) => ({ corpId: r.id, corpName: r.name, role: r.role, invitedAt: r.created_at })) };
   });
-  app.post('/api/me/invitations/:corpId/:answer', {
-    schema: { tags: ['auth'], summary: 'Accept or decline an invitation', params: z.object({ corpId: z.string().min(1), answer: z.enum(['accept', 'decline'], { message: 'must be accept or decline' }) }) },
-  }, async (req) => {
-    const u = await sessionUser(req);
-    const r = req.params.answer === 'accept'
-      ? await pool.query(`UPDATE memberships SET status = 'active', accept_on_sign_in = false WHERE user_id = $1 AND corp_id = $2 AND status = 'invited'`, [u.userId, req.params.corpId])
-      : await pool.query(`DELETE FROM memberships WHERE user_id = $1 AND corp_id = $2 AND status = 'invited'`, [u.userId, req.params.corpId]);
-    if (!r.rowCount) throw AppError.notFound('invitation');
-    const cookie = req.cookies[SESSION_COOKIE]!;
-    // A first corp for a session that had none.
-    if (req.params.answer === 'accept') await pool.query(`UPDATE sessions SET corp_id = $2 WHERE id = $1 AND corp_id IS NULL`, [sha256(cookie), req.params.corpId]);
-    return { ok: true };
-  });
+  for (const answer of ['accept', 'decline'] as const) {
+    app.post(`/api/me/invitations/:corpId/${answer}`, {
+      config: publicRoute(ownSession),
+      schema: { tags: ['auth'], summary: answer === 'accept' ? 'Accept an invitation' : 'Decline an invitation', params: z.object({ corpId: z.string().min(1) }) },
+    }, async (req) => {
+      const u = await sessionUser(req);
+      const r = answer === 'accept'
+        ? await pool.query(`UPDATE memberships SET status = 'active', accept_on_sign_in = false WHERE user_id = $1 AND corp_id = $2 AND status = 'invited'`, [u.userId, req.params.corpId])
+        : await pool.query(`DELETE FROM memberships WHERE user_id = $1 AND corp_id = $2 AND status = 'invited'`, [u.userId, req.params.corpId]);
+      if (!r.rowCount) throw AppError.notFound('invitation');
+      // A first corp for a session that had none.
+      if (answer === 'accept') await pool.query(`UPDATE sessions SET corp_id = $2 WHERE id = $1 AND corp_id IS NULL`, [sha256(req.cookies[SESSION_COOKIE]!), req.params.corpId]);
+      return { ok: true };
+    });
+  }
 
   // API tokens
-  app.get('/api/tokens', { preHandler: requireRole(), schema: { tags: ['tokens'] } }, async (req) => {
+  app.get('/api/tokens', { config: access(ADMIN_ONLY), schema: { tags: ['tokens'] } }, async (req) => {
     const { rows } = await pool.query(
       `SELECT id, name, prefix, role, store_ids, created_at, last_used_at, revoked_at FROM api_tokens WHERE corp_id = $1 ORDER BY id DESC`, [req.principal!.corpId]);
     return { items: rows.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, role: t.role, storeIds: t.store_ids, createdAt: t.created_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at })) };
   });
   app.post('/api/tokens', {
-    preHandler: requireRole(),
+    config: access(ADMIN_ONLY, { refs: { 'storeIds[]': 'store', staffUserid: 'staff' } }),
     schema: { tags: ['tokens'], body: z.object({ name: z.string().trim().min(1, 'is required').max(60), role: Role, storeIds: z.array(z.number().int()).default([]), staffUserid: z.string().nullish() }) },
   }, async (req) => {
     const p = req.principal!;
     await checkRoleFields(p.corpId, req.body.role, req.body.storeIds, req.body.staffUserid);
     return auth.createToken({ corpId: p.corpId, name: req.body.name, role: req.body.role, storeIds: req.body.storeIds, staffUserid: req.body.staffUserid, createdBy: p.userId });
   });
-  app.delete('/api/tokens/:id', { preHandler: requireRole(), schema: { tags: ['tokens'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
+  app.delete('/api/tokens/:id', { config: access(ADMIN_ONLY, { params: { id: 'apiToken' } }), schema: { tags: ['tokens'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
     const r = await pool.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND corp_id = $2 AND revoked_at IS NULL', [req.params.id, req.principal!.corpId]);
     if (!r.rowCount) throw AppError.notFound(`token ${req.params.id}`);
     return { ok: true };
   });
 
   app.get('/api/audit', {
-    preHandler: requireRole(), schema: { tags: ['audit'], querystring: Page.extend({ action: z.string().optional() }) },
+    config: access(ADMIN_ONLY), schema: { tags: ['audit'], querystring: Page.extend({ action: z.string().optional() }) },
   }, async (req) => {
     const { page, pageSize, action } = req.query;
     const { rows } = await pool.query(
