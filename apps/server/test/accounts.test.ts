@@ -233,8 +233,10 @@ describe('sign-in', () => {
   it('takes the same work for an unknown username as for a wrong password', async () => {
     const unknown: number[] = [];
     const known: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      for (const [who, into] of [[`nobody_${i}`, unknown], ['admin', known]] as const) {
+    for (let i = 0; i < 9; i++) {
+      // Alternating which goes first, so drift in the machine's load falls on both alike.
+      const pair = [[`nobody_${i}`, unknown], ['admin', known]] as const;
+      for (const [who, into] of i % 2 ? [...pair].reverse() : pair) {
         await pond.app.pool.query('DELETE FROM login_failures');
         const t0 = performance.now();
         expect((await login(who, 'wrong-password-1')).status).toBe(401);
@@ -242,8 +244,9 @@ describe('sign-in', () => {
       }
     }
     const ratio = median(unknown) / median(known);
-    expect(ratio, `unknown ${median(unknown).toFixed(1)} ms, wrong password ${median(known).toFixed(1)} ms`).toBeGreaterThan(0.5);
-    expect(ratio).toBeLessThan(2);
+    // Without the dummy hash an unknown name answers ~20× faster (ratio ≈ 0.05); bounds wide enough for a busy machine.
+    expect(ratio, `unknown ${median(unknown).toFixed(1)} ms, wrong password ${median(known).toFixed(1)} ms`).toBeGreaterThan(1 / 3);
+    expect(ratio, `unknown ${median(unknown).toFixed(1)} ms, wrong password ${median(known).toFixed(1)} ms`).toBeLessThan(3);
   });
 
   it(`refuses a username after ${LOGIN_LIMITS.perUsername} failures from any address, until the oldest leaves the window`, async () => {

@@ -58,7 +58,11 @@ export const newWebhookToken = () => randomBytes(24).toString('base64url');
 export async function encryptCorpSecrets(pool: pg.Pool, box: SecretBox, opts: { rotate?: boolean } = {}): Promise<number> {
   const changed = await withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(8410223)');
-    const { rows } = await client.query(`SELECT id, ${SECRET_COLUMNS.join(', ')} FROM corps ORDER BY id FOR UPDATE`);
+    // Only rows with work to do are locked: at an ordinary start that is none.
+    const done = opts.rotate ? `enc:v1:${box.currentKeyId.replace(/_/g, '\\_')}:%` : 'enc:v1:%';
+    const { rows } = await client.query(
+      `SELECT id, ${SECRET_COLUMNS.join(', ')} FROM corps
+       WHERE ${SECRET_COLUMNS.map((c) => `${c} NOT LIKE $1`).join(' OR ')} ORDER BY id FOR UPDATE`, [done]);
     let n = 0;
     const corpIds: string[] = [];
     for (const r of rows) {
