@@ -292,6 +292,14 @@ describe('sign-in', () => {
     expect(results.filter((r) => r === 'throttled')).toHaveLength(12 - LOGIN_LIMITS.perUsername);
   });
 
+  it('refuses oversized credentials before any work (no scrypt over megabytes, no huge throttle keys)', async () => {
+    const long = await login('x'.repeat(10_000), 'p');
+    expect(long.status).toBe(400);
+    expect(long.body.error.field).toBe('username');
+    expect((await login('admin', 'p'.repeat(100_000))).body.error.field).toBe('password');
+    expect((await pond.app.pool.query('SELECT count(*)::int AS n FROM login_failures')).rows[0].n).toBe(0);
+  });
+
   it('answers 429 over HTTP with Retry-After and the wait in Chinese and English', async () => {
     for (let i = 0; i < LOGIN_LIMITS.perUsername; i++) expect((await login('admin', `wrong-${i}-pass`)).status).toBe(401);
     const r = await login('admin', pond.adminPassword);

@@ -28,7 +28,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   };
 
   app.post('/api/auth/login', { config: publicRoute('signs in: the credentials are the body (throttled per username and IP)'),
-    schema: { tags: ['auth'], body: z.object({ username: z.string().min(1, 'is required'), password: z.string().min(1, 'is required') }), security: [] },
+    schema: { tags: ['auth'], body: z.object({ username: z.string().min(1, 'is required').max(64, 'is too long'), password: z.string().min(1, 'is required').max(256, 'is too long') }), security: [] },
   }, async (req, reply) => {
     let sessionToken: string;
     try {
