@@ -122,7 +122,7 @@ async function main() {
 /** 1M customers, 3M follows, 20M events, bulk-loaded; then what the triggers maintain, derived in bulk. */
 async function load(pool: pg.Pool) {
   const q = (sql: string, params: unknown[] = []) => pool.query(sql, params);
-  await q(`INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base) VALUES ($1,'bench','1','s','t','k','http://x')`, [CORP]);
+  await q(`INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base, order_webhook_token) VALUES ($1,'bench','1','s','t','k','http://x','w')`, [CORP]);
   await q(`INSERT INTO staff (corp_id, userid, name, status, is_follow_user, store_id) SELECT $1, 'u' || i, 'staff' || i, 1, true, 1 + i % 20 FROM generate_series(1, 200) i`, [CORP]);
   // Bulk load without the per-row triggers, then derive what they maintain in bulk.
   const c = await pool.connect();

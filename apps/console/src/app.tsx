@@ -38,6 +38,7 @@ import { Forbidden, NotFound, PageSpinner } from './components/results';
 import { currentLanguage, hasStoredLanguage, setLanguage, toLanguage } from './i18n';
 import { useLabels } from './lib/labels';
 import { AlertsBell } from './modules/alerts/alerts-bell';
+import { Invitations } from './modules/auth/invitations';
 import { useLogout, useMe, useSwitchCorp, type Me, type Role } from './modules/auth/hooks';
 
 const LoginPage = lazy(() => import('./modules/auth/login-page'));
@@ -290,6 +291,7 @@ function Shell() {
           </Flex>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
+          <Invitations />
           <Suspense fallback={<PageSpinner />}>
             <Outlet />
           </Suspense>

@@ -14,7 +14,8 @@ import { Queue } from './platform/queue';
 import { AuthService } from './platform/auth';
 import { publicRoute } from './platform/access';
 import { createHttp, type App } from './platform/http';
-import { CorpService } from './modules/org/corps';
+import { CorpService, encryptCorpSecrets } from './modules/org/corps';
+import { loadSecretBox, type SecretBox } from './platform/secrets';
 import { orgRoutes } from './modules/org/routes';
 import { callbackRoutes } from './modules/callbacks/routes';
 import { InboxProcessor, type EventContext } from './modules/callbacks/processor';
@@ -70,6 +71,8 @@ export interface BuildOptions {
   simulatorOptions?: Record<string, unknown>;
   hooks?: ContactEventHooks;
   poolSize?: number;
+  /** The keys for secrets at rest; default from the config (POND_SECRET_KEY, or the demo's key file). */
+  secrets?: SecretBox;
   inboxOptions?: { batchSize?: number; concurrency?: number; pollMs?: number };
 }
 
@@ -98,12 +101,14 @@ export interface PondApp {
 export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
+  const secrets = opts.secrets ?? loadSecretBox(config);
   const pool = createPool(opts.databaseUrl, opts.poolSize ?? 20);
   await migrateDb(pool);
+  await encryptCorpSecrets(pool, secrets);
 
   const queue = new Queue(opts.databaseUrl, log);
   const auth = new AuthService(pool);
-  const corps = new CorpService(pool, log);
+  const corps = new CorpService(pool, log, secrets);
   await corps.listen();
   const sync = new SyncService(pool, corps, queue, log);
 
@@ -153,7 +158,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const customers = new CustomerService(pool);
   const tags = new TagService(pool, corps);
   await callbackRoutes(http, { pool, corps, onInserted: opts.roles.worker ? () => inbox.poke() : undefined });
-  await adminRoutes(http, { pool, auth, corps, sync, secureCookies: config.publicUrl.startsWith('https://') });
+  await adminRoutes(http, { pool, auth, corps, sync, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl });
   await orgRoutes(http, { pool });
   await customerRoutes(http, { customers, edits: new CustomerEdits(pool, corps) });
   await groupRoutes(http, { pool });
@@ -172,7 +177,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
   await commerceRoutes(http, {
-    pool, orders: new OrderService(pool), customers, publicUrl: () => config.publicUrl,
+    pool, orders: new OrderService(pool, corps), customers, publicUrl: () => config.publicUrl,
     // The demo's shop is the simulator: point it at the new URL, or paying on the phone would stop showing up.
     onWebhookTokenChanged: sim ? async (corpId, token) => {
       const simCorp = await sim!.control.getCorp(corpId);

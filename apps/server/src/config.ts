@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   POND_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   POND_DATA_DIR: optionalString,
   TRUST_PROXY: optionalString,
+  POND_SECRET_KEY: optionalString,
+  POND_SECRET_KEY_PREVIOUS: optionalString,
   LOG_LEVEL: optionalString.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   NODE_ENV: optionalString,
 });
@@ -56,6 +58,10 @@ export interface Config {
   demo: boolean;
   apiToken?: string;
   logLevel: string;
+  /** Encrypts corps' secrets at rest (POND_SECRET_KEY); absent in demo mode means `<dataDir>/secret.key`. */
+  secretKey?: Buffer;
+  /** Keys that still decrypt, for rotation (POND_SECRET_KEY_PREVIOUS). */
+  previousSecretKeys: Buffer[];
 }
 
 export class ConfigError extends Error {
@@ -86,6 +92,20 @@ export function parseTrustProxy(raw: string): TrustProxy | string {
   return items.length ? items : 'must not be empty';
 }
 
+export const SECRET_KEY_HINT = 'generate one with: openssl rand -base64 32';
+
+/** A 32-byte key from base64 (standard or url-safe) or hex; the error names where the value came from. */
+export function parseSecretKey(source: string, raw: string): Buffer {
+  const s = raw.trim();
+  let key: Buffer | null = null;
+  if (/^[0-9a-fA-F]{64}$/.test(s)) key = Buffer.from(s, 'hex');
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(s)) key = Buffer.from(s, 'base64');
+  if (!key || key.length !== 32) {
+    throw new ConfigError([`${source}: must be 32 random bytes in base64 (44 characters) or hex (64 characters); ${SECRET_KEY_HINT}`]);
+  }
+  return key;
+}
+
 const WECOM_VARS = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_CALLBACK_TOKEN', 'WECOM_CALLBACK_AES_KEY'] as const;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -101,6 +121,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const trustProxy = e.TRUST_PROXY === undefined ? undefined : parseTrustProxy(e.TRUST_PROXY);
   if (typeof trustProxy === 'string') throw new ConfigError([`TRUST_PROXY: ${trustProxy}`]);
+  const keyProblems: string[] = [];
+  const key = (source: string, raw: string) => {
+    try { return parseSecretKey(source, raw); } catch (err) { keyProblems.push(...(err as ConfigError).problems); return null; }
+  };
+  const secretKey = e.POND_SECRET_KEY ? key('POND_SECRET_KEY', e.POND_SECRET_KEY) : undefined;
+  const previousSecretKeys = (e.POND_SECRET_KEY_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+    .map((s, i) => key(`POND_SECRET_KEY_PREVIOUS (key ${i + 1})`, s)).filter((k): k is Buffer => !!k);
+  if (keyProblems.length) throw new ConfigError(keyProblems);
   const port = e.PORT ?? 3000;
   const wecom = set.length
     ? {
@@ -122,5 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: !wecom,
     apiToken: e.POND_API_TOKEN,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    secretKey: secretKey ?? undefined,
+    previousSecretKeys,
   };
 }

@@ -1,4 +1,4 @@
-// CLI entry: pond start | api | worker | migrate | sync | token | user.
+// CLI entry: pond start | api | worker | migrate | sync | token | user | rotate-secrets.
 // `start` runs API and worker together (plus the simulator in demo mode); `api` and `worker` run the
 // halves as separate processes, any number of each against one Postgres.
 import { parseArgs } from 'node:util';
@@ -9,6 +9,8 @@ import { buildApp } from './app';
 import { describeError } from './platform/describe-error';
 import { bootstrap } from './modules/org/bootstrap';
 import { hashPassword, AuthService } from './platform/auth';
+import { loadSecretBox, type SecretBox } from './platform/secrets';
+import { encryptCorpSecrets } from './modules/org/corps';
 import { ROLES, type Role } from './platform/db/schema';
 
 const USAGE = `pond — Pond (鱼塘) SCRM for WeCom
@@ -19,22 +21,31 @@ const USAGE = `pond — Pond (鱼塘) SCRM for WeCom
   pond migrate                apply database migrations
   pond sync [--corp ID]       run a full sync now and wait for it
   pond token --name N [--role admin] [--corp ID]   create an API token (printed once)
-  pond user --username U --password P [--role admin] [--corp ID]  create or reset a console user`;
+  pond user --username U [--password P] [--role admin] [--corp ID] [--owner | --revoke-owner]
+                              create a console user or change one: --password resets it (and re-enables
+                              the account); --role/--corp set the membership in that corp (new users: the
+                              first corp); --owner makes the account a platform owner (adds corps, manages
+                              any account) — only this command grants it
+  pond rotate-secrets         re-encrypt every stored secret with POND_SECRET_KEY (after moving the old key
+                              to POND_SECRET_KEY_PREVIOUS on every process)`;
 
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
       'reset-demo': { type: 'boolean' }, corp: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' },
-      username: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      username: { type: 'string' }, password: { type: 'string' }, owner: { type: 'boolean' }, 'revoke-owner': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   const cmd = positionals[0] ?? 'start';
   if (values.help || cmd === 'help') { console.log(USAGE); return; }
 
   let config: Config;
+  let secrets: SecretBox;
   try {
     config = loadConfig();
+    secrets = loadSecretBox(config);
   } catch (err) {
     if (err instanceof ConfigError) { console.error(err.message); process.exit(2); }
     throw err;
@@ -74,11 +85,13 @@ async function main() {
     }
   }
 
-  if (cmd === 'migrate') {
+  if (cmd === 'migrate' || cmd === 'rotate-secrets') {
     const pool = createPool(databaseUrl, 1);
     await migrateDb(pool);
+    const n = await encryptCorpSecrets(pool, secrets, { rotate: cmd === 'rotate-secrets' });
     await pool.end();
-    log.info('migrations applied');
+    if (cmd === 'migrate') log.info({ encrypted: n }, 'migrations applied');
+    else console.log(`${n} stored secret${n === 1 ? '' : 's'} re-encrypted with key ${secrets.currentKeyId}; POND_SECRET_KEY_PREVIOUS can now be removed`);
     await embedded?.stop();
     return;
   }
@@ -86,24 +99,22 @@ async function main() {
   if (cmd === 'token' || cmd === 'user') {
     const pool = createPool(databaseUrl, 2);
     await migrateDb(pool);
+    await encryptCorpSecrets(pool, secrets);
     const role = (values.role ?? 'admin') as Role;
     if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
     const { rows: corps } = await pool.query('SELECT id FROM corps ORDER BY created_at');
+    if (values.corp && !corps.some((c) => c.id === values.corp)) throw new Error(`--corp: no corp ${values.corp} (corps: ${corps.map((c) => c.id).join(', ') || 'none'})`);
     const corpId = values.corp ?? corps[0]?.id;
-    if (!corpId) throw new Error('no corp yet: run `pond start` once first');
     if (cmd === 'token') {
+      if (!corpId) throw new Error('no corp yet: run `pond start` once first');
       if (!values.name) throw new Error('--name is required (what the token is for)');
       const t = await new AuthService(pool).createToken({ corpId, name: values.name, role });
       console.log(t.token);
     } else {
-      if (!values.username || !values.password) throw new Error('--username and --password are required');
-      if (values.password.length < 8) throw new Error('--password must be at least 8 characters');
-      const { rows } = await pool.query(
-        `INSERT INTO users (username, password_hash, display_name) VALUES ($1,$2,$1)
-         ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, disabled_at = NULL RETURNING id`,
-        [values.username, await hashPassword(values.password)]);
-      await pool.query(`INSERT INTO memberships (user_id, corp_id, role) VALUES ($1,$2,$3) ON CONFLICT (user_id, corp_id) DO UPDATE SET role = EXCLUDED.role`, [rows[0].id, corpId, role]);
-      console.log(`user ${values.username} (${role}) ready in corp ${corpId}`);
+      await cliUser(pool, {
+        username: values.username, password: values.password, owner: !!values.owner, revokeOwner: !!values['revoke-owner'],
+        corpId, setMembership: values.corp !== undefined || values.role !== undefined, role,
+      });
     }
     await pool.end();
     await embedded?.stop();
@@ -166,13 +177,45 @@ async function main() {
         `  Phone view (act as a customer): ${config.publicUrl}/sim/phone`,
         `  WeCom client (act as staff, chat sidebar): ${config.publicUrl}/sim/wecom`,
       ] : []),
-      ...(result.admin ? [`  Admin login (shown once): ${result.admin.username} / ${result.admin.password}`] : ['  Admin login: use your existing account (reset: pond user --username admin --password …)']),
+      ...(result.admin ? [`  Admin login (shown once): ${result.admin.username} / ${result.admin.password}  (platform owner: may add corps)`] : ['  Admin login: use your existing account (reset: pond user --username admin --password …)']),
+      ...(result.noOwner ? ['  No platform owner yet: grant one with  npm run pond -- user --username <U> --owner'] : []),
+      ...result.corpsWithoutAdmin.map((id) => `  Corp ${id} has no admin yet: add one with  npm run pond -- user --username <U> --corp ${id} --role admin`),
       '',
     ];
     console.log(lines.join('\n'));
   } else {
     log.info('worker running');
   }
+}
+
+/** `pond user`: the operator at the terminal is trusted, so the membership it sets is active at once. */
+async function cliUser(pool: import('pg').Pool, o: { username?: string; password?: string; owner: boolean; revokeOwner: boolean; corpId?: string; setMembership: boolean; role: Role }) {
+  if (!o.username) throw new Error('--username is required');
+  if (o.password !== undefined && o.password.length < 8) throw new Error('--password must be at least 8 characters');
+  if (o.owner && o.revokeOwner) throw new Error('--owner and --revoke-owner do not go together');
+  const existing = (await pool.query('SELECT id FROM users WHERE username = $1', [o.username])).rows[0];
+  if (!existing && !o.password) throw new Error(`--password is required to create user ${o.username}`);
+  let userId: number;
+  if (existing) {
+    userId = existing.id;
+    if (o.password) await pool.query('UPDATE users SET password_hash = $2, disabled_at = NULL WHERE id = $1', [userId, await hashPassword(o.password)]);
+    if (o.password) await pool.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+  } else {
+    userId = (await pool.query('INSERT INTO users (username, password_hash, display_name) VALUES ($1,$2,$1) RETURNING id', [o.username, await hashPassword(o.password!)])).rows[0].id;
+  }
+  if (o.owner || o.revokeOwner) await pool.query('UPDATE users SET is_owner = $2 WHERE id = $1', [userId, !!o.owner]);
+  const done: string[] = [existing ? (o.password ? 'password reset' : 'unchanged password') : 'created'];
+  if (!existing || o.setMembership) {
+    if (!o.corpId) throw new Error('no corp yet: run `pond start` once first');
+    await pool.query(
+      `INSERT INTO memberships (user_id, corp_id, role) VALUES ($1,$2,$3)
+       ON CONFLICT (user_id, corp_id) DO UPDATE SET role = EXCLUDED.role, status = 'active', accept_on_sign_in = false, disabled_at = NULL`,
+      [userId, o.corpId, o.role]);
+    done.push(`${o.role} in corp ${o.corpId}`);
+  }
+  if (o.owner) done.push('platform owner');
+  if (o.revokeOwner) done.push('no longer platform owner');
+  console.log(`user ${o.username}: ${done.join(', ')}`);
 }
 
 let fatal = false;

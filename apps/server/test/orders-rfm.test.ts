@@ -29,7 +29,7 @@ const EDGES = [0, -1, -6, -7, -8, -29, -30, -31, -59, -60, -61, -89, -90, -91, -
 
 beforeAll(async () => {
   pond = await startTestPond();
-  const orders = new OrderService(pond.app.pool);
+  const orders = new OrderService(pond.app.pool, pond.app.corps);
   const { rows: customers } = await pond.app.pool.query(
     `SELECT external_userid, unionid, gender FROM customers WHERE corp_id = $1 AND active_follow_count > 0 ORDER BY external_userid`, [pond.corpId]);
   truth = customers.map((c) => ({ ext: c.external_userid, gender: c.gender, orders: [] }));

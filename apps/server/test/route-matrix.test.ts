@@ -47,6 +47,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/users': { roles: ADMIN },
   'POST /api/users': { roles: ADMIN },
   'PATCH /api/users/:id': { roles: ADMIN, params: { id: 'user' } },
+  'DELETE /api/users/:id': { roles: ADMIN, params: { id: 'user' }, destructive: true },
+  'GET /api/me/invitations': { roles: 'public', anonymous: [401] },
+  'POST /api/me/invitations/:corpId/accept': { roles: 'public', params: { corpId: 'corp' }, anonymous: [401] },
+  'POST /api/me/invitations/:corpId/decline': { roles: 'public', params: { corpId: 'corp' }, anonymous: [401] },
   'GET /api/tokens': { roles: ADMIN },
   'POST /api/tokens': { roles: ADMIN },
   'DELETE /api/tokens/:id': { roles: ADMIN, params: { id: 'apiToken' }, destructive: true },
@@ -208,6 +212,7 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'tag': return String(ok(await admin('POST', '/api/tag-groups', { name: n.slice(0, 30), tags: [{ name: 't' }] })).tags[0].id);
     case 'groupWelcomeTemplate': return String(ok(await admin('POST', '/api/group-welcome-templates', { name: n, text: 'hi' })).templateId);
     case 'welcomeTemplate': return String(ok(await admin('POST', '/api/welcome-templates', { name: n, scope: 'code', text: 'hi' })).id);
+    case 'user': return String(ok(await admin('POST', '/api/users', { username: `u-${n}`.slice(0, 40), password: 'matrix-pass-1', displayName: n.slice(0, 40), role: 'operator' })).id);
     case 'note': return String(ok(await pond.api('POST', `/api/customers/${ids.customer!.in[who]}/notes`, { text: n }, { token: tokens[who] })).id);
     default: throw new Error(`no fresh ${kind}`);
   }
@@ -297,7 +302,7 @@ beforeAll(async () => {
   for (const kind of ['segment', 'groupSegment', 'scriptFolder', 'script', 'autoTagRule', 'welcomeTemplate', 'groupWelcomeTemplate', 'apiToken'] as const) {
     setIds(kind, await fresh(kind, 'admin'));
   }
-  setIds('user', await one(`SELECT user_id FROM memberships WHERE corp_id = $1 ORDER BY user_id LIMIT 1`, [corpId]));
+  setIds('user', await one(`SELECT id FROM memberships WHERE corp_id = $1 ORDER BY id LIMIT 1`, [corpId])); // a membership id (ADR 0011)
   setIds('corp', corpId);
   setIds('token', 'not-the-webhook-secret');
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });

@@ -105,6 +105,20 @@ export interface AccessDeps {
   publicOrigin: () => string;
 }
 
+/** A write carrying a session cookie must come from Pond's own pages (Origin, else Referer): CSRF. */
+export function checkSameOrigin(req: FastifyRequest, publicOrigin: string): void {
+  const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+  const referer = typeof req.headers.referer === 'string' ? req.headers.referer : undefined;
+  const from = origin && origin !== 'null' ? origin : referer;
+  let host: string | null = null;
+  try { host = from ? new URL(from).host : null; } catch { host = null; }
+  let publicHost: string | null = null;
+  try { publicHost = new URL(publicOrigin).host; } catch { publicHost = null; }
+  if (!host || (host !== req.headers.host && host !== publicHost)) {
+    throw AppError.forbidden('cross-site request refused: a write with a session cookie must come from Pond\'s own pages (Origin) / 拒绝跨站请求');
+  }
+}
+
 /** Installs the guards on every route registered after this call; throws for a route that declares no access. */
 export function installAccess(app: App, deps: AccessDeps): void {
   // Set before the handler runs on every private route; null until then (Fastify's advice for object decorations).
@@ -113,18 +127,7 @@ export function installAccess(app: App, deps: AccessDeps): void {
   app.decorate('routeAccess', table);
   const query = (sql: string, values: unknown[]) => deps.pool.query<{ k: string }>(sql, values);
 
-  const checkOrigin = (req: FastifyRequest) => {
-    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-    const referer = typeof req.headers.referer === 'string' ? req.headers.referer : undefined;
-    const from = origin && origin !== 'null' ? origin : referer;
-    let host: string | null = null;
-    try { host = from ? new URL(from).host : null; } catch { host = null; }
-    let publicHost: string | null = null;
-    try { publicHost = new URL(deps.publicOrigin()).host; } catch { publicHost = null; }
-    if (!host || (host !== req.headers.host && host !== publicHost)) {
-      throw AppError.forbidden('cross-site request refused: a write with a session cookie must come from Pond\'s own pages (Origin) / 拒绝跨站请求');
-    }
-  };
+  const checkOrigin = (req: FastifyRequest) => checkSameOrigin(req, deps.publicOrigin());
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];

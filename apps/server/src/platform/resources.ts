@@ -102,7 +102,8 @@ export const RESOURCES = {
       ? `EXISTS (SELECT 1 FROM live_codes va WHERE va.corp_id = ${a}.corp_id AND va.id::text = ${a}.data->>'codeId' AND ${liveCodeVisibleSql(scope, p, 'va')})`
       : 'true'),
   },
-  user: { label: 'user', table: 'memberships', key: 'user_id', keyType: 'int' },
+  // `/api/users/:id` names a membership of the corp (ADR 0011), not an account.
+  user: { label: 'user', table: 'memberships', key: 'id', keyType: 'int' },
   apiToken: { label: 'token', table: 'api_tokens', key: 'id', keyType: 'int' },
   media: { label: 'media file', table: 'media_assets', key: 'id', keyType: 'int' },
 } as const satisfies Record<string, ResourceKind>;

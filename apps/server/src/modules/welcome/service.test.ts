@@ -47,7 +47,7 @@ let seq = 0;
 async function newCorp() {
   const corpId = `ww${randomBytes(6).toString('hex')}`;
   await pool.query(
-    `INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base) VALUES ($1, 'Test', '1000002', 's', 't', 'k', 'http://127.0.0.1:1')`,
+    `INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base, order_webhook_token) VALUES ($1, 'Test', '1000002', 's', 't', 'k', 'http://127.0.0.1:1', 'w')`,
     [corpId]);
   const { rows } = await pool.query(`INSERT INTO stores (corp_id, name) VALUES ($1, '静安店') RETURNING id`, [corpId]);
   await pool.query(
