@@ -16,7 +16,7 @@ import { createHttp, type App } from './platform/http';
 import { CorpService } from './modules/org/corps';
 import { orgRoutes } from './modules/org/routes';
 import { callbackRoutes } from './modules/callbacks/routes';
-import { InboxProcessor, type EventContext } from './modules/callbacks/processor';
+import { InboxProcessor, type EventContext, type InboxOptions } from './modules/callbacks/processor';
 import { contactEventHandlers, type ContactEventHooks } from './modules/customers/events';
 import { groupEventHandlers } from './modules/groups/events';
 import { tagEventHandlers } from './modules/tags/events';
@@ -69,7 +69,7 @@ export interface BuildOptions {
   simulatorOptions?: Record<string, unknown>;
   hooks?: ContactEventHooks;
   poolSize?: number;
-  inboxOptions?: { batchSize?: number; concurrency?: number; pollMs?: number };
+  inboxOptions?: Omit<InboxOptions, 'batchHandlers'>;
 }
 
 export interface PondApp {
