@@ -17,6 +17,25 @@ export const lockCustomersInOrder = (ids: string) => `WITH locked AS MATERIALIZE
 /** An uncorrelated subquery, so evaluated once before the first row is written: the statement takes the locks first. */
 export const LOCKED_FIRST = '(SELECT count(*) FROM locked) >= 0';
 
+/**
+ * The version of a relation's state (ADR 0010): the WeCom CreateTime of the event that set it and the event's inbox
+ * id (arrival order breaks ties within WeCom's one-second CreateTime). A write applies only when it is not older than
+ * the stored version, so events apply in WeCom's order whichever worker handles them when, and a late one never
+ * undoes a newer one. Re-reads of WeCom are versioned by the event that asked for them (the read came after it);
+ * the sync's reads by their time less SYNC_CLOCK_SKEW_MS (CreateTime is WeCom's clock, the read time Pond's).
+ */
+export interface RelationVersion { at: Date; inbox: number }
+
+/** How far WeCom's clock (CreateTime) and Pond's may disagree: a sync read vouches only for events older than this. */
+export const SYNC_CLOCK_SKEW_MS = 30_000;
+
+/** The version of what a sync read at `readAt` saw. */
+export const syncVersion = (readAt: Date): RelationVersion => ({ at: new Date(readAt.getTime() - SYNC_CLOCK_SKEW_MS), inbox: 0 });
+
+/** SQL: the stored version of `row` (an alias of follows or groups) is not newer than (`at`, `inbox`). */
+export const notNewer = (row: string, at: string, inbox: string) =>
+  `(coalesce(${row}.event_at, '-infinity'::timestamptz), coalesce(${row}.event_inbox, 0)) <= (${at}::timestamptz, ${inbox}::bigint)`;
+
 export interface ContactRecord {
   external_userid: string;
   name?: string;
@@ -84,17 +103,21 @@ export async function upsertCustomers(db: Queryable, corpId: string, contacts: C
     [corpId, JSON.stringify(contacts)]);
 }
 
-/** Upserts follow relations as WeCom reports them now (active). Returns the previous tag ids per relation. */
+/**
+ * Upserts follow relations as WeCom reported them (active), each as of its version: a relation whose stored state is
+ * newer (a delete handled since the read) is left alone. Returns the previous tag ids per relation.
+ */
 export async function upsertFollows(
-  db: Queryable, corpId: string, rows: { externalUserid: string; follow: FollowRecord }[],
+  db: Queryable, corpId: string, rows: { externalUserid: string; follow: FollowRecord; version: RelationVersion }[],
 ): Promise<Map<string, { tagIds: string[]; personalTags: string[]; remark: string | null; status: string }>> {
   const prev = new Map<string, { tagIds: string[]; personalTags: string[]; remark: string | null; status: string }>();
   if (rows.length === 0) return prev;
-  const payload = rows.map(({ externalUserid, follow: f }) => ({
+  const payload = rows.map(({ externalUserid, follow: f, version }) => ({
     external_userid: externalUserid, userid: f.userid, remark: f.remark ?? null, description: f.description ?? null,
     remark_corp_name: f.remark_corp_name ?? null, remark_mobiles: f.remark_mobiles ?? [], add_way: f.add_way ?? null,
     oper_userid: f.oper_userid ?? null, state: f.state || null, tag_ids: followTagIds(f), personal_tags: followPersonalTags(f),
     added_at: f.createtime ? new Date(f.createtime * 1000).toISOString() : null,
+    event_at: version.at.toISOString(), event_inbox: version.inbox,
   }));
   const { rows: old } = await db.query(
     `SELECT f.external_userid, f.userid, f.tag_ids, f.personal_tags, f.remark, f.status FROM follows f
@@ -104,49 +127,70 @@ export async function upsertFollows(
   for (const o of old) prev.set(`${o.external_userid}|${o.userid}`, { tagIds: o.tag_ids, personalTags: o.personal_tags, remark: o.remark, status: o.status });
   await db.query(
     `INSERT INTO follows (corp_id, external_userid, userid, remark, description, remark_corp_name, remark_mobiles, add_way,
-                          oper_userid, state, tag_ids, added_at, status, deleted_at, updated_at)
+                          oper_userid, state, tag_ids, added_at, status, deleted_at, event_at, event_inbox, updated_at)
      SELECT $1, r.external_userid, r.userid, r.remark, r.description, r.remark_corp_name,
             coalesce(ARRAY(SELECT jsonb_array_elements_text(r.remark_mobiles)), '{}'), r.add_way, r.oper_userid, r.state,
-            coalesce(ARRAY(SELECT jsonb_array_elements_text(r.tag_ids)), '{}'), r.added_at, 'active', NULL, now()
+            coalesce(ARRAY(SELECT jsonb_array_elements_text(r.tag_ids)), '{}'), r.added_at, 'active', NULL, r.event_at, r.event_inbox, now()
      FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, remark text, description text,
-          remark_corp_name text, remark_mobiles jsonb, add_way int, oper_userid text, state text, tag_ids jsonb, added_at timestamptz)
+          remark_corp_name text, remark_mobiles jsonb, add_way int, oper_userid text, state text, tag_ids jsonb, added_at timestamptz,
+          event_at timestamptz, event_inbox bigint)
      ORDER BY r.external_userid, r.userid
      ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET
        remark = EXCLUDED.remark, description = EXCLUDED.description, remark_corp_name = EXCLUDED.remark_corp_name,
        remark_mobiles = EXCLUDED.remark_mobiles, add_way = coalesce(EXCLUDED.add_way, follows.add_way),
        oper_userid = coalesce(EXCLUDED.oper_userid, follows.oper_userid), state = coalesce(EXCLUDED.state, follows.state),
        tag_ids = EXCLUDED.tag_ids, added_at = coalesce(EXCLUDED.added_at, follows.added_at), status = 'active',
-       deleted_at = NULL, updated_at = now()`,
+       deleted_at = NULL, event_at = EXCLUDED.event_at, event_inbox = EXCLUDED.event_inbox, updated_at = now()
+     WHERE ${notNewer('follows', 'EXCLUDED.event_at', 'EXCLUDED.event_inbox')}`,
     [corpId, JSON.stringify(payload)]);
   // Personal tags only where the source carried them (externalcontact/get); batch data leaves them be.
   const personal = payload.filter((p) => p.personal_tags);
   if (personal.length) {
     await db.query(
       `UPDATE follows f SET personal_tags = ARRAY(SELECT jsonb_array_elements_text(r.personal_tags))
-       FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, personal_tags jsonb)
-       WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.userid = r.userid`,
-      [corpId, JSON.stringify(personal.map((p) => ({ external_userid: p.external_userid, userid: p.userid, personal_tags: p.personal_tags })))]);
+       FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, personal_tags jsonb, event_at timestamptz, event_inbox bigint)
+       WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.userid = r.userid AND ${notNewer('f', 'r.event_at', 'r.event_inbox')}`,
+      [corpId, JSON.stringify(personal.map((p) => ({
+        external_userid: p.external_userid, userid: p.userid, personal_tags: p.personal_tags, event_at: p.event_at, event_inbox: p.event_inbox,
+      })))]);
   }
   return prev;
 }
 
 /**
+ * Relations of these customers that WeCom no longer reports are gone (deletes whose callbacks were missed): marked
+ * 'removed', each as of its customer's version — unless a newer event is stored. The customers are locked in key
+ * order first (the follows trigger rewrites them).
+ */
+export async function removeUnreported(
+  db: Queryable, corpId: string, items: { externalUserid: string; userids: string[]; version: RelationVersion }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await db.query(
+    `${lockCustomersInOrder('SELECT r.external_userid FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text)')}
+     UPDATE follows f SET status = 'removed', deleted_at = now(), event_at = r.event_at, event_inbox = r.event_inbox, updated_at = now()
+     FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userids text[], event_at timestamptz, event_inbox bigint)
+     WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.status = 'active' AND NOT (f.userid = ANY(r.userids))
+       AND ${notNewer('f', 'r.event_at', 'r.event_inbox')} AND ${LOCKED_FIRST}`,
+    [corpId, JSON.stringify(items.map((i) => ({
+      external_userid: i.externalUserid, userids: i.userids, event_at: i.version.at.toISOString(), event_inbox: i.version.inbox,
+    })))]);
+}
+
+/**
  * Stores customers as externalcontact/get reports them, with every follower: the contact, each
  * relation (remarks, corp and personal tags…) through upsertFollows, and relations WeCom no longer
- * reports as removed (a delete we missed). The callback enrich and the full sync's details stage share it.
+ * reports as removed (a delete we missed) — each item as of its version (the add that asked for the read, or the
+ * sync's read time). The callback enrich and the full sync's details stage share it.
  * Shop orders that waited for these customers' unionids are matched last, when the relations are known.
  */
 export async function storeContactDetails(
-  db: Queryable, corpId: string, items: { externalUserid: string; contact: ContactRecord; follows: FollowRecord[] }[],
+  db: Queryable, corpId: string, items: { externalUserid: string; contact: ContactRecord; follows: FollowRecord[]; version: RelationVersion }[],
 ): Promise<void> {
   if (items.length === 0) return;
   await upsertCustomers(db, corpId, items.map((i) => i.contact));
-  await upsertFollows(db, corpId, items.flatMap((i) => i.follows.map((follow) => ({ externalUserid: i.externalUserid, follow }))));
-  await db.query(
-    `UPDATE follows f SET status = 'removed', deleted_at = now(), updated_at = now()
-     FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userids text[])
-     WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.status = 'active' AND NOT (f.userid = ANY(r.userids))`,
-    [corpId, JSON.stringify(items.map((i) => ({ external_userid: i.externalUserid, userids: i.follows.map((x) => x.userid) })))]);
+  await upsertFollows(db, corpId, items.flatMap((i) => i.follows.map((follow) => ({ externalUserid: i.externalUserid, follow, version: i.version }))));
+  await removeUnreported(db, corpId, items.map((i) => ({ externalUserid: i.externalUserid, userids: i.follows.map((x) => x.userid), version: i.version })));
   await refreshFollowCounts(db, corpId, items.map((i) => i.externalUserid));
   await matchWaitingOrders(db, corpId, items.map((i) => i.externalUserid));
 }
@@ -168,15 +212,20 @@ export async function refreshFollowCounts(db: Queryable, corpId: string, externa
     [corpId, externalUserids]);
 }
 
+/**
+ * A relation ended (a delete event at `version`): applied unless a newer event is stored — a delete handled after a
+ * later re-add changes nothing, and a delete handled before its add is kept (the add is older). True when applied.
+ */
 export async function setFollowStatus(
-  db: Queryable, corpId: string, externalUserid: string, userid: string, status: string, at: Date,
+  db: Queryable, corpId: string, externalUserid: string, userid: string, status: string, version: RelationVersion,
 ): Promise<boolean> {
   const r = await db.query(
-    `INSERT INTO follows (corp_id, external_userid, userid, status, deleted_at)
-     VALUES ($1,$2,$3,$4,$5)
-     ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET status = EXCLUDED.status, deleted_at = EXCLUDED.deleted_at, updated_at = now()
-     WHERE follows.status = 'active' OR follows.status IS DISTINCT FROM EXCLUDED.status`,
-    [corpId, externalUserid, userid, status, at]);
+    `INSERT INTO follows (corp_id, external_userid, userid, status, deleted_at, event_at, event_inbox)
+     VALUES ($1,$2,$3,$4,$5,$5,$6)
+     ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET status = EXCLUDED.status, deleted_at = EXCLUDED.deleted_at,
+       event_at = EXCLUDED.event_at, event_inbox = EXCLUDED.event_inbox, updated_at = now()
+     WHERE ${notNewer('follows', 'EXCLUDED.event_at', 'EXCLUDED.event_inbox')}`,
+    [corpId, externalUserid, userid, status, version.at, version.inbox]);
   return (r.rowCount ?? 0) > 0;
 }
 
