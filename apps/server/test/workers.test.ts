@@ -1,5 +1,6 @@
 // Two `pond worker` processes and one `pond api` (demo mode: the WeCom simulator is in it) as OS processes on one
-// Postgres, WeCom's callbacks arriving encrypted over HTTP. The workers race on one customer's add and delete; then
+// Postgres, WeCom's callbacks arriving encrypted over HTTP. The workers race on customers' adds and deletes (some
+// adds retried after their delete); then
 // one worker is killed (SIGKILL) in the middle of a burst of adds, holding some of them: every customer still gets
 // exactly one welcome within WeCom's 20 s window, and Pond records what WeCom did (ADR 0010).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -76,29 +77,57 @@ afterAll(async () => {
 });
 
 describe('two worker processes', () => {
-  it('apply each customer\'s add and delete in WeCom\'s order, whichever worker handles which', async () => {
-    const users = await Promise.all(Array.from({ length: 40 }, (_, i) => control<{ id: string }>('/wechat-users', { nickname: `先加后删${i}` })));
-    const exts: string[] = [];
-    // Each customer adds a member, who deletes them right away: the add and the delete reach Pond back to back.
-    await each(users, 10, async (u, i) => {
-      const add = await control<{ externalUserid: string }>('/add-staff', { wechatUserId: u.id, corpId, userid: staff[i % staff.length] });
-      exts[i] = add.externalUserid;
-      await control('/staff-deletes-customer', { userid: staff[i % staff.length], externalUserid: add.externalUserid, corpId });
-    });
-    await control('/wait-callbacks', { timeoutMs: 30_000 });
-    await waitFor(async () => (await pending()) === 0, { timeoutMs: 60_000, intervalMs: 100, message: 'inbox drained' });
-    const { rows } = await pool.query(
-      `SELECT f.external_userid, f.status, c.active_follow_count,
-              (SELECT array_agg(e.type ORDER BY e.type) FROM customer_events e WHERE e.corp_id = f.corp_id AND e.external_userid = f.external_userid) AS types
-       FROM follows f JOIN customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid
-       WHERE f.corp_id = $1 AND f.external_userid = ANY($2)`, [corpId, exts]);
-    expect(rows).toHaveLength(40);
-    expect(rows.filter((r) => r.status !== 'deleted_by_staff').map((r) => r.external_userid)).toEqual([]);
-    expect(rows.every((r) => r.active_follow_count === 0)).toBe(true);
-    expect(rows.every((r) => JSON.stringify(r.types) === JSON.stringify(['customer.added', 'customer.deleted_by_staff']))).toBe(true);
-    // Every claim ended.
-    const { rows: [claimed] } = await pool.query(`SELECT count(*)::int AS n FROM callback_inbox WHERE locked_by IS NOT NULL OR lease IS NOT NULL`);
-    expect(claimed.n).toBe(0);
+  it('apply each customer\'s add and delete in WeCom\'s order, whichever worker handles which, also when the add is retried after the delete', async () => {
+    // Some adds' second step fails until the test lets it through (a fault injected in the database: writing those
+    // relations as active fails), so it is retried after the delete was handled — by either worker.
+    await pool.query(`CREATE TABLE test_fail_adds (on_ boolean)`);
+    await pool.query(`INSERT INTO test_fail_adds VALUES (true)`);
+    await pool.query(
+      `CREATE FUNCTION test_fail_add() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF NEW.state = 'retry-me' AND NEW.status = 'active' AND EXISTS (SELECT 1 FROM test_fail_adds) THEN
+           RAISE EXCEPTION 'injected: storing this add fails for now';
+         END IF;
+         RETURN NEW;
+       END $$`);
+    await pool.query(`CREATE TRIGGER test_fail_add BEFORE INSERT OR UPDATE ON follows FOR EACH ROW EXECUTE FUNCTION test_fail_add()`);
+    try {
+      const users = await Promise.all(Array.from({ length: 50 }, (_, i) => control<{ id: string }>('/wechat-users', { nickname: `先加后删${i}` })));
+      const exts: string[] = [];
+      const retried = (i: number) => i % 5 === 0;
+      // Each customer adds a member, who deletes them right away: the add and the delete reach Pond back to back.
+      await each(users, 10, async (u, i) => {
+        const userid = staff[i % staff.length];
+        const add = await control<{ externalUserid: string }>('/add-staff', { wechatUserId: u.id, corpId, userid, ...(retried(i) ? { state: 'retry-me' } : {}) });
+        exts[i] = add.externalUserid;
+        await control('/staff-deletes-customer', { userid, externalUserid: add.externalUserid, corpId });
+      });
+      await control('/wait-callbacks', { timeoutMs: 30_000 });
+      const retriedExts = exts.filter((_, i) => retried(i));
+      // Every delete is handled, and the retried adds have failed meanwhile.
+      await waitFor(async () => (await pool.query(
+        `SELECT count(*)::int AS n FROM callback_inbox WHERE change_type = 'del_external_contact' AND status = 'done' AND xml LIKE ANY($1)`,
+        [retriedExts.map((e) => `%${e}%`)])).rows[0].n === 10, { timeoutMs: 30_000, message: 'deletes handled' });
+      const { rows: [f] } = await pool.query(
+        `SELECT count(*)::int AS n FROM callback_inbox WHERE change_type = 'add_external_contact' AND error LIKE 'injected%' AND xml LIKE ANY($1)`, [retriedExts.map((e) => `%${e}%`)]);
+      expect(f.n).toBe(10);
+      await pool.query(`DELETE FROM test_fail_adds`);
+      await waitFor(async () => (await pending()) === 0, { timeoutMs: 60_000, intervalMs: 100, message: 'inbox drained' });
+      const { rows } = await pool.query(
+        `SELECT f.external_userid, f.status, c.active_follow_count,
+                (SELECT array_agg(e.type ORDER BY e.type) FROM customer_events e WHERE e.corp_id = f.corp_id AND e.external_userid = f.external_userid) AS types
+         FROM follows f JOIN customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid
+         WHERE f.corp_id = $1 AND f.external_userid = ANY($2)`, [corpId, exts]);
+      expect(rows).toHaveLength(50);
+      expect(rows.filter((r) => r.status !== 'deleted_by_staff').map((r) => r.external_userid)).toEqual([]);
+      expect(rows.every((r) => r.active_follow_count === 0)).toBe(true);
+      expect(rows.every((r) => JSON.stringify(r.types) === JSON.stringify(['customer.added', 'customer.deleted_by_staff']))).toBe(true);
+      // Every claim ended.
+      const { rows: [claimed] } = await pool.query(`SELECT count(*)::int AS n FROM callback_inbox WHERE locked_by IS NOT NULL OR lease IS NOT NULL`);
+      expect(claimed.n).toBe(0);
+    } finally {
+      await pool.query(`DROP TRIGGER IF EXISTS test_fail_add ON follows; DROP FUNCTION IF EXISTS test_fail_add(); DROP TABLE IF EXISTS test_fail_adds`);
+    }
   }, 120_000);
 
   it('lose one of them in a burst of 300 adds: every customer gets exactly one welcome within 20 s, and Pond records it as sent', async () => {
