@@ -1,11 +1,13 @@
 // Events of one customer or group apply in WeCom's order (ADR 0010), whatever order Pond handles them in: a delete
 // handled before its add (WeCom's retry of the add came later, another worker took the delete, the add's second step
 // waited for its retry) stays the latest state; a late delete does not end a later re-add; a group's dismiss is not
-// undone by an earlier update's re-read; the nightly reconcile does not undo a newer event. Timelines keep every event.
+// undone by an earlier update's re-read, nor a tag's deletion; the nightly reconcile does not undo a newer event.
+// Timelines keep every event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEventXml, sealEvent } from '@pond/wecom';
 import type { SimControl } from '@pond/wecom-sim';
 import { groupEventHandlers } from '../src/modules/groups/events';
+import { tagEventHandlers } from '../src/modules/tags/events';
 import type { GroupChatRecord } from '../src/modules/groups/repo';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 
@@ -202,5 +204,31 @@ describe('events of one group apply in WeCom\'s order', () => {
     const { rows: [left] } = await pond.app.pool.query(
       `SELECT count(*)::int AS n FROM customer_events WHERE corp_id = $1 AND chat_id = $2 AND type = 'group.left'`, [pond.corpId, chatId]);
     expect(left.n).toBe(2);
+  });
+});
+
+describe('a corp tag\'s deletion', () => {
+  it('is not undone by the re-read of an earlier update that is written after it', async () => {
+    const id = `etOrder${Date.now()}`;
+    const groupId = `etOrderGroup${Date.now()}`;
+    const record = { group_id: groupId, group_name: '顺序', tag: [{ id, name: '旧名' }] };
+    let release!: () => void;
+    const readBeforeDelete = new Promise<void>((r) => { release = r; });
+    let slow = false;
+    const handlers = tagEventHandlers({
+      pool: pond.app.pool,
+      corps: { async client() { return { async getCorpTagList() { if (slow) await readBeforeDelete; return { tag_group: [record] }; } }; } },
+    });
+    const tagEvent = (changeType: string, inboxId: number) => ({
+      corpId: pond.corpId, inboxId, at: new Date(), ev: { Event: 'change_external_tag', ChangeType: changeType, Id: id, TagType: 'tag' },
+    });
+    await handlers['change_external_tag/*']!(tagEvent('create', 9_200_001));
+    slow = true;
+    const update = handlers['change_external_tag/*']!(tagEvent('update', 9_200_002));
+    await handlers['change_external_tag/*']!(tagEvent('delete', 9_200_003));
+    release();
+    await update;
+    const { rows: [tag] } = await pond.app.pool.query('SELECT deleted_at FROM tags WHERE corp_id = $1 AND id = $2', [pond.corpId, id]);
+    expect(tag.deleted_at).not.toBeNull();
   });
 });
