@@ -56,6 +56,7 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     const follows: FollowRecord[] = [];
     let contact: any;
     let cursor: string | undefined;
+    const readAt = new Date();
     do {
       const res = await client.getExternalContact(externalUserid, cursor);
       contact = res.external_contact;
@@ -63,7 +64,7 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
       cursor = res.next_cursor || undefined;
     } while (cursor);
     await upsertCustomers(pool, corpId, [contact]);
-    const prev = await upsertFollows(pool, corpId, follows.map((f) => ({ externalUserid, follow: f, version: versionOf(ctx) })));
+    const prev = await upsertFollows(pool, corpId, follows.map((f) => ({ externalUserid, follow: f, version: versionOf(ctx), readAt })));
     // Relations WeCom no longer reports are gone (a delete we missed).
     await removeUnreported(pool, corpId, [{ externalUserid, userids: follows.map((f) => f.userid), version: versionOf(ctx) }]);
     await refreshFollowCounts(pool, corpId, [externalUserid]);
@@ -165,8 +166,9 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     const fetched = await mapLimit(ctxs, 16, async (ctx) => {
       const ext = String(ctx.ev.ExternalUserID ?? '');
       try {
+        const readAt = new Date();
         const res = await client.getExternalContactAllFollowers(ext);
-        return { ctx, ext, contact: res.external_contact as any, follows: (res.follow_user ?? []) as FollowRecord[] };
+        return { ctx, ext, readAt, contact: res.external_contact as any, follows: (res.follow_user ?? []) as FollowRecord[] };
       } catch (err) {
         if (err instanceof WecomError && err.errcode === 84061) return null; // gone again already
         throw err;
@@ -177,7 +179,7 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     // As of the add that asked for the read (the read came after it): a delete handled since is newer and stays.
     // Relations WeCom no longer reports are marked removed (a delete we missed).
     await storeContactDetails(pool, corpId, ok.map((f) => ({
-      externalUserid: f.ext, contact: f.contact, follows: f.follows, version: { at: f.ctx.at, inbox: Number(f.ctx.ev.SourceInbox) || f.ctx.inboxId },
+      externalUserid: f.ext, contact: f.contact, follows: f.follows, version: { at: f.ctx.at, inbox: Number(f.ctx.ev.SourceInbox) || f.ctx.inboxId }, readAt: f.readAt,
     })));
     // The code's tags and remark go on the relation only while WeCom still has it (mark_tag on a deleted one fails).
     const live = ok.filter((f) => f.follows.some((x) => x.userid === String(f.ctx.ev.UserID ?? '')));
@@ -197,6 +199,11 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
         const f = follows.find((x) => x.userid === userid);
         const before = prev.get(`${ext}|${userid}`);
         const events: TimelineEvent[] = [];
+        // A newer event of the relation was applied first: the edit is recorded, but what changed is not this read's to tell.
+        if (before && !before.applied) {
+          await appendTimeline(pool, ctx.corpId, [{ externalUserid: ext, type: 'follow.edited', userid, occurredAt: ctx.at, data: {}, dedupeKey: `inbox:${ctx.inboxId}:edited` }]);
+          return;
+        }
         if (f) {
           const after = f.tag_id ?? (f.tags ?? []).filter((t) => t.tag_id && t.type !== 2).map((t) => t.tag_id!);
           events.push(...tagDiff(ctx, ext, userid, before?.tagIds ?? [], after));

@@ -40,7 +40,8 @@ export function groupEventHandlers(deps: {
     const joinScene = ctx.ev.JoinScene != null ? Number(ctx.ev.JoinScene) : null;
     const quitScene = ctx.ev.QuitScene != null ? Number(ctx.ev.QuitScene) : null;
     const key = `inbox:${ctx.inboxId}`;
-    const { joined, left, applied } = await withTransaction(pool, async (db) => {
+    // (Not applied when a newer event of this group was applied first: what this read found is superseded, no diff.)
+    const { joined, left } = await withTransaction(pool, async (db) => {
       const saved = await saveGroup(db, ctx.corpId, g, version);
       if (!saved.applied) return saved;
       const { rows: leftRows } = saved.left.length
@@ -55,8 +56,6 @@ export function groupEventHandlers(deps: {
       ]);
       return saved;
     });
-    // A newer event of this group was applied first: what this read found is already superseded.
-    if (!applied) return;
     if (deps.onCustomerJoined) {
       for (const id of joined) if (byId.get(id)?.type === 2) await deps.onCustomerJoined(ctx.corpId, id, chatId, ctx.at);
     }

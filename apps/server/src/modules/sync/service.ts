@@ -198,7 +198,8 @@ export class SyncService {
     for (; c.chunk < chunks.length; c.chunk++, c.cursor = '') {
       do {
         // What the page shows is WeCom's state as of this read: a relation with a newer event stored keeps that (ADR 0010).
-        const version = syncVersion(new Date());
+        const readAt = new Date();
+        const version = syncVersion(readAt);
         const page = await client.batchGetByUser({ userid_list: chunks[c.chunk]!, cursor: c.cursor || undefined, limit: 100 });
         const list = page.external_contact_list ?? [];
         const contacts = new Map<string, any>();
@@ -206,7 +207,7 @@ export class SyncService {
         await upsertCustomers(this.pool, run.corp_id, [...contacts.values()]);
         // follow_info carries corp/strategy tag ids only, so personal tags stored from events stay as they are.
         const prev = await upsertFollows(this.pool, run.corp_id, list.map((item: any) => ({
-          externalUserid: item.external_contact.external_userid, follow: item.follow_info as FollowRecord, version,
+          externalUserid: item.external_contact.external_userid, follow: item.follow_info as FollowRecord, version, readAt,
         })));
         // First sight of a relation: put its add on the timeline at WeCom's createtime.
         await appendTimeline(this.pool, run.corp_id, list
@@ -299,7 +300,8 @@ export class SyncService {
          ORDER BY external_userid LIMIT $3`, [run.corp_id, c.after, DETAILS_PAGE]);
       if (rows.length === 0) break;
       const ids = rows.map((r) => r.external_userid as string);
-      const version = syncVersion(new Date());
+      const readAt = new Date();
+      const version = syncVersion(readAt);
       let stop = false; // after a fatal error the rest of the page is not read (the retry reads it)
       const fetched = await mapLimit(ids, DETAILS_CONCURRENCY, async (ext) => {
         if (stop) return null;
@@ -319,7 +321,7 @@ export class SyncService {
       // A whole page refused with something other than "no relation" is not about its customers: stop
       // (the error shows on the run; the retry resumes here) rather than count every customer as failed.
       if (failed.length === ids.length && ids.length >= 10 && !failed.some((e) => e.errcode === 84061)) throw failed[0]!;
-      await storeContactDetails(this.pool, run.corp_id, ok.map((o) => ({ ...o, version })));
+      await storeContactDetails(this.pool, run.corp_id, ok.map((o) => ({ ...o, version, readAt })));
       for (const e of failed) errors[e.errcode] = (errors[e.errcode] ?? 0) + 1;
       if (failed.length) p.errors = { ...errors };
       p.done += ids.length;

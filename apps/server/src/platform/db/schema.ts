@@ -265,6 +265,8 @@ export const follows = pgTable('follows', {
    *  (read time − skew, 0) for the sync. A writer older than this changes nothing: events apply in WeCom's order. */
   eventAt: ts('event_at'),
   eventInbox: bigint('event_inbox', { mode: 'number' }),
+  /** When the WeCom read whose details (remark, tags…) are stored was made: an older read does not overwrite them. */
+  readAt: ts('read_at'),
   updatedAt: updatedAt(),
 }, (t) => [
   primaryKey({ columns: [t.corpId, t.externalUserid, t.userid] }),
