@@ -162,6 +162,8 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
 
   /** Reads customers from WeCom after their add and stores them with every follow relation. */
   async function onEnrich(ctxs: EventContext[]) {
+    // The reads may wait for WeCom's per-minute quota: renew the claim first, and leave the events to whoever holds them now.
+    if (ctxs[0]!.renew && !(await ctxs[0]!.renew())) return;
     const client = await corps.client(ctxs[0]!.corpId);
     const fetched = await mapLimit(ctxs, 16, async (ctx) => {
       const ext = String(ctx.ev.ExternalUserID ?? '');
