@@ -97,7 +97,7 @@ export interface PondApp {
 export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
-  const pool = createPool(opts.databaseUrl, opts.poolSize ?? 20);
+  const pool = createPool(opts.databaseUrl, opts.poolSize ?? config.databasePoolSize);
   await migrateDb(pool);
 
   const queue = new Queue(opts.databaseUrl, log);

@@ -11,6 +11,8 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalString.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
   ),
+  DATABASE_POOL_SIZE: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)
+    .refine((n) => n >= 2 && n <= 200, 'must be between 2 and 200').optional()),
   PORT: optionalString.pipe(z.string().regex(/^\d{1,5}$/, 'must be a port number (1–65535)').transform(Number).refine((n) => n >= 1 && n <= 65535, 'must be a port number (1–65535)').optional()),
   HOST: optionalString,
   PUBLIC_URL: optionalString.pipe(z.string().url('must be an absolute URL such as https://pond.example.com').optional()),
@@ -37,6 +39,8 @@ export interface WecomConfig {
 
 export interface Config {
   databaseUrl?: string;
+  /** Postgres connections this process's main pool may open (default 20). */
+  databasePoolSize: number;
   port: number;
   host: string;
   publicUrl: string;
@@ -80,6 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     : undefined;
   return {
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE ?? 20,
     port,
     host: e.HOST ?? '0.0.0.0',
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),

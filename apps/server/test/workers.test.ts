@@ -29,7 +29,8 @@ const freePort = () => new Promise<number>((res) => {
 /** `pond <cmd>` as its own process: node itself with the TypeScript loader, so its pid is the worker's (kill reaches it). */
 function run(cmd: string, env: Record<string, string>) {
   const p = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/server/src/main.ts'), cmd], {
-    cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    // Small pools: the test's three processes share the Postgres server with every other test file.
+    cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '8', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   output.set(p, '');
   const keep = (d: Buffer) => output.set(p, (output.get(p)! + d).slice(-20_000));

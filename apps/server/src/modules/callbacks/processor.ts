@@ -185,14 +185,14 @@ export class InboxProcessor {
     if (rows.length === 0) return 0;
     this.hold(lease, rows.map((r) => r.id));
     try {
-      await this.process(rows, lease, limit, onFullBatch);
+      await this.handleClaim(rows, lease, limit, onFullBatch);
     } finally {
-      this.release(lease);
+      this.forget(lease);
     }
     return rows.length;
   }
 
-  private async process(rows: ClaimedRow[], lease: string, limit: number, onFullBatch?: () => void): Promise<void> {
+  private async handleClaim(rows: ClaimedRow[], lease: string, limit: number, onFullBatch?: () => void): Promise<void> {
     // More may be waiting: let another loop of this band claim the next batch meanwhile.
     if (rows.length === limit) onFullBatch?.();
     rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
@@ -293,7 +293,7 @@ export class InboxProcessor {
     }
   }
 
-  private release(lease: string): void {
+  private forget(lease: string): void {
     this.held.delete(lease);
     if (this.held.size === 0 && this.heartbeat) {
       clearInterval(this.heartbeat);
