@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import pg from 'pg';
 import { createTestDatabase, waitFor } from './helpers';
 
@@ -77,8 +77,16 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** On a failure, what the processes said (their logs are otherwise dropped). */
+function showOutputOnFailure() {
+  onTestFailed(() => {
+    for (const p of procs) console.error(`--- pond process ${p.pid} (exit ${p.exitCode ?? p.signalCode ?? 'running'}):\n${output.get(p)}`);
+  });
+}
+
 describe('two worker processes', () => {
   it('apply each customer\'s add and delete in WeCom\'s order, whichever worker handles which, also when the add is retried after the delete', async () => {
+    showOutputOnFailure();
     // Some adds' second step fails until the test lets it through (a fault injected in the database: writing those
     // relations as active fails), so it is retried after the delete was handled — by either worker.
     await pool.query(`CREATE TABLE test_fail_adds (on_ boolean)`);
@@ -132,6 +140,8 @@ describe('two worker processes', () => {
   }, 120_000);
 
   it('lose one of them in a burst of 300 adds: every customer gets exactly one welcome within 20 s, and Pond records it as sent', async () => {
+    showOutputOnFailure();
+    expect(workers.map((w) => w.exitCode ?? w.signalCode)).toEqual([null, null]);
     await pool.query(
       `INSERT INTO welcome_templates (corp_id, name, scope, userids, text, attachments) VALUES ($1, '默认欢迎语', 'default', '{}', '你好，我是{staff}，欢迎！', '[]')`, [corpId]);
     const users: string[] = [];
