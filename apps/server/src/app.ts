@@ -18,7 +18,7 @@ import { CorpService, encryptCorpSecrets } from './modules/org/corps';
 import { loadSecretBox, type SecretBox } from './platform/secrets';
 import { orgRoutes } from './modules/org/routes';
 import { callbackRoutes } from './modules/callbacks/routes';
-import { InboxProcessor, type EventContext } from './modules/callbacks/processor';
+import { InboxProcessor, type EventContext, type InboxOptions } from './modules/callbacks/processor';
 import { contactEventHandlers, type ContactEventHooks } from './modules/customers/events';
 import { groupEventHandlers } from './modules/groups/events';
 import { tagEventHandlers } from './modules/tags/events';
@@ -73,7 +73,7 @@ export interface BuildOptions {
   poolSize?: number;
   /** The keys for secrets at rest; default from the config (POND_SECRET_KEY, or the demo's key file). */
   secrets?: SecretBox;
-  inboxOptions?: { batchSize?: number; concurrency?: number; pollMs?: number };
+  inboxOptions?: Omit<InboxOptions, 'batchHandlers'>;
 }
 
 export interface PondApp {
@@ -102,7 +102,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
   const secrets = opts.secrets ?? loadSecretBox(config);
-  const pool = createPool(opts.databaseUrl, opts.poolSize ?? 20);
+  const pool = createPool(opts.databaseUrl, opts.poolSize ?? config.databasePoolSize);
   await migrateDb(pool);
   await encryptCorpSecrets(pool, secrets);
 

@@ -12,6 +12,8 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalString.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
   ),
+  DATABASE_POOL_SIZE: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)
+    .refine((n) => n >= 2 && n <= 200, 'must be between 2 and 200').optional()),
   PORT: optionalString.pipe(z.string().regex(/^\d{1,5}$/, 'must be a port number (1–65535)').transform(Number).refine((n) => n >= 1 && n <= 65535, 'must be a port number (1–65535)').optional()),
   HOST: optionalString,
   PUBLIC_URL: optionalString.pipe(z.string().url('must be an absolute URL such as https://pond.example.com').optional()),
@@ -44,6 +46,8 @@ export type TrustProxy = boolean | number | string[];
 
 export interface Config {
   databaseUrl?: string;
+  /** Postgres connections this process's main pool may open (default 20). */
+  databasePoolSize: number;
   port: number;
   /** Demo: loopback only (the simulator's pages are open to whoever reaches them); with WeCom: every interface. */
   host: string;
@@ -139,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     : undefined;
   return {
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE ?? 20,
     port,
     host: e.HOST ?? (wecom ? '0.0.0.0' : '127.0.0.1'),
     // A demo is reached directly or through a tunnel on the same machine: only loopback may speak for clients.

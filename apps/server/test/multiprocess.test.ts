@@ -28,7 +28,8 @@ const freePort = () => new Promise<number>((res) => {
 
 function run(cmd: string, env: Record<string, string>) {
   const p = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'apps/server/src/main.ts'), cmd], {
-    cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', POND_SECRET_KEY: secretKey.toString('base64'), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    // Small pools: the test's processes share the Postgres server with every other test file.
+    cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', POND_SECRET_KEY: secretKey.toString('base64'), DATABASE_POOL_SIZE: '8', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   p.stdout!.on('data', (d) => { out += d; });

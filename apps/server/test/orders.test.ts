@@ -2,9 +2,12 @@
 // the order to Pond's webhook, and Pond stores it once, matches it to the customer (external_userid, else
 // unionid, else later), keeps the summary and timeline, refunds it, and segments and auto-tags see it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import type { SimControl } from '@pond/wecom-sim';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 import { matchWaitingOrders } from '../src/modules/commerce/repo';
+import { appendTimeline } from '../src/modules/customers/repo';
+import { rollEventWindows } from '../src/modules/segments/windows';
 
 let pond: TestPond;
 let sim: SimControl;
@@ -274,6 +277,56 @@ describe('orders', () => {
     }
     expect(await customer(ext)).toMatchObject({ order_count: 1, order_total: '40.00' });
     expect((await events(ext, 'order.refunded')).map((e) => e.data)).toEqual([expect.objectContaining({ orderId, amount: 10, full: false, refundId: 'R1' })]);
+  });
+
+  it('matches waiting orders of many customers while the segment windows roll and a timeline write holds one of them, without a deadlock', async () => {
+    const pool = pond.app.pool;
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const tag = `lk${Date.now()}`;
+    // 40 customers, each with an order waiting for their unionid (stored in an order unrelated to their keys).
+    const exts = Array.from({ length: 40 }, (_, i) => `wm-${tag}-${String(i).padStart(2, '0')}`);
+    // Stored out of key order, as customers arrive over time.
+    await pool.query(
+      `INSERT INTO customers (corp_id, external_userid, name, unionid) SELECT $1, e, '锁序', 'u-' || e FROM unnest($2::text[]) e ORDER BY md5(e)`, [pond.corpId, exts]);
+    await pool.query(
+      `INSERT INTO orders (corp_id, order_id, unionid, amount, currency, items, paid_at, payload)
+       SELECT $1, 'o-' || e, 'u-' || e, 20, 'CNY', '[]', now(), '{}' FROM unnest($2::text[]) e ORDER BY md5(e)`, [pond.corpId, exts]);
+    const sorted = [...exts].sort();
+    // A transaction that writes the timeline of several customers (in key order, as every such write does) holds the first.
+    const e = await pool.connect();
+    let roll: Promise<string> | undefined;
+    try {
+      await e.query('BEGIN');
+      await appendTimeline(e, pond.corpId, [{ externalUserid: sorted[0]!, type: 'group.joined', occurredAt: new Date(), dedupeKey: `${tag}:first` }]);
+      // The roll rebuilds the windows meanwhile: it waits for the corp's lock, which that transaction holds (shared).
+      await pool.query('DELETE FROM customer_event_window_rolls WHERE corp_id = $1', [pond.corpId]);
+      roll = rollEventWindows(pool, pond.corpId, day, { chunk: 10 });
+      await waitFor(async () => (await pool.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND locktype = 'advisory'`)).rowCount, { message: 'the roll waits for the corp lock' });
+      // The match reaches the held customer and waits for it… Which order a statement visits rows in is the planner's
+      // choice: on a big corp it scans and hashes rather than walking the key index, as this session is made to.
+      const m = new pg.Client({ connectionString: pond.databaseUrl });
+      await m.connect();
+      await m.query('SET enable_indexscan = off; SET enable_bitmapscan = off; SET enable_sort = off');
+      const match = matchWaitingOrders(m, pond.corpId, exts).then((n) => n, (err: Error) => err).finally(() => m.end());
+      await waitFor(async () => (await pool.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`)).rowCount, { message: 'the match waits for the held customer' });
+      // …while the transaction goes on to the others. Had the match locked some of them before the held one, this would
+      // deadlock (Postgres aborts one of the two); locked in key order, it holds none of them yet.
+      await appendTimeline(e, pond.corpId, sorted.slice(1).map((x) => ({ externalUserid: x, type: 'group.joined', occurredAt: new Date(), dedupeKey: `${tag}:${x}` })));
+      await e.query('COMMIT');
+      expect(await match).toBe(40);
+    } finally {
+      e.release();
+      await roll?.catch(() => undefined);
+    }
+    expect(await roll).toBe('built');
+    const { rows } = await pool.query(
+      `SELECT count(*) FILTER (WHERE order_count = 1 AND order_total = 20)::int AS summed FROM customers WHERE corp_id = $1 AND external_userid = ANY($2)`,
+      [pond.corpId, exts]);
+    expect(rows[0].summed).toBe(40);
+    const { rows: [ev] } = await pool.query(
+      `SELECT count(*) FILTER (WHERE type = 'order.paid')::int AS paid, count(*) FILTER (WHERE type = 'group.joined')::int AS joined
+       FROM customer_events WHERE corp_id = $1 AND external_userid = ANY($2)`, [pond.corpId, exts]);
+    expect(ev).toEqual({ paid: 40, joined: 40 });
   });
 
   it('refuses a wrong token and an unknown corp alike (401, no corp ids to probe) before reading the body, and bad input with 400 naming the field', async () => {

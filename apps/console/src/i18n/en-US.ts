@@ -784,6 +784,7 @@ export const enUS: Messages = {
       sent: 'Sent',
       failed: 'Failed',
       skipped: 'Not sent',
+      unknown: 'Unknown',
     },
     sends: {
       receivedAt: 'Added at',
@@ -798,12 +799,14 @@ export const enUS: Messages = {
       allStatuses: 'All statuses',
       codeFilter: 'Live code #{{id}}',
       help: 'Failed welcomes are never resent (a welcome code works once).',
+      reconciled: 'Confirmed',
+      reconciledHelp: 'The send was interrupted; a second call got 41051 (the code was used): the first one was delivered',
       empty: 'No sends yet',
     },
     reasons: {
       noTemplate: 'No active welcome (code, staff or default)',
       noCode: 'No welcome code: the customer had already chatted, or a welcome is configured in the WeCom admin',
-      interrupted: 'Interrupted while sending; the welcome code has expired, not resent',
+      interrupted: 'Interrupted while sending, and the welcome code has expired since: WeCom can no longer confirm whether it was delivered',
     },
     errcodes: {
       '41051': 'Welcome code no longer usable: the chat has started, or another app sent its welcome first',

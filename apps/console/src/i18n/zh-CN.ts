@@ -784,6 +784,7 @@ export const zhCN = {
       sent: '已发送',
       failed: '失败',
       skipped: '未发送',
+      unknown: '结果未知',
     },
     sends: {
       receivedAt: '添加时间',
@@ -798,12 +799,14 @@ export const zhCN = {
       allStatuses: '全部状态',
       codeFilter: '活码 #{{id}}',
       help: '失败的欢迎语不会自动重发（欢迎语码只能使用一次）。',
+      reconciled: '已核实',
+      reconciledHelp: '发送中断后，再次调用时企业微信答复欢迎语码已被使用（41051）：第一次发送已送达',
       empty: '还没有发送记录',
     },
     reasons: {
       noTemplate: '没有可用的欢迎语（活码、员工或默认）',
       noCode: '没有欢迎语码：客户已与员工聊过天，或已在企业微信后台配置了欢迎语',
-      interrupted: '发送中断，欢迎语码已过期，未重发',
+      interrupted: '发送中断，且欢迎语码已过期：企业微信无法再确认是否已送达',
     },
     errcodes: {
       '41051': '欢迎语码已失效：客户已开始聊天，或其他应用已先发送了欢迎语',

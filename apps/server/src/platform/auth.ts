@@ -1,5 +1,5 @@
 // Who is calling and what they may see. Sessions (console cookie) and bearer tokens resolve to one
-// Principal; `requireRole` guards routes; `Scope` carries the corp and the store/staff limits that
+// Principal; routes declare who may call them (platform/access.ts); `Scope` carries the corp and the store/staff limits that
 // repositories apply, so a store manager's reads are narrowed here and not in each route.
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';

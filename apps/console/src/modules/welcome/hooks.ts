@@ -52,8 +52,8 @@ export interface WelcomePreview {
   vars: Record<string, string>;
 }
 
-export type SendStatus = 'sent' | 'failed' | 'skipped';
-export const SEND_STATUSES: readonly SendStatus[] = ['sent', 'failed', 'skipped'];
+export type SendStatus = 'sent' | 'failed' | 'skipped' | 'unknown';
+export const SEND_STATUSES: readonly SendStatus[] = ['sent', 'failed', 'skipped', 'unknown'];
 
 export interface WelcomeSend {
   id: number;
@@ -69,6 +69,8 @@ export interface WelcomeSend {
   status: SendStatus;
   errcode: number | null;
   error: string | null;
+  /** Sent, as settled after an interrupted attempt (WeCom answered 41051 to a second call: the first was delivered). */
+  reconciled: boolean;
   receivedAt: string;
   sentAt: string;
   latencyMs: number | null;

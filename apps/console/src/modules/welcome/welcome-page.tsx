@@ -26,7 +26,7 @@ import {
 import { TemplateDrawer } from './template-drawer';
 
 const SCOPE_COLORS: Record<WelcomeScope, string> = { code: 'blue', staff: 'cyan', default: 'gold' };
-const SEND_BADGE: Record<SendStatus, 'success' | 'error' | 'default'> = { sent: 'success', failed: 'error', skipped: 'default' };
+const SEND_BADGE: Record<SendStatus, 'success' | 'error' | 'default' | 'warning'> = { sent: 'success', failed: 'error', skipped: 'default', unknown: 'warning' };
 
 export default function WelcomePage() {
   const { t } = useTranslation();
@@ -229,7 +229,13 @@ function SendsTab() {
       key: 'error',
       render: (_, s) =>
         s.status === 'sent' ? (
-          t('common.none')
+          s.reconciled ? (
+            <Tooltip title={t('welcome.sends.reconciledHelp')}>
+              <Tag color="green" data-testid="welcome-send-reconciled">{t('welcome.sends.reconciled')}</Tag>
+            </Tooltip>
+          ) : (
+            t('common.none')
+          )
         ) : (
           <div style={{ maxWidth: 380 }}>
             {s.errcode !== null ? (

@@ -5,7 +5,7 @@ import { buildEventXml, sealEcho, sealEvent } from '@pond/wecom';
 import { loadConfig } from '../../config';
 import { buildApp, type PondApp } from '../../app';
 import { createLogger } from '../../platform/log';
-import { createTestDatabase } from '../../../test/helpers';
+import { createTestDatabase, waitFor } from '../../../test/helpers';
 import { InboxProcessor } from './processor';
 
 const creds = { token: 'cbToken123', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', receiveId: 'wwcallbacktest01' };
@@ -123,5 +123,46 @@ describe('inbox processor', () => {
     expect(seen).toEqual(['welcome', 'facts', 'delete']);
     const { rows } = await app.pool.query(`SELECT event_key, status, attempts FROM callback_inbox WHERE event_key IN ('k-add', 'k-del') ORDER BY event_key`);
     expect(rows).toEqual([{ event_key: 'k-add', status: 'done', attempts: 2 }, { event_key: 'k-del', status: 'done', attempts: 1 }]);
+  });
+
+  it('holds a claim only while its worker renews it: a dead worker\'s events pass to another within seconds, and it cannot complete them after', async () => {
+    const xml = (ext: string) => buildEventXml({ ToUserName: creds.receiveId, CreateTime: 1732400002, Event: 'change_external_contact', ChangeType: 'del_follow_user', UserID: 'zhangsan', ExternalUserID: ext });
+    await app.pool.query(`DELETE FROM callback_inbox`);
+    await app.pool.query(
+      `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml) VALUES ($1, 'k-lease', 'change_external_contact', 'del_follow_user', 3, $2)`,
+      [creds.receiveId, xml('wmlease')]);
+    const log = createLogger('silent', false);
+    // Worker A takes the event and then stops renewing (its process is gone, or paused): heartbeats never come.
+    let resumeA!: () => void;
+    const a = new InboxProcessor(app.pool, {
+      'change_external_contact/del_follow_user': () => new Promise<void>((r) => { resumeA = r; }),
+    }, log, { leaseMs: 1000, heartbeatMs: 60_000 });
+    const claimedByA = a.runOnce();
+    const held = await waitFor(async () => (await app.pool.query(`SELECT locked_by, locked_until FROM callback_inbox WHERE event_key = 'k-lease' AND locked_by IS NOT NULL`)).rows[0]);
+    expect(held.locked_by).toBe(a.workerId);
+    // Worker B renews what it holds: while it handles the event for longer than a lease, nobody else takes it.
+    let handledByB = 0;
+    let finishB!: () => void;
+    const b = new InboxProcessor(app.pool, {
+      'change_external_contact/del_follow_user': async () => { handledByB++; await new Promise<void>((r) => { finishB = r; }); throw new Error('B fails this time'); },
+    }, log, { leaseMs: 1000, heartbeatMs: 200 });
+    const c = new InboxProcessor(app.pool, {}, log, { leaseMs: 1000 });
+    const started = Date.now();
+    const claimedByB = waitFor(async () => (await b.runOnce()) > 0, { timeoutMs: 10_000, intervalMs: 50, message: 'B takes the event once A\'s lease ran out' });
+    await waitFor(() => handledByB === 1, { timeoutMs: 10_000 });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const renewedUntil = async () => (await app.pool.query(`SELECT locked_until FROM callback_inbox WHERE event_key = 'k-lease'`)).rows[0].locked_until as Date;
+    const first = await renewedUntil();
+    await waitFor(async () => (await renewedUntil()) > first, { timeoutMs: 3_000, message: 'B renews its lease' });
+    await waitFor(async () => (await renewedUntil()).getTime() > started + 3_500, { timeoutMs: 6_000, message: 'B still holds it past several leases' });
+    expect(await c.runOnce()).toBe(0);
+    // B's attempt fails: the event waits for its retry. A wakes up and finishes its handler: its claim is over, so the
+    // event is not marked done behind B's back.
+    finishB();
+    await claimedByB;
+    resumeA();
+    expect(await claimedByA).toBe(1);
+    const { rows: [row] } = await app.pool.query(`SELECT status, error, locked_by, attempts FROM callback_inbox WHERE event_key = 'k-lease'`);
+    expect(row).toEqual({ status: 'pending', error: 'B fails this time', locked_by: null, attempts: 2 });
   });
 });

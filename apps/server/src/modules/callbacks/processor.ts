@@ -2,6 +2,11 @@
 // priority then arrival), run the handler for each event, and mark it done — or schedule a retry with
 // back-off, up to MAX_ATTEMPTS, then 'failed'. Events touching the same customer or group run in
 // order within a batch; different ones run concurrently. See docs/adr/0002-callback-inbox-queue.md.
+// A claim is a lease (ADR 0013): a few seconds long, renewed by a heartbeat while the worker lives, so a
+// crashed worker's events are taken by another within seconds; every write that ends a claim carries the
+// claim's token, so a worker that lost its lease (paused past it) cannot also complete the event.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { parseEventXml, type CallbackEvent, WecomError } from '@pond/wecom';
 import type pg from 'pg';
 import type { Logger } from '../../platform/log';
@@ -17,6 +22,10 @@ export interface EventContext {
   receivedAt?: Date;
   /** The row's priority when claimed: a handler that requeued its event for a second step sees the later one. */
   priority?: number;
+  /** The token of the claim (lease) this event is handled under; writes that must happen once are fenced by it. */
+  lease?: string;
+  /** Renews the claim's lease now (before a long WeCom call); false when it was lost to another worker. */
+  renew?: () => Promise<boolean>;
 }
 
 /**
@@ -35,7 +44,10 @@ export type HandlerMap = Record<string, EventHandler>;
 export type BatchHandlerMap = Record<string, (ctxs: EventContext[]) => Promise<HandlerResult>>;
 
 const MAX_ATTEMPTS = 8;
-const LOCK_SECONDS = 120;
+/** A claim's lease: short, so a crashed worker's adds are taken over well inside WeCom's 20 s welcome window. */
+export const LEASE_MS = 5_000;
+/** How often a live worker renews the leases it holds: several renewals fit in one lease. */
+const HEARTBEAT_MS = 1_000;
 
 /**
  * Priority bands each get their own claim loop, so time-critical adds (band 0–1: the welcome window)
@@ -50,8 +62,28 @@ const BANDS = [
   { min: 3, max: 9, loops: 1, batchSize: 200 },
 ];
 
+export interface InboxOptions {
+  batchSize?: number;
+  concurrency?: number;
+  pollMs?: number;
+  batchHandlers?: BatchHandlerMap;
+  leaseMs?: number;
+  heartbeatMs?: number;
+}
+
+interface ClaimedRow {
+  id: number; corp_id: string; xml: string; attempts: number; priority: number; received_at: Date; ev: CallbackEvent;
+}
+
 export class InboxProcessor {
+  /** Who holds a claim (`locked_by`): host, process id and a random part (a restarted process is another worker). */
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private running = false;
+  private stopping = false;
+  /** Rows held per lease (claim token), renewed by the heartbeat until the claim is finished. */
+  private held = new Map<string, Set<number>>();
+  private heartbeat?: NodeJS.Timeout;
+  private renewing?: Promise<void>;
   /** Idle loops waiting for work, per priority band. */
   private wakers = BANDS.map(() => new Set<() => void>());
   private busyLoops = 0;
@@ -65,12 +97,15 @@ export class InboxProcessor {
     private pool: pg.Pool,
     private handlers: HandlerMap,
     private log: Logger,
-    private opts: { batchSize?: number; concurrency?: number; pollMs?: number; batchHandlers?: BatchHandlerMap } = {},
+    private opts: InboxOptions = {},
   ) {}
+
+  private get leaseMs(): number { return this.opts.leaseMs ?? LEASE_MS; }
 
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.listener = await this.pool.connect();
     this.listener.on('notification', () => this.poke());
     await this.listener.query(`LISTEN ${INBOX_CHANNEL}`);
@@ -92,8 +127,11 @@ export class InboxProcessor {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     for (const set of this.wakers) for (const w of [...set]) w();
+    // Batches in flight finish (their unstarted lanes are released at once); the heartbeat runs until then.
     await Promise.all(this.loops);
+    await this.renewing;
     if (this.listener) {
       await this.listener.query(`UNLISTEN ${INBOX_CHANNEL}`).catch(() => undefined);
       this.listener.release();
@@ -135,20 +173,31 @@ export class InboxProcessor {
   /** Claims and processes one batch (of one priority band, default all); returns how many events it handled. */
   async runOnce(band: { min: number; max: number; batchSize?: number } = { min: 0, max: 32767 }, onFullBatch?: () => void): Promise<number> {
     const limit = this.opts.batchSize ?? band.batchSize ?? 200;
-    const { rows } = await this.pool.query(
-      `UPDATE callback_inbox SET locked_until = now() + interval '${LOCK_SECONDS} seconds', attempts = attempts + 1
+    const lease = randomUUID();
+    const { rows } = await this.pool.query<ClaimedRow>(
+      `UPDATE callback_inbox SET locked_until = now() + make_interval(secs => $4), locked_by = $5, lease = $6, attempts = attempts + 1
        WHERE id IN (
          SELECT id FROM callback_inbox
          WHERE status = 'pending' AND priority BETWEEN $2 AND $3 AND run_after <= now() AND (locked_until IS NULL OR locked_until < now())
          ORDER BY priority, id LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING id, corp_id, xml, attempts, priority, received_at`,
-      [limit, band.min, band.max]);
+      [limit, band.min, band.max, this.leaseMs / 1000, this.workerId, lease]);
     if (rows.length === 0) return 0;
+    this.hold(lease, rows.map((r) => r.id));
+    try {
+      await this.handleClaim(rows, lease, limit, onFullBatch);
+    } finally {
+      this.forget(lease);
+    }
+    return rows.length;
+  }
+
+  private async handleClaim(rows: ClaimedRow[], lease: string, limit: number, onFullBatch?: () => void): Promise<void> {
     // More may be waiting: let another loop of this band claim the next batch meanwhile.
     if (rows.length === limit) onFullBatch?.();
     rows.sort((a, b) => a.priority - b.priority || a.id - b.id);
     // Events about the same customer/group stay in order; independent ones run side by side.
-    const lanes = new Map<string, any[]>();
+    const lanes = new Map<string, ClaimedRow[]>();
     for (const r of rows) {
       let ev: CallbackEvent;
       try { ev = parseEventXml(r.xml); } catch { ev = {}; }
@@ -163,10 +212,10 @@ export class InboxProcessor {
     const requeue = (id: number, at: number) => (requeued.get(at) ?? requeued.set(at, []).get(at)!).push(id);
     const released: number[] = [];
     // A customer with a single event in this claim can be handled in bulk with others of its type.
-    const bulk = new Map<string, any[]>();
+    const bulk = new Map<string, ClaimedRow[]>();
     const batchHandlers = this.opts.batchHandlers ?? {};
     for (const [key, lane] of lanes) {
-      const r = lane[0];
+      const r = lane[0]!;
       const type = `${r.ev.Event}/${r.ev.ChangeType}`;
       if (lane.length !== 1 || !batchHandlers[type]) continue;
       lanes.delete(key);
@@ -177,7 +226,7 @@ export class InboxProcessor {
     const bulkRuns = [...bulk.entries()].map(async ([key, group]) => {
       const type = key.slice(0, key.lastIndexOf('|'));
       try {
-        const result = await batchHandlers[type]!(group.map((r) => this.contextOf(r)));
+        const result = await batchHandlers[type]!(group.map((r) => this.contextOf(r, lease)));
         for (const r of group) {
           if (result) requeue(r.id, result.requeueAt); else done.push(r.id);
         }
@@ -191,9 +240,11 @@ export class InboxProcessor {
     const concurrency = this.opts.concurrency ?? 16;
     const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        // Stopping: what has not started goes back at once rather than waiting for its lease to run out.
+        if (this.stopping) { released.push(...lane.map((x) => x.id)); continue; }
         for (let i = 0; i < lane.length; i++) {
-          const r = lane[i];
-          const outcome = await this.handle(r);
+          const r = lane[i]!;
+          const outcome = await this.handle(r, lease);
           if (outcome === 'done') done.push(r.id);
           else if (outcome === 'ignored') ignored.push(r.id);
           else if (typeof outcome === 'object') {
@@ -206,49 +257,101 @@ export class InboxProcessor {
       }
     });
     await Promise.all(workers);
+    // Every write that ends the claim is fenced by its lease: rows another worker took over meanwhile are theirs.
+    let ended = 0;
     if (done.length) {
-      await this.pool.query(
+      ended += (await this.pool.query(
         `UPDATE callback_inbox SET status = CASE WHEN redo THEN 'pending' ELSE 'done' END, redo = false, processed_at = now(),
-           locked_until = NULL, error = NULL WHERE id = ANY($1)`, [done]);
+           locked_until = NULL, locked_by = NULL, lease = NULL, error = NULL WHERE id = ANY($1) AND lease = $2`, [done, lease])).rowCount ?? 0;
     }
     if (ignored.length) {
-      await this.pool.query(
-        `UPDATE callback_inbox SET status='ignored', processed_at=now(), locked_until=NULL WHERE id = ANY($1)`, [ignored]);
+      ended += (await this.pool.query(
+        `UPDATE callback_inbox SET status='ignored', processed_at=now(), locked_until=NULL, locked_by = NULL, lease = NULL
+         WHERE id = ANY($1) AND lease = $2`, [ignored, lease])).rowCount ?? 0;
     }
     for (const [at, ids] of requeued) {
-      await this.pool.query(
-        `UPDATE callback_inbox SET priority = $2, locked_until = NULL, run_after = now(), error = NULL WHERE id = ANY($1)`, [ids, at]);
+      ended += (await this.pool.query(
+        `UPDATE callback_inbox SET priority = $2, locked_until = NULL, locked_by = NULL, lease = NULL, run_after = now(), error = NULL
+         WHERE id = ANY($1) AND lease = $3`, [ids, at, lease])).rowCount ?? 0;
     }
     if (released.length) {
       // Not handled this time: unlocked, and the claim does not count as an attempt.
-      await this.pool.query(`UPDATE callback_inbox SET locked_until = NULL, attempts = attempts - 1 WHERE id = ANY($1)`, [released]);
+      ended += (await this.pool.query(
+        `UPDATE callback_inbox SET locked_until = NULL, locked_by = NULL, lease = NULL, attempts = attempts - 1 WHERE id = ANY($1) AND lease = $2`,
+        [released, lease])).rowCount ?? 0;
     }
+    const expected = done.length + ignored.length + released.length + [...requeued.values()].reduce((n, ids) => n + ids.length, 0);
+    if (ended < expected) this.log.warn({ lease, lost: expected - ended }, 'inbox: lease lost before the claim ended; another worker has those events');
     if (requeued.size || released.length) this.poke();
-    return rows.length;
   }
 
-  private async handle(r: { id: number; corp_id: string; attempts: number; priority: number; ev: CallbackEvent; received_at: Date }): Promise<'done' | 'ignored' | 'retry' | { requeueAt: number }> {
+  private hold(lease: string, ids: number[]): void {
+    this.held.set(lease, new Set(ids));
+    if (!this.heartbeat) {
+      this.heartbeat = setInterval(() => { void this.renewAll(); }, this.opts.heartbeatMs ?? HEARTBEAT_MS);
+      this.heartbeat.unref();
+    }
+  }
+
+  private forget(lease: string): void {
+    this.held.delete(lease);
+    if (this.held.size === 0 && this.heartbeat) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+    }
+  }
+
+  /**
+   * The heartbeat: one statement renews every lease this worker holds. It runs on the listener's own connection
+   * when there is one, so a pool busy with handlers cannot hold it back past the leases.
+   */
+  private renewAll(): Promise<void> {
+    if (this.renewing) return this.renewing;
+    const leases = [...this.held.keys()];
+    if (leases.length === 0) return Promise.resolve();
+    const ids = leases.flatMap((l) => [...this.held.get(l)!]);
+    const db = this.listener ?? this.pool;
+    this.renewing = db.query(
+      `UPDATE callback_inbox SET locked_until = now() + make_interval(secs => $3) WHERE id = ANY($1) AND lease = ANY($2::uuid[]) AND status = 'pending'`,
+      [ids, leases, this.leaseMs / 1000])
+      .then(() => undefined)
+      .catch((err) => { this.log.warn({ err }, 'inbox: renewing leases failed'); })
+      .finally(() => { this.renewing = undefined; });
+    return this.renewing;
+  }
+
+  /** Renews one claim's lease now; false when none of its rows is held under it any more. */
+  private async renew(lease: string): Promise<boolean> {
+    const ids = this.held.get(lease);
+    if (!ids) return false;
+    const { rowCount } = await this.pool.query(
+      `UPDATE callback_inbox SET locked_until = now() + make_interval(secs => $3) WHERE id = ANY($1) AND lease = $2 AND status = 'pending'`,
+      [[...ids], lease, this.leaseMs / 1000]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  private async handle(r: ClaimedRow, lease: string): Promise<'done' | 'ignored' | 'retry' | { requeueAt: number }> {
     const ev = r.ev;
     const handler = this.handlers[`${ev.Event}/${ev.ChangeType}`] ?? this.handlers[`${ev.Event}/*`];
     if (!handler) return 'ignored'; // unknown events are stored and ignored
     try {
-      return (await handler(this.contextOf(r))) ?? 'done';
+      return (await handler(this.contextOf(r, lease))) ?? 'done';
     } catch (err) {
       const final = r.attempts >= MAX_ATTEMPTS || (err instanceof WecomError && isPermanent(err));
       const delaySec = Math.min(600, 2 ** r.attempts);
       this.log.warn({ err, inboxId: r.id, event: `${ev.Event}/${ev.ChangeType}`, attempts: r.attempts, final }, 'event handler failed');
       await this.pool.query(
-        `UPDATE callback_inbox SET status=$2, error=$3, locked_until=NULL, run_after = now() + make_interval(secs => $4)
-         WHERE id=$1`,
-        [r.id, final ? 'failed' : 'pending', String((err as Error)?.message ?? err).slice(0, 2000), delaySec]);
+        `UPDATE callback_inbox SET status=$2, error=$3, locked_until=NULL, locked_by = NULL, lease = NULL, run_after = now() + make_interval(secs => $4)
+         WHERE id=$1 AND lease = $5`,
+        [r.id, final ? 'failed' : 'pending', String((err as Error)?.message ?? err).slice(0, 2000), delaySec, lease]);
       return 'retry';
     }
   }
 
-  private contextOf(r: { id: number; corp_id: string; priority: number; ev: CallbackEvent; received_at: Date }): EventContext {
+  private contextOf(r: ClaimedRow, lease: string): EventContext {
     const created = Number(r.ev.CreateTime);
     const at = Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
-    return { corpId: r.corp_id, inboxId: r.id, ev: r.ev, at, receivedAt: r.received_at, priority: r.priority };
+    return { corpId: r.corp_id, inboxId: r.id, ev: r.ev, at, receivedAt: r.received_at, priority: r.priority, lease, renew: () => this.renew(lease) };
   }
 
   /** Resolves once the processor has found nothing to do (tests and benchmarks await this instead of sleeping). */

@@ -4,6 +4,7 @@
 // queues the auto-tag check — so a re-delivered or re-matched order is never counted twice.
 import type pg from 'pg';
 import { INBOX_CHANNEL } from '../callbacks/routes';
+import { LOCKED_FIRST } from '../customers/repo';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -32,6 +33,11 @@ function matchSql(candidates: string): string {
         LEFT JOIN staff s ON s.corp_id = $1 AND s.userid = f.userid
       WHERE o.corp_id = $1 AND o.order_id = cand.order_id AND o.external_userid IS NULL
       RETURNING o.*),
+    -- The matched customers are locked in key order before any of them is written (ADR 0009): the order in which the
+    -- summary's UPDATE would visit them is the planner's choice. (Orders first, then customers: as refunds lock them.)
+    locked AS MATERIALIZED (
+      SELECT c.external_userid FROM customers c WHERE c.corp_id = $1 AND c.external_userid IN (SELECT external_userid FROM m)
+      ORDER BY c.external_userid FOR UPDATE OF c),
     summary AS (
       UPDATE customers c SET order_count = c.order_count + x.n, order_total = c.order_total + x.total,
         first_order_at = CASE WHEN x.n > 0 THEN least(c.first_order_at, x.first) ELSE c.first_order_at END,
@@ -42,7 +48,7 @@ function matchSql(candidates: string): string {
                    min(paid_at) FILTER (WHERE refunded_at IS NULL) AS first, max(paid_at) FILTER (WHERE refunded_at IS NULL) AS last,
                    greatest(max(paid_at), max((SELECT max(r.refunded_at) FROM order_refunds r WHERE r.corp_id = $1 AND r.order_id = m.order_id))) AS last_event
             FROM m GROUP BY external_userid) x
-      WHERE c.corp_id = $1 AND c.external_userid = x.external_userid),
+      WHERE c.corp_id = $1 AND c.external_userid = x.external_userid AND ${LOCKED_FIRST}),
     events AS (
       INSERT INTO customer_events (corp_id, external_userid, type, userid, occurred_at, data, dedupe_key)
       SELECT $1, m.external_userid, 'order.paid', m.userid, m.paid_at,

@@ -7,7 +7,8 @@ import type { CorpService } from '../org/corps';
 import type { BatchHandlerMap, EventContext, HandlerMap, HandlerResult } from '../callbacks/processor';
 import { ADD_FACTS_PRIORITY } from '../callbacks/priority';
 import {
-  appendTimeline, refreshFollowCounts, setFollowStatus, storeContactDetails, upsertCustomers, upsertFollows, type FollowRecord, type TimelineEvent,
+  appendTimeline, notNewer, refreshFollowCounts, removeUnreported, setFollowStatus, storeContactDetails, upsertCustomers, upsertFollows,
+  type FollowRecord, type RelationVersion, type TimelineEvent,
 } from './repo';
 
 /** Pond's own follow-up events share the inbox (and its retries) with WeCom's. */
@@ -20,8 +21,11 @@ export interface ContactEventHooks {
   onAdded?: (ctx: EventContext) => Promise<void>;
   /** What onAdded did, per inbox id, to keep on the add's timeline entry (read in the second step, maybe by another process). */
   addedOutcomes?: (corpId: string, inboxIds: number[]) => Promise<Map<number, Record<string, unknown>>>;
-  /** Runs after the customer and follow relation are stored (attribution, code tags, remark). */
-  afterAdded?: (ctx: EventContext, info: { reAdd: boolean; half: boolean }) => Promise<Record<string, unknown> | void>;
+  /**
+   * Runs after the customer and follow relation are stored (attribution, code tags, remark). `superseded`: a newer
+   * event of the relation (its delete) was applied first; the add is recorded but the relation stays as that left it.
+   */
+  afterAdded?: (ctx: EventContext, info: { reAdd: boolean; half: boolean; superseded: boolean }) => Promise<Record<string, unknown> | void>;
   /** The customer's details were read from WeCom after an add (`applyCode`: a fresh add, not a re-add). */
   onEnriched?: (ctx: EventContext, info: { sourceInboxId: number; applyCode: boolean }) => Promise<void>;
   /** A follow relation ended (either side, or a transfer). */
@@ -42,12 +46,17 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
 export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; hooks?: ContactEventHooks }): { single: HandlerMap; batch: BatchHandlerMap } {
   const { pool, corps } = deps;
 
-  /** Re-reads one customer from WeCom and stores it with every follow relation; returns tag diffs per staff. */
-  async function refreshCustomer(corpId: string, externalUserid: string) {
+  /** The version an event gives what it writes, or what a re-read it asked for found (ADR 0013). */
+  const versionOf = (ctx: EventContext): RelationVersion => ({ at: ctx.at, inbox: ctx.inboxId });
+
+  /** Re-reads one customer from WeCom and stores it with every follow relation, as of the event; returns tag diffs per staff. */
+  async function refreshCustomer(ctx: EventContext, externalUserid: string) {
+    const corpId = ctx.corpId;
     const client = await corps.client(corpId);
     const follows: FollowRecord[] = [];
     let contact: any;
     let cursor: string | undefined;
+    const readAt = new Date();
     do {
       const res = await client.getExternalContact(externalUserid, cursor);
       contact = res.external_contact;
@@ -55,12 +64,9 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
       cursor = res.next_cursor || undefined;
     } while (cursor);
     await upsertCustomers(pool, corpId, [contact]);
-    const prev = await upsertFollows(pool, corpId, follows.map((f) => ({ externalUserid, follow: f })));
+    const prev = await upsertFollows(pool, corpId, follows.map((f) => ({ externalUserid, follow: f, version: versionOf(ctx), readAt })));
     // Relations WeCom no longer reports are gone (a delete we missed).
-    await pool.query(
-      `UPDATE follows SET status = 'removed', deleted_at = now(), updated_at = now()
-       WHERE corp_id = $1 AND external_userid = $2 AND status = 'active' AND NOT (userid = ANY($3))`,
-      [corpId, externalUserid, follows.map((f) => f.userid)]);
+    await removeUnreported(pool, corpId, [{ externalUserid, userids: follows.map((f) => f.userid), version: versionOf(ctx) }]);
     await refreshFollowCounts(pool, corpId, [externalUserid]);
     return { follows, prev };
   }
@@ -90,51 +96,81 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     const items = ctxs.map((ctx) => ({
       ctx, ext: String(ctx.ev.ExternalUserID ?? ''), userid: String(ctx.ev.UserID ?? ''), state: (ctx.ev.State as string | undefined) || null,
     }));
-    const welcome = (await deps.hooks?.addedOutcomes?.(ctxs[0]!.corpId, ctxs.map((c) => c.inboxId))) ?? new Map<number, Record<string, unknown>>();
-    const pairs = JSON.stringify(items.map((i) => ({ external_userid: i.ext, userid: i.userid, state: i.state, added_at: i.ctx.at.toISOString() })));
+    const corpId = ctxs[0]!.corpId;
+    const welcome = (await deps.hooks?.addedOutcomes?.(corpId, ctxs.map((c) => c.inboxId))) ?? new Map<number, Record<string, unknown>>();
+    const pairs = JSON.stringify(items.map((i) => ({
+      external_userid: i.ext, userid: i.userid, state: i.state, added_at: i.ctx.at.toISOString(), inbox: i.ctx.inboxId,
+    })));
     const { rows: prevRows } = await pool.query(
-      `SELECT f.external_userid, f.userid, f.status FROM follows f
-       JOIN jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text) ON f.external_userid = r.external_userid AND f.userid = r.userid
-       WHERE f.corp_id = $1`, [ctxs[0]!.corpId, pairs]);
-    const prev = new Map(prevRows.map((r) => [`${r.external_userid}|${r.userid}`, r.status as string]));
+      `SELECT f.external_userid, f.userid, f.status, f.added_at, ${notNewer('f', 'r.added_at', 'r.inbox')} AS older
+       FROM follows f
+       JOIN jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, added_at timestamptz, inbox bigint)
+         ON f.external_userid = r.external_userid AND f.userid = r.userid
+       WHERE f.corp_id = $1`, [corpId, pairs]);
+    const prev = new Map(prevRows.map((r) => [`${r.external_userid}|${r.userid}`, r as { status: string; added_at: Date | null; older: boolean }]));
     await pool.query(
       `INSERT INTO customers (corp_id, external_userid) SELECT DISTINCT $1, r.external_userid FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text)
-       ORDER BY 2 ON CONFLICT DO NOTHING`, [ctxs[0]!.corpId, pairs]);
-    await pool.query(
-      `INSERT INTO follows (corp_id, external_userid, userid, state, added_at, status)
-       SELECT $1, r.external_userid, r.userid, r.state, r.added_at, 'active' FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, state text, added_at timestamptz)
-       ORDER BY r.external_userid, r.userid ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET status = 'active', deleted_at = NULL,
-         state = coalesce(EXCLUDED.state, follows.state),
-         added_at = CASE WHEN follows.status <> 'active' OR follows.added_at IS NULL THEN EXCLUDED.added_at ELSE follows.added_at END,
-         updated_at = now()`, [ctxs[0]!.corpId, pairs]);
-    await refreshFollowCounts(pool, ctxs[0]!.corpId, [...new Set(items.map((i) => i.ext))]);
-    const reAdds = items.map((i) => prev.has(`${i.ext}|${i.userid}`) && prev.get(`${i.ext}|${i.userid}`) !== 'active');
-    const after = await mapLimit(items, 16, (i, k) => deps.hooks?.afterAdded?.(i.ctx, { reAdd: reAdds[k]!, half }) ?? Promise.resolve(undefined));
-    await appendTimeline(pool, ctxs[0]!.corpId, items.map((i, k) => ({
+       ORDER BY 2 ON CONFLICT DO NOTHING`, [corpId, pairs]);
+    // The add applies only over an older state: a delete handled first (another worker, or while this step waited to be
+    // retried) is newer and stays. Over a newer state the add still dates the relation (added_at) if it began later.
+    const newer = notNewer('follows', 'EXCLUDED.event_at', 'EXCLUDED.event_inbox');
+    const { rows: appliedRows } = await pool.query(
+      `INSERT INTO follows (corp_id, external_userid, userid, state, added_at, status, event_at, event_inbox)
+       SELECT $1, r.external_userid, r.userid, r.state, r.added_at, 'active', r.added_at, r.inbox
+       FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, state text, added_at timestamptz, inbox bigint)
+       ORDER BY r.external_userid, r.userid ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET
+         status = CASE WHEN ${newer} THEN 'active' ELSE follows.status END,
+         deleted_at = CASE WHEN ${newer} THEN NULL ELSE follows.deleted_at END,
+         state = CASE WHEN ${newer} THEN coalesce(EXCLUDED.state, follows.state) ELSE follows.state END,
+         added_at = CASE WHEN ${newer} THEN CASE WHEN follows.status <> 'active' OR follows.added_at IS NULL THEN EXCLUDED.added_at ELSE follows.added_at END
+                         WHEN follows.added_at IS NULL OR follows.added_at < EXCLUDED.added_at THEN EXCLUDED.added_at ELSE follows.added_at END,
+         event_at = CASE WHEN ${newer} THEN EXCLUDED.event_at ELSE follows.event_at END,
+         event_inbox = CASE WHEN ${newer} THEN EXCLUDED.event_inbox ELSE follows.event_inbox END,
+         updated_at = now()
+       RETURNING external_userid, userid, event_inbox`, [corpId, pairs]);
+    const applied = new Set(appliedRows.filter((r) => Number(r.event_inbox) > 0).map((r) => `${r.external_userid}|${r.userid}|${r.event_inbox}`));
+    const superseded = items.map((i) => !applied.has(`${i.ext}|${i.userid}|${i.ctx.inboxId}`));
+    await refreshFollowCounts(pool, corpId, [...new Set(items.map((i) => i.ext))]);
+    // A re-add: the relation existed before this add. Read from the state it replaced — or, when a newer event was
+    // applied first, from when that relation began.
+    const reAdds = items.map((i) => {
+      const p = prev.get(`${i.ext}|${i.userid}`);
+      if (!p) return false;
+      return p.older ? p.status !== 'active' : p.added_at !== null && p.added_at < i.ctx.at;
+    });
+    const after = await mapLimit(items, 16, (i, k) => deps.hooks?.afterAdded?.(i.ctx, { reAdd: reAdds[k]!, half, superseded: superseded[k]! }) ?? Promise.resolve(undefined));
+    await appendTimeline(pool, corpId, items.map((i, k) => ({
       externalUserid: i.ext, type: half ? 'customer.half_added' : 'customer.added', userid: i.userid, occurredAt: i.ctx.at,
       data: { state: i.state, reAdd: reAdds[k], ...(welcome.get(i.ctx.inboxId) ?? {}), ...(after[k] ?? {}) },
       // Same key as the sync uses, so a relation seen both ways is recorded once.
       dedupeKey: half ? `inbox:${i.ctx.inboxId}:half` : reAdds[k] ? `inbox:${i.ctx.inboxId}:readded` : addedKey(i.ext, i.userid, (i.ctx.ev.CreateTime as string) ?? `inbox${i.ctx.inboxId}`),
     })));
     // Follow-up events in the same durable inbox: read each customer from WeCom, rate-limited, after the rush.
+    // (A superseded add's relation is already gone: its code's tags and remark are not applied.)
     const enrich = items.map((i, k) => ({
       key: `enrich:${i.ctx.inboxId}`,
-      xml: buildEventXml({ Event: ENRICH_EVENT, ChangeType: 'contact', ExternalUserID: i.ext, UserID: i.userid, SourceInbox: String(i.ctx.inboxId), ApplyCode: !reAdds[k] && !half ? '1' : '0', CreateTime: String(i.ctx.ev.CreateTime ?? '') }),
+      xml: buildEventXml({
+        Event: ENRICH_EVENT, ChangeType: 'contact', ExternalUserID: i.ext, UserID: i.userid, SourceInbox: String(i.ctx.inboxId),
+        ApplyCode: !reAdds[k] && !half && !superseded[k] ? '1' : '0', CreateTime: String(i.ctx.ev.CreateTime ?? ''),
+      }),
     }));
     await pool.query(
       `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml)
        SELECT $1, r.key, $2, 'contact', 6, r.xml FROM unnest($3::text[], $4::text[]) AS r(key, xml)
-       ON CONFLICT (corp_id, event_key) DO NOTHING`, [ctxs[0]!.corpId, ENRICH_EVENT, enrich.map((e) => e.key), enrich.map((e) => e.xml)]);
+       ON CONFLICT (corp_id, event_key) DO NOTHING`, [corpId, ENRICH_EVENT, enrich.map((e) => e.key), enrich.map((e) => e.xml)]);
   }
 
   /** Reads customers from WeCom after their add and stores them with every follow relation. */
   async function onEnrich(ctxs: EventContext[]) {
+    // The reads may wait for WeCom's per-minute quota: renew the claim first, and leave the events to whoever holds them now.
+    if (ctxs[0]!.renew && !(await ctxs[0]!.renew())) return;
     const client = await corps.client(ctxs[0]!.corpId);
     const fetched = await mapLimit(ctxs, 16, async (ctx) => {
       const ext = String(ctx.ev.ExternalUserID ?? '');
       try {
+        const readAt = new Date();
         const res = await client.getExternalContactAllFollowers(ext);
-        return { ctx, ext, contact: res.external_contact as any, follows: (res.follow_user ?? []) as FollowRecord[] };
+        return { ctx, ext, readAt, contact: res.external_contact as any, follows: (res.follow_user ?? []) as FollowRecord[] };
       } catch (err) {
         if (err instanceof WecomError && err.errcode === 84061) return null; // gone again already
         throw err;
@@ -142,9 +178,14 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     });
     const ok = fetched.filter((f): f is NonNullable<typeof f> => !!f);
     const corpId = ctxs[0]!.corpId;
+    // As of the add that asked for the read (the read came after it): a delete handled since is newer and stays.
     // Relations WeCom no longer reports are marked removed (a delete we missed).
-    await storeContactDetails(pool, corpId, ok.map((f) => ({ externalUserid: f.ext, contact: f.contact, follows: f.follows })));
-    await mapLimit(ok, 16, (f) => deps.hooks?.onEnriched?.(f.ctx, { sourceInboxId: Number(f.ctx.ev.SourceInbox), applyCode: f.ctx.ev.ApplyCode === '1' }) ?? Promise.resolve());
+    await storeContactDetails(pool, corpId, ok.map((f) => ({
+      externalUserid: f.ext, contact: f.contact, follows: f.follows, version: { at: f.ctx.at, inbox: Number(f.ctx.ev.SourceInbox) || f.ctx.inboxId }, readAt: f.readAt,
+    })));
+    // The code's tags and remark go on the relation only while WeCom still has it (mark_tag on a deleted one fails).
+    const live = ok.filter((f) => f.follows.some((x) => x.userid === String(f.ctx.ev.UserID ?? '')));
+    await mapLimit(live, 16, (f) => deps.hooks?.onEnriched?.(f.ctx, { sourceInboxId: Number(f.ctx.ev.SourceInbox), applyCode: f.ctx.ev.ApplyCode === '1' }) ?? Promise.resolve());
   }
 
   const single: HandlerMap = {
@@ -156,10 +197,15 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
       const ext = String(ctx.ev.ExternalUserID ?? '');
       const userid = String(ctx.ev.UserID ?? '');
       try {
-        const { follows, prev } = await refreshCustomer(ctx.corpId, ext);
+        const { follows, prev } = await refreshCustomer(ctx, ext);
         const f = follows.find((x) => x.userid === userid);
         const before = prev.get(`${ext}|${userid}`);
         const events: TimelineEvent[] = [];
+        // A newer event of the relation was applied first: the edit is recorded, but what changed is not this read's to tell.
+        if (before && !before.applied) {
+          await appendTimeline(pool, ctx.corpId, [{ externalUserid: ext, type: 'follow.edited', userid, occurredAt: ctx.at, data: {}, dedupeKey: `inbox:${ctx.inboxId}:edited` }]);
+          return;
+        }
         if (f) {
           const after = f.tag_id ?? (f.tags ?? []).filter((t) => t.tag_id && t.type !== 2).map((t) => t.tag_id!);
           events.push(...tagDiff(ctx, ext, userid, before?.tagIds ?? [], after));
@@ -192,7 +238,7 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
       const byTransfer = ctx.ev.Source === 'DELETE_BY_TRANSFER';
       await pool.query(
         `INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
-      await setFollowStatus(pool, ctx.corpId, ext, userid, byTransfer ? 'transferred' : 'deleted_by_staff', ctx.at);
+      await setFollowStatus(pool, ctx.corpId, ext, userid, byTransfer ? 'transferred' : 'deleted_by_staff', versionOf(ctx));
       await deps.hooks?.onDeleted?.(ctx, byTransfer ? 'transfer' : 'staff');
       await refreshFollowCounts(pool, ctx.corpId, [ext]);
       await appendTimeline(pool, ctx.corpId, [{
@@ -205,7 +251,7 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
       const ext = String(ctx.ev.ExternalUserID ?? '');
       const userid = String(ctx.ev.UserID ?? '');
       await pool.query(`INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
-      await setFollowStatus(pool, ctx.corpId, ext, userid, 'deleted_by_customer', ctx.at);
+      await setFollowStatus(pool, ctx.corpId, ext, userid, 'deleted_by_customer', versionOf(ctx));
       await deps.hooks?.onDeleted?.(ctx, 'customer');
       await refreshFollowCounts(pool, ctx.corpId, [ext]);
       await appendTimeline(pool, ctx.corpId, [{

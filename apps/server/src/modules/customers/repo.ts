@@ -17,6 +17,25 @@ export const lockCustomersInOrder = (ids: string) => `WITH locked AS MATERIALIZE
 /** An uncorrelated subquery, so evaluated once before the first row is written: the statement takes the locks first. */
 export const LOCKED_FIRST = '(SELECT count(*) FROM locked) >= 0';
 
+/**
+ * The version of a relation's state (ADR 0013): the WeCom CreateTime of the event that set it and the event's inbox
+ * id (arrival order breaks ties within WeCom's one-second CreateTime). A write applies only when it is not older than
+ * the stored version, so events apply in WeCom's order whichever worker handles them when, and a late one never
+ * undoes a newer one. Re-reads of WeCom are versioned by the event that asked for them (the read came after it);
+ * the sync's reads by their time less SYNC_CLOCK_SKEW_MS (CreateTime is WeCom's clock, the read time Pond's).
+ */
+export interface RelationVersion { at: Date; inbox: number }
+
+/** How far WeCom's clock (CreateTime) and Pond's may disagree: a sync read vouches only for events older than this. */
+export const SYNC_CLOCK_SKEW_MS = 30_000;
+
+/** The version of what a sync read at `readAt` saw. */
+export const syncVersion = (readAt: Date): RelationVersion => ({ at: new Date(readAt.getTime() - SYNC_CLOCK_SKEW_MS), inbox: 0 });
+
+/** SQL: the stored version of `row` (an alias of follows or groups) is not newer than (`at`, `inbox`). */
+export const notNewer = (row: string, at: string, inbox: string) =>
+  `(coalesce(${row}.event_at, '-infinity'::timestamptz), coalesce(${row}.event_inbox, 0)) <= (${at}::timestamptz, ${inbox}::bigint)`;
+
 export interface ContactRecord {
   external_userid: string;
   name?: string;
@@ -84,69 +103,112 @@ export async function upsertCustomers(db: Queryable, corpId: string, contacts: C
     [corpId, JSON.stringify(contacts)]);
 }
 
-/** Upserts follow relations as WeCom reports them now (active). Returns the previous tag ids per relation. */
-export async function upsertFollows(
-  db: Queryable, corpId: string, rows: { externalUserid: string; follow: FollowRecord }[],
-): Promise<Map<string, { tagIds: string[]; personalTags: string[]; remark: string | null; status: string }>> {
-  const prev = new Map<string, { tagIds: string[]; personalTags: string[]; remark: string | null; status: string }>();
+/** A relation as stored before an upsert; `applied`: the upsert stored what it read (no newer read or event was stored). */
+export interface PreviousFollow { tagIds: string[]; personalTags: string[]; remark: string | null; status: string; applied: boolean }
+
+/** One relation as a WeCom read reported it: `version` for its state (active), `readAt` (Pond's clock) for its details. */
+export interface FollowRead { externalUserid: string; follow: FollowRecord; version: RelationVersion; readAt: Date }
+
+/**
+ * Upserts follow relations as WeCom reported them (active). The relation becomes active only over an older state (a
+ * delete handled since the read stays: ADR 0013); its details (remark, tags…) are written only over details from an
+ * older read, and only while the relation is active. Returns the previous state of the relations that existed.
+ */
+export async function upsertFollows(db: Queryable, corpId: string, rows: FollowRead[]): Promise<Map<string, PreviousFollow>> {
+  const prev = new Map<string, PreviousFollow>();
   if (rows.length === 0) return prev;
-  const payload = rows.map(({ externalUserid, follow: f }) => ({
+  const payload = rows.map(({ externalUserid, follow: f, version, readAt }) => ({
     external_userid: externalUserid, userid: f.userid, remark: f.remark ?? null, description: f.description ?? null,
     remark_corp_name: f.remark_corp_name ?? null, remark_mobiles: f.remark_mobiles ?? [], add_way: f.add_way ?? null,
     oper_userid: f.oper_userid ?? null, state: f.state || null, tag_ids: followTagIds(f), personal_tags: followPersonalTags(f),
     added_at: f.createtime ? new Date(f.createtime * 1000).toISOString() : null,
+    event_at: version.at.toISOString(), event_inbox: version.inbox, read_at: readAt.toISOString(),
   }));
   const { rows: old } = await db.query(
     `SELECT f.external_userid, f.userid, f.tag_ids, f.personal_tags, f.remark, f.status FROM follows f
      JOIN jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text)
        ON f.external_userid = r.external_userid AND f.userid = r.userid
      WHERE f.corp_id = $1`, [corpId, JSON.stringify(payload)]);
-  for (const o of old) prev.set(`${o.external_userid}|${o.userid}`, { tagIds: o.tag_ids, personalTags: o.personal_tags, remark: o.remark, status: o.status });
-  await db.query(
+  for (const o of old) prev.set(`${o.external_userid}|${o.userid}`, { tagIds: o.tag_ids, personalTags: o.personal_tags, remark: o.remark, status: o.status, applied: false });
+  const newer = notNewer('follows', 'EXCLUDED.event_at', 'EXCLUDED.event_inbox');
+  const fresh = `((follows.read_at IS NULL OR follows.read_at <= EXCLUDED.read_at) AND (follows.status = 'active' OR ${newer}))`;
+  const details = (col: string, value = `EXCLUDED.${col}`) => `${col} = CASE WHEN ${fresh} THEN ${value} ELSE follows.${col} END`;
+  const state = (col: string, value: string) => `${col} = CASE WHEN ${newer} THEN ${value} ELSE follows.${col} END`;
+  const { rows: written } = await db.query(
     `INSERT INTO follows (corp_id, external_userid, userid, remark, description, remark_corp_name, remark_mobiles, add_way,
-                          oper_userid, state, tag_ids, added_at, status, deleted_at, updated_at)
+                          oper_userid, state, tag_ids, added_at, status, deleted_at, event_at, event_inbox, read_at, updated_at)
      SELECT $1, r.external_userid, r.userid, r.remark, r.description, r.remark_corp_name,
             coalesce(ARRAY(SELECT jsonb_array_elements_text(r.remark_mobiles)), '{}'), r.add_way, r.oper_userid, r.state,
-            coalesce(ARRAY(SELECT jsonb_array_elements_text(r.tag_ids)), '{}'), r.added_at, 'active', NULL, now()
+            coalesce(ARRAY(SELECT jsonb_array_elements_text(r.tag_ids)), '{}'), r.added_at, 'active', NULL, r.event_at, r.event_inbox, r.read_at, now()
      FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, remark text, description text,
-          remark_corp_name text, remark_mobiles jsonb, add_way int, oper_userid text, state text, tag_ids jsonb, added_at timestamptz)
+          remark_corp_name text, remark_mobiles jsonb, add_way int, oper_userid text, state text, tag_ids jsonb, added_at timestamptz,
+          event_at timestamptz, event_inbox bigint, read_at timestamptz)
      ORDER BY r.external_userid, r.userid
      ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET
-       remark = EXCLUDED.remark, description = EXCLUDED.description, remark_corp_name = EXCLUDED.remark_corp_name,
-       remark_mobiles = EXCLUDED.remark_mobiles, add_way = coalesce(EXCLUDED.add_way, follows.add_way),
-       oper_userid = coalesce(EXCLUDED.oper_userid, follows.oper_userid), state = coalesce(EXCLUDED.state, follows.state),
-       tag_ids = EXCLUDED.tag_ids, added_at = coalesce(EXCLUDED.added_at, follows.added_at), status = 'active',
-       deleted_at = NULL, updated_at = now()`,
+       ${details('remark')}, ${details('description')}, ${details('remark_corp_name')}, ${details('remark_mobiles')},
+       ${details('add_way', 'coalesce(EXCLUDED.add_way, follows.add_way)')}, ${details('oper_userid', 'coalesce(EXCLUDED.oper_userid, follows.oper_userid)')},
+       ${details('state', 'coalesce(EXCLUDED.state, follows.state)')}, ${details('tag_ids')},
+       ${details('added_at', 'coalesce(EXCLUDED.added_at, follows.added_at)')}, ${details('read_at')},
+       ${state('status', `'active'`)}, ${state('deleted_at', 'NULL')}, ${state('event_at', 'EXCLUDED.event_at')}, ${state('event_inbox', 'EXCLUDED.event_inbox')},
+       updated_at = now()
+     WHERE ${newer} OR ${fresh}
+     RETURNING external_userid, userid, read_at`,
     [corpId, JSON.stringify(payload)]);
-  // Personal tags only where the source carried them (externalcontact/get); batch data leaves them be.
+  const readOf = new Map(payload.map((p) => [`${p.external_userid}|${p.userid}`, p.read_at]));
+  for (const w of written) {
+    const key = `${w.external_userid}|${w.userid}`;
+    const p = prev.get(key);
+    if (p && (w.read_at as Date).toISOString() === readOf.get(key)) p.applied = true;
+  }
+  // Personal tags only where the source carried them (externalcontact/get), and where this read's details were stored.
   const personal = payload.filter((p) => p.personal_tags);
   if (personal.length) {
     await db.query(
       `UPDATE follows f SET personal_tags = ARRAY(SELECT jsonb_array_elements_text(r.personal_tags))
-       FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, personal_tags jsonb)
-       WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.userid = r.userid`,
-      [corpId, JSON.stringify(personal.map((p) => ({ external_userid: p.external_userid, userid: p.userid, personal_tags: p.personal_tags })))]);
+       FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, personal_tags jsonb, read_at timestamptz)
+       WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.userid = r.userid AND f.read_at = r.read_at`,
+      [corpId, JSON.stringify(personal.map((p) => ({
+        external_userid: p.external_userid, userid: p.userid, personal_tags: p.personal_tags, read_at: p.read_at,
+      })))]);
   }
   return prev;
 }
 
 /**
+ * Relations of these customers that WeCom no longer reports are gone (deletes whose callbacks were missed): marked
+ * 'removed', each as of its customer's version — unless a newer event is stored. The customers are locked in key
+ * order first (the follows trigger rewrites them).
+ */
+export async function removeUnreported(
+  db: Queryable, corpId: string, items: { externalUserid: string; userids: string[]; version: RelationVersion }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await db.query(
+    `${lockCustomersInOrder('SELECT r.external_userid FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text)')}
+     UPDATE follows f SET status = 'removed', deleted_at = now(), event_at = r.event_at, event_inbox = r.event_inbox, updated_at = now()
+     FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userids text[], event_at timestamptz, event_inbox bigint)
+     WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.status = 'active' AND NOT (f.userid = ANY(r.userids))
+       AND ${notNewer('f', 'r.event_at', 'r.event_inbox')} AND ${LOCKED_FIRST}`,
+    [corpId, JSON.stringify(items.map((i) => ({
+      external_userid: i.externalUserid, userids: i.userids, event_at: i.version.at.toISOString(), event_inbox: i.version.inbox,
+    })))]);
+}
+
+/**
  * Stores customers as externalcontact/get reports them, with every follower: the contact, each
  * relation (remarks, corp and personal tags…) through upsertFollows, and relations WeCom no longer
- * reports as removed (a delete we missed). The callback enrich and the full sync's details stage share it.
+ * reports as removed (a delete we missed) — each item as of its version (the add that asked for the read, or the
+ * sync's read time) and, for the details, of the read's time. The callback enrich and the full sync's details stage share it.
  * Shop orders that waited for these customers' unionids are matched last, when the relations are known.
  */
 export async function storeContactDetails(
-  db: Queryable, corpId: string, items: { externalUserid: string; contact: ContactRecord; follows: FollowRecord[] }[],
+  db: Queryable, corpId: string,
+  items: { externalUserid: string; contact: ContactRecord; follows: FollowRecord[]; version: RelationVersion; readAt: Date }[],
 ): Promise<void> {
   if (items.length === 0) return;
   await upsertCustomers(db, corpId, items.map((i) => i.contact));
-  await upsertFollows(db, corpId, items.flatMap((i) => i.follows.map((follow) => ({ externalUserid: i.externalUserid, follow }))));
-  await db.query(
-    `UPDATE follows f SET status = 'removed', deleted_at = now(), updated_at = now()
-     FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userids text[])
-     WHERE f.corp_id = $1 AND f.external_userid = r.external_userid AND f.status = 'active' AND NOT (f.userid = ANY(r.userids))`,
-    [corpId, JSON.stringify(items.map((i) => ({ external_userid: i.externalUserid, userids: i.follows.map((x) => x.userid) })))]);
+  await upsertFollows(db, corpId, items.flatMap((i) => i.follows.map((follow) => ({ externalUserid: i.externalUserid, follow, version: i.version, readAt: i.readAt }))));
+  await removeUnreported(db, corpId, items.map((i) => ({ externalUserid: i.externalUserid, userids: i.follows.map((x) => x.userid), version: i.version })));
   await refreshFollowCounts(db, corpId, items.map((i) => i.externalUserid));
   await matchWaitingOrders(db, corpId, items.map((i) => i.externalUserid));
 }
@@ -168,15 +230,20 @@ export async function refreshFollowCounts(db: Queryable, corpId: string, externa
     [corpId, externalUserids]);
 }
 
+/**
+ * A relation ended (a delete event at `version`): applied unless a newer event is stored — a delete handled after a
+ * later re-add changes nothing, and a delete handled before its add is kept (the add is older). True when applied.
+ */
 export async function setFollowStatus(
-  db: Queryable, corpId: string, externalUserid: string, userid: string, status: string, at: Date,
+  db: Queryable, corpId: string, externalUserid: string, userid: string, status: string, version: RelationVersion,
 ): Promise<boolean> {
   const r = await db.query(
-    `INSERT INTO follows (corp_id, external_userid, userid, status, deleted_at)
-     VALUES ($1,$2,$3,$4,$5)
-     ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET status = EXCLUDED.status, deleted_at = EXCLUDED.deleted_at, updated_at = now()
-     WHERE follows.status = 'active' OR follows.status IS DISTINCT FROM EXCLUDED.status`,
-    [corpId, externalUserid, userid, status, at]);
+    `INSERT INTO follows (corp_id, external_userid, userid, status, deleted_at, event_at, event_inbox)
+     VALUES ($1,$2,$3,$4,$5,$5,$6)
+     ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET status = EXCLUDED.status, deleted_at = EXCLUDED.deleted_at,
+       event_at = EXCLUDED.event_at, event_inbox = EXCLUDED.event_inbox, updated_at = now()
+     WHERE ${notNewer('follows', 'EXCLUDED.event_at', 'EXCLUDED.event_inbox')}`,
+    [corpId, externalUserid, userid, status, version.at, version.inbox]);
   return (r.rowCount ?? 0) > 0;
 }
 

@@ -1,14 +1,22 @@
 // Handlers for change_external_chat callbacks: every change re-reads the group (groupchat/get) and
 // diffs its members, so joins and leaves land on the customers' timelines even when WeCom batches them.
+// A group's events apply in WeCom's order whichever worker handles them (ADR 0013): the stored group carries the
+// version of the last event applied, and the diff with its timeline is written in one transaction holding the
+// group's row, so two workers' reads of one group never both record the same join.
 import { WecomError } from '@pond/wecom';
 import type pg from 'pg';
-import type { CorpService } from '../org/corps';
+import { withTransaction } from '../../platform/db';
 import type { EventContext, HandlerMap } from '../callbacks/processor';
 import { appendTimeline } from '../customers/repo';
 import { dismissGroup, memberTimeline, saveGroup, type GroupChatRecord } from './repo';
 
+/** What the group handlers need from WeCom; CorpService's client has it. */
+export interface GroupCorps {
+  client(corpId: string): Promise<{ groupchatGet(chatId: string, needName?: 0 | 1): Promise<{ group_chat: unknown }> }>;
+}
+
 export function groupEventHandlers(deps: {
-  pool: pg.Pool; corps: CorpService;
+  pool: pg.Pool; corps: GroupCorps;
   onGroupChanged?: (corpId: string, chatId: string, created: boolean) => Promise<void>;
   onCustomerJoined?: (corpId: string, externalUserid: string, chatId: string, at: Date) => Promise<void>;
 }): HandlerMap {
@@ -16,32 +24,38 @@ export function groupEventHandlers(deps: {
 
   async function refresh(ctx: EventContext): Promise<void> {
     const chatId = String(ctx.ev.ChatId ?? '');
+    const version = { at: ctx.at, inbox: ctx.inboxId };
     const client = await corps.client(ctx.corpId);
     let g: GroupChatRecord;
     try {
       g = (await client.groupchatGet(chatId, 1)).group_chat as GroupChatRecord;
     } catch (err) {
       if (err instanceof WecomError && (err.errcode === 40050 || err.errcode === 49008)) {
-        await dismissGroup(pool, ctx.corpId, chatId, ctx.at); // chat no longer exists
+        await dismissGroup(pool, ctx.corpId, chatId, ctx.at, version); // chat no longer exists
         return;
       }
       throw err;
     }
-    const { joined, left } = await saveGroup(pool, ctx.corpId, g);
     const byId = new Map((g.member_list ?? []).map((m) => [m.userid, m]));
     const joinScene = ctx.ev.JoinScene != null ? Number(ctx.ev.JoinScene) : null;
     const quitScene = ctx.ev.QuitScene != null ? Number(ctx.ev.QuitScene) : null;
     const key = `inbox:${ctx.inboxId}`;
-    const { rows: leftRows } = left.length
-      ? await pool.query('SELECT member_id, type FROM group_members WHERE corp_id=$1 AND chat_id=$2 AND member_id = ANY($3)', [ctx.corpId, chatId, left])
-      : { rows: [] as any[] };
-    if (quitScene != null && leftRows.length) {
-      await pool.query('UPDATE group_members SET quit_scene = $4 WHERE corp_id=$1 AND chat_id=$2 AND member_id = ANY($3)', [ctx.corpId, chatId, left, quitScene]);
-    }
-    await appendTimeline(pool, ctx.corpId, [
-      ...memberTimeline(chatId, g.name ?? '', joined.map((id) => ({ id, type: byId.get(id)?.type ?? 0, joinScene: byId.get(id)?.join_scene ?? joinScene })), 'group.joined', ctx.at, key),
-      ...memberTimeline(chatId, g.name ?? '', leftRows.map((r) => ({ id: r.member_id, type: r.type })), 'group.left', ctx.at, key, quitScene != null ? { quitScene } : {}),
-    ]);
+    // (Not applied when a newer event of this group was applied first: what this read found is superseded, no diff.)
+    const { joined, left } = await withTransaction(pool, async (db) => {
+      const saved = await saveGroup(db, ctx.corpId, g, version);
+      if (!saved.applied) return saved;
+      const { rows: leftRows } = saved.left.length
+        ? await db.query('SELECT member_id, type FROM group_members WHERE corp_id=$1 AND chat_id=$2 AND member_id = ANY($3)', [ctx.corpId, chatId, saved.left])
+        : { rows: [] as any[] };
+      if (quitScene != null && leftRows.length) {
+        await db.query('UPDATE group_members SET quit_scene = $4 WHERE corp_id=$1 AND chat_id=$2 AND member_id = ANY($3)', [ctx.corpId, chatId, saved.left, quitScene]);
+      }
+      await appendTimeline(db, ctx.corpId, [
+        ...memberTimeline(chatId, g.name ?? '', saved.joined.map((id) => ({ id, type: byId.get(id)?.type ?? 0, joinScene: byId.get(id)?.join_scene ?? joinScene })), 'group.joined', ctx.at, key),
+        ...memberTimeline(chatId, g.name ?? '', leftRows.map((r) => ({ id: r.member_id, type: r.type })), 'group.left', ctx.at, key, quitScene != null ? { quitScene } : {}),
+      ]);
+      return saved;
+    });
     if (deps.onCustomerJoined) {
       for (const id of joined) if (byId.get(id)?.type === 2) await deps.onCustomerJoined(ctx.corpId, id, chatId, ctx.at);
     }
@@ -56,9 +70,11 @@ export function groupEventHandlers(deps: {
     'change_external_chat/update': refresh,
     'change_external_chat/dismiss': async (ctx) => {
       const chatId = String(ctx.ev.ChatId ?? '');
-      const { rows } = await pool.query('SELECT name FROM groups WHERE corp_id=$1 AND chat_id=$2', [ctx.corpId, chatId]);
-      const customers = await dismissGroup(pool, ctx.corpId, chatId, ctx.at);
-      await appendTimeline(pool, ctx.corpId, memberTimeline(chatId, rows[0]?.name ?? '', customers.map((id) => ({ id, type: 2 })), 'group.left', ctx.at, `inbox:${ctx.inboxId}`, { dismissed: true }));
+      await withTransaction(pool, async (db) => {
+        const { rows } = await db.query('SELECT name FROM groups WHERE corp_id=$1 AND chat_id=$2', [ctx.corpId, chatId]);
+        const customers = await dismissGroup(db, ctx.corpId, chatId, ctx.at, { at: ctx.at, inbox: ctx.inboxId });
+        await appendTimeline(db, ctx.corpId, memberTimeline(chatId, rows[0]?.name ?? '', customers.map((id) => ({ id, type: 2 })), 'group.left', ctx.at, `inbox:${ctx.inboxId}`, { dismissed: true }));
+      });
     },
   };
 }

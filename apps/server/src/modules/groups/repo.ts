@@ -1,7 +1,7 @@
 // Customer groups and their members, stored from groupchat/get. Member changes are diffed so the
 // customers' timelines get group.joined / group.left.
 import type pg from 'pg';
-import type { TimelineEvent } from '../customers/repo';
+import { notNewer, type RelationVersion, type TimelineEvent } from '../customers/repo';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -19,23 +19,33 @@ export interface GroupChatRecord {
   }[];
 }
 
-/** Stores the group as WeCom reports it; returns who joined and who left since the stored copy. */
-export async function saveGroup(db: Queryable, corpId: string, g: GroupChatRecord, ownerStatus?: number): Promise<{ joined: string[]; left: string[] }> {
+/**
+ * Stores the group as WeCom reported it, as of `version` (ADR 0013: the event that asked for the read, or the sync's
+ * read time); returns who joined and who left since the stored copy. A group whose stored version is newer (its
+ * dismiss, or a later event's read, applied first) is left alone: `applied` false. The first statement locks the
+ * group's row, so in a transaction concurrent saves of one group run one after the other and diff what the other stored.
+ */
+export async function saveGroup(
+  db: Queryable, corpId: string, g: GroupChatRecord, version: RelationVersion, ownerStatus?: number,
+): Promise<{ joined: string[]; left: string[]; applied: boolean }> {
   const members = g.member_list ?? [];
   const customers = members.filter((m) => m.type === 2).length;
-  await db.query(
+  const { rowCount } = await db.query(
     `INSERT INTO groups (corp_id, chat_id, name, owner_userid, notice, admin_userids, member_version, member_count,
-                         customer_count, created_at, owner_status, status, dismissed_at, store_id, updated_at)
+                         customer_count, created_at, owner_status, status, dismissed_at, store_id, event_at, event_inbox, updated_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,coalesce($11,0),'active',NULL,
-             (SELECT store_id FROM staff WHERE corp_id = $1 AND userid = $4), now())
+             (SELECT store_id FROM staff WHERE corp_id = $1 AND userid = $4), $12, $13, now())
      ON CONFLICT (corp_id, chat_id) DO UPDATE SET name = EXCLUDED.name, owner_userid = EXCLUDED.owner_userid,
        notice = EXCLUDED.notice, admin_userids = EXCLUDED.admin_userids, member_version = EXCLUDED.member_version,
        member_count = EXCLUDED.member_count, customer_count = EXCLUDED.customer_count,
        created_at = coalesce(EXCLUDED.created_at, groups.created_at),
        owner_status = coalesce($11, groups.owner_status), status = 'active', dismissed_at = NULL,
-       store_id = coalesce(EXCLUDED.store_id, groups.store_id), updated_at = now()`,
+       store_id = coalesce(EXCLUDED.store_id, groups.store_id), event_at = EXCLUDED.event_at, event_inbox = EXCLUDED.event_inbox, updated_at = now()
+     WHERE ${notNewer('groups', 'EXCLUDED.event_at', 'EXCLUDED.event_inbox')}`,
     [corpId, g.chat_id, g.name ?? '', g.owner ?? null, g.notice ?? null, (g.admin_list ?? []).map((a) => a.userid),
-     g.member_version ?? null, members.length, customers, g.create_time ? new Date(g.create_time * 1000) : null, ownerStatus ?? null]);
+     g.member_version ?? null, members.length, customers, g.create_time ? new Date(g.create_time * 1000) : null, ownerStatus ?? null,
+     version.at, version.inbox]);
+  if (!rowCount) return { joined: [], left: [], applied: false };
 
   const { rows: cur } = await db.query(
     'SELECT member_id FROM group_members WHERE corp_id = $1 AND chat_id = $2 AND left_at IS NULL', [corpId, g.chat_id]);
@@ -64,14 +74,18 @@ export async function saveGroup(db: Queryable, corpId: string, g: GroupChatRecor
       `UPDATE group_members SET left_at = now(), updated_at = now() WHERE corp_id = $1 AND chat_id = $2 AND member_id = ANY($3) AND left_at IS NULL`,
       [corpId, g.chat_id, left]);
   }
-  return { joined, left };
+  return { joined, left, applied: true };
 }
 
-export async function dismissGroup(db: Queryable, corpId: string, chatId: string, at: Date): Promise<string[]> {
-  await db.query(
-    `INSERT INTO groups (corp_id, chat_id, status, dismissed_at) VALUES ($1,$2,'dismissed',$3)
-     ON CONFLICT (corp_id, chat_id) DO UPDATE SET status = 'dismissed', dismissed_at = $3, updated_at = now()`,
-    [corpId, chatId, at]);
+/** The group was dismissed (at `version`): its members leave. Returns the customers who left; none when a newer event is stored. */
+export async function dismissGroup(db: Queryable, corpId: string, chatId: string, at: Date, version: RelationVersion): Promise<string[]> {
+  const { rowCount } = await db.query(
+    `INSERT INTO groups (corp_id, chat_id, status, dismissed_at, event_at, event_inbox) VALUES ($1,$2,'dismissed',$3,$4,$5)
+     ON CONFLICT (corp_id, chat_id) DO UPDATE SET status = 'dismissed', dismissed_at = $3, event_at = EXCLUDED.event_at,
+       event_inbox = EXCLUDED.event_inbox, updated_at = now()
+     WHERE ${notNewer('groups', 'EXCLUDED.event_at', 'EXCLUDED.event_inbox')}`,
+    [corpId, chatId, at, version.at, version.inbox]);
+  if (!rowCount) return [];
   const { rows } = await db.query(
     `UPDATE group_members SET left_at = $3, updated_at = now() WHERE corp_id = $1 AND chat_id = $2 AND left_at IS NULL
      RETURNING member_id, type`, [corpId, chatId, at]);

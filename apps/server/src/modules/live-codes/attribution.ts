@@ -14,7 +14,7 @@ import { ASSIGNING_REASONS, countsOnScan, type LiveCodeService } from './service
 export interface WelcomeSender {
   sendForAdd(args: {
     corpId: string; inboxId: number; externalUserid: string; userid: string; welcomeCode: string | undefined;
-    codeId: number | null; codeWelcomeId: number | null; channel?: string | null; storeName?: string | null; receivedAt: Date;
+    codeId: number | null; codeWelcomeId: number | null; channel?: string | null; storeName?: string | null; receivedAt: Date; lease?: string;
   }): Promise<{ status: string; templateId: number | null; errcode?: number; latencyMs?: number }>;
   /** The recorded outcome of the welcome of each of these add events. */
   outcomesFor(corpId: string, inboxIds: number[]): Promise<Map<number, { status: string; errcode: number | null }>>;
@@ -46,6 +46,7 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
         corpId: ctx.corpId, inboxId: ctx.inboxId, externalUserid: String(ctx.ev.ExternalUserID), userid: String(ctx.ev.UserID),
         welcomeCode: (ctx.ev.WelcomeCode as string | undefined) || undefined, codeId: found.code?.id ?? null,
         codeWelcomeId: found.code?.welcomeId ?? null, channel: found.code?.channel ?? null, storeName, receivedAt: ctx.receivedAt ?? ctx.at,
+        lease: ctx.lease,
       });
     },
 
@@ -83,10 +84,13 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
       if (v) {
         await pool.query(`UPDATE code_locks SET external_userid = $3, confirmed_at = now() WHERE code_id = $1 AND visitor_key = $2`, [code.id, v.visitor_key, ext]);
       }
+      // An add whose relation a newer delete already ended (handled first) is attributed, and ended as that delete says.
       await pool.query(
-        `INSERT INTO attributions (corp_id, external_userid, userid, code_id, channel, store_id, visit_id, state, added_at, inbox_id)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (corp_id, inbox_id) DO NOTHING`,
-        [ctx.corpId, ext, userid, code.id, code.channel, code.storeId, v?.id ?? null, (ctx.ev.State as string) || code.state, ctx.at, ctx.inboxId]);
+        `INSERT INTO attributions (corp_id, external_userid, userid, code_id, channel, store_id, visit_id, state, added_at, inbox_id, deleted_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,
+                 CASE WHEN $11 THEN (SELECT f.deleted_at FROM follows f WHERE f.corp_id = $1 AND f.external_userid = $2 AND f.userid = $3 AND f.status <> 'active') END)
+         ON CONFLICT (corp_id, inbox_id) DO NOTHING`,
+        [ctx.corpId, ext, userid, code.id, code.channel, code.storeId, v?.id ?? null, (ctx.ev.State as string) || code.state, ctx.at, ctx.inboxId, info.superseded]);
       return { codeId: code.id, codeName: code.name, channel: code.channel, visitId: v?.id ?? null, reAdd };
     },
 
@@ -122,9 +126,11 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
     },
 
     async onDeleted(ctx) {
+      // The relation this delete ended began before it: a later re-add handled first keeps its own attribution open.
       await pool.query(
         `UPDATE attributions SET deleted_at = $4 WHERE id = (
-           SELECT id FROM attributions WHERE corp_id = $1 AND external_userid = $2 AND userid = $3 AND deleted_at IS NULL ORDER BY added_at DESC LIMIT 1)`,
+           SELECT id FROM attributions WHERE corp_id = $1 AND external_userid = $2 AND userid = $3 AND deleted_at IS NULL AND added_at <= $4
+           ORDER BY added_at DESC LIMIT 1)`,
         [ctx.corpId, ctx.ev.ExternalUserID, ctx.ev.UserID, ctx.at]);
     },
   };

@@ -5,6 +5,8 @@
 import type pg from 'pg';
 import type { CorpService } from '../org/corps';
 import type { Logger } from '../../platform/log';
+import { withTransaction } from '../../platform/db';
+import { syncVersion } from '../customers/repo';
 import { loadCode } from './repo';
 import type { LiveCodeService } from './service';
 
@@ -40,10 +42,11 @@ export class GroupCodeRotation {
           `INSERT INTO live_code_groups (code_id, corp_id, chat_id, position, auto_created) VALUES ($1,$2,$3,(SELECT coalesce(max(position),0)+1 FROM live_code_groups WHERE code_id = $1), true)
            ON CONFLICT DO NOTHING`, [codeId, corpId, chatId]);
         await this.pool.query('UPDATE live_codes SET group_next_seq = group_next_seq + 1 WHERE id = $1', [codeId]);
-        // Pond may not have seen the group yet; fetch it so counts are right.
+        // Pond may not have seen the group yet; fetch it so counts are right (a read of now, like the sync's).
         const { saveGroup } = await import('../groups/repo');
+        const version = syncVersion(new Date());
         const g = await client.groupchatGet(chatId, 1).catch(() => null);
-        if (g) await saveGroup(this.pool, corpId, g.group_chat);
+        if (g) await withTransaction(this.pool, (db) => saveGroup(db, corpId, g.group_chat, version));
       }
       if (fresh.length) code = (await loadCode(this.pool, { id: codeId, corpId }))!;
     }

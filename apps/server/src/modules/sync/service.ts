@@ -10,8 +10,10 @@ import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
 import { AppError } from '../../platform/errors';
 import {
-  appendTimeline, LOCKED_FIRST, lockCustomersInOrder, refreshFollowCounts, storeContactDetails, upsertCustomers, upsertFollows, type ContactRecord, type FollowRecord,
+  appendTimeline, LOCKED_FIRST, lockCustomersInOrder, notNewer, refreshFollowCounts, storeContactDetails, syncVersion, upsertCustomers, upsertFollows,
+  type ContactRecord, type FollowRecord,
 } from '../customers/repo';
+import { withTransaction } from '../../platform/db';
 import { addedKey, mapLimit } from '../customers/events';
 import { saveTagGroups } from '../tags/repo';
 import { saveGroup } from '../groups/repo';
@@ -195,6 +197,9 @@ export class SyncService {
     run.progress.customers.total = null;
     for (; c.chunk < chunks.length; c.chunk++, c.cursor = '') {
       do {
+        // What the page shows is WeCom's state as of this read: a relation with a newer event stored keeps that (ADR 0013).
+        const readAt = new Date();
+        const version = syncVersion(readAt);
         const page = await client.batchGetByUser({ userid_list: chunks[c.chunk]!, cursor: c.cursor || undefined, limit: 100 });
         const list = page.external_contact_list ?? [];
         const contacts = new Map<string, any>();
@@ -202,7 +207,7 @@ export class SyncService {
         await upsertCustomers(this.pool, run.corp_id, [...contacts.values()]);
         // follow_info carries corp/strategy tag ids only, so personal tags stored from events stay as they are.
         const prev = await upsertFollows(this.pool, run.corp_id, list.map((item: any) => ({
-          externalUserid: item.external_contact.external_userid, follow: item.follow_info as FollowRecord,
+          externalUserid: item.external_contact.external_userid, follow: item.follow_info as FollowRecord, version, readAt,
         })));
         // First sight of a relation: put its add on the timeline at WeCom's createtime.
         await appendTimeline(this.pool, run.corp_id, list
@@ -222,13 +227,15 @@ export class SyncService {
         await this.save(run, {});
       } while (c.cursor);
     }
-    // Sweep: active relations this run did not see are gone (deletes whose callbacks we missed).
-    // (The follows trigger rewrites each relation's customer: those customers are locked in key order first.)
+    // Sweep: active relations this run did not see are gone (deletes whose callbacks we missed) — as of the run's start,
+    // so not a relation whose add was handled since. (The follows trigger rewrites each relation's customer: those
+    // customers are locked in key order first.)
+    const swept = syncVersion(new Date(run.cursor.startedAt));
     const { rows: gone } = await this.pool.query(
       `${lockCustomersInOrder(`SELECT f.external_userid FROM follows f WHERE f.corp_id = $1 AND f.status = 'active' AND f.updated_at < $2`)}
-       UPDATE follows SET status = 'removed', deleted_at = now(), updated_at = now()
-       WHERE corp_id = $1 AND status = 'active' AND updated_at < $2 AND ${LOCKED_FIRST} RETURNING external_userid`,
-      [run.corp_id, run.cursor.startedAt]);
+       UPDATE follows SET status = 'removed', deleted_at = now(), event_at = $3, event_inbox = 0, updated_at = now()
+       WHERE corp_id = $1 AND status = 'active' AND updated_at < $2 AND ${notNewer('follows', '$3', '0')} AND ${LOCKED_FIRST} RETURNING external_userid`,
+      [run.corp_id, run.cursor.startedAt, swept.at]);
     await refreshFollowCounts(this.pool, run.corp_id, [...new Set(gone.map((g) => g.external_userid as string))]);
     run.progress.customers.total = run.progress.customers.done;
   }
@@ -252,17 +259,20 @@ export class SyncService {
       do {
         const page = await client.groupchatList({ status_filter: 0, owner_filter: { userid_list: chunks[c.chunk]! }, cursor: c.cursor || undefined, limit: 1000 });
         for (const item of page.group_chat_list ?? []) {
+          const version = syncVersion(new Date());
           const g = await client.groupchatGet(item.chat_id, 1);
-          await saveGroup(this.pool, run.corp_id, g.group_chat, item.status);
+          await withTransaction(this.pool, (db) => saveGroup(db, run.corp_id, g.group_chat, version, item.status));
           run.progress.groups.done++;
         }
         c.cursor = page.next_cursor ?? '';
         await this.save(run, {});
       } while (c.cursor);
     }
+    const swept = syncVersion(new Date(run.cursor.startedAt));
     await this.pool.query(
-      `UPDATE groups SET status = 'dismissed', dismissed_at = now() WHERE corp_id = $1 AND status = 'active' AND updated_at < $2`,
-      [run.corp_id, run.cursor.startedAt]);
+      `UPDATE groups SET status = 'dismissed', dismissed_at = now(), event_at = $3, event_inbox = 0
+       WHERE corp_id = $1 AND status = 'active' AND updated_at < $2 AND ${notNewer('groups', '$3', '0')}`,
+      [run.corp_id, run.cursor.startedAt, swept.at]);
     run.progress.groups.total = run.progress.groups.done;
   }
 
@@ -290,6 +300,8 @@ export class SyncService {
          ORDER BY external_userid LIMIT $3`, [run.corp_id, c.after, DETAILS_PAGE]);
       if (rows.length === 0) break;
       const ids = rows.map((r) => r.external_userid as string);
+      const readAt = new Date();
+      const version = syncVersion(readAt);
       let stop = false; // after a fatal error the rest of the page is not read (the retry reads it)
       const fetched = await mapLimit(ids, DETAILS_CONCURRENCY, async (ext) => {
         if (stop) return null;
@@ -309,7 +321,7 @@ export class SyncService {
       // A whole page refused with something other than "no relation" is not about its customers: stop
       // (the error shows on the run; the retry resumes here) rather than count every customer as failed.
       if (failed.length === ids.length && ids.length >= 10 && !failed.some((e) => e.errcode === 84061)) throw failed[0]!;
-      await storeContactDetails(this.pool, run.corp_id, ok);
+      await storeContactDetails(this.pool, run.corp_id, ok.map((o) => ({ ...o, version, readAt })));
       for (const e of failed) errors[e.errcode] = (errors[e.errcode] ?? 0) + 1;
       if (failed.length) p.errors = { ...errors };
       p.done += ids.length;

@@ -1,10 +1,14 @@
 // change_external_tag callbacks: re-read what changed from WeCom (get_corp_tag_list).
 import type pg from 'pg';
-import type { CorpService } from '../org/corps';
 import type { HandlerMap } from '../callbacks/processor';
-import { markTagsDeleted, saveTagGroups } from './repo';
+import { markTagsDeleted, saveTagGroups, type TagGroupRecord } from './repo';
 
-export function tagEventHandlers(deps: { pool: pg.Pool; corps: CorpService }): HandlerMap {
+/** What the tag handlers need from WeCom; CorpService's client has it. */
+export interface TagCorps {
+  client(corpId: string): Promise<{ getCorpTagList(req: { tag_id?: string[]; group_id?: string[] }): Promise<{ tag_group?: TagGroupRecord[] }> }>;
+}
+
+export function tagEventHandlers(deps: { pool: pg.Pool; corps: TagCorps }): HandlerMap {
   const { pool, corps } = deps;
   return {
     'change_external_tag/*': async (ctx) => {

@@ -1,5 +1,6 @@
 // Corp tag groups and tags, stored from get_corp_tag_list. A full read marks what WeCom no longer
-// has as deleted; deleting a tag also strips it from follow relations, as WeCom does.
+// has as deleted; deleting a tag also strips it from follow relations, as WeCom does. A deletion is final (WeCom never
+// brings a tag id back): a read from before it, stored after it (another worker's, or a retried one), cannot undo it.
 import type pg from 'pg';
 import { LOCKED_FIRST, lockCustomersInOrder } from '../customers/repo';
 
@@ -29,14 +30,15 @@ export async function saveTagGroups(db: Queryable, corpId: string, groups: TagGr
      SELECT $1, r.id, r.name, r."order", r.strategy_id, r.created_at, CASE WHEN r.deleted THEN now() END, now()
      FROM jsonb_to_recordset($2::jsonb) AS r(id text, name text, "order" bigint, strategy_id int, created_at timestamptz, deleted boolean)
      ON CONFLICT (corp_id, id) DO UPDATE SET name = EXCLUDED.name, "order" = EXCLUDED."order", strategy_id = EXCLUDED.strategy_id,
-       created_at = coalesce(EXCLUDED.created_at, tag_groups.created_at), deleted_at = EXCLUDED.deleted_at, updated_at = now()`,
+       created_at = coalesce(EXCLUDED.created_at, tag_groups.created_at), deleted_at = coalesce(tag_groups.deleted_at, EXCLUDED.deleted_at),
+       updated_at = now()`,
     [corpId, JSON.stringify(g)]);
   await db.query(
     `INSERT INTO tags (corp_id, id, group_id, name, "order", created_at, deleted_at, updated_at)
      SELECT $1, r.id, r.group_id, r.name, r."order", r.created_at, CASE WHEN r.deleted THEN now() END, now()
      FROM jsonb_to_recordset($2::jsonb) AS r(id text, group_id text, name text, "order" bigint, created_at timestamptz, deleted boolean)
      ON CONFLICT (corp_id, id) DO UPDATE SET group_id = EXCLUDED.group_id, name = EXCLUDED.name, "order" = EXCLUDED."order",
-       created_at = coalesce(EXCLUDED.created_at, tags.created_at), deleted_at = EXCLUDED.deleted_at, updated_at = now()`,
+       created_at = coalesce(EXCLUDED.created_at, tags.created_at), deleted_at = coalesce(tags.deleted_at, EXCLUDED.deleted_at), updated_at = now()`,
     [corpId, JSON.stringify(t)]);
   if (opts.full) {
     await db.query(`UPDATE tag_groups SET deleted_at = now() WHERE corp_id = $1 AND deleted_at IS NULL AND NOT (id = ANY($2))`, [corpId, g.map((x) => x.id)]);

@@ -20,13 +20,16 @@ export interface WelcomeTemplate {
   updatedAt: Date;
 }
 
-export const SEND_STATUSES = ['sent', 'failed', 'skipped'] as const;
+/** `unknown`: an attempt was interrupted and WeCom can no longer tell whether it was delivered (the code expired). */
+export const SEND_STATUSES = ['sent', 'failed', 'skipped', 'unknown'] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
-/** The claim marker: a row written before calling WeCom and finished after it. */
+/** The claim marker: a row written before calling WeCom (the attempt) and finished after it. */
 export const IN_PROGRESS = 'in progress';
-/** A claim older than this is never finished by a retry: the welcome code (20 s) has expired. */
+/** An attempt left in progress longer than this can no longer be checked with WeCom: the code (20 s) has expired. */
 export const CLAIM_STALE_SECONDS = 30;
+/** WeCom's window for a welcome code, from the add event. */
+export const WELCOME_WINDOW_MS = 20_000;
 
 export function rowToTemplate(r: any): WelcomeTemplate {
   return {
@@ -135,10 +138,16 @@ export interface SendRow {
   sentAt: Date;
   /** Milliseconds since sentAt, by the database clock. */
   ageMs: number;
+  /** The inbox lease under which the attempt was made (null outside the inbox). */
+  lease: string | null;
+  reconciled: boolean;
 }
 
 function rowToSend(r: any): SendRow {
-  return { id: r.id, templateId: r.template_id, status: r.status, errcode: r.errcode, error: r.error, latencyMs: r.latency_ms, sentAt: r.sent_at, ageMs: Number(r.age_ms ?? 0) };
+  return {
+    id: r.id, templateId: r.template_id, status: r.status, errcode: r.errcode, error: r.error, latencyMs: r.latency_ms, sentAt: r.sent_at,
+    ageMs: Number(r.age_ms ?? 0), lease: r.lease ?? null, reconciled: !!r.reconciled,
+  };
 }
 
 export interface SendKey {
@@ -168,12 +177,21 @@ export interface Claim {
   customerName: string | null;
 }
 
-export interface ClaimRequest { key: SendKey; codeWelcomeId: number | null; latencyMs: number }
+export interface ClaimRequest {
+  key: SendKey; codeWelcomeId: number | null; latencyMs: number; welcomeCode: string;
+  /** The inbox lease the add is handled under: the attempt is recorded only while it is still held. */
+  lease: string | null;
+}
+
+/** The inbox row is still held under this lease (SQL over `lease` and `inbox_id` expressions); always true without one. */
+const holdsLease = (lease: string, inboxId: string) =>
+  `(${lease} IS NULL OR EXISTS (SELECT 1 FROM callback_inbox i WHERE i.id = ${inboxId} AND i.lease = ${lease} AND i.locked_until > now()))`;
 
 /**
  * One round trip on the hot path, for every add of one corp handled together: picks each add's template,
- * claims its inbox id (status 'skipped', error 'in progress' — or the final 'no template' outcome) and
- * reads the staff and customer names. Results in input order; null where the inbox id was already claimed.
+ * records the attempt for its inbox id (status 'skipped', error 'in progress', the code, the lease — or the final
+ * 'no template' outcome) and reads the staff and customer names. Results in input order; null where the inbox id
+ * was already claimed, or its lease was lost.
  */
 export async function claimSends(db: Queryable, reqs: ClaimRequest[], noTemplateError: string): Promise<(Claim | null)[]> {
   if (reqs.length === 0) return [];
@@ -181,8 +199,9 @@ export async function claimSends(db: Queryable, reqs: ClaimRequest[], noTemplate
   if (reqs.some((r) => r.key.corpId !== corpId)) throw new Error('claimSends: one corp per call');
   const { rows } = await db.query(
     `WITH x AS (
-       SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::timestamptz[], $8::int[])
-         AS x(inbox_id, external_userid, userid, code_id, code_welcome_id, received_at, latency_ms)),
+       SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::timestamptz[], $8::int[], $10::text[], $11::uuid[])
+         AS x(inbox_id, external_userid, userid, code_id, code_welcome_id, received_at, latency_ms, welcome_code, lease)
+       WHERE ${holdsLease('x.lease', 'x.inbox_id')}),
      pick AS (
        SELECT x.*, (SELECT t.id FROM welcome_templates t
                     WHERE t.corp_id = $1 AND t.status = 'active'
@@ -191,10 +210,11 @@ export async function claimSends(db: Queryable, reqs: ClaimRequest[], noTemplate
                     LIMIT 1) AS template_id
        FROM x),
      claim AS (
-       INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, code_id, template_id, status, error, received_at, latency_ms)
+       INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, code_id, template_id, status, error, received_at, latency_ms,
+                                  welcome_code, lease, attempted_at)
        SELECT $1, inbox_id, external_userid, userid, code_id, template_id, 'skipped',
               CASE WHEN template_id IS NOT NULL THEN '${IN_PROGRESS}' ELSE $9 END, received_at,
-              CASE WHEN template_id IS NOT NULL THEN NULL ELSE latency_ms END
+              CASE WHEN template_id IS NOT NULL THEN NULL ELSE latency_ms END, welcome_code, lease, now()
        FROM pick
        ON CONFLICT (corp_id, inbox_id) DO NOTHING
        RETURNING id, inbox_id, template_id)
@@ -208,7 +228,7 @@ export async function claimSends(db: Queryable, reqs: ClaimRequest[], noTemplate
      LEFT JOIN stores st ON st.id = s.store_id AND st.corp_id = $1`,
     [corpId, reqs.map((r) => r.key.inboxId), reqs.map((r) => r.key.externalUserid), reqs.map((r) => r.key.userid),
      reqs.map((r) => r.key.codeId), reqs.map((r) => r.codeWelcomeId), reqs.map((r) => r.key.receivedAt), reqs.map((r) => Math.round(r.latencyMs)),
-     noTemplateError]);
+     noTemplateError, reqs.map((r) => r.welcomeCode), reqs.map((r) => r.lease)]);
   const byInbox = new Map(rows.map((r) => [Number(r.inbox_id), r]));
   return reqs.map((q) => {
     const r = byInbox.get(q.key.inboxId);
@@ -234,31 +254,69 @@ export async function findSend(db: Queryable, corpId: string, inboxId: number): 
   return rows[0] ? rowToSend(rows[0]) : null;
 }
 
-/** Finishes a claim; only a row still marked in progress is changed, so an outcome is written once. */
-export async function finishSend(db: Queryable, sendId: number, out: SendOutcomeRecord): Promise<SendRow | null> {
+export interface TakeOver {
+  claim: Claim;
+  receivedAt: Date;
+  /** When the interrupted attempt was recorded (before its call to WeCom). */
+  attemptedAt: Date;
+}
+
+/**
+ * An attempt left in progress by a claim that is gone (its worker crashed or lost its lease) passes to the caller,
+ * who holds the event's inbox row under `lease` now. Null when the row is no longer in progress, already this
+ * lease's, or the caller does not hold the inbox row (a live claimant still owns the attempt).
+ */
+export async function takeOverSend(db: Queryable, corpId: string, inboxId: number, lease: string | null): Promise<TakeOver | null> {
+  const { rows: [r] } = await db.query(
+    `WITH t AS (
+       UPDATE welcome_sends w SET lease = $3
+       WHERE w.corp_id = $1 AND w.inbox_id = $2 AND w.status = 'skipped' AND w.error = '${IN_PROGRESS}'
+         AND w.lease IS DISTINCT FROM $3::uuid AND ${holdsLease('$3::uuid', 'w.inbox_id')}
+       RETURNING w.id, w.template_id, w.userid, w.external_userid, w.received_at, coalesce(w.attempted_at, w.sent_at) AS attempted_at)
+     SELECT t.*, tp.text, tp.attachments, s.name AS staff_name, st.name AS store_name,
+            (SELECT nullif(cu.name, '') FROM customers cu WHERE cu.corp_id = $1 AND cu.external_userid = t.external_userid) AS customer_name
+     FROM t
+     LEFT JOIN welcome_templates tp ON tp.id = t.template_id
+     LEFT JOIN staff s ON s.corp_id = $1 AND s.userid = t.userid
+     LEFT JOIN stores st ON st.id = s.store_id AND st.corp_id = $1`, [corpId, inboxId, lease]);
+  if (!r) return null;
+  return {
+    claim: {
+      sendId: Number(r.id), template: r.template_id ? { id: Number(r.template_id), text: r.text, attachments: r.attachments } : null,
+      staffName: r.staff_name, storeName: r.store_name, customerName: r.customer_name,
+    },
+    receivedAt: r.received_at, attemptedAt: r.attempted_at,
+  };
+}
+
+/** Finishes an attempt; only a row still in progress under the same lease is changed, so an outcome is written once. */
+export async function finishSend(db: Queryable, sendId: number, out: SendOutcomeRecord, lease: string | null = null): Promise<SendRow | null> {
   const { rows } = await db.query(
-    `UPDATE welcome_sends SET status=$2, errcode=$3, error=$4, latency_ms=$5, sent_at=now()
-     WHERE id=$1 AND status='skipped' AND error='${IN_PROGRESS}' RETURNING *`,
-    [sendId, out.status, out.errcode ?? null, out.error ?? null, out.latencyMs]);
+    `UPDATE welcome_sends SET status=$2, errcode=$3, error=$4, latency_ms=$5, reconciled=$7, sent_at=now()
+     WHERE id=$1 AND status='skipped' AND error='${IN_PROGRESS}' AND lease IS NOT DISTINCT FROM $6::uuid RETURNING *`,
+    [sendId, out.status, out.errcode ?? null, out.error ?? null, out.latencyMs, lease, out.reconciled ?? false]);
   return rows[0] ? rowToSend(rows[0]) : null;
 }
 
-export interface SendOutcomeRecord { status: SendStatus; errcode?: number | null; error?: string | null; latencyMs: number | null }
+export interface SendOutcomeRecord { status: SendStatus; errcode?: number | null; error?: string | null; latencyMs: number | null; reconciled?: boolean }
 
-/** finishSend for many claims in one statement (group commit of a burst's outcomes). */
-export async function finishSends(db: Queryable, items: { sendId: number; out: SendOutcomeRecord }[]): Promise<void> {
+/** finishSend for many attempts in one statement (group commit of a burst's outcomes). */
+export async function finishSends(db: Queryable, items: { sendId: number; lease: string | null; out: SendOutcomeRecord }[]): Promise<void> {
   if (items.length === 0) return;
   await db.query(
-    `UPDATE welcome_sends w SET status = x.status, errcode = x.errcode, error = x.error, latency_ms = x.latency_ms, sent_at = now()
-     FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::int[]) AS x(id, status, errcode, error, latency_ms)
-     WHERE w.id = x.id AND w.status = 'skipped' AND w.error = '${IN_PROGRESS}'`,
+    `UPDATE welcome_sends w SET status = x.status, errcode = x.errcode, error = x.error, latency_ms = x.latency_ms, reconciled = x.reconciled, sent_at = now()
+     FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::int[], $6::uuid[], $7::boolean[]) AS x(id, status, errcode, error, latency_ms, lease, reconciled)
+     WHERE w.id = x.id AND w.status = 'skipped' AND w.error = '${IN_PROGRESS}' AND w.lease IS NOT DISTINCT FROM x.lease`,
     [items.map((i) => i.sendId), items.map((i) => i.out.status), items.map((i) => i.out.errcode ?? null), items.map((i) => i.out.error ?? null),
-     items.map((i) => (i.out.latencyMs === null ? null : Math.round(i.out.latencyMs)))]);
+     items.map((i) => (i.out.latencyMs === null ? null : Math.round(i.out.latencyMs))), items.map((i) => i.lease), items.map((i) => i.out.reconciled ?? false)]);
 }
 
-/** Status as shown: a claim left in progress past the stale limit was interrupted (crash) and never resent. */
-const EFFECTIVE_STATUS = `CASE WHEN s.status = 'skipped' AND s.error = '${IN_PROGRESS}' AND s.sent_at < now() - interval '${CLAIM_STALE_SECONDS} seconds' THEN 'failed' ELSE s.status END`;
-const EFFECTIVE_ERROR = `CASE WHEN s.status = 'skipped' AND s.error = '${IN_PROGRESS}' AND s.sent_at < now() - interval '${CLAIM_STALE_SECONDS} seconds' THEN 'interrupted while sending; the welcome code has expired, not resent' ELSE s.error END`;
+export const INTERRUPTED_UNKNOWN = 'interrupted while sending, and the welcome code has expired since: WeCom can no longer tell whether it was delivered';
+
+/** Status as shown: an attempt left in progress past the stale limit was interrupted and can no longer be checked. */
+const STALE = `s.status = 'skipped' AND s.error = '${IN_PROGRESS}' AND coalesce(s.attempted_at, s.sent_at) < now() - interval '${CLAIM_STALE_SECONDS} seconds'`;
+const EFFECTIVE_STATUS = `CASE WHEN ${STALE} THEN 'unknown' ELSE s.status END`;
+const EFFECTIVE_ERROR = `CASE WHEN ${STALE} THEN '${INTERRUPTED_UNKNOWN}' ELSE s.error END`;
 
 export async function listSends(db: Queryable, scope: Scope, q: { codeId?: number; status?: SendStatus; page: number; pageSize: number }) {
   const p = new Params();
@@ -274,7 +332,7 @@ export async function listSends(db: Queryable, scope: Scope, q: { codeId?: numbe
     db.query(
       `SELECT s.id, s.inbox_id, s.external_userid, c.name AS customer_name, s.userid, st.name AS staff_name,
               s.template_id, t.name AS template_name, s.code_id, lc.name AS code_name,
-              ${EFFECTIVE_STATUS} AS status, s.errcode, ${EFFECTIVE_ERROR} AS error, s.received_at, s.sent_at, s.latency_ms
+              ${EFFECTIVE_STATUS} AS status, s.errcode, ${EFFECTIVE_ERROR} AS error, s.reconciled, s.received_at, s.sent_at, s.latency_ms
        FROM welcome_sends s
        LEFT JOIN customers c ON c.corp_id = s.corp_id AND c.external_userid = s.external_userid
        LEFT JOIN staff st ON st.corp_id = s.corp_id AND st.userid = s.userid
@@ -289,7 +347,8 @@ export async function listSends(db: Queryable, scope: Scope, q: { codeId?: numbe
       id: r.id as number, inboxId: r.inbox_id as number, externalUserid: r.external_userid as string, customerName: (r.customer_name || null) as string | null,
       userid: r.userid as string, staffName: r.staff_name as string | null, templateId: r.template_id as number | null, templateName: r.template_name as string | null,
       codeId: r.code_id as number | null, codeName: r.code_name as string | null, status: r.status as SendStatus, errcode: r.errcode as number | null,
-      error: r.error as string | null, receivedAt: r.received_at as Date, sentAt: r.sent_at as Date, latencyMs: r.latency_ms as number | null,
+      error: r.error as string | null, reconciled: r.reconciled as boolean, receivedAt: r.received_at as Date, sentAt: r.sent_at as Date,
+      latencyMs: r.latency_ms as number | null,
     })),
     total: total[0].n as number,
   };

@@ -68,7 +68,7 @@ export async function welcomeRoutes(app: App, deps: { welcome: WelcomeService })
 
   app.get('/api/welcome-sends', {
     config: access(ALL_ROLES, { scope: 'filtered', refs: { codeId: 'liveCode' } }), schema: {
-      tags: TAGS, summary: 'Welcome attempts, newest first: sent, failed (41051, expired code…) or skipped',
+      tags: TAGS, summary: 'Welcome attempts, newest first: sent (reconciled: settled after an interrupted call), failed (41051, expired code…), skipped, or unknown (interrupted, and the code expired before WeCom could confirm)',
       querystring: z.object({
         codeId: z.coerce.number().int().positive().optional(),
         status: z.enum(SEND_STATUSES).optional(),

@@ -4,12 +4,13 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WecomError, type SendWelcomeMsgRequest } from '@pond/wecom';
-import { createTestDatabase } from '../../../test/helpers';
+import { createTestDatabase, waitFor } from '../../../test/helpers';
 import { createPool, migrateDb } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { createLogger } from '../../platform/log';
 import { corpScope } from '../../platform/auth';
 import { NO_CODE_ERROR, NO_TEMPLATE_ERROR, WelcomeService, type SendForAddArgs } from './service';
+import { INTERRUPTED_UNKNOWN } from './repo';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: pg.Pool;
@@ -61,6 +62,50 @@ function addArgs(corpId: string, over: Partial<SendForAddArgs> = {}): SendForAdd
     corpId, inboxId: 100_000 + ++seq, externalUserid: 'wm_known', userid: 'alice', welcomeCode: `WC${seq}`,
     codeId: null, codeWelcomeId: null, channel: null, storeName: null, receivedAt: new Date(), ...over,
   };
+}
+
+const LEASE_A = '00000000-0000-4000-8000-00000000000a';
+const LEASE_B = '00000000-0000-4000-8000-00000000000b';
+
+/** The add's inbox row, claimed under `lease` (another lease's claim of it is over). */
+async function holdInbox(corpId: string, inboxId: number, lease: string) {
+  await pool.query(
+    `INSERT INTO callback_inbox (id, corp_id, event_key, event, change_type, priority, xml, lease, locked_by, locked_until)
+     VALUES ($1::bigint, $2, 'k' || $1::text, 'change_external_contact', 'add_external_contact', 0, '<xml/>', $3, 'test', now() + interval '5 seconds')
+     ON CONFLICT (id) DO UPDATE SET lease = EXCLUDED.lease, locked_until = EXCLUDED.locked_until`, [inboxId, corpId, lease]);
+}
+
+/**
+ * A WeCom whose welcome codes are single use, as WeCom's are: the first call with a code delivers it, any later one
+ * gets 41051. Hooks run around a delivery (n: the call's number) to lose the request or its answer.
+ */
+function singleUseWecom() {
+  const w = {
+    calls: 0,
+    used: new Set<string>(),
+    delivered: [] as SendWelcomeMsgRequest[],
+    beforeDeliver: undefined as ((n: number) => void) | undefined,
+    afterDeliver: undefined as ((n: number) => void) | undefined,
+    onDeliver: undefined as (() => Promise<void>) | undefined,
+    corps: {
+      client: async () => ({
+        async sendWelcomeMsg(req: SendWelcomeMsgRequest) {
+          const n = ++w.calls;
+          w.beforeDeliver?.(n);
+          if (w.used.has(req.welcome_code)) {
+            throw new WecomError({ api: 'externalcontact/send_welcome_msg', errcode: 41051, errmsg: 'externaluser has started chatting or welcome code is invalid' });
+          }
+          w.used.add(req.welcome_code);
+          w.delivered.push(req);
+          await w.onDeliver?.();
+          w.afterDeliver?.(n);
+          return { errcode: 0, errmsg: 'ok' };
+        },
+        async getExternalContact(ext: string) { return { external_contact: { external_userid: ext, name: '' }, follow_user: [] }; },
+      }),
+    },
+  };
+  return w;
 }
 
 async function sendRow(corpId: string, inboxId: number) {
@@ -212,12 +257,12 @@ describe('sendForAdd', () => {
     expect(fake.sent).toHaveLength(1);
   });
 
-  it('records other failures (network, arguments the client rejects) the same way', async () => {
+  it('records other failures (WeCom errors, arguments the client rejects) the same way', async () => {
     const corpId = await newCorp();
-    const fake = fakeWecom({ send: async () => { throw new WecomError({ api: 'x', errcode: -1, errmsg: 'request failed: ECONNRESET', kind: 'network' }); } });
+    const fake = fakeWecom({ send: async () => { throw new WecomError({ api: 'x', errcode: 40007, errmsg: 'invalid media_id' }); } });
     const svc = new WelcomeService(pool, fake.corps, log);
     await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
-    expect(await svc.sendForAdd(addArgs(corpId))).toMatchObject({ status: 'failed', errcode: -1, error: 'request failed: ECONNRESET' });
+    expect(await svc.sendForAdd(addArgs(corpId))).toMatchObject({ status: 'failed', errcode: 40007, error: 'invalid media_id' });
     const broken = new WelcomeService(pool, { client: async () => { throw new Error('corp ww? not found'); } }, log);
     expect(await broken.sendForAdd(addArgs(corpId))).toMatchObject({ status: 'failed', error: 'corp ww? not found' });
   });
@@ -270,21 +315,120 @@ describe('sendForAdd', () => {
     expect(fake.sent).toEqual([]);
   });
 
-  it('never resends over a claim left by a crash: stale becomes failed, fresh stays in progress', async () => {
+  it('settles an attempt whose worker died after WeCom delivered it: sent (reconciled) by the next claimant, delivered once', async () => {
     const corpId = await newCorp();
-    const fake = fakeWecom();
-    const svc = new WelcomeService(pool, fake.corps, log);
+    const wecom = singleUseWecom();
+    // The first worker's call is delivered, and then its worker never hears back (killed, or paused past its lease).
+    let answerFirst!: () => void;
+    wecom.onDeliver = () => new Promise<void>((r) => { answerFirst = r; });
+    const svc = new WelcomeService(pool, wecom.corps, log);
     await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
-    const stale = addArgs(corpId);
-    const fresh = addArgs(corpId);
+    const args = addArgs(corpId);
+    await holdInbox(corpId, args.inboxId, LEASE_A);
+    const first = svc.sendForAdd({ ...args, lease: LEASE_A });
+    await waitFor(() => wecom.delivered.length === 1);
+    wecom.onDeliver = undefined;
+    // Its lease ran out; another worker claimed the event.
+    await holdInbox(corpId, args.inboxId, LEASE_B);
+    expect(await svc.sendForAdd({ ...args, lease: LEASE_B })).toMatchObject({ status: 'sent', reconciled: true });
+    expect(wecom.calls).toBe(2);
+    expect(wecom.delivered).toHaveLength(1);
+    // The first worker comes back: its outcome is no longer its to record.
+    answerFirst();
+    expect((await first).status).toBe('sent');
+    expect(await sendRow(corpId, args.inboxId)).toMatchObject({ status: 'sent', reconciled: true, errcode: null, lease: LEASE_B, welcome_code: args.welcomeCode });
+    const listed = await svc.listSends(corpScope(corpId), { status: 'sent', page: 1, pageSize: 20 });
+    expect(listed.items.find((i) => i.inboxId === args.inboxId)).toMatchObject({ status: 'sent', reconciled: true });
+  });
+
+  it('sends the welcome of an attempt whose worker died before its call reached WeCom, once', async () => {
+    const corpId = await newCorp();
+    const wecom = singleUseWecom();
+    const svc = new WelcomeService(pool, wecom.corps, log);
+    await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
+    const args = addArgs(corpId, { receivedAt: new Date(Date.now() - 6_000) });
+    // A claimant recorded its attempt 5 s ago and died before calling; its lease ran out and another worker claimed the event.
     await pool.query(
-      `INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, status, error, received_at, sent_at)
-       VALUES ($1,$2,'wm_known','alice','skipped','in progress', now(), now() - interval '60 seconds'),
-              ($1,$3,'wm_known','alice','skipped','in progress', now(), now())`, [corpId, stale.inboxId, fresh.inboxId]);
-    expect(await svc.sendForAdd(stale)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted while sending/) });
-    expect(await sendRow(corpId, stale.inboxId)).toMatchObject({ status: 'failed' });
-    expect(await svc.sendForAdd(fresh)).toMatchObject({ status: 'skipped', error: 'in progress' });
-    expect(fake.sent).toEqual([]);
+      `INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, template_id, status, error, received_at, attempted_at, welcome_code, lease)
+       VALUES ($1, $2, 'wm_known', 'alice', (SELECT id FROM welcome_templates WHERE corp_id = $1), 'skipped', 'in progress', $3,
+               now() - interval '5 seconds', $4, $5)`, [corpId, args.inboxId, args.receivedAt, args.welcomeCode, LEASE_A]);
+    await holdInbox(corpId, args.inboxId, LEASE_B);
+    expect(await svc.sendForAdd({ ...args, lease: LEASE_B })).toMatchObject({ status: 'sent' });
+    expect(await sendRow(corpId, args.inboxId)).toMatchObject({ status: 'sent', reconciled: false, lease: LEASE_B });
+    expect(wecom.delivered).toHaveLength(1);
+  });
+
+  it('records an interrupted attempt the code outlived as unknown, never failed, without calling WeCom', async () => {
+    const corpId = await newCorp();
+    const wecom = singleUseWecom();
+    const svc = new WelcomeService(pool, wecom.corps, log);
+    await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
+    const stale = addArgs(corpId, { receivedAt: new Date(Date.now() - 45_000) });
+    const abandoned = addArgs(corpId, { receivedAt: new Date(Date.now() - 45_000) });
+    await pool.query(
+      `INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, template_id, status, error, received_at, sent_at, attempted_at, lease)
+       SELECT $1, x, 'wm_known', 'alice', (SELECT id FROM welcome_templates WHERE corp_id = $1), 'skipped', 'in progress',
+              now() - interval '45 seconds', now() - interval '44 seconds', now() - interval '44 seconds', $4
+       FROM unnest(ARRAY[$2, $3]::bigint[]) x`, [corpId, stale.inboxId, abandoned.inboxId, LEASE_A]);
+    await holdInbox(corpId, stale.inboxId, LEASE_B);
+    expect(await svc.sendForAdd({ ...stale, lease: LEASE_B })).toMatchObject({ status: 'unknown', error: INTERRUPTED_UNKNOWN });
+    expect(await sendRow(corpId, stale.inboxId)).toMatchObject({ status: 'unknown' });
+    expect(wecom.calls).toBe(0);
+    // One nobody settled (every worker gone) shows as unknown too.
+    const listed = await svc.listSends(corpScope(corpId), { status: 'unknown', page: 1, pageSize: 20 });
+    expect(listed.items.map((i) => i.inboxId).sort()).toEqual([stale.inboxId, abandoned.inboxId].sort());
+    expect((await svc.listSends(corpScope(corpId), { status: 'failed', page: 1, pageSize: 20 })).total).toBe(0);
+  });
+
+  it('leaves an attempt to the claimant that still holds the event, and records nothing without the event\'s lease', async () => {
+    const corpId = await newCorp();
+    const wecom = singleUseWecom();
+    const svc = new WelcomeService(pool, wecom.corps, log);
+    await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
+    const args = addArgs(corpId);
+    await holdInbox(corpId, args.inboxId, LEASE_A);
+    // A worker that lost the event's lease (paused past it) records no attempt and calls nobody.
+    expect(await svc.sendForAdd({ ...args, lease: LEASE_B })).toMatchObject({ status: 'skipped', error: 'in progress' });
+    expect(await sendRow(corpId, args.inboxId)).toBeUndefined();
+    // The holder's attempt in flight is not taken over by it either.
+    let answer!: () => void;
+    wecom.onDeliver = () => new Promise<void>((r) => { answer = r; });
+    const holder = svc.sendForAdd({ ...args, lease: LEASE_A });
+    await waitFor(() => wecom.delivered.length === 1);
+    expect(await svc.sendForAdd({ ...args, lease: LEASE_B })).toMatchObject({ status: 'skipped', error: 'in progress' });
+    answer();
+    expect(await holder).toMatchObject({ status: 'sent' });
+    expect(wecom.calls).toBe(1);
+    expect(await sendRow(corpId, args.inboxId)).toMatchObject({ status: 'sent', reconciled: false, lease: LEASE_A });
+  });
+
+  it('settles a call lost in transit by asking again while the code is valid', async () => {
+    const corpId = await newCorp();
+    const svc0 = async (wecom: ReturnType<typeof singleUseWecom>) => {
+      const svc = new WelcomeService(pool, wecom.corps, log);
+      if (!(await svc.list(corpId)).length) await svc.create(corpId, { name: '默认', scope: 'default', text: '欢迎' });
+      return svc;
+    };
+    const lost = () => new WecomError({ api: 'externalcontact/send_welcome_msg', errcode: -1, errmsg: 'request failed: ECONNRESET', kind: 'network' });
+    // Delivered, but the answer was lost: the second call gets 41051 — it was delivered.
+    const answerLost = singleUseWecom();
+    answerLost.afterDeliver = (n) => { if (n === 1) throw lost(); };
+    const a = addArgs(corpId);
+    expect(await (await svc0(answerLost)).sendForAdd(a)).toMatchObject({ status: 'sent', reconciled: true });
+    expect(answerLost.delivered).toHaveLength(1);
+    // Lost on the way: the second call delivers it.
+    const requestLost = singleUseWecom();
+    requestLost.beforeDeliver = (n) => { if (n === 1) throw lost(); };
+    const b = addArgs(corpId);
+    expect(await (await svc0(requestLost)).sendForAdd(b)).toMatchObject({ status: 'sent' });
+    expect((await sendRow(corpId, b.inboxId)).reconciled).toBe(false);
+    expect(requestLost.delivered).toHaveLength(1);
+    // Lost both times: nobody can tell.
+    const down = singleUseWecom();
+    down.beforeDeliver = () => { throw lost(); };
+    const c = addArgs(corpId);
+    expect(await (await svc0(down)).sendForAdd(c)).toMatchObject({ status: 'unknown', errcode: -1 });
+    expect(down.calls).toBe(2);
   });
 
   it('measures latency from receipt and lists sends with names', async () => {

@@ -14,7 +14,7 @@ import {
   type AttachmentLike, type TemplateDraft, type TemplateInput, type WelcomeScope, type WelcomeVars,
 } from './content';
 import {
-  CLAIM_STALE_SECONDS, IN_PROGRESS, archiveTemplates, chooseTemplate, claimSends, codesUsing, findSend, findTemplate, finishSend, finishSends,
+  INTERRUPTED_UNKNOWN, IN_PROGRESS, WELCOME_WINDOW_MS, archiveTemplates, chooseTemplate, claimSends, codesUsing, findSend, findTemplate, finishSend, finishSends, takeOverSend,
   insertFinalSend, insertTemplate, listSends, listTemplates, sendOutcomes, staffConflicts, staffInfo, unknownStaff, updateTemplate,
   type Claim, type ClaimRequest, type SendKey, type SendOutcomeRecord, type SendRow, type SendStatus, type WelcomeTemplate,
 } from './repo';
@@ -49,6 +49,8 @@ export interface SendForAddArgs {
   storeName?: string | null;
   /** When Pond received the callback: the 20 s window counts from here. */
   receivedAt: Date;
+  /** The inbox lease the add is handled under (EventContext.lease): the attempt is recorded and finished under it. */
+  lease?: string;
 }
 
 export interface SendOutcome {
@@ -57,6 +59,8 @@ export interface SendOutcome {
   errcode?: number;
   error?: string;
   latencyMs?: number;
+  /** Sent, as settled after an interrupted or lost call (WeCom's 41051 to the second call). */
+  reconciled?: boolean;
 }
 
 export interface PreviewVars extends WelcomeVars {
@@ -83,6 +87,7 @@ function outcomeOf(row: SendRow): SendOutcome {
     ...(row.errcode !== null ? { errcode: row.errcode } : {}),
     ...(row.error ? { error: row.error } : {}),
     ...(row.latencyMs !== null ? { latencyMs: row.latencyMs } : {}),
+    ...(row.reconciled ? { reconciled: true } : {}),
   };
 }
 
@@ -97,7 +102,7 @@ function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export class WelcomeService {
   /** Adds handled together claim in one statement and record their outcomes in another (group commit). */
   private claims: Batcher<ClaimRequest, Claim | null>;
-  private finishes: Batcher<{ sendId: number; out: SendOutcomeRecord }, undefined>;
+  private finishes: Batcher<{ sendId: number; lease: string | null; out: SendOutcomeRecord }, undefined>;
 
   constructor(private pool: pg.Pool, private corps: WelcomeCorps, private log: Logger) {
     this.claims = new Batcher(async (reqs) => {
@@ -247,11 +252,13 @@ export class WelcomeService {
   }
 
   /**
-   * Sends the welcome for one add event, at most once per (corp, inbox id). A row is claimed
-   * ('skipped' / 'in progress') before WeCom is called and finished after; a retry finding the claim
-   * returns it and never calls again — a code is single-use, and a stale claim (crash mid-send) has
-   * outlived the code anyway. WeCom failures (41051 …) are recorded as 'failed', never thrown; only a
-   * failure to write the claim throws, when nothing has been sent and a retry is safe.
+   * Sends the welcome for one add event, at most once per (corp, inbox id). The attempt is recorded ('skipped' /
+   * 'in progress', with the code and the event's inbox lease) before WeCom is called and finished after, under the
+   * same lease. An attempt whose claimant is gone (crashed, or lost its lease) passes to the event's next claimant,
+   * who settles it from facts rather than guessing (ADR 0013): the code is single use, so it calls again — success
+   * means the first call never arrived; 41051 on a code Pond itself tried within the 20 s window means the first
+   * call was delivered ('sent', reconciled); once the code has expired, WeCom can no longer tell ('unknown').
+   * WeCom failures are recorded, never thrown; only a failure to write the attempt throws, when a retry is safe.
    */
   async sendForAdd(a: SendForAddArgs): Promise<SendOutcome> {
     const key: SendKey = {
@@ -272,25 +279,36 @@ export class WelcomeService {
       return row ? outcomeOf(row) : this.existing(a);
     }
 
-    const claim = await this.claims.push({ key, codeWelcomeId: a.codeWelcomeId, latencyMs: age });
+    const claim = await this.claims.push({ key, codeWelcomeId: a.codeWelcomeId, latencyMs: age, welcomeCode: a.welcomeCode, lease: a.lease ?? null });
     if (!claim) return this.existing(a);
     if (!claim.template) return { status: 'skipped', templateId: null, error: NO_TEMPLATE_ERROR, latencyMs: age };
-    const template = claim.template;
+    return this.attempt(a, claim, null);
+  }
 
+  /**
+   * Calls WeCom for a recorded attempt and records the outcome (under the attempt's lease). `earlier`: when an
+   * earlier call with this code may have been delivered — an interrupted attempt, or a call that failed in transit.
+   */
+  private async attempt(a: SendForAddArgs, claim: Claim, earlier: Date | null): Promise<SendOutcome> {
+    const template = claim.template!;
+    const elapsed = () => Math.max(0, Date.now() - a.receivedAt.getTime());
     let status: SendStatus = 'sent';
     let errcode: number | undefined;
     let error: string | undefined;
+    let reconciled = false;
+    let client: WelcomeWecomClient | undefined;
+    let req: SendWelcomeMsgRequest | undefined;
     try {
-      const client = await this.corps.client(a.corpId);
+      client = await this.corps.client(a.corpId);
       let nickname = claim.customerName;
       // The name costs a WeCom call; when the welcome is already running late (a burst), it goes without.
-      if (nickname === null && usesPlaceholder(template.text, 'nickname') && Date.now() - a.receivedAt.getTime() < NICKNAME_BUDGET_MS) {
+      if (nickname === null && usesPlaceholder(template.text, 'nickname') && elapsed() < NICKNAME_BUDGET_MS) {
         nickname = await this.fetchNickname(client, a);
       }
       const text = truncateBytes(renderText(template.text, {
         nickname, staff: claim.staffName, channel: a.channel, store: a.storeName ?? claim.storeName,
       }), TEXT_MAX_BYTES);
-      const req: SendWelcomeMsgRequest = { welcome_code: a.welcomeCode };
+      req = { welcome_code: a.welcomeCode! };
       if (text.trim()) req.text = { content: text };
       if (template.attachments.length) req.attachments = toWecomAttachments(template.attachments);
       if (!req.text && !req.attachments) {
@@ -300,25 +318,30 @@ export class WelcomeService {
         await client.sendWelcomeMsg(req);
       }
     } catch (err) {
-      status = 'failed';
-      if (err instanceof WecomError) {
-        errcode = err.errcode;
-        error = err.errmsg || err.message;
-      } else if (err instanceof WecomArgumentError) {
-        error = err.message;
-      } else {
-        error = (err as Error)?.message ?? String(err);
+      ({ status, errcode, error, reconciled } = describeFailure(err, a.receivedAt, earlier));
+      // Lost in transit: the call may or may not have arrived. While the code is valid, asking again settles it.
+      if (req && client && isInTransit(err) && earlier === null && elapsed() < WELCOME_WINDOW_MS) {
+        const retriedAt = new Date();
+        try {
+          await client.sendWelcomeMsg(req);
+          ({ status, errcode, error, reconciled } = { status: 'sent', errcode: undefined, error: undefined, reconciled: false });
+        } catch (again) {
+          ({ status, errcode, error, reconciled } = describeFailure(again, a.receivedAt, retriedAt));
+        }
       }
-      this.log.warn({ corpId: a.corpId, inboxId: a.inboxId, templateId: template.id, errcode, error }, 'welcome message not sent');
+      if (status !== 'sent') this.log.warn({ corpId: a.corpId, inboxId: a.inboxId, templateId: template.id, errcode, error, status }, 'welcome message not sent');
     }
     const latencyMs = elapsed();
     try {
-      await this.finishes.push({ sendId: claim.sendId, out: { status, errcode, error: error ? error.slice(0, 1000) : null, latencyMs } });
+      await this.finishes.push({ sendId: claim.sendId, lease: a.lease ?? null, out: { status, errcode, error: error ? error.slice(0, 1000) : null, latencyMs, reconciled } });
     } catch (err) {
-      // The message went out (or failed) already; a retry must not call again, so don't throw.
+      // The message went out (or failed) already; the attempt stays in progress and the event's next claimant settles it.
       this.log.error({ err, corpId: a.corpId, inboxId: a.inboxId, status }, 'welcome outcome not recorded');
     }
-    return { status, templateId: template.id, ...(errcode !== undefined ? { errcode } : {}), ...(error ? { error } : {}), latencyMs };
+    return {
+      status, templateId: template.id, ...(errcode !== undefined ? { errcode } : {}), ...(error ? { error } : {}), latencyMs,
+      ...(reconciled ? { reconciled } : {}),
+    };
   }
 
   private async fetchNickname(client: WelcomeWecomClient, a: SendForAddArgs): Promise<string | null> {
@@ -333,18 +356,47 @@ export class WelcomeService {
     }
   }
 
-  /** The outcome already recorded for this inbox id; a claim left in progress is finished, never resent. */
+  /** The outcome already recorded for this inbox id; an attempt left in progress by a claim that is gone is settled. */
   private async existing(a: SendForAddArgs): Promise<SendOutcome> {
     const row = await findSend(this.pool, a.corpId, a.inboxId);
-    if (!row) throw new AppError('internal', `welcome send for inbox ${a.inboxId} conflicted but cannot be read`);
+    if (!row) {
+      // Nothing recorded and nothing claimed: the event's lease was lost before the attempt; its next claimant sends.
+      if (a.lease) return { status: 'skipped', templateId: null, error: IN_PROGRESS };
+      throw new AppError('internal', `welcome send for inbox ${a.inboxId} conflicted but cannot be read`);
+    }
     if (row.status !== 'skipped' || row.error !== IN_PROGRESS) return outcomeOf(row);
-    if (row.ageMs > CLAIM_STALE_SECONDS * 1000) {
-      const done = await finishSend(this.pool, row.id, {
-        status: 'failed', error: 'interrupted while sending; the welcome code has expired, not resent', latencyMs: null,
-      });
+    const taken = await takeOverSend(this.pool, a.corpId, a.inboxId, a.lease ?? null);
+    // The attempt's claimant still holds the event (or this caller no longer does): it records the outcome.
+    if (!taken) return { status: 'skipped', templateId: row.templateId, error: IN_PROGRESS };
+    const ageMs = Date.now() - a.receivedAt.getTime();
+    if (!taken.claim.template || ageMs > CODE_EXPIRED_MS) {
+      const done = await finishSend(this.pool, row.id, { status: 'unknown', error: INTERRUPTED_UNKNOWN, latencyMs: null }, a.lease ?? null);
       return outcomeOf(done ?? (await findSend(this.pool, a.corpId, a.inboxId)) ?? row);
     }
-    // Another attempt holds the claim right now: it will record the outcome.
-    return { status: 'skipped', templateId: row.templateId, error: IN_PROGRESS };
+    this.log.info({ corpId: a.corpId, inboxId: a.inboxId }, 'welcome: settling an interrupted attempt with WeCom');
+    return this.attempt(a, taken.claim, taken.attemptedAt);
   }
+}
+
+/** A call that failed without an answer from WeCom: it may have been delivered. */
+function isInTransit(err: unknown): boolean {
+  return err instanceof WecomError && (err.kind === 'network' || err.kind === 'http');
+}
+
+/**
+ * What a failed send_welcome_msg means. With an earlier call that may have been delivered: 41051 says the code was
+ * used (the only caller is Pond) — delivered, if that call was made within the window; else the code may simply have
+ * expired, and WeCom cannot tell which. Without one, a failure is a failure.
+ */
+function describeFailure(err: unknown, receivedAt: Date, earlier: Date | null): { status: SendStatus; errcode?: number; error?: string; reconciled: boolean } {
+  if (err instanceof WecomError) {
+    if (earlier && err.kind === 'api' && err.errcode === 41051) {
+      if (earlier.getTime() - receivedAt.getTime() <= WELCOME_WINDOW_MS) return { status: 'sent', reconciled: true };
+      return { status: 'unknown', errcode: 41051, error: INTERRUPTED_UNKNOWN, reconciled: false };
+    }
+    if (earlier && isInTransit(err)) return { status: 'unknown', errcode: err.errcode, error: `${err.errmsg || err.message}; an earlier call may have been delivered`, reconciled: false };
+    return { status: 'failed', errcode: err.errcode, error: err.errmsg || err.message, reconciled: false };
+  }
+  if (err instanceof WecomArgumentError) return { status: 'failed', error: err.message, reconciled: false };
+  return { status: 'failed', error: (err as Error)?.message ?? String(err), reconciled: false };
 }

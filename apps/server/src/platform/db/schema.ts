@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint, bigserial, boolean, check, foreignKey, customType, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text,
-  timestamp, uniqueIndex,
+  timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 
 const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
@@ -283,6 +283,12 @@ export const follows = pgTable('follows', {
   status: text('status').$type<FollowStatus>().notNull().default('active'),
   addedAt: ts('added_at'),
   deletedAt: ts('deleted_at'),
+  /** The version of the relation's state (ADR 0013): the CreateTime and inbox id of the last event applied to it, or
+   *  (read time − skew, 0) for the sync. A writer older than this changes nothing: events apply in WeCom's order. */
+  eventAt: ts('event_at'),
+  eventInbox: bigint('event_inbox', { mode: 'number' }),
+  /** When the WeCom read whose details (remark, tags…) are stored was made: an older read does not overwrite them. */
+  readAt: ts('read_at'),
   updatedAt: updatedAt(),
 }, (t) => [
   primaryKey({ columns: [t.corpId, t.externalUserid, t.userid] }),
@@ -333,6 +339,10 @@ export const groups = pgTable('groups', {
   status: text('status').$type<'active' | 'dismissed'>().notNull().default('active'),
   createdAt: ts('created_at'),
   dismissedAt: ts('dismissed_at'),
+  /** The version of the group and its members as stored (ADR 0013): the event whose re-read (or dismiss) was applied
+   *  last. Members are only written as a whole group, so the group's version is every member row's version. */
+  eventAt: ts('event_at'),
+  eventInbox: bigint('event_inbox', { mode: 'number' }),
   updatedAt: updatedAt(),
 }, (t) => [primaryKey({ columns: [t.corpId, t.chatId] }), index('groups_owner_idx').on(t.corpId, t.ownerUserid)]);
 
@@ -405,7 +415,11 @@ export const callbackInbox = pgTable('callback_inbox', {
   /** Set when an identical callback arrived while this one was in flight: process it once more. */
   redo: boolean('redo').notNull().default(false),
   runAfter: ts('run_after').notNull().defaultNow(),
+  /** A claim is a lease (ADR 0013): until `locked_until`, renewed by the claiming worker while it lives. */
   lockedUntil: ts('locked_until'),
+  lockedBy: text('locked_by'),
+  /** Token of the claim holding the row: completing it needs the same token (a worker that lost its lease cannot). */
+  lease: uuid('lease'),
   error: text('error'),
   receivedAt: ts('received_at').notNull().defaultNow(),
   processedAt: ts('processed_at'),
@@ -599,12 +613,18 @@ export const welcomeSends = pgTable('welcome_sends', {
   userid: text('userid').notNull(),
   templateId: bigint('template_id', { mode: 'number' }),
   codeId: bigint('code_id', { mode: 'number' }),
-  status: text('status').$type<'sent' | 'failed' | 'skipped'>().notNull(),
+  status: text('status').$type<'sent' | 'failed' | 'skipped' | 'unknown'>().notNull(),
   errcode: integer('errcode'),
   error: text('error'),
   receivedAt: ts('received_at').notNull(),
   sentAt: ts('sent_at').notNull().defaultNow(),
   latencyMs: integer('latency_ms'),
+  /** The attempt (ADR 0013): recorded before send_welcome_msg is called, by the inbox lease of the event's claim. */
+  welcomeCode: text('welcome_code'),
+  lease: uuid('lease'),
+  attemptedAt: ts('attempted_at'),
+  /** Sent, known from WeCom's 41051 to a second call after an interrupted first one (the code is single use). */
+  reconciled: boolean('reconciled').notNull().default(false),
 }, (t) => [uniqueIndex('welcome_sends_inbox_uq').on(t.corpId, t.inboxId), index('welcome_sends_code_idx').on(t.codeId, t.sentAt)]);
 
 /** Operator alerts shown in the console (a code with no staff available, a group code out of groups…). */
