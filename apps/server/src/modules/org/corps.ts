@@ -50,7 +50,7 @@ export class CorpService {
   private tokenStore: PgTokenStore;
   private listener?: pg.PoolClient;
 
-  constructor(private pool: pg.Pool, private log: Logger, private opts: { fetch?: typeof fetch } = {}) {
+  constructor(private pool: pg.Pool, private log: Logger, private opts: { fetch?: typeof fetch; timeoutMs?: number } = {}) {
     this.tokenStore = new PgTokenStore(pool);
   }
 
@@ -143,6 +143,7 @@ export class CorpService {
       tokenStore: this.tokenStore,
       limiter: new SharedQuotaLimiter(this.pool, corp.id),
       fetch: this.opts.fetch,
+      timeoutMs: this.opts.timeoutMs,
       logger: this.log,
       onApiError: (err: WecomError) => void this.recordApiError(corp.id, err),
     });
