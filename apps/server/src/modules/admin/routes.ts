@@ -8,7 +8,7 @@ import { ROLES } from '../../platform/db/schema';
 import type { CorpService } from '../org/corps';
 import type { SyncService } from '../sync/service';
 import { Page } from '../customers/routes';
-import { patchOf } from '../../platform/schemas';
+import { CorpId, HttpUrl, IdParams, List, RequiredText, RowId, Text, Userid, patchOf } from '../../platform/schemas';
 
 const Role = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
 
@@ -26,7 +26,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   };
 
   app.post('/api/auth/login', {
-    schema: { tags: ['auth'], body: z.object({ username: z.string().min(1, 'is required'), password: z.string().min(1, 'is required') }), security: [] },
+    schema: { tags: ['auth'], body: z.object({ username: RequiredText(100), password: RequiredText(200) }), security: [] },
   }, async (req, reply) => {
     const { sessionToken } = await auth.login(req.body.username, req.body.password);
     reply.setCookie(SESSION_COOKIE, sessionToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: SESSION_TTL_MS / 1000 });
@@ -45,7 +45,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   app.get('/api/me', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['auth'] } }, async (req) => me(req));
 
   app.post('/api/me/corp', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['auth'], body: z.object({ corpId: z.string().min(1) }) },
+    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['auth'], body: z.object({ corpId: CorpId }) },
   }, async (req) => {
     const cookie = req.cookies[SESSION_COOKIE];
     if (!cookie) throw new AppError('bad_request', 'switching corp needs a console session; API tokens use the X-Pond-Corp header');
@@ -69,10 +69,10 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
         id: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be the corpid from 我的企业 → 企业信息'),
         name: z.string().trim().min(1, 'is required').max(60),
         agentId: z.string().regex(/^\d+$/, 'must be the numeric AgentId'),
-        secret: z.string().min(8, "must be the self-built app's Secret"),
+        secret: Text(128).min(8, "must be the self-built app's Secret"),
         callbackToken: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1–32 letters or digits'),
         callbackAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits'),
-        apiBase: z.string().url('must be an absolute URL').optional(),
+        apiBase: HttpUrl().optional(),
       }),
     },
   }, async (req) => {
@@ -94,11 +94,11 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
 
   const UserBody = z.object({
     username: z.string().regex(/^[A-Za-z0-9_.@-]{3,40}$/, 'must be 3–40 letters, digits or _.@-'),
-    password: z.string().min(8, 'must be at least 8 characters'),
+    password: Text(200).min(8, 'must be at least 8 characters'),
     displayName: z.string().trim().min(1, 'is required').max(40),
     role: Role,
-    storeIds: z.array(z.number().int()).default([]),
-    staffUserid: z.string().nullish(),
+    storeIds: List(RowId, 100).default([]),
+    staffUserid: Userid.nullish(),
   });
   const checkRoleFields = async (corpId: string, role: string, storeIds: number[], staffUserid: string | null | undefined) => {
     if (role === 'store_manager' && storeIds.length === 0) throw AppError.validation('storeIds', 'a store manager needs at least one store');
@@ -128,7 +128,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
 
   app.patch('/api/users/:id', {
     preHandler: requireRole(),
-    schema: { tags: ['users'], params: z.object({ id: z.coerce.number().int() }), body: patchOf(UserBody.omit({ username: true })).extend({ disabled: z.boolean().optional() }) },
+    schema: { tags: ['users'], params: IdParams, body: patchOf(UserBody.omit({ username: true })).extend({ disabled: z.boolean().optional() }) },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const { rows } = await pool.query(
@@ -161,20 +161,20 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   });
   app.post('/api/tokens', {
     preHandler: requireRole(),
-    schema: { tags: ['tokens'], body: z.object({ name: z.string().trim().min(1, 'is required').max(60), role: Role, storeIds: z.array(z.number().int()).default([]), staffUserid: z.string().nullish() }) },
+    schema: { tags: ['tokens'], body: z.object({ name: z.string().trim().min(1, 'is required').max(60), role: Role, storeIds: List(RowId, 100).default([]), staffUserid: Userid.nullish() }) },
   }, async (req) => {
     const p = req.principal!;
     await checkRoleFields(p.corpId, req.body.role, req.body.storeIds, req.body.staffUserid);
     return auth.createToken({ corpId: p.corpId, name: req.body.name, role: req.body.role, storeIds: req.body.storeIds, staffUserid: req.body.staffUserid, createdBy: p.userId });
   });
-  app.delete('/api/tokens/:id', { preHandler: requireRole(), schema: { tags: ['tokens'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
+  app.delete('/api/tokens/:id', { preHandler: requireRole(), schema: { tags: ['tokens'], params: IdParams } }, async (req) => {
     const r = await pool.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND corp_id = $2 AND revoked_at IS NULL', [req.params.id, req.principal!.corpId]);
     if (!r.rowCount) throw AppError.notFound(`token ${req.params.id}`);
     return { ok: true };
   });
 
   app.get('/api/audit', {
-    preHandler: requireRole(), schema: { tags: ['audit'], querystring: Page.extend({ action: z.string().optional() }) },
+    preHandler: requireRole(), schema: { tags: ['audit'], querystring: Page.extend({ action: Text(100).optional() }) },
   }, async (req) => {
     const { page, pageSize, action } = req.query;
     const { rows } = await pool.query(

@@ -5,6 +5,7 @@ import { ALL_ROLES, requireRole, scopeOf } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import { Params, groupScopeSql } from '../../platform/sql';
 import { Page } from '../customers/routes';
+import { ChatId, RowIdParam, Userid } from '../../platform/schemas';
 
 const groupOut = (g: any) => ({
   chatId: g.chat_id, name: g.name, ownerUserid: g.owner_userid, ownerName: g.owner_name, memberCount: g.member_count,
@@ -20,8 +21,8 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
     schema: {
       tags: ['groups'],
       querystring: Page.extend({
-        q: z.string().max(100).optional(), owner: z.string().optional(), status: z.enum(['active', 'dismissed']).optional(),
-        tier: z.string().max(30).optional(), label: z.string().max(30).optional(), storeId: z.coerce.number().int().optional(),
+        q: z.string().max(100).optional(), owner: Userid.optional(), status: z.enum(['active', 'dismissed']).optional(),
+        tier: z.string().max(30).optional(), label: z.string().max(30).optional(), storeId: RowIdParam.optional(),
       }),
     },
   }, async (req) => {
@@ -57,7 +58,7 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
     preHandler: requireRole('operator', 'store_manager'),
     schema: {
       tags: ['groups'], summary: "Set a group's tier, labels (region, theme…), owner persona, rules and announcement template",
-      params: z.object({ chatId: z.string().min(1) }),
+      params: z.object({ chatId: ChatId }),
       body: z.object({
         tier: z.string().trim().max(30, 'must be at most 30 characters').nullish(),
         labels: z.array(z.string().trim().min(1).max(30, 'each label at most 30 characters')).max(20, 'at most 20 labels').optional(),
@@ -83,7 +84,7 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
 
   app.get('/api/groups/:chatId', {
     preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['groups'], params: z.object({ chatId: z.string().min(1) }) },
+    schema: { tags: ['groups'], params: z.object({ chatId: ChatId }) },
   }, async (req) => {
     const scope = scopeOf(req.principal!);
     const p = new Params();

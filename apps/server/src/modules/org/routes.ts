@@ -6,11 +6,12 @@ import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf } from '../../platform/aut
 import { AppError } from '../../platform/errors';
 import { Params, staffScopeSql } from '../../platform/sql';
 import { Page } from '../customers/routes';
+import { IdParams, Int4Id, Int4IdParam, RowIdParam } from '../../platform/schemas';
 
 const StoreInput = z.object({
   name: z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
   code: z.string().trim().max(30).nullish(),
-  departmentId: z.number().int().nullish(),
+  departmentId: Int4Id.nullish(),
   city: z.string().max(40).nullish(),
   address: z.string().max(200).nullish(),
   lat: z.number().min(-90, 'must be a latitude between -90 and 90').max(90, 'must be a latitude between -90 and 90').nullish(),
@@ -67,7 +68,7 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
 
   app.patch('/api/stores/:id', {
     preHandler: requireRole(...WRITE_ROLES),
-    schema: { tags: ['org'], params: z.object({ id: z.coerce.number().int() }), body: StoreInput.partial() },
+    schema: { tags: ['org'], params: IdParams, body: StoreInput.partial() },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const { rows: cur } = await pool.query('SELECT * FROM stores WHERE corp_id = $1 AND id = $2 AND archived_at IS NULL', [corpId, req.params.id]);
@@ -86,7 +87,7 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
 
   app.delete('/api/stores/:id', {
     preHandler: requireRole(...WRITE_ROLES),
-    schema: { tags: ['org'], params: z.object({ id: z.coerce.number().int() }) },
+    schema: { tags: ['org'], params: IdParams },
   }, async (req) => {
     const r = await pool.query('UPDATE stores SET archived_at = now() WHERE corp_id = $1 AND id = $2 AND archived_at IS NULL', [req.principal!.corpId, req.params.id]);
     if (!r.rowCount) throw AppError.notFound(`store ${req.params.id}`);
@@ -99,8 +100,9 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
     schema: {
       tags: ['org'],
       querystring: Page.extend({
-        q: z.string().max(100).optional(), storeId: z.coerce.number().int().optional(),
-        departmentId: z.coerce.number().int().optional(), status: z.coerce.number().int().optional(),
+        q: z.string().max(100).optional(), storeId: RowIdParam.optional(),
+        departmentId: Int4IdParam.optional(),
+        status: z.coerce.number().int().refine((n) => [1, 2, 4, 5].includes(n), 'must be 1 (active), 2 (disabled), 4 (not activated) or 5 (resigned)').optional(),
       }),
     },
   }, async (req) => {

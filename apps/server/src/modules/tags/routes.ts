@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { App } from '../../platform/http';
 import { ALL_ROLES, WRITE_ROLES, requireRole } from '../../platform/auth';
 import type { TagService } from './service';
+import { TagId } from '../../platform/schemas';
 
 const Name = z.string().trim().min(1, 'is required').max(30, 'must be at most 30 characters (WeCom limit)');
 const Order = z.number().int().min(0, 'must be ≥ 0').max(2 ** 32 - 1, 'must be < 2^32').optional();
@@ -16,20 +17,20 @@ export async function tagRoutes(app: App, deps: { tags: TagService }) {
   }, async (req) => tags.createGroup(req.principal!.corpId, req.body));
   app.patch('/api/tag-groups/:id', {
     preHandler: requireRole(...WRITE_ROLES),
-    schema: { tags: ['tags'], params: z.object({ id: z.string() }), body: z.object({ name: Name.optional(), order: Order }) },
+    schema: { tags: ['tags'], params: z.object({ id: TagId }), body: z.object({ name: Name.optional(), order: Order }) },
   }, async (req) => tags.editGroup(req.principal!.corpId, req.params.id, req.body));
   app.delete('/api/tag-groups/:id', {
-    preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['tags'], params: z.object({ id: z.string() }) },
+    preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['tags'], params: z.object({ id: TagId }) },
   }, async (req) => { await tags.deleteGroup(req.principal!.corpId, req.params.id); return { ok: true }; });
   app.post('/api/tags', {
     preHandler: requireRole(...WRITE_ROLES),
-    schema: { tags: ['tags'], body: z.object({ groupId: z.string().min(1, 'is required'), name: Name, order: Order }) },
+    schema: { tags: ['tags'], body: z.object({ groupId: TagId, name: Name, order: Order }) },
   }, async (req) => tags.createTag(req.principal!.corpId, req.body));
   app.patch('/api/tags/:id', {
     preHandler: requireRole(...WRITE_ROLES),
-    schema: { tags: ['tags'], params: z.object({ id: z.string() }), body: z.object({ name: Name.optional(), order: Order }) },
+    schema: { tags: ['tags'], params: z.object({ id: TagId }), body: z.object({ name: Name.optional(), order: Order }) },
   }, async (req) => tags.editTag(req.principal!.corpId, req.params.id, req.body));
   app.delete('/api/tags/:id', {
-    preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['tags'], params: z.object({ id: z.string() }) },
+    preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['tags'], params: z.object({ id: TagId }) },
   }, async (req) => { await tags.deleteTag(req.principal!.corpId, req.params.id); return { ok: true }; });
 }
