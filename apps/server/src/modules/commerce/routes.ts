@@ -1,5 +1,5 @@
 // The shop's order webhook (no session: the per-corp secret in the URL authenticates it, checked before the
-// body is validated), the customer page's orders, and the order settings: the webhook URL (admins) and
+// body is read), the customer page's orders, and the order settings: the webhook URL (admins) and
 // the RFM thresholds (admins and operators change them; every role reads them).
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
@@ -10,6 +10,10 @@ import { webhookPath, type OrderService } from './orders';
 import { readThresholds, RfmThresholdsInput, updateThresholds } from './rfm';
 import { OrderWebhookBody } from './schemas';
 import type pg from 'pg';
+import { ExternalUserid } from '../../platform/schemas';
+
+/** Bytes of an order webhook's body. */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 export interface CommerceDeps {
   pool: pg.Pool;
@@ -25,10 +29,13 @@ export async function commerceRoutes(app: App, deps: CommerceDeps) {
   const WebhookParams = z.object({ corpId: z.string().min(1).max(64), token: z.string().min(1).max(128) });
 
   app.post('/webhooks/orders/:corpId/:token', {
-    preValidation: async (req: FastifyRequest) => {
+    // The URL's secret first, before the body is read: a caller without it gets 401 whatever it sends, and no
+    // parsing. A paid order at its largest (500 items) is far below the limit.
+    onRequest: async (req: FastifyRequest) => {
       const { corpId, token } = req.params as { corpId: string; token: string };
       await orders.verifyWebhook(corpId, token);
     },
+    bodyLimit: WEBHOOK_BODY_LIMIT,
     schema: {
       tags: ['orders'], summary: "The shop's order webhook: order.paid and order.refunded (docs/api.md); idempotent on the order id",
       security: [], params: WebhookParams, body: OrderWebhookBody,
@@ -37,7 +44,7 @@ export async function commerceRoutes(app: App, deps: CommerceDeps) {
 
   app.get('/api/customers/:externalUserid/orders', {
     preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['orders'], summary: "A customer's orders, totals, R/F/M and RFM bucket", params: z.object({ externalUserid: z.string().min(1) }) },
+    schema: { tags: ['orders'], summary: "A customer's orders, totals, R/F/M and RFM bucket", params: z.object({ externalUserid: ExternalUserid }) },
   }, async (req) => {
     const scope = scopeOf(req.principal!);
     await deps.customers.assertVisible(scope, req.params.externalUserid);
