@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { migrateDb } from '../apps/server/src/platform/db';
 import { Params } from '../apps/server/src/platform/sql';
+import { corpScope } from '../apps/server/src/platform/auth';
 import { querySegment, where } from '../apps/server/src/modules/segments/routes';
 import type { RuleNode } from '../apps/server/src/modules/segments/rule';
 import { readEventWindows, rollEventWindows } from '../apps/server/src/modules/segments/windows';
@@ -88,7 +89,7 @@ async function main() {
     { name: 'ordered in 30 d, spent ≥ ¥300, gender', rule: { op: 'and', conditions: [{ type: 'orders', metric: 'recency', op: 'within', value: 30 }, { type: 'orders', metric: 'monetary', op: 'atLeast', value: 300 }, { type: 'gender', values: [1, 2] }] } },
     { name: '6 conditions', rule: { op: 'and', conditions: [{ type: 'tags', mode: 'any', tagIds: ['t20', 't21', 't22'] }, { type: 'tags', mode: 'none', tagIds: ['t23'] }, { type: 'gender', values: [1] }, { type: 'staff', userids: ['u10', 'u11', 'u12', 'u13', 'u14'] }, { type: 'added', from: '2026-03-01' }, { type: 'event', eventType: 'customer.added', op: 'atMost', count: 5, days: 180 }] } },
   ];
-  const scope = { corpId: CORP, storeIds: null, staffUserid: null };
+  const scope = corpScope(CORP);
   async function time(rule: RuleNode, mode: 'fast' | 'plain') {
     const s = performance.now();
     const p = new Params();

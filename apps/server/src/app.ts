@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './platform/log';
 import { createPool, migrateDb } from './platform/db';
 import { Queue } from './platform/queue';
 import { AuthService } from './platform/auth';
+import { publicRoute } from './platform/access';
 import { createHttp, type App } from './platform/http';
 import { CorpService } from './modules/org/corps';
 import { orgRoutes } from './modules/org/routes';
@@ -182,7 +183,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   });
   await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
   await landingRoutes(http, { pool, codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
-  http.get('/healthz', { schema: { hide: true } }, async () => {
+  http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
     return { ok: true };
   });

@@ -29,7 +29,8 @@ class Browser {
   async json(path: string, method = 'GET', body?: unknown) {
     const res = await fetch(`${pond.baseUrl}${path}`, {
       method,
-      headers: { 'x-pond-sidebar': '1', cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(body ? { 'content-type': 'application/json' } : {}) },
+      // Like a browser: the page's own origin on every request it sends (writes are refused without it).
+      headers: { 'x-pond-sidebar': '1', origin: pond.baseUrl, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { status: res.status, body: await res.json() as any };

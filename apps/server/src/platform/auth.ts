@@ -4,7 +4,7 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type pg from 'pg';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from './errors';
 import type { Role } from './db/schema';
 
@@ -49,6 +49,8 @@ export interface Scope {
   storeIds: number[] | null;
   /** set for the staff role: only this member's own customers and groups */
   staffUserid: string | null;
+  /** Who is asking (`user:<id>`, `token:<id>`, `sidebar:<userid>`): the work they started is theirs to see. */
+  principalKey: string;
 }
 
 export function scopeOf(p: Principal): Scope {
@@ -56,7 +58,17 @@ export function scopeOf(p: Principal): Scope {
     corpId: p.corpId,
     storeIds: p.role === 'store_manager' ? p.storeIds : null,
     staffUserid: p.role === 'staff' ? (p.staffUserid ?? '\u0000none') : null,
+    principalKey: principalKey(p),
   };
+}
+
+/** The whole corp, for work Pond does by itself (rules, jobs) rather than for a caller. */
+export function corpScope(corpId: string): Scope {
+  return { corpId, storeIds: null, staffUserid: null, principalKey: 'system' };
+}
+
+export function principalKey(p: Pick<Principal, 'kind' | 'id' | 'userId'>): string {
+  return p.kind === 'user' ? `user:${p.userId}` : p.kind === 'token' ? `token:${p.id}` : p.id;
 }
 
 declare module 'fastify' {
@@ -202,17 +214,3 @@ export async function authenticate(auth: AuthService, req: FastifyRequest): Prom
   if (fromConsole) return fromConsole;
   return sidebar ? auth.fromSidebarSession(sidebar) : null;
 }
-
-/** preHandler: the caller must be signed in and hold one of `roles`; admin always may, and `requireRole()` means admin only. */
-export function requireRole(...roles: Role[]) {
-  return async (req: FastifyRequest, _reply: FastifyReply) => {
-    const p = req.principal;
-    if (!p) throw new AppError('unauthorized', 'sign in or send a bearer token');
-    if (p.role !== 'admin' && !roles.includes(p.role)) {
-      throw AppError.forbidden(`requires role ${['admin', ...roles].join(' or ')}; you are ${p.role}`);
-    }
-  };
-}
-
-export const ALL_ROLES: Role[] = ['admin', 'operator', 'store_manager', 'staff'];
-export const WRITE_ROLES: Role[] = ['admin', 'operator'];

@@ -15,6 +15,11 @@ export { schema };
 
 // Bigint columns (counts, ids) come back as numbers; ours stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
+// …and so do bigint[] (store ids of a membership): strings here compared unequal to the numbers elsewhere.
+const INT8_ARRAY = 1016;
+const types = pg.types as unknown as { getTypeParser(oid: number): (v: string) => (string | null)[]; setTypeParser(oid: number, fn: (v: string) => unknown): void };
+const parseTextArray = types.getTypeParser(INT8_ARRAY);
+types.setTypeParser(INT8_ARRAY, (v) => parseTextArray(v).map((x) => (x === null ? null : Number(x))));
 
 const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 

@@ -11,7 +11,8 @@ import {
 import type pg from 'pg';
 import { AppError, asAppError } from './errors';
 import { findUnstorable } from './schemas';
-import { authenticate, type AuthService } from './auth';
+import type { AuthService } from './auth';
+import { installAccess } from './access';
 import type { Logger } from './log';
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
@@ -58,7 +59,7 @@ export async function createHttp(opts: { log: Logger; auth: AuthService; pool: p
   });
 
   // Strings Postgres cannot store (NUL, lone surrogates) and absurdly deep JSON, in any route's path, query or
-  // body: a 400 naming the field before authentication, validation or a handler reads them.
+  // body: a 400 naming the field before a handler reads them (the body's after authentication, like the body itself).
   app.addHook('onRequest', async (req) => {
     for (const [where, value] of [['params', req.params], ['querystring', req.query]] as const) {
       const bad = findUnstorable(value);
@@ -81,12 +82,8 @@ export async function createHttp(opts: { log: Logger; auth: AuthService; pool: p
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/') || req.url.startsWith('/api/auth/login')) return;
-    const p = await authenticate(opts.auth, req);
-    if (p) req.principal = p;
-  });
+  // From here on every route must declare who may call it (platform/access.ts).
+  installAccess(app, { auth: opts.auth, pool: opts.pool, publicOrigin: () => opts.publicUrl });
 
   app.addHook('onResponse', async (req, reply) => {
     if (!req.url.startsWith('/api/') || req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return;

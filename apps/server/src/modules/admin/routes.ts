@@ -2,13 +2,14 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, type AuthService, hashPassword, requireRole, SESSION_COOKIE, SESSION_TTL_MS } from '../../platform/auth';
+import { type AuthService, hashPassword, SESSION_COOKIE, SESSION_TTL_MS } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import { ROLES } from '../../platform/db/schema';
 import type { CorpService } from '../org/corps';
 import type { SyncService } from '../sync/service';
 import { Page } from '../customers/routes';
 import { CorpId, HttpUrl, IdParams, List, RequiredText, RowId, Text, Userid, patchOf } from '../../platform/schemas';
+import { access, publicRoute, ALL_ROLES, ADMIN_ONLY } from '../../platform/access';
 
 const Role = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
 
@@ -25,7 +26,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     }));
   };
 
-  app.post('/api/auth/login', {
+  app.post('/api/auth/login', { config: publicRoute('signs in: the credentials are the body'),
     schema: { tags: ['auth'], body: z.object({ username: RequiredText(100), password: RequiredText(200) }), security: [] },
   }, async (req, reply) => {
     const { sessionToken } = await auth.login(req.body.username, req.body.password);
@@ -35,17 +36,17 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     return me(req);
   });
 
-  app.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (req, reply) => {
+  app.post('/api/auth/logout', { config: publicRoute('signs out whatever session cookie is sent (none: nothing to do)'), schema: { tags: ['auth'] } }, async (req, reply) => {
     const cookie = req.cookies[SESSION_COOKIE];
     if (cookie) await auth.logout(cookie);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
 
-  app.get('/api/me', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['auth'] } }, async (req) => me(req));
+  app.get('/api/me', { config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['auth'] } }, async (req) => me(req));
 
   app.post('/api/me/corp', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['auth'], body: z.object({ corpId: CorpId }) },
+    config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['auth'], body: z.object({ corpId: CorpId }) },
   }, async (req) => {
     const cookie = req.cookies[SESSION_COOKIE];
     if (!cookie) throw new AppError('bad_request', 'switching corp needs a console session; API tokens use the X-Pond-Corp header');
@@ -55,15 +56,14 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   });
 
   // Corps
-  app.get('/api/corps', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['corps'] } }, async (req) => {
+  app.get('/api/corps', { config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['corps'] } }, async (req) => {
     const all = await corps.list();
     const mine = new Map(req.principal!.corps.map((c) => [c.id, c.role]));
     return { items: all.filter((c) => mine.has(c.id)).map((c) => ({ id: c.id, name: c.name, isDemo: c.isDemo, role: mine.get(c.id) })) };
   });
 
   app.post('/api/corps', {
-    preHandler: requireRole(),
-    schema: {
+    config: access(ADMIN_ONLY), schema: {
       tags: ['corps'],
       body: z.object({
         id: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be the corpid from 我的企业 → 企业信息'),
@@ -86,7 +86,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
 
   // Users (memberships of the current corp)
   const userOut = (u: any) => ({ id: u.id, username: u.username, displayName: u.display_name, role: u.role, storeIds: u.store_ids, staffUserid: u.staff_userid, disabled: !!u.disabled_at });
-  app.get('/api/users', { preHandler: requireRole(), schema: { tags: ['users'] } }, async (req) => {
+  app.get('/api/users', { config: access(ADMIN_ONLY), schema: { tags: ['users'] } }, async (req) => {
     const { rows } = await pool.query(
       `SELECT u.*, m.role, m.store_ids, m.staff_userid FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.corp_id = $1 ORDER BY u.id`, [req.principal!.corpId]);
     return { items: rows.map(userOut) };
@@ -113,7 +113,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     }
   };
 
-  app.post('/api/users', { preHandler: requireRole(), schema: { tags: ['users'], body: UserBody } }, async (req) => {
+  app.post('/api/users', { config: access(ADMIN_ONLY, { refs: { 'storeIds[]': 'store', staffUserid: 'staff' } }), schema: { tags: ['users'], body: UserBody } }, async (req) => {
     const b = req.body;
     const corpId = req.principal!.corpId;
     await checkRoleFields(corpId, b.role, b.storeIds, b.staffUserid);
@@ -127,8 +127,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   });
 
   app.patch('/api/users/:id', {
-    preHandler: requireRole(),
-    schema: { tags: ['users'], params: IdParams, body: patchOf(UserBody.omit({ username: true })).extend({ disabled: z.boolean().optional() }) },
+    config: access(ADMIN_ONLY, { params: { id: 'user' }, refs: { 'storeIds[]': 'store', staffUserid: 'staff' } }), schema: { tags: ['users'], params: IdParams, body: patchOf(UserBody.omit({ username: true })).extend({ disabled: z.boolean().optional() }) },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const { rows } = await pool.query(
@@ -154,27 +153,26 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   });
 
   // API tokens
-  app.get('/api/tokens', { preHandler: requireRole(), schema: { tags: ['tokens'] } }, async (req) => {
+  app.get('/api/tokens', { config: access(ADMIN_ONLY), schema: { tags: ['tokens'] } }, async (req) => {
     const { rows } = await pool.query(
       `SELECT id, name, prefix, role, store_ids, created_at, last_used_at, revoked_at FROM api_tokens WHERE corp_id = $1 OR corp_id IS NULL ORDER BY id DESC`, [req.principal!.corpId]);
     return { items: rows.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, role: t.role, storeIds: t.store_ids, createdAt: t.created_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at })) };
   });
   app.post('/api/tokens', {
-    preHandler: requireRole(),
-    schema: { tags: ['tokens'], body: z.object({ name: z.string().trim().min(1, 'is required').max(60), role: Role, storeIds: List(RowId, 100).default([]), staffUserid: Userid.nullish() }) },
+    config: access(ADMIN_ONLY, { refs: { 'storeIds[]': 'store', staffUserid: 'staff' } }), schema: { tags: ['tokens'], body: z.object({ name: z.string().trim().min(1, 'is required').max(60), role: Role, storeIds: List(RowId, 100).default([]), staffUserid: Userid.nullish() }) },
   }, async (req) => {
     const p = req.principal!;
     await checkRoleFields(p.corpId, req.body.role, req.body.storeIds, req.body.staffUserid);
     return auth.createToken({ corpId: p.corpId, name: req.body.name, role: req.body.role, storeIds: req.body.storeIds, staffUserid: req.body.staffUserid, createdBy: p.userId });
   });
-  app.delete('/api/tokens/:id', { preHandler: requireRole(), schema: { tags: ['tokens'], params: IdParams } }, async (req) => {
+  app.delete('/api/tokens/:id', { config: access(ADMIN_ONLY, { params: { id: 'apiToken' } }), schema: { tags: ['tokens'], params: IdParams } }, async (req) => {
     const r = await pool.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND corp_id = $2 AND revoked_at IS NULL', [req.params.id, req.principal!.corpId]);
     if (!r.rowCount) throw AppError.notFound(`token ${req.params.id}`);
     return { ok: true };
   });
 
   app.get('/api/audit', {
-    preHandler: requireRole(), schema: { tags: ['audit'], querystring: Page.extend({ action: Text(100).optional() }) },
+    config: access(ADMIN_ONLY), schema: { tags: ['audit'], querystring: Page.extend({ action: Text(100).optional() }) },
   }, async (req) => {
     const { page, pageSize, action } = req.query;
     const { rows } = await pool.query(

@@ -11,6 +11,7 @@ import type { Logger } from '../../platform/log';
 import { identify, type Visitor } from './identity';
 import { isOpen } from './routing';
 import { loadCode } from './repo';
+import { publicRoute } from '../../platform/access';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
 
@@ -64,7 +65,7 @@ export async function landingRoutes(app: App, deps: { pool: pg.Pool; codes: Live
     }
   }
 
-  app.get('/l/:key', { schema: { hide: true } }, async (req: FastifyRequest<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>, reply) => {
+  app.get('/l/:key', { config: publicRoute('the customer landing page of a live code'), schema: { hide: true } }, async (req: FastifyRequest<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>, reply) => {
     const key = req.params.key;
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     if (!/^[A-Za-z0-9]{4,32}$/.test(key)) return reply.status(404).send(render({ status: 'not_found' }, undefined));

@@ -1,17 +1,18 @@
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, requireRole, scopeOf } from '../../platform/auth';
-import { Params, customerScopeSql, groupScopeSql, staffScopeSql } from '../../platform/sql';
+import { Params } from '../../platform/sql';
+import { customerVisibleSql, groupVisibleSql, staffVisibleSql } from '../../platform/resources';
+import { access, ALL_ROLES } from '../../platform/access';
 
 export async function overviewRoutes(app: App, deps: { pool: pg.Pool }) {
   const { pool } = deps;
-  app.get('/api/overview', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['overview'], summary: 'Counts and 30-day adds/deletes' } }, async (req) => {
-    const scope = scopeOf(req.principal!);
+  app.get('/api/overview', { config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['overview'], summary: 'Counts and 30-day adds/deletes' } }, async (req) => {
+    const scope = req.scope;
     const p = new Params();
     const corp = p.add(scope.corpId);
-    const cs = customerScopeSql(scope, p);
-    const ss = staffScopeSql(scope, p);
-    const gs = groupScopeSql(scope, p);
+    const cs = customerVisibleSql(scope, p);
+    const ss = staffVisibleSql(scope, p);
+    const gs = groupVisibleSql(scope, p);
     const { rows } = await pool.query(
       `SELECT
          (SELECT count(*)::int FROM customers c WHERE c.corp_id = ${corp} AND c.active_follow_count > 0 AND ${cs}) AS customers,

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import type pg from 'pg';
 import { WecomError } from '@pond/wecom';
 import type { App } from '../../platform/http';
-import { requireRole } from '../../platform/auth';
-import { WECOM_FIXES } from '../../platform/errors';
-import { HttpUrl, Text } from '../../platform/schemas';
 import type { CorpService } from '../org/corps';
 import type { SyncService } from '../sync/service';
+import { access, ADMIN_ONLY } from '../../platform/access';
+import { WECOM_FIXES } from '../../platform/errors';
+import { HttpUrl, Text } from '../../platform/schemas';
 
 type Item = { key: string; status: 'ok' | 'warn' | 'error' | 'pending'; title: string; detail: string; fix: string };
 
@@ -89,11 +89,10 @@ export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
     return { items };
   }
 
-  app.get('/api/settings/corp', { preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => corpOut(req.principal!.corpId));
+  app.get('/api/settings/corp', { config: access(['operator']), schema: { tags: ['settings'] } }, async (req) => corpOut(req.principal!.corpId));
 
   app.put('/api/settings/corp', {
-    preHandler: requireRole(),
-    schema: {
+    config: access(ADMIN_ONLY), schema: {
       tags: ['settings'],
       body: z.object({
         name: z.string().trim().min(1).max(60).optional(),
@@ -114,12 +113,11 @@ export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
     return corpOut(req.principal!.corpId);
   });
 
-  app.get('/api/settings/checklist', { preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => checklist(req.principal!.corpId, false));
-  app.post('/api/settings/checklist/run', { preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => checklist(req.principal!.corpId, true));
+  app.get('/api/settings/checklist', { config: access(['operator']), schema: { tags: ['settings'] } }, async (req) => checklist(req.principal!.corpId, false));
+  app.post('/api/settings/checklist/run', { config: access(['operator']), schema: { tags: ['settings'] } }, async (req) => checklist(req.principal!.corpId, true));
 
-  app.get('/api/sync/runs', { preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => ({ items: await deps.sync.list(req.principal!.corpId) }));
+  app.get('/api/sync/runs', { config: access(['operator']), schema: { tags: ['settings'] } }, async (req) => ({ items: await deps.sync.list(req.principal!.corpId) }));
   app.post('/api/sync/runs', {
-    preHandler: requireRole('operator'),
-    schema: { tags: ['settings'], body: z.object({ kind: z.enum(['full', 'reconcile']).default('full') }) },
+    config: access(['operator']), schema: { tags: ['settings'], body: z.object({ kind: z.enum(['full', 'reconcile']).default('full') }) },
   }, async (req) => deps.sync.start(req.principal!.corpId, req.body.kind, req.principal!.name));
 }

@@ -11,7 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { WecomError } from '@pond/wecom';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, SIDEBAR_COOKIE, SIDEBAR_TTL_MS, requireRole, scopeOf, type AuthService } from '../../platform/auth';
+import { SIDEBAR_COOKIE, SIDEBAR_TTL_MS, type AuthService } from '../../platform/auth';
 import { AppError, fromWecomError, wecomHint } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import type { CorpRow, CorpService } from '../org/corps';
@@ -19,6 +19,7 @@ import type { CustomerService } from '../customers/service';
 import { sidebarPage, sidebarNotice } from './page';
 import { listTagTree } from '../tags/repo';
 import { ExternalUserid, HttpUrl } from '../../platform/schemas';
+import { access, publicRoute, ALL_ROLES } from '../../platform/access';
 
 const STATE_COOKIE = 'pond_sidebar_state';
 const CLIENT_JS = readFileSync(new URL('./sidebar.client.js', import.meta.url), 'utf8');
@@ -38,10 +39,10 @@ export async function sidebarRoutes(app: App, deps: {
   const { pool, auth, corps } = deps;
   const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies };
 
-  app.get('/sidebar/assets/sidebar.js', { schema: { hide: true } }, async (_req, reply) =>
+  app.get('/sidebar/assets/sidebar.js', { config: publicRoute('the chat sidebar script (no data)'), schema: { hide: true } }, async (_req, reply) =>
     reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-cache').send(CLIENT_JS));
 
-  app.get('/sidebar/:corpId', { schema: { hide: true } }, async (req: FastifyRequest<{ Params: { corpId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
+  app.get('/sidebar/:corpId', { config: publicRoute('the chat sidebar page: signs the member in by WeCom OAuth'), schema: { hide: true } }, async (req: FastifyRequest<{ Params: { corpId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
     const corp = await corps.get(req.params.corpId);
     if (!corp) return reply.code(404).send(sidebarNotice('未找到企业', 'Unknown corp: check the sidebar URL configured in WeCom admin.'));
@@ -92,8 +93,7 @@ export async function sidebarRoutes(app: App, deps: {
 
   /** wx.agentConfig's signature for the page at `url` (without its #fragment), from the app ticket. */
   app.get('/api/sidebar/config', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['sidebar'], summary: 'JS-SDK agentConfig signature for the sidebar page', querystring: z.object({ url: HttpUrl('must be the absolute page URL') }) },
+    config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['sidebar'], summary: 'JS-SDK agentConfig signature for the sidebar page', querystring: z.object({ url: HttpUrl('must be the absolute page URL') }) },
   }, async (req) => {
     const p = req.principal!;
     const url = req.query.url.split('#')[0]!;
@@ -114,11 +114,10 @@ export async function sidebarRoutes(app: App, deps: {
 
   /** Everything the sidebar shows for one customer in one round trip (the member's own relation first). */
   app.get('/api/sidebar/customers/:externalUserid', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['sidebar'], summary: "A customer as the sidebar shows them: profile, the member's relation and tags, groups, recent timeline", params: z.object({ externalUserid: ExternalUserid }) },
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: { tags: ['sidebar'], summary: "A customer as the sidebar shows them: profile, the member's relation and tags, groups, recent timeline", params: z.object({ externalUserid: ExternalUserid }) },
   }, async (req) => {
     const p = req.principal!;
-    const d = await deps.customers.detail(scopeOf(p), req.params.externalUserid);
+    const d = await deps.customers.detail(req.scope, req.params.externalUserid);
     const tagGroups = (await listTagTree(pool, p.corpId, { counts: false }))
       .map((g) => ({ id: g.id, name: g.name, tags: g.tags.map((t) => ({ id: t.id, name: t.name })) }));
     const active = d.follows.filter((f) => f.status === 'active');

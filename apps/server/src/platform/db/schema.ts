@@ -658,6 +658,8 @@ export const bulkTagJobs = pgTable('bulk_tag_jobs', {
   done: integer('done').notNull().default(0),
   failed: integer('failed').notNull().default(0),
   createdBy: text('created_by'),
+  /** Who started it (platform/auth principalKey): store managers and staff see only their own jobs. */
+  createdByKey: text('created_by_key'),
   createdAt: createdAt(),
   finishedAt: ts('finished_at'),
 });
