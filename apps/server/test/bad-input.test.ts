@@ -86,7 +86,7 @@ describe('numbers the columns cannot hold', () => {
     expect(folder.body.error).toMatchObject({ field: 'position' });
     expect((await raw('/api/staff?departmentId=99999999999999')).body.error).toMatchObject({ field: 'departmentId' });
     expect((await raw('/api/staff?status=99999')).body.error).toMatchObject({ field: 'status' });
-    expect((await raw('/api/live-codes/1/stats?from=2025-02-30')).body.error).toMatchObject({ field: 'from' });
+    expect((await raw('/api/channel-stats?from=2025-02-30')).body.error).toMatchObject({ field: 'from' });
   });
 });
 
