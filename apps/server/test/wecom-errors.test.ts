@@ -1,6 +1,6 @@
 // WeCom failing under a console action: every failure — an errcode, no answer, no connection — is a 502 with
 // WeCom's errcode, the API and the setup checklist's hint, within the bounded WeCom timeout (WECOM_TIMEOUT_MS,
-// 2 s here), and the action stores nothing.
+// 2 s here), and the action stores nothing. Background work has its own, longer budget (WECOM_JOB_TIMEOUT_MS).
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,13 +8,14 @@ import { WECOM_FIXES } from '../src/platform/errors';
 import { startTestPond, type TestPond } from './helpers';
 
 const TIMEOUT_MS = 2000;
+const JOB_TIMEOUT_MS = 4000;
 let pond: TestPond;
 let simBase: string;
 let hanging: Server;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  pond = await startTestPond({ roles: { api: true, worker: false }, env: { WECOM_TIMEOUT_MS: String(TIMEOUT_MS) } });
+  pond = await startTestPond({ roles: { api: true, worker: false }, env: { WECOM_TIMEOUT_MS: String(TIMEOUT_MS), WECOM_JOB_TIMEOUT_MS: String(JOB_TIMEOUT_MS) } });
   simBase = (await pond.api('GET', '/api/settings/corp')).body.apiBase;
   // Accepts connections and never answers: what a firewall that drops packets looks like from here.
   hanging = createServer((s) => void sockets.push(s));
@@ -53,6 +54,17 @@ describe('WeCom unreachable', () => {
     expect(r.body.error.message).toContain(`no answer within ${TIMEOUT_MS} ms`);
     expect(r.elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
     expect(r.elapsed).toBeLessThan(TIMEOUT_MS + 1500);
+  });
+
+  it('background work (no request waiting) gets the longer budget', async () => {
+    await pointAt(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}`);
+    const client = await pond.app.corps.client(pond.corpId);
+    const started = Date.now();
+    const err = await client.getFollowUserList().catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    expect(err).toMatchObject({ api: 'gettoken', errcode: -1, kind: 'network', errmsg: `no answer within ${JOB_TIMEOUT_MS} ms` });
+    expect(elapsed).toBeGreaterThanOrEqual(JOB_TIMEOUT_MS - 100);
+    expect(elapsed).toBeLessThan(JOB_TIMEOUT_MS + 1500);
   });
 
   it('a closed port: the same 502, retries included, within the timeout', async () => {

@@ -54,8 +54,9 @@ export interface WecomClientOptions {
   /**
    * How long one call may take in all: its requests, back-off between retries and the token fetch it needs (waiting
    * for client-side quota aside). A call out of time fails with kind 'network'. Default 10 s; uploads get at least 60 s.
+   * A function is asked at each call (e.g. shorter while a person waits than in background work).
    */
-  timeoutMs?: number;
+  timeoutMs?: number | (() => number);
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -83,7 +84,7 @@ export class WecomTransport {
   protected readonly logger: WecomLogger;
   private readonly onApiError?: (err: WecomError) => void;
   private readonly retry: Required<BusyRetryOptions>;
-  private readonly timeoutMs: number;
+  private readonly timeout: number | (() => number);
   private readonly refreshing = new Map<string, Promise<string>>();
 
   constructor(opts: WecomClientOptions) {
@@ -103,19 +104,19 @@ export class WecomTransport {
     this.logger = opts.logger ?? silent;
     this.onApiError = opts.onApiError;
     this.retry = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000, ...opts.busyRetry };
-    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   /** Any endpoint with the access token attached: `api` is the path after /cgi-bin/, e.g. 'externalcontact/get'. */
   call<T>(api: string, opts: CallOptions = {}): Promise<T> {
-    return this.execute<T>(api, opts, true, this.budget(this.timeoutMs));
+    return this.execute<T>(api, opts, true, this.budget(this.timeoutMs()));
   }
 
   /** Multipart upload for media/upload, media/uploadimg and media/upload_attachment (form field `media`). */
   upload<T>(api: string, query: Query, file: UploadFile): Promise<T> {
     const form = new FormData();
     form.append('media', new Blob([file.data], { type: file.contentType }), file.filename);
-    return this.execute<T>(api, { method: 'POST', query, body: form }, true, this.budget(Math.max(this.timeoutMs, UPLOAD_TIMEOUT_MS)));
+    return this.execute<T>(api, { method: 'POST', query, body: form }, true, this.budget(Math.max(this.timeoutMs(), UPLOAD_TIMEOUT_MS)));
   }
 
   /** Pages of a cursor-paginated POST endpoint, following `next_cursor` until it comes back empty. */
@@ -143,13 +144,17 @@ export class WecomTransport {
   }
 
   /** The shared access token, fetched through the TokenStore when absent or expired. */
-  accessToken(budget = this.budget(this.timeoutMs)): Promise<string> {
+  accessToken(budget = this.budget(this.timeoutMs())): Promise<string> {
     return this.cachedToken('access_token', () => this.fetchAccessToken(budget));
   }
 
   /** `GET gettoken`, bypassing the cache. Prefer accessToken(). */
-  getToken(budget = this.budget(this.timeoutMs)): Promise<GetTokenResponse> {
+  getToken(budget = this.budget(this.timeoutMs())): Promise<GetTokenResponse> {
     return this.execute<GetTokenResponse>('gettoken', { query: { corpid: this.corpId, corpsecret: this.secret } }, false, budget);
+  }
+
+  private timeoutMs(): number {
+    return typeof this.timeout === 'function' ? this.timeout() : this.timeout;
   }
 
   private budget(totalMs: number): Budget {

@@ -11,6 +11,7 @@ import {
 import type pg from 'pg';
 import { AppError, asAppError } from './errors';
 import { findUnstorable } from './schemas';
+import { continueAsRequest } from './request-context';
 import type { AuthService } from './auth';
 import { installAccess } from './access';
 import type { Logger } from './log';
@@ -57,6 +58,9 @@ export async function createHttp(opts: { log: Logger; auth: AuthService; pool: p
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
   });
+
+  // WeCom calls made for a request get the short time budget (CorpService).
+  app.addHook('onRequest', (_req, _reply, done) => continueAsRequest(done));
 
   // Strings Postgres cannot store (NUL, lone surrogates) and absurdly deep JSON, in any route's path, query or
   // body: a 400 naming the field before a handler reads them (the body's after authentication, like the body itself).

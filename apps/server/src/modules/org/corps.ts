@@ -7,6 +7,7 @@ import { SharedQuotaLimiter } from './shared-quota';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { PgTokenStore } from './token-store';
+import { inRequest } from '../../platform/request-context';
 
 export interface CorpRow {
   id: string;
@@ -50,7 +51,7 @@ export class CorpService {
   private tokenStore: PgTokenStore;
   private listener?: pg.PoolClient;
 
-  constructor(private pool: pg.Pool, private log: Logger, private opts: { fetch?: typeof fetch; timeoutMs?: number } = {}) {
+  constructor(private pool: pg.Pool, private log: Logger, private opts: { fetch?: typeof fetch; timeoutMs?: number; jobTimeoutMs?: number } = {}) {
     this.tokenStore = new PgTokenStore(pool);
   }
 
@@ -143,7 +144,8 @@ export class CorpService {
       tokenStore: this.tokenStore,
       limiter: new SharedQuotaLimiter(this.pool, corp.id),
       fetch: this.opts.fetch,
-      timeoutMs: this.opts.timeoutMs,
+      // Short while a request waits; long in background work, where WeCom's busy back-off (up to ~30 s) may run its course.
+      timeoutMs: () => (inRequest() ? this.opts.timeoutMs ?? 10_000 : this.opts.jobTimeoutMs ?? 60_000),
       logger: this.log,
       onApiError: (err: WecomError) => void this.recordApiError(corp.id, err),
     });
