@@ -18,7 +18,7 @@ export interface CallOptions {
 }
 
 /** What is left of one call's time: requests, back-off sleeps and the token fetch spend it; waiting for quota does not. */
-interface Budget { leftMs: number; totalMs: number }
+export interface CallBudget { leftMs: number; totalMs: number }
 
 /** pino-compatible subset. */
 export interface WecomLogger {
@@ -157,7 +157,7 @@ export class WecomTransport {
     return typeof this.timeout === 'function' ? this.timeout() : this.timeout;
   }
 
-  private budget(totalMs: number): Budget {
+  private budget(totalMs: number): CallBudget {
     return { leftMs: totalMs, totalMs };
   }
 
@@ -178,7 +178,7 @@ export class WecomTransport {
     return p;
   }
 
-  private async fetchAccessToken(budget: Budget): Promise<FetchedToken> {
+  private async fetchAccessToken(budget: CallBudget): Promise<FetchedToken> {
     const r = await this.getToken(budget);
     if (typeof r.access_token !== 'string' || !r.access_token) {
       throw this.report(new WecomError({ api: 'gettoken', errcode: -1, errmsg: 'response has no access_token', kind: 'http' }));
@@ -186,7 +186,7 @@ export class WecomTransport {
     return { value: r.access_token, expiresIn: r.expires_in ?? 7200 };
   }
 
-  private async execute<T>(api: string, opts: CallOptions, auth: boolean, budget: Budget): Promise<T> {
+  private async execute<T>(api: string, opts: CallOptions, auth: boolean, budget: CallBudget): Promise<T> {
     const method = opts.method ?? (opts.body === undefined ? 'GET' : 'POST');
     // Token failures (bad secret, 60020 on gettoken) propagate as the gettoken error, already reported.
     let token = auth ? await this.accessToken(budget) : undefined;
@@ -255,7 +255,7 @@ export class WecomTransport {
     return `${this.apiBase}/cgi-bin/${api}${s ? `?${s}` : ''}`;
   }
 
-  private async send<T>(api: string, method: string, opts: CallOptions, token: string | undefined, budget: Budget): Promise<T> {
+  private async send<T>(api: string, method: string, opts: CallOptions, token: string | undefined, budget: CallBudget): Promise<T> {
     const url = this.url(api, { access_token: token, ...opts.query });
     if (budget.leftMs <= 0) throw new WecomError({ api, errcode: -1, errmsg: `no answer within ${budget.totalMs} ms`, kind: 'network' });
     const init: RequestInit = { method, signal: AbortSignal.timeout(budget.leftMs) };

@@ -32,7 +32,7 @@ export const GroupCondition = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('created'), from: Day.optional(), to: Day.optional() })
     .refine((c) => c.from || c.to, { message: 'give from or to (or both)', path: ['from'] }),
-  z.object({ type: z.literal('status'), values: z.array(z.enum(['active', 'dismissed'], { message: 'must be active or dismissed' })).min(1, 'choose at least one status') }),
+  z.object({ type: z.literal('status'), values: List(z.enum(['active', 'dismissed'], { message: 'must be active or dismissed' }), 2).min(1, 'choose at least one status') }),
 ]);
 export type GroupCondition = z.infer<typeof GroupCondition>;
 

@@ -20,7 +20,7 @@ const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:M
 const Schedule = z.object({
   timezone: Text(64).default('Asia/Shanghai'),
   weekly: z.array(z.object({ day: z.number().int().min(0, 'must be 0 (Sunday) to 6').max(6, 'must be 0 (Sunday) to 6'), start: Hhmm, end: Hhmm })).max(70),
-  exceptions: z.array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'), closed: z.boolean().optional(), slots: z.array(z.object({ start: Hhmm, end: Hhmm })).optional() })).max(366).default([]),
+  exceptions: z.array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'), closed: z.boolean().optional(), slots: z.array(z.object({ start: Hhmm, end: Hhmm })).max(48).optional() })).max(366).default([]),
 });
 const PoolItem = z.object({
   userid: Userid,
