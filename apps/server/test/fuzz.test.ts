@@ -272,10 +272,12 @@ describe('bad input never gets a 5xx', () => {
     expect(ops.length).toBeGreaterThan(100);
     const exercised = new Map<string, number>();
     const failures: string[] = [];
+    const writtenByAccepted = new Set<string>();
     const check = (o: Op, who: string, a: Answer & { input: string }, wrote: string[]) => {
       const route = `${o.method} ${o.path}`;
       exercised.set(route, (exercised.get(route) ?? 0) + 1);
       if (a.status >= 500) failures.push(`${route} as ${who}: ${a.input} → ${a.status} ${a.text.slice(0, 300)}`);
+      if (a.status < 400) wrote.forEach((t) => writtenByAccepted.add(t));
       if (a.status < 400 || a.status >= 500) return;
       const unexpected = wrote.filter((t) => !ALLOWED_ON_REJECTION.has(t));
       if (unexpected.length) failures.push(`${route} as ${who}: ${a.input} → ${a.status} but wrote ${unexpected.join(', ')}`);
@@ -312,6 +314,8 @@ describe('bad input never gets a 5xx', () => {
     const requests = [...exercised.values()].reduce((x, y) => x + y, 0);
     console.log(`fuzz: ${requests} requests over ${ops.length} routes in ${Date.now() - started} ms`);
     expect(exercised.size).toBe(ops.length);
+    // The triggers see committed writes: accepted requests' rows were counted.
+    expect([...writtenByAccepted]).toEqual(expect.arrayContaining(['script_folders', 'stores']));
     for (const o of ops) expect(exercised.get(`${o.method} ${o.path}`) ?? 0, `${o.method} ${o.path} exercised`).toBeGreaterThanOrEqual(4);
     expect(failures.slice(0, 60), `${failures.length} failures`).toEqual([]);
   }, 600_000);
