@@ -38,7 +38,7 @@ function QueryProvider({ children }: { children: ReactNode }) {
             if (error instanceof ApiError && error.status === 401) return;
             notification.error({
               title: error.message || String(error),
-              description: error instanceof ApiError && error.code !== `http_${error.status}` ? error.code : undefined,
+              description: error instanceof ApiError ? error.hint ?? (error.code !== `http_${error.status}` ? error.code : undefined) : undefined,
               placement: 'topRight',
             });
           },

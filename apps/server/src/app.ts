@@ -108,7 +108,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   const queue = new Queue(opts.databaseUrl, log);
   const auth = new AuthService(pool);
-  const corps = new CorpService(pool, log, secrets);
+  const corps = new CorpService(pool, log, secrets, { timeoutMs: config.wecomTimeoutMs, jobTimeoutMs: config.wecomJobTimeoutMs });
   await corps.listen();
   const sync = new SyncService(pool, corps, queue, log);
 

@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   WECOM_CALLBACK_TOKEN: optionalString.pipe(z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1–32 letters or digits (the Token set on the callback page)').optional()),
   WECOM_CALLBACK_AES_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional()),
   WECOM_API_BASE: optionalString.pipe(z.string().url('must be an absolute URL').optional()),
+  WECOM_TIMEOUT_MS: optionalString.pipe(z.string().regex(/^\d{3,6}$/, 'must be milliseconds from 100 to 999999 (default 10000)').transform(Number).optional()),
+  WECOM_JOB_TIMEOUT_MS: optionalString.pipe(z.string().regex(/^\d{3,7}$/, 'must be milliseconds from 100 to 9999999 (default 60000)').transform(Number).optional()),
   POND_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   POND_DATA_DIR: optionalString,
   TRUST_PROXY: optionalString,
@@ -66,6 +68,10 @@ export interface Config {
   secretKey?: Buffer;
   /** Keys that still decrypt, for rotation (POND_SECRET_KEY_PREVIOUS). */
   previousSecretKeys: Buffer[];
+  /** How long one WeCom call may take in all, retries included: for an API request (WECOM_TIMEOUT_MS, default 10 s)
+   * and in background work (WECOM_JOB_TIMEOUT_MS, default 60 s: room for WeCom's busy back-off). */
+  wecomTimeoutMs: number;
+  wecomJobTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -157,5 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     secretKey: secretKey ?? undefined,
     previousSecretKeys,
+    wecomTimeoutMs: e.WECOM_TIMEOUT_MS ?? 10_000,
+    wecomJobTimeoutMs: e.WECOM_JOB_TIMEOUT_MS ?? 60_000,
   };
 }

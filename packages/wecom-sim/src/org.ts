@@ -91,7 +91,9 @@ export async function upsertDepartments(sql: Sql, corpId: string, deps: Departme
 
 export async function upsertStaff(sql: Sql, corpId: string, list: StaffInput[], now: number): Promise<void> {
   for (const s of list) {
-    if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(s.userid)) throw new ControlError(`userid ${JSON.stringify(s.userid)}: 1–64 letters, digits, _ . @ -`);
+    if (!s || typeof s !== 'object') throw new ControlError('staff: each member must be an object');
+    if (typeof s.userid !== 'string' || !/^[A-Za-z0-9_.@-]{1,64}$/.test(s.userid)) throw new ControlError(`userid ${JSON.stringify(s.userid)}: 1–64 letters, digits, _ . @ -`);
+    if (typeof s.name !== 'string' || !s.name) throw new ControlError(`name: required for ${s.userid}`);
     const dept = s.department ?? [1];
     await sql.q(
       `INSERT INTO {s}.staff (corp_id, userid, name, department, main_department, position, mobile, gender, email,

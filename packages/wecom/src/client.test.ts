@@ -208,6 +208,49 @@ describe('errors and back-off', () => {
   });
 });
 
+describe('the time a call may take', () => {
+  /** A fetch that never answers, but gives up when the request's signal does (as undici does). */
+  const silentFetch = (calls: string[]) => ((input: string | URL | Request, init?: RequestInit) => {
+    calls.push(new URL(String(input)).pathname);
+    return new Promise<Response>((_, reject) => {
+      init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
+    });
+  }) as typeof globalThis.fetch;
+
+  it('gives up on a server that never answers after timeoutMs, token fetch included, with kind network', async () => {
+    const calls: string[] = [];
+    const { client, errors } = makeClient(fakeWecom(), { fetch: silentFetch(calls), timeoutMs: 200 });
+    const started = Date.now();
+    const err = (await client.getFollowUserList().catch((e: unknown) => e)) as WecomError;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(err).toMatchObject({ api: 'gettoken', errcode: -1, kind: 'network', errmsg: 'no answer within 200 ms' });
+    // One attempt used the whole budget: no retry could start in time.
+    expect(calls).toEqual(['/sim/cgi-bin/gettoken']);
+    expect(errors).toEqual([err]);
+  });
+
+  it('retries a refused connection only while the back-off fits in the time left', async () => {
+    const fake = fakeWecom({
+      'user/get': () => {
+        throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+      },
+    });
+    const { client, slept } = makeClient(fake, { timeoutMs: 10_000 });
+    const err = (await client.userGet('u1').catch((e: unknown) => e)) as WecomError;
+    expect(err).toMatchObject({ api: 'user/get', kind: 'network', errmsg: 'request failed: fetch failed (ECONNREFUSED)' });
+    // base 1000 × 2^n, random() 0.5 → 750, 1500, 3000: the next (6000) would end past the 10 s budget.
+    expect(slept).toEqual([750, 1500, 3000]);
+    expect(fake.of('user/get')).toHaveLength(4);
+  });
+
+  it('keeps the default budget at 10 s for busy answers too (5 retries used to wait up to 31 s)', async () => {
+    const fake = fakeWecom({ 'externalcontact/groupchat/get': fail(-1, 'system busy') });
+    const { client, slept } = makeClient(fake);
+    await expect(client.groupchatGet('wr1')).rejects.toMatchObject({ errcode: -1, kind: 'api' });
+    expect(slept.reduce((a, b) => a + b, 0)).toBeLessThan(10_000);
+  });
+});
+
 describe('pagination', () => {
   const pages: Record<string, { group_chat_list: { chat_id: string; status: number }[]; next_cursor: string }> = {
     '': { group_chat_list: [{ chat_id: 'wr1', status: 0 }, { chat_id: 'wr2', status: 0 }], next_cursor: 'c1' },

@@ -48,7 +48,7 @@ export class WecomArgumentError extends Error {
   constructor(
     readonly method: string,
     readonly field: string,
-    rule: string,
+    readonly rule: string,
   ) {
     super(`${method}: ${field} ${rule}`);
     this.name = 'WecomArgumentError';

@@ -17,6 +17,9 @@ export interface CallOptions {
   noWait?: boolean;
 }
 
+/** What is left of one call's time: requests, back-off sleeps and the token fetch spend it; waiting for quota does not. */
+export interface CallBudget { leftMs: number; totalMs: number }
+
 /** pino-compatible subset. */
 export interface WecomLogger {
   debug(obj: object, msg: string): void;
@@ -48,9 +51,16 @@ export interface WecomClientOptions {
   /** Called once for every error a call finally throws (not for retried attempts). Must not throw. */
   onApiError?: (err: WecomError) => void;
   busyRetry?: BusyRetryOptions;
-  /** Per-request timeout. */
-  timeoutMs?: number;
+  /**
+   * How long one call may take in all: its requests, back-off between retries and the token fetch it needs (waiting
+   * for client-side quota aside). A call out of time fails with kind 'network'. Default 10 s; uploads get at least 60 s.
+   * A function is asked at each call (e.g. shorter while a person waits than in background work).
+   */
+  timeoutMs?: number | (() => number);
 }
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+const UPLOAD_TIMEOUT_MS = 60_000;
 
 export interface PaginateOptions {
   cursorField?: string;
@@ -74,7 +84,7 @@ export class WecomTransport {
   protected readonly logger: WecomLogger;
   private readonly onApiError?: (err: WecomError) => void;
   private readonly retry: Required<BusyRetryOptions>;
-  private readonly timeoutMs: number;
+  private readonly timeout: number | (() => number);
   private readonly refreshing = new Map<string, Promise<string>>();
 
   constructor(opts: WecomClientOptions) {
@@ -94,19 +104,19 @@ export class WecomTransport {
     this.logger = opts.logger ?? silent;
     this.onApiError = opts.onApiError;
     this.retry = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30_000, ...opts.busyRetry };
-    this.timeoutMs = opts.timeoutMs ?? 15_000;
+    this.timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   /** Any endpoint with the access token attached: `api` is the path after /cgi-bin/, e.g. 'externalcontact/get'. */
   call<T>(api: string, opts: CallOptions = {}): Promise<T> {
-    return this.execute<T>(api, opts, true);
+    return this.execute<T>(api, opts, true, this.budget(this.timeoutMs()));
   }
 
   /** Multipart upload for media/upload, media/uploadimg and media/upload_attachment (form field `media`). */
   upload<T>(api: string, query: Query, file: UploadFile): Promise<T> {
     const form = new FormData();
     form.append('media', new Blob([file.data], { type: file.contentType }), file.filename);
-    return this.execute<T>(api, { method: 'POST', query, body: form }, true);
+    return this.execute<T>(api, { method: 'POST', query, body: form }, true, this.budget(Math.max(this.timeoutMs(), UPLOAD_TIMEOUT_MS)));
   }
 
   /** Pages of a cursor-paginated POST endpoint, following `next_cursor` until it comes back empty. */
@@ -134,13 +144,21 @@ export class WecomTransport {
   }
 
   /** The shared access token, fetched through the TokenStore when absent or expired. */
-  accessToken(): Promise<string> {
-    return this.cachedToken('access_token', () => this.fetchAccessToken());
+  accessToken(budget = this.budget(this.timeoutMs())): Promise<string> {
+    return this.cachedToken('access_token', () => this.fetchAccessToken(budget));
   }
 
   /** `GET gettoken`, bypassing the cache. Prefer accessToken(). */
-  getToken(): Promise<GetTokenResponse> {
-    return this.execute<GetTokenResponse>('gettoken', { query: { corpid: this.corpId, corpsecret: this.secret } }, false);
+  getToken(budget = this.budget(this.timeoutMs())): Promise<GetTokenResponse> {
+    return this.execute<GetTokenResponse>('gettoken', { query: { corpid: this.corpId, corpsecret: this.secret } }, false, budget);
+  }
+
+  private timeoutMs(): number {
+    return typeof this.timeout === 'function' ? this.timeout() : this.timeout;
+  }
+
+  private budget(totalMs: number): CallBudget {
+    return { leftMs: totalMs, totalMs };
   }
 
   protected async cachedToken(kind: TokenKind, fetch: () => Promise<FetchedToken>): Promise<string> {
@@ -160,18 +178,18 @@ export class WecomTransport {
     return p;
   }
 
-  private async fetchAccessToken(): Promise<FetchedToken> {
-    const r = await this.getToken();
+  private async fetchAccessToken(budget: CallBudget): Promise<FetchedToken> {
+    const r = await this.getToken(budget);
     if (typeof r.access_token !== 'string' || !r.access_token) {
       throw this.report(new WecomError({ api: 'gettoken', errcode: -1, errmsg: 'response has no access_token', kind: 'http' }));
     }
     return { value: r.access_token, expiresIn: r.expires_in ?? 7200 };
   }
 
-  private async execute<T>(api: string, opts: CallOptions, auth: boolean): Promise<T> {
+  private async execute<T>(api: string, opts: CallOptions, auth: boolean, budget: CallBudget): Promise<T> {
     const method = opts.method ?? (opts.body === undefined ? 'GET' : 'POST');
     // Token failures (bad secret, 60020 on gettoken) propagate as the gettoken error, already reported.
-    let token = auth ? await this.accessToken() : undefined;
+    let token = auth ? await this.accessToken(budget) : undefined;
     let refreshed = false;
     for (let attempt = 0; ; ) {
       if (opts.noWait && this.limiter.tryAcquire) {
@@ -180,23 +198,30 @@ export class WecomTransport {
         await this.limiter.acquire(api);
       }
       let err: WecomError;
+      const started = Date.now();
       try {
-        return await this.send<T>(api, method, opts, token);
+        return await this.send<T>(api, method, opts, token, budget);
       } catch (e) {
         if (!(e instanceof WecomError)) throw e;
         err = e;
+      } finally {
+        budget.leftMs -= Date.now() - started;
       }
-      if (token !== undefined && !refreshed && err.kind === 'api' && TOKEN_ERRCODES.has(err.errcode)) {
+      if (token !== undefined && !refreshed && err.kind === 'api' && TOKEN_ERRCODES.has(err.errcode) && budget.leftMs > 0) {
         refreshed = true;
         this.logger.debug({ api, errcode: err.errcode }, 'wecom token rejected, refreshing');
-        token = await this.refreshToken('access_token', token, () => this.fetchAccessToken());
+        token = await this.refreshToken('access_token', token, () => this.fetchAccessToken(budget));
         continue;
       }
       if (!opts.noWait && attempt < this.retry.maxRetries && this.isRetryable(err, method)) {
         const delayMs = this.backoff(attempt++);
-        this.logger.warn({ api, errcode: err.errcode, kind: err.kind, attempt, delayMs }, 'wecom busy, backing off');
-        await this.sleep(delayMs);
-        continue;
+        // A retry that could not start in time would only make the caller wait longer for the same failure.
+        if (delayMs < budget.leftMs) {
+          this.logger.warn({ api, errcode: err.errcode, kind: err.kind, attempt, delayMs }, 'wecom busy, backing off');
+          await this.sleep(delayMs);
+          budget.leftMs -= delayMs;
+          continue;
+        }
       }
       throw this.report(err);
     }
@@ -230,9 +255,10 @@ export class WecomTransport {
     return `${this.apiBase}/cgi-bin/${api}${s ? `?${s}` : ''}`;
   }
 
-  private async send<T>(api: string, method: string, opts: CallOptions, token: string | undefined): Promise<T> {
+  private async send<T>(api: string, method: string, opts: CallOptions, token: string | undefined, budget: CallBudget): Promise<T> {
     const url = this.url(api, { access_token: token, ...opts.query });
-    const init: RequestInit = { method, signal: AbortSignal.timeout(this.timeoutMs) };
+    if (budget.leftMs <= 0) throw new WecomError({ api, errcode: -1, errmsg: `no answer within ${budget.totalMs} ms`, kind: 'network' });
+    const init: RequestInit = { method, signal: AbortSignal.timeout(budget.leftMs) };
     if (opts.body instanceof FormData) init.body = opts.body;
     else if (opts.body !== undefined) {
       init.body = JSON.stringify(opts.body);
@@ -246,8 +272,10 @@ export class WecomTransport {
       text = await res.text();
     } catch (cause) {
       // The URL carries the token or secret, so it never goes into the message.
-      const why = cause instanceof Error ? cause.message : String(cause);
-      throw new WecomError({ api, errcode: -1, errmsg: `request failed: ${why}`, kind: 'network', status, cause });
+      const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+      const code = (cause as { cause?: { code?: unknown } })?.cause?.code;
+      const why = timedOut ? `no answer within ${budget.totalMs} ms` : `${cause instanceof Error ? cause.message : String(cause)}${typeof code === 'string' ? ` (${code})` : ''}`;
+      throw new WecomError({ api, errcode: -1, errmsg: timedOut ? why : `request failed: ${why}`, kind: 'network', status, cause });
     }
     if (status < 200 || status >= 300) {
       throw new WecomError({ api, errcode: -1, errmsg: `HTTP ${status}: ${text.slice(0, 200)}`, kind: 'http', status });

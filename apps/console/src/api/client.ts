@@ -1,20 +1,24 @@
 // The one way the console talks to Pond's REST API (docs/api.md): JSON in and out, the session
 // cookie sent along, and every non-2xx answer turned into an ApiError carrying the server's
-// `{error:{code,message,field}}` so forms can point at the field and toasts can show the message.
+// `{error:{code,message,field}}` so forms can point at the field and toasts can show the message (and, when
+// WeCom failed, the setup checklist's hint the server sends with it).
 
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | undefined;
   readonly details: unknown;
+  /** For `wecom_error` (502): what to do, in the setup checklist's words. */
+  readonly hint: string | undefined;
 
-  constructor(status: number, code: string, message: string, field?: string, details?: unknown) {
+  constructor(status: number, code: string, message: string, field?: string, details?: unknown, hint?: string) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field;
     this.details = details;
+    this.hint = hint;
   }
 }
 
@@ -57,11 +61,11 @@ async function parseError(res: Response): Promise<ApiError> {
   } catch {
     payload = undefined;
   }
-  const error = (payload as { error?: { code?: unknown; message?: unknown; field?: unknown; details?: unknown } } | undefined)?.error;
+  const error = (payload as { error?: { code?: unknown; message?: unknown; field?: unknown; details?: unknown; hint?: unknown } } | undefined)?.error;
   const code = typeof error?.code === 'string' ? error.code : `http_${res.status}`;
   const message = typeof error?.message === 'string' && error.message ? error.message : `${res.status} ${res.statusText}`.trim();
   const field = typeof error?.field === 'string' ? error.field : undefined;
-  return new ApiError(res.status, code, message, field, error?.details);
+  return new ApiError(res.status, code, message, field, error?.details, typeof error?.hint === 'string' ? error.hint : undefined);
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

@@ -10,7 +10,8 @@ interface Props {
 /** Inline error for a failed query: the server's message, and a retry when it may help. */
 export function QueryError({ error, onRetry }: Props) {
   const { t } = useTranslation();
-  const description = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const description = error instanceof ApiError && error.hint ? `${message} — ${error.hint}` : message;
   const retryable = !(error instanceof ApiError) || error.status === 0 || error.status >= 500;
   return (
     <Alert

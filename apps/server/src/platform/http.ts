@@ -5,11 +5,13 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
-  serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors,
+  serializerCompiler, validatorCompiler, jsonSchemaTransform, jsonSchemaTransformObject, hasZodFastifySchemaValidationErrors,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type pg from 'pg';
-import { AppError } from './errors';
+import { AppError, asAppError } from './errors';
+import { findUnstorable } from './schemas';
+import { continueAsRequest } from './request-context';
 import type { AuthService } from './auth';
 import { installAccess } from './access';
 import type { Logger } from './log';
@@ -56,17 +58,34 @@ export async function createHttp(opts: { log: Logger; auth: AuthService; pool: p
       const msg = issue?.message ?? 'invalid';
       return reply.status(400).send({ error: { code: 'validation_failed', message: `${field}: ${msg}`, field, details: err.validation.map((v) => ({ path: v.instancePath, message: v.message })) } });
     }
-    if (err instanceof AppError) {
-      if (err.status >= 500) req.log.error({ err, cause: err.extra.cause }, err.message);
-      const message = err.status >= 500 && err.code !== 'wecom_error' && err.code !== 'unavailable' ? 'internal error' : err.message;
-      return reply.status(err.status).send({ error: { code: err.code, message, field: err.extra.field, details: err.status < 500 ? err.extra.details : undefined } });
+    const app = asAppError(err);
+    if (app) {
+      if (app.status >= 500) req.log.error({ err: app, cause: app.extra.cause }, app.message);
+      const message = app.status >= 500 && app.code !== 'wecom_error' && app.code !== 'unavailable' ? 'internal error' : app.message;
+      return reply.status(app.status).send({ error: { code: app.code, message, field: app.extra.field, details: app.status < 500 ? app.extra.details : undefined, ...app.extra.wecom } });
     }
     const fe = err as FastifyError;
     if (fe.statusCode && fe.statusCode < 500) {
-      return reply.status(fe.statusCode).send({ error: { code: fe.statusCode === 415 ? 'bad_request' : 'bad_request', message: fe.message } });
+      return reply.status(fe.statusCode).send({ error: { code: 'bad_request', message: fe.message } });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
+  });
+
+  // WeCom calls made for a request get the short time budget (CorpService).
+  app.addHook('onRequest', (_req, _reply, done) => continueAsRequest(done));
+
+  // Strings Postgres cannot store (NUL, lone surrogates) and absurdly deep JSON, in any route's path, query or
+  // body: a 400 naming the field before a handler reads them (the body's after authentication, like the body itself).
+  app.addHook('onRequest', async (req) => {
+    for (const [where, value] of [['params', req.params], ['querystring', req.query]] as const) {
+      const bad = findUnstorable(value);
+      if (bad) throw AppError.validation(bad.path || where, bad.rule);
+    }
+  });
+  app.addHook('preValidation', async (req) => {
+    const bad = findUnstorable(req.body);
+    if (bad) throw AppError.validation(bad.path || 'body', bad.rule);
   });
 
   await app.register(swagger, {
@@ -77,6 +96,7 @@ export async function createHttp(opts: { log: Logger; auth: AuthService; pool: p
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   // From here on every route must declare who may call it (platform/access.ts).

@@ -9,7 +9,7 @@ import { ROLES } from '../../platform/db/schema';
 import type { CorpService } from '../org/corps';
 import type { SyncService } from '../sync/service';
 import { Page } from '../customers/routes';
-import { patchOf } from '../../platform/schemas';
+import { CorpId, HttpUrl, IdParams, List, RowId, Text, Userid, patchOf } from '../../platform/schemas';
 import { access, publicRoute, ALL_ROLES, ADMIN_ONLY, checkSameOrigin } from '../../platform/access';
 
 const Role = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
@@ -54,7 +54,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   app.get('/api/me', { config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['auth'] } }, async (req) => me(req));
 
   app.post('/api/me/corp', {
-    config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['auth'], body: z.object({ corpId: z.string().min(1) }) },
+    config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['auth'], body: z.object({ corpId: CorpId }) },
   }, async (req) => {
     const cookie = req.cookies[SESSION_COOKIE];
     if (!cookie) throw new AppError('bad_request', 'switching corp needs a console session; API tokens use the X-Pond-Corp header');
@@ -78,10 +78,10 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
         id: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'must be the corpid from 我的企业 → 企业信息'),
         name: z.string().trim().min(1, 'is required').max(60),
         agentId: z.string().regex(/^\d+$/, 'must be the numeric AgentId'),
-        secret: z.string().min(8, "must be the self-built app's Secret"),
+        secret: Text(128).min(8, "must be the self-built app's Secret"),
         callbackToken: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1–32 letters or digits'),
         callbackAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits'),
-        apiBase: z.string().url('must be an absolute URL').optional(),
+        apiBase: HttpUrl().optional(),
       }),
     },
   }, async (req) => {
@@ -96,7 +96,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   });
 
   // Users: the memberships of the current corp, addressed by membership id (the same kind of id whether the
-  // username was new or not). Creating one is an invitation; see ADR 0010.
+  // username was new or not). Creating one is an invitation; see ADR 0011.
   const MEMBER_SQL = `SELECT m.id, m.user_id, m.role, m.store_ids, m.staff_userid, m.status, m.accept_on_sign_in, m.invited_name,
       m.disabled_at AS membership_disabled_at, u.username, u.display_name, u.disabled_at AS account_disabled_at
     FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.corp_id = $1`;
@@ -121,11 +121,11 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
 
   const UserBody = z.object({
     username: z.string().regex(/^[A-Za-z0-9_.@-]{3,40}$/, 'must be 3–40 letters, digits or _.@-'),
-    password: z.string().min(8, 'must be at least 8 characters'),
+    password: Text(200).min(8, 'must be at least 8 characters'),
     displayName: z.string().trim().min(1, 'is required').max(40),
     role: Role,
-    storeIds: z.array(z.number().int()).default([]),
-    staffUserid: z.string().nullish(),
+    storeIds: List(RowId, 100).default([]),
+    staffUserid: Userid.nullish(),
   });
   const checkRoleFields = async (corpId: string, role: string, storeIds: number[], staffUserid: string | null | undefined) => {
     if (role === 'store_manager' && storeIds.length === 0) throw AppError.validation('storeIds', 'a store manager needs at least one store');
@@ -188,7 +188,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     schema: {
       tags: ['users'],
       summary: "Change a member's role, stores, staff link or access to this corp; password, name and accountDisabled change the account",
-      params: z.object({ id: z.coerce.number().int() }),
+      params: IdParams,
       body: patchOf(UserBody.omit({ username: true })).extend({ disabled: z.boolean().optional(), accountDisabled: z.boolean().optional() }),
     },
   }, async (req) => {
@@ -289,21 +289,20 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     return { items: rows.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, role: t.role, storeIds: t.store_ids, createdAt: t.created_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at })) };
   });
   app.post('/api/tokens', {
-    config: access(ADMIN_ONLY, { refs: { 'storeIds[]': 'store', staffUserid: 'staff' } }),
-    schema: { tags: ['tokens'], body: z.object({ name: z.string().trim().min(1, 'is required').max(60), role: Role, storeIds: z.array(z.number().int()).default([]), staffUserid: z.string().nullish() }) },
+    config: access(ADMIN_ONLY, { refs: { 'storeIds[]': 'store', staffUserid: 'staff' } }), schema: { tags: ['tokens'], body: z.object({ name: z.string().trim().min(1, 'is required').max(60), role: Role, storeIds: List(RowId, 100).default([]), staffUserid: Userid.nullish() }) },
   }, async (req) => {
     const p = req.principal!;
     await checkRoleFields(p.corpId, req.body.role, req.body.storeIds, req.body.staffUserid);
     return auth.createToken({ corpId: p.corpId, name: req.body.name, role: req.body.role, storeIds: req.body.storeIds, staffUserid: req.body.staffUserid, createdBy: p.userId });
   });
-  app.delete('/api/tokens/:id', { config: access(ADMIN_ONLY, { params: { id: 'apiToken' } }), schema: { tags: ['tokens'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
+  app.delete('/api/tokens/:id', { config: access(ADMIN_ONLY, { params: { id: 'apiToken' } }), schema: { tags: ['tokens'], params: IdParams } }, async (req) => {
     const r = await pool.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND corp_id = $2 AND revoked_at IS NULL', [req.params.id, req.principal!.corpId]);
     if (!r.rowCount) throw AppError.notFound(`token ${req.params.id}`);
     return { ok: true };
   });
 
   app.get('/api/audit', {
-    config: access(ADMIN_ONLY), schema: { tags: ['audit'], querystring: Page.extend({ action: z.string().optional() }) },
+    config: access(ADMIN_ONLY), schema: { tags: ['audit'], querystring: Page.extend({ action: Text(100).optional() }) },
   }, async (req) => {
     const { page, pageSize, action } = req.query;
     const { rows } = await pool.query(

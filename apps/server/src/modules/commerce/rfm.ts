@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors';
+import { Yuan } from '../../platform/schemas';
 
 /** The classic eight buckets, by [R high, F high, M high]. */
 export const RFM_BUCKETS = {
@@ -28,10 +29,6 @@ export const bucketCode = (b: RfmBucket): number => {
 
 export interface RfmThresholds { recencyDays: number; orderCount: number; orderTotal: number }
 
-/** Yuan with at most two decimals (fen), as numeric(12,2) holds them. */
-export const Yuan = (what = 'an amount of yuan') => z.number({ message: `must be ${what}` })
-  .max(9_999_999_999.99, 'must be below 10,000,000,000 yuan')
-  .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most 2 decimals (fen)');
 
 export const RfmThresholdsInput = z.object({
   recencyDays: z.number().int('must be a whole number of days').min(1, 'must be ≥ 1').max(3650, 'must be ≤ 3650'),

@@ -1,7 +1,7 @@
 // The order webhook's body: the generic shape any shop can send (docs/api.md), the one the simulator's
 // shop sends. Amounts are yuan with at most two decimals; only CNY is summed, so other currencies are refused.
 import { z } from 'zod';
-import { Yuan } from './rfm';
+import { Yuan } from '../../platform/schemas';
 
 /** Paid and refund times: ISO-8601 with an offset, not before 2000 and at most a day ahead of the server's clock. */
 const Instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time with an offset, e.g. 2025-01-31T12:00:00+08:00' })
@@ -23,7 +23,7 @@ export const OrderId = z.string({ message: 'is required' }).trim().min(1, 'is re
 export const PaidOrder = z.object({
   orderId: OrderId,
   /** When sent, must be the corp of the URL. */
-  corpId: z.string().optional(),
+  corpId: Id(64).optional(),
   externalUserid: Id(128).nullish(),
   unionid: Id(128).nullish(),
   openid: Id(128).nullish(),
@@ -37,7 +37,7 @@ export type PaidOrder = z.infer<typeof PaidOrder>;
 
 export const RefundedOrder = z.object({
   orderId: OrderId,
-  corpId: z.string().optional(),
+  corpId: Id(64).optional(),
   /** The shop's id of this refund: how a re-delivery is recognised. Required with `amount`. */
   refundId: z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters').optional(),
   /** Yuan refunded; without it, whatever is left of the order. */

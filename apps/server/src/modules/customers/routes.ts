@@ -3,6 +3,7 @@ import type { App } from '../../platform/http';
 import type { CustomerService } from './service';
 import type { CustomerEdits } from './edits';
 import { toCsv } from '../../platform/csv';
+import { ExternalUserid, INT4_MAX, List, RowIdParam, TagId, Text, Userid } from '../../platform/schemas';
 import { access, ALL_ROLES } from '../../platform/access';
 
 export const Page = z.object({
@@ -12,9 +13,15 @@ export const Page = z.object({
 
 const Mobile = z.string().trim().regex(/^[0-9+\- ]{1,20}$/, 'must be a phone number (digits, + - and spaces, at most 20)');
 
+/** Comma-separated tag ids in a query string. */
+const TagIdsQuery = Text(6500).optional().transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined))
+  .pipe(List(TagId, 100).optional());
+/** A live code's channel (a prefix of the relation's state), or a number: WeCom's add_way. */
+const Channel = Text(30).refine((s) => !/^\d+$/.test(s) || Number(s) <= INT4_MAX, 'a number is a WeCom add_way, at most 2147483647');
+
 export async function customerRoutes(app: App, deps: { customers: CustomerService; edits: CustomerEdits }) {
-  const Ext = z.object({ externalUserid: z.string().min(1) });
-  const ExtUser = Ext.extend({ userid: z.string().min(1) });
+  const Ext = z.object({ externalUserid: ExternalUserid });
+  const ExtUser = Ext.extend({ userid: Userid });
 
   app.patch('/api/customers/:externalUserid/follows/:userid', {
     config: access(ALL_ROLES, { params: { externalUserid: 'customer', userid: 'staff' } }), schema: {
@@ -33,7 +40,7 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
   app.post('/api/customers/:externalUserid/follows/:userid/tags', {
     config: access(ALL_ROLES, { params: { externalUserid: 'customer', userid: 'staff' }, refs: { 'add[]': 'tag' } }), schema: {
       tags: ['customers'], summary: 'Add or remove corp tags on a relation (mark_tag)', params: ExtUser,
-      body: z.object({ add: z.array(z.string()).max(100).default([]), remove: z.array(z.string()).max(100).default([]) }),
+      body: z.object({ add: List(TagId, 100).default([]), remove: List(TagId, 100).default([]) }),
     },
   }, async (req) => {
     return deps.edits.changeTags(req.scope, req.params.externalUserid, req.params.userid, req.body);
@@ -48,7 +55,7 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
     return deps.edits.addNote(req.scope, req.params.externalUserid, req.principal!, req.body.text);
   });
   app.delete('/api/customers/:externalUserid/notes/:id', {
-    config: access(ALL_ROLES, { params: { externalUserid: 'customer', id: 'note' } }), schema: { tags: ['customers'], params: Ext.extend({ id: z.coerce.number().int() }) },
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer', id: 'note' } }), schema: { tags: ['customers'], params: Ext.extend({ id: RowIdParam }) },
   }, async (req) => {
     await deps.edits.deleteNote(req.scope, req.params.externalUserid, req.principal!, req.params.id);
     return { ok: true };
@@ -59,10 +66,10 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
       tags: ['customers'], summary: 'Search customers (name or remark), filter by tag, staff, store, channel',
       querystring: Page.extend({
         q: z.string().max(100).optional(),
-        tagIds: z.string().optional().transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined)),
-        userid: z.string().optional(),
-        storeId: z.coerce.number().int().optional(),
-        channel: z.string().max(64).optional(),
+        tagIds: TagIdsQuery,
+        userid: Userid.optional(),
+        storeId: RowIdParam.optional(),
+        channel: Channel.optional(),
       }),
     },
   }, async (req) => deps.customers.list(req.scope, req.query));
@@ -72,8 +79,8 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
       tags: ['customers'], summary: 'The customer list as CSV (same filters, up to 100,000 rows)',
       querystring: z.object({
         q: z.string().max(100).optional(),
-        tagIds: z.string().optional().transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined)),
-        userid: z.string().optional(), storeId: z.coerce.number().int().optional(), channel: z.string().max(64).optional(),
+        tagIds: TagIdsQuery,
+        userid: Userid.optional(), storeId: RowIdParam.optional(), channel: Channel.optional(),
       }),
     },
   }, async (req, reply) => {
@@ -105,13 +112,13 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
   });
 
   app.get('/api/customers/:externalUserid', {
-    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: { tags: ['customers'], summary: 'One customer: follow relations, groups, timeline', params: z.object({ externalUserid: z.string().min(1) }) },
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: { tags: ['customers'], summary: 'One customer: follow relations, groups, timeline', params: Ext },
   }, async (req) => deps.customers.detail(req.scope, req.params.externalUserid));
 
   app.get('/api/customers/:externalUserid/timeline', {
     config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: {
-      tags: ['customers'], params: z.object({ externalUserid: z.string().min(1) }),
-      querystring: z.object({ before: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      tags: ['customers'], params: Ext,
+      querystring: z.object({ before: RowIdParam.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
     },
   }, async (req) => {
     return deps.customers.timeline(req.principal!.corpId, req.params.externalUserid, req.query);

@@ -10,7 +10,8 @@ import { groupVisibleSql } from '../../platform/resources';
 import { toCsv } from '../../platform/csv';
 import { Page } from '../customers/routes';
 import { groupStatsStatus } from '../groups/stats';
-import { compileGroupRule, GroupRuleNode } from './rule';
+import { compileGroupRule, GroupRuleNode, savedGroupRule } from './rule';
+import { IdParams } from '../../platform/schemas';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 export function groupWhere(scope: Scope, rule: GroupRuleNode, p: Params): string {
@@ -40,8 +41,9 @@ export async function groupSegmentRoutes(app: App, deps: { pool: pg.Pool }) {
     if (!s) throw AppError.notFound(`group segment ${id}`);
     return s;
   };
+  const ruleOf = (s: any) => savedGroupRule(s.rule, 'rule', `group segment ${s.id}`);
   const out = (s: any) => ({ id: s.id, name: s.name, rule: s.rule, createdBy: s.created_by, createdAt: s.created_at, updatedAt: s.updated_at });
-  const Id = z.object({ id: z.coerce.number().int() });
+  const Id = IdParams;
   const tags = ['group segments'];
 
   app.post('/api/group-segments/preview', {
@@ -63,7 +65,7 @@ export async function groupSegmentRoutes(app: App, deps: { pool: pg.Pool }) {
   app.patch('/api/group-segments/:id', { config: access(WRITE_ROLES, { params: { id: 'groupSegment' } }), schema: { tags, params: Id, body: Body.partial() } }, async (req) => {
     const cur = await load(req.principal!.corpId, req.params.id);
     const { rows: [s] } = await pool.query('UPDATE group_segments SET name = $3, rule = $4, updated_at = now() WHERE corp_id = $1 AND id = $2 RETURNING *',
-      [req.principal!.corpId, req.params.id, req.body.name ?? cur.name, JSON.stringify(req.body.rule ?? cur.rule)]);
+      [req.principal!.corpId, req.params.id, req.body.name ?? cur.name, JSON.stringify(req.body.rule ?? ruleOf(cur))]);
     return out(s);
   });
   app.delete('/api/group-segments/:id', { config: access(WRITE_ROLES, { params: { id: 'groupSegment' } }), schema: { tags, params: Id } }, async (req) => {
@@ -75,11 +77,11 @@ export async function groupSegmentRoutes(app: App, deps: { pool: pg.Pool }) {
     config: access(ALL_ROLES, { params: { id: 'groupSegment' }, scope: 'filtered' }), schema: { tags, summary: "A saved segment's groups, paged", params: Id, querystring: Page },
   }, async (req) => {
     const s = await load(req.principal!.corpId, req.params.id);
-    return groups(req.scope, s.rule, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
+    return groups(req.scope, ruleOf(s), req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
   });
   app.get('/api/group-segments/:id/export.csv', { config: access(ALL_ROLES, { params: { id: 'groupSegment' }, scope: 'filtered' }), schema: { tags, params: Id } }, async (req, reply) => {
     const s = await load(req.principal!.corpId, req.params.id);
-    const r = await groups(req.scope, s.rule, 100_000, 0);
+    const r = await groups(req.scope, ruleOf(s), 100_000, 0);
     const csv = toCsv([
       { key: 'chatId', header: 'chat_id' }, { key: 'name', header: '群名称 name' }, { key: 'ownerName', header: '群主 owner' },
       { key: 'ownerUserid', header: 'owner_userid' }, { key: 'tier', header: '分层 tier' }, { key: 'labels', header: '群标签 labels' },

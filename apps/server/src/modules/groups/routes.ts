@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors';
 import { Params } from '../../platform/sql';
 import { groupVisibleSql } from '../../platform/resources';
 import { Page } from '../customers/routes';
+import { ChatId, RowIdParam, Userid } from '../../platform/schemas';
 import { access, ALL_ROLES } from '../../platform/access';
 
 const groupOut = (g: any) => ({
@@ -20,8 +21,8 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
     config: access(ALL_ROLES, { scope: 'filtered', refs: { owner: 'staff', storeId: 'store' } }), schema: {
       tags: ['groups'],
       querystring: Page.extend({
-        q: z.string().max(100).optional(), owner: z.string().optional(), status: z.enum(['active', 'dismissed']).optional(),
-        tier: z.string().max(30).optional(), label: z.string().max(30).optional(), storeId: z.coerce.number().int().optional(),
+        q: z.string().max(100).optional(), owner: Userid.optional(), status: z.enum(['active', 'dismissed']).optional(),
+        tier: z.string().max(30).optional(), label: z.string().max(30).optional(), storeId: RowIdParam.optional(),
       }),
     },
   }, async (req) => {
@@ -57,7 +58,7 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
   app.patch('/api/groups/:chatId', {
     config: access(['operator', 'store_manager'], { params: { chatId: 'group' } }), schema: {
       tags: ['groups'], summary: "Set a group's tier, labels (region, theme…), owner persona, rules and announcement template",
-      params: z.object({ chatId: z.string().min(1) }),
+      params: z.object({ chatId: ChatId }),
       body: z.object({
         tier: z.string().trim().max(30, 'must be at most 30 characters').nullish(),
         labels: z.array(z.string().trim().min(1).max(30, 'each label at most 30 characters')).max(20, 'at most 20 labels').optional(),
@@ -82,7 +83,7 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
   });
 
   app.get('/api/groups/:chatId', {
-    config: access(ALL_ROLES, { params: { chatId: 'group' } }), schema: { tags: ['groups'], params: z.object({ chatId: z.string().min(1) }) },
+    config: access(ALL_ROLES, { params: { chatId: 'group' } }), schema: { tags: ['groups'], params: z.object({ chatId: ChatId }) },
   }, async (req) => {
     const scope = req.scope;
     const p = new Params();

@@ -4,7 +4,7 @@ import type { App } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import { LIVE_CODE_KINDS, LIVE_CODE_STRATEGIES } from '../../platform/db/schema';
 import { Page } from '../customers/routes';
-import { patchOf } from '../../platform/schemas';
+import { ChatId, Day, IdParams, List, RowId, TagId, Text, Userid, WecomId, patchOf } from '../../platform/schemas';
 import { Params } from '../../platform/sql';
 import { liveCodeVisibleSql, RESOURCES } from '../../platform/resources';
 import type { LiveCodeService } from './service';
@@ -18,12 +18,12 @@ const posterCheck = () => import('./poster-check');
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
 const Schedule = z.object({
-  timezone: z.string().default('Asia/Shanghai'),
+  timezone: Text(64).default('Asia/Shanghai'),
   weekly: z.array(z.object({ day: z.number().int().min(0, 'must be 0 (Sunday) to 6').max(6, 'must be 0 (Sunday) to 6'), start: Hhmm, end: Hhmm })).max(70),
-  exceptions: z.array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'), closed: z.boolean().optional(), slots: z.array(z.object({ start: Hhmm, end: Hhmm })).optional() })).max(366).default([]),
+  exceptions: z.array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'), closed: z.boolean().optional(), slots: z.array(z.object({ start: Hhmm, end: Hhmm })).max(48).optional() })).max(366).default([]),
 });
 const PoolItem = z.object({
-  userid: z.string().min(1, 'is required'),
+  userid: Userid,
   weight: z.number().int().min(1, 'must be ≥ 1').max(100, 'must be ≤ 100').default(1),
   dailyCap: z.number().int().min(1, 'must be ≥ 1 (or null for no cap)').max(100000).nullish(),
   totalCap: z.number().int().min(1, 'must be ≥ 1 (or null for no cap)').max(10000000).nullish(),
@@ -32,23 +32,23 @@ const CodeBody = z.object({
   kind: z.enum(LIVE_CODE_KINDS, { message: 'must be staff, group or store' }),
   name: z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
   channel: z.string().trim().max(30, 'must be at most 30 characters').default(''),
-  storeId: z.number().int().nullish(),
+  storeId: RowId.nullish(),
   mode: z.enum(['pond', 'native'], { message: 'must be pond or native' }).default('pond'),
   strategy: z.enum(LIVE_CODE_STRATEGIES, { message: 'must be round_robin, weighted or random' }).default('round_robin'),
   lockEnabled: z.boolean().default(true),
   skipVerify: z.boolean().default(true),
-  tagIds: z.array(z.string()).max(100).default([]),
+  tagIds: List(TagId, 100).default([]),
   remarkTemplate: z.string().max(60).nullish(),
   description: z.string().max(500).nullish(),
-  welcomeId: z.number().int().nullish(),
+  welcomeId: RowId.nullish(),
   schedule: Schedule.nullish(),
-  backupUserids: z.array(z.string()).max(20).default([]),
+  backupUserids: List(Userid, 20).default([]),
   pool: z.array(PoolItem).max(200, 'at most 200 staff per code').optional(),
   groupCap: z.number().int().min(1, 'must be ≥ 1').max(200, 'must be ≤ 200 (WeCom admits at most 200 members by QR)').default(200),
   groupAutoCreate: z.boolean().default(true),
   groupBaseName: z.string().max(40, 'must be at most 40 characters').nullish(),
-  groupChatIds: z.array(z.string()).max(100).optional(),
-  groupWelcomeTemplateId: z.string().nullish(),
+  groupChatIds: List(ChatId, 100).optional(),
+  groupWelcomeTemplateId: WecomId('a group welcome template id').nullish(),
 });
 /** Ids a code refers to: all of this corp, live (a deleted tag or an archived template is refused). */
 const LIVE_CODE_REFS = {
@@ -58,10 +58,7 @@ const LIVE_CODE_REFS = {
 const PatchBody = patchOf(CodeBody.omit({ kind: true, mode: true })).extend({
   kind: z.enum(LIVE_CODE_KINDS).optional(), mode: z.enum(['pond', 'native']).optional(),
 });
-const Range = z.object({
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
-});
+const Range = z.object({ from: Day.optional(), to: Day.optional() });
 
 function range(q: { from?: string; to?: string }): { from: string; to: string } {
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -121,17 +118,17 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
   app.post('/api/live-codes', { config: access(WRITE_ROLES, { refs: LIVE_CODE_REFS }), schema: { tags: ['live-codes'], body: CodeBody } },
     async (req) => out(await codes.create(req.principal!.corpId, req.body)));
 
-  app.get('/api/live-codes/:id', { config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }) } },
+  app.get('/api/live-codes/:id', { config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: IdParams } },
     async (req) => out(await mustLoad(req.principal!.corpId, req.params.id)));
 
-  app.patch('/api/live-codes/:id', { config: access(WRITE_ROLES, { params: { id: 'liveCode' }, refs: LIVE_CODE_REFS }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), body: PatchBody } },
+  app.patch('/api/live-codes/:id', { config: access(WRITE_ROLES, { params: { id: 'liveCode' }, refs: LIVE_CODE_REFS }), schema: { tags: ['live-codes'], params: IdParams, body: PatchBody } },
     async (req) => out(await codes.update(req.principal!.corpId, req.params.id, req.body)));
 
-  app.post('/api/live-codes/:id/archive', { config: access(WRITE_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }) } },
+  app.post('/api/live-codes/:id/archive', { config: access(WRITE_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: IdParams } },
     async (req) => { await codes.archive(req.principal!.corpId, req.params.id); return { ok: true }; });
 
   app.get('/api/live-codes/:id/stats', {
-    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: Range },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: IdParams, querystring: Range },
   }, async (req) => {
     await mustLoad(req.principal!.corpId, req.params.id);
     const r = range(req.query);
@@ -140,7 +137,7 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
   });
 
   app.get('/api/live-codes/:id/stats.csv', {
-    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: Range },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: IdParams, querystring: Range },
   }, async (req, reply) => {
     const c = await mustLoad(req.principal!.corpId, req.params.id);
     const r = range(req.query);
@@ -170,14 +167,14 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
 
   // Printable assets: the QR encodes the permanent landing URL, never a staff member's own QR.
   app.get('/api/live-codes/:id/qr.png', {
-    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: z.object({ size: z.coerce.number().int().min(128).max(4096).default(1181) }) },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: IdParams, querystring: z.object({ size: z.coerce.number().int().min(128).max(4096).default(1181) }) },
   }, async (req, reply) => {
     const c = await mustLoad(req.principal!.corpId, req.params.id);
     const png = await (await render()).renderQrPng(landingUrl(c.key), { sizePx: req.query.size });
     return reply.type('image/png').header('content-disposition', `attachment; filename="${c.key}.png"`).send(png);
   });
   app.get('/api/live-codes/:id/qr.svg', {
-    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: z.object({ sizeMm: z.coerce.number().min(20).max(1000).default(80) }) },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: IdParams, querystring: z.object({ sizeMm: z.coerce.number().min(20).max(1000).default(80) }) },
   }, async (req, reply) => {
     const c = await mustLoad(req.principal!.corpId, req.params.id);
     return reply.type('image/svg+xml').header('content-disposition', `attachment; filename="${c.key}.svg"`).send((await render()).renderQrSvg(landingUrl(c.key), { sizeMm: req.query.sizeMm }));
@@ -193,14 +190,14 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
     background: q.background, accent: q.accent, textColor: q.textColor,
   });
   app.get('/api/live-codes/:id/poster.png', {
-    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: PosterQuery },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: IdParams, querystring: PosterQuery },
   }, async (req, reply) => {
     const c = await mustLoad(req.principal!.corpId, req.params.id);
     const png = await (await render()).renderPoster(posterSpec(c, req.query));
     return reply.type('image/png').header('content-disposition', `attachment; filename="${c.key}-poster.png"`).send(png);
   });
   app.get('/api/live-codes/:id/poster-check', {
-    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: PosterQuery },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: IdParams, querystring: PosterQuery },
   }, async (req) => ({ issues: (await posterCheck()).checkPoster(posterSpec(await mustLoad(req.principal!.corpId, req.params.id), req.query)) }));
 
   app.get('/api/alerts', { config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['alerts'], querystring: z.object({ unread: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional() }) } }, async (req) => {
@@ -212,7 +209,7 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
        ORDER BY a.id DESC LIMIT 100`, p.values);
     return { items: rows.map((a) => ({ id: a.id, kind: a.kind, message: a.message, data: a.data, createdAt: a.created_at, readAt: a.read_at })) };
   });
-  app.post('/api/alerts/:id/read', { config: access(ALL_ROLES, { params: { id: 'alert' } }), schema: { tags: ['alerts'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
+  app.post('/api/alerts/:id/read', { config: access(ALL_ROLES, { params: { id: 'alert' } }), schema: { tags: ['alerts'], params: IdParams } }, async (req) => {
     await pool.query('UPDATE alerts SET read_at = now() WHERE corp_id = $1 AND id = $2', [req.principal!.corpId, req.params.id]);
     return { ok: true };
   });

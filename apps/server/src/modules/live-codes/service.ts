@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { WecomError } from '@pond/wecom';
-import { AppError } from '../../platform/errors';
+import { AppError, fromWecomError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import type { WorkSchedule } from '../../platform/db/schema';
 import type { CorpService } from '../org/corps';
@@ -187,7 +187,7 @@ export class LiveCodeService {
       // Undo: remove whatever contact ways were made, then the row.
       await this.removeWecomWays(corpId, id).catch((e) => this.log.warn({ err: e, codeId: id }, 'undo failed'));
       await this.pool.query('DELETE FROM live_codes WHERE id = $1', [id]);
-      throw err instanceof WecomError ? new AppError('wecom_error', `WeCom refused: ${err.errcode} ${err.errmsg} (${err.api})`, { cause: err }) : err;
+      throw err instanceof WecomError ? fromWecomError(err, 'the live code was not created') : err;
     }
     if (input.kind === 'group') {
       const { GroupCodeRotation } = await import('./group-codes');

@@ -11,6 +11,7 @@ import { withTransaction } from '../../platform/db';
 import { SecretBox } from '../../platform/secrets';
 import type { Logger } from '../../platform/log';
 import { PgTokenStore } from './token-store';
+import { inRequest } from '../../platform/request-context';
 
 export interface CorpRow {
   id: string;
@@ -94,7 +95,7 @@ export class CorpService {
   private tokenStore: PgTokenStore;
   private listener?: pg.PoolClient;
 
-  constructor(private pool: pg.Pool, private log: Logger, private secrets: SecretBox, private opts: { fetch?: typeof fetch } = {}) {
+  constructor(private pool: pg.Pool, private log: Logger, private secrets: SecretBox, private opts: { fetch?: typeof fetch; timeoutMs?: number; jobTimeoutMs?: number } = {}) {
     this.tokenStore = new PgTokenStore(pool, secrets);
   }
 
@@ -230,6 +231,8 @@ export class CorpService {
       tokenStore: this.tokenStore,
       limiter: new SharedQuotaLimiter(this.pool, corp.id),
       fetch: this.opts.fetch,
+      // Short while a request waits; long in background work, where WeCom's busy back-off (up to ~30 s) may run its course.
+      timeoutMs: () => (inRequest() ? this.opts.timeoutMs ?? 10_000 : this.opts.jobTimeoutMs ?? 60_000),
       logger: this.log,
       onApiError: (err: WecomError) => void this.recordApiError(corp.id, err),
     });

@@ -6,12 +6,13 @@ import { AppError } from '../../platform/errors';
 import { Params } from '../../platform/sql';
 import { staffVisibleSql, storeVisibleSql } from '../../platform/resources';
 import { Page } from '../customers/routes';
+import { IdParams, Int4Id, Int4IdParam, RowIdParam } from '../../platform/schemas';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 const StoreInput = z.object({
   name: z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
   code: z.string().trim().max(30).nullish(),
-  departmentId: z.number().int().nullish(),
+  departmentId: Int4Id.nullish(),
   city: z.string().max(40).nullish(),
   address: z.string().max(200).nullish(),
   lat: z.number().min(-90, 'must be a latitude between -90 and 90').max(90, 'must be a latitude between -90 and 90').nullish(),
@@ -66,7 +67,7 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
   });
 
   app.patch('/api/stores/:id', {
-    config: access(WRITE_ROLES, { params: { id: 'store' }, refs: { departmentId: 'department' } }), schema: { tags: ['org'], params: z.object({ id: z.coerce.number().int() }), body: StoreInput.partial() },
+    config: access(WRITE_ROLES, { params: { id: 'store' }, refs: { departmentId: 'department' } }), schema: { tags: ['org'], params: IdParams, body: StoreInput.partial() },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const { rows: cur } = await pool.query('SELECT * FROM stores WHERE corp_id = $1 AND id = $2 AND archived_at IS NULL', [corpId, req.params.id]);
@@ -84,7 +85,7 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
   });
 
   app.delete('/api/stores/:id', {
-    config: access(WRITE_ROLES, { params: { id: 'store' } }), schema: { tags: ['org'], params: z.object({ id: z.coerce.number().int() }) },
+    config: access(WRITE_ROLES, { params: { id: 'store' } }), schema: { tags: ['org'], params: IdParams },
   }, async (req) => {
     const r = await pool.query('UPDATE stores SET archived_at = now() WHERE corp_id = $1 AND id = $2 AND archived_at IS NULL', [req.principal!.corpId, req.params.id]);
     if (!r.rowCount) throw AppError.notFound(`store ${req.params.id}`);
@@ -96,8 +97,9 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
     config: access(ALL_ROLES, { scope: 'filtered', refs: { storeId: 'store', departmentId: 'department' } }), schema: {
       tags: ['org'],
       querystring: Page.extend({
-        q: z.string().max(100).optional(), storeId: z.coerce.number().int().optional(),
-        departmentId: z.coerce.number().int().optional(), status: z.coerce.number().int().optional(),
+        q: z.string().max(100).optional(), storeId: RowIdParam.optional(),
+        departmentId: Int4IdParam.optional(),
+        status: z.coerce.number().int().refine((n) => [1, 2, 4, 5].includes(n), 'must be 1 (active), 2 (disabled), 4 (not activated) or 5 (resigned)').optional(),
       }),
     },
   }, async (req) => {

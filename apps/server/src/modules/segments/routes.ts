@@ -10,7 +10,8 @@ import { customerVisibleSql } from '../../platform/resources';
 import { toCsv } from '../../platform/csv';
 import { withTransaction } from '../../platform/db';
 import { Page } from '../customers/routes';
-import { compileRule, RuleNode } from './rule';
+import { compileRule, RuleNode, savedRule } from './rule';
+import { IdParams } from '../../platform/schemas';
 import { readEventWindows, type EventWindows } from './windows';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
@@ -25,7 +26,8 @@ export function where(scope: Scope, rule: RuleNode, p: Params, mode: 'fast' | 'p
 export async function inSavedSegment(pool: pg.Pool, scope: Scope, segmentId: number, p: Params, column: string, field: string): Promise<string> {
   const { rows: [seg] } = await pool.query('SELECT rule FROM segments WHERE corp_id = $1 AND id = $2 AND deleted_at IS NULL', [scope.corpId, segmentId]);
   if (!seg) throw AppError.validation(field, `no segment ${segmentId}`);
-  return `${column} IN (SELECT c.external_userid FROM customers c WHERE ${where(scope, seg.rule, p, 'fast', await readEventWindows(pool, scope.corpId))})`;
+  const rule = savedRule(seg.rule, field, `segment ${segmentId}`);
+  return `${column} IN (SELECT c.external_userid FROM customers c WHERE ${where(scope, rule, p, 'fast', await readEventWindows(pool, scope.corpId))})`;
 }
 
 /** Runs a segment query. They are analytical: at their cost estimates JIT compilation takes hundreds of ms
@@ -52,6 +54,7 @@ export async function segmentRoutes(app: App, deps: { pool: pg.Pool }) {
     if (!s) throw AppError.notFound(`segment ${id}`);
     return s;
   };
+  const ruleOf = (s: any) => savedRule(s.rule, 'rule', `segment ${s.id}`);
   const out = (s: any) => ({ id: s.id, name: s.name, rule: s.rule, createdBy: s.created_by, createdAt: s.created_at, updatedAt: s.updated_at });
 
   app.post('/api/segments/preview', {
@@ -69,28 +72,28 @@ export async function segmentRoutes(app: App, deps: { pool: pg.Pool }) {
     const { rows: [s] } = await pool.query('INSERT INTO segments (corp_id, name, rule, created_by) VALUES ($1,$2,$3,$4) RETURNING *', [req.principal!.corpId, req.body.name, JSON.stringify(req.body.rule), req.principal!.name]);
     return out(s);
   });
-  app.patch('/api/segments/:id', { config: access(WRITE_ROLES, { params: { id: 'segment' } }), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }), body: Body.partial() } }, async (req) => {
+  app.patch('/api/segments/:id', { config: access(WRITE_ROLES, { params: { id: 'segment' } }), schema: { tags: ['segments'], params: IdParams, body: Body.partial() } }, async (req) => {
     const cur = await load(req.principal!.corpId, req.params.id);
     const { rows: [s] } = await pool.query('UPDATE segments SET name = $3, rule = $4, updated_at = now() WHERE corp_id = $1 AND id = $2 RETURNING *',
-      [req.principal!.corpId, req.params.id, req.body.name ?? cur.name, JSON.stringify(req.body.rule ?? cur.rule)]);
+      [req.principal!.corpId, req.params.id, req.body.name ?? cur.name, JSON.stringify(req.body.rule ?? ruleOf(cur))]);
     return out(s);
   });
-  app.delete('/api/segments/:id', { config: access(WRITE_ROLES, { params: { id: 'segment' } }), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
+  app.delete('/api/segments/:id', { config: access(WRITE_ROLES, { params: { id: 'segment' } }), schema: { tags: ['segments'], params: IdParams } }, async (req) => {
     await load(req.principal!.corpId, req.params.id);
     await pool.query('UPDATE segments SET deleted_at = now() WHERE id = $1', [req.params.id]);
     return { ok: true };
   });
   app.get('/api/segments/:id/members', {
-    config: access(ALL_ROLES, { params: { id: 'segment' }, scope: 'filtered' }), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }), querystring: Page },
+    config: access(ALL_ROLES, { params: { id: 'segment' }, scope: 'filtered' }), schema: { tags: ['segments'], params: IdParams, querystring: Page },
   }, async (req) => {
     const s = await load(req.principal!.corpId, req.params.id);
-    return members(req.scope, s.rule, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
+    return members(req.scope, ruleOf(s), req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
   });
   app.get('/api/segments/:id/export.csv', {
-    config: access(ALL_ROLES, { params: { id: 'segment' }, scope: 'filtered' }), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }) },
+    config: access(ALL_ROLES, { params: { id: 'segment' }, scope: 'filtered' }), schema: { tags: ['segments'], params: IdParams },
   }, async (req, reply) => {
     const s = await load(req.principal!.corpId, req.params.id);
-    const r = await members(req.scope, s.rule, 100_000, 0);
+    const r = await members(req.scope, ruleOf(s), 100_000, 0);
     const csv = toCsv([{ key: 'externalUserid', header: 'external_userid' }, { key: 'name', header: '昵称 name' }, { key: 'gender', header: '性别 gender' }, { key: 'firstAddedAt', header: '首次添加 first_added_at' }], r.items);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="segment-${s.id}.csv"`).send(csv);
   });

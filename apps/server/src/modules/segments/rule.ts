@@ -1,20 +1,26 @@
 // Segment rules: nested AND/OR over tags (any/all/none of), attributes (gender, store, staff, channel,
 // added between), behaviour (event X at least/at most N times in the last D days) and orders (last order
 // within D days, order count, total spent; RFM buckets against the corp's thresholds), compiled to one
-// SQL condition over `customers c` (active customers of the corp, within the caller's scope).
+// SQL condition over `customers c` (active customers of the corp, within the caller's scope). A rule is bounded
+// (RULE_LIMITS, array sizes) when it is saved and again whenever a saved one is used, so every rule compiles.
 import { z } from 'zod';
 import { Params } from '../../platform/sql';
-import { bucketCode, RFM_BUCKET_NAMES, Yuan, type RfmBucket } from '../commerce/rfm';
+import { AppError } from '../../platform/errors';
+import { boundedRule, List, RowId, TagId, Text, Userid, Yuan, ruleShapeProblem } from '../../platform/schemas';
+import { bucketCode, RFM_BUCKET_NAMES, type RfmBucket } from '../commerce/rfm';
 import type { EventWindows } from './windows';
 
 export const EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 'customer.deleted_by_staff', 'group.joined', 'group.left', 'tag.added', 'remark.changed', 'order.paid'] as const;
 
+/** Levels of and/or groups, and conditions plus groups in one rule: a statement stays small and quick to plan. */
+export const RULE_LIMITS = { depth: 5, nodes: 200 };
+
 export const Condition = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('tags'), mode: z.enum(['any', 'all', 'none'], { message: 'must be any, all or none' }), tagIds: z.array(z.string()).min(1, 'choose at least one tag').max(100) }),
-  z.object({ type: z.literal('gender'), values: z.array(z.number().int().min(0).max(2)).min(1, 'choose at least one') }),
-  z.object({ type: z.literal('staff'), userids: z.array(z.string()).min(1, 'choose at least one staff member') }),
-  z.object({ type: z.literal('store'), storeIds: z.array(z.number().int()).min(1, 'choose at least one store') }),
-  z.object({ type: z.literal('channel'), channels: z.array(z.string()).min(1, 'choose at least one channel') }),
+  z.object({ type: z.literal('tags'), mode: z.enum(['any', 'all', 'none'], { message: 'must be any, all or none' }), tagIds: List(TagId, 100).min(1, 'choose at least one tag') }),
+  z.object({ type: z.literal('gender'), values: List(z.number().int().min(0).max(2), 3).min(1, 'choose at least one') }),
+  z.object({ type: z.literal('staff'), userids: List(Userid, 1000).min(1, 'choose at least one staff member') }),
+  z.object({ type: z.literal('store'), storeIds: List(RowId, 1000).min(1, 'choose at least one store') }),
+  z.object({ type: z.literal('channel'), channels: List(Text(30), 100).min(1, 'choose at least one channel') }),
   z.object({ type: z.literal('added'), from: z.string().date('must be YYYY-MM-DD').optional(), to: z.string().date('must be YYYY-MM-DD').optional() }),
   z.object({
     type: z.literal('event'), eventType: z.enum(EVENT_TYPES, { message: `must be one of ${EVENT_TYPES.join(', ')}` }),
@@ -49,10 +55,25 @@ export const Condition = z.discriminatedUnion('type', [
 export type Condition = z.infer<typeof Condition>;
 
 export type RuleNode = Condition | { op: 'and' | 'or'; conditions: RuleNode[] };
-export const RuleNode: z.ZodType<RuleNode> = z.lazy(() => z.union([
-  z.object({ op: z.enum(['and', 'or'], { message: 'must be and or or' }), conditions: z.array(RuleNode).min(1, 'needs at least one condition').max(50) }),
+const RuleTree: z.ZodType<RuleNode> = z.lazy(() => z.union([
+  z.object({ op: z.enum(['and', 'or'], { message: 'must be and or or' }), conditions: z.array(RuleTree).min(1, 'needs at least one condition').max(50, 'at most 50 conditions in a group') }),
   Condition,
 ])) as z.ZodType<RuleNode>;
+z.globalRegistry.add(RuleTree, { id: 'SegmentRule' });
+/** A rule as requests send it: depth and size checked first (iteratively), then the conditions. */
+export const RuleNode = boundedRule(RuleTree, RULE_LIMITS);
+
+/**
+ * A rule read back from a saved segment, checked again: rules saved before these limits (or edited in the database)
+ * give a 400 naming `field`, never a failing statement.
+ */
+export function savedRule(rule: unknown, field: string, what: string): RuleNode {
+  const r = RuleNode.safeParse(rule);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const at = issue.path.length ? ` (at ${issue.path.join('.')})` : '';
+  throw AppError.validation(field, `${what}'s saved rule ${issue.message}${at}; edit it and save it again`);
+}
 
 /** "In the last D days": the D calendar days up to and including today (Asia/Shanghai, or `today` when given). */
 const sinceDay = (days: string, today?: string) => `(${today ? `${today}::date` : `(now() AT TIME ZONE 'Asia/Shanghai')::date`} - ${days}::int)`;
@@ -85,12 +106,12 @@ export interface CompileOptions {
   windows?: EventWindows;
 }
 
-/** Levels of groups below a node (0 for a condition). */
-const nesting = (node: RuleNode): number => ('conditions' in node ? 1 + Math.max(...node.conditions.map(nesting)) : 0);
-
-/** SQL (a boolean expression over alias `c`) for a rule, with its parameters added to `p`. */
+/** SQL (a boolean expression over alias `c`) for a rule — one that passed RuleNode — with its parameters added to `p`. */
 export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { mode: 'plain', corpId: '' }, depth = 0): string {
-  if (depth + nesting(node) > 5) throw new Error('rules may nest at most 5 levels');
+  if (depth === 0) {
+    const problem = ruleShapeProblem(node, RULE_LIMITS);
+    if (problem) throw AppError.validation('rule', problem);
+  }
   if ('conditions' in node) {
     return `(${node.conditions.map((n) => compileRule(n, p, opts, depth + 1)).join(node.op === 'and' ? ' AND ' : ' OR ')})`;
   }

@@ -7,6 +7,8 @@ import type { App } from '../../platform/http';
 import type { CorpService } from '../org/corps';
 import type { SyncService } from '../sync/service';
 import { access, ADMIN_ONLY } from '../../platform/access';
+import { WECOM_FIXES } from '../../platform/errors';
+import { HttpUrl, Text } from '../../platform/schemas';
 
 type Item = { key: string; status: 'ok' | 'warn' | 'error' | 'pending'; title: string; detail: string; fix: string };
 
@@ -51,22 +53,19 @@ export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
       key: 'token', title: '获取 access_token / Access token',
       status: c.token_ok_at && !tokenFailed ? 'ok' : tokenFailed ? 'error' : 'pending',
       detail: tokenFailed ? `${c.last_error_api}: ${code} ${c.last_error_message}` : c.token_ok_at ? `最近成功 / last OK ${new Date(c.token_ok_at).toISOString()}` : '尚未获取 / not fetched yet',
-      fix: code === 40013 ? '企业ID (corpid) 不正确：在「我的企业 → 企业信息」复制。 / Wrong corp id: copy it from My Company → Company Info.'
-        : code === 40001 ? 'Secret 不正确：在「应用管理 → 自建应用」中查看 Secret 并重新填写。 / Invalid secret: copy the self-built app\'s Secret again.'
-        : code === -2 ? `无法连接 ${c.api_base}：检查网络或代理。 / Cannot reach the WeCom API: check network/proxy.`
-        : '填写自建应用的 AgentId 与 Secret，然后点「重新检测」。 / Enter the self-built app AgentId and Secret, then Re-check.',
+      fix: code === 40013 ? WECOM_FIXES.corpId : code === 40001 ? WECOM_FIXES.secret : code === -2 ? `${WECOM_FIXES.network} (${c.api_base})` : WECOM_FIXES.token,
     });
     items.push({
       key: 'trusted_ip', title: '企业可信IP / Trusted IP',
       status: code === 60020 ? 'error' : c.token_ok_at ? 'ok' : 'pending',
       detail: code === 60020 ? `60020 not allow to access from your ip (${c.last_error_api})` : '未发现 60020 错误 / no 60020 error seen',
-      fix: '在「应用管理 → 自建应用 → 企业可信IP」加入服务器出口IP；需先配置可信域名或回调URL。 / Add this server\'s egress IP under the app\'s Trusted IPs (configure a trusted domain or callback URL first).',
+      fix: WECOM_FIXES.trustedIp,
     });
     items.push({
       key: 'app_permission', title: '客户联系权限 / Customer-contact permission',
       status: code === 48002 || code === 48009 ? 'error' : c.token_ok_at ? 'ok' : 'pending',
       detail: code === 48002 || code === 48009 ? `${code} api forbidden (${c.last_error_api})` : '客户联系接口可调用 / customer-contact APIs callable',
-      fix: '在「客户与上下游 → 客户联系 → API → 可调用接口的应用」中加入此自建应用，并使用该应用的 Secret（不要用「客户联系」系统应用 Secret）。 / Add this self-built app under Customer Contact → API → apps allowed to call, and use that app\'s Secret, not the legacy Customer Contact secret.',
+      fix: WECOM_FIXES.appPermission,
     });
     items.push({
       key: 'callback', title: '回调URL验证 / Callback URL verified',
@@ -98,15 +97,15 @@ export async function settingsRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
       body: z.object({
         name: z.string().trim().min(1).max(60).optional(),
         agentId: z.string().regex(/^\d+$/, 'must be the numeric AgentId').optional(),
-        secret: z.string().min(8, "must be the self-built app's Secret").optional(),
+        secret: Text(128).min(8, "must be the self-built app's Secret").optional(),
         callbackToken: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1–32 letters or digits').optional(),
         callbackAesKey: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits').optional(),
-        apiBase: z.string().url('must be an absolute URL').optional(),
+        apiBase: HttpUrl().optional(),
         oauthAppId: z.string().regex(/^wx[0-9a-zA-Z]{8,30}$/, 'must be the 公众号 AppID (wx…)').nullish(),
-        oauthSecret: z.string().min(16, 'must be the 公众号 AppSecret').nullish(),
-        oauthOpenBase: z.string().url('must be an absolute URL').nullish(),
-        oauthApiBase: z.string().url('must be an absolute URL').nullish(),
-        wecomWebBase: z.string().url('must be an absolute URL').nullish(),
+        oauthSecret: Text(128).min(16, 'must be the 公众号 AppSecret').nullish(),
+        oauthOpenBase: HttpUrl().nullish(),
+        oauthApiBase: HttpUrl().nullish(),
+        wecomWebBase: HttpUrl().nullish(),
       }),
     },
   }, async (req) => {

@@ -13,12 +13,13 @@ import { z } from 'zod';
 import { WecomError } from '@pond/wecom';
 import type { App } from '../../platform/http';
 import { SIDEBAR_COOKIE, SIDEBAR_TTL_MS, type AuthService } from '../../platform/auth';
-import { AppError } from '../../platform/errors';
+import { AppError, fromWecomError, wecomHint } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import type { CorpRow, CorpService } from '../org/corps';
 import type { CustomerService } from '../customers/service';
 import { sidebarPage, sidebarNotice } from './page';
 import { listTagTree } from '../tags/repo';
+import { ExternalUserid, HttpUrl } from '../../platform/schemas';
 import { access, publicRoute, ALL_ROLES } from '../../platform/access';
 
 const STATE_COOKIE = 'pond_sidebar_state';
@@ -26,6 +27,8 @@ const CLIENT_JS = readFileSync(new URL('./sidebar.client.js', import.meta.url), 
 /** The JS-SDK as WeCom serves it (jweixin for wx.*, jwxwork for agentConfig), unless the corp points elsewhere (simulator). */
 const WECOM_JSSDK = ['https://res.wx.qq.com/open/js/jweixin-1.2.0.js', 'https://open.work.weixin.qq.com/wwopen/js/jwxwork-1.0.0.js'];
 export const SIDEBAR_JS_APIS = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage'];
+/** auth/getuserinfo's answers for a code that is not (or no longer) good: invalid, already used, missing. */
+const INVALID_CODE_ERRCODES = new Set([40029, 40163, 41008]);
 
 const base = (corp: CorpRow) => corp.wecomWebBase?.replace(/\/+$/, '') ?? null;
 export const jssdkUrls = (corp: CorpRow) => (base(corp) ? [`${base(corp)}/jssdk/jwxwork.js`] : WECOM_JSSDK);
@@ -65,9 +68,13 @@ export async function sidebarRoutes(app: App, deps: {
         const who = await (await corps.client(corp.id)).getUserInfo(code);
         userid = who.userid;
       } catch (err) {
+        if (!(err instanceof WecomError)) throw err;
+        // A code WeCom does not know (forged, used, older than 5 minutes): the browser's fault, not WeCom's.
+        if (err.kind === 'api' && INVALID_CODE_ERRCODES.has(err.errcode)) {
+          return reply.code(400).send(sidebarNotice('登录链接无效或已过期，请重新打开侧边栏', `The sign-in code is invalid, used or expired (WeCom errcode ${err.errcode}): close and reopen the sidebar.`));
+        }
         deps.log.warn({ err, corpId: corp.id }, 'sidebar: auth/getuserinfo failed');
-        const why = err instanceof WecomError ? `WeCom errcode ${err.errcode}: ${err.message}` : 'WeCom could not be reached';
-        return reply.code(502).send(sidebarNotice('企业微信登录失败', `Signing in with WeCom failed (${why}). Reopen the sidebar.`));
+        return reply.code(502).send(sidebarNotice('企业微信登录失败', `Signing in with WeCom failed (errcode ${err.errcode}, ${err.api}: ${err.errmsg}). ${wecomHint(err)}`));
       }
       if (!userid) return reply.code(403).send(sidebarNotice('仅限企业成员使用', 'Only members of the corp can use the sidebar.'));
       const { rows } = await pool.query('SELECT status FROM staff WHERE corp_id = $1 AND userid = $2', [corp.id, userid]);
@@ -89,7 +96,7 @@ export async function sidebarRoutes(app: App, deps: {
 
   /** wx.agentConfig's signature for the page at `url` (without its #fragment), from the app ticket. */
   app.get('/api/sidebar/config', {
-    config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['sidebar'], summary: 'JS-SDK agentConfig signature for the sidebar page', querystring: z.object({ url: z.string().url('must be the absolute page URL') }) },
+    config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['sidebar'], summary: 'JS-SDK agentConfig signature for the sidebar page', querystring: z.object({ url: HttpUrl('must be the absolute page URL') }) },
   }, async (req) => {
     const p = req.principal!;
     const url = req.query.url.split('#')[0]!;
@@ -103,14 +110,14 @@ export async function sidebarRoutes(app: App, deps: {
         jsApiList: SIDEBAR_JS_APIS, me: p.staffUserid ? { userid: p.staffUserid, name: p.name } : null,
       };
     } catch (err) {
-      if (err instanceof WecomError) throw new AppError('wecom_error', `could not get the app's JS-SDK ticket from WeCom (errcode ${err.errcode}: ${err.message})`);
+      if (err instanceof WecomError) throw fromWecomError(err, "could not get the app's JS-SDK ticket from WeCom");
       throw err;
     }
   });
 
   /** Everything the sidebar shows for one customer in one round trip (the member's own relation first). */
   app.get('/api/sidebar/customers/:externalUserid', {
-    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: { tags: ['sidebar'], summary: "A customer as the sidebar shows them: profile, the member's relation and tags, groups, recent timeline", params: z.object({ externalUserid: z.string().min(1) }) },
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: { tags: ['sidebar'], summary: "A customer as the sidebar shows them: profile, the member's relation and tags, groups, recent timeline", params: z.object({ externalUserid: ExternalUserid }) },
   }, async (req) => {
     const p = req.principal!;
     const d = await deps.customers.detail(req.scope, req.params.externalUserid);

@@ -10,15 +10,15 @@ import { corpScope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import type { CorpService } from '../org/corps';
-import { Yuan } from '../commerce/rfm';
+import { ChatId, IdParams, List, RowId, TagId, Text, Yuan } from '../../platform/schemas';
 import { markRelationTags } from './relation-tags';
 import type { BulkTagService } from './bulk';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 export const RuleParams = {
-  code: z.object({ codeIds: z.array(z.number().int()).min(1, 'choose at least one live code') }),
-  channel: z.object({ channels: z.array(z.string().min(1)).min(1, 'choose at least one channel') }),
-  group: z.object({ chatIds: z.array(z.string()).default([]) }),
+  code: z.object({ codeIds: List(RowId, 100).min(1, 'choose at least one live code') }),
+  channel: z.object({ channels: List(Text(30).min(1, 'is required'), 100).min(1, 'choose at least one channel') }),
+  group: z.object({ chatIds: List(ChatId, 500).default([]) }),
   behaviour: z.object({
     eventType: z.enum(['customer.added', 'group.joined', 'scan'], { message: 'must be customer.added, group.joined or scan' }),
     min: z.number().int().min(1, 'must be ≥ 1').max(1000),
@@ -35,7 +35,7 @@ const RuleBody = z.object({
   name: z.string().trim().min(1, 'is required').max(60),
   kind: z.enum(['code', 'channel', 'group', 'behaviour', 'order'], { message: 'must be code, channel, group, behaviour or order' }),
   params: z.record(z.string(), z.unknown()),
-  tagIds: z.array(z.string()).min(1, 'choose at least one tag').max(20),
+  tagIds: List(TagId, 20).min(1, 'choose at least one tag'),
   enabled: z.boolean().default(true),
 });
 
@@ -174,18 +174,18 @@ export class AutoTagRules {
     app.post('/api/auto-tag-rules', { config: access(WRITE_ROLES, { refs: { 'tagIds[]': 'tag', 'params.codeIds[]': 'liveCode', 'params.chatIds[]': 'group' } }), schema: { tags: ['tags'], body: RuleBody } },
       async (req) => out(await this.create(req.principal!.corpId, req.body)));
     app.patch('/api/auto-tag-rules/:id', {
-      config: access(WRITE_ROLES, { params: { id: 'autoTagRule' } }), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }), body: z.object({ enabled: z.boolean() }) },
+      config: access(WRITE_ROLES, { params: { id: 'autoTagRule' } }), schema: { tags: ['tags'], params: IdParams, body: z.object({ enabled: z.boolean() }) },
     }, async (req) => {
       const { rows: [r] } = await this.pool.query('UPDATE auto_tag_rules SET enabled = $3, updated_at = now() WHERE corp_id = $1 AND id = $2 RETURNING *', [req.principal!.corpId, req.params.id, req.body.enabled]);
       if (!r) throw AppError.notFound(`auto-tag rule ${req.params.id}`);
       return out(r);
     });
-    app.delete('/api/auto-tag-rules/:id', { config: access(WRITE_ROLES, { params: { id: 'autoTagRule' } }), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
+    app.delete('/api/auto-tag-rules/:id', { config: access(WRITE_ROLES, { params: { id: 'autoTagRule' } }), schema: { tags: ['tags'], params: IdParams } }, async (req) => {
       const r = await this.pool.query('DELETE FROM auto_tag_rules WHERE corp_id = $1 AND id = $2', [req.principal!.corpId, req.params.id]);
       if (!r.rowCount) throw AppError.notFound(`auto-tag rule ${req.params.id}`);
       return { ok: true };
     });
-    app.post('/api/auto-tag-rules/:id/backfill', { config: access(WRITE_ROLES, { params: { id: 'autoTagRule' } }), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } },
+    app.post('/api/auto-tag-rules/:id/backfill', { config: access(WRITE_ROLES, { params: { id: 'autoTagRule' } }), schema: { tags: ['tags'], params: IdParams } },
       async (req) => this.backfill(req.scope.corpId, req.params.id, req.principal!.name));
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http';
 import type { TagService } from './service';
+import { TagId } from '../../platform/schemas';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 const Name = z.string().trim().min(1, 'is required').max(30, 'must be at most 30 characters (WeCom limit)');
@@ -14,18 +15,18 @@ export async function tagRoutes(app: App, deps: { tags: TagService }) {
     config: access(WRITE_ROLES), schema: { tags: ['tags'], body: z.object({ name: Name, order: Order, tags: z.array(z.object({ name: Name, order: Order })).min(1, 'a tag group needs at least one tag').max(100) }) },
   }, async (req) => tags.createGroup(req.principal!.corpId, req.body));
   app.patch('/api/tag-groups/:id', {
-    config: access(WRITE_ROLES, { params: { id: 'tagGroup' } }), schema: { tags: ['tags'], params: z.object({ id: z.string() }), body: z.object({ name: Name.optional(), order: Order }) },
+    config: access(WRITE_ROLES, { params: { id: 'tagGroup' } }), schema: { tags: ['tags'], params: z.object({ id: TagId }), body: z.object({ name: Name.optional(), order: Order }) },
   }, async (req) => tags.editGroup(req.principal!.corpId, req.params.id, req.body));
   app.delete('/api/tag-groups/:id', {
-    config: access(WRITE_ROLES, { params: { id: 'tagGroup' } }), schema: { tags: ['tags'], params: z.object({ id: z.string() }) },
+    config: access(WRITE_ROLES, { params: { id: 'tagGroup' } }), schema: { tags: ['tags'], params: z.object({ id: TagId }) },
   }, async (req) => { await tags.deleteGroup(req.principal!.corpId, req.params.id); return { ok: true }; });
   app.post('/api/tags', {
-    config: access(WRITE_ROLES, { refs: { groupId: 'tagGroup' } }), schema: { tags: ['tags'], body: z.object({ groupId: z.string().min(1, 'is required'), name: Name, order: Order }) },
+    config: access(WRITE_ROLES, { refs: { groupId: 'tagGroup' } }), schema: { tags: ['tags'], body: z.object({ groupId: TagId, name: Name, order: Order }) },
   }, async (req) => tags.createTag(req.principal!.corpId, req.body));
   app.patch('/api/tags/:id', {
-    config: access(WRITE_ROLES, { params: { id: 'tag' } }), schema: { tags: ['tags'], params: z.object({ id: z.string() }), body: z.object({ name: Name.optional(), order: Order }) },
+    config: access(WRITE_ROLES, { params: { id: 'tag' } }), schema: { tags: ['tags'], params: z.object({ id: TagId }), body: z.object({ name: Name.optional(), order: Order }) },
   }, async (req) => tags.editTag(req.principal!.corpId, req.params.id, req.body));
   app.delete('/api/tags/:id', {
-    config: access(WRITE_ROLES, { params: { id: 'tag' } }), schema: { tags: ['tags'], params: z.object({ id: z.string() }) },
+    config: access(WRITE_ROLES, { params: { id: 'tag' } }), schema: { tags: ['tags'], params: z.object({ id: TagId }) },
   }, async (req) => { await tags.deleteTag(req.principal!.corpId, req.params.id); return { ok: true }; });
 }

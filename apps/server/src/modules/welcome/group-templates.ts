@@ -7,24 +7,27 @@ import type pg from 'pg';
 import type { App } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import type { CorpService } from '../org/corps';
+import { Text, WecomId } from '../../platform/schemas';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 const LIBRARY_MAX = 100;
 const TEXT_MAX_BYTES = 3000;
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-const Url = z.string().regex(/^https?:\/\//, 'must start with http:// or https://');
+const Url = Text(2000).regex(/^https?:\/\//, 'must start with http:// or https://');
+const MediaId = Text(256).min(1, 'is required');
 
 const Attachment = z.discriminatedUnion('msgtype', [
-  z.object({ msgtype: z.literal('image'), image: z.object({ media_id: z.string().optional(), pic_url: Url.optional() }).refine((i) => i.media_id || i.pic_url, 'needs media_id or pic_url') }),
-  z.object({ msgtype: z.literal('link'), link: z.object({ title: z.string().min(1, 'is required').refine((t) => bytes(t) <= 128, 'must be at most 128 bytes'), picurl: Url.optional(), desc: z.string().refine((t) => bytes(t) <= 512, 'must be at most 512 bytes').optional(), url: Url }) }),
-  z.object({ msgtype: z.literal('miniprogram'), miniprogram: z.object({ title: z.string().min(1).refine((t) => bytes(t) <= 64, 'must be at most 64 bytes'), pic_media_id: z.string().min(1, 'is required'), appid: z.string().min(1, 'is required'), page: z.string().min(1, 'is required') }) }),
-  z.object({ msgtype: z.literal('file'), file: z.object({ media_id: z.string().min(1, 'is required') }) }),
-  z.object({ msgtype: z.literal('video'), video: z.object({ media_id: z.string().min(1, 'is required') }) }),
+  z.object({ msgtype: z.literal('image'), image: z.object({ media_id: MediaId.optional(), pic_url: Url.optional() }).refine((i) => i.media_id || i.pic_url, 'needs media_id or pic_url') }),
+  z.object({ msgtype: z.literal('link'), link: z.object({ title: Text(128).min(1, 'is required').refine((t) => bytes(t) <= 128, 'must be at most 128 bytes'), picurl: Url.optional(), desc: Text(512).refine((t) => bytes(t) <= 512, 'must be at most 512 bytes').optional(), url: Url }) }),
+  z.object({ msgtype: z.literal('miniprogram'), miniprogram: z.object({ title: Text(64).min(1, 'is required').refine((t) => bytes(t) <= 64, 'must be at most 64 bytes'), pic_media_id: MediaId, appid: Text(64).min(1, 'is required'), page: Text(2000).min(1, 'is required') }) }),
+  z.object({ msgtype: z.literal('file'), file: z.object({ media_id: MediaId }) }),
+  z.object({ msgtype: z.literal('video'), video: z.object({ media_id: MediaId }) }),
 ], { message: 'msgtype must be image, link, miniprogram, file or video' });
 
 const Body = z.object({
   name: z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
-  text: z.string().refine((t) => bytes(t) <= TEXT_MAX_BYTES, `must be at most ${TEXT_MAX_BYTES} bytes (WeCom's limit; %NICKNAME% inserts the member's name)`).optional(),
+  text: Text(TEXT_MAX_BYTES).refine((t) => bytes(t) <= TEXT_MAX_BYTES, `must be at most ${TEXT_MAX_BYTES} bytes (WeCom's limit; %NICKNAME% inserts the member's name)`)
+    .refine((t) => t.trim() !== '', 'must not be blank (leave it out to send only the attachment)').optional(),
   attachment: Attachment.optional(),
   notify: z.boolean().default(true),
 });
@@ -69,7 +72,7 @@ export async function groupWelcomeRoutes(app: App, deps: { pool: pg.Pool; corps:
   });
 
   app.patch('/api/group-welcome-templates/:templateId', {
-    config: access(WRITE_ROLES, { params: { templateId: 'groupWelcomeTemplate' } }), schema: { tags: ['welcome'], params: z.object({ templateId: z.string() }), body: Body.omit({ notify: true }).partial() },
+    config: access(WRITE_ROLES, { params: { templateId: 'groupWelcomeTemplate' } }), schema: { tags: ['welcome'], params: z.object({ templateId: WecomId('a group welcome template id') }), body: Body.omit({ notify: true }).partial() },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const { rows: [cur] } = await pool.query('SELECT * FROM group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL', [corpId, req.params.templateId]);
@@ -87,7 +90,7 @@ export async function groupWelcomeRoutes(app: App, deps: { pool: pg.Pool; corps:
   });
 
   app.delete('/api/group-welcome-templates/:templateId', {
-    config: access(WRITE_ROLES, { params: { templateId: 'groupWelcomeTemplate' } }), schema: { tags: ['welcome'], params: z.object({ templateId: z.string() }) },
+    config: access(WRITE_ROLES, { params: { templateId: 'groupWelcomeTemplate' } }), schema: { tags: ['welcome'], params: z.object({ templateId: WecomId('a group welcome template id') }) },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const r = await pool.query('SELECT 1 FROM group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL', [corpId, req.params.templateId]);

@@ -1,15 +1,16 @@
-// Welcome templates (欢迎语) and the record of welcome sends. The schemas give the shape; the service
-// checks WeCom's rules (bytes, attachment payloads, scope) and names the field that broke one.
+// Welcome templates (欢迎语) and the record of welcome sends. The schemas give the shape and outer bounds; the
+// service checks WeCom's rules (bytes, attachment payloads, scope) and names the field that broke one.
 import { z } from 'zod';
 import type { App } from '../../platform/http';
 import { WELCOME_SCOPES } from './content';
 import { SEND_STATUSES } from './repo';
 import type { WelcomeService } from './service';
+import { List, RowId, RowIdParam, Text, Userid } from '../../platform/schemas';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
-const str = () => z.string().optional();
+const str = () => Text(2000).optional();
 const Attachment = z.object({
-  msgtype: z.string({ error: 'is required' }).describe('image | link | miniprogram | video | file | coupon (a link card)'),
+  msgtype: Text(20).describe('image | link | miniprogram | video | file | coupon (a link card)'),
   image: z.object({ media_id: str(), pic_url: str() }).optional(),
   link: z.object({ title: str(), url: str(), desc: str(), picurl: str() }).optional().describe('title ≤ 128 bytes, url http(s), desc ≤ 512 bytes'),
   coupon: z.object({ title: str(), url: str(), desc: str(), picurl: str() }).optional().describe('stored and sent as a link'),
@@ -19,20 +20,20 @@ const Attachment = z.object({
 });
 const Scope = z.enum(WELCOME_SCOPES, { error: `must be one of ${WELCOME_SCOPES.join(', ')}` });
 const Content = {
-  userids: z.array(z.string()).max(10_000).optional().describe('staff userids, scope staff only'),
-  text: z.string().optional().describe('≤ 4000 bytes in UTF-8; placeholders {nickname} {staff} {channel} {store}'),
-  attachments: z.array(Attachment).optional().describe('at most 9'),
+  userids: List(Userid, 10_000).optional().describe('staff userids, scope staff only'),
+  text: Text(20_000).optional().describe('≤ 4000 bytes in UTF-8; placeholders {nickname} {staff} {channel} {store}'),
+  attachments: List(Attachment, 100).optional().describe('at most 9'),
 };
-const TemplateBody = z.object({ name: z.string({ error: 'is required' }).describe('1–60 characters'), scope: Scope, ...Content });
-const TemplatePatchBody = z.object({ name: z.string().optional(), scope: Scope.optional(), ...Content });
+const TemplateBody = z.object({ name: Text(1000).describe('1–60 characters'), scope: Scope, ...Content });
+const TemplatePatchBody = z.object({ name: Text(1000).optional(), scope: Scope.optional(), ...Content });
 const PreviewBody = z.object({
-  id: z.number().int().positive().optional().describe('preview a saved template; otherwise the content in this body'),
-  name: z.string().optional(),
+  id: RowId.optional().describe('preview a saved template; otherwise the content in this body'),
+  name: Text(1000).optional(),
   scope: Scope.optional(),
   ...Content,
   vars: z.object({ nickname: str(), staff: str(), channel: str(), store: str(), userid: str() }).optional(),
 });
-const Id = z.object({ id: z.coerce.number().int().positive() });
+const Id = z.object({ id: RowIdParam });
 const TAGS = ['welcome'];
 
 export async function welcomeRoutes(app: App, deps: { welcome: WelcomeService }) {
@@ -70,7 +71,7 @@ export async function welcomeRoutes(app: App, deps: { welcome: WelcomeService })
     config: access(ALL_ROLES, { scope: 'filtered', refs: { codeId: 'liveCode' } }), schema: {
       tags: TAGS, summary: 'Welcome attempts, newest first: sent (reconciled: settled after an interrupted call), failed (41051, expired code…), skipped, or unknown (interrupted, and the code expired before WeCom could confirm)',
       querystring: z.object({
-        codeId: z.coerce.number().int().positive().optional(),
+        codeId: RowIdParam.optional(),
         status: z.enum(SEND_STATUSES).optional(),
         page: z.coerce.number().int().min(1, 'must be ≥ 1').default(1),
         pageSize: z.coerce.number().int().min(1, 'must be ≥ 1').max(200, 'must be ≤ 200').default(20),

@@ -216,9 +216,10 @@ export const customers = pgTable('customers', {
   staffIds: text('staff_ids').array().notNull().default(sql`'{}'::text[]`),
   firstAddedAt: ts('first_added_at'),
   lastEventAt: ts('last_event_at'),
-  /** The customer's paid orders without refunds, kept in the transaction that writes `orders` (ADR 0008). */
+  /** The customer's paid orders without refunds, kept in the transaction that writes `orders` (ADR 0008). The total holds
+   * as many orders at the largest amount (numeric(12,2)) as order_count can count (2^31 − 1): it cannot overflow. */
   orderCount: integer('order_count').notNull().default(0),
-  orderTotal: numeric('order_total', { precision: 12, scale: 2, mode: 'string' }).notNull().default('0'),
+  orderTotal: numeric('order_total', { precision: 22, scale: 2, mode: 'string' }).notNull().default('0'),
   firstOrderAt: ts('first_order_at'),
   lastOrderAt: ts('last_order_at'),
   /** Rolling event windows (ADR 0009): `event_windows[typeIndex * 4 + windowIndex + 1]` is the count of events of type
