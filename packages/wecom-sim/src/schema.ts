@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS {s}.corps (
 );
 -- The page configured in the admin console for the chat toolbar (聊天工具栏), opened by /wecom/chat.
 ALTER TABLE {s}.corps ADD COLUMN IF NOT EXISTS sidebar_url text;
+-- Where the corp's people are: times on the phone and in the WeCom client are shown in it.
+ALTER TABLE {s}.corps ADD COLUMN IF NOT EXISTS timezone text NOT NULL DEFAULT 'Asia/Shanghai';
 
 CREATE TABLE IF NOT EXISTS {s}.tokens (
   access_token text PRIMARY KEY,

@@ -1,4 +1,4 @@
-// Sign-in, the current user, corps, users, API tokens and the audit log.
+// Sign-in, the current user, corps, users and API tokens (the audit log: audit-routes.ts).
 import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
@@ -7,8 +7,8 @@ import { AppError } from '../../platform/errors';
 import { ROLES } from '../../platform/db/schema';
 import type { CorpService } from '../org/corps';
 import type { SyncService } from '../sync/service';
-import { Page } from '../customers/routes';
 import { patchOf } from '../../platform/schemas';
+import { DEFAULT_TIMEZONE } from '../../platform/time';
 
 const Role = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
 
@@ -20,12 +20,13 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     const corp = p.corps.find((c: any) => c.id === p.corpId);
     return corps.get(p.corpId).then((c) => ({
       user: { id: p.userId, username: p.username, displayName: p.name, kind: p.kind, locale: 'zh-CN' },
-      corp: { id: p.corpId, name: corp?.name ?? c?.name ?? p.corpId, isDemo: c?.isDemo ?? false },
+      corp: { id: p.corpId, name: corp?.name ?? c?.name ?? p.corpId, isDemo: c?.isDemo ?? false, timezone: c?.timezone ?? DEFAULT_TIMEZONE },
       role: p.role, storeIds: p.storeIds, staffUserid: p.staffUserid, corps: p.corps,
     }));
   };
 
   app.post('/api/auth/login', {
+    config: { audit: { action: 'auth.login' } },
     schema: { tags: ['auth'], body: z.object({ username: z.string().min(1, 'is required'), password: z.string().min(1, 'is required') }), security: [] },
   }, async (req, reply) => {
     const { sessionToken } = await auth.login(req.body.username, req.body.password);
@@ -35,7 +36,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     return me(req);
   });
 
-  app.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (req, reply) => {
+  app.post('/api/auth/logout', { config: { audit: { action: 'auth.logout' } }, schema: { tags: ['auth'] } }, async (req, reply) => {
     const cookie = req.cookies[SESSION_COOKIE];
     if (cookie) await auth.logout(cookie);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -45,6 +46,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   app.get('/api/me', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['auth'] } }, async (req) => me(req));
 
   app.post('/api/me/corp', {
+    config: { audit: { action: 'auth.switch_corp' } },
     preHandler: requireRole(...ALL_ROLES), schema: { tags: ['auth'], body: z.object({ corpId: z.string().min(1) }) },
   }, async (req) => {
     const cookie = req.cookies[SESSION_COOKIE];
@@ -171,18 +173,5 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     const r = await pool.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND corp_id = $2 AND revoked_at IS NULL', [req.params.id, req.principal!.corpId]);
     if (!r.rowCount) throw AppError.notFound(`token ${req.params.id}`);
     return { ok: true };
-  });
-
-  app.get('/api/audit', {
-    preHandler: requireRole(), schema: { tags: ['audit'], querystring: Page.extend({ action: z.string().optional() }) },
-  }, async (req) => {
-    const { page, pageSize, action } = req.query;
-    const { rows } = await pool.query(
-      `SELECT *, count(*) OVER ()::int AS total FROM audit_log WHERE corp_id = $1 AND ($2::text IS NULL OR action ILIKE '%' || $2 || '%')
-       ORDER BY id DESC LIMIT $3 OFFSET $4`, [req.principal!.corpId, action ?? null, pageSize, (page - 1) * pageSize]);
-    return {
-      items: rows.map((a) => ({ id: a.id, actorType: a.actor_type, actorName: a.actor_name, action: a.action, targetType: a.target_type, targetId: a.target_id, detail: a.detail, ip: a.ip, createdAt: a.created_at })),
-      total: rows[0]?.total ?? 0,
-    };
   });
 }

@@ -54,6 +54,7 @@ export async function commerceRoutes(app: App, deps: CommerceDeps) {
     async (req) => settingsOut(req.principal!.corpId, req.principal!.role === 'admin'));
 
   app.put('/api/settings/rfm', {
+    config: { audit: { action: 'rfm_thresholds.update' } },
     preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['settings'], summary: 'Change the RFM thresholds', body: RfmThresholdsInput },
   }, async (req) => {
     await updateThresholds(pool, req.principal!.corpId, req.body);
@@ -61,6 +62,7 @@ export async function commerceRoutes(app: App, deps: CommerceDeps) {
   });
 
   app.post('/api/settings/orders/webhook-token', {
+    config: { audit: { action: 'order_webhook.regenerate' } },
     preHandler: requireRole(), schema: { tags: ['settings'], summary: 'A new order webhook secret (the old URL stops working)' },
   }, async (req) => {
     const corpId = req.principal!.corpId;

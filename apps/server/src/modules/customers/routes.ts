@@ -34,6 +34,7 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
   });
 
   app.post('/api/customers/:externalUserid/follows/:userid/tags', {
+    config: { audit: { action: 'customer_tag.update' } },
     preHandler: requireRole(...ALL_ROLES),
     schema: {
       tags: ['customers'], summary: 'Add or remove corp tags on a relation (mark_tag)', params: ExtUser,

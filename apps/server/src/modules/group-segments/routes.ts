@@ -43,6 +43,7 @@ export async function groupSegmentRoutes(app: App, deps: { pool: pg.Pool }) {
   const tags = ['group segments'];
 
   app.post('/api/group-segments/preview', {
+    config: { audit: false },
     preHandler: requireRole(...ALL_ROLES), schema: { tags, summary: 'Live count and a sample of groups for a rule', body: z.object({ rule: GroupRuleNode }) },
   }, async (req) => {
     const [r, stats] = await Promise.all([groups(scopeOf(req.principal!), req.body.rule, 20, 0), groupStatsStatus(pool, req.principal!.corpId)]);

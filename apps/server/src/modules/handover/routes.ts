@@ -16,7 +16,7 @@ const Input = z.object({
 
 export async function handoverRoutes(app: App, deps: { handover: HandoverService }) {
   const { handover } = deps;
-  app.post('/api/handover/preview', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], body: Input } },
+  app.post('/api/handover/preview', { config: { audit: false }, preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], body: Input } },
     async (req) => handover.preview(scopeOf(req.principal!), req.body));
   app.post('/api/handover/jobs', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], body: Input } },
     async (req) => handover.create(scopeOf(req.principal!), req.body, req.principal!.name));
@@ -24,7 +24,7 @@ export async function handoverRoutes(app: App, deps: { handover: HandoverService
     async (req) => ({ items: await handover.list(req.principal!.corpId) }));
   app.get('/api/handover/jobs/:id', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], params: z.object({ id: z.coerce.number().int() }) } },
     async (req) => handover.get(req.principal!.corpId, req.params.id));
-  app.post('/api/handover/jobs/:id/refresh', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], params: z.object({ id: z.coerce.number().int() }) } },
+  app.post('/api/handover/jobs/:id/refresh', { config: { audit: false }, preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], params: z.object({ id: z.coerce.number().int() }) } },
     async (req) => { await handover.get(req.principal!.corpId, req.params.id); await handover.poll(req.params.id); return handover.get(req.principal!.corpId, req.params.id); });
   app.get('/api/handover/unassigned', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], summary: "Resigned staff's customers nobody has taken over" } },
     async (req) => ({ items: await handover.unassigned(req.principal!.corpId) }));

@@ -8,6 +8,7 @@ import { Page } from '../customers/routes';
 import { patchOf } from '../../platform/schemas';
 import type { LiveCodeService } from './service';
 import { loadCode, loadCodes, type CodeConfig } from './repo';
+import { corpZone, dayIn, TimeZone } from '../../platform/time';
 import { codeStats, statsCsv, sumStats } from './stats';
 
 // Rendering pulls in satori, resvg and a CJK font: loaded on first download, not at start.
@@ -16,7 +17,8 @@ const posterCheck = () => import('./poster-check');
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
 const Schedule = z.object({
-  timezone: z.string().default('Asia/Shanghai'),
+  /** Default: the corp's time zone. */
+  timezone: TimeZone.optional(),
   weekly: z.array(z.object({ day: z.number().int().min(0, 'must be 0 (Sunday) to 6').max(6, 'must be 0 (Sunday) to 6'), start: Hhmm, end: Hhmm })).max(70),
   exceptions: z.array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'), closed: z.boolean().optional(), slots: z.array(z.object({ start: Hhmm, end: Hhmm })).optional() })).max(366).default([]),
 });
@@ -56,8 +58,9 @@ const Range = z.object({
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
 });
 
-function range(q: { from?: string; to?: string }): { from: string; to: string } {
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+/** Days are the corp's calendar days: "today" is today in its time zone. */
+function range(q: { from?: string; to?: string }, tz: string): { from: string; to: string } {
+  const today = dayIn(new Date(), tz);
   const to = q.to ?? today;
   const from = q.from ?? new Date(Date.parse(to) - 29 * 86400_000).toISOString().slice(0, 10);
   if (from > to) throw AppError.validation('from', 'must not be after to');
@@ -92,12 +95,12 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
     const q = req.query;
     const { rows } = await pool.query(
       `SELECT c.id, count(*) OVER ()::int AS total,
-              (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id AND v.created_at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai') AS scans_today,
+              (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id AND v.created_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS scans_today,
               (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id) AS scans_total,
-              (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.added_at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai') AS adds_today,
+              (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.added_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS adds_today,
               (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id) AS adds_total,
               (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.deleted_at IS NULL) AS retained_total
-       FROM live_codes c WHERE c.corp_id = $1 AND c.status = $2 AND ($3::text IS NULL OR c.kind = $3)
+       FROM live_codes c JOIN corps corp ON corp.id = c.corp_id WHERE c.corp_id = $1 AND c.status = $2 AND ($3::text IS NULL OR c.kind = $3)
          AND ($4::text IS NULL OR c.name ILIKE '%' || $4 || '%' OR c.channel ILIKE '%' || $4 || '%')
          AND ($5::bigint[] IS NULL OR c.store_id = ANY($5))
        ORDER BY c.id DESC LIMIT $6 OFFSET $7`,
@@ -125,7 +128,7 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
     preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: Range },
   }, async (req) => {
     await mustLoad(req.principal!.corpId, req.params.id);
-    const r = range(req.query);
+    const r = range(req.query, await corpZone(pool, req.principal!.corpId));
     const days = await codeStats(pool, req.principal!.corpId, { codeIds: [req.params.id] }, r.from, r.to);
     return { ...r, days, total: sumStats(days) };
   });
@@ -134,7 +137,7 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
     preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: Range },
   }, async (req, reply) => {
     const c = await mustLoad(req.principal!.corpId, req.params.id);
-    const r = range(req.query);
+    const r = range(req.query, await corpZone(pool, req.principal!.corpId));
     const days = await codeStats(pool, req.principal!.corpId, { codeIds: [c.id] }, r.from, r.to);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="live-code-${c.id}-${r.from}-${r.to}.csv"`).send(statsCsv(days));
   });
@@ -143,7 +146,7 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
     preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], querystring: Range.extend({ format: z.enum(['json', 'csv']).default('json') }) },
   }, async (req, reply) => {
     const corpId = req.principal!.corpId;
-    const r = range(req.query);
+    const r = range(req.query, await corpZone(pool, corpId));
     const { rows } = await pool.query(`SELECT DISTINCT channel FROM live_codes WHERE corp_id = $1 ORDER BY channel`, [corpId]);
     const channels = [];
     for (const row of rows) {

@@ -88,7 +88,7 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string)
   await sim!.control.upsertCorp({
     corpId: corp.id, name: corp.name, secret: corp.secret, agentId: Number(corp.agentId), token: corp.callbackToken,
     encodingAesKey: corp.callbackAesKey, callbackUrl, sidebarUrl: `${browserUrl}/sidebar/${corp.id}`,
-    orderWebhookUrl: `${baseUrl}${webhookPath(corp.id, orderToken)}`,
+    orderWebhookUrl: `${baseUrl}${webhookPath(corp.id, orderToken)}`, timezone: corp.timezone,
   });
   // The demo's 公众号 for WeChat web OAuth lives in the simulator too: landing pages take the production path.
   const oauthBase = `${browserUrl}/sim/wx`;

@@ -22,6 +22,8 @@ export interface CorpRow {
   oauthOpenBase: string | null;
   oauthApiBase: string | null;
   wecomWebBase: string | null;
+  /** IANA zone (platform/time.ts). */
+  timezone: string;
 }
 
 export interface CorpInput {
@@ -29,6 +31,7 @@ export interface CorpInput {
   apiBase?: string; isDemo?: boolean;
   oauthAppId?: string | null; oauthSecret?: string | null; oauthOpenBase?: string | null; oauthApiBase?: string | null;
   wecomWebBase?: string | null;
+  timezone?: string;
 }
 
 const CHANNEL = 'pond_corp_changed';
@@ -40,7 +43,7 @@ function rowToCorp(r: any): CorpRow {
     id: r.id, name: r.name, agentId: r.agent_id, secret: r.secret, callbackToken: r.callback_token,
     callbackAesKey: r.callback_aes_key, apiBase: r.api_base, isDemo: r.is_demo,
     oauthAppId: r.oauth_app_id, oauthSecret: r.oauth_secret, oauthOpenBase: r.oauth_open_base, oauthApiBase: r.oauth_api_base,
-    wecomWebBase: r.wecom_web_base,
+    wecomWebBase: r.wecom_web_base, timezone: r.timezone,
   };
 }
 
@@ -112,12 +115,12 @@ export class CorpService {
     const secretChanged = next.secret !== cur.secret || next.apiBase !== cur.apiBase;
     await this.pool.query(
       `UPDATE corps SET name=$2, agent_id=$3, secret=$4, callback_token=$5, callback_aes_key=$6, api_base=$7, updated_at=now(),
-         oauth_app_id=$9, oauth_secret=$10, oauth_open_base=$11, oauth_api_base=$12, wecom_web_base=$13,
+         oauth_app_id=$9, oauth_secret=$10, oauth_open_base=$11, oauth_api_base=$12, wecom_web_base=$13, timezone=$14,
          token_ok_at = CASE WHEN $8 THEN NULL ELSE token_ok_at END,
          callback_verified_at = CASE WHEN callback_token <> $5 OR callback_aes_key <> $6 THEN NULL ELSE callback_verified_at END
        WHERE id=$1`,
       [corpId, next.name, next.agentId, next.secret, next.callbackToken, next.callbackAesKey, next.apiBase, secretChanged,
-       next.oauthAppId, next.oauthSecret, next.oauthOpenBase, next.oauthApiBase, next.wecomWebBase]);
+       next.oauthAppId, next.oauthSecret, next.oauthOpenBase, next.oauthApiBase, next.wecomWebBase, next.timezone]);
     if (secretChanged) await this.pool.query('DELETE FROM wecom_tokens WHERE corp_id = $1', [corpId]);
     await this.changed(corpId);
     return this.require(corpId);

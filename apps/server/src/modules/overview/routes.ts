@@ -23,11 +23,13 @@ export async function overviewRoutes(app: App, deps: { pool: pg.Pool }) {
          (SELECT count(*)::int FROM tags WHERE corp_id = ${corp} AND deleted_at IS NULL) AS tags`, p.values);
     const d = new Params();
     const dcorp = d.add(scope.corpId);
+    // Days are the corp's calendar days.
+    const tz = `(SELECT timezone FROM corps WHERE id = ${dcorp})`;
     const staffFilter = scope.staffUserid ? `AND e.userid = ${d.add(scope.staffUserid)}`
       : scope.storeIds ? `AND e.userid IN (SELECT userid FROM staff WHERE corp_id = ${dcorp} AND store_id = ANY(${d.add(scope.storeIds)}::bigint[]))` : '';
     const { rows: daily } = await pool.query(
-      `WITH days AS (SELECT generate_series((now() AT TIME ZONE 'Asia/Shanghai')::date - 29, (now() AT TIME ZONE 'Asia/Shanghai')::date, '1 day')::date AS day),
-            ev AS (SELECT (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date AS day, e.type FROM customer_events e
+      `WITH days AS (SELECT generate_series((now() AT TIME ZONE ${tz})::date - 29, (now() AT TIME ZONE ${tz})::date, '1 day')::date AS day),
+            ev AS (SELECT (e.occurred_at AT TIME ZONE ${tz})::date AS day, e.type FROM customer_events e
                    WHERE e.corp_id = ${dcorp} AND e.occurred_at >= now() - interval '31 days'
                      AND e.type IN ('customer.added','customer.deleted_by_staff','customer.deleted_staff') ${staffFilter})
        SELECT to_char(days.day, 'YYYY-MM-DD') AS date,

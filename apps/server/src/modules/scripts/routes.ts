@@ -34,6 +34,6 @@ export async function scriptRoutes(app: App, deps: { scripts: ScriptService }) {
     preHandler: requireRole(...ALL_ROLES),
     schema: { tags: ['scripts'], params: Id, querystring: z.object({ externalUserid: z.string().optional(), userid: z.string().optional() }) },
   }, async (req) => scripts.render(req.principal!.corpId, req.params.id, { ...req.query, userid: req.query.userid ?? req.principal!.staffUserid ?? undefined }));
-  app.post('/api/scripts/:id/used', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['scripts'], params: Id } },
+  app.post('/api/scripts/:id/used', { config: { audit: { action: 'script.send' } }, preHandler: requireRole(...ALL_ROLES), schema: { tags: ['scripts'], params: Id } },
     async (req) => { await scripts.used(req.principal!.corpId, req.params.id); return { ok: true }; });
 }

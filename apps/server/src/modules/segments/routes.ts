@@ -53,6 +53,7 @@ export async function segmentRoutes(app: App, deps: { pool: pg.Pool }) {
   const out = (s: any) => ({ id: s.id, name: s.name, rule: s.rule, createdBy: s.created_by, createdAt: s.created_at, updatedAt: s.updated_at });
 
   app.post('/api/segments/preview', {
+    config: { audit: false },
     preHandler: requireRole(...ALL_ROLES), schema: { tags: ['segments'], summary: 'Live count and a sample of members for a rule', body: z.object({ rule: RuleNode }) },
   }, async (req) => {
     const r = await members(scopeOf(req.principal!), req.body.rule, 20, 0);

@@ -43,11 +43,13 @@
       });
     });
   }
+  // Times in the corp's time zone, "YYYY-MM-DD HH:mm", as the console shows them.
+  var TIME = new Intl.DateTimeFormat('en-CA', { timeZone: BOOT.timezone || 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   function fmt(t) {
     if (!t) return '';
-    var d = new Date(t);
-    var p = function (n) { return n < 10 ? '0' + n : '' + n; };
-    return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + ' ' + p(d.getHours()) + ':' + p(d.getMinutes());
+    var p = {};
+    TIME.formatToParts(new Date(t)).forEach(function (x) { p[x.type] = x.value; });
+    return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute;
   }
   var EVENTS = {
     'customer.added': '添加好友 added', 'customer.half_added': '单向添加 half added', 'customer.deleted_staff': '删除了员工 deleted the staff member',

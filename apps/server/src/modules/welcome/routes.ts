@@ -50,6 +50,7 @@ export async function welcomeRoutes(app: App, deps: { welcome: WelcomeService })
 
   // Before /:id so that "preview" is never read as an id.
   app.post('/api/welcome-templates/preview', {
+    config: { audit: false },
     preHandler: requireRole(...ALL_ROLES),
     schema: { tags: TAGS, summary: 'Render a template with sample values ({ id } or unsaved content)', body: PreviewBody },
   }, async (req) => {
