@@ -421,6 +421,8 @@ CREATE TABLE IF NOT EXISTS {s}.orders (
 CREATE INDEX IF NOT EXISTS orders_wechat_user_idx ON {s}.orders (wechat_user_id);
 ALTER TABLE {s}.orders ADD COLUMN IF NOT EXISTS refunded numeric(12, 2) NOT NULL DEFAULT 0;
 ALTER TABLE {s}.orders ADD COLUMN IF NOT EXISTS refunds integer NOT NULL DEFAULT 0;
+-- The demo shop's past orders (demo/seed-orders.ts): the refunds each had, delivered after it; null for orders paid on the phone.
+ALTER TABLE {s}.orders ADD COLUMN IF NOT EXISTS demo_refunds jsonb;
 
 -- status: pending | delivered | failed | skipped (no callback_url)
 CREATE TABLE IF NOT EXISTS {s}.callbacks (

@@ -120,7 +120,7 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
         <section><h2>${t('我的群聊', 'My groups')}</h2>${groupRows || `<div class="muted">${t('还没有加入群聊', 'Not in any group')}</div>`}
           ${joinOptions ? `<form class="inline" method="post" action="${esc(b)}/phone/join-group" style="margin-top:8px"><select name="chatId">${joinOptions}</select><button>${t('加入', 'join')}</button></form><div class="muted">${t('通过群主分享的邀请链接加入', 'joins through an invite link from the owner')}</div>` : ''}</section>
         <section><h2>${t('收件箱', 'Inbox')}</h2>${inboxRows || `<div class="muted">${t('暂无消息', 'Nothing yet')}</div>`}</section>
-        <section><h2>${t('下单付款', 'Pay an order')}</h2>
+        <section id="pay"><h2>${t('下单付款', 'Pay an order')}</h2>
           <form class="stack" method="post" action="${esc(b)}/phone/pay">
             <input name="item" value="拿铁咖啡" placeholder="商品 item"><input name="amount" type="number" step="0.01" min="0.01" value="28" placeholder="金额 amount (¥)">
             <button>${t('支付', 'pay')}</button></form>${orderRows}</section>`,
