@@ -10,10 +10,10 @@ if (!CHROMIUM && process.env.CI) throw new Error('Chromium is required in CI (ap
 if (!CHROMIUM) console.warn('browser tests skipped: install Chromium (apt-get install -y chromium)');
 
 /** Starts a Pond and a headless Chromium for the enclosing describe block; read them inside tests. */
-export function browserPond(): { readonly pond: TestPond; readonly browser: Browser } {
+export function browserPond(opts: Parameters<typeof startTestPond>[0] = {}): { readonly pond: TestPond; readonly browser: Browser } {
   const ctx = {} as { pond: TestPond; browser: Browser };
   beforeAll(async () => {
-    ctx.pond = await startTestPond();
+    ctx.pond = await startTestPond(opts);
     ctx.browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

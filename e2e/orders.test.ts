@@ -64,7 +64,7 @@ describe.skipIf(!CHROMIUM)('orders in a browser', () => {
     await expect.poll(() => page.getByTestId('orders-total').innerText(), { timeout: 15_000 }).toContain('138.50');
     expect(await page.getByTestId('order-row').first().innerText()).toContain('已退 ¥100.00');
     const refunded = page.locator('[data-testid=timeline-item][data-event-type="order.refunded"]');
-    await expect.poll(() => refunded.innerText()).toContain('部分退款 · 订单 ¥238.50');
+    await expect.poll(() => refunded.innerText()).toContain('部分退款 ¥100.00（订单金额 ¥238.50）');
     await page.close();
     await phone.close();
   });

@@ -55,7 +55,8 @@
     'customer.added': '添加好友 added', 'customer.half_added': '单向添加 half added', 'customer.deleted_staff': '删除了员工 deleted the staff member',
     'customer.deleted_by_staff': '被员工删除 removed by staff', 'group.joined': '入群 joined a group', 'group.left': '退群 left a group',
     'tag.added': '打标签 tagged', 'tag.removed': '移除标签 untagged', 'remark.changed': '修改备注 remark changed', 'follow.edited': '编辑资料 profile edited',
-    'welcome.sent': '欢迎语已发送 welcome sent', 'welcome.failed': '欢迎语失败 welcome failed', 'scan': '扫码 scanned a code',
+    'follow.transferred': '客户已转接 handed over', 'follow.transfer_failed': '转接失败 handover failed',
+    'order.paid': '下单付款 paid an order', 'order.refunded': '订单退款 refunded',
   };
   var GENDER = ['未知 unknown', '男 male', '女 female'];
 
@@ -185,7 +186,9 @@
     var items = state.data.timeline;
     if (!items.length) return '<div class="muted">暂无动态 Nothing yet</div>';
     return '<ul>' + items.map(function (e) {
-      return '<li class="ev"><div>' + esc(EVENTS[e.type] || e.type) + (e.staffName ? ' · ' + esc(e.staffName) : '') + '</div><div class="en">' + esc(fmt(e.occurredAt)) + '</div></li>';
+      // The server's sentence (names, not ids); the type's label above it.
+      return '<li class="ev" data-testid="sidebar-event"><div><b>' + esc(EVENTS[e.type] || e.type) + '</b> <span class="en">' + esc(fmt(e.occurredAt)) + '</span></div>'
+        + '<div>' + esc(e.summary ? e.summary.zh : '') + '</div><div class="en">' + esc(e.summary ? e.summary.en : '') + '</div></li>';
     }).join('') + '</ul>';
   }
   function profileHtml() {
