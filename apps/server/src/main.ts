@@ -103,6 +103,7 @@ async function main() {
 
   const app = await buildApp({ config, databaseUrl, roles, log, simulator: config.demo && roles.api });
   const shutdown = async (signal: string) => {
+    stopping = true;
     log.info({ signal }, 'shutting down');
     await app.close().catch((err) => log.error({ err }, 'close failed'));
     await embedded?.stop().catch(() => undefined);
@@ -142,7 +143,11 @@ async function main() {
   }
 }
 
+/** Set once a signal asked Pond to stop: what was still running (the demo's first setup) fails as its pool closes. */
+let stopping = false;
+
 main().catch((err) => {
+  if (stopping) return;
   console.error(err instanceof Error ? err.stack ?? err.message : err);
   process.exit(1);
 });
