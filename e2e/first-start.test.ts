@@ -40,7 +40,7 @@ describe.skipIf(!CHROMIUM)('first start in a browser', () => {
     expect(addedText).toMatch(/添加了员工 \S+/);
     expect(addedText).toContain('来自同步');
     const paid = page.locator('[data-testid=timeline-item][data-event-type="order.paid"]').first();
-    expect(await paid.innerText()).toMatch(/下单付款 ¥[\d,]+\.\d\d：.+ × \d/);
+    expect(await paid.innerText()).toMatch(/支付 ¥[\d,]+\.\d\d：.+ × \d/);
     for (const text of await page.getByTestId('timeline-item').allInnerTexts()) {
       expect(text).not.toMatch(/\b(codeId|visitId|channel|source|state|orderId|items|amount)\s*:/);
     }

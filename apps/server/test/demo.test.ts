@@ -55,6 +55,12 @@ describe('demo orders', () => {
     }
     expect(Object.values(sizes).filter((n) => n > 0).length, JSON.stringify(sizes)).toBeGreaterThanOrEqual(5);
     expect(sizes.important_value, JSON.stringify(sizes)).toBeGreaterThan(0);
+    // The overview shows the same buckets, the buyers and the repurchase rate.
+    const overview = (await pond.api('GET', '/api/overview')).body.orders;
+    expect(overview.buckets).toEqual(sizes);
+    const s = await summary();
+    expect(overview).toMatchObject({ buyers: s.buyers, repeatBuyers: s.repeat, orders: s.orders, total: Number(s.total) });
+    expect(overview.repurchaseRate).toBeCloseTo(s.repeat / s.buyers, 3);
 
     const { rows: [c] } = await pond.app.pool.query(
       `SELECT external_userid, order_count FROM customers WHERE corp_id = $1 AND order_count >= 3 ORDER BY external_userid LIMIT 1`, [pond.corpId]);

@@ -101,6 +101,16 @@ export const enUS: Messages = {
     totalDeletes: 'Lost (30 d)',
     totalNet: 'Net (30 d)',
     noData: 'No data yet',
+    orders: {
+      title: 'Orders and repurchase',
+      none: 'No orders yet: enter the order webhook URL from Settings → Orders and RFM in your shop.',
+      buyers: 'Buyers',
+      repurchaseRate: 'Repurchase rate',
+      repeatBuyers: '{{count}} customers bought twice or more',
+      orders: 'Orders',
+      total: 'Spent (net of refunds)',
+      buckets: 'RFM buckets',
+    },
   },
   staff: {
     title: 'Staff',

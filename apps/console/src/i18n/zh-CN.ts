@@ -101,6 +101,16 @@ export const zhCN = {
     totalDeletes: '30 天流失',
     totalNet: '30 天净增',
     noData: '暂无数据',
+    orders: {
+      title: '订单与复购',
+      none: '还没有订单：在「设置 → 订单接入与 RFM」把订单 Webhook 地址填到商城里。',
+      buyers: '购买客户',
+      repurchaseRate: '复购率',
+      repeatBuyers: '{{count}} 位客户买过 2 次及以上',
+      orders: '有效订单',
+      total: '消费金额（不含退款）',
+      buckets: 'RFM 分层',
+    },
   },
   staff: {
     title: '员工',

@@ -33,7 +33,7 @@ const CASES: [DescribableEvent, string, string][] = [
   [ev('group.left', { groupName: '新品群', quitScene: 1 }, { userid: null, staffName: null, chatId: 'wr_2' }), '被移出了客户群「新品群」', 'Was removed from the group “新品群”'],
   [ev('group.left', { groupName: '新品群', dismissed: true }, { userid: null, staffName: null, chatId: 'wr_2' }), '客户群「新品群」已解散', 'The group “新品群” was dismissed'],
   [ev('order.paid', { orderId: 'O1', amount: 1234.5, currency: 'CNY', items: [{ name: '拿铁', price: 28, quantity: 2 }], channel: 'poster', codeId: 1 }),
-    '下单付款 ¥1,234.50：拿铁 × 2；订单 O1；归属活码「门店海报」（渠道 poster）', 'Paid ¥1,234.50 for 拿铁 × 2; order O1; attributed to live code “门店海报” (channel poster)'],
+    '支付 ¥1,234.50：拿铁 × 2；订单 O1；归属活码「门店海报」（渠道 poster）', 'Paid ¥1,234.50 for 拿铁 × 2; order O1; attributed to live code “门店海报” (channel poster)'],
   [ev('order.refunded', { orderId: 'O1', amount: 10, orderAmount: 56, full: false, refundId: 'R1', currency: 'CNY', items: [], channel: null, codeId: null }),
     '部分退款 ¥10.00（订单金额 ¥56.00）；订单 O1', 'Refunded ¥10.00 of ¥56.00; order O1'],
   [ev('order.refunded', { orderId: 'O2', amount: 56, orderAmount: 56, full: true }), '全额退款 ¥56.00；订单 O2', 'Refunded ¥56.00 in full; order O2'],

@@ -167,7 +167,7 @@ export function describeEvent(e: DescribableEvent, names: EventNames): Bilingual
       }) : [];
       const what = list(items);
       return sentence(
-        { zh: `下单付款 ${yuan(data.amount)}${items.length ? `：${what.zh}` : ''}`, en: `Paid ${yuan(data.amount)}${items.length ? ` for ${what.en}` : ''}` },
+        { zh: `支付 ${yuan(data.amount)}${items.length ? `：${what.zh}` : ''}`, en: `Paid ${yuan(data.amount)}${items.length ? ` for ${what.en}` : ''}` },
         [
           str(data.orderId) ? { zh: `订单 ${str(data.orderId)}`, en: `order ${str(data.orderId)}` } : null,
           viaCode ? { zh: `归属${viaCode.zh}`, en: `attributed to ${viaCode.en}` } : null,
