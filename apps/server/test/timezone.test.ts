@@ -46,6 +46,17 @@ describe('corp time zone', () => {
     await setZone('Asia/Shanghai');
   });
 
+  it("writes exports' times in the corp's zone, as the console shows them", async () => {
+    expect((await setZone('America/New_York')).status).toBe(200);
+    const res = await fetch(`${pond.baseUrl}/api/customers.csv`, { headers: { authorization: `Bearer ${pond.token}` } });
+    const csv = await res.text();
+    expect(csv).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    const { rows: [c] } = await pond.app.pool.query('SELECT external_userid, first_added_at FROM customers WHERE corp_id = $1 AND first_added_at IS NOT NULL ORDER BY external_userid LIMIT 1', [pond.corpId]);
+    const line = csv.split('\r\n').find((l) => l.startsWith(c.external_userid))!;
+    expect(line).toContain(formatDateTime(c.first_added_at, 'America/New_York'));
+    await setZone('Asia/Shanghai');
+  });
+
   it("writes the checklist's times in the corp's zone, and its summary is its worst row", async () => {
     await pond.app.pool.query(`UPDATE corps SET token_ok_at = '2025-01-31T20:30:00Z' WHERE id = $1`, [pond.corpId]);
     expect((await setZone('America/New_York')).status).toBe(200);

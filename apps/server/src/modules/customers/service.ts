@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import { Params, customerScopeSql } from '../../platform/sql';
+import { corpZone } from '../../platform/time';
 import { describeEvent, referencedIds, type DescribableEvent, type EventNames } from './describe';
 
 export interface CustomerListQuery {
@@ -104,6 +105,11 @@ export class CustomerService {
       groups: groups.rows.map((g) => ({ chatId: g.chat_id, name: g.name, joinTime: g.join_time, joinScene: g.join_scene, leftAt: g.left_at, quitScene: g.quit_scene })),
       timeline: timeline.items,
     };
+  }
+
+  /** The corp's time zone: exports write times in it. */
+  timezone(corpId: string): Promise<string> {
+    return corpZone(this.pool, corpId);
   }
 
   async timeline(corpId: string, externalUserid: string, opts: { before?: number; limit: number }) {

@@ -7,6 +7,7 @@ import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf, type Scope } from '../../
 import { AppError } from '../../platform/errors';
 import { Params, groupScopeSql } from '../../platform/sql';
 import { toCsv } from '../../platform/csv';
+import { corpZone } from '../../platform/time';
 import { Page } from '../customers/routes';
 import { groupStatsStatus } from '../groups/stats';
 import { compileGroupRule, GroupRuleNode } from './rule';
@@ -84,7 +85,7 @@ export async function groupSegmentRoutes(app: App, deps: { pool: pg.Pool }) {
       { key: 'ownerUserid', header: 'owner_userid' }, { key: 'tier', header: '分层 tier' }, { key: 'labels', header: '群标签 labels' },
       { key: 'memberCount', header: '成员 members' }, { key: 'customerCount', header: '客户 customers' },
       { key: 'createdAt', header: '创建时间 created_at' }, { key: 'status', header: '状态 status' },
-    ], r.items);
+    ], r.items, await corpZone(pool, req.principal!.corpId));
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="group-segment-${s.id}.csv"`).send(csv);
   });
 }

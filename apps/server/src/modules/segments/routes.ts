@@ -7,6 +7,7 @@ import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf, type Scope } from '../../
 import { AppError } from '../../platform/errors';
 import { Params, customerScopeSql } from '../../platform/sql';
 import { toCsv } from '../../platform/csv';
+import { corpZone } from '../../platform/time';
 import { withTransaction } from '../../platform/db';
 import { Page } from '../customers/routes';
 import { compileRule, RuleNode } from './rule';
@@ -90,7 +91,8 @@ export async function segmentRoutes(app: App, deps: { pool: pg.Pool }) {
   }, async (req, reply) => {
     const s = await load(req.principal!.corpId, req.params.id);
     const r = await members(scopeOf(req.principal!), s.rule, 100_000, 0);
-    const csv = toCsv([{ key: 'externalUserid', header: 'external_userid' }, { key: 'name', header: '昵称 name' }, { key: 'gender', header: '性别 gender' }, { key: 'firstAddedAt', header: '首次添加 first_added_at' }], r.items);
+    const csv = toCsv([{ key: 'externalUserid', header: 'external_userid' }, { key: 'name', header: '昵称 name' }, { key: 'gender', header: '性别 gender' }, { key: 'firstAddedAt', header: '首次添加 first_added_at' }], r.items,
+      await corpZone(pool, req.principal!.corpId));
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="segment-${s.id}.csv"`).send(csv);
   });
 }
