@@ -31,3 +31,13 @@ export async function signIn(page: Page, pond: TestPond): Promise<void> {
   await page.getByTestId('login-submit').click();
   await page.getByTestId('overview-chart').waitFor({ timeout: 20_000 });
 }
+
+/** On the segments page: a rule of one RFM bucket (its zh-CN label), which the page previews at once. */
+export async function segmentOfRfmBucket(page: Page, pond: TestPond, bucketLabel: string): Promise<void> {
+  await page.goto(`${pond.baseUrl}/segments`);
+  await page.getByTestId('segment-condition-type').click();
+  await page.locator('.ant-select-item-option', { hasText: 'RFM 分层' }).click();
+  await page.getByTestId('segment-add-condition').click();
+  await page.getByTestId('segment-rfm-buckets').click();
+  await page.locator('.ant-select-item-option', { hasText: bucketLabel }).click();
+}

@@ -4,7 +4,7 @@
 // passed, and the audit log names actions, filters by them and records no reads.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../apps/server/test/helpers';
-import { CHROMIUM, browserPond, signIn } from './browser';
+import { CHROMIUM, browserPond, segmentOfRfmBucket, signIn } from './browser';
 
 /** "YYYY-MM-DD HH:mm" of an instant in a zone, the console's one format. */
 function inZone(at: string | Date, tz: string): string {
@@ -95,12 +95,7 @@ describe.skipIf(!CHROMIUM)('first start in a browser', () => {
     const before = await count();
     // Segment pages preview their rule by POST as they open.
     const preview = page.waitForResponse((r) => r.url().endsWith('/api/segments/preview'));
-    await page.goto(`${pond.baseUrl}/segments`);
-    await page.getByTestId('segment-condition-type').click();
-    await page.locator('.ant-select-item-option', { hasText: 'RFM 分层' }).click();
-    await page.getByTestId('segment-add-condition').click();
-    await page.getByTestId('segment-rfm-buckets').click();
-    await page.locator('.ant-select-item-option', { hasText: '一般发展' }).click();
+    await segmentOfRfmBucket(page, pond, '一般发展');
     await preview;
     await page.goto(`${pond.baseUrl}/group-segments`);
     await page.waitForLoadState('networkidle');
