@@ -88,14 +88,15 @@ export interface DemoOrdersSummary { orders: number; buyers: number; refunds: nu
  */
 export async function seedDemoOrders(ctx: SimContext, corpId: string): Promise<DemoOrdersSummary> {
   const now = ctx.clock.now();
-  const customers = await ctx.db.q<{ external_userid: string; wechat_user_id: string }>(
-    `SELECT external_userid, wechat_user_id FROM {s}.customers WHERE corp_id = $1 ORDER BY external_userid`, [corpId]);
-  const plan = customers.flatMap((c) => planCustomerOrders(corpId, { externalUserid: c.external_userid, wechatUserId: c.wechat_user_id }, now));
   await ctx.db.tx(async (tx) => {
     await tx.q(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`wecom-sim:demo-orders:${corpId}`]);
     // Only on the first seed: a later one would give customers added since a past they did not have.
     const seeded = await tx.one(`SELECT 1 FROM {s}.orders WHERE corp_id = $1 AND demo_refunds IS NOT NULL LIMIT 1`, [corpId]);
-    if (seeded || plan.length === 0) return;
+    if (seeded) return;
+    const customers = await tx.q<{ external_userid: string; wechat_user_id: string }>(
+      `SELECT external_userid, wechat_user_id FROM {s}.customers WHERE corp_id = $1 ORDER BY external_userid`, [corpId]);
+    const plan = customers.flatMap((c) => planCustomerOrders(corpId, { externalUserid: c.external_userid, wechatUserId: c.wechat_user_id }, now));
+    if (plan.length === 0) return;
     await tx.q(
       `INSERT INTO {s}.orders (order_id, corp_id, wechat_user_id, external_userid, amount, items, created_at, refunded, refunds, demo_refunds)
        SELECT o.id, $1, o.wx, o.ext, o.amount, o.items, o.at, o.refunded, jsonb_array_length(o.refunds), o.refunds
