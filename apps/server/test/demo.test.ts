@@ -106,9 +106,13 @@ describe('demo welcome message', () => {
     const text = JSON.stringify(welcome.map((m) => m.payload));
     expect(text).toContain(`${who.nickname}您好！欢迎来到鱼塘咖啡`);
     expect(text).toContain('领取新人券');
-    const sent = (await pond.app.pool.query(
-      `SELECT s.status, t.scope FROM welcome_sends s JOIN welcome_templates t ON t.id = s.template_id WHERE s.corp_id = $1 AND s.code_id = $2`,
-      [pond.corpId, code.body.id])).rows;
+    // Pond records the send once WeCom answered (the customer's phone may show it a moment before).
+    const sent = await waitFor(async () => {
+      const { rows } = await pond.app.pool.query(
+        `SELECT s.status, t.scope FROM welcome_sends s JOIN welcome_templates t ON t.id = s.template_id
+          WHERE s.corp_id = $1 AND s.code_id = $2 AND s.error IS DISTINCT FROM 'in progress'`, [pond.corpId, code.body.id]);
+      return rows.length > 0 && rows;
+    }, { message: 'the send recorded' });
     expect(sent).toEqual([{ status: 'sent', scope: 'default' }]);
   });
 });
