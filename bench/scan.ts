@@ -1,6 +1,8 @@
 // npm run bench -- scan
 // Many distinct visitors opening a printed code's landing URL (/l/<key>) with lock lookups, daily
-// caps and a working-hours schedule in force; one visitor in five comes back (lock hit). Every scan
+// caps and a working-hours schedule in force; one visitor in five comes back (lock hit). They are known by
+// the pond_vid cookie only, so their assignments count when they add (ADR 0012): the scan path writes the
+// visit and the lock, and turns the rotation in memory. Every scan
 // must be durably recorded: the visit count in Postgres must equal the requests sent. A bare Fastify
 // GET route serving a small HTML page is measured with the same load generator in the same run.
 // Two phases: throughput at saturation (closed loop, C connections) and latency under an open-loop

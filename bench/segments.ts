@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { migrateDb } from '../apps/server/src/platform/db';
 import { Params } from '../apps/server/src/platform/sql';
+import { corpScope } from '../apps/server/src/platform/auth';
 import { querySegment, where } from '../apps/server/src/modules/segments/routes';
 import type { RuleNode } from '../apps/server/src/modules/segments/rule';
 import { readEventWindows, rollEventWindows } from '../apps/server/src/modules/segments/windows';
@@ -88,7 +89,7 @@ async function main() {
     { name: 'ordered in 30 d, spent ≥ ¥300, gender', rule: { op: 'and', conditions: [{ type: 'orders', metric: 'recency', op: 'within', value: 30 }, { type: 'orders', metric: 'monetary', op: 'atLeast', value: 300 }, { type: 'gender', values: [1, 2] }] } },
     { name: '6 conditions', rule: { op: 'and', conditions: [{ type: 'tags', mode: 'any', tagIds: ['t20', 't21', 't22'] }, { type: 'tags', mode: 'none', tagIds: ['t23'] }, { type: 'gender', values: [1] }, { type: 'staff', userids: ['u10', 'u11', 'u12', 'u13', 'u14'] }, { type: 'added', from: '2026-03-01' }, { type: 'event', eventType: 'customer.added', op: 'atMost', count: 5, days: 180 }] } },
   ];
-  const scope = { corpId: CORP, storeIds: null, staffUserid: null };
+  const scope = corpScope(CORP);
   async function time(rule: RuleNode, mode: 'fast' | 'plain') {
     const s = performance.now();
     const p = new Params();
@@ -121,7 +122,7 @@ async function main() {
 /** 1M customers, 3M follows, 20M events, bulk-loaded; then what the triggers maintain, derived in bulk. */
 async function load(pool: pg.Pool) {
   const q = (sql: string, params: unknown[] = []) => pool.query(sql, params);
-  await q(`INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base) VALUES ($1,'bench','1','s','t','k','http://x')`, [CORP]);
+  await q(`INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base, order_webhook_token) VALUES ($1,'bench','1','s','t','k','http://x','w')`, [CORP]);
   await q(`INSERT INTO staff (corp_id, userid, name, status, is_follow_user, store_id) SELECT $1, 'u' || i, 'staff' || i, 1, true, 1 + i % 20 FROM generate_series(1, 200) i`, [CORP]);
   // Bulk load without the per-row triggers, then derive what they maintain in bulk.
   const c = await pool.connect();

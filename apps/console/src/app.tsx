@@ -39,6 +39,7 @@ import { currentLanguage, hasStoredLanguage, setLanguage, toLanguage } from './i
 import { setTimeZone } from './lib/format';
 import { useLabels } from './lib/labels';
 import { AlertsBell } from './modules/alerts/alerts-bell';
+import { Invitations } from './modules/auth/invitations';
 import { useLogout, useMe, useSwitchCorp, type Me, type Role } from './modules/auth/hooks';
 
 const LoginPage = lazy(() => import('./modules/auth/login-page'));
@@ -294,6 +295,7 @@ function Shell() {
           </Flex>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
+          <Invitations />
           <Suspense fallback={<PageSpinner />}>
             <Outlet />
           </Suspense>

@@ -12,8 +12,10 @@ import { createLogger, type Logger } from './platform/log';
 import { createPool, migrateDb } from './platform/db';
 import { Queue } from './platform/queue';
 import { AuthService } from './platform/auth';
+import { publicRoute } from './platform/access';
 import { createHttp, type App } from './platform/http';
-import { CorpService } from './modules/org/corps';
+import { CorpService, encryptCorpSecrets } from './modules/org/corps';
+import { loadSecretBox, type SecretBox } from './platform/secrets';
 import { orgRoutes } from './modules/org/routes';
 import { callbackRoutes } from './modules/callbacks/routes';
 import { InboxProcessor, type EventContext } from './modules/callbacks/processor';
@@ -70,6 +72,8 @@ export interface BuildOptions {
   simulatorOptions?: Record<string, unknown>;
   hooks?: ContactEventHooks;
   poolSize?: number;
+  /** The keys for secrets at rest; default from the config (POND_SECRET_KEY, or the demo's key file). */
+  secrets?: SecretBox;
   inboxOptions?: { batchSize?: number; concurrency?: number; pollMs?: number };
 }
 
@@ -98,12 +102,14 @@ export interface PondApp {
 export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
+  const secrets = opts.secrets ?? loadSecretBox(config);
   const pool = createPool(opts.databaseUrl, opts.poolSize ?? 20);
   await migrateDb(pool);
+  await encryptCorpSecrets(pool, secrets);
 
   const queue = new Queue(opts.databaseUrl, log);
   const auth = new AuthService(pool);
-  const corps = new CorpService(pool, log);
+  const corps = new CorpService(pool, log, secrets);
   await corps.listen();
   const sync = new SyncService(pool, corps, queue, log);
 
@@ -139,7 +145,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   };
   const inbox = new InboxProcessor(pool, handlers, log, { ...opts.inboxOptions, batchHandlers: contact.batch });
 
-  const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl });
+  const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   let sim: Simulator | undefined;
   // The simulator stands in for WeCom, another system: its own connections, so neither starves the other.
   // Its durability is not Pond's: no WAL flush wait on the simulator's commits (Pond's own stay synchronous).
@@ -153,7 +159,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const customers = new CustomerService(pool);
   const tags = new TagService(pool, corps);
   await callbackRoutes(http, { pool, corps, onInserted: opts.roles.worker ? () => inbox.poke() : undefined });
-  await adminRoutes(http, { pool, auth, corps, sync, secureCookies: config.publicUrl.startsWith('https://') });
+  await adminRoutes(http, { pool, auth, corps, sync, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl });
   await auditRoutes(http, { pool });
   await orgRoutes(http, { pool });
   await customerRoutes(http, { customers, edits: new CustomerEdits(pool, corps) });
@@ -177,7 +183,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
   await commerceRoutes(http, {
-    pool, orders: new OrderService(pool), customers, publicUrl: () => config.publicUrl,
+    pool, orders: new OrderService(pool, corps), customers, publicUrl: () => config.publicUrl,
     // The demo's shop is the simulator: point it at the new URL, or paying on the phone would stop showing up.
     onWebhookTokenChanged: sim ? async (corpId, token) => {
       const simCorp = await sim!.control.getCorp(corpId);
@@ -188,7 +194,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   });
   await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
   await landingRoutes(http, { pool, codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
-  http.get('/healthz', { schema: { hide: true } }, async () => {
+  http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
     return { ok: true };
   });

@@ -1,4 +1,5 @@
 // Environment parsed once, at boot. No other module reads process.env.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalString = z
@@ -22,6 +23,9 @@ const EnvSchema = z.object({
   WECOM_API_BASE: optionalString.pipe(z.string().url('must be an absolute URL').optional()),
   POND_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   POND_DATA_DIR: optionalString,
+  TRUST_PROXY: optionalString,
+  POND_SECRET_KEY: optionalString,
+  POND_SECRET_KEY_PREVIOUS: optionalString,
   LOG_LEVEL: optionalString.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   NODE_ENV: optionalString,
 });
@@ -35,10 +39,16 @@ export interface WecomConfig {
   apiBase: string;
 }
 
+/** Fastify's trustProxy forms: all or nothing, the first N hops, or the proxies' addresses/CIDRs. */
+export type TrustProxy = boolean | number | string[];
+
 export interface Config {
   databaseUrl?: string;
   port: number;
+  /** Demo: loopback only (the simulator's pages are open to whoever reaches them); with WeCom: every interface. */
   host: string;
+  /** Whose X-Forwarded-For is believed (audit IPs, scan IPs). */
+  trustProxy: TrustProxy;
   publicUrl: string;
   /** Where WeCom/the simulator reaches this Pond: PUBLIC_URL if set, else loopback on PORT. */
   callbackBaseUrl: string;
@@ -48,6 +58,10 @@ export interface Config {
   demo: boolean;
   apiToken?: string;
   logLevel: string;
+  /** Encrypts corps' secrets at rest (POND_SECRET_KEY); absent in demo mode means `<dataDir>/secret.key`. */
+  secretKey?: Buffer;
+  /** Keys that still decrypt, for rotation (POND_SECRET_KEY_PREVIOUS). */
+  previousSecretKeys: Buffer[];
 }
 
 export class ConfigError extends Error {
@@ -55,6 +69,41 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY: true/false, a hop count, or a comma-separated list of addresses, CIDRs or loopback/linklocal/uniquelocal. */
+export function parseTrustProxy(raw: string): TrustProxy | string {
+  const v = raw.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    if (PROXY_NAMES.has(item)) continue;
+    const [addr, bits, extra] = item.split('/');
+    const family = isIP(addr ?? '');
+    const max = family === 6 ? 128 : 32;
+    if (!family || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
+      return `"${item}" is not an address or CIDR (use true, false, a hop count, or addresses such as 10.0.0.1,172.16.0.0/12,loopback)`;
+    }
+  }
+  return items.length ? items : 'must not be empty';
+}
+
+export const SECRET_KEY_HINT = 'generate one with: openssl rand -base64 32';
+
+/** A 32-byte key from base64 (standard or url-safe) or hex; the error names where the value came from. */
+export function parseSecretKey(source: string, raw: string): Buffer {
+  const s = raw.trim();
+  let key: Buffer | null = null;
+  if (/^[0-9a-fA-F]{64}$/.test(s)) key = Buffer.from(s, 'hex');
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(s)) key = Buffer.from(s, 'base64');
+  if (!key || key.length !== 32) {
+    throw new ConfigError([`${source}: must be 32 random bytes in base64 (44 characters) or hex (64 characters); ${SECRET_KEY_HINT}`]);
+  }
+  return key;
 }
 
 const WECOM_VARS = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_CALLBACK_TOKEN', 'WECOM_CALLBACK_AES_KEY'] as const;
@@ -70,6 +119,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const missing = WECOM_VARS.filter((k) => e[k] === undefined);
     throw new ConfigError(missing.map((k) => `${k}: is required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set (all WeCom variables go together; leave all unset for demo mode)`));
   }
+  const trustProxy = e.TRUST_PROXY === undefined ? undefined : parseTrustProxy(e.TRUST_PROXY);
+  if (typeof trustProxy === 'string') throw new ConfigError([`TRUST_PROXY: ${trustProxy}`]);
+  const keyProblems: string[] = [];
+  const key = (source: string, raw: string) => {
+    try { return parseSecretKey(source, raw); } catch (err) { keyProblems.push(...(err as ConfigError).problems); return null; }
+  };
+  const secretKey = e.POND_SECRET_KEY ? key('POND_SECRET_KEY', e.POND_SECRET_KEY) : undefined;
+  const previousSecretKeys = (e.POND_SECRET_KEY_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+    .map((s, i) => key(`POND_SECRET_KEY_PREVIOUS (key ${i + 1})`, s)).filter((k): k is Buffer => !!k);
+  if (keyProblems.length) throw new ConfigError(keyProblems);
   const port = e.PORT ?? 3000;
   const wecom = set.length
     ? {
@@ -81,7 +140,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     databaseUrl: e.DATABASE_URL,
     port,
-    host: e.HOST ?? '0.0.0.0',
+    host: e.HOST ?? (wecom ? '0.0.0.0' : '127.0.0.1'),
+    // A demo is reached directly or through a tunnel on the same machine: only loopback may speak for clients.
+    trustProxy: trustProxy ?? (wecom ? false : ['loopback']),
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     callbackBaseUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
     dataDir: e.POND_DATA_DIR ?? 'data',
@@ -89,5 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: !wecom,
     apiToken: e.POND_API_TOKEN,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    secretKey: secretKey ?? undefined,
+    previousSecretKeys,
   };
 }

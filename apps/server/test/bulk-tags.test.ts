@@ -62,7 +62,7 @@ describe('bulk tag jobs', () => {
 
   it('names bad input', async () => {
     const res = await pond.api('POST', '/api/bulk-tag-jobs', { action: 'add', tagIds: ['nope'], filter: {} });
-    expect(res.body.error.field).toBe('tagIds');
+    expect(res.body.error.field).toBe('tagIds.0');
     const noSource = await pond.api('POST', '/api/bulk-tag-jobs', { action: 'add', tagIds: [(await pond.api('GET', '/api/tags')).body.groups[0].tags[0].id] });
     expect(noSource.body.error.field).toBe('source');
   });

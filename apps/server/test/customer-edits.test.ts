@@ -48,7 +48,7 @@ describe('customer 360 edits', () => {
     const remote = await pond.app.sim!.control.getFollow(pond.corpId, owner, ext);
     expect(remote!.tagIds.sort()).toEqual([...res.body.tagIds].sort());
     const bad = await pond.api('POST', `/api/customers/${ext}/follows/${owner}/tags`, { add: ['no-such-tag'] });
-    expect(bad.body.error.field).toBe('add');
+    expect(bad.body.error.field).toBe('add.0');
   });
 
   it('lets staff edit only their own relations', async () => {

@@ -53,7 +53,8 @@ export async function startTestPond(opts: {
   demoOrders?: boolean;
 } = {}): Promise<TestPond> {
   const db = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '3000', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...opts.env });
+  // A key of its own (not ./data/secret.key): corps' secrets are encrypted in every test as in production.
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '3000', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', POND_SECRET_KEY: randomBytes(32).toString('base64'), ...opts.env });
   config.port = 0;
   config.host = '127.0.0.1';
   const app = await buildApp({

@@ -7,13 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { buildEventXml, sealEvent } from '@pond/wecom';
+import { randomBytes } from 'node:crypto';
 import { createTestDatabase, waitFor } from './helpers';
+import { CorpService } from '../src/modules/org/corps';
+import { SecretBox } from '../src/platform/secrets';
+import { createLogger } from '../src/platform/log';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const procs: ChildProcess[] = [];
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: pg.Pool;
 const ports: number[] = [];
+// Every process gets the same key, as in production; the test reads the corp's credentials with it too.
+const secretKey = randomBytes(32);
 
 const freePort = () => new Promise<number>((res) => {
   const s = createServer();
@@ -22,7 +28,7 @@ const freePort = () => new Promise<number>((res) => {
 
 function run(cmd: string, env: Record<string, string>) {
   const p = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'apps/server/src/main.ts'), cmd], {
-    cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', POND_SECRET_KEY: secretKey.toString('base64'), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   p.stdout!.on('data', (d) => { out += d; });
@@ -57,9 +63,9 @@ afterAll(async () => {
 
 describe('two API processes and one worker', () => {
   it('take callbacks on either API and process each exactly once in the worker', async () => {
-    const { rows } = await pool.query('SELECT id, callback_token, callback_aes_key FROM corps');
-    const corp = rows[0];
-    const creds = { token: corp.callback_token, encodingAesKey: corp.callback_aes_key, receiveId: corp.id };
+    const { rows } = await pool.query('SELECT id FROM corps');
+    const corp = (await new CorpService(pool, createLogger('silent'), new SecretBox(secretKey)).get(rows[0].id))!;
+    const creds = { token: corp.callbackToken, encodingAesKey: corp.callbackAesKey, receiveId: corp.id };
     const { rows: follows } = await pool.query(`SELECT external_userid, userid FROM follows WHERE corp_id = $1 AND status = 'active' LIMIT 20`, [corp.id]);
     expect(follows.length).toBe(20);
     // Staff delete 20 customers; each callback is sent to both API processes (like a retry hitting another node).

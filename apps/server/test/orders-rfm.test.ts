@@ -6,6 +6,7 @@ import { startTestPond, type TestPond } from './helpers';
 import type { RuleNode } from '../src/modules/segments/rule';
 import { where } from '../src/modules/segments/routes';
 import { Params } from '../src/platform/sql';
+import { corpScope } from '../src/platform/auth';
 import { OrderService } from '../src/modules/commerce/orders';
 import { RFM_BUCKETS, RFM_BUCKET_NAMES, type RfmBucket, type RfmThresholds } from '../src/modules/commerce/rfm';
 
@@ -28,7 +29,7 @@ const EDGES = [0, -1, -6, -7, -8, -29, -30, -31, -59, -60, -61, -89, -90, -91, -
 
 beforeAll(async () => {
   pond = await startTestPond();
-  const orders = new OrderService(pond.app.pool);
+  const orders = new OrderService(pond.app.pool, pond.app.corps);
   const { rows: customers } = await pond.app.pool.query(
     `SELECT external_userid, unionid, gender FROM customers WHERE corp_id = $1 AND active_follow_count > 0 ORDER BY external_userid`, [pond.corpId]);
   truth = customers.map((c) => ({ ext: c.external_userid, gender: c.gender, orders: [] }));
@@ -113,7 +114,7 @@ function randomRule(depth = 0): RuleNode {
   return { op: rnd() < 0.5 ? 'and' : 'or', conditions: Array.from({ length: 2 + Math.floor(rnd() * 2) }, () => randomRule(depth + 1)) };
 }
 
-const everyone = () => ({ corpId: pond.corpId, storeIds: null, staffUserid: null });
+const everyone = () => corpScope(pond.corpId);
 async function count(rule: RuleNode, mode: 'fast' | 'plain', today: string) {
   const p = new Params();
   const w = where(everyone(), rule, p, mode, { today, ready: [] });

@@ -6,6 +6,7 @@ import { upsertCustomers } from '../src/modules/customers/repo';
 import { EVENT_TYPES, windowSlot, type RuleNode } from '../src/modules/segments/rule';
 import { where } from '../src/modules/segments/routes';
 import { Params } from '../src/platform/sql';
+import { corpScope } from '../src/platform/auth';
 import { readEventWindows, rollEventWindows, WINDOW_DAYS, type EventWindows } from '../src/modules/segments/windows';
 
 let pond: TestPond;
@@ -97,7 +98,7 @@ async function untilWaiting(pid: number) {
   throw new Error(`backend ${pid} never waited for a lock`);
 }
 
-const everyone = () => ({ corpId: pond.corpId, storeIds: null, staffUserid: null });
+const everyone = () => corpScope(pond.corpId);
 async function countWhere(rule: RuleNode, mode: 'fast' | 'plain', windows?: EventWindows) {
   const p = new Params();
   const w = where(everyone(), rule, p, mode, windows);

@@ -29,7 +29,8 @@ class Browser {
   async json(path: string, method = 'GET', body?: unknown) {
     const res = await fetch(`${pond.baseUrl}${path}`, {
       method,
-      headers: { 'x-pond-sidebar': '1', cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(body ? { 'content-type': 'application/json' } : {}) },
+      // Like a browser: the page's own origin on every request it sends (writes are refused without it).
+      headers: { 'x-pond-sidebar': '1', origin: pond.baseUrl, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { status: res.status, body: await res.json() as any };
@@ -88,7 +89,8 @@ describe('sidebar', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ corpId: pond.corpId, agentId: '1000002', me: { userid: f.userid } });
     expect(r.body.jsApiList).toEqual(expect.arrayContaining(['getContext', 'getCurExternalContact', 'sendChatMessage']));
-    const { rows: [t] } = await pond.app.pool.query(`SELECT value FROM wecom_tokens WHERE corp_id = $1 AND kind = 'agent_ticket'`, [pond.corpId]);
+    // The ticket is stored encrypted: read it through the corp's token store.
+    const t = (await pond.app.corps['tokenStore'].read(`${pond.corpId}:agent_ticket`))!;
     expect(r.body.signature).toBe(sha1(`jsapi_ticket=${t.value}&noncestr=${r.body.nonceStr}&timestamp=${r.body.timestamp}&url=${url}`));
     // The simulated WeCom client accepts it for that page and that member.
     const check = await fetch(`${pond.baseUrl}/sim/jssdk/agent-config`, {

@@ -1,10 +1,30 @@
 // The control API over HTTP: JSON in, JSON out, under <prefix>/control. Each route calls one
-// SimControl method (see control.ts for what each does); errors are {error:{message}} with a
-// 4xx status. With `controlToken` set, requests need `Authorization: Bearer <token>`.
+// SimControl method (see control.ts for what each does) and answers without credentials; errors are
+// {error:{message}} with a 4xx status. With `controlToken` set, requests need `Authorization: Bearer <token>`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from './context';
 import type { SimControl } from './control';
 import { ControlError, SimError } from './errors';
+
+/**
+ * Credentials never leave over HTTP: whoever reaches the simulator must not learn the corp secret, the
+ * callback token and AES key, the shop's webhook token or JS-SDK tickets. The server that mounts the
+ * simulator reads them in process (`sim.control`).
+ */
+const SECRET_KEYS = new Set(['secret', 'token', 'encodingAesKey', 'ticket', 'oauthSecret', 'accessToken', 'access_token', 'password']);
+const WEBHOOK_URL_KEYS = new Set(['orderWebhookUrl']);
+
+export function withoutSecrets(v: unknown, depth = 0): unknown {
+  if (v == null || typeof v !== 'object' || depth > 8) return v;
+  if (Array.isArray(v)) return v.map((x) => withoutSecrets(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (SECRET_KEYS.has(k)) continue;
+    // The webhook's last path segment is its token.
+    out[k] = WEBHOOK_URL_KEYS.has(k) && typeof x === 'string' ? x.replace(/\/[^/?#]+(?=[?#]|$)/, '/***') : withoutSecrets(x, depth + 1);
+  }
+  return out;
+}
 
 type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | undefined>; Body: any }>;
 type Handler = (req: Req) => Promise<unknown>;
@@ -35,7 +55,7 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
   };
   const wrap = (fn: Handler) => async (req: Req, reply: FastifyReply) => {
     const out = await fn(req);
-    return reply.send(out === undefined ? { ok: true } : out);
+    return reply.send(out === undefined ? { ok: true } : withoutSecrets(out));
   };
   const get = (url: string, fn: Handler) => app.get(url, wrap(fn));
   const post = (url: string, fn: Handler) => app.post(url, wrap(fn));

@@ -72,6 +72,9 @@ export const enUS: Messages = {
     staff: 'Staff',
   },
   auth: {
+    invitation: '{{corp}} invites you to join as {{role}}',
+    accept: 'Accept',
+    decline: 'Decline',
     title: 'Sign in to Pond',
     subtitle: 'Open-source SCRM for WeCom',
     username: 'Username',
@@ -947,6 +950,16 @@ export const enUS: Messages = {
   },
   admin: {
     users: {
+      status: 'Status',
+      invited: 'Invited',
+      active: 'Active',
+      disabledHere: 'Disabled in this corp',
+      disabledHelp: 'The user can no longer open this corp; their account and other corps are untouched.',
+      remove: 'Remove from corp',
+      removeConfirm: 'Remove {{name}} from this corp? Their account stays.',
+      removed: 'Removed',
+      createHelp: 'If the username already exists, the person is invited and keeps their own password; they join after accepting.',
+      accountHelp: 'For an account that also belongs to other corps, only the user, a platform owner or an admin of every one of those corps may change the password or name.',
       title: 'Users',
       create: 'New user',
       edit: 'Edit user',

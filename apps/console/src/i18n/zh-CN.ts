@@ -72,6 +72,9 @@ export const zhCN = {
     staff: '员工',
   },
   auth: {
+    invitation: '{{corp}} 邀请您以「{{role}}」身份加入',
+    accept: '接受',
+    decline: '拒绝',
     title: '登录鱼塘',
     subtitle: '开源的企业微信私域 SCRM',
     username: '用户名',
@@ -947,6 +950,16 @@ export const zhCN = {
   },
   admin: {
     users: {
+      status: '状态',
+      invited: '已邀请',
+      active: '已加入',
+      disabledHere: '在本企业停用',
+      disabledHelp: '停用后该用户无法再进入本企业；其账号及在其他企业的权限不受影响。',
+      remove: '移出企业',
+      removeConfirm: '将 {{name}} 移出本企业？其账号保留。',
+      removed: '已移出',
+      createHelp: '若用户名已存在，将向该用户发出邀请，对方保留自己的密码，接受后加入。',
+      accountHelp: '若该账号同时属于其他企业，只有本人、平台所有者或其所属全部企业的管理员可以修改密码和名称。',
       title: '用户',
       create: '新建用户',
       edit: '编辑用户',

@@ -89,6 +89,7 @@ export const NOUNS: Record<string, Bilingual> = {
   group: { zh: '客户群', en: 'group' },
   group_segment: { zh: '群分层', en: 'group segment' },
   group_welcome_template: { zh: '入群欢迎语', en: 'group welcome message' },
+  invitation: { zh: '企业邀请', en: 'invitation' },
   handover_job: { zh: '客户继承任务', en: 'handover job' },
   live_code: { zh: '活码', en: 'live code' },
   media: { zh: '素材', en: 'media' },
@@ -113,10 +114,13 @@ const LABELS: Record<string, Bilingual> = {
   'customer_tag.update': { zh: '修改客户标签', en: 'Change customer tags' },
   'import.customer_attributes': { zh: '导入客户属性', en: 'Import customer attributes' },
   'import.followers': { zh: '导入公众号粉丝', en: 'Import 公众号 followers' },
+  'invitation.accept': { zh: '接受企业邀请', en: 'Accept an invitation' },
+  'invitation.decline': { zh: '拒绝企业邀请', en: 'Decline an invitation' },
   'media.create': { zh: '上传素材', en: 'Upload media' },
   'order_webhook.regenerate': { zh: '重置订单 Webhook 地址', en: 'Regenerate the order webhook URL' },
   'script.send': { zh: '发送话术', en: 'Send a script' },
   'sync_run.create': { zh: '发起同步', en: 'Start a sync' },
+  'user.delete': { zh: '从企业移除用户', en: 'Remove a user from the corp' },
 };
 
 /** "修改活码 / Update live code"; null for an action nobody named (the test over every route catches it). */

@@ -4,8 +4,9 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type pg from 'pg';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from './errors';
+import { withTransaction } from './db';
 import type { Role } from './db/schema';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
@@ -24,6 +25,21 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === want.length && timingSafeEqual(key, want);
 }
 
+// Unknown users are checked against this, so that a wrong name costs the same scrypt as a wrong password.
+let dummyHash: Promise<string> | undefined;
+const dummy = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
+
+/** Failed sign-ins allowed per username and per IP address within the window; then 429 until the oldest expires. */
+export const LOGIN_LIMITS = { perUsername: 5, perIp: 20, windowMinutes: 15 };
+
+export class LoginThrottled extends AppError {
+  constructor(readonly retryAfterSec: number) {
+    const minutes = Math.max(1, Math.ceil(retryAfterSec / 60));
+    super('too_many_requests', `登录失败次数过多，请 ${minutes} 分钟后再试 / too many failed sign-ins, try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      { details: { retryAfterSeconds: retryAfterSec } });
+  }
+}
+
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export const newSecret = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
 
@@ -40,6 +56,8 @@ export interface Principal {
   storeIds: number[];
   staffUserid: string | null;
   corps: { id: string; name: string; role: Role }[];
+  /** Platform owner (granted by the CLI only; the corp-less POND_API_TOKEN counts as one): may add corps and manage any account. */
+  owner: boolean;
 }
 
 /** What a caller may see inside their corp. Repositories take this instead of a bare corpId for reads. */
@@ -49,6 +67,8 @@ export interface Scope {
   storeIds: number[] | null;
   /** set for the staff role: only this member's own customers and groups */
   staffUserid: string | null;
+  /** Who is asking (`user:<id>`, `token:<id>`, `sidebar:<userid>`): the work they started is theirs to see. */
+  principalKey: string;
 }
 
 export function scopeOf(p: Principal): Scope {
@@ -56,7 +76,17 @@ export function scopeOf(p: Principal): Scope {
     corpId: p.corpId,
     storeIds: p.role === 'store_manager' ? p.storeIds : null,
     staffUserid: p.role === 'staff' ? (p.staffUserid ?? '\u0000none') : null,
+    principalKey: principalKey(p),
   };
+}
+
+/** The whole corp, for work Pond does by itself (rules, jobs) rather than for a caller. */
+export function corpScope(corpId: string): Scope {
+  return { corpId, storeIds: null, staffUserid: null, principalKey: 'system' };
+}
+
+export function principalKey(p: Pick<Principal, 'kind' | 'id' | 'userId'>): string {
+  return p.kind === 'user' ? `user:${p.userId}` : p.kind === 'token' ? `token:${p.id}` : p.id;
 }
 
 declare module 'fastify' {
@@ -71,21 +101,62 @@ export const SIDEBAR_COOKIE = 'pond_sidebar';
 export const SIDEBAR_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export class AuthService {
-  constructor(private pool: pg.Pool) {}
+  constructor(private pool: pg.Pool) {
+    void dummy(); // ready before the first unknown name, so that one costs no more than the others
+  }
 
-  async login(username: string, password: string): Promise<{ sessionToken: string; userId: number }> {
-    const { rows } = await this.pool.query(
-      'SELECT id, password_hash, disabled_at FROM users WHERE username = $1', [username]);
+  /**
+   * Checks the password with the same work whether or not the user exists or is disabled, after the
+   * throttle (per username and per IP, shared by every process through `login_failures`). The attempt is
+   * recorded as a failure before the password is checked, so parallel guesses cannot slip past the limit;
+   * a success removes it and clears the username's failures. Invitations that created the account are
+   * accepted by its first sign-in. The session starts in the first corp where the membership is active
+   * (none: the user can still read and accept invitations).
+   */
+  async login(username: string, password: string, ip: string): Promise<{ sessionToken: string; userId: number }> {
+    const userKey = `u:${username}`;
+    const ipRow = await this.reserveAttempt(userKey, `ip:${ip}`);
+    const { rows } = await this.pool.query('SELECT id, password_hash, disabled_at FROM users WHERE username = $1', [username]);
     const u = rows[0];
-    if (!u || u.disabled_at || !(await verifyPassword(password, u.password_hash))) {
-      throw new AppError('unauthorized', 'wrong username or password / 用户名或密码错误');
-    }
+    const ok = await verifyPassword(password, u?.password_hash ?? await dummy());
+    if (!u || !ok || u.disabled_at) throw new AppError('unauthorized', 'wrong username or password / 用户名或密码错误');
+    await this.pool.query('DELETE FROM login_failures WHERE key = $1 OR id = $2', [userKey, ipRow]);
+    await this.pool.query(
+      `UPDATE memberships SET status = 'active', accept_on_sign_in = false WHERE user_id = $1 AND status = 'invited' AND accept_on_sign_in`, [u.id]);
     const token = newSecret('');
     await this.pool.query(
       `INSERT INTO sessions (id, user_id, corp_id, expires_at)
-       VALUES ($1, $2, (SELECT corp_id FROM memberships WHERE user_id = $2 ORDER BY created_at LIMIT 1), $3)`,
+       VALUES ($1, $2, (SELECT corp_id FROM memberships WHERE user_id = $2 AND status = 'active' AND disabled_at IS NULL ORDER BY created_at LIMIT 1), $3)`,
       [sha256(token), u.id, new Date(Date.now() + SESSION_TTL_MS)]);
     return { sessionToken: token, userId: u.id };
+  }
+
+  /** Refuses with 429 when either key is over its limit; else records this attempt as a failure and returns the IP row's id. */
+  private async reserveAttempt(userKey: string, ipKey: string): Promise<number> {
+    return withTransaction(this.pool, async (c) => {
+      for (const k of [userKey, ipKey].sort()) await c.query('SELECT pg_advisory_xact_lock(8410224, hashtext($1))', [k]);
+      const window = `${LOGIN_LIMITS.windowMinutes} minutes`;
+      // The limit-th most recent failure inside the window: the caller may try again when it leaves the window.
+      const { rows } = await c.query(
+        `SELECT max(ceil(extract(epoch FROM (f.at + $4::interval - now()))))::int AS wait FROM (
+           SELECT at FROM (SELECT at FROM login_failures WHERE key = $1 AND at > now() - $4::interval ORDER BY at DESC OFFSET $2 - 1 LIMIT 1) a
+           UNION ALL
+           SELECT at FROM (SELECT at FROM login_failures WHERE key = $3 AND at > now() - $4::interval ORDER BY at DESC OFFSET $5 - 1 LIMIT 1) b
+         ) f`, [userKey, LOGIN_LIMITS.perUsername, ipKey, window, LOGIN_LIMITS.perIp]);
+      const wait = rows[0]?.wait as number | null;
+      if (wait != null && wait > 0) throw new LoginThrottled(wait);
+      await c.query(`DELETE FROM login_failures WHERE at < now() - $1::interval`, [window]);
+      const ins = await c.query(`INSERT INTO login_failures (key) VALUES ($1), ($2) RETURNING id, key`, [userKey, ipKey]);
+      return ins.rows.find((r) => r.key === ipKey)!.id as number;
+    });
+  }
+
+  /** The signed-in user of a console session, whether or not they have an active corp (invitations). */
+  async sessionUser(sessionToken: string): Promise<{ userId: number; username: string } | null> {
+    const { rows } = await this.pool.query(
+      `SELECT u.id, u.username FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`, [sha256(sessionToken)]);
+    return rows[0] ? { userId: rows[0].id, username: rows[0].username } : null;
   }
 
   async logout(sessionToken: string): Promise<void> {
@@ -95,20 +166,21 @@ export class AuthService {
   async switchCorp(sessionToken: string, corpId: string): Promise<void> {
     const r = await this.pool.query(
       `UPDATE sessions s SET corp_id = $2 FROM memberships m
-       WHERE s.id = $1 AND m.user_id = s.user_id AND m.corp_id = $2`, [sha256(sessionToken), corpId]);
+       WHERE s.id = $1 AND m.user_id = s.user_id AND m.corp_id = $2 AND m.status = 'active' AND m.disabled_at IS NULL`, [sha256(sessionToken), corpId]);
     if (r.rowCount === 0) throw AppError.forbidden('you are not a member of that corp');
   }
 
+  /** Only active memberships grant anything: not an invitation yet to accept, not one this corp's admin disabled. */
   private async corpsOfUser(userId: number) {
     const { rows } = await this.pool.query(
       `SELECT c.id, c.name, m.role, m.store_ids, m.staff_userid FROM memberships m JOIN corps c ON c.id = m.corp_id
-       WHERE m.user_id = $1 ORDER BY m.created_at`, [userId]);
+       WHERE m.user_id = $1 AND m.status = 'active' AND m.disabled_at IS NULL ORDER BY m.created_at`, [userId]);
     return rows as { id: string; name: string; role: Role; store_ids: number[]; staff_userid: string | null }[];
   }
 
   async fromSession(sessionToken: string): Promise<Principal | null> {
     const { rows } = await this.pool.query(
-      `SELECT s.user_id, s.corp_id, u.display_name, u.username FROM sessions s JOIN users u ON u.id = s.user_id
+      `SELECT s.user_id, s.corp_id, u.display_name, u.username, u.is_owner FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`, [sha256(sessionToken)]);
     const s = rows[0];
     if (!s) return null;
@@ -118,7 +190,7 @@ export class AuthService {
     return {
       kind: 'user', id: String(s.user_id), userId: s.user_id, username: s.username, name: s.display_name || s.username,
       corpId: current.id, role: current.role, storeIds: current.store_ids, staffUserid: current.staff_userid,
-      corps: corps.map((c) => ({ id: c.id, name: c.name, role: c.role })),
+      corps: corps.map((c) => ({ id: c.id, name: c.name, role: c.role })), owner: s.is_owner,
     };
   }
 
@@ -143,7 +215,7 @@ export class AuthService {
     if (!s) return null;
     return {
       kind: 'sidebar', id: `sidebar:${s.staff_userid}`, userId: null, username: `sidebar:${s.staff_userid}`, name: s.name || s.staff_userid,
-      corpId: s.corp_id, role: 'staff', storeIds: [], staffUserid: s.staff_userid, corps: [{ id: s.corp_id, name: s.corp_name, role: 'staff' }],
+      corpId: s.corp_id, role: 'staff', storeIds: [], staffUserid: s.staff_userid, corps: [{ id: s.corp_id, name: s.corp_name, role: 'staff' }], owner: false,
     };
   }
 
@@ -169,7 +241,7 @@ export class AuthService {
     }
     return {
       kind: 'token', id: String(t.id), userId: null, username: `token:${t.name}`, name: `token:${t.name}`, corpId: current.id, role: t.role,
-      storeIds: t.store_ids, staffUserid: t.staff_userid, corps,
+      storeIds: t.store_ids, staffUserid: t.staff_userid, corps, owner: t.corp_id == null,
     };
   }
 
@@ -202,17 +274,3 @@ export async function authenticate(auth: AuthService, req: FastifyRequest): Prom
   if (fromConsole) return fromConsole;
   return sidebar ? auth.fromSidebarSession(sidebar) : null;
 }
-
-/** preHandler: the caller must be signed in and hold one of `roles`; admin always may, and `requireRole()` means admin only. */
-export function requireRole(...roles: Role[]) {
-  return async (req: FastifyRequest, _reply: FastifyReply) => {
-    const p = req.principal;
-    if (!p) throw new AppError('unauthorized', 'sign in or send a bearer token');
-    if (p.role !== 'admin' && !roles.includes(p.role)) {
-      throw AppError.forbidden(`requires role ${['admin', ...roles].join(' or ')}; you are ${p.role}`);
-    }
-  };
-}
-
-export const ALL_ROLES: Role[] = ['admin', 'operator', 'store_manager', 'staff'];
-export const WRITE_ROLES: Role[] = ['admin', 'operator'];

@@ -10,9 +10,12 @@ import {
 } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { AppError } from './errors';
-import { authenticate, type AuthService } from './auth';
+import type { AuthService } from './auth';
+import { installAccess } from './access';
 import { auditActionOf, targetTypeOf, type AuditedRoute } from './audit';
 import type { Logger } from './log';
+import { securityHeaders } from './security-headers';
+import type { TrustProxy } from '../config';
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -26,16 +29,27 @@ function redact(v: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, REDACT.test(k) ? '***' : redact(x, depth + 1)]));
 }
 
-export async function createHttp(opts: { log: Logger; auth: AuthService; pool: pg.Pool; publicUrl: string }): Promise<App> {
+/**
+ * Fastify's own hop count trusts nothing (it cannot check the peer); a count here means what it says:
+ * the nearest N addresses are proxies, whoever connects.
+ */
+function trustProxyOption(tp: TrustProxy): boolean | string | ((addr: string, hop: number) => boolean) {
+  if (typeof tp === 'number') return (_addr, hop) => hop < tp;
+  if (Array.isArray(tp)) return tp.join(',');
+  return tp;
+}
+
+export async function createHttp(opts: { log: Logger; auth: AuthService; pool: pg.Pool; publicUrl: string; trustProxy?: TrustProxy }): Promise<App> {
   const app = Fastify({
     // Per-request access logs stay off (callback bursts); warnings and errors still log.
     loggerInstance: opts.log.child({ mod: 'http' }, { level: opts.log.level === 'silent' ? 'silent' : 'warn' }),
-    trustProxy: true,
+    trustProxy: trustProxyOption(opts.trustProxy ?? false),
     bodyLimit: 10 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(cookie);
+  securityHeaders(app, { https: opts.publicUrl.startsWith('https://') });
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -69,12 +83,8 @@ export async function createHttp(opts: { log: Logger; auth: AuthService; pool: p
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/') || req.url.startsWith('/api/auth/login')) return;
-    const p = await authenticate(opts.auth, req);
-    if (p) req.principal = p;
-  });
+  // From here on every route must declare who may call it (platform/access.ts).
+  installAccess(app, { auth: opts.auth, pool: opts.pool, publicOrigin: () => opts.publicUrl });
 
   // Writes are audited (not reads, not previews: see platform/audit.ts), each under its action's name.
   const audited = new Map<string, AuditedRoute>();

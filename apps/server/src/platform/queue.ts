@@ -29,7 +29,8 @@ export class Queue {
 
   constructor(connectionString: string, private log: Logger) {
     this.boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, archiveCompletedAfterSeconds: 3600 });
-    this.boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
+    // One line per error (pg-boss's pool errors carry the whole pg client).
+    this.boss.on('error', (err) => this.log.error({ code: (err as { code?: string }).code }, `job queue error: ${err.message || String(err)}`));
   }
 
   register(defs: JobDefinition<any>[]): void {

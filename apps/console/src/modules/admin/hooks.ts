@@ -10,6 +10,9 @@ export interface User {
   role: Role;
   storeIds: (number | string)[];
   staffUserid: string | null;
+  /** `invited` until the user accepts (or first signs in to the account the invitation created). */
+  status: 'active' | 'invited';
+  /** Disabled in this corp (or the account itself is disabled). */
   disabled?: boolean;
 }
 
@@ -22,7 +25,7 @@ export interface UserInput {
   staffUserid?: string;
 }
 
-export type UserPatch = Partial<Omit<UserInput, 'username' | 'staffUserid'>> & { staffUserid?: string | null };
+export type UserPatch = Partial<Omit<UserInput, 'username' | 'staffUserid'>> & { staffUserid?: string | null; disabled?: boolean };
 
 export interface ApiToken {
   id: number | string;
@@ -76,6 +79,14 @@ export function useUpdateUser() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, patch }: { id: User['id']; patch: UserPatch }) => api.patch<User>(`/users/${encodeURIComponent(String(id))}`, patch),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }),
+  });
+}
+
+export function useRemoveUser() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: User['id']) => api.delete<{ ok: true }>(`/users/${encodeURIComponent(String(id))}`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }),
   });
 }

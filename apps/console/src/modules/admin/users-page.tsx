@@ -1,5 +1,5 @@
-import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Form, Input, Modal, Select, Table, Tag, Typography } from 'antd';
+import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,13 +10,15 @@ import { useLabels } from '../../lib/labels';
 import { ROLES, type Role } from '../auth/hooks';
 import { useStoreNames } from '../staff/hooks';
 import { StaffSelect, StoresSelect } from '../staff/pickers';
-import { useCreateUser, useUpdateUser, useUsers, type User } from './hooks';
+import { useCreateUser, useRemoveUser, useUpdateUser, useUsers, type User } from './hooks';
 import { RoleTag } from './role-tag';
 
 export default function UsersPage() {
   const { t } = useTranslation();
   const users = useUsers();
   const storeNames = useStoreNames();
+  const remove = useRemoveUser();
+  const { message } = App.useApp();
   const [editing, setEditing] = useState<User | 'new' | null>(null);
 
   const columns: ColumnsType<User> = [
@@ -31,6 +33,12 @@ export default function UsersPage() {
         </>
       ),
     },
+    {
+      title: t('admin.users.status'),
+      dataIndex: 'status',
+      render: (status: User['status']) =>
+        status === 'invited' ? <Tag color="gold">{t('admin.users.invited')}</Tag> : <Tag color="green">{t('admin.users.active')}</Tag>,
+    },
     { title: t('admin.users.role'), dataIndex: 'role', render: (role: Role) => <RoleTag role={role} /> },
     {
       title: t('admin.users.storeIds'),
@@ -42,11 +50,21 @@ export default function UsersPage() {
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 100,
+      width: 190,
       render: (_, user) => (
-        <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(user)}>
-          {t('common.edit')}
-        </Button>
+        <>
+          <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(user)}>
+            {t('common.edit')}
+          </Button>
+          <Popconfirm
+            title={t('admin.users.removeConfirm', { name: user.displayName })}
+            onConfirm={() => remove.mutateAsync(user.id).then(() => void message.success(t('admin.users.removed')))}
+          >
+            <Button type="link" size="small" danger icon={<DeleteOutlined />}>
+              {t('admin.users.remove')}
+            </Button>
+          </Popconfirm>
+        </>
       ),
     },
   ];
@@ -85,6 +103,7 @@ interface UserForm {
   role: Role;
   storeIds: (number | string)[];
   staffUserid?: string;
+  disabled: boolean;
 }
 
 function UserModal({ user, onClose }: { user: User | null; onClose: () => void }) {
@@ -110,6 +129,7 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
             role: values.role,
             storeIds,
             staffUserid,
+            disabled: values.disabled,
             ...(values.password ? { password: values.password } : {}),
           },
         });
@@ -150,8 +170,10 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
           role: user?.role ?? 'operator',
           storeIds: user?.storeIds ?? [],
           staffUserid: user?.staffUserid ?? undefined,
+          disabled: user?.disabled ?? false,
         }}
       >
+        <Typography.Paragraph type="secondary">{user ? t('admin.users.accountHelp') : t('admin.users.createHelp')}</Typography.Paragraph>
         <Form.Item
           name="username"
           label={t('admin.users.username')}
@@ -198,6 +220,11 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
             rules={[{ required: true, message: t('common.required', { field: t('admin.users.staffUserid') }) }]}
           >
             <StaffSelect />
+          </Form.Item>
+        ) : null}
+        {user ? (
+          <Form.Item name="disabled" label={t('admin.users.disabledHere')} extra={t('admin.users.disabledHelp')} valuePropName="checked">
+            <Switch />
           </Form.Item>
         ) : null}
       </Form>

@@ -6,7 +6,8 @@ export type Role = 'admin' | 'operator' | 'store_manager' | 'staff';
 export const ROLES: readonly Role[] = ['admin', 'operator', 'store_manager', 'staff'];
 
 export interface Me {
-  user: { id: number | string; username: string; displayName: string; locale: string | null };
+  /** `owner`: platform owner (may add corps; granted by the CLI only). */
+  user: { id: number | string; username: string; displayName: string; locale: string | null; owner?: boolean };
   /** `timezone`: the corp's IANA zone; every time in the console is shown in it. */
   corp: { id: string; name: string; isDemo: boolean; timezone: string } | null;
   role: Role;

@@ -3,7 +3,9 @@ import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { LanguageSwitch } from '../../components/language-switch';
+import { ApiError } from '../../api/client';
 import { useLogin } from './hooks';
+import { Invitations } from './invitations';
 
 interface LoginForm {
   username: string;
@@ -20,6 +22,9 @@ export default function LoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const login = useLogin();
+
+  // Signed in, but every corp is still an invitation: accept one here to enter the console.
+  const invited = login.error instanceof ApiError && login.error.status === 403 && !!(login.error.details as { invitations?: boolean } | undefined)?.invitations;
 
   const onFinish = (values: LoginForm) => {
     login.mutate(values, { onSuccess: () => navigate(safeNext(params.get('next')), { replace: true }) });
@@ -43,8 +48,9 @@ export default function LoginPage() {
           <Typography.Text type="secondary">{t('auth.subtitle')}</Typography.Text>
         </Flex>
         {login.error ? (
-          <Alert type="error" showIcon title={login.error.message || t('auth.failed')} style={{ marginBottom: 16 }} />
+          <Alert type={invited ? 'warning' : 'error'} showIcon title={login.error.message || t('auth.failed')} style={{ marginBottom: 16 }} />
         ) : null}
+        {invited ? <Invitations onAccepted={() => navigate(safeNext(params.get('next')), { replace: true })} /> : null}
         <Form<LoginForm> layout="vertical" requiredMark={false} onFinish={onFinish} disabled={login.isPending}>
           <Form.Item label={t('auth.username')} name="username" rules={[{ required: true, message: t('auth.usernameRequired') }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-username" />

@@ -1,7 +1,7 @@
 import { Col, Row } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/page-header';
-import { useIsAdmin } from '../auth/hooks';
+import { useIsAdmin, useMe } from '../auth/hooks';
 import { ChecklistCard } from './checklist-card';
 import { CorpForm } from './corp-form';
 import { SyncRunsCard } from './sync-runs-card';
@@ -11,6 +11,8 @@ import { OrdersSettingsCard } from './orders-card';
 export default function SettingsPage() {
   const { t } = useTranslation();
   const isAdmin = useIsAdmin();
+  // Only a platform owner may add corps (the server says 403 to anyone else).
+  const isOwner = useMe().data?.user.owner === true;
   return (
     <>
       <PageHeader title={t('settings.title')} />
@@ -27,7 +29,7 @@ export default function SettingsPage() {
         <Col xs={24} xl={12}>
           <OrdersSettingsCard isAdmin={isAdmin} />
         </Col>
-        {isAdmin ? (
+        {isAdmin && isOwner ? (
           <Col xs={24} xl={12}>
             <AddCorpCard />
           </Col>

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import { requireRole } from '../../platform/auth';
+import { access, ADMIN_ONLY } from '../../platform/access';
 import { actionLabel, NOUNS } from '../../platform/audit';
 import { Page } from '../customers/routes';
 
@@ -31,10 +31,14 @@ const TARGET_NAMES: Record<string, (corpId: string, ids: string[]) => { sql: str
   customer: byText('customers', 'external_userid'),
   group: byText('groups', 'chat_id'),
   token: byBigint('api_tokens'),
+  // The API's user ids are memberships of the corp (platform/resources.ts).
   user: (corpId, ids) => ({
-    sql: `SELECT u.id::text AS id, u.display_name AS name FROM users u JOIN memberships m ON m.user_id = u.id AND m.corp_id = $1 WHERE u.id = ANY($2::bigint[])`,
+    sql: `SELECT m.id::text AS id, CASE WHEN m.status = 'invited' THEN coalesce(m.invited_name, u.display_name) ELSE u.display_name END AS name
+          FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.corp_id = $1 AND m.id = ANY($2::bigint[])`,
     values: [corpId, digits(ids)],
   }),
+  invitation: (_corpId, ids) => ({ sql: 'SELECT id, name FROM corps WHERE id = ANY($1::text[])', values: [ids] }),
   corp: (_corpId, ids) => ({ sql: 'SELECT id, name FROM corps WHERE id = ANY($1::text[])', values: [ids] }),
   corp_settings: (corpId) => ({ sql: 'SELECT id, name FROM corps WHERE id = $1', values: [corpId] }),
 };
@@ -59,14 +63,14 @@ export async function auditRoutes(app: App, deps: { pool: pg.Pool }) {
   const { pool } = deps;
 
   app.get('/api/audit/actions', {
-    preHandler: requireRole(), schema: { tags: ['audit'], summary: 'Every action the audit log records, with its label (the filter of GET /api/audit)' },
+    config: access(ADMIN_ONLY), schema: { tags: ['audit'], summary: 'Every action the audit log records, with its label (the filter of GET /api/audit)' },
   }, async () => {
     const actions = [...new Set(app.auditedRoutes().map((r) => r.action))].sort();
     return { items: actions.map((action) => ({ action, label: actionLabel(action) })) };
   });
 
   app.get('/api/audit', {
-    preHandler: requireRole(),
+    config: access(ADMIN_ONLY),
     schema: {
       tags: ['audit'], summary: "The corp's audit log, newest first; `action` keeps one action (e.g. live_code.update)",
       querystring: Page.extend({ action: z.string().trim().max(100).optional() }),

@@ -1,4 +1,5 @@
 // Callback intake over real HTTP on a real Postgres: signature, decryption, receive id, dedupe, ack.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEventXml, sealEcho, sealEvent } from '@pond/wecom';
 import { loadConfig } from '../../config';
@@ -15,7 +16,7 @@ let drop: () => Promise<void>;
 beforeAll(async () => {
   const db = await createTestDatabase();
   drop = db.drop;
-  const config = loadConfig({ LOG_LEVEL: 'silent' });
+  const config = loadConfig({ LOG_LEVEL: 'silent', POND_SECRET_KEY: randomBytes(32).toString('base64') });
   config.port = 0;
   config.host = '127.0.0.1';
   // No worker: events stay pending, so the test sees exactly what the receiver stored.

@@ -8,6 +8,7 @@ import type { App } from '../../platform/http';
 import type { CorpService } from '../org/corps';
 import { isReread, priorityOf } from './priority';
 import { InboxWriter } from './inbox-writer';
+import { publicRoute } from '../../platform/access';
 
 export const INBOX_CHANNEL = 'pond_inbox';
 
@@ -82,10 +83,12 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
       return reply.status(200).type('text/plain').send('');
     };
 
-    scope.get('/wecom/callback', verify);
-    scope.get('/wecom/callback/:corpId', verify);
-    scope.post('/wecom/callback', receive);
-    scope.post('/wecom/callback/:corpId', receive);
+    const verifying = { config: publicRoute('WeCom verifies the URL: msg_signature with the corp token') };
+    const receiving = { config: publicRoute('WeCom callbacks: msg_signature checked, the body decrypted with the corp AES key') };
+    scope.get('/wecom/callback', verifying, verify);
+    scope.get('/wecom/callback/:corpId', verifying, verify);
+    scope.post('/wecom/callback', receiving, receive);
+    scope.post('/wecom/callback/:corpId', receiving, receive);
   });
 }
 

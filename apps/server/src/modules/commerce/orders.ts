@@ -2,9 +2,9 @@
 // matching them to a customer (external_userid, else unionid, else later when the unionid becomes known),
 // refunds, and what the customer page shows. Every write to `orders` and the customer's summary happens in
 // one transaction, so a failed request leaves nothing half-counted and the shop's retry starts clean.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import { withTransaction } from '../../platform/db';
+import type { CorpService } from '../org/corps';
 import { AppError } from '../../platform/errors';
 import { appendTimeline } from '../customers/repo';
 import { matchOrder, recomputeSummary, refundDedupeKey } from './repo';
@@ -13,32 +13,23 @@ import type { OrderWebhookBody, PaidOrder, RefundedOrder } from './schemas';
 
 export interface WebhookResult { ok: true; orderId: string; duplicate: boolean; matched: boolean }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
 export const webhookPath = (corpId: string, token: string) => `/webhooks/orders/${encodeURIComponent(corpId)}/${token}`;
 
 export class OrderService {
-  constructor(private pool: pg.Pool) {}
+  constructor(private pool: pg.Pool, private corps: CorpService) {}
 
-  /** 404 for a corp Pond does not have, 401 for a wrong token (compared in constant time). */
-  async verifyWebhook(corpId: string, token: string): Promise<void> {
-    const { rows: [c] } = await this.pool.query('SELECT order_webhook_token FROM corps WHERE id = $1', [corpId]);
-    if (!c) throw AppError.notFound(`corp ${corpId}`);
-    if (!timingSafeEqual(digest(token), digest(c.order_webhook_token))) {
-      throw new AppError('unauthorized', 'wrong order webhook token: copy the webhook URL from Settings again');
-    }
+  /** A wrong token and an unknown corp get the same 401 (CorpService.verifyWebhookToken). */
+  verifyWebhook(corpId: string, token: string): Promise<void> {
+    return this.corps.verifyWebhookToken(corpId, token);
   }
 
   async webhookToken(corpId: string): Promise<string> {
-    const { rows: [c] } = await this.pool.query('SELECT order_webhook_token FROM corps WHERE id = $1', [corpId]);
-    if (!c) throw AppError.notFound(`corp ${corpId}`);
-    return c.order_webhook_token;
+    return (await this.corps.require(corpId)).orderWebhookToken;
   }
 
   /** A new secret: the old webhook URL stops working at once. */
-  async regenerateToken(corpId: string): Promise<string> {
-    const token = randomBytes(24).toString('base64url');
-    await this.pool.query('UPDATE corps SET order_webhook_token = $2, updated_at = now() WHERE id = $1', [corpId, token]);
-    return token;
+  regenerateToken(corpId: string): Promise<string> {
+    return this.corps.regenerateWebhookToken(corpId);
   }
 
   async receive(corpId: string, body: OrderWebhookBody): Promise<WebhookResult> {

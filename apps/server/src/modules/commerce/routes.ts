@@ -4,12 +4,12 @@
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf } from '../../platform/auth';
 import type { CustomerService } from '../customers/service';
 import { webhookPath, type OrderService } from './orders';
 import { readThresholds, RfmThresholdsInput, updateThresholds } from './rfm';
 import { OrderWebhookBody } from './schemas';
 import type pg from 'pg';
+import { access, publicRoute, ALL_ROLES, WRITE_ROLES, ADMIN_ONLY } from '../../platform/access';
 
 export interface CommerceDeps {
   pool: pg.Pool;
@@ -24,7 +24,7 @@ export async function commerceRoutes(app: App, deps: CommerceDeps) {
   const { pool, orders } = deps;
   const WebhookParams = z.object({ corpId: z.string().min(1).max(64), token: z.string().min(1).max(128) });
 
-  app.post('/webhooks/orders/:corpId/:token', {
+  app.post('/webhooks/orders/:corpId/:token', { config: publicRoute('the shop: the per-corp secret in the URL, checked before the body is read'),
     preValidation: async (req: FastifyRequest) => {
       const { corpId, token } = req.params as { corpId: string; token: string };
       await orders.verifyWebhook(corpId, token);
@@ -36,11 +36,9 @@ export async function commerceRoutes(app: App, deps: CommerceDeps) {
   }, async (req) => orders.receive(req.params.corpId, req.body));
 
   app.get('/api/customers/:externalUserid/orders', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['orders'], summary: "A customer's orders, totals, R/F/M and RFM bucket", params: z.object({ externalUserid: z.string().min(1) }) },
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: { tags: ['orders'], summary: "A customer's orders, totals, R/F/M and RFM bucket", params: z.object({ externalUserid: z.string().min(1) }) },
   }, async (req) => {
-    const scope = scopeOf(req.principal!);
-    await deps.customers.assertVisible(scope, req.params.externalUserid);
+    const scope = req.scope;
     return orders.customerOrders(scope.corpId, req.params.externalUserid);
   });
 
@@ -50,20 +48,18 @@ export async function commerceRoutes(app: App, deps: CommerceDeps) {
     rfm: await readThresholds(pool, corpId),
   });
 
-  app.get('/api/settings/orders', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['settings'], summary: 'Order webhook URL (admins) and RFM thresholds' } },
+  app.get('/api/settings/orders', { config: access(ALL_ROLES, { scope: 'corp' }), schema: { tags: ['settings'], summary: 'Order webhook URL (admins) and RFM thresholds' } },
     async (req) => settingsOut(req.principal!.corpId, req.principal!.role === 'admin'));
 
   app.put('/api/settings/rfm', {
-    config: { audit: { action: 'rfm_thresholds.update' } },
-    preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['settings'], summary: 'Change the RFM thresholds', body: RfmThresholdsInput },
+    config: { ...access(WRITE_ROLES), audit: { action: 'rfm_thresholds.update' } }, schema: { tags: ['settings'], summary: 'Change the RFM thresholds', body: RfmThresholdsInput },
   }, async (req) => {
     await updateThresholds(pool, req.principal!.corpId, req.body);
     return settingsOut(req.principal!.corpId, req.principal!.role === 'admin');
   });
 
   app.post('/api/settings/orders/webhook-token', {
-    config: { audit: { action: 'order_webhook.regenerate' } },
-    preHandler: requireRole(), schema: { tags: ['settings'], summary: 'A new order webhook secret (the old URL stops working)' },
+    config: { ...access(ADMIN_ONLY), audit: { action: 'order_webhook.regenerate' } }, schema: { tags: ['settings'], summary: 'A new order webhook secret (the old URL stops working)' },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const token = await orders.regenerateToken(corpId);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, requireRole, scopeOf } from '../../platform/auth';
 import type { CustomerService } from './service';
 import type { CustomerEdits } from './edits';
 import { toCsv } from '../../platform/csv';
+import { access, ALL_ROLES } from '../../platform/access';
 
 export const Page = z.object({
   page: z.coerce.number().int().min(1, 'must be ≥ 1').default(1),
@@ -17,8 +17,7 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
   const ExtUser = Ext.extend({ userid: z.string().min(1) });
 
   app.patch('/api/customers/:externalUserid/follows/:userid', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: {
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer', userid: 'staff' } }), schema: {
       tags: ['customers'], summary: "Edit a relation's remark, description, phones, company remark (written to WeCom)", params: ExtUser,
       body: z.object({
         remark: z.string().trim().max(20, 'must be at most 20 characters (WeCom)').optional(),
@@ -28,49 +27,35 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
       }).refine((b) => Object.keys(b).length > 0, { message: 'change at least one of remark, description, remarkMobiles, remarkCorpName', path: ['remark'] }),
     },
   }, async (req) => {
-    const scope = scopeOf(req.principal!);
-    await deps.customers.assertVisible(scope, req.params.externalUserid);
-    return deps.edits.updateFollow(scope, req.params.externalUserid, req.params.userid, req.body);
+    return deps.edits.updateFollow(req.scope, req.params.externalUserid, req.params.userid, req.body);
   });
 
   app.post('/api/customers/:externalUserid/follows/:userid/tags', {
-    config: { audit: { action: 'customer_tag.update' } },
-    preHandler: requireRole(...ALL_ROLES),
-    schema: {
+    config: { ...access(ALL_ROLES, { params: { externalUserid: 'customer', userid: 'staff' }, refs: { 'add[]': 'tag' } }), audit: { action: 'customer_tag.update' } }, schema: {
       tags: ['customers'], summary: 'Add or remove corp tags on a relation (mark_tag)', params: ExtUser,
       body: z.object({ add: z.array(z.string()).max(100).default([]), remove: z.array(z.string()).max(100).default([]) }),
     },
   }, async (req) => {
-    const scope = scopeOf(req.principal!);
-    await deps.customers.assertVisible(scope, req.params.externalUserid);
-    return deps.edits.changeTags(scope, req.params.externalUserid, req.params.userid, req.body);
+    return deps.edits.changeTags(req.scope, req.params.externalUserid, req.params.userid, req.body);
   });
 
-  app.get('/api/customers/:externalUserid/notes', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['customers'], params: Ext } }, async (req) => {
-    const scope = scopeOf(req.principal!);
-    await deps.customers.assertVisible(scope, req.params.externalUserid);
-    return { items: await deps.edits.listNotes(scope, req.params.externalUserid, req.principal!) };
+  app.get('/api/customers/:externalUserid/notes', { config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: { tags: ['customers'], params: Ext } }, async (req) => {
+    return { items: await deps.edits.listNotes(req.scope, req.params.externalUserid, req.principal!) };
   });
   app.post('/api/customers/:externalUserid/notes', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['customers'], params: Ext, body: z.object({ text: z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters') }) },
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: { tags: ['customers'], params: Ext, body: z.object({ text: z.string().trim().min(1, 'is required').max(2000, 'must be at most 2000 characters') }) },
   }, async (req) => {
-    const scope = scopeOf(req.principal!);
-    await deps.customers.assertVisible(scope, req.params.externalUserid);
-    return deps.edits.addNote(scope, req.params.externalUserid, req.principal!, req.body.text);
+    return deps.edits.addNote(req.scope, req.params.externalUserid, req.principal!, req.body.text);
   });
   app.delete('/api/customers/:externalUserid/notes/:id', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['customers'], params: Ext.extend({ id: z.coerce.number().int() }) },
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer', id: 'note' } }), schema: { tags: ['customers'], params: Ext.extend({ id: z.coerce.number().int() }) },
   }, async (req) => {
-    const scope = scopeOf(req.principal!);
-    await deps.customers.assertVisible(scope, req.params.externalUserid);
-    await deps.edits.deleteNote(scope, req.params.externalUserid, req.principal!, req.params.id);
+    await deps.edits.deleteNote(req.scope, req.params.externalUserid, req.principal!, req.params.id);
     return { ok: true };
   });
 
   app.get('/api/customers', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: {
+    config: access(ALL_ROLES, { scope: 'filtered', refs: { 'tagIds[]': 'tag', userid: 'staff', storeId: 'store' } }), schema: {
       tags: ['customers'], summary: 'Search customers (name or remark), filter by tag, staff, store, channel',
       querystring: Page.extend({
         q: z.string().max(100).optional(),
@@ -80,11 +65,10 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
         channel: z.string().max(64).optional(),
       }),
     },
-  }, async (req) => deps.customers.list(scopeOf(req.principal!), req.query));
+  }, async (req) => deps.customers.list(req.scope, req.query));
 
   app.get('/api/customers.csv', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: {
+    config: access(ALL_ROLES, { scope: 'filtered', refs: { 'tagIds[]': 'tag', userid: 'staff', storeId: 'store' } }), schema: {
       tags: ['customers'], summary: 'The customer list as CSV (same filters, up to 100,000 rows)',
       querystring: z.object({
         q: z.string().max(100).optional(),
@@ -93,7 +77,7 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
       }),
     },
   }, async (req, reply) => {
-    const scope = scopeOf(req.principal!);
+    const scope = req.scope;
     const rows: Record<string, unknown>[] = [];
     for (let page = 1; ; page++) {
       const { items } = await deps.customers.list(scope, { ...req.query, page, pageSize: 1000 });
@@ -121,18 +105,15 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
   });
 
   app.get('/api/customers/:externalUserid', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['customers'], summary: 'One customer: follow relations, groups, timeline', params: z.object({ externalUserid: z.string().min(1) }) },
-  }, async (req) => deps.customers.detail(scopeOf(req.principal!), req.params.externalUserid));
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: { tags: ['customers'], summary: 'One customer: follow relations, groups, timeline', params: z.object({ externalUserid: z.string().min(1) }) },
+  }, async (req) => deps.customers.detail(req.scope, req.params.externalUserid));
 
   app.get('/api/customers/:externalUserid/timeline', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: {
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: {
       tags: ['customers'], params: z.object({ externalUserid: z.string().min(1) }),
       querystring: z.object({ before: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
     },
   }, async (req) => {
-    await deps.customers.detail(scopeOf(req.principal!), req.params.externalUserid); // scope check
     return deps.customers.timeline(req.principal!.corpId, req.params.externalUserid, req.query);
   });
 }

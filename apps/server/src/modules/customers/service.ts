@@ -2,7 +2,8 @@
 import type pg from 'pg';
 import type { Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
-import { Params, customerScopeSql } from '../../platform/sql';
+import { Params } from '../../platform/sql';
+import { customerVisibleSql } from '../../platform/resources';
 import { corpZone } from '../../platform/time';
 import { describeEvent, referencedIds, type DescribableEvent, type EventNames } from './describe';
 
@@ -15,7 +16,7 @@ export class CustomerService {
 
   async list(scope: Scope, query: CustomerListQuery) {
     const p = new Params();
-    const where = [`c.corp_id = ${p.add(scope.corpId)}`, customerScopeSql(scope, p)];
+    const where = [`c.corp_id = ${p.add(scope.corpId)}`, customerVisibleSql(scope, p)];
     if (query.q) {
       const like = p.add(`%${query.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`);
       where.push(`(c.name ILIKE ${like} OR EXISTS (SELECT 1 FROM follows qf WHERE qf.corp_id = c.corp_id AND qf.external_userid = c.external_userid AND qf.remark ILIKE ${like}))`);
@@ -63,18 +64,10 @@ export class CustomerService {
     return rows;
   }
 
-  /** Throws not_found unless the customer exists and the scope may see them. */
-  async assertVisible(scope: Scope, externalUserid: string): Promise<void> {
-    const p = new Params();
-    const { rows } = await this.pool.query(
-      `SELECT 1 FROM customers c WHERE c.corp_id = ${p.add(scope.corpId)} AND c.external_userid = ${p.add(externalUserid)} AND ${customerScopeSql(scope, p)}`, p.values);
-    if (!rows.length) throw AppError.notFound(`customer ${externalUserid}`);
-  }
-
   async detail(scope: Scope, externalUserid: string) {
     const p = new Params();
     const { rows } = await this.pool.query(
-      `SELECT * FROM customers c WHERE c.corp_id = ${p.add(scope.corpId)} AND c.external_userid = ${p.add(externalUserid)} AND ${customerScopeSql(scope, p)}`,
+      `SELECT * FROM customers c WHERE c.corp_id = ${p.add(scope.corpId)} AND c.external_userid = ${p.add(externalUserid)} AND ${customerVisibleSql(scope, p)}`,
       p.values);
     const c = rows[0];
     if (!c) throw AppError.notFound(`customer ${externalUserid}`);

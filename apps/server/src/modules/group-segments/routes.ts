@@ -3,17 +3,19 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf, type Scope } from '../../platform/auth';
+import type { Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
-import { Params, groupScopeSql } from '../../platform/sql';
+import { Params } from '../../platform/sql';
+import { groupVisibleSql } from '../../platform/resources';
 import { toCsv } from '../../platform/csv';
 import { corpZone } from '../../platform/time';
 import { Page } from '../customers/routes';
 import { groupStatsStatus } from '../groups/stats';
 import { compileGroupRule, GroupRuleNode } from './rule';
+import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 export function groupWhere(scope: Scope, rule: GroupRuleNode, p: Params): string {
-  return `g.corp_id = ${p.add(scope.corpId)} AND ${groupScopeSql(scope, p)} AND ${compileGroupRule(rule, p)}`;
+  return `g.corp_id = ${p.add(scope.corpId)} AND ${groupVisibleSql(scope, p)} AND ${compileGroupRule(rule, p)}`;
 }
 
 const groupOut = (g: any) => ({
@@ -44,42 +46,41 @@ export async function groupSegmentRoutes(app: App, deps: { pool: pg.Pool }) {
   const tags = ['group segments'];
 
   app.post('/api/group-segments/preview', {
-    config: { audit: false },
-    preHandler: requireRole(...ALL_ROLES), schema: { tags, summary: 'Live count and a sample of groups for a rule', body: z.object({ rule: GroupRuleNode }) },
+    config: { ...access(ALL_ROLES, { scope: 'filtered' }), audit: false }, schema: { tags, summary: 'Live count and a sample of groups for a rule', body: z.object({ rule: GroupRuleNode }) },
   }, async (req) => {
-    const [r, stats] = await Promise.all([groups(scopeOf(req.principal!), req.body.rule, 20, 0), groupStatsStatus(pool, req.principal!.corpId)]);
+    const [r, stats] = await Promise.all([groups(req.scope, req.body.rule, 20, 0), groupStatsStatus(pool, req.principal!.corpId)]);
     return { count: r.total, sample: r.items, statsThrough: stats.through };
   });
-  app.get('/api/group-segments', { preHandler: requireRole(...ALL_ROLES), schema: { tags } }, async (req) => {
+  app.get('/api/group-segments', { config: access(ALL_ROLES, { scope: 'corp' }), schema: { tags } }, async (req) => {
     const { rows } = await pool.query('SELECT * FROM group_segments WHERE corp_id = $1 AND deleted_at IS NULL ORDER BY id DESC', [req.principal!.corpId]);
     return { items: rows.map(out) };
   });
   const Body = z.object({ name: z.string().trim().min(1, 'is required').max(60), rule: GroupRuleNode });
-  app.post('/api/group-segments', { preHandler: requireRole(...WRITE_ROLES), schema: { tags, body: Body } }, async (req) => {
+  app.post('/api/group-segments', { config: access(WRITE_ROLES), schema: { tags, body: Body } }, async (req) => {
     const { rows: [s] } = await pool.query('INSERT INTO group_segments (corp_id, name, rule, created_by) VALUES ($1,$2,$3,$4) RETURNING *',
       [req.principal!.corpId, req.body.name, JSON.stringify(req.body.rule), req.principal!.name]);
     return out(s);
   });
-  app.patch('/api/group-segments/:id', { preHandler: requireRole(...WRITE_ROLES), schema: { tags, params: Id, body: Body.partial() } }, async (req) => {
+  app.patch('/api/group-segments/:id', { config: access(WRITE_ROLES, { params: { id: 'groupSegment' } }), schema: { tags, params: Id, body: Body.partial() } }, async (req) => {
     const cur = await load(req.principal!.corpId, req.params.id);
     const { rows: [s] } = await pool.query('UPDATE group_segments SET name = $3, rule = $4, updated_at = now() WHERE corp_id = $1 AND id = $2 RETURNING *',
       [req.principal!.corpId, req.params.id, req.body.name ?? cur.name, JSON.stringify(req.body.rule ?? cur.rule)]);
     return out(s);
   });
-  app.delete('/api/group-segments/:id', { preHandler: requireRole(...WRITE_ROLES), schema: { tags, params: Id } }, async (req) => {
+  app.delete('/api/group-segments/:id', { config: access(WRITE_ROLES, { params: { id: 'groupSegment' } }), schema: { tags, params: Id } }, async (req) => {
     await load(req.principal!.corpId, req.params.id);
     await pool.query('UPDATE group_segments SET deleted_at = now() WHERE corp_id = $1 AND id = $2', [req.principal!.corpId, req.params.id]);
     return { ok: true };
   });
   app.get('/api/group-segments/:id/groups', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags, summary: "A saved segment's groups, paged", params: Id, querystring: Page },
+    config: access(ALL_ROLES, { params: { id: 'groupSegment' }, scope: 'filtered' }), schema: { tags, summary: "A saved segment's groups, paged", params: Id, querystring: Page },
   }, async (req) => {
     const s = await load(req.principal!.corpId, req.params.id);
-    return groups(scopeOf(req.principal!), s.rule, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
+    return groups(req.scope, s.rule, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
   });
-  app.get('/api/group-segments/:id/export.csv', { preHandler: requireRole(...ALL_ROLES), schema: { tags, params: Id } }, async (req, reply) => {
+  app.get('/api/group-segments/:id/export.csv', { config: access(ALL_ROLES, { params: { id: 'groupSegment' }, scope: 'filtered' }), schema: { tags, params: Id } }, async (req, reply) => {
     const s = await load(req.principal!.corpId, req.params.id);
-    const r = await groups(scopeOf(req.principal!), s.rule, 100_000, 0);
+    const r = await groups(req.scope, s.rule, 100_000, 0);
     const csv = toCsv([
       { key: 'chatId', header: 'chat_id' }, { key: 'name', header: '群名称 name' }, { key: 'ownerName', header: '群主 owner' },
       { key: 'ownerUserid', header: 'owner_userid' }, { key: 'tier', header: '分层 tier' }, { key: 'labels', header: '群标签 labels' },

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, requireRole, scopeOf } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
-import { Params, groupScopeSql } from '../../platform/sql';
+import { Params } from '../../platform/sql';
+import { groupVisibleSql } from '../../platform/resources';
 import { Page } from '../customers/routes';
+import { access, ALL_ROLES } from '../../platform/access';
 
 const groupOut = (g: any) => ({
   chatId: g.chat_id, name: g.name, ownerUserid: g.owner_userid, ownerName: g.owner_name, memberCount: g.member_count,
@@ -16,8 +17,7 @@ const groupOut = (g: any) => ({
 export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
   const { pool } = deps;
   app.get('/api/groups', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: {
+    config: access(ALL_ROLES, { scope: 'filtered', refs: { owner: 'staff', storeId: 'store' } }), schema: {
       tags: ['groups'],
       querystring: Page.extend({
         q: z.string().max(100).optional(), owner: z.string().optional(), status: z.enum(['active', 'dismissed']).optional(),
@@ -25,10 +25,10 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
       }),
     },
   }, async (req) => {
-    const scope = scopeOf(req.principal!);
+    const scope = req.scope;
     const q = req.query;
     const p = new Params();
-    const where = [`g.corp_id = ${p.add(scope.corpId)}`, groupScopeSql(scope, p)];
+    const where = [`g.corp_id = ${p.add(scope.corpId)}`, groupVisibleSql(scope, p)];
     if (q.q) where.push(`g.name ILIKE ${p.add(`%${q.q}%`)}`);
     if (q.owner) where.push(`g.owner_userid = ${p.add(q.owner)}`);
     if (q.tier) where.push(`g.tier = ${p.add(q.tier)}`);
@@ -44,18 +44,18 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
     return { items: rows.map(groupOut), total: t[0].n };
   });
 
-  app.get('/api/group-tiers', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['groups'], summary: 'Tiers and labels in use, with group counts' } }, async (req) => {
-    const corpId = req.principal!.corpId;
+  app.get('/api/group-tiers', { config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['groups'], summary: 'Tiers and labels in use, with group counts' } }, async (req) => {
+    const p = new Params();
+    const mine = `g.corp_id = ${p.add(req.scope.corpId)} AND g.status = 'active' AND ${groupVisibleSql(req.scope, p)}`;
     const [{ rows: tiers }, { rows: labels }] = await Promise.all([
-      pool.query(`SELECT tier, count(*)::int AS groups, sum(member_count)::int AS members FROM groups WHERE corp_id = $1 AND status = 'active' AND tier IS NOT NULL GROUP BY tier ORDER BY tier`, [corpId]),
-      pool.query(`SELECT l AS label, count(*)::int AS groups FROM groups, unnest(labels) l WHERE corp_id = $1 AND status = 'active' GROUP BY l ORDER BY l`, [corpId]),
+      pool.query(`SELECT g.tier, count(*)::int AS groups, sum(g.member_count)::int AS members FROM groups g WHERE ${mine} AND g.tier IS NOT NULL GROUP BY g.tier ORDER BY g.tier`, p.values),
+      pool.query(`SELECT l AS label, count(*)::int AS groups FROM groups g, unnest(g.labels) l WHERE ${mine} GROUP BY l ORDER BY l`, p.values),
     ]);
     return { tiers, labels };
   });
 
   app.patch('/api/groups/:chatId', {
-    preHandler: requireRole('operator', 'store_manager'),
-    schema: {
+    config: access(['operator', 'store_manager'], { params: { chatId: 'group' } }), schema: {
       tags: ['groups'], summary: "Set a group's tier, labels (region, theme…), owner persona, rules and announcement template",
       params: z.object({ chatId: z.string().min(1) }),
       body: z.object({
@@ -67,10 +67,10 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
       }),
     },
   }, async (req) => {
-    const scope = scopeOf(req.principal!);
+    const scope = req.scope;
     const p = new Params();
     const { rows: [cur] } = await pool.query(
-      `SELECT g.* FROM groups g WHERE g.corp_id = ${p.add(scope.corpId)} AND g.chat_id = ${p.add(req.params.chatId)} AND ${groupScopeSql(scope, p)}`, p.values);
+      `SELECT g.* FROM groups g WHERE g.corp_id = ${p.add(scope.corpId)} AND g.chat_id = ${p.add(req.params.chatId)} AND ${groupVisibleSql(scope, p)}`, p.values);
     if (!cur) throw AppError.notFound(`group ${req.params.chatId}`);
     const b = req.body;
     const pick = <T>(v: T | undefined, old: T) => (v === undefined ? old : v);
@@ -82,14 +82,13 @@ export async function groupRoutes(app: App, deps: { pool: pg.Pool }) {
   });
 
   app.get('/api/groups/:chatId', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['groups'], params: z.object({ chatId: z.string().min(1) }) },
+    config: access(ALL_ROLES, { params: { chatId: 'group' } }), schema: { tags: ['groups'], params: z.object({ chatId: z.string().min(1) }) },
   }, async (req) => {
-    const scope = scopeOf(req.principal!);
+    const scope = req.scope;
     const p = new Params();
     const { rows } = await pool.query(
       `SELECT g.*, s.name AS owner_name FROM groups g LEFT JOIN staff s ON s.corp_id = g.corp_id AND s.userid = g.owner_userid
-       WHERE g.corp_id = ${p.add(scope.corpId)} AND g.chat_id = ${p.add(req.params.chatId)} AND ${groupScopeSql(scope, p)}`, p.values);
+       WHERE g.corp_id = ${p.add(scope.corpId)} AND g.chat_id = ${p.add(req.params.chatId)} AND ${groupVisibleSql(scope, p)}`, p.values);
     if (!rows[0]) throw AppError.notFound(`group ${req.params.chatId}`);
     const { rows: members } = await pool.query(
       `SELECT m.*, coalesce(c.name, s.name, m.name) AS display_name FROM group_members m

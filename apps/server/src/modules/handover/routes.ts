@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http';
-import { WRITE_ROLES, requireRole, scopeOf } from '../../platform/auth';
 import { LIMITS, type HandoverService } from './service';
+import { access, WRITE_ROLES } from '../../platform/access';
 
 const Input = z.object({
   kind: z.enum(['onjob', 'resigned'], { message: 'must be onjob or resigned' }),
@@ -16,16 +16,16 @@ const Input = z.object({
 
 export async function handoverRoutes(app: App, deps: { handover: HandoverService }) {
   const { handover } = deps;
-  app.post('/api/handover/preview', { config: { audit: false }, preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], body: Input } },
-    async (req) => handover.preview(scopeOf(req.principal!), req.body));
-  app.post('/api/handover/jobs', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], body: Input } },
-    async (req) => handover.create(scopeOf(req.principal!), req.body, req.principal!.name));
-  app.get('/api/handover/jobs', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'] } },
+  app.post('/api/handover/preview', { config: { ...access(WRITE_ROLES, { refs: { handoverUserid: 'staff', takeoverUserid: 'staff', 'tagIds[]': 'tag', segmentId: 'segment' } }), audit: false }, schema: { tags: ['handover'], body: Input } },
+    async (req) => handover.preview(req.scope, req.body));
+  app.post('/api/handover/jobs', { config: access(WRITE_ROLES, { refs: { handoverUserid: 'staff', takeoverUserid: 'staff', 'tagIds[]': 'tag', segmentId: 'segment' } }), schema: { tags: ['handover'], body: Input } },
+    async (req) => handover.create(req.scope, req.body, req.principal!.name));
+  app.get('/api/handover/jobs', { config: access(WRITE_ROLES), schema: { tags: ['handover'] } },
     async (req) => ({ items: await handover.list(req.principal!.corpId) }));
-  app.get('/api/handover/jobs/:id', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], params: z.object({ id: z.coerce.number().int() }) } },
+  app.get('/api/handover/jobs/:id', { config: access(WRITE_ROLES, { params: { id: 'handoverJob' } }), schema: { tags: ['handover'], params: z.object({ id: z.coerce.number().int() }) } },
     async (req) => handover.get(req.principal!.corpId, req.params.id));
-  app.post('/api/handover/jobs/:id/refresh', { config: { audit: false }, preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], params: z.object({ id: z.coerce.number().int() }) } },
+  app.post('/api/handover/jobs/:id/refresh', { config: { ...access(WRITE_ROLES, { params: { id: 'handoverJob' } }), audit: false }, schema: { tags: ['handover'], params: z.object({ id: z.coerce.number().int() }) } },
     async (req) => { await handover.get(req.principal!.corpId, req.params.id); await handover.poll(req.params.id); return handover.get(req.principal!.corpId, req.params.id); });
-  app.get('/api/handover/unassigned', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['handover'], summary: "Resigned staff's customers nobody has taken over" } },
+  app.get('/api/handover/unassigned', { config: access(WRITE_ROLES), schema: { tags: ['handover'], summary: "Resigned staff's customers nobody has taken over" } },
     async (req) => ({ items: await handover.unassigned(req.principal!.corpId) }));
 }

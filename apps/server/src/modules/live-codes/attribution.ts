@@ -9,7 +9,7 @@ import type { ContactEventHooks } from '../customers/events';
 import type { EventContext } from '../callbacks/processor';
 import { markRelationTags } from '../tags/relation-tags';
 import { loadCode, type CodeConfig } from './repo';
-import type { LiveCodeService } from './service';
+import { ASSIGNING_REASONS, countsOnScan, type LiveCodeService } from './service';
 
 export interface WelcomeSender {
   sendForAdd(args: {
@@ -66,16 +66,20 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
       const userid = String(ctx.ev.UserID);
       const reAdd = found.reAdd || info.reAdd;
       // Match the scan that led here: same code and staff, the customer's unionid when already known,
-      // else the latest open visit of the last day.
+      // else the latest open visit of the last day (not one without a unionid because the add has none yet).
       const { rows: [cust] } = await pool.query('SELECT unionid FROM customers WHERE corp_id = $1 AND external_userid = $2', [ctx.corpId, ext]);
       const unionid = cust?.unionid ?? null;
       const { rows: visit } = await pool.query(
         `UPDATE code_visits SET external_userid = $4 WHERE id = (
            SELECT id FROM code_visits WHERE code_id = $1 AND (userid = $2 OR userid IS NULL) AND external_userid IS NULL
              AND created_at > $5::timestamptz - interval '1 day' AND ($3::text IS NULL OR unionid IS NULL OR unionid = $3)
-           ORDER BY (unionid IS NOT DISTINCT FROM $3) DESC, created_at DESC LIMIT 1)
-         RETURNING id, visitor_key`, [code.id, userid, unionid, ext, ctx.at]);
+           ORDER BY (unionid = $3) IS TRUE DESC, created_at DESC LIMIT 1)
+         RETURNING id, visitor_key, visitor_kind, userid, reason`, [code.id, userid, unionid, ext, ctx.at]);
       const v = visit[0];
+      // A scan that was not counted when shown counts now that the person added (once: the visit is taken).
+      if (v && !reAdd && v.userid === userid && ASSIGNING_REASONS.includes(v.reason) && !countsOnScan({ key: v.visitor_key, kind: v.visitor_kind, unionid: null })) {
+        await codes.countAdd(code, userid, ctx.at);
+      }
       if (v) {
         await pool.query(`UPDATE code_locks SET external_userid = $3, confirmed_at = now() WHERE code_id = $1 AND visitor_key = $2`, [code.id, v.visitor_key, ext]);
       }

@@ -34,6 +34,23 @@ export function openWechatIdentity(cookie: string | undefined, key: string): { o
 
 export const isWechatBrowser = (ua: string | undefined) => /MicroMessenger/i.test(ua ?? '');
 
+/**
+ * User agents that fetch a page for a machine, not for a person looking at it: crawlers, link previews
+ * (chat apps unfurling a pasted link), monitors and HTTP tools. The one list; `(?<!cu)` spares Cubot phones.
+ */
+const AUTOMATED_UA = new RegExp([
+  '(?<!cu)bot\\b', 'bot[/_-]', 'crawl', 'spider', 'slurp', 'preview', 'facebookexternalhit', 'meta-externalagent', 'embedly',
+  'whatsapp', 'telegram', 'skypeuripreview', 'vkshare', 'pinterest', 'bitly', 'ia_archiver', 'headlesschrome', 'lighthouse',
+  'yandex', 'baidu', 'sogou', 'yisou', 'bytespider', 'petalbot', '360spider', 'haosou', 'semrush', 'ahrefs', 'mj12',
+  'python-requests', 'python-urllib', 'aiohttp', 'go-http-client', 'okhttp', '^java/', 'libwww', '^curl/', '^wget/', 'httpclient', 'scrapy',
+].join('|'), 'i');
+
+/** Not a person looking at the page: a HEAD request, no user agent, or an automated one. */
+export function isAutomated(req: { method: string; headers: { 'user-agent'?: string } }): boolean {
+  const ua = req.headers['user-agent'];
+  return req.method === 'HEAD' || !ua || AUTOMATED_UA.test(ua);
+}
+
 export type Identified = { visitor: Visitor } | { redirect: string };
 
 /**

@@ -8,22 +8,32 @@ import type { Simulator } from '@pond/wecom-sim';
 import type { LiveCodeService, ScanOutcome } from './service';
 import type { CorpService } from '../org/corps';
 import type { Logger } from '../../platform/log';
-import { identify, type Visitor } from './identity';
+import { identify, isAutomated, type Visitor } from './identity';
 import { isOpen } from './routing';
 import { loadCode } from './repo';
+import { publicRoute } from '../../platform/access';
+import { allowLandingInline } from '../../platform/security-headers';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
 
-function page(title: string, body: string, script = ''): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>
+const CSS = `
 body{margin:0;font:16px/1.5 -apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#f3f6f8;color:#1f2d3d;text-align:center}
 main{max-width:420px;margin:0 auto;padding:28px 20px}.card{background:#fff;border-radius:16px;padding:24px 20px;box-shadow:0 2px 12px rgba(0,0,0,.06)}
 .av{width:64px;height:64px;border-radius:50%;object-fit:cover;background:#e6edf2}h1{font-size:20px;margin:10px 0 4px}
 .qr{width:240px;height:240px;margin:16px auto 8px;display:block}.hint{color:#6b7b8c;font-size:14px}.en{color:#98a6b5;font-size:12px}
 ul{list-style:none;padding:0;margin:0;text-align:left}li a{display:flex;justify-content:space-between;padding:14px 4px;border-bottom:1px solid #eef2f5;color:inherit;text-decoration:none}
 .near{color:#07c160;font-size:12px}.closed{color:#aab4be}select{font-size:16px;padding:6px;margin:8px 0}
-</style></head><body><main>${body}</main>${script ? `<script>${script}</script>` : ''}</body></html>`;
+`;
+/** The store picker: submit on a city change; ask for the location once (data-locate) to jump to the nearest open store. */
+const STORE_SCRIPT = `var s=document.querySelector('select[name=city]');if(s)s.addEventListener('change',function(){s.form.submit()});`
+  + `if(document.body.getAttribute('data-locate')==='1'&&navigator.geolocation){navigator.geolocation.getCurrentPosition(function(p){var u=new URL(location.href);u.searchParams.set('lat',p.coords.latitude.toFixed(5));u.searchParams.set('lng',p.coords.longitude.toFixed(5));u.searchParams.set('auto','1');location.replace(u)},function(){},{timeout:8000})}`;
+// Customer pages run no inline code but these (CSP hashes).
+allowLandingInline('style', CSS);
+allowLandingInline('script', STORE_SCRIPT);
+
+function page(title: string, body: string, opts: { script?: boolean; locate?: boolean } = {}): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(title)}</title><style>${CSS}</style></head><body${opts.locate ? ' data-locate="1"' : ''}><main>${body}</main>${opts.script ? `<script>${STORE_SCRIPT}</script>` : ''}</body></html>`;
 }
 
 const notice = (title: string, zh: string, en: string) =>
@@ -64,11 +74,17 @@ export async function landingRoutes(app: App, deps: { pool: pg.Pool; codes: Live
     }
   }
 
-  app.get('/l/:key', { schema: { hide: true } }, async (req: FastifyRequest<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>, reply) => {
+  app.get('/l/:key', { config: publicRoute('the customer landing page of a live code'), schema: { hide: true } }, async (req: FastifyRequest<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>, reply) => {
     const key = req.params.key;
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     if (!/^[A-Za-z0-9]{4,32}$/.test(key)) return reply.status(404).send(render({ status: 'not_found' }, undefined));
     const code = await codes.cache.get(key);
+    // Crawlers and link previews see the code, not a staff member: no assignment, nothing counted or locked.
+    if (isAutomated(req)) {
+      if (!code) return reply.status(404).send(render({ status: 'not_found' }, undefined));
+      if (code.status === 'archived') return reply.status(410).send(render({ status: 'archived', code }, undefined));
+      return reply.send(notice(code.name, '请用微信扫码或在微信中打开', 'Scan with WeChat, or open this page in WeChat.'));
+    }
     const who = await identify(req, reply, code ? await deps.corps.get(code.corpId) : null, {
       publicUrl: deps.publicUrl(), secureCookies: deps.secureCookies, log: deps.log,
       simIdentity: deps.sim ? async (id) => (await deps.sim!.control.getWechatUser(id))?.unionid ?? null : undefined,
@@ -113,9 +129,8 @@ export async function landingRoutes(app: App, deps: { pool: pg.Pool; codes: Live
     const list = withDist.filter((s) => !city || s.city === city).map((s) => `<li><a href="/l/${esc(req.params.key)}?store=${s.id}">
       <span>${esc(s.name)}${s === nearestOpen ? ' <span class="near">最近 · nearest</span>' : ''}<br><span class="hint">${esc(s.address ?? '')}</span></span>
       <span class="${s.open ? '' : 'closed'}">${s.km != null ? `${s.km < 1 ? `${Math.round(s.km * 1000)} m` : `${s.km.toFixed(1)} km`}` : ''}${s.open ? '' : '<br>休息中 closed'}</span></a></li>`).join('');
-    const picker = cities.length > 1 ? `<form><select name="city" onchange="this.form.submit()"><option value="">全部城市 · All cities</option>${cities.map((c) => `<option${c === city ? ' selected' : ''}>${esc(c)}</option>`).join('')}</select></form>` : '';
-    const script = located ? '' : `if(navigator.geolocation){navigator.geolocation.getCurrentPosition(function(p){var u=new URL(location.href);u.searchParams.set('lat',p.coords.latitude.toFixed(5));u.searchParams.set('lng',p.coords.longitude.toFixed(5));u.searchParams.set('auto','1');location.replace(u)},function(){},{timeout:8000})}`;
+    const picker = cities.length > 1 ? `<form><select name="city"><option value="">全部城市 · All cities</option>${cities.map((c) => `<option${c === city ? ' selected' : ''}>${esc(c)}</option>`).join('')}</select></form>` : '';
     return reply.status(200).send(page(code.name, `<div class="card"><h1>${esc(code.name)}</h1><div class="hint">选择离您最近的门店 · Choose the store nearest you</div>${picker}
-      ${stores.length ? `<ul>${list}</ul>` : '<p class="hint">暂无可用门店 · No store available</p>'}</div>`, script));
+      ${stores.length ? `<ul>${list}</ul>` : '<p class="hint">暂无可用门店 · No store available</p>'}</div>`, { script: true, locate: !located }));
   }
 }

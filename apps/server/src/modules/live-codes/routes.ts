@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import { LIVE_CODE_KINDS, LIVE_CODE_STRATEGIES } from '../../platform/db/schema';
 import { Page } from '../customers/routes';
 import { patchOf } from '../../platform/schemas';
+import { Params } from '../../platform/sql';
+import { liveCodeVisibleSql, RESOURCES } from '../../platform/resources';
 import type { LiveCodeService } from './service';
 import { loadCode, loadCodes, type CodeConfig } from './repo';
 import { corpZone, dayIn, TimeZone } from '../../platform/time';
 import { codeStats, statsCsv, sumStats } from './stats';
+import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 // Rendering pulls in satori, resvg and a CJK font: loaded on first download, not at start.
 const render = () => import('./render');
@@ -50,6 +52,11 @@ const CodeBody = z.object({
   groupChatIds: z.array(z.string()).max(100).optional(),
   groupWelcomeTemplateId: z.string().nullish(),
 });
+/** Ids a code refers to: all of this corp, live (a deleted tag or an archived template is refused). */
+const LIVE_CODE_REFS = {
+  'tagIds[]': 'tag', welcomeId: 'welcomeTemplate', storeId: 'store', 'pool[].userid': 'staff', 'backupUserids[]': 'staff',
+  'groupChatIds[]': 'group', groupWelcomeTemplateId: 'groupWelcomeTemplate',
+} as const;
 const PatchBody = patchOf(CodeBody.omit({ kind: true, mode: true })).extend({
   kind: z.enum(LIVE_CODE_KINDS).optional(), mode: z.enum(['pond', 'native']).optional(),
 });
@@ -88,11 +95,14 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
   };
 
   app.get('/api/live-codes', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['live-codes'], querystring: Page.extend({ kind: z.enum(LIVE_CODE_KINDS).optional(), status: z.enum(['active', 'archived']).default('active'), q: z.string().max(60).optional() }) },
+    config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['live-codes'], querystring: Page.extend({ kind: z.enum(LIVE_CODE_KINDS).optional(), status: z.enum(['active', 'archived']).default('active'), q: z.string().max(60).optional() }) },
   }, async (req) => {
-    const scope = scopeOf(req.principal!);
+    const scope = req.scope;
     const q = req.query;
+    const p = new Params();
+    const corp = p.add(scope.corpId);
+    const kind = p.add(q.kind ?? null);
+    const text = p.add(q.q ?? null);
     const { rows } = await pool.query(
       `SELECT c.id, count(*) OVER ()::int AS total,
               (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id AND v.created_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS scans_today,
@@ -100,11 +110,10 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
               (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.added_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS adds_today,
               (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id) AS adds_total,
               (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.deleted_at IS NULL) AS retained_total
-       FROM live_codes c JOIN corps corp ON corp.id = c.corp_id WHERE c.corp_id = $1 AND c.status = $2 AND ($3::text IS NULL OR c.kind = $3)
-         AND ($4::text IS NULL OR c.name ILIKE '%' || $4 || '%' OR c.channel ILIKE '%' || $4 || '%')
-         AND ($5::bigint[] IS NULL OR c.store_id = ANY($5))
-       ORDER BY c.id DESC LIMIT $6 OFFSET $7`,
-      [scope.corpId, q.status, q.kind ?? null, q.q ?? null, scope.storeIds, q.pageSize, (q.page - 1) * q.pageSize]);
+       FROM live_codes c JOIN corps corp ON corp.id = c.corp_id WHERE c.corp_id = ${corp} AND c.status = ${p.add(q.status)} AND (${kind}::text IS NULL OR c.kind = ${kind})
+         AND (${text}::text IS NULL OR c.name ILIKE '%' || ${text} || '%' OR c.channel ILIKE '%' || ${text} || '%')
+         AND ${liveCodeVisibleSql(scope, p, 'c')}
+       ORDER BY c.id DESC LIMIT ${p.add(q.pageSize)} OFFSET ${p.add((q.page - 1) * q.pageSize)}`, p.values);
     const loaded = new Map((await loadCodes(pool, scope.corpId, rows.map((r) => r.id))).map((c) => [c.id, c]));
     const items = rows.filter((r) => loaded.has(r.id)).map((r) => out(loaded.get(r.id)!, {
       scansToday: r.scans_today, scansTotal: r.scans_total, addsToday: r.adds_today, addsTotal: r.adds_total, retainedTotal: r.retained_total,
@@ -112,45 +121,46 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
     return { items, total: rows[0]?.total ?? 0 };
   });
 
-  app.post('/api/live-codes', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['live-codes'], body: CodeBody } },
+  app.post('/api/live-codes', { config: access(WRITE_ROLES, { refs: LIVE_CODE_REFS }), schema: { tags: ['live-codes'], body: CodeBody } },
     async (req) => out(await codes.create(req.principal!.corpId, req.body)));
 
-  app.get('/api/live-codes/:id', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }) } },
+  app.get('/api/live-codes/:id', { config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }) } },
     async (req) => out(await mustLoad(req.principal!.corpId, req.params.id)));
 
-  app.patch('/api/live-codes/:id', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), body: PatchBody } },
+  app.patch('/api/live-codes/:id', { config: access(WRITE_ROLES, { params: { id: 'liveCode' }, refs: LIVE_CODE_REFS }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), body: PatchBody } },
     async (req) => out(await codes.update(req.principal!.corpId, req.params.id, req.body)));
 
-  app.post('/api/live-codes/:id/archive', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }) } },
+  app.post('/api/live-codes/:id/archive', { config: access(WRITE_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }) } },
     async (req) => { await codes.archive(req.principal!.corpId, req.params.id); return { ok: true }; });
 
   app.get('/api/live-codes/:id/stats', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: Range },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: Range },
   }, async (req) => {
     await mustLoad(req.principal!.corpId, req.params.id);
-    const r = range(req.query, await corpZone(pool, req.principal!.corpId));
-    const days = await codeStats(pool, req.principal!.corpId, { codeIds: [req.params.id] }, r.from, r.to);
+    const r = range(req.query, await corpZone(pool, req.scope.corpId));
+    const days = await codeStats(pool, req.scope, { codeIds: [req.params.id] }, r.from, r.to);
     return { ...r, days, total: sumStats(days) };
   });
 
   app.get('/api/live-codes/:id/stats.csv', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: Range },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: Range },
   }, async (req, reply) => {
     const c = await mustLoad(req.principal!.corpId, req.params.id);
-    const r = range(req.query, await corpZone(pool, req.principal!.corpId));
-    const days = await codeStats(pool, req.principal!.corpId, { codeIds: [c.id] }, r.from, r.to);
+    const r = range(req.query, await corpZone(pool, req.scope.corpId));
+    const days = await codeStats(pool, req.scope, { codeIds: [c.id] }, r.from, r.to);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="live-code-${c.id}-${r.from}-${r.to}.csv"`).send(statsCsv(days));
   });
 
   app.get('/api/channel-stats', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], querystring: Range.extend({ format: z.enum(['json', 'csv']).default('json') }) },
+    config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['live-codes'], querystring: Range.extend({ format: z.enum(['json', 'csv']).default('json') }) },
   }, async (req, reply) => {
-    const corpId = req.principal!.corpId;
-    const r = range(req.query, await corpZone(pool, corpId));
-    const { rows } = await pool.query(`SELECT DISTINCT channel FROM live_codes WHERE corp_id = $1 ORDER BY channel`, [corpId]);
+    const r = range(req.query, await corpZone(pool, req.scope.corpId));
+    const p = new Params();
+    const { rows } = await pool.query(
+      `SELECT DISTINCT c.channel FROM live_codes c WHERE c.corp_id = ${p.add(req.scope.corpId)} AND ${liveCodeVisibleSql(req.scope, p, 'c')} ORDER BY c.channel`, p.values);
     const channels = [];
     for (const row of rows) {
-      const days = await codeStats(pool, corpId, { channel: row.channel }, r.from, r.to);
+      const days = await codeStats(pool, req.scope, { channel: row.channel }, r.from, r.to);
       channels.push({ channel: row.channel, days, total: sumStats(days) });
     }
     if (req.query.format === 'csv') {
@@ -163,14 +173,14 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
 
   // Printable assets: the QR encodes the permanent landing URL, never a staff member's own QR.
   app.get('/api/live-codes/:id/qr.png', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: z.object({ size: z.coerce.number().int().min(128).max(4096).default(1181) }) },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: z.object({ size: z.coerce.number().int().min(128).max(4096).default(1181) }) },
   }, async (req, reply) => {
     const c = await mustLoad(req.principal!.corpId, req.params.id);
     const png = await (await render()).renderQrPng(landingUrl(c.key), { sizePx: req.query.size });
     return reply.type('image/png').header('content-disposition', `attachment; filename="${c.key}.png"`).send(png);
   });
   app.get('/api/live-codes/:id/qr.svg', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: z.object({ sizeMm: z.coerce.number().min(20).max(1000).default(80) }) },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: z.object({ sizeMm: z.coerce.number().min(20).max(1000).default(80) }) },
   }, async (req, reply) => {
     const c = await mustLoad(req.principal!.corpId, req.params.id);
     return reply.type('image/svg+xml').header('content-disposition', `attachment; filename="${c.key}.svg"`).send((await render()).renderQrSvg(landingUrl(c.key), { sizeMm: req.query.sizeMm }));
@@ -186,23 +196,26 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
     background: q.background, accent: q.accent, textColor: q.textColor,
   });
   app.get('/api/live-codes/:id/poster.png', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: PosterQuery },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: PosterQuery },
   }, async (req, reply) => {
     const c = await mustLoad(req.principal!.corpId, req.params.id);
     const png = await (await render()).renderPoster(posterSpec(c, req.query));
     return reply.type('image/png').header('content-disposition', `attachment; filename="${c.key}-poster.png"`).send(png);
   });
   app.get('/api/live-codes/:id/poster-check', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: PosterQuery },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: z.object({ id: z.coerce.number().int() }), querystring: PosterQuery },
   }, async (req) => ({ issues: (await posterCheck()).checkPoster(posterSpec(await mustLoad(req.principal!.corpId, req.params.id), req.query)) }));
 
-  app.get('/api/alerts', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['alerts'], querystring: z.object({ unread: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional() }) } }, async (req) => {
+  app.get('/api/alerts', { config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['alerts'], querystring: z.object({ unread: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional() }) } }, async (req) => {
+    const p = new Params();
     const { rows } = await pool.query(
-      `SELECT id, kind, message, data, created_at, read_at FROM alerts WHERE corp_id = $1 AND ($2::boolean IS NOT TRUE OR read_at IS NULL) ORDER BY id DESC LIMIT 100`,
-      [req.principal!.corpId, req.query.unread ?? null]);
+      `SELECT a.id, a.kind, a.message, a.data, a.created_at, a.read_at FROM alerts a
+       WHERE a.corp_id = ${p.add(req.scope.corpId)} AND (${p.add(req.query.unread ?? null)}::boolean IS NOT TRUE OR a.read_at IS NULL)
+         AND ${RESOURCES.alert.visible(req.scope, p, 'a')}
+       ORDER BY a.id DESC LIMIT 100`, p.values);
     return { items: rows.map((a) => ({ id: a.id, kind: a.kind, message: a.message, data: a.data, createdAt: a.created_at, readAt: a.read_at })) };
   });
-  app.post('/api/alerts/:id/read', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['alerts'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
+  app.post('/api/alerts/:id/read', { config: access(ALL_ROLES, { params: { id: 'alert' } }), schema: { tags: ['alerts'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
     await pool.query('UPDATE alerts SET read_at = now() WHERE corp_id = $1 AND id = $2', [req.principal!.corpId, req.params.id]);
     return { ok: true };
   });

@@ -48,6 +48,16 @@ export interface CodeInput {
 import type { Visitor } from './identity';
 export type { Visitor };
 
+/**
+ * Whether showing an assignment counts against the caps at once: only for a visitor WeChat vouches for
+ * (OAuth openid/unionid; the simulator's WeChat user in demo). A cookie costs nothing to drop or make
+ * up, so a visitor known by one counts when they add (ADR 0012).
+ */
+export const countsOnScan = (v: Visitor) => v.kind !== 'cookie';
+
+/** The assignment reasons that pick a staff member for the visitor (lock: picked on an earlier visit). */
+export const ASSIGNING_REASONS = ['strategy', 'backup', 'overflow', 'lock'];
+
 export type ScanOutcome =
   | { status: 'not_found' }
   | { status: 'archived'; code: CodeConfig }
@@ -64,6 +74,11 @@ export class LiveCodeService {
   private counts: AssignmentCounts;
   /** New assignments written but not yet committed, per `${codeId}|${userid}|${day}`. */
   private inFlight = new Map<string, number>();
+  /**
+   * Today's assignments shown to visitors not counted yet (they count on the add), per code: they turn the
+   * rotation, never the caps. Per process and in memory: a restart only forgets some of the rotation.
+   */
+  private shown = new Map<number, { day: string; n: Record<string, number> }>();
 
   constructor(private pool: pg.Pool, private corps: CorpService, private log: Logger, private opts: { now?: () => Date } = {}) {
     this.cache = new CodeCache(pool);
@@ -308,8 +323,7 @@ export class LiveCodeService {
     }
 
     const now = this.now();
-    // Daily caps count the days of the code's schedule, else of the corp.
-    const day = localTime(now, code.schedule?.timezone ?? (await this.corps.get(code.corpId))?.timezone ?? DEFAULT_TIMEZONE).date;
+    const day = await this.capDay(code, now);
     const [lockedId, followingId] = await Promise.all([
       code.lockEnabled ? this.locks.load(code.id, visitor.key) : null,
       code.lockEnabled && visitor.unionid ? this.followingStaff(code, visitor.unionid) : null,
@@ -333,10 +347,15 @@ export class LiveCodeService {
         counts.total[p.userid] = (counts.total[p.userid] ?? 0) + pending;
       }
     }
+    // Caps hold counted assignments only; the rotation also turns on the ones shown and not counted yet.
+    const shown = this.shown.get(code.id);
+    const order = shown?.day === day
+      ? { today: Object.fromEntries(code.pool.map((p) => [p.userid, (counts.today[p.userid] ?? 0) + (shown.n[p.userid] ?? 0)])), total: counts.total }
+      : counts;
     const open = isOpen(code.schedule, now);
     // Backup staff get a pool row (their own contact way) on first use, at position ≥ 1000: not part of the rotation.
     const rotation = code.pool.filter((p) => p.position < BACKUP_POSITION);
-    const chosen = open ? pick(eligible(rotation, counts), code.strategy, counts) : null;
+    const chosen = open ? pick(eligible(rotation, counts), code.strategy, order) : null;
     if (chosen) return this.assigned(code, visitor, chosen, 'strategy', meta, { day, count: true });
 
     // Backup: everyone capped or off duty (or the pool's staff left). Backup staff are not capped.
@@ -346,7 +365,7 @@ export class LiveCodeService {
     }
     // Never a dead end while anyone can take the customer: without (available) backup staff, the pool
     // member with the fewest today, caps and hours notwithstanding; the operator is told.
-    const anyone = pick(rotation.filter((p) => p.available), 'round_robin', counts);
+    const anyone = pick(rotation.filter((p) => p.available), 'round_robin', order);
     if (anyone) {
       await this.alert(code.corpId, 'over_cap', `活码「${code.name}」已超出限额或接待时间，客户已分配给 ${anyone.name}；请配置备用员工 / live code "${code.name}" is capped or off duty: assigned ${anyone.name}; set backup staff`, { codeId: code.id }, `over_cap:${code.id}:${day}`);
       return this.assigned(code, visitor, anyone, 'overflow', meta, { day, count: true });
@@ -373,6 +392,12 @@ export class LiveCodeService {
   private async assigned(
     code: CodeConfig, visitor: Visitor, m: CodeConfig['pool'][number], reason: string, meta: { ip?: string }, opts: { day: string; count: boolean },
   ): Promise<ScanOutcome> {
+    if (opts.count && !countsOnScan(visitor)) {
+      opts = { ...opts, count: false };
+      let e = this.shown.get(code.id);
+      if (e?.day !== opts.day) this.shown.set(code.id, e = { day: opts.day, n: {} });
+      e.n[m.userid] = (e.n[m.userid] ?? 0) + 1;
+    }
     // Counted before the write lands, so scans in flight in this process see each other against the caps.
     const pk = `${code.id}|${m.userid}|${opts.day}`;
     if (opts.count) this.inFlight.set(pk, (this.inFlight.get(pk) ?? 0) + 1);
@@ -396,6 +421,19 @@ export class LiveCodeService {
       corpId: code.corpId, codeId: code.id, visitorKey: visitor.key, visitorKind: visitor.kind, unionid: visitor.unionid, userid: null,
       chatId: v.chatId ?? null, storeId: code.storeId, reason: v.reason, ip: meta.ip ?? null, lock: false, count: false, day: null,
     });
+  }
+
+  /**
+   * An add through the code whose scan was not counted (a visitor known only by a cookie we set): the
+   * person acted, so it counts now, on the add's day. Once per add: the visit it matched is taken.
+   */
+  async countAdd(code: CodeConfig, userid: string, at: Date): Promise<void> {
+    this.counterFlusher.add(code.id, await this.capDay(code, at), userid);
+  }
+
+  /** The day daily caps count `at` on: a day of the code's schedule, else of the corp (corps are cached). */
+  private async capDay(code: CodeConfig, at: Date): Promise<string> {
+    return localTime(at, code.schedule?.timezone ?? (await this.corps.get(code.corpId))?.timezone ?? DEFAULT_TIMEZONE).date;
   }
 
   /** Writes assignment counters still in memory (shutdown, tests). */

@@ -1,6 +1,9 @@
 // Numbers per code (or per channel) by day: scans, unique visitors, adds, net adds (minus deletes
 // within 1 and 7 days), group joins, welcome sent/failed, and scan → add conversion.
 import type pg from 'pg';
+import type { Scope } from '../../platform/auth';
+import { liveCodeVisibleSql } from '../../platform/resources';
+import { Params } from '../../platform/sql';
 
 export interface DayStats {
   date: string; scans: number; visitors: number; adds: number; deletes1d: number; deletes7d: number; net1d: number; net7d: number;
@@ -11,34 +14,36 @@ export interface DayStats {
 const TZ = '(SELECT timezone FROM corps WHERE id = $1)';
 
 export async function codeStats(
-  db: Pick<pg.Pool, 'query'>, corpId: string, by: { codeIds: number[] } | { channel: string }, from: string, to: string,
+  db: Pick<pg.Pool, 'query'>, scope: Scope, by: { codeIds: number[] } | { channel: string }, from: string, to: string,
 ): Promise<DayStats[]> {
-  const codeFilter = 'codeIds' in by
-    ? { sql: 'c.id = ANY($2::bigint[])', value: by.codeIds }
-    : { sql: 'c.channel = $2', value: by.channel };
+  const p = new Params();
+  p.add(scope.corpId); p.add(from); p.add(to); // $1 $2 $3
+  const codeFilter = 'codeIds' in by ? `c.id = ANY(${p.add(by.codeIds)}::bigint[])` : `c.channel = ${p.add(by.channel)}`;
+  // A store manager's channel numbers count their stores' codes only.
+  const visible = liveCodeVisibleSql(scope, p, 'c');
   const { rows } = await db.query(
-    `WITH codes AS (SELECT c.id, c.state FROM live_codes c WHERE c.corp_id = $1 AND ${codeFilter.sql}),
-          days AS (SELECT generate_series($3::date, $4::date, '1 day')::date AS day),
+    `WITH codes AS (SELECT c.id, c.state FROM live_codes c WHERE c.corp_id = $1 AND ${codeFilter} AND ${visible}),
+          days AS (SELECT generate_series($2::date, $3::date, '1 day')::date AS day),
           v AS (SELECT (created_at AT TIME ZONE ${TZ})::date AS day, count(*) AS scans, count(DISTINCT visitor_key) AS visitors
-                FROM code_visits WHERE code_id IN (SELECT id FROM codes) AND created_at >= ($3::date)::timestamp AT TIME ZONE ${TZ}
-                  AND created_at < ($4::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
+                FROM code_visits WHERE code_id IN (SELECT id FROM codes) AND created_at >= ($2::date)::timestamp AT TIME ZONE ${TZ}
+                  AND created_at < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
           a AS (SELECT (added_at AT TIME ZONE ${TZ})::date AS day, count(*) AS adds,
                        count(*) FILTER (WHERE deleted_at < added_at + interval '1 day') AS d1,
                        count(*) FILTER (WHERE deleted_at < added_at + interval '7 days') AS d7
                 FROM attributions WHERE corp_id = $1 AND code_id IN (SELECT id FROM codes)
-                  AND added_at >= ($3::date)::timestamp AT TIME ZONE ${TZ} AND added_at < ($4::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
+                  AND added_at >= ($2::date)::timestamp AT TIME ZONE ${TZ} AND added_at < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
           g AS (SELECT (join_time AT TIME ZONE ${TZ})::date AS day, count(*) AS joins FROM group_members
                 WHERE corp_id = $1 AND type = 2 AND state IN (SELECT state FROM codes)
-                  AND join_time >= ($3::date)::timestamp AT TIME ZONE ${TZ} AND join_time < ($4::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
+                  AND join_time >= ($2::date)::timestamp AT TIME ZONE ${TZ} AND join_time < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
           w AS (SELECT (received_at AT TIME ZONE ${TZ})::date AS day, count(*) FILTER (WHERE status = 'sent') AS sent,
                        count(*) FILTER (WHERE status = 'failed') AS failed
                 FROM welcome_sends WHERE corp_id = $1 AND code_id IN (SELECT id FROM codes)
-                  AND received_at >= ($3::date)::timestamp AT TIME ZONE ${TZ} AND received_at < ($4::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1)
+                  AND received_at >= ($2::date)::timestamp AT TIME ZONE ${TZ} AND received_at < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1)
      SELECT to_char(days.day, 'YYYY-MM-DD') AS date, coalesce(v.scans,0)::int AS scans, coalesce(v.visitors,0)::int AS visitors,
             coalesce(a.adds,0)::int AS adds, coalesce(a.d1,0)::int AS d1, coalesce(a.d7,0)::int AS d7, coalesce(g.joins,0)::int AS joins,
             coalesce(w.sent,0)::int AS sent, coalesce(w.failed,0)::int AS failed
      FROM days LEFT JOIN v USING (day) LEFT JOIN a USING (day) LEFT JOIN g USING (day) LEFT JOIN w USING (day) ORDER BY days.day`,
-    [corpId, codeFilter.value, from, to]);
+    p.values);
   return rows.map((r) => ({
     date: r.date, scans: r.scans, visitors: r.visitors, adds: r.adds, deletes1d: r.d1, deletes7d: r.d7, net1d: r.adds - r.d1, net7d: r.adds - r.d7,
     groupJoins: r.joins, welcomeSent: r.sent, welcomeFailed: r.failed, conversion: r.visitors ? Math.round((r.adds / r.visitors) * 1000) / 1000 : null,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, WRITE_ROLES, requireRole } from '../../platform/auth';
 import { MEDIA_LIMITS, type MediaService } from './service';
+import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 export async function mediaRoutes(app: App, deps: { media: MediaService }) {
   await app.register(async (plain) => {
@@ -11,8 +11,7 @@ export async function mediaRoutes(app: App, deps: { media: MediaService }) {
     scope.addContentTypeParser(['image/png', 'image/jpeg', 'video/mp4', 'application/octet-stream', 'application/pdf'],
       { parseAs: 'buffer', bodyLimit: MEDIA_LIMITS.file + 1 }, (_req, body, done) => done(null, body));
     scope.post('/api/media', {
-      preHandler: requireRole(...WRITE_ROLES),
-      schema: {
+      config: access(WRITE_ROLES), schema: {
         tags: ['media'], summary: 'Upload an image (→ permanent pic_url), video or file (→ media_id, refreshed before it expires)',
         querystring: z.object({
           kind: z.enum(['image', 'video', 'file'], { message: 'must be image, video or file' }),
@@ -24,5 +23,5 @@ export async function mediaRoutes(app: App, deps: { media: MediaService }) {
       return deps.media.upload(req.principal!.corpId, { kind: req.query.kind, filename: req.query.filename, contentType: String(req.headers['content-type'] ?? '').split(';')[0]!, data });
     });
   });
-  app.get('/api/media', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['media'] } }, async (req) => ({ items: await deps.media.list(req.principal!.corpId) }));
+  app.get('/api/media', { config: access(ALL_ROLES, { scope: 'corp' }), schema: { tags: ['media'] } }, async (req) => ({ items: await deps.media.list(req.principal!.corpId) }));
 }

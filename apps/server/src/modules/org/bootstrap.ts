@@ -1,6 +1,8 @@
 // First-start setup: the POND_API_TOKEN bootstrap token, the corp from WECOM_* variables, and in demo
-// mode a demo corp on the simulator (staff, customers, groups, tags) followed by a full sync. The
-// admin's password is generated and returned once, for the terminal.
+// mode a demo corp on the simulator (staff, customers, groups, tags) followed by a full sync. On the very
+// first start the `admin` account is created as platform owner, its password returned once for the
+// terminal. Later starts never add anyone to a corp: a corp configured later gets its first admin from
+// the CLI (the terminal says how).
 import { randomBytes } from 'node:crypto';
 import { ScriptService } from '../scripts/service';
 import { webhookPath } from '../commerce/orders';
@@ -20,7 +22,14 @@ const DEMO_STORE_COORDS: Record<string, { city: string; address: string; lat: nu
   徐汇店: { city: '上海', address: '徐汇区淮海中路999号', lat: 31.2056, lng: 121.4370 },
 };
 
-export interface BootstrapResult { admin?: { username: string; password: string }; demoCorpId?: string }
+export interface BootstrapResult {
+  admin?: { username: string; password: string };
+  demoCorpId?: string;
+  /** Corps nobody can administer yet (configured after the first start): the terminal tells how to add an admin. */
+  corpsWithoutAdmin: string[];
+  /** No account is platform owner (an install from before owners existed). */
+  noOwner: boolean;
+}
 export interface BootstrapOptions {
   /** The demo shop's order history (default on; tests about orders start from none). */
   demoOrders?: boolean;
@@ -46,7 +55,7 @@ export async function bootstrap(app: PondApp, baseUrl: string, browserUrl = base
 
 async function bootstrapLocked(app: PondApp, baseUrl: string, browserUrl: string, opts: BootstrapOptions): Promise<BootstrapResult> {
   const { config, pool, corps, auth, log } = app;
-  const out: BootstrapResult = {};
+  const out: BootstrapResult = { corpsWithoutAdmin: [], noOwner: false };
   if (config.apiToken) {
     await auth.createToken({ corpId: null, name: 'POND_API_TOKEN', role: 'admin', token: config.apiToken });
   }
@@ -64,14 +73,18 @@ async function bootstrapLocked(app: PondApp, baseUrl: string, browserUrl: string
   if (users[0].n === 0) {
     const password = alnum(14);
     const { rows } = await pool.query(
-      `INSERT INTO users (username, password_hash, display_name) VALUES ('admin', $1, '管理员 Admin') RETURNING id`, [await hashPassword(password)]);
+      `INSERT INTO users (username, password_hash, display_name, is_owner) VALUES ('admin', $1, '管理员 Admin', true) RETURNING id`, [await hashPassword(password)]);
+    // The first account, before anyone else exists: admin of the corps this start configured.
     await pool.query(`INSERT INTO memberships (user_id, corp_id, role) SELECT $1, id, 'admin' FROM corps ON CONFLICT DO NOTHING`, [rows[0].id]);
     out.admin = { username: 'admin', password };
   }
-  // Admins see every corp, including ones added by environment later.
-  await pool.query(
-    `INSERT INTO memberships (user_id, corp_id, role)
-     SELECT u.id, c.id, 'admin' FROM users u CROSS JOIN corps c WHERE u.username = 'admin' ON CONFLICT DO NOTHING`);
+  const { rows: orphans } = await pool.query(
+    `SELECT c.id FROM corps c WHERE NOT EXISTS (
+       SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id
+       WHERE m.corp_id = c.id AND m.role = 'admin' AND m.status = 'active' AND m.disabled_at IS NULL AND u.disabled_at IS NULL)
+     ORDER BY c.created_at`);
+  out.corpsWithoutAdmin = orphans.map((r) => r.id);
+  out.noOwner = (await pool.query('SELECT 1 FROM users WHERE is_owner AND disabled_at IS NULL LIMIT 1')).rowCount === 0;
   log.debug('bootstrap done');
   return out;
 }
@@ -88,11 +101,10 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string,
         callbackToken: alnum(16), callbackAesKey: alnum(43), apiBase, isDemo: true,
       });
   // The simulator's shop posts paid orders to Pond's order webhook (the token is the corp's secret).
-  const { rows: [{ order_webhook_token: orderToken }] } = await pool.query('SELECT order_webhook_token FROM corps WHERE id = $1', [corp.id]);
   await sim!.control.upsertCorp({
     corpId: corp.id, name: corp.name, secret: corp.secret, agentId: Number(corp.agentId), token: corp.callbackToken,
     encodingAesKey: corp.callbackAesKey, callbackUrl, sidebarUrl: `${browserUrl}/sidebar/${corp.id}`,
-    orderWebhookUrl: `${baseUrl}${webhookPath(corp.id, orderToken)}`, timezone: corp.timezone,
+    orderWebhookUrl: `${baseUrl}${webhookPath(corp.id, corp.orderWebhookToken)}`, timezone: corp.timezone,
   });
   // The demo's 公众号 for WeChat web OAuth lives in the simulator too: landing pages take the production path.
   const oauthBase = `${browserUrl}/sim/wx`;

@@ -1,10 +1,14 @@
 // Corps (tenants) and their WeCom connection: a cache of credentials for the callback hot path,
 // invalidated across processes with LISTEN/NOTIFY, and one WecomClient per corp that records API
-// failures for the setup checklist.
+// failures for the setup checklist. Credentials are encrypted at rest (platform/secrets.ts): this is the
+// only place that writes or decrypts them.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import { WecomClient, WecomError } from '@pond/wecom';
 import { SharedQuotaLimiter } from './shared-quota';
 import { AppError } from '../../platform/errors';
+import { withTransaction } from '../../platform/db';
+import { SecretBox } from '../../platform/secrets';
 import type { Logger } from '../../platform/log';
 import { PgTokenStore } from './token-store';
 
@@ -22,9 +26,13 @@ export interface CorpRow {
   oauthOpenBase: string | null;
   oauthApiBase: string | null;
   wecomWebBase: string | null;
+  /** The secret in the shop's order webhook URL. */
+  orderWebhookToken: string;
   /** IANA zone (platform/time.ts). */
   timezone: string;
 }
+
+export interface CorpSummary { id: string; name: string; isDemo: boolean }
 
 export interface CorpInput {
   id: string; name: string; agentId: string; secret: string; callbackToken: string; callbackAesKey: string;
@@ -38,13 +46,49 @@ const CHANNEL = 'pond_corp_changed';
 /** Errors worth showing on the setup checklist (WECOM.md §1, §17). */
 const RECORDED_ERRCODES = new Set([40001, 40013, 40014, 40056, 41001, 42001, 48002, 48009, 60011, 60020, 301002]);
 
-function rowToCorp(r: any): CorpRow {
-  return {
-    id: r.id, name: r.name, agentId: r.agent_id, secret: r.secret, callbackToken: r.callback_token,
-    callbackAesKey: r.callback_aes_key, apiBase: r.api_base, isDemo: r.is_demo,
-    oauthAppId: r.oauth_app_id, oauthSecret: r.oauth_secret, oauthOpenBase: r.oauth_open_base, oauthApiBase: r.oauth_api_base,
-    wecomWebBase: r.wecom_web_base, timezone: r.timezone,
-  };
+/** The encrypted columns of `corps`; each envelope is bound to `corps.<column>:<corpId>`. */
+export const SECRET_COLUMNS = ['secret', 'callback_token', 'callback_aes_key', 'oauth_secret', 'order_webhook_token'] as const;
+type SecretColumn = (typeof SECRET_COLUMNS)[number];
+const context = (column: SecretColumn, corpId: string) => `corps.${column}:${corpId}`;
+
+export const newWebhookToken = () => randomBytes(24).toString('base64url');
+
+/**
+ * Encrypts every plain-text credential in `corps` (at start, after the SQL migrations) or, with `rotate`,
+ * re-encrypts every one not under the current key (`pond rotate-secrets`). One transaction under a lock:
+ * processes starting together do it once, and a row is never half-converted. Returns the values rewritten.
+ */
+export async function encryptCorpSecrets(pool: pg.Pool, box: SecretBox, opts: { rotate?: boolean } = {}): Promise<number> {
+  const changed = await withTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(8410223)');
+    // Only rows with work to do are locked: at an ordinary start that is none.
+    const done = opts.rotate ? `enc:v1:${box.currentKeyId.replace(/_/g, '\\_')}:%` : 'enc:v1:%';
+    const { rows } = await client.query(
+      `SELECT id, ${SECRET_COLUMNS.join(', ')} FROM corps
+       WHERE ${SECRET_COLUMNS.map((c) => `${c} NOT LIKE $1`).join(' OR ')} ORDER BY id FOR UPDATE`, [done]);
+    let n = 0;
+    const corpIds: string[] = [];
+    for (const r of rows) {
+      const sets: string[] = [];
+      const values: unknown[] = [r.id];
+      for (const col of SECRET_COLUMNS) {
+        const v: string | null = r[col];
+        if (v == null) continue;
+        const plain = !SecretBox.isEnvelope(v);
+        if (!plain && !(opts.rotate && SecretBox.keyIdOf(v) !== box.currentKeyId)) continue;
+        const clear = plain ? v : box.decrypt(v, context(col, r.id));
+        values.push(box.encrypt(clear, context(col, r.id)));
+        sets.push(`${col} = $${values.length}`);
+      }
+      if (!sets.length) continue;
+      await client.query(`UPDATE corps SET ${sets.join(', ')} WHERE id = $1`, values);
+      n += sets.length;
+      corpIds.push(r.id);
+    }
+    for (const id of corpIds) await client.query('SELECT pg_notify($1, $2)', [CHANNEL, id]);
+    return n;
+  });
+  return changed;
 }
 
 export class CorpService {
@@ -53,8 +97,22 @@ export class CorpService {
   private tokenStore: PgTokenStore;
   private listener?: pg.PoolClient;
 
-  constructor(private pool: pg.Pool, private log: Logger, private opts: { fetch?: typeof fetch } = {}) {
-    this.tokenStore = new PgTokenStore(pool);
+  constructor(private pool: pg.Pool, private log: Logger, private secrets: SecretBox, private opts: { fetch?: typeof fetch } = {}) {
+    this.tokenStore = new PgTokenStore(pool, secrets);
+  }
+
+  private rowToCorp(r: any): CorpRow {
+    const open = (col: SecretColumn) => (r[col] == null ? null : this.secrets.decrypt(r[col], context(col, r.id)));
+    return {
+      id: r.id, name: r.name, agentId: r.agent_id, secret: open('secret')!, callbackToken: open('callback_token')!,
+      callbackAesKey: open('callback_aes_key')!, apiBase: r.api_base, isDemo: r.is_demo,
+      oauthAppId: r.oauth_app_id, oauthSecret: open('oauth_secret'), oauthOpenBase: r.oauth_open_base, oauthApiBase: r.oauth_api_base,
+      wecomWebBase: r.wecom_web_base, orderWebhookToken: open('order_webhook_token')!, timezone: r.timezone,
+    };
+  }
+
+  private seal(col: SecretColumn, corpId: string, value: string | null | undefined): string | null {
+    return value == null ? null : this.secrets.encrypt(value, context(col, corpId));
   }
 
   async listen(): Promise<void> {
@@ -79,7 +137,7 @@ export class CorpService {
   async get(corpId: string): Promise<CorpRow | null> {
     if (this.cache.has(corpId)) return this.cache.get(corpId)!;
     const { rows } = await this.pool.query('SELECT * FROM corps WHERE id = $1', [corpId]);
-    const c = rows[0] ? rowToCorp(rows[0]) : null;
+    const c = rows[0] ? this.rowToCorp(rows[0]) : null;
     this.cache.set(corpId, c);
     return c;
   }
@@ -90,40 +148,69 @@ export class CorpService {
     return c;
   }
 
-  async list(): Promise<CorpRow[]> {
-    const { rows } = await this.pool.query('SELECT * FROM corps ORDER BY created_at');
-    return rows.map(rowToCorp);
+  /** Ids and names only: no credential is decrypted for a listing. */
+  async list(): Promise<CorpSummary[]> {
+    const { rows } = await this.pool.query('SELECT id, name, is_demo FROM corps ORDER BY created_at');
+    return rows.map((r) => ({ id: r.id, name: r.name, isDemo: r.is_demo }));
   }
 
   async upsert(input: CorpInput): Promise<CorpRow> {
+    const id = input.id;
     const { rows } = await this.pool.query(
-      `INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base, is_demo)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+      `INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base, is_demo, order_webhook_token)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, agent_id = EXCLUDED.agent_id, secret = EXCLUDED.secret,
          callback_token = EXCLUDED.callback_token, callback_aes_key = EXCLUDED.callback_aes_key,
          api_base = EXCLUDED.api_base, is_demo = EXCLUDED.is_demo, updated_at = now()
        RETURNING *`,
-      [input.id, input.name, input.agentId, input.secret, input.callbackToken, input.callbackAesKey,
-       input.apiBase ?? 'https://qyapi.weixin.qq.com', input.isDemo ?? false]);
-    await this.changed(input.id);
-    return rowToCorp(rows[0]);
+      [id, input.name, input.agentId, this.seal('secret', id, input.secret), this.seal('callback_token', id, input.callbackToken),
+       this.seal('callback_aes_key', id, input.callbackAesKey), input.apiBase ?? 'https://qyapi.weixin.qq.com', input.isDemo ?? false,
+       this.seal('order_webhook_token', id, newWebhookToken())]);
+    await this.changed(id);
+    return this.rowToCorp(rows[0]);
   }
 
   async update(corpId: string, patch: Partial<Omit<CorpInput, 'id'>>): Promise<CorpRow> {
     const cur = await this.require(corpId);
     const next = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as CorpRow;
     const secretChanged = next.secret !== cur.secret || next.apiBase !== cur.apiBase;
+    // Compared in clear here: every encryption has a fresh IV, so the stored envelopes always differ.
+    const callbackChanged = next.callbackToken !== cur.callbackToken || next.callbackAesKey !== cur.callbackAesKey;
     await this.pool.query(
       `UPDATE corps SET name=$2, agent_id=$3, secret=$4, callback_token=$5, callback_aes_key=$6, api_base=$7, updated_at=now(),
-         oauth_app_id=$9, oauth_secret=$10, oauth_open_base=$11, oauth_api_base=$12, wecom_web_base=$13, timezone=$14,
+         oauth_app_id=$9, oauth_secret=$10, oauth_open_base=$11, oauth_api_base=$12, wecom_web_base=$13, timezone=$15,
          token_ok_at = CASE WHEN $8 THEN NULL ELSE token_ok_at END,
-         callback_verified_at = CASE WHEN callback_token <> $5 OR callback_aes_key <> $6 THEN NULL ELSE callback_verified_at END
+         callback_verified_at = CASE WHEN $14 THEN NULL ELSE callback_verified_at END
        WHERE id=$1`,
-      [corpId, next.name, next.agentId, next.secret, next.callbackToken, next.callbackAesKey, next.apiBase, secretChanged,
-       next.oauthAppId, next.oauthSecret, next.oauthOpenBase, next.oauthApiBase, next.wecomWebBase, next.timezone]);
+      [corpId, next.name, next.agentId, this.seal('secret', corpId, next.secret), this.seal('callback_token', corpId, next.callbackToken),
+       this.seal('callback_aes_key', corpId, next.callbackAesKey), next.apiBase, secretChanged,
+       next.oauthAppId, this.seal('oauth_secret', corpId, next.oauthSecret), next.oauthOpenBase, next.oauthApiBase, next.wecomWebBase, callbackChanged, next.timezone]);
     if (secretChanged) await this.pool.query('DELETE FROM wecom_tokens WHERE corp_id = $1', [corpId]);
     await this.changed(corpId);
     return this.require(corpId);
+  }
+
+  /** A new order webhook secret: the old URL stops working at once. */
+  async regenerateWebhookToken(corpId: string): Promise<string> {
+    const token = newWebhookToken();
+    const r = await this.pool.query('UPDATE corps SET order_webhook_token = $2, updated_at = now() WHERE id = $1',
+      [corpId, this.seal('order_webhook_token', corpId, token)]);
+    if (!r.rowCount) throw AppError.notFound('corp');
+    await this.changed(corpId);
+    return token;
+  }
+
+  /**
+   * The shop's webhook: a wrong token and a corp Pond does not have get the same 401, after the same work
+   * (a constant-time comparison against a random value), so the URL cannot be used to find corp ids.
+   */
+  async verifyWebhookToken(corpId: string, token: string): Promise<void> {
+    const corp = await this.get(corpId);
+    const want = corp?.orderWebhookToken ?? newWebhookToken();
+    const digest = (s: string) => createHash('sha256').update(s).digest();
+    if (!timingSafeEqual(digest(token), digest(want)) || !corp) {
+      throw new AppError('unauthorized', 'wrong order webhook URL: copy it from Settings again');
+    }
   }
 
   private async changed(corpId: string): Promise<void> {

@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
-import { Params, staffScopeSql } from '../../platform/sql';
+import { Params } from '../../platform/sql';
+import { staffVisibleSql, storeVisibleSql } from '../../platform/resources';
 import { Page } from '../customers/routes';
+import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 const StoreInput = z.object({
   name: z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
@@ -26,18 +27,17 @@ const storeOut = (s: any) => ({
 export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
   const { pool } = deps;
 
-  app.get('/api/departments', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['org'] } }, async (req) => {
+  app.get('/api/departments', { config: access(ALL_ROLES, { scope: 'corp' }), schema: { tags: ['org'] } }, async (req) => {
     const { rows } = await pool.query(
       `SELECT id, name, parent_id, "order" FROM departments WHERE corp_id = $1 AND removed_at IS NULL ORDER BY "order" DESC, id`, [req.principal!.corpId]);
     return { items: rows.map((r) => ({ id: r.id, name: r.name, parentId: r.parent_id, order: r.order })) };
   });
 
-  app.get('/api/stores', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['org'] } }, async (req) => {
-    const scope = scopeOf(req.principal!);
+  app.get('/api/stores', { config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['org'] } }, async (req) => {
+    const p = new Params();
     const { rows } = await pool.query(
       `SELECT st.*, (SELECT count(*)::int FROM staff s WHERE s.corp_id = st.corp_id AND s.store_id = st.id AND s.status <> 5) AS staff_count
-       FROM stores st WHERE st.corp_id = $1 AND st.archived_at IS NULL AND ($2::bigint[] IS NULL OR st.id = ANY($2)) ORDER BY st.id`,
-      [scope.corpId, scope.storeIds]);
+       FROM stores st WHERE st.corp_id = ${p.add(req.scope.corpId)} AND st.archived_at IS NULL AND ${storeVisibleSql(req.scope, p, 'st')} ORDER BY st.id`, p.values);
     return { items: rows.map(storeOut) };
   });
 
@@ -50,7 +50,7 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
       [corpId, storeId]);
   };
 
-  app.post('/api/stores', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['org'], body: StoreInput } }, async (req) => {
+  app.post('/api/stores', { config: access(WRITE_ROLES, { refs: { departmentId: 'department' } }), schema: { tags: ['org'], body: StoreInput } }, async (req) => {
     const b = req.body;
     const corpId = req.principal!.corpId;
     try {
@@ -66,8 +66,7 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
   });
 
   app.patch('/api/stores/:id', {
-    preHandler: requireRole(...WRITE_ROLES),
-    schema: { tags: ['org'], params: z.object({ id: z.coerce.number().int() }), body: StoreInput.partial() },
+    config: access(WRITE_ROLES, { params: { id: 'store' }, refs: { departmentId: 'department' } }), schema: { tags: ['org'], params: z.object({ id: z.coerce.number().int() }), body: StoreInput.partial() },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const { rows: cur } = await pool.query('SELECT * FROM stores WHERE corp_id = $1 AND id = $2 AND archived_at IS NULL', [corpId, req.params.id]);
@@ -85,8 +84,7 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
   });
 
   app.delete('/api/stores/:id', {
-    preHandler: requireRole(...WRITE_ROLES),
-    schema: { tags: ['org'], params: z.object({ id: z.coerce.number().int() }) },
+    config: access(WRITE_ROLES, { params: { id: 'store' } }), schema: { tags: ['org'], params: z.object({ id: z.coerce.number().int() }) },
   }, async (req) => {
     const r = await pool.query('UPDATE stores SET archived_at = now() WHERE corp_id = $1 AND id = $2 AND archived_at IS NULL', [req.principal!.corpId, req.params.id]);
     if (!r.rowCount) throw AppError.notFound(`store ${req.params.id}`);
@@ -95,8 +93,7 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
   });
 
   app.get('/api/staff', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: {
+    config: access(ALL_ROLES, { scope: 'filtered', refs: { storeId: 'store', departmentId: 'department' } }), schema: {
       tags: ['org'],
       querystring: Page.extend({
         q: z.string().max(100).optional(), storeId: z.coerce.number().int().optional(),
@@ -104,10 +101,10 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
       }),
     },
   }, async (req) => {
-    const scope = scopeOf(req.principal!);
+    const scope = req.scope;
     const q = req.query;
     const p = new Params();
-    const where = [`s.corp_id = ${p.add(scope.corpId)}`, staffScopeSql(scope, p)];
+    const where = [`s.corp_id = ${p.add(scope.corpId)}`, staffVisibleSql(scope, p)];
     if (q.q) where.push(`(s.name ILIKE ${p.add(`%${q.q}%`)} OR s.userid = ${p.add(q.q)})`);
     if (q.storeId) where.push(`s.store_id = ${p.add(q.storeId)}`);
     if (q.departmentId) where.push(`${p.add(q.departmentId)} = ANY(s.department_ids)`);

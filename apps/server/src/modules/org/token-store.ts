@@ -4,7 +4,10 @@
 // Each process also keeps what it read for up to a minute: every WeCom call needs the token, and a read
 // per call was the most frequent query of a burst of adds. A token another process replaced is still
 // found in time: WeCom rejects the old one, and the refresh re-reads Postgres under the lock.
+// Values are stored encrypted (platform/secrets.ts): a live token read from the database is a live key to the
+// corp's WeCom. One that does not decrypt (plain text from an older Pond, a key since rotated) counts as absent.
 import type pg from 'pg';
+import type { SecretBox } from '../../platform/secrets';
 import type { TokenStore } from '@pond/wecom';
 import { withTransaction } from '../../platform/db';
 
@@ -14,7 +17,15 @@ const MEMO_MS = 60 * 1000;
 export class PgTokenStore implements TokenStore {
   private memo = new Map<string, { value: string; expiresAt: number; until: number }>();
 
-  constructor(private pool: pg.Pool, private now: () => number = Date.now) {}
+  constructor(private pool: pg.Pool, private secrets: SecretBox, private now: () => number = Date.now) {}
+
+  private open(corpId: string, kind: string, stored: string): string | null {
+    try {
+      return this.secrets.decrypt(stored, `wecom_tokens:${corpId}:${kind}`);
+    } catch {
+      return null;
+    }
+  }
 
   /** Drops what this process remembers of a corp's tokens (its secret or API base changed). */
   forget(corpId: string): void {
@@ -41,8 +52,10 @@ export class PgTokenStore implements TokenStore {
     if (!r) return null;
     const expiresAt = (r.expires_at as Date).getTime();
     if (expiresAt - SAFETY_MS <= now) return null;
-    this.remember(key, r.value, expiresAt);
-    return { value: r.value, expiresAt };
+    const value = this.open(corpId, kind, r.value);
+    if (value == null) return null;
+    this.remember(key, value, expiresAt);
+    return { value, expiresAt };
   }
 
   async refresh(key: string, stale: string | null, fetch: () => Promise<{ value: string; expiresIn: number }>): Promise<string> {
@@ -52,9 +65,10 @@ export class PgTokenStore implements TokenStore {
       const { rows } = await client.query(
         'SELECT value, expires_at FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, kind]);
       const cur = rows[0];
-      if (cur && cur.value !== stale && (cur.expires_at as Date).getTime() - SAFETY_MS > this.now()) {
-        this.remember(key, cur.value, (cur.expires_at as Date).getTime());
-        return cur.value as string;
+      const curValue = cur ? this.open(corpId, kind, cur.value) : null;
+      if (cur && curValue != null && curValue !== stale && (cur.expires_at as Date).getTime() - SAFETY_MS > this.now()) {
+        this.remember(key, curValue, (cur.expires_at as Date).getTime());
+        return curValue;
       }
       this.memo.delete(key);
       const fresh = await fetch();
@@ -62,7 +76,7 @@ export class PgTokenStore implements TokenStore {
       await client.query(
         `INSERT INTO wecom_tokens (corp_id, kind, value, expires_at, updated_at) VALUES ($1,$2,$3,$4, now())
          ON CONFLICT (corp_id, kind) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at, updated_at = now()`,
-        [corpId, kind, fresh.value, new Date(expiresAt)]);
+        [corpId, kind, this.secrets.encrypt(fresh.value, `wecom_tokens:${corpId}:${kind}`), new Date(expiresAt)]);
       if (kind === 'access_token') {
         // The setup checklist reads this: a token was issued, so corpid and secret are right.
         await client.query(

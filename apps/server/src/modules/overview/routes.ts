@@ -1,19 +1,20 @@
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, requireRole, scopeOf } from '../../platform/auth';
-import { Params, customerScopeSql, groupScopeSql, staffScopeSql } from '../../platform/sql';
+import { Params } from '../../platform/sql';
+import { customerVisibleSql, groupVisibleSql, staffVisibleSql } from '../../platform/resources';
+import { access, ALL_ROLES } from '../../platform/access';
 import { bucketCode, RFM_BUCKET_NAMES } from '../commerce/rfm';
 import { rfmCodeSql } from '../segments/rule';
 
 export async function overviewRoutes(app: App, deps: { pool: pg.Pool }) {
   const { pool } = deps;
-  app.get('/api/overview', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['overview'], summary: 'Counts and 30-day adds/deletes' } }, async (req) => {
-    const scope = scopeOf(req.principal!);
+  app.get('/api/overview', { config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['overview'], summary: 'Counts and 30-day adds/deletes' } }, async (req) => {
+    const scope = req.scope;
     const p = new Params();
     const corp = p.add(scope.corpId);
-    const cs = customerScopeSql(scope, p);
-    const ss = staffScopeSql(scope, p);
-    const gs = groupScopeSql(scope, p);
+    const cs = customerVisibleSql(scope, p);
+    const ss = staffVisibleSql(scope, p);
+    const gs = groupVisibleSql(scope, p);
     const { rows } = await pool.query(
       `SELECT
          (SELECT count(*)::int FROM customers c WHERE c.corp_id = ${corp} AND c.active_follow_count > 0 AND ${cs}) AS customers,
@@ -41,7 +42,7 @@ export async function overviewRoutes(app: App, deps: { pool: pg.Pool }) {
     // Buyers, the share who bought again (the repurchase rate), what they spent net of refunds, and the RFM buckets.
     const o = new Params();
     const ocorp = o.add(scope.corpId);
-    const ocs = customerScopeSql(scope, o);
+    const ocs = customerVisibleSql(scope, o);
     const { rows: buckets } = await pool.query(
       `SELECT ${rfmCodeSql(ocorp)} AS code, count(*)::int AS buyers, count(*) FILTER (WHERE c.order_count >= 2)::int AS repeat,
               sum(c.order_count)::int AS orders, sum(c.order_total)::text AS total

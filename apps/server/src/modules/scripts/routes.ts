@@ -1,18 +1,17 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, WRITE_ROLES, requireRole } from '../../platform/auth';
 import type { ScriptService } from './service';
+import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 const Id = z.object({ id: z.coerce.number().int() });
 
 export async function scriptRoutes(app: App, deps: { scripts: ScriptService }) {
   const { scripts } = deps;
-  app.get('/api/script-folders', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['scripts'] } }, async (req) => ({ items: await scripts.folders(req.principal!.corpId) }));
+  app.get('/api/script-folders', { config: access(ALL_ROLES, { scope: 'corp' }), schema: { tags: ['scripts'] } }, async (req) => ({ items: await scripts.folders(req.principal!.corpId) }));
   app.post('/api/script-folders', {
-    preHandler: requireRole(...WRITE_ROLES),
-    schema: { tags: ['scripts'], body: z.object({ name: z.string().trim().min(1, 'is required').max(30), parentId: z.number().int().nullish(), position: z.number().int().optional() }) },
+    config: access(WRITE_ROLES, { refs: { parentId: 'scriptFolder' } }), schema: { tags: ['scripts'], body: z.object({ name: z.string().trim().min(1, 'is required').max(30), parentId: z.number().int().nullish(), position: z.number().int().optional() }) },
   }, async (req) => scripts.createFolder(req.principal!.corpId, req.body));
-  app.delete('/api/script-folders/:id', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['scripts'], params: Id } },
+  app.delete('/api/script-folders/:id', { config: access(WRITE_ROLES, { params: { id: 'scriptFolder' } }), schema: { tags: ['scripts'], params: Id } },
     async (req) => { await scripts.deleteFolder(req.principal!.corpId, req.params.id); return { ok: true }; });
 
   const Body = z.object({
@@ -21,19 +20,17 @@ export async function scriptRoutes(app: App, deps: { scripts: ScriptService }) {
     content: z.string().trim().min(1, 'is required').max(4000, 'must be at most 4000 characters (a WeCom text message)'),
   });
   app.get('/api/scripts', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['scripts'], querystring: z.object({ q: z.string().max(100).optional(), folderId: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+    config: access(ALL_ROLES, { scope: 'corp', refs: { folderId: 'scriptFolder' } }), schema: { tags: ['scripts'], querystring: z.object({ q: z.string().max(100).optional(), folderId: z.coerce.number().int().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
   }, async (req) => ({ items: await scripts.search(req.principal!.corpId, req.query) }));
-  app.post('/api/scripts', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['scripts'], body: Body } },
+  app.post('/api/scripts', { config: access(WRITE_ROLES, { refs: { folderId: 'scriptFolder' } }), schema: { tags: ['scripts'], body: Body } },
     async (req) => scripts.create(req.principal!.corpId, req.body, req.principal!.name));
-  app.patch('/api/scripts/:id', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['scripts'], params: Id, body: Body.partial() } },
+  app.patch('/api/scripts/:id', { config: access(WRITE_ROLES, { params: { id: 'script' }, refs: { folderId: 'scriptFolder' } }), schema: { tags: ['scripts'], params: Id, body: Body.partial() } },
     async (req) => scripts.update(req.principal!.corpId, req.params.id, req.body));
-  app.delete('/api/scripts/:id', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['scripts'], params: Id } },
+  app.delete('/api/scripts/:id', { config: access(WRITE_ROLES, { params: { id: 'script' } }), schema: { tags: ['scripts'], params: Id } },
     async (req) => { await scripts.remove(req.principal!.corpId, req.params.id); return { ok: true }; });
   app.get('/api/scripts/:id/render', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['scripts'], params: Id, querystring: z.object({ externalUserid: z.string().optional(), userid: z.string().optional() }) },
+    config: access(ALL_ROLES, { params: { id: 'script' }, refs: { externalUserid: 'customer', userid: 'staff' } }), schema: { tags: ['scripts'], params: Id, querystring: z.object({ externalUserid: z.string().optional(), userid: z.string().optional() }) },
   }, async (req) => scripts.render(req.principal!.corpId, req.params.id, { ...req.query, userid: req.query.userid ?? req.principal!.staffUserid ?? undefined }));
-  app.post('/api/scripts/:id/used', { config: { audit: { action: 'script.send' } }, preHandler: requireRole(...ALL_ROLES), schema: { tags: ['scripts'], params: Id } },
+  app.post('/api/scripts/:id/used', { config: { ...access(ALL_ROLES, { params: { id: 'script' } }), audit: { action: 'script.send' } }, schema: { tags: ['scripts'], params: Id } },
     async (req) => { await scripts.used(req.principal!.corpId, req.params.id); return { ok: true }; });
 }

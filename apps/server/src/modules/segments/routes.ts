@@ -3,18 +3,20 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf, type Scope } from '../../platform/auth';
+import type { Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
-import { Params, customerScopeSql } from '../../platform/sql';
+import { Params } from '../../platform/sql';
+import { customerVisibleSql } from '../../platform/resources';
 import { toCsv } from '../../platform/csv';
 import { corpZone } from '../../platform/time';
 import { withTransaction } from '../../platform/db';
 import { Page } from '../customers/routes';
 import { compileRule, RuleNode } from './rule';
 import { readEventWindows, type EventWindows } from './windows';
+import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 export function where(scope: Scope, rule: RuleNode, p: Params, mode: 'fast' | 'plain' = 'fast', windows?: EventWindows): string {
-  return `c.corp_id = ${p.add(scope.corpId)} AND c.active_follow_count > 0 AND ${customerScopeSql(scope, p)} AND ${compileRule(rule, p, { mode, corpId: scope.corpId, windows })}`;
+  return `c.corp_id = ${p.add(scope.corpId)} AND c.active_follow_count > 0 AND ${customerVisibleSql(scope, p)} AND ${compileRule(rule, p, { mode, corpId: scope.corpId, windows })}`;
 }
 
 /**
@@ -54,43 +56,42 @@ export async function segmentRoutes(app: App, deps: { pool: pg.Pool }) {
   const out = (s: any) => ({ id: s.id, name: s.name, rule: s.rule, createdBy: s.created_by, createdAt: s.created_at, updatedAt: s.updated_at });
 
   app.post('/api/segments/preview', {
-    config: { audit: false },
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['segments'], summary: 'Live count and a sample of members for a rule', body: z.object({ rule: RuleNode }) },
+    config: { ...access(ALL_ROLES, { scope: 'filtered' }), audit: false }, schema: { tags: ['segments'], summary: 'Live count and a sample of members for a rule', body: z.object({ rule: RuleNode }) },
   }, async (req) => {
-    const r = await members(scopeOf(req.principal!), req.body.rule, 20, 0);
+    const r = await members(req.scope, req.body.rule, 20, 0);
     return { count: r.total, sample: r.items };
   });
-  app.get('/api/segments', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['segments'] } }, async (req) => {
+  app.get('/api/segments', { config: access(ALL_ROLES, { scope: 'corp' }), schema: { tags: ['segments'] } }, async (req) => {
     const { rows } = await pool.query('SELECT * FROM segments WHERE corp_id = $1 AND deleted_at IS NULL ORDER BY id DESC', [req.principal!.corpId]);
     return { items: rows.map(out) };
   });
   const Body = z.object({ name: z.string().trim().min(1, 'is required').max(60), rule: RuleNode });
-  app.post('/api/segments', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['segments'], body: Body } }, async (req) => {
+  app.post('/api/segments', { config: access(WRITE_ROLES), schema: { tags: ['segments'], body: Body } }, async (req) => {
     const { rows: [s] } = await pool.query('INSERT INTO segments (corp_id, name, rule, created_by) VALUES ($1,$2,$3,$4) RETURNING *', [req.principal!.corpId, req.body.name, JSON.stringify(req.body.rule), req.principal!.name]);
     return out(s);
   });
-  app.patch('/api/segments/:id', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }), body: Body.partial() } }, async (req) => {
+  app.patch('/api/segments/:id', { config: access(WRITE_ROLES, { params: { id: 'segment' } }), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }), body: Body.partial() } }, async (req) => {
     const cur = await load(req.principal!.corpId, req.params.id);
     const { rows: [s] } = await pool.query('UPDATE segments SET name = $3, rule = $4, updated_at = now() WHERE corp_id = $1 AND id = $2 RETURNING *',
       [req.principal!.corpId, req.params.id, req.body.name ?? cur.name, JSON.stringify(req.body.rule ?? cur.rule)]);
     return out(s);
   });
-  app.delete('/api/segments/:id', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
+  app.delete('/api/segments/:id', { config: access(WRITE_ROLES, { params: { id: 'segment' } }), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
     await load(req.principal!.corpId, req.params.id);
     await pool.query('UPDATE segments SET deleted_at = now() WHERE id = $1', [req.params.id]);
     return { ok: true };
   });
   app.get('/api/segments/:id/members', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }), querystring: Page },
+    config: access(ALL_ROLES, { params: { id: 'segment' }, scope: 'filtered' }), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }), querystring: Page },
   }, async (req) => {
     const s = await load(req.principal!.corpId, req.params.id);
-    return members(scopeOf(req.principal!), s.rule, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
+    return members(req.scope, s.rule, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
   });
   app.get('/api/segments/:id/export.csv', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }) },
+    config: access(ALL_ROLES, { params: { id: 'segment' }, scope: 'filtered' }), schema: { tags: ['segments'], params: z.object({ id: z.coerce.number().int() }) },
   }, async (req, reply) => {
     const s = await load(req.principal!.corpId, req.params.id);
-    const r = await members(scopeOf(req.principal!), s.rule, 100_000, 0);
+    const r = await members(req.scope, s.rule, 100_000, 0);
     const csv = toCsv([{ key: 'externalUserid', header: 'external_userid' }, { key: 'name', header: '昵称 name' }, { key: 'gender', header: '性别 gender' }, { key: 'firstAddedAt', header: '首次添加 first_added_at' }], r.items,
       await corpZone(pool, req.principal!.corpId));
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="segment-${s.id}.csv"`).send(csv);

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type pg from 'pg';
 import { WecomError } from '@pond/wecom';
 import type { App } from '../../platform/http';
-import { requireRole } from '../../platform/auth';
 import type { CorpService } from '../org/corps';
 import type { SyncService } from '../sync/service';
+import { access, ADMIN_ONLY } from '../../platform/access';
 import { AppError } from '../../platform/errors';
 import { formatDateTime, postgresKnowsZone, TimeZone } from '../../platform/time';
 
@@ -116,12 +116,10 @@ export async function settingsRoutes(app: App, deps: {
     return { items, summary: checklistSummary(items) };
   }
 
-  app.get('/api/settings/corp', { preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => corpOut(req.principal!.corpId));
+  app.get('/api/settings/corp', { config: access(['operator']), schema: { tags: ['settings'] } }, async (req) => corpOut(req.principal!.corpId));
 
   app.put('/api/settings/corp', {
-    config: { audit: { action: 'corp_settings.update' } },
-    preHandler: requireRole(),
-    schema: {
+    config: { ...access(ADMIN_ONLY), audit: { action: 'corp_settings.update' } }, schema: {
       tags: ['settings'],
       body: z.object({
         name: z.string().trim().min(1).max(60).optional(),
@@ -148,12 +146,11 @@ export async function settingsRoutes(app: App, deps: {
     return corpOut(corpId);
   });
 
-  app.get('/api/settings/checklist', { preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => checklist(req.principal!.corpId, false));
-  app.post('/api/settings/checklist/run', { config: { audit: false }, preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => checklist(req.principal!.corpId, true));
+  app.get('/api/settings/checklist', { config: access(['operator']), schema: { tags: ['settings'] } }, async (req) => checklist(req.principal!.corpId, false));
+  app.post('/api/settings/checklist/run', { config: { ...access(['operator']), audit: false }, schema: { tags: ['settings'] } }, async (req) => checklist(req.principal!.corpId, true));
 
-  app.get('/api/sync/runs', { preHandler: requireRole('operator'), schema: { tags: ['settings'] } }, async (req) => ({ items: await deps.sync.list(req.principal!.corpId) }));
+  app.get('/api/sync/runs', { config: access(['operator']), schema: { tags: ['settings'] } }, async (req) => ({ items: await deps.sync.list(req.principal!.corpId) }));
   app.post('/api/sync/runs', {
-    preHandler: requireRole('operator'),
-    schema: { tags: ['settings'], body: z.object({ kind: z.enum(['full', 'reconcile']).default('full') }) },
+    config: access(['operator']), schema: { tags: ['settings'], body: z.object({ kind: z.enum(['full', 'reconcile']).default('full') }) },
   }, async (req) => deps.sync.start(req.principal!.corpId, req.body.kind, req.principal!.name));
 }

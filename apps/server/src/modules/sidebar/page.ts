@@ -1,5 +1,6 @@
 // The sidebar's HTML: a shell with inline CSS, the JS-SDK scripts and sidebar.client.js. It runs in the
-// WeCom client's narrow side panel, so it is small and has no framework.
+// WeCom client's narrow side panel, so it is small and has no framework. No inline script (CSP): the
+// boot data is a JSON block the client script reads.
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
 
 const CSS = `
@@ -38,5 +39,5 @@ export function sidebarPage(opts: { corpId: string; timezone: string; jssdk: str
   const sdk = opts.jssdk.map((u) => `<script src="${esc(u)}"></script>`).join('');
   return shell('鱼塘侧边栏 Pond sidebar',
     `<div id="app"><div class="notice muted" id="status">正在连接企业微信… <span class="en">Connecting to WeCom…</span></div></div><div id="toast"></div>
-<script>window.POND_SIDEBAR=${boot}</script>${sdk}<script src="/sidebar/assets/sidebar.js"></script>`);
+<script type="application/json" id="pond-boot">${boot}</script>${sdk}<script src="/sidebar/assets/sidebar.js"></script>`);
 }

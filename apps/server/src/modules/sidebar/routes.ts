@@ -7,17 +7,19 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { sidebarCsp } from '../../platform/security-headers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { WecomError } from '@pond/wecom';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, SIDEBAR_COOKIE, SIDEBAR_TTL_MS, requireRole, scopeOf, type AuthService } from '../../platform/auth';
+import { SIDEBAR_COOKIE, SIDEBAR_TTL_MS, type AuthService } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import type { CorpRow, CorpService } from '../org/corps';
 import type { CustomerService } from '../customers/service';
 import { sidebarPage, sidebarNotice } from './page';
 import { listTagTree } from '../tags/repo';
+import { access, publicRoute, ALL_ROLES } from '../../platform/access';
 
 const STATE_COOKIE = 'pond_sidebar_state';
 const CLIENT_JS = readFileSync(new URL('./sidebar.client.js', import.meta.url), 'utf8');
@@ -35,12 +37,14 @@ export async function sidebarRoutes(app: App, deps: {
   const { pool, auth, corps } = deps;
   const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies };
 
-  app.get('/sidebar/assets/sidebar.js', { schema: { hide: true } }, async (_req, reply) =>
+  app.get('/sidebar/assets/sidebar.js', { config: publicRoute('the chat sidebar script (no data)'), schema: { hide: true } }, async (_req, reply) =>
     reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-cache').send(CLIENT_JS));
 
-  app.get('/sidebar/:corpId', { schema: { hide: true } }, async (req: FastifyRequest<{ Params: { corpId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
+  app.get('/sidebar/:corpId', { config: publicRoute('the chat sidebar page: signs the member in by WeCom OAuth'), schema: { hide: true } }, async (req: FastifyRequest<{ Params: { corpId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
     const corp = await corps.get(req.params.corpId);
+    // The corp's WeCom client (the simulator's, in demo) frames this page and serves its JS-SDK.
+    if (corp && base(corp)) reply.header('content-security-policy', sidebarCsp([new URL(base(corp)!).origin]));
     if (!corp) return reply.code(404).send(sidebarNotice('未找到企业', 'Unknown corp: check the sidebar URL configured in WeCom admin.'));
     const here = new URL(req.url, deps.publicUrl());
     const cookie = req.cookies[SIDEBAR_COOKIE];
@@ -85,8 +89,7 @@ export async function sidebarRoutes(app: App, deps: {
 
   /** wx.agentConfig's signature for the page at `url` (without its #fragment), from the app ticket. */
   app.get('/api/sidebar/config', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['sidebar'], summary: 'JS-SDK agentConfig signature for the sidebar page', querystring: z.object({ url: z.string().url('must be the absolute page URL') }) },
+    config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['sidebar'], summary: 'JS-SDK agentConfig signature for the sidebar page', querystring: z.object({ url: z.string().url('must be the absolute page URL') }) },
   }, async (req) => {
     const p = req.principal!;
     const url = req.query.url.split('#')[0]!;
@@ -107,11 +110,10 @@ export async function sidebarRoutes(app: App, deps: {
 
   /** Everything the sidebar shows for one customer in one round trip (the member's own relation first). */
   app.get('/api/sidebar/customers/:externalUserid', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: ['sidebar'], summary: "A customer as the sidebar shows them: profile, the member's relation and tags, groups, recent timeline", params: z.object({ externalUserid: z.string().min(1) }) },
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: { tags: ['sidebar'], summary: "A customer as the sidebar shows them: profile, the member's relation and tags, groups, recent timeline", params: z.object({ externalUserid: z.string().min(1) }) },
   }, async (req) => {
     const p = req.principal!;
-    const d = await deps.customers.detail(scopeOf(p), req.params.externalUserid);
+    const d = await deps.customers.detail(req.scope, req.params.externalUserid);
     const tagGroups = (await listTagTree(pool, p.corpId, { counts: false }))
       .map((g) => ({ id: g.id, name: g.name, tags: g.tags.map((t) => ({ id: t.id, name: t.name })) }));
     const active = d.follows.filter((f) => f.status === 'active');

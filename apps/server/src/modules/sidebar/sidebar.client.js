@@ -5,7 +5,8 @@
 //    are sent into the chat with sendChatMessage.
 (function () {
   'use strict';
-  var BOOT = window.POND_SIDEBAR || {};
+  var bootEl = document.getElementById('pond-boot');
+  var BOOT = bootEl ? JSON.parse(bootEl.textContent || '{}') : {};
   var state = { entry: null, externalUserid: null, chatId: null, data: null, group: null, tab: 'scripts', scripts: [], folders: [], q: '', folderId: '', editing: false };
 
   var $ = function (id) { return document.getElementById(id); };

@@ -6,13 +6,14 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf } from '../../platform/auth';
+import { corpScope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import type { CorpService } from '../org/corps';
 import { Yuan } from '../commerce/rfm';
 import { markRelationTags } from './relation-tags';
 import type { BulkTagService } from './bulk';
+import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 export const RuleParams = {
   code: z.object({ codeIds: z.array(z.number().int()).min(1, 'choose at least one live code') }),
@@ -160,31 +161,31 @@ export class AutoTagRules {
     else if (r.kind === 'group') exts = (await this.pool.query(`SELECT DISTINCT member_id AS external_userid FROM group_members WHERE corp_id = $1 AND type = 2 AND left_at IS NULL AND (cardinality($2::text[]) = 0 OR chat_id = ANY($2))`, [corpId, r.params.chatIds])).rows.map((x) => x.external_userid);
     else if (r.kind === 'order') exts = (await this.pool.query(this.orderSql('all'), this.orderArgs(corpId, r.params))).rows.map((x) => x.external_userid);
     else exts = (await this.pool.query(this.behaviourCountSql(r.params.eventType, 'all'), [corpId, r.params.days])).rows.filter((x) => x.n >= r.params.min).map((x) => x.external_userid);
-    const scope = { corpId, storeIds: null, staffUserid: null };
+    const scope = corpScope(corpId);
     return this.bulk.create(scope, { action: 'add', tagIds: r.tag_ids, source: { externalUserids: exts } }, `${createdBy} (rule ${r.name})`);
   }
 
   async routes(app: App): Promise<void> {
     const out = (r: any) => ({ id: r.id, name: r.name, kind: r.kind, params: r.params, tagIds: r.tag_ids, enabled: r.enabled, createdAt: r.created_at });
-    app.get('/api/auto-tag-rules', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['tags'] } }, async (req) => {
+    app.get('/api/auto-tag-rules', { config: access(ALL_ROLES, { scope: 'corp' }), schema: { tags: ['tags'] } }, async (req) => {
       const { rows } = await this.pool.query('SELECT * FROM auto_tag_rules WHERE corp_id = $1 ORDER BY id', [req.principal!.corpId]);
       return { items: rows.map(out) };
     });
-    app.post('/api/auto-tag-rules', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['tags'], body: RuleBody } },
+    app.post('/api/auto-tag-rules', { config: access(WRITE_ROLES, { refs: { 'tagIds[]': 'tag', 'params.codeIds[]': 'liveCode', 'params.chatIds[]': 'group' } }), schema: { tags: ['tags'], body: RuleBody } },
       async (req) => out(await this.create(req.principal!.corpId, req.body)));
     app.patch('/api/auto-tag-rules/:id', {
-      preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }), body: z.object({ enabled: z.boolean() }) },
+      config: access(WRITE_ROLES, { params: { id: 'autoTagRule' } }), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }), body: z.object({ enabled: z.boolean() }) },
     }, async (req) => {
       const { rows: [r] } = await this.pool.query('UPDATE auto_tag_rules SET enabled = $3, updated_at = now() WHERE corp_id = $1 AND id = $2 RETURNING *', [req.principal!.corpId, req.params.id, req.body.enabled]);
       if (!r) throw AppError.notFound(`auto-tag rule ${req.params.id}`);
       return out(r);
     });
-    app.delete('/api/auto-tag-rules/:id', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
+    app.delete('/api/auto-tag-rules/:id', { config: access(WRITE_ROLES, { params: { id: 'autoTagRule' } }), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } }, async (req) => {
       const r = await this.pool.query('DELETE FROM auto_tag_rules WHERE corp_id = $1 AND id = $2', [req.principal!.corpId, req.params.id]);
       if (!r.rowCount) throw AppError.notFound(`auto-tag rule ${req.params.id}`);
       return { ok: true };
     });
-    app.post('/api/auto-tag-rules/:id/backfill', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } },
-      async (req) => this.backfill(scopeOf(req.principal!).corpId, req.params.id, req.principal!.name));
+    app.post('/api/auto-tag-rules/:id/backfill', { config: access(WRITE_ROLES, { params: { id: 'autoTagRule' } }), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } },
+      async (req) => this.backfill(req.scope.corpId, req.params.id, req.principal!.name));
   }
 }

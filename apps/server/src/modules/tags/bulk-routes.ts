@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, WRITE_ROLES, requireRole, scopeOf } from '../../platform/auth';
 import type { BulkTagService } from './bulk';
+import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 export async function bulkTagRoutes(app: App, deps: { bulk: BulkTagService }) {
   app.post('/api/bulk-tag-jobs', {
-    preHandler: requireRole(...WRITE_ROLES, 'store_manager', 'staff'),
-    schema: {
+    config: access(ALL_ROLES, { scope: 'filtered', refs: { 'tagIds[]': 'tag', 'filter.tagIds[]': 'tag', 'filter.userid': 'staff', 'filter.storeId': 'store', 'filter.segmentId': 'segment' } }), schema: {
       tags: ['tags'], summary: 'Tag or untag every follow relation of a filtered or uploaded customer list, in the background',
       body: z.object({
         action: z.enum(['add', 'remove'], { message: 'must be add or remove' }),
@@ -17,12 +16,12 @@ export async function bulkTagRoutes(app: App, deps: { bulk: BulkTagService }) {
     },
   }, async (req) => {
     const { action, tagIds, filter, externalUserids } = req.body;
-    return deps.bulk.create(scopeOf(req.principal!), { action, tagIds, source: { filter, externalUserids } }, req.principal!.name);
+    return deps.bulk.create(req.scope, { action, tagIds, source: { filter, externalUserids } }, req.principal!.name);
   });
-  app.get('/api/bulk-tag-jobs', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['tags'] } },
-    async (req) => ({ items: await deps.bulk.list(req.principal!.corpId) }));
-  app.get('/api/bulk-tag-jobs/:id', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } },
+  app.get('/api/bulk-tag-jobs', { config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['tags'] } },
+    async (req) => ({ items: await deps.bulk.list(req.scope) }));
+  app.get('/api/bulk-tag-jobs/:id', { config: access(ALL_ROLES, { params: { id: 'bulkTagJob' } }), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } },
     async (req) => deps.bulk.get(req.principal!.corpId, req.params.id));
-  app.post('/api/bulk-tag-jobs/:id/cancel', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } },
+  app.post('/api/bulk-tag-jobs/:id/cancel', { config: access(WRITE_ROLES, { params: { id: 'bulkTagJob' } }), schema: { tags: ['tags'], params: z.object({ id: z.coerce.number().int() }) } },
     async (req) => { await deps.bulk.cancel(req.principal!.corpId, req.params.id); return { ok: true }; });
 }

@@ -10,7 +10,8 @@ import { inSavedSegment } from '../segments/routes';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
-import { Params, customerScopeSql } from '../../platform/sql';
+import { Params } from '../../platform/sql';
+import { customerVisibleSql, ownWorkVisibleSql } from '../../platform/resources';
 import { withTransaction } from '../../platform/db';
 import type { CorpService } from '../org/corps';
 import { appendTimeline, LOCKED_FIRST, lockCustomersInOrder } from '../customers/repo';
@@ -45,7 +46,7 @@ export class BulkTagService {
     if (missing) throw AppError.validation('tagIds', `no tag ${missing} in this corp`);
     if (!input.source.filter && !input.source.externalUserids) throw AppError.validation('source', 'give a filter or a list of externalUserids');
     const p = new Params();
-    const where = [`f.corp_id = ${p.add(scope.corpId)}`, `f.status = 'active'`, customerScopeSql(scope, p, 'c')];
+    const where = [`f.corp_id = ${p.add(scope.corpId)}`, `f.status = 'active'`, customerVisibleSql(scope, p, 'c')];
     if (scope.staffUserid) where.push(`f.userid = ${p.add(scope.staffUserid)}`);
     if (scope.storeIds) where.push(`f.userid IN (SELECT userid FROM staff WHERE corp_id = f.corp_id AND store_id = ANY(${p.add(scope.storeIds)}::bigint[]))`);
     const f = input.source.filter;
@@ -57,8 +58,8 @@ export class BulkTagService {
     if (f?.segmentId != null) where.push(await inSavedSegment(this.pool, scope, f.segmentId, p, 'f.external_userid', 'filter.segmentId'));
     const { j, total } = await withTransaction(this.pool, async (client) => {
       const { rows: [job] } = await client.query(
-        `INSERT INTO bulk_tag_jobs (corp_id, action, tag_ids, source, created_by) VALUES ($1,$2,$3,$4,$5) RETURNING *`,
-        [scope.corpId, input.action, input.tagIds, JSON.stringify(input.source), createdBy]);
+        `INSERT INTO bulk_tag_jobs (corp_id, action, tag_ids, source, created_by, created_by_key) VALUES ($1,$2,$3,$4,$5,$6) RETURNING *`,
+        [scope.corpId, input.action, input.tagIds, JSON.stringify(input.source), createdBy, scope.principalKey]);
       const ins = await client.query(
         `INSERT INTO bulk_tag_items (job_id, external_userid, userid)
          SELECT ${job.id}, f.external_userid, f.userid FROM follows f JOIN customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid
@@ -125,8 +126,11 @@ export class BulkTagService {
     this.log.info({ jobId }, 'bulk tag job finished');
   }
 
-  async list(corpId: string) {
-    const { rows } = await this.pool.query('SELECT * FROM bulk_tag_jobs WHERE corp_id = $1 ORDER BY id DESC LIMIT 50', [corpId]);
+  /** The latest jobs; a store manager or staff member sees the ones they started. */
+  async list(scope: Scope) {
+    const p = new Params();
+    const { rows } = await this.pool.query(
+      `SELECT * FROM bulk_tag_jobs j WHERE j.corp_id = ${p.add(scope.corpId)} AND ${ownWorkVisibleSql(scope, p, 'j')} ORDER BY j.id DESC LIMIT 50`, p.values);
     return rows.map(jobOut);
   }
 

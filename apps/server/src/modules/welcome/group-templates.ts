@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, WRITE_ROLES, requireRole } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import type { CorpService } from '../org/corps';
+import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 const LIBRARY_MAX = 100;
 const TEXT_MAX_BYTES = 3000;
@@ -47,7 +47,7 @@ const rowOut = (r: any) => ({ templateId: r.template_id, name: r.name, content: 
 export async function groupWelcomeRoutes(app: App, deps: { pool: pg.Pool; corps: CorpService }) {
   const { pool, corps } = deps;
 
-  app.get('/api/group-welcome-templates', { preHandler: requireRole(...ALL_ROLES), schema: { tags: ['welcome'] } }, async (req) => {
+  app.get('/api/group-welcome-templates', { config: access(ALL_ROLES, { scope: 'corp' }), schema: { tags: ['welcome'] } }, async (req) => {
     const { rows } = await pool.query(
       `SELECT t.*, (SELECT coalesce(json_agg(json_build_object('id', c.id, 'name', c.name)), '[]') FROM live_codes c
                     WHERE c.corp_id = t.corp_id AND c.group_welcome_template_id = t.template_id AND c.status = 'active') AS codes
@@ -55,7 +55,7 @@ export async function groupWelcomeRoutes(app: App, deps: { pool: pg.Pool; corps:
     return { items: rows.map((r) => ({ ...rowOut(r), codes: r.codes })) };
   });
 
-  app.post('/api/group-welcome-templates', { preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['welcome'], body: Body } }, async (req) => {
+  app.post('/api/group-welcome-templates', { config: access(WRITE_ROLES), schema: { tags: ['welcome'], body: Body } }, async (req) => {
     const corpId = req.principal!.corpId;
     const content = toWecom(req.body);
     const { rows: [n] } = await pool.query('SELECT count(*)::int AS n FROM group_welcome_templates WHERE corp_id = $1 AND deleted_at IS NULL', [corpId]);
@@ -69,7 +69,7 @@ export async function groupWelcomeRoutes(app: App, deps: { pool: pg.Pool; corps:
   });
 
   app.patch('/api/group-welcome-templates/:templateId', {
-    preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['welcome'], params: z.object({ templateId: z.string() }), body: Body.omit({ notify: true }).partial() },
+    config: access(WRITE_ROLES, { params: { templateId: 'groupWelcomeTemplate' } }), schema: { tags: ['welcome'], params: z.object({ templateId: z.string() }), body: Body.omit({ notify: true }).partial() },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const { rows: [cur] } = await pool.query('SELECT * FROM group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL', [corpId, req.params.templateId]);
@@ -87,7 +87,7 @@ export async function groupWelcomeRoutes(app: App, deps: { pool: pg.Pool; corps:
   });
 
   app.delete('/api/group-welcome-templates/:templateId', {
-    preHandler: requireRole(...WRITE_ROLES), schema: { tags: ['welcome'], params: z.object({ templateId: z.string() }) },
+    config: access(WRITE_ROLES, { params: { templateId: 'groupWelcomeTemplate' } }), schema: { tags: ['welcome'], params: z.object({ templateId: z.string() }) },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const r = await pool.query('SELECT 1 FROM group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL', [corpId, req.params.templateId]);

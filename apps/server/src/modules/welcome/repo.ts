@@ -3,6 +3,8 @@ import type pg from 'pg';
 import type { WelcomeAttachment } from '../../platform/db/schema';
 import { Params } from '../../platform/sql';
 import type { TemplateDraft, WelcomeScope } from './content';
+import type { Scope } from '../../platform/auth';
+import { staffUseridVisibleSql } from '../../platform/resources';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -258,9 +260,10 @@ export async function finishSends(db: Queryable, items: { sendId: number; out: S
 const EFFECTIVE_STATUS = `CASE WHEN s.status = 'skipped' AND s.error = '${IN_PROGRESS}' AND s.sent_at < now() - interval '${CLAIM_STALE_SECONDS} seconds' THEN 'failed' ELSE s.status END`;
 const EFFECTIVE_ERROR = `CASE WHEN s.status = 'skipped' AND s.error = '${IN_PROGRESS}' AND s.sent_at < now() - interval '${CLAIM_STALE_SECONDS} seconds' THEN 'interrupted while sending; the welcome code has expired, not resent' ELSE s.error END`;
 
-export async function listSends(db: Queryable, corpId: string, q: { codeId?: number; status?: SendStatus; page: number; pageSize: number }) {
+export async function listSends(db: Queryable, scope: Scope, q: { codeId?: number; status?: SendStatus; page: number; pageSize: number }) {
   const p = new Params();
-  const where = [`s.corp_id = ${p.add(corpId)}`];
+  // A store manager sees the sends of their stores' staff; a staff member their own.
+  const where = [`s.corp_id = ${p.add(scope.corpId)}`, staffUseridVisibleSql(scope, p, 's.userid', 's.corp_id')];
   if (q.codeId !== undefined) where.push(`s.code_id = ${p.add(q.codeId)}`);
   if (q.status) where.push(`${EFFECTIVE_STATUS} = ${p.add(q.status)}`);
   const whereSql = where.join(' AND ');

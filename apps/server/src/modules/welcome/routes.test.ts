@@ -76,7 +76,7 @@ describe('welcome templates API', () => {
     expect(await bad({ name: 'x', scope: 'default', attachments: [{ msgtype: 'link', link: { title: 't', url: 'not a url' } }] }))
       .toEqual({ field: 'attachments.0.link.url', message: 'attachments.0.link.url: must be an http(s) URL' });
     expect((await bad({ name: 'x', scope: 'default', attachments: Array(10).fill({ msgtype: 'image', image: { media_id: 'm' } }) })).field).toBe('attachments');
-    expect((await bad({ name: 'x', scope: 'staff', userids: ['no_such_member'], text: 'x' })).field).toBe('userids');
+    expect((await bad({ name: 'x', scope: 'staff', userids: ['no_such_member'], text: 'x' })).field).toBe('userids.0');
 
     const [s] = await staffUserids(1);
     const first = await api('POST', '/api/welcome-templates', { name: '专属A', scope: 'staff', userids: [s!.userid], text: 'x' });

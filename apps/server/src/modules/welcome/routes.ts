@@ -2,10 +2,10 @@
 // checks WeCom's rules (bytes, attachment payloads, scope) and names the field that broke one.
 import { z } from 'zod';
 import type { App } from '../../platform/http';
-import { ALL_ROLES, WRITE_ROLES, requireRole } from '../../platform/auth';
 import { WELCOME_SCOPES } from './content';
 import { SEND_STATUSES } from './repo';
 import type { WelcomeService } from './service';
+import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
 const str = () => z.string().optional();
 const Attachment = z.object({
@@ -39,40 +39,35 @@ export async function welcomeRoutes(app: App, deps: { welcome: WelcomeService })
   const { welcome } = deps;
 
   app.get('/api/welcome-templates', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: TAGS, summary: 'Welcome templates, active first', querystring: z.object({ status: z.enum(['active', 'archived']).optional(), scope: Scope.optional() }) },
+    config: access(ALL_ROLES, { scope: 'corp' }), schema: { tags: TAGS, summary: 'Welcome templates, active first', querystring: z.object({ status: z.enum(['active', 'archived']).optional(), scope: Scope.optional() }) },
   }, async (req) => ({ items: await welcome.list(req.principal!.corpId, req.query) }));
 
   app.post('/api/welcome-templates', {
-    preHandler: requireRole(...WRITE_ROLES),
-    schema: { tags: TAGS, summary: 'Create a template; a new default archives the previous default', body: TemplateBody },
+    config: access(WRITE_ROLES, { refs: { 'userids[]': 'staff' } }), schema: { tags: TAGS, summary: 'Create a template; a new default archives the previous default', body: TemplateBody },
   }, async (req) => welcome.create(req.principal!.corpId, req.body));
 
   // Before /:id so that "preview" is never read as an id.
   app.post('/api/welcome-templates/preview', {
-    config: { audit: false },
-    preHandler: requireRole(...ALL_ROLES),
-    schema: { tags: TAGS, summary: 'Render a template with sample values ({ id } or unsaved content)', body: PreviewBody },
+    config: { ...access(ALL_ROLES, { scope: 'corp' }), audit: false }, schema: { tags: TAGS, summary: 'Render a template with sample values ({ id } or unsaved content)', body: PreviewBody },
   }, async (req) => {
     const { id, vars, ...content } = req.body;
     return welcome.preview(req.principal!.corpId, id !== undefined ? { id } : content, vars);
   });
 
   app.get('/api/welcome-templates/:id', {
-    preHandler: requireRole(...ALL_ROLES), schema: { tags: TAGS, params: Id },
+    config: access(ALL_ROLES, { params: { id: 'welcomeTemplate' } }), schema: { tags: TAGS, params: Id },
   }, async (req) => welcome.get(req.principal!.corpId, req.params.id));
 
   app.patch('/api/welcome-templates/:id', {
-    preHandler: requireRole(...WRITE_ROLES), schema: { tags: TAGS, params: Id, body: TemplatePatchBody },
+    config: access(WRITE_ROLES, { params: { id: 'welcomeTemplate' }, refs: { 'userids[]': 'staff' } }), schema: { tags: TAGS, params: Id, body: TemplatePatchBody },
   }, async (req) => welcome.update(req.principal!.corpId, req.params.id, req.body));
 
   app.delete('/api/welcome-templates/:id', {
-    preHandler: requireRole(...WRITE_ROLES), schema: { tags: TAGS, summary: 'Archive a template (never chosen again)', params: Id },
+    config: access(WRITE_ROLES, { params: { id: 'welcomeTemplate' } }), schema: { tags: TAGS, summary: 'Archive a template (never chosen again)', params: Id },
   }, async (req) => welcome.archive(req.principal!.corpId, req.params.id));
 
   app.get('/api/welcome-sends', {
-    preHandler: requireRole(...ALL_ROLES),
-    schema: {
+    config: access(ALL_ROLES, { scope: 'filtered', refs: { codeId: 'liveCode' } }), schema: {
       tags: TAGS, summary: 'Welcome attempts, newest first: sent, failed (41051, expired code…) or skipped',
       querystring: z.object({
         codeId: z.coerce.number().int().positive().optional(),
@@ -81,5 +76,5 @@ export async function welcomeRoutes(app: App, deps: { welcome: WelcomeService })
         pageSize: z.coerce.number().int().min(1, 'must be ≥ 1').max(200, 'must be ≤ 200').default(20),
       }),
     },
-  }, async (req) => welcome.listSends(req.principal!.corpId, req.query));
+  }, async (req) => welcome.listSends(req.scope, req.query));
 }

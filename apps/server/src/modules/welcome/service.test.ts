@@ -8,6 +8,7 @@ import { createTestDatabase } from '../../../test/helpers';
 import { createPool, migrateDb } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { createLogger } from '../../platform/log';
+import { corpScope } from '../../platform/auth';
 import { NO_CODE_ERROR, NO_TEMPLATE_ERROR, WelcomeService, type SendForAddArgs } from './service';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -46,7 +47,7 @@ let seq = 0;
 async function newCorp() {
   const corpId = `ww${randomBytes(6).toString('hex')}`;
   await pool.query(
-    `INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base) VALUES ($1, 'Test', '1000002', 's', 't', 'k', 'http://127.0.0.1:1')`,
+    `INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base, order_webhook_token) VALUES ($1, 'Test', '1000002', 's', 't', 'k', 'http://127.0.0.1:1', 'w')`,
     [corpId]);
   const { rows } = await pool.query(`INSERT INTO stores (corp_id, name) VALUES ($1, '静安店') RETURNING id`, [corpId]);
   await pool.query(
@@ -296,13 +297,13 @@ describe('sendForAdd', () => {
     expect(out.latencyMs).toBeLessThan(10_000);
     await svc.sendForAdd(addArgs(corpId, { welcomeCode: undefined, userid: 'bob' }));
 
-    const all = await svc.listSends(corpId, { page: 1, pageSize: 20 });
+    const all = await svc.listSends(corpScope(corpId), { page: 1, pageSize: 20 });
     expect(all.total).toBe(2);
-    const sent = await svc.listSends(corpId, { status: 'sent', codeId: 42, page: 1, pageSize: 20 });
+    const sent = await svc.listSends(corpScope(corpId), { status: 'sent', codeId: 42, page: 1, pageSize: 20 });
     expect(sent.items).toEqual([expect.objectContaining({
       status: 'sent', customerName: '老顾客', staffName: '王小丽', templateId: t.id, templateName: '默认', codeId: 42, latencyMs: out.latencyMs,
     })]);
-    expect((await svc.listSends(corpId, { status: 'skipped', page: 1, pageSize: 20 })).items[0]).toMatchObject({ userid: 'bob', staffName: '李大卫' });
+    expect((await svc.listSends(corpScope(corpId), { status: 'skipped', page: 1, pageSize: 20 })).items[0]).toMatchObject({ userid: 'bob', staffName: '李大卫' });
   });
 });
 

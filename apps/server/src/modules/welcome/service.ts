@@ -18,6 +18,7 @@ import {
   insertFinalSend, insertTemplate, listSends, listTemplates, sendOutcomes, staffConflicts, staffInfo, unknownStaff, updateTemplate,
   type Claim, type ClaimRequest, type SendKey, type SendOutcomeRecord, type SendRow, type SendStatus, type WelcomeTemplate,
 } from './repo';
+import type { Scope } from '../../platform/auth';
 
 /** What the send needs from a WeCom client; CorpService's WecomClient has it. */
 export interface WelcomeWecomClient {
@@ -236,8 +237,8 @@ export class WelcomeService {
 
   // ---- sends ----------------------------------------------------------------------------------
 
-  listSends(corpId: string, q: { codeId?: number; status?: SendStatus; page: number; pageSize: number }) {
-    return listSends(this.pool, corpId, q);
+  listSends(scope: Scope, q: { codeId?: number; status?: SendStatus; page: number; pageSize: number }) {
+    return listSends(this.pool, scope, q);
   }
 
   /** The outcome recorded for each of these add events (by inbox id). */

@@ -1,0 +1,1 @@
+ALTER TABLE "bulk_tag_jobs" ADD COLUMN "created_by_key" text;

@@ -1,0 +1,142 @@
+// Who may see what inside a corp, declared once per kind of resource. Route guards (platform/access.ts)
+// check path params and referenced ids against these definitions, and list queries narrow their rows
+// with the same `visible` conditions, so a store manager's or a staff member's view of a live code, a
+// customer or a group is defined here and nowhere else.
+import type { Scope } from './auth';
+import { Params } from './sql';
+
+export interface ResourceKind {
+  /** For messages: "live code 12 not found". */
+  label: string;
+  table: string;
+  /** Column holding the id (int8 ids are checked to be integers before they reach SQL). */
+  key: string;
+  keyType: 'int' | 'text';
+  /** Rows that may still be referenced by new data (not deleted or archived); params may name any row. */
+  live?: (alias: string) => string;
+  /**
+   * What a store manager or a staff member may see; absent = corp-wide reference data, the same for every
+   * role of the corp (tags, departments, scripts…).
+   */
+  visible?: (scope: Scope, p: Params, alias: string) => string;
+}
+
+/** Customers (alias `c`) with a follow relation to a staff member in the scope (any state: history stays theirs). */
+export function customerVisibleSql(scope: Scope, p: Params, alias = 'c'): string {
+  if (scope.staffUserid) {
+    return `EXISTS (SELECT 1 FROM follows sf WHERE sf.corp_id = ${alias}.corp_id AND sf.external_userid = ${alias}.external_userid AND sf.userid = ${p.add(scope.staffUserid)})`;
+  }
+  if (scope.storeIds) {
+    return `EXISTS (SELECT 1 FROM follows sf JOIN staff ss ON ss.corp_id = sf.corp_id AND ss.userid = sf.userid
+                    WHERE sf.corp_id = ${alias}.corp_id AND sf.external_userid = ${alias}.external_userid AND ss.store_id = ANY(${p.add(scope.storeIds)}::bigint[]))`;
+  }
+  return 'true';
+}
+
+/** Staff members (alias `s`): a store manager's stores, a staff member themself. */
+export function staffVisibleSql(scope: Scope, p: Params, alias = 's'): string {
+  if (scope.staffUserid) return `${alias}.userid = ${p.add(scope.staffUserid)}`;
+  if (scope.storeIds) return `${alias}.store_id = ANY(${p.add(scope.storeIds)}::bigint[])`;
+  return 'true';
+}
+
+/** A userid column (e.g. `f.userid`, `e.userid`) naming a staff member the scope may see. */
+export function staffUseridVisibleSql(scope: Scope, p: Params, column: string, corpColumn: string): string {
+  if (scope.staffUserid) return `${column} = ${p.add(scope.staffUserid)}`;
+  if (scope.storeIds) return `${column} IN (SELECT vs.userid FROM staff vs WHERE vs.corp_id = ${corpColumn} AND vs.store_id = ANY(${p.add(scope.storeIds)}::bigint[]))`;
+  return 'true';
+}
+
+/** Groups (alias `g`) by their owner: a store manager's stores, a staff member's own groups. */
+export function groupVisibleSql(scope: Scope, p: Params, alias = 'g'): string {
+  if (scope.staffUserid) return `${alias}.owner_userid = ${p.add(scope.staffUserid)}`;
+  if (scope.storeIds) return `${alias}.store_id = ANY(${p.add(scope.storeIds)}::bigint[])`;
+  return 'true';
+}
+
+/** Live codes (alias `lc`): a store manager's stores' codes; for staff, the codes whose pool they are in. */
+export function liveCodeVisibleSql(scope: Scope, p: Params, alias = 'lc'): string {
+  if (scope.staffUserid) {
+    return `EXISTS (SELECT 1 FROM live_code_staff vp WHERE vp.code_id = ${alias}.id AND vp.userid = ${p.add(scope.staffUserid)})`;
+  }
+  if (scope.storeIds) return `${alias}.store_id = ANY(${p.add(scope.storeIds)}::bigint[])`;
+  return 'true';
+}
+
+/** Stores (alias `st`): a store manager's stores, a staff member's own store. */
+export function storeVisibleSql(scope: Scope, p: Params, alias = 'st'): string {
+  if (scope.staffUserid) return `${alias}.id = (SELECT vs.store_id FROM staff vs WHERE vs.corp_id = ${alias}.corp_id AND vs.userid = ${p.add(scope.staffUserid)})`;
+  if (scope.storeIds) return `${alias}.id = ANY(${p.add(scope.storeIds)}::bigint[])`;
+  return 'true';
+}
+
+/** Work a principal started (bulk jobs): scoped callers see their own; admins and operators all. */
+export function ownWorkVisibleSql(scope: Scope, p: Params, alias: string): string {
+  if (!scope.staffUserid && !scope.storeIds) return 'true';
+  return `${alias}.created_by_key = ${p.add(scope.principalKey)}`;
+}
+
+export const RESOURCES = {
+  customer: { label: 'customer', table: 'customers', key: 'external_userid', keyType: 'text', visible: customerVisibleSql },
+  staff: { label: 'staff member', table: 'staff', key: 'userid', keyType: 'text', visible: staffVisibleSql },
+  group: { label: 'group', table: 'groups', key: 'chat_id', keyType: 'text', visible: groupVisibleSql },
+  liveCode: { label: 'live code', table: 'live_codes', key: 'id', keyType: 'int', live: (a) => `${a}.status = 'active'`, visible: liveCodeVisibleSql },
+  store: { label: 'store', table: 'stores', key: 'id', keyType: 'int', live: (a) => `${a}.archived_at IS NULL`, visible: storeVisibleSql },
+  department: { label: 'department', table: 'departments', key: 'id', keyType: 'int', live: (a) => `${a}.removed_at IS NULL` },
+  tag: { label: 'tag', table: 'tags', key: 'id', keyType: 'text', live: (a) => `${a}.deleted_at IS NULL` },
+  tagGroup: { label: 'tag group', table: 'tag_groups', key: 'id', keyType: 'text', live: (a) => `${a}.deleted_at IS NULL` },
+  segment: { label: 'segment', table: 'segments', key: 'id', keyType: 'int', live: (a) => `${a}.deleted_at IS NULL` },
+  groupSegment: { label: 'group segment', table: 'group_segments', key: 'id', keyType: 'int', live: (a) => `${a}.deleted_at IS NULL` },
+  welcomeTemplate: { label: 'welcome template', table: 'welcome_templates', key: 'id', keyType: 'int', live: (a) => `${a}.status = 'active'` },
+  groupWelcomeTemplate: { label: 'group welcome template', table: 'group_welcome_templates', key: 'template_id', keyType: 'text', live: (a) => `${a}.deleted_at IS NULL` },
+  script: { label: 'script', table: 'scripts', key: 'id', keyType: 'int', live: (a) => `${a}.deleted_at IS NULL` },
+  scriptFolder: { label: 'script folder', table: 'script_folders', key: 'id', keyType: 'int' },
+  autoTagRule: { label: 'auto-tag rule', table: 'auto_tag_rules', key: 'id', keyType: 'int' },
+  bulkTagJob: { label: 'bulk tag job', table: 'bulk_tag_jobs', key: 'id', keyType: 'int', visible: ownWorkVisibleSql },
+  handoverJob: { label: 'handover job', table: 'handover_jobs', key: 'id', keyType: 'int' },
+  note: { label: 'note', table: 'customer_notes', key: 'id', keyType: 'int', live: (a) => `${a}.deleted_at IS NULL` },
+  alert: {
+    label: 'alert', table: 'alerts', key: 'id', keyType: 'int',
+    // Alerts are about live codes: scoped callers see those of the codes they see.
+    visible: (scope, p, a) => (scope.staffUserid || scope.storeIds
+      ? `EXISTS (SELECT 1 FROM live_codes va WHERE va.corp_id = ${a}.corp_id AND va.id::text = ${a}.data->>'codeId' AND ${liveCodeVisibleSql(scope, p, 'va')})`
+      : 'true'),
+  },
+  // `/api/users/:id` names a membership of the corp (ADR 0011), not an account.
+  user: { label: 'user', table: 'memberships', key: 'id', keyType: 'int' },
+  apiToken: { label: 'token', table: 'api_tokens', key: 'id', keyType: 'int' },
+  media: { label: 'media file', table: 'media_assets', key: 'id', keyType: 'int' },
+} as const satisfies Record<string, ResourceKind>;
+
+export type ResourceName = keyof typeof RESOURCES;
+
+/** Largest id a bigint column holds; larger or malformed ids name nothing. */
+const MAX_INT8 = 9223372036854775807n;
+
+/** The id as the column's type, or null when it cannot name a row (so it is "not found", never a SQL error). */
+export function normaliseKey(kind: ResourceKind, raw: unknown): string | number | null {
+  if (kind.keyType === 'int') {
+    const s = typeof raw === 'number' ? (Number.isSafeInteger(raw) ? String(raw) : '') : typeof raw === 'string' ? raw.trim() : '';
+    if (!/^[0-9]{1,19}$/.test(s) || BigInt(s) > MAX_INT8) return null;
+    return s;
+  }
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 256 || raw.includes('\u0000')) return null;
+  return raw;
+}
+
+/** Which of `keys` (normalised by `normaliseKey`) exist in the corp (live ones when `live`) and are visible in `scope`. */
+export async function findVisible(
+  query: (sql: string, values: unknown[]) => Promise<{ rows: { k: string }[] }>,
+  name: ResourceName, scope: Scope, keys: (string | number)[], opts: { live?: boolean } = {},
+): Promise<Set<string>> {
+  const kind: ResourceKind = RESOURCES[name];
+  if (keys.length === 0) return new Set();
+  const p = new Params();
+  const a = 'r';
+  const keyList = p.add(keys.map(String));
+  const conds = [`${a}.corp_id = ${p.add(scope.corpId)}`, `${a}.${kind.key} = ANY(${keyList}::${kind.keyType === 'int' ? 'bigint' : 'text'}[])`];
+  if (opts.live && kind.live) conds.push(kind.live(a));
+  if (kind.visible) conds.push(kind.visible(scope, p, a));
+  const { rows } = await query(`SELECT ${a}.${kind.key}::text AS k FROM ${kind.table} ${a} WHERE ${conds.join(' AND ')}`, p.values);
+  return new Set(rows.map((r) => r.k));
+}

@@ -1,0 +1,521 @@
+// The route × role matrix: every route Pond serves, for every kind of caller — admin, operator, store
+// manager, staff, no credentials, and another corp's admin — with ids inside and outside the caller's
+// scope. A route missing from MATRIX fails the test, so a new route is reviewed here before it ships.
+//
+// What is asserted, per route:
+// - nobody: 401 (before the body is read: every request here carries a body the schema would refuse);
+// - a role not in the row: 403;
+// - another corp's admin, with this corp's ids: 404; on lists: none of this corp's data;
+// - an allowed role, with ids in its scope: neither 401, 403 nor 404 (a 400 for the deliberately bad
+//   body is fine: it means access was granted);
+// - store manager and staff, with ids outside their scope: 404;
+// - store manager and staff on lists (`list`): none of the rows marked as outside their scope.
+// Rows outside a store manager's store carry the marker ZZOUT in their names; rows inside the store but
+// not the staff member's carry ZZNOTX.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPond, type TestPond } from './helpers';
+
+type Who = 'admin' | 'operator' | 'store_manager' | 'staff';
+const ALL: Who[] = ['admin', 'operator', 'store_manager', 'staff'];
+const WRITE: Who[] = ['admin', 'operator'];
+const ADMIN: Who[] = ['admin'];
+
+type Kind =
+  | 'customer' | 'staff' | 'group' | 'liveCode' | 'store' | 'tag' | 'tagGroup' | 'segment' | 'groupSegment' | 'welcomeTemplate'
+  | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
+  | 'user' | 'corp' | 'token' | 'key';
+
+interface Row {
+  roles: Who[] | 'public';
+  /** Path params and what they name. */
+  params?: Record<string, Kind>;
+  /** A list or aggregate narrowed to the caller's scope: marker check. */
+  list?: boolean;
+  /** Runs its action without a body (DELETE, archive…): in-scope calls get a fresh resource each. */
+  destructive?: boolean;
+  /** A public route: what an anonymous call may answer (it authenticates by other means). */
+  anonymous?: number[];
+}
+
+const MATRIX: Record<string, Row> = {
+  'POST /api/auth/login': { roles: 'public', anonymous: [400] },
+  'POST /api/auth/logout': { roles: 'public', anonymous: [200] },
+  'GET /api/me': { roles: ALL },
+  'POST /api/me/corp': { roles: ALL },
+  'GET /api/corps': { roles: ALL, list: true },
+  'POST /api/corps': { roles: ADMIN },
+  'GET /api/users': { roles: ADMIN },
+  'POST /api/users': { roles: ADMIN },
+  'PATCH /api/users/:id': { roles: ADMIN, params: { id: 'user' } },
+  'DELETE /api/users/:id': { roles: ADMIN, params: { id: 'user' }, destructive: true },
+  'GET /api/me/invitations': { roles: 'public', anonymous: [401] },
+  'POST /api/me/invitations/:corpId/accept': { roles: 'public', params: { corpId: 'corp' }, anonymous: [401] },
+  'POST /api/me/invitations/:corpId/decline': { roles: 'public', params: { corpId: 'corp' }, anonymous: [401] },
+  'GET /api/tokens': { roles: ADMIN },
+  'POST /api/tokens': { roles: ADMIN },
+  'DELETE /api/tokens/:id': { roles: ADMIN, params: { id: 'apiToken' }, destructive: true },
+  'GET /api/audit': { roles: ADMIN },
+  'GET /api/audit/actions': { roles: ADMIN },
+  'GET /wecom/callback': { roles: 'public', anonymous: [400, 401, 404] },
+  'GET /wecom/callback/:corpId': { roles: 'public', params: { corpId: 'corp' }, anonymous: [400, 401] },
+  'POST /wecom/callback': { roles: 'public', anonymous: [400, 401, 404] },
+  'POST /wecom/callback/:corpId': { roles: 'public', params: { corpId: 'corp' }, anonymous: [400, 401] },
+  'POST /webhooks/orders/:corpId/:token': { roles: 'public', params: { corpId: 'corp', token: 'token' }, anonymous: [401] },
+  'GET /api/customers/:externalUserid/orders': { roles: ALL, params: { externalUserid: 'customer' } },
+  'GET /api/settings/orders': { roles: ALL },
+  'PUT /api/settings/rfm': { roles: WRITE },
+  'POST /api/settings/orders/webhook-token': { roles: ADMIN, destructive: true },
+  'PATCH /api/customers/:externalUserid/follows/:userid': { roles: ALL, params: { externalUserid: 'customer', userid: 'staff' } },
+  'POST /api/customers/:externalUserid/follows/:userid/tags': { roles: ALL, params: { externalUserid: 'customer', userid: 'staff' } },
+  'GET /api/customers/:externalUserid/notes': { roles: ALL, params: { externalUserid: 'customer' } },
+  'POST /api/customers/:externalUserid/notes': { roles: ALL, params: { externalUserid: 'customer' } },
+  'DELETE /api/customers/:externalUserid/notes/:id': { roles: ALL, params: { externalUserid: 'customer', id: 'note' }, destructive: true },
+  'GET /api/customers': { roles: ALL, list: true },
+  'GET /api/customers.csv': { roles: ALL, list: true },
+  'GET /api/customers/:externalUserid': { roles: ALL, params: { externalUserid: 'customer' } },
+  'GET /api/customers/:externalUserid/timeline': { roles: ALL, params: { externalUserid: 'customer' } },
+  'POST /api/group-segments/preview': { roles: ALL },
+  'GET /api/group-segments': { roles: ALL },
+  'POST /api/group-segments': { roles: WRITE },
+  'PATCH /api/group-segments/:id': { roles: WRITE, params: { id: 'groupSegment' } },
+  'DELETE /api/group-segments/:id': { roles: WRITE, params: { id: 'groupSegment' }, destructive: true },
+  'GET /api/group-segments/:id/groups': { roles: ALL, params: { id: 'groupSegment' }, list: true },
+  'GET /api/group-segments/:id/export.csv': { roles: ALL, params: { id: 'groupSegment' }, list: true },
+  'GET /api/groups': { roles: ALL, list: true },
+  'GET /api/group-tiers': { roles: ALL, list: true },
+  'PATCH /api/groups/:chatId': { roles: ['admin', 'operator', 'store_manager'], params: { chatId: 'group' } },
+  'GET /api/groups/:chatId': { roles: ALL, params: { chatId: 'group' } },
+  'POST /api/handover/preview': { roles: WRITE },
+  'POST /api/handover/jobs': { roles: WRITE },
+  'GET /api/handover/jobs': { roles: WRITE },
+  'GET /api/handover/jobs/:id': { roles: WRITE, params: { id: 'handoverJob' } },
+  'POST /api/handover/jobs/:id/refresh': { roles: WRITE, params: { id: 'handoverJob' } },
+  'GET /api/handover/unassigned': { roles: WRITE },
+  'POST /api/imports/customer-attributes': { roles: WRITE },
+  'POST /api/imports/followers': { roles: WRITE },
+  'GET /api/leads': { roles: WRITE },
+  'GET /l/:key': { roles: 'public', params: { key: 'key' }, anonymous: [200] },
+  'GET /api/live-codes': { roles: ALL, list: true },
+  'POST /api/live-codes': { roles: WRITE },
+  'GET /api/live-codes/:id': { roles: ALL, params: { id: 'liveCode' } },
+  'PATCH /api/live-codes/:id': { roles: WRITE, params: { id: 'liveCode' } },
+  'POST /api/live-codes/:id/archive': { roles: WRITE, params: { id: 'liveCode' }, destructive: true },
+  'GET /api/live-codes/:id/stats': { roles: ALL, params: { id: 'liveCode' } },
+  'GET /api/live-codes/:id/stats.csv': { roles: ALL, params: { id: 'liveCode' } },
+  'GET /api/channel-stats': { roles: ALL, list: true },
+  'GET /api/live-codes/:id/qr.png': { roles: ALL, params: { id: 'liveCode' } },
+  'GET /api/live-codes/:id/qr.svg': { roles: ALL, params: { id: 'liveCode' } },
+  'GET /api/live-codes/:id/poster.png': { roles: ALL, params: { id: 'liveCode' } },
+  'GET /api/live-codes/:id/poster-check': { roles: ALL, params: { id: 'liveCode' } },
+  'GET /api/alerts': { roles: ALL, list: true },
+  'POST /api/alerts/:id/read': { roles: ALL, params: { id: 'alert' } },
+  'POST /api/media': { roles: WRITE },
+  'GET /api/media': { roles: ALL },
+  'GET /api/departments': { roles: ALL },
+  'GET /api/stores': { roles: ALL, list: true },
+  'POST /api/stores': { roles: WRITE },
+  'PATCH /api/stores/:id': { roles: WRITE, params: { id: 'store' } },
+  'DELETE /api/stores/:id': { roles: WRITE, params: { id: 'store' }, destructive: true },
+  'GET /api/staff': { roles: ALL, list: true },
+  'GET /api/overview': { roles: ALL },
+  'GET /api/script-folders': { roles: ALL },
+  'POST /api/script-folders': { roles: WRITE },
+  'DELETE /api/script-folders/:id': { roles: WRITE, params: { id: 'scriptFolder' }, destructive: true },
+  'GET /api/scripts': { roles: ALL },
+  'POST /api/scripts': { roles: WRITE },
+  'PATCH /api/scripts/:id': { roles: WRITE, params: { id: 'script' } },
+  'DELETE /api/scripts/:id': { roles: WRITE, params: { id: 'script' }, destructive: true },
+  'GET /api/scripts/:id/render': { roles: ALL, params: { id: 'script' } },
+  'POST /api/scripts/:id/used': { roles: ALL, params: { id: 'script' } },
+  'POST /api/segments/preview': { roles: ALL },
+  'GET /api/segments': { roles: ALL },
+  'POST /api/segments': { roles: WRITE },
+  'PATCH /api/segments/:id': { roles: WRITE, params: { id: 'segment' } },
+  'DELETE /api/segments/:id': { roles: WRITE, params: { id: 'segment' }, destructive: true },
+  'GET /api/segments/:id/members': { roles: ALL, params: { id: 'segment' }, list: true },
+  'GET /api/segments/:id/export.csv': { roles: ALL, params: { id: 'segment' }, list: true },
+  'GET /api/settings/corp': { roles: WRITE },
+  'PUT /api/settings/corp': { roles: ADMIN },
+  'GET /api/settings/checklist': { roles: WRITE },
+  'POST /api/settings/checklist/run': { roles: WRITE },
+  'GET /api/sync/runs': { roles: WRITE },
+  'POST /api/sync/runs': { roles: WRITE },
+  'GET /sidebar/assets/sidebar.js': { roles: 'public', anonymous: [200] },
+  'GET /sidebar/:corpId': { roles: 'public', params: { corpId: 'corp' }, anonymous: [200, 302] },
+  'GET /api/sidebar/config': { roles: ALL },
+  'GET /api/sidebar/customers/:externalUserid': { roles: ALL, params: { externalUserid: 'customer' } },
+  'GET /api/auto-tag-rules': { roles: ALL },
+  'POST /api/auto-tag-rules': { roles: WRITE },
+  'PATCH /api/auto-tag-rules/:id': { roles: WRITE, params: { id: 'autoTagRule' } },
+  'DELETE /api/auto-tag-rules/:id': { roles: WRITE, params: { id: 'autoTagRule' }, destructive: true },
+  'POST /api/auto-tag-rules/:id/backfill': { roles: WRITE, params: { id: 'autoTagRule' } },
+  'POST /api/bulk-tag-jobs': { roles: ALL },
+  'GET /api/bulk-tag-jobs': { roles: ALL, list: true },
+  'GET /api/bulk-tag-jobs/:id': { roles: ALL, params: { id: 'bulkTagJob' } },
+  'POST /api/bulk-tag-jobs/:id/cancel': { roles: WRITE, params: { id: 'bulkTagJob' } },
+  'GET /api/tags': { roles: ALL },
+  'POST /api/tag-groups': { roles: WRITE },
+  'PATCH /api/tag-groups/:id': { roles: WRITE, params: { id: 'tagGroup' } },
+  'DELETE /api/tag-groups/:id': { roles: WRITE, params: { id: 'tagGroup' }, destructive: true },
+  'POST /api/tags': { roles: WRITE },
+  'PATCH /api/tags/:id': { roles: WRITE, params: { id: 'tag' } },
+  'DELETE /api/tags/:id': { roles: WRITE, params: { id: 'tag' }, destructive: true },
+  'GET /api/group-welcome-templates': { roles: ALL },
+  'POST /api/group-welcome-templates': { roles: WRITE },
+  'PATCH /api/group-welcome-templates/:templateId': { roles: WRITE, params: { templateId: 'groupWelcomeTemplate' } },
+  'DELETE /api/group-welcome-templates/:templateId': { roles: WRITE, params: { templateId: 'groupWelcomeTemplate' }, destructive: true },
+  'GET /api/welcome-templates': { roles: ALL },
+  'POST /api/welcome-templates': { roles: WRITE },
+  'POST /api/welcome-templates/preview': { roles: ALL },
+  'GET /api/welcome-templates/:id': { roles: ALL, params: { id: 'welcomeTemplate' } },
+  'PATCH /api/welcome-templates/:id': { roles: WRITE, params: { id: 'welcomeTemplate' } },
+  'DELETE /api/welcome-templates/:id': { roles: WRITE, params: { id: 'welcomeTemplate' }, destructive: true },
+  'GET /api/welcome-sends': { roles: ALL, list: true },
+  'GET /healthz': { roles: 'public', anonymous: [200] },
+};
+
+let pond: TestPond;
+const tokens = {} as Record<Who | 'otherAdmin', string>;
+/** In-scope and out-of-scope ids per kind and caller. */
+const ids: Record<string, { in: Partial<Record<Who, string>>; out: Partial<Record<Who, string>> }> = {};
+const OTHER_CORP = 'wwmatrixothercorp01';
+let corpBCode = 0;
+
+const sql = (text: string, values: unknown[] = []) => pond.app.pool.query(text, values);
+const one = async (text: string, values: unknown[] = []) => String(Object.values((await sql(text, values)).rows[0] ?? {})[0] ?? '');
+
+async function call(method: string, path: string, who: Who | 'otherAdmin' | 'anonymous', body: unknown = [] as unknown[]) {
+  const token = who === 'anonymous' ? null : tokens[who];
+  const withBody = method !== 'GET' && method !== 'HEAD';
+  return pond.api(method, path, withBody ? body : undefined, { token });
+}
+
+function setIds(kind: Kind, inId: string | Partial<Record<Who, string>>, out: Partial<Record<Who, string>> = {}) {
+  const all = typeof inId === 'string' ? Object.fromEntries(ALL.map((w) => [w, inId])) : inId;
+  ids[kind] = { in: all, out };
+}
+
+/** A resource made for one destructive call (DELETE, archive…) by `who`. */
+async function fresh(kind: Kind, who: Who): Promise<string> {
+  const admin = (m: string, p: string, b?: unknown) => pond.api(m, p, b);
+  const ok = <T>(r: { status: number; body: T }) => { expect(r.status, JSON.stringify(r.body)).toBe(200); return r.body as any; };
+  const n = `${who}-${Math.random().toString(36).slice(2, 8)}`;
+  switch (kind) {
+    case 'apiToken': return String(ok(await admin('POST', '/api/tokens', { name: `t-${n}`, role: 'operator' })).id);
+    case 'groupSegment': return String(ok(await admin('POST', '/api/group-segments', { name: n, rule: { type: 'created', from: '2000-01-01' } })).id);
+    case 'segment': return String(ok(await admin('POST', '/api/segments', { name: n, rule: { type: 'gender', values: [0, 1, 2] } })).id);
+    case 'liveCode': return String(ok(await admin('POST', '/api/live-codes', { kind: 'staff', name: n, pool: [{ userid: 'zhangwei' }] })).id);
+    case 'store': return String(ok(await admin('POST', '/api/stores', { name: n })).id);
+    case 'scriptFolder': return String(ok(await admin('POST', '/api/script-folders', { name: n.slice(0, 30) })).id);
+    case 'script': return String(ok(await admin('POST', '/api/scripts', { title: n, content: 'x' })).id);
+    case 'autoTagRule': return String(ok(await admin('POST', '/api/auto-tag-rules', { name: n, kind: 'channel', params: { channels: ['x'] }, tagIds: [ids.tag!.in.admin] })).id);
+    case 'tagGroup': return String(ok(await admin('POST', '/api/tag-groups', { name: n.slice(0, 30), tags: [{ name: 't' }] })).id);
+    case 'tag': return String(ok(await admin('POST', '/api/tag-groups', { name: n.slice(0, 30), tags: [{ name: 't' }] })).tags[0].id);
+    case 'groupWelcomeTemplate': return String(ok(await admin('POST', '/api/group-welcome-templates', { name: n, text: 'hi' })).templateId);
+    case 'welcomeTemplate': return String(ok(await admin('POST', '/api/welcome-templates', { name: n, scope: 'code', text: 'hi' })).id);
+    case 'user': return String(ok(await admin('POST', '/api/users', { username: `u-${n}`.slice(0, 40), password: 'matrix-pass-1', displayName: n.slice(0, 40), role: 'operator' })).id);
+    case 'note': return String(ok(await pond.api('POST', `/api/customers/${ids.customer!.in[who]}/notes`, { text: n }, { token: tokens[who] })).id);
+    default: throw new Error(`no fresh ${kind}`);
+  }
+}
+
+function pathFor(route: string, who: Who | 'otherAdmin' | 'anonymous', where: 'in' | 'out', override?: Record<string, string>): string {
+  const [, path] = route.split(' ') as [string, string];
+  const row = MATRIX[route]!;
+  return path.replace(/:(\w+)/g, (_, name: string) => {
+    if (override?.[name]) return encodeURIComponent(override[name]!);
+    const kind = row.params?.[name];
+    if (!kind) throw new Error(`${route}: no kind for :${name}`);
+    const set = ids[kind];
+    if (!set) throw new Error(`${route}: no fixture for ${kind}`);
+    const as: Who = who === 'otherAdmin' || who === 'anonymous' ? 'admin' : who;
+    const id = where === 'out' ? set.out[as] ?? set.in[as] : set.in[as];
+    if (!id) throw new Error(`${route}: no ${where} id of ${kind} for ${as}`);
+    return encodeURIComponent(id);
+  });
+}
+
+const hasScopedParam = (row: Row) => Object.values(row.params ?? {}).some((k) => ids[k] && Object.keys(ids[k]!.out).length > 0);
+
+beforeAll(async () => {
+  pond = await startTestPond();
+  const { corpId } = pond;
+  const store1 = await one(`SELECT id FROM stores WHERE corp_id = $1 AND department_id = 4`, [corpId]);
+  const store2 = await one(`SELECT id FROM stores WHERE corp_id = $1 AND department_id = 5`, [corpId]);
+  expect(store1 && store2).toBeTruthy();
+  const X = 'zhangwei'; // a guide in store 1 who owns a group
+  const mk = async (role: string, extra: object) => (await pond.api('POST', '/api/tokens', { name: `matrix-${role}`, role, ...extra })).body.token as string;
+  tokens.admin = pond.token;
+  tokens.operator = await mk('operator', {});
+  tokens.store_manager = await mk('store_manager', { storeIds: [Number(store1)] });
+  tokens.staff = await mk('staff', { staffUserid: X });
+  for (const w of ALL) expect(tokens[w], w).toBeTruthy();
+  // Another tenant on the same Pond, with a live code of its own.
+  await pond.app.corps.upsert({ id: OTHER_CORP, name: '别家企业 Other corp', agentId: '1000009', secret: 'other-secret-0000000000000000000000000000000', callbackToken: 'othertoken', callbackAesKey: 'a'.repeat(43), apiBase: `${pond.baseUrl}/sim` });
+  tokens.otherAdmin = (await pond.app.auth.createToken({ corpId: OTHER_CORP, name: 'other-admin', role: 'admin' })).token;
+  corpBCode = Number(await one(`INSERT INTO live_codes (corp_id, key, kind, name, state) VALUES ($1, 'otherkey01', 'staff', 'ZZOTHER code', 'pc_otherkey01') RETURNING id`, [OTHER_CORP]));
+
+  // Mark what lies outside each scope (see the header).
+  const inStore = (store: string) => `SELECT f.external_userid FROM follows f JOIN staff s ON s.corp_id = f.corp_id AND s.userid = f.userid WHERE f.corp_id = $1 AND s.store_id = ${store}`;
+  await sql(`UPDATE customers SET name = 'ZZOUT ' || name WHERE corp_id = $1 AND external_userid NOT IN (${inStore(store1)})`, [corpId]);
+  await sql(`UPDATE customers SET name = 'ZZNOTX ' || name WHERE corp_id = $1 AND external_userid IN (${inStore(store1)})
+               AND external_userid NOT IN (SELECT external_userid FROM follows WHERE corp_id = $1 AND userid = $2)`, [corpId, X]);
+  await sql(`UPDATE groups SET name = CASE WHEN store_id = ${store1} THEN 'ZZNOTX ' ELSE 'ZZOUT ' END || name, tier = CASE WHEN store_id = ${store1} THEN NULL ELSE 'ZZOUT-tier' END
+             WHERE corp_id = $1 AND owner_userid <> $2`, [corpId, X]);
+  const customerIn = await one(`SELECT external_userid FROM follows WHERE corp_id = $1 AND userid = $2 AND status = 'active' ORDER BY external_userid LIMIT 1`, [corpId, X]);
+  const customerOut = await one(`SELECT external_userid FROM customers WHERE corp_id = $1 AND name LIKE 'ZZOUT %' ORDER BY external_userid LIMIT 1`, [corpId]);
+  const customerNotX = await one(`SELECT external_userid FROM customers WHERE corp_id = $1 AND name LIKE 'ZZNOTX %' ORDER BY external_userid LIMIT 1`, [corpId]);
+  const groupIn = await one(`SELECT chat_id FROM groups WHERE corp_id = $1 AND owner_userid = $2 LIMIT 1`, [corpId, X]);
+  const groupOut = await one(`SELECT chat_id FROM groups WHERE corp_id = $1 AND name LIKE 'ZZOUT %' LIMIT 1`, [corpId]);
+  const groupNotX = await one(`SELECT chat_id FROM groups WHERE corp_id = $1 AND name LIKE 'ZZNOTX %' LIMIT 1`, [corpId]);
+  const staffOut = await one(`SELECT userid FROM staff WHERE corp_id = $1 AND store_id = ${store2} LIMIT 1`, [corpId]);
+  const staffNotX = await one(`SELECT userid FROM staff WHERE corp_id = $1 AND store_id = ${store1} AND userid <> $2 LIMIT 1`, [corpId, X]);
+  for (const v of [customerIn, customerOut, customerNotX, groupIn, groupOut, groupNotX, staffOut, staffNotX]) expect(v).toBeTruthy();
+
+  setIds('customer', customerIn, { store_manager: customerOut, staff: customerNotX });
+  setIds('staff', X, { store_manager: staffOut, staff: staffNotX });
+  setIds('group', groupIn, { store_manager: groupOut, staff: groupNotX });
+  setIds('store', store1, { store_manager: store2, staff: store2 });
+
+  // Live codes: one in store 1 with X in its pool, one in store 2, one in store 1 without X.
+  const code = async (name: string, storeId: string, userid: string, channel: string) => {
+    const r = await pond.api('POST', '/api/live-codes', { kind: 'staff', name, storeId: Number(storeId), channel, pool: [{ userid }] });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return String(r.body.id);
+  };
+  const codeIn = await code('matrix code', store1, X, 'matrix');
+  const codeOut = await code('ZZOUT code', store2, staffOut, 'ZZOUT-channel');
+  const codeNotX = await code('ZZNOTX code', store1, staffNotX, 'ZZNOTX-channel');
+  setIds('liveCode', codeIn, { store_manager: codeOut, staff: codeNotX });
+  setIds('key', await one(`SELECT key FROM live_codes WHERE id = $1`, [codeIn]));
+
+  const alert = (codeId: string, text: string) => one(`INSERT INTO alerts (corp_id, kind, message, data) VALUES ($1, 'no_staff', $2, $3) RETURNING id`, [corpId, text, JSON.stringify({ codeId: Number(codeId) })]);
+  setIds('alert', await alert(codeIn, 'matrix alert'), { store_manager: await alert(codeOut, 'ZZOUT alert'), staff: await alert(codeNotX, 'ZZNOTX alert') });
+
+  // Welcome sends by staff outside the scope, to customers outside it (their names carry the markers).
+  await sql(`INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, status, received_at) VALUES ($1, 900001, $2, $3, 'sent', now()), ($1, 900002, $4, $5, 'sent', now())`,
+    [corpId, customerOut, staffOut, customerNotX, staffNotX]);
+
+  // Corp-wide things, made by the admin.
+  const tagGroup = (await pond.api('POST', '/api/tag-groups', { name: 'matrix', tags: [{ name: 'm1' }] })).body;
+  setIds('tagGroup', tagGroup.id);
+  setIds('tag', tagGroup.tags[0].id);
+  for (const kind of ['segment', 'groupSegment', 'scriptFolder', 'script', 'autoTagRule', 'welcomeTemplate', 'groupWelcomeTemplate', 'apiToken'] as const) {
+    setIds(kind, await fresh(kind, 'admin'));
+  }
+  setIds('user', await one(`SELECT id FROM memberships WHERE corp_id = $1 ORDER BY id LIMIT 1`, [corpId])); // a membership id (ADR 0011)
+  setIds('corp', corpId);
+  setIds('token', 'not-the-webhook-secret');
+  const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
+  expect(handover.status, JSON.stringify(handover.body)).toBe(200);
+  setIds('handoverJob', String(handover.body.id));
+  // Bulk jobs: each caller's own; the admin's carries the marker.
+  const bulkIn: Partial<Record<Who, string>> = {};
+  for (const w of ALL) {
+    const r = await pond.api('POST', '/api/bulk-tag-jobs', { action: 'add', tagIds: [ids.tag!.in.admin], externalUserids: [customerIn] }, { token: tokens[w] });
+    expect(r.status, `${w}: ${JSON.stringify(r.body)}`).toBe(200);
+    bulkIn[w] = String(r.body.id);
+  }
+  await sql(`UPDATE bulk_tag_jobs SET created_by = 'ZZOUT admin' WHERE id = $1`, [bulkIn.admin]);
+  setIds('bulkTagJob', bulkIn, { store_manager: bulkIn.admin, staff: bulkIn.store_manager });
+  // Notes: each caller's own on the in-scope customer.
+  const notes: Partial<Record<Who, string>> = {};
+  for (const w of ALL) notes[w] = await fresh('note', w);
+  setIds('note', notes);
+}, 180_000);
+
+afterAll(async () => { await pond?.close(); });
+
+describe('route × role matrix', () => {
+  it('lists every route Pond serves, and each route declares its access', () => {
+    const served = pond.app.http.routeAccess.filter((r) => r.access && r.method !== 'HEAD').map((r) => `${r.method} ${r.url}`);
+    expect(served.length).toBeGreaterThan(100);
+    const missing = served.filter((r) => !MATRIX[r]);
+    expect(missing, 'routes not in the matrix: add them to MATRIX with the roles that may call them').toEqual([]);
+    const gone = Object.keys(MATRIX).filter((r) => !served.includes(r));
+    expect(gone, 'matrix rows for routes that no longer exist').toEqual([]);
+    for (const r of pond.app.http.routeAccess.filter((x) => x.access && x.method !== 'HEAD')) {
+      const row = MATRIX[`${r.method} ${r.url}`]!;
+      expect(r.access!.roles === 'public', `${r.method} ${r.url} public?`).toBe(row.roles === 'public');
+    }
+  });
+
+  it('documents every private route in the OpenAPI description', async () => {
+    const doc = (await pond.api('GET', '/docs/json', undefined, { token: null })).body;
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
+    const priv = Object.entries(MATRIX).filter(([, r]) => r.roles !== 'public').map(([k]) => k);
+    expect(priv.filter((k) => !documented.includes(k))).toEqual([]);
+  });
+
+  it('answers 401 to a caller without credentials, before reading the body', async () => {
+    let checked = 0;
+    for (const [route, row] of Object.entries(MATRIX)) {
+      const [method] = route.split(' ') as [string];
+      const res = await call(method, pathFor(route, 'anonymous', 'in'), 'anonymous');
+      if (row.roles === 'public') expect(row.anonymous, route).toContain(res.status);
+      else { expect(res.status, `${route}: ${JSON.stringify(res.body)}`).toBe(401); checked++; }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('answers 403 to a role the route does not allow', async () => {
+    let checked = 0;
+    for (const [route, row] of Object.entries(MATRIX)) {
+      if (row.roles === 'public') continue;
+      const [method] = route.split(' ') as [string];
+      for (const who of ALL.filter((w) => !(row.roles as Who[]).includes(w))) {
+        const res = await call(method, pathFor(route, who, 'in'), who);
+        expect(res.status, `${who} ${route}: ${JSON.stringify(res.body)}`).toBe(403);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it("answers 404 to another corp's admin asking for this corp's resources, and shows them none of its rows", async () => {
+    let checked = 0;
+    const ours = [ids.customer!.in.admin!, ids.group!.in.admin!, 'matrix code', 'ZZOUT', 'ZZNOTX'];
+    for (const [route, row] of Object.entries(MATRIX)) {
+      if (row.roles === 'public' || !(row.roles as Who[]).includes('admin')) continue;
+      const [method] = route.split(' ') as [string];
+      const res = await call(method, pathFor(route, 'otherAdmin', 'in'), 'otherAdmin');
+      if (row.params && Object.keys(row.params).length) {
+        expect(res.status, `${route}: ${JSON.stringify(res.body)}`).toBe(404);
+        checked++;
+      } else if (method === 'GET') {
+        expect([401, 403, 404, 500], `${route}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`).not.toContain(res.status);
+        const text = JSON.stringify(res.body);
+        for (const s of ours) expect(text.includes(s), `${route} shows another corp's ${s}`).toBe(false);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+
+  it('lets every allowed role in with ids from its own scope', async () => {
+    let checked = 0;
+    const destructive: [string, Row][] = [];
+    for (const [route, row] of Object.entries(MATRIX)) {
+      if (row.roles === 'public') continue;
+      if (row.destructive) { destructive.push([route, row]); continue; }
+      const [method] = route.split(' ') as [string];
+      for (const who of row.roles) {
+        const res = await call(method, pathFor(route, who, 'in'), who);
+        expect([401, 403, 404, 500], `${who} ${route}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`).not.toContain(res.status);
+        checked++;
+      }
+    }
+    // Destructive routes last, each call on a resource of its own.
+    for (const [route, row] of destructive) {
+      const [method] = route.split(' ') as [string];
+      for (const who of row.roles as Who[]) {
+        const override: Record<string, string> = {};
+        for (const [param, kind] of Object.entries(row.params ?? {})) if (kind !== 'customer') override[param] = await fresh(kind, who);
+        const res = await call(method, pathFor(route, who, 'in', override), who);
+        expect([401, 403, 404, 500], `${who} ${route}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`).not.toContain(res.status);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it('answers 404 to a store manager or staff member naming something outside their scope', async () => {
+    let checked = 0;
+    for (const [route, row] of Object.entries(MATRIX)) {
+      if (row.roles === 'public' || !hasScopedParam(row)) continue;
+      const [method] = route.split(' ') as [string];
+      for (const who of (row.roles as Who[]).filter((w) => w === 'store_manager' || w === 'staff')) {
+        const res = await call(method, pathFor(route, who, 'out'), who);
+        expect(res.status, `${who} ${route} (out of scope): ${JSON.stringify(res.body).slice(0, 300)}`).toBe(404);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(25);
+  });
+
+  it('shows a store manager or staff member only their part of every list', async () => {
+    let checked = 0;
+    for (const [route, row] of Object.entries(MATRIX)) {
+      if (!row.list || row.roles === 'public') continue;
+      const [method] = route.split(' ') as [string];
+      for (const who of (row.roles as Who[]).filter((w) => w === 'store_manager' || w === 'staff')) {
+        const res = await call(method, pathFor(route, who, 'in'), who);
+        expect(res.status, `${who} ${route}`).toBe(200);
+        const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+        expect(text.includes('ZZOUT'), `${who} ${route} shows rows outside their stores`).toBe(false);
+        if (who === 'staff') expect(text.includes('ZZNOTX'), `staff ${route} shows other staff's rows`).toBe(false);
+        checked++;
+      }
+      // The markers are there to be found: the admin sees them (where the list has them at all).
+    }
+    expect(checked).toBeGreaterThan(15);
+    for (const route of ['GET /api/customers', 'GET /api/groups', 'GET /api/live-codes', 'GET /api/channel-stats', 'GET /api/alerts', 'GET /api/welcome-sends', 'GET /api/bulk-tag-jobs', 'GET /api/group-tiers']) {
+      const text = JSON.stringify((await call('GET', route.split(' ')[1]! + (route.includes('customers') || route.includes('groups') ? '?pageSize=200' : ''), 'admin')).body);
+      expect(text.includes('ZZOUT'), `the admin sees the ZZOUT rows of ${route}`).toBe(true);
+    }
+  });
+});
+
+describe('scope, one rule at a time', () => {
+  it('lets a store manager edit a relation in their own store (store ids are numbers everywhere)', async () => {
+    const ext = ids.customer!.in.store_manager!;
+    const res = await pond.api('PATCH', `/api/customers/${ext}/follows/zhangwei`, { remark: '店长改的' }, { token: tokens.store_manager });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const out = await pond.api('PATCH', `/api/customers/${ids.customer!.out.store_manager}/follows/${ids.staff!.out.store_manager}`, { remark: 'x' }, { token: tokens.store_manager });
+    expect(out.status).toBe(404);
+  });
+
+  it("refuses another corp's ids in a body (auto-tag rule codes), naming the field", async () => {
+    const res = await pond.api('POST', '/api/auto-tag-rules', { name: 'x', kind: 'code', params: { codeIds: [Number(ids.liveCode!.in.admin), corpBCode] }, tagIds: [ids.tag!.in.admin] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe('params.codeIds.1');
+    expect(JSON.stringify(res.body)).not.toContain('ZZOTHER');
+    const n = await one(`SELECT count(*) FROM auto_tag_rules WHERE params::text LIKE $1`, [`%${corpBCode}%`]);
+    expect(n).toBe('0');
+  });
+
+  it("does not render a script with the name of a customer outside the caller's scope", async () => {
+    const script = ids.script!.in.staff!;
+    await pond.api('PATCH', `/api/scripts/${script}`, { content: '你好 {nickname}' });
+    const out = await pond.api('GET', `/api/scripts/${script}/render?externalUserid=${ids.customer!.out.staff}`, undefined, { token: tokens.staff });
+    expect(out.status).toBe(400);
+    expect(JSON.stringify(out.body)).not.toMatch(/ZZ(NOTX|OUT)/);
+    const mine = await pond.api('GET', `/api/scripts/${script}/render?externalUserid=${ids.customer!.in.staff}`, undefined, { token: tokens.staff });
+    expect(mine.status).toBe(200);
+  });
+
+  it('counts only the caller\'s part in aggregates (overview, channel numbers)', async () => {
+    const admin = (await pond.api('GET', '/api/overview')).body.counts;
+    const sm = (await pond.api('GET', '/api/overview', undefined, { token: tokens.store_manager })).body.counts;
+    const staff = (await pond.api('GET', '/api/overview', undefined, { token: tokens.staff })).body.counts;
+    expect(sm.customers).toBeLessThan(admin.customers);
+    expect(staff.customers).toBeLessThan(sm.customers);
+    expect(staff.customers).toBe(Number(await one(`SELECT count(*) FROM customers c WHERE corp_id = $1 AND active_follow_count > 0 AND EXISTS (SELECT 1 FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.userid = 'zhangwei')`, [pond.corpId])));
+    const channels = (await pond.api('GET', '/api/channel-stats', undefined, { token: tokens.store_manager })).body.channels.map((c: { channel: string }) => c.channel);
+    expect(channels).toContain('matrix');
+    expect(channels).not.toContain('ZZOUT-channel');
+  });
+});
+
+describe('cookie sessions', () => {
+  const login = async () => {
+    const res = await fetch(`${pond.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: pond.baseUrl }, body: JSON.stringify({ username: 'admin', password: pond.adminPassword }) });
+    expect(res.status).toBe(200);
+    return res.headers.get('set-cookie')!.split(';')[0]!;
+  };
+
+  it('refuses a write from another origin, and one that names no origin', async () => {
+    const cookie = await login();
+    const write = (headers: Record<string, string>) => fetch(`${pond.baseUrl}/api/script-folders`, {
+      method: 'POST', headers: { 'content-type': 'application/json', cookie, ...headers }, body: JSON.stringify({ name: 'csrf' }),
+    });
+    expect((await write({ origin: 'https://evil.example' })).status).toBe(403);
+    expect((await write({})).status).toBe(403);
+    expect((await write({ referer: 'https://evil.example/page' })).status).toBe(403);
+    expect(await one(`SELECT count(*) FROM script_folders WHERE corp_id = $1 AND name = 'csrf'`, [pond.corpId])).toBe('0');
+    expect((await write({ origin: pond.baseUrl })).status).toBe(200);
+    // Reads need no origin (a link, a download).
+    expect((await fetch(`${pond.baseUrl}/api/me`, { headers: { cookie } })).status).toBe(200);
+  });
+});
