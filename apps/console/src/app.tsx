@@ -36,6 +36,7 @@ import { ApiError } from './api/client';
 import { LanguageSwitch } from './components/language-switch';
 import { Forbidden, NotFound, PageSpinner } from './components/results';
 import { currentLanguage, hasStoredLanguage, setLanguage, toLanguage } from './i18n';
+import { setTimeZone } from './lib/format';
 import { useLabels } from './lib/labels';
 import { AlertsBell } from './modules/alerts/alerts-bell';
 import { Invitations } from './modules/auth/invitations';
@@ -134,7 +135,10 @@ function RequireAuth() {
       />
     );
   }
-  return <Outlet />;
+  // Every time on every page is in the corp's zone; a new zone (Settings, another corp) renders all anew.
+  const zone = me.data.corp?.timezone ?? null;
+  setTimeZone(zone);
+  return <Outlet key={zone ?? ''} />;
 }
 
 // Operators may read the connection, the checklist and sync runs and start a sync; only admins

@@ -43,6 +43,7 @@ import { importRoutes } from './modules/imports/routes';
 import { SyncService } from './modules/sync/service';
 import { settingsRoutes } from './modules/settings/routes';
 import { adminRoutes } from './modules/admin/routes';
+import { auditRoutes } from './modules/admin/audit-routes';
 import { overviewRoutes } from './modules/overview/routes';
 import { LiveCodeService } from './modules/live-codes/service';
 import { GroupCodeRotation } from './modules/live-codes/group-codes';
@@ -159,6 +160,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const tags = new TagService(pool, corps);
   await callbackRoutes(http, { pool, corps, onInserted: opts.roles.worker ? () => inbox.poke() : undefined });
   await adminRoutes(http, { pool, auth, corps, sync, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl });
+  await auditRoutes(http, { pool });
   await orgRoutes(http, { pool });
   await customerRoutes(http, { customers, edits: new CustomerEdits(pool, corps) });
   await groupRoutes(http, { pool });
@@ -171,7 +173,11 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await groupSegmentRoutes(http, { pool });
   await importRoutes(http, { imports: new ImportService(pool, corps) });
   await overviewRoutes(http, { pool });
-  await settingsRoutes(http, { pool, corps, sync, publicUrl: () => config.publicUrl });
+  await settingsRoutes(http, {
+    pool, corps, sync, publicUrl: () => config.publicUrl,
+    // The demo's phone and WeCom client show the corp's times in its zone, as Pond does.
+    onTimezoneChanged: sim ? async (corpId, timezone) => { if (await sim!.control.getCorp(corpId)) await sim!.control.upsertCorp({ corpId, timezone }); } : undefined,
+  });
   await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });

@@ -70,8 +70,11 @@ describe('auth and roles', () => {
     expect(badStore.body.error.message).toMatch(/lat/);
     const ok = await pond.api('POST', '/api/stores', { name: '新店', city: '上海', lat: 31.2, lng: 121.4 });
     expect(ok.status).toBe(200);
-    const audit = await pond.api('GET', '/api/audit');
-    expect(audit.body.items[0]).toMatchObject({ action: 'POST /api/stores', actorName: 'token:test' });
+    const audit = await waitFor(async () => {
+      const res = await pond.api('GET', '/api/audit');
+      return res.body.items[0]?.action === 'store.create' && res;
+    }, { message: 'audit row' });
+    expect(audit.body.items[0]).toMatchObject({ action: 'store.create', route: 'POST /api/stores', actorName: 'token:test' });
   });
 });
 

@@ -98,7 +98,7 @@ describe('TRUST_PROXY', () => {
     try {
       const res = await fetch(`${addr}/api/${marker}`, { method: 'POST', headers: { authorization: `Bearer ${pond.token}`, 'x-forwarded-for': xff } });
       expect(res.status).toBe(200);
-      const row = await waitFor(async () => (await pond.app.pool.query(`SELECT ip FROM audit_log WHERE action = $1`, [`POST /api/${marker}`])).rows[0]);
+      const row = await waitFor(async () => (await pond.app.pool.query(`SELECT ip FROM audit_log WHERE route = $1`, [`POST /api/${marker}`])).rows[0]);
       return row.ip;
     } finally {
       await http.close();

@@ -47,7 +47,11 @@ export interface TestPond {
   close(): Promise<void>;
 }
 
-export async function startTestPond(opts: { roles?: BuildOptions['roles']; env?: Record<string, string>; simulatorOptions?: Record<string, unknown>; hooks?: BuildOptions['hooks'] } = {}): Promise<TestPond> {
+export async function startTestPond(opts: {
+  roles?: BuildOptions['roles']; env?: Record<string, string>; simulatorOptions?: Record<string, unknown>; hooks?: BuildOptions['hooks'];
+  /** The demo shop's order history, as `npm start` seeds it; off by default so that order tests start from none. */
+  demoOrders?: boolean;
+} = {}): Promise<TestPond> {
   const db = await createTestDatabase();
   // A key of its own (not ./data/secret.key): corps' secrets are encrypted in every test as in production.
   const config = loadConfig({ NODE_ENV: 'test', PORT: '3000', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', POND_SECRET_KEY: randomBytes(32).toString('base64'), ...opts.env });
@@ -60,7 +64,7 @@ export async function startTestPond(opts: { roles?: BuildOptions['roles']; env?:
   const address = await app.start();
   const baseUrl = address!.replace('0.0.0.0', '127.0.0.1');
   config.publicUrl = baseUrl;
-  const result = await bootstrap(app, baseUrl);
+  const result = await bootstrap(app, baseUrl, baseUrl, { demoOrders: opts.demoOrders ?? false });
   const token = (await app.auth.createToken({ corpId: result.demoCorpId!, name: 'test', role: 'admin' })).token;
   return {
     app, baseUrl, corpId: result.demoCorpId!, token, adminPassword: result.admin!.password, databaseUrl: db.url,

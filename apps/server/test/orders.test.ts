@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { SimControl } from '@pond/wecom-sim';
+import { formatDateTime } from '../src/platform/time';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 import { matchWaitingOrders } from '../src/modules/commerce/repo';
 import { appendTimeline } from '../src/modules/customers/repo';
@@ -86,7 +87,8 @@ describe('orders', () => {
     const csv = await fetch(`${pond.baseUrl}/api/customers.csv?q=${encodeURIComponent('买家')}`, { headers: { authorization: `Bearer ${pond.token}` } }).then((r) => r.text());
     const [header, line] = csv.replace(/^\ufeff/, '').split('\r\n');
     expect(header).toMatch(/,订单数 order_count,消费金额 order_total,最近下单 last_order_at$/);
-    expect(line!.split(',').slice(-3)).toEqual(['1', '60.00', new Date(paid[0].occurred_at).toISOString()]);
+    // Times as the console shows them: the corp's zone, minutes.
+    expect(line!.split(',').slice(-3)).toEqual(['1', '60.00', formatDateTime(new Date(paid[0].occurred_at), 'Asia/Shanghai')]);
   });
 
   it('documents the webhook in the OpenAPI description', async () => {

@@ -55,6 +55,7 @@ const MATRIX: Record<string, Row> = {
   'POST /api/tokens': { roles: ADMIN },
   'DELETE /api/tokens/:id': { roles: ADMIN, params: { id: 'apiToken' }, destructive: true },
   'GET /api/audit': { roles: ADMIN },
+  'GET /api/audit/actions': { roles: ADMIN },
   'GET /wecom/callback': { roles: 'public', anonymous: [400, 401, 404] },
   'GET /wecom/callback/:corpId': { roles: 'public', params: { corpId: 'corp' }, anonymous: [400, 401] },
   'POST /wecom/callback': { roles: 'public', anonymous: [400, 401, 404] },

@@ -73,6 +73,8 @@ describe('sidebar', () => {
     const html = await page.text();
     expect(html).toContain(`${pond.baseUrl}/sim/jssdk/jwxwork.js`);
     expect(html).toContain(`"userid":"${f.userid}"`);
+    // Times in the sidebar are the corp's (sidebar.client.js formats in this zone).
+    expect(html).toContain('"timezone":"Asia/Shanghai"');
     expect(html).toContain('/sidebar/assets/sidebar.js');
     const js = await b.get(`${pond.baseUrl}/sidebar/assets/sidebar.js`);
     expect(js.headers.get('content-type')).toContain('javascript');
@@ -112,6 +114,8 @@ describe('sidebar', () => {
     expect(r.body.mine.userid).toBe(f.userid);
     expect(r.body.tagGroups.length).toBeGreaterThan(0);
     expect(r.body.timeline.length).toBeLessThanOrEqual(15);
+    // Each entry says what happened in words (customers/describe.ts), as on the customer page.
+    expect(r.body.timeline[0].summary.zh).toMatch(/添加了员工|标签|客户群/);
     const tag = r.body.tagGroups[0].tags.find((t: any) => !r.body.mine.tagIds.includes(t.id));
     const add = await b.json(`/api/customers/${f.external_userid}/follows/${f.userid}/tags`, 'POST', { add: [tag.id], remove: [] });
     expect(add.status, JSON.stringify(add.body)).toBe(200);

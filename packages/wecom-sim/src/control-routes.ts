@@ -67,6 +67,7 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
   get('/corps/:corpId/state', (r) => control.getState(r.params.corpId));
   post('/corps/:corpId/reset', (r) => control.resetCorp(r.params.corpId));
   post('/corps/:corpId/seed-demo', (r) => control.seedDemo({ ...body(r), corpId: r.params.corpId }));
+  post('/corps/:corpId/seed-demo-orders', (r) => control.seedDemoOrders(r.params.corpId));
   post('/corps/:corpId/departments', (r) => control.upsertDepartments(r.params.corpId, body(r).departments ?? []));
   post('/corps/:corpId/staff', (r) => control.upsertStaff(r.params.corpId, body(r).staff ?? body(r)));
   get('/corps/:corpId/staff', (r) => control.listStaff(r.params.corpId, { includeResigned: r.query.includeResigned === '1' }));

@@ -43,6 +43,7 @@ import {
   type WechatUserInput,
 } from './customers';
 import { seedDemo, type SeedDemoOptions, type SeedSummary } from './demo/seed-demo';
+import { seedDemoOrders, type DemoOrdersSummary } from './demo/seed-orders';
 import { ControlError } from './errors';
 import {
   changeGroupNotice,
@@ -110,6 +111,8 @@ export interface SimControl {
   resetCorp(corpId: string): Promise<void>;
   /** Deterministic demo data for the corp (no callbacks; run again, nothing changes). */
   seedDemo(opts: SeedDemoOptions): Promise<SeedSummary>;
+  /** The demo shop's order history (once), posted to the corp's order webhook: call after the corp's app knows the customers. */
+  seedDemoOrders(corpId: string): Promise<DemoOrdersSummary>;
   upsertDepartments(corpId: string, departments: DepartmentInput[]): Promise<void>;
   upsertStaff(corpId: string, staff: StaffInput | StaffInput[]): Promise<SimStaff[]>;
   listStaff(corpId: string, opts?: { includeResigned?: boolean }): Promise<SimStaff[]>;
@@ -212,6 +215,10 @@ export function createControl(ctx: SimContext): SimControl {
       await resetCorpData(ctx, corpId);
     },
     seedDemo: (opts) => seedDemo(ctx, opts),
+    async seedDemoOrders(corpId) {
+      await requireCorp(ctx, corpId);
+      return seedDemoOrders(ctx, corpId);
+    },
     async upsertDepartments(corpId, deps) {
       await requireCorp(ctx, corpId);
       await upsertDepartments(ctx.db, corpId, deps);

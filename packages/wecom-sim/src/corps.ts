@@ -7,6 +7,7 @@ import { num, numOrNull } from './db';
 import { ControlError, E, SimError } from './errors';
 import { newIds, randomId } from './ids';
 import { CORP_TABLES } from './schema';
+import { DEFAULT_TIMEZONE, isTimeZone } from './time';
 
 export const TOKEN_TTL_SEC = 7200;
 
@@ -33,6 +34,8 @@ export interface CorpInput {
   staffCustomerLimit?: number;
   /** The chat toolbar page (聊天工具栏) set in the admin console; /wecom/chat shows it beside the chat. */
   sidebarUrl?: string | null;
+  /** The corp's IANA time zone: the phone and the WeCom client show the corp's messages and orders in it. */
+  timezone?: string;
 }
 
 export interface SimCorp {
@@ -51,6 +54,7 @@ export interface SimCorp {
   transferDelayMs: number;
   staffCustomerLimit: number;
   sidebarUrl: string | null;
+  timezone: string;
   callbackVerifiedAt: number | null;
   seededAt: number | null;
   createdAt: number;
@@ -73,6 +77,7 @@ export function mapCorp(r: any): SimCorp {
     transferDelayMs: num(r.transfer_delay_ms),
     staffCustomerLimit: r.staff_customer_limit,
     sidebarUrl: r.sidebar_url ?? null,
+    timezone: r.timezone ?? DEFAULT_TIMEZONE,
     callbackVerifiedAt: numOrNull(r.callback_verified_at),
     seededAt: numOrNull(r.seeded_at),
     createdAt: num(r.created_at),
@@ -94,6 +99,7 @@ const COLUMNS: Record<Exclude<keyof CorpInput, 'corpId'>, string> = {
   transferDelayMs: 'transfer_delay_ms',
   staffCustomerLimit: 'staff_customer_limit',
   sidebarUrl: 'sidebar_url',
+  timezone: 'timezone',
 };
 
 function checkCorpInput(input: CorpInput): void {
@@ -115,6 +121,7 @@ function checkCorpInput(input: CorpInput): void {
     } catch {}
     if (!ok) throw new ControlError('sidebarUrl: must be an absolute http(s) URL');
   }
+  if (input.timezone !== undefined && !isTimeZone(input.timezone)) throw new ControlError('timezone: must be an IANA time zone, e.g. Asia/Shanghai');
   if (input.rateLimits) {
     for (const [api, n] of Object.entries(input.rateLimits)) {
       if (!Number.isInteger(n) || n < 0) throw new ControlError(`rateLimits.${api}: must be a whole number of calls per minute`);

@@ -9,6 +9,7 @@ export type { WechatUser, WechatUserInput, AddStaffOptions, AddStaffResult, SimF
 export type { SimGroup, CreateGroupInput, JoinOptions, JoinResult, JoinScene } from './groups';
 export type { DepartmentInput, StaffInput, SimStaff } from './org';
 export type { SeedDemoOptions, SeedSummary } from './demo/seed-demo';
+export type { DemoOrdersSummary } from './demo/seed-orders';
 export type { InboxMessage } from './messages';
 export type { SimOrder, PayOrderInput, OrderItem } from './orders';
 export { SimError, ControlError } from './errors';

@@ -85,7 +85,7 @@ export async function payOrder(ctx: SimContext, corpId: string, wechatUserId: st
 }
 
 /** POSTs a shop event to the corp's order webhook, when it has one; null when it has none. */
-async function postToShopWebhook(ctx: SimContext, corpId: string, body: unknown): Promise<{ status: number | null; error: string | null } | null> {
+export async function postToShopWebhook(ctx: SimContext, corpId: string, body: unknown): Promise<{ status: number | null; error: string | null } | null> {
   const corp = await ctx.db.one<{ order_webhook_url: string | null }>(`SELECT order_webhook_url FROM {s}.corps WHERE corp_id = $1`, [corpId]);
   if (!corp?.order_webhook_url) return null;
   let status: number | null = null;

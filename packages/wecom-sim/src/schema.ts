@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS {s}.corps (
 );
 -- The page configured in the admin console for the chat toolbar (聊天工具栏), opened by /wecom/chat.
 ALTER TABLE {s}.corps ADD COLUMN IF NOT EXISTS sidebar_url text;
+-- Where the corp's people are: times on the phone and in the WeCom client are shown in it.
+ALTER TABLE {s}.corps ADD COLUMN IF NOT EXISTS timezone text NOT NULL DEFAULT 'Asia/Shanghai';
 
 CREATE TABLE IF NOT EXISTS {s}.tokens (
   access_token text PRIMARY KEY,
@@ -419,6 +421,8 @@ CREATE TABLE IF NOT EXISTS {s}.orders (
 CREATE INDEX IF NOT EXISTS orders_wechat_user_idx ON {s}.orders (wechat_user_id);
 ALTER TABLE {s}.orders ADD COLUMN IF NOT EXISTS refunded numeric(12, 2) NOT NULL DEFAULT 0;
 ALTER TABLE {s}.orders ADD COLUMN IF NOT EXISTS refunds integer NOT NULL DEFAULT 0;
+-- The demo shop's past orders (demo/seed-orders.ts): the refunds each had, delivered after it; null for orders paid on the phone.
+ALTER TABLE {s}.orders ADD COLUMN IF NOT EXISTS demo_refunds jsonb;
 
 -- status: pending | delivered | failed | skipped (no callback_url)
 CREATE TABLE IF NOT EXISTS {s}.callbacks (

@@ -1,29 +1,60 @@
-import dayjs from 'dayjs';
+// The one place times are formatted: every instant is shown in the corp's time zone (from /api/me,
+// Asia/Shanghai by default) as "YYYY-MM-DD HH:mm", every day as "YYYY-MM-DD" — whatever the browser's zone.
+import dayjs, { type Dayjs } from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
 
 const NONE = '—';
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+let zone = DEFAULT_TIME_ZONE;
 
+/** Set from the signed-in corp (app.tsx) before anything renders a time. */
+export function setTimeZone(tz: string | null | undefined): void {
+  zone = tz || DEFAULT_TIME_ZONE;
+}
+
+export function timeZone(): string {
+  return zone;
+}
+
+/** A day the server sent as "YYYY-MM-DD" is a calendar day already: never shifted by a zone. */
+const DAY_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+function inZone(value: string): Dayjs | null {
+  const d = DAY_ONLY.test(value) ? dayjs.tz(value, zone) : dayjs(value).tz(zone);
+  return d.isValid() ? d : null;
+}
+
+/** "2025-06-01 09:30" in the corp's zone. */
 export function formatDateTime(value: string | null | undefined): string {
-  if (!value) return NONE;
-  const d = dayjs(value);
-  return d.isValid() ? d.format('YYYY-MM-DD HH:mm') : NONE;
+  const d = value ? inZone(value) : null;
+  return d ? d.format('YYYY-MM-DD HH:mm') : NONE;
 }
 
+/** The same with seconds, for logs (audit, welcome sends) where the order within a minute matters. */
 export function formatDateTimeSeconds(value: string | null | undefined): string {
-  if (!value) return NONE;
-  const d = dayjs(value);
-  return d.isValid() ? d.format('YYYY-MM-DD HH:mm:ss') : NONE;
+  const d = value ? inZone(value) : null;
+  return d ? d.format('YYYY-MM-DD HH:mm:ss') : NONE;
 }
 
+/** The corp's calendar day of an instant (or a day as sent). */
 export function formatDate(value: string | null | undefined): string {
-  if (!value) return NONE;
-  const d = dayjs(value);
-  return d.isValid() ? d.format('YYYY-MM-DD') : NONE;
+  const d = value ? inZone(value) : null;
+  return d ? d.format('YYYY-MM-DD') : NONE;
 }
 
 /** "MM-DD" for chart axes. */
 export function formatShortDate(value: string): string {
-  const d = dayjs(value);
-  return d.isValid() ? d.format('MM-DD') : value;
+  const d = inZone(value);
+  return d ? d.format('MM-DD') : value;
+}
+
+/** The corp's today as a calendar date (for date pickers): "the last 7 days" count the corp's days. */
+export function todayInZone(): Dayjs {
+  return dayjs(dayjs().tz(zone).format('YYYY-MM-DD'));
 }
 
 /** Elapsed time between two instants (or until now), e.g. "1m 05s", "2h 03m". */

@@ -1,6 +1,6 @@
 // Fastify plumbing: zod validation with field-naming errors, AppError → status, OpenAPI, the
-// authentication hook and the audit hook that records every successful write under /api.
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+// authentication hook and the audit hook that records every successful write under /api (platform/audit.ts).
+import Fastify, { type FastifyInstance, type FastifyError, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -14,6 +14,7 @@ import { findUnstorable } from './schemas';
 import { continueAsRequest } from './request-context';
 import type { AuthService } from './auth';
 import { installAccess } from './access';
+import { auditActionOf, targetTypeOf, type AuditedRoute } from './audit';
 import type { Logger } from './log';
 import { securityHeaders } from './security-headers';
 import type { TrustProxy } from '../config';
@@ -21,7 +22,10 @@ import type { TrustProxy } from '../config';
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
 const REDACT = /password|secret|token|aes/i;
+/** Long strings (an uploaded CSV) are cut: the log says what was done, it is not a copy of the data. */
+const DETAIL_MAX_CHARS = 500;
 function redact(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return v.length > DETAIL_MAX_CHARS ? `${v.slice(0, DETAIL_MAX_CHARS)}… (${v.length} characters)` : v;
   if (depth > 4 || v == null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.slice(0, 50).map((x) => redact(x, depth + 1));
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, REDACT.test(k) ? '***' : redact(x, depth + 1)]));
@@ -102,17 +106,43 @@ export async function createHttp(opts: { log: Logger; auth: AuthService; pool: p
   // From here on every route must declare who may call it (platform/access.ts).
   installAccess(app, { auth: opts.auth, pool: opts.pool, publicOrigin: () => opts.publicUrl });
 
+  // Writes are audited (not reads, not previews: see platform/audit.ts), each under its action's name.
+  const audited = new Map<string, AuditedRoute>();
+  app.decorate('auditedRoutes', () => [...audited.values()]);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      const action = auditActionOf(method, route.url, route.config);
+      if (action) audited.set(`${method} ${route.url}`, { method, url: route.url, action });
+    }
+  });
+  const auditAction = (req: FastifyRequest): string | null => {
+    const entry = audited.get(`${req.method} ${req.routeOptions.url ?? ''}`);
+    const audit = req.routeOptions.config.audit;
+    return entry && !(audit && audit.skip?.(req)) ? entry.action : null;
+  };
+  // A create has no id in its URL: the entry's target is the id it answered with.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (reply.statusCode < 400 && typeof payload === 'string' && Object.keys((req.params ?? {}) as object).length === 0 && auditAction(req)) {
+      try {
+        const id = (JSON.parse(payload) as { id?: unknown })?.id;
+        if (typeof id === 'string' || typeof id === 'number') (req as FastifyRequest & { auditTargetId?: string }).auditTargetId = String(id);
+      } catch { /* not JSON */ }
+    }
+    return payload;
+  });
   app.addHook('onResponse', async (req, reply) => {
-    if (!req.url.startsWith('/api/') || req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return;
+    if (reply.statusCode >= 400) return;
+    const action = auditAction(req);
+    if (!action) return;
     const p = req.principal;
-    const route = req.routeOptions.url ?? req.url;
+    const route = req.routeOptions.url!;
     const params = (req.params ?? {}) as Record<string, string>;
-    const targetId = Object.values(params)[0] ?? null;
-    const targetType = route.split('/')[2] ?? null;
+    const targetId = Object.values(params)[0] ?? (req as FastifyRequest & { auditTargetId?: string }).auditTargetId ?? null;
+    const targetType = targetId === null ? null : targetTypeOf(route, action);
     await opts.pool.query(
-      `INSERT INTO audit_log (corp_id, actor_type, actor_id, actor_name, action, target_type, target_id, detail, ip)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-      [p?.corpId ?? null, p?.kind ?? 'anonymous', p?.id ?? null, p?.name ?? null, `${req.method} ${route}`,
+      `INSERT INTO audit_log (corp_id, actor_type, actor_id, actor_name, action, route, target_type, target_id, detail, ip)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+      [p?.corpId ?? null, p?.kind ?? 'anonymous', p?.id ?? null, p?.name ?? null, action, `${req.method} ${route}`,
        targetType, targetId, JSON.stringify(redact(req.body ?? null)), req.ip],
     ).catch((err) => req.log.error({ err }, 'audit write failed'));
   });

@@ -60,6 +60,27 @@ export const DEMO_GROUPS = [
   { name: '新品试吃团', owner: 'linxiao', store: -1 },
 ];
 
+/** The shop's menu (yuan): what demo orders are made of. `kind` decides how often and how many. */
+export const MENU = [
+  { sku: 'C01', name: '美式咖啡', price: 22, kind: 'drink' },
+  { sku: 'C02', name: '拿铁咖啡', price: 28, kind: 'drink' },
+  { sku: 'C03', name: '燕麦拿铁', price: 32, kind: 'drink' },
+  { sku: 'C04', name: '生椰拿铁', price: 30, kind: 'drink' },
+  { sku: 'C05', name: '澳白', price: 30, kind: 'drink' },
+  { sku: 'C06', name: '冷萃咖啡', price: 26, kind: 'drink' },
+  { sku: 'T01', name: '抹茶拿铁', price: 30, kind: 'drink' },
+  { sku: 'T02', name: '桂花乌龙', price: 22, kind: 'drink' },
+  { sku: 'T03', name: '柠檬红茶', price: 18, kind: 'drink' },
+  { sku: 'B01', name: '黄油可颂', price: 16, kind: 'food' },
+  { sku: 'B02', name: '肉桂卷', price: 18, kind: 'food' },
+  { sku: 'B03', name: '火腿芝士三明治', price: 26, kind: 'food' },
+  { sku: 'B04', name: '巴斯克芝士蛋糕', price: 32, kind: 'food' },
+  { sku: 'R01', name: '挂耳咖啡礼盒（10 包）', price: 88, kind: 'retail' },
+  { sku: 'R02', name: '意式拼配咖啡豆 250g', price: 98, kind: 'retail' },
+  { sku: 'R03', name: '鱼塘随行杯', price: 129, kind: 'retail' },
+  { sku: 'R04', name: '中秋咖啡月饼礼盒', price: 268, kind: 'retail' },
+] as const;
+
 export const REMARKS = ['老顾客', '爱喝拿铁', '燕麦奶', '周末常来', '公司团购', '宝妈', '学生', '附近上班', '生日在本月', '喜欢新品'];
 /** Personal tags (个人标签) a guide gave a customer in the WeCom client, just for themselves. */
 export const PERSONAL_TAGS = ['老客户', '爱喝拿铁', '少糖', '常点外卖', '会员日必来', '带娃', '要发票', '可约试饮'];

@@ -1,5 +1,6 @@
 // Tiny server-side HTML helpers for the phone view and QR pages (no framework, no client JS
 // beyond what a form needs). Chinese first, English hints in grey.
+import { formatDateTime } from '../time';
 
 export function esc(v: unknown): string {
   return String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -65,9 +66,9 @@ export function renderPayload(p: any): string {
   }
 }
 
-export function time(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000);
-  return d.toISOString().slice(5, 16).replace('T', ' ');
+/** A time as the corp's people read it: "YYYY-MM-DD HH:mm" in the corp's zone (see ../time.ts). */
+export function time(ms: number, tz: string): string {
+  return formatDateTime(ms, tz);
 }
 
 export function cookieOf(header: string | undefined, name: string): string | undefined {

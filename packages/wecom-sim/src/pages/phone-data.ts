@@ -72,3 +72,9 @@ export async function staffDirectory(ctx: SimContext) {
   );
   return rows.map((r) => ({ corpId: r.corp_id as string, corpName: r.corp_name as string, userid: r.userid as string, name: r.name as string, position: r.position as string }));
 }
+
+/** Each corp's time zone: the phone shows a corp's messages and orders in that corp's zone. */
+export async function corpZones(ctx: SimContext): Promise<Map<string, string>> {
+  const rows = await ctx.db.q<{ corp_id: string; timezone: string }>(`SELECT corp_id, timezone FROM {s}.corps`);
+  return new Map(rows.map((r) => [r.corp_id, r.timezone]));
+}

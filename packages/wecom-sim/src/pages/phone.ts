@@ -5,9 +5,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context';
 import type { SimControl } from '../control';
 import { ControlError } from '../errors';
-import { contactsOf, groupsOf, joinableGroups, staffDirectory } from './phone-data';
+import { contactsOf, corpZones, groupsOf, joinableGroups, staffDirectory } from './phone-data';
 import { cookieOf, esc, flash, page, renderPayload, t, time } from './html';
 import { IDENTITY_COOKIE } from './qr-pages';
+import { DEFAULT_TIMEZONE } from '../time';
 
 type Form = Record<string, string | undefined>;
 
@@ -44,14 +45,16 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
     const user = me ? await control.getWechatUser(me) : null;
     reply.type('text/html');
     if (!user) return reply.send(await chooser(req.query.q, req.query.msg, req.query.err, base(req)));
-    const [contacts, groups, joinable, staff, inbox, orders] = await Promise.all([
+    const [contacts, groups, joinable, staff, inbox, orders, zones] = await Promise.all([
       contactsOf(ctx, user.id),
       groupsOf(ctx, user.id),
       joinableGroups(ctx, user.id),
       staffDirectory(ctx),
       control.listInbox(user.id, { limit: 30 }),
       control.listOrders(user.id),
+      corpZones(ctx),
     ]);
+    const zoneOf = (corpId: string) => zones.get(corpId) ?? DEFAULT_TIMEZONE;
     const b = base(req);
     const header = `<header><img class="avatar" src="${esc(user.avatar)}"><div class="grow"><div class="ellipsis">${esc(user.nickname)}</div>
       <div class="en ellipsis">${esc(user.id)}</div></div><a href="${esc(b)}/wecom" title="企业微信 (模拟) / WeCom client">${t('企业微信', 'WeCom')}</a>
@@ -86,7 +89,7 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
       .reverse()
       .map((m) => {
         const label = { welcome: '欢迎语 welcome', group_welcome: '入群欢迎 group welcome', mass: '群发 broadcast', transfer: '转接 transfer', chat: '消息 message', group_chat: '群消息 group message' }[m.kind] ?? m.kind;
-        return `<div class="row" style="display:block"><div class="muted">${esc(m.from.name ?? m.from.userid ?? '')}${m.from.groupName ? ` · ${esc(m.from.groupName)}` : ''} · ${esc(label)} · ${time(m.createdAt)}</div>${renderPayload(m.payload)}</div>`;
+        return `<div class="row" style="display:block"><div class="muted">${esc(m.from.name ?? m.from.userid ?? '')}${m.from.groupName ? ` · ${esc(m.from.groupName)}` : ''} · ${esc(label)} · ${time(m.createdAt, zoneOf(m.corpId))}</div>${renderPayload(m.payload)}</div>`;
       })
       .join('');
     const orderRows = orders
@@ -97,7 +100,7 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
           ? `<form class="inline" method="post" action="${esc(b)}/phone/refund"><input type="hidden" name="orderId" value="${esc(o.orderId)}">
               <input name="amount" type="number" step="0.01" min="0.01" max="${left}" value="${left}" style="width:6em" aria-label="退款金额 refund amount"><button class="secondary">${t('退款', 'refund')}</button></form>`
           : `<span class="muted">${t('已全额退款', 'refunded')}</span>`;
-        return `<div class="row"><div class="grow">${esc(o.items.map((i) => i.name).join('、'))}<div class="muted">${esc(o.orderId)} · ${esc(o.paidAt.slice(0, 16))}${refunded}</div></div><b>¥${o.amount.toFixed(2)}</b>${refund}</div>`;
+        return `<div class="row"><div class="grow">${esc(o.items.map((i) => i.name).join('、'))}<div class="muted">${esc(o.orderId)} · ${time(Date.parse(o.paidAt), zoneOf(o.corpId))}${refunded}</div></div><b>¥${o.amount.toFixed(2)}</b>${refund}</div>`;
       })
       .join('');
     return reply.send(
@@ -117,7 +120,7 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
         <section><h2>${t('我的群聊', 'My groups')}</h2>${groupRows || `<div class="muted">${t('还没有加入群聊', 'Not in any group')}</div>`}
           ${joinOptions ? `<form class="inline" method="post" action="${esc(b)}/phone/join-group" style="margin-top:8px"><select name="chatId">${joinOptions}</select><button>${t('加入', 'join')}</button></form><div class="muted">${t('通过群主分享的邀请链接加入', 'joins through an invite link from the owner')}</div>` : ''}</section>
         <section><h2>${t('收件箱', 'Inbox')}</h2>${inboxRows || `<div class="muted">${t('暂无消息', 'Nothing yet')}</div>`}</section>
-        <section><h2>${t('下单付款', 'Pay an order')}</h2>
+        <section id="pay"><h2>${t('下单付款', 'Pay an order')}</h2>
           <form class="stack" method="post" action="${esc(b)}/phone/pay">
             <input name="item" value="拿铁咖啡" placeholder="商品 item"><input name="amount" type="number" step="0.01" min="0.01" value="28" placeholder="金额 amount (¥)">
             <button>${t('支付', 'pay')}</button></form>${orderRows}</section>`,

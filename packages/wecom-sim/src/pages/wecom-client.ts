@@ -15,6 +15,7 @@ import { listChatTranscript, staffSendsGroupMessage, staffSendsMessage, type Tra
 import { listStaff } from '../org';
 import { esc, flash, page, renderPayload, t, time } from './html';
 import { memberCookie } from './wecom-oauth';
+import { DEFAULT_TIMEZONE } from '../time';
 
 type Query = Record<string, string | undefined>;
 
@@ -142,7 +143,7 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
     const left =
       frame.entry === 'contact_profile'
         ? `<div class="transcript">${await profileCard(ctx, frame, b)}</div>`
-        : `<div class="transcript" id="transcript">${renderTranscript(await transcriptOf(ctx, frame), frame.userid)}</div>
+        : `<div class="transcript" id="transcript">${renderTranscript(await transcriptOf(ctx, frame), frame.userid, await zoneOf(ctx, frame.corpId))}</div>
            <form class="composer" id="composer" method="post" action="${esc(b)}/wecom/chat/send">
              ${hidden(frame)}<input name="text" placeholder="发消息 (以 ${esc(me?.name)} 的身份) / message as ${esc(frame.userid)}" required autocomplete="off">
              <button>${t('发送', 'send')}</button></form>`;
@@ -228,7 +229,7 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
   app.get('/wecom/chat/transcript', async (req: FastifyRequest<{ Querystring: Query }>, reply) => {
     try {
       const frame = await checkFrame(ctx, frameOf(req.query));
-      return reply.type('text/html').send(renderTranscript(await transcriptOf(ctx, frame), frame.userid));
+      return reply.type('text/html').send(renderTranscript(await transcriptOf(ctx, frame), frame.userid, await zoneOf(ctx, frame.corpId)));
     } catch (err) {
       if (err instanceof ControlError) return reply.code(err.status).type('text/html').send(flash(undefined, err.message));
       throw err;
@@ -381,14 +382,19 @@ function transcriptOf(ctx: SimContext, f: { corpId: string; userid: string; entr
     : listChatTranscript(ctx.db, f.corpId, { userid: f.userid, externalUserid: f.externalUserid! });
 }
 
-function renderTranscript(lines: TranscriptLine[], me: string): string {
+/** The corp's time zone: the client shows its members' chats in it. */
+async function zoneOf(ctx: SimContext, corpId: string): Promise<string> {
+  return (await ctx.db.one<{ timezone: string }>(`SELECT timezone FROM {s}.corps WHERE corp_id = $1`, [corpId]))?.timezone ?? DEFAULT_TIMEZONE;
+}
+
+function renderTranscript(lines: TranscriptLine[], me: string, tz: string): string {
   if (lines.length === 0) return `<div class="muted center">${t('还没有消息', 'No messages yet')}</div>`;
   const label: Record<string, string> = { welcome: '欢迎语 welcome', group_welcome: '入群欢迎 group welcome', mass: '群发 broadcast', transfer: '转接 transfer' };
   return lines
     .map((l) => {
       const mine = l.direction === 'to_customer' && l.userid === me;
       const who = l.direction === 'from_customer' ? (l.customerName ?? '客户') : (l.staffName ?? l.userid ?? '');
-      return `<div class="line${mine ? ' me' : ''}"><div class="muted">${esc(who)} · ${time(l.createdAt)}${label[l.kind] ? ` · ${esc(label[l.kind])}` : ''}</div>${renderPayload(l.payload)}</div>`;
+      return `<div class="line${mine ? ' me' : ''}"><div class="muted">${esc(who)} · ${time(l.createdAt, tz)}${label[l.kind] ? ` · ${esc(label[l.kind])}` : ''}</div>${renderPayload(l.payload)}</div>`;
     })
     .join('');
 }
@@ -416,7 +422,7 @@ async function profileCard(ctx: SimContext, f: { corpId: string; userid: string;
     : [];
   return `<section><div class="row"><img class="avatar big" src="${esc(c.avatar)}"><div class="grow"><b>${esc(c.remark || c.nickname)}</b> <span class="muted">@微信 ${esc(c.nickname)}</span>
     <div class="muted">${esc(f.externalUserid)}</div></div></div>
-    <div class="muted">${t('添加时间', 'added')} ${time(Number(c.createtime_sec) * 1000)}</div>
+    <div class="muted">${t('添加时间', 'added')} ${time(Number(c.createtime_sec) * 1000, await zoneOf(ctx, f.corpId))}</div>
     ${c.description ? `<p>${esc(c.description)}</p>` : ''}<div>${tags.map((x) => `<span class="tag">${esc(x.name)}</span>`).join('')}</div>
     ${personalTagsForm(c.personal_tags ?? [], f, b)}</section>`;
 }

@@ -1,35 +1,80 @@
-import { Card, Flex, Table, Typography } from 'antd';
+import { Card, Flex, Select, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
-import { SearchInput } from '../../components/search-input';
+import { toLanguage } from '../../i18n';
 import { formatDateTimeSeconds } from '../../lib/format';
 import { PAGE_SIZE_OPTIONS, useSearchState } from '../../lib/use-search-state';
-import { useAudit, type AuditEntry } from './hooks';
+import { useAudit, useAuditActions, type AuditEntry, type Bilingual } from './hooks';
 
 function hasDetail(detail: unknown): boolean {
   return detail !== null && detail !== undefined && !(typeof detail === 'object' && Object.keys(detail as object).length === 0);
 }
 
+/** Where a target lives in the console, for the kinds that have a page. */
+const TARGET_PAGES: Record<string, (id: string) => string> = {
+  live_code: (id) => `/live-codes/${encodeURIComponent(id)}`,
+  customer: (id) => `/customers/${encodeURIComponent(id)}`,
+  group: (id) => `/groups/${encodeURIComponent(id)}`,
+};
+
 export default function AuditPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const zh = (toLanguage(i18n.language) ?? 'zh-CN') === 'zh-CN';
+  const say = (b: Bilingual | null | undefined) => (b ? (zh ? b.zh : b.en) : null);
   const search = useSearchState();
   const query = { action: search.get('action'), page: search.page, pageSize: search.pageSize };
   const audit = useAudit(query);
+  const actions = useAuditActions();
 
   const columns: ColumnsType<AuditEntry> = [
     { title: t('admin.audit.time'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatDateTimeSeconds(v) },
     {
       title: t('admin.audit.actor'),
-      dataIndex: 'actorName',
-      render: (v: string | null) => v || <Typography.Text type="secondary">{t('admin.audit.system')}</Typography.Text>,
+      key: 'actor',
+      render: (_, e) => {
+        if (!e.actorName) return <Typography.Text type="secondary">{t('admin.audit.system')}</Typography.Text>;
+        const kind = e.actorType === 'token' || e.actorType === 'sidebar' ? e.actorType : null;
+        // Tokens are named "token:<name>" in sessions; the tag says it is a token.
+        const name = kind === 'token' ? e.actorName.replace(/^token:/, '') : e.actorName;
+        return (
+          <Flex gap={4} align="center" wrap>
+            <span>{name}</span>
+            {kind ? <Tag bordered={false}>{t(`admin.audit.actorKinds.${kind}`)}</Tag> : null}
+          </Flex>
+        );
+      },
     },
-    { title: t('admin.audit.action'), dataIndex: 'action', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+    {
+      title: t('admin.audit.action'),
+      key: 'action',
+      render: (_, e) => (
+        <div data-testid="audit-action" data-action={e.action}>
+          <div>{say(e.actionLabel) ?? e.action}</div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {e.action}
+          </Typography.Text>
+        </div>
+      ),
+    },
     {
       title: t('admin.audit.target'),
       key: 'target',
-      render: (_, e) => (e.targetType || e.targetId ? [e.targetType, e.targetId].filter(Boolean).join(' · ') : t('common.none')),
+      render: (_, e) => {
+        if (!e.target) return t('common.none');
+        const { type, id, label, name } = e.target;
+        const text = name ?? (id ? `#${id}` : '');
+        const page = type && id && TARGET_PAGES[type] ? TARGET_PAGES[type](id) : null;
+        return (
+          <span data-testid="audit-target">
+            {say(label) ?? type}
+            {text ? ' · ' : ''}
+            {page ? <Link to={page}>{text}</Link> : text}
+          </span>
+        );
+      },
     },
     {
       title: t('admin.audit.detail'),
@@ -51,7 +96,22 @@ export default function AuditPage() {
       <PageHeader title={t('admin.audit.title')} />
       <Card>
         <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-          <SearchInput value={query.action} onSearch={(action) => search.update({ action })} placeholder={t('admin.audit.actionPlaceholder')} width={280} />
+          <Select<string>
+            allowClear
+            showSearch
+            value={query.action}
+            onChange={(action) => search.update({ action })}
+            placeholder={t('admin.audit.actionPlaceholder')}
+            loading={actions.isLoading}
+            optionFilterProp="search"
+            options={(actions.data?.items ?? []).map((a) => ({
+              value: a.action,
+              search: `${a.action} ${a.label?.zh ?? ''} ${a.label?.en ?? ''}`,
+              label: say(a.label) ?? a.action,
+            }))}
+            style={{ width: 280 }}
+            data-testid="audit-action-filter"
+          />
         </Flex>
         {audit.error ? <QueryError error={audit.error} onRetry={() => void audit.refetch()} /> : null}
         <Table<AuditEntry>
@@ -61,9 +121,14 @@ export default function AuditPage() {
           dataSource={audit.data?.items}
           loading={audit.isFetching}
           expandable={{
-            rowExpandable: (e) => hasDetail(e.detail),
+            rowExpandable: (e) => hasDetail(e.detail) || !!e.route,
             expandedRowRender: (e) => (
-              <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(e.detail, null, 2)}</pre>
+              <>
+                {e.route ? <Typography.Text code>{e.route}</Typography.Text> : null}
+                {hasDetail(e.detail) ? (
+                  <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(e.detail, null, 2)}</pre>
+                ) : null}
+              </>
             ),
           }}
           locale={{ emptyText: t('admin.audit.empty') }}

@@ -37,16 +37,25 @@ export interface ApiToken {
   revokedAt: string | null;
 }
 
+export interface Bilingual { zh: string; en: string }
+
 export interface AuditEntry {
   id: number | string;
+  /** user | token | sidebar | anonymous */
+  actorType: string;
   actorName: string | null;
+  /** `live_code.update`; `actionLabel` says it in words (null for an entry older than its route). */
   action: string;
-  targetType: string | null;
-  targetId: string | null;
+  actionLabel: Bilingual | null;
+  /** "PATCH /api/live-codes/:id" */
+  route: string | null;
+  target: { type: string | null; id: string | null; label: Bilingual | null; name: string | null } | null;
   detail: unknown;
   ip: string | null;
   createdAt: string;
 }
+
+export interface AuditAction { action: string; label: Bilingual | null }
 
 const usersKey = ['admin', 'users'] as const;
 const tokensKey = ['admin', 'tokens'] as const;
@@ -103,6 +112,15 @@ export function useRevokeToken() {
   return useMutation({
     mutationFn: (id: ApiToken['id']) => api.delete<{ ok: true }>(`/tokens/${encodeURIComponent(String(id))}`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensKey }),
+  });
+}
+
+/** Every action the log records: the filter's choices. */
+export function useAuditActions() {
+  return useQuery({
+    queryKey: ['admin', 'audit', 'actions'],
+    queryFn: ({ signal }) => api.get<ItemList<AuditAction>>('/audit/actions', undefined, signal),
+    staleTime: Infinity,
   });
 }
 

@@ -8,7 +8,8 @@ export const ROLES: readonly Role[] = ['admin', 'operator', 'store_manager', 'st
 export interface Me {
   /** `owner`: platform owner (may add corps; granted by the CLI only). */
   user: { id: number | string; username: string; displayName: string; locale: string | null; owner?: boolean };
-  corp: { id: string; name: string; isDemo: boolean } | null;
+  /** `timezone`: the corp's IANA zone; every time in the console is shown in it. */
+  corp: { id: string; name: string; isDemo: boolean; timezone: string } | null;
   role: Role;
   storeIds: (number | string)[];
   /** The WeCom member a `staff` user is linked to. */

@@ -12,7 +12,7 @@ import { NotFound } from '../../components/results';
 import { formatDateTime } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
 import { TagList } from '../tags/tag-pickers';
-import { useEventDetail } from './event-detail';
+import { EventSummary } from './event-detail';
 import { FollowEditModal, FollowTagsModal, useCanEditFollow, WecomSyncHint } from './follow-edit';
 import { NotesCard } from './notes-card';
 import { OrdersCard } from './orders-card';
@@ -335,7 +335,6 @@ function TimelineCard({ externalUserid, timeline, groups }: { externalUserid: st
   const { t } = useTranslation();
   const labels = useLabels();
   const groupNames = useMemo(() => new Map(groups.map((g) => [g.chatId, g.name || g.chatId])), [groups]);
-  const describe = useEventDetail(groupNames);
   const last = timeline[timeline.length - 1];
   const older = useOlderEvents(externalUserid, last?.id);
 
@@ -359,14 +358,12 @@ function TimelineCard({ externalUserid, timeline, groups }: { externalUserid: st
       <div data-testid="timeline-item" data-event-type={e.type}>
         <Flex gap={8} align="baseline" wrap>
           <Typography.Text strong>{labels.eventType(e.type)}</Typography.Text>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="timeline-time">
             {formatDateTime(e.occurredAt)}
           </Typography.Text>
         </Flex>
         <Flex vertical style={{ fontSize: 13 }}>
-          {describe(e).map((line, i) => (
-            <div key={i}>{line}</div>
-          ))}
+          <EventSummary event={e} groupName={e.chatId ? groupNames.get(e.chatId) : undefined} />
         </Flex>
       </div>
     ),

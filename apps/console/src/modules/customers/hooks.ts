@@ -66,6 +66,8 @@ export interface CustomerEvent {
   staffName: string | null;
   chatId: string | null;
   data: Record<string, unknown> | null;
+  /** What happened, as a sentence in each language (names, not ids). */
+  summary: { zh: string; en: string };
 }
 
 export interface CustomerDetail {

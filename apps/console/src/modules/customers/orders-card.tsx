@@ -10,7 +10,7 @@ import { formatDateTime, formatYuan } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
 import { useCustomerOrders, type CustomerOrder, type CustomerOrders, type RfmBucket } from './hooks';
 
-const BUCKET_COLORS: Record<RfmBucket, string> = {
+export const BUCKET_COLORS: Record<RfmBucket, string> = {
   important_value: 'gold',
   important_develop: 'green',
   important_keep: 'blue',

@@ -2,20 +2,21 @@
 // own slots). No schedule at all means "always open". Slots end exclusive and cannot cross
 // midnight; an end of 23:59 is sent as 24:00 so "until midnight" is one slot.
 import { CloseOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, DatePicker, Flex, Radio, Select, Switch, TimePicker, Typography } from 'antd';
+import { Button, DatePicker, Flex, Radio, Switch, TimePicker, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { TimeZoneSelect } from '../../components/time-zone-select';
+import { timeZone, todayInZone } from '../../lib/format';
 import type { Slot, WorkSchedule } from './hooks';
 
 /** Monday first, as Chinese calendars show the week; WeCom's day numbers stay 0 = Sunday. */
 const DAY_ORDER = [1, 2, 3, 4, 5, 6, 0] as const;
 const WORKDAYS = [1, 2, 3, 4, 5];
-const TIMEZONES = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Singapore', 'Asia/Tokyo', 'Europe/London', 'America/Los_Angeles', 'UTC'];
 const DEFAULT_SLOT: Slot = { start: '09:00', end: '21:00' };
 
 export function defaultSchedule(): WorkSchedule {
-  return { timezone: 'Asia/Shanghai', weekly: DAY_ORDER.map((day) => ({ day, ...DEFAULT_SLOT })), exceptions: [] };
+  return { timezone: timeZone(), weekly: DAY_ORDER.map((day) => ({ day, ...DEFAULT_SLOT })), exceptions: [] };
 }
 
 const toDayjs = (hhmm: string): Dayjs => dayjs(`2000-01-01T${hhmm === '24:00' ? '23:59' : hhmm}`);
@@ -74,12 +75,11 @@ export function ScheduleEditor({ value, onChange }: Props) {
       <Flex align="center" gap={12} wrap>
         <Switch checked onChange={() => onChange?.(null)} data-testid="schedule-switch" />
         <Typography.Text>{t('liveCodes.schedule.limited')}</Typography.Text>
-        <Select<string>
+        <TimeZoneSelect
           size="small"
           value={schedule.timezone}
           onChange={(timezone) => set({ ...schedule, timezone })}
-          options={(TIMEZONES.includes(schedule.timezone) ? TIMEZONES : [schedule.timezone, ...TIMEZONES]).map((z) => ({ value: z, label: z }))}
-          style={{ width: 180 }}
+          style={{ width: 200 }}
           aria-label={t('liveCodes.schedule.timezone')}
         />
       </Flex>
@@ -147,7 +147,7 @@ export function ScheduleEditor({ value, onChange }: Props) {
       <div>
         <Button
           icon={<PlusOutlined />}
-          onClick={() => set({ ...schedule, exceptions: [...schedule.exceptions, { date: dayjs().add(1, 'day').format('YYYY-MM-DD'), closed: true }] })}
+          onClick={() => set({ ...schedule, exceptions: [...schedule.exceptions, { date: todayInZone().add(1, 'day').format('YYYY-MM-DD'), closed: true }] })}
         >
           {t('liveCodes.schedule.addException')}
         </Button>

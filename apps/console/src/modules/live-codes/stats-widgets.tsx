@@ -5,7 +5,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { formatNumber } from '../../lib/format';
+import { formatNumber, todayInZone } from '../../lib/format';
 import { useSearchState } from '../../lib/use-search-state';
 import type { DateRange, LiveCodeKind, TotalStats } from './hooks';
 
@@ -31,11 +31,11 @@ export function RangeFilter({ range, onChange, stats }: { range: DateRange; onCh
       allowClear={!!range.from}
       value={from && to ? [dayjs(from), dayjs(to)] : null}
       onChange={(v) => onChange(v && v[0] && v[1] ? [v[0], v[1]] : null)}
-      disabledDate={(d) => d.isAfter(dayjs().endOf('day'))}
+      disabledDate={(d) => d.isAfter(todayInZone().endOf('day'))}
       presets={[
-        { label: t('liveCodes.stats.last7'), value: [dayjs().subtract(6, 'day'), dayjs()] },
-        { label: t('liveCodes.stats.last30'), value: [dayjs().subtract(29, 'day'), dayjs()] },
-        { label: t('liveCodes.stats.last90'), value: [dayjs().subtract(89, 'day'), dayjs()] },
+        { label: t('liveCodes.stats.last7'), value: [todayInZone().subtract(6, 'day'), todayInZone()] },
+        { label: t('liveCodes.stats.last30'), value: [todayInZone().subtract(29, 'day'), todayInZone()] },
+        { label: t('liveCodes.stats.last90'), value: [todayInZone().subtract(89, 'day'), todayInZone()] },
       ]}
       data-testid="stats-range"
     />

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import type { RfmBucket } from '../customers/hooks';
 
 export interface OverviewCounts {
   customers: number;
@@ -18,9 +19,20 @@ export interface DailyChange {
   net: number;
 }
 
+export interface OverviewOrders {
+  buyers: number;
+  repeatBuyers: number;
+  /** repeat buyers ÷ buyers; null without buyers */
+  repurchaseRate: number | null;
+  orders: number;
+  total: number;
+  buckets: Record<RfmBucket, number>;
+}
+
 export interface Overview {
   counts: OverviewCounts;
   daily: DailyChange[];
+  orders: OverviewOrders;
 }
 
 export function useOverview() {

@@ -15,6 +15,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { DailyChart } from './daily-chart';
 import { useOverview, type OverviewCounts } from './hooks';
+import { OrdersSummaryCard } from './orders-summary';
 
 const CARDS: { key: keyof OverviewCounts; icon: ReactNode; to?: string }[] = [
   { key: 'customers', icon: <UserOutlined />, to: '/customers' },
@@ -89,6 +90,7 @@ export default function OverviewPage() {
           )}
         </div>
       </Card>
+      <OrdersSummaryCard orders={overview.data?.orders} loading={overview.isLoading} />
     </>
   );
 }

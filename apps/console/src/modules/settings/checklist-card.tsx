@@ -14,14 +14,15 @@ const STATUS: Record<CheckStatus, { icon: ReactNode; color: string }> = {
   pending: { icon: <ClockCircleOutlined style={{ color: '#8c8c8c' }} />, color: 'default' },
 };
 
+const SUMMARY_TYPE = { ok: 'success', pending: 'info', warn: 'warning', error: 'error' } as const satisfies Record<CheckStatus, string>;
+
 export function ChecklistCard() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const checklist = useChecklist();
   const run = useRunChecklist();
   const items = checklist.data?.items ?? [];
-  const ok = items.filter((i) => i.status === 'ok').length;
-  const problems = items.filter((i) => i.status === 'error' || i.status === 'warn').length;
+  const summary = checklist.data?.summary;
 
   const recheck = () => run.mutate(undefined, { onSuccess: () => void message.success(t('settings.checklist.rechecked')) });
 
@@ -38,13 +39,19 @@ export function ChecklistCard() {
       {checklist.error ? <QueryError error={checklist.error} onRetry={() => void checklist.refetch()} /> : null}
       {checklist.isLoading ? <Skeleton active /> : null}
       {checklist.data && items.length === 0 ? <Empty description={t('settings.checklist.empty')} /> : null}
-      {items.length > 0 ? (
+      {items.length > 0 && summary ? (
         <>
           <Alert
-            type={problems === 0 ? 'success' : items.some((i) => i.status === 'error') ? 'error' : 'warning'}
+            type={SUMMARY_TYPE[summary.status]}
             showIcon
-            title={problems === 0 ? t('settings.checklist.allOk') : t('settings.checklist.summary', { ok, problems })}
+            title={
+              summary.status === 'ok' ? t('settings.checklist.allOk')
+                : summary.status === 'pending' ? t('settings.checklist.summaryPending', { ok: summary.ok, pending: summary.pending })
+                  : t('settings.checklist.summary', { ok: summary.ok, problems: summary.problems })
+            }
             style={{ marginBottom: 16 }}
+            data-testid="checklist-summary"
+            data-status={summary.status}
           />
           <Flex vertical gap={0} data-testid="checklist">
             {items.map((item, i) => (

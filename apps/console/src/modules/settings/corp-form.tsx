@@ -2,11 +2,13 @@ import { Alert, App, Button, Card, Form, Input, Skeleton, Typography } from 'ant
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { QueryError } from '../../components/query-error';
+import { TimeZoneSelect } from '../../components/time-zone-select';
 import { showFieldError } from '../../lib/form-errors';
 import { useCorpSettings, useUpdateCorpSettings, type CorpSettings, type CorpSettingsInput } from './hooks';
 
 interface FormValues {
   name: string;
+  timezone: string;
   agentId: string;
   secret: string;
   callbackToken: string;
@@ -19,6 +21,7 @@ interface FormValues {
 function toForm(settings: CorpSettings): FormValues {
   return {
     name: settings.name,
+    timezone: settings.timezone,
     agentId: settings.agentId,
     secret: '',
     callbackToken: settings.callbackToken,
@@ -33,6 +36,7 @@ function toForm(settings: CorpSettings): FormValues {
 function changes(values: FormValues, settings: CorpSettings): CorpSettingsInput {
   const input: CorpSettingsInput = {};
   if (values.name.trim() !== settings.name) input.name = values.name.trim();
+  if (values.timezone !== settings.timezone) input.timezone = values.timezone;
   if (values.agentId.trim() !== settings.agentId) input.agentId = values.agentId.trim();
   if (values.callbackToken.trim() !== settings.callbackToken) input.callbackToken = values.callbackToken.trim();
   if (values.apiBase.trim() !== settings.apiBase) input.apiBase = values.apiBase.trim();
@@ -81,6 +85,9 @@ export function CorpForm({ readOnly }: { readOnly: boolean }) {
           <Form<FormValues> form={form} layout="vertical" onFinish={(v) => void onFinish(v)} disabled={readOnly || update.isPending} style={{ maxWidth: 560 }}>
             <Form.Item name="name" label={t('settings.corp.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('settings.corp.name') }) }]}>
               <Input />
+            </Form.Item>
+            <Form.Item name="timezone" label={t('settings.corp.timezone')} extra={t('settings.corp.timezoneHelp')}>
+              <TimeZoneSelect style={{ width: 260 }} data-testid="corp-timezone" />
             </Form.Item>
             <Form.Item label={t('settings.corp.corpId')}>
               <Typography.Text copyable code>
@@ -133,7 +140,7 @@ export function CorpForm({ readOnly }: { readOnly: boolean }) {
               </Typography.Text>
             </Form.Item>
             {readOnly ? null : (
-              <Button type="primary" htmlType="submit" loading={update.isPending}>
+              <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="corp-save">
                 {t('common.save')}
               </Button>
             )}

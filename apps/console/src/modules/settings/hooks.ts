@@ -17,10 +17,13 @@ export interface CorpSettings {
   oauthSecretSet: boolean;
   /** The chat-sidebar page to enter in WeCom admin (聊天工具栏). */
   sidebarUrl: string;
+  /** IANA zone: every time is shown in it. */
+  timezone: string;
 }
 
 export type CorpSettingsInput = Partial<{
   name: string;
+  timezone: string;
   agentId: string;
   secret: string;
   callbackToken: string;
@@ -31,6 +34,19 @@ export type CorpSettingsInput = Partial<{
 }>;
 
 export type CheckStatus = 'ok' | 'warn' | 'error' | 'pending';
+
+/** The whole list's state: its worst row (a pending row is not "passed"). */
+export interface CheckSummary {
+  status: CheckStatus;
+  ok: number;
+  pending: number;
+  problems: number;
+}
+
+export interface Checklist {
+  items: CheckItem[];
+  summary: CheckSummary;
+}
 
 export interface CheckItem {
   key: string;
@@ -81,14 +97,14 @@ export function useUpdateCorpSettings() {
 export function useChecklist() {
   return useQuery({
     queryKey: checklistKey,
-    queryFn: ({ signal }) => api.get<ItemList<CheckItem>>('/settings/checklist', undefined, signal),
+    queryFn: ({ signal }) => api.get<Checklist>('/settings/checklist', undefined, signal),
   });
 }
 
 export function useRunChecklist() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<ItemList<CheckItem>>('/settings/checklist/run'),
+    mutationFn: () => api.post<Checklist>('/settings/checklist/run'),
     onSuccess: (result) => queryClient.setQueryData(checklistKey, result),
   });
 }

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
-import { formatDateTimeSeconds } from '../../lib/format';
+import { formatDateTime, formatDateTimeSeconds } from '../../lib/format';
 import { PAGE_SIZE_OPTIONS, useSearchState } from '../../lib/use-search-state';
 import { useCanWrite } from '../auth/hooks';
 import { useStaffNames } from '../staff/hooks';
@@ -112,7 +112,7 @@ function TemplatesTab() {
       align: 'right',
       render: (list: WelcomeTemplate['attachments']) => list.length,
     },
-    { title: t('welcome.updatedAt'), dataIndex: 'updatedAt', render: (v: string) => formatDateTimeSeconds(v).slice(0, 16) },
+    { title: t('welcome.updatedAt'), dataIndex: 'updatedAt', render: (v: string) => formatDateTime(v) },
     {
       title: t('common.actions'),
       key: 'actions',

@@ -1,4 +1,4 @@
-// Sign-in, the current user, corps, users, API tokens and the audit log.
+// Sign-in, the current user, corps, users and API tokens (the audit log: audit-routes.ts).
 import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
@@ -11,6 +11,7 @@ import type { SyncService } from '../sync/service';
 import { Page } from '../customers/routes';
 import { CorpId, HttpUrl, IdParams, List, RowId, Text, Userid, patchOf } from '../../platform/schemas';
 import { access, publicRoute, ALL_ROLES, ADMIN_ONLY, checkSameOrigin } from '../../platform/access';
+import { DEFAULT_TIMEZONE } from '../../platform/time';
 
 const Role = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
 
@@ -22,12 +23,12 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     const corp = p.corps.find((c: any) => c.id === p.corpId);
     return corps.get(p.corpId).then((c) => ({
       user: { id: p.userId, username: p.username, displayName: p.name, kind: p.kind, locale: 'zh-CN', owner: p.owner },
-      corp: { id: p.corpId, name: corp?.name ?? c?.name ?? p.corpId, isDemo: c?.isDemo ?? false },
+      corp: { id: p.corpId, name: corp?.name ?? c?.name ?? p.corpId, isDemo: c?.isDemo ?? false, timezone: c?.timezone ?? DEFAULT_TIMEZONE },
       role: p.role, storeIds: p.storeIds, staffUserid: p.staffUserid, corps: p.corps,
     }));
   };
 
-  app.post('/api/auth/login', { config: publicRoute('signs in: the credentials are the body (throttled per username and IP)'),
+  app.post('/api/auth/login', { config: { ...publicRoute('signs in: the credentials are the body (throttled per username and IP)'), audit: { action: 'auth.login' } },
     schema: { tags: ['auth'], body: z.object({ username: z.string().min(1, 'is required').max(64, 'is too long'), password: z.string().min(1, 'is required').max(256, 'is too long') }), security: [] },
   }, async (req, reply) => {
     let sessionToken: string;
@@ -44,7 +45,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     return me(req);
   });
 
-  app.post('/api/auth/logout', { config: publicRoute('signs out whatever session cookie is sent (none: nothing to do)'), schema: { tags: ['auth'] } }, async (req, reply) => {
+  app.post('/api/auth/logout', { config: { ...publicRoute('signs out whatever session cookie is sent (none: nothing to do)'), audit: { action: 'auth.logout' } }, schema: { tags: ['auth'] } }, async (req, reply) => {
     const cookie = req.cookies[SESSION_COOKIE];
     if (cookie) await auth.logout(cookie);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -54,7 +55,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   app.get('/api/me', { config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['auth'] } }, async (req) => me(req));
 
   app.post('/api/me/corp', {
-    config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['auth'], body: z.object({ corpId: CorpId }) },
+    config: { ...access(ALL_ROLES, { scope: 'self' }), audit: { action: 'auth.switch_corp' } }, schema: { tags: ['auth'], body: z.object({ corpId: CorpId }) },
   }, async (req) => {
     const cookie = req.cookies[SESSION_COOKIE];
     if (!cookie) throw new AppError('bad_request', 'switching corp needs a console session; API tokens use the X-Pond-Corp header');
@@ -268,7 +269,7 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   });
   for (const answer of ['accept', 'decline'] as const) {
     app.post(`/api/me/invitations/:corpId/${answer}`, {
-      config: publicRoute(ownSession),
+      config: { ...publicRoute(ownSession), audit: { action: `invitation.${answer}` } },
       schema: { tags: ['auth'], summary: answer === 'accept' ? 'Accept an invitation' : 'Decline an invitation', params: z.object({ corpId: z.string().min(1) }) },
     }, async (req) => {
       const u = await sessionUser(req);
@@ -301,16 +302,4 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
     return { ok: true };
   });
 
-  app.get('/api/audit', {
-    config: access(ADMIN_ONLY), schema: { tags: ['audit'], querystring: Page.extend({ action: Text(100).optional() }) },
-  }, async (req) => {
-    const { page, pageSize, action } = req.query;
-    const { rows } = await pool.query(
-      `SELECT *, count(*) OVER ()::int AS total FROM audit_log WHERE corp_id = $1 AND ($2::text IS NULL OR action ILIKE '%' || $2 || '%')
-       ORDER BY id DESC LIMIT $3 OFFSET $4`, [req.principal!.corpId, action ?? null, pageSize, (page - 1) * pageSize]);
-    return {
-      items: rows.map((a) => ({ id: a.id, actorType: a.actor_type, actorName: a.actor_name, action: a.action, targetType: a.target_type, targetId: a.target_id, detail: a.detail, ip: a.ip, createdAt: a.created_at })),
-      total: rows[0]?.total ?? 0,
-    };
-  });
 }

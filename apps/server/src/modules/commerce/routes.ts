@@ -59,14 +59,14 @@ export async function commerceRoutes(app: App, deps: CommerceDeps) {
     async (req) => settingsOut(req.principal!.corpId, req.principal!.role === 'admin'));
 
   app.put('/api/settings/rfm', {
-    config: access(WRITE_ROLES), schema: { tags: ['settings'], summary: 'Change the RFM thresholds', body: RfmThresholdsInput },
+    config: { ...access(WRITE_ROLES), audit: { action: 'rfm_thresholds.update' } }, schema: { tags: ['settings'], summary: 'Change the RFM thresholds', body: RfmThresholdsInput },
   }, async (req) => {
     await updateThresholds(pool, req.principal!.corpId, req.body);
     return settingsOut(req.principal!.corpId, req.principal!.role === 'admin');
   });
 
   app.post('/api/settings/orders/webhook-token', {
-    config: access(ADMIN_ONLY), schema: { tags: ['settings'], summary: 'A new order webhook secret (the old URL stops working)' },
+    config: { ...access(ADMIN_ONLY), audit: { action: 'order_webhook.regenerate' } }, schema: { tags: ['settings'], summary: 'A new order webhook secret (the old URL stops working)' },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     const token = await orders.regenerateToken(corpId);

@@ -38,7 +38,7 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
   });
 
   app.post('/api/customers/:externalUserid/follows/:userid/tags', {
-    config: access(ALL_ROLES, { params: { externalUserid: 'customer', userid: 'staff' }, refs: { 'add[]': 'tag' } }), schema: {
+    config: { ...access(ALL_ROLES, { params: { externalUserid: 'customer', userid: 'staff' }, refs: { 'add[]': 'tag' } }), audit: { action: 'customer_tag.update' } }, schema: {
       tags: ['customers'], summary: 'Add or remove corp tags on a relation (mark_tag)', params: ExtUser,
       body: z.object({ add: List(TagId, 100).default([]), remove: List(TagId, 100).default([]) }),
     },
@@ -107,7 +107,7 @@ export async function customerRoutes(app: App, deps: { customers: CustomerServic
       { key: 'corpName', header: '企业 corp' }, { key: 'staff', header: '跟进员工 staff' }, { key: 'remarks', header: '备注 remarks' },
       { key: 'tags', header: '标签 tags' }, { key: 'personalTags', header: '个人标签 personal_tags' }, { key: 'firstAddedAt', header: '首次添加 first_added_at' },
       { key: 'orderCount', header: '订单数 order_count' }, { key: 'orderTotal', header: '消费金额 order_total' }, { key: 'lastOrderAt', header: '最近下单 last_order_at' },
-    ], rows);
+    ], rows, await deps.customers.timezone(scope.corpId));
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="customers.csv"').send(csv);
   });
 

@@ -4,6 +4,8 @@ import type { Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import { Params } from '../../platform/sql';
 import { customerVisibleSql } from '../../platform/resources';
+import { corpZone } from '../../platform/time';
+import { describeEvent, referencedIds, type DescribableEvent, type EventNames } from './describe';
 
 export interface CustomerListQuery {
   q?: string; tagIds?: string[]; userid?: string; storeId?: number; channel?: string; page: number; pageSize: number;
@@ -98,14 +100,36 @@ export class CustomerService {
     };
   }
 
+  /** The corp's time zone: exports write times in it. */
+  timezone(corpId: string): Promise<string> {
+    return corpZone(this.pool, corpId);
+  }
+
   async timeline(corpId: string, externalUserid: string, opts: { before?: number; limit: number }) {
     const { rows } = await this.pool.query(
       `SELECT e.id, e.type, e.occurred_at, e.userid, s.name AS staff_name, e.chat_id, e.data FROM customer_events e
        LEFT JOIN staff s ON s.corp_id = e.corp_id AND s.userid = e.userid
        WHERE e.corp_id = $1 AND e.external_userid = $2 AND ($3::bigint IS NULL OR e.id < $3)
        ORDER BY e.occurred_at DESC, e.id DESC LIMIT $4`, [corpId, externalUserid, opts.before ?? null, opts.limit]);
+    const names = await this.eventNames(corpId, rows.map((r) => ({ type: r.type, userid: r.userid, staffName: r.staff_name, chatId: r.chat_id, data: r.data })));
     return {
-      items: rows.map((r) => ({ id: r.id, type: r.type, occurredAt: r.occurred_at, userid: r.userid, staffName: r.staff_name, chatId: r.chat_id, data: r.data })),
+      items: rows.map((r) => {
+        const e = { id: r.id, type: r.type, occurredAt: r.occurred_at, userid: r.userid, staffName: r.staff_name, chatId: r.chat_id, data: r.data };
+        return { ...e, summary: describeEvent(e, names) };
+      }),
     };
+  }
+
+  /** Names of the codes, tags (deleted ones too: the event happened), groups and staff a page of events mentions. */
+  private async eventNames(corpId: string, events: DescribableEvent[]): Promise<EventNames> {
+    const ids = referencedIds(events);
+    const [codes, tags, groups, staff] = await Promise.all([
+      ids.codeIds.length ? this.pool.query('SELECT id::text AS id, name FROM live_codes WHERE corp_id = $1 AND id = ANY($2::bigint[])', [corpId, ids.codeIds.filter((x) => /^\d{1,18}$/.test(x))]) : null,
+      ids.tagIds.length ? this.pool.query('SELECT id, name FROM tags WHERE corp_id = $1 AND id = ANY($2::text[])', [corpId, ids.tagIds]) : null,
+      ids.chatIds.length ? this.pool.query(`SELECT chat_id AS id, name FROM groups WHERE corp_id = $1 AND chat_id = ANY($2::text[]) AND name <> ''`, [corpId, ids.chatIds]) : null,
+      ids.userids.length ? this.pool.query('SELECT userid AS id, name FROM staff WHERE corp_id = $1 AND userid = ANY($2::text[])', [corpId, ids.userids]) : null,
+    ]);
+    const toMap = (r: { rows: { id: string; name: string }[] } | null) => new Map((r?.rows ?? []).map((x) => [x.id, x.name]));
+    return { codes: toMap(codes), tags: toMap(tags), groups: toMap(groups), staff: toMap(staff) };
   }
 }

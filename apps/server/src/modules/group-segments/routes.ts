@@ -8,6 +8,7 @@ import { AppError } from '../../platform/errors';
 import { Params } from '../../platform/sql';
 import { groupVisibleSql } from '../../platform/resources';
 import { toCsv } from '../../platform/csv';
+import { corpZone } from '../../platform/time';
 import { Page } from '../customers/routes';
 import { groupStatsStatus } from '../groups/stats';
 import { compileGroupRule, GroupRuleNode, savedGroupRule } from './rule';
@@ -47,7 +48,7 @@ export async function groupSegmentRoutes(app: App, deps: { pool: pg.Pool }) {
   const tags = ['group segments'];
 
   app.post('/api/group-segments/preview', {
-    config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags, summary: 'Live count and a sample of groups for a rule', body: z.object({ rule: GroupRuleNode }) },
+    config: { ...access(ALL_ROLES, { scope: 'filtered' }), audit: false }, schema: { tags, summary: 'Live count and a sample of groups for a rule', body: z.object({ rule: GroupRuleNode }) },
   }, async (req) => {
     const [r, stats] = await Promise.all([groups(req.scope, req.body.rule, 20, 0), groupStatsStatus(pool, req.principal!.corpId)]);
     return { count: r.total, sample: r.items, statsThrough: stats.through };
@@ -87,7 +88,7 @@ export async function groupSegmentRoutes(app: App, deps: { pool: pg.Pool }) {
       { key: 'ownerUserid', header: 'owner_userid' }, { key: 'tier', header: '分层 tier' }, { key: 'labels', header: '群标签 labels' },
       { key: 'memberCount', header: '成员 members' }, { key: 'customerCount', header: '客户 customers' },
       { key: 'createdAt', header: '创建时间 created_at' }, { key: 'status', header: '状态 status' },
-    ], r.items);
+    ], r.items, await corpZone(pool, req.principal!.corpId));
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="group-segment-${s.id}.csv"`).send(csv);
   });
 }

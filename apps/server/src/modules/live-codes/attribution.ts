@@ -79,7 +79,7 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
       const v = visit[0];
       // A scan that was not counted when shown counts now that the person added (once: the visit is taken).
       if (v && !reAdd && v.userid === userid && ASSIGNING_REASONS.includes(v.reason) && !countsOnScan({ key: v.visitor_key, kind: v.visitor_kind, unionid: null })) {
-        codes.countAdd(code, userid, ctx.at);
+        await codes.countAdd(code, userid, ctx.at);
       }
       if (v) {
         await pool.query(`UPDATE code_locks SET external_userid = $3, confirmed_at = now() WHERE code_id = $1 AND visitor_key = $2`, [code.id, v.visitor_key, ext]);

@@ -9,6 +9,7 @@ import { Params } from '../../platform/sql';
 import { liveCodeVisibleSql, RESOURCES } from '../../platform/resources';
 import type { LiveCodeService } from './service';
 import { loadCode, loadCodes, type CodeConfig } from './repo';
+import { corpZone, dayIn, TimeZone } from '../../platform/time';
 import { codeStats, statsCsv, sumStats } from './stats';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 
@@ -18,7 +19,8 @@ const posterCheck = () => import('./poster-check');
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
 const Schedule = z.object({
-  timezone: Text(64).default('Asia/Shanghai'),
+  /** Default: the corp's time zone. */
+  timezone: TimeZone.optional(),
   weekly: z.array(z.object({ day: z.number().int().min(0, 'must be 0 (Sunday) to 6').max(6, 'must be 0 (Sunday) to 6'), start: Hhmm, end: Hhmm })).max(70),
   exceptions: z.array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'), closed: z.boolean().optional(), slots: z.array(z.object({ start: Hhmm, end: Hhmm })).max(48).optional() })).max(366).default([]),
 });
@@ -60,8 +62,9 @@ const PatchBody = patchOf(CodeBody.omit({ kind: true, mode: true })).extend({
 });
 const Range = z.object({ from: Day.optional(), to: Day.optional() });
 
-function range(q: { from?: string; to?: string }): { from: string; to: string } {
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+/** Days are the corp's calendar days: "today" is today in its time zone. */
+function range(q: { from?: string; to?: string }, tz: string): { from: string; to: string } {
+  const today = dayIn(new Date(), tz);
   const to = q.to ?? today;
   const from = q.from ?? new Date(Date.parse(to) - 29 * 86400_000).toISOString().slice(0, 10);
   if (from > to) throw AppError.validation('from', 'must not be after to');
@@ -99,12 +102,12 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
     const text = p.add(q.q ?? null);
     const { rows } = await pool.query(
       `SELECT c.id, count(*) OVER ()::int AS total,
-              (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id AND v.created_at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai') AS scans_today,
+              (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id AND v.created_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS scans_today,
               (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id) AS scans_total,
-              (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.added_at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai') AS adds_today,
+              (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.added_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS adds_today,
               (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id) AS adds_total,
               (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.deleted_at IS NULL) AS retained_total
-       FROM live_codes c WHERE c.corp_id = ${corp} AND c.status = ${p.add(q.status)} AND (${kind}::text IS NULL OR c.kind = ${kind})
+       FROM live_codes c JOIN corps corp ON corp.id = c.corp_id WHERE c.corp_id = ${corp} AND c.status = ${p.add(q.status)} AND (${kind}::text IS NULL OR c.kind = ${kind})
          AND (${text}::text IS NULL OR c.name ILIKE '%' || ${text} || '%' OR c.channel ILIKE '%' || ${text} || '%')
          AND ${liveCodeVisibleSql(scope, p, 'c')}
        ORDER BY c.id DESC LIMIT ${p.add(q.pageSize)} OFFSET ${p.add((q.page - 1) * q.pageSize)}`, p.values);
@@ -131,7 +134,7 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
     config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: IdParams, querystring: Range },
   }, async (req) => {
     await mustLoad(req.principal!.corpId, req.params.id);
-    const r = range(req.query);
+    const r = range(req.query, await corpZone(pool, req.scope.corpId));
     const days = await codeStats(pool, req.scope, { codeIds: [req.params.id] }, r.from, r.to);
     return { ...r, days, total: sumStats(days) };
   });
@@ -140,7 +143,7 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
     config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags: ['live-codes'], params: IdParams, querystring: Range },
   }, async (req, reply) => {
     const c = await mustLoad(req.principal!.corpId, req.params.id);
-    const r = range(req.query);
+    const r = range(req.query, await corpZone(pool, req.scope.corpId));
     const days = await codeStats(pool, req.scope, { codeIds: [c.id] }, r.from, r.to);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="live-code-${c.id}-${r.from}-${r.to}.csv"`).send(statsCsv(days));
   });
@@ -148,7 +151,7 @@ export async function liveCodeRoutes(app: App, deps: { pool: pg.Pool; codes: Liv
   app.get('/api/channel-stats', {
     config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['live-codes'], querystring: Range.extend({ format: z.enum(['json', 'csv']).default('json') }) },
   }, async (req, reply) => {
-    const r = range(req.query);
+    const r = range(req.query, await corpZone(pool, req.scope.corpId));
     const p = new Params();
     const { rows } = await pool.query(
       `SELECT DISTINCT c.channel FROM live_codes c WHERE c.corp_id = ${p.add(req.scope.corpId)} AND ${liveCodeVisibleSql(req.scope, p, 'c')} ORDER BY c.channel`, p.values);

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { WecomError } from '@pond/wecom';
 import { AppError, fromWecomError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
+import { DEFAULT_TIMEZONE } from '../../platform/time';
 import type { WorkSchedule } from '../../platform/db/schema';
 import type { CorpService } from '../org/corps';
 import { CodeCache, loadCode, type CodeConfig } from './repo';
@@ -16,7 +17,6 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const newKey = () => Array.from(randomBytes(8), (b) => BASE62[b % 62]).join('');
 /** A contact way's state: ≤ 30 characters (WeCom), unique per corp, maps back to the code. */
 const stateFor = (key: string) => `pc_${key}`;
-const TZ = 'Asia/Shanghai';
 const BACKUP_POSITION = 1000;
 
 export interface PoolInput { userid: string; weight?: number; dailyCap?: number | null; totalCap?: number | null }
@@ -34,7 +34,8 @@ export interface CodeInput {
   remarkTemplate?: string | null;
   description?: string | null;
   welcomeId?: number | null;
-  schedule?: WorkSchedule | null;
+  /** Without a time zone, the corp's. */
+  schedule?: (Omit<WorkSchedule, 'timezone'> & { timezone?: string }) | null;
   backupUserids?: string[];
   pool?: PoolInput[];
   groupCap?: number;
@@ -101,7 +102,8 @@ export class LiveCodeService {
   // ---- validation shared by create and update ------------------------------------------------
   private async validate(corpId: string, input: Partial<CodeInput>, kind: CodeInput['kind']): Promise<void> {
     if (input.schedule) {
-      const errs = validateSchedule(input.schedule);
+      input.schedule.timezone ??= (await this.corps.get(corpId))?.timezone ?? DEFAULT_TIMEZONE;
+      const errs = validateSchedule(input.schedule as WorkSchedule);
       if (errs.length) throw AppError.validation(errs[0]!.field, errs[0]!.message);
     }
     const pool = input.pool ?? [];
@@ -321,7 +323,7 @@ export class LiveCodeService {
     }
 
     const now = this.now();
-    const day = localTime(now, code.schedule?.timezone ?? TZ).date;
+    const day = await this.capDay(code, now);
     const [lockedId, followingId] = await Promise.all([
       code.lockEnabled ? this.locks.load(code.id, visitor.key) : null,
       code.lockEnabled && visitor.unionid ? this.followingStaff(code, visitor.unionid) : null,
@@ -425,8 +427,13 @@ export class LiveCodeService {
    * An add through the code whose scan was not counted (a visitor known only by a cookie we set): the
    * person acted, so it counts now, on the add's day. Once per add: the visit it matched is taken.
    */
-  countAdd(code: CodeConfig, userid: string, at: Date): void {
-    this.counterFlusher.add(code.id, localTime(at, code.schedule?.timezone ?? TZ).date, userid);
+  async countAdd(code: CodeConfig, userid: string, at: Date): Promise<void> {
+    this.counterFlusher.add(code.id, await this.capDay(code, at), userid);
+  }
+
+  /** The day daily caps count `at` on: a day of the code's schedule, else of the corp (corps are cached). */
+  private async capDay(code: CodeConfig, at: Date): Promise<string> {
+    return localTime(at, code.schedule?.timezone ?? (await this.corps.get(code.corpId))?.timezone ?? DEFAULT_TIMEZONE).date;
   }
 
   /** Writes assignment counters still in memory (shutdown, tests). */

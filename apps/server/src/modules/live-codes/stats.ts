@@ -10,7 +10,8 @@ export interface DayStats {
   groupJoins: number; welcomeSent: number; welcomeFailed: number; conversion: number | null;
 }
 
-const TZ = 'Asia/Shanghai';
+/** Days are the corp's calendar days (an init plan: read once per statement). */
+const TZ = '(SELECT timezone FROM corps WHERE id = $1)';
 
 export async function codeStats(
   db: Pick<pg.Pool, 'query'>, scope: Scope, by: { codeIds: number[] } | { channel: string }, from: string, to: string,
@@ -23,21 +24,21 @@ export async function codeStats(
   const { rows } = await db.query(
     `WITH codes AS (SELECT c.id, c.state FROM live_codes c WHERE c.corp_id = $1 AND ${codeFilter} AND ${visible}),
           days AS (SELECT generate_series($2::date, $3::date, '1 day')::date AS day),
-          v AS (SELECT (created_at AT TIME ZONE '${TZ}')::date AS day, count(*) AS scans, count(DISTINCT visitor_key) AS visitors
-                FROM code_visits WHERE code_id IN (SELECT id FROM codes) AND created_at >= ($2::date)::timestamp AT TIME ZONE '${TZ}'
-                  AND created_at < ($3::date + 1)::timestamp AT TIME ZONE '${TZ}' GROUP BY 1),
-          a AS (SELECT (added_at AT TIME ZONE '${TZ}')::date AS day, count(*) AS adds,
+          v AS (SELECT (created_at AT TIME ZONE ${TZ})::date AS day, count(*) AS scans, count(DISTINCT visitor_key) AS visitors
+                FROM code_visits WHERE code_id IN (SELECT id FROM codes) AND created_at >= ($2::date)::timestamp AT TIME ZONE ${TZ}
+                  AND created_at < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
+          a AS (SELECT (added_at AT TIME ZONE ${TZ})::date AS day, count(*) AS adds,
                        count(*) FILTER (WHERE deleted_at < added_at + interval '1 day') AS d1,
                        count(*) FILTER (WHERE deleted_at < added_at + interval '7 days') AS d7
                 FROM attributions WHERE corp_id = $1 AND code_id IN (SELECT id FROM codes)
-                  AND added_at >= ($2::date)::timestamp AT TIME ZONE '${TZ}' AND added_at < ($3::date + 1)::timestamp AT TIME ZONE '${TZ}' GROUP BY 1),
-          g AS (SELECT (join_time AT TIME ZONE '${TZ}')::date AS day, count(*) AS joins FROM group_members
+                  AND added_at >= ($2::date)::timestamp AT TIME ZONE ${TZ} AND added_at < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
+          g AS (SELECT (join_time AT TIME ZONE ${TZ})::date AS day, count(*) AS joins FROM group_members
                 WHERE corp_id = $1 AND type = 2 AND state IN (SELECT state FROM codes)
-                  AND join_time >= ($2::date)::timestamp AT TIME ZONE '${TZ}' AND join_time < ($3::date + 1)::timestamp AT TIME ZONE '${TZ}' GROUP BY 1),
-          w AS (SELECT (received_at AT TIME ZONE '${TZ}')::date AS day, count(*) FILTER (WHERE status = 'sent') AS sent,
+                  AND join_time >= ($2::date)::timestamp AT TIME ZONE ${TZ} AND join_time < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
+          w AS (SELECT (received_at AT TIME ZONE ${TZ})::date AS day, count(*) FILTER (WHERE status = 'sent') AS sent,
                        count(*) FILTER (WHERE status = 'failed') AS failed
                 FROM welcome_sends WHERE corp_id = $1 AND code_id IN (SELECT id FROM codes)
-                  AND received_at >= ($2::date)::timestamp AT TIME ZONE '${TZ}' AND received_at < ($3::date + 1)::timestamp AT TIME ZONE '${TZ}' GROUP BY 1)
+                  AND received_at >= ($2::date)::timestamp AT TIME ZONE ${TZ} AND received_at < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1)
      SELECT to_char(days.day, 'YYYY-MM-DD') AS date, coalesce(v.scans,0)::int AS scans, coalesce(v.visitors,0)::int AS visitors,
             coalesce(a.adds,0)::int AS adds, coalesce(a.d1,0)::int AS d1, coalesce(a.d7,0)::int AS d7, coalesce(g.joins,0)::int AS joins,
             coalesce(w.sent,0)::int AS sent, coalesce(w.failed,0)::int AS failed

@@ -30,6 +30,10 @@ export interface BootstrapResult {
   /** No account is platform owner (an install from before owners existed). */
   noOwner: boolean;
 }
+export interface BootstrapOptions {
+  /** The demo shop's order history (default on; tests about orders start from none). */
+  demoOrders?: boolean;
+}
 
 /**
  * `baseUrl` is where WeCom (the simulator, in demo mode) reaches Pond and Pond the simulator: PUBLIC_URL,
@@ -38,18 +42,18 @@ export interface BootstrapResult {
  * the WeCom client's user is) are on the same host as Pond's pages. An advisory lock keeps concurrent
  * first starts from seeding twice.
  */
-export async function bootstrap(app: PondApp, baseUrl: string, browserUrl = baseUrl): Promise<BootstrapResult> {
+export async function bootstrap(app: PondApp, baseUrl: string, browserUrl = baseUrl, opts: BootstrapOptions = {}): Promise<BootstrapResult> {
   const lock = await app.pool.connect();
   try {
     await lock.query('SELECT pg_advisory_lock(8410222)');
-    return await bootstrapLocked(app, baseUrl, browserUrl);
+    return await bootstrapLocked(app, baseUrl, browserUrl, opts);
   } finally {
     await lock.query('SELECT pg_advisory_unlock(8410222)').catch(() => undefined);
     lock.release();
   }
 }
 
-async function bootstrapLocked(app: PondApp, baseUrl: string, browserUrl: string): Promise<BootstrapResult> {
+async function bootstrapLocked(app: PondApp, baseUrl: string, browserUrl: string, opts: BootstrapOptions): Promise<BootstrapResult> {
   const { config, pool, corps, auth, log } = app;
   const out: BootstrapResult = { corpsWithoutAdmin: [], noOwner: false };
   if (config.apiToken) {
@@ -63,7 +67,7 @@ async function bootstrapLocked(app: PondApp, baseUrl: string, browserUrl: string
       if (!cur) await app.sync.start(w.corpId, 'full', 'first start');
     }
   }
-  if (app.sim) out.demoCorpId = await ensureDemoCorp(app, baseUrl, browserUrl);
+  if (app.sim) out.demoCorpId = await ensureDemoCorp(app, baseUrl, browserUrl, opts);
 
   const { rows: users } = await pool.query('SELECT count(*)::int AS n FROM users');
   if (users[0].n === 0) {
@@ -85,7 +89,7 @@ async function bootstrapLocked(app: PondApp, baseUrl: string, browserUrl: string
   return out;
 }
 
-async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string): Promise<string> {
+async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string, opts: BootstrapOptions): Promise<string> {
   const { corps, pool, sim } = app;
   const existing = await corps.get(DEMO_CORP_ID);
   const apiBase = `${baseUrl}/sim`;
@@ -100,7 +104,7 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string)
   await sim!.control.upsertCorp({
     corpId: corp.id, name: corp.name, secret: corp.secret, agentId: Number(corp.agentId), token: corp.callbackToken,
     encodingAesKey: corp.callbackAesKey, callbackUrl, sidebarUrl: `${browserUrl}/sidebar/${corp.id}`,
-    orderWebhookUrl: `${baseUrl}${webhookPath(corp.id, corp.orderWebhookToken)}`,
+    orderWebhookUrl: `${baseUrl}${webhookPath(corp.id, corp.orderWebhookToken)}`, timezone: corp.timezone,
   });
   // The demo's 公众号 for WeChat web OAuth lives in the simulator too: landing pages take the production path.
   const oauthBase = `${browserUrl}/sim/wx`;
@@ -115,8 +119,20 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string)
   if (corp.wecomWebBase !== webBase) await corps.update(corp.id, { wecomWebBase: webBase });
   const withOauth = (await corps.get(corp.id))!;
   await sim!.control.registerOauthApp(withOauth.oauthAppId!, withOauth.oauthSecret!);
-  if (existing) return corp.id;
+  if (!existing) await seedDemoCorp(app, corp.id);
+  // Both once (a demo set up before they existed gets them on its next start).
+  await seedDemoWelcome(app, corp.id, browserUrl);
+  if (opts.demoOrders !== false) {
+    const orders = await sim!.control.seedDemoOrders(corp.id);
+    if (orders.failed) app.log.warn({ failed: orders.failed }, 'demo orders: the order webhook refused some; they are posted again on the next start');
+  }
+  return corp.id;
+}
 
+/** The simulator's demo corp (staff, customers, groups, tags), its stores and scripts, synced into Pond. */
+async function seedDemoCorp(app: PondApp, corpId: string): Promise<void> {
+  const { corps, pool, sim } = app;
+  const corp = (await corps.get(corpId))!;
   await sim!.control.seedDemo({ corpId: corp.id });
   const client = await corps.client(corp.id);
   for (const d of (await client.departmentList()).department ?? []) {
@@ -131,7 +147,24 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string)
   const run = await app.sync.start(corp.id, 'full', 'demo setup');
   await app.sync.execute(run.id);
   await sim!.control.verifyCallbackUrl(corp.id).catch(() => undefined);
-  return corp.id;
+}
+
+/**
+ * The corp's default welcome message, so that a customer who adds a member through any live code gets one
+ * (the README's tour). Only while the corp has no welcome template at all: one the admin archived stays archived.
+ */
+async function seedDemoWelcome(app: PondApp, corpId: string, browserUrl: string): Promise<void> {
+  const { rows } = await app.pool.query('SELECT 1 FROM welcome_templates WHERE corp_id = $1 LIMIT 1', [corpId]);
+  if (rows.length) return;
+  await app.welcome.create(corpId, {
+    name: '默认欢迎语 Default welcome',
+    scope: 'default',
+    text: '{nickname}您好！欢迎来到鱼塘咖啡，我是您的专属顾问{staff}。新朋友首单立减 5 元，会员每周三第二杯半价；想喝点什么、门店有什么活动，随时问我～',
+    attachments: [{
+      msgtype: 'link',
+      link: { title: '领取新人券 · 首单立减 5 元', desc: '点开下单，付款时自动抵扣', url: `${browserUrl}/sim/phone#pay` },
+    }],
+  });
 }
 
 /** A few scripts (话术) so the demo's chat sidebar has something to send. */

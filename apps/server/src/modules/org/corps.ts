@@ -29,6 +29,8 @@ export interface CorpRow {
   wecomWebBase: string | null;
   /** The secret in the shop's order webhook URL. */
   orderWebhookToken: string;
+  /** IANA zone (platform/time.ts). */
+  timezone: string;
 }
 
 export interface CorpSummary { id: string; name: string; isDemo: boolean }
@@ -38,6 +40,7 @@ export interface CorpInput {
   apiBase?: string; isDemo?: boolean;
   oauthAppId?: string | null; oauthSecret?: string | null; oauthOpenBase?: string | null; oauthApiBase?: string | null;
   wecomWebBase?: string | null;
+  timezone?: string;
 }
 
 const CHANNEL = 'pond_corp_changed';
@@ -105,7 +108,7 @@ export class CorpService {
       id: r.id, name: r.name, agentId: r.agent_id, secret: open('secret')!, callbackToken: open('callback_token')!,
       callbackAesKey: open('callback_aes_key')!, apiBase: r.api_base, isDemo: r.is_demo,
       oauthAppId: r.oauth_app_id, oauthSecret: open('oauth_secret'), oauthOpenBase: r.oauth_open_base, oauthApiBase: r.oauth_api_base,
-      wecomWebBase: r.wecom_web_base, orderWebhookToken: open('order_webhook_token')!,
+      wecomWebBase: r.wecom_web_base, orderWebhookToken: open('order_webhook_token')!, timezone: r.timezone,
     };
   }
 
@@ -176,13 +179,13 @@ export class CorpService {
     const callbackChanged = next.callbackToken !== cur.callbackToken || next.callbackAesKey !== cur.callbackAesKey;
     await this.pool.query(
       `UPDATE corps SET name=$2, agent_id=$3, secret=$4, callback_token=$5, callback_aes_key=$6, api_base=$7, updated_at=now(),
-         oauth_app_id=$9, oauth_secret=$10, oauth_open_base=$11, oauth_api_base=$12, wecom_web_base=$13,
+         oauth_app_id=$9, oauth_secret=$10, oauth_open_base=$11, oauth_api_base=$12, wecom_web_base=$13, timezone=$15,
          token_ok_at = CASE WHEN $8 THEN NULL ELSE token_ok_at END,
          callback_verified_at = CASE WHEN $14 THEN NULL ELSE callback_verified_at END
        WHERE id=$1`,
       [corpId, next.name, next.agentId, this.seal('secret', corpId, next.secret), this.seal('callback_token', corpId, next.callbackToken),
        this.seal('callback_aes_key', corpId, next.callbackAesKey), next.apiBase, secretChanged,
-       next.oauthAppId, this.seal('oauth_secret', corpId, next.oauthSecret), next.oauthOpenBase, next.oauthApiBase, next.wecomWebBase, callbackChanged]);
+       next.oauthAppId, this.seal('oauth_secret', corpId, next.oauthSecret), next.oauthOpenBase, next.oauthApiBase, next.wecomWebBase, callbackChanged, next.timezone]);
     if (secretChanged) await this.pool.query('DELETE FROM wecom_tokens WHERE corp_id = $1', [corpId]);
     await this.changed(corpId);
     return this.require(corpId);

@@ -32,6 +32,6 @@ export async function scriptRoutes(app: App, deps: { scripts: ScriptService }) {
   app.get('/api/scripts/:id/render', {
     config: access(ALL_ROLES, { params: { id: 'script' }, refs: { externalUserid: 'customer', userid: 'staff' } }), schema: { tags: ['scripts'], params: Id, querystring: z.object({ externalUserid: ExternalUserid.optional(), userid: Userid.optional() }) },
   }, async (req) => scripts.render(req.principal!.corpId, req.params.id, { ...req.query, userid: req.query.userid ?? req.principal!.staffUserid ?? undefined }));
-  app.post('/api/scripts/:id/used', { config: access(ALL_ROLES, { params: { id: 'script' } }), schema: { tags: ['scripts'], params: Id } },
+  app.post('/api/scripts/:id/used', { config: { ...access(ALL_ROLES, { params: { id: 'script' } }), audit: { action: 'script.send' } }, schema: { tags: ['scripts'], params: Id } },
     async (req) => { await scripts.used(req.principal!.corpId, req.params.id); return { ok: true }; });
 }

@@ -8,6 +8,7 @@ import { AppError } from '../../platform/errors';
 import { Params } from '../../platform/sql';
 import { customerVisibleSql } from '../../platform/resources';
 import { toCsv } from '../../platform/csv';
+import { corpZone } from '../../platform/time';
 import { withTransaction } from '../../platform/db';
 import { Page } from '../customers/routes';
 import { compileRule, RuleNode, savedRule } from './rule';
@@ -58,7 +59,7 @@ export async function segmentRoutes(app: App, deps: { pool: pg.Pool }) {
   const out = (s: any) => ({ id: s.id, name: s.name, rule: s.rule, createdBy: s.created_by, createdAt: s.created_at, updatedAt: s.updated_at });
 
   app.post('/api/segments/preview', {
-    config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['segments'], summary: 'Live count and a sample of members for a rule', body: z.object({ rule: RuleNode }) },
+    config: { ...access(ALL_ROLES, { scope: 'filtered' }), audit: false }, schema: { tags: ['segments'], summary: 'Live count and a sample of members for a rule', body: z.object({ rule: RuleNode }) },
   }, async (req) => {
     const r = await members(req.scope, req.body.rule, 20, 0);
     return { count: r.total, sample: r.items };
@@ -94,7 +95,8 @@ export async function segmentRoutes(app: App, deps: { pool: pg.Pool }) {
   }, async (req, reply) => {
     const s = await load(req.principal!.corpId, req.params.id);
     const r = await members(req.scope, ruleOf(s), 100_000, 0);
-    const csv = toCsv([{ key: 'externalUserid', header: 'external_userid' }, { key: 'name', header: '昵称 name' }, { key: 'gender', header: '性别 gender' }, { key: 'firstAddedAt', header: '首次添加 first_added_at' }], r.items);
+    const csv = toCsv([{ key: 'externalUserid', header: 'external_userid' }, { key: 'name', header: '昵称 name' }, { key: 'gender', header: '性别 gender' }, { key: 'firstAddedAt', header: '首次添加 first_added_at' }], r.items,
+      await corpZone(pool, req.principal!.corpId));
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="segment-${s.id}.csv"`).send(csv);
   });
 }

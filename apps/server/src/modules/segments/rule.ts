@@ -83,6 +83,12 @@ const sinceInstant = (days: string, today?: string) => `((${sinceDay(days, today
 /** The corp's RFM thresholds, read by the query itself so that every caller (saved segments in bulk jobs, handover) applies them. */
 const threshold = (column: 'rfm_recency_days' | 'rfm_order_count' | 'rfm_order_total', corp: string) => `(SELECT k.${column} FROM corps k WHERE k.id = ${corp})`;
 
+/** A customer's (`c`, with orders) RFM bucket as its code (bucketCode), from the summary columns: segments and the overview. */
+export const rfmCodeSql = (corp: string, today?: string) =>
+  `(CASE WHEN c.last_order_at >= ${sinceInstant(threshold('rfm_recency_days', corp), today)} THEN 4 ELSE 0 END
+    + CASE WHEN c.order_count >= ${threshold('rfm_order_count', corp)} THEN 2 ELSE 0 END
+    + CASE WHEN c.order_total >= ${threshold('rfm_order_total', corp)} THEN 1 ELSE 0 END)`;
+
 /** Window lengths kept per customer (ADR 0006, 0007, 0009), in the order of their slots. */
 export const WINDOW_DAYS = [7, 30, 90, 180] as const;
 
@@ -203,12 +209,8 @@ function compileFast(node: Condition, p: Params, corpId: string, windows?: Event
       // Only customers with orders have a last order; saying so lets the planner use customers_orders_idx.
       return node.op === 'within' ? `(c.order_count > 0 AND c.last_order_at >= ${since})` : `(c.order_count > 0 AND c.last_order_at < ${since})`;
     }
-    case 'rfm': {
-      const corp = p.add(corpId);
-      return `(c.order_count > 0 AND (CASE WHEN c.last_order_at >= ${sinceInstant(threshold('rfm_recency_days', corp), windows && p.add(windows.today))} THEN 4 ELSE 0 END
-                + CASE WHEN c.order_count >= ${threshold('rfm_order_count', corp)} THEN 2 ELSE 0 END
-                + CASE WHEN c.order_total >= ${threshold('rfm_order_total', corp)} THEN 1 ELSE 0 END) = ANY(${p.add(node.buckets.map((b) => bucketCode(b as RfmBucket)))}::int[]))`;
-    }
+    case 'rfm':
+      return `(c.order_count > 0 AND ${rfmCodeSql(p.add(corpId), windows && p.add(windows.today))} = ANY(${p.add(node.buckets.map((b) => bucketCode(b as RfmBucket)))}::int[]))`;
     default: return null;
   }
 }

@@ -34,8 +34,8 @@ export function sidebarNotice(zh: string, en: string): string {
   return shell('鱼塘侧边栏 Pond sidebar', `<div class="notice"><p><b>${esc(zh)}</b></p><p class="en">${esc(en)}</p></div>`);
 }
 
-export function sidebarPage(opts: { corpId: string; jssdk: string[]; me: { userid: string; name: string } }): string {
-  const boot = JSON.stringify({ corpId: opts.corpId, me: opts.me }).replace(/</g, '\\u003c');
+export function sidebarPage(opts: { corpId: string; timezone: string; jssdk: string[]; me: { userid: string; name: string } }): string {
+  const boot = JSON.stringify({ corpId: opts.corpId, timezone: opts.timezone, me: opts.me }).replace(/</g, '\\u003c');
   const sdk = opts.jssdk.map((u) => `<script src="${esc(u)}"></script>`).join('');
   return shell('鱼塘侧边栏 Pond sidebar',
     `<div id="app"><div class="notice muted" id="status">正在连接企业微信… <span class="en">Connecting to WeCom…</span></div></div><div id="toast"></div>

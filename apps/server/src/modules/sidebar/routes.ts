@@ -53,7 +53,7 @@ export async function sidebarRoutes(app: App, deps: {
     const cookie = req.cookies[SIDEBAR_COOKIE];
     const signedIn = cookie ? await auth.fromSidebarSession(cookie) : null;
     if (signedIn && signedIn.corpId === corp.id && !req.query.code) {
-      return reply.send(sidebarPage({ corpId: corp.id, jssdk: jssdkUrls(corp), me: { userid: signedIn.staffUserid!, name: signedIn.name } }));
+      return reply.send(sidebarPage({ corpId: corp.id, timezone: corp.timezone, jssdk: jssdkUrls(corp), me: { userid: signedIn.staffUserid!, name: signedIn.name } }));
     }
     const code = req.query.code;
     if (code) {

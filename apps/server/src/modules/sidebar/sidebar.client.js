@@ -44,17 +44,20 @@
       });
     });
   }
+  // Times in the corp's time zone, "YYYY-MM-DD HH:mm", as the console shows them.
+  var TIME = new Intl.DateTimeFormat('en-CA', { timeZone: BOOT.timezone || 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   function fmt(t) {
     if (!t) return '';
-    var d = new Date(t);
-    var p = function (n) { return n < 10 ? '0' + n : '' + n; };
-    return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + ' ' + p(d.getHours()) + ':' + p(d.getMinutes());
+    var p = {};
+    TIME.formatToParts(new Date(t)).forEach(function (x) { p[x.type] = x.value; });
+    return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute;
   }
   var EVENTS = {
     'customer.added': '添加好友 added', 'customer.half_added': '单向添加 half added', 'customer.deleted_staff': '删除了员工 deleted the staff member',
     'customer.deleted_by_staff': '被员工删除 removed by staff', 'group.joined': '入群 joined a group', 'group.left': '退群 left a group',
     'tag.added': '打标签 tagged', 'tag.removed': '移除标签 untagged', 'remark.changed': '修改备注 remark changed', 'follow.edited': '编辑资料 profile edited',
-    'welcome.sent': '欢迎语已发送 welcome sent', 'welcome.failed': '欢迎语失败 welcome failed', 'scan': '扫码 scanned a code',
+    'follow.transferred': '客户已转接 handed over', 'follow.transfer_failed': '转接失败 handover failed',
+    'order.paid': '下单付款 paid an order', 'order.refunded': '订单退款 refunded',
   };
   var GENDER = ['未知 unknown', '男 male', '女 female'];
 
@@ -184,7 +187,9 @@
     var items = state.data.timeline;
     if (!items.length) return '<div class="muted">暂无动态 Nothing yet</div>';
     return '<ul>' + items.map(function (e) {
-      return '<li class="ev"><div>' + esc(EVENTS[e.type] || e.type) + (e.staffName ? ' · ' + esc(e.staffName) : '') + '</div><div class="en">' + esc(fmt(e.occurredAt)) + '</div></li>';
+      // The server's sentence (names, not ids); the type's label above it.
+      return '<li class="ev" data-testid="sidebar-event"><div><b>' + esc(EVENTS[e.type] || e.type) + '</b> <span class="en">' + esc(fmt(e.occurredAt)) + '</span></div>'
+        + '<div>' + esc(e.summary ? e.summary.zh : '') + '</div><div class="en">' + esc(e.summary ? e.summary.en : '') + '</div></li>';
     }).join('') + '</ul>';
   }
   function profileHtml() {

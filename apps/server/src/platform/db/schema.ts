@@ -45,6 +45,8 @@ export const corps = pgTable('corps', {
   rfmRecencyDays: integer('rfm_recency_days').notNull().default(30),
   rfmOrderCount: integer('rfm_order_count').notNull().default(2),
   rfmOrderTotal: numeric('rfm_order_total', { precision: 12, scale: 2, mode: 'string' }).notNull().default('200'),
+  /** The corp's IANA time zone: every time people read and every day boundary Pond draws for the corp. */
+  timezone: text('timezone').notNull().default('Asia/Shanghai'),
   callbackVerifiedAt: ts('callback_verified_at'),
   lastCallbackAt: ts('last_callback_at'),
   tokenOkAt: ts('token_ok_at'),
@@ -191,13 +193,15 @@ export const auditLog = pgTable('audit_log', {
   actorType: text('actor_type').notNull(), // user | token | system
   actorId: text('actor_id'),
   actorName: text('actor_name'),
+  /** A readable name (`live_code.update`), see platform/audit.ts; `route` is the request's method and route. */
   action: text('action').notNull(),
+  route: text('route'),
   targetType: text('target_type'),
   targetId: text('target_id'),
   detail: jsonb('detail'),
   ip: text('ip'),
   createdAt: createdAt(),
-}, (t) => [index('audit_corp_idx').on(t.corpId, t.createdAt)]);
+}, (t) => [index('audit_corp_idx').on(t.corpId, t.createdAt), index('audit_corp_action_idx').on(t.corpId, t.action, t.id)]);
 
 export const customers = pgTable('customers', {
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),

@@ -1,0 +1,134 @@
+// What the audit log calls each write. One rule names an action from its route and method
+// (`PATCH /api/live-codes/:id` → `live_code.update`, `POST /api/live-codes/:id/archive` → `live_code.archive`);
+// a route whose name the rule gets wrong says so in its Fastify config (`config: { audit: { action } }`), and a
+// request that changes nothing — a preview, a dry run, a check — declares `config: { audit: false }` (or `skip`).
+// Labels are kept here too, so the console and the API agree; a test fails for an audited route without one.
+import type { FastifyRequest } from 'fastify';
+
+export interface AuditRouteConfig {
+  /** The action's name when the rule derives the wrong one: `resource.verb` in snake_case. */
+  action?: string;
+  /** A request of an audited route that changes nothing (e.g. `dryRun=true`). */
+  skip?: (req: FastifyRequest) => boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false`: the route only reads (a preview, a check), even though it is a POST. */
+    audit?: false | AuditRouteConfig;
+  }
+  interface FastifyInstance {
+    /** Every audited route with its action, as registered (GET /api/audit/actions, tests). */
+    auditedRoutes(): AuditedRoute[];
+  }
+}
+
+export interface AuditedRoute { method: string; url: string; action: string }
+
+export interface Bilingual { zh: string; en: string }
+
+export const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const isParam = (segment: string) => segment.startsWith(':');
+const singular = (word: string) => (word.endsWith('ss') || !word.endsWith('s') ? word : word.slice(0, -1));
+const snake = (segment: string) => segment.replace(/-/g, '_');
+const VERB_OF_METHOD: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
+
+/**
+ * The action a write to `url` (a route pattern) is recorded as. The resource is the route's literal segments, each
+ * singular; the verb follows the method, except that a POST to `/…/:id/<word>` (a singular word) is that word:
+ * `/api/bulk-tag-jobs/:id/cancel` → `bulk_tag_job.cancel`. A plural last word is a sub-collection: POST
+ * `/api/customers/:id/notes` → `customer_note.create`.
+ */
+export function deriveAction(method: string, url: string): string {
+  const segments = url.replace(/^\/api\//, '').split('/').filter(Boolean);
+  const last = segments[segments.length - 1] ?? '';
+  const beforeLast = segments[segments.length - 2];
+  if (method === 'POST' && !isParam(last) && beforeLast !== undefined && isParam(beforeLast) && singular(last) === last) {
+    const resource = segments.slice(0, -1).filter((s) => !isParam(s)).map((s) => snake(singular(s))).join('_');
+    return `${resource}.${snake(last)}`;
+  }
+  const resource = segments.filter((s) => !isParam(s)).map((s) => snake(singular(s))).join('_');
+  return `${resource}.${VERB_OF_METHOD[method] ?? method.toLowerCase()}`;
+}
+
+/** What the entry is about: the resource named before the route's first parameter (`/api/customers/:id/notes` → customer). */
+export function targetTypeOf(url: string, action: string): string {
+  const segments = url.replace(/^\/api\//, '').split('/').filter(Boolean);
+  const first = segments.findIndex(isParam);
+  if (first > 0) return snake(singular(segments[first - 1]!));
+  return action.slice(0, action.lastIndexOf('.'));
+}
+
+/** The route's audit name, or null when it is not audited (reads, previews, routes outside /api). */
+export function auditActionOf(method: string, url: string, config: { audit?: false | AuditRouteConfig } | undefined): string | null {
+  if (!WRITE_METHODS.has(method) || !url.startsWith('/api/') || config?.audit === false) return null;
+  return config?.audit?.action ?? deriveAction(method, url);
+}
+
+const VERBS: Record<string, Bilingual> = {
+  create: { zh: '新建', en: 'Create' },
+  update: { zh: '修改', en: 'Update' },
+  delete: { zh: '删除', en: 'Delete' },
+  archive: { zh: '归档', en: 'Archive' },
+  cancel: { zh: '取消', en: 'Cancel' },
+  backfill: { zh: '回溯', en: 'Backfill' },
+};
+
+/** Every resource an audited route writes (and what entries are about), in both languages. */
+export const NOUNS: Record<string, Bilingual> = {
+  alert: { zh: '提醒', en: 'alert' },
+  auto_tag_rule: { zh: '自动打标签规则', en: 'auto-tag rule' },
+  bulk_tag_job: { zh: '批量打标签任务', en: 'bulk tagging job' },
+  corp: { zh: '企业', en: 'corp' },
+  corp_settings: { zh: '企业设置', en: 'corp settings' },
+  customer: { zh: '客户', en: 'customer' },
+  customer_follow: { zh: '客户备注与描述', en: 'customer remark and description' },
+  customer_note: { zh: '客户笔记', en: 'customer note' },
+  customer_tag: { zh: '客户标签', en: 'customer tags' },
+  group: { zh: '客户群', en: 'group' },
+  group_segment: { zh: '群分层', en: 'group segment' },
+  group_welcome_template: { zh: '入群欢迎语', en: 'group welcome message' },
+  invitation: { zh: '企业邀请', en: 'invitation' },
+  handover_job: { zh: '客户继承任务', en: 'handover job' },
+  live_code: { zh: '活码', en: 'live code' },
+  media: { zh: '素材', en: 'media' },
+  rfm_thresholds: { zh: 'RFM 阈值', en: 'RFM thresholds' },
+  script: { zh: '话术', en: 'script' },
+  script_folder: { zh: '话术文件夹', en: 'script folder' },
+  segment: { zh: '客户分层', en: 'segment' },
+  store: { zh: '门店', en: 'store' },
+  tag: { zh: '标签', en: 'tag' },
+  tag_group: { zh: '标签组', en: 'tag group' },
+  token: { zh: 'API 令牌', en: 'API token' },
+  user: { zh: '用户', en: 'user' },
+  welcome_template: { zh: '欢迎语', en: 'welcome message' },
+};
+
+/** Actions whose words are not "verb + noun". */
+const LABELS: Record<string, Bilingual> = {
+  'alert.read': { zh: '标记提醒已读', en: 'Mark an alert read' },
+  'auth.login': { zh: '登录', en: 'Sign in' },
+  'auth.logout': { zh: '退出登录', en: 'Sign out' },
+  'auth.switch_corp': { zh: '切换企业', en: 'Switch corp' },
+  'customer_tag.update': { zh: '修改客户标签', en: 'Change customer tags' },
+  'import.customer_attributes': { zh: '导入客户属性', en: 'Import customer attributes' },
+  'import.followers': { zh: '导入公众号粉丝', en: 'Import 公众号 followers' },
+  'invitation.accept': { zh: '接受企业邀请', en: 'Accept an invitation' },
+  'invitation.decline': { zh: '拒绝企业邀请', en: 'Decline an invitation' },
+  'media.create': { zh: '上传素材', en: 'Upload media' },
+  'order_webhook.regenerate': { zh: '重置订单 Webhook 地址', en: 'Regenerate the order webhook URL' },
+  'script.send': { zh: '发送话术', en: 'Send a script' },
+  'sync_run.create': { zh: '发起同步', en: 'Start a sync' },
+  'user.delete': { zh: '从企业移除用户', en: 'Remove a user from the corp' },
+};
+
+/** "修改活码 / Update live code"; null for an action nobody named (the test over every route catches it). */
+export function actionLabel(action: string): Bilingual | null {
+  if (LABELS[action]) return LABELS[action];
+  const dot = action.lastIndexOf('.');
+  const noun = NOUNS[action.slice(0, dot)];
+  const verb = VERBS[action.slice(dot + 1)];
+  if (!noun || !verb) return null;
+  return { zh: `${verb.zh}${noun.zh}`, en: `${verb.en} ${noun.en}` };
+}
