@@ -73,7 +73,7 @@ describe('audit log', () => {
     expect(actions.map((a: { action: string }) => a.action)).not.toContain('segment.preview');
   });
 
-  it('migration 0037 renames old entries (method and route) and drops the reads recorded as writes', async () => {
+  it('migration 0039 renames old entries (method and route) and drops the reads recorded as writes', async () => {
     const { pool } = pond.app;
     const old = (action: string, targetId: string | null, targetType: string | null) => pool.query(
       `INSERT INTO audit_log (corp_id, actor_type, actor_name, action, target_type, target_id) VALUES ($1, 'user', 'old', $2, $3, $4) RETURNING id`,
@@ -82,7 +82,7 @@ describe('audit log', () => {
     const create = await old('POST /api/live-codes', null, 'live-codes');
     const preview = await old('POST /api/segments/preview', null, 'segments');
     const unknown = await old('POST /api/some-removed-route', null, 'some-removed-route');
-    const sql = readFileSync(new URL('../migrations/0037_corp_timezone_audit_actions.sql', import.meta.url), 'utf8')
+    const sql = readFileSync(new URL('../migrations/0039_corp_timezone_audit_actions.sql', import.meta.url), 'utf8')
       .split('--> statement-breakpoint').filter((st) => /^\s*(--[^\n]*\n\s*)*(UPDATE|DELETE)/.test(st));
     expect(sql).toHaveLength(3);
     for (const st of sql) await pool.query(st);
