@@ -21,7 +21,7 @@ async function main() {
   config.host = '127.0.0.1';
   const app = await buildApp({ config, databaseUrl: db.url, roles: { api: true, worker: false }, log: createLogger('warn', false), simulator: true, poolSize: 20, inboxOptions: { batchSize: 500, concurrency: 64 } });
   const base = (await app.start())!;
-  const { demoCorpId } = await bootstrap(app, base);
+  const { demoCorpId } = await bootstrap(app, base, base, { demoOrders: false }); // the demo's shop history would add order events to the inbox
   const corp = (await app.corps.get(demoCorpId!))!;
   const creds = { token: corp.callbackToken, encodingAesKey: corp.callbackAesKey, receiveId: corp.id };
 

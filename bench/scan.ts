@@ -33,7 +33,7 @@ async function main() {
   const app = await buildApp({ config, databaseUrl: db.url, roles: { api: true, worker: false }, log: createLogger('warn', false), simulator: true, poolSize: 20 });
   const base = (await app.start())!;
   config.publicUrl = base;
-  const { demoCorpId } = await bootstrap(app, base);
+  const { demoCorpId } = await bootstrap(app, base, base, { demoOrders: false }); // the demo's shop history would add order events to the inbox
   const { rows: staff } = await app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1 ORDER BY userid LIMIT 5`, [demoCorpId]);
   const allDay = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, start: '00:00', end: '24:00' }));
   const code = await app.codes.create(demoCorpId!, {
