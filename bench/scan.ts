@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../apps/server/src/config';
 import { buildApp } from '../apps/server/src/app';
-import { bootstrap } from '../apps/server/src/modules/org/bootstrap';
+import { bootstrap } from '../apps/server/src/bootstrap';
 import { createLogger } from '../apps/server/src/platform/log';
 import { bareFastifyBaseline, benchDatabase, runLoad, type LoadRequest } from './lib';
 

@@ -7,10 +7,10 @@ import { createLogger } from './platform/log';
 import { startEmbeddedPostgres, removeEmbeddedCluster, createPool, migrateDb, type EmbeddedHandle } from './platform/db';
 import { buildApp } from './app';
 import { describeError } from './platform/describe-error';
-import { bootstrap } from './modules/org/bootstrap';
+import { bootstrap } from './bootstrap';
 import { hashPassword, AuthService } from './platform/auth';
 import { loadSecretBox, type SecretBox } from './platform/secrets';
-import { encryptCorpSecrets } from './modules/org/corps';
+import { encryptCorpSecrets } from './modules/org';
 import { ROLES, type Role } from './platform/db/schema';
 
 const USAGE = `pond — Pond (鱼塘) SCRM for WeCom

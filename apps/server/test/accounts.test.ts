@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestPond, type TestPond } from './helpers';
-import { bootstrap } from '../src/modules/org/bootstrap';
+import { bootstrap } from '../src/bootstrap';
 import { hashPassword, LOGIN_LIMITS, LoginThrottled } from '../src/platform/auth';
 
 let pond: TestPond;

@@ -6,9 +6,9 @@ import { type AuthService, hashPassword, LoginThrottled, sha256, type Principal,
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { ROLES } from '../../platform/db/schema';
-import type { CorpService } from '../org/corps';
-import type { SyncService } from '../sync/service';
-import { Page } from '../customers/routes';
+import type { CorpService } from '../org';
+import type { SyncService } from '../sync';
+import { Page } from '../../platform/schemas';
 import { CorpId, HttpUrl, IdParams, List, RowId, Text, Userid, patchOf } from '../../platform/schemas';
 import { access, publicRoute, ALL_ROLES, ADMIN_ONLY, checkSameOrigin } from '../../platform/access';
 import { DEFAULT_TIMEZONE } from '../../platform/time';

@@ -5,7 +5,7 @@ import { CallbackError, eventKey, openEvent, parseEventXml, readEnvelope, verify
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import { isReread, priorityOf } from './priority';
 import { InboxWriter } from './inbox-writer';
 import { publicRoute } from '../../platform/access';

@@ -4,9 +4,9 @@
 // one transaction, so a failed request leaves nothing half-counted and the shop's retry starts clean.
 import type pg from 'pg';
 import { withTransaction } from '../../platform/db';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import { AppError } from '../../platform/errors';
-import { appendTimeline } from '../customers/repo';
+import { appendTimeline } from '../customers';
 import { matchOrder, recomputeSummary, refundDedupeKey } from './repo';
 import { readThresholds, rfmOf, shanghaiDay } from './rfm';
 import type { OrderWebhookBody, PaidOrder, RefundedOrder } from './schemas';

@@ -3,8 +3,8 @@
 // matches it also takes the attribution, adds it to the customer's summary, writes the timeline and
 // queues the auto-tag check — so a re-delivered or re-matched order is never counted twice.
 import type pg from 'pg';
-import { INBOX_CHANNEL } from '../callbacks/routes';
-import { LOCKED_FIRST } from '../customers/repo';
+import { INBOX_CHANNEL } from '../callbacks';
+import { LOCKED_FIRST } from '../customers';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 

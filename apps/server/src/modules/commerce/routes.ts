@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http';
-import type { CustomerService } from '../customers/service';
+import type { CustomerService } from '../customers';
 import { webhookPath, type OrderService } from './orders';
 import { readThresholds, RfmThresholdsInput, updateThresholds } from './rfm';
 import { OrderWebhookBody } from './schemas';

@@ -5,9 +5,9 @@
 import type pg from 'pg';
 import type { Principal, Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import { appendTimeline } from './repo';
-import { markRelationTags } from '../tags/relation-tags';
+import { markRelationTags } from './relation-tags';
 
 export interface FollowPatch { remark?: string; description?: string; remarkMobiles?: string[]; remarkCorpName?: string }
 

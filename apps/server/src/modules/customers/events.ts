@@ -3,9 +3,10 @@
 // from the inbox row, so a retried event never appends twice.
 import { WecomError, buildEventXml } from '@pond/wecom';
 import type pg from 'pg';
-import type { CorpService } from '../org/corps';
-import type { BatchHandlerMap, EventContext, HandlerMap, HandlerResult } from '../callbacks/processor';
-import { ADD_FACTS_PRIORITY } from '../callbacks/priority';
+import { mapLimit } from '../../platform/concurrency';
+import type { CorpService } from '../org';
+import type { BatchHandlerMap, EventContext, HandlerMap, HandlerResult } from '../callbacks';
+import { ADD_FACTS_PRIORITY } from '../callbacks';
 import {
   appendTimeline, notNewer, refreshFollowCounts, removeUnreported, setFollowStatus, storeContactDetails, upsertCustomers, upsertFollows,
   type FollowRecord, type RelationVersion, type TimelineEvent,
@@ -32,18 +33,12 @@ export interface ContactEventHooks {
   onDeleted?: (ctx: EventContext, by: 'staff' | 'customer' | 'transfer') => Promise<void>;
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time; results in input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, i);
-  }));
-  return out;
-}
-
 /** Handlers for one event at a time (`single`) and for many independent ones at once (`batch`). */
-export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; hooks?: ContactEventHooks }): { single: HandlerMap; batch: BatchHandlerMap } {
+export function contactEventHandlers(deps: {
+  pool: pg.Pool; corps: CorpService; hooks?: ContactEventHooks;
+  /** After customers' details (unionids) are stored: commerce matches the orders that waited for them. */
+  afterDetailsStored?: (corpId: string, externalUserids: string[]) => Promise<unknown>;
+}): { single: HandlerMap; batch: BatchHandlerMap } {
   const { pool, corps } = deps;
 
   /** The version an event gives what it writes, or what a re-read it asked for found (ADR 0013). */
@@ -183,6 +178,7 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     await storeContactDetails(pool, corpId, ok.map((f) => ({
       externalUserid: f.ext, contact: f.contact, follows: f.follows, version: { at: f.ctx.at, inbox: Number(f.ctx.ev.SourceInbox) || f.ctx.inboxId }, readAt: f.readAt,
     })));
+    await deps.afterDetailsStored?.(corpId, ok.map((f) => f.ext));
     // The code's tags and remark go on the relation only while WeCom still has it (mark_tag on a deleted one fails).
     const live = ok.filter((f) => f.follows.some((x) => x.userid === String(f.ctx.ev.UserID ?? '')));
     await mapLimit(live, 16, (f) => deps.hooks?.onEnriched?.(f.ctx, { sourceInboxId: Number(f.ctx.ev.SourceInbox), applyCode: f.ctx.ev.ApplyCode === '1' }) ?? Promise.resolve());

@@ -1,7 +1,6 @@
 // Customers, follow relations and the timeline. Writes are set-based (jsonb_to_recordset) so the
 // same functions serve one callback and a 100-row sync page.
 import type pg from 'pg';
-import { matchWaitingOrders } from '../commerce/repo';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -199,7 +198,7 @@ export async function removeUnreported(
  * relation (remarks, corp and personal tags…) through upsertFollows, and relations WeCom no longer
  * reports as removed (a delete we missed) — each item as of its version (the add that asked for the read, or the
  * sync's read time) and, for the details, of the read's time. The callback enrich and the full sync's details stage share it.
- * Shop orders that waited for these customers' unionids are matched last, when the relations are known.
+ * The caller then matches shop orders that waited for these customers' unionids (commerce), now the relations are known.
  */
 export async function storeContactDetails(
   db: Queryable, corpId: string,
@@ -210,7 +209,6 @@ export async function storeContactDetails(
   await upsertFollows(db, corpId, items.flatMap((i) => i.follows.map((follow) => ({ externalUserid: i.externalUserid, follow, version: i.version, readAt: i.readAt }))));
   await removeUnreported(db, corpId, items.map((i) => ({ externalUserid: i.externalUserid, userids: i.follows.map((x) => x.userid), version: i.version })));
   await refreshFollowCounts(db, corpId, items.map((i) => i.externalUserid));
-  await matchWaitingOrders(db, corpId, items.map((i) => i.externalUserid));
 }
 
 export async function refreshFollowCounts(db: Queryable, corpId: string, externalUserids: string[]): Promise<void> {

@@ -3,13 +3,9 @@ import type { App } from '../../platform/http';
 import type { CustomerService } from './service';
 import type { CustomerEdits } from './edits';
 import { toCsv } from '../../platform/csv';
-import { ExternalUserid, INT4_MAX, List, RowIdParam, TagId, Text, Userid } from '../../platform/schemas';
+import { ExternalUserid, INT4_MAX, List, Page, RowIdParam, TagId, Text, Userid } from '../../platform/schemas';
 import { access, ALL_ROLES } from '../../platform/access';
 
-export const Page = z.object({
-  page: z.coerce.number().int().min(1, 'must be ≥ 1').default(1),
-  pageSize: z.coerce.number().int().min(1).max(200, 'must be ≤ 200').default(20),
-});
 
 const Mobile = z.string().trim().regex(/^[0-9+\- ]{1,20}$/, 'must be a phone number (digits, + - and spaces, at most 20)');
 

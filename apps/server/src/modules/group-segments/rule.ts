@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { Params } from '../../platform/sql';
 import { AppError } from '../../platform/errors';
 import { boundedRule, Int4, List, RowId, Userid, ruleShapeProblem } from '../../platform/schemas';
-import { RULE_LIMITS } from '../segments/rule';
+import { RULE_LIMITS } from '../segments';
 
 const Op = z.enum(['atLeast', 'atMost'], { message: 'must be atLeast or atMost' });
 const Day = z.string().date('must be YYYY-MM-DD');

@@ -6,8 +6,8 @@
 import { WecomError } from '@pond/wecom';
 import type pg from 'pg';
 import { withTransaction } from '../../platform/db';
-import type { EventContext, HandlerMap } from '../callbacks/processor';
-import { appendTimeline } from '../customers/repo';
+import type { EventContext, HandlerMap } from '../callbacks';
+import { appendTimeline } from '../customers';
 import { dismissGroup, memberTimeline, saveGroup, type GroupChatRecord } from './repo';
 
 /** What the group handlers need from WeCom; CorpService's client has it. */

@@ -1,7 +1,7 @@
 // Customer groups and their members, stored from groupchat/get. Member changes are diffed so the
 // customers' timelines get group.joined / group.left.
 import type pg from 'pg';
-import { notNewer, type RelationVersion, type TimelineEvent } from '../customers/repo';
+import { notNewer, type RelationVersion, type TimelineEvent } from '../customers';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 

@@ -4,7 +4,7 @@ import type { App } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import { Params } from '../../platform/sql';
 import { groupVisibleSql } from '../../platform/resources';
-import { Page } from '../customers/routes';
+import { Page } from '../../platform/schemas';
 import { ChatId, RowIdParam, Userid } from '../../platform/schemas';
 import { access, ALL_ROLES } from '../../platform/access';
 

@@ -9,9 +9,9 @@ import type { Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import { Params } from '../../platform/sql';
-import { inSavedSegment } from '../segments/routes';
+import { inSavedSegment } from '../segments';
 
 export const LIMITS = { customersPerCall: 100, transfersPer90Days: 2, groupsPerDay: 300, takeoverHours: 24, messageMax: 200 };
 const POLL_SECONDS = 600;

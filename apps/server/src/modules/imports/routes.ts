@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../platform/http';
-import { Page } from '../customers/routes';
+import { Page } from '../../platform/schemas';
 import type { ImportService } from './service';
 import { access, WRITE_ROLES } from '../../platform/access';
 

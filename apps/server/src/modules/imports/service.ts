@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { WecomError } from '@pond/wecom';
 import { parseCsv } from '../../platform/csv-parse';
 import { AppError } from '../../platform/errors';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 
 export interface ImportReport { rows: number; ok: number; errors: { row: number; field: string; message: string }[]; matched?: number; leads?: number; dryRun: boolean }
 

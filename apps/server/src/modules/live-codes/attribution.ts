@@ -3,11 +3,11 @@
 // store, staff, visit) and the lock confirmed. Re-adds after a one-sided delete arrive with an empty
 // state: they keep the earlier attribution's code and get no second round of tags.
 import type pg from 'pg';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
-import type { ContactEventHooks } from '../customers/events';
-import type { EventContext } from '../callbacks/processor';
-import { markRelationTags } from '../tags/relation-tags';
+import type { ContactEventHooks } from '../customers';
+import type { EventContext } from '../callbacks';
+import { markRelationTags } from '../customers';
 import { loadCode, type CodeConfig } from './repo';
 import { ASSIGNING_REASONS, countsOnScan, type LiveCodeService } from './service';
 

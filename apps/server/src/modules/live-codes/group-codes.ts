@@ -3,10 +3,10 @@
 // QR) leave, the next ones enter — and when every group is full it lets WeCom create the next one
 // (auto_create_room, base name + sequence) or alerts the operator.
 import type pg from 'pg';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
 import { withTransaction } from '../../platform/db';
-import { syncVersion } from '../customers/repo';
+import { syncVersion } from '../customers';
 import { loadCode } from './repo';
 import type { LiveCodeService } from './service';
 

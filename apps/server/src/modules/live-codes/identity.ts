@@ -4,7 +4,7 @@
 // Without OAuth a first-party cookie identifies the browser.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CorpRow } from '../org/corps';
+import type { CorpRow } from '../org';
 import type { Logger } from '../../platform/log';
 
 export interface Visitor { key: string; kind: 'unionid' | 'openid' | 'sim' | 'cookie'; unionid: string | null }

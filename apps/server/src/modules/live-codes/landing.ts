@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http';
 import type { Simulator } from '@pond/wecom-sim';
 import type { LiveCodeService, ScanOutcome } from './service';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
 import { identify, isAutomated, type Visitor } from './identity';
 import { isOpen } from './routing';

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { App } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import { LIVE_CODE_KINDS, LIVE_CODE_STRATEGIES } from '../../platform/db/schema';
-import { Page } from '../customers/routes';
+import { Page } from '../../platform/schemas';
 import { ChatId, Day, IdParams, List, RowId, TagId, Text, Userid, WecomId, patchOf } from '../../platform/schemas';
 import { Params } from '../../platform/sql';
 import { liveCodeVisibleSql, RESOURCES } from '../../platform/resources';

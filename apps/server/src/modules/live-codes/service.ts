@@ -8,7 +8,7 @@ import { AppError, fromWecomError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { DEFAULT_TIMEZONE } from '../../platform/time';
 import type { WorkSchedule } from '../../platform/db/schema';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import { CodeCache, loadCode, type CodeConfig } from './repo';
 import { eligible, isOpen, localTime, pick, validateSchedule, type Strategy } from './routing';
 import { AssignmentCounts, CounterFlusher, LockLoader, VisitWriter } from './visit-writer';

@@ -3,7 +3,7 @@
 // Pond keeps the bytes and re-uploads them before that, rewriting the templates that use the old id.
 import type pg from 'pg';
 import { z } from 'zod';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
 import { AppError } from '../../platform/errors';
 import { defineJob } from '../../platform/queue';

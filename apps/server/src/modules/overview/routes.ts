@@ -3,8 +3,8 @@ import type { App } from '../../platform/http';
 import { Params } from '../../platform/sql';
 import { customerVisibleSql, groupVisibleSql, staffVisibleSql } from '../../platform/resources';
 import { access, ALL_ROLES } from '../../platform/access';
-import { bucketCode, RFM_BUCKET_NAMES } from '../commerce/rfm';
-import { rfmCodeSql } from '../segments/rule';
+import { bucketCode, RFM_BUCKET_NAMES } from '../commerce';
+import { rfmCodeSql } from '../segments';
 
 export async function overviewRoutes(app: App, deps: { pool: pg.Pool }) {
   const { pool } = deps;

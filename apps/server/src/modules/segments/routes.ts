@@ -10,7 +10,7 @@ import { customerVisibleSql } from '../../platform/resources';
 import { toCsv } from '../../platform/csv';
 import { corpZone } from '../../platform/time';
 import { withTransaction } from '../../platform/db';
-import { Page } from '../customers/routes';
+import { Page } from '../../platform/schemas';
 import { compileRule, RuleNode, savedRule } from './rule';
 import { IdParams } from '../../platform/schemas';
 import { readEventWindows, type EventWindows } from './windows';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Params } from '../../platform/sql';
 import { AppError } from '../../platform/errors';
 import { boundedRule, List, RowId, TagId, Text, Userid, Yuan, ruleShapeProblem } from '../../platform/schemas';
-import { bucketCode, RFM_BUCKET_NAMES, type RfmBucket } from '../commerce/rfm';
+import { bucketCode, RFM_BUCKET_NAMES, type RfmBucket } from '../commerce';
 import type { EventWindows } from './windows';
 
 export const EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 'customer.deleted_by_staff', 'group.joined', 'group.left', 'tag.added', 'remark.changed', 'order.paid'] as const;

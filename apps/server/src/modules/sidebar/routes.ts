@@ -15,10 +15,10 @@ import type { App } from '../../platform/http';
 import { SIDEBAR_COOKIE, SIDEBAR_TTL_MS, type AuthService } from '../../platform/auth';
 import { AppError, fromWecomError, wecomHint } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import type { CorpRow, CorpService } from '../org/corps';
-import type { CustomerService } from '../customers/service';
+import type { CorpRow, CorpService } from '../org';
+import type { CustomerService } from '../customers';
 import { sidebarPage, sidebarNotice } from './page';
-import { listTagTree } from '../tags/repo';
+import { listTagTree } from '../tags';
 import { ExternalUserid, HttpUrl } from '../../platform/schemas';
 import { access, publicRoute, ALL_ROLES } from '../../platform/access';
 

@@ -5,20 +5,21 @@
 import { WecomError } from '@pond/wecom';
 import type pg from 'pg';
 import { z } from 'zod';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
 import { AppError } from '../../platform/errors';
 import {
   appendTimeline, LOCKED_FIRST, lockCustomersInOrder, notNewer, refreshFollowCounts, storeContactDetails, syncVersion, upsertCustomers, upsertFollows,
   type ContactRecord, type FollowRecord,
-} from '../customers/repo';
+} from '../customers';
 import { withTransaction } from '../../platform/db';
-import { addedKey, mapLimit } from '../customers/events';
-import { saveTagGroups } from '../tags/repo';
-import { saveGroup } from '../groups/repo';
-import { daysToPull, pullGroupStatsDay } from '../groups/stats';
-import { matchWaitingOrders } from '../commerce/repo';
+import { addedKey } from '../customers';
+import { mapLimit } from '../../platform/concurrency';
+import { saveTagGroups } from '../tags';
+import { saveGroup } from '../groups';
+import { daysToPull, pullGroupStatsDay } from '../groups';
+import { matchWaitingOrders } from '../commerce';
 
 export const STAGES = ['departments', 'staff', 'customers', 'tags', 'groups', 'groupStats', 'details'] as const;
 type Stage = (typeof STAGES)[number];
@@ -322,6 +323,7 @@ export class SyncService {
       // (the error shows on the run; the retry resumes here) rather than count every customer as failed.
       if (failed.length === ids.length && ids.length >= 10 && !failed.some((e) => e.errcode === 84061)) throw failed[0]!;
       await storeContactDetails(this.pool, run.corp_id, ok.map((o) => ({ ...o, version, readAt })));
+      await matchWaitingOrders(this.pool, run.corp_id, ok.map((o) => o.externalUserid));
       for (const e of failed) errors[e.errcode] = (errors[e.errcode] ?? 0) + 1;
       if (failed.length) p.errors = { ...errors };
       p.done += ids.length;

@@ -9,9 +9,9 @@ import type { App } from '../../platform/http';
 import { corpScope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import { ChatId, IdParams, List, RowId, TagId, Text, Yuan } from '../../platform/schemas';
-import { markRelationTags } from './relation-tags';
+import { markRelationTags } from '../customers';
 import type { BulkTagService } from './bulk';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 

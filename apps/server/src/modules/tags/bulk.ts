@@ -6,16 +6,16 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { WecomError } from '@pond/wecom';
 import type { Scope } from '../../platform/auth';
-import { inSavedSegment } from '../segments/routes';
+import { inSavedSegment } from '../segments';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
 import { Params } from '../../platform/sql';
 import { customerVisibleSql, ownWorkVisibleSql } from '../../platform/resources';
 import { withTransaction } from '../../platform/db';
-import type { CorpService } from '../org/corps';
-import { appendTimeline, LOCKED_FIRST, lockCustomersInOrder } from '../customers/repo';
-import { mapLimit } from '../customers/events';
+import type { CorpService } from '../org';
+import { appendTimeline, LOCKED_FIRST, lockCustomersInOrder } from '../customers';
+import { mapLimit } from '../../platform/concurrency';
 
 export interface BulkSource {
   /** `segmentId`: the members of a saved segment, evaluated when the job is created. */

@@ -1,6 +1,6 @@
 // change_external_tag callbacks: re-read what changed from WeCom (get_corp_tag_list).
 import type pg from 'pg';
-import type { HandlerMap } from '../callbacks/processor';
+import type { HandlerMap } from '../callbacks';
 import { markTagsDeleted, saveTagGroups, type TagGroupRecord } from './repo';
 
 /** What the tag handlers need from WeCom; CorpService's client has it. */

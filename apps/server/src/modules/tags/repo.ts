@@ -2,7 +2,7 @@
 // has as deleted; deleting a tag also strips it from follow relations, as WeCom does. A deletion is final (WeCom never
 // brings a tag id back): a read from before it, stored after it (another worker's, or a retried one), cannot undo it.
 import type pg from 'pg';
-import { LOCKED_FIRST, lockCustomersInOrder } from '../customers/repo';
+import { LOCKED_FIRST, lockCustomersInOrder } from '../customers';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 

@@ -1,6 +1,6 @@
 // Tag writes go to WeCom first; WeCom sends no callback for API writes, so we store the result ourselves.
 import type pg from 'pg';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import { AppError } from '../../platform/errors';
 import { markTagsDeleted, saveTagGroups, listTagTree } from './repo';
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
 import { AppError } from '../../platform/errors';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import { Text, WecomId } from '../../platform/schemas';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 

@@ -4,10 +4,10 @@
 // terminal. Later starts never add anyone to a corp: a corp configured later gets its first admin from
 // the CLI (the terminal says how).
 import { randomBytes } from 'node:crypto';
-import { ScriptService } from '../scripts/service';
-import { webhookPath } from '../commerce/orders';
-import type { PondApp } from '../../app';
-import { hashPassword } from '../../platform/auth';
+import { ScriptService } from './modules/scripts';
+import { webhookPath } from './modules/commerce';
+import type { PondApp } from './app';
+import { hashPassword } from './platform/auth';
 
 export const DEMO_CORP_ID = 'wwpond0demo000001';
 

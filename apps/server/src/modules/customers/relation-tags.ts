@@ -2,7 +2,7 @@
 // writes, so Pond stores the result and puts what actually changed on the timeline itself.
 import type pg from 'pg';
 import type { WecomClient } from '@pond/wecom';
-import { appendTimeline } from '../customers/repo';
+import { appendTimeline } from './repo';
 
 export async function markRelationTags(
   pool: pg.Pool, client: Pick<WecomClient, 'markTag'>,
