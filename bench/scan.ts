@@ -44,7 +44,7 @@ async function main() {
   const visitors: string[] = [];
   const scans = (n: number): LoadRequest[] => Array.from({ length: n }, (_, i) => {
     const returning = visitors.length > 0 && i % 5 === 4;
-    const vid = returning ? visitors[Math.floor(Math.random() * visitors.length)]! : randomBytes(12).toString('base64url');
+    const vid = returning ? visitors[Math.floor(Math.random() * visitors.length)] : randomBytes(12).toString('base64url');
     if (!returning) visitors.push(vid);
     return { method: 'GET', path: `/l/${code.key}`, headers: { cookie: `pond_vid=${vid}`, 'user-agent': 'Mozilla/5.0 (iPhone) Mobile Safari' } };
   });

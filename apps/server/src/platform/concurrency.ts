@@ -5,7 +5,7 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
   const out = new Array<R>(items.length);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, i);
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i], i);
   }));
   return out;
 }
