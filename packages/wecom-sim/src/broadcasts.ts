@@ -8,6 +8,7 @@ import { ControlError, E, SimError } from './errors';
 import { newIds } from './ids';
 import { encodeCursor, readCursor } from './cursor';
 import { limitOf, optInt, optString, optStringArray, reqString } from './validate';
+import type { Count, Int8, MomentAttachment, SimCorpRow, SimCustomerRow, SimFollowRow, SimGroupRow, SimMassSendResultRow, SimMassSendRow, SimMassSendTaskRow, SimMediaRow, SimMomentRow, SimMomentTaskRow, SimStaffRow } from './rows';
 import { readContent, type Payload } from './welcome';
 
 const DAY_MS = 86_400_000;
@@ -49,14 +50,14 @@ export async function addMsgTemplate(ctx: SimContext, corpId: string, body: any)
   const fail: string[] = [];
   const targets: { userid: string; target: string }[] = [];
   if (sender) {
-    const s = await ctx.db.one(`SELECT status FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [corpId, sender]);
+    const s = await ctx.db.one<Pick<SimStaffRow, 'status'>>(`SELECT status FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [corpId, sender]);
     if (!s || s.status !== 1) throw E.invalidUserid(sender);
   }
   if (chatType === 'single') {
     const ext = optStringArray(body, 'external_userid', { max: 10_000 });
     if (!ext?.length && !sender) throw E.param('external_userid', 'external_userid or sender is required');
     const filter = readTagFilter(body);
-    const follows = await ctx.db.q<{ userid: string; external_userid: string; tag_ids: string[]; createtime_sec: string; last_chat: string | null }>(
+    const follows = await ctx.db.q<Pick<SimFollowRow, 'userid' | 'external_userid' | 'tag_ids' | 'createtime_sec'> & { last_chat: Int8 | null }>(
       `SELECT f.userid, f.external_userid, f.tag_ids, f.createtime_sec,
               (SELECT max(m.created_at) FROM {s}.messages m
                 WHERE m.corp_id = f.corp_id AND m.kind = 'chat' AND m.userid = f.userid AND m.external_userid = f.external_userid) AS last_chat
@@ -78,7 +79,7 @@ export async function addMsgTemplate(ctx: SimContext, corpId: string, body: any)
   } else {
     if (!sender) throw E.param('sender', 'required when chat_type is group');
     const chatIds = optStringArray(body, 'chat_id_list', { max: 2000 });
-    const groups = await ctx.db.q<{ chat_id: string }>(
+    const groups = await ctx.db.q<Pick<SimGroupRow, 'chat_id'>>(
       `SELECT chat_id FROM {s}.groups WHERE corp_id = $1 AND owner = $2 AND dismissed_at IS NULL AND ($3::text[] IS NULL OR chat_id = ANY($3))`,
       [corpId, sender, chatIds?.length ? chatIds : null],
     );
@@ -102,40 +103,43 @@ export async function addMsgTemplate(ctx: SimContext, corpId: string, body: any)
   return { fail_list: fail, msgid };
 }
 
+/** Who a confirmed mass message reaches: the customer, or each customer member of the group. */
+type Recipient = Pick<SimCustomerRow, 'external_userid'> & { wechat_user_id: string | null };
+
 /** The member confirms the mass message in the client: it goes out, respecting the monthly cap. */
 export async function confirmMassSend(ctx: SimContext, corpId: string, userid: string, msgid: string) {
   const now = ctx.clock.now();
   const nowSec = Math.floor(now / 1000);
   return ctx.db.tx(async (tx) => {
-    const ms = await tx.one(`SELECT * FROM {s}.mass_sends WHERE corp_id = $1 AND msgid = $2`, [corpId, msgid]);
+    const ms = await tx.one<SimMassSendRow>(`SELECT * FROM {s}.mass_sends WHERE corp_id = $1 AND msgid = $2`, [corpId, msgid]);
     if (!ms) throw new ControlError(`unknown mass message ${msgid}`, 404);
     if (ms.canceled_at) throw new ControlError(`mass message ${msgid} was cancelled`, 409);
-    const task = await tx.one(`SELECT * FROM {s}.mass_send_tasks WHERE corp_id = $1 AND msgid = $2 AND userid = $3 FOR UPDATE`, [corpId, msgid, userid]);
+    const task = await tx.one<SimMassSendTaskRow>(`SELECT * FROM {s}.mass_send_tasks WHERE corp_id = $1 AND msgid = $2 AND userid = $3 FOR UPDATE`, [corpId, msgid, userid]);
     if (!task) throw new ControlError(`${userid} has no task for ${msgid}`, 404);
-    const corp = await tx.one(`SELECT mass_msg_monthly_cap FROM {s}.corps WHERE corp_id = $1`, [corpId]);
+    const corp = await tx.one<Pick<SimCorpRow, 'mass_msg_monthly_cap'>>(`SELECT mass_msg_monthly_cap FROM {s}.corps WHERE corp_id = $1`, [corpId]);
     const month = monthStart(now);
     const cap: number = corp?.mass_msg_monthly_cap ?? month.days;
-    const results = await tx.q(`SELECT target FROM {s}.mass_send_results WHERE corp_id = $1 AND msgid = $2 AND userid = $3 AND status = 0`, [
+    const results = await tx.q<Pick<SimMassSendResultRow, 'target'>>(`SELECT target FROM {s}.mass_send_results WHERE corp_id = $1 AND msgid = $2 AND userid = $3 AND status = 0`, [
       corpId,
       msgid,
       userid,
     ]);
-    const content: Payload[] = ms.body.content;
+    const content = ms.body.content;
     const counts = { sent: 0, notFriend: 0, overCap: 0 };
     for (const r of results) {
       let status: number;
-      const received = await tx.one<{ n: string }>(
+      const received = await tx.one<Count>(
         `SELECT count(*) AS n FROM {s}.mass_send_results WHERE corp_id = $1 AND target = $2 AND status = 1 AND send_time_sec >= $3`,
         [corpId, r.target, Math.floor(month.start / 1000)],
       );
       const recipients =
         ms.chat_type === 'single'
-          ? await tx.q(
+          ? await tx.q<Recipient>(
               `SELECT c.wechat_user_id, c.external_userid FROM {s}.follows f JOIN {s}.customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid
                 WHERE f.corp_id = $1 AND f.userid = $2 AND f.external_userid = $3 AND f.status = 'active'`,
               [corpId, userid, r.target],
             )
-          : await tx.q(
+          : await tx.q<Recipient>(
               `SELECT m.wechat_user_id, m.member_id AS external_userid FROM {s}.group_members m JOIN {s}.groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
                 WHERE m.corp_id = $1 AND m.chat_id = $2 AND m.left_at IS NULL AND m.type = 2 AND g.dismissed_at IS NULL`,
               [corpId, r.target],
@@ -179,7 +183,7 @@ export async function confirmMassSend(ctx: SimContext, corpId: string, userid: s
 
 async function requireMassSend(sql: Sql, corpId: string, msgid: unknown) {
   if (typeof msgid !== 'string' || !msgid) throw E.param('msgid', 'required');
-  const r = await sql.one(`SELECT * FROM {s}.mass_sends WHERE corp_id = $1 AND msgid = $2`, [corpId, msgid]);
+  const r = await sql.one<SimMassSendRow>(`SELECT * FROM {s}.mass_sends WHERE corp_id = $1 AND msgid = $2`, [corpId, msgid]);
   if (!r) throw E.param('msgid', `not found: ${msgid}`);
   return r;
 }
@@ -200,7 +204,7 @@ export async function getGroupMsgListV2(ctx: SimContext, corpId: string, body: a
   const rows =
     filterType === 1 || creator
       ? []
-      : await ctx.db.q(
+      : await ctx.db.q<SimMassSendRow>(
           `SELECT * FROM {s}.mass_sends WHERE corp_id = $1 AND chat_type = $2 AND created_at >= $3 AND created_at < $4
              AND ($5::bigint IS NULL OR (created_at, msgid) > ($5, $6))
            ORDER BY created_at, msgid LIMIT $7`,
@@ -225,7 +229,7 @@ export async function getGroupMsgTask(ctx: SimContext, corpId: string, body: any
   await requireMassSend(ctx.db, corpId, body.msgid);
   const limit = limitOf(body, 'limit', 500, 1000);
   const after = readCursor(body.cursor);
-  const rows = await ctx.db.q(
+  const rows = await ctx.db.q<SimMassSendTaskRow>(
     `SELECT * FROM {s}.mass_send_tasks WHERE corp_id = $1 AND msgid = $2 AND ($3::text IS NULL OR userid > $3) ORDER BY userid LIMIT $4`,
     [corpId, body.msgid, after, limit + 1],
   );
@@ -242,7 +246,7 @@ export async function getGroupMsgSendResult(ctx: SimContext, corpId: string, bod
   const userid = reqString(body, 'userid');
   const limit = limitOf(body, 'limit', 500, 1000);
   const after = readCursor(body.cursor);
-  const rows = await ctx.db.q(
+  const rows = await ctx.db.q<SimMassSendResultRow>(
     `SELECT * FROM {s}.mass_send_results WHERE corp_id = $1 AND msgid = $2 AND userid = $3 AND ($4::text IS NULL OR target > $4)
      ORDER BY target LIMIT $5`,
     [corpId, body.msgid, userid, after, limit + 1],
@@ -259,10 +263,10 @@ export async function getGroupMsgSendResult(ctx: SimContext, corpId: string, bod
 export async function remindGroupMsgSend(ctx: SimContext, corpId: string, body: any) {
   const ms = await requireMassSend(ctx.db, corpId, body.msgid);
   const now = ctx.clock.now();
-  const recent = (ms.reminds as string[]).map(Number).filter((t) => t > now - DAY_MS);
+  const recent = ms.reminds.map(Number).filter((t) => t > now - DAY_MS);
   if (recent.length >= 3) throw new SimError(45009, 'api freq out of limit: a mass message can be reminded at most 3 times in 24 hours');
   await ctx.db.q(`UPDATE {s}.mass_sends SET reminds = array_append(reminds, $3) WHERE corp_id = $1 AND msgid = $2`, [corpId, ms.msgid, now]);
-  const pending = await ctx.db.q<{ userid: string }>(`SELECT userid FROM {s}.mass_send_tasks WHERE corp_id = $1 AND msgid = $2 AND status = 0`, [corpId, ms.msgid]);
+  const pending = await ctx.db.q<Pick<SimMassSendTaskRow, 'userid'>>(`SELECT userid FROM {s}.mass_send_tasks WHERE corp_id = $1 AND msgid = $2 AND status = 0`, [corpId, ms.msgid]);
   for (const p of pending) {
     await ctx.db.q(
       `INSERT INTO {s}.messages (corp_id, kind, direction, userid, ref_id, payload, created_at) VALUES ($1, 'reminder', 'to_staff', $2, $3, $4, $5)`,
@@ -301,7 +305,7 @@ export async function addMomentTask(ctx: SimContext, corpId: string, body: any) 
     .filter(Boolean);
   if (mediaIds.length) {
     // Moments only take media uploaded with media/upload_attachment (WECOM.md §17.10).
-    const ok = await ctx.db.q<{ media_id: string }>(`SELECT media_id FROM {s}.media WHERE corp_id = $1 AND attachment AND media_id = ANY($2::text[])`, [
+    const ok = await ctx.db.q<Pick<SimMediaRow, 'media_id'>>(`SELECT media_id FROM {s}.media WHERE corp_id = $1 AND attachment AND media_id = ANY($2::text[])`, [
       corpId,
       mediaIds,
     ]);
@@ -311,7 +315,7 @@ export async function addMomentTask(ctx: SimContext, corpId: string, body: any) 
   const senders = optStringArray(body.visible_range?.sender_list ?? {}, 'user_list', { max: 100_000 });
   const departments: number[] = body.visible_range?.sender_list?.department_list ?? [];
   const tagList = optStringArray(body.visible_range?.external_contact_list ?? {}, 'tag_list') ?? [];
-  const staff = await ctx.db.q<{ userid: string; department: number[] }>(
+  const staff = await ctx.db.q<Pick<SimStaffRow, 'userid' | 'department'>>(
     `SELECT userid, department FROM {s}.staff WHERE corp_id = $1 AND status = 1 AND is_follow_user`,
     [corpId],
   );
@@ -343,7 +347,7 @@ export async function addMomentTask(ctx: SimContext, corpId: string, body: any) 
 
 export async function getMomentTaskResult(ctx: SimContext, corpId: string, jobid: string | undefined) {
   if (!jobid) throw E.param('jobid', 'required');
-  const m = await ctx.db.one(`SELECT * FROM {s}.moments WHERE corp_id = $1 AND jobid = $2`, [corpId, jobid]);
+  const m = await ctx.db.one<SimMomentRow>(`SELECT * FROM {s}.moments WHERE corp_id = $1 AND jobid = $2`, [corpId, jobid]);
   if (!m) throw new SimError(40088, `invalid jobid: ${jobid}`);
   return {
     status: 3,
@@ -360,7 +364,7 @@ export async function getMomentTaskResult(ctx: SimContext, corpId: string, jobid
 
 async function requireMoment(sql: Sql, corpId: string, momentId: unknown) {
   if (typeof momentId !== 'string' || !momentId) throw E.param('moment_id', 'required');
-  const m = await sql.one(`SELECT * FROM {s}.moments WHERE corp_id = $1 AND moment_id = $2`, [corpId, momentId]);
+  const m = await sql.one<SimMomentRow>(`SELECT * FROM {s}.moments WHERE corp_id = $1 AND moment_id = $2`, [corpId, momentId]);
   if (!m) throw E.param('moment_id', `not found: ${momentId}`);
   return m;
 }
@@ -381,7 +385,7 @@ export async function getMomentList(ctx: SimContext, corpId: string, body: any) 
   const rows =
     filterType === 1
       ? []
-      : await ctx.db.q(
+      : await ctx.db.q<SimMomentRow>(
           `SELECT * FROM {s}.moments WHERE corp_id = $1 AND canceled_at IS NULL AND created_at >= $2 AND created_at < $3
              AND ($4::bigint IS NULL OR (created_at, moment_id) > ($4, $5)) ORDER BY created_at, moment_id LIMIT $6`,
           [corpId, start * 1000, (end + 1) * 1000, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
@@ -392,16 +396,16 @@ export async function getMomentList(ctx: SimContext, corpId: string, body: any) 
   return {
     next_cursor: more ? encodeCursor([num(last.created_at), last.moment_id]) : '',
     moment_list: page.map((m) => {
-      const atts: any[] = m.body.attachments ?? [];
+      const atts: MomentAttachment[] = m.body.attachments ?? [];
       return {
         moment_id: m.moment_id,
         create_time: String(Math.floor(num(m.created_at) / 1000)),
         create_type: 0,
         visible_type: 1,
         ...(m.body.text ? { text: m.body.text } : {}),
-        ...(atts.some((a) => a.msgtype === 'image') ? { image: atts.map((a) => ({ media_id: a.image.media_id })) } : {}),
-        ...(atts.some((a) => a.msgtype === 'video') ? { video: { media_id: atts[0].video.media_id, thumb_media_id: '' } } : {}),
-        ...(atts.some((a) => a.msgtype === 'link') ? { link: { title: atts[0].link.title ?? '', url: atts[0].link.url } } : {}),
+        ...(atts.some((a) => a.msgtype === 'image') ? { image: atts.map((a) => ({ media_id: a.image?.media_id })) } : {}),
+        ...(atts.some((a) => a.msgtype === 'video') ? { video: { media_id: atts[0].video?.media_id, thumb_media_id: '' } } : {}),
+        ...(atts.some((a) => a.msgtype === 'link') ? { link: { title: atts[0].link?.title ?? '', url: atts[0].link?.url } } : {}),
       };
     }),
   };
@@ -411,7 +415,7 @@ export async function getMomentTask(ctx: SimContext, corpId: string, body: any) 
   const m = await requireMoment(ctx.db, corpId, body.moment_id);
   const limit = limitOf(body, 'limit', 500, 1000);
   const after = readCursor(body.cursor);
-  const rows = await ctx.db.q(
+  const rows = await ctx.db.q<SimMomentTaskRow>(
     `SELECT * FROM {s}.moment_tasks WHERE corp_id = $1 AND moment_id = $2 AND ($3::text IS NULL OR userid > $3) ORDER BY userid LIMIT $4`,
     [corpId, m.moment_id, after, limit + 1],
   );
@@ -423,9 +427,9 @@ export async function getMomentTask(ctx: SimContext, corpId: string, body: any) 
   };
 }
 
-async function momentAudience(sql: Sql, corpId: string, m: any, userid: string) {
+async function momentAudience(sql: Sql, corpId: string, m: Pick<SimMomentRow, 'body'>, userid: string) {
   const tagList: string[] = m.body.tagList ?? [];
-  return sql.q<{ external_userid: string }>(
+  return sql.q<Pick<SimFollowRow, 'external_userid'>>(
     `SELECT external_userid FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND status = 'active'
        AND (cardinality($3::text[]) = 0 OR tag_ids && $3::text[]) ORDER BY external_userid`,
     [corpId, userid, tagList],
@@ -436,7 +440,7 @@ export async function getMomentCustomerList(ctx: SimContext, corpId: string, bod
   const m = await requireMoment(ctx.db, corpId, body.moment_id);
   const userid = reqString(body, 'userid');
   const limit = limitOf(body, 'limit', publishedOnly ? 3000 : 500, publishedOnly ? 5000 : 1000);
-  const task = await ctx.db.one(`SELECT * FROM {s}.moment_tasks WHERE corp_id = $1 AND moment_id = $2 AND userid = $3`, [corpId, m.moment_id, userid]);
+  const task = await ctx.db.one<SimMomentTaskRow>(`SELECT * FROM {s}.moment_tasks WHERE corp_id = $1 AND moment_id = $2 AND userid = $3`, [corpId, m.moment_id, userid]);
   const audience = task && (!publishedOnly || task.publish_status === 1) ? await momentAudience(ctx.db, corpId, m, userid) : [];
   const after = readCursor(body.cursor);
   const rest = after ? audience.filter((a) => a.external_userid > after) : audience;

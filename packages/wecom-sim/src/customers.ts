@@ -10,9 +10,10 @@ import { contactEvent, type SimEvent } from './events';
 import { avatarDataUrl, externalUseridFor, newIds } from './ids';
 import { getStaff } from './org';
 import { requireTagIds } from './tags';
+import type { FollowStatus, SimCustomerRow, SimFollowRow, SimWechatUserRow } from './rows';
 import { issueWelcomeCode, voidWelcomeCodes } from './welcome';
 
-export const VISIBLE_FOLLOW = ['active', 'half', 'customer_deleted'];
+export const VISIBLE_FOLLOW: FollowStatus[] = ['active', 'half', 'customer_deleted'];
 
 export interface WechatUser {
   id: string;
@@ -33,7 +34,7 @@ export interface WechatUserInput {
   openid?: string;
 }
 
-export function mapWechatUser(r: any): WechatUser {
+export function mapWechatUser(r: SimWechatUserRow): WechatUser {
   return {
     id: r.id,
     nickname: r.nickname,
@@ -51,7 +52,7 @@ export async function createWechatUser(ctx: SimContext, input: WechatUserInput =
   if (input.id !== undefined && !/^[A-Za-z0-9_-]{3,64}$/.test(input.id)) throw new ControlError('id: 3–64 letters, digits, _ or -');
   const gender = input.gender ?? 0;
   if (![0, 1, 2].includes(gender)) throw new ControlError('gender: 0 unknown, 1 male, 2 female');
-  const row = await ctx.db.one(
+  const row = await ctx.db.one<SimWechatUserRow>(
     `INSERT INTO {s}.wechat_users (id, nickname, avatar, gender, unionid, openid, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (id) DO UPDATE SET nickname = EXCLUDED.nickname, avatar = EXCLUDED.avatar, gender = EXCLUDED.gender
@@ -66,11 +67,11 @@ export async function createWechatUser(ctx: SimContext, input: WechatUserInput =
       ctx.clock.now(),
     ],
   );
-  return mapWechatUser(row);
+  return mapWechatUser(row!);
 }
 
 export async function getWechatUser(sql: Sql, id: string): Promise<WechatUser | null> {
-  const r = await sql.one(`SELECT * FROM {s}.wechat_users WHERE id = $1`, [id]);
+  const r = await sql.one<SimWechatUserRow>(`SELECT * FROM {s}.wechat_users WHERE id = $1`, [id]);
   return r ? mapWechatUser(r) : null;
 }
 
@@ -81,7 +82,7 @@ export async function requireWechatUser(sql: Sql, id: string): Promise<WechatUse
 }
 
 export async function listWechatUsers(sql: Sql, opts: { q?: string; limit?: number } = {}): Promise<WechatUser[]> {
-  const rows = await sql.q(
+  const rows = await sql.q<SimWechatUserRow>(
     `SELECT * FROM {s}.wechat_users WHERE ($1::text IS NULL OR nickname ILIKE '%' || $1 || '%' OR id = $1)
      ORDER BY created_at DESC, id LIMIT $2`,
     [opts.q || null, Math.min(opts.limit ?? 100, 1000)],
@@ -101,7 +102,7 @@ export async function ensureCustomer(sql: Sql, corpId: string, wechatUserId: str
 }
 
 export async function findCustomer(sql: Sql, externalUserid: string, corpId?: string) {
-  const r = await sql.one<{ corp_id: string; external_userid: string; wechat_user_id: string }>(
+  const r = await sql.one<Pick<SimCustomerRow, 'corp_id' | 'external_userid' | 'wechat_user_id'>>(
     `SELECT corp_id, external_userid, wechat_user_id FROM {s}.customers WHERE external_userid = $1 AND ($2::text IS NULL OR corp_id = $2)`,
     [externalUserid, corpId ?? null],
   );
@@ -112,7 +113,7 @@ export interface SimFollow {
   corpId: string;
   userid: string;
   externalUserid: string;
-  status: 'active' | 'half' | 'customer_deleted' | 'deleted' | 'transferred';
+  status: FollowStatus;
   remark: string;
   description: string;
   remarkCorpName: string;
@@ -128,7 +129,7 @@ export interface SimFollow {
   deletedAt: number | null;
 }
 
-export function mapFollow(r: any): SimFollow {
+export function mapFollow(r: SimFollowRow): SimFollow {
   return {
     corpId: r.corp_id,
     userid: r.userid,
@@ -150,7 +151,7 @@ export function mapFollow(r: any): SimFollow {
 }
 
 export async function getFollow(sql: Sql, corpId: string, userid: string, externalUserid: string, lock = false): Promise<SimFollow | null> {
-  const r = await sql.one(
+  const r = await sql.one<SimFollowRow>(
     `SELECT * FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND external_userid = $3 ${lock ? 'FOR UPDATE' : ''}`,
     [corpId, userid, externalUserid],
   );
@@ -481,8 +482,25 @@ export async function apiMarkTag(ctx: SimContext, corpId: string, body: any): Pr
 const FOLLOW_STATUS_SQL = `('active', 'half', 'customer_deleted')`;
 
 /** externalcontact/get in one query: the customer, every visible follow, each with its corp tags. */
+/** One element of externalcontact/get's follow_user, as the query builds it (personal tags still apart). */
+interface FollowUserJson {
+  userid: string;
+  remark: string;
+  description: string;
+  createtime: number;
+  tags: { group_name: string; tag_name: string; type: number; tag_id?: string }[];
+  personal_tags?: string[];
+  remark_corp_name: string;
+  remark_mobiles: string[];
+  oper_userid: string;
+  add_way: number;
+  state?: string;
+}
+
+type ContactColumns = Pick<SimCustomerRow, 'external_userid'> & Pick<SimWechatUserRow, 'nickname' | 'avatar' | 'gender' | 'unionid'>;
+
 export async function getExternalContactJson(sql: Sql, corpId: string, externalUserid: string) {
-  const r = await sql.one(
+  const r = await sql.one<ContactColumns & { follow_user: FollowUserJson[] }>(
     `SELECT c.external_userid, w.nickname, w.avatar, w.gender, w.unionid,
        coalesce((
          SELECT json_agg(json_build_object(
@@ -505,7 +523,7 @@ export async function getExternalContactJson(sql: Sql, corpId: string, externalU
   if (!r) return null;
   return {
     external_contact: externalContactJson(r),
-    follow_user: (r.follow_user as any[]).map((f) => {
+    follow_user: r.follow_user.map((f) => {
       if (!f.state) delete f.state;
       // Personal tags (type 2) carry no tag_id and no group; they follow the corp tags.
       const personal: string[] = f.personal_tags ?? [];
@@ -516,12 +534,12 @@ export async function getExternalContactJson(sql: Sql, corpId: string, externalU
   };
 }
 
-export function externalContactJson(r: { external_userid: string; nickname: string; avatar: string; gender: number; unionid: string }) {
+export function externalContactJson(r: ContactColumns) {
   return { external_userid: r.external_userid, name: r.nickname, type: 1, avatar: r.avatar, gender: r.gender, unionid: r.unionid };
 }
 
 export async function listExternalUserids(sql: Sql, corpId: string, userid: string): Promise<string[]> {
-  const rows = await sql.q<{ external_userid: string }>(
+  const rows = await sql.q<Pick<SimFollowRow, 'external_userid'>>(
     `SELECT external_userid FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND status IN ${FOLLOW_STATUS_SQL}
      ORDER BY createtime_sec, external_userid`,
     [corpId, userid],
@@ -530,7 +548,7 @@ export async function listExternalUserids(sql: Sql, corpId: string, userid: stri
 }
 
 export async function batchGetByUser(sql: Sql, corpId: string, userids: string[], after: [string, string] | null, limit: number) {
-  const rows = await sql.q(
+  const rows = await sql.q<SimFollowRow & Pick<SimWechatUserRow, 'nickname' | 'avatar' | 'gender' | 'unionid'>>(
     `SELECT f.*, w.nickname, w.avatar, w.gender, w.unionid
        FROM {s}.follows f
        JOIN {s}.customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid

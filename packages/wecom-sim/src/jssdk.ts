@@ -10,6 +10,7 @@ import { ControlError } from './errors';
 import { randomId } from './ids';
 import { staffSendsGroupPayload, staffSendsPayload } from './messages';
 import { STAFF_ACTIVE, getStaff } from './org';
+import type { SimCorpRow, SimFollowRow, SimJsapiGrantRow, SimJsapiTicketRow, SimMediaRow } from './rows';
 
 export const TICKET_TTL_SEC = 7200;
 export type TicketKind = 'jsapi' | 'agent_config';
@@ -27,11 +28,11 @@ export async function issueTicket(ctx: SimContext, corpId: string, kind: TicketK
 }
 
 export async function listTickets(ctx: SimContext, corpId: string, kind?: TicketKind) {
-  const rows = await ctx.db.q(
+  const rows = await ctx.db.q<Pick<SimJsapiTicketRow, 'ticket' | 'kind' | 'expires_at'>>(
     `SELECT ticket, kind, expires_at FROM {s}.jsapi_tickets WHERE corp_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY created_at`,
     [corpId, kind ?? null],
   );
-  return rows.map((r) => ({ ticket: r.ticket as string, kind: r.kind as TicketKind, expiresAt: Number(r.expires_at) }));
+  return rows.map((r) => ({ ticket: r.ticket, kind: r.kind, expiresAt: Number(r.expires_at) }));
 }
 
 export function jsapiSignature(ticket: string, nonceStr: string, timestamp: string | number, url: string): string {
@@ -42,7 +43,7 @@ const pageUrl = (url: unknown) => String(url ?? '').split('#')[0];
 
 async function signedWithTicket(ctx: SimContext, corpId: string, kind: TicketKind, cfg: any, url: string): Promise<boolean> {
   if (typeof cfg.signature !== 'string' || !cfg.nonceStr || cfg.timestamp === undefined || cfg.timestamp === null) return false;
-  const tickets = await ctx.db.q<{ ticket: string }>(`SELECT ticket FROM {s}.jsapi_tickets WHERE corp_id = $1 AND kind = $2 AND expires_at > $3`, [
+  const tickets = await ctx.db.q<Pick<SimJsapiTicketRow, 'ticket'>>(`SELECT ticket FROM {s}.jsapi_tickets WHERE corp_id = $1 AND kind = $2 AND expires_at > $3`, [
     corpId,
     kind,
     ctx.clock.now(),
@@ -68,7 +69,7 @@ export interface FrameContext {
 /** Checks the frame: an active member who follows the customer, or is in the group. */
 export async function checkFrame(ctx: SimContext, input: any): Promise<FrameContext & { agentId: number; sidebarUrl: string | null }> {
   const f = input && typeof input === 'object' ? input : {};
-  const corp = f.corpId ? await ctx.db.one(`SELECT agent_id, sidebar_url FROM {s}.corps WHERE corp_id = $1`, [f.corpId]) : undefined;
+  const corp = f.corpId ? await ctx.db.one<Pick<SimCorpRow, 'agent_id' | 'sidebar_url'>>(`SELECT agent_id, sidebar_url FROM {s}.corps WHERE corp_id = $1`, [f.corpId]) : undefined;
   if (!corp) throw new ControlError(`unknown corp ${f.corpId ?? ''}`, 404);
   const s = f.userid ? await getStaff(ctx.db, f.corpId, f.userid) : null;
   if (!s || s.status !== STAFF_ACTIVE) throw new ControlError(`${f.userid ?? ''} is not an active member of ${f.corpId}`, 404);
@@ -86,7 +87,7 @@ export async function checkFrame(ctx: SimContext, input: any): Promise<FrameCont
     return { ...base, entry, chatId: f.chatId, externalUserid: null };
   }
   if (!f.externalUserid) throw new ControlError('external: required for a 1:1 chat or a customer profile');
-  const follow = await ctx.db.one(`SELECT status FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND external_userid = $3`, [
+  const follow = await ctx.db.one<Pick<SimFollowRow, 'status'>>(`SELECT status FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND external_userid = $3`, [
     f.corpId,
     f.userid,
     f.externalUserid,
@@ -138,7 +139,7 @@ export async function invoke(ctx: SimContext, body: any, base = ctx.publicUrl ??
     return { errMsg: 'checkJsApi:ok', err_msg: 'checkJsApi:ok', checkResult: Object.fromEntries(list.map((a) => [String(a), INVOKE_APIS.includes(String(a))])) };
   }
   const grant = body.grant
-    ? await ctx.db.one<{ js_api_list: string[] }>(`SELECT js_api_list FROM {s}.jsapi_grants WHERE grant_id = $1 AND corp_id = $2 AND userid = $3`, [
+    ? await ctx.db.one<Pick<SimJsapiGrantRow, 'js_api_list'>>(`SELECT js_api_list FROM {s}.jsapi_grants WHERE grant_id = $1 AND corp_id = $2 AND userid = $3`, [
         String(body.grant),
         frame.corpId,
         frame.userid,
@@ -186,7 +187,7 @@ async function chatPayload(ctx: SimContext, corpId: string, args: any, base: str
     default: {
       // image, video, file: a mediaid from WeCom's media upload (not an Official Account media id).
       if (!nonEmpty(p.mediaid)) return `missing ${t}.mediaid`;
-      const m = await ctx.db.one(`SELECT type FROM {s}.media WHERE corp_id = $1 AND media_id = $2`, [corpId, p.mediaid]);
+      const m = await ctx.db.one<Pick<SimMediaRow, 'type'>>(`SELECT type FROM {s}.media WHERE corp_id = $1 AND media_id = $2`, [corpId, p.mediaid]);
       if (!m) return `invalid mediaid ${p.mediaid}`;
       return { msgtype: t, [t]: { media_id: p.mediaid, ...(t === 'image' ? { pic_url: `${base}/media/${p.mediaid}` } : {}) } };
     }

@@ -16,6 +16,7 @@ import { registerControlRoutes } from './control-routes';
 import { Db } from './db';
 import { E } from './errors';
 import { registerPages } from './pages/pages-plugin';
+import type { SimSettingRow } from './rows';
 import { ensureSchema } from './schema';
 import { processDueTransfers } from './transfers';
 
@@ -58,7 +59,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
   const db = new Db(opts.pool, schema);
   await ensureSchema(db);
   const clock = new Clock(opts.now ?? Date.now);
-  const saved = await db.one<{ value: unknown }>(`SELECT value FROM {s}.settings WHERE key = 'clock_offset_ms'`);
+  const saved = await db.one<Pick<SimSettingRow, 'value'>>(`SELECT value FROM {s}.settings WHERE key = 'clock_offset_ms'`);
   clock.offsetMs = Number(saved?.value ?? 0);
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const callbacks = new CallbackSender(db, clock, log, fetchImpl, {

@@ -3,6 +3,7 @@
 import type { SimContext } from './context';
 import { num } from './db';
 import { E } from './errors';
+import type { Int8, SimFollowRow, SimGroupMemberRow, SimGroupRow, SimMessageRow, SimStaffRow } from './rows';
 import { limitOf, optInt, optIntArray, optStringArray } from './validate';
 
 const DAY = 86_400;
@@ -28,19 +29,19 @@ export async function getUserBehaviorData(ctx: SimContext, corpId: string, body:
   if (start < today - 180 * DAY) throw E.param('start_time', 'only the last 180 days can be queried');
   const users = new Set(userids);
   if (partyids.length) {
-    const rows = await ctx.db.q<{ userid: string }>(`SELECT userid FROM {s}.staff WHERE corp_id = $1 AND department && $2::int[]`, [corpId, partyids]);
+    const rows = await ctx.db.q<Pick<SimStaffRow, 'userid'>>(`SELECT userid FROM {s}.staff WHERE corp_id = $1 AND department && $2::int[]`, [corpId, partyids]);
     for (const r of rows) users.add(r.userid);
   }
   const list = [...users];
   const from = start;
   const to = end + DAY;
-  const follows = await ctx.db.q(
+  const follows = await ctx.db.q<Pick<SimFollowRow, 'userid' | 'external_userid' | 'createtime_sec' | 'oper_userid' | 'deleted_by' | 'deleted_at'>>(
     `SELECT userid, external_userid, createtime_sec, oper_userid, deleted_by, deleted_at FROM {s}.follows
       WHERE corp_id = $1 AND userid = ANY($2::text[])
         AND ((createtime_sec >= $3::bigint AND createtime_sec < $4::bigint) OR (deleted_by = 'customer' AND deleted_at >= $3::bigint * 1000 AND deleted_at < $4::bigint * 1000))`,
     [corpId, list, from, to],
   );
-  const chats = await ctx.db.q(
+  const chats = await ctx.db.q<Pick<SimMessageRow, 'userid' | 'external_userid' | 'direction' | 'created_at'>>(
     `SELECT userid, external_userid, direction, created_at FROM {s}.messages
       WHERE corp_id = $1 AND kind = 'chat' AND userid = ANY($2::text[]) AND created_at >= $3::bigint * 1000 AND created_at < $4::bigint * 1000
       ORDER BY created_at`,
@@ -89,16 +90,17 @@ interface GroupFacts {
 }
 
 async function loadGroupFacts(ctx: SimContext, corpId: string, owners: string[] | null): Promise<GroupFacts> {
-  const groups = await ctx.db.q(
+  const groups = await ctx.db.q<Pick<SimGroupRow, 'chat_id' | 'owner' | 'create_time_sec' | 'dismissed_at'>>(
     `SELECT chat_id, owner, create_time_sec, dismissed_at FROM {s}.groups WHERE corp_id = $1 AND ($2::text[] IS NULL OR owner = ANY($2))`,
     [corpId, owners],
   );
   const ids = groups.map((g) => g.chat_id);
-  const members = await ctx.db.q(
+  const members = await ctx.db.q<Pick<SimGroupMemberRow, 'chat_id' | 'join_time_sec' | 'left_at' | 'type'>>(
     `SELECT chat_id, join_time_sec, left_at, type FROM {s}.group_members WHERE corp_id = $1 AND chat_id = ANY($2::text[])`,
     [corpId, ids],
   );
-  const msgs = await ctx.db.q(
+  // chat_id is set: both halves select by it.
+  const msgs = await ctx.db.q<{ chat_id: string; ref_id: SimMessageRow['ref_id']; created_at: Int8; speaker: string | null }>(
     `SELECT DISTINCT chat_id, ref_id, created_at, NULL AS speaker FROM {s}.messages WHERE corp_id = $1 AND kind = 'mass' AND chat_id = ANY($2::text[])
      UNION ALL
      SELECT chat_id, ref_id, created_at, ref_id AS speaker FROM {s}.messages WHERE corp_id = $1 AND kind = 'group_chat' AND chat_id = ANY($2::text[])`,

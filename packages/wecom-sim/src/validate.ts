@@ -1,6 +1,11 @@
 // Small readers for WeCom request bodies: each failure is a 40058 naming the field and the rule.
 import { E } from './errors';
 
+/** `v?.[key]` for a value whose shape is not known yet (a field inside a request body). */
+export function prop(v: unknown, key: string): unknown {
+  return v === undefined || v === null ? undefined : (v as Record<string, unknown>)[key];
+}
+
 export function chars(s: string): number {
   return [...s].length;
 }

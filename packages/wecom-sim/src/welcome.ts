@@ -5,6 +5,8 @@ import type { Sql } from './db';
 import { num } from './db';
 import { E, SimError } from './errors';
 import { newIds } from './ids';
+import type { Count, Int8, SimGroupWelcomeTemplateRow, SimMediaRow } from './rows';
+import { prop } from './validate';
 
 export const WELCOME_CODE_TTL_MS = 20_000;
 export const MAX_GROUP_WELCOME_TEMPLATES = 100;
@@ -90,7 +92,7 @@ export async function readContent(
     out.push({ msgtype: a.msgtype, [a.msgtype]: p });
   });
   if (mediaIds.length > 0) {
-    const found = await sql.q<{ media_id: string }>(`SELECT media_id FROM {s}.media WHERE corp_id = $1 AND media_id = ANY($2::text[])`, [
+    const found = await sql.q<Pick<SimMediaRow, 'media_id'>>(`SELECT media_id FROM {s}.media WHERE corp_id = $1 AND media_id = ANY($2::text[])`, [
       corpId,
       mediaIds,
     ]);
@@ -107,7 +109,7 @@ export async function sendWelcomeMsg(ctx: SimContext, corpId: string, body: any)
   const messages = await readContent(ctx.db, corpId, body, { maxAttachments: 9, textMaxBytes: 4000 });
   if (messages.length === 0) throw E.param('text', 'text.content and attachments cannot both be empty');
   const now = ctx.clock.now();
-  const r = await ctx.db.one<{ used: string }>(
+  const r = await ctx.db.one<{ used: Int8; stored: Int8 }>(
     `WITH w AS (
        UPDATE {s}.welcome_codes SET used_at = $3
         WHERE code = $1 AND corp_id = $2 AND used_at IS NULL AND NOT void AND issued_at > $3::bigint - ${WELCOME_CODE_TTL_MS}
@@ -150,7 +152,7 @@ function readTemplate(body: any, textMaxBytes: number): Record<string, unknown> 
 
 export async function addGroupWelcomeTemplate(ctx: SimContext, corpId: string, body: any): Promise<string> {
   const t = readTemplate(body, 3000);
-  const n = await ctx.db.one<{ n: string }>(
+  const n = await ctx.db.one<Count>(
     `SELECT count(*) AS n FROM {s}.group_welcome_templates WHERE corp_id = $1 AND deleted_at IS NULL`,
     [corpId],
   );
@@ -165,7 +167,7 @@ export async function addGroupWelcomeTemplate(ctx: SimContext, corpId: string, b
 
 async function requireTemplate(sql: Sql, corpId: string, templateId: unknown) {
   if (!str(templateId)) throw E.param('template_id', 'required');
-  const r = await sql.one(`SELECT * FROM {s}.group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL`, [
+  const r = await sql.one<SimGroupWelcomeTemplateRow>(`SELECT * FROM {s}.group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL`, [
     corpId,
     templateId,
   ]);
@@ -185,7 +187,7 @@ export async function editGroupWelcomeTemplate(ctx: SimContext, corpId: string, 
 
 export async function getGroupWelcomeTemplate(ctx: SimContext, corpId: string, body: any) {
   const r = await requireTemplate(ctx.db, corpId, body.template_id);
-  return r.body as Record<string, unknown>;
+  return r.body;
 }
 
 export async function delGroupWelcomeTemplate(ctx: SimContext, corpId: string, body: any): Promise<void> {
@@ -207,7 +209,7 @@ export async function deliverGroupWelcome(
   owner: string,
   now: number,
 ): Promise<void> {
-  const r = await sql.one(`SELECT body FROM {s}.group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL`, [
+  const r = await sql.one<Pick<SimGroupWelcomeTemplateRow, 'body'>>(`SELECT body FROM {s}.group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL`, [
     corpId,
     templateId,
   ]);
@@ -216,7 +218,7 @@ export async function deliverGroupWelcome(
   for (const k of TEMPLATE_KINDS) {
     const v = r.body[k];
     if (v === undefined) continue;
-    if (k === 'text') payloads.push({ msgtype: 'text', text: { content: String(v.content).replaceAll('%NICKNAME%', member.nickname) } });
+    if (k === 'text') payloads.push({ msgtype: 'text', text: { content: String(prop(v, 'content')).replaceAll('%NICKNAME%', member.nickname) } });
     else payloads.push({ msgtype: k, [k]: v });
   }
   for (const p of payloads) {

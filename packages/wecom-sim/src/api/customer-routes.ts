@@ -20,6 +20,7 @@ import {
   getGroupWelcomeTemplate,
   sendWelcomeMsg,
 } from '../welcome';
+import type { SimCustomerRow, SimWechatUserRow } from '../rows';
 import type { ApiRouter } from './route';
 
 const FOLLOWERS_PAGE = 500;
@@ -65,16 +66,16 @@ export function registerCustomerRoutes(r: ApiRouter, ctx: SimContext): void {
   r.post('externalcontact/unionid_to_external_userid', async ({ auth, body }) => {
     const unionid = optString(body, 'unionid');
     if (!unionid) throw E.param('unionid', 'required');
-    const w = await ctx.db.one(`SELECT id FROM {s}.wechat_users WHERE unionid = $1`, [unionid]);
+    const w = await ctx.db.one<Pick<SimWechatUserRow, 'id'>>(`SELECT id FROM {s}.wechat_users WHERE unionid = $1`, [unionid]);
     if (!w) throw E.param('unionid', 'unknown unionid');
-    const c = await ctx.db.one(`SELECT external_userid FROM {s}.customers WHERE corp_id = $1 AND wechat_user_id = $2`, [auth.corpId, w.id]);
+    const c = await ctx.db.one<Pick<SimCustomerRow, 'external_userid'>>(`SELECT external_userid FROM {s}.customers WHERE corp_id = $1 AND wechat_user_id = $2`, [auth.corpId, w.id]);
     return c ? { external_userid: c.external_userid } : { pending_id: 'p' + hashId(`pending|${auth.corpId}|${w.id}`, 30) };
   });
 
   r.post('externalcontact/convert_to_openid', async ({ auth, body }) => {
     const ext = optString(body, 'external_userid');
     if (!ext) throw E.param('external_userid', 'required');
-    const row = await ctx.db.one(
+    const row = await ctx.db.one<Pick<SimWechatUserRow, 'openid'>>(
       `SELECT w.openid FROM {s}.customers c JOIN {s}.wechat_users w ON w.id = c.wechat_user_id WHERE c.corp_id = $1 AND c.external_userid = $2`,
       [auth.corpId, ext],
     );
