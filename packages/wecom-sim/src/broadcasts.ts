@@ -6,8 +6,8 @@ import type { Sql } from './db';
 import { num } from './db';
 import { ControlError, E, SimError } from './errors';
 import { newIds } from './ids';
-import { encodeCursor, readCursor } from './cursor';
-import { limitOf, optInt, optString, optStringArray, reqString } from './validate';
+import { encodeCursor, readKeyCursor, readPairCursor } from './cursor';
+import { isStringArray, limitOf, optInt, optIntArray, optString, optStringArray, prop, reqString, type Body } from './validate';
 import type { Count, Int8, MomentAttachment, SimCorpRow, SimCustomerRow, SimFollowRow, SimGroupRow, SimMassSendResultRow, SimMassSendRow, SimMassSendTaskRow, SimMediaRow, SimMomentRow, SimMomentTaskRow, SimStaffRow } from './rows';
 import { readContent, type Payload } from './welcome';
 
@@ -27,19 +27,20 @@ function matchesTagFilter(tagIds: string[], filter: string[][]): boolean {
   return filter.every((anyOf) => anyOf.some((t) => tagIds.includes(t)));
 }
 
-function readTagFilter(body: any): string[][] {
-  const groups = body.tag_filter?.group_list;
+function readTagFilter(body: Body): string[][] {
+  const groups = prop(body.tag_filter, 'group_list');
   if (groups === undefined) return [];
   if (!Array.isArray(groups)) throw E.param('tag_filter.group_list', 'must be an array');
-  return groups.map((g: any, i: number) => {
-    const list = g?.tag_list;
-    if (!Array.isArray(list) || list.some((t: unknown) => typeof t !== 'string')) throw E.param(`tag_filter.group_list[${i}].tag_list`, 'must be an array of tag ids');
+  const entries: unknown[] = groups;
+  return entries.map((g, i) => {
+    const list = prop(g, 'tag_list');
+    if (!isStringArray(list)) throw E.param(`tag_filter.group_list[${i}].tag_list`, 'must be an array of tag ids');
     if (list.length > 100) throw E.param(`tag_filter.group_list[${i}].tag_list`, 'at most 100 tags');
     return list;
   });
 }
 
-export async function addMsgTemplate(ctx: SimContext, corpId: string, body: any) {
+export async function addMsgTemplate(ctx: SimContext, corpId: string, body: Body) {
   const chatType = body.chat_type ?? 'single';
   if (chatType !== 'single' && chatType !== 'group') throw E.param('chat_type', 'must be single or group');
   const sender = optString(body, 'sender');
@@ -188,7 +189,7 @@ async function requireMassSend(sql: Sql, corpId: string, msgid: unknown) {
   return r;
 }
 
-export async function getGroupMsgListV2(ctx: SimContext, corpId: string, body: any) {
+export async function getGroupMsgListV2(ctx: SimContext, corpId: string, body: Body) {
   const chatType = reqString(body, 'chat_type');
   if (chatType !== 'single' && chatType !== 'group') throw E.param('chat_type', 'must be single or group');
   const start = optInt(body, 'start_time');
@@ -199,7 +200,7 @@ export async function getGroupMsgListV2(ctx: SimContext, corpId: string, body: a
   const filterType = optInt(body, 'filter_type', { allowed: [0, 1, 2] }) ?? 2;
   const creator = optString(body, 'creator');
   const limit = limitOf(body, 'limit', 50, 100);
-  const after = readCursor(body.cursor);
+  const after = readPairCursor(body.cursor, 'number');
   // Everything the simulator holds was created through the API (create_type 0, no creator).
   const rows =
     filterType === 1 || creator
@@ -225,10 +226,10 @@ export async function getGroupMsgListV2(ctx: SimContext, corpId: string, body: a
   };
 }
 
-export async function getGroupMsgTask(ctx: SimContext, corpId: string, body: any) {
+export async function getGroupMsgTask(ctx: SimContext, corpId: string, body: Body) {
   await requireMassSend(ctx.db, corpId, body.msgid);
   const limit = limitOf(body, 'limit', 500, 1000);
-  const after = readCursor(body.cursor);
+  const after = readKeyCursor(body.cursor);
   const rows = await ctx.db.q<SimMassSendTaskRow>(
     `SELECT * FROM {s}.mass_send_tasks WHERE corp_id = $1 AND msgid = $2 AND ($3::text IS NULL OR userid > $3) ORDER BY userid LIMIT $4`,
     [corpId, body.msgid, after, limit + 1],
@@ -241,11 +242,11 @@ export async function getGroupMsgTask(ctx: SimContext, corpId: string, body: any
   };
 }
 
-export async function getGroupMsgSendResult(ctx: SimContext, corpId: string, body: any) {
+export async function getGroupMsgSendResult(ctx: SimContext, corpId: string, body: Body) {
   const ms = await requireMassSend(ctx.db, corpId, body.msgid);
   const userid = reqString(body, 'userid');
   const limit = limitOf(body, 'limit', 500, 1000);
-  const after = readCursor(body.cursor);
+  const after = readKeyCursor(body.cursor);
   const rows = await ctx.db.q<SimMassSendResultRow>(
     `SELECT * FROM {s}.mass_send_results WHERE corp_id = $1 AND msgid = $2 AND userid = $3 AND ($4::text IS NULL OR target > $4)
      ORDER BY target LIMIT $5`,
@@ -260,7 +261,7 @@ export async function getGroupMsgSendResult(ctx: SimContext, corpId: string, bod
   };
 }
 
-export async function remindGroupMsgSend(ctx: SimContext, corpId: string, body: any) {
+export async function remindGroupMsgSend(ctx: SimContext, corpId: string, body: Body) {
   const ms = await requireMassSend(ctx.db, corpId, body.msgid);
   const now = ctx.clock.now();
   const recent = ms.reminds.map(Number).filter((t) => t > now - DAY_MS);
@@ -275,46 +276,49 @@ export async function remindGroupMsgSend(ctx: SimContext, corpId: string, body: 
   }
 }
 
-export async function cancelGroupMsgSend(ctx: SimContext, corpId: string, body: any) {
+export async function cancelGroupMsgSend(ctx: SimContext, corpId: string, body: Body) {
   const ms = await requireMassSend(ctx.db, corpId, body.msgid);
   await ctx.db.q(`UPDATE {s}.mass_sends SET canceled_at = coalesce(canceled_at, $3) WHERE corp_id = $1 AND msgid = $2`, [corpId, ms.msgid, ctx.clock.now()]);
 }
 
 // ---- moments ---------------------------------------------------------------------------------
 
-export async function addMomentTask(ctx: SimContext, corpId: string, body: any) {
-  const text = body.text?.content;
+export async function addMomentTask(ctx: SimContext, corpId: string, body: Body) {
+  const text = prop(body.text, 'content');
   if (text !== undefined && typeof text !== 'string') throw E.param('text.content', 'must be a string');
   if (text && Buffer.byteLength(text) > 4000) throw E.param('text.content', 'at most 2000 characters (4000 bytes)');
-  const attachments = body.attachments ?? [];
-  if (!Array.isArray(attachments)) throw E.param('attachments', 'must be an array');
+  const given = body.attachments ?? [];
+  if (!Array.isArray(given)) throw E.param('attachments', 'must be an array');
+  const attachments: unknown[] = given;
   if (!text && attachments.length === 0) throw E.param('text', 'text and attachments cannot both be empty');
-  const types = new Set(attachments.map((a: any) => a?.msgtype));
+  const types = new Set(attachments.map((a) => prop(a, 'msgtype')));
   if (types.size > 1) throw E.param('attachments', 'images, a video and a link cannot be mixed');
-  const type = [...types][0] as string | undefined;
-  if (type !== undefined && !['image', 'video', 'link'].includes(type)) throw E.param('attachments[0].msgtype', 'must be image, video or link');
+  const type = [...types][0];
+  if (type !== undefined && type !== 'image' && type !== 'video' && type !== 'link') throw E.param('attachments[0].msgtype', 'must be image, video or link');
   if (type === 'image' && attachments.length > 9) throw E.param('attachments', 'at most 9 images');
   if ((type === 'video' || type === 'link') && attachments.length > 1) throw E.param('attachments', `only one ${type}`);
-  const mediaIds = attachments
-    .map((a: any, i: number) => {
-      const id = type === 'link' ? a.link?.media_id : a[type!]?.media_id;
-      if (type === 'link' && !a.link?.url) throw E.param(`attachments[${i}].link.url`, 'required');
-      if (!id) throw E.param(`attachments[${i}].${type}.media_id`, 'required');
-      return id as string;
-    })
-    .filter(Boolean);
+  // Every attachment is of `type` (image, video or link) and carries its media_id: the shape getMomentList reads back.
+  const mediaIds = attachments.map((a, i) => {
+    const part = prop(a, String(type));
+    const id = prop(part, 'media_id');
+    if (type === 'link' && !prop(part, 'url')) throw E.param(`attachments[${i}].link.url`, 'required');
+    if (!id) throw E.param(`attachments[${i}].${type}.media_id`, 'required');
+    if (typeof id !== 'string') throw E.param(`attachments[${i}].${type}.media_id`, 'must be a string');
+    return id;
+  });
   if (mediaIds.length) {
     // Moments only take media uploaded with media/upload_attachment (WECOM.md §17.10).
     const ok = await ctx.db.q<Pick<SimMediaRow, 'media_id'>>(`SELECT media_id FROM {s}.media WHERE corp_id = $1 AND attachment AND media_id = ANY($2::text[])`, [
       corpId,
       mediaIds,
     ]);
-    const bad = mediaIds.find((m: string) => !ok.some((r) => r.media_id === m));
+    const bad = mediaIds.find((m) => !ok.some((r) => r.media_id === m));
     if (bad) throw E.invalidMediaId(bad);
   }
-  const senders = optStringArray(body.visible_range?.sender_list ?? {}, 'user_list', { max: 100_000 });
-  const departments: number[] = body.visible_range?.sender_list?.department_list ?? [];
-  const tagList = optStringArray(body.visible_range?.external_contact_list ?? {}, 'tag_list') ?? [];
+  const senderList = prop(body.visible_range, 'sender_list') ?? {};
+  const senders = optStringArray(senderList, 'user_list', { max: 100_000 });
+  const departments = optIntArray(senderList, 'department_list') ?? [];
+  const tagList = optStringArray(prop(body.visible_range, 'external_contact_list') ?? {}, 'tag_list') ?? [];
   const staff = await ctx.db.q<Pick<SimStaffRow, 'userid' | 'department'>>(
     `SELECT userid, department FROM {s}.staff WHERE corp_id = $1 AND status = 1 AND is_follow_user`,
     [corpId],
@@ -369,19 +373,19 @@ async function requireMoment(sql: Sql, corpId: string, momentId: unknown) {
   return m;
 }
 
-export async function cancelMomentTask(ctx: SimContext, corpId: string, body: any) {
+export async function cancelMomentTask(ctx: SimContext, corpId: string, body: Body) {
   const m = await requireMoment(ctx.db, corpId, body.moment_id);
   await ctx.db.q(`UPDATE {s}.moments SET canceled_at = coalesce(canceled_at, $3) WHERE corp_id = $1 AND moment_id = $2`, [corpId, m.moment_id, ctx.clock.now()]);
 }
 
-export async function getMomentList(ctx: SimContext, corpId: string, body: any) {
+export async function getMomentList(ctx: SimContext, corpId: string, body: Body) {
   const start = optInt(body, 'start_time');
   const end = optInt(body, 'end_time');
   if (start === undefined) throw E.param('start_time', 'required');
   if (end === undefined) throw E.param('end_time', 'required');
   const filterType = optInt(body, 'filter_type', { allowed: [0, 1, 2] }) ?? 2;
   const limit = limitOf(body, 'limit', 20, 20);
-  const after = readCursor(body.cursor);
+  const after = readPairCursor(body.cursor, 'number');
   const rows =
     filterType === 1
       ? []
@@ -411,10 +415,10 @@ export async function getMomentList(ctx: SimContext, corpId: string, body: any) 
   };
 }
 
-export async function getMomentTask(ctx: SimContext, corpId: string, body: any) {
+export async function getMomentTask(ctx: SimContext, corpId: string, body: Body) {
   const m = await requireMoment(ctx.db, corpId, body.moment_id);
   const limit = limitOf(body, 'limit', 500, 1000);
-  const after = readCursor(body.cursor);
+  const after = readKeyCursor(body.cursor);
   const rows = await ctx.db.q<SimMomentTaskRow>(
     `SELECT * FROM {s}.moment_tasks WHERE corp_id = $1 AND moment_id = $2 AND ($3::text IS NULL OR userid > $3) ORDER BY userid LIMIT $4`,
     [corpId, m.moment_id, after, limit + 1],
@@ -436,13 +440,13 @@ async function momentAudience(sql: Sql, corpId: string, m: Pick<SimMomentRow, 'b
   );
 }
 
-export async function getMomentCustomerList(ctx: SimContext, corpId: string, body: any, publishedOnly: boolean) {
+export async function getMomentCustomerList(ctx: SimContext, corpId: string, body: Body, publishedOnly: boolean) {
   const m = await requireMoment(ctx.db, corpId, body.moment_id);
   const userid = reqString(body, 'userid');
   const limit = limitOf(body, 'limit', publishedOnly ? 3000 : 500, publishedOnly ? 5000 : 1000);
   const task = await ctx.db.one<SimMomentTaskRow>(`SELECT * FROM {s}.moment_tasks WHERE corp_id = $1 AND moment_id = $2 AND userid = $3`, [corpId, m.moment_id, userid]);
   const audience = task && (!publishedOnly || task.publish_status === 1) ? await momentAudience(ctx.db, corpId, m, userid) : [];
-  const after = readCursor(body.cursor);
+  const after = readKeyCursor(body.cursor);
   const rest = after ? audience.filter((a) => a.external_userid > after) : audience;
   const page = rest.slice(0, limit);
   const more = rest.length > limit;

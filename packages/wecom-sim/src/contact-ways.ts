@@ -12,9 +12,9 @@ import { addStaff, VISIBLE_FOLLOW, type AddStaffResult } from './customers';
 import { createGroupTx, joinGroupTx, mapGroup, memberCount, QR_JOIN_CAP, type JoinResult } from './groups';
 import { externalUseridFor } from './ids';
 import { getStaff } from './org';
-import { encodeCursor, readCursor } from './cursor';
+import { encodeCursor, readPairCursor } from './cursor';
 import type { Int8, SimContactWayRow, SimCorpRow, SimDepartmentRow, SimFollowRow, SimGroupMemberRow, SimGroupRow, SimJoinWayRow, SimStaffRow } from './rows';
-import { chars, limitOf, optBool, optInt, optIntArray, optString, optStringArray, reqInt } from './validate';
+import { chars, limitOf, optBool, optInt, optIntArray, optString, optStringArray, reqInt, type Body } from './validate';
 
 const DAY_SEC = 86_400;
 
@@ -37,7 +37,7 @@ async function checkParty(sql: Sql, corpId: string, party: number[]): Promise<vo
   if (bad !== undefined) throw E.param('party', `department ${bad} not found`);
 }
 
-function readState(body: any): string | undefined {
+function readState(body: Body): string | undefined {
   const state = optString(body, 'state');
   if (state !== undefined && chars(state) > 30) throw E.param('state', `exceeds max length 30 (got ${chars(state)})`);
   return state;
@@ -45,7 +45,7 @@ function readState(body: any): string | undefined {
 
 // ---- contact ways ----------------------------------------------------------------------------
 
-export async function addContactWay(ctx: SimContext, corpId: string, body: any, base: string) {
+export async function addContactWay(ctx: SimContext, corpId: string, body: Body, base: string) {
   const type = reqInt(body, 'type', { allowed: [1, 2] });
   const scene = reqInt(body, 'scene', { allowed: [1, 2] });
   const style = optInt(body, 'style', { min: 1, max: type === 1 ? 3 : 2 });
@@ -102,7 +102,7 @@ async function requireContactWay(sql: Sql, corpId: string, configId: unknown, lo
   return r;
 }
 
-export async function getContactWay(ctx: SimContext, corpId: string, body: any, base: string) {
+export async function getContactWay(ctx: SimContext, corpId: string, body: Body, base: string) {
   const r = await requireContactWay(ctx.db, corpId, body.config_id);
   return {
     contact_way: {
@@ -126,13 +126,13 @@ export async function getContactWay(ctx: SimContext, corpId: string, body: any, 
   };
 }
 
-export async function listContactWays(ctx: SimContext, corpId: string, body: any) {
+export async function listContactWays(ctx: SimContext, corpId: string, body: Body) {
   const nowSec = ctx.clock.nowSec();
   const end = optInt(body, 'end_time') ?? nowSec;
   const start = optInt(body, 'start_time') ?? end - 90 * DAY_SEC;
   if (start > end) throw E.param('start_time', 'must not be after end_time');
   const limit = limitOf(body, 'limit', 100, 1000);
-  const after = readCursor(body.cursor);
+  const after = readPairCursor(body.cursor, 'number');
   const rows = await ctx.db.q<Pick<SimContactWayRow, 'config_id' | 'created_at'>>(
     `SELECT config_id, created_at FROM {s}.contact_ways
       WHERE corp_id = $1 AND deleted_at IS NULL AND created_at >= $2 AND created_at < $3
@@ -149,7 +149,7 @@ export async function listContactWays(ctx: SimContext, corpId: string, body: any
   };
 }
 
-export async function updateContactWay(ctx: SimContext, corpId: string, body: any) {
+export async function updateContactWay(ctx: SimContext, corpId: string, body: Body) {
   const r = await requireContactWay(ctx.db, corpId, body.config_id);
   const remark = optString(body, 'remark', { max: 30 });
   const skipVerify = optBool(body, 'skip_verify');
@@ -189,7 +189,7 @@ export async function updateContactWay(ctx: SimContext, corpId: string, body: an
   );
 }
 
-export async function delContactWay(ctx: SimContext, corpId: string, body: any) {
+export async function delContactWay(ctx: SimContext, corpId: string, body: Body) {
   const r = await requireContactWay(ctx.db, corpId, body.config_id);
   await ctx.db.q(`UPDATE {s}.contact_ways SET deleted_at = $3 WHERE corp_id = $1 AND config_id = $2`, [corpId, r.config_id, ctx.clock.now()]);
 }
@@ -253,7 +253,7 @@ export async function scanContactWay(
 
 // ---- join ways -------------------------------------------------------------------------------
 
-async function readJoinWay(sql: Sql, corpId: string, body: any) {
+async function readJoinWay(sql: Sql, corpId: string, body: Body) {
   const scene = reqInt(body, 'scene', { allowed: [1, 2] });
   const remark = optString(body, 'remark', { max: 30, truncate: true }) ?? '';
   const autoCreate = optInt(body, 'auto_create_room', { allowed: [0, 1] }) ?? 1;
@@ -272,7 +272,7 @@ async function readJoinWay(sql: Sql, corpId: string, body: any) {
   return { scene, remark, autoCreate, roomBaseName, roomBaseId, chatIds: [...new Set(chatIds)], state };
 }
 
-export async function addJoinWay(ctx: SimContext, corpId: string, body: any) {
+export async function addJoinWay(ctx: SimContext, corpId: string, body: Body) {
   const j = await readJoinWay(ctx.db, corpId, body);
   const configId = newIds.configId();
   await ctx.db.q(
@@ -291,7 +291,7 @@ async function requireJoinWay(sql: Sql, corpId: string, configId: unknown) {
   return r;
 }
 
-export async function getJoinWay(ctx: SimContext, corpId: string, body: any, base: string) {
+export async function getJoinWay(ctx: SimContext, corpId: string, body: Body, base: string) {
   const r = await requireJoinWay(ctx.db, corpId, body.config_id);
   return {
     join_way: {
@@ -308,7 +308,7 @@ export async function getJoinWay(ctx: SimContext, corpId: string, body: any, bas
   };
 }
 
-export async function updateJoinWay(ctx: SimContext, corpId: string, body: any) {
+export async function updateJoinWay(ctx: SimContext, corpId: string, body: Body) {
   const r = await requireJoinWay(ctx.db, corpId, body.config_id);
   const j = await readJoinWay(ctx.db, corpId, body);
   await ctx.db.q(
@@ -319,7 +319,7 @@ export async function updateJoinWay(ctx: SimContext, corpId: string, body: any) 
   );
 }
 
-export async function delJoinWay(ctx: SimContext, corpId: string, body: any) {
+export async function delJoinWay(ctx: SimContext, corpId: string, body: Body) {
   const r = await requireJoinWay(ctx.db, corpId, body.config_id);
   await ctx.db.q(`UPDATE {s}.join_ways SET deleted_at = $3 WHERE corp_id = $1 AND config_id = $2`, [corpId, r.config_id, ctx.clock.now()]);
 }

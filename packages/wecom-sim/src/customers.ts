@@ -11,6 +11,7 @@ import { avatarDataUrl, externalUseridFor, newIds } from './ids';
 import { getStaff } from './org';
 import { requireTagIds } from './tags';
 import type { FollowStatus, SimCustomerRow, SimFollowRow, SimWechatUserRow } from './rows';
+import { isStringArray, type Body } from './validate';
 import { issueWelcomeCode, voidWelcomeCodes } from './welcome';
 
 export const VISIBLE_FOLLOW: FollowStatus[] = ['active', 'half', 'customer_deleted'];
@@ -358,8 +359,8 @@ export async function editTagsInClient(ctx: SimContext, corpId: string, userid: 
 /** Personal tag names: trimmed, non-empty, at most 30 characters each. */
 function checkPersonalTags(names: unknown, field: string): string[] {
   if (names === undefined || names === null) return [];
-  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) throw new ControlError(`${field}: must be an array of tag names`);
-  return names.map((n: string) => {
+  if (!isStringArray(names)) throw new ControlError(`${field}: must be an array of tag names`);
+  return names.map((n) => {
     const t = n.trim();
     if (!t) throw new ControlError(`${field}: tag names cannot be empty`);
     if ([...t].length > 30) throw new ControlError(`${field}: "${t}" is longer than 30 characters`);
@@ -410,13 +411,22 @@ export interface RemarkInput {
   remarkMobiles?: string[];
 }
 
-function checkRemark(input: RemarkInput, err: (field: string, why: string) => Error): void {
-  if (input.remark !== undefined && [...input.remark].length > 20) throw err('remark', 'at most 20 characters');
-  if (input.description !== undefined && [...input.description].length > 150) throw err('description', 'at most 150 characters');
-  if (input.remarkCorpName !== undefined && [...input.remarkCorpName].length > 20) throw err('remark_company', 'at most 20 characters');
-  if (input.remarkMobiles !== undefined && (!Array.isArray(input.remarkMobiles) || input.remarkMobiles.some((m) => typeof m !== 'string'))) {
-    throw err('remark_mobiles', 'must be an array of strings');
-  }
+/** A remark edit as given (API body, control API JSON), before checkRemark. */
+type UncheckedRemark = { [K in keyof RemarkInput]?: unknown };
+
+function checkRemark(input: UncheckedRemark, err: (field: string, why: string) => Error): RemarkInput {
+  const text = (v: unknown, field: string, max: number): string | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw err(field, 'must be a string');
+    if ([...v].length > max) throw err(field, `at most ${max} characters`);
+    return v;
+  };
+  const remark = text(input.remark, 'remark', 20);
+  const description = text(input.description, 'description', 150);
+  const remarkCorpName = text(input.remarkCorpName, 'remark_company', 20);
+  const remarkMobiles = input.remarkMobiles;
+  if (remarkMobiles !== undefined && !isStringArray(remarkMobiles)) throw err('remark_mobiles', 'must be an array of strings');
+  return { remark, description, remarkCorpName, remarkMobiles };
 }
 
 async function applyRemark(sql: Sql, corpId: string, userid: string, externalUserid: string, input: RemarkInput, now: number) {
@@ -429,8 +439,8 @@ async function applyRemark(sql: Sql, corpId: string, userid: string, externalUse
 }
 
 /** The member edits the remark in the client: edit_external_contact (not when only the phone numbers change). */
-export async function editRemarkInClient(ctx: SimContext, corpId: string, userid: string, externalUserid: string, input: RemarkInput) {
-  checkRemark(input, (f, why) => new ControlError(`${f}: ${why}`));
+export async function editRemarkInClient(ctx: SimContext, corpId: string, userid: string, externalUserid: string, given: RemarkInput) {
+  const input = checkRemark(given, (f, why) => new ControlError(`${f}: ${why}`));
   const now = ctx.clock.now();
   const events: SimEvent[] = [];
   await ctx.db.tx(async (tx) => {
@@ -445,43 +455,41 @@ export async function editRemarkInClient(ctx: SimContext, corpId: string, userid
 
 // ---- API (no callbacks) ---------------------------------------------------------------------
 
-async function requireApiFollow(sql: Sql, corpId: string, userid: string | undefined, externalUserid: string | undefined) {
+async function requireApiFollow(sql: Sql, corpId: string, userid: unknown, externalUserid: unknown) {
   if (!userid) throw E.param('userid', 'required');
   if (!externalUserid) throw E.param('external_userid', 'required');
+  if (typeof userid !== 'string') throw E.param('userid', 'must be a string');
+  if (typeof externalUserid !== 'string') throw E.param('external_userid', 'must be a string');
   const f = await getFollow(sql, corpId, userid, externalUserid);
   if (!f || !VISIBLE_FOLLOW.includes(f.status)) throw E.notExternalContact();
   return f;
 }
 
-export async function apiRemark(ctx: SimContext, corpId: string, body: any): Promise<void> {
-  const input: RemarkInput = {
-    remark: body.remark,
-    description: body.description,
-    remarkCorpName: body.remark_company,
-    remarkMobiles: body.remark_mobiles,
-  };
+export async function apiRemark(ctx: SimContext, corpId: string, body: Body): Promise<void> {
   for (const k of ['remark', 'description', 'remark_company'] as const) {
     if (body[k] !== undefined && typeof body[k] !== 'string') throw E.param(k, 'must be a string');
   }
-  checkRemark(input, E.param);
-  await requireApiFollow(ctx.db, corpId, body.userid, body.external_userid);
-  await applyRemark(ctx.db, corpId, body.userid, body.external_userid, input, ctx.clock.now());
+  const input = checkRemark(
+    { remark: body.remark, description: body.description, remarkCorpName: body.remark_company, remarkMobiles: body.remark_mobiles },
+    E.param,
+  );
+  const f = await requireApiFollow(ctx.db, corpId, body.userid, body.external_userid);
+  await applyRemark(ctx.db, corpId, f.userid, f.externalUserid, input, ctx.clock.now());
 }
 
-export async function apiMarkTag(ctx: SimContext, corpId: string, body: any): Promise<void> {
+export async function apiMarkTag(ctx: SimContext, corpId: string, body: Body): Promise<void> {
   const add = body.add_tag ?? [];
   const remove = body.remove_tag ?? [];
-  if (!Array.isArray(add) || add.some((t: unknown) => typeof t !== 'string')) throw E.param('add_tag', 'must be an array of tag ids');
-  if (!Array.isArray(remove) || remove.some((t: unknown) => typeof t !== 'string')) throw E.param('remove_tag', 'must be an array of tag ids');
+  if (!isStringArray(add)) throw E.param('add_tag', 'must be an array of tag ids');
+  if (!isStringArray(remove)) throw E.param('remove_tag', 'must be an array of tag ids');
   if (add.length === 0 && remove.length === 0) throw E.param('add_tag', 'add_tag and remove_tag cannot both be empty');
-  await requireApiFollow(ctx.db, corpId, body.userid, body.external_userid);
+  const f = await requireApiFollow(ctx.db, corpId, body.userid, body.external_userid);
   await requireTagIds(ctx.db, corpId, [...add, ...remove], E.invalidTagId);
-  await applyTagChange(ctx.db, corpId, body.userid, body.external_userid, add, remove, ctx.clock.now());
+  await applyTagChange(ctx.db, corpId, f.userid, f.externalUserid, add, remove, ctx.clock.now());
 }
 
 const FOLLOW_STATUS_SQL = `('active', 'half', 'customer_deleted')`;
 
-/** externalcontact/get in one query: the customer, every visible follow, each with its corp tags. */
 /** One element of externalcontact/get's follow_user, as the query builds it (personal tags still apart). */
 interface FollowUserJson {
   userid: string;
@@ -499,6 +507,7 @@ interface FollowUserJson {
 
 type ContactColumns = Pick<SimCustomerRow, 'external_userid'> & Pick<SimWechatUserRow, 'nickname' | 'avatar' | 'gender' | 'unionid'>;
 
+/** externalcontact/get in one query: the customer, every visible follow, each with its corp tags. */
 export async function getExternalContactJson(sql: Sql, corpId: string, externalUserid: string) {
   const r = await sql.one<ContactColumns & { follow_user: FollowUserJson[] }>(
     `SELECT c.external_userid, w.nickname, w.avatar, w.gender, w.unionid,

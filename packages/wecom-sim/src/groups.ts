@@ -10,7 +10,8 @@ import { externalUseridFor, newIds } from './ids';
 import { ensureCustomer, getWechatUser } from './customers';
 import { getStaff } from './org';
 import { deliverGroupWelcome } from './welcome';
-import { encodeCursor, readCursor } from './cursor';
+import { encodeCursor, readKeyCursor } from './cursor';
+import { isStringArray, prop, type Body } from './validate';
 import type { Count, Joined, SimGroupMemberRow, SimGroupRow, SimStaffRow, SimWechatUserRow } from './rows';
 
 export const QR_JOIN_CAP = 200;
@@ -328,14 +329,14 @@ export async function setGroupWelcomeTemplate(ctx: SimContext, chatId: string, t
 
 // ---- API ----------------------------------------------------------------------------------
 
-export async function listGroupsJson(sql: Sql, corpId: string, body: any) {
+export async function listGroupsJson(sql: Sql, corpId: string, body: Body) {
   const limit = body.limit;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw E.param('limit', 'required, 1–1000');
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) throw E.param('limit', 'required, 1–1000');
   const status = body.status_filter ?? 0;
-  if (![0, 1, 2, 3].includes(status)) throw E.param('status_filter', 'must be 0, 1, 2 or 3');
-  const owners = body.owner_filter?.userid_list;
-  if (owners !== undefined && (!Array.isArray(owners) || owners.length > 100)) throw E.param('owner_filter.userid_list', 'an array of at most 100 userids');
-  const after = readCursor(body.cursor);
+  if (status !== 0 && status !== 1 && status !== 2 && status !== 3) throw E.param('status_filter', 'must be 0, 1, 2 or 3');
+  const owners = prop(body.owner_filter, 'userid_list');
+  if (owners !== undefined && (!isStringArray(owners) || owners.length > 100)) throw E.param('owner_filter.userid_list', 'an array of at most 100 userids');
+  const after = readKeyCursor(body.cursor);
   const rows = await sql.q<Pick<SimGroupRow, 'chat_id' | 'status'>>(
     `SELECT chat_id, status FROM {s}.groups
       WHERE corp_id = $1 AND dismissed_at IS NULL AND ($2::int = 0 OR status = $2)

@@ -9,6 +9,7 @@ import { ControlError, E } from './errors';
 import { externalUseridFor, newIds, randomId } from './ids';
 import { getFollow } from './customers';
 import type { MessagePayload, SimDepartmentRow, SimGroupRow, SimMessageRow, SimStaffRow, SimWechatUserRow } from './rows';
+import { isRecord, type Body } from './validate';
 import { voidWelcomeCodes } from './welcome';
 
 export interface InboxMessage {
@@ -188,17 +189,17 @@ export async function listChatTranscript(
 
 const APP_MSGTYPES = ['text', 'image', 'voice', 'video', 'file', 'textcard', 'news', 'mpnews', 'markdown', 'miniprogram_notice', 'template_card'];
 
-export async function sendAppMessage(ctx: SimContext, corpId: string, agentId: number, body: any) {
+export async function sendAppMessage(ctx: SimContext, corpId: string, agentId: number, body: Body) {
   if (body.agentid === undefined) throw E.param('agentid', 'required');
   if (Number(body.agentid) !== agentId) throw E.invalidAgentId();
   const msgtype = body.msgtype;
   if (typeof msgtype !== 'string' || !APP_MSGTYPES.includes(msgtype)) throw E.invalidMsgtype(String(msgtype));
   const payload = body[msgtype];
-  if (!payload || typeof payload !== 'object') throw E.param(msgtype, `required for msgtype ${msgtype}`);
+  if (!isRecord(payload)) throw E.param(msgtype, `required for msgtype ${msgtype}`);
   if (msgtype === 'text' && (typeof payload.content !== 'string' || !payload.content)) throw E.param('text.content', 'required');
   if (msgtype === 'textcard') {
     for (const k of ['title', 'description', 'url']) if (typeof payload[k] !== 'string' || !payload[k]) throw E.param(`textcard.${k}`, 'required');
-    if (!/^https?:\/\//.test(payload.url)) throw E.param('textcard.url', 'must start with http:// or https://');
+    if (!/^https?:\/\//.test(String(payload.url))) throw E.param('textcard.url', 'must start with http:// or https://');
   }
   const touser = typeof body.touser === 'string' ? body.touser.split('|').filter(Boolean) : [];
   const toparty = typeof body.toparty === 'string' ? body.toparty.split('|').filter(Boolean).map(Number) : [];

@@ -346,12 +346,12 @@ export interface SimMassSendResultRow {
   send_time_sec: Int8 | null;
 }
 
-/** One moment attachment as add_moment_task accepted it: all of one kind, each with its media_id. */
+/** One moment attachment as add_moment_task accepted it: all of one kind, each with its media_id (the rest as given). */
 export interface MomentAttachment {
   msgtype: 'image' | 'video' | 'link';
   image?: { media_id: string };
   video?: { media_id: string };
-  link?: { media_id: string; url: string; title?: string };
+  link?: { media_id: string; url: unknown; title?: unknown };
 }
 
 export interface MomentBody {

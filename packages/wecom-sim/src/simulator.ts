@@ -14,7 +14,7 @@ import { Clock, silentLogger, type SimContext, type SimLogger } from './context'
 import { createControl, type SimControl } from './control';
 import { registerControlRoutes } from './control-routes';
 import { Db } from './db';
-import { E } from './errors';
+import { E, statusCodeOf } from './errors';
 import { registerPages } from './pages/pages-plugin';
 import type { SimSettingRow } from './rows';
 import { ensureSchema } from './schema';
@@ -89,9 +89,10 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
           if (!api.hasContentTypeParser(type)) api.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
         }
         // Unparseable JSON and oversized bodies still answer like WeCom: HTTP 200 with an errcode.
-        api.setErrorHandler((err: any, req, reply) => {
-          if (err?.statusCode === 413) return reply.code(200).send(errorJson(ctx, E.mediaTooLarge(), req));
-          if (err?.statusCode && err.statusCode < 500) return reply.code(200).send(errorJson(ctx, E.dataFormat(), req));
+        api.setErrorHandler((err: unknown, req, reply) => {
+          const status = statusCodeOf(err);
+          if (status === 413) return reply.code(200).send(errorJson(ctx, E.mediaTooLarge(), req));
+          if (status && status < 500) return reply.code(200).send(errorJson(ctx, E.dataFormat(), req));
           return reply.code(200).send(errorJson(ctx, err, req));
         });
         api.setNotFoundHandler((req, reply) =>

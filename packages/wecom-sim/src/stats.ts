@@ -4,7 +4,7 @@ import type { SimContext } from './context';
 import { num } from './db';
 import { E } from './errors';
 import type { Int8, SimFollowRow, SimGroupMemberRow, SimGroupRow, SimMessageRow, SimStaffRow } from './rows';
-import { limitOf, optInt, optIntArray, optStringArray } from './validate';
+import { limitOf, optInt, optIntArray, optStringArray, type Body } from './validate';
 
 const DAY = 86_400;
 const TZ = 8 * 3600;
@@ -13,7 +13,7 @@ export function dayStartSec(sec: number): number {
   return Math.floor((sec + TZ) / DAY) * DAY - TZ;
 }
 
-export async function getUserBehaviorData(ctx: SimContext, corpId: string, body: any) {
+export async function getUserBehaviorData(ctx: SimContext, corpId: string, body: Body) {
   const userids = optStringArray(body, 'userid', { max: 100 }) ?? [];
   const partyids = optIntArray(body, 'partyid', { max: 100 }) ?? [];
   if (userids.length === 0 && partyids.length === 0) throw E.param('userid', 'userid and partyid cannot both be empty');
@@ -135,7 +135,7 @@ function groupData(f: GroupFacts, chatIds: Set<string>, from: number, to: number
   };
 }
 
-function readRange(ctx: SimContext, body: any) {
+function readRange(ctx: SimContext, body: Body) {
   const begin = optInt(body, 'day_begin_time');
   if (begin === undefined) throw E.param('day_begin_time', 'required');
   const end = optInt(body, 'day_end_time') ?? begin;
@@ -147,7 +147,7 @@ function readRange(ctx: SimContext, body: any) {
   return { from, last, owners: owners?.length ? owners : null };
 }
 
-export async function groupStatisticByOwner(ctx: SimContext, corpId: string, body: any) {
+export async function groupStatisticByOwner(ctx: SimContext, corpId: string, body: Body) {
   const { from, last, owners } = readRange(ctx, body);
   const orderBy = optInt(body, 'order_by', { allowed: [1, 2, 3, 4] }) ?? 1;
   const asc = optInt(body, 'order_asc', { allowed: [0, 1] }) ?? 0;
@@ -163,7 +163,7 @@ export async function groupStatisticByOwner(ctx: SimContext, corpId: string, bod
   return { total: items.length, next_offset: offset + page.length, items: page };
 }
 
-export async function groupStatisticByDay(ctx: SimContext, corpId: string, body: any) {
+export async function groupStatisticByDay(ctx: SimContext, corpId: string, body: Body) {
   const { from, last, owners } = readRange(ctx, body);
   const facts = await loadGroupFacts(ctx, corpId, owners);
   const ids = new Set(facts.groups.map((g) => g.chat_id));

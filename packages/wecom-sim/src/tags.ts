@@ -8,6 +8,7 @@ import { E, SimError } from './errors';
 import { tagEvent, type SimEvent } from './events';
 import { newIds } from './ids';
 import type { Count, SimTagGroupRow, SimTagRow } from './rows';
+import { isStringArray, prop } from './validate';
 
 export const MAX_CORP_TAGS = 3000;
 const MAX_ORDER = 2 ** 32;
@@ -77,18 +78,22 @@ function readName(v: unknown, field: string): string {
   return v;
 }
 
+/** add_corp_tag's input from the API or the admin console; `order` and `tags` are checked here, as given. */
 export interface TagGroupInput {
   groupId?: string;
   groupName?: string;
-  order?: number;
-  tags: { name: string; order?: number }[];
+  /** The group's order: an integer in [0, 2^32). */
+  order?: unknown;
+  /** [{ name, order? }, …]: at least one. */
+  tags: unknown;
 }
 
 /** add_corp_tag: a new group, or tags added to an existing group (by id, or by an existing name). */
 export async function addCorpTags(ctx: SimContext, corpId: string, input: TagGroupInput, fire: boolean) {
   if (!Array.isArray(input.tags) || input.tags.length === 0) throw E.param('tag', 'at least one tag is required');
-  const names = input.tags.map((t, i) => readName(t?.name, `tag[${i}].name`));
-  const orders = input.tags.map((t, i) => readOrder(t?.order, `tag[${i}].order`));
+  const tags: unknown[] = input.tags;
+  const names = tags.map((t, i) => readName(prop(t, 'name'), `tag[${i}].name`));
+  const orders = tags.map((t, i) => readOrder(prop(t, 'order'), `tag[${i}].order`));
   if (new Set(names).size !== names.length) throw E.tagNameExists(names.find((n, i) => names.indexOf(n) !== i)!);
   const now = ctx.clock.now();
   const nowSec = Math.floor(now / 1000);
@@ -131,8 +136,8 @@ export async function addCorpTags(ctx: SimContext, corpId: string, input: TagGro
   return group;
 }
 
-/** edit_corp_tag: `id` is a tag or a group. */
-export async function editCorpTag(ctx: SimContext, corpId: string, input: { id?: string; name?: string; order?: number }, fire: boolean) {
+/** edit_corp_tag: `id` is a tag or a group; `name` and `order` are checked here, as given. */
+export async function editCorpTag(ctx: SimContext, corpId: string, input: { id?: string; name?: unknown; order?: unknown }, fire: boolean) {
   if (!input.id) throw E.param('id', 'required');
   const name = input.name === undefined ? undefined : readName(input.name, 'name');
   const order = input.order === undefined ? undefined : readOrder(input.order, 'order');
@@ -171,11 +176,11 @@ export async function editCorpTag(ctx: SimContext, corpId: string, input: { id?:
   await ctx.callbacks.emit(events);
 }
 
-/** del_corp_tag: tags and/or whole groups; removes them from every relationship too. */
-export async function delCorpTags(ctx: SimContext, corpId: string, input: { tagIds?: string[]; groupIds?: string[] }, fire: boolean) {
+/** del_corp_tag: tags and/or whole groups (arrays of ids, checked here); removes them from every relationship too. */
+export async function delCorpTags(ctx: SimContext, corpId: string, input: { tagIds?: unknown; groupIds?: unknown }, fire: boolean) {
   const tagIds = input.tagIds ?? [];
   const groupIds = input.groupIds ?? [];
-  if (!Array.isArray(tagIds) || !Array.isArray(groupIds)) throw E.param('tag_id', 'tag_id and group_id must be arrays');
+  if (!isStringArray(tagIds) || !isStringArray(groupIds)) throw E.param('tag_id', 'tag_id and group_id must be arrays of ids');
   if (tagIds.length === 0 && groupIds.length === 0) throw E.param('tag_id', 'tag_id and group_id cannot both be empty');
   const nowSec = ctx.clock.nowSec();
   const events: SimEvent[] = [];

@@ -8,11 +8,11 @@ import type { Sql } from './db';
 import { num } from './db';
 import { ControlError, E, SimError } from './errors';
 import { chatEvent, contactEvent, type SimEvent } from './events';
-import { encodeCursor, readCursor } from './cursor';
+import { encodeCursor, readKeyCursor, readPairCursor } from './cursor';
 import { mapGroup, setOwnerTx } from './groups';
 import { getStaff, STAFF_RESIGNED } from './org';
 import type { Count, SimCorpRow, SimFollowRow, SimGroupRow, SimGroupTransferRow, SimStaffRow, SimTransferRow } from './rows';
-import { limitOf, optString, optStringArray, reqString } from './validate';
+import { limitOf, optString, optStringArray, reqString, type Body } from './validate';
 
 const DAY_MS = 86_400_000;
 const WINDOW_90D_MS = 90 * DAY_MS;
@@ -20,7 +20,7 @@ const YEAR_MS = 365 * DAY_MS;
 
 type Kind = 'onjob' | 'resigned';
 
-export async function transferCustomers(ctx: SimContext, corpId: string, body: any, kind: Kind) {
+export async function transferCustomers(ctx: SimContext, corpId: string, body: Body, kind: Kind) {
   const handover = reqString(body, 'handover_userid');
   const takeover = reqString(body, 'takeover_userid');
   const ext = optStringArray(body, 'external_userid', { max: 100 });
@@ -74,11 +74,11 @@ export async function transferCustomers(ctx: SimContext, corpId: string, body: a
   return { customer };
 }
 
-export async function transferResult(ctx: SimContext, corpId: string, body: any, kind: Kind) {
+export async function transferResult(ctx: SimContext, corpId: string, body: Body, kind: Kind) {
   await processDueTransfers(ctx);
   const handover = reqString(body, 'handover_userid');
   const takeover = reqString(body, 'takeover_userid');
-  const after = readCursor(body.cursor);
+  const after = readKeyCursor(body.cursor);
   const rows = await ctx.db.q<SimTransferRow>(
     `SELECT DISTINCT ON (external_userid) * FROM {s}.transfers
       WHERE corp_id = $1 AND kind = $2 AND handover_userid = $3 AND takeover_userid = $4 AND ($5::text IS NULL OR external_userid > $5)
@@ -96,9 +96,9 @@ export async function transferResult(ctx: SimContext, corpId: string, body: any,
   };
 }
 
-export async function getUnassignedList(ctx: SimContext, corpId: string, body: any) {
+export async function getUnassignedList(ctx: SimContext, corpId: string, body: Body) {
   const size = limitOf(body, 'page_size', 1000, 1000);
-  const after = readCursor(body.cursor);
+  const after = readPairCursor(body.cursor, 'string');
   const rows = await ctx.db.q<Pick<SimFollowRow, 'userid' | 'external_userid'> & Pick<SimStaffRow, 'resigned_at'>>(
     `SELECT f.userid, f.external_userid, s.resigned_at FROM {s}.follows f
        JOIN {s}.staff s ON s.corp_id = f.corp_id AND s.userid = f.userid AND s.status = 5
@@ -217,7 +217,7 @@ export async function refuseTransfer(ctx: SimContext, externalUserid: string): P
 
 // ---- group ownership --------------------------------------------------------------------------
 
-export async function transferGroups(ctx: SimContext, corpId: string, body: any, kind: Kind) {
+export async function transferGroups(ctx: SimContext, corpId: string, body: Body, kind: Kind) {
   const chatIds = optStringArray(body, 'chat_id_list', { max: 100 });
   if (!chatIds?.length) throw E.param('chat_id_list', 'required, 1–100 chat ids');
   const newOwner = reqString(body, 'new_owner');

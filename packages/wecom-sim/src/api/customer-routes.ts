@@ -7,7 +7,7 @@ import {
   getExternalContactJson,
   listExternalUserids,
 } from '../customers';
-import { encodeCursor, readCursor } from '../cursor';
+import { encodeCursor, readCursor, readPairCursor } from '../cursor';
 import { E } from '../errors';
 import { hashId } from '../ids';
 import { listStaff } from '../org';
@@ -53,8 +53,7 @@ export function registerCustomerRoutes(r: ApiRouter, ctx: SimContext): void {
     const list = optStringArray(body, 'userid_list', { max: 100 }) ?? (body.userid ? [String(body.userid)] : []);
     if (list.length === 0) throw E.param('userid_list', 'required, 1–100 userids');
     const limit = limitOf(body, 'limit', 50, 100);
-    const after = readCursor(body.cursor);
-    if (after !== null && (!Array.isArray(after) || after.length !== 2)) throw E.param('cursor', 'not a cursor this API returned');
+    const after = readPairCursor(body.cursor, 'string');
     const { items, next } = await batchGetByUser(ctx.db, auth.corpId, list, after, limit);
     return { external_contact_list: items, next_cursor: next ? encodeCursor(next) : '' };
   });

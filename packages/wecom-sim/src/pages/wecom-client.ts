@@ -17,6 +17,7 @@ import { esc, flash, page, renderPayload, t, time } from './html';
 import { memberCookie } from './wecom-oauth';
 import type { Int8, SimCorpRow, SimFollowRow, SimGroupRow, SimStaffRow, SimTagRow, SimWechatUserRow } from '../rows';
 import { DEFAULT_TIMEZONE } from '../time';
+import { isRecord, type Body } from '../validate';
 
 type Query = Record<string, string | undefined>;
 
@@ -94,9 +95,9 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
   );
 
   /** JSON in, JSON out; a bad frame (unknown corp, member, customer or group) is a 4xx {error:{message}}. */
-  const json = (fn: (body: any, req: FastifyRequest) => Promise<unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
+  const json = (fn: (body: Body, req: FastifyRequest) => Promise<unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
     try {
-      return reply.send(await fn(req.body && typeof req.body === 'object' ? req.body : {}, req));
+      return reply.send(await fn(isRecord(req.body) ? req.body : {}, req));
     } catch (err) {
       if (err instanceof ControlError) return reply.code(err.status).send({ error: { message: err.message } });
       throw err;
