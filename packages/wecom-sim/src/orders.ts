@@ -37,7 +37,8 @@ export interface SimOrder {
   webhook: { status: number | null; error: string | null } | null;
 }
 
-function readItems(items: unknown): OrderItem[] {
+/** Order items as given (control API, phone form): each { name, price, quantity?, sku? }, or a 400 naming it. */
+export function readOrderItems(items: unknown): OrderItem[] {
   if (items === undefined) return [];
   if (!Array.isArray(items)) throw new ControlError('items: an array of {name, price, quantity}');
   return items.map((it: unknown, i) => {
@@ -55,7 +56,7 @@ function readItems(items: unknown): OrderItem[] {
 
 export async function payOrder(ctx: SimContext, corpId: string, wechatUserId: string, input: PayOrderInput): Promise<SimOrder> {
   const user = await requireWechatUser(ctx.db, wechatUserId);
-  const items = readItems(input.items);
+  const items = readOrderItems(input.items);
   const amount = input.amount ?? Math.round(items.reduce((s, it) => s + it.price * it.quantity, 0) * 100) / 100;
   if (!Number.isFinite(amount) || amount <= 0) throw new ControlError('amount: a positive number of yuan (or items with prices)');
   const customer = await ctx.db.one<Pick<SimCustomerRow, 'external_userid'>>(`SELECT external_userid FROM {s}.customers WHERE corp_id = $1 AND wechat_user_id = $2`, [
