@@ -17,7 +17,7 @@ const WEBHOOK_URL_KEYS = new Set(['orderWebhookUrl']);
 
 export function withoutSecrets(v: unknown, depth = 0): unknown {
   if (v == null || typeof v !== 'object' || depth > 8) return v;
-  if (Array.isArray(v)) return v.map((x) => withoutSecrets(x, depth + 1));
+  if (Array.isArray(v)) return (v as unknown[]).map((x) => withoutSecrets(x, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     if (SECRET_KEYS.has(k)) continue;

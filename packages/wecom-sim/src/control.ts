@@ -67,7 +67,7 @@ import { confirmMassSend, publishMoment } from './broadcasts';
 import { customerSendsMessage, listConversation, listInbox, listStaffMessages, staffSendsMessage, type InboxMessage } from './messages';
 import { listOrders, payOrder, refundOrder, type PayOrderInput, type SimOrder, type SimRefund } from './orders';
 import { listStaff, mapStaff, resignStaff, upsertDepartments, upsertStaff, type DepartmentInput, type SimStaff, type StaffInput } from './org';
-import { addCorpTags, delCorpTags, editCorpTag, getCorpTagList, shuffleTags } from './tags';
+import { addCorpTags, delCorpTags, editCorpTag, getCorpTagList, shuffleTags, type CorpTagGroupJson } from './tags';
 import type { Count, SimCallbackRow, SimCustomerRow, SimFollowRow, SimGroupMemberRow, SimGroupRow, SimStaffRow } from './rows';
 import { processDueTransfers, refuseTransfer } from './transfers';
 
@@ -145,7 +145,7 @@ export interface SimControl {
   customerDeletesStaff(wechatUserId: string, userid: string, opts?: CorpOpt): Promise<{ externalUserid: string }>;
   staffDeletesCustomer(userid: string, externalUserid: string, opts?: CorpOpt): Promise<{ externalUserid: string }>;
   /** A customer (WeChat user id) or staff member (userid) joins: scene 1 invite, 2 link, 3 QR (closed at 200); viaConfigId joins through a join way. */
-  joinGroup(who: string, chatId: string | null, opts?: JoinOptions & { viaConfigId?: string }): Promise<JoinResult>;
+  joinGroup(who: string, chatId: string | null, opts?: JoinOptions & { viaConfigId?: string }): Promise<JoinResult & { configId?: string; createdGroup?: boolean }>;
   leaveGroup(who: string, chatId: string, opts?: { removed?: boolean }): Promise<{ memberId: string }>;
   /** A member says something in the group (counted by the group statistics). */
   sayInGroup(who: string, chatId: string, text: string): Promise<{ memberId: string; createdAt: number }>;
@@ -172,8 +172,8 @@ export interface SimControl {
   confirmMassSend(userid: string, msgid: string, opts?: CorpOpt): Promise<{ sent: number; notFriend: number; overCap: number; cap: number }>;
   publishMoment(userid: string, momentId: string, opts?: CorpOpt): Promise<void>;
 
-  adminCreateTagGroup(corpId: string, input: { name: string; order?: number; tags: { name: string; order?: number }[] }): Promise<unknown>;
-  adminAddTags(corpId: string, groupId: string, tags: { name: string; order?: number }[]): Promise<unknown>;
+  adminCreateTagGroup(corpId: string, input: { name: string; order?: number; tags: { name: string; order?: number }[] }): Promise<CorpTagGroupJson>;
+  adminAddTags(corpId: string, groupId: string, tags: { name: string; order?: number }[]): Promise<CorpTagGroupJson>;
   adminEditTag(corpId: string, id: string, patch: { name?: string; order?: number }): Promise<void>;
   adminDeleteTags(corpId: string, ids: { tagIds?: string[]; groupIds?: string[] }): Promise<void>;
   adminShuffleTags(corpId: string, groupId: string | undefined, orderedIds: string[]): Promise<void>;

@@ -39,6 +39,9 @@ function byOrder(a: Ordered, b: Ordered): number {
   return num(b.sort) - num(a.sort) || num(a.create_time_sec) - num(b.create_time_sec) || idOf(a).localeCompare(idOf(b));
 }
 
+/** A tag group as get_corp_tag_list answers it, with its tags. */
+export type CorpTagGroupJson = Awaited<ReturnType<typeof getCorpTagList>>[number];
+
 export async function getCorpTagList(sql: Sql, corpId: string, tagIds: string[] = [], groupIds: string[] = []) {
   const byGroup = groupIds.length > 0;
   const byTag = !byGroup && tagIds.length > 0;
@@ -89,7 +92,7 @@ export interface TagGroupInput {
 }
 
 /** add_corp_tag: a new group, or tags added to an existing group (by id, or by an existing name). */
-export async function addCorpTags(ctx: SimContext, corpId: string, input: TagGroupInput, fire: boolean) {
+export async function addCorpTags(ctx: SimContext, corpId: string, input: TagGroupInput, fire: boolean): Promise<CorpTagGroupJson> {
   if (!Array.isArray(input.tags) || input.tags.length === 0) throw E.param('tag', 'at least one tag is required');
   const tags: unknown[] = input.tags;
   const names = tags.map((t, i) => readName(prop(t, 'name'), `tag[${i}].name`));
