@@ -9,7 +9,7 @@ import { newIds } from './ids';
 import { encodeCursor, readKeyCursor, readPairCursor } from './cursor';
 import { isStringArray, limitOf, optInt, optIntArray, optString, optStringArray, prop, reqString, type Body } from './validate';
 import type { Count, Int8, MomentAttachment, SimCorpRow, SimCustomerRow, SimFollowRow, SimGroupRow, SimMassSendResultRow, SimMassSendRow, SimMassSendTaskRow, SimMediaRow, SimMomentRow, SimMomentTaskRow, SimStaffRow } from './rows';
-import { readContent, type Payload } from './welcome';
+import { readContent } from './welcome';
 
 const DAY_MS = 86_400_000;
 /** WeCom counts in Beijing time. */

@@ -366,7 +366,7 @@ export async function scanJoinWay(ctx: SimContext, configId: string, wechatUserI
     if (!owner || owner.status !== 1) throw new ControlError(`cannot create the next group: owner ${first.owner} is not active`, 409);
     const created = await createGroupTx(tx, corpId, { owner: first.owner, name: `${jw.room_base_name || first.name}${jw.room_seq}` }, now);
     events.push(...created.events);
-    let list = [...jw.chat_id_list, created.group.chatId];
+    const list = [...jw.chat_id_list, created.group.chatId];
     while (list.length > 5) {
       const drop = list.findIndex((c) => full.has(c) || !open.some((g) => g.chatId === c));
       list.splice(drop >= 0 ? drop : 0, 1);

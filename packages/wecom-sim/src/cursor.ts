@@ -35,7 +35,7 @@ export function readPairCursor(c: unknown, first: 'string' | 'number'): [string 
   const v = readCursor(c);
   if (v === null) return null;
   if (!Array.isArray(v) || v.length !== 2) throw notOurs();
-  const [key, second]: unknown[] = v;
+  const [key, second] = v as unknown[];
   if (typeof key !== first || typeof second !== 'string') throw notOurs();
   return [key as string | number, second];
 }

@@ -199,7 +199,12 @@ export async function listDepartmentsJson(sql: Sql, corpId: string, id?: number)
     let grew = true;
     while (grew) {
       grew = false;
-      for (const r of rows) if (!keep.has(r.id) && keep.has(r.parentid)) (keep.add(r.id), (grew = true));
+      for (const r of rows) {
+        if (!keep.has(r.id) && keep.has(r.parentid)) {
+          keep.add(r.id);
+          grew = true;
+        }
+      }
     }
     picked = rows.filter((r) => keep.has(r.id));
   }
@@ -221,7 +226,12 @@ export async function departmentTree(sql: Sql, corpId: string, root: number, wit
     let grew = true;
     while (grew) {
       grew = false;
-      for (const r of rows) if (!keep.has(r.id) && keep.has(r.parentid)) (keep.add(r.id), (grew = true));
+      for (const r of rows) {
+        if (!keep.has(r.id) && keep.has(r.parentid)) {
+          keep.add(r.id);
+          grew = true;
+        }
+      }
     }
   }
   return [...keep];

@@ -90,7 +90,7 @@ describe('personal tags', () => {
   });
 
   it('the demo seed gives some customers a personal tag or two', async () => {
-    const staff = (await h.api('externalcontact/get_follow_user_list')).follow_user as string[];
+    const staff = (await h.api('externalcontact/get_follow_user_list')).follow_user;
     const personal: string[] = [];
     for (const userid of staff) {
       for (const id of (await h.api('externalcontact/list', { query: { userid } })).external_userid ?? []) {

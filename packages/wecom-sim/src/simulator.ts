@@ -74,7 +74,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
   const timer =
     pollMs > 0
       ? setInterval(() => {
-          processDueTransfers(ctx).catch((err) => log.error({ err }, 'wecom-sim: processing due transfers failed'));
+          processDueTransfers(ctx).catch((err: unknown) => log.error({ err }, 'wecom-sim: processing due transfers failed'));
         }, pollMs)
       : null;
   timer?.unref();

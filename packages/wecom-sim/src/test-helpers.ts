@@ -12,8 +12,11 @@ import { randomId } from './ids';
 
 // The root test run's global setup provides a server (DATABASE_URL or an embedded one); the package's
 // own `npm test -w packages/wecom-sim` has no global setup and uses DATABASE_URL or the local server.
+declare module 'vitest' {
+  export interface ProvidedContext { databaseUrl: string }
+}
 let provided: string | undefined;
-try { provided = inject('databaseUrl' as never) as string | undefined; } catch { provided = undefined; }
+try { provided = inject('databaseUrl'); } catch { provided = undefined; }
 export const DATABASE_URL = provided ?? process.env.POND_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type ReceiverMode = 'ok' | 'fail' | 'hang';
@@ -103,7 +106,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
-    if (v) return v as NonNullable<T>;
+    if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -179,9 +182,9 @@ export async function startHarness(opts: Partial<SimulatorOptions> = {}, extraRo
       if (!cachedToken) {
         const r = await call('gettoken', null, { query: { corpid: corp.corpId, corpsecret: corp.secret } });
         if (r.errcode !== 0) throw new Error(`gettoken failed: ${r.errmsg}`);
-        cachedToken = r.access_token as string;
+        cachedToken = r.access_token;
       }
-      return cachedToken!;
+      return cachedToken;
     },
     async close() {
       for (const r of hanging) r();

@@ -202,7 +202,7 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
       const dayStart = nowSec - d * DAY;
       const present = inGroup.filter((m) => m.join < dayStart);
       for (let n = Math.floor(rand() * 2 * perDay); n > 0 && present.length; n--) {
-        const m = present[Math.floor(rand() * present.length)]!;
+        const m = present[Math.floor(rand() * present.length)];
         lines.push({ chatId: g.chatId, memberId: m.memberId, customer: m.type === 2, at: dayStart + Math.floor(rand() * DAY) });
       }
     }

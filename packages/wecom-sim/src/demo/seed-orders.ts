@@ -45,7 +45,7 @@ export function planCustomerOrders(corpId: string, customer: { externalUserid: s
   const first = Math.min(HISTORY_DAYS - 1, last + (count === 1 ? 0 : between(count * 7, HISTORY_DAYS)));
   const days = [last, ...Array.from({ length: count - 1 }, () => between(last, first))].sort((a, b) => b - a);
 
-  const pickFrom = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+  const pickFrom = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
   const orders: DemoOrder[] = [];
   days.forEach((daysAgo, k) => {
     const items: OrderItem[] = [];
@@ -135,7 +135,7 @@ export async function deliverDemoOrders(ctx: SimContext, corpId: string): Promis
   let next = 0;
   const worker = async () => {
     while (next < rows.length) {
-      const o = rows[next++]!;
+      const o = rows[next++];
       const paid = {
         orderId: o.order_id, corpId, wechatUserId: o.wechat_user_id, externalUserid: o.external_userid, unionid: o.unionid, openid: o.openid,
         nickname: o.nickname, amount: Number(o.amount), currency: 'CNY', items: o.items, paidAt: new Date(num(o.created_at)).toISOString(),

@@ -30,7 +30,7 @@ export function registerWechatOauth(app: FastifyInstance, ctx: SimContext): void
     if (q.response_type !== 'code' || !['snsapi_base', 'snsapi_userinfo'].includes(q.scope ?? '')) {
       return reply.code(400).type('text/html').send(page('OAuth', '<p>scope / response_type 参数错误</p>'));
     }
-    const who = (q.as as string | undefined) ?? cookieOf(req.headers.cookie, 'sim_wechat_user');
+    const who = q.as ?? cookieOf(req.headers.cookie, 'sim_wechat_user');
     const user = who ? await ctx.db.one<Pick<SimWechatUserRow, 'id'>>(`SELECT id FROM {s}.wechat_users WHERE id = $1`, [who]) : undefined;
     if (!user) {
       const users = await ctx.db.q<Pick<SimWechatUserRow, 'id' | 'nickname'>>(`SELECT id, nickname FROM {s}.wechat_users ORDER BY created_at DESC LIMIT 20`);

@@ -121,7 +121,7 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
     if (f.chatId) p.set('chat', f.chatId);
     if (f.externalUserid) p.set('external', f.externalUserid);
     if (f.entry === 'contact_profile') p.set('entry', 'contact_profile');
-    return `${b}/wecom/chat?${p}`;
+    return `${b}/wecom/chat?${p.toString()}`;
   };
 
   app.get('/wecom/chat', async (req: FastifyRequest<{ Querystring: Query }>, reply) => {
