@@ -24,6 +24,9 @@ export const enUS: Messages = {
     maxChars: 'At most {{n}} characters',
     on: 'On',
     off: 'Off',
+    exportCsv: 'Export CSV',
+    noMatch: 'Nothing matches these filters',
+    clearFilters: 'Clear filters',
   },
   app: {
     brand: 'Pond',

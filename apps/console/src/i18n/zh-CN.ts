@@ -24,6 +24,9 @@ export const zhCN = {
     maxChars: '最多 {{n}} 个字',
     on: '开启',
     off: '关闭',
+    exportCsv: '导出 CSV',
+    noMatch: '没有符合筛选条件的结果',
+    clearFilters: '清除筛选',
   },
   app: {
     brand: '鱼塘 Pond',

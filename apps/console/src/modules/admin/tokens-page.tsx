@@ -1,10 +1,9 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Badge, Button, Card, Form, Input, Modal, Popconfirm, Select, Table, Typography } from 'antd';
+import { Alert, App, Badge, Button, Form, Input, Modal, Popconfirm, Select, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { ListPage, ListTable } from '../../components/list-page';
 import { formatDateTime } from '../../lib/format';
 import { showFieldError } from '../../lib/form-errors';
 import { useLabels } from '../../lib/labels';
@@ -63,28 +62,24 @@ export default function TokensPage() {
 
   return (
     <>
-      <PageHeader
+      <ListPage
         title={t('admin.tokens.title')}
         subtitle={t('admin.tokens.usage')}
-        extra={
+        actions={
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
             {t('admin.tokens.create')}
           </Button>
         }
-      />
-      <Card>
-        {tokens.error ? <QueryError error={tokens.error} onRetry={() => void tokens.refetch()} /> : null}
-        <Table<ApiToken>
+      >
+        <ListTable<ApiToken>
           rowKey="id"
           columns={columns}
-          dataSource={tokens.data?.items}
-          loading={tokens.isLoading}
-          pagination={false}
+          query={tokens}
           rowClassName={(token) => (token.revokedAt ? 'pond-row-muted' : '')}
-          locale={{ emptyText: t('admin.tokens.empty') }}
+          empty={t('admin.tokens.empty')}
           scroll={{ x: 860 }}
         />
-      </Card>
+      </ListPage>
       {creating ? (
         <CreateTokenModal
           onClose={() => setCreating(false)}

@@ -1,10 +1,9 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Form, Input, Modal, Popconfirm, Select, Switch, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { ListPage, ListTable } from '../../components/list-page';
 import { showFieldError } from '../../lib/form-errors';
 import { useLabels } from '../../lib/labels';
 import { ROLES, type Role } from '../auth/hooks';
@@ -71,26 +70,16 @@ export default function UsersPage() {
 
   return (
     <>
-      <PageHeader
+      <ListPage
         title={t('admin.users.title')}
-        extra={
+        actions={
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
             {t('admin.users.create')}
           </Button>
         }
-      />
-      <Card>
-        {users.error ? <QueryError error={users.error} onRetry={() => void users.refetch()} /> : null}
-        <Table<User>
-          rowKey="id"
-          columns={columns}
-          dataSource={users.data?.items}
-          loading={users.isLoading}
-          pagination={false}
-          locale={{ emptyText: t('admin.users.empty') }}
-          scroll={{ x: 760 }}
-        />
-      </Card>
+      >
+        <ListTable<User> rowKey="id" columns={columns} query={users} empty={t('admin.users.empty')} scroll={{ x: 760 }} />
+      </ListPage>
       {editing ? <UserModal user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
     </>
   );

@@ -1,12 +1,13 @@
 // The customer's orders on their 360 page: count, total, average and last order; R, F and M against the
 // corp's thresholds with the RFM bucket; the latest orders with their items and attribution (refunds
 // shown struck through: they count nowhere).
-import { Card, Col, Empty, Flex, Row, Skeleton, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
+import { Card, Col, Empty, Flex, Row, Skeleton, Statistic, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { QueryError } from '../../components/query-error';
 import { formatDateTime, formatYuan } from '../../lib/format';
+import { ListTable } from '../../components/list-page';
 import { useLabels } from '../../lib/labels';
 import { useCustomerOrders, type CustomerOrder, type CustomerOrders, type RfmBucket } from './hooks';
 
@@ -26,7 +27,7 @@ export function OrdersCard({ externalUserid }: { externalUserid: string }) {
   const orders = useCustomerOrders(externalUserid);
   return (
     <Card title={t('customers.orders.title')} data-testid="orders-card">
-      {orders.error ? <QueryError error={orders.error} onRetry={() => void orders.refetch()} /> : null}
+      <QueryError query={orders} />
       {!orders.data && !orders.error ? <Skeleton active paragraph={{ rows: 3 }} /> : null}
       {orders.data ? <OrdersBody data={orders.data} /> : null}
     </Card>
@@ -145,14 +146,16 @@ function OrdersBody({ data }: { data: CustomerOrders }) {
       {data.items.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.orders.empty')} />
       ) : (
-        <Table<CustomerOrder>
+        <ListTable<CustomerOrder>
           rowKey="orderId"
           size="small"
           columns={columns}
-          dataSource={data.items}
-          pagination={data.items.length > 10 ? { pageSize: 10 } : false}
+          items={data.items}
+          pageSize={10}
+          compact
           scroll={{ x: 'max-content' }}
-          onRow={(o) => ({ 'data-testid': 'order-row', 'data-order-id': o.orderId }) as React.HTMLAttributes<HTMLElement>}
+          rowTestId="order-row"
+          rowData={(o) => ({ 'data-order-id': o.orderId })}
         />
       )}
     </Flex>

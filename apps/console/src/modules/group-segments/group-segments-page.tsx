@@ -93,7 +93,7 @@ export default function GroupSegmentsPage() {
       )}
       sampleGap={8}
       memberColumns={columns}
-      memberRowProps={(g) => ({ onClick: () => navigate(groupPath(g.chatId)), style: { cursor: 'pointer' } })}
+      onMemberClick={(g) => navigate(groupPath(g.chatId))}
     />
   );
 }

@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Descriptions, Flex, Skeleton, Switch, Table, Tag, Typography } from 'antd';
+import { Badge, Button, Card, Descriptions, Flex, Skeleton, Switch, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { NotFound } from '../../components/results';
 import { formatDateTime, formatNumber } from '../../lib/format';
+import { ListTable } from '../../components/list-page';
 import { useLabels } from '../../lib/labels';
 import { useMe } from '../auth/hooks';
 import { GroupProfileCard } from './group-profile-card';
@@ -137,12 +138,13 @@ export default function GroupDetailPage() {
           }
           styles={{ body: { padding: 0 } }}
         >
-          <Table<GroupMember>
+          <ListTable<GroupMember>
             rowKey="memberId"
             size="small"
             columns={columns}
-            dataSource={shown}
-            pagination={shown.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+            items={shown}
+            pageSize={50}
+            compact
             scroll={{ x: 860 }}
           />
         </Card>

@@ -1,9 +1,10 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Descriptions, Drawer, Flex, Form, Input, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Flex, Form, Input, Radio, Select, Space, Switch, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { choice, ListTable, useListState } from '../../components/list-page';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
@@ -41,9 +42,14 @@ const STATUS_COLORS: Record<HandoverItemStatus, string> = {
   skipped: 'default',
 };
 
+const TABS = ['new', 'jobs', 'unassigned'] as const;
+const PAGE = { tab: choice(TABS, 'new') };
+
 export default function HandoverPage() {
   const { t } = useTranslation();
-  const [tab, setTab] = useState('new');
+  const state = useListState(PAGE);
+  const { tab } = state.filters;
+  const setTab = (next: string) => state.set({ tab: next as (typeof TABS)[number] });
   const [jobId, setJobId] = useState<number | null>(null);
   return (
     <>
@@ -224,12 +230,12 @@ function NewHandover({ onStarted }: { onStarted: (jobId: number) => void }) {
             }
             style={{ marginBottom: 16 }}
           />
-          <Table
+          <ListTable<HandoverPreview['customers'][number]>
             rowKey="externalUserid"
             size="small"
-            dataSource={result.data.customers}
+            items={result.data.customers}
             data-testid="handover-preview-customers"
-            pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
+            pageSize={20}
             columns={[
               {
                 title: t('handover.customer'),
@@ -249,11 +255,10 @@ function NewHandover({ onStarted }: { onStarted: (jobId: number) => void }) {
           {result.data.groups.length > 0 ? (
             <>
               <Typography.Title level={5}>{t('handover.groups')}</Typography.Title>
-              <Table
+              <ListTable<HandoverPreview['groups'][number]>
                 rowKey="chatId"
                 size="small"
-                dataSource={result.data.groups}
-                pagination={false}
+                items={result.data.groups}
                 columns={[
                   { title: t('groups.name'), key: 'name', render: (_, g) => <Link to={`/groups/${encodeURIComponent(g.chatId)}`}>{g.name || t('groups.unnamed')}</Link> },
                   { title: t('groups.memberCount'), dataIndex: 'memberCount', align: 'right', render: (v?: number) => v ?? t('common.none') },
@@ -316,15 +321,7 @@ function JobsList({ onOpen }: { onOpen: (id: number) => void }) {
   ];
   return (
     <Card>
-      {jobs.error ? <QueryError error={jobs.error} onRetry={() => void jobs.refetch()} /> : null}
-      <Table<HandoverJob>
-        rowKey="id"
-        columns={columns}
-        dataSource={jobs.data?.items}
-        loading={jobs.isFetching}
-        locale={{ emptyText: <Typography.Text type="secondary">{t('handover.noJobs')}</Typography.Text> }}
-        scroll={{ x: 900 }}
-      />
+      <ListTable<HandoverJob> rowKey="id" columns={columns} query={jobs} pageSize={20} empty={t('handover.noJobs')} scroll={{ x: 900 }} />
     </Card>
   );
 }
@@ -358,7 +355,7 @@ function JobDrawer({ id, onClose }: { id: number; onClose: () => void }) {
         </Button>
       }
     >
-      {job.error ? <QueryError error={job.error} onRetry={() => void job.refetch()} /> : null}
+      <QueryError query={job} />
       {job.data ? (
         <Space orientation="vertical" style={{ width: '100%' }} size={16}>
           <Descriptions size="small" column={2} bordered>
@@ -379,12 +376,12 @@ function JobDrawer({ id, onClose }: { id: number; onClose: () => void }) {
             options={ITEM_STATUSES.map((s) => ({ value: s, label: label(s) }))}
             style={{ width: 220 }}
           />
-          <Table<HandoverItem>
+          <ListTable<HandoverItem>
             rowKey={(i) => `${i.kind}:${i.id}`}
             size="small"
-            dataSource={items}
+            items={items}
             loading={job.isFetching}
-            pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
+            pageSize={20}
             columns={[
               { title: t('handover.itemKind'), dataIndex: 'kind', width: 80, render: (k: HandoverItem['kind']) => t(`handover.itemKinds.${k}`) },
               {
@@ -416,13 +413,11 @@ function Unassigned({ active }: { active: boolean }) {
   return (
     <Card>
       <Typography.Paragraph type="secondary">{t('handover.unassignedHelp')}</Typography.Paragraph>
-      {list.error ? <QueryError error={list.error} onRetry={() => void list.refetch()} /> : null}
-      <Table<UnassignedItem>
+      <ListTable<UnassignedItem>
         rowKey={(i) => `${i.handoverUserid}:${i.externalUserid}`}
-        dataSource={list.data?.items}
-        loading={list.isFetching}
-        locale={{ emptyText: <Typography.Text type="secondary">{t('handover.unassignedEmpty')}</Typography.Text> }}
-        pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
+        query={list}
+        empty={t('handover.unassignedEmpty')}
+        pageSize={20}
         columns={[
           {
             title: t('handover.customer'),

@@ -1,13 +1,13 @@
 // Numbers per channel (every code's channel label), totals for the range and a chart by day of the
 // channel picked in the table.
-import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Flex, Segmented, Skeleton, Table, Typography } from 'antd';
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Button, Card, Empty, Segmented, Skeleton, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import type { HTMLAttributes } from 'react';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { Chart, type ChartOption } from '../../components/chart';
+import { ExportButton, ListTable } from '../../components/list-page';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { formatNumber, formatShortDate } from '../../lib/format';
@@ -106,13 +106,11 @@ export default function ChannelStatsPage() {
         extra={
           <>
             <RangeFilter range={range} onChange={setRange} stats={stats.data} />
-            <Button icon={<DownloadOutlined />} href={links.channelCsv(range)} data-testid="channel-csv">
-              {t('liveCodes.stats.exportCsv')}
-            </Button>
+            <ExportButton href={links.channelCsv(range)} testId="channel-csv" />
           </>
         }
       />
-      {stats.error ? <QueryError error={stats.error} onRetry={() => void stats.refetch()} /> : null}
+      <QueryError query={stats} />
       <StatCards total={stats.data ? sumTotals(rows) : undefined} loading={stats.isLoading} />
       <Card
         title={t('channelStats.chart')}
@@ -137,17 +135,17 @@ export default function ChannelStatsPage() {
         </div>
       </Card>
       <Card style={{ marginTop: 16 }}>
-        <Flex justify="space-between" style={{ marginBottom: 8 }}>
-          <Typography.Text type="secondary">{t('channelStats.tableHelp')}</Typography.Text>
-        </Flex>
-        <Table<Row>
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+          {t('channelStats.tableHelp')}
+        </Typography.Paragraph>
+        {/* The stats query's error is shown once, at the top of the page. */}
+        <ListTable<Row>
           rowKey={(r) => r.channel}
           columns={columns}
-          dataSource={rows}
+          items={rows}
           loading={stats.isFetching}
-          pagination={false}
-          onRow={() => ({ 'data-testid': 'channel-row' }) as HTMLAttributes<HTMLElement>}
-          locale={{ emptyText: <Typography.Text type="secondary">{t('channelStats.empty')}</Typography.Text> }}
+          rowTestId="channel-row"
+          empty={t('channelStats.empty')}
           scroll={{ x: 900 }}
         />
       </Card>

@@ -145,7 +145,7 @@ function Detail({ code, back }: { code: LiveCode; back: ReactNode }) {
           </Button>
         </Flex>
       </Flex>
-      {stats.error ? <QueryError error={stats.error} onRetry={() => void stats.refetch()} /> : null}
+      <QueryError query={stats} />
       <StatCards total={stats.data?.total} loading={stats.isLoading} codeId={code.id} kind={code.kind} />
       <Card title={t('liveCodes.stats.byDay')} style={{ marginTop: 16 }}>
         <div data-testid="live-code-chart">

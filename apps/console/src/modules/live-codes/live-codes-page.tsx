@@ -1,33 +1,30 @@
 import { BarChartOutlined, EditOutlined, InboxOutlined, LineChartOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
-import { App, Button, Card, Flex, Popconfirm, Segmented, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Flex, Popconfirm, Segmented, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import type { HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { choice, ListPage, ListTable, text, useListState } from '../../components/list-page';
 import { SearchInput } from '../../components/search-input';
 import { formatNumber } from '../../lib/format';
-import { PAGE_SIZE_OPTIONS, useSearchState } from '../../lib/use-search-state';
 import { useCanWrite } from '../auth/hooks';
 import { useStoreNames } from '../staff/hooks';
 import { CopyLinkButton, DownloadMenu } from './code-actions';
 import { LIVE_CODE_KINDS, useArchiveLiveCode, useLiveCodes, type CodeStatus, type LiveCode, type LiveCodeKind } from './hooks';
 import { ModeTag } from './labels';
 
+const STATUSES: readonly CodeStatus[] = ['active', 'archived'];
+const FILTERS = { kind: choice<LiveCodeKind>(LIVE_CODE_KINDS, 'staff'), status: choice(STATUSES, 'active'), q: text() };
+
 export default function LiveCodesPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const canWrite = useCanWrite();
-  const search = useSearchState();
+  const state = useListState(FILTERS);
+  const { kind, status, q } = state.filters;
   const storeNames = useStoreNames();
   const archive = useArchiveLiveCode();
-  const kindParam = search.get('kind');
-  const kind: LiveCodeKind = LIVE_CODE_KINDS.includes(kindParam as LiveCodeKind) ? (kindParam as LiveCodeKind) : 'staff';
-  const status: CodeStatus = search.get('status') === 'archived' ? 'archived' : 'active';
-  const query = { kind, status, q: search.get('q'), page: search.page, pageSize: search.pageSize };
-  const codes = useLiveCodes(query);
+  const codes = useLiveCodes(state.query);
   const archived = status === 'archived';
 
   const numbers = (c: LiveCode) => c.numbers ?? { scansToday: 0, scansTotal: 0, addsToday: 0, addsTotal: 0, retainedTotal: 0 };
@@ -167,73 +164,58 @@ export default function LiveCodesPage() {
   );
 
   return (
-    <>
-      <PageHeader
-        title={t('liveCodes.title')}
-        subtitle={t('liveCodes.subtitle')}
-        extra={
-          <>
-            <Button icon={<LineChartOutlined />} onClick={() => navigate('/channel-stats')}>
-              {t('nav.channelStats')}
+    <ListPage
+      title={t('liveCodes.title')}
+      subtitle={t('liveCodes.subtitle')}
+      actions={
+        <>
+          <Button icon={<LineChartOutlined />} onClick={() => navigate('/channel-stats')}>
+            {t('nav.channelStats')}
+          </Button>
+          {canWrite ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/live-codes/new?kind=${kind}`)} data-testid="live-code-create">
+              {t(`liveCodes.create.${kind}`)}
             </Button>
-            {canWrite ? (
-              <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/live-codes/new?kind=${kind}`)} data-testid="live-code-create">
+          ) : null}
+        </>
+      }
+      tabs={{
+        activeKey: kind,
+        onChange: (next) => state.set({ kind: next as LiveCodeKind }),
+        items: LIVE_CODE_KINDS.map((k) => ({ key: k, label: <span data-testid={`live-code-tab-${k}`}>{t(`liveCodes.kinds.${k}`)}</span> })),
+      }}
+      filters={
+        <>
+          <SearchInput value={q} onSearch={(next) => state.set({ q: next })} placeholder={t('liveCodes.searchPlaceholder')} testId="live-codes-search" />
+          <Segmented<CodeStatus>
+            value={status}
+            onChange={(next) => state.set({ status: next })}
+            options={STATUSES.map((s) => ({ value: s, label: t(`liveCodes.statuses.${s}`) }))}
+          />
+          <Typography.Text type="secondary">{t(`liveCodes.kindHelp.${kind}`)}</Typography.Text>
+        </>
+      }
+    >
+      <ListTable<LiveCode>
+        rowKey="id"
+        columns={columns}
+        query={codes}
+        list={state}
+        rowClassName={() => (archived ? 'pond-row-muted' : '')}
+        rowTestId="live-code-row"
+        rowData={(c) => ({ 'data-code-id': c.id })}
+        empty={
+          <Flex vertical align="center" gap={8} style={{ padding: 24 }}>
+            <Typography.Text type="secondary">{archived ? t('liveCodes.emptyArchived') : t(`liveCodes.empty.${kind}`)}</Typography.Text>
+            {canWrite && !archived ? (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/live-codes/new?kind=${kind}`)}>
                 {t(`liveCodes.create.${kind}`)}
               </Button>
             ) : null}
-          </>
+          </Flex>
         }
+        scroll={{ x: 1100 }}
       />
-      <Card styles={{ body: { paddingTop: 8 } }}>
-        <Tabs
-          activeKey={kind}
-          onChange={(next) => search.update({ kind: next === 'staff' ? null : next })}
-          items={LIVE_CODE_KINDS.map((k) => ({ key: k, label: <span data-testid={`live-code-tab-${k}`}>{t(`liveCodes.kinds.${k}`)}</span> }))}
-        />
-        <Flex gap={12} wrap align="center" style={{ marginBottom: 16 }}>
-          <SearchInput value={query.q} onSearch={(q) => search.update({ q })} placeholder={t('liveCodes.searchPlaceholder')} testId="live-codes-search" />
-          <Segmented<CodeStatus>
-            value={status}
-            onChange={(next) => search.update({ status: next === 'active' ? null : next })}
-            options={[
-              { value: 'active', label: t('liveCodes.statuses.active') },
-              { value: 'archived', label: t('liveCodes.statuses.archived') },
-            ]}
-          />
-          <Typography.Text type="secondary">{t(`liveCodes.kindHelp.${kind}`)}</Typography.Text>
-        </Flex>
-        {codes.error ? <QueryError error={codes.error} onRetry={() => void codes.refetch()} /> : null}
-        <Table<LiveCode>
-          rowKey="id"
-          columns={columns}
-          dataSource={codes.data?.items}
-          loading={codes.isFetching}
-          rowClassName={() => (archived ? 'pond-row-muted' : '')}
-          onRow={(c) => ({ 'data-testid': 'live-code-row', 'data-code-id': c.id }) as HTMLAttributes<HTMLElement>}
-          locale={{
-            emptyText: (
-              <Flex vertical align="center" gap={8} style={{ padding: 24 }}>
-                <Typography.Text type="secondary">{archived ? t('liveCodes.emptyArchived') : t(`liveCodes.empty.${kind}`)}</Typography.Text>
-                {canWrite && !archived ? (
-                  <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/live-codes/new?kind=${kind}`)}>
-                    {t(`liveCodes.create.${kind}`)}
-                  </Button>
-                ) : null}
-              </Flex>
-            ),
-          }}
-          pagination={{
-            current: search.page,
-            pageSize: search.pageSize,
-            total: codes.data?.total ?? 0,
-            pageSizeOptions: PAGE_SIZE_OPTIONS,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: search.setPage,
-          }}
-          scroll={{ x: 1100 }}
-        />
-      </Card>
-    </>
+    </ListPage>
   );
 }

@@ -37,7 +37,7 @@ export default function OverviewPage() {
   return (
     <>
       <PageHeader title={t('overview.title')} />
-      {overview.error ? <QueryError error={overview.error} onRetry={() => void overview.refetch()} /> : null}
+      <QueryError query={overview} />
       <Row gutter={[16, 16]}>
         {CARDS.map(({ key, icon, to }) => {
           const stat = (

@@ -1,10 +1,11 @@
 import { DeleteOutlined, EditOutlined, FolderAddOutlined, FolderOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Flex, Form, Input, Modal, Popconfirm, Table, Tree, TreeSelect, Typography } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, Modal, Popconfirm, Tree, TreeSelect, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { DataNode } from 'antd/es/tree';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FilterBar, ListTable, text, useListState } from '../../components/list-page';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { SearchInput } from '../../components/search-input';
@@ -23,6 +24,8 @@ import {
 } from './hooks';
 
 const ALL = 'all';
+// The folder picked in the tree and the search, in the URL like every list's filters.
+const FILTERS = { folder: text(), q: text() };
 
 function buildTree(folders: ScriptFolder[], parentId: number | null): DataNode[] {
   return folders
@@ -41,10 +44,12 @@ export default function ScriptsPage() {
   const me = useMe();
   const canWrite = me.data?.role === 'admin' || me.data?.role === 'operator';
   const folders = useScriptFolders();
-  const [folderKey, setFolderKey] = useState<string>(ALL);
-  const [q, setQ] = useState<string | undefined>();
-  const folderId = folderKey === ALL ? undefined : Number(folderKey);
-  const scripts = useScripts({ q: q || undefined, folderId });
+  const state = useListState(FILTERS);
+  const { q } = state.filters;
+  const folderKey = state.filters.folder ?? ALL;
+  const setFolderKey = (key: string) => state.set({ folder: key === ALL ? null : key });
+  const folderId = folderKey === ALL || !Number.isFinite(Number(folderKey)) ? undefined : Number(folderKey);
+  const scripts = useScripts({ q, folderId });
   const deleteFolder = useDeleteFolder();
   const deleteScript = useDeleteScript();
   const [editing, setEditing] = useState<Script | 'new' | null>(null);
@@ -133,7 +138,7 @@ export default function ScriptsPage() {
             ) : null
           }
         >
-          {folders.error ? <QueryError error={folders.error} onRetry={() => void folders.refetch()} /> : null}
+          <QueryError query={folders} />
           <Tree
             showIcon
             defaultExpandAll
@@ -144,17 +149,15 @@ export default function ScriptsPage() {
           />
         </Card>
         <Card style={{ flex: 1, minWidth: 480 }}>
-          <Flex gap={12} style={{ marginBottom: 16 }}>
-            <SearchInput value={q} onSearch={(v) => setQ(v || undefined)} placeholder={t('scripts.searchPlaceholder')} testId="scripts-search" />
-          </Flex>
-          {scripts.error ? <QueryError error={scripts.error} onRetry={() => void scripts.refetch()} /> : null}
-          <Table<Script>
+          <FilterBar>
+            <SearchInput value={q} onSearch={(v) => state.set({ q: v })} placeholder={t('scripts.searchPlaceholder')} testId="scripts-search" />
+          </FilterBar>
+          <ListTable<Script>
             rowKey="id"
             columns={columns}
-            dataSource={scripts.data?.items}
-            loading={scripts.isFetching}
-            pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
-            locale={{ emptyText: <Typography.Text type="secondary">{q ? t('scripts.noMatch') : t('scripts.empty')}</Typography.Text> }}
+            query={scripts}
+            pageSize={20}
+            empty={q ? t('scripts.noMatch') : t('scripts.empty')}
             scroll={{ x: 720 }}
           />
         </Card>

@@ -4,12 +4,13 @@
 // condition types and editors, how a sample item and a member row look, and its i18n keys.
 import { DeleteOutlined, DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import type { UseMutationResult, UseQueryResult } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Empty, Flex, Form, Input, List, Popconfirm, Row, Space, Spin, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Flex, Form, Input, List, Popconfirm, Row, Space, Spin, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useEffect, useState, type HTMLAttributes, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ApiError, type Page } from '../../api/client';
+import { ExportButton, ListTable, useLocalPaging } from '../../components/list-page';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
@@ -36,7 +37,7 @@ export interface SegmentSaveInput<C> {
 }
 
 /** Module-level hooks of one kind of segment (stable across renders, so they may be called here). */
-export interface SegmentHooks<C, S extends SavedSegment<C>, I, P extends SegmentPreview<I>> {
+export interface SegmentHooks<C, S extends SavedSegment<C>, I extends object, P extends SegmentPreview<I>> {
   useList: () => UseQueryResult<S[]>;
   usePreview: (rule: RuleTree<C> | null) => UseQueryResult<P>;
   useSave: () => UseMutationResult<S, Error, SegmentSaveInput<C>>;
@@ -44,7 +45,7 @@ export interface SegmentHooks<C, S extends SavedSegment<C>, I, P extends Segment
   useMembers: (id: S['id'] | null, page: number, pageSize: number) => UseQueryResult<Page<I>>;
 }
 
-export interface SegmentWorkspaceProps<C extends { type: string }, S extends SavedSegment<C>, I, P extends SegmentPreview<I>> {
+export interface SegmentWorkspaceProps<C extends { type: string }, S extends SavedSegment<C>, I extends object, P extends SegmentPreview<I>> {
   hooks: SegmentHooks<C, S, I, P>;
   /** i18n namespace of the page's own texts (title, subtitle, new, saved, emptySaved, namePlaceholder, matching, sample, noSample). */
   ns: 'segments' | 'groupSegments';
@@ -71,12 +72,13 @@ export interface SegmentWorkspaceProps<C extends { type: string }, S extends Sav
   renderSampleItem: (item: I) => ReactNode;
   sampleGap: number;
   memberColumns: ColumnsType<I>;
-  memberRowProps?: (item: I) => HTMLAttributes<HTMLElement>;
+  /** Opens a member (the whole row is a link). */
+  onMemberClick?: (item: I) => void;
   /** Actions before the CSV button in the members card (wrapped in a Space with it when given). */
   memberActions?: (segment: S) => ReactNode;
 }
 
-export function SegmentWorkspace<C extends { type: string }, S extends SavedSegment<C>, I, P extends SegmentPreview<I>>(
+export function SegmentWorkspace<C extends { type: string }, S extends SavedSegment<C>, I extends object, P extends SegmentPreview<I>>(
   props: SegmentWorkspaceProps<C, S, I, P>,
 ) {
   const { hooks, ns, newRule, ruleComplete, adoptSaved, nameMax, exportUrl, countExtra } = props;
@@ -147,7 +149,7 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={7}>
           <Card title={t(`${ns}.saved`)} size="small">
-            {segments.error ? <QueryError error={segments.error} onRetry={() => void segments.refetch()} /> : null}
+            <QueryError query={segments} />
             <List<S>
               loading={segments.isLoading}
               dataSource={segments.data ?? []}
@@ -248,7 +250,7 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
   );
 }
 
-function SampleList<C extends { type: string }, S extends SavedSegment<C>, I, P extends SegmentPreview<I>>(
+function SampleList<C extends { type: string }, S extends SavedSegment<C>, I extends object, P extends SegmentPreview<I>>(
   props: SegmentWorkspaceProps<C, S, I, P> & { sample: I[] },
 ) {
   const { ns, sample, itemKey, itemPath, renderSampleItem } = props;
@@ -270,20 +272,15 @@ function SampleList<C extends { type: string }, S extends SavedSegment<C>, I, P 
   );
 }
 
-function MembersCard<C extends { type: string }, S extends SavedSegment<C>, I, P extends SegmentPreview<I>>(
+function MembersCard<C extends { type: string }, S extends SavedSegment<C>, I extends object, P extends SegmentPreview<I>>(
   props: SegmentWorkspaceProps<C, S, I, P> & { segment: S },
 ) {
-  const { segment, hooks, memberActions, memberRowProps } = props;
+  const { segment, hooks, memberActions } = props;
   const { t } = useTranslation();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  useEffect(() => setPage(1), [segment.id]);
-  const members = hooks.useMembers(segment.id, page, pageSize);
-  const exportButton = (
-    <Button size="small" icon={<DownloadOutlined />} href={props.exportUrl(segment.id)}>
-      {t('segments.exportCsv')}
-    </Button>
-  );
+  // The opened segment is not in the URL, so neither is the page of its members.
+  const paging = useLocalPaging(segment.id);
+  const members = hooks.useMembers(segment.id, paging.page, paging.pageSize);
+  const exportButton = <ExportButton size="small" href={props.exportUrl(segment.id)} />;
   return (
     <Card
       size="small"
@@ -299,25 +296,14 @@ function MembersCard<C extends { type: string }, S extends SavedSegment<C>, I, P
         )
       }
     >
-      {members.error ? <QueryError error={members.error} onRetry={() => void members.refetch()} /> : null}
-      <Table<I>
+      <ListTable<I>
         rowKey={props.itemKey}
         size="small"
         columns={props.memberColumns}
-        dataSource={members.data?.items}
-        loading={members.isFetching}
-        onRow={(item) => ({ ...memberRowProps?.(item), 'data-testid': 'segment-member-row' }) as HTMLAttributes<HTMLElement>}
-        pagination={{
-          current: page,
-          pageSize,
-          total: members.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p, s) => {
-            setPage(s !== pageSize ? 1 : p);
-            setPageSize(s);
-          },
-        }}
+        query={members}
+        paging={paging}
+        rowTestId="segment-member-row"
+        onRowClick={props.onMemberClick}
       />
     </Card>
   );

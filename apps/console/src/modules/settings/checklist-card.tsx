@@ -36,7 +36,7 @@ export function ChecklistCard() {
       }
     >
       <Typography.Paragraph type="secondary">{t('settings.checklist.subtitle')}</Typography.Paragraph>
-      {checklist.error ? <QueryError error={checklist.error} onRetry={() => void checklist.refetch()} /> : null}
+      <QueryError query={checklist} />
       {checklist.isLoading ? <Skeleton active /> : null}
       {checklist.data && items.length === 0 ? <Empty description={t('settings.checklist.empty')} /> : null}
       {items.length > 0 && summary ? (

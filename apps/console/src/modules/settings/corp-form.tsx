@@ -77,7 +77,7 @@ export function CorpForm({ readOnly }: { readOnly: boolean }) {
   const data = settings.data;
   return (
     <Card title={t('settings.corp.title')}>
-      {settings.error ? <QueryError error={settings.error} onRetry={() => void settings.refetch()} /> : null}
+      <QueryError query={settings} />
       {!data && !settings.error ? <Skeleton active paragraph={{ rows: 6 }} /> : null}
       {data ? (
         <>

@@ -34,7 +34,7 @@ export function OrdersSettingsCard({ isAdmin }: { isAdmin: boolean }) {
   const data = settings.data;
   return (
     <Card title={t('settings.orders.title')} data-testid="orders-settings">
-      {settings.error ? <QueryError error={settings.error} onRetry={() => void settings.refetch()} /> : null}
+      <QueryError query={settings} />
       {!data && !settings.error ? <Skeleton active paragraph={{ rows: 5 }} /> : null}
       {data ? (
         <>

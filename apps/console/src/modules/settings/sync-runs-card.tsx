@@ -1,9 +1,9 @@
 import { SyncOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Card, Flex, Progress, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Badge, Button, Card, Flex, Progress, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
-import { QueryError } from '../../components/query-error';
 import { formatDateTime, formatDuration } from '../../lib/format';
+import { ListTable } from '../../components/list-page';
 import { useLabels } from '../../lib/labels';
 import { isSyncActive, useStartSync, useSyncRuns, type SyncRun, type SyncStatus } from './hooks';
 
@@ -80,19 +80,19 @@ export function SyncRunsCard() {
         </Button>
       }
     >
-      {runs.error ? <QueryError error={runs.error} onRetry={() => void runs.refetch()} /> : null}
-      <Table<SyncRun>
+      <ListTable<SyncRun>
         rowKey="id"
         size="small"
         columns={columns}
-        dataSource={items}
-        loading={runs.isLoading}
-        pagination={items.length > 10 ? { pageSize: 10, showSizeChanger: false } : false}
+        query={runs}
+        items={items}
+        pageSize={10}
+        compact
         expandable={{
           rowExpandable: (r) => !!r.error,
           expandedRowRender: (r) => <Typography.Text type="danger">{r.error}</Typography.Text>,
         }}
-        locale={{ emptyText: t('settings.sync.empty') }}
+        empty={t('settings.sync.empty')}
         scroll={{ x: 860 }}
       />
     </Card>

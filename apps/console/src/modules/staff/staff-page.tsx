@@ -1,15 +1,13 @@
-import { Badge, Card, Flex, Select, Table, Tag, TreeSelect, Typography } from 'antd';
+import { Badge, Select, Tag, TreeSelect } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { PageHeader } from '../../components/page-header';
+import { ListPage, ListTable, text, useListState } from '../../components/list-page';
 import { Person } from '../../components/person';
-import { QueryError } from '../../components/query-error';
 import { SearchInput } from '../../components/search-input';
 import { formatNumber } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
-import { PAGE_SIZE_OPTIONS, useSearchState } from '../../lib/use-search-state';
 import { useDepartments, useStaffList, type Staff } from './hooks';
 import { buildDepartmentTree, StoreSelect } from './pickers';
 
@@ -20,19 +18,14 @@ const STATUS_BADGE: Record<number, 'success' | 'default' | 'warning' | 'error'> 
   5: 'default',
 };
 
+const FILTERS = { q: text(), storeId: text(), departmentId: text(), status: text() };
+
 export default function StaffPage() {
   const { t } = useTranslation();
   const labels = useLabels();
-  const search = useSearchState();
-  const query = {
-    q: search.get('q'),
-    storeId: search.get('storeId'),
-    departmentId: search.get('departmentId'),
-    status: search.get('status'),
-    page: search.page,
-    pageSize: search.pageSize,
-  };
-  const staff = useStaffList(query);
+  const state = useListState(FILTERS);
+  const { filters } = state;
+  const staff = useStaffList(state.query);
   const departments = useDepartments();
 
   const departmentNames = useMemo(
@@ -75,14 +68,14 @@ export default function StaffPage() {
   ];
 
   return (
-    <>
-      <PageHeader title={t('staff.title')} />
-      <Card>
-        <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-          <SearchInput value={query.q} onSearch={(q) => search.update({ q })} placeholder={t('staff.searchPlaceholder')} />
+    <ListPage
+      title={t('staff.title')}
+      filters={
+        <>
+          <SearchInput value={filters.q} onSearch={(q) => state.set({ q })} placeholder={t('staff.searchPlaceholder')} />
           <StoreSelect
-            value={query.storeId}
-            onChange={(storeId) => search.update({ storeId })}
+            value={filters.storeId}
+            onChange={(storeId) => state.set({ storeId })}
             placeholder={t('staff.allStores')}
             style={{ width: 200 }}
           />
@@ -90,40 +83,31 @@ export default function StaffPage() {
             allowClear
             treeDefaultExpandAll
             showSearch={{ treeNodeFilterProp: 'title' }}
-            value={query.departmentId}
-            onChange={(departmentId?: string) => search.update({ departmentId })}
+            value={filters.departmentId}
+            onChange={(departmentId?: string) => state.set({ departmentId })}
             treeData={tree}
             placeholder={t('staff.allDepartments')}
             style={{ width: 200 }}
           />
           <Select<string>
             allowClear
-            value={query.status}
-            onChange={(status) => search.update({ status })}
+            value={filters.status}
+            onChange={(status) => state.set({ status })}
             placeholder={t('staff.allStatuses')}
             options={['1', '2', '4', '5'].map((s) => ({ value: s, label: labels.staffStatus(s) }))}
             style={{ width: 140 }}
           />
-        </Flex>
-        {staff.error ? <QueryError error={staff.error} onRetry={() => void staff.refetch()} /> : null}
-        <Table<Staff>
-          rowKey="userid"
-          columns={columns}
-          dataSource={staff.data?.items}
-          loading={staff.isFetching}
-          locale={{ emptyText: <Typography.Text type="secondary">{t('staff.empty')}</Typography.Text> }}
-          pagination={{
-            current: search.page,
-            pageSize: search.pageSize,
-            total: staff.data?.total ?? 0,
-            pageSizeOptions: PAGE_SIZE_OPTIONS,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: search.setPage,
-          }}
-          scroll={{ x: 900 }}
-        />
-      </Card>
-    </>
+        </>
+      }
+    >
+      <ListTable<Staff>
+        rowKey="userid"
+        columns={columns}
+        query={staff}
+        list={state}
+        empty={t('staff.empty')}
+        scroll={{ x: 900 }}
+      />
+    </ListPage>
   );
 }

@@ -1,11 +1,10 @@
 import { DeleteOutlined, EditOutlined, EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Modal, Popconfirm, Row, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Col, Form, Input, InputNumber, Modal, Popconfirm, Row, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { ListPage, ListTable } from '../../components/list-page';
 import { showFieldError } from '../../lib/form-errors';
 import { formatNumber } from '../../lib/format';
 import { useCanWrite } from '../auth/hooks';
@@ -100,31 +99,20 @@ export default function StoresPage() {
 
   return (
     <>
-      <PageHeader
+      <ListPage
         title={t('stores.title')}
         subtitle={t('stores.subtitle')}
-        extra={
+        actions={
           canWrite ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="store-create">
               {t('stores.create')}
             </Button>
           ) : null
         }
-      />
-      {missing > 0 ? <Alert type="warning" showIcon title={t('stores.missingCoordinates', { n: missing })} style={{ marginBottom: 16 }} /> : null}
-      <Card>
-        {stores.error ? <QueryError error={stores.error} onRetry={() => void stores.refetch()} /> : null}
-        <Table<Store>
-          rowKey="id"
-          columns={columns}
-          dataSource={items}
-          loading={stores.isLoading}
-          pagination={false}
-          onRow={() => ({ 'data-testid': 'store-row' }) as React.HTMLAttributes<HTMLElement>}
-          locale={{ emptyText: <Typography.Text type="secondary">{t('stores.empty')}</Typography.Text> }}
-          scroll={{ x: 900 }}
-        />
-      </Card>
+        banner={missing > 0 ? <Alert type="warning" showIcon title={t('stores.missingCoordinates', { n: missing })} style={{ marginBottom: 16 }} /> : null}
+      >
+        <ListTable<Store> rowKey="id" columns={columns} query={stores} rowTestId="store-row" empty={t('stores.empty')} scroll={{ x: 900 }} />
+      </ListPage>
       {editing ? <StoreModal store={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
     </>
   );

@@ -1,11 +1,10 @@
 import { DeleteOutlined, HistoryOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Tag, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { ListPage, ListTable } from '../../components/list-page';
 import { showFieldError } from '../../lib/form-errors';
 import { formatDateTime, formatYuan } from '../../lib/format';
 import { useMe } from '../auth/hooks';
@@ -117,29 +116,19 @@ export default function AutoRulesPage() {
 
   return (
     <>
-      <PageHeader
+      <ListPage
         title={t('autoRules.title')}
         subtitle={t('autoRules.subtitle')}
-        extra={
+        actions={
           canWrite ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="rule-create">
               {t('autoRules.create')}
             </Button>
           ) : null
         }
-      />
-      <Card>
-        {rules.error ? <QueryError error={rules.error} onRetry={() => void rules.refetch()} /> : null}
-        <Table<AutoTagRule>
-          rowKey="id"
-          columns={columns}
-          dataSource={rules.data?.items}
-          loading={rules.isFetching}
-          pagination={false}
-          locale={{ emptyText: <Typography.Text type="secondary">{t('autoRules.empty')}</Typography.Text> }}
-          scroll={{ x: 960 }}
-        />
-      </Card>
+      >
+        <ListTable<AutoTagRule> rowKey="id" columns={columns} query={rules} empty={t('autoRules.empty')} scroll={{ x: 960 }} />
+      </ListPage>
       {creating ? <RuleModal onClose={() => setCreating(false)} /> : null}
       {jobId !== null ? <BulkJobDetailDrawer id={jobId} onClose={() => setJobId(null)} /> : null}
     </>

@@ -1,4 +1,4 @@
-import { App, Button, Descriptions, Drawer, Flex, Form, Modal, Popconfirm, Progress, Radio, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Descriptions, Drawer, Flex, Form, Modal, Popconfirm, Progress, Radio, Space, Tag, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
@@ -6,8 +6,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
+import { ListTable } from '../../components/list-page';
 import { formatDateTime } from '../../lib/format';
-import { isRunning, useBulkJob, useBulkJobs, useCancelBulkJob, useCreateBulkJob, type BulkFilter, type BulkJob } from './bulk-hooks';
+import { isRunning, useBulkJob, useBulkJobs, useCancelBulkJob, useCreateBulkJob, type BulkFilter, type BulkJob, type BulkJobDetail } from './bulk-hooks';
 import { TagList, TagTreeSelect } from './tag-pickers';
 
 const KNOWN_STATUSES = ['queued', 'running', 'done', 'cancelled', 'failed'] as const;
@@ -113,15 +114,14 @@ export function BulkJobsDrawer({ initialJobId, onClose }: { initialJobId?: numbe
 
   return (
     <Drawer open onClose={onClose} size="large" title={t('bulkTags.jobs')}>
-      {jobs.error ? <QueryError error={jobs.error} onRetry={() => void jobs.refetch()} /> : null}
-      <Table<BulkJob>
+      <ListTable<BulkJob>
         rowKey="id"
         size="small"
         columns={columns}
-        dataSource={jobs.data?.items}
-        loading={jobs.isLoading}
+        query={jobs}
+        pageSize={20}
         data-testid="bulk-jobs-table"
-        locale={{ emptyText: <Typography.Text type="secondary">{t('bulkTags.noJobs')}</Typography.Text> }}
+        empty={t('bulkTags.noJobs')}
         scroll={{ x: 760 }}
       />
       {jobId !== null ? <BulkJobDetailDrawer id={jobId} onClose={() => setJobId(null)} /> : null}
@@ -153,7 +153,7 @@ export function BulkJobDetailDrawer({ id, onClose }: { id: number; onClose: () =
         ) : null
       }
     >
-      {job.error ? <QueryError error={job.error} onRetry={() => void job.refetch()} /> : null}
+      <QueryError query={job} />
       {job.data ? (
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
           <Descriptions size="small" column={2} bordered>
@@ -165,12 +165,12 @@ export function BulkJobDetailDrawer({ id, onClose }: { id: number; onClose: () =
             <Descriptions.Item label={t('bulkTags.finishedAt')}>{formatDateTime(job.data.finishedAt)}</Descriptions.Item>
           </Descriptions>
           <Typography.Title level={5} style={{ margin: 0 }}>{t('bulkTags.failures', { n: job.data.failed })}</Typography.Title>
-          <Table
+          <ListTable<BulkJobDetail['failures'][number]>
             rowKey={(f) => `${f.externalUserid}:${f.userid}`}
             size="small"
-            dataSource={job.data.failures}
-            pagination={{ pageSize: 20 }}
-            locale={{ emptyText: <Typography.Text type="secondary">{t('bulkTags.noFailures')}</Typography.Text> }}
+            items={job.data.failures}
+            pageSize={20}
+            empty={t('bulkTags.noFailures')}
             columns={[
               { title: t('bulkTags.customer'), key: 'c', render: (_, f) => <Link to={`/customers/${encodeURIComponent(f.externalUserid)}`}>{f.name || f.externalUserid}</Link> },
               { title: t('bulkTags.staff'), dataIndex: 'userid' },

@@ -44,7 +44,7 @@ export default function TagsPage() {
         }
       />
       <Alert type="info" showIcon title={t('tags.syncNote')} style={{ marginBottom: 16 }} />
-      {tags.error ? <QueryError error={tags.error} onRetry={() => void tags.refetch()} /> : null}
+      <QueryError query={tags} />
       {tags.isLoading ? (
         <Card>
           <Skeleton active />

@@ -1,14 +1,11 @@
 import { EditOutlined, InboxOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Badge, Button, Card, Flex, Popconfirm, Segmented, Select, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Badge, Button, Flex, Popconfirm, Segmented, Select, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import type { HTMLAttributes } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { choice, FilterBar, ListPage, ListTable, text, useListState } from '../../components/list-page';
 import { formatDateTime, formatDateTimeSeconds } from '../../lib/format';
-import { PAGE_SIZE_OPTIONS, useSearchState } from '../../lib/use-search-state';
 import { useCanWrite } from '../auth/hooks';
 import { useStaffNames } from '../staff/hooks';
 import {
@@ -28,24 +25,33 @@ import { TemplateDrawer } from './template-drawer';
 const SCOPE_COLORS: Record<WelcomeScope, string> = { code: 'blue', staff: 'cyan', default: 'gold' };
 const SEND_BADGE: Record<SendStatus, 'success' | 'error' | 'default' | 'warning'> = { sent: 'success', failed: 'error', skipped: 'default', unknown: 'warning' };
 
+const TABS = ['templates', 'sends'] as const;
+type Tab = (typeof TABS)[number];
+const PAGE = { tab: choice<Tab>(TABS, 'templates') };
+const TEMPLATE_STATUSES: readonly TemplateStatus[] = ['active', 'archived'];
+const TEMPLATE_FILTERS = { scope: choice(WELCOME_SCOPES), status: choice(TEMPLATE_STATUSES, 'active'), new: { ...choice(WELCOME_SCOPES), filter: false } };
+const SEND_FILTERS = { codeId: text(), status: choice(SEND_STATUSES) };
+
 export default function WelcomePage() {
   const { t } = useTranslation();
-  const search = useSearchState();
-  const tab = search.get('tab') === 'sends' ? 'sends' : 'templates';
+  const page = useListState(PAGE);
+  const { tab } = page.filters;
   return (
-    <>
-      <PageHeader title={t('welcome.title')} subtitle={t('welcome.subtitle')} />
-      <Card styles={{ body: { paddingTop: 8 } }}>
-        <Tabs
-          activeKey={tab}
-          onChange={(next) => search.update({ tab: next === 'templates' ? null : next, scope: null, status: null, codeId: null })}
-          items={[
-            { key: 'templates', label: t('welcome.tabs.templates'), children: tab === 'templates' ? <TemplatesTab /> : null },
-            { key: 'sends', label: <span data-testid="welcome-sends-tab">{t('welcome.tabs.sends')}</span>, children: tab === 'sends' ? <SendsTab /> : null },
-          ]}
-        />
-      </Card>
-    </>
+    <ListPage
+      title={t('welcome.title')}
+      subtitle={t('welcome.subtitle')}
+      tabs={{
+        activeKey: tab,
+        // Each tab has its own filters: a new tab starts without the other's.
+        onChange: (next) => page.reset({ tab: next as Tab }),
+        items: [
+          { key: 'templates', label: t('welcome.tabs.templates') },
+          { key: 'sends', label: <span data-testid="welcome-sends-tab">{t('welcome.tabs.sends')}</span> },
+        ],
+      }}
+    >
+      {tab === 'templates' ? <TemplatesTab /> : <SendsTab />}
+    </ListPage>
   );
 }
 
@@ -53,14 +59,13 @@ function TemplatesTab() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const canWrite = useCanWrite();
-  const search = useSearchState();
+  const state = useListState(TEMPLATE_FILTERS);
+  const { scope, status } = state.filters;
   const staffNames = useStaffNames();
-  const scopeParam = search.get('scope');
-  const scope = WELCOME_SCOPES.includes(scopeParam as WelcomeScope) ? (scopeParam as WelcomeScope) : undefined;
-  const status: TemplateStatus = search.get('status') === 'archived' ? 'archived' : 'active';
   const templates = useWelcomeTemplates({ scope, status });
   const archive = useArchiveTemplate();
-  const [editing, setEditing] = useState<WelcomeTemplate | 'new' | null>(search.get('new') ? 'new' : null);
+  // `?new=<scope>` in a link opens a new template of that scope.
+  const [editing, setEditing] = useState<WelcomeTemplate | 'new' | null>(state.filters.new ? 'new' : null);
   const items = templates.data?.items ?? [];
   const hasDefault = status === 'active' && !scope ? items.some((tpl) => tpl.scope === 'default') : true;
 
@@ -138,49 +143,44 @@ function TemplatesTab() {
 
   return (
     <>
-      <Flex gap={12} wrap align="center" justify="space-between" style={{ marginBottom: 16 }}>
-        <Flex gap={12} wrap align="center">
-          <Segmented<string>
-            value={scope ?? 'all'}
-            onChange={(next) => search.update({ scope: next === 'all' ? null : next })}
-            options={[{ value: 'all', label: t('welcome.allScopes') }, ...WELCOME_SCOPES.map((s) => ({ value: s, label: t(`welcome.scopes.${s}`) }))]}
-          />
-          <Segmented<TemplateStatus>
-            value={status}
-            onChange={(next) => search.update({ status: next === 'active' ? null : next })}
-            options={[
-              { value: 'active', label: t('welcome.statuses.active') },
-              { value: 'archived', label: t('welcome.statuses.archived') },
-            ]}
-          />
-        </Flex>
-        {canWrite ? (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="welcome-create">
-            {t('welcome.create')}
-          </Button>
-        ) : null}
-      </Flex>
+      <FilterBar
+        end={
+          canWrite ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="welcome-create">
+              {t('welcome.create')}
+            </Button>
+          ) : null
+        }
+      >
+        <Segmented<WelcomeScope | 'all'>
+          value={scope ?? 'all'}
+          onChange={(next) => state.set({ scope: next === 'all' ? null : next })}
+          options={[{ value: 'all', label: t('welcome.allScopes') }, ...WELCOME_SCOPES.map((s) => ({ value: s, label: t(`welcome.scopes.${s}`) }))]}
+        />
+        <Segmented<TemplateStatus>
+          value={status}
+          onChange={(next) => state.set({ status: next })}
+          options={TEMPLATE_STATUSES.map((s) => ({ value: s, label: t(`welcome.statuses.${s}`) }))}
+        />
+      </FilterBar>
       <Alert type="info" showIcon title={t('welcome.priority')} style={{ marginBottom: 16 }} />
       {!hasDefault && !templates.isLoading ? <Alert type="warning" showIcon title={t('welcome.noDefault')} style={{ marginBottom: 16 }} /> : null}
-      {templates.error ? <QueryError error={templates.error} onRetry={() => void templates.refetch()} /> : null}
-      <Table<WelcomeTemplate>
+      <ListTable<WelcomeTemplate>
         rowKey="id"
         columns={columns}
-        dataSource={items}
-        loading={templates.isFetching}
-        pagination={false}
+        query={templates}
         rowClassName={(tpl) => (tpl.status === 'archived' ? 'pond-row-muted' : '')}
-        onRow={() => ({ 'data-testid': 'welcome-row' }) as HTMLAttributes<HTMLElement>}
-        locale={{ emptyText: <Typography.Text type="secondary">{t('welcome.empty')}</Typography.Text> }}
+        rowTestId="welcome-row"
+        empty={t('welcome.empty')}
         scroll={{ x: 900 }}
       />
       {editing ? (
         <TemplateDrawer
           template={editing === 'new' ? null : editing}
-          scope={editing === 'new' ? ((search.get('new') as WelcomeScope | undefined) ?? scope ?? 'code') : undefined}
+          scope={editing === 'new' ? (state.filters.new ?? scope ?? 'code') : undefined}
           onClose={() => {
             setEditing(null);
-            if (search.get('new')) search.update({ new: null }, { keepPage: true });
+            if (state.filters.new) state.set({ new: null }, { keepPage: true });
           }}
         />
       ) : null}
@@ -190,9 +190,9 @@ function TemplatesTab() {
 
 function SendsTab() {
   const { t } = useTranslation();
-  const search = useSearchState();
-  const query = { codeId: search.get('codeId'), status: search.get('status'), page: search.page, pageSize: search.pageSize };
-  const sends = useWelcomeSends(query);
+  const state = useListState(SEND_FILTERS);
+  const { filters } = state;
+  const sends = useWelcomeSends(state.query);
   const errcodes: Record<string, string> = t('welcome.errcodes', { returnObjects: true });
   // The server's own reasons (welcome/service.ts) in the console's language; WeCom's errmsg stays as sent.
   const reason = (error: string) =>
@@ -269,41 +269,32 @@ function SendsTab() {
 
   return (
     <>
-      <Flex gap={12} wrap align="center" style={{ marginBottom: 16 }}>
-        <Select<string>
+      <FilterBar>
+        <Select<SendStatus>
           allowClear
-          value={query.status}
-          onChange={(status) => search.update({ status })}
+          value={filters.status}
+          onChange={(status) => state.set({ status })}
           placeholder={t('welcome.sends.allStatuses')}
           options={SEND_STATUSES.map((s) => ({ value: s, label: t(`welcome.sendStatuses.${s}`) }))}
           style={{ width: 160 }}
           data-testid="welcome-sends-status"
         />
-        {query.codeId ? (
-          <Tag closable onClose={() => search.update({ codeId: null })} color="blue">
-            {t('welcome.sends.codeFilter', { id: query.codeId })}
+        {filters.codeId ? (
+          <Tag closable onClose={() => state.set({ codeId: null })} color="blue">
+            {t('welcome.sends.codeFilter', { id: filters.codeId })}
           </Tag>
         ) : null}
         <Typography.Text type="secondary">{t('welcome.sends.help')}</Typography.Text>
-      </Flex>
-      {sends.error ? <QueryError error={sends.error} onRetry={() => void sends.refetch()} /> : null}
-      <Table<WelcomeSend>
+      </FilterBar>
+      <ListTable<WelcomeSend>
         rowKey="id"
         columns={columns}
-        dataSource={sends.data?.items}
-        loading={sends.isFetching}
+        query={sends}
+        list={state}
         rowClassName={(s) => (s.status === 'failed' ? 'pond-row-failed' : '')}
-        onRow={(s) => ({ 'data-testid': 'welcome-send-row', 'data-status': s.status }) as HTMLAttributes<HTMLElement>}
-        locale={{ emptyText: <Typography.Text type="secondary">{t('welcome.sends.empty')}</Typography.Text> }}
-        pagination={{
-          current: search.page,
-          pageSize: search.pageSize,
-          total: sends.data?.total ?? 0,
-          pageSizeOptions: PAGE_SIZE_OPTIONS,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: search.setPage,
-        }}
+        rowTestId="welcome-send-row"
+        rowData={(s) => ({ 'data-status': s.status })}
+        empty={t('welcome.sends.empty')}
         scroll={{ x: 1100 }}
       />
     </>
