@@ -21,12 +21,12 @@ export function QueryError(props: Props) {
     <Alert
       type="error"
       showIcon
-      title={t('common.loadFailed')}
+      title={t('loadFailed')}
       description={description}
       action={
         onRetry && retryable ? (
           <Button size="small" onClick={onRetry}>
-            {t('common.retry')}
+            {t('retry')}
           </Button>
         ) : undefined
       }

@@ -75,7 +75,7 @@ export function ExportButton({ href, testId, size, label }: { href: string; test
   const { t } = useTranslation();
   return (
     <Button size={size} icon={<DownloadOutlined />} href={href} data-testid={testId}>
-      {label ?? t('common.exportCsv')}
+      {label ?? t('exportCsv')}
     </Button>
   );
 }

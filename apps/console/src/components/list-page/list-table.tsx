@@ -62,7 +62,7 @@ export function ListTable<T extends object>({
   ...table
 }: ListTableProps<T>) {
   const { t } = useTranslation();
-  const showTotal = (total: number) => t('common.total', { total });
+  const showTotal = (total: number) => t('total', { total });
 
   const pages = list ?? paging;
   const pagination: TableProps<T>['pagination'] = pages
@@ -81,9 +81,9 @@ export function ListTable<T extends object>({
 
   const emptyText = list?.filtered ? (
     <Flex vertical align="center" gap={4} style={{ padding: 16 }} data-testid="list-no-match">
-      <Typography.Text type="secondary">{t('common.noMatch')}</Typography.Text>
+      <Typography.Text type="secondary">{t('noMatch')}</Typography.Text>
       <Button type="link" size="small" onClick={list.clear}>
-        {t('common.clearFilters')}
+        {t('clearFilters')}
       </Button>
     </Flex>
   ) : typeof empty === 'string' ? (

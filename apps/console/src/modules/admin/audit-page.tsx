@@ -21,7 +21,7 @@ const TARGET_PAGES: Record<string, (id: string) => string> = {
 const FILTERS = { action: text() };
 
 export default function AuditPage() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation(['admin', 'common']);
   const zh = (toLanguage(i18n.language) ?? 'zh-CN') === 'zh-CN';
   const say = (b: Bilingual | null | undefined) => (b ? (zh ? b.zh : b.en) : null);
   const state = useListState(FILTERS);
@@ -29,25 +29,25 @@ export default function AuditPage() {
   const actions = useAuditActions();
 
   const columns: ColumnsType<AuditEntry> = [
-    { title: t('admin.audit.time'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatDateTimeSeconds(v) },
+    { title: t('audit.time'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatDateTimeSeconds(v) },
     {
-      title: t('admin.audit.actor'),
+      title: t('audit.actor'),
       key: 'actor',
       render: (_, e) => {
-        if (!e.actorName) return <Typography.Text type="secondary">{t('admin.audit.system')}</Typography.Text>;
+        if (!e.actorName) return <Typography.Text type="secondary">{t('audit.system')}</Typography.Text>;
         const kind = e.actorType === 'token' || e.actorType === 'sidebar' ? e.actorType : null;
         // Tokens are named "token:<name>" in sessions; the tag says it is a token.
         const name = kind === 'token' ? e.actorName.replace(/^token:/, '') : e.actorName;
         return (
           <Flex gap={4} align="center" wrap>
             <span>{name}</span>
-            {kind ? <Tag bordered={false}>{t(`admin.audit.actorKinds.${kind}`)}</Tag> : null}
+            {kind ? <Tag bordered={false}>{t(`audit.actorKinds.${kind}`)}</Tag> : null}
           </Flex>
         );
       },
     },
     {
-      title: t('admin.audit.action'),
+      title: t('audit.action'),
       key: 'action',
       render: (_, e) => (
         <div data-testid="audit-action" data-action={e.action}>
@@ -59,10 +59,10 @@ export default function AuditPage() {
       ),
     },
     {
-      title: t('admin.audit.target'),
+      title: t('audit.target'),
       key: 'target',
       render: (_, e) => {
-        if (!e.target) return t('common.none');
+        if (!e.target) return t('common:none');
         const { type, id, label, name } = e.target;
         const text = name ?? (id ? `#${id}` : '');
         const page = type && id && TARGET_PAGES[type] ? TARGET_PAGES[type](id) : null;
@@ -76,7 +76,7 @@ export default function AuditPage() {
       },
     },
     {
-      title: t('admin.audit.detail'),
+      title: t('audit.detail'),
       dataIndex: 'detail',
       render: (detail: unknown) =>
         hasDetail(detail) ? (
@@ -84,22 +84,22 @@ export default function AuditPage() {
             {JSON.stringify(detail)}
           </Typography.Text>
         ) : (
-          t('common.none')
+          t('common:none')
         ),
     },
-    { title: t('admin.audit.ip'), dataIndex: 'ip', width: 130, render: (v: string | null) => v || t('common.none') },
+    { title: t('audit.ip'), dataIndex: 'ip', width: 130, render: (v: string | null) => v || t('common:none') },
   ];
 
   return (
     <ListPage
-      title={t('admin.audit.title')}
+      title={t('audit.title')}
       filters={
         <Select<string>
           allowClear
           showSearch
           value={state.filters.action}
           onChange={(action) => state.set({ action })}
-          placeholder={t('admin.audit.actionPlaceholder')}
+          placeholder={t('audit.actionPlaceholder')}
           loading={actions.isLoading}
           optionFilterProp="search"
           options={(actions.data?.items ?? []).map((a) => ({
@@ -129,7 +129,7 @@ export default function AuditPage() {
             </>
           ),
         }}
-        empty={t('admin.audit.empty')}
+        empty={t('audit.empty')}
         scroll={{ x: 900 }}
       />
     </ListPage>

@@ -19,7 +19,7 @@ import { useCustomers, type CustomerListItem } from './hooks';
 const FILTERS = { q: text(), tagIds: list(), userid: text(), storeId: text(), channel: text() };
 
 export default function CustomersPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['customers', 'tags', 'common']);
   const labels = useLabels();
   const navigate = useNavigate();
   const state = useListState(FILTERS);
@@ -39,7 +39,7 @@ export default function CustomersPage() {
 
   const columns: ColumnsType<CustomerListItem> = [
     {
-      title: t('customers.name'),
+      title: t('name'),
       key: 'name',
       render: (_, c) => (
         <Person
@@ -51,18 +51,18 @@ export default function CustomersPage() {
                 @{c.corpName}
               </Typography.Text>
             ) : c.type === 1 ? (
-              <Typography.Text style={{ marginLeft: 4, color: '#52c41a' }}>{t('customers.wechatSuffix')}</Typography.Text>
+              <Typography.Text style={{ marginLeft: 4, color: '#52c41a' }}>{t('wechatSuffix')}</Typography.Text>
             ) : null
           }
         />
       ),
     },
     {
-      title: t('customers.follows'),
+      title: t('follows'),
       dataIndex: 'follows',
       render: (follows: CustomerListItem['follows']) =>
         follows.length === 0
-          ? t('common.none')
+          ? t('common:none')
           : follows.map((f) => (
               <Tooltip key={f.userid} title={[labels.followStatus(f.status), f.remark].filter(Boolean).join(' · ')}>
                 <Tag color={f.status === 'active' ? 'geekblue' : undefined} style={{ marginBlock: 2, opacity: f.status === 'active' ? 1 : 0.6 }}>
@@ -72,12 +72,12 @@ export default function CustomersPage() {
             )),
     },
     {
-      title: t('customers.tags'),
+      title: t('tags'),
       dataIndex: 'tagIds',
       render: (ids: string[]) => <TagList ids={ids} max={4} />,
     },
     {
-      title: t('customers.firstAddedAt'),
+      title: t('firstAddedAt'),
       dataIndex: 'firstAddedAt',
       width: 160,
       render: (v: string | null) => formatDateTime(v),
@@ -87,17 +87,17 @@ export default function CustomersPage() {
   return (
     <>
       <ListPage
-        title={t('customers.title')}
+        title={t('title')}
         exportHref={apiUrl('/customers.csv', filters)}
         exportTestId="customers-export"
         actions={
           <>
             <Button icon={<UnorderedListOutlined />} onClick={() => setJobsOpen({ jobId: null })} data-testid="bulk-jobs-open">
-              {t('bulkTags.jobs')}
+              {t('tags:bulk.jobs')}
             </Button>
             {canBulk ? (
               <Button type="primary" icon={<TagsOutlined />} onClick={() => setBulkOpen(true)} data-testid="bulk-tag-open">
-                {t('bulkTags.open')}
+                {t('tags:bulk.open')}
               </Button>
             ) : null}
           </>
@@ -107,25 +107,25 @@ export default function CustomersPage() {
             <SearchInput
               value={filters.q}
               onSearch={(q) => state.set({ q })}
-              placeholder={t('customers.searchPlaceholder')}
+              placeholder={t('searchPlaceholder')}
               testId="customers-search"
             />
             <TagSelect
               value={filters.tagIds}
               onChange={(tagIds) => state.set({ tagIds })}
-              placeholder={t('customers.tagsPlaceholder')}
+              placeholder={t('tagsPlaceholder')}
               style={{ minWidth: 220, maxWidth: 360 }}
             />
             <StaffSelect
               value={filters.userid}
               onChange={(userid) => state.set({ userid })}
-              placeholder={t('customers.staffPlaceholder')}
+              placeholder={t('staffPlaceholder')}
               style={{ width: 180 }}
             />
             <StoreSelect
               value={filters.storeId}
               onChange={(storeId) => state.set({ storeId })}
-              placeholder={t('customers.storePlaceholder')}
+              placeholder={t('storePlaceholder')}
               style={{ width: 180 }}
             />
             <ChannelInput value={filters.channel} onChange={(channel) => state.set({ channel })} />
@@ -137,7 +137,7 @@ export default function CustomersPage() {
           columns={columns}
           query={customers}
           list={state}
-          empty={t('customers.empty')}
+          empty={t('empty')}
           rowTestId="customer-row"
           rowData={(c) => ({ 'data-external-userid': c.externalUserid })}
           onRowClick={(c) => navigate(`/customers/${encodeURIComponent(c.externalUserid)}`)}
@@ -161,7 +161,7 @@ export default function CustomersPage() {
 
 /** Free text (a `state` prefix or an add_way number), applied on Enter or blur. */
 function ChannelInput({ value, onChange }: { value: string | undefined; onChange: (value: string) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('customers');
   const [text, setText] = useState(value ?? '');
   useEffect(() => setText(value ?? ''), [value]);
   const apply = () => {
@@ -177,7 +177,7 @@ function ChannelInput({ value, onChange }: { value: string | undefined; onChange
       }}
       onPressEnter={apply}
       onBlur={apply}
-      placeholder={t('customers.channelPlaceholder')}
+      placeholder={t('channelPlaceholder')}
       style={{ width: 260 }}
     />
   );

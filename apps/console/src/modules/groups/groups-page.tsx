@@ -14,7 +14,7 @@ const STATUSES = ['active', 'dismissed'] as const;
 const FILTERS = { q: text(), owner: text(), status: choice(STATUSES), tier: text(), label: text() };
 
 export default function GroupsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['groups', 'common']);
   const labels = useLabels();
   const navigate = useNavigate();
   const state = useListState(FILTERS);
@@ -25,12 +25,12 @@ export default function GroupsPage() {
 
   const columns: ColumnsType<GroupListItem> = [
     {
-      title: t('groups.name'),
+      title: t('name'),
       key: 'name',
       render: (_, g) => (
         <div>
           <Link to={detailPath(g)} onClick={(e) => e.stopPropagation()}>
-            {g.name || t('groups.unnamed')}
+            {g.name || t('unnamed')}
           </Link>
           {g.notice ? (
             <Typography.Paragraph type="secondary" ellipsis style={{ fontSize: 12, margin: 0, maxWidth: 320 }}>
@@ -40,18 +40,18 @@ export default function GroupsPage() {
         </div>
       ),
     },
-    { title: t('groups.tier'), dataIndex: 'tier', render: (v: string | null | undefined) => (v ? <Tag color="gold">{v}</Tag> : t('common.none')) },
+    { title: t('tier'), dataIndex: 'tier', render: (v: string | null | undefined) => (v ? <Tag color="gold">{v}</Tag> : t('common:none')) },
     {
-      title: t('groups.labels'),
+      title: t('labels'),
       dataIndex: 'labels',
-      render: (v: string[] | null | undefined) => (v?.length ? v.map((l) => <Tag key={l} style={{ marginBlock: 2 }}>{l}</Tag>) : t('common.none')),
+      render: (v: string[] | null | undefined) => (v?.length ? v.map((l) => <Tag key={l} style={{ marginBlock: 2 }}>{l}</Tag>) : t('common:none')),
     },
-    { title: t('groups.owner'), key: 'owner', render: (_, g) => g.ownerName || g.ownerUserid || t('common.none') },
-    { title: t('groups.memberCount'), dataIndex: 'memberCount', align: 'right', render: (v: number) => formatNumber(v) },
-    { title: t('groups.customerCount'), dataIndex: 'customerCount', align: 'right', render: (v: number) => formatNumber(v) },
-    { title: t('groups.createdAt'), dataIndex: 'createdAt', render: (v: string | null) => formatDateTime(v) },
+    { title: t('owner'), key: 'owner', render: (_, g) => g.ownerName || g.ownerUserid || t('common:none') },
+    { title: t('memberCount'), dataIndex: 'memberCount', align: 'right', render: (v: number) => formatNumber(v) },
+    { title: t('customerCount'), dataIndex: 'customerCount', align: 'right', render: (v: number) => formatNumber(v) },
+    { title: t('createdAt'), dataIndex: 'createdAt', render: (v: string | null) => formatDateTime(v) },
     {
-      title: t('groups.status'),
+      title: t('status'),
       dataIndex: 'status',
       render: (s: GroupListItem['status']) => <Badge status={s === 'active' ? 'success' : 'default'} text={labels.groupStatus(s)} />,
     },
@@ -59,15 +59,15 @@ export default function GroupsPage() {
 
   return (
     <ListPage
-      title={t('groups.title')}
+      title={t('title')}
       filters={
         <>
-          <SearchInput value={filters.q} onSearch={(q) => state.set({ q })} placeholder={t('groups.searchPlaceholder')} testId="groups-search" />
-          <StaffSelect value={filters.owner} onChange={(owner) => state.set({ owner })} placeholder={t('groups.ownerPlaceholder')} style={{ width: 180 }} />
+          <SearchInput value={filters.q} onSearch={(q) => state.set({ q })} placeholder={t('searchPlaceholder')} testId="groups-search" />
+          <StaffSelect value={filters.owner} onChange={(owner) => state.set({ owner })} placeholder={t('ownerPlaceholder')} style={{ width: 180 }} />
           <Select<(typeof STATUSES)[number]>
             value={filters.status ?? 'active'}
             onChange={(status) => state.set({ status: status === 'active' ? null : status })}
-            placeholder={t('groups.statusPlaceholder')}
+            placeholder={t('statusPlaceholder')}
             options={STATUSES.map((s) => ({ value: s, label: labels.groupStatus(s) }))}
             style={{ width: 140 }}
           />
@@ -75,7 +75,7 @@ export default function GroupsPage() {
             allowClear
             value={filters.tier}
             onChange={(tier) => state.set({ tier: tier ?? null })}
-            placeholder={t('groups.tierPlaceholder')}
+            placeholder={t('tierPlaceholder')}
             loading={tiers.isLoading}
             options={(tiers.data?.tiers ?? []).map((x) => ({ value: x.tier, label: `${x.tier} (${x.groups})` }))}
             style={{ width: 160 }}
@@ -86,7 +86,7 @@ export default function GroupsPage() {
             showSearch={{ optionFilterProp: 'label' }}
             value={filters.label}
             onChange={(label) => state.set({ label: label ?? null })}
-            placeholder={t('groups.labelPlaceholder')}
+            placeholder={t('labelPlaceholder')}
             loading={tiers.isLoading}
             options={(tiers.data?.labels ?? []).map((x) => ({ value: x.label, label: `${x.label} (${x.groups})` }))}
             style={{ width: 160 }}
@@ -100,7 +100,7 @@ export default function GroupsPage() {
         columns={columns}
         query={groups}
         list={state}
-        empty={t('groups.empty')}
+        empty={t('empty')}
         rowTestId="group-row"
         onRowClick={(g) => navigate(detailPath(g))}
         scroll={{ x: 1100 }}

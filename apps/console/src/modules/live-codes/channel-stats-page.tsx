@@ -41,7 +41,7 @@ function sumTotals(rows: Row[]): TotalStats {
 }
 
 export default function ChannelStatsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const navigate = useNavigate();
   const search = useSearchState();
   const [range, setRange] = useDateRange();
@@ -71,21 +71,21 @@ export default function ChannelStatsPage() {
         </Link>
       ),
     },
-    { title: t('liveCodes.stats.scans'), key: 'scans', align: 'right', sorter: (a, b) => a.total.scans - b.total.scans, render: (_, r) => formatNumber(r.total.scans) },
-    { title: t('liveCodes.stats.visitors'), key: 'visitors', align: 'right', sorter: (a, b) => a.total.visitors - b.total.visitors, render: (_, r) => formatNumber(r.total.visitors) },
-    { title: t('liveCodes.stats.adds'), key: 'adds', align: 'right', sorter: (a, b) => a.total.adds - b.total.adds, render: (_, r) => formatNumber(r.total.adds) },
-    { title: t('liveCodes.stats.net1d'), key: 'net1d', align: 'right', render: (_, r) => formatNumber(r.total.net1d) },
-    { title: t('liveCodes.stats.net7d'), key: 'net7d', align: 'right', sorter: (a, b) => a.total.net7d - b.total.net7d, render: (_, r) => formatNumber(r.total.net7d) },
+    { title: t('stats.scans'), key: 'scans', align: 'right', sorter: (a, b) => a.total.scans - b.total.scans, render: (_, r) => formatNumber(r.total.scans) },
+    { title: t('stats.visitors'), key: 'visitors', align: 'right', sorter: (a, b) => a.total.visitors - b.total.visitors, render: (_, r) => formatNumber(r.total.visitors) },
+    { title: t('stats.adds'), key: 'adds', align: 'right', sorter: (a, b) => a.total.adds - b.total.adds, render: (_, r) => formatNumber(r.total.adds) },
+    { title: t('stats.net1d'), key: 'net1d', align: 'right', render: (_, r) => formatNumber(r.total.net1d) },
+    { title: t('stats.net7d'), key: 'net7d', align: 'right', sorter: (a, b) => a.total.net7d - b.total.net7d, render: (_, r) => formatNumber(r.total.net7d) },
     {
-      title: t('liveCodes.stats.conversion'),
+      title: t('stats.conversion'),
       key: 'conversion',
       align: 'right',
       sorter: (a, b) => (a.total.conversion ?? -1) - (b.total.conversion ?? -1),
       render: (_, r) => formatRate(r.total.conversion),
     },
-    { title: t('liveCodes.stats.groupJoins'), key: 'groupJoins', align: 'right', render: (_, r) => formatNumber(r.total.groupJoins) },
+    { title: t('stats.groupJoins'), key: 'groupJoins', align: 'right', render: (_, r) => formatNumber(r.total.groupJoins) },
     {
-      title: t('liveCodes.stats.welcome'),
+      title: t('stats.welcome'),
       key: 'welcome',
       align: 'right',
       render: (_, r) => (
@@ -100,7 +100,7 @@ export default function ChannelStatsPage() {
   return (
     <>
       <PageHeader
-        back={<Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common.back')} onClick={() => navigate('/live-codes')} />}
+        back={<Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common:back')} onClick={() => navigate('/live-codes')} />}
         title={t('channelStats.title')}
         subtitle={t('channelStats.subtitle')}
         extra={
@@ -120,7 +120,7 @@ export default function ChannelStatsPage() {
             size="small"
             value={metric}
             onChange={(m) => search.update({ metric: m === 'adds' ? null : m }, { keepPage: true })}
-            options={METRICS.map((m) => ({ value: m, label: t(`liveCodes.stats.${m}`) }))}
+            options={METRICS.map((m) => ({ value: m, label: t(`stats.${m}`) }))}
           />
         }
       >

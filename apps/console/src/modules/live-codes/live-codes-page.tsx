@@ -16,7 +16,7 @@ const STATUSES: readonly CodeStatus[] = ['active', 'archived'];
 const FILTERS = { kind: choice<LiveCodeKind>(LIVE_CODE_KINDS, 'staff'), status: choice(STATUSES, 'active'), q: text() };
 
 export default function LiveCodesPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const { message } = App.useApp();
   const navigate = useNavigate();
   const canWrite = useCanWrite();
@@ -31,7 +31,7 @@ export default function LiveCodesPage() {
 
   const columns: ColumnsType<LiveCode> = [
     {
-      title: t('liveCodes.name'),
+      title: t('name'),
       key: 'name',
       render: (_, c) => (
         <div style={{ minWidth: 140 }}>
@@ -44,23 +44,23 @@ export default function LiveCodesPage() {
         </div>
       ),
     },
-    { title: t('liveCodes.channel'), dataIndex: 'channel', render: (v: string) => (v ? <Tag>{v}</Tag> : t('common.none')) },
+    { title: t('channel'), dataIndex: 'channel', render: (v: string) => (v ? <Tag>{v}</Tag> : t('common:none')) },
     {
-      title: t('liveCodes.store'),
+      title: t('store'),
       dataIndex: 'storeId',
-      render: (id: number | null) => (id === null ? t('common.none') : storeNames.get(String(id)) ?? `#${id}`),
+      render: (id: number | null) => (id === null ? t('common:none') : storeNames.get(String(id)) ?? `#${id}`),
     },
   ];
   if (kind === 'staff') {
     columns.push(
-      { title: t('liveCodes.mode'), dataIndex: 'mode', render: (mode: LiveCode['mode']) => <ModeTag mode={mode} /> },
+      { title: t('mode'), dataIndex: 'mode', render: (mode: LiveCode['mode']) => <ModeTag mode={mode} /> },
       {
-        title: t('liveCodes.strategy'),
+        title: t('strategy'),
         dataIndex: 'strategy',
-        render: (s: LiveCode['strategy'], c) => (c.mode === 'native' ? t('common.none') : t(`liveCodes.strategies.${s}`)),
+        render: (s: LiveCode['strategy'], c) => (c.mode === 'native' ? t('common:none') : t(`strategies.${s}`)),
       },
       {
-        title: t('liveCodes.poolSize'),
+        title: t('poolSize'),
         key: 'pool',
         align: 'right',
         render: (_, c) => {
@@ -70,7 +70,7 @@ export default function LiveCodesPage() {
             <span>
               {members.length}
               {unavailable > 0 ? (
-                <Tooltip title={t('liveCodes.unavailableStaff', { n: unavailable })}>
+                <Tooltip title={t('unavailableStaff', { n: unavailable })}>
                   <WarningOutlined style={{ color: '#faad14', marginLeft: 6 }} />
                 </Tooltip>
               ) : null}
@@ -82,28 +82,28 @@ export default function LiveCodesPage() {
   } else if (kind === 'group') {
     columns.push(
       {
-        title: t('liveCodes.groupCount'),
+        title: t('groupCount'),
         key: 'groups',
         align: 'right',
         render: (_, c) => {
           const live = c.groups.filter((g) => g.status !== 'removed');
           const full = live.filter((g) => g.status === 'full').length;
-          return full > 0 ? t('liveCodes.groupsWithFull', { n: live.length, full }) : live.length;
+          return full > 0 ? t('groupsWithFull', { n: live.length, full }) : live.length;
         },
       },
-      { title: t('liveCodes.groupCap'), dataIndex: 'groupCap', align: 'right' },
+      { title: t('groupCap'), dataIndex: 'groupCap', align: 'right' },
       {
-        title: t('liveCodes.groupAutoCreate'),
+        title: t('groupAutoCreate'),
         dataIndex: 'groupAutoCreate',
-        render: (on: boolean) => (on ? <Tag color="green">{t('common.on')}</Tag> : <Tag>{t('common.off')}</Tag>),
+        render: (on: boolean) => (on ? <Tag color="green">{t('common:on')}</Tag> : <Tag>{t('common:off')}</Tag>),
       },
     );
   }
   columns.push(
     {
       title: (
-        <Tooltip title={t('liveCodes.todayHelp')}>
-          <span>{t('liveCodes.today')}</span>
+        <Tooltip title={t('todayHelp')}>
+          <span>{t('today')}</span>
         </Tooltip>
       ),
       key: 'today',
@@ -114,12 +114,12 @@ export default function LiveCodesPage() {
         </span>
       ),
     },
-    { title: t('liveCodes.scansTotal'), key: 'scansTotal', align: 'right', render: (_, c) => formatNumber(numbers(c).scansTotal) },
-    { title: t('liveCodes.addsTotal'), key: 'addsTotal', align: 'right', render: (_, c) => formatNumber(numbers(c).addsTotal) },
+    { title: t('scansTotal'), key: 'scansTotal', align: 'right', render: (_, c) => formatNumber(numbers(c).scansTotal) },
+    { title: t('addsTotal'), key: 'addsTotal', align: 'right', render: (_, c) => formatNumber(numbers(c).addsTotal) },
     {
       title: (
-        <Tooltip title={t('liveCodes.retainedHelp')}>
-          <span>{t('liveCodes.retained')}</span>
+        <Tooltip title={t('retainedHelp')}>
+          <span>{t('retained')}</span>
         </Tooltip>
       ),
       key: 'retained',
@@ -130,31 +130,31 @@ export default function LiveCodesPage() {
       },
     },
     {
-      title: t('common.actions'),
+      title: t('common:actions'),
       key: 'actions',
       fixed: 'right',
       width: 190,
       render: (_, c) => (
         <Flex gap={2}>
           {canWrite && !archived ? (
-            <Tooltip title={t('common.edit')}>
-              <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => navigate(`/live-codes/${c.id}/edit`)} data-testid="live-code-edit" />
+            <Tooltip title={t('common:edit')}>
+              <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('common:edit')} onClick={() => navigate(`/live-codes/${c.id}/edit`)} data-testid="live-code-edit" />
             </Tooltip>
           ) : null}
-          <Tooltip title={t('liveCodes.numbers')}>
-            <Button type="text" size="small" icon={<BarChartOutlined />} aria-label={t('liveCodes.numbers')} onClick={() => navigate(`/live-codes/${c.id}`)} data-testid="live-code-numbers" />
+          <Tooltip title={t('numbers')}>
+            <Button type="text" size="small" icon={<BarChartOutlined />} aria-label={t('numbers')} onClick={() => navigate(`/live-codes/${c.id}`)} data-testid="live-code-numbers" />
           </Tooltip>
           <DownloadMenu code={c} />
           <CopyLinkButton url={c.url} />
           {canWrite && !archived ? (
             <Popconfirm
-              title={t('liveCodes.archiveConfirm', { name: c.name })}
-              description={<div style={{ maxWidth: 300 }}>{t('liveCodes.archiveHelp')}</div>}
+              title={t('archiveConfirm', { name: c.name })}
+              description={<div style={{ maxWidth: 300 }}>{t('archiveHelp')}</div>}
               okButtonProps={{ danger: true, loading: archive.isPending }}
-              onConfirm={() => archive.mutateAsync(c.id).then(() => void message.success(t('liveCodes.archived'))).catch(() => undefined)}
+              onConfirm={() => archive.mutateAsync(c.id).then(() => void message.success(t('archived'))).catch(() => undefined)}
             >
-              <Tooltip title={t('liveCodes.archive')}>
-                <Button type="text" size="small" danger icon={<InboxOutlined />} aria-label={t('liveCodes.archive')} data-testid="live-code-archive" />
+              <Tooltip title={t('archive')}>
+                <Button type="text" size="small" danger icon={<InboxOutlined />} aria-label={t('archive')} data-testid="live-code-archive" />
               </Tooltip>
             </Popconfirm>
           ) : null}
@@ -165,16 +165,16 @@ export default function LiveCodesPage() {
 
   return (
     <ListPage
-      title={t('liveCodes.title')}
-      subtitle={t('liveCodes.subtitle')}
+      title={t('title')}
+      subtitle={t('subtitle')}
       actions={
         <>
           <Button icon={<LineChartOutlined />} onClick={() => navigate('/channel-stats')}>
-            {t('nav.channelStats')}
+            {t('common:nav.channelStats')}
           </Button>
           {canWrite ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/live-codes/new?kind=${kind}`)} data-testid="live-code-create">
-              {t(`liveCodes.create.${kind}`)}
+              {t(`create.${kind}`)}
             </Button>
           ) : null}
         </>
@@ -182,17 +182,17 @@ export default function LiveCodesPage() {
       tabs={{
         activeKey: kind,
         onChange: (next) => state.set({ kind: next as LiveCodeKind }),
-        items: LIVE_CODE_KINDS.map((k) => ({ key: k, label: <span data-testid={`live-code-tab-${k}`}>{t(`liveCodes.kinds.${k}`)}</span> })),
+        items: LIVE_CODE_KINDS.map((k) => ({ key: k, label: <span data-testid={`live-code-tab-${k}`}>{t(`kinds.${k}`)}</span> })),
       }}
       filters={
         <>
-          <SearchInput value={q} onSearch={(next) => state.set({ q: next })} placeholder={t('liveCodes.searchPlaceholder')} testId="live-codes-search" />
+          <SearchInput value={q} onSearch={(next) => state.set({ q: next })} placeholder={t('searchPlaceholder')} testId="live-codes-search" />
           <Segmented<CodeStatus>
             value={status}
             onChange={(next) => state.set({ status: next })}
-            options={STATUSES.map((s) => ({ value: s, label: t(`liveCodes.statuses.${s}`) }))}
+            options={STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))}
           />
-          <Typography.Text type="secondary">{t(`liveCodes.kindHelp.${kind}`)}</Typography.Text>
+          <Typography.Text type="secondary">{t(`kindHelp.${kind}`)}</Typography.Text>
         </>
       }
     >
@@ -206,10 +206,10 @@ export default function LiveCodesPage() {
         rowData={(c) => ({ 'data-code-id': c.id })}
         empty={
           <Flex vertical align="center" gap={8} style={{ padding: 24 }}>
-            <Typography.Text type="secondary">{archived ? t('liveCodes.emptyArchived') : t(`liveCodes.empty.${kind}`)}</Typography.Text>
+            <Typography.Text type="secondary">{archived ? t('emptyArchived') : t(`empty.${kind}`)}</Typography.Text>
             {canWrite && !archived ? (
               <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/live-codes/new?kind=${kind}`)}>
-                {t(`liveCodes.create.${kind}`)}
+                {t(`create.${kind}`)}
               </Button>
             ) : null}
           </Flex>

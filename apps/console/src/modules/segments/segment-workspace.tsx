@@ -47,12 +47,12 @@ export interface SegmentHooks<C, S extends SavedSegment<C>, I extends object, P 
 
 export interface SegmentWorkspaceProps<C extends { type: string }, S extends SavedSegment<C>, I extends object, P extends SegmentPreview<I>> {
   hooks: SegmentHooks<C, S, I, P>;
-  /** i18n namespace of the page's own texts (title, subtitle, new, saved, emptySaved, namePlaceholder, matching, sample, noSample). */
+  /** The page's namespace, holding its own texts (title, subtitle, new, saved, emptySaved, namePlaceholder, matching, sample, noSample). */
   ns: 'segments' | 'groupSegments';
   /** The unit after the live count. */
-  unitKey: 'segments.people' | 'groupSegments.unit';
+  unitKey: 'segments:people' | 'groupSegments:unit';
   /** Title of the members card ({ name }). */
-  membersTitleKey: 'segments.members' | 'groupSegments.groupsOf';
+  membersTitleKey: 'segments:members' | 'groupSegments:groupsOf';
   exportUrl: (id: S['id']) => string;
   /** data-testid of the CSV link in the saved list, if any. */
   exportTestId?: string;
@@ -82,7 +82,8 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
   props: SegmentWorkspaceProps<C, S, I, P>,
 ) {
   const { hooks, ns, newRule, ruleComplete, adoptSaved, nameMax, exportUrl, countExtra } = props;
-  const { t } = useTranslation();
+  // The shared texts are the segments module's; the page's own come from its namespace (`${ns}:…`).
+  const { t } = useTranslation(['segments', ns, 'common'] as const);
   const { message } = App.useApp();
   const segments = hooks.useList();
   const save = hooks.useSave();
@@ -117,7 +118,7 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
       { id: editing?.id ?? null, name: name.trim(), rule },
       {
         onSuccess: (saved) => {
-          void message.success(t('common.saved'));
+          void message.success(t('common:saved'));
           if (!adoptSaved) setEditing(saved);
           else {
             const next = adoptSaved(saved, { name, rule });
@@ -138,29 +139,29 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
   return (
     <>
       <PageHeader
-        title={t(`${ns}.title`)}
-        subtitle={t(`${ns}.subtitle`)}
+        title={t(`${ns}:title`)}
+        subtitle={t(`${ns}:subtitle`)}
         extra={
           <Button icon={<PlusOutlined />} onClick={startNew} data-testid="segment-new">
-            {t(`${ns}.new`)}
+            {t(`${ns}:new`)}
           </Button>
         }
       />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={7}>
-          <Card title={t(`${ns}.saved`)} size="small">
+          <Card title={t(`${ns}:saved`)} size="small">
             <QueryError query={segments} />
             <List<S>
               loading={segments.isLoading}
               dataSource={segments.data ?? []}
-              locale={{ emptyText: t(`${ns}.emptySaved`) }}
+              locale={{ emptyText: t(`${ns}:emptySaved`) }}
               renderItem={(s) => (
                 <List.Item
                   data-testid="segment-item"
                   style={{ background: editing?.id === s.id ? 'rgba(22,119,255,0.06)' : undefined, paddingInline: 8 }}
                   actions={[
                     <Button key="open" type="link" size="small" onClick={() => open(s)} data-testid="segment-open">
-                      {t('segments.open')}
+                      {t('open')}
                     </Button>,
                     <Button
                       key="csv"
@@ -168,22 +169,22 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
                       size="small"
                       icon={<DownloadOutlined />}
                       href={exportUrl(s.id)}
-                      aria-label={t('segments.exportCsv')}
+                      aria-label={t('common:exportCsv')}
                       data-testid={props.exportTestId}
                     />,
                     <Popconfirm
                       key="delete"
-                      title={t('segments.deleteConfirm', { name: s.name })}
+                      title={t('deleteConfirm', { name: s.name })}
                       onConfirm={() =>
                         remove.mutate(s.id, {
                           onSuccess: () => {
-                            void message.success(t('common.deleted'));
+                            void message.success(t('common:deleted'));
                             if (editing?.id === s.id) startNew();
                           },
                         })
                       }
                     >
-                      <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} data-testid="segment-delete" />
+                      <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} data-testid="segment-delete" />
                     </Popconfirm>,
                   ]}
                 >
@@ -197,7 +198,7 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
         </Col>
         <Col xs={24} lg={17}>
           <Flex vertical gap={16}>
-            <Card title={editing ? t('segments.editing', { name: editing.name }) : t('segments.builder')} size="small">
+            <Card title={editing ? t('editing', { name: editing.name }) : t('builder')} size="small">
               <RuleEditor<C>
                 group={rule}
                 onChange={setRule}
@@ -208,7 +209,7 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
               />
               {!complete && rule.conditions.length > 0 ? (
                 <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
-                  {t('segments.incomplete')}
+                  {t('incomplete')}
                 </Typography.Text>
               ) : null}
               {previewError && complete ? <Alert type="error" showIcon title={previewError} style={{ marginTop: 12 }} /> : null}
@@ -216,14 +217,14 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
               <Form form={form} layout="inline" style={{ marginTop: 16 }} initialValues={{ name: '' }}>
                 <Form.Item
                   name="name"
-                  label={t('segments.name')}
-                  rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('segments.name') }) }, { max: nameMax }]}
+                  label={t('name')}
+                  rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('name') }) }, { max: nameMax }]}
                 >
-                  <Input placeholder={t(`${ns}.namePlaceholder`)} style={{ width: 240 }} data-testid="segment-name" maxLength={nameMax} />
+                  <Input placeholder={t(`${ns}:namePlaceholder`)} style={{ width: 240 }} data-testid="segment-name" maxLength={nameMax} />
                 </Form.Item>
                 <Form.Item>
                   <Button type="primary" onClick={() => void onSave()} loading={save.isPending} disabled={!complete} data-testid="segment-save">
-                    {editing ? t('segments.update') : t('segments.saveNew')}
+                    {editing ? t('update') : t('saveNew')}
                   </Button>
                 </Form.Item>
               </Form>
@@ -231,7 +232,7 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
             <Card size="small">
               <Flex align="baseline" gap={8} wrap>
                 <Typography.Text strong style={{ fontSize: 16 }}>
-                  {t(`${ns}.matching`)}
+                  {t(`${ns}:matching`)}
                 </Typography.Text>
                 <Typography.Text strong style={{ fontSize: 28, color: '#1677ff' }} data-testid="segment-count">
                   {complete && preview.data ? preview.data.count : '—'}
@@ -254,12 +255,12 @@ function SampleList<C extends { type: string }, S extends SavedSegment<C>, I ext
   props: SegmentWorkspaceProps<C, S, I, P> & { sample: I[] },
 ) {
   const { ns, sample, itemKey, itemPath, renderSampleItem } = props;
-  const { t } = useTranslation();
-  if (sample.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`${ns}.noSample`)} />;
+  const { t } = useTranslation(['segments', ns] as const);
+  if (sample.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`${ns}:noSample`)} />;
   return (
     <>
       <Typography.Text type="secondary" style={{ display: 'block', margin: '12px 0 4px' }}>
-        {t(`${ns}.sample`)}
+        {t(`${ns}:sample`)}
       </Typography.Text>
       <Flex wrap gap={props.sampleGap}>
         {sample.map((item) => (
@@ -276,7 +277,7 @@ function MembersCard<C extends { type: string }, S extends SavedSegment<C>, I ex
   props: SegmentWorkspaceProps<C, S, I, P> & { segment: S },
 ) {
   const { segment, hooks, memberActions } = props;
-  const { t } = useTranslation();
+  const { t } = useTranslation(['segments', props.ns] as const);
   // The opened segment is not in the URL, so neither is the page of its members.
   const paging = useLocalPaging(segment.id);
   const members = hooks.useMembers(segment.id, paging.page, paging.pageSize);

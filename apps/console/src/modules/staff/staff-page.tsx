@@ -21,7 +21,7 @@ const STATUS_BADGE: Record<number, 'success' | 'default' | 'warning' | 'error'> 
 const FILTERS = { q: text(), storeId: text(), departmentId: text(), status: text() };
 
 export default function StaffPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['staff', 'common']);
   const labels = useLabels();
   const state = useListState(FILTERS);
   const { filters } = state;
@@ -36,30 +36,30 @@ export default function StaffPage() {
 
   const columns: ColumnsType<Staff> = [
     {
-      title: t('staff.name'),
+      title: t('name'),
       key: 'name',
       render: (_, s) => <Person name={s.name} avatar={s.avatar} sub={s.userid} />,
     },
-    { title: t('staff.position'), dataIndex: 'position', render: (v: string | null) => v || t('common.none') },
-    { title: t('staff.store'), dataIndex: 'storeName', render: (v: string | null) => v || t('common.none') },
+    { title: t('position'), dataIndex: 'position', render: (v: string | null) => v || t('common:none') },
+    { title: t('store'), dataIndex: 'storeName', render: (v: string | null) => v || t('common:none') },
     {
-      title: t('staff.department'),
+      title: t('department'),
       dataIndex: 'departmentIds',
       render: (ids: number[]) =>
-        ids.length ? ids.map((id) => departmentNames.get(id) ?? String(id)).join(' / ') : t('common.none'),
+        ids.length ? ids.map((id) => departmentNames.get(id) ?? String(id)).join(' / ') : t('common:none'),
     },
     {
-      title: t('staff.status'),
+      title: t('status'),
       dataIndex: 'status',
       render: (status: number) => <Badge status={STATUS_BADGE[status] ?? 'default'} text={labels.staffStatus(status)} />,
     },
     {
-      title: t('staff.followUser'),
+      title: t('followUser'),
       dataIndex: 'isFollowUser',
-      render: (on: boolean) => (on ? <Tag color="green">{t('staff.followUserOn')}</Tag> : <Tag>{t('staff.followUserOff')}</Tag>),
+      render: (on: boolean) => (on ? <Tag color="green">{t('followUserOn')}</Tag> : <Tag>{t('followUserOff')}</Tag>),
     },
     {
-      title: t('staff.customerCount'),
+      title: t('customerCount'),
       dataIndex: 'customerCount',
       align: 'right',
       render: (count: number, s) =>
@@ -69,14 +69,14 @@ export default function StaffPage() {
 
   return (
     <ListPage
-      title={t('staff.title')}
+      title={t('title')}
       filters={
         <>
-          <SearchInput value={filters.q} onSearch={(q) => state.set({ q })} placeholder={t('staff.searchPlaceholder')} />
+          <SearchInput value={filters.q} onSearch={(q) => state.set({ q })} placeholder={t('searchPlaceholder')} />
           <StoreSelect
             value={filters.storeId}
             onChange={(storeId) => state.set({ storeId })}
-            placeholder={t('staff.allStores')}
+            placeholder={t('allStores')}
             style={{ width: 200 }}
           />
           <TreeSelect
@@ -86,14 +86,14 @@ export default function StaffPage() {
             value={filters.departmentId}
             onChange={(departmentId?: string) => state.set({ departmentId })}
             treeData={tree}
-            placeholder={t('staff.allDepartments')}
+            placeholder={t('allDepartments')}
             style={{ width: 200 }}
           />
           <Select<string>
             allowClear
             value={filters.status}
             onChange={(status) => state.set({ status })}
-            placeholder={t('staff.allStatuses')}
+            placeholder={t('allStatuses')}
             options={['1', '2', '4', '5'].map((s) => ({ value: s, label: labels.staffStatus(s) }))}
             style={{ width: 140 }}
           />
@@ -105,7 +105,7 @@ export default function StaffPage() {
         columns={columns}
         query={staff}
         list={state}
-        empty={t('staff.empty')}
+        empty={t('empty')}
         scroll={{ x: 900 }}
       />
     </ListPage>
