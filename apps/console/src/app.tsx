@@ -29,42 +29,51 @@ import {
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { ApiError } from './api/client';
 import { LanguageSwitch } from './components/language-switch';
 import { Forbidden, NotFound, PageSpinner } from './components/results';
-import { currentLanguage, hasStoredLanguage, setLanguage, toLanguage } from './i18n';
+import { currentLanguage, hasStoredLanguage, loadNamespaces, setLanguage, toLanguage, type Namespace } from './i18n';
 import { setTimeZone } from './lib/format';
 import { useLabels } from './lib/labels';
 import { AlertsBell } from './modules/alerts/alerts-bell';
 import { Invitations } from './modules/auth/invitations';
 import { useLogout, useMe, useSwitchCorp, type Me, type Role } from './modules/auth/hooks';
 
-const LoginPage = lazy(() => import('./modules/auth/login-page'));
-const OverviewPage = lazy(() => import('./modules/overview/overview-page'));
-const StaffPage = lazy(() => import('./modules/staff/staff-page'));
-const CustomersPage = lazy(() => import('./modules/customers/customers-page'));
-const CustomerDetailPage = lazy(() => import('./modules/customers/customer-detail-page'));
-const GroupsPage = lazy(() => import('./modules/groups/groups-page'));
-const GroupDetailPage = lazy(() => import('./modules/groups/group-detail-page'));
-const TagsPage = lazy(() => import('./modules/tags/tags-page'));
-const LiveCodesPage = lazy(() => import('./modules/live-codes/live-codes-page'));
-const LiveCodeFormPage = lazy(() => import('./modules/live-codes/live-code-form-page'));
-const LiveCodeDetailPage = lazy(() => import('./modules/live-codes/live-code-detail-page'));
-const ChannelStatsPage = lazy(() => import('./modules/live-codes/channel-stats-page'));
-const WelcomePage = lazy(() => import('./modules/welcome/welcome-page'));
-const StoresPage = lazy(() => import('./modules/stores/stores-page'));
-const SettingsPage = lazy(() => import('./modules/settings/settings-page'));
-const UsersPage = lazy(() => import('./modules/admin/users-page'));
-const TokensPage = lazy(() => import('./modules/admin/tokens-page'));
-const AuditPage = lazy(() => import('./modules/admin/audit-page'));
-const HandoverPage = lazy(() => import('./modules/handover/handover-page'));
-const AutoRulesPage = lazy(() => import('./modules/tags/auto-rules-page'));
-const ScriptsPage = lazy(() => import('./modules/scripts/scripts-page'));
-const SegmentsPage = lazy(() => import('./modules/segments/segments-page'));
-const GroupSegmentsPage = lazy(() => import('./modules/group-segments/group-segments-page'));
+/**
+ * A page loaded on demand, together with the strings it shows: its module's namespace and those of
+ * the pickers it uses from other modules, fetched in parallel with its code. (A namespace left out
+ * here still loads when its component renders, one round trip later.)
+ */
+function page(load: () => Promise<{ default: ComponentType }>, namespaces: Namespace[]) {
+  return lazy(() => Promise.all([load(), loadNamespaces(namespaces)]).then(([module]) => module));
+}
+
+const LoginPage = page(() => import('./modules/auth/login-page'), ['auth']);
+const OverviewPage = page(() => import('./modules/overview/overview-page'), ['overview', 'customers']);
+const StaffPage = page(() => import('./modules/staff/staff-page'), ['staff']);
+const CustomersPage = page(() => import('./modules/customers/customers-page'), ['customers', 'tags', 'staff']);
+const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups']);
+const GroupsPage = page(() => import('./modules/groups/groups-page'), ['groups', 'staff']);
+const GroupDetailPage = page(() => import('./modules/groups/group-detail-page'), ['groups']);
+const TagsPage = page(() => import('./modules/tags/tags-page'), ['tags']);
+const LiveCodesPage = page(() => import('./modules/live-codes/live-codes-page'), ['liveCodes']);
+const LiveCodeFormPage = page(() => import('./modules/live-codes/live-code-form-page'), ['liveCodes', 'stores', 'staff', 'welcome', 'groups']);
+const LiveCodeDetailPage = page(() => import('./modules/live-codes/live-code-detail-page'), ['liveCodes', 'groups']);
+const ChannelStatsPage = page(() => import('./modules/live-codes/channel-stats-page'), ['liveCodes']);
+const WelcomePage = page(() => import('./modules/welcome/welcome-page'), ['welcome', 'staff']);
+const StoresPage = page(() => import('./modules/stores/stores-page'), ['stores', 'staff']);
+const SettingsPage = page(() => import('./modules/settings/settings-page'), ['settings']);
+const UsersPage = page(() => import('./modules/admin/users-page'), ['admin', 'staff']);
+const TokensPage = page(() => import('./modules/admin/tokens-page'), ['admin', 'staff']);
+const AuditPage = page(() => import('./modules/admin/audit-page'), ['admin']);
+const HandoverPage = page(() => import('./modules/handover/handover-page'), ['handover', 'staff', 'groups', 'segments']);
+const AutoRulesPage = page(() => import('./modules/tags/auto-rules-page'), ['tags']);
+const ScriptsPage = page(() => import('./modules/scripts/scripts-page'), ['scripts']);
+const SegmentsPage = page(() => import('./modules/segments/segments-page'), ['segments', 'customers', 'tags', 'staff']);
+const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
   return (
@@ -129,9 +138,9 @@ function RequireAuth() {
     return (
       <Result
         status="error"
-        title={t('common.loadFailed')}
+        title={t('loadFailed')}
         subTitle={me.error?.message}
-        extra={<Button onClick={() => void me.refetch()}>{t('common.retry')}</Button>}
+        extra={<Button onClick={() => void me.refetch()}>{t('retry')}</Button>}
       />
     );
   }
@@ -341,7 +350,7 @@ function CorpSwitcher({ me }: { me: Me }) {
     return (
       <Flex align="center" gap={8} data-testid="corp-name">
         <Typography.Text strong ellipsis>
-          {me.corp?.name ?? t('common.none')}
+          {me.corp?.name ?? t('none')}
         </Typography.Text>
         {demo}
       </Flex>

@@ -1,7 +1,8 @@
-import { StrictMode } from 'react';
+import { StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './app';
+import { PageSpinner } from './components/results';
 import './i18n';
 import { Providers } from './providers';
 import './styles.css';
@@ -9,9 +10,12 @@ import './styles.css';
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <BrowserRouter>
-      <Providers>
-        <App />
-      </Providers>
+      {/* Until the shell's strings (and antd's locale) are in. */}
+      <Suspense fallback={<PageSpinner />}>
+        <Providers>
+          <App />
+        </Providers>
+      </Suspense>
     </BrowserRouter>
   </StrictMode>,
 );

@@ -2,11 +2,10 @@
 // context (message/notification), and TanStack Query with one place that reports failed writes.
 import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
-import enUSLocale from 'antd/locale/en_US';
-import zhCNLocale from 'antd/locale/zh_CN';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api/client';
+import { antdLocale, currentLanguage } from './i18n';
 
 declare module '@tanstack/react-query' {
   interface Register {
@@ -49,8 +48,9 @@ function QueryProvider({ children }: { children: ReactNode }) {
 }
 
 export function Providers({ children }: { children: ReactNode }) {
-  const { i18n } = useTranslation();
-  const locale = i18n.language === 'en-US' ? enUSLocale : zhCNLocale;
+  // Re-renders on a language switch, which i18next announces once the new locale is loaded.
+  useTranslation();
+  const locale = antdLocale(currentLanguage());
   return (
     <ConfigProvider locale={locale} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
       <AntApp>

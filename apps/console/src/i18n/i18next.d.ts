@@ -1,9 +1,46 @@
+// Every namespace of the console and its keys (the zh-CN file's), so `t()` accepts only keys that
+// exist: unprefixed ones of the component's first namespace, `ns:key` of the others it lists in
+// useTranslation([...]) (and so loads). resources.ts must have a loader for each one listed here.
 import 'i18next';
-import type { zhCN } from './zh-CN';
+import type common from './common/zh-CN';
+import type admin from '../modules/admin/i18n/zh-CN';
+import type alerts from '../modules/alerts/i18n/zh-CN';
+import type auth from '../modules/auth/i18n/zh-CN';
+import type customers from '../modules/customers/i18n/zh-CN';
+import type groupSegments from '../modules/group-segments/i18n/zh-CN';
+import type groups from '../modules/groups/i18n/zh-CN';
+import type handover from '../modules/handover/i18n/zh-CN';
+import type liveCodes from '../modules/live-codes/i18n/zh-CN';
+import type overview from '../modules/overview/i18n/zh-CN';
+import type scripts from '../modules/scripts/i18n/zh-CN';
+import type segments from '../modules/segments/i18n/zh-CN';
+import type settings from '../modules/settings/i18n/zh-CN';
+import type staff from '../modules/staff/i18n/zh-CN';
+import type stores from '../modules/stores/i18n/zh-CN';
+import type tags from '../modules/tags/i18n/zh-CN';
+import type welcome from '../modules/welcome/i18n/zh-CN';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
-    defaultNS: 'translation';
-    resources: { translation: typeof zhCN };
+    defaultNS: 'common';
+    resources: {
+      common: typeof common;
+      admin: typeof admin;
+      alerts: typeof alerts;
+      auth: typeof auth;
+      customers: typeof customers;
+      groupSegments: typeof groupSegments;
+      groups: typeof groups;
+      handover: typeof handover;
+      liveCodes: typeof liveCodes;
+      overview: typeof overview;
+      scripts: typeof scripts;
+      segments: typeof segments;
+      settings: typeof settings;
+      staff: typeof staff;
+      stores: typeof stores;
+      tags: typeof tags;
+      welcome: typeof welcome;
+    };
   }
 }

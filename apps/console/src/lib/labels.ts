@@ -10,24 +10,24 @@ export function useLabels() {
 
   const lookup = useCallback(
     (table: Record<string, string>, code: Code): string => {
-      if (code === null || code === undefined || code === '') return t('common.none');
-      return table[String(code)] ?? t('common.unknownCode', { code: String(code) });
+      if (code === null || code === undefined || code === '') return t('none');
+      return table[String(code)] ?? t('unknownCode', { code: String(code) });
     },
     [t],
   );
 
   return useMemo(() => {
-    const addWays: Record<string, string> = t('addWay', { returnObjects: true });
-    const joinScenes: Record<string, string> = t('joinScene', { returnObjects: true });
-    const quitScenes: Record<string, string> = t('quitScene', { returnObjects: true });
-    const eventTypes: Record<string, string> = t('eventTypes', { returnObjects: true });
-    const roles: Record<string, string> = t('roles', { returnObjects: true });
-    const staffStatuses: Record<string, string> = t('staff.statuses', { returnObjects: true });
-    const followStatuses: Record<string, string> = t('customers.followStatuses', { returnObjects: true });
-    const customerTypes: Record<string, string> = t('customers.types', { returnObjects: true });
-    const genders: Record<string, string> = t('customers.genders', { returnObjects: true });
-    const groupStatuses: Record<string, string> = t('groups.statuses', { returnObjects: true });
-    const syncStages: Record<string, string> = t('settings.sync.stages', { returnObjects: true });
+    const addWays: Record<string, string> = t('labels.addWay', { returnObjects: true });
+    const joinScenes: Record<string, string> = t('labels.joinScene', { returnObjects: true });
+    const quitScenes: Record<string, string> = t('labels.quitScene', { returnObjects: true });
+    const eventTypes: Record<string, string> = t('labels.eventTypes', { returnObjects: true });
+    const roles: Record<string, string> = t('labels.roles', { returnObjects: true });
+    const staffStatuses: Record<string, string> = t('labels.staffStatuses', { returnObjects: true });
+    const followStatuses: Record<string, string> = t('labels.followStatuses', { returnObjects: true });
+    const customerTypes: Record<string, string> = t('labels.customerTypes', { returnObjects: true });
+    const genders: Record<string, string> = t('labels.genders', { returnObjects: true });
+    const groupStatuses: Record<string, string> = t('labels.groupStatuses', { returnObjects: true });
+    const syncStages: Record<string, string> = t('labels.syncStages', { returnObjects: true });
     const rfmBuckets: Record<string, string> = t('rfm.buckets', { returnObjects: true });
     return {
       addWay: (code: Code) => lookup(addWays, code),

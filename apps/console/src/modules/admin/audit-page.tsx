@@ -1,12 +1,10 @@
-import { Card, Flex, Select, Table, Tag, Typography } from 'antd';
+import { Flex, Select, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { ListPage, ListTable, text, useListState } from '../../components/list-page';
 import { toLanguage } from '../../i18n';
 import { formatDateTimeSeconds } from '../../lib/format';
-import { PAGE_SIZE_OPTIONS, useSearchState } from '../../lib/use-search-state';
 import { useAudit, useAuditActions, type AuditEntry, type Bilingual } from './hooks';
 
 function hasDetail(detail: unknown): boolean {
@@ -20,35 +18,36 @@ const TARGET_PAGES: Record<string, (id: string) => string> = {
   group: (id) => `/groups/${encodeURIComponent(id)}`,
 };
 
+const FILTERS = { action: text() };
+
 export default function AuditPage() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation(['admin', 'common']);
   const zh = (toLanguage(i18n.language) ?? 'zh-CN') === 'zh-CN';
   const say = (b: Bilingual | null | undefined) => (b ? (zh ? b.zh : b.en) : null);
-  const search = useSearchState();
-  const query = { action: search.get('action'), page: search.page, pageSize: search.pageSize };
-  const audit = useAudit(query);
+  const state = useListState(FILTERS);
+  const audit = useAudit(state.query);
   const actions = useAuditActions();
 
   const columns: ColumnsType<AuditEntry> = [
-    { title: t('admin.audit.time'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatDateTimeSeconds(v) },
+    { title: t('audit.time'), dataIndex: 'createdAt', width: 170, render: (v: string) => formatDateTimeSeconds(v) },
     {
-      title: t('admin.audit.actor'),
+      title: t('audit.actor'),
       key: 'actor',
       render: (_, e) => {
-        if (!e.actorName) return <Typography.Text type="secondary">{t('admin.audit.system')}</Typography.Text>;
+        if (!e.actorName) return <Typography.Text type="secondary">{t('audit.system')}</Typography.Text>;
         const kind = e.actorType === 'token' || e.actorType === 'sidebar' ? e.actorType : null;
         // Tokens are named "token:<name>" in sessions; the tag says it is a token.
         const name = kind === 'token' ? e.actorName.replace(/^token:/, '') : e.actorName;
         return (
           <Flex gap={4} align="center" wrap>
             <span>{name}</span>
-            {kind ? <Tag bordered={false}>{t(`admin.audit.actorKinds.${kind}`)}</Tag> : null}
+            {kind ? <Tag bordered={false}>{t(`audit.actorKinds.${kind}`)}</Tag> : null}
           </Flex>
         );
       },
     },
     {
-      title: t('admin.audit.action'),
+      title: t('audit.action'),
       key: 'action',
       render: (_, e) => (
         <div data-testid="audit-action" data-action={e.action}>
@@ -60,10 +59,10 @@ export default function AuditPage() {
       ),
     },
     {
-      title: t('admin.audit.target'),
+      title: t('audit.target'),
       key: 'target',
       render: (_, e) => {
-        if (!e.target) return t('common.none');
+        if (!e.target) return t('common:none');
         const { type, id, label, name } = e.target;
         const text = name ?? (id ? `#${id}` : '');
         const page = type && id && TARGET_PAGES[type] ? TARGET_PAGES[type](id) : null;
@@ -77,7 +76,7 @@ export default function AuditPage() {
       },
     },
     {
-      title: t('admin.audit.detail'),
+      title: t('audit.detail'),
       dataIndex: 'detail',
       render: (detail: unknown) =>
         hasDetail(detail) ? (
@@ -85,65 +84,54 @@ export default function AuditPage() {
             {JSON.stringify(detail)}
           </Typography.Text>
         ) : (
-          t('common.none')
+          t('common:none')
         ),
     },
-    { title: t('admin.audit.ip'), dataIndex: 'ip', width: 130, render: (v: string | null) => v || t('common.none') },
+    { title: t('audit.ip'), dataIndex: 'ip', width: 130, render: (v: string | null) => v || t('common:none') },
   ];
 
   return (
-    <>
-      <PageHeader title={t('admin.audit.title')} />
-      <Card>
-        <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-          <Select<string>
-            allowClear
-            showSearch
-            value={query.action}
-            onChange={(action) => search.update({ action })}
-            placeholder={t('admin.audit.actionPlaceholder')}
-            loading={actions.isLoading}
-            optionFilterProp="search"
-            options={(actions.data?.items ?? []).map((a) => ({
-              value: a.action,
-              search: `${a.action} ${a.label?.zh ?? ''} ${a.label?.en ?? ''}`,
-              label: say(a.label) ?? a.action,
-            }))}
-            style={{ width: 280 }}
-            data-testid="audit-action-filter"
-          />
-        </Flex>
-        {audit.error ? <QueryError error={audit.error} onRetry={() => void audit.refetch()} /> : null}
-        <Table<AuditEntry>
-          rowKey="id"
-          size="small"
-          columns={columns}
-          dataSource={audit.data?.items}
-          loading={audit.isFetching}
-          expandable={{
-            rowExpandable: (e) => hasDetail(e.detail) || !!e.route,
-            expandedRowRender: (e) => (
-              <>
-                {e.route ? <Typography.Text code>{e.route}</Typography.Text> : null}
-                {hasDetail(e.detail) ? (
-                  <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(e.detail, null, 2)}</pre>
-                ) : null}
-              </>
-            ),
-          }}
-          locale={{ emptyText: t('admin.audit.empty') }}
-          pagination={{
-            current: search.page,
-            pageSize: search.pageSize,
-            total: audit.data?.total ?? 0,
-            pageSizeOptions: PAGE_SIZE_OPTIONS,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: search.setPage,
-          }}
-          scroll={{ x: 900 }}
+    <ListPage
+      title={t('audit.title')}
+      filters={
+        <Select<string>
+          allowClear
+          showSearch
+          value={state.filters.action}
+          onChange={(action) => state.set({ action })}
+          placeholder={t('audit.actionPlaceholder')}
+          loading={actions.isLoading}
+          optionFilterProp="search"
+          options={(actions.data?.items ?? []).map((a) => ({
+            value: a.action,
+            search: `${a.action} ${a.label?.zh ?? ''} ${a.label?.en ?? ''}`,
+            label: say(a.label) ?? a.action,
+          }))}
+          style={{ width: 280 }}
+          data-testid="audit-action-filter"
         />
-      </Card>
-    </>
+      }
+    >
+      <ListTable<AuditEntry>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        query={audit}
+        list={state}
+        expandable={{
+          rowExpandable: (e) => hasDetail(e.detail) || !!e.route,
+          expandedRowRender: (e) => (
+            <>
+              {e.route ? <Typography.Text code>{e.route}</Typography.Text> : null}
+              {hasDetail(e.detail) ? (
+                <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(e.detail, null, 2)}</pre>
+              ) : null}
+            </>
+          ),
+        }}
+        empty={t('audit.empty')}
+        scroll={{ x: 900 }}
+      />
+    </ListPage>
   );
 }

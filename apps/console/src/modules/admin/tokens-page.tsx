@@ -1,10 +1,9 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Badge, Button, Card, Form, Input, Modal, Popconfirm, Select, Table, Typography } from 'antd';
+import { Alert, App, Badge, Button, Form, Input, Modal, Popconfirm, Select, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { ListPage, ListTable } from '../../components/list-page';
 import { formatDateTime } from '../../lib/format';
 import { showFieldError } from '../../lib/form-errors';
 import { useLabels } from '../../lib/labels';
@@ -14,7 +13,7 @@ import { useCreateToken, useRevokeToken, useTokens, type ApiToken } from './hook
 import { RoleTag } from './role-tag';
 
 export default function TokensPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'common']);
   const { message } = App.useApp();
   const tokens = useTokens();
   const revoke = useRevokeToken();
@@ -22,39 +21,39 @@ export default function TokensPage() {
   const [created, setCreated] = useState<string | null>(null);
 
   const columns: ColumnsType<ApiToken> = [
-    { title: t('admin.tokens.name'), dataIndex: 'name', render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
-    { title: t('admin.tokens.prefix'), dataIndex: 'prefix', render: (v: string) => <Typography.Text code>{v}…</Typography.Text> },
-    { title: t('admin.tokens.role'), dataIndex: 'role', render: (role: Role) => <RoleTag role={role} /> },
-    { title: t('admin.tokens.createdAt'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
+    { title: t('tokens.name'), dataIndex: 'name', render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
+    { title: t('tokens.prefix'), dataIndex: 'prefix', render: (v: string) => <Typography.Text code>{v}…</Typography.Text> },
+    { title: t('tokens.role'), dataIndex: 'role', render: (role: Role) => <RoleTag role={role} /> },
+    { title: t('tokens.createdAt'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
     {
-      title: t('admin.tokens.lastUsedAt'),
+      title: t('tokens.lastUsedAt'),
       dataIndex: 'lastUsedAt',
-      render: (v: string | null) => (v ? formatDateTime(v) : <Typography.Text type="secondary">{t('admin.tokens.neverUsed')}</Typography.Text>),
+      render: (v: string | null) => (v ? formatDateTime(v) : <Typography.Text type="secondary">{t('tokens.neverUsed')}</Typography.Text>),
     },
     {
-      title: t('admin.tokens.status'),
+      title: t('tokens.status'),
       dataIndex: 'revokedAt',
       render: (v: string | null) =>
-        v ? <Badge status="default" text={`${t('admin.tokens.revoked')} ${formatDateTime(v)}`} /> : <Badge status="success" text={t('admin.tokens.active')} />,
+        v ? <Badge status="default" text={`${t('tokens.revoked')} ${formatDateTime(v)}`} /> : <Badge status="success" text={t('tokens.active')} />,
     },
     {
-      title: t('common.actions'),
+      title: t('common:actions'),
       key: 'actions',
       width: 100,
       render: (_, token) =>
         token.revokedAt ? null : (
           <Popconfirm
-            title={t('admin.tokens.revokeConfirm', { name: token.name })}
+            title={t('tokens.revokeConfirm', { name: token.name })}
             okButtonProps={{ danger: true }}
             onConfirm={() =>
               revoke
                 .mutateAsync(token.id)
-                .then(() => void message.success(t('admin.tokens.revokedDone')))
+                .then(() => void message.success(t('tokens.revokedDone')))
                 .catch(() => undefined)
             }
           >
             <Button type="link" size="small" danger>
-              {t('admin.tokens.revoke')}
+              {t('tokens.revoke')}
             </Button>
           </Popconfirm>
         ),
@@ -63,28 +62,24 @@ export default function TokensPage() {
 
   return (
     <>
-      <PageHeader
-        title={t('admin.tokens.title')}
-        subtitle={t('admin.tokens.usage')}
-        extra={
+      <ListPage
+        title={t('tokens.title')}
+        subtitle={t('tokens.usage')}
+        actions={
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            {t('admin.tokens.create')}
+            {t('tokens.create')}
           </Button>
         }
-      />
-      <Card>
-        {tokens.error ? <QueryError error={tokens.error} onRetry={() => void tokens.refetch()} /> : null}
-        <Table<ApiToken>
+      >
+        <ListTable<ApiToken>
           rowKey="id"
           columns={columns}
-          dataSource={tokens.data?.items}
-          loading={tokens.isLoading}
-          pagination={false}
+          query={tokens}
           rowClassName={(token) => (token.revokedAt ? 'pond-row-muted' : '')}
-          locale={{ emptyText: t('admin.tokens.empty') }}
+          empty={t('tokens.empty')}
           scroll={{ x: 860 }}
         />
-      </Card>
+      </ListPage>
       {creating ? (
         <CreateTokenModal
           onClose={() => setCreating(false)}
@@ -96,21 +91,21 @@ export default function TokensPage() {
       ) : null}
       <Modal
         open={created !== null}
-        title={t('admin.tokens.createdTitle')}
+        title={t('tokens.createdTitle')}
         onCancel={() => setCreated(null)}
         footer={
           <Button type="primary" onClick={() => setCreated(null)}>
-            {t('common.confirm')}
+            {t('common:confirm')}
           </Button>
         }
         mask={{ closable: false }}
         destroyOnHidden
       >
-        <Alert type="warning" showIcon title={t('admin.tokens.createdNotice')} style={{ marginBottom: 16 }} />
+        <Alert type="warning" showIcon title={t('tokens.createdNotice')} style={{ marginBottom: 16 }} />
         <Typography.Paragraph copyable={{ text: created ?? '' }} code style={{ wordBreak: 'break-all' }} data-testid="token-value">
           {created}
         </Typography.Paragraph>
-        <Typography.Text type="secondary">{t('admin.tokens.usage')}</Typography.Text>
+        <Typography.Text type="secondary">{t('tokens.usage')}</Typography.Text>
       </Modal>
     </>
   );
@@ -123,7 +118,7 @@ interface TokenForm {
 }
 
 function CreateTokenModal({ onClose, onCreated }: { onClose: () => void; onCreated: (token: string) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'common']);
   const labels = useLabels();
   const [form] = Form.useForm<TokenForm>();
   const role = Form.useWatch('role', form);
@@ -144,23 +139,23 @@ function CreateTokenModal({ onClose, onCreated }: { onClose: () => void; onCreat
   };
 
   return (
-    <Modal open title={t('admin.tokens.create')} onOk={() => void submit()} onCancel={onClose} confirmLoading={create.isPending} destroyOnHidden>
+    <Modal open title={t('tokens.create')} onOk={() => void submit()} onCancel={onClose} confirmLoading={create.isPending} destroyOnHidden>
       <Form<TokenForm> form={form} layout="vertical" initialValues={{ name: '', role: 'operator', storeIds: [] }}>
         <Form.Item
           name="name"
-          label={t('admin.tokens.name')}
-          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('admin.tokens.name') }) }]}
+          label={t('tokens.name')}
+          rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('tokens.name') }) }]}
         >
-          <Input placeholder={t('admin.tokens.namePlaceholder')} autoFocus />
+          <Input placeholder={t('tokens.namePlaceholder')} autoFocus />
         </Form.Item>
-        <Form.Item name="role" label={t('admin.tokens.role')} rules={[{ required: true }]}>
+        <Form.Item name="role" label={t('tokens.role')} rules={[{ required: true }]}>
           <Select<Role> options={ROLES.filter((r) => r !== 'staff').map((r) => ({ value: r, label: labels.role(r) }))} />
         </Form.Item>
         {role === 'store_manager' ? (
           <Form.Item
             name="storeIds"
-            label={t('admin.tokens.storeIds')}
-            rules={[{ required: true, type: 'array', min: 1, message: t('common.required', { field: t('admin.tokens.storeIds') }) }]}
+            label={t('tokens.storeIds')}
+            rules={[{ required: true, type: 'array', min: 1, message: t('common:required', { field: t('tokens.storeIds') }) }]}
           >
             <StoresSelect />
           </Form.Item>

@@ -1,10 +1,9 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Form, Input, Modal, Popconfirm, Select, Switch, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { ListPage, ListTable } from '../../components/list-page';
 import { showFieldError } from '../../lib/form-errors';
 import { useLabels } from '../../lib/labels';
 import { ROLES, type Role } from '../auth/hooks';
@@ -14,7 +13,7 @@ import { useCreateUser, useRemoveUser, useUpdateUser, useUsers, type User } from
 import { RoleTag } from './role-tag';
 
 export default function UsersPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'common']);
   const users = useUsers();
   const storeNames = useStoreNames();
   const remove = useRemoveUser();
@@ -22,46 +21,46 @@ export default function UsersPage() {
   const [editing, setEditing] = useState<User | 'new' | null>(null);
 
   const columns: ColumnsType<User> = [
-    { title: t('admin.users.username'), dataIndex: 'username', render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
+    { title: t('users.username'), dataIndex: 'username', render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
     {
-      title: t('admin.users.displayName'),
+      title: t('users.displayName'),
       key: 'displayName',
       render: (_, u) => (
         <>
           {u.displayName}
-          {u.disabled ? <Tag style={{ marginLeft: 8 }}>{t('admin.users.disabled')}</Tag> : null}
+          {u.disabled ? <Tag style={{ marginLeft: 8 }}>{t('users.disabled')}</Tag> : null}
         </>
       ),
     },
     {
-      title: t('admin.users.status'),
+      title: t('users.status'),
       dataIndex: 'status',
       render: (status: User['status']) =>
-        status === 'invited' ? <Tag color="gold">{t('admin.users.invited')}</Tag> : <Tag color="green">{t('admin.users.active')}</Tag>,
+        status === 'invited' ? <Tag color="gold">{t('users.invited')}</Tag> : <Tag color="green">{t('users.active')}</Tag>,
     },
-    { title: t('admin.users.role'), dataIndex: 'role', render: (role: Role) => <RoleTag role={role} /> },
+    { title: t('users.role'), dataIndex: 'role', render: (role: Role) => <RoleTag role={role} /> },
     {
-      title: t('admin.users.storeIds'),
+      title: t('users.storeIds'),
       dataIndex: 'storeIds',
       render: (ids: User['storeIds']) =>
-        ids?.length ? ids.map((id) => <Tag key={String(id)}>{storeNames.get(String(id)) ?? id}</Tag>) : t('common.none'),
+        ids?.length ? ids.map((id) => <Tag key={String(id)}>{storeNames.get(String(id)) ?? id}</Tag>) : t('common:none'),
     },
-    { title: t('admin.users.staffUserid'), dataIndex: 'staffUserid', render: (v: string | null) => v || t('common.none') },
+    { title: t('users.staffUserid'), dataIndex: 'staffUserid', render: (v: string | null) => v || t('common:none') },
     {
-      title: t('common.actions'),
+      title: t('common:actions'),
       key: 'actions',
       width: 190,
       render: (_, user) => (
         <>
           <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(user)}>
-            {t('common.edit')}
+            {t('common:edit')}
           </Button>
           <Popconfirm
-            title={t('admin.users.removeConfirm', { name: user.displayName })}
-            onConfirm={() => remove.mutateAsync(user.id).then(() => void message.success(t('admin.users.removed')))}
+            title={t('users.removeConfirm', { name: user.displayName })}
+            onConfirm={() => remove.mutateAsync(user.id).then(() => void message.success(t('users.removed')))}
           >
             <Button type="link" size="small" danger icon={<DeleteOutlined />}>
-              {t('admin.users.remove')}
+              {t('users.remove')}
             </Button>
           </Popconfirm>
         </>
@@ -71,26 +70,16 @@ export default function UsersPage() {
 
   return (
     <>
-      <PageHeader
-        title={t('admin.users.title')}
-        extra={
+      <ListPage
+        title={t('users.title')}
+        actions={
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            {t('admin.users.create')}
+            {t('users.create')}
           </Button>
         }
-      />
-      <Card>
-        {users.error ? <QueryError error={users.error} onRetry={() => void users.refetch()} /> : null}
-        <Table<User>
-          rowKey="id"
-          columns={columns}
-          dataSource={users.data?.items}
-          loading={users.isLoading}
-          pagination={false}
-          locale={{ emptyText: t('admin.users.empty') }}
-          scroll={{ x: 760 }}
-        />
-      </Card>
+      >
+        <ListTable<User> rowKey="id" columns={columns} query={users} empty={t('users.empty')} scroll={{ x: 760 }} />
+      </ListPage>
       {editing ? <UserModal user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
     </>
   );
@@ -107,7 +96,7 @@ interface UserForm {
 }
 
 function UserModal({ user, onClose }: { user: User | null; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['admin', 'common']);
   const labels = useLabels();
   const { message } = App.useApp();
   const [form] = Form.useForm<UserForm>();
@@ -133,7 +122,7 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
             ...(values.password ? { password: values.password } : {}),
           },
         });
-        void message.success(t('common.saved'));
+        void message.success(t('common:saved'));
       } else {
         await create.mutateAsync({
           username: values.username.trim(),
@@ -143,7 +132,7 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
           storeIds,
           ...(staffUserid ? { staffUserid } : {}),
         });
-        void message.success(t('common.created'));
+        void message.success(t('common:created'));
       }
       onClose();
     } catch (error) {
@@ -154,7 +143,7 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
   return (
     <Modal
       open
-      title={user ? t('admin.users.edit') : t('admin.users.create')}
+      title={user ? t('users.edit') : t('users.create')}
       onOk={() => void submit()}
       onCancel={onClose}
       confirmLoading={create.isPending || update.isPending}
@@ -173,41 +162,41 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
           disabled: user?.disabled ?? false,
         }}
       >
-        <Typography.Paragraph type="secondary">{user ? t('admin.users.accountHelp') : t('admin.users.createHelp')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{user ? t('users.accountHelp') : t('users.createHelp')}</Typography.Paragraph>
         <Form.Item
           name="username"
-          label={t('admin.users.username')}
-          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('admin.users.username') }) }]}
+          label={t('users.username')}
+          rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('users.username') }) }]}
         >
           <Input disabled={!!user} autoComplete="off" />
         </Form.Item>
         <Form.Item
           name="displayName"
-          label={t('admin.users.displayName')}
-          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('admin.users.displayName') }) }]}
+          label={t('users.displayName')}
+          rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('users.displayName') }) }]}
         >
           <Input />
         </Form.Item>
         <Form.Item
           name="password"
-          label={t('admin.users.password')}
-          extra={user ? t('admin.users.passwordKeep') : t('admin.users.passwordHelp')}
+          label={t('users.password')}
+          extra={user ? t('users.passwordKeep') : t('users.passwordHelp')}
           rules={[
-            { required: !user, message: t('common.required', { field: t('admin.users.password') }) },
-            { min: 8, message: t('admin.users.passwordHelp') },
+            { required: !user, message: t('common:required', { field: t('users.password') }) },
+            { min: 8, message: t('users.passwordHelp') },
           ]}
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <Form.Item name="role" label={t('admin.users.role')} rules={[{ required: true }]}>
+        <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
           <Select<Role> options={ROLES.map((r) => ({ value: r, label: labels.role(r) }))} />
         </Form.Item>
         {role === 'store_manager' ? (
           <Form.Item
             name="storeIds"
-            label={t('admin.users.storeIds')}
-            extra={t('admin.users.storeIdsHelp')}
-            rules={[{ required: true, type: 'array', min: 1, message: t('common.required', { field: t('admin.users.storeIds') }) }]}
+            label={t('users.storeIds')}
+            extra={t('users.storeIdsHelp')}
+            rules={[{ required: true, type: 'array', min: 1, message: t('common:required', { field: t('users.storeIds') }) }]}
           >
             <StoresSelect />
           </Form.Item>
@@ -215,15 +204,15 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
         {role === 'staff' ? (
           <Form.Item
             name="staffUserid"
-            label={t('admin.users.staffUserid')}
-            extra={t('admin.users.staffUseridHelp')}
-            rules={[{ required: true, message: t('common.required', { field: t('admin.users.staffUserid') }) }]}
+            label={t('users.staffUserid')}
+            extra={t('users.staffUseridHelp')}
+            rules={[{ required: true, message: t('common:required', { field: t('users.staffUserid') }) }]}
           >
             <StaffSelect />
           </Form.Item>
         ) : null}
         {user ? (
-          <Form.Item name="disabled" label={t('admin.users.disabledHere')} extra={t('admin.users.disabledHelp')} valuePropName="checked">
+          <Form.Item name="disabled" label={t('users.disabledHere')} extra={t('users.disabledHelp')} valuePropName="checked">
             <Switch />
           </Form.Item>
         ) : null}

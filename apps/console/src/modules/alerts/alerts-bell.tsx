@@ -9,7 +9,7 @@ import { formatDateTime } from '../../lib/format';
 import { useMarkAlertsRead, useUnreadAlerts, type Alert } from './hooks';
 
 export function AlertsBell() {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('alerts');
   const alerts = useUnreadAlerts();
   const markRead = useMarkAlertsRead();
   const [open, setOpen] = useState(false);
@@ -17,14 +17,14 @@ export function AlertsBell() {
   const language = toLanguage(i18n.language) ?? 'zh-CN';
 
   const kindLabel = (a: Alert) => {
-    const kinds: Record<string, string> = t('alerts.kinds', { returnObjects: true });
+    const kinds: Record<string, string> = t('kinds', { returnObjects: true });
     return kinds[a.kind] ?? a.kind;
   };
 
   const content = (
     <div style={{ width: 360, maxHeight: 420, overflowY: 'auto' }} data-testid="alerts-list">
       {items.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('alerts.empty')} />
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('empty')} />
       ) : (
         <Flex vertical gap={4}>
           {items.map((a) => (
@@ -43,12 +43,12 @@ export function AlertsBell() {
                   )}
                 </div>
               </div>
-              <Tooltip title={t('alerts.markRead')}>
+              <Tooltip title={t('markRead')}>
                 <Button
                   type="text"
                   size="small"
                   icon={<CheckOutlined />}
-                  aria-label={t('alerts.markRead')}
+                  aria-label={t('markRead')}
                   loading={markRead.isPending && markRead.variables?.includes(a.id)}
                   onClick={() => markRead.mutate([a.id])}
                 />
@@ -68,10 +68,10 @@ export function AlertsBell() {
       placement="bottomRight"
       title={
         <Flex justify="space-between" align="center">
-          <span>{t('alerts.title')}</span>
+          <span>{t('title')}</span>
           {items.length > 0 ? (
             <Button type="link" size="small" loading={markRead.isPending} onClick={() => markRead.mutate(items.map((a) => a.id))}>
-              {t('alerts.markAllRead')}
+              {t('markAllRead')}
             </Button>
           ) : null}
         </Flex>
@@ -79,7 +79,7 @@ export function AlertsBell() {
       content={content}
     >
       <Badge count={items.length} size="small" overflowCount={99} offset={[-4, 4]}>
-        <Button type="text" icon={<BellOutlined />} aria-label={t('alerts.title')} data-testid="alerts-bell" />
+        <Button type="text" icon={<BellOutlined />} aria-label={t('title')} data-testid="alerts-bell" />
       </Badge>
     </Popover>
   );

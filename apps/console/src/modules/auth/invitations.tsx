@@ -11,7 +11,7 @@ interface Invitation { corpId: string; corpName: string; role: Role; invitedAt: 
 const invitationsKey = ['me', 'invitations'] as const;
 
 export function Invitations({ onAccepted }: { onAccepted?: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('auth');
   const labels = useLabels();
   const queryClient = useQueryClient();
   const invitations = useQuery({
@@ -40,14 +40,14 @@ export function Invitations({ onAccepted }: { onAccepted?: () => void }) {
           type="info"
           showIcon
           data-testid="invitation"
-          title={t('auth.invitation', { corp: inv.corpName, role: labels.role(inv.role) })}
+          title={t('invitation', { corp: inv.corpName, role: labels.role(inv.role) })}
           action={
             <Flex gap={8}>
               <Button size="small" type="primary" loading={answer.isPending} onClick={() => answer.mutate({ corpId: inv.corpId, accept: true })}>
-                {t('auth.accept')}
+                {t('accept')}
               </Button>
               <Button size="small" loading={answer.isPending} onClick={() => answer.mutate({ corpId: inv.corpId, accept: false })}>
-                {t('auth.decline')}
+                {t('decline')}
               </Button>
             </Flex>
           }

@@ -18,7 +18,7 @@ function safeNext(next: string | null): string {
 }
 
 export default function LoginPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('auth');
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const login = useLogin();
@@ -43,27 +43,27 @@ export default function LoginPage() {
       <Card style={{ width: 380, maxWidth: '100%' }}>
         <Flex vertical align="center" style={{ marginBottom: 24 }}>
           <Typography.Title level={3} style={{ marginBottom: 4 }}>
-            {t('auth.title')}
+            {t('title')}
           </Typography.Title>
-          <Typography.Text type="secondary">{t('auth.subtitle')}</Typography.Text>
+          <Typography.Text type="secondary">{t('subtitle')}</Typography.Text>
         </Flex>
         {login.error ? (
-          <Alert type={invited ? 'warning' : 'error'} showIcon title={login.error.message || t('auth.failed')} style={{ marginBottom: 16 }} />
+          <Alert type={invited ? 'warning' : 'error'} showIcon title={login.error.message || t('failed')} style={{ marginBottom: 16 }} />
         ) : null}
         {invited ? <Invitations onAccepted={() => navigate(safeNext(params.get('next')), { replace: true })} /> : null}
         <Form<LoginForm> layout="vertical" requiredMark={false} onFinish={onFinish} disabled={login.isPending}>
-          <Form.Item label={t('auth.username')} name="username" rules={[{ required: true, message: t('auth.usernameRequired') }]}>
+          <Form.Item label={t('username')} name="username" rules={[{ required: true, message: t('usernameRequired') }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-username" />
           </Form.Item>
-          <Form.Item label={t('auth.password')} name="password" rules={[{ required: true, message: t('auth.passwordRequired') }]}>
+          <Form.Item label={t('password')} name="password" rules={[{ required: true, message: t('passwordRequired') }]}>
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
           </Form.Item>
           <Button type="primary" htmlType="submit" block loading={login.isPending} data-testid="login-submit">
-            {t('auth.submit')}
+            {t('submit')}
           </Button>
         </Form>
         <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 12 }}>
-          {t('auth.demoHint')}
+          {t('demoHint')}
         </Typography.Paragraph>
       </Card>
     </Flex>

@@ -35,21 +35,21 @@ const EVENT_COLORS: Record<string, string> = {
 
 export default function CustomerDetailPage() {
   const { externalUserid = '' } = useParams();
-  const { t } = useTranslation();
+  const { t } = useTranslation(['customers', 'common']);
   const navigate = useNavigate();
   const detail = useCustomer(externalUserid);
 
   const back = (
-    <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common.back')} onClick={() => navigate(-1)} />
+    <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common:back')} onClick={() => navigate(-1)} />
   );
 
   if (detail.error instanceof ApiError && (detail.error.status === 404 || detail.error.status === 403)) {
-    return <NotFound message={t('customers.detail.notFound')} />;
+    return <NotFound message={t('detail.notFound')} />;
   }
   if (detail.error) {
     return (
       <>
-        <PageHeader title={t('customers.title')} back={back} />
+        <PageHeader title={t('title')} back={back} />
         <QueryError error={detail.error} onRetry={() => void detail.refetch()} />
       </>
     );
@@ -87,7 +87,7 @@ export default function CustomerDetailPage() {
 }
 
 function IdentityCard({ detail }: { detail: NonNullable<ReturnType<typeof useCustomer>['data']> }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['customers', 'common']);
   const labels = useLabels();
   const { customer } = detail;
   const firstAdded =
@@ -95,17 +95,17 @@ function IdentityCard({ detail }: { detail: NonNullable<ReturnType<typeof useCus
     detail.follows.map((f) => f.addedAt).filter((v): v is string => !!v).sort()[0] ??
     null;
   return (
-    <Card title={t('customers.detail.identity')}>
+    <Card title={t('detail.identity')}>
       <Flex align="center" gap={16} style={{ marginBottom: 16 }}>
         <Avatar size={64} src={customer.avatar || undefined} style={{ backgroundColor: customer.avatar ? undefined : '#91caff' }}>
           {(customer.name || '?').slice(0, 1)}
         </Avatar>
         <div>
           <Typography.Title level={4} style={{ margin: 0 }} data-testid="customer-name">
-            {customer.name || t('common.none')}
+            {customer.name || t('common:none')}
           </Typography.Title>
           <Typography.Text type={customer.type === 2 ? 'success' : undefined} style={customer.type === 1 ? { color: '#52c41a' } : undefined}>
-            {customer.type === 2 && customer.corpName ? `@${customer.corpName}` : t('customers.wechatSuffix')}
+            {customer.type === 2 && customer.corpName ? `@${customer.corpName}` : t('wechatSuffix')}
           </Typography.Text>
         </div>
       </Flex>
@@ -113,29 +113,29 @@ function IdentityCard({ detail }: { detail: NonNullable<ReturnType<typeof useCus
         column={1}
         size="small"
         items={[
-          { key: 'type', label: t('customers.detail.type'), children: labels.customerType(customer.type) },
-          { key: 'gender', label: t('customers.detail.gender'), children: labels.gender(customer.gender) },
+          { key: 'type', label: t('detail.type'), children: labels.customerType(customer.type) },
+          { key: 'gender', label: t('detail.gender'), children: labels.gender(customer.gender) },
           {
             key: 'unionid',
-            label: t('customers.detail.unionid'),
-            children: customer.unionid ? <Typography.Text copyable>{customer.unionid}</Typography.Text> : t('common.none'),
+            label: t('detail.unionid'),
+            children: customer.unionid ? <Typography.Text copyable>{customer.unionid}</Typography.Text> : t('common:none'),
           },
           ...(customer.type === 2
             ? [
-                { key: 'corp', label: t('customers.detail.corpName'), children: customer.corpFullName || customer.corpName || t('common.none') },
-                { key: 'position', label: t('customers.detail.position'), children: customer.position || t('common.none') },
+                { key: 'corp', label: t('detail.corpName'), children: customer.corpFullName || customer.corpName || t('common:none') },
+                { key: 'position', label: t('detail.position'), children: customer.position || t('common:none') },
               ]
             : []),
           {
             key: 'id',
-            label: t('customers.detail.externalUserid'),
+            label: t('detail.externalUserid'),
             children: (
               <Typography.Text copyable style={{ wordBreak: 'break-all', fontSize: 12 }}>
                 {customer.externalUserid}
               </Typography.Text>
             ),
           },
-          { key: 'first', label: t('customers.firstAddedAt'), children: formatDateTime(firstAdded) },
+          { key: 'first', label: t('firstAddedAt'), children: formatDateTime(firstAdded) },
         ]}
       />
     </Card>
@@ -146,13 +146,13 @@ type FollowEditing = { kind: 'fields' | 'tags'; userid: string };
 
 /** The member's own tags (个人标签) from the WeCom client: shown, never edited here. */
 function PersonalTags({ names }: { names?: string[] }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('customers');
   if (!names?.length) return null;
   return (
     <Flex align="center" gap={4} wrap style={{ width: '100%' }} data-testid="follow-personal-tags">
-      <Tooltip title={t('customers.detail.personalTagsHint')}>
+      <Tooltip title={t('detail.personalTagsHint')}>
         <Typography.Text type="secondary" style={{ fontSize: 12, cursor: 'help' }}>
-          {t('customers.detail.personalTags')}
+          {t('detail.personalTags')}
         </Typography.Text>
       </Tooltip>
       {names.map((name) => (
@@ -165,7 +165,7 @@ function PersonalTags({ names }: { names?: string[] }) {
 }
 
 function FollowsCard({ externalUserid, customerType, follows }: { externalUserid: string; customerType: number; follows: Follow[] }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['customers', 'common']);
   const labels = useLabels();
   const canEdit = useCanEditFollow();
   const [editing, setEditing] = useState<FollowEditing | null>(null);
@@ -174,14 +174,14 @@ function FollowsCard({ externalUserid, customerType, follows }: { externalUserid
   const anyEditable = follows.some(canEdit);
   const columns: ColumnsType<Follow> = [
     {
-      title: t('customers.detail.staff'),
+      title: t('detail.staff'),
       key: 'staff',
       render: (_, f) => (
         <Link to={`/customers?userid=${encodeURIComponent(f.userid)}`}>{f.staffName || f.userid}</Link>
       ),
     },
     {
-      title: t('customers.detail.addedAt'),
+      title: t('detail.addedAt'),
       key: 'added',
       render: (_, f) => (
         <div style={{ whiteSpace: 'nowrap' }}>
@@ -193,16 +193,16 @@ function FollowsCard({ externalUserid, customerType, follows }: { externalUserid
       ),
     },
     {
-      title: t('customers.detail.state'),
+      title: t('detail.state'),
       dataIndex: 'state',
-      render: (v: string | null) => (v ? <Typography.Text code>{v}</Typography.Text> : t('common.none')),
+      render: (v: string | null) => (v ? <Typography.Text code>{v}</Typography.Text> : t('common:none')),
     },
     {
-      title: t('customers.detail.remark'),
+      title: t('detail.remark'),
       key: 'remark',
       render: (_, f) => (
         <div>
-          <div>{f.remark || t('common.none')}</div>
+          <div>{f.remark || t('common:none')}</div>
           {f.description ? (
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {f.description}
@@ -222,7 +222,7 @@ function FollowsCard({ externalUserid, customerType, follows }: { externalUserid
       ),
     },
     {
-      title: t('customers.detail.tags'),
+      title: t('detail.tags'),
       key: 'tags',
       render: (_, f) => (
         <Flex align="center" gap={4} wrap style={{ maxWidth: 320 }}>
@@ -230,12 +230,12 @@ function FollowsCard({ externalUserid, customerType, follows }: { externalUserid
             <TagList ids={f.tagIds} />
           </span>
           {canEdit(f) ? (
-            <Tooltip title={t('customers.edit.editTags')}>
+            <Tooltip title={t('edit.editTags')}>
               <Button
                 type="text"
                 size="small"
                 icon={<TagsOutlined />}
-                aria-label={t('customers.edit.editTags')}
+                aria-label={t('edit.editTags')}
                 onClick={() => setEditing({ kind: 'tags', userid: f.userid })}
                 data-testid="follow-tags-edit"
               />
@@ -246,7 +246,7 @@ function FollowsCard({ externalUserid, customerType, follows }: { externalUserid
       ),
     },
     {
-      title: t('customers.detail.status'),
+      title: t('detail.status'),
       key: 'status',
       render: (_, f) => (
         <div>
@@ -262,7 +262,7 @@ function FollowsCard({ externalUserid, customerType, follows }: { externalUserid
     ...(anyEditable
       ? [
           {
-            title: t('common.actions'),
+            title: t('common:actions'),
             key: 'actions',
             render: (_: unknown, f: Follow) =>
               canEdit(f) ? (
@@ -274,7 +274,7 @@ function FollowsCard({ externalUserid, customerType, follows }: { externalUserid
                   onClick={() => setEditing({ kind: 'fields', userid: f.userid })}
                   data-testid="follow-edit"
                 >
-                  {t('common.edit')}
+                  {t('common:edit')}
                 </Button>
               ) : null,
           },
@@ -282,7 +282,7 @@ function FollowsCard({ externalUserid, customerType, follows }: { externalUserid
       : []),
   ];
   return (
-    <Card title={t('customers.detail.follows')} extra={anyEditable ? <WecomSyncHint /> : null} styles={{ body: { padding: 0 } }}>
+    <Card title={t('detail.follows')} extra={anyEditable ? <WecomSyncHint /> : null} styles={{ body: { padding: 0 } }}>
       <Table<Follow>
         rowKey="userid"
         size="small"
@@ -291,7 +291,7 @@ function FollowsCard({ externalUserid, customerType, follows }: { externalUserid
         pagination={false}
         scroll={{ x: 'max-content' }}
         onRow={(f) => ({ 'data-testid': 'follow-row', 'data-userid': f.userid }) as React.HTMLAttributes<HTMLElement>}
-        locale={{ emptyText: t('customers.detail.noFollows') }}
+        locale={{ emptyText: t('detail.noFollows') }}
       />
       {editing?.kind === 'fields' && editingFollow ? (
         <FollowEditModal externalUserid={externalUserid} follow={editingFollow} customerType={customerType} onClose={() => setEditing(null)} />
@@ -304,23 +304,23 @@ function FollowsCard({ externalUserid, customerType, follows }: { externalUserid
 }
 
 function GroupsCard({ groups }: { groups: CustomerGroup[] }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['customers', 'groups']);
   const labels = useLabels();
   return (
-    <Card title={t('customers.detail.groups')}>
+    <Card title={t('detail.groups')}>
       {groups.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.detail.noGroups')} />
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('detail.noGroups')} />
       ) : (
         <Flex vertical gap={12}>
           {groups.map((g) => (
             <div key={g.chatId} style={{ opacity: g.leftAt ? 0.6 : 1 }}>
-              <Link to={`/groups/${encodeURIComponent(g.chatId)}`}>{g.name || t('groups.unnamed')}</Link>
+              <Link to={`/groups/${encodeURIComponent(g.chatId)}`}>{g.name || t('groups:unnamed')}</Link>
               <div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {formatDateTime(g.joinTime)} · {labels.joinScene(g.joinScene)} ·{' '}
                   {g.leftAt
-                    ? `${t('customers.detail.leftAt')} ${formatDateTime(g.leftAt)}${g.quitScene != null ? ` (${labels.quitScene(g.quitScene)})` : ''}`
-                    : t('customers.detail.inGroup')}
+                    ? `${t('detail.leftAt')} ${formatDateTime(g.leftAt)}${g.quitScene != null ? ` (${labels.quitScene(g.quitScene)})` : ''}`
+                    : t('detail.inGroup')}
                 </Typography.Text>
               </div>
             </div>
@@ -332,7 +332,7 @@ function GroupsCard({ groups }: { groups: CustomerGroup[] }) {
 }
 
 function TimelineCard({ externalUserid, timeline, groups }: { externalUserid: string; timeline: CustomerEvent[]; groups: CustomerGroup[] }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['customers', 'common']);
   const labels = useLabels();
   const groupNames = useMemo(() => new Map(groups.map((g) => [g.chatId, g.name || g.chatId])), [groups]);
   const last = timeline[timeline.length - 1];
@@ -370,18 +370,18 @@ function TimelineCard({ externalUserid, timeline, groups }: { externalUserid: st
   }));
 
   return (
-    <Card title={t('customers.detail.timeline')}>
+    <Card title={t('detail.timeline')}>
       {events.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.detail.noTimeline')} />
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('detail.noTimeline')} />
       ) : (
         <>
           <Timeline items={items} />
           <Flex justify="center">
             {exhausted ? (
-              <Typography.Text type="secondary">{t('common.noMore')}</Typography.Text>
+              <Typography.Text type="secondary">{t('common:noMore')}</Typography.Text>
             ) : (
               <Button onClick={loadMore} loading={older.isFetching}>
-                {t('common.loadMore')}
+                {t('common:loadMore')}
               </Button>
             )}
           </Flex>

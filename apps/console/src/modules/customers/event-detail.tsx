@@ -7,14 +7,14 @@ import { toLanguage } from '../../i18n';
 import type { CustomerEvent } from './hooks';
 
 export function EventSummary({ event, groupName }: { event: CustomerEvent; groupName?: string }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('customers');
   const language = toLanguage(i18n.language) ?? 'zh-CN';
   return (
     <>
       <div data-testid="timeline-summary">{language === 'zh-CN' ? event.summary.zh : event.summary.en}</div>
       {event.chatId ? (
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          <Link to={`/groups/${encodeURIComponent(event.chatId)}`}>{t('customers.detail.inChat', { name: groupName || event.chatId })}</Link>
+          <Link to={`/groups/${encodeURIComponent(event.chatId)}`}>{t('detail.inChat', { name: groupName || event.chatId })}</Link>
         </Typography.Text>
       ) : null}
     </>

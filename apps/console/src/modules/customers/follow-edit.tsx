@@ -21,22 +21,22 @@ export function useCanEditFollow(): (follow: Follow) => boolean {
 
 /** "Changes are written to WeCom". */
 export function WecomSyncHint({ block }: { block?: boolean }) {
-  const { t } = useTranslation();
-  if (block) return <Alert type="info" showIcon icon={<SyncOutlined />} title={t('customers.edit.syncHint')} style={{ marginBottom: 16 }} />;
+  const { t } = useTranslation('customers');
+  if (block) return <Alert type="info" showIcon icon={<SyncOutlined />} title={t('edit.syncHint')} style={{ marginBottom: 16 }} />;
   return (
     <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>
-      <SyncOutlined /> {t('customers.edit.syncHint')}
+      <SyncOutlined /> {t('edit.syncHint')}
     </Typography.Text>
   );
 }
 
 /** A refusal of the whole edit (not of one field): no permission, relation ended, WeCom said no. */
 function useRefusal(): (error: unknown) => string | null {
-  const { t } = useTranslation();
+  const { t } = useTranslation('customers');
   return (error) => {
     if (!(error instanceof ApiError)) return null;
-    if (error.status === 403) return t('customers.edit.forbidden');
-    if (error.status === 409) return t('customers.edit.ended');
+    if (error.status === 403) return t('edit.forbidden');
+    if (error.status === 409) return t('edit.ended');
     return error.field ? null : error.message;
   };
 }
@@ -61,14 +61,14 @@ export function FollowEditModal({
   customerType: number;
   onClose: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['customers', 'common']);
   const { message } = App.useApp();
   const [form] = Form.useForm<FollowForm>();
   const update = useUpdateFollow(externalUserid);
   const [refusal, setRefusal] = useState<string | null>(null);
   const refusalOf = useRefusal();
 
-  const maxRule = (max: number): Rule => ({ type: 'string', max, transform: trim, message: t('customers.edit.tooLong', { max }) });
+  const maxRule = (max: number): Rule => ({ type: 'string', max, transform: trim, message: t('edit.tooLong', { max }) });
 
   const initial: FollowForm = {
     remark: follow.remark ?? '',
@@ -97,7 +97,7 @@ export function FollowEditModal({
     setRefusal(null);
     try {
       await update.mutateAsync({ userid: follow.userid, patch });
-      void message.success(t('customers.edit.saved'));
+      void message.success(t('edit.saved'));
       onClose();
     } catch (error) {
       if (!showFieldError(form, error)) setRefusal(refusalOf(error));
@@ -108,38 +108,38 @@ export function FollowEditModal({
     <Modal
       open
       width={560}
-      title={t('customers.edit.title', { name: follow.staffName || follow.userid })}
+      title={t('edit.title', { name: follow.staffName || follow.userid })}
       onCancel={onClose}
       destroyOnHidden
       footer={[
         <Button key="cancel" onClick={onClose}>
-          {t('common.cancel')}
+          {t('common:cancel')}
         </Button>,
         <Button key="save" type="primary" loading={update.isPending} onClick={() => void submit()} data-testid="follow-edit-save">
-          {t('common.save')}
+          {t('common:save')}
         </Button>,
       ]}
     >
       <WecomSyncHint block />
       {refusal ? <Alert type="error" showIcon title={refusal} style={{ marginBottom: 16 }} /> : null}
       <Form<FollowForm> form={form} layout="vertical" initialValues={initial}>
-        <Form.Item name="remark" label={t('customers.edit.remark')} rules={[maxRule(FOLLOW_LIMITS.remark)]}>
+        <Form.Item name="remark" label={t('edit.remark')} rules={[maxRule(FOLLOW_LIMITS.remark)]}>
           <Input
             count={{ show: true, max: FOLLOW_LIMITS.remark }}
-            placeholder={t('customers.edit.remarkPlaceholder')}
+            placeholder={t('edit.remarkPlaceholder')}
             data-testid="follow-edit-remark"
             autoFocus
           />
         </Form.Item>
-        <Form.Item name="description" label={t('customers.edit.description')} rules={[maxRule(FOLLOW_LIMITS.description)]}>
+        <Form.Item name="description" label={t('edit.description')} rules={[maxRule(FOLLOW_LIMITS.description)]}>
           <Input.TextArea
             count={{ show: true, max: FOLLOW_LIMITS.description }}
             autoSize={{ minRows: 2, maxRows: 5 }}
-            placeholder={t('customers.edit.descriptionPlaceholder')}
+            placeholder={t('edit.descriptionPlaceholder')}
             data-testid="follow-edit-description"
           />
         </Form.Item>
-        <Form.Item label={t('customers.edit.mobiles')} extra={t('customers.edit.mobilesHelp', { max: FOLLOW_LIMITS.mobiles })} style={{ marginBottom: 16 }}>
+        <Form.Item label={t('edit.mobiles')} extra={t('edit.mobilesHelp', { max: FOLLOW_LIMITS.mobiles })} style={{ marginBottom: 16 }}>
           <Form.List name="remarkMobiles">
             {(fields, { add, remove }, { errors }) => (
               <Flex vertical gap={8}>
@@ -150,19 +150,19 @@ export function FollowEditModal({
                       style={{ margin: 0, flex: 1 }}
                       validateTrigger={['onChange', 'onBlur']}
                       rules={[
-                        { required: true, whitespace: true, message: t('customers.edit.mobileRequired') },
-                        { pattern: MOBILE_PATTERN, transform: trim, message: t('customers.edit.mobileInvalid', { max: FOLLOW_LIMITS.mobile }) },
+                        { required: true, whitespace: true, message: t('edit.mobileRequired') },
+                        { pattern: MOBILE_PATTERN, transform: trim, message: t('edit.mobileInvalid', { max: FOLLOW_LIMITS.mobile }) },
                       ]}
                     >
-                      <Input inputMode="tel" maxLength={40} placeholder={t('customers.edit.mobilePlaceholder')} data-testid="follow-edit-mobile" />
+                      <Input inputMode="tel" maxLength={40} placeholder={t('edit.mobilePlaceholder')} data-testid="follow-edit-mobile" />
                     </Form.Item>
-                    <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} onClick={() => remove(field.name)} />
+                    <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} onClick={() => remove(field.name)} />
                   </Flex>
                 ))}
                 {fields.length < FOLLOW_LIMITS.mobiles ? (
                   <div>
                     <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add('')} data-testid="follow-edit-mobile-add">
-                      {t('customers.edit.addMobile')}
+                      {t('edit.addMobile')}
                     </Button>
                   </div>
                 ) : null}
@@ -173,9 +173,9 @@ export function FollowEditModal({
         </Form.Item>
         <Form.Item
           name="remarkCorpName"
-          label={t('customers.edit.corpName')}
+          label={t('edit.corpName')}
           rules={[maxRule(FOLLOW_LIMITS.remarkCorpName)]}
-          extra={customerType === 2 ? t('customers.edit.corpNameWechatOnly') : undefined}
+          extra={customerType === 2 ? t('edit.corpNameWechatOnly') : undefined}
         >
           <Input count={{ show: true, max: FOLLOW_LIMITS.remarkCorpName }} data-testid="follow-edit-corp" />
         </Form.Item>
@@ -186,7 +186,7 @@ export function FollowEditModal({
 
 /** Corp tags under their groups, each one toggled on or off; ids Pond doesn't know are kept as they are. */
 function GroupedTagPicker({ value, onChange }: { value: ReadonlySet<string>; onChange: (next: Set<string>) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('customers');
   const tags = useTags();
   const [filter, setFilter] = useState('');
   const q = filter.trim().toLowerCase();
@@ -201,7 +201,7 @@ function GroupedTagPicker({ value, onChange }: { value: ReadonlySet<string>; onC
 
   if (tags.isLoading) return <Skeleton active paragraph={{ rows: 4 }} />;
   if ((tags.data?.groups ?? []).every((g) => g.tags.length === 0)) {
-    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.edit.noTags')} />;
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('edit.noTags')} />;
   }
   const toggle = (id: string, on: boolean) => {
     const next = new Set(value);
@@ -211,10 +211,10 @@ function GroupedTagPicker({ value, onChange }: { value: ReadonlySet<string>; onC
   };
   return (
     <Flex vertical gap={12}>
-      <Input.Search allowClear placeholder={t('customers.edit.tagFilter')} value={filter} onChange={(e) => setFilter(e.target.value)} />
+      <Input.Search allowClear placeholder={t('edit.tagFilter')} value={filter} onChange={(e) => setFilter(e.target.value)} />
       <div style={{ maxHeight: 360, overflowY: 'auto' }}>
         {groups.length === 0 ? (
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.edit.noTagMatch')} />
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('edit.noTagMatch')} />
         ) : (
           <Flex vertical gap={12}>
             {groups.map((g) => (
@@ -246,7 +246,7 @@ function GroupedTagPicker({ value, onChange }: { value: ReadonlySet<string>; onC
 }
 
 export function FollowTagsModal({ externalUserid, follow, onClose }: { externalUserid: string; follow: Follow; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['customers', 'common']);
   const { message } = App.useApp();
   const index = useTagIndex();
   const change = useChangeFollowTags(externalUserid);
@@ -268,7 +268,7 @@ export function FollowTagsModal({ externalUserid, follow, onClose }: { externalU
     setRefusal(null);
     try {
       await change.mutateAsync({ userid: follow.userid, add, remove });
-      void message.success(t('customers.edit.tagsSaved'));
+      void message.success(t('edit.tagsSaved'));
       onClose();
     } catch (error) {
       setRefusal(refusalOf(error) ?? (error instanceof ApiError ? error.message : String(error)));
@@ -279,15 +279,15 @@ export function FollowTagsModal({ externalUserid, follow, onClose }: { externalU
     <Modal
       open
       width={600}
-      title={t('customers.edit.tagsTitle', { name: follow.staffName || follow.userid })}
+      title={t('edit.tagsTitle', { name: follow.staffName || follow.userid })}
       onCancel={onClose}
       destroyOnHidden
       footer={[
         <Button key="cancel" onClick={onClose}>
-          {t('common.cancel')}
+          {t('common:cancel')}
         </Button>,
         <Button key="save" type="primary" loading={change.isPending} disabled={!dirty} onClick={() => void save()} data-testid="follow-tags-save">
-          {t('common.save')}
+          {t('common:save')}
         </Button>,
       ]}
     >
@@ -298,7 +298,7 @@ export function FollowTagsModal({ externalUserid, follow, onClose }: { externalU
         <Flex vertical gap={4} style={{ marginTop: 16 }} data-testid="follow-tags-diff">
           {add.length > 0 ? (
             <div>
-              <Typography.Text type="secondary">{t('customers.edit.tagsAdd')}</Typography.Text>
+              <Typography.Text type="secondary">{t('edit.tagsAdd')}</Typography.Text>
               {add.map((id) => (
                 <Tag key={id} color="green" style={{ marginBlock: 2 }}>
                   + {name(id)}
@@ -308,7 +308,7 @@ export function FollowTagsModal({ externalUserid, follow, onClose }: { externalU
           ) : null}
           {remove.length > 0 ? (
             <div>
-              <Typography.Text type="secondary">{t('customers.edit.tagsRemove')}</Typography.Text>
+              <Typography.Text type="secondary">{t('edit.tagsRemove')}</Typography.Text>
               {remove.map((id) => (
                 <Tag key={id} color="red" style={{ marginBlock: 2 }}>
                   − {name(id)}

@@ -10,7 +10,7 @@ import { useIsAdmin } from '../auth/hooks';
 import { NOTE_MAX, useAddNote, useDeleteNote, useNotes, type CustomerNote } from './hooks';
 
 export function NotesCard({ externalUserid }: { externalUserid: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['customers', 'common']);
   const { message } = App.useApp();
   const notes = useNotes(externalUserid);
   const add = useAddNote(externalUserid);
@@ -25,7 +25,7 @@ export function NotesCard({ externalUserid }: { externalUserid: string }) {
     try {
       await add.mutateAsync(v.text.trim());
       form.resetFields();
-      void message.success(t('customers.notes.added'));
+      void message.success(t('notes.added'));
     } catch (error) {
       showFieldError(form, error);
     }
@@ -33,20 +33,20 @@ export function NotesCard({ externalUserid }: { externalUserid: string }) {
 
   const items = notes.data?.items ?? [];
   return (
-    <Card title={t('customers.notes.title')} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('customers.notes.pondOnly')}</Typography.Text>}>
+    <Card title={t('notes.title')} extra={<Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('notes.pondOnly')}</Typography.Text>}>
       <Form form={form} initialValues={{ text: '' }} style={{ marginBottom: 12 }}>
         <Form.Item
           name="text"
           style={{ marginBottom: 8 }}
           rules={[
-            { required: true, whitespace: true, message: t('customers.notes.required') },
-            { type: 'string', max: NOTE_MAX, transform: (v: unknown) => (typeof v === 'string' ? v.trim() : v), message: t('customers.edit.tooLong', { max: NOTE_MAX }) },
+            { required: true, whitespace: true, message: t('notes.required') },
+            { type: 'string', max: NOTE_MAX, transform: (v: unknown) => (typeof v === 'string' ? v.trim() : v), message: t('edit.tooLong', { max: NOTE_MAX }) },
           ]}
         >
           <Input.TextArea
             autoSize={{ minRows: 2, maxRows: 8 }}
             count={{ show: text.length > NOTE_MAX * 0.8, max: NOTE_MAX }}
-            placeholder={t('customers.notes.placeholder')}
+            placeholder={t('notes.placeholder')}
             data-testid="note-input"
             onKeyDown={(e) => {
               if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -58,10 +58,10 @@ export function NotesCard({ externalUserid }: { externalUserid: string }) {
         </Form.Item>
         <Flex justify="space-between" align="center">
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {t('customers.notes.shortcut')}
+            {t('notes.shortcut')}
           </Typography.Text>
           <Button type="primary" size="small" loading={add.isPending} disabled={!text.trim()} onClick={() => void submit()} data-testid="note-add">
-            {t('customers.notes.add')}
+            {t('notes.add')}
           </Button>
         </Flex>
       </Form>
@@ -70,7 +70,7 @@ export function NotesCard({ externalUserid }: { externalUserid: string }) {
       ) : notes.isLoading ? (
         <Skeleton active paragraph={{ rows: 2 }} />
       ) : items.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.notes.empty')} />
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('notes.empty')} />
       ) : (
         <Flex vertical gap={12}>
           {items.map((note) => (
@@ -80,7 +80,7 @@ export function NotesCard({ externalUserid }: { externalUserid: string }) {
               canDelete={note.mine || isAdmin}
               deleting={remove.isPending && remove.variables === note.id}
               onDelete={() =>
-                remove.mutate(note.id, { onSuccess: () => void message.success(t('common.deleted')) })
+                remove.mutate(note.id, { onSuccess: () => void message.success(t('common:deleted')) })
               }
             />
           ))}
@@ -91,16 +91,16 @@ export function NotesCard({ externalUserid }: { externalUserid: string }) {
 }
 
 function NoteItem({ note, canDelete, deleting, onDelete }: { note: CustomerNote; canDelete: boolean; deleting: boolean; onDelete: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['customers', 'common']);
   return (
     <div data-testid="note-item" style={{ borderTop: '1px solid #f0f0f0', paddingTop: 10 }}>
       <Flex justify="space-between" align="baseline" gap={8}>
         <Typography.Text strong style={{ fontSize: 13 }}>
-          {note.authorName || t('common.none')}
+          {note.authorName || t('common:none')}
           {note.mine ? (
             <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>
               {' '}
-              {t('customers.notes.me')}
+              {t('notes.me')}
             </Typography.Text>
           ) : null}
         </Typography.Text>
@@ -109,14 +109,14 @@ function NoteItem({ note, canDelete, deleting, onDelete }: { note: CustomerNote;
             {formatDateTime(note.createdAt)}
           </Typography.Text>
           {canDelete ? (
-            <Popconfirm title={t('customers.notes.deleteConfirm')} okText={t('common.delete')} okButtonProps={{ danger: true }} onConfirm={onDelete}>
+            <Popconfirm title={t('notes.deleteConfirm')} okText={t('common:delete')} okButtonProps={{ danger: true }} onConfirm={onDelete}>
               <Button
                 type="text"
                 size="small"
                 danger
                 icon={<DeleteOutlined />}
                 loading={deleting}
-                aria-label={t('common.delete')}
+                aria-label={t('common:delete')}
                 data-testid="note-delete"
               />
             </Popconfirm>

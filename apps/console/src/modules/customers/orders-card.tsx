@@ -1,12 +1,13 @@
 // The customer's orders on their 360 page: count, total, average and last order; R, F and M against the
 // corp's thresholds with the RFM bucket; the latest orders with their items and attribution (refunds
 // shown struck through: they count nowhere).
-import { Card, Col, Empty, Flex, Row, Skeleton, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
+import { Card, Col, Empty, Flex, Row, Skeleton, Statistic, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { QueryError } from '../../components/query-error';
 import { formatDateTime, formatYuan } from '../../lib/format';
+import { ListTable } from '../../components/list-page';
 import { useLabels } from '../../lib/labels';
 import { useCustomerOrders, type CustomerOrder, type CustomerOrders, type RfmBucket } from './hooks';
 
@@ -22,11 +23,11 @@ export const BUCKET_COLORS: Record<RfmBucket, string> = {
 };
 
 export function OrdersCard({ externalUserid }: { externalUserid: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('customers');
   const orders = useCustomerOrders(externalUserid);
   return (
-    <Card title={t('customers.orders.title')} data-testid="orders-card">
-      {orders.error ? <QueryError error={orders.error} onRetry={() => void orders.refetch()} /> : null}
+    <Card title={t('orders.title')} data-testid="orders-card">
+      <QueryError query={orders} />
       {!orders.data && !orders.error ? <Skeleton active paragraph={{ rows: 3 }} /> : null}
       {orders.data ? <OrdersBody data={orders.data} /> : null}
     </Card>
@@ -34,14 +35,14 @@ export function OrdersCard({ externalUserid }: { externalUserid: string }) {
 }
 
 function OrdersBody({ data }: { data: CustomerOrders }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['customers', 'common']);
   const labels = useLabels();
   const { summary, thresholds } = data;
-  const level = (high: boolean | null) => (high === null ? null : high ? t('rfm.high') : t('rfm.low'));
+  const level = (high: boolean | null) => (high === null ? null : high ? t('common:rfm.high') : t('common:rfm.low'));
   const columns: ColumnsType<CustomerOrder> = [
-    { title: t('customers.orders.paidAt'), dataIndex: 'paidAt', width: 150, render: (v: string) => formatDateTime(v) },
+    { title: t('orders.paidAt'), dataIndex: 'paidAt', width: 150, render: (v: string) => formatDateTime(v) },
     {
-      title: t('customers.orders.orderId'),
+      title: t('orders.orderId'),
       dataIndex: 'orderId',
       render: (v: string) => (
         <Typography.Text copyable style={{ fontSize: 12 }}>
@@ -50,29 +51,29 @@ function OrdersBody({ data }: { data: CustomerOrders }) {
       ),
     },
     {
-      title: t('customers.orders.items'),
+      title: t('orders.items'),
       key: 'items',
-      render: (_, o) => o.items.map((it) => `${it.name} × ${it.quantity}`).join(t('common.listSeparator')) || t('common.none'),
+      render: (_, o) => o.items.map((it) => `${it.name} × ${it.quantity}`).join(t('common:listSeparator')) || t('common:none'),
     },
     {
-      title: t('customers.orders.amount'),
+      title: t('orders.amount'),
       key: 'amount',
       align: 'right',
       render: (_, o) =>
         o.refundedAt ? (
-          <Tooltip title={t('customers.orders.refundedAt', { at: formatDateTime(o.refundedAt) })}>
+          <Tooltip title={t('orders.refundedAt', { at: formatDateTime(o.refundedAt) })}>
             <Typography.Text delete type="secondary">
               {formatYuan(o.amount)}
             </Typography.Text>{' '}
             <Tag color="red" style={{ marginInlineEnd: 0 }}>
-              {t('customers.orders.refunded')}
+              {t('orders.refunded')}
             </Tag>
           </Tooltip>
         ) : o.refundedAmount > 0 ? (
-          <Tooltip title={t('customers.orders.partlyRefunded', { refunded: formatYuan(o.refundedAmount), amount: formatYuan(o.amount) })}>
+          <Tooltip title={t('orders.partlyRefunded', { refunded: formatYuan(o.refundedAmount), amount: formatYuan(o.amount) })}>
             <Typography.Text strong>{formatYuan(o.amount - o.refundedAmount)}</Typography.Text>{' '}
             <Tag color="orange" style={{ marginInlineEnd: 0 }}>
-              {t('customers.orders.refundedPart', { refunded: formatYuan(o.refundedAmount) })}
+              {t('orders.refundedPart', { refunded: formatYuan(o.refundedAmount) })}
             </Tag>
           </Tooltip>
         ) : (
@@ -80,7 +81,7 @@ function OrdersBody({ data }: { data: CustomerOrders }) {
         ),
     },
     {
-      title: t('customers.orders.attribution'),
+      title: t('orders.attribution'),
       key: 'attribution',
       render: (_, o) => (
         <Flex vertical style={{ fontSize: 12 }}>
@@ -98,29 +99,29 @@ function OrdersBody({ data }: { data: CustomerOrders }) {
       <Row gutter={[16, 16]}>
         <Col xs={12} md={6}>
           <div data-testid="orders-count">
-            <Statistic title={t('customers.orders.count')} value={summary.orderCount} />
+            <Statistic title={t('orders.count')} value={summary.orderCount} />
           </div>
         </Col>
         <Col xs={12} md={6}>
           <div data-testid="orders-total">
-            <Statistic title={t('customers.orders.total')} value={formatYuan(summary.orderTotal)} />
+            <Statistic title={t('orders.total')} value={formatYuan(summary.orderTotal)} />
           </div>
         </Col>
         <Col xs={12} md={6}>
-          <Statistic title={t('customers.orders.average')} value={formatYuan(summary.averageOrder)} />
+          <Statistic title={t('orders.average')} value={formatYuan(summary.averageOrder)} />
         </Col>
         <Col xs={12} md={6}>
           <Statistic
-            title={t('customers.orders.last')}
+            title={t('orders.last')}
             value={summary.lastOrderAt ? formatDateTime(summary.lastOrderAt) : '—'}
             styles={{ content: { fontSize: 16 } }}
           />
         </Col>
       </Row>
       <Flex align="center" gap={8} wrap>
-        <Tooltip title={t('customers.orders.rfmHint', { days: thresholds.recencyDays, count: thresholds.orderCount, total: formatYuan(thresholds.orderTotal) })}>
+        <Tooltip title={t('orders.rfmHint', { days: thresholds.recencyDays, count: thresholds.orderCount, total: formatYuan(thresholds.orderTotal) })}>
           <Typography.Text strong style={{ cursor: 'help' }}>
-            {t('customers.orders.bucket')}
+            {t('orders.bucket')}
           </Typography.Text>
         </Tooltip>
         {summary.bucket ? (
@@ -129,30 +130,32 @@ function OrdersBody({ data }: { data: CustomerOrders }) {
               {labels.rfmBucket(summary.bucket)}
             </Tag>
             <Tag>
-              {t('rfm.level', {
-                label: t('rfm.r'),
-                value: summary.recencyDays === 0 ? t('customers.orders.today') : t('customers.orders.daysAgo', { days: summary.recencyDays }),
+              {t('common:rfm.level', {
+                label: t('common:rfm.r'),
+                value: summary.recencyDays === 0 ? t('orders.today') : t('orders.daysAgo', { days: summary.recencyDays }),
                 level: level(summary.r),
               })}
             </Tag>
-            <Tag>{t('rfm.level', { label: t('rfm.f'), value: summary.orderCount, level: level(summary.f) })}</Tag>
-            <Tag>{t('rfm.level', { label: t('rfm.m'), value: formatYuan(summary.orderTotal), level: level(summary.m) })}</Tag>
+            <Tag>{t('common:rfm.level', { label: t('common:rfm.f'), value: summary.orderCount, level: level(summary.f) })}</Tag>
+            <Tag>{t('common:rfm.level', { label: t('common:rfm.m'), value: formatYuan(summary.orderTotal), level: level(summary.m) })}</Tag>
           </>
         ) : (
-          <Typography.Text type="secondary">{t('customers.orders.noBucket')}</Typography.Text>
+          <Typography.Text type="secondary">{t('orders.noBucket')}</Typography.Text>
         )}
       </Flex>
       {data.items.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.orders.empty')} />
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('orders.empty')} />
       ) : (
-        <Table<CustomerOrder>
+        <ListTable<CustomerOrder>
           rowKey="orderId"
           size="small"
           columns={columns}
-          dataSource={data.items}
-          pagination={data.items.length > 10 ? { pageSize: 10 } : false}
+          items={data.items}
+          pageSize={10}
+          compact
           scroll={{ x: 'max-content' }}
-          onRow={(o) => ({ 'data-testid': 'order-row', 'data-order-id': o.orderId }) as React.HTMLAttributes<HTMLElement>}
+          rowTestId="order-row"
+          rowData={(o) => ({ 'data-order-id': o.orderId })}
         />
       )}
     </Flex>

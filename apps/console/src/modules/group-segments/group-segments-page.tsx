@@ -35,43 +35,43 @@ const hooks: SegmentHooks<GroupCondition, GroupSegment, SegmentGroup, GroupPrevi
 };
 
 export default function GroupSegmentsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['groupSegments', 'groups', 'common']);
   const labels = useLabels();
   const navigate = useNavigate();
   const columns: ColumnsType<SegmentGroup> = [
     {
-      title: t('groups.name'),
+      title: t('groups:name'),
       key: 'name',
       render: (_, g) => (
         <Link to={groupPath(g.chatId)} onClick={(e) => e.stopPropagation()} data-testid="segment-member-link">
-          {g.name || t('groups.unnamed')}
+          {g.name || t('groups:unnamed')}
         </Link>
       ),
     },
-    { title: t('groups.tier'), dataIndex: 'tier', render: (v: string | null) => (v ? <Tag color="gold">{v}</Tag> : t('common.none')) },
-    { title: t('groups.labels'), dataIndex: 'labels', render: (v: string[]) => (v?.length ? v.map((l) => <Tag key={l}>{l}</Tag>) : t('common.none')) },
-    { title: t('groups.owner'), key: 'owner', render: (_, g) => g.ownerName || g.ownerUserid || t('common.none') },
-    { title: t('groups.memberCount'), dataIndex: 'memberCount', align: 'right', render: (v: number) => formatNumber(v) },
-    { title: t('groups.createdAt'), dataIndex: 'createdAt', render: (v: string | null) => formatDateTime(v) },
-    { title: t('groups.status'), dataIndex: 'status', render: (s: SegmentGroup['status']) => <Badge status={s === 'active' ? 'success' : 'default'} text={labels.groupStatus(s)} /> },
+    { title: t('groups:tier'), dataIndex: 'tier', render: (v: string | null) => (v ? <Tag color="gold">{v}</Tag> : t('common:none')) },
+    { title: t('groups:labels'), dataIndex: 'labels', render: (v: string[]) => (v?.length ? v.map((l) => <Tag key={l}>{l}</Tag>) : t('common:none')) },
+    { title: t('groups:owner'), key: 'owner', render: (_, g) => g.ownerName || g.ownerUserid || t('common:none') },
+    { title: t('groups:memberCount'), dataIndex: 'memberCount', align: 'right', render: (v: number) => formatNumber(v) },
+    { title: t('groups:createdAt'), dataIndex: 'createdAt', render: (v: string | null) => formatDateTime(v) },
+    { title: t('groups:status'), dataIndex: 'status', render: (s: SegmentGroup['status']) => <Badge status={s === 'active' ? 'success' : 'default'} text={labels.groupStatus(s)} /> },
   ];
   return (
     <SegmentWorkspace<GroupCondition, GroupSegment, SegmentGroup, GroupPreview>
       hooks={hooks}
       ns="groupSegments"
-      unitKey="groupSegments.unit"
-      membersTitleKey="groupSegments.groupsOf"
+      unitKey="groupSegments:unit"
+      membersTitleKey="groupSegments:groupsOf"
       exportUrl={groupSegmentExportUrl}
       nameMax={60}
       newRule={startRule}
       ruleComplete={groupRuleComplete}
       conditionTypes={GROUP_CONDITION_TYPES}
-      typeLabel={(type) => t(`groupSegments.types.${type}`)}
+      typeLabel={(type) => t(`types.${type}`)}
       newCondition={newGroupCondition}
       renderCondition={(c, onChange) => <GroupConditionEditor condition={c} onChange={onChange} />}
       countExtra={(preview) => (
         <Typography.Text type="secondary" style={{ marginLeft: 'auto', fontSize: 12 }} data-testid="group-stats-through">
-          {preview.statsThrough ? t('groupSegments.statsThrough', { day: preview.statsThrough }) : t('groupSegments.noStats')}
+          {preview.statsThrough ? t('statsThrough', { day: preview.statsThrough }) : t('noStats')}
         </Typography.Text>
       )}
       itemKey={(g) => g.chatId}
@@ -79,10 +79,10 @@ export default function GroupSegmentsPage() {
       renderSampleItem={(g) => (
         <Card size="small" hoverable style={{ width: 200 }} styles={{ body: { padding: '8px 12px' } }}>
           <Typography.Text strong ellipsis style={{ display: 'block' }}>
-            {g.name || t('groups.unnamed')}
+            {g.name || t('groups:unnamed')}
           </Typography.Text>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {g.ownerName || g.ownerUserid || '—'} · {t('groupSegments.members', { n: formatNumber(g.memberCount) })}
+            {g.ownerName || g.ownerUserid || '—'} · {t('members', { n: formatNumber(g.memberCount) })}
           </Typography.Text>
           {g.tier ? (
             <Tag color="gold" style={{ marginLeft: 6 }}>
@@ -93,20 +93,20 @@ export default function GroupSegmentsPage() {
       )}
       sampleGap={8}
       memberColumns={columns}
-      memberRowProps={(g) => ({ onClick: () => navigate(groupPath(g.chatId)), style: { cursor: 'pointer' } })}
+      onMemberClick={(g) => navigate(groupPath(g.chatId))}
     />
   );
 }
 
 function GroupConditionEditor({ condition: c, onChange }: { condition: GroupCondition; onChange: (c: GroupCondition) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['groupSegments', 'segments']);
   const labels = useLabels();
   const tiers = useGroupTiers();
   const days = (value: number | null, set: (d: number | null) => void, max: number) => (
     <>
-      <Typography.Text>{t('segments.withinDays')}</Typography.Text>
+      <Typography.Text>{t('segments:withinDays')}</Typography.Text>
       <InputNumber min={1} max={max} precision={0} value={value} onChange={set} style={{ width: 80 }} />
-      <Typography.Text>{t('segments.days')}</Typography.Text>
+      <Typography.Text>{t('segments:days')}</Typography.Text>
     </>
   );
   switch (c.type) {
@@ -118,7 +118,7 @@ function GroupConditionEditor({ condition: c, onChange }: { condition: GroupCond
           onChange={(tiers) => onChange({ ...c, tiers })}
           options={(tiers.data?.tiers ?? []).map((x) => ({ value: x.tier, label: `${x.tier} (${x.groups})` }))}
           labelRender={(p) => p.value}
-          placeholder={t('groupSegments.pickTiers')}
+          placeholder={t('pickTiers')}
           style={{ minWidth: 260 }}
           data-testid="group-segment-tiers"
         />
@@ -133,7 +133,7 @@ function GroupConditionEditor({ condition: c, onChange }: { condition: GroupCond
             onChange={(l) => onChange({ ...c, labels: l })}
             options={(tiers.data?.labels ?? []).map((x) => ({ value: x.label, label: `${x.label} (${x.groups})` }))}
             labelRender={(p) => p.value}
-            placeholder={t('groupSegments.pickLabels')}
+            placeholder={t('pickLabels')}
             style={{ minWidth: 260 }}
           />
         </>
@@ -148,31 +148,31 @@ function GroupConditionEditor({ condition: c, onChange }: { condition: GroupCond
           <Select
             value={c.of}
             onChange={(of) => onChange({ ...c, of })}
-            options={(['all', 'customers'] as const).map((o) => ({ value: o, label: t(`groupSegments.of.${o}`) }))}
+            options={(['all', 'customers'] as const).map((o) => ({ value: o, label: t(`of.${o}`) }))}
             style={{ width: 110 }}
           />
           <InputNumber
             min={0}
             precision={0}
             value={c.min ?? null}
-            placeholder={t('groupSegments.min')}
+            placeholder={t('min')}
             onChange={(v) => onChange({ ...c, min: v ?? undefined })}
             style={{ width: 90 }}
             data-testid="group-segment-min"
           />
           <Typography.Text>–</Typography.Text>
-          <InputNumber min={0} precision={0} value={c.max ?? null} placeholder={t('groupSegments.max')} onChange={(v) => onChange({ ...c, max: v ?? undefined })} style={{ width: 90 }} />
-          <Typography.Text>{t('groupSegments.people')}</Typography.Text>
+          <InputNumber min={0} precision={0} value={c.max ?? null} placeholder={t('max')} onChange={(v) => onChange({ ...c, max: v ?? undefined })} style={{ width: 90 }} />
+          <Typography.Text>{t('people')}</Typography.Text>
         </>
       );
     case 'growth':
       return (
         <>
           {days(c.days, (d) => onChange({ ...c, days: d }), 3650)}
-          <Typography.Text>{t('groupSegments.netGrowth')}</Typography.Text>
+          <Typography.Text>{t('netGrowth')}</Typography.Text>
           <OpSelect value={c.op} onChange={(op) => onChange({ ...c, op })} />
           <InputNumber min={-100000} max={100000} precision={0} value={c.count} onChange={(count) => onChange({ ...c, count })} style={{ width: 90 }} />
-          <Typography.Text>{t('groupSegments.people')}</Typography.Text>
+          <Typography.Text>{t('people')}</Typography.Text>
         </>
       );
     case 'activity':
@@ -182,12 +182,12 @@ function GroupConditionEditor({ condition: c, onChange }: { condition: GroupCond
           <Select
             value={c.metric}
             onChange={(metric) => onChange({ ...c, metric })}
-            options={(['messages', 'activeMembers'] as const).map((m) => ({ value: m, label: t(`groupSegments.metrics.${m}`) }))}
+            options={(['messages', 'activeMembers'] as const).map((m) => ({ value: m, label: t(`metrics.${m}`) }))}
             style={{ width: 150 }}
           />
           <OpSelect value={c.op} onChange={(op) => onChange({ ...c, op })} />
           <InputNumber min={0} max={1000000} value={c.value} onChange={(value) => onChange({ ...c, value })} style={{ width: 90 }} />
-          <Tooltip title={t('groupSegments.activityHelp')}>
+          <Tooltip title={t('activityHelp')}>
             <Typography.Text type="secondary" style={{ cursor: 'help' }}>
               ⓘ
             </Typography.Text>

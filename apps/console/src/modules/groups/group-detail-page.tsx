@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Descriptions, Flex, Skeleton, Switch, Table, Tag, Typography } from 'antd';
+import { Badge, Button, Card, Descriptions, Flex, Skeleton, Switch, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { NotFound } from '../../components/results';
 import { formatDateTime, formatNumber } from '../../lib/format';
+import { ListTable } from '../../components/list-page';
 import { useLabels } from '../../lib/labels';
 import { useMe } from '../auth/hooks';
 import { GroupProfileCard } from './group-profile-card';
@@ -16,7 +17,7 @@ import { isStaffMember, useGroup, type GroupMember } from './hooks';
 
 export default function GroupDetailPage() {
   const { chatId = '' } = useParams();
-  const { t } = useTranslation();
+  const { t } = useTranslation(['groups', 'common']);
   const labels = useLabels();
   const navigate = useNavigate();
   const detail = useGroup(chatId);
@@ -29,15 +30,15 @@ export default function GroupDetailPage() {
   const shown = useMemo(() => (members ?? []).filter((m) => showLeft || !m.leftAt), [members, showLeft]);
   const leftCount = (members ?? []).filter((m) => m.leftAt).length;
 
-  const back = <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common.back')} onClick={() => navigate(-1)} />;
+  const back = <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common:back')} onClick={() => navigate(-1)} />;
 
   if (detail.error instanceof ApiError && (detail.error.status === 404 || detail.error.status === 403)) {
-    return <NotFound message={t('groups.notFound')} />;
+    return <NotFound message={t('notFound')} />;
   }
   if (detail.error) {
     return (
       <>
-        <PageHeader title={t('groups.title')} back={back} />
+        <PageHeader title={t('title')} back={back} />
         <QueryError error={detail.error} onRetry={() => void detail.refetch()} />
       </>
     );
@@ -53,7 +54,7 @@ export default function GroupDetailPage() {
   const { group } = detail.data;
   const columns: ColumnsType<GroupMember> = [
     {
-      title: t('groups.memberName'),
+      title: t('memberName'),
       key: 'name',
       render: (_, m) =>
         isStaffMember(m) ? (
@@ -63,52 +64,52 @@ export default function GroupDetailPage() {
         ),
     },
     {
-      title: t('groups.memberType'),
+      title: t('memberType'),
       key: 'type',
       render: (_, m) =>
-        isStaffMember(m) ? <Tag color="blue">{t('groups.memberTypes.staff')}</Tag> : <Tag color="green">{t('groups.memberTypes.customer')}</Tag>,
+        isStaffMember(m) ? <Tag color="blue">{t('memberTypes.staff')}</Tag> : <Tag color="green">{t('memberTypes.customer')}</Tag>,
     },
-    { title: t('groups.groupNickname'), dataIndex: 'groupNickname', render: (v: string | null) => v || t('common.none') },
-    { title: t('groups.joinTime'), dataIndex: 'joinTime', render: (v: string | null) => formatDateTime(v) },
-    { title: t('groups.joinScene'), dataIndex: 'joinScene', render: (v: number | null) => labels.joinScene(v) },
+    { title: t('groupNickname'), dataIndex: 'groupNickname', render: (v: string | null) => v || t('common:none') },
+    { title: t('joinTime'), dataIndex: 'joinTime', render: (v: string | null) => formatDateTime(v) },
+    { title: t('joinScene'), dataIndex: 'joinScene', render: (v: number | null) => labels.joinScene(v) },
     {
-      title: t('groups.invitor'),
+      title: t('invitor'),
       dataIndex: 'invitor',
-      render: (v: string | null) => (v ? names.get(v) ?? v : t('common.none')),
+      render: (v: string | null) => (v ? names.get(v) ?? v : t('common:none')),
     },
     {
-      title: t('groups.leftAt'),
+      title: t('leftAt'),
       key: 'leftAt',
       render: (_, m) =>
         m.leftAt ? (
           <Badge status="default" text={`${formatDateTime(m.leftAt)}${m.quitScene != null ? ` · ${labels.quitScene(m.quitScene)}` : ''}`} />
         ) : (
-          <Badge status="success" text={t('groups.inGroup')} />
+          <Badge status="success" text={t('inGroup')} />
         ),
     },
   ];
 
   return (
     <>
-      <PageHeader title={group.name || t('groups.unnamed')} back={back} />
+      <PageHeader title={group.name || t('unnamed')} back={back} />
       <Flex vertical gap={16}>
         <Card>
           <Descriptions
             column={{ xs: 1, md: 2, xl: 3 }}
             size="small"
             items={[
-              { key: 'owner', label: t('groups.owner'), children: group.ownerName || group.ownerUserid || t('common.none') },
-              { key: 'members', label: t('groups.memberCount'), children: formatNumber(group.memberCount) },
-              { key: 'customers', label: t('groups.customerCount'), children: formatNumber(group.customerCount) },
-              { key: 'created', label: t('groups.createdAt'), children: formatDateTime(group.createdAt) },
+              { key: 'owner', label: t('owner'), children: group.ownerName || group.ownerUserid || t('common:none') },
+              { key: 'members', label: t('memberCount'), children: formatNumber(group.memberCount) },
+              { key: 'customers', label: t('customerCount'), children: formatNumber(group.customerCount) },
+              { key: 'created', label: t('createdAt'), children: formatDateTime(group.createdAt) },
               {
                 key: 'status',
-                label: t('groups.status'),
+                label: t('status'),
                 children: <Badge status={group.status === 'active' ? 'success' : 'default'} text={labels.groupStatus(group.status)} />,
               },
               {
                 key: 'chatId',
-                label: t('groups.chatId'),
+                label: t('chatId'),
                 children: (
                   <Typography.Text copyable style={{ fontSize: 12, wordBreak: 'break-all' }}>
                     {group.chatId}
@@ -117,32 +118,33 @@ export default function GroupDetailPage() {
               },
               {
                 key: 'notice',
-                label: t('groups.notice'),
+                label: t('notice'),
                 span: 'filled',
-                children: group.notice ? <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{group.notice}</Typography.Paragraph> : t('common.none'),
+                children: group.notice ? <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{group.notice}</Typography.Paragraph> : t('common:none'),
               },
             ]}
           />
         </Card>
         <GroupProfileCard group={group} canEdit={canEdit} />
         <Card
-          title={`${t('groups.members')} (${formatNumber(shown.length)})`}
+          title={`${t('members')} (${formatNumber(shown.length)})`}
           extra={
             leftCount > 0 ? (
               <Flex gap={8} align="center">
-                <Typography.Text type="secondary">{t('groups.showLeft')}</Typography.Text>
+                <Typography.Text type="secondary">{t('showLeft')}</Typography.Text>
                 <Switch size="small" checked={showLeft} onChange={setShowLeft} />
               </Flex>
             ) : null
           }
           styles={{ body: { padding: 0 } }}
         >
-          <Table<GroupMember>
+          <ListTable<GroupMember>
             rowKey="memberId"
             size="small"
             columns={columns}
-            dataSource={shown}
-            pagination={shown.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+            items={shown}
+            pageSize={50}
+            compact
             scroll={{ x: 860 }}
           />
         </Card>

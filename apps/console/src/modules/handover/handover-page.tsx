@@ -1,9 +1,10 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Descriptions, Drawer, Flex, Form, Input, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Flex, Form, Input, Radio, Select, Space, Switch, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { choice, ListTable, useListState } from '../../components/list-page';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
@@ -41,20 +42,25 @@ const STATUS_COLORS: Record<HandoverItemStatus, string> = {
   skipped: 'default',
 };
 
+const TABS = ['new', 'jobs', 'unassigned'] as const;
+const PAGE = { tab: choice(TABS, 'new') };
+
 export default function HandoverPage() {
-  const { t } = useTranslation();
-  const [tab, setTab] = useState('new');
+  const { t } = useTranslation('handover');
+  const state = useListState(PAGE);
+  const { tab } = state.filters;
+  const setTab = (next: string) => state.set({ tab: next as (typeof TABS)[number] });
   const [jobId, setJobId] = useState<number | null>(null);
   return (
     <>
-      <PageHeader title={t('handover.title')} subtitle={t('handover.subtitle')} />
+      <PageHeader title={t('title')} subtitle={t('subtitle')} />
       <Tabs
         activeKey={tab}
         onChange={setTab}
         items={[
-          { key: 'new', label: t('handover.tabNew'), children: <NewHandover onStarted={(id) => { setTab('jobs'); setJobId(id); }} /> },
-          { key: 'jobs', label: t('handover.tabJobs'), children: <JobsList onOpen={setJobId} /> },
-          { key: 'unassigned', label: t('handover.tabUnassigned'), children: <Unassigned active={tab === 'unassigned'} /> },
+          { key: 'new', label: t('tabNew'), children: <NewHandover onStarted={(id) => { setTab('jobs'); setJobId(id); }} /> },
+          { key: 'jobs', label: t('tabJobs'), children: <JobsList onOpen={setJobId} /> },
+          { key: 'unassigned', label: t('tabUnassigned'), children: <Unassigned active={tab === 'unassigned'} /> },
         ]}
       />
       {jobId !== null ? <JobDrawer id={jobId} onClose={() => setJobId(null)} /> : null}
@@ -63,8 +69,8 @@ export default function HandoverPage() {
 }
 
 function useItemStatusLabel() {
-  const { t } = useTranslation();
-  return (status: string) => (ITEM_STATUSES.includes(status as HandoverItemStatus) ? t(`handover.itemStatus.${status as HandoverItemStatus}`) : status);
+  const { t } = useTranslation('handover');
+  return (status: string) => (ITEM_STATUSES.includes(status as HandoverItemStatus) ? t(`itemStatus.${status as HandoverItemStatus}`) : status);
 }
 
 function ItemStatusTag({ status }: { status: string }) {
@@ -74,11 +80,11 @@ function ItemStatusTag({ status }: { status: string }) {
 
 /** Staff who may hand over: active members for on-job, members who left (status 5) for resigned. */
 function HandoverStaffSelect({ kind, value, onChange }: { kind: HandoverKind; value?: string; onChange?: (v: string | undefined) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['handover', 'staff']);
   const [search, setSearch] = useState('');
   const q = useDebouncedValue(search, 250);
   const staff = useStaffList({ q: q || undefined, status: kind === 'resigned' ? '5' : '1', pageSize: 50 });
-  const options = (staff.data?.items ?? []).map((s) => ({ value: s.userid, label: `${s.name} (${s.userid}) · ${t('handover.customerCount', { n: s.customerCount })}` }));
+  const options = (staff.data?.items ?? []).map((s) => ({ value: s.userid, label: `${s.name} (${s.userid}) · ${t('customerCount', { n: s.customerCount })}` }));
   if (value && !options.some((o) => o.value === value)) options.unshift({ value, label: value });
   return (
     <Select<string>
@@ -88,7 +94,7 @@ function HandoverStaffSelect({ kind, value, onChange }: { kind: HandoverKind; va
       onChange={(v) => onChange?.(v ?? undefined)}
       options={options}
       loading={staff.isFetching}
-      placeholder={t('staff.pickStaff')}
+      placeholder={t('staff:pickStaff')}
       data-testid="handover-from"
     />
   );
@@ -105,7 +111,7 @@ interface FormValues {
 }
 
 function NewHandover({ onStarted }: { onStarted: (jobId: number) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['handover', 'groups', 'common']);
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
   const kind = Form.useWatch('kind', form) ?? 'onjob';
@@ -140,7 +146,7 @@ function NewHandover({ onStarted }: { onStarted: (jobId: number) => void }) {
     if (!result) return;
     try {
       const job = await start.mutateAsync(result.input);
-      void message.success(t('handover.started'));
+      void message.success(t('started'));
       setResult(null);
       onStarted(job.id);
     } catch (error) {
@@ -160,31 +166,31 @@ function NewHandover({ onStarted }: { onStarted: (jobId: number) => void }) {
           onValuesChange={() => setResult(null)}
           style={{ maxWidth: 640 }}
         >
-          <Form.Item name="kind" label={t('handover.kind')} extra={t(kind === 'onjob' ? 'handover.onjobHelp' : 'handover.resignedHelp')}>
+          <Form.Item name="kind" label={t('kind')} extra={t(kind === 'onjob' ? 'onjobHelp' : 'resignedHelp')}>
             <Radio.Group
               optionType="button"
               onChange={() => form.setFieldsValue({ handoverUserid: undefined })}
               options={[
-                { value: 'onjob', label: t('handover.kinds.onjob') },
-                { value: 'resigned', label: t('handover.kinds.resigned') },
+                { value: 'onjob', label: t('kinds.onjob') },
+                { value: 'resigned', label: t('kinds.resigned') },
               ]}
             />
           </Form.Item>
-          <Form.Item name="handoverUserid" label={t('handover.from')} rules={[{ required: true, message: t('common.required', { field: t('handover.from') }) }]}>
+          <Form.Item name="handoverUserid" label={t('from')} rules={[{ required: true, message: t('common:required', { field: t('from') }) }]}>
             <HandoverStaffSelect kind={kind} />
           </Form.Item>
-          <Form.Item name="takeoverUserid" label={t('handover.to')} rules={[{ required: true, message: t('common.required', { field: t('handover.to') }) }]}>
+          <Form.Item name="takeoverUserid" label={t('to')} rules={[{ required: true, message: t('common:required', { field: t('to') }) }]}>
             <StaffSelect followOnly />
           </Form.Item>
           {kind === 'onjob' ? (
-            <Form.Item name="message" label={t('handover.message')} extra={t('handover.messageHelp')} rules={[{ max: MESSAGE_MAX, message: t('common.maxChars', { n: MESSAGE_MAX }) }]}>
+            <Form.Item name="message" label={t('message')} extra={t('messageHelp')} rules={[{ max: MESSAGE_MAX, message: t('common:maxChars', { n: MESSAGE_MAX }) }]}>
               <Input.TextArea rows={2} maxLength={MESSAGE_MAX} showCount />
             </Form.Item>
           ) : null}
-          <Form.Item name="tagIds" label={t('handover.tagFilter')} extra={t('handover.tagFilterHelp')}>
+          <Form.Item name="tagIds" label={t('tagFilter')} extra={t('tagFilterHelp')}>
             <TagSelect />
           </Form.Item>
-          <Form.Item name="segmentId" label={t('handover.segmentFilter')} extra={t('handover.segmentFilterHelp')}>
+          <Form.Item name="segmentId" label={t('segmentFilter')} extra={t('segmentFilterHelp')}>
             <Select
               allowClear
               showSearch
@@ -194,27 +200,27 @@ function NewHandover({ onStarted }: { onStarted: (jobId: number) => void }) {
               data-testid="handover-segment"
             />
           </Form.Item>
-          <Form.Item name="includeGroups" label={t('handover.includeGroups')} valuePropName="checked">
+          <Form.Item name="includeGroups" label={t('includeGroups')} valuePropName="checked">
             <Switch />
           </Form.Item>
           <Button type="primary" onClick={() => void runPreview()} loading={preview.isPending} data-testid="handover-preview">
-            {t('handover.preview')}
+            {t('preview')}
           </Button>
         </Form>
       </Card>
       {result ? (
         <Card
-          title={t('handover.previewTitle', { eligible, total: result.data.customers.length, groups: result.data.groups.length })}
+          title={t('previewTitle', { eligible, total: result.data.customers.length, groups: result.data.groups.length })}
           extra={
             <Button type="primary" danger onClick={() => void runStart()} loading={start.isPending} disabled={eligible === 0 && result.data.groups.length === 0} data-testid="handover-start">
-              {t('handover.start')}
+              {t('start')}
             </Button>
           }
         >
           <Alert
             type="info"
             showIcon
-            title={t('handover.limitsTitle')}
+            title={t('limitsTitle')}
             description={
               <ul style={{ margin: 0, paddingInlineStart: 18 }}>
                 {result.data.notes.map((note) => (
@@ -224,39 +230,38 @@ function NewHandover({ onStarted }: { onStarted: (jobId: number) => void }) {
             }
             style={{ marginBottom: 16 }}
           />
-          <Table
+          <ListTable<HandoverPreview['customers'][number]>
             rowKey="externalUserid"
             size="small"
-            dataSource={result.data.customers}
+            items={result.data.customers}
             data-testid="handover-preview-customers"
-            pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
+            pageSize={20}
             columns={[
               {
-                title: t('handover.customer'),
+                title: t('customer'),
                 key: 'name',
                 render: (_, c) => <Link to={`/customers/${encodeURIComponent(c.externalUserid)}`}>{c.name || c.externalUserid}</Link>,
               },
-              { title: t('handover.transfers90d'), dataIndex: 'transfers90d', align: 'right', width: 140 },
+              { title: t('transfers90d'), dataIndex: 'transfers90d', align: 'right', width: 140 },
               {
-                title: t('handover.eligible'),
+                title: t('eligible'),
                 dataIndex: 'eligible',
                 width: 120,
-                render: (v: boolean) => (v ? <Tag color="success">{t('handover.yes')}</Tag> : <Tag color="error">{t('handover.no')}</Tag>),
+                render: (v: boolean) => (v ? <Tag color="success">{t('yes')}</Tag> : <Tag color="error">{t('no')}</Tag>),
               },
-              { title: t('handover.reason'), dataIndex: 'reason', render: (v: string | null) => v ?? t('common.none') },
+              { title: t('reason'), dataIndex: 'reason', render: (v: string | null) => v ?? t('common:none') },
             ]}
           />
           {result.data.groups.length > 0 ? (
             <>
-              <Typography.Title level={5}>{t('handover.groups')}</Typography.Title>
-              <Table
+              <Typography.Title level={5}>{t('groups')}</Typography.Title>
+              <ListTable<HandoverPreview['groups'][number]>
                 rowKey="chatId"
                 size="small"
-                dataSource={result.data.groups}
-                pagination={false}
+                items={result.data.groups}
                 columns={[
-                  { title: t('groups.name'), key: 'name', render: (_, g) => <Link to={`/groups/${encodeURIComponent(g.chatId)}`}>{g.name || t('groups.unnamed')}</Link> },
-                  { title: t('groups.memberCount'), dataIndex: 'memberCount', align: 'right', render: (v?: number) => v ?? t('common.none') },
+                  { title: t('groups:name'), key: 'name', render: (_, g) => <Link to={`/groups/${encodeURIComponent(g.chatId)}`}>{g.name || t('groups:unnamed')}</Link> },
+                  { title: t('groups:memberCount'), dataIndex: 'memberCount', align: 'right', render: (v?: number) => v ?? t('common:none') },
                 ]}
               />
             </>
@@ -283,54 +288,46 @@ function Counts({ counts }: { counts: HandoverJob['counts'] }) {
 }
 
 function useJobStatusLabel() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('handover');
   return (status: string) => {
     const known = ['pending', 'running', 'waiting', 'done', 'failed'] as const;
-    return (known as readonly string[]).includes(status) ? t(`handover.jobStatus.${status as (typeof known)[number]}`) : status;
+    return (known as readonly string[]).includes(status) ? t(`jobStatus.${status as (typeof known)[number]}`) : status;
   };
 }
 
 function JobsList({ onOpen }: { onOpen: (id: number) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['handover', 'common']);
   const jobs = useHandoverJobs();
   const names = useStaffNames();
   const jobStatus = useJobStatusLabel();
   const who = (id: string) => (names.get(id) ? `${names.get(id)} (${id})` : id);
   const columns: ColumnsType<HandoverJob> = [
     { title: 'ID', dataIndex: 'id', width: 70 },
-    { title: t('handover.kind'), dataIndex: 'kind', render: (k: HandoverKind) => t(`handover.kinds.${k}`) },
-    { title: t('handover.from'), dataIndex: 'handoverUserid', render: who },
-    { title: t('handover.to'), dataIndex: 'takeoverUserid', render: who },
-    { title: t('handover.status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'done' ? 'success' : 'processing'}>{jobStatus(s)}</Tag> },
-    { title: t('handover.counts'), dataIndex: 'counts', render: (c: HandoverJob['counts']) => <Counts counts={c} /> },
-    { title: t('handover.createdAt'), dataIndex: 'createdAt', render: formatDateTime },
+    { title: t('kind'), dataIndex: 'kind', render: (k: HandoverKind) => t(`kinds.${k}`) },
+    { title: t('from'), dataIndex: 'handoverUserid', render: who },
+    { title: t('to'), dataIndex: 'takeoverUserid', render: who },
+    { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'done' ? 'success' : 'processing'}>{jobStatus(s)}</Tag> },
+    { title: t('counts'), dataIndex: 'counts', render: (c: HandoverJob['counts']) => <Counts counts={c} /> },
+    { title: t('createdAt'), dataIndex: 'createdAt', render: formatDateTime },
     {
-      title: t('common.actions'),
+      title: t('common:actions'),
       key: 'actions',
       render: (_, j) => (
         <Button type="link" size="small" onClick={() => onOpen(j.id)} data-testid="handover-job-open">
-          {t('handover.detail')}
+          {t('detail')}
         </Button>
       ),
     },
   ];
   return (
     <Card>
-      {jobs.error ? <QueryError error={jobs.error} onRetry={() => void jobs.refetch()} /> : null}
-      <Table<HandoverJob>
-        rowKey="id"
-        columns={columns}
-        dataSource={jobs.data?.items}
-        loading={jobs.isFetching}
-        locale={{ emptyText: <Typography.Text type="secondary">{t('handover.noJobs')}</Typography.Text> }}
-        scroll={{ x: 900 }}
-      />
+      <ListTable<HandoverJob> rowKey="id" columns={columns} query={jobs} pageSize={20} empty={t('noJobs')} scroll={{ x: 900 }} />
     </Card>
   );
 }
 
 function JobDrawer({ id, onClose }: { id: number; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['handover', 'common']);
   const { message } = App.useApp();
   const job = useHandoverJob(id);
   const refresh = useRefreshHandoverJob();
@@ -346,61 +343,61 @@ function JobDrawer({ id, onClose }: { id: number; onClose: () => void }) {
       open
       onClose={onClose}
       size="large"
-      title={t('handover.jobTitle', { id })}
+      title={t('jobTitle', { id })}
       extra={
         <Button
           icon={<ReloadOutlined />}
           loading={refresh.isPending}
           data-testid="handover-refresh"
-          onClick={() => refresh.mutateAsync(id).then(() => void message.success(t('handover.refreshed'))).catch(() => undefined)}
+          onClick={() => refresh.mutateAsync(id).then(() => void message.success(t('refreshed'))).catch(() => undefined)}
         >
-          {t('handover.refresh')}
+          {t('refresh')}
         </Button>
       }
     >
-      {job.error ? <QueryError error={job.error} onRetry={() => void job.refetch()} /> : null}
+      <QueryError query={job} />
       {job.data ? (
         <Space orientation="vertical" style={{ width: '100%' }} size={16}>
           <Descriptions size="small" column={2} bordered>
-            <Descriptions.Item label={t('handover.kind')}>{t(`handover.kinds.${job.data.kind}`)}</Descriptions.Item>
-            <Descriptions.Item label={t('handover.status')}>{jobStatus(job.data.status)}</Descriptions.Item>
-            <Descriptions.Item label={t('handover.from')}>{who(job.data.handoverUserid)}</Descriptions.Item>
-            <Descriptions.Item label={t('handover.to')}>{who(job.data.takeoverUserid)}</Descriptions.Item>
-            <Descriptions.Item label={t('handover.createdAt')}>{formatDateTime(job.data.createdAt)}</Descriptions.Item>
-            <Descriptions.Item label={t('handover.finishedAt')}>{formatDateTime(job.data.finishedAt)}</Descriptions.Item>
-            <Descriptions.Item label={t('handover.message')} span={2}>{job.data.message || t('common.none')}</Descriptions.Item>
-            <Descriptions.Item label={t('handover.counts')} span={2}><Counts counts={job.data.counts} /></Descriptions.Item>
+            <Descriptions.Item label={t('kind')}>{t(`kinds.${job.data.kind}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('status')}>{jobStatus(job.data.status)}</Descriptions.Item>
+            <Descriptions.Item label={t('from')}>{who(job.data.handoverUserid)}</Descriptions.Item>
+            <Descriptions.Item label={t('to')}>{who(job.data.takeoverUserid)}</Descriptions.Item>
+            <Descriptions.Item label={t('createdAt')}>{formatDateTime(job.data.createdAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('finishedAt')}>{formatDateTime(job.data.finishedAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('message')} span={2}>{job.data.message || t('common:none')}</Descriptions.Item>
+            <Descriptions.Item label={t('counts')} span={2}><Counts counts={job.data.counts} /></Descriptions.Item>
           </Descriptions>
           <Select<string>
             allowClear
             value={status}
             onChange={setStatus}
-            placeholder={t('handover.filterStatus')}
+            placeholder={t('filterStatus')}
             options={ITEM_STATUSES.map((s) => ({ value: s, label: label(s) }))}
             style={{ width: 220 }}
           />
-          <Table<HandoverItem>
+          <ListTable<HandoverItem>
             rowKey={(i) => `${i.kind}:${i.id}`}
             size="small"
-            dataSource={items}
+            items={items}
             loading={job.isFetching}
-            pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
+            pageSize={20}
             columns={[
-              { title: t('handover.itemKind'), dataIndex: 'kind', width: 80, render: (k: HandoverItem['kind']) => t(`handover.itemKinds.${k}`) },
+              { title: t('itemKind'), dataIndex: 'kind', width: 80, render: (k: HandoverItem['kind']) => t(`itemKinds.${k}`) },
               {
-                title: t('handover.target'),
+                title: t('target'),
                 key: 'name',
                 render: (_, i) => (
                   <Link to={i.kind === 'customer' ? `/customers/${encodeURIComponent(i.id)}` : `/groups/${encodeURIComponent(i.id)}`}>{i.name || i.id}</Link>
                 ),
               },
-              { title: t('handover.status'), dataIndex: 'status', render: (s: string) => <ItemStatusTag status={s} /> },
+              { title: t('status'), dataIndex: 'status', render: (s: string) => <ItemStatusTag status={s} /> },
               {
-                title: t('handover.errorCol'),
+                title: t('errorCol'),
                 key: 'error',
-                render: (_, i) => [i.errcode ? `errcode ${i.errcode}` : null, i.error].filter(Boolean).join(' · ') || t('common.none'),
+                render: (_, i) => [i.errcode ? `errcode ${i.errcode}` : null, i.error].filter(Boolean).join(' · ') || t('common:none'),
               },
-              { title: t('handover.takeoverAt'), dataIndex: 'takeoverAt', render: formatDateTime },
+              { title: t('takeoverAt'), dataIndex: 'takeoverAt', render: formatDateTime },
             ]}
           />
         </Space>
@@ -410,30 +407,28 @@ function JobDrawer({ id, onClose }: { id: number; onClose: () => void }) {
 }
 
 function Unassigned({ active }: { active: boolean }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['handover', 'common']);
   const list = useUnassigned(active);
   const names = useStaffNames();
   return (
     <Card>
-      <Typography.Paragraph type="secondary">{t('handover.unassignedHelp')}</Typography.Paragraph>
-      {list.error ? <QueryError error={list.error} onRetry={() => void list.refetch()} /> : null}
-      <Table<UnassignedItem>
+      <Typography.Paragraph type="secondary">{t('unassignedHelp')}</Typography.Paragraph>
+      <ListTable<UnassignedItem>
         rowKey={(i) => `${i.handoverUserid}:${i.externalUserid}`}
-        dataSource={list.data?.items}
-        loading={list.isFetching}
-        locale={{ emptyText: <Typography.Text type="secondary">{t('handover.unassignedEmpty')}</Typography.Text> }}
-        pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
+        query={list}
+        empty={t('unassignedEmpty')}
+        pageSize={20}
         columns={[
           {
-            title: t('handover.customer'),
+            title: t('customer'),
             dataIndex: 'externalUserid',
             render: (id: string) => <Link to={`/customers/${encodeURIComponent(id)}`}>{id}</Link>,
           },
-          { title: t('handover.from'), dataIndex: 'handoverUserid', render: (id: string) => (names.get(id) ? `${names.get(id)} (${id})` : id) },
+          { title: t('from'), dataIndex: 'handoverUserid', render: (id: string) => (names.get(id) ? `${names.get(id)} (${id})` : id) },
           {
-            title: t('handover.dimissionTime'),
+            title: t('dimissionTime'),
             dataIndex: 'dimissionTime',
-            render: (v: number) => (v ? formatDateTime(new Date(v * 1000).toISOString()) : t('common.none')),
+            render: (v: number) => (v ? formatDateTime(new Date(v * 1000).toISOString()) : t('common:none')),
           },
         ]}
       />

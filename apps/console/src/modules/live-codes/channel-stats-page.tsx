@@ -1,13 +1,13 @@
 // Numbers per channel (every code's channel label), totals for the range and a chart by day of the
 // channel picked in the table.
-import { ArrowLeftOutlined, DownloadOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Flex, Segmented, Skeleton, Table, Typography } from 'antd';
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Button, Card, Empty, Segmented, Skeleton, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import type { HTMLAttributes } from 'react';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { Chart, type ChartOption } from '../../components/chart';
+import { ExportButton, ListTable } from '../../components/list-page';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { formatNumber, formatShortDate } from '../../lib/format';
@@ -41,7 +41,7 @@ function sumTotals(rows: Row[]): TotalStats {
 }
 
 export default function ChannelStatsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const navigate = useNavigate();
   const search = useSearchState();
   const [range, setRange] = useDateRange();
@@ -71,21 +71,21 @@ export default function ChannelStatsPage() {
         </Link>
       ),
     },
-    { title: t('liveCodes.stats.scans'), key: 'scans', align: 'right', sorter: (a, b) => a.total.scans - b.total.scans, render: (_, r) => formatNumber(r.total.scans) },
-    { title: t('liveCodes.stats.visitors'), key: 'visitors', align: 'right', sorter: (a, b) => a.total.visitors - b.total.visitors, render: (_, r) => formatNumber(r.total.visitors) },
-    { title: t('liveCodes.stats.adds'), key: 'adds', align: 'right', sorter: (a, b) => a.total.adds - b.total.adds, render: (_, r) => formatNumber(r.total.adds) },
-    { title: t('liveCodes.stats.net1d'), key: 'net1d', align: 'right', render: (_, r) => formatNumber(r.total.net1d) },
-    { title: t('liveCodes.stats.net7d'), key: 'net7d', align: 'right', sorter: (a, b) => a.total.net7d - b.total.net7d, render: (_, r) => formatNumber(r.total.net7d) },
+    { title: t('stats.scans'), key: 'scans', align: 'right', sorter: (a, b) => a.total.scans - b.total.scans, render: (_, r) => formatNumber(r.total.scans) },
+    { title: t('stats.visitors'), key: 'visitors', align: 'right', sorter: (a, b) => a.total.visitors - b.total.visitors, render: (_, r) => formatNumber(r.total.visitors) },
+    { title: t('stats.adds'), key: 'adds', align: 'right', sorter: (a, b) => a.total.adds - b.total.adds, render: (_, r) => formatNumber(r.total.adds) },
+    { title: t('stats.net1d'), key: 'net1d', align: 'right', render: (_, r) => formatNumber(r.total.net1d) },
+    { title: t('stats.net7d'), key: 'net7d', align: 'right', sorter: (a, b) => a.total.net7d - b.total.net7d, render: (_, r) => formatNumber(r.total.net7d) },
     {
-      title: t('liveCodes.stats.conversion'),
+      title: t('stats.conversion'),
       key: 'conversion',
       align: 'right',
       sorter: (a, b) => (a.total.conversion ?? -1) - (b.total.conversion ?? -1),
       render: (_, r) => formatRate(r.total.conversion),
     },
-    { title: t('liveCodes.stats.groupJoins'), key: 'groupJoins', align: 'right', render: (_, r) => formatNumber(r.total.groupJoins) },
+    { title: t('stats.groupJoins'), key: 'groupJoins', align: 'right', render: (_, r) => formatNumber(r.total.groupJoins) },
     {
-      title: t('liveCodes.stats.welcome'),
+      title: t('stats.welcome'),
       key: 'welcome',
       align: 'right',
       render: (_, r) => (
@@ -100,19 +100,17 @@ export default function ChannelStatsPage() {
   return (
     <>
       <PageHeader
-        back={<Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common.back')} onClick={() => navigate('/live-codes')} />}
+        back={<Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common:back')} onClick={() => navigate('/live-codes')} />}
         title={t('channelStats.title')}
         subtitle={t('channelStats.subtitle')}
         extra={
           <>
             <RangeFilter range={range} onChange={setRange} stats={stats.data} />
-            <Button icon={<DownloadOutlined />} href={links.channelCsv(range)} data-testid="channel-csv">
-              {t('liveCodes.stats.exportCsv')}
-            </Button>
+            <ExportButton href={links.channelCsv(range)} testId="channel-csv" />
           </>
         }
       />
-      {stats.error ? <QueryError error={stats.error} onRetry={() => void stats.refetch()} /> : null}
+      <QueryError query={stats} />
       <StatCards total={stats.data ? sumTotals(rows) : undefined} loading={stats.isLoading} />
       <Card
         title={t('channelStats.chart')}
@@ -122,7 +120,7 @@ export default function ChannelStatsPage() {
             size="small"
             value={metric}
             onChange={(m) => search.update({ metric: m === 'adds' ? null : m }, { keepPage: true })}
-            options={METRICS.map((m) => ({ value: m, label: t(`liveCodes.stats.${m}`) }))}
+            options={METRICS.map((m) => ({ value: m, label: t(`stats.${m}`) }))}
           />
         }
       >
@@ -137,17 +135,17 @@ export default function ChannelStatsPage() {
         </div>
       </Card>
       <Card style={{ marginTop: 16 }}>
-        <Flex justify="space-between" style={{ marginBottom: 8 }}>
-          <Typography.Text type="secondary">{t('channelStats.tableHelp')}</Typography.Text>
-        </Flex>
-        <Table<Row>
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+          {t('channelStats.tableHelp')}
+        </Typography.Paragraph>
+        {/* The stats query's error is shown once, at the top of the page. */}
+        <ListTable<Row>
           rowKey={(r) => r.channel}
           columns={columns}
-          dataSource={rows}
+          items={rows}
           loading={stats.isFetching}
-          pagination={false}
-          onRow={() => ({ 'data-testid': 'channel-row' }) as HTMLAttributes<HTMLElement>}
-          locale={{ emptyText: <Typography.Text type="secondary">{t('channelStats.empty')}</Typography.Text> }}
+          rowTestId="channel-row"
+          empty={t('channelStats.empty')}
           scroll={{ x: 900 }}
         />
       </Card>

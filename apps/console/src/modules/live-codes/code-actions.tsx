@@ -8,22 +8,22 @@ import { copyText } from '../../lib/clipboard';
 import { links, QR_PRINT_PX, type LiveCode } from './hooks';
 
 export function DownloadMenu({ code, label = false }: { code: Pick<LiveCode, 'id'>; label?: boolean }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('liveCodes');
   const items: MenuProps['items'] = [
-    { key: 'png', label: <a href={links.qrPng(code.id, QR_PRINT_PX)} download>{t('liveCodes.download.qrPng')}</a> },
-    { key: 'png-small', label: <a href={links.qrPng(code.id, 430)} download>{t('liveCodes.download.qrPngSmall')}</a> },
-    { key: 'svg', label: <a href={links.qrSvg(code.id, 80)} download>{t('liveCodes.download.qrSvg')}</a> },
-    { key: 'poster', label: <a href={links.poster(code.id)} download>{t('liveCodes.download.poster')}</a> },
+    { key: 'png', label: <a href={links.qrPng(code.id, QR_PRINT_PX)} download>{t('download.qrPng')}</a> },
+    { key: 'png-small', label: <a href={links.qrPng(code.id, 430)} download>{t('download.qrPngSmall')}</a> },
+    { key: 'svg', label: <a href={links.qrSvg(code.id, 80)} download>{t('download.qrSvg')}</a> },
+    { key: 'poster', label: <a href={links.poster(code.id)} download>{t('download.poster')}</a> },
   ];
   return (
     <Dropdown menu={{ items }} trigger={['click']}>
       {label ? (
         <Button icon={<DownloadOutlined />} data-testid="live-code-download">
-          {t('liveCodes.download.title')}
+          {t('download.title')}
         </Button>
       ) : (
-        <Tooltip title={t('liveCodes.download.title')}>
-          <Button type="text" size="small" icon={<DownloadOutlined />} aria-label={t('liveCodes.download.title')} data-testid="live-code-download" />
+        <Tooltip title={t('download.title')}>
+          <Button type="text" size="small" icon={<DownloadOutlined />} aria-label={t('download.title')} data-testid="live-code-download" />
         </Tooltip>
       )}
     </Dropdown>
@@ -31,19 +31,19 @@ export function DownloadMenu({ code, label = false }: { code: Pick<LiveCode, 'id
 }
 
 export function CopyLinkButton({ url, label = false }: { url: string; label?: boolean }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('liveCodes');
   const { message } = App.useApp();
   const copy = async () => {
-    if (await copyText(url)) void message.success(t('liveCodes.linkCopied'));
-    else void message.error(t('liveCodes.copyFailed'));
+    if (await copyText(url)) void message.success(t('linkCopied'));
+    else void message.error(t('copyFailed'));
   };
   return label ? (
     <Button icon={<LinkOutlined />} onClick={() => void copy()} data-testid="live-code-copy">
-      {t('liveCodes.copyLink')}
+      {t('copyLink')}
     </Button>
   ) : (
-    <Tooltip title={t('liveCodes.copyLink')}>
-      <Button type="text" size="small" icon={<LinkOutlined />} aria-label={t('liveCodes.copyLink')} onClick={() => void copy()} data-testid="live-code-copy" />
+    <Tooltip title={t('copyLink')}>
+      <Button type="text" size="small" icon={<LinkOutlined />} aria-label={t('copyLink')} onClick={() => void copy()} data-testid="live-code-copy" />
     </Tooltip>
   );
 }

@@ -3,6 +3,6 @@ import { useTranslation } from 'react-i18next';
 import type { CodeMode } from './hooks';
 
 export function ModeTag({ mode }: { mode: CodeMode }) {
-  const { t } = useTranslation();
-  return <Tag color={mode === 'native' ? 'purple' : 'blue'}>{t(`liveCodes.modes.${mode}`)}</Tag>;
+  const { t } = useTranslation('liveCodes');
+  return <Tag color={mode === 'native' ? 'purple' : 'blue'}>{t(`modes.${mode}`)}</Tag>;
 }

@@ -27,6 +27,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
+import { ExportButton } from '../../components/list-page';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { NotFound } from '../../components/results';
@@ -55,19 +56,19 @@ import { RangeFilter, StatCards, useDateRange } from './stats-widgets';
 
 export default function LiveCodeDetailPage() {
   const { id } = useParams();
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const navigate = useNavigate();
   const codeId = Number(id);
   const code = useLiveCode(codeId);
   const back = (
-    <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common.back')} onClick={() => navigate(code.data ? listPath(code.data.kind) : '/live-codes')} />
+    <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common:back')} onClick={() => navigate(code.data ? listPath(code.data.kind) : '/live-codes')} />
   );
 
-  if (code.error instanceof ApiError && (code.error.status === 404 || code.error.status === 400)) return <NotFound message={t('liveCodes.notFound')} />;
+  if (code.error instanceof ApiError && (code.error.status === 404 || code.error.status === 400)) return <NotFound message={t('notFound')} />;
   if (code.error) {
     return (
       <>
-        <PageHeader title={t('liveCodes.title')} back={back} />
+        <PageHeader title={t('title')} back={back} />
         <QueryError error={code.error} onRetry={() => void code.refetch()} />
       </>
     );
@@ -83,7 +84,7 @@ export default function LiveCodeDetailPage() {
 }
 
 function Detail({ code, back }: { code: LiveCode; back: ReactNode }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const { message } = App.useApp();
   const navigate = useNavigate();
   const canWrite = useCanWrite();
@@ -100,54 +101,52 @@ function Detail({ code, back }: { code: LiveCode; back: ReactNode }) {
         title={
           <Flex align="center" gap={8} wrap>
             <span data-testid="live-code-title">{code.name}</span>
-            <Tag>{t(`liveCodes.kindName.${code.kind}`)}</Tag>
+            <Tag>{t(`kindName.${code.kind}`)}</Tag>
             {code.kind === 'staff' ? <ModeTag mode={code.mode} /> : null}
-            {active ? null : <Tag color="default">{t('liveCodes.statuses.archived')}</Tag>}
+            {active ? null : <Tag color="default">{t('statuses.archived')}</Tag>}
           </Flex>
         }
-        subtitle={[code.channel && t('liveCodes.channelIs', { channel: code.channel }), code.storeId !== null && (storeNames.get(String(code.storeId)) ?? `#${code.storeId}`)]
+        subtitle={[code.channel && t('channelIs', { channel: code.channel }), code.storeId !== null && (storeNames.get(String(code.storeId)) ?? `#${code.storeId}`)]
           .filter(Boolean)
           .join(' · ')}
         extra={
           <>
             {canWrite && active ? (
               <Button icon={<EditOutlined />} onClick={() => navigate(`/live-codes/${code.id}/edit`)} data-testid="live-code-edit">
-                {t('common.edit')}
+                {t('common:edit')}
               </Button>
             ) : null}
             <DownloadMenu code={code} label />
             <CopyLinkButton url={code.url} label />
             {canWrite && active ? (
               <Popconfirm
-                title={t('liveCodes.archiveConfirm', { name: code.name })}
-                description={<div style={{ maxWidth: 300 }}>{t('liveCodes.archiveHelp')}</div>}
+                title={t('archiveConfirm', { name: code.name })}
+                description={<div style={{ maxWidth: 300 }}>{t('archiveHelp')}</div>}
                 okButtonProps={{ danger: true, loading: archive.isPending }}
-                onConfirm={() => archive.mutateAsync(code.id).then(() => void message.success(t('liveCodes.archived'))).catch(() => undefined)}
+                onConfirm={() => archive.mutateAsync(code.id).then(() => void message.success(t('archived'))).catch(() => undefined)}
               >
                 <Button danger icon={<InboxOutlined />}>
-                  {t('liveCodes.archive')}
+                  {t('archive')}
                 </Button>
               </Popconfirm>
             ) : null}
           </>
         }
       />
-      {active ? null : <Alert type="warning" showIcon title={t('liveCodes.archivedNote')} style={{ marginBottom: 16 }} />}
+      {active ? null : <Alert type="warning" showIcon title={t('archivedNote')} style={{ marginBottom: 16 }} />}
 
       <Flex gap={12} wrap align="center" justify="space-between" style={{ marginBottom: 16 }}>
         <Typography.Title level={5} style={{ margin: 0 }}>
-          {t('liveCodes.numbers')}
+          {t('numbers')}
         </Typography.Title>
         <Flex gap={8} wrap>
           <RangeFilter range={range} onChange={setRange} stats={stats.data} />
-          <Button icon={<DownloadOutlined />} href={links.statsCsv(code.id, range)} data-testid="stats-csv">
-            {t('liveCodes.stats.exportCsv')}
-          </Button>
+          <ExportButton href={links.statsCsv(code.id, range)} testId="stats-csv" />
         </Flex>
       </Flex>
-      {stats.error ? <QueryError error={stats.error} onRetry={() => void stats.refetch()} /> : null}
+      <QueryError query={stats} />
       <StatCards total={stats.data?.total} loading={stats.isLoading} codeId={code.id} kind={code.kind} />
-      <Card title={t('liveCodes.stats.byDay')} style={{ marginTop: 16 }}>
+      <Card title={t('stats.byDay')} style={{ marginTop: 16 }}>
         <div data-testid="live-code-chart">
           <DailyStats stats={stats.data} loading={stats.isLoading} kind={code.kind} />
         </div>
@@ -170,9 +169,9 @@ function Detail({ code, back }: { code: LiveCode; back: ReactNode }) {
 }
 
 function DailyStats({ stats, loading, kind }: { stats: CodeStats | undefined; loading: boolean; kind: LiveCode['kind'] }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('liveCodes');
   if (loading) return <Skeleton active paragraph={{ rows: 8 }} />;
-  if (!stats || stats.days.every((d) => d.scans === 0 && d.adds === 0 && d.groupJoins === 0)) return <Empty description={t('liveCodes.stats.noData')} />;
+  if (!stats || stats.days.every((d) => d.scans === 0 && d.adds === 0 && d.groupJoins === 0)) return <Empty description={t('stats.noData')} />;
   return kind === 'group' ? (
     <StatsChart days={stats.days} metrics={['scans', 'visitors', 'groupJoins']} />
   ) : (
@@ -181,16 +180,16 @@ function DailyStats({ stats, loading, kind }: { stats: CodeStats | undefined; lo
 }
 
 function LandingCard({ code }: { code: LiveCode }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const [loaded, setLoaded] = useState(false);
   return (
-    <Card title={t('liveCodes.landing.title')}>
+    <Card title={t('landing.title')}>
       <Flex gap={24} wrap align="flex-start">
         <div className="pond-qr-box">
           {loaded ? null : <Spin className="pond-qr-spin" />}
           <img
             src={links.qrPng(code.id, 256)}
-            alt={t('liveCodes.landing.qrAlt', { name: code.name })}
+            alt={t('landing.qrAlt', { name: code.name })}
             width={200}
             height={200}
             onLoad={() => setLoaded(true)}
@@ -199,41 +198,41 @@ function LandingCard({ code }: { code: LiveCode }) {
         </div>
         <div style={{ flex: 1, minWidth: 240 }}>
           <Descriptions column={1} size="small">
-            <Descriptions.Item label={t('liveCodes.landing.url')}>
+            <Descriptions.Item label={t('landing.url')}>
               <Typography.Text copyable={{ text: code.url }} style={{ wordBreak: 'break-all' }} data-testid="live-code-url">
                 <a href={code.url} target="_blank" rel="noreferrer">
                   {code.url}
                 </a>
               </Typography.Text>
             </Descriptions.Item>
-            <Descriptions.Item label={t('liveCodes.landing.state')}>
-              <Tooltip title={t('liveCodes.landing.stateHelp')}>
+            <Descriptions.Item label={t('landing.state')}>
+              <Tooltip title={t('landing.stateHelp')}>
                 <Typography.Text code>{code.state}</Typography.Text>
               </Tooltip>
             </Descriptions.Item>
             {code.kind === 'staff' && code.mode === 'pond' ? (
               <>
-                <Descriptions.Item label={t('liveCodes.strategy')}>{t(`liveCodes.strategies.${code.strategy}`)}</Descriptions.Item>
-                <Descriptions.Item label={t('liveCodes.form.lock')}>{code.lockEnabled ? t('common.on') : t('common.off')}</Descriptions.Item>
-                <Descriptions.Item label={t('liveCodes.form.hours')}>{code.schedule ? t('liveCodes.landing.limitedHours') : t('liveCodes.schedule.alwaysOpen')}</Descriptions.Item>
+                <Descriptions.Item label={t('strategy')}>{t(`strategies.${code.strategy}`)}</Descriptions.Item>
+                <Descriptions.Item label={t('form.lock')}>{code.lockEnabled ? t('common:on') : t('common:off')}</Descriptions.Item>
+                <Descriptions.Item label={t('form.hours')}>{code.schedule ? t('landing.limitedHours') : t('schedule.alwaysOpen')}</Descriptions.Item>
               </>
             ) : null}
             {code.kind === 'staff' ? (
-              <Descriptions.Item label={t('liveCodes.form.tags')}>
+              <Descriptions.Item label={t('form.tags')}>
                 <TagList ids={code.tagIds} max={6} />
               </Descriptions.Item>
             ) : null}
             {code.wecomQrUrl ? (
-              <Descriptions.Item label={t('liveCodes.landing.wecomQr')}>
+              <Descriptions.Item label={t('landing.wecomQr')}>
                 <a href={code.wecomQrUrl} target="_blank" rel="noreferrer">
-                  {t('liveCodes.landing.open')}
+                  {t('landing.open')}
                 </a>
               </Descriptions.Item>
             ) : null}
-            <Descriptions.Item label={t('liveCodes.landing.createdAt')}>{formatDateTime(code.createdAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('landing.createdAt')}>{formatDateTime(code.createdAt)}</Descriptions.Item>
           </Descriptions>
           <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 0 }}>
-            {t('liveCodes.landing.help')}
+            {t('landing.help')}
           </Typography.Paragraph>
         </div>
       </Flex>
@@ -242,10 +241,10 @@ function LandingCard({ code }: { code: LiveCode }) {
 }
 
 function PoolCard({ code }: { code: LiveCode }) {
-  const { t } = useTranslation();
-  const cap = (n: number | null) => (n === null ? t('liveCodes.pool.noCap') : formatNumber(n));
+  const { t } = useTranslation('liveCodes');
+  const cap = (n: number | null) => (n === null ? t('pool.noCap') : formatNumber(n));
   return (
-    <Card title={t('liveCodes.form.pool')} extra={<Link to={`/welcome?tab=sends&codeId=${code.id}`}>{t('liveCodes.landing.welcomeSends')}</Link>}>
+    <Card title={t('form.pool')} extra={<Link to={`/welcome?tab=sends&codeId=${code.id}`}>{t('landing.welcomeSends')}</Link>}>
       <Table
         size="small"
         rowKey="userid"
@@ -253,25 +252,25 @@ function PoolCard({ code }: { code: LiveCode }) {
         pagination={false}
         columns={[
           {
-            title: t('liveCodes.pool.staff'),
+            title: t('pool.staff'),
             key: 'name',
             render: (_, p) => (
               <span>
                 <Link to={`/customers?userid=${encodeURIComponent(p.userid)}`}>{p.name}</Link>
-                {p.backup ? <Tag style={{ marginLeft: 6 }}>{t('liveCodes.pool.backup')}</Tag> : null}
+                {p.backup ? <Tag style={{ marginLeft: 6 }}>{t('pool.backup')}</Tag> : null}
               </span>
             ),
           },
           {
-            title: t('liveCodes.pool.available'),
+            title: t('pool.available'),
             dataIndex: 'available',
-            render: (ok: boolean) => <Badge status={ok ? 'success' : 'warning'} text={ok ? t('liveCodes.pool.yes') : t('liveCodes.pool.no')} />,
+            render: (ok: boolean) => <Badge status={ok ? 'success' : 'warning'} text={ok ? t('pool.yes') : t('pool.no')} />,
           },
           ...(code.mode === 'pond'
             ? [
-                ...(code.strategy === 'weighted' ? [{ title: t('liveCodes.pool.weight'), dataIndex: 'weight', align: 'right' as const }] : []),
-                { title: t('liveCodes.pool.dailyCap'), dataIndex: 'dailyCap', align: 'right' as const, render: cap },
-                { title: t('liveCodes.pool.totalCap'), dataIndex: 'totalCap', align: 'right' as const, render: cap },
+                ...(code.strategy === 'weighted' ? [{ title: t('pool.weight'), dataIndex: 'weight', align: 'right' as const }] : []),
+                { title: t('pool.dailyCap'), dataIndex: 'dailyCap', align: 'right' as const, render: cap },
+                { title: t('pool.totalCap'), dataIndex: 'totalCap', align: 'right' as const, render: cap },
               ]
             : []),
         ]}
@@ -283,10 +282,10 @@ function PoolCard({ code }: { code: LiveCode }) {
 const GROUP_BADGE: Record<string, 'success' | 'default' | 'warning'> = { active: 'success', waiting: 'default', full: 'warning', removed: 'default' };
 
 function GroupsCard({ code }: { code: LiveCode }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'groups']);
   const groups = [...code.groups].sort((a, b) => a.position - b.position);
   return (
-    <Card title={t('liveCodes.form.groupPool')} extra={<Typography.Text type="secondary">{t('liveCodes.landing.groupRotation')}</Typography.Text>}>
+    <Card title={t('form.groupPool')} extra={<Typography.Text type="secondary">{t('landing.groupRotation')}</Typography.Text>}>
       <Table
         size="small"
         rowKey="chatId"
@@ -295,12 +294,12 @@ function GroupsCard({ code }: { code: LiveCode }) {
         rowClassName={(g) => (g.status === 'removed' ? 'pond-row-muted' : '')}
         columns={[
           { title: '#', key: 'i', width: 40, render: (_, _g, i) => i + 1 },
-          { title: t('liveCodes.groups.name'), key: 'name', render: (_, g) => <Link to={`/groups/${encodeURIComponent(g.chatId)}`}>{g.name || t('groups.unnamed')}</Link> },
-          { title: t('liveCodes.groups.memberCount'), key: 'members', align: 'right', render: (_, g) => `${formatNumber(g.memberCount)} / ${code.groupCap}` },
+          { title: t('groups.name'), key: 'name', render: (_, g) => <Link to={`/groups/${encodeURIComponent(g.chatId)}`}>{g.name || t('groups:unnamed')}</Link> },
+          { title: t('groups.memberCount'), key: 'members', align: 'right', render: (_, g) => `${formatNumber(g.memberCount)} / ${code.groupCap}` },
           {
-            title: t('liveCodes.groups.status'),
+            title: t('groups.status'),
             dataIndex: 'status',
-            render: (s: string) => <Badge status={GROUP_BADGE[s] ?? 'default'} text={t(`liveCodes.groups.statuses.${s as 'active'}`, { defaultValue: s })} />,
+            render: (s: string) => <Badge status={GROUP_BADGE[s] ?? 'default'} text={t(`groups.statuses.${s as 'active'}`, { defaultValue: s })} />,
           },
         ]}
       />
@@ -321,7 +320,7 @@ interface PosterForm {
 const POSTER_DEFAULTS = { background: '#0E4D64', accent: '#F6C445', textColor: '#FFFFFF' };
 
 function PosterCard({ code }: { code: LiveCode }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('liveCodes');
   const [form] = Form.useForm<PosterForm>();
   const values = Form.useWatch([], form) as Partial<PosterForm> | undefined;
   const language = toLanguage(i18n.language) ?? 'zh-CN';
@@ -350,10 +349,10 @@ function PosterCard({ code }: { code: LiveCode }) {
 
   return (
     <Card
-      title={t('liveCodes.poster.title')}
+      title={t('poster.title')}
       extra={
         <Button type="primary" icon={<DownloadOutlined />} href={src} download data-testid="poster-download">
-          {t('liveCodes.poster.download')}
+          {t('poster.download')}
         </Button>
       }
     >
@@ -365,28 +364,28 @@ function PosterCard({ code }: { code: LiveCode }) {
           initialValues={{ title: code.name, subtitle: code.channel, body: code.description ?? '', ...POSTER_DEFAULTS }}
           style={{ flex: 1, minWidth: 240 }}
         >
-          <Form.Item name="title" label={t('liveCodes.poster.titleField')}>
+          <Form.Item name="title" label={t('poster.titleField')}>
             <Input maxLength={60} data-testid="poster-title" />
           </Form.Item>
-          <Form.Item name="subtitle" label={t('liveCodes.poster.subtitle')}>
+          <Form.Item name="subtitle" label={t('poster.subtitle')}>
             <Input maxLength={120} />
           </Form.Item>
-          <Form.Item name="body" label={t('liveCodes.poster.body')}>
+          <Form.Item name="body" label={t('poster.body')}>
             <Input.TextArea maxLength={400} autoSize={{ minRows: 2, maxRows: 4 }} />
           </Form.Item>
           <Flex gap={16} wrap>
             {(['background', 'accent', 'textColor'] as const).map((key) => (
-              <Form.Item key={key} name={key} label={t(`liveCodes.poster.${key}`)} getValueFromEvent={(c: { toHexString: () => string }) => c.toHexString().toUpperCase()}>
+              <Form.Item key={key} name={key} label={t(`poster.${key}`)} getValueFromEvent={(c: { toHexString: () => string }) => c.toHexString().toUpperCase()}>
                 <ColorPicker disabledAlpha showText format="hex" />
               </Form.Item>
             ))}
           </Flex>
-          <Typography.Text strong>{t('liveCodes.poster.check')}</Typography.Text>
+          <Typography.Text strong>{t('poster.check')}</Typography.Text>
           <div style={{ marginTop: 8 }} data-testid="poster-issues">
             {check.error ? (
               <Alert type="error" showIcon title={check.error.message} />
             ) : issues.length === 0 ? (
-              <Alert type="success" showIcon title={check.isFetching ? t('liveCodes.poster.checking') : t('liveCodes.poster.noIssues')} />
+              <Alert type="success" showIcon title={check.isFetching ? t('poster.checking') : t('poster.noIssues')} />
             ) : (
               <Flex vertical gap={6}>
                 {issues.map((issue, i) => (
@@ -405,9 +404,9 @@ function PosterCard({ code }: { code: LiveCode }) {
         <div className="pond-poster-box">
           {loadedSrc !== src && failedSrc !== src ? <Spin className="pond-qr-spin" /> : null}
           {failedSrc === src ? (
-            <Typography.Text type="danger">{t('liveCodes.poster.failed')}</Typography.Text>
+            <Typography.Text type="danger">{t('poster.failed')}</Typography.Text>
           ) : (
-            <img src={src} alt={t('liveCodes.poster.title')} width={243} height={432} onLoad={() => setLoadedSrc(src)} onError={() => setFailedSrc(src)} data-testid="poster-preview" />
+            <img src={src} alt={t('poster.title')} width={243} height={432} onLoad={() => setLoadedSrc(src)} onError={() => setFailedSrc(src)} data-testid="poster-preview" />
           )}
         </div>
       </Flex>

@@ -147,7 +147,7 @@ function toInput(v: CodeForm, editing: boolean): LiveCodeInput {
 export default function LiveCodeFormPage() {
   const { id } = useParams();
   const [params] = useSearchParams();
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const navigate = useNavigate();
   const codeId = id === undefined ? undefined : Number(id);
   const code = useLiveCode(codeId);
@@ -157,17 +157,17 @@ export default function LiveCodeFormPage() {
     <Button
       type="text"
       icon={<ArrowLeftOutlined />}
-      aria-label={t('common.back')}
+      aria-label={t('common:back')}
       onClick={() => navigate(codeId !== undefined ? `/live-codes/${codeId}` : listPath(kind))}
     />
   );
 
   if (codeId !== undefined) {
-    if (code.error instanceof ApiError && code.error.status === 404) return <NotFound message={t('liveCodes.notFound')} />;
+    if (code.error instanceof ApiError && code.error.status === 404) return <NotFound message={t('notFound')} />;
     if (code.error) {
       return (
         <>
-          <PageHeader title={t('liveCodes.edit')} back={back} />
+          <PageHeader title={t('edit')} back={back} />
           <QueryError error={code.error} onRetry={() => void code.refetch()} />
         </>
       );
@@ -184,7 +184,7 @@ export default function LiveCodeFormPage() {
 }
 
 function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: LiveCodeKind; back: React.ReactNode }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [form] = Form.useForm<CodeForm>();
@@ -217,11 +217,11 @@ function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: 
       if (code) {
         const { kind: _kind, mode: _mode, ...patch } = input;
         await update.mutateAsync({ id: code.id, input: patch });
-        void message.success(t('common.saved'));
+        void message.success(t('common:saved'));
         navigate(`/live-codes/${code.id}`);
       } else {
         const created = await create.mutateAsync(input);
-        void message.success(t('liveCodes.createdDone'));
+        void message.success(t('createdDone'));
         navigate(`/live-codes/${created.id}`, { replace: true });
       }
     } catch (error) {
@@ -233,10 +233,10 @@ function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: 
     <>
       <PageHeader
         back={back}
-        title={code ? t('liveCodes.editTitle', { name: code.name }) : t(`liveCodes.create.${currentKind}`)}
-        subtitle={t(`liveCodes.kindHelp.${currentKind}`)}
+        title={code ? t('editTitle', { name: code.name }) : t(`create.${currentKind}`)}
+        subtitle={t(`kindHelp.${currentKind}`)}
       />
-      {archived ? <Alert type="warning" showIcon title={t('liveCodes.archivedNote')} style={{ marginBottom: 16 }} /> : null}
+      {archived ? <Alert type="warning" showIcon title={t('archivedNote')} style={{ marginBottom: 16 }} /> : null}
       <Form<CodeForm>
         form={form}
         layout="vertical"
@@ -245,13 +245,13 @@ function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: 
         style={{ maxWidth: 1080 }}
         data-testid="live-code-form"
       >
-        <Card title={t('liveCodes.form.basics')} style={{ marginBottom: 16 }}>
+        <Card title={t('form.basics')} style={{ marginBottom: 16 }}>
           {!editing ? (
-            <Form.Item name="kind" label={t('liveCodes.form.kind')}>
+            <Form.Item name="kind" label={t('form.kind')}>
               <Radio.Group
                 optionType="button"
                 buttonStyle="solid"
-                options={LIVE_CODE_KINDS.map((k) => ({ value: k, label: t(`liveCodes.kindName.${k}`) }))}
+                options={LIVE_CODE_KINDS.map((k) => ({ value: k, label: t(`kindName.${k}`) }))}
               />
             </Form.Item>
           ) : null}
@@ -259,21 +259,21 @@ function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: 
             <Col xs={24} md={12}>
               <Form.Item
                 name="name"
-                label={t('liveCodes.name')}
+                label={t('name')}
                 rules={[
-                  { required: true, whitespace: true, message: t('common.required', { field: t('liveCodes.name') }) },
-                  { max: 60, message: t('common.maxChars', { n: 60 }) },
+                  { required: true, whitespace: true, message: t('common:required', { field: t('name') }) },
+                  { max: 60, message: t('common:maxChars', { n: 60 }) },
                 ]}
               >
-                <Input maxLength={60} placeholder={t('liveCodes.form.namePlaceholder')} data-testid="live-code-name" />
+                <Input maxLength={60} placeholder={t('form.namePlaceholder')} data-testid="live-code-name" />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
-              <Form.Item name="channel" label={t('liveCodes.channel')} extra={t('liveCodes.form.channelHelp')} rules={[{ max: 30, message: t('common.maxChars', { n: 30 }) }]}>
+              <Form.Item name="channel" label={t('channel')} extra={t('form.channelHelp')} rules={[{ max: 30, message: t('common:maxChars', { n: 30 }) }]}>
                 <AutoComplete
                   options={CHANNEL_SUGGESTIONS.map((c) => ({ value: c }))}
                   showSearch={{ filterOption: (input, option) => String(option?.value ?? '').includes(input) }}
-                  placeholder={t('liveCodes.form.channelPlaceholder')}
+                  placeholder={t('form.channelPlaceholder')}
                   maxLength={30}
                   data-testid="live-code-channel"
                 />
@@ -283,17 +283,17 @@ function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: 
               <Col xs={24} md={12}>
                 <Form.Item
                   name="storeId"
-                  label={t('liveCodes.store')}
-                  extra={currentKind === 'staff' ? t('liveCodes.form.storeHelpStaff') : t('liveCodes.form.storeHelpGroup')}
+                  label={t('store')}
+                  extra={currentKind === 'staff' ? t('form.storeHelpStaff') : t('form.storeHelpGroup')}
                   getValueProps={(v: number | null | undefined) => ({ value: v === null || v === undefined ? undefined : String(v) })}
                   normalize={(v: string | undefined) => (v ? Number(v) : null)}
                 >
-                  <StoreSelect placeholder={t('liveCodes.form.noStore')} />
+                  <StoreSelect placeholder={t('form.noStore')} />
                 </Form.Item>
               </Col>
             ) : null}
             <Col xs={24} md={currentKind === 'store' ? 24 : 12}>
-              <Form.Item name="description" label={t('liveCodes.form.description')} extra={t('liveCodes.form.descriptionHelp')} rules={[{ max: 500, message: t('common.maxChars', { n: 500 }) }]}>
+              <Form.Item name="description" label={t('form.description')} extra={t('form.descriptionHelp')} rules={[{ max: 500, message: t('common:maxChars', { n: 500 }) }]}>
                 <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} maxLength={500} />
               </Form.Item>
             </Col>
@@ -309,10 +309,10 @@ function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: 
         <Card className="pond-form-footer">
           <Flex gap={8} justify="flex-end">
             <Button onClick={() => navigate(code ? `/live-codes/${code.id}` : listPath(currentKind))} disabled={false}>
-              {t('common.cancel')}
+              {t('common:cancel')}
             </Button>
             <Button type="primary" onClick={() => void submit()} loading={create.isPending || update.isPending} data-testid="live-code-save">
-              {editing ? t('common.save') : t('liveCodes.form.submitCreate')}
+              {editing ? t('common:save') : t('form.submitCreate')}
             </Button>
           </Flex>
         </Card>
@@ -331,24 +331,24 @@ interface StaffSectionsProps {
 }
 
 function StaffSections({ code, editing, native, strategy, storeId, knownNames }: StaffSectionsProps) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const form = Form.useFormInstance<CodeForm>();
   return (
     <>
-      <Card title={t('liveCodes.form.routing')} style={{ marginBottom: 16 }}>
-        <Form.Item name="mode" label={t('liveCodes.mode')} extra={editing ? t('liveCodes.form.modeFixed') : undefined}>
+      <Card title={t('form.routing')} style={{ marginBottom: 16 }}>
+        <Form.Item name="mode" label={t('mode')} extra={editing ? t('form.modeFixed') : undefined}>
           <Radio.Group disabled={editing}>
             <Flex vertical gap={8}>
               <Radio value="pond">
-                <Typography.Text strong>{t('liveCodes.modes.pond')}</Typography.Text>
+                <Typography.Text strong>{t('modes.pond')}</Typography.Text>
                 <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
-                  {t('liveCodes.form.modePondHelp')}
+                  {t('form.modePondHelp')}
                 </Typography.Text>
               </Radio>
               <Radio value="native">
-                <Typography.Text strong>{t('liveCodes.modes.native')}</Typography.Text>
+                <Typography.Text strong>{t('modes.native')}</Typography.Text>
                 <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
-                  {t('liveCodes.form.modeNativeHelp')}
+                  {t('form.modeNativeHelp')}
                 </Typography.Text>
               </Radio>
             </Flex>
@@ -358,16 +358,16 @@ function StaffSections({ code, editing, native, strategy, storeId, knownNames }:
           <Alert
             type="warning"
             showIcon
-            title={t('liveCodes.form.nativeTitle')}
-            description={t('liveCodes.form.nativeAlert')}
+            title={t('form.nativeTitle')}
+            description={t('form.nativeAlert')}
             style={{ marginBottom: 16 }}
             data-testid="native-mode-alert"
           />
         ) : null}
         <Form.Item
-          label={t('liveCodes.form.pool')}
+          label={t('form.pool')}
           required
-          extra={storeId && !editing ? t('liveCodes.form.poolStoreHelp') : native ? t('liveCodes.form.poolHelpNative') : t('liveCodes.form.poolHelp')}
+          extra={storeId && !editing ? t('form.poolStoreHelp') : native ? t('form.poolHelpNative') : t('form.poolHelp')}
         >
           <StaffPoolEditor
             form={form}
@@ -379,7 +379,7 @@ function StaffSections({ code, editing, native, strategy, storeId, knownNames }:
                 validator: (_, rows: (PoolInput | undefined)[] | undefined) => {
                   const n = (rows ?? []).filter((r) => r?.userid).length;
                   if (n > 0 || (storeId && !editing)) return Promise.resolve();
-                  return Promise.reject(new Error(t('liveCodes.form.poolRequired')));
+                  return Promise.reject(new Error(t('form.poolRequired')));
                 },
               },
             ]}
@@ -387,14 +387,14 @@ function StaffSections({ code, editing, native, strategy, storeId, knownNames }:
         </Form.Item>
         {!native ? (
           <>
-            <Form.Item name="strategy" label={t('liveCodes.strategy')}>
+            <Form.Item name="strategy" label={t('strategy')}>
               <Radio.Group>
                 <Flex vertical gap={8}>
                   {STRATEGIES.map((s) => (
                     <Radio key={s} value={s} data-testid={`strategy-${s}`}>
-                      <Typography.Text strong>{t(`liveCodes.strategies.${s}`)}</Typography.Text>
+                      <Typography.Text strong>{t(`strategies.${s}`)}</Typography.Text>
                       <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
-                        {t(`liveCodes.strategyHelp.${s}`)}
+                        {t(`strategyHelp.${s}`)}
                       </Typography.Text>
                     </Radio>
                   ))}
@@ -403,29 +403,29 @@ function StaffSections({ code, editing, native, strategy, storeId, knownNames }:
             </Form.Item>
             <Row gutter={16}>
               <Col xs={24} md={12}>
-                <Form.Item name="lockEnabled" label={t('liveCodes.form.lock')} valuePropName="checked" extra={t('liveCodes.form.lockHelp')}>
+                <Form.Item name="lockEnabled" label={t('form.lock')} valuePropName="checked" extra={t('form.lockHelp')}>
                   <Switch data-testid="lock-switch" />
                 </Form.Item>
               </Col>
               <Col xs={24} md={12}>
-                <Form.Item name="skipVerify" label={t('liveCodes.form.skipVerify')} valuePropName="checked" extra={t('liveCodes.form.skipVerifyHelp')}>
+                <Form.Item name="skipVerify" label={t('form.skipVerify')} valuePropName="checked" extra={t('form.skipVerifyHelp')}>
                   <Switch />
                 </Form.Item>
               </Col>
             </Row>
           </>
         ) : (
-          <Form.Item name="skipVerify" label={t('liveCodes.form.skipVerify')} valuePropName="checked" extra={t('liveCodes.form.skipVerifyHelp')}>
+          <Form.Item name="skipVerify" label={t('form.skipVerify')} valuePropName="checked" extra={t('form.skipVerifyHelp')}>
             <Switch />
           </Form.Item>
         )}
       </Card>
 
       {!native ? (
-        <Card title={t('liveCodes.form.hours')} style={{ marginBottom: 16 }}>
+        <Card title={t('form.hours')} style={{ marginBottom: 16 }}>
           <Form.Item
             name="schedule"
-            extra={t('liveCodes.form.hoursHelp')}
+            extra={t('form.hoursHelp')}
             rules={[
               {
                 validator: (_, s: WorkSchedule | null | undefined) => {
@@ -437,21 +437,21 @@ function StaffSections({ code, editing, native, strategy, storeId, knownNames }:
           >
             <ScheduleEditor />
           </Form.Item>
-          <Form.Item name="backupUserids" label={t('liveCodes.form.backup')} extra={t('liveCodes.form.backupHelp')}>
-            <StaffMultiSelect followOnly knownNames={knownNames} placeholder={t('liveCodes.form.backupPlaceholder')} />
+          <Form.Item name="backupUserids" label={t('form.backup')} extra={t('form.backupHelp')}>
+            <StaffMultiSelect followOnly knownNames={knownNames} placeholder={t('form.backupPlaceholder')} />
           </Form.Item>
         </Card>
       ) : null}
 
-      <Card title={t('liveCodes.form.afterAdd')} style={{ marginBottom: 16 }}>
+      <Card title={t('form.afterAdd')} style={{ marginBottom: 16 }}>
         <Row gutter={16}>
           <Col xs={24} md={12}>
-            <Form.Item name="tagIds" label={t('liveCodes.form.tags')} extra={t('liveCodes.form.tagsHelp')}>
-              <TagTreeSelect placeholder={t('liveCodes.form.tagsPlaceholder')} />
+            <Form.Item name="tagIds" label={t('form.tags')} extra={t('form.tagsHelp')}>
+              <TagTreeSelect placeholder={t('form.tagsPlaceholder')} />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name="remarkTemplate" label={t('liveCodes.form.remark')} extra={t('liveCodes.form.remarkHelp')} rules={[{ max: 60, message: t('common.maxChars', { n: 60 }) }]}>
+            <Form.Item name="remarkTemplate" label={t('form.remark')} extra={t('form.remarkHelp')} rules={[{ max: 60, message: t('common:maxChars', { n: 60 }) }]}>
               <Input maxLength={60} placeholder="{nickname}-{channel}" />
             </Form.Item>
           </Col>
@@ -463,7 +463,7 @@ function StaffSections({ code, editing, native, strategy, storeId, knownNames }:
 }
 
 function WelcomeField({ code }: { code: LiveCode | undefined }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('liveCodes');
   const form = Form.useFormInstance<CodeForm>();
   const templates = useWelcomeTemplates({ scope: 'code', status: 'active' });
   const [creating, setCreating] = useState(false);
@@ -472,23 +472,23 @@ function WelcomeField({ code }: { code: LiveCode | undefined }) {
 
   return (
     <>
-      <Form.Item label={t('liveCodes.form.welcome')} extra={t('liveCodes.form.welcomeHelp')}>
+      <Form.Item label={t('form.welcome')} extra={t('form.welcomeHelp')}>
         <Flex gap={8} wrap>
           <Form.Item name="welcomeId" noStyle>
             <Select<number>
               allowClear
               options={options}
               loading={templates.isLoading}
-              placeholder={t('liveCodes.form.welcomeFallback')}
+              placeholder={t('form.welcomeFallback')}
               style={{ flex: 1, minWidth: 240, maxWidth: 420 }}
               data-testid="welcome-select"
             />
           </Form.Item>
           <Button icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            {t('liveCodes.form.welcomeCreate')}
+            {t('form.welcomeCreate')}
           </Button>
           <Link to="/welcome" target="_blank">
-            <Button type="link">{t('liveCodes.form.welcomeManage')}</Button>
+            <Button type="link">{t('form.welcomeManage')}</Button>
           </Link>
         </Flex>
       </Form.Item>
@@ -506,19 +506,19 @@ function WelcomeField({ code }: { code: LiveCode | undefined }) {
 }
 
 function GroupSections({ code, autoCreate, cap }: { code: LiveCode | undefined; autoCreate: boolean; cap: number }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   return (
-    <Card title={t('liveCodes.form.groupPool')} style={{ marginBottom: 16 }}>
-      <Alert type="info" showIcon title={t('liveCodes.form.groupHelp')} style={{ marginBottom: 16 }} />
+    <Card title={t('form.groupPool')} style={{ marginBottom: 16 }}>
+      <Alert type="info" showIcon title={t('form.groupHelp')} style={{ marginBottom: 16 }} />
       <Form.Item
         name="groupChatIds"
-        label={t('liveCodes.form.groups')}
-        extra={t('liveCodes.form.groupsHelp')}
+        label={t('form.groups')}
+        extra={t('form.groupsHelp')}
         dependencies={['groupAutoCreate']}
         rules={[
           ({ getFieldValue }) => ({
             validator: (_, ids: string[] | undefined) =>
-              (ids?.length ?? 0) > 0 || getFieldValue('groupAutoCreate') ? Promise.resolve() : Promise.reject(new Error(t('liveCodes.form.groupsRequired'))),
+              (ids?.length ?? 0) > 0 || getFieldValue('groupAutoCreate') ? Promise.resolve() : Promise.reject(new Error(t('form.groupsRequired'))),
           }),
         ]}
       >
@@ -528,27 +528,27 @@ function GroupSections({ code, autoCreate, cap }: { code: LiveCode | undefined; 
         <Col xs={24} md={8}>
           <Form.Item
             name="groupCap"
-            label={t('liveCodes.groupCap')}
-            extra={t('liveCodes.form.groupCapHelp')}
-            rules={[{ required: true, type: 'number', min: 1, max: 200, message: t('liveCodes.form.groupCapRange') }]}
+            label={t('groupCap')}
+            extra={t('form.groupCapHelp')}
+            rules={[{ required: true, type: 'number', min: 1, max: 200, message: t('form.groupCapRange') }]}
           >
             <InputNumber min={1} max={200} precision={0} style={{ width: 140 }} data-testid="group-cap" />
           </Form.Item>
         </Col>
         <Col xs={24} md={8}>
-          <Form.Item name="groupAutoCreate" label={t('liveCodes.groupAutoCreate')} valuePropName="checked" extra={t('liveCodes.form.autoCreateHelp')}>
+          <Form.Item name="groupAutoCreate" label={t('groupAutoCreate')} valuePropName="checked" extra={t('form.autoCreateHelp')}>
             <Switch />
           </Form.Item>
         </Col>
         <Col xs={24} md={8}>
           {autoCreate ? (
-            <Form.Item name="groupBaseName" label={t('liveCodes.form.baseName')} extra={t('liveCodes.form.baseNameHelp')} rules={[{ max: 40, message: t('common.maxChars', { n: 40 }) }]}>
+            <Form.Item name="groupBaseName" label={t('form.baseName')} extra={t('form.baseNameHelp')} rules={[{ max: 40, message: t('common:maxChars', { n: 40 }) }]}>
               <Input maxLength={40} />
             </Form.Item>
           ) : null}
         </Col>
       </Row>
-      <Form.Item name="groupWelcomeTemplateId" label={t('liveCodes.form.groupWelcome')} extra={t('liveCodes.form.groupWelcomeHelp')}>
+      <Form.Item name="groupWelcomeTemplateId" label={t('form.groupWelcome')} extra={t('form.groupWelcomeHelp')}>
         <Input style={{ maxWidth: 420 }} placeholder="template_id" />
       </Form.Item>
     </Card>
@@ -556,7 +556,7 @@ function GroupSections({ code, autoCreate, cap }: { code: LiveCode | undefined; 
 }
 
 function StoreSection() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'stores', 'common']);
   const stores = useStores();
   // Active staff and group codes bound to a store: the targets the routing page offers.
   const staffCodes = useLiveCodes({ kind: 'staff', status: 'active', page: 1, pageSize: 200 });
@@ -580,17 +580,17 @@ function StoreSection() {
 
   return (
     <Card
-      title={t('liveCodes.form.storeRouting')}
+      title={t('form.storeRouting')}
       style={{ marginBottom: 16 }}
       extra={
         <Link to="/stores" target="_blank">
-          <Button icon={<ShopOutlined />}>{t('liveCodes.form.manageStores')}</Button>
+          <Button icon={<ShopOutlined />}>{t('form.manageStores')}</Button>
         </Link>
       }
     >
-      <Alert type="info" showIcon title={t('liveCodes.form.storeRoutingTitle')} description={t('liveCodes.form.storeRoutingHelp')} style={{ marginBottom: 16 }} />
+      <Alert type="info" showIcon title={t('form.storeRoutingTitle')} description={t('form.storeRoutingHelp')} style={{ marginBottom: 16 }} />
       <Typography.Paragraph>
-        {t('liveCodes.form.storesReady', { ready, total: items.length })}
+        {t('form.storesReady', { ready, total: items.length })}
       </Typography.Paragraph>
       <Table<Store>
         size="small"
@@ -599,19 +599,19 @@ function StoreSection() {
         loading={stores.isLoading}
         pagination={false}
         columns={[
-          { title: t('stores.name'), dataIndex: 'name' },
-          { title: t('stores.city'), dataIndex: 'city', render: (v: string | null) => v || t('common.none') },
+          { title: t('stores:name'), dataIndex: 'name' },
+          { title: t('stores:city'), dataIndex: 'city', render: (v: string | null) => v || t('common:none') },
           {
-            title: t('stores.coordinates'),
+            title: t('stores:coordinates'),
             key: 'coordinates',
-            render: (_, s) => (hasCoordinates(s) ? <Tag color="green">{t('liveCodes.form.hasCoordinates')}</Tag> : <Tag color="warning">{t('stores.noCoordinates')}</Tag>),
+            render: (_, s) => (hasCoordinates(s) ? <Tag color="green">{t('form.hasCoordinates')}</Tag> : <Tag color="warning">{t('stores:noCoordinates')}</Tag>),
           },
           {
-            title: t('liveCodes.form.storeTargets'),
+            title: t('form.storeTargets'),
             key: 'targets',
             render: (_, s) => {
               const e = targets.get(String(s.id));
-              return e ? t('liveCodes.form.targetCounts', { staff: e.staff, group: e.group }) : <Tag color="warning">{t('liveCodes.form.noTargets')}</Tag>;
+              return e ? t('form.targetCounts', { staff: e.staff, group: e.group }) : <Tag color="warning">{t('form.noTargets')}</Tag>;
             },
           },
         ]}

@@ -1,40 +1,37 @@
 import { BarChartOutlined, EditOutlined, InboxOutlined, LineChartOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
-import { App, Button, Card, Flex, Popconfirm, Segmented, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Flex, Popconfirm, Segmented, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import type { HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { choice, ListPage, ListTable, text, useListState } from '../../components/list-page';
 import { SearchInput } from '../../components/search-input';
 import { formatNumber } from '../../lib/format';
-import { PAGE_SIZE_OPTIONS, useSearchState } from '../../lib/use-search-state';
 import { useCanWrite } from '../auth/hooks';
 import { useStoreNames } from '../staff/hooks';
 import { CopyLinkButton, DownloadMenu } from './code-actions';
 import { LIVE_CODE_KINDS, useArchiveLiveCode, useLiveCodes, type CodeStatus, type LiveCode, type LiveCodeKind } from './hooks';
 import { ModeTag } from './labels';
 
+const STATUSES: readonly CodeStatus[] = ['active', 'archived'];
+const FILTERS = { kind: choice<LiveCodeKind>(LIVE_CODE_KINDS, 'staff'), status: choice(STATUSES, 'active'), q: text() };
+
 export default function LiveCodesPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const { message } = App.useApp();
   const navigate = useNavigate();
   const canWrite = useCanWrite();
-  const search = useSearchState();
+  const state = useListState(FILTERS);
+  const { kind, status, q } = state.filters;
   const storeNames = useStoreNames();
   const archive = useArchiveLiveCode();
-  const kindParam = search.get('kind');
-  const kind: LiveCodeKind = LIVE_CODE_KINDS.includes(kindParam as LiveCodeKind) ? (kindParam as LiveCodeKind) : 'staff';
-  const status: CodeStatus = search.get('status') === 'archived' ? 'archived' : 'active';
-  const query = { kind, status, q: search.get('q'), page: search.page, pageSize: search.pageSize };
-  const codes = useLiveCodes(query);
+  const codes = useLiveCodes(state.query);
   const archived = status === 'archived';
 
   const numbers = (c: LiveCode) => c.numbers ?? { scansToday: 0, scansTotal: 0, addsToday: 0, addsTotal: 0, retainedTotal: 0 };
 
   const columns: ColumnsType<LiveCode> = [
     {
-      title: t('liveCodes.name'),
+      title: t('name'),
       key: 'name',
       render: (_, c) => (
         <div style={{ minWidth: 140 }}>
@@ -47,23 +44,23 @@ export default function LiveCodesPage() {
         </div>
       ),
     },
-    { title: t('liveCodes.channel'), dataIndex: 'channel', render: (v: string) => (v ? <Tag>{v}</Tag> : t('common.none')) },
+    { title: t('channel'), dataIndex: 'channel', render: (v: string) => (v ? <Tag>{v}</Tag> : t('common:none')) },
     {
-      title: t('liveCodes.store'),
+      title: t('store'),
       dataIndex: 'storeId',
-      render: (id: number | null) => (id === null ? t('common.none') : storeNames.get(String(id)) ?? `#${id}`),
+      render: (id: number | null) => (id === null ? t('common:none') : storeNames.get(String(id)) ?? `#${id}`),
     },
   ];
   if (kind === 'staff') {
     columns.push(
-      { title: t('liveCodes.mode'), dataIndex: 'mode', render: (mode: LiveCode['mode']) => <ModeTag mode={mode} /> },
+      { title: t('mode'), dataIndex: 'mode', render: (mode: LiveCode['mode']) => <ModeTag mode={mode} /> },
       {
-        title: t('liveCodes.strategy'),
+        title: t('strategy'),
         dataIndex: 'strategy',
-        render: (s: LiveCode['strategy'], c) => (c.mode === 'native' ? t('common.none') : t(`liveCodes.strategies.${s}`)),
+        render: (s: LiveCode['strategy'], c) => (c.mode === 'native' ? t('common:none') : t(`strategies.${s}`)),
       },
       {
-        title: t('liveCodes.poolSize'),
+        title: t('poolSize'),
         key: 'pool',
         align: 'right',
         render: (_, c) => {
@@ -73,7 +70,7 @@ export default function LiveCodesPage() {
             <span>
               {members.length}
               {unavailable > 0 ? (
-                <Tooltip title={t('liveCodes.unavailableStaff', { n: unavailable })}>
+                <Tooltip title={t('unavailableStaff', { n: unavailable })}>
                   <WarningOutlined style={{ color: '#faad14', marginLeft: 6 }} />
                 </Tooltip>
               ) : null}
@@ -85,28 +82,28 @@ export default function LiveCodesPage() {
   } else if (kind === 'group') {
     columns.push(
       {
-        title: t('liveCodes.groupCount'),
+        title: t('groupCount'),
         key: 'groups',
         align: 'right',
         render: (_, c) => {
           const live = c.groups.filter((g) => g.status !== 'removed');
           const full = live.filter((g) => g.status === 'full').length;
-          return full > 0 ? t('liveCodes.groupsWithFull', { n: live.length, full }) : live.length;
+          return full > 0 ? t('groupsWithFull', { n: live.length, full }) : live.length;
         },
       },
-      { title: t('liveCodes.groupCap'), dataIndex: 'groupCap', align: 'right' },
+      { title: t('groupCap'), dataIndex: 'groupCap', align: 'right' },
       {
-        title: t('liveCodes.groupAutoCreate'),
+        title: t('groupAutoCreate'),
         dataIndex: 'groupAutoCreate',
-        render: (on: boolean) => (on ? <Tag color="green">{t('common.on')}</Tag> : <Tag>{t('common.off')}</Tag>),
+        render: (on: boolean) => (on ? <Tag color="green">{t('common:on')}</Tag> : <Tag>{t('common:off')}</Tag>),
       },
     );
   }
   columns.push(
     {
       title: (
-        <Tooltip title={t('liveCodes.todayHelp')}>
-          <span>{t('liveCodes.today')}</span>
+        <Tooltip title={t('todayHelp')}>
+          <span>{t('today')}</span>
         </Tooltip>
       ),
       key: 'today',
@@ -117,12 +114,12 @@ export default function LiveCodesPage() {
         </span>
       ),
     },
-    { title: t('liveCodes.scansTotal'), key: 'scansTotal', align: 'right', render: (_, c) => formatNumber(numbers(c).scansTotal) },
-    { title: t('liveCodes.addsTotal'), key: 'addsTotal', align: 'right', render: (_, c) => formatNumber(numbers(c).addsTotal) },
+    { title: t('scansTotal'), key: 'scansTotal', align: 'right', render: (_, c) => formatNumber(numbers(c).scansTotal) },
+    { title: t('addsTotal'), key: 'addsTotal', align: 'right', render: (_, c) => formatNumber(numbers(c).addsTotal) },
     {
       title: (
-        <Tooltip title={t('liveCodes.retainedHelp')}>
-          <span>{t('liveCodes.retained')}</span>
+        <Tooltip title={t('retainedHelp')}>
+          <span>{t('retained')}</span>
         </Tooltip>
       ),
       key: 'retained',
@@ -133,31 +130,31 @@ export default function LiveCodesPage() {
       },
     },
     {
-      title: t('common.actions'),
+      title: t('common:actions'),
       key: 'actions',
       fixed: 'right',
       width: 190,
       render: (_, c) => (
         <Flex gap={2}>
           {canWrite && !archived ? (
-            <Tooltip title={t('common.edit')}>
-              <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => navigate(`/live-codes/${c.id}/edit`)} data-testid="live-code-edit" />
+            <Tooltip title={t('common:edit')}>
+              <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('common:edit')} onClick={() => navigate(`/live-codes/${c.id}/edit`)} data-testid="live-code-edit" />
             </Tooltip>
           ) : null}
-          <Tooltip title={t('liveCodes.numbers')}>
-            <Button type="text" size="small" icon={<BarChartOutlined />} aria-label={t('liveCodes.numbers')} onClick={() => navigate(`/live-codes/${c.id}`)} data-testid="live-code-numbers" />
+          <Tooltip title={t('numbers')}>
+            <Button type="text" size="small" icon={<BarChartOutlined />} aria-label={t('numbers')} onClick={() => navigate(`/live-codes/${c.id}`)} data-testid="live-code-numbers" />
           </Tooltip>
           <DownloadMenu code={c} />
           <CopyLinkButton url={c.url} />
           {canWrite && !archived ? (
             <Popconfirm
-              title={t('liveCodes.archiveConfirm', { name: c.name })}
-              description={<div style={{ maxWidth: 300 }}>{t('liveCodes.archiveHelp')}</div>}
+              title={t('archiveConfirm', { name: c.name })}
+              description={<div style={{ maxWidth: 300 }}>{t('archiveHelp')}</div>}
               okButtonProps={{ danger: true, loading: archive.isPending }}
-              onConfirm={() => archive.mutateAsync(c.id).then(() => void message.success(t('liveCodes.archived'))).catch(() => undefined)}
+              onConfirm={() => archive.mutateAsync(c.id).then(() => void message.success(t('archived'))).catch(() => undefined)}
             >
-              <Tooltip title={t('liveCodes.archive')}>
-                <Button type="text" size="small" danger icon={<InboxOutlined />} aria-label={t('liveCodes.archive')} data-testid="live-code-archive" />
+              <Tooltip title={t('archive')}>
+                <Button type="text" size="small" danger icon={<InboxOutlined />} aria-label={t('archive')} data-testid="live-code-archive" />
               </Tooltip>
             </Popconfirm>
           ) : null}
@@ -167,73 +164,58 @@ export default function LiveCodesPage() {
   );
 
   return (
-    <>
-      <PageHeader
-        title={t('liveCodes.title')}
-        subtitle={t('liveCodes.subtitle')}
-        extra={
-          <>
-            <Button icon={<LineChartOutlined />} onClick={() => navigate('/channel-stats')}>
-              {t('nav.channelStats')}
+    <ListPage
+      title={t('title')}
+      subtitle={t('subtitle')}
+      actions={
+        <>
+          <Button icon={<LineChartOutlined />} onClick={() => navigate('/channel-stats')}>
+            {t('common:nav.channelStats')}
+          </Button>
+          {canWrite ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/live-codes/new?kind=${kind}`)} data-testid="live-code-create">
+              {t(`create.${kind}`)}
             </Button>
-            {canWrite ? (
-              <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/live-codes/new?kind=${kind}`)} data-testid="live-code-create">
-                {t(`liveCodes.create.${kind}`)}
-              </Button>
-            ) : null}
-          </>
-        }
-      />
-      <Card styles={{ body: { paddingTop: 8 } }}>
-        <Tabs
-          activeKey={kind}
-          onChange={(next) => search.update({ kind: next === 'staff' ? null : next })}
-          items={LIVE_CODE_KINDS.map((k) => ({ key: k, label: <span data-testid={`live-code-tab-${k}`}>{t(`liveCodes.kinds.${k}`)}</span> }))}
-        />
-        <Flex gap={12} wrap align="center" style={{ marginBottom: 16 }}>
-          <SearchInput value={query.q} onSearch={(q) => search.update({ q })} placeholder={t('liveCodes.searchPlaceholder')} testId="live-codes-search" />
+          ) : null}
+        </>
+      }
+      tabs={{
+        activeKey: kind,
+        onChange: (next) => state.set({ kind: next as LiveCodeKind }),
+        items: LIVE_CODE_KINDS.map((k) => ({ key: k, label: <span data-testid={`live-code-tab-${k}`}>{t(`kinds.${k}`)}</span> })),
+      }}
+      filters={
+        <>
+          <SearchInput value={q} onSearch={(next) => state.set({ q: next })} placeholder={t('searchPlaceholder')} testId="live-codes-search" />
           <Segmented<CodeStatus>
             value={status}
-            onChange={(next) => search.update({ status: next === 'active' ? null : next })}
-            options={[
-              { value: 'active', label: t('liveCodes.statuses.active') },
-              { value: 'archived', label: t('liveCodes.statuses.archived') },
-            ]}
+            onChange={(next) => state.set({ status: next })}
+            options={STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))}
           />
-          <Typography.Text type="secondary">{t(`liveCodes.kindHelp.${kind}`)}</Typography.Text>
-        </Flex>
-        {codes.error ? <QueryError error={codes.error} onRetry={() => void codes.refetch()} /> : null}
-        <Table<LiveCode>
-          rowKey="id"
-          columns={columns}
-          dataSource={codes.data?.items}
-          loading={codes.isFetching}
-          rowClassName={() => (archived ? 'pond-row-muted' : '')}
-          onRow={(c) => ({ 'data-testid': 'live-code-row', 'data-code-id': c.id }) as HTMLAttributes<HTMLElement>}
-          locale={{
-            emptyText: (
-              <Flex vertical align="center" gap={8} style={{ padding: 24 }}>
-                <Typography.Text type="secondary">{archived ? t('liveCodes.emptyArchived') : t(`liveCodes.empty.${kind}`)}</Typography.Text>
-                {canWrite && !archived ? (
-                  <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/live-codes/new?kind=${kind}`)}>
-                    {t(`liveCodes.create.${kind}`)}
-                  </Button>
-                ) : null}
-              </Flex>
-            ),
-          }}
-          pagination={{
-            current: search.page,
-            pageSize: search.pageSize,
-            total: codes.data?.total ?? 0,
-            pageSizeOptions: PAGE_SIZE_OPTIONS,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: search.setPage,
-          }}
-          scroll={{ x: 1100 }}
-        />
-      </Card>
-    </>
+          <Typography.Text type="secondary">{t(`kindHelp.${kind}`)}</Typography.Text>
+        </>
+      }
+    >
+      <ListTable<LiveCode>
+        rowKey="id"
+        columns={columns}
+        query={codes}
+        list={state}
+        rowClassName={() => (archived ? 'pond-row-muted' : '')}
+        rowTestId="live-code-row"
+        rowData={(c) => ({ 'data-code-id': c.id })}
+        empty={
+          <Flex vertical align="center" gap={8} style={{ padding: 24 }}>
+            <Typography.Text type="secondary">{archived ? t('emptyArchived') : t(`empty.${kind}`)}</Typography.Text>
+            {canWrite && !archived ? (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/live-codes/new?kind=${kind}`)}>
+                {t(`create.${kind}`)}
+              </Button>
+            ) : null}
+          </Flex>
+        }
+        scroll={{ x: 1100 }}
+      />
+    </ListPage>
   );
 }

@@ -22,7 +22,7 @@ interface StaffPoolProps {
 }
 
 export function StaffPoolEditor({ form, rules, strategy, native, knownNames }: StaffPoolProps) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const rows = (Form.useWatch('pool', form) as (PoolInput | undefined)[] | undefined) ?? [];
   const chosen = useMemo(() => new Set(rows.map((r) => r?.userid).filter((u): u is string => !!u)), [rows]);
   const weighted = strategy === 'weighted' && !native;
@@ -37,7 +37,7 @@ export function StaffPoolEditor({ form, rules, strategy, native, knownNames }: S
             rowKey="key"
             dataSource={fields}
             pagination={false}
-            locale={{ emptyText: t('liveCodes.pool.empty') }}
+            locale={{ emptyText: t('pool.empty') }}
             columns={[
               {
                 title: '#',
@@ -46,12 +46,12 @@ export function StaffPoolEditor({ form, rules, strategy, native, knownNames }: S
                 render: (_, _f, i) => i + 1,
               },
               {
-                title: t('liveCodes.pool.staff'),
+                title: t('pool.staff'),
                 key: 'userid',
                 render: (_, field) => (
                   <Form.Item
                     name={[field.name, 'userid']}
-                    rules={[{ required: true, message: t('liveCodes.pool.pickStaff') }]}
+                    rules={[{ required: true, message: t('pool.pickStaff') }]}
                     style={{ margin: 0 }}
                   >
                     <StaffSelect followOnly knownNames={knownNames} disabledIds={chosen} allowClear={false} style={{ width: '100%', minWidth: 200 }} />
@@ -63,8 +63,8 @@ export function StaffPoolEditor({ form, rules, strategy, native, knownNames }: S
                 : [
                     {
                       title: (
-                        <Tooltip title={t('liveCodes.pool.weightHelp')}>
-                          <span>{t('liveCodes.pool.weight')}</span>
+                        <Tooltip title={t('pool.weightHelp')}>
+                          <span>{t('pool.weight')}</span>
                         </Tooltip>
                       ),
                       key: 'weight',
@@ -83,17 +83,17 @@ export function StaffPoolEditor({ form, rules, strategy, native, knownNames }: S
                       ),
                     },
                     {
-                      title: t('liveCodes.pool.dailyCap'),
+                      title: t('pool.dailyCap'),
                       key: 'dailyCap',
                       width: 130,
                       render: (_: unknown, field: { name: number }) => (
                         <Form.Item name={[field.name, 'dailyCap']} style={{ margin: 0 }}>
-                          <InputNumber min={1} max={100000} precision={0} placeholder={t('liveCodes.pool.noCap')} style={{ width: 110 }} />
+                          <InputNumber min={1} max={100000} precision={0} placeholder={t('pool.noCap')} style={{ width: 110 }} />
                         </Form.Item>
                       ),
                     },
                     {
-                      title: t('liveCodes.pool.totalCap'),
+                      title: t('pool.totalCap'),
                       key: 'totalCap',
                       width: 130,
                       render: (_: unknown, field: { name: number }) => (
@@ -105,12 +105,12 @@ export function StaffPoolEditor({ form, rules, strategy, native, knownNames }: S
                             {
                               validator: (_r, total: number | null | undefined) => {
                                 const daily = form.getFieldValue(['pool', field.name, 'dailyCap']) as number | null | undefined;
-                                return daily && total && daily > total ? Promise.reject(new Error(t('liveCodes.pool.capOrder'))) : Promise.resolve();
+                                return daily && total && daily > total ? Promise.reject(new Error(t('pool.capOrder'))) : Promise.resolve();
                               },
                             },
                           ]}
                         >
-                          <InputNumber min={1} max={10000000} precision={0} placeholder={t('liveCodes.pool.noCap')} style={{ width: 110 }} />
+                          <InputNumber min={1} max={10000000} precision={0} placeholder={t('pool.noCap')} style={{ width: 110 }} />
                         </Form.Item>
                       ),
                     },
@@ -119,7 +119,7 @@ export function StaffPoolEditor({ form, rules, strategy, native, knownNames }: S
                 key: 'remove',
                 width: 48,
                 render: (_, field) => (
-                  <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} onClick={() => remove(field.name)} />
+                  <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} onClick={() => remove(field.name)} />
                 ),
               },
             ]}
@@ -132,7 +132,7 @@ export function StaffPoolEditor({ form, rules, strategy, native, knownNames }: S
               disabled={fields.length >= 200}
               data-testid="pool-add"
             >
-              {t('liveCodes.pool.add')}
+              {t('pool.add')}
             </Button>
             <Form.ErrorList errors={errors} />
           </div>
@@ -163,7 +163,7 @@ const GROUP_STATUS_BADGE: Record<string, 'success' | 'default' | 'warning' | 'pr
 };
 
 export function GroupPoolEditor({ value, onChange, known, cap }: GroupPoolProps) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'groups', 'common']);
   const chatIds = value ?? [];
   const [search, setSearch] = useState('');
   const q = useDebouncedValue(search, 250);
@@ -179,7 +179,7 @@ export function GroupPoolEditor({ value, onChange, known, cap }: GroupPoolProps)
 
   const options = (groups.data?.items ?? []).map((g) => ({
     value: g.chatId,
-    label: `${g.name || t('groups.unnamed')} · ${t('liveCodes.groups.members', { n: g.memberCount })}`,
+    label: `${g.name || t('groups:unnamed')} · ${t('groups.members', { n: g.memberCount })}`,
     disabled: chatIds.includes(g.chatId),
   }));
 
@@ -197,35 +197,35 @@ export function GroupPoolEditor({ value, onChange, known, cap }: GroupPoolProps)
         rowKey={(id) => id}
         dataSource={chatIds}
         pagination={false}
-        locale={{ emptyText: t('liveCodes.groups.empty') }}
+        locale={{ emptyText: t('groups.empty') }}
         columns={[
           { title: '#', key: 'i', width: 40, render: (_, _id, i) => i + 1 },
           {
-            title: t('liveCodes.groups.name'),
+            title: t('groups.name'),
             key: 'name',
             render: (_, id) => info.get(id)?.name || <Typography.Text type="secondary">{id}</Typography.Text>,
           },
           {
-            title: t('liveCodes.groups.memberCount'),
+            title: t('groups.memberCount'),
             key: 'members',
             width: 120,
             align: 'right',
             render: (_, id) => {
               const g = info.get(id);
-              if (!g) return t('common.none');
+              if (!g) return t('common:none');
               return <Typography.Text type={g.memberCount >= cap ? 'warning' : undefined}>{`${formatNumber(g.memberCount)} / ${cap}`}</Typography.Text>;
             },
           },
           {
-            title: t('liveCodes.groups.status'),
+            title: t('groups.status'),
             key: 'status',
             width: 110,
             render: (_, id) => {
               const status = info.get(id)?.status;
               return status ? (
-                <Badge status={GROUP_STATUS_BADGE[status] ?? 'default'} text={t(`liveCodes.groups.statuses.${status as 'active'}`, { defaultValue: status })} />
+                <Badge status={GROUP_STATUS_BADGE[status] ?? 'default'} text={t(`groups.statuses.${status as 'active'}`, { defaultValue: status })} />
               ) : (
-                <Typography.Text type="secondary">{t('liveCodes.groups.notSaved')}</Typography.Text>
+                <Typography.Text type="secondary">{t('groups.notSaved')}</Typography.Text>
               );
             },
           },
@@ -234,13 +234,13 @@ export function GroupPoolEditor({ value, onChange, known, cap }: GroupPoolProps)
             width: 120,
             render: (_, id, i) => (
               <Flex gap={2}>
-                <Button type="text" size="small" icon={<ArrowUpOutlined />} disabled={i === 0} aria-label={t('liveCodes.groups.up')} onClick={() => move(i, -1)} />
+                <Button type="text" size="small" icon={<ArrowUpOutlined />} disabled={i === 0} aria-label={t('groups.up')} onClick={() => move(i, -1)} />
                 <Button
                   type="text"
                   size="small"
                   icon={<ArrowDownOutlined />}
                   disabled={i === chatIds.length - 1}
-                  aria-label={t('liveCodes.groups.down')}
+                  aria-label={t('groups.down')}
                   onClick={() => move(i, 1)}
                 />
                 <Button
@@ -248,7 +248,7 @@ export function GroupPoolEditor({ value, onChange, known, cap }: GroupPoolProps)
                   size="small"
                   danger
                   icon={<DeleteOutlined />}
-                  aria-label={t('common.delete')}
+                  aria-label={t('common:delete')}
                   onClick={() => onChange?.(chatIds.filter((c) => c !== id))}
                 />
               </Flex>
@@ -259,12 +259,12 @@ export function GroupPoolEditor({ value, onChange, known, cap }: GroupPoolProps)
       <Select<string>
         showSearch={{ filterOption: false, onSearch: setSearch }}
         value={null as unknown as string}
-        placeholder={t('liveCodes.groups.add')}
+        placeholder={t('groups.add')}
         options={options}
         loading={groups.isFetching}
         onChange={(chatId) => {
           const g = groups.data?.items.find((x) => x.chatId === chatId);
-          if (g) setPicked((prev) => new Map(prev).set(chatId, { name: g.name || t('groups.unnamed'), memberCount: g.memberCount }));
+          if (g) setPicked((prev) => new Map(prev).set(chatId, { name: g.name || t('groups:unnamed'), memberCount: g.memberCount }));
           if (chatId && !chatIds.includes(chatId)) onChange?.([...chatIds, chatId]);
           setSearch('');
         }}

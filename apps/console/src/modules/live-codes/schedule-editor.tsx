@@ -27,14 +27,14 @@ const fromDayjs = (d: Dayjs, end: boolean): string => {
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** The first problem with a schedule, in the console's words; null when it can be saved. */
-export function scheduleProblem(s: WorkSchedule | null | undefined, t: TFunction): string | null {
+export function scheduleProblem(s: WorkSchedule | null | undefined, t: TFunction<readonly ['liveCodes', 'common']>): string | null {
   if (!s) return null;
   const bad = (x: Slot) => minutes(x.end) <= minutes(x.start);
-  for (const w of s.weekly) if (bad(w)) return t('liveCodes.schedule.slotOrder', { day: t(`liveCodes.schedule.days.${String(w.day) as '0'}`) });
+  for (const w of s.weekly) if (bad(w)) return t('schedule.slotOrder', { day: t(`schedule.days.${String(w.day) as '0'}`) });
   for (const e of s.exceptions) {
-    if (!e.date) return t('liveCodes.schedule.exceptionNoDate');
-    if (!e.closed && !(e.slots?.length)) return t('liveCodes.schedule.exceptionNoSlot', { date: e.date });
-    for (const x of e.slots ?? []) if (!e.closed && bad(x)) return t('liveCodes.schedule.slotOrder', { day: e.date });
+    if (!e.date) return t('schedule.exceptionNoDate');
+    if (!e.closed && !(e.slots?.length)) return t('schedule.exceptionNoSlot', { date: e.date });
+    for (const x of e.slots ?? []) if (!e.closed && bad(x)) return t('schedule.slotOrder', { day: e.date });
   }
   return null;
 }
@@ -45,7 +45,7 @@ interface Props {
 }
 
 export function ScheduleEditor({ value, onChange }: Props) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   const schedule = value ?? null;
   const set = (next: WorkSchedule) => onChange?.(next);
 
@@ -53,7 +53,7 @@ export function ScheduleEditor({ value, onChange }: Props) {
     return (
       <Flex align="center" gap={8}>
         <Switch checked={false} onChange={() => set(defaultSchedule())} data-testid="schedule-switch" />
-        <Typography.Text type="secondary">{t('liveCodes.schedule.alwaysOpen')}</Typography.Text>
+        <Typography.Text type="secondary">{t('schedule.alwaysOpen')}</Typography.Text>
       </Flex>
     );
   }
@@ -74,13 +74,13 @@ export function ScheduleEditor({ value, onChange }: Props) {
     <Flex vertical gap={12} data-testid="schedule-editor">
       <Flex align="center" gap={12} wrap>
         <Switch checked onChange={() => onChange?.(null)} data-testid="schedule-switch" />
-        <Typography.Text>{t('liveCodes.schedule.limited')}</Typography.Text>
+        <Typography.Text>{t('schedule.limited')}</Typography.Text>
         <TimeZoneSelect
           size="small"
           value={schedule.timezone}
           onChange={(timezone) => set({ ...schedule, timezone })}
           style={{ width: 200 }}
-          aria-label={t('liveCodes.schedule.timezone')}
+          aria-label={t('schedule.timezone')}
         />
       </Flex>
       <div className="pond-schedule">
@@ -89,17 +89,17 @@ export function ScheduleEditor({ value, onChange }: Props) {
           return (
             <Flex key={day} align="flex-start" gap={12} className="pond-schedule-row">
               <Typography.Text strong style={{ width: 56, flex: 'none', lineHeight: '24px' }}>
-                {t(`liveCodes.schedule.days.${day}`)}
+                {t(`schedule.days.${day}`)}
               </Typography.Text>
-              <SlotList slots={slots} onChange={(next) => setDay(day, next)} emptyText={t('liveCodes.schedule.dayOff')} />
+              <SlotList slots={slots} onChange={(next) => setDay(day, next)} emptyText={t('schedule.dayOff')} />
               <Flex gap={4} style={{ flex: 'none' }}>
                 {day === 1 ? (
                   <>
                     <Button size="small" type="link" onClick={() => copyToDays(1, WORKDAYS)}>
-                      {t('liveCodes.schedule.copyWorkdays')}
+                      {t('schedule.copyWorkdays')}
                     </Button>
                     <Button size="small" type="link" onClick={() => copyToDays(1, DAY_ORDER)}>
-                      {t('liveCodes.schedule.copyAll')}
+                      {t('schedule.copyAll')}
                     </Button>
                   </>
                 ) : null}
@@ -109,9 +109,9 @@ export function ScheduleEditor({ value, onChange }: Props) {
         })}
       </div>
       <div>
-        <Typography.Text strong>{t('liveCodes.schedule.exceptions')}</Typography.Text>
+        <Typography.Text strong>{t('schedule.exceptions')}</Typography.Text>
         <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>
-          {t('liveCodes.schedule.exceptionsHelp')}
+          {t('schedule.exceptionsHelp')}
         </Typography.Text>
       </div>
       {schedule.exceptions.map((e, i) => (
@@ -130,16 +130,16 @@ export function ScheduleEditor({ value, onChange }: Props) {
             optionType="button"
             size="middle"
             options={[
-              { value: 'closed', label: t('liveCodes.schedule.closed') },
-              { value: 'slots', label: t('liveCodes.schedule.specialHours') },
+              { value: 'closed', label: t('schedule.closed') },
+              { value: 'slots', label: t('schedule.specialHours') },
             ]}
           />
-          {e.closed ? null : <SlotList slots={e.slots ?? []} onChange={(slots) => setException(i, { slots })} emptyText={t('liveCodes.schedule.dayOff')} />}
+          {e.closed ? null : <SlotList slots={e.slots ?? []} onChange={(slots) => setException(i, { slots })} emptyText={t('schedule.dayOff')} />}
           <Button
             type="text"
             danger
             icon={<CloseOutlined />}
-            aria-label={t('common.delete')}
+            aria-label={t('common:delete')}
             onClick={() => set({ ...schedule, exceptions: schedule.exceptions.filter((_, j) => j !== i) })}
           />
         </Flex>
@@ -149,7 +149,7 @@ export function ScheduleEditor({ value, onChange }: Props) {
           icon={<PlusOutlined />}
           onClick={() => set({ ...schedule, exceptions: [...schedule.exceptions, { date: todayInZone().add(1, 'day').format('YYYY-MM-DD'), closed: true }] })}
         >
-          {t('liveCodes.schedule.addException')}
+          {t('schedule.addException')}
         </Button>
       </div>
     </Flex>
@@ -164,7 +164,7 @@ function nextSlot(slots: Slot[]): Slot {
 }
 
 function SlotList({ slots, onChange, emptyText }: { slots: Slot[]; onChange: (slots: Slot[]) => void; emptyText: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['liveCodes', 'common']);
   return (
     <Flex gap={8} wrap align="center" style={{ flex: 1, minWidth: 0 }}>
       {slots.length === 0 ? <Typography.Text type="secondary">{emptyText}</Typography.Text> : null}
@@ -184,7 +184,7 @@ function SlotList({ slots, onChange, emptyText }: { slots: Slot[]; onChange: (sl
             status={minutes(slot.end) <= minutes(slot.start) ? 'error' : undefined}
             style={{ width: 150 }}
           />
-          <Button type="text" size="small" icon={<CloseOutlined />} aria-label={t('common.delete')} onClick={() => onChange(slots.filter((_, j) => j !== i))} />
+          <Button type="text" size="small" icon={<CloseOutlined />} aria-label={t('common:delete')} onClick={() => onChange(slots.filter((_, j) => j !== i))} />
         </Flex>
       ))}
       <Button
@@ -193,7 +193,7 @@ function SlotList({ slots, onChange, emptyText }: { slots: Slot[]; onChange: (sl
         icon={<PlusOutlined />}
         onClick={() => onChange([...slots, nextSlot(slots)])}
       >
-        {t('liveCodes.schedule.addSlot')}
+        {t('schedule.addSlot')}
       </Button>
     </Flex>
   );

@@ -8,9 +8,9 @@ import type { DayStats } from './hooks';
 type Metric = 'scans' | 'visitors' | 'adds' | 'net1d' | 'net7d' | 'groupJoins' | 'welcomeFailed';
 
 export function StatsChart({ days, metrics, hidden = [], height = 320 }: { days: DayStats[]; metrics: readonly Metric[]; hidden?: readonly Metric[]; height?: number }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('liveCodes');
   const option = useMemo<ChartOption>(() => {
-    const name = (m: Metric) => t(`liveCodes.stats.${m}`);
+    const name = (m: Metric) => t(`stats.${m}`);
     return {
       color: ['#91caff', '#1677ff', '#52c41a', '#faad14', '#13c2c2', '#722ed1', '#ff4d4f'],
       tooltip: { trigger: 'axis' },

@@ -23,7 +23,7 @@ export function useDateRange(): [DateRange, (range: [Dayjs, Dayjs] | null) => vo
 }
 
 export function RangeFilter({ range, onChange, stats }: { range: DateRange; onChange: (r: [Dayjs, Dayjs] | null) => void; stats?: { from: string; to: string } }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('liveCodes');
   const from = range.from ?? stats?.from;
   const to = range.to ?? stats?.to;
   return (
@@ -33,9 +33,9 @@ export function RangeFilter({ range, onChange, stats }: { range: DateRange; onCh
       onChange={(v) => onChange(v && v[0] && v[1] ? [v[0], v[1]] : null)}
       disabledDate={(d) => d.isAfter(todayInZone().endOf('day'))}
       presets={[
-        { label: t('liveCodes.stats.last7'), value: [todayInZone().subtract(6, 'day'), todayInZone()] },
-        { label: t('liveCodes.stats.last30'), value: [todayInZone().subtract(29, 'day'), todayInZone()] },
-        { label: t('liveCodes.stats.last90'), value: [todayInZone().subtract(89, 'day'), todayInZone()] },
+        { label: t('stats.last7'), value: [todayInZone().subtract(6, 'day'), todayInZone()] },
+        { label: t('stats.last30'), value: [todayInZone().subtract(29, 'day'), todayInZone()] },
+        { label: t('stats.last90'), value: [todayInZone().subtract(89, 'day'), todayInZone()] },
       ]}
       data-testid="stats-range"
     />
@@ -43,7 +43,7 @@ export function RangeFilter({ range, onChange, stats }: { range: DateRange; onCh
 }
 
 export function StatCards({ total, loading, codeId, kind }: { total: TotalStats | undefined; loading: boolean; codeId?: number; kind?: LiveCodeKind }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('liveCodes');
   const welcome = (
     <span>
       {formatNumber(total?.welcomeSent ?? 0)}
@@ -54,19 +54,19 @@ export function StatCards({ total, loading, codeId, kind }: { total: TotalStats 
     </span>
   );
   const cards: { key: string; title: string; help?: string; value: ReactNode }[] = [
-    { key: 'scans', title: t('liveCodes.stats.scans'), value: formatNumber(total?.scans ?? 0) },
-    { key: 'visitors', title: t('liveCodes.stats.visitors'), help: t('liveCodes.stats.visitorsHelp'), value: formatNumber(total?.visitors ?? 0) },
-    { key: 'adds', title: t('liveCodes.stats.adds'), value: formatNumber(total?.adds ?? 0) },
-    { key: 'net1d', title: t('liveCodes.stats.net1d'), help: t('liveCodes.stats.net1dHelp'), value: formatNumber(total?.net1d ?? 0) },
-    { key: 'net7d', title: t('liveCodes.stats.net7d'), help: t('liveCodes.stats.net7dHelp'), value: formatNumber(total?.net7d ?? 0) },
-    { key: 'conversion', title: t('liveCodes.stats.conversion'), help: t('liveCodes.stats.conversionHelp'), value: formatRate(total?.conversion) },
+    { key: 'scans', title: t('stats.scans'), value: formatNumber(total?.scans ?? 0) },
+    { key: 'visitors', title: t('stats.visitors'), help: t('stats.visitorsHelp'), value: formatNumber(total?.visitors ?? 0) },
+    { key: 'adds', title: t('stats.adds'), value: formatNumber(total?.adds ?? 0) },
+    { key: 'net1d', title: t('stats.net1d'), help: t('stats.net1dHelp'), value: formatNumber(total?.net1d ?? 0) },
+    { key: 'net7d', title: t('stats.net7d'), help: t('stats.net7dHelp'), value: formatNumber(total?.net7d ?? 0) },
+    { key: 'conversion', title: t('stats.conversion'), help: t('stats.conversionHelp'), value: formatRate(total?.conversion) },
     {
       key: 'welcome',
-      title: t('liveCodes.stats.welcome'),
-      help: t('liveCodes.stats.welcomeHelp'),
+      title: t('stats.welcome'),
+      help: t('stats.welcomeHelp'),
       value: codeId !== undefined && total?.welcomeFailed ? <Link to={`/welcome?tab=sends&codeId=${codeId}&status=failed`}>{welcome}</Link> : welcome,
     },
-    { key: 'groupJoins', title: t('liveCodes.stats.groupJoins'), value: formatNumber(total?.groupJoins ?? 0) },
+    { key: 'groupJoins', title: t('stats.groupJoins'), value: formatNumber(total?.groupJoins ?? 0) },
   ];
   // A group code counts joins rather than adds: its joins come first.
   const shown = kind === 'group' ? [...cards.filter((c) => c.key === 'groupJoins'), ...cards.filter((c) => c.key !== 'groupJoins')] : cards;

@@ -6,7 +6,7 @@ import { formatShortDate } from '../../lib/format';
 import type { DailyChange } from './hooks';
 
 export function DailyChart({ daily }: { daily: DailyChange[] }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('overview');
   const option = useMemo<ChartOption>(
     () => ({
       color: ['#1677ff', '#ff7875', '#52c41a'],
@@ -16,9 +16,9 @@ export function DailyChart({ daily }: { daily: DailyChange[] }) {
       xAxis: { type: 'category', data: daily.map((d) => formatShortDate(d.date)) },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
-        { name: t('overview.adds'), type: 'bar', data: daily.map((d) => d.adds), barMaxWidth: 16 },
-        { name: t('overview.deletes'), type: 'bar', data: daily.map((d) => d.deletes), barMaxWidth: 16 },
-        { name: t('overview.net'), type: 'line', smooth: true, data: daily.map((d) => d.net), symbolSize: 6 },
+        { name: t('adds'), type: 'bar', data: daily.map((d) => d.adds), barMaxWidth: 16 },
+        { name: t('deletes'), type: 'bar', data: daily.map((d) => d.deletes), barMaxWidth: 16 },
+        { name: t('net'), type: 'line', smooth: true, data: daily.map((d) => d.net), symbolSize: 6 },
       ],
     }),
     [daily, t],

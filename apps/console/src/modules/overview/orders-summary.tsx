@@ -11,38 +11,38 @@ import type { OverviewOrders } from './hooks';
 const BUCKETS = Object.keys(BUCKET_COLORS) as RfmBucket[];
 
 export function OrdersSummaryCard({ orders, loading }: { orders: OverviewOrders | undefined; loading: boolean }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('overview');
   const labels = useLabels();
   return (
-    <Card title={t('overview.orders.title')} style={{ marginTop: 16 }} data-testid="overview-orders">
+    <Card title={t('orders.title')} style={{ marginTop: 16 }} data-testid="overview-orders">
       {!loading && orders && orders.buyers === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('overview.orders.none')} />
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('orders.none')} />
       ) : (
         <>
           <Row gutter={[16, 16]}>
             <Col xs={12} md={6}>
-              <Statistic title={t('overview.orders.buyers')} value={orders?.buyers ?? 0} loading={loading} />
+              <Statistic title={t('orders.buyers')} value={orders?.buyers ?? 0} loading={loading} />
             </Col>
             <Col xs={12} md={6}>
               <Statistic
-                title={t('overview.orders.repurchaseRate')}
+                title={t('orders.repurchaseRate')}
                 value={orders?.repurchaseRate == null ? '—' : `${(orders.repurchaseRate * 100).toFixed(1)}%`}
                 loading={loading}
                 data-testid="overview-repurchase"
               />
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t('overview.orders.repeatBuyers', { count: orders?.repeatBuyers ?? 0 })}
+                {t('orders.repeatBuyers', { count: orders?.repeatBuyers ?? 0 })}
               </Typography.Text>
             </Col>
             <Col xs={12} md={6}>
-              <Statistic title={t('overview.orders.orders')} value={orders?.orders ?? 0} loading={loading} />
+              <Statistic title={t('orders.orders')} value={orders?.orders ?? 0} loading={loading} />
             </Col>
             <Col xs={12} md={6}>
-              <Statistic title={t('overview.orders.total')} value={formatYuan(orders?.total ?? 0)} loading={loading} />
+              <Statistic title={t('orders.total')} value={formatYuan(orders?.total ?? 0)} loading={loading} />
             </Col>
           </Row>
           <Typography.Text strong style={{ display: 'block', margin: '16px 0 8px' }}>
-            {t('overview.orders.buckets')}
+            {t('orders.buckets')}
           </Typography.Text>
           <Flex gap={8} wrap>
             {BUCKETS.map((b) => (

@@ -28,7 +28,7 @@ const CARDS: { key: keyof OverviewCounts; icon: ReactNode; to?: string }[] = [
 ];
 
 export default function OverviewPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('overview');
   const overview = useOverview();
   const counts = overview.data?.counts;
   const daily = overview.data?.daily ?? [];
@@ -36,8 +36,8 @@ export default function OverviewPage() {
 
   return (
     <>
-      <PageHeader title={t('overview.title')} />
-      {overview.error ? <QueryError error={overview.error} onRetry={() => void overview.refetch()} /> : null}
+      <PageHeader title={t('title')} />
+      <QueryError query={overview} />
       <Row gutter={[16, 16]}>
         {CARDS.map(({ key, icon, to }) => {
           const stat = (
@@ -46,7 +46,7 @@ export default function OverviewPage() {
                 title={
                   <Flex gap={6} align="center">
                     {icon}
-                    {t(`overview.counts.${key}`)}
+                    {t(`counts.${key}`)}
                   </Flex>
                 }
                 value={counts?.[key] ?? 0}
@@ -62,19 +62,19 @@ export default function OverviewPage() {
         })}
       </Row>
       <Card
-        title={t('overview.chartTitle')}
+        title={t('chartTitle')}
         style={{ marginTop: 16 }}
         extra={
           daily.length > 0 ? (
             <Flex gap={16}>
               <Typography.Text type="secondary">
-                {t('overview.totalAdds')} <Typography.Text strong>{sum((d) => d.adds)}</Typography.Text>
+                {t('totalAdds')} <Typography.Text strong>{sum((d) => d.adds)}</Typography.Text>
               </Typography.Text>
               <Typography.Text type="secondary">
-                {t('overview.totalDeletes')} <Typography.Text strong>{sum((d) => d.deletes)}</Typography.Text>
+                {t('totalDeletes')} <Typography.Text strong>{sum((d) => d.deletes)}</Typography.Text>
               </Typography.Text>
               <Typography.Text type="secondary">
-                {t('overview.totalNet')} <Typography.Text strong>{sum((d) => d.net)}</Typography.Text>
+                {t('totalNet')} <Typography.Text strong>{sum((d) => d.net)}</Typography.Text>
               </Typography.Text>
             </Flex>
           ) : null
@@ -84,7 +84,7 @@ export default function OverviewPage() {
           {overview.isLoading ? (
             <Skeleton active paragraph={{ rows: 8 }} />
           ) : daily.length === 0 ? (
-            <Empty description={t('overview.noData')} />
+            <Empty description={t('noData')} />
           ) : (
             <DailyChart daily={daily} />
           )}

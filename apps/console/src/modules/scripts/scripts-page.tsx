@@ -1,10 +1,11 @@
 import { DeleteOutlined, EditOutlined, FolderAddOutlined, FolderOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Flex, Form, Input, Modal, Popconfirm, Table, Tree, TreeSelect, Typography } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, Modal, Popconfirm, Tree, TreeSelect, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { DataNode } from 'antd/es/tree';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FilterBar, ListTable, text, useListState } from '../../components/list-page';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { SearchInput } from '../../components/search-input';
@@ -23,6 +24,8 @@ import {
 } from './hooks';
 
 const ALL = 'all';
+// The folder picked in the tree and the search, in the URL like every list's filters.
+const FILTERS = { folder: text(), q: text() };
 
 function buildTree(folders: ScriptFolder[], parentId: number | null): DataNode[] {
   return folders
@@ -36,55 +39,57 @@ function folderTreeData(folders: ScriptFolder[], parentId: number | null): { val
 }
 
 export default function ScriptsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['scripts', 'common']);
   const { message } = App.useApp();
   const me = useMe();
   const canWrite = me.data?.role === 'admin' || me.data?.role === 'operator';
   const folders = useScriptFolders();
-  const [folderKey, setFolderKey] = useState<string>(ALL);
-  const [q, setQ] = useState<string | undefined>();
-  const folderId = folderKey === ALL ? undefined : Number(folderKey);
-  const scripts = useScripts({ q: q || undefined, folderId });
+  const state = useListState(FILTERS);
+  const { q } = state.filters;
+  const folderKey = state.filters.folder ?? ALL;
+  const setFolderKey = (key: string) => state.set({ folder: key === ALL ? null : key });
+  const folderId = folderKey === ALL || !Number.isFinite(Number(folderKey)) ? undefined : Number(folderKey);
+  const scripts = useScripts({ q, folderId });
   const deleteFolder = useDeleteFolder();
   const deleteScript = useDeleteScript();
   const [editing, setEditing] = useState<Script | 'new' | null>(null);
   const [creatingFolder, setCreatingFolder] = useState(false);
   const folderList = folders.data?.items ?? [];
   const tree = useMemo<DataNode[]>(
-    () => [{ key: ALL, title: t('scripts.allFolders'), icon: <FolderOutlined />, children: buildTree(folderList, null) }],
+    () => [{ key: ALL, title: t('allFolders'), icon: <FolderOutlined />, children: buildTree(folderList, null) }],
     [folderList, t],
   );
-  const folderName = (id: number | null) => (id === null ? t('common.none') : folderList.find((f) => f.id === id)?.name ?? String(id));
+  const folderName = (id: number | null) => (id === null ? t('common:none') : folderList.find((f) => f.id === id)?.name ?? String(id));
   const current = folderList.find((f) => f.id === folderId);
 
   const columns: ColumnsType<Script> = [
-    { title: t('scripts.scriptTitle'), dataIndex: 'title', width: 200 },
+    { title: t('scriptTitle'), dataIndex: 'title', width: 200 },
     {
-      title: t('scripts.content'),
+      title: t('content'),
       dataIndex: 'content',
       render: (v: string) => (
-        <Typography.Paragraph ellipsis={{ rows: 2, expandable: true, symbol: t('scripts.more') }} style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
+        <Typography.Paragraph ellipsis={{ rows: 2, expandable: true, symbol: t('more') }} style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
           {v}
         </Typography.Paragraph>
       ),
     },
-    { title: t('scripts.folder'), dataIndex: 'folderId', width: 140, render: folderName },
-    { title: t('scripts.useCount'), dataIndex: 'useCount', width: 100, align: 'right' },
+    { title: t('folder'), dataIndex: 'folderId', width: 140, render: folderName },
+    { title: t('useCount'), dataIndex: 'useCount', width: 100, align: 'right' },
     ...(canWrite
       ? [
           {
-            title: t('common.actions'),
+            title: t('common:actions'),
             key: 'actions',
             width: 110,
             render: (_: unknown, s: Script) => (
               <Flex gap={4}>
-                <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(s)} data-testid="script-edit" />
+                <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common:edit')} onClick={() => setEditing(s)} data-testid="script-edit" />
                 <Popconfirm
-                  title={t('scripts.deleteConfirm', { title: s.title })}
+                  title={t('deleteConfirm', { title: s.title })}
                   okButtonProps={{ danger: true }}
-                  onConfirm={() => deleteScript.mutateAsync(s.id).then(() => void message.success(t('common.deleted'))).catch(() => undefined)}
+                  onConfirm={() => deleteScript.mutateAsync(s.id).then(() => void message.success(t('common:deleted'))).catch(() => undefined)}
                 >
-                  <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
+                  <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} />
                 </Popconfirm>
               </Flex>
             ),
@@ -96,44 +101,44 @@ export default function ScriptsPage() {
   return (
     <>
       <PageHeader
-        title={t('scripts.title')}
-        subtitle={t('scripts.subtitle')}
+        title={t('title')}
+        subtitle={t('subtitle')}
         extra={
           canWrite ? (
             <>
               <Button icon={<FolderAddOutlined />} onClick={() => setCreatingFolder(true)} data-testid="script-folder-create">
-                {t('scripts.newFolder')}
+                {t('newFolder')}
               </Button>
               <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="script-create">
-                {t('scripts.create')}
+                {t('create')}
               </Button>
             </>
           ) : null
         }
       />
       <Flex gap={16} align="start" wrap>
-        <Card size="small" title={t('scripts.folders')} style={{ width: 260 }}
+        <Card size="small" title={t('folders')} style={{ width: 260 }}
           extra={
             canWrite && current ? (
               <Popconfirm
-                title={t('scripts.deleteFolderConfirm', { name: current.name })}
+                title={t('deleteFolderConfirm', { name: current.name })}
                 okButtonProps={{ danger: true }}
                 onConfirm={() =>
                   deleteFolder
                     .mutateAsync(current.id)
                     .then(() => {
-                      void message.success(t('common.deleted'));
+                      void message.success(t('common:deleted'));
                       setFolderKey(ALL);
                     })
                     .catch(() => undefined)
                 }
               >
-                <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('scripts.deleteFolder')} />
+                <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('deleteFolder')} />
               </Popconfirm>
             ) : null
           }
         >
-          {folders.error ? <QueryError error={folders.error} onRetry={() => void folders.refetch()} /> : null}
+          <QueryError query={folders} />
           <Tree
             showIcon
             defaultExpandAll
@@ -144,17 +149,15 @@ export default function ScriptsPage() {
           />
         </Card>
         <Card style={{ flex: 1, minWidth: 480 }}>
-          <Flex gap={12} style={{ marginBottom: 16 }}>
-            <SearchInput value={q} onSearch={(v) => setQ(v || undefined)} placeholder={t('scripts.searchPlaceholder')} testId="scripts-search" />
-          </Flex>
-          {scripts.error ? <QueryError error={scripts.error} onRetry={() => void scripts.refetch()} /> : null}
-          <Table<Script>
+          <FilterBar>
+            <SearchInput value={q} onSearch={(v) => state.set({ q: v })} placeholder={t('searchPlaceholder')} testId="scripts-search" />
+          </FilterBar>
+          <ListTable<Script>
             rowKey="id"
             columns={columns}
-            dataSource={scripts.data?.items}
-            loading={scripts.isFetching}
-            pagination={{ pageSize: 20, showTotal: (total) => t('common.total', { total }) }}
-            locale={{ emptyText: <Typography.Text type="secondary">{q ? t('scripts.noMatch') : t('scripts.empty')}</Typography.Text> }}
+            query={scripts}
+            pageSize={20}
+            empty={q ? t('noMatch') : t('empty')}
             scroll={{ x: 720 }}
           />
         </Card>
@@ -168,7 +171,7 @@ export default function ScriptsPage() {
 }
 
 function FolderModal({ parentId, folders, onClose }: { parentId: number | null; folders: ScriptFolder[]; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['scripts', 'common']);
   const { message } = App.useApp();
   const [form] = Form.useForm<{ name: string; parentId: number | null }>();
   const create = useCreateFolder();
@@ -176,20 +179,20 @@ function FolderModal({ parentId, folders, onClose }: { parentId: number | null; 
     const v = await form.validateFields();
     try {
       await create.mutateAsync({ name: v.name.trim(), parentId: v.parentId ?? null });
-      void message.success(t('common.created'));
+      void message.success(t('common:created'));
       onClose();
     } catch (error) {
       showFieldError(form, error);
     }
   };
   return (
-    <Modal open title={t('scripts.newFolder')} onOk={() => void submit()} onCancel={onClose} confirmLoading={create.isPending} destroyOnHidden>
+    <Modal open title={t('newFolder')} onOk={() => void submit()} onCancel={onClose} confirmLoading={create.isPending} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ name: '', parentId }}>
-        <Form.Item name="name" label={t('scripts.folderName')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('scripts.folderName') }) }, { max: 30, message: t('common.maxChars', { n: 30 }) }]}>
+        <Form.Item name="name" label={t('folderName')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('folderName') }) }, { max: 30, message: t('common:maxChars', { n: 30 }) }]}>
           <Input maxLength={30} autoFocus />
         </Form.Item>
-        <Form.Item name="parentId" label={t('scripts.parentFolder')}>
-          <TreeSelect allowClear treeDefaultExpandAll treeData={folderTreeData(folders, null)} placeholder={t('scripts.topLevel')} />
+        <Form.Item name="parentId" label={t('parentFolder')}>
+          <TreeSelect allowClear treeDefaultExpandAll treeData={folderTreeData(folders, null)} placeholder={t('topLevel')} />
         </Form.Item>
       </Form>
     </Modal>
@@ -197,7 +200,7 @@ function FolderModal({ parentId, folders, onClose }: { parentId: number | null; 
 }
 
 function ScriptModal({ script, defaultFolderId, folders, onClose }: { script: Script | null; defaultFolderId: number | null; folders: ScriptFolder[]; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['scripts', 'common']);
   const { message } = App.useApp();
   const [form] = Form.useForm<{ folderId: number | null; title: string; content: string }>();
   const create = useCreateScript();
@@ -208,7 +211,7 @@ function ScriptModal({ script, defaultFolderId, folders, onClose }: { script: Sc
     try {
       if (script) await update.mutateAsync({ id: script.id, ...input });
       else await create.mutateAsync(input);
-      void message.success(t('common.saved'));
+      void message.success(t('common:saved'));
       onClose();
     } catch (error) {
       showFieldError(form, error);
@@ -218,7 +221,7 @@ function ScriptModal({ script, defaultFolderId, folders, onClose }: { script: Sc
   return (
     <Modal
       open
-      title={script ? t('scripts.edit') : t('scripts.create')}
+      title={script ? t('edit') : t('create')}
       onOk={() => void submit()}
       onCancel={onClose}
       confirmLoading={create.isPending || update.isPending}
@@ -231,17 +234,17 @@ function ScriptModal({ script, defaultFolderId, folders, onClose }: { script: Sc
         layout="vertical"
         initialValues={{ folderId: script?.folderId ?? defaultFolderId, title: script?.title ?? '', content: script?.content ?? '' }}
       >
-        <Form.Item name="folderId" label={t('scripts.folder')}>
-          <TreeSelect allowClear treeDefaultExpandAll treeData={folderTreeData(folders, null)} placeholder={t('scripts.noFolder')} />
+        <Form.Item name="folderId" label={t('folder')}>
+          <TreeSelect allowClear treeDefaultExpandAll treeData={folderTreeData(folders, null)} placeholder={t('noFolder')} />
         </Form.Item>
-        <Form.Item name="title" label={t('scripts.scriptTitle')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('scripts.scriptTitle') }) }, { max: 60, message: t('common.maxChars', { n: 60 }) }]}>
+        <Form.Item name="title" label={t('scriptTitle')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('scriptTitle') }) }, { max: 60, message: t('common:maxChars', { n: 60 }) }]}>
           <Input maxLength={60} showCount />
         </Form.Item>
         <Alert
           type="info"
           showIcon
           style={{ marginBottom: 12 }}
-          title={t('scripts.placeholdersHint')}
+          title={t('placeholdersHint')}
           action={
             <Flex gap={4}>
               <Button size="small" onClick={() => insert('{nickname}')}>{'{nickname}'}</Button>
@@ -249,7 +252,7 @@ function ScriptModal({ script, defaultFolderId, folders, onClose }: { script: Sc
             </Flex>
           }
         />
-        <Form.Item name="content" label={t('scripts.content')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('scripts.content') }) }, { max: 4000, message: t('common.maxChars', { n: 4000 }) }]}>
+        <Form.Item name="content" label={t('content')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('content') }) }, { max: 4000, message: t('common:maxChars', { n: 4000 }) }]}>
           <Input.TextArea rows={8} maxLength={4000} showCount />
         </Form.Item>
       </Form>

@@ -10,12 +10,12 @@ export type MatchMode = 'any' | 'all' | 'none';
 export type CountOp = 'atLeast' | 'atMost';
 
 export function MatchModeSelect({ value, onChange }: { value: MatchMode; onChange: (mode: MatchMode) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('segments');
   return (
     <Select
       value={value}
       onChange={onChange}
-      options={(['any', 'all', 'none'] as const).map((m) => ({ value: m, label: t(`segments.tagModes.${m}`) }))}
+      options={(['any', 'all', 'none'] as const).map((m) => ({ value: m, label: t(`tagModes.${m}`) }))}
       style={{ width: 120 }}
     />
   );
@@ -30,23 +30,23 @@ export function StaffField({ value, onChange }: { value: string[]; onChange: (us
 }
 
 export function StoresField({ value, onChange }: { value: (number | string)[]; onChange: (storeIds: (number | string)[]) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('segments');
   return (
     <div style={{ minWidth: 260 }}>
-      <StoresSelect value={value} onChange={onChange} placeholder={t('segments.pickStores')} />
+      <StoresSelect value={value} onChange={onChange} placeholder={t('pickStores')} />
     </div>
   );
 }
 
 export function OpSelect({ value, onChange }: { value: CountOp; onChange: (op: CountOp) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('segments');
   return (
     <Select
       value={value}
       onChange={onChange}
       options={[
-        { value: 'atLeast', label: t('segments.atLeast') },
-        { value: 'atMost', label: t('segments.atMost') },
+        { value: 'atLeast', label: t('atLeast') },
+        { value: 'atMost', label: t('atMost') },
       ]}
       style={{ width: 90 }}
     />
@@ -71,23 +71,23 @@ export function DateRangeField({ from, to, onChange }: { from?: string; to?: str
 
 /** The eight RFM buckets (重要价值 … 一般挽留), each option explaining its R/F/M levels. */
 export function RfmBucketsField({ value, onChange }: { value: RfmBucket[]; onChange: (buckets: RfmBucket[]) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['segments', 'common']);
   return (
     <Select<RfmBucket[]>
       mode="multiple"
       value={value}
       onChange={onChange}
-      placeholder={t('segments.pickBuckets')}
+      placeholder={t('pickBuckets')}
       style={{ minWidth: 280 }}
       data-testid="segment-rfm-buckets"
       options={RFM_BUCKETS.map((b) => ({
         value: b,
         label: (
-          <Tooltip title={t(`rfm.bucketHints.${b}`)} placement="right">
-            <span>{t(`rfm.buckets.${b}`)}</span>
+          <Tooltip title={t(`common:rfm.bucketHints.${b}`)} placement="right">
+            <span>{t(`common:rfm.buckets.${b}`)}</span>
           </Tooltip>
         ),
-        title: t(`rfm.buckets.${b}`),
+        title: t(`common:rfm.buckets.${b}`),
       }))}
       optionLabelProp="title"
     />

@@ -33,7 +33,7 @@ export function RuleEditor<C extends { type: string }>(props: RuleEditorProps<C>
 
 function GroupEditor<C extends { type: string }>(props: RuleEditorProps<C> & { depth: number; onRemove?: () => void }) {
   const { group, onChange, depth, onRemove, types, typeLabel, newCondition, renderCondition } = props;
-  const { t } = useTranslation();
+  const { t } = useTranslation('segments');
   const [adding, setAdding] = useState<C['type'] | undefined>(undefined);
   const typeOptions = useMemo(() => types.map((type) => ({ value: type, label: typeLabel(type) })), [types, typeLabel]);
   const setAt = (i: number, next: C | RuleTree<C>) => onChange({ ...group, conditions: group.conditions.map((c, j) => (j === i ? next : c)) });
@@ -45,19 +45,19 @@ function GroupEditor<C extends { type: string }>(props: RuleEditorProps<C> & { d
       style={depth > 0 ? { border: '1px dashed #d9d9d9', borderRadius: 8, padding: 12, background: 'rgba(0,0,0,0.015)' } : undefined}
     >
       <Flex align="center" gap={8} wrap style={{ marginBottom: 8 }}>
-        <Typography.Text>{t('segments.match')}</Typography.Text>
+        <Typography.Text>{t('match')}</Typography.Text>
         <Segmented<'and' | 'or'>
           value={group.op}
           onChange={(op) => onChange({ ...group, op })}
           options={[
-            { value: 'and', label: t('segments.and') },
-            { value: 'or', label: t('segments.or') },
+            { value: 'and', label: t('and') },
+            { value: 'or', label: t('or') },
           ]}
           data-testid="segment-op"
         />
         {onRemove ? (
           <Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={onRemove} style={{ marginLeft: 'auto' }}>
-            {t('segments.removeGroup')}
+            {t('removeGroup')}
           </Button>
         ) : null}
       </Flex>
@@ -71,18 +71,18 @@ function GroupEditor<C extends { type: string }>(props: RuleEditorProps<C> & { d
                 {typeLabel(c.type)}
               </Typography.Text>
               {renderCondition(c, (next) => setAt(i, next))}
-              <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('segments.remove')} onClick={() => removeAt(i)} data-testid="segment-remove" />
+              <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('remove')} onClick={() => removeAt(i)} data-testid="segment-remove" />
             </Flex>
           ),
         )}
-        {group.conditions.length === 0 ? <Typography.Text type="secondary">{t('segments.noConditions')}</Typography.Text> : null}
+        {group.conditions.length === 0 ? <Typography.Text type="secondary">{t('noConditions')}</Typography.Text> : null}
       </Flex>
       <Space wrap style={{ marginTop: 8 }}>
         <Select<C['type']>
           value={adding}
           onChange={setAdding}
           options={typeOptions}
-          placeholder={t('segments.pickType')}
+          placeholder={t('pickType')}
           style={{ width: 160 }}
           data-testid="segment-condition-type"
         />
@@ -95,7 +95,7 @@ function GroupEditor<C extends { type: string }>(props: RuleEditorProps<C> & { d
           }}
           data-testid="segment-add-condition"
         >
-          {t('segments.addCondition')}
+          {t('addCondition')}
         </Button>
         {depth === 0 ? (
           <Button
@@ -103,7 +103,7 @@ function GroupEditor<C extends { type: string }>(props: RuleEditorProps<C> & { d
             onClick={() => onChange({ ...group, conditions: [...group.conditions, { op: group.op === 'and' ? 'or' : 'and', conditions: [] }] })}
             data-testid="segment-add-group"
           >
-            {t('segments.addGroup')}
+            {t('addGroup')}
           </Button>
         ) : null}
       </Space>

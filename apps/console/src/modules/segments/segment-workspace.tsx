@@ -4,12 +4,13 @@
 // condition types and editors, how a sample item and a member row look, and its i18n keys.
 import { DeleteOutlined, DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import type { UseMutationResult, UseQueryResult } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Empty, Flex, Form, Input, List, Popconfirm, Row, Space, Spin, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Flex, Form, Input, List, Popconfirm, Row, Space, Spin, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useEffect, useState, type HTMLAttributes, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ApiError, type Page } from '../../api/client';
+import { ExportButton, ListTable, useLocalPaging } from '../../components/list-page';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
@@ -36,7 +37,7 @@ export interface SegmentSaveInput<C> {
 }
 
 /** Module-level hooks of one kind of segment (stable across renders, so they may be called here). */
-export interface SegmentHooks<C, S extends SavedSegment<C>, I, P extends SegmentPreview<I>> {
+export interface SegmentHooks<C, S extends SavedSegment<C>, I extends object, P extends SegmentPreview<I>> {
   useList: () => UseQueryResult<S[]>;
   usePreview: (rule: RuleTree<C> | null) => UseQueryResult<P>;
   useSave: () => UseMutationResult<S, Error, SegmentSaveInput<C>>;
@@ -44,14 +45,14 @@ export interface SegmentHooks<C, S extends SavedSegment<C>, I, P extends Segment
   useMembers: (id: S['id'] | null, page: number, pageSize: number) => UseQueryResult<Page<I>>;
 }
 
-export interface SegmentWorkspaceProps<C extends { type: string }, S extends SavedSegment<C>, I, P extends SegmentPreview<I>> {
+export interface SegmentWorkspaceProps<C extends { type: string }, S extends SavedSegment<C>, I extends object, P extends SegmentPreview<I>> {
   hooks: SegmentHooks<C, S, I, P>;
-  /** i18n namespace of the page's own texts (title, subtitle, new, saved, emptySaved, namePlaceholder, matching, sample, noSample). */
+  /** The page's namespace, holding its own texts (title, subtitle, new, saved, emptySaved, namePlaceholder, matching, sample, noSample). */
   ns: 'segments' | 'groupSegments';
   /** The unit after the live count. */
-  unitKey: 'segments.people' | 'groupSegments.unit';
+  unitKey: 'segments:people' | 'groupSegments:unit';
   /** Title of the members card ({ name }). */
-  membersTitleKey: 'segments.members' | 'groupSegments.groupsOf';
+  membersTitleKey: 'segments:members' | 'groupSegments:groupsOf';
   exportUrl: (id: S['id']) => string;
   /** data-testid of the CSV link in the saved list, if any. */
   exportTestId?: string;
@@ -71,16 +72,18 @@ export interface SegmentWorkspaceProps<C extends { type: string }, S extends Sav
   renderSampleItem: (item: I) => ReactNode;
   sampleGap: number;
   memberColumns: ColumnsType<I>;
-  memberRowProps?: (item: I) => HTMLAttributes<HTMLElement>;
+  /** Opens a member (the whole row is a link). */
+  onMemberClick?: (item: I) => void;
   /** Actions before the CSV button in the members card (wrapped in a Space with it when given). */
   memberActions?: (segment: S) => ReactNode;
 }
 
-export function SegmentWorkspace<C extends { type: string }, S extends SavedSegment<C>, I, P extends SegmentPreview<I>>(
+export function SegmentWorkspace<C extends { type: string }, S extends SavedSegment<C>, I extends object, P extends SegmentPreview<I>>(
   props: SegmentWorkspaceProps<C, S, I, P>,
 ) {
   const { hooks, ns, newRule, ruleComplete, adoptSaved, nameMax, exportUrl, countExtra } = props;
-  const { t } = useTranslation();
+  // The shared texts are the segments module's; the page's own come from its namespace (`${ns}:…`).
+  const { t } = useTranslation(['segments', ns, 'common'] as const);
   const { message } = App.useApp();
   const segments = hooks.useList();
   const save = hooks.useSave();
@@ -115,7 +118,7 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
       { id: editing?.id ?? null, name: name.trim(), rule },
       {
         onSuccess: (saved) => {
-          void message.success(t('common.saved'));
+          void message.success(t('common:saved'));
           if (!adoptSaved) setEditing(saved);
           else {
             const next = adoptSaved(saved, { name, rule });
@@ -136,29 +139,29 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
   return (
     <>
       <PageHeader
-        title={t(`${ns}.title`)}
-        subtitle={t(`${ns}.subtitle`)}
+        title={t(`${ns}:title`)}
+        subtitle={t(`${ns}:subtitle`)}
         extra={
           <Button icon={<PlusOutlined />} onClick={startNew} data-testid="segment-new">
-            {t(`${ns}.new`)}
+            {t(`${ns}:new`)}
           </Button>
         }
       />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={7}>
-          <Card title={t(`${ns}.saved`)} size="small">
-            {segments.error ? <QueryError error={segments.error} onRetry={() => void segments.refetch()} /> : null}
+          <Card title={t(`${ns}:saved`)} size="small">
+            <QueryError query={segments} />
             <List<S>
               loading={segments.isLoading}
               dataSource={segments.data ?? []}
-              locale={{ emptyText: t(`${ns}.emptySaved`) }}
+              locale={{ emptyText: t(`${ns}:emptySaved`) }}
               renderItem={(s) => (
                 <List.Item
                   data-testid="segment-item"
                   style={{ background: editing?.id === s.id ? 'rgba(22,119,255,0.06)' : undefined, paddingInline: 8 }}
                   actions={[
                     <Button key="open" type="link" size="small" onClick={() => open(s)} data-testid="segment-open">
-                      {t('segments.open')}
+                      {t('open')}
                     </Button>,
                     <Button
                       key="csv"
@@ -166,22 +169,22 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
                       size="small"
                       icon={<DownloadOutlined />}
                       href={exportUrl(s.id)}
-                      aria-label={t('segments.exportCsv')}
+                      aria-label={t('common:exportCsv')}
                       data-testid={props.exportTestId}
                     />,
                     <Popconfirm
                       key="delete"
-                      title={t('segments.deleteConfirm', { name: s.name })}
+                      title={t('deleteConfirm', { name: s.name })}
                       onConfirm={() =>
                         remove.mutate(s.id, {
                           onSuccess: () => {
-                            void message.success(t('common.deleted'));
+                            void message.success(t('common:deleted'));
                             if (editing?.id === s.id) startNew();
                           },
                         })
                       }
                     >
-                      <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} data-testid="segment-delete" />
+                      <Button type="link" size="small" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} data-testid="segment-delete" />
                     </Popconfirm>,
                   ]}
                 >
@@ -195,7 +198,7 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
         </Col>
         <Col xs={24} lg={17}>
           <Flex vertical gap={16}>
-            <Card title={editing ? t('segments.editing', { name: editing.name }) : t('segments.builder')} size="small">
+            <Card title={editing ? t('editing', { name: editing.name }) : t('builder')} size="small">
               <RuleEditor<C>
                 group={rule}
                 onChange={setRule}
@@ -206,7 +209,7 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
               />
               {!complete && rule.conditions.length > 0 ? (
                 <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
-                  {t('segments.incomplete')}
+                  {t('incomplete')}
                 </Typography.Text>
               ) : null}
               {previewError && complete ? <Alert type="error" showIcon title={previewError} style={{ marginTop: 12 }} /> : null}
@@ -214,14 +217,14 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
               <Form form={form} layout="inline" style={{ marginTop: 16 }} initialValues={{ name: '' }}>
                 <Form.Item
                   name="name"
-                  label={t('segments.name')}
-                  rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('segments.name') }) }, { max: nameMax }]}
+                  label={t('name')}
+                  rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('name') }) }, { max: nameMax }]}
                 >
-                  <Input placeholder={t(`${ns}.namePlaceholder`)} style={{ width: 240 }} data-testid="segment-name" maxLength={nameMax} />
+                  <Input placeholder={t(`${ns}:namePlaceholder`)} style={{ width: 240 }} data-testid="segment-name" maxLength={nameMax} />
                 </Form.Item>
                 <Form.Item>
                   <Button type="primary" onClick={() => void onSave()} loading={save.isPending} disabled={!complete} data-testid="segment-save">
-                    {editing ? t('segments.update') : t('segments.saveNew')}
+                    {editing ? t('update') : t('saveNew')}
                   </Button>
                 </Form.Item>
               </Form>
@@ -229,7 +232,7 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
             <Card size="small">
               <Flex align="baseline" gap={8} wrap>
                 <Typography.Text strong style={{ fontSize: 16 }}>
-                  {t(`${ns}.matching`)}
+                  {t(`${ns}:matching`)}
                 </Typography.Text>
                 <Typography.Text strong style={{ fontSize: 28, color: '#1677ff' }} data-testid="segment-count">
                   {complete && preview.data ? preview.data.count : '—'}
@@ -248,16 +251,16 @@ export function SegmentWorkspace<C extends { type: string }, S extends SavedSegm
   );
 }
 
-function SampleList<C extends { type: string }, S extends SavedSegment<C>, I, P extends SegmentPreview<I>>(
+function SampleList<C extends { type: string }, S extends SavedSegment<C>, I extends object, P extends SegmentPreview<I>>(
   props: SegmentWorkspaceProps<C, S, I, P> & { sample: I[] },
 ) {
   const { ns, sample, itemKey, itemPath, renderSampleItem } = props;
-  const { t } = useTranslation();
-  if (sample.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`${ns}.noSample`)} />;
+  const { t } = useTranslation(['segments', ns] as const);
+  if (sample.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(`${ns}:noSample`)} />;
   return (
     <>
       <Typography.Text type="secondary" style={{ display: 'block', margin: '12px 0 4px' }}>
-        {t(`${ns}.sample`)}
+        {t(`${ns}:sample`)}
       </Typography.Text>
       <Flex wrap gap={props.sampleGap}>
         {sample.map((item) => (
@@ -270,20 +273,15 @@ function SampleList<C extends { type: string }, S extends SavedSegment<C>, I, P 
   );
 }
 
-function MembersCard<C extends { type: string }, S extends SavedSegment<C>, I, P extends SegmentPreview<I>>(
+function MembersCard<C extends { type: string }, S extends SavedSegment<C>, I extends object, P extends SegmentPreview<I>>(
   props: SegmentWorkspaceProps<C, S, I, P> & { segment: S },
 ) {
-  const { segment, hooks, memberActions, memberRowProps } = props;
-  const { t } = useTranslation();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  useEffect(() => setPage(1), [segment.id]);
-  const members = hooks.useMembers(segment.id, page, pageSize);
-  const exportButton = (
-    <Button size="small" icon={<DownloadOutlined />} href={props.exportUrl(segment.id)}>
-      {t('segments.exportCsv')}
-    </Button>
-  );
+  const { segment, hooks, memberActions } = props;
+  const { t } = useTranslation(['segments', props.ns] as const);
+  // The opened segment is not in the URL, so neither is the page of its members.
+  const paging = useLocalPaging(segment.id);
+  const members = hooks.useMembers(segment.id, paging.page, paging.pageSize);
+  const exportButton = <ExportButton size="small" href={props.exportUrl(segment.id)} />;
   return (
     <Card
       size="small"
@@ -299,25 +297,14 @@ function MembersCard<C extends { type: string }, S extends SavedSegment<C>, I, P
         )
       }
     >
-      {members.error ? <QueryError error={members.error} onRetry={() => void members.refetch()} /> : null}
-      <Table<I>
+      <ListTable<I>
         rowKey={props.itemKey}
         size="small"
         columns={props.memberColumns}
-        dataSource={members.data?.items}
-        loading={members.isFetching}
-        onRow={(item) => ({ ...memberRowProps?.(item), 'data-testid': 'segment-member-row' }) as HTMLAttributes<HTMLElement>}
-        pagination={{
-          current: page,
-          pageSize,
-          total: members.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p, s) => {
-            setPage(s !== pageSize ? 1 : p);
-            setPageSize(s);
-          },
-        }}
+        query={members}
+        paging={paging}
+        rowTestId="segment-member-row"
+        onRowClick={props.onMemberClick}
       />
     </Card>
   );

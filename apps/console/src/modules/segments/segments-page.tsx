@@ -43,13 +43,13 @@ const hooks: SegmentHooks<Condition, Segment, SampleCustomer, Preview> = {
 };
 
 export default function SegmentsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['segments', 'customers']);
   const labels = useLabels();
   const me = useMe();
   const canWrite = me.data?.role === 'admin' || me.data?.role === 'operator';
   const columns: ColumnsType<SampleCustomer> = [
     {
-      title: t('customers.name'),
+      title: t('customers:name'),
       key: 'name',
       render: (_, c) => (
         <Link to={customerPath(c.externalUserid)} data-testid="segment-member-link">
@@ -57,22 +57,22 @@ export default function SegmentsPage() {
         </Link>
       ),
     },
-    { title: t('segments.gender'), dataIndex: 'gender', width: 100, render: (g: number) => labels.gender(g) },
-    { title: t('customers.firstAddedAt'), dataIndex: 'firstAddedAt', width: 180, render: (v: string | null) => formatDateTime(v) },
+    { title: t('gender'), dataIndex: 'gender', width: 100, render: (g: number) => labels.gender(g) },
+    { title: t('customers:firstAddedAt'), dataIndex: 'firstAddedAt', width: 180, render: (v: string | null) => formatDateTime(v) },
   ];
   return (
     <SegmentWorkspace<Condition, Segment, SampleCustomer, Preview>
       hooks={hooks}
       ns="segments"
-      unitKey="segments.people"
-      membersTitleKey="segments.members"
+      unitKey="segments:people"
+      membersTitleKey="segments:members"
       exportUrl={exportUrl}
       exportTestId="segment-export"
       nameMax={64}
       newRule={emptyRule}
       ruleComplete={ruleComplete}
       conditionTypes={CONDITION_TYPES}
-      typeLabel={(type) => t(`segments.types.${type}`)}
+      typeLabel={(type) => t(`types.${type}`)}
       newCondition={newCondition}
       renderCondition={(c, onChange) => <ConditionEditor condition={c} onChange={onChange} />}
       adoptSaved={(saved, { name, rule }) =>
@@ -90,13 +90,13 @@ export default function SegmentsPage() {
 
 /** Tags every member of the segment (admin/operator), then follows the job in the jobs drawer. */
 function BulkTagAction({ segment }: { segment: Segment }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('segments');
   const [bulkOpen, setBulkOpen] = useState(false);
   const [jobs, setJobs] = useState<{ jobId: number } | null>(null);
   return (
     <>
       <Button size="small" icon={<TagsOutlined />} onClick={() => setBulkOpen(true)} data-testid="segment-bulk-tag">
-        {t('segments.bulkTag')}
+        {t('bulkTag')}
       </Button>
       {bulkOpen ? (
         <BulkTagModal
@@ -114,14 +114,14 @@ function BulkTagAction({ segment }: { segment: Segment }) {
 }
 
 function ConditionEditor({ condition: c, onChange }: { condition: Condition; onChange: (c: Condition) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('segments');
   const labels = useLabels();
   switch (c.type) {
     case 'tags':
       return (
         <>
           <MatchModeSelect value={c.mode} onChange={(mode) => onChange({ ...c, mode })} />
-          <TagTreeSelect value={c.tagIds} onChange={(tagIds) => onChange({ ...c, tagIds })} placeholder={t('segments.pickTags')} style={{ minWidth: 260 }} />
+          <TagTreeSelect value={c.tagIds} onChange={(tagIds) => onChange({ ...c, tagIds })} placeholder={t('pickTags')} style={{ minWidth: 260 }} />
         </>
       );
     case 'gender':
@@ -142,7 +142,7 @@ function ConditionEditor({ condition: c, onChange }: { condition: Condition; onC
           mode="tags"
           value={c.channels}
           onChange={(channels) => onChange({ ...c, channels: channels ?? [] })}
-          placeholder={t('segments.channelPlaceholder')}
+          placeholder={t('channelPlaceholder')}
           style={{ minWidth: 260 }}
           open={false}
           tokenSeparators={[',', '，', ' ']}
@@ -159,12 +159,12 @@ function ConditionEditor({ condition: c, onChange }: { condition: Condition; onC
             options={EVENT_TYPES.map((e) => ({ value: e, label: labels.eventType(e) }))}
             style={{ width: 170 }}
           />
-          <Typography.Text>{t('segments.withinDays')}</Typography.Text>
+          <Typography.Text>{t('withinDays')}</Typography.Text>
           <InputNumber min={1} max={3650} precision={0} value={c.days} onChange={(days) => onChange({ ...c, days })} style={{ width: 90 }} />
-          <Typography.Text>{t('segments.days')}</Typography.Text>
+          <Typography.Text>{t('days')}</Typography.Text>
           <OpSelect value={c.op} onChange={(op) => onChange({ ...c, op })} />
           <InputNumber min={0} max={100000} precision={0} value={c.count} onChange={(count) => onChange({ ...c, count })} style={{ width: 90 }} />
-          <Typography.Text>{t('segments.times')}</Typography.Text>
+          <Typography.Text>{t('times')}</Typography.Text>
         </>
       );
     case 'orders':
@@ -173,7 +173,7 @@ function ConditionEditor({ condition: c, onChange }: { condition: Condition; onC
           <Select<OrdersMetric>
             value={c.metric}
             onChange={(metric) => onChange(withMetric(c, metric))}
-            options={(['recency', 'frequency', 'monetary'] as const).map((m) => ({ value: m, label: t(`segments.orders.metrics.${m}`) }))}
+            options={(['recency', 'frequency', 'monetary'] as const).map((m) => ({ value: m, label: t(`orders.metrics.${m}`) }))}
             style={{ width: 120 }}
             data-testid="segment-orders-metric"
           />
@@ -182,11 +182,11 @@ function ConditionEditor({ condition: c, onChange }: { condition: Condition; onC
               <Select
                 value={c.op}
                 onChange={(op) => onChange({ ...c, op })}
-                options={(['within', 'notWithin'] as const).map((op) => ({ value: op, label: t(`segments.orders.${op}`) }))}
+                options={(['within', 'notWithin'] as const).map((op) => ({ value: op, label: t(`orders.${op}`) }))}
                 style={{ width: 160 }}
               />
               <InputNumber min={1} max={3650} precision={0} value={c.value} onChange={(value) => onChange({ ...c, value })} style={{ width: 90 }} />
-              <Typography.Text>{t('segments.days')}</Typography.Text>
+              <Typography.Text>{t('days')}</Typography.Text>
             </>
           ) : (
             <>
@@ -200,11 +200,11 @@ function ConditionEditor({ condition: c, onChange }: { condition: Condition; onC
                 style={{ width: 120 }}
                 data-testid="segment-orders-value"
               />
-              <Typography.Text>{t(c.metric === 'frequency' ? 'segments.orders.ordersUnit' : 'segments.orders.yuanUnit')}</Typography.Text>
+              <Typography.Text>{t(c.metric === 'frequency' ? 'orders.ordersUnit' : 'orders.yuanUnit')}</Typography.Text>
             </>
           )}
-          <Tooltip title={t('segments.orders.hint')}>
-            <QuestionCircleOutlined style={{ color: 'rgba(0,0,0,0.45)', cursor: 'help' }} aria-label={t('segments.orders.hint')} />
+          <Tooltip title={t('orders.hint')}>
+            <QuestionCircleOutlined style={{ color: 'rgba(0,0,0,0.45)', cursor: 'help' }} aria-label={t('orders.hint')} />
           </Tooltip>
         </>
       );

@@ -11,7 +11,7 @@ interface AddCorpInput {
 }
 
 export function AddCorpCard() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['settings', 'common']);
   const { message } = App.useApp();
   const [form] = Form.useForm<AddCorpInput>();
   const queryClient = useQueryClient();
@@ -19,7 +19,7 @@ export function AddCorpCard() {
     mutationFn: (input: AddCorpInput) => api.post<{ id: string; name: string }>('/corps', input),
     onSuccess: (corp) => {
       void queryClient.invalidateQueries({ queryKey: ['me'] });
-      message.success(t('settings.addCorp.done', { name: corp.name }));
+      message.success(t('addCorp.done', { name: corp.name }));
       form.resetFields();
     },
   });
@@ -28,31 +28,31 @@ export function AddCorpCard() {
     add.mutate(input, { onError: (err) => { showFieldError(form, err); } });
   };
   return (
-    <Card title={t('settings.addCorp.title')} data-testid="add-corp">
-      <Typography.Paragraph type="secondary">{t('settings.addCorp.help')}</Typography.Paragraph>
+    <Card title={t('addCorp.title')} data-testid="add-corp">
+      <Typography.Paragraph type="secondary">{t('addCorp.help')}</Typography.Paragraph>
       <Form form={form} layout="vertical" onFinish={onFinish} requiredMark>
-        <Form.Item name="id" label={t('settings.corp.corpId')} rules={[{ required: true, message: t('common.required', { field: t('settings.corp.corpId') }) }]}>
+        <Form.Item name="id" label={t('corp.corpId')} rules={[{ required: true, message: t('common:required', { field: t('corp.corpId') }) }]}>
           <Input placeholder="ww…" />
         </Form.Item>
-        <Form.Item name="name" label={t('settings.corp.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('settings.corp.name') }) }]}>
+        <Form.Item name="name" label={t('corp.name')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('corp.name') }) }]}>
           <Input />
         </Form.Item>
-        <Form.Item name="agentId" label={t('settings.corp.agentId')} rules={[{ required: true, message: t('common.required', { field: t('settings.corp.agentId') }) }]}>
+        <Form.Item name="agentId" label={t('corp.agentId')} rules={[{ required: true, message: t('common:required', { field: t('corp.agentId') }) }]}>
           <Input />
         </Form.Item>
-        <Form.Item name="secret" label={t('settings.corp.secret')} rules={[{ required: true, message: t('common.required', { field: t('settings.corp.secret') }) }]}>
+        <Form.Item name="secret" label={t('corp.secret')} rules={[{ required: true, message: t('common:required', { field: t('corp.secret') }) }]}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <Form.Item name="callbackToken" label={t('settings.corp.callbackToken')} rules={[{ required: true, message: t('common.required', { field: t('settings.corp.callbackToken') }) }]}>
+        <Form.Item name="callbackToken" label={t('corp.callbackToken')} rules={[{ required: true, message: t('common:required', { field: t('corp.callbackToken') }) }]}>
           <Input />
         </Form.Item>
-        <Form.Item name="callbackAesKey" label={t('settings.corp.callbackAesKey')} rules={[{ required: true, len: 43, message: t('settings.corp.aesKeyHelp') }]}>
+        <Form.Item name="callbackAesKey" label={t('corp.callbackAesKey')} rules={[{ required: true, len: 43, message: t('corp.aesKeyHelp') }]}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <Form.Item name="apiBase" label={t('settings.corp.apiBase')} extra={t('settings.corp.apiBaseHelp')}>
+        <Form.Item name="apiBase" label={t('corp.apiBase')} extra={t('corp.apiBaseHelp')}>
           <Input placeholder="https://qyapi.weixin.qq.com" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={add.isPending} data-testid="add-corp-submit">{t('settings.addCorp.submit')}</Button>
+        <Button type="primary" htmlType="submit" loading={add.isPending} data-testid="add-corp-submit">{t('addCorp.submit')}</Button>
       </Form>
     </Card>
   );

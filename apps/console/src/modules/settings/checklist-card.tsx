@@ -17,37 +17,37 @@ const STATUS: Record<CheckStatus, { icon: ReactNode; color: string }> = {
 const SUMMARY_TYPE = { ok: 'success', pending: 'info', warn: 'warning', error: 'error' } as const satisfies Record<CheckStatus, string>;
 
 export function ChecklistCard() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('settings');
   const { message } = App.useApp();
   const checklist = useChecklist();
   const run = useRunChecklist();
   const items = checklist.data?.items ?? [];
   const summary = checklist.data?.summary;
 
-  const recheck = () => run.mutate(undefined, { onSuccess: () => void message.success(t('settings.checklist.rechecked')) });
+  const recheck = () => run.mutate(undefined, { onSuccess: () => void message.success(t('checklist.rechecked')) });
 
   return (
     <Card
-      title={t('settings.checklist.title')}
+      title={t('checklist.title')}
       extra={
         <Button icon={<ReloadOutlined />} onClick={recheck} loading={run.isPending} data-testid="checklist-recheck">
-          {t('settings.checklist.recheck')}
+          {t('checklist.recheck')}
         </Button>
       }
     >
-      <Typography.Paragraph type="secondary">{t('settings.checklist.subtitle')}</Typography.Paragraph>
-      {checklist.error ? <QueryError error={checklist.error} onRetry={() => void checklist.refetch()} /> : null}
+      <Typography.Paragraph type="secondary">{t('checklist.subtitle')}</Typography.Paragraph>
+      <QueryError query={checklist} />
       {checklist.isLoading ? <Skeleton active /> : null}
-      {checklist.data && items.length === 0 ? <Empty description={t('settings.checklist.empty')} /> : null}
+      {checklist.data && items.length === 0 ? <Empty description={t('checklist.empty')} /> : null}
       {items.length > 0 && summary ? (
         <>
           <Alert
             type={SUMMARY_TYPE[summary.status]}
             showIcon
             title={
-              summary.status === 'ok' ? t('settings.checklist.allOk')
-                : summary.status === 'pending' ? t('settings.checklist.summaryPending', { ok: summary.ok, pending: summary.pending })
-                  : t('settings.checklist.summary', { ok: summary.ok, problems: summary.problems })
+              summary.status === 'ok' ? t('checklist.allOk')
+                : summary.status === 'pending' ? t('checklist.summaryPending', { ok: summary.ok, pending: summary.pending })
+                  : t('checklist.summary', { ok: summary.ok, problems: summary.problems })
             }
             style={{ marginBottom: 16 }}
             data-testid="checklist-summary"
@@ -65,7 +65,7 @@ export function ChecklistCard() {
 }
 
 function CheckRow({ item, last }: { item: CheckItem; last: boolean }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useTranslation('settings');
   const language = toLanguage(i18n.language) ?? 'zh-CN';
   const text = (value: string | null) => (value ? pickLanguage(value, language) : null);
   const status = STATUS[item.status] ?? STATUS.pending;
@@ -82,7 +82,7 @@ function CheckRow({ item, last }: { item: CheckItem; last: boolean }) {
       <div style={{ flex: 1, minWidth: 0 }}>
         <Flex gap={8} align="center" wrap>
           <Typography.Text strong>{text(item.title)}</Typography.Text>
-          <Tag color={status.color}>{t(`settings.checklist.statuses.${item.status}`)}</Tag>
+          <Tag color={status.color}>{t(`checklist.statuses.${item.status}`)}</Tag>
         </Flex>
         {item.detail ? (
           <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0', whiteSpace: 'pre-wrap' }}>
@@ -92,7 +92,7 @@ function CheckRow({ item, last }: { item: CheckItem; last: boolean }) {
         {needsFix ? (
           <Alert
             type={item.status === 'error' ? 'error' : 'warning'}
-            title={t('settings.checklist.fix')}
+            title={t('checklist.fix')}
             description={<span style={{ whiteSpace: 'pre-wrap' }}>{text(item.fix)}</span>}
             style={{ marginTop: 8 }}
           />

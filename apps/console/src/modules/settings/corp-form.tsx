@@ -49,7 +49,7 @@ function changes(values: FormValues, settings: CorpSettings): CorpSettingsInput 
 
 /** Admins edit the connection; operators see it read-only. */
 export function CorpForm({ readOnly }: { readOnly: boolean }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['settings', 'common']);
   const { message } = App.useApp();
   const settings = useCorpSettings();
   const update = useUpdateCorpSettings();
@@ -63,12 +63,12 @@ export function CorpForm({ readOnly }: { readOnly: boolean }) {
     if (!settings.data) return;
     const input = changes(values, settings.data);
     if (Object.keys(input).length === 0) {
-      void message.info(t('common.saved'));
+      void message.info(t('common:saved'));
       return;
     }
     try {
       await update.mutateAsync(input);
-      void message.success(t('settings.corp.saved'));
+      void message.success(t('corp.saved'));
     } catch (error) {
       showFieldError(form, error);
     }
@@ -76,72 +76,72 @@ export function CorpForm({ readOnly }: { readOnly: boolean }) {
 
   const data = settings.data;
   return (
-    <Card title={t('settings.corp.title')}>
-      {settings.error ? <QueryError error={settings.error} onRetry={() => void settings.refetch()} /> : null}
+    <Card title={t('corp.title')}>
+      <QueryError query={settings} />
       {!data && !settings.error ? <Skeleton active paragraph={{ rows: 6 }} /> : null}
       {data ? (
         <>
-          {data.isDemo ? <Alert type="info" showIcon title={t('settings.corp.demoNotice')} style={{ marginBottom: 16 }} /> : null}
+          {data.isDemo ? <Alert type="info" showIcon title={t('corp.demoNotice')} style={{ marginBottom: 16 }} /> : null}
           <Form<FormValues> form={form} layout="vertical" onFinish={(v) => void onFinish(v)} disabled={readOnly || update.isPending} style={{ maxWidth: 560 }}>
-            <Form.Item name="name" label={t('settings.corp.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('settings.corp.name') }) }]}>
+            <Form.Item name="name" label={t('corp.name')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('corp.name') }) }]}>
               <Input />
             </Form.Item>
-            <Form.Item name="timezone" label={t('settings.corp.timezone')} extra={t('settings.corp.timezoneHelp')}>
+            <Form.Item name="timezone" label={t('corp.timezone')} extra={t('corp.timezoneHelp')}>
               <TimeZoneSelect style={{ width: 260 }} data-testid="corp-timezone" />
             </Form.Item>
-            <Form.Item label={t('settings.corp.corpId')}>
+            <Form.Item label={t('corp.corpId')}>
               <Typography.Text copyable code>
                 {data.id}
               </Typography.Text>
             </Form.Item>
-            <Form.Item name="agentId" label={t('settings.corp.agentId')}>
+            <Form.Item name="agentId" label={t('corp.agentId')}>
               <Input />
             </Form.Item>
-            <Form.Item name="secret" label={t('settings.corp.secret')} extra={t('settings.corp.secretHelp')}>
+            <Form.Item name="secret" label={t('corp.secret')} extra={t('corp.secretHelp')}>
               <Input.Password
                 autoComplete="new-password"
-                placeholder={data.secretSet ? t('settings.corp.secretSet') : t('settings.corp.secretUnset')}
+                placeholder={data.secretSet ? t('corp.secretSet') : t('corp.secretUnset')}
               />
             </Form.Item>
-            <Form.Item name="callbackToken" label={t('settings.corp.callbackToken')}>
+            <Form.Item name="callbackToken" label={t('corp.callbackToken')}>
               <Input />
             </Form.Item>
             <Form.Item
               name="callbackAesKey"
-              label={t('settings.corp.callbackAesKey')}
-              extra={t('settings.corp.aesKeyHelp')}
-              rules={[{ len: 43, message: t('settings.corp.aesKeyHelp') }]}
+              label={t('corp.callbackAesKey')}
+              extra={t('corp.aesKeyHelp')}
+              rules={[{ len: 43, message: t('corp.aesKeyHelp') }]}
             >
               <Input.Password
                 autoComplete="new-password"
-                placeholder={data.callbackAesKeySet ? t('settings.corp.secretSet') : t('settings.corp.secretUnset')}
+                placeholder={data.callbackAesKeySet ? t('corp.secretSet') : t('corp.secretUnset')}
               />
             </Form.Item>
-            <Form.Item name="apiBase" label={t('settings.corp.apiBase')} extra={t('settings.corp.apiBaseHelp')} rules={[{ type: 'url', message: t('settings.corp.apiBaseHelp') }]}>
+            <Form.Item name="apiBase" label={t('corp.apiBase')} extra={t('corp.apiBaseHelp')} rules={[{ type: 'url', message: t('corp.apiBaseHelp') }]}>
               <Input />
             </Form.Item>
-            <Form.Item name="oauthAppId" label={t('settings.corp.oauthAppId')} extra={t('settings.corp.oauthHelp')}>
+            <Form.Item name="oauthAppId" label={t('corp.oauthAppId')} extra={t('corp.oauthHelp')}>
               <Input placeholder="wx…" />
             </Form.Item>
-            <Form.Item name="oauthSecret" label={t('settings.corp.oauthSecret')}>
+            <Form.Item name="oauthSecret" label={t('corp.oauthSecret')}>
               <Input.Password
                 autoComplete="new-password"
-                placeholder={data.oauthSecretSet ? t('settings.corp.secretSet') : t('settings.corp.secretUnset')}
+                placeholder={data.oauthSecretSet ? t('corp.secretSet') : t('corp.secretUnset')}
               />
             </Form.Item>
-            <Form.Item label={t('settings.corp.callbackUrl')} extra={t('settings.corp.callbackUrlHelp')}>
+            <Form.Item label={t('corp.callbackUrl')} extra={t('corp.callbackUrlHelp')}>
               <Typography.Text copyable code data-testid="callback-url" style={{ wordBreak: 'break-all' }}>
                 {data.callbackUrl}
               </Typography.Text>
             </Form.Item>
-            <Form.Item label={t('settings.corp.sidebarUrl')} extra={t('settings.corp.sidebarUrlHelp')}>
+            <Form.Item label={t('corp.sidebarUrl')} extra={t('corp.sidebarUrlHelp')}>
               <Typography.Text copyable code data-testid="sidebar-url" style={{ wordBreak: 'break-all' }}>
                 {data.sidebarUrl}
               </Typography.Text>
             </Form.Item>
             {readOnly ? null : (
               <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="corp-save">
-                {t('common.save')}
+                {t('common:save')}
               </Button>
             )}
           </Form>

@@ -10,7 +10,7 @@ import type { RfmThresholds } from '../customers/hooks';
 import { useCorpSettings, useOrderSettings, useRegenerateWebhookToken, useUpdateRfm } from './hooks';
 
 export function OrdersSettingsCard({ isAdmin }: { isAdmin: boolean }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['settings', 'common']);
   const { message } = App.useApp();
   const settings = useOrderSettings();
   const corp = useCorpSettings();
@@ -25,7 +25,7 @@ export function OrdersSettingsCard({ isAdmin }: { isAdmin: boolean }) {
   const onFinish = async (values: RfmThresholds) => {
     try {
       await update.mutateAsync(values);
-      void message.success(t('settings.orders.saved'));
+      void message.success(t('orders.saved'));
     } catch (error) {
       showFieldError(form, error);
     }
@@ -33,13 +33,13 @@ export function OrdersSettingsCard({ isAdmin }: { isAdmin: boolean }) {
 
   const data = settings.data;
   return (
-    <Card title={t('settings.orders.title')} data-testid="orders-settings">
-      {settings.error ? <QueryError error={settings.error} onRetry={() => void settings.refetch()} /> : null}
+    <Card title={t('orders.title')} data-testid="orders-settings">
+      <QueryError query={settings} />
       {!data && !settings.error ? <Skeleton active paragraph={{ rows: 5 }} /> : null}
       {data ? (
         <>
           <Typography.Title level={5} style={{ marginTop: 0 }}>
-            {t('settings.orders.webhookUrl')}
+            {t('orders.webhookUrl')}
           </Typography.Title>
           {data.webhookUrl ? (
             <>
@@ -48,45 +48,45 @@ export function OrdersSettingsCard({ isAdmin }: { isAdmin: boolean }) {
                   {data.webhookUrl}
                 </Typography.Text>
                 <Popconfirm
-                  title={t('settings.orders.regenerateConfirm')}
+                  title={t('orders.regenerateConfirm')}
                   okButtonProps={{ danger: true }}
                   onConfirm={() =>
                     regenerate
                       .mutateAsync(undefined)
-                      .then(() => void message.success(t('settings.orders.regenerated')))
+                      .then(() => void message.success(t('orders.regenerated')))
                       .catch(() => undefined)
                   }
                 >
                   <Button size="small" icon={<ReloadOutlined />} loading={regenerate.isPending} data-testid="order-webhook-regenerate">
-                    {t('settings.orders.regenerate')}
+                    {t('orders.regenerate')}
                   </Button>
                 </Popconfirm>
               </Space>
               <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
-                {t('settings.orders.webhookHelp')}
+                {t('orders.webhookHelp')}
               </Typography.Paragraph>
-              {corp.data?.isDemo ? <Alert type="info" showIcon title={t('settings.orders.demoNotice')} /> : null}
+              {corp.data?.isDemo ? <Alert type="info" showIcon title={t('orders.demoNotice')} /> : null}
             </>
           ) : (
-            <Typography.Paragraph type="secondary">{isAdmin ? t('common.none') : t('settings.orders.adminOnly')}</Typography.Paragraph>
+            <Typography.Paragraph type="secondary">{isAdmin ? t('common:none') : t('orders.adminOnly')}</Typography.Paragraph>
           )}
           <Divider />
           <Typography.Title level={5} style={{ marginTop: 0 }}>
-            {t('settings.orders.rfmTitle')}
+            {t('orders.rfmTitle')}
           </Typography.Title>
-          <Typography.Paragraph type="secondary">{t('settings.orders.rfmHelp')}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t('orders.rfmHelp')}</Typography.Paragraph>
           <Form<RfmThresholds> form={form} layout="vertical" onFinish={(v) => void onFinish(v)} disabled={update.isPending} style={{ maxWidth: 560 }}>
-            <Form.Item name="recencyDays" label={t('settings.orders.recencyDays')} rules={[{ required: true, message: t('common.required', { field: t('settings.orders.recencyDays') }) }]}>
-              <InputNumber min={1} max={3650} precision={0} suffix={t('settings.orders.daysUnit')} style={{ width: 200 }} data-testid="rfm-recency-days" />
+            <Form.Item name="recencyDays" label={t('orders.recencyDays')} rules={[{ required: true, message: t('common:required', { field: t('orders.recencyDays') }) }]}>
+              <InputNumber min={1} max={3650} precision={0} suffix={t('orders.daysUnit')} style={{ width: 200 }} data-testid="rfm-recency-days" />
             </Form.Item>
-            <Form.Item name="orderCount" label={t('settings.orders.orderCount')} rules={[{ required: true, message: t('common.required', { field: t('settings.orders.orderCount') }) }]}>
-              <InputNumber min={1} max={100000} precision={0} suffix={t('settings.orders.ordersUnit')} style={{ width: 200 }} data-testid="rfm-order-count" />
+            <Form.Item name="orderCount" label={t('orders.orderCount')} rules={[{ required: true, message: t('common:required', { field: t('orders.orderCount') }) }]}>
+              <InputNumber min={1} max={100000} precision={0} suffix={t('orders.ordersUnit')} style={{ width: 200 }} data-testid="rfm-order-count" />
             </Form.Item>
-            <Form.Item name="orderTotal" label={t('settings.orders.orderTotal')} rules={[{ required: true, message: t('common.required', { field: t('settings.orders.orderTotal') }) }]}>
-              <InputNumber min={0.01} max={9_999_999_999.99} precision={2} suffix={t('settings.orders.yuanUnit')} style={{ width: 200 }} data-testid="rfm-order-total" />
+            <Form.Item name="orderTotal" label={t('orders.orderTotal')} rules={[{ required: true, message: t('common:required', { field: t('orders.orderTotal') }) }]}>
+              <InputNumber min={0.01} max={9_999_999_999.99} precision={2} suffix={t('orders.yuanUnit')} style={{ width: 200 }} data-testid="rfm-order-total" />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={update.isPending} data-testid="rfm-save">
-              {t('common.save')}
+              {t('common:save')}
             </Button>
           </Form>
         </>

@@ -9,13 +9,13 @@ import { AddCorpCard } from './add-corp-card';
 import { OrdersSettingsCard } from './orders-card';
 
 export default function SettingsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('settings');
   const isAdmin = useIsAdmin();
   // Only a platform owner may add corps (the server says 403 to anyone else).
   const isOwner = useMe().data?.user.owner === true;
   return (
     <>
-      <PageHeader title={t('settings.title')} />
+      <PageHeader title={t('title')} />
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}>
           <ChecklistCard />

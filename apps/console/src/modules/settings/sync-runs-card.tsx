@@ -1,9 +1,9 @@
 import { SyncOutlined } from '@ant-design/icons';
-import { App, Badge, Button, Card, Flex, Progress, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Badge, Button, Card, Flex, Progress, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
-import { QueryError } from '../../components/query-error';
 import { formatDateTime, formatDuration } from '../../lib/format';
+import { ListTable } from '../../components/list-page';
 import { useLabels } from '../../lib/labels';
 import { isSyncActive, useStartSync, useSyncRuns, type SyncRun, type SyncStatus } from './hooks';
 
@@ -15,7 +15,7 @@ const STATUS_BADGE: Record<SyncStatus, 'default' | 'processing' | 'success' | 'e
 };
 
 export function SyncRunsCard() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('settings');
   const labels = useLabels();
   const { message } = App.useApp();
   const runs = useSyncRuns();
@@ -25,14 +25,14 @@ export function SyncRunsCard() {
 
   const columns: ColumnsType<SyncRun> = [
     { title: 'ID', dataIndex: 'id', width: 70 },
-    { title: t('settings.sync.kind'), dataIndex: 'kind', width: 110, render: (k: SyncRun['kind']) => t(`settings.sync.kinds.${k}`, { defaultValue: k }) },
+    { title: t('sync.kind'), dataIndex: 'kind', width: 110, render: (k: SyncRun['kind']) => t(`sync.kinds.${k}`, { defaultValue: k }) },
     {
-      title: t('settings.sync.status'),
+      title: t('sync.status'),
       key: 'status',
       width: 150,
       render: (_, r) => (
         <div>
-          <Badge status={STATUS_BADGE[r.status] ?? 'default'} text={t(`settings.sync.statuses.${r.status}`, { defaultValue: r.status })} />
+          <Badge status={STATUS_BADGE[r.status] ?? 'default'} text={t(`sync.statuses.${r.status}`, { defaultValue: r.status })} />
           {r.stage && isSyncActive(r) ? (
             <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
               {labels.syncStage(r.stage)}
@@ -42,13 +42,13 @@ export function SyncRunsCard() {
       ),
     },
     {
-      title: t('settings.sync.progress'),
+      title: t('sync.progress'),
       key: 'progress',
       render: (_, r) => <StageProgress run={r} />,
     },
-    { title: t('settings.sync.startedAt'), dataIndex: 'startedAt', width: 150, render: (v: string | null) => formatDateTime(v) },
+    { title: t('sync.startedAt'), dataIndex: 'startedAt', width: 150, render: (v: string | null) => formatDateTime(v) },
     {
-      title: t('settings.sync.duration'),
+      title: t('sync.duration'),
       key: 'duration',
       width: 100,
       render: (_, r) => formatDuration(r.startedAt, r.finishedAt ?? (isSyncActive(r) ? null : r.startedAt)),
@@ -59,10 +59,10 @@ export function SyncRunsCard() {
     <Card
       title={
         <Flex gap={8} align="center">
-          {t('settings.sync.title')}
+          {t('sync.title')}
           {active ? (
             <Tag icon={<SyncOutlined spin />} color="processing">
-              {t('settings.sync.autoRefresh')}
+              {t('sync.autoRefresh')}
             </Tag>
           ) : null}
         </Flex>
@@ -73,26 +73,26 @@ export function SyncRunsCard() {
           icon={<SyncOutlined />}
           loading={start.isPending}
           disabled={active}
-          onClick={() => start.mutate(undefined, { onSuccess: () => void message.success(t('settings.sync.started')) })}
+          onClick={() => start.mutate(undefined, { onSuccess: () => void message.success(t('sync.started')) })}
           data-testid="sync-full"
         >
-          {t('settings.sync.fullSync')}
+          {t('sync.fullSync')}
         </Button>
       }
     >
-      {runs.error ? <QueryError error={runs.error} onRetry={() => void runs.refetch()} /> : null}
-      <Table<SyncRun>
+      <ListTable<SyncRun>
         rowKey="id"
         size="small"
         columns={columns}
-        dataSource={items}
-        loading={runs.isLoading}
-        pagination={items.length > 10 ? { pageSize: 10, showSizeChanger: false } : false}
+        query={runs}
+        items={items}
+        pageSize={10}
+        compact
         expandable={{
           rowExpandable: (r) => !!r.error,
           expandedRowRender: (r) => <Typography.Text type="danger">{r.error}</Typography.Text>,
         }}
-        locale={{ emptyText: t('settings.sync.empty') }}
+        empty={t('sync.empty')}
         scroll={{ x: 860 }}
       />
     </Card>
@@ -105,7 +105,7 @@ const stageRank = (s: string) => (STAGE_ORDER.includes(s) ? STAGE_ORDER.indexOf(
 
 /** One bar per stage; a stage whose total is not known yet shows its count only. */
 function StageProgress({ run }: { run: SyncRun }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('settings');
   const labels = useLabels();
   // Progress is stored as JSON, whose key order is not the run order: show stages in the order they run.
   const stages = Object.entries(run.progress ?? {}).sort(([a], [b]) => stageRank(a) - stageRank(b));
@@ -134,7 +134,7 @@ function StageProgress({ run }: { run: SyncRun }) {
                 title={errors ? Object.entries(errors).map(([code, n]) => `errcode ${code} × ${n}`).join(' · ') : undefined}
               >
                 <Typography.Text type="warning" style={{ fontSize: 12, flex: 'none' }} data-testid="sync-stage-failed">
-                  {t('settings.sync.failedCount', { count: failed })}
+                  {t('sync.failedCount', { count: failed })}
                 </Typography.Text>
               </Tooltip>
             ) : null}

@@ -21,7 +21,7 @@ interface StaffSelectProps {
 }
 
 function useStaffOptions(search: string, selected: readonly string[], opts: Pick<StaffSelectProps, 'followOnly' | 'knownNames' | 'disabledIds'>) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('staff');
   const q = useDebouncedValue(search, 250);
   const staff = useStaffList({ q: q || undefined, pageSize: 50 });
   const { followOnly, knownNames, disabledIds } = opts;
@@ -30,7 +30,7 @@ function useStaffOptions(search: string, selected: readonly string[], opts: Pick
       const noContact = followOnly && !s.isFollowUser;
       return {
         value: s.userid,
-        label: noContact ? `${s.name} (${s.userid}) · ${t('staff.followUserOff')}` : `${s.name} (${s.userid})`,
+        label: noContact ? `${s.name} (${s.userid}) · ${t('followUserOff')}` : `${s.name} (${s.userid})`,
         disabled: noContact || (disabledIds?.has(s.userid) && !selected.includes(s.userid)),
       };
     });
@@ -46,7 +46,7 @@ function useStaffOptions(search: string, selected: readonly string[], opts: Pick
 }
 
 export function StaffSelect({ value, onChange, placeholder, style, allowClear = true, followOnly, knownNames, disabledIds }: StaffSelectProps) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('staff');
   const [search, setSearch] = useState('');
   const selected = useMemo(() => (value ? [value] : []), [value]);
   const { options, loading } = useStaffOptions(search, selected, { followOnly, knownNames, disabledIds });
@@ -58,7 +58,7 @@ export function StaffSelect({ value, onChange, placeholder, style, allowClear = 
       value={value}
       onChange={(next) => onChange?.(next ?? undefined)}
       onClear={() => setSearch('')}
-      placeholder={placeholder ?? t('staff.pickStaff')}
+      placeholder={placeholder ?? t('pickStaff')}
       options={options}
       loading={loading}
       style={style}
@@ -78,7 +78,7 @@ interface StaffMultiSelectProps {
 
 /** Several staff members, searched on the server like StaffSelect. */
 export function StaffMultiSelect({ value, onChange, placeholder, style, followOnly, knownNames, disabledIds }: StaffMultiSelectProps) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('staff');
   const [search, setSearch] = useState('');
   const selected = useMemo(() => value ?? [], [value]);
   const { options, loading } = useStaffOptions(search, selected, { followOnly, knownNames, disabledIds });
@@ -92,7 +92,7 @@ export function StaffMultiSelect({ value, onChange, placeholder, style, followOn
         onChange?.(next ?? []);
         setSearch('');
       }}
-      placeholder={placeholder ?? t('staff.pickStaff')}
+      placeholder={placeholder ?? t('pickStaff')}
       options={options}
       loading={loading}
       style={style}

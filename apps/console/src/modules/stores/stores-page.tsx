@@ -1,11 +1,10 @@
 import { DeleteOutlined, EditOutlined, EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Modal, Popconfirm, Row, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Col, Form, Input, InputNumber, Modal, Popconfirm, Row, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { ListPage, ListTable } from '../../components/list-page';
 import { showFieldError } from '../../lib/form-errors';
 import { formatNumber } from '../../lib/format';
 import { useCanWrite } from '../auth/hooks';
@@ -17,7 +16,7 @@ import { hasCoordinates, useCreateStore, useDeleteStore, useUpdateStore, type St
 const COORDINATE_PICKER = 'https://lbs.qq.com/getPoint/';
 
 export default function StoresPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['stores', 'common']);
   const { message } = App.useApp();
   const canWrite = useCanWrite();
   const stores = useStores();
@@ -31,7 +30,7 @@ export default function StoresPage() {
 
   const columns: ColumnsType<Store> = [
     {
-      title: t('stores.name'),
+      title: t('name'),
       key: 'name',
       render: (_, s) => (
         <div>
@@ -44,14 +43,14 @@ export default function StoresPage() {
         </div>
       ),
     },
-    { title: t('stores.city'), dataIndex: 'city', render: (v: string | null) => v || t('common.none') },
+    { title: t('city'), dataIndex: 'city', render: (v: string | null) => v || t('common:none') },
     {
-      title: t('stores.address'),
+      title: t('address'),
       dataIndex: 'address',
-      render: (v: string | null) => (v ? <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0, maxWidth: 280 }}>{v}</Typography.Paragraph> : t('common.none')),
+      render: (v: string | null) => (v ? <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0, maxWidth: 280 }}>{v}</Typography.Paragraph> : t('common:none')),
     },
     {
-      title: t('stores.coordinates'),
+      title: t('coordinates'),
       key: 'coordinates',
       render: (_, s) =>
         hasCoordinates(s) ? (
@@ -59,18 +58,18 @@ export default function StoresPage() {
             {s.lat!.toFixed(5)}, {s.lng!.toFixed(5)}
           </Typography.Text>
         ) : (
-          <Tooltip title={t('stores.noCoordinatesHelp')}>
-            <Tag color="warning">{t('stores.noCoordinates')}</Tag>
+          <Tooltip title={t('noCoordinatesHelp')}>
+            <Tag color="warning">{t('noCoordinates')}</Tag>
           </Tooltip>
         ),
     },
     {
-      title: t('stores.department'),
+      title: t('department'),
       dataIndex: 'departmentId',
-      render: (id: number | null) => (id === null ? t('common.none') : departmentNames.get(id) ?? String(id)),
+      render: (id: number | null) => (id === null ? t('common:none') : departmentNames.get(id) ?? String(id)),
     },
     {
-      title: t('stores.staffCount'),
+      title: t('staffCount'),
       dataIndex: 'staffCount',
       align: 'right',
       render: (n: number, s) => (n > 0 ? <Link to={`/staff?storeId=${encodeURIComponent(s.id)}`}>{formatNumber(n)}</Link> : formatNumber(n)),
@@ -78,18 +77,18 @@ export default function StoresPage() {
     ...(canWrite
       ? ([
           {
-            title: t('common.actions'),
+            title: t('common:actions'),
             key: 'actions',
             width: 110,
             render: (_, s) => (
               <>
-                <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(s)} />
+                <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('common:edit')} onClick={() => setEditing(s)} />
                 <Popconfirm
-                  title={t('stores.deleteConfirm', { name: s.name })}
+                  title={t('deleteConfirm', { name: s.name })}
                   okButtonProps={{ danger: true, loading: remove.isPending }}
-                  onConfirm={() => remove.mutateAsync(s.id).then(() => void message.success(t('common.deleted'))).catch(() => undefined)}
+                  onConfirm={() => remove.mutateAsync(s.id).then(() => void message.success(t('common:deleted'))).catch(() => undefined)}
                 >
-                  <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
+                  <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} />
                 </Popconfirm>
               </>
             ),
@@ -100,31 +99,20 @@ export default function StoresPage() {
 
   return (
     <>
-      <PageHeader
-        title={t('stores.title')}
-        subtitle={t('stores.subtitle')}
-        extra={
+      <ListPage
+        title={t('title')}
+        subtitle={t('subtitle')}
+        actions={
           canWrite ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="store-create">
-              {t('stores.create')}
+              {t('create')}
             </Button>
           ) : null
         }
-      />
-      {missing > 0 ? <Alert type="warning" showIcon title={t('stores.missingCoordinates', { n: missing })} style={{ marginBottom: 16 }} /> : null}
-      <Card>
-        {stores.error ? <QueryError error={stores.error} onRetry={() => void stores.refetch()} /> : null}
-        <Table<Store>
-          rowKey="id"
-          columns={columns}
-          dataSource={items}
-          loading={stores.isLoading}
-          pagination={false}
-          onRow={() => ({ 'data-testid': 'store-row' }) as React.HTMLAttributes<HTMLElement>}
-          locale={{ emptyText: <Typography.Text type="secondary">{t('stores.empty')}</Typography.Text> }}
-          scroll={{ x: 900 }}
-        />
-      </Card>
+        banner={missing > 0 ? <Alert type="warning" showIcon title={t('missingCoordinates', { n: missing })} style={{ marginBottom: 16 }} /> : null}
+      >
+        <ListTable<Store> rowKey="id" columns={columns} query={stores} rowTestId="store-row" empty={t('empty')} scroll={{ x: 900 }} />
+      </ListPage>
       {editing ? <StoreModal store={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
     </>
   );
@@ -142,7 +130,7 @@ interface StoreForm {
 }
 
 function StoreModal({ store, onClose }: { store: Store | null; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['stores', 'common']);
   const { message } = App.useApp();
   const [form] = Form.useForm<StoreForm>();
   const create = useCreateStore();
@@ -165,7 +153,7 @@ function StoreModal({ store, onClose }: { store: Store | null; onClose: () => vo
     try {
       if (store) await update.mutateAsync({ id: store.id, input });
       else await create.mutateAsync(input);
-      void message.success(store ? t('common.saved') : t('common.created'));
+      void message.success(store ? t('common:saved') : t('common:created'));
       onClose();
     } catch (error) {
       showFieldError(form, error);
@@ -176,7 +164,7 @@ function StoreModal({ store, onClose }: { store: Store | null; onClose: () => vo
     <Modal
       open
       width={640}
-      title={store ? t('stores.edit') : t('stores.create')}
+      title={store ? t('edit') : t('create')}
       onOk={() => void submit()}
       onCancel={onClose}
       confirmLoading={create.isPending || update.isPending}
@@ -200,59 +188,59 @@ function StoreModal({ store, onClose }: { store: Store | null; onClose: () => vo
           <Col span={16}>
             <Form.Item
               name="name"
-              label={t('stores.name')}
+              label={t('name')}
               rules={[
-                { required: true, whitespace: true, message: t('common.required', { field: t('stores.name') }) },
-                { max: 60, message: t('common.maxChars', { n: 60 }) },
+                { required: true, whitespace: true, message: t('common:required', { field: t('name') }) },
+                { max: 60, message: t('common:maxChars', { n: 60 }) },
               ]}
             >
               <Input autoFocus maxLength={60} data-testid="store-name" />
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name="code" label={t('stores.code')} rules={[{ max: 30, message: t('common.maxChars', { n: 30 }) }]}>
+            <Form.Item name="code" label={t('code')} rules={[{ max: 30, message: t('common:maxChars', { n: 30 }) }]}>
               <Input maxLength={30} />
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name="city" label={t('stores.city')} rules={[{ max: 40, message: t('common.maxChars', { n: 40 }) }]}>
+            <Form.Item name="city" label={t('city')} rules={[{ max: 40, message: t('common:maxChars', { n: 40 }) }]}>
               <Input maxLength={40} />
             </Form.Item>
           </Col>
           <Col span={16}>
-            <Form.Item name="address" label={t('stores.address')} rules={[{ max: 200, message: t('common.maxChars', { n: 200 }) }]}>
+            <Form.Item name="address" label={t('address')} rules={[{ max: 200, message: t('common:maxChars', { n: 200 }) }]}>
               <Input maxLength={200} />
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name="lat" label={t('stores.lat')} rules={[{ type: 'number', min: -90, max: 90, message: t('stores.latRange') }]}>
+            <Form.Item name="lat" label={t('lat')} rules={[{ type: 'number', min: -90, max: 90, message: t('latRange') }]}>
               <InputNumber style={{ width: '100%' }} step={0.0001} precision={6} placeholder="31.2304" />
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name="lng" label={t('stores.lng')} rules={[{ type: 'number', min: -180, max: 180, message: t('stores.lngRange') }]}>
+            <Form.Item name="lng" label={t('lng')} rules={[{ type: 'number', min: -180, max: 180, message: t('lngRange') }]}>
               <InputNumber style={{ width: '100%' }} step={0.0001} precision={6} placeholder="121.4737" />
             </Form.Item>
           </Col>
           <Col span={8}>
             <Form.Item label=" " colon={false}>
               <Button icon={<EnvironmentOutlined />} href={COORDINATE_PICKER} target="_blank" rel="noreferrer">
-                {t('stores.pickOnMap')}
+                {t('pickOnMap')}
               </Button>
             </Form.Item>
           </Col>
         </Row>
         <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
-          {t('stores.coordinatesHelp')}
+          {t('coordinatesHelp')}
         </Typography.Paragraph>
         <Row gutter={16}>
           <Col span={16}>
-            <Form.Item name="departmentId" label={t('stores.department')} extra={t('stores.departmentHelp')}>
+            <Form.Item name="departmentId" label={t('department')} extra={t('departmentHelp')}>
               <DepartmentSelect />
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item name="phone" label={t('stores.phone')} rules={[{ max: 30, message: t('common.maxChars', { n: 30 }) }]}>
+            <Form.Item name="phone" label={t('phone')} rules={[{ max: 30, message: t('common:maxChars', { n: 30 }) }]}>
               <Input maxLength={30} />
             </Form.Item>
           </Col>

@@ -1,11 +1,10 @@
 import { DeleteOutlined, HistoryOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Tag, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
+import { ListPage, ListTable } from '../../components/list-page';
 import { showFieldError } from '../../lib/form-errors';
 import { formatDateTime, formatYuan } from '../../lib/format';
 import { useMe } from '../auth/hooks';
@@ -30,7 +29,7 @@ const EVENTS: BehaviourEvent[] = ['customer.added', 'group.joined', 'scan'];
 const eventKey = (e: BehaviourEvent) => (e === 'customer.added' ? 'customerAdded' : e === 'group.joined' ? 'groupJoined' : 'scan');
 
 export default function AutoRulesPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['tags', 'common']);
   const { message } = App.useApp();
   const me = useMe();
   const canWrite = me.data?.role === 'admin' || me.data?.role === 'operator';
@@ -82,7 +81,7 @@ export default function AutoRulesPage() {
     },
     { title: t('autoRules.createdAt'), dataIndex: 'createdAt', render: formatDateTime },
     {
-      title: t('common.actions'),
+      title: t('common:actions'),
       key: 'actions',
       render: (_, r) =>
         canWrite ? (
@@ -106,9 +105,9 @@ export default function AutoRulesPage() {
             <Popconfirm
               title={t('autoRules.deleteConfirm', { name: r.name })}
               okButtonProps={{ danger: true }}
-              onConfirm={() => remove.mutateAsync(r.id).then(() => void message.success(t('common.deleted'))).catch(() => undefined)}
+              onConfirm={() => remove.mutateAsync(r.id).then(() => void message.success(t('common:deleted'))).catch(() => undefined)}
             >
-              <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
+              <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} />
             </Popconfirm>
           </Space>
         ) : null,
@@ -117,29 +116,19 @@ export default function AutoRulesPage() {
 
   return (
     <>
-      <PageHeader
+      <ListPage
         title={t('autoRules.title')}
         subtitle={t('autoRules.subtitle')}
-        extra={
+        actions={
           canWrite ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="rule-create">
               {t('autoRules.create')}
             </Button>
           ) : null
         }
-      />
-      <Card>
-        {rules.error ? <QueryError error={rules.error} onRetry={() => void rules.refetch()} /> : null}
-        <Table<AutoTagRule>
-          rowKey="id"
-          columns={columns}
-          dataSource={rules.data?.items}
-          loading={rules.isFetching}
-          pagination={false}
-          locale={{ emptyText: <Typography.Text type="secondary">{t('autoRules.empty')}</Typography.Text> }}
-          scroll={{ x: 960 }}
-        />
-      </Card>
+      >
+        <ListTable<AutoTagRule> rowKey="id" columns={columns} query={rules} empty={t('autoRules.empty')} scroll={{ x: 960 }} />
+      </ListPage>
       {creating ? <RuleModal onClose={() => setCreating(false)} /> : null}
       {jobId !== null ? <BulkJobDetailDrawer id={jobId} onClose={() => setJobId(null)} /> : null}
     </>
@@ -165,7 +154,7 @@ interface RuleForm {
 }
 
 function RuleModal({ onClose }: { onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['tags', 'common']);
   const { message } = App.useApp();
   const [form] = Form.useForm<RuleForm>();
   const kind = Form.useWatch('kind', form) ?? 'code';
@@ -188,7 +177,7 @@ function RuleModal({ onClose }: { onClose: () => void }) {
               : { eventType: p.eventType ?? 'customer.added', min: p.min ?? 1, days: p.days ?? 30 };
     try {
       await create.mutateAsync({ name: v.name.trim(), kind: v.kind, params, tagIds: v.tagIds, enabled: v.enabled });
-      void message.success(t('common.created'));
+      void message.success(t('common:created'));
       onClose();
     } catch (error) {
       showFieldError(form, error);
@@ -217,7 +206,7 @@ function RuleModal({ onClose }: { onClose: () => void }) {
           params: { eventType: 'customer.added', min: 1, days: 30, channels: [], chatIds: [], codeIds: [], minCount: 1, minTotal: 0, withinDays: null },
         }}
       >
-        <Form.Item name="name" label={t('autoRules.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('autoRules.name') }) }, { max: 60, message: t('common.maxChars', { n: 60 }) }]}>
+        <Form.Item name="name" label={t('autoRules.name')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('autoRules.name') }) }, { max: 60, message: t('common:maxChars', { n: 60 }) }]}>
           <Input maxLength={60} />
         </Form.Item>
         <Form.Item name="kind" label={t('autoRules.kind')}>
@@ -260,10 +249,10 @@ function RuleModal({ onClose }: { onClose: () => void }) {
             <Form.Item name={['params', 'eventType']} label={t('autoRules.eventType')}>
               <Select style={{ width: 180 }} options={EVENTS.map((e) => ({ value: e, label: t(`autoRules.events.${eventKey(e)}`) }))} />
             </Form.Item>
-            <Form.Item name={['params', 'min']} label={t('autoRules.min')} rules={[{ required: true, message: t('common.required', { field: t('autoRules.min') }) }]}>
+            <Form.Item name={['params', 'min']} label={t('autoRules.min')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.min') }) }]}>
               <InputNumber min={1} max={1000} precision={0} />
             </Form.Item>
-            <Form.Item name={['params', 'days']} label={t('autoRules.days')} rules={[{ required: true, message: t('common.required', { field: t('autoRules.days') }) }]}>
+            <Form.Item name={['params', 'days']} label={t('autoRules.days')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.days') }) }]}>
               <InputNumber min={1} max={365} precision={0} />
             </Form.Item>
           </Space>
@@ -271,10 +260,10 @@ function RuleModal({ onClose }: { onClose: () => void }) {
         {kind === 'order' ? (
           <>
             <Space align="start" wrap>
-              <Form.Item name={['params', 'minCount']} label={t('autoRules.minCount')} rules={[{ required: true, message: t('common.required', { field: t('autoRules.minCount') }) }]}>
+              <Form.Item name={['params', 'minCount']} label={t('autoRules.minCount')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.minCount') }) }]}>
                 <InputNumber min={1} max={100000} precision={0} data-testid="rule-min-count" />
               </Form.Item>
-              <Form.Item name={['params', 'minTotal']} label={t('autoRules.minTotal')} rules={[{ required: true, message: t('common.required', { field: t('autoRules.minTotal') }) }]}>
+              <Form.Item name={['params', 'minTotal']} label={t('autoRules.minTotal')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.minTotal') }) }]}>
                 <InputNumber min={0} max={9_999_999_999.99} precision={2} data-testid="rule-min-total" />
               </Form.Item>
               <Form.Item name={['params', 'withinDays']} label={t('autoRules.withinDays')}>
@@ -286,7 +275,7 @@ function RuleModal({ onClose }: { onClose: () => void }) {
             </Typography.Paragraph>
           </>
         ) : null}
-        <Form.Item name="tagIds" label={t('autoRules.tags')} rules={[{ required: true, type: 'array', min: 1, message: t('bulkTags.tagsRequired') }]}>
+        <Form.Item name="tagIds" label={t('autoRules.tags')} rules={[{ required: true, type: 'array', min: 1, message: t('bulk.tagsRequired') }]}>
           <TagTreeSelect />
         </Form.Item>
         <Form.Item name="enabled" label={t('autoRules.enabled')} valuePropName="checked">

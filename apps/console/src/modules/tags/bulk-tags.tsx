@@ -1,4 +1,4 @@
-import { App, Button, Descriptions, Drawer, Flex, Form, Modal, Popconfirm, Progress, Radio, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Descriptions, Drawer, Flex, Form, Modal, Popconfirm, Progress, Radio, Space, Tag, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
@@ -6,8 +6,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
+import { ListTable } from '../../components/list-page';
 import { formatDateTime } from '../../lib/format';
-import { isRunning, useBulkJob, useBulkJobs, useCancelBulkJob, useCreateBulkJob, type BulkFilter, type BulkJob } from './bulk-hooks';
+import { isRunning, useBulkJob, useBulkJobs, useCancelBulkJob, useCreateBulkJob, type BulkFilter, type BulkJob, type BulkJobDetail } from './bulk-hooks';
 import { TagList, TagTreeSelect } from './tag-pickers';
 
 const KNOWN_STATUSES = ['queued', 'running', 'done', 'cancelled', 'failed'] as const;
@@ -15,9 +16,9 @@ type KnownStatus = (typeof KNOWN_STATUSES)[number];
 const STATUS_COLORS: Record<KnownStatus, string> = { queued: 'default', running: 'processing', done: 'success', cancelled: 'warning', failed: 'error' };
 
 export function BulkStatusTag({ status }: { status: string }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('tags');
   const known = (KNOWN_STATUSES as readonly string[]).includes(status);
-  return <Tag color={known ? STATUS_COLORS[status as KnownStatus] : 'default'}>{known ? t(`bulkTags.status.${status as KnownStatus}`) : status}</Tag>;
+  return <Tag color={known ? STATUS_COLORS[status as KnownStatus] : 'default'}>{known ? t(`bulk.status.${status as KnownStatus}`) : status}</Tag>;
 }
 
 export function BulkProgress({ job }: { job: Pick<BulkJob, 'done' | 'failed' | 'total' | 'status'> }) {
@@ -41,7 +42,7 @@ export function BulkProgress({ job }: { job: Pick<BulkJob, 'done' | 'failed' | '
 
 /** Tag or untag every customer matching the list's current filters. */
 export function BulkTagModal({ filter, onClose, onCreated }: { filter: BulkFilter; onClose: () => void; onCreated: (jobId: number) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('tags');
   const { message } = App.useApp();
   const [form] = Form.useForm<{ action: 'add' | 'remove'; tagIds: string[] }>();
   const create = useCreateBulkJob();
@@ -51,7 +52,7 @@ export function BulkTagModal({ filter, onClose, onCreated }: { filter: BulkFilte
     const values = await form.validateFields();
     try {
       const job = await create.mutateAsync({ action: values.action, tagIds: values.tagIds, filter });
-      void message.success(t('bulkTags.created', { total: job.total }));
+      void message.success(t('bulk.created', { total: job.total }));
       onCreated(job.id);
     } catch (error) {
       showFieldError(form, error);
@@ -61,25 +62,25 @@ export function BulkTagModal({ filter, onClose, onCreated }: { filter: BulkFilte
   return (
     <Modal
       open
-      title={t('bulkTags.title')}
+      title={t('bulk.title')}
       onCancel={onClose}
       onOk={() => void submit()}
       confirmLoading={create.isPending}
       okButtonProps={{ 'data-testid': 'bulk-tag-submit' } as ButtonProps}
       destroyOnHidden
     >
-      <Typography.Paragraph type={hasFilter ? undefined : 'warning'}>{hasFilter ? t('bulkTags.filtered') : t('bulkTags.everyone')}</Typography.Paragraph>
+      <Typography.Paragraph type={hasFilter ? undefined : 'warning'}>{hasFilter ? t('bulk.filtered') : t('bulk.everyone')}</Typography.Paragraph>
       <Form form={form} layout="vertical" initialValues={{ action: 'add', tagIds: [] }}>
-        <Form.Item name="action" label={t('bulkTags.action')}>
+        <Form.Item name="action" label={t('bulk.action')}>
           <Radio.Group
             optionType="button"
             options={[
-              { value: 'add', label: t('bulkTags.add') },
-              { value: 'remove', label: t('bulkTags.remove') },
+              { value: 'add', label: t('bulk.add') },
+              { value: 'remove', label: t('bulk.remove') },
             ]}
           />
         </Form.Item>
-        <Form.Item name="tagIds" label={t('bulkTags.tags')} rules={[{ required: true, type: 'array', min: 1, message: t('bulkTags.tagsRequired') }]}>
+        <Form.Item name="tagIds" label={t('bulk.tags')} rules={[{ required: true, type: 'array', min: 1, message: t('bulk.tagsRequired') }]}>
           <TagTreeSelect />
         </Form.Item>
       </Form>
@@ -89,39 +90,38 @@ export function BulkTagModal({ filter, onClose, onCreated }: { filter: BulkFilte
 
 /** Bulk tag jobs with live progress; a job opens its detail with the failures. */
 export function BulkJobsDrawer({ initialJobId, onClose }: { initialJobId?: number | null; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['tags', 'common']);
   const jobs = useBulkJobs();
   const [jobId, setJobId] = useState<number | null>(initialJobId ?? null);
 
   const columns: ColumnsType<BulkJob> = [
     { title: 'ID', dataIndex: 'id', width: 60 },
-    { title: t('bulkTags.action'), dataIndex: 'action', width: 90, render: (a: BulkJob['action']) => t(a === 'add' ? 'bulkTags.add' : 'bulkTags.remove') },
-    { title: t('bulkTags.tags'), dataIndex: 'tagIds', render: (ids: string[]) => <TagList ids={ids} max={3} /> },
-    { title: t('bulkTags.progress'), key: 'progress', render: (_, j) => <BulkProgress job={j} /> },
-    { title: t('bulkTags.statusCol'), dataIndex: 'status', render: (s: string) => <BulkStatusTag status={s} /> },
-    { title: t('bulkTags.createdAt'), dataIndex: 'createdAt', render: formatDateTime },
+    { title: t('bulk.action'), dataIndex: 'action', width: 90, render: (a: BulkJob['action']) => t(a === 'add' ? 'bulk.add' : 'bulk.remove') },
+    { title: t('bulk.tags'), dataIndex: 'tagIds', render: (ids: string[]) => <TagList ids={ids} max={3} /> },
+    { title: t('bulk.progress'), key: 'progress', render: (_, j) => <BulkProgress job={j} /> },
+    { title: t('bulk.statusCol'), dataIndex: 'status', render: (s: string) => <BulkStatusTag status={s} /> },
+    { title: t('bulk.createdAt'), dataIndex: 'createdAt', render: formatDateTime },
     {
-      title: t('common.actions'),
+      title: t('common:actions'),
       key: 'actions',
       render: (_, j) => (
         <Button type="link" size="small" onClick={() => setJobId(j.id)}>
-          {t('bulkTags.detail')}
+          {t('bulk.detail')}
         </Button>
       ),
     },
   ];
 
   return (
-    <Drawer open onClose={onClose} size="large" title={t('bulkTags.jobs')}>
-      {jobs.error ? <QueryError error={jobs.error} onRetry={() => void jobs.refetch()} /> : null}
-      <Table<BulkJob>
+    <Drawer open onClose={onClose} size="large" title={t('bulk.jobs')}>
+      <ListTable<BulkJob>
         rowKey="id"
         size="small"
         columns={columns}
-        dataSource={jobs.data?.items}
-        loading={jobs.isLoading}
+        query={jobs}
+        pageSize={20}
         data-testid="bulk-jobs-table"
-        locale={{ emptyText: <Typography.Text type="secondary">{t('bulkTags.noJobs')}</Typography.Text> }}
+        empty={t('bulk.noJobs')}
         scroll={{ x: 760 }}
       />
       {jobId !== null ? <BulkJobDetailDrawer id={jobId} onClose={() => setJobId(null)} /> : null}
@@ -130,7 +130,7 @@ export function BulkJobsDrawer({ initialJobId, onClose }: { initialJobId?: numbe
 }
 
 export function BulkJobDetailDrawer({ id, onClose }: { id: number; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['tags', 'common']);
   const { message } = App.useApp();
   const job = useBulkJob(id);
   const cancel = useCancelBulkJob();
@@ -139,42 +139,42 @@ export function BulkJobDetailDrawer({ id, onClose }: { id: number; onClose: () =
       open
       onClose={onClose}
       size="large"
-      title={t('bulkTags.jobTitle', { id })}
+      title={t('bulk.jobTitle', { id })}
       extra={
         job.data && isRunning(job.data.status) ? (
           <Popconfirm
-            title={t('bulkTags.cancelConfirm')}
-            onConfirm={() => cancel.mutateAsync(id).then(() => void message.success(t('bulkTags.cancelled'))).catch(() => undefined)}
+            title={t('bulk.cancelConfirm')}
+            onConfirm={() => cancel.mutateAsync(id).then(() => void message.success(t('bulk.cancelled'))).catch(() => undefined)}
           >
             <Button danger loading={cancel.isPending} data-testid="bulk-job-cancel">
-              {t('bulkTags.cancel')}
+              {t('bulk.cancel')}
             </Button>
           </Popconfirm>
         ) : null
       }
     >
-      {job.error ? <QueryError error={job.error} onRetry={() => void job.refetch()} /> : null}
+      <QueryError query={job} />
       {job.data ? (
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
           <Descriptions size="small" column={2} bordered>
-            <Descriptions.Item label={t('bulkTags.action')}>{t(job.data.action === 'add' ? 'bulkTags.add' : 'bulkTags.remove')}</Descriptions.Item>
-            <Descriptions.Item label={t('bulkTags.statusCol')}><BulkStatusTag status={job.data.status} /></Descriptions.Item>
-            <Descriptions.Item label={t('bulkTags.tags')} span={2}><TagList ids={job.data.tagIds} /></Descriptions.Item>
-            <Descriptions.Item label={t('bulkTags.progress')} span={2}><BulkProgress job={job.data} /></Descriptions.Item>
-            <Descriptions.Item label={t('bulkTags.createdAt')}>{formatDateTime(job.data.createdAt)}</Descriptions.Item>
-            <Descriptions.Item label={t('bulkTags.finishedAt')}>{formatDateTime(job.data.finishedAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('bulk.action')}>{t(job.data.action === 'add' ? 'bulk.add' : 'bulk.remove')}</Descriptions.Item>
+            <Descriptions.Item label={t('bulk.statusCol')}><BulkStatusTag status={job.data.status} /></Descriptions.Item>
+            <Descriptions.Item label={t('bulk.tags')} span={2}><TagList ids={job.data.tagIds} /></Descriptions.Item>
+            <Descriptions.Item label={t('bulk.progress')} span={2}><BulkProgress job={job.data} /></Descriptions.Item>
+            <Descriptions.Item label={t('bulk.createdAt')}>{formatDateTime(job.data.createdAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('bulk.finishedAt')}>{formatDateTime(job.data.finishedAt)}</Descriptions.Item>
           </Descriptions>
-          <Typography.Title level={5} style={{ margin: 0 }}>{t('bulkTags.failures', { n: job.data.failed })}</Typography.Title>
-          <Table
+          <Typography.Title level={5} style={{ margin: 0 }}>{t('bulk.failures', { n: job.data.failed })}</Typography.Title>
+          <ListTable<BulkJobDetail['failures'][number]>
             rowKey={(f) => `${f.externalUserid}:${f.userid}`}
             size="small"
-            dataSource={job.data.failures}
-            pagination={{ pageSize: 20 }}
-            locale={{ emptyText: <Typography.Text type="secondary">{t('bulkTags.noFailures')}</Typography.Text> }}
+            items={job.data.failures}
+            pageSize={20}
+            empty={t('bulk.noFailures')}
             columns={[
-              { title: t('bulkTags.customer'), key: 'c', render: (_, f) => <Link to={`/customers/${encodeURIComponent(f.externalUserid)}`}>{f.name || f.externalUserid}</Link> },
-              { title: t('bulkTags.staff'), dataIndex: 'userid' },
-              { title: t('bulkTags.error'), dataIndex: 'error', render: (v: string | null) => v ?? t('common.none') },
+              { title: t('bulk.customer'), key: 'c', render: (_, f) => <Link to={`/customers/${encodeURIComponent(f.externalUserid)}`}>{f.name || f.externalUserid}</Link> },
+              { title: t('bulk.staff'), dataIndex: 'userid' },
+              { title: t('bulk.error'), dataIndex: 'error', render: (v: string | null) => v ?? t('common:none') },
             ]}
           />
         </Space>

@@ -62,7 +62,7 @@ export function TagTreeSelect({ value, onChange, placeholder, style }: TagSelect
 export function TagList({ ids, max }: { ids: readonly string[] | null | undefined; max?: number }) {
   const { t } = useTranslation();
   const index = useTagIndex();
-  if (!ids || ids.length === 0) return <>{t('common.none')}</>;
+  if (!ids || ids.length === 0) return <>{t('none')}</>;
   const shown = max !== undefined ? ids.slice(0, max) : ids;
   const rest = ids.length - shown.length;
   return (

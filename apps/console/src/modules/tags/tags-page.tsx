@@ -28,7 +28,7 @@ type Dialog =
   | { kind: 'renameTag'; tag: TagItem };
 
 export default function TagsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('tags');
   const tags = useTags();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const groups = tags.data?.groups ?? [];
@@ -36,24 +36,24 @@ export default function TagsPage() {
   return (
     <>
       <PageHeader
-        title={t('tags.title')}
+        title={t('title')}
         extra={
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'createGroup' })}>
-            {t('tags.createGroup')}
+            {t('createGroup')}
           </Button>
         }
       />
-      <Alert type="info" showIcon title={t('tags.syncNote')} style={{ marginBottom: 16 }} />
-      {tags.error ? <QueryError error={tags.error} onRetry={() => void tags.refetch()} /> : null}
+      <Alert type="info" showIcon title={t('syncNote')} style={{ marginBottom: 16 }} />
+      <QueryError query={tags} />
       {tags.isLoading ? (
         <Card>
           <Skeleton active />
         </Card>
       ) : groups.length === 0 && !tags.error ? (
         <Card>
-          <Empty description={t('tags.empty')}>
+          <Empty description={t('empty')}>
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ kind: 'createGroup' })}>
-              {t('tags.createGroup')}
+              {t('createGroup')}
             </Button>
           </Empty>
         </Card>
@@ -71,7 +71,7 @@ export default function TagsPage() {
 }
 
 function TagGroupCard({ group, onDialog }: { group: TagGroup; onDialog: (dialog: Dialog) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['tags', 'common']);
   const { message } = App.useApp();
   const deleteGroup = useDeleteTagGroup();
   const deleteTag = useDeleteTag();
@@ -83,24 +83,24 @@ function TagGroupCard({ group, onDialog }: { group: TagGroup; onDialog: (dialog:
       title={group.name}
       extra={
         <Flex gap={4}>
-          <Tooltip title={t('tags.addTag')}>
-            <Button type="text" size="small" icon={<PlusOutlined />} aria-label={t('tags.addTag')} onClick={() => onDialog({ kind: 'addTag', group })} />
+          <Tooltip title={t('addTag')}>
+            <Button type="text" size="small" icon={<PlusOutlined />} aria-label={t('addTag')} onClick={() => onDialog({ kind: 'addTag', group })} />
           </Tooltip>
-          <Tooltip title={t('tags.renameGroup')}>
-            <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('tags.renameGroup')} onClick={() => onDialog({ kind: 'renameGroup', group })} />
+          <Tooltip title={t('renameGroup')}>
+            <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('renameGroup')} onClick={() => onDialog({ kind: 'renameGroup', group })} />
           </Tooltip>
           <Popconfirm
-            title={t('tags.deleteGroupConfirm', { name: group.name })}
+            title={t('deleteGroupConfirm', { name: group.name })}
             okButtonProps={{ danger: true, loading: deleteGroup.isPending }}
-            onConfirm={() => deleteGroup.mutateAsync(group.id).then(() => void message.success(t('common.deleted'))).catch(() => undefined)}
+            onConfirm={() => deleteGroup.mutateAsync(group.id).then(() => void message.success(t('common:deleted'))).catch(() => undefined)}
           >
-            <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
+            <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} />
           </Popconfirm>
         </Flex>
       }
     >
       {tags.length === 0 ? (
-        <Typography.Text type="secondary">{t('tags.groupEmpty')}</Typography.Text>
+        <Typography.Text type="secondary">{t('groupEmpty')}</Typography.Text>
       ) : (
         <Flex vertical gap={4}>
           {tags.map((tag) => (
@@ -109,18 +109,18 @@ function TagGroupCard({ group, onDialog }: { group: TagGroup; onDialog: (dialog:
                 <Tag color="blue">{tag.name}</Tag>
                 <Link to={`/customers?tagIds=${encodeURIComponent(tag.id)}`}>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {t('tags.customerCount', { n: tag.customerCount ?? 0 })}
+                    {t('customerCount', { n: tag.customerCount ?? 0 })}
                   </Typography.Text>
                 </Link>
               </span>
               <Flex gap={2}>
-                <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('tags.renameTag')} onClick={() => onDialog({ kind: 'renameTag', tag })} />
+                <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('renameTag')} onClick={() => onDialog({ kind: 'renameTag', tag })} />
                 <Popconfirm
-                  title={t('tags.deleteTagConfirm', { name: tag.name })}
+                  title={t('deleteTagConfirm', { name: tag.name })}
                   okButtonProps={{ danger: true, loading: deleteTag.isPending }}
-                  onConfirm={() => deleteTag.mutateAsync(tag.id).then(() => void message.success(t('common.deleted'))).catch(() => undefined)}
+                  onConfirm={() => deleteTag.mutateAsync(tag.id).then(() => void message.success(t('common:deleted'))).catch(() => undefined)}
                 >
-                  <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
+                  <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} />
                 </Popconfirm>
               </Flex>
             </Flex>
@@ -132,7 +132,7 @@ function TagGroupCard({ group, onDialog }: { group: TagGroup; onDialog: (dialog:
 }
 
 function CreateGroupModal({ onClose }: { onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['tags', 'common']);
   const { message } = App.useApp();
   const [form] = Form.useForm<{ name: string; tags: string[] }>();
   const create = useCreateTagGroup();
@@ -141,7 +141,7 @@ function CreateGroupModal({ onClose }: { onClose: () => void }) {
     const values = await form.validateFields();
     try {
       await create.mutateAsync({ name: values.name.trim(), tags: values.tags.map((name) => ({ name: name.trim() })) });
-      void message.success(t('tags.syncedToWecom'));
+      void message.success(t('syncedToWecom'));
       onClose();
     } catch (error) {
       showFieldError(form, error);
@@ -149,27 +149,27 @@ function CreateGroupModal({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <Modal open title={t('tags.createGroup')} onOk={() => void submit()} onCancel={onClose} confirmLoading={create.isPending} destroyOnHidden>
+    <Modal open title={t('createGroup')} onOk={() => void submit()} onCancel={onClose} confirmLoading={create.isPending} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ name: '', tags: [] }}>
         <Form.Item
           name="name"
-          label={t('tags.groupName')}
+          label={t('groupName')}
           rules={[
-            { required: true, whitespace: true, message: t('common.required', { field: t('tags.groupName') }) },
-            { max: NAME_MAX, message: t('tags.nameTooLong') },
+            { required: true, whitespace: true, message: t('common:required', { field: t('groupName') }) },
+            { max: NAME_MAX, message: t('nameTooLong') },
           ]}
         >
           <Input maxLength={NAME_MAX} autoFocus />
         </Form.Item>
         <Form.Item
           name="tags"
-          label={t('tags.initialTags')}
-          extra={t('tags.initialTagsHelp')}
+          label={t('initialTags')}
+          extra={t('initialTagsHelp')}
           rules={[
-            { required: true, type: 'array', min: 1, message: t('tags.initialTagsRequired') },
+            { required: true, type: 'array', min: 1, message: t('initialTagsRequired') },
             {
               validator: (_, value: string[] | undefined) =>
-                (value ?? []).every((name) => name.trim().length <= NAME_MAX) ? Promise.resolve() : Promise.reject(new Error(t('tags.nameTooLong'))),
+                (value ?? []).every((name) => name.trim().length <= NAME_MAX) ? Promise.resolve() : Promise.reject(new Error(t('nameTooLong'))),
             },
           ]}
         >
@@ -181,7 +181,7 @@ function CreateGroupModal({ onClose }: { onClose: () => void }) {
 }
 
 function NameModal({ dialog, onClose }: { dialog: Exclude<Dialog, { kind: 'createGroup' }>; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['tags', 'common']);
   const { message } = App.useApp();
   const [form] = Form.useForm<{ name: string }>();
   const renameGroup = useRenameTagGroup();
@@ -190,10 +190,10 @@ function NameModal({ dialog, onClose }: { dialog: Exclude<Dialog, { kind: 'creat
 
   const { title, label, initial } =
     dialog.kind === 'renameGroup'
-      ? { title: t('tags.renameGroup'), label: t('tags.groupName'), initial: dialog.group.name }
+      ? { title: t('renameGroup'), label: t('groupName'), initial: dialog.group.name }
       : dialog.kind === 'renameTag'
-        ? { title: t('tags.renameTag'), label: t('tags.tagName'), initial: dialog.tag.name }
-        : { title: `${t('tags.addTag')} · ${dialog.group.name}`, label: t('tags.tagName'), initial: '' };
+        ? { title: t('renameTag'), label: t('tagName'), initial: dialog.tag.name }
+        : { title: `${t('addTag')} · ${dialog.group.name}`, label: t('tagName'), initial: '' };
   const pending = renameGroup.isPending || createTag.isPending || renameTag.isPending;
 
   const submit = async () => {
@@ -203,7 +203,7 @@ function NameModal({ dialog, onClose }: { dialog: Exclude<Dialog, { kind: 'creat
       if (dialog.kind === 'renameGroup') await renameGroup.mutateAsync({ id: dialog.group.id, name: trimmed });
       else if (dialog.kind === 'renameTag') await renameTag.mutateAsync({ id: dialog.tag.id, name: trimmed });
       else await createTag.mutateAsync({ groupId: dialog.group.id, name: trimmed });
-      void message.success(t('tags.syncedToWecom'));
+      void message.success(t('syncedToWecom'));
       onClose();
     } catch (error) {
       showFieldError(form, error);
@@ -217,8 +217,8 @@ function NameModal({ dialog, onClose }: { dialog: Exclude<Dialog, { kind: 'creat
           name="name"
           label={label}
           rules={[
-            { required: true, whitespace: true, message: t('common.required', { field: label }) },
-            { max: NAME_MAX, message: t('tags.nameTooLong') },
+            { required: true, whitespace: true, message: t('common:required', { field: label }) },
+            { max: NAME_MAX, message: t('nameTooLong') },
           ]}
         >
           <Input maxLength={NAME_MAX} autoFocus />

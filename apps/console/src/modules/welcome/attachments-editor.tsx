@@ -15,12 +15,14 @@ export const ATTACHMENT_TYPES: readonly AttachmentType[] = ['image', 'link', 'co
 
 export const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 
-const maxBytes = (t: TFunction, max: number): FormRule => ({
+// `t` of the editor (welcome's strings first).
+type T = TFunction<readonly ['welcome', 'common']>;
+const maxBytes = (t: T, max: number): FormRule => ({
   validator: (_, v: string | undefined) =>
-    !v || utf8Bytes(v) <= max ? Promise.resolve() : Promise.reject(new Error(t('welcome.attachments.maxBytes', { max, n: utf8Bytes(v) }))),
+    !v || utf8Bytes(v) <= max ? Promise.resolve() : Promise.reject(new Error(t('attachments.maxBytes', { max, n: utf8Bytes(v) }))),
 });
-const httpUrl = (t: TFunction): FormRule => ({
-  validator: (_, v: string | undefined) => (!v || /^https?:\/\/\S+$/i.test(v) ? Promise.resolve() : Promise.reject(new Error(t('welcome.attachments.httpUrl')))),
+const httpUrl = (t: T): FormRule => ({
+  validator: (_, v: string | undefined) => (!v || /^https?:\/\/\S+$/i.test(v) ? Promise.resolve() : Promise.reject(new Error(t('attachments.httpUrl')))),
 });
 
 /** One attachment as the API wants it: only the payload of its own msgtype, without empty fields. */
@@ -51,7 +53,7 @@ export function isComplete(a: Attachment): boolean {
 }
 
 export function AttachmentsEditor({ form }: { form: FormInstance }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('welcome');
   return (
     <Form.List name="attachments">
       {(fields, { add, remove, move }) => (
@@ -71,12 +73,12 @@ export function AttachmentsEditor({ form }: { form: FormInstance }) {
             <Dropdown
               disabled={fields.length >= MAX_ATTACHMENTS}
               menu={{
-                items: ATTACHMENT_TYPES.map((type) => ({ key: type, label: t(`welcome.attachments.types.${type}`) })),
+                items: ATTACHMENT_TYPES.map((type) => ({ key: type, label: t(`attachments.types.${type}`) })),
                 onClick: ({ key }) => add({ msgtype: key, [key]: {} }),
               }}
             >
               <Button type="dashed" icon={<PlusOutlined />} data-testid="attachment-add">
-                {t('welcome.attachments.add', { n: fields.length, max: MAX_ATTACHMENTS })}
+                {t('attachments.add', { n: fields.length, max: MAX_ATTACHMENTS })}
               </Button>
             </Dropdown>
           </div>
@@ -96,30 +98,30 @@ interface CardProps {
 }
 
 function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProps) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['welcome', 'common']);
   const type = (Form.useWatch(['attachments', name, 'msgtype'], form) as AttachmentType | undefined) ?? 'link';
   const field = (key: string) => [name, type, key];
-  const required = (label: string): FormRule => ({ required: true, whitespace: true, message: t('common.required', { field: label }) });
+  const required = (label: string): FormRule => ({ required: true, whitespace: true, message: t('common:required', { field: label }) });
 
   const linkFields = (
     <Row gutter={12}>
       <Col xs={24} md={12}>
-        <Form.Item name={field('title')} label={t('welcome.attachments.title')} rules={[required(t('welcome.attachments.title')), maxBytes(t, 128)]}>
+        <Form.Item name={field('title')} label={t('attachments.title')} rules={[required(t('attachments.title')), maxBytes(t, 128)]}>
           <Input />
         </Form.Item>
       </Col>
       <Col xs={24} md={12}>
-        <Form.Item name={field('url')} label={t('welcome.attachments.url')} rules={[required(t('welcome.attachments.url')), httpUrl(t)]}>
+        <Form.Item name={field('url')} label={t('attachments.url')} rules={[required(t('attachments.url')), httpUrl(t)]}>
           <Input placeholder="https://" />
         </Form.Item>
       </Col>
       <Col xs={24} md={12}>
-        <Form.Item name={field('desc')} label={t('welcome.attachments.desc')} rules={[maxBytes(t, 512)]}>
+        <Form.Item name={field('desc')} label={t('attachments.desc')} rules={[maxBytes(t, 512)]}>
           <Input />
         </Form.Item>
       </Col>
       <Col xs={24} md={12}>
-        <Form.Item name={field('picurl')} label={t('welcome.attachments.picurl')} rules={[httpUrl(t)]}>
+        <Form.Item name={field('picurl')} label={t('attachments.picurl')} rules={[httpUrl(t)]}>
           <Input placeholder="https://" />
         </Form.Item>
       </Col>
@@ -134,8 +136,8 @@ function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProp
           <Col xs={24} md={14}>
             <Form.Item
               name={field('pic_url')}
-              label={t('welcome.attachments.picUrl')}
-              extra={t('welcome.attachments.picUrlHelp')}
+              label={t('attachments.picUrl')}
+              extra={t('attachments.picUrlHelp')}
               dependencies={[['attachments', name, 'image', 'media_id']]}
               rules={[
                 httpUrl(t),
@@ -143,7 +145,7 @@ function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProp
                   validator: (_, v: string | undefined) =>
                     v || form.getFieldValue(['attachments', name, 'image', 'media_id'])
                       ? Promise.resolve()
-                      : Promise.reject(new Error(t('welcome.attachments.imageNeeds'))),
+                      : Promise.reject(new Error(t('attachments.imageNeeds'))),
                 },
               ]}
             >
@@ -166,7 +168,7 @@ function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProp
       body = (
         <>
           <Typography.Paragraph type="secondary" style={{ marginTop: 0 }}>
-            {t('welcome.attachments.couponHelp')}
+            {t('attachments.couponHelp')}
           </Typography.Paragraph>
           {linkFields}
         </>
@@ -176,22 +178,22 @@ function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProp
       body = (
         <Row gutter={12}>
           <Col xs={24} md={12}>
-            <Form.Item name={field('title')} label={t('welcome.attachments.title')} rules={[required(t('welcome.attachments.title')), maxBytes(t, 64)]}>
+            <Form.Item name={field('title')} label={t('attachments.title')} rules={[required(t('attachments.title')), maxBytes(t, 64)]}>
               <Input />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name={field('appid')} label="AppID" rules={[required('AppID')]} extra={t('welcome.attachments.appidHelp')}>
+            <Form.Item name={field('appid')} label="AppID" rules={[required('AppID')]} extra={t('attachments.appidHelp')}>
               <Input placeholder="wx…" />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name={field('page')} label={t('welcome.attachments.page')} rules={[required(t('welcome.attachments.page'))]}>
+            <Form.Item name={field('page')} label={t('attachments.page')} rules={[required(t('attachments.page'))]}>
               <Input placeholder="pages/index/index.html" />
             </Form.Item>
           </Col>
           <Col xs={24} md={12}>
-            <Form.Item name={field('pic_media_id')} label={t('welcome.attachments.picMediaId')} rules={[required(t('welcome.attachments.picMediaId'))]} extra={t('welcome.attachments.mediaIdHelp')}>
+            <Form.Item name={field('pic_media_id')} label={t('attachments.picMediaId')} rules={[required(t('attachments.picMediaId'))]} extra={t('attachments.mediaIdHelp')}>
               <Input />
             </Form.Item>
           </Col>
@@ -201,7 +203,7 @@ function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProp
     default:
       body = (
         <>
-          <Form.Item name={field('media_id')} label="media_id" rules={[required('media_id')]} extra={t('welcome.attachments.mediaIdHelp')}>
+          <Form.Item name={field('media_id')} label="media_id" rules={[required('media_id')]} extra={t('attachments.mediaIdHelp')}>
             <Input />
           </Form.Item>
           <MediaUpload kind={type === 'video' ? 'video' : 'file'} onUploaded={(m) => form.setFieldValue(['attachments', name, type, 'media_id'], m.mediaId)} />
@@ -220,7 +222,7 @@ function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProp
             <Select<AttachmentType>
               size="small"
               style={{ width: 140 }}
-              options={ATTACHMENT_TYPES.map((k) => ({ value: k, label: t(`welcome.attachments.types.${k}`) }))}
+              options={ATTACHMENT_TYPES.map((k) => ({ value: k, label: t(`attachments.types.${k}`) }))}
               onChange={(next) => {
                 // Carry a link's fields over to a coupon and back; anything else starts empty.
                 const current = form.getFieldValue(['attachments', name]) as Attachment;
@@ -233,9 +235,9 @@ function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProp
       }
       extra={
         <Flex gap={2}>
-          <Button type="text" size="small" icon={<ArrowUpOutlined />} disabled={index === 0} aria-label={t('welcome.attachments.up')} onClick={() => onMove(-1)} />
-          <Button type="text" size="small" icon={<ArrowDownOutlined />} disabled={index === count - 1} aria-label={t('welcome.attachments.down')} onClick={() => onMove(1)} />
-          <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} onClick={onRemove} />
+          <Button type="text" size="small" icon={<ArrowUpOutlined />} disabled={index === 0} aria-label={t('attachments.up')} onClick={() => onMove(-1)} />
+          <Button type="text" size="small" icon={<ArrowDownOutlined />} disabled={index === count - 1} aria-label={t('attachments.down')} onClick={() => onMove(1)} />
+          <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} onClick={onRemove} />
         </Flex>
       }
     >

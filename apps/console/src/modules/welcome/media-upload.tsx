@@ -9,7 +9,7 @@ import { ApiError, uploadFile } from '../../api/client';
 export interface UploadedMedia { id: number; kind: string; picUrl: string | null; mediaId: string | null }
 
 export function MediaUpload({ kind, onUploaded }: { kind: 'image' | 'video' | 'file'; onUploaded: (m: UploadedMedia) => void }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('welcome');
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
   const accept = kind === 'image' ? 'image/png,image/jpeg' : kind === 'video' ? 'video/mp4' : undefined;
@@ -23,7 +23,7 @@ export function MediaUpload({ kind, onUploaded }: { kind: 'image' | 'video' | 'f
           const f = file as File;
           const m = await uploadFile<UploadedMedia>('/media', f, { kind, filename: f.name });
           onUploaded(m);
-          message.success(t('welcome.attachments.uploaded'));
+          message.success(t('attachments.uploaded'));
         } catch (err) {
           message.error(err instanceof ApiError ? err.message : String(err));
         } finally {
@@ -31,7 +31,7 @@ export function MediaUpload({ kind, onUploaded }: { kind: 'image' | 'video' | 'f
         }
       }}
     >
-      <Button icon={<UploadOutlined />} loading={busy} size="small" data-testid={`upload-${kind}`}>{t('welcome.attachments.upload')}</Button>
+      <Button icon={<UploadOutlined />} loading={busy} size="small" data-testid={`upload-${kind}`}>{t('attachments.upload')}</Button>
     </Upload>
   );
 }

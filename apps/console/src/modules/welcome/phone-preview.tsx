@@ -13,8 +13,8 @@ interface Props {
 }
 
 export function PhonePreview({ preview, loading, error, staffName }: Props) {
-  const { t } = useTranslation();
-  const name = staffName || preview?.vars.staff || t('welcome.preview.staff');
+  const { t } = useTranslation('welcome');
+  const name = staffName || preview?.vars.staff || t('preview.staff');
   return (
     <div className="pond-phone" data-testid="welcome-preview">
       <div className="pond-phone-bar">
@@ -22,11 +22,11 @@ export function PhonePreview({ preview, loading, error, staffName }: Props) {
         {loading ? <Spin size="small" /> : null}
       </div>
       <div className="pond-phone-body">
-        {error ? <Alert type="warning" showIcon title={t('welcome.preview.invalid')} description={error.message} /> : null}
+        {error ? <Alert type="warning" showIcon title={t('preview.invalid')} description={error.message} /> : null}
         {!error && preview ? (
           <>
             <Typography.Text type="secondary" className="pond-phone-system">
-              {t('welcome.preview.added', { nickname: preview.vars.nickname })}
+              {t('preview.added', { nickname: preview.vars.nickname })}
             </Typography.Text>
             {preview.text ? (
               <Bubble name={name}>
@@ -40,13 +40,13 @@ export function PhonePreview({ preview, loading, error, staffName }: Props) {
                 <AttachmentView attachment={a} />
               </Bubble>
             ))}
-            {preview.truncated ? <Alert type="warning" showIcon title={t('welcome.preview.truncated')} /> : null}
+            {preview.truncated ? <Alert type="warning" showIcon title={t('preview.truncated')} /> : null}
           </>
         ) : null}
       </div>
       {preview ? (
         <Typography.Text type="secondary" className="pond-phone-foot">
-          {t('welcome.preview.bytes', { n: preview.bytes })} · {t('welcome.preview.sample', { nickname: preview.vars.nickname ?? '', channel: preview.vars.channel ?? '', store: preview.vars.store ?? '' })}
+          {t('preview.bytes', { n: preview.bytes })} · {t('preview.sample', { nickname: preview.vars.nickname ?? '', channel: preview.vars.channel ?? '', store: preview.vars.store ?? '' })}
         </Typography.Text>
       ) : null}
     </div>
@@ -65,13 +65,13 @@ function Bubble({ name, plain, children }: { name: string; plain?: boolean; chil
 }
 
 function AttachmentView({ attachment: a }: { attachment: Attachment }) {
-  const { t } = useTranslation();
+  const { t } = useTranslation('welcome');
   switch (a.msgtype) {
     case 'image':
       return a.image?.pic_url ? (
         <img src={a.image.pic_url} alt="" style={{ maxWidth: 160, maxHeight: 200, display: 'block', borderRadius: 4 }} />
       ) : (
-        <Placeholder icon={<PictureOutlined />} text={`${t('welcome.attachments.types.image')} · ${a.image?.media_id ?? ''}`} />
+        <Placeholder icon={<PictureOutlined />} text={`${t('attachments.types.image')} · ${a.image?.media_id ?? ''}`} />
       );
     case 'link':
     case 'coupon': {
@@ -98,7 +98,7 @@ function AttachmentView({ attachment: a }: { attachment: Attachment }) {
       return (
         <div className="pond-card-msg">
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            <AppstoreOutlined /> {t('welcome.attachments.types.miniprogram')}
+            <AppstoreOutlined /> {t('attachments.types.miniprogram')}
           </Typography.Text>
           <Typography.Text strong style={{ display: 'block' }}>
             {a.miniprogram?.title}
@@ -107,9 +107,9 @@ function AttachmentView({ attachment: a }: { attachment: Attachment }) {
         </div>
       );
     case 'video':
-      return <Placeholder icon={<PlayCircleOutlined />} text={`${t('welcome.attachments.types.video')} · ${a.video?.media_id ?? ''}`} />;
+      return <Placeholder icon={<PlayCircleOutlined />} text={`${t('attachments.types.video')} · ${a.video?.media_id ?? ''}`} />;
     default:
-      return <Placeholder icon={<FileOutlined />} text={`${t('welcome.attachments.types.file')} · ${a.file?.media_id ?? ''}`} />;
+      return <Placeholder icon={<FileOutlined />} text={`${t('attachments.types.file')} · ${a.file?.media_id ?? ''}`} />;
   }
 }
 

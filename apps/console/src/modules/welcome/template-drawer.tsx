@@ -52,7 +52,7 @@ function toInput(v: Partial<TemplateForm>): TemplateInput {
 }
 
 export function TemplateDrawer({ template, scope = 'code', lockScope = false, onClose, onSaved }: Props) {
-  const { t } = useTranslation();
+  const { t } = useTranslation(['welcome', 'common']);
   const { message } = App.useApp();
   const [form] = Form.useForm<TemplateForm>();
   const create = useCreateTemplate();
@@ -100,7 +100,7 @@ export function TemplateDrawer({ template, scope = 'code', lockScope = false, on
     const input = toInput(values);
     try {
       const saved = template ? await update.mutateAsync({ id: template.id, input }) : await create.mutateAsync(input);
-      void message.success(template ? t('common.saved') : t('common.created'));
+      void message.success(template ? t('common:saved') : t('common:created'));
       onSaved?.(saved);
       onClose();
     } catch (error) {
@@ -112,19 +112,19 @@ export function TemplateDrawer({ template, scope = 'code', lockScope = false, on
     <Drawer
       open
       size={1080}
-      title={template ? t('welcome.edit') : t('welcome.create')}
+      title={template ? t('edit') : t('create')}
       onClose={onClose}
       destroyOnHidden
       extra={
         <Flex gap={8}>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button onClick={onClose}>{t('common:cancel')}</Button>
           <Button type="primary" onClick={() => void submit()} loading={create.isPending || update.isPending} disabled={archived} data-testid="welcome-save">
-            {t('common.save')}
+            {t('common:save')}
           </Button>
         </Flex>
       }
     >
-      {archived ? <Alert type="info" showIcon title={t('welcome.archivedNote')} style={{ marginBottom: 16 }} /> : null}
+      {archived ? <Alert type="info" showIcon title={t('archivedNote')} style={{ marginBottom: 16 }} /> : null}
       <Row gutter={24}>
         <Col xs={24} lg={15}>
           <Form<TemplateForm>
@@ -141,41 +141,41 @@ export function TemplateDrawer({ template, scope = 'code', lockScope = false, on
           >
             <Form.Item
               name="name"
-              label={t('welcome.name')}
+              label={t('name')}
               rules={[
-                { required: true, whitespace: true, message: t('common.required', { field: t('welcome.name') }) },
-                { max: 60, message: t('common.maxChars', { n: 60 }) },
+                { required: true, whitespace: true, message: t('common:required', { field: t('name') }) },
+                { max: 60, message: t('common:maxChars', { n: 60 }) },
               ]}
             >
-              <Input maxLength={60} placeholder={t('welcome.namePlaceholder')} data-testid="welcome-name" />
+              <Input maxLength={60} placeholder={t('namePlaceholder')} data-testid="welcome-name" />
             </Form.Item>
-            <Form.Item name="scope" label={t('welcome.scope')} extra={t(`welcome.scopeHelp.${currentScope}`)}>
+            <Form.Item name="scope" label={t('scope')} extra={t(`scopeHelp.${currentScope}`)}>
               <Radio.Group
                 optionType="button"
                 disabled={lockScope}
-                options={WELCOME_SCOPES.map((s) => ({ value: s, label: t(`welcome.scopes.${s}`) }))}
+                options={WELCOME_SCOPES.map((s) => ({ value: s, label: t(`scopes.${s}`) }))}
               />
             </Form.Item>
             {currentScope === 'staff' ? (
               <Form.Item
                 name="userids"
-                label={t('welcome.userids')}
-                extra={t('welcome.useridsHelp')}
-                rules={[{ required: true, type: 'array', min: 1, message: t('welcome.useridsRequired') }]}
+                label={t('userids')}
+                extra={t('useridsHelp')}
+                rules={[{ required: true, type: 'array', min: 1, message: t('useridsRequired') }]}
               >
                 <StaffMultiSelect followOnly />
               </Form.Item>
             ) : null}
             <Form.Item
-              label={t('welcome.text')}
+              label={t('text')}
               required={false}
               extra={
                 <Flex gap={6} wrap align="center" style={{ marginTop: 6 }}>
-                  <Typography.Text type="secondary">{t('welcome.insert')}</Typography.Text>
+                  <Typography.Text type="secondary">{t('insert')}</Typography.Text>
                   {PLACEHOLDERS.map((key) => (
-                    <Tooltip key={key} title={t(`welcome.placeholderHelp.${key}`)}>
+                    <Tooltip key={key} title={t(`placeholderHelp.${key}`)}>
                       <Button size="small" onClick={() => insert(key)} data-testid={`placeholder-${key}`} disabled={archived}>
-                        {t(`welcome.placeholders.${key}`)}
+                        {t(`placeholders.${key}`)}
                       </Button>
                     </Tooltip>
                   ))}
@@ -190,26 +190,26 @@ export function TemplateDrawer({ template, scope = 'code', lockScope = false, on
                     validator: (_, v: string | undefined) =>
                       utf8Bytes(v ?? '') <= TEXT_MAX_BYTES
                         ? Promise.resolve()
-                        : Promise.reject(new Error(t('welcome.textTooLong', { max: TEXT_MAX_BYTES, n: utf8Bytes(v ?? '') }))),
+                        : Promise.reject(new Error(t('textTooLong', { max: TEXT_MAX_BYTES, n: utf8Bytes(v ?? '') }))),
                   },
                   {
                     validator: (_, v: string | undefined) =>
                       (v ?? '').trim() || (form.getFieldValue('attachments') as unknown[] | undefined)?.length
                         ? Promise.resolve()
-                        : Promise.reject(new Error(t('welcome.contentRequired'))),
+                        : Promise.reject(new Error(t('contentRequired'))),
                   },
                 ]}
               >
                 <Input.TextArea
                   ref={textRef}
                   autoSize={{ minRows: 5, maxRows: 14 }}
-                  placeholder={t('welcome.textPlaceholder')}
+                  placeholder={t('textPlaceholder')}
                   count={{ show: true, max: TEXT_MAX_BYTES, strategy: utf8Bytes }}
                   data-testid="welcome-text"
                 />
               </Form.Item>
             </Form.Item>
-            <Form.Item label={t('welcome.attachmentsLabel')} extra={t('welcome.attachments.help')}>
+            <Form.Item label={t('attachmentsLabel')} extra={t('attachments.help')}>
               <AttachmentsEditor form={form} />
             </Form.Item>
           </Form>
@@ -217,20 +217,20 @@ export function TemplateDrawer({ template, scope = 'code', lockScope = false, on
         <Col xs={24} lg={9}>
           <div style={{ position: 'sticky', top: 0 }}>
             <Typography.Title level={5} style={{ marginTop: 0 }}>
-              {t('welcome.preview.title')}
+              {t('preview.title')}
             </Typography.Title>
             {content?.pending ? (
               <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-                {t('welcome.preview.pending', { n: content.pending })}
+                {t('preview.pending', { n: content.pending })}
               </Typography.Paragraph>
             ) : null}
             {content ? (
               <PhonePreview preview={preview.data} loading={preview.isFetching} error={preview.error} />
             ) : (
               <div className="pond-phone">
-                <div className="pond-phone-bar">{t('welcome.preview.staff')}</div>
+                <div className="pond-phone-bar">{t('preview.staff')}</div>
                 <div className="pond-phone-body">
-                  <Typography.Text type="secondary">{t('welcome.preview.empty')}</Typography.Text>
+                  <Typography.Text type="secondary">{t('preview.empty')}</Typography.Text>
                 </div>
               </div>
             )}

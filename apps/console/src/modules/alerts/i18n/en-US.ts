@@ -1,0 +1,16 @@
+// Namespace `alerts` in English; the keys are zh-CN.ts's (checked by its type).
+import type { Messages } from '../../../i18n/messages';
+import type zhCN from './zh-CN';
+
+const enUS: Messages<typeof zhCN> = {
+  title: 'Alerts',
+  empty: 'No unread alerts',
+  markRead: 'Mark as read',
+  markAllRead: 'Mark all read',
+  kinds: {
+    no_staff: 'No staff available',
+    group_code_full: 'Groups full',
+  },
+};
+
+export default enUS;
