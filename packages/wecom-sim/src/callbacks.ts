@@ -6,7 +6,7 @@
 import { buildEventXml, sealEcho, sealEvent } from '@pond/wecom';
 import type { Db } from './db';
 import { num, numOrNull } from './db';
-import type { Clock, SimLogger } from './context';
+import type { Clock, SimLogger } from './runtime';
 import type { SimEvent } from './events';
 import type { CallbackStatus, SimCallbackRow, SimCorpRow } from './rows';
 

@@ -10,11 +10,11 @@ import { ControlError } from './errors';
 import { randomId } from './ids';
 import { staffSendsGroupPayload, staffSendsPayload } from './messages';
 import { STAFF_ACTIVE, getStaff } from './org';
-import type { SimCorpRow, SimFollowRow, SimJsapiGrantRow, SimJsapiTicketRow, SimMediaRow } from './rows';
+import type { SimCorpRow, SimFollowRow, SimJsapiGrantRow, SimJsapiTicketRow, SimMediaRow, TicketKind } from './rows';
 import { isRecord, type Body } from './validate';
 
 export const TICKET_TTL_SEC = 7200;
-export type TicketKind = 'jsapi' | 'agent_config';
+export type { TicketKind };
 
 /** get_jsapi_ticket (kind jsapi) and ticket/get?type=agent_config: a new ticket, remembered for 7200 s. */
 export async function issueTicket(ctx: SimContext, corpId: string, kind: TicketKind) {

@@ -5,15 +5,10 @@ import { num } from './db';
 import { ControlError } from './errors';
 import { newIds } from './ids';
 import { requireWechatUser } from './customers';
-import type { SimCorpRow, SimCustomerRow, SimOrderRow } from './rows';
+import type { OrderItem, SimCorpRow, SimCustomerRow, SimOrderRow } from './rows';
 import { prop } from './validate';
 
-export interface OrderItem {
-  name: string;
-  price: number;
-  quantity: number;
-  sku?: string;
-}
+export type { OrderItem };
 
 export interface PayOrderInput {
   corpId?: string;

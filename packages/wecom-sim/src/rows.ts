@@ -11,15 +11,34 @@
 // times, sorts, ids of bigserial tables, count(*)) depends on the pool: Pond's pool parses it to a
 // number, a plain pg pool (the simulator's own tests) leaves it a string — so it is `Int8` and is read
 // with num()/numOrNull() from db.ts.
-import type { DemoRefund } from './demo/seed-orders';
-import type { TicketKind } from './jssdk';
-import type { OrderItem } from './orders';
-import type { Payload } from './welcome';
+//
+// A leaf: the JSON shapes stored in jsonb columns are declared here, and the modules that write them import them.
 
 /** A bigint column: a number under Pond's type parser, a string under pg's default. Read it with num(). */
 export type Int8 = number | string;
 /** A numeric column: pg returns it as a string (e.g. "12.50"). */
 export type Numeric = string;
+
+/** get_jsapi_ticket (jsapi) or ticket/get?type=agent_config. */
+export type TicketKind = 'jsapi' | 'agent_config';
+
+/** One line of an order, in yuan. */
+export interface OrderItem {
+  name: string;
+  price: number;
+  quantity: number;
+  sku?: string;
+}
+
+/** A refund the demo shop's past order had (demo/seed-orders.ts). */
+export interface DemoRefund {
+  refundId: string;
+  amount: number;
+  at: number;
+}
+
+/** A message's content as validated from a request: `{ msgtype, [msgtype]: {...} }`. */
+export type Payload = Record<string, unknown> & { msgtype: string };
 
 /** Columns of a LEFT JOINed table: null where nothing matched. */
 export type Joined<T> = { [K in keyof T]: T[K] | null };

@@ -5,7 +5,7 @@ import type { Sql } from './db';
 import { num } from './db';
 import { E, SimError } from './errors';
 import { newIds } from './ids';
-import type { Count, Int8, SimGroupWelcomeTemplateRow, SimMediaRow } from './rows';
+import type { Count, Int8, Payload, SimGroupWelcomeTemplateRow, SimMediaRow } from './rows';
 import { isRecord, prop, type Body } from './validate';
 
 export const WELCOME_CODE_TTL_MS = 20_000;
@@ -33,7 +33,7 @@ export async function voidWelcomeCodes(sql: Sql, corpId: string, userid: string,
 
 // ---- message content (welcome, mass messages) ------------------------------------------------
 
-export type Payload = Record<string, unknown> & { msgtype: string };
+export type { Payload };
 
 const ATTACHMENT_TYPES = ['image', 'link', 'miniprogram', 'video', 'file'] as const;
 const isAttachmentType = (v: unknown): v is (typeof ATTACHMENT_TYPES)[number] => ATTACHMENT_TYPES.some((t) => t === v);

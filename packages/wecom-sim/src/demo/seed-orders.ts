@@ -8,7 +8,7 @@ import type { SimContext } from '../context';
 import { num } from '../db';
 import { hashId, seededRandom } from '../ids';
 import { postToShopWebhook, type OrderItem } from '../orders';
-import type { Int8, SimCustomerRow, SimOrderRow, SimWechatUserRow } from '../rows';
+import type { DemoRefund, Int8, SimCustomerRow, SimOrderRow, SimWechatUserRow } from '../rows';
 import { MENU } from './demo-data';
 
 const DAY_MS = 86_400_000;
@@ -16,7 +16,7 @@ const DAY_MS = 86_400_000;
 const SHOP_OFFSET_MS = 8 * 3_600_000;
 const HISTORY_DAYS = 180;
 
-export interface DemoRefund { refundId: string; amount: number; at: number }
+export type { DemoRefund };
 export interface DemoOrder {
   orderId: string;
   externalUserid: string;
