@@ -16,7 +16,8 @@ import { publicRoute } from './platform/access';
 import { createHttp, type App } from './platform/http';
 import { CorpService, encryptCorpSecrets, orgRoutes } from './modules/org';
 import { loadSecretBox, type SecretBox } from './platform/secrets';
-import { callbackRoutes, type EventContext, type InboxOptions, InboxProcessor } from './modules/callbacks';
+import { InboxProcessor, type InboxOptions } from './platform/inbox';
+import { callbackRoutes } from './modules/callbacks';
 import { contactEventHandlers, type ContactEventHooks, CustomerEdits, customerRoutes, CustomerService } from './modules/customers';
 import { groupEventHandlers, groupRoutes } from './modules/groups';
 import { AutoTagRules, bulkTagRoutes, BulkTagService, tagEventHandlers, tagRoutes, TagService } from './modules/tags';
@@ -32,7 +33,7 @@ import { overviewRoutes } from './modules/overview';
 import { acquireHooks, GroupCodeRotation, landingRoutes, liveCodeRoutes, LiveCodeService } from './modules/live-codes';
 import { groupWelcomeRoutes, welcomeRoutes, WelcomeService } from './modules/welcome';
 import { mediaRoutes, MediaService } from './modules/media';
-import { commerceRoutes, matchWaitingOrders, ORDER_EVENT, OrderService } from './modules/commerce';
+import { commerceRoutes, matchWaitingOrders, OrderService } from './modules/commerce';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -49,7 +50,7 @@ export interface BuildOptions {
   poolSize?: number;
   /** The keys for secrets at rest; default from the config (POND_SECRET_KEY, or the demo's key file). */
   secrets?: SecretBox;
-  inboxOptions?: Omit<InboxOptions, 'batchHandlers'>;
+  inboxOptions?: InboxOptions;
 }
 
 export interface PondApp {
@@ -106,19 +107,17 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
       await rules.onEnrichedAdd(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), info.sourceInboxId, ctx.at);
     },
   };
-  const contact = contactEventHandlers({ pool, corps, hooks, afterDetailsStored: (corpId, ids) => matchWaitingOrders(pool, corpId, ids) });
-  const handlers = {
-    ...contact.single,
-    ...groupEventHandlers({
+  // Every inbox event's handler, by name (platform/inbox/events.ts); ARCHITECTURE.md "Events" says what each writes and triggers.
+  const inbox = new InboxProcessor(pool, log, opts.inboxOptions)
+    .register(contactEventHandlers({ pool, corps, hooks, afterDetailsStored: (corpId, ids) => matchWaitingOrders(pool, corpId, ids) }))
+    .register(groupEventHandlers({
       pool, corps,
       onGroupChanged: (corpId, chatId, created) => rotation.onGroupChanged(corpId, chatId, created),
       onCustomerJoined: (corpId, ext, chatId, at) => rules.onJoinedGroup(corpId, ext, chatId, at),
-    }),
-    ...tagEventHandlers({ pool, corps }),
-    // An order was matched to a customer (commerce/repo queues it in the same statement).
-    [`${ORDER_EVENT}/matched`]: (ctx: EventContext) => rules.onOrder(ctx.corpId, String(ctx.ev.ExternalUserID ?? ''), ctx.at),
-  };
-  const inbox = new InboxProcessor(pool, handlers, log, { ...opts.inboxOptions, batchHandlers: contact.batch });
+    }))
+    .register(tagEventHandlers({ pool, corps }))
+    // An order was matched to a customer (commerce queues it in the statement that matched it): order auto-tag rules.
+    .register({ 'pond_order/matched': (ctx) => rules.onOrder(ctx.corpId, ctx.ev.ExternalUserID, ctx.at) });
 
   const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   let sim: Simulator | undefined;

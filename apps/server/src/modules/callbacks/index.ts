@@ -1,5 +1,5 @@
-// The public surface of the callbacks module: other modules and the composition root (app.ts) import only this.
-export { ADD_FACTS_PRIORITY } from './priority';
-export { InboxProcessor } from './processor';
-export type { BatchHandlerMap, EventContext, HandlerMap, HandlerResult, InboxOptions } from './processor';
-export { INBOX_CHANNEL, callbackRoutes } from './routes';
+// The public surface of the callbacks module (WeCom's callback receiver): other modules and the composition root
+// (app.ts) import only this. The inbox it writes to, its processor and handler types are platform/inbox.
+export { callbackRoutes } from './routes';
+/** Kept for modules that still import the handler context from here; it is platform/inbox's. */
+export type { EventContext } from '../../platform/inbox';

@@ -3,7 +3,7 @@
 // matches it also takes the attribution, adds it to the customer's summary, writes the timeline and
 // queues the auto-tag check — so a re-delivered or re-matched order is never counted twice.
 import type pg from 'pg';
-import { INBOX_CHANNEL } from '../callbacks';
+import { enqueueSql, notifyInbox, Priority } from '../../platform/inbox';
 import { LOCKED_FIRST } from '../customers';
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -18,8 +18,6 @@ export const ORDER_EVENT = 'pond_order';
  * last, and their latest live-code attribution (code, channel, store; else the staff member's store).
  */
 function matchSql(candidates: string): string {
-  // CDATA as buildEventXml writes it; ids come from WeCom, the replace only guards the syntax.
-  const cdata = (expr: string) => `'<![CDATA[' || replace(${expr}, ']]>', ']]]]><![CDATA[>') || ']]>'`;
   return `
     WITH cand AS (${candidates}),
     m AS (
@@ -57,20 +55,16 @@ function matchSql(candidates: string): string {
       FROM m
       -- (Refunds received before the match: the orders_matched trigger.)
       ON CONFLICT (corp_id, dedupe_key) DO NOTHING),
-    queued AS (
-      INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml)
-      SELECT $1, 'order:' || m.order_id, '${ORDER_EVENT}', 'matched', 5,
-             '<xml><Event>' || ${cdata(`'${ORDER_EVENT}'`)} || '</Event><ChangeType>' || ${cdata(`'matched'`)} || '</ChangeType><ExternalUserID>'
-               || ${cdata('m.external_userid')} || '</ExternalUserID><CreateTime>' || extract(epoch FROM now())::bigint || '</CreateTime></xml>'
-      FROM m WHERE m.refunded_at IS NULL
-      ON CONFLICT (corp_id, event_key) DO NOTHING)
+    queued AS (${enqueueSql(`${ORDER_EVENT}/matched`, Priority.Other, {
+      corpId: '$1', key: `'order:' || m.order_id`, from: 'm WHERE m.refunded_at IS NULL',
+      fields: { ExternalUserID: 'm.external_userid', CreateTime: 'extract(epoch FROM now())::bigint' } })})
     SELECT m.order_id, m.external_userid FROM m`;
 }
 
 /** Matches one order (just stored, without a customer) to the customer found for it. */
 export async function matchOrder(db: Queryable, corpId: string, orderId: string, externalUserid: string): Promise<boolean> {
   const { rows } = await db.query(matchSql('SELECT $2::text AS order_id, $3::text AS external_userid'), [corpId, orderId, externalUserid]);
-  if (rows.length) await db.query(`SELECT pg_notify('${INBOX_CHANNEL}', '')`);
+  if (rows.length) await notifyInbox(db);
   return rows.length > 0;
 }
 
@@ -84,7 +78,7 @@ export async function matchWaitingOrders(db: Queryable, corpId: string, external
     `SELECT o.order_id, c.external_userid FROM customers c
        JOIN orders o ON o.corp_id = c.corp_id AND o.unionid = c.unionid AND o.external_userid IS NULL
      WHERE c.corp_id = $1 AND c.external_userid = ANY($2::text[]) AND c.unionid IS NOT NULL`), [corpId, externalUserids]);
-  if (rows.length) await db.query(`SELECT pg_notify('${INBOX_CHANNEL}', '')`);
+  if (rows.length) await notifyInbox(db);
   return rows.length;
 }
 
