@@ -29,7 +29,7 @@ import { importRoutes, ImportService } from './modules/imports';
 import { SyncService } from './modules/sync';
 import { settingsRoutes } from './modules/settings';
 import { adminRoutes, auditRoutes } from './modules/admin';
-import { overviewRoutes } from './modules/overview';
+import { overviewRoutes, OverviewService } from './modules/overview';
 import { acquireHooks, GroupCodeRotation, landingRoutes, liveCodeRoutes, LiveCodeService } from './modules/live-codes';
 import { groupWelcomeRoutes, welcomeRoutes, WelcomeService } from './modules/welcome';
 import { mediaRoutes, MediaService } from './modules/media';
@@ -136,7 +136,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await adminRoutes(http, { pool, auth, corps, sync, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl });
   await auditRoutes(http, { pool });
   await orgRoutes(http, { pool });
-  await customerRoutes(http, { customers, edits: new CustomerEdits(pool, corps) });
+  customerRoutes(http, { customers, edits: new CustomerEdits(pool, corps) });
   await groupRoutes(http, { pool });
   await tagRoutes(http, { tags });
   await bulkTagRoutes(http, { bulk });
@@ -146,7 +146,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await segmentRoutes(http, { pool });
   await groupSegmentRoutes(http, { pool });
   await importRoutes(http, { imports: new ImportService(pool, corps) });
-  await overviewRoutes(http, { pool });
+  overviewRoutes(http, { overview: new OverviewService(pool) });
   await settingsRoutes(http, {
     pool, corps, sync, publicUrl: () => config.publicUrl,
     // The demo's phone and WeCom client show the corp's times in its zone, as Pond does.
@@ -156,8 +156,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
-  await commerceRoutes(http, {
-    pool, orders: new OrderService(pool, corps), customers, publicUrl: () => config.publicUrl,
+  commerceRoutes(http, {
+    orders: new OrderService(pool, corps), publicUrl: () => config.publicUrl,
     // The demo's shop is the simulator: point it at the new URL, or paying on the phone would stop showing up.
     onWebhookTokenChanged: sim ? async (corpId, token) => {
       const simCorp = await sim!.control.getCorp(corpId);

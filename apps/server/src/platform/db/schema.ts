@@ -6,10 +6,12 @@ import {
   bigint, bigserial, boolean, check, foreignKey, customType, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text,
   timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
+// Enums the API declares too, from the contracts by a relative path (drizzle-kit's loader cannot resolve the workspace package).
+import type { FollowStatus } from '../../../../../packages/contracts/src/customers';
 
 const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const ts = <N extends string>(name: N) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
 const updatedAt = () => ts('updated_at').notNull().defaultNow();
 
@@ -265,9 +267,6 @@ export const customerEventWindowRolls = pgTable('customer_event_window_rolls', {
   boundary: text('boundary'),
   rolledAt: ts('rolled_at').notNull().defaultNow(),
 });
-
-export const FOLLOW_STATUSES = ['active', 'deleted_by_staff', 'deleted_by_customer', 'transferred'] as const;
-export type FollowStatus = (typeof FOLLOW_STATUSES)[number];
 
 /** One customer ↔ one staff relationship (跟进关系). Corp tags live on the relationship, as in WeCom. */
 export const follows = pgTable('follows', {
