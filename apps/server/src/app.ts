@@ -152,7 +152,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     // The demo's phone and WeCom client show the corp's times in its zone, as Pond does.
     onTimezoneChanged: sim ? async (corpId, timezone) => { if (await sim!.control.getCorp(corpId)) await sim!.control.upsertCorp({ corpId, timezone }); } : undefined,
   });
-  await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });
+  liveCodeRoutes(http, { codes, publicUrl: () => config.publicUrl });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
@@ -167,7 +167,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     } : undefined,
   });
   await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
-  await landingRoutes(http, { pool, codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
+  landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
     return { ok: true };

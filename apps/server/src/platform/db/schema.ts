@@ -2,6 +2,8 @@
 // function takes it. Migrations in apps/server/migrations are generated from this file
 // (`npm run db:generate`) and applied at start; a test fails when they are stale.
 import { sql } from 'drizzle-orm';
+// Enums the API declares too, by a relative path: drizzle-kit's loader cannot load the workspace package.
+import type { CodeGroupStatus, CodeMode, LiveCodeKind, Strategy, WorkSchedule } from '../../../../../packages/contracts/src/live-codes';
 import {
   bigint, bigserial, boolean, check, foreignKey, customType, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text,
   timestamp, uniqueIndex, uuid,
@@ -450,30 +452,18 @@ export const syncRuns = pgTable('sync_runs', {
 // ---------------------------------------------------------------------------------------------
 // Acquire: live codes (渠道活码), group codes (群活码), store routing, welcome messages, numbers.
 
-export const LIVE_CODE_KINDS = ['staff', 'group', 'store'] as const;
-export const LIVE_CODE_STRATEGIES = ['round_robin', 'weighted', 'random'] as const;
-
-/** Weekly working slots plus exception dates, in the code's time zone. */
-export interface WorkSchedule {
-  timezone: string;
-  /** day 0 = Sunday … 6 = Saturday; times 'HH:MM', end exclusive; a slot may not cross midnight. */
-  weekly: { day: number; start: string; end: string }[];
-  /** A date either closed all day or with its own slots. */
-  exceptions: { date: string; closed?: boolean; slots?: { start: string; end: string }[] }[];
-}
-
 export const liveCodes = pgTable('live_codes', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   /** The short key in the landing URL /l/<key>; never changes, so printed codes never expire. */
   key: text('key').notNull().unique(),
-  kind: text('kind').$type<(typeof LIVE_CODE_KINDS)[number]>().notNull(),
+  kind: text('kind').$type<LiveCodeKind>().notNull(),
   name: text('name').notNull(),
   channel: text('channel').notNull().default(''),
   storeId: bigint('store_id', { mode: 'number' }),
   /** 'pond': Pond picks staff and shows their own QR (lock, caps, hours); 'native': one WeCom multi-person contact way. */
-  mode: text('mode').$type<'pond' | 'native'>().notNull().default('pond'),
-  strategy: text('strategy').$type<(typeof LIVE_CODE_STRATEGIES)[number]>().notNull().default('round_robin'),
+  mode: text('mode').$type<CodeMode>().notNull().default('pond'),
+  strategy: text('strategy').$type<Strategy>().notNull().default('round_robin'),
   lockEnabled: boolean('lock_enabled').notNull().default(true),
   skipVerify: boolean('skip_verify').notNull().default(true),
   tagIds: text('tag_ids').array().notNull().default(sql`'{}'::text[]`),
@@ -528,7 +518,7 @@ export const liveCodeGroups = pgTable('live_code_groups', {
   corpId: text('corp_id').notNull(),
   chatId: text('chat_id').notNull(),
   position: integer('position').notNull().default(0),
-  status: text('status').$type<'waiting' | 'active' | 'full' | 'removed'>().notNull().default('waiting'),
+  status: text('status').$type<CodeGroupStatus>().notNull().default('waiting'),
   autoCreated: boolean('auto_created').notNull().default(false),
   createdAt: createdAt(),
 }, (t) => [primaryKey({ columns: [t.codeId, t.chatId] })]);
