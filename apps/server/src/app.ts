@@ -14,7 +14,7 @@ import { Queue } from './platform/queue';
 import { AuthService } from './platform/auth';
 import { publicRoute } from './platform/access';
 import { createHttp, type App } from './platform/http';
-import { CorpService, encryptCorpSecrets, orgRoutes } from './modules/org';
+import { CorpService, encryptCorpSecrets, orgRoutes, wecomOriginsFor } from './modules/org';
 import { loadSecretBox, type SecretBox } from './platform/secrets';
 import { InboxProcessor, type InboxOptions } from './platform/inbox';
 import { callbackRoutes } from './modules/callbacks';
@@ -85,7 +85,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   const queue = new Queue(opts.databaseUrl, log);
   const auth = new AuthService(pool);
-  const corps = new CorpService(pool, log, secrets, { timeoutMs: config.wecomTimeoutMs, jobTimeoutMs: config.wecomJobTimeoutMs });
+  const corps = new CorpService(pool, log, secrets, { timeoutMs: config.wecomTimeoutMs, jobTimeoutMs: config.wecomJobTimeoutMs, origins: wecomOriginsFor(config) });
   await corps.listen();
   const sync = new SyncService(pool, corps, queue, log);
 

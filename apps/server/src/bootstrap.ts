@@ -93,6 +93,9 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string,
   const { corps, pool, sim } = app;
   const existing = await corps.get(DEMO_CORP_ID);
   const apiBase = `${baseUrl}/sim`;
+  // The simulator is this process's: its addresses are WeCom's in the demo.
+  corps.origins.allowSimulator(apiBase);
+  corps.origins.allowSimulator(`${browserUrl}/sim`);
   const callbackUrl = `${baseUrl}/wecom/callback/${DEMO_CORP_ID}`;
   const corp = existing
     ? existing.apiBase === apiBase ? existing : await corps.update(DEMO_CORP_ID, { apiBase })

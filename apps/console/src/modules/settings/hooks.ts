@@ -9,7 +9,9 @@ export interface CorpSettings {
   agentId: string;
   apiBase: string;
   secretSet: boolean;
-  callbackToken: string;
+  /** Admins only (null for operators: it is a credential). */
+  callbackToken: string | null;
+  callbackTokenSet: boolean;
   callbackAesKeySet: boolean;
   callbackUrl: string;
   isDemo: boolean;

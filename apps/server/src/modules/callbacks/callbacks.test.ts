@@ -97,9 +97,11 @@ describe('callback receiver', () => {
     expect(rows[0].status).toBe('ignored');
   });
 
-  it('404s an unknown corp', async () => {
+  it('answers an unknown corp as a wrong signature (no corp ids to probe)', async () => {
     const other = { ...creds, receiveId: 'wwunknown' };
-    expect((await post('/wecom/callback/wwunknown', sealEvent(other, addXml('wmU')))).status).toBe(404);
+    const res = await post('/wecom/callback/wwunknown', sealEvent(other, addXml('wmU')));
+    expect(res.status).toBe(401);
+    expect(await res.text()).toBe('signature or receive id mismatch');
   });
 });
 

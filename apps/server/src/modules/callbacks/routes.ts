@@ -41,14 +41,17 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
         const all = await corps.list();
         if (all.length === 1) corpId = all[0].id;
       }
-      return corpId ? corps.get(corpId) : null;
+      // An id that is no corp is checked against credentials nobody has: it fails as a wrong signature does (no corp ids to probe).
+      return corpId ? corps.getOrDecoy(corpId) : null;
     };
 
     const verify = async (req: FastifyRequest<{ Params: { corpId?: string }; Querystring: Query }>, reply: FastifyReply) => {
-      const corp = await findCorp(req.params.corpId);
-      if (!corp) return reply.status(404).type('text/plain').send('unknown corp');
+      const found = await findCorp(req.params.corpId);
+      if (!found) return reply.status(404).type('text/plain').send('unknown corp');
+      const { corp, known } = found;
       try {
         const plain = verifyUrl({ token: corp.callbackToken, encodingAesKey: corp.callbackAesKey, receiveId: corp.id }, req.query);
+        if (!known) return reply.status(401).type('text/plain').send('signature or receive id mismatch');
         void corps.markCallbackVerified(corp.id).catch(() => undefined);
         return reply.status(200).type('text/plain').send(plain);
       } catch (err) {
@@ -58,8 +61,9 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
 
     const receive = async (req: FastifyRequest<{ Params: { corpId?: string }; Querystring: Query; Body: unknown }>, reply: FastifyReply) => {
       const body = typeof req.body === 'string' ? req.body : '';
-      const corp = await findCorp(req.params.corpId, body);
-      if (!corp) return reply.status(404).type('text/plain').send('unknown corp');
+      const found = await findCorp(req.params.corpId, body);
+      if (!found) return reply.status(404).type('text/plain').send('unknown corp');
+      const { corp, known } = found;
       let xml: string;
       let ev: ReturnType<typeof parseEventXml>;
       try {
@@ -68,6 +72,7 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
       } catch (err) {
         return replyCallbackError(reply, err);
       }
+      if (!known) return reply.status(401).type('text/plain').send('signature or receive id mismatch');
       const changed = await writer.write({
         corpId: corp.id, eventKey: eventKey(xml), event: (ev.Event ?? ev.InfoType ?? null) as string | null, changeType: (ev.ChangeType ?? null),
         priority: priorityOf(ev), xml, reread: isReread(ev),

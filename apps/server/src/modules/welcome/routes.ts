@@ -49,7 +49,7 @@ export async function welcomeRoutes(app: App, deps: { welcome: WelcomeService })
 
   // Before /:id so that "preview" is never read as an id.
   app.post('/api/welcome-templates/preview', {
-    config: { ...access(ALL_ROLES, { scope: 'corp' }), audit: false }, schema: { tags: TAGS, summary: 'Render a template with sample values ({ id } or unsaved content)', body: PreviewBody },
+    config: { ...access(ALL_ROLES, { scope: 'corp', refs: { 'vars.userid': 'staff', 'userids[]': 'staff' } }), audit: false }, schema: { tags: TAGS, summary: 'Render a template with sample values ({ id } or unsaved content)', body: PreviewBody },
   }, async (req) => {
     const { id, vars, ...content } = req.body;
     return welcome.preview(req.principal!.corpId, id !== undefined ? { id } : content, vars);

@@ -121,6 +121,7 @@ export const staff = pgTable('staff', {
 export const users = pgTable('users', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   username: text('username').notNull().unique(),
+  /** scrypt (platform/auth.ts); `!` for an account an invitation created whose password nobody has set yet. */
   passwordHash: text('password_hash').notNull(),
   displayName: text('display_name').notNull(),
   locale: text('locale').notNull().default('zh-CN'),
@@ -141,9 +142,13 @@ export const memberships = pgTable('memberships', {
   staffUserid: text('staff_userid'),
   /** What the corp's API calls the membership (`/api/users/:id`): the same for a new and an existing account. */
   id: bigserial('id', { mode: 'number' }).notNull().unique(),
-  /** `invited` until the user accepts (or, for an account the invitation created, signs in): grants nothing before. */
+  /** `invited` until the invited person opens the invitation link and sets (or proves) the account's password: grants nothing before. */
   status: text('status').$type<'active' | 'invited'>().notNull().default('active'),
+  /** The invitation created the account (removing the invitation removes the account while nobody has set its password). */
   acceptOnSignIn: boolean('accept_on_sign_in').notNull().default(false),
+  /** sha256 of the invitation link's one-time code (ADR 0018); only the person the corp gave the link to can accept. */
+  inviteCodeHash: text('invite_code_hash').unique(),
+  inviteExpiresAt: ts('invite_expires_at'),
   /** The display name the inviting admin typed, shown to that corp until the user accepts. */
   invitedName: text('invited_name'),
   /** This corp's admin locked the user out of this corp (the account itself is untouched). */
