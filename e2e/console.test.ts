@@ -1,5 +1,6 @@
 // A person in a real browser: log in, a simulated customer adds a staff member, the customer shows
-// up in the console's list with their timeline.
+// up in the console's list with their timeline; list filters live in the URL, an empty result says
+// so and clears; English strings are fetched only when English is chosen.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../apps/server/test/helpers';
 import { CHROMIUM, browserPond, signIn } from './browser';
@@ -29,5 +30,37 @@ describe.skipIf(!CHROMIUM)('console in a browser', () => {
     await items.first().waitFor();
     expect(await items.count()).toBeGreaterThan(0);
     await page.screenshot({ path: 'test-results/customer-detail.png', fullPage: true }).catch(() => undefined);
+  });
+
+  it('keeps a list\'s filters in the URL, offers to clear them when nothing matches, and loads English only when chosen', async () => {
+    const { pond, browser } = ctx;
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    // Translation chunks are named after their language (modules/*/i18n/zh-CN.ts → assets/zh-CN-<hash>.js).
+    const chunks: string[] = [];
+    page.on('request', (r) => {
+      const m = r.url().match(/\/assets\/(zh-CN|en-US)-[\w-]+\.js$/);
+      if (m) chunks.push(m[1]!);
+    });
+    await signIn(page, pond);
+    expect(chunks).toContain('zh-CN');
+
+    await page.goto(`${pond.baseUrl}/customers`);
+    const search = page.getByTestId('customers-search');
+    await search.fill('没有这位客户');
+    await page.getByTestId('list-no-match').waitFor();
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('没有这位客户');
+    await page.reload();
+    await page.getByTestId('list-no-match').waitFor();
+    expect(await search.inputValue()).toBe('没有这位客户');
+    await page.getByTestId('list-no-match').getByRole('button').click();
+    await page.getByTestId('list-no-match').waitFor({ state: 'detached' });
+    expect(new URL(page.url()).searchParams.get('q')).toBeNull();
+    expect(await search.inputValue()).toBe('');
+
+    expect(chunks).not.toContain('en-US');
+    await page.getByTestId('language-switch').getByText('English').click();
+    await expect.poll(() => page.locator('h4').first().innerText()).toBe('Customers');
+    expect(chunks).toContain('en-US');
+    await page.close();
   });
 });

@@ -1,14 +1,12 @@
 import { ArrowLeftOutlined, EditOutlined, TagsOutlined } from '@ant-design/icons';
-import { Avatar, Badge, Button, Card, Col, Descriptions, Empty, Flex, Row, Skeleton, Table, Tag, Timeline, Tooltip, Typography } from 'antd';
+import { Avatar, Badge, Button, Card, Col, Descriptions, Empty, Flex, Row, Table, Tag, Timeline, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { TimelineItemProps } from 'antd/es/timeline';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError } from '../../api/client';
+import { detailFallback } from '../../components/detail-fallback';
 import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
-import { NotFound } from '../../components/results';
 import { formatDateTime } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
 import { TagList } from '../tags/tag-pickers';
@@ -43,24 +41,8 @@ export default function CustomerDetailPage() {
     <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common:back')} onClick={() => navigate(-1)} />
   );
 
-  if (detail.error instanceof ApiError && (detail.error.status === 404 || detail.error.status === 403)) {
-    return <NotFound message={t('detail.notFound')} />;
-  }
-  if (detail.error) {
-    return (
-      <>
-        <PageHeader title={t('title')} back={back} />
-        <QueryError error={detail.error} onRetry={() => void detail.refetch()} />
-      </>
-    );
-  }
-  if (!detail.data) {
-    return (
-      <Card>
-        <Skeleton active avatar paragraph={{ rows: 6 }} />
-      </Card>
-    );
-  }
+  const fallback = detailFallback(detail, { title: t('title'), back, notFound: t('detail.notFound'), missing: [404, 403], avatar: true, rows: 6 });
+  if (fallback || !detail.data) return fallback;
 
   const { customer, follows, groups, timeline } = detail.data;
   return (

@@ -1,13 +1,11 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Descriptions, Flex, Skeleton, Switch, Tag, Typography } from 'antd';
+import { Badge, Button, Card, Descriptions, Flex, Switch, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError } from '../../api/client';
+import { detailFallback } from '../../components/detail-fallback';
 import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
-import { NotFound } from '../../components/results';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { ListTable } from '../../components/list-page';
 import { useLabels } from '../../lib/labels';
@@ -32,24 +30,8 @@ export default function GroupDetailPage() {
 
   const back = <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common:back')} onClick={() => navigate(-1)} />;
 
-  if (detail.error instanceof ApiError && (detail.error.status === 404 || detail.error.status === 403)) {
-    return <NotFound message={t('notFound')} />;
-  }
-  if (detail.error) {
-    return (
-      <>
-        <PageHeader title={t('title')} back={back} />
-        <QueryError error={detail.error} onRetry={() => void detail.refetch()} />
-      </>
-    );
-  }
-  if (!detail.data) {
-    return (
-      <Card>
-        <Skeleton active paragraph={{ rows: 8 }} />
-      </Card>
-    );
-  }
+  const fallback = detailFallback(detail, { title: t('title'), back, notFound: t('notFound'), missing: [404, 403] });
+  if (fallback || !detail.data) return fallback;
 
   const { group } = detail.data;
   const columns: ColumnsType<GroupMember> = [

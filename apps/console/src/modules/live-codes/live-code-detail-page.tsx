@@ -26,11 +26,10 @@ import {
 import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError } from '../../api/client';
 import { ExportButton } from '../../components/list-page';
+import { detailFallback } from '../../components/detail-fallback';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
-import { NotFound } from '../../components/results';
 import { toLanguage } from '../../i18n';
 import { pickBilingual } from '../../lib/bilingual';
 import { formatDateTime, formatNumber } from '../../lib/format';
@@ -64,22 +63,8 @@ export default function LiveCodeDetailPage() {
     <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t('common:back')} onClick={() => navigate(code.data ? listPath(code.data.kind) : '/live-codes')} />
   );
 
-  if (code.error instanceof ApiError && (code.error.status === 404 || code.error.status === 400)) return <NotFound message={t('notFound')} />;
-  if (code.error) {
-    return (
-      <>
-        <PageHeader title={t('title')} back={back} />
-        <QueryError error={code.error} onRetry={() => void code.refetch()} />
-      </>
-    );
-  }
-  if (!code.data) {
-    return (
-      <Card>
-        <Skeleton active paragraph={{ rows: 10 }} />
-      </Card>
-    );
-  }
+  const fallback = detailFallback(code, { title: t('title'), back, notFound: t('notFound'), missing: [404, 400], rows: 10 });
+  if (fallback || !code.data) return fallback;
   return <Detail code={code.data} back={back} />;
 }
 

@@ -16,7 +16,6 @@ import {
   Radio,
   Row,
   Select,
-  Skeleton,
   Switch,
   Table,
   Tag,
@@ -25,10 +24,8 @@ import {
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { ApiError } from '../../api/client';
+import { detailFallback } from '../../components/detail-fallback';
 import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
-import { NotFound } from '../../components/results';
 import { showFieldError } from '../../lib/form-errors';
 import { useStores, type Store } from '../staff/hooks';
 import { StaffMultiSelect, StoreSelect } from '../staff/pickers';
@@ -163,22 +160,8 @@ export default function LiveCodeFormPage() {
   );
 
   if (codeId !== undefined) {
-    if (code.error instanceof ApiError && code.error.status === 404) return <NotFound message={t('notFound')} />;
-    if (code.error) {
-      return (
-        <>
-          <PageHeader title={t('edit')} back={back} />
-          <QueryError error={code.error} onRetry={() => void code.refetch()} />
-        </>
-      );
-    }
-    if (!code.data) {
-      return (
-        <Card>
-          <Skeleton active paragraph={{ rows: 10 }} />
-        </Card>
-      );
-    }
+    const fallback = detailFallback(code, { title: t('edit'), back, notFound: t('notFound'), rows: 10 });
+    if (fallback || !code.data) return fallback;
   }
   return <CodeFormBody key={code.data?.id ?? 'new'} code={code.data} kind={kind} back={back} />;
 }
