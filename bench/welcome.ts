@@ -37,7 +37,8 @@ async function main() {
   };
   const control = (path: string, body?: unknown) => call(`${wecomUrl}/sim/control${path}`, body);
 
-  const config = loadConfig({ LOG_LEVEL: 'warn' });
+  // The WeCom stand-in runs apart from Pond: its address is one the operator allows (ADR 0018).
+  const config = loadConfig({ LOG_LEVEL: 'warn', WECOM_ALLOWED_ORIGINS: wecomUrl });
   config.port = 0;
   config.host = '127.0.0.1';
   const app = await buildApp({ config, databaseUrl: db.url, roles: { api: true, worker: true }, log: createLogger('warn', false), poolSize: 30 });

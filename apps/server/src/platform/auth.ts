@@ -49,7 +49,7 @@ export function usernameDelayMs(failures: number): number {
 export function throttleNet(ip: string): string {
   const addr = ip.replace(/%.*$/, '');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(addr);
-  if (mapped) return mapped[1]!;
+  if (mapped) return mapped[1];
   if (!isIPv6(addr)) return addr;
   let text = addr.toLowerCase();
   const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
