@@ -2,4 +2,5 @@
 export { groupEventHandlers } from './events';
 export { saveGroup } from './repo';
 export { groupRoutes } from './routes';
+export { groupsPage } from './service';
 export { daysToPull, groupStatsStatus, pullGroupStatsDay } from './stats';

@@ -8,8 +8,11 @@ import {
   bigint, bigserial, boolean, check, foreignKey, customType, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text,
   timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
-// Enums the API declares too, from the contracts by a relative path (drizzle-kit's loader cannot resolve the workspace package).
+// Enums the API also declares come from the contracts (a relative path: drizzle-kit's loader cannot resolve the workspace package).
 import type { FollowStatus } from '../../../../../packages/contracts/src/customers';
+import type { GroupStatus } from '../../../../../packages/contracts/src/groups';
+import type { HandoverJobStatus, HandoverKind } from '../../../../../packages/contracts/src/handover';
+import type { AutoTagRuleKind, BulkTagAction, BulkTagJobStatus } from '../../../../../packages/contracts/src/tags';
 
 const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -347,7 +350,7 @@ export const groups = pgTable('groups', {
   persona: text('persona'),
   rulesText: text('rules_text'),
   announcementTemplate: text('announcement_template'),
-  status: text('status').$type<'active' | 'dismissed'>().notNull().default('active'),
+  status: text('status').$type<GroupStatus>().notNull().default('active'),
   createdAt: ts('created_at'),
   dismissedAt: ts('dismissed_at'),
   /** The version of the group and its members as stored (ADR 0013): the event whose re-read (or dismiss) was applied
@@ -690,10 +693,10 @@ export const customerNotes = pgTable('customer_notes', {
 export const bulkTagJobs = pgTable('bulk_tag_jobs', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
-  action: text('action').$type<'add' | 'remove'>().notNull(),
+  action: text('action').$type<BulkTagAction>().notNull(),
   tagIds: text('tag_ids').array().notNull(),
   source: jsonb('source').notNull(),
-  status: text('status').$type<'queued' | 'running' | 'done' | 'cancelled'>().notNull().default('queued'),
+  status: text('status').$type<BulkTagJobStatus>().notNull().default('queued'),
   total: integer('total').notNull().default(0),
   done: integer('done').notNull().default(0),
   failed: integer('failed').notNull().default(0),
@@ -718,7 +721,7 @@ export const autoTagRules = pgTable('auto_tag_rules', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   name: text('name').notNull(),
-  kind: text('kind').$type<'code' | 'channel' | 'group' | 'behaviour' | 'order'>().notNull(),
+  kind: text('kind').$type<AutoTagRuleKind>().notNull(),
   params: jsonb('params').notNull(),
   tagIds: text('tag_ids').array().notNull(),
   enabled: boolean('enabled').notNull().default(true),
@@ -730,11 +733,11 @@ export const autoTagRules = pgTable('auto_tag_rules', {
 export const handoverJobs = pgTable('handover_jobs', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
-  kind: text('kind').$type<'onjob' | 'resigned'>().notNull(),
+  kind: text('kind').$type<HandoverKind>().notNull(),
   handoverUserid: text('handover_userid').notNull(),
   takeoverUserid: text('takeover_userid').notNull(),
   message: text('message'),
-  status: text('status').$type<'running' | 'waiting' | 'done'>().notNull().default('running'),
+  status: text('status').$type<HandoverJobStatus>().notNull().default('running'),
   createdBy: text('created_by'),
   createdAt: createdAt(),
   finishedAt: ts('finished_at'),
