@@ -207,7 +207,7 @@ export class AuthService {
 
   /** The signed-in user of a console session, whether or not they have an active corp (invitations). */
   async sessionUser(sessionToken: string): Promise<{ userId: number; username: string } | null> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'users', 'id' | 'username'>>(
       `SELECT u.id, u.username FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`, [sha256(sessionToken)]);
     return rows[0] ? { userId: rows[0].id, username: rows[0].username } : null;
@@ -226,14 +226,14 @@ export class AuthService {
 
   /** Only active memberships grant anything: not an invitation yet to accept, not one this corp's admin disabled. */
   private async corpsOfUser(userId: number) {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'corps', 'id' | 'name'> & Cols<'memberships', 'store_ids' | 'staff_userid'> & { role: Role }>(
       `SELECT c.id, c.name, m.role, m.store_ids, m.staff_userid FROM memberships m JOIN corps c ON c.id = m.corp_id
        WHERE m.user_id = $1 AND m.status = 'active' AND m.disabled_at IS NULL ORDER BY m.created_at`, [userId]);
-    return rows as { id: string; name: string; role: Role; store_ids: number[]; staff_userid: string | null }[];
+    return rows;
   }
 
   async fromSession(sessionToken: string): Promise<Principal | null> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'sessions', 'user_id' | 'corp_id'> & Cols<'users', 'display_name' | 'username' | 'is_owner'>>(
       `SELECT s.user_id, s.corp_id, u.display_name, u.username, u.is_owner FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`, [sha256(sessionToken)]);
     const s = rows[0];
@@ -260,7 +260,7 @@ export class AuthService {
 
   /** A sidebar session is the staff role over the member's own customers, for as long as they are active staff. */
   async fromSidebarSession(token: string): Promise<Principal | null> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'sidebar_sessions', 'corp_id' | 'staff_userid'> & Cols<'staff', 'name'> & { corp_name: string }>(
       `SELECT ss.corp_id, ss.staff_userid, st.name, c.name AS corp_name FROM sidebar_sessions ss
          JOIN staff st ON st.corp_id = ss.corp_id AND st.userid = ss.staff_userid AND st.status = 1
          JOIN corps c ON c.id = ss.corp_id
@@ -275,7 +275,7 @@ export class AuthService {
 
   /** A token bound to one corp, or (corp_id null, the POND_API_TOKEN bootstrap) to every corp: pick with X-Pond-Corp. */
   async fromToken(token: string, wantedCorp: string | undefined): Promise<Principal | null> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'api_tokens', 'id' | 'corp_id' | 'name' | 'store_ids' | 'staff_userid'> & { role: Role }>(
       `UPDATE api_tokens t SET last_used_at = now() WHERE t.token_hash = $1 AND t.revoked_at IS NULL
          -- A token an admin made lives only while its maker is an active admin of its corp.
          AND (t.created_by IS NULL OR EXISTS (
@@ -287,10 +287,10 @@ export class AuthService {
     if (!t) return null;
     let corps: { id: string; name: string; role: Role }[];
     if (t.corp_id) {
-      const c = await this.pool.query('SELECT id, name FROM corps WHERE id = $1', [t.corp_id]);
+      const c = await this.pool.query<Cols<'corps', 'id' | 'name'>>('SELECT id, name FROM corps WHERE id = $1', [t.corp_id]);
       corps = c.rows.map((r) => ({ id: r.id, name: r.name, role: t.role }));
     } else {
-      const c = await this.pool.query('SELECT id, name FROM corps ORDER BY created_at');
+      const c = await this.pool.query<Cols<'corps', 'id' | 'name'>>('SELECT id, name FROM corps ORDER BY created_at');
       corps = c.rows.map((r) => ({ id: r.id, name: r.name, role: t.role }));
     }
     const current = wantedCorp ? corps.find((c) => c.id === wantedCorp) : corps[0];
@@ -306,7 +306,7 @@ export class AuthService {
 
   async createToken(input: { corpId: string | null; name: string; role: Role; storeIds?: number[]; staffUserid?: string | null; createdBy?: number | null; token?: string }): Promise<{ id: number; token: string }> {
     const token = input.token ?? newSecret('pond_');
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'api_tokens', 'id'>>(
       `INSERT INTO api_tokens (corp_id, name, token_hash, prefix, role, store_ids, staff_userid, created_by)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
        ON CONFLICT (token_hash) DO UPDATE SET revoked_at = NULL RETURNING id`,
