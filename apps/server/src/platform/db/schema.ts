@@ -13,6 +13,8 @@ import type { FollowStatus } from '../../../../../packages/contracts/src/custome
 import type { GroupStatus } from '../../../../../packages/contracts/src/groups';
 import type { HandoverJobStatus, HandoverKind } from '../../../../../packages/contracts/src/handover';
 import type { AutoTagRuleKind, BulkTagAction, BulkTagJobStatus } from '../../../../../packages/contracts/src/tags';
+import type { MediaKind } from '../../../../../packages/contracts/src/media';
+import type { SendStatus, TemplateStatus, WelcomeAttachment, WelcomeScope } from '../../../../../packages/contracts/src/welcome';
 
 const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -583,25 +585,16 @@ export const attributions = pgTable('attributions', {
   index('attributions_customer_idx').on(t.corpId, t.externalUserid, t.userid),
 ]);
 
-export interface WelcomeAttachment {
-  msgtype: 'image' | 'link' | 'miniprogram' | 'video' | 'file';
-  image?: { media_id?: string; pic_url?: string };
-  link?: { title: string; picurl?: string; desc?: string; url: string };
-  miniprogram?: { title: string; pic_media_id: string; appid: string; page: string };
-  video?: { media_id: string };
-  file?: { media_id: string };
-}
-
 /** Welcome message templates (欢迎语); priority code > staff > default. */
 export const welcomeTemplates = pgTable('welcome_templates', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   name: text('name').notNull(),
-  scope: text('scope').$type<'default' | 'staff' | 'code'>().notNull(),
+  scope: text('scope').$type<WelcomeScope>().notNull(),
   userids: text('userids').array().notNull().default(sql`'{}'::text[]`),
   text: text('text').notNull().default(''),
   attachments: jsonb('attachments').$type<WelcomeAttachment[]>().notNull().default(sql`'[]'::jsonb`),
-  status: text('status').$type<'active' | 'archived'>().notNull().default('active'),
+  status: text('status').$type<TemplateStatus>().notNull().default('active'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [index('welcome_templates_corp_idx').on(t.corpId, t.scope, t.status)]);
@@ -615,7 +608,7 @@ export const welcomeSends = pgTable('welcome_sends', {
   userid: text('userid').notNull(),
   templateId: bigint('template_id', { mode: 'number' }),
   codeId: bigint('code_id', { mode: 'number' }),
-  status: text('status').$type<'sent' | 'failed' | 'skipped' | 'unknown'>().notNull(),
+  status: text('status').$type<SendStatus>().notNull(),
   errcode: integer('errcode'),
   error: text('error'),
   receivedAt: ts('received_at').notNull(),
@@ -666,7 +659,7 @@ export const wecomQuota = pgTable('wecom_quota', {
 export const mediaAssets = pgTable('media_assets', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
-  kind: text('kind').$type<'image' | 'video' | 'file'>().notNull(),
+  kind: text('kind').$type<MediaKind>().notNull(),
   filename: text('filename').notNull(),
   contentType: text('content_type').notNull(),
   bytes: customBytea('bytes').notNull(),
