@@ -64,12 +64,12 @@ export const CustomerFilters = z.object({
   storeId: RowIdParam.optional(),
   channel: Channel.optional(),
 });
-export type CustomerFilters = z.output<typeof CustomerFilters>;
+export type CustomerFilters = z.input<typeof CustomerFilters>;
 export const CustomerListQuery = Page.extend(CustomerFilters.shape);
-export type CustomerListQuery = z.output<typeof CustomerListQuery>;
+export type CustomerListQuery = z.input<typeof CustomerListQuery>;
 
 export const TimelineQuery = z.object({ before: RowIdParam.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
-export type TimelineQuery = z.output<typeof TimelineQuery>;
+export type TimelineQuery = z.input<typeof TimelineQuery>;
 
 // ---- responses ----
 

@@ -2,6 +2,7 @@
 // same functions serve one callback and a 100-row sync page. Below them, the reads of the customer list and page
 // (always within the caller's scope) and the SQL of the customer page's edits and notes.
 import type pg from 'pg';
+import type { z } from 'zod';
 import type { CustomerListQuery, FollowStatus } from '@pond/contracts/customers';
 import type { Scope } from '../../platform/auth';
 import type { Cols, Row } from '../../platform/db/rows';
@@ -284,7 +285,7 @@ export type CustomerListRow = Cols<'customers', 'external_userid' | 'name' | 'av
 const likePattern = (s: string) => s.replace(/[%_\\]/g, (m) => `\\${m}`);
 
 /** A page of the customers the scope sees, newest first, with the filtered count. */
-export async function listCustomers(db: Queryable, scope: Scope, query: CustomerListQuery): Promise<{ rows: CustomerListRow[]; total: number }> {
+export async function listCustomers(db: Queryable, scope: Scope, query: z.output<typeof CustomerListQuery>): Promise<{ rows: CustomerListRow[]; total: number }> {
   const p = new Params();
   const where = [`c.corp_id = ${p.add(scope.corpId)}`, customerVisibleSql(scope, p)];
   if (query.q) {

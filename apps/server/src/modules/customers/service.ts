@@ -25,7 +25,7 @@ const EXPORT_PAGE = 1000;
 export class CustomerService {
   constructor(private pool: pg.Pool) {}
 
-  async list(scope: Scope, query: CustomerListQuery): Promise<z.output<typeof CustomerList>> {
+  async list(scope: Scope, query: z.output<typeof CustomerListQuery>): Promise<z.output<typeof CustomerList>> {
     const { rows, total } = await listCustomers(this.pool, scope, query);
     return {
       items: rows.map((r) => ({
@@ -39,7 +39,7 @@ export class CustomerService {
   }
 
   /** The filtered list as CSV (up to 100,000 rows), times in the corp's zone, tags by name. */
-  async csv(scope: Scope, filters: CustomerFilters): Promise<string> {
+  async csv(scope: Scope, filters: z.output<typeof CustomerFilters>): Promise<string> {
     const rows: Record<string, unknown>[] = [];
     for (let page = 1; ; page++) {
       const { items } = await this.list(scope, { ...filters, page, pageSize: EXPORT_PAGE });
