@@ -8,7 +8,7 @@
 //   preHandler    — checks ids the body or query refers to (`refs`) the same way, else 400 naming the field.
 // Handlers read `req.principal` and `req.scope`; list routes narrow their rows with `req.scope`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from './http';
+import type { App } from './app-type';
 import type pg from 'pg';
 import { AppError } from './errors';
 import { authenticate, scopeOf, type AuthService, type Principal, type Scope } from './auth';

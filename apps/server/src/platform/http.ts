@@ -1,7 +1,7 @@
 // Fastify plumbing: zod validation with field-naming errors, AppError → status, OpenAPI, the
 // authentication hook and the audit hook that records every successful write under /api (platform/audit.ts).
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError, type FastifyRequest, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyRequest } from 'fastify';
+import type { App } from './app-type';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -20,7 +20,7 @@ import type { Logger } from './log';
 import { securityHeaders } from './security-headers';
 import type { TrustProxy } from '../config';
 
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type { App };
 
 const REDACT = /password|secret|token|aes/i;
 /** Long strings (an uploaded CSV) are cut: the log says what was done, it is not a copy of the data. */
