@@ -8,6 +8,7 @@ import { ScriptService } from './modules/scripts';
 import { webhookPath } from './modules/commerce';
 import type { PondApp } from './app';
 import { hashPassword } from './platform/auth';
+import type { Cols } from './platform/db/rows';
 
 export const DEMO_CORP_ID = 'wwpond0demo000001';
 
@@ -78,7 +79,7 @@ async function bootstrapLocked(app: PondApp, baseUrl: string, browserUrl: string
     await pool.query(`INSERT INTO memberships (user_id, corp_id, role) SELECT $1, id, 'admin' FROM corps ON CONFLICT DO NOTHING`, [rows[0].id]);
     out.admin = { username: 'admin', password };
   }
-  const { rows: orphans } = await pool.query(
+  const { rows: orphans } = await pool.query<Cols<'corps', 'id'>>(
     `SELECT c.id FROM corps c WHERE NOT EXISTS (
        SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id
        WHERE m.corp_id = c.id AND m.role = 'admin' AND m.status = 'active' AND m.disabled_at IS NULL AND u.disabled_at IS NULL)

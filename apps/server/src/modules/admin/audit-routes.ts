@@ -2,6 +2,7 @@
 // and what it was about by name (a live code's name, a customer's nickname), filtered by action.
 import { z } from 'zod';
 import type pg from 'pg';
+import type { Row } from '../../platform/db/rows';
 import type { App } from '../../platform/http';
 import { access, ADMIN_ONLY } from '../../platform/access';
 import { actionLabel, NOUNS } from '../../platform/audit';
@@ -53,7 +54,7 @@ async function targetNames(pool: pg.Pool, corpId: string, rows: { target_type: s
   const names = new Map<string, string>();
   await Promise.all([...wanted].map(async ([type, ids]) => {
     const q = TARGET_NAMES[type]!(corpId, [...ids]);
-    const { rows: found } = await pool.query(q.sql, q.values);
+    const { rows: found } = await pool.query<{ id: string | number; name: string | null }>(q.sql, q.values);
     for (const f of found) if (f.name) names.set(`${type}|${f.id}`, f.name);
   }));
   return names;
@@ -78,7 +79,7 @@ export async function auditRoutes(app: App, deps: { pool: pg.Pool }) {
   }, async (req) => {
     const { page, pageSize, action } = req.query;
     const corpId = req.principal!.corpId;
-    const { rows } = await pool.query(
+    const { rows } = await pool.query<Row<'audit_log'> & { total: number }>(
       `SELECT *, count(*) OVER ()::int AS total FROM audit_log WHERE corp_id = $1 AND ($2::text IS NULL OR action = $2)
        ORDER BY id DESC LIMIT $3 OFFSET $4`, [corpId, action || null, pageSize, (page - 1) * pageSize]);
     const names = await targetNames(pool, corpId, rows);

@@ -10,7 +10,7 @@ import { AppError } from '../../platform/errors';
 import { withTransaction } from '../../platform/db';
 import { SecretBox } from '../../platform/secrets';
 import type { Logger } from '../../platform/log';
-import type { Row } from '../../platform/db/rows';
+import type { Cols, Row } from '../../platform/db/rows';
 import { PgTokenStore } from './token-store';
 import { inRequest } from '../../platform/request-context';
 import { ResilientListener } from './listener';
@@ -67,7 +67,7 @@ export async function encryptCorpSecrets(pool: pg.Pool, box: SecretBox, opts: { 
     await client.query('SELECT pg_advisory_xact_lock(8410223)');
     // Only rows with work to do are locked: at an ordinary start that is none.
     const done = opts.rotate ? `enc:v1:${box.currentKeyId.replace(/_/g, '\\_')}:%` : 'enc:v1:%';
-    const { rows } = await client.query(
+    const { rows } = await client.query<Cols<'corps', 'id' | (typeof SECRET_COLUMNS)[number]>>(
       `SELECT id, ${SECRET_COLUMNS.join(', ')} FROM corps
        WHERE ${SECRET_COLUMNS.map((c) => `${c} NOT LIKE $1`).join(' OR ')} ORDER BY id FOR UPDATE`, [done]);
     let n = 0;
@@ -238,7 +238,7 @@ export class CorpService {
 
   /** Ids and names only: no credential is decrypted for a listing. */
   async list(): Promise<CorpSummary[]> {
-    const { rows } = await this.pool.query('SELECT id, name, is_demo FROM corps ORDER BY created_at');
+    const { rows } = await this.pool.query<Cols<'corps', 'id' | 'name' | 'is_demo'>>('SELECT id, name, is_demo FROM corps ORDER BY created_at');
     return rows.map((r) => ({ id: r.id, name: r.name, isDemo: r.is_demo }));
   }
 

@@ -1,6 +1,7 @@
 // Staff, departments and stores.
 import { z } from 'zod';
 import type pg from 'pg';
+import type { Row } from '../../platform/db/rows';
 import type { App } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import { Params } from '../../platform/sql';
@@ -55,7 +56,7 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
     const b = req.body;
     const corpId = req.principal!.corpId;
     try {
-      const { rows } = await pool.query(
+      const { rows } = await pool.query<Row<'stores'>>(
         `INSERT INTO stores (corp_id, name, code, department_id, city, address, lat, lng, phone) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING *`,
         [corpId, b.name, b.code ?? null, b.departmentId ?? null, b.city ?? null, b.address ?? null, b.lat ?? null, b.lng ?? null, b.phone ?? null]);
       await assignStaff(corpId, rows[0].id, b.departmentId);

@@ -5,6 +5,7 @@
 // A process that spends its blocks quickly (a burst of adds: two calls per add) takes larger ones, up to
 // 2% of the minute's quota, so the reservations stay a small share of its queries.
 import type pg from 'pg';
+import type { Cols } from '../../platform/db/rows';
 import type { RateLimiter } from '@pond/wecom';
 import { withTransaction } from '../../platform/db';
 
@@ -82,7 +83,7 @@ export class SharedQuotaLimiter implements RateLimiter {
     const granted = await withTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO wecom_quota (corp_id, api, minute, used) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`, [this.corpId, api, minute]);
-      const { rows: [row] } = await client.query(
+      const { rows: [row] } = await client.query<Cols<'wecom_quota', 'used'>>(
         `SELECT used FROM wecom_quota WHERE corp_id = $1 AND api = $2 AND minute = $3 FOR UPDATE`, [this.corpId, api, minute]);
       const n = Math.max(0, Math.min(block, limit - row.used));
       if (n > 0) {

@@ -7,6 +7,7 @@
 // Values are stored encrypted (platform/secrets.ts): a live token read from the database is a live key to the
 // corp's WeCom. One that does not decrypt (plain text from an older Pond, a key since rotated) counts as absent.
 import type pg from 'pg';
+import type { Cols } from '../../platform/db/rows';
 import type { SecretBox } from '../../platform/secrets';
 import type { TokenStore } from '@pond/wecom';
 import { withTransaction } from '../../platform/db';
@@ -51,7 +52,7 @@ export class PgTokenStore implements TokenStore {
     const m = this.memo.get(key);
     if (m && m.until > now && m.expiresAt - SAFETY_MS > now) return { value: m.value, expiresAt: m.expiresAt };
     const [corpId, kind] = this.split(key);
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'wecom_tokens', 'value' | 'expires_at'>>(
       'SELECT value, expires_at FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, kind]);
     const r = rows[0];
     if (!r) return null;
@@ -67,7 +68,7 @@ export class PgTokenStore implements TokenStore {
     const [corpId, kind] = this.split(key);
     return withTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
-      const { rows } = await client.query(
+      const { rows } = await client.query<Cols<'wecom_tokens', 'value' | 'expires_at'>>(
         'SELECT value, expires_at FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, kind]);
       const cur = rows[0];
       const curValue = cur ? this.open(corpId, kind, cur.value) : null;

@@ -2,6 +2,7 @@
 // callback never verified, trusted IP 60020, a secret from the wrong app 48002/48009), each with its fix.
 import { z } from 'zod';
 import type pg from 'pg';
+import type { Cols, Row } from '../../platform/db/rows';
 import { WecomError } from '@pond/wecom';
 import type { App } from '../../platform/http';
 import type { CorpService } from '../org';
@@ -66,11 +67,11 @@ export async function settingsRoutes(app: App, deps: {
         else await pool.query(`UPDATE corps SET last_error_code = -2, last_error_api = 'network', last_error_message = $2, last_error_at = now() WHERE id = $1`, [corpId, String((err as Error).message)]);
       }
     }
-    const { rows } = await pool.query('SELECT * FROM corps WHERE id = $1', [corpId]);
-    const c = rows[0];
-    const { rows: inbox } = await pool.query(
+    const { rows } = await pool.query<Row<'corps'>>('SELECT * FROM corps WHERE id = $1', [corpId]);
+    const c = rows[0]!;
+    const { rows: inbox } = await pool.query<{ failed: number; stuck: number }>(
       `SELECT count(*) FILTER (WHERE status = 'failed')::int AS failed, count(*) FILTER (WHERE status = 'pending' AND received_at < now() - interval '5 minutes')::int AS stuck FROM callback_inbox WHERE corp_id = $1`, [corpId]);
-    const { rows: runs } = await pool.query(`SELECT status, error, finished_at FROM sync_runs WHERE corp_id = $1 ORDER BY id DESC LIMIT 1`, [corpId]);
+    const { rows: runs } = await pool.query<Cols<'sync_runs', 'status' | 'error' | 'finished_at'>>(`SELECT status, error, finished_at FROM sync_runs WHERE corp_id = $1 ORDER BY id DESC LIMIT 1`, [corpId]);
     const code: number | null = c.last_error_code;
     const at = (t: Date) => formatDateTime(new Date(t), c.timezone);
     const items: Item[] = [];
