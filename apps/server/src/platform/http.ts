@@ -57,7 +57,7 @@ export async function createHttp(opts: { log: Logger; auth: AuthService; pool: p
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issue = err.validation[0];
-      const path = issue?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || (issue?.params as any)?.issue?.path?.join('.') || '';
+      const path = issue?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || (issue?.params as { issue?: { path?: (string | number)[] } } | undefined)?.issue?.path?.join('.') || '';
       const where = err.validationContext ?? 'body';
       const field = path || where;
       const msg = issue?.message ?? 'invalid';

@@ -22,9 +22,9 @@ export async function adminRoutes(app: App, deps: { pool: pg.Pool; auth: AuthSer
   const accounts = new AccountService(pool, auth, deps.publicUrl);
   const sessionCookie = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies, maxAge: SESSION_TTL_MS / 1000 };
 
-  const me = (req: any) => {
+  const me = (req: FastifyRequest) => {
     const p = req.principal!;
-    const corp = p.corps.find((c: any) => c.id === p.corpId);
+    const corp = p.corps.find((c) => c.id === p.corpId);
     return corps.get(p.corpId).then((c) => ({
       user: { id: p.userId, username: p.username, displayName: p.name, kind: p.kind, locale: 'zh-CN', owner: p.owner },
       corp: { id: p.corpId, name: corp?.name ?? c?.name ?? p.corpId, isDemo: c?.isDemo ?? false, timezone: c?.timezone ?? DEFAULT_TIMEZONE },

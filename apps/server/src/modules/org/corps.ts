@@ -117,7 +117,7 @@ export class CorpService {
     this.origins = opts.origins ?? new WecomOrigins();
   }
 
-  private rowToCorp(r: any): CorpRow {
+  private rowToCorp(r: Row<'corps'>): CorpRow {
     const open = (col: SecretColumn) => (r[col] == null ? null : this.secrets.decrypt(r[col], context(col, r.id)));
     return {
       id: r.id, name: r.name, agentId: r.agent_id, secret: open('secret')!, callbackToken: open('callback_token')!,
@@ -244,7 +244,7 @@ export class CorpService {
 
   async upsert(input: CorpInput): Promise<CorpRow> {
     const id = input.id;
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Row<'corps'>>(
       `INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base, is_demo, order_webhook_token)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, agent_id = EXCLUDED.agent_id, secret = EXCLUDED.secret,

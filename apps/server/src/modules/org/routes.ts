@@ -21,7 +21,7 @@ const StoreInput = z.object({
   phone: z.string().max(30).nullish(),
 });
 
-const storeOut = (s: any) => ({
+const storeOut = (s: Row<'stores'> & { staff_count?: number }) => ({
   id: s.id, name: s.name, code: s.code, departmentId: s.department_id, city: s.city, address: s.address, lat: s.lat, lng: s.lng,
   phone: s.phone, staffCount: s.staff_count ?? 0,
 });
@@ -37,7 +37,7 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
 
   app.get('/api/stores', { config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['org'] } }, async (req) => {
     const p = new Params();
-    const { rows } = await pool.query(
+    const { rows } = await pool.query<Row<'stores'> & { staff_count: number }>(
       `SELECT st.*, (SELECT count(*)::int FROM staff s WHERE s.corp_id = st.corp_id AND s.store_id = st.id AND s.status <> 5) AS staff_count
        FROM stores st WHERE st.corp_id = ${p.add(req.scope.corpId)} AND st.archived_at IS NULL AND ${storeVisibleSql(req.scope, p, 'st')} ORDER BY st.id`, p.values);
     return { items: rows.map(storeOut) };
@@ -61,8 +61,8 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
         [corpId, b.name, b.code ?? null, b.departmentId ?? null, b.city ?? null, b.address ?? null, b.lat ?? null, b.lng ?? null, b.phone ?? null]);
       await assignStaff(corpId, rows[0].id, b.departmentId);
       return storeOut(rows[0]);
-    } catch (err: any) {
-      if (err.code === '23505') throw AppError.validation('departmentId', 'another store is already bound to this department');
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw AppError.validation('departmentId', 'another store is already bound to this department');
       throw err;
     }
   });
@@ -77,12 +77,12 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
       name: req.body.name, code: req.body.code, department_id: req.body.departmentId, city: req.body.city, address: req.body.address,
       lat: req.body.lat, lng: req.body.lng, phone: req.body.phone,
     }).filter(([, v]) => v !== undefined)) };
-    const { rows } = await pool.query(
+    const { rows } = await pool.query<Row<'stores'>>(
       `UPDATE stores SET name=$3, code=$4, department_id=$5, city=$6, address=$7, lat=$8, lng=$9, phone=$10, updated_at=now()
        WHERE corp_id=$1 AND id=$2 RETURNING *`,
       [corpId, req.params.id, n.name, n.code, n.department_id, n.city, n.address, n.lat, n.lng, n.phone]);
     await assignStaff(corpId, req.params.id, req.body.departmentId);
-    return storeOut(rows[0]);
+    return storeOut(rows[0]!);
   });
 
   app.delete('/api/stores/:id', {
