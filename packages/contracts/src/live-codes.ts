@@ -97,8 +97,7 @@ export type LiveCodePatch = z.input<typeof LiveCodePatch>;
 export const LiveCodeListQuery = Page.extend({
   kind: z.enum(LIVE_CODE_KINDS).optional(), status: z.enum(LIVE_CODE_STATUSES).default('active'), q: z.string().max(60).optional(),
 });
-/** The query's values (the URL carries them as text; defaults applied). */
-export type LiveCodeListQuery = z.output<typeof LiveCodeListQuery>;
+export type LiveCodeListQuery = z.input<typeof LiveCodeListQuery>;
 
 /** Days of the numbers, the corp's calendar days: default the last 30 up to today, at most 366. */
 export const StatsRange = z.object({ from: Day.optional(), to: Day.optional() });

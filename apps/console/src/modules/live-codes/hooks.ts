@@ -17,8 +17,8 @@ export type {
 export { LIVE_CODE_KINDS };
 export const STRATEGIES = LIVE_CODE_STRATEGIES;
 
-/** The list's query as the console sends it: always on one kind's tab. */
-export type LiveCodeQuery = LiveCodeListQuery & { kind: LiveCodeKind };
+/** The list's query as the console sends it: a page of one kind's tab. */
+export type LiveCodeQuery = Omit<LiveCodeListQuery, 'page' | 'pageSize'> & { kind: LiveCodeKind; page: number; pageSize: number };
 
 /** The console's list, on the tab of the given kind. */
 export function listPath(kind: LiveCodeKind): string {

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
 import type { ContactEventHooks } from '../customers';
-import type { EventContext } from '../callbacks';
+import type { ContactAdd, EventContext } from '../../platform/inbox';
 import { markRelationTags } from '../customers';
 import * as repo from './repo';
 import { loadCode, type CodeConfig } from './repo';
@@ -24,8 +24,8 @@ export interface WelcomeSender {
 export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: LiveCodeService; welcome?: WelcomeSender; log: Logger }): ContactEventHooks {
   const { pool, corps, codes } = deps;
 
-  async function codeOf(ctx: EventContext): Promise<{ code: CodeConfig | null; reAdd: boolean }> {
-    const state = (ctx.ev.State as string | undefined) || '';
+  async function codeOf(ctx: EventContext<ContactAdd>): Promise<{ code: CodeConfig | null; reAdd: boolean }> {
+    const state = ctx.ev.State || '';
     if (state) {
       const id = await codes.cache.idForState(ctx.corpId, state);
       return { code: id ? await loadCode(pool, { id, corpId: ctx.corpId }) : null, reAdd: false };
@@ -42,7 +42,7 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
       const storeName = found.code?.storeId ? await repo.storeName(pool, found.code.storeId) : null;
       await deps.welcome.sendForAdd({
         corpId: ctx.corpId, inboxId: ctx.inboxId, externalUserid: String(ctx.ev.ExternalUserID), userid: String(ctx.ev.UserID),
-        welcomeCode: (ctx.ev.WelcomeCode as string | undefined) || undefined, codeId: found.code?.id ?? null,
+        welcomeCode: ctx.ev.WelcomeCode || undefined, codeId: found.code?.id ?? null,
         codeWelcomeId: found.code?.welcomeId ?? null, channel: found.code?.channel ?? null, storeName, receivedAt: ctx.receivedAt ?? ctx.at,
         lease: ctx.lease,
       });
@@ -76,7 +76,7 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
       // An add whose relation a newer delete already ended (handled first) is attributed, and ended as that delete says.
       await repo.insertAttribution(pool, {
         corpId: ctx.corpId, externalUserid: ext, userid, codeId: code.id, channel: code.channel, storeId: code.storeId, visitId: v?.id ?? null,
-        state: (ctx.ev.State as string | undefined) || code.state, addedAt: ctx.at, inboxId: ctx.inboxId, superseded: info.superseded,
+        state: ctx.ev.State || code.state, addedAt: ctx.at, inboxId: ctx.inboxId, superseded: info.superseded,
       });
       return { codeId: code.id, codeName: code.name, channel: code.channel, visitId: v?.id ?? null, reAdd };
     },
