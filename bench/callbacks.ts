@@ -7,7 +7,7 @@
 import { buildEventXml, sealEvent } from '@pond/wecom';
 import { loadConfig } from '../apps/server/src/config';
 import { buildApp } from '../apps/server/src/app';
-import { bootstrap } from '../apps/server/src/modules/org/bootstrap';
+import { bootstrap } from '../apps/server/src/bootstrap';
 import { createLogger } from '../apps/server/src/platform/log';
 import { bareFastifyBaseline, benchDatabase, runLoad, type LoadRequest } from './lib';
 
@@ -45,7 +45,7 @@ async function main() {
     const ext = `wmbench${String(i).padStart(8, '0')}`;
     const xml = buildEventXml({
       ToUserName: corp.id, FromUserName: 'sys', CreateTime: now, MsgType: 'event', Event: 'change_external_contact',
-      ChangeType: 'add_external_contact', UserID: staff[i % staff.length]!.userid, ExternalUserID: ext, State: 'bench',
+      ChangeType: 'add_external_contact', UserID: staff[i % staff.length].userid, ExternalUserID: ext, State: 'bench',
     });
     const copies = 1 + (i % 3);
     for (let k = 0; k < copies; k++) {
@@ -53,7 +53,7 @@ async function main() {
       requests.push({ method: 'POST', path: `/wecom/callback/${corp.id}?${new URLSearchParams(s.query)}`, body: s.body, headers: { 'content-type': 'text/xml' } });
     }
   }
-  for (let i = requests.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [requests[i], requests[j]] = [requests[j]!, requests[i]!]; }
+  for (let i = requests.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [requests[i], requests[j]] = [requests[j], requests[i]]; }
   console.log(`${N} distinct events, ${requests.length} callbacks (with retries)`);
 
   // Phase 1: acknowledgement at rising concurrency (until the requests run out).

@@ -56,7 +56,7 @@ async function burst(spec: { corpId: string; token: string; encodingAesKey: stri
   const createTime = Math.floor(Date.now() / 1000);
   const sealed = Array.from({ length: spec.count }, (_, i) => {
     const n = ++seq;
-    const add: Add = { externalUserid: `wmfake${n}`, userid: spec.userids[i % spec.userids.length]!, name: `${spec.label}${i}`, createTime, code: `WC${n}x${Math.random().toString(36).slice(2, 10)}`, label: spec.label };
+    const add: Add = { externalUserid: `wmfake${n}`, userid: spec.userids[i % spec.userids.length], name: `${spec.label}${i}`, createTime, code: `WC${n}x${Math.random().toString(36).slice(2, 10)}`, label: spec.label };
     const xml = buildEventXml({
       ToUserName: spec.corpId, FromUserName: 'sys', CreateTime: String(createTime), MsgType: 'event', Event: 'change_external_contact',
       ChangeType: 'add_external_contact', UserID: add.userid, ExternalUserID: add.externalUserid, State: '', WelcomeCode: add.code,
@@ -73,7 +73,7 @@ async function burst(spec: { corpId: string; token: string; encodingAesKey: stri
     const due = t0 + (i * 1000) / spec.rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const { add, url, body } = sealed[i]!;
+    const { add, url, body } = sealed[i];
     codes.set(add.code, add);
     contacts.set(add.externalUserid, add);
     add.sentAt = Date.now();
@@ -98,7 +98,7 @@ function stats() {
   return { calls: Object.fromEntries(calls), refused: Object.fromEntries(refused), byLabel };
 }
 
-const server = http.createServer(async (req, res) => {
+const server = http.createServer((req, res) => void (async () => {
   try {
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = url.pathname;
@@ -134,7 +134,7 @@ const server = http.createServer(async (req, res) => {
   } catch (err) {
     json(res, { errcode: -1, errmsg: String((err as Error).message) }, 500);
   }
-});
+})());
 
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../apps/server/src/config';
 import { buildApp } from '../apps/server/src/app';
-import { bootstrap } from '../apps/server/src/modules/org/bootstrap';
+import { bootstrap } from '../apps/server/src/bootstrap';
 import { createLogger } from '../apps/server/src/platform/log';
 import { bareFastifyBaseline, benchDatabase, runLoad, type LoadRequest } from './lib';
 
@@ -44,7 +44,7 @@ async function main() {
   const visitors: string[] = [];
   const scans = (n: number): LoadRequest[] => Array.from({ length: n }, (_, i) => {
     const returning = visitors.length > 0 && i % 5 === 4;
-    const vid = returning ? visitors[Math.floor(Math.random() * visitors.length)]! : randomBytes(12).toString('base64url');
+    const vid = returning ? visitors[Math.floor(Math.random() * visitors.length)] : randomBytes(12).toString('base64url');
     if (!returning) visitors.push(vid);
     return { method: 'GET', path: `/l/${code.key}`, headers: { cookie: `pond_vid=${vid}`, 'user-agent': 'Mozilla/5.0 (iPhone) Mobile Safari' } };
   });

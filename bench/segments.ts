@@ -8,8 +8,8 @@ import pg from 'pg';
 import { migrateDb } from '../apps/server/src/platform/db';
 import { Params } from '../apps/server/src/platform/sql';
 import { corpScope } from '../apps/server/src/platform/auth';
-import { querySegment, where } from '../apps/server/src/modules/segments/routes';
-import type { RuleNode } from '../apps/server/src/modules/segments/rule';
+import { querySegment, where } from '../apps/server/src/modules/segments/repo';
+import type { SegmentRule as RuleNode } from '@pond/contracts/segments';
 import { readEventWindows, rollEventWindows } from '../apps/server/src/modules/segments/windows';
 import { benchDatabase, percentile } from './lib';
 

@@ -11,4 +11,4 @@ const sim = await createSimulator({ pool, callbackConcurrency: 64, transferPollM
 await app.register(sim.plugin, { prefix: '/sim' });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 console.log(`ready ${url}`);
-process.on('SIGTERM', async () => { await app.close(); await sim.close(); await pool.end(); process.exit(0); });
+process.on('SIGTERM', () => void (async () => { await app.close(); await sim.close(); await pool.end(); process.exit(0); })());

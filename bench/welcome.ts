@@ -27,7 +27,7 @@ async function main() {
   const script = fileURLToPath(new URL(WECOM === 'sim' ? './sim-server.ts' : './fake-wecom.ts', import.meta.url));
   const wecomProc = spawn(tsx, [script, db.url], { stdio: ['ignore', 'pipe', 'inherit'] });
   const wecomUrl = await new Promise<string>((resolve, reject) => {
-    wecomProc.stdout!.on('data', (d) => { const m = /ready (\S+)/.exec(String(d)); if (m) resolve(m[1]!); });
+    wecomProc.stdout.on('data', (d) => { const m = /ready (\S+)/.exec(String(d)); if (m) resolve(m[1]); });
     wecomProc.once('exit', (code) => reject(new Error(`WeCom process exited ${code}`)));
   });
   const call = async (url: string, body?: unknown) => {
@@ -37,7 +37,8 @@ async function main() {
   };
   const control = (path: string, body?: unknown) => call(`${wecomUrl}/sim/control${path}`, body);
 
-  const config = loadConfig({ LOG_LEVEL: 'warn' });
+  // The WeCom stand-in runs apart from Pond: its address is one the operator allows (ADR 0018).
+  const config = loadConfig({ LOG_LEVEL: 'warn', WECOM_ALLOWED_ORIGINS: wecomUrl });
   config.port = 0;
   config.host = '127.0.0.1';
   const app = await buildApp({ config, databaseUrl: db.url, roles: { api: true, worker: true }, log: createLogger('warn', false), poolSize: 30 });
@@ -66,7 +67,7 @@ async function main() {
   const ticks = Number(process.env.CLK_TCK ?? 100);
   const procCpu = (pid: number) => {
     try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
       return (Number(f[11]) + Number(f[12])) / ticks;
     } catch { return 0; }
   };
@@ -78,7 +79,7 @@ async function main() {
     const parent = new Map<number, number>();
     for (const d of readdirSync('/proc')) {
       if (!/^\d+$/.test(d)) continue;
-      try { parent.set(Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1])); } catch { /* gone */ }
+      try { parent.set(Number(d), Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1])); } catch { /* gone */ }
     }
     const inTree = (pid: number): boolean => pid === root || (parent.has(pid) && pid !== 1 && parent.get(pid) !== pid && inTree(parent.get(pid)!));
     return [...parent.keys()].filter(inTree).reduce((sum, pid) => sum + procCpu(pid), 0);

@@ -65,7 +65,7 @@ describe.skipIf(!CHROMIUM)('first start in a browser', () => {
     await context.addCookies([{ name: 'sim_wechat_user', value: c.wechat_user_id, url: pond.baseUrl }]);
     await phone.goto(`${pond.baseUrl}/sim/phone`);
     const [latest] = await pond.app.sim!.control.listOrders(c.wechat_user_id);
-    expect(await phone.locator('#pay').innerText()).toContain(`${latest!.orderId} · ${inZone(latest!.paidAt, 'America/New_York')}`);
+    expect(await phone.locator('#pay').innerText()).toContain(`${latest.orderId} · ${inZone(latest.paidAt, 'America/New_York')}`);
     await context.close();
   });
 

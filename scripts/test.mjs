@@ -1,5 +1,6 @@
-// `npm test`: install if needed, build the console (browser tests serve it), typecheck everything,
-// check that migrations match the schema, then run every test with vitest.
+// `npm test`: install if needed, build the console (browser tests serve it), typecheck everything, lint
+// (ESLint, zero warnings), check module boundaries and that migrations match the schema, then run every test
+// with vitest.
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,8 +10,11 @@ const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit', env: { ...proc
 ensureInstalled();
 ensureConsoleBuilt();
 console.log('› typecheck');
-run('npx tsc -p tsconfig.json --noEmit');
-run('npm run typecheck -w apps/console');
+run('npm run typecheck');
+console.log('› lint');
+run('npm run lint');
+console.log('› module boundaries');
+run('npm run boundaries');
 console.log('› migrations up to date');
 run('node scripts/check-migrations.mjs');
 console.log('› tests');

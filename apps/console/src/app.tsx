@@ -39,7 +39,6 @@ import { currentLanguage, hasStoredLanguage, loadNamespaces, setLanguage, toLang
 import { setTimeZone } from './lib/format';
 import { useLabels } from './lib/labels';
 import { AlertsBell } from './modules/alerts/alerts-bell';
-import { Invitations } from './modules/auth/invitations';
 import { useLogout, useMe, useSwitchCorp, type Me, type Role } from './modules/auth/hooks';
 
 /**
@@ -304,7 +303,6 @@ function Shell() {
           </Flex>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          <Invitations />
           <Suspense fallback={<PageSpinner />}>
             <Outlet />
           </Suspense>

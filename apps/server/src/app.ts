@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import fastifyStatic from '@fastify/static';
 import type { Simulator } from '@pond/wecom-sim';
-import { sidebarRoutes } from './modules/sidebar/routes';
+import { sidebarRoutes } from './modules/sidebar';
 import type { Config } from './config';
 import { createLogger, type Logger } from './platform/log';
 import { createPool, migrateDb } from './platform/db';
@@ -14,50 +14,26 @@ import { Queue } from './platform/queue';
 import { AuthService } from './platform/auth';
 import { publicRoute } from './platform/access';
 import { createHttp, type App } from './platform/http';
-import { CorpService, encryptCorpSecrets } from './modules/org/corps';
+import { CorpService, encryptCorpSecrets, orgRoutes, wecomOriginsFor } from './modules/org';
 import { loadSecretBox, type SecretBox } from './platform/secrets';
-import { orgRoutes } from './modules/org/routes';
-import { callbackRoutes } from './modules/callbacks/routes';
-import { InboxProcessor, type EventContext, type InboxOptions } from './modules/callbacks/processor';
-import { contactEventHandlers, type ContactEventHooks } from './modules/customers/events';
-import { groupEventHandlers } from './modules/groups/events';
-import { tagEventHandlers } from './modules/tags/events';
-import { CustomerService } from './modules/customers/service';
-import { customerRoutes } from './modules/customers/routes';
-import { CustomerEdits } from './modules/customers/edits';
-import { groupRoutes } from './modules/groups/routes';
-import { TagService } from './modules/tags/service';
-import { tagRoutes } from './modules/tags/routes';
-import { BulkTagService } from './modules/tags/bulk';
-import { bulkTagRoutes } from './modules/tags/bulk-routes';
-import { AutoTagRules } from './modules/tags/auto-rules';
-import { HandoverService } from './modules/handover/service';
-import { handoverRoutes } from './modules/handover/routes';
-import { ScriptService } from './modules/scripts/service';
-import { scriptRoutes } from './modules/scripts/routes';
-import { segmentRoutes } from './modules/segments/routes';
-import { groupSegmentRoutes } from './modules/group-segments/routes';
-import { EventWindowService } from './modules/segments/windows';
-import { ImportService } from './modules/imports/service';
-import { importRoutes } from './modules/imports/routes';
-import { SyncService } from './modules/sync/service';
-import { settingsRoutes } from './modules/settings/routes';
-import { adminRoutes } from './modules/admin/routes';
-import { auditRoutes } from './modules/admin/audit-routes';
-import { overviewRoutes } from './modules/overview/routes';
-import { LiveCodeService } from './modules/live-codes/service';
-import { GroupCodeRotation } from './modules/live-codes/group-codes';
-import { acquireHooks } from './modules/live-codes/attribution';
-import { liveCodeRoutes } from './modules/live-codes/routes';
-import { landingRoutes } from './modules/live-codes/landing';
-import { WelcomeService } from './modules/welcome/service';
-import { welcomeRoutes } from './modules/welcome/routes';
-import { groupWelcomeRoutes } from './modules/welcome/group-templates';
-import { MediaService } from './modules/media/service';
-import { mediaRoutes } from './modules/media/routes';
-import { OrderService } from './modules/commerce/orders';
-import { ORDER_EVENT } from './modules/commerce/repo';
-import { commerceRoutes } from './modules/commerce/routes';
+import { InboxProcessor, type InboxOptions } from './platform/inbox';
+import { callbackRoutes } from './modules/callbacks';
+import { contactEventHandlers, type ContactEventHooks, CustomerEdits, customerRoutes, CustomerService } from './modules/customers';
+import { groupEventHandlers, groupRoutes } from './modules/groups';
+import { AutoTagRules, autoTagRuleRoutes, bulkTagRoutes, BulkTagService, tagEventHandlers, tagRoutes, TagService } from './modules/tags';
+import { handoverRoutes, HandoverService } from './modules/handover';
+import { scriptRoutes, ScriptService } from './modules/scripts';
+import { EventWindowService, segmentRoutes } from './modules/segments';
+import { groupSegmentRoutes } from './modules/group-segments';
+import { importRoutes, ImportService } from './modules/imports';
+import { SyncService } from './modules/sync';
+import { settingsRoutes } from './modules/settings';
+import { adminRoutes, auditRoutes } from './modules/admin';
+import { overviewRoutes, OverviewService } from './modules/overview';
+import { acquireHooks, GroupCodeRotation, landingRoutes, liveCodeRoutes, LiveCodeService } from './modules/live-codes';
+import { groupWelcomeRoutes, welcomeRoutes, WelcomeService } from './modules/welcome';
+import { mediaRoutes, MediaService } from './modules/media';
+import { commerceRoutes, matchWaitingOrders, OrderService } from './modules/commerce';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -74,7 +50,7 @@ export interface BuildOptions {
   poolSize?: number;
   /** The keys for secrets at rest; default from the config (POND_SECRET_KEY, or the demo's key file). */
   secrets?: SecretBox;
-  inboxOptions?: Omit<InboxOptions, 'batchHandlers'>;
+  inboxOptions?: InboxOptions;
 }
 
 export interface PondApp {
@@ -109,7 +85,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   const queue = new Queue(opts.databaseUrl, log);
   const auth = new AuthService(pool);
-  const corps = new CorpService(pool, log, secrets, { timeoutMs: config.wecomTimeoutMs, jobTimeoutMs: config.wecomJobTimeoutMs });
+  const corps = new CorpService(pool, log, secrets, { timeoutMs: config.wecomTimeoutMs, jobTimeoutMs: config.wecomJobTimeoutMs, origins: wecomOriginsFor(config) });
   await corps.listen();
   const sync = new SyncService(pool, corps, queue, log);
 
@@ -131,19 +107,17 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
       await rules.onEnrichedAdd(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), info.sourceInboxId, ctx.at);
     },
   };
-  const contact = contactEventHandlers({ pool, corps, hooks });
-  const handlers = {
-    ...contact.single,
-    ...groupEventHandlers({
+  // Every inbox event's handler, by name (platform/inbox/events.ts); ARCHITECTURE.md "Events" says what each writes and triggers.
+  const inbox = new InboxProcessor(pool, log, opts.inboxOptions)
+    .register(contactEventHandlers({ pool, corps, hooks, afterDetailsStored: (corpId, ids) => matchWaitingOrders(pool, corpId, ids) }))
+    .register(groupEventHandlers({
       pool, corps,
       onGroupChanged: (corpId, chatId, created) => rotation.onGroupChanged(corpId, chatId, created),
       onCustomerJoined: (corpId, ext, chatId, at) => rules.onJoinedGroup(corpId, ext, chatId, at),
-    }),
-    ...tagEventHandlers({ pool, corps }),
-    // An order was matched to a customer (commerce/repo queues it in the same statement).
-    [`${ORDER_EVENT}/matched`]: (ctx: EventContext) => rules.onOrder(ctx.corpId, String(ctx.ev.ExternalUserID ?? ''), ctx.at),
-  };
-  const inbox = new InboxProcessor(pool, handlers, log, { ...opts.inboxOptions, batchHandlers: contact.batch });
+    }))
+    .register(tagEventHandlers({ pool, corps }))
+    // An order was matched to a customer (commerce queues it in the statement that matched it): order auto-tag rules.
+    .register({ 'pond_order/matched': (ctx) => rules.onOrder(ctx.corpId, ctx.ev.ExternalUserID, ctx.at) });
 
   const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   let sim: Simulator | undefined;
@@ -162,28 +136,28 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await adminRoutes(http, { pool, auth, corps, sync, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl });
   await auditRoutes(http, { pool });
   await orgRoutes(http, { pool });
-  await customerRoutes(http, { customers, edits: new CustomerEdits(pool, corps) });
-  await groupRoutes(http, { pool });
-  await tagRoutes(http, { tags });
-  await bulkTagRoutes(http, { bulk });
-  await rules.routes(http);
-  await handoverRoutes(http, { handover });
+  customerRoutes(http, { customers, edits: new CustomerEdits(pool, corps) });
+  groupRoutes(http, { pool });
+  tagRoutes(http, { tags });
+  bulkTagRoutes(http, { bulk });
+  autoTagRuleRoutes(http, { rules });
+  handoverRoutes(http, { handover });
   await scriptRoutes(http, { scripts: new ScriptService(pool) });
-  await segmentRoutes(http, { pool });
-  await groupSegmentRoutes(http, { pool });
+  segmentRoutes(http, { pool });
+  groupSegmentRoutes(http, { pool });
   await importRoutes(http, { imports: new ImportService(pool, corps) });
-  await overviewRoutes(http, { pool });
+  overviewRoutes(http, { overview: new OverviewService(pool) });
   await settingsRoutes(http, {
     pool, corps, sync, publicUrl: () => config.publicUrl,
     // The demo's phone and WeCom client show the corp's times in its zone, as Pond does.
     onTimezoneChanged: sim ? async (corpId, timezone) => { if (await sim!.control.getCorp(corpId)) await sim!.control.upsertCorp({ corpId, timezone }); } : undefined,
   });
-  await liveCodeRoutes(http, { pool, codes, publicUrl: () => config.publicUrl });
+  liveCodeRoutes(http, { codes, publicUrl: () => config.publicUrl });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
-  await commerceRoutes(http, {
-    pool, orders: new OrderService(pool, corps), customers, publicUrl: () => config.publicUrl,
+  commerceRoutes(http, {
+    orders: new OrderService(pool, corps), publicUrl: () => config.publicUrl,
     // The demo's shop is the simulator: point it at the new URL, or paying on the phone would stop showing up.
     onWebhookTokenChanged: sim ? async (corpId, token) => {
       const simCorp = await sim!.control.getCorp(corpId);
@@ -193,7 +167,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     } : undefined,
   });
   await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
-  await landingRoutes(http, { pool, codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
+  landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
     return { ok: true };

@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   WECOM_CALLBACK_TOKEN: optionalString.pipe(z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1–32 letters or digits (the Token set on the callback page)').optional()),
   WECOM_CALLBACK_AES_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional()),
   WECOM_API_BASE: optionalString.pipe(z.string().url('must be an absolute URL').optional()),
+  WECOM_ALLOWED_ORIGINS: optionalString,
   WECOM_TIMEOUT_MS: optionalString.pipe(z.string().regex(/^\d{3,6}$/, 'must be milliseconds from 100 to 999999 (default 10000)').transform(Number).optional()),
   WECOM_JOB_TIMEOUT_MS: optionalString.pipe(z.string().regex(/^\d{3,7}$/, 'must be milliseconds from 100 to 9999999 (default 60000)').transform(Number).optional()),
   POND_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -72,6 +73,11 @@ export interface Config {
    * and in background work (WECOM_JOB_TIMEOUT_MS, default 60 s: room for WeCom's busy back-off). */
   wecomTimeoutMs: number;
   wecomJobTimeoutMs: number;
+  /**
+   * Addresses besides WeCom's own that a corp's API, web and OAuth bases may point at (WECOM_ALLOWED_ORIGINS: a
+   * private deployment's proxy); WECOM_API_BASE is one of them. Normalised `origin[/path]`, no trailing slash.
+   */
+  wecomAllowedOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -116,6 +122,20 @@ export function parseSecretKey(source: string, raw: string): Buffer {
   return key;
 }
 
+/** WECOM_ALLOWED_ORIGINS: comma-separated http(s) URLs (an origin, or an origin and a path prefix), nothing else. */
+export function parseAllowedOrigins(raw: string): string[] | string {
+  const out: string[] = [];
+  for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    let u: URL;
+    try { u = new URL(item); } catch { return `"${item}" is not an absolute URL (use e.g. https://wecom-proxy.example.com)`; }
+    if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username || u.password || u.search || u.hash) {
+      return `"${item}" must be an http(s) origin or origin/path, without credentials, query or fragment`;
+    }
+    out.push(`${u.origin}${u.pathname.replace(/\/+$/, '')}`);
+  }
+  return out;
+}
+
 const WECOM_VARS = ['WECOM_CORP_ID', 'WECOM_AGENT_ID', 'WECOM_SECRET', 'WECOM_CALLBACK_TOKEN', 'WECOM_CALLBACK_AES_KEY'] as const;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -131,6 +151,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const trustProxy = e.TRUST_PROXY === undefined ? undefined : parseTrustProxy(e.TRUST_PROXY);
   if (typeof trustProxy === 'string') throw new ConfigError([`TRUST_PROXY: ${trustProxy}`]);
+  const allowedOrigins = e.WECOM_ALLOWED_ORIGINS === undefined ? [] : parseAllowedOrigins(e.WECOM_ALLOWED_ORIGINS);
+  if (typeof allowedOrigins === 'string') throw new ConfigError([`WECOM_ALLOWED_ORIGINS: ${allowedOrigins}`]);
   const keyProblems: string[] = [];
   const key = (source: string, raw: string) => {
     try { return parseSecretKey(source, raw); } catch (err) { keyProblems.push(...(err as ConfigError).problems); return null; }
@@ -165,5 +187,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     previousSecretKeys,
     wecomTimeoutMs: e.WECOM_TIMEOUT_MS ?? 10_000,
     wecomJobTimeoutMs: e.WECOM_JOB_TIMEOUT_MS ?? 60_000,
+    wecomAllowedOrigins: allowedOrigins,
   };
 }

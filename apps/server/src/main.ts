@@ -2,15 +2,17 @@
 // `start` runs API and worker together (plus the simulator in demo mode); `api` and `worker` run the
 // halves as separate processes, any number of each against one Postgres.
 import { parseArgs } from 'node:util';
+import type pg from 'pg';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './platform/log';
 import { startEmbeddedPostgres, removeEmbeddedCluster, createPool, migrateDb, type EmbeddedHandle } from './platform/db';
 import { buildApp } from './app';
 import { describeError } from './platform/describe-error';
-import { bootstrap } from './modules/org/bootstrap';
+import { bootstrap } from './bootstrap';
+import type { Cols } from './platform/db/rows';
 import { hashPassword, AuthService } from './platform/auth';
 import { loadSecretBox, type SecretBox } from './platform/secrets';
-import { encryptCorpSecrets } from './modules/org/corps';
+import { encryptCorpSecrets } from './modules/org';
 import { ROLES, type Role } from './platform/db/schema';
 
 const USAGE = `pond — Pond (鱼塘) SCRM for WeCom
@@ -102,7 +104,7 @@ async function main() {
     await encryptCorpSecrets(pool, secrets);
     const role = (values.role ?? 'admin') as Role;
     if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-    const { rows: corps } = await pool.query('SELECT id FROM corps ORDER BY created_at');
+    const { rows: corps } = await pool.query<Cols<'corps', 'id'>>('SELECT id FROM corps ORDER BY created_at');
     if (values.corp && !corps.some((c) => c.id === values.corp)) throw new Error(`--corp: no corp ${values.corp} (corps: ${corps.map((c) => c.id).join(', ') || 'none'})`);
     const corpId = values.corp ?? corps[0]?.id;
     if (cmd === 'token') {
@@ -189,11 +191,11 @@ async function main() {
 }
 
 /** `pond user`: the operator at the terminal is trusted, so the membership it sets is active at once. */
-async function cliUser(pool: import('pg').Pool, o: { username?: string; password?: string; owner: boolean; revokeOwner: boolean; corpId?: string; setMembership: boolean; role: Role }) {
+async function cliUser(pool: pg.Pool, o: { username?: string; password?: string; owner: boolean; revokeOwner: boolean; corpId?: string; setMembership: boolean; role: Role }) {
   if (!o.username) throw new Error('--username is required');
   if (o.password !== undefined && o.password.length < 8) throw new Error('--password must be at least 8 characters');
   if (o.owner && o.revokeOwner) throw new Error('--owner and --revoke-owner do not go together');
-  const existing = (await pool.query('SELECT id FROM users WHERE username = $1', [o.username])).rows[0];
+  const existing = (await pool.query<Cols<'users', 'id'>>('SELECT id FROM users WHERE username = $1', [o.username])).rows[0];
   if (!existing && !o.password) throw new Error(`--password is required to create user ${o.username}`);
   let userId: number;
   if (existing) {
@@ -201,7 +203,7 @@ async function cliUser(pool: import('pg').Pool, o: { username?: string; password
     if (o.password) await pool.query('UPDATE users SET password_hash = $2, disabled_at = NULL WHERE id = $1', [userId, await hashPassword(o.password)]);
     if (o.password) await pool.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
   } else {
-    userId = (await pool.query('INSERT INTO users (username, password_hash, display_name) VALUES ($1,$2,$1) RETURNING id', [o.username, await hashPassword(o.password!)])).rows[0].id;
+    userId = (await pool.query<Cols<'users', 'id'>>('INSERT INTO users (username, password_hash, display_name) VALUES ($1,$2,$1) RETURNING id', [o.username, await hashPassword(o.password!)])).rows[0].id;
   }
   if (o.owner || o.revokeOwner) await pool.query('UPDATE users SET is_owner = $2 WHERE id = $1', [userId, !!o.owner]);
   const done: string[] = [existing ? (o.password ? 'password reset' : 'unchanged password') : 'created'];

@@ -1,12 +1,13 @@
 // Accounts and tenants: one corp's admin cannot take over an account another corp shares, cannot learn which
-// corps or usernames exist elsewhere, and cannot guess passwords faster than the throttle allows.
+// corps or usernames exist elsewhere, and cannot guess passwords faster than the throttle allows (invitation links,
+// the platform owner and tokens: tenant-isolation.test.ts).
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestPond, type TestPond } from './helpers';
-import { bootstrap } from '../src/modules/org/bootstrap';
+import { bootstrap } from '../src/bootstrap';
 import { hashPassword, LOGIN_LIMITS, LoginThrottled } from '../src/platform/auth';
 
 let pond: TestPond;
@@ -32,6 +33,12 @@ async function account(username: string, password: string, memberships: [string,
   const { rows } = await pond.app.pool.query('INSERT INTO users (username, password_hash, display_name) VALUES ($1,$2,$1) RETURNING id', [username, await hashPassword(password)]);
   for (const [corpId, role] of memberships) await pond.app.pool.query('INSERT INTO memberships (user_id, corp_id, role) VALUES ($1,$2,$3)', [rows[0].id, corpId, role]);
   return rows[0].id;
+}
+const codeOf = (inviteUrl: string) => new URL(inviteUrl).pathname.split('/').pop()!;
+/** Accepts an invitation with its link's code: a new account's password, or the existing account's. */
+async function redeem(code: string, password: string) {
+  const res = await fetch(`${pond.baseUrl}/api/invitations/redeem`, { method: 'POST', headers: { 'content-type': 'application/json', origin: pond.baseUrl }, body: JSON.stringify({ code, password }) });
+  return { status: res.status, body: await res.json() as any };
 }
 const membershipId = async (corpToken: string, username: string) =>
   ((await pond.api('GET', '/api/users', undefined, { token: corpToken })).body.items as any[]).find((u) => u.username === username)?.id;
@@ -157,62 +164,67 @@ describe('no probing other tenants', () => {
   });
 
   it('adding a user is an invitation that answers the same whether the username exists elsewhere or not', async () => {
-    const body = (username: string) => ({ username, password: 'invite-pass-123', displayName: '新同事', role: 'operator' });
+    const body = (username: string) => ({ username, displayName: '新同事', role: 'operator' });
     const existing = await asB('POST', '/api/users', body('admin')); // corp A's owner account
     const fresh = await asB('POST', '/api/users', body('fresh_hire'));
     expect(existing.status).toBe(200);
     expect(fresh.status).toBe(200);
-    const shape = (u: any) => ({ ...u, id: typeof u.id, username: typeof u.username });
+    const shape = (u: any) => ({ ...u, id: typeof u.id, username: typeof u.username, inviteUrl: typeof u.inviteUrl, inviteExpiresAt: typeof u.inviteExpiresAt });
     expect(shape(existing.body)).toEqual(shape(fresh.body));
     expect(existing.body).toMatchObject({ status: 'invited', displayName: '新同事', disabled: false });
     expect(fresh.body.id).toBeGreaterThan(existing.body.id); // one sequence for both: no hint in the ids
     expect(JSON.stringify((await asB('GET', '/api/users')).body)).not.toContain('管理员 Admin');
-    // Account fields sent for an invitation: applied to the account it created, silently ignored for an existing one.
-    expect((await asB('PATCH', `/api/users/${existing.body.id}`, { password: 'guessed-pass-1' })).status).toBe(200);
-    expect((await asB('PATCH', `/api/users/${fresh.body.id}`, { password: 'fixed-typo-pass' })).status).toBe(200);
+    // The inviting admin sets no password, for either (ADR 0018): the same refusal, naming the field.
+    const patchExisting = await asB('PATCH', `/api/users/${existing.body.id}`, { password: 'guessed-pass-1' });
+    const patchFresh = await asB('PATCH', `/api/users/${fresh.body.id}`, { password: 'fixed-typo-pass' });
+    expect(patchExisting.status).toBe(400);
+    expect(patchFresh.body).toEqual(patchExisting.body);
     const again = await asB('POST', '/api/users', body('admin'));
     expect(again.status).toBe(409);
     expect(again.body.error.field).toBe('username');
 
-    // The existing account keeps its password and gains nothing until it accepts.
-    expect((await login('admin', 'invite-pass-123')).status).toBe(401);
+    // The existing account keeps its password and gains nothing until its holder accepts with the link.
     expect((await login('admin', 'guessed-pass-1')).status).toBe(401);
     const owner = await login('admin', pond.adminPassword);
     expect(owner.body.corps.map((c: any) => c.id)).not.toContain(CORP_B);
     expect((await asSession(owner.cookie!, 'POST', '/api/me/corp', { corpId: CORP_B })).status).toBe(403);
-    const inv = await asSession(owner.cookie!, 'GET', '/api/me/invitations');
-    expect(inv.body.items).toEqual([expect.objectContaining({ corpId: CORP_B, role: 'operator' })]);
-    expect((await asSession(owner.cookie!, 'POST', `/api/me/invitations/${CORP_B}/accept`)).status).toBe(200);
+    expect((await redeem(codeOf(existing.body.inviteUrl), 'not-the-password')).status).toBe(401);
+    const accepted = await redeem(codeOf(existing.body.inviteUrl), pond.adminPassword);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.corp.id).toBe(CORP_B);
     expect((await asSession(owner.cookie!, 'GET', '/api/me')).body.corps.map((c: any) => c.id)).toContain(CORP_B);
     expect((await asB('GET', '/api/users')).body.items.find((u: any) => u.username === 'admin')).toMatchObject({ status: 'active', displayName: '管理员 Admin' });
 
-    // The new account: its first sign-in accepts the invitation that created it.
-    expect((await login('fresh_hire', 'invite-pass-123')).status).toBe(401);
-    const first = await login('fresh_hire', 'fixed-typo-pass');
+    // The new account: nobody can sign in to it until the link sets its password.
+    expect((await login('fresh_hire', 'fixed-typo-pass')).status).toBe(401);
+    const first = await redeem(codeOf(fresh.body.inviteUrl), 'fresh-hire-pass-1');
     expect(first.status).toBe(200);
     expect(first.body.corp.id).toBe(CORP_B);
+    expect((await login('fresh_hire', 'fresh-hire-pass-1')).body.corp.id).toBe(CORP_B);
     expect((await asB('GET', '/api/users')).body.items.find((u: any) => u.username === 'fresh_hire').status).toBe('active');
   });
 
-  it('an invitation grants nothing before it is accepted, and can be declined', async () => {
+  it('an invitation grants nothing before it is accepted, and can be withdrawn', async () => {
     await account('lone_a', 'lone-a-password', [[pond.corpId, 'operator']]);
-    const inv = await asB('POST', '/api/users', { username: 'lone_a', password: 'ignored-pass-1', displayName: 'Lone', role: 'admin' });
+    const inv = await asB('POST', '/api/users', { username: 'lone_a', displayName: 'Lone', role: 'admin' });
     expect(inv.status).toBe(200);
     // Corp A's admin still manages the account alone: the pending invitation does not make it shared.
     const inA = await membershipId(pond.token, 'lone_a');
     expect((await pond.api('PATCH', `/api/users/${inA}`, { password: 'a-reset-pass-1' })).status).toBe(200);
     const s = await login('lone_a', 'a-reset-pass-1');
     expect(s.body.corps.map((c: any) => c.id)).toEqual([pond.corpId]);
-    expect((await asSession(s.cookie!, 'POST', `/api/me/invitations/${CORP_B}/decline`)).status).toBe(200);
+    expect((await asB('DELETE', `/api/users/${inv.body.id}`)).status).toBe(200);
     expect((await asB('GET', '/api/users')).body.items.map((u: any) => u.username)).not.toContain('lone_a');
-    expect((await asSession(s.cookie!, 'POST', `/api/me/invitations/${CORP_B}/accept`)).status).toBe(404);
+    expect((await redeem(codeOf(inv.body.inviteUrl), 'a-reset-pass-1')).status).toBe(404);
+    expect((await pond.app.pool.query(`SELECT 1 FROM users WHERE username = 'lone_a'`)).rowCount).toBe(1);
   });
 
   it('removing an invitation that created an account removes that never-used account; removing a member keeps the account', async () => {
-    const inv = await asB('POST', '/api/users', { username: 'typo_user', password: 'first-typo-pass', displayName: 'T', role: 'operator' });
+    const inv = await asB('POST', '/api/users', { username: 'typo_user', displayName: 'T', role: 'operator' });
     expect((await asB('DELETE', `/api/users/${inv.body.id}`)).status).toBe(200);
     expect((await pond.app.pool.query(`SELECT 1 FROM users WHERE username = 'typo_user'`)).rowCount).toBe(0);
-    await asB('POST', '/api/users', { username: 'typo_user', password: 'second-good-pass', displayName: 'T', role: 'operator' });
+    const again = await asB('POST', '/api/users', { username: 'typo_user', displayName: 'T', role: 'operator' });
+    expect((await redeem(codeOf(again.body.inviteUrl), 'second-good-pass')).status).toBe(200);
     expect((await login('typo_user', 'second-good-pass')).status).toBe(200);
     const id = await membershipId(bToken, 'typo_user');
     expect((await asB('DELETE', `/api/users/${id}`)).status).toBe(200);
@@ -249,21 +261,31 @@ describe('sign-in', () => {
     expect(ratio, `unknown ${median(unknown).toFixed(1)} ms, wrong password ${median(known).toFixed(1)} ms`).toBeLessThan(3);
   });
 
-  it(`refuses a username after ${LOGIN_LIMITS.perUsername} failures from any address, until the oldest leaves the window`, async () => {
+  it(`refuses a username from one address after ${LOGIN_LIMITS.perPair} failures, until the oldest leaves the window`, async () => {
     await account('target_u', 'target-password-1', [[pond.corpId, 'operator']]);
-    for (let i = 0; i < LOGIN_LIMITS.perUsername; i++) {
-      await expect(pond.app.auth.login('target_u', `guess-${i}`, `10.0.0.${i + 1}`)).rejects.toMatchObject({ code: 'unauthorized' });
+    for (let i = 0; i < LOGIN_LIMITS.perPair; i++) {
+      await expect(pond.app.auth.login('target_u', `guess-${i}`, '10.0.0.1')).rejects.toMatchObject({ code: 'unauthorized' });
     }
-    const blocked = await pond.app.auth.login('target_u', 'target-password-1', '10.0.9.9').catch((e) => e);
+    const blocked = await pond.app.auth.login('target_u', 'target-password-1', '10.0.0.1').catch((e) => e);
     expect(blocked).toBeInstanceOf(LoginThrottled);
     expect(blocked.retryAfterSec).toBeGreaterThan(0);
     expect(blocked.retryAfterSec).toBeLessThanOrEqual(LOGIN_LIMITS.windowMinutes * 60);
     expect(blocked.message).toMatch(/登录失败次数过多，请 15 分钟后再试 \/ too many failed sign-ins, try again in 15 minutes/);
     // Another username from the same address is not affected.
-    await expect(pond.app.auth.login('someone_else', 'x', '10.0.9.9')).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(pond.app.auth.login('someone_else', 'x', '10.0.0.1')).rejects.toMatchObject({ code: 'unauthorized' });
     // The oldest failure leaves the 15-minute window: one more try is allowed, and it succeeds.
-    await pond.app.pool.query(`UPDATE login_failures SET at = now() - interval '16 minutes' WHERE id = (SELECT min(id) FROM login_failures WHERE key = 'u:target_u')`);
-    await expect(pond.app.auth.login('target_u', 'target-password-1', '10.0.9.9')).resolves.toMatchObject({ sessionToken: expect.any(String) });
+    await pond.app.pool.query(`UPDATE login_failures SET at = now() - interval '16 minutes' WHERE id = (SELECT min(id) FROM login_failures WHERE key = 'p:10.0.0.1|target_u')`);
+    await expect(pond.app.auth.login('target_u', 'target-password-1', '10.0.0.1')).resolves.toMatchObject({ sessionToken: expect.any(String) });
+  });
+
+  it('guesses of a username from many addresses slow its sign-in down but never lock its owner out', async () => {
+    await account('spread_u', 'spread-password-1', [[pond.corpId, 'operator']]);
+    for (let i = 0; i < LOGIN_LIMITS.perUsername; i++) {
+      await expect(pond.app.auth.login('spread_u', `guess-${i}`, `10.0.1.${i + 1}`)).rejects.toMatchObject({ code: 'unauthorized' });
+    }
+    const t0 = performance.now();
+    await expect(pond.app.auth.login('spread_u', 'spread-password-1', '10.0.9.9')).resolves.toMatchObject({ sessionToken: expect.any(String) });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(LOGIN_LIMITS.slowBaseMs - 5);
   });
 
   it(`refuses an address after ${LOGIN_LIMITS.perIp} failures over any usernames`, async () => {
@@ -277,19 +299,19 @@ describe('sign-in', () => {
   it("a success clears the username's failures", async () => {
     await account('resets_u', 'resets-password-1', [[pond.corpId, 'operator']]);
     const fail = () => expect(pond.app.auth.login('resets_u', 'nope-nope-1', '10.2.0.1')).rejects.toMatchObject({ code: 'unauthorized' });
-    for (let i = 0; i < LOGIN_LIMITS.perUsername - 1; i++) await fail();
+    for (let i = 0; i < LOGIN_LIMITS.perPair - 1; i++) await fail();
     await pond.app.auth.login('resets_u', 'resets-password-1', '10.2.0.1');
-    for (let i = 0; i < LOGIN_LIMITS.perUsername - 1; i++) await fail(); // 8 failures in the window, none throttled
-    const { rows } = await pond.app.pool.query(`SELECT count(*)::int AS n FROM login_failures WHERE key = 'u:resets_u'`);
-    expect(rows[0].n).toBe(LOGIN_LIMITS.perUsername - 1);
+    for (let i = 0; i < LOGIN_LIMITS.perPair - 1; i++) await fail(); // 8 failures in the window, none throttled
+    const { rows } = await pond.app.pool.query(`SELECT count(*) FILTER (WHERE key = 'u:resets_u')::int AS u, count(*) FILTER (WHERE key = 'p:10.2.0.1|resets_u')::int AS p FROM login_failures`);
+    expect(rows[0]).toEqual({ u: LOGIN_LIMITS.perPair - 1, p: LOGIN_LIMITS.perPair - 1 });
   });
 
   it('holds under parallel guesses: exactly the limit get through to the password check', async () => {
     await account('parallel_u', 'parallel-password-1', [[pond.corpId, 'operator']]);
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) =>
-      pond.app.auth.login('parallel_u', `guess-${i}`, `10.3.0.${i + 1}`).then(() => 'ok', (e) => (e instanceof LoginThrottled ? 'throttled' : e.code))));
-    expect(results.filter((r) => r === 'unauthorized')).toHaveLength(LOGIN_LIMITS.perUsername);
-    expect(results.filter((r) => r === 'throttled')).toHaveLength(12 - LOGIN_LIMITS.perUsername);
+      pond.app.auth.login('parallel_u', `guess-${i}`, '10.3.0.1').then(() => 'ok', (e) => (e instanceof LoginThrottled ? 'throttled' : e.code))));
+    expect(results.filter((r) => r === 'unauthorized')).toHaveLength(LOGIN_LIMITS.perPair);
+    expect(results.filter((r) => r === 'throttled')).toHaveLength(12 - LOGIN_LIMITS.perPair);
   });
 
   it('refuses oversized credentials before any work (no scrypt over megabytes, no huge throttle keys)', async () => {
@@ -301,7 +323,7 @@ describe('sign-in', () => {
   });
 
   it('answers 429 over HTTP with Retry-After and the wait in Chinese and English', async () => {
-    for (let i = 0; i < LOGIN_LIMITS.perUsername; i++) expect((await login('admin', `wrong-${i}-pass`)).status).toBe(401);
+    for (let i = 0; i < LOGIN_LIMITS.perPair; i++) expect((await login('admin', `wrong-${i}-pass`)).status).toBe(401);
     const r = await login('admin', pond.adminPassword);
     expect(r.status).toBe(429);
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);

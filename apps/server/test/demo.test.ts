@@ -2,7 +2,7 @@
 // delivers, and an order history that gives RFM buckets, repeat buyers and the orders card something to show.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planCustomerOrders } from '../../../packages/wecom-sim/src/demo/seed-orders';
-import { bootstrap } from '../src/modules/org/bootstrap';
+import { bootstrap } from '../src/bootstrap';
 import { RFM_BUCKET_NAMES } from '../src/modules/commerce/rfm';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEventXml, sealEvent } from '@pond/wecom';
 import type { SimControl } from '@pond/wecom-sim';
-import { ADD_FACTS_PRIORITY } from '../src/modules/callbacks/priority';
+import { Priority } from '../src/platform/inbox';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 
 let pond: TestPond;
@@ -56,7 +56,7 @@ describe('change_external_contact', () => {
         // The rest waits, requeued for the second step (the welcome can land a moment before the requeue is written).
         const row = await waitFor(async () => (await pond.app.pool.query(
           `SELECT status, priority FROM callback_inbox WHERE corp_id = $1 AND change_type = 'add_external_contact' AND xml LIKE '%' || $2 || '%'`,
-          [pond.corpId, r.externalUserid])).rows.find((x) => x.priority === ADD_FACTS_PRIORITY), { message: `add ${i} requeued` });
+          [pond.corpId, r.externalUserid])).rows.find((x) => x.priority === Priority.AddFacts), { message: `add ${i} requeued` });
         expect(row.status).toBe('pending');
         // Its timeline entry waits for the lock (the facts before it may already be written).
         const { rows: added } = await pond.app.pool.query(

@@ -49,7 +49,7 @@ beforeAll(async () => {
   }
   const res = await fetch(`${pond.baseUrl}/docs/json`);
   expect(res.status).toBe(200);
-  doc = await res.json();
+  doc = (await res.json()) as Schema;
   const { rows: [c] } = await db.query(
     `SELECT f.external_userid, f.userid, (SELECT chat_id FROM groups WHERE corp_id = $1 LIMIT 1) AS chat_id,
             (SELECT order_webhook_token FROM corps WHERE id = $1) AS token

@@ -2,7 +2,7 @@
 // corp, random rules evaluated in SQL by Pond and here in plain code from the raw tables.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPond, type TestPond } from './helpers';
-import type { GroupRuleNode } from '../src/modules/group-segments/rule';
+import type { GroupSegmentRule as GroupRuleNode } from '@pond/contracts/group-segments';
 import { beijingDay } from '../src/modules/groups/stats';
 
 let pond: TestPond;

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig } from '../src/config';
 import { buildApp, type BuildOptions, type PondApp } from '../src/app';
-import { bootstrap } from '../src/modules/org/bootstrap';
+import { bootstrap } from '../src/bootstrap';
 import { createLogger } from '../src/platform/log';
 
 export function baseDatabaseUrl(): string {

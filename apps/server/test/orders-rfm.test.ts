@@ -3,8 +3,8 @@
 // compilers on fixed days, under several thresholds; and the customers' summary columns against the same truth.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPond, type TestPond } from './helpers';
-import type { RuleNode } from '../src/modules/segments/rule';
-import { where } from '../src/modules/segments/routes';
+import type { SegmentRule as RuleNode } from '@pond/contracts/segments';
+import { where } from '../src/modules/segments/repo';
 import { Params } from '../src/platform/sql';
 import { corpScope } from '../src/platform/auth';
 import { OrderService } from '../src/modules/commerce/orders';

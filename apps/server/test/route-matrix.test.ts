@@ -48,9 +48,9 @@ const MATRIX: Record<string, Row> = {
   'POST /api/users': { roles: ADMIN },
   'PATCH /api/users/:id': { roles: ADMIN, params: { id: 'user' } },
   'DELETE /api/users/:id': { roles: ADMIN, params: { id: 'user' }, destructive: true },
-  'GET /api/me/invitations': { roles: 'public', anonymous: [401] },
-  'POST /api/me/invitations/:corpId/accept': { roles: 'public', params: { corpId: 'corp' }, anonymous: [401] },
-  'POST /api/me/invitations/:corpId/decline': { roles: 'public', params: { corpId: 'corp' }, anonymous: [401] },
+  'POST /api/users/:id/invitation': { roles: ADMIN, params: { id: 'user' } },
+  'GET /invite/:code': { roles: 'public', params: { code: 'token' }, anonymous: [404] },
+  'POST /api/invitations/redeem': { roles: 'public', anonymous: [400] },
   'GET /api/tokens': { roles: ADMIN },
   'POST /api/tokens': { roles: ADMIN },
   'DELETE /api/tokens/:id': { roles: ADMIN, params: { id: 'apiToken' }, destructive: true },
@@ -213,7 +213,7 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'tag': return String(ok(await admin('POST', '/api/tag-groups', { name: n.slice(0, 30), tags: [{ name: 't' }] })).tags[0].id);
     case 'groupWelcomeTemplate': return String(ok(await admin('POST', '/api/group-welcome-templates', { name: n, text: 'hi' })).templateId);
     case 'welcomeTemplate': return String(ok(await admin('POST', '/api/welcome-templates', { name: n, scope: 'code', text: 'hi' })).id);
-    case 'user': return String(ok(await admin('POST', '/api/users', { username: `u-${n}`.slice(0, 40), password: 'matrix-pass-1', displayName: n.slice(0, 40), role: 'operator' })).id);
+    case 'user': return String(ok(await admin('POST', '/api/users', { username: `u-${n}`.slice(0, 40), displayName: n.slice(0, 40), role: 'operator' })).id);
     case 'note': return String(ok(await pond.api('POST', `/api/customers/${ids.customer!.in[who]}/notes`, { text: n }, { token: tokens[who] })).id);
     default: throw new Error(`no fresh ${kind}`);
   }

@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPond, type TestPond } from './helpers';
 import { upsertCustomers } from '../src/modules/customers/repo';
-import { EVENT_TYPES, windowSlot, type RuleNode } from '../src/modules/segments/rule';
-import { where } from '../src/modules/segments/routes';
+import { SEGMENT_EVENT_TYPES as EVENT_TYPES, type SegmentRule as RuleNode } from '@pond/contracts/segments';
+import { where } from '../src/modules/segments/repo';
 import { Params } from '../src/platform/sql';
 import { corpScope } from '../src/platform/auth';
-import { readEventWindows, rollEventWindows, WINDOW_DAYS, type EventWindows } from '../src/modules/segments/windows';
+import { readEventWindows, rollEventWindows, WINDOW_DAYS, windowSlot, type EventWindows } from '../src/modules/segments/windows';
 
 let pond: TestPond;
 interface Truth { ext: string; tags: Set<string>; gender: number; staff: Set<string>; stores: Set<number>; added: Date | null; events: { type: string; at: Date }[] }

@@ -14,12 +14,21 @@ let simBase: string;
 let hanging: Server;
 const sockets: Socket[] = [];
 
+let closedPort: number;
+
 beforeAll(async () => {
-  pond = await startTestPond({ roles: { api: true, worker: false }, env: { WECOM_TIMEOUT_MS: String(TIMEOUT_MS), WECOM_JOB_TIMEOUT_MS: String(JOB_TIMEOUT_MS) } });
-  simBase = (await pond.api('GET', '/api/settings/corp')).body.apiBase;
   // Accepts connections and never answers: what a firewall that drops packets looks like from here.
   hanging = createServer((s) => void sockets.push(s));
   await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+  // A port nothing listens on.
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  closedPort = (closed.address() as AddressInfo).port;
+  await new Promise((r) => closed.close(r));
+  // Both stand for WeCom (a proxy the operator allowed): the corp's API base may point only at allowed addresses.
+  const allowed = [`http://127.0.0.1:${(hanging.address() as AddressInfo).port}`, `http://127.0.0.1:${closedPort}`].join(',');
+  pond = await startTestPond({ roles: { api: true, worker: false }, env: { WECOM_TIMEOUT_MS: String(TIMEOUT_MS), WECOM_JOB_TIMEOUT_MS: String(JOB_TIMEOUT_MS), WECOM_ALLOWED_ORIGINS: allowed } });
+  simBase = (await pond.api('GET', '/api/settings/corp')).body.apiBase;
 });
 afterAll(async () => {
   for (const s of sockets) s.destroy();
@@ -68,11 +77,7 @@ describe('WeCom unreachable', () => {
   });
 
   it('a closed port: the same 502, retries included, within the timeout', async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
-    await pointAt(`http://127.0.0.1:${port}`);
+    await pointAt(`http://127.0.0.1:${closedPort}`);
     const r = await createTagGroup();
     expect(r.status).toBe(502);
     expect(r.body.error).toMatchObject({ code: 'wecom_error', errcode: -1, api: 'gettoken', hint: WECOM_FIXES.network });

@@ -1,7 +1,7 @@
 // The WeCom API surface: tokens and their errors, the per-call gate (60020, 48002, 45009),
 // the demo seed, and the customer/tag reads and writes Pond's full sync relies on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-helpers';
+import { startHarness, type Answer, type Harness } from './test-helpers';
 
 let h: Harness;
 
@@ -91,7 +91,7 @@ describe('the per-call gate', () => {
       body: '{oops',
     });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).errcode).toBe(47001);
+    expect(((await res.json()) as Answer<'externalcontact/mark_tag'>).errcode).toBe(47001);
   });
 });
 
@@ -108,7 +108,7 @@ describe('demo corp', () => {
       expect(customers).toBeLessThanOrEqual(60);
     }
     const departments = await h.api('department/list');
-    expect(departments.department.map((d: any) => d.name)).toEqual(expect.arrayContaining(['总部', '静安店', '徐汇店']));
+    expect(departments.department.map((d) => d.name)).toEqual(expect.arrayContaining(['总部', '静安店', '徐汇店']));
     const users = await h.api('user/list', { query: { department_id: '1', fetch_child: '1' } });
     expect(users.userlist).toHaveLength(10);
     expect(users.userlist[0]).toMatchObject({ userid: expect.any(String), name: expect.any(String), avatar: expect.stringMatching(/^data:image\/svg/) });
@@ -117,7 +117,7 @@ describe('demo corp', () => {
 
 describe('customers', () => {
   it('pages batch/get_by_user with a cursor and limit ≤ 100', async () => {
-    const staff = (await h.api('externalcontact/get_follow_user_list')).follow_user as string[];
+    const staff = (await h.api('externalcontact/get_follow_user_list')).follow_user;
     expect(staff).toHaveLength(10);
     const seen = new Set<string>();
     let cursor = '';
@@ -131,7 +131,7 @@ describe('customers', () => {
         expect(item.follow_info).toMatchObject({ userid: expect.any(String), createtime: expect.any(Number), tag_id: expect.any(Array) });
         seen.add(`${item.follow_info.userid}|${item.external_contact.external_userid}`);
       }
-      cursor = r.next_cursor;
+      cursor = r.next_cursor ?? '';
       pages++;
     } while (cursor);
     const state = await h.sim.control.getState(h.corp.corpId);
@@ -141,12 +141,12 @@ describe('customers', () => {
   });
 
   it('returns the customer with every follow user and their corp tags', async () => {
-    const ids = (await h.api('externalcontact/list', { query: { userid: 'zhangwei' } })).external_userid as string[];
+    const ids = (await h.api('externalcontact/list', { query: { userid: 'zhangwei' } })).external_userid;
     expect(ids.length).toBeGreaterThan(0);
     const r = await h.api('externalcontact/get', { query: { external_userid: ids[0] } });
     expect(r.external_contact).toMatchObject({ external_userid: ids[0], type: 1, name: expect.any(String), unionid: expect.stringMatching(/^o/) });
-    const follow = r.follow_user.find((f: any) => f.userid === 'zhangwei');
-    expect(follow.tags[0]).toMatchObject({ group_name: expect.any(String), tag_name: expect.any(String), type: 1, tag_id: expect.stringMatching(/^et/) });
+    const follow = r.follow_user.find((f) => f.userid === 'zhangwei');
+    expect(follow?.tags?.[0]).toMatchObject({ group_name: expect.any(String), tag_name: expect.any(String), type: 1, tag_id: expect.stringMatching(/^et/) });
     expect((await h.api('externalcontact/get', { query: { external_userid: 'wmnobody' } })).errcode).toBe(40096);
   });
 
@@ -187,7 +187,7 @@ describe('customers', () => {
     await h.sim.control.waitForCallbacks();
     expect(h.receiver.deliveries).toBe(before);
 
-    const g: any = await h.sim.control.adminCreateTagGroup(h.corp.corpId, { name: '控制台组', tags: [{ name: '甲' }] });
+    const g = await h.sim.control.adminCreateTagGroup(h.corp.corpId, { name: '控制台组', tags: [{ name: '甲' }] });
     await h.sim.control.adminEditTag(h.corp.corpId, g.tag[0].id, { name: '乙' });
     await h.sim.control.adminDeleteTags(h.corp.corpId, { tagIds: [g.tag[0].id] });
     await h.sim.control.waitForCallbacks();
@@ -214,7 +214,7 @@ describe('groups', () => {
 
     const g = await h.api('externalcontact/groupchat/get', { body: { chat_id: mine.group_chat_list[0].chat_id, need_name: 1 } });
     expect(g.group_chat).toMatchObject({ owner: 'wangli', member_version: expect.any(String) });
-    const customer = g.group_chat.member_list.find((m: any) => m.type === 2);
+    const customer = g.group_chat.member_list.find((m) => m.type === 2);
     expect(customer).toMatchObject({ userid: expect.stringMatching(/^wm/), join_time: expect.any(Number), join_scene: expect.any(Number), name: expect.any(String), unionid: expect.any(String) });
     const noName = await h.api('externalcontact/groupchat/get', { body: { chat_id: mine.group_chat_list[0].chat_id } });
     expect(noName.group_chat.member_list[0].name).toBeUndefined();

@@ -6,9 +6,10 @@ import type { Sql } from './db';
 import { num } from './db';
 import { ControlError, E, SimError } from './errors';
 import { newIds } from './ids';
-import { encodeCursor, readCursor } from './cursor';
-import { limitOf, optInt, optString, optStringArray, reqString } from './validate';
-import { readContent, type Payload } from './welcome';
+import { encodeCursor, readKeyCursor, readPairCursor } from './cursor';
+import { isStringArray, limitOf, optInt, optIntArray, optString, optStringArray, prop, reqString, type Body } from './validate';
+import type { Count, Int8, MomentAttachment, SimCorpRow, SimCustomerRow, SimFollowRow, SimGroupRow, SimMassSendResultRow, SimMassSendRow, SimMassSendTaskRow, SimMediaRow, SimMomentRow, SimMomentTaskRow, SimStaffRow } from './rows';
+import { readContent } from './welcome';
 
 const DAY_MS = 86_400_000;
 /** WeCom counts in Beijing time. */
@@ -26,19 +27,20 @@ function matchesTagFilter(tagIds: string[], filter: string[][]): boolean {
   return filter.every((anyOf) => anyOf.some((t) => tagIds.includes(t)));
 }
 
-function readTagFilter(body: any): string[][] {
-  const groups = body.tag_filter?.group_list;
+function readTagFilter(body: Body): string[][] {
+  const groups = prop(body.tag_filter, 'group_list');
   if (groups === undefined) return [];
   if (!Array.isArray(groups)) throw E.param('tag_filter.group_list', 'must be an array');
-  return groups.map((g: any, i: number) => {
-    const list = g?.tag_list;
-    if (!Array.isArray(list) || list.some((t: unknown) => typeof t !== 'string')) throw E.param(`tag_filter.group_list[${i}].tag_list`, 'must be an array of tag ids');
+  const entries: unknown[] = groups;
+  return entries.map((g, i) => {
+    const list = prop(g, 'tag_list');
+    if (!isStringArray(list)) throw E.param(`tag_filter.group_list[${i}].tag_list`, 'must be an array of tag ids');
     if (list.length > 100) throw E.param(`tag_filter.group_list[${i}].tag_list`, 'at most 100 tags');
     return list;
   });
 }
 
-export async function addMsgTemplate(ctx: SimContext, corpId: string, body: any) {
+export async function addMsgTemplate(ctx: SimContext, corpId: string, body: Body) {
   const chatType = body.chat_type ?? 'single';
   if (chatType !== 'single' && chatType !== 'group') throw E.param('chat_type', 'must be single or group');
   const sender = optString(body, 'sender');
@@ -49,14 +51,14 @@ export async function addMsgTemplate(ctx: SimContext, corpId: string, body: any)
   const fail: string[] = [];
   const targets: { userid: string; target: string }[] = [];
   if (sender) {
-    const s = await ctx.db.one(`SELECT status FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [corpId, sender]);
+    const s = await ctx.db.one<Pick<SimStaffRow, 'status'>>(`SELECT status FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [corpId, sender]);
     if (!s || s.status !== 1) throw E.invalidUserid(sender);
   }
   if (chatType === 'single') {
     const ext = optStringArray(body, 'external_userid', { max: 10_000 });
     if (!ext?.length && !sender) throw E.param('external_userid', 'external_userid or sender is required');
     const filter = readTagFilter(body);
-    const follows = await ctx.db.q<{ userid: string; external_userid: string; tag_ids: string[]; createtime_sec: string; last_chat: string | null }>(
+    const follows = await ctx.db.q<Pick<SimFollowRow, 'userid' | 'external_userid' | 'tag_ids' | 'createtime_sec'> & { last_chat: Int8 | null }>(
       `SELECT f.userid, f.external_userid, f.tag_ids, f.createtime_sec,
               (SELECT max(m.created_at) FROM {s}.messages m
                 WHERE m.corp_id = f.corp_id AND m.kind = 'chat' AND m.userid = f.userid AND m.external_userid = f.external_userid) AS last_chat
@@ -78,7 +80,7 @@ export async function addMsgTemplate(ctx: SimContext, corpId: string, body: any)
   } else {
     if (!sender) throw E.param('sender', 'required when chat_type is group');
     const chatIds = optStringArray(body, 'chat_id_list', { max: 2000 });
-    const groups = await ctx.db.q<{ chat_id: string }>(
+    const groups = await ctx.db.q<Pick<SimGroupRow, 'chat_id'>>(
       `SELECT chat_id FROM {s}.groups WHERE corp_id = $1 AND owner = $2 AND dismissed_at IS NULL AND ($3::text[] IS NULL OR chat_id = ANY($3))`,
       [corpId, sender, chatIds?.length ? chatIds : null],
     );
@@ -102,40 +104,43 @@ export async function addMsgTemplate(ctx: SimContext, corpId: string, body: any)
   return { fail_list: fail, msgid };
 }
 
+/** Who a confirmed mass message reaches: the customer, or each customer member of the group. */
+type Recipient = Pick<SimCustomerRow, 'external_userid'> & { wechat_user_id: string | null };
+
 /** The member confirms the mass message in the client: it goes out, respecting the monthly cap. */
 export async function confirmMassSend(ctx: SimContext, corpId: string, userid: string, msgid: string) {
   const now = ctx.clock.now();
   const nowSec = Math.floor(now / 1000);
   return ctx.db.tx(async (tx) => {
-    const ms = await tx.one(`SELECT * FROM {s}.mass_sends WHERE corp_id = $1 AND msgid = $2`, [corpId, msgid]);
+    const ms = await tx.one<SimMassSendRow>(`SELECT * FROM {s}.mass_sends WHERE corp_id = $1 AND msgid = $2`, [corpId, msgid]);
     if (!ms) throw new ControlError(`unknown mass message ${msgid}`, 404);
     if (ms.canceled_at) throw new ControlError(`mass message ${msgid} was cancelled`, 409);
-    const task = await tx.one(`SELECT * FROM {s}.mass_send_tasks WHERE corp_id = $1 AND msgid = $2 AND userid = $3 FOR UPDATE`, [corpId, msgid, userid]);
+    const task = await tx.one<SimMassSendTaskRow>(`SELECT * FROM {s}.mass_send_tasks WHERE corp_id = $1 AND msgid = $2 AND userid = $3 FOR UPDATE`, [corpId, msgid, userid]);
     if (!task) throw new ControlError(`${userid} has no task for ${msgid}`, 404);
-    const corp = await tx.one(`SELECT mass_msg_monthly_cap FROM {s}.corps WHERE corp_id = $1`, [corpId]);
+    const corp = await tx.one<Pick<SimCorpRow, 'mass_msg_monthly_cap'>>(`SELECT mass_msg_monthly_cap FROM {s}.corps WHERE corp_id = $1`, [corpId]);
     const month = monthStart(now);
     const cap: number = corp?.mass_msg_monthly_cap ?? month.days;
-    const results = await tx.q(`SELECT target FROM {s}.mass_send_results WHERE corp_id = $1 AND msgid = $2 AND userid = $3 AND status = 0`, [
+    const results = await tx.q<Pick<SimMassSendResultRow, 'target'>>(`SELECT target FROM {s}.mass_send_results WHERE corp_id = $1 AND msgid = $2 AND userid = $3 AND status = 0`, [
       corpId,
       msgid,
       userid,
     ]);
-    const content: Payload[] = ms.body.content;
+    const content = ms.body.content;
     const counts = { sent: 0, notFriend: 0, overCap: 0 };
     for (const r of results) {
       let status: number;
-      const received = await tx.one<{ n: string }>(
+      const received = await tx.one<Count>(
         `SELECT count(*) AS n FROM {s}.mass_send_results WHERE corp_id = $1 AND target = $2 AND status = 1 AND send_time_sec >= $3`,
         [corpId, r.target, Math.floor(month.start / 1000)],
       );
       const recipients =
         ms.chat_type === 'single'
-          ? await tx.q(
+          ? await tx.q<Recipient>(
               `SELECT c.wechat_user_id, c.external_userid FROM {s}.follows f JOIN {s}.customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid
                 WHERE f.corp_id = $1 AND f.userid = $2 AND f.external_userid = $3 AND f.status = 'active'`,
               [corpId, userid, r.target],
             )
-          : await tx.q(
+          : await tx.q<Recipient>(
               `SELECT m.wechat_user_id, m.member_id AS external_userid FROM {s}.group_members m JOIN {s}.groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
                 WHERE m.corp_id = $1 AND m.chat_id = $2 AND m.left_at IS NULL AND m.type = 2 AND g.dismissed_at IS NULL`,
               [corpId, r.target],
@@ -179,12 +184,12 @@ export async function confirmMassSend(ctx: SimContext, corpId: string, userid: s
 
 async function requireMassSend(sql: Sql, corpId: string, msgid: unknown) {
   if (typeof msgid !== 'string' || !msgid) throw E.param('msgid', 'required');
-  const r = await sql.one(`SELECT * FROM {s}.mass_sends WHERE corp_id = $1 AND msgid = $2`, [corpId, msgid]);
+  const r = await sql.one<SimMassSendRow>(`SELECT * FROM {s}.mass_sends WHERE corp_id = $1 AND msgid = $2`, [corpId, msgid]);
   if (!r) throw E.param('msgid', `not found: ${msgid}`);
   return r;
 }
 
-export async function getGroupMsgListV2(ctx: SimContext, corpId: string, body: any) {
+export async function getGroupMsgListV2(ctx: SimContext, corpId: string, body: Body) {
   const chatType = reqString(body, 'chat_type');
   if (chatType !== 'single' && chatType !== 'group') throw E.param('chat_type', 'must be single or group');
   const start = optInt(body, 'start_time');
@@ -195,12 +200,12 @@ export async function getGroupMsgListV2(ctx: SimContext, corpId: string, body: a
   const filterType = optInt(body, 'filter_type', { allowed: [0, 1, 2] }) ?? 2;
   const creator = optString(body, 'creator');
   const limit = limitOf(body, 'limit', 50, 100);
-  const after = readCursor(body.cursor);
+  const after = readPairCursor(body.cursor, 'number');
   // Everything the simulator holds was created through the API (create_type 0, no creator).
   const rows =
     filterType === 1 || creator
       ? []
-      : await ctx.db.q(
+      : await ctx.db.q<SimMassSendRow>(
           `SELECT * FROM {s}.mass_sends WHERE corp_id = $1 AND chat_type = $2 AND created_at >= $3 AND created_at < $4
              AND ($5::bigint IS NULL OR (created_at, msgid) > ($5, $6))
            ORDER BY created_at, msgid LIMIT $7`,
@@ -221,11 +226,11 @@ export async function getGroupMsgListV2(ctx: SimContext, corpId: string, body: a
   };
 }
 
-export async function getGroupMsgTask(ctx: SimContext, corpId: string, body: any) {
+export async function getGroupMsgTask(ctx: SimContext, corpId: string, body: Body) {
   await requireMassSend(ctx.db, corpId, body.msgid);
   const limit = limitOf(body, 'limit', 500, 1000);
-  const after = readCursor(body.cursor);
-  const rows = await ctx.db.q(
+  const after = readKeyCursor(body.cursor);
+  const rows = await ctx.db.q<SimMassSendTaskRow>(
     `SELECT * FROM {s}.mass_send_tasks WHERE corp_id = $1 AND msgid = $2 AND ($3::text IS NULL OR userid > $3) ORDER BY userid LIMIT $4`,
     [corpId, body.msgid, after, limit + 1],
   );
@@ -237,12 +242,12 @@ export async function getGroupMsgTask(ctx: SimContext, corpId: string, body: any
   };
 }
 
-export async function getGroupMsgSendResult(ctx: SimContext, corpId: string, body: any) {
+export async function getGroupMsgSendResult(ctx: SimContext, corpId: string, body: Body) {
   const ms = await requireMassSend(ctx.db, corpId, body.msgid);
   const userid = reqString(body, 'userid');
   const limit = limitOf(body, 'limit', 500, 1000);
-  const after = readCursor(body.cursor);
-  const rows = await ctx.db.q(
+  const after = readKeyCursor(body.cursor);
+  const rows = await ctx.db.q<SimMassSendResultRow>(
     `SELECT * FROM {s}.mass_send_results WHERE corp_id = $1 AND msgid = $2 AND userid = $3 AND ($4::text IS NULL OR target > $4)
      ORDER BY target LIMIT $5`,
     [corpId, body.msgid, userid, after, limit + 1],
@@ -256,13 +261,13 @@ export async function getGroupMsgSendResult(ctx: SimContext, corpId: string, bod
   };
 }
 
-export async function remindGroupMsgSend(ctx: SimContext, corpId: string, body: any) {
+export async function remindGroupMsgSend(ctx: SimContext, corpId: string, body: Body) {
   const ms = await requireMassSend(ctx.db, corpId, body.msgid);
   const now = ctx.clock.now();
-  const recent = (ms.reminds as string[]).map(Number).filter((t) => t > now - DAY_MS);
+  const recent = ms.reminds.map(Number).filter((t) => t > now - DAY_MS);
   if (recent.length >= 3) throw new SimError(45009, 'api freq out of limit: a mass message can be reminded at most 3 times in 24 hours');
   await ctx.db.q(`UPDATE {s}.mass_sends SET reminds = array_append(reminds, $3) WHERE corp_id = $1 AND msgid = $2`, [corpId, ms.msgid, now]);
-  const pending = await ctx.db.q<{ userid: string }>(`SELECT userid FROM {s}.mass_send_tasks WHERE corp_id = $1 AND msgid = $2 AND status = 0`, [corpId, ms.msgid]);
+  const pending = await ctx.db.q<Pick<SimMassSendTaskRow, 'userid'>>(`SELECT userid FROM {s}.mass_send_tasks WHERE corp_id = $1 AND msgid = $2 AND status = 0`, [corpId, ms.msgid]);
   for (const p of pending) {
     await ctx.db.q(
       `INSERT INTO {s}.messages (corp_id, kind, direction, userid, ref_id, payload, created_at) VALUES ($1, 'reminder', 'to_staff', $2, $3, $4, $5)`,
@@ -271,47 +276,50 @@ export async function remindGroupMsgSend(ctx: SimContext, corpId: string, body: 
   }
 }
 
-export async function cancelGroupMsgSend(ctx: SimContext, corpId: string, body: any) {
+export async function cancelGroupMsgSend(ctx: SimContext, corpId: string, body: Body) {
   const ms = await requireMassSend(ctx.db, corpId, body.msgid);
   await ctx.db.q(`UPDATE {s}.mass_sends SET canceled_at = coalesce(canceled_at, $3) WHERE corp_id = $1 AND msgid = $2`, [corpId, ms.msgid, ctx.clock.now()]);
 }
 
 // ---- moments ---------------------------------------------------------------------------------
 
-export async function addMomentTask(ctx: SimContext, corpId: string, body: any) {
-  const text = body.text?.content;
+export async function addMomentTask(ctx: SimContext, corpId: string, body: Body) {
+  const text = prop(body.text, 'content');
   if (text !== undefined && typeof text !== 'string') throw E.param('text.content', 'must be a string');
   if (text && Buffer.byteLength(text) > 4000) throw E.param('text.content', 'at most 2000 characters (4000 bytes)');
-  const attachments = body.attachments ?? [];
-  if (!Array.isArray(attachments)) throw E.param('attachments', 'must be an array');
+  const given = body.attachments ?? [];
+  if (!Array.isArray(given)) throw E.param('attachments', 'must be an array');
+  const attachments: unknown[] = given;
   if (!text && attachments.length === 0) throw E.param('text', 'text and attachments cannot both be empty');
-  const types = new Set(attachments.map((a: any) => a?.msgtype));
+  const types = new Set(attachments.map((a) => prop(a, 'msgtype')));
   if (types.size > 1) throw E.param('attachments', 'images, a video and a link cannot be mixed');
-  const type = [...types][0] as string | undefined;
-  if (type !== undefined && !['image', 'video', 'link'].includes(type)) throw E.param('attachments[0].msgtype', 'must be image, video or link');
+  const type = [...types][0];
+  if (type !== undefined && type !== 'image' && type !== 'video' && type !== 'link') throw E.param('attachments[0].msgtype', 'must be image, video or link');
   if (type === 'image' && attachments.length > 9) throw E.param('attachments', 'at most 9 images');
   if ((type === 'video' || type === 'link') && attachments.length > 1) throw E.param('attachments', `only one ${type}`);
-  const mediaIds = attachments
-    .map((a: any, i: number) => {
-      const id = type === 'link' ? a.link?.media_id : a[type!]?.media_id;
-      if (type === 'link' && !a.link?.url) throw E.param(`attachments[${i}].link.url`, 'required');
-      if (!id) throw E.param(`attachments[${i}].${type}.media_id`, 'required');
-      return id as string;
-    })
-    .filter(Boolean);
+  // Every attachment is of `type` (image, video or link) and carries its media_id: the shape getMomentList reads back.
+  const mediaIds = attachments.map((a, i) => {
+    const part = prop(a, String(type));
+    const id = prop(part, 'media_id');
+    if (type === 'link' && !prop(part, 'url')) throw E.param(`attachments[${i}].link.url`, 'required');
+    if (!id) throw E.param(`attachments[${i}].${type}.media_id`, 'required');
+    if (typeof id !== 'string') throw E.param(`attachments[${i}].${type}.media_id`, 'must be a string');
+    return id;
+  });
   if (mediaIds.length) {
     // Moments only take media uploaded with media/upload_attachment (WECOM.md §17.10).
-    const ok = await ctx.db.q<{ media_id: string }>(`SELECT media_id FROM {s}.media WHERE corp_id = $1 AND attachment AND media_id = ANY($2::text[])`, [
+    const ok = await ctx.db.q<Pick<SimMediaRow, 'media_id'>>(`SELECT media_id FROM {s}.media WHERE corp_id = $1 AND attachment AND media_id = ANY($2::text[])`, [
       corpId,
       mediaIds,
     ]);
-    const bad = mediaIds.find((m: string) => !ok.some((r) => r.media_id === m));
+    const bad = mediaIds.find((m) => !ok.some((r) => r.media_id === m));
     if (bad) throw E.invalidMediaId(bad);
   }
-  const senders = optStringArray(body.visible_range?.sender_list ?? {}, 'user_list', { max: 100_000 });
-  const departments: number[] = body.visible_range?.sender_list?.department_list ?? [];
-  const tagList = optStringArray(body.visible_range?.external_contact_list ?? {}, 'tag_list') ?? [];
-  const staff = await ctx.db.q<{ userid: string; department: number[] }>(
+  const senderList = prop(body.visible_range, 'sender_list') ?? {};
+  const senders = optStringArray(senderList, 'user_list', { max: 100_000 });
+  const departments = optIntArray(senderList, 'department_list') ?? [];
+  const tagList = optStringArray(prop(body.visible_range, 'external_contact_list') ?? {}, 'tag_list') ?? [];
+  const staff = await ctx.db.q<Pick<SimStaffRow, 'userid' | 'department'>>(
     `SELECT userid, department FROM {s}.staff WHERE corp_id = $1 AND status = 1 AND is_follow_user`,
     [corpId],
   );
@@ -343,7 +351,7 @@ export async function addMomentTask(ctx: SimContext, corpId: string, body: any) 
 
 export async function getMomentTaskResult(ctx: SimContext, corpId: string, jobid: string | undefined) {
   if (!jobid) throw E.param('jobid', 'required');
-  const m = await ctx.db.one(`SELECT * FROM {s}.moments WHERE corp_id = $1 AND jobid = $2`, [corpId, jobid]);
+  const m = await ctx.db.one<SimMomentRow>(`SELECT * FROM {s}.moments WHERE corp_id = $1 AND jobid = $2`, [corpId, jobid]);
   if (!m) throw new SimError(40088, `invalid jobid: ${jobid}`);
   return {
     status: 3,
@@ -360,28 +368,28 @@ export async function getMomentTaskResult(ctx: SimContext, corpId: string, jobid
 
 async function requireMoment(sql: Sql, corpId: string, momentId: unknown) {
   if (typeof momentId !== 'string' || !momentId) throw E.param('moment_id', 'required');
-  const m = await sql.one(`SELECT * FROM {s}.moments WHERE corp_id = $1 AND moment_id = $2`, [corpId, momentId]);
+  const m = await sql.one<SimMomentRow>(`SELECT * FROM {s}.moments WHERE corp_id = $1 AND moment_id = $2`, [corpId, momentId]);
   if (!m) throw E.param('moment_id', `not found: ${momentId}`);
   return m;
 }
 
-export async function cancelMomentTask(ctx: SimContext, corpId: string, body: any) {
+export async function cancelMomentTask(ctx: SimContext, corpId: string, body: Body) {
   const m = await requireMoment(ctx.db, corpId, body.moment_id);
   await ctx.db.q(`UPDATE {s}.moments SET canceled_at = coalesce(canceled_at, $3) WHERE corp_id = $1 AND moment_id = $2`, [corpId, m.moment_id, ctx.clock.now()]);
 }
 
-export async function getMomentList(ctx: SimContext, corpId: string, body: any) {
+export async function getMomentList(ctx: SimContext, corpId: string, body: Body) {
   const start = optInt(body, 'start_time');
   const end = optInt(body, 'end_time');
   if (start === undefined) throw E.param('start_time', 'required');
   if (end === undefined) throw E.param('end_time', 'required');
   const filterType = optInt(body, 'filter_type', { allowed: [0, 1, 2] }) ?? 2;
   const limit = limitOf(body, 'limit', 20, 20);
-  const after = readCursor(body.cursor);
+  const after = readPairCursor(body.cursor, 'number');
   const rows =
     filterType === 1
       ? []
-      : await ctx.db.q(
+      : await ctx.db.q<SimMomentRow>(
           `SELECT * FROM {s}.moments WHERE corp_id = $1 AND canceled_at IS NULL AND created_at >= $2 AND created_at < $3
              AND ($4::bigint IS NULL OR (created_at, moment_id) > ($4, $5)) ORDER BY created_at, moment_id LIMIT $6`,
           [corpId, start * 1000, (end + 1) * 1000, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
@@ -392,26 +400,26 @@ export async function getMomentList(ctx: SimContext, corpId: string, body: any) 
   return {
     next_cursor: more ? encodeCursor([num(last.created_at), last.moment_id]) : '',
     moment_list: page.map((m) => {
-      const atts: any[] = m.body.attachments ?? [];
+      const atts: MomentAttachment[] = m.body.attachments ?? [];
       return {
         moment_id: m.moment_id,
         create_time: String(Math.floor(num(m.created_at) / 1000)),
         create_type: 0,
         visible_type: 1,
         ...(m.body.text ? { text: m.body.text } : {}),
-        ...(atts.some((a) => a.msgtype === 'image') ? { image: atts.map((a) => ({ media_id: a.image.media_id })) } : {}),
-        ...(atts.some((a) => a.msgtype === 'video') ? { video: { media_id: atts[0].video.media_id, thumb_media_id: '' } } : {}),
-        ...(atts.some((a) => a.msgtype === 'link') ? { link: { title: atts[0].link.title ?? '', url: atts[0].link.url } } : {}),
+        ...(atts.some((a) => a.msgtype === 'image') ? { image: atts.map((a) => ({ media_id: a.image?.media_id })) } : {}),
+        ...(atts.some((a) => a.msgtype === 'video') ? { video: { media_id: atts[0].video?.media_id, thumb_media_id: '' } } : {}),
+        ...(atts.some((a) => a.msgtype === 'link') ? { link: { title: atts[0].link?.title ?? '', url: atts[0].link?.url } } : {}),
       };
     }),
   };
 }
 
-export async function getMomentTask(ctx: SimContext, corpId: string, body: any) {
+export async function getMomentTask(ctx: SimContext, corpId: string, body: Body) {
   const m = await requireMoment(ctx.db, corpId, body.moment_id);
   const limit = limitOf(body, 'limit', 500, 1000);
-  const after = readCursor(body.cursor);
-  const rows = await ctx.db.q(
+  const after = readKeyCursor(body.cursor);
+  const rows = await ctx.db.q<SimMomentTaskRow>(
     `SELECT * FROM {s}.moment_tasks WHERE corp_id = $1 AND moment_id = $2 AND ($3::text IS NULL OR userid > $3) ORDER BY userid LIMIT $4`,
     [corpId, m.moment_id, after, limit + 1],
   );
@@ -423,22 +431,22 @@ export async function getMomentTask(ctx: SimContext, corpId: string, body: any) 
   };
 }
 
-async function momentAudience(sql: Sql, corpId: string, m: any, userid: string) {
+async function momentAudience(sql: Sql, corpId: string, m: Pick<SimMomentRow, 'body'>, userid: string) {
   const tagList: string[] = m.body.tagList ?? [];
-  return sql.q<{ external_userid: string }>(
+  return sql.q<Pick<SimFollowRow, 'external_userid'>>(
     `SELECT external_userid FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND status = 'active'
        AND (cardinality($3::text[]) = 0 OR tag_ids && $3::text[]) ORDER BY external_userid`,
     [corpId, userid, tagList],
   );
 }
 
-export async function getMomentCustomerList(ctx: SimContext, corpId: string, body: any, publishedOnly: boolean) {
+export async function getMomentCustomerList(ctx: SimContext, corpId: string, body: Body, publishedOnly: boolean) {
   const m = await requireMoment(ctx.db, corpId, body.moment_id);
   const userid = reqString(body, 'userid');
   const limit = limitOf(body, 'limit', publishedOnly ? 3000 : 500, publishedOnly ? 5000 : 1000);
-  const task = await ctx.db.one(`SELECT * FROM {s}.moment_tasks WHERE corp_id = $1 AND moment_id = $2 AND userid = $3`, [corpId, m.moment_id, userid]);
+  const task = await ctx.db.one<SimMomentTaskRow>(`SELECT * FROM {s}.moment_tasks WHERE corp_id = $1 AND moment_id = $2 AND userid = $3`, [corpId, m.moment_id, userid]);
   const audience = task && (!publishedOnly || task.publish_status === 1) ? await momentAudience(ctx.db, corpId, m, userid) : [];
-  const after = readCursor(body.cursor);
+  const after = readKeyCursor(body.cursor);
   const rest = after ? audience.filter((a) => a.external_userid > after) : audience;
   const page = rest.slice(0, limit);
   const more = rest.length > limit;

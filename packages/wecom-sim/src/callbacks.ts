@@ -6,8 +6,9 @@
 import { buildEventXml, sealEcho, sealEvent } from '@pond/wecom';
 import type { Db } from './db';
 import { num, numOrNull } from './db';
-import type { Clock, SimLogger } from './context';
+import type { Clock, SimLogger } from './runtime';
 import type { SimEvent } from './events';
+import type { CallbackStatus, SimCallbackRow, SimCorpRow } from './rows';
 
 export interface CallbackSenderOptions {
   timeoutMs: number;
@@ -22,7 +23,7 @@ export interface CallbackRecord {
   changeType: string;
   fields: Record<string, unknown>;
   xml: string;
-  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  status: CallbackStatus;
   attempts: number;
   lastError: string | null;
   createdAt: number;
@@ -39,12 +40,7 @@ export interface VerifyResult {
   error?: string;
 }
 
-interface CorpCreds {
-  callback_url: string | null;
-  token: string;
-  encoding_aes_key: string;
-  agent_id: number;
-}
+type CorpCreds = Pick<SimCorpRow, 'callback_url' | 'token' | 'encoding_aes_key' | 'agent_id'>;
 
 const CREDS_TTL_MS = 1000;
 
@@ -54,7 +50,7 @@ interface Pending {
   xml: string;
 }
 
-export function mapCallback(r: any): CallbackRecord {
+export function mapCallback(r: SimCallbackRow): CallbackRecord {
   return {
     id: num(r.id),
     corpId: r.corp_id,
@@ -100,7 +96,7 @@ export class CallbackSender {
   async emit(events: SimEvent[]): Promise<void> {
     for (const ev of events) {
       const xml = buildEventXml(ev.fields);
-      const row = await this.db.one<{ id: string; status: string }>(
+      const row = await this.db.one<Pick<SimCallbackRow, 'id' | 'status'>>(
         `INSERT INTO {s}.callbacks (corp_id, event, change_type, fields, xml, status, created_at)
          SELECT $1, $2, $3, $4, $5,
                 CASE WHEN coalesce(c.callback_url, '') = '' THEN 'skipped' ELSE 'pending' END, $6
@@ -254,7 +250,7 @@ export class CallbackSender {
 
   /** WeCom's URL check: GET with an encrypted echostr; the receiver must answer the plaintext exactly within 1 s. */
   async verifyUrl(corpId: string): Promise<VerifyResult> {
-    const corp = await this.db.one<{ callback_url: string | null; token: string; encoding_aes_key: string }>(
+    const corp = await this.db.one<Pick<SimCorpRow, 'callback_url' | 'token' | 'encoding_aes_key'>>(
       `SELECT callback_url, token, encoding_aes_key FROM {s}.corps WHERE corp_id = $1`,
       [corpId],
     );

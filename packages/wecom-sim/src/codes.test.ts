@@ -3,9 +3,22 @@
 // at 200 members and the join way moving on or creating the next group.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QR_JOIN_CAP } from './groups';
+import type { ScanResult } from './control';
 import { startHarness, waitFor, type Harness } from './test-helpers';
 
 let h: Harness;
+
+/** What a scan of a contact way did (fails the test when the URL was something else). */
+function added(r: ScanResult) {
+  if (r.kind !== 'contact') throw new Error(`expected a contact-way scan, got ${r.kind}`);
+  return r.result;
+}
+
+/** What a scan of a join way did. */
+function joined(r: ScanResult) {
+  if (r.kind !== 'join') throw new Error(`expected a join-way scan, got ${r.kind}`);
+  return r.result;
+}
 
 beforeAll(async () => {
   h = await startHarness({ callbackConcurrency: 16 });
@@ -49,16 +62,17 @@ describe('contact ways', () => {
     expect(got.contact_way).toMatchObject({ type: 1, scene: 2, user: ['alice'], state: 'parcel_card', skip_verify: true, qr_code: add.qr_code });
 
     // The QR URL is an image for <img> and a page for a browser.
-    const img = await fetch(add.qr_code);
+    const qr = add.qr_code!;
+    const img = await fetch(qr);
     expect(img.headers.get('content-type')).toBe('image/png');
     const [user] = await customers(1);
-    const page = await fetch(`${add.qr_code}?as=${user.id}`, { headers: { accept: 'text/html' } });
+    const page = await fetch(`${qr}?as=${user.id}`, { headers: { accept: 'text/html' } });
     const html = await page.text();
     expect(html).toContain('王小美');
     expect(html).toContain('<svg');
     expect(html).toContain(`name="as" value="${user.id}"`);
 
-    const post = await fetch(add.qr_code, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `as=${user.id}`, redirect: 'manual' });
+    const post = await fetch(qr, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `as=${user.id}`, redirect: 'manual' });
     expect(post.status).toBe(303);
     expect(decodeURIComponent(post.headers.get('location')!)).toContain('已添加 alice');
     const ext = await h.sim.control.externalUseridOf(user.id);
@@ -71,22 +85,22 @@ describe('contact ways', () => {
     const add = await h.api('externalcontact/add_contact_way', { body: { type: 2, scene: 2, user: ['alice', 'bob'], party: [1] } });
     const people = await customers(4);
     const picked = [];
-    for (const p of people) picked.push((await h.sim.control.scan(p.id, add.qr_code)) as any);
-    expect(picked.map((r) => r.result.userid)).toEqual(['alice', 'bob', 'carol', 'alice']);
-    const again = (await h.sim.control.scan(people[1].id, add.qr_code)) as any;
-    expect(again.result).toMatchObject({ userid: 'bob', status: 'already_added' });
+    for (const p of people) picked.push(added(await h.sim.control.scan(p.id, add.qr_code!)));
+    expect(picked.map((r) => r.userid)).toEqual(['alice', 'bob', 'carol', 'alice']);
+    const again = added(await h.sim.control.scan(people[1].id, add.qr_code!));
+    expect(again).toMatchObject({ userid: 'bob', status: 'already_added' });
   });
 
   it('lists, updates and deletes; a deleted way no longer adds anyone', async () => {
     const add = await h.api('externalcontact/add_contact_way', { body: { type: 1, scene: 2, user: ['bob'] } });
     const list = await h.api('externalcontact/list_contact_way', { body: { limit: 1000 } });
-    expect(list.contact_way.map((c: any) => c.config_id)).toContain(add.config_id);
+    expect(list.contact_way.map((c) => c.config_id)).toContain(add.config_id);
     expect((await h.api('externalcontact/update_contact_way', { body: { config_id: add.config_id, state: 'x'.repeat(31) } })).errcode).toBe(40058);
     expect((await h.api('externalcontact/update_contact_way', { body: { config_id: add.config_id, state: 'renamed', user: ['carol'] } })).errcode).toBe(0);
     expect((await h.api('externalcontact/get_contact_way', { body: { config_id: add.config_id } })).contact_way).toMatchObject({ state: 'renamed', user: ['carol'] });
     expect((await h.api('externalcontact/del_contact_way', { body: { config_id: add.config_id } })).errcode).toBe(0);
     const [p] = await customers(1);
-    await expect(h.sim.control.scan(p.id, add.qr_code)).rejects.toThrow(/no longer valid/);
+    await expect(h.sim.control.scan(p.id, add.qr_code!)).rejects.toThrow(/no longer valid/);
   });
 });
 
@@ -132,12 +146,12 @@ describe('groups and join ways', () => {
     const way = await h.api('externalcontact/groupchat/get_join_way', { body: { config_id: add.config_id } });
     expect(way.join_way).toMatchObject({ chat_id_list: [full, open], auto_create_room: 1, qr_code: `${h.simUrl}/qr/join/${add.config_id}` });
     const [p] = await customers(1);
-    const r = (await h.sim.control.scan(p.id, way.join_way.qr_code)) as any;
+    const r = await h.sim.control.scan(p.id, way.join_way.qr_code!);
     expect(r).toMatchObject({ kind: 'join', result: { chatId: open, status: 'joined', createdGroup: false } });
     const g = await h.api('externalcontact/groupchat/get', { body: { chat_id: open } });
-    const me = g.group_chat.member_list.find((m: any) => m.userid === r.result.memberId);
+    const me = g.group_chat.member_list.find((m) => m.userid === joined(r).memberId);
     expect(me).toMatchObject({ type: 2, join_scene: 3, state: 'gc_spring' });
-    expect(me.invitor).toBeUndefined();
+    expect(me?.invitor).toBeUndefined();
   });
 
   it('creates the next group when every listed group is full, owned by the first group\'s owner, and appends it', async () => {
@@ -146,15 +160,15 @@ describe('groups and join ways', () => {
     });
     const before = h.receiver.events.length;
     const [p, q] = await customers(2);
-    const r = (await h.sim.control.joinGroup(p.id, null, { viaConfigId: add.config_id })) as any;
+    const r = await h.sim.control.joinGroup(p.id, null, { viaConfigId: add.config_id });
     expect(r.createdGroup).toBe(true);
     const created = await h.api('externalcontact/groupchat/get', { body: { chat_id: r.chatId, need_name: 1 } });
     expect(created.group_chat).toMatchObject({ name: '春季福利群5', owner: 'alice' });
-    expect(created.group_chat.member_list.map((m: any) => m.type).sort()).toEqual([1, 2]);
+    expect(created.group_chat.member_list.map((m) => m.type).sort()).toEqual([1, 2]);
     const way = await h.api('externalcontact/groupchat/get_join_way', { body: { config_id: add.config_id } });
     expect(way.join_way.chat_id_list).toEqual([full, r.chatId]);
     // The next scan goes to the new group, which still has room.
-    const r2 = (await h.sim.control.joinGroup(q.id, null, { viaConfigId: add.config_id })) as any;
+    const r2 = await h.sim.control.joinGroup(q.id, null, { viaConfigId: add.config_id });
     expect(r2).toMatchObject({ chatId: r.chatId, createdGroup: false });
     await h.sim.control.waitForCallbacks();
     const evs = h.receiver.events.slice(before).filter((e) => e.ChatId === r.chatId);

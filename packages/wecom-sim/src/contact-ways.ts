@@ -12,8 +12,9 @@ import { addStaff, VISIBLE_FOLLOW, type AddStaffResult } from './customers';
 import { createGroupTx, joinGroupTx, mapGroup, memberCount, QR_JOIN_CAP, type JoinResult } from './groups';
 import { externalUseridFor } from './ids';
 import { getStaff } from './org';
-import { encodeCursor, readCursor } from './cursor';
-import { chars, limitOf, optBool, optInt, optIntArray, optString, optStringArray, reqInt } from './validate';
+import { encodeCursor, readPairCursor } from './cursor';
+import type { Int8, SimContactWayRow, SimCorpRow, SimDepartmentRow, SimFollowRow, SimGroupMemberRow, SimGroupRow, SimJoinWayRow, SimStaffRow } from './rows';
+import { chars, limitOf, optBool, optInt, optIntArray, optString, optStringArray, reqInt, type Body } from './validate';
 
 const DAY_SEC = 86_400;
 
@@ -31,12 +32,12 @@ async function checkUsers(sql: Sql, corpId: string, users: string[]): Promise<vo
 
 async function checkParty(sql: Sql, corpId: string, party: number[]): Promise<void> {
   if (party.length === 0) return;
-  const rows = await sql.q<{ id: number }>(`SELECT id FROM {s}.departments WHERE corp_id = $1 AND id = ANY($2::int[])`, [corpId, party]);
+  const rows = await sql.q<Pick<SimDepartmentRow, 'id'>>(`SELECT id FROM {s}.departments WHERE corp_id = $1 AND id = ANY($2::int[])`, [corpId, party]);
   const bad = party.find((p) => !rows.some((r) => r.id === p));
   if (bad !== undefined) throw E.param('party', `department ${bad} not found`);
 }
 
-function readState(body: any): string | undefined {
+function readState(body: Body): string | undefined {
   const state = optString(body, 'state');
   if (state !== undefined && chars(state) > 30) throw E.param('state', `exceeds max length 30 (got ${chars(state)})`);
   return state;
@@ -44,7 +45,7 @@ function readState(body: any): string | undefined {
 
 // ---- contact ways ----------------------------------------------------------------------------
 
-export async function addContactWay(ctx: SimContext, corpId: string, body: any, base: string) {
+export async function addContactWay(ctx: SimContext, corpId: string, body: Body, base: string) {
   const type = reqInt(body, 'type', { allowed: [1, 2] });
   const scene = reqInt(body, 'scene', { allowed: [1, 2] });
   const style = optInt(body, 'style', { min: 1, max: type === 1 ? 3 : 2 });
@@ -93,7 +94,7 @@ export async function addContactWay(ctx: SimContext, corpId: string, body: any, 
 
 async function requireContactWay(sql: Sql, corpId: string, configId: unknown, lock = false) {
   if (typeof configId !== 'string' || !configId) throw E.param('config_id', 'required');
-  const r = await sql.one(`SELECT * FROM {s}.contact_ways WHERE corp_id = $1 AND config_id = $2 AND deleted_at IS NULL ${lock ? 'FOR UPDATE' : ''}`, [
+  const r = await sql.one<SimContactWayRow>(`SELECT * FROM {s}.contact_ways WHERE corp_id = $1 AND config_id = $2 AND deleted_at IS NULL ${lock ? 'FOR UPDATE' : ''}`, [
     corpId,
     configId,
   ]);
@@ -101,7 +102,7 @@ async function requireContactWay(sql: Sql, corpId: string, configId: unknown, lo
   return r;
 }
 
-export async function getContactWay(ctx: SimContext, corpId: string, body: any, base: string) {
+export async function getContactWay(ctx: SimContext, corpId: string, body: Body, base: string) {
   const r = await requireContactWay(ctx.db, corpId, body.config_id);
   return {
     contact_way: {
@@ -125,14 +126,14 @@ export async function getContactWay(ctx: SimContext, corpId: string, body: any, 
   };
 }
 
-export async function listContactWays(ctx: SimContext, corpId: string, body: any) {
+export async function listContactWays(ctx: SimContext, corpId: string, body: Body) {
   const nowSec = ctx.clock.nowSec();
   const end = optInt(body, 'end_time') ?? nowSec;
   const start = optInt(body, 'start_time') ?? end - 90 * DAY_SEC;
   if (start > end) throw E.param('start_time', 'must not be after end_time');
   const limit = limitOf(body, 'limit', 100, 1000);
-  const after = readCursor(body.cursor);
-  const rows = await ctx.db.q<{ config_id: string; created_at: string }>(
+  const after = readPairCursor(body.cursor, 'number');
+  const rows = await ctx.db.q<Pick<SimContactWayRow, 'config_id' | 'created_at'>>(
     `SELECT config_id, created_at FROM {s}.contact_ways
       WHERE corp_id = $1 AND deleted_at IS NULL AND created_at >= $2 AND created_at < $3
         AND ($4::bigint IS NULL OR (created_at, config_id) > ($4, $5))
@@ -148,7 +149,7 @@ export async function listContactWays(ctx: SimContext, corpId: string, body: any
   };
 }
 
-export async function updateContactWay(ctx: SimContext, corpId: string, body: any) {
+export async function updateContactWay(ctx: SimContext, corpId: string, body: Body) {
   const r = await requireContactWay(ctx.db, corpId, body.config_id);
   const remark = optString(body, 'remark', { max: 30 });
   const skipVerify = optBool(body, 'skip_verify');
@@ -188,30 +189,30 @@ export async function updateContactWay(ctx: SimContext, corpId: string, body: an
   );
 }
 
-export async function delContactWay(ctx: SimContext, corpId: string, body: any) {
+export async function delContactWay(ctx: SimContext, corpId: string, body: Body) {
   const r = await requireContactWay(ctx.db, corpId, body.config_id);
   await ctx.db.q(`UPDATE {s}.contact_ways SET deleted_at = $3 WHERE corp_id = $1 AND config_id = $2`, [corpId, r.config_id, ctx.clock.now()]);
 }
 
 /** The staff member a scan of this contact way reaches: type 1 its user, type 2 users and departments in turn. */
-async function pickStaff(sql: Sql, cw: any, externalUserid: string): Promise<string> {
+async function pickStaff(sql: Sql, cw: SimContactWayRow, externalUserid: string): Promise<string> {
   if (cw.type === 1) return cw.users[0];
   const fromParty =
     cw.party.length > 0
-      ? await sql.q<{ userid: string }>(
+      ? await sql.q<Pick<SimStaffRow, 'userid'>>(
           `SELECT userid FROM {s}.staff WHERE corp_id = $1 AND status = 1 AND is_follow_user AND department && $2::int[] ORDER BY created_at, userid`,
           [cw.corp_id, cw.party],
         )
       : [];
-  const active = await sql.q<{ userid: string }>(
+  const active = await sql.q<Pick<SimStaffRow, 'userid'>>(
     `SELECT userid FROM {s}.staff WHERE corp_id = $1 AND status = 1 AND is_follow_user AND userid = ANY($2::text[])`,
     [cw.corp_id, cw.users],
   );
   const ok = new Set(active.map((r) => r.userid));
-  const candidates = [...new Set([...cw.users.filter((u: string) => ok.has(u)), ...fromParty.map((r) => r.userid)])];
+  const candidates = [...new Set([...cw.users.filter((u) => ok.has(u)), ...fromParty.map((r) => r.userid)])];
   if (candidates.length === 0) throw new ControlError('nobody on this contact way can take customers now', 409);
   // Someone who already serves this customer answers again, as the phone shows "already added".
-  const existing = await sql.one<{ userid: string }>(
+  const existing = await sql.one<Pick<SimFollowRow, 'userid'>>(
     `SELECT userid FROM {s}.follows WHERE corp_id = $1 AND external_userid = $2 AND userid = ANY($3::text[]) AND status = ANY($4::text[]) LIMIT 1`,
     [cw.corp_id, externalUserid, candidates, VISIBLE_FOLLOW.filter((s) => s !== 'customer_deleted')],
   );
@@ -229,17 +230,17 @@ export async function scanContactWay(
   opts: { userid?: string; state?: string; addWay?: number; skipVerify?: boolean } = {},
 ): Promise<AddStaffResult & { configId: string }> {
   const picked = await ctx.db.tx(async (tx) => {
-    const cw = await tx.one(`SELECT * FROM {s}.contact_ways WHERE config_id = $1 FOR UPDATE`, [configId]);
+    const cw = await tx.one<SimContactWayRow>(`SELECT * FROM {s}.contact_ways WHERE config_id = $1 FOR UPDATE`, [configId]);
     if (!cw) throw new ControlError(`unknown contact way ${configId}`, 404);
     if (cw.deleted_at) throw new ControlError('this QR code is no longer valid (二维码已失效)', 409);
-    if (cw.is_temp && num(cw.created_at) + cw.expires_in * 1000 < ctx.clock.now()) throw new ControlError('this QR code has expired (二维码已过期)', 409);
+    if (cw.is_temp && num(cw.created_at) + (cw.expires_in ?? 0) * 1000 < ctx.clock.now()) throw new ControlError('this QR code has expired (二维码已过期)', 409);
     if (cw.scene !== 2) throw new ControlError('this contact way is a mini-program button, not a QR code', 409);
     if (opts.userid && !cw.users.includes(opts.userid)) {
       const inParty = await tx.one(`SELECT 1 FROM {s}.staff WHERE corp_id = $1 AND userid = $2 AND department && $3::int[]`, [cw.corp_id, opts.userid, cw.party]);
       if (!inParty) throw new ControlError(`${opts.userid} is not on contact way ${configId}`, 409);
     }
     const userid = opts.userid ?? (await pickStaff(tx, cw, externalUseridFor(cw.corp_id, wechatUserId)));
-    return { corpId: cw.corp_id as string, userid, state: cw.state as string, skipVerify: cw.skip_verify as boolean, isTemp: cw.is_temp as boolean };
+    return { corpId: cw.corp_id, userid, state: cw.state, skipVerify: cw.skip_verify, isTemp: cw.is_temp };
   });
   const r = await addStaff(ctx, picked.corpId, wechatUserId, { userid: picked.userid, state: opts.state, addWay: opts.addWay, skipVerify: opts.skipVerify }, {
     configId,
@@ -252,7 +253,7 @@ export async function scanContactWay(
 
 // ---- join ways -------------------------------------------------------------------------------
 
-async function readJoinWay(sql: Sql, corpId: string, body: any) {
+async function readJoinWay(sql: Sql, corpId: string, body: Body) {
   const scene = reqInt(body, 'scene', { allowed: [1, 2] });
   const remark = optString(body, 'remark', { max: 30, truncate: true }) ?? '';
   const autoCreate = optInt(body, 'auto_create_room', { allowed: [0, 1] }) ?? 1;
@@ -262,7 +263,7 @@ async function readJoinWay(sql: Sql, corpId: string, body: any) {
   if (!chatIds || chatIds.length === 0) throw E.param('chat_id_list', 'required, 1–5 chat ids');
   if (chatIds.length > 5) throw E.param('chat_id_list', `at most 5 chat ids (got ${chatIds.length})`);
   const state = readState(body) ?? '';
-  const found = await sql.q<{ chat_id: string }>(
+  const found = await sql.q<Pick<SimGroupRow, 'chat_id'>>(
     `SELECT chat_id FROM {s}.groups WHERE corp_id = $1 AND chat_id = ANY($2::text[]) AND dismissed_at IS NULL`,
     [corpId, chatIds],
   );
@@ -271,7 +272,7 @@ async function readJoinWay(sql: Sql, corpId: string, body: any) {
   return { scene, remark, autoCreate, roomBaseName, roomBaseId, chatIds: [...new Set(chatIds)], state };
 }
 
-export async function addJoinWay(ctx: SimContext, corpId: string, body: any) {
+export async function addJoinWay(ctx: SimContext, corpId: string, body: Body) {
   const j = await readJoinWay(ctx.db, corpId, body);
   const configId = newIds.configId();
   await ctx.db.q(
@@ -285,12 +286,12 @@ export async function addJoinWay(ctx: SimContext, corpId: string, body: any) {
 
 async function requireJoinWay(sql: Sql, corpId: string, configId: unknown) {
   if (typeof configId !== 'string' || !configId) throw E.param('config_id', 'required');
-  const r = await sql.one(`SELECT * FROM {s}.join_ways WHERE corp_id = $1 AND config_id = $2 AND deleted_at IS NULL`, [corpId, configId]);
+  const r = await sql.one<SimJoinWayRow>(`SELECT * FROM {s}.join_ways WHERE corp_id = $1 AND config_id = $2 AND deleted_at IS NULL`, [corpId, configId]);
   if (!r) throw E.param('config_id', `not found: ${configId}`);
   return r;
 }
 
-export async function getJoinWay(ctx: SimContext, corpId: string, body: any, base: string) {
+export async function getJoinWay(ctx: SimContext, corpId: string, body: Body, base: string) {
   const r = await requireJoinWay(ctx.db, corpId, body.config_id);
   return {
     join_way: {
@@ -307,7 +308,7 @@ export async function getJoinWay(ctx: SimContext, corpId: string, body: any, bas
   };
 }
 
-export async function updateJoinWay(ctx: SimContext, corpId: string, body: any) {
+export async function updateJoinWay(ctx: SimContext, corpId: string, body: Body) {
   const r = await requireJoinWay(ctx.db, corpId, body.config_id);
   const j = await readJoinWay(ctx.db, corpId, body);
   await ctx.db.q(
@@ -318,7 +319,7 @@ export async function updateJoinWay(ctx: SimContext, corpId: string, body: any) 
   );
 }
 
-export async function delJoinWay(ctx: SimContext, corpId: string, body: any) {
+export async function delJoinWay(ctx: SimContext, corpId: string, body: Body) {
   const r = await requireJoinWay(ctx.db, corpId, body.config_id);
   await ctx.db.q(`UPDATE {s}.join_ways SET deleted_at = $3 WHERE corp_id = $1 AND config_id = $2`, [corpId, r.config_id, ctx.clock.now()]);
 }
@@ -333,18 +334,18 @@ export async function scanJoinWay(ctx: SimContext, configId: string, wechatUserI
   const now = ctx.clock.now();
   const events: SimEvent[] = [];
   const out = await ctx.db.tx(async (tx) => {
-    const jw = await tx.one(`SELECT * FROM {s}.join_ways WHERE config_id = $1 FOR UPDATE`, [configId]);
+    const jw = await tx.one<SimJoinWayRow>(`SELECT * FROM {s}.join_ways WHERE config_id = $1 FOR UPDATE`, [configId]);
     if (!jw) throw new ControlError(`unknown join way ${configId}`, 404);
     if (jw.deleted_at) throw new ControlError('this group QR code is no longer valid (二维码已失效)', 409);
     if (jw.scene !== 2) throw new ControlError('this join way is a mini-program plugin, not a QR code', 409);
     const corpId: string = jw.corp_id;
     const externalUserid = externalUseridFor(corpId, wechatUserId);
     const groups = (
-      await tx.q(`SELECT * FROM {s}.groups WHERE corp_id = $1 AND chat_id = ANY($2::text[]) ORDER BY chat_id FOR UPDATE`, [corpId, jw.chat_id_list])
+      await tx.q<SimGroupRow>(`SELECT * FROM {s}.groups WHERE corp_id = $1 AND chat_id = ANY($2::text[]) ORDER BY chat_id FOR UPDATE`, [corpId, jw.chat_id_list])
     ).map(mapGroup);
-    const ordered = (jw.chat_id_list as string[]).map((id) => groups.find((g) => g.chatId === id)).filter((g) => g !== undefined);
+    const ordered = jw.chat_id_list.map((id) => groups.find((g) => g.chatId === id)).filter((g) => g !== undefined);
     const open = ordered.filter((g) => !g.dismissedAt);
-    const already = await tx.one<{ chat_id: string }>(
+    const already = await tx.one<Pick<SimGroupMemberRow, 'chat_id'>>(
       `SELECT chat_id FROM {s}.group_members WHERE corp_id = $1 AND member_id = $2 AND chat_id = ANY($3::text[]) AND left_at IS NULL LIMIT 1`,
       [corpId, externalUserid, open.map((g) => g.chatId)],
     );
@@ -365,13 +366,13 @@ export async function scanJoinWay(ctx: SimContext, configId: string, wechatUserI
     if (!owner || owner.status !== 1) throw new ControlError(`cannot create the next group: owner ${first.owner} is not active`, 409);
     const created = await createGroupTx(tx, corpId, { owner: first.owner, name: `${jw.room_base_name || first.name}${jw.room_seq}` }, now);
     events.push(...created.events);
-    let list = [...(jw.chat_id_list as string[]), created.group.chatId];
+    const list = [...jw.chat_id_list, created.group.chatId];
     while (list.length > 5) {
       const drop = list.findIndex((c) => full.has(c) || !open.some((g) => g.chatId === c));
       list.splice(drop >= 0 ? drop : 0, 1);
     }
     await tx.q(`UPDATE {s}.join_ways SET chat_id_list = $3, room_seq = room_seq + 1 WHERE corp_id = $1 AND config_id = $2`, [corpId, configId, list]);
-    const fresh = (await tx.one(`SELECT * FROM {s}.groups WHERE corp_id = $1 AND chat_id = $2 FOR UPDATE`, [corpId, created.group.chatId]))!;
+    const fresh = (await tx.one<SimGroupRow>(`SELECT * FROM {s}.groups WHERE corp_id = $1 AND chat_id = $2 FOR UPDATE`, [corpId, created.group.chatId]))!;
     const j = await joinGroupTx(tx, mapGroup(fresh), wechatUserId, { scene: 3, state: jw.state }, now);
     events.push(...j.events);
     return { ...j.result, configId, createdGroup: true };
@@ -383,33 +384,33 @@ export async function scanJoinWay(ctx: SimContext, configId: string, wechatUserI
 /** For the QR pages: what a config id is and which corp it belongs to. */
 export async function describeQr(sql: Sql, kind: 'contact' | 'join', configId: string) {
   if (kind === 'contact') {
-    const r = await sql.one(
+    const r = await sql.one<SimContactWayRow & { corp_name: SimCorpRow['name'] }>(
       `SELECT cw.*, c.name AS corp_name FROM {s}.contact_ways cw JOIN {s}.corps c ON c.corp_id = cw.corp_id WHERE cw.config_id = $1`,
       [configId],
     );
     if (!r) return null;
-    const staff = await sql.q<{ userid: string; name: string; avatar: string; position: string }>(
+    const staff = await sql.q<Pick<SimStaffRow, 'userid' | 'name' | 'avatar' | 'position'>>(
       `SELECT userid, name, avatar, position FROM {s}.staff WHERE corp_id = $1 AND userid = ANY($2::text[]) ORDER BY userid`,
       [r.corp_id, r.users],
     );
-    return { kind, corpId: r.corp_id as string, corpName: r.corp_name as string, deleted: !!r.deleted_at, remark: r.remark as string, staff, groups: [] as { chatId: string; name: string; members: number }[] };
+    return { kind, corpId: r.corp_id, corpName: r.corp_name, deleted: !!r.deleted_at, remark: r.remark, staff, groups: [] as { chatId: string; name: string; members: number }[] };
   }
-  const r = await sql.one(
+  const r = await sql.one<SimJoinWayRow & { corp_name: SimCorpRow['name'] }>(
     `SELECT jw.*, c.name AS corp_name FROM {s}.join_ways jw JOIN {s}.corps c ON c.corp_id = jw.corp_id WHERE jw.config_id = $1`,
     [configId],
   );
   if (!r) return null;
-  const groups = await sql.q<{ chat_id: string; name: string; members: string }>(
+  const groups = await sql.q<Pick<SimGroupRow, 'chat_id' | 'name'> & { members: Int8 }>(
     `SELECT g.chat_id, g.name, (SELECT count(*) FROM {s}.group_members m WHERE m.corp_id = g.corp_id AND m.chat_id = g.chat_id AND m.left_at IS NULL) AS members
        FROM {s}.groups g WHERE g.corp_id = $1 AND g.chat_id = ANY($2::text[]) AND g.dismissed_at IS NULL`,
     [r.corp_id, r.chat_id_list],
   );
   return {
     kind,
-    corpId: r.corp_id as string,
-    corpName: r.corp_name as string,
+    corpId: r.corp_id,
+    corpName: r.corp_name,
     deleted: !!r.deleted_at,
-    remark: r.remark as string,
+    remark: r.remark,
     staff: [] as { userid: string; name: string; avatar: string; position: string }[],
     groups: groups.map((g) => ({ chatId: g.chat_id, name: g.name, members: num(g.members) })),
   };

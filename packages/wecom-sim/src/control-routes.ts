@@ -4,7 +4,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from './context';
 import type { SimControl } from './control';
-import { ControlError, SimError } from './errors';
+import * as input from './control-input';
+import { ControlError, SimError, statusCodeOf } from './errors';
 
 /**
  * Credentials never leave over HTTP: whoever reaches the simulator must not learn the corp secret, the
@@ -16,7 +17,7 @@ const WEBHOOK_URL_KEYS = new Set(['orderWebhookUrl']);
 
 export function withoutSecrets(v: unknown, depth = 0): unknown {
   if (v == null || typeof v !== 'object' || depth > 8) return v;
-  if (Array.isArray(v)) return v.map((x) => withoutSecrets(x, depth + 1));
+  if (Array.isArray(v)) return (v as unknown[]).map((x) => withoutSecrets(x, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     if (SECRET_KEYS.has(k)) continue;
@@ -26,7 +27,7 @@ export function withoutSecrets(v: unknown, depth = 0): unknown {
   return out;
 }
 
-type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | undefined>; Body: any }>;
+type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | undefined>; Body: unknown }>;
 type Handler = (req: Req) => Promise<unknown>;
 
 export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, control: SimControl, controlToken?: string): void {
@@ -36,19 +37,22 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
       if (auth !== `Bearer ${controlToken}`) return reply.code(401).send({ error: { message: 'control API: missing or wrong bearer token' } });
     });
   }
-  app.setErrorHandler((err: any, req, reply) => {
+  app.setErrorHandler((err: unknown, req, reply) => {
     if (err instanceof ControlError) return reply.code(err.status).send({ error: { message: err.message } });
     if (err instanceof SimError) return reply.code(400).send({ error: { code: err.errcode, message: err.errmsg } });
-    if (err?.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: { message: err.message } });
+    const status = statusCodeOf(err);
+    if (status && status < 500) return reply.code(status).send({ error: { message: err instanceof Error ? err.message : String(err) } });
     ctx.log.error({ err, url: req.url }, 'wecom-sim: control API failed');
     return reply.code(500).send({ error: { message: 'internal error in the WeCom simulator' } });
   });
 
-  const body = (req: Req): any => (req.body && typeof req.body === 'object' ? req.body : {});
+  const body = (req: Req) => input.bodyOf(req.body);
   const need = (v: unknown, name: string): string => {
     if (typeof v !== 'string' || !v) throw new ControlError(`${name}: required`);
     return v;
   };
+  /** A message text: anything but a string counts as none (SimControl answers "text: required"). */
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
   const found = <T>(v: T | null, message: string): T => {
     if (v === null) throw new ControlError(message, 404);
     return v;
@@ -62,18 +66,24 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
 
   // corps and setup
   get('/corps', () => control.listCorps());
-  post('/corps', (r) => control.upsertCorp(body(r)));
+  post('/corps', (r) => control.upsertCorp(input.corpInput(body(r))));
   get('/corps/:corpId', async (r) => found(await control.getCorp(r.params.corpId), `unknown corp ${r.params.corpId}`));
   get('/corps/:corpId/state', (r) => control.getState(r.params.corpId));
   post('/corps/:corpId/reset', (r) => control.resetCorp(r.params.corpId));
-  post('/corps/:corpId/seed-demo', (r) => control.seedDemo({ ...body(r), corpId: r.params.corpId }));
+  post('/corps/:corpId/seed-demo', (r) => control.seedDemo(input.seedDemoOptions(body(r), r.params.corpId)));
   post('/corps/:corpId/seed-demo-orders', (r) => control.seedDemoOrders(r.params.corpId));
-  post('/corps/:corpId/departments', (r) => control.upsertDepartments(r.params.corpId, body(r).departments ?? []));
-  post('/corps/:corpId/staff', (r) => control.upsertStaff(r.params.corpId, body(r).staff ?? body(r)));
+  post('/corps/:corpId/departments', (r) => control.upsertDepartments(r.params.corpId, input.departments(body(r).departments ?? [], 'departments')));
+  post('/corps/:corpId/staff', (r) => control.upsertStaff(r.params.corpId, input.staff(body(r).staff ?? body(r), 'staff')));
   get('/corps/:corpId/staff', (r) => control.listStaff(r.params.corpId, { includeResigned: r.query.includeResigned === '1' }));
-  post('/corps/:corpId/expire-tokens', async (r) => ({ count: await control.expireTokens(r.params.corpId, { errcode: body(r).errcode }) }));
-  post('/corps/:corpId/sidebar-url', (r) => control.setSidebarUrl(r.params.corpId, body(r).url ?? body(r).sidebarUrl ?? null));
-  post('/corps/:corpId/member-oauth-code', async (r) => ({ code: await control.memberOauthCode(r.params.corpId, need(body(r).userid, 'userid'), body(r)) }));
+  post('/corps/:corpId/expire-tokens', async (r) => ({
+    count: await control.expireTokens(r.params.corpId, { errcode: input.opt(input.oneOf(40001, 40014, 42001))(body(r).errcode, 'errcode') }),
+  }));
+  post('/corps/:corpId/sidebar-url', (r) => control.setSidebarUrl(r.params.corpId, input.orNull(input.str)(body(r).url ?? body(r).sidebarUrl ?? null, 'url')));
+  post('/corps/:corpId/member-oauth-code', async (r) => ({
+    code: await control.memberOauthCode(r.params.corpId, need(body(r).userid, 'userid'), {
+      scope: input.opt(input.oneOf('snsapi_base', 'snsapi_privateinfo'))(body(r).scope, 'scope'),
+    }),
+  }));
   get('/corps/:corpId/jsapi-tickets', (r) => control.listJsapiTickets(r.params.corpId, r.query.kind as 'jsapi' | 'agent_config' | undefined));
   post('/corps/:corpId/verify-callback-url', (r) => control.verifyCallbackUrl(r.params.corpId));
   get('/corps/:corpId/callbacks', (r) =>
@@ -89,35 +99,41 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
   get('/corps/:corpId/staff-messages', (r) => control.listStaffMessages(r.params.corpId, r.query.userid));
 
   // the admin console (fires change_external_tag)
-  post('/corps/:corpId/tag-groups', (r) => control.adminCreateTagGroup(r.params.corpId, body(r)));
-  post('/corps/:corpId/tag-groups/:groupId/tags', (r) => control.adminAddTags(r.params.corpId, r.params.groupId, body(r).tags ?? []));
-  post('/corps/:corpId/tags/:id/edit', (r) => control.adminEditTag(r.params.corpId, r.params.id, body(r)));
-  post('/corps/:corpId/tags/delete', (r) => control.adminDeleteTags(r.params.corpId, body(r)));
-  post('/corps/:corpId/tags/shuffle', (r) => control.adminShuffleTags(r.params.corpId, body(r).groupId, body(r).orderedIds ?? []));
+  post('/corps/:corpId/tag-groups', (r) => control.adminCreateTagGroup(r.params.corpId, input.tagGroupInput(body(r))));
+  post('/corps/:corpId/tag-groups/:groupId/tags', (r) => control.adminAddTags(r.params.corpId, r.params.groupId, input.tags(body(r).tags ?? [], 'tags')));
+  post('/corps/:corpId/tags/:id/edit', (r) => control.adminEditTag(r.params.corpId, r.params.id, input.tagPatch(body(r))));
+  post('/corps/:corpId/tags/delete', (r) => control.adminDeleteTags(r.params.corpId, input.tagIds(body(r))));
+  post('/corps/:corpId/tags/shuffle', (r) =>
+    control.adminShuffleTags(r.params.corpId, input.opt(input.str)(body(r).groupId, 'groupId'), input.strs(body(r).orderedIds ?? [], 'orderedIds')),
+  );
 
   // WeChat users and what they do on their phones
-  post('/wechat-users', (r) => control.createWechatUser(body(r)));
+  post('/wechat-users', (r) => control.createWechatUser(input.wechatUserInput(body(r))));
   get('/wechat-users', (r) => control.listWechatUsers({ q: r.query.q, limit: r.query.limit ? Number(r.query.limit) : undefined }));
   get('/wechat-users/:id', async (r) => found(await control.getWechatUser(r.params.id), `unknown WeChat user ${r.params.id}`));
   get('/wechat-users/:id/inbox', (r) => control.listInbox(r.params.id, { limit: r.query.limit ? Number(r.query.limit) : undefined }));
   get('/wechat-users/:id/orders', (r) => control.listOrders(r.params.id));
   post('/scan', (r) => control.scan(need(body(r).wechatUserId, 'wechatUserId'), need(body(r).url, 'url')));
   post('/add-staff', (r) => {
-    const { wechatUserId, ...opts } = body(r);
-    return control.addStaff(need(wechatUserId, 'wechatUserId'), { ...opts, userid: need(opts.userid ?? '', 'userid') });
+    const b = body(r);
+    return control.addStaff(need(b.wechatUserId, 'wechatUserId'), { ...input.addStaffOptions(b), userid: need(b.userid ?? '', 'userid') });
   });
-  post('/customer-deletes-staff', (r) => control.customerDeletesStaff(need(body(r).wechatUserId, 'wechatUserId'), need(body(r).userid, 'userid'), body(r)));
+  post('/customer-deletes-staff', (r) =>
+    control.customerDeletesStaff(need(body(r).wechatUserId, 'wechatUserId'), need(body(r).userid, 'userid'), input.corpOpt(body(r))),
+  );
   post('/join-group', (r) => {
     const b = body(r);
-    return control.joinGroup(need(b.who ?? b.wechatUserId, 'wechatUserId'), b.chatId ?? null, b);
+    return control.joinGroup(need(b.who ?? b.wechatUserId, 'wechatUserId'), input.opt(input.str)(b.chatId ?? undefined, 'chatId') ?? null, input.joinOptions(b));
   });
-  post('/say-in-group', (r) => control.sayInGroup(need(body(r).who ?? body(r).wechatUserId, 'who'), need(body(r).chatId, 'chatId'), body(r).text));
-  post('/leave-group', (r) => control.leaveGroup(need(body(r).who ?? body(r).wechatUserId, 'wechatUserId'), need(body(r).chatId, 'chatId'), body(r)));
+  post('/say-in-group', (r) => control.sayInGroup(need(body(r).who ?? body(r).wechatUserId, 'who'), need(body(r).chatId, 'chatId'), text(body(r).text)));
+  post('/leave-group', (r) =>
+    control.leaveGroup(need(body(r).who ?? body(r).wechatUserId, 'wechatUserId'), need(body(r).chatId, 'chatId'), { removed: input.flag(body(r).removed, 'removed') }),
+  );
   post('/send-message', (r) => {
     const b = body(r);
-    return control.sendMessage(need(b.wechatUserId, 'wechatUserId'), need(b.toUserid ?? b.userid, 'toUserid'), b.text, b);
+    return control.sendMessage(need(b.wechatUserId, 'wechatUserId'), need(b.toUserid ?? b.userid, 'toUserid'), text(b.text), input.corpOpt(b));
   });
-  post('/pay-order', (r) => control.payOrder(need(body(r).wechatUserId, 'wechatUserId'), body(r)));
+  post('/pay-order', (r) => control.payOrder(need(body(r).wechatUserId, 'wechatUserId'), input.payOrderInput(body(r))));
   post('/refund-order', (r) => {
     const b = body(r);
     return control.refundOrder(need(b.wechatUserId, 'wechatUserId'), need(b.orderId, 'orderId'), { amount: b.amount === undefined || b.amount === '' ? undefined : Number(b.amount) });
@@ -125,35 +141,51 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
   post('/refuse-transfer', async (r) => ({ refused: await control.refuseTransfer(need(body(r).externalUserid, 'externalUserid')) }));
 
   // what staff do in the WeCom client
-  post('/accept-contact', (r) => control.acceptContact(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), body(r)));
-  post('/staff-deletes-customer', (r) => control.staffDeletesCustomer(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), body(r)));
-  post('/staff-send-message', (r) => control.staffSendMessage(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), body(r).text, body(r)));
+  post('/accept-contact', (r) => control.acceptContact(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), input.corpOpt(body(r))));
+  post('/staff-deletes-customer', (r) =>
+    control.staffDeletesCustomer(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), input.corpOpt(body(r))),
+  );
+  post('/staff-send-message', (r) =>
+    control.staffSendMessage(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), text(body(r).text), input.corpOpt(body(r))),
+  );
   post('/edit-tags', (r) => {
     const b = body(r);
-    return control.editTagsInClient(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), b.add ?? [], b.remove ?? [], b);
+    return control.editTagsInClient(
+      need(b.userid, 'userid'),
+      need(b.externalUserid, 'externalUserid'),
+      input.strs(b.add ?? [], 'add'),
+      input.strs(b.remove ?? [], 'remove'),
+      input.corpOpt(b),
+    );
   });
   post('/edit-personal-tags', (r) => {
     const b = body(r);
-    return control.editPersonalTagsInClient(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), { add: b.add, remove: b.remove }, b);
+    const names = input.opt(input.strs);
+    return control.editPersonalTagsInClient(
+      need(b.userid, 'userid'),
+      need(b.externalUserid, 'externalUserid'),
+      { add: names(b.add ?? undefined, 'add'), remove: names(b.remove ?? undefined, 'remove') },
+      input.corpOpt(b),
+    );
   });
   post('/edit-remark', (r) => {
     const b = body(r);
-    return control.editRemarkInClient(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), b, b);
+    return control.editRemarkInClient(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), input.remarkInput(b), input.corpOpt(b));
   });
-  post('/groups', (r) => control.createGroup(body(r)));
+  post('/groups', (r) => control.createGroup(input.createGroupInput(body(r))));
   get('/groups/:chatId', async (r) => found(await control.getGroup(r.params.chatId), `unknown group ${r.params.chatId}`));
-  post('/groups/:chatId/rename', (r) => control.renameGroup(r.params.chatId, body(r).name));
-  post('/groups/:chatId/notice', (r) => control.changeGroupNotice(r.params.chatId, body(r).notice));
+  post('/groups/:chatId/rename', (r) => control.renameGroup(r.params.chatId, input.str(body(r).name, 'name')));
+  post('/groups/:chatId/notice', (r) => control.changeGroupNotice(r.params.chatId, input.str(body(r).notice, 'notice')));
   post('/groups/:chatId/owner', (r) => control.changeOwner(r.params.chatId, need(body(r).newOwner, 'newOwner')));
   post('/groups/:chatId/dismiss', (r) => control.dismissGroup(r.params.chatId));
-  post('/groups/:chatId/welcome-template', (r) => control.setGroupWelcomeTemplate(r.params.chatId, body(r).templateId ?? null));
-  post('/confirm-mass-send', (r) => control.confirmMassSend(need(body(r).userid, 'userid'), need(body(r).msgid, 'msgid'), body(r)));
-  post('/publish-moment', (r) => control.publishMoment(need(body(r).userid, 'userid'), need(body(r).momentId, 'momentId'), body(r)));
-  post('/resign-staff', (r) => control.resignStaff(need(body(r).userid, 'userid'), body(r)));
+  post('/groups/:chatId/welcome-template', (r) => control.setGroupWelcomeTemplate(r.params.chatId, input.orNull(input.str)(body(r).templateId ?? null, 'templateId')));
+  post('/confirm-mass-send', (r) => control.confirmMassSend(need(body(r).userid, 'userid'), need(body(r).msgid, 'msgid'), input.corpOpt(body(r))));
+  post('/publish-moment', (r) => control.publishMoment(need(body(r).userid, 'userid'), need(body(r).momentId, 'momentId'), input.corpOpt(body(r))));
+  post('/resign-staff', (r) => control.resignStaff(need(body(r).userid, 'userid'), input.corpOpt(body(r))));
 
   // time and delivery
   get('/now', async () => ({ now: control.now() }));
   post('/advance-time', (r) => control.advanceTime(Number(body(r).ms)));
   post('/process-transfers', async () => ({ completed: await control.processDueTransfers() }));
-  post('/wait-callbacks', (r) => control.waitForCallbacks(body(r).timeoutMs));
+  post('/wait-callbacks', (r) => control.waitForCallbacks(body(r).timeoutMs === undefined ? undefined : Number(body(r).timeoutMs)));
 }

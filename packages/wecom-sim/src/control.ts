@@ -67,7 +67,8 @@ import { confirmMassSend, publishMoment } from './broadcasts';
 import { customerSendsMessage, listConversation, listInbox, listStaffMessages, staffSendsMessage, type InboxMessage } from './messages';
 import { listOrders, payOrder, refundOrder, type PayOrderInput, type SimOrder, type SimRefund } from './orders';
 import { listStaff, mapStaff, resignStaff, upsertDepartments, upsertStaff, type DepartmentInput, type SimStaff, type StaffInput } from './org';
-import { addCorpTags, delCorpTags, editCorpTag, getCorpTagList, shuffleTags } from './tags';
+import { addCorpTags, delCorpTags, editCorpTag, getCorpTagList, shuffleTags, type CorpTagGroupJson } from './tags';
+import type { Count, SimCallbackRow, SimCustomerRow, SimFollowRow, SimGroupMemberRow, SimGroupRow, SimStaffRow } from './rows';
 import { processDueTransfers, refuseTransfer } from './transfers';
 
 type CorpOpt = { corpId?: string };
@@ -144,7 +145,7 @@ export interface SimControl {
   customerDeletesStaff(wechatUserId: string, userid: string, opts?: CorpOpt): Promise<{ externalUserid: string }>;
   staffDeletesCustomer(userid: string, externalUserid: string, opts?: CorpOpt): Promise<{ externalUserid: string }>;
   /** A customer (WeChat user id) or staff member (userid) joins: scene 1 invite, 2 link, 3 QR (closed at 200); viaConfigId joins through a join way. */
-  joinGroup(who: string, chatId: string | null, opts?: JoinOptions & { viaConfigId?: string }): Promise<JoinResult>;
+  joinGroup(who: string, chatId: string | null, opts?: JoinOptions & { viaConfigId?: string }): Promise<JoinResult & { configId?: string; createdGroup?: boolean }>;
   leaveGroup(who: string, chatId: string, opts?: { removed?: boolean }): Promise<{ memberId: string }>;
   /** A member says something in the group (counted by the group statistics). */
   sayInGroup(who: string, chatId: string, text: string): Promise<{ memberId: string; createdAt: number }>;
@@ -171,8 +172,8 @@ export interface SimControl {
   confirmMassSend(userid: string, msgid: string, opts?: CorpOpt): Promise<{ sent: number; notFriend: number; overCap: number; cap: number }>;
   publishMoment(userid: string, momentId: string, opts?: CorpOpt): Promise<void>;
 
-  adminCreateTagGroup(corpId: string, input: { name: string; order?: number; tags: { name: string; order?: number }[] }): Promise<unknown>;
-  adminAddTags(corpId: string, groupId: string, tags: { name: string; order?: number }[]): Promise<unknown>;
+  adminCreateTagGroup(corpId: string, input: { name: string; order?: number; tags: { name: string; order?: number }[] }): Promise<CorpTagGroupJson>;
+  adminAddTags(corpId: string, groupId: string, tags: { name: string; order?: number }[]): Promise<CorpTagGroupJson>;
   adminEditTag(corpId: string, id: string, patch: { name?: string; order?: number }): Promise<void>;
   adminDeleteTags(corpId: string, ids: { tagIds?: string[]; groupIds?: string[] }): Promise<void>;
   adminShuffleTags(corpId: string, groupId: string | undefined, orderedIds: string[]): Promise<void>;
@@ -227,7 +228,7 @@ export function createControl(ctx: SimContext): SimControl {
       await requireCorp(ctx, corpId);
       const list = Array.isArray(staff) ? staff : [staff];
       await upsertStaff(ctx.db, corpId, list, ctx.clock.now());
-      const rows = await ctx.db.q(`SELECT * FROM {s}.staff WHERE corp_id = $1 AND userid = ANY($2::text[])`, [corpId, list.map((s) => s.userid)]);
+      const rows = await ctx.db.q<SimStaffRow>(`SELECT * FROM {s}.staff WHERE corp_id = $1 AND userid = ANY($2::text[])`, [corpId, list.map((s) => s.userid)]);
       return rows.map(mapStaff);
     },
     listStaff: (corpId, opts) => listStaff(ctx.db, corpId, opts),
@@ -246,7 +247,7 @@ export function createControl(ctx: SimContext): SimControl {
     },
     async memberOauthCode(corpId, userid, opts) {
       await requireCorp(ctx, corpId);
-      const s = await ctx.db.one(`SELECT status FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [corpId, userid]);
+      const s = await ctx.db.one<Pick<SimStaffRow, 'status'>>(`SELECT status FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [corpId, userid]);
       if (!s || s.status !== 1) throw new ControlError(`${userid} is not an active member of ${corpId}`, 404);
       return issueMemberCode(ctx, corpId, userid, opts?.scope ?? 'snsapi_base');
     },
@@ -318,7 +319,7 @@ export function createControl(ctx: SimContext): SimControl {
       let corpId = input.corpId;
       if (!corpId) {
         // The shop belongs to the corp the customer knows; with several, the oldest relationship wins.
-        const r = await ctx.db.one<{ corp_id: string }>(`SELECT corp_id FROM {s}.customers WHERE wechat_user_id = $1 ORDER BY created_at LIMIT 1`, [
+        const r = await ctx.db.one<Pick<SimCustomerRow, 'corp_id'>>(`SELECT corp_id FROM {s}.customers WHERE wechat_user_id = $1 ORDER BY created_at LIMIT 1`, [
           wechatUserId,
         ]);
         corpId = r?.corp_id ?? (await corp());
@@ -402,10 +403,10 @@ export function createControl(ctx: SimContext): SimControl {
     now: () => ctx.clock.now(),
     async getState(corpId) {
       await requireCorp(ctx, corpId);
-      const count = async (sql: string) => num((await ctx.db.one<{ n: string }>(sql, [corpId]))?.n);
-      const cb = await ctx.db.q<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM {s}.callbacks WHERE corp_id = $1 GROUP BY status`, [corpId]);
+      const count = async (sql: string) => num((await ctx.db.one<Count>(sql, [corpId]))?.n);
+      const cb = await ctx.db.q<Pick<SimCallbackRow, 'status'> & Count>(`SELECT status, count(*) AS n FROM {s}.callbacks WHERE corp_id = $1 GROUP BY status`, [corpId]);
       const byStatus = { pending: 0, delivered: 0, failed: 0, skipped: 0 };
-      for (const r of cb) byStatus[r.status as keyof typeof byStatus] = num(r.n);
+      for (const r of cb) byStatus[r.status] = num(r.n);
       return {
         corpId,
         departments: await count(`SELECT count(*) AS n FROM {s}.departments WHERE corp_id = $1`),
@@ -426,7 +427,7 @@ export function createControl(ctx: SimContext): SimControl {
     },
     getFollow: (corpId, userid, externalUserid) => getFollow(ctx.db, corpId, userid, externalUserid),
     async listFollows(corpId, filter = {}) {
-      const rows = await ctx.db.q(
+      const rows = await ctx.db.q<SimFollowRow>(
         `SELECT * FROM {s}.follows WHERE corp_id = $1 AND ($2::text IS NULL OR userid = $2) AND ($3::text IS NULL OR external_userid = $3)
          ORDER BY createtime_sec, userid, external_userid`,
         [corpId, filter.userid ?? null, filter.externalUserid ?? null],
@@ -436,7 +437,7 @@ export function createControl(ctx: SimContext): SimControl {
     async getGroup(chatId) {
       const g = await findGroup(ctx.db, chatId);
       if (!g) return null;
-      const members = await ctx.db.q(
+      const members = await ctx.db.q<SimGroupMemberRow>(
         `SELECT * FROM {s}.group_members WHERE corp_id = $1 AND chat_id = $2 AND left_at IS NULL ORDER BY join_time_sec, member_id`,
         [g.corpId, chatId],
       );
@@ -454,12 +455,12 @@ export function createControl(ctx: SimContext): SimControl {
       };
     },
     async listGroups(corpId) {
-      const rows = await ctx.db.q(`SELECT * FROM {s}.groups WHERE corp_id = $1 ORDER BY create_time_sec, chat_id`, [corpId]);
+      const rows = await ctx.db.q<SimGroupRow>(`SELECT * FROM {s}.groups WHERE corp_id = $1 ORDER BY create_time_sec, chat_id`, [corpId]);
       return rows.map(mapGroup);
     },
     listTags: (corpId) => getCorpTagList(ctx.db, corpId),
     async listCallbacks(corpId, opts = {}) {
-      const rows = await ctx.db.q(
+      const rows = await ctx.db.q<SimCallbackRow>(
         `SELECT * FROM {s}.callbacks WHERE corp_id = $1 AND ($2::text IS NULL OR change_type = $2) AND id > $3 ORDER BY id DESC LIMIT $4`,
         [corpId, opts.changeType ?? null, opts.afterId ?? 0, Math.min(opts.limit ?? 100, 1000)],
       );

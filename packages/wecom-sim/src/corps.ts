@@ -4,6 +4,7 @@ import { isValidEncodingAesKey } from '@pond/wecom';
 import type { SimContext } from './context';
 import type { Sql } from './db';
 import { num, numOrNull } from './db';
+import type { SimCorpRow, SimRateCounterRow, SimTokenRow } from './rows';
 import { ControlError, E, SimError } from './errors';
 import { newIds, randomId } from './ids';
 import { CORP_TABLES } from './schema';
@@ -60,7 +61,7 @@ export interface SimCorp {
   createdAt: number;
 }
 
-export function mapCorp(r: any): SimCorp {
+export function mapCorp(r: SimCorpRow): SimCorp {
   return {
     corpId: r.corp_id,
     name: r.name,
@@ -132,7 +133,7 @@ function checkCorpInput(input: CorpInput): void {
 /** Creates the corp or updates only the fields given; missing credentials are generated. */
 export async function upsertCorp(ctx: SimContext, input: CorpInput): Promise<SimCorp> {
   checkCorpInput(input);
-  const existing = await ctx.db.one(`SELECT corp_id FROM {s}.corps WHERE corp_id = $1`, [input.corpId]);
+  const existing = await ctx.db.one<Pick<SimCorpRow, 'corp_id'>>(`SELECT corp_id FROM {s}.corps WHERE corp_id = $1`, [input.corpId]);
   const value = (k: keyof typeof COLUMNS) => {
     const v = input[k];
     if (k === 'rateLimits') return JSON.stringify(v ?? {});
@@ -168,12 +169,12 @@ export async function upsertCorp(ctx: SimContext, input: CorpInput): Promise<Sim
 }
 
 export async function getCorp(ctx: SimContext, corpId: string): Promise<SimCorp | null> {
-  const r = await ctx.db.one(`SELECT * FROM {s}.corps WHERE corp_id = $1`, [corpId]);
+  const r = await ctx.db.one<SimCorpRow>(`SELECT * FROM {s}.corps WHERE corp_id = $1`, [corpId]);
   return r ? mapCorp(r) : null;
 }
 
 export async function listCorps(ctx: SimContext): Promise<SimCorp[]> {
-  return (await ctx.db.q(`SELECT * FROM {s}.corps ORDER BY created_at, corp_id`)).map(mapCorp);
+  return (await ctx.db.q<SimCorpRow>(`SELECT * FROM {s}.corps ORDER BY created_at, corp_id`)).map(mapCorp);
 }
 
 export async function requireCorp(ctx: SimContext, corpId: string): Promise<SimCorp> {
@@ -188,7 +189,7 @@ export async function resolveCorpId(ctx: SimContext, corpId?: string): Promise<s
     await requireCorp(ctx, corpId);
     return corpId;
   }
-  const rows = await ctx.db.q<{ corp_id: string }>(`SELECT corp_id FROM {s}.corps ORDER BY created_at LIMIT 2`);
+  const rows = await ctx.db.q<Pick<SimCorpRow, 'corp_id'>>(`SELECT corp_id FROM {s}.corps ORDER BY created_at LIMIT 2`);
   if (rows.length === 1) return rows[0].corp_id;
   throw new ControlError(rows.length === 0 ? 'no corp yet: call upsertCorp or seedDemo first' : 'several corps exist: pass corpId');
 }
@@ -206,7 +207,7 @@ export async function resetCorpData(ctx: SimContext, corpId: string): Promise<vo
 export async function issueToken(ctx: SimContext, corpid: string | undefined, secret: string | undefined) {
   if (!corpid) throw E.corpidMissing();
   if (!secret) throw E.secretMissing();
-  const corp = await ctx.db.one<{ secret: string }>(`SELECT secret FROM {s}.corps WHERE corp_id = $1`, [corpid]);
+  const corp = await ctx.db.one<Pick<SimCorpRow, 'secret'>>(`SELECT secret FROM {s}.corps WHERE corp_id = $1`, [corpid]);
   if (!corp) throw E.invalidCorpid();
   if (corp.secret !== secret) throw E.invalidCredential();
   const now = ctx.clock.now();
@@ -241,7 +242,10 @@ function apiMatches(patterns: string[], api: string): boolean {
 /** One indexed query (token joined with its corp) plus one upsert when a rate limit applies. */
 export async function authorize(ctx: SimContext, accessToken: string | undefined, api: string, ip: string): Promise<CorpAuth> {
   if (!accessToken) throw E.tokenMissing();
-  const row = await ctx.db.one(
+  const row = await ctx.db.one<
+    Pick<SimTokenRow, 'expires_at' | 'revoked_errcode'> &
+      Pick<SimCorpRow, 'corp_id' | 'agent_id' | 'name' | 'rate_limits' | 'trusted_ips' | 'forbidden_apis'>
+  >(
     `SELECT t.expires_at, t.revoked_errcode, c.corp_id, c.agent_id, c.name, c.rate_limits, c.trusted_ips, c.forbidden_apis
        FROM {s}.tokens t JOIN {s}.corps c ON c.corp_id = t.corp_id
       WHERE t.access_token = $1`,
@@ -261,7 +265,7 @@ export async function authorize(ctx: SimContext, accessToken: string | undefined
 
 async function countCall(ctx: SimContext, corpId: string, api: string, limit: number, now: number): Promise<void> {
   const windowStart = Math.floor(now / 60_000) * 60_000;
-  const r = await ctx.db.one<{ count: number }>(
+  const r = await ctx.db.one<Pick<SimRateCounterRow, 'count'>>(
     `INSERT INTO {s}.rate_counters (corp_id, api, window_start, count) VALUES ($1, $2, $3, 1)
      ON CONFLICT (corp_id, api, window_start) DO UPDATE SET count = {s}.rate_counters.count + 1
      RETURNING count`,

@@ -10,9 +10,11 @@ import { contactEvent, type SimEvent } from './events';
 import { avatarDataUrl, externalUseridFor, newIds } from './ids';
 import { getStaff } from './org';
 import { requireTagIds } from './tags';
+import type { FollowStatus, SimCustomerRow, SimFollowRow, SimWechatUserRow } from './rows';
+import { isStringArray, type Body } from './validate';
 import { issueWelcomeCode, voidWelcomeCodes } from './welcome';
 
-export const VISIBLE_FOLLOW = ['active', 'half', 'customer_deleted'];
+export const VISIBLE_FOLLOW: FollowStatus[] = ['active', 'half', 'customer_deleted'];
 
 export interface WechatUser {
   id: string;
@@ -33,7 +35,7 @@ export interface WechatUserInput {
   openid?: string;
 }
 
-export function mapWechatUser(r: any): WechatUser {
+export function mapWechatUser(r: SimWechatUserRow): WechatUser {
   return {
     id: r.id,
     nickname: r.nickname,
@@ -51,7 +53,7 @@ export async function createWechatUser(ctx: SimContext, input: WechatUserInput =
   if (input.id !== undefined && !/^[A-Za-z0-9_-]{3,64}$/.test(input.id)) throw new ControlError('id: 3–64 letters, digits, _ or -');
   const gender = input.gender ?? 0;
   if (![0, 1, 2].includes(gender)) throw new ControlError('gender: 0 unknown, 1 male, 2 female');
-  const row = await ctx.db.one(
+  const row = await ctx.db.one<SimWechatUserRow>(
     `INSERT INTO {s}.wechat_users (id, nickname, avatar, gender, unionid, openid, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (id) DO UPDATE SET nickname = EXCLUDED.nickname, avatar = EXCLUDED.avatar, gender = EXCLUDED.gender
@@ -66,11 +68,11 @@ export async function createWechatUser(ctx: SimContext, input: WechatUserInput =
       ctx.clock.now(),
     ],
   );
-  return mapWechatUser(row);
+  return mapWechatUser(row!);
 }
 
 export async function getWechatUser(sql: Sql, id: string): Promise<WechatUser | null> {
-  const r = await sql.one(`SELECT * FROM {s}.wechat_users WHERE id = $1`, [id]);
+  const r = await sql.one<SimWechatUserRow>(`SELECT * FROM {s}.wechat_users WHERE id = $1`, [id]);
   return r ? mapWechatUser(r) : null;
 }
 
@@ -81,7 +83,7 @@ export async function requireWechatUser(sql: Sql, id: string): Promise<WechatUse
 }
 
 export async function listWechatUsers(sql: Sql, opts: { q?: string; limit?: number } = {}): Promise<WechatUser[]> {
-  const rows = await sql.q(
+  const rows = await sql.q<SimWechatUserRow>(
     `SELECT * FROM {s}.wechat_users WHERE ($1::text IS NULL OR nickname ILIKE '%' || $1 || '%' OR id = $1)
      ORDER BY created_at DESC, id LIMIT $2`,
     [opts.q || null, Math.min(opts.limit ?? 100, 1000)],
@@ -101,7 +103,7 @@ export async function ensureCustomer(sql: Sql, corpId: string, wechatUserId: str
 }
 
 export async function findCustomer(sql: Sql, externalUserid: string, corpId?: string) {
-  const r = await sql.one<{ corp_id: string; external_userid: string; wechat_user_id: string }>(
+  const r = await sql.one<Pick<SimCustomerRow, 'corp_id' | 'external_userid' | 'wechat_user_id'>>(
     `SELECT corp_id, external_userid, wechat_user_id FROM {s}.customers WHERE external_userid = $1 AND ($2::text IS NULL OR corp_id = $2)`,
     [externalUserid, corpId ?? null],
   );
@@ -112,7 +114,7 @@ export interface SimFollow {
   corpId: string;
   userid: string;
   externalUserid: string;
-  status: 'active' | 'half' | 'customer_deleted' | 'deleted' | 'transferred';
+  status: FollowStatus;
   remark: string;
   description: string;
   remarkCorpName: string;
@@ -128,7 +130,7 @@ export interface SimFollow {
   deletedAt: number | null;
 }
 
-export function mapFollow(r: any): SimFollow {
+export function mapFollow(r: SimFollowRow): SimFollow {
   return {
     corpId: r.corp_id,
     userid: r.userid,
@@ -150,7 +152,7 @@ export function mapFollow(r: any): SimFollow {
 }
 
 export async function getFollow(sql: Sql, corpId: string, userid: string, externalUserid: string, lock = false): Promise<SimFollow | null> {
-  const r = await sql.one(
+  const r = await sql.one<SimFollowRow>(
     `SELECT * FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND external_userid = $3 ${lock ? 'FOR UPDATE' : ''}`,
     [corpId, userid, externalUserid],
   );
@@ -357,8 +359,8 @@ export async function editTagsInClient(ctx: SimContext, corpId: string, userid: 
 /** Personal tag names: trimmed, non-empty, at most 30 characters each. */
 function checkPersonalTags(names: unknown, field: string): string[] {
   if (names === undefined || names === null) return [];
-  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) throw new ControlError(`${field}: must be an array of tag names`);
-  return names.map((n: string) => {
+  if (!isStringArray(names)) throw new ControlError(`${field}: must be an array of tag names`);
+  return names.map((n) => {
     const t = n.trim();
     if (!t) throw new ControlError(`${field}: tag names cannot be empty`);
     if ([...t].length > 30) throw new ControlError(`${field}: "${t}" is longer than 30 characters`);
@@ -409,13 +411,22 @@ export interface RemarkInput {
   remarkMobiles?: string[];
 }
 
-function checkRemark(input: RemarkInput, err: (field: string, why: string) => Error): void {
-  if (input.remark !== undefined && [...input.remark].length > 20) throw err('remark', 'at most 20 characters');
-  if (input.description !== undefined && [...input.description].length > 150) throw err('description', 'at most 150 characters');
-  if (input.remarkCorpName !== undefined && [...input.remarkCorpName].length > 20) throw err('remark_company', 'at most 20 characters');
-  if (input.remarkMobiles !== undefined && (!Array.isArray(input.remarkMobiles) || input.remarkMobiles.some((m) => typeof m !== 'string'))) {
-    throw err('remark_mobiles', 'must be an array of strings');
-  }
+/** A remark edit as given (API body, control API JSON), before checkRemark. */
+type UncheckedRemark = { [K in keyof RemarkInput]?: unknown };
+
+function checkRemark(input: UncheckedRemark, err: (field: string, why: string) => Error): RemarkInput {
+  const text = (v: unknown, field: string, max: number): string | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw err(field, 'must be a string');
+    if ([...v].length > max) throw err(field, `at most ${max} characters`);
+    return v;
+  };
+  const remark = text(input.remark, 'remark', 20);
+  const description = text(input.description, 'description', 150);
+  const remarkCorpName = text(input.remarkCorpName, 'remark_company', 20);
+  const remarkMobiles = input.remarkMobiles;
+  if (remarkMobiles !== undefined && !isStringArray(remarkMobiles)) throw err('remark_mobiles', 'must be an array of strings');
+  return { remark, description, remarkCorpName, remarkMobiles };
 }
 
 async function applyRemark(sql: Sql, corpId: string, userid: string, externalUserid: string, input: RemarkInput, now: number) {
@@ -428,8 +439,8 @@ async function applyRemark(sql: Sql, corpId: string, userid: string, externalUse
 }
 
 /** The member edits the remark in the client: edit_external_contact (not when only the phone numbers change). */
-export async function editRemarkInClient(ctx: SimContext, corpId: string, userid: string, externalUserid: string, input: RemarkInput) {
-  checkRemark(input, (f, why) => new ControlError(`${f}: ${why}`));
+export async function editRemarkInClient(ctx: SimContext, corpId: string, userid: string, externalUserid: string, given: RemarkInput) {
+  const input = checkRemark(given, (f, why) => new ControlError(`${f}: ${why}`));
   const now = ctx.clock.now();
   const events: SimEvent[] = [];
   await ctx.db.tx(async (tx) => {
@@ -444,45 +455,61 @@ export async function editRemarkInClient(ctx: SimContext, corpId: string, userid
 
 // ---- API (no callbacks) ---------------------------------------------------------------------
 
-async function requireApiFollow(sql: Sql, corpId: string, userid: string | undefined, externalUserid: string | undefined) {
+async function requireApiFollow(sql: Sql, corpId: string, userid: unknown, externalUserid: unknown) {
   if (!userid) throw E.param('userid', 'required');
   if (!externalUserid) throw E.param('external_userid', 'required');
+  if (typeof userid !== 'string') throw E.param('userid', 'must be a string');
+  if (typeof externalUserid !== 'string') throw E.param('external_userid', 'must be a string');
   const f = await getFollow(sql, corpId, userid, externalUserid);
   if (!f || !VISIBLE_FOLLOW.includes(f.status)) throw E.notExternalContact();
   return f;
 }
 
-export async function apiRemark(ctx: SimContext, corpId: string, body: any): Promise<void> {
-  const input: RemarkInput = {
-    remark: body.remark,
-    description: body.description,
-    remarkCorpName: body.remark_company,
-    remarkMobiles: body.remark_mobiles,
-  };
+export async function apiRemark(ctx: SimContext, corpId: string, body: Body): Promise<void> {
   for (const k of ['remark', 'description', 'remark_company'] as const) {
     if (body[k] !== undefined && typeof body[k] !== 'string') throw E.param(k, 'must be a string');
   }
-  checkRemark(input, E.param);
-  await requireApiFollow(ctx.db, corpId, body.userid, body.external_userid);
-  await applyRemark(ctx.db, corpId, body.userid, body.external_userid, input, ctx.clock.now());
+  const input = checkRemark(
+    { remark: body.remark, description: body.description, remarkCorpName: body.remark_company, remarkMobiles: body.remark_mobiles },
+    E.param,
+  );
+  const f = await requireApiFollow(ctx.db, corpId, body.userid, body.external_userid);
+  await applyRemark(ctx.db, corpId, f.userid, f.externalUserid, input, ctx.clock.now());
 }
 
-export async function apiMarkTag(ctx: SimContext, corpId: string, body: any): Promise<void> {
+export async function apiMarkTag(ctx: SimContext, corpId: string, body: Body): Promise<void> {
   const add = body.add_tag ?? [];
   const remove = body.remove_tag ?? [];
-  if (!Array.isArray(add) || add.some((t: unknown) => typeof t !== 'string')) throw E.param('add_tag', 'must be an array of tag ids');
-  if (!Array.isArray(remove) || remove.some((t: unknown) => typeof t !== 'string')) throw E.param('remove_tag', 'must be an array of tag ids');
+  if (!isStringArray(add)) throw E.param('add_tag', 'must be an array of tag ids');
+  if (!isStringArray(remove)) throw E.param('remove_tag', 'must be an array of tag ids');
   if (add.length === 0 && remove.length === 0) throw E.param('add_tag', 'add_tag and remove_tag cannot both be empty');
-  await requireApiFollow(ctx.db, corpId, body.userid, body.external_userid);
+  const f = await requireApiFollow(ctx.db, corpId, body.userid, body.external_userid);
   await requireTagIds(ctx.db, corpId, [...add, ...remove], E.invalidTagId);
-  await applyTagChange(ctx.db, corpId, body.userid, body.external_userid, add, remove, ctx.clock.now());
+  await applyTagChange(ctx.db, corpId, f.userid, f.externalUserid, add, remove, ctx.clock.now());
 }
 
 const FOLLOW_STATUS_SQL = `('active', 'half', 'customer_deleted')`;
 
+/** One element of externalcontact/get's follow_user, as the query builds it (personal tags still apart). */
+interface FollowUserJson {
+  userid: string;
+  remark: string;
+  description: string;
+  createtime: number;
+  tags: { group_name: string; tag_name: string; type: number; tag_id?: string }[];
+  personal_tags?: string[];
+  remark_corp_name: string;
+  remark_mobiles: string[];
+  oper_userid: string;
+  add_way: number;
+  state?: string;
+}
+
+type ContactColumns = Pick<SimCustomerRow, 'external_userid'> & Pick<SimWechatUserRow, 'nickname' | 'avatar' | 'gender' | 'unionid'>;
+
 /** externalcontact/get in one query: the customer, every visible follow, each with its corp tags. */
 export async function getExternalContactJson(sql: Sql, corpId: string, externalUserid: string) {
-  const r = await sql.one(
+  const r = await sql.one<ContactColumns & { follow_user: FollowUserJson[] }>(
     `SELECT c.external_userid, w.nickname, w.avatar, w.gender, w.unionid,
        coalesce((
          SELECT json_agg(json_build_object(
@@ -505,7 +532,7 @@ export async function getExternalContactJson(sql: Sql, corpId: string, externalU
   if (!r) return null;
   return {
     external_contact: externalContactJson(r),
-    follow_user: (r.follow_user as any[]).map((f) => {
+    follow_user: r.follow_user.map((f) => {
       if (!f.state) delete f.state;
       // Personal tags (type 2) carry no tag_id and no group; they follow the corp tags.
       const personal: string[] = f.personal_tags ?? [];
@@ -516,12 +543,12 @@ export async function getExternalContactJson(sql: Sql, corpId: string, externalU
   };
 }
 
-export function externalContactJson(r: { external_userid: string; nickname: string; avatar: string; gender: number; unionid: string }) {
+export function externalContactJson(r: ContactColumns) {
   return { external_userid: r.external_userid, name: r.nickname, type: 1, avatar: r.avatar, gender: r.gender, unionid: r.unionid };
 }
 
 export async function listExternalUserids(sql: Sql, corpId: string, userid: string): Promise<string[]> {
-  const rows = await sql.q<{ external_userid: string }>(
+  const rows = await sql.q<Pick<SimFollowRow, 'external_userid'>>(
     `SELECT external_userid FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND status IN ${FOLLOW_STATUS_SQL}
      ORDER BY createtime_sec, external_userid`,
     [corpId, userid],
@@ -530,7 +557,7 @@ export async function listExternalUserids(sql: Sql, corpId: string, userid: stri
 }
 
 export async function batchGetByUser(sql: Sql, corpId: string, userids: string[], after: [string, string] | null, limit: number) {
-  const rows = await sql.q(
+  const rows = await sql.q<SimFollowRow & Pick<SimWechatUserRow, 'nickname' | 'avatar' | 'gender' | 'unionid'>>(
     `SELECT f.*, w.nickname, w.avatar, w.gender, w.unionid
        FROM {s}.follows f
        JOIN {s}.customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid

@@ -2,9 +2,13 @@
 // written with a `{s}` placeholder for it so the same pool can be shared with Pond.
 import type pg from 'pg';
 
+/**
+ * Queries name their row type (rows.ts): `sql.q<SimStaffRow>(…)`, `sql.one<Pick<SimCorpRow, 'secret'>>(…)`.
+ * One that names none gets rows of `unknown` values, enough for statements whose rows are only counted.
+ */
 export interface Sql {
-  q<T = any>(text: string, params?: unknown[]): Promise<T[]>;
-  one<T = any>(text: string, params?: unknown[]): Promise<T | undefined>;
+  q<T extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  one<T extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T | undefined>;
 }
 
 function quoteIdent(name: string): string {
@@ -32,12 +36,11 @@ export class Db implements Sql {
     return out;
   }
 
-  async q<T = any>(text: string, params: unknown[] = []): Promise<T[]> {
-    const res = await this.pool.query(this.sql(text), params as any[]);
-    return res.rows as T[];
+  async q<T extends object = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query<T & pg.QueryResultRow>(this.sql(text), params)).rows;
   }
 
-  async one<T = any>(text: string, params: unknown[] = []): Promise<T | undefined> {
+  async one<T extends object = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T | undefined> {
     return (await this.q<T>(text, params))[0];
   }
 
@@ -45,9 +48,9 @@ export class Db implements Sql {
   async tx<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const tx: Sql = {
-      q: async <R>(text: string, params: unknown[] = []) => (await client.query(this.sql(text), params as any[])).rows as R[],
-      one: async <R>(text: string, params: unknown[] = []) =>
-        (await client.query(this.sql(text), params as any[])).rows[0] as R | undefined,
+      q: async <R extends object>(text: string, params: unknown[] = []) => (await client.query<R & pg.QueryResultRow>(this.sql(text), params)).rows,
+      one: async <R extends object>(text: string, params: unknown[] = []): Promise<R | undefined> =>
+        (await client.query<R & pg.QueryResultRow>(this.sql(text), params)).rows[0],
     };
     try {
       await client.query('BEGIN');
@@ -63,7 +66,10 @@ export class Db implements Sql {
   }
 }
 
-/** pg returns int8 as string; the simulator keeps times as epoch ms / s in bigint columns. */
+/**
+ * Reads a bigint column (rows.ts `Int8`): pg returns int8 as a string unless the pool parses it (Pond's
+ * does); the simulator keeps times as epoch ms / s in bigint columns.
+ */
 export function num(v: unknown): number {
   return v == null ? 0 : Number(v);
 }

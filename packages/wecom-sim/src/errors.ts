@@ -55,6 +55,11 @@ export const E = {
   invalidTicketType: () => new SimError(40058, 'invalid type: must be agent_config'),
 };
 
+/** The HTTP status a thrown error carries (Fastify's body-limit and parse errors), if any. */
+export function statusCodeOf(err: unknown): number | undefined {
+  return typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : undefined;
+}
+
 /** WeCom appends a hint (and the caller's IP) to every errmsg; Pond may show the text as is. */
 export function decorateErrmsg(err: SimError, ip: string, nowSec: number): string {
   const hint = `${nowSec}_${Math.random().toString(16).slice(2, 14)}`;

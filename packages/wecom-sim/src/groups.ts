@@ -10,7 +10,9 @@ import { externalUseridFor, newIds } from './ids';
 import { ensureCustomer, getWechatUser } from './customers';
 import { getStaff } from './org';
 import { deliverGroupWelcome } from './welcome';
-import { encodeCursor, readCursor } from './cursor';
+import { encodeCursor, readKeyCursor } from './cursor';
+import { isStringArray, prop, type Body } from './validate';
+import type { Count, Joined, SimGroupMemberRow, SimGroupRow, SimStaffRow, SimWechatUserRow } from './rows';
 
 export const QR_JOIN_CAP = 200;
 export const GROUP_MEMBER_CAP = 500;
@@ -32,7 +34,7 @@ export interface SimGroup {
   dismissedAt: number | null;
 }
 
-export function mapGroup(r: any): SimGroup {
+export function mapGroup(r: SimGroupRow): SimGroup {
   return {
     corpId: r.corp_id,
     chatId: r.chat_id,
@@ -49,7 +51,7 @@ export function mapGroup(r: any): SimGroup {
 }
 
 export async function findGroup(sql: Sql, chatId: string, lock = false): Promise<SimGroup | null> {
-  const r = await sql.one(`SELECT * FROM {s}.groups WHERE chat_id = $1 ${lock ? 'FOR UPDATE' : ''}`, [chatId]);
+  const r = await sql.one<SimGroupRow>(`SELECT * FROM {s}.groups WHERE chat_id = $1 ${lock ? 'FOR UPDATE' : ''}`, [chatId]);
   return r ? mapGroup(r) : null;
 }
 
@@ -61,7 +63,7 @@ async function requireGroup(sql: Sql, chatId: string, lock = true): Promise<SimG
 }
 
 export async function memberCount(sql: Sql, corpId: string, chatId: string): Promise<number> {
-  const r = await sql.one<{ n: string }>(
+  const r = await sql.one<Count>(
     `SELECT count(*) AS n FROM {s}.group_members WHERE corp_id = $1 AND chat_id = $2 AND left_at IS NULL`,
     [corpId, chatId],
   );
@@ -114,12 +116,12 @@ export async function createGroupTx(sql: Sql, corpId: string, input: CreateGroup
   const ids = [...new Set([input.owner, ...(input.members ?? [])])];
   if (ids.length > GROUP_MEMBER_CAP) throw new ControlError(`a group holds at most ${GROUP_MEMBER_CAP} members`);
   const nowSec = Math.floor(now / 1000);
-  const row = await sql.one(
+  const row = await sql.one<SimGroupRow>(
     `INSERT INTO {s}.groups (corp_id, chat_id, name, owner, notice, create_time_sec, member_version)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
     [corpId, newIds.chatId(), input.name, input.owner, input.notice ?? '', nowSec, newIds.memberVersion()],
   );
-  const group = mapGroup(row);
+  const group = mapGroup(row!);
   for (const id of ids) {
     const m = await resolveMember(sql, corpId, id, now);
     await insertMember(sql, corpId, group.chatId, m, { joinSec: nowSec, scene: 1, invitor: id === input.owner ? null : input.owner, state: '' });
@@ -327,15 +329,15 @@ export async function setGroupWelcomeTemplate(ctx: SimContext, chatId: string, t
 
 // ---- API ----------------------------------------------------------------------------------
 
-export async function listGroupsJson(sql: Sql, corpId: string, body: any) {
+export async function listGroupsJson(sql: Sql, corpId: string, body: Body) {
   const limit = body.limit;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw E.param('limit', 'required, 1–1000');
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) throw E.param('limit', 'required, 1–1000');
   const status = body.status_filter ?? 0;
-  if (![0, 1, 2, 3].includes(status)) throw E.param('status_filter', 'must be 0, 1, 2 or 3');
-  const owners = body.owner_filter?.userid_list;
-  if (owners !== undefined && (!Array.isArray(owners) || owners.length > 100)) throw E.param('owner_filter.userid_list', 'an array of at most 100 userids');
-  const after = readCursor(body.cursor);
-  const rows = await sql.q<{ chat_id: string; status: number }>(
+  if (status !== 0 && status !== 1 && status !== 2 && status !== 3) throw E.param('status_filter', 'must be 0, 1, 2 or 3');
+  const owners = prop(body.owner_filter, 'userid_list');
+  if (owners !== undefined && (!isStringArray(owners) || owners.length > 100)) throw E.param('owner_filter.userid_list', 'an array of at most 100 userids');
+  const after = readKeyCursor(body.cursor);
+  const rows = await sql.q<Pick<SimGroupRow, 'chat_id' | 'status'>>(
     `SELECT chat_id, status FROM {s}.groups
       WHERE corp_id = $1 AND dismissed_at IS NULL AND ($2::int = 0 OR status = $2)
         AND ($3::text[] IS NULL OR owner = ANY($3)) AND ($4::text IS NULL OR chat_id > $4)
@@ -352,9 +354,9 @@ export async function listGroupsJson(sql: Sql, corpId: string, body: any) {
 
 export async function getGroupJson(sql: Sql, corpId: string, chatId: unknown, needName: boolean) {
   if (typeof chatId !== 'string' || !chatId) throw E.param('chat_id', 'required');
-  const g = await sql.one(`SELECT * FROM {s}.groups WHERE corp_id = $1 AND chat_id = $2 AND dismissed_at IS NULL`, [corpId, chatId]);
+  const g = await sql.one<SimGroupRow>(`SELECT * FROM {s}.groups WHERE corp_id = $1 AND chat_id = $2 AND dismissed_at IS NULL`, [corpId, chatId]);
   if (!g) throw E.invalidChatId(chatId);
-  const members = await sql.q(
+  const members = await sql.q<SimGroupMemberRow & Joined<Pick<SimWechatUserRow, 'nickname' | 'unionid'>> & { staff_name: SimStaffRow['name'] | null }>(
     `SELECT m.*, w.nickname, w.unionid, s.name AS staff_name
        FROM {s}.group_members m
        LEFT JOIN {s}.wechat_users w ON w.id = m.wechat_user_id
@@ -380,7 +382,7 @@ export async function getGroupJson(sql: Sql, corpId: string, chatId: unknown, ne
       ...(needName ? { name: m.type === 2 ? (m.nickname ?? '') : (m.staff_name ?? '') } : {}),
       ...(m.state ? { state: m.state } : {}),
     })),
-    admin_list: (g.admin_list as string[]).map((userid) => ({ userid })),
+    admin_list: g.admin_list.map((userid) => ({ userid })),
     member_version: g.member_version,
   };
 }

@@ -1,7 +1,7 @@
 // Mass messages (confirmation in the client, monthly cap), moments, transfers (delay, refusal,
 // 2 per 90 days, resigned members and their groups), behaviour data, app messages and media.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-helpers';
+import { startHarness, type Answer, type Harness } from './test-helpers';
 
 let h: Harness;
 const DAY = 86_400_000;
@@ -43,7 +43,7 @@ describe('mass messages', () => {
     expect(second.fail_list).toEqual(['wmnotacustomer']);
     expect(await h.sim.control.confirmMassSend('alice', second.msgid)).toMatchObject({ sent: 1, overCap: 1 });
     const results = await h.api('externalcontact/get_groupmsg_send_result', { body: { msgid: second.msgid, userid: 'alice' } });
-    const status = Object.fromEntries(results.send_list.map((r: any) => [r.external_userid, r.status]));
+    const status = Object.fromEntries(results.send_list.map((r) => [r.external_userid, r.status]));
     expect(status).toEqual({ [a.ext]: 3, [b.ext]: 1 });
     expect((await h.sim.control.listInbox(b.user.id)).map((m) => [m.kind, m.payload.msgtype])).toEqual([
       ['mass', 'link'],
@@ -52,7 +52,7 @@ describe('mass messages', () => {
     const list = await h.api('externalcontact/get_groupmsg_list_v2', {
       body: { chat_type: 'single', start_time: Math.floor(h.clock.now / 1000) - 60, end_time: Math.floor(h.clock.now / 1000) + 60 },
     });
-    expect(list.group_msg_list.map((m: any) => m.msgid).sort()).toEqual([first.msgid, second.msgid].sort());
+    expect(list.group_msg_list.map((m) => m.msgid).sort()).toEqual([first.msgid, second.msgid].sort());
     for (let i = 0; i < 3; i++) expect((await h.api('externalcontact/remind_groupmsg_send', { body: { msgid: second.msgid } })).errcode).toBe(0);
     expect((await h.api('externalcontact/remind_groupmsg_send', { body: { msgid: second.msgid } })).errcode).toBe(45009);
     await h.sim.control.upsertCorp({ corpId: h.corp.corpId, massMsgMonthlyCap: null });
@@ -74,15 +74,15 @@ describe('moments', () => {
     const form = new FormData();
     form.append('media', new Blob([Buffer.from('\x89PNG fake image bytes')], { type: 'image/png' }), 'a.png');
     const token = await h.token();
-    const temp = (await (await fetch(`${h.simUrl}/cgi-bin/media/upload?access_token=${token}&type=image`, { method: 'POST', body: form })).json()) as any;
+    const temp = (await (await fetch(`${h.simUrl}/cgi-bin/media/upload?access_token=${token}&type=image`, { method: 'POST', body: form })).json()) as Answer<'media/upload'>;
     expect(temp).toMatchObject({ errcode: 0, type: 'image', media_id: expect.any(String) });
     const att = (await (
       await fetch(`${h.simUrl}/cgi-bin/media/upload_attachment?access_token=${token}&media_type=image&attachment_type=1`, { method: 'POST', body: form })
-    ).json()) as any;
+    ).json()) as Answer<'media/upload_attachment'>;
     const got = await fetch(`${h.simUrl}/cgi-bin/media/get?access_token=${token}&media_id=${temp.media_id}`);
     expect(got.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await got.arrayBuffer()).toString()).toBe('\x89PNG fake image bytes');
-    const img = (await (await fetch(`${h.simUrl}/cgi-bin/media/uploadimg?access_token=${token}`, { method: 'POST', body: form })).json()) as any;
+    const img = (await (await fetch(`${h.simUrl}/cgi-bin/media/uploadimg?access_token=${token}`, { method: 'POST', body: form })).json()) as Answer<'media/uploadimg'>;
     expect((await fetch(img.url)).status).toBe(200);
 
     const wrong = await h.api('externalcontact/add_moment_task', { body: { text: { content: 'hi' }, attachments: [{ msgtype: 'image', image: { media_id: temp.media_id } }] } });
@@ -92,7 +92,7 @@ describe('moments', () => {
     });
     const job = await h.api('externalcontact/get_moment_task_result', { query: { jobid: ok.jobid } });
     expect(job).toMatchObject({ status: 3, type: 'add_moment_task', result: { errcode: 0, moment_id: expect.any(String) } });
-    const momentId = job.result.moment_id;
+    const momentId = job.result!.moment_id!;
     expect((await h.api('externalcontact/get_moment_task', { body: { moment_id: momentId } })).task_list).toEqual([{ userid: 'alice', publish_status: 0 }]);
     await h.sim.control.publishMoment('alice', momentId);
     expect((await h.api('externalcontact/get_moment_task', { body: { moment_id: momentId } })).task_list).toEqual([{ userid: 'alice', publish_status: 1 }]);
@@ -126,7 +126,7 @@ describe('transfers', () => {
       ['del_external_contact', 'alice', 'DELETE_BY_TRANSFER'],
     ]);
     expect((await h.sim.control.listInbox(c.user.id))[0].payload).toMatchObject({ text: { content: '您好，我是新的顾问' } });
-    const followers = (await h.api('externalcontact/get', { query: { external_userid: c.ext } })).follow_user.map((f: any) => f.userid);
+    const followers = (await h.api('externalcontact/get', { query: { external_userid: c.ext } })).follow_user.map((f) => f.userid);
     expect(followers).toEqual(['bob']);
 
     // A second transfer is allowed, a third within 90 days is not.
@@ -142,7 +142,7 @@ describe('transfers', () => {
     await h.sim.control.waitForCallbacks();
     expect(h.receiver.events.at(-1)).toMatchObject({ ChangeType: 'transfer_fail', UserID: 'carol', ExternalUserID: c.ext, FailReason: 'customer_refused' });
     const result = await h.api('externalcontact/transfer_result', { body: { handover_userid: 'alice', takeover_userid: 'carol' } });
-    expect(result.customer.find((x: any) => x.external_userid === c.ext).status).toBe(3);
+    expect(result.customer.find((x) => x.external_userid === c.ext)?.status).toBe(3);
     expect(await h.sim.control.getFollow(h.corp.corpId, 'alice', c.ext)).toMatchObject({ status: 'active' });
   });
 
@@ -150,7 +150,7 @@ describe('transfers', () => {
     await h.sim.control.upsertStaff(h.corp.corpId, { userid: 'dave', name: '离职员工' });
     const c = await customerOf('dave', '离职客户');
     const g = await h.sim.control.createGroup({ owner: 'dave', name: '离职群', members: [c.user.id] });
-    expect((await h.api('externalcontact/groupchat/transfer', { body: { chat_id_list: [g.chatId], new_owner: 'bob' } })).failed_chat_list[0].errcode).toBe(90500);
+    expect((await h.api('externalcontact/groupchat/transfer', { body: { chat_id_list: [g.chatId], new_owner: 'bob' } })).failed_chat_list?.[0]?.errcode).toBe(90500);
     expect((await h.api('externalcontact/resigned/transfer_customer', { body: { handover_userid: 'dave', takeover_userid: 'bob', external_userid: [c.ext] } })).errcode).toBe(40097);
     await h.sim.control.resignStaff('dave');
     expect((await h.api('externalcontact/groupchat/list', { body: { limit: 10, status_filter: 1 } })).group_chat_list).toEqual([{ chat_id: g.chatId, status: 1 }]);
@@ -171,7 +171,7 @@ describe('transfers', () => {
     const move = (to: string) => h.api('externalcontact/groupchat/onjob_transfer', { body: { chat_id_list: [g.chatId], new_owner: to } });
     expect((await move('bob')).failed_chat_list).toEqual([]);
     expect((await move('carol')).failed_chat_list).toEqual([]);
-    expect((await move('alice')).failed_chat_list[0].errcode).toBe(90507);
+    expect((await move('alice')).failed_chat_list?.[0]?.errcode).toBe(90507);
   });
 });
 
@@ -202,7 +202,7 @@ describe('statistics and app messages', () => {
     const byOwner = await h.api('externalcontact/groupchat/statistic', { body: { day_begin_time: day, owner_filter: { userid_list: ['erin'] } } });
     expect(byOwner.items).toEqual([{ owner: 'erin', data: expect.objectContaining({ chat_total: 1, chat_has_msg: 1, msg_total: 3, member_has_msg: 2, new_member_cnt: 3, member_total: 3 }) }]);
     const byDay = await h.api('externalcontact/groupchat/statistic_group_by_day', { body: { day_begin_time: day - 86_400, day_end_time: day, owner_filter: { userid_list: ['erin'] } } });
-    expect(byDay.items.map((i: any) => i.data.msg_total)).toEqual([0, 3]);
+    expect(byDay.items.map((i) => i.data.msg_total)).toEqual([0, 3]);
   });
 
   it('message/send stores app messages for staff and reports invalid users', async () => {

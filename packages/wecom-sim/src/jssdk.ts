@@ -10,9 +10,11 @@ import { ControlError } from './errors';
 import { randomId } from './ids';
 import { staffSendsGroupPayload, staffSendsPayload } from './messages';
 import { STAFF_ACTIVE, getStaff } from './org';
+import type { SimCorpRow, SimFollowRow, SimJsapiGrantRow, SimJsapiTicketRow, SimMediaRow, TicketKind } from './rows';
+import { isRecord, type Body } from './validate';
 
 export const TICKET_TTL_SEC = 7200;
-export type TicketKind = 'jsapi' | 'agent_config';
+export type { TicketKind };
 
 /** get_jsapi_ticket (kind jsapi) and ticket/get?type=agent_config: a new ticket, remembered for 7200 s. */
 export async function issueTicket(ctx: SimContext, corpId: string, kind: TicketKind) {
@@ -27,11 +29,11 @@ export async function issueTicket(ctx: SimContext, corpId: string, kind: TicketK
 }
 
 export async function listTickets(ctx: SimContext, corpId: string, kind?: TicketKind) {
-  const rows = await ctx.db.q(
+  const rows = await ctx.db.q<Pick<SimJsapiTicketRow, 'ticket' | 'kind' | 'expires_at'>>(
     `SELECT ticket, kind, expires_at FROM {s}.jsapi_tickets WHERE corp_id = $1 AND ($2::text IS NULL OR kind = $2) ORDER BY created_at`,
     [corpId, kind ?? null],
   );
-  return rows.map((r) => ({ ticket: r.ticket as string, kind: r.kind as TicketKind, expiresAt: Number(r.expires_at) }));
+  return rows.map((r) => ({ ticket: r.ticket, kind: r.kind, expiresAt: Number(r.expires_at) }));
 }
 
 export function jsapiSignature(ticket: string, nonceStr: string, timestamp: string | number, url: string): string {
@@ -40,9 +42,9 @@ export function jsapiSignature(ticket: string, nonceStr: string, timestamp: stri
 
 const pageUrl = (url: unknown) => String(url ?? '').split('#')[0];
 
-async function signedWithTicket(ctx: SimContext, corpId: string, kind: TicketKind, cfg: any, url: string): Promise<boolean> {
+async function signedWithTicket(ctx: SimContext, corpId: string, kind: TicketKind, cfg: Body, url: string): Promise<boolean> {
   if (typeof cfg.signature !== 'string' || !cfg.nonceStr || cfg.timestamp === undefined || cfg.timestamp === null) return false;
-  const tickets = await ctx.db.q<{ ticket: string }>(`SELECT ticket FROM {s}.jsapi_tickets WHERE corp_id = $1 AND kind = $2 AND expires_at > $3`, [
+  const tickets = await ctx.db.q<Pick<SimJsapiTicketRow, 'ticket'>>(`SELECT ticket FROM {s}.jsapi_tickets WHERE corp_id = $1 AND kind = $2 AND expires_at > $3`, [
     corpId,
     kind,
     ctx.clock.now(),
@@ -55,6 +57,7 @@ async function signedWithTicket(ctx: SimContext, corpId: string, kind: TicketKin
 
 export const FRAME_ENTRIES = ['single_chat_tools', 'group_chat_tools', 'contact_profile'] as const;
 export type FrameEntry = (typeof FRAME_ENTRIES)[number];
+const isFrameEntry = (v: string): v is FrameEntry => FRAME_ENTRIES.some((e) => e === v);
 
 /** Where the sidebar is open: which member, in which corp, next to which customer or group. */
 export interface FrameContext {
@@ -66,53 +69,64 @@ export interface FrameContext {
 }
 
 /** Checks the frame: an active member who follows the customer, or is in the group. */
-export async function checkFrame(ctx: SimContext, input: any): Promise<FrameContext & { agentId: number; sidebarUrl: string | null }> {
-  const f = input && typeof input === 'object' ? input : {};
-  const corp = f.corpId ? await ctx.db.one(`SELECT agent_id, sidebar_url FROM {s}.corps WHERE corp_id = $1`, [f.corpId]) : undefined;
-  if (!corp) throw new ControlError(`unknown corp ${f.corpId ?? ''}`, 404);
-  const s = f.userid ? await getStaff(ctx.db, f.corpId, f.userid) : null;
-  if (!s || s.status !== STAFF_ACTIVE) throw new ControlError(`${f.userid ?? ''} is not an active member of ${f.corpId}`, 404);
-  const entry: FrameEntry = f.entry ?? (f.chatId ? 'group_chat_tools' : 'single_chat_tools');
-  if (!FRAME_ENTRIES.includes(entry)) throw new ControlError(`entry: one of ${FRAME_ENTRIES.join(', ')}`);
-  const base = { corpId: f.corpId as string, userid: f.userid as string, agentId: Number(corp.agent_id), sidebarUrl: corp.sidebar_url ?? null };
+export async function checkFrame(ctx: SimContext, input: unknown): Promise<FrameContext & { agentId: number; sidebarUrl: string | null }> {
+  const f = isRecord(input) ? input : {};
+  const text = (name: string): string | undefined => {
+    const v = f[name];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw new ControlError(`${name}: must be a string`);
+    return v;
+  };
+  const corpId = text('corpId');
+  const userid = text('userid');
+  const chatId = text('chatId');
+  const externalUserid = text('externalUserid');
+  const corp = corpId ? await ctx.db.one<Pick<SimCorpRow, 'agent_id' | 'sidebar_url'>>(`SELECT agent_id, sidebar_url FROM {s}.corps WHERE corp_id = $1`, [corpId]) : undefined;
+  if (!corpId || !corp) throw new ControlError(`unknown corp ${corpId ?? ''}`, 404);
+  const s = userid ? await getStaff(ctx.db, corpId, userid) : null;
+  if (!userid || !s || s.status !== STAFF_ACTIVE) throw new ControlError(`${userid ?? ''} is not an active member of ${corpId}`, 404);
+  const entry = text('entry') ?? (chatId ? 'group_chat_tools' : 'single_chat_tools');
+  if (!isFrameEntry(entry)) throw new ControlError(`entry: one of ${FRAME_ENTRIES.join(', ')}`);
+  const base = { corpId, userid, agentId: Number(corp.agent_id), sidebarUrl: corp.sidebar_url ?? null };
   if (entry === 'group_chat_tools') {
-    if (!f.chatId) throw new ControlError('chat: required for a group chat');
+    if (!chatId) throw new ControlError('chat: required for a group chat');
     const m = await ctx.db.one(
       `SELECT 1 FROM {s}.group_members m JOIN {s}.groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
         WHERE m.corp_id = $1 AND m.chat_id = $2 AND m.member_id = $3 AND m.type = 1 AND m.left_at IS NULL AND g.dismissed_at IS NULL`,
-      [f.corpId, f.chatId, f.userid],
+      [corpId, chatId, userid],
     );
-    if (!m) throw new ControlError(`${f.userid} is not in group ${f.chatId}`, 404);
-    return { ...base, entry, chatId: f.chatId, externalUserid: null };
+    if (!m) throw new ControlError(`${userid} is not in group ${chatId}`, 404);
+    return { ...base, entry, chatId, externalUserid: null };
   }
-  if (!f.externalUserid) throw new ControlError('external: required for a 1:1 chat or a customer profile');
-  const follow = await ctx.db.one(`SELECT status FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND external_userid = $3`, [
-    f.corpId,
-    f.userid,
-    f.externalUserid,
+  if (!externalUserid) throw new ControlError('external: required for a 1:1 chat or a customer profile');
+  const follow = await ctx.db.one<Pick<SimFollowRow, 'status'>>(`SELECT status FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND external_userid = $3`, [
+    corpId,
+    userid,
+    externalUserid,
   ]);
-  if (!follow || !['active', 'half'].includes(follow.status)) throw new ControlError(`${f.userid} does not follow ${f.externalUserid}`, 404);
-  return { ...base, entry, externalUserid: f.externalUserid, chatId: null };
+  if (!follow || (follow.status !== 'active' && follow.status !== 'half')) throw new ControlError(`${userid} does not follow ${externalUserid}`, 404);
+  return { ...base, entry, externalUserid, chatId: null };
 }
 
 /** wx.config: the corp ticket (get_jsapi_ticket), appId = the corpid. */
-export async function verifyConfig(ctx: SimContext, body: any): Promise<{ errMsg: string }> {
+export async function verifyConfig(ctx: SimContext, body: Body): Promise<{ errMsg: string }> {
   const frame = await checkFrame(ctx, body.frame);
-  const cfg = body.config ?? {};
+  const cfg = isRecord(body.config) ? body.config : {};
   if (cfg.appId !== frame.corpId) return { errMsg: 'config:fail invalid appId (must be the corpid)' };
   if (!(await signedWithTicket(ctx, frame.corpId, 'jsapi', cfg, pageUrl(body.url)))) return { errMsg: 'config:fail invalid signature' };
   return { errMsg: 'config:ok' };
 }
 
 /** wx.agentConfig: the app ticket (ticket/get?type=agent_config); on success a grant for wx.invoke. */
-export async function verifyAgentConfig(ctx: SimContext, body: any): Promise<{ errMsg: string; grant?: string }> {
+export async function verifyAgentConfig(ctx: SimContext, body: Body): Promise<{ errMsg: string; grant?: string }> {
   const frame = await checkFrame(ctx, body.frame);
-  const cfg = body.config ?? {};
+  const cfg = isRecord(body.config) ? body.config : {};
   if (cfg.corpid !== frame.corpId) return { errMsg: 'agentConfig:fail invalid corpid' };
   if (Number(cfg.agentid) !== frame.agentId) return { errMsg: 'agentConfig:fail invalid agentid' };
   const url = pageUrl(body.url);
   if (!(await signedWithTicket(ctx, frame.corpId, 'agent_config', cfg, url))) return { errMsg: 'agentConfig:fail invalid signature' };
-  const list = Array.isArray(cfg.jsApiList) ? cfg.jsApiList.filter((a: unknown): a is string => typeof a === 'string') : [];
+  const given: unknown = cfg.jsApiList;
+  const list = Array.isArray(given) ? (given as unknown[]).filter((a): a is string => typeof a === 'string') : [];
   const grant = randomId(32);
   const now = ctx.clock.now();
   await ctx.db.q(
@@ -129,16 +143,17 @@ export const INVOKE_APIS = ['getContext', 'getCurExternalContact', 'getCurExtern
 const NOT_EXTERNAL = 'without context of external contact';
 
 /** wx.invoke(api, args) in the frame: needs a grant from agentConfig listing the api. */
-export async function invoke(ctx: SimContext, body: any, base = ctx.publicUrl ?? ''): Promise<Record<string, unknown>> {
+export async function invoke(ctx: SimContext, body: Body, base = ctx.publicUrl ?? ''): Promise<Record<string, unknown>> {
   const frame = await checkFrame(ctx, body.frame);
   const api = String(body.api ?? '');
-  const args = body.args && typeof body.args === 'object' ? body.args : {};
+  const args = isRecord(body.args) ? body.args : {};
   if (api === 'checkJsApi') {
-    const list: unknown[] = Array.isArray(args.jsApiList) ? args.jsApiList : [];
+    const given: unknown = args.jsApiList;
+    const list: unknown[] = Array.isArray(given) ? given : [];
     return { errMsg: 'checkJsApi:ok', err_msg: 'checkJsApi:ok', checkResult: Object.fromEntries(list.map((a) => [String(a), INVOKE_APIS.includes(String(a))])) };
   }
   const grant = body.grant
-    ? await ctx.db.one<{ js_api_list: string[] }>(`SELECT js_api_list FROM {s}.jsapi_grants WHERE grant_id = $1 AND corp_id = $2 AND userid = $3`, [
+    ? await ctx.db.one<Pick<SimJsapiGrantRow, 'js_api_list'>>(`SELECT js_api_list FROM {s}.jsapi_grants WHERE grant_id = $1 AND corp_id = $2 AND userid = $3`, [
         String(body.grant),
         frame.corpId,
         frame.userid,
@@ -161,39 +176,48 @@ export async function invoke(ctx: SimContext, body: any, base = ctx.publicUrl ??
   }
 }
 
-const SEND_TYPES = ['text', 'image', 'video', 'file', 'news', 'miniprogram'];
+const SEND_TYPES = ['text', 'image', 'video', 'file', 'news', 'miniprogram'] as const;
+const isSendType = (v: unknown): v is (typeof SEND_TYPES)[number] => SEND_TYPES.some((t) => t === v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 
 /** sendChatMessage's payload as the message a customer receives (the shapes renderPayload and the inbox use). */
-async function chatPayload(ctx: SimContext, corpId: string, args: any, base: string): Promise<Record<string, unknown> | string> {
+async function chatPayload(ctx: SimContext, corpId: string, args: Body, base: string): Promise<Record<string, unknown> | string> {
   const t = args.msgtype;
-  if (!SEND_TYPES.includes(t)) return `invalid msgtype ${String(t ?? '(missing)')}: one of ${SEND_TYPES.join(', ')}`;
+  if (!isSendType(t)) return `invalid msgtype ${String(t ?? '(missing)')}: one of ${SEND_TYPES.join(', ')}`;
   const p = args[t];
-  if (!p || typeof p !== 'object') return `missing ${t}`;
+  if (!isRecord(p)) return `missing ${t}`;
   switch (t) {
     case 'text':
       if (!nonEmpty(p.content)) return 'missing text.content';
       if (Buffer.byteLength(p.content) > 4000) return 'text.content: at most 4000 bytes';
       return { msgtype: 'text', text: { content: p.content } };
-    case 'news':
-      for (const k of ['link', 'title']) if (!nonEmpty(p[k])) return `missing news.${k}`;
-      if (!/^https?:\/\//.test(p.link)) return 'news.link must be an http(s) URL';
-      return { msgtype: 'link', link: { url: p.link, title: p.title, desc: p.desc ?? '', picurl: p.imgUrl ?? '' } };
-    case 'miniprogram':
-      for (const k of ['appid', 'title', 'imgUrl', 'page']) if (!nonEmpty(p[k])) return `missing miniprogram.${k}`;
-      if (!p.page.split('?')[0].endsWith('.html')) return `miniprogram.page must end in .html: ${p.page}`;
-      return { msgtype: 'miniprogram', miniprogram: { appid: p.appid, title: p.title, page: p.page, pic_url: p.imgUrl } };
+    case 'news': {
+      const { link, title } = p;
+      if (!nonEmpty(link)) return 'missing news.link';
+      if (!nonEmpty(title)) return 'missing news.title';
+      if (!/^https?:\/\//.test(link)) return 'news.link must be an http(s) URL';
+      return { msgtype: 'link', link: { url: link, title, desc: p.desc ?? '', picurl: p.imgUrl ?? '' } };
+    }
+    case 'miniprogram': {
+      const { appid, title, imgUrl, page } = p;
+      if (!nonEmpty(appid)) return 'missing miniprogram.appid';
+      if (!nonEmpty(title)) return 'missing miniprogram.title';
+      if (!nonEmpty(imgUrl)) return 'missing miniprogram.imgUrl';
+      if (!nonEmpty(page)) return 'missing miniprogram.page';
+      if (!page.split('?')[0].endsWith('.html')) return `miniprogram.page must end in .html: ${page}`;
+      return { msgtype: 'miniprogram', miniprogram: { appid, title, page, pic_url: imgUrl } };
+    }
     default: {
       // image, video, file: a mediaid from WeCom's media upload (not an Official Account media id).
       if (!nonEmpty(p.mediaid)) return `missing ${t}.mediaid`;
-      const m = await ctx.db.one(`SELECT type FROM {s}.media WHERE corp_id = $1 AND media_id = $2`, [corpId, p.mediaid]);
+      const m = await ctx.db.one<Pick<SimMediaRow, 'type'>>(`SELECT type FROM {s}.media WHERE corp_id = $1 AND media_id = $2`, [corpId, p.mediaid]);
       if (!m) return `invalid mediaid ${p.mediaid}`;
       return { msgtype: t, [t]: { media_id: p.mediaid, ...(t === 'image' ? { pic_url: `${base}/media/${p.mediaid}` } : {}) } };
     }
   }
 }
 
-async function sendChatMessage(ctx: SimContext, frame: FrameContext, args: any, base: string): Promise<Record<string, unknown>> {
+async function sendChatMessage(ctx: SimContext, frame: FrameContext, args: Body, base: string): Promise<Record<string, unknown>> {
   const fail = (why: string) => ({ err_msg: `sendChatMessage:fail ${why}` });
   if (frame.entry === 'contact_profile') return fail('not in a chat (entry contact_profile)');
   const payload = await chatPayload(ctx, frame.corpId, args, base);

@@ -5,6 +5,7 @@ import type { SimContext } from './context';
 import { num } from './db';
 import { E, SimError } from './errors';
 import { newIds } from './ids';
+import type { SimMediaRow } from './rows';
 
 const MB = 1024 * 1024;
 export const TEMP_MEDIA_TTL_MS = 3 * 86_400_000;
@@ -55,10 +56,10 @@ export async function storeMedia(ctx: SimContext, corpId: string, type: string, 
 }
 
 export async function loadMedia(ctx: SimContext, mediaId: string, corpId?: string) {
-  const r = await ctx.db.one(
+  const r = await ctx.db.one<Pick<SimMediaRow, 'type' | 'filename' | 'content_type' | 'bytes' | 'created_at'>>(
     `SELECT type, filename, content_type, bytes, created_at FROM {s}.media WHERE media_id = $1 AND ($2::text IS NULL OR corp_id = $2)`,
     [mediaId, corpId ?? null],
   );
   if (!r) return null;
-  return { type: r.type as string, filename: r.filename as string, contentType: r.content_type as string, bytes: r.bytes as Buffer, createdAt: num(r.created_at) };
+  return { type: r.type, filename: r.filename, contentType: r.content_type, bytes: r.bytes, createdAt: num(r.created_at) };
 }

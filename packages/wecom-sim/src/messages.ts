@@ -8,6 +8,8 @@ import { num } from './db';
 import { ControlError, E } from './errors';
 import { externalUseridFor, newIds, randomId } from './ids';
 import { getFollow } from './customers';
+import type { MessagePayload, SimDepartmentRow, SimGroupRow, SimMessageRow, SimStaffRow, SimWechatUserRow } from './rows';
+import { isRecord, type Body } from './validate';
 import { voidWelcomeCodes } from './welcome';
 
 export interface InboxMessage {
@@ -74,7 +76,7 @@ export async function staffSendsGroupMessage(ctx: SimContext, corpId: string, us
 }
 
 export async function staffSendsGroupPayload(ctx: SimContext, corpId: string, userid: string, chatId: string, payload: Record<string, unknown>) {
-  const g = await ctx.db.one(`SELECT dismissed_at FROM {s}.groups WHERE corp_id = $1 AND chat_id = $2`, [corpId, chatId]);
+  const g = await ctx.db.one<Pick<SimGroupRow, 'dismissed_at'>>(`SELECT dismissed_at FROM {s}.groups WHERE corp_id = $1 AND chat_id = $2`, [corpId, chatId]);
   if (!g) throw new ControlError(`unknown group ${chatId}`, 404);
   if (g.dismissed_at) throw new ControlError(`group ${chatId} was dismissed`, 409);
   const inGroup = await ctx.db.one(
@@ -102,7 +104,7 @@ export async function staffSendsGroupPayload(ctx: SimContext, corpId: string, us
 }
 
 export async function listInbox(sql: Sql, wechatUserId: string, limit = 100): Promise<InboxMessage[]> {
-  const rows = await sql.q(
+  const rows = await sql.q<SimMessageRow & { staff_name: SimStaffRow['name'] | null; group_name: SimGroupRow['name'] | null }>(
     `SELECT m.*, s.name AS staff_name, g.name AS group_name FROM {s}.messages m
        LEFT JOIN {s}.staff s ON s.corp_id = m.corp_id AND s.userid = m.userid
        LEFT JOIN {s}.groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
@@ -113,7 +115,8 @@ export async function listInbox(sql: Sql, wechatUserId: string, limit = 100): Pr
   return rows.map((r) => ({
     id: num(r.id),
     corpId: r.corp_id,
-    kind: r.kind,
+    // What reaches a customer (direction to_customer) is one of the inbox kinds.
+    kind: r.kind as InboxMessage['kind'],
     from: { userid: r.userid, name: r.staff_name, chatId: r.chat_id, groupName: r.group_name },
     payload: r.payload,
     createdAt: num(r.created_at),
@@ -122,12 +125,12 @@ export async function listInbox(sql: Sql, wechatUserId: string, limit = 100): Pr
 
 /** The chat between one customer and one staff member, oldest first. */
 export async function listConversation(sql: Sql, corpId: string, wechatUserId: string, userid: string, limit = 50) {
-  const rows = await sql.q(
+  const rows = await sql.q<SimMessageRow>(
     `SELECT * FROM (SELECT * FROM {s}.messages WHERE corp_id = $1 AND wechat_user_id = $2 AND userid = $3 AND kind IN ('chat', 'welcome', 'mass', 'transfer')
                      ORDER BY id DESC LIMIT $4) x ORDER BY id`,
     [corpId, wechatUserId, userid, limit],
   );
-  return rows.map((r) => ({ id: num(r.id), kind: r.kind as string, direction: r.direction as string, payload: r.payload, createdAt: num(r.created_at) }));
+  return rows.map((r) => ({ id: num(r.id), kind: r.kind, direction: r.direction, payload: r.payload, createdAt: num(r.created_at) }));
 }
 
 export interface TranscriptLine {
@@ -137,7 +140,7 @@ export interface TranscriptLine {
   userid: string | null;
   staffName: string | null;
   customerName: string | null;
-  payload: any;
+  payload: MessagePayload;
   createdAt: number;
 }
 
@@ -150,24 +153,24 @@ export async function listChatTranscript(
 ): Promise<TranscriptLine[]> {
   const rows =
     'chatId' in chat
-      ? await sql.q(
+      ? await sql.q<SimMessageRow>(
           `SELECT * FROM (SELECT DISTINCT ON (coalesce(ref_id, id::text), payload) * FROM {s}.messages
                            WHERE corp_id = $1 AND chat_id = $2 AND kind IN ('group_chat', 'mass', 'group_welcome')
                            ORDER BY coalesce(ref_id, id::text), payload, id) x
             ORDER BY id DESC LIMIT $3`,
           [corpId, chat.chatId, limit],
         )
-      : await sql.q(
+      : await sql.q<SimMessageRow>(
           `SELECT * FROM {s}.messages WHERE corp_id = $1 AND userid = $2 AND external_userid = $3 AND chat_id IS NULL
               AND kind IN ('chat', 'welcome', 'mass', 'transfer')
             ORDER BY id DESC LIMIT $4`,
           [corpId, chat.userid, chat.externalUserid, limit],
         );
-  const staff = await sql.q<{ userid: string; name: string }>(`SELECT userid, name FROM {s}.staff WHERE corp_id = $1 AND userid = ANY($2::text[])`, [
+  const staff = await sql.q<Pick<SimStaffRow, 'userid' | 'name'>>(`SELECT userid, name FROM {s}.staff WHERE corp_id = $1 AND userid = ANY($2::text[])`, [
     corpId,
     [...new Set(rows.map((r) => r.userid).filter(Boolean))],
   ]);
-  const users = await sql.q<{ id: string; nickname: string }>(`SELECT id, nickname FROM {s}.wechat_users WHERE id = ANY($1::text[])`, [
+  const users = await sql.q<Pick<SimWechatUserRow, 'id' | 'nickname'>>(`SELECT id, nickname FROM {s}.wechat_users WHERE id = ANY($1::text[])`, [
     [...new Set(rows.map((r) => r.wechat_user_id).filter(Boolean))],
   ]);
   return rows.reverse().map((r) => ({
@@ -186,23 +189,23 @@ export async function listChatTranscript(
 
 const APP_MSGTYPES = ['text', 'image', 'voice', 'video', 'file', 'textcard', 'news', 'mpnews', 'markdown', 'miniprogram_notice', 'template_card'];
 
-export async function sendAppMessage(ctx: SimContext, corpId: string, agentId: number, body: any) {
+export async function sendAppMessage(ctx: SimContext, corpId: string, agentId: number, body: Body) {
   if (body.agentid === undefined) throw E.param('agentid', 'required');
   if (Number(body.agentid) !== agentId) throw E.invalidAgentId();
   const msgtype = body.msgtype;
   if (typeof msgtype !== 'string' || !APP_MSGTYPES.includes(msgtype)) throw E.invalidMsgtype(String(msgtype));
   const payload = body[msgtype];
-  if (!payload || typeof payload !== 'object') throw E.param(msgtype, `required for msgtype ${msgtype}`);
+  if (!isRecord(payload)) throw E.param(msgtype, `required for msgtype ${msgtype}`);
   if (msgtype === 'text' && (typeof payload.content !== 'string' || !payload.content)) throw E.param('text.content', 'required');
   if (msgtype === 'textcard') {
     for (const k of ['title', 'description', 'url']) if (typeof payload[k] !== 'string' || !payload[k]) throw E.param(`textcard.${k}`, 'required');
-    if (!/^https?:\/\//.test(payload.url)) throw E.param('textcard.url', 'must start with http:// or https://');
+    if (!/^https?:\/\//.test(String(payload.url))) throw E.param('textcard.url', 'must start with http:// or https://');
   }
   const touser = typeof body.touser === 'string' ? body.touser.split('|').filter(Boolean) : [];
   const toparty = typeof body.toparty === 'string' ? body.toparty.split('|').filter(Boolean).map(Number) : [];
   if (touser.length === 0 && toparty.length === 0 && !body.totag) throw E.param('touser', 'touser, toparty or totag is required');
   if (touser.length > 1000) throw E.param('touser', 'at most 1000 users');
-  const staff = await ctx.db.q<{ userid: string; department: number[] }>(`SELECT userid, department FROM {s}.staff WHERE corp_id = $1 AND status = 1`, [corpId]);
+  const staff = await ctx.db.q<Pick<SimStaffRow, 'userid' | 'department'>>(`SELECT userid, department FROM {s}.staff WHERE corp_id = $1 AND status = 1`, [corpId]);
   const all = touser.includes('@all');
   const recipients = new Set<string>();
   const invalidUsers: string[] = [];
@@ -212,7 +215,7 @@ export async function sendAppMessage(ctx: SimContext, corpId: string, agentId: n
   }
   const invalidParties: number[] = [];
   if (toparty.length) {
-    const deps = await ctx.db.q<{ id: number }>(`SELECT id FROM {s}.departments WHERE corp_id = $1 AND id = ANY($2::int[])`, [corpId, toparty]);
+    const deps = await ctx.db.q<Pick<SimDepartmentRow, 'id'>>(`SELECT id FROM {s}.departments WHERE corp_id = $1 AND id = ANY($2::int[])`, [corpId, toparty]);
     for (const p of toparty) {
       if (!deps.some((d) => d.id === p)) invalidParties.push(p);
       else for (const s of staff) if (s.department.includes(p)) recipients.add(s.userid);
@@ -238,9 +241,10 @@ export async function sendAppMessage(ctx: SimContext, corpId: string, agentId: n
 }
 
 export async function listStaffMessages(sql: Sql, corpId: string, userid?: string, limit = 100) {
-  const rows = await sql.q(
+  const rows = await sql.q<SimMessageRow>(
     `SELECT * FROM {s}.messages WHERE corp_id = $1 AND direction = 'to_staff' AND ($2::text IS NULL OR userid = $2) ORDER BY id DESC LIMIT $3`,
     [corpId, userid ?? null, Math.min(limit, 500)],
   );
-  return rows.map((r) => ({ id: num(r.id), kind: r.kind as string, userid: r.userid as string, msgid: r.ref_id as string, payload: r.payload, createdAt: num(r.created_at) }));
+  // Messages to staff (reminders, app messages) always name the member and the msgid.
+  return rows.map((r) => ({ id: num(r.id), kind: r.kind, userid: r.userid ?? '', msgid: r.ref_id ?? '', payload: r.payload, createdAt: num(r.created_at) }));
 }

@@ -5,13 +5,10 @@ import { num } from './db';
 import { ControlError } from './errors';
 import { newIds } from './ids';
 import { requireWechatUser } from './customers';
+import type { OrderItem, SimCorpRow, SimCustomerRow, SimOrderRow } from './rows';
+import { prop } from './validate';
 
-export interface OrderItem {
-  name: string;
-  price: number;
-  quantity: number;
-  sku?: string;
-}
+export type { OrderItem };
 
 export interface PayOrderInput {
   corpId?: string;
@@ -35,25 +32,29 @@ export interface SimOrder {
   webhook: { status: number | null; error: string | null } | null;
 }
 
-function readItems(items: unknown): OrderItem[] {
+/** Order items as given (control API, phone form): each { name, price, quantity?, sku? }, or a 400 naming it. */
+export function readOrderItems(items: unknown): OrderItem[] {
   if (items === undefined) return [];
   if (!Array.isArray(items)) throw new ControlError('items: an array of {name, price, quantity}');
-  return items.map((it: any, i) => {
-    if (!it || typeof it.name !== 'string' || !it.name) throw new ControlError(`items[${i}].name: required`);
-    const price = Number(it.price);
-    const quantity = it.quantity === undefined ? 1 : Number(it.quantity);
+  return items.map((it: unknown, i) => {
+    const name = prop(it, 'name');
+    if (!it || typeof name !== 'string' || !name) throw new ControlError(`items[${i}].name: required`);
+    const price = Number(prop(it, 'price'));
+    const q = prop(it, 'quantity');
+    const quantity = q === undefined ? 1 : Number(q);
     if (!Number.isFinite(price) || price < 0) throw new ControlError(`items[${i}].price: a non-negative number of yuan`);
     if (!Number.isInteger(quantity) || quantity < 1) throw new ControlError(`items[${i}].quantity: a whole number ≥ 1`);
-    return { name: it.name, price, quantity, ...(it.sku ? { sku: String(it.sku) } : {}) };
+    const sku = prop(it, 'sku');
+    return { name, price, quantity, ...(sku ? { sku: String(sku) } : {}) };
   });
 }
 
 export async function payOrder(ctx: SimContext, corpId: string, wechatUserId: string, input: PayOrderInput): Promise<SimOrder> {
   const user = await requireWechatUser(ctx.db, wechatUserId);
-  const items = readItems(input.items);
+  const items = readOrderItems(input.items);
   const amount = input.amount ?? Math.round(items.reduce((s, it) => s + it.price * it.quantity, 0) * 100) / 100;
   if (!Number.isFinite(amount) || amount <= 0) throw new ControlError('amount: a positive number of yuan (or items with prices)');
-  const customer = await ctx.db.one<{ external_userid: string }>(`SELECT external_userid FROM {s}.customers WHERE corp_id = $1 AND wechat_user_id = $2`, [
+  const customer = await ctx.db.one<Pick<SimCustomerRow, 'external_userid'>>(`SELECT external_userid FROM {s}.customers WHERE corp_id = $1 AND wechat_user_id = $2`, [
     corpId,
     wechatUserId,
   ]);
@@ -86,7 +87,7 @@ export async function payOrder(ctx: SimContext, corpId: string, wechatUserId: st
 
 /** POSTs a shop event to the corp's order webhook, when it has one; null when it has none. */
 export async function postToShopWebhook(ctx: SimContext, corpId: string, body: unknown): Promise<{ status: number | null; error: string | null } | null> {
-  const corp = await ctx.db.one<{ order_webhook_url: string | null }>(`SELECT order_webhook_url FROM {s}.corps WHERE corp_id = $1`, [corpId]);
+  const corp = await ctx.db.one<Pick<SimCorpRow, 'order_webhook_url'>>(`SELECT order_webhook_url FROM {s}.corps WHERE corp_id = $1`, [corpId]);
   if (!corp?.order_webhook_url) return null;
   let status: number | null = null;
   let error: string | null = null;
@@ -121,7 +122,7 @@ export interface SimRefund {
  * `order.refunded` with its own refund id, as a shop would.
  */
 export async function refundOrder(ctx: SimContext, wechatUserId: string, orderId: string, input: { amount?: number } = {}): Promise<SimRefund> {
-  const o = await ctx.db.one<{ corp_id: string; amount: string; refunded: string; refunds: number }>(
+  const o = await ctx.db.one<Pick<SimOrderRow, 'corp_id' | 'amount' | 'refunded' | 'refunds'>>(
     `SELECT corp_id, amount, refunded, refunds FROM {s}.orders WHERE order_id = $1 AND wechat_user_id = $2`, [orderId, wechatUserId]);
   if (!o) throw new ControlError(`orderId: no order ${orderId} of this customer`, 404);
   const leftFen = Math.round(Number(o.amount) * 100) - Math.round(Number(o.refunded) * 100);
@@ -136,15 +137,15 @@ export async function refundOrder(ctx: SimContext, wechatUserId: string, orderId
 }
 
 export async function listOrders(ctx: SimContext, wechatUserId: string) {
-  const rows = await ctx.db.q(`SELECT * FROM {s}.orders WHERE wechat_user_id = $1 ORDER BY created_at DESC LIMIT 100`, [wechatUserId]);
+  const rows = await ctx.db.q<SimOrderRow>(`SELECT * FROM {s}.orders WHERE wechat_user_id = $1 ORDER BY created_at DESC LIMIT 100`, [wechatUserId]);
   return rows.map((r) => ({
-    orderId: r.order_id as string,
-    corpId: r.corp_id as string,
+    orderId: r.order_id,
+    corpId: r.corp_id,
     amount: Number(r.amount),
     refunded: Number(r.refunded),
-    items: r.items as OrderItem[],
+    items: r.items,
     paidAt: new Date(num(r.created_at)).toISOString(),
-    webhookStatus: r.webhook_status as number | null,
+    webhookStatus: r.webhook_status,
   }));
 }
 

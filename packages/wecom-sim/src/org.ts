@@ -5,6 +5,7 @@ import type { Sql } from './db';
 import { num, numOrNull } from './db';
 import { ControlError, E } from './errors';
 import { avatarDataUrl } from './ids';
+import type { SimDepartmentRow, SimStaffRow } from './rows';
 
 export const STAFF_ACTIVE = 1;
 export const STAFF_RESIGNED = 5;
@@ -51,7 +52,7 @@ export interface SimStaff {
   resignedAt: number | null;
 }
 
-export function mapStaff(r: any): SimStaff {
+export function mapStaff(r: SimStaffRow): SimStaff {
   return {
     corpId: r.corp_id,
     userid: r.userid,
@@ -124,7 +125,7 @@ export async function upsertStaff(sql: Sql, corpId: string, list: StaffInput[], 
 }
 
 export async function getStaff(sql: Sql, corpId: string, userid: string): Promise<SimStaff | null> {
-  const r = await sql.one(`SELECT * FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [corpId, userid]);
+  const r = await sql.one<SimStaffRow>(`SELECT * FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [corpId, userid]);
   return r ? mapStaff(r) : null;
 }
 
@@ -137,7 +138,7 @@ export async function requireActiveStaff(sql: Sql, corpId: string, userid: strin
 }
 
 export async function listStaff(sql: Sql, corpId: string, opts: { includeResigned?: boolean } = {}): Promise<SimStaff[]> {
-  const rows = await sql.q(
+  const rows = await sql.q<SimStaffRow>(
     `SELECT * FROM {s}.staff WHERE corp_id = $1 ${opts.includeResigned ? '' : 'AND status = 1'} ORDER BY created_at, userid`,
     [corpId],
   );
@@ -190,7 +191,7 @@ export function userJson(s: SimStaff) {
 }
 
 export async function listDepartmentsJson(sql: Sql, corpId: string, id?: number) {
-  const rows = await sql.q(`SELECT * FROM {s}.departments WHERE corp_id = $1 ORDER BY parentid, sort DESC, id`, [corpId]);
+  const rows = await sql.q<SimDepartmentRow>(`SELECT * FROM {s}.departments WHERE corp_id = $1 ORDER BY parentid, sort DESC, id`, [corpId]);
   let picked = rows;
   if (id !== undefined) {
     if (!rows.some((r) => r.id === id)) return null;
@@ -198,7 +199,12 @@ export async function listDepartmentsJson(sql: Sql, corpId: string, id?: number)
     let grew = true;
     while (grew) {
       grew = false;
-      for (const r of rows) if (!keep.has(r.id) && keep.has(r.parentid)) (keep.add(r.id), (grew = true));
+      for (const r of rows) {
+        if (!keep.has(r.id) && keep.has(r.parentid)) {
+          keep.add(r.id);
+          grew = true;
+        }
+      }
     }
     picked = rows.filter((r) => keep.has(r.id));
   }
@@ -213,14 +219,19 @@ export async function listDepartmentsJson(sql: Sql, corpId: string, id?: number)
 }
 
 export async function departmentTree(sql: Sql, corpId: string, root: number, withChildren: boolean): Promise<number[] | null> {
-  const rows = await sql.q<{ id: number; parentid: number }>(`SELECT id, parentid FROM {s}.departments WHERE corp_id = $1`, [corpId]);
+  const rows = await sql.q<Pick<SimDepartmentRow, 'id' | 'parentid'>>(`SELECT id, parentid FROM {s}.departments WHERE corp_id = $1`, [corpId]);
   if (!rows.some((r) => r.id === root)) return null;
   const keep = new Set([root]);
   if (withChildren) {
     let grew = true;
     while (grew) {
       grew = false;
-      for (const r of rows) if (!keep.has(r.id) && keep.has(r.parentid)) (keep.add(r.id), (grew = true));
+      for (const r of rows) {
+        if (!keep.has(r.id) && keep.has(r.parentid)) {
+          keep.add(r.id);
+          grew = true;
+        }
+      }
     }
   }
   return [...keep];

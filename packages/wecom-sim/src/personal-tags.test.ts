@@ -1,6 +1,7 @@
 // Personal tags (个人标签): a member's own tags on a customer, edited only in the WeCom client.
 // externalcontact/get returns them (type 2, no tag_id); batch/get_by_user leaves them out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimFollow } from './customers';
 import { startHarness, type Harness } from './test-helpers';
 
 let h: Harness;
@@ -33,7 +34,7 @@ describe('personal tags', () => {
     ]);
 
     const r = await h.api('externalcontact/get', { query: { external_userid: ext } });
-    const tags = r.follow_user.find((x: any) => x.userid === 'zhangwei').tags;
+    const tags = r.follow_user.find((x) => x.userid === 'zhangwei')?.tags ?? [];
     expect(tags[0]).toMatchObject({ type: 1, tag_id: levelTagId });
     expect(tags.slice(1)).toEqual([
       { group_name: '', tag_name: '老客户', type: 2 },
@@ -44,15 +45,16 @@ describe('personal tags', () => {
 
   it('batch/get_by_user omits them (tag_id holds corp tags only)', async () => {
     const r = await h.api('externalcontact/batch/get_by_user', { body: { userid_list: ['zhangwei'], limit: 100 } });
-    const item = r.external_contact_list.find((x: any) => x.external_contact.external_userid === ext);
-    expect(item.follow_info.tag_id).toEqual([levelTagId]);
-    expect(JSON.stringify(item.follow_info)).not.toContain('老客户');
+    const item = r.external_contact_list.find((x) => x.external_contact.external_userid === ext);
+    expect(item?.follow_info.tag_id).toEqual([levelTagId]);
+    expect(JSON.stringify(item?.follow_info)).not.toContain('老客户');
   });
 
   it('removes, validates, and works over the HTTP control API', async () => {
     const call = async (body: unknown) => {
       const res = await fetch(`${h.simUrl}/control/edit-personal-tags`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { status: res.status, json: (await res.json()) as any };
+      // The follow as edited (an { error } when the status is 4xx; those calls read only the status).
+      return { status: res.status, json: (await res.json()) as SimFollow };
     };
     const ok = await call({ userid: 'zhangwei', externalUserid: ext, add: ['少糖'], remove: ['老客户'] });
     expect(ok.status).toBe(200);
@@ -88,13 +90,13 @@ describe('personal tags', () => {
   });
 
   it('the demo seed gives some customers a personal tag or two', async () => {
-    const staff = (await h.api('externalcontact/get_follow_user_list')).follow_user as string[];
+    const staff = (await h.api('externalcontact/get_follow_user_list')).follow_user;
     const personal: string[] = [];
     for (const userid of staff) {
       for (const id of (await h.api('externalcontact/list', { query: { userid } })).external_userid ?? []) {
         if (id === ext) continue;
         const r = await h.api('externalcontact/get', { query: { external_userid: id } });
-        for (const f of r.follow_user) for (const t of f.tags) if (t.type === 2) personal.push(t.tag_name);
+        for (const f of r.follow_user) for (const t of f.tags ?? []) if (t.type === 2) personal.push(t.tag_name);
       }
     }
     expect(personal.length).toBeGreaterThan(0);

@@ -2,11 +2,14 @@
 // that shows a contact-way QR, add staff, join a group, pay an order (webhook), read the inbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieOf } from './pages/html';
+import type { CallbackRecord } from './callbacks';
+import type { WechatUser } from './customers';
 import { startHarness, waitFor, type Harness } from './test-helpers';
 
 let h: Harness;
 let qrCode = '';
-const orders: any[] = [];
+/** What the shop webhook received. */
+const orders: unknown[] = [];
 
 beforeAll(async () => {
   h = await startHarness({}, (app) => {
@@ -59,7 +62,7 @@ describe('phone view', () => {
 
   it('scans a landing page: follows the contact-way QR on it and adds the staff member', async () => {
     const way = await h.api('externalcontact/add_contact_way', { body: { type: 1, scene: 2, user: ['wuting'], state: 'lc_abc' } });
-    qrCode = way.qr_code;
+    qrCode = way.qr_code!;
     const msg = await post('/phone/scan', { url: `${h.baseUrl}/l/abc`, mode: 'scan' });
     expect(msg).toContain('已添加 wuting');
     const me = decodeURIComponent(cookie.split('=')[1]);
@@ -105,25 +108,26 @@ describe('phone view', () => {
 
 describe('control API over HTTP', () => {
   it('drives the same actions with JSON', async () => {
-    const call = async (method: string, path: string, body?: unknown) => {
+    /** The control API's JSON answer, typed as the test expects it (SimControl's result, or { error }). */
+    const call = async <T = unknown>(method: string, path: string, body?: unknown) => {
       const res = await fetch(`${h.simUrl}/control${path}`, {
         method,
         ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       });
-      return { status: res.status, json: (await res.json()) as any };
+      return { status: res.status, json: (await res.json()) as T };
     };
-    const user = await call('POST', '/wechat-users', { nickname: '接口客户' });
+    const user = await call<WechatUser>('POST', '/wechat-users', { nickname: '接口客户' });
     expect(user.status).toBe(200);
     const add = await call('POST', '/add-staff', { wechatUserId: user.json.id, userid: 'zhangwei', state: 'api' });
     expect(add.json).toMatchObject({ status: 'added', userid: 'zhangwei', welcomeCode: expect.any(String) });
     expect((await call('POST', '/add-staff', { wechatUserId: user.json.id, userid: 'ghost' })).status).toBe(404);
-    expect((await call('POST', '/add-staff', { userid: 'zhangwei' })).json.error.message).toContain('wechatUserId');
+    expect((await call<{ error: { message: string } }>('POST', '/add-staff', { userid: 'zhangwei' })).json.error.message).toContain('wechatUserId');
     const state = await call('GET', `/corps/${h.corp.corpId}/state`);
     expect(state.json).toMatchObject({ staff: 10, groups: 2 });
     await call('POST', '/wait-callbacks', {});
-    const cbs = await call('GET', `/corps/${h.corp.corpId}/callbacks?changeType=add_external_contact&limit=1`);
+    const cbs = await call<CallbackRecord[]>('GET', `/corps/${h.corp.corpId}/callbacks?changeType=add_external_contact&limit=1`);
     expect(cbs.json[0]).toMatchObject({ status: 'delivered', fields: { UserID: 'zhangwei', State: 'api' } });
-    const advanced = await call('POST', '/advance-time', { ms: 1000 });
+    const advanced = await call<{ now: number }>('POST', '/advance-time', { ms: 1000 });
     expect(advanced.json.now).toBe(h.clock.now + 1000);
   });
 });

@@ -5,7 +5,17 @@
 import { createHash } from 'node:crypto';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './test-helpers';
+import type { SimCorp } from './corps';
+import { startHarness, type Answer, type Harness } from './test-helpers';
+
+/** What /jssdk/* answers: wx.config / wx.agentConfig results, wx.invoke results, or a 4xx { error }. */
+interface JssdkAnswer {
+  errMsg?: string;
+  grant?: string;
+  err_msg?: string;
+  checkResult?: Record<string, boolean>;
+  error?: { message: string };
+}
 
 let h: Harness;
 const SIDEBAR = 'http://pond.test/sidebar/wwtestcorp';
@@ -23,7 +33,7 @@ const single = () => ({ corpId: h.corp.corpId, userid: 'linxiao', entry: 'single
 
 const post = async (path: string, body: unknown) => {
   const res = await fetch(`${h.simUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as any };
+  return { status: res.status, json: (await res.json()) as JssdkAnswer };
 };
 const agentConfig = async (frame: object, url: string, cfg: Record<string, unknown> = {}) =>
   (
@@ -33,7 +43,7 @@ const agentConfig = async (frame: object, url: string, cfg: Record<string, unkno
       config: { corpid: h.corp.corpId, agentid: h.corp.agentId, ...sign(agentTicket, url.split('#')[0]), jsApiList: ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage'], ...cfg },
     })
   ).json;
-const invoke = async (frame: object, grant: string | null, api: string, args: unknown = {}) => (await post('/jssdk/invoke', { frame, grant, api, args })).json;
+const invoke = async (frame: object, grant: string | null | undefined, api: string, args: unknown = {}) => (await post('/jssdk/invoke', { frame, grant, api, args })).json;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -89,7 +99,7 @@ describe('JS-SDK tickets and signatures', () => {
   it('rejects a frame that is not a real chat of the member', async () => {
     const r = await post('/jssdk/agent-config', { frame: { ...single(), userid: 'wangli' }, url: SIDEBAR, config: {} });
     expect(r.status).toBe(404);
-    expect(r.json.error.message).toContain('does not follow');
+    expect(r.json.error?.message).toContain('does not follow');
     expect((await post('/jssdk/invoke', { frame: { ...single(), entry: 'normal' }, api: 'getContext' })).status).toBe(400);
   });
 
@@ -149,7 +159,7 @@ describe('wx.invoke in the chat frame', () => {
     // Media ids must come from WeCom's media upload.
     const fd = new FormData();
     fd.append('media', new Blob([Buffer.from('89504e470d0a1a0a', 'hex')], { type: 'image/png' }), 'a.png');
-    const up = (await (await fetch(`${h.simUrl}/cgi-bin/media/upload?access_token=${await h.token()}&type=image`, { method: 'POST', body: fd })).json()) as any;
+    const up = (await (await fetch(`${h.simUrl}/cgi-bin/media/upload?access_token=${await h.token()}&type=image`, { method: 'POST', body: fd })).json()) as Answer<'media/upload'>;
     expect(up.errcode).toBe(0);
     expect(await send({ msgtype: 'image', image: { mediaid: up.media_id } })).toEqual({ err_msg: 'sendChatMessage:ok' });
 
@@ -308,7 +318,7 @@ describe('the simulated WeCom client pages', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ corpId: h.corp.corpId, sidebarUrl: 'http://pond.test/sidebar/x' }),
     });
-    expect(((await res.json()) as any).sidebarUrl).toBe('http://pond.test/sidebar/x');
+    expect(((await res.json()) as SimCorp).sidebarUrl).toBe('http://pond.test/sidebar/x');
     const bad = await fetch(`${h.simUrl}/control/corps/${h.corp.corpId}/sidebar-url`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -318,29 +328,46 @@ describe('the simulated WeCom client pages', () => {
   });
 });
 
+/** A postMessage event as the shim and the frame's script see it. */
+type Listener = (e: { source: unknown; data: unknown }) => void;
+
+/** The wx object the shim puts on the page's window. */
+interface Wx {
+  invoke(api: string, args: object, callback: (r: Record<string, unknown>) => void): void;
+  agentConfig(config: Record<string, unknown>): void;
+}
+
+/** The sidebar page's window, as much of it as the shim uses. */
+interface PageWindow {
+  parent?: unknown;
+  addEventListener(type: string, fn: Listener): void;
+  postMessage?(data: unknown): void;
+  wx?: Wx;
+}
+
 describe('the shim and the frame’s script, relaying (no browser: both run in node:vm)', () => {
   /** The sidebar page's window (the shim runs there) inside the chat frame's window (its script runs there). */
   async function openFrame(pageHref: string) {
     const frameHtml = await (await fetch(`${h.simUrl}/wecom/chat?corp=${h.corp.corpId}&userid=linxiao&external=${me.externalUserid}`)).text();
     const frameScript = /<script>([\s\S]*?)<\/script>/.exec(frameHtml)![1];
     const shim = await (await fetch(`${h.simUrl}/jssdk/jwxwork.js`)).text();
-    const frameListeners: ((e: any) => void)[] = [];
-    const pageListeners: ((e: any) => void)[] = [];
-    const parent: any = { postMessage: (data: unknown) => setTimeout(() => frameListeners.forEach((fn) => fn({ source: page, data: structuredClone(data) }))) };
-    const page: any = {
+    const frameListeners: Listener[] = [];
+    const pageListeners: Listener[] = [];
+    const parent = { postMessage: (data: unknown) => setTimeout(() => frameListeners.forEach((fn) => fn({ source: page, data: structuredClone(data) }))) };
+    const page: PageWindow = {
       parent,
-      addEventListener: (_t: string, fn: (e: any) => void) => pageListeners.push(fn),
+      addEventListener: (_t: string, fn: Listener) => pageListeners.push(fn),
       postMessage: (data: unknown) => setTimeout(() => pageListeners.forEach((fn) => fn({ source: parent, data: structuredClone(data) }))),
     };
     const location = { href: pageHref };
     vm.runInNewContext(shim, { window: page, location, setTimeout, JSON, Math, Date });
-    const frameWindow = { addEventListener: (_t: string, fn: (e: any) => void) => frameListeners.push(fn) };
+    const frameWindow = { addEventListener: (_t: string, fn: Listener) => frameListeners.push(fn) };
     const document = { getElementById: (id: string) => (id === 'sidebar' ? { contentWindow: page } : null) };
     // The frame's script calls the simulator by path, as a browser resolves it against the page.
     const pageFetch = (u: string, init?: RequestInit) => fetch(new URL(u, h.simUrl), init);
     vm.runInNewContext(frameScript, { window: frameWindow, document, fetch: pageFetch, setInterval: () => 0, URLSearchParams, FormData, JSON, alert: () => {} });
-    const wx = page.wx;
-    const call = (api: string, args: object = {}) => new Promise<any>((resolve) => wx.invoke(api, args, resolve));
+    const wx = page.wx!;
+    const call = (api: string, args: object = {}) => new Promise<Record<string, unknown>>((resolve) => wx.invoke(api, args, resolve));
     return { wx, call };
   }
 
@@ -348,7 +375,7 @@ describe('the shim and the frame’s script, relaying (no browser: both run in n
     await h.sim.control.setSidebarUrl(h.corp.corpId, SIDEBAR);
     const { wx, call } = await openFrame(`${SIDEBAR}?x=1#/customer`);
     expect(await call('getContext')).toEqual({ err_msg: 'getContext:no permission' });
-    const res = await new Promise<any>((resolve) =>
+    const res = await new Promise<unknown>((resolve) =>
       wx.agentConfig({
         corpid: h.corp.corpId,
         agentid: h.corp.agentId,
@@ -367,18 +394,18 @@ describe('the shim and the frame’s script, relaying (no browser: both run in n
     // A reloaded page (new shim instance) must call agentConfig again.
     const again = await openFrame(`${SIDEBAR}?x=1`);
     expect(await again.call('getContext')).toEqual({ err_msg: 'getContext:no permission' });
-    const failed = await new Promise<any>((resolve) => again.wx.agentConfig({ corpid: h.corp.corpId, agentid: h.corp.agentId, ...sign(corpTicket, `${SIDEBAR}?x=1`), jsApiList: [], fail: resolve }));
+    const failed = await new Promise<unknown>((resolve) => again.wx.agentConfig({ corpid: h.corp.corpId, agentid: h.corp.agentId, ...sign(corpTicket, `${SIDEBAR}?x=1`), jsApiList: [], fail: resolve }));
     expect(failed).toEqual({ errMsg: 'agentConfig:fail invalid signature' });
   });
 
   it('outside the chat frame every call fails', async () => {
     const shim = await (await fetch(`${h.simUrl}/jssdk/jwxwork.js`)).text();
-    const page: any = { addEventListener: () => {} };
+    const page: PageWindow = { addEventListener: () => {} };
     page.parent = page;
     vm.runInNewContext(shim, { window: page, location: { href: SIDEBAR }, setTimeout, JSON, Math, Date });
-    const r = await new Promise<any>((resolve) => page.wx.invoke('getContext', {}, resolve));
+    const r = await new Promise<Record<string, unknown>>((resolve) => page.wx!.invoke('getContext', {}, resolve));
     expect(r.err_msg).toBe('getContext:fail not in WeCom client (模拟器: open it from the WeCom chat frame)');
-    const a = await new Promise<any>((resolve) => page.wx.agentConfig({ fail: resolve }));
+    const a = await new Promise<Record<string, unknown>>((resolve) => page.wx!.agentConfig({ fail: resolve }));
     expect(a.errMsg).toBe('agentConfig:fail not in WeCom client (模拟器: open it from the WeCom chat frame)');
   });
 });

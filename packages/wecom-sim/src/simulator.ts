@@ -14,8 +14,9 @@ import { Clock, silentLogger, type SimContext, type SimLogger } from './context'
 import { createControl, type SimControl } from './control';
 import { registerControlRoutes } from './control-routes';
 import { Db } from './db';
-import { E } from './errors';
+import { E, statusCodeOf } from './errors';
 import { registerPages } from './pages/pages-plugin';
+import type { SimSettingRow } from './rows';
 import { ensureSchema } from './schema';
 import { processDueTransfers } from './transfers';
 
@@ -58,7 +59,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
   const db = new Db(opts.pool, schema);
   await ensureSchema(db);
   const clock = new Clock(opts.now ?? Date.now);
-  const saved = await db.one<{ value: unknown }>(`SELECT value FROM {s}.settings WHERE key = 'clock_offset_ms'`);
+  const saved = await db.one<Pick<SimSettingRow, 'value'>>(`SELECT value FROM {s}.settings WHERE key = 'clock_offset_ms'`);
   clock.offsetMs = Number(saved?.value ?? 0);
   const fetchImpl = opts.fetch ?? globalThis.fetch;
   const callbacks = new CallbackSender(db, clock, log, fetchImpl, {
@@ -73,7 +74,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
   const timer =
     pollMs > 0
       ? setInterval(() => {
-          processDueTransfers(ctx).catch((err) => log.error({ err }, 'wecom-sim: processing due transfers failed'));
+          processDueTransfers(ctx).catch((err: unknown) => log.error({ err }, 'wecom-sim: processing due transfers failed'));
         }, pollMs)
       : null;
   timer?.unref();
@@ -88,9 +89,10 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
           if (!api.hasContentTypeParser(type)) api.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
         }
         // Unparseable JSON and oversized bodies still answer like WeCom: HTTP 200 with an errcode.
-        api.setErrorHandler((err: any, req, reply) => {
-          if (err?.statusCode === 413) return reply.code(200).send(errorJson(ctx, E.mediaTooLarge(), req));
-          if (err?.statusCode && err.statusCode < 500) return reply.code(200).send(errorJson(ctx, E.dataFormat(), req));
+        api.setErrorHandler((err: unknown, req, reply) => {
+          const status = statusCodeOf(err);
+          if (status === 413) return reply.code(200).send(errorJson(ctx, E.mediaTooLarge(), req));
+          if (status && status < 500) return reply.code(200).send(errorJson(ctx, E.dataFormat(), req));
           return reply.code(200).send(errorJson(ctx, err, req));
         });
         api.setNotFoundHandler((req, reply) =>

@@ -3,7 +3,8 @@
 import type { SimContext } from './context';
 import { num } from './db';
 import { E } from './errors';
-import { limitOf, optInt, optIntArray, optStringArray } from './validate';
+import type { Int8, SimFollowRow, SimGroupMemberRow, SimGroupRow, SimMessageRow, SimStaffRow } from './rows';
+import { limitOf, optInt, optIntArray, optStringArray, type Body } from './validate';
 
 const DAY = 86_400;
 const TZ = 8 * 3600;
@@ -12,7 +13,7 @@ export function dayStartSec(sec: number): number {
   return Math.floor((sec + TZ) / DAY) * DAY - TZ;
 }
 
-export async function getUserBehaviorData(ctx: SimContext, corpId: string, body: any) {
+export async function getUserBehaviorData(ctx: SimContext, corpId: string, body: Body) {
   const userids = optStringArray(body, 'userid', { max: 100 }) ?? [];
   const partyids = optIntArray(body, 'partyid', { max: 100 }) ?? [];
   if (userids.length === 0 && partyids.length === 0) throw E.param('userid', 'userid and partyid cannot both be empty');
@@ -28,19 +29,19 @@ export async function getUserBehaviorData(ctx: SimContext, corpId: string, body:
   if (start < today - 180 * DAY) throw E.param('start_time', 'only the last 180 days can be queried');
   const users = new Set(userids);
   if (partyids.length) {
-    const rows = await ctx.db.q<{ userid: string }>(`SELECT userid FROM {s}.staff WHERE corp_id = $1 AND department && $2::int[]`, [corpId, partyids]);
+    const rows = await ctx.db.q<Pick<SimStaffRow, 'userid'>>(`SELECT userid FROM {s}.staff WHERE corp_id = $1 AND department && $2::int[]`, [corpId, partyids]);
     for (const r of rows) users.add(r.userid);
   }
   const list = [...users];
   const from = start;
   const to = end + DAY;
-  const follows = await ctx.db.q(
+  const follows = await ctx.db.q<Pick<SimFollowRow, 'userid' | 'external_userid' | 'createtime_sec' | 'oper_userid' | 'deleted_by' | 'deleted_at'>>(
     `SELECT userid, external_userid, createtime_sec, oper_userid, deleted_by, deleted_at FROM {s}.follows
       WHERE corp_id = $1 AND userid = ANY($2::text[])
         AND ((createtime_sec >= $3::bigint AND createtime_sec < $4::bigint) OR (deleted_by = 'customer' AND deleted_at >= $3::bigint * 1000 AND deleted_at < $4::bigint * 1000))`,
     [corpId, list, from, to],
   );
-  const chats = await ctx.db.q(
+  const chats = await ctx.db.q<Pick<SimMessageRow, 'userid' | 'external_userid' | 'direction' | 'created_at'>>(
     `SELECT userid, external_userid, direction, created_at FROM {s}.messages
       WHERE corp_id = $1 AND kind = 'chat' AND userid = ANY($2::text[]) AND created_at >= $3::bigint * 1000 AND created_at < $4::bigint * 1000
       ORDER BY created_at`,
@@ -89,16 +90,17 @@ interface GroupFacts {
 }
 
 async function loadGroupFacts(ctx: SimContext, corpId: string, owners: string[] | null): Promise<GroupFacts> {
-  const groups = await ctx.db.q(
+  const groups = await ctx.db.q<Pick<SimGroupRow, 'chat_id' | 'owner' | 'create_time_sec' | 'dismissed_at'>>(
     `SELECT chat_id, owner, create_time_sec, dismissed_at FROM {s}.groups WHERE corp_id = $1 AND ($2::text[] IS NULL OR owner = ANY($2))`,
     [corpId, owners],
   );
   const ids = groups.map((g) => g.chat_id);
-  const members = await ctx.db.q(
+  const members = await ctx.db.q<Pick<SimGroupMemberRow, 'chat_id' | 'join_time_sec' | 'left_at' | 'type'>>(
     `SELECT chat_id, join_time_sec, left_at, type FROM {s}.group_members WHERE corp_id = $1 AND chat_id = ANY($2::text[])`,
     [corpId, ids],
   );
-  const msgs = await ctx.db.q(
+  // chat_id is set: both halves select by it.
+  const msgs = await ctx.db.q<{ chat_id: string; ref_id: SimMessageRow['ref_id']; created_at: Int8; speaker: string | null }>(
     `SELECT DISTINCT chat_id, ref_id, created_at, NULL AS speaker FROM {s}.messages WHERE corp_id = $1 AND kind = 'mass' AND chat_id = ANY($2::text[])
      UNION ALL
      SELECT chat_id, ref_id, created_at, ref_id AS speaker FROM {s}.messages WHERE corp_id = $1 AND kind = 'group_chat' AND chat_id = ANY($2::text[])`,
@@ -133,7 +135,7 @@ function groupData(f: GroupFacts, chatIds: Set<string>, from: number, to: number
   };
 }
 
-function readRange(ctx: SimContext, body: any) {
+function readRange(ctx: SimContext, body: Body) {
   const begin = optInt(body, 'day_begin_time');
   if (begin === undefined) throw E.param('day_begin_time', 'required');
   const end = optInt(body, 'day_end_time') ?? begin;
@@ -145,7 +147,7 @@ function readRange(ctx: SimContext, body: any) {
   return { from, last, owners: owners?.length ? owners : null };
 }
 
-export async function groupStatisticByOwner(ctx: SimContext, corpId: string, body: any) {
+export async function groupStatisticByOwner(ctx: SimContext, corpId: string, body: Body) {
   const { from, last, owners } = readRange(ctx, body);
   const orderBy = optInt(body, 'order_by', { allowed: [1, 2, 3, 4] }) ?? 1;
   const asc = optInt(body, 'order_asc', { allowed: [0, 1] }) ?? 0;
@@ -161,7 +163,7 @@ export async function groupStatisticByOwner(ctx: SimContext, corpId: string, bod
   return { total: items.length, next_offset: offset + page.length, items: page };
 }
 
-export async function groupStatisticByDay(ctx: SimContext, corpId: string, body: any) {
+export async function groupStatisticByDay(ctx: SimContext, corpId: string, body: Body) {
   const { from, last, owners } = readRange(ctx, body);
   const facts = await loadGroupFacts(ctx, corpId, owners);
   const ids = new Set(facts.groups.map((g) => g.chat_id));

@@ -5,14 +5,18 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import pg from 'pg';
 import { openEvent, parseEventXml, verifyUrl, type CallbackEvent } from '@pond/wecom';
+import type * as W from '@pond/wecom';
 import { createSimulator, type Simulator, type SimulatorOptions } from './simulator';
 import type { SimCorp } from './corps';
 import { randomId } from './ids';
 
 // The root test run's global setup provides a server (DATABASE_URL or an embedded one); the package's
 // own `npm test -w packages/wecom-sim` has no global setup and uses DATABASE_URL or the local server.
+declare module 'vitest' {
+  export interface ProvidedContext { databaseUrl: string }
+}
 let provided: string | undefined;
-try { provided = inject('databaseUrl' as never) as string | undefined; } catch { provided = undefined; }
+try { provided = inject('databaseUrl'); } catch { provided = undefined; }
 export const DATABASE_URL = provided ?? process.env.POND_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type ReceiverMode = 'ok' | 'fail' | 'hang';
@@ -27,6 +31,63 @@ export interface Receiver {
   echo?: (plain: string) => string;
 }
 
+/** What each WeCom API answers, as @pond/wecom declares it: tests read the simulator through the client's types. */
+export interface WecomApi {
+  gettoken: W.GetTokenResponse;
+  getcallbackip: W.IpListResponse;
+  get_jsapi_ticket: W.TicketResponse;
+  'ticket/get': W.TicketResponse;
+  'auth/getuserinfo': W.UserInfoByCodeResponse;
+  'department/list': W.DepartmentListResponse;
+  'user/get': W.UserGetResponse;
+  'user/list': W.UserListResponse;
+  'user/list_id': W.UserListIdResponse;
+  'message/send': W.MessageSendResponse;
+  'externalcontact/get_follow_user_list': W.FollowUserListResponse;
+  'externalcontact/list': W.ExternalContactListResponse;
+  'externalcontact/get': W.GetExternalContactResponse;
+  'externalcontact/batch/get_by_user': W.BatchGetByUserResponse;
+  'externalcontact/unionid_to_external_userid': W.UnionidToExternalUseridResponse;
+  'externalcontact/convert_to_openid': W.ConvertToOpenidResponse;
+  'externalcontact/get_corp_tag_list': W.GetCorpTagListResponse;
+  'externalcontact/add_corp_tag': W.AddCorpTagResponse;
+  'externalcontact/add_contact_way': W.AddContactWayResponse;
+  'externalcontact/get_contact_way': W.GetContactWayResponse;
+  'externalcontact/list_contact_way': W.ListContactWayResponse;
+  'externalcontact/groupchat/add_join_way': W.AddJoinWayResponse;
+  'externalcontact/groupchat/get_join_way': W.GetJoinWayResponse;
+  'externalcontact/groupchat/list': W.GroupchatListResponse;
+  'externalcontact/groupchat/get': W.GroupchatGetResponse;
+  'externalcontact/groupchat/statistic': W.GroupchatStatisticResponse;
+  'externalcontact/groupchat/statistic_group_by_day': W.GroupchatStatisticGroupByDayResponse;
+  'externalcontact/groupchat/transfer': W.GroupchatTransferResponse;
+  'externalcontact/groupchat/onjob_transfer': W.GroupchatTransferResponse;
+  'externalcontact/group_welcome_template/add': W.GroupWelcomeTemplateAddResponse;
+  'externalcontact/group_welcome_template/get': W.GroupWelcomeTemplateGetResponse;
+  'externalcontact/add_msg_template': W.AddMsgTemplateResponse;
+  'externalcontact/get_groupmsg_list_v2': W.GetGroupmsgListV2Response;
+  'externalcontact/get_groupmsg_task': W.GetGroupmsgTaskResponse;
+  'externalcontact/get_groupmsg_send_result': W.GetGroupmsgSendResultResponse;
+  'externalcontact/add_moment_task': W.AddMomentTaskResponse;
+  'externalcontact/get_moment_task_result': W.GetMomentTaskResultResponse;
+  'externalcontact/get_moment_list': W.GetMomentListResponse;
+  'externalcontact/get_moment_task': W.GetMomentTaskResponse;
+  'externalcontact/get_moment_customer_list': W.GetMomentCustomerListResponse;
+  'externalcontact/get_moment_send_result': W.GetMomentSendResultResponse;
+  'externalcontact/transfer_customer': W.TransferCustomerResponse;
+  'externalcontact/transfer_result': W.TransferResultResponse;
+  'externalcontact/resigned/transfer_customer': W.TransferCustomerResponse;
+  'externalcontact/resigned/transfer_result': W.TransferResultResponse;
+  'externalcontact/get_unassigned_list': W.GetUnassignedListResponse;
+  'externalcontact/get_user_behavior_data': W.GetUserBehaviorDataResponse;
+  'media/upload': W.MediaUploadResponse;
+  'media/upload_attachment': W.MediaUploadResponse;
+  'media/uploadimg': W.MediaUploadImgResponse;
+}
+
+/** The answer to `path`: its fields as @pond/wecom types them (for paths it names), with errcode and errmsg always there. */
+export type Answer<P extends string> = (P extends keyof WecomApi ? WecomApi[P] : W.WecomResponse) & { errcode: number; errmsg: string };
+
 export interface Harness {
   sim: Simulator;
   app: FastifyInstance;
@@ -35,7 +96,7 @@ export interface Harness {
   corp: SimCorp;
   receiver: Receiver;
   clock: { now: number };
-  api<T = any>(path: string, opts?: { token?: string | null; query?: Record<string, string>; body?: unknown }): Promise<T & { errcode: number; errmsg: string }>;
+  api<P extends string>(path: P, opts?: { token?: string | null; query?: Record<string, string>; body?: unknown }): Promise<Answer<P>>;
   token(): Promise<string>;
   close(): Promise<void>;
 }
@@ -45,7 +106,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
-    if (v) return v as NonNullable<T>;
+    if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -91,12 +152,13 @@ export async function startHarness(opts: Partial<SimulatorOptions> = {}, extraRo
   });
   corpCreds = { token: corp.token, encodingAesKey: corp.encodingAesKey, receiveId: corp.corpId };
 
-  const call = async (path: string, token: string | null, o: { query?: Record<string, string>; body?: unknown }) => {
+  const call = async <P extends string>(path: P, token: string | null, o: { query?: Record<string, string>; body?: unknown }) => {
     const url = new URL(`${simUrl}/cgi-bin/${path}`);
     if (token) url.searchParams.set('access_token', token);
     for (const [k, v] of Object.entries(o.query ?? {})) url.searchParams.set(k, v);
     const res = await fetch(url, o.body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(o.body) });
-    return (await res.json()) as any;
+    // The simulator answers WeCom's JSON; the client's types say what it holds.
+    return (await res.json()) as Answer<P>;
   };
   // Like a real client: with the harness's own token, refresh once on 40001/40014/42001.
   const api: Harness['api'] = async (path, o = {}) => {
@@ -120,9 +182,9 @@ export async function startHarness(opts: Partial<SimulatorOptions> = {}, extraRo
       if (!cachedToken) {
         const r = await call('gettoken', null, { query: { corpid: corp.corpId, corpsecret: corp.secret } });
         if (r.errcode !== 0) throw new Error(`gettoken failed: ${r.errmsg}`);
-        cachedToken = r.access_token as string;
+        cachedToken = r.access_token;
       }
-      return cachedToken!;
+      return cachedToken;
     },
     async close() {
       for (const r of hanging) r();

@@ -8,10 +8,11 @@ import type { Sql } from './db';
 import { num } from './db';
 import { ControlError, E, SimError } from './errors';
 import { chatEvent, contactEvent, type SimEvent } from './events';
-import { encodeCursor, readCursor } from './cursor';
+import { encodeCursor, readKeyCursor, readPairCursor } from './cursor';
 import { mapGroup, setOwnerTx } from './groups';
 import { getStaff, STAFF_RESIGNED } from './org';
-import { limitOf, optString, optStringArray, reqString } from './validate';
+import type { Count, SimCorpRow, SimFollowRow, SimGroupRow, SimGroupTransferRow, SimStaffRow, SimTransferRow } from './rows';
+import { limitOf, optString, optStringArray, reqString, type Body } from './validate';
 
 const DAY_MS = 86_400_000;
 const WINDOW_90D_MS = 90 * DAY_MS;
@@ -19,7 +20,7 @@ const YEAR_MS = 365 * DAY_MS;
 
 type Kind = 'onjob' | 'resigned';
 
-export async function transferCustomers(ctx: SimContext, corpId: string, body: any, kind: Kind) {
+export async function transferCustomers(ctx: SimContext, corpId: string, body: Body, kind: Kind) {
   const handover = reqString(body, 'handover_userid');
   const takeover = reqString(body, 'takeover_userid');
   const ext = optStringArray(body, 'external_userid', { max: 100 });
@@ -37,12 +38,12 @@ export async function transferCustomers(ctx: SimContext, corpId: string, body: a
   const to = await getStaff(ctx.db, corpId, takeover);
   if (!to || to.status !== 1) throw E.invalidUserid(takeover);
   if (!to.isFollowUser) throw new SimError(84074, `no external contact permission: ${takeover}`);
-  const corp = await ctx.db.one(`SELECT transfer_delay_ms FROM {s}.corps WHERE corp_id = $1`, [corpId]);
+  const corp = await ctx.db.one<Pick<SimCorpRow, 'transfer_delay_ms'>>(`SELECT transfer_delay_ms FROM {s}.corps WHERE corp_id = $1`, [corpId]);
   const dueAt = now + num(corp?.transfer_delay_ms ?? DAY_MS);
   const customer: { external_userid: string; errcode: number }[] = [];
   await ctx.db.tx(async (tx) => {
     for (const id of ext) {
-      const f = await tx.one(
+      const f = await tx.one<Pick<SimFollowRow, 'status'>>(
         `SELECT status FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND external_userid = $3 AND status IN ('active', 'customer_deleted') FOR UPDATE`,
         [corpId, handover, id],
       );
@@ -50,7 +51,7 @@ export async function transferCustomers(ctx: SimContext, corpId: string, body: a
         customer.push({ external_userid: id, errcode: 84061 });
         continue;
       }
-      const history = await tx.q<{ status: number; created_at: string }>(
+      const history = await tx.q<Pick<SimTransferRow, 'status' | 'created_at'>>(
         `SELECT status, created_at FROM {s}.transfers WHERE corp_id = $1 AND external_userid = $2 AND created_at > $3`,
         [corpId, id, now - WINDOW_90D_MS],
       );
@@ -73,12 +74,12 @@ export async function transferCustomers(ctx: SimContext, corpId: string, body: a
   return { customer };
 }
 
-export async function transferResult(ctx: SimContext, corpId: string, body: any, kind: Kind) {
+export async function transferResult(ctx: SimContext, corpId: string, body: Body, kind: Kind) {
   await processDueTransfers(ctx);
   const handover = reqString(body, 'handover_userid');
   const takeover = reqString(body, 'takeover_userid');
-  const after = readCursor(body.cursor);
-  const rows = await ctx.db.q(
+  const after = readKeyCursor(body.cursor);
+  const rows = await ctx.db.q<SimTransferRow>(
     `SELECT DISTINCT ON (external_userid) * FROM {s}.transfers
       WHERE corp_id = $1 AND kind = $2 AND handover_userid = $3 AND takeover_userid = $4 AND ($5::text IS NULL OR external_userid > $5)
       ORDER BY external_userid, id DESC`,
@@ -95,10 +96,10 @@ export async function transferResult(ctx: SimContext, corpId: string, body: any,
   };
 }
 
-export async function getUnassignedList(ctx: SimContext, corpId: string, body: any) {
+export async function getUnassignedList(ctx: SimContext, corpId: string, body: Body) {
   const size = limitOf(body, 'page_size', 1000, 1000);
-  const after = readCursor(body.cursor);
-  const rows = await ctx.db.q(
+  const after = readPairCursor(body.cursor, 'string');
+  const rows = await ctx.db.q<Pick<SimFollowRow, 'userid' | 'external_userid'> & Pick<SimStaffRow, 'resigned_at'>>(
     `SELECT f.userid, f.external_userid, s.resigned_at FROM {s}.follows f
        JOIN {s}.staff s ON s.corp_id = f.corp_id AND s.userid = f.userid AND s.status = 5
       WHERE f.corp_id = $1 AND f.status IN ('active', 'customer_deleted')
@@ -124,7 +125,7 @@ export async function processDueTransfers(ctx: SimContext): Promise<number> {
   const nowSec = Math.floor(now / 1000);
   const events: SimEvent[] = [];
   const done = await ctx.db.tx(async (tx) => {
-    const due = await tx.q(`SELECT * FROM {s}.transfers WHERE status = 2 AND due_at <= $1 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED`, [now]);
+    const due = await tx.q<SimTransferRow>(`SELECT * FROM {s}.transfers WHERE status = 2 AND due_at <= $1 ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED`, [now]);
     for (const t of due) await completeTransfer(tx, t, now, nowSec, events);
     return due.length;
   });
@@ -132,9 +133,9 @@ export async function processDueTransfers(ctx: SimContext): Promise<number> {
   return done;
 }
 
-async function completeTransfer(tx: Sql, t: any, now: number, nowSec: number, events: SimEvent[]) {
-  const corp = await tx.one(`SELECT staff_customer_limit FROM {s}.corps WHERE corp_id = $1`, [t.corp_id]);
-  const old = await tx.one(
+async function completeTransfer(tx: Sql, t: SimTransferRow, now: number, nowSec: number, events: SimEvent[]) {
+  const corp = await tx.one<Pick<SimCorpRow, 'staff_customer_limit'>>(`SELECT staff_customer_limit FROM {s}.corps WHERE corp_id = $1`, [t.corp_id]);
+  const old = await tx.one<SimFollowRow>(
     `SELECT * FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND external_userid = $3 AND status IN ('active', 'customer_deleted') FOR UPDATE`,
     [t.corp_id, t.handover_userid, t.external_userid],
   );
@@ -143,7 +144,7 @@ async function completeTransfer(tx: Sql, t: any, now: number, nowSec: number, ev
     await tx.q(`UPDATE {s}.transfers SET status = 3, done_at = $2 WHERE id = $1`, [t.id, now]);
     return;
   }
-  const load = await tx.one<{ n: string }>(`SELECT count(*) AS n FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND status IN ('active', 'half')`, [
+  const load = await tx.one<Count>(`SELECT count(*) AS n FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND status IN ('active', 'half')`, [
     t.corp_id,
     t.takeover_userid,
   ]);
@@ -152,7 +153,7 @@ async function completeTransfer(tx: Sql, t: any, now: number, nowSec: number, ev
     events.push(contactEvent(t.corp_id, nowSec, 'transfer_fail', { userid: t.takeover_userid, externalUserid: t.external_userid, failReason: 'customer_limit_exceed' }));
     return;
   }
-  const existing = await tx.one(
+  const existing = await tx.one<Pick<SimFollowRow, 'status'>>(
     `SELECT status FROM {s}.follows WHERE corp_id = $1 AND userid = $2 AND external_userid = $3 FOR UPDATE`,
     [t.corp_id, t.takeover_userid, t.external_userid],
   );
@@ -203,7 +204,7 @@ async function completeTransfer(tx: Sql, t: any, now: number, nowSec: number, ev
 /** The customer taps "refuse" on the transfer notice: status 3 and transfer_fail (customer_refused). */
 export async function refuseTransfer(ctx: SimContext, externalUserid: string): Promise<number> {
   const nowSec = ctx.clock.nowSec();
-  const rows = await ctx.db.q(
+  const rows = await ctx.db.q<Pick<SimTransferRow, 'corp_id' | 'takeover_userid'>>(
     `UPDATE {s}.transfers SET status = 3, done_at = $2 WHERE external_userid = $1 AND status = 2 RETURNING corp_id, takeover_userid`,
     [externalUserid, ctx.clock.now()],
   );
@@ -216,7 +217,7 @@ export async function refuseTransfer(ctx: SimContext, externalUserid: string): P
 
 // ---- group ownership --------------------------------------------------------------------------
 
-export async function transferGroups(ctx: SimContext, corpId: string, body: any, kind: Kind) {
+export async function transferGroups(ctx: SimContext, corpId: string, body: Body, kind: Kind) {
   const chatIds = optStringArray(body, 'chat_id_list', { max: 100 });
   if (!chatIds?.length) throw E.param('chat_id_list', 'required, 1–100 chat ids');
   const newOwner = reqString(body, 'new_owner');
@@ -228,7 +229,7 @@ export async function transferGroups(ctx: SimContext, corpId: string, body: any,
   const events: SimEvent[] = [];
   await ctx.db.tx(async (tx) => {
     for (const chatId of chatIds) {
-      const row = await tx.one(`SELECT * FROM {s}.groups WHERE corp_id = $1 AND chat_id = $2 FOR UPDATE`, [corpId, chatId]);
+      const row = await tx.one<SimGroupRow>(`SELECT * FROM {s}.groups WHERE corp_id = $1 AND chat_id = $2 FOR UPDATE`, [corpId, chatId]);
       const fail = (errcode: number, errmsg: string) => failed.push({ chat_id: chatId, errcode, errmsg });
       if (!row || row.dismissed_at) {
         fail(90501, 'chat is not a customer group or was dismissed');
@@ -249,7 +250,7 @@ export async function transferGroups(ctx: SimContext, corpId: string, body: any,
         fail(90502, 'the group owner has resigned: use groupchat/transfer');
         continue;
       }
-      const moves = await tx.q<{ created_at: string }>(`SELECT created_at FROM {s}.group_transfers WHERE corp_id = $1 AND chat_id = $2 AND created_at > $3`, [
+      const moves = await tx.q<Pick<SimGroupTransferRow, 'created_at'>>(`SELECT created_at FROM {s}.group_transfers WHERE corp_id = $1 AND chat_id = $2 AND created_at > $3`, [
         corpId,
         chatId,
         now - WINDOW_90D_MS,
@@ -258,7 +259,7 @@ export async function transferGroups(ctx: SimContext, corpId: string, body: any,
         fail(90507, 'the group was already transferred twice within 90 days');
         continue;
       }
-      const today = await tx.one<{ n: string }>(`SELECT count(*) AS n FROM {s}.group_transfers WHERE corp_id = $1 AND from_owner = $2 AND created_at > $3`, [
+      const today = await tx.one<Count>(`SELECT count(*) AS n FROM {s}.group_transfers WHERE corp_id = $1 AND from_owner = $2 AND created_at > $3`, [
         corpId,
         g.owner,
         now - DAY_MS,

@@ -1,12 +1,33 @@
 // Small readers for WeCom request bodies: each failure is a 40058 naming the field and the rule.
 import { E } from './errors';
 
+/** A WeCom request body: a parsed JSON object whose fields are checked where they are read. */
+export type Body = Record<string, unknown>;
+
+/** A non-null object (arrays included), whose fields can be read. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** `v?.[key]` for a value whose shape is not known yet (a field inside a request body). */
+export function prop(v: unknown, key: string): unknown {
+  return v === undefined || v === null ? undefined : (v as Record<string, unknown>)[key];
+}
+
+export function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+export function isIntArray(v: unknown): v is number[] {
+  return Array.isArray(v) && v.every((x) => Number.isInteger(x));
+}
+
 export function chars(s: string): number {
   return [...s].length;
 }
 
-export function optString(body: any, field: string, opts: { max?: number; truncate?: boolean } = {}): string | undefined {
-  const v = body?.[field];
+export function optString(body: unknown, field: string, opts: { max?: number; truncate?: boolean } = {}): string | undefined {
+  const v = prop(body, field);
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw E.param(field, 'must be a string');
   if (opts.max !== undefined && chars(v) > opts.max) {
@@ -16,14 +37,14 @@ export function optString(body: any, field: string, opts: { max?: number; trunca
   return v;
 }
 
-export function reqString(body: any, field: string, opts: { max?: number } = {}): string {
+export function reqString(body: unknown, field: string, opts: { max?: number } = {}): string {
   const v = optString(body, field, opts);
   if (!v) throw E.param(field, 'required');
   return v;
 }
 
-export function optInt(body: any, field: string, opts: { min?: number; max?: number; allowed?: number[] } = {}): number | undefined {
-  const v = body?.[field];
+export function optInt(body: unknown, field: string, opts: { min?: number; max?: number; allowed?: number[] } = {}): number | undefined {
+  const v = prop(body, field);
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n)) throw E.param(field, 'must be an integer');
@@ -33,36 +54,36 @@ export function optInt(body: any, field: string, opts: { min?: number; max?: num
   return n;
 }
 
-export function reqInt(body: any, field: string, opts: { min?: number; max?: number; allowed?: number[] } = {}): number {
+export function reqInt(body: unknown, field: string, opts: { min?: number; max?: number; allowed?: number[] } = {}): number {
   const v = optInt(body, field, opts);
   if (v === undefined) throw E.param(field, 'required');
   return v;
 }
 
-export function optBool(body: any, field: string): boolean | undefined {
-  const v = body?.[field];
+export function optBool(body: unknown, field: string): boolean | undefined {
+  const v = prop(body, field);
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'boolean') return v;
   if (v === 0 || v === 1) return v === 1;
   throw E.param(field, 'must be true or false');
 }
 
-export function optStringArray(body: any, field: string, opts: { max?: number } = {}): string[] | undefined {
-  const v = body?.[field];
+export function optStringArray(body: unknown, field: string, opts: { max?: number } = {}): string[] | undefined {
+  const v = prop(body, field);
   if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw E.param(field, 'must be an array of strings');
+  if (!isStringArray(v)) throw E.param(field, 'must be an array of strings');
   if (opts.max !== undefined && v.length > opts.max) throw E.param(field, `at most ${opts.max} items`);
   return v;
 }
 
-export function optIntArray(body: any, field: string, opts: { max?: number } = {}): number[] | undefined {
-  const v = body?.[field];
+export function optIntArray(body: unknown, field: string, opts: { max?: number } = {}): number[] | undefined {
+  const v = prop(body, field);
   if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || v.some((x) => !Number.isInteger(x))) throw E.param(field, 'must be an array of integers');
+  if (!isIntArray(v)) throw E.param(field, 'must be an array of integers');
   if (opts.max !== undefined && v.length > opts.max) throw E.param(field, `at most ${opts.max} items`);
   return v;
 }
 
-export function limitOf(body: any, field: string, def: number, max: number): number {
+export function limitOf(body: unknown, field: string, def: number, max: number): number {
   return optInt(body, field, { min: 1, max }) ?? def;
 }

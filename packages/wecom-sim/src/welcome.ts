@@ -5,6 +5,8 @@ import type { Sql } from './db';
 import { num } from './db';
 import { E, SimError } from './errors';
 import { newIds } from './ids';
+import type { Count, Int8, Payload, SimGroupWelcomeTemplateRow, SimMediaRow } from './rows';
+import { isRecord, prop, type Body } from './validate';
 
 export const WELCOME_CODE_TTL_MS = 20_000;
 export const MAX_GROUP_WELCOME_TEMPLATES = 100;
@@ -31,9 +33,10 @@ export async function voidWelcomeCodes(sql: Sql, corpId: string, userid: string,
 
 // ---- message content (welcome, mass messages) ------------------------------------------------
 
-export type Payload = Record<string, unknown> & { msgtype: string };
+export type { Payload };
 
 const ATTACHMENT_TYPES = ['image', 'link', 'miniprogram', 'video', 'file'] as const;
+const isAttachmentType = (v: unknown): v is (typeof ATTACHMENT_TYPES)[number] => ATTACHMENT_TYPES.some((t) => t === v);
 
 function bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
@@ -47,27 +50,34 @@ function str(v: unknown): v is string {
 export async function readContent(
   sql: Sql,
   corpId: string,
-  body: any,
+  body: Body,
   opts: { maxAttachments: number; textMaxBytes: number },
 ): Promise<Payload[]> {
   const out: Payload[] = [];
-  if (body.text !== undefined) {
-    if (typeof body.text !== 'object' || body.text === null) throw E.param('text', 'must be {content}');
-    const content = body.text.content;
+  const text = body.text;
+  if (text !== undefined) {
+    if (!isRecord(text)) throw E.param('text', 'must be {content}');
+    const content = text.content;
     if (content !== undefined && typeof content !== 'string') throw E.param('text.content', 'must be a string');
     if (content && bytes(content) > opts.textMaxBytes) throw E.param('text.content', `at most ${opts.textMaxBytes} bytes`);
     if (content) out.push({ msgtype: 'text', text: { content } });
   }
-  const attachments = body.attachments ?? [];
-  if (!Array.isArray(attachments)) throw E.param('attachments', 'must be an array');
+  const given = body.attachments ?? [];
+  if (!Array.isArray(given)) throw E.param('attachments', 'must be an array');
+  const attachments: unknown[] = given;
   if (attachments.length > opts.maxAttachments) throw E.param('attachments', `at most ${opts.maxAttachments} attachments`);
   const mediaIds: string[] = [];
-  attachments.forEach((a: any, i: number) => {
+  const need = (v: unknown, field: string): string => {
+    if (!str(v)) throw E.param(field, 'required');
+    return v;
+  };
+  attachments.forEach((a, i) => {
     const at = `attachments[${i}]`;
-    if (!a || !ATTACHMENT_TYPES.includes(a.msgtype)) throw E.param(`${at}.msgtype`, `must be one of ${ATTACHMENT_TYPES.join(', ')}`);
-    const p = a[a.msgtype];
-    if (!p || typeof p !== 'object') throw E.param(`${at}.${a.msgtype}`, `required for msgtype ${a.msgtype}`);
-    switch (a.msgtype) {
+    const msgtype = prop(a, 'msgtype');
+    if (!a || !isAttachmentType(msgtype)) throw E.param(`${at}.msgtype`, `must be one of ${ATTACHMENT_TYPES.join(', ')}`);
+    const p = prop(a, msgtype);
+    if (!isRecord(p)) throw E.param(`${at}.${msgtype}`, `required for msgtype ${msgtype}`);
+    switch (msgtype) {
       case 'image':
         if (!str(p.media_id) && !str(p.pic_url)) throw E.param(`${at}.image`, 'media_id or pic_url required');
         if (str(p.media_id)) mediaIds.push(p.media_id);
@@ -78,19 +88,22 @@ export async function readContent(
         if (bytes(p.title) > 128) throw E.param(`${at}.link.title`, 'at most 128 bytes');
         if (p.desc !== undefined && bytes(String(p.desc)) > 512) throw E.param(`${at}.link.desc`, 'at most 512 bytes');
         break;
-      case 'miniprogram':
-        for (const k of ['title', 'pic_media_id', 'appid', 'page']) if (!str(p[k])) throw E.param(`${at}.miniprogram.${k}`, 'required');
-        if (bytes(p.title) > 64) throw E.param(`${at}.miniprogram.title`, 'at most 64 bytes');
-        mediaIds.push(p.pic_media_id);
+      case 'miniprogram': {
+        const title = need(p.title, `${at}.miniprogram.title`);
+        const picMediaId = need(p.pic_media_id, `${at}.miniprogram.pic_media_id`);
+        need(p.appid, `${at}.miniprogram.appid`);
+        need(p.page, `${at}.miniprogram.page`);
+        if (bytes(title) > 64) throw E.param(`${at}.miniprogram.title`, 'at most 64 bytes');
+        mediaIds.push(picMediaId);
         break;
+      }
       default:
-        if (!str(p.media_id)) throw E.param(`${at}.${a.msgtype}.media_id`, 'required');
-        mediaIds.push(p.media_id);
+        mediaIds.push(need(p.media_id, `${at}.${msgtype}.media_id`));
     }
-    out.push({ msgtype: a.msgtype, [a.msgtype]: p });
+    out.push({ msgtype, [msgtype]: p });
   });
   if (mediaIds.length > 0) {
-    const found = await sql.q<{ media_id: string }>(`SELECT media_id FROM {s}.media WHERE corp_id = $1 AND media_id = ANY($2::text[])`, [
+    const found = await sql.q<Pick<SimMediaRow, 'media_id'>>(`SELECT media_id FROM {s}.media WHERE corp_id = $1 AND media_id = ANY($2::text[])`, [
       corpId,
       mediaIds,
     ]);
@@ -102,12 +115,12 @@ export async function readContent(
 }
 
 /** send_welcome_msg: claims the code and stores the messages in one statement. */
-export async function sendWelcomeMsg(ctx: SimContext, corpId: string, body: any): Promise<void> {
+export async function sendWelcomeMsg(ctx: SimContext, corpId: string, body: Body): Promise<void> {
   if (!str(body.welcome_code)) throw E.param('welcome_code', 'required');
   const messages = await readContent(ctx.db, corpId, body, { maxAttachments: 9, textMaxBytes: 4000 });
   if (messages.length === 0) throw E.param('text', 'text.content and attachments cannot both be empty');
   const now = ctx.clock.now();
-  const r = await ctx.db.one<{ used: string }>(
+  const r = await ctx.db.one<{ used: Int8; stored: Int8 }>(
     `WITH w AS (
        UPDATE {s}.welcome_codes SET used_at = $3
         WHERE code = $1 AND corp_id = $2 AND used_at IS NULL AND NOT void AND issued_at > $3::bigint - ${WELCOME_CODE_TTL_MS}
@@ -130,27 +143,27 @@ export async function sendWelcomeMsg(ctx: SimContext, corpId: string, body: any)
 
 const TEMPLATE_KINDS = ['text', 'image', 'link', 'miniprogram', 'file', 'video'] as const;
 
-function readTemplate(body: any, textMaxBytes: number): Record<string, unknown> {
+function readTemplate(body: Body, textMaxBytes: number): Record<string, unknown> {
   const t: Record<string, unknown> = {};
   for (const k of TEMPLATE_KINDS) if (body[k] !== undefined) t[k] = body[k];
   if (Object.keys(t).length === 0) throw E.param('text', 'one of text, image, link, miniprogram, file, video is required');
   if (t.text !== undefined) {
-    const c = (t.text as any)?.content;
+    const c = prop(t.text, 'content');
     if (typeof c !== 'string') throw E.param('text.content', 'must be a string');
     if (bytes(c) > textMaxBytes) throw E.param('text.content', `at most ${textMaxBytes} bytes`);
   }
   const attachmentKinds = TEMPLATE_KINDS.filter((k) => k !== 'text' && t[k] !== undefined);
   if (attachmentKinds.length > 1) throw E.param(attachmentKinds[1], 'only one of image, link, miniprogram, file, video');
-  const link = t.link as any;
-  if (link !== undefined && (!str(link?.title) || !str(link?.url))) throw E.param('link', 'title and url are required');
-  const image = t.image as any;
-  if (image !== undefined && !str(image?.media_id) && !str(image?.pic_url)) throw E.param('image', 'media_id or pic_url required');
+  const link = t.link;
+  if (link !== undefined && (!str(prop(link, 'title')) || !str(prop(link, 'url')))) throw E.param('link', 'title and url are required');
+  const image = t.image;
+  if (image !== undefined && !str(prop(image, 'media_id')) && !str(prop(image, 'pic_url'))) throw E.param('image', 'media_id or pic_url required');
   return t;
 }
 
-export async function addGroupWelcomeTemplate(ctx: SimContext, corpId: string, body: any): Promise<string> {
+export async function addGroupWelcomeTemplate(ctx: SimContext, corpId: string, body: Body): Promise<string> {
   const t = readTemplate(body, 3000);
-  const n = await ctx.db.one<{ n: string }>(
+  const n = await ctx.db.one<Count>(
     `SELECT count(*) AS n FROM {s}.group_welcome_templates WHERE corp_id = $1 AND deleted_at IS NULL`,
     [corpId],
   );
@@ -165,7 +178,7 @@ export async function addGroupWelcomeTemplate(ctx: SimContext, corpId: string, b
 
 async function requireTemplate(sql: Sql, corpId: string, templateId: unknown) {
   if (!str(templateId)) throw E.param('template_id', 'required');
-  const r = await sql.one(`SELECT * FROM {s}.group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL`, [
+  const r = await sql.one<SimGroupWelcomeTemplateRow>(`SELECT * FROM {s}.group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL`, [
     corpId,
     templateId,
   ]);
@@ -173,7 +186,7 @@ async function requireTemplate(sql: Sql, corpId: string, templateId: unknown) {
   return r;
 }
 
-export async function editGroupWelcomeTemplate(ctx: SimContext, corpId: string, body: any): Promise<void> {
+export async function editGroupWelcomeTemplate(ctx: SimContext, corpId: string, body: Body): Promise<void> {
   await requireTemplate(ctx.db, corpId, body.template_id);
   const t = readTemplate(body, 4000);
   await ctx.db.q(`UPDATE {s}.group_welcome_templates SET body = $3 WHERE corp_id = $1 AND template_id = $2`, [
@@ -183,12 +196,12 @@ export async function editGroupWelcomeTemplate(ctx: SimContext, corpId: string, 
   ]);
 }
 
-export async function getGroupWelcomeTemplate(ctx: SimContext, corpId: string, body: any) {
+export async function getGroupWelcomeTemplate(ctx: SimContext, corpId: string, body: Body) {
   const r = await requireTemplate(ctx.db, corpId, body.template_id);
-  return r.body as Record<string, unknown>;
+  return r.body;
 }
 
-export async function delGroupWelcomeTemplate(ctx: SimContext, corpId: string, body: any): Promise<void> {
+export async function delGroupWelcomeTemplate(ctx: SimContext, corpId: string, body: Body): Promise<void> {
   await requireTemplate(ctx.db, corpId, body.template_id);
   await ctx.db.q(`UPDATE {s}.group_welcome_templates SET deleted_at = $3 WHERE corp_id = $1 AND template_id = $2`, [
     corpId,
@@ -207,7 +220,7 @@ export async function deliverGroupWelcome(
   owner: string,
   now: number,
 ): Promise<void> {
-  const r = await sql.one(`SELECT body FROM {s}.group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL`, [
+  const r = await sql.one<Pick<SimGroupWelcomeTemplateRow, 'body'>>(`SELECT body FROM {s}.group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL`, [
     corpId,
     templateId,
   ]);
@@ -216,7 +229,7 @@ export async function deliverGroupWelcome(
   for (const k of TEMPLATE_KINDS) {
     const v = r.body[k];
     if (v === undefined) continue;
-    if (k === 'text') payloads.push({ msgtype: 'text', text: { content: String(v.content).replaceAll('%NICKNAME%', member.nickname) } });
+    if (k === 'text') payloads.push({ msgtype: 'text', text: { content: String(prop(v, 'content')).replaceAll('%NICKNAME%', member.nickname) } });
     else payloads.push({ msgtype: k, [k]: v });
   }
   for (const p of payloads) {

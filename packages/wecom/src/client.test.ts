@@ -80,9 +80,9 @@ describe('access token', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => client.getFollowUserList()));
     expect(results.map((r) => r.follow_user)).toEqual(Array(10).fill(['zhangsan']));
     expect(fake.of('gettoken')).toHaveLength(1);
-    expect(fake.of('gettoken')[0]!.url.searchParams.get('corpsecret')).toBe('app-secret');
+    expect(fake.of('gettoken')[0].url.searchParams.get('corpsecret')).toBe('app-secret');
     expect(fake.of('externalcontact/get_follow_user_list').map((c) => c.url.searchParams.get('access_token'))).toEqual(Array(10).fill('T1'));
-    expect(fake.calls[0]!.url.href.startsWith('http://wecom.test/sim/cgi-bin/gettoken?')).toBe(true);
+    expect(fake.calls[0].url.href.startsWith('http://wecom.test/sim/cgi-bin/gettoken?')).toBe(true);
   });
 
   it('asks a shared store to refresh only once per process for concurrent callers', async () => {
@@ -164,8 +164,8 @@ describe('errors and back-off', () => {
       await expect(client.groupchatGet('wr1')).rejects.toMatchObject({ errcode: -1 });
       const caps = [100, 200, 400, 500];
       slept.forEach((ms, i) => {
-        expect(ms).toBeGreaterThanOrEqual(caps[i]! / 2);
-        expect(ms).toBeLessThanOrEqual(caps[i]!);
+        expect(ms).toBeGreaterThanOrEqual(caps[i] / 2);
+        expect(ms).toBeLessThanOrEqual(caps[i]);
       });
       expect(slept).toHaveLength(4);
     }
@@ -259,7 +259,7 @@ describe('pagination', () => {
   };
 
   it('follows next_cursor across pages', async () => {
-    const fake = fakeWecom({ 'externalcontact/groupchat/list': (r) => pages[r.body.cursor ?? '']! });
+    const fake = fakeWecom({ 'externalcontact/groupchat/list': (r) => pages[r.body.cursor ?? ''] });
     const { client } = makeClient(fake);
     const items = await collect(client.iterateGroupchatList({ owner_filter: { userid_list: ['u1'] } }));
     expect(items.map((g) => g.chat_id)).toEqual(['wr1', 'wr2', 'wr3', 'wr4']);
@@ -269,7 +269,7 @@ describe('pagination', () => {
   });
 
   it('yields whole pages from paginate()', async () => {
-    const fake = fakeWecom({ 'externalcontact/groupchat/list': (r) => pages[r.body.cursor ?? '']! });
+    const fake = fakeWecom({ 'externalcontact/groupchat/list': (r) => pages[r.body.cursor ?? ''] });
     const { client } = makeClient(fake);
     const got = await collect(client.paginate<{ next_cursor: string }>('externalcontact/groupchat/list', { limit: 2 }));
     expect(got.map((p) => p.next_cursor)).toEqual(['c1', 'c2', '']);
@@ -291,7 +291,7 @@ describe('pagination', () => {
     const { client } = makeClient(fake);
     const items = await collect(client.iterateBatchGetByUser(['u1']));
     expect(items.map((i) => i.external_contact.external_userid)).toEqual(['wm1', 'wm2', 'wm3']);
-    expect(fake.of('externalcontact/batch/get_by_user')[0]!.body).toEqual({ userid_list: ['u1'], limit: 100 });
+    expect(fake.of('externalcontact/batch/get_by_user')[0].body).toEqual({ userid_list: ['u1'], limit: 100 });
   });
 
   it('stops with an error instead of looping when WeCom repeats a cursor', async () => {
@@ -383,7 +383,7 @@ describe('limiter, tickets and app messages', () => {
     await client.listExternalContacts('u1');
     await client.listExternalContacts('u1');
     expect(seen).toEqual(['gettoken', 'externalcontact/list', 'externalcontact/list']);
-    expect(fake.of('externalcontact/list')[0]!.url.searchParams.get('userid')).toBe('u1');
+    expect(fake.of('externalcontact/list')[0].url.searchParams.get('userid')).toBe('u1');
   });
 
   it('caches the agent_config and corp tickets in the token store and signs without the #fragment', async () => {
@@ -397,7 +397,7 @@ describe('limiter, tickets and app messages', () => {
     await client.agentConfigSignature('https://pond.example/other');
     const j = await client.jsapiSignature('https://pond.example/sidebar?x=1');
     expect(fake.of('ticket/get')).toHaveLength(1);
-    expect(fake.of('ticket/get')[0]!.url.searchParams.get('type')).toBe('agent_config');
+    expect(fake.of('ticket/get')[0].url.searchParams.get('type')).toBe('agent_config');
     expect(fake.of('get_jsapi_ticket')).toHaveLength(1);
     expect((await store.read(`${client.corpId}:agent_ticket`))?.value).toBe('AGENT-T');
     expect((await store.read(`${client.corpId}:jsapi_ticket`))?.value).toBe('CORP-T');
@@ -410,7 +410,7 @@ describe('limiter, tickets and app messages', () => {
     const fake = fakeWecom({ 'message/send': () => ({ msgid: 'm1' }) });
     const { client } = makeClient(fake, { agentId: '1000005' });
     await client.messageSend({ touser: 'u1|u2', msgtype: 'textcard', textcard: { title: 'SOP', description: 'd', url: 'https://pond.example/t/1' } });
-    expect(fake.of('message/send')[0]!.body).toMatchObject({ agentid: 1000005, touser: 'u1|u2', msgtype: 'textcard' });
+    expect(fake.of('message/send')[0].body).toMatchObject({ agentid: 1000005, touser: 'u1|u2', msgtype: 'textcard' });
   });
 });
 
@@ -423,13 +423,13 @@ describe('against a local HTTP server', () => {
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
       });
-    const server = createServer(async (req, res) => {
+    const server = createServer((req, res) => void (async () => {
       const body = await read(req);
       seen.push({ path: req.url!, contentType: req.headers['content-type'], body });
       res.setHeader('content-type', 'application/json');
       if (req.url!.startsWith('/sim/cgi-bin/gettoken')) return res.end(JSON.stringify({ errcode: 0, access_token: 'LT', expires_in: 7200 }));
       res.end(JSON.stringify({ errcode: 0, errmsg: 'ok', type: 'image', media_id: 'MEDIA1', created_at: '1700000000' }));
-    });
+    })());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const { port } = server.address() as AddressInfo;

@@ -89,9 +89,9 @@ export function verifyUrl(
 
 /** Pulls <Encrypt> out of the POST envelope. */
 export function readEnvelope(body: string): { toUserName?: string; agentId?: string; encrypt: string } {
-  let doc: any;
+  let doc: { xml?: { Encrypt?: unknown; ToUserName?: string; AgentID?: string } } | undefined;
   try {
-    doc = xmlParser.parse(body);
+    doc = xmlParser.parse(body) as typeof doc;
   } catch (err) {
     throw new CallbackError('malformed', `body is not XML: ${(err as Error).message}`);
   }
@@ -157,19 +157,19 @@ export type CallbackEvent = Record<string, string | string[] | undefined> & {
 };
 
 export function parseEventXml(xml: string): CallbackEvent {
-  let doc: any;
+  let doc: { xml?: unknown } | undefined;
   try {
-    doc = xmlParser.parse(xml);
+    doc = xmlParser.parse(xml) as typeof doc;
   } catch (err) {
     throw new CallbackError('malformed', `event is not XML: ${(err as Error).message}`);
   }
   const root = doc?.xml;
   if (!root || typeof root !== 'object') throw new CallbackError('malformed', 'event must be an <xml> document');
   const out: CallbackEvent = {};
-  for (const [k, v] of Object.entries(root)) {
+  for (const [k, v] of Object.entries(root as Record<string, unknown>)) {
     if (v == null) continue;
     if (k === 'MemChangeList') {
-      const items = (v as any)?.Item;
+      const items = (v as { Item?: unknown }).Item;
       out[k] = Array.isArray(items) ? items.map(String) : typeof v === 'string' ? v.split(',').filter(Boolean) : [];
     } else if (typeof v === 'object') {
       out[k] = JSON.stringify(v);
@@ -189,7 +189,7 @@ export function buildEventXml(fields: Record<string, string | number | string[] 
     else if (typeof v === 'number') obj[k] = v;
     else obj[k] = { __cdata: v };
   }
-  return xmlBuilder.build({ xml: obj }) as string;
+  return xmlBuilder.build({ xml: obj });
 }
 
 /** Stable de-duplication key: WeCom's FromUserName+CreateTime collides for contact events. */

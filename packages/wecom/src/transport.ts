@@ -266,9 +266,11 @@ export class WecomTransport {
     }
     let status: number | undefined;
     let text: string;
+    let contentType: string;
     try {
       const res = await this.fetchImpl(url, init);
       status = res.status;
+      contentType = res.headers.get('content-type')?.split(';')[0]?.trim() || 'no content-type';
       text = await res.text();
     } catch (cause) {
       // The URL carries the token or secret, so it never goes into the message.
@@ -277,21 +279,20 @@ export class WecomTransport {
       const why = timedOut ? `no answer within ${budget.totalMs} ms` : `${cause instanceof Error ? cause.message : String(cause)}${typeof code === 'string' ? ` (${code})` : ''}`;
       throw new WecomError({ api, errcode: -1, errmsg: timedOut ? why : `request failed: ${why}`, kind: 'network', status, cause });
     }
-    if (status < 200 || status >= 300) {
-      throw new WecomError({ api, errcode: -1, errmsg: `HTTP ${status}: ${text.slice(0, 200)}`, kind: 'http', status });
-    }
+    // Whatever answered is not known to be WeCom (a proxy's error page, or any server the base points at): its body
+    // never goes into the error, which reaches API callers — only the status and the content type.
+    const notWecom = () => new WecomError({ api, errcode: -1, errmsg: `not a WeCom answer (HTTP ${status}, ${contentType.slice(0, 80)})`, kind: 'http', status });
+    if (status < 200 || status >= 300) throw notWecom();
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new WecomError({ api, errcode: -1, errmsg: `response is not JSON: ${text.slice(0, 200)}`, kind: 'http', status });
+      throw notWecom();
     }
-    if (!json || typeof json !== 'object') {
-      throw new WecomError({ api, errcode: -1, errmsg: 'response is not a JSON object', kind: 'http', status });
-    }
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw notWecom();
     const { errcode, errmsg } = json as { errcode?: unknown; errmsg?: unknown };
     const code = typeof errcode === 'number' ? errcode : Number(errcode ?? 0);
-    if (code !== 0) throw new WecomError({ api, errcode: code, errmsg: String(errmsg ?? ''), status });
+    if (code !== 0) throw new WecomError({ api, errcode: code, errmsg: String(errmsg ?? '').slice(0, 300), status });
     return json as T;
   }
 }

@@ -117,11 +117,9 @@ export const api = {
   delete: <T>(path: string) => request<T>('DELETE', path),
 };
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
-
+/** One page of a list route, as `PageOf(item)` in the contracts declares it. */
+export type { Paged as Page } from '@pond/contracts/common';
+/** A whole list (`ItemsOf(item)`). */
 export interface ItemList<T> {
   items: T[];
 }

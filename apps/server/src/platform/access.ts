@@ -8,7 +8,7 @@
 //   preHandler    — checks ids the body or query refers to (`refs`) the same way, else 400 naming the field.
 // Handlers read `req.principal` and `req.scope`; list routes narrow their rows with `req.scope`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from './http';
+import type { App } from './app-type';
 import type pg from 'pg';
 import { AppError } from './errors';
 import { authenticate, scopeOf, type AuthService, type Principal, type Scope } from './auth';
@@ -105,11 +105,16 @@ export interface AccessDeps {
   publicOrigin: () => string;
 }
 
-/** A write carrying a session cookie must come from Pond's own pages (Origin, else Referer): CSRF. */
-export function checkSameOrigin(req: FastifyRequest, publicOrigin: string): void {
+/**
+ * A write carrying a session cookie must come from Pond's own pages (Origin, else Referer): CSRF. With
+ * `ifSent`, a request that names no origin passes (sign-in from a script or curl: no cookie rides along), but one from
+ * another site's page — a browser always names it on a POST — does not (login CSRF).
+ */
+export function checkSameOrigin(req: FastifyRequest, publicOrigin: string, opts: { ifSent?: boolean } = {}): void {
   const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
   const referer = typeof req.headers.referer === 'string' ? req.headers.referer : undefined;
   const from = origin && origin !== 'null' ? origin : referer;
+  if (opts.ifSent && !from && origin !== 'null') return;
   let host: string | null = null;
   try { host = from ? new URL(from).host : null; } catch { host = null; }
   let publicHost: string | null = null;

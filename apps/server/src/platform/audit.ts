@@ -56,7 +56,7 @@ export function deriveAction(method: string, url: string): string {
 export function targetTypeOf(url: string, action: string): string {
   const segments = url.replace(/^\/api\//, '').split('/').filter(Boolean);
   const first = segments.findIndex(isParam);
-  if (first > 0) return snake(singular(segments[first - 1]!));
+  if (first > 0) return snake(singular(segments[first - 1]));
   return action.slice(0, action.lastIndexOf('.'));
 }
 

@@ -2,12 +2,14 @@
 // Principal; routes declare who may call them (platform/access.ts); `Scope` carries the corp and the store/staff limits that
 // repositories apply, so a store manager's reads are narrowed here and not in each route.
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import { promisify } from 'node:util';
 import type pg from 'pg';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from './errors';
 import { withTransaction } from './db';
 import type { Role } from './db/schema';
+import type { Cols } from './db/rows';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
 
@@ -29,8 +31,38 @@ export async function verifyPassword(password: string, stored: string): Promise<
 let dummyHash: Promise<string> | undefined;
 const dummy = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
-/** Failed sign-ins allowed per username and per IP address within the window; then 429 until the oldest expires. */
-export const LOGIN_LIMITS = { perUsername: 5, perIp: 20, windowMinutes: 15 };
+/**
+ * Sign-in throttling (shared by every process through `login_failures`). Failures within the window refuse further
+ * tries (429) per address (`perIp`; IPv6 per /64) and per username from one address (`perPair`). Per username over
+ * every address they only slow the check down (from `perUsername` on, `slowBaseMs` doubling up to `slowMaxMs`):
+ * whoever knows a name cannot lock its owner out, who signs in from an address that has not failed.
+ */
+export const LOGIN_LIMITS = { perPair: 5, perIp: 20, perUsername: 5, windowMinutes: 15, slowBaseMs: 250, slowMaxMs: 4000 };
+
+/** The wait before checking a password of a username with `failures` recent failures from anywhere. */
+export function usernameDelayMs(failures: number): number {
+  if (failures < LOGIN_LIMITS.perUsername) return 0;
+  return Math.min(LOGIN_LIMITS.slowMaxMs, LOGIN_LIMITS.slowBaseMs * 2 ** (failures - LOGIN_LIMITS.perUsername));
+}
+
+/** The throttling key of an address: IPv4 as is, IPv6 by its /64 (one host holds a whole /64), IPv4-mapped IPv6 as IPv4. */
+export function throttleNet(ip: string): string {
+  const addr = ip.replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(addr);
+  if (mapped) return mapped[1];
+  if (!isIPv6(addr)) return addr;
+  let text = addr.toLowerCase();
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') as [string, string] : [text, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => parseInt(g || '0', 16).toString(16)).join(':')}::/64`;
+}
 
 export class LoginThrottled extends AppError {
   constructor(readonly retryAfterSec: number) {
@@ -106,54 +138,76 @@ export class AuthService {
   }
 
   /**
-   * Checks the password with the same work whether or not the user exists or is disabled, after the
-   * throttle (per username and per IP, shared by every process through `login_failures`). The attempt is
-   * recorded as a failure before the password is checked, so parallel guesses cannot slip past the limit;
-   * a success removes it and clears the username's failures. Invitations that created the account are
-   * accepted by its first sign-in. The session starts in the first corp where the membership is active
-   * (none: the user can still read and accept invitations).
+   * Checks the password with the same work whether or not the user exists or is disabled, after the throttle
+   * (LOGIN_LIMITS). The session starts in the first corp where the membership is active (none: 403 at the route).
    */
   async login(username: string, password: string, ip: string): Promise<{ sessionToken: string; userId: number }> {
-    const userKey = `u:${username}`;
-    const ipRow = await this.reserveAttempt(userKey, `ip:${ip}`);
-    const { rows } = await this.pool.query('SELECT id, password_hash, disabled_at FROM users WHERE username = $1', [username]);
-    const u = rows[0];
-    const ok = await verifyPassword(password, u?.password_hash ?? await dummy());
-    if (!u || !ok || u.disabled_at) throw new AppError('unauthorized', 'wrong username or password / 用户名或密码错误');
-    await this.pool.query('DELETE FROM login_failures WHERE key = $1 OR id = $2', [userKey, ipRow]);
-    await this.pool.query(
-      `UPDATE memberships SET status = 'active', accept_on_sign_in = false WHERE user_id = $1 AND status = 'invited' AND accept_on_sign_in`, [u.id]);
+    const userId = await this.attempt(username, ip, async () => {
+      const { rows } = await this.pool.query<Cols<'users', 'id' | 'password_hash' | 'disabled_at'>>(
+        'SELECT id, password_hash, disabled_at FROM users WHERE username = $1', [username]);
+      const u = rows[0];
+      const ok = await verifyPassword(password, u?.password_hash ?? await dummy());
+      return u && ok && !u.disabled_at ? u.id : null;
+    });
+    return { sessionToken: await this.startSession(userId), userId };
+  }
+
+  /**
+   * One throttled check of credentials for `username` from `ip` (sign-in, or accepting an invitation with an existing
+   * account's password): `check` answers the user's id or null (wrong). The attempt is recorded as a failure before the
+   * check, under advisory locks, so parallel guesses cannot slip past the limits; a success removes it and clears the
+   * username's failures.
+   */
+  async attempt<T>(username: string, ip: string, check: () => Promise<T | null>): Promise<T> {
+    const net = throttleNet(ip);
+    const keys = { user: `u:${username}`, pair: `p:${net}|${username}`, ip: `ip:${net}` };
+    const { ids, userFailures } = await this.reserveAttempt(keys);
+    const delay = usernameDelayMs(userFailures);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+    const out = await check();
+    if (out == null) throw new AppError('unauthorized', 'wrong username or password / 用户名或密码错误');
+    await this.pool.query('DELETE FROM login_failures WHERE key = ANY($1) OR id = ANY($2)', [[keys.user, keys.pair], ids]);
+    return out;
+  }
+
+  /** A console session for the user, in their first active corp (none: they can sign in but reach nothing). */
+  async startSession(userId: number, corpId?: string): Promise<string> {
     const token = newSecret('');
     await this.pool.query(
       `INSERT INTO sessions (id, user_id, corp_id, expires_at)
-       VALUES ($1, $2, (SELECT corp_id FROM memberships WHERE user_id = $2 AND status = 'active' AND disabled_at IS NULL ORDER BY created_at LIMIT 1), $3)`,
-      [sha256(token), u.id, new Date(Date.now() + SESSION_TTL_MS)]);
-    return { sessionToken: token, userId: u.id };
+       VALUES ($1, $2, COALESCE($4, (SELECT corp_id FROM memberships WHERE user_id = $2 AND status = 'active' AND disabled_at IS NULL ORDER BY created_at LIMIT 1)), $3)`,
+      [sha256(token), userId, new Date(Date.now() + SESSION_TTL_MS), corpId ?? null]);
+    return token;
   }
 
-  /** Refuses with 429 when either key is over its limit; else records this attempt as a failure and returns the IP row's id. */
-  private async reserveAttempt(userKey: string, ipKey: string): Promise<number> {
+  /**
+   * Refuses with 429 when the address or this username from this address is over its limit; else records this attempt
+   * as a failure under all three keys. Returns the rows' ids and the username's earlier failures from anywhere.
+   */
+  private async reserveAttempt(keys: { user: string; pair: string; ip: string }): Promise<{ ids: number[]; userFailures: number }> {
     return withTransaction(this.pool, async (c) => {
-      for (const k of [userKey, ipKey].sort()) await c.query('SELECT pg_advisory_xact_lock(8410224, hashtext($1))', [k]);
+      for (const k of Object.values(keys).sort()) await c.query('SELECT pg_advisory_xact_lock(8410224, hashtext($1))', [k]);
       const window = `${LOGIN_LIMITS.windowMinutes} minutes`;
       // The limit-th most recent failure inside the window: the caller may try again when it leaves the window.
-      const { rows } = await c.query(
-        `SELECT max(ceil(extract(epoch FROM (f.at + $4::interval - now()))))::int AS wait FROM (
-           SELECT at FROM (SELECT at FROM login_failures WHERE key = $1 AND at > now() - $4::interval ORDER BY at DESC OFFSET $2 - 1 LIMIT 1) a
-           UNION ALL
-           SELECT at FROM (SELECT at FROM login_failures WHERE key = $3 AND at > now() - $4::interval ORDER BY at DESC OFFSET $5 - 1 LIMIT 1) b
-         ) f`, [userKey, LOGIN_LIMITS.perUsername, ipKey, window, LOGIN_LIMITS.perIp]);
-      const wait = rows[0]?.wait as number | null;
+      const { rows } = await c.query<{ wait: number | null; user_failures: number }>(
+        `SELECT (SELECT max(ceil(extract(epoch FROM (f.at + $4::interval - now()))))::int FROM (
+             SELECT at FROM (SELECT at FROM login_failures WHERE key = $1 AND at > now() - $4::interval ORDER BY at DESC OFFSET $2 - 1 LIMIT 1) a
+             UNION ALL
+             SELECT at FROM (SELECT at FROM login_failures WHERE key = $3 AND at > now() - $4::interval ORDER BY at DESC OFFSET $5 - 1 LIMIT 1) b
+           ) f) AS wait,
+           (SELECT count(*)::int FROM login_failures WHERE key = $6 AND at > now() - $4::interval) AS user_failures`,
+        [keys.pair, LOGIN_LIMITS.perPair, keys.ip, window, LOGIN_LIMITS.perIp, keys.user]);
+      const wait = rows[0]?.wait ?? null;
       if (wait != null && wait > 0) throw new LoginThrottled(wait);
       await c.query(`DELETE FROM login_failures WHERE at < now() - $1::interval`, [window]);
-      const ins = await c.query(`INSERT INTO login_failures (key) VALUES ($1), ($2) RETURNING id, key`, [userKey, ipKey]);
-      return ins.rows.find((r) => r.key === ipKey)!.id as number;
+      const ins = await c.query<{ id: number }>(`INSERT INTO login_failures (key) VALUES ($1), ($2), ($3) RETURNING id`, [keys.user, keys.pair, keys.ip]);
+      return { ids: ins.rows.map((r) => r.id), userFailures: rows[0]?.user_failures ?? 0 };
     });
   }
 
   /** The signed-in user of a console session, whether or not they have an active corp (invitations). */
   async sessionUser(sessionToken: string): Promise<{ userId: number; username: string } | null> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'users', 'id' | 'username'>>(
       `SELECT u.id, u.username FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`, [sha256(sessionToken)]);
     return rows[0] ? { userId: rows[0].id, username: rows[0].username } : null;
@@ -172,14 +226,14 @@ export class AuthService {
 
   /** Only active memberships grant anything: not an invitation yet to accept, not one this corp's admin disabled. */
   private async corpsOfUser(userId: number) {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'corps', 'id' | 'name'> & Cols<'memberships', 'store_ids' | 'staff_userid'> & { role: Role }>(
       `SELECT c.id, c.name, m.role, m.store_ids, m.staff_userid FROM memberships m JOIN corps c ON c.id = m.corp_id
        WHERE m.user_id = $1 AND m.status = 'active' AND m.disabled_at IS NULL ORDER BY m.created_at`, [userId]);
-    return rows as { id: string; name: string; role: Role; store_ids: number[]; staff_userid: string | null }[];
+    return rows;
   }
 
   async fromSession(sessionToken: string): Promise<Principal | null> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'sessions', 'user_id' | 'corp_id'> & Cols<'users', 'display_name' | 'username' | 'is_owner'>>(
       `SELECT s.user_id, s.corp_id, u.display_name, u.username, u.is_owner FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`, [sha256(sessionToken)]);
     const s = rows[0];
@@ -206,7 +260,7 @@ export class AuthService {
 
   /** A sidebar session is the staff role over the member's own customers, for as long as they are active staff. */
   async fromSidebarSession(token: string): Promise<Principal | null> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'sidebar_sessions', 'corp_id' | 'staff_userid'> & Cols<'staff', 'name'> & { corp_name: string }>(
       `SELECT ss.corp_id, ss.staff_userid, st.name, c.name AS corp_name FROM sidebar_sessions ss
          JOIN staff st ON st.corp_id = ss.corp_id AND st.userid = ss.staff_userid AND st.status = 1
          JOIN corps c ON c.id = ss.corp_id
@@ -221,17 +275,22 @@ export class AuthService {
 
   /** A token bound to one corp, or (corp_id null, the POND_API_TOKEN bootstrap) to every corp: pick with X-Pond-Corp. */
   async fromToken(token: string, wantedCorp: string | undefined): Promise<Principal | null> {
-    const { rows } = await this.pool.query(
-      `UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1 AND revoked_at IS NULL
-       RETURNING id, corp_id, name, role, store_ids, staff_userid`, [sha256(token)]);
+    const { rows } = await this.pool.query<Cols<'api_tokens', 'id' | 'corp_id' | 'name' | 'store_ids' | 'staff_userid'> & { role: Role }>(
+      `UPDATE api_tokens t SET last_used_at = now() WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+         -- A token an admin made lives only while its maker is an active admin of its corp.
+         AND (t.created_by IS NULL OR EXISTS (
+           SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id
+           WHERE m.user_id = t.created_by AND m.corp_id = t.corp_id AND m.role = 'admin' AND m.status = 'active'
+             AND m.disabled_at IS NULL AND u.disabled_at IS NULL))
+       RETURNING t.id, t.corp_id, t.name, t.role, t.store_ids, t.staff_userid`, [sha256(token)]);
     const t = rows[0];
     if (!t) return null;
     let corps: { id: string; name: string; role: Role }[];
     if (t.corp_id) {
-      const c = await this.pool.query('SELECT id, name FROM corps WHERE id = $1', [t.corp_id]);
+      const c = await this.pool.query<Cols<'corps', 'id' | 'name'>>('SELECT id, name FROM corps WHERE id = $1', [t.corp_id]);
       corps = c.rows.map((r) => ({ id: r.id, name: r.name, role: t.role }));
     } else {
-      const c = await this.pool.query('SELECT id, name FROM corps ORDER BY created_at');
+      const c = await this.pool.query<Cols<'corps', 'id' | 'name'>>('SELECT id, name FROM corps ORDER BY created_at');
       corps = c.rows.map((r) => ({ id: r.id, name: r.name, role: t.role }));
     }
     const current = wantedCorp ? corps.find((c) => c.id === wantedCorp) : corps[0];
@@ -247,7 +306,7 @@ export class AuthService {
 
   async createToken(input: { corpId: string | null; name: string; role: Role; storeIds?: number[]; staffUserid?: string | null; createdBy?: number | null; token?: string }): Promise<{ id: number; token: string }> {
     const token = input.token ?? newSecret('pond_');
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'api_tokens', 'id'>>(
       `INSERT INTO api_tokens (corp_id, name, token_hash, prefix, role, store_ids, staff_userid, created_by)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
        ON CONFLICT (token_hash) DO UPDATE SET revoked_at = NULL RETURNING id`,
@@ -266,11 +325,12 @@ export async function authenticate(auth: AuthService, req: FastifyRequest): Prom
     if (!p) throw new AppError('unauthorized', 'invalid or revoked API token');
     return p;
   }
-  const sidebar = req.cookies?.[SIDEBAR_COOKIE];
-  // The sidebar page asks for its member explicitly, so a console session in the same browser (demo) does not win.
-  if (req.headers['x-pond-sidebar']) return sidebar ? auth.fromSidebarSession(sidebar) : null;
+  // The two sessions never stand in for each other: the sidebar page's requests say so and are its member or
+  // nobody (never the console user of the same browser); every other request is the console session or nobody.
+  if (req.headers['x-pond-sidebar']) {
+    const sidebar = req.cookies?.[SIDEBAR_COOKIE];
+    return sidebar ? auth.fromSidebarSession(sidebar) : null;
+  }
   const cookie = req.cookies?.[SESSION_COOKIE];
-  const fromConsole = cookie ? await auth.fromSession(cookie) : null;
-  if (fromConsole) return fromConsole;
-  return sidebar ? auth.fromSidebarSession(sidebar) : null;
+  return cookie ? auth.fromSession(cookie) : null;
 }

@@ -34,7 +34,7 @@ export class Batcher<In, Out> {
     this.inflight++;
     try {
       const out = await this.run(batch.map((b) => b.item));
-      batch.forEach((b, i) => b.resolve(out[i]!));
+      batch.forEach((b, i) => b.resolve(out[i]));
     } catch (err) {
       for (const b of batch) b.reject(err);
     } finally {

@@ -6,7 +6,7 @@ export function parseCsv(text: string): string[][] {
   let cell = '';
   let quoted = false;
   for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
+    const ch = s[i];
     if (quoted) {
       if (ch === '"' && s[i + 1] === '"') { cell += '"'; i++; }
       else if (ch === '"') quoted = false;

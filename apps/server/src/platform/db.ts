@@ -1,13 +1,10 @@
-// Postgres: the pool, Drizzle on top of it, migrations at start, and the embedded server for demo mode.
+// Postgres: the pool, typed rows (db/rows.ts, ADR 0017), migrations at start (Drizzle's migrator over the
+// SQL that drizzle-kit generates from db/schema.ts), and the embedded server for demo mode.
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import * as schema from './db/schema';
-
-export type Db = NodePgDatabase<typeof schema>;
-export { schema };
 
 // Bigint columns (counts, ids) come back as numbers; ours stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -31,11 +28,6 @@ export function createPool(url: string, max = 10, opts: { asyncCommit?: boolean 
   return pool;
 }
 
-export function createDb(pool: pg.Pool): Db {
-  return drizzle(pool, { schema });
-}
-
-/** Applies committed migrations; an advisory lock keeps concurrent starts from racing. */
 /**
  * Runs `fn` in one transaction on a pooled connection: COMMIT when it resolves, ROLLBACK when it throws
  * (the error is rethrown), and the connection goes back to the pool either way.
@@ -55,6 +47,7 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
   }
 }
 
+/** Applies committed migrations; an advisory lock keeps concurrent starts from racing. */
 export async function migrateDb(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {

@@ -56,7 +56,7 @@ function binaries(): { native: string; version: string } {
     throw new EmbeddedPostgresError(`the embedded Postgres has no binaries for ${platform()}-${arch()} (${pkg} is not installed): set DATABASE_URL to a Postgres server`);
   }
   const dir = resolve(dirname(entry), '..');
-  return { native: join(dir, 'native'), version: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version };
+  return { native: join(dir, 'native'), version: (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version };
 }
 
 interface RunAs { uid: number; gid: number }
@@ -199,7 +199,7 @@ export function runningPostmaster(cluster: string): { pid: number; port: number;
     if (!/postgres$/.test(cmd[0] ?? '')) return null;
     const dir = cmd[cmd.indexOf('-D') + 1];
     if (!dir || realpathSync(dir) !== realpathSync(cluster)) return null;
-    const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
     return { pid, port, ppid };
   } catch {
     // No /proc (macOS): trust the lock file's pid only if it is a postgres.
@@ -310,7 +310,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   }
   // Keep draining its output (a full pipe would block Postgres), kept for the message if it dies.
   let stopping = false;
-  const pgChild = child!;
+  const pgChild = child;
   pgChild.on('exit', (code, signal) => {
     if (!stopping) log.error({ code, signal, output: String(tail) }, 'the embedded Postgres stopped unexpectedly');
   });
@@ -338,10 +338,10 @@ function launch(postgres: string, cluster: string, port: number, spawnOpts: obje
       tail.push(s);
       if (s.includes(READY)) res(child);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('error', (err) => rej(new EmbeddedPostgresError(`the embedded Postgres could not start: ${err.message}`)));
-    child.once('exit', (code, signal) => rej(new EmbeddedPostgresError(`the embedded Postgres exited while starting (${signal ?? `exit ${code}`}):\n${tail}`)));
+    child.once('exit', (code, signal) => rej(new EmbeddedPostgresError(`the embedded Postgres exited while starting (${signal ?? `exit ${code}`}):\n${String(tail)}`)));
   });
 }
 

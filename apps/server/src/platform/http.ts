@@ -1,6 +1,7 @@
 // Fastify plumbing: zod validation with field-naming errors, AppError → status, OpenAPI, the
 // authentication hook and the audit hook that records every successful write under /api (platform/audit.ts).
-import Fastify, { type FastifyInstance, type FastifyError, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyRequest } from 'fastify';
+import type { App } from './app-type';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -19,7 +20,7 @@ import type { Logger } from './log';
 import { securityHeaders } from './security-headers';
 import type { TrustProxy } from '../config';
 
-export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
+export type { App };
 
 const REDACT = /password|secret|token|aes/i;
 /** Long strings (an uploaded CSV) are cut: the log says what was done, it is not a copy of the data. */
@@ -44,7 +45,7 @@ function trustProxyOption(tp: TrustProxy): boolean | string | ((addr: string, ho
 export async function createHttp(opts: { log: Logger; auth: AuthService; pool: pg.Pool; publicUrl: string; trustProxy?: TrustProxy }): Promise<App> {
   const app = Fastify({
     // Per-request access logs stay off (callback bursts); warnings and errors still log.
-    loggerInstance: opts.log.child({ mod: 'http' }, { level: opts.log.level === 'silent' ? 'silent' : 'warn' }),
+    loggerInstance: opts.log.child({ mod: 'http' }, { level: opts.log.level === 'silent' ? 'silent' : 'warn' }) as FastifyBaseLogger,
     trustProxy: trustProxyOption(opts.trustProxy ?? false),
     bodyLimit: 10 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();

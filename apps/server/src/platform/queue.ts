@@ -24,7 +24,8 @@ export interface Schedule { name: string; cron: string; data: object; key: strin
 
 export class Queue {
   readonly boss: PgBoss;
-  private defs = new Map<string, JobDefinition<any>>();
+  // Each definition keeps its own payload type; the map only dispatches by name (its handler parses first).
+  private defs = new Map<string, JobDefinition>();
   private started = false;
 
   constructor(connectionString: string, private log: Logger) {
@@ -33,7 +34,7 @@ export class Queue {
     this.boss.on('error', (err) => this.log.error({ code: (err as { code?: string }).code }, `job queue error: ${err.message || String(err)}`));
   }
 
-  register(defs: JobDefinition<any>[]): void {
+  register<S extends z.ZodType>(defs: JobDefinition<S>[]): void {
     for (const d of defs) this.defs.set(d.name, d);
   }
 

@@ -3,7 +3,7 @@
 // be, by WeCom's client; customer pages (/l/) open in WeChat's in-app browser and carry no inline script
 // except the ones whose hashes are listed; the simulator's demo pages keep their inline scripts.
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { App } from './app-type';
 
 export type PageKind = 'api' | 'console' | 'docs' | 'landing' | 'sidebar' | 'sim';
 
@@ -99,7 +99,7 @@ export function pageKind(url: string): PageKind {
  * corp's origins). HSTS only when the public URL is https: on plain http it would be ignored, and a
  * demo on localhost must not pin the browser to https.
  */
-export function securityHeaders(app: FastifyInstance<any, any, any, any, any>, opts: { https: boolean }): void {
+export function securityHeaders(app: App, opts: { https: boolean }): void {
   let table: Record<PageKind, Record<string, string>> | null = null;
   const hsts = opts.https ? { 'strict-transport-security': 'max-age=31536000' } : {};
   app.addHook('onRequest', async (req, reply) => {

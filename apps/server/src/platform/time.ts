@@ -1,6 +1,7 @@
 // Time is the corp's time zone (`corps.timezone`, Asia/Shanghai by default): times people read are
 // "YYYY-MM-DD HH:mm" in it, and days are its calendar days. The console formats the same way (lib/format.ts).
 import type pg from 'pg';
+import type { Cols } from './db/rows';
 import { z } from 'zod';
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
@@ -25,7 +26,7 @@ export async function postgresKnowsZone(db: Pick<pg.Pool, 'query'>, tz: string):
 }
 
 export async function corpZone(db: Pick<pg.Pool, 'query'>, corpId: string): Promise<string> {
-  const { rows } = await db.query('SELECT timezone FROM corps WHERE id = $1', [corpId]);
+  const { rows } = await db.query<Cols<'corps', 'timezone'>>('SELECT timezone FROM corps WHERE id = $1', [corpId]);
   return rows[0]?.timezone ?? DEFAULT_TIMEZONE;
 }
 

@@ -61,21 +61,21 @@ export function registerBroadcastRoutes(r: ApiRouter, ctx: SimContext): void {
   const fileOf = (body: unknown, contentType: string | undefined) => (Buffer.isBuffer(body) ? parseMultipart(body, contentType) : null);
   r.post(
     'media/upload',
-    async ({ auth, body, query, req }) => storeMedia(ctx, auth.corpId, query.type ?? '', fileOf(body, req.headers['content-type'])),
+    async ({ auth, raw, query, req }) => storeMedia(ctx, auth.corpId, query.type ?? '', fileOf(raw, req.headers['content-type'])),
     { bodyLimit: UPLOAD_LIMIT },
   );
   r.post(
     'media/upload_attachment',
-    async ({ auth, body, query, req }) => {
+    async ({ auth, raw, query, req }) => {
       if (query.attachment_type !== '1' && query.attachment_type !== '2') throw E.param('attachment_type', 'must be 1 (moments) or 2 (product album)');
-      return storeMedia(ctx, auth.corpId, query.media_type ?? '', fileOf(body, req.headers['content-type']), { attachment: true });
+      return storeMedia(ctx, auth.corpId, query.media_type ?? '', fileOf(raw, req.headers['content-type']), { attachment: true });
     },
     { bodyLimit: UPLOAD_LIMIT },
   );
   r.post(
     'media/uploadimg',
-    async ({ auth, body, base, req }) => {
-      const out = await storeMedia(ctx, auth.corpId, 'image', fileOf(body, req.headers['content-type']), { maxBytes: 2 * 1024 * 1024 });
+    async ({ auth, raw, base, req }) => {
+      const out = await storeMedia(ctx, auth.corpId, 'image', fileOf(raw, req.headers['content-type']), { maxBytes: 2 * 1024 * 1024 });
       return { url: `${base}/media/${out.media_id}` };
     },
     { bodyLimit: UPLOAD_LIMIT },

@@ -7,7 +7,7 @@ import {
   getExternalContactJson,
   listExternalUserids,
 } from '../customers';
-import { encodeCursor, readCursor } from '../cursor';
+import { encodeCursor, readCursor, readPairCursor } from '../cursor';
 import { E } from '../errors';
 import { hashId } from '../ids';
 import { listStaff } from '../org';
@@ -20,6 +20,7 @@ import {
   getGroupWelcomeTemplate,
   sendWelcomeMsg,
 } from '../welcome';
+import type { SimCustomerRow, SimWechatUserRow } from '../rows';
 import type { ApiRouter } from './route';
 
 const FOLLOWERS_PAGE = 500;
@@ -52,8 +53,7 @@ export function registerCustomerRoutes(r: ApiRouter, ctx: SimContext): void {
     const list = optStringArray(body, 'userid_list', { max: 100 }) ?? (body.userid ? [String(body.userid)] : []);
     if (list.length === 0) throw E.param('userid_list', 'required, 1–100 userids');
     const limit = limitOf(body, 'limit', 50, 100);
-    const after = readCursor(body.cursor);
-    if (after !== null && (!Array.isArray(after) || after.length !== 2)) throw E.param('cursor', 'not a cursor this API returned');
+    const after = readPairCursor(body.cursor, 'string');
     const { items, next } = await batchGetByUser(ctx.db, auth.corpId, list, after, limit);
     return { external_contact_list: items, next_cursor: next ? encodeCursor(next) : '' };
   });
@@ -65,16 +65,16 @@ export function registerCustomerRoutes(r: ApiRouter, ctx: SimContext): void {
   r.post('externalcontact/unionid_to_external_userid', async ({ auth, body }) => {
     const unionid = optString(body, 'unionid');
     if (!unionid) throw E.param('unionid', 'required');
-    const w = await ctx.db.one(`SELECT id FROM {s}.wechat_users WHERE unionid = $1`, [unionid]);
+    const w = await ctx.db.one<Pick<SimWechatUserRow, 'id'>>(`SELECT id FROM {s}.wechat_users WHERE unionid = $1`, [unionid]);
     if (!w) throw E.param('unionid', 'unknown unionid');
-    const c = await ctx.db.one(`SELECT external_userid FROM {s}.customers WHERE corp_id = $1 AND wechat_user_id = $2`, [auth.corpId, w.id]);
+    const c = await ctx.db.one<Pick<SimCustomerRow, 'external_userid'>>(`SELECT external_userid FROM {s}.customers WHERE corp_id = $1 AND wechat_user_id = $2`, [auth.corpId, w.id]);
     return c ? { external_userid: c.external_userid } : { pending_id: 'p' + hashId(`pending|${auth.corpId}|${w.id}`, 30) };
   });
 
   r.post('externalcontact/convert_to_openid', async ({ auth, body }) => {
     const ext = optString(body, 'external_userid');
     if (!ext) throw E.param('external_userid', 'required');
-    const row = await ctx.db.one(
+    const row = await ctx.db.one<Pick<SimWechatUserRow, 'openid'>>(
       `SELECT w.openid FROM {s}.customers c JOIN {s}.wechat_users w ON w.id = c.wechat_user_id WHERE c.corp_id = $1 AND c.external_userid = $2`,
       [auth.corpId, ext],
     );

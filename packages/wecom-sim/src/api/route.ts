@@ -5,10 +5,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context';
 import { authorize, normalizeIp, type CorpAuth } from '../corps';
 import { decorateErrmsg, E, SimError } from '../errors';
+import { isRecord, type Body } from '../validate';
 
 export interface ApiCall {
   auth: CorpAuth;
-  body: any;
+  /** The JSON body of a POST ({} for GET and for routes that take the raw body). */
+  body: Body;
+  /** The body as Fastify parsed it: the raw Buffer for routes with their own bodyLimit (media uploads). */
+  raw: unknown;
   query: Record<string, string | undefined>;
   /** Absolute URL of the simulator root (for qr_code and media URLs). */
   base: string;
@@ -44,18 +48,18 @@ export function errorJson(ctx: SimContext, err: unknown, req: FastifyRequest) {
   return { errcode: sys.errcode, errmsg: decorateErrmsg(sys, normalizeIp(req.ip), ctx.clock.nowSec()) };
 }
 
-function readBody(raw: unknown): any {
+function readBody(raw: unknown): Body {
   if (raw === undefined || raw === null) return {};
   if (Buffer.isBuffer(raw)) raw = raw.toString('utf8');
   if (typeof raw === 'string') {
     if (raw.trim() === '') return {};
     try {
-      raw = JSON.parse(raw);
+      raw = JSON.parse(raw) as unknown;
     } catch {
       throw E.dataFormat();
     }
   }
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw E.dataFormat();
+  if (!isRecord(raw) || Array.isArray(raw)) throw E.dataFormat();
   return raw;
 }
 
@@ -64,8 +68,8 @@ export function createApiRouter(app: FastifyInstance, ctx: SimContext, rootPrefi
     try {
       const query = req.query as Record<string, string | undefined>;
       const auth = await authorize(ctx, query.access_token, api, req.ip);
-      const body = parse ? readBody(req.body) : req.body;
-      const out = await handler({ auth, body, query, base: baseUrl(ctx, req, rootPrefix), req });
+      const body = parse ? readBody(req.body) : {};
+      const out = await handler({ auth, body, raw: req.body, query, base: baseUrl(ctx, req, rootPrefix), req });
       if (out instanceof RawReply) return reply.type(out.contentType).headers(out.headers).send(out.body);
       return reply.send({ errcode: 0, errmsg: 'ok', ...(out ?? {}) });
     } catch (err) {

@@ -10,6 +10,7 @@ import { getCorp, upsertCorp, type CorpInput } from '../corps';
 import { ControlError } from '../errors';
 import { avatarDataUrl, externalUseridFor, hashId, seededRandom } from '../ids';
 import { upsertDepartments, upsertStaff } from '../org';
+import type { Int8, SimStaffRow } from '../rows';
 import {
   CHANNELS,
   DEMO_CORP_NAME,
@@ -201,7 +202,7 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
       const dayStart = nowSec - d * DAY;
       const present = inGroup.filter((m) => m.join < dayStart);
       for (let n = Math.floor(rand() * 2 * perDay); n > 0 && present.length; n--) {
-        const m = present[Math.floor(rand() * present.length)]!;
+        const m = present[Math.floor(rand() * present.length)];
         lines.push({ chatId: g.chatId, memberId: m.memberId, customer: m.type === 2, at: dayStart + Math.floor(rand() * DAY) });
       }
     }
@@ -210,7 +211,7 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
   await ctx.db.tx(async (tx) => {
     await tx.q(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`wecom-sim:seed:${corpId}`]);
     await upsertDepartments(tx, corpId, DEMO_DEPARTMENTS);
-    const known = await tx.q<{ userid: string }>(`SELECT userid FROM {s}.staff WHERE corp_id = $1`, [corpId]);
+    const known = await tx.q<Pick<SimStaffRow, 'userid'>>(`SELECT userid FROM {s}.staff WHERE corp_id = $1`, [corpId]);
     await upsertStaff(
       tx,
       corpId,
@@ -317,7 +318,7 @@ async function insertTags(tx: Sql, corpId: string, groups: { groupId: string; na
 }
 
 async function summarize(sql: Sql, corpId: string): Promise<SeedSummary> {
-  const r = await sql.one(
+  const r = (await sql.one<Record<'departments' | 'staff' | 'customers' | 'follows' | 'groups' | 'group_members' | 'tag_groups' | 'tags', Int8>>(
     `SELECT (SELECT count(*) FROM {s}.departments WHERE corp_id = $1) AS departments,
             (SELECT count(*) FROM {s}.staff WHERE corp_id = $1 AND status = 1) AS staff,
             (SELECT count(DISTINCT external_userid) FROM {s}.follows WHERE corp_id = $1 AND status IN ('active', 'half', 'customer_deleted')) AS customers,
@@ -327,7 +328,7 @@ async function summarize(sql: Sql, corpId: string): Promise<SeedSummary> {
             (SELECT count(*) FROM {s}.tag_groups WHERE corp_id = $1 AND NOT deleted) AS tag_groups,
             (SELECT count(*) FROM {s}.tags WHERE corp_id = $1 AND NOT deleted) AS tags`,
     [corpId],
-  );
+  ))!;
   return {
     corpId,
     departments: num(r.departments),

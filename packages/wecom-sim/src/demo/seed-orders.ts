@@ -8,6 +8,7 @@ import type { SimContext } from '../context';
 import { num } from '../db';
 import { hashId, seededRandom } from '../ids';
 import { postToShopWebhook, type OrderItem } from '../orders';
+import type { DemoRefund, Int8, SimCustomerRow, SimOrderRow, SimWechatUserRow } from '../rows';
 import { MENU } from './demo-data';
 
 const DAY_MS = 86_400_000;
@@ -15,7 +16,7 @@ const DAY_MS = 86_400_000;
 const SHOP_OFFSET_MS = 8 * 3_600_000;
 const HISTORY_DAYS = 180;
 
-export interface DemoRefund { refundId: string; amount: number; at: number }
+export type { DemoRefund };
 export interface DemoOrder {
   orderId: string;
   externalUserid: string;
@@ -44,7 +45,7 @@ export function planCustomerOrders(corpId: string, customer: { externalUserid: s
   const first = Math.min(HISTORY_DAYS - 1, last + (count === 1 ? 0 : between(count * 7, HISTORY_DAYS)));
   const days = [last, ...Array.from({ length: count - 1 }, () => between(last, first))].sort((a, b) => b - a);
 
-  const pickFrom = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+  const pickFrom = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
   const orders: DemoOrder[] = [];
   days.forEach((daysAgo, k) => {
     const items: OrderItem[] = [];
@@ -93,7 +94,7 @@ export async function seedDemoOrders(ctx: SimContext, corpId: string): Promise<D
     // Only on the first seed: a later one would give customers added since a past they did not have.
     const seeded = await tx.one(`SELECT 1 FROM {s}.orders WHERE corp_id = $1 AND demo_refunds IS NOT NULL LIMIT 1`, [corpId]);
     if (seeded) return;
-    const customers = await tx.q<{ external_userid: string; wechat_user_id: string }>(
+    const customers = await tx.q<Pick<SimCustomerRow, 'external_userid' | 'wechat_user_id'>>(
       `SELECT external_userid, wechat_user_id FROM {s}.customers WHERE corp_id = $1 ORDER BY external_userid`, [corpId]);
     const plan = customers.flatMap((c) => planCustomerOrders(corpId, { externalUserid: c.external_userid, wechatUserId: c.wechat_user_id }, now));
     if (plan.length === 0) return;
@@ -117,7 +118,7 @@ export async function seedDemoOrders(ctx: SimContext, corpId: string): Promise<D
     );
   });
   const { delivered, failed } = await deliverDemoOrders(ctx, corpId);
-  const stored = await ctx.db.one<{ orders: string; buyers: string; refunds: string }>(
+  const stored = await ctx.db.one<{ orders: Int8; buyers: Int8; refunds: Int8 }>(
     `SELECT count(*) AS orders, count(DISTINCT external_userid) AS buyers, coalesce(sum(jsonb_array_length(demo_refunds)), 0) AS refunds
        FROM {s}.orders WHERE corp_id = $1 AND demo_refunds IS NOT NULL`, [corpId]);
   return { orders: num(stored?.orders), buyers: num(stored?.buyers), refunds: num(stored?.refunds), delivered, failed };
@@ -125,7 +126,7 @@ export async function seedDemoOrders(ctx: SimContext, corpId: string): Promise<D
 
 /** Posts the demo orders the corp's webhook has not taken yet (none, or failed before), 8 at a time. */
 export async function deliverDemoOrders(ctx: SimContext, corpId: string): Promise<{ delivered: number; failed: number }> {
-  const rows = await ctx.db.q(
+  const rows = await ctx.db.q<SimOrderRow & Pick<SimWechatUserRow, 'unionid' | 'openid' | 'nickname'>>(
     `SELECT o.*, w.unionid, w.openid, w.nickname FROM {s}.orders o JOIN {s}.wechat_users w ON w.id = o.wechat_user_id
       WHERE o.corp_id = $1 AND o.demo_refunds IS NOT NULL AND (o.webhook_status IS NULL OR o.webhook_status >= 300)
       ORDER BY o.created_at, o.order_id`, [corpId]);
@@ -134,13 +135,13 @@ export async function deliverDemoOrders(ctx: SimContext, corpId: string): Promis
   let next = 0;
   const worker = async () => {
     while (next < rows.length) {
-      const o = rows[next++]!;
+      const o = rows[next++];
       const paid = {
         orderId: o.order_id, corpId, wechatUserId: o.wechat_user_id, externalUserid: o.external_userid, unionid: o.unionid, openid: o.openid,
         nickname: o.nickname, amount: Number(o.amount), currency: 'CNY', items: o.items, paidAt: new Date(num(o.created_at)).toISOString(),
       };
       let result = await postToShopWebhook(ctx, corpId, { event: 'order.paid', order: paid });
-      for (const r of (o.demo_refunds as DemoRefund[])) {
+      for (const r of o.demo_refunds ?? []) {
         if (!result || result.error) break;
         result = await postToShopWebhook(ctx, corpId, {
           event: 'order.refunded', order: { orderId: o.order_id, corpId, refundId: r.refundId, amount: r.amount, refundedAt: new Date(r.at).toISOString() },

@@ -1,6 +1,7 @@
 // Tiny server-side HTML helpers for the phone view and QR pages (no framework, no client JS
 // beyond what a form needs). Chinese first, English hints in grey.
 import { formatDateTime } from '../time';
+import { prop } from '../validate';
 
 export function esc(v: unknown): string {
   return String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -48,19 +49,24 @@ export function flash(msg: string | undefined, err: string | undefined): string 
 }
 
 /** Renders one received message payload (text, image, link, mini-program, file, video). */
-export function renderPayload(p: any): string {
-  switch (p?.msgtype) {
+export function renderPayload(p: unknown): string {
+  const msgtype = prop(p, 'msgtype');
+  /** `p[kind]?.[field]` */
+  const part = (kind: string, field: string) => prop(prop(p, kind), field);
+  switch (msgtype) {
     case 'text':
-      return `<div class="bubble">${esc(p.text?.content).replace(/\n/g, '<br>')}</div>`;
-    case 'image':
-      return `<div class="bubble">🖼 ${p.image?.pic_url ? `<img src="${esc(p.image.pic_url)}" style="max-width:100%">` : `图片 <small class="en">image ${esc(p.image?.media_id)}</small>`}</div>`;
+      return `<div class="bubble">${esc(part('text', 'content')).replace(/\n/g, '<br>')}</div>`;
+    case 'image': {
+      const picUrl = part('image', 'pic_url');
+      return `<div class="bubble">🖼 ${picUrl ? `<img src="${esc(picUrl)}" style="max-width:100%">` : `图片 <small class="en">image ${esc(part('image', 'media_id'))}</small>`}</div>`;
+    }
     case 'link':
-      return `<div class="bubble">🔗 <a href="${esc(p.link?.url)}">${esc(p.link?.title || p.link?.url)}</a><div class="muted">${esc(p.link?.desc)}</div></div>`;
+      return `<div class="bubble">🔗 <a href="${esc(part('link', 'url'))}">${esc(part('link', 'title') || part('link', 'url'))}</a><div class="muted">${esc(part('link', 'desc'))}</div></div>`;
     case 'miniprogram':
-      return `<div class="bubble">🧩 小程序 <small class="en">mini-program</small> ${esc(p.miniprogram?.title)} <span class="muted">${esc(p.miniprogram?.page)}</span></div>`;
+      return `<div class="bubble">🧩 小程序 <small class="en">mini-program</small> ${esc(part('miniprogram', 'title'))} <span class="muted">${esc(part('miniprogram', 'page'))}</span></div>`;
     case 'file':
     case 'video':
-      return `<div class="bubble">📎 ${esc(p.msgtype)} ${esc(p[p.msgtype]?.media_id)}</div>`;
+      return `<div class="bubble">📎 ${esc(msgtype)} ${esc(part(msgtype, 'media_id'))}</div>`;
     default:
       return `<div class="bubble muted">${esc(JSON.stringify(p))}</div>`;
   }

@@ -1,6 +1,7 @@
 // What the phone view shows about one simulated WeChat user, across every simulated corp.
 import type { SimContext } from '../context';
 import { num } from '../db';
+import type { Int8, SimCorpRow, SimFollowRow, SimGroupRow, SimStaffRow } from '../rows';
 
 export interface PhoneContact {
   corpId: string;
@@ -14,7 +15,9 @@ export interface PhoneContact {
 }
 
 export async function contactsOf(ctx: SimContext, wechatUserId: string): Promise<PhoneContact[]> {
-  const rows = await ctx.db.q(
+  const rows = await ctx.db.q<
+    Pick<SimFollowRow, 'corp_id' | 'userid' | 'status' | 'createtime_sec'> & Pick<SimStaffRow, 'name' | 'avatar' | 'position'> & { corp_name: SimCorpRow['name'] }
+  >(
     `SELECT f.corp_id, co.name AS corp_name, f.userid, s.name, s.avatar, s.position, f.status, f.createtime_sec
        FROM {s}.customers c
        JOIN {s}.follows f ON f.corp_id = c.corp_id AND f.external_userid = c.external_userid
@@ -37,7 +40,7 @@ export async function contactsOf(ctx: SimContext, wechatUserId: string): Promise
 }
 
 export async function groupsOf(ctx: SimContext, wechatUserId: string) {
-  const rows = await ctx.db.q(
+  const rows = await ctx.db.q<Pick<SimGroupRow, 'chat_id' | 'name' | 'corp_id'> & { corp_name: SimCorpRow['name']; members: Int8 }>(
     `SELECT g.chat_id, g.name, g.corp_id, co.name AS corp_name,
             (SELECT count(*) FROM {s}.group_members x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.left_at IS NULL) AS members
        FROM {s}.group_members m
@@ -47,12 +50,12 @@ export async function groupsOf(ctx: SimContext, wechatUserId: string) {
       ORDER BY m.join_time_sec DESC`,
     [wechatUserId],
   );
-  return rows.map((r) => ({ chatId: r.chat_id as string, name: r.name as string, corpName: r.corp_name as string, members: num(r.members) }));
+  return rows.map((r) => ({ chatId: r.chat_id, name: r.name, corpName: r.corp_name, members: num(r.members) }));
 }
 
 /** Groups of corps the person already knows (or every corp when none), minus the ones they are in. */
 export async function joinableGroups(ctx: SimContext, wechatUserId: string) {
-  const rows = await ctx.db.q(
+  const rows = await ctx.db.q<Pick<SimGroupRow, 'chat_id' | 'name'> & { corp_name: SimCorpRow['name']; members: Int8 }>(
     `SELECT g.chat_id, g.name, co.name AS corp_name,
             (SELECT count(*) FROM {s}.group_members x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.left_at IS NULL) AS members
        FROM {s}.groups g JOIN {s}.corps co ON co.corp_id = g.corp_id
@@ -62,19 +65,19 @@ export async function joinableGroups(ctx: SimContext, wechatUserId: string) {
       LIMIT 50`,
     [wechatUserId],
   );
-  return rows.map((r) => ({ chatId: r.chat_id as string, name: r.name as string, corpName: r.corp_name as string, members: num(r.members) }));
+  return rows.map((r) => ({ chatId: r.chat_id, name: r.name, corpName: r.corp_name, members: num(r.members) }));
 }
 
 export async function staffDirectory(ctx: SimContext) {
-  const rows = await ctx.db.q(
+  const rows = await ctx.db.q<Pick<SimStaffRow, 'corp_id' | 'userid' | 'name' | 'position'> & { corp_name: SimCorpRow['name'] }>(
     `SELECT s.corp_id, co.name AS corp_name, s.userid, s.name, s.position FROM {s}.staff s JOIN {s}.corps co ON co.corp_id = s.corp_id
       WHERE s.status = 1 AND s.is_follow_user ORDER BY co.created_at, s.created_at, s.userid LIMIT 500`,
   );
-  return rows.map((r) => ({ corpId: r.corp_id as string, corpName: r.corp_name as string, userid: r.userid as string, name: r.name as string, position: r.position as string }));
+  return rows.map((r) => ({ corpId: r.corp_id, corpName: r.corp_name, userid: r.userid, name: r.name, position: r.position }));
 }
 
 /** Each corp's time zone: the phone shows a corp's messages and orders in that corp's zone. */
 export async function corpZones(ctx: SimContext): Promise<Map<string, string>> {
-  const rows = await ctx.db.q<{ corp_id: string; timezone: string }>(`SELECT corp_id, timezone FROM {s}.corps`);
+  const rows = await ctx.db.q<Pick<SimCorpRow, 'corp_id' | 'timezone'>>(`SELECT corp_id, timezone FROM {s}.corps`);
   return new Map(rows.map((r) => [r.corp_id, r.timezone]));
 }

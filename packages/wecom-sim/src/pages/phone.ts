@@ -181,7 +181,7 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
       return back(req, reply, r.result.status === 'already_member' ? `你已在群里 (already in ${r.result.chatId})` : `已加入群聊 (joined ${r.result.chatId}${r.result.createdGroup ? ', a new group' : ''})`);
     } catch (err) {
       if (err instanceof ControlError) return back(req, reply, err.message, true);
-      return back(req, reply, `打开失败 (could not open ${url}): ${(err as Error).message}`, true);
+      return back(req, reply, `打开失败 (could not open ${url.href}): ${(err as Error).message}`, true);
     }
   });
 

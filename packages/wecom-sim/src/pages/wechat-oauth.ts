@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context';
 import { randomId } from '../ids';
+import type { SimOauthAppRow, SimOauthCodeRow, SimWechatUserRow } from '../rows';
 import { cookieOf, esc, page } from './html';
 
 const CODE_TTL_MS = 5 * 60 * 1000;
@@ -29,12 +30,12 @@ export function registerWechatOauth(app: FastifyInstance, ctx: SimContext): void
     if (q.response_type !== 'code' || !['snsapi_base', 'snsapi_userinfo'].includes(q.scope ?? '')) {
       return reply.code(400).type('text/html').send(page('OAuth', '<p>scope / response_type 参数错误</p>'));
     }
-    const who = (q.as as string | undefined) ?? cookieOf(req.headers.cookie, 'sim_wechat_user');
-    const user = who ? await ctx.db.one(`SELECT id FROM {s}.wechat_users WHERE id = $1`, [who]) : undefined;
+    const who = q.as ?? cookieOf(req.headers.cookie, 'sim_wechat_user');
+    const user = who ? await ctx.db.one<Pick<SimWechatUserRow, 'id'>>(`SELECT id FROM {s}.wechat_users WHERE id = $1`, [who]) : undefined;
     if (!user) {
-      const users = await ctx.db.q(`SELECT id, nickname FROM {s}.wechat_users ORDER BY created_at DESC LIMIT 20`);
+      const users = await ctx.db.q<Pick<SimWechatUserRow, 'id' | 'nickname'>>(`SELECT id, nickname FROM {s}.wechat_users ORDER BY created_at DESC LIMIT 20`);
       const self = new URL(req.url, 'http://x');
-      const links = users.map((u: any) => { self.searchParams.set('as', u.id); return `<li><a href="${esc(`${self.pathname}${self.search}`)}">${esc(u.nickname)}</a></li>`; }).join('');
+      const links = users.map((u) => { self.searchParams.set('as', u.id); return `<li><a href="${esc(`${self.pathname}${self.search}`)}">${esc(u.nickname)}</a></li>`; }).join('');
       return reply.type('text/html').send(page('微信授权', `<p>选择一个模拟微信用户 (pick the WeChat user on this phone)</p><ul>${links}</ul>`));
     }
     const code = randomId(32);
@@ -46,14 +47,14 @@ export function registerWechatOauth(app: FastifyInstance, ctx: SimContext): void
 
   app.get('/wx/sns/oauth2/access_token', async (req: FastifyRequest<{ Querystring: Record<string, string | undefined> }>) => {
     const q = req.query;
-    const a = q.appid ? await ctx.db.one(`SELECT secret FROM {s}.oauth_apps WHERE appid = $1`, [q.appid]) : undefined;
+    const a = q.appid ? await ctx.db.one<Pick<SimOauthAppRow, 'secret'>>(`SELECT secret FROM {s}.oauth_apps WHERE appid = $1`, [q.appid]) : undefined;
     if (!a || a.secret !== q.secret) return { errcode: 40125, errmsg: 'invalid appsecret' };
     if (q.grant_type !== 'authorization_code') return { errcode: 40002, errmsg: 'invalid grant_type' };
-    const row = await ctx.db.one(
+    const row = await ctx.db.one<Pick<SimOauthCodeRow, 'wechat_user_id'>>(
       `UPDATE {s}.oauth_codes SET used_at = $3 WHERE code = $1 AND appid = $2 AND used_at IS NULL AND created_at > $4 RETURNING wechat_user_id`,
       [q.code ?? '', q.appid, ctx.clock.now(), ctx.clock.now() - CODE_TTL_MS]);
     if (!row) return { errcode: 40163, errmsg: 'code been used or invalid' };
-    const user = await ctx.db.one(`SELECT unionid FROM {s}.wechat_users WHERE id = $1`, [row.wechat_user_id]);
+    const user = await ctx.db.one<Pick<SimWechatUserRow, 'unionid'>>(`SELECT unionid FROM {s}.wechat_users WHERE id = $1`, [row.wechat_user_id]);
     return {
       access_token: randomId(64), expires_in: 7200, refresh_token: randomId(64), scope: 'snsapi_base',
       openid: openidFor(q.appid!, row.wechat_user_id), unionid: user?.unionid,

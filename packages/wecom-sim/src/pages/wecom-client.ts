@@ -15,7 +15,9 @@ import { listChatTranscript, staffSendsGroupMessage, staffSendsMessage, type Tra
 import { listStaff } from '../org';
 import { esc, flash, page, renderPayload, t, time } from './html';
 import { memberCookie } from './wecom-oauth';
+import type { Int8, SimCorpRow, SimFollowRow, SimGroupRow, SimStaffRow, SimTagRow, SimWechatUserRow } from '../rows';
 import { DEFAULT_TIMEZONE } from '../time';
+import { isRecord, type Body } from '../validate';
 
 type Query = Record<string, string | undefined>;
 
@@ -93,9 +95,9 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
   );
 
   /** JSON in, JSON out; a bad frame (unknown corp, member, customer or group) is a 4xx {error:{message}}. */
-  const json = (fn: (body: any, req: FastifyRequest) => Promise<unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
+  const json = (fn: (body: Body, req: FastifyRequest) => Promise<unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
     try {
-      return reply.send(await fn(req.body && typeof req.body === 'object' ? req.body : {}, req));
+      return reply.send(await fn(isRecord(req.body) ? req.body : {}, req));
     } catch (err) {
       if (err instanceof ControlError) return reply.code(err.status).send({ error: { message: err.message } });
       throw err;
@@ -119,7 +121,7 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
     if (f.chatId) p.set('chat', f.chatId);
     if (f.externalUserid) p.set('external', f.externalUserid);
     if (f.entry === 'contact_profile') p.set('entry', 'contact_profile');
-    return `${b}/wecom/chat?${p}`;
+    return `${b}/wecom/chat?${p.toString()}`;
   };
 
   app.get('/wecom/chat', async (req: FastifyRequest<{ Querystring: Query }>, reply) => {
@@ -134,7 +136,7 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
         .type('text/html')
         .send(page('企业微信 (模拟)', `${flash(undefined, err.message)}<section><a href="${esc(b)}/wecom">${t('返回', 'back')}</a></section>`));
     }
-    const me = await ctx.db.one(`SELECT name FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [frame.corpId, frame.userid]);
+    const me = await ctx.db.one<Pick<SimStaffRow, 'name'>>(`SELECT name FROM {s}.staff WHERE corp_id = $1 AND userid = $2`, [frame.corpId, frame.userid]);
     const title = await chatTitle(ctx, frame);
     const entryLabel = { single_chat_tools: '单聊工具栏 1:1 chat toolbar', group_chat_tools: '群聊工具栏 group chat toolbar', contact_profile: '客户详情 contact profile' }[frame.entry];
     // The script calls the simulator by path, so it works whichever host name the page was opened with.
@@ -275,7 +277,7 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
     const q = req.query;
     reply.type('text/html');
     const header = `<header><span class="grow">企业微信 (模拟) <small class="en">WeCom client</small></span><a href="${esc(b)}/phone">${t('模拟手机', 'phone')}</a></header>`;
-    const corps = await ctx.db.q(`SELECT corp_id, name, sidebar_url FROM {s}.corps ORDER BY created_at, corp_id`);
+    const corps = await ctx.db.q<Pick<SimCorpRow, 'corp_id' | 'name' | 'sidebar_url'>>(`SELECT corp_id, name, sidebar_url FROM {s}.corps ORDER BY created_at, corp_id`);
     const corp = corps.find((c) => c.corp_id === q.corp) ?? (corps.length === 1 ? corps[0] : undefined);
     const corpPicker = `<section><h2>${t('企业', 'Corp')}</h2>${
       corps.map((c) => `<div class="row"><a class="grow" href="${esc(b)}/wecom?corp=${encodeURIComponent(c.corp_id)}">${c === corp ? '✔ ' : ''}<b>${esc(c.name)}</b> <span class="muted">${esc(c.corp_id)}</span></a></div>`).join('') ||
@@ -301,7 +303,7 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
         page('企业微信 (模拟)', `${flash(q.msg, q.err)}${corps.length > 1 ? corpPicker : ''}<section><h2>${t('以哪位成员登录', 'Log in as')}</h2>${rows || `<div class="muted">${t('没有成员', 'No members')}</div>`}</section>${sidebarForm}`, { header }),
       );
     }
-    const customers = await ctx.db.q(
+    const customers = await ctx.db.q<Pick<SimFollowRow, 'external_userid' | 'remark' | 'status'> & Pick<SimWechatUserRow, 'nickname' | 'avatar'>>(
       `SELECT f.external_userid, f.remark, f.status, w.nickname, w.avatar FROM {s}.follows f
          JOIN {s}.customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid
          JOIN {s}.wechat_users w ON w.id = c.wechat_user_id
@@ -309,7 +311,7 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
         ORDER BY f.createtime_sec DESC LIMIT 200`,
       [corpId, member.userid],
     );
-    const groups = await ctx.db.q(
+    const groups = await ctx.db.q<Pick<SimGroupRow, 'chat_id' | 'name' | 'owner'> & { members: Int8 }>(
       `SELECT g.chat_id, g.name, g.owner,
               (SELECT count(*) FROM {s}.group_members x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.left_at IS NULL) AS members
          FROM {s}.group_members m JOIN {s}.groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
@@ -384,7 +386,7 @@ function transcriptOf(ctx: SimContext, f: { corpId: string; userid: string; entr
 
 /** The corp's time zone: the client shows its members' chats in it. */
 async function zoneOf(ctx: SimContext, corpId: string): Promise<string> {
-  return (await ctx.db.one<{ timezone: string }>(`SELECT timezone FROM {s}.corps WHERE corp_id = $1`, [corpId]))?.timezone ?? DEFAULT_TIMEZONE;
+  return (await ctx.db.one<Pick<SimCorpRow, 'timezone'>>(`SELECT timezone FROM {s}.corps WHERE corp_id = $1`, [corpId]))?.timezone ?? DEFAULT_TIMEZONE;
 }
 
 function renderTranscript(lines: TranscriptLine[], me: string, tz: string): string {
@@ -400,8 +402,8 @@ function renderTranscript(lines: TranscriptLine[], me: string, tz: string): stri
 }
 
 async function chatTitle(ctx: SimContext, f: { corpId: string; entry: string; externalUserid?: string | null; chatId?: string | null; userid: string }): Promise<string> {
-  if (f.chatId) return (await ctx.db.one(`SELECT name FROM {s}.groups WHERE corp_id = $1 AND chat_id = $2`, [f.corpId, f.chatId]))?.name ?? f.chatId;
-  const c = await ctx.db.one(
+  if (f.chatId) return (await ctx.db.one<Pick<SimGroupRow, 'name'>>(`SELECT name FROM {s}.groups WHERE corp_id = $1 AND chat_id = $2`, [f.corpId, f.chatId]))?.name ?? f.chatId;
+  const c = await ctx.db.one<Pick<SimFollowRow, 'remark'> & Pick<SimWechatUserRow, 'nickname'>>(
     `SELECT f.remark, w.nickname FROM {s}.follows f JOIN {s}.customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid
        JOIN {s}.wechat_users w ON w.id = c.wechat_user_id WHERE f.corp_id = $1 AND f.userid = $2 AND f.external_userid = $3`,
     [f.corpId, f.userid, f.externalUserid],
@@ -410,7 +412,9 @@ async function chatTitle(ctx: SimContext, f: { corpId: string; entry: string; ex
 }
 
 async function profileCard(ctx: SimContext, f: { corpId: string; userid: string; entry: string; externalUserid?: string | null }, b: string): Promise<string> {
-  const c = await ctx.db.one(
+  const c = await ctx.db.one<
+    Pick<SimFollowRow, 'remark' | 'description' | 'tag_ids' | 'personal_tags' | 'createtime_sec'> & Pick<SimWechatUserRow, 'nickname' | 'avatar'>
+  >(
     `SELECT f.remark, f.description, f.tag_ids, f.personal_tags, f.createtime_sec, w.nickname, w.avatar FROM {s}.follows f
        JOIN {s}.customers c ON c.corp_id = f.corp_id AND c.external_userid = f.external_userid
        JOIN {s}.wechat_users w ON w.id = c.wechat_user_id WHERE f.corp_id = $1 AND f.userid = $2 AND f.external_userid = $3`,
@@ -418,7 +422,7 @@ async function profileCard(ctx: SimContext, f: { corpId: string; userid: string;
   );
   if (!c) return '';
   const tags = c.tag_ids?.length
-    ? await ctx.db.q<{ name: string }>(`SELECT name FROM {s}.tags WHERE corp_id = $1 AND id = ANY($2::text[]) AND NOT deleted`, [f.corpId, c.tag_ids])
+    ? await ctx.db.q<Pick<SimTagRow, 'name'>>(`SELECT name FROM {s}.tags WHERE corp_id = $1 AND id = ANY($2::text[]) AND NOT deleted`, [f.corpId, c.tag_ids])
     : [];
   return `<section><div class="row"><img class="avatar big" src="${esc(c.avatar)}"><div class="grow"><b>${esc(c.remark || c.nickname)}</b> <span class="muted">@微信 ${esc(c.nickname)}</span>
     <div class="muted">${esc(f.externalUserid)}</div></div></div>

@@ -8,6 +8,7 @@ import type { SimContext } from '../context';
 import { E } from '../errors';
 import { randomId } from '../ids';
 import { getStaff, listStaff, STAFF_ACTIVE } from '../org';
+import type { SimCorpRow, SimMemberOauthCodeRow } from '../rows';
 import { cookieOf, esc, page, t } from './html';
 
 export const MEMBER_COOKIE = 'sim_wecom_member';
@@ -33,7 +34,7 @@ export async function issueMemberCode(ctx: SimContext, corpId: string, userid: s
 export async function exchangeMemberCode(ctx: SimContext, corpId: string, code: string | undefined) {
   if (!code) throw E.codeMissing();
   const now = ctx.clock.now();
-  const row = await ctx.db.one<{ userid: string; scope: string }>(
+  const row = await ctx.db.one<Pick<SimMemberOauthCodeRow, 'userid' | 'scope'>>(
     `UPDATE {s}.member_oauth_codes SET used_at = $3 WHERE code = $1 AND corp_id = $2 AND used_at IS NULL AND created_at > $4 RETURNING userid, scope`,
     [code, corpId, now, now - MEMBER_CODE_TTL_MS],
   );
@@ -48,7 +49,7 @@ export function registerWecomOauth(app: FastifyInstance, ctx: SimContext): void 
   app.get('/connect/oauth2/authorize', async (req: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
     const q = req.query;
     const bad = (zh: string, en: string) => reply.code(400).type('text/html').send(page('企业微信授权', `<section><p>${t(zh, en)}</p></section>`));
-    const corp = q.appid ? await ctx.db.one<{ agent_id: number }>(`SELECT agent_id FROM {s}.corps WHERE corp_id = $1`, [q.appid]) : undefined;
+    const corp = q.appid ? await ctx.db.one<Pick<SimCorpRow, 'agent_id'>>(`SELECT agent_id FROM {s}.corps WHERE corp_id = $1`, [q.appid]) : undefined;
     if (!corp) return bad('appid 参数错误', `unknown appid (corpid) ${q.appid ?? ''}`);
     let redirect: URL;
     try {

@@ -10,22 +10,28 @@ export interface User {
   role: Role;
   storeIds: (number | string)[];
   staffUserid: string | null;
-  /** `invited` until the user accepts (or first signs in to the account the invitation created). */
+  /** `invited` until the person accepts with the invitation link. */
   status: 'active' | 'invited';
   /** Disabled in this corp (or the account itself is disabled). */
   disabled?: boolean;
 }
 
+/** An invitation: no password — the invited person sets it (or proves their existing account's) with the link. */
 export interface UserInput {
   username: string;
-  password: string;
   displayName: string;
   role: Role;
   storeIds?: (number | string)[];
   staffUserid?: string;
 }
 
-export type UserPatch = Partial<Omit<UserInput, 'username' | 'staffUserid'>> & { staffUserid?: string | null; disabled?: boolean };
+/** What inviting answers: the user, and the link to hand to them (shown once; a new one can be made). */
+export interface Invitation extends User {
+  inviteUrl: string;
+  inviteExpiresAt: string;
+}
+
+export type UserPatch = Partial<Omit<UserInput, 'username' | 'staffUserid'>> & { staffUserid?: string | null; disabled?: boolean; password?: string };
 
 export interface ApiToken {
   id: number | string;
@@ -70,8 +76,15 @@ export function useUsers() {
 export function useCreateUser() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: UserInput) => api.post<User>('/users', input),
+    mutationFn: (input: UserInput) => api.post<Invitation>('/users', input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }),
+  });
+}
+
+/** A new invitation link for a user who has not accepted (the previous link stops working). */
+export function useRenewInvitation() {
+  return useMutation({
+    mutationFn: (id: User['id']) => api.post<Invitation>(`/users/${encodeURIComponent(String(id))}/invitation`),
   });
 }
 

@@ -1,4 +1,4 @@
-import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { DeleteOutlined, EditOutlined, LinkOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Form, Input, Modal, Popconfirm, Select, Switch, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
@@ -9,7 +9,7 @@ import { useLabels } from '../../lib/labels';
 import { ROLES, type Role } from '../auth/hooks';
 import { useStoreNames } from '../staff/hooks';
 import { StaffSelect, StoresSelect } from '../staff/pickers';
-import { useCreateUser, useRemoveUser, useUpdateUser, useUsers, type User } from './hooks';
+import { useCreateUser, useRemoveUser, useRenewInvitation, useUpdateUser, useUsers, type Invitation, type User } from './hooks';
 import { RoleTag } from './role-tag';
 
 export default function UsersPage() {
@@ -19,6 +19,8 @@ export default function UsersPage() {
   const remove = useRemoveUser();
   const { message } = App.useApp();
   const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const [link, setLink] = useState<Invitation | null>(null);
+  const renew = useRenewInvitation();
 
   const columns: ColumnsType<User> = [
     { title: t('users.username'), dataIndex: 'username', render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
@@ -49,12 +51,17 @@ export default function UsersPage() {
     {
       title: t('common:actions'),
       key: 'actions',
-      width: 190,
+      width: 280,
       render: (_, user) => (
         <>
           <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(user)}>
             {t('common:edit')}
           </Button>
+          {user.status === 'invited' ? (
+            <Button type="link" size="small" icon={<LinkOutlined />} loading={renew.isPending} onClick={() => void renew.mutateAsync(user.id).then(setLink)}>
+              {t('users.newLink')}
+            </Button>
+          ) : null}
           <Popconfirm
             title={t('users.removeConfirm', { name: user.displayName })}
             onConfirm={() => remove.mutateAsync(user.id).then(() => void message.success(t('users.removed')))}
@@ -80,7 +87,15 @@ export default function UsersPage() {
       >
         <ListTable<User> rowKey="id" columns={columns} query={users} empty={t('users.empty')} scroll={{ x: 760 }} />
       </ListPage>
-      {editing ? <UserModal user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? <UserModal user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onInvited={setLink} /> : null}
+      {link ? (
+        <Modal open title={t('users.inviteLinkTitle', { name: link.username })} onOk={() => setLink(null)} onCancel={() => setLink(null)} cancelButtonProps={{ style: { display: 'none' } }}>
+          <Typography.Paragraph>{t('users.inviteLinkHelp')}</Typography.Paragraph>
+          <Typography.Paragraph copyable data-testid="invite-url" code>
+            {link.inviteUrl}
+          </Typography.Paragraph>
+        </Modal>
+      ) : null}
     </>
   );
 }
@@ -95,7 +110,7 @@ interface UserForm {
   disabled: boolean;
 }
 
-function UserModal({ user, onClose }: { user: User | null; onClose: () => void }) {
+function UserModal({ user, onClose, onInvited }: { user: User | null; onClose: () => void; onInvited: (invitation: Invitation) => void }) {
   const { t } = useTranslation(['admin', 'common']);
   const labels = useLabels();
   const { message } = App.useApp();
@@ -124,15 +139,15 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
         });
         void message.success(t('common:saved'));
       } else {
-        await create.mutateAsync({
+        const invitation = await create.mutateAsync({
           username: values.username.trim(),
-          password: values.password,
           displayName: values.displayName.trim(),
           role: values.role,
           storeIds,
           ...(staffUserid ? { staffUserid } : {}),
         });
         void message.success(t('common:created'));
+        onInvited(invitation);
       }
       onClose();
     } catch (error) {
@@ -177,17 +192,11 @@ function UserModal({ user, onClose }: { user: User | null; onClose: () => void }
         >
           <Input />
         </Form.Item>
-        <Form.Item
-          name="password"
-          label={t('users.password')}
-          extra={user ? t('users.passwordKeep') : t('users.passwordHelp')}
-          rules={[
-            { required: !user, message: t('common:required', { field: t('users.password') }) },
-            { min: 8, message: t('users.passwordHelp') },
-          ]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
+        {user && user.status === 'active' ? (
+          <Form.Item name="password" label={t('users.password')} extra={t('users.passwordKeep')} rules={[{ min: 8, message: t('users.passwordHelp') }]}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        ) : null}
         <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
           <Select<Role> options={ROLES.map((r) => ({ value: r, label: labels.role(r) }))} />
         </Form.Item>

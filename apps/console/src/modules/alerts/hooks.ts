@@ -1,17 +1,10 @@
 // Operator alerts (a code with no staff available, a group code whose groups are all full…): the
 // header bell polls the unread ones.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Alert } from '@pond/contracts/live-codes';
 import { api, type ItemList } from '../../api/client';
 
-export interface Alert {
-  id: number;
-  kind: string;
-  /** "中文 / English". */
-  message: string;
-  data: { codeId?: number } & Record<string, unknown>;
-  createdAt: string;
-  readAt: string | null;
-}
+export type { Alert };
 
 const alertsKey = ['alerts'] as const;
 const POLL_MS = 60_000;

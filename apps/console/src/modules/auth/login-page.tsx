@@ -5,7 +5,6 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { LanguageSwitch } from '../../components/language-switch';
 import { ApiError } from '../../api/client';
 import { useLogin } from './hooks';
-import { Invitations } from './invitations';
 
 interface LoginForm {
   username: string;
@@ -23,8 +22,8 @@ export default function LoginPage() {
   const [params] = useSearchParams();
   const login = useLogin();
 
-  // Signed in, but every corp is still an invitation: accept one here to enter the console.
-  const invited = login.error instanceof ApiError && login.error.status === 403 && !!(login.error.details as { invitations?: boolean } | undefined)?.invitations;
+  // Signed in, but no corp is the user's yet: the message says to open the invitation link.
+  const noCorp = login.error instanceof ApiError && login.error.status === 403;
 
   const onFinish = (values: LoginForm) => {
     login.mutate(values, { onSuccess: () => navigate(safeNext(params.get('next')), { replace: true }) });
@@ -48,9 +47,8 @@ export default function LoginPage() {
           <Typography.Text type="secondary">{t('subtitle')}</Typography.Text>
         </Flex>
         {login.error ? (
-          <Alert type={invited ? 'warning' : 'error'} showIcon title={login.error.message || t('failed')} style={{ marginBottom: 16 }} />
+          <Alert type={noCorp ? 'warning' : 'error'} showIcon title={login.error.message || t('failed')} style={{ marginBottom: 16 }} />
         ) : null}
-        {invited ? <Invitations onAccepted={() => navigate(safeNext(params.get('next')), { replace: true })} /> : null}
         <Form<LoginForm> layout="vertical" requiredMark={false} onFinish={onFinish} disabled={login.isPending}>
           <Form.Item label={t('username')} name="username" rules={[{ required: true, message: t('usernameRequired') }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-username" />

@@ -3,80 +3,25 @@
 // mark_tag), which also records `remark.changed` / `tag.added` / `tag.removed` events, so after each
 // edit the customer (follows and timeline) and the customer lists are refetched.
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type ItemList, type Page } from '../../api/client';
+import { RFM_BUCKET_NAMES, type CustomerOrders, type RfmBucket } from '@pond/contracts/commerce';
+import type { CustomerDetail, CustomerEvent, CustomerList, CustomerNote, CustomerNotes, Follow, FollowPatch, Timeline } from '@pond/contracts/customers';
+import { api } from '../../api/client';
 
-export type FollowStatus = 'active' | 'deleted_by_staff' | 'deleted_by_customer' | 'transferred';
+export type {
+  Customer,
+  CustomerDetail,
+  CustomerEvent,
+  CustomerGroup,
+  CustomerListItem,
+  CustomerNote,
+  Follow,
+  FollowPatch,
+  FollowStatus,
+} from '@pond/contracts/customers';
+export type { CustomerOrder, CustomerOrders, OrderLine as OrderItem, RfmBucket, RfmThresholds } from '@pond/contracts/commerce';
+export { FOLLOW_LIMITS, MOBILE_PATTERN, NOTE_MAX } from '@pond/contracts/customers';
 
-export interface CustomerListItem {
-  externalUserid: string;
-  name: string;
-  avatar: string | null;
-  type: number;
-  gender: number;
-  corpName: string | null;
-  tagIds: string[];
-  follows: { userid: string; staffName: string | null; addedAt: string | null; remark: string | null; status: FollowStatus }[];
-  firstAddedAt: string | null;
-}
-
-export interface Customer {
-  externalUserid: string;
-  name: string;
-  avatar: string | null;
-  type: number;
-  gender: number;
-  unionid: string | null;
-  corpName: string | null;
-  corpFullName?: string | null;
-  position?: string | null;
-  firstAddedAt?: string | null;
-}
-
-export interface Follow {
-  userid: string;
-  staffName: string | null;
-  remark: string | null;
-  description: string | null;
-  remarkMobiles: string[] | null;
-  remarkCorpName?: string | null;
-  addWay: number | null;
-  state: string | null;
-  tagIds: string[];
-  /** Personal tags (个人标签): the staff member's own, set in the WeCom client; read-only. */
-  personalTags?: string[];
-  addedAt: string | null;
-  status: FollowStatus;
-  deletedAt: string | null;
-}
-
-export interface CustomerGroup {
-  chatId: string;
-  name: string | null;
-  joinTime: string | null;
-  joinScene: number | null;
-  leftAt: string | null;
-  quitScene?: number | null;
-}
-
-export interface CustomerEvent {
-  id: number | string;
-  type: string;
-  occurredAt: string;
-  userid: string | null;
-  staffName: string | null;
-  chatId: string | null;
-  data: Record<string, unknown> | null;
-  /** What happened, as a sentence in each language (names, not ids). */
-  summary: { zh: string; en: string };
-}
-
-export interface CustomerDetail {
-  customer: Customer;
-  follows: Follow[];
-  groups: CustomerGroup[];
-  timeline: CustomerEvent[];
-}
-
+/** The list's filters as the page keeps them (the URL's values; arrays are sent comma-separated). */
 export interface CustomerQuery {
   q?: string;
   tagIds?: string[];
@@ -90,7 +35,7 @@ export interface CustomerQuery {
 export function useCustomers(query: CustomerQuery) {
   return useQuery({
     queryKey: ['customers', 'list', query],
-    queryFn: ({ signal }) => api.get<Page<CustomerListItem>>('/customers', { ...query }, signal),
+    queryFn: ({ signal }) => api.get<CustomerList>('/customers', { ...query }, signal),
     placeholderData: keepPreviousData,
   });
 }
@@ -104,74 +49,8 @@ export function useCustomer(externalUserid: string) {
   });
 }
 
-export type RfmBucket =
-  | 'important_value'
-  | 'important_develop'
-  | 'important_keep'
-  | 'important_retain'
-  | 'general_value'
-  | 'general_develop'
-  | 'general_keep'
-  | 'general_retain';
-
-export const RFM_BUCKETS: RfmBucket[] = [
-  'important_value',
-  'important_develop',
-  'important_keep',
-  'important_retain',
-  'general_value',
-  'general_develop',
-  'general_keep',
-  'general_retain',
-];
-
-export interface RfmThresholds {
-  recencyDays: number;
-  orderCount: number;
-  orderTotal: number;
-}
-
-export interface OrderItem {
-  name: string;
-  price: number;
-  quantity: number;
-  sku?: string;
-}
-
-export interface CustomerOrder {
-  orderId: string;
-  amount: number;
-  currency: string;
-  items: OrderItem[];
-  paidAt: string;
-  /** Yuan refunded so far (partial refunds); equal to amount once refundedAt is set. */
-  refundedAmount: number;
-  refundedAt: string | null;
-  userid: string | null;
-  staffName: string | null;
-  codeId: number | null;
-  codeName: string | null;
-  channel: string | null;
-  storeName: string | null;
-}
-
-export interface CustomerOrders {
-  summary: {
-    orderCount: number;
-    orderTotal: number;
-    averageOrder: number | null;
-    firstOrderAt: string | null;
-    lastOrderAt: string | null;
-    /** Days since the last order (Asia/Shanghai days); null without orders. */
-    recencyDays: number | null;
-    r: boolean | null;
-    f: boolean | null;
-    m: boolean | null;
-    bucket: RfmBucket | null;
-  };
-  thresholds: RfmThresholds;
-  items: CustomerOrder[];
-}
+/** The eight RFM buckets, in the order the console lists them. */
+export const RFM_BUCKETS: RfmBucket[] = RFM_BUCKET_NAMES;
 
 /** The orders card: summary, R/F/M and bucket, latest orders (refunded ones included, marked). */
 export function useCustomerOrders(externalUserid: string) {
@@ -193,7 +72,7 @@ export function useOlderEvents(externalUserid: string, before: CustomerEvent['id
     enabled: false, // fetched on "load more" only
     initialPageParam: before,
     queryFn: ({ pageParam, signal }) =>
-      api.get<ItemList<CustomerEvent>>(
+      api.get<Timeline>(
         `/customers/${encodeURIComponent(externalUserid)}/timeline`,
         { before: pageParam, limit: TIMELINE_PAGE },
         signal,
@@ -203,33 +82,6 @@ export function useOlderEvents(externalUserid: string, before: CustomerEvent['id
 }
 
 // ---- Edits -------------------------------------------------------------------------------------
-
-/** WeCom's limits on a relation's remark fields (externalcontact/remark); the server checks the same. */
-export const FOLLOW_LIMITS = {
-  remark: 20,
-  description: 150,
-  remarkCorpName: 20,
-  mobiles: 5,
-  mobile: 20,
-} as const;
-/** Digits, `+`, `-` and spaces, 1–20 characters. */
-export const MOBILE_PATTERN = /^[0-9+\- ]{1,20}$/;
-export const NOTE_MAX = 2000;
-
-export interface FollowPatch {
-  remark?: string;
-  description?: string;
-  remarkMobiles?: string[];
-  remarkCorpName?: string;
-}
-
-export interface CustomerNote {
-  id: number | string;
-  text: string;
-  authorName: string | null;
-  createdAt: string;
-  mine: boolean;
-}
 
 const customerPath = (externalUserid: string) => `/customers/${encodeURIComponent(externalUserid)}`;
 const followPath = (externalUserid: string, userid: string) =>
@@ -271,7 +123,7 @@ const notesKey = (externalUserid: string) => ['customers', 'notes', externalUser
 export function useNotes(externalUserid: string) {
   return useQuery({
     queryKey: notesKey(externalUserid),
-    queryFn: ({ signal }) => api.get<ItemList<CustomerNote>>(`${customerPath(externalUserid)}/notes`, undefined, signal),
+    queryFn: ({ signal }) => api.get<CustomerNotes>(`${customerPath(externalUserid)}/notes`, undefined, signal),
   });
 }
 

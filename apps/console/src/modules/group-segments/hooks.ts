@@ -1,10 +1,14 @@
 // Group segments (群分层): a rule over groups (tier, labels, owner, store, size, growth, activity,
 // created, status), previewed live and saved by name; a saved segment lists its groups and exports CSV.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, apiUrl, type Page } from '../../api/client';
+import type { GroupSegment as ApiGroupSegment, GroupSegmentPreview, SegmentGroup } from '@pond/contracts/group-segments';
+import { api, apiUrl, type ItemList, type Page } from '../../api/client';
 import { treeComplete, type RuleTree } from '../segments/rule-editor';
+import type { SavedSegment } from '../segments/segment-workspace';
 
 type Op = 'atLeast' | 'atMost';
+/** A condition as the editor holds it (@pond/contracts/group-segments GroupCondition once complete): numbers stay
+ * empty (null) while being typed, and groupRuleComplete says when the rule can be sent. */
 export type GroupCondition =
   | { type: 'tier'; tiers: string[] }
   | { type: 'labels'; mode: 'any' | 'all' | 'none'; labels: string[] }
@@ -52,42 +56,20 @@ function conditionComplete(c: GroupCondition): boolean {
 
 export const groupRuleComplete = (rule: GroupRule): boolean => treeComplete(rule, conditionComplete);
 
-export interface SegmentGroup {
-  chatId: string;
-  name: string | null;
-  ownerUserid: string | null;
-  ownerName: string | null;
-  tier: string | null;
-  labels: string[];
-  memberCount: number;
-  customerCount: number;
-  storeId: number | null;
-  createdAt: string | null;
-  status: 'active' | 'dismissed';
-}
+export type { SegmentGroup };
+export type GroupPreview = GroupSegmentPreview;
 
-export interface GroupPreview {
-  count: number;
-  sample: SegmentGroup[];
-  /** Last day of WeCom group statistics stored (activity conditions read them). */
-  statsThrough: string | null;
-}
-
-export interface GroupSegment {
-  id: number | string;
-  name: string;
-  rule: GroupRule;
-  createdAt?: string;
-  updatedAt?: string;
-}
+/** A saved group segment. The console always saves a group at the rule's root, so that is what it reads back. */
+export type GroupSegment = Omit<ApiGroupSegment, 'rule'> & { rule: GroupRule };
+type GroupSegmentId = SavedSegment<GroupCondition>['id'];
 
 const key = ['group-segments'] as const;
-const path = (id: GroupSegment['id']) => `/group-segments/${encodeURIComponent(String(id))}`;
+const path = (id: GroupSegmentId) => `/group-segments/${encodeURIComponent(String(id))}`;
 
 export function useGroupSegments() {
   return useQuery({
     queryKey: key,
-    queryFn: async ({ signal }) => (await api.get<{ items: GroupSegment[] }>('/group-segments', undefined, signal)).items,
+    queryFn: async ({ signal }) => (await api.get<ItemList<GroupSegment>>('/group-segments', undefined, signal)).items,
   });
 }
 
@@ -101,7 +83,7 @@ export function useGroupPreview(rule: GroupRule | null) {
   });
 }
 
-export function useGroupSegmentGroups(id: GroupSegment['id'] | null, page: number, pageSize: number) {
+export function useGroupSegmentGroups(id: GroupSegmentId | null, page: number, pageSize: number) {
   return useQuery({
     queryKey: ['group-segments', 'groups', id, page, pageSize],
     enabled: id !== null,
@@ -110,12 +92,12 @@ export function useGroupSegmentGroups(id: GroupSegment['id'] | null, page: numbe
   });
 }
 
-export const groupSegmentExportUrl = (id: GroupSegment['id']) => apiUrl(`${path(id)}/export.csv`);
+export const groupSegmentExportUrl = (id: GroupSegmentId) => apiUrl(`${path(id)}/export.csv`);
 
 export function useSaveGroupSegment() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, name, rule }: { id: GroupSegment['id'] | null; name: string; rule: GroupRule }) =>
+    mutationFn: ({ id, name, rule }: { id: GroupSegmentId | null; name: string; rule: GroupRule }) =>
       id === null ? api.post<GroupSegment>('/group-segments', { name, rule }) : api.patch<GroupSegment>(path(id), { name, rule }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: key }),
   });

@@ -2,57 +2,20 @@
 // applies WeCom's limits in the preview, runs the transfers in the background (100 per call) and
 // polls transfer_result; a job's items carry each customer's final result.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  HandoverInput,
+  HandoverItem,
+  HandoverItemStatus,
+  HandoverJob,
+  HandoverJobDetail,
+  HandoverKind,
+  HandoverPreview,
+  UnassignedCustomer,
+} from '@pond/contracts/handover';
 import { api, type ItemList } from '../../api/client';
 
-export type HandoverKind = 'onjob' | 'resigned';
-export type HandoverItemStatus = 'pending' | 'waiting' | 'done' | 'refused' | 'limit' | 'failed' | 'skipped';
-
-export interface HandoverInput {
-  kind: HandoverKind;
-  handoverUserid: string;
-  takeoverUserid: string;
-  message?: string;
-  externalUserids?: string[];
-  tagIds?: string[];
-  segmentId?: number;
-  includeGroups?: boolean;
-}
-
-export interface HandoverPreview {
-  customers: { externalUserid: string; name: string | null; transfers90d: number; eligible: boolean; reason: string | null }[];
-  groups: { chatId: string; name: string | null; memberCount?: number }[];
-  limits: Record<string, number>;
-  notes: string[];
-}
-
-export interface HandoverJob {
-  id: number;
-  kind: HandoverKind;
-  handoverUserid: string;
-  takeoverUserid: string;
-  message: string | null;
-  status: string;
-  counts: Partial<Record<HandoverItemStatus, number>>;
-  createdBy: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-export interface HandoverItem {
-  kind: 'customer' | 'group';
-  id: string;
-  name: string | null;
-  status: HandoverItemStatus;
-  errcode: number | null;
-  error?: string | null;
-  takeoverAt: string | null;
-}
-
-export interface UnassignedItem {
-  handoverUserid: string;
-  externalUserid: string;
-  dimissionTime: number;
-}
+export type { HandoverInput, HandoverItem, HandoverItemStatus, HandoverJob, HandoverKind, HandoverPreview };
+export type UnassignedItem = UnassignedCustomer;
 
 const key = ['handover'] as const;
 
@@ -63,7 +26,7 @@ export function usePreviewHandover() {
 export function useStartHandover() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: HandoverInput) => api.post<HandoverJob & { items: HandoverItem[] }>('/handover/jobs', input),
+    mutationFn: (input: HandoverInput) => api.post<HandoverJobDetail>('/handover/jobs', input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: key }),
   });
 }
@@ -81,7 +44,7 @@ export function useHandoverJobs() {
 export function useHandoverJob(id: number | null) {
   return useQuery({
     queryKey: [...key, 'job', id],
-    queryFn: ({ signal }) => api.get<HandoverJob & { items: HandoverItem[] }>(`/handover/jobs/${id}`, undefined, signal),
+    queryFn: ({ signal }) => api.get<HandoverJobDetail>(`/handover/jobs/${id}`, undefined, signal),
     enabled: id !== null,
   });
 }
@@ -89,7 +52,7 @@ export function useHandoverJob(id: number | null) {
 export function useRefreshHandoverJob() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => api.post<HandoverJob & { items: HandoverItem[] }>(`/handover/jobs/${id}/refresh`),
+    mutationFn: (id: number) => api.post<HandoverJobDetail>(`/handover/jobs/${id}/refresh`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: key }),
   });
 }

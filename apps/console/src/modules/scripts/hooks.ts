@@ -1,22 +1,9 @@
 // Script library (话术库): folders and scripts, searched with Chinese word segmentation on the server.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { FolderInput, Script, ScriptFolder, ScriptInput } from '@pond/contracts/scripts';
 import { api, type ItemList } from '../../api/client';
 
-export interface ScriptFolder {
-  id: number;
-  name: string;
-  parentId: number | null;
-  position: number;
-  scripts: number;
-}
-
-export interface Script {
-  id: number;
-  folderId: number | null;
-  title: string;
-  content: string;
-  useCount: number;
-}
+export type { Script, ScriptFolder };
 
 const key = ['scripts'] as const;
 
@@ -37,10 +24,10 @@ function useScriptWrite<I, O>(write: (input: I) => Promise<O>) {
   return useMutation({ mutationFn: write, onSuccess: () => queryClient.invalidateQueries({ queryKey: key }) });
 }
 
-export const useCreateFolder = () => useScriptWrite((input: { name: string; parentId?: number | null }) => api.post<ScriptFolder>('/script-folders', input));
+export const useCreateFolder = () => useScriptWrite((input: FolderInput) => api.post<ScriptFolder>('/script-folders', input));
 export const useDeleteFolder = () => useScriptWrite((id: number) => api.delete<{ ok: true }>(`/script-folders/${id}`));
 export const useCreateScript = () =>
-  useScriptWrite((input: { folderId: number | null; title: string; content: string }) => api.post<Script>('/scripts', input));
+  useScriptWrite((input: ScriptInput) => api.post<Script>('/scripts', input));
 export const useUpdateScript = () =>
-  useScriptWrite(({ id, ...input }: { id: number; folderId: number | null; title: string; content: string }) => api.patch<Script>(`/scripts/${id}`, input));
+  useScriptWrite(({ id, ...input }: ScriptInput & { id: number }) => api.patch<Script>(`/scripts/${id}`, input));
 export const useDeleteScript = () => useScriptWrite((id: number) => api.delete<{ ok: true }>(`/scripts/${id}`));

@@ -1,32 +1,25 @@
 // Customer segments (客户分层): a rule of nested AND/OR groups of conditions, previewed live (count
 // and a sample) and saved by name; a saved segment lists its members and exports them as CSV.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, apiUrl, type Page } from '../../api/client';
-import type { RfmBucket } from '../customers/hooks';
+import {
+  SEGMENT_EVENT_TYPES,
+  type RfmBucket,
+  type Segment as ApiSegment,
+  type SegmentEventType,
+  type SegmentMember,
+  type SegmentPreview,
+  type TagMatchMode,
+} from '@pond/contracts/segments';
+import { api, apiUrl, type ItemList, type Page } from '../../api/client';
 import { treeComplete, type RuleTree } from './rule-editor';
+import type { SavedSegment } from './segment-workspace';
 
-export type TagMode = 'any' | 'all' | 'none';
-export type SegmentEventType =
-  | 'customer.added'
-  | 'customer.deleted_staff'
-  | 'customer.deleted_by_staff'
-  | 'group.joined'
-  | 'group.left'
-  | 'tag.added'
-  | 'remark.changed'
-  | 'order.paid';
+export type TagMode = TagMatchMode;
+export type { SegmentEventType };
+export const EVENT_TYPES: readonly SegmentEventType[] = SEGMENT_EVENT_TYPES;
 
-export const EVENT_TYPES: SegmentEventType[] = [
-  'customer.added',
-  'customer.deleted_staff',
-  'customer.deleted_by_staff',
-  'group.joined',
-  'group.left',
-  'tag.added',
-  'remark.changed',
-  'order.paid',
-];
-
+/** A condition as the editor holds it (@pond/contracts/segments SegmentCondition once complete): numbers stay empty
+ * (null) while being typed, and ruleComplete says when the rule can be sent. */
 export type Condition =
   | { type: 'tags'; mode: TagMode; tagIds: string[] }
   | { type: 'gender'; values: number[] }
@@ -104,36 +97,19 @@ function conditionComplete(c: Condition): boolean {
 
 export const ruleComplete = (rule: RuleGroup): boolean => treeComplete(rule, conditionComplete);
 
-export interface SampleCustomer {
-  externalUserid: string;
-  name: string;
-  avatar: string | null;
-  gender: number;
-  firstAddedAt: string | null;
-}
+export type SampleCustomer = SegmentMember;
+export type Preview = SegmentPreview;
 
-export interface Preview {
-  count: number;
-  sample: SampleCustomer[];
-}
-
-export interface Segment {
-  id: number | string;
-  name: string;
-  rule: RuleGroup;
-  createdAt?: string;
-  updatedAt?: string;
-}
+/** A saved segment. The console always saves a group at the rule's root, so that is what it reads back. */
+export type Segment = Omit<ApiSegment, 'rule'> & { rule: RuleGroup };
+type SegmentId = SavedSegment<Condition>['id'];
 
 const segmentsKey = ['segments'] as const;
 
 export function useSegments() {
   return useQuery({
     queryKey: segmentsKey,
-    queryFn: async ({ signal }) => {
-      const res = await api.get<{ items: Segment[] } | Segment[]>('/segments', undefined, signal);
-      return Array.isArray(res) ? res : res.items;
-    },
+    queryFn: async ({ signal }) => (await api.get<ItemList<Segment>>('/segments', undefined, signal)).items,
   });
 }
 
@@ -147,7 +123,7 @@ export function usePreview(rule: RuleGroup | null) {
   });
 }
 
-export function useSegmentMembers(id: Segment['id'] | null, page: number, pageSize: number) {
+export function useSegmentMembers(id: SegmentId | null, page: number, pageSize: number) {
   return useQuery({
     queryKey: ['segments', 'members', id, page, pageSize],
     enabled: id !== null,
@@ -156,12 +132,12 @@ export function useSegmentMembers(id: Segment['id'] | null, page: number, pageSi
   });
 }
 
-export const exportUrl = (id: Segment['id']) => apiUrl(`/segments/${encodeURIComponent(String(id))}/export.csv`);
+export const exportUrl = (id: SegmentId) => apiUrl(`/segments/${encodeURIComponent(String(id))}/export.csv`);
 
 export function useSaveSegment() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, name, rule }: { id: Segment['id'] | null; name: string; rule: RuleGroup }) =>
+    mutationFn: ({ id, name, rule }: { id: SegmentId | null; name: string; rule: RuleGroup }) =>
       id === null
         ? api.post<Segment>('/segments', { name, rule })
         : api.patch<Segment>(`/segments/${encodeURIComponent(String(id))}`, { name, rule }),

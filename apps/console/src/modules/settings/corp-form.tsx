@@ -24,7 +24,7 @@ function toForm(settings: CorpSettings): FormValues {
     timezone: settings.timezone,
     agentId: settings.agentId,
     secret: '',
-    callbackToken: settings.callbackToken,
+    callbackToken: settings.callbackToken ?? '',
     callbackAesKey: '',
     apiBase: settings.apiBase,
     oauthAppId: settings.oauthAppId ?? '',
@@ -38,7 +38,7 @@ function changes(values: FormValues, settings: CorpSettings): CorpSettingsInput 
   if (values.name.trim() !== settings.name) input.name = values.name.trim();
   if (values.timezone !== settings.timezone) input.timezone = values.timezone;
   if (values.agentId.trim() !== settings.agentId) input.agentId = values.agentId.trim();
-  if (values.callbackToken.trim() !== settings.callbackToken) input.callbackToken = values.callbackToken.trim();
+  if (values.callbackToken.trim() !== (settings.callbackToken ?? '')) input.callbackToken = values.callbackToken.trim();
   if (values.apiBase.trim() !== settings.apiBase) input.apiBase = values.apiBase.trim();
   if (values.secret.trim()) input.secret = values.secret.trim();
   if (values.callbackAesKey.trim()) input.callbackAesKey = values.callbackAesKey.trim();

@@ -1,7 +1,7 @@
 // Corp connection, the setup checklist, sync runs, and order settings (webhook URL, RFM thresholds).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { OrderSettings, RfmThresholdsInput } from '@pond/contracts/commerce';
 import { api, type ItemList } from '../../api/client';
-import type { RfmThresholds } from '../customers/hooks';
 
 export interface CorpSettings {
   id: string;
@@ -9,7 +9,9 @@ export interface CorpSettings {
   agentId: string;
   apiBase: string;
   secretSet: boolean;
-  callbackToken: string;
+  /** Admins only (null for operators: it is a credential). */
+  callbackToken: string | null;
+  callbackTokenSet: boolean;
   callbackAesKeySet: boolean;
   callbackUrl: string;
   isDemo: boolean;
@@ -140,12 +142,6 @@ export { isActive as isSyncActive };
 
 // ---- Orders: the shop's webhook URL (admins) and the RFM thresholds --------------------------
 
-export interface OrderSettings {
-  /** Carries the secret: null unless you are an admin. */
-  webhookUrl: string | null;
-  rfm: RfmThresholds;
-}
-
 const orderSettingsKey = ['settings', 'orders'] as const;
 
 export function useOrderSettings() {
@@ -169,7 +165,7 @@ function useOrderSettingsWrite<I>(write: (input: I) => Promise<OrderSettings>) {
 }
 
 export function useUpdateRfm() {
-  return useOrderSettingsWrite((input: Partial<RfmThresholds>) => api.put<OrderSettings>('/settings/rfm', input));
+  return useOrderSettingsWrite((input: RfmThresholdsInput) => api.put<OrderSettings>('/settings/rfm', input));
 }
 
 export function useRegenerateWebhookToken() {

@@ -1,37 +1,17 @@
 // Auto-tag rules: tag customers when they add through a code or channel, join a group, reach a
 // count of timeline events or of orders; a backfill tags everyone who already qualifies (as a bulk job).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { AutoTagRule, AutoTagRuleBody, AutoTagRuleKind, AutoTagRuleParamsInput, BehaviourEvent } from '@pond/contracts/tags';
+import type { Group } from '@pond/contracts/groups';
 import { api, type ItemList, type Page } from '../../api/client';
 import type { BulkJob } from './bulk-hooks';
 import { bulkJobsKey } from './bulk-hooks';
 
-export type RuleKind = 'code' | 'channel' | 'group' | 'behaviour' | 'order';
-export type BehaviourEvent = 'customer.added' | 'group.joined' | 'scan';
-
-export type RuleParams =
-  | { codeIds: number[] }
-  | { channels: string[] }
-  | { chatIds: string[] }
-  | { eventType: BehaviourEvent; min: number; days: number }
-  | { minCount: number; minTotal: number; withinDays?: number };
-
-export interface AutoTagRule {
-  id: number;
-  name: string;
-  kind: RuleKind;
-  params: Record<string, unknown>;
-  tagIds: string[];
-  enabled: boolean;
-  createdAt: string;
-}
-
-export interface RuleInput {
-  name: string;
-  kind: RuleKind;
-  params: RuleParams;
-  tagIds: string[];
-  enabled: boolean;
-}
+export type { AutoTagRule, BehaviourEvent };
+export type RuleKind = AutoTagRuleKind;
+/** The params of any kind of rule, as the form sends them. */
+export type RuleParams = AutoTagRuleParamsInput;
+export type RuleInput = Omit<AutoTagRuleBody, 'params'> & { params: RuleParams };
 
 const key = ['auto-tag-rules'] as const;
 
@@ -64,6 +44,7 @@ export function useBackfillRule() {
   });
 }
 
+/** What the code rule's picker reads of a live code (the live-codes contract's LiveCode has these). */
 interface NamedCode {
   id: number;
   name: string;
@@ -88,7 +69,7 @@ export function useAllLiveCodes() {
 export function useGroupOptions() {
   return useQuery({
     queryKey: ['groups', 'options'],
-    queryFn: ({ signal }) => api.get<Page<{ chatId: string; name: string | null }>>('/groups', { page: 1, pageSize: 100 }, signal),
+    queryFn: ({ signal }) => api.get<Page<Group>>('/groups', { page: 1, pageSize: 100 }, signal),
     staleTime: 60_000,
   });
 }

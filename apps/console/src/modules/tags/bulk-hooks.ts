@@ -1,36 +1,12 @@
 // Bulk tagging jobs: tag or untag every active relation of a filtered customer list in the
 // background (per-relationship WeCom calls), with progress, failures and cancel.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { BulkTagFilter, BulkTagJob, BulkTagJobBody, BulkTagJobDetail } from '@pond/contracts/tags';
 import { api, type ItemList } from '../../api/client';
 
-export type BulkJobStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
-
-export interface BulkFilter {
-  q?: string;
-  tagIds?: string[];
-  userid?: string;
-  storeId?: number;
-  /** A saved segment's members (evaluated when the job starts). */
-  segmentId?: number;
-}
-
-export interface BulkJob {
-  id: number;
-  action: 'add' | 'remove';
-  tagIds: string[];
-  source: unknown;
-  status: BulkJobStatus | string;
-  total: number;
-  done: number;
-  failed: number;
-  createdBy: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-export interface BulkJobDetail extends BulkJob {
-  failures: { externalUserid: string; name: string | null; userid: string; error: string | null }[];
-}
+export type BulkFilter = BulkTagFilter;
+export type BulkJob = BulkTagJob;
+export type BulkJobDetail = BulkTagJobDetail;
 
 export const bulkJobsKey = ['bulk-tag-jobs'] as const;
 export const isRunning = (status: string) => status === 'queued' || status === 'running';
@@ -38,8 +14,7 @@ export const isRunning = (status: string) => status === 'queued' || status === '
 export function useCreateBulkJob() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { action: 'add' | 'remove'; tagIds: string[]; filter?: BulkFilter; externalUserids?: string[] }) =>
-      api.post<BulkJob>('/bulk-tag-jobs', input),
+    mutationFn: (input: BulkTagJobBody) => api.post<BulkJob>('/bulk-tag-jobs', input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: bulkJobsKey }),
   });
 }

@@ -2,22 +2,12 @@
 // WeCom sends no callback for API writes), so after each write the cached tag list is refetched.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
+import type { CreatedTag, SavedTag, Tag, TagBody, TagGroup, TagGroupBody, TagTree } from '@pond/contracts/tags';
 import { api } from '../../api/client';
 
-export interface Tag {
-  id: string;
-  name: string;
-  order: number;
-  customerCount: number;
-}
+export type { Tag, TagGroup };
 
-export interface TagGroup {
-  id: string;
-  name: string;
-  order: number;
-  tags: Tag[];
-}
-
+/** A tag with its group's name, for showing the tag ids customers and follows carry. */
 export interface TagInfo {
   id: string;
   name: string;
@@ -30,7 +20,7 @@ const tagsKey = ['tags'] as const;
 export function useTags() {
   return useQuery({
     queryKey: tagsKey,
-    queryFn: ({ signal }) => api.get<{ groups: TagGroup[] }>('/tags', undefined, signal),
+    queryFn: ({ signal }) => api.get<TagTree>('/tags', undefined, signal),
     staleTime: 60_000,
   });
 }
@@ -56,7 +46,7 @@ function useTagWrite<Input, Output>(write: (input: Input) => Promise<Output>) {
 }
 
 export function useCreateTagGroup() {
-  return useTagWrite((input: { name: string; tags: { name: string }[] }) => api.post<TagGroup>('/tag-groups', input));
+  return useTagWrite((input: TagGroupBody) => api.post<TagGroup>('/tag-groups', input));
 }
 
 export function useRenameTagGroup() {
@@ -70,11 +60,11 @@ export function useDeleteTagGroup() {
 }
 
 export function useCreateTag() {
-  return useTagWrite((input: { groupId: string; name: string }) => api.post<Tag>('/tags', input));
+  return useTagWrite((input: TagBody) => api.post<CreatedTag>('/tags', input));
 }
 
 export function useRenameTag() {
-  return useTagWrite(({ id, name }: { id: string; name: string }) => api.patch<Tag>(`/tags/${encodeURIComponent(id)}`, { name }));
+  return useTagWrite(({ id, name }: { id: string; name: string }) => api.patch<SavedTag>(`/tags/${encodeURIComponent(id)}`, { name }));
 }
 
 export function useDeleteTag() {

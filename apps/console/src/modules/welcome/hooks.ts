@@ -1,81 +1,34 @@
 // Welcome messages (欢迎语): templates chosen code > staff > default, their preview, and the record of
 // every send (sent, failed with WeCom's errcode, or skipped) — failures are shown, never retried.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  MAX_ATTACHMENTS,
+  PLACEHOLDERS,
+  SEND_STATUSES,
+  TEXT_MAX_BYTES,
+  WELCOME_SCOPES,
+  type AttachmentInput,
+  type Placeholder,
+  type SendStatus,
+  type TemplateInput as TemplateBody,
+  type TemplateStatus,
+  type WelcomePreview,
+  type WelcomeScope,
+  type WelcomeSend,
+  type WelcomeTemplate,
+} from '@pond/contracts/welcome';
 import { api, type ItemList, type Page } from '../../api/client';
 
-export type WelcomeScope = 'default' | 'staff' | 'code';
-export const WELCOME_SCOPES: readonly WelcomeScope[] = ['default', 'staff', 'code'];
-export type TemplateStatus = 'active' | 'archived';
+export { MAX_ATTACHMENTS, PLACEHOLDERS, SEND_STATUSES, TEXT_MAX_BYTES, WELCOME_SCOPES };
+export type { Placeholder, SendStatus, TemplateStatus, WelcomePreview, WelcomeScope, WelcomeSend, WelcomeTemplate };
 
-export const PLACEHOLDERS = ['nickname', 'staff', 'channel', 'store'] as const;
-export type Placeholder = (typeof PLACEHOLDERS)[number];
+/** WeCom's attachment shape as the API takes it; `coupon` is input only (the server stores and sends it as a link). */
+export type Attachment = AttachmentInput;
 
-export const TEXT_MAX_BYTES = 4000;
-export const MAX_ATTACHMENTS = 9;
+/** What the template form sends: every field given (the server takes the same body for create and update). */
+export type TemplateInput = Required<Pick<TemplateBody, 'name' | 'scope' | 'userids' | 'text' | 'attachments'>>;
 
-/** WeCom's attachment shape; `coupon` is input only (the server stores and sends it as a link). */
-export interface Attachment {
-  msgtype: 'image' | 'link' | 'miniprogram' | 'video' | 'file' | 'coupon';
-  image?: { media_id?: string; pic_url?: string };
-  link?: { title?: string; url?: string; desc?: string; picurl?: string };
-  coupon?: { title?: string; url?: string; desc?: string; picurl?: string };
-  miniprogram?: { title?: string; pic_media_id?: string; appid?: string; page?: string };
-  video?: { media_id?: string };
-  file?: { media_id?: string };
-}
-
-export interface WelcomeTemplate {
-  id: number;
-  name: string;
-  scope: WelcomeScope;
-  userids: string[];
-  text: string;
-  attachments: Attachment[];
-  status: TemplateStatus;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TemplateInput {
-  name: string;
-  scope: WelcomeScope;
-  userids: string[];
-  text: string;
-  attachments: Attachment[];
-}
-
-export interface WelcomePreview {
-  text: string;
-  attachments: Attachment[];
-  bytes: number;
-  truncated: boolean;
-  vars: Record<string, string>;
-}
-
-export type SendStatus = 'sent' | 'failed' | 'skipped' | 'unknown';
-export const SEND_STATUSES: readonly SendStatus[] = ['sent', 'failed', 'skipped', 'unknown'];
-
-export interface WelcomeSend {
-  id: number;
-  inboxId: number;
-  externalUserid: string;
-  customerName: string | null;
-  userid: string;
-  staffName: string | null;
-  templateId: number | null;
-  templateName: string | null;
-  codeId: number | null;
-  codeName: string | null;
-  status: SendStatus;
-  errcode: number | null;
-  error: string | null;
-  /** Sent, as settled after an interrupted attempt (WeCom answered 41051 to a second call: the first was delivered). */
-  reconciled: boolean;
-  receivedAt: string;
-  sentAt: string;
-  latencyMs: number | null;
-}
-
+/** The sends list's filters as the page's URL holds them: strings the server coerces and checks (SendListQuery). */
 export interface SendQuery {
   codeId?: string;
   status?: string;

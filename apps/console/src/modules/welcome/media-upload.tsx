@@ -5,8 +5,7 @@ import { App, Button, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, uploadFile } from '../../api/client';
-
-export interface UploadedMedia { id: number; kind: string; picUrl: string | null; mediaId: string | null }
+import type { MediaAsset as UploadedMedia } from '@pond/contracts/media';
 
 export function MediaUpload({ kind, onUploaded }: { kind: 'image' | 'video' | 'file'; onUploaded: (m: UploadedMedia) => void }) {
   const { t } = useTranslation('welcome');

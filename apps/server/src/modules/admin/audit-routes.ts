@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { App } from '../../platform/http';
 import { access, ADMIN_ONLY } from '../../platform/access';
 import { actionLabel, NOUNS } from '../../platform/audit';
-import { Page } from '../customers/routes';
+import { Page } from '../../platform/schemas';
 
 const digits = (ids: string[]) => ids.filter((id) => /^\d{1,18}$/.test(id));
 const byBigint = (table: string, name = 'name') => (corpId: string, ids: string[]) => ({

@@ -6,7 +6,7 @@ import { loadConfig } from '../../config';
 import { buildApp, type PondApp } from '../../app';
 import { createLogger } from '../../platform/log';
 import { createTestDatabase, waitFor } from '../../../test/helpers';
-import { InboxProcessor } from './processor';
+import { InboxProcessor, LISTENER_APPLICATION_NAME, notifyInbox, Priority } from '../../platform/inbox';
 
 const creds = { token: 'cbToken123', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', receiveId: 'wwcallbacktest01' };
 let app: PondApp;
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => { await app?.close(); await drop?.(); });
 
 const post = (path: string, sealed: ReturnType<typeof sealEvent>) =>
-  fetch(`${base}${path}?${new URLSearchParams(sealed.query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: sealed.body });
+  fetch(`${base}${path}?${new URLSearchParams(sealed.query).toString()}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: sealed.body });
 
 const addXml = (ext: string) => buildEventXml({
   ToUserName: creds.receiveId, FromUserName: 'sys', CreateTime: 1732400000, MsgType: 'event', Event: 'change_external_contact',
@@ -39,7 +39,7 @@ const inboxCount = async () => (await app.pool.query('SELECT count(*)::int AS n 
 describe('callback receiver', () => {
   it('answers URL verification with the bare plaintext', async () => {
     const q = sealEcho(creds, '6327498237489');
-    const res = await fetch(`${base}/wecom/callback/${creds.receiveId}?${new URLSearchParams(q)}`);
+    const res = await fetch(`${base}/wecom/callback/${creds.receiveId}?${new URLSearchParams(q).toString()}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('6327498237489');
     const { rows } = await app.pool.query('SELECT callback_verified_at FROM corps WHERE id = $1', [creds.receiveId]);
@@ -65,7 +65,7 @@ describe('callback receiver', () => {
 
   it('answers 400 to a malformed body', async () => {
     const sealed = sealEvent(creds, addXml('wmX'));
-    const res = await fetch(`${base}/wecom/callback/${creds.receiveId}?${new URLSearchParams(sealed.query)}`, { method: 'POST', body: '<xml><nope/></xml>' });
+    const res = await fetch(`${base}/wecom/callback/${creds.receiveId}?${new URLSearchParams(sealed.query).toString()}`, { method: 'POST', body: '<xml><nope/></xml>' });
     expect(res.status).toBe(400);
   });
 
@@ -97,23 +97,26 @@ describe('callback receiver', () => {
     expect(rows[0].status).toBe('ignored');
   });
 
-  it('404s an unknown corp', async () => {
+  it('answers an unknown corp as a wrong signature (no corp ids to probe)', async () => {
     const other = { ...creds, receiveId: 'wwunknown' };
-    expect((await post('/wecom/callback/wwunknown', sealEvent(other, addXml('wmU')))).status).toBe(404);
+    const res = await post('/wecom/callback/wwunknown', sealEvent(other, addXml('wmU')));
+    expect(res.status).toBe(401);
+    expect(await res.text()).toBe('signature or receive id mismatch');
   });
 });
 
 describe('inbox processor', () => {
   it("handles an event's second step before the same customer's later events, even in one claim", async () => {
     const seen: string[] = [];
-    const processor = new InboxProcessor(app.pool, {
-      'change_external_contact/add_external_contact': async (ctx) => {
-        if (ctx.ev.ExternalUserID !== 'wmorder') return; // events other tests left pending
-        if ((ctx.priority ?? 0) < 2) { seen.push('welcome'); return { requeueAt: 2 }; }
+    const processor = new InboxProcessor(app.pool, createLogger('silent', false)).register({
+      'change_external_contact/add_external_contact': (ctx) => {
+        if (ctx.ev.ExternalUserID !== 'wmorder') return Promise.resolve(); // events other tests left pending
+        if ((ctx.priority ?? 0) < Priority.AddFacts) { seen.push('welcome'); return Promise.resolve({ requeueAt: Priority.AddFacts }); }
         seen.push('facts');
+        return Promise.resolve();
       },
-      'change_external_contact/del_follow_user': async (ctx) => { if (ctx.ev.ExternalUserID === 'wmorder') seen.push('delete'); },
-    }, createLogger('silent', false));
+      'change_external_contact/del_follow_user': (ctx) => { if (ctx.ev.ExternalUserID === 'wmorder') seen.push('delete'); return Promise.resolve(); },
+    });
     const del = buildEventXml({ ToUserName: creds.receiveId, CreateTime: 1732400001, Event: 'change_external_contact', ChangeType: 'del_follow_user', UserID: 'zhangsan', ExternalUserID: 'wmorder' });
     await app.pool.query(
       `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml) VALUES ($1, 'k-add', 'change_external_contact', 'add_external_contact', 0, $2),
@@ -134,19 +137,19 @@ describe('inbox processor', () => {
     const log = createLogger('silent', false);
     // Worker A takes the event and then stops renewing (its process is gone, or paused): heartbeats never come.
     let resumeA!: () => void;
-    const a = new InboxProcessor(app.pool, {
+    const a = new InboxProcessor(app.pool, log, { leaseMs: 1000, heartbeatMs: 60_000 }).register({
       'change_external_contact/del_follow_user': () => new Promise<void>((r) => { resumeA = r; }),
-    }, log, { leaseMs: 1000, heartbeatMs: 60_000 });
+    });
     const claimedByA = a.runOnce();
     const held = await waitFor(async () => (await app.pool.query(`SELECT locked_by, locked_until FROM callback_inbox WHERE event_key = 'k-lease' AND locked_by IS NOT NULL`)).rows[0]);
     expect(held.locked_by).toBe(a.workerId);
     // Worker B renews what it holds: while it handles the event for longer than a lease, nobody else takes it.
     let handledByB = 0;
     let finishB!: () => void;
-    const b = new InboxProcessor(app.pool, {
+    const b = new InboxProcessor(app.pool, log, { leaseMs: 1000, heartbeatMs: 200 }).register({
       'change_external_contact/del_follow_user': async () => { handledByB++; await new Promise<void>((r) => { finishB = r; }); throw new Error('B fails this time'); },
-    }, log, { leaseMs: 1000, heartbeatMs: 200 });
-    const c = new InboxProcessor(app.pool, {}, log, { leaseMs: 1000 });
+    });
+    const c = new InboxProcessor(app.pool, log, { leaseMs: 1000 });
     const started = Date.now();
     const claimedByB = waitFor(async () => (await b.runOnce()) > 0, { timeoutMs: 10_000, intervalMs: 50, message: 'B takes the event once A\'s lease ran out' });
     await waitFor(() => handledByB === 1, { timeoutMs: 10_000 });
@@ -164,5 +167,72 @@ describe('inbox processor', () => {
     expect(await claimedByA).toBe(1);
     const { rows: [row] } = await app.pool.query(`SELECT status, error, locked_by, attempts FROM callback_inbox WHERE event_key = 'k-lease'`);
     expect(row).toEqual({ status: 'pending', error: 'B fails this time', locked_by: null, attempts: 2 });
+  });
+
+  it('keeps its leases and hears new work when its listening connection is cut (pg_terminate_backend)', async () => {
+    const event = (changeType: string, ext: string) => buildEventXml({
+      ToUserName: creds.receiveId, CreateTime: 1732400003, Event: 'change_external_contact', ChangeType: changeType, UserID: 'zhangsan', ExternalUserID: ext,
+    });
+    await app.pool.query(`DELETE FROM callback_inbox`);
+    const log = createLogger('silent', false);
+    const handled: string[] = [];
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => { finish = r; });
+    // X handles one event for longer than several leases. Its claim loops poll once a minute: only a NOTIFY wakes them.
+    const x = new InboxProcessor(app.pool, log, { leaseMs: 1000, heartbeatMs: 200, pollMs: 60_000 }).register({
+      'change_external_contact/del_follow_user': async (ctx) => { handled.push(`x:${ctx.ev.ExternalUserID}`); await finished; },
+      'change_external_contact/add_external_contact': (ctx) => { handled.push(`x:${ctx.ev.ExternalUserID}`); return Promise.resolve(); },
+    });
+    const y = new InboxProcessor(app.pool, log, { leaseMs: 1000 }).register({
+      'change_external_contact/del_follow_user': (ctx) => { handled.push(`y:${ctx.ev.ExternalUserID}`); return Promise.resolve(); },
+    });
+    const listener = async () => (await app.pool.query<{ pid: number; state: string }>(
+      `SELECT pid, state FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [LISTENER_APPLICATION_NAME])).rows;
+    await x.start();
+    try {
+      const [first] = await waitFor(async () => { const l = await listener(); return l.length === 1 && l; }, { message: 'X listens' });
+      await app.pool.query(
+        `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml) VALUES ($1, 'k-long', 'change_external_contact', 'del_follow_user', 3, $2)`,
+        [creds.receiveId, event('del_follow_user', 'wmlong')]);
+      await notifyInbox(app.pool);
+      await waitFor(() => handled.includes('x:wmlong'), { message: 'X takes the event' });
+
+      // The listening connection's backend goes away while X handles the event (a restart, a proxy's idle timeout…).
+      const { rows: [cut] } = await app.pool.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [first.pid]);
+      expect(cut.ok).toBe(true);
+      const cutAt = Date.now();
+      // X still renews its lease: for three leases after the cut, another worker finds nothing to take.
+      let takenByY = 0;
+      const lockedUntil = async () => (await app.pool.query<{ locked_until: Date | null }>(
+        `SELECT locked_until FROM callback_inbox WHERE event_key = 'k-long'`)).rows[0].locked_until;
+      const renewedPastThreeLeases = async () => ((await lockedUntil())?.getTime() ?? 0) > cutAt + 4_000;
+      await waitFor(async () => {
+        takenByY += await y.runOnce();
+        return takenByY > 0 || await renewedPastThreeLeases();
+      }, { timeoutMs: 10_000, intervalMs: 100, message: 'X renews its lease past three leases after the cut' });
+      expect(takenByY).toBe(0);
+      expect(await renewedPastThreeLeases()).toBe(true);
+
+      // X listens again on a new connection: a NOTIFY wakes it for new work.
+      await waitFor(async () => (await listener()).some((l) => l.pid !== first.pid && l.state === 'idle'), { message: 'X listens again' });
+      await app.pool.query(
+        `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml) VALUES ($1, 'k-after', 'change_external_contact', 'add_external_contact', 0, $2)`,
+        [creds.receiveId, event('add_external_contact', 'wmafter')]);
+      await notifyInbox(app.pool);
+      await waitFor(() => handled.includes('x:wmafter'), { timeoutMs: 5_000, message: 'the NOTIFY wakes X' });
+
+      finish();
+      await waitFor(async () => (await app.pool.query(`SELECT 1 FROM callback_inbox WHERE event_key = 'k-long' AND status = 'done'`)).rowCount);
+      const { rows } = await app.pool.query(`SELECT event_key, status, attempts, locked_by FROM callback_inbox ORDER BY event_key`);
+      expect(rows).toEqual([
+        { event_key: 'k-after', status: 'done', attempts: 1, locked_by: null },
+        { event_key: 'k-long', status: 'done', attempts: 1, locked_by: null },
+      ]);
+      expect(handled).toEqual(['x:wmlong', 'x:wmafter']);
+    } finally {
+      finish();
+      await x.stop();
+    }
+    expect(await listener()).toEqual([]);
   });
 });

@@ -1,16 +1,14 @@
 // Callback receiver: verify → decrypt → check receive id → parse → insert into the inbox under the
-// hash of the plaintext → wake workers → 200 with an empty body. Nothing else runs here: WeCom gives
-// 5 s before it retries, and the welcome window (20 s) starts now.
+// hash of the plaintext, at the priority the inbox gives it → wake workers → 200 with an empty body. Nothing else
+// runs here: WeCom gives 5 s before it retries, and the welcome window (20 s) starts now. What happens to the event
+// next: ARCHITECTURE.md "Events".
 import { CallbackError, eventKey, openEvent, parseEventXml, readEnvelope, verifyUrl } from '@pond/wecom';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
-import type { CorpService } from '../org/corps';
-import { isReread, priorityOf } from './priority';
-import { InboxWriter } from './inbox-writer';
+import type { CorpService } from '../org';
+import { InboxWriter, isReread, notifyInbox, priorityOf } from '../../platform/inbox';
 import { publicRoute } from '../../platform/access';
-
-export const INBOX_CHANNEL = 'pond_inbox';
 
 interface Query { msg_signature?: string; timestamp?: string; nonce?: string; echostr?: string }
 
@@ -26,12 +24,12 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
     if (notifyTimer) return;
     notifyTimer = setTimeout(() => {
       notifyTimer = null;
-      void pool.query(`SELECT pg_notify('${INBOX_CHANNEL}', '')`).catch(() => undefined);
+      void notifyInbox(pool).catch(() => undefined);
     }, 20);
     notifyTimer.unref();
   };
 
-  await app.register(async (scope) => {
+  await app.register((scope, _opts, registered) => {
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
     const findCorp = async (corpIdParam: string | undefined, body?: string) => {
@@ -41,16 +39,19 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
       }
       if (!corpId) {
         const all = await corps.list();
-        if (all.length === 1) corpId = all[0]!.id;
+        if (all.length === 1) corpId = all[0].id;
       }
-      return corpId ? corps.get(corpId) : null;
+      // An id that is no corp is checked against credentials nobody has: it fails as a wrong signature does (no corp ids to probe).
+      return corpId ? corps.getOrDecoy(corpId) : null;
     };
 
     const verify = async (req: FastifyRequest<{ Params: { corpId?: string }; Querystring: Query }>, reply: FastifyReply) => {
-      const corp = await findCorp(req.params.corpId);
-      if (!corp) return reply.status(404).type('text/plain').send('unknown corp');
+      const found = await findCorp(req.params.corpId);
+      if (!found) return reply.status(404).type('text/plain').send('unknown corp');
+      const { corp, known } = found;
       try {
         const plain = verifyUrl({ token: corp.callbackToken, encodingAesKey: corp.callbackAesKey, receiveId: corp.id }, req.query);
+        if (!known) return reply.status(401).type('text/plain').send('signature or receive id mismatch');
         void corps.markCallbackVerified(corp.id).catch(() => undefined);
         return reply.status(200).type('text/plain').send(plain);
       } catch (err) {
@@ -60,8 +61,9 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
 
     const receive = async (req: FastifyRequest<{ Params: { corpId?: string }; Querystring: Query; Body: unknown }>, reply: FastifyReply) => {
       const body = typeof req.body === 'string' ? req.body : '';
-      const corp = await findCorp(req.params.corpId, body);
-      if (!corp) return reply.status(404).type('text/plain').send('unknown corp');
+      const found = await findCorp(req.params.corpId, body);
+      if (!found) return reply.status(404).type('text/plain').send('unknown corp');
+      const { corp, known } = found;
       let xml: string;
       let ev: ReturnType<typeof parseEventXml>;
       try {
@@ -70,8 +72,9 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
       } catch (err) {
         return replyCallbackError(reply, err);
       }
+      if (!known) return reply.status(401).type('text/plain').send('signature or receive id mismatch');
       const changed = await writer.write({
-        corpId: corp.id, eventKey: eventKey(xml), event: (ev.Event ?? ev.InfoType ?? null) as string | null, changeType: (ev.ChangeType ?? null) as string | null,
+        corpId: corp.id, eventKey: eventKey(xml), event: (ev.Event ?? ev.InfoType ?? null) as string | null, changeType: (ev.ChangeType ?? null),
         priority: priorityOf(ev), xml, reread: isReread(ev),
       });
       if (changed) wake();
@@ -89,6 +92,7 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
     scope.get('/wecom/callback/:corpId', verifying, verify);
     scope.post('/wecom/callback', receiving, receive);
     scope.post('/wecom/callback/:corpId', receiving, receive);
+    registered();
   });
 }
 

@@ -3,15 +3,17 @@
 // refunds, and what the customer page shows. Every write to `orders` and the customer's summary happens in
 // one transaction, so a failed request leaves nothing half-counted and the shop's retry starts clean.
 import type pg from 'pg';
+import type { z } from 'zod';
+import type { CustomerOrders, OrderWebhookBody, OrderWebhookResult, PaidOrder, RefundedOrder, RfmThresholds } from '@pond/contracts/commerce';
 import { withTransaction } from '../../platform/db';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import { AppError } from '../../platform/errors';
-import { appendTimeline } from '../customers/repo';
-import { matchOrder, recomputeSummary, refundDedupeKey } from './repo';
-import { readThresholds, rfmOf, shanghaiDay } from './rfm';
-import type { OrderWebhookBody, PaidOrder, RefundedOrder } from './schemas';
-
-export interface WebhookResult { ok: true; orderId: string; duplicate: boolean; matched: boolean }
+import { appendTimeline } from '../customers';
+import {
+  findOrderCustomer, insertOrder, lockCustomer, lockOrder, matchOrder, orderCustomer, orderSummary, ordersOf, readThresholds, recomputeSummary,
+  refundDedupeKey, refundStored, storeRefund, updateThresholds,
+} from './repo';
+import { rfmOf, shanghaiDay } from './rfm';
 
 export const webhookPath = (corpId: string, token: string) => `/webhooks/orders/${encodeURIComponent(corpId)}/${token}`;
 
@@ -32,38 +34,30 @@ export class OrderService {
     return this.corps.regenerateWebhookToken(corpId);
   }
 
-  async receive(corpId: string, body: OrderWebhookBody): Promise<WebhookResult> {
+  /** The corp's RFM thresholds. */
+  thresholds(corpId: string): Promise<RfmThresholds> {
+    return readThresholds(this.pool, corpId);
+  }
+
+  updateThresholds(corpId: string, input: Partial<RfmThresholds>): Promise<RfmThresholds> {
+    return updateThresholds(this.pool, corpId, input);
+  }
+
+  async receive(corpId: string, body: OrderWebhookBody): Promise<OrderWebhookResult> {
     if (body.order.corpId !== undefined && body.order.corpId !== corpId) throw AppError.validation('order.corpId', 'must be the corp of the webhook URL');
     return body.event === 'order.paid' ? this.paid(corpId, body.order) : this.refunded(corpId, body.order);
   }
 
   /** Stored once; a re-delivery changes nothing except that a still unmatched order may now find its customer. */
-  private async paid(corpId: string, order: PaidOrder): Promise<WebhookResult> {
+  private async paid(corpId: string, order: PaidOrder): Promise<OrderWebhookResult> {
     return withTransaction(this.pool, async (client) => {
-      const { rowCount } = await client.query(
-        `INSERT INTO orders (corp_id, order_id, unionid, openid, amount, currency, items, paid_at, payload)
-         VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9) ON CONFLICT (corp_id, order_id) DO NOTHING`,
-        [corpId, order.orderId, order.unionid || null, order.openid || null, order.amount.toFixed(2), order.currency,
-         JSON.stringify(order.items), order.paidAt, JSON.stringify(order)]);
-      const duplicate = rowCount === 0;
-      const { rows: [cur] } = await client.query('SELECT external_userid, unionid FROM orders WHERE corp_id = $1 AND order_id = $2', [corpId, order.orderId]);
-      if (cur.external_userid) return { ok: true, orderId: order.orderId, duplicate, matched: true };
-      const ext = await this.findCustomer(client, corpId, order.externalUserid || null, order.unionid || cur.unionid || null);
+      const duplicate = !(await insertOrder(client, corpId, order));
+      const cur = await orderCustomer(client, corpId, order.orderId);
+      if (cur?.external_userid) return { ok: true, orderId: order.orderId, duplicate, matched: true };
+      const ext = await findOrderCustomer(client, corpId, order.externalUserid || null, order.unionid || cur?.unionid || null);
       const matched = ext ? await matchOrder(client, corpId, order.orderId, ext) : false;
       return { ok: true, orderId: order.orderId, duplicate, matched };
     });
-  }
-
-  /** The customer an order belongs to: its external_userid when Pond knows it, else the customer with its unionid. */
-  private async findCustomer(db: pg.PoolClient, corpId: string, externalUserid: string | null, unionid: string | null): Promise<string | null> {
-    if (!externalUserid && !unionid) return null;
-    const { rows: [c] } = await db.query(
-      `SELECT external_userid FROM (
-         SELECT external_userid, 1 AS rank, first_added_at FROM customers WHERE corp_id = $1 AND external_userid = $2
-         UNION ALL
-         SELECT external_userid, 2, first_added_at FROM customers WHERE corp_id = $1 AND unionid = $3) x
-       ORDER BY rank, first_added_at NULLS LAST LIMIT 1`, [corpId, externalUserid, unionid]);
-    return c?.external_userid ?? null;
   }
 
   /**
@@ -71,13 +65,13 @@ export class OrderService {
    * the order's net amount (amount − refunds) is what the customer's total counts, and an order refunded in full leaves
    * their order count too. A refund before its paid order is refused (404): the shop retries.
    */
-  private async refunded(corpId: string, order: RefundedOrder): Promise<WebhookResult> {
+  private async refunded(corpId: string, order: RefundedOrder): Promise<OrderWebhookResult> {
     return withTransaction(this.pool, async (client) => {
-      const { rows: [o] } = await client.query('SELECT * FROM orders WHERE corp_id = $1 AND order_id = $2 FOR UPDATE', [corpId, order.orderId]);
+      const o = await lockOrder(client, corpId, order.orderId);
       if (!o) throw new AppError('not_found', `order ${order.orderId} not found: deliver its order.paid first`);
       const refundId = order.refundId ?? '';
       const duplicate = { ok: true as const, orderId: order.orderId, duplicate: true, matched: !!o.external_userid };
-      const { rows: [seen] } = await client.query('SELECT 1 FROM order_refunds WHERE corp_id = $1 AND order_id = $2 AND refund_id = $3', [corpId, order.orderId, refundId]);
+      const seen = await refundStored(client, corpId, order.orderId, refundId);
       // Fen, so that sums are exact.
       const left = Math.round(Number(o.amount) * 100) - Math.round(Number(o.refunded_amount) * 100);
       if (seen || left === 0) return duplicate;
@@ -85,17 +79,11 @@ export class OrderService {
       if (fen > left) throw AppError.validation('order.amount', `must not exceed what is left of the order (${(left / 100).toFixed(2)} yuan)`);
       const at = order.refundedAt ? new Date(order.refundedAt) : new Date();
       if (at < o.paid_at) throw AppError.validation('order.refundedAt', 'must not be before the order was paid');
-      const amount = (fen / 100).toFixed(2);
       const full = fen === left;
-      await client.query(
-        'INSERT INTO order_refunds (corp_id, order_id, refund_id, amount, refunded_at, completes) VALUES ($1, $2, $3, $4::numeric, $5, $6)',
-        [corpId, order.orderId, refundId, amount, at, full]);
-      await client.query(
-        `UPDATE orders SET refunded_amount = refunded_amount + $3::numeric, refunded_at = CASE WHEN $4 THEN $5::timestamptz END
-         WHERE corp_id = $1 AND order_id = $2`, [corpId, order.orderId, amount, full, at]);
+      await storeRefund(client, corpId, { orderId: order.orderId, refundId, amount: (fen / 100).toFixed(2), at, full });
       if (o.external_userid) {
         // Lock first, then recompute in a fresh statement: it sees every match committed before the lock.
-        await client.query('SELECT 1 FROM customers WHERE corp_id = $1 AND external_userid = $2 FOR UPDATE', [corpId, o.external_userid]);
+        await lockCustomer(client, corpId, o.external_userid);
         await recomputeSummary(client, corpId, o.external_userid);
         await appendTimeline(client, corpId, [{
           externalUserid: o.external_userid, type: 'order.refunded', userid: o.userid, occurredAt: at,
@@ -111,19 +99,14 @@ export class OrderService {
   }
 
   /** The customer page's orders card: the summary, R/F/M against the corp's thresholds, and the latest orders. */
-  async customerOrders(corpId: string, externalUserid: string, today = shanghaiDay(new Date())) {
-    const [{ rows: [c] }, { rows }, thresholds] = await Promise.all([
-      this.pool.query('SELECT order_count, order_total, first_order_at, last_order_at FROM customers WHERE corp_id = $1 AND external_userid = $2', [corpId, externalUserid]),
-      this.pool.query(
-        `SELECT o.*, s.name AS staff_name, lc.name AS code_name, st.name AS store_name FROM orders o
-           LEFT JOIN staff s ON s.corp_id = o.corp_id AND s.userid = o.userid
-           LEFT JOIN live_codes lc ON lc.corp_id = o.corp_id AND lc.id = o.code_id
-           LEFT JOIN stores st ON st.corp_id = o.corp_id AND st.id = o.store_id
-         WHERE o.corp_id = $1 AND o.external_userid = $2 ORDER BY o.paid_at DESC, o.order_id LIMIT 200`, [corpId, externalUserid]),
+  async customerOrders(corpId: string, externalUserid: string, today = shanghaiDay(new Date())): Promise<z.output<typeof CustomerOrders>> {
+    const [c, rows, thresholds] = await Promise.all([
+      orderSummary(this.pool, corpId, externalUserid),
+      ordersOf(this.pool, corpId, externalUserid),
       readThresholds(this.pool, corpId),
     ]);
     if (!c) throw AppError.notFound(`customer ${externalUserid}`);
-    const summary = { orderCount: c.order_count as number, orderTotal: Number(c.order_total), firstOrderAt: c.first_order_at as Date | null, lastOrderAt: c.last_order_at as Date | null };
+    const summary = { orderCount: c.order_count, orderTotal: Number(c.order_total), firstOrderAt: c.first_order_at, lastOrderAt: c.last_order_at };
     return {
       summary: { ...summary, averageOrder: summary.orderCount ? Math.round((summary.orderTotal / summary.orderCount) * 100) / 100 : null, ...rfmOf(summary, thresholds, today) },
       thresholds,

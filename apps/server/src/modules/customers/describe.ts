@@ -30,7 +30,6 @@ const ADD_WAY: Record<string, [string, string]> = {
   '18': ['需求回复', 'a requirement reply'], '201': ['内部成员共享', "a colleague's share"], '202': ['管理员/负责人分配', 'assignment by an admin'],
 };
 const JOIN_SCENE: Record<string, [string, string]> = { '1': ['由群成员直接邀请', 'invited by a member'], '2': ['通过邀请链接', 'through an invite link'], '3': ['扫描群二维码', 'by scanning the group QR code'] };
-const QUIT_SCENE: Record<string, [string, string]> = { '0': ['自己退群', 'left on their own'], '1': ['被移出群聊', 'was removed'] };
 const TRANSFER_FAIL: Record<string, [string, string]> = {
   customer_refused: ['客户拒绝了转接', 'the customer refused'],
   customer_limit_exceed: ['接替成员的客户数已达上限', "the new staff member's customer limit is reached"],
@@ -60,7 +59,7 @@ const labelled = (table: Record<string, [string, string]>, v: unknown): Bilingua
   return { zh, en };
 };
 
-const cap = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
+const cap = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
 
 /** camelCase or snake_case field names as words: `bulkJobId` → "bulk job id". */
 const words = (key: string) => key.replace(/_/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
@@ -86,7 +85,7 @@ export function describeEvent(e: DescribableEvent, names: EventNames): Bilingual
     const ids = pick(data, 'tagIds', 'tag_ids');
     const given = pick(data, 'tagNames', 'tag_names');
     if (Array.isArray(given)) return given.map((n) => str(n) ?? '?');
-    return Array.isArray(ids) ? ids.map((id) => names.tags.get(String(id)) ?? String(id)) : [];
+    return Array.isArray(ids) ? (ids as unknown[]).map((id) => { const k = str(id) ?? '?'; return names.tags.get(k) ?? k; }) : [];
   };
 
   switch (e.type) {
@@ -198,7 +197,12 @@ export function referencedIds(events: DescribableEvent[]): { codeIds: string[]; 
     const d = e.data ?? {};
     const code = str(pick(d, 'codeId', 'code_id'));
     if (code && !str(d.codeName)) codeIds.add(code);
-    for (const id of [pick(d, 'tagIds', 'tag_ids')].flat()) if (id !== undefined && !Array.isArray(pick(d, 'tagNames', 'tag_names'))) tagIds.add(String(id));
+    if (!Array.isArray(pick(d, 'tagNames', 'tag_names'))) {
+      for (const id of [pick(d, 'tagIds', 'tag_ids')].flat() as unknown[]) {
+        const k = str(id);
+        if (k !== null) tagIds.add(k);
+      }
+    }
     if (e.chatId) chatIds.add(e.chatId);
     if (e.userid && !e.staffName) userids.add(e.userid);
   }

@@ -1,69 +1,65 @@
-// Handlers for change_external_contact callbacks. Each one re-reads WeCom where the event carries
-// only ids, updates customers and follow relations, and appends to the timeline under a key derived
-// from the inbox row, so a retried event never appends twice.
-import { WecomError, buildEventXml } from '@pond/wecom';
+// Handlers for change_external_contact callbacks, and for Pond's own pond_enrich event that follows an add. Each one
+// re-reads WeCom where the event carries only ids, updates customers and follow relations, and appends to the
+// timeline under a key derived from the inbox row, so a retried event never appends twice. app.ts registers them
+// with the inbox (ARCHITECTURE.md "Events" has the table of what each writes and triggers).
+import { WecomError } from '@pond/wecom';
 import type pg from 'pg';
-import type { CorpService } from '../org/corps';
-import type { BatchHandlerMap, EventContext, HandlerMap, HandlerResult } from '../callbacks/processor';
-import { ADD_FACTS_PRIORITY } from '../callbacks/priority';
+import { mapLimit } from '../../platform/concurrency';
+import type { Cols } from '../../platform/db/rows';
+import {
+  enqueue, Priority,
+  type ContactAdd, type ContactChange, type EnrichRequest, type EventContext, type HandlerResult, type InboxHandlers,
+} from '../../platform/inbox';
+import type { CorpService } from '../org';
 import {
   appendTimeline, notNewer, refreshFollowCounts, removeUnreported, setFollowStatus, storeContactDetails, upsertCustomers, upsertFollows,
-  type FollowRecord, type RelationVersion, type TimelineEvent,
+  type ContactRecord, type FollowRecord, type RelationVersion, type TimelineEvent,
 } from './repo';
-
-/** Pond's own follow-up events share the inbox (and its retries) with WeCom's. */
-export const ENRICH_EVENT = 'pond_enrich';
 
 export const addedKey = (ext: string, userid: string, createtime: number | string) => `added:${ext}:${userid}:${createtime}`;
 
 export interface ContactEventHooks {
-  /** Runs first on add events, in the urgent band (the welcome window is 20 s). */
-  onAdded?: (ctx: EventContext) => Promise<void>;
+  /** Runs first on add events, at Priority.Welcome (the welcome window is 20 s). */
+  onAdded?: (ctx: EventContext<ContactAdd>) => Promise<void>;
   /** What onAdded did, per inbox id, to keep on the add's timeline entry (read in the second step, maybe by another process). */
   addedOutcomes?: (corpId: string, inboxIds: number[]) => Promise<Map<number, Record<string, unknown>>>;
   /**
    * Runs after the customer and follow relation are stored (attribution, code tags, remark). `superseded`: a newer
    * event of the relation (its delete) was applied first; the add is recorded but the relation stays as that left it.
    */
-  afterAdded?: (ctx: EventContext, info: { reAdd: boolean; half: boolean; superseded: boolean }) => Promise<Record<string, unknown> | void>;
+  afterAdded?: (ctx: EventContext<ContactAdd>, info: { reAdd: boolean; half: boolean; superseded: boolean }) => Promise<Record<string, unknown> | void>;
   /** The customer's details were read from WeCom after an add (`applyCode`: a fresh add, not a re-add). */
-  onEnriched?: (ctx: EventContext, info: { sourceInboxId: number; applyCode: boolean }) => Promise<void>;
+  onEnriched?: (ctx: EventContext<EnrichRequest>, info: { sourceInboxId: number; applyCode: boolean }) => Promise<void>;
   /** A follow relation ended (either side, or a transfer). */
-  onDeleted?: (ctx: EventContext, by: 'staff' | 'customer' | 'transfer') => Promise<void>;
+  onDeleted?: (ctx: EventContext<ContactChange>, by: 'staff' | 'customer' | 'transfer') => Promise<void>;
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time; results in input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, i);
-  }));
-  return out;
-}
-
-/** Handlers for one event at a time (`single`) and for many independent ones at once (`batch`). */
-export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; hooks?: ContactEventHooks }): { single: HandlerMap; batch: BatchHandlerMap } {
+/** The contact events' handlers, to register with the inbox: adds and enrich also in bulk (one statement per set). */
+export function contactEventHandlers(deps: {
+  pool: pg.Pool; corps: CorpService; hooks?: ContactEventHooks;
+  /** After customers' details (unionids) are stored: commerce matches the orders that waited for them. */
+  afterDetailsStored?: (corpId: string, externalUserids: string[]) => Promise<unknown>;
+}) {
   const { pool, corps } = deps;
 
   /** The version an event gives what it writes, or what a re-read it asked for found (ADR 0013). */
-  const versionOf = (ctx: EventContext): RelationVersion => ({ at: ctx.at, inbox: ctx.inboxId });
+  const versionOf = (ctx: EventContext<ContactChange>): RelationVersion => ({ at: ctx.at, inbox: ctx.inboxId });
 
   /** Re-reads one customer from WeCom and stores it with every follow relation, as of the event; returns tag diffs per staff. */
-  async function refreshCustomer(ctx: EventContext, externalUserid: string) {
+  async function refreshCustomer(ctx: EventContext<ContactChange>, externalUserid: string) {
     const corpId = ctx.corpId;
     const client = await corps.client(corpId);
     const follows: FollowRecord[] = [];
-    let contact: any;
+    let contact: ContactRecord | undefined;
     let cursor: string | undefined;
     const readAt = new Date();
     do {
       const res = await client.getExternalContact(externalUserid, cursor);
       contact = res.external_contact;
-      follows.push(...((res.follow_user ?? []) as FollowRecord[]));
+      follows.push(...(res.follow_user ?? []));
       cursor = res.next_cursor || undefined;
     } while (cursor);
-    await upsertCustomers(pool, corpId, [contact]);
+    await upsertCustomers(pool, corpId, contact ? [contact] : []);
     const prev = await upsertFollows(pool, corpId, follows.map((f) => ({ externalUserid, follow: f, version: versionOf(ctx), readAt })));
     // Relations WeCom no longer reports are gone (a delete we missed).
     await removeUnreported(pool, corpId, [{ externalUserid, userids: follows.map((f) => f.userid), version: versionOf(ctx) }]);
@@ -71,7 +67,7 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     return { follows, prev };
   }
 
-  function tagDiff(ctx: EventContext, ext: string, userid: string, before: string[], after: string[]): TimelineEvent[] {
+  function tagDiff(ctx: EventContext<ContactChange>, ext: string, userid: string, before: string[], after: string[]): TimelineEvent[] {
     const added = after.filter((t) => !before.includes(t));
     const removed = before.filter((t) => !after.includes(t));
     const out: TimelineEvent[] = [];
@@ -81,40 +77,40 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
   }
 
   /**
-   * Adds, as a set, in two steps. In the urgent band the welcomes go out (the code is valid 20 s) and the
-   * events are requeued at ADD_FACTS_PRIORITY; only then are the facts the events carry stored — nothing
+   * Adds, as a set, in two steps. At Priority.Welcome the welcomes go out (the code is valid 20 s) and the
+   * events are requeued at Priority.AddFacts; only then are the facts the events carry stored — nothing
    * here calls WeCom, whose quotas are per minute, and nothing in the first step writes the timeline, so
    * neither a burst nor the nightly roll of segment windows holds the next customer's welcome back. The
-   * customers' details follow (enrich).
+   * customers' details follow (a pond_enrich event each, at Priority.Enrich).
    */
-  async function onAdds(ctxs: EventContext[], half: boolean): Promise<HandlerResult> {
-    if ((ctxs[0]!.priority ?? 0) < ADD_FACTS_PRIORITY) {
+  async function onAdds(ctxs: EventContext<ContactAdd>[], half: boolean): Promise<HandlerResult> {
+    if ((ctxs[0].priority ?? Priority.Welcome) < Priority.AddFacts) {
       // Each welcome is one WeCom call; many go out at once (WeCom's answer time, not our CPU, is the cost).
       await mapLimit(ctxs, 64, (ctx) => deps.hooks?.onAdded?.(ctx) ?? Promise.resolve());
-      return { requeueAt: ADD_FACTS_PRIORITY };
+      return { requeueAt: Priority.AddFacts };
     }
     const items = ctxs.map((ctx) => ({
-      ctx, ext: String(ctx.ev.ExternalUserID ?? ''), userid: String(ctx.ev.UserID ?? ''), state: (ctx.ev.State as string | undefined) || null,
+      ctx, ext: ctx.ev.ExternalUserID ?? '', userid: ctx.ev.UserID ?? '', state: ctx.ev.State || null,
     }));
-    const corpId = ctxs[0]!.corpId;
+    const corpId = ctxs[0].corpId;
     const welcome = (await deps.hooks?.addedOutcomes?.(corpId, ctxs.map((c) => c.inboxId))) ?? new Map<number, Record<string, unknown>>();
     const pairs = JSON.stringify(items.map((i) => ({
       external_userid: i.ext, userid: i.userid, state: i.state, added_at: i.ctx.at.toISOString(), inbox: i.ctx.inboxId,
     })));
-    const { rows: prevRows } = await pool.query(
+    const { rows: prevRows } = await pool.query<Cols<'follows', 'external_userid' | 'userid' | 'status' | 'added_at'> & { older: boolean }>(
       `SELECT f.external_userid, f.userid, f.status, f.added_at, ${notNewer('f', 'r.added_at', 'r.inbox')} AS older
        FROM follows f
        JOIN jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, added_at timestamptz, inbox bigint)
          ON f.external_userid = r.external_userid AND f.userid = r.userid
        WHERE f.corp_id = $1`, [corpId, pairs]);
-    const prev = new Map(prevRows.map((r) => [`${r.external_userid}|${r.userid}`, r as { status: string; added_at: Date | null; older: boolean }]));
+    const prev = new Map(prevRows.map((r) => [`${r.external_userid}|${r.userid}`, r]));
     await pool.query(
       `INSERT INTO customers (corp_id, external_userid) SELECT DISTINCT $1, r.external_userid FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text)
        ORDER BY 2 ON CONFLICT DO NOTHING`, [corpId, pairs]);
     // The add applies only over an older state: a delete handled first (another worker, or while this step waited to be
     // retried) is newer and stays. Over a newer state the add still dates the relation (added_at) if it began later.
     const newer = notNewer('follows', 'EXCLUDED.event_at', 'EXCLUDED.event_inbox');
-    const { rows: appliedRows } = await pool.query(
+    const { rows: appliedRows } = await pool.query<Cols<'follows', 'external_userid' | 'userid' | 'event_inbox'>>(
       `INSERT INTO follows (corp_id, external_userid, userid, state, added_at, status, event_at, event_inbox)
        SELECT $1, r.external_userid, r.userid, r.state, r.added_at, 'active', r.added_at, r.inbox
        FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, state text, added_at timestamptz, inbox bigint)
@@ -138,64 +134,61 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
       if (!p) return false;
       return p.older ? p.status !== 'active' : p.added_at !== null && p.added_at < i.ctx.at;
     });
-    const after = await mapLimit(items, 16, (i, k) => deps.hooks?.afterAdded?.(i.ctx, { reAdd: reAdds[k]!, half, superseded: superseded[k]! }) ?? Promise.resolve(undefined));
+    const after = await mapLimit(items, 16, (i, k) => deps.hooks?.afterAdded?.(i.ctx, { reAdd: reAdds[k], half, superseded: superseded[k] }) ?? Promise.resolve(undefined));
     await appendTimeline(pool, corpId, items.map((i, k) => ({
       externalUserid: i.ext, type: half ? 'customer.half_added' : 'customer.added', userid: i.userid, occurredAt: i.ctx.at,
       data: { state: i.state, reAdd: reAdds[k], ...(welcome.get(i.ctx.inboxId) ?? {}), ...(after[k] ?? {}) },
       // Same key as the sync uses, so a relation seen both ways is recorded once.
-      dedupeKey: half ? `inbox:${i.ctx.inboxId}:half` : reAdds[k] ? `inbox:${i.ctx.inboxId}:readded` : addedKey(i.ext, i.userid, (i.ctx.ev.CreateTime as string) ?? `inbox${i.ctx.inboxId}`),
+      dedupeKey: half ? `inbox:${i.ctx.inboxId}:half` : reAdds[k] ? `inbox:${i.ctx.inboxId}:readded` : addedKey(i.ext, i.userid, i.ctx.ev.CreateTime ?? `inbox${i.ctx.inboxId}`),
     })));
     // Follow-up events in the same durable inbox: read each customer from WeCom, rate-limited, after the rush.
     // (A superseded add's relation is already gone: its code's tags and remark are not applied.)
-    const enrich = items.map((i, k) => ({
-      key: `enrich:${i.ctx.inboxId}`,
-      xml: buildEventXml({
-        Event: ENRICH_EVENT, ChangeType: 'contact', ExternalUserID: i.ext, UserID: i.userid, SourceInbox: String(i.ctx.inboxId),
-        ApplyCode: !reAdds[k] && !half && !superseded[k] ? '1' : '0', CreateTime: String(i.ctx.ev.CreateTime ?? ''),
-      }),
-    }));
-    await pool.query(
-      `INSERT INTO callback_inbox (corp_id, event_key, event, change_type, priority, xml)
-       SELECT $1, r.key, $2, 'contact', 6, r.xml FROM unnest($3::text[], $4::text[]) AS r(key, xml)
-       ON CONFLICT (corp_id, event_key) DO NOTHING`, [corpId, ENRICH_EVENT, enrich.map((e) => e.key), enrich.map((e) => e.xml)]);
+    await enqueue(pool, 'pond_enrich/contact', items.map((i, k) => ({
+      corpId, key: `enrich:${i.ctx.inboxId}`,
+      payload: {
+        ExternalUserID: i.ext, UserID: i.userid, SourceInbox: String(i.ctx.inboxId),
+        ApplyCode: !reAdds[k] && !half && !superseded[k] ? '1' : '0', CreateTime: i.ctx.ev.CreateTime ?? '',
+      },
+    })), Priority.Enrich);
   }
 
   /** Reads customers from WeCom after their add and stores them with every follow relation. */
-  async function onEnrich(ctxs: EventContext[]) {
+  async function onEnrich(ctxs: EventContext<EnrichRequest>[]): Promise<void> {
     // The reads may wait for WeCom's per-minute quota: renew the claim first, and leave the events to whoever holds them now.
-    if (ctxs[0]!.renew && !(await ctxs[0]!.renew())) return;
-    const client = await corps.client(ctxs[0]!.corpId);
+    if (ctxs[0].renew && !(await ctxs[0].renew())) return;
+    const client = await corps.client(ctxs[0].corpId);
     const fetched = await mapLimit(ctxs, 16, async (ctx) => {
-      const ext = String(ctx.ev.ExternalUserID ?? '');
+      const ext = ctx.ev.ExternalUserID ?? '';
       try {
         const readAt = new Date();
         const res = await client.getExternalContactAllFollowers(ext);
-        return { ctx, ext, readAt, contact: res.external_contact as any, follows: (res.follow_user ?? []) as FollowRecord[] };
+        return { ctx, ext, readAt, contact: res.external_contact, follows: (res.follow_user ?? []) };
       } catch (err) {
         if (err instanceof WecomError && err.errcode === 84061) return null; // gone again already
         throw err;
       }
     });
     const ok = fetched.filter((f): f is NonNullable<typeof f> => !!f);
-    const corpId = ctxs[0]!.corpId;
+    const corpId = ctxs[0].corpId;
     // As of the add that asked for the read (the read came after it): a delete handled since is newer and stays.
     // Relations WeCom no longer reports are marked removed (a delete we missed).
     await storeContactDetails(pool, corpId, ok.map((f) => ({
       externalUserid: f.ext, contact: f.contact, follows: f.follows, version: { at: f.ctx.at, inbox: Number(f.ctx.ev.SourceInbox) || f.ctx.inboxId }, readAt: f.readAt,
     })));
+    await deps.afterDetailsStored?.(corpId, ok.map((f) => f.ext));
     // The code's tags and remark go on the relation only while WeCom still has it (mark_tag on a deleted one fails).
-    const live = ok.filter((f) => f.follows.some((x) => x.userid === String(f.ctx.ev.UserID ?? '')));
+    const live = ok.filter((f) => f.follows.some((x) => x.userid === (f.ctx.ev.UserID ?? '')));
     await mapLimit(live, 16, (f) => deps.hooks?.onEnriched?.(f.ctx, { sourceInboxId: Number(f.ctx.ev.SourceInbox), applyCode: f.ctx.ev.ApplyCode === '1' }) ?? Promise.resolve());
   }
 
-  const single: HandlerMap = {
-    [`${ENRICH_EVENT}/contact`]: (ctx) => onEnrich([ctx]),
-    'change_external_contact/add_external_contact': (ctx) => onAdds([ctx], false),
-    'change_external_contact/add_half_external_contact': (ctx) => onAdds([ctx], true),
+  return {
+    'change_external_contact/add_external_contact': { batch: (ctxs) => onAdds(ctxs, false) },
+    'change_external_contact/add_half_external_contact': { batch: (ctxs) => onAdds(ctxs, true) },
+    'pond_enrich/contact': { batch: onEnrich },
 
     'change_external_contact/edit_external_contact': async (ctx) => {
-      const ext = String(ctx.ev.ExternalUserID ?? '');
-      const userid = String(ctx.ev.UserID ?? '');
+      const ext = ctx.ev.ExternalUserID ?? '';
+      const userid = ctx.ev.UserID ?? '';
       try {
         const { follows, prev } = await refreshCustomer(ctx, ext);
         const f = follows.find((x) => x.userid === userid);
@@ -233,8 +226,8 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     },
 
     'change_external_contact/del_external_contact': async (ctx) => {
-      const ext = String(ctx.ev.ExternalUserID ?? '');
-      const userid = String(ctx.ev.UserID ?? '');
+      const ext = ctx.ev.ExternalUserID ?? '';
+      const userid = ctx.ev.UserID ?? '';
       const byTransfer = ctx.ev.Source === 'DELETE_BY_TRANSFER';
       await pool.query(
         `INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
@@ -248,8 +241,8 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     },
 
     'change_external_contact/del_follow_user': async (ctx) => {
-      const ext = String(ctx.ev.ExternalUserID ?? '');
-      const userid = String(ctx.ev.UserID ?? '');
+      const ext = ctx.ev.ExternalUserID ?? '';
+      const userid = ctx.ev.UserID ?? '';
       await pool.query(`INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
       await setFollowStatus(pool, ctx.corpId, ext, userid, 'deleted_by_customer', versionOf(ctx));
       await deps.hooks?.onDeleted?.(ctx, 'customer');
@@ -260,18 +253,12 @@ export function contactEventHandlers(deps: { pool: pg.Pool; corps: CorpService; 
     },
 
     'change_external_contact/transfer_fail': async (ctx) => {
-      const ext = String(ctx.ev.ExternalUserID ?? '');
+      const ext = ctx.ev.ExternalUserID ?? '';
       await pool.query(`INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
       await appendTimeline(pool, ctx.corpId, [{
-        externalUserid: ext, type: 'follow.transfer_failed', userid: String(ctx.ev.UserID ?? ''), occurredAt: ctx.at,
+        externalUserid: ext, type: 'follow.transfer_failed', userid: ctx.ev.UserID ?? '', occurredAt: ctx.at,
         data: { reason: ctx.ev.FailReason ?? null }, dedupeKey: `inbox:${ctx.inboxId}:transfer_fail`,
       }]);
     },
-  };
-  const batch: BatchHandlerMap = {
-    [`${ENRICH_EVENT}/contact`]: onEnrich,
-    'change_external_contact/add_external_contact': (ctxs) => onAdds(ctxs, false),
-    'change_external_contact/add_half_external_contact': (ctxs) => onAdds(ctxs, true),
-  };
-  return { single, batch };
+  } satisfies InboxHandlers;
 }

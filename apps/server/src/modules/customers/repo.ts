@@ -1,7 +1,13 @@
 // Customers, follow relations and the timeline. Writes are set-based (jsonb_to_recordset) so the
-// same functions serve one callback and a 100-row sync page.
+// same functions serve one callback and a 100-row sync page. Below them, the reads of the customer list and page
+// (always within the caller's scope) and the SQL of the customer page's edits and notes.
 import type pg from 'pg';
-import { matchWaitingOrders } from '../commerce/repo';
+import type { z } from 'zod';
+import type { CustomerListQuery, FollowStatus } from '@pond/contracts/customers';
+import type { Scope } from '../../platform/auth';
+import type { Cols, Row } from '../../platform/db/rows';
+import { customerVisibleSql } from '../../platform/resources';
+import { Params } from '../../platform/sql';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -74,7 +80,7 @@ export interface TimelineEvent {
 
 function followTagIds(f: FollowRecord): string[] {
   if (f.tag_id) return f.tag_id;
-  return (f.tags ?? []).filter((t) => t.tag_id && t.type !== 2).map((t) => t.tag_id!) ;
+  return (f.tags ?? []).flatMap((t) => (t.tag_id && t.type !== 2 ? [t.tag_id] : []));
 }
 
 /**
@@ -83,7 +89,7 @@ function followTagIds(f: FollowRecord): string[] {
  */
 function followPersonalTags(f: FollowRecord): string[] | null {
   if (f.tag_id || !f.tags) return null;
-  return [...new Set(f.tags.filter((t) => t.type === 2 && t.tag_name).map((t) => t.tag_name!))];
+  return [...new Set(f.tags.flatMap((t) => (t.type === 2 && t.tag_name ? [t.tag_name] : [])))];
 }
 
 export async function upsertCustomers(db: Queryable, corpId: string, contacts: ContactRecord[]): Promise<void> {
@@ -104,7 +110,7 @@ export async function upsertCustomers(db: Queryable, corpId: string, contacts: C
 }
 
 /** A relation as stored before an upsert; `applied`: the upsert stored what it read (no newer read or event was stored). */
-export interface PreviousFollow { tagIds: string[]; personalTags: string[]; remark: string | null; status: string; applied: boolean }
+export interface PreviousFollow { tagIds: string[]; personalTags: string[]; remark: string | null; status: FollowStatus; applied: boolean }
 
 /** One relation as a WeCom read reported it: `version` for its state (active), `readAt` (Pond's clock) for its details. */
 export interface FollowRead { externalUserid: string; follow: FollowRecord; version: RelationVersion; readAt: Date }
@@ -124,7 +130,7 @@ export async function upsertFollows(db: Queryable, corpId: string, rows: FollowR
     added_at: f.createtime ? new Date(f.createtime * 1000).toISOString() : null,
     event_at: version.at.toISOString(), event_inbox: version.inbox, read_at: readAt.toISOString(),
   }));
-  const { rows: old } = await db.query(
+  const { rows: old } = await db.query<Cols<'follows', 'external_userid' | 'userid' | 'tag_ids' | 'personal_tags' | 'remark' | 'status'>>(
     `SELECT f.external_userid, f.userid, f.tag_ids, f.personal_tags, f.remark, f.status FROM follows f
      JOIN jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text)
        ON f.external_userid = r.external_userid AND f.userid = r.userid
@@ -134,7 +140,7 @@ export async function upsertFollows(db: Queryable, corpId: string, rows: FollowR
   const fresh = `((follows.read_at IS NULL OR follows.read_at <= EXCLUDED.read_at) AND (follows.status = 'active' OR ${newer}))`;
   const details = (col: string, value = `EXCLUDED.${col}`) => `${col} = CASE WHEN ${fresh} THEN ${value} ELSE follows.${col} END`;
   const state = (col: string, value: string) => `${col} = CASE WHEN ${newer} THEN ${value} ELSE follows.${col} END`;
-  const { rows: written } = await db.query(
+  const { rows: written } = await db.query<Cols<'follows', 'external_userid' | 'userid' | 'read_at'>>(
     `INSERT INTO follows (corp_id, external_userid, userid, remark, description, remark_corp_name, remark_mobiles, add_way,
                           oper_userid, state, tag_ids, added_at, status, deleted_at, event_at, event_inbox, read_at, updated_at)
      SELECT $1, r.external_userid, r.userid, r.remark, r.description, r.remark_corp_name,
@@ -158,7 +164,7 @@ export async function upsertFollows(db: Queryable, corpId: string, rows: FollowR
   for (const w of written) {
     const key = `${w.external_userid}|${w.userid}`;
     const p = prev.get(key);
-    if (p && (w.read_at as Date).toISOString() === readOf.get(key)) p.applied = true;
+    if (p && w.read_at?.toISOString() === readOf.get(key)) p.applied = true;
   }
   // Personal tags only where the source carried them (externalcontact/get), and where this read's details were stored.
   const personal = payload.filter((p) => p.personal_tags);
@@ -199,7 +205,7 @@ export async function removeUnreported(
  * relation (remarks, corp and personal tags…) through upsertFollows, and relations WeCom no longer
  * reports as removed (a delete we missed) — each item as of its version (the add that asked for the read, or the
  * sync's read time) and, for the details, of the read's time. The callback enrich and the full sync's details stage share it.
- * Shop orders that waited for these customers' unionids are matched last, when the relations are known.
+ * The caller then matches shop orders that waited for these customers' unionids (commerce), now the relations are known.
  */
 export async function storeContactDetails(
   db: Queryable, corpId: string,
@@ -210,7 +216,6 @@ export async function storeContactDetails(
   await upsertFollows(db, corpId, items.flatMap((i) => i.follows.map((follow) => ({ externalUserid: i.externalUserid, follow, version: i.version, readAt: i.readAt }))));
   await removeUnreported(db, corpId, items.map((i) => ({ externalUserid: i.externalUserid, userids: i.follows.map((x) => x.userid), version: i.version })));
   await refreshFollowCounts(db, corpId, items.map((i) => i.externalUserid));
-  await matchWaitingOrders(db, corpId, items.map((i) => i.externalUserid));
 }
 
 export async function refreshFollowCounts(db: Queryable, corpId: string, externalUserids: string[]): Promise<void> {
@@ -235,7 +240,7 @@ export async function refreshFollowCounts(db: Queryable, corpId: string, externa
  * later re-add changes nothing, and a delete handled before its add is kept (the add is older). True when applied.
  */
 export async function setFollowStatus(
-  db: Queryable, corpId: string, externalUserid: string, userid: string, status: string, version: RelationVersion,
+  db: Queryable, corpId: string, externalUserid: string, userid: string, status: FollowStatus, version: RelationVersion,
 ): Promise<boolean> {
   const r = await db.query(
     `INSERT INTO follows (corp_id, external_userid, userid, status, deleted_at, event_at, event_inbox)
@@ -266,4 +271,201 @@ export async function appendTimeline(db: Queryable, corpId: string, events: Time
      UPDATE customers SET last_event_at = greatest(coalesce(last_event_at, 'epoch'), $3)
      WHERE corp_id = $1 AND external_userid IN (SELECT external_userid FROM locked)`,
     [corpId, ids, new Date(Math.max(...events.map((e) => e.occurredAt.getTime())))]);
+}
+
+// ---- the customer list and page: reads within the caller's scope ----
+
+/** A relation as the list's rows carry it (json_build_object: times as text). */
+export interface CustomerListFollowJson {
+  userid: string; staffName: string | null; addedAt: string | null; remark: string | null; status: FollowStatus; personalTags: string[];
+}
+export type CustomerListRow = Cols<'customers', 'external_userid' | 'name' | 'avatar' | 'type' | 'gender' | 'corp_name' | 'first_added_at'
+  | 'order_count' | 'order_total' | 'last_order_at'> & { follows: CustomerListFollowJson[]; tag_ids: string[] };
+
+const likePattern = (s: string) => s.replace(/[%_\\]/g, (m) => `\\${m}`);
+
+/** A page of the customers the scope sees, newest first, with the filtered count. */
+export async function listCustomers(db: Queryable, scope: Scope, query: z.output<typeof CustomerListQuery>): Promise<{ rows: CustomerListRow[]; total: number }> {
+  const p = new Params();
+  const where = [`c.corp_id = ${p.add(scope.corpId)}`, customerVisibleSql(scope, p)];
+  if (query.q) {
+    const like = p.add(`%${likePattern(query.q)}%`);
+    where.push(`(c.name ILIKE ${like} OR EXISTS (SELECT 1 FROM follows qf WHERE qf.corp_id = c.corp_id AND qf.external_userid = c.external_userid AND qf.remark ILIKE ${like}))`);
+  }
+  const followConds: string[] = [];
+  if (query.tagIds?.length) followConds.push(`ff.tag_ids && ${p.add(query.tagIds)}::text[]`);
+  if (query.userid) followConds.push(`ff.userid = ${p.add(query.userid)}`);
+  if (query.storeId) followConds.push(`ff.userid IN (SELECT userid FROM staff WHERE corp_id = c.corp_id AND store_id = ${p.add(query.storeId)})`);
+  if (query.channel) {
+    const ch = query.channel;
+    if (/^\d+$/.test(ch)) followConds.push(`ff.add_way = ${p.add(Number(ch))}`);
+    else followConds.push(`ff.state LIKE ${p.add(`${likePattern(ch)}%`)}`);
+  }
+  if (followConds.length) {
+    where.push(`EXISTS (SELECT 1 FROM follows ff WHERE ff.corp_id = c.corp_id AND ff.external_userid = c.external_userid AND ff.status = 'active' AND ${followConds.join(' AND ')})`);
+  }
+  const whereSql = where.join(' AND ');
+  const countP = p.values.length;
+  const limit = p.add(query.pageSize);
+  const offset = p.add((query.page - 1) * query.pageSize);
+  const [{ rows }, { rows: [count] }] = await Promise.all([
+    db.query<CustomerListRow>(
+      `SELECT c.external_userid, c.name, c.avatar, c.type, c.gender, c.corp_name, c.first_added_at, c.order_count, c.order_total, c.last_order_at,
+         coalesce((SELECT json_agg(json_build_object('userid', f.userid, 'staffName', s.name, 'addedAt', f.added_at, 'remark', f.remark, 'status', f.status, 'personalTags', f.personal_tags) ORDER BY f.added_at)
+                   FROM follows f LEFT JOIN staff s ON s.corp_id = f.corp_id AND s.userid = f.userid
+                   WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid), '[]') AS follows,
+         coalesce((SELECT array_agg(DISTINCT t) FROM follows f, unnest(f.tag_ids) t
+                   WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active'), '{}') AS tag_ids
+       FROM customers c WHERE ${whereSql}
+       ORDER BY c.first_added_at DESC NULLS LAST, c.external_userid LIMIT ${limit} OFFSET ${offset}`, p.values),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers c WHERE ${whereSql}`, p.values.slice(0, countP)),
+  ]);
+  return { rows, total: count?.n ?? 0 };
+}
+
+export interface IdName { id: string; name: string }
+
+/** Every tag of the corp, deleted ones too (exports and timelines name what was). */
+export async function tagNames(db: Queryable, corpId: string): Promise<IdName[]> {
+  const { rows } = await db.query<IdName>('SELECT id, name FROM tags WHERE corp_id = $1', [corpId]);
+  return rows;
+}
+
+/** The customer, if the scope sees them. */
+export async function findVisibleCustomer(db: Queryable, scope: Scope, externalUserid: string): Promise<Row<'customers'> | undefined> {
+  const p = new Params();
+  const { rows: [c] } = await db.query<Row<'customers'>>(
+    `SELECT * FROM customers c WHERE c.corp_id = ${p.add(scope.corpId)} AND c.external_userid = ${p.add(externalUserid)} AND ${customerVisibleSql(scope, p)}`,
+    p.values);
+  return c;
+}
+
+export type FollowWithStaff = Row<'follows'> & { staff_name: string | null };
+
+/** A customer's relations, ended ones too, the first added first. */
+export async function followsOf(db: Queryable, corpId: string, externalUserid: string): Promise<FollowWithStaff[]> {
+  const { rows } = await db.query<FollowWithStaff>(
+    `SELECT f.*, s.name AS staff_name FROM follows f LEFT JOIN staff s ON s.corp_id = f.corp_id AND s.userid = f.userid
+     WHERE f.corp_id = $1 AND f.external_userid = $2 ORDER BY f.added_at NULLS LAST`, [corpId, externalUserid]);
+  return rows;
+}
+
+export type CustomerGroupRow = Cols<'group_members', 'chat_id' | 'join_time' | 'join_scene' | 'left_at' | 'quit_scene'> & { name: string | null };
+
+/** The groups the customer is or was in, the latest joined first. */
+export async function groupsOf(db: Queryable, corpId: string, externalUserid: string): Promise<CustomerGroupRow[]> {
+  const { rows } = await db.query<CustomerGroupRow>(
+    `SELECT m.chat_id, g.name, m.join_time, m.join_scene, m.left_at, m.quit_scene FROM group_members m
+     LEFT JOIN groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
+     WHERE m.corp_id = $1 AND m.member_id = $2 ORDER BY m.join_time DESC NULLS LAST`, [corpId, externalUserid]);
+  return rows;
+}
+
+/** The customer's imported attributes, by key. */
+export async function attributesOf(db: Queryable, corpId: string, externalUserid: string): Promise<Cols<'customer_attributes', 'key' | 'value'>[]> {
+  const { rows } = await db.query<Cols<'customer_attributes', 'key' | 'value'>>(
+    'SELECT key, value FROM customer_attributes WHERE corp_id = $1 AND external_userid = $2 ORDER BY key', [corpId, externalUserid]);
+  return rows;
+}
+
+export type TimelineRow = Cols<'customer_events', 'id' | 'type' | 'occurred_at' | 'userid' | 'chat_id'>
+  & { staff_name: string | null; data: Record<string, unknown> | null };
+
+/** A customer's events, newest first, before the event `before` (an id) when given. */
+export async function timelineOf(db: Queryable, corpId: string, externalUserid: string, opts: { before?: number; limit: number }): Promise<TimelineRow[]> {
+  const { rows } = await db.query<TimelineRow>(
+    `SELECT e.id, e.type, e.occurred_at, e.userid, s.name AS staff_name, e.chat_id, e.data FROM customer_events e
+     LEFT JOIN staff s ON s.corp_id = e.corp_id AND s.userid = e.userid
+     WHERE e.corp_id = $1 AND e.external_userid = $2 AND ($3::bigint IS NULL OR e.id < $3)
+     ORDER BY e.occurred_at DESC, e.id DESC LIMIT $4`, [corpId, externalUserid, opts.before ?? null, opts.limit]);
+  return rows;
+}
+
+/** Names of the live codes, tags (deleted ones too: the event happened), named groups and staff with these ids. */
+export async function namesOf(
+  db: Queryable, corpId: string, ids: { codeIds: string[]; tagIds: string[]; chatIds: string[]; userids: string[] },
+): Promise<{ codes: IdName[]; tags: IdName[]; groups: IdName[]; staff: IdName[] }> {
+  const read = async (ids: string[], sql: string) => (ids.length ? (await db.query<IdName>(sql, [corpId, ids])).rows : []);
+  const [codes, tags, groups, staff] = await Promise.all([
+    read(ids.codeIds.filter((x) => /^\d{1,18}$/.test(x)), 'SELECT id::text AS id, name FROM live_codes WHERE corp_id = $1 AND id = ANY($2::bigint[])'),
+    read(ids.tagIds, 'SELECT id, name FROM tags WHERE corp_id = $1 AND id = ANY($2::text[])'),
+    read(ids.chatIds, `SELECT chat_id AS id, name FROM groups WHERE corp_id = $1 AND chat_id = ANY($2::text[]) AND name <> ''`),
+    read(ids.userids, 'SELECT userid AS id, name FROM staff WHERE corp_id = $1 AND userid = ANY($2::text[])'),
+  ]);
+  return { codes, tags, groups, staff };
+}
+
+// ---- the customer page's edits: relations (remark, corp tags) and notes ----
+
+export type EditableFollow = FollowWithStaff & { store_id: number | null };
+
+/** A relation with its staff member's name and store. */
+export async function findFollow(db: Queryable, corpId: string, externalUserid: string, userid: string): Promise<EditableFollow | undefined> {
+  const { rows: [f] } = await db.query<EditableFollow>(
+    `SELECT f.*, s.name AS staff_name, s.store_id FROM follows f LEFT JOIN staff s ON s.corp_id = f.corp_id AND s.userid = f.userid
+     WHERE f.corp_id = $1 AND f.external_userid = $2 AND f.userid = $3`, [corpId, externalUserid, userid]);
+  return f;
+}
+
+/** Stores what Pond wrote to WeCom's remark (fields left null stay as they are). */
+export async function updateFollowRemark(
+  db: Queryable, corpId: string, externalUserid: string, userid: string,
+  patch: { remark: string | null; description: string | null; remarkMobiles: string[] | null; remarkCorpName: string | null },
+): Promise<Row<'follows'> | undefined> {
+  const { rows: [f] } = await db.query<Row<'follows'>>(
+    `UPDATE follows SET remark = coalesce($4, remark), description = coalesce($5, description),
+       remark_mobiles = coalesce($6, remark_mobiles), remark_corp_name = coalesce($7, remark_corp_name), updated_at = now()
+     WHERE corp_id = $1 AND external_userid = $2 AND userid = $3 RETURNING *`,
+    [corpId, externalUserid, userid, patch.remark, patch.description, patch.remarkMobiles, patch.remarkCorpName]);
+  return f;
+}
+
+/** Which of these tag ids are the corp's live tags. */
+export async function liveTagIds(db: Queryable, corpId: string, ids: string[]): Promise<string[]> {
+  const { rows } = await db.query<Cols<'tags', 'id'>>('SELECT id FROM tags WHERE corp_id = $1 AND id = ANY($2) AND deleted_at IS NULL', [corpId, ids]);
+  return rows.map((r) => r.id);
+}
+
+/** A relation's corp tags; undefined when there is no such relation. */
+export async function relationTagIds(db: Queryable, corpId: string, externalUserid: string, userid: string): Promise<string[] | undefined> {
+  const { rows: [f] } = await db.query<Cols<'follows', 'tag_ids'>>(
+    'SELECT tag_ids FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [corpId, externalUserid, userid]);
+  return f?.tag_ids;
+}
+
+/** Adds and removes corp tags on a relation as WeCom now has them. */
+export async function changeFollowTagIds(
+  db: Queryable, corpId: string, externalUserid: string, userid: string, add: string[], remove: string[],
+): Promise<Row<'follows'> | undefined> {
+  const { rows: [f] } = await db.query<Row<'follows'>>(
+    `UPDATE follows SET tag_ids = ARRAY(SELECT DISTINCT x FROM unnest(tag_ids || $4::text[]) x WHERE NOT (x = ANY($5))), updated_at = now()
+     WHERE corp_id = $1 AND external_userid = $2 AND userid = $3 RETURNING *`, [corpId, externalUserid, userid, add, remove]);
+  return f;
+}
+
+/** The customer's notes, newest first (the latest 200). */
+export async function notesOf(db: Queryable, corpId: string, externalUserid: string): Promise<Row<'customer_notes'>[]> {
+  const { rows } = await db.query<Row<'customer_notes'>>(
+    'SELECT * FROM customer_notes WHERE corp_id = $1 AND external_userid = $2 AND deleted_at IS NULL ORDER BY created_at DESC LIMIT 200', [corpId, externalUserid]);
+  return rows;
+}
+
+export async function insertNote(
+  db: Queryable, corpId: string, externalUserid: string, note: Cols<'customer_notes', 'text' | 'author_type' | 'author_id' | 'author_name'>,
+): Promise<Row<'customer_notes'>> {
+  const { rows: [n] } = await db.query<Row<'customer_notes'>>(
+    `INSERT INTO customer_notes (corp_id, external_userid, text, author_type, author_id, author_name) VALUES ($1,$2,$3,$4,$5,$6) RETURNING *`,
+    [corpId, externalUserid, note.text, note.author_type, note.author_id, note.author_name]);
+  return n;
+}
+
+/** A note not deleted. */
+export async function findNote(db: Queryable, corpId: string, externalUserid: string, id: number): Promise<Row<'customer_notes'> | undefined> {
+  const { rows: [n] } = await db.query<Row<'customer_notes'>>(
+    'SELECT * FROM customer_notes WHERE corp_id = $1 AND external_userid = $2 AND id = $3 AND deleted_at IS NULL', [corpId, externalUserid, id]);
+  return n;
+}
+
+export async function deleteNote(db: Queryable, id: number): Promise<void> {
+  await db.query('UPDATE customer_notes SET deleted_at = now() WHERE id = $1', [id]);
 }

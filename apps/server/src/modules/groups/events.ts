@@ -1,13 +1,14 @@
-// Handlers for change_external_chat callbacks: every change re-reads the group (groupchat/get) and
-// diffs its members, so joins and leaves land on the customers' timelines even when WeCom batches them.
+// Handlers for change_external_chat callbacks, registered with the inbox by app.ts: every change re-reads the group
+// (groupchat/get) and diffs its members, so joins and leaves land on the customers' timelines even when WeCom batches them.
 // A group's events apply in WeCom's order whichever worker handles them (ADR 0013): the stored group carries the
 // version of the last event applied, and the diff with its timeline is written in one transaction holding the
 // group's row, so two workers' reads of one group never both record the same join.
 import { WecomError } from '@pond/wecom';
 import type pg from 'pg';
 import { withTransaction } from '../../platform/db';
-import type { EventContext, HandlerMap } from '../callbacks/processor';
-import { appendTimeline } from '../customers/repo';
+import type { Cols } from '../../platform/db/rows';
+import type { ChatChange, EventContext, InboxHandlers } from '../../platform/inbox';
+import { appendTimeline } from '../customers';
 import { dismissGroup, memberTimeline, saveGroup, type GroupChatRecord } from './repo';
 
 /** What the group handlers need from WeCom; CorpService's client has it. */
@@ -19,11 +20,11 @@ export function groupEventHandlers(deps: {
   pool: pg.Pool; corps: GroupCorps;
   onGroupChanged?: (corpId: string, chatId: string, created: boolean) => Promise<void>;
   onCustomerJoined?: (corpId: string, externalUserid: string, chatId: string, at: Date) => Promise<void>;
-}): HandlerMap {
+}) {
   const { pool, corps } = deps;
 
-  async function refresh(ctx: EventContext): Promise<void> {
-    const chatId = String(ctx.ev.ChatId ?? '');
+  async function refresh(ctx: EventContext<ChatChange>): Promise<void> {
+    const chatId = ctx.ev.ChatId ?? '';
     const version = { at: ctx.at, inbox: ctx.inboxId };
     const client = await corps.client(ctx.corpId);
     let g: GroupChatRecord;
@@ -45,8 +46,9 @@ export function groupEventHandlers(deps: {
       const saved = await saveGroup(db, ctx.corpId, g, version);
       if (!saved.applied) return saved;
       const { rows: leftRows } = saved.left.length
-        ? await db.query('SELECT member_id, type FROM group_members WHERE corp_id=$1 AND chat_id=$2 AND member_id = ANY($3)', [ctx.corpId, chatId, saved.left])
-        : { rows: [] as any[] };
+        ? await db.query<Cols<'group_members', 'member_id' | 'type'>>(
+          'SELECT member_id, type FROM group_members WHERE corp_id=$1 AND chat_id=$2 AND member_id = ANY($3)', [ctx.corpId, chatId, saved.left])
+        : { rows: [] };
       if (quitScene != null && leftRows.length) {
         await db.query('UPDATE group_members SET quit_scene = $4 WHERE corp_id=$1 AND chat_id=$2 AND member_id = ANY($3)', [ctx.corpId, chatId, saved.left, quitScene]);
       }
@@ -69,12 +71,12 @@ export function groupEventHandlers(deps: {
     'change_external_chat/create': refresh,
     'change_external_chat/update': refresh,
     'change_external_chat/dismiss': async (ctx) => {
-      const chatId = String(ctx.ev.ChatId ?? '');
+      const chatId = ctx.ev.ChatId ?? '';
       await withTransaction(pool, async (db) => {
-        const { rows } = await db.query('SELECT name FROM groups WHERE corp_id=$1 AND chat_id=$2', [ctx.corpId, chatId]);
+        const { rows } = await db.query<Cols<'groups', 'name'>>('SELECT name FROM groups WHERE corp_id=$1 AND chat_id=$2', [ctx.corpId, chatId]);
         const customers = await dismissGroup(db, ctx.corpId, chatId, ctx.at, { at: ctx.at, inbox: ctx.inboxId });
         await appendTimeline(db, ctx.corpId, memberTimeline(chatId, rows[0]?.name ?? '', customers.map((id) => ({ id, type: 2 })), 'group.left', ctx.at, `inbox:${ctx.inboxId}`, { dismissed: true }));
       });
     },
-  };
+  } satisfies InboxHandlers;
 }

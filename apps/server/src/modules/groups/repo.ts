@@ -1,7 +1,13 @@
 // Customer groups and their members, stored from groupchat/get. Member changes are diffed so the
-// customers' timelines get group.joined / group.left.
+// customers' timelines get group.joined / group.left. Also the reads of the group pages: the list and its filters,
+// a group with its members, tiers and labels in use, and the Pond-side profile.
 import type pg from 'pg';
-import { notNewer, type RelationVersion, type TimelineEvent } from '../customers/repo';
+import type { GroupProfileBody, GroupsQuery } from '@pond/contracts/groups';
+import type { Scope } from '../../platform/auth';
+import type { Cols, Row } from '../../platform/db/rows';
+import { groupVisibleSql } from '../../platform/resources';
+import { Params } from '../../platform/sql';
+import { notNewer, type RelationVersion, type TimelineEvent } from '../customers';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -47,9 +53,9 @@ export async function saveGroup(
      version.at, version.inbox]);
   if (!rowCount) return { joined: [], left: [], applied: false };
 
-  const { rows: cur } = await db.query(
+  const { rows: cur } = await db.query<Cols<'group_members', 'member_id'>>(
     'SELECT member_id FROM group_members WHERE corp_id = $1 AND chat_id = $2 AND left_at IS NULL', [corpId, g.chat_id]);
-  const before = new Set(cur.map((r) => r.member_id as string));
+  const before = new Set(cur.map((r) => r.member_id));
   const now = new Set(members.map((m) => m.userid));
   const joined = members.filter((m) => !before.has(m.userid)).map((m) => m.userid);
   const left = [...before].filter((id) => !now.has(id));
@@ -86,7 +92,7 @@ export async function dismissGroup(db: Queryable, corpId: string, chatId: string
      WHERE ${notNewer('groups', 'EXCLUDED.event_at', 'EXCLUDED.event_inbox')}`,
     [corpId, chatId, at, version.at, version.inbox]);
   if (!rowCount) return [];
-  const { rows } = await db.query(
+  const { rows } = await db.query<Cols<'group_members', 'member_id' | 'type'>>(
     `UPDATE group_members SET left_at = $3, updated_at = now() WHERE corp_id = $1 AND chat_id = $2 AND left_at IS NULL
      RETURNING member_id, type`, [corpId, chatId, at]);
   return rows.filter((r) => r.type === 2).map((r) => r.member_id);
@@ -101,4 +107,79 @@ export function memberTimeline(
     data: { groupName, ...(m.joinScene != null ? { joinScene: m.joinScene } : {}), ...extra },
     dedupeKey: `${keyPrefix}:${kind}:${chatId}:${m.id}`,
   }));
+}
+
+// ---- the group pages ----
+
+/** A group with its owner's name. */
+export type GroupRow = Row<'groups'> & { owner_name: string | null };
+const WITH_OWNER = `SELECT g.*, s.name AS owner_name FROM groups g LEFT JOIN staff s ON s.corp_id = g.corp_id AND s.userid = g.owner_userid`;
+
+/**
+ * A page of the groups matching `where` (a condition over `groups g` whose parameters are in `p`), newest first, and
+ * how many there are: the group list and group segments.
+ */
+export async function pageGroups(db: Queryable, where: string, p: Params, limit: number, offset: number): Promise<{ items: GroupRow[]; total: number }> {
+  const n = p.values.length;
+  const [{ rows: items }, { rows: [t] }] = await Promise.all([
+    db.query<GroupRow>(`${WITH_OWNER} WHERE ${where} ORDER BY g.created_at DESC NULLS LAST, g.chat_id LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, p.values),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM groups g WHERE ${where}`, p.values.slice(0, n)),
+  ]);
+  return { items, total: t.n };
+}
+
+/** The group list's filters, within the scope (active groups unless `status` says otherwise). */
+export function groupFilterSql(scope: Scope, q: Omit<GroupsQuery, 'page' | 'pageSize'>, p: Params): string {
+  const where = [`g.corp_id = ${p.add(scope.corpId)}`, groupVisibleSql(scope, p)];
+  if (q.q) where.push(`g.name ILIKE ${p.add(`%${q.q}%`)}`);
+  if (q.owner) where.push(`g.owner_userid = ${p.add(q.owner)}`);
+  if (q.tier) where.push(`g.tier = ${p.add(q.tier)}`);
+  if (q.label) where.push(`${p.add(q.label)} = ANY(g.labels)`);
+  if (q.storeId) where.push(`g.store_id = ${p.add(q.storeId)}`);
+  where.push(`g.status = ${p.add(q.status ?? 'active')}`);
+  return where.join(' AND ');
+}
+
+/** Tiers and labels of the active groups in the scope, with counts. */
+export async function groupTiers(db: Queryable, scope: Scope) {
+  const p = new Params();
+  const mine = `g.corp_id = ${p.add(scope.corpId)} AND g.status = 'active' AND ${groupVisibleSql(scope, p)}`;
+  const [{ rows: tiers }, { rows: labels }] = await Promise.all([
+    db.query<{ tier: string; groups: number; members: number }>(
+      `SELECT g.tier, count(*)::int AS groups, sum(g.member_count)::int AS members FROM groups g WHERE ${mine} AND g.tier IS NOT NULL GROUP BY g.tier ORDER BY g.tier`, p.values),
+    db.query<{ label: string; groups: number }>(`SELECT l AS label, count(*)::int AS groups FROM groups g, unnest(g.labels) l WHERE ${mine} GROUP BY l ORDER BY l`, p.values),
+  ]);
+  return { tiers, labels };
+}
+
+/** A group visible in the scope, with its owner's name. */
+export async function findGroup(db: Queryable, scope: Scope, chatId: string): Promise<GroupRow | undefined> {
+  const p = new Params();
+  const { rows: [g] } = await db.query<GroupRow>(
+    `${WITH_OWNER} WHERE g.corp_id = ${p.add(scope.corpId)} AND g.chat_id = ${p.add(chatId)} AND ${groupVisibleSql(scope, p)}`, p.values);
+  return g;
+}
+
+/** Sets the group's Pond-side profile (the fields given; the others keep their values). */
+export async function updateGroupProfile(db: Queryable, cur: GroupRow, b: GroupProfileBody): Promise<GroupRow> {
+  const pick = <T>(v: T | undefined, old: T) => (v === undefined ? old : v);
+  const { rows: [g] } = await db.query<GroupRow>(
+    `UPDATE groups SET tier = $3, labels = $4, persona = $5, rules_text = $6, announcement_template = $7, updated_at = now()
+     WHERE corp_id = $1 AND chat_id = $2
+     RETURNING *, (SELECT s.name FROM staff s WHERE s.corp_id = groups.corp_id AND s.userid = groups.owner_userid) AS owner_name`,
+    [cur.corp_id, cur.chat_id, pick(b.tier, cur.tier), pick(b.labels, cur.labels), pick(b.persona, cur.persona), pick(b.rulesText, cur.rules_text),
+     pick(b.announcementTemplate, cur.announcement_template)]);
+  return g;
+}
+
+export type GroupMemberRow = Row<'group_members'> & { display_name: string | null };
+
+/** Everyone who is or was in the group (current members first), named as customers, staff or WeCom named them. */
+export async function listGroupMembers(db: Queryable, corpId: string, chatId: string): Promise<GroupMemberRow[]> {
+  const { rows } = await db.query<GroupMemberRow>(
+    `SELECT m.*, coalesce(c.name, s.name, m.name) AS display_name FROM group_members m
+     LEFT JOIN customers c ON m.type = 2 AND c.corp_id = m.corp_id AND c.external_userid = m.member_id
+     LEFT JOIN staff s ON m.type = 1 AND s.corp_id = m.corp_id AND s.userid = m.member_id
+     WHERE m.corp_id = $1 AND m.chat_id = $2 ORDER BY m.left_at NULLS FIRST, m.join_time`, [corpId, chatId]);
+  return rows;
 }

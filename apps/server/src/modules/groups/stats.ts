@@ -18,8 +18,8 @@ const addDays = (day: string, n: number): string => beijingDay(Date.parse(`${day
 export async function daysToPull(pool: pg.Pool, corpId: string, now = Date.now()): Promise<string[]> {
   const yesterday = beijingDay(now - DAY_MS);
   const oldest = beijingDay(now - MAX_DAYS * DAY_MS);
-  const { rows: [r] } = await pool.query(`SELECT max(day)::text AS last FROM group_owner_stats WHERE corp_id = $1`, [corpId]);
-  let from: string = r.last ?? beijingDay(now - FIRST_PULL_DAYS * DAY_MS);
+  const { rows: [r] } = await pool.query<{ last: string | null }>(`SELECT max(day)::text AS last FROM group_owner_stats WHERE corp_id = $1`, [corpId]);
+  let from = r.last ?? beijingDay(now - FIRST_PULL_DAYS * DAY_MS);
   if (from < oldest) from = oldest;
   const days: string[] = [];
   for (let d = from; d <= yesterday; d = addDays(d, 1)) days.push(d);
@@ -28,9 +28,9 @@ export async function daysToPull(pool: pg.Pool, corpId: string, now = Date.now()
 
 /** Pulls one day for every group owner (100 owners a call, paged) and stores a row per owner. */
 export async function pullGroupStatsDay(pool: pg.Pool, client: WecomClient, corpId: string, day: string): Promise<number> {
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<{ owner_userid: string }>(
     `SELECT DISTINCT owner_userid FROM groups WHERE corp_id = $1 AND owner_userid IS NOT NULL ORDER BY owner_userid`, [corpId]);
-  const owners = rows.map((r) => r.owner_userid as string);
+  const owners = rows.map((r) => r.owner_userid);
   const start = dayStartSec(day);
   let stored = 0;
   for (let i = 0; i < owners.length; i += 100) {
@@ -60,6 +60,7 @@ export async function pullGroupStatsDay(pool: pg.Pool, client: WecomClient, corp
 
 /** The latest day stored and when, for "activity figures up to …" in the console. */
 export async function groupStatsStatus(pool: pg.Pool, corpId: string): Promise<{ through: string | null; syncedAt: Date | null }> {
-  const { rows: [r] } = await pool.query(`SELECT max(day)::text AS through, max(synced_at) AS synced_at FROM group_owner_stats WHERE corp_id = $1`, [corpId]);
-  return { through: r.through ?? null, syncedAt: r.synced_at ?? null };
+  const { rows: [r] } = await pool.query<{ through: string | null; synced_at: Date | null }>(
+    `SELECT max(day)::text AS through, max(synced_at) AS synced_at FROM group_owner_stats WHERE corp_id = $1`, [corpId]);
+  return { through: r.through, syncedAt: r.synced_at };
 }

@@ -4,12 +4,13 @@
 // • 公众号 followers: unionid (+ openid, nickname, more columns); matched to customers by unionid or
 //   through WeCom's unionid_to_external_userid, the rest kept as leads.
 import type pg from 'pg';
+import type { z } from 'zod';
+import type { ImportReport, LeadList } from '@pond/contracts/imports';
 import { WecomError } from '@pond/wecom';
 import { parseCsv } from '../../platform/csv-parse';
 import { AppError } from '../../platform/errors';
-import type { CorpService } from '../org/corps';
-
-export interface ImportReport { rows: number; ok: number; errors: { row: number; field: string; message: string }[]; matched?: number; leads?: number; dryRun: boolean }
+import type { CorpService } from '../org';
+import { customerByUnionid, customersBy, listLeads, upsertAttributes, upsertLead } from './repo';
 
 const MAX_ROWS = 100_000;
 const KEY = /^[\p{L}\p{N}_ -]{1,30}$/u;
@@ -18,7 +19,7 @@ function table(csv: string) {
   const rows = parseCsv(csv);
   if (rows.length === 0) throw AppError.validation('body', 'the CSV is empty');
   if (rows.length - 1 > MAX_ROWS) throw AppError.validation('body', `at most ${MAX_ROWS} rows per import`);
-  const header = rows[0]!.map((h) => h.trim());
+  const header = rows[0].map((h) => h.trim());
   const dup = header.find((h, i) => header.indexOf(h) !== i);
   if (dup) throw AppError.validation('header', `column "${dup}" appears twice`);
   return { header, rows: rows.slice(1) };
@@ -36,17 +37,12 @@ export class ImportService {
     if (badKey) throw AppError.validation('header', `column "${badKey.h}": names are 1–30 letters, digits, spaces, _ or -`);
     if (attrCols.length === 0) throw AppError.validation('header', 'no attribute columns besides the id');
     const ids = rows.map((r) => (r[header.indexOf(idCol)] ?? '').trim());
-    const { rows: found } = await this.pool.query(
-      idCol === 'external_userid'
-        ? 'SELECT external_userid, external_userid AS k FROM customers WHERE corp_id = $1 AND external_userid = ANY($2)'
-        : 'SELECT external_userid, unionid AS k FROM customers WHERE corp_id = $1 AND unionid = ANY($2)',
-      [corpId, ids.filter(Boolean)]);
-    const byKey = new Map(found.map((f) => [f.k as string, f.external_userid as string]));
+    const byKey = await customersBy(this.pool, corpId, idCol, ids.filter(Boolean));
     const report: ImportReport = { rows: rows.length, ok: 0, errors: [], dryRun };
     const good: { ext: string; key: string; value: string }[] = [];
     rows.forEach((r, i) => {
       const rowNo = i + 2; // 1-based, after the header
-      const id = ids[i]!;
+      const id = ids[i];
       if (!id) return report.errors.push({ row: rowNo, field: idCol, message: 'is empty' });
       const ext = byKey.get(id);
       if (!ext) return report.errors.push({ row: rowNo, field: idCol, message: `no customer ${id}` });
@@ -59,13 +55,7 @@ export class ImportService {
       }
       report.ok++;
     });
-    if (!dryRun && good.length) {
-      await this.pool.query(
-        `INSERT INTO customer_attributes (corp_id, external_userid, key, value)
-         SELECT $1, r.e, r.k, r.v FROM unnest($2::text[], $3::text[], $4::text[]) AS r(e, k, v)
-         ON CONFLICT (corp_id, external_userid, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-        [corpId, good.map((g) => g.ext), good.map((g) => g.key), good.map((g) => g.value)]);
-    }
+    if (!dryRun) await upsertAttributes(this.pool, corpId, good);
     return report;
   }
 
@@ -74,7 +64,9 @@ export class ImportService {
     const col = (n: string) => header.indexOf(n);
     if (col('unionid') < 0) throw AppError.validation('header', 'needs a unionid column');
     const extra = header.map((h, i) => ({ h, i })).filter((c) => !['unionid', 'openid', 'nickname'].includes(c.h) && c.h !== '');
-    const report: ImportReport = { rows: rows.length, ok: 0, errors: [], matched: 0, leads: 0, dryRun };
+    const report: ImportReport = { rows: rows.length, ok: 0, errors: [], dryRun };
+    let matched = 0;
+    let leads = 0;
     const seen = new Set<string>();
     const client = dryRun ? null : await this.corps.client(corpId);
     for (const [i, r] of rows.entries()) {
@@ -85,8 +77,8 @@ export class ImportService {
       if (seen.has(unionid)) { report.errors.push({ row: rowNo, field: 'unionid', message: 'appears twice in this file' }); continue; }
       seen.add(unionid);
       report.ok++;
-      const attrs = Object.fromEntries(extra.map((c) => [c.h, (r[c.i] ?? '').trim()]).filter(([, v]) => v !== ''));
-      let ext: string | null = (await this.pool.query('SELECT external_userid FROM customers WHERE corp_id = $1 AND unionid = $2 LIMIT 1', [corpId, unionid])).rows[0]?.external_userid ?? null;
+      const attrs: Record<string, string> = Object.fromEntries(extra.map((c): [string, string] => [c.h, (r[c.i] ?? '').trim()]).filter(([, v]) => v !== ''));
+      let ext = await customerByUnionid(this.pool, corpId, unionid);
       if (!ext && client && openid) {
         try {
           ext = (await client.unionidToExternalUserid({ unionid, openid })).external_userid ?? null;
@@ -94,28 +86,18 @@ export class ImportService {
           if (!(err instanceof WecomError) || err.kind !== 'api') throw err; // not a customer: a lead
         }
       }
-      if (ext) report.matched!++; else report.leads!++;
+      if (ext) matched++; else leads++;
       if (dryRun) continue;
       const nickname = col('nickname') >= 0 ? (r[col('nickname')] ?? '').trim() || null : null;
-      await this.pool.query(
-        `INSERT INTO leads (corp_id, unionid, openid, nickname, source, attributes, matched_external_userid) VALUES ($1,$2,$3,$4,$5,$6,$7)
-         ON CONFLICT (corp_id, unionid) DO UPDATE SET openid = coalesce(EXCLUDED.openid, leads.openid), nickname = coalesce(EXCLUDED.nickname, leads.nickname),
-           attributes = leads.attributes || EXCLUDED.attributes, matched_external_userid = coalesce(EXCLUDED.matched_external_userid, leads.matched_external_userid), updated_at = now()`,
-        [corpId, unionid, openid || null, nickname, source, JSON.stringify(attrs), ext]);
-      if (ext && Object.keys(attrs).length) {
-        const entries = Object.entries(attrs);
-        await this.pool.query(
-          `INSERT INTO customer_attributes (corp_id, external_userid, key, value) SELECT $1, $2, k, v FROM unnest($3::text[], $4::text[]) AS x(k, v)
-           ON CONFLICT (corp_id, external_userid, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-          [corpId, ext, entries.map(([k]) => k), entries.map(([, v]) => v)]);
-      }
+      await upsertLead(this.pool, corpId, { unionid, openid: openid || null, nickname, source, attributes: attrs, matched_external_userid: ext });
+      const customer = ext;
+      if (customer) await upsertAttributes(this.pool, corpId, Object.entries(attrs).map(([key, value]) => ({ ext: customer, key, value })));
     }
-    return report;
+    return { ...report, matched, leads };
   }
 
-  async listLeads(corpId: string, page: number, pageSize: number) {
-    const { rows } = await this.pool.query(
-      `SELECT *, count(*) OVER ()::int AS total FROM leads WHERE corp_id = $1 ORDER BY created_at DESC LIMIT $2 OFFSET $3`, [corpId, pageSize, (page - 1) * pageSize]);
+  async listLeads(corpId: string, page: number, pageSize: number): Promise<z.output<typeof LeadList>> {
+    const rows = await listLeads(this.pool, corpId, page, pageSize);
     return {
       total: rows[0]?.total ?? 0,
       items: rows.map((l) => ({ unionid: l.unionid, openid: l.openid, nickname: l.nickname, source: l.source, attributes: l.attributes, matchedExternalUserid: l.matched_external_userid, createdAt: l.created_at })),

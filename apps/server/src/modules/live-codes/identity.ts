@@ -4,7 +4,7 @@
 // Without OAuth a first-party cookie identifies the browser.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CorpRow } from '../org/corps';
+import type { CorpRow } from '../org';
 import type { Logger } from '../../platform/log';
 
 export interface Visitor { key: string; kind: 'unionid' | 'openid' | 'sim' | 'cookie'; unionid: string | null }
@@ -58,7 +58,7 @@ export type Identified = { visitor: Visitor } | { redirect: string };
  * the corp has a 公众号 for OAuth and the visitor is not known yet).
  */
 export async function identify(
-  req: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: FastifyReply, corp: CorpRow | null,
+  req: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: Pick<FastifyReply, 'setCookie'>, corp: CorpRow | null,
   opts: { publicUrl: string; secureCookies: boolean; log: Logger; simIdentity?: (id: string) => Promise<string | null> },
 ): Promise<Identified> {
   const cookieOpts = { path: '/l', httpOnly: true, sameSite: 'lax' as const, secure: opts.secureCookies, maxAge: 365 * 86400 };
@@ -69,7 +69,7 @@ export async function identify(
     if (code && req.query.state === OAUTH_STATE) {
       try {
         const apiBase = (corp.oauthApiBase ?? 'https://api.weixin.qq.com').replace(/\/+$/, '');
-        const res = await fetch(`${apiBase}/sns/oauth2/access_token?${new URLSearchParams({ appid: corp.oauthAppId, secret: corp.oauthSecret, code, grant_type: 'authorization_code' })}`);
+        const res = await fetch(`${apiBase}/sns/oauth2/access_token?${new URLSearchParams({ appid: corp.oauthAppId, secret: corp.oauthSecret, code, grant_type: 'authorization_code' }).toString()}`);
         const body = await res.json() as { openid?: string; unionid?: string; errcode?: number; errmsg?: string };
         if (body.openid) {
           reply.setCookie(WECHAT_COOKIE, sealWechatIdentity(body.openid, body.unionid ?? null, corp.oauthSecret), cookieOpts);
@@ -85,7 +85,7 @@ export async function identify(
       here.searchParams.delete('state');
       const openBase = (corp.oauthOpenBase ?? 'https://open.weixin.qq.com').replace(/\/+$/, '');
       const params = new URLSearchParams({ appid: corp.oauthAppId, redirect_uri: here.toString(), response_type: 'code', scope: 'snsapi_base', state: OAUTH_STATE });
-      return { redirect: `${openBase}/connect/oauth2/authorize?${params}#wechat_redirect` };
+      return { redirect: `${openBase}/connect/oauth2/authorize?${params.toString()}#wechat_redirect` };
     }
   }
   // The simulator's phone view says who the WeChat user is when OAuth is not set up (demo).

@@ -1,18 +1,19 @@
 // The customer's page behind every printed code: /l/<key>. It opens inside WeChat on a phone, so it
 // is server-rendered HTML with inline CSS (a few KB, no script except the store locator). The scan
 // is recorded before the page is answered.
-import type pg from 'pg';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http';
 import type { Simulator } from '@pond/wecom-sim';
 import type { LiveCodeService, ScanOutcome } from './service';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
 import { identify, isAutomated, type Visitor } from './identity';
 import { isOpen } from './routing';
-import { loadCode } from './repo';
 import { publicRoute } from '../../platform/access';
 import { allowLandingInline } from '../../platform/security-headers';
+
+/** The landing page's request: the code's key, and the OAuth, store-picker and location parameters. */
+type LandingRequest = FastifyRequest<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
 
@@ -46,8 +47,8 @@ export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; ln
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
 
-export async function landingRoutes(app: App, deps: { pool: pg.Pool; codes: LiveCodeService; corps: CorpService; sim?: Simulator; secureCookies: boolean; publicUrl: () => string; log: Logger }) {
-  const { codes, pool } = deps;
+export function landingRoutes(app: App, deps: { codes: LiveCodeService; corps: CorpService; sim?: Simulator; secureCookies: boolean; publicUrl: () => string; log: Logger }) {
+  const { codes } = deps;
 
   function render(o: ScanOutcome, demoAs: string | undefined): string {
     switch (o.status) {
@@ -74,7 +75,7 @@ export async function landingRoutes(app: App, deps: { pool: pg.Pool; codes: Live
     }
   }
 
-  app.get('/l/:key', { config: publicRoute('the customer landing page of a live code'), schema: { hide: true } }, async (req: FastifyRequest<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>, reply) => {
+  app.get('/l/:key', { config: publicRoute('the customer landing page of a live code'), schema: { hide: true } }, async (req: LandingRequest, reply) => {
     const key = req.params.key;
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     if (!/^[A-Za-z0-9]{4,32}$/.test(key)) return reply.status(404).send(render({ status: 'not_found' }, undefined));
@@ -91,46 +92,45 @@ export async function landingRoutes(app: App, deps: { pool: pg.Pool; codes: Live
     });
     if ('redirect' in who) return reply.redirect(who.redirect, 302);
     const visitor = who.visitor;
-    if (code?.kind === 'store' && code.status === 'active') return storePage(req, reply, code.id, code.corpId, visitor);
+    if (code?.kind === 'store' && code.status === 'active') {
+      const answer = await storePage(req, code.id, code.corpId, visitor);
+      return 'redirect' in answer ? reply.redirect(answer.redirect, 302) : reply.status(200).send(answer.html);
+    }
     const outcome = await codes.scan(key, visitor, { ip: req.ip });
     const status = outcome.status === 'not_found' ? 404 : outcome.status === 'archived' ? 410 : 200;
     return reply.status(status).send(render(outcome, deps.sim ? req.cookies.sim_wechat_user : undefined));
   });
 
   /** Store routing: nearest open store by the customer's location, or a city/store pick. */
-  async function storePage(req: FastifyRequest<{ Params: { key: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply, codeId: number, corpId: string, visitor: Visitor) {
+  async function storePage(req: LandingRequest, codeId: number, corpId: string, visitor: Visitor): Promise<{ redirect: string } | { html: string }> {
     const q = req.query;
-    const code = (await loadCode(pool, { id: codeId, corpId }))!;
-    const { rows } = await pool.query(
-      `SELECT s.id, s.name, s.city, s.address, s.lat, s.lng,
-              (SELECT json_agg(json_build_object('key', c.key, 'schedule', c.schedule) ORDER BY c.kind = 'staff' DESC, c.id)
-               FROM live_codes c WHERE c.corp_id = s.corp_id AND c.store_id = s.id AND c.status = 'active' AND c.kind IN ('staff','group')) AS targets
-       FROM stores s WHERE s.corp_id = $1 AND s.archived_at IS NULL ORDER BY s.city NULLS LAST, s.name`, [corpId]);
+    const code = await codes.get(corpId, codeId);
     const now = new Date();
-    const stores = rows.filter((s) => s.targets?.length).map((s) => {
-      const open = s.targets.find((t: any) => isOpen(t.schedule, now));
-      return { ...s, target: (open ?? s.targets[0]).key as string, open: !!open };
+    const stores = (await codes.storeTargets(corpId)).flatMap(({ targets, ...s }) => {
+      if (!targets?.length) return [];
+      const open = targets.find((t) => isOpen(t.schedule, now));
+      return [{ ...s, target: (open ?? targets[0]).key, open: !!open }];
     });
-    await pool.query(
-      `INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, unionid, reason, ip) VALUES ($1,$2,$3,$4,$5,'store',$6)`,
-      [corpId, codeId, visitor.key, visitor.kind, visitor.unionid, req.ip]);
+    await codes.recordStoreVisit({ corpId, codeId, visitorKey: visitor.key, visitorKind: visitor.kind, unionid: visitor.unionid, ip: req.ip });
     const lat = Number(q.lat), lng = Number(q.lng);
     const located = Number.isFinite(lat) && Number.isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180 && q.lat !== undefined;
     if (q.store) {
       const s = stores.find((x) => String(x.id) === q.store);
-      if (s) return reply.redirect(`/l/${s.target}`, 302);
+      if (s) return { redirect: `/l/${s.target}` };
     }
     const withDist = stores.map((s) => ({ ...s, km: located && s.lat != null && s.lng != null ? distanceKm({ lat, lng }, { lat: s.lat, lng: s.lng }) : null }));
     if (located) withDist.sort((a, b) => (a.km ?? 1e9) - (b.km ?? 1e9));
     const nearestOpen = located ? withDist.find((s) => s.open && s.km != null) : undefined;
-    if (nearestOpen && q.auto === '1') return reply.redirect(`/l/${nearestOpen.target}`, 302);
-    const cities = [...new Set(withDist.map((s) => s.city).filter(Boolean))];
+    if (nearestOpen && q.auto === '1') return { redirect: `/l/${nearestOpen.target}` };
+    const cities = [...new Set(withDist.map((s) => s.city).filter((c): c is string => !!c))];
     const city = q.city && cities.includes(q.city) ? q.city : null;
     const list = withDist.filter((s) => !city || s.city === city).map((s) => `<li><a href="/l/${esc(req.params.key)}?store=${s.id}">
       <span>${esc(s.name)}${s === nearestOpen ? ' <span class="near">最近 · nearest</span>' : ''}<br><span class="hint">${esc(s.address ?? '')}</span></span>
       <span class="${s.open ? '' : 'closed'}">${s.km != null ? `${s.km < 1 ? `${Math.round(s.km * 1000)} m` : `${s.km.toFixed(1)} km`}` : ''}${s.open ? '' : '<br>休息中 closed'}</span></a></li>`).join('');
     const picker = cities.length > 1 ? `<form><select name="city"><option value="">全部城市 · All cities</option>${cities.map((c) => `<option${c === city ? ' selected' : ''}>${esc(c)}</option>`).join('')}</select></form>` : '';
-    return reply.status(200).send(page(code.name, `<div class="card"><h1>${esc(code.name)}</h1><div class="hint">选择离您最近的门店 · Choose the store nearest you</div>${picker}
-      ${stores.length ? `<ul>${list}</ul>` : '<p class="hint">暂无可用门店 · No store available</p>'}</div>`, { script: true, locate: !located }));
+    return {
+      html: page(code.name, `<div class="card"><h1>${esc(code.name)}</h1><div class="hint">选择离您最近的门店 · Choose the store nearest you</div>${picker}
+      ${stores.length ? `<ul>${list}</ul>` : '<p class="hint">暂无可用门店 · No store available</p>'}</div>`, { script: true, locate: !located }),
+    };
   }
 }

@@ -2,27 +2,11 @@
 // length of the copy, contrast, banned advertising words (China's advertising law, art. 9), a QR
 // that would print too dense, and an accent that emphasises nothing. Layout problems such as a
 // covered QR cannot happen here, because renderPoster always gives the QR its own zone.
+import { POSTER_RULES, type PosterIssue, type PosterRule } from '@pond/contracts/live-codes';
 import { normalizeHex, POSTER_DEFAULTS, type PosterSpec } from './render';
 
-export const POSTER_RULES = [
-  'empty-title',
-  'title-too-long',
-  'too-much-text',
-  'low-contrast',
-  'exaggerated-claim',
-  'qr-missing',
-  'qr-too-dense',
-  'accent-same-as-background',
-  'invalid-color',
-] as const;
-export type PosterRule = (typeof POSTER_RULES)[number];
-
-export interface PosterIssue {
-  rule: PosterRule;
-  severity: 'error' | 'warn';
-  /** zh-CN first, then English. */
-  message: string;
-}
+// The rules and the issue's shape are the API's (GET /api/live-codes/:id/poster-check).
+export { POSTER_RULES, type PosterIssue, type PosterRule };
 
 export const POSTER_LIMITS = {
   titleChars: 16,

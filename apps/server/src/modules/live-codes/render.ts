@@ -131,14 +131,17 @@ function encodeQrPng(size: number, dark: (row: number, col: number) => boolean, 
   ]);
 }
 
-export async function renderQrPng(text: string, opts: QrPngOptions = {}): Promise<Buffer> {
-  const sizePx = opts.sizePx ?? 1181;
-  const margin = checkMargin(opts.marginModules ?? 4);
-  const { size, dark } = qrMatrix(text, opts.ecc);
-  if (!Number.isInteger(sizePx) || sizePx < size + 2 * margin) {
-    throw new Error(`sizePx must be a whole number ≥ ${size + 2 * margin} (one pixel per module), got ${sizePx}`);
-  }
-  return encodeQrPng(size, dark, margin, sizePx);
+/** Asynchronous like the poster: a bad size or text is a rejection, not a throw. */
+export function renderQrPng(text: string, opts: QrPngOptions = {}): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const sizePx = opts.sizePx ?? 1181;
+    const margin = checkMargin(opts.marginModules ?? 4);
+    const { size, dark } = qrMatrix(text, opts.ecc);
+    if (!Number.isInteger(sizePx) || sizePx < size + 2 * margin) {
+      throw new Error(`sizePx must be a whole number ≥ ${size + 2 * margin} (one pixel per module), got ${sizePx}`);
+    }
+    resolve(encodeQrPng(size, dark, margin, sizePx));
+  });
 }
 
 // ---- poster ----

@@ -1,18 +1,25 @@
-// Live code rows and their in-process cache. The scan path reads a code's whole configuration
-// (pool, caps, schedule) from memory; any change NOTIFYs every process to drop its copy.
+// The live-codes module's SQL: code rows and their in-process cache (the scan path reads a code's whole
+// configuration — pool, caps, schedule — from memory; any change NOTIFYs every process to drop its copy),
+// the writes of create/edit/archive, the list's numbers, the store picker and the alerts. The scan's own
+// batched writes are in visit-writer.ts, the numbers by day in stats.ts, attribution's in attribution.ts.
 import type pg from 'pg';
-import type { WorkSchedule } from '../../platform/db/schema';
+import type { CodeGroupStatus, CodeMode, CodeStatus, LiveCodeKind, WorkSchedule } from '@pond/contracts/live-codes';
+import type { Scope } from '../../platform/auth';
+import type { Cols, Row } from '../../platform/db/rows';
+import type { Visitor } from './identity';
+import { liveCodeVisibleSql, RESOURCES } from '../../platform/resources';
+import { Params } from '../../platform/sql';
 import type { PoolMember, Strategy } from './routing';
 
 export interface CodeConfig {
   id: number;
   corpId: string;
   key: string;
-  kind: 'staff' | 'group' | 'store';
+  kind: LiveCodeKind;
   name: string;
   channel: string;
   storeId: number | null;
-  mode: 'pond' | 'native';
+  mode: CodeMode;
   strategy: Strategy;
   lockEnabled: boolean;
   skipVerify: boolean;
@@ -30,15 +37,19 @@ export interface CodeConfig {
   wecomConfigId: string | null;
   wecomQrUrl: string | null;
   state: string;
-  status: 'active' | 'archived';
+  status: CodeStatus;
   createdAt: Date;
   pool: (PoolMember & { configId: string | null; qrUrl: string | null; name: string; avatar: string | null; status: number })[];
-  groups: { chatId: string; position: number; status: string; name: string; memberCount: number }[];
+  groups: { chatId: string; position: number; status: CodeGroupStatus; name: string; memberCount: number }[];
 }
 
 export const CODE_CHANNEL = 'pond_code_changed';
 
-export function rowToCode(r: any): Omit<CodeConfig, 'pool' | 'groups'> {
+type Db = Pick<pg.Pool, 'query'>;
+/** created_at is NOT NULL; Row<> types the columns made by schema.ts's ts() helper as one `Date | null` index signature. */
+type CodeRow = Row<'live_codes'> & { created_at: Date };
+
+export function rowToCode(r: CodeRow): Omit<CodeConfig, 'pool' | 'groups'> {
   return {
     id: r.id, corpId: r.corp_id, key: r.key, kind: r.kind, name: r.name, channel: r.channel, storeId: r.store_id, mode: r.mode,
     strategy: r.strategy, lockEnabled: r.lock_enabled, skipVerify: r.skip_verify, tagIds: r.tag_ids, remarkTemplate: r.remark_template,
@@ -49,43 +60,46 @@ export function rowToCode(r: any): Omit<CodeConfig, 'pool' | 'groups'> {
   };
 }
 
-export async function loadCode(db: Pick<pg.Pool, 'query'>, where: { key: string } | { id: number; corpId: string }): Promise<CodeConfig | null> {
+export async function loadCode(db: Db, where: { key: string } | { id: number; corpId: string }): Promise<CodeConfig | null> {
   const { rows } = 'key' in where
-    ? await db.query('SELECT * FROM live_codes WHERE key = $1', [where.key])
-    : await db.query('SELECT * FROM live_codes WHERE id = $1 AND corp_id = $2', [where.id, where.corpId]);
+    ? await db.query<CodeRow>('SELECT * FROM live_codes WHERE key = $1', [where.key])
+    : await db.query<CodeRow>('SELECT * FROM live_codes WHERE id = $1 AND corp_id = $2', [where.id, where.corpId]);
   if (!rows[0]) return null;
-  return (await withPools(db, rows))[0]!;
+  return (await withPools(db, rows))[0];
 }
 
 /** Several codes of one corp with their pools and groups: three queries whatever the number. */
-export async function loadCodes(db: Pick<pg.Pool, 'query'>, corpId: string, ids: number[]): Promise<CodeConfig[]> {
+export async function loadCodes(db: Db, corpId: string, ids: number[]): Promise<CodeConfig[]> {
   if (ids.length === 0) return [];
-  const { rows } = await db.query('SELECT * FROM live_codes WHERE corp_id = $1 AND id = ANY($2)', [corpId, ids]);
+  const { rows } = await db.query<CodeRow>('SELECT * FROM live_codes WHERE corp_id = $1 AND id = ANY($2)', [corpId, ids]);
   const byId = new Map((await withPools(db, rows)).map((c) => [c.id, c]));
   return ids.map((id) => byId.get(id)).filter((c): c is CodeConfig => !!c);
 }
 
-async function withPools(db: Pick<pg.Pool, 'query'>, codeRows: any[]): Promise<CodeConfig[]> {
+type PoolRow = Row<'live_code_staff'> & { name: string | null; avatar: string | null; staff_status: number; is_follow_user: boolean };
+type GroupRow = Cols<'live_code_groups', 'code_id' | 'chat_id' | 'position' | 'status'> & { name: string; member_count: number };
+
+async function withPools(db: Db, codeRows: CodeRow[]): Promise<CodeConfig[]> {
   const codes = codeRows.map(rowToCode);
   const ids = codes.map((c) => c.id);
   const [{ rows: pool }, { rows: groups }] = await Promise.all([
-    db.query(
+    db.query<PoolRow>(
       `SELECT p.*, s.name, s.avatar, coalesce(s.status, 0) AS staff_status, coalesce(s.is_follow_user, false) AS is_follow_user
        FROM live_code_staff p LEFT JOIN staff s ON s.corp_id = p.corp_id AND s.userid = p.userid
        WHERE p.code_id = ANY($1) ORDER BY p.position, p.userid`, [ids]),
-    db.query(
+    db.query<GroupRow>(
       `SELECT lg.code_id, lg.chat_id, lg.position, lg.status, coalesce(g.name, '') AS name, coalesce(g.member_count, 0) AS member_count
        FROM live_code_groups lg LEFT JOIN groups g ON g.corp_id = lg.corp_id AND g.chat_id = lg.chat_id
        WHERE lg.code_id = ANY($1) ORDER BY lg.position, lg.chat_id`, [ids]),
   ]);
   return codes.map((code) => ({
     ...code,
-    pool: pool.filter((p) => Number(p.code_id) === code.id).map((p) => ({
+    pool: pool.filter((p) => p.code_id === code.id).map((p) => ({
       userid: p.userid, position: p.position, weight: p.weight, dailyCap: p.daily_cap, totalCap: p.total_cap,
       configId: p.config_id, qrUrl: p.qr_url, name: p.name ?? p.userid, avatar: p.avatar, status: p.staff_status,
       available: p.staff_status === 1 && (code.mode === 'native' || !!p.qr_url),
     })),
-    groups: groups.filter((g) => Number(g.code_id) === code.id).map((g) => ({ chatId: g.chat_id, position: g.position, status: g.status, name: g.name, memberCount: g.member_count })),
+    groups: groups.filter((g) => g.code_id === code.id).map((g) => ({ chatId: g.chat_id, position: g.position, status: g.status, name: g.name, memberCount: g.member_count })),
   }));
 }
 
@@ -136,11 +150,387 @@ export class CodeCache {
   async idForState(corpId: string, state: string): Promise<number | null> {
     const k = `${corpId}|${state}`;
     if (this.byState.has(k)) return this.byState.get(k)!;
-    const { rows } = await this.pool.query('SELECT id FROM live_codes WHERE corp_id = $1 AND state = $2', [corpId, state]);
+    const { rows } = await this.pool.query<Cols<'live_codes', 'id'>>('SELECT id FROM live_codes WHERE corp_id = $1 AND state = $2', [corpId, state]);
     const id = rows[0]?.id ?? null;
     // States are minted with a code (pc_<random key>), so "no such code" stays true; bounded anyway.
     if (this.byState.size > 50_000) this.byState.clear();
     this.byState.set(k, id);
     return id;
   }
+}
+
+// ---- the console's list and numbers --------------------------------------------------------------
+
+export type CodeNumbersRow = Cols<'live_codes', 'id'> & {
+  total: number; scans_today: number; scans_total: number; adds_today: number; adds_total: number; retained_total: number;
+};
+
+/** One page of a corp's codes the scope sees, newest first, with today's (corp's day) and all-time numbers. */
+export async function listCodeNumbers(
+  db: Db, scope: Scope, q: { kind?: LiveCodeKind; status: CodeStatus; q?: string; page: number; pageSize: number },
+): Promise<CodeNumbersRow[]> {
+  const p = new Params();
+  const corp = p.add(scope.corpId);
+  const kind = p.add(q.kind ?? null);
+  const text = p.add(q.q ?? null);
+  const { rows } = await db.query<CodeNumbersRow>(
+    `SELECT c.id, count(*) OVER ()::int AS total,
+            (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id AND v.created_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS scans_today,
+            (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id) AS scans_total,
+            (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.added_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS adds_today,
+            (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id) AS adds_total,
+            (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.deleted_at IS NULL) AS retained_total
+     FROM live_codes c JOIN corps corp ON corp.id = c.corp_id WHERE c.corp_id = ${corp} AND c.status = ${p.add(q.status)} AND (${kind}::text IS NULL OR c.kind = ${kind})
+       AND (${text}::text IS NULL OR c.name ILIKE '%' || ${text} || '%' OR c.channel ILIKE '%' || ${text} || '%')
+       AND ${liveCodeVisibleSql(scope, p, 'c')}
+     ORDER BY c.id DESC LIMIT ${p.add(q.pageSize)} OFFSET ${p.add((q.page - 1) * q.pageSize)}`, p.values);
+  return rows;
+}
+
+/** The channels of the codes the scope sees (archived codes included: their numbers still count). */
+export async function codeChannels(db: Db, scope: Scope): Promise<string[]> {
+  const p = new Params();
+  const { rows } = await db.query<Cols<'live_codes', 'channel'>>(
+    `SELECT DISTINCT c.channel FROM live_codes c WHERE c.corp_id = ${p.add(scope.corpId)} AND ${liveCodeVisibleSql(scope, p, 'c')} ORDER BY c.channel`, p.values);
+  return rows.map((r) => r.channel);
+}
+
+// ---- the landing page's store picker ---------------------------------------------------------
+
+export type StoreTargetRow = Cols<'stores', 'id' | 'name' | 'city' | 'address' | 'lat' | 'lng'> & {
+  /** The store's active staff and group codes, staff codes first; null when it has none. */
+  targets: { key: string; schedule: WorkSchedule | null }[] | null;
+};
+
+/** A corp's open stores with the codes that route to each. */
+export async function storeTargets(db: Db, corpId: string): Promise<StoreTargetRow[]> {
+  const { rows } = await db.query<StoreTargetRow>(
+    `SELECT s.id, s.name, s.city, s.address, s.lat, s.lng,
+            (SELECT json_agg(json_build_object('key', c.key, 'schedule', c.schedule) ORDER BY c.kind = 'staff' DESC, c.id)
+             FROM live_codes c WHERE c.corp_id = s.corp_id AND c.store_id = s.id AND c.status = 'active' AND c.kind IN ('staff','group')) AS targets
+     FROM stores s WHERE s.corp_id = $1 AND s.archived_at IS NULL ORDER BY s.city NULLS LAST, s.name`, [corpId]);
+  return rows;
+}
+
+/** The visit of a store code's page (no one assigned: the customer picks a store). */
+export async function insertStoreVisit(db: Db, v: { corpId: string; codeId: number; visitorKey: string; visitorKind: string; unionid: string | null; ip: string }): Promise<void> {
+  await db.query(
+    `INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, unionid, reason, ip) VALUES ($1,$2,$3,$4,$5,'store',$6)`,
+    [v.corpId, v.codeId, v.visitorKey, v.visitorKind, v.unionid, v.ip]);
+}
+
+// ---- alerts --------------------------------------------------------------------------------------
+
+/** `data` as written: an object (alerts about a code carry its codeId). */
+export type AlertRow = Cols<'alerts', 'id' | 'kind' | 'message'> & { data: { codeId?: number } & Record<string, unknown> | null; created_at: Date; read_at: Date | null };
+
+/** An alert, once per dedupe key. */
+export async function insertAlert(db: Db, a: { corpId: string; kind: string; message: string; data: unknown; dedupeKey: string }): Promise<void> {
+  await db.query(
+    `INSERT INTO alerts (corp_id, kind, message, data, dedupe_key) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (corp_id, dedupe_key) DO NOTHING`,
+    [a.corpId, a.kind, a.message, JSON.stringify(a.data), a.dedupeKey]);
+}
+
+/** The latest 100 alerts the scope sees (or the unread ones). */
+export async function listAlerts(db: Db, scope: Scope, unread: boolean): Promise<AlertRow[]> {
+  const p = new Params();
+  const { rows } = await db.query<AlertRow>(
+    `SELECT a.id, a.kind, a.message, a.data, a.created_at, a.read_at FROM alerts a
+     WHERE a.corp_id = ${p.add(scope.corpId)} AND (${p.add(unread)}::boolean IS NOT TRUE OR a.read_at IS NULL)
+       AND ${RESOURCES.alert.visible(scope, p, 'a')}
+     ORDER BY a.id DESC LIMIT 100`, p.values);
+  return rows;
+}
+
+export async function markAlertRead(db: Db, corpId: string, id: number): Promise<void> {
+  await db.query('UPDATE alerts SET read_at = now() WHERE corp_id = $1 AND id = $2', [corpId, id]);
+}
+
+// ---- what a code refers to (create and edit check these) -------------------------------------
+
+export async function staffByUserids(db: Db, corpId: string, userids: string[]): Promise<Cols<'staff', 'userid' | 'status' | 'is_follow_user'>[]> {
+  const { rows } = await db.query<Cols<'staff', 'userid' | 'status' | 'is_follow_user'>>(
+    'SELECT userid, status, is_follow_user FROM staff WHERE corp_id = $1 AND userid = ANY($2)', [corpId, userids]);
+  return rows;
+}
+
+export async function staffMember(db: Db, corpId: string, userid: string): Promise<Cols<'staff', 'name' | 'avatar' | 'status' | 'is_follow_user'> | undefined> {
+  const { rows } = await db.query<Cols<'staff', 'name' | 'avatar' | 'status' | 'is_follow_user'>>(
+    'SELECT name, avatar, status, is_follow_user FROM staff WHERE corp_id = $1 AND userid = $2', [corpId, userid]);
+  return rows[0];
+}
+
+/** A store's staff with customer contact, active in WeCom: a store code's pool when it names none. */
+export async function storeStaff(db: Db, corpId: string, storeId: number): Promise<string[]> {
+  const { rows } = await db.query<Cols<'staff', 'userid'>>(
+    'SELECT userid FROM staff WHERE corp_id = $1 AND store_id = $2 AND is_follow_user AND status = 1 ORDER BY userid', [corpId, storeId]);
+  return rows.map((r) => r.userid);
+}
+
+export async function storeIsOpen(db: Db, corpId: string, storeId: number): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM stores WHERE corp_id = $1 AND id = $2 AND archived_at IS NULL', [corpId, storeId]);
+  return rows.length > 0;
+}
+
+/** Of these tag ids, the ones the corp has (not deleted). */
+export async function liveTagIds(db: Db, corpId: string, tagIds: string[]): Promise<string[]> {
+  const { rows } = await db.query<Cols<'tags', 'id'>>('SELECT id FROM tags WHERE corp_id = $1 AND id = ANY($2) AND deleted_at IS NULL', [corpId, tagIds]);
+  return rows.map((r) => r.id);
+}
+
+export async function welcomeTemplateIsActive(db: Db, corpId: string, id: number): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM welcome_templates WHERE corp_id = $1 AND id = $2 AND status = 'active'`, [corpId, id]);
+  return rows.length > 0;
+}
+
+export async function groupWelcomeTemplateExists(db: Db, corpId: string, templateId: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL', [corpId, templateId]);
+  return rows.length > 0;
+}
+
+/** Of these chat ids, the corp's active groups. */
+export async function activeGroupChatIds(db: Db, corpId: string, chatIds: string[]): Promise<string[]> {
+  const { rows } = await db.query<Cols<'groups', 'chat_id'>>(`SELECT chat_id FROM groups WHERE corp_id = $1 AND chat_id = ANY($2) AND status = 'active'`, [corpId, chatIds]);
+  return rows.map((r) => r.chat_id);
+}
+
+// ---- writes ----------------------------------------------------------------------------------------
+
+/** The columns of a code create and edit write. */
+export interface CodeFields {
+  name: string; channel: string; storeId: number | null; strategy: Strategy; lockEnabled: boolean; skipVerify: boolean; tagIds: string[];
+  remarkTemplate: string | null; description: string | null; welcomeId: number | null; schedule: WorkSchedule | null; backupUserids: string[];
+  groupCap: number; groupAutoCreate: boolean; groupBaseName: string | null; groupWelcomeTemplateId: string | null;
+}
+
+export async function insertCode(db: Db, c: CodeFields & { corpId: string; key: string; kind: LiveCodeKind; mode: CodeMode; state: string }): Promise<number> {
+  const { rows } = await db.query<Cols<'live_codes', 'id'>>(
+    `INSERT INTO live_codes (corp_id, key, kind, name, channel, store_id, mode, strategy, lock_enabled, skip_verify, tag_ids,
+       remark_template, description, welcome_id, schedule, backup_userids, group_cap, group_auto_create, group_base_name,
+       group_welcome_template_id, state)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) RETURNING id`,
+    [c.corpId, c.key, c.kind, c.name, c.channel, c.storeId, c.mode, c.strategy, c.lockEnabled, c.skipVerify, c.tagIds, c.remarkTemplate,
+     c.description, c.welcomeId, c.schedule ? JSON.stringify(c.schedule) : null, c.backupUserids, c.groupCap, c.groupAutoCreate,
+     c.groupBaseName, c.groupWelcomeTemplateId, c.state]);
+  return rows[0].id;
+}
+
+export async function deleteCode(db: Db, id: number): Promise<void> {
+  await db.query('DELETE FROM live_codes WHERE id = $1', [id]);
+}
+
+export async function updateCode(db: Db, corpId: string, id: number, c: CodeFields): Promise<void> {
+  await db.query(
+    `UPDATE live_codes SET name=$3, channel=$4, store_id=$5, strategy=$6, lock_enabled=$7, skip_verify=$8, tag_ids=$9, remark_template=$10,
+       description=$11, welcome_id=$12, schedule=$13, backup_userids=$14, group_cap=$15, group_auto_create=$16, group_base_name=$17,
+       group_welcome_template_id=$18, updated_at=now() WHERE id=$1 AND corp_id=$2`,
+    [id, corpId, c.name, c.channel, c.storeId, c.strategy, c.lockEnabled, c.skipVerify, c.tagIds, c.remarkTemplate, c.description,
+     c.welcomeId, c.schedule ? JSON.stringify(c.schedule) : null, c.backupUserids, c.groupCap, c.groupAutoCreate, c.groupBaseName,
+     c.groupWelcomeTemplateId]);
+}
+
+export async function archiveCode(db: Db, id: number): Promise<void> {
+  await db.query(`UPDATE live_codes SET status = 'archived', archived_at = now(), updated_at = now() WHERE id = $1`, [id]);
+}
+
+/** The code's own WeCom way (join way of a group code, multi-person contact way of a native one). */
+export async function setCodeWay(db: Db, id: number, configId: string, qrUrl: string | null | undefined, opts: { touch?: boolean } = {}): Promise<void> {
+  await db.query(`UPDATE live_codes SET wecom_config_id = $2, wecom_qr_url = $3${opts.touch ? ', updated_at = now()' : ''} WHERE id = $1`, [id, configId, qrUrl]);
+}
+
+/** The code row as stored (no pool, no groups), by id alone. */
+export async function codeRow(db: Db, id: number): Promise<CodeRow | undefined> {
+  const { rows } = await db.query<CodeRow>('SELECT * FROM live_codes WHERE id = $1', [id]);
+  return rows[0];
+}
+
+export async function poolRows(db: Db, codeId: number): Promise<Row<'live_code_staff'>[]> {
+  const { rows } = await db.query<Row<'live_code_staff'>>('SELECT * FROM live_code_staff WHERE code_id = $1', [codeId]);
+  return rows;
+}
+
+export async function upsertPoolMember(
+  db: Db, m: { codeId: number; corpId: string; userid: string; position: number; weight: number; dailyCap: number | null; totalCap: number | null },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO live_code_staff (code_id, corp_id, userid, position, weight, daily_cap, total_cap) VALUES ($1,$2,$3,$4,$5,$6,$7)
+     ON CONFLICT (code_id, userid) DO UPDATE SET position = EXCLUDED.position, weight = EXCLUDED.weight,
+       daily_cap = EXCLUDED.daily_cap, total_cap = EXCLUDED.total_cap`,
+    [m.codeId, m.corpId, m.userid, m.position, m.weight, m.dailyCap, m.totalCap]);
+}
+
+/** A backup member's pool row (weight 0: outside the rotation), unless there is one. */
+export async function insertBackupMember(db: Db, m: { codeId: number; corpId: string; userid: string; position: number }): Promise<void> {
+  await db.query(
+    `INSERT INTO live_code_staff (code_id, corp_id, userid, position, weight) VALUES ($1,$2,$3,$4,0) ON CONFLICT DO NOTHING`, [m.codeId, m.corpId, m.userid, m.position]);
+}
+
+/** A pool member's own contact way; `ifUnset`: only when the member has none yet. */
+export async function setMemberWay(db: Db, codeId: number, userid: string, configId: string, qrUrl: string | null | undefined, opts: { ifUnset?: boolean } = {}): Promise<void> {
+  await db.query(`UPDATE live_code_staff SET config_id = $3, qr_url = $4 WHERE code_id = $1 AND userid = $2${opts.ifUnset ? ' AND config_id IS NULL' : ''}`,
+    [codeId, userid, configId, qrUrl]);
+}
+
+export async function removePoolMembersExcept(db: Db, codeId: number, keep: string[]): Promise<void> {
+  await db.query('DELETE FROM live_code_staff WHERE code_id = $1 AND NOT (userid = ANY($2))', [codeId, keep]);
+}
+
+/** A group in a group code's pool at `position` (a removed one comes back waiting). */
+export async function upsertCodeGroup(db: Db, g: { codeId: number; corpId: string; chatId: string; position: number }): Promise<void> {
+  await db.query(
+    `INSERT INTO live_code_groups (code_id, corp_id, chat_id, position) VALUES ($1,$2,$3,$4)
+     ON CONFLICT (code_id, chat_id) DO UPDATE SET position = EXCLUDED.position, status = CASE WHEN live_code_groups.status = 'removed' THEN 'waiting' ELSE live_code_groups.status END`,
+    [g.codeId, g.corpId, g.chatId, g.position]);
+}
+
+/** Groups the operator took out (groups WeCom created for the code stay). */
+export async function removeCodeGroupsExcept(db: Db, codeId: number, keep: string[]): Promise<void> {
+  await db.query(`UPDATE live_code_groups SET status = 'removed' WHERE code_id = $1 AND NOT (chat_id = ANY($2)) AND NOT auto_created`, [codeId, keep]);
+}
+
+/** Every WeCom way a code made: its own (group or native) and its members' contact ways. */
+export async function codeWays(db: Db, id: number): Promise<{ code: Cols<'live_codes', 'kind' | 'wecom_config_id'> | undefined; memberConfigIds: string[] }> {
+  const [{ rows: [code] }, { rows }] = await Promise.all([
+    db.query<Cols<'live_codes', 'kind' | 'wecom_config_id'>>('SELECT kind, wecom_config_id FROM live_codes WHERE id = $1', [id]),
+    db.query<{ config_id: string }>('SELECT config_id FROM live_code_staff WHERE code_id = $1 AND config_id IS NOT NULL', [id]),
+  ]);
+  return { code, memberConfigIds: rows.map((r) => r.config_id) };
+}
+
+// ---- the scan ------------------------------------------------------------------------------------
+
+/** The pool member a customer (by unionid) already follows, the earliest relation first. */
+export async function followedMember(db: Db, corpId: string, unionid: string, userids: string[]): Promise<string | null> {
+  const { rows } = await db.query<Cols<'follows', 'userid'>>(
+    `SELECT f.userid FROM customers c JOIN follows f ON f.corp_id = c.corp_id AND f.external_userid = c.external_userid
+     WHERE c.corp_id = $1 AND c.unionid = $2 AND f.status = 'active' AND f.userid = ANY($3) ORDER BY f.added_at LIMIT 1`,
+    [corpId, unionid, userids]);
+  return rows[0]?.userid ?? null;
+}
+
+// ---- group codes' rotation -----------------------------------------------------------------------
+
+/** A group WeCom created for the code (auto_create_room) joins its pool at the end; the next name's number moves on. */
+export async function addAutoCreatedGroup(db: Db, codeId: number, corpId: string, chatId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO live_code_groups (code_id, corp_id, chat_id, position, auto_created) VALUES ($1,$2,$3,(SELECT coalesce(max(position),0)+1 FROM live_code_groups WHERE code_id = $1), true)
+     ON CONFLICT DO NOTHING`, [codeId, corpId, chatId]);
+  await db.query('UPDATE live_codes SET group_next_seq = group_next_seq + 1 WHERE id = $1', [codeId]);
+}
+
+/** Marks the full groups, then the listed ones active and the rest waiting (removed ones stay removed). */
+export async function setGroupStatuses(db: Db, codeId: number, full: string[], listed: string[]): Promise<void> {
+  if (full.length) await db.query(`UPDATE live_code_groups SET status = 'full' WHERE code_id = $1 AND chat_id = ANY($2)`, [codeId, full]);
+  await db.query(
+    `UPDATE live_code_groups SET status = CASE WHEN chat_id = ANY($2) AND status <> 'full' THEN 'active' WHEN status = 'full' THEN 'full' ELSE 'waiting' END
+     WHERE code_id = $1 AND status <> 'removed'`, [codeId, listed]);
+}
+
+/** The active group codes a change in `chatId` may rotate: those listing it, or (a new group) those WeCom creates groups for. */
+export async function groupCodesFor(db: Db, corpId: string, chatId: string, created: boolean): Promise<number[]> {
+  const { rows } = created
+    ? await db.query<Cols<'live_codes', 'id'>>(`SELECT id FROM live_codes WHERE corp_id = $1 AND kind = 'group' AND status = 'active' AND group_auto_create`, [corpId])
+    : await db.query<Cols<'live_codes', 'id'>>(
+      `SELECT DISTINCT c.id FROM live_code_groups g JOIN live_codes c ON c.id = g.code_id
+       WHERE g.corp_id = $1 AND g.chat_id = $2 AND c.status = 'active'`, [corpId, chatId]);
+  return rows.map((r) => r.id);
+}
+
+/** Runs `fn` holding a session advisory lock on the code (one rotation of a group code at a time, across processes). */
+export async function withCodeLock<T>(pool: pg.Pool, codeId: number, fn: () => Promise<T>): Promise<T> {
+  const lock = await pool.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`groupcode:${codeId}`]);
+    return await fn();
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`groupcode:${codeId}`]).catch(() => undefined);
+    lock.release();
+  }
+}
+
+// ---- attribution of adds -------------------------------------------------------------------------
+
+/** The code of this relation's latest attribution (a re-add arrives without a state). */
+export async function lastAttributedCode(db: Db, corpId: string, externalUserid: string, userid: string): Promise<number | null> {
+  const { rows } = await db.query<{ code_id: number }>(
+    `SELECT code_id FROM attributions WHERE corp_id = $1 AND external_userid = $2 AND userid = $3 AND code_id IS NOT NULL
+     ORDER BY added_at DESC LIMIT 1`, [corpId, externalUserid, userid]);
+  return rows[0]?.code_id ?? null;
+}
+
+/** The code of the attribution an add event wrote. */
+export async function attributedCodeOf(db: Db, corpId: string, inboxId: number): Promise<number | null> {
+  const { rows } = await db.query<Cols<'attributions', 'code_id'>>('SELECT code_id FROM attributions WHERE corp_id = $1 AND inbox_id = $2', [corpId, inboxId]);
+  return rows[0]?.code_id ?? null;
+}
+
+export async function storeName(db: Db, storeId: number): Promise<string | null> {
+  const { rows } = await db.query<Cols<'stores', 'name'>>('SELECT name FROM stores WHERE id = $1', [storeId]);
+  return rows[0]?.name ?? null;
+}
+
+export async function customerNames(db: Db, corpId: string, externalUserid: string): Promise<Cols<'customers', 'name' | 'unionid'> | undefined> {
+  const { rows } = await db.query<Cols<'customers', 'name' | 'unionid'>>('SELECT name, unionid FROM customers WHERE corp_id = $1 AND external_userid = $2', [corpId, externalUserid]);
+  return rows[0];
+}
+
+export type TakenVisit = Cols<'code_visits', 'id' | 'visitor_key' | 'userid' | 'reason'> & { visitor_kind: Visitor['kind'] };
+
+/**
+ * Gives the add the scan that led to it: same code and staff (or a scan that assigned no one), the customer's unionid
+ * when known, else the latest open visit of the day before `at` (not one without a unionid because the add has none yet).
+ */
+export async function takeVisit(
+  db: Db, v: { codeId: number; userid: string; unionid: string | null; externalUserid: string; at: Date },
+): Promise<TakenVisit | undefined> {
+  const { rows } = await db.query<TakenVisit>(
+    `UPDATE code_visits SET external_userid = $4 WHERE id = (
+       SELECT id FROM code_visits WHERE code_id = $1 AND (userid = $2 OR userid IS NULL) AND external_userid IS NULL
+         AND created_at > $5::timestamptz - interval '1 day' AND ($3::text IS NULL OR unionid IS NULL OR unionid = $3)
+       ORDER BY (unionid = $3) IS TRUE DESC, created_at DESC LIMIT 1)
+     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.userid, v.unionid, v.externalUserid, v.at]);
+  return rows[0];
+}
+
+/** The lock the scan wrote now knows its customer. */
+export async function confirmLock(db: Db, codeId: number, visitorKey: string, externalUserid: string): Promise<void> {
+  await db.query(`UPDATE code_locks SET external_userid = $3, confirmed_at = now() WHERE code_id = $1 AND visitor_key = $2`, [codeId, visitorKey, externalUserid]);
+}
+
+/** The lock by unionid (the key across devices), confirmed: a later scan from any phone finds this staff member. */
+export async function lockUnionid(db: Db, l: { codeId: number; unionid: string; corpId: string; userid: string; externalUserid: string }): Promise<void> {
+  await db.query(
+    `INSERT INTO code_locks (code_id, visitor_key, corp_id, userid, external_userid, confirmed_at) VALUES ($1,$2,$3,$4,$5, now())
+     ON CONFLICT (code_id, visitor_key) DO UPDATE SET userid = EXCLUDED.userid, external_userid = EXCLUDED.external_userid, confirmed_at = now()`,
+    [l.codeId, `u:${l.unionid}`, l.corpId, l.userid, l.externalUserid]);
+}
+
+/**
+ * The attribution of one add event (once per inbox row). `superseded`: a newer delete already ended the relation
+ * (handled first), so the attribution is ended as that delete says.
+ */
+export async function insertAttribution(db: Db, a: {
+  corpId: string; externalUserid: string; userid: string; codeId: number; channel: string; storeId: number | null; visitId: number | null;
+  state: string; addedAt: Date; inboxId: number; superseded: boolean;
+}): Promise<void> {
+  await db.query(
+    `INSERT INTO attributions (corp_id, external_userid, userid, code_id, channel, store_id, visit_id, state, added_at, inbox_id, deleted_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,
+             CASE WHEN $11 THEN (SELECT f.deleted_at FROM follows f WHERE f.corp_id = $1 AND f.external_userid = $2 AND f.userid = $3 AND f.status <> 'active') END)
+     ON CONFLICT (corp_id, inbox_id) DO NOTHING`,
+    [a.corpId, a.externalUserid, a.userid, a.codeId, a.channel, a.storeId, a.visitId, a.state, a.addedAt, a.inboxId, a.superseded]);
+}
+
+/** A delete ends the relation's latest open attribution that began before it (a later re-add handled first keeps its own). */
+export async function endAttribution(db: Db, corpId: string, externalUserid: string, userid: string, at: Date): Promise<void> {
+  await db.query(
+    `UPDATE attributions SET deleted_at = $4 WHERE id = (
+       SELECT id FROM attributions WHERE corp_id = $1 AND external_userid = $2 AND userid = $3 AND deleted_at IS NULL AND added_at <= $4
+       ORDER BY added_at DESC LIMIT 1)`,
+    [corpId, externalUserid, userid, at]);
+}
+
+/** The remark Pond set on a relation (WeCom sends no callback for our own writes). */
+export async function setFollowRemark(db: Db, corpId: string, externalUserid: string, userid: string, remark: string): Promise<void> {
+  await db.query('UPDATE follows SET remark = $4, updated_at = now() WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [corpId, externalUserid, userid, remark]);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eligible, isOpen, localTime, pick, validateSchedule, type PoolMember } from './routing';
-import type { WorkSchedule } from '../../platform/db/schema';
+import type { WorkSchedule } from '@pond/contracts/live-codes';
 
 const m = (userid: string, position: number, extra: Partial<PoolMember> = {}): PoolMember =>
   ({ userid, position, weight: 1, dailyCap: null, totalCap: null, available: true, ...extra });
@@ -56,7 +56,7 @@ describe('pick', () => {
     const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     const w = [m('a', 0, { weight: 9 }), m('b', 1, { weight: 1 })];
     const n = { a: 0, b: 0 } as Record<string, number>;
-    for (let i = 0; i < 1000; i++) n[pick(w, 'random', { today: {}, total: {} }, rnd)!.userid]!++;
+    for (let i = 0; i < 1000; i++) n[pick(w, 'random', { today: {}, total: {} }, rnd)!.userid]++;
     expect(n.a).toBeGreaterThan(800);
     expect(n.b).toBeGreaterThan(50);
   });

@@ -1,6 +1,6 @@
 // Who gets the next customer: working hours, caps and the strategy, as pure functions so the rules
 // are tested without a database. The scan path feeds them today's counts read in one query.
-import type { WorkSchedule } from '../../platform/db/schema';
+import type { WorkSchedule } from '@pond/contracts/live-codes';
 
 export interface PoolMember {
   userid: string;
@@ -96,8 +96,8 @@ export function pick<T extends PoolMember>(candidates: T[], strategy: Strategy, 
       r -= Math.max(1, m.weight);
       if (r < 0) return m;
     }
-    return candidates[candidates.length - 1]!;
+    return candidates[candidates.length - 1];
   }
   const score = strategy === 'weighted' ? (m: T) => (today(m) + 1) / Math.max(1, m.weight) : today;
-  return [...candidates].sort((a, b) => score(a) - score(b) || a.position - b.position)[0]!;
+  return [...candidates].sort((a, b) => score(a) - score(b) || a.position - b.position)[0];
 }

@@ -4,13 +4,18 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { WecomError } from '@pond/wecom';
+import type { ChannelStats, CodeNumbers, CodeStats, LiveCodeKind, ScheduleInput, WorkSchedule } from '@pond/contracts/live-codes';
+import type { Scope } from '../../platform/auth';
 import { AppError, fromWecomError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import { DEFAULT_TIMEZONE } from '../../platform/time';
-import type { WorkSchedule } from '../../platform/db/schema';
-import type { CorpService } from '../org/corps';
-import { CodeCache, loadCode, type CodeConfig } from './repo';
+import { corpZone, dayIn, DEFAULT_TIMEZONE } from '../../platform/time';
+import type { CorpService } from '../org';
+import { GroupCodeRotation } from './group-codes';
+import type { Visitor } from './identity';
+import * as repo from './repo';
+import { CodeCache, loadCode, loadCodes, type CodeConfig } from './repo';
 import { eligible, isOpen, localTime, pick, validateSchedule, type Strategy } from './routing';
+import { codeStats, sumStats } from './stats';
 import { AssignmentCounts, CounterFlusher, LockLoader, VisitWriter } from './visit-writer';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -19,10 +24,13 @@ const newKey = () => Array.from(randomBytes(8), (b) => BASE62[b % 62]).join('');
 const stateFor = (key: string) => `pc_${key}`;
 const BACKUP_POSITION = 1000;
 
+/** `?from=&to=` (YYYY-MM-DD, validated by the route). */
+export interface StatsRangeQuery { from?: string; to?: string }
+
 export interface PoolInput { userid: string; weight?: number; dailyCap?: number | null; totalCap?: number | null }
 
 export interface CodeInput {
-  kind: 'staff' | 'group' | 'store';
+  kind: LiveCodeKind;
   name: string;
   channel?: string;
   storeId?: number | null;
@@ -35,7 +43,7 @@ export interface CodeInput {
   description?: string | null;
   welcomeId?: number | null;
   /** Without a time zone, the corp's. */
-  schedule?: (Omit<WorkSchedule, 'timezone'> & { timezone?: string }) | null;
+  schedule?: (Omit<WorkSchedule, 'timezone'> & Pick<ScheduleInput, 'timezone'>) | null;
   backupUserids?: string[];
   pool?: PoolInput[];
   groupCap?: number;
@@ -45,7 +53,6 @@ export interface CodeInput {
   groupWelcomeTemplateId?: string | null;
 }
 
-import type { Visitor } from './identity';
 export type { Visitor };
 
 /**
@@ -80,21 +87,21 @@ export class LiveCodeService {
    */
   private shown = new Map<number, { day: string; n: Record<string, number> }>();
 
+  /** Keeps a group code's WeCom join way in line with its pool after create and edit. */
+  private rotation: GroupCodeRotation;
+
   constructor(private pool: pg.Pool, private corps: CorpService, private log: Logger, private opts: { now?: () => Date } = {}) {
     this.cache = new CodeCache(pool);
     this.counterFlusher = new CounterFlusher(pool);
     this.visits = new VisitWriter(pool, this.counterFlusher);
     this.locks = new LockLoader(pool);
     this.counts = new AssignmentCounts(pool, this.counterFlusher);
+    this.rotation = new GroupCodeRotation(pool, corps, this, log);
   }
 
   /** The pool member this customer (by unionid) already follows: they go back to them. */
-  private async followingStaff(code: CodeConfig, unionid: string): Promise<string | null> {
-    const { rows } = await this.pool.query(
-      `SELECT f.userid FROM customers c JOIN follows f ON f.corp_id = c.corp_id AND f.external_userid = c.external_userid
-       WHERE c.corp_id = $1 AND c.unionid = $2 AND f.status = 'active' AND f.userid = ANY($3) ORDER BY f.added_at LIMIT 1`,
-      [code.corpId, unionid, code.pool.map((p) => p.userid)]);
-    return rows[0]?.userid ?? null;
+  private followingStaff(code: CodeConfig, unionid: string): Promise<string | null> {
+    return repo.followedMember(this.pool, code.corpId, unionid, code.pool.map((p) => p.userid));
   }
 
   private now(): Date { return this.opts.now?.() ?? new Date(); }
@@ -104,7 +111,7 @@ export class LiveCodeService {
     if (input.schedule) {
       input.schedule.timezone ??= (await this.corps.get(corpId))?.timezone ?? DEFAULT_TIMEZONE;
       const errs = validateSchedule(input.schedule as WorkSchedule);
-      if (errs.length) throw AppError.validation(errs[0]!.field, errs[0]!.message);
+      if (errs.length) throw AppError.validation(errs[0].field, errs[0].message);
     }
     const pool = input.pool ?? [];
     const ids = [...pool.map((p) => p.userid), ...(input.backupUserids ?? [])];
@@ -114,9 +121,7 @@ export class LiveCodeService {
       if (p.dailyCap != null && p.totalCap != null && p.dailyCap > p.totalCap) throw AppError.validation(`pool.${i}.dailyCap`, 'must not exceed totalCap');
     });
     if (ids.length) {
-      const { rows } = await this.pool.query(
-        `SELECT userid, status, is_follow_user FROM staff WHERE corp_id = $1 AND userid = ANY($2)`, [corpId, ids]);
-      const found = new Map(rows.map((r) => [r.userid, r]));
+      const found = new Map((await repo.staffByUserids(this.pool, corpId, ids)).map((r) => [r.userid, r]));
       for (const [i, p] of pool.entries()) {
         const s = found.get(p.userid);
         if (!s) throw AppError.validation(`pool.${i}.userid`, `no staff member ${p.userid} in this corp`);
@@ -126,18 +131,16 @@ export class LiveCodeService {
         if (!found.has(u)) throw AppError.validation(`backupUserids.${i}`, `no staff member ${u} in this corp`);
       }
     }
-    if (input.storeId != null) {
-      const { rows } = await this.pool.query('SELECT 1 FROM stores WHERE corp_id = $1 AND id = $2 AND archived_at IS NULL', [corpId, input.storeId]);
-      if (!rows.length) throw AppError.validation('storeId', `no store ${input.storeId} in this corp`);
+    if (input.storeId != null && !await repo.storeIsOpen(this.pool, corpId, input.storeId)) {
+      throw AppError.validation('storeId', `no store ${input.storeId} in this corp`);
     }
     if (input.tagIds?.length) {
-      const { rows } = await this.pool.query('SELECT id FROM tags WHERE corp_id = $1 AND id = ANY($2) AND deleted_at IS NULL', [corpId, input.tagIds]);
-      const missing = input.tagIds.find((t) => !rows.some((r) => r.id === t));
+      const live = new Set(await repo.liveTagIds(this.pool, corpId, input.tagIds));
+      const missing = input.tagIds.find((t) => !live.has(t));
       if (missing) throw AppError.validation('tagIds', `no tag ${missing} in this corp`);
     }
-    if (input.welcomeId != null) {
-      const { rows } = await this.pool.query(`SELECT 1 FROM welcome_templates WHERE corp_id = $1 AND id = $2 AND status = 'active'`, [corpId, input.welcomeId]);
-      if (!rows.length) throw AppError.validation('welcomeId', `no active welcome template ${input.welcomeId}`);
+    if (input.welcomeId != null && !await repo.welcomeTemplateIsActive(this.pool, corpId, input.welcomeId)) {
+      throw AppError.validation('welcomeId', `no active welcome template ${input.welcomeId}`);
     }
     if (kind === 'staff' && input.pool !== undefined && pool.length === 0 && input.storeId == null) {
       throw AppError.validation('pool', 'a staff code needs at least one staff member (or a store whose staff form the pool)');
@@ -145,22 +148,83 @@ export class LiveCodeService {
     if (kind === 'group' && input.groupCap != null && (input.groupCap < 1 || input.groupCap > 200)) {
       throw AppError.validation('groupCap', 'must be between 1 and 200 (WeCom admits at most 200 members by QR)');
     }
-    if (input.groupWelcomeTemplateId) {
-      const { rows } = await this.pool.query('SELECT 1 FROM group_welcome_templates WHERE corp_id = $1 AND template_id = $2 AND deleted_at IS NULL', [corpId, input.groupWelcomeTemplateId]);
-      if (!rows.length) throw AppError.validation('groupWelcomeTemplateId', `no group welcome template ${input.groupWelcomeTemplateId} (create it under group welcome templates)`);
+    if (input.groupWelcomeTemplateId && !await repo.groupWelcomeTemplateExists(this.pool, corpId, input.groupWelcomeTemplateId)) {
+      throw AppError.validation('groupWelcomeTemplateId', `no group welcome template ${input.groupWelcomeTemplateId} (create it under group welcome templates)`);
     }
     if (kind === 'group' && input.groupChatIds) {
-      const { rows } = await this.pool.query(`SELECT chat_id FROM groups WHERE corp_id = $1 AND chat_id = ANY($2) AND status = 'active'`, [corpId, input.groupChatIds]);
-      const missing = input.groupChatIds.find((c) => !rows.some((r) => r.chat_id === c));
+      const active = new Set(await repo.activeGroupChatIds(this.pool, corpId, input.groupChatIds));
+      const missing = input.groupChatIds.find((c) => !active.has(c));
       if (missing) throw AppError.validation('groupChatIds', `no active group ${missing} in this corp`);
     }
   }
 
   /** A store code without an explicit pool routes to the store's customer-contact staff. */
   private async storePool(corpId: string, storeId: number): Promise<PoolInput[]> {
-    const { rows } = await this.pool.query(
-      `SELECT userid FROM staff WHERE corp_id = $1 AND store_id = $2 AND is_follow_user AND status = 1 ORDER BY userid`, [corpId, storeId]);
-    return rows.map((r) => ({ userid: r.userid }));
+    return (await repo.storeStaff(this.pool, corpId, storeId)).map((userid) => ({ userid }));
+  }
+
+  // ---- the console's reads ---------------------------------------------------------------------
+  /** One page of the codes the scope sees, each with its numbers. */
+  async list(scope: Scope, q: Parameters<typeof repo.listCodeNumbers>[2]): Promise<{ items: (CodeConfig & { numbers: CodeNumbers })[]; total: number }> {
+    const rows = await repo.listCodeNumbers(this.pool, scope, q);
+    const loaded = new Map((await loadCodes(this.pool, scope.corpId, rows.map((r) => r.id))).map((c) => [c.id, c]));
+    const items = rows.filter((r) => loaded.has(r.id)).map((r) => ({
+      ...loaded.get(r.id)!,
+      numbers: { scansToday: r.scans_today, scansTotal: r.scans_total, addsToday: r.adds_today, addsTotal: r.adds_total, retainedTotal: r.retained_total },
+    }));
+    return { items, total: rows[0]?.total ?? 0 };
+  }
+
+  async get(corpId: string, id: number): Promise<CodeConfig> {
+    const c = await loadCode(this.pool, { id, corpId });
+    if (!c) throw AppError.notFound(`live code ${id}`);
+    return c;
+  }
+
+  /** A code's numbers by day (the code must be the caller's: see get). */
+  async stats(scope: Scope, codeId: number, q: StatsRangeQuery): Promise<CodeStats> {
+    const r = await this.range(scope.corpId, q);
+    const days = await codeStats(this.pool, scope, { codeIds: [codeId] }, r.from, r.to);
+    return { ...r, days, total: sumStats(days) };
+  }
+
+  /** The numbers of every channel of the codes the scope sees. */
+  async channelStats(scope: Scope, q: StatsRangeQuery): Promise<ChannelStats> {
+    const r = await this.range(scope.corpId, q);
+    const channels: ChannelStats['channels'] = [];
+    for (const channel of await repo.codeChannels(this.pool, scope)) {
+      const days = await codeStats(this.pool, scope, { channel }, r.from, r.to);
+      channels.push({ channel, days, total: sumStats(days) });
+    }
+    return { ...r, channels };
+  }
+
+  /** Days are the corp's calendar days: "today" is today in its time zone; default the 30 days up to it. */
+  private async range(corpId: string, q: StatsRangeQuery): Promise<{ from: string; to: string }> {
+    const today = dayIn(new Date(), await corpZone(this.pool, corpId));
+    const to = q.to ?? today;
+    const from = q.from ?? new Date(Date.parse(to) - 29 * 86400_000).toISOString().slice(0, 10);
+    if (from > to) throw AppError.validation('from', 'must not be after to');
+    if (Date.parse(to) - Date.parse(from) > 366 * 86400_000) throw AppError.validation('from', 'the range may span at most 366 days');
+    return { from, to };
+  }
+
+  /** The landing page of a store code: the corp's open stores, each with the codes that route to it. */
+  storeTargets(corpId: string): Promise<repo.StoreTargetRow[]> {
+    return repo.storeTargets(this.pool, corpId);
+  }
+
+  recordStoreVisit(v: Parameters<typeof repo.insertStoreVisit>[1]): Promise<void> {
+    return repo.insertStoreVisit(this.pool, v);
+  }
+
+  /** The latest 100 alerts the scope sees, or the unread ones. */
+  alerts(scope: Scope, unread: boolean): Promise<repo.AlertRow[]> {
+    return repo.listAlerts(this.pool, scope, unread);
+  }
+
+  markAlertRead(corpId: string, id: number): Promise<void> {
+    return repo.markAlertRead(this.pool, corpId, id);
   }
 
   // ---- create / update / archive -------------------------------------------------------------
@@ -172,29 +236,25 @@ export class LiveCodeService {
       throw AppError.validation('groupChatIds', 'choose at least one group, or enable groupAutoCreate');
     }
     const key = newKey();
-    const { rows } = await this.pool.query(
-      `INSERT INTO live_codes (corp_id, key, kind, name, channel, store_id, mode, strategy, lock_enabled, skip_verify, tag_ids,
-         remark_template, description, welcome_id, schedule, backup_userids, group_cap, group_auto_create, group_base_name,
-         group_welcome_template_id, state)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) RETURNING id`,
-      [corpId, key, input.kind, input.name, input.channel ?? '', input.storeId ?? null, input.mode ?? 'pond', input.strategy ?? 'round_robin',
-       input.lockEnabled ?? true, input.skipVerify ?? true, input.tagIds ?? [], input.remarkTemplate ?? null, input.description ?? null,
-       input.welcomeId ?? null, input.schedule ? JSON.stringify(input.schedule) : null, input.backupUserids ?? [], input.groupCap ?? 200,
-       input.groupAutoCreate ?? true, input.groupBaseName ?? input.name.slice(0, 30), input.groupWelcomeTemplateId ?? null, stateFor(key)]);
-    const id = rows[0].id as number;
+    const id = await repo.insertCode(this.pool, {
+      corpId, key, kind: input.kind, name: input.name, channel: input.channel ?? '', storeId: input.storeId ?? null, mode: input.mode ?? 'pond',
+      strategy: input.strategy ?? 'round_robin', lockEnabled: input.lockEnabled ?? true, skipVerify: input.skipVerify ?? true, tagIds: input.tagIds ?? [],
+      remarkTemplate: input.remarkTemplate ?? null, description: input.description ?? null, welcomeId: input.welcomeId ?? null,
+      // validate() gave the schedule the corp's time zone.
+      schedule: (input.schedule as WorkSchedule | null | undefined) ?? null, backupUserids: input.backupUserids ?? [], groupCap: input.groupCap ?? 200,
+      groupAutoCreate: input.groupAutoCreate ?? true, groupBaseName: input.groupBaseName ?? input.name.slice(0, 30),
+      groupWelcomeTemplateId: input.groupWelcomeTemplateId ?? null, state: stateFor(key),
+    });
     try {
       if (input.kind === 'staff') await this.syncPool(corpId, id, input.pool!);
       if (input.kind === 'group') await this.setGroups(corpId, id, input.groupChatIds ?? []);
     } catch (err) {
       // Undo: remove whatever contact ways were made, then the row.
       await this.removeWecomWays(corpId, id).catch((e) => this.log.warn({ err: e, codeId: id }, 'undo failed'));
-      await this.pool.query('DELETE FROM live_codes WHERE id = $1', [id]);
+      await repo.deleteCode(this.pool, id);
       throw err instanceof WecomError ? fromWecomError(err, 'the live code was not created') : err;
     }
-    if (input.kind === 'group') {
-      const { GroupCodeRotation } = await import('./group-codes');
-      await new GroupCodeRotation(this.pool, this.corps, this, this.log).rotate(corpId, id);
-    }
+    if (input.kind === 'group') await this.rotation.rotate(corpId, id);
     return (await loadCode(this.pool, { id, corpId }))!;
   }
 
@@ -211,23 +271,15 @@ export class LiveCodeService {
       patch.pool = await this.storePool(corpId, storeId);
       if (patch.pool.length === 0) throw AppError.validation('storeId', 'this store has no staff with customer contact enabled');
     }
-    const m = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as CodeConfig & CodeInput;
-    await this.pool.query(
-      `UPDATE live_codes SET name=$3, channel=$4, store_id=$5, strategy=$6, lock_enabled=$7, skip_verify=$8, tag_ids=$9, remark_template=$10,
-         description=$11, welcome_id=$12, schedule=$13, backup_userids=$14, group_cap=$15, group_auto_create=$16, group_base_name=$17,
-         group_welcome_template_id=$18, updated_at=now() WHERE id=$1 AND corp_id=$2`,
-      [id, corpId, m.name, m.channel, m.storeId, m.strategy, m.lockEnabled, m.skipVerify, m.tagIds, m.remarkTemplate, m.description,
-       m.welcomeId, m.schedule ? JSON.stringify(m.schedule) : null, m.backupUserids, m.groupCap, m.groupAutoCreate, m.groupBaseName,
-       m.groupWelcomeTemplateId]);
+    // What the patch names replaces what is stored (validate() gave a schedule the corp's time zone).
+    const m = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
+    await repo.updateCode(this.pool, corpId, id, m);
     if (cur.kind === 'staff' && (patch.pool || patch.skipVerify !== undefined)) {
       await this.syncPool(corpId, id, patch.pool ?? cur.pool, patch.skipVerify !== undefined && patch.skipVerify !== cur.skipVerify);
     }
     if (cur.kind === 'group' && patch.groupChatIds) await this.setGroups(corpId, id, patch.groupChatIds);
     await this.cache.changed(cur.key);
-    if (cur.kind === 'group') {
-      const { GroupCodeRotation } = await import('./group-codes');
-      await new GroupCodeRotation(this.pool, this.corps, this, this.log).rotate(corpId, id);
-    }
+    if (cur.kind === 'group') await this.rotation.rotate(corpId, id);
     return (await loadCode(this.pool, { id, corpId }))!;
   }
 
@@ -235,7 +287,7 @@ export class LiveCodeService {
     const cur = await loadCode(this.pool, { id, corpId });
     if (!cur) throw AppError.notFound(`live code ${id}`);
     if (cur.status === 'archived') return;
-    await this.pool.query(`UPDATE live_codes SET status = 'archived', archived_at = now(), updated_at = now() WHERE id = $1`, [id]);
+    await repo.archiveCode(this.pool, id);
     // The landing URL now shows a polite page; staff QRs saved by customers stop working too.
     await this.removeWecomWays(corpId, id);
     await this.cache.changed(cur.key);
@@ -244,15 +296,12 @@ export class LiveCodeService {
   /** Makes the WeCom contact ways match the pool: one type=1 way per member (pond) or one type=2 way (native). */
   private async syncPool(corpId: string, codeId: number, pool: PoolInput[], skipVerifyChanged = false): Promise<void> {
     const client = await this.corps.client(corpId);
-    const { rows: [code] } = await this.pool.query('SELECT * FROM live_codes WHERE id = $1', [codeId]);
-    const { rows: existing } = await this.pool.query('SELECT * FROM live_code_staff WHERE code_id = $1', [codeId]);
+    const code = await repo.codeRow(this.pool, codeId);
+    if (!code) throw AppError.notFound(`live code ${codeId}`);
+    const existing = await repo.poolRows(this.pool, codeId);
     const keep = new Set(pool.map((p) => p.userid));
     for (const [position, p] of pool.entries()) {
-      await this.pool.query(
-        `INSERT INTO live_code_staff (code_id, corp_id, userid, position, weight, daily_cap, total_cap) VALUES ($1,$2,$3,$4,$5,$6,$7)
-         ON CONFLICT (code_id, userid) DO UPDATE SET position = EXCLUDED.position, weight = EXCLUDED.weight,
-           daily_cap = EXCLUDED.daily_cap, total_cap = EXCLUDED.total_cap`,
-        [codeId, corpId, p.userid, position, p.weight ?? 1, p.dailyCap ?? null, p.totalCap ?? null]);
+      await repo.upsertPoolMember(this.pool, { codeId, corpId, userid: p.userid, position, weight: p.weight ?? 1, dailyCap: p.dailyCap ?? null, totalCap: p.totalCap ?? null });
     }
     const removed = existing.filter((e) => !keep.has(e.userid));
     if (code.mode === 'native') {
@@ -261,7 +310,7 @@ export class LiveCodeService {
         await client.updateContactWay({ config_id: code.wecom_config_id, user: body.user, skip_verify: body.skip_verify, state: body.state, remark: body.remark });
       } else {
         const r = await client.addContactWay(body);
-        await this.pool.query('UPDATE live_codes SET wecom_config_id = $2, wecom_qr_url = $3 WHERE id = $1', [codeId, r.config_id, r.qr_code]);
+        await repo.setCodeWay(this.pool, codeId, r.config_id, r.qr_code);
       }
     } else {
       for (const p of pool) {
@@ -271,28 +320,22 @@ export class LiveCodeService {
           continue;
         }
         const r = await client.addContactWay({ type: 1, scene: 2, user: [p.userid], state: code.state, skip_verify: code.skip_verify, remark: code.name.slice(0, 30) });
-        await this.pool.query('UPDATE live_code_staff SET config_id = $3, qr_url = $4 WHERE code_id = $1 AND userid = $2', [codeId, p.userid, r.config_id, r.qr_code]);
+        await repo.setMemberWay(this.pool, codeId, p.userid, r.config_id, r.qr_code);
       }
       for (const r of removed) if (r.config_id) await client.delContactWay(r.config_id).catch((err) => this.log.warn({ err }, 'del_contact_way failed'));
     }
-    if (removed.length) await this.pool.query('DELETE FROM live_code_staff WHERE code_id = $1 AND NOT (userid = ANY($2))', [codeId, [...keep]]);
+    if (removed.length) await repo.removePoolMembersExcept(this.pool, codeId, [...keep]);
   }
 
   private async setGroups(corpId: string, codeId: number, chatIds: string[]): Promise<void> {
-    for (const [position, chatId] of chatIds.entries()) {
-      await this.pool.query(
-        `INSERT INTO live_code_groups (code_id, corp_id, chat_id, position) VALUES ($1,$2,$3,$4)
-         ON CONFLICT (code_id, chat_id) DO UPDATE SET position = EXCLUDED.position, status = CASE WHEN live_code_groups.status = 'removed' THEN 'waiting' ELSE live_code_groups.status END`,
-        [codeId, corpId, chatId, position]);
-    }
-    await this.pool.query(`UPDATE live_code_groups SET status = 'removed' WHERE code_id = $1 AND NOT (chat_id = ANY($2)) AND NOT auto_created`, [codeId, chatIds]);
+    for (const [position, chatId] of chatIds.entries()) await repo.upsertCodeGroup(this.pool, { codeId, corpId, chatId, position });
+    await repo.removeCodeGroupsExcept(this.pool, codeId, chatIds);
   }
 
   private async removeWecomWays(corpId: string, codeId: number): Promise<void> {
     const client = await this.corps.client(corpId);
-    const { rows: [code] } = await this.pool.query('SELECT kind, wecom_config_id FROM live_codes WHERE id = $1', [codeId]);
-    const { rows } = await this.pool.query('SELECT config_id FROM live_code_staff WHERE code_id = $1 AND config_id IS NOT NULL', [codeId]);
-    for (const r of rows) await client.delContactWay(r.config_id).catch((err) => this.log.warn({ err }, 'del_contact_way failed'));
+    const { code, memberConfigIds } = await repo.codeWays(this.pool, codeId);
+    for (const configId of memberConfigIds) await client.delContactWay(configId).catch((err) => this.log.warn({ err }, 'del_contact_way failed'));
     if (code?.wecom_config_id) {
       if (code.kind === 'group') await client.delJoinWay(code.wecom_config_id).catch((err) => this.log.warn({ err }, 'del_join_way failed'));
       else await client.delContactWay(code.wecom_config_id).catch((err) => this.log.warn({ err }, 'del_contact_way failed'));
@@ -377,14 +420,13 @@ export class LiveCodeService {
 
   /** A backup member outside the pool needs this code's contact way too: made on first use. */
   private async backupMember(code: CodeConfig, userid: string) {
-    const { rows: [s] } = await this.pool.query(`SELECT name, avatar, status, is_follow_user FROM staff WHERE corp_id = $1 AND userid = $2`, [code.corpId, userid]);
+    const s = await repo.staffMember(this.pool, code.corpId, userid);
     if (!s || s.status !== 1 || !s.is_follow_user) return undefined;
     const position = code.pool.length + BACKUP_POSITION;
-    await this.pool.query(
-      `INSERT INTO live_code_staff (code_id, corp_id, userid, position, weight) VALUES ($1,$2,$3,$4,0) ON CONFLICT DO NOTHING`, [code.id, code.corpId, userid, position]);
+    await repo.insertBackupMember(this.pool, { codeId: code.id, corpId: code.corpId, userid, position });
     const client = await this.corps.client(code.corpId);
     const r = await client.addContactWay({ type: 1, scene: 2, user: [userid], state: code.state, skip_verify: code.skipVerify, remark: code.name.slice(0, 30) });
-    await this.pool.query('UPDATE live_code_staff SET config_id = $3, qr_url = $4 WHERE code_id = $1 AND userid = $2 AND config_id IS NULL', [code.id, userid, r.config_id, r.qr_code]);
+    await repo.setMemberWay(this.pool, code.id, userid, r.config_id, r.qr_code, { ifUnset: true });
     await this.cache.changed(code.key);
     return { userid, position, weight: 0, dailyCap: null, totalCap: null, available: true, configId: r.config_id, qrUrl: r.qr_code ?? null, name: s.name, avatar: s.avatar, status: 1 };
   }
@@ -441,9 +483,7 @@ export class LiveCodeService {
     return this.counterFlusher.flush();
   }
 
-  async alert(corpId: string, kind: string, message: string, data: unknown, dedupeKey: string): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO alerts (corp_id, kind, message, data, dedupe_key) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (corp_id, dedupe_key) DO NOTHING`,
-      [corpId, kind, message, JSON.stringify(data), dedupeKey]);
+  alert(corpId: string, kind: string, message: string, data: unknown, dedupeKey: string): Promise<void> {
+    return repo.insertAlert(this.pool, { corpId, kind, message, data, dedupeKey });
   }
 }

@@ -1,14 +1,12 @@
 // Numbers per code (or per channel) by day: scans, unique visitors, adds, net adds (minus deletes
 // within 1 and 7 days), group joins, welcome sent/failed, and scan → add conversion.
 import type pg from 'pg';
+import type { DayStats, TotalStats } from '@pond/contracts/live-codes';
 import type { Scope } from '../../platform/auth';
 import { liveCodeVisibleSql } from '../../platform/resources';
 import { Params } from '../../platform/sql';
 
-export interface DayStats {
-  date: string; scans: number; visitors: number; adds: number; deletes1d: number; deletes7d: number; net1d: number; net7d: number;
-  groupJoins: number; welcomeSent: number; welcomeFailed: number; conversion: number | null;
-}
+interface DayRow { date: string; scans: number; visitors: number; adds: number; d1: number; d7: number; joins: number; sent: number; failed: number }
 
 /** Days are the corp's calendar days (an init plan: read once per statement). */
 const TZ = '(SELECT timezone FROM corps WHERE id = $1)';
@@ -21,7 +19,7 @@ export async function codeStats(
   const codeFilter = 'codeIds' in by ? `c.id = ANY(${p.add(by.codeIds)}::bigint[])` : `c.channel = ${p.add(by.channel)}`;
   // A store manager's channel numbers count their stores' codes only.
   const visible = liveCodeVisibleSql(scope, p, 'c');
-  const { rows } = await db.query(
+  const { rows } = await db.query<DayRow>(
     `WITH codes AS (SELECT c.id, c.state FROM live_codes c WHERE c.corp_id = $1 AND ${codeFilter} AND ${visible}),
           days AS (SELECT generate_series($2::date, $3::date, '1 day')::date AS day),
           v AS (SELECT (created_at AT TIME ZONE ${TZ})::date AS day, count(*) AS scans, count(DISTINCT visitor_key) AS visitors
@@ -50,7 +48,7 @@ export async function codeStats(
   }));
 }
 
-export function sumStats(days: DayStats[]): Omit<DayStats, 'date'> {
+export function sumStats(days: DayStats[]): TotalStats {
   const t = days.reduce((a, d) => ({
     scans: a.scans + d.scans, visitors: a.visitors + d.visitors, adds: a.adds + d.adds, deletes1d: a.deletes1d + d.deletes1d,
     deletes7d: a.deletes7d + d.deletes7d, net1d: a.net1d + d.net1d, net7d: a.net7d + d.net7d, groupJoins: a.groupJoins + d.groupJoins,
@@ -68,6 +66,6 @@ const CSV_COLUMNS: [keyof DayStats, string][] = [
 
 /** CSV with a BOM so Excel opens the Chinese headers correctly. */
 export function statsCsv(days: DayStats[]): string {
-  const cell = (v: unknown) => (v == null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  const cell = (v: string | number | null) => (v == null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
   return `\ufeff${[CSV_COLUMNS.map(([, h]) => h).join(','), ...days.map((d) => CSV_COLUMNS.map(([k]) => cell(d[k])).join(','))].join('\n')}\n`;
 }

@@ -4,6 +4,7 @@
 // code touches the same few), so they are summed in memory and flushed by one writer (CounterFlusher).
 import type pg from 'pg';
 import { Batcher } from '../../platform/batcher';
+import type { Cols } from '../../platform/db/rows';
 
 export interface VisitRow {
   corpId: string; codeId: number; visitorKey: string; visitorKind: string; unionid: string | null; userid: string | null;
@@ -29,7 +30,7 @@ export class VisitWriter {
 
   private async insert(rows: VisitRow[]): Promise<number[]> {
     const col = <K extends keyof VisitRow>(k: K) => rows.map((r) => r[k]);
-    const { rows: ids } = await this.pool.query(
+    const { rows: ids } = await this.pool.query<Cols<'code_visits', 'id'>>(
       `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
                               $9::text[], $10::text[], $11::boolean[], $12::boolean[], $13::text[])
@@ -76,7 +77,7 @@ export class CounterFlusher {
     if (this.pending.size === 0) return;
     const items = [...this.pending.entries()].map(([k, n]) => {
       const [codeId, day, userid] = k.split('|');
-      return { codeId: Number(codeId), day: day!, userid: userid!, n };
+      return { codeId: Number(codeId), day: day, userid: userid, n };
     }).sort((a, b) => a.codeId - b.codeId || a.userid.localeCompare(b.userid));
     this.pending.clear();
     this.flushing = (async () => {
@@ -118,11 +119,11 @@ export class LockLoader {
   }
 
   private async lookup(items: { codeId: number; key: string }[]): Promise<(string | null)[]> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'code_locks', 'code_id' | 'visitor_key' | 'userid'>>(
       `SELECT l.code_id, l.visitor_key, l.userid FROM code_locks l
        JOIN unnest($1::bigint[], $2::text[]) AS r(code_id, visitor_key) ON l.code_id = r.code_id AND l.visitor_key = r.visitor_key`,
       [items.map((b) => b.codeId), items.map((b) => b.key)]);
-    const found = new Map(rows.map((r) => [`${r.code_id}|${r.visitor_key}`, r.userid as string]));
+    const found = new Map(rows.map((r) => [`${r.code_id}|${r.visitor_key}`, r.userid]));
     return items.map((b) => found.get(`${b.codeId}|${b.key}`) ?? null);
   }
 }
@@ -148,7 +149,7 @@ export class AssignmentCounts {
       else {
         const entry = e ?? { at: 0, today: {}, total: {} };
         entry.loading = (async () => {
-          const { rows: [r] } = await this.pool.query(
+          const { rows: [r] } = await this.pool.query<{ today: Record<string, number>; total: Record<string, number> }>(
             `SELECT (SELECT coalesce(json_object_agg(userid, assigned), '{}') FROM live_code_staff_daily WHERE code_id = $1 AND day = $2) AS today,
                     (SELECT coalesce(json_object_agg(userid, assigned_total), '{}') FROM live_code_staff WHERE code_id = $1) AS total`, [codeId, day]);
           // Postgres plus what this process counted but has not flushed yet.

@@ -10,8 +10,11 @@ import { AppError } from '../../platform/errors';
 import { withTransaction } from '../../platform/db';
 import { SecretBox } from '../../platform/secrets';
 import type { Logger } from '../../platform/log';
+import type { Row } from '../../platform/db/rows';
 import { PgTokenStore } from './token-store';
 import { inRequest } from '../../platform/request-context';
+import { ResilientListener } from './listener';
+import { BASE_FIELDS, WecomOrigins, type WecomBaseKind } from './wecom-origins';
 
 export interface CorpRow {
   id: string;
@@ -92,14 +95,26 @@ export async function encryptCorpSecrets(pool: pg.Pool, box: SecretBox, opts: { 
   return changed;
 }
 
+/** Unknown corp ids remembered (a probe for many ids must not grow the cache without bound), and for how long. */
+export const NEGATIVE_CACHE = { max: 1000, ttlMs: 60_000 };
+
+/** Credentials no corp has: an unknown corp id is checked against these, so it fails like a wrong signature. */
+const DECOY_AES_KEY = randomBytes(32).toString('base64').replace(/[^A-Za-z0-9]/g, 'A').slice(0, 43);
+const DECOY_TOKEN = randomBytes(16).toString('hex');
+
 export class CorpService {
-  private cache = new Map<string, CorpRow | null>();
+  private cache = new Map<string, CorpRow>();
+  /** Ids that are no corp, oldest first (a Map keeps insertion order): at most NEGATIVE_CACHE.max, each for ttlMs. */
+  private unknown = new Map<string, number>();
   private clients = new Map<string, WecomClient>();
   private tokenStore: PgTokenStore;
-  private listener?: pg.PoolClient;
+  private listener?: ResilientListener;
+  /** Where corps' WeCom settings may point (settings check them; the WeCom client and the sidebar check again at use). */
+  readonly origins: WecomOrigins;
 
-  constructor(private pool: pg.Pool, private log: Logger, private secrets: SecretBox, private opts: { fetch?: typeof fetch; timeoutMs?: number; jobTimeoutMs?: number } = {}) {
+  constructor(private pool: pg.Pool, private log: Logger, private secrets: SecretBox, private opts: { fetch?: typeof fetch; timeoutMs?: number; jobTimeoutMs?: number; origins?: WecomOrigins } = {}) {
     this.tokenStore = new PgTokenStore(pool, secrets);
+    this.origins = opts.origins ?? new WecomOrigins();
   }
 
   private rowToCorp(r: any): CorpRow {
@@ -116,31 +131,103 @@ export class CorpService {
     return value == null ? null : this.secrets.encrypt(value, context(col, corpId));
   }
 
+  /**
+   * Invalidation from other processes. When the LISTEN connection drops, NOTIFYs sent meanwhile are lost (a
+   * regenerated webhook token would keep working here): it reconnects with back-off and everything cached is dropped.
+   */
   async listen(): Promise<void> {
-    this.listener = await this.pool.connect();
-    this.listener.on('notification', (n) => {
-      if (n.channel !== CHANNEL) return;
-      this.cache.delete(n.payload ?? '');
-      this.clients.delete(n.payload ?? '');
-      this.tokenStore.forget(n.payload ?? '');
-    });
-    await this.listener.query(`LISTEN ${CHANNEL}`);
+    this.listener = new ResilientListener(this.pool, CHANNEL, {
+      onNotify: (corpId) => this.forget(corpId),
+      onGap: () => this.forgetAll(),
+    }, this.log);
+    await this.listener.start();
+  }
+
+  /** Whether cross-process invalidation is in place (tests wait for a reconnect). */
+  get listening(): boolean {
+    return this.listener?.connected ?? false;
   }
 
   async close(): Promise<void> {
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-      this.listener = undefined;
-    }
+    await this.listener?.close();
+    this.listener = undefined;
+  }
+
+  private forget(corpId: string): void {
+    this.cache.delete(corpId);
+    this.unknown.delete(corpId);
+    this.clients.delete(corpId);
+    this.tokenStore.forget(corpId);
+  }
+
+  private forgetAll(): void {
+    this.cache.clear();
+    this.unknown.clear();
+    this.clients.clear();
+    this.tokenStore.forgetAll();
+  }
+
+  /** How many unknown ids are remembered (bounded by NEGATIVE_CACHE.max). */
+  get unknownCached(): number {
+    return this.unknown.size;
   }
 
   async get(corpId: string): Promise<CorpRow | null> {
-    if (this.cache.has(corpId)) return this.cache.get(corpId)!;
-    const { rows } = await this.pool.query('SELECT * FROM corps WHERE id = $1', [corpId]);
-    const c = rows[0] ? this.rowToCorp(rows[0]) : null;
-    this.cache.set(corpId, c);
-    return c;
+    const cached = this.cache.get(corpId);
+    if (cached) return cached;
+    const miss = this.unknown.get(corpId);
+    if (miss !== undefined) {
+      if (miss > Date.now()) return null;
+      this.unknown.delete(corpId);
+    }
+    const { rows } = await this.pool.query<Row<'corps'>>('SELECT * FROM corps WHERE id = $1', [corpId]);
+    if (rows[0]) {
+      const c = this.rowToCorp(rows[0]);
+      this.cache.set(corpId, c);
+      return c;
+    }
+    if (this.unknown.size >= NEGATIVE_CACHE.max) this.unknown.delete(this.unknown.keys().next().value!);
+    this.unknown.set(corpId, Date.now() + NEGATIVE_CACHE.ttlMs);
+    return null;
+  }
+
+  /**
+   * The corp, or for an id that is no corp a stand-in with credentials nobody has: a caller that must answer the
+   * same for both (WeCom's callback URL) runs the same checks, which fail for the stand-in.
+   */
+  async getOrDecoy(corpId: string): Promise<{ corp: CorpRow; known: boolean }> {
+    const corp = await this.get(corpId);
+    if (corp) return { corp, known: true };
+    return {
+      known: false,
+      corp: {
+        id: corpId, name: corpId, agentId: '1000002', secret: DECOY_TOKEN, callbackToken: DECOY_TOKEN, callbackAesKey: DECOY_AES_KEY,
+        apiBase: 'https://qyapi.weixin.qq.com', isDemo: false, oauthAppId: null, oauthSecret: null, oauthOpenBase: null, oauthApiBase: null,
+        wecomWebBase: null, orderWebhookToken: DECOY_TOKEN, timezone: 'Asia/Shanghai',
+      },
+    };
+  }
+
+  /**
+   * Refuses (400 naming the field) an API, web or OAuth base a corp admin may not set: only WeCom's own addresses,
+   * the simulator's in demo mode, or what the operator allowed (WECOM_ALLOWED_ORIGINS).
+   */
+  checkBases(input: Partial<Record<keyof typeof BASE_FIELDS, string | null | undefined>>): void {
+    for (const field of Object.keys(BASE_FIELDS) as (keyof typeof BASE_FIELDS)[]) {
+      const v = input[field];
+      if (v == null) continue;
+      const problem = this.origins.problem(field, v);
+      if (problem) throw AppError.validation(field, problem);
+    }
+  }
+
+  /** The corp's base of this kind when it may be used, else null (a value stored before the check: the default is used instead). */
+  allowedBase(corp: CorpRow, kind: Exclude<WecomBaseKind, 'api'>): string | null {
+    const v = kind === 'web' ? corp.wecomWebBase : kind === 'oauthOpen' ? corp.oauthOpenBase : corp.oauthApiBase;
+    if (!v) return null;
+    if (this.origins.allowsBase(kind, v)) return v.replace(/\/+$/, '');
+    this.log.warn({ corpId: corp.id, kind }, 'corp setting points outside the allowed WeCom addresses: ignored');
+    return null;
   }
 
   async require(corpId: string): Promise<CorpRow> {
@@ -215,9 +302,7 @@ export class CorpService {
   }
 
   private async changed(corpId: string): Promise<void> {
-    this.cache.delete(corpId);
-    this.clients.delete(corpId);
-    this.tokenStore.forget(corpId);
+    this.forget(corpId);
     await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, corpId]);
   }
 
@@ -226,6 +311,7 @@ export class CorpService {
     const existing = this.clients.get(corpId);
     if (existing) return existing;
     const corp = await this.require(corpId);
+    const send = this.opts.fetch ?? fetch;
     const client = new WecomClient({
       corpId: corp.id,
       secret: corp.secret,
@@ -233,7 +319,12 @@ export class CorpService {
       apiBase: corp.apiBase,
       tokenStore: this.tokenStore,
       limiter: new SharedQuotaLimiter(this.pool, corp.id),
-      fetch: this.opts.fetch,
+      // Every call leaves only for an allowed address, whatever the corp row says (a row stored before the check).
+      fetch: (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (this.origins.allowsUrl('api', url)) return send(input, init);
+        return Promise.reject(new Error("the corp's API base is not an allowed WeCom address (Settings → API base, or the server's WECOM_ALLOWED_ORIGINS)"));
+      },
       // Short while a request waits; long in background work, where WeCom's busy back-off (up to ~30 s) may run its course.
       timeoutMs: () => (inRequest() ? this.opts.timeoutMs ?? 10_000 : this.opts.jobTimeoutMs ?? 60_000),
       logger: this.log,

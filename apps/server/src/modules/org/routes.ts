@@ -5,7 +5,7 @@ import type { App } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import { Params } from '../../platform/sql';
 import { staffVisibleSql, storeVisibleSql } from '../../platform/resources';
-import { Page } from '../customers/routes';
+import { Page } from '../../platform/schemas';
 import { IdParams, Int4Id, Int4IdParam, RowIdParam } from '../../platform/schemas';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 

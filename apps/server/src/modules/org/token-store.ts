@@ -32,6 +32,11 @@ export class PgTokenStore implements TokenStore {
     for (const key of this.memo.keys()) if (this.split(key)[0] === corpId) this.memo.delete(key);
   }
 
+  /** Drops everything this process remembers (invalidations may have been missed). */
+  forgetAll(): void {
+    this.memo.clear();
+  }
+
   private remember(key: string, value: string, expiresAt: number): void {
     this.memo.set(key, { value, expiresAt, until: this.now() + MEMO_MS });
   }

@@ -3,7 +3,12 @@
 // filled for the customer a staff member is talking to.
 import { createRequire } from 'node:module';
 import type pg from 'pg';
+import type { ScriptFolder, ScriptOutput } from '@pond/contracts/scripts';
 import { AppError } from '../../platform/errors';
+import {
+  countUse, deleteFolder, findScript, folderContents, folderExists, insertFolder, insertScript, listFolders, renderNames, searchScripts,
+  softDeleteScript, updateScript,
+} from './repo';
 
 const require = createRequire(import.meta.url);
 type JiebaT = { cutForSearch(text: string, hmm?: boolean): string[] };
@@ -27,86 +32,64 @@ export function words(text: string): string[] {
   return [...out];
 }
 
-const out = (r: any) => ({ id: r.id, folderId: r.folder_id, title: r.title, content: r.content, useCount: r.use_count, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at });
-
 export class ScriptService {
   constructor(private pool: pg.Pool) {}
 
-  async folders(corpId: string) {
-    const { rows } = await this.pool.query(
-      `SELECT f.*, (SELECT count(*)::int FROM scripts s WHERE s.folder_id = f.id AND s.deleted_at IS NULL) AS scripts FROM script_folders f WHERE corp_id = $1 ORDER BY position, id`, [corpId]);
-    return rows.map((f) => ({ id: f.id, name: f.name, parentId: f.parent_id, position: f.position, scripts: f.scripts }));
+  folders(corpId: string): Promise<ScriptFolder[]> {
+    return listFolders(this.pool, corpId);
   }
 
-  async createFolder(corpId: string, input: { name: string; parentId?: number | null; position?: number }) {
+  async createFolder(corpId: string, input: { name: string; parentId?: number | null | undefined; position?: number | undefined }): Promise<ScriptFolder> {
     if (input.parentId != null) await this.requireFolder(corpId, input.parentId, 'parentId');
-    const { rows: [f] } = await this.pool.query(
-      `INSERT INTO script_folders (corp_id, name, parent_id, position) VALUES ($1,$2,$3,$4) RETURNING *`, [corpId, input.name, input.parentId ?? null, input.position ?? 0]);
-    return { id: f.id, name: f.name, parentId: f.parent_id, position: f.position, scripts: 0 };
+    return insertFolder(this.pool, corpId, { name: input.name, parentId: input.parentId ?? null, position: input.position ?? 0 });
   }
 
-  async deleteFolder(corpId: string, id: number) {
+  async deleteFolder(corpId: string, id: number): Promise<void> {
     await this.requireFolder(corpId, id, 'id');
-    const { rows: [n] } = await this.pool.query(
-      `SELECT (SELECT count(*) FROM scripts WHERE folder_id = $1 AND deleted_at IS NULL)::int + (SELECT count(*) FROM script_folders WHERE parent_id = $1)::int AS n`, [id]);
-    if (n.n > 0) throw new AppError('conflict', 'the folder is not empty: move or delete its scripts and subfolders first');
-    await this.pool.query('DELETE FROM script_folders WHERE id = $1', [id]);
+    if (await folderContents(this.pool, id) > 0) throw new AppError('conflict', 'the folder is not empty: move or delete its scripts and subfolders first');
+    await deleteFolder(this.pool, id);
   }
 
-  private async requireFolder(corpId: string, id: number, field: string) {
-    const { rows } = await this.pool.query('SELECT 1 FROM script_folders WHERE corp_id = $1 AND id = $2', [corpId, id]);
-    if (!rows.length) throw AppError.validation(field, `no folder ${id}`);
+  private async requireFolder(corpId: string, id: number, field: string): Promise<void> {
+    if (!(await folderExists(this.pool, corpId, id))) throw AppError.validation(field, `no folder ${id}`);
   }
 
-  async create(corpId: string, input: { folderId?: number | null; title: string; content: string }, createdBy: string) {
+  async create(corpId: string, input: { folderId?: number | null | undefined; title: string; content: string }, createdBy: string): Promise<ScriptOutput> {
     if (input.folderId != null) await this.requireFolder(corpId, input.folderId, 'folderId');
-    const { rows: [s] } = await this.pool.query(
-      `INSERT INTO scripts (corp_id, folder_id, title, content, keywords, created_by) VALUES ($1,$2,$3,$4,$5,$6) RETURNING *`,
-      [corpId, input.folderId ?? null, input.title, input.content, words(`${input.title} ${input.content}`), createdBy]);
-    return out(s);
+    return insertScript(this.pool, corpId, {
+      folderId: input.folderId ?? null, title: input.title, content: input.content, keywords: words(`${input.title} ${input.content}`), createdBy,
+    });
   }
 
-  async update(corpId: string, id: number, patch: { folderId?: number | null; title?: string; content?: string }) {
-    const { rows: [cur] } = await this.pool.query('SELECT * FROM scripts WHERE corp_id = $1 AND id = $2 AND deleted_at IS NULL', [corpId, id]);
+  async update(corpId: string, id: number, patch: { folderId?: number | null | undefined; title?: string | undefined; content?: string | undefined }): Promise<ScriptOutput> {
+    const cur = await findScript(this.pool, corpId, id);
     if (!cur) throw AppError.notFound(`script ${id}`);
     if (patch.folderId != null) await this.requireFolder(corpId, patch.folderId, 'folderId');
     const title = patch.title ?? cur.title;
     const content = patch.content ?? cur.content;
-    const { rows: [s] } = await this.pool.query(
-      `UPDATE scripts SET folder_id = $3, title = $4, content = $5, keywords = $6, updated_at = now() WHERE id = $1 AND corp_id = $2 RETURNING *`,
-      [id, corpId, patch.folderId === undefined ? cur.folder_id : patch.folderId, title, content, words(`${title} ${content}`)]);
-    return out(s);
+    return updateScript(this.pool, corpId, id, {
+      folderId: patch.folderId === undefined ? cur.folderId : patch.folderId, title, content, keywords: words(`${title} ${content}`),
+    });
   }
 
-  async remove(corpId: string, id: number) {
-    const r = await this.pool.query('UPDATE scripts SET deleted_at = now() WHERE corp_id = $1 AND id = $2 AND deleted_at IS NULL', [corpId, id]);
-    if (!r.rowCount) throw AppError.notFound(`script ${id}`);
+  async remove(corpId: string, id: number): Promise<void> {
+    if (!(await softDeleteScript(this.pool, corpId, id))) throw AppError.notFound(`script ${id}`);
   }
 
   /** Scripts of a folder, or matching a query: ranked by how many of its words match, then by use. */
-  async search(corpId: string, q: { q?: string; folderId?: number; limit: number }) {
-    const terms = q.q ? words(q.q) : [];
-    const { rows } = await this.pool.query(
-      `SELECT s.*, cardinality(ARRAY(SELECT unnest(s.keywords) INTERSECT SELECT unnest($3::text[]))) AS hits
-       FROM scripts s WHERE s.corp_id = $1 AND s.deleted_at IS NULL AND ($2::bigint IS NULL OR s.folder_id = $2)
-         AND ($4::text IS NULL OR s.keywords && $3::text[] OR s.title ILIKE '%' || $4 || '%' OR s.content ILIKE '%' || $4 || '%')
-       ORDER BY hits DESC, s.use_count DESC, s.id DESC LIMIT $5`,
-      [corpId, q.folderId ?? null, terms, q.q ?? null, q.limit]);
-    return rows.map(out);
+  search(corpId: string, q: { q?: string | undefined; folderId?: number | undefined; limit: number }): Promise<ScriptOutput[]> {
+    return searchScripts(this.pool, corpId, { folderId: q.folderId ?? null, terms: q.q ? words(q.q) : [], text: q.q ?? null, limit: q.limit });
   }
 
   /** The script's text for one customer: {nickname} and {staff} filled in. */
-  async render(corpId: string, id: number, ctx: { externalUserid?: string; userid?: string }) {
-    const { rows: [s] } = await this.pool.query('SELECT * FROM scripts WHERE corp_id = $1 AND id = $2 AND deleted_at IS NULL', [corpId, id]);
+  async render(corpId: string, id: number, ctx: { externalUserid?: string | undefined; userid?: string | undefined }): Promise<{ id: number; text: string }> {
+    const s = await findScript(this.pool, corpId, id);
     if (!s) throw AppError.notFound(`script ${id}`);
-    const [{ rows: [c] }, { rows: [st] }] = await Promise.all([
-      this.pool.query('SELECT name FROM customers WHERE corp_id = $1 AND external_userid = $2', [corpId, ctx.externalUserid ?? '']),
-      this.pool.query('SELECT name FROM staff WHERE corp_id = $1 AND userid = $2', [corpId, ctx.userid ?? '']),
-    ]);
-    return { id: s.id, text: String(s.content).replaceAll('{nickname}', c?.name ?? '').replaceAll('{staff}', st?.name ?? '') };
+    const names = await renderNames(this.pool, corpId, ctx.externalUserid ?? '', ctx.userid ?? '');
+    return { id: s.id, text: s.content.replaceAll('{nickname}', names.customer ?? '').replaceAll('{staff}', names.staff ?? '') };
   }
 
-  async used(corpId: string, id: number) {
-    await this.pool.query('UPDATE scripts SET use_count = use_count + 1 WHERE corp_id = $1 AND id = $2', [corpId, id]);
+  async used(corpId: string, id: number): Promise<void> {
+    await countUse(this.pool, corpId, id);
   }
 }

@@ -1,76 +1,26 @@
-// Segment rules: nested AND/OR over tags (any/all/none of), attributes (gender, store, staff, channel,
-// added between), behaviour (event X at least/at most N times in the last D days) and orders (last order
-// within D days, order count, total spent; RFM buckets against the corp's thresholds), compiled to one
-// SQL condition over `customers c` (active customers of the corp, within the caller's scope). A rule is bounded
-// (RULE_LIMITS, array sizes) when it is saved and again whenever a saved one is used, so every rule compiles.
-import { z } from 'zod';
-import { Params } from '../../platform/sql';
+// Segment rules (their schema: @pond/contracts/segments) compiled to one SQL condition over `customers c` (active
+// customers of the corp, within the caller's scope). A rule is bounded (RULE_LIMITS, array sizes) when it is saved and
+// again whenever a saved one is used, so every rule compiles.
+import type { z } from 'zod';
+import { RULE_LIMITS, type RfmBucket as ContractRfmBucket, type SegmentCondition, type SegmentRule } from '@pond/contracts/segments';
+import type { Params } from '../../platform/sql';
 import { AppError } from '../../platform/errors';
-import { boundedRule, List, RowId, TagId, Text, Userid, Yuan, ruleShapeProblem } from '../../platform/schemas';
-import { bucketCode, RFM_BUCKET_NAMES, type RfmBucket } from '../commerce/rfm';
-import type { EventWindows } from './windows';
+import { ruleShapeProblem } from '../../platform/schemas';
+import { bucketCode, type RfmBucket } from '../commerce';
+import { windowSlot, type EventWindows } from './windows';
 
-export const EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 'customer.deleted_by_staff', 'group.joined', 'group.left', 'tag.added', 'remark.changed', 'order.paid'] as const;
-
-/** Levels of and/or groups, and conditions plus groups in one rule: a statement stays small and quick to plan. */
-export const RULE_LIMITS = { depth: 5, nodes: 200 };
-
-export const Condition = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('tags'), mode: z.enum(['any', 'all', 'none'], { message: 'must be any, all or none' }), tagIds: List(TagId, 100).min(1, 'choose at least one tag') }),
-  z.object({ type: z.literal('gender'), values: List(z.number().int().min(0).max(2), 3).min(1, 'choose at least one') }),
-  z.object({ type: z.literal('staff'), userids: List(Userid, 1000).min(1, 'choose at least one staff member') }),
-  z.object({ type: z.literal('store'), storeIds: List(RowId, 1000).min(1, 'choose at least one store') }),
-  z.object({ type: z.literal('channel'), channels: List(Text(30), 100).min(1, 'choose at least one channel') }),
-  z.object({ type: z.literal('added'), from: z.string().date('must be YYYY-MM-DD').optional(), to: z.string().date('must be YYYY-MM-DD').optional() }),
-  z.object({
-    type: z.literal('event'), eventType: z.enum(EVENT_TYPES, { message: `must be one of ${EVENT_TYPES.join(', ')}` }),
-    op: z.enum(['atLeast', 'atMost'], { message: 'must be atLeast or atMost' }),
-    count: z.number().int().min(0).max(100000), days: z.number().int().min(1, 'must be ≥ 1').max(3650),
-  }),
-  // recency: the last order (refunds excluded) within / not within the last `value` days (customers without
-  // orders match neither); frequency: order count; monetary: total spent in yuan (no orders count as 0).
-  z.object({
-    type: z.literal('orders'),
-    metric: z.enum(['recency', 'frequency', 'monetary'], { message: 'must be recency, frequency or monetary' }),
-    op: z.enum(['within', 'notWithin', 'atLeast', 'atMost'], { message: 'must be within, notWithin, atLeast or atMost' }),
-    value: z.number({ message: 'must be a number' }).min(0, 'must be ≥ 0'),
-  }).superRefine((c, ctx) => {
-    const recency = c.metric === 'recency';
-    if (recency !== (c.op === 'within' || c.op === 'notWithin')) {
-      ctx.addIssue({ code: 'custom', path: ['op'], message: recency ? 'must be within or notWithin for recency' : 'must be atLeast or atMost' });
-    } else if (c.metric !== 'monetary' && (!Number.isInteger(c.value) || c.value > (recency ? 3650 : 100_000) || (recency && c.value < 1))) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: recency ? 'must be a whole number of days from 1 to 3650' : 'must be a whole number from 0 to 100000' });
-    } else if (c.metric === 'monetary' && !Yuan().safeParse(c.value).success) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: 'must be yuan with at most 2 decimals, below 10,000,000,000' });
-    }
-  }),
-  z.object({
-    type: z.literal('rfm'),
-    // Checked here rather than by an enum so the error names the bucket (an enum failure inside the rule's union is reported on `rule`).
-    buckets: z.array(z.string()).min(1, 'choose at least one bucket').max(8).superRefine((bs, ctx) => bs.forEach((b, i) => {
-      if (!(RFM_BUCKET_NAMES as string[]).includes(b)) ctx.addIssue({ code: 'custom', path: [i], message: `must be one of ${RFM_BUCKET_NAMES.join(', ')}` });
-    })),
-  }),
-]);
-export type Condition = z.infer<typeof Condition>;
-
-export type RuleNode = Condition | { op: 'and' | 'or'; conditions: RuleNode[] };
-const RuleTree: z.ZodType<RuleNode> = z.lazy(() => z.union([
-  z.object({ op: z.enum(['and', 'or'], { message: 'must be and or or' }), conditions: z.array(RuleTree).min(1, 'needs at least one condition').max(50, 'at most 50 conditions in a group') }),
-  Condition,
-])) as z.ZodType<RuleNode>;
-z.globalRegistry.add(RuleTree, { id: 'SegmentRule' });
-/** A rule as requests send it: depth and size checked first (iteratively), then the conditions. */
-export const RuleNode = boundedRule(RuleTree, RULE_LIMITS);
+// The buckets a rule names (the contract's list) are commerce's buckets: the build fails when the two disagree.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _sameBuckets: Same<RfmBucket, ContractRfmBucket> = true;
 
 /**
- * A rule read back from a saved segment, checked again: rules saved before these limits (or edited in the database)
- * give a 400 naming `field`, never a failing statement.
+ * A rule read back from a saved segment or group segment, checked again with its schema: rules saved before these
+ * limits (or edited in the database) give a 400 naming `field`, never a failing statement.
  */
-export function savedRule(rule: unknown, field: string, what: string): RuleNode {
-  const r = RuleNode.safeParse(rule);
+export function savedRule<S extends z.ZodType>(schema: S, rule: unknown, field: string, what: string): z.output<S> {
+  const r = schema.safeParse(rule);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
+  const issue = r.error.issues[0];
   const at = issue.path.length ? ` (at ${issue.path.join('.')})` : '';
   throw AppError.validation(field, `${what}'s saved rule ${issue.message}${at}; edit it and save it again`);
 }
@@ -89,19 +39,6 @@ export const rfmCodeSql = (corp: string, today?: string) =>
     + CASE WHEN c.order_count >= ${threshold('rfm_order_count', corp)} THEN 2 ELSE 0 END
     + CASE WHEN c.order_total >= ${threshold('rfm_order_total', corp)} THEN 1 ELSE 0 END)`;
 
-/** Window lengths kept per customer (ADR 0006, 0007, 0009), in the order of their slots. */
-export const WINDOW_DAYS = [7, 30, 90, 180] as const;
-
-/**
- * The slot of `customers.event_windows` (1-based, as SQL arrays) holding the count of `eventType` in the last `days`
- * days, or null when that window is not kept. Must agree with pond_event_window_type() in SQL (a test checks it).
- */
-export function windowSlot(eventType: string, days: number): number | null {
-  const t = (EVENT_TYPES as readonly string[]).indexOf(eventType);
-  const k = (WINDOW_DAYS as readonly number[]).indexOf(days);
-  return t < 0 || k < 0 ? null : t * WINDOW_DAYS.length + k + 1;
-}
-
 export interface CompileOptions {
   /** 'fast' reads the customer-level arrays, the rolling event windows and the per-day event counts (ADR 0005,
    * 0006, 0007); 'plain' is the straightforward SQL over the normalized tables, kept as the benchmark's baseline and for tests. */
@@ -112,8 +49,8 @@ export interface CompileOptions {
   windows?: EventWindows;
 }
 
-/** SQL (a boolean expression over alias `c`) for a rule — one that passed RuleNode — with its parameters added to `p`. */
-export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { mode: 'plain', corpId: '' }, depth = 0): string {
+/** SQL (a boolean expression over alias `c`) for a rule — one that passed SegmentRule — with its parameters added to `p`. */
+export function compileRule(node: SegmentRule, p: Params, opts: CompileOptions = { mode: 'plain', corpId: '' }, depth = 0): string {
   if (depth === 0) {
     const problem = ruleShapeProblem(node, RULE_LIMITS);
     if (problem) throw AppError.validation('rule', problem);
@@ -171,13 +108,13 @@ export function compileRule(node: RuleNode, p: Params, opts: CompileOptions = { 
 }
 
 /** A behaviour condition answered by the windows: a kept length, windows rolled to today, and not the trivial "at least 0". */
-function windowedCondition(node: Condition, windows?: EventWindows): boolean {
+function windowedCondition(node: SegmentCondition, windows?: EventWindows): boolean {
   return node.type === 'event' && !(node.op === 'atLeast' && node.count <= 0) && windowSlot(node.eventType, node.days) !== null
     && windows !== undefined && windows.ready.includes(node.eventType);
 }
 
 /** Conditions with a faster form over the arrays, windows and counts; null for the rest (same SQL as plain). */
-function compileFast(node: Condition, p: Params, corpId: string, windows?: EventWindows): string | null {
+function compileFast(node: SegmentCondition, p: Params, corpId: string, windows?: EventWindows): string | null {
   switch (node.type) {
     case 'tags': {
       const t = p.add(node.tagIds);

@@ -6,12 +6,24 @@
 // is rolled to today, so a late, missed or unfinished roll makes queries slower, never wrong.
 import type pg from 'pg';
 import { z } from 'zod';
+import { SEGMENT_EVENT_TYPES as EVENT_TYPES } from '@pond/contracts/segments';
 import { withTransaction } from '../../platform/db';
+import type { Cols } from '../../platform/db/rows';
 import type { Logger } from '../../platform/log';
 import { defineJob } from '../../platform/queue';
-import { EVENT_TYPES, WINDOW_DAYS } from './rule';
 
-export { WINDOW_DAYS };
+/** Window lengths kept per customer (ADR 0006, 0007, 0009), in the order of their slots. */
+export const WINDOW_DAYS = [7, 30, 90, 180] as const;
+
+/**
+ * The slot of `customers.event_windows` (1-based, as SQL arrays) holding the count of `eventType` in the last `days`
+ * days, or null when that window is not kept. Must agree with pond_event_window_type() in SQL (a test checks it).
+ */
+export function windowSlot(eventType: string, days: number): number | null {
+  const t = (EVENT_TYPES as readonly string[]).indexOf(eventType);
+  const k = (WINDOW_DAYS as readonly number[]).indexOf(days);
+  return t < 0 || k < 0 ? null : t * WINDOW_DAYS.length + k + 1;
+}
 
 /** What a segment query may read: `today` (Asia/Shanghai) and the event types whose windows are rolled to it
  * (every type when the corp's windows are, else none); and, read at the same time, each store's staff, so a
@@ -27,7 +39,7 @@ const ROLL_CHUNK = 5_000;
 
 /** `today` defaults to today in Asia/Shanghai (tests pass another day). */
 export async function readEventWindows(db: Pick<pg.Pool, 'query'>, corpId: string, today?: string): Promise<EventWindows> {
-  const { rows: [r] } = await db.query(
+  const { rows: [r] } = await db.query<{ today: string; ready: boolean; store_staff: Record<number, string[]> }>(
     `SELECT d::text AS today, EXISTS (SELECT 1 FROM customer_event_window_rolls WHERE corp_id = $1 AND rolled_day = d AND target_day IS NULL) AS ready,
             (SELECT coalesce(jsonb_object_agg(store_id, userids), '{}') FROM (
                SELECT store_id, array_agg(userid ORDER BY userid) AS userids FROM staff WHERE corp_id = $1 AND store_id IS NOT NULL GROUP BY store_id) s) AS store_staff
@@ -83,14 +95,14 @@ export async function rollEventWindows(pool: pg.Pool, corpId: string, today?: st
   let outcome = 'current' as 'built' | 'rolled' | 'current';
   for (;;) {
     const pass = await corpLocked(pool, corpId, async (client): Promise<Pass | null> => {
-      const { rows: [s] } = await client.query(
+      const { rows: [s] } = await client.query<{ today: string; rolled: string | null; gap: number | null; target: string | null; building: boolean; boundary: string | null }>(
         `SELECT coalesce($2::date, ${TODAY})::text AS today, r.rolled_day::text AS rolled, coalesce($2::date, ${TODAY}) - r.rolled_day AS gap,
                 r.target_day::text AS target, coalesce(r.building, false) AS building, r.boundary
          FROM (SELECT 1) one LEFT JOIN customer_event_window_rolls r ON r.corp_id = $1`, [corpId, today ?? null]);
       // A pass that was interrupted is finished first (towards its own target; another pass follows if that is not today).
       if (s.target !== null) return { target: s.target, rolled: s.rolled, building: s.building, boundary: s.boundary };
       if (s.rolled !== null && s.gap === 0) return null;
-      const building = s.rolled === null || s.gap < 0 || s.gap > MAX_ROLL_GAP;
+      const building = s.rolled === null || s.gap === null || s.gap < 0 || s.gap > MAX_ROLL_GAP;
       await client.query(
         `INSERT INTO customer_event_window_rolls (corp_id, rolled_day, target_day, building, boundary) VALUES ($1, NULL, $2, $3, NULL)
          ON CONFLICT (corp_id) DO UPDATE SET target_day = EXCLUDED.target_day, building = EXCLUDED.building, boundary = NULL`,
@@ -109,7 +121,7 @@ async function runPass(pool: pg.Pool, corpId: string, pass: Pass, opts: RollOpti
   const chunk = opts.chunk ?? ROLL_CHUNK;
   let lo = pass.boundary;
   for (;;) {
-    const { rows: [next] } = await pool.query(
+    const { rows: [next] } = await pool.query<Cols<'customers', 'external_userid'>>(
       `SELECT external_userid FROM customers WHERE corp_id = $1 ${lo === null ? '' : 'AND external_userid > $3'} ORDER BY external_userid OFFSET $2 LIMIT 1`,
       lo === null ? [corpId, chunk - 1] : [corpId, chunk - 1, lo]);
     const hi: string | null = next?.external_userid ?? null;
@@ -190,7 +202,7 @@ export class EventWindowService {
   constructor(private pool: pg.Pool, private log: Logger) {}
 
   async rollAll(today?: string, opts?: RollOptions): Promise<void> {
-    const { rows: corps } = await this.pool.query('SELECT id FROM corps ORDER BY id');
+    const { rows: corps } = await this.pool.query<Cols<'corps', 'id'>>('SELECT id FROM corps ORDER BY id');
     for (const { id } of corps) {
       const started = Date.now();
       const outcome = await rollEventWindows(this.pool, id, today, opts);

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import type pg from 'pg';
 import { WecomError } from '@pond/wecom';
 import type { App } from '../../platform/http';
-import type { CorpService } from '../org/corps';
-import type { SyncService } from '../sync/service';
+import type { CorpService } from '../org';
+import type { SyncService } from '../sync';
 import { access, ADMIN_ONLY } from '../../platform/access';
+import type { Role } from '../../platform/db/schema';
 import { AppError, WECOM_FIXES } from '../../platform/errors';
 import { HttpUrl, Text } from '../../platform/schemas';
 import { formatDateTime, postgresKnowsZone, TimeZone } from '../../platform/time';
@@ -39,10 +40,12 @@ export async function settingsRoutes(app: App, deps: {
   const { pool, corps } = deps;
   const callbackUrl = (corpId: string) => `${deps.publicUrl()}/wecom/callback/${corpId}`;
 
-  const corpOut = async (corpId: string) => {
+  /** The callback Token is a credential (with the AES key it forges WeCom's events): admins only, who set it. */
+  const corpOut = async (corpId: string, role: Role) => {
     const c = await corps.require(corpId);
     return {
-      id: c.id, name: c.name, agentId: c.agentId, apiBase: c.apiBase, secretSet: !!c.secret, callbackToken: c.callbackToken,
+      id: c.id, name: c.name, agentId: c.agentId, apiBase: c.apiBase, secretSet: !!c.secret,
+      callbackToken: role === 'admin' ? c.callbackToken : null, callbackTokenSet: !!c.callbackToken,
       callbackAesKeySet: !!c.callbackAesKey, callbackUrl: callbackUrl(c.id), isDemo: c.isDemo,
       oauthAppId: c.oauthAppId, oauthSecretSet: !!c.oauthSecret, oauthOpenBase: c.oauthOpenBase, oauthApiBase: c.oauthApiBase,
       // The page to enter in WeCom admin → the app → 聊天工具栏 (chat toolbar), and the app's 可信域名.
@@ -114,7 +117,7 @@ export async function settingsRoutes(app: App, deps: {
     return { items, summary: checklistSummary(items) };
   }
 
-  app.get('/api/settings/corp', { config: access(['operator']), schema: { tags: ['settings'] } }, async (req) => corpOut(req.principal!.corpId));
+  app.get('/api/settings/corp', { config: access(['operator']), schema: { tags: ['settings'], summary: "The corp's WeCom connection (the callback Token for admins only)" } }, async (req) => corpOut(req.principal!.corpId, req.principal!.role));
 
   app.put('/api/settings/corp', {
     config: { ...access(ADMIN_ONLY), audit: { action: 'corp_settings.update' } }, schema: {
@@ -138,10 +141,11 @@ export async function settingsRoutes(app: App, deps: {
     const corpId = req.principal!.corpId;
     const { timezone } = req.body;
     if (timezone !== undefined && !(await postgresKnowsZone(pool, timezone))) throw AppError.validation('timezone', `the database does not know the time zone ${timezone}`);
+    corps.checkBases(req.body);
     const before = (await corps.require(corpId)).timezone;
     await corps.update(corpId, req.body);
     if (timezone !== undefined && timezone !== before) await deps.onTimezoneChanged?.(corpId, timezone);
-    return corpOut(corpId);
+    return corpOut(corpId, req.principal!.role);
   });
 
   app.get('/api/settings/checklist', { config: access(['operator']), schema: { tags: ['settings'] } }, async (req) => checklist(req.principal!.corpId, false));

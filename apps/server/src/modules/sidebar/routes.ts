@@ -15,10 +15,11 @@ import type { App } from '../../platform/http';
 import { SIDEBAR_COOKIE, SIDEBAR_TTL_MS, type AuthService } from '../../platform/auth';
 import { AppError, fromWecomError, wecomHint } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import type { CorpRow, CorpService } from '../org/corps';
-import type { CustomerService } from '../customers/service';
+import type { CorpService } from '../org';
+import type { Cols } from '../../platform/db/rows';
+import type { CustomerService } from '../customers';
 import { sidebarPage, sidebarNotice } from './page';
-import { listTagTree } from '../tags/repo';
+import { listTagTree } from '../tags';
 import { ExternalUserid, HttpUrl } from '../../platform/schemas';
 import { access, publicRoute, ALL_ROLES } from '../../platform/access';
 
@@ -30,9 +31,8 @@ export const SIDEBAR_JS_APIS = ['getContext', 'getCurExternalContact', 'getCurEx
 /** auth/getuserinfo's answers for a code that is not (or no longer) good: invalid, already used, missing. */
 const INVALID_CODE_ERRCODES = new Set([40029, 40163, 41008]);
 
-const base = (corp: CorpRow) => corp.wecomWebBase?.replace(/\/+$/, '') ?? null;
-export const jssdkUrls = (corp: CorpRow) => (base(corp) ? [`${base(corp)}/jssdk/jwxwork.js`] : WECOM_JSSDK);
-const authorizeBase = (corp: CorpRow) => base(corp) ?? 'https://open.weixin.qq.com';
+/** The JS-SDK scripts for a corp whose members' WeCom web side is at `base` (null: WeCom itself). */
+export const jssdkUrls = (base: string | null) => (base ? [`${base}/jssdk/jwxwork.js`] : WECOM_JSSDK);
 
 export async function sidebarRoutes(app: App, deps: {
   pool: pg.Pool; auth: AuthService; corps: CorpService; customers: CustomerService; publicUrl: () => string; secureCookies: boolean; log: Logger;
@@ -45,15 +45,17 @@ export async function sidebarRoutes(app: App, deps: {
 
   app.get('/sidebar/:corpId', { config: publicRoute('the chat sidebar page: signs the member in by WeCom OAuth'), schema: { hide: true } }, async (req: FastifyRequest<{ Params: { corpId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    const corp = await corps.get(req.params.corpId);
-    // The corp's WeCom client (the simulator's, in demo) frames this page and serves its JS-SDK.
-    if (corp && base(corp)) reply.header('content-security-policy', sidebarCsp([new URL(base(corp)!).origin]));
-    if (!corp) return reply.code(404).send(sidebarNotice('未找到企业', 'Unknown corp: check the sidebar URL configured in WeCom admin.'));
+    // An id that is no corp gets the same answers as one that is (a sign-in redirect, then a code WeCom does not
+    // know): the page cannot be used to find which corps Pond serves.
+    const { corp, known } = await corps.getOrDecoy(req.params.corpId);
+    // Only an allowed address (the simulator's, in demo) frames this page, serves its JS-SDK and signs members in.
+    const web = known ? corps.allowedBase(corp, 'web') : null;
+    if (web) reply.header('content-security-policy', sidebarCsp([new URL(web).origin]));
     const here = new URL(req.url, deps.publicUrl());
     const cookie = req.cookies[SIDEBAR_COOKIE];
-    const signedIn = cookie ? await auth.fromSidebarSession(cookie) : null;
+    const signedIn = known && cookie ? await auth.fromSidebarSession(cookie) : null;
     if (signedIn && signedIn.corpId === corp.id && !req.query.code) {
-      return reply.send(sidebarPage({ corpId: corp.id, timezone: corp.timezone, jssdk: jssdkUrls(corp), me: { userid: signedIn.staffUserid!, name: signedIn.name } }));
+      return reply.send(sidebarPage({ corpId: corp.id, timezone: corp.timezone, jssdk: jssdkUrls(web), me: { userid: signedIn.staffUserid!, name: signedIn.name } }));
     }
     const code = req.query.code;
     if (code) {
@@ -63,6 +65,9 @@ export async function sidebarRoutes(app: App, deps: {
         return reply.code(400).send(sidebarNotice('登录已过期，请重新打开侧边栏', 'The sign-in expired or came from elsewhere: close and reopen the sidebar.'));
       }
       reply.clearCookie(STATE_COOKIE, { path: '/sidebar' });
+      const invalidCode = (errcode: number) => reply.code(400).send(sidebarNotice('登录链接无效或已过期，请重新打开侧边栏', `The sign-in code is invalid, used or expired (WeCom errcode ${errcode}): close and reopen the sidebar.`));
+      // No corp: WeCom would not know the code either.
+      if (!known) return invalidCode(40029);
       let userid: string | undefined;
       try {
         const who = await (await corps.client(corp.id)).getUserInfo(code);
@@ -70,14 +75,12 @@ export async function sidebarRoutes(app: App, deps: {
       } catch (err) {
         if (!(err instanceof WecomError)) throw err;
         // A code WeCom does not know (forged, used, older than 5 minutes): the browser's fault, not WeCom's.
-        if (err.kind === 'api' && INVALID_CODE_ERRCODES.has(err.errcode)) {
-          return reply.code(400).send(sidebarNotice('登录链接无效或已过期，请重新打开侧边栏', `The sign-in code is invalid, used or expired (WeCom errcode ${err.errcode}): close and reopen the sidebar.`));
-        }
+        if (err.kind === 'api' && INVALID_CODE_ERRCODES.has(err.errcode)) return invalidCode(err.errcode);
         deps.log.warn({ err, corpId: corp.id }, 'sidebar: auth/getuserinfo failed');
         return reply.code(502).send(sidebarNotice('企业微信登录失败', `Signing in with WeCom failed (errcode ${err.errcode}, ${err.api}: ${err.errmsg}). ${wecomHint(err)}`));
       }
       if (!userid) return reply.code(403).send(sidebarNotice('仅限企业成员使用', 'Only members of the corp can use the sidebar.'));
-      const { rows } = await pool.query('SELECT status FROM staff WHERE corp_id = $1 AND userid = $2', [corp.id, userid]);
+      const { rows } = await pool.query<Cols<'staff', 'status'>>('SELECT status FROM staff WHERE corp_id = $1 AND userid = $2', [corp.id, userid]);
       if (!rows[0] || rows[0].status !== 1) {
         return reply.code(403).send(sidebarNotice('你不是本企业的在职成员', `WeCom says you are ${userid}, who is not an active member in Pond yet (sync the org in Settings).`));
       }
@@ -91,7 +94,7 @@ export async function sidebarRoutes(app: App, deps: {
     const state = randomBytes(12).toString('base64url');
     reply.setCookie(STATE_COOKIE, state, { ...cookieOpts, path: '/sidebar', maxAge: 600 });
     const params = new URLSearchParams({ appid: corp.id, redirect_uri: here.toString(), response_type: 'code', scope: 'snsapi_base', state, agentid: corp.agentId });
-    return reply.redirect(`${authorizeBase(corp)}/connect/oauth2/authorize?${params}#wechat_redirect`, 302);
+    return reply.redirect(`${web ?? 'https://open.weixin.qq.com'}/connect/oauth2/authorize?${params}#wechat_redirect`, 302);
   });
 
   /** wx.agentConfig's signature for the page at `url` (without its #fragment), from the app ticket. */
@@ -101,7 +104,10 @@ export async function sidebarRoutes(app: App, deps: {
     const p = req.principal!;
     const url = req.query.url.split('#')[0]!;
     const page = new URL(url);
-    if (!page.pathname.startsWith('/sidebar/')) throw AppError.validation('url', 'must be a Pond sidebar page (/sidebar/…)');
+    // A signature is good for any page on the app's trusted domain: sign only this Pond's own sidebar pages.
+    if (page.origin !== new URL(deps.publicUrl()).origin || !page.pathname.startsWith('/sidebar/')) {
+      throw AppError.validation('url', `must be a Pond sidebar page (${deps.publicUrl()}/sidebar/…)`);
+    }
     const corp = await corps.require(p.corpId);
     try {
       const sig = await (await corps.client(corp.id)).agentConfigSignature(url);

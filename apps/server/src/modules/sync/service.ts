@@ -2,23 +2,22 @@
 // follow relations (batch/get_by_user), corp tags, groups and members, the group statistics, and (full
 // sync only) each customer's details (externalcontact/get: personal tags). Each stage saves its cursor
 // after every page, so a run that dies resumes where it stopped; progress is visible in the console.
-import { WecomError } from '@pond/wecom';
+import { WecomError, type ExternalContact, type User } from '@pond/wecom';
 import type pg from 'pg';
 import { z } from 'zod';
-import type { CorpService } from '../org/corps';
+import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
 import { AppError } from '../../platform/errors';
+import type { Cols } from '../../platform/db/rows';
 import {
-  appendTimeline, LOCKED_FIRST, lockCustomersInOrder, notNewer, refreshFollowCounts, storeContactDetails, syncVersion, upsertCustomers, upsertFollows,
-  type ContactRecord, type FollowRecord,
-} from '../customers/repo';
+  addedKey, appendTimeline, LOCKED_FIRST, lockCustomersInOrder, notNewer, refreshFollowCounts, storeContactDetails, syncVersion, upsertCustomers, upsertFollows,
+} from '../customers';
 import { withTransaction } from '../../platform/db';
-import { addedKey, mapLimit } from '../customers/events';
-import { saveTagGroups } from '../tags/repo';
-import { saveGroup } from '../groups/repo';
-import { daysToPull, pullGroupStatsDay } from '../groups/stats';
-import { matchWaitingOrders } from '../commerce/repo';
+import { mapLimit } from '../../platform/concurrency';
+import { saveTagGroups } from '../tags';
+import { daysToPull, pullGroupStatsDay, saveGroup } from '../groups';
+import { matchWaitingOrders } from '../commerce';
 
 export const STAGES = ['departments', 'staff', 'customers', 'tags', 'groups', 'groupStats', 'details'] as const;
 type Stage = (typeof STAGES)[number];
@@ -36,11 +35,23 @@ const DETAILS_PAGE = 100;
 /** Errors that are WeCom's answer about the whole corp or app, not one customer: they stop the run (it retries and resumes). */
 const CORP_WIDE_ERRCODES = new Set([48002, 60020, 60011, 41001]);
 
-interface RunRow {
-  id: number; corp_id: string; kind: 'full' | 'reconcile'; status: string; stage: string | null;
-  /** `errors`: WeCom errcodes of the items that failed, with counts (shown in Settings). */
-  progress: Record<string, { done: number; total: number | null; failed?: number; errors?: Record<string, number> }>; cursor: Record<string, any>; started_at: Date | null;
+/** A stage's progress (shown in Settings). `errors`: WeCom errcodes of the items that failed, with counts. */
+interface StageProgress { done: number; total: number | null; failed?: number; errors?: Record<string, number> }
+
+/** Where each stage of a run is (`sync_runs.cursor`): a resumed run continues from there. */
+interface SyncCursor {
+  /** When the run first started (ISO): its sweeps remove what it did not see since. Set before the first stage. */
+  startedAt?: string;
+  /** Chunk of 100 staff and WeCom's cursor within it. */
+  customers?: { chunk: number; cursor: string };
+  groups?: { chunk: number; cursor: string };
+  /** The last customer read (keyset), and the errcodes counted so far. */
+  details?: { after: string; errors?: Record<string, number> };
 }
+
+type RunRow = Cols<'sync_runs', 'id' | 'corp_id' | 'kind' | 'status' | 'stage' | 'error' | 'triggered_by' | 'started_at' | 'finished_at' | 'created_at'> & {
+  progress: Record<string, StageProgress>; cursor: SyncCursor;
+};
 
 const chunk = <T,>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
@@ -66,10 +77,10 @@ export class SyncService {
 
   /** Queues a run unless one is already queued or running for this corp. */
   async start(corpId: string, kind: 'full' | 'reconcile', triggeredBy: string): Promise<RunRow> {
-    const { rows: open } = await this.pool.query(
+    const { rows: open } = await this.pool.query<RunRow>(
       `SELECT * FROM sync_runs WHERE corp_id = $1 AND status IN ('queued','running') ORDER BY id DESC LIMIT 1`, [corpId]);
     if (open[0]) return open[0];
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<RunRow>(
       `INSERT INTO sync_runs (corp_id, kind, status, triggered_by, progress) VALUES ($1,$2,'queued',$3,$4) RETURNING *`,
       [corpId, kind, triggeredBy, JSON.stringify(Object.fromEntries(stagesFor(kind).map((s) => [s, { done: 0, total: null }])))]);
     await this.queue.send(this.job, { runId: rows[0].id }, { singletonKey: `sync:${corpId}` });
@@ -77,7 +88,9 @@ export class SyncService {
   }
 
   async list(corpId: string, limit = 20) {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'sync_runs', 'id' | 'kind' | 'status' | 'stage' | 'error' | 'triggered_by' | 'started_at' | 'finished_at' | 'created_at'> & {
+      progress: Record<string, StageProgress>;
+    }>(
       `SELECT id, kind, status, stage, progress, error, triggered_by, started_at, finished_at, created_at
        FROM sync_runs WHERE corp_id = $1 ORDER BY id DESC LIMIT $2`, [corpId, limit]);
     return rows.map((r) => ({
@@ -111,8 +124,8 @@ export class SyncService {
   }
 
   private async executeLocked(runId: number): Promise<void> {
-    const { rows } = await this.pool.query('SELECT * FROM sync_runs WHERE id = $1', [runId]);
-    const run = rows[0] as RunRow | undefined;
+    const { rows } = await this.pool.query<RunRow>('SELECT * FROM sync_runs WHERE id = $1', [runId]);
+    const run: RunRow | undefined = rows[0];
     if (!run) throw AppError.notFound(`sync run ${runId}`);
     if (run.status === 'done') return;
     if (!run.started_at) await this.pool.query('UPDATE sync_runs SET started_at = now() WHERE id = $1', [runId]);
@@ -130,7 +143,7 @@ export class SyncService {
       await this.save(run, { status: 'done', stage: null });
       this.log.info({ corpId: run.corp_id, runId }, 'sync finished');
     } catch (err) {
-      await this.save(run, { status: 'running', error: String((err as Error).message ?? err) });
+      await this.save(run, { status: 'running', error: String((err as { message?: unknown } | null)?.message ?? err) });
       throw err; // pg-boss retries; the cursor makes the retry resume
     } finally {
       await this.pool.query(
@@ -152,16 +165,16 @@ export class SyncService {
       [run.corp_id, JSON.stringify(deps)]);
     await this.pool.query(
       `UPDATE departments SET removed_at = now() WHERE corp_id = $1 AND removed_at IS NULL AND NOT (id = ANY($2))`,
-      [run.corp_id, deps.map((d: any) => d.id)]);
+      [run.corp_id, deps.map((d) => d.id)]);
     run.progress.departments = { done: deps.length, total: deps.length };
   }
 
   private async staff(run: RunRow) {
     const client = await this.corps.client(run.corp_id);
-    const { rows: roots } = await this.pool.query(
+    const { rows: roots } = await this.pool.query<Cols<'departments', 'id'>>(
       `SELECT id FROM departments d WHERE corp_id = $1 AND removed_at IS NULL
        AND (parent_id IS NULL OR parent_id = 0 OR NOT EXISTS (SELECT 1 FROM departments p WHERE p.corp_id = d.corp_id AND p.id = d.parent_id))`, [run.corp_id]);
-    const users = new Map<string, any>();
+    const users = new Map<string, User>();
     for (const r of roots) for (const u of (await client.userList(r.id, true)).userlist ?? []) users.set(u.userid, u);
     const follow = new Set<string>((await client.getFollowUserList()).follow_user ?? []);
     const list = [...users.values()];
@@ -190,9 +203,9 @@ export class SyncService {
 
   private async customers(run: RunRow) {
     const client = await this.corps.client(run.corp_id);
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'staff', 'userid'>>(
       `SELECT userid FROM staff WHERE corp_id = $1 AND is_follow_user ORDER BY userid`, [run.corp_id]);
-    const chunks = chunk(rows.map((r) => r.userid as string), 100);
+    const chunks = chunk(rows.map((r) => r.userid), 100);
     const c = (run.cursor.customers ??= { chunk: 0, cursor: '' });
     run.progress.customers.total = null;
     for (; c.chunk < chunks.length; c.chunk++, c.cursor = '') {
@@ -200,24 +213,24 @@ export class SyncService {
         // What the page shows is WeCom's state as of this read: a relation with a newer event stored keeps that (ADR 0013).
         const readAt = new Date();
         const version = syncVersion(readAt);
-        const page = await client.batchGetByUser({ userid_list: chunks[c.chunk]!, cursor: c.cursor || undefined, limit: 100 });
+        const page = await client.batchGetByUser({ userid_list: chunks[c.chunk], cursor: c.cursor || undefined, limit: 100 });
         const list = page.external_contact_list ?? [];
-        const contacts = new Map<string, any>();
+        const contacts = new Map<string, ExternalContact>();
         for (const item of list) contacts.set(item.external_contact.external_userid, item.external_contact);
         await upsertCustomers(this.pool, run.corp_id, [...contacts.values()]);
         // follow_info carries corp/strategy tag ids only, so personal tags stored from events stay as they are.
-        const prev = await upsertFollows(this.pool, run.corp_id, list.map((item: any) => ({
-          externalUserid: item.external_contact.external_userid, follow: item.follow_info as FollowRecord, version, readAt,
+        const prev = await upsertFollows(this.pool, run.corp_id, list.map((item) => ({
+          externalUserid: item.external_contact.external_userid, follow: item.follow_info, version, readAt,
         })));
         // First sight of a relation: put its add on the timeline at WeCom's createtime.
         await appendTimeline(this.pool, run.corp_id, list
-          .filter((item: any) => !prev.has(`${item.external_contact.external_userid}|${item.follow_info.userid}`) && item.follow_info.createtime)
-          .map((item: any) => {
-            const f = item.follow_info as FollowRecord;
-            const ext = item.external_contact.external_userid as string;
+          .filter((item) => !prev.has(`${item.external_contact.external_userid}|${item.follow_info.userid}`) && item.follow_info.createtime)
+          .map((item) => {
+            const f = item.follow_info;
+            const ext = item.external_contact.external_userid;
             return {
-              externalUserid: ext, type: 'customer.added', userid: f.userid, occurredAt: new Date(f.createtime! * 1000),
-              data: { state: f.state || null, addWay: f.add_way ?? null, source: 'sync' }, dedupeKey: addedKey(ext, f.userid, f.createtime!),
+              externalUserid: ext, type: 'customer.added', userid: f.userid, occurredAt: new Date(f.createtime * 1000),
+              data: { state: f.state || null, addWay: f.add_way ?? null, source: 'sync' }, dedupeKey: addedKey(ext, f.userid, f.createtime),
             };
           }));
         await refreshFollowCounts(this.pool, run.corp_id, [...contacts.keys()]);
@@ -230,13 +243,13 @@ export class SyncService {
     // Sweep: active relations this run did not see are gone (deletes whose callbacks we missed) — as of the run's start,
     // so not a relation whose add was handled since. (The follows trigger rewrites each relation's customer: those
     // customers are locked in key order first.)
-    const swept = syncVersion(new Date(run.cursor.startedAt));
-    const { rows: gone } = await this.pool.query(
+    const swept = syncVersion(new Date(run.cursor.startedAt!));
+    const { rows: gone } = await this.pool.query<Cols<'follows', 'external_userid'>>(
       `${lockCustomersInOrder(`SELECT f.external_userid FROM follows f WHERE f.corp_id = $1 AND f.status = 'active' AND f.updated_at < $2`)}
        UPDATE follows SET status = 'removed', deleted_at = now(), event_at = $3, event_inbox = 0, updated_at = now()
        WHERE corp_id = $1 AND status = 'active' AND updated_at < $2 AND ${notNewer('follows', '$3', '0')} AND ${LOCKED_FIRST} RETURNING external_userid`,
       [run.corp_id, run.cursor.startedAt, swept.at]);
-    await refreshFollowCounts(this.pool, run.corp_id, [...new Set(gone.map((g) => g.external_userid as string))]);
+    await refreshFollowCounts(this.pool, run.corp_id, [...new Set(gone.map((g) => g.external_userid))]);
     run.progress.customers.total = run.progress.customers.done;
   }
 
@@ -245,19 +258,19 @@ export class SyncService {
     const res = await client.getCorpTagList({});
     const groups = res.tag_group ?? [];
     await saveTagGroups(this.pool, run.corp_id, groups, { full: true });
-    const n = groups.reduce((a: number, g: any) => a + (g.tag?.length ?? 0), 0);
+    const n = groups.reduce((a, g) => a + (g.tag?.length ?? 0), 0);
     run.progress.tags = { done: n, total: n };
   }
 
   private async groups(run: RunRow) {
     const client = await this.corps.client(run.corp_id);
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<Cols<'staff', 'userid'>>(
       `SELECT userid FROM staff WHERE corp_id = $1 AND (is_follow_user OR status = 5) ORDER BY userid`, [run.corp_id]);
-    const chunks = chunk(rows.map((r) => r.userid as string), 100);
+    const chunks = chunk(rows.map((r) => r.userid), 100);
     const c = (run.cursor.groups ??= { chunk: 0, cursor: '' });
     for (; c.chunk < chunks.length; c.chunk++, c.cursor = '') {
       do {
-        const page = await client.groupchatList({ status_filter: 0, owner_filter: { userid_list: chunks[c.chunk]! }, cursor: c.cursor || undefined, limit: 1000 });
+        const page = await client.groupchatList({ status_filter: 0, owner_filter: { userid_list: chunks[c.chunk] }, cursor: c.cursor || undefined, limit: 1000 });
         for (const item of page.group_chat_list ?? []) {
           const version = syncVersion(new Date());
           const g = await client.groupchatGet(item.chat_id, 1);
@@ -268,7 +281,7 @@ export class SyncService {
         await this.save(run, {});
       } while (c.cursor);
     }
-    const swept = syncVersion(new Date(run.cursor.startedAt));
+    const swept = syncVersion(new Date(run.cursor.startedAt!));
     await this.pool.query(
       `UPDATE groups SET status = 'dismissed', dismissed_at = now(), event_at = $3, event_inbox = 0
        WHERE corp_id = $1 AND status = 'active' AND updated_at < $2 AND ${notNewer('groups', '$3', '0')}`,
@@ -286,20 +299,20 @@ export class SyncService {
   private async details(run: RunRow) {
     const client = await this.corps.client(run.corp_id);
     const c = (run.cursor.details ??= { after: '' });
-    const p = run.progress.details!;
+    const p = run.progress.details;
     p.failed ??= 0;
     const errors: Record<string, number> = (c.errors ??= {});
-    const { rows: left } = await this.pool.query(
+    const { rows: left } = await this.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM customers WHERE corp_id = $1 AND active_follow_count > 0 AND external_userid > $2`,
       [run.corp_id, c.after]);
     p.total = p.done + left[0].n;
     await this.save(run, {});
     for (;;) {
-      const { rows } = await this.pool.query(
+      const { rows } = await this.pool.query<Cols<'customers', 'external_userid'>>(
         `SELECT external_userid FROM customers WHERE corp_id = $1 AND active_follow_count > 0 AND external_userid > $2
          ORDER BY external_userid LIMIT $3`, [run.corp_id, c.after, DETAILS_PAGE]);
       if (rows.length === 0) break;
-      const ids = rows.map((r) => r.external_userid as string);
+      const ids = rows.map((r) => r.external_userid);
       const readAt = new Date();
       const version = syncVersion(readAt);
       let stop = false; // after a fatal error the rest of the page is not read (the retry reads it)
@@ -307,7 +320,7 @@ export class SyncService {
         if (stop) return null;
         try {
           const res = await client.getExternalContactAllFollowers(ext);
-          return { externalUserid: ext, contact: res.external_contact as ContactRecord, follows: (res.follow_user ?? []) as FollowRecord[] };
+          return { externalUserid: ext, contact: res.external_contact, follows: (res.follow_user ?? []) };
         } catch (err) {
           if (!(err instanceof WecomError) || err.kind !== 'api' || err.isTokenError || err.isBusy || CORP_WIDE_ERRCODES.has(err.errcode)) {
             stop = true;
@@ -320,8 +333,9 @@ export class SyncService {
       const failed = fetched.filter((f): f is WecomError => f instanceof WecomError);
       // A whole page refused with something other than "no relation" is not about its customers: stop
       // (the error shows on the run; the retry resumes here) rather than count every customer as failed.
-      if (failed.length === ids.length && ids.length >= 10 && !failed.some((e) => e.errcode === 84061)) throw failed[0]!;
+      if (failed.length === ids.length && ids.length >= 10 && !failed.some((e) => e.errcode === 84061)) throw failed[0];
       await storeContactDetails(this.pool, run.corp_id, ok.map((o) => ({ ...o, version, readAt })));
+      await matchWaitingOrders(this.pool, run.corp_id, ok.map((o) => o.externalUserid));
       for (const e of failed) errors[e.errcode] = (errors[e.errcode] ?? 0) + 1;
       if (failed.length) p.errors = { ...errors };
       p.done += ids.length;

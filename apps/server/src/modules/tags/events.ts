@@ -1,6 +1,6 @@
-// change_external_tag callbacks: re-read what changed from WeCom (get_corp_tag_list).
+// change_external_tag callbacks, registered with the inbox by app.ts: re-read what changed from WeCom (get_corp_tag_list).
 import type pg from 'pg';
-import type { HandlerMap } from '../callbacks/processor';
+import type { InboxHandlers } from '../../platform/inbox';
 import { markTagsDeleted, saveTagGroups, type TagGroupRecord } from './repo';
 
 /** What the tag handlers need from WeCom; CorpService's client has it. */
@@ -8,11 +8,11 @@ export interface TagCorps {
   client(corpId: string): Promise<{ getCorpTagList(req: { tag_id?: string[]; group_id?: string[] }): Promise<{ tag_group?: TagGroupRecord[] }> }>;
 }
 
-export function tagEventHandlers(deps: { pool: pg.Pool; corps: TagCorps }): HandlerMap {
+export function tagEventHandlers(deps: { pool: pg.Pool; corps: TagCorps }) {
   const { pool, corps } = deps;
   return {
     'change_external_tag/*': async (ctx) => {
-      const id = String(ctx.ev.Id ?? '');
+      const id = ctx.ev.Id ?? '';
       const kind = ctx.ev.TagType === 'tag_group' ? 'group' : 'tag';
       const client = await corps.client(ctx.corpId);
       switch (ctx.ev.ChangeType) {
@@ -32,5 +32,5 @@ export function tagEventHandlers(deps: { pool: pg.Pool; corps: TagCorps }): Hand
         }
       }
     },
-  };
+  } satisfies InboxHandlers;
 }

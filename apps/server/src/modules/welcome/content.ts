@@ -2,21 +2,16 @@
 // template is saved so a bad template fails in the console, not inside the 20 s window; and the
 // placeholders ({nickname} {staff} {channel} {store}) filled in at send time.
 import type { MessageAttachment } from '@pond/wecom';
-import type { WelcomeAttachment } from '../../platform/db/schema';
+import {
+  ATTACHMENT_TYPES, INPUT_ATTACHMENT_TYPES, MAX_ATTACHMENTS, NAME_MAX_CHARS, PLACEHOLDERS, TEXT_MAX_BYTES, WELCOME_SCOPES,
+  type Placeholder, type WelcomeAttachment, type WelcomeScope,
+} from '@pond/contracts/welcome';
 import { AppError } from '../../platform/errors';
 
-export const WELCOME_SCOPES = ['default', 'staff', 'code'] as const;
-export type WelcomeScope = (typeof WELCOME_SCOPES)[number];
+// The limits and names are the API's (@pond/contracts/welcome): the console checks the same ones.
+export { ATTACHMENT_TYPES, INPUT_ATTACHMENT_TYPES, MAX_ATTACHMENTS, NAME_MAX_CHARS, PLACEHOLDERS, TEXT_MAX_BYTES, WELCOME_SCOPES };
+export type { Placeholder, WelcomeAttachment, WelcomeScope };
 
-export const NAME_MAX_CHARS = 60;
-export const TEXT_MAX_BYTES = 4000;
-export const MAX_ATTACHMENTS = 9;
-export const ATTACHMENT_TYPES = ['image', 'link', 'miniprogram', 'video', 'file'] as const;
-/** Input-only msgtype: a coupon is sent as a link card. */
-export const INPUT_ATTACHMENT_TYPES = [...ATTACHMENT_TYPES, 'coupon'] as const;
-
-export const PLACEHOLDERS = ['nickname', 'staff', 'channel', 'store'] as const;
-export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type WelcomeVars = Partial<Record<Placeholder, string | null | undefined>>;
 
 export interface CouponInput { title: string; url: string; desc?: string; picurl?: string }

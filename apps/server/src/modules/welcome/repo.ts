@@ -1,28 +1,21 @@
 // SQL for welcome templates and welcome sends. Every function takes the corp id.
 import type pg from 'pg';
-import type { WelcomeAttachment } from '../../platform/db/schema';
+import {
+  SEND_STATUSES, type SendStatus, type TemplateStatus, type WelcomeAttachment, type WelcomeScope, type WelcomeSendOutput,
+  type WelcomeTemplateOutput,
+} from '@pond/contracts/welcome';
+import type { Cols, Row } from '../../platform/db/rows';
 import { Params } from '../../platform/sql';
-import type { TemplateDraft, WelcomeScope } from './content';
+import type { TemplateDraft } from './content';
 import type { Scope } from '../../platform/auth';
 import { staffUseridVisibleSql } from '../../platform/resources';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-export interface WelcomeTemplate {
-  id: number;
-  name: string;
-  scope: WelcomeScope;
-  userids: string[];
-  text: string;
-  attachments: WelcomeAttachment[];
-  status: 'active' | 'archived';
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A template as the API shows it. */
+export type WelcomeTemplate = WelcomeTemplateOutput;
 
-/** `unknown`: an attempt was interrupted and WeCom can no longer tell whether it was delivered (the code expired). */
-export const SEND_STATUSES = ['sent', 'failed', 'skipped', 'unknown'] as const;
-export type SendStatus = (typeof SEND_STATUSES)[number];
+export { SEND_STATUSES, type SendStatus };
 
 /** The claim marker: a row written before calling WeCom (the attempt) and finished after it. */
 export const IN_PROGRESS = 'in progress';
@@ -31,38 +24,38 @@ export const CLAIM_STALE_SECONDS = 30;
 /** WeCom's window for a welcome code, from the add event. */
 export const WELCOME_WINDOW_MS = 20_000;
 
-export function rowToTemplate(r: any): WelcomeTemplate {
+export function rowToTemplate(r: Row<'welcome_templates'>): WelcomeTemplate {
   return {
     id: r.id, name: r.name, scope: r.scope, userids: r.userids, text: r.text, attachments: r.attachments,
     status: r.status, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 
-export async function listTemplates(db: Queryable, corpId: string, filter: { status?: 'active' | 'archived'; scope?: WelcomeScope } = {}): Promise<WelcomeTemplate[]> {
+export async function listTemplates(db: Queryable, corpId: string, filter: { status?: TemplateStatus; scope?: WelcomeScope } = {}): Promise<WelcomeTemplate[]> {
   const p = new Params();
   const where = [`corp_id = ${p.add(corpId)}`];
   if (filter.status) where.push(`status = ${p.add(filter.status)}`);
   if (filter.scope) where.push(`scope = ${p.add(filter.scope)}`);
-  const { rows } = await db.query(
+  const { rows } = await db.query<Row<'welcome_templates'>>(
     `SELECT * FROM welcome_templates WHERE ${where.join(' AND ')}
      ORDER BY status = 'archived', array_position(ARRAY['default','staff','code'], scope), updated_at DESC, id DESC`, p.values);
   return rows.map(rowToTemplate);
 }
 
 export async function findTemplate(db: Queryable, corpId: string, id: number): Promise<WelcomeTemplate | null> {
-  const { rows } = await db.query('SELECT * FROM welcome_templates WHERE corp_id = $1 AND id = $2', [corpId, id]);
+  const { rows } = await db.query<Row<'welcome_templates'>>('SELECT * FROM welcome_templates WHERE corp_id = $1 AND id = $2', [corpId, id]);
   return rows[0] ? rowToTemplate(rows[0]) : null;
 }
 
 export async function insertTemplate(db: Queryable, corpId: string, d: TemplateDraft): Promise<WelcomeTemplate> {
-  const { rows } = await db.query(
+  const { rows } = await db.query<Row<'welcome_templates'>>(
     `INSERT INTO welcome_templates (corp_id, name, scope, userids, text, attachments) VALUES ($1,$2,$3,$4,$5,$6) RETURNING *`,
     [corpId, d.name, d.scope, d.userids, d.text, JSON.stringify(d.attachments)]);
   return rowToTemplate(rows[0]);
 }
 
 export async function updateTemplate(db: Queryable, corpId: string, id: number, d: TemplateDraft): Promise<WelcomeTemplate> {
-  const { rows } = await db.query(
+  const { rows } = await db.query<Row<'welcome_templates'>>(
     `UPDATE welcome_templates SET name=$3, scope=$4, userids=$5, text=$6, attachments=$7, updated_at=now()
      WHERE corp_id=$1 AND id=$2 RETURNING *`,
     [corpId, id, d.name, d.scope, d.userids, d.text, JSON.stringify(d.attachments)]);
@@ -71,10 +64,10 @@ export async function updateTemplate(db: Queryable, corpId: string, id: number, 
 
 export async function archiveTemplates(db: Queryable, corpId: string, where: { id?: number; activeDefaultExcept?: number | null }): Promise<WelcomeTemplate[]> {
   const { rows } = where.id !== undefined
-    ? await db.query(
+    ? await db.query<Row<'welcome_templates'>>(
       `UPDATE welcome_templates SET status='archived', updated_at = CASE WHEN status='archived' THEN updated_at ELSE now() END
        WHERE corp_id=$1 AND id=$2 RETURNING *`, [corpId, where.id])
-    : await db.query(
+    : await db.query<Row<'welcome_templates'>>(
       `UPDATE welcome_templates SET status='archived', updated_at=now()
        WHERE corp_id=$1 AND scope='default' AND status='active' AND id <> coalesce($2::bigint, -1) RETURNING *`,
       [corpId, where.activeDefaultExcept ?? null]);
@@ -84,23 +77,23 @@ export async function archiveTemplates(db: Queryable, corpId: string, where: { i
 /** Userids of `userids` that are not in the corp's staff table. */
 export async function unknownStaff(db: Queryable, corpId: string, userids: string[]): Promise<string[]> {
   if (userids.length === 0) return [];
-  const { rows } = await db.query('SELECT userid FROM staff WHERE corp_id = $1 AND userid = ANY($2::text[])', [corpId, userids]);
-  const known = new Set(rows.map((r) => r.userid as string));
+  const { rows } = await db.query<Cols<'staff', 'userid'>>('SELECT userid FROM staff WHERE corp_id = $1 AND userid = ANY($2::text[])', [corpId, userids]);
+  const known = new Set(rows.map((r) => r.userid));
   return userids.filter((u) => !known.has(u));
 }
 
 /** Active staff templates (other than `exceptId`) that already list one of `userids`. */
-export async function staffConflicts(db: Queryable, corpId: string, userids: string[], exceptId: number | null) {
-  const { rows } = await db.query(
+export async function staffConflicts(db: Queryable, corpId: string, userids: string[], exceptId: number | null): Promise<{ id: number; name: string; userid: string }[]> {
+  const { rows } = await db.query<Cols<'welcome_templates', 'id' | 'name'> & { userid: string }>(
     `SELECT t.id, t.name, u AS userid FROM welcome_templates t, unnest(t.userids) u
      WHERE t.corp_id=$1 AND t.status='active' AND t.scope='staff' AND t.id <> coalesce($3::bigint, -1) AND u = ANY($2::text[])
      ORDER BY t.id, u`, [corpId, userids, exceptId]);
-  return rows as { id: number; name: string; userid: string }[];
+  return rows;
 }
 
 /** Active live codes that point at the template. */
 export async function codesUsing(db: Queryable, corpId: string, templateId: number): Promise<{ id: number; name: string }[]> {
-  const { rows } = await db.query(
+  const { rows } = await db.query<Cols<'live_codes', 'id' | 'name'>>(
     `SELECT id, name FROM live_codes WHERE corp_id=$1 AND welcome_id=$2 AND status='active' ORDER BY id`, [corpId, templateId]);
   return rows;
 }
@@ -114,12 +107,12 @@ export const CHOOSE_SQL = `
   LIMIT 1`;
 
 export async function chooseTemplate(db: Queryable, corpId: string, userid: string, codeWelcomeId: number | null): Promise<WelcomeTemplate | null> {
-  const { rows } = await db.query(CHOOSE_SQL, [corpId, codeWelcomeId, userid]);
+  const { rows } = await db.query<Row<'welcome_templates'>>(CHOOSE_SQL, [corpId, codeWelcomeId, userid]);
   return rows[0] ? rowToTemplate(rows[0]) : null;
 }
 
 export async function staffInfo(db: Queryable, corpId: string, userid: string): Promise<{ name: string; storeName: string | null } | null> {
-  const { rows } = await db.query(
+  const { rows } = await db.query<Cols<'staff', 'name'> & { store_name: string | null }>(
     `SELECT s.name, st.name AS store_name FROM staff s LEFT JOIN stores st ON st.id = s.store_id AND st.corp_id = s.corp_id
      WHERE s.corp_id = $1 AND s.userid = $2`, [corpId, userid]);
   return rows[0] ? { name: rows[0].name, storeName: rows[0].store_name } : null;
@@ -143,10 +136,13 @@ export interface SendRow {
   reconciled: boolean;
 }
 
-function rowToSend(r: any): SendRow {
+/** A whole welcome_sends row; `age_ms` where the query computes it. */
+type SendDbRow = Row<'welcome_sends'> & { age_ms?: number };
+
+function rowToSend(r: SendDbRow): SendRow {
   return {
     id: r.id, templateId: r.template_id, status: r.status, errcode: r.errcode, error: r.error, latencyMs: r.latency_ms, sentAt: r.sent_at,
-    ageMs: Number(r.age_ms ?? 0), lease: r.lease ?? null, reconciled: !!r.reconciled,
+    ageMs: r.age_ms ?? 0, lease: r.lease, reconciled: r.reconciled,
   };
 }
 
@@ -161,7 +157,7 @@ export interface SendKey {
 
 /** Records a final outcome in one statement; returns null when a row for this inbox id already exists. */
 export async function insertFinalSend(db: Queryable, k: SendKey, out: { status: SendStatus; templateId?: number | null; errcode?: number | null; error: string; latencyMs: number }): Promise<SendRow | null> {
-  const { rows } = await db.query(
+  const { rows } = await db.query<SendDbRow>(
     `INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, code_id, template_id, status, errcode, error, received_at, latency_ms)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
      ON CONFLICT (corp_id, inbox_id) DO NOTHING RETURNING *`,
@@ -184,6 +180,24 @@ export interface ClaimRequest {
 }
 
 /** The inbox row is still held under this lease (SQL over `lease` and `inbox_id` expressions); always true without one. */
+/** The template and names a claimed attempt is rendered with (null where the LEFT JOINs found nothing). */
+interface ClaimedDbRow {
+  template_id: number | null;
+  text: string | null;
+  attachments: WelcomeAttachment[] | null;
+  staff_name: string | null;
+  store_name: string | null;
+  customer_name: string | null;
+}
+
+function claimOf(sendId: number, r: ClaimedDbRow): Claim {
+  return {
+    sendId,
+    template: r.template_id !== null ? { id: r.template_id, text: r.text ?? '', attachments: r.attachments ?? [] } : null,
+    staffName: r.staff_name, storeName: r.store_name, customerName: r.customer_name,
+  };
+}
+
 const holdsLease = (lease: string, inboxId: string) =>
   `(${lease} IS NULL OR EXISTS (SELECT 1 FROM callback_inbox i WHERE i.id = ${inboxId} AND i.lease = ${lease} AND i.locked_until > now()))`;
 
@@ -195,9 +209,9 @@ const holdsLease = (lease: string, inboxId: string) =>
  */
 export async function claimSends(db: Queryable, reqs: ClaimRequest[], noTemplateError: string): Promise<(Claim | null)[]> {
   if (reqs.length === 0) return [];
-  const corpId = reqs[0]!.key.corpId;
+  const corpId = reqs[0].key.corpId;
   if (reqs.some((r) => r.key.corpId !== corpId)) throw new Error('claimSends: one corp per call');
-  const { rows } = await db.query(
+  const { rows } = await db.query<ClaimedDbRow & { inbox_id: number; send_id: number }>(
     `WITH x AS (
        SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::timestamptz[], $8::int[], $10::text[], $11::uuid[])
          AS x(inbox_id, external_userid, userid, code_id, code_welcome_id, received_at, latency_ms, welcome_code, lease)
@@ -229,27 +243,22 @@ export async function claimSends(db: Queryable, reqs: ClaimRequest[], noTemplate
     [corpId, reqs.map((r) => r.key.inboxId), reqs.map((r) => r.key.externalUserid), reqs.map((r) => r.key.userid),
      reqs.map((r) => r.key.codeId), reqs.map((r) => r.codeWelcomeId), reqs.map((r) => r.key.receivedAt), reqs.map((r) => Math.round(r.latencyMs)),
      noTemplateError, reqs.map((r) => r.welcomeCode), reqs.map((r) => r.lease)]);
-  const byInbox = new Map(rows.map((r) => [Number(r.inbox_id), r]));
+  const byInbox = new Map(rows.map((r) => [r.inbox_id, r]));
   return reqs.map((q) => {
     const r = byInbox.get(q.key.inboxId);
-    if (!r) return null;
-    return {
-      sendId: Number(r.send_id),
-      template: r.template_id ? { id: Number(r.template_id), text: r.text, attachments: r.attachments } : null,
-      staffName: r.staff_name, storeName: r.store_name, customerName: r.customer_name,
-    };
+    return r ? claimOf(r.send_id, r) : null;
   });
 }
 
 /** The status and errcode recorded for each of these add events (inbox ids) that has a send row. */
 export async function sendOutcomes(db: Queryable, corpId: string, inboxIds: number[]): Promise<Map<number, { status: SendStatus; errcode: number | null }>> {
-  const { rows } = await db.query(
+  const { rows } = await db.query<Cols<'welcome_sends', 'inbox_id' | 'status' | 'errcode'>>(
     `SELECT inbox_id, status, errcode FROM welcome_sends WHERE corp_id = $1 AND inbox_id = ANY($2::bigint[])`, [corpId, inboxIds]);
-  return new Map(rows.map((r) => [Number(r.inbox_id), { status: r.status as SendStatus, errcode: r.errcode === null ? null : Number(r.errcode) }]));
+  return new Map(rows.map((r) => [r.inbox_id, { status: r.status, errcode: r.errcode }]));
 }
 
 export async function findSend(db: Queryable, corpId: string, inboxId: number): Promise<SendRow | null> {
-  const { rows } = await db.query(
+  const { rows } = await db.query<SendDbRow>(
     `SELECT *, (extract(epoch FROM now() - sent_at) * 1000)::int AS age_ms FROM welcome_sends WHERE corp_id = $1 AND inbox_id = $2`, [corpId, inboxId]);
   return rows[0] ? rowToSend(rows[0]) : null;
 }
@@ -267,7 +276,7 @@ export interface TakeOver {
  * lease's, or the caller does not hold the inbox row (a live claimant still owns the attempt).
  */
 export async function takeOverSend(db: Queryable, corpId: string, inboxId: number, lease: string | null): Promise<TakeOver | null> {
-  const { rows: [r] } = await db.query(
+  const { rows: [r] } = await db.query<ClaimedDbRow & Cols<'welcome_sends', 'id' | 'received_at'> & { attempted_at: Date }>(
     `WITH t AS (
        UPDATE welcome_sends w SET lease = $3
        WHERE w.corp_id = $1 AND w.inbox_id = $2 AND w.status = 'skipped' AND w.error = '${IN_PROGRESS}'
@@ -280,18 +289,12 @@ export async function takeOverSend(db: Queryable, corpId: string, inboxId: numbe
      LEFT JOIN staff s ON s.corp_id = $1 AND s.userid = t.userid
      LEFT JOIN stores st ON st.id = s.store_id AND st.corp_id = $1`, [corpId, inboxId, lease]);
   if (!r) return null;
-  return {
-    claim: {
-      sendId: Number(r.id), template: r.template_id ? { id: Number(r.template_id), text: r.text, attachments: r.attachments } : null,
-      staffName: r.staff_name, storeName: r.store_name, customerName: r.customer_name,
-    },
-    receivedAt: r.received_at, attemptedAt: r.attempted_at,
-  };
+  return { claim: claimOf(r.id, r), receivedAt: r.received_at, attemptedAt: r.attempted_at };
 }
 
 /** Finishes an attempt; only a row still in progress under the same lease is changed, so an outcome is written once. */
 export async function finishSend(db: Queryable, sendId: number, out: SendOutcomeRecord, lease: string | null = null): Promise<SendRow | null> {
-  const { rows } = await db.query(
+  const { rows } = await db.query<SendDbRow>(
     `UPDATE welcome_sends SET status=$2, errcode=$3, error=$4, latency_ms=$5, reconciled=$7, sent_at=now()
      WHERE id=$1 AND status='skipped' AND error='${IN_PROGRESS}' AND lease IS NOT DISTINCT FROM $6::uuid RETURNING *`,
     [sendId, out.status, out.errcode ?? null, out.error ?? null, out.latencyMs, lease, out.reconciled ?? false]);
@@ -318,7 +321,13 @@ const STALE = `s.status = 'skipped' AND s.error = '${IN_PROGRESS}' AND coalesce(
 const EFFECTIVE_STATUS = `CASE WHEN ${STALE} THEN 'unknown' ELSE s.status END`;
 const EFFECTIVE_ERROR = `CASE WHEN ${STALE} THEN '${INTERRUPTED_UNKNOWN}' ELSE s.error END`;
 
-export async function listSends(db: Queryable, scope: Scope, q: { codeId?: number; status?: SendStatus; page: number; pageSize: number }) {
+/** A row of the sends list: the send, its effective status, and the names it refers to. */
+type SendListDbRow = Cols<'welcome_sends', 'id' | 'inbox_id' | 'external_userid' | 'userid' | 'template_id' | 'code_id' | 'errcode' | 'reconciled' | 'received_at' | 'sent_at' | 'latency_ms'>
+  & { customer_name: string | null; staff_name: string | null; template_name: string | null; code_name: string | null; status: SendStatus; error: string | null };
+
+export async function listSends(
+  db: Queryable, scope: Scope, q: { codeId?: number; status?: SendStatus; page: number; pageSize: number },
+): Promise<{ items: WelcomeSendOutput[]; total: number }> {
   const p = new Params();
   // A store manager sees the sends of their stores' staff; a staff member their own.
   const where = [`s.corp_id = ${p.add(scope.corpId)}`, staffUseridVisibleSql(scope, p, 's.userid', 's.corp_id')];
@@ -329,7 +338,7 @@ export async function listSends(db: Queryable, scope: Scope, q: { codeId?: numbe
   const limit = p.add(q.pageSize);
   const offset = p.add((q.page - 1) * q.pageSize);
   const [{ rows }, { rows: total }] = await Promise.all([
-    db.query(
+    db.query<SendListDbRow>(
       `SELECT s.id, s.inbox_id, s.external_userid, c.name AS customer_name, s.userid, st.name AS staff_name,
               s.template_id, t.name AS template_name, s.code_id, lc.name AS code_name,
               ${EFFECTIVE_STATUS} AS status, s.errcode, ${EFFECTIVE_ERROR} AS error, s.reconciled, s.received_at, s.sent_at, s.latency_ms
@@ -340,16 +349,16 @@ export async function listSends(db: Queryable, scope: Scope, q: { codeId?: numbe
        LEFT JOIN live_codes lc ON lc.corp_id = s.corp_id AND lc.id = s.code_id
        WHERE ${whereSql}
        ORDER BY s.received_at DESC, s.id DESC LIMIT ${limit} OFFSET ${offset}`, p.values),
-    db.query(`SELECT count(*)::int AS n FROM welcome_sends s WHERE ${whereSql}`, p.values.slice(0, countP)),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM welcome_sends s WHERE ${whereSql}`, p.values.slice(0, countP)),
   ]);
   return {
     items: rows.map((r) => ({
-      id: r.id as number, inboxId: r.inbox_id as number, externalUserid: r.external_userid as string, customerName: (r.customer_name || null) as string | null,
-      userid: r.userid as string, staffName: r.staff_name as string | null, templateId: r.template_id as number | null, templateName: r.template_name as string | null,
-      codeId: r.code_id as number | null, codeName: r.code_name as string | null, status: r.status as SendStatus, errcode: r.errcode as number | null,
-      error: r.error as string | null, reconciled: r.reconciled as boolean, receivedAt: r.received_at as Date, sentAt: r.sent_at as Date,
-      latencyMs: r.latency_ms as number | null,
+      id: r.id, inboxId: r.inbox_id, externalUserid: r.external_userid, customerName: r.customer_name || null,
+      userid: r.userid, staffName: r.staff_name, templateId: r.template_id, templateName: r.template_name,
+      codeId: r.code_id, codeName: r.code_name, status: r.status, errcode: r.errcode,
+      error: r.error, reconciled: r.reconciled, receivedAt: r.received_at, sentAt: r.sent_at,
+      latencyMs: r.latency_ms,
     })),
-    total: total[0].n as number,
+    total: total[0].n,
   };
 }

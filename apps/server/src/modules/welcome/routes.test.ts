@@ -35,7 +35,7 @@ async function api<T = any>(method: string, path: string, body?: unknown, token 
 }
 
 async function staffUserids(n: number): Promise<{ userid: string; name: string }[]> {
-  const { rows } = await pond.app.pool.query('SELECT userid, name FROM staff WHERE corp_id = $1 ORDER BY userid LIMIT $2', [pond.corpId, n]);
+  const { rows } = await pond.app.pool.query<{ userid: string; name: string }>('SELECT userid, name FROM staff WHERE corp_id = $1 ORDER BY userid LIMIT $2', [pond.corpId, n]);
   return rows;
 }
 
@@ -58,7 +58,7 @@ describe('welcome templates API', () => {
     const archived = await api('DELETE', `/api/welcome-templates/${id}`);
     expect(archived.body.status).toBe('archived');
     const list = await api('GET', '/api/welcome-templates?status=archived');
-    expect(list.body.items.map((t: any) => t.id)).toContain(id);
+    expect(list.body.items.map((t: { id: number }) => t.id)).toContain(id);
     expect((await api('GET', '/api/welcome-templates/987654')).status).toBe(404);
   });
 
@@ -79,9 +79,9 @@ describe('welcome templates API', () => {
     expect((await bad({ name: 'x', scope: 'staff', userids: ['no_such_member'], text: 'x' })).field).toBe('userids.0');
 
     const [s] = await staffUserids(1);
-    const first = await api('POST', '/api/welcome-templates', { name: '专属A', scope: 'staff', userids: [s!.userid], text: 'x' });
+    const first = await api('POST', '/api/welcome-templates', { name: '专属A', scope: 'staff', userids: [s.userid], text: 'x' });
     expect(first.status).toBe(200);
-    const clash = await bad({ name: '专属B', scope: 'staff', userids: [s!.userid], text: 'x' });
+    const clash = await bad({ name: '专属B', scope: 'staff', userids: [s.userid], text: 'x' });
     expect(clash.field).toBe('userids');
     expect(clash.message).toContain(`already in active staff template ${first.body.id} "专属A"`);
     await api('DELETE', `/api/welcome-templates/${first.body.id}`);
@@ -92,8 +92,8 @@ describe('welcome templates API', () => {
     const draft = await api('POST', '/api/welcome-templates/preview', { text: '{nickname}您好，我是{staff}，来自{channel}' });
     expect(draft.status).toBe(200);
     expect(draft.body).toMatchObject({ text: '小鱼您好，我是店员，来自门店', attachments: [], bytes: Buffer.byteLength('小鱼您好，我是店员，来自门店') });
-    const t = await api('POST', '/api/welcome-templates', { name: '专属预览', scope: 'staff', userids: [s!.userid], text: '我是{staff}' });
-    expect((await api('POST', '/api/welcome-templates/preview', { id: t.body.id })).body.text).toBe(`我是${s!.name}`);
+    const t = await api('POST', '/api/welcome-templates', { name: '专属预览', scope: 'staff', userids: [s.userid], text: '我是{staff}' });
+    expect((await api('POST', '/api/welcome-templates/preview', { id: t.body.id })).body.text).toBe(`我是${s.name}`);
     expect((await api('POST', '/api/welcome-templates/preview', { attachments: [{ msgtype: 'video', video: {} }] })).body.error.field)
       .toBe('attachments.0.video.media_id');
     await api('DELETE', `/api/welcome-templates/${t.body.id}`);
@@ -101,7 +101,7 @@ describe('welcome templates API', () => {
 
   it('lets every role read and only admin/operator write', async () => {
     const [s] = await staffUserids(1);
-    const tok = await pond.api('POST', '/api/tokens', { name: 'welcome-staff', role: 'staff', staffUserid: s!.userid });
+    const tok = await pond.api('POST', '/api/tokens', { name: 'welcome-staff', role: 'staff', staffUserid: s.userid });
     expect(tok.status).toBe(200);
     expect((await api('GET', '/api/welcome-templates', undefined, tok.body.token)).status).toBe(200);
     expect((await api('GET', '/api/welcome-sends', undefined, tok.body.token)).status).toBe(200);

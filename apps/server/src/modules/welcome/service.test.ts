@@ -284,9 +284,9 @@ describe('sendForAdd', () => {
     expect(fake.lookups).toEqual([]);
     // Unknown customer: one externalcontact/get; the caller's store name wins over the staff's store.
     await svc.sendForAdd(addArgs(corpId, { externalUserid: 'wm_new', userid: 'bob', channel: '抖音', storeName: '徐汇店' }));
-    expect(fake.sent[1]!.text!.content).toBe('新朋友您好，我是李大卫，感谢通过抖音添加，徐汇店欢迎您{gift}');
+    expect(fake.sent[1].text!.content).toBe('新朋友您好，我是李大卫，感谢通过抖音添加，徐汇店欢迎您{gift}');
     expect(fake.lookups).toEqual(['wm_new']);
-    expect(fake.sent[1]!.welcome_code).toMatch(/^WC/);
+    expect(fake.sent[1].welcome_code).toMatch(/^WC/);
   });
 
   it('skips without a welcome code or without a template, recording why', async () => {

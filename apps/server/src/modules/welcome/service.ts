@@ -4,6 +4,7 @@
 // same transaction (a switch with no moment of zero or two defaults); a staff member is in at most
 // one active staff template; a 'code' template is attached to live codes through live_codes.welcome_id.
 import { WecomArgumentError, WecomError, type SendWelcomeMsgRequest } from '@pond/wecom';
+import type { TemplateStatus, WelcomePreview } from '@pond/contracts/welcome';
 import type pg from 'pg';
 import { Batcher } from '../../platform/batcher';
 import { withTransaction } from '../../platform/db';
@@ -110,7 +111,7 @@ export class WelcomeService {
       reqs.forEach((r, i) => (byCorp.get(r.key.corpId) ?? byCorp.set(r.key.corpId, []).get(r.key.corpId)!).push(i));
       const out = new Array<Claim | null>(reqs.length);
       await Promise.all([...byCorp.values()].map(async (idx) => {
-        const got = await claimSends(this.pool, idx.map((i) => reqs[i]!), NO_TEMPLATE_ERROR);
+        const got = await claimSends(this.pool, idx.map((i) => reqs[i]), NO_TEMPLATE_ERROR);
         idx.forEach((i, k) => { out[i] = got[k]!; });
       }));
       return out;
@@ -123,7 +124,7 @@ export class WelcomeService {
 
   // ---- templates ------------------------------------------------------------------------------
 
-  list(corpId: string, filter: { status?: 'active' | 'archived'; scope?: WelcomeScope } = {}): Promise<WelcomeTemplate[]> {
+  list(corpId: string, filter: { status?: TemplateStatus; scope?: WelcomeScope } = {}): Promise<WelcomeTemplate[]> {
     return listTemplates(this.pool, corpId, filter);
   }
 
@@ -183,7 +184,7 @@ export class WelcomeService {
   }
 
   /** Renders a saved template (`{ id }`) or unsaved content with sample values, as it would be sent. */
-  async preview(corpId: string, input: { id: number } | Partial<TemplateInput>, vars: PreviewVars = {}) {
+  async preview(corpId: string, input: { id: number } | Partial<TemplateInput>, vars: PreviewVars = {}): Promise<WelcomePreview> {
     let content: { text: string; attachments: TemplateDraft['attachments'] };
     let userids: string[];
     if ('id' in input && typeof input.id === 'number') {
@@ -218,7 +219,7 @@ export class WelcomeService {
     }
     const conflicts = await staffConflicts(db, corpId, d.userids, exceptId);
     if (conflicts.length) {
-      const first = conflicts[0]!;
+      const first = conflicts[0];
       const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more)` : '';
       throw new AppError('validation_failed',
         `userids: ${first.userid} is already in active staff template ${first.id} "${first.name}"${more}; a staff member may be in only one — remove them there or archive it first`,

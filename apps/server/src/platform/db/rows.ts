@@ -18,10 +18,11 @@ export type TableName = keyof Tables;
 
 type Columns<T extends Table> = T['_']['columns'];
 type ValueOf<C> = C extends { _: { data: infer D; notNull: infer N } } ? (N extends true ? D : D | null) : never;
+type NameOf<C> = C extends { _: { name: infer N extends string } } ? N : never;
 
 /** A whole row of a table, keyed by SQL column name. */
 export type Row<T extends TableName> = {
-  [K in keyof Columns<Tables[T]> as Columns<Tables[T]>[K]['_']['name']]: ValueOf<Columns<Tables[T]>[K]>;
+  [K in keyof Columns<Tables[T]> as NameOf<Columns<Tables[T]>[K]>]: ValueOf<Columns<Tables[T]>[K]>;
 };
 
 /** Some columns of a table's row. */

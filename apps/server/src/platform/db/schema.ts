@@ -2,14 +2,23 @@
 // function takes it. Migrations in apps/server/migrations are generated from this file
 // (`npm run db:generate`) and applied at start; a test fails when they are stale.
 import { sql } from 'drizzle-orm';
+// Enums the API declares too, by a relative path: drizzle-kit's loader cannot load the workspace package.
+import type { CodeGroupStatus, CodeMode, LiveCodeKind, Strategy, WorkSchedule } from '../../../../../packages/contracts/src/live-codes';
 import {
   bigint, bigserial, boolean, check, foreignKey, customType, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text,
   timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
+// Enums the API also declares come from the contracts (a relative path: drizzle-kit's loader cannot resolve the workspace package).
+import type { FollowStatus } from '../../../../../packages/contracts/src/customers';
+import type { GroupStatus } from '../../../../../packages/contracts/src/groups';
+import type { HandoverJobStatus, HandoverKind } from '../../../../../packages/contracts/src/handover';
+import type { AutoTagRuleKind, BulkTagAction, BulkTagJobStatus } from '../../../../../packages/contracts/src/tags';
+import type { MediaKind } from '../../../../../packages/contracts/src/media';
+import type { SendStatus, TemplateStatus, WelcomeAttachment, WelcomeScope } from '../../../../../packages/contracts/src/welcome';
 
 const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
-const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const ts = <N extends string>(name: N) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => ts('created_at').notNull().defaultNow();
 const updatedAt = () => ts('updated_at').notNull().defaultNow();
 
@@ -117,6 +126,7 @@ export const staff = pgTable('staff', {
 export const users = pgTable('users', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   username: text('username').notNull().unique(),
+  /** scrypt (platform/auth.ts); `!` for an account an invitation created whose password nobody has set yet. */
   passwordHash: text('password_hash').notNull(),
   displayName: text('display_name').notNull(),
   locale: text('locale').notNull().default('zh-CN'),
@@ -137,9 +147,13 @@ export const memberships = pgTable('memberships', {
   staffUserid: text('staff_userid'),
   /** What the corp's API calls the membership (`/api/users/:id`): the same for a new and an existing account. */
   id: bigserial('id', { mode: 'number' }).notNull().unique(),
-  /** `invited` until the user accepts (or, for an account the invitation created, signs in): grants nothing before. */
+  /** `invited` until the invited person opens the invitation link and sets (or proves) the account's password: grants nothing before. */
   status: text('status').$type<'active' | 'invited'>().notNull().default('active'),
+  /** The invitation created the account (removing the invitation removes the account while nobody has set its password). */
   acceptOnSignIn: boolean('accept_on_sign_in').notNull().default(false),
+  /** sha256 of the invitation link's one-time code (ADR 0018); only the person the corp gave the link to can accept. */
+  inviteCodeHash: text('invite_code_hash').unique(),
+  inviteExpiresAt: ts('invite_expires_at'),
   /** The display name the inviting admin typed, shown to that corp until the user accepts. */
   invitedName: text('invited_name'),
   /** This corp's admin locked the user out of this corp (the account itself is untouched). */
@@ -266,9 +280,6 @@ export const customerEventWindowRolls = pgTable('customer_event_window_rolls', {
   rolledAt: ts('rolled_at').notNull().defaultNow(),
 });
 
-export const FOLLOW_STATUSES = ['active', 'deleted_by_staff', 'deleted_by_customer', 'transferred'] as const;
-export type FollowStatus = (typeof FOLLOW_STATUSES)[number];
-
 /** One customer ↔ one staff relationship (跟进关系). Corp tags live on the relationship, as in WeCom. */
 export const follows = pgTable('follows', {
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
@@ -341,7 +352,7 @@ export const groups = pgTable('groups', {
   persona: text('persona'),
   rulesText: text('rules_text'),
   announcementTemplate: text('announcement_template'),
-  status: text('status').$type<'active' | 'dismissed'>().notNull().default('active'),
+  status: text('status').$type<GroupStatus>().notNull().default('active'),
   createdAt: ts('created_at'),
   dismissedAt: ts('dismissed_at'),
   /** The version of the group and its members as stored (ADR 0013): the event whose re-read (or dismiss) was applied
@@ -451,30 +462,18 @@ export const syncRuns = pgTable('sync_runs', {
 // ---------------------------------------------------------------------------------------------
 // Acquire: live codes (渠道活码), group codes (群活码), store routing, welcome messages, numbers.
 
-export const LIVE_CODE_KINDS = ['staff', 'group', 'store'] as const;
-export const LIVE_CODE_STRATEGIES = ['round_robin', 'weighted', 'random'] as const;
-
-/** Weekly working slots plus exception dates, in the code's time zone. */
-export interface WorkSchedule {
-  timezone: string;
-  /** day 0 = Sunday … 6 = Saturday; times 'HH:MM', end exclusive; a slot may not cross midnight. */
-  weekly: { day: number; start: string; end: string }[];
-  /** A date either closed all day or with its own slots. */
-  exceptions: { date: string; closed?: boolean; slots?: { start: string; end: string }[] }[];
-}
-
 export const liveCodes = pgTable('live_codes', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   /** The short key in the landing URL /l/<key>; never changes, so printed codes never expire. */
   key: text('key').notNull().unique(),
-  kind: text('kind').$type<(typeof LIVE_CODE_KINDS)[number]>().notNull(),
+  kind: text('kind').$type<LiveCodeKind>().notNull(),
   name: text('name').notNull(),
   channel: text('channel').notNull().default(''),
   storeId: bigint('store_id', { mode: 'number' }),
   /** 'pond': Pond picks staff and shows their own QR (lock, caps, hours); 'native': one WeCom multi-person contact way. */
-  mode: text('mode').$type<'pond' | 'native'>().notNull().default('pond'),
-  strategy: text('strategy').$type<(typeof LIVE_CODE_STRATEGIES)[number]>().notNull().default('round_robin'),
+  mode: text('mode').$type<CodeMode>().notNull().default('pond'),
+  strategy: text('strategy').$type<Strategy>().notNull().default('round_robin'),
   lockEnabled: boolean('lock_enabled').notNull().default(true),
   skipVerify: boolean('skip_verify').notNull().default(true),
   tagIds: text('tag_ids').array().notNull().default(sql`'{}'::text[]`),
@@ -529,7 +528,7 @@ export const liveCodeGroups = pgTable('live_code_groups', {
   corpId: text('corp_id').notNull(),
   chatId: text('chat_id').notNull(),
   position: integer('position').notNull().default(0),
-  status: text('status').$type<'waiting' | 'active' | 'full' | 'removed'>().notNull().default('waiting'),
+  status: text('status').$type<CodeGroupStatus>().notNull().default('waiting'),
   autoCreated: boolean('auto_created').notNull().default(false),
   createdAt: createdAt(),
 }, (t) => [primaryKey({ columns: [t.codeId, t.chatId] })]);
@@ -586,25 +585,16 @@ export const attributions = pgTable('attributions', {
   index('attributions_customer_idx').on(t.corpId, t.externalUserid, t.userid),
 ]);
 
-export interface WelcomeAttachment {
-  msgtype: 'image' | 'link' | 'miniprogram' | 'video' | 'file';
-  image?: { media_id?: string; pic_url?: string };
-  link?: { title: string; picurl?: string; desc?: string; url: string };
-  miniprogram?: { title: string; pic_media_id: string; appid: string; page: string };
-  video?: { media_id: string };
-  file?: { media_id: string };
-}
-
 /** Welcome message templates (欢迎语); priority code > staff > default. */
 export const welcomeTemplates = pgTable('welcome_templates', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   name: text('name').notNull(),
-  scope: text('scope').$type<'default' | 'staff' | 'code'>().notNull(),
+  scope: text('scope').$type<WelcomeScope>().notNull(),
   userids: text('userids').array().notNull().default(sql`'{}'::text[]`),
   text: text('text').notNull().default(''),
   attachments: jsonb('attachments').$type<WelcomeAttachment[]>().notNull().default(sql`'[]'::jsonb`),
-  status: text('status').$type<'active' | 'archived'>().notNull().default('active'),
+  status: text('status').$type<TemplateStatus>().notNull().default('active'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [index('welcome_templates_corp_idx').on(t.corpId, t.scope, t.status)]);
@@ -618,7 +608,7 @@ export const welcomeSends = pgTable('welcome_sends', {
   userid: text('userid').notNull(),
   templateId: bigint('template_id', { mode: 'number' }),
   codeId: bigint('code_id', { mode: 'number' }),
-  status: text('status').$type<'sent' | 'failed' | 'skipped' | 'unknown'>().notNull(),
+  status: text('status').$type<SendStatus>().notNull(),
   errcode: integer('errcode'),
   error: text('error'),
   receivedAt: ts('received_at').notNull(),
@@ -669,7 +659,7 @@ export const wecomQuota = pgTable('wecom_quota', {
 export const mediaAssets = pgTable('media_assets', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
-  kind: text('kind').$type<'image' | 'video' | 'file'>().notNull(),
+  kind: text('kind').$type<MediaKind>().notNull(),
   filename: text('filename').notNull(),
   contentType: text('content_type').notNull(),
   bytes: customBytea('bytes').notNull(),
@@ -696,10 +686,10 @@ export const customerNotes = pgTable('customer_notes', {
 export const bulkTagJobs = pgTable('bulk_tag_jobs', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
-  action: text('action').$type<'add' | 'remove'>().notNull(),
+  action: text('action').$type<BulkTagAction>().notNull(),
   tagIds: text('tag_ids').array().notNull(),
   source: jsonb('source').notNull(),
-  status: text('status').$type<'queued' | 'running' | 'done' | 'cancelled'>().notNull().default('queued'),
+  status: text('status').$type<BulkTagJobStatus>().notNull().default('queued'),
   total: integer('total').notNull().default(0),
   done: integer('done').notNull().default(0),
   failed: integer('failed').notNull().default(0),
@@ -724,7 +714,7 @@ export const autoTagRules = pgTable('auto_tag_rules', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   name: text('name').notNull(),
-  kind: text('kind').$type<'code' | 'channel' | 'group' | 'behaviour' | 'order'>().notNull(),
+  kind: text('kind').$type<AutoTagRuleKind>().notNull(),
   params: jsonb('params').notNull(),
   tagIds: text('tag_ids').array().notNull(),
   enabled: boolean('enabled').notNull().default(true),
@@ -736,11 +726,11 @@ export const autoTagRules = pgTable('auto_tag_rules', {
 export const handoverJobs = pgTable('handover_jobs', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
-  kind: text('kind').$type<'onjob' | 'resigned'>().notNull(),
+  kind: text('kind').$type<HandoverKind>().notNull(),
   handoverUserid: text('handover_userid').notNull(),
   takeoverUserid: text('takeover_userid').notNull(),
   message: text('message'),
-  status: text('status').$type<'running' | 'waiting' | 'done'>().notNull().default('running'),
+  status: text('status').$type<HandoverJobStatus>().notNull().default('running'),
   createdBy: text('created_by'),
   createdAt: createdAt(),
   finishedAt: ts('finished_at'),

@@ -3,9 +3,6 @@ import type { Messages } from '../../../i18n/messages';
 import type zhCN from './zh-CN';
 
 const enUS: Messages<typeof zhCN> = {
-  invitation: '{{corp}} invites you to join as {{role}}',
-  accept: 'Accept',
-  decline: 'Decline',
   title: 'Sign in to Pond',
   subtitle: 'Open-source SCRM for WeCom',
   username: 'Username',

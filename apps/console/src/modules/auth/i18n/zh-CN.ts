@@ -1,9 +1,6 @@
 // Namespace `auth`, Simplified Chinese (the console's first language): the auth module.
 // Its English twin (en-US.ts) is typed by this object, so a missing or extra key fails the typecheck.
 const zhCN = {
-  invitation: '{{corp}} 邀请您以「{{role}}」身份加入',
-  accept: '接受',
-  decline: '拒绝',
   title: '登录鱼塘',
   subtitle: '开源的企业微信私域 SCRM',
   username: '用户名',

@@ -1,27 +1,31 @@
-// Event processing: workers claim pending inbox rows in batches (FOR UPDATE SKIP LOCKED, ordered by
-// priority then arrival), run the handler for each event, and mark it done — or schedule a retry with
-// back-off, up to MAX_ATTEMPTS, then 'failed'. Events touching the same customer or group run in
-// order within a batch; different ones run concurrently. See docs/adr/0002-callback-inbox-queue.md.
-// A claim is a lease (ADR 0013): a few seconds long, renewed by a heartbeat while the worker lives, so a
-// crashed worker's events are taken by another within seconds; every write that ends a claim carries the
-// claim's token, so a worker that lost its lease (paused past it) cannot also complete the event.
+// Event processing: workers claim pending inbox rows in batches (FOR UPDATE SKIP LOCKED, ordered by priority then
+// arrival), run the handler registered for each event's name, and mark it done — or schedule a retry with back-off, up
+// to MAX_ATTEMPTS, then 'failed'. Events touching the same customer or group run in order within a batch; different
+// ones run concurrently. See docs/adr/0002-callback-inbox-queue.md and 0018-one-inbox-api.md.
+// A claim is a lease (ADR 0013): a few seconds long, renewed by a heartbeat while the worker lives, so a crashed
+// worker's events are taken by another within seconds; every write that ends a claim carries the claim's token, so a
+// worker that lost its lease (paused past it) cannot also complete the event.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseEventXml, type CallbackEvent, WecomError } from '@pond/wecom';
 import type pg from 'pg';
-import type { Logger } from '../../platform/log';
-import { INBOX_CHANNEL } from './routes';
+import type { Cols } from '../db/rows';
+import type { Logger } from '../log';
+import { namesOf, type InboxEventName, type InboxEvents } from './events';
+import { InboxListener } from './listener';
+import { Priority } from './priority';
 
-export interface EventContext {
+export interface EventContext<P extends object = CallbackEvent> {
   corpId: string;
   inboxId: number;
-  ev: CallbackEvent;
+  /** The event's fields (its XML), typed by its name's payload in InboxEvents. */
+  ev: P;
   /** CreateTime of the event as a Date. */
   at: Date;
   /** When Pond received the callback (the welcome window is measured from here). */
   receivedAt?: Date;
   /** The row's priority when claimed: a handler that requeued its event for a second step sees the later one. */
-  priority?: number;
+  priority?: Priority;
   /** The token of the claim (lease) this event is handled under; writes that must happen once are fenced by it. */
   lease?: string;
   /** Renews the claim's lease now (before a long WeCom call); false when it was lost to another worker. */
@@ -29,19 +33,27 @@ export interface EventContext {
 }
 
 /**
- * What a handler returns: nothing when the event is done, or `{ requeueAt }` to keep it pending at that
- * (lower) priority for a second step — an add sends its welcome in the urgent band and leaves the rest
- * (customer, follow relation, timeline, attribution) to the follow-up band.
+ * What a handler returns: nothing when the event is done, or `{ requeueAt }` to keep it pending at that (later)
+ * priority for a second step — an add sends its welcome at Priority.Welcome and leaves the rest (customer, follow
+ * relation, timeline, attribution) to Priority.AddFacts.
  */
-export type HandlerResult = void | { requeueAt: number };
-export type EventHandler = (ctx: EventContext) => Promise<HandlerResult>;
-/** Key: `${Event}/${ChangeType}` or `${Event}/*`. */
-export type HandlerMap = Record<string, EventHandler>;
+export type HandlerResult = void | { requeueAt: Priority };
+/** Handles one event. */
+export type EventHandler<E extends InboxEventName> = (ctx: EventContext<InboxEvents[E]>) => Promise<HandlerResult>;
 /**
- * Optional set-based handlers: many independent events of one type in one go (bulk SQL instead of a
- * round trip per event). All or nothing: if one throws, its events run one by one through HandlerMap.
+ * Handles many independent events of one name at once (bulk SQL instead of a round trip per event), and one alone.
+ * All or nothing: if it throws, its events run again one at a time.
  */
-export type BatchHandlerMap = Record<string, (ctxs: EventContext[]) => Promise<HandlerResult>>;
+export type BatchHandler<E extends InboxEventName> = (ctxs: EventContext<InboxEvents[E]>[]) => Promise<HandlerResult>;
+export type InboxHandler<E extends InboxEventName> = EventHandler<E> | { batch: BatchHandler<E> };
+/** What a module registers with the processor: handlers by event name (a misspelled name does not compile). */
+export type InboxHandlers = { [E in InboxEventName]?: InboxHandler<E> };
+
+/** A handler as the processor calls it: the payload's type is the name's (events.ts), which the lookup guarantees. */
+interface Registered {
+  one: (ctx: EventContext) => Promise<HandlerResult>;
+  many?: (ctxs: EventContext[]) => Promise<HandlerResult>;
+}
 
 const MAX_ATTEMPTS = 8;
 /** A claim's lease: short, so a crashed worker's adds are taken over well inside WeCom's 20 s welcome window. */
@@ -50,34 +62,32 @@ export const LEASE_MS = 5_000;
 const HEARTBEAT_MS = 1_000;
 
 /**
- * Priority bands each get their own claim loop, so time-critical adds (band 0–1: the welcome window)
- * never wait behind a batch of rate-limited follow-up work.
+ * Priority bands each get their own claim loops, so time-critical adds (the welcome window) never wait behind a batch
+ * of rate-limited follow-up work.
  */
 const BANDS = [
   // Urgent: several small batches in flight, so a new add never waits for a long batch to finish.
-  { min: 0, max: 1, loops: 3, batchSize: 50 },
-  // Adds' second step (ADD_FACTS_PRIORITY): as many loops, so storing adds keeps up with welcoming them.
-  { min: 2, max: 2, loops: 3, batchSize: 50 },
+  { min: Priority.Welcome, max: Priority.GroupJoin, loops: 3, batchSize: 50 },
+  // Adds' second step: as many loops, so storing adds keeps up with welcoming them.
+  { min: Priority.AddFacts, max: Priority.AddFacts, loops: 3, batchSize: 50 },
   // Everything else, one loop: a customer's later events run in order.
-  { min: 3, max: 9, loops: 1, batchSize: 200 },
+  { min: Priority.Change, max: 32767, loops: 1, batchSize: 200 },
 ];
 
 export interface InboxOptions {
   batchSize?: number;
   concurrency?: number;
   pollMs?: number;
-  batchHandlers?: BatchHandlerMap;
   leaseMs?: number;
   heartbeatMs?: number;
 }
 
-interface ClaimedRow {
-  id: number; corp_id: string; xml: string; attempts: number; priority: number; received_at: Date; ev: CallbackEvent;
-}
+type ClaimedRow = Cols<'callback_inbox', 'id' | 'corp_id' | 'xml' | 'attempts' | 'received_at'> & { priority: Priority; ev: CallbackEvent };
 
 export class InboxProcessor {
   /** Who holds a claim (`locked_by`): host, process id and a random part (a restarted process is another worker). */
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private handlers = new Map<string, Registered>();
   private running = false;
   private stopping = false;
   /** Rows held per lease (claim token), renewed by the heartbeat until the claim is finished. */
@@ -87,7 +97,7 @@ export class InboxProcessor {
   /** Idle loops waiting for work, per priority band. */
   private wakers = BANDS.map(() => new Set<() => void>());
   private busyLoops = 0;
-  private listener?: pg.PoolClient;
+  private listener?: InboxListener;
   private loops: Promise<void>[] = [];
   private idleWaiters: (() => void)[] = [];
   /** Batches in flight per band: a band waits while a more urgent one has work in flight. */
@@ -95,10 +105,24 @@ export class InboxProcessor {
 
   constructor(
     private pool: pg.Pool,
-    private handlers: HandlerMap,
     private log: Logger,
     private opts: InboxOptions = {},
   ) {}
+
+  /**
+   * Registers a module's handlers. One handler per event name, in the whole process: registering a name twice is a
+   * mistake in the wiring (app.ts), and throws.
+   */
+  register(handlers: InboxHandlers): this {
+    for (const [name, h] of Object.entries(handlers) as [InboxEventName, InboxHandler<InboxEventName> | undefined][]) {
+      if (!h) continue;
+      if (this.handlers.has(name)) throw new Error(`inbox: a handler for ${name} is registered already`);
+      // The boundary: a handler of name N is only ever called with events stored under N, whose XML has N's fields.
+      const r = h as unknown as ((ctx: EventContext) => Promise<HandlerResult>) | { batch: (ctxs: EventContext[]) => Promise<HandlerResult> };
+      this.handlers.set(name, typeof r === 'function' ? { one: r } : { one: (ctx) => r.batch([ctx]), many: r.batch });
+    }
+    return this;
+  }
 
   private get leaseMs(): number { return this.opts.leaseMs ?? LEASE_MS; }
 
@@ -106,9 +130,8 @@ export class InboxProcessor {
     if (this.running) return;
     this.running = true;
     this.stopping = false;
-    this.listener = await this.pool.connect();
-    this.listener.on('notification', () => this.poke());
-    await this.listener.query(`LISTEN ${INBOX_CHANNEL}`);
+    this.listener = new InboxListener(this.pool, this.log, () => this.poke());
+    await this.listener.start();
     this.loops = BANDS.flatMap((b, i) => Array.from({ length: b.loops }, () => this.loop(b, i)));
   }
 
@@ -121,7 +144,7 @@ export class InboxProcessor {
   }
 
   private wakeOne(band: number): void {
-    const w = this.wakers[band]!.values().next().value;
+    const w = this.wakers[band].values().next().value;
     if (w) w();
   }
 
@@ -132,11 +155,8 @@ export class InboxProcessor {
     // Batches in flight finish (their unstarted lanes are released at once); the heartbeat runs until then.
     await Promise.all(this.loops);
     await this.renewing;
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${INBOX_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-      this.listener = undefined;
-    }
+    await this.listener?.stop();
+    this.listener = undefined;
   }
 
   private async loop(band: { min: number; max: number; batchSize: number }, bandIndex: number): Promise<void> {
@@ -149,22 +169,22 @@ export class InboxProcessor {
         continue;
       }
       let n = 0;
-      this.inFlight[bandIndex]!++;
+      this.inFlight[bandIndex]++;
       this.busyLoops++;
       try {
         n = await this.runOnce(band, () => this.wakeOne(bandIndex));
       } catch (err) {
         this.log.error({ err }, 'inbox batch failed');
       } finally {
-        this.inFlight[bandIndex]!--;
+        this.inFlight[bandIndex]--;
         this.busyLoops--;
       }
       if (n === 0) {
         if (this.busyLoops === 0) for (const w of this.idleWaiters.splice(0)) w();
         await new Promise<void>((res) => {
-          const waker = () => { clearTimeout(t); this.wakers[bandIndex]!.delete(waker); res(); };
+          const waker = () => { clearTimeout(t); this.wakers[bandIndex].delete(waker); res(); };
           const t = setTimeout(waker, pollMs);
-          this.wakers[bandIndex]!.add(waker);
+          this.wakers[bandIndex].add(waker);
         });
       }
     }
@@ -202,7 +222,7 @@ export class InboxProcessor {
       let ev: CallbackEvent;
       try { ev = parseEventXml(r.xml); } catch { ev = {}; }
       r.ev = ev;
-      const key = `${r.corp_id}|${ev.ExternalUserID ?? ev.ChatId ?? ev.Id ?? ev.UserID ?? r.id}`;
+      const key = `${r.corp_id}|${String(ev.ExternalUserID ?? ev.ChatId ?? ev.Id ?? ev.UserID ?? r.id)}`;
       const lane = lanes.get(key);
       if (lane) lane.push(r); else lanes.set(key, [r]);
     }
@@ -211,27 +231,26 @@ export class InboxProcessor {
     const requeued = new Map<number, number[]>();
     const requeue = (id: number, at: number) => (requeued.get(at) ?? requeued.set(at, []).get(at)!).push(id);
     const released: number[] = [];
-    // A customer with a single event in this claim can be handled in bulk with others of its type.
+    // A customer with a single event in this claim can be handled in bulk with others of its name.
     const bulk = new Map<string, ClaimedRow[]>();
-    const batchHandlers = this.opts.batchHandlers ?? {};
     for (const [key, lane] of lanes) {
-      const r = lane[0]!;
-      const type = `${r.ev.Event}/${r.ev.ChangeType}`;
-      if (lane.length !== 1 || !batchHandlers[type]) continue;
+      const r = lane[0];
+      const [name] = namesOf(r.ev);
+      if (lane.length !== 1 || !this.handlers.get(name)?.many) continue;
       lanes.delete(key);
-      // A set shares its type and its step (priority): an add's welcome and its second step never mix.
-      const group = bulk.get(`${type}|${r.priority}`);
-      if (group) group.push(r); else bulk.set(`${type}|${r.priority}`, [r]);
+      // A set shares its name and its step (priority): an add's welcome and its second step never mix.
+      const group = bulk.get(`${name}|${r.priority}`);
+      if (group) group.push(r); else bulk.set(`${name}|${r.priority}`, [r]);
     }
     const bulkRuns = [...bulk.entries()].map(async ([key, group]) => {
-      const type = key.slice(0, key.lastIndexOf('|'));
+      const name = key.slice(0, key.lastIndexOf('|'));
       try {
-        const result = await batchHandlers[type]!(group.map((r) => this.contextOf(r, lease)));
+        const result = await this.handlers.get(name)!.many!(group.map((r) => this.contextOf(r, lease)));
         for (const r of group) {
           if (result) requeue(r.id, result.requeueAt); else done.push(r.id);
         }
       } catch (err) {
-        this.log.warn({ err, type, n: group.length }, 'batch handler failed; handling one by one');
+        this.log.warn({ err, event: name, n: group.length }, 'batch handler failed; handling one by one');
         for (const r of group) lanes.set(`retry|${r.id}`, [r]);
       }
     });
@@ -243,7 +262,7 @@ export class InboxProcessor {
         // Stopping: what has not started goes back at once rather than waiting for its lease to run out.
         if (this.stopping) { released.push(...lane.map((x) => x.id)); continue; }
         for (let i = 0; i < lane.length; i++) {
-          const r = lane[i]!;
+          const r = lane[i];
           const outcome = await this.handle(r, lease);
           if (outcome === 'done') done.push(r.id);
           else if (outcome === 'ignored') ignored.push(r.id);
@@ -302,20 +321,32 @@ export class InboxProcessor {
   }
 
   /**
-   * The heartbeat: one statement renews every lease this worker holds. It runs on the listener's own connection
-   * when there is one, so a pool busy with handlers cannot hold it back past the leases.
+   * The heartbeat: one statement renews every lease this worker holds. It runs on the listener's connection, so a pool
+   * busy with handlers cannot hold it back past the leases — unless that connection is down, or does not answer within
+   * half a lease (a dead peer that never said so): then the connection is replaced (InboxListener) and this renewal,
+   * and those until it is back, go through the pool.
    */
   private renewAll(): Promise<void> {
     if (this.renewing) return this.renewing;
     const leases = [...this.held.keys()];
     if (leases.length === 0) return Promise.resolve();
     const ids = leases.flatMap((l) => [...this.held.get(l)!]);
-    const db = this.listener ?? this.pool;
-    this.renewing = db.query(
-      `UPDATE callback_inbox SET locked_until = now() + make_interval(secs => $3) WHERE id = ANY($1) AND lease = ANY($2::uuid[]) AND status = 'pending'`,
-      [ids, leases, this.leaseMs / 1000])
-      .then(() => undefined)
-      .catch((err) => { this.log.warn({ err }, 'inbox: renewing leases failed'); })
+    const sql = `UPDATE callback_inbox SET locked_until = now() + make_interval(secs => $3) WHERE id = ANY($1) AND lease = ANY($2::uuid[]) AND status = 'pending'`;
+    const args = [ids, leases, this.leaseMs / 1000];
+    const own = this.listener?.connection;
+    const renew = async () => {
+      if (own) {
+        try {
+          await withTimeout(own.query(sql, args), this.leaseMs / 2);
+          return;
+        } catch (err) {
+          this.listener?.lost(own, err);
+        }
+      }
+      await this.pool.query(sql, args);
+    };
+    this.renewing = renew()
+      .catch((err: unknown) => { this.log.warn({ err }, 'inbox: renewing leases failed'); })
       .finally(() => { this.renewing = undefined; });
     return this.renewing;
   }
@@ -330,20 +361,21 @@ export class InboxProcessor {
     return (rowCount ?? 0) > 0;
   }
 
-  private async handle(r: ClaimedRow, lease: string): Promise<'done' | 'ignored' | 'retry' | { requeueAt: number }> {
+  private async handle(r: ClaimedRow, lease: string): Promise<'done' | 'ignored' | 'retry' | { requeueAt: Priority }> {
     const ev = r.ev;
-    const handler = this.handlers[`${ev.Event}/${ev.ChangeType}`] ?? this.handlers[`${ev.Event}/*`];
+    const [name, wildcard] = namesOf(ev);
+    const handler = this.handlers.get(name) ?? this.handlers.get(wildcard);
     if (!handler) return 'ignored'; // unknown events are stored and ignored
     try {
-      return (await handler(this.contextOf(r, lease))) ?? 'done';
+      return (await handler.one(this.contextOf(r, lease))) ?? 'done';
     } catch (err) {
       const final = r.attempts >= MAX_ATTEMPTS || (err instanceof WecomError && isPermanent(err));
       const delaySec = Math.min(600, 2 ** r.attempts);
-      this.log.warn({ err, inboxId: r.id, event: `${ev.Event}/${ev.ChangeType}`, attempts: r.attempts, final }, 'event handler failed');
+      this.log.warn({ err, inboxId: r.id, event: name, attempts: r.attempts, final }, 'event handler failed');
       await this.pool.query(
         `UPDATE callback_inbox SET status=$2, error=$3, locked_until=NULL, locked_by = NULL, lease = NULL, run_after = now() + make_interval(secs => $4)
          WHERE id=$1 AND lease = $5`,
-        [r.id, final ? 'failed' : 'pending', String((err as Error)?.message ?? err).slice(0, 2000), delaySec, lease]);
+        [r.id, final ? 'failed' : 'pending', String((err as { message?: unknown } | null)?.message ?? err).slice(0, 2000), delaySec, lease]);
       return 'retry';
     }
   }
@@ -351,17 +383,17 @@ export class InboxProcessor {
   private contextOf(r: ClaimedRow, lease: string): EventContext {
     const created = Number(r.ev.CreateTime);
     const at = Number.isFinite(created) && created > 0 ? new Date(created * 1000) : new Date();
-    return { corpId: r.corp_id, inboxId: r.id, ev: r.ev, at, receivedAt: r.received_at, priority: r.priority, lease, renew: () => this.renew(lease) };
+    return { corpId: r.corp_id, inboxId: r.id, ev: r.ev, at, receivedAt: r.received_at ?? undefined, priority: r.priority, lease, renew: () => this.renew(lease) };
   }
 
   /** Resolves once the processor has found nothing to do (tests and benchmarks await this instead of sleeping). */
   async drain(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { rows } = await this.pool.query(
+      const { rows: [{ n }] } = await this.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM callback_inbox WHERE status='pending' AND run_after <= now()`);
-      if (rows[0].n === 0) return;
-      if (Date.now() > deadline) throw new Error(`inbox not drained: ${rows[0].n} pending`);
+      if (n === 0) return;
+      if (Date.now() > deadline) throw new Error(`inbox not drained: ${n} pending`);
       if (this.running) {
         this.poke();
         await new Promise<void>((res) => { this.idleWaiters.push(res); setTimeout(res, 200); });
@@ -375,4 +407,14 @@ export class InboxProcessor {
 /** Errors a retry cannot fix (bad credentials are not among them: the admin may fix those). */
 function isPermanent(err: WecomError): boolean {
   return [40003, 40096, 40058, 84061].includes(err.errcode);
+}
+
+/** Rejects when `p` has not settled within `ms` (what `p` does later is ignored). */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  p.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

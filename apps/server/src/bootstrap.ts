@@ -4,10 +4,10 @@
 // terminal. Later starts never add anyone to a corp: a corp configured later gets its first admin from
 // the CLI (the terminal says how).
 import { randomBytes } from 'node:crypto';
-import { ScriptService } from '../scripts/service';
-import { webhookPath } from '../commerce/orders';
-import type { PondApp } from '../../app';
-import { hashPassword } from '../../platform/auth';
+import { ScriptService } from './modules/scripts';
+import { webhookPath } from './modules/commerce';
+import type { PondApp } from './app';
+import { hashPassword } from './platform/auth';
 
 export const DEMO_CORP_ID = 'wwpond0demo000001';
 
@@ -93,6 +93,9 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string,
   const { corps, pool, sim } = app;
   const existing = await corps.get(DEMO_CORP_ID);
   const apiBase = `${baseUrl}/sim`;
+  // The simulator is this process's: its addresses are WeCom's in the demo.
+  corps.origins.allowSimulator(apiBase);
+  corps.origins.allowSimulator(`${browserUrl}/sim`);
   const callbackUrl = `${baseUrl}/wecom/callback/${DEMO_CORP_ID}`;
   const corp = existing
     ? existing.apiBase === apiBase ? existing : await corps.update(DEMO_CORP_ID, { apiBase })

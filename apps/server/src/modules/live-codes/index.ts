@@ -1,0 +1,6 @@
+// The public surface of the live-codes module: other modules and the composition root (app.ts) import only this.
+export { acquireHooks } from './attribution';
+export { GroupCodeRotation } from './group-codes';
+export { landingRoutes } from './landing';
+export { liveCodeRoutes } from './routes';
+export { LiveCodeService } from './service';

@@ -1,0 +1,3 @@
+// The public surface of the media module: other modules and the composition root (app.ts) import only this.
+export { mediaRoutes } from './routes';
+export { MediaService } from './service';

@@ -1,0 +1,73 @@
+// The inbox's events: every event Pond handles, by name (`Event/ChangeType`, as WeCom's callbacks carry them), with the
+// fields its handlers read. Handlers are registered under these names (processor.ts `InboxHandlers`), and Pond's own
+// events are queued under them (enqueue.ts): a name that is not here does not compile. ARCHITECTURE.md "Events" has
+// the table: event → handler → tables written → what it triggers.
+//
+// Payloads are the event's XML fields, as strings (parseEventXml). WeCom's fields are optional (a callback is what
+// WeCom sent); Pond's own events are written by Pond (enqueue), so theirs are required.
+import type { CallbackEvent } from '@pond/wecom';
+
+/** What every event carries. CreateTime: WeCom's time of the change (seconds); Pond's own events copy their cause's. */
+export type EventEnvelope = {
+  ToUserName?: string; FromUserName?: string; CreateTime?: string; MsgType?: string; Event?: string; ChangeType?: string;
+};
+
+/** change_external_contact: a relation between a member (UserID) and a customer (ExternalUserID) changed. */
+export type ContactChange = EventEnvelope & { ExternalUserID?: string; UserID?: string };
+/** add_external_contact / add_half_external_contact: `State` names the live code scanned; `WelcomeCode` is valid 20 s. */
+export type ContactAdd = ContactChange & { State?: string; WelcomeCode?: string };
+/** del_external_contact: `Source` DELETE_BY_TRANSFER when the relation moved to another member. */
+export type ContactDelete = ContactChange & { Source?: string };
+/** transfer_fail: a handover to another member was refused. */
+export type TransferFail = ContactChange & { FailReason?: string };
+/** change_external_chat: a customer group changed; handlers re-read it (groupchat/get). */
+export type ChatChange = EventEnvelope & { ChatId?: string; UpdateDetail?: string; JoinScene?: string; QuitScene?: string };
+/** change_external_tag: a corp tag or tag group (`TagType`) was created, updated, deleted or reordered (shuffle). */
+export type TagChange = EventEnvelope & { Id?: string; TagType?: string };
+
+/** Pond's own: read a customer from WeCom after their add (queued by the add's second step, ADR 0003). */
+export type EnrichRequest = EventEnvelope & {
+  ExternalUserID: string;
+  UserID: string;
+  /** The add's inbox id: the version of what the read stores (ADR 0013) and the key of the add's attribution. */
+  SourceInbox: string;
+  /** '1' for a fresh add (not a re-add, a half add, or an add a newer delete superseded): apply the live code's tags and remark. */
+  ApplyCode: '0' | '1';
+  /** The add's CreateTime. */
+  CreateTime: string;
+};
+
+/** Pond's own: a shop order was matched to a customer (queued by the statement that matched it, ADR 0008). */
+export type OrderMatched = EventEnvelope & { ExternalUserID: string; CreateTime: string };
+
+/** Event name → payload. `Event/*` handles every ChangeType of that Event not named on its own. */
+export interface InboxEvents {
+  'change_external_contact/add_external_contact': ContactAdd;
+  'change_external_contact/add_half_external_contact': ContactAdd;
+  'change_external_contact/edit_external_contact': ContactChange;
+  'change_external_contact/del_external_contact': ContactDelete;
+  'change_external_contact/del_follow_user': ContactChange;
+  'change_external_contact/transfer_fail': TransferFail;
+  'change_external_chat/create': ChatChange;
+  'change_external_chat/update': ChatChange;
+  'change_external_chat/dismiss': ChatChange;
+  'change_external_tag/*': TagChange;
+  'pond_enrich/contact': EnrichRequest;
+  'pond_order/matched': OrderMatched;
+}
+
+export type InboxEventName = keyof InboxEvents;
+/** Pond's own events: queued by Pond (enqueue), never received from WeCom. */
+export type OwnEventName = Extract<InboxEventName, `pond_${string}`>;
+
+/** The names a stored event is handled under: its own, then its Event's wildcard. */
+export function namesOf(ev: CallbackEvent): [exact: string, wildcard: string] {
+  const event = String(ev.Event);
+  return [`${event}/${String(ev.ChangeType)}`, `${event}/*`];
+}
+
+/** `Event` and `ChangeType` of a name. */
+export function splitName(name: InboxEventName): [event: string, changeType: string] {
+  const i = name.indexOf('/');
+  return [name.slice(0, i), name.slice(i + 1)];
+}
