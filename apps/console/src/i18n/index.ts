@@ -108,7 +108,7 @@ i18n.on('languageChanged', (language) => {
 const initial = readStoredLanguage() ?? 'zh-CN';
 document.documentElement.lang = initial;
 
-export const ready = i18n
+void i18n
   .use(backend)
   .use(initReactI18next)
   .init({
