@@ -15,9 +15,11 @@ h1{font-size:18px;margin:0 0 12px}.en{color:#8f959e;font-size:12px}.err{color:#d
 label{display:block;margin:12px 0 4px;color:#646a73}input{width:100%;padding:8px 10px;border:1px solid #dee0e3;border-radius:4px;font-size:14px}
 button{margin-top:16px;width:100%;padding:9px 0;border:0;border-radius:4px;background:#245bdb;color:#fff;font-size:15px;cursor:pointer}`;
 
+// Referrer policy same-origin: the link's code never leaves in a Referer to another site, while the form's POST still
+// carries Pond's Origin (with no-referrer the browser sends `Origin: null`, which the cross-site check refuses).
 function shell(body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>鱼塘邀请 Pond invitation</title><style>${CSS}</style></head><body><main>${body}</main></body></html>`;
+<meta name="referrer" content="same-origin"><title>鱼塘邀请 Pond invitation</title><style>${CSS}</style></head><body><main>${body}</main></body></html>`;
 }
 
 export function invitePage(opts: { code: string; corpName: string; username: string; role: Role; error?: string }): string {
