@@ -364,7 +364,7 @@ function CorpSwitcher({ me }: { me: Me }) {
           switchCorp.mutate(corpId, {
             onSuccess: (next) => {
               void message.success(t('app.corpSwitched', { name: next.corp?.name ?? corpId }));
-              navigate('/');
+              void navigate('/');
             },
           })
         }
@@ -403,7 +403,7 @@ function UserMenu({ me }: { me: Me }) {
   ];
 
   const onClick: MenuProps['onClick'] = ({ key }) => {
-    if (key === 'logout') logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
+    if (key === 'logout') logout.mutate(undefined, { onSettled: () => void navigate('/login', { replace: true }) });
   };
 
   return (

@@ -150,7 +150,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await settingsRoutes(http, {
     pool, corps, sync, publicUrl: () => config.publicUrl,
     // The demo's phone and WeCom client show the corp's times in its zone, as Pond does.
-    onTimezoneChanged: sim ? async (corpId, timezone) => { if (await sim!.control.getCorp(corpId)) await sim!.control.upsertCorp({ corpId, timezone }); } : undefined,
+    onTimezoneChanged: sim ? async (corpId, timezone) => { if (await sim.control.getCorp(corpId)) await sim.control.upsertCorp({ corpId, timezone }); } : undefined,
   });
   liveCodeRoutes(http, { codes, publicUrl: () => config.publicUrl });
   await welcomeRoutes(http, { welcome });
@@ -160,10 +160,10 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     orders: new OrderService(pool, corps), publicUrl: () => config.publicUrl,
     // The demo's shop is the simulator: point it at the new URL, or paying on the phone would stop showing up.
     onWebhookTokenChanged: sim ? async (corpId, token) => {
-      const simCorp = await sim!.control.getCorp(corpId);
+      const simCorp = await sim.control.getCorp(corpId);
       const prefix = `/webhooks/orders/${encodeURIComponent(corpId)}/`;
       const url = simCorp?.orderWebhookUrl;
-      if (url?.includes(prefix)) await sim!.control.upsertCorp({ corpId, orderWebhookUrl: url.slice(0, url.indexOf(prefix) + prefix.length) + token });
+      if (url?.includes(prefix)) await sim.control.upsertCorp({ corpId, orderWebhookUrl: url.slice(0, url.indexOf(prefix) + prefix.length) + token });
     } : undefined,
   });
   await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
@@ -178,7 +178,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     await http.register(fastifyStatic, { root: CONSOLE_DIST, prefix: '/', wildcard: true });
     http.setNotFoundHandler((req, reply) => {
       const url = req.url;
-      const path = url.split('?')[0]!;
+      const path = url.split('?')[0];
       // Client-side routes get the SPA; a missing asset (a file name with an extension) stays a 404.
       if (req.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/sim/') && !url.startsWith('/wecom/') && !/\.[a-z0-9]+$/i.test(path)) {
         return reply.type('text/html').sendFile('index.html');

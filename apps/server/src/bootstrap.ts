@@ -91,7 +91,7 @@ async function bootstrapLocked(app: PondApp, baseUrl: string, browserUrl: string
 }
 
 async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string, opts: BootstrapOptions): Promise<string> {
-  const { corps, pool, sim } = app;
+  const { corps, sim } = app;
   const existing = await corps.get(DEMO_CORP_ID);
   const apiBase = `${baseUrl}/sim`;
   // The simulator is this process's: its addresses are WeCom's in the demo.

@@ -240,7 +240,7 @@ describe('no probing other tenants', () => {
 });
 
 describe('sign-in', () => {
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
   it('takes the same work for an unknown username as for a wrong password', async () => {
     const unknown: number[] = [];

@@ -77,7 +77,7 @@ describe('channel live code', () => {
     expect(f.tagIds).toEqual(expect.arrayContaining(tagIds));
     expect(f.remark).toBe('门店-扫码客户一');
     // WeCom has the tags too (mark_tag)
-    const remote = await sim.getFollow(pond.corpId, staff[0]!, scan.result.externalUserid);
+    const remote = await sim.getFollow(pond.corpId, staff[0], scan.result.externalUserid);
     expect(remote!.tagIds).toEqual(expect.arrayContaining(tagIds));
     const { rows: [a] } = await pond.app.pool.query(`SELECT code_id, channel, visit_id FROM attributions WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, scan.result.externalUserid]);
     expect(a).toMatchObject({ code_id: code.id, channel: '门店' });
@@ -86,7 +86,7 @@ describe('channel live code', () => {
 
   it('keeps a customer who scans again with the same staff member (lock)', async () => {
     const [u] = await sim.listWechatUsers({ q: '扫码客户一' });
-    const res = await fetch(code.url, { headers: { cookie: `sim_wechat_user=${u!.id}` } });
+    const res = await fetch(code.url, { headers: { cookie: `sim_wechat_user=${u.id}` } });
     const html = await res.text();
     expect(html).toContain((await pond.api('GET', `/api/live-codes/${code.id}`)).body.pool[0].qrUrl.split('/sim')[1]);
     const { rows } = await pond.app.pool.query(`SELECT userid, reason FROM code_visits WHERE code_id = $1 ORDER BY id DESC LIMIT 1`, [code.id]);
@@ -147,7 +147,7 @@ describe('channel live code', () => {
     expect(back.status).toBe(302);
     const landing = await fetch(back.headers.get('location')!, { headers: ua, redirect: 'manual' });
     expect(landing.status).toBe(200);
-    const wx = landing.headers.get('set-cookie')!.match(/pond_wx=([^;]+)/)![1]!;
+    const wx = landing.headers.get('set-cookie')!.match(/pond_wx=([^;]+)/)![1];
     const { rows: [v] } = await pond.app.pool.query(`SELECT visitor_key, visitor_kind, unionid FROM code_visits WHERE code_id = $1 ORDER BY id DESC LIMIT 1`, [code.id]);
     expect(v).toEqual({ visitor_key: `u:${u.unionid}`, visitor_kind: 'unionid', unionid: u.unionid });
     // Next scan: the cookie is enough, no second trip to WeChat; a forged cookie is not.
@@ -175,8 +175,8 @@ describe('channel live code', () => {
 
 describe('group live code', () => {
   it('rotates to the next group at the cap, then alerts the operator when every group is full', async () => {
-    const g1 = await sim.createGroup({ corpId: pond.corpId, owner: staff[0]!, name: '福利群1' });
-    const g2 = await sim.createGroup({ corpId: pond.corpId, owner: staff[0]!, name: '福利群2' });
+    const g1 = await sim.createGroup({ corpId: pond.corpId, owner: staff[0], name: '福利群1' });
+    const g2 = await sim.createGroup({ corpId: pond.corpId, owner: staff[0], name: '福利群2' });
     await settle();
     const res = await pond.api('POST', '/api/live-codes', { kind: 'group', name: '福利群', groupCap: 3, groupChatIds: [g1.chatId, g2.chatId], groupBaseName: '福利群' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -201,7 +201,7 @@ describe('group live code', () => {
   it('takes the group WeCom creates when the listed ones reach 200 (auto_create_room)', async () => {
     const members: string[] = [];
     for (let i = 0; i < 198; i++) members.push((await sim.createWechatUser({ nickname: `老成员${i}` })).id);
-    const big = await sim.createGroup({ corpId: pond.corpId, owner: staff[1]!, name: '大群', members });
+    const big = await sim.createGroup({ corpId: pond.corpId, owner: staff[1], name: '大群', members });
     await settle();
     const res = await pond.api('POST', '/api/live-codes', { kind: 'group', name: '大群码', groupChatIds: [big.chatId], groupBaseName: '大群' });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -229,7 +229,7 @@ describe('group welcome templates', () => {
     expect(t.status, JSON.stringify(t.body)).toBe(200);
     const wrongRef = await pond.api('POST', '/api/live-codes', { kind: 'group', name: 'x', groupChatIds: [], groupWelcomeTemplateId: 'nope' });
     expect(wrongRef.body.error.field).toBe('groupWelcomeTemplateId');
-    const g = await sim.createGroup({ corpId: pond.corpId, owner: staff[0]!, name: '欢迎群' });
+    const g = await sim.createGroup({ corpId: pond.corpId, owner: staff[0], name: '欢迎群' });
     await settle();
     const code = await pond.api('POST', '/api/live-codes', { kind: 'group', name: '欢迎群码', groupChatIds: [g.chatId], groupWelcomeTemplateId: t.body.templateId });
     expect(code.status, JSON.stringify(code.body)).toBe(200);

@@ -55,7 +55,7 @@ describe('auth and roles', () => {
     expect(res.status).toBe(200);
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/pond_session=/);
-    const me = await fetch(`${pond.baseUrl}/api/me`, { headers: { cookie: cookie.split(';')[0]! } });
+    const me = await fetch(`${pond.baseUrl}/api/me`, { headers: { cookie: cookie.split(';')[0] } });
     expect(((await me.json()) as { role: string }).role).toBe('admin');
     const bad = await pond.api('POST', '/api/auth/login', { username: 'admin', password: 'nope' }, { token: null });
     expect(bad.status).toBe(401);

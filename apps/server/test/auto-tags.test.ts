@@ -36,19 +36,19 @@ describe('auto-tag rules', () => {
     const s = await sim.scan(u.id, code.url);
     if (s.kind !== 'contact') throw new Error('not a contact QR');
     await settle();
-    expect(await tagsOf(s.result.externalUserid, staff[0]!)).toContain(tagA);
-    expect((await sim.getFollow(pond.corpId, staff[0]!, s.result.externalUserid))!.tagIds).toContain(tagA);
+    expect(await tagsOf(s.result.externalUserid, staff[0])).toContain(tagA);
+    expect((await sim.getFollow(pond.corpId, staff[0], s.result.externalUserid))!.tagIds).toContain(tagA);
   });
 
   it('tags customers who join a group', async () => {
     await pond.api('POST', '/api/auto-tag-rules', { name: '入群', kind: 'group', params: { chatIds: [] }, tagIds: [tagB] });
     const u = await sim.createWechatUser({ nickname: '入群客户' });
-    const add = await sim.addStaff(u.id, { corpId: pond.corpId, userid: staff[1]! });
-    const g = await sim.createGroup({ corpId: pond.corpId, owner: staff[1]!, name: '规则群' });
+    const add = await sim.addStaff(u.id, { corpId: pond.corpId, userid: staff[1] });
+    const g = await sim.createGroup({ corpId: pond.corpId, owner: staff[1], name: '规则群' });
     await settle();
     await sim.joinGroup(u.id, g.chatId, { scene: 3 });
     await settle();
-    expect(await tagsOf(add.externalUserid, staff[1]!)).toContain(tagB);
+    expect(await tagsOf(add.externalUserid, staff[1])).toContain(tagB);
   });
 
   it('backfills everyone who already qualifies as a bulk job', async () => {

@@ -215,7 +215,7 @@ describe('the chat sidebar', () => {
     const first = await fetch(`${pond.baseUrl}/sidebar/${pond.corpId}`, { redirect: 'manual' });
     expect(first.status).toBe(302);
     const cookie = first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const state = new URL(first.headers.get('location')!.split('#')[0]!).searchParams.get('state');
+    const state = new URL(first.headers.get('location')!.split('#')[0]).searchParams.get('state');
     const res = await fetch(`${pond.baseUrl}/sidebar/${pond.corpId}?code=bogus&state=${state}`, { redirect: 'manual', headers: { cookie } });
     expect(res.status).toBe(400);
     const html = await res.text();

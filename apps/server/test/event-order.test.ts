@@ -59,9 +59,9 @@ describe('events of one customer apply in WeCom\'s order', () => {
     const ext = c.external_userid as string;
     const t = Math.floor(Date.now() / 1000);
     // WeCom's delivery of the add failed and its retry came after the delete.
-    await deliver(contact('del_external_contact', ext, staff[0]!, t + 5));
-    await deliver(contact('add_external_contact', ext, staff[0]!, t));
-    expect(await follow(ext, staff[0]!)).toMatchObject({ status: 'deleted_by_staff', added_at: new Date(t * 1000) });
+    await deliver(contact('del_external_contact', ext, staff[0], t + 5));
+    await deliver(contact('add_external_contact', ext, staff[0], t));
+    expect(await follow(ext, staff[0])).toMatchObject({ status: 'deleted_by_staff', added_at: new Date(t * 1000) });
     expect(await timelineTypes(ext)).toEqual(expect.arrayContaining(['customer.added', 'customer.deleted_by_staff']));
     // Its code's tags and remark are not applied to a relation that is gone (the enrich is told so).
     const enrich = await inboxRow('contact', ext);
@@ -86,7 +86,7 @@ describe('events of one customer apply in WeCom\'s order', () => {
     failAddFacts = true;
     let ext: string;
     try {
-      ext = (await sim.addStaff(u.id, { corpId: pond.corpId, userid: staff[2]! })).externalUserid;
+      ext = (await sim.addStaff(u.id, { corpId: pond.corpId, userid: staff[2] })).externalUserid;
       // The welcome step ran; the second step failed and waits for its retry.
       const failed = await waitFor(async () => {
         const r = await inboxRow('add_external_contact', ext);
@@ -94,17 +94,17 @@ describe('events of one customer apply in WeCom\'s order', () => {
       }, { message: 'the add\'s second step failed once' });
       expect(new Date(failed.run_after).getTime()).toBeGreaterThan(Date.now());
       // Meanwhile the staff member deletes the customer, and that is handled.
-      await sim.staffDeletesCustomer(staff[2]!, ext, { corpId: pond.corpId });
+      await sim.staffDeletesCustomer(staff[2], ext, { corpId: pond.corpId });
       await waitFor(async () => (await inboxRow('del_external_contact', ext))?.status === 'done', { message: 'delete handled' });
-      expect(await follow(ext, staff[2]!)).toMatchObject({ status: 'deleted_by_staff' });
+      expect(await follow(ext, staff[2])).toMatchObject({ status: 'deleted_by_staff' });
     } finally {
       failAddFacts = false;
     }
     // The retry applies the add's facts after the delete: the relation stays deleted, as in WeCom.
     await waitFor(async () => (await inboxRow('add_external_contact', ext))?.status === 'done', { timeoutMs: 20_000, message: 'the add retried' });
     await pond.app.inbox.drain();
-    expect(await follow(ext, staff[2]!)).toMatchObject({ status: 'deleted_by_staff' });
-    expect((await sim.getFollow(pond.corpId, staff[2]!, ext))?.status).not.toBe('active');
+    expect(await follow(ext, staff[2])).toMatchObject({ status: 'deleted_by_staff' });
+    expect((await sim.getFollow(pond.corpId, staff[2], ext))?.status).not.toBe('active');
     const { rows: [cust] } = await pond.app.pool.query('SELECT active_follow_count FROM customers WHERE corp_id = $1 AND external_userid = $2', [pond.corpId, ext]);
     expect(cust.active_follow_count).toBe(0);
     expect((await timelineTypes(ext)).sort()).toEqual(['customer.added', 'customer.deleted_by_staff']);
@@ -117,14 +117,14 @@ describe('events of one customer apply in WeCom\'s order', () => {
     const [fresh, old] = rows as { external_userid: string; userid: string }[];
     const now = Math.floor(Date.now() / 1000);
     // A delete from just now (WeCom's state is newer than any read the sync is about to make: a read before it) …
-    await deliver(contact('del_follow_user', fresh!.external_userid, fresh!.userid, now));
+    await deliver(contact('del_follow_user', fresh.external_userid, fresh.userid, now));
     // … and one from two minutes ago, which WeCom's current state already contradicts (the customer added them again
     // and that add's callback was lost).
-    await deliver(contact('del_follow_user', old!.external_userid, old!.userid, now - 120));
+    await deliver(contact('del_follow_user', old.external_userid, old.userid, now - 120));
     const run = await pond.app.sync.start(pond.corpId, 'reconcile', 'test');
     await pond.app.sync.execute(run.id);
-    expect(await follow(fresh!.external_userid, fresh!.userid)).toMatchObject({ status: 'deleted_by_customer' });
-    expect(await follow(old!.external_userid, old!.userid)).toMatchObject({ status: 'active', deleted_at: null });
+    expect(await follow(fresh.external_userid, fresh.userid)).toMatchObject({ status: 'deleted_by_customer' });
+    expect(await follow(old.external_userid, old.userid)).toMatchObject({ status: 'active', deleted_at: null });
   });
 });
 
@@ -167,13 +167,13 @@ describe('events of one group apply in WeCom\'s order', () => {
     };
     const handlers = groupEventHandlers({ pool: pond.app.pool, corps });
     const t = Math.floor(Date.now() / 1000);
-    await handlers['change_external_chat/create']!(ctx('create', 9_100_001, t - 10));
+    await handlers['change_external_chat/create'](ctx('create', 9_100_001, t - 10));
     answer = snapshot(['wmA', 'wmB']);
     paired = true;
     // wmB joins; WeCom sends two updates (the join, a rename) and two workers handle them at the same time.
     await Promise.all([
-      handlers['change_external_chat/update']!(ctx('update', 9_100_002, t - 5, { UpdateDetail: 'add_member' })),
-      handlers['change_external_chat/update']!(ctx('update', 9_100_003, t - 4, { UpdateDetail: 'change_name' })),
+      handlers['change_external_chat/update'](ctx('update', 9_100_002, t - 5, { UpdateDetail: 'add_member' })),
+      handlers['change_external_chat/update'](ctx('update', 9_100_003, t - 4, { UpdateDetail: 'change_name' })),
     ]);
     expect(await members()).toEqual(['owner1', 'wmA', 'wmB']);
     expect(await joins('wmB')).toBe(1);
@@ -182,9 +182,9 @@ describe('events of one group apply in WeCom\'s order', () => {
   it('a dismiss is not undone by the re-read of an earlier update that is written after it', async () => {
     const t = Math.floor(Date.now() / 1000);
     const handlers = groupEventHandlers({
-      pool: pond.app.pool, corps: { async client() { return { async groupchatGet() { return { group_chat: snapshot(['wmA', 'wmB']) } as { group_chat: unknown }; } }; } },
+      pool: pond.app.pool, corps: { async client() { return { async groupchatGet() { return { group_chat: snapshot(['wmA', 'wmB']) }; } }; } },
     });
-    await handlers['change_external_chat/update']!(ctx('update', 9_100_006, t - 3, { UpdateDetail: 'change_notice' }));
+    await handlers['change_external_chat/update'](ctx('update', 9_100_006, t - 3, { UpdateDetail: 'change_notice' }));
     expect(await group()).toMatchObject({ status: 'active' });
     // An update whose read came before the dismiss, written after the dismiss was handled.
     const stale = snapshot(['wmA', 'wmB']);
@@ -194,8 +194,8 @@ describe('events of one group apply in WeCom\'s order', () => {
       pool: pond.app.pool,
       corps: { async client() { return { async groupchatGet() { await readBeforeDismiss; return { group_chat: stale }; } }; } },
     });
-    const late = slow['change_external_chat/update']!(ctx('update', 9_100_004, t - 2, { UpdateDetail: 'del_member' }));
-    await handlers['change_external_chat/dismiss']!(ctx('dismiss', 9_100_005, t));
+    const late = slow['change_external_chat/update'](ctx('update', 9_100_004, t - 2, { UpdateDetail: 'del_member' }));
+    await handlers['change_external_chat/dismiss'](ctx('dismiss', 9_100_005, t));
     release();
     await late;
     expect(await group()).toMatchObject({ status: 'dismissed' });
@@ -222,10 +222,10 @@ describe('a corp tag\'s deletion', () => {
     const tagEvent = (changeType: string, inboxId: number) => ({
       corpId: pond.corpId, inboxId, at: new Date(), ev: { Event: 'change_external_tag', ChangeType: changeType, Id: id, TagType: 'tag' },
     });
-    await handlers['change_external_tag/*']!(tagEvent('create', 9_200_001));
+    await handlers['change_external_tag/*'](tagEvent('create', 9_200_001));
     slow = true;
-    const update = handlers['change_external_tag/*']!(tagEvent('update', 9_200_002));
-    await handlers['change_external_tag/*']!(tagEvent('delete', 9_200_003));
+    const update = handlers['change_external_tag/*'](tagEvent('update', 9_200_002));
+    await handlers['change_external_tag/*'](tagEvent('delete', 9_200_003));
     release();
     await update;
     const { rows: [tag] } = await pond.app.pool.query('SELECT deleted_at FROM tags WHERE corp_id = $1 AND id = $2', [pond.corpId, id]);

@@ -72,7 +72,7 @@ describe('change_external_contact', () => {
     const ext = rows.map((x) => x.external_userid);
     const added = await pond.app.pool.query(`SELECT external_userid FROM follows WHERE corp_id = $1 AND external_userid = ANY($2)`, [pond.corpId, ext]);
     expect(added.rowCount).toBe(ext.length);
-    const events = await timeline(ext[ext.length - 1]!);
+    const events = await timeline(ext[ext.length - 1]);
     expect(events.find((e) => e.type === 'customer.added')?.data).toMatchObject({ welcome: 'sent' });
   });
 

@@ -154,7 +154,7 @@ function badParam(s0: Schema | undefined): string[] {
 }
 
 function validParam(name: string, s: Schema, inSim: boolean): string {
-  if (!inSim && realIds[name]) return encodeURIComponent(realIds[name]!);
+  if (!inSim && realIds[name]) return encodeURIComponent(realIds[name]);
   const t = typeOf(s);
   return t === 'integer' || t === 'number' ? '987654' : 'fuzz0nothing';
 }
@@ -207,8 +207,8 @@ function casesFor(o: Op): (Case & { anonymous: boolean })[] {
     const withField = (path: string[], raw: string) => {
       const copy = structuredClone(validBody) as Record<string, any>;
       let cur: any = copy;
-      for (let i = 0; i < path.length - 1; i++) cur = cur[path[i]!] ??= /^\d+$/.test(path[i + 1]!) ? [] : {};
-      cur[path[path.length - 1]!] = '__FUZZ__';
+      for (let i = 0; i < path.length - 1; i++) cur = cur[path[i]] ??= /^\d+$/.test(path[i + 1]) ? [] : {};
+      cur[path[path.length - 1]] = '__FUZZ__';
       return JSON.stringify(copy).replace('"__FUZZ__"', () => raw);
     };
     const fields = (s: Schema, prefix: string[], level: number): void => {

@@ -22,7 +22,7 @@ const LABELS = ['上海', '北京', '咖啡', '烘焙', '亲子'];
 const DAY = 86_400_000;
 let seed = 7;
 const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-const pick = <T,>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const pick = <T,>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
 const some = <T,>(xs: T[], max = 3): T[] => [...new Set(Array.from({ length: 1 + Math.floor(rnd() * max) }, () => pick(xs)))];
 
 beforeAll(async () => {
@@ -176,7 +176,7 @@ describe('group segments', () => {
     const staff = await pond.app.auth.createToken({ corpId: pond.corpId, name: 'staff', role: 'staff', staffUserid: owner });
     const mine = await pond.api('POST', '/api/group-segments/preview', { rule }, { token: staff.token });
     expect(mine.body.count).toBe(truth.filter((t) => t.owner === owner).length);
-    const manager = await pond.app.auth.createToken({ corpId: pond.corpId, name: 'mgr', role: 'store_manager', storeIds: [stores[0]!] });
+    const manager = await pond.app.auth.createToken({ corpId: pond.corpId, name: 'mgr', role: 'store_manager', storeIds: [stores[0]] });
     const theirs = await pond.api('POST', '/api/group-segments/preview', { rule }, { token: manager.token });
     expect(theirs.body.count).toBe(truth.filter((t) => t.store === stores[0]).length);
     expect(theirs.body.count).toBeLessThan(truth.length);

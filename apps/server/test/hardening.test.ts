@@ -50,12 +50,12 @@ describe('security headers', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBeNull();
     const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
-    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
-    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]);
     expect(scripts).toHaveLength(1);
     expect(styles).toHaveLength(1);
-    expect(directive(csp, 'script-src')!.split(' ')).toContain(hash(scripts[0]!));
-    expect(directive(csp, 'style-src')!.split(' ')).toContain(hash(styles[0]!));
+    expect(directive(csp, 'script-src')!.split(' ')).toContain(hash(scripts[0]));
+    expect(directive(csp, 'style-src')!.split(' ')).toContain(hash(styles[0]));
     expect(directive(csp, 'script-src')).not.toContain('unsafe-inline');
     expect(html).not.toMatch(/\son[a-z]+=/i); // no inline event handlers: CSP would block them
   });
@@ -160,7 +160,7 @@ describe('the simulator’s control API', () => {
     bodies.push(await sidebar.text());
     for (const body of bodies) for (const s of secrets) expect(body).not.toContain(s);
     // Still useful: the corp, its URLs, with the webhook's token masked.
-    const listed = JSON.parse(bodies[1]!);
+    const listed = JSON.parse(bodies[1]);
     expect(listed).toMatchObject({ corpId: pond.corpId, callbackUrl: expect.stringContaining('/wecom/callback/') });
     expect(listed.orderWebhookUrl).toMatch(/\/webhooks\/orders\/[^/]+\/\*\*\*$/);
     // In process, Pond still has them (the demo's bootstrap and shop use these).
@@ -194,7 +194,7 @@ describe('caps count people, not fetches', () => {
       const res = await get(path, { 'user-agent': browser });
       expect(res.status).toBe(200);
       const html = await res.text();
-      for (const m of html.matchAll(/\/sim\/qr\/contact\/([A-Za-z0-9]+)/g)) shown.add(m[1]!);
+      for (const m of html.matchAll(/\/sim\/qr\/contact\/([A-Za-z0-9]+)/g)) shown.add(m[1]);
     }
     // The rotation still turns for them (both members were shown), but nothing is counted.
     expect(shown.size).toBe(2);
@@ -212,7 +212,7 @@ describe('caps count people, not fetches', () => {
     expect(head.status).toBe(200);
     const { rows: [v] } = await pond.app.pool.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE visitor_kind = 'cookie')::int AS cookie FROM code_visits WHERE code_id = $1`, [code.id]);
     expect(v).toEqual({ n: 30, cookie: 30 }); // bots and HEADs leave no visit either
-    expect(await counted()).toEqual({ [staff[0]!]: { today: 0, total: 0 }, [staff[1]!]: { today: 0, total: 0 } });
+    expect(await counted()).toEqual({ [staff[0]]: { today: 0, total: 0 }, [staff[1]]: { today: 0, total: 0 } });
   });
 
   it('a WeChat user shown a staff member counts at once; a cookie visitor counts when they add', async () => {
@@ -234,7 +234,7 @@ describe('caps count people, not fetches', () => {
 
     // A browser known only by the cookie Pond just set: shown a member, counted once they add.
     const page = await (await get(new URL(code.url).pathname, { 'user-agent': 'Mozilla/5.0 (Android 14) Mobile Chrome' })).text();
-    const qr = /(http[^"]*\/sim\/qr\/contact\/[A-Za-z0-9]+)/.exec(page)![1]!;
+    const qr = /(http[^"]*\/sim\/qr\/contact\/[A-Za-z0-9]+)/.exec(page)![1];
     const before = await counted();
     const u2 = await sim.createWechatUser({ nickname: '先看后加' });
     const add = await sim.scan(u2.id, qr);

@@ -93,7 +93,7 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v as T;
+      if (v) return v;
     } catch (err) { last = err; }
     if (Date.now() > deadline) throw new Error(`timed out waiting: ${opts.message ?? ''} ${last ? String(last) : ''}`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 25));

@@ -48,8 +48,8 @@ function run(args: string[], env: Record<string, string>, cwd = ROOT, opts: { gr
   const proc = spawn(process.execPath, args, { cwd, env: { ...base, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.group });
   procs.push(proc);
   let out = '';
-  proc.stdout!.on('data', (d) => { out += d; });
-  proc.stderr!.on('data', (d) => { out += d; });
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => proc.once('exit', (code, signal) => res({ code, signal })));
   return { proc, output: () => out, exited };
 }
@@ -115,7 +115,7 @@ describe('npm start and its stop', () => {
     const r = run([join(ROOT, 'scripts/start.mjs')], { PORT: String(port), POND_DATA_DIR: data });
     await healthy(port, r);
     const pgPid = postmasterPid(data);
-    const serverPid = Number(readFileSync(`/proc/${pgPid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    const serverPid = Number(readFileSync(`/proc/${pgPid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
     expect(serverPid).not.toBe(r.proc.pid);
     r.proc.kill('SIGKILL');
     await waitFor(() => !alive(serverPid) && !alive(pgPid), { timeoutMs: 30_000, message: 'Pond and Postgres gone after the wrapper died' });

@@ -32,8 +32,8 @@ function run(cmd: string, env: Record<string, string>) {
     cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', POND_SECRET_KEY: secretKey.toString('base64'), DATABASE_POOL_SIZE: '8', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  p.stdout!.on('data', (d) => { out += d; });
-  p.stderr!.on('data', (d) => { out += d; });
+  p.stdout.on('data', (d) => { out += d; });
+  p.stderr.on('data', (d) => { out += d; });
   p.on('exit', (code) => { if (code && code !== 0 && code !== null) console.error(`${cmd} exited ${code}:\n${out}`); });
   procs.push(p);
   return p;

@@ -22,7 +22,7 @@ const shanghai = (day: string, time: string) => new Date(`${day}T${time}+08:00`)
 
 let seed = 7;
 const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
 
 const today0 = shDay(new Date());
 const EDGES = [0, -1, -6, -7, -8, -29, -30, -31, -59, -60, -61, -89, -90, -91, -179, -180, -181, -364, -365, -366];
@@ -60,7 +60,7 @@ beforeAll(async () => {
       }
       const refunded = rnd() < 0.15;
       if (refunded) await orders.receive(pond.corpId, { event: 'order.refunded', order: { orderId, refundedAt: new Date(at.getTime() + 60_000).toISOString() } });
-      truth[i]!.orders.push({ cents, at, day, refunded, refundedCents: refunded ? cents : refundedCents });
+      truth[i].orders.push({ cents, at, day, refunded, refundedCents: refunded ? cents : refundedCents });
     }
   }
   // Orders nobody is known for: stored, counted nowhere.
@@ -105,7 +105,7 @@ function randomCondition(): RuleNode {
   if (metric === 'recency') return { type: 'orders', metric, op: pick(['within', 'notWithin'] as const), value: rnd() < 0.7 ? pick([1, 7, 8, 30, 31, 60, 90, 180, 365]) : 1 + Math.floor(rnd() * 400) };
   if (metric === 'frequency') return { type: 'orders', metric, op: pick(['atLeast', 'atMost'] as const), value: Math.floor(rnd() * 5) };
   // Totals customers really have (and a fen either side) as well as round amounts.
-  const some = truth[Math.floor(rnd() * truth.length)]!;
+  const some = truth[Math.floor(rnd() * truth.length)];
   const value = rnd() < 0.5 ? Math.max(0, cents(some) + pick([-1, 0, 1])) / 100 : pick([0, 50, 100, 200, 500.5, 1000]);
   return { type: 'orders', metric, op: pick(['atLeast', 'atMost'] as const), value };
 }

@@ -88,7 +88,7 @@ describe('orders', () => {
     const [header, line] = csv.replace(/^\ufeff/, '').split('\r\n');
     expect(header).toMatch(/,订单数 order_count,消费金额 order_total,最近下单 last_order_at$/);
     // Times as the console shows them: the corp's zone, minutes.
-    expect(line!.split(',').slice(-3)).toEqual(['1', '60.00', formatDateTime(new Date(paid[0].occurred_at), 'Asia/Shanghai')]);
+    expect(line.split(',').slice(-3)).toEqual(['1', '60.00', formatDateTime(new Date(paid[0].occurred_at), 'Asia/Shanghai')]);
   });
 
   it('documents the webhook in the OpenAPI description', async () => {
@@ -111,7 +111,7 @@ describe('orders', () => {
     await settle();
     const { rows: [f] } = await pond.app.pool.query('SELECT tag_ids FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [pond.corpId, ext, staff[0]]);
     expect(f.tag_ids).toContain(buyerTag);
-    expect((await sim.getFollow(pond.corpId, staff[0]!, ext))!.tagIds).toContain(buyerTag);
+    expect((await sim.getFollow(pond.corpId, staff[0], ext))!.tagIds).toContain(buyerTag);
     // The backfill finds them too (and only customers whose orders qualify).
     const rules = (await pond.api('GET', '/api/auto-tag-rules')).body.items;
     const job = await pond.api('POST', `/api/auto-tag-rules/${rules[0].id}/backfill`);
@@ -168,7 +168,7 @@ describe('orders', () => {
     const early = await post(webhookUrl, { event: 'order.refunded', order: { orderId: order.orderId, refundId: 'early', amount: 8.8 } });
     expect(early.body).toEqual({ ok: true, orderId: order.orderId, duplicate: false, matched: false });
 
-    const add = await sim.addStaff(u.id, { corpId: pond.corpId, userid: staff[1]! });
+    const add = await sim.addStaff(u.id, { corpId: pond.corpId, userid: staff[1] });
     await settle();
     const matched = await waitFor(async () => (await orderRow(order.orderId)).external_userid ? orderRow(order.orderId) : null);
     expect(matched).toMatchObject({ external_userid: add.externalUserid, userid: staff[1] });
@@ -224,7 +224,7 @@ describe('orders', () => {
 
   it('the simulated shop refunds part of an order, then the rest, through the same webhook', async () => {
     const u = await sim.createWechatUser({ nickname: '退款客' });
-    const add = await sim.addStaff(u.id, { corpId: pond.corpId, userid: staff[0]! });
+    const add = await sim.addStaff(u.id, { corpId: pond.corpId, userid: staff[0] });
     await settle();
     const order = await sim.payOrder(u.id, { amount: 50 });
     expect(order.webhook).toEqual({ status: 200, error: null });
@@ -299,7 +299,7 @@ describe('orders', () => {
     let roll: Promise<string> | undefined;
     try {
       await e.query('BEGIN');
-      await appendTimeline(e, pond.corpId, [{ externalUserid: sorted[0]!, type: 'group.joined', occurredAt: new Date(), dedupeKey: `${tag}:first` }]);
+      await appendTimeline(e, pond.corpId, [{ externalUserid: sorted[0], type: 'group.joined', occurredAt: new Date(), dedupeKey: `${tag}:first` }]);
       // The roll rebuilds the windows meanwhile: it waits for the corp's lock, which that transaction holds (shared).
       await pool.query('DELETE FROM customer_event_window_rolls WHERE corp_id = $1', [pond.corpId]);
       roll = rollEventWindows(pool, pond.corpId, day, { chunk: 10 });

@@ -208,22 +208,22 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'store': return String(ok(await admin('POST', '/api/stores', { name: n })).id);
     case 'scriptFolder': return String(ok(await admin('POST', '/api/script-folders', { name: n.slice(0, 30) })).id);
     case 'script': return String(ok(await admin('POST', '/api/scripts', { title: n, content: 'x' })).id);
-    case 'autoTagRule': return String(ok(await admin('POST', '/api/auto-tag-rules', { name: n, kind: 'channel', params: { channels: ['x'] }, tagIds: [ids.tag!.in.admin] })).id);
+    case 'autoTagRule': return String(ok(await admin('POST', '/api/auto-tag-rules', { name: n, kind: 'channel', params: { channels: ['x'] }, tagIds: [ids.tag.in.admin] })).id);
     case 'tagGroup': return String(ok(await admin('POST', '/api/tag-groups', { name: n.slice(0, 30), tags: [{ name: 't' }] })).id);
     case 'tag': return String(ok(await admin('POST', '/api/tag-groups', { name: n.slice(0, 30), tags: [{ name: 't' }] })).tags[0].id);
     case 'groupWelcomeTemplate': return String(ok(await admin('POST', '/api/group-welcome-templates', { name: n, text: 'hi' })).templateId);
     case 'welcomeTemplate': return String(ok(await admin('POST', '/api/welcome-templates', { name: n, scope: 'code', text: 'hi' })).id);
     case 'user': return String(ok(await admin('POST', '/api/users', { username: `u-${n}`.slice(0, 40), displayName: n.slice(0, 40), role: 'operator' })).id);
-    case 'note': return String(ok(await pond.api('POST', `/api/customers/${ids.customer!.in[who]}/notes`, { text: n }, { token: tokens[who] })).id);
+    case 'note': return String(ok(await pond.api('POST', `/api/customers/${ids.customer.in[who]}/notes`, { text: n }, { token: tokens[who] })).id);
     default: throw new Error(`no fresh ${kind}`);
   }
 }
 
 function pathFor(route: string, who: Who | 'otherAdmin' | 'anonymous', where: 'in' | 'out', override?: Record<string, string>): string {
   const [, path] = route.split(' ') as [string, string];
-  const row = MATRIX[route]!;
+  const row = MATRIX[route];
   return path.replace(/:(\w+)/g, (_, name: string) => {
-    if (override?.[name]) return encodeURIComponent(override[name]!);
+    if (override?.[name]) return encodeURIComponent(override[name]);
     const kind = row.params?.[name];
     if (!kind) throw new Error(`${route}: no kind for :${name}`);
     const set = ids[kind];
@@ -235,7 +235,7 @@ function pathFor(route: string, who: Who | 'otherAdmin' | 'anonymous', where: 'i
   });
 }
 
-const hasScopedParam = (row: Row) => Object.values(row.params ?? {}).some((k) => ids[k] && Object.keys(ids[k]!.out).length > 0);
+const hasScopedParam = (row: Row) => Object.values(row.params ?? {}).some((k) => ids[k] && Object.keys(ids[k].out).length > 0);
 
 beforeAll(async () => {
   pond = await startTestPond();
@@ -312,7 +312,7 @@ beforeAll(async () => {
   // Bulk jobs: each caller's own; the admin's carries the marker.
   const bulkIn: Partial<Record<Who, string>> = {};
   for (const w of ALL) {
-    const r = await pond.api('POST', '/api/bulk-tag-jobs', { action: 'add', tagIds: [ids.tag!.in.admin], externalUserids: [customerIn] }, { token: tokens[w] });
+    const r = await pond.api('POST', '/api/bulk-tag-jobs', { action: 'add', tagIds: [ids.tag.in.admin], externalUserids: [customerIn] }, { token: tokens[w] });
     expect(r.status, `${w}: ${JSON.stringify(r.body)}`).toBe(200);
     bulkIn[w] = String(r.body.id);
   }
@@ -335,7 +335,7 @@ describe('route × role matrix', () => {
     const gone = Object.keys(MATRIX).filter((r) => !served.includes(r));
     expect(gone, 'matrix rows for routes that no longer exist').toEqual([]);
     for (const r of pond.app.http.routeAccess.filter((x) => x.access && x.method !== 'HEAD')) {
-      const row = MATRIX[`${r.method} ${r.url}`]!;
+      const row = MATRIX[`${r.method} ${r.url}`];
       expect(r.access!.roles === 'public', `${r.method} ${r.url} public?`).toBe(row.roles === 'public');
     }
   });
@@ -375,9 +375,9 @@ describe('route × role matrix', () => {
 
   it("answers 404 to another corp's admin asking for this corp's resources, and shows them none of its rows", async () => {
     let checked = 0;
-    const ours = [ids.customer!.in.admin!, ids.group!.in.admin!, 'matrix code', 'ZZOUT', 'ZZNOTX'];
+    const ours = [ids.customer.in.admin!, ids.group.in.admin!, 'matrix code', 'ZZOUT', 'ZZNOTX'];
     for (const [route, row] of Object.entries(MATRIX)) {
-      if (row.roles === 'public' || !(row.roles as Who[]).includes('admin')) continue;
+      if (row.roles === 'public' || !(row.roles).includes('admin')) continue;
       const [method] = route.split(' ') as [string];
       const res = await call(method, pathFor(route, 'otherAdmin', 'in'), 'otherAdmin');
       if (row.params && Object.keys(row.params).length) {
@@ -425,7 +425,7 @@ describe('route × role matrix', () => {
     for (const [route, row] of Object.entries(MATRIX)) {
       if (row.roles === 'public' || !hasScopedParam(row)) continue;
       const [method] = route.split(' ') as [string];
-      for (const who of (row.roles as Who[]).filter((w) => w === 'store_manager' || w === 'staff')) {
+      for (const who of (row.roles).filter((w) => w === 'store_manager' || w === 'staff')) {
         const res = await call(method, pathFor(route, who, 'out'), who);
         expect(res.status, `${who} ${route} (out of scope): ${JSON.stringify(res.body).slice(0, 300)}`).toBe(404);
         checked++;
@@ -439,7 +439,7 @@ describe('route × role matrix', () => {
     for (const [route, row] of Object.entries(MATRIX)) {
       if (!row.list || row.roles === 'public') continue;
       const [method] = route.split(' ') as [string];
-      for (const who of (row.roles as Who[]).filter((w) => w === 'store_manager' || w === 'staff')) {
+      for (const who of (row.roles).filter((w) => w === 'store_manager' || w === 'staff')) {
         const res = await call(method, pathFor(route, who, 'in'), who);
         expect(res.status, `${who} ${route}`).toBe(200);
         const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
@@ -451,7 +451,7 @@ describe('route × role matrix', () => {
     }
     expect(checked).toBeGreaterThan(15);
     for (const route of ['GET /api/customers', 'GET /api/groups', 'GET /api/live-codes', 'GET /api/channel-stats', 'GET /api/alerts', 'GET /api/welcome-sends', 'GET /api/bulk-tag-jobs', 'GET /api/group-tiers']) {
-      const text = JSON.stringify((await call('GET', route.split(' ')[1]! + (route.includes('customers') || route.includes('groups') ? '?pageSize=200' : ''), 'admin')).body);
+      const text = JSON.stringify((await call('GET', route.split(' ')[1] + (route.includes('customers') || route.includes('groups') ? '?pageSize=200' : ''), 'admin')).body);
       expect(text.includes('ZZOUT'), `the admin sees the ZZOUT rows of ${route}`).toBe(true);
     }
   });
@@ -459,15 +459,15 @@ describe('route × role matrix', () => {
 
 describe('scope, one rule at a time', () => {
   it('lets a store manager edit a relation in their own store (store ids are numbers everywhere)', async () => {
-    const ext = ids.customer!.in.store_manager!;
+    const ext = ids.customer.in.store_manager!;
     const res = await pond.api('PATCH', `/api/customers/${ext}/follows/zhangwei`, { remark: '店长改的' }, { token: tokens.store_manager });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const out = await pond.api('PATCH', `/api/customers/${ids.customer!.out.store_manager}/follows/${ids.staff!.out.store_manager}`, { remark: 'x' }, { token: tokens.store_manager });
+    const out = await pond.api('PATCH', `/api/customers/${ids.customer.out.store_manager}/follows/${ids.staff.out.store_manager}`, { remark: 'x' }, { token: tokens.store_manager });
     expect(out.status).toBe(404);
   });
 
   it("refuses another corp's ids in a body (auto-tag rule codes), naming the field", async () => {
-    const res = await pond.api('POST', '/api/auto-tag-rules', { name: 'x', kind: 'code', params: { codeIds: [Number(ids.liveCode!.in.admin), corpBCode] }, tagIds: [ids.tag!.in.admin] });
+    const res = await pond.api('POST', '/api/auto-tag-rules', { name: 'x', kind: 'code', params: { codeIds: [Number(ids.liveCode.in.admin), corpBCode] }, tagIds: [ids.tag.in.admin] });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('params.codeIds.1');
     expect(JSON.stringify(res.body)).not.toContain('ZZOTHER');
@@ -476,12 +476,12 @@ describe('scope, one rule at a time', () => {
   });
 
   it("does not render a script with the name of a customer outside the caller's scope", async () => {
-    const script = ids.script!.in.staff!;
+    const script = ids.script.in.staff!;
     await pond.api('PATCH', `/api/scripts/${script}`, { content: '你好 {nickname}' });
-    const out = await pond.api('GET', `/api/scripts/${script}/render?externalUserid=${ids.customer!.out.staff}`, undefined, { token: tokens.staff });
+    const out = await pond.api('GET', `/api/scripts/${script}/render?externalUserid=${ids.customer.out.staff}`, undefined, { token: tokens.staff });
     expect(out.status).toBe(400);
     expect(JSON.stringify(out.body)).not.toMatch(/ZZ(NOTX|OUT)/);
-    const mine = await pond.api('GET', `/api/scripts/${script}/render?externalUserid=${ids.customer!.in.staff}`, undefined, { token: tokens.staff });
+    const mine = await pond.api('GET', `/api/scripts/${script}/render?externalUserid=${ids.customer.in.staff}`, undefined, { token: tokens.staff });
     expect(mine.status).toBe(200);
   });
 
@@ -502,7 +502,7 @@ describe('cookie sessions', () => {
   const login = async () => {
     const res = await fetch(`${pond.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: pond.baseUrl }, body: JSON.stringify({ username: 'admin', password: pond.adminPassword }) });
     expect(res.status).toBe(200);
-    return res.headers.get('set-cookie')!.split(';')[0]!;
+    return res.headers.get('set-cookie')!.split(';')[0];
   };
 
   it('refuses a write from another origin, and one that names no origin', async () => {

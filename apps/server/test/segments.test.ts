@@ -65,10 +65,10 @@ function evaluate(n: RuleNode, t: Truth, today = shDay(new Date())): boolean {
 
 let seed = 42;
 const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-const pickSome = <T,>(xs: T[], max: number) => xs.filter(() => rnd() < 0.3).slice(0, max).concat(xs.length ? [xs[Math.floor(rnd() * xs.length)]!] : []);
+const pickSome = <T,>(xs: T[], max: number) => xs.filter(() => rnd() < 0.3).slice(0, max).concat(xs.length ? [xs[Math.floor(rnd() * xs.length)]] : []);
 function randomCondition(): RuleNode {
   switch (Math.floor(rnd() * 5)) {
-    case 0: return { type: 'tags', mode: (['any', 'all', 'none'] as const)[Math.floor(rnd() * 3)]!, tagIds: [...new Set(pickSome(tagIds, 3))] };
+    case 0: return { type: 'tags', mode: (['any', 'all', 'none'] as const)[Math.floor(rnd() * 3)], tagIds: [...new Set(pickSome(tagIds, 3))] };
     case 1: return { type: 'gender', values: [Math.floor(rnd() * 3)] };
     case 2: return { type: 'staff', userids: [...new Set(pickSome(staffIds, 3))] };
     case 3: return { type: 'store', storeIds: [...new Set(pickSome(storeIds, 2))] };
@@ -77,7 +77,7 @@ function randomCondition(): RuleNode {
 }
 /** Mostly the windows kept per customer (7/30/90/180 days), sometimes another length (read from the per-day counts). */
 function randomEventCondition(): RuleNode {
-  const days = rnd() < 0.7 ? WINDOW_DAYS[Math.floor(rnd() * WINDOW_DAYS.length)]! : 1 + Math.floor(rnd() * 200);
+  const days = rnd() < 0.7 ? WINDOW_DAYS[Math.floor(rnd() * WINDOW_DAYS.length)] : 1 + Math.floor(rnd() * 200);
   return { type: 'event', eventType: rnd() < 0.6 ? 'customer.added' : 'group.joined', op: rnd() < 0.5 ? 'atLeast' : 'atMost', count: Math.floor(rnd() * 4), days };
 }
 function randomRule(depth = 0, condition = randomCondition): RuleNode {
@@ -135,7 +135,7 @@ describe('segments', () => {
     expect(rows.map((r) => r.i)).toEqual([...EVENT_TYPES.map((_, i) => i), null, null]);
     expect((await pool.query('SELECT pond_event_window_types() AS types')).rows[0].types).toEqual([...EVENT_TYPES]);
     // One event of each type today adds 1 to exactly the slots windowSlot (what the compiler reads) gives that type.
-    const ext = truth[0]!.ext;
+    const ext = truth[0].ext;
     const row = async (): Promise<(number | null)[]> => (await pool.query(`SELECT event_windows AS w FROM customers WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, ext])).rows[0]?.w ?? [];
     for (const type of EVENT_TYPES) {
       const before = await row();
@@ -163,10 +163,10 @@ describe('segments', () => {
         const slots = WINDOW_DAYS.map((k) => windowSlot(e.type, k));
         if (slots[0] === null) continue; // a type not kept in windows (tag.removed, …)
         const w = (out[e.external_userid] ??= SLOTS.map(() => 0));
-        WINDOW_DAYS.forEach((k, i) => { if (shDay(e.occurred_at) > addDays(day, -k)) w[slots[i]! - 1]! += 1; });
+        WINDOW_DAYS.forEach((k, i) => { if (shDay(e.occurred_at) > addDays(day, -k)) w[slots[i]! - 1] += 1; });
       }
       // NULL when every 180-day window is empty.
-      return Object.fromEntries(Object.entries(out).filter(([, w]) => SLOTS.some(([, k], i) => k === 180 && w[i]! > 0)));
+      return Object.fromEntries(Object.entries(out).filter(([, w]) => SLOTS.some(([, k], i) => k === 180 && w[i] > 0)));
     };
     // Events on both sides of every window's edge, for today and the next days; a few at the first second of a day.
     const addEvents = async (day: string) => {
@@ -273,7 +273,7 @@ describe('segments', () => {
         const want = SLOTS.map(() => 0);
         for (const x of r.events as string[]) {
           const [type, d] = x.split('@') as [string, string];
-          WINDOW_DAYS.forEach((k) => { const slot = windowSlot(type, k); if (slot !== null && d > addDays(day, -k)) want[slot - 1]! += 1; });
+          WINDOW_DAYS.forEach((k) => { const slot = windowSlot(type, k); if (slot !== null && d > addDays(day, -k)) want[slot - 1] += 1; });
         }
         const empty = SLOTS.every(([, k], i) => k !== 180 || want[i] === 0);
         expect(r.w === null ? null : SLOTS.map((_, i) => r.w[i] ?? 0), `${r.external_userid} on ${day}`).toEqual(empty ? null : want);
@@ -349,7 +349,7 @@ describe('segments', () => {
   it('let a transaction that holds a customer and then writes an event go first, instead of deadlocking with the roll', async () => {
     const pool = pond.app.pool;
     const day = shDay(new Date());
-    const ext = truth[0]!.ext;
+    const ext = truth[0].ext;
     // A build locks every customer of its chunk; this transaction holds one of them first.
     await pool.query('DELETE FROM customer_event_window_rolls WHERE corp_id = $1', [pond.corpId]);
     const a = await pool.connect();
@@ -383,7 +383,7 @@ describe('segments', () => {
     const pool = pond.app.pool;
     await pond.app.eventWindows.rollAll(shDay(new Date()));
     // X is new and sorts before Y, which is stored.
-    const y = truth.map((t) => t.ext).sort()[truth.length - 1]!;
+    const y = truth.map((t) => t.ext).sort()[truth.length - 1];
     const x = `${y.slice(0, -1)}`;
     expect(x < y).toBe(true);
     const e = await pool.connect();

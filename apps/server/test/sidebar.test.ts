@@ -18,9 +18,9 @@ class Browser {
     const res = await fetch(url, { redirect: 'manual', headers: { ...headers, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      const name = pair!.slice(0, i);
-      const value = pair!.slice(i + 1);
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i);
+      const value = pair.slice(i + 1);
       if (/max-age=0|expires=thu, 01 jan 1970/i.test(c) || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
@@ -41,7 +41,7 @@ async function signIn(userid: string): Promise<Browser> {
   const b = new Browser();
   const first = await b.get(`${pond.baseUrl}/sidebar/${pond.corpId}`);
   expect(first.status).toBe(302);
-  const authorize = new URL(first.headers.get('location')!.split('#')[0]!);
+  const authorize = new URL(first.headers.get('location')!.split('#')[0]);
   expect(authorize.pathname).toBe('/sim/connect/oauth2/authorize');
   expect(authorize.searchParams.get('appid')).toBe(pond.corpId);
   expect(authorize.searchParams.get('agentid')).toBe('1000002');
@@ -137,7 +137,7 @@ describe('sidebar', () => {
   it('refuses a forged state, a used code, and people who are not active members', async () => {
     const b = new Browser();
     const first = await b.get(`${pond.baseUrl}/sidebar/${pond.corpId}`);
-    const authorize = new URL(first.headers.get('location')!.split('#')[0]!);
+    const authorize = new URL(first.headers.get('location')!.split('#')[0]);
     authorize.searchParams.set('as', (await someFollow()).userid);
     const back = new URL((await b.get(authorize.toString())).headers.get('location')!);
     const forged = new URL(back);
@@ -156,7 +156,7 @@ describe('sidebar', () => {
 
     const { rows: [s] } = await pond.app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND status = 1 ORDER BY userid DESC LIMIT 1`, [pond.corpId]);
     const c = new Browser();
-    const a2 = new URL((await c.get(`${pond.baseUrl}/sidebar/${pond.corpId}`)).headers.get('location')!.split('#')[0]!);
+    const a2 = new URL((await c.get(`${pond.baseUrl}/sidebar/${pond.corpId}`)).headers.get('location')!.split('#')[0]);
     a2.searchParams.set('as', s.userid);
     const code = (await c.get(a2.toString())).headers.get('location')!;
     await pond.app.pool.query(`UPDATE staff SET status = 5 WHERE corp_id = $1 AND userid = $2`, [pond.corpId, s.userid]);

@@ -23,7 +23,7 @@ async function patchGet(before: Patch) {
   client.getExternalContact = function (this: typeof client, ext: string, cursor?: string, opts?: { noWait?: boolean }) {
     before(ext, cursor);
     return orig.call(this, ext, cursor, opts);
-  } as typeof orig;
+  };
   unpatch = () => { client.getExternalContact = orig; };
 }
 
@@ -80,22 +80,22 @@ describe('full sync: customer details', () => {
 
   it('reads details Pond never heard about, and counts customers WeCom refuses without stopping', async () => {
     const [a, b, gone] = await someRelations(3);
-    await setInSim(a!.ext, a!.userid, { personalTags: ['老客户', '从未同步'], remark: '同步前的备注' });
-    await setInSim(b!.ext, b!.userid, { personalTags: ['只在客户端'] });
+    await setInSim(a.ext, a.userid, { personalTags: ['老客户', '从未同步'], remark: '同步前的备注' });
+    await setInSim(b.ext, b.userid, { personalTags: ['只在客户端'] });
     await patchGet((ext) => {
-      if (ext === gone!.ext) throw new WecomError({ api: 'externalcontact/get', errcode: 84061, errmsg: 'not external contact' });
+      if (ext === gone.ext) throw new WecomError({ api: 'externalcontact/get', errcode: 84061, errmsg: 'not external contact' });
     });
     const before = await pondPersonal();
-    expect(before.get(`${a!.ext}|${a!.userid}`)).toEqual([]);
+    expect(before.get(`${a.ext}|${a.userid}`)).toEqual([]);
 
     const run = await pond.app.sync.start(pond.corpId, 'full', 'test');
     await pond.app.sync.execute(run.id);
 
     const after = await pondPersonal();
-    expect(after.get(`${a!.ext}|${a!.userid}`)).toEqual(['老客户', '从未同步']);
-    expect(after.get(`${b!.ext}|${b!.userid}`)).toEqual(['只在客户端']);
+    expect(after.get(`${a.ext}|${a.userid}`)).toEqual(['老客户', '从未同步']);
+    expect(after.get(`${b.ext}|${b.userid}`)).toEqual(['只在客户端']);
     const { rows: [f] } = await pond.app.pool.query(
-      `SELECT remark FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = $3`, [pond.corpId, a!.ext, a!.userid]);
+      `SELECT remark FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = $3`, [pond.corpId, a.ext, a.userid]);
     expect(f.remark).toBe('同步前的备注');
     const done = await runRow(run.id);
     expect(done.status).toBe('done');
@@ -142,13 +142,13 @@ describe('full sync: customer details', () => {
 
   it('the nightly reconcile leaves the stage out', async () => {
     const [r] = await someRelations(1);
-    await setInSim(r!.ext, r!.userid, { personalTags: ['夜里不读'] });
+    await setInSim(r.ext, r.userid, { personalTags: ['夜里不读'] });
     let calls = 0;
     await patchGet(() => { calls++; });
     const run = await pond.app.sync.start(pond.corpId, 'reconcile', 'test');
     expect(Object.keys(run.progress)).not.toContain('details');
     await pond.app.sync.execute(run.id);
     expect(calls).toBe(0);
-    expect((await pondPersonal()).get(`${r!.ext}|${r!.userid}`)).toEqual([]);
+    expect((await pondPersonal()).get(`${r.ext}|${r.userid}`)).toEqual([]);
   });
 });

@@ -33,9 +33,9 @@ function run(cmd: string, env: Record<string, string>) {
     cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '8', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   output.set(p, '');
-  const keep = (d: Buffer) => output.set(p, (output.get(p)! + d).slice(-20_000));
-  p.stdout!.on('data', keep);
-  p.stderr!.on('data', keep);
+  const keep = (d: Buffer) => output.set(p, (output.get(p)! + d.toString()).slice(-20_000));
+  p.stdout.on('data', keep);
+  p.stderr.on('data', keep);
   procs.push(p);
   return p;
 }
@@ -51,7 +51,7 @@ async function control<T = any>(path: string, body?: unknown): Promise<T> {
 /** Runs `fn` over `items`, `limit` at a time. */
 async function each<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => { for (let i = next++; i < items.length; i = next++) await fn(items[i]!, i); }));
+  await Promise.all(Array.from({ length: limit }, async () => { for (let i = next++; i < items.length; i = next++) await fn(items[i], i); }));
 }
 
 const pending = async () => (await pool.query(`SELECT count(*)::int AS n FROM callback_inbox WHERE status = 'pending'`)).rows[0].n as number;

@@ -25,8 +25,11 @@ export function SearchInput({ value, onSearch, placeholder, width = 240, testId 
     }
   }, [value]);
 
+  // The latest callback, kept current after each render, so the debounce timer never calls a stale one.
   const onSearchRef = useRef(onSearch);
-  onSearchRef.current = onSearch;
+  useEffect(() => {
+    onSearchRef.current = onSearch;
+  });
 
   const send = useCallback((next: string) => {
     const trimmed = next.trim();

@@ -16,7 +16,7 @@ const sameName = (a: NamePath, b: NamePath) => a.length === b.length && a.every(
 export function showFieldError(form: FormInstance, error: unknown): boolean {
   if (!(error instanceof ApiError) || !error.field) return false;
   const path: NamePath = error.field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-  const registered = form.getFieldsError().map((f) => f.name as NamePath);
+  const registered = form.getFieldsError().map((f) => f.name);
   for (let n = path.length; n >= 1; n--) {
     const name = path.slice(0, n);
     const match = registered.find((r) => sameName(r, name));

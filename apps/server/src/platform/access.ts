@@ -95,7 +95,7 @@ export function valuesAt(root: unknown, path: string): { field: string; value: u
     cur = next;
   }
   // A list at the end of the path is a list of ids: each item is checked.
-  return cur.flatMap((c) => (Array.isArray(c.value) ? c.value.map((value, i) => ({ field: `${c.field}.${i}`, value })) : [c]));
+  return cur.flatMap((c) => (Array.isArray(c.value) ? (c.value as unknown[]).map((value, i) => ({ field: `${c.field}.${i}`, value })) : [c]));
 }
 
 export interface AccessDeps {

@@ -321,7 +321,7 @@ export async function authenticate(auth: AuthService, req: FastifyRequest): Prom
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new AppError('unauthorized', 'Authorization must be "Bearer <token>"');
-    const p = await auth.fromToken(m[1]!, corpHeader);
+    const p = await auth.fromToken(m[1], corpHeader);
     if (!p) throw new AppError('unauthorized', 'invalid or revoked API token');
     return p;
   }

@@ -43,9 +43,11 @@ function trustProxyOption(tp: TrustProxy): boolean | string | ((addr: string, ho
 }
 
 export async function createHttp(opts: { log: Logger; auth: AuthService; pool: pg.Pool; publicUrl: string; trustProxy?: TrustProxy }): Promise<App> {
+  // Per-request access logs stay off (callback bursts); warnings and errors still log. Typed as Fastify's base
+  // logger so the instance is the App type every module registers on.
+  const logger: FastifyBaseLogger = opts.log.child({ mod: 'http' }, { level: opts.log.level === 'silent' ? 'silent' : 'warn' });
   const app = Fastify({
-    // Per-request access logs stay off (callback bursts); warnings and errors still log.
-    loggerInstance: opts.log.child({ mod: 'http' }, { level: opts.log.level === 'silent' ? 'silent' : 'warn' }) as FastifyBaseLogger,
+    loggerInstance: logger,
     trustProxy: trustProxyOption(opts.trustProxy ?? false),
     bodyLimit: 10 * 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
@@ -123,7 +125,7 @@ export async function createHttp(opts: { log: Logger; auth: AuthService; pool: p
   };
   // A create has no id in its URL: the entry's target is the id it answered with.
   app.addHook('onSend', async (req, reply, payload) => {
-    if (reply.statusCode < 400 && typeof payload === 'string' && Object.keys((req.params ?? {}) as object).length === 0 && auditAction(req)) {
+    if (reply.statusCode < 400 && typeof payload === 'string' && Object.keys((req.params ?? {})).length === 0 && auditAction(req)) {
       try {
         const id = (JSON.parse(payload) as { id?: unknown })?.id;
         if (typeof id === 'string' || typeof id === 'number') (req as FastifyRequest & { auditTargetId?: string }).auditTargetId = String(id);

@@ -107,7 +107,7 @@ export function ListTable<T extends object>({
       {query ? <QueryError query={query} /> : null}
       <Table<T>
         {...table}
-        dataSource={(items ?? query?.data?.items) as T[] | undefined}
+        dataSource={(items ?? query?.data?.items)}
         loading={loading ?? query?.isFetching ?? false}
         pagination={pagination}
         locale={emptyText === undefined ? undefined : { emptyText }}

@@ -101,7 +101,7 @@ export function useListState<S extends Spec>(spec: S): ListState<S> {
     [params, update, format],
   );
 
-  const filterKeys = useMemo(() => Object.keys(spec).filter((key) => spec[key]!.filter), [spec]);
+  const filterKeys = useMemo(() => Object.keys(spec).filter((key) => spec[key].filter), [spec]);
   const filtered = filterKeys.some((key) => params.get(key));
   const clear = useCallback(() => update(Object.fromEntries(filterKeys.map((key) => [key, null]))), [update, filterKeys]);
 

@@ -8,7 +8,7 @@ import { formatDateTimeSeconds } from '../../lib/format';
 import { useAudit, useAuditActions, type AuditEntry, type Bilingual } from './hooks';
 
 function hasDetail(detail: unknown): boolean {
-  return detail !== null && detail !== undefined && !(typeof detail === 'object' && Object.keys(detail as object).length === 0);
+  return detail !== null && detail !== undefined && !(typeof detail === 'object' && Object.keys(detail).length === 0);
 }
 
 /** Where a target lives in the console, for the kinds that have a page. */

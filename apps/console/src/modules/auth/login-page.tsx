@@ -26,7 +26,7 @@ export default function LoginPage() {
   const noCorp = login.error instanceof ApiError && login.error.status === 403;
 
   const onFinish = (values: LoginForm) => {
-    login.mutate(values, { onSuccess: () => navigate(safeNext(params.get('next')), { replace: true }) });
+    login.mutate(values, { onSuccess: () => void navigate(safeNext(params.get('next')), { replace: true }) });
   };
 
   return (

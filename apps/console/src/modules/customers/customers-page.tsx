@@ -1,7 +1,7 @@
 import { TagsOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { Button, Input, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { list, ListPage, ListTable, text, useListState } from '../../components/list-page';
@@ -163,7 +163,12 @@ export default function CustomersPage() {
 function ChannelInput({ value, onChange }: { value: string | undefined; onChange: (value: string) => void }) {
   const { t } = useTranslation('customers');
   const [text, setText] = useState(value ?? '');
-  useEffect(() => setText(value ?? ''), [value]);
+  // A new value from the URL (back, clear filters) replaces what is typed: adjusted while rendering, not in an effect.
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    setText(value ?? '');
+  }
   const apply = () => {
     if (text.trim() !== (value ?? '')) onChange(text.trim());
   };

@@ -53,7 +53,7 @@ export default function ChannelStatsPage() {
     const dates = rows[0]?.days.map((d) => d.date) ?? [];
     return {
       tooltip: { trigger: 'axis' },
-      legend: { top: 0, type: 'scroll' } as ChartOption['legend'],
+      legend: { top: 0, type: 'scroll' },
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: dates.map(formatShortDate) },
       yAxis: { type: 'value', minInterval: 1 },

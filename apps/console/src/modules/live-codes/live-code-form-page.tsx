@@ -195,17 +195,17 @@ function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: 
       if (first) form.scrollToField(first.name, { block: 'center' });
       return;
     }
-    const input = toInput({ ...form.getFieldsValue(true), ...values }, editing);
+    const input = toInput({ ...(form.getFieldsValue(true) as CodeForm), ...values }, editing);
     try {
       if (code) {
         const { kind: _kind, mode: _mode, ...patch } = input;
         await update.mutateAsync({ id: code.id, input: patch });
         void message.success(t('common:saved'));
-        navigate(`/live-codes/${code.id}`);
+        void navigate(`/live-codes/${code.id}`);
       } else {
         const created = await create.mutateAsync(input);
         void message.success(t('createdDone'));
-        navigate(`/live-codes/${created.id}`, { replace: true });
+        void navigate(`/live-codes/${created.id}`, { replace: true });
       }
     } catch (error) {
       showFieldError(form, error);

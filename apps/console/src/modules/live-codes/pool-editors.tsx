@@ -23,7 +23,8 @@ interface StaffPoolProps {
 
 export function StaffPoolEditor({ form, rules, strategy, native, knownNames }: StaffPoolProps) {
   const { t } = useTranslation(['liveCodes', 'common']);
-  const rows = (Form.useWatch('pool', form) as (PoolInput | undefined)[] | undefined) ?? [];
+  const watched = Form.useWatch('pool', form) as (PoolInput | undefined)[] | undefined;
+  const rows = useMemo(() => watched ?? [], [watched]);
   const chosen = useMemo(() => new Set(rows.map((r) => r?.userid).filter((u): u is string => !!u)), [rows]);
   const weighted = strategy === 'weighted' && !native;
   const totalWeight = rows.reduce((sum, r) => sum + (r?.weight ?? 1), 0);
@@ -186,7 +187,7 @@ export function GroupPoolEditor({ value, onChange, known, cap }: GroupPoolProps)
   const move = (i: number, delta: number) => {
     const next = [...chatIds];
     const [item] = next.splice(i, 1);
-    next.splice(i + delta, 0, item!);
+    next.splice(i + delta, 0, item);
     onChange?.(next);
   };
 
@@ -258,7 +259,7 @@ export function GroupPoolEditor({ value, onChange, known, cap }: GroupPoolProps)
       />
       <Select<string>
         showSearch={{ filterOption: false, onSearch: setSearch }}
-        value={null as unknown as string}
+        value={null}
         placeholder={t('groups.add')}
         options={options}
         loading={groups.isFetching}

@@ -1,6 +1,5 @@
 import { DeleteOutlined, EditOutlined, FolderAddOutlined, FolderOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Flex, Form, Input, Modal, Popconfirm, Tree, TreeSelect, Typography } from 'antd';
-import type { ButtonProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { DataNode } from 'antd/es/tree';
 import { useMemo, useState } from 'react';
@@ -54,7 +53,7 @@ export default function ScriptsPage() {
   const deleteScript = useDeleteScript();
   const [editing, setEditing] = useState<Script | 'new' | null>(null);
   const [creatingFolder, setCreatingFolder] = useState(false);
-  const folderList = folders.data?.items ?? [];
+  const folderList = useMemo(() => folders.data?.items ?? [], [folders.data]);
   const tree = useMemo<DataNode[]>(
     () => [{ key: ALL, title: t('allFolders'), icon: <FolderOutlined />, children: buildTree(folderList, null) }],
     [folderList, t],
@@ -225,7 +224,7 @@ function ScriptModal({ script, defaultFolderId, folders, onClose }: { script: Sc
       onOk={() => void submit()}
       onCancel={onClose}
       confirmLoading={create.isPending || update.isPending}
-      okButtonProps={{ 'data-testid': 'script-submit' } as ButtonProps}
+      okButtonProps={{ 'data-testid': 'script-submit' }}
       destroyOnHidden
       width={640}
     >

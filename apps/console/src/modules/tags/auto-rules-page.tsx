@@ -1,6 +1,5 @@
 import { DeleteOutlined, HistoryOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Tag, Typography } from 'antd';
-import type { ButtonProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -191,7 +190,7 @@ function RuleModal({ onClose }: { onClose: () => void }) {
       onCancel={onClose}
       onOk={() => void submit()}
       confirmLoading={create.isPending}
-      okButtonProps={{ 'data-testid': 'rule-submit' } as ButtonProps}
+      okButtonProps={{ 'data-testid': 'rule-submit' }}
       destroyOnHidden
       width={600}
     >

@@ -1,5 +1,4 @@
 import { App, Button, Descriptions, Drawer, Flex, Form, Modal, Popconfirm, Progress, Radio, Space, Tag, Typography } from 'antd';
-import type { ButtonProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -66,7 +65,7 @@ export function BulkTagModal({ filter, onClose, onCreated }: { filter: BulkFilte
       onCancel={onClose}
       onOk={() => void submit()}
       confirmLoading={create.isPending}
-      okButtonProps={{ 'data-testid': 'bulk-tag-submit' } as ButtonProps}
+      okButtonProps={{ 'data-testid': 'bulk-tag-submit' }}
       destroyOnHidden
     >
       <Typography.Paragraph type={hasFilter ? undefined : 'warning'}>{hasFilter ? t('bulk.filtered') : t('bulk.everyone')}</Typography.Paragraph>

@@ -29,10 +29,10 @@ const httpUrl = (t: T): FormRule => ({
 export function cleanAttachment(a: Attachment): Attachment {
   const payload = Object.fromEntries(
     Object.entries((a[a.msgtype] ?? {}) as Record<string, string | undefined>)
-      .map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])
+      .map(([k, v]): [string, string | undefined] => [k, typeof v === 'string' ? v.trim() : v])
       .filter(([, v]) => v !== undefined && v !== ''),
   );
-  return { msgtype: a.msgtype, [a.msgtype]: payload } as Attachment;
+  return { msgtype: a.msgtype, [a.msgtype]: payload };
 }
 
 /** Whether an attachment has what WeCom requires; the preview leaves out the ones still being filled in. */

@@ -53,7 +53,7 @@ async function targetNames(pool: pg.Pool, corpId: string, rows: { target_type: s
   }
   const names = new Map<string, string>();
   await Promise.all([...wanted].map(async ([type, ids]) => {
-    const q = TARGET_NAMES[type]!(corpId, [...ids]);
+    const q = TARGET_NAMES[type](corpId, [...ids]);
     const { rows: found } = await pool.query<{ id: string | number; name: string | null }>(q.sql, q.values);
     for (const f of found) if (f.name) names.set(`${type}|${f.id}`, f.name);
   }));

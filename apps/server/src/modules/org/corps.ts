@@ -4,7 +4,7 @@
 // only place that writes or decrypts them.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
-import { WecomClient, WecomError } from '@pond/wecom';
+import { WecomClient, type WecomError } from '@pond/wecom';
 import { SharedQuotaLimiter } from './shared-quota';
 import { AppError } from '../../platform/errors';
 import { withTransaction } from '../../platform/db';
@@ -260,7 +260,7 @@ export class CorpService {
 
   async update(corpId: string, patch: Partial<Omit<CorpInput, 'id'>>): Promise<CorpRow> {
     const cur = await this.require(corpId);
-    const next = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as CorpRow;
+    const next = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
     const secretChanged = next.secret !== cur.secret || next.apiBase !== cur.apiBase;
     // Compared in clear here: every encryption has a fresh IV, so the stored envelopes always differ.
     const callbackChanged = next.callbackToken !== cur.callbackToken || next.callbackAesKey !== cur.callbackAesKey;

@@ -82,7 +82,7 @@ export async function orgRoutes(app: App, deps: { pool: pg.Pool }) {
        WHERE corp_id=$1 AND id=$2 RETURNING *`,
       [corpId, req.params.id, n.name, n.code, n.department_id, n.city, n.address, n.lat, n.lng, n.phone]);
     await assignStaff(corpId, req.params.id, req.body.departmentId);
-    return storeOut(rows[0]!);
+    return storeOut(rows[0]);
   });
 
   app.delete('/api/stores/:id', {

@@ -54,7 +54,7 @@ describe('PgTokenStore', () => {
     expect(await store.refresh('wwtok:access_token', 'E', fetch)).toBe('F');
     expect(fetched).toBe(1);
     expect((await store.read('wwtok:access_token'))?.value).toBe('F');
-    const stored = (await pool.query<{ value: string }>(`SELECT value FROM wecom_tokens WHERE corp_id = 'wwtok'`)).rows[0]!.value;
+    const stored = (await pool.query<{ value: string }>(`SELECT value FROM wecom_tokens WHERE corp_id = 'wwtok'`)).rows[0].value;
     expect(stored).toMatch(/^enc:v1:/);
     expect(box.decrypt(stored, 'wecom_tokens:wwtok:access_token')).toBe('F');
   });
@@ -65,7 +65,7 @@ describe('PgTokenStore', () => {
     store.forget('wwtok');
     expect(await store.read('wwtok:access_token')).toBeNull();
     expect(await store.refresh('wwtok:access_token', null, async () => ({ value: 'H', expiresIn: 7200 }))).toBe('H');
-    const stored = (await pool.query<{ value: string }>(`SELECT value FROM wecom_tokens WHERE corp_id = 'wwtok'`)).rows[0]!.value;
+    const stored = (await pool.query<{ value: string }>(`SELECT value FROM wecom_tokens WHERE corp_id = 'wwtok'`)).rows[0].value;
     expect(stored).toMatch(/^enc:v1:/);
     expect(box.decrypt(stored, 'wecom_tokens:wwtok:access_token')).toBe('H');
   });

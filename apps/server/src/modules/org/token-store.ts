@@ -56,7 +56,7 @@ export class PgTokenStore implements TokenStore {
       'SELECT value, expires_at FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, kind]);
     const r = rows[0];
     if (!r) return null;
-    const expiresAt = (r.expires_at as Date).getTime();
+    const expiresAt = (r.expires_at).getTime();
     if (expiresAt - SAFETY_MS <= now) return null;
     const value = this.open(corpId, kind, r.value);
     if (value == null) return null;
@@ -72,8 +72,8 @@ export class PgTokenStore implements TokenStore {
         'SELECT value, expires_at FROM wecom_tokens WHERE corp_id = $1 AND kind = $2', [corpId, kind]);
       const cur = rows[0];
       const curValue = cur ? this.open(corpId, kind, cur.value) : null;
-      if (cur && curValue != null && curValue !== stale && (cur.expires_at as Date).getTime() - SAFETY_MS > this.now()) {
-        this.remember(key, curValue, (cur.expires_at as Date).getTime());
+      if (cur && curValue != null && curValue !== stale && (cur.expires_at).getTime() - SAFETY_MS > this.now()) {
+        this.remember(key, curValue, (cur.expires_at).getTime());
         return curValue;
       }
       this.memo.delete(key);

@@ -68,7 +68,7 @@ export async function settingsRoutes(app: App, deps: {
       }
     }
     const { rows } = await pool.query<Row<'corps'>>('SELECT * FROM corps WHERE id = $1', [corpId]);
-    const c = rows[0]!;
+    const c = rows[0];
     const { rows: inbox } = await pool.query<{ failed: number; stuck: number }>(
       `SELECT count(*) FILTER (WHERE status = 'failed')::int AS failed, count(*) FILTER (WHERE status = 'pending' AND received_at < now() - interval '5 minutes')::int AS stuck FROM callback_inbox WHERE corp_id = $1`, [corpId]);
     const { rows: runs } = await pool.query<Cols<'sync_runs', 'status' | 'error' | 'finished_at'>>(`SELECT status, error, finished_at FROM sync_runs WHERE corp_id = $1 ORDER BY id DESC LIMIT 1`, [corpId]);

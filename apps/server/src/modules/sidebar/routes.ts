@@ -94,7 +94,7 @@ export async function sidebarRoutes(app: App, deps: {
     const state = randomBytes(12).toString('base64url');
     reply.setCookie(STATE_COOKIE, state, { ...cookieOpts, path: '/sidebar', maxAge: 600 });
     const params = new URLSearchParams({ appid: corp.id, redirect_uri: here.toString(), response_type: 'code', scope: 'snsapi_base', state, agentid: corp.agentId });
-    return reply.redirect(`${web ?? 'https://open.weixin.qq.com'}/connect/oauth2/authorize?${params}#wechat_redirect`, 302);
+    return reply.redirect(`${web ?? 'https://open.weixin.qq.com'}/connect/oauth2/authorize?${params.toString()}#wechat_redirect`, 302);
   });
 
   /** wx.agentConfig's signature for the page at `url` (without its #fragment), from the app ticket. */
@@ -102,7 +102,7 @@ export async function sidebarRoutes(app: App, deps: {
     config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['sidebar'], summary: 'JS-SDK agentConfig signature for the sidebar page', querystring: z.object({ url: HttpUrl('must be the absolute page URL') }) },
   }, async (req) => {
     const p = req.principal!;
-    const url = req.query.url.split('#')[0]!;
+    const url = req.query.url.split('#')[0];
     const page = new URL(url);
     // A signature is good for any page on the app's trusted domain: sign only this Pond's own sidebar pages.
     if (page.origin !== new URL(deps.publicUrl()).origin || !page.pathname.startsWith('/sidebar/')) {
