@@ -117,6 +117,20 @@ export function boundedRule<T extends z.ZodType>(schema: T, limits: RuleLimits) 
 
 // ---- responses ----
 
+/** An IANA zone name Node knows (`Asia/Shanghai`, `Europe/Berlin`, `UTC`); offsets and abbreviations are not zones. */
+export function isTimeZone(tz: string): boolean {
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A corp's or a schedule's time zone (the server also asks Postgres whether it knows the zone, where it matters). */
+export const TimeZone = z.string().trim().refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai or Europe/Berlin');
+
 /** A moment, sent as an ISO 8601 string; handlers return Dates (what pg gives for timestamptz). */
 export const DateTime = z.codec(z.iso.datetime({ offset: true }), z.date(), {
   decode: (s) => new Date(s),

@@ -3,7 +3,7 @@
 // answers HTML and has no contract here. Response schemas describe what the server sends (no limits: a
 // stored value is never refused on the way out); request schemas carry the input limits.
 import { z } from 'zod';
-import { ChatId, DateTime, Day, ItemsOf, List, Page, PageOf, RowId, TagId, Userid, WecomId, patchOf } from './common';
+import { ChatId, DateTime, Day, ItemsOf, List, Page, PageOf, RowId, TagId, TimeZone, Userid, WecomId, patchOf } from './common';
 
 // ---- enums (the drizzle schema declares its columns with these) ----
 
@@ -22,12 +22,6 @@ export type CodeGroupStatus = (typeof CODE_GROUP_STATUSES)[number];
 
 // ---- working hours ----
 
-/** An IANA time zone Node knows (Postgres is asked too, where it matters). */
-const isTimeZone = (tz: string) => {
-  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
-  try { new Intl.DateTimeFormat('en-US', { timeZone: tz }); return true; } catch { return false; }
-};
-const TimeZone = z.string().trim().refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai or Europe/Berlin');
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM');
 /** Working hours in a request: without a time zone, the corp's. */

@@ -2,22 +2,10 @@
 // "YYYY-MM-DD HH:mm" in it, and days are its calendar days. The console formats the same way (lib/format.ts).
 import type pg from 'pg';
 import type { Cols } from './db/rows';
-import { z } from 'zod';
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
-/** An IANA zone name Node knows (`Asia/Shanghai`, `Europe/Berlin`, `UTC`); offsets and abbreviations are not zones. */
-export function isTimeZone(tz: string): boolean {
-  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const TimeZone = z.string().trim().refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai or Europe/Berlin');
+export { isTimeZone, TimeZone } from '@pond/contracts/common';
 
 /** Postgres reads the zone too (`AT TIME ZONE`): a name only Node knows would fail there, so both must know it. */
 export async function postgresKnowsZone(db: Pick<pg.Pool, 'query'>, tz: string): Promise<boolean> {

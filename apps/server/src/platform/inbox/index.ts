@@ -1,4 +1,4 @@
-// The inbox: the one durable queue of events — WeCom's callbacks and Pond's own follow-ups (ADR 0002, 0018).
+// The inbox: the one durable queue of events — WeCom's callbacks and Pond's own follow-ups (ADR 0002, 0019).
 // Modules register handlers by event name; Pond's own events are queued with `enqueue` at a named `Priority`.
 export { enqueue, enqueueSql, INBOX_CHANNEL, notifyInbox } from './enqueue';
 export type { NewEvent, NewEventsSql } from './enqueue';

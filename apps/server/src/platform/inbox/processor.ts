@@ -1,7 +1,7 @@
 // Event processing: workers claim pending inbox rows in batches (FOR UPDATE SKIP LOCKED, ordered by priority then
 // arrival), run the handler registered for each event's name, and mark it done — or schedule a retry with back-off, up
 // to MAX_ATTEMPTS, then 'failed'. Events touching the same customer or group run in order within a batch; different
-// ones run concurrently. See docs/adr/0002-callback-inbox-queue.md and 0018-one-inbox-api.md.
+// ones run concurrently. See docs/adr/0002-callback-inbox-queue.md and 0019-one-inbox-api.md.
 // A claim is a lease (ADR 0013): a few seconds long, renewed by a heartbeat while the worker lives, so a crashed
 // worker's events are taken by another within seconds; every write that ends a claim carries the claim's token, so a
 // worker that lost its lease (paused past it) cannot also complete the event.
