@@ -13,7 +13,7 @@ import type { Cols } from './platform/db/rows';
 import { hashPassword, AuthService } from './platform/auth';
 import { loadSecretBox, type SecretBox } from './platform/secrets';
 import { encryptCorpSecrets } from './modules/org';
-import { ROLES, type Role } from './platform/db/schema';
+import { ROLES, type Role } from '@pond/contracts/auth';
 
 const USAGE = `pond — Pond (鱼塘) SCRM for WeCom
 

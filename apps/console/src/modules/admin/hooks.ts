@@ -1,67 +1,11 @@
-// Users, API tokens and the audit log (admin only on the server).
+// Users, API tokens and the audit log (admin only on the server); every type is the API's (@pond/contracts/admin).
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type ItemList, type Page } from '../../api/client';
-import type { Role } from '../auth/hooks';
+import type {
+  ApiToken, ApiTokenList, AuditActionList, AuditPage, AuditQuery, CreatedToken, Invitation, InviteInput, Member, MemberList, TokenInput, UserPatch,
+} from '@pond/contracts/admin';
+import { api } from '../../api/client';
 
-export interface User {
-  id: number | string;
-  username: string;
-  displayName: string;
-  role: Role;
-  storeIds: (number | string)[];
-  staffUserid: string | null;
-  /** `invited` until the person accepts with the invitation link. */
-  status: 'active' | 'invited';
-  /** Disabled in this corp (or the account itself is disabled). */
-  disabled?: boolean;
-}
-
-/** An invitation: no password — the invited person sets it (or proves their existing account's) with the link. */
-export interface UserInput {
-  username: string;
-  displayName: string;
-  role: Role;
-  storeIds?: (number | string)[];
-  staffUserid?: string;
-}
-
-/** What inviting answers: the user, and the link to hand to them (shown once; a new one can be made). */
-export interface Invitation extends User {
-  inviteUrl: string;
-  inviteExpiresAt: string;
-}
-
-export type UserPatch = Partial<Omit<UserInput, 'username' | 'staffUserid'>> & { staffUserid?: string | null; disabled?: boolean; password?: string };
-
-export interface ApiToken {
-  id: number | string;
-  name: string;
-  prefix: string;
-  role: Role;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface Bilingual { zh: string; en: string }
-
-export interface AuditEntry {
-  id: number | string;
-  /** user | token | sidebar | anonymous */
-  actorType: string;
-  actorName: string | null;
-  /** `live_code.update`; `actionLabel` says it in words (null for an entry older than its route). */
-  action: string;
-  actionLabel: Bilingual | null;
-  /** "PATCH /api/live-codes/:id" */
-  route: string | null;
-  target: { type: string | null; id: string | null; label: Bilingual | null; name: string | null } | null;
-  detail: unknown;
-  ip: string | null;
-  createdAt: string;
-}
-
-export interface AuditAction { action: string; label: Bilingual | null }
+export type { ApiToken, AuditAction, AuditEntry, Bilingual, Invitation, InviteInput, Member, UserPatch } from '@pond/contracts/admin';
 
 const usersKey = ['admin', 'users'] as const;
 const tokensKey = ['admin', 'tokens'] as const;
@@ -69,14 +13,15 @@ const tokensKey = ['admin', 'tokens'] as const;
 export function useUsers() {
   return useQuery({
     queryKey: usersKey,
-    queryFn: ({ signal }) => api.get<ItemList<User>>('/users', undefined, signal),
+    queryFn: ({ signal }) => api.get<MemberList>('/users', undefined, signal),
   });
 }
 
+/** Invites a user: the answer carries the link to hand to them (shown once; a new one can be made). */
 export function useCreateUser() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: UserInput) => api.post<Invitation>('/users', input),
+    mutationFn: (input: InviteInput) => api.post<Invitation>('/users', input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }),
   });
 }
@@ -84,14 +29,14 @@ export function useCreateUser() {
 /** A new invitation link for a user who has not accepted (the previous link stops working). */
 export function useRenewInvitation() {
   return useMutation({
-    mutationFn: (id: User['id']) => api.post<Invitation>(`/users/${encodeURIComponent(String(id))}/invitation`),
+    mutationFn: (id: Member['id']) => api.post<Invitation>(`/users/${id}/invitation`),
   });
 }
 
 export function useUpdateUser() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, patch }: { id: User['id']; patch: UserPatch }) => api.patch<User>(`/users/${encodeURIComponent(String(id))}`, patch),
+    mutationFn: ({ id, patch }: { id: Member['id']; patch: UserPatch }) => api.patch<Member>(`/users/${id}`, patch),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }),
   });
 }
@@ -99,7 +44,7 @@ export function useUpdateUser() {
 export function useRemoveUser() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: User['id']) => api.delete<{ ok: true }>(`/users/${encodeURIComponent(String(id))}`),
+    mutationFn: (id: Member['id']) => api.delete<{ ok: true }>(`/users/${id}`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: usersKey }),
   });
 }
@@ -107,15 +52,14 @@ export function useRemoveUser() {
 export function useTokens() {
   return useQuery({
     queryKey: tokensKey,
-    queryFn: ({ signal }) => api.get<ItemList<ApiToken>>('/tokens', undefined, signal),
+    queryFn: ({ signal }) => api.get<ApiTokenList>('/tokens', undefined, signal),
   });
 }
 
 export function useCreateToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; role: Role; storeIds?: (number | string)[] }) =>
-      api.post<{ id: ApiToken['id']; token: string }>('/tokens', input),
+    mutationFn: (input: TokenInput) => api.post<CreatedToken>('/tokens', input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensKey }),
   });
 }
@@ -123,7 +67,7 @@ export function useCreateToken() {
 export function useRevokeToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: ApiToken['id']) => api.delete<{ ok: true }>(`/tokens/${encodeURIComponent(String(id))}`),
+    mutationFn: (id: ApiToken['id']) => api.delete<{ ok: true }>(`/tokens/${id}`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: tokensKey }),
   });
 }
@@ -132,15 +76,15 @@ export function useRevokeToken() {
 export function useAuditActions() {
   return useQuery({
     queryKey: ['admin', 'audit', 'actions'],
-    queryFn: ({ signal }) => api.get<ItemList<AuditAction>>('/audit/actions', undefined, signal),
+    queryFn: ({ signal }) => api.get<AuditActionList>('/audit/actions', undefined, signal),
     staleTime: Infinity,
   });
 }
 
-export function useAudit(query: { action?: string; page: number; pageSize: number }) {
+export function useAudit(query: AuditQuery) {
   return useQuery({
     queryKey: ['admin', 'audit', query],
-    queryFn: ({ signal }) => api.get<Page<AuditEntry>>('/audit', { ...query }, signal),
+    queryFn: ({ signal }) => api.get<AuditPage>('/audit', { ...query }, signal),
     placeholderData: keepPreviousData,
   });
 }

@@ -1,6 +1,6 @@
 import { Tag } from 'antd';
 import { useLabels } from '../../lib/labels';
-import type { Role } from '../auth/hooks';
+import type { Role } from '@pond/contracts/auth';
 
 const COLORS: Record<Role, string> = {
   admin: 'red',

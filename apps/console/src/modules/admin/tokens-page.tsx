@@ -7,7 +7,7 @@ import { ListPage, ListTable } from '../../components/list-page';
 import { formatDateTime } from '../../lib/format';
 import { showFieldError } from '../../lib/form-errors';
 import { useLabels } from '../../lib/labels';
-import { ROLES, type Role } from '../auth/hooks';
+import { ROLES, type Role } from '@pond/contracts/auth';
 import { StoresSelect } from '../staff/pickers';
 import { useCreateToken, useRevokeToken, useTokens, type ApiToken } from './hooks';
 import { RoleTag } from './role-tag';
@@ -114,7 +114,7 @@ export default function TokensPage() {
 interface TokenForm {
   name: string;
   role: Role;
-  storeIds: (number | string)[];
+  storeIds: number[];
 }
 
 function CreateTokenModal({ onClose, onCreated }: { onClose: () => void; onCreated: (token: string) => void }) {

@@ -6,10 +6,10 @@ import { useTranslation } from 'react-i18next';
 import { ListPage, ListTable } from '../../components/list-page';
 import { showFieldError } from '../../lib/form-errors';
 import { useLabels } from '../../lib/labels';
-import { ROLES, type Role } from '../auth/hooks';
+import { ROLES, type Role } from '@pond/contracts/auth';
 import { useStoreNames } from '../staff/hooks';
 import { StaffSelect, StoresSelect } from '../staff/pickers';
-import { useCreateUser, useRemoveUser, useRenewInvitation, useUpdateUser, useUsers, type Invitation, type User } from './hooks';
+import { useCreateUser, useRemoveUser, useRenewInvitation, useUpdateUser, useUsers, type Invitation, type Member } from './hooks';
 import { RoleTag } from './role-tag';
 
 export default function UsersPage() {
@@ -18,11 +18,11 @@ export default function UsersPage() {
   const storeNames = useStoreNames();
   const remove = useRemoveUser();
   const { message } = App.useApp();
-  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const [editing, setEditing] = useState<Member | 'new' | null>(null);
   const [link, setLink] = useState<Invitation | null>(null);
   const renew = useRenewInvitation();
 
-  const columns: ColumnsType<User> = [
+  const columns: ColumnsType<Member> = [
     { title: t('users.username'), dataIndex: 'username', render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
     {
       title: t('users.displayName'),
@@ -37,14 +37,14 @@ export default function UsersPage() {
     {
       title: t('users.status'),
       dataIndex: 'status',
-      render: (status: User['status']) =>
+      render: (status: Member['status']) =>
         status === 'invited' ? <Tag color="gold">{t('users.invited')}</Tag> : <Tag color="green">{t('users.active')}</Tag>,
     },
     { title: t('users.role'), dataIndex: 'role', render: (role: Role) => <RoleTag role={role} /> },
     {
       title: t('users.storeIds'),
       dataIndex: 'storeIds',
-      render: (ids: User['storeIds']) =>
+      render: (ids: Member['storeIds']) =>
         ids?.length ? ids.map((id) => <Tag key={String(id)}>{storeNames.get(String(id)) ?? id}</Tag>) : t('common:none'),
     },
     { title: t('users.staffUserid'), dataIndex: 'staffUserid', render: (v: string | null) => v || t('common:none') },
@@ -85,7 +85,7 @@ export default function UsersPage() {
           </Button>
         }
       >
-        <ListTable<User> rowKey="id" columns={columns} query={users} empty={t('users.empty')} scroll={{ x: 760 }} />
+        <ListTable<Member> rowKey="id" columns={columns} query={users} empty={t('users.empty')} scroll={{ x: 760 }} />
       </ListPage>
       {editing ? <UserModal user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} onInvited={setLink} /> : null}
       {link ? (
@@ -105,12 +105,12 @@ interface UserForm {
   displayName: string;
   password: string;
   role: Role;
-  storeIds: (number | string)[];
+  storeIds: number[];
   staffUserid?: string;
   disabled: boolean;
 }
 
-function UserModal({ user, onClose, onInvited }: { user: User | null; onClose: () => void; onInvited: (invitation: Invitation) => void }) {
+function UserModal({ user, onClose, onInvited }: { user: Member | null; onClose: () => void; onInvited: (invitation: Invitation) => void }) {
   const { t } = useTranslation(['admin', 'common']);
   const labels = useLabels();
   const { message } = App.useApp();

@@ -1,21 +1,10 @@
 // Who is signed in, in which corp, with which role — and the calls that change that.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { LoginInput, Me, SwitchCorpInput } from '@pond/contracts/auth';
 import { api } from '../../api/client';
 
-export type Role = 'admin' | 'operator' | 'store_manager' | 'staff';
-export const ROLES: readonly Role[] = ['admin', 'operator', 'store_manager', 'staff'];
-
-export interface Me {
-  /** `owner`: platform owner (may add corps; granted by the CLI only). */
-  user: { id: number | string; username: string; displayName: string; locale: string | null; owner?: boolean };
-  /** `timezone`: the corp's IANA zone; every time in the console is shown in it. */
-  corp: { id: string; name: string; isDemo: boolean; timezone: string } | null;
-  role: Role;
-  storeIds: (number | string)[];
-  /** The WeCom member a `staff` user is linked to. */
-  staffUserid?: string | null;
-  corps: { id: string; name: string; role: Role }[];
-}
+export { ROLES } from '@pond/contracts/auth';
+export type { Me, Role } from '@pond/contracts/auth';
 
 export const meKey = ['me'] as const;
 
@@ -41,7 +30,7 @@ export function useCanWrite(): boolean {
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { username: string; password: string }) => api.post<Me>('/auth/login', input),
+    mutationFn: (input: LoginInput) => api.post<Me>('/auth/login', input),
     // The login page shows the message under the form; no toast on top of it.
     meta: { silent: true },
     onSuccess: (me) => {
@@ -64,7 +53,7 @@ export function useLogout() {
 export function useSwitchCorp() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (corpId: string) => api.post<Me>('/me/corp', { corpId }),
+    mutationFn: (corpId: SwitchCorpInput['corpId']) => api.post<Me>('/me/corp', { corpId } satisfies SwitchCorpInput),
     onSuccess: async (me) => {
       queryClient.setQueryData(meKey, me);
       // Every other cached answer belongs to the previous corp.

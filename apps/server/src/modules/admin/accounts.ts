@@ -1,35 +1,31 @@
-// Accounts and memberships (ADR 0011) and invitations (ADR 0018). A corp invites a username; the invitation is a
+// Accounts and memberships (ADR 0011) and invitations (ADR 0018); also the caller as GET /api/me shows them, the
+// corps they belong to (and adding one), and API tokens. A corp invites a username; the invitation is a
 // one-time link the corp's admin hands to the person. Whoever opens it either sets the password of the account the
 // invitation created (nobody, the inviting admin included, ever chose it) or proves the existing account's password.
 // So an account one corp made can never be slipped into another corp: that corp's link is needed, and its holder must
 // know the account's password. The answer to an invitation is the same whether the username existed or not.
 import type pg from 'pg';
+import type { z } from 'zod';
+import type { MeOutput, Role } from '@pond/contracts/auth';
+import type { ApiTokenOutput, CorpBody, CorpSummary, CreatedToken, InvitationOutput, InviteBody, MemberOutput, TokenBody, UserPatchBody } from '@pond/contracts/admin';
 import { type AuthService, hashPassword, newSecret, type Principal, sha256, verifyPassword } from '../../platform/auth';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
-import type { Role } from '../../platform/db/schema';
+import { DEFAULT_TIMEZONE } from '../../platform/time';
+import type { CorpService } from '../org';
+import type { SyncService } from '../sync';
 import * as repo from './repo';
 
 /** How long an invitation link works. */
 export const INVITE_TTL_DAYS = 7;
 
-export interface MemberOut {
-  id: number; username: string; displayName: string; role: Role; storeIds: number[]; staffUserid: string | null;
-  status: 'active' | 'invited'; disabled: boolean;
-}
-
-/** An invitation as its corp's admin gets it: the link to hand to the person, shown once. */
-export interface InvitationOut extends MemberOut { inviteUrl: string; inviteExpiresAt: Date }
-
-export interface InviteInput { username: string; displayName: string; role: Role; storeIds: number[]; staffUserid?: string | null }
-
-export interface MemberPatch {
-  role?: Role; storeIds?: number[]; staffUserid?: string | null; disabled?: boolean;
-  password?: string; displayName?: string; accountDisabled?: boolean;
-}
+export type InviteData = z.output<typeof InviteBody>;
+export type MemberPatch = z.output<typeof UserPatchBody>;
+export type CorpData = z.output<typeof CorpBody>;
+export type TokenData = z.output<typeof TokenBody>;
 
 /** Until the user accepts, the corp sees only what its admin typed: nothing of an account it cannot see. */
-export function memberOut(m: repo.MemberRow): MemberOut {
+export function memberOut(m: repo.MemberRow): MemberOutput {
   const active = m.status === 'active';
   return {
     id: m.id, username: m.username, displayName: active ? m.display_name : (m.invited_name ?? m.username), role: m.role,
@@ -42,10 +38,58 @@ const isActiveAdmin = (m: repo.MemberRow) => m.role === 'admin' && m.status === 
 
 const INVALID_LINK = '邀请链接无效、已使用或已过期，请向管理员索取新链接 / the invitation link is wrong, already used or expired: ask your admin for a new one';
 
-export class AccountService {
-  constructor(private pool: pg.Pool, private auth: AuthService, private publicUrl: () => string) {}
+export interface AccountDeps {
+  pool: pg.Pool; auth: AuthService; corps: CorpService; sync: SyncService;
+  /** Pond's address, for invitation links. */
+  publicUrl: () => string;
+}
 
-  async list(corpId: string): Promise<MemberOut[]> {
+export class AccountService {
+  private pool: pg.Pool;
+  private auth: AuthService;
+  private corps: CorpService;
+  private sync: SyncService;
+  private publicUrl: () => string;
+
+  constructor(deps: AccountDeps) {
+    ({ pool: this.pool, auth: this.auth, corps: this.corps, sync: this.sync, publicUrl: this.publicUrl } = deps);
+  }
+
+  /** The caller as GET /api/me shows them: who, in which corp (its name and time zone), with which role. */
+  async me(p: Principal): Promise<MeOutput> {
+    const corp = await this.corps.get(p.corpId);
+    return {
+      user: { id: p.userId, username: p.username, displayName: p.name, kind: p.kind, locale: 'zh-CN', owner: p.owner },
+      corp: {
+        id: p.corpId, name: p.corps.find((c) => c.id === p.corpId)?.name ?? corp?.name ?? p.corpId,
+        isDemo: corp?.isDemo ?? false, timezone: corp?.timezone ?? DEFAULT_TIMEZONE,
+      },
+      role: p.role, storeIds: p.storeIds, staffUserid: p.staffUserid, corps: p.corps,
+    };
+  }
+
+  /** The corps the caller belongs to, with their role in each. */
+  async corpsOf(p: Principal): Promise<CorpSummary[]> {
+    const mine = new Map(p.corps.map((c) => [c.id, c.role]));
+    return (await this.corps.list()).flatMap((c) => {
+      const role = mine.get(c.id);
+      return role ? [{ id: c.id, name: c.name, isDemo: c.isDemo, role }] : [];
+    });
+  }
+
+  /** Adds a corp (platform owners only): its maker becomes its admin, and its first full sync starts. */
+  async addCorp(p: Principal, input: CorpData): Promise<CorpSummary> {
+    // Before anything is looked up: a corp admin cannot learn which corp ids exist.
+    if (!p.owner) throw AppError.forbidden('只有平台所有者可以添加企业 / only a platform owner may add corps (granted with `pond user --username U --owner`)');
+    this.corps.checkBases(input);
+    if (await this.corps.get(input.id)) throw AppError.validation('id', `corp ${input.id} already exists`);
+    const c = await this.corps.upsert(input);
+    if (p.userId) await repo.addAdmin(this.pool, p.userId, c.id);
+    await this.sync.start(c.id, 'full', p.name);
+    return { id: c.id, name: c.name, isDemo: c.isDemo, role: 'admin' };
+  }
+
+  async list(corpId: string): Promise<MemberOutput[]> {
     return (await repo.listMembers(this.pool, corpId)).map(memberOut);
   }
 
@@ -70,12 +114,12 @@ export class AccountService {
     return { code, codeHash: sha256(code), expiresAt: new Date(Date.now() + INVITE_TTL_DAYS * 24 * 3600 * 1000) };
   }
 
-  private async withLink(corpId: string, id: number, link: { code: string; expiresAt: Date }): Promise<InvitationOut> {
+  private async withLink(corpId: string, id: number, link: { code: string; expiresAt: Date }): Promise<InvitationOutput> {
     return { ...memberOut(await this.member(corpId, id)), inviteUrl: `${this.publicUrl()}/invite/${link.code}`, inviteExpiresAt: link.expiresAt };
   }
 
   /** Invites a username into the corp: the same statements and the same answer whether the account exists or not. */
-  async invite(corpId: string, b: InviteInput): Promise<InvitationOut> {
+  async invite(corpId: string, b: InviteData): Promise<InvitationOutput> {
     await this.checkRoleFields(corpId, b.role, b.storeIds, b.staffUserid);
     const link = this.newLink();
     const id = await withTransaction(this.pool, (c) => repo.insertInvitation(c, {
@@ -87,7 +131,7 @@ export class AccountService {
   }
 
   /** A new link for an invitation not accepted yet (lost, expired); the previous link stops working. */
-  async renewInvitation(corpId: string, id: number): Promise<InvitationOut> {
+  async renewInvitation(corpId: string, id: number): Promise<InvitationOutput> {
     const link = this.newLink();
     if (!(await repo.renewInvitation(this.pool, corpId, id, link.codeHash, link.expiresAt))) {
       throw new AppError('conflict', 'this user has already accepted: there is no invitation to send again');
@@ -153,7 +197,7 @@ export class AccountService {
    * password, name and status (checkMayManageAccount). An invitation has no account of this corp's to change: its
    * password is set by the invited person, and the name typed is what the corp shows until it is accepted.
    */
-  async updateMember(p: Principal, id: number, b: MemberPatch): Promise<MemberOut> {
+  async updateMember(p: Principal, id: number, b: MemberPatch): Promise<MemberOutput> {
     const corpId = p.corpId;
     const cur = await this.member(corpId, id);
     const role = b.role ?? cur.role;
@@ -188,11 +232,13 @@ export class AccountService {
     await withTransaction(this.pool, (c) => repo.removeMembership(c, corpId, cur));
   }
 
-  async addCorpAdmin(userId: number, corpId: string): Promise<void> {
-    await repo.addAdmin(this.pool, userId, corpId);
+  /** A token for scripts, of this corp, made by the caller: it works while they stay an active admin of it. */
+  async createToken(p: Principal, b: TokenData): Promise<CreatedToken> {
+    await this.checkRoleFields(p.corpId, b.role, b.storeIds, b.staffUserid);
+    return this.auth.createToken({ corpId: p.corpId, name: b.name, role: b.role, storeIds: b.storeIds, staffUserid: b.staffUserid, createdBy: p.userId });
   }
 
-  async tokens(corpId: string) {
+  async tokens(corpId: string): Promise<ApiTokenOutput[]> {
     return (await repo.listTokens(this.pool, corpId)).map((t) => ({
       id: t.id, name: t.name, prefix: t.prefix, role: t.role, storeIds: t.store_ids, createdAt: t.created_at, lastUsedAt: t.last_used_at, revokedAt: t.revoked_at,
     }));

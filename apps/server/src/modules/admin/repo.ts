@@ -1,8 +1,8 @@
-// SQL of accounts, memberships, invitations and API tokens (ADR 0011, 0018). Accounts (`users`) are platform-wide;
-// a corp sees its memberships, addressed by membership id.
+// SQL of accounts, memberships, invitations and API tokens (ADR 0011, 0018), and of the audit log as the corp reads
+// it. Accounts (`users`) are platform-wide; a corp sees its memberships, addressed by membership id.
 import type pg from 'pg';
-import type { Cols } from '../../platform/db/rows';
-import type { Role } from '../../platform/db/schema';
+import type { Role } from '@pond/contracts/auth';
+import type { Cols, Row } from '../../platform/db/rows';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -155,4 +155,66 @@ export async function listTokens(db: Db, corpId: string): Promise<TokenRow[]> {
 export async function revokeToken(db: Db, corpId: string, id: number): Promise<boolean> {
   const r = await db.query('UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND corp_id = $2 AND revoked_at IS NULL', [id, corpId]);
   return (r.rowCount ?? 0) > 0;
+}
+
+// ---- the audit log ----
+
+export type AuditRow = Row<'audit_log'> & { total: number };
+
+/** One page of the corp's audit log, newest first, optionally of one action; `total` on every row. */
+export async function auditPage(db: Db, corpId: string, q: { action: string | null; limit: number; offset: number }): Promise<AuditRow[]> {
+  return (await db.query<AuditRow>(
+    `SELECT *, count(*) OVER ()::int AS total FROM audit_log WHERE corp_id = $1 AND ($2::text IS NULL OR action = $2)
+     ORDER BY id DESC LIMIT $3 OFFSET $4`, [corpId, q.action, q.limit, q.offset])).rows;
+}
+
+const digits = (ids: string[]) => ids.filter((id) => /^\d{1,18}$/.test(id));
+const byBigint = (table: string, name = 'name') => (corpId: string, ids: string[]) => ({
+  sql: `SELECT id::text AS id, ${name} AS name FROM ${table} WHERE corp_id = $1 AND id = ANY($2::bigint[])`, values: [corpId, digits(ids)],
+});
+const byText = (table: string, key: string, name = 'name') => (corpId: string, ids: string[]) => ({
+  sql: `SELECT ${key} AS id, ${name} AS name FROM ${table} WHERE corp_id = $1 AND ${key} = ANY($2::text[])`, values: [corpId, ids],
+});
+
+/** How to find a target's name, per target type; types without a name (jobs, alerts) show their id. */
+const TARGET_NAMES: Record<string, (corpId: string, ids: string[]) => { sql: string; values: unknown[] }> = {
+  live_code: byBigint('live_codes'),
+  auto_tag_rule: byBigint('auto_tag_rules'),
+  segment: byBigint('segments'),
+  group_segment: byBigint('group_segments'),
+  store: byBigint('stores'),
+  script: byBigint('scripts', 'title'),
+  script_folder: byBigint('script_folders'),
+  welcome_template: byBigint('welcome_templates'),
+  group_welcome_template: byText('group_welcome_templates', 'template_id'),
+  tag: byText('tags', 'id'),
+  tag_group: byText('tag_groups', 'id'),
+  customer: byText('customers', 'external_userid'),
+  group: byText('groups', 'chat_id'),
+  token: byBigint('api_tokens'),
+  // The API's user ids are memberships of the corp (platform/resources.ts).
+  user: (corpId, ids) => ({
+    sql: `SELECT m.id::text AS id, CASE WHEN m.status = 'invited' THEN coalesce(m.invited_name, u.display_name) ELSE u.display_name END AS name
+          FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.corp_id = $1 AND m.id = ANY($2::bigint[])`,
+    values: [corpId, digits(ids)],
+  }),
+  invitation: (_corpId, ids) => ({ sql: 'SELECT id, name FROM corps WHERE id = ANY($1::text[])', values: [ids] }),
+  corp: (_corpId, ids) => ({ sql: 'SELECT id, name FROM corps WHERE id = ANY($1::text[])', values: [ids] }),
+  corp_settings: (corpId) => ({ sql: 'SELECT id, name FROM corps WHERE id = $1', values: [corpId] }),
+};
+
+/** The names of these audit targets, keyed `type|id` (targets of a type with no name, or gone, are left out). */
+export async function targetNames(db: Db, corpId: string, targets: { type: string; id: string }[]): Promise<Map<string, string>> {
+  const wanted = new Map<string, Set<string>>();
+  for (const t of targets) {
+    if (TARGET_NAMES[t.type]) wanted.set(t.type, (wanted.get(t.type) ?? new Set()).add(t.id));
+  }
+  const names = new Map<string, string>();
+  await Promise.all([...wanted].map(async ([type, ids]) => {
+    const q = TARGET_NAMES[type](corpId, [...ids]);
+    const { rows: found } = await db.query<{ id: string | number; name: string | null }>(q.sql, q.values);
+    for (const f of found) if (f.name) names.set(`${type}|${f.id}`, f.name);
+  }));
+  return names;
 }

@@ -14,6 +14,8 @@ import type { GroupStatus } from '../../../../../packages/contracts/src/groups';
 import type { HandoverJobStatus, HandoverKind } from '../../../../../packages/contracts/src/handover';
 import type { AutoTagRuleKind, BulkTagAction, BulkTagJobStatus } from '../../../../../packages/contracts/src/tags';
 import type { MediaKind } from '../../../../../packages/contracts/src/media';
+import type { Role } from '../../../../../packages/contracts/src/auth';
+import type { MemberStatus } from '../../../../../packages/contracts/src/admin';
 import type { SendStatus, TemplateStatus, WelcomeAttachment, WelcomeScope } from '../../../../../packages/contracts/src/welcome';
 
 const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
@@ -136,8 +138,7 @@ export const users = pgTable('users', {
   createdAt: createdAt(),
 });
 
-export const ROLES = ['admin', 'operator', 'store_manager', 'staff'] as const;
-export type Role = (typeof ROLES)[number];
+export type { Role };
 
 export const memberships = pgTable('memberships', {
   userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id, { onDelete: 'cascade' }),
@@ -148,7 +149,7 @@ export const memberships = pgTable('memberships', {
   /** What the corp's API calls the membership (`/api/users/:id`): the same for a new and an existing account. */
   id: bigserial('id', { mode: 'number' }).notNull().unique(),
   /** `invited` until the invited person opens the invitation link and sets (or proves) the account's password: grants nothing before. */
-  status: text('status').$type<'active' | 'invited'>().notNull().default('active'),
+  status: text('status').$type<MemberStatus>().notNull().default('active'),
   /** The invitation created the account (removing the invitation removes the account while nobody has set its password). */
   acceptOnSignIn: boolean('accept_on_sign_in').notNull().default(false),
   /** sha256 of the invitation link's one-time code (ADR 0018); only the person the corp gave the link to can accept. */
