@@ -1,15 +1,13 @@
 // Shared by benchmarks: a database (DATABASE_URL or embedded), a load generator in its own process,
 // and a bare Fastify route measured the same way, so every figure can be read as a ratio.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { createLogger } from '../apps/server/src/platform/log';
-import { startEmbeddedPostgres } from '../apps/server/src/platform/db';
+import { createScratchDatabase, startEmbeddedPostgres } from '../apps/server/src/platform/db';
 
 export async function benchDatabase(): Promise<{ url: string; close(): Promise<void> }> {
   let base = process.env.DATABASE_URL;
@@ -19,20 +17,11 @@ export async function benchDatabase(): Promise<{ url: string; close(): Promise<v
     base = e.url;
     stopEmbedded = e.stop;
   }
-  const name = `pond_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
+  const db = await createScratchDatabase(base, 'pond_bench');
   return {
-    url: u.toString(),
+    url: db.url,
     async close() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await db.drop();
       await stopEmbedded?.();
     },
   };

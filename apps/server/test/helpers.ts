@@ -1,11 +1,11 @@
 // Test helpers: a database per test file, a whole Pond (API + worker + simulator) on a random port
 // with the demo corp seeded and synced, and waits on conditions instead of sleeps.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig } from '../src/config';
 import { buildApp, type BuildOptions, type PondApp } from '../src/app';
 import { bootstrap } from '../src/bootstrap';
+import { createScratchDatabase } from '../src/platform/db';
 import { createLogger } from '../src/platform/log';
 
 export function baseDatabaseUrl(): string {
@@ -14,25 +14,8 @@ export function baseDatabaseUrl(): string {
 
 /** A fresh database on the test server; dropped by `drop()` unless KEEP_TEST_DB is set (inspect failures). */
 export async function createTestDatabase(prefix = 'pond_t'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const base = baseDatabaseUrl();
-  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    name,
-    async drop() {
-      if (process.env.KEEP_TEST_DB) return;
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const db = await createScratchDatabase(baseDatabaseUrl(), prefix);
+  return { ...db, drop: async () => { if (!process.env.KEEP_TEST_DB) await db.drop(); } };
 }
 
 export interface TestPond {

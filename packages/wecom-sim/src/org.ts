@@ -195,17 +195,7 @@ export async function listDepartmentsJson(sql: Sql, corpId: string, id?: number)
   let picked = rows;
   if (id !== undefined) {
     if (!rows.some((r) => r.id === id)) return null;
-    const keep = new Set([id]);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const r of rows) {
-        if (!keep.has(r.id) && keep.has(r.parentid)) {
-          keep.add(r.id);
-          grew = true;
-        }
-      }
-    }
+    const keep = subtree(rows, id);
     picked = rows.filter((r) => keep.has(r.id));
   }
   return picked.map((r) => ({
@@ -221,18 +211,21 @@ export async function listDepartmentsJson(sql: Sql, corpId: string, id?: number)
 export async function departmentTree(sql: Sql, corpId: string, root: number, withChildren: boolean): Promise<number[] | null> {
   const rows = await sql.q<Pick<SimDepartmentRow, 'id' | 'parentid'>>(`SELECT id, parentid FROM {s}.departments WHERE corp_id = $1`, [corpId]);
   if (!rows.some((r) => r.id === root)) return null;
+  return withChildren ? [...subtree(rows, root)] : [root];
+}
+
+/** `root` and every department below it. */
+function subtree(rows: readonly Pick<SimDepartmentRow, 'id' | 'parentid'>[], root: number): Set<number> {
   const keep = new Set([root]);
-  if (withChildren) {
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const r of rows) {
-        if (!keep.has(r.id) && keep.has(r.parentid)) {
-          keep.add(r.id);
-          grew = true;
-        }
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const r of rows) {
+      if (!keep.has(r.id) && keep.has(r.parentid)) {
+        keep.add(r.id);
+        grew = true;
       }
     }
   }
-  return [...keep];
+  return keep;
 }

@@ -1,15 +1,7 @@
 // Times as the corp's people read them: "YYYY-MM-DD HH:mm" in the corp's IANA time zone (Pond's rule too).
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
-export function isTimeZone(tz: string): boolean {
-  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone } from '@pond/contracts/common';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 

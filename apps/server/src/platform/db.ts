@@ -1,5 +1,6 @@
 // Postgres: the pool, typed rows (db/rows.ts, ADR 0017), migrations at start (Drizzle's migrator over the
 // SQL that drizzle-kit generates from db/schema.ts), and the embedded server for demo mode.
+import { randomBytes } from 'node:crypto';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -57,6 +58,37 @@ export async function migrateDb(pool: pg.Pool): Promise<void> {
     await client.query('SELECT pg_advisory_unlock(8410221)').catch(() => undefined);
     client.release();
   }
+}
+
+/**
+ * A fresh database on the server of `baseUrl`, named `<prefix>_<random>` (tests and benchmarks each get their own);
+ * `drop()` removes it, closing whatever is still connected.
+ */
+export async function createScratchDatabase(baseUrl: string, prefix: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a database name: ${name}`);
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    name,
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
 }
 
 export { startEmbeddedPostgres, embeddedSettings, removeEmbeddedCluster, type EmbeddedHandle } from './embedded';
