@@ -76,6 +76,21 @@ describe('auth and roles', () => {
     }, { message: 'audit row' });
     expect(audit.body.items[0]).toMatchObject({ action: 'store.create', route: 'POST /api/stores', actorName: 'token:test' });
   });
+
+  it('binds a department to one store only, on create and on edit (400 naming departmentId)', async () => {
+    const [dept] = (await pond.api('GET', '/api/departments')).body.items;
+    const bound = await pond.api('POST', '/api/stores', { name: '部门店', departmentId: dept.id });
+    expect(bound.status, JSON.stringify(bound.body)).toBe(200);
+    expect(bound.body).toMatchObject({ departmentId: dept.id, staffCount: expect.any(Number) });
+    const again = await pond.api('POST', '/api/stores', { name: '另一家', departmentId: dept.id });
+    expect(again.status).toBe(400);
+    expect(again.body.error.field).toBe('departmentId');
+    const other = await pond.api('POST', '/api/stores', { name: '另一家' });
+    const edit = await pond.api('PATCH', `/api/stores/${other.body.id}`, { departmentId: dept.id });
+    expect(edit.status).toBe(400);
+    expect(edit.body.error.field).toBe('departmentId');
+    for (const id of [bound.body.id, other.body.id]) expect((await pond.api('DELETE', `/api/stores/${id}`)).body).toEqual({ ok: true });
+  });
 });
 
 describe('tags are written through WeCom', () => {

@@ -1,7 +1,7 @@
 // The corp's time zone: set in settings (an IANA zone, checked), returned by /api/me, handed to the
 // simulator's phone and WeCom client, and used for the days the server counts (overview, code stats).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checklistSummary } from '../src/modules/settings/routes';
+import { checklistSummary } from '../src/modules/settings';
 import { dayIn, formatDateTime } from '../src/platform/time';
 import { startTestPond, type TestPond } from './helpers';
 

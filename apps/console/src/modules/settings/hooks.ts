@@ -1,76 +1,10 @@
 // Corp connection, the setup checklist, sync runs, and order settings (webhook URL, RFM thresholds).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { OrderSettings, RfmThresholdsInput } from '@pond/contracts/commerce';
-import { api, type ItemList } from '../../api/client';
+import type { Checklist, CorpSettings, CorpSettingsInput, SyncRun, SyncRunInput, SyncRunList, SyncRunStarted } from '@pond/contracts/settings';
+import { api } from '../../api/client';
 
-export interface CorpSettings {
-  id: string;
-  name: string;
-  agentId: string;
-  apiBase: string;
-  secretSet: boolean;
-  /** Admins only (null for operators: it is a credential). */
-  callbackToken: string | null;
-  callbackTokenSet: boolean;
-  callbackAesKeySet: boolean;
-  callbackUrl: string;
-  isDemo: boolean;
-  oauthAppId: string | null;
-  oauthSecretSet: boolean;
-  /** The chat-sidebar page to enter in WeCom admin (聊天工具栏). */
-  sidebarUrl: string;
-  /** IANA zone: every time is shown in it. */
-  timezone: string;
-}
-
-export type CorpSettingsInput = Partial<{
-  name: string;
-  timezone: string;
-  agentId: string;
-  secret: string;
-  callbackToken: string;
-  callbackAesKey: string;
-  apiBase: string;
-  oauthAppId: string | null;
-  oauthSecret: string;
-}>;
-
-export type CheckStatus = 'ok' | 'warn' | 'error' | 'pending';
-
-/** The whole list's state: its worst row (a pending row is not "passed"). */
-export interface CheckSummary {
-  status: CheckStatus;
-  ok: number;
-  pending: number;
-  problems: number;
-}
-
-export interface Checklist {
-  items: CheckItem[];
-  summary: CheckSummary;
-}
-
-export interface CheckItem {
-  key: string;
-  status: CheckStatus;
-  title: string;
-  detail: string | null;
-  fix: string | null;
-}
-
-export type SyncStatus = 'queued' | 'running' | 'done' | 'failed';
-
-export interface SyncRun {
-  id: number | string;
-  kind: 'full' | 'reconcile';
-  status: SyncStatus;
-  stage: string | null;
-  /** Per stage; `failed` (details stage): customers WeCom would not return, counted in `done` too. */
-  progress: Record<string, { done: number; total: number | null; failed?: number; errors?: Record<string, number> }>;
-  error: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type { CheckItem, Checklist, CheckStatus, CheckSummary, CorpSettings, CorpSettingsInput, SyncRun, SyncStatus } from '@pond/contracts/settings';
 
 const corpKey = ['settings', 'corp'] as const;
 const checklistKey = ['settings', 'checklist'] as const;
@@ -118,8 +52,8 @@ export function useSyncRuns() {
   return useQuery({
     queryKey: syncRunsKey,
     queryFn: async ({ signal }) => {
-      const previous = queryClient.getQueryData<ItemList<SyncRun>>(syncRunsKey);
-      const next = await api.get<ItemList<SyncRun>>('/sync/runs', undefined, signal);
+      const previous = queryClient.getQueryData<SyncRunList>(syncRunsKey);
+      const next = await api.get<SyncRunList>('/sync/runs', undefined, signal);
       // A run that just finished may have fixed (or found) problems the checklist reports.
       if (previous?.items.some(isActive) && !next.items.some(isActive)) {
         void queryClient.invalidateQueries({ queryKey: checklistKey });
@@ -133,7 +67,7 @@ export function useSyncRuns() {
 export function useStartSync() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<SyncRun>('/sync/runs', { kind: 'full' }),
+    mutationFn: () => api.post<SyncRunStarted>('/sync/runs', { kind: 'full' } satisfies SyncRunInput),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: syncRunsKey }),
   });
 }

@@ -1,54 +1,18 @@
 // Staff, stores and departments (the server's `org` domain, read side).
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { api, type ItemList, type Page } from '../../api/client';
+import type { DepartmentList, StaffListQuery, StaffPage, StoreList } from '@pond/contracts/org';
+import { api } from '../../api/client';
 
-export interface Staff {
-  userid: string;
-  name: string;
-  avatar: string | null;
-  position: string | null;
-  departmentIds: number[];
-  storeId: number | string | null;
-  storeName: string | null;
-  status: number;
-  isFollowUser: boolean;
-  customerCount: number;
-}
+export type { Department, Store, StaffMember as Staff } from '@pond/contracts/org';
 
-export interface Store {
-  id: number | string;
-  name: string;
-  code: string | null;
-  departmentId: number | null;
-  city: string | null;
-  address: string | null;
-  lat: number | null;
-  lng: number | null;
-  phone?: string | null;
-  staffCount: number;
-}
-
-export interface Department {
-  id: number;
-  name: string;
-  parentId: number | null;
-  order: number;
-}
-
-export interface StaffQuery {
-  q?: string;
-  storeId?: string;
-  departmentId?: string;
-  status?: string;
-  page?: number;
-  pageSize?: number;
-}
+/** The list's filters as the page keeps them (the URL's values): the query's fields, sent as text. */
+export type StaffQuery = { [K in keyof StaffListQuery]?: string | number };
 
 export function useStaffList(query: StaffQuery, options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: ['staff', query],
-    queryFn: ({ signal }) => api.get<Page<Staff>>('/staff', { ...query }, signal),
+    queryFn: ({ signal }) => api.get<StaffPage>('/staff', { ...query }, signal),
     placeholderData: keepPreviousData,
     enabled: options.enabled ?? true,
   });
@@ -57,7 +21,7 @@ export function useStaffList(query: StaffQuery, options: { enabled?: boolean } =
 export function useStores() {
   return useQuery({
     queryKey: ['stores'],
-    queryFn: ({ signal }) => api.get<ItemList<Store>>('/stores', undefined, signal),
+    queryFn: ({ signal }) => api.get<StoreList>('/stores', undefined, signal),
     staleTime: 5 * 60_000,
   });
 }
@@ -65,7 +29,7 @@ export function useStores() {
 export function useDepartments() {
   return useQuery({
     queryKey: ['departments'],
-    queryFn: ({ signal }) => api.get<ItemList<Department>>('/departments', undefined, signal),
+    queryFn: ({ signal }) => api.get<DepartmentList>('/departments', undefined, signal),
     staleTime: 5 * 60_000,
   });
 }

@@ -2,19 +2,10 @@
 // Binding a store to a department moves that department's staff (and their groups) to the store,
 // so the staff list is refetched too.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Store, StoreInput, StorePatch } from '@pond/contracts/org';
 import { api } from '../../api/client';
-import type { Store } from '../staff/hooks';
 
-export interface StoreInput {
-  name: string;
-  code: string | null;
-  departmentId: number | null;
-  city: string | null;
-  address: string | null;
-  lat: number | null;
-  lng: number | null;
-  phone: string | null;
-}
+export type { StoreInput, StorePatch };
 
 function useStoreWrite<Input, Output>(write: (input: Input) => Promise<Output>) {
   const queryClient = useQueryClient();
@@ -34,7 +25,7 @@ export function useCreateStore() {
 }
 
 export function useUpdateStore() {
-  return useStoreWrite(({ id, input }: { id: Store['id']; input: StoreInput }) => api.patch<Store>(`/stores/${encodeURIComponent(id)}`, input));
+  return useStoreWrite(({ id, input }: { id: Store['id']; input: StorePatch }) => api.patch<Store>(`/stores/${encodeURIComponent(id)}`, input));
 }
 
 export function useDeleteStore() {

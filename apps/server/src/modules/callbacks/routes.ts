@@ -4,11 +4,15 @@
 // next: ARCHITECTURE.md "Events".
 import { CallbackError, eventKey, openEvent, parseEventXml, readEnvelope, verifyUrl } from '@pond/wecom';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../../platform/http';
 import type { CorpService } from '../org';
 import { InboxWriter, isReread, notifyInbox, priorityOf } from '../../platform/inbox';
 import { publicRoute } from '../../platform/access';
+import { touchLastCallback } from './repo';
+
+const TAGS = ['callbacks'];
 
 interface Query { msg_signature?: string; timestamp?: string; nonce?: string; echostr?: string }
 
@@ -81,13 +85,32 @@ export async function callbackRoutes(app: App, deps: { pool: pg.Pool; corps: Cor
       const now = Date.now();
       if ((lastSeen.get(corp.id) ?? 0) < now - 60_000) {
         lastSeen.set(corp.id, now);
-        void pool.query('UPDATE corps SET last_callback_at = now() WHERE id = $1', [corp.id]).catch(() => undefined);
+        void touchLastCallback(pool, corp.id).catch(() => undefined);
       }
       return reply.status(200).type('text/plain').send('');
     };
 
-    const verifying = { config: publicRoute('WeCom verifies the URL: msg_signature with the corp token') };
-    const receiving = { config: publicRoute('WeCom callbacks: msg_signature checked, the body decrypted with the corp AES key') };
+    const verifying = {
+      config: publicRoute('WeCom verifies the URL: msg_signature with the corp token'),
+      schema: {
+        tags: TAGS, summary: "WeCom's check of the callback URL (接收消息 → 设置API接收)", produces: ['text/plain'],
+        description: 'WeCom sends `msg_signature`, `timestamp`, `nonce` and `echostr` (encrypted with the EncodingAESKey). A good '
+          + "signature is answered with echostr's plain text (200, text/plain); a wrong signature or receive id with 401, a malformed "
+          + 'request with 400, no corp to be found with 404 (plain text). Without `:corpId`, the corp is the only one there is.',
+        response: { 200: { description: "echostr's plain text", content: { 'text/plain': { schema: z.string() } } } },
+      },
+    };
+    const receiving = {
+      config: publicRoute('WeCom callbacks: msg_signature checked, the body decrypted with the corp AES key'),
+      schema: {
+        tags: TAGS, summary: "WeCom's events (客户联系, 通讯录, 客户群…)", produces: ['text/plain'],
+        description: 'The body is WeCom\'s encrypted XML envelope (`<xml><ToUserName/><Encrypt/>…</xml>`), signed in the query '
+          + '(`msg_signature`, `timestamp`, `nonce`). The event is stored in the inbox before the answer: 200 with an empty body. '
+          + 'A wrong signature or receive id is a 401, a malformed envelope a 400, no corp to be found a 404 (plain text). '
+          + "Without `:corpId`, the corp is the envelope's ToUserName.",
+        response: { 200: { description: 'Stored (an empty body)', content: { 'text/plain': { schema: z.literal('') } } } },
+      },
+    };
     scope.get('/wecom/callback', verifying, verify);
     scope.get('/wecom/callback/:corpId', verifying, verify);
     scope.post('/wecom/callback', receiving, receive);

@@ -1,4 +1,5 @@
 // Group segments: live count and sample while a rule is edited, saved group segments, their groups and CSV export.
+import { z } from 'zod';
 import type pg from 'pg';
 import { IdParams, Ok, Page } from '@pond/contracts/common';
 import {
@@ -31,7 +32,10 @@ export function groupSegmentRoutes(app: App, deps: { pool: pg.Pool }): void {
   }, async (req) => segments.savedGroups(req.scope, req.params.id, req.query));
   app.get('/api/group-segments/:id/export.csv', {
     config: access(ALL_ROLES, { params: { id: 'groupSegment' }, scope: 'filtered' }),
-    schema: { tags, summary: "A saved segment's groups as CSV (UTF-8 with BOM)", params: IdParams, produces: ['text/csv'] },
+    schema: {
+      tags, summary: "A saved segment's groups as CSV (UTF-8 with BOM)", params: IdParams, produces: ['text/csv'],
+      response: { 200: { description: 'A CSV download, one row per group', content: { 'text/csv': { schema: z.string() } } } },
+    },
   }, async (req, reply) => {
     const { filename, csv } = await segments.exportCsv(req.scope, req.params.id);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(csv);

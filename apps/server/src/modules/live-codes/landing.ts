@@ -75,7 +75,16 @@ export function landingRoutes(app: App, deps: { codes: LiveCodeService; corps: C
     }
   }
 
-  app.get('/l/:key', { config: publicRoute('the customer landing page of a live code'), schema: { hide: true } }, async (req: LandingRequest, reply) => {
+  // The customer's page, not an API: described here, left out of /docs.
+  app.get('/l/:key', {
+    config: publicRoute('the customer landing page of a live code'),
+    schema: {
+      hide: true, produces: ['text/html'], summary: 'The landing page of a live code (the URL its QR encodes)',
+      description: 'HTML: the assigned staff member\'s (or group\'s) QR to long-press, or a notice (no staff available, outside hours, '
+        + 'open in WeChat). 302 to WeChat OAuth to identify the scanner, or to the nearest store\'s code (store routing); 404 page '
+        + 'for no such code, 410 for an archived one.',
+    },
+  }, async (req: LandingRequest, reply) => {
     const key = req.params.key;
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     if (!/^[A-Za-z0-9]{4,32}$/.test(key)) return reply.status(404).send(render({ status: 'not_found' }, undefined));

@@ -4,7 +4,7 @@ import {
   AlertList, AlertsQuery, ChannelStatsQuery, ChannelStatsResponse, CodeStats, LiveCode, LiveCodeBody, LiveCodeListQuery, LiveCodePage, LiveCodePatch,
   PosterCheck, PosterQuery, QrPngQuery, QrSvgQuery, StatsRange, type PosterOptions,
 } from '@pond/contracts/live-codes';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { App } from '../../platform/http';
 import { IdParams, Ok } from '../../platform/schemas';
 import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
@@ -66,7 +66,10 @@ export function liveCodeRoutes(app: App, deps: { codes: LiveCodeService; publicU
 
   app.get('/api/live-codes/:id/stats.csv', {
     config: access(ALL_ROLES, { params: { id: 'liveCode' } }),
-    schema: { tags, params: IdParams, querystring: StatsRange, produces: ['text/csv'], description: 'The numbers by day as CSV (UTF-8 with BOM, zh-CN and English headers).' },
+    schema: {
+      tags, params: IdParams, querystring: StatsRange, produces: ['text/csv'], description: 'The numbers by day as CSV (UTF-8 with BOM, zh-CN and English headers).',
+      response: { 200: { description: 'A CSV download (content-disposition: attachment; filename="live-code-<id>-<from>-<to>.csv")', content: { 'text/csv': { schema: z.string() } } } },
+    },
   }, async (req, reply) => {
     const c = await codes.get(req.principal!.corpId, req.params.id);
     const { from, to, days } = await codes.stats(req.scope, c.id, req.query);
@@ -92,14 +95,20 @@ export function liveCodeRoutes(app: App, deps: { codes: LiveCodeService; publicU
 
   // Printable assets: the QR encodes the permanent landing URL, never a staff member's own QR.
   app.get('/api/live-codes/:id/qr.png', {
-    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags, params: IdParams, querystring: QrPngQuery, produces: ['image/png'], description: 'The QR of the landing URL, as a PNG download.' },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: {
+      tags, params: IdParams, querystring: QrPngQuery, produces: ['image/png'], description: 'The QR of the landing URL, as a PNG download.',
+      response: { 200: { description: 'A PNG download (filename "<key>.png")', content: { 'image/png': { schema: z.instanceof(Buffer).meta({ type: 'string', format: 'binary' }) } } } },
+    },
   }, async (req, reply) => {
     const c = await codes.get(req.principal!.corpId, req.params.id);
     const png = await (await render()).renderQrPng(landingUrl(c.key), { sizePx: req.query.size });
     return reply.type('image/png').header('content-disposition', `attachment; filename="${c.key}.png"`).send(png);
   });
   app.get('/api/live-codes/:id/qr.svg', {
-    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags, params: IdParams, querystring: QrSvgQuery, produces: ['image/svg+xml'], description: 'The QR of the landing URL, as an SVG download.' },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: {
+      tags, params: IdParams, querystring: QrSvgQuery, produces: ['image/svg+xml'], description: 'The QR of the landing URL, as an SVG download.',
+      response: { 200: { description: 'An SVG download (filename "<key>.svg")', content: { 'image/svg+xml': { schema: z.string() } } } },
+    },
   }, async (req, reply) => {
     const c = await codes.get(req.principal!.corpId, req.params.id);
     return reply.type('image/svg+xml').header('content-disposition', `attachment; filename="${c.key}.svg"`).send((await render()).renderQrSvg(landingUrl(c.key), { sizeMm: req.query.sizeMm }));
@@ -109,7 +118,10 @@ export function liveCodeRoutes(app: App, deps: { codes: LiveCodeService; publicU
     background: q.background, accent: q.accent, textColor: q.textColor,
   });
   app.get('/api/live-codes/:id/poster.png', {
-    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags, params: IdParams, querystring: PosterQuery, produces: ['image/png'], description: 'A printable poster with the QR, as a PNG download.' },
+    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: {
+      tags, params: IdParams, querystring: PosterQuery, produces: ['image/png'], description: 'A printable poster with the QR, as a PNG download.',
+      response: { 200: { description: 'A PNG download (filename "<key>-poster.png")', content: { 'image/png': { schema: z.instanceof(Buffer).meta({ type: 'string', format: 'binary' }) } } } },
+    },
   }, async (req, reply) => {
     const c = await codes.get(req.principal!.corpId, req.params.id);
     const png = await (await render()).renderPoster(posterSpec(c, req.query));

@@ -1,5 +1,6 @@
 // Segments: live count and sample while a rule is edited, saved segments, members and CSV export —
 // always within the caller's scope (staff: their customers; store managers: their stores').
+import { z } from 'zod';
 import { IdParams, Ok, Page } from '@pond/contracts/common';
 import { Segment, SegmentBody, SegmentList, SegmentMembers, SegmentPatch, SegmentPreview, SegmentPreviewBody } from '@pond/contracts/segments';
 import type pg from 'pg';
@@ -30,7 +31,10 @@ export function segmentRoutes(app: App, deps: { pool: pg.Pool }): void {
   }, async (req) => segments.savedMembers(req.scope, req.params.id, req.query));
   app.get('/api/segments/:id/export.csv', {
     config: access(ALL_ROLES, { params: { id: 'segment' }, scope: 'filtered' }),
-    schema: { tags, summary: "A saved segment's members as CSV (UTF-8 with BOM)", params: IdParams, produces: ['text/csv'] },
+    schema: {
+      tags, summary: "A saved segment's members as CSV (UTF-8 with BOM)", params: IdParams, produces: ['text/csv'],
+      response: { 200: { description: 'A CSV download, one row per member', content: { 'text/csv': { schema: z.string() } } } },
+    },
   }, async (req, reply) => {
     const { filename, csv } = await segments.exportCsv(req.scope, req.params.id);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(csv);

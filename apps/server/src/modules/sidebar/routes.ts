@@ -9,25 +9,24 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { sidebarCsp } from '../../platform/security-headers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { WecomError } from '@pond/wecom';
+import { SidebarConfig, SidebarConfigQuery, SidebarCustomer, SidebarCustomerParams } from '@pond/contracts/sidebar';
 import type { App } from '../../platform/http';
 import { SIDEBAR_COOKIE, SIDEBAR_TTL_MS, type AuthService } from '../../platform/auth';
-import { AppError, fromWecomError, wecomHint } from '../../platform/errors';
+import { wecomHint } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import type { CorpService } from '../org';
-import type { Cols } from '../../platform/db/rows';
 import type { CustomerService } from '../customers';
 import { sidebarPage, sidebarNotice } from './page';
-import { listTagTree } from '../tags';
-import { ExternalUserid, HttpUrl } from '../../platform/schemas';
+import { SidebarService } from './service';
+import { staffStatus } from './repo';
 import { access, publicRoute, ALL_ROLES } from '../../platform/access';
 
+const TAGS = ['sidebar'];
 const STATE_COOKIE = 'pond_sidebar_state';
 const CLIENT_JS = readFileSync(new URL('./sidebar.client.js', import.meta.url), 'utf8');
 /** The JS-SDK as WeCom serves it (jweixin for wx.*, jwxwork for agentConfig), unless the corp points elsewhere (simulator). */
 const WECOM_JSSDK = ['https://res.wx.qq.com/open/js/jweixin-1.2.0.js', 'https://open.work.weixin.qq.com/wwopen/js/jwxwork-1.0.0.js'];
-export const SIDEBAR_JS_APIS = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage'];
 /** auth/getuserinfo's answers for a code that is not (or no longer) good: invalid, already used, missing. */
 const INVALID_CODE_ERRCODES = new Set([40029, 40163, 41008]);
 
@@ -38,12 +37,26 @@ export async function sidebarRoutes(app: App, deps: {
   pool: pg.Pool; auth: AuthService; corps: CorpService; customers: CustomerService; publicUrl: () => string; secureCookies: boolean; log: Logger;
 }) {
   const { pool, auth, corps } = deps;
+  const sidebar = new SidebarService(deps);
   const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies };
 
-  app.get('/sidebar/assets/sidebar.js', { config: publicRoute('the chat sidebar script (no data)'), schema: { hide: true } }, async (_req, reply) =>
+  // The page and its script are for WeCom's client, not API callers: described here, left out of /docs.
+  app.get('/sidebar/assets/sidebar.js', {
+    config: publicRoute('the chat sidebar script (no data)'),
+    schema: { hide: true, produces: ['application/javascript'], summary: "The sidebar page's script (no build step, no data; not cached)" },
+  }, async (_req, reply) =>
     reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-cache').send(CLIENT_JS));
 
-  app.get('/sidebar/:corpId', { config: publicRoute('the chat sidebar page: signs the member in by WeCom OAuth'), schema: { hide: true } }, async (req: FastifyRequest<{ Params: { corpId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
+  app.get('/sidebar/:corpId', {
+    config: publicRoute('the chat sidebar page: signs the member in by WeCom OAuth'),
+    schema: {
+      hide: true, produces: ['text/html'], summary: 'The chat sidebar page (聊天工具栏), entered in WeCom admin',
+      description: 'A signed-in member gets the page (HTML). Otherwise 302 to WeCom web OAuth (snsapi_base), which returns here with '
+        + '`code` and `state`: the member is signed in (a `pond_sidebar` cookie) and sent back here without them (303). A sign-in '
+        + 'that expired or came from elsewhere, or a code WeCom does not know, is a 400 page; someone who is not an active member a 403 '
+        + 'page; WeCom failing a 502 page.',
+    },
+  }, async (req: FastifyRequest<{ Params: { corpId: string }; Querystring: Record<string, string | undefined> }>, reply: FastifyReply) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
     // An id that is no corp gets the same answers as one that is (a sign-in redirect, then a code WeCom does not
     // know): the page cannot be used to find which corps Pond serves.
@@ -80,8 +93,7 @@ export async function sidebarRoutes(app: App, deps: {
         return reply.code(502).send(sidebarNotice('企业微信登录失败', `Signing in with WeCom failed (errcode ${err.errcode}, ${err.api}: ${err.errmsg}). ${wecomHint(err)}`));
       }
       if (!userid) return reply.code(403).send(sidebarNotice('仅限企业成员使用', 'Only members of the corp can use the sidebar.'));
-      const { rows } = await pool.query<Cols<'staff', 'status'>>('SELECT status FROM staff WHERE corp_id = $1 AND userid = $2', [corp.id, userid]);
-      if (!rows[0] || rows[0].status !== 1) {
+      if ((await staffStatus(pool, corp.id, userid)) !== 1) {
         return reply.code(403).send(sidebarNotice('你不是本企业的在职成员', `WeCom says you are ${userid}, who is not an active member in Pond yet (sync the org in Settings).`));
       }
       const token = await auth.createSidebarSession(corp.id, userid);
@@ -97,46 +109,16 @@ export async function sidebarRoutes(app: App, deps: {
     return reply.redirect(`${web ?? 'https://open.weixin.qq.com'}/connect/oauth2/authorize?${params.toString()}#wechat_redirect`, 302);
   });
 
-  /** wx.agentConfig's signature for the page at `url` (without its #fragment), from the app ticket. */
+  /** wx.agentConfig's signature for the page at `url` (without its #fragment). */
   app.get('/api/sidebar/config', {
-    config: access(ALL_ROLES, { scope: 'self' }), schema: { tags: ['sidebar'], summary: 'JS-SDK agentConfig signature for the sidebar page', querystring: z.object({ url: HttpUrl('must be the absolute page URL') }) },
-  }, async (req) => {
-    const p = req.principal!;
-    const url = req.query.url.split('#')[0];
-    const page = new URL(url);
-    // A signature is good for any page on the app's trusted domain: sign only this Pond's own sidebar pages.
-    if (page.origin !== new URL(deps.publicUrl()).origin || !page.pathname.startsWith('/sidebar/')) {
-      throw AppError.validation('url', `must be a Pond sidebar page (${deps.publicUrl()}/sidebar/…)`);
-    }
-    const corp = await corps.require(p.corpId);
-    try {
-      const sig = await (await corps.client(corp.id)).agentConfigSignature(url);
-      return {
-        corpId: corp.id, agentId: corp.agentId, timestamp: sig.timestamp, nonceStr: sig.nonceStr, signature: sig.signature,
-        jsApiList: SIDEBAR_JS_APIS, me: p.staffUserid ? { userid: p.staffUserid, name: p.name } : null,
-      };
-    } catch (err) {
-      if (err instanceof WecomError) throw fromWecomError(err, "could not get the app's JS-SDK ticket from WeCom");
-      throw err;
-    }
-  });
+    config: access(ALL_ROLES, { scope: 'self' }),
+    schema: { tags: TAGS, summary: 'JS-SDK agentConfig signature for the sidebar page', querystring: SidebarConfigQuery, response: { 200: SidebarConfig } },
+  }, async (req) => sidebar.config(req.principal!, req.query.url));
 
-  /** Everything the sidebar shows for one customer in one round trip (the member's own relation first). */
   app.get('/api/sidebar/customers/:externalUserid', {
-    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: { tags: ['sidebar'], summary: "A customer as the sidebar shows them: profile, the member's relation and tags, groups, recent timeline", params: z.object({ externalUserid: ExternalUserid }) },
-  }, async (req) => {
-    const p = req.principal!;
-    const d = await deps.customers.detail(req.scope, req.params.externalUserid);
-    const tagGroups = (await listTagTree(pool, p.corpId, { counts: false }))
-      .map((g) => ({ id: g.id, name: g.name, tags: g.tags.map((t) => ({ id: t.id, name: t.name })) }));
-    const active = d.follows.filter((f) => f.status === 'active');
-    return {
-      customer: d.customer,
-      mine: active.find((f) => f.userid === p.staffUserid) ?? null,
-      others: active.filter((f) => f.userid !== p.staffUserid).map((f) => ({ userid: f.userid, staffName: f.staffName, addedAt: f.addedAt })),
-      groups: d.groups.filter((g) => !g.leftAt),
-      timeline: d.timeline.slice(0, 15),
-      tagGroups,
-    };
-  });
+    config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }), schema: {
+      tags: TAGS, summary: "A customer as the sidebar shows them: profile, the member's relation and tags, groups, recent timeline",
+      params: SidebarCustomerParams, response: { 200: SidebarCustomer },
+    },
+  }, async (req) => sidebar.customer(req.principal!, req.scope, req.params.externalUserid));
 }
