@@ -1,19 +1,7 @@
 // Settings: the corp's WeCom connection (self-built app, callback, 公众号 OAuth, time zone), the setup checklist that
 // says what is wrong with it and how to fix it, and the sync runs that read the corp from WeCom.
 import { z } from 'zod';
-import { DateTime, HttpUrl, ItemsOf, Text } from './common';
-
-/** An IANA zone name (`Asia/Shanghai`, `Europe/Berlin`, `UTC`); offsets and abbreviations are not zones. */
-export function isTimeZone(tz: string): boolean {
-  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-export const TimeZone = z.string().trim().refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai or Europe/Berlin');
+import { DateTime, HttpUrl, ItemsOf, Text, TimeZone } from './common';
 
 export const SYNC_KINDS = ['full', 'reconcile'] as const;
 export type SyncKind = (typeof SYNC_KINDS)[number];

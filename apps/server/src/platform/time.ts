@@ -5,7 +5,6 @@ import type { Cols } from './db/rows';
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
-export { isTimeZone, TimeZone } from '@pond/contracts/common';
 
 /** Postgres reads the zone too (`AT TIME ZONE`): a name only Node knows would fail there, so both must know it. */
 export async function postgresKnowsZone(db: Pick<pg.Pool, 'query'>, tz: string): Promise<boolean> {
