@@ -498,6 +498,111 @@ describe('scope, one rule at a time', () => {
   });
 });
 
+describe("a customer followed by staff the caller does not see", () => {
+  // Customer C is the staff member X's (store 1); staff of store 2 (ZZOUT) and another member of store 1 (ZZNOTX) follow
+  // C too. Their relations — remark, phones, description, tags — their timeline events, notes and order attribution
+  // are theirs: a store manager of store 1 sees store 1's, staff X their own, the admin and operator everything.
+  const phoneOut = '13900000001';
+  const phoneNotX = '13900000002';
+  let ext = '';
+  let tagOut = '';
+  beforeAll(async () => {
+    ext = ids.customer.in.staff!;
+    const { corpId } = pond;
+    const out = ids.staff.out.store_manager!;
+    const notX = ids.staff.out.staff!;
+    tagOut = (await pond.api('POST', '/api/tag-groups', { name: 'other store only', tags: [{ name: 'other store tag' }] })).body.tags[0].id;
+    const follow = `INSERT INTO follows (corp_id, external_userid, userid, remark, description, remark_mobiles, tag_ids, personal_tags, added_at, status)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), 'active')
+                    ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET remark = EXCLUDED.remark, description = EXCLUDED.description,
+                      remark_mobiles = EXCLUDED.remark_mobiles, tag_ids = EXCLUDED.tag_ids, personal_tags = EXCLUDED.personal_tags, status = 'active'`;
+    await sql(follow, [corpId, ext, out, 'ZZOUT remark', 'ZZOUT description', [phoneOut], [tagOut], ['ZZOUT personal']]);
+    await sql(follow, [corpId, ext, notX, 'ZZNOTX remark', 'ZZNOTX description', [phoneNotX], [], ['ZZNOTX personal']]);
+    const event = `INSERT INTO customer_events (corp_id, external_userid, type, userid, occurred_at, data) VALUES ($1, $2, 'remark.changed', $3, now(), $4)`;
+    await sql(event, [corpId, ext, out, JSON.stringify({ from: null, to: 'ZZOUT remark' })]);
+    await sql(event, [corpId, ext, notX, JSON.stringify({ from: null, to: 'ZZNOTX remark' })]);
+    // An order attributed to store 2's staff member (through store 2's code): the order is C's, the attribution is not ours.
+    await sql(`INSERT INTO orders (corp_id, order_id, external_userid, amount, paid_at, matched_at, userid, code_id, channel, store_id, payload)
+               VALUES ($1, 'matrix-order-out', $2, 88, now(), now(), $3, $4, 'ZZOUT-channel', $5, '{}')`, [corpId, ext, out, ids.liveCode.out.store_manager, ids.store.out.store_manager]);
+    await sql(`INSERT INTO customer_events (corp_id, external_userid, type, userid, occurred_at, data) VALUES ($1, $2, 'order.paid', $3, now(), $4)`,
+      [corpId, ext, out, JSON.stringify({ orderId: 'matrix-order-out', amount: 88, channel: 'ZZOUT-channel', codeId: Number(ids.liveCode.out.store_manager) })]);
+    // Notes by store 2's manager and by the other member of store 1 (as staff).
+    const mk = async (name: string, extra: object) => (await pond.api('POST', '/api/tokens', { name, ...extra })).body.token as string;
+    const managerOut = await mk('matrix-sm-out', { role: 'store_manager', storeIds: [Number(ids.store.out.store_manager)] });
+    const staffNotX = await mk('matrix-staff-notx', { role: 'staff', staffUserid: notX });
+    for (const [token, text] of [[managerOut, 'ZZOUT note'], [staffNotX, 'ZZNOTX note']] as const) {
+      const r = await pond.api('POST', `/api/customers/${ext}/notes`, { text }, { token });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+  });
+
+  const reads = () => [
+    `/api/customers/${ext}`, `/api/customers/${ext}/timeline`, `/api/customers/${ext}/notes`, `/api/customers/${ext}/orders`,
+    `/api/sidebar/customers/${ext}`, `/api/customers?pageSize=200`, `/api/customers.csv`, `/api/customers?q=${encodeURIComponent(ext)}`,
+  ];
+
+  it('shows a store manager only the relations, events, notes and attribution of their stores\' staff', async () => {
+    for (const path of reads()) {
+      const res = await call('GET', path, 'store_manager');
+      expect(res.status, path).toBe(200);
+      const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+      expect(text, `store manager ${path}`).not.toMatch(/ZZOUT/);
+      expect(text, `store manager ${path}`).not.toContain(phoneOut);
+      expect(text, `store manager ${path}`).not.toContain(ids.staff.out.store_manager!);
+    }
+    const detail = (await call('GET', `/api/customers/${ext}`, 'store_manager')).body;
+    const followers = detail.follows.map((f: { userid: string }) => f.userid);
+    expect(followers).toContain(ids.staff.in.admin!);
+    expect(followers).toContain(ids.staff.out.staff!); // store 1's other member: the manager's
+    expect(followers).not.toContain(ids.staff.out.store_manager!);
+    // The order is there (it is the customer's), without its attribution.
+    const orders = (await call('GET', `/api/customers/${ext}/orders`, 'store_manager')).body.items;
+    expect(orders.find((o: { orderId: string }) => o.orderId === 'matrix-order-out')).toMatchObject({ userid: null, codeId: null, channel: null, storeId: null });
+  });
+
+  it('shows a staff member only their own relation', async () => {
+    for (const path of reads()) {
+      const res = await call('GET', path, 'staff');
+      expect(res.status, path).toBe(200);
+      const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+      expect(text, `staff ${path}`).not.toMatch(/ZZOUT|ZZNOTX/);
+      for (const v of [phoneOut, phoneNotX, ids.staff.out.store_manager!, ids.staff.out.staff!]) expect(text, `staff ${path}`).not.toContain(v);
+    }
+    const detail = (await call('GET', `/api/customers/${ext}`, 'staff')).body;
+    expect(detail.follows.map((f: { userid: string }) => f.userid)).toEqual([ids.staff.in.admin!]);
+    const side = (await call('GET', `/api/sidebar/customers/${ext}`, 'staff')).body;
+    expect(side.mine.userid).toBe(ids.staff.in.admin!);
+    expect(side.others).toEqual([]);
+  });
+
+  it('does not let filters and searches reach into relations the caller does not see', async () => {
+    // Another store's remark or tag does not find the customer for a store manager; the admin finds it.
+    for (const q of [`q=${encodeURIComponent('ZZOUT remark')}`, `tagIds=${tagOut}`]) {
+      const sm = (await call('GET', `/api/customers?${q}`, 'store_manager')).body;
+      expect(sm.items.map((c: { externalUserid: string }) => c.externalUserid), q).not.toContain(ext);
+      const admin = (await call('GET', `/api/customers?${q}`, 'admin')).body;
+      expect(admin.items.map((c: { externalUserid: string }) => c.externalUserid), q).toContain(ext);
+    }
+    // The list's tag column is the relations' the caller sees.
+    for (const who of ['store_manager', 'staff'] as const) {
+      const row = (await call('GET', '/api/customers?pageSize=200', who)).body.items.find((c: { externalUserid: string }) => c.externalUserid === ext);
+      expect(row.tagIds, who).not.toContain(tagOut);
+    }
+    const adminRow = (await call('GET', `/api/customers?tagIds=${tagOut}`, 'admin')).body.items.find((c: { externalUserid: string }) => c.externalUserid === ext);
+    expect(adminRow.tagIds).toContain(tagOut);
+  });
+
+  it('shows admins and operators every relation', async () => {
+    for (const who of ['admin', 'operator'] as const) {
+      const text = JSON.stringify([
+        (await call('GET', `/api/customers/${ext}`, who)).body, (await call('GET', `/api/customers/${ext}/notes`, who)).body,
+        (await call('GET', `/api/customers/${ext}/orders`, who)).body,
+      ]);
+      for (const v of ['ZZOUT remark', 'ZZNOTX remark', phoneOut, 'ZZOUT note', 'ZZNOTX note', 'ZZOUT-channel']) expect(text, `${who} sees ${v}`).toContain(v);
+    }
+  });
+});
+
 describe('cookie sessions', () => {
   const login = async () => {
     const res = await fetch(`${pond.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: pond.baseUrl }, body: JSON.stringify({ username: 'admin', password: pond.adminPassword }) });
