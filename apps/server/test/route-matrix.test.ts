@@ -498,6 +498,42 @@ describe('scope, one rule at a time', () => {
   });
 });
 
+describe('bulk jobs started before their starter was recorded (migration 0042)', () => {
+  it("gives a store manager back the jobs they started, from the audit log, and nobody else's", async () => {
+    const { corpId } = pond;
+    const smToken = await one(`SELECT id FROM api_tokens WHERE corp_id = $1 AND name = 'matrix-store_manager'`, [corpId]);
+    const job = (by: string, daysAgo: number) => one(
+      `INSERT INTO bulk_tag_jobs (corp_id, action, tag_ids, source, created_by, created_at) VALUES ($1, 'add', $2, '{}', $3, now() - $4 * interval '1 day') RETURNING id`,
+      [corpId, [ids.tag.in.admin], by, daysAgo]);
+    const mine = await job('token:matrix-store_manager', 2);
+    const byTarget = await job('token:matrix-store_manager', 3);
+    const unknown = await job('token:matrix-store_manager', 4); // no audit entry of its own: nobody's
+    const audit = `INSERT INTO audit_log (corp_id, actor_type, actor_id, actor_name, action, route, target_type, target_id, created_at)
+                   SELECT $1, 'token', $2, 'token:matrix-store_manager', 'bulk_tag_job.create', 'POST /api/bulk-tag-jobs', $4, $3::text, created_at + interval '150 milliseconds'
+                   FROM bulk_tag_jobs WHERE id = $5`;
+    // Before target ids were recorded: matched by name and time; after: by target id.
+    await sql(audit, [corpId, smToken, null, null, mine]);
+    await sql(audit, [corpId, smToken, byTarget, 'bulk_tag_job', byTarget]);
+    // Someone else's entry, by another name, at the same time, changes nothing.
+    await sql(audit.replaceAll("'token:matrix-store_manager'", "'someone else'"), [corpId, '999999', null, null, unknown]);
+    const listed = async (who: Who) => (await call('GET', '/api/bulk-tag-jobs', who)).body.items.map((j: { id: number }) => String(j.id));
+    expect(await listed('store_manager')).not.toContain(mine);
+
+    const { readFileSync } = await import('node:fs');
+    await sql(readFileSync(new URL('../migrations/0042_bulk_jobs_created_by_key_backfill.sql', import.meta.url), 'utf8'));
+
+    const sm = await listed('store_manager');
+    expect(sm).toContain(mine);
+    expect(sm).toContain(byTarget);
+    expect(sm).not.toContain(unknown);
+    expect(await listed('staff')).not.toContain(mine);
+    expect(await listed('operator')).toEqual(expect.arrayContaining([mine, byTarget, unknown]));
+    expect((await call('GET', `/api/bulk-tag-jobs/${mine}`, 'store_manager')).status).toBe(200);
+    expect((await call('GET', `/api/bulk-tag-jobs/${unknown}`, 'store_manager')).status).toBe(404);
+    expect(await one('SELECT created_by_key FROM bulk_tag_jobs WHERE id = $1', [mine])).toBe(`token:${smToken}`);
+  });
+});
+
 describe("a customer followed by staff the caller does not see", () => {
   // Customer C is the staff member X's (store 1); staff of store 2 (ZZOUT) and another member of store 1 (ZZNOTX) follow
   // C too. Their relations — remark, phones, description, tags — their timeline events, notes and order attribution
