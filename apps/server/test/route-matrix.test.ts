@@ -498,6 +498,73 @@ describe('scope, one rule at a time', () => {
   });
 });
 
+describe('a live code whose pool spans staff the caller does not see', () => {
+  // Store 1's code with X and the other member of store 1 in its pool and store 2's member as backup. Staff X sees the
+  // code as far as it concerns them (their own pool entry and numbers); store 1's manager the entries and numbers of
+  // store 1's staff; the admin everything.
+  let code = '';
+  beforeAll(async () => {
+    const X = ids.staff.in.admin!;
+    const notX = ids.staff.out.staff!;
+    const out = ids.staff.out.store_manager!;
+    const r = await pond.api('POST', '/api/live-codes', {
+      kind: 'staff', name: 'pool code', storeId: Number(ids.store.in.admin), channel: 'pool',
+      pool: [{ userid: X, dailyCap: 5 }, { userid: notX, dailyCap: 7 }], backupUserids: [out],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    code = String(r.body.id);
+    const { corpId } = pond;
+    for (const [i, userid] of [X, notX, out, null].entries()) {
+      await sql(`INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, userid, reason) VALUES ($1, $2, $3, 'cookie', $4, $5)`,
+        [corpId, code, `pool-visitor-${i}`, userid, userid ? 'strategy' : 'none']);
+      if (userid) {
+        await sql(`INSERT INTO attributions (corp_id, external_userid, userid, code_id, added_at) VALUES ($1, $2, $3, $4, now())`, [corpId, `pool-customer-${i}`, userid, code]);
+        await sql(`INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, code_id, status, received_at) VALUES ($1, $2, $3, $4, $5, 'sent', now())`,
+          [corpId, 910_000 + i, `pool-customer-${i}`, userid, code]);
+      }
+    }
+  });
+
+  const seen = async (who: Who) => {
+    const detail = await call('GET', `/api/live-codes/${code}`, who);
+    expect(detail.status, JSON.stringify(detail.body)).toBe(200);
+    const stats = (await call('GET', `/api/live-codes/${code}/stats`, who)).body.total;
+    const listed = (await call('GET', '/api/live-codes?pageSize=100', who)).body.items.find((c: { id: number }) => String(c.id) === code);
+    return { detail: detail.body, stats, listed, text: JSON.stringify([detail.body, listed]) };
+  };
+
+  it('shows staff their own pool entry and numbers only', async () => {
+    const { detail, stats, listed, text } = await seen('staff');
+    expect(detail.pool.map((m: { userid: string }) => m.userid)).toEqual([ids.staff.in.admin]);
+    expect(detail.pool[0].dailyCap).toBe(5);
+    expect(detail.backupUserids).toEqual([]);
+    expect(listed.pool).toEqual(detail.pool);
+    for (const u of [ids.staff.out.staff!, ids.staff.out.store_manager!]) expect(text).not.toContain(u);
+    expect(text).not.toMatch(/"dailyCap":7/);
+    expect(stats).toMatchObject({ scans: 1, adds: 1, welcomeSent: 1 });
+    expect(listed.numbers).toMatchObject({ scansTotal: 1, addsTotal: 1 });
+  });
+
+  it("shows a store manager their stores' pool entries and numbers", async () => {
+    const { detail, stats, listed, text } = await seen('store_manager');
+    expect(detail.pool.map((m: { userid: string }) => m.userid).sort()).toEqual([ids.staff.in.admin!, ids.staff.out.staff!].sort());
+    expect(detail.backupUserids).toEqual([]);
+    expect(text).not.toContain(ids.staff.out.store_manager!);
+    // Scans assigned to nobody on their store's code count; store 2's member's work does not.
+    expect(stats).toMatchObject({ scans: 3, adds: 2, welcomeSent: 2 });
+    expect(listed.numbers).toMatchObject({ scansTotal: 3, addsTotal: 2 });
+  });
+
+  it('shows admins and operators the whole pool and every number', async () => {
+    for (const who of ['admin', 'operator'] as const) {
+      const { detail, stats } = await seen(who);
+      expect(detail.pool).toHaveLength(2);
+      expect(detail.backupUserids).toEqual([ids.staff.out.store_manager]);
+      expect(stats).toMatchObject({ scans: 4, adds: 3, welcomeSent: 3 });
+    }
+  });
+});
+
 describe('bulk jobs started before their starter was recorded (migration 0042)', () => {
   it("gives a store manager back the jobs they started, from the audit log, and nobody else's", async () => {
     const { corpId } = pond;

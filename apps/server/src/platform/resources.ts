@@ -80,6 +80,16 @@ export function attributionVisibleSql(scope: Scope, p: Params, column: string, c
 }
 
 /**
+ * Work on a code the scope sees that counts in its numbers (`column`: the staff member a scan, add or welcome was
+ * assigned to): a staff member's own; for a store manager, their stores' staff's and what was assigned to nobody (a scan
+ * with no one available on their store's code). Admins and operators count everything.
+ */
+export function assignedVisibleSql(scope: Scope, p: Params, column: string, corpColumn: string): string {
+  if (scope.staffUserid) return `${column} = ${p.add(scope.staffUserid)}`;
+  return attributionVisibleSql(scope, p, column, corpColumn);
+}
+
+/**
  * Notes (alias `n`) by who wrote them: notes of corp-wide authors (admins, operators: no author scope) are seen by everyone
  * who sees the customer; a staff member's (`author_userid`) where the scope sees that staff member; a store manager's
  * (`author_store_ids`) by the managers and staff of those stores; and every author sees their own.
