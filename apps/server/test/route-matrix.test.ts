@@ -686,6 +686,14 @@ describe("a customer followed by staff the caller does not see", () => {
       const admin = (await call('GET', `/api/customers?${q}`, 'admin')).body;
       expect(admin.items.map((c: { externalUserid: string }) => c.externalUserid), q).toContain(ext);
     }
+    // Nor does a segment's relation condition (the customer-level tag array holds every relation's tags).
+    const rule = { type: 'tags', mode: 'any', tagIds: [tagOut] };
+    for (const who of ['store_manager', 'staff'] as const) {
+      const r = await pond.api('POST', '/api/segments/preview', { rule }, { token: tokens[who] });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body.count, who).toBe(0);
+    }
+    expect((await pond.api('POST', '/api/segments/preview', { rule })).body.count).toBe(1);
     // The list's tag column is the relations' the caller sees.
     for (const who of ['store_manager', 'staff'] as const) {
       const row = (await call('GET', '/api/customers?pageSize=200', who)).body.items.find((c: { externalUserid: string }) => c.externalUserid === ext);
