@@ -185,7 +185,7 @@ export class LiveCodeService {
   /** A code as the scope sees it (the route has checked that it sees the code): see asSeenBy. */
   async view(scope: Scope, id: number): Promise<CodeConfig> {
     const [c] = await this.asSeenBy(scope, [await this.get(scope.corpId, id)]);
-    return c!;
+    return c;
   }
 
   /**
