@@ -1,18 +1,22 @@
 // Starting and stopping Pond as a user does, with OS processes and the embedded Postgres: `npm start`'s
 // wrapper passes SIGTERM on and exits 0 once Pond has drained and stopped Postgres; a killed wrapper
 // leaves nothing running; a restart after a kill -9 recovers from the old Postgres (still running, or
-// gone with a lock file whose pid now belongs to something else); and, as root, a clone in a directory
-// only root can enter still gets its embedded Postgres.
+// gone with a lock file whose pid now belongs to something else); as root, a clone in a directory
+// only root can enter still gets its embedded Postgres; two processes starting a fresh data dir at once share one
+// cluster; and the cluster's superuser password is random, kept in the data dir (an old default one is replaced).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from './helpers';
+import { createLogger } from '../src/platform/log';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const MAIN = join(ROOT, 'apps/server/src/main.ts');
+const EMBEDDED = join(ROOT, 'apps/server/test/fixtures/pond-embedded.ts');
 const dirs: string[] = [];
 const procs: ChildProcess[] = [];
 afterAll(async () => {
@@ -171,6 +175,108 @@ describe('restart after an unclean stop', () => {
     expect(r.stderr).toMatch(/pond: .*ECONNREFUSED/);
     expect(r.stderr).not.toMatch(/^\s*undefined\s*$/m);
   });
+});
+
+describe('the embedded Postgres of a data dir', () => {
+  /** Whether the server at `port` takes `password` (false: refused). */
+  const takes = async (port: number, password: string) => {
+    const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+    c.on('error', () => undefined);
+    try { await c.connect(); return true; } catch (err) {
+      if ((err as { code?: string }).code === '28P01') return false;
+      throw err;
+    } finally { await c.end().catch(() => undefined); }
+  };
+  const portOf = (url: string) => Number(new URL(url).port);
+
+  it('two processes starting it for the first time at once: one runs initdb and starts it, the other waits and uses it', async () => {
+    const data = dataDir();
+    const both = [run(['--import', 'tsx', EMBEDDED, data], {}), run(['--import', 'tsx', EMBEDDED, data], {})];
+    for (const r of both) {
+      await waitFor(() => {
+        if (r.proc.exitCode !== null) throw new Error(`exited ${r.proc.exitCode}:\n${r.output()}`);
+        return r.output().includes('READY 1 ');
+      }, { timeoutMs: 120_000, intervalMs: 100, message: 'READY' }).catch((err) => { throw new Error(`${err.message}\n${both.map((x) => x.output()).join('\n---\n')}`); });
+    }
+    const urls = both.map((r) => /READY 1 (\S+)/.exec(r.output())![1]);
+    expect(portOf(urls[0])).toBe(portOf(urls[1]));
+    const out = both.map((r) => r.output()).join('\n');
+    expect(out).not.toMatch(/initdb failed|exited while starting/);
+    expect(out).toContain('waiting for it');
+    expect(existsSync(join(data, 'pg.lock'))).toBe(false);
+    // The one whose child the postmaster is stops last (the other only used it).
+    const ppid = Number(readFileSync(`/proc/${postmasterPid(data)}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+    const owner = both.find((r) => r.proc.pid === ppid)!;
+    const other = both.find((r) => r !== owner)!;
+    expect(owner).toBeTruthy();
+    other.proc.kill('SIGTERM');
+    expect(await other.exited).toEqual({ code: 0, signal: null });
+    const pgPid = postmasterPid(data);
+    expect(alive(pgPid)).toBe(true);
+    owner.proc.kill('SIGTERM');
+    expect(await owner.exited).toEqual({ code: 0, signal: null });
+    await waitFor(() => !alive(pgPid), { timeoutMs: 30_000 });
+  }, 180_000);
+
+  it('sets aside a start lock whose holder was killed', async () => {
+    const { startEmbeddedPostgres } = await import('../src/platform/embedded');
+    const data = dataDir();
+    const gone = spawnSync('true').pid; // a pid that is no longer running
+    writeFileSync(join(data, 'pg.lock'), `${gone} 0123456789abcdef\n`);
+    const h = await startEmbeddedPostgres(data, createLogger('silent', false));
+    try {
+      expect(await takes(portOf(h.url), readFileSync(join(data, 'pg.password'), 'utf8').trim())).toBe(true);
+      expect(existsSync(join(data, 'pg.lock'))).toBe(false);
+    } finally {
+      await h.stop();
+    }
+  }, 120_000);
+
+  it('keeps a random superuser password in the data dir (0600), and moves a cluster with the old default to a random one', async () => {
+    const { startEmbeddedPostgres, LEGACY_PASSWORD } = await import('../src/platform/embedded');
+    const data = dataDir();
+    const log = createLogger('silent', false);
+    let h = await startEmbeddedPostgres(data, log);
+    const file = join(data, 'pg.password');
+    const password = readFileSync(file, 'utf8').trim();
+    try {
+      expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(decodeURIComponent(new URL(h.url).password)).toBe(password);
+      expect(await takes(portOf(h.url), password)).toBe(true);
+      expect(await takes(portOf(h.url), LEGACY_PASSWORD)).toBe(false);
+      // As a data dir from before: the old default password, and none stored.
+      const c = new pg.Client({ connectionString: h.url });
+      await c.connect();
+      await c.query(`ALTER ROLE postgres WITH PASSWORD '${LEGACY_PASSWORD}'`);
+      await c.end();
+    } finally {
+      await h.stop();
+    }
+    rmSync(file);
+    h = await startEmbeddedPostgres(data, log);
+    try {
+      const rotated = readFileSync(file, 'utf8').trim();
+      expect(rotated).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(rotated).not.toBe(password);
+      expect(await takes(portOf(h.url), rotated)).toBe(true);
+      expect(await takes(portOf(h.url), LEGACY_PASSWORD)).toBe(false);
+      // Stopped between storing the new password and changing it on the server: the next start finishes the move.
+      const c = new pg.Client({ connectionString: h.url });
+      await c.connect();
+      await c.query(`ALTER ROLE postgres WITH PASSWORD '${LEGACY_PASSWORD}'`);
+      await c.end();
+    } finally {
+      await h.stop();
+    }
+    h = await startEmbeddedPostgres(data, log);
+    try {
+      expect(await takes(portOf(h.url), readFileSync(file, 'utf8').trim())).toBe(true);
+      expect(await takes(portOf(h.url), LEGACY_PASSWORD)).toBe(false);
+    } finally {
+      await h.stop();
+    }
+  }, 180_000);
 });
 
 describe('as root, a clone in a directory only root can enter', () => {

@@ -498,6 +498,222 @@ describe('scope, one rule at a time', () => {
   });
 });
 
+describe('a live code whose pool spans staff the caller does not see', () => {
+  // Store 1's code with X and the other member of store 1 in its pool and store 2's member as backup. Staff X sees the
+  // code as far as it concerns them (their own pool entry and numbers); store 1's manager the entries and numbers of
+  // store 1's staff; the admin everything.
+  let code = '';
+  beforeAll(async () => {
+    const X = ids.staff.in.admin!;
+    const notX = ids.staff.out.staff!;
+    const out = ids.staff.out.store_manager!;
+    const r = await pond.api('POST', '/api/live-codes', {
+      kind: 'staff', name: 'pool code', storeId: Number(ids.store.in.admin), channel: 'pool',
+      pool: [{ userid: X, dailyCap: 5 }, { userid: notX, dailyCap: 7 }], backupUserids: [out],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    code = String(r.body.id);
+    const { corpId } = pond;
+    for (const [i, userid] of [X, notX, out, null].entries()) {
+      await sql(`INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, userid, reason) VALUES ($1, $2, $3, 'cookie', $4, $5)`,
+        [corpId, code, `pool-visitor-${i}`, userid, userid ? 'strategy' : 'none']);
+      if (userid) {
+        await sql(`INSERT INTO attributions (corp_id, external_userid, userid, code_id, added_at) VALUES ($1, $2, $3, $4, now())`, [corpId, `pool-customer-${i}`, userid, code]);
+        await sql(`INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, code_id, status, received_at) VALUES ($1, $2, $3, $4, $5, 'sent', now())`,
+          [corpId, 910_000 + i, `pool-customer-${i}`, userid, code]);
+      }
+    }
+  });
+
+  const seen = async (who: Who) => {
+    const detail = await call('GET', `/api/live-codes/${code}`, who);
+    expect(detail.status, JSON.stringify(detail.body)).toBe(200);
+    const stats = (await call('GET', `/api/live-codes/${code}/stats`, who)).body.total;
+    const listed = (await call('GET', '/api/live-codes?pageSize=100', who)).body.items.find((c: { id: number }) => String(c.id) === code);
+    return { detail: detail.body, stats, listed, text: JSON.stringify([detail.body, listed]) };
+  };
+
+  it('shows staff their own pool entry and numbers only', async () => {
+    const { detail, stats, listed, text } = await seen('staff');
+    expect(detail.pool.map((m: { userid: string }) => m.userid)).toEqual([ids.staff.in.admin]);
+    expect(detail.pool[0].dailyCap).toBe(5);
+    expect(detail.backupUserids).toEqual([]);
+    expect(listed.pool).toEqual(detail.pool);
+    for (const u of [ids.staff.out.staff!, ids.staff.out.store_manager!]) expect(text).not.toContain(u);
+    expect(text).not.toMatch(/"dailyCap":7/);
+    expect(stats).toMatchObject({ scans: 1, adds: 1, welcomeSent: 1 });
+    expect(listed.numbers).toMatchObject({ scansTotal: 1, addsTotal: 1 });
+  });
+
+  it("shows a store manager their stores' pool entries and numbers", async () => {
+    const { detail, stats, listed, text } = await seen('store_manager');
+    expect(detail.pool.map((m: { userid: string }) => m.userid).sort()).toEqual([ids.staff.in.admin!, ids.staff.out.staff!].sort());
+    expect(detail.backupUserids).toEqual([]);
+    expect(text).not.toContain(ids.staff.out.store_manager!);
+    // Scans assigned to nobody on their store's code count; store 2's member's work does not.
+    expect(stats).toMatchObject({ scans: 3, adds: 2, welcomeSent: 2 });
+    expect(listed.numbers).toMatchObject({ scansTotal: 3, addsTotal: 2 });
+  });
+
+  it('shows admins and operators the whole pool and every number', async () => {
+    for (const who of ['admin', 'operator'] as const) {
+      const { detail, stats } = await seen(who);
+      expect(detail.pool).toHaveLength(2);
+      expect(detail.backupUserids).toEqual([ids.staff.out.store_manager]);
+      expect(stats).toMatchObject({ scans: 4, adds: 3, welcomeSent: 3 });
+    }
+  });
+});
+
+describe('bulk jobs started before their starter was recorded (migration 0042)', () => {
+  it("gives a store manager back the jobs they started, from the audit log, and nobody else's", async () => {
+    const { corpId } = pond;
+    const smToken = await one(`SELECT id FROM api_tokens WHERE corp_id = $1 AND name = 'matrix-store_manager'`, [corpId]);
+    const job = (by: string, daysAgo: number) => one(
+      `INSERT INTO bulk_tag_jobs (corp_id, action, tag_ids, source, created_by, created_at) VALUES ($1, 'add', $2, '{}', $3, now() - $4 * interval '1 day') RETURNING id`,
+      [corpId, [ids.tag.in.admin], by, daysAgo]);
+    const mine = await job('token:matrix-store_manager', 2);
+    const byTarget = await job('token:matrix-store_manager', 3);
+    const unknown = await job('token:matrix-store_manager', 4); // no audit entry of its own: nobody's
+    const audit = `INSERT INTO audit_log (corp_id, actor_type, actor_id, actor_name, action, route, target_type, target_id, created_at)
+                   SELECT $1, 'token', $2, 'token:matrix-store_manager', 'bulk_tag_job.create', 'POST /api/bulk-tag-jobs', $4, $3::text, created_at + interval '150 milliseconds'
+                   FROM bulk_tag_jobs WHERE id = $5`;
+    // Before target ids were recorded: matched by name and time; after: by target id.
+    await sql(audit, [corpId, smToken, null, null, mine]);
+    await sql(audit, [corpId, smToken, byTarget, 'bulk_tag_job', byTarget]);
+    // Someone else's entry, by another name, at the same time, changes nothing.
+    await sql(audit.replaceAll("'token:matrix-store_manager'", "'someone else'"), [corpId, '999999', null, null, unknown]);
+    const listed = async (who: Who) => (await call('GET', '/api/bulk-tag-jobs', who)).body.items.map((j: { id: number }) => String(j.id));
+    expect(await listed('store_manager')).not.toContain(mine);
+
+    const { readFileSync } = await import('node:fs');
+    await sql(readFileSync(new URL('../migrations/0042_bulk_jobs_created_by_key_backfill.sql', import.meta.url), 'utf8'));
+
+    const sm = await listed('store_manager');
+    expect(sm).toContain(mine);
+    expect(sm).toContain(byTarget);
+    expect(sm).not.toContain(unknown);
+    expect(await listed('staff')).not.toContain(mine);
+    expect(await listed('operator')).toEqual(expect.arrayContaining([mine, byTarget, unknown]));
+    expect((await call('GET', `/api/bulk-tag-jobs/${mine}`, 'store_manager')).status).toBe(200);
+    expect((await call('GET', `/api/bulk-tag-jobs/${unknown}`, 'store_manager')).status).toBe(404);
+    expect(await one('SELECT created_by_key FROM bulk_tag_jobs WHERE id = $1', [mine])).toBe(`token:${smToken}`);
+  });
+});
+
+describe("a customer followed by staff the caller does not see", () => {
+  // Customer C is the staff member X's (store 1); staff of store 2 (ZZOUT) and another member of store 1 (ZZNOTX) follow
+  // C too. Their relations — remark, phones, description, tags — their timeline events, notes and order attribution
+  // are theirs: a store manager of store 1 sees store 1's, staff X their own, the admin and operator everything.
+  const phoneOut = '13900000001';
+  const phoneNotX = '13900000002';
+  let ext = '';
+  let tagOut = '';
+  beforeAll(async () => {
+    ext = ids.customer.in.staff!;
+    const { corpId } = pond;
+    const out = ids.staff.out.store_manager!;
+    const notX = ids.staff.out.staff!;
+    tagOut = (await pond.api('POST', '/api/tag-groups', { name: 'other store only', tags: [{ name: 'other store tag' }] })).body.tags[0].id;
+    const follow = `INSERT INTO follows (corp_id, external_userid, userid, remark, description, remark_mobiles, tag_ids, personal_tags, added_at, status)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), 'active')
+                    ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET remark = EXCLUDED.remark, description = EXCLUDED.description,
+                      remark_mobiles = EXCLUDED.remark_mobiles, tag_ids = EXCLUDED.tag_ids, personal_tags = EXCLUDED.personal_tags, status = 'active'`;
+    await sql(follow, [corpId, ext, out, 'ZZOUT remark', 'ZZOUT description', [phoneOut], [tagOut], ['ZZOUT personal']]);
+    await sql(follow, [corpId, ext, notX, 'ZZNOTX remark', 'ZZNOTX description', [phoneNotX], [], ['ZZNOTX personal']]);
+    const event = `INSERT INTO customer_events (corp_id, external_userid, type, userid, occurred_at, data) VALUES ($1, $2, 'remark.changed', $3, now(), $4)`;
+    await sql(event, [corpId, ext, out, JSON.stringify({ from: null, to: 'ZZOUT remark' })]);
+    await sql(event, [corpId, ext, notX, JSON.stringify({ from: null, to: 'ZZNOTX remark' })]);
+    // An order attributed to store 2's staff member (through store 2's code): the order is C's, the attribution is not ours.
+    await sql(`INSERT INTO orders (corp_id, order_id, external_userid, amount, paid_at, matched_at, userid, code_id, channel, store_id, payload)
+               VALUES ($1, 'matrix-order-out', $2, 88, now(), now(), $3, $4, 'ZZOUT-channel', $5, '{}')`, [corpId, ext, out, ids.liveCode.out.store_manager, ids.store.out.store_manager]);
+    await sql(`INSERT INTO customer_events (corp_id, external_userid, type, userid, occurred_at, data) VALUES ($1, $2, 'order.paid', $3, now(), $4)`,
+      [corpId, ext, out, JSON.stringify({ orderId: 'matrix-order-out', amount: 88, channel: 'ZZOUT-channel', codeId: Number(ids.liveCode.out.store_manager) })]);
+    // Notes by store 2's manager and by the other member of store 1 (as staff).
+    const mk = async (name: string, extra: object) => (await pond.api('POST', '/api/tokens', { name, ...extra })).body.token as string;
+    const managerOut = await mk('matrix-sm-out', { role: 'store_manager', storeIds: [Number(ids.store.out.store_manager)] });
+    const staffNotX = await mk('matrix-staff-notx', { role: 'staff', staffUserid: notX });
+    for (const [token, text] of [[managerOut, 'ZZOUT note'], [staffNotX, 'ZZNOTX note']] as const) {
+      const r = await pond.api('POST', `/api/customers/${ext}/notes`, { text }, { token });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+  });
+
+  const reads = () => [
+    `/api/customers/${ext}`, `/api/customers/${ext}/timeline`, `/api/customers/${ext}/notes`, `/api/customers/${ext}/orders`,
+    `/api/sidebar/customers/${ext}`, `/api/customers?pageSize=200`, `/api/customers.csv`, `/api/customers?q=${encodeURIComponent(ext)}`,
+  ];
+
+  it('shows a store manager only the relations, events, notes and attribution of their stores\' staff', async () => {
+    for (const path of reads()) {
+      const res = await call('GET', path, 'store_manager');
+      expect(res.status, path).toBe(200);
+      const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+      expect(text, `store manager ${path}`).not.toMatch(/ZZOUT/);
+      expect(text, `store manager ${path}`).not.toContain(phoneOut);
+      expect(text, `store manager ${path}`).not.toContain(ids.staff.out.store_manager!);
+    }
+    const detail = (await call('GET', `/api/customers/${ext}`, 'store_manager')).body;
+    const followers = detail.follows.map((f: { userid: string }) => f.userid);
+    expect(followers).toContain(ids.staff.in.admin!);
+    expect(followers).toContain(ids.staff.out.staff!); // store 1's other member: the manager's
+    expect(followers).not.toContain(ids.staff.out.store_manager!);
+    // The order is there (it is the customer's), without its attribution.
+    const orders = (await call('GET', `/api/customers/${ext}/orders`, 'store_manager')).body.items;
+    expect(orders.find((o: { orderId: string }) => o.orderId === 'matrix-order-out')).toMatchObject({ userid: null, codeId: null, channel: null, storeId: null });
+  });
+
+  it('shows a staff member only their own relation', async () => {
+    for (const path of reads()) {
+      const res = await call('GET', path, 'staff');
+      expect(res.status, path).toBe(200);
+      const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
+      expect(text, `staff ${path}`).not.toMatch(/ZZOUT|ZZNOTX/);
+      for (const v of [phoneOut, phoneNotX, ids.staff.out.store_manager!, ids.staff.out.staff!]) expect(text, `staff ${path}`).not.toContain(v);
+    }
+    const detail = (await call('GET', `/api/customers/${ext}`, 'staff')).body;
+    expect(detail.follows.map((f: { userid: string }) => f.userid)).toEqual([ids.staff.in.admin!]);
+    const side = (await call('GET', `/api/sidebar/customers/${ext}`, 'staff')).body;
+    expect(side.mine.userid).toBe(ids.staff.in.admin!);
+    expect(side.others).toEqual([]);
+  });
+
+  it('does not let filters and searches reach into relations the caller does not see', async () => {
+    // Another store's remark or tag does not find the customer for a store manager; the admin finds it.
+    for (const q of [`q=${encodeURIComponent('ZZOUT remark')}`, `tagIds=${tagOut}`]) {
+      const sm = (await call('GET', `/api/customers?${q}`, 'store_manager')).body;
+      expect(sm.items.map((c: { externalUserid: string }) => c.externalUserid), q).not.toContain(ext);
+      const admin = (await call('GET', `/api/customers?${q}`, 'admin')).body;
+      expect(admin.items.map((c: { externalUserid: string }) => c.externalUserid), q).toContain(ext);
+    }
+    // Nor does a segment's relation condition (the customer-level tag array holds every relation's tags).
+    const rule = { type: 'tags', mode: 'any', tagIds: [tagOut] };
+    for (const who of ['store_manager', 'staff'] as const) {
+      const r = await pond.api('POST', '/api/segments/preview', { rule }, { token: tokens[who] });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body.count, who).toBe(0);
+    }
+    expect((await pond.api('POST', '/api/segments/preview', { rule })).body.count).toBe(1);
+    // The list's tag column is the relations' the caller sees.
+    for (const who of ['store_manager', 'staff'] as const) {
+      const row = (await call('GET', '/api/customers?pageSize=200', who)).body.items.find((c: { externalUserid: string }) => c.externalUserid === ext);
+      expect(row.tagIds, who).not.toContain(tagOut);
+    }
+    const adminRow = (await call('GET', `/api/customers?tagIds=${tagOut}`, 'admin')).body.items.find((c: { externalUserid: string }) => c.externalUserid === ext);
+    expect(adminRow.tagIds).toContain(tagOut);
+  });
+
+  it('shows admins and operators every relation', async () => {
+    for (const who of ['admin', 'operator'] as const) {
+      const text = JSON.stringify([
+        (await call('GET', `/api/customers/${ext}`, who)).body, (await call('GET', `/api/customers/${ext}/notes`, who)).body,
+        (await call('GET', `/api/customers/${ext}/orders`, who)).body,
+      ]);
+      for (const v of ['ZZOUT remark', 'ZZNOTX remark', phoneOut, 'ZZOUT note', 'ZZNOTX note', 'ZZOUT-channel']) expect(text, `${who} sees ${v}`).toContain(v);
+    }
+  });
+});
+
 describe('cookie sessions', () => {
   const login = async () => {
     const res = await fetch(`${pond.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: pond.baseUrl }, body: JSON.stringify({ username: 'admin', password: pond.adminPassword }) });

@@ -7,10 +7,16 @@
 // binaries and the cluster. In a clone only root can enter (a checkout under /root, mode 700) it cannot:
 // then the binaries are copied to /var/lib/pond/pg-<version>/ and the cluster lives in
 // /var/lib/pond/clusters/<hash of the data dir>/, with `<data dir>/pg` a symlink to it.
-import { createHash } from 'node:crypto';
+//
+// The superuser's password is random, made at the first initdb and kept in `<data dir>/pg.password` (0600); a cluster
+// made before that (password `pond`) is moved to a random one the next time Pond starts it. Starting is serialised per
+// data dir by `<data dir>/pg.lock` (created with O_EXCL): two Ponds or test runs starting at once do not both run initdb
+// or launch a second postmaster — the later one waits and then uses the server the first started.
+import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
-  chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync,
+  chmodSync, chownSync, closeSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync,
+  rmSync, statSync, symlinkSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -30,7 +36,13 @@ export class EmbeddedPostgresError extends Error {
 
 /** Where root keeps what the `postgres` user must reach when the clone is closed to it. */
 export const ROOT_PG_HOME = '/var/lib/pond';
-const PASSWORD = 'pond';
+/** The superuser password of clusters made before it was random: replaced at their next start. */
+export const LEGACY_PASSWORD = 'pond';
+/** In the data dir: the superuser password (0600) and the start lock. */
+export const PASSWORD_FILE = 'pg.password';
+export const START_LOCK = 'pg.lock';
+/** How long a start waits for another process's start (initdb and launch take seconds). */
+const START_LOCK_WAIT_MS = 180_000;
 const READY = 'database system is ready to accept connections';
 
 /**
@@ -158,6 +170,151 @@ export function removeEmbeddedCluster(dataDir: string): void {
   }
   rmSync(link, { recursive: true, force: true });
   rmSync(join(resolve(dataDir), 'pg.port'), { force: true });
+  // A new cluster gets a new password.
+  rmSync(join(resolve(dataDir), PASSWORD_FILE), { force: true });
+}
+
+// ---- the superuser password ----
+
+/** The stored password, or null when there is none (a data dir from before passwords were random). */
+export function storedPassword(dataDir: string): string | null {
+  try {
+    const pw = readFileSync(join(dataDir, PASSWORD_FILE), 'utf8').trim();
+    return pw || null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new EmbeddedPostgresError(`cannot read the embedded Postgres password in ${join(dataDir, PASSWORD_FILE)}: ${(err as Error).message}`);
+  }
+}
+
+/** Writes a new random password (0600, replaced atomically) and returns it. */
+function newPassword(dataDir: string): string {
+  const pw = randomBytes(24).toString('base64url');
+  const file = join(dataDir, PASSWORD_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${pw}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+  return pw;
+}
+
+/** Whether the server on `port` takes `password`: 'ok', 'refused' (wrong password), or 'unreachable'. */
+async function tryPassword(port: number, password: string): Promise<'ok' | 'refused' | 'unreachable'> {
+  const probe = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 5000 });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return 'ok';
+  } catch (err) {
+    return (err as { code?: string }).code === '28P01' ? 'refused' : 'unreachable';
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Makes sure the server on `port` takes the stored password. A cluster from before random passwords still has the
+ * old default: when Pond owns the server (`canRotate`) it is changed to the stored one (ALTER ROLE); a server another
+ * (older) Pond runs is left alone and used with the old default until Pond next starts it. Returns the password to use.
+ */
+async function settlePassword(port: number, password: string, canRotate: boolean, log: Logger): Promise<string> {
+  const stored = await tryPassword(port, password);
+  if (stored === 'ok') return password;
+  if (stored === 'unreachable') throw new EmbeddedPostgresError(`the embedded Postgres on port ${port} does not answer`);
+  if ((await tryPassword(port, LEGACY_PASSWORD)) !== 'ok') {
+    throw new EmbeddedPostgresError('the embedded Postgres refuses the password kept in the data dir (pg.password) and the old default: restore pg.password, or reset the demo data (npm start -- --reset-demo)');
+  }
+  if (!canRotate) return LEGACY_PASSWORD;
+  const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: LEGACY_PASSWORD, database: 'postgres' });
+  c.on('error', () => undefined);
+  await c.connect();
+  try {
+    // The password is base64url (no quotes): a literal is safe, and ALTER ROLE takes no bind parameters.
+    await c.query(`ALTER ROLE postgres WITH PASSWORD '${password.replace(/'/g, "''")}'`);
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+  log.info('the embedded Postgres had the old default password: replaced by a random one (kept in pg.password)');
+  return password;
+}
+
+// ---- one start at a time per data dir ----
+
+/** Lock tokens this process holds (a lock file naming our pid that is not among them is a stale one from a past life). */
+const heldLocks = new Set<string>();
+
+function readLock(file: string): string | null {
+  try { return readFileSync(file, 'utf8'); } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** Whether the holder named in a lock file's content (`<pid> <token>`) is still there. */
+function holderAlive(content: string, file: string): boolean {
+  const [pidText, token] = content.trim().split(' ');
+  const pid = Number(pidText);
+  if (!pid || !token) {
+    // Created but not yet written (or cut short by a crash): give its writer a moment.
+    try { return Date.now() - statSync(file).mtimeMs < 10_000; } catch { return false; }
+  }
+  if (pid === process.pid) return heldLocks.has(token);
+  return alive(pid);
+}
+
+/**
+ * Runs `fn` holding `<dir>/pg.lock`: created with O_EXCL (`wx`), so of two processes starting at once one runs initdb
+ * and launches Postgres while the other waits, then finds that server running. A lock whose holder is gone is set aside
+ * (renamed, then checked: a lock taken meanwhile by someone else is put back).
+ */
+export async function withStartLock<T>(dir: string, log: Logger, fn: () => Promise<T>): Promise<T> {
+  const file = join(dir, START_LOCK);
+  const token = randomBytes(8).toString('hex');
+  const content = `${process.pid} ${token}\n`;
+  const deadline = Date.now() + START_LOCK_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      const fd = openSync(file, 'wx', 0o600);
+      try { writeSync(fd, content); } finally { closeSync(fd); }
+      heldLocks.add(token);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new EmbeddedPostgresError(`cannot create the start lock ${file}: ${(err as Error).message}`);
+      }
+    }
+    const seen = readLock(file);
+    if (seen === null) continue;
+    if (!holderAlive(seen, file)) {
+      const aside = `${file}.${process.pid}.${token}.stale`;
+      try { renameSync(file, aside); } catch { continue; }
+      const moved = readLock(aside);
+      if (moved !== seen && moved !== null) {
+        // Another process replaced the stale lock between our read and our rename: give it back.
+        try { linkSync(aside, file); } catch { /* a third took it: theirs now */ }
+      } else {
+        log.info({ lock: file }, 'removed the start lock of an embedded Postgres start that is no longer running');
+      }
+      rmSync(aside, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new EmbeddedPostgresError(`another process (pid ${seen.split(' ')[0]}) has been starting the embedded Postgres in ${dir} for ${START_LOCK_WAIT_MS / 1000} s: if no Pond is starting, remove ${file}`);
+    }
+    if (!told) {
+      log.info({ holder: Number(seen.split(' ')[0]) }, 'another process is starting the embedded Postgres of this data dir: waiting for it');
+      told = true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    return await fn();
+  } finally {
+    heldLocks.delete(token);
+    // Only our own lock: never one that replaced it.
+    if (readLock(file) === content) rmSync(file, { force: true });
+  }
 }
 
 function linkTarget(path: string): string | null {
@@ -251,17 +408,26 @@ class Tail {
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedHandle> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
+  return withStartLock(dir, log, () => startLocked(dir, log));
+}
+
+async function startLocked(dir: string, log: Logger): Promise<EmbeddedHandle> {
   const portFile = join(dir, 'pg.port');
-  const url = (port: number) => `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
   const user = runAs(log);
   const bin = binariesFor(user, log);
   const cluster = clusterDir(dir, user, log);
+  // A data dir from before random passwords has none stored: it gets one now (the server is moved to it once started).
+  const password = storedPassword(dir) ?? newPassword(dir);
+  const url = (port: number, pw = password) => `postgres://postgres:${encodeURIComponent(pw)}@127.0.0.1:${port}/postgres`;
 
   const running = runningPostmaster(cluster);
   if (running) {
-    if (isPond(running.ppid) && running.ppid !== process.pid && (await canConnect(url(running.port)))) {
-      log.info({ port: running.port }, 'using the embedded Postgres already running');
-      return { url: url(running.port), stop: async () => undefined };
+    if (isPond(running.ppid) && running.ppid !== process.pid && (await tryPassword(running.port, password)) !== 'unreachable') {
+      const pw = await settlePassword(running.port, password, false, log);
+      if (await canConnect(url(running.port, pw))) {
+        log.info({ port: running.port }, 'using the embedded Postgres already running');
+        return { url: url(running.port, pw), stop: async () => undefined };
+      }
     }
     log.warn({ pid: running.pid }, 'stopping an embedded Postgres left behind by a Pond that did not shut down');
     await stopPostmaster(running.pid);
@@ -278,7 +444,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     mkdirSync(cluster, { recursive: true, mode: 0o700 });
     if (user) ownedBy(user, cluster);
     const pwfile = join(dirname(cluster), `.pond-pw-${process.pid}`);
-    writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
     if (user) ownedBy(user, pwfile);
     try {
       const r = spawnSync(join(bin, 'initdb'), [`--pgdata=${cluster}`, '--auth=password', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], { ...spawnOpts, encoding: 'utf8' });
@@ -314,6 +480,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   pgChild.on('exit', (code, signal) => {
     if (!stopping) log.error({ code, signal, output: String(tail) }, 'the embedded Postgres stopped unexpectedly');
   });
+  try {
+    await settlePassword(port, password, true, log);
+  } catch (err) {
+    stopping = true;
+    await stopPostmaster(pgChild.pid!);
+    throw err;
+  }
   writeFileSync(portFile, String(port));
   log.info({ port }, 'embedded Postgres started');
   return {

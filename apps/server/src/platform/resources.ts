@@ -47,6 +47,63 @@ export function staffUseridVisibleSql(scope: Scope, p: Params, column: string, c
   return 'true';
 }
 
+/**
+ * Follow relations (alias `f`) the scope sees: those of a store manager's stores' staff, a staff member's own. A customer
+ * the scope sees may also be followed by staff it does not see: their relations — remarks, phones, descriptions, tags —
+ * are theirs, and every read of a customer's relations (the page, the list's columns and filters, exports) narrows them here.
+ */
+export function followVisibleSql(scope: Scope, p: Params, alias = 'f'): string {
+  return staffUseridVisibleSql(scope, p, `${alias}.userid`, `${alias}.corp_id`);
+}
+
+/** A group named by a chat id column (e.g. `e.chat_id`) that the scope sees (by its owner). */
+export function chatIdVisibleSql(scope: Scope, p: Params, column: string, corpColumn: string): string {
+  if (!scope.staffUserid && !scope.storeIds) return 'true';
+  return `EXISTS (SELECT 1 FROM groups vg WHERE vg.corp_id = ${corpColumn} AND vg.chat_id = ${column} AND ${groupVisibleSql(scope, p, 'vg')})`;
+}
+
+/**
+ * A customer's timeline events (alias `e`) the scope sees: an event about a staff member's relation (added, removed, remark,
+ * tags…) where the scope sees that staff member, an event about a group where it sees the group; the customer's own
+ * events (orders) always — their attribution is masked by `eventAttributionVisibleSql`.
+ */
+export function customerEventVisibleSql(scope: Scope, p: Params, alias = 'e'): string {
+  if (!scope.staffUserid && !scope.storeIds) return 'true';
+  return `(${alias}.type LIKE 'order.%' OR ((${alias}.userid IS NULL OR ${staffUseridVisibleSql(scope, p, `${alias}.userid`, `${alias}.corp_id`)})
+            AND (${alias}.chat_id IS NULL OR ${chatIdVisibleSql(scope, p, `${alias}.chat_id`, `${alias}.corp_id`)})))`;
+}
+
+/** Whether the staff member an event or order is attributed to (`userid` column) is one the scope sees; null: nobody's. */
+export function attributionVisibleSql(scope: Scope, p: Params, column: string, corpColumn: string): string {
+  if (!scope.staffUserid && !scope.storeIds) return 'true';
+  return `(${column} IS NULL OR ${staffUseridVisibleSql(scope, p, column, corpColumn)})`;
+}
+
+/**
+ * Work on a code the scope sees that counts in its numbers (`column`: the staff member a scan, add or welcome was
+ * assigned to): a staff member's own; for a store manager, their stores' staff's and what was assigned to nobody (a scan
+ * with no one available on their store's code). Admins and operators count everything.
+ */
+export function assignedVisibleSql(scope: Scope, p: Params, column: string, corpColumn: string): string {
+  if (scope.staffUserid) return `${column} = ${p.add(scope.staffUserid)}`;
+  return attributionVisibleSql(scope, p, column, corpColumn);
+}
+
+/**
+ * Notes (alias `n`) by who wrote them: notes of corp-wide authors (admins, operators: no author scope) are seen by everyone
+ * who sees the customer; a staff member's (`author_userid`) where the scope sees that staff member; a store manager's
+ * (`author_store_ids`) by the managers and staff of those stores; and every author sees their own.
+ */
+export function noteVisibleSql(scope: Scope, p: Params, alias = 'n'): string {
+  if (!scope.staffUserid && !scope.storeIds) return 'true';
+  const own = `(CASE WHEN ${alias}.author_type = 'sidebar' THEN ${alias}.author_id ELSE ${alias}.author_type || ':' || ${alias}.author_id END) = ${p.add(scope.principalKey)}`;
+  const byStaff = `(${alias}.author_userid IS NOT NULL AND ${staffUseridVisibleSql(scope, p, `${alias}.author_userid`, `${alias}.corp_id`)})`;
+  const byStores = scope.staffUserid
+    ? `${alias}.author_store_ids && ARRAY(SELECT vs.store_id FROM staff vs WHERE vs.corp_id = ${alias}.corp_id AND vs.userid = ${p.add(scope.staffUserid)} AND vs.store_id IS NOT NULL)`
+    : `${alias}.author_store_ids && ${p.add(scope.storeIds)}::bigint[]`;
+  return `(${own} OR (${alias}.author_userid IS NULL AND ${alias}.author_store_ids IS NULL) OR ${byStaff} OR (${alias}.author_store_ids IS NOT NULL AND ${byStores}))`;
+}
+
 /** Groups (alias `g`) by their owner: a store manager's stores, a staff member's own groups. */
 export function groupVisibleSql(scope: Scope, p: Params, alias = 'g'): string {
   if (scope.staffUserid) return `${alias}.owner_userid = ${p.add(scope.staffUserid)}`;
@@ -70,7 +127,10 @@ export function storeVisibleSql(scope: Scope, p: Params, alias = 'st'): string {
   return 'true';
 }
 
-/** Work a principal started (bulk jobs): scoped callers see their own; admins and operators all. */
+/**
+ * Work a principal started (bulk jobs): scoped callers see their own; admins and operators all. A row whose starter is
+ * unknown (`created_by_key` NULL: a job from before 0035 that migration 0042 could not attribute) is nobody's own.
+ */
 export function ownWorkVisibleSql(scope: Scope, p: Params, alias: string): string {
   if (!scope.staffUserid && !scope.storeIds) return 'true';
   return `${alias}.created_by_key = ${p.add(scope.principalKey)}`;
@@ -94,7 +154,7 @@ export const RESOURCES = {
   autoTagRule: { label: 'auto-tag rule', table: 'auto_tag_rules', key: 'id', keyType: 'int' },
   bulkTagJob: { label: 'bulk tag job', table: 'bulk_tag_jobs', key: 'id', keyType: 'int', visible: ownWorkVisibleSql },
   handoverJob: { label: 'handover job', table: 'handover_jobs', key: 'id', keyType: 'int' },
-  note: { label: 'note', table: 'customer_notes', key: 'id', keyType: 'int', live: (a) => `${a}.deleted_at IS NULL` },
+  note: { label: 'note', table: 'customer_notes', key: 'id', keyType: 'int', live: (a) => `${a}.deleted_at IS NULL`, visible: noteVisibleSql },
   alert: {
     label: 'alert', table: 'alerts', key: 'id', keyType: 'int',
     // Alerts are about live codes: scoped callers see those of the codes they see.

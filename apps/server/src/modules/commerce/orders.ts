@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import type { z } from 'zod';
 import type { CustomerOrders, OrderWebhookBody, OrderWebhookResult, PaidOrder, RefundedOrder, RfmThresholds } from '@pond/contracts/commerce';
+import type { Scope } from '../../platform/auth';
 import { withTransaction } from '../../platform/db';
 import type { CorpService } from '../org';
 import { AppError } from '../../platform/errors';
@@ -99,11 +100,11 @@ export class OrderService {
   }
 
   /** The customer page's orders card: the summary, R/F/M against the corp's thresholds, and the latest orders. */
-  async customerOrders(corpId: string, externalUserid: string, today = shanghaiDay(new Date())): Promise<z.output<typeof CustomerOrders>> {
+  async customerOrders(scope: Scope, externalUserid: string, today = shanghaiDay(new Date())): Promise<z.output<typeof CustomerOrders>> {
     const [c, rows, thresholds] = await Promise.all([
-      orderSummary(this.pool, corpId, externalUserid),
-      ordersOf(this.pool, corpId, externalUserid),
-      readThresholds(this.pool, corpId),
+      orderSummary(this.pool, scope.corpId, externalUserid),
+      ordersOf(this.pool, scope, externalUserid),
+      readThresholds(this.pool, scope.corpId),
     ]);
     if (!c) throw AppError.notFound(`customer ${externalUserid}`);
     const summary = { orderCount: c.order_count, orderTotal: Number(c.order_total), firstOrderAt: c.first_order_at, lastOrderAt: c.last_order_at };

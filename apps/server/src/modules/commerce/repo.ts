@@ -8,6 +8,9 @@ import type { OrderLine, PaidOrder, RfmThresholds } from '@pond/contracts/commer
 import type { Cols, Row } from '../../platform/db/rows';
 import { AppError } from '../../platform/errors';
 import { LOCKED_FIRST } from '../customers';
+import type { Scope } from '../../platform/auth';
+import { attributionVisibleSql } from '../../platform/resources';
+import { Params } from '../../platform/sql';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -171,16 +174,27 @@ export async function orderSummary(db: Queryable, corpId: string, externalUserid
 }
 
 export type CustomerOrderRow = OrderRow & { staff_name: string | null; code_name: string | null; store_name: string | null };
+type OrderRowShown = CustomerOrderRow & { attribution_shown: boolean };
 
-/** A customer's latest 200 orders, with the names of the staff member, live code and store they are attributed to. */
-export async function ordersOf(db: Queryable, corpId: string, externalUserid: string): Promise<CustomerOrderRow[]> {
-  const { rows } = await db.query<CustomerOrderRow>(
-    `SELECT o.*, s.name AS staff_name, lc.name AS code_name, st.name AS store_name FROM orders o
+/**
+ * A customer's latest 200 orders, with the names of the staff member, live code and store they are attributed to. The
+ * orders are the customer's (every caller who sees the customer sees them); the attribution is the staff member's, shown
+ * only where the scope sees that staff member (platform/resources.ts) and otherwise left out.
+ */
+export async function ordersOf(db: Queryable, scope: Scope, externalUserid: string): Promise<CustomerOrderRow[]> {
+  const p = new Params();
+  const corp = p.add(scope.corpId);
+  const ext = p.add(externalUserid);
+  const shown = attributionVisibleSql(scope, p, 'o.userid', 'o.corp_id');
+  const { rows } = await db.query<OrderRowShown>(
+    `SELECT o.*, s.name AS staff_name, lc.name AS code_name, st.name AS store_name, ${shown} AS attribution_shown FROM orders o
        LEFT JOIN staff s ON s.corp_id = o.corp_id AND s.userid = o.userid
        LEFT JOIN live_codes lc ON lc.corp_id = o.corp_id AND lc.id = o.code_id
        LEFT JOIN stores st ON st.corp_id = o.corp_id AND st.id = o.store_id
-     WHERE o.corp_id = $1 AND o.external_userid = $2 ORDER BY o.paid_at DESC, o.order_id LIMIT 200`, [corpId, externalUserid]);
-  return rows;
+     WHERE o.corp_id = ${corp} AND o.external_userid = ${ext} ORDER BY o.paid_at DESC, o.order_id LIMIT 200`, p.values);
+  return rows.map(({ attribution_shown: shownRow, ...o }) => (shownRow ? o : {
+    ...o, userid: null, staff_name: null, code_id: null, code_name: null, channel: null, store_id: null, store_name: null,
+  }));
 }
 
 // ---- the corp's RFM thresholds ----

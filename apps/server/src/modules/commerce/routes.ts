@@ -39,7 +39,7 @@ export function commerceRoutes(app: App, deps: CommerceDeps): void {
   app.get('/api/customers/:externalUserid/orders', {
     config: access(ALL_ROLES, { params: { externalUserid: 'customer' } }),
     schema: { tags: ['orders'], summary: "A customer's orders, totals, R/F/M and RFM bucket", params: CustomerParams, response: { 200: CustomerOrders } },
-  }, (req) => orders.customerOrders(req.scope.corpId, req.params.externalUserid));
+  }, (req) => orders.customerOrders(req.scope, req.params.externalUserid));
 
   const settingsOut = async (corpId: string, isAdmin: boolean): Promise<z.output<typeof OrderSettings>> => ({
     // The URL carries the secret: only admins see it.

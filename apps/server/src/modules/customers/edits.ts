@@ -69,11 +69,15 @@ export class CustomerEdits {
   }
 
   async listNotes(scope: Scope, ext: string, p: Principal): Promise<NoteOut[]> {
-    return (await notesOf(this.pool, scope.corpId, ext)).map((n) => noteOut(n, p));
+    return (await notesOf(this.pool, scope, ext)).map((n) => noteOut(n, p));
   }
 
   async addNote(scope: Scope, ext: string, p: Principal, text: string): Promise<NoteOut> {
-    const n = await insertNote(this.pool, scope.corpId, ext, { text, author_type: p.kind, author_id: p.id, author_name: p.name });
+    // The note keeps its author's scope (platform/resources.ts noteVisibleSql): who else may read it.
+    const n = await insertNote(this.pool, scope.corpId, ext, {
+      text, author_type: p.kind, author_id: p.id, author_name: p.name,
+      author_userid: scope.staffUserid !== null ? (p.staffUserid ?? '') : null, author_store_ids: scope.storeIds,
+    });
     return noteOut(n, p);
   }
 

@@ -6,7 +6,9 @@ import type { z } from 'zod';
 import type { CustomerListQuery, FollowStatus } from '@pond/contracts/customers';
 import type { Scope } from '../../platform/auth';
 import type { Cols, Row } from '../../platform/db/rows';
-import { customerVisibleSql } from '../../platform/resources';
+import {
+  attributionVisibleSql, chatIdVisibleSql, customerEventVisibleSql, customerVisibleSql, followVisibleSql, noteVisibleSql,
+} from '../../platform/resources';
 import { Params } from '../../platform/sql';
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -290,7 +292,8 @@ export async function listCustomers(db: Queryable, scope: Scope, query: z.output
   const where = [`c.corp_id = ${p.add(scope.corpId)}`, customerVisibleSql(scope, p)];
   if (query.q) {
     const like = p.add(`%${likePattern(query.q)}%`);
-    where.push(`(c.name ILIKE ${like} OR EXISTS (SELECT 1 FROM follows qf WHERE qf.corp_id = c.corp_id AND qf.external_userid = c.external_userid AND qf.remark ILIKE ${like}))`);
+    // Remarks are the relation's: searched only in the relations the scope sees.
+    where.push(`(c.name ILIKE ${like} OR EXISTS (SELECT 1 FROM follows qf WHERE qf.corp_id = c.corp_id AND qf.external_userid = c.external_userid AND qf.remark ILIKE ${like} AND ${followVisibleSql(scope, p, 'qf')}))`);
   }
   const followConds: string[] = [];
   if (query.tagIds?.length) followConds.push(`ff.tag_ids && ${p.add(query.tagIds)}::text[]`);
@@ -302,10 +305,13 @@ export async function listCustomers(db: Queryable, scope: Scope, query: z.output
     else followConds.push(`ff.state LIKE ${p.add(`${likePattern(ch)}%`)}`);
   }
   if (followConds.length) {
+    followConds.push(followVisibleSql(scope, p, 'ff'));
     where.push(`EXISTS (SELECT 1 FROM follows ff WHERE ff.corp_id = c.corp_id AND ff.external_userid = c.external_userid AND ff.status = 'active' AND ${followConds.join(' AND ')})`);
   }
   const whereSql = where.join(' AND ');
   const countP = p.values.length;
+  // The columns show the relations the scope sees (their staff, remarks, tags), not other stores' or staff members'.
+  const shownFollow = followVisibleSql(scope, p, 'f');
   const limit = p.add(query.pageSize);
   const offset = p.add((query.page - 1) * query.pageSize);
   const [{ rows }, { rows: [count] }] = await Promise.all([
@@ -313,9 +319,9 @@ export async function listCustomers(db: Queryable, scope: Scope, query: z.output
       `SELECT c.external_userid, c.name, c.avatar, c.type, c.gender, c.corp_name, c.first_added_at, c.order_count, c.order_total, c.last_order_at,
          coalesce((SELECT json_agg(json_build_object('userid', f.userid, 'staffName', s.name, 'addedAt', f.added_at, 'remark', f.remark, 'status', f.status, 'personalTags', f.personal_tags) ORDER BY f.added_at)
                    FROM follows f LEFT JOIN staff s ON s.corp_id = f.corp_id AND s.userid = f.userid
-                   WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid), '[]') AS follows,
+                   WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND ${shownFollow}), '[]') AS follows,
          coalesce((SELECT array_agg(DISTINCT t) FROM follows f, unnest(f.tag_ids) t
-                   WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active'), '{}') AS tag_ids
+                   WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active' AND ${shownFollow}), '{}') AS tag_ids
        FROM customers c WHERE ${whereSql}
        ORDER BY c.first_added_at DESC NULLS LAST, c.external_userid LIMIT ${limit} OFFSET ${offset}`, p.values),
     db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers c WHERE ${whereSql}`, p.values.slice(0, countP)),
@@ -342,22 +348,26 @@ export async function findVisibleCustomer(db: Queryable, scope: Scope, externalU
 
 export type FollowWithStaff = Row<'follows'> & { staff_name: string | null };
 
-/** A customer's relations, ended ones too, the first added first. */
-export async function followsOf(db: Queryable, corpId: string, externalUserid: string): Promise<FollowWithStaff[]> {
+/** A customer's relations that the scope sees, ended ones too, the first added first. */
+export async function followsOf(db: Queryable, scope: Scope, externalUserid: string): Promise<FollowWithStaff[]> {
+  const p = new Params();
   const { rows } = await db.query<FollowWithStaff>(
     `SELECT f.*, s.name AS staff_name FROM follows f LEFT JOIN staff s ON s.corp_id = f.corp_id AND s.userid = f.userid
-     WHERE f.corp_id = $1 AND f.external_userid = $2 ORDER BY f.added_at NULLS LAST`, [corpId, externalUserid]);
+     WHERE f.corp_id = ${p.add(scope.corpId)} AND f.external_userid = ${p.add(externalUserid)} AND ${followVisibleSql(scope, p)}
+     ORDER BY f.added_at NULLS LAST`, p.values);
   return rows;
 }
 
 export type CustomerGroupRow = Cols<'group_members', 'chat_id' | 'join_time' | 'join_scene' | 'left_at' | 'quit_scene'> & { name: string | null };
 
-/** The groups the customer is or was in, the latest joined first. */
-export async function groupsOf(db: Queryable, corpId: string, externalUserid: string): Promise<CustomerGroupRow[]> {
+/** The groups the customer is or was in that the scope sees (by their owners), the latest joined first. */
+export async function groupsOf(db: Queryable, scope: Scope, externalUserid: string): Promise<CustomerGroupRow[]> {
+  const p = new Params();
   const { rows } = await db.query<CustomerGroupRow>(
     `SELECT m.chat_id, g.name, m.join_time, m.join_scene, m.left_at, m.quit_scene FROM group_members m
      LEFT JOIN groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
-     WHERE m.corp_id = $1 AND m.member_id = $2 ORDER BY m.join_time DESC NULLS LAST`, [corpId, externalUserid]);
+     WHERE m.corp_id = ${p.add(scope.corpId)} AND m.member_id = ${p.add(externalUserid)} AND ${chatIdVisibleSql(scope, p, 'm.chat_id', 'm.corp_id')}
+     ORDER BY m.join_time DESC NULLS LAST`, p.values);
   return rows;
 }
 
@@ -371,13 +381,24 @@ export async function attributesOf(db: Queryable, corpId: string, externalUserid
 export type TimelineRow = Cols<'customer_events', 'id' | 'type' | 'occurred_at' | 'userid' | 'chat_id'>
   & { staff_name: string | null; data: Record<string, unknown> | null };
 
-/** A customer's events, newest first, before the event `before` (an id) when given. */
-export async function timelineOf(db: Queryable, corpId: string, externalUserid: string, opts: { before?: number; limit: number }): Promise<TimelineRow[]> {
+/**
+ * A customer's events that the scope sees, newest first, before the event `before` (an id) when given. An order
+ * attributed to a staff member the scope does not see is shown without its attribution (staff, code, channel).
+ */
+export async function timelineOf(db: Queryable, scope: Scope, externalUserid: string, opts: { before?: number; limit: number }): Promise<TimelineRow[]> {
+  const p = new Params();
+  const corp = p.add(scope.corpId);
+  const ext = p.add(externalUserid);
+  const before = p.add(opts.before ?? null);
+  const attributed = attributionVisibleSql(scope, p, 'e.userid', 'e.corp_id');
   const { rows } = await db.query<TimelineRow>(
-    `SELECT e.id, e.type, e.occurred_at, e.userid, s.name AS staff_name, e.chat_id, e.data FROM customer_events e
-     LEFT JOIN staff s ON s.corp_id = e.corp_id AND s.userid = e.userid
-     WHERE e.corp_id = $1 AND e.external_userid = $2 AND ($3::bigint IS NULL OR e.id < $3)
-     ORDER BY e.occurred_at DESC, e.id DESC LIMIT $4`, [corpId, externalUserid, opts.before ?? null, opts.limit]);
+    `SELECT e.id, e.type, e.occurred_at, CASE WHEN ${attributed} THEN e.userid END AS userid,
+            CASE WHEN ${attributed} THEN s.name END AS staff_name, e.chat_id,
+            CASE WHEN ${attributed} THEN e.data ELSE e.data - 'codeId' - 'code_id' - 'codeName' - 'channel' - 'state' END AS data
+     FROM customer_events e LEFT JOIN staff s ON s.corp_id = e.corp_id AND s.userid = e.userid
+     WHERE e.corp_id = ${corp} AND e.external_userid = ${ext} AND (${before}::bigint IS NULL OR e.id < ${before})
+       AND ${customerEventVisibleSql(scope, p, 'e')}
+     ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${p.add(opts.limit)}`, p.values);
   return rows;
 }
 
@@ -443,19 +464,23 @@ export async function changeFollowTagIds(
   return f;
 }
 
-/** The customer's notes, newest first (the latest 200). */
-export async function notesOf(db: Queryable, corpId: string, externalUserid: string): Promise<Row<'customer_notes'>[]> {
+/** The customer's notes that the scope sees (by their authors), newest first (the latest 200). */
+export async function notesOf(db: Queryable, scope: Scope, externalUserid: string): Promise<Row<'customer_notes'>[]> {
+  const p = new Params();
   const { rows } = await db.query<Row<'customer_notes'>>(
-    'SELECT * FROM customer_notes WHERE corp_id = $1 AND external_userid = $2 AND deleted_at IS NULL ORDER BY created_at DESC LIMIT 200', [corpId, externalUserid]);
+    `SELECT * FROM customer_notes n WHERE n.corp_id = ${p.add(scope.corpId)} AND n.external_userid = ${p.add(externalUserid)} AND n.deleted_at IS NULL
+       AND ${noteVisibleSql(scope, p, 'n')} ORDER BY n.created_at DESC LIMIT 200`, p.values);
   return rows;
 }
 
 export async function insertNote(
-  db: Queryable, corpId: string, externalUserid: string, note: Cols<'customer_notes', 'text' | 'author_type' | 'author_id' | 'author_name'>,
+  db: Queryable, corpId: string, externalUserid: string,
+  note: Cols<'customer_notes', 'text' | 'author_type' | 'author_id' | 'author_name' | 'author_userid' | 'author_store_ids'>,
 ): Promise<Row<'customer_notes'>> {
   const { rows: [n] } = await db.query<Row<'customer_notes'>>(
-    `INSERT INTO customer_notes (corp_id, external_userid, text, author_type, author_id, author_name) VALUES ($1,$2,$3,$4,$5,$6) RETURNING *`,
-    [corpId, externalUserid, note.text, note.author_type, note.author_id, note.author_name]);
+    `INSERT INTO customer_notes (corp_id, external_userid, text, author_type, author_id, author_name, author_userid, author_store_ids)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING *`,
+    [corpId, externalUserid, note.text, note.author_type, note.author_id, note.author_name, note.author_userid, note.author_store_ids]);
   return n;
 }
 

@@ -72,5 +72,5 @@ export function customerRoutes(app: App, deps: { customers: CustomerService; edi
       tags: ['customers'], summary: "The customer's events, newest first, before the event `before`", params: CustomerParams,
       querystring: TimelineQuery, response: { 200: Timeline },
     },
-  }, (req) => deps.customers.timeline(req.principal!.corpId, req.params.externalUserid, req.query));
+  }, (req) => deps.customers.timeline(req.scope, req.params.externalUserid, req.query));
 }

@@ -70,9 +70,9 @@ export class CustomerService {
     const c = await findVisibleCustomer(this.pool, scope, externalUserid);
     if (!c) throw AppError.notFound(`customer ${externalUserid}`);
     const [follows, groups, timeline, attributes] = await Promise.all([
-      followsOf(this.pool, scope.corpId, externalUserid),
-      groupsOf(this.pool, scope.corpId, externalUserid),
-      this.timeline(scope.corpId, externalUserid, { limit: 100 }),
+      followsOf(this.pool, scope, externalUserid),
+      groupsOf(this.pool, scope, externalUserid),
+      this.timeline(scope, externalUserid, { limit: 100 }),
       attributesOf(this.pool, scope.corpId, externalUserid),
     ]);
     return {
@@ -89,12 +89,13 @@ export class CustomerService {
     };
   }
 
-  async timeline(corpId: string, externalUserid: string, opts: { before?: number; limit: number }): Promise<z.output<typeof Timeline>> {
-    const rows = await timelineOf(this.pool, corpId, externalUserid, opts);
+  /** The customer's events as the scope sees them (platform/resources.ts customerEventVisibleSql). */
+  async timeline(scope: Scope, externalUserid: string, opts: { before?: number; limit: number }): Promise<z.output<typeof Timeline>> {
+    const rows = await timelineOf(this.pool, scope, externalUserid, opts);
     const events = rows.map((r): Omit<z.output<typeof CustomerEvent>, 'summary'> => ({
       id: r.id, type: r.type, occurredAt: r.occurred_at, userid: r.userid, staffName: r.staff_name, chatId: r.chat_id, data: r.data,
     }));
-    const names = await this.eventNames(corpId, events);
+    const names = await this.eventNames(scope.corpId, events);
     return { items: events.map((e) => ({ ...e, summary: describeEvent(e, names) })) };
   }
 

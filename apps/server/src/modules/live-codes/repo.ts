@@ -7,7 +7,7 @@ import type { CodeGroupStatus, CodeMode, CodeStatus, LiveCodeKind, WorkSchedule 
 import type { Scope } from '../../platform/auth';
 import type { Cols, Row } from '../../platform/db/rows';
 import type { Visitor } from './identity';
-import { liveCodeVisibleSql, RESOURCES } from '../../platform/resources';
+import { assignedVisibleSql, liveCodeVisibleSql, RESOURCES } from '../../platform/resources';
 import { Params } from '../../platform/sql';
 import type { PoolMember, Strategy } from './routing';
 
@@ -173,13 +173,16 @@ export async function listCodeNumbers(
   const corp = p.add(scope.corpId);
   const kind = p.add(q.kind ?? null);
   const text = p.add(q.q ?? null);
+  // Each code's numbers as the scope sees them (stats.ts): a staff member's own, a store manager's stores' staff's.
+  const v = assignedVisibleSql(scope, p, 'v.userid', 'c.corp_id');
+  const a = assignedVisibleSql(scope, p, 'a.userid', 'c.corp_id');
   const { rows } = await db.query<CodeNumbersRow>(
     `SELECT c.id, count(*) OVER ()::int AS total,
-            (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id AND v.created_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS scans_today,
-            (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id) AS scans_total,
-            (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.added_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS adds_today,
-            (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id) AS adds_total,
-            (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND a.deleted_at IS NULL) AS retained_total
+            (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id AND ${v} AND v.created_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS scans_today,
+            (SELECT count(*)::int FROM code_visits v WHERE v.code_id = c.id AND ${v}) AS scans_total,
+            (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND ${a} AND a.added_at >= date_trunc('day', now() AT TIME ZONE corp.timezone) AT TIME ZONE corp.timezone) AS adds_today,
+            (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND ${a}) AS adds_total,
+            (SELECT count(*)::int FROM attributions a WHERE a.code_id = c.id AND ${a} AND a.deleted_at IS NULL) AS retained_total
      FROM live_codes c JOIN corps corp ON corp.id = c.corp_id WHERE c.corp_id = ${corp} AND c.status = ${p.add(q.status)} AND (${kind}::text IS NULL OR c.kind = ${kind})
        AND (${text}::text IS NULL OR c.name ILIKE '%' || ${text} || '%' OR c.channel ILIKE '%' || ${text} || '%')
        AND ${liveCodeVisibleSql(scope, p, 'c')}

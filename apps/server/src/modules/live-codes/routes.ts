@@ -40,7 +40,7 @@ export function liveCodeRoutes(app: App, deps: { codes: LiveCodeService; publicU
   app.get('/api/live-codes', {
     config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags, querystring: LiveCodeListQuery, response: { 200: LiveCodePage } },
   }, async (req) => {
-    const { items, total } = await codes.list(req.scope, req.query);
+    const { items, total } = await codes.list(req.scope, req.query); // as the scope sees them (service.asSeenBy)
     return { items: items.map((c) => ({ ...out(c), numbers: c.numbers })), total };
   });
 
@@ -48,7 +48,7 @@ export function liveCodeRoutes(app: App, deps: { codes: LiveCodeService; publicU
     async (req) => out(await codes.create(req.principal!.corpId, req.body)));
 
   app.get('/api/live-codes/:id', { config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags, params: IdParams, response: { 200: LiveCode } } },
-    async (req) => out(await codes.get(req.principal!.corpId, req.params.id)));
+    async (req) => out(await codes.view(req.scope, req.params.id)));
 
   app.patch('/api/live-codes/:id', {
     config: access(WRITE_ROLES, { params: { id: 'liveCode' }, refs: LIVE_CODE_REFS }), schema: { tags, params: IdParams, body: LiveCodePatch, response: { 200: LiveCode } },

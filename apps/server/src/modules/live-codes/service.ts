@@ -7,6 +7,7 @@ import { WecomError } from '@pond/wecom';
 import type { ChannelStats, CodeNumbers, CodeStats, LiveCodeKind, ScheduleInput, WorkSchedule } from '@pond/contracts/live-codes';
 import type { Scope } from '../../platform/auth';
 import { AppError, fromWecomError } from '../../platform/errors';
+import { findVisible } from '../../platform/resources';
 import type { Logger } from '../../platform/log';
 import { corpZone, dayIn, DEFAULT_TIMEZONE } from '../../platform/time';
 import type { CorpService } from '../org';
@@ -167,7 +168,7 @@ export class LiveCodeService {
   /** One page of the codes the scope sees, each with its numbers. */
   async list(scope: Scope, q: Parameters<typeof repo.listCodeNumbers>[2]): Promise<{ items: (CodeConfig & { numbers: CodeNumbers })[]; total: number }> {
     const rows = await repo.listCodeNumbers(this.pool, scope, q);
-    const loaded = new Map((await loadCodes(this.pool, scope.corpId, rows.map((r) => r.id))).map((c) => [c.id, c]));
+    const loaded = new Map((await this.asSeenBy(scope, await loadCodes(this.pool, scope.corpId, rows.map((r) => r.id)))).map((c) => [c.id, c]));
     const items = rows.filter((r) => loaded.has(r.id)).map((r) => ({
       ...loaded.get(r.id)!,
       numbers: { scansToday: r.scans_today, scansTotal: r.scans_total, addsToday: r.adds_today, addsTotal: r.adds_total, retainedTotal: r.retained_total },
@@ -181,7 +182,33 @@ export class LiveCodeService {
     return c;
   }
 
-  /** A code's numbers by day (the code must be the caller's: see get). */
+  /** A code as the scope sees it (the route has checked that it sees the code): see asSeenBy. */
+  async view(scope: Scope, id: number): Promise<CodeConfig> {
+    const [c] = await this.asSeenBy(scope, [await this.get(scope.corpId, id)]);
+    return c;
+  }
+
+  /**
+   * Codes as the scope sees them (ADR 0010, addendum): a store manager sees the pool members, backups and groups of their
+   * stores; a staff member, a code whose pool they are in as far as it concerns them — its own settings, their own pool
+   * entry (weight, caps, their QR), and the groups they own. Other members' userids, caps and QRs are not theirs to see.
+   */
+  async asSeenBy(scope: Scope, codes: CodeConfig[]): Promise<CodeConfig[]> {
+    if (!scope.staffUserid && !scope.storeIds) return codes;
+    const query = (sql: string, values: unknown[]) => this.pool.query<{ k: string }>(sql, values);
+    const [staff, groups] = await Promise.all([
+      findVisible(query, 'staff', scope, [...new Set(codes.flatMap((c) => [...c.pool.map((m) => m.userid), ...c.backupUserids]))]),
+      findVisible(query, 'group', scope, [...new Set(codes.flatMap((c) => c.groups.map((g) => g.chatId)))]),
+    ]);
+    return codes.map((c) => ({
+      ...c,
+      pool: c.pool.filter((m) => staff.has(m.userid)),
+      backupUserids: c.backupUserids.filter((u) => staff.has(u)),
+      groups: c.groups.filter((g) => groups.has(g.chatId)),
+    }));
+  }
+
+  /** A code's numbers by day (the code must be the caller's: see get), counted over what the scope sees (stats.ts). */
   async stats(scope: Scope, codeId: number, q: StatsRangeQuery): Promise<CodeStats> {
     const r = await this.range(scope.corpId, q);
     const days = await codeStats(this.pool, scope, { codeIds: [codeId] }, r.from, r.to);

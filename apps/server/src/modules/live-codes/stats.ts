@@ -1,9 +1,10 @@
 // Numbers per code (or per channel) by day: scans, unique visitors, adds, net adds (minus deletes
-// within 1 and 7 days), group joins, welcome sent/failed, and scan → add conversion.
+// within 1 and 7 days), group joins, welcome sent/failed, and scan → add conversion — of the codes the scope sees,
+// counting what it sees on them (a staff member: their own; a store manager: their stores' staff's; ADR 0010 addendum).
 import type pg from 'pg';
 import type { DayStats, TotalStats } from '@pond/contracts/live-codes';
 import type { Scope } from '../../platform/auth';
-import { liveCodeVisibleSql } from '../../platform/resources';
+import { assignedVisibleSql, chatIdVisibleSql, liveCodeVisibleSql } from '../../platform/resources';
 import { Params } from '../../platform/sql';
 
 interface DayRow { date: string; scans: number; visitors: number; adds: number; d1: number; d7: number; joins: number; sent: number; failed: number }
@@ -19,23 +20,25 @@ export async function codeStats(
   const codeFilter = 'codeIds' in by ? `c.id = ANY(${p.add(by.codeIds)}::bigint[])` : `c.channel = ${p.add(by.channel)}`;
   // A store manager's channel numbers count their stores' codes only.
   const visible = liveCodeVisibleSql(scope, p, 'c');
+  // …and of those codes, what the scope sees: a staff member's own scans, adds and welcomes, joins of groups they own.
+  const mine = (column: string) => assignedVisibleSql(scope, p, column, '$1');
   const { rows } = await db.query<DayRow>(
     `WITH codes AS (SELECT c.id, c.state FROM live_codes c WHERE c.corp_id = $1 AND ${codeFilter} AND ${visible}),
           days AS (SELECT generate_series($2::date, $3::date, '1 day')::date AS day),
           v AS (SELECT (created_at AT TIME ZONE ${TZ})::date AS day, count(*) AS scans, count(DISTINCT visitor_key) AS visitors
-                FROM code_visits WHERE code_id IN (SELECT id FROM codes) AND created_at >= ($2::date)::timestamp AT TIME ZONE ${TZ}
+                FROM code_visits WHERE code_id IN (SELECT id FROM codes) AND ${mine('userid')} AND created_at >= ($2::date)::timestamp AT TIME ZONE ${TZ}
                   AND created_at < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
           a AS (SELECT (added_at AT TIME ZONE ${TZ})::date AS day, count(*) AS adds,
                        count(*) FILTER (WHERE deleted_at < added_at + interval '1 day') AS d1,
                        count(*) FILTER (WHERE deleted_at < added_at + interval '7 days') AS d7
-                FROM attributions WHERE corp_id = $1 AND code_id IN (SELECT id FROM codes)
+                FROM attributions WHERE corp_id = $1 AND code_id IN (SELECT id FROM codes) AND ${mine('userid')}
                   AND added_at >= ($2::date)::timestamp AT TIME ZONE ${TZ} AND added_at < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
-          g AS (SELECT (join_time AT TIME ZONE ${TZ})::date AS day, count(*) AS joins FROM group_members
-                WHERE corp_id = $1 AND type = 2 AND state IN (SELECT state FROM codes)
-                  AND join_time >= ($2::date)::timestamp AT TIME ZONE ${TZ} AND join_time < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
+          g AS (SELECT (gm.join_time AT TIME ZONE ${TZ})::date AS day, count(*) AS joins FROM group_members gm
+                WHERE gm.corp_id = $1 AND gm.type = 2 AND gm.state IN (SELECT state FROM codes) AND ${chatIdVisibleSql(scope, p, 'gm.chat_id', '$1')}
+                  AND gm.join_time >= ($2::date)::timestamp AT TIME ZONE ${TZ} AND gm.join_time < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1),
           w AS (SELECT (received_at AT TIME ZONE ${TZ})::date AS day, count(*) FILTER (WHERE status = 'sent') AS sent,
                        count(*) FILTER (WHERE status = 'failed') AS failed
-                FROM welcome_sends WHERE corp_id = $1 AND code_id IN (SELECT id FROM codes)
+                FROM welcome_sends WHERE corp_id = $1 AND code_id IN (SELECT id FROM codes) AND ${mine('userid')}
                   AND received_at >= ($2::date)::timestamp AT TIME ZONE ${TZ} AND received_at < ($3::date + 1)::timestamp AT TIME ZONE ${TZ} GROUP BY 1)
      SELECT to_char(days.day, 'YYYY-MM-DD') AS date, coalesce(v.scans,0)::int AS scans, coalesce(v.visitors,0)::int AS visitors,
             coalesce(a.adds,0)::int AS adds, coalesce(a.d1,0)::int AS d1, coalesce(a.d7,0)::int AS d7, coalesce(g.joins,0)::int AS joins,

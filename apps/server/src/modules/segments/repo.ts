@@ -7,16 +7,20 @@ import type { Scope } from '../../platform/auth';
 import { withTransaction } from '../../platform/db';
 import type { Cols, Row } from '../../platform/db/rows';
 import { AppError } from '../../platform/errors';
-import { customerVisibleSql } from '../../platform/resources';
+import { customerVisibleSql, followVisibleSql } from '../../platform/resources';
 import { Params } from '../../platform/sql';
 import { compileRule, savedRule } from './rule';
 import { readEventWindows, type EventWindows } from './windows';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-/** SQL condition over `customers c`: an active customer of the corp, visible in `scope`, matching `rule`. */
+/**
+ * SQL condition over `customers c`: an active customer of the corp, visible in `scope`, matching `rule` — whose
+ * relation conditions (tags, staff, store) read only the relations the scope sees.
+ */
 export function where(scope: Scope, rule: SegmentRule, p: Params, mode: 'fast' | 'plain' = 'fast', windows?: EventWindows): string {
-  return `c.corp_id = ${p.add(scope.corpId)} AND c.active_follow_count > 0 AND ${customerVisibleSql(scope, p)} AND ${compileRule(rule, p, { mode, corpId: scope.corpId, windows })}`;
+  const follows = scope.staffUserid || scope.storeIds ? (q: Params, alias: string) => followVisibleSql(scope, q, alias) : undefined;
+  return `c.corp_id = ${p.add(scope.corpId)} AND c.active_follow_count > 0 AND ${customerVisibleSql(scope, p)} AND ${compileRule(rule, p, { mode, corpId: scope.corpId, windows, follows })}`;
 }
 
 /**

@@ -47,7 +47,16 @@ export interface CompileOptions {
   /** Today and the event types whose windows are rolled to it (readEventWindows); without it behaviour
    * conditions read the per-day counts up to the database's today. */
   windows?: EventWindows;
+  /**
+   * The relations a relation condition (tags, staff, store) may read, as a condition over `follows` alias `f`: a store
+   * manager's or staff member's scope (platform/resources.ts followVisibleSql). Without it, every relation; with it,
+   * those conditions read the relations themselves (the customer-level arrays hold everyone's), so another store's tags
+   * cannot be probed through a segment.
+   */
+  follows?: (p: Params, alias: string) => string;
 }
+
+const RELATION_CONDITIONS: ReadonlySet<string> = new Set(['tags', 'staff', 'store']);
 
 /** SQL (a boolean expression over alias `c`) for a rule — one that passed SegmentRule — with its parameters added to `p`. */
 export function compileRule(node: SegmentRule, p: Params, opts: CompileOptions = { mode: 'plain', corpId: '' }, depth = 0): string {
@@ -58,11 +67,12 @@ export function compileRule(node: SegmentRule, p: Params, opts: CompileOptions =
   if ('conditions' in node) {
     return `(${node.conditions.map((n) => compileRule(n, p, opts, depth + 1)).join(node.op === 'and' ? ' AND ' : ' OR ')})`;
   }
-  if (opts.mode === 'fast') {
+  const narrowed = opts.follows !== undefined && RELATION_CONDITIONS.has(node.type);
+  if (opts.mode === 'fast' && !narrowed) {
     const fast = compileFast(node, p, opts.corpId, opts.windows);
     if (fast) return fast;
   }
-  const activeFollows = `FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active'`;
+  const activeFollows = `FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active'${narrowed ? ` AND ${opts.follows!(p, 'f')}` : ''}`;
   switch (node.type) {
     case 'tags': {
       const t = p.add(node.tagIds);

@@ -7,7 +7,7 @@ import type { AutoTagRuleKind, AutoTagRuleParamsOf, BehaviourEvent, BulkTagActio
 import type { Scope } from '../../platform/auth';
 import { withTransaction } from '../../platform/db';
 import type { Cols, Row } from '../../platform/db/rows';
-import { customerVisibleSql, ownWorkVisibleSql } from '../../platform/resources';
+import { customerVisibleSql, followVisibleSql, ownWorkVisibleSql } from '../../platform/resources';
 import { Params } from '../../platform/sql';
 import { LOCKED_FIRST, lockCustomersInOrder } from '../customers';
 
@@ -234,8 +234,8 @@ export type BulkTagItemRow = Cols<'bulk_tag_items', 'external_userid' | 'userid'
  * source's segment (the caller adds inSavedSegment's condition, which reads the database). */
 export function bulkTagTargetConditions(scope: Scope, source: BulkTagSource, p: Params): string[] {
   const where = [`f.corp_id = ${p.add(scope.corpId)}`, `f.status = 'active'`, customerVisibleSql(scope, p, 'c')];
-  if (scope.staffUserid) where.push(`f.userid = ${p.add(scope.staffUserid)}`);
-  if (scope.storeIds) where.push(`f.userid IN (SELECT userid FROM staff WHERE corp_id = f.corp_id AND store_id = ANY(${p.add(scope.storeIds)}::bigint[]))`);
+  // Only the relations the scope sees are tagged (a staff member's own, a store manager's stores' staff's).
+  if (scope.staffUserid || scope.storeIds) where.push(followVisibleSql(scope, p, 'f'));
   const f = source.filter;
   if (source.externalUserids) where.push(`f.external_userid = ANY(${p.add(source.externalUserids)}::text[])`);
   if (f?.q) where.push(`(c.name ILIKE ${p.add(`%${f.q}%`)} OR f.remark ILIKE ${p.add(`%${f.q}%`)})`);

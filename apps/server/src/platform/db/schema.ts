@@ -676,9 +676,15 @@ export const customerNotes = pgTable('customer_notes', {
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   externalUserid: text('external_userid').notNull(),
   text: text('text').notNull(),
-  authorType: text('author_type').notNull(), // user | token
+  authorType: text('author_type').notNull(), // user | token | sidebar
   authorId: text('author_id').notNull(),
   authorName: text('author_name').notNull(),
+  /**
+   * The author's scope when they wrote it (platform/resources.ts noteVisibleSql): the staff member they act as (staff role),
+   * or the stores they managed (store manager); both null for corp-wide authors (admins, operators).
+   */
+  authorUserid: text('author_userid'),
+  authorStoreIds: bigint('author_store_ids', { mode: 'number' }).array(),
   createdAt: createdAt(),
   deletedAt: ts('deleted_at'),
 }, (t) => [index('customer_notes_customer_idx').on(t.corpId, t.externalUserid, t.createdAt)]);
