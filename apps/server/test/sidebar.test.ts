@@ -60,7 +60,10 @@ async function signIn(userid: string): Promise<Browser> {
 async function someFollow() {
   const { rows: [f] } = await pond.app.pool.query(
     `SELECT f.userid, f.external_userid, c.name FROM follows f JOIN customers c USING (corp_id, external_userid)
-     WHERE f.corp_id = $1 AND f.status = 'active' ORDER BY f.external_userid LIMIT 1`, [pond.corpId]);
+     WHERE f.corp_id = $1 AND f.status = 'active'
+     -- A customer several members follow, when there is one (the view of the others is checked).
+     ORDER BY (SELECT count(*) FROM follows o WHERE o.corp_id = f.corp_id AND o.external_userid = f.external_userid AND o.status = 'active') > 1 DESC, f.external_userid
+     LIMIT 1`, [pond.corpId]);
   return f as { userid: string; external_userid: string; name: string };
 }
 
@@ -112,6 +115,12 @@ describe('sidebar', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.customer.name).toBe(f.name);
     expect(r.body.mine.userid).toBe(f.userid);
+    // Other members' relations stay out of a staff member's view; only how many there are is told.
+    const { rows: [{ n: otherFollows }] } = await pond.app.pool.query(
+      `SELECT count(*)::int AS n FROM follows WHERE corp_id = $1 AND external_userid = $2 AND status = 'active' AND userid <> $3`, [pond.corpId, f.external_userid, f.userid]);
+    expect(otherFollows).toBeGreaterThan(0);
+    expect(r.body.others).toEqual([]);
+    expect(r.body.otherFollowCount).toBe(otherFollows);
     expect(r.body.tagGroups.length).toBeGreaterThan(0);
     expect(r.body.timeline.length).toBeLessThanOrEqual(15);
     // Each entry says what happened in words (customers/describe.ts), as on the customer page.

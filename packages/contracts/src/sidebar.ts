@@ -41,8 +41,10 @@ export const SidebarCustomer = z.object({
   customer: Customer,
   /** The member's own active relation with the customer (null: another member's customer the caller may see). */
   mine: Follow.nullable(),
-  /** The other members following the customer. */
+  /** The other members following the customer whom the caller may see (a store manager: their stores' staff; staff: none). */
   others: z.array(z.object({ userid: z.string(), staffName: z.string().nullable(), addedAt: DateTime.nullable() })),
+  /** How many other members follow the customer in all: a count only, names stay within the caller's scope. */
+  otherFollowCount: z.number().int(),
   /** Groups the customer is in. */
   groups: z.array(CustomerGroup),
   /** The newest 15 events. */

@@ -49,6 +49,7 @@ export class SidebarService {
       customer: d.customer,
       mine: active.find((f) => f.userid === p.staffUserid) ?? null,
       others: active.filter((f) => f.userid !== p.staffUserid).map((f) => ({ userid: f.userid, staffName: f.staffName, addedAt: f.addedAt })),
+      otherFollowCount: Math.max(0, d.customer.activeFollowCount - (active.some((f) => f.userid === p.staffUserid) ? 1 : 0)),
       groups: d.groups.filter((g) => !g.leftAt),
       timeline: d.timeline.slice(0, TIMELINE_EVENTS),
       tagGroups,

@@ -150,6 +150,7 @@
       }
     }
     if (d.others.length) h += '<div class="en" style="margin-top:6px">也在跟进 Also followed by: ' + d.others.map(function (o) { return esc(o.staffName || o.userid); }).join('、') + '</div>';
+    else if (d.otherFollowCount > 0) h += '<div class="en" style="margin-top:6px">另有 ' + d.otherFollowCount + ' 位同事在跟进 Also followed by ' + d.otherFollowCount + ' colleague(s)</div>';
     return h + '</section>';
   }
   function pickerHtml(ids) {
