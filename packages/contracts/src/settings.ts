@@ -112,34 +112,3 @@ export type SyncRun = z.input<typeof SyncRun>;
 export const SyncRunList = ItemsOf(SyncRun);
 export type SyncRunList = z.input<typeof SyncRunList>;
 
-/** Where a run's stages are (`sync_runs.cursor`). */
-export const SyncCursor = z.object({
-  /** When the run first started: its sweeps remove what it did not see since. */
-  startedAt: z.string().optional(),
-  /** A chunk of 100 staff and WeCom's cursor within it. */
-  customers: z.object({ chunk: z.number().int(), cursor: z.string() }).optional(),
-  groups: z.object({ chunk: z.number().int(), cursor: z.string() }).optional(),
-  /** The last customer read, and the errcodes counted so far. */
-  details: z.object({ after: z.string(), errors: z.record(z.string(), z.number().int()).optional() }).optional(),
-});
-
-/**
- * The answer to POST /api/sync/runs: the run queued (or the one already queued or running), as its row is stored —
- * column names, and where each stage of it is (`cursor`).
- */
-export const SyncRunStarted = z.object({
-  id: z.number(),
-  corp_id: z.string(),
-  kind: z.enum(SYNC_KINDS),
-  status: z.enum(SYNC_STATUSES),
-  stage: z.string().nullable(),
-  progress: z.record(z.string(), StageProgress),
-  /** Where the stages are: a resumed run continues from there. */
-  cursor: SyncCursor,
-  error: z.string().nullable(),
-  triggered_by: z.string().nullable(),
-  started_at: DateTime.nullable(),
-  finished_at: DateTime.nullable(),
-  created_at: DateTime,
-});
-export type SyncRunStarted = z.input<typeof SyncRunStarted>;

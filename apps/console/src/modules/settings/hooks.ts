@@ -1,7 +1,7 @@
 // Corp connection, the setup checklist, sync runs, and order settings (webhook URL, RFM thresholds).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { OrderSettings, RfmThresholdsInput } from '@pond/contracts/commerce';
-import type { Checklist, CorpSettings, CorpSettingsInput, SyncRun, SyncRunInput, SyncRunList, SyncRunStarted } from '@pond/contracts/settings';
+import type { Checklist, CorpSettings, CorpSettingsInput, SyncRun, SyncRunInput, SyncRunList } from '@pond/contracts/settings';
 import { api } from '../../api/client';
 
 export type { CheckItem, Checklist, CheckStatus, CheckSummary, CorpSettings, CorpSettingsInput, SyncRun, SyncStatus } from '@pond/contracts/settings';
@@ -67,7 +67,7 @@ export function useSyncRuns() {
 export function useStartSync() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post<SyncRunStarted>('/sync/runs', { kind: 'full' } satisfies SyncRunInput),
+    mutationFn: () => api.post<SyncRun>('/sync/runs', { kind: 'full' } satisfies SyncRunInput),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: syncRunsKey }),
   });
 }

@@ -1,6 +1,6 @@
 // Corp connection settings, the setup checklist (settings/service.ts) and the sync runs.
 import type pg from 'pg';
-import { Checklist, CorpSettings, CorpSettingsBody, SyncRunBody, SyncRunList, SyncRunStarted } from '@pond/contracts/settings';
+import { Checklist, CorpSettings, CorpSettingsBody, SyncRun, SyncRunBody, SyncRunList } from '@pond/contracts/settings';
 import type { App } from '../../platform/http';
 import type { CorpService } from '../org';
 import type { SyncService } from '../sync';
@@ -38,6 +38,6 @@ export async function settingsRoutes(app: App, deps: {
   }, async (req) => ({ items: await deps.sync.list(req.principal!.corpId) }));
   app.post('/api/sync/runs', {
     config: access(['operator']),
-    schema: { tags: TAGS, summary: 'Queues a sync run, unless one is queued or running (that one is answered)', body: SyncRunBody, response: { 200: SyncRunStarted } },
-  }, async (req) => deps.sync.start(req.principal!.corpId, req.body.kind, req.principal!.name));
+    schema: { tags: TAGS, summary: 'Queues a sync run, unless one is queued or running (that one is answered)', body: SyncRunBody, response: { 200: SyncRun } },
+  }, async (req) => deps.sync.startView(req.principal!.corpId, req.body.kind, req.principal!.name));
 }

@@ -55,6 +55,14 @@ type RunRow = Cols<'sync_runs', 'id' | 'corp_id' | 'kind' | 'status' | 'stage' |
 
 const chunk = <T,>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
+/** A run as the API shows it. */
+function runView(r: Pick<RunRow, 'id' | 'kind' | 'status' | 'stage' | 'progress' | 'error' | 'triggered_by' | 'started_at' | 'finished_at' | 'created_at'>) {
+  return {
+    id: r.id, kind: r.kind, status: r.status, stage: r.stage, progress: r.progress, error: r.error,
+    triggeredBy: r.triggered_by, startedAt: r.started_at, finishedAt: r.finished_at, createdAt: r.created_at,
+  };
+}
+
 export class SyncService {
   readonly job = defineJob({
     name: 'sync.run',
@@ -93,10 +101,12 @@ export class SyncService {
     }>(
       `SELECT id, kind, status, stage, progress, error, triggered_by, started_at, finished_at, created_at
        FROM sync_runs WHERE corp_id = $1 ORDER BY id DESC LIMIT $2`, [corpId, limit]);
-    return rows.map((r) => ({
-      id: r.id, kind: r.kind, status: r.status, stage: r.stage, progress: r.progress, error: r.error,
-      triggeredBy: r.triggered_by, startedAt: r.started_at, finishedAt: r.finished_at, createdAt: r.created_at,
-    }));
+    return rows.map(runView);
+  }
+
+  /** start, answered as the API shows a run (the list's shape; the stages' cursor stays inside). */
+  async startView(corpId: string, kind: 'full' | 'reconcile', triggeredBy: string) {
+    return runView(await this.start(corpId, kind, triggeredBy));
   }
 
   private async save(run: RunRow, patch: Partial<Pick<RunRow, 'stage' | 'status'>> & { error?: string | null }) {
