@@ -147,6 +147,8 @@ export type PageQuery = z.input<typeof Page>;
 /** One page of a list: the items and how many there are in all. */
 export const PageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
 export interface Paged<T> { items: T[]; total: number }
+/** A whole list, as `ItemsOf(item)` declares it. */
+export interface Items<T> { items: T[] }
 
 /** A list returned whole (bounded by its own limits). */
 export const ItemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });

@@ -120,6 +120,10 @@ export const api = {
 /** One page of a list route, as `PageOf(item)` in the contracts declares it. */
 export type { Paged as Page } from '@pond/contracts/common';
 /** A whole list (`ItemsOf(item)`). */
-export interface ItemList<T> {
-  items: T[];
-}
+export type { Items as ItemList } from '@pond/contracts/common';
+
+/**
+ * A list route's query as a page keeps it, from the contract's query type: the URL's text values (numbers where the
+ * page has them), which the server coerces and checks. `get` sends a list comma-separated.
+ */
+export type UrlQuery<Q> = { [K in keyof Q]?: string | number };

@@ -4,8 +4,8 @@
 // edit the customer (follows and timeline) and the customer lists are refetched.
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RFM_BUCKET_NAMES, type CustomerOrders, type RfmBucket } from '@pond/contracts/commerce';
-import type { CustomerDetail, CustomerEvent, CustomerList, CustomerNote, CustomerNotes, Follow, FollowPatch, Timeline } from '@pond/contracts/customers';
-import { api } from '../../api/client';
+import type { CustomerDetail, CustomerEvent, CustomerList, CustomerListQuery, CustomerNote, CustomerNotes, Follow, FollowPatch, Timeline } from '@pond/contracts/customers';
+import { api, type UrlQuery } from '../../api/client';
 
 export type {
   Customer,
@@ -21,16 +21,8 @@ export type {
 export type { CustomerOrder, CustomerOrders, OrderLine as OrderItem, RfmBucket, RfmThresholds } from '@pond/contracts/commerce';
 export { FOLLOW_LIMITS, MOBILE_PATTERN, NOTE_MAX } from '@pond/contracts/customers';
 
-/** The list's filters as the page keeps them (the URL's values; arrays are sent comma-separated). */
-export interface CustomerQuery {
-  q?: string;
-  tagIds?: string[];
-  userid?: string;
-  storeId?: string;
-  channel?: string;
-  page: number;
-  pageSize: number;
-}
+/** The list's filters as the page keeps them (the URL's values; the tag ids a list, sent comma-separated). */
+export type CustomerQuery = Omit<UrlQuery<CustomerListQuery>, 'tagIds'> & { tagIds?: string[] };
 
 export function useCustomers(query: CustomerQuery) {
   return useQuery({

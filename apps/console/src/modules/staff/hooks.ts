@@ -2,12 +2,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { DepartmentList, StaffListQuery, StaffPage, StoreList } from '@pond/contracts/org';
-import { api } from '../../api/client';
+import { api, type UrlQuery } from '../../api/client';
 
 export type { Department, Store, StaffMember as Staff } from '@pond/contracts/org';
 
 /** The list's filters as the page keeps them (the URL's values): the query's fields, sent as text. */
-export type StaffQuery = { [K in keyof StaffListQuery]?: string | number };
+export type StaffQuery = UrlQuery<StaffListQuery>;
 
 export function useStaffList(query: StaffQuery, options: { enabled?: boolean } = {}) {
   return useQuery({

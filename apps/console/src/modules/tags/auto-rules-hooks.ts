@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AutoTagRule, AutoTagRuleBody, AutoTagRuleKind, AutoTagRuleParamsInput, BehaviourEvent } from '@pond/contracts/tags';
 import type { Group } from '@pond/contracts/groups';
+import type { LiveCode } from '@pond/contracts/live-codes';
 import { api, type ItemList, type Page } from '../../api/client';
 import type { BulkJob } from './bulk-hooks';
 import { bulkJobsKey } from './bulk-hooks';
@@ -44,12 +45,8 @@ export function useBackfillRule() {
   });
 }
 
-/** What the code rule's picker reads of a live code (the live-codes contract's LiveCode has these). */
-interface NamedCode {
-  id: number;
-  name: string;
-  kind: string;
-}
+/** What the code rule's picker reads of a live code. */
+type NamedCode = Pick<LiveCode, 'id' | 'name' | 'kind'>;
 
 /** Live codes of every kind (active), for the code rule's picker. */
 export function useAllLiveCodes() {

@@ -8,12 +8,7 @@ import { api } from '../../api/client';
 export type { Tag, TagGroup };
 
 /** A tag with its group's name, for showing the tag ids customers and follows carry. */
-export interface TagInfo {
-  id: string;
-  name: string;
-  groupId: string;
-  groupName: string;
-}
+export type TagInfo = Pick<Tag, 'id' | 'name'> & { groupId: TagGroup['id']; groupName: TagGroup['name'] };
 
 const tagsKey = ['tags'] as const;
 

@@ -9,6 +9,7 @@ import {
   WELCOME_SCOPES,
   type AttachmentInput,
   type Placeholder,
+  type SendListQuery,
   type SendStatus,
   type TemplateInput as TemplateBody,
   type TemplateStatus,
@@ -17,7 +18,7 @@ import {
   type WelcomeSend,
   type WelcomeTemplate,
 } from '@pond/contracts/welcome';
-import { api, type ItemList, type Page } from '../../api/client';
+import { api, type ItemList, type Page, type UrlQuery } from '../../api/client';
 
 export { MAX_ATTACHMENTS, PLACEHOLDERS, SEND_STATUSES, TEXT_MAX_BYTES, WELCOME_SCOPES };
 export type { Placeholder, SendStatus, TemplateStatus, WelcomePreview, WelcomeScope, WelcomeSend, WelcomeTemplate };
@@ -28,13 +29,8 @@ export type Attachment = AttachmentInput;
 /** What the template form sends: every field given (the server takes the same body for create and update). */
 export type TemplateInput = Required<Pick<TemplateBody, 'name' | 'scope' | 'userids' | 'text' | 'attachments'>>;
 
-/** The sends list's filters as the page's URL holds them: strings the server coerces and checks (SendListQuery). */
-export interface SendQuery {
-  codeId?: string;
-  status?: string;
-  page: number;
-  pageSize: number;
-}
+/** The sends list's filters as the page's URL holds them: strings the server coerces and checks. */
+export type SendQuery = UrlQuery<SendListQuery>;
 
 const templatesKey = ['welcome-templates'] as const;
 
