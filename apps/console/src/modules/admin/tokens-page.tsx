@@ -3,9 +3,9 @@ import { Alert, App, Badge, Button, Form, Input, Modal, Popconfirm, Select, Typo
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormModal } from '../../components/form-modal';
 import { ListPage, ListTable } from '../../components/list-page';
 import { formatDateTime } from '../../lib/format';
-import { showFieldError } from '../../lib/form-errors';
 import { useLabels } from '../../lib/labels';
 import { ROLES, type Role } from '@pond/contracts/auth';
 import { StoresSelect } from '../staff/pickers';
@@ -80,15 +80,7 @@ export default function TokensPage() {
           scroll={{ x: 860 }}
         />
       </ListPage>
-      {creating ? (
-        <CreateTokenModal
-          onClose={() => setCreating(false)}
-          onCreated={(token) => {
-            setCreating(false);
-            setCreated(token);
-          }}
-        />
-      ) : null}
+      {creating ? <CreateTokenModal onClose={() => setCreating(false)} onCreated={setCreated} /> : null}
       <Modal
         open={created !== null}
         title={t('tokens.createdTitle')}
@@ -124,43 +116,42 @@ function CreateTokenModal({ onClose, onCreated }: { onClose: () => void; onCreat
   const role = Form.useWatch('role', form);
   const create = useCreateToken();
 
-  const submit = async () => {
-    const values = await form.validateFields();
-    try {
-      const result = await create.mutateAsync({
-        name: values.name.trim(),
-        role: values.role,
-        ...(values.role === 'store_manager' ? { storeIds: values.storeIds } : {}),
-      });
-      onCreated(result.token);
-    } catch (error) {
-      showFieldError(form, error);
-    }
+  const save = async (values: TokenForm) => {
+    const result = await create.mutateAsync({
+      name: values.name.trim(),
+      role: values.role,
+      ...(values.role === 'store_manager' ? { storeIds: values.storeIds } : {}),
+    });
+    onCreated(result.token);
   };
 
   return (
-    <Modal open title={t('tokens.create')} onOk={() => void submit()} onCancel={onClose} confirmLoading={create.isPending} destroyOnHidden>
-      <Form<TokenForm> form={form} layout="vertical" initialValues={{ name: '', role: 'operator', storeIds: [] }}>
+    <FormModal<TokenForm>
+      title={t('tokens.create')}
+      form={form}
+      initialValues={{ name: '', role: 'operator', storeIds: [] }}
+      onSubmit={save}
+      onClose={onClose}
+    >
+      <Form.Item
+        name="name"
+        label={t('tokens.name')}
+        rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('tokens.name') }) }]}
+      >
+        <Input placeholder={t('tokens.namePlaceholder')} autoFocus />
+      </Form.Item>
+      <Form.Item name="role" label={t('tokens.role')} rules={[{ required: true }]}>
+        <Select<Role> options={ROLES.filter((r) => r !== 'staff').map((r) => ({ value: r, label: labels.role(r) }))} />
+      </Form.Item>
+      {role === 'store_manager' ? (
         <Form.Item
-          name="name"
-          label={t('tokens.name')}
-          rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('tokens.name') }) }]}
+          name="storeIds"
+          label={t('tokens.storeIds')}
+          rules={[{ required: true, type: 'array', min: 1, message: t('common:required', { field: t('tokens.storeIds') }) }]}
         >
-          <Input placeholder={t('tokens.namePlaceholder')} autoFocus />
+          <StoresSelect />
         </Form.Item>
-        <Form.Item name="role" label={t('tokens.role')} rules={[{ required: true }]}>
-          <Select<Role> options={ROLES.filter((r) => r !== 'staff').map((r) => ({ value: r, label: labels.role(r) }))} />
-        </Form.Item>
-        {role === 'store_manager' ? (
-          <Form.Item
-            name="storeIds"
-            label={t('tokens.storeIds')}
-            rules={[{ required: true, type: 'array', min: 1, message: t('common:required', { field: t('tokens.storeIds') }) }]}
-          >
-            <StoresSelect />
-          </Form.Item>
-        ) : null}
-      </Form>
-    </Modal>
+      ) : null}
+    </FormModal>
   );
 }

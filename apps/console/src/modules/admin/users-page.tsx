@@ -3,8 +3,8 @@ import { App, Button, Form, Input, Modal, Popconfirm, Select, Switch, Tag, Typog
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormModal } from '../../components/form-modal';
 import { ListPage, ListTable } from '../../components/list-page';
-import { showFieldError } from '../../lib/form-errors';
 import { useLabels } from '../../lib/labels';
 import { ROLES, type Role } from '@pond/contracts/auth';
 import { useStoreNames } from '../staff/hooks';
@@ -113,119 +113,104 @@ interface UserForm {
 function UserModal({ user, onClose, onInvited }: { user: Member | null; onClose: () => void; onInvited: (invitation: Invitation) => void }) {
   const { t } = useTranslation(['admin', 'common']);
   const labels = useLabels();
-  const { message } = App.useApp();
   const [form] = Form.useForm<UserForm>();
   const role = Form.useWatch('role', form);
   const create = useCreateUser();
   const update = useUpdateUser();
 
-  const submit = async () => {
-    const values = await form.validateFields();
+  const save = async (values: UserForm) => {
     // Scope fields follow the role: changing a store manager to operator clears their stores.
     const storeIds = values.role === 'store_manager' ? values.storeIds ?? [] : [];
     const staffUserid = values.role === 'staff' ? values.staffUserid ?? null : null;
-    try {
-      if (user) {
-        await update.mutateAsync({
-          id: user.id,
-          patch: {
-            displayName: values.displayName.trim(),
-            role: values.role,
-            storeIds,
-            staffUserid,
-            disabled: values.disabled,
-            ...(values.password ? { password: values.password } : {}),
-          },
-        });
-        void message.success(t('common:saved'));
-      } else {
-        const invitation = await create.mutateAsync({
-          username: values.username.trim(),
+    if (user) {
+      await update.mutateAsync({
+        id: user.id,
+        patch: {
           displayName: values.displayName.trim(),
           role: values.role,
           storeIds,
-          ...(staffUserid ? { staffUserid } : {}),
-        });
-        void message.success(t('common:created'));
-        onInvited(invitation);
-      }
-      onClose();
-    } catch (error) {
-      showFieldError(form, error);
+          staffUserid,
+          disabled: values.disabled,
+          ...(values.password ? { password: values.password } : {}),
+        },
+      });
+    } else {
+      const invitation = await create.mutateAsync({
+        username: values.username.trim(),
+        displayName: values.displayName.trim(),
+        role: values.role,
+        storeIds,
+        ...(staffUserid ? { staffUserid } : {}),
+      });
+      onInvited(invitation);
     }
   };
 
   return (
-    <Modal
-      open
+    <FormModal<UserForm>
       title={user ? t('users.edit') : t('users.create')}
-      onOk={() => void submit()}
-      onCancel={onClose}
-      confirmLoading={create.isPending || update.isPending}
-      destroyOnHidden
+      form={form}
+      initialValues={{
+        username: user?.username ?? '',
+        displayName: user?.displayName ?? '',
+        password: '',
+        role: user?.role ?? 'operator',
+        storeIds: user?.storeIds ?? [],
+        staffUserid: user?.staffUserid ?? undefined,
+        disabled: user?.disabled ?? false,
+      }}
+      onSubmit={save}
+      success={user ? t('common:saved') : t('common:created')}
+      onClose={onClose}
     >
-      <Form<UserForm>
-        form={form}
-        layout="vertical"
-        initialValues={{
-          username: user?.username ?? '',
-          displayName: user?.displayName ?? '',
-          password: '',
-          role: user?.role ?? 'operator',
-          storeIds: user?.storeIds ?? [],
-          staffUserid: user?.staffUserid ?? undefined,
-          disabled: user?.disabled ?? false,
-        }}
+      <Typography.Paragraph type="secondary">{user ? t('users.accountHelp') : t('users.createHelp')}</Typography.Paragraph>
+      <Form.Item
+        name="username"
+        label={t('users.username')}
+        rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('users.username') }) }]}
       >
-        <Typography.Paragraph type="secondary">{user ? t('users.accountHelp') : t('users.createHelp')}</Typography.Paragraph>
+        <Input disabled={!!user} autoComplete="off" />
+      </Form.Item>
+      <Form.Item
+        name="displayName"
+        label={t('users.displayName')}
+        rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('users.displayName') }) }]}
+      >
+        <Input />
+      </Form.Item>
+      {user && user.status === 'active' ? (
+        <Form.Item name="password" label={t('users.password')} extra={t('users.passwordKeep')} rules={[{ min: 8, message: t('users.passwordHelp') }]}>
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+      ) : null}
+      <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
+        <Select<Role> options={ROLES.map((r) => ({ value: r, label: labels.role(r) }))} />
+      </Form.Item>
+      {role === 'store_manager' ? (
         <Form.Item
-          name="username"
-          label={t('users.username')}
-          rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('users.username') }) }]}
+          name="storeIds"
+          label={t('users.storeIds')}
+          extra={t('users.storeIdsHelp')}
+          rules={[{ required: true, type: 'array', min: 1, message: t('common:required', { field: t('users.storeIds') }) }]}
         >
-          <Input disabled={!!user} autoComplete="off" />
+          <StoresSelect />
         </Form.Item>
+      ) : null}
+      {role === 'staff' ? (
         <Form.Item
-          name="displayName"
-          label={t('users.displayName')}
-          rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('users.displayName') }) }]}
+          name="staffUserid"
+          label={t('users.staffUserid')}
+          extra={t('users.staffUseridHelp')}
+          rules={[{ required: true, message: t('common:required', { field: t('users.staffUserid') }) }]}
         >
-          <Input />
+          <StaffSelect />
         </Form.Item>
-        {user && user.status === 'active' ? (
-          <Form.Item name="password" label={t('users.password')} extra={t('users.passwordKeep')} rules={[{ min: 8, message: t('users.passwordHelp') }]}>
-            <Input.Password autoComplete="new-password" />
-          </Form.Item>
-        ) : null}
-        <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
-          <Select<Role> options={ROLES.map((r) => ({ value: r, label: labels.role(r) }))} />
+      ) : null}
+      {user ? (
+        <Form.Item name="disabled" label={t('users.disabledHere')} extra={t('users.disabledHelp')} valuePropName="checked">
+          <Switch />
         </Form.Item>
-        {role === 'store_manager' ? (
-          <Form.Item
-            name="storeIds"
-            label={t('users.storeIds')}
-            extra={t('users.storeIdsHelp')}
-            rules={[{ required: true, type: 'array', min: 1, message: t('common:required', { field: t('users.storeIds') }) }]}
-          >
-            <StoresSelect />
-          </Form.Item>
-        ) : null}
-        {role === 'staff' ? (
-          <Form.Item
-            name="staffUserid"
-            label={t('users.staffUserid')}
-            extra={t('users.staffUseridHelp')}
-            rules={[{ required: true, message: t('common:required', { field: t('users.staffUserid') }) }]}
-          >
-            <StaffSelect />
-          </Form.Item>
-        ) : null}
-        {user ? (
-          <Form.Item name="disabled" label={t('users.disabledHere')} extra={t('users.disabledHelp')} valuePropName="checked">
-            <Switch />
-          </Form.Item>
-        ) : null}
-      </Form>
-    </Modal>
+      ) : null}
+    </FormModal>
   );
 }

@@ -8,7 +8,7 @@ import type { Rule } from 'antd/es/form';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { showFieldError } from '../../lib/form-errors';
+import { FormModal } from '../../components/form-modal';
 import { useMe } from '../auth/hooks';
 import { useTagIndex, useTags } from '../tags/hooks';
 import { FOLLOW_LIMITS, MOBILE_PATTERN, useChangeFollowTags, useUpdateFollow, type Follow, type FollowPatch } from './hooks';
@@ -77,9 +77,7 @@ export function FollowEditModal({
     remarkCorpName: follow.remarkCorpName ?? '',
   };
 
-  const submit = async () => {
-    const v = await form.validateFields().catch(() => null);
-    if (!v) return;
+  const save = async (v: FollowForm) => {
     // Only what changed goes to WeCom (and onto the timeline).
     const patch: FollowPatch = {};
     const remark = v.remark.trim();
@@ -90,97 +88,86 @@ export function FollowEditModal({
     if (description !== initial.description) patch.description = description;
     if (remarkCorpName !== initial.remarkCorpName) patch.remarkCorpName = remarkCorpName;
     if (remarkMobiles.join('\n') !== initial.remarkMobiles.join('\n')) patch.remarkMobiles = remarkMobiles;
-    if (Object.keys(patch).length === 0) {
-      onClose();
-      return;
-    }
+    if (Object.keys(patch).length === 0) return; // nothing changed: the modal just closes
     setRefusal(null);
-    try {
-      await update.mutateAsync({ userid: follow.userid, patch });
-      void message.success(t('edit.saved'));
-      onClose();
-    } catch (error) {
-      if (!showFieldError(form, error)) setRefusal(refusalOf(error));
-    }
+    await update.mutateAsync({ userid: follow.userid, patch });
+    void message.success(t('edit.saved'));
   };
 
   return (
-    <Modal
-      open
+    <FormModal<FollowForm>
       width={560}
       title={t('edit.title', { name: follow.staffName || follow.userid })}
-      onCancel={onClose}
-      destroyOnHidden
-      footer={[
-        <Button key="cancel" onClick={onClose}>
-          {t('common:cancel')}
-        </Button>,
-        <Button key="save" type="primary" loading={update.isPending} onClick={() => void submit()} data-testid="follow-edit-save">
-          {t('common:save')}
-        </Button>,
-      ]}
+      okText={t('common:save')}
+      cancelText={t('common:cancel')}
+      okButtonProps={{ 'data-testid': 'follow-edit-save' }}
+      form={form}
+      initialValues={initial}
+      onSubmit={save}
+      onError={(error, onField) => {
+        if (!onField) setRefusal(refusalOf(error));
+      }}
+      onClose={onClose}
     >
       <WecomSyncHint block />
       {refusal ? <Alert type="error" showIcon title={refusal} style={{ marginBottom: 16 }} /> : null}
-      <Form<FollowForm> form={form} layout="vertical" initialValues={initial}>
-        <Form.Item name="remark" label={t('edit.remark')} rules={[maxRule(FOLLOW_LIMITS.remark)]}>
-          <Input
-            count={{ show: true, max: FOLLOW_LIMITS.remark }}
-            placeholder={t('edit.remarkPlaceholder')}
-            data-testid="follow-edit-remark"
-            autoFocus
-          />
-        </Form.Item>
-        <Form.Item name="description" label={t('edit.description')} rules={[maxRule(FOLLOW_LIMITS.description)]}>
-          <Input.TextArea
-            count={{ show: true, max: FOLLOW_LIMITS.description }}
-            autoSize={{ minRows: 2, maxRows: 5 }}
-            placeholder={t('edit.descriptionPlaceholder')}
-            data-testid="follow-edit-description"
-          />
-        </Form.Item>
-        <Form.Item label={t('edit.mobiles')} extra={t('edit.mobilesHelp', { max: FOLLOW_LIMITS.mobiles })} style={{ marginBottom: 16 }}>
-          <Form.List name="remarkMobiles">
-            {(fields, { add, remove }, { errors }) => (
-              <Flex vertical gap={8}>
-                {fields.map((field) => (
-                  <Flex key={field.key} gap={8} align="start">
-                    <Form.Item
-                      name={field.name}
-                      style={{ margin: 0, flex: 1 }}
-                      validateTrigger={['onChange', 'onBlur']}
-                      rules={[
-                        { required: true, whitespace: true, message: t('edit.mobileRequired') },
-                        { pattern: MOBILE_PATTERN, transform: trim, message: t('edit.mobileInvalid', { max: FOLLOW_LIMITS.mobile }) },
-                      ]}
-                    >
-                      <Input inputMode="tel" maxLength={40} placeholder={t('edit.mobilePlaceholder')} data-testid="follow-edit-mobile" />
-                    </Form.Item>
-                    <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} onClick={() => remove(field.name)} />
-                  </Flex>
-                ))}
-                {fields.length < FOLLOW_LIMITS.mobiles ? (
-                  <div>
-                    <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add('')} data-testid="follow-edit-mobile-add">
-                      {t('edit.addMobile')}
-                    </Button>
-                  </div>
-                ) : null}
-                <Form.ErrorList errors={errors} />
-              </Flex>
-            )}
-          </Form.List>
-        </Form.Item>
-        <Form.Item
-          name="remarkCorpName"
-          label={t('edit.corpName')}
-          rules={[maxRule(FOLLOW_LIMITS.remarkCorpName)]}
-          extra={customerType === 2 ? t('edit.corpNameWechatOnly') : undefined}
-        >
-          <Input count={{ show: true, max: FOLLOW_LIMITS.remarkCorpName }} data-testid="follow-edit-corp" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="remark" label={t('edit.remark')} rules={[maxRule(FOLLOW_LIMITS.remark)]}>
+        <Input
+          count={{ show: true, max: FOLLOW_LIMITS.remark }}
+          placeholder={t('edit.remarkPlaceholder')}
+          data-testid="follow-edit-remark"
+          autoFocus
+        />
+      </Form.Item>
+      <Form.Item name="description" label={t('edit.description')} rules={[maxRule(FOLLOW_LIMITS.description)]}>
+        <Input.TextArea
+          count={{ show: true, max: FOLLOW_LIMITS.description }}
+          autoSize={{ minRows: 2, maxRows: 5 }}
+          placeholder={t('edit.descriptionPlaceholder')}
+          data-testid="follow-edit-description"
+        />
+      </Form.Item>
+      <Form.Item label={t('edit.mobiles')} extra={t('edit.mobilesHelp', { max: FOLLOW_LIMITS.mobiles })} style={{ marginBottom: 16 }}>
+        <Form.List name="remarkMobiles">
+          {(fields, { add, remove }, { errors }) => (
+            <Flex vertical gap={8}>
+              {fields.map((field) => (
+                <Flex key={field.key} gap={8} align="start">
+                  <Form.Item
+                    name={field.name}
+                    style={{ margin: 0, flex: 1 }}
+                    validateTrigger={['onChange', 'onBlur']}
+                    rules={[
+                      { required: true, whitespace: true, message: t('edit.mobileRequired') },
+                      { pattern: MOBILE_PATTERN, transform: trim, message: t('edit.mobileInvalid', { max: FOLLOW_LIMITS.mobile }) },
+                    ]}
+                  >
+                    <Input inputMode="tel" maxLength={40} placeholder={t('edit.mobilePlaceholder')} data-testid="follow-edit-mobile" />
+                  </Form.Item>
+                  <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common:delete')} onClick={() => remove(field.name)} />
+                </Flex>
+              ))}
+              {fields.length < FOLLOW_LIMITS.mobiles ? (
+                <div>
+                  <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add('')} data-testid="follow-edit-mobile-add">
+                    {t('edit.addMobile')}
+                  </Button>
+                </div>
+              ) : null}
+              <Form.ErrorList errors={errors} />
+            </Flex>
+          )}
+        </Form.List>
+      </Form.Item>
+      <Form.Item
+        name="remarkCorpName"
+        label={t('edit.corpName')}
+        rules={[maxRule(FOLLOW_LIMITS.remarkCorpName)]}
+        extra={customerType === 2 ? t('edit.corpNameWechatOnly') : undefined}
+      >
+        <Input count={{ show: true, max: FOLLOW_LIMITS.remarkCorpName }} data-testid="follow-edit-corp" />
+      </Form.Item>
+    </FormModal>
   );
 }
 

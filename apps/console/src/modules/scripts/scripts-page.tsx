@@ -1,14 +1,14 @@
 import { DeleteOutlined, EditOutlined, FolderAddOutlined, FolderOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Flex, Form, Input, Modal, Popconfirm, Tree, TreeSelect, Typography } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, Popconfirm, Tree, TreeSelect, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { DataNode } from 'antd/es/tree';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormModal } from '../../components/form-modal';
 import { FilterBar, ListTable, text, useListState } from '../../components/list-page';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { SearchInput } from '../../components/search-input';
-import { showFieldError } from '../../lib/form-errors';
 import { useMe } from '../auth/hooks';
 import {
   useCreateFolder,
@@ -169,92 +169,86 @@ export default function ScriptsPage() {
   );
 }
 
+interface FolderForm {
+  name: string;
+  parentId: number | null;
+}
+
 function FolderModal({ parentId, folders, onClose }: { parentId: number | null; folders: ScriptFolder[]; onClose: () => void }) {
   const { t } = useTranslation(['scripts', 'common']);
-  const { message } = App.useApp();
-  const [form] = Form.useForm<{ name: string; parentId: number | null }>();
+  const [form] = Form.useForm<FolderForm>();
   const create = useCreateFolder();
-  const submit = async () => {
-    const v = await form.validateFields();
-    try {
-      await create.mutateAsync({ name: v.name.trim(), parentId: v.parentId ?? null });
-      void message.success(t('common:created'));
-      onClose();
-    } catch (error) {
-      showFieldError(form, error);
-    }
+  const save = async (v: FolderForm) => {
+    await create.mutateAsync({ name: v.name.trim(), parentId: v.parentId ?? null });
   };
   return (
-    <Modal open title={t('newFolder')} onOk={() => void submit()} onCancel={onClose} confirmLoading={create.isPending} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ name: '', parentId }}>
-        <Form.Item name="name" label={t('folderName')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('folderName') }) }, { max: 30, message: t('common:maxChars', { n: 30 }) }]}>
-          <Input maxLength={30} autoFocus />
-        </Form.Item>
-        <Form.Item name="parentId" label={t('parentFolder')}>
-          <TreeSelect allowClear treeDefaultExpandAll treeData={folderTreeData(folders, null)} placeholder={t('topLevel')} />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <FormModal<FolderForm>
+      title={t('newFolder')}
+      form={form}
+      initialValues={{ name: '', parentId }}
+      onSubmit={save}
+      success={t('common:created')}
+      onClose={onClose}
+    >
+      <Form.Item name="name" label={t('folderName')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('folderName') }) }, { max: 30, message: t('common:maxChars', { n: 30 }) }]}>
+        <Input maxLength={30} autoFocus />
+      </Form.Item>
+      <Form.Item name="parentId" label={t('parentFolder')}>
+        <TreeSelect allowClear treeDefaultExpandAll treeData={folderTreeData(folders, null)} placeholder={t('topLevel')} />
+      </Form.Item>
+    </FormModal>
   );
+}
+
+interface ScriptForm {
+  folderId: number | null;
+  title: string;
+  content: string;
 }
 
 function ScriptModal({ script, defaultFolderId, folders, onClose }: { script: Script | null; defaultFolderId: number | null; folders: ScriptFolder[]; onClose: () => void }) {
   const { t } = useTranslation(['scripts', 'common']);
-  const { message } = App.useApp();
-  const [form] = Form.useForm<{ folderId: number | null; title: string; content: string }>();
+  const [form] = Form.useForm<ScriptForm>();
   const create = useCreateScript();
   const update = useUpdateScript();
-  const submit = async () => {
-    const v = await form.validateFields();
+  const save = async (v: ScriptForm) => {
     const input = { folderId: v.folderId ?? null, title: v.title.trim(), content: v.content.trim() };
-    try {
-      if (script) await update.mutateAsync({ id: script.id, ...input });
-      else await create.mutateAsync(input);
-      void message.success(t('common:saved'));
-      onClose();
-    } catch (error) {
-      showFieldError(form, error);
-    }
+    if (script) await update.mutateAsync({ id: script.id, ...input });
+    else await create.mutateAsync(input);
   };
   const insert = (token: string) => form.setFieldValue('content', `${form.getFieldValue('content') ?? ''}${token}`);
   return (
-    <Modal
-      open
+    <FormModal<ScriptForm>
       title={script ? t('edit') : t('create')}
-      onOk={() => void submit()}
-      onCancel={onClose}
-      confirmLoading={create.isPending || update.isPending}
-      okButtonProps={{ 'data-testid': 'script-submit' }}
-      destroyOnHidden
       width={640}
+      okButtonProps={{ 'data-testid': 'script-submit' }}
+      form={form}
+      initialValues={{ folderId: script?.folderId ?? defaultFolderId, title: script?.title ?? '', content: script?.content ?? '' }}
+      onSubmit={save}
+      success={t('common:saved')}
+      onClose={onClose}
     >
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{ folderId: script?.folderId ?? defaultFolderId, title: script?.title ?? '', content: script?.content ?? '' }}
-      >
-        <Form.Item name="folderId" label={t('folder')}>
-          <TreeSelect allowClear treeDefaultExpandAll treeData={folderTreeData(folders, null)} placeholder={t('noFolder')} />
-        </Form.Item>
-        <Form.Item name="title" label={t('scriptTitle')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('scriptTitle') }) }, { max: 60, message: t('common:maxChars', { n: 60 }) }]}>
-          <Input maxLength={60} showCount />
-        </Form.Item>
-        <Alert
-          type="info"
-          showIcon
-          style={{ marginBottom: 12 }}
-          title={t('placeholdersHint')}
-          action={
-            <Flex gap={4}>
-              <Button size="small" onClick={() => insert('{nickname}')}>{'{nickname}'}</Button>
-              <Button size="small" onClick={() => insert('{staff}')}>{'{staff}'}</Button>
-            </Flex>
-          }
-        />
-        <Form.Item name="content" label={t('content')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('content') }) }, { max: 4000, message: t('common:maxChars', { n: 4000 }) }]}>
-          <Input.TextArea rows={8} maxLength={4000} showCount />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="folderId" label={t('folder')}>
+        <TreeSelect allowClear treeDefaultExpandAll treeData={folderTreeData(folders, null)} placeholder={t('noFolder')} />
+      </Form.Item>
+      <Form.Item name="title" label={t('scriptTitle')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('scriptTitle') }) }, { max: 60, message: t('common:maxChars', { n: 60 }) }]}>
+        <Input maxLength={60} showCount />
+      </Form.Item>
+      <Alert
+        type="info"
+        showIcon
+        style={{ marginBottom: 12 }}
+        title={t('placeholdersHint')}
+        action={
+          <Flex gap={4}>
+            <Button size="small" onClick={() => insert('{nickname}')}>{'{nickname}'}</Button>
+            <Button size="small" onClick={() => insert('{staff}')}>{'{staff}'}</Button>
+          </Flex>
+        }
+      />
+      <Form.Item name="content" label={t('content')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('content') }) }, { max: 4000, message: t('common:maxChars', { n: 4000 }) }]}>
+        <Input.TextArea rows={8} maxLength={4000} showCount />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -1,11 +1,11 @@
 import { DeleteOutlined, EditOutlined, EnvironmentOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Col, Form, Input, InputNumber, Modal, Popconfirm, Row, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Col, Form, Input, InputNumber, Popconfirm, Row, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { FormModal } from '../../components/form-modal';
 import { ListPage, ListTable } from '../../components/list-page';
-import { showFieldError } from '../../lib/form-errors';
 import { formatNumber } from '../../lib/format';
 import { useCanWrite } from '../auth/hooks';
 import { useDepartments, useStores, type Store } from '../staff/hooks';
@@ -131,14 +131,11 @@ interface StoreForm {
 
 function StoreModal({ store, onClose }: { store: Store | null; onClose: () => void }) {
   const { t } = useTranslation(['stores', 'common']);
-  const { message } = App.useApp();
   const [form] = Form.useForm<StoreForm>();
   const create = useCreateStore();
   const update = useUpdateStore();
 
-  const submit = async () => {
-    const v = await form.validateFields().catch(() => null);
-    if (!v) return;
+  const save = async (v: StoreForm) => {
     const text = (s: string | undefined) => (s?.trim() ? s.trim() : null);
     const input: StoreInput = {
       name: v.name.trim(),
@@ -150,102 +147,90 @@ function StoreModal({ store, onClose }: { store: Store | null; onClose: () => vo
       lng: v.lng ?? null,
       phone: text(v.phone),
     };
-    try {
-      if (store) await update.mutateAsync({ id: store.id, input });
-      else await create.mutateAsync(input);
-      void message.success(store ? t('common:saved') : t('common:created'));
-      onClose();
-    } catch (error) {
-      showFieldError(form, error);
-    }
+    if (store) await update.mutateAsync({ id: store.id, input });
+    else await create.mutateAsync(input);
   };
 
   return (
-    <Modal
-      open
+    <FormModal<StoreForm>
       width={640}
       title={store ? t('edit') : t('create')}
-      onOk={() => void submit()}
-      onCancel={onClose}
-      confirmLoading={create.isPending || update.isPending}
-      destroyOnHidden
+      form={form}
+      initialValues={{
+        name: store?.name ?? '',
+        code: store?.code ?? '',
+        departmentId: store?.departmentId ?? null,
+        city: store?.city ?? '',
+        address: store?.address ?? '',
+        lat: store?.lat ?? null,
+        lng: store?.lng ?? null,
+        phone: store?.phone ?? '',
+      }}
+      onSubmit={save}
+      success={store ? t('common:saved') : t('common:created')}
+      onClose={onClose}
     >
-      <Form<StoreForm>
-        form={form}
-        layout="vertical"
-        initialValues={{
-          name: store?.name ?? '',
-          code: store?.code ?? '',
-          departmentId: store?.departmentId ?? null,
-          city: store?.city ?? '',
-          address: store?.address ?? '',
-          lat: store?.lat ?? null,
-          lng: store?.lng ?? null,
-          phone: store?.phone ?? '',
-        }}
-      >
-        <Row gutter={16}>
-          <Col span={16}>
-            <Form.Item
-              name="name"
-              label={t('name')}
-              rules={[
-                { required: true, whitespace: true, message: t('common:required', { field: t('name') }) },
-                { max: 60, message: t('common:maxChars', { n: 60 }) },
-              ]}
-            >
-              <Input autoFocus maxLength={60} data-testid="store-name" />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="code" label={t('code')} rules={[{ max: 30, message: t('common:maxChars', { n: 30 }) }]}>
-              <Input maxLength={30} />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="city" label={t('city')} rules={[{ max: 40, message: t('common:maxChars', { n: 40 }) }]}>
-              <Input maxLength={40} />
-            </Form.Item>
-          </Col>
-          <Col span={16}>
-            <Form.Item name="address" label={t('address')} rules={[{ max: 200, message: t('common:maxChars', { n: 200 }) }]}>
-              <Input maxLength={200} />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="lat" label={t('lat')} rules={[{ type: 'number', min: -90, max: 90, message: t('latRange') }]}>
-              <InputNumber style={{ width: '100%' }} step={0.0001} precision={6} placeholder="31.2304" />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="lng" label={t('lng')} rules={[{ type: 'number', min: -180, max: 180, message: t('lngRange') }]}>
-              <InputNumber style={{ width: '100%' }} step={0.0001} precision={6} placeholder="121.4737" />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item label=" " colon={false}>
-              <Button icon={<EnvironmentOutlined />} href={COORDINATE_PICKER} target="_blank" rel="noreferrer">
-                {t('pickOnMap')}
-              </Button>
-            </Form.Item>
-          </Col>
-        </Row>
-        <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
-          {t('coordinatesHelp')}
-        </Typography.Paragraph>
-        <Row gutter={16}>
-          <Col span={16}>
-            <Form.Item name="departmentId" label={t('department')} extra={t('departmentHelp')}>
-              <DepartmentSelect />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="phone" label={t('phone')} rules={[{ max: 30, message: t('common:maxChars', { n: 30 }) }]}>
-              <Input maxLength={30} />
-            </Form.Item>
-          </Col>
-        </Row>
-      </Form>
-    </Modal>
+      <Row gutter={16}>
+        <Col span={16}>
+          <Form.Item
+            name="name"
+            label={t('name')}
+            rules={[
+              { required: true, whitespace: true, message: t('common:required', { field: t('name') }) },
+              { max: 60, message: t('common:maxChars', { n: 60 }) },
+            ]}
+          >
+            <Input autoFocus maxLength={60} data-testid="store-name" />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="code" label={t('code')} rules={[{ max: 30, message: t('common:maxChars', { n: 30 }) }]}>
+            <Input maxLength={30} />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="city" label={t('city')} rules={[{ max: 40, message: t('common:maxChars', { n: 40 }) }]}>
+            <Input maxLength={40} />
+          </Form.Item>
+        </Col>
+        <Col span={16}>
+          <Form.Item name="address" label={t('address')} rules={[{ max: 200, message: t('common:maxChars', { n: 200 }) }]}>
+            <Input maxLength={200} />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="lat" label={t('lat')} rules={[{ type: 'number', min: -90, max: 90, message: t('latRange') }]}>
+            <InputNumber style={{ width: '100%' }} step={0.0001} precision={6} placeholder="31.2304" />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="lng" label={t('lng')} rules={[{ type: 'number', min: -180, max: 180, message: t('lngRange') }]}>
+            <InputNumber style={{ width: '100%' }} step={0.0001} precision={6} placeholder="121.4737" />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item label=" " colon={false}>
+            <Button icon={<EnvironmentOutlined />} href={COORDINATE_PICKER} target="_blank" rel="noreferrer">
+              {t('pickOnMap')}
+            </Button>
+          </Form.Item>
+        </Col>
+      </Row>
+      <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
+        {t('coordinatesHelp')}
+      </Typography.Paragraph>
+      <Row gutter={16}>
+        <Col span={16}>
+          <Form.Item name="departmentId" label={t('department')} extra={t('departmentHelp')}>
+            <DepartmentSelect />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="phone" label={t('phone')} rules={[{ max: 30, message: t('common:maxChars', { n: 30 }) }]}>
+            <Input maxLength={30} />
+          </Form.Item>
+        </Col>
+      </Row>
+    </FormModal>
   );
 }

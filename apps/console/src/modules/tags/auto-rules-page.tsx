@@ -1,10 +1,10 @@
 import { DeleteOutlined, HistoryOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Tag, Typography } from 'antd';
+import { App, Button, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormModal } from '../../components/form-modal';
 import { ListPage, ListTable } from '../../components/list-page';
-import { showFieldError } from '../../lib/form-errors';
 import { formatDateTime, formatYuan } from '../../lib/format';
 import { useMe } from '../auth/hooks';
 import {
@@ -154,15 +154,13 @@ interface RuleForm {
 
 function RuleModal({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation(['tags', 'common']);
-  const { message } = App.useApp();
   const [form] = Form.useForm<RuleForm>();
   const kind = Form.useWatch('kind', form) ?? 'code';
   const create = useCreateRule();
   const codes = useAllLiveCodes();
   const groups = useGroupOptions();
 
-  const submit = async () => {
-    const v = await form.validateFields();
+  const save = async (v: RuleForm) => {
     const p = v.params ?? {};
     const params: RuleParams =
       v.kind === 'code'
@@ -174,113 +172,101 @@ function RuleModal({ onClose }: { onClose: () => void }) {
             : v.kind === 'order'
               ? { minCount: p.minCount ?? 1, minTotal: p.minTotal ?? 0, ...(p.withinDays ? { withinDays: p.withinDays } : {}) }
               : { eventType: p.eventType ?? 'customer.added', min: p.min ?? 1, days: p.days ?? 30 };
-    try {
-      await create.mutateAsync({ name: v.name.trim(), kind: v.kind, params, tagIds: v.tagIds, enabled: v.enabled });
-      void message.success(t('common:created'));
-      onClose();
-    } catch (error) {
-      showFieldError(form, error);
-    }
+    await create.mutateAsync({ name: v.name.trim(), kind: v.kind, params, tagIds: v.tagIds, enabled: v.enabled });
   };
 
   return (
-    <Modal
-      open
+    <FormModal<RuleForm>
       title={t('autoRules.create')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      confirmLoading={create.isPending}
-      okButtonProps={{ 'data-testid': 'rule-submit' }}
-      destroyOnHidden
       width={600}
+      okButtonProps={{ 'data-testid': 'rule-submit' }}
+      form={form}
+      initialValues={{
+        kind: 'code',
+        name: '',
+        tagIds: [],
+        enabled: true,
+        params: { eventType: 'customer.added', min: 1, days: 30, channels: [], chatIds: [], codeIds: [], minCount: 1, minTotal: 0, withinDays: null },
+      }}
+      onSubmit={save}
+      success={t('common:created')}
+      onClose={onClose}
     >
-      <Form<RuleForm>
-        form={form}
-        layout="vertical"
-        initialValues={{
-          kind: 'code',
-          name: '',
-          tagIds: [],
-          enabled: true,
-          params: { eventType: 'customer.added', min: 1, days: 30, channels: [], chatIds: [], codeIds: [], minCount: 1, minTotal: 0, withinDays: null },
-        }}
-      >
-        <Form.Item name="name" label={t('autoRules.name')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('autoRules.name') }) }, { max: 60, message: t('common:maxChars', { n: 60 }) }]}>
-          <Input maxLength={60} />
+      <Form.Item name="name" label={t('autoRules.name')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('autoRules.name') }) }, { max: 60, message: t('common:maxChars', { n: 60 }) }]}>
+        <Input maxLength={60} />
+      </Form.Item>
+      <Form.Item name="kind" label={t('autoRules.kind')}>
+        <Select options={KINDS.map((k) => ({ value: k, label: t(`autoRules.kinds.${k}`) }))} />
+      </Form.Item>
+      {kind === 'code' ? (
+        <Form.Item name={['params', 'codeIds']} label={t('autoRules.codes')} rules={[{ required: true, type: 'array', min: 1, message: t('autoRules.codesRequired') }]}>
+          <Select<number[]>
+            mode="multiple"
+            showSearch={{ optionFilterProp: 'label' }}
+            loading={codes.isLoading}
+            options={(codes.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
+          />
         </Form.Item>
-        <Form.Item name="kind" label={t('autoRules.kind')}>
-          <Select options={KINDS.map((k) => ({ value: k, label: t(`autoRules.kinds.${k}`) }))} />
+      ) : null}
+      {kind === 'channel' ? (
+        <Form.Item
+          name={['params', 'channels']}
+          label={t('autoRules.channels')}
+          extra={t('autoRules.channelsHelp')}
+          rules={[{ required: true, type: 'array', min: 1, message: t('autoRules.channelsRequired') }]}
+        >
+          <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，', ' ']} />
         </Form.Item>
-        {kind === 'code' ? (
-          <Form.Item name={['params', 'codeIds']} label={t('autoRules.codes')} rules={[{ required: true, type: 'array', min: 1, message: t('autoRules.codesRequired') }]}>
-            <Select<number[]>
-              mode="multiple"
-              showSearch={{ optionFilterProp: 'label' }}
-              loading={codes.isLoading}
-              options={(codes.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
-            />
+      ) : null}
+      {kind === 'group' ? (
+        <Form.Item name={['params', 'chatIds']} label={t('autoRules.groups')} extra={t('autoRules.groupsHelp')}>
+          <Select<string[]>
+            mode="multiple"
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            loading={groups.isLoading}
+            options={(groups.data?.items ?? []).map((g) => ({ value: g.chatId, label: g.name || g.chatId }))}
+            placeholder={t('autoRules.anyGroup')}
+          />
+        </Form.Item>
+      ) : null}
+      {kind === 'behaviour' ? (
+        <Space align="start" wrap>
+          <Form.Item name={['params', 'eventType']} label={t('autoRules.eventType')}>
+            <Select style={{ width: 180 }} options={EVENTS.map((e) => ({ value: e, label: t(`autoRules.events.${eventKey(e)}`) }))} />
           </Form.Item>
-        ) : null}
-        {kind === 'channel' ? (
-          <Form.Item
-            name={['params', 'channels']}
-            label={t('autoRules.channels')}
-            extra={t('autoRules.channelsHelp')}
-            rules={[{ required: true, type: 'array', min: 1, message: t('autoRules.channelsRequired') }]}
-          >
-            <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，', ' ']} />
+          <Form.Item name={['params', 'min']} label={t('autoRules.min')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.min') }) }]}>
+            <InputNumber min={1} max={1000} precision={0} />
           </Form.Item>
-        ) : null}
-        {kind === 'group' ? (
-          <Form.Item name={['params', 'chatIds']} label={t('autoRules.groups')} extra={t('autoRules.groupsHelp')}>
-            <Select<string[]>
-              mode="multiple"
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              loading={groups.isLoading}
-              options={(groups.data?.items ?? []).map((g) => ({ value: g.chatId, label: g.name || g.chatId }))}
-              placeholder={t('autoRules.anyGroup')}
-            />
+          <Form.Item name={['params', 'days']} label={t('autoRules.days')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.days') }) }]}>
+            <InputNumber min={1} max={365} precision={0} />
           </Form.Item>
-        ) : null}
-        {kind === 'behaviour' ? (
+        </Space>
+      ) : null}
+      {kind === 'order' ? (
+        <>
           <Space align="start" wrap>
-            <Form.Item name={['params', 'eventType']} label={t('autoRules.eventType')}>
-              <Select style={{ width: 180 }} options={EVENTS.map((e) => ({ value: e, label: t(`autoRules.events.${eventKey(e)}`) }))} />
+            <Form.Item name={['params', 'minCount']} label={t('autoRules.minCount')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.minCount') }) }]}>
+              <InputNumber min={1} max={100000} precision={0} data-testid="rule-min-count" />
             </Form.Item>
-            <Form.Item name={['params', 'min']} label={t('autoRules.min')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.min') }) }]}>
-              <InputNumber min={1} max={1000} precision={0} />
+            <Form.Item name={['params', 'minTotal']} label={t('autoRules.minTotal')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.minTotal') }) }]}>
+              <InputNumber min={0} max={9_999_999_999.99} precision={2} data-testid="rule-min-total" />
             </Form.Item>
-            <Form.Item name={['params', 'days']} label={t('autoRules.days')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.days') }) }]}>
-              <InputNumber min={1} max={365} precision={0} />
+            <Form.Item name={['params', 'withinDays']} label={t('autoRules.withinDays')}>
+              <InputNumber min={1} max={3650} precision={0} />
             </Form.Item>
           </Space>
-        ) : null}
-        {kind === 'order' ? (
-          <>
-            <Space align="start" wrap>
-              <Form.Item name={['params', 'minCount']} label={t('autoRules.minCount')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.minCount') }) }]}>
-                <InputNumber min={1} max={100000} precision={0} data-testid="rule-min-count" />
-              </Form.Item>
-              <Form.Item name={['params', 'minTotal']} label={t('autoRules.minTotal')} rules={[{ required: true, message: t('common:required', { field: t('autoRules.minTotal') }) }]}>
-                <InputNumber min={0} max={9_999_999_999.99} precision={2} data-testid="rule-min-total" />
-              </Form.Item>
-              <Form.Item name={['params', 'withinDays']} label={t('autoRules.withinDays')}>
-                <InputNumber min={1} max={3650} precision={0} />
-              </Form.Item>
-            </Space>
-            <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
-              {t('autoRules.withinDaysHelp')}
-            </Typography.Paragraph>
-          </>
-        ) : null}
-        <Form.Item name="tagIds" label={t('autoRules.tags')} rules={[{ required: true, type: 'array', min: 1, message: t('bulk.tagsRequired') }]}>
-          <TagTreeSelect />
-        </Form.Item>
-        <Form.Item name="enabled" label={t('autoRules.enabled')} valuePropName="checked">
-          <Switch />
-        </Form.Item>
-      </Form>
-    </Modal>
+          <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
+            {t('autoRules.withinDaysHelp')}
+          </Typography.Paragraph>
+        </>
+      ) : null}
+      <Form.Item name="tagIds" label={t('autoRules.tags')} rules={[{ required: true, type: 'array', min: 1, message: t('bulk.tagsRequired') }]}>
+        <TagTreeSelect />
+      </Form.Item>
+      <Form.Item name="enabled" label={t('autoRules.enabled')} valuePropName="checked">
+        <Switch />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -1,10 +1,10 @@
-import { App, Button, Descriptions, Drawer, Flex, Form, Modal, Popconfirm, Progress, Radio, Space, Tag, Typography } from 'antd';
+import { App, Button, Descriptions, Drawer, Flex, Form, Popconfirm, Progress, Radio, Space, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { FormModal } from '../../components/form-modal';
 import { QueryError } from '../../components/query-error';
-import { showFieldError } from '../../lib/form-errors';
 import { ListTable } from '../../components/list-page';
 import { formatDateTime } from '../../lib/format';
 import { isRunning, useBulkJob, useBulkJobs, useCancelBulkJob, useCreateBulkJob, type BulkFilter, type BulkJob, type BulkJobDetail } from './bulk-hooks';
@@ -39,51 +39,48 @@ export function BulkProgress({ job }: { job: Pick<BulkJob, 'done' | 'failed' | '
   );
 }
 
+interface BulkForm {
+  action: 'add' | 'remove';
+  tagIds: string[];
+}
+
 /** Tag or untag every customer matching the list's current filters. */
 export function BulkTagModal({ filter, onClose, onCreated }: { filter: BulkFilter; onClose: () => void; onCreated: (jobId: number) => void }) {
   const { t } = useTranslation('tags');
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ action: 'add' | 'remove'; tagIds: string[] }>();
+  const [form] = Form.useForm<BulkForm>();
   const create = useCreateBulkJob();
   const hasFilter = Boolean(filter.q || filter.tagIds?.length || filter.userid || filter.storeId !== undefined || filter.segmentId !== undefined);
 
-  const submit = async () => {
-    const values = await form.validateFields();
-    try {
-      const job = await create.mutateAsync({ action: values.action, tagIds: values.tagIds, filter });
-      void message.success(t('bulk.created', { total: job.total }));
-      onCreated(job.id);
-    } catch (error) {
-      showFieldError(form, error);
-    }
+  const save = async (values: BulkForm) => {
+    const job = await create.mutateAsync({ action: values.action, tagIds: values.tagIds, filter });
+    void message.success(t('bulk.created', { total: job.total }));
+    onCreated(job.id);
   };
 
   return (
-    <Modal
-      open
+    <FormModal<BulkForm>
       title={t('bulk.title')}
-      onCancel={onClose}
-      onOk={() => void submit()}
-      confirmLoading={create.isPending}
       okButtonProps={{ 'data-testid': 'bulk-tag-submit' }}
-      destroyOnHidden
+      form={form}
+      initialValues={{ action: 'add', tagIds: [] }}
+      onSubmit={save}
+      onClose={onClose}
     >
       <Typography.Paragraph type={hasFilter ? undefined : 'warning'}>{hasFilter ? t('bulk.filtered') : t('bulk.everyone')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" initialValues={{ action: 'add', tagIds: [] }}>
-        <Form.Item name="action" label={t('bulk.action')}>
-          <Radio.Group
-            optionType="button"
-            options={[
-              { value: 'add', label: t('bulk.add') },
-              { value: 'remove', label: t('bulk.remove') },
-            ]}
-          />
-        </Form.Item>
-        <Form.Item name="tagIds" label={t('bulk.tags')} rules={[{ required: true, type: 'array', min: 1, message: t('bulk.tagsRequired') }]}>
-          <TagTreeSelect />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="action" label={t('bulk.action')}>
+        <Radio.Group
+          optionType="button"
+          options={[
+            { value: 'add', label: t('bulk.add') },
+            { value: 'remove', label: t('bulk.remove') },
+          ]}
+        />
+      </Form.Item>
+      <Form.Item name="tagIds" label={t('bulk.tags')} rules={[{ required: true, type: 'array', min: 1, message: t('bulk.tagsRequired') }]}>
+        <TagTreeSelect />
+      </Form.Item>
+    </FormModal>
   );
 }
 

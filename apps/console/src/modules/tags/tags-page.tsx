@@ -1,11 +1,11 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Skeleton, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Flex, Form, Input, Popconfirm, Select, Skeleton, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { FormModal } from '../../components/form-modal';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
-import { showFieldError } from '../../lib/form-errors';
 import {
   useCreateTag,
   useCreateTagGroup,
@@ -131,58 +131,59 @@ function TagGroupCard({ group, onDialog }: { group: TagGroup; onDialog: (dialog:
   );
 }
 
+interface GroupForm {
+  name: string;
+  tags: string[];
+}
+
 function CreateGroupModal({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation(['tags', 'common']);
-  const { message } = App.useApp();
-  const [form] = Form.useForm<{ name: string; tags: string[] }>();
+  const [form] = Form.useForm<GroupForm>();
   const create = useCreateTagGroup();
 
-  const submit = async () => {
-    const values = await form.validateFields();
-    try {
-      await create.mutateAsync({ name: values.name.trim(), tags: values.tags.map((name) => ({ name: name.trim() })) });
-      void message.success(t('syncedToWecom'));
-      onClose();
-    } catch (error) {
-      showFieldError(form, error);
-    }
+  const save = async (values: GroupForm) => {
+    await create.mutateAsync({ name: values.name.trim(), tags: values.tags.map((name) => ({ name: name.trim() })) });
   };
 
   return (
-    <Modal open title={t('createGroup')} onOk={() => void submit()} onCancel={onClose} confirmLoading={create.isPending} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ name: '', tags: [] }}>
-        <Form.Item
-          name="name"
-          label={t('groupName')}
-          rules={[
-            { required: true, whitespace: true, message: t('common:required', { field: t('groupName') }) },
-            { max: NAME_MAX, message: t('nameTooLong') },
-          ]}
-        >
-          <Input maxLength={NAME_MAX} autoFocus />
-        </Form.Item>
-        <Form.Item
-          name="tags"
-          label={t('initialTags')}
-          extra={t('initialTagsHelp')}
-          rules={[
-            { required: true, type: 'array', min: 1, message: t('initialTagsRequired') },
-            {
-              validator: (_, value: string[] | undefined) =>
-                (value ?? []).every((name) => name.trim().length <= NAME_MAX) ? Promise.resolve() : Promise.reject(new Error(t('nameTooLong'))),
-            },
-          ]}
-        >
-          <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，']} />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <FormModal<GroupForm>
+      title={t('createGroup')}
+      form={form}
+      initialValues={{ name: '', tags: [] }}
+      onSubmit={save}
+      success={t('syncedToWecom')}
+      onClose={onClose}
+    >
+      <Form.Item
+        name="name"
+        label={t('groupName')}
+        rules={[
+          { required: true, whitespace: true, message: t('common:required', { field: t('groupName') }) },
+          { max: NAME_MAX, message: t('nameTooLong') },
+        ]}
+      >
+        <Input maxLength={NAME_MAX} autoFocus />
+      </Form.Item>
+      <Form.Item
+        name="tags"
+        label={t('initialTags')}
+        extra={t('initialTagsHelp')}
+        rules={[
+          { required: true, type: 'array', min: 1, message: t('initialTagsRequired') },
+          {
+            validator: (_, value: string[] | undefined) =>
+              (value ?? []).every((name) => name.trim().length <= NAME_MAX) ? Promise.resolve() : Promise.reject(new Error(t('nameTooLong'))),
+          },
+        ]}
+      >
+        <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，']} />
+      </Form.Item>
+    </FormModal>
   );
 }
 
 function NameModal({ dialog, onClose }: { dialog: Exclude<Dialog, { kind: 'createGroup' }>; onClose: () => void }) {
   const { t } = useTranslation(['tags', 'common']);
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ name: string }>();
   const renameGroup = useRenameTagGroup();
   const createTag = useCreateTag();
@@ -194,36 +195,34 @@ function NameModal({ dialog, onClose }: { dialog: Exclude<Dialog, { kind: 'creat
       : dialog.kind === 'renameTag'
         ? { title: t('renameTag'), label: t('tagName'), initial: dialog.tag.name }
         : { title: `${t('addTag')} · ${dialog.group.name}`, label: t('tagName'), initial: '' };
-  const pending = renameGroup.isPending || createTag.isPending || renameTag.isPending;
 
-  const submit = async () => {
-    const { name } = await form.validateFields();
+  const save = async ({ name }: { name: string }) => {
     const trimmed = name.trim();
-    try {
-      if (dialog.kind === 'renameGroup') await renameGroup.mutateAsync({ id: dialog.group.id, name: trimmed });
-      else if (dialog.kind === 'renameTag') await renameTag.mutateAsync({ id: dialog.tag.id, name: trimmed });
-      else await createTag.mutateAsync({ groupId: dialog.group.id, name: trimmed });
-      void message.success(t('syncedToWecom'));
-      onClose();
-    } catch (error) {
-      showFieldError(form, error);
-    }
+    if (dialog.kind === 'renameGroup') await renameGroup.mutateAsync({ id: dialog.group.id, name: trimmed });
+    else if (dialog.kind === 'renameTag') await renameTag.mutateAsync({ id: dialog.tag.id, name: trimmed });
+    else await createTag.mutateAsync({ groupId: dialog.group.id, name: trimmed });
   };
 
   return (
-    <Modal open title={title} onOk={() => void submit()} onCancel={onClose} confirmLoading={pending} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ name: initial }} onFinish={() => void submit()}>
-        <Form.Item
-          name="name"
-          label={label}
-          rules={[
-            { required: true, whitespace: true, message: t('common:required', { field: label }) },
-            { max: NAME_MAX, message: t('nameTooLong') },
-          ]}
-        >
-          <Input maxLength={NAME_MAX} autoFocus />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <FormModal<{ name: string }>
+      title={title}
+      form={form}
+      initialValues={{ name: initial }}
+      submitOnEnter
+      onSubmit={save}
+      success={t('syncedToWecom')}
+      onClose={onClose}
+    >
+      <Form.Item
+        name="name"
+        label={label}
+        rules={[
+          { required: true, whitespace: true, message: t('common:required', { field: label }) },
+          { max: NAME_MAX, message: t('nameTooLong') },
+        ]}
+      >
+        <Input maxLength={NAME_MAX} autoFocus />
+      </Form.Item>
+    </FormModal>
   );
 }
