@@ -5,15 +5,14 @@
 import { WecomError } from '@pond/wecom';
 import type pg from 'pg';
 import { mapLimit } from '../../platform/concurrency';
-import type { Cols } from '../../platform/db/rows';
 import {
   enqueue, Priority,
   type ContactAdd, type ContactChange, type EnrichRequest, type EventContext, type HandlerResult, type InboxHandlers,
 } from '../../platform/inbox';
 import type { CorpService } from '../org';
 import {
-  appendTimeline, notNewer, refreshFollowCounts, removeUnreported, setFollowStatus, storeContactDetails, upsertCustomers, upsertFollows,
-  type ContactRecord, type FollowRecord, type RelationVersion, type TimelineEvent,
+  appendTimeline, applyAdds, ensureCustomers, followsBeforeAdds, refreshFollowCounts, removeUnreported, setFollowStatus, storeContactDetails,
+  upsertCustomers, upsertFollows, type ContactRecord, type FollowRecord, type RelationVersion, type TimelineEvent,
 } from './repo';
 
 export const addedKey = (ext: string, userid: string, createtime: number | string) => `added:${ext}:${userid}:${createtime}`;
@@ -97,33 +96,9 @@ export function contactEventHandlers(deps: {
     const pairs = JSON.stringify(items.map((i) => ({
       external_userid: i.ext, userid: i.userid, state: i.state, added_at: i.ctx.at.toISOString(), inbox: i.ctx.inboxId,
     })));
-    const { rows: prevRows } = await pool.query<Cols<'follows', 'external_userid' | 'userid' | 'status' | 'added_at'> & { older: boolean }>(
-      `SELECT f.external_userid, f.userid, f.status, f.added_at, ${notNewer('f', 'r.added_at', 'r.inbox')} AS older
-       FROM follows f
-       JOIN jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, added_at timestamptz, inbox bigint)
-         ON f.external_userid = r.external_userid AND f.userid = r.userid
-       WHERE f.corp_id = $1`, [corpId, pairs]);
-    const prev = new Map(prevRows.map((r) => [`${r.external_userid}|${r.userid}`, r]));
-    await pool.query(
-      `INSERT INTO customers (corp_id, external_userid) SELECT DISTINCT $1, r.external_userid FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text)
-       ORDER BY 2 ON CONFLICT DO NOTHING`, [corpId, pairs]);
-    // The add applies only over an older state: a delete handled first (another worker, or while this step waited to be
-    // retried) is newer and stays. Over a newer state the add still dates the relation (added_at) if it began later.
-    const newer = notNewer('follows', 'EXCLUDED.event_at', 'EXCLUDED.event_inbox');
-    const { rows: appliedRows } = await pool.query<Cols<'follows', 'external_userid' | 'userid' | 'event_inbox'>>(
-      `INSERT INTO follows (corp_id, external_userid, userid, state, added_at, status, event_at, event_inbox)
-       SELECT $1, r.external_userid, r.userid, r.state, r.added_at, 'active', r.added_at, r.inbox
-       FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, state text, added_at timestamptz, inbox bigint)
-       ORDER BY r.external_userid, r.userid ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET
-         status = CASE WHEN ${newer} THEN 'active' ELSE follows.status END,
-         deleted_at = CASE WHEN ${newer} THEN NULL ELSE follows.deleted_at END,
-         state = CASE WHEN ${newer} THEN coalesce(EXCLUDED.state, follows.state) ELSE follows.state END,
-         added_at = CASE WHEN ${newer} THEN CASE WHEN follows.status <> 'active' OR follows.added_at IS NULL THEN EXCLUDED.added_at ELSE follows.added_at END
-                         WHEN follows.added_at IS NULL OR follows.added_at < EXCLUDED.added_at THEN EXCLUDED.added_at ELSE follows.added_at END,
-         event_at = CASE WHEN ${newer} THEN EXCLUDED.event_at ELSE follows.event_at END,
-         event_inbox = CASE WHEN ${newer} THEN EXCLUDED.event_inbox ELSE follows.event_inbox END,
-         updated_at = now()
-       RETURNING external_userid, userid, event_inbox`, [corpId, pairs]);
+    const prev = new Map((await followsBeforeAdds(pool, corpId, pairs)).map((r) => [`${r.external_userid}|${r.userid}`, r]));
+    await ensureCustomers(pool, corpId, [...new Set(items.map((i) => i.ext))]);
+    const appliedRows = await applyAdds(pool, corpId, pairs);
     const applied = new Set(appliedRows.filter((r) => Number(r.event_inbox) > 0).map((r) => `${r.external_userid}|${r.userid}|${r.event_inbox}`));
     const superseded = items.map((i) => !applied.has(`${i.ext}|${i.userid}|${i.ctx.inboxId}`));
     await refreshFollowCounts(pool, corpId, [...new Set(items.map((i) => i.ext))]);
@@ -229,8 +204,7 @@ export function contactEventHandlers(deps: {
       const ext = ctx.ev.ExternalUserID ?? '';
       const userid = ctx.ev.UserID ?? '';
       const byTransfer = ctx.ev.Source === 'DELETE_BY_TRANSFER';
-      await pool.query(
-        `INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
+      await ensureCustomers(pool, ctx.corpId, [ext]);
       await setFollowStatus(pool, ctx.corpId, ext, userid, byTransfer ? 'transferred' : 'deleted_by_staff', versionOf(ctx));
       await deps.hooks?.onDeleted?.(ctx, byTransfer ? 'transfer' : 'staff');
       await refreshFollowCounts(pool, ctx.corpId, [ext]);
@@ -243,7 +217,7 @@ export function contactEventHandlers(deps: {
     'change_external_contact/del_follow_user': async (ctx) => {
       const ext = ctx.ev.ExternalUserID ?? '';
       const userid = ctx.ev.UserID ?? '';
-      await pool.query(`INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
+      await ensureCustomers(pool, ctx.corpId, [ext]);
       await setFollowStatus(pool, ctx.corpId, ext, userid, 'deleted_by_customer', versionOf(ctx));
       await deps.hooks?.onDeleted?.(ctx, 'customer');
       await refreshFollowCounts(pool, ctx.corpId, [ext]);
@@ -254,7 +228,7 @@ export function contactEventHandlers(deps: {
 
     'change_external_contact/transfer_fail': async (ctx) => {
       const ext = ctx.ev.ExternalUserID ?? '';
-      await pool.query(`INSERT INTO customers (corp_id, external_userid) VALUES ($1,$2) ON CONFLICT DO NOTHING`, [ctx.corpId, ext]);
+      await ensureCustomers(pool, ctx.corpId, [ext]);
       await appendTimeline(pool, ctx.corpId, [{
         externalUserid: ext, type: 'follow.transfer_failed', userid: ctx.ev.UserID ?? '', occurredAt: ctx.at,
         data: { reason: ctx.ev.FailReason ?? null }, dedupeKey: `inbox:${ctx.inboxId}:transfer_fail`,

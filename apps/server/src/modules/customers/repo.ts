@@ -220,6 +220,52 @@ export async function storeContactDetails(
   await refreshFollowCounts(db, corpId, items.map((i) => i.externalUserid));
 }
 
+/** Customers' rows, created where missing (ids only; details come with the read), in key order. */
+export async function ensureCustomers(db: Queryable, corpId: string, externalUserids: string[]): Promise<void> {
+  if (externalUserids.length === 0) return;
+  await db.query(
+    `INSERT INTO customers (corp_id, external_userid) SELECT $1, e FROM unnest($2::text[]) AS e ORDER BY e ON CONFLICT DO NOTHING`,
+    [corpId, [...new Set(externalUserids)]]);
+}
+
+/** The add events of one claim: `[{external_userid, userid, state, added_at, inbox}]` as JSON (jsonb_to_recordset). */
+export type AddsJson = string;
+
+/** The relations a set of adds meets, and whether each is at most as new as its add (`older`: the add applies over it). */
+export async function followsBeforeAdds(db: Queryable, corpId: string, adds: AddsJson) {
+  const { rows } = await db.query<Cols<'follows', 'external_userid' | 'userid' | 'status' | 'added_at'> & { older: boolean }>(
+    `SELECT f.external_userid, f.userid, f.status, f.added_at, ${notNewer('f', 'r.added_at', 'r.inbox')} AS older
+     FROM follows f
+     JOIN jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, added_at timestamptz, inbox bigint)
+       ON f.external_userid = r.external_userid AND f.userid = r.userid
+     WHERE f.corp_id = $1`, [corpId, adds]);
+  return rows;
+}
+
+/**
+ * Stores the relations the adds begin, in key order. An add applies only over an older state: a delete handled first
+ * (another worker, or while the add's second step waited to be retried) is newer and stays. Over a newer state the add
+ * still dates the relation (added_at) if it began later. Returns every relation written, with the version it now has.
+ */
+export async function applyAdds(db: Queryable, corpId: string, adds: AddsJson) {
+  const newer = notNewer('follows', 'EXCLUDED.event_at', 'EXCLUDED.event_inbox');
+  const { rows } = await db.query<Cols<'follows', 'external_userid' | 'userid' | 'event_inbox'>>(
+    `INSERT INTO follows (corp_id, external_userid, userid, state, added_at, status, event_at, event_inbox)
+     SELECT $1, r.external_userid, r.userid, r.state, r.added_at, 'active', r.added_at, r.inbox
+     FROM jsonb_to_recordset($2::jsonb) AS r(external_userid text, userid text, state text, added_at timestamptz, inbox bigint)
+     ORDER BY r.external_userid, r.userid ON CONFLICT (corp_id, external_userid, userid) DO UPDATE SET
+       status = CASE WHEN ${newer} THEN 'active' ELSE follows.status END,
+       deleted_at = CASE WHEN ${newer} THEN NULL ELSE follows.deleted_at END,
+       state = CASE WHEN ${newer} THEN coalesce(EXCLUDED.state, follows.state) ELSE follows.state END,
+       added_at = CASE WHEN ${newer} THEN CASE WHEN follows.status <> 'active' OR follows.added_at IS NULL THEN EXCLUDED.added_at ELSE follows.added_at END
+                       WHEN follows.added_at IS NULL OR follows.added_at < EXCLUDED.added_at THEN EXCLUDED.added_at ELSE follows.added_at END,
+       event_at = CASE WHEN ${newer} THEN EXCLUDED.event_at ELSE follows.event_at END,
+       event_inbox = CASE WHEN ${newer} THEN EXCLUDED.event_inbox ELSE follows.event_inbox END,
+       updated_at = now()
+     RETURNING external_userid, userid, event_inbox`, [corpId, adds]);
+  return rows;
+}
+
 export async function refreshFollowCounts(db: Queryable, corpId: string, externalUserids: string[]): Promise<void> {
   if (externalUserids.length === 0) return;
   await db.query(

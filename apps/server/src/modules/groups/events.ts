@@ -6,10 +6,9 @@
 import { WecomError } from '@pond/wecom';
 import type pg from 'pg';
 import { withTransaction } from '../../platform/db';
-import type { Cols } from '../../platform/db/rows';
 import type { ChatChange, EventContext, InboxHandlers } from '../../platform/inbox';
 import { appendTimeline } from '../customers';
-import { dismissGroup, memberTimeline, saveGroup, type GroupChatRecord } from './repo';
+import { dismissGroup, groupName, memberTimeline, membersOf, saveGroup, setQuitScene, type GroupChatRecord } from './repo';
 
 /** What the group handlers need from WeCom; CorpService's client has it. */
 export interface GroupCorps {
@@ -45,13 +44,8 @@ export function groupEventHandlers(deps: {
     const { joined, left } = await withTransaction(pool, async (db) => {
       const saved = await saveGroup(db, ctx.corpId, g, version);
       if (!saved.applied) return saved;
-      const { rows: leftRows } = saved.left.length
-        ? await db.query<Cols<'group_members', 'member_id' | 'type'>>(
-          'SELECT member_id, type FROM group_members WHERE corp_id=$1 AND chat_id=$2 AND member_id = ANY($3)', [ctx.corpId, chatId, saved.left])
-        : { rows: [] };
-      if (quitScene != null && leftRows.length) {
-        await db.query('UPDATE group_members SET quit_scene = $4 WHERE corp_id=$1 AND chat_id=$2 AND member_id = ANY($3)', [ctx.corpId, chatId, saved.left, quitScene]);
-      }
+      const leftRows = await membersOf(db, ctx.corpId, chatId, saved.left);
+      if (quitScene != null && leftRows.length) await setQuitScene(db, ctx.corpId, chatId, saved.left, quitScene);
       await appendTimeline(db, ctx.corpId, [
         ...memberTimeline(chatId, g.name ?? '', saved.joined.map((id) => ({ id, type: byId.get(id)?.type ?? 0, joinScene: byId.get(id)?.join_scene ?? joinScene })), 'group.joined', ctx.at, key),
         ...memberTimeline(chatId, g.name ?? '', leftRows.map((r) => ({ id: r.member_id, type: r.type })), 'group.left', ctx.at, key, quitScene != null ? { quitScene } : {}),
@@ -73,9 +67,9 @@ export function groupEventHandlers(deps: {
     'change_external_chat/dismiss': async (ctx) => {
       const chatId = ctx.ev.ChatId ?? '';
       await withTransaction(pool, async (db) => {
-        const { rows } = await db.query<Cols<'groups', 'name'>>('SELECT name FROM groups WHERE corp_id=$1 AND chat_id=$2', [ctx.corpId, chatId]);
+        const name = await groupName(db, ctx.corpId, chatId);
         const customers = await dismissGroup(db, ctx.corpId, chatId, ctx.at, { at: ctx.at, inbox: ctx.inboxId });
-        await appendTimeline(db, ctx.corpId, memberTimeline(chatId, rows[0]?.name ?? '', customers.map((id) => ({ id, type: 2 })), 'group.left', ctx.at, `inbox:${ctx.inboxId}`, { dismissed: true }));
+        await appendTimeline(db, ctx.corpId, memberTimeline(chatId, name ?? '', customers.map((id) => ({ id, type: 2 })), 'group.left', ctx.at, `inbox:${ctx.inboxId}`, { dismissed: true }));
       });
     },
   } satisfies InboxHandlers;

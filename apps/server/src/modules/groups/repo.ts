@@ -119,6 +119,24 @@ const WITH_OWNER = `SELECT g.*, s.name AS owner_name FROM groups g LEFT JOIN sta
  * A page of the groups matching `where` (a condition over `groups g` whose parameters are in `p`), newest first, and
  * how many there are: the group list and group segments.
  */
+/** Stored members of a group among `memberIds`, with their type (1 staff, 2 customer). */
+export async function membersOf(db: Queryable, corpId: string, chatId: string, memberIds: string[]) {
+  if (memberIds.length === 0) return [];
+  const { rows } = await db.query<Cols<'group_members', 'member_id' | 'type'>>(
+    'SELECT member_id, type FROM group_members WHERE corp_id=$1 AND chat_id=$2 AND member_id = ANY($3)', [corpId, chatId, memberIds]);
+  return rows;
+}
+
+/** How members left (WeCom's QuitScene of the event that told). */
+export async function setQuitScene(db: Queryable, corpId: string, chatId: string, memberIds: string[], quitScene: number): Promise<void> {
+  await db.query('UPDATE group_members SET quit_scene = $4 WHERE corp_id=$1 AND chat_id=$2 AND member_id = ANY($3)', [corpId, chatId, memberIds, quitScene]);
+}
+
+export async function groupName(db: Queryable, corpId: string, chatId: string): Promise<string | null | undefined> {
+  const { rows } = await db.query<Cols<'groups', 'name'>>('SELECT name FROM groups WHERE corp_id=$1 AND chat_id=$2', [corpId, chatId]);
+  return rows[0]?.name;
+}
+
 export async function pageGroups(db: Queryable, where: string, p: Params, limit: number, offset: number): Promise<{ items: GroupRow[]; total: number }> {
   const n = p.values.length;
   const [{ rows: items }, { rows: [t] }] = await Promise.all([
