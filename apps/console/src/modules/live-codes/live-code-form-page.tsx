@@ -51,6 +51,7 @@ import {
 } from './hooks';
 import { GroupPoolEditor, StaffPoolEditor } from './pool-editors';
 import { ScheduleEditor, scheduleProblem } from './schedule-editor';
+import { useTextRules } from '../../lib/form-rules';
 
 /** Channels the seeds name; any other text is fine too. */
 const CHANNEL_SUGGESTIONS = ['门店', '快递卡片', '公众号', '视频号', '小红书', '抖音', '电商订单卡', '线下活动', '朋友圈广告'];
@@ -168,6 +169,7 @@ export default function LiveCodeFormPage() {
 
 function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: LiveCodeKind; back: React.ReactNode }) {
   const { t } = useTranslation(['liveCodes', 'common']);
+  const textRules = useTextRules();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [form] = Form.useForm<CodeForm>();
@@ -243,10 +245,7 @@ function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: 
               <Form.Item
                 name="name"
                 label={t('name')}
-                rules={[
-                  { required: true, whitespace: true, message: t('common:required', { field: t('name') }) },
-                  { max: 60, message: t('common:maxChars', { n: 60 }) },
-                ]}
+                rules={textRules(t('name'), 60)}
               >
                 <Input maxLength={60} placeholder={t('form.namePlaceholder')} data-testid="live-code-name" />
               </Form.Item>

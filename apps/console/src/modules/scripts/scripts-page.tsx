@@ -21,6 +21,7 @@ import {
   type Script,
   type ScriptFolder,
 } from './hooks';
+import { useTextRules } from '../../lib/form-rules';
 
 const ALL = 'all';
 // The folder picked in the tree and the search, in the URL like every list's filters.
@@ -176,6 +177,7 @@ interface FolderForm {
 
 function FolderModal({ parentId, folders, onClose }: { parentId: number | null; folders: ScriptFolder[]; onClose: () => void }) {
   const { t } = useTranslation(['scripts', 'common']);
+  const textRules = useTextRules();
   const [form] = Form.useForm<FolderForm>();
   const create = useCreateFolder();
   const save = async (v: FolderForm) => {
@@ -190,7 +192,7 @@ function FolderModal({ parentId, folders, onClose }: { parentId: number | null; 
       success={t('common:created')}
       onClose={onClose}
     >
-      <Form.Item name="name" label={t('folderName')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('folderName') }) }, { max: 30, message: t('common:maxChars', { n: 30 }) }]}>
+      <Form.Item name="name" label={t('folderName')} rules={textRules(t('folderName'), 30)}>
         <Input maxLength={30} autoFocus />
       </Form.Item>
       <Form.Item name="parentId" label={t('parentFolder')}>
@@ -208,6 +210,7 @@ interface ScriptForm {
 
 function ScriptModal({ script, defaultFolderId, folders, onClose }: { script: Script | null; defaultFolderId: number | null; folders: ScriptFolder[]; onClose: () => void }) {
   const { t } = useTranslation(['scripts', 'common']);
+  const textRules = useTextRules();
   const [form] = Form.useForm<ScriptForm>();
   const create = useCreateScript();
   const update = useUpdateScript();
@@ -231,7 +234,7 @@ function ScriptModal({ script, defaultFolderId, folders, onClose }: { script: Sc
       <Form.Item name="folderId" label={t('folder')}>
         <TreeSelect allowClear treeDefaultExpandAll treeData={folderTreeData(folders, null)} placeholder={t('noFolder')} />
       </Form.Item>
-      <Form.Item name="title" label={t('scriptTitle')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('scriptTitle') }) }, { max: 60, message: t('common:maxChars', { n: 60 }) }]}>
+      <Form.Item name="title" label={t('scriptTitle')} rules={textRules(t('scriptTitle'), 60)}>
         <Input maxLength={60} showCount />
       </Form.Item>
       <Alert
@@ -246,7 +249,7 @@ function ScriptModal({ script, defaultFolderId, folders, onClose }: { script: Sc
           </Flex>
         }
       />
-      <Form.Item name="content" label={t('content')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('content') }) }, { max: 4000, message: t('common:maxChars', { n: 4000 }) }]}>
+      <Form.Item name="content" label={t('content')} rules={textRules(t('content'), 4000)}>
         <Input.TextArea rows={8} maxLength={4000} showCount />
       </Form.Item>
     </FormModal>

@@ -11,6 +11,7 @@ import { useCanWrite } from '../auth/hooks';
 import { useDepartments, useStores, type Store } from '../staff/hooks';
 import { DepartmentSelect } from '../staff/pickers';
 import { hasCoordinates, useCreateStore, useDeleteStore, useUpdateStore, type StoreInput } from './hooks';
+import { useTextRules } from '../../lib/form-rules';
 
 /** Tencent's coordinate picker: GCJ-02, the system WeChat's location and Chinese maps use. */
 const COORDINATE_PICKER = 'https://lbs.qq.com/getPoint/';
@@ -131,6 +132,7 @@ interface StoreForm {
 
 function StoreModal({ store, onClose }: { store: Store | null; onClose: () => void }) {
   const { t } = useTranslation(['stores', 'common']);
+  const textRules = useTextRules();
   const [form] = Form.useForm<StoreForm>();
   const create = useCreateStore();
   const update = useUpdateStore();
@@ -175,10 +177,7 @@ function StoreModal({ store, onClose }: { store: Store | null; onClose: () => vo
           <Form.Item
             name="name"
             label={t('name')}
-            rules={[
-              { required: true, whitespace: true, message: t('common:required', { field: t('name') }) },
-              { max: 60, message: t('common:maxChars', { n: 60 }) },
-            ]}
+            rules={textRules(t('name'), 60)}
           >
             <Input autoFocus maxLength={60} data-testid="store-name" />
           </Form.Item>

@@ -22,6 +22,7 @@ import {
 } from './auto-rules-hooks';
 import { BulkJobDetailDrawer } from './bulk-tags';
 import { TagList, TagTreeSelect } from './tag-pickers';
+import { useTextRules } from '../../lib/form-rules';
 
 const KINDS: RuleKind[] = ['code', 'channel', 'group', 'behaviour', 'order'];
 const EVENTS: BehaviourEvent[] = ['customer.added', 'group.joined', 'scan'];
@@ -154,6 +155,7 @@ interface RuleForm {
 
 function RuleModal({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation(['tags', 'common']);
+  const textRules = useTextRules();
   const [form] = Form.useForm<RuleForm>();
   const kind = Form.useWatch('kind', form) ?? 'code';
   const create = useCreateRule();
@@ -192,7 +194,7 @@ function RuleModal({ onClose }: { onClose: () => void }) {
       success={t('common:created')}
       onClose={onClose}
     >
-      <Form.Item name="name" label={t('autoRules.name')} rules={[{ required: true, whitespace: true, message: t('common:required', { field: t('autoRules.name') }) }, { max: 60, message: t('common:maxChars', { n: 60 }) }]}>
+      <Form.Item name="name" label={t('autoRules.name')} rules={textRules(t('autoRules.name'), 60)}>
         <Input maxLength={60} />
       </Form.Item>
       <Form.Item name="kind" label={t('autoRules.kind')}>

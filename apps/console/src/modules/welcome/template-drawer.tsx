@@ -22,6 +22,7 @@ import {
   type WelcomeTemplate,
 } from './hooks';
 import { PhonePreview } from './phone-preview';
+import { useTextRules } from '../../lib/form-rules';
 
 interface TemplateForm {
   name: string;
@@ -53,6 +54,7 @@ function toInput(v: Partial<TemplateForm>): TemplateInput {
 
 export function TemplateDrawer({ template, scope = 'code', lockScope = false, onClose, onSaved }: Props) {
   const { t } = useTranslation(['welcome', 'common']);
+  const textRules = useTextRules();
   const { message } = App.useApp();
   const [form] = Form.useForm<TemplateForm>();
   const create = useCreateTemplate();
@@ -142,10 +144,7 @@ export function TemplateDrawer({ template, scope = 'code', lockScope = false, on
             <Form.Item
               name="name"
               label={t('name')}
-              rules={[
-                { required: true, whitespace: true, message: t('common:required', { field: t('name') }) },
-                { max: 60, message: t('common:maxChars', { n: 60 }) },
-              ]}
+              rules={textRules(t('name'), 60)}
             >
               <Input maxLength={60} placeholder={t('namePlaceholder')} data-testid="welcome-name" />
             </Form.Item>
