@@ -94,7 +94,8 @@ describe.skipIf(!CHROMIUM)('first start in a browser', () => {
     await signIn(page, pond);
     const before = await count();
     // Segment pages preview their rule by POST as they open.
-    const preview = page.waitForResponse((r) => r.url().endsWith('/api/segments/preview'));
+    // (A loaded CI machine can take long to build the page: the wait is generous, the condition exact.)
+    const preview = page.waitForResponse((r) => r.url().endsWith('/api/segments/preview'), { timeout: 90_000 });
     await segmentOfRfmBucket(page, pond, '一般发展');
     await preview;
     await page.goto(`${pond.baseUrl}/group-segments`);

@@ -629,6 +629,12 @@ describe("a customer followed by staff the caller does not see", () => {
                VALUES ($1, 'matrix-order-out', $2, 88, now(), now(), $3, $4, 'ZZOUT-channel', $5, '{}')`, [corpId, ext, out, ids.liveCode.out.store_manager, ids.store.out.store_manager]);
     await sql(`INSERT INTO customer_events (corp_id, external_userid, type, userid, occurred_at, data) VALUES ($1, $2, 'order.paid', $3, now(), $4)`,
       [corpId, ext, out, JSON.stringify({ orderId: 'matrix-order-out', amount: 88, channel: 'ZZOUT-channel', codeId: Number(ids.liveCode.out.store_manager) })]);
+    // An order attributed to X (whom both callers see) but to store 2's code and store (C's latest add came through it):
+    // the code, its channel and the store are store 2's.
+    await sql(`INSERT INTO orders (corp_id, order_id, external_userid, amount, paid_at, matched_at, userid, code_id, channel, store_id, payload)
+               VALUES ($1, 'matrix-order-mixed', $2, 66, now(), now(), $3, $4, 'ZZOUT-mixed-channel', $5, '{}')`, [corpId, ext, ids.staff.in.admin, ids.liveCode.out.store_manager, ids.store.out.store_manager]);
+    await sql(`INSERT INTO customer_events (corp_id, external_userid, type, userid, occurred_at, data) VALUES ($1, $2, 'order.paid', $3, now(), $4)`,
+      [corpId, ext, ids.staff.in.admin, JSON.stringify({ orderId: 'matrix-order-mixed', amount: 66, channel: 'ZZOUT-mixed-channel', codeId: Number(ids.liveCode.out.store_manager) })]);
     // Notes by store 2's manager and by the other member of store 1 (as staff).
     const mk = async (name: string, extra: object) => (await pond.api('POST', '/api/tokens', { name, ...extra })).body.token as string;
     const managerOut = await mk('matrix-sm-out', { role: 'store_manager', storeIds: [Number(ids.store.out.store_manager)] });
@@ -661,6 +667,11 @@ describe("a customer followed by staff the caller does not see", () => {
     // The order is there (it is the customer's), without its attribution.
     const orders = (await call('GET', `/api/customers/${ext}/orders`, 'store_manager')).body.items;
     expect(orders.find((o: { orderId: string }) => o.orderId === 'matrix-order-out')).toMatchObject({ userid: null, codeId: null, channel: null, storeId: null });
+    // Attributed to the manager's own staff member, but through another store's code: the attribution is left out whole.
+    expect(orders.find((o: { orderId: string }) => o.orderId === 'matrix-order-mixed')).toMatchObject({ userid: null, codeId: null, channel: null, storeId: null });
+    // The admin sees both orders' attribution.
+    const all = (await call('GET', `/api/customers/${ext}/orders`, 'admin')).body.items;
+    expect(all.find((o: { orderId: string }) => o.orderId === 'matrix-order-mixed')).toMatchObject({ userid: ids.staff.in.admin, channel: 'ZZOUT-mixed-channel' });
   });
 
   it('shows a staff member only their own relation', async () => {

@@ -65,7 +65,7 @@ export function chatIdVisibleSql(scope: Scope, p: Params, column: string, corpCo
 /**
  * A customer's timeline events (alias `e`) the scope sees: an event about a staff member's relation (added, removed, remark,
  * tags…) where the scope sees that staff member, an event about a group where it sees the group; the customer's own
- * events (orders) always — their attribution is masked by `eventAttributionVisibleSql`.
+ * events (orders) always — their attribution is masked by `attributionPartsVisibleSql`.
  */
 export function customerEventVisibleSql(scope: Scope, p: Params, alias = 'e'): string {
   if (!scope.staffUserid && !scope.storeIds) return 'true';
@@ -77,6 +77,27 @@ export function customerEventVisibleSql(scope: Scope, p: Params, alias = 'e'): s
 export function attributionVisibleSql(scope: Scope, p: Params, column: string, corpColumn: string): string {
   if (!scope.staffUserid && !scope.storeIds) return 'true';
   return `(${column} IS NULL OR ${staffUseridVisibleSql(scope, p, column, corpColumn)})`;
+}
+
+/**
+ * An attribution (an order's, or a timeline entry's: staff member, live code, channel, store) is shown to the scope
+ * only whole and only when every part of it is one the scope sees: the staff member (or none), the code (or none) and
+ * the store (or none). The staff member and the code may differ — an order is attributed to the customer's latest
+ * relation and to the code of their latest add — so each is checked on its own. `codeId`/`storeId` are SQL
+ * expressions (a column, or a cast out of an event's data).
+ */
+export function attributionPartsVisibleSql(
+  scope: Scope, p: Params, cols: { userid: string; codeId: string; storeId?: string; corp: string },
+): string {
+  if (!scope.staffUserid && !scope.storeIds) return 'true';
+  const parts = [
+    attributionVisibleSql(scope, p, cols.userid, cols.corp),
+    `(${cols.codeId} IS NULL OR EXISTS (SELECT 1 FROM live_codes vlc WHERE vlc.corp_id = ${cols.corp} AND vlc.id = ${cols.codeId} AND ${liveCodeVisibleSql(scope, p, 'vlc')}))`,
+  ];
+  if (cols.storeId) {
+    parts.push(`(${cols.storeId} IS NULL OR EXISTS (SELECT 1 FROM stores vst WHERE vst.corp_id = ${cols.corp} AND vst.id = ${cols.storeId} AND ${storeVisibleSql(scope, p, 'vst')}))`);
+  }
+  return `(${parts.join(' AND ')})`;
 }
 
 /**

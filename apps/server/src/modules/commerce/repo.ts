@@ -9,7 +9,7 @@ import type { Cols, Row } from '../../platform/db/rows';
 import { AppError } from '../../platform/errors';
 import { LOCKED_FIRST } from '../customers';
 import type { Scope } from '../../platform/auth';
-import { attributionVisibleSql } from '../../platform/resources';
+import { attributionPartsVisibleSql } from '../../platform/resources';
 import { Params } from '../../platform/sql';
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -178,14 +178,14 @@ type OrderRowShown = CustomerOrderRow & { attribution_shown: boolean };
 
 /**
  * A customer's latest 200 orders, with the names of the staff member, live code and store they are attributed to. The
- * orders are the customer's (every caller who sees the customer sees them); the attribution is the staff member's, shown
- * only where the scope sees that staff member (platform/resources.ts) and otherwise left out.
+ * orders are the customer's (every caller who sees the customer sees them); the attribution (staff member, code, channel,
+ * store) is shown only where the scope sees each of its parts (platform/resources.ts) and otherwise left out whole.
  */
 export async function ordersOf(db: Queryable, scope: Scope, externalUserid: string): Promise<CustomerOrderRow[]> {
   const p = new Params();
   const corp = p.add(scope.corpId);
   const ext = p.add(externalUserid);
-  const shown = attributionVisibleSql(scope, p, 'o.userid', 'o.corp_id');
+  const shown = attributionPartsVisibleSql(scope, p, { userid: 'o.userid', codeId: 'o.code_id', storeId: 'o.store_id', corp: 'o.corp_id' });
   const { rows } = await db.query<OrderRowShown>(
     `SELECT o.*, s.name AS staff_name, lc.name AS code_name, st.name AS store_name, ${shown} AS attribution_shown FROM orders o
        LEFT JOIN staff s ON s.corp_id = o.corp_id AND s.userid = o.userid

@@ -7,7 +7,7 @@ import type { CustomerListQuery, FollowStatus } from '@pond/contracts/customers'
 import type { Scope } from '../../platform/auth';
 import type { Cols, Row } from '../../platform/db/rows';
 import {
-  attributionVisibleSql, chatIdVisibleSql, customerEventVisibleSql, customerVisibleSql, followVisibleSql, noteVisibleSql,
+  attributionPartsVisibleSql, chatIdVisibleSql, customerEventVisibleSql, customerVisibleSql, followVisibleSql, noteVisibleSql,
 } from '../../platform/resources';
 import { Params } from '../../platform/sql';
 
@@ -429,14 +429,15 @@ export type TimelineRow = Cols<'customer_events', 'id' | 'type' | 'occurred_at' 
 
 /**
  * A customer's events that the scope sees, newest first, before the event `before` (an id) when given. An order
- * attributed to a staff member the scope does not see is shown without its attribution (staff, code, channel).
+ * whose attribution has a part the scope does not see (the staff member, the code) is shown without it (staff, code, channel).
  */
 export async function timelineOf(db: Queryable, scope: Scope, externalUserid: string, opts: { before?: number; limit: number }): Promise<TimelineRow[]> {
   const p = new Params();
   const corp = p.add(scope.corpId);
   const ext = p.add(externalUserid);
   const before = p.add(opts.before ?? null);
-  const attributed = attributionVisibleSql(scope, p, 'e.userid', 'e.corp_id');
+  const codeId = `CASE WHEN e.data->>'codeId' ~ '^[0-9]{1,18}$' THEN (e.data->>'codeId')::bigint END`;
+  const attributed = attributionPartsVisibleSql(scope, p, { userid: 'e.userid', codeId, corp: 'e.corp_id' });
   const { rows } = await db.query<TimelineRow>(
     `SELECT e.id, e.type, e.occurred_at, CASE WHEN ${attributed} THEN e.userid END AS userid,
             CASE WHEN ${attributed} THEN s.name END AS staff_name, e.chat_id,
