@@ -629,6 +629,9 @@ describe("a customer followed by staff the caller does not see", () => {
                VALUES ($1, 'matrix-order-out', $2, 88, now(), now(), $3, $4, 'ZZOUT-channel', $5, '{}')`, [corpId, ext, out, ids.liveCode.out.store_manager, ids.store.out.store_manager]);
     await sql(`INSERT INTO customer_events (corp_id, external_userid, type, userid, occurred_at, data) VALUES ($1, $2, 'order.paid', $3, now(), $4)`,
       [corpId, ext, out, JSON.stringify({ orderId: 'matrix-order-out', amount: 88, channel: 'ZZOUT-channel', codeId: Number(ids.liveCode.out.store_manager) })]);
+    // C's add through store 2's code by store 2's staff member, on a channel of store 2's.
+    await sql(`INSERT INTO attributions (corp_id, external_userid, userid, code_id, channel, added_at) VALUES ($1, $2, $3, $4, 'ZZOUT-attr-channel', now())`,
+      [corpId, ext, out, ids.liveCode.out.store_manager]);
     // An order attributed to X (whom both callers see) but to store 2's code and store (C's latest add came through it):
     // the code, its channel and the store are store 2's.
     await sql(`INSERT INTO orders (corp_id, order_id, external_userid, amount, paid_at, matched_at, userid, code_id, channel, store_id, payload)
@@ -705,6 +708,14 @@ describe("a customer followed by staff the caller does not see", () => {
       expect(r.body.count, who).toBe(0);
     }
     expect((await pond.api('POST', '/api/segments/preview', { rule })).body.count).toBe(1);
+    // Nor a channel condition: the add through another store's channel was that store's staff member's.
+    const byChannel = { type: 'channel', channels: ['ZZOUT-attr-channel'] };
+    for (const who of ['store_manager', 'staff'] as const) {
+      const r = await pond.api('POST', '/api/segments/preview', { rule: byChannel }, { token: tokens[who] });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body.count, who).toBe(0);
+    }
+    expect((await pond.api('POST', '/api/segments/preview', { rule: byChannel })).body.count).toBe(1);
     // The list's tag column is the relations' the caller sees.
     for (const who of ['store_manager', 'staff'] as const) {
       const row = (await call('GET', '/api/customers?pageSize=200', who)).body.items.find((c: { externalUserid: string }) => c.externalUserid === ext);

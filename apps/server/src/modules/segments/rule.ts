@@ -56,7 +56,8 @@ export interface CompileOptions {
   follows?: (p: Params, alias: string) => string;
 }
 
-const RELATION_CONDITIONS: ReadonlySet<string> = new Set(['tags', 'staff', 'store']);
+/** Conditions on what a staff member did with the customer (their relation, or the add they were attributed): narrowed by `follows`. */
+const RELATION_CONDITIONS: ReadonlySet<string> = new Set(['tags', 'staff', 'store', 'channel']);
 
 /** SQL (a boolean expression over alias `c`) for a rule — one that passed SegmentRule — with its parameters added to `p`. */
 export function compileRule(node: SegmentRule, p: Params, opts: CompileOptions = { mode: 'plain', corpId: '' }, depth = 0): string {
@@ -72,18 +73,19 @@ export function compileRule(node: SegmentRule, p: Params, opts: CompileOptions =
     const fast = compileFast(node, p, opts.corpId, opts.windows);
     if (fast) return fast;
   }
-  const activeFollows = `FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active'${narrowed ? ` AND ${opts.follows!(p, 'f')}` : ''}`;
+  // Built where a condition uses it: the narrowing adds parameters, and a statement must use every one it binds.
+  const activeFollows = () => `FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active'${narrowed ? ` AND ${opts.follows!(p, 'f')}` : ''}`;
   switch (node.type) {
     case 'tags': {
       const t = p.add(node.tagIds);
-      if (node.mode === 'any') return `EXISTS (SELECT 1 ${activeFollows} AND f.tag_ids && ${t}::text[])`;
-      if (node.mode === 'none') return `NOT EXISTS (SELECT 1 ${activeFollows} AND f.tag_ids && ${t}::text[])`;
-      return `${t}::text[] <@ ARRAY(SELECT unnest(f.tag_ids) ${activeFollows})`;
+      if (node.mode === 'any') return `EXISTS (SELECT 1 ${activeFollows()} AND f.tag_ids && ${t}::text[])`;
+      if (node.mode === 'none') return `NOT EXISTS (SELECT 1 ${activeFollows()} AND f.tag_ids && ${t}::text[])`;
+      return `${t}::text[] <@ ARRAY(SELECT unnest(f.tag_ids) ${activeFollows()})`;
     }
     case 'gender': return `c.gender = ANY(${p.add(node.values)}::smallint[])`;
-    case 'staff': return `EXISTS (SELECT 1 ${activeFollows} AND f.userid = ANY(${p.add(node.userids)}::text[]))`;
-    case 'store': return `EXISTS (SELECT 1 ${activeFollows} AND f.userid IN (SELECT s.userid FROM staff s WHERE s.corp_id = c.corp_id AND s.store_id = ANY(${p.add(node.storeIds)}::bigint[])))`;
-    case 'channel': return `EXISTS (SELECT 1 FROM attributions a WHERE a.corp_id = c.corp_id AND a.external_userid = c.external_userid AND a.channel = ANY(${p.add(node.channels)}::text[]))`;
+    case 'staff': return `EXISTS (SELECT 1 ${activeFollows()} AND f.userid = ANY(${p.add(node.userids)}::text[]))`;
+    case 'store': return `EXISTS (SELECT 1 ${activeFollows()} AND f.userid IN (SELECT s.userid FROM staff s WHERE s.corp_id = c.corp_id AND s.store_id = ANY(${p.add(node.storeIds)}::bigint[])))`;
+    case 'channel': return `EXISTS (SELECT 1 FROM attributions a WHERE a.corp_id = c.corp_id AND a.external_userid = c.external_userid AND a.channel = ANY(${p.add(node.channels)}::text[])${narrowed ? ` AND ${opts.follows!(p, 'a')}` : ''})`;
     case 'added': {
       const parts = ['c.first_added_at IS NOT NULL'];
       if (node.from) parts.push(`c.first_added_at >= (${p.add(node.from)}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
