@@ -575,6 +575,7 @@ describe('bulk jobs started before their starter was recorded (migration 0042)',
     const mine = await job('token:matrix-store_manager', 2);
     const byTarget = await job('token:matrix-store_manager', 3);
     const unknown = await job('token:matrix-store_manager', 4); // no audit entry of its own: nobody's
+    const shared = await job('token:matrix-store_manager', 5); // two principals of that name answered within the minute: nobody's
     const audit = `INSERT INTO audit_log (corp_id, actor_type, actor_id, actor_name, action, route, target_type, target_id, created_at)
                    SELECT $1, 'token', $2, 'token:matrix-store_manager', 'bulk_tag_job.create', 'POST /api/bulk-tag-jobs', $4, $3::text, created_at + interval '150 milliseconds'
                    FROM bulk_tag_jobs WHERE id = $5`;
@@ -583,6 +584,8 @@ describe('bulk jobs started before their starter was recorded (migration 0042)',
     await sql(audit, [corpId, smToken, byTarget, 'bulk_tag_job', byTarget]);
     // Someone else's entry, by another name, at the same time, changes nothing.
     await sql(audit.replaceAll("'token:matrix-store_manager'", "'someone else'"), [corpId, '999999', null, null, unknown]);
+    await sql(audit, [corpId, smToken, null, null, shared]);
+    await sql(audit, [corpId, '888888', null, null, shared]);
     const listed = async (who: Who) => (await call('GET', '/api/bulk-tag-jobs', who)).body.items.map((j: { id: number }) => String(j.id));
     expect(await listed('store_manager')).not.toContain(mine);
 
@@ -593,6 +596,8 @@ describe('bulk jobs started before their starter was recorded (migration 0042)',
     expect(sm).toContain(mine);
     expect(sm).toContain(byTarget);
     expect(sm).not.toContain(unknown);
+    expect(sm).not.toContain(shared);
+    expect(await one('SELECT (created_by_key IS NULL)::text FROM bulk_tag_jobs WHERE id = $1', [shared])).toBe('true');
     expect(await listed('staff')).not.toContain(mine);
     expect(await listed('operator')).toEqual(expect.arrayContaining([mine, byTarget, unknown]));
     expect((await call('GET', `/api/bulk-tag-jobs/${mine}`, 'store_manager')).status).toBe(200);
@@ -708,6 +713,14 @@ describe("a customer followed by staff the caller does not see", () => {
       expect(r.body.count, who).toBe(0);
     }
     expect((await pond.api('POST', '/api/segments/preview', { rule })).body.count).toBe(1);
+    // Nor the tag tree's counts: how many customers carry a tag is counted over the relations the caller sees.
+    const countOf = async (who: Who) => {
+      const groups = (await call('GET', '/api/tags', who)).body.groups as { tags: { id: string; customerCount: number | null }[] }[];
+      return groups.flatMap((g) => g.tags).find((t) => t.id === tagOut)?.customerCount;
+    };
+    expect(await countOf('admin')).toBe(1);
+    expect(await countOf('store_manager')).toBe(0);
+    expect(await countOf('staff')).toBe(0);
     // Nor a channel condition: the add through another store's channel was that store's staff member's.
     const byChannel = { type: 'channel', channels: ['ZZOUT-attr-channel'] };
     for (const who of ['store_manager', 'staff'] as const) {

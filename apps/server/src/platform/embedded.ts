@@ -222,7 +222,9 @@ async function settlePassword(port: number, password: string, canRotate: boolean
   if (stored === 'ok') return password;
   if (stored === 'unreachable') throw new EmbeddedPostgresError(`the embedded Postgres on port ${port} does not answer`);
   if ((await tryPassword(port, LEGACY_PASSWORD)) !== 'ok') {
-    throw new EmbeddedPostgresError('the embedded Postgres refuses the password kept in the data dir (pg.password) and the old default: restore pg.password, or reset the demo data (npm start -- --reset-demo)');
+    throw new EmbeddedPostgresError('the embedded Postgres refuses the password kept in the data dir (pg.password) and the old default: restore pg.password from the backup of this data dir; '
+      + 'or set it anew: let local connections in without a password for a moment (host lines of pg_hba.conf in the cluster dir to trust), start Pond, '
+      + "and run ALTER ROLE postgres PASSWORD '<the contents of pg.password>'. Only a demo with nothing to keep may instead be reset (npm start -- --reset-demo deletes all its data)");
   }
   if (!canRotate) return LEGACY_PASSWORD;
   const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: LEGACY_PASSWORD, database: 'postgres' });

@@ -74,15 +74,20 @@ async function stripTags(db: Queryable, corpId: string, tagIds: string[]): Promi
      WHERE corp_id = $1 AND tag_ids && $2::text[] AND ${LOCKED_FIRST}`, [corpId, tagIds]);
 }
 
-/** Tag groups with their tags; `counts: false` leaves out the per-tag customer counts (a scan of follows per tag). */
-export async function listTagTree(db: Queryable, corpId: string, opts: { counts?: boolean } = {}) {
+/**
+ * Tag groups with their tags; `counts: false` leaves out the per-tag customer counts (a scan of follows per tag). With a
+ * scope, a tag's count is of the customers whose relations the scope sees carry it (another store's use of a tag is theirs).
+ */
+export async function listTagTree(db: Queryable, corpId: string, opts: { counts?: boolean; scope?: Scope } = {}) {
   const { rows: groups } = await db.query<Cols<'tag_groups', 'id' | 'name' | 'order'>>(
     `SELECT id, name, "order" FROM tag_groups WHERE corp_id = $1 AND deleted_at IS NULL ORDER BY "order" DESC, created_at, id`, [corpId]);
+  const p = new Params();
+  const corp = p.add(corpId);
   const count = opts.counts === false ? 'NULL::bigint'
-    : `(SELECT count(DISTINCT f.external_userid) FROM follows f WHERE f.corp_id = t.corp_id AND f.status = 'active' AND f.tag_ids @> ARRAY[t.id])`;
+    : `(SELECT count(DISTINCT f.external_userid) FROM follows f WHERE f.corp_id = t.corp_id AND f.status = 'active' AND f.tag_ids @> ARRAY[t.id]${opts.scope ? ` AND ${followVisibleSql(opts.scope, p, 'f')}` : ''})`;
   const { rows: tags } = await db.query<Cols<'tags', 'id' | 'group_id' | 'name' | 'order'> & { customer_count: number | null }>(
     `SELECT t.id, t.group_id, t.name, t."order", ${count} AS customer_count
-     FROM tags t WHERE t.corp_id = $1 AND t.deleted_at IS NULL ORDER BY t."order" DESC, t.created_at, t.id`, [corpId]);
+     FROM tags t WHERE t.corp_id = ${corp} AND t.deleted_at IS NULL ORDER BY t."order" DESC, t.created_at, t.id`, p.values);
   return groups.map((g) => ({
     id: g.id, name: g.name, order: g.order,
     tags: tags.filter((t) => t.group_id === g.id).map((t) => ({ id: t.id, name: t.name, order: t.order, customerCount: t.customer_count })),

@@ -8,8 +8,8 @@ import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 export function tagRoutes(app: App, deps: { tags: TagService }): void {
   const { tags } = deps;
   const t = ['tags'];
-  app.get('/api/tags', { config: access(ALL_ROLES, { scope: 'corp' }), schema: { tags: t, response: { 200: TagTree } } },
-    async (req) => ({ groups: await tags.tree(req.principal!.corpId) }));
+  app.get('/api/tags', { config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: t, response: { 200: TagTree } } },
+    async (req) => ({ groups: await tags.tree(req.scope) }));
   app.post('/api/tag-groups', {
     config: access(WRITE_ROLES), schema: { tags: t, body: TagGroupBody, response: { 200: TagGroup } },
   }, async (req) => tags.createGroup(req.principal!.corpId, req.body));

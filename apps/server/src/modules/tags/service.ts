@@ -3,14 +3,16 @@ import type pg from 'pg';
 import type { TagBody, TagGroupBody, TagPatch } from '@pond/contracts/tags';
 import type { CorpService } from '../org';
 import { AppError } from '../../platform/errors';
+import type { Scope } from '../../platform/auth';
 import type { Row } from '../../platform/db/rows';
 import { findTag, findTagGroup, listTagTree, markTagsDeleted, saveTagGroups, tagNameTaken, updateTag, updateTagGroup } from './repo';
 
 export class TagService {
   constructor(private pool: pg.Pool, private corps: CorpService) {}
 
-  tree(corpId: string) {
-    return listTagTree(this.pool, corpId);
+  /** The tag tree, with each tag's customer count as the scope sees it. */
+  tree(scope: Scope) {
+    return listTagTree(this.pool, scope.corpId, { scope });
   }
 
   private async findGroup(corpId: string, id: string): Promise<Row<'tag_groups'>> {
@@ -33,7 +35,7 @@ export class TagService {
 
   /** The group as the tree shows it (after a write). */
   private async treeGroup(corpId: string, id: string) {
-    const group = (await this.tree(corpId)).find((g) => g.id === id);
+    const group = (await listTagTree(this.pool, corpId)).find((g) => g.id === id);
     if (!group) throw AppError.notFound(`tag group ${id}`);
     return group;
   }
