@@ -5,7 +5,7 @@
 // only root can enter still gets its embedded Postgres; two processes starting a fresh data dir at once share one
 // cluster; and the cluster's superuser password is random, kept in the data dir (an old default one is replaced).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -227,6 +227,21 @@ describe('the embedded Postgres of a data dir', () => {
     try {
       expect(await takes(portOf(h.url), readFileSync(join(data, 'pg.password'), 'utf8').trim())).toBe(true);
       expect(existsSync(join(data, 'pg.lock'))).toBe(false);
+    } finally {
+      await h.stop();
+    }
+  }, 120_000);
+
+  it('sets aside an old start lock even when its pid now names a live process (pids are reused)', async () => {
+    const { startEmbeddedPostgres } = await import('../src/platform/embedded');
+    const data = dataDir();
+    const file = join(data, 'pg.lock');
+    writeFileSync(file, `${process.ppid} 0123456789abcdef\n`); // a live process that is not starting anything
+    const longAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(file, longAgo, longAgo);
+    const h = await startEmbeddedPostgres(data, createLogger('silent', false));
+    try {
+      expect(existsSync(file)).toBe(false);
     } finally {
       await h.stop();
     }

@@ -261,6 +261,9 @@ function holderAlive(content: string, file: string): boolean {
     try { return Date.now() - statSync(file).mtimeMs < 10_000; } catch { return false; }
   }
   if (pid === process.pid) return heldLocks.has(token);
+  // A start holds the lock from initdb to ready, which no waiter waits longer for: an older lock is a dead start's,
+  // whatever process has its pid now (pids are reused).
+  try { if (Date.now() - statSync(file).mtimeMs > START_LOCK_WAIT_MS) return false; } catch { return false; }
   return alive(pid);
 }
 
