@@ -70,12 +70,14 @@ export function FollowEditModal({
 
   const maxRule = (max: number): Rule => ({ type: 'string', max, transform: trim, message: t('edit.tooLong', { max }) });
 
-  const initial: FollowForm = {
+  // What the form opened with: "changed" means changed from what the person saw, even if the relation is re-read
+  // (its details arriving from WeCom) while the form is open.
+  const [initial] = useState<FollowForm>(() => ({
     remark: follow.remark ?? '',
     description: follow.description ?? '',
     remarkMobiles: follow.remarkMobiles ?? [],
     remarkCorpName: follow.remarkCorpName ?? '',
-  };
+  }));
 
   const save = async (v: FollowForm) => {
     // Only what changed goes to WeCom (and onto the timeline).
