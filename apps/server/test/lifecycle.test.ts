@@ -247,6 +247,17 @@ describe('the embedded Postgres of a data dir', () => {
     }
   }, 120_000);
 
+  /** Sets the superuser's password on the server behind `url`. */
+  const setPassword = async (url: string, password: string) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query(`ALTER ROLE postgres WITH PASSWORD '${password.replaceAll("'", "''")}'`);
+    } finally {
+      await c.end();
+    }
+  };
+
   it('keeps a random superuser password in the data dir (0600), and moves a cluster with the old default to a random one', async () => {
     const { startEmbeddedPostgres, LEGACY_PASSWORD } = await import('../src/platform/embedded');
     const data = dataDir();
@@ -261,10 +272,7 @@ describe('the embedded Postgres of a data dir', () => {
       expect(await takes(portOf(h.url), password)).toBe(true);
       expect(await takes(portOf(h.url), LEGACY_PASSWORD)).toBe(false);
       // As a data dir from before: the old default password, and none stored.
-      const c = new pg.Client({ connectionString: h.url });
-      await c.connect();
-      await c.query(`ALTER ROLE postgres WITH PASSWORD '${LEGACY_PASSWORD}'`);
-      await c.end();
+      await setPassword(h.url, LEGACY_PASSWORD);
     } finally {
       await h.stop();
     }
@@ -277,10 +285,7 @@ describe('the embedded Postgres of a data dir', () => {
       expect(await takes(portOf(h.url), rotated)).toBe(true);
       expect(await takes(portOf(h.url), LEGACY_PASSWORD)).toBe(false);
       // Stopped between storing the new password and changing it on the server: the next start finishes the move.
-      const c = new pg.Client({ connectionString: h.url });
-      await c.connect();
-      await c.query(`ALTER ROLE postgres WITH PASSWORD '${LEGACY_PASSWORD}'`);
-      await c.end();
+      await setPassword(h.url, LEGACY_PASSWORD);
     } finally {
       await h.stop();
     }
