@@ -436,4 +436,18 @@ describe('app messages in the WeCom client', () => {
     const id = /app-messages\/(\d+)\/open/.exec(link!)![1];
     expect((await fetch(`${h.simUrl}/wecom/app-messages/${id}/open?corp=${h.corp.corpId}&userid=alice`, { redirect: 'manual' })).status).toBe(404);
   });
+
+  it('enable_duplicate_check: the same message within the interval reaches a member once', async () => {
+    const digest = { touser: 'carol', msgtype: 'text' as const, text: { content: '今日摘要：2 个待办' }, enable_duplicate_check: 1 as const, duplicate_check_interval: 600 };
+    const mine = async () => (await h.sim.control.listStaffMessages(h.corp.corpId, 'carol')).filter((m) => JSON.stringify(m.payload).includes('今日摘要')).length;
+    await client.messageSend(digest);
+    await client.messageSend(digest);
+    expect(await mine()).toBe(1);
+    await client.messageSend({ ...digest, enable_duplicate_check: 0 });
+    expect(await mine()).toBe(2);
+    h.clock.now += 601_000;
+    await client.messageSend(digest);
+    expect(await mine()).toBe(3);
+    expect((await h.api('message/send', { body: { ...digest, agentid: h.corp.agentId, duplicate_check_interval: 14_401 } })).errmsg).toContain('duplicate_check_interval');
+  });
 });

@@ -77,10 +77,11 @@ export async function addMsgTemplate(ctx: SimContext, corpId: string, body: Body
   const targets: { userid: string; target: string }[] = [];
   if (chatType === 'single') {
     const follows = await ctx.db.q<Pick<SimFollowRow, 'userid' | 'external_userid' | 'tag_ids' | 'createtime_sec'> & { last_chat: Int8 | null }>(
-      `SELECT f.userid, f.external_userid, f.tag_ids, f.createtime_sec,
-              (SELECT max(m.created_at) FROM {s}.messages m
-                WHERE m.corp_id = f.corp_id AND m.kind = 'chat' AND m.userid = f.userid AND m.external_userid = f.external_userid) AS last_chat
+      `SELECT f.userid, f.external_userid, f.tag_ids, f.createtime_sec, lc.last_chat
          FROM {s}.follows f JOIN {s}.staff s ON s.corp_id = f.corp_id AND s.userid = f.userid AND s.status = 1
+         LEFT JOIN (SELECT m.userid, m.external_userid, max(m.created_at) AS last_chat FROM {s}.messages m
+                     WHERE m.corp_id = $1 AND m.kind = 'chat' AND ($2::text[] IS NULL OR m.external_userid = ANY($2)) AND ($3::text IS NULL OR m.userid = $3)
+                     GROUP BY m.userid, m.external_userid) lc ON lc.userid = f.userid AND lc.external_userid = f.external_userid
         WHERE f.corp_id = $1 AND f.status = 'active'
           AND ($2::text[] IS NULL OR f.external_userid = ANY($2)) AND ($3::text IS NULL OR f.userid = $3)`,
       [corpId, ext?.length ? ext : null, sender ?? null],
@@ -274,7 +275,9 @@ export interface MassSendTask {
   content: Payload[];
   createdAt: number;
   sentAt: number | null;
-  /** Customers or groups on the member's list, with their send status (0 unsent, 1 sent, 2 not a friend, 3 over the cap). */
+  /** How many customers or groups on the member's list have each send status (0 unsent, 1 sent, 2 not a friend, 3 over the cap). */
+  counts: Record<number, number>;
+  /** The first 500 customers or groups on the member's list (by id), with their send status. */
   recipients: { target: string; name: string; status: number }[];
 }
 
@@ -287,18 +290,22 @@ export async function listMassSendTasks(sql: Sql, corpId: string, userid: string
     [corpId, userid, opts.pendingOnly ?? false, Math.min(opts.limit ?? 20, 200)],
   );
   if (rows.length === 0) return [];
+  const msgids = rows.map((r) => r.msgid);
   const results = await sql.q<Pick<SimMassSendResultRow, 'msgid' | 'target' | 'status'> & { name: string | null }>(
-    `SELECT * FROM (
-       SELECT r.msgid, r.target, r.status, coalesce(nullif(f.remark, ''), w.nickname, g.name) AS name,
-              row_number() OVER (PARTITION BY r.msgid ORDER BY r.target) AS n
-         FROM {s}.mass_send_results r
-         LEFT JOIN {s}.follows f ON f.corp_id = r.corp_id AND f.userid = r.userid AND f.external_userid = r.target
-         LEFT JOIN {s}.customers c ON c.corp_id = r.corp_id AND c.external_userid = r.target
-         LEFT JOIN {s}.wechat_users w ON w.id = c.wechat_user_id
-         LEFT JOIN {s}.groups g ON g.corp_id = r.corp_id AND g.chat_id = r.target
-        WHERE r.corp_id = $1 AND r.userid = $2 AND r.msgid = ANY($3::text[])) x
-      WHERE n <= 500 ORDER BY msgid, target`,
-    [corpId, userid, rows.map((r) => r.msgid)],
+    `SELECT r.msgid, r.target, r.status, coalesce(nullif(f.remark, ''), w.nickname, g.name) AS name
+       FROM unnest($3::text[]) AS x(msgid)
+       CROSS JOIN LATERAL (SELECT msgid, target, status FROM {s}.mass_send_results
+                            WHERE corp_id = $1 AND msgid = x.msgid AND userid = $2 ORDER BY target LIMIT 500) r
+       LEFT JOIN {s}.follows f ON f.corp_id = $1 AND f.userid = $2 AND f.external_userid = r.target
+       LEFT JOIN {s}.customers c ON c.corp_id = $1 AND c.external_userid = r.target
+       LEFT JOIN {s}.wechat_users w ON w.id = c.wechat_user_id
+       LEFT JOIN {s}.groups g ON g.corp_id = $1 AND g.chat_id = r.target
+      ORDER BY r.msgid, r.target`,
+    [corpId, userid, msgids],
+  );
+  const counts = await sql.q<Pick<SimMassSendResultRow, 'msgid' | 'status'> & Count>(
+    `SELECT msgid, status, count(*) AS n FROM {s}.mass_send_results WHERE corp_id = $1 AND userid = $2 AND msgid = ANY($3::text[]) GROUP BY msgid, status`,
+    [corpId, userid, msgids],
   );
   return rows.map((r) => ({
     msgid: r.msgid,
@@ -309,6 +316,7 @@ export async function listMassSendTasks(sql: Sql, corpId: string, userid: string
     content: r.body.content,
     createdAt: num(r.created_at),
     sentAt: r.task_sent === null ? null : num(r.task_sent) * 1000,
+    counts: Object.fromEntries(counts.filter((x) => x.msgid === r.msgid).map((x) => [x.status, num(x.n)])),
     recipients: results.filter((x) => x.msgid === r.msgid).map((x) => ({ target: x.target, name: x.name ?? x.target, status: x.status })),
   }));
 }

@@ -9,7 +9,7 @@ import { ControlError, E, SimError } from './errors';
 import { externalUseridFor, newIds, randomId } from './ids';
 import { getFollow } from './customers';
 import type { MessagePayload, SimCustomerRow, SimDepartmentRow, SimGroupRow, SimMessageRow, SimStaffRow, SimWechatUserRow } from './rows';
-import { isRecord, type Body } from './validate';
+import { isRecord, optInt, type Body } from './validate';
 import { voidWelcomeCodes } from './welcome';
 
 export interface InboxMessage {
@@ -236,13 +236,17 @@ export async function sendAppMessage(ctx: SimContext, corpId: string, agentId: n
   const msgid = randomId(40);
   const now = ctx.clock.now();
   const list = [...recipients];
-  if (list.length > 0) {
-    await ctx.db.q(
-      `INSERT INTO {s}.messages (corp_id, kind, direction, userid, ref_id, payload, created_at)
-       SELECT $1, 'app', 'to_staff', u, $3, $4, $5 FROM unnest($2::text[]) AS u`,
-      [corpId, list, msgid, JSON.stringify({ msgtype, [msgtype]: payload }), now],
-    );
-  }
+  // enable_duplicate_check: the same message to the same member within the interval (default 1800 s, ≤ 4 h) is not delivered again.
+  const dedupe = optInt(body, 'enable_duplicate_check', { allowed: [0, 1] }) === 1;
+  const interval = optInt(body, 'duplicate_check_interval', { min: 1, max: 14_400 }) ?? 1800;
+  await ctx.db.q(
+    `INSERT INTO {s}.messages (corp_id, kind, direction, userid, ref_id, payload, created_at)
+     SELECT $1, 'app', 'to_staff', u, $3, $4, $5 FROM unnest($2::text[]) AS u
+      WHERE NOT $6::boolean OR NOT EXISTS (
+        SELECT 1 FROM {s}.messages d WHERE d.corp_id = $1 AND d.userid = u AND d.kind = 'app' AND d.direction = 'to_staff'
+           AND d.created_at > $5::bigint - $7::bigint * 1000 AND d.payload = $4::jsonb)`,
+    [corpId, list, msgid, JSON.stringify({ msgtype, [msgtype]: payload }), now, dedupe, interval],
+  );
   return {
     invaliduser: invalidUsers.join('|'),
     invalidparty: invalidParties.join('|'),

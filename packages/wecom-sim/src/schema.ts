@@ -316,6 +316,8 @@ CREATE TABLE IF NOT EXISTS {s}.messages (
 );
 CREATE INDEX IF NOT EXISTS messages_inbox_idx ON {s}.messages (wechat_user_id, id);
 CREATE INDEX IF NOT EXISTS messages_staff_idx ON {s}.messages (corp_id, userid, created_at);
+-- add_msg_template routes each customer to the member who chatted with them last.
+CREATE INDEX IF NOT EXISTS messages_chat_idx ON {s}.messages (corp_id, external_userid, userid) WHERE kind = 'chat';
 
 CREATE TABLE IF NOT EXISTS {s}.mass_sends (
   corp_id text NOT NULL,

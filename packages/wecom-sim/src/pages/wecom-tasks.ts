@@ -71,7 +71,9 @@ function massTaskForm(m: MassSendTask, corpId: string, userid: string, b: string
         `<label><input type="checkbox" name="pick.${i}" value="${esc(r.target)}" checked${m.canSelect ? '' : ' disabled'}> ${esc(r.name)}</label>`,
     )
     .join('');
-  return `<div class="task"><div class="muted">${kind} · ${time(m.createdAt, tz)} · ${open.length} ${m.chatType === 'group' ? '个群 groups' : '位客户 customers'}</div>
+  const total = m.counts[0] ?? 0;
+  const more = total > open.length ? ` <span class="muted">${t(`仅显示前 ${open.length} 个`, `first ${open.length} shown`)}</span>` : '';
+  return `<div class="task"><div class="muted">${kind} · ${time(m.createdAt, tz)} · ${total} ${m.chatType === 'group' ? '个群 groups' : '位客户 customers'}${more}</div>
     ${m.content.map((p) => renderPayload(p)).join('')}
     <form method="post" action="${esc(b)}/wecom/mass-send/confirm">${hiddenMember(corpId, userid)}<input type="hidden" name="msgid" value="${esc(m.msgid)}">
       <div class="picks">${picks}</div>
@@ -82,9 +84,9 @@ function massTaskForm(m: MassSendTask, corpId: string, userid: string, b: string
 }
 
 function massTaskDone(m: MassSendTask, tz: string): string {
-  const counts = new Map<number, number>();
-  for (const r of m.recipients) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-  const summary = [...counts.entries()].map(([s, n]) => `${STATUS_LABEL[s] ?? s} ${n}`).join(' · ');
+  const summary = Object.entries(m.counts)
+    .map(([s, n]) => `${STATUS_LABEL[Number(s)] ?? s} ${n}`)
+    .join(' · ');
   return `<div class="task"><div class="muted">${m.canceled && m.status === 0 ? t('已取消', 'cancelled') : t('已发送', 'sent')} · ${time(m.sentAt ?? m.createdAt, tz)} · ${esc(summary)}</div>
     ${m.content.map((p) => renderPayload(p)).join('')}</div>`;
 }
