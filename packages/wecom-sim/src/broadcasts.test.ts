@@ -253,6 +253,7 @@ describe('mass-send tasks in the WeCom client: all or some recipients', () => {
     await expect(h.sim.control.confirmMassSend('alice', fixed.msgid)).rejects.toThrow(/already sent/);
 
     const pick = await send({ external_userid: [x.ext, y.ext, z.ext], allow_select: true, text: { content: '挑选发送' } });
+    await expect(h.sim.control.confirmMassSend('alice', pick.msgid, { targets: [] })).rejects.toThrow(/at least one/);
     await h.sim.control.customerDeletesStaff(z.user.id, 'alice');
     // In the client: the task lists the three, the member picks 乙 and 丙 (who deleted alice meanwhile).
     const page = await html(`/wecom?corp=${h.corp.corpId}&userid=alice`);
@@ -407,6 +408,39 @@ describe('moments: visible range, phones, likes and comments', () => {
     const now = Math.floor(h.clock.now / 1000);
     const list = await client.getMomentList({ start_time: now - 3 * 86_400, end_time: now });
     expect(list.moment_list.map((m) => m.moment_id)).toContain(momentId);
+  });
+});
+
+describe('the control API over HTTP', () => {
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${h.simUrl}/control${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const get = async (path: string): Promise<unknown> => (await fetch(`${h.simUrl}/control${path}`)).json();
+
+  it('confirms some recipients, publishes, likes and comments as a customer, and lists tasks and the feed', async () => {
+    h.clock.now += DAY;
+    const [p, q] = await Promise.all([customerOf('bob', '接口甲'), customerOf('bob', '接口乙')]);
+    const m = await send({ external_userid: [p.ext, q.ext], allow_select: true });
+    const tasks = (await get(`/corps/${h.corp.corpId}/mass-send-tasks?userid=bob&pending=1`)) as { msgid: string }[];
+    expect(tasks.map((t) => t.msgid)).toContain(m.msgid);
+    expect((await post('/confirm-mass-send', { userid: 'bob', msgid: m.msgid, targets: 'x' })).status).toBe(400);
+    const r = await post('/confirm-mass-send', { userid: 'bob', msgid: m.msgid, targets: [q.ext] });
+    expect(r).toMatchObject({ status: 200, body: { sent: 1, unsent: 1 } });
+    expect(await statusOf(m.msgid, 'bob')).toEqual({ [p.ext]: 0, [q.ext]: 1 });
+
+    const job = await client.addMomentTask({ text: { content: '接口朋友圈' }, visible_range: { sender_list: { user_list: ['bob'] } } });
+    const momentId = (await client.getMomentTaskResult(job.jobid)).result!.moment_id!;
+    expect((await post('/publish-moment', { userid: 'bob', momentId })).body).toMatchObject({ audience: expect.any(Number) });
+    expect((await post('/like-moment', { who: q.user.id, momentId, userid: 'bob' })).body).toMatchObject({ liked: true, likes: 1 });
+    expect((await post('/comment-moment', { who: q.user.id, momentId, userid: 'bob', text: '好看' })).status).toBe(200);
+    expect((await post('/comment-moment', { who: q.user.id, momentId, userid: 'bob', text: '' })).status).toBe(400);
+    const feed = (await get(`/wechat-users/${q.user.id}/moments`)) as { momentId: string; interactions: { kind: string; text: string | null }[] }[];
+    expect(feed[0]).toMatchObject({ momentId, interactions: [{ kind: 'like' }, { kind: 'comment', text: '好看' }] });
+    const comments = await client.getMomentComments(momentId, 'bob');
+    expect(comments.comment_list.map((c) => c.external_userid)).toEqual([q.ext]);
+    const mtasks = (await get(`/corps/${h.corp.corpId}/moment-tasks?userid=bob`)) as { momentId: string; publishStatus: number }[];
+    expect(mtasks.find((t) => t.momentId === momentId)?.publishStatus).toBe(1);
   });
 });
 

@@ -168,6 +168,7 @@ export async function confirmMassSend(ctx: SimContext, corpId: string, userid: s
     let chosen = pending;
     if (opts.targets) {
       const picked = new Set(opts.targets);
+      if (picked.size === 0) throw new ControlError('targets: pick at least one recipient (or leave targets out to send to all)');
       const unknown = [...picked].filter((t) => !pending.includes(t));
       if (unknown.length) throw new ControlError(`targets: not on ${userid}'s list for ${msgid}: ${unknown.slice(0, 5).join(', ')}`);
       if (picked.size < pending.length && !canSelectRecipients(ms)) {
