@@ -1,6 +1,7 @@
 // Broadcasts' SQL: the broadcast rows, the audience as one query (customers with an active relation and the staff
 // member who sends to each; groups with their owner), targets and per-sender sends, and the results WeCom reports.
 import type pg from 'pg';
+import { withTransaction } from '../../platform/db';
 import type { Audience, BroadcastKind, BroadcastListQuery, BroadcastStatus, BroadcastTargetStatus } from '@pond/contracts/broadcasts';
 import type { Content } from '@pond/contracts/content';
 import type { SkipReason } from '@pond/contracts/governance';
@@ -109,9 +110,11 @@ export async function groupAudienceSql(corpId: string, a: Audience, p: Params, s
             FROM groups g WHERE ${conds.join(' AND ')}`;
 }
 
-export async function audience(db: Db, sql: string, values: unknown[]): Promise<{ target_id: string; sender: string | null }[]> {
-  const { rows } = await db.query<{ target_id: string; sender: string | null }>(`SELECT * FROM (${sql}) a ORDER BY 1`, values);
-  return rows;
+/** Runs an audience query. It reads whole sets (up to every customer of the corp): joined by hashing, whatever the
+ * statistics say — right after a big import they are stale, and a nested loop over them is quadratic. */
+export async function audience(pool: pg.Pool, sql: string, values: unknown[]): Promise<{ target_id: string; sender: string | null }[]> {
+  return withTransaction(pool, async (db) => (await db.query<{ target_id: string; sender: string | null }>(`SELECT * FROM (${sql}) a ORDER BY 1`, values)).rows,
+    `BEGIN; SET LOCAL jit = off; SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '64MB'`);
 }
 
 export async function targetNames(db: Db, corpId: string, kind: BroadcastKind, ids: string[]): Promise<Map<string, string>> {
