@@ -34,6 +34,9 @@ import { acquireHooks, GroupCodeRotation, landingRoutes, liveCodeRoutes, LiveCod
 import { groupWelcomeRoutes, welcomeRoutes, WelcomeService } from './modules/welcome';
 import { mediaRoutes, MediaService } from './modules/media';
 import { commerceRoutes, matchWaitingOrders, OrderService } from './modules/commerce';
+import { governanceRoutes, GovernanceService } from './modules/governance';
+import { taskRoutes, TaskService } from './modules/tasks';
+import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -69,6 +72,9 @@ export interface PondApp {
   bulk: BulkTagService;
   handover: HandoverService;
   eventWindows: EventWindowService;
+  governance: GovernanceService;
+  tasks: TaskService;
+  broadcasts: BroadcastService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -98,7 +104,11 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const rules = new AutoTagRules(pool, corps, bulk, log);
   const handover = new HandoverService(pool, corps, queue, log);
   const eventWindows = new EventWindowService(pool, log);
-  queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job, handover.runJob, handover.pollJob, eventWindows.rollJob]);
+  const governance = new GovernanceService(pool);
+  const tasks = new TaskService(pool, corps, governance, log, () => config.publicUrl);
+  const broadcasts = new BroadcastService(pool, corps, governance, tasks, queue, log);
+  queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job, handover.runJob, handover.pollJob, eventWindows.rollJob, tasks.tickJob,
+    broadcasts.runJob, broadcasts.tickJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -153,6 +163,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     onTimezoneChanged: sim ? async (corpId, timezone) => { if (await sim.control.getCorp(corpId)) await sim.control.upsertCorp({ corpId, timezone }); } : undefined,
   });
   liveCodeRoutes(http, { codes, publicUrl: () => config.publicUrl });
+  governanceRoutes(http, { governance });
+  taskRoutes(http, { tasks });
+  broadcastRoutes(http, { broadcasts });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
@@ -194,7 +207,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   let closed = false;
   return {
-    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows,
+    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -202,6 +215,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: media.refreshJob.name, cron: '17 * * * *', data: {}, key: 'hourly' });
         await queue.schedule({ name: eventWindows.rollJob.name, cron: '5 0 * * *', data: {}, key: 'daily' });
         await queue.send(eventWindows.rollJob, {}, { singletonKey: 'start' });
+        await queue.schedule({ name: tasks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: broadcasts.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

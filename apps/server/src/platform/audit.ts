@@ -79,6 +79,7 @@ const VERBS: Record<string, Bilingual> = {
 export const NOUNS: Record<string, Bilingual> = {
   alert: { zh: '提醒', en: 'alert' },
   auto_tag_rule: { zh: '自动打标签规则', en: 'auto-tag rule' },
+  broadcast: { zh: '群发', en: 'broadcast' },
   bulk_tag_job: { zh: '批量打标签任务', en: 'bulk tagging job' },
   corp: { zh: '企业', en: 'corp' },
   corp_settings: { zh: '企业设置', en: 'corp settings' },
@@ -100,6 +101,7 @@ export const NOUNS: Record<string, Bilingual> = {
   store: { zh: '门店', en: 'store' },
   tag: { zh: '标签', en: 'tag' },
   tag_group: { zh: '标签组', en: 'tag group' },
+  task: { zh: '员工任务', en: 'staff task' },
   token: { zh: 'API 令牌', en: 'API token' },
   user: { zh: '用户', en: 'user' },
   welcome_template: { zh: '欢迎语', en: 'welcome message' },
@@ -111,7 +113,10 @@ const LABELS: Record<string, Bilingual> = {
   'auth.login': { zh: '登录', en: 'Sign in' },
   'auth.logout': { zh: '退出登录', en: 'Sign out' },
   'auth.switch_corp': { zh: '切换企业', en: 'Switch corp' },
+  'broadcast.send': { zh: '发送群发', en: 'Send a broadcast' },
+  'broadcast.remind': { zh: '提醒员工确认群发', en: 'Remind staff to confirm a broadcast' },
   'customer_tag.update': { zh: '修改客户标签', en: 'Change customer tags' },
+  'governance.update': { zh: '修改触达规则', en: 'Change the contact budget' },
   'import.customer_attributes': { zh: '导入客户属性', en: 'Import customer attributes' },
   'import.followers': { zh: '导入公众号粉丝', en: 'Import 公众号 followers' },
   'invitation.accept': { zh: '接受企业邀请', en: 'Accept an invitation' },
@@ -120,6 +125,8 @@ const LABELS: Record<string, Bilingual> = {
   'order_webhook.regenerate': { zh: '重置订单 Webhook 地址', en: 'Regenerate the order webhook URL' },
   'script.send': { zh: '发送话术', en: 'Send a script' },
   'sync_run.create': { zh: '发起同步', en: 'Start a sync' },
+  'task.done': { zh: '完成员工任务', en: 'Mark a staff task done' },
+  'task.skip': { zh: '跳过员工任务', en: 'Skip a staff task' },
   'user.delete': { zh: '从企业移除用户', en: 'Remove a user from the corp' },
 };
 

@@ -187,6 +187,9 @@ export const RESOURCES = {
   user: { label: 'user', table: 'memberships', key: 'id', keyType: 'int' },
   apiToken: { label: 'token', table: 'api_tokens', key: 'id', keyType: 'int' },
   media: { label: 'media file', table: 'media_assets', key: 'id', keyType: 'int' },
+  // Staff see their own tasks, store managers their stores' staff's.
+  task: { label: 'task', table: 'staff_tasks', key: 'id', keyType: 'int', visible: (scope, p, a) => staffUseridVisibleSql(scope, p, `${a}.owner_userid`, `${a}.corp_id`) },
+  broadcast: { label: 'broadcast', table: 'broadcasts', key: 'id', keyType: 'int' },
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceName = keyof typeof RESOURCES;

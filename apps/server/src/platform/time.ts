@@ -38,3 +38,33 @@ export function dayIn(at: Date, tz: string): string {
   const p = parts(at, tz);
   return `${p.year}-${p.month}-${p.day}`;
 }
+
+/** Minutes `tz` is ahead of UTC at `at`. */
+export function zoneOffsetMinutes(at: Date, tz: string): number {
+  const p = parts(at, tz);
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+  return Math.round((asUtc - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/** The instant a wall-clock time (`day` YYYY-MM-DD, `hhmm` HH:mm) is in `tz` (a time skipped by a DST change moves forward). */
+export function zonedTime(day: string, hhmm: string, tz: string): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  const [h, mi] = hhmm.split(':').map(Number);
+  const wall = Date.UTC(y, m - 1, d, h, mi);
+  let at = new Date(wall - zoneOffsetMinutes(new Date(wall), tz) * 60_000);
+  // Once more with the offset at the first guess (the offset may differ across a DST change).
+  at = new Date(wall - zoneOffsetMinutes(at, tz) * 60_000);
+  return at;
+}
+
+/** Minutes since midnight of `at` in `tz`. */
+export function minuteOfDay(at: Date, tz: string): number {
+  const p = parts(at, tz);
+  return Number(p.hour) * 60 + Number(p.minute);
+}
+
+/** `day` (YYYY-MM-DD) plus `n` calendar days. */
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}

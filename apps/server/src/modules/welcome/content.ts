@@ -188,3 +188,13 @@ export function validateTemplate(input: TemplateInput): TemplateDraft {
 export function toWecomAttachments(list: readonly WelcomeAttachment[]): MessageAttachment[] {
   return list.map((a) => ({ msgtype: a.msgtype, [a.msgtype]: a[a.msgtype] }) as MessageAttachment);
 }
+
+/** validateContent for content nested in a body (`content.text`, `steps.2.content.attachments.0`): errors name the full path. */
+export function validateContentAt(input: { text?: string | null; attachments?: readonly unknown[] | null }, prefix: string): { text: string; attachments: WelcomeAttachment[] } {
+  try {
+    return validateContent(input);
+  } catch (err) {
+    if (err instanceof AppError && err.extra.field) throw AppError.validation(`${prefix}.${err.extra.field}`, err.message.slice(err.extra.field.length + 2));
+    throw err;
+  }
+}

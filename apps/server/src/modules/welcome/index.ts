@@ -2,3 +2,4 @@
 export { groupWelcomeRoutes } from './group-routes';
 export { welcomeRoutes } from './routes';
 export { WelcomeService, type SendForAddArgs, type SendOutcome } from './service';
+export { toWecomAttachments, validateContentAt } from './content';

@@ -17,6 +17,10 @@ import type { MediaKind } from '../../../../../packages/contracts/src/media';
 import type { Role } from '../../../../../packages/contracts/src/auth';
 import type { MemberStatus } from '../../../../../packages/contracts/src/admin';
 import type { SendStatus, TemplateStatus, WelcomeAttachment, WelcomeScope } from '../../../../../packages/contracts/src/welcome';
+import type { Content } from '../../../../../packages/contracts/src/content';
+import type { ContactChannel, ContactStatus, ContactVia, QuietAction, SkipReason, WecomCapMode } from '../../../../../packages/contracts/src/governance';
+import type { TargetKind, TaskKind, TaskSource, TaskStatus } from '../../../../../packages/contracts/src/tasks';
+import type { BroadcastKind, BroadcastStatus, BroadcastSendStatus, BroadcastTargetStatus, Audience } from '../../../../../packages/contracts/src/broadcasts';
 
 const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -867,3 +871,177 @@ export const orderRefunds = pgTable('order_refunds', {
   foreignKey({ columns: [t.corpId, t.orderId], foreignColumns: [orders.corpId, orders.orderId] }).onDelete('cascade'),
   check('order_refunds_amount_positive', sql`amount > 0`),
 ]);
+
+// ---- Convert: contact governance, the staff task inbox, broadcasts (issue 12) ----
+
+/** The corp's contact budget (ADR 0020): one row per corp; absent = the defaults in modules/governance. */
+export const contactPolicies = pgTable('contact_policies', {
+  corpId: text('corp_id').primaryKey().references(() => corps.id, { onDelete: 'cascade' }),
+  customerPerDay: integer('customer_per_day').notNull(),
+  customerPerWeek: integer('customer_per_week').notNull(),
+  customerPerMonth: integer('customer_per_month').notNull(),
+  groupPerDay: integer('group_per_day').notNull(),
+  groupPerWeek: integer('group_per_week').notNull(),
+  minGapMinutes: integer('min_gap_minutes').notNull(),
+  quietStart: text('quiet_start'),
+  quietEnd: text('quiet_end'),
+  quietAction: text('quiet_action').$type<QuietAction>().notNull(),
+  dedupeDays: integer('dedupe_days').notNull(),
+  dndTagIds: text('dnd_tag_ids').array().notNull().default(sql`'{}'::text[]`),
+  wecomCap: text('wecom_cap').$type<WecomCapMode>().notNull(),
+  countMoments: boolean('count_moments').notNull(),
+  overdueAfterMinutes: integer('overdue_after_minutes').notNull(),
+  digestTime: text('digest_time'),
+  updatedAt: updatedAt(),
+});
+
+/** One row per customer or group that has ever been planned for: the lock every planner takes, in key order, before it
+ * counts the ledger (ADR 0020). */
+export const contactHeads = pgTable('contact_heads', {
+  corpId: text('corp_id').notNull(),
+  targetKind: text('target_kind').$type<'customer' | 'group'>().notNull(),
+  targetId: text('target_id').notNull(),
+  lastPlannedAt: ts('last_planned_at'),
+}, (t) => [primaryKey({ columns: [t.corpId, t.targetKind, t.targetId] })]);
+
+/** Every contact attempt: planned (reserves budget), sent, skipped (with the reason), released (never went out), failed.
+ * Unique per source and target, so a planner that runs twice plans once. */
+export const contactLedger = pgTable('contact_ledger', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  targetKind: text('target_kind').$type<'customer' | 'group'>().notNull(),
+  targetId: text('target_id').notNull(),
+  channel: text('channel').$type<ContactChannel>().notNull(),
+  via: text('via').$type<ContactVia>().notNull(),
+  sourceKind: text('source_kind').notNull(),
+  sourceId: bigint('source_id', { mode: 'number' }),
+  /** Distinguishes attempts of one source to one target (a playbook step, an occurrence): part of the unique key. */
+  sourceRef: text('source_ref').notNull().default(''),
+  staffUserid: text('staff_userid'),
+  contentHash: text('content_hash').notNull(),
+  preview: text('preview').notNull().default(''),
+  /** When the message reaches (or would reach) the target. */
+  at: ts('at').notNull(),
+  status: text('status').$type<ContactStatus>().notNull(),
+  reason: text('reason').$type<SkipReason>(),
+  overrideBy: text('override_by'),
+  overrideReason: text('override_reason'),
+  createdAt: createdAt(),
+  settledAt: ts('settled_at'),
+}, (t) => [
+  uniqueIndex('contact_ledger_source_uq').on(t.corpId, t.sourceKind, t.sourceId, t.sourceRef, t.targetKind, t.targetId),
+  index('contact_ledger_target_idx').on(t.corpId, t.targetKind, t.targetId, t.at),
+  index('contact_ledger_planned_idx').on(t.corpId, t.sourceKind, t.sourceId).where(sql`status = 'planned'`),
+]);
+
+/** The staff task inbox. */
+export const staffTasks = pgTable('staff_tasks', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  kind: text('kind').$type<TaskKind>().notNull(),
+  ownerUserid: text('owner_userid').notNull(),
+  dueAt: ts('due_at').notNull(),
+  targetKind: text('target_kind').$type<TargetKind>().notNull(),
+  externalUserid: text('external_userid'),
+  chatId: text('chat_id'),
+  content: jsonb('content').$type<Content>().notNull(),
+  sourceKind: text('source_kind').$type<TaskSource>().notNull(),
+  sourceId: bigint('source_id', { mode: 'number' }),
+  sourceName: text('source_name').notNull().default(''),
+  /** The ledger row this task's send spends (settled to sent when the task is done). */
+  ledgerId: bigint('ledger_id', { mode: 'number' }),
+  status: text('status').$type<TaskStatus>().notNull().default('pending'),
+  doneAt: ts('done_at'),
+  doneVia: text('done_via'),
+  skipReason: text('skip_reason'),
+  /** The app message about it was sent (claimed before the call: at most once). */
+  notifiedAt: ts('notified_at'),
+  escalatedAt: ts('escalated_at'),
+  /** One task per (corp, key): the source's idempotency key (a playbook run, a broadcast send). */
+  dedupeKey: text('dedupe_key'),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('staff_tasks_dedupe_uq').on(t.corpId, t.dedupeKey),
+  index('staff_tasks_owner_idx').on(t.corpId, t.ownerUserid, t.status, t.dueAt),
+  index('staff_tasks_open_due_idx').on(t.dueAt).where(sql`status IN ('pending', 'overdue')`),
+  index('staff_tasks_customer_idx').on(t.corpId, t.externalUserid).where(sql`external_userid IS NOT NULL`),
+  index('staff_tasks_chat_idx').on(t.corpId, t.chatId).where(sql`chat_id IS NOT NULL`),
+  index('staff_tasks_source_idx').on(t.corpId, t.sourceKind, t.sourceId),
+]);
+
+/** Daily digests sent, once per corp and local day. */
+export const taskDigests = pgTable('task_digests', {
+  corpId: text('corp_id').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  sentAt: createdAt(),
+  staffCount: integer('staff_count').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.corpId, t.day] })]);
+
+/** Broadcasts (群发) to customers or groups, made in Pond or read back from WeCom (origin 'wecom'). */
+export const broadcasts = pgTable('broadcasts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  kind: text('kind').$type<BroadcastKind>().notNull(),
+  origin: text('origin').$type<'pond' | 'wecom'>().notNull().default('pond'),
+  name: text('name').notNull(),
+  content: jsonb('content').$type<Content>().notNull(),
+  audience: jsonb('audience').$type<Audience>().notNull(),
+  scheduledAt: ts('scheduled_at'),
+  /** Reminder offsets in minutes after the send was issued (at most 3; WeCom allows 3 per 24 h). */
+  remindAfter: integer('remind_after').array().notNull().default(sql`'{}'::int[]`),
+  status: text('status').$type<BroadcastStatus>().notNull(),
+  overrideBy: text('override_by'),
+  overrideReason: text('override_reason'),
+  audienceCount: integer('audience_count').notNull().default(0),
+  plannedCount: integer('planned_count').notNull().default(0),
+  skippedCount: integer('skipped_count').notNull().default(0),
+  sentAt: ts('sent_at'),
+  error: text('error'),
+  createdBy: text('created_by'),
+  createdByKey: text('created_by_key'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('broadcasts_corp_idx').on(t.corpId, t.createdAt)]);
+
+/** One add_msg_template per sender and chunk (≤ 10,000 customers or ≤ 2,000 groups). */
+export const broadcastSends = pgTable('broadcast_sends', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  broadcastId: bigint('broadcast_id', { mode: 'number' }).notNull().references(() => broadcasts.id, { onDelete: 'cascade' }),
+  senderUserid: text('sender_userid').notNull(),
+  chunk: integer('chunk').notNull().default(0),
+  msgid: text('msgid'),
+  status: text('status').$type<BroadcastSendStatus>().notNull(),
+  targetCount: integer('target_count').notNull().default(0),
+  sentCount: integer('sent_count').notNull().default(0),
+  notFriendCount: integer('not_friend_count').notNull().default(0),
+  overCapCount: integer('over_cap_count').notNull().default(0),
+  reminders: smallint('reminders').notNull().default(0),
+  lastRemindedAt: ts('last_reminded_at'),
+  /** The add_msg_template call was started (a crash after it is settled by reading WeCom's list back). */
+  issuingAt: ts('issuing_at'),
+  issuedAt: ts('issued_at'),
+  confirmedAt: ts('confirmed_at'),
+  escalatedAt: ts('escalated_at'),
+  polledAt: ts('polled_at'),
+  errcode: integer('errcode'),
+  error: text('error'),
+}, (t) => [
+  uniqueIndex('broadcast_sends_uq').on(t.broadcastId, t.senderUserid, t.chunk),
+  uniqueIndex('broadcast_sends_msgid_uq').on(t.corpId, t.msgid, t.senderUserid),
+  index('broadcast_sends_open_idx').on(t.status).where(sql`status IN ('pending', 'issuing', 'issued')`),
+]);
+
+export const broadcastTargets = pgTable('broadcast_targets', {
+  corpId: text('corp_id').notNull(),
+  broadcastId: bigint('broadcast_id', { mode: 'number' }).notNull().references(() => broadcasts.id, { onDelete: 'cascade' }),
+  targetId: text('target_id').notNull(),
+  senderUserid: text('sender_userid'),
+  sendId: bigint('send_id', { mode: 'number' }),
+  status: text('status').$type<BroadcastTargetStatus>().notNull(),
+  reason: text('reason').$type<SkipReason>(),
+  ledgerId: bigint('ledger_id', { mode: 'number' }),
+  sentAt: ts('sent_at'),
+}, (t) => [primaryKey({ columns: [t.broadcastId, t.targetId] }), index('broadcast_targets_send_idx').on(t.sendId)]);

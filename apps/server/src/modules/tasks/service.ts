@@ -1,0 +1,276 @@
+// The staff task inbox. Every action Pond asks of a staff member is a task: a 1:1 send (from a playbook step or by
+// hand), confirming a mass send, posting a moment. Staff are told by a WeCom app message (a textcard opening the task
+// page inside WeCom) when a task falls due, by a daily digest at the corp's time, and see a customer's or group's
+// tasks in the chat sidebar, where one tap sends the task's messages and marks it done. Tasks left pending past the
+// corp's grace become overdue and are escalated to the owner's store managers. A task's send spends the contact
+// budget through its ledger row: done settles it as sent, skipped or cancelled releases it.
+import type pg from 'pg';
+import { z } from 'zod';
+import type { ChatMessage, Content } from '@pond/contracts/content';
+import type { TaskOutput as Task, TaskBoard, TaskBoardQuery, TaskCreateInput, TaskDoneVia, TaskListQuery, TaskSource } from '@pond/contracts/tasks';
+import type { Scope } from '../../platform/auth';
+import { AppError } from '../../platform/errors';
+import type { Logger } from '../../platform/log';
+import { defineJob } from '../../platform/queue';
+import { addDays, corpZone, dayIn, formatDateTime, zonedTime } from '../../platform/time';
+import type { CorpService } from '../org';
+import type { GovernanceService } from '../governance';
+import type { Row } from '../../platform/db/rows';
+import { validateContentAt } from '../welcome';
+import * as repo from './repo';
+
+export type NewTask = repo.NewTask;
+/** Told when a task of its source ends (done, skipped, cancelled), after the task row changed. */
+export type TaskEndListener = (task: Row<'staff_tasks'>, status: 'done' | 'skipped' | 'cancelled') => Promise<void>;
+
+const FILL = /\{(nickname|staff|store)\}/g;
+
+/** A task's content as the JS-SDK's sendChatMessage calls, in order: the text, then each attachment. */
+export function chatMessages(content: Content, vars: { nickname: string; staff: string; store: string }): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  const text = content.text.replace(FILL, (_, k: 'nickname' | 'staff' | 'store') => vars[k]).trim();
+  if (text) out.push({ msgtype: 'text', text: { content: text } });
+  for (const a of content.attachments) {
+    if (a.msgtype === 'image' && a.image?.media_id) out.push({ msgtype: 'image', image: { mediaid: a.image.media_id } });
+    else if (a.msgtype === 'image' && a.image?.pic_url) out.push({ msgtype: 'news', news: { link: a.image.pic_url, title: '图片 Image', desc: '', imgUrl: a.image.pic_url } });
+    else if (a.msgtype === 'link' && a.link) out.push({ msgtype: 'news', news: { link: a.link.url, title: a.link.title, desc: a.link.desc ?? '', imgUrl: a.link.picurl ?? '' } });
+    else if (a.msgtype === 'miniprogram' && a.miniprogram) out.push({ msgtype: 'miniprogram', miniprogram: { appid: a.miniprogram.appid, title: a.miniprogram.title, imgUrl: '', page: a.miniprogram.page } });
+    else if (a.msgtype === 'video' && a.video) out.push({ msgtype: 'video', video: { mediaid: a.video.media_id } });
+    else if (a.msgtype === 'file' && a.file) out.push({ msgtype: 'file', file: { mediaid: a.file.media_id } });
+  }
+  return out;
+}
+
+export function toTask(r: repo.TaskRow): Task {
+  return {
+    id: r.id, kind: r.kind, status: r.status, dueAt: r.due_at, ownerUserid: r.owner_userid, ownerName: r.owner_name ?? r.owner_userid,
+    target: { kind: r.target_kind, externalUserid: r.external_userid, chatId: r.chat_id, name: r.target_name },
+    text: r.content.text, attachmentCount: r.content.attachments.length,
+    source: { kind: r.source_kind, id: r.source_id, name: r.source_name },
+    doneAt: r.done_at, doneVia: r.done_via, skipReason: r.skip_reason, createdAt: r.created_at,
+  };
+}
+
+export class TaskService {
+  private readonly listeners = new Map<TaskSource, TaskEndListener[]>();
+
+  /** Every minute: tell staff about tasks that fell due, mark overdue ones and escalate them, send the daily digests. */
+  readonly tickJob = defineJob({
+    name: 'tasks.tick',
+    schema: z.object({}).passthrough(),
+    policy: 'singleton',
+    retryLimit: 1,
+    handler: async () => { await this.tick(new Date()); },
+  });
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly corps: CorpService,
+    private readonly governance: GovernanceService,
+    private readonly log: Logger,
+    private readonly publicUrl: () => string,
+  ) {}
+
+  onEnd(source: TaskSource, fn: TaskEndListener): void {
+    this.listeners.set(source, [...(this.listeners.get(source) ?? []), fn]);
+  }
+
+  /** Makes tasks (idempotent by dedupe key); returns their ids in order. */
+  create(corpId: string, tasks: NewTask[], db: Pick<pg.PoolClient, 'query'> = this.pool): Promise<number[]> {
+    return repo.insertTasks(db, corpId, tasks);
+  }
+
+  /** A task made by hand: the owner sends `content` to a customer or group; the contact budget is asked first. */
+  async createManual(corpId: string, input: TaskCreateInput, by: string): Promise<Task> {
+    if (!!input.externalUserid === !!input.chatId) throw AppError.validation('externalUserid', 'name exactly one target: externalUserid or chatId');
+    const content = validateContentAt(input.content, 'content');
+    const dueAt = input.dueAt ? new Date(input.dueAt) : new Date();
+    const targetKind = input.externalUserid ? 'customer' as const : 'group' as const;
+    const targetId = (input.externalUserid ?? input.chatId)!;
+    const [id] = await this.create(corpId, [{
+      kind: 'send', ownerUserid: input.ownerUserid, dueAt, targetKind, externalUserid: input.externalUserid ?? null, chatId: input.chatId ?? null,
+      content, sourceKind: 'manual', sourceName: '手动任务 Manual', createdBy: by,
+    }]);
+    const [plan] = await this.governance.plan({
+      corpId, targetKind, channel: 'task', via: 'chat', sourceKind: 'task', sourceId: id, content, at: dueAt,
+      targets: [{ targetId, staffUserid: input.ownerUserid }],
+    });
+    if (plan?.status === 'skipped') {
+      await repo.endTask(this.pool, corpId, id, 'skipped', { reason: plan.reason ?? 'budget' });
+    } else if (plan?.ledgerId) {
+      await this.pool.query('UPDATE staff_tasks SET ledger_id = $3, due_at = $4 WHERE corp_id = $1 AND id = $2', [corpId, id, plan.ledgerId, plan.at]);
+    }
+    return this.get(corpId, id);
+  }
+
+  async get(corpId: string, id: number): Promise<Task> {
+    const row = await repo.getTask(this.pool, corpId, id);
+    if (!row) throw AppError.notFound(`task ${id}`);
+    return toTask(row);
+  }
+
+  async list(scope: Scope, q: TaskListQuery & { limit: number; offset: number }): Promise<{ items: Task[]; total: number }> {
+    const { rows, total } = await repo.listTasks(this.pool, scope, {
+      ...q, open: q.open === undefined ? undefined : q.open === 'true', sourceId: q.sourceId === undefined ? undefined : Number(q.sourceId),
+    });
+    return { items: rows.map(toTask), total };
+  }
+
+  /** The task's messages for sendChatMessage, placeholders filled for its target. */
+  async messages(corpId: string, id: number): Promise<ChatMessage[]> {
+    const row = await repo.getTask(this.pool, corpId, id);
+    if (!row) throw AppError.notFound(`task ${id}`);
+    const vars = await repo.placeholderValues(this.pool, corpId, row.owner_userid, row.external_userid);
+    return chatMessages(row.content, vars);
+  }
+
+  /** Done (idempotent: a second call answers the task as it is). Its ledger row is settled as sent. */
+  async done(corpId: string, id: number, via: TaskDoneVia): Promise<Task> {
+    const ended = await repo.endTask(this.pool, corpId, id, 'done', { via });
+    if (ended) await this.afterEnd(ended, 'done');
+    return this.get(corpId, id);
+  }
+
+  async skip(corpId: string, id: number, reason: string): Promise<Task> {
+    const ended = await repo.endTask(this.pool, corpId, id, 'skipped', { reason });
+    if (!ended) {
+      const t = await this.get(corpId, id);
+      if (t.status !== 'skipped') throw new AppError('conflict', `task ${id} is ${t.status}: only an open task can be skipped`);
+      return t;
+    }
+    await this.afterEnd(ended, 'skipped');
+    return this.get(corpId, id);
+  }
+
+  /** Ends the open tasks of a source (a send confirmed in WeCom: done; a cancelled broadcast or an exited enrolment: cancelled). */
+  async endOfSource(corpId: string, sourceKind: TaskSource, sourceId: number, status: 'done' | 'cancelled', opts: { via?: TaskDoneVia; ownerUserid?: string; dedupePrefix?: string } = {}): Promise<number> {
+    const rows = await repo.endTasksOfSource(this.pool, corpId, sourceKind, sourceId, status, opts.via ?? null, opts);
+    for (const r of rows) await this.afterEnd(r, status);
+    return rows.length;
+  }
+
+  private async afterEnd(task: Row<'staff_tasks'>, status: 'done' | 'skipped' | 'cancelled'): Promise<void> {
+    if (task.ledger_id) await this.governance.settle(task.corp_id, [task.ledger_id], status === 'done' ? 'sent' : 'released');
+    for (const fn of this.listeners.get(task.source_kind) ?? []) await fn(task, status);
+  }
+
+  async board(scope: Scope, q: TaskBoardQuery): Promise<TaskBoard> {
+    const tz = await corpZone(this.pool, scope.corpId);
+    const today = dayIn(new Date(), tz);
+    const from = q.from ?? addDays(today, -6);
+    const to = q.to ?? today;
+    if (to < from) throw AppError.validation('to', 'must not be before from');
+    if (addDays(from, 92) < to) throw AppError.validation('to', 'at most 92 days after from');
+    const rows = await repo.board(this.pool, scope, zonedTime(from, '00:00', tz), zonedTime(addDays(to, 1), '00:00', tz));
+    const rate = (done: number, due: number) => (due ? Math.round((done / due) * 1000) / 1000 : 0);
+    const stores = new Map<string, TaskBoard['stores'][number]>();
+    const total = { due: 0, done: 0, overdue: 0, skipped: 0, pending: 0, completion: 0 };
+    for (const r of rows) {
+      const key = String(r.store_id);
+      const s = stores.get(key) ?? { storeId: r.store_id, storeName: r.store_name, due: 0, done: 0, overdue: 0, skipped: 0, pending: 0, completion: 0 };
+      for (const k of ['due', 'done', 'overdue', 'skipped', 'pending'] as const) { s[k] += r[k]; total[k] += r[k]; }
+      stores.set(key, s);
+    }
+    for (const s of stores.values()) s.completion = rate(s.done, s.due);
+    total.completion = rate(total.done, total.due);
+    return {
+      from, to,
+      staff: rows.map((r) => ({ userid: r.userid, name: r.name, storeId: r.store_id, storeName: r.store_name, due: r.due, done: r.done, overdue: r.overdue, skipped: r.skipped, pending: r.pending, completion: rate(r.done, r.due) })),
+      stores: [...stores.values()].sort((a, b) => b.due - a.due),
+      total,
+    };
+  }
+
+  /** One pass of the inbox's clock (the job runs it every minute; tests call it with their own time). */
+  async tick(now: Date): Promise<{ notified: number; overdue: number; digests: number }> {
+    const notified = await this.notifyDue(now);
+    const overdue = await this.escalateOverdue(now);
+    const digests = await this.sendDigests(now);
+    return { notified, overdue, digests };
+  }
+
+  private taskUrl(corpId: string, id?: number): string {
+    const u = new URL(`/tasks/${encodeURIComponent(corpId)}`, this.publicUrl());
+    if (id) u.searchParams.set('task', String(id));
+    return u.toString();
+  }
+
+  private async appMessage(corpId: string, touser: string[], title: string, description: string, url: string): Promise<void> {
+    if (!touser.length) return;
+    try {
+      const client = await this.corps.client(corpId);
+      for (let i = 0; i < touser.length; i += 1000) {
+        await client.messageSend({ touser: touser.slice(i, i + 1000).join('|'), msgtype: 'textcard', textcard: { title, description, url, btntxt: '查看' } });
+      }
+    } catch (err) {
+      // A reminder that could not go out is logged; the task stays in the inbox, the sidebar and the digest.
+      this.log.warn({ err, corpId }, 'tasks: app message failed');
+    }
+  }
+
+  /** Tells each owner once about tasks that fell due (one message per owner per pass). */
+  async notifyDue(now: Date): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const claimed = await repo.claimToNotify(this.pool, now, 2000);
+      if (!claimed.length) break;
+      n += claimed.length;
+      const byOwner = new Map<string, typeof claimed>();
+      for (const t of claimed) {
+        const key = `${t.corp_id}\u0000${t.owner_userid}`;
+        byOwner.set(key, [...(byOwner.get(key) ?? []), t]);
+      }
+      for (const tasks of byOwner.values()) {
+        const first = tasks[0];
+        const tz = await corpZone(this.pool, first.corp_id);
+        const title = tasks.length === 1 ? `新任务 New task：${first.source_name || kindLabel(first.kind)}` : `${tasks.length} 个新任务 New tasks`;
+        const desc = tasks.length === 1
+          ? `${kindLabel(first.kind)} · 截止 Due ${formatDateTime(first.due_at, tz)}`
+          : `${[...new Set(tasks.map((t) => t.source_name || kindLabel(t.kind)))].slice(0, 3).join('、')} · ${formatDateTime(now, tz)}`;
+        await this.appMessage(first.corp_id, [first.owner_userid], title, desc, this.taskUrl(first.corp_id, tasks.length === 1 ? first.id : undefined));
+      }
+      if (claimed.length < 2000) break;
+    }
+    return n;
+  }
+
+  /** Marks tasks overdue past the corp's grace and tells the owner's store managers (an app message and a console alert). */
+  async escalateOverdue(now: Date): Promise<number> {
+    const rows = await repo.markOverdue(this.pool, now);
+    const byCorp = new Map<string, typeof rows>();
+    for (const r of rows) byCorp.set(r.corp_id, [...(byCorp.get(r.corp_id) ?? []), r]);
+    for (const [corpId, tasks] of byCorp) {
+      const owners = [...new Set(tasks.map((t) => t.owner_userid))];
+      const managers = await repo.managersOf(this.pool, corpId, owners);
+      const byManager = new Map<string, string[]>();
+      for (const m of managers) byManager.set(m.manager, [...(byManager.get(m.manager) ?? []), m.owner]);
+      for (const [manager, mine] of byManager) {
+        const count = tasks.filter((t) => mine.includes(t.owner_userid)).length;
+        await this.appMessage(corpId, [manager], `${count} 个任务已逾期 Overdue tasks`, `${mine.slice(0, 5).join('、')} 有任务逾期未完成 · ${count} task(s) overdue`, this.taskUrl(corpId));
+      }
+      await repo.insertAlert(this.pool, corpId, 'tasks_overdue', `${tasks.length} 个员工任务逾期 / ${tasks.length} staff task(s) overdue`,
+        { owners, count: tasks.length }, `tasks_overdue:${dayIn(now, 'UTC')}:${tasks[0].id}`);
+    }
+    return rows.length;
+  }
+
+  /** The daily digest: once per corp and local day, after the corp's digest time, to every owner with open tasks. */
+  async sendDigests(now: Date): Promise<number> {
+    const claimed = await repo.claimDigests(this.pool, now);
+    let n = 0;
+    for (const { corp_id: corpId, day } of claimed) {
+      const counts = await repo.openCountsByOwner(this.pool, corpId, now);
+      for (const c of counts) {
+        await this.appMessage(corpId, [c.owner_userid], `今日任务 Today's tasks ${day}`,
+          `待完成 ${c.due_today} · 已逾期 ${c.overdue} / ${c.due_today} open, ${c.overdue} overdue`, this.taskUrl(corpId));
+      }
+      await repo.setDigestCount(this.pool, corpId, day, counts.length);
+      n += counts.length;
+    }
+    return n;
+  }
+}
+
+function kindLabel(kind: string): string {
+  return kind === 'confirm_mass' ? '确认群发 Confirm a mass send' : kind === 'post_moment' ? '发表朋友圈 Post a moment' : '发送消息 Send a message';
+}
