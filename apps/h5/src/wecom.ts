@@ -3,18 +3,13 @@
 // it registers with agentConfig in WeCom (the app ticket's signature, from Pond) and with config (the
 // corp ticket) in WeChat. Every call answers a promise; a failure is the client's {errMsg}.
 import * as ww from '@wecom/jssdk';
+import type { ChatMessage } from '@pond/contracts/content';
 import { api, q } from './api';
 
 export type Entry = 'single_chat_tools' | 'group_chat_tools' | 'contact_profile' | 'normal' | (string & {});
 
-/** A message sendChatMessage sends (the task API's ChatMessage has the same shapes). */
-export type ChatMessage =
-  | { msgtype: 'text'; text: { content: string } }
-  | { msgtype: 'image'; image: { mediaid: string } }
-  | { msgtype: 'video'; video: { mediaid: string } }
-  | { msgtype: 'file'; file: { mediaid: string } }
-  | { msgtype: 'news'; news: { link: string; title: string; desc?: string; imgUrl?: string } }
-  | { msgtype: 'miniprogram'; miniprogram: { appid: string; title: string; imgUrl: string; page: string } };
+/** A message sendChatMessage sends (the task API's messages have these shapes). */
+export type { ChatMessage };
 
 interface Signature {
   timestamp: number;

@@ -7,7 +7,7 @@ import type { Boot } from '../boot';
 import { day } from '../format';
 import { Notice, toast } from '../ui';
 import { connect, errText, inWeCom, openChat } from '../wecom';
-import { listTasks, markDone, openTasks, skipTask, type Task } from './model';
+import { latestTasks, markDone, openTasks, skipTask, type Task } from './model';
 import { TaskSummary } from './TaskSummary';
 
 interface Lists {
@@ -23,7 +23,7 @@ export function TasksApp({ boot }: { boot: Boot }) {
 
   const load = useCallback(async () => {
     try {
-      const [open, done] = await Promise.all([openTasks(), listTasks({ status: 'done', limit: 100 })]);
+      const [open, done] = await Promise.all([openTasks(), latestTasks('done')]);
       const today = day(Date.now());
       setLists({ open, doneToday: done.filter((t) => t.doneAt && day(t.doneAt) === today) });
       setError(null);

@@ -1,41 +1,32 @@
 // The staff task API as both pages use it: my tasks, the messages of a send task (sendChatMessage payloads
 // in order, placeholders filled), done and skip.
+import type { ChatMessage } from '@pond/contracts/content';
+import type { Task, TaskStatus } from '@pond/contracts/tasks';
 import { api, q } from '../api';
-import type { ChatMessage } from '../wecom';
 
-export type TaskStatus = 'pending' | 'overdue' | 'done' | 'skipped' | 'cancelled';
+export type { Task, TaskStatus };
+type Page = { items: Task[]; total: number };
+const list = (params: Record<string, string | number | null | undefined>) => api<Page>('GET', `/tasks${q(params)}`);
 
-export interface Task {
-  id: number;
-  kind: 'send' | 'confirm_mass' | 'post_moment';
-  status: TaskStatus;
-  dueAt: string;
-  ownerUserid: string;
-  ownerName: string | null;
-  target: { kind: 'customer' | 'group' | 'none'; externalUserid?: string | null; chatId?: string | null; name?: string | null };
-  text: string;
-  attachmentCount: number;
-  source: { kind: 'playbook' | 'broadcast' | 'moment' | 'manual'; id: number | null; name: string };
-  doneAt: string | null;
-  doneVia: string | null;
-  skipReason: string | null;
-}
-
-export async function listTasks(filter: { status: TaskStatus; externalUserid?: string | null; chatId?: string | null; limit?: number }): Promise<Task[]> {
-  return (await api<{ items: Task[] }>('GET', `/tasks${q({ status: filter.status, externalUserid: filter.externalUserid, chatId: filter.chatId, limit: filter.limit ?? 100 })}`)).items;
-}
-
-/** Pending and overdue together, the most urgent first. */
+/** My open tasks (pending and overdue), for a customer or group when given; the most urgent first. */
 export async function openTasks(filter: { externalUserid?: string | null; chatId?: string | null } = {}): Promise<Task[]> {
-  const [overdue, pending] = await Promise.all([listTasks({ ...filter, status: 'overdue' }), listTasks({ ...filter, status: 'pending' })]);
-  return [...overdue, ...pending].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  return (await list({ open: 'true', externalUserid: filter.externalUserid, chatId: filter.chatId, limit: 200 })).items;
+}
+
+/**
+ * My tasks of one status, the latest due last (the API lists them by due time): the last page, where the
+ * ones done today are (a task done today was due before, but rarely behind 200 later-due done tasks).
+ */
+export async function latestTasks(status: TaskStatus, limit = 200): Promise<Task[]> {
+  const { total } = await list({ status, limit: 1 });
+  return total ? (await list({ status, limit, offset: Math.max(0, total - limit) })).items : [];
 }
 
 export async function taskMessages(id: number): Promise<ChatMessage[]> {
   return (await api<{ items: ChatMessage[] }>('GET', `/tasks/${id}/messages`)).items;
 }
 
-export const markDone = (id: number, via: 'sidebar' | 'task_page' | 'manual') => api<Task>('POST', `/tasks/${id}/done`, { via });
+export const markDone = (id: number, via: 'sidebar' | 'task_page') => api<Task>('POST', `/tasks/${id}/done`, { via });
 export const skipTask = (id: number, reason: string) => api<Task>('POST', `/tasks/${id}/skip`, { reason });
 
 export const KIND_LABEL: Record<Task['kind'], [string, string]> = {

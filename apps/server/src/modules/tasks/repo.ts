@@ -32,19 +32,20 @@ export async function insertTasks(db: Db, corpId: string, tasks: NewTask[]): Pro
   if (!tasks.length) return [];
   const col = <T>(f: (t: NewTask) => T) => tasks.map(f);
   const { rows } = await db.query<{ id: number; ord: number }>(
-    `WITH t AS (
-       SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::bigint[],
-                            $11::text[], $12::bigint[], $13::text[], $14::text[]) WITH ORDINALITY
+    `WITH t AS MATERIALIZED (
+       -- Each row's id is drawn first, so a row without a dedupe key (a manual task) is found again by it.
+       SELECT nextval(pg_get_serial_sequence('staff_tasks', 'id')) AS nid, * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[],
+                            $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::bigint[], $11::text[], $12::bigint[], $13::text[], $14::text[]) WITH ORDINALITY
          AS t(kind, owner, due, tkind, ext, chat, content, skind, sid, sname, lid, dkey, cby, ord)
      ), ins AS (
-       INSERT INTO staff_tasks (corp_id, kind, owner_userid, due_at, target_kind, external_userid, chat_id, content, source_kind, source_id,
+       INSERT INTO staff_tasks (id, corp_id, kind, owner_userid, due_at, target_kind, external_userid, chat_id, content, source_kind, source_id,
                                 source_name, ledger_id, dedupe_key, created_by)
-       SELECT $1, kind, owner, due, tkind, ext, chat, content, skind, sid, sname, lid, dkey, cby FROM t ORDER BY ord
+       SELECT nid, $1, kind, owner, due, tkind, ext, chat, content, skind, sid, sname, lid, dkey, cby FROM t ORDER BY ord
        ON CONFLICT (corp_id, dedupe_key) DO NOTHING
-       RETURNING id, dedupe_key
+       RETURNING id
      )
      SELECT coalesce(ins.id, old.id) AS id, t.ord::int AS ord
-       FROM t LEFT JOIN ins ON ins.dedupe_key = t.dkey
+       FROM t LEFT JOIN ins ON ins.id = t.nid
        LEFT JOIN staff_tasks old ON ins.id IS NULL AND old.corp_id = $1 AND old.dedupe_key = t.dkey
       ORDER BY t.ord`,
     [corpId, col((t) => t.kind), col((t) => t.ownerUserid), col((t) => t.dueAt), col((t) => t.targetKind), col((t) => t.externalUserid ?? null),
