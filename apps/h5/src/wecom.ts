@@ -56,7 +56,7 @@ export async function currentGroup(): Promise<string> {
 
 /** Sends one message into the chat the page is open beside. */
 export async function sendChatMessage(msg: ChatMessage, enterChat = false): Promise<void> {
-  await ww.sendChatMessage({ ...msg, enterChat } as Parameters<typeof ww.sendChatMessage>[0]);
+  await ww.sendChatMessage({ ...msg, enterChat });
 }
 
 /** Opens the 1:1 chat with a customer, or a customer group's chat. */

@@ -137,11 +137,11 @@ function TaskItem({ task, focus, sdkOk, reload }: { task: Task; focus: boolean; 
         <div class="actions">
           {chatTarget ? (
             <button class={opened ? '' : 'primary'} data-action="open-chat" disabled={busy || !sdkOk} onClick={() => void openIt()}>
-              打开聊天发送 Open chat to send
+              去聊天发送 Open chat
             </button>
           ) : null}
           <button class={chatTarget && !opened ? '' : 'primary'} data-action="done" disabled={busy} onClick={() => void act(() => markDone(task.id, 'task_page'), '已完成 Done')}>
-            {chatTarget ? '已发送，完成 Sent, mark done' : '完成 Mark done'}
+            {chatTarget ? '已发送 Sent' : '完成 Done'}
           </button>
           <button data-action="skip" disabled={busy} onClick={() => setSkipping(!skipping)}>
             跳过 Skip
