@@ -161,7 +161,7 @@ const MATRIX: Record<string, Row> = {
   'POST /api/settings/checklist/run': { roles: WRITE },
   'GET /api/sync/runs': { roles: WRITE },
   'POST /api/sync/runs': { roles: WRITE },
-  'GET /h5/assets/:file': { roles: 'public', anonymous: [404] },
+  'GET /h5/assets/:file': { roles: 'public', params: { file: 'token' }, anonymous: [404] },
   'GET /sidebar/:corpId': { roles: 'public', params: { corpId: 'corp' }, anonymous: [200, 302] },
   'GET /tasks/:corpId': { roles: 'public', params: { corpId: 'corp' }, anonymous: [200, 302] },
   'GET /api/sidebar/config': { roles: ALL },

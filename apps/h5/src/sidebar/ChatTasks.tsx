@@ -14,6 +14,8 @@ export function ChatTasks({ externalUserid, chatId }: { externalUserid: string |
   /** Messages already sent per task (a retry continues from there); `partial` shows it. */
   const sentRef = useRef(new Map<number, number>());
   const [partial, setPartial] = useState<Record<number, number>>({});
+  /** One send at a time, decided before React re-renders (a double tap must not send twice). */
+  const sendingRef = useRef(false);
 
   useEffect(() => {
     openTasks(chatId ? { chatId } : { externalUserid }).then(
@@ -23,7 +25,8 @@ export function ChatTasks({ externalUserid, chatId }: { externalUserid: string |
   }, [externalUserid, chatId]);
 
   async function send(task: Task) {
-    if (busy !== null) return;
+    if (sendingRef.current) return;
+    sendingRef.current = true;
     setBusy(task.id);
     try {
       const messages = await taskMessages(task.id);
@@ -40,6 +43,7 @@ export function ChatTasks({ externalUserid, chatId }: { externalUserid: string |
       setPartial((p) => ({ ...p, [task.id]: n }));
       toast(`发送失败 Not sent${n ? ` (已发 ${n} 条 ${n} sent)` : ''}: ${errText(e)}`, true);
     } finally {
+      sendingRef.current = false;
       setBusy(null);
     }
   }
