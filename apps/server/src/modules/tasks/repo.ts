@@ -1,4 +1,5 @@
 // The staff task inbox's SQL.
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Content } from '@pond/contracts/content';
 import type { TargetKind, TaskKind, TaskSource, TaskStatus } from '@pond/contracts/tasks';
@@ -28,24 +29,25 @@ export interface NewTask {
 export interface TaskRow extends Row<'staff_tasks'> { owner_name: string | null; target_name: string | null }
 
 /** Inserts tasks; a task whose dedupe key exists is not made again. Returns the ids of every task asked for (new or existing). */
-export async function insertTasks(db: Db, corpId: string, tasks: NewTask[]): Promise<number[]> {
-  if (!tasks.length) return [];
+export async function insertTasks(db: Db, corpId: string, input: NewTask[]): Promise<number[]> {
+  if (!input.length) return [];
+  // A task without a source key gets one of its own, so every row is matched back to its request.
+  const tasks = input.map((t) => (t.dedupeKey ? t : { ...t, dedupeKey: `once:${randomUUID()}` }));
   const col = <T>(f: (t: NewTask) => T) => tasks.map(f);
   const { rows } = await db.query<{ id: number; ord: number }>(
-    `WITH t AS MATERIALIZED (
-       -- Each row's id is drawn first, so a row without a dedupe key (a manual task) is found again by it.
-       SELECT nextval(pg_get_serial_sequence('staff_tasks', 'id')) AS nid, * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[],
-                            $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::bigint[], $11::text[], $12::bigint[], $13::text[], $14::text[]) WITH ORDINALITY
+    `WITH t AS (
+       SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::bigint[],
+                            $11::text[], $12::bigint[], $13::text[], $14::text[]) WITH ORDINALITY
          AS t(kind, owner, due, tkind, ext, chat, content, skind, sid, sname, lid, dkey, cby, ord)
      ), ins AS (
-       INSERT INTO staff_tasks (id, corp_id, kind, owner_userid, due_at, target_kind, external_userid, chat_id, content, source_kind, source_id,
+       INSERT INTO staff_tasks (corp_id, kind, owner_userid, due_at, target_kind, external_userid, chat_id, content, source_kind, source_id,
                                 source_name, ledger_id, dedupe_key, created_by)
-       SELECT nid, $1, kind, owner, due, tkind, ext, chat, content, skind, sid, sname, lid, dkey, cby FROM t ORDER BY ord
+       SELECT $1, kind, owner, due, tkind, ext, chat, content, skind, sid, sname, lid, dkey, cby FROM t ORDER BY ord
        ON CONFLICT (corp_id, dedupe_key) DO NOTHING
-       RETURNING id
+       RETURNING id, dedupe_key
      )
      SELECT coalesce(ins.id, old.id) AS id, t.ord::int AS ord
-       FROM t LEFT JOIN ins ON ins.id = t.nid
+       FROM t LEFT JOIN ins ON ins.dedupe_key = t.dkey
        LEFT JOIN staff_tasks old ON ins.id IS NULL AND old.corp_id = $1 AND old.dedupe_key = t.dkey
       ORDER BY t.ord`,
     [corpId, col((t) => t.kind), col((t) => t.ownerUserid), col((t) => t.dueAt), col((t) => t.targetKind), col((t) => t.externalUserid ?? null),
