@@ -1,7 +1,8 @@
 // In a browser, tasks where staff work: a send task for a customer shows in the sidebar of their chat in the
 // simulated WeCom client; one tap sends each of its messages into the chat in order (the customer's phone gets
 // them) and marks it done. The task page, opened as an app page in the client, lists my tasks with the corp's
-// times, opens the task's chat (openEnterpriseChat), marks one done and skips one with a reason.
+// times, opens the task's chat (openEnterpriseChat), marks one done and skips one with a reason. It is opened the way
+// members get there: from the app message Pond sends when tasks fall due.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { waitFor, type TestPond } from '../apps/server/test/helpers';
@@ -55,7 +56,7 @@ describe.skipIf(!CHROMIUM)('staff tasks in the sidebar and on the task page (sim
     // A double tap sends once.
     await item.locator('[data-action=send-task]').dblclick();
 
-    await waitFor(async () => (await taskRow(pond, t.id)).status === 'done', { message: 'task done', timeout: 20_000 });
+    await waitFor(async () => (await taskRow(pond, t.id)).status === 'done', { message: 'task done', timeoutMs: 20_000 });
     const done = await taskRow(pond, t.id);
     expect(done.doneVia).toBe('sidebar');
     // The phone got both, text first, then the link card (newest first in the inbox).
@@ -84,15 +85,24 @@ describe.skipIf(!CHROMIUM)('staff tasks in the sidebar and on the task page (sim
     const byHand = await task(pond, staff.userid, b.externalUserid, '乙：电话回访');
     const skip = await task(pond, staff.userid, c.externalUserid, '丙：周年问候');
 
+    // Pond tells the member by a WeCom app message (a textcard); in the client its button opens the task page in the
+    // client's webview (entry `normal`), where the page gets the JS bridge.
+    await pond.app.tasks.notifyDue(new Date());
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const url = `${pond.baseUrl}/tasks/${pond.corpId}?task=${send.id}`;
-    // As an app message opens it: inside the client, entry `normal`.
-    await page.goto(`${pond.baseUrl}/sim/wecom/app?corp=${pond.corpId}&userid=${staff.userid}&url=${encodeURIComponent(url)}`);
+    await page.goto(`${pond.baseUrl}/sim/wecom?corp=${pond.corpId}&userid=${staff.userid}`);
+    const card = page.locator('.card.textcard', { hasText: '查看' }).first();
+    const href = await card.locator('a[href*="/wecom/app-messages/"]').getAttribute('href', { timeoutMs: 20_000 });
+    await page.goto(href!);
+    await page.waitForURL(/\/sim\/wecom\/app\?/);
+    const taskUrl = new URL(new URL(page.url()).searchParams.get('url')!);
+    expect(taskUrl.pathname).toBe(`/tasks/${pond.corpId}`);
     const view = page.frameLocator('iframe#webview');
     const pending = view.getByTestId('tasks-pending');
     await expect.poll(() => pending.locator('[data-task]').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    // The task the message named (when it named one) is shown first.
+    const named = Number(taskUrl.searchParams.get('task'));
+    if (named) expect(await view.locator(`[data-task="${named}"]`).getAttribute('class')).toContain('focus');
     const first = pending.locator(`[data-task="${send.id}"]`);
-    expect(await first.getAttribute('class')).toContain('focus');
     const text = await first.innerText();
     expect(text).toContain('甲客户');
     expect(text).toContain(shanghai(send.dueAt));
@@ -113,11 +123,11 @@ describe.skipIf(!CHROMIUM)('staff tasks in the sidebar and on the task page (sim
 
     // Open chat: the client switches to the 1:1 chat, whose sidebar sends the task in one tap.
     await first.locator('[data-action=open-chat]').click();
-    await page.waitForURL(/\/sim\/wecom\/chat\?/, { timeout: 20_000 });
+    await page.waitForURL(/\/sim\/wecom\/chat\?/, { timeoutMs: 20_000 });
     expect(new URL(page.url()).searchParams.get('external')).toBe(a.externalUserid);
     const side = page.frameLocator('iframe#sidebar');
-    await side.locator(`[data-task="${send.id}"] [data-action=send-task]`).click({ timeout: 20_000 });
-    await waitFor(async () => (await taskRow(pond, send.id)).status === 'done', { message: 'sent from the sidebar', timeout: 20_000 });
+    await side.locator(`[data-task="${send.id}"] [data-action=send-task]`).click({ timeoutMs: 20_000 });
+    await waitFor(async () => (await taskRow(pond, send.id)).status === 'done', { message: 'sent from the sidebar', timeoutMs: 20_000 });
     const [latest] = await sim.listInbox(a.wechatUserId);
     expect(latest.payload).toEqual({ msgtype: 'text', text: { content: '甲客户，您的会员礼包已到账' } });
     await page.close();
