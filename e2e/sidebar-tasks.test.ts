@@ -91,7 +91,7 @@ describe.skipIf(!CHROMIUM)('staff tasks in the sidebar and on the task page (sim
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(`${pond.baseUrl}/sim/wecom?corp=${pond.corpId}&userid=${staff.userid}`);
     const card = page.locator('.card.textcard', { hasText: '查看' }).first();
-    const href = await card.locator('a[href*="/wecom/app-messages/"]').getAttribute('href', { timeoutMs: 20_000 });
+    const href = await card.locator('a[href*="/wecom/app-messages/"]').getAttribute('href', { timeout: 20_000 });
     await page.goto(href!);
     await page.waitForURL(/\/sim\/wecom\/app\?/);
     const taskUrl = new URL(new URL(page.url()).searchParams.get('url')!);
@@ -123,10 +123,10 @@ describe.skipIf(!CHROMIUM)('staff tasks in the sidebar and on the task page (sim
 
     // Open chat: the client switches to the 1:1 chat, whose sidebar sends the task in one tap.
     await first.locator('[data-action=open-chat]').click();
-    await page.waitForURL(/\/sim\/wecom\/chat\?/, { timeoutMs: 20_000 });
+    await page.waitForURL(/\/sim\/wecom\/chat\?/, { timeout: 20_000 });
     expect(new URL(page.url()).searchParams.get('external')).toBe(a.externalUserid);
     const side = page.frameLocator('iframe#sidebar');
-    await side.locator(`[data-task="${send.id}"] [data-action=send-task]`).click({ timeoutMs: 20_000 });
+    await side.locator(`[data-task="${send.id}"] [data-action=send-task]`).click({ timeout: 20_000 });
     await waitFor(async () => (await taskRow(pond, send.id)).status === 'done', { message: 'sent from the sidebar', timeoutMs: 20_000 });
     const [latest] = await sim.listInbox(a.wechatUserId);
     expect(latest.payload).toEqual({ msgtype: 'text', text: { content: '甲客户，您的会员礼包已到账' } });
