@@ -464,7 +464,8 @@ describe('app messages in the WeCom client', () => {
     expect(link).toBeDefined();
     const open = await fetch(link!.replace(/&amp;/g, '&'), { redirect: 'manual' });
     expect(open.status).toBe(302);
-    expect(open.headers.get('location')).toBe(url);
+    // In the client's webview, where the page gets the JS bridge.
+    expect(open.headers.get('location')).toBe(`${h.simUrl}/wecom/app?${new URLSearchParams({ corp: h.corp.corpId, userid: 'bob', url }).toString()}`);
     expect(open.headers.get('set-cookie')).toContain(`sim_wecom_member=${encodeURIComponent(`${h.corp.corpId}:bob`)}`);
     // Another member cannot open bob's card.
     const id = /app-messages\/(\d+)\/open/.exec(link!)![1];

@@ -198,6 +198,8 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
     });
     else p = post('/jssdk/invoke', { frame: FRAME, grant: grants[d.page] || null, api: d.api, args: d.args }).then(function (r) {
       if (r.err_msg === 'sendChatMessage:ok') refresh();
+      // openEnterpriseChat: the client switches to the chat it opened (jssdk.ts names it; the page never sees it).
+      if (r.open) { var to = r.open; delete r.open; setTimeout(function () { location.href = to; }, 300); }
       return r;
     });
     p.catch(function (err) { var m = d.api + ':fail ' + err.message; return { errMsg: m, err_msg: m }; }).then(function (result) {

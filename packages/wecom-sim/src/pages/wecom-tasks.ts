@@ -231,7 +231,10 @@ export function registerWecomTasks(app: FastifyInstance, ctx: SimContext, base: 
     }),
   );
 
-  /** A textcard's (or news article's) link, opened in the client as the member: their cookie, then the page. */
+  /**
+   * A textcard's (or news article's) link, opened in the client as the member: their cookie, then the page in the
+   * client's webview (wecom-app.ts: the JS bridge's frame, entry `normal`), as WeCom opens app message links.
+   */
   app.get('/wecom/app-messages/:id/open', async (req: FastifyRequest<{ Params: { id: string }; Querystring: Form }>, reply) => {
     const q = req.query;
     const id = Number(req.params.id);
@@ -247,6 +250,6 @@ export function registerWecomTasks(app: FastifyInstance, ctx: SimContext, base: 
       return reply.code(404).type('text/html').send(page('企业微信 (模拟)', `<section>${t('没有这条可打开的消息', 'No such message with a link for this member')}</section>`));
     }
     reply.header('set-cookie', memberCookie(q.corp!, q.userid!));
-    return reply.redirect(url, 302);
+    return reply.redirect(`${base(req)}/wecom/app?${new URLSearchParams({ corp: q.corp!, userid: q.userid!, url }).toString()}`, 302);
   });
 }
