@@ -190,7 +190,7 @@ export async function ledgerPage(db: Db, corpId: string, targetKind: 'customer' 
             CASE l.source_kind WHEN 'broadcast' THEN (SELECT b.name FROM broadcasts b WHERE b.id = l.source_id) ELSE NULL END AS source_name
        FROM contact_ledger l LEFT JOIN staff s ON s.corp_id = l.corp_id AND s.userid = l.staff_userid
       WHERE ${where} ORDER BY l.at DESC, l.id DESC LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset)}`, p.values);
-  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM contact_ledger l WHERE ${where}`, p.values);
+  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM contact_ledger l WHERE ${where}`, p.values.slice(0, -2)); // without LIMIT and OFFSET's values
   return { rows, total: n?.n ?? 0 };
 }
 
