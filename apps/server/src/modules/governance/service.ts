@@ -162,6 +162,20 @@ export class GovernanceService {
     return n;
   }
 
+  /** Records deliveries Pond did not plan (a mass send made in WeCom, read back): they count against the budget. */
+  async recordSent(c: { corpId: string; targetKind: 'customer' | 'group'; channel: ContactChannel; via: ContactVia; sourceKind: string; sourceId: number | null; staffUserid: string | null; content: Content; targets: { targetId: string; at: Date }[] }): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < c.targets.length; i += CHUNK) {
+      const part = c.targets.slice(i, i + CHUNK);
+      n += await this.tx(async (db) => {
+        const rows = await repo.insertSent(db, { ...c, contentHash: contentHash(c.content), preview: contentPreview(c.content), ids: part.map((t) => t.targetId), at: part.map((t) => t.at) });
+        await repo.timelineForSent(db, c.corpId, rows);
+        return rows.length;
+      });
+    }
+    return n;
+  }
+
   async ledger(corpId: string, scope: Scope, externalUserid: string, q: LedgerQuery & { limit: number; offset: number }): Promise<{ items: LedgerEntryOutput[]; total: number }> {
     const { rows, total } = await repo.ledgerPage(this.pool, corpId, 'customer', externalUserid, q,
       (p) => (scope.staffUserid || scope.storeIds ? `(l.staff_userid IS NULL OR ${staffUseridVisibleSql(scope, p, 'l.staff_userid', 'l.corp_id')})` : 'true'));

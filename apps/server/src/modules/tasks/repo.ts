@@ -77,9 +77,10 @@ export async function listTasks(db: Db, scope: Scope, f: TaskFilter): Promise<{ 
   if (f.sourceKind) conds.push(`t.source_kind = ${p.add(f.sourceKind)}`);
   if (f.sourceId) conds.push(`t.source_id = ${p.add(f.sourceId)}`);
   const where = conds.join(' AND ');
+  const countValues = [...p.values];
   const { rows } = await db.query<TaskRow>(
     `${SELECT} WHERE ${where} ORDER BY (t.status IN ('pending', 'overdue')) DESC, t.due_at, t.id LIMIT ${p.add(f.limit)} OFFSET ${p.add(f.offset)}`, p.values);
-  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM staff_tasks t WHERE ${where}`, p.values.slice(0, -2)); // without LIMIT and OFFSET's values
+  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM staff_tasks t WHERE ${where}`, countValues);
   return { rows, total: n?.n ?? 0 };
 }
 

@@ -1031,7 +1031,7 @@ export const broadcastSends = pgTable('broadcast_sends', {
   error: text('error'),
 }, (t) => [
   uniqueIndex('broadcast_sends_uq').on(t.broadcastId, t.senderUserid, t.chunk),
-  uniqueIndex('broadcast_sends_msgid_uq').on(t.corpId, t.msgid),
+  uniqueIndex('broadcast_sends_msgid_uq').on(t.corpId, t.msgid, t.senderUserid),
   index('broadcast_sends_open_idx').on(t.status).where(sql`status IN ('pending', 'issuing', 'issued')`),
 ]);
 
