@@ -58,7 +58,7 @@ describe('the contact budget', () => {
     const again = await gov.plan(req);
     expect(new Set(again.map((o) => o.ledgerId))).toEqual(new Set(first.map((o) => o.ledgerId)));
     const { rows: [n] } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM contact_ledger WHERE corp_id = $1', [CORP]);
-    expect(n!.n).toBe(50);
+    expect(n.n).toBe(50);
     // Another source, same day: over the daily cap. Other content, next day but within the gap of nothing: planned.
     const second = await gov.plan({ ...req, sourceId: 2, content: content('会员日') });
     expect(second.filter((o) => o.reason === 'cap_day')).toHaveLength(49);
@@ -78,16 +78,16 @@ describe('the contact budget', () => {
   it('settling as sent puts the message on the customer timeline once; released attempts stop counting', async () => {
     const at = zonedTime('2027-02-10', '10:00', tz);
     const out = await gov.plan({ corpId: CORP, targetKind: 'customer', channel: 'task', via: 'chat', sourceKind: 'task', sourceId: 77, content: content('生日快乐'), at, targets: [{ targetId: 'c0211', staffUserid: 's1' }] });
-    expect(out[0]!.reason).toBe(null);
-    expect(out[0]!.status).toBe('planned');
-    expect(await gov.settle(CORP, [out[0]!.ledgerId!], 'sent')).toBe(1);
-    expect(await gov.settle(CORP, [out[0]!.ledgerId!], 'sent')).toBe(0);
+    expect(out[0].reason).toBe(null);
+    expect(out[0].status).toBe('planned');
+    expect(await gov.settle(CORP, [out[0].ledgerId!], 'sent')).toBe(1);
+    expect(await gov.settle(CORP, [out[0].ledgerId!], 'sent')).toBe(0);
     const { rows } = await pool.query("SELECT type FROM customer_events WHERE corp_id = $1 AND external_userid = 'c0211' AND type = 'contact.received'", [CORP]);
     expect(rows).toHaveLength(1);
     const other = await gov.plan({ corpId: CORP, targetKind: 'customer', channel: 'task', via: 'chat', sourceKind: 'task', sourceId: 78, content: content('x'), at, targets: [{ targetId: 'c0212', staffUserid: 's1' }] });
-    await gov.settle(CORP, [other[0]!.ledgerId!], 'released');
+    await gov.settle(CORP, [other[0].ledgerId!], 'released');
     const retry = await gov.plan({ corpId: CORP, targetKind: 'customer', channel: 'task', via: 'chat', sourceKind: 'task', sourceId: 79, content: content('y'), at, targets: [{ targetId: 'c0212', staffUserid: 's1' }] });
-    expect(retry[0]!.status).toBe('planned');
+    expect(retry[0].status).toBe('planned');
   });
 
   it('concurrent planners (two broadcasts and a playbook) never put a customer over a cap', async () => {

@@ -28,7 +28,7 @@ export async function insertBroadcast(db: Db, corpId: string, b: {
     `INSERT INTO broadcasts (corp_id, kind, name, content, audience, scheduled_at, remind_after, status, created_by, created_by_key)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9) RETURNING id`,
     [corpId, b.kind, b.name, JSON.stringify(b.content), JSON.stringify(b.audience), b.scheduledAt, b.remindAfter, b.createdBy, b.createdByKey]);
-  return r!.id;
+  return r.id;
 }
 
 export async function updateBroadcast(db: Db, corpId: string, id: number, patch: { name?: string; content?: Content; audience?: Audience; scheduledAt?: Date | null; remindAfter?: number[] }): Promise<boolean> {
@@ -152,12 +152,13 @@ export async function sendsOf(db: Db, broadcastId: number): Promise<(Row<'broadc
   return rows;
 }
 
-/** Claims a pending send for issuing (or one left issuing by a process that is gone, after `staleMs`). */
-export async function claimSend(db: Db, sendId: number, staleMs: number): Promise<Row<'broadcast_sends'> | null> {
-  const { rows } = await db.query<Row<'broadcast_sends'>>(
-    `UPDATE broadcast_sends SET status = 'issuing', issuing_at = now()
-      WHERE id = $1 AND (status = 'pending' OR (status = 'issuing' AND issuing_at < now() - make_interval(secs => $2 / 1000.0)))
-      RETURNING *`, [sendId, staleMs]);
+/** Claims a pending send for issuing (or one left issuing by a process that is gone, after `staleMs`: `reclaimed`). */
+export async function claimSend(db: Db, sendId: number, staleMs: number): Promise<(Row<'broadcast_sends'> & { reclaimed: boolean }) | null> {
+  const { rows } = await db.query<Row<'broadcast_sends'> & { reclaimed: boolean }>(
+    `WITH old AS (SELECT id, status FROM broadcast_sends WHERE id = $1 FOR UPDATE)
+     UPDATE broadcast_sends s SET status = 'issuing', issuing_at = now() FROM old
+      WHERE s.id = old.id AND (old.status = 'pending' OR (old.status = 'issuing' AND s.issuing_at < now() - make_interval(secs => $2 / 1000.0)))
+      RETURNING s.*, old.status = 'issuing' AS reclaimed`, [sendId, staleMs]);
   return rows[0] ?? null;
 }
 

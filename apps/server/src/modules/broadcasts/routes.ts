@@ -36,7 +36,7 @@ export function broadcastRoutes(app: App, deps: { broadcasts: BroadcastService }
   app.get('/api/broadcasts/:id', {
     config: access(WRITE_ROLES, { params: { id: 'broadcast' } }),
     schema: { tags: TAGS, summary: 'A broadcast with its results and each sender’s send', params: IdParams, response: { 200: BroadcastDetail } },
-  }, async (req) => broadcasts.get(req.principal!.corpId, req.params.id, true));
+  }, async (req) => broadcasts.detail(req.principal!.corpId, req.params.id));
   app.patch('/api/broadcasts/:id', {
     config: access(WRITE_ROLES, { params: { id: 'broadcast' }, refs: AUDIENCE_REFS }),
     schema: { tags: TAGS, summary: 'Edit a draft', params: IdParams, body: BroadcastPatchBody, response: { 200: Broadcast } },

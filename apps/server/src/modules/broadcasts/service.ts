@@ -38,7 +38,7 @@ const POLL_EVERY_MS = 60_000;
 const UNCONFIRMED_DAYS = 7;
 const PLACEHOLDER = /\{(nickname|staff|store|channel)\}/;
 
-type Out = BroadcastOutput & { sends?: BroadcastSendRowOutput[] };
+type Out = BroadcastOutput;
 
 export class BroadcastService {
   /** Plans and issues one broadcast (queued when it is sent, or at its schedule). */
@@ -121,12 +121,15 @@ export class BroadcastService {
     if (!(await repo.deleteDraft(this.pool, corpId, id))) throw new AppError('conflict', `broadcast ${id} is ${current.status}: only a draft can be deleted (cancel it instead)`);
   }
 
-  async get(corpId: string, id: number, withSends = false): Promise<Out> {
+  async get(corpId: string, id: number): Promise<Out> {
     const row = await repo.getBroadcast(this.pool, corpId, id);
     if (!row) throw AppError.notFound(`broadcast ${id}`);
-    const out: Out = toBroadcast(row);
-    if (withSends) out.sends = (await repo.sendsOf(this.pool, id)).map(toSendRow);
-    return out;
+    return toBroadcast(row);
+  }
+
+  /** The broadcast with each sender's send. */
+  async detail(corpId: string, id: number): Promise<Out & { sends: BroadcastSendRowOutput[] }> {
+    return { ...(await this.get(corpId, id)), sends: (await repo.sendsOf(this.pool, id)).map(toSendRow) };
   }
 
   async list(corpId: string, q: BroadcastListQuery & { limit: number; offset: number }) {
@@ -245,7 +248,8 @@ export class BroadcastService {
       return false;
     }
     const client = await this.corps.client(corpId);
-    if (send.issuing_at && send.msgid === null && send.errcode === null && send.reminders === 0 && send.issued_at === null && send.status === 'issuing' && (await this.adoptIssued(client, corpId, b, send))) return true;
+    // A claim taken over from a process that died mid-call: WeCom may have made the mass send already.
+    if (send.reclaimed && (await this.adoptIssued(client, corpId, b, send))) return true;
     const ids = await repo.targetIdsOfSend(this.pool, sendId);
     if (!ids.length) {
       await repo.markSendFailed(this.pool, sendId, null, 'no recipients left');
@@ -281,8 +285,9 @@ export class BroadcastService {
   }
 
   /** A send left issuing: find the mass send WeCom made for it (same sender, content, time window, no other send's msgid). */
-  private async adoptIssued(client: WecomClient, corpId: string, b: repo.BroadcastRow, send: { id: number; sender_userid: string; issuing_at: Date | null }): Promise<boolean> {
-    const start = Math.floor((send.issuing_at!.getTime() - 5 * 60_000) / 1000);
+  private async adoptIssued(client: WecomClient, corpId: string, b: repo.BroadcastRow, send: { id: number; sender_userid: string }): Promise<boolean> {
+    // The dead claim was taken at most STALE_ISSUING_MS before the stale check, plus a margin for clocks.
+    const start = Math.floor((Date.now() - 3 * STALE_ISSUING_MS - 10 * 60_000) / 1000);
     const candidates: string[] = [];
     for await (const m of client.iterateGroupmsgListV2({ chat_type: b.kind === 'customer' ? 'single' : 'group', start_time: start, end_time: Math.floor(Date.now() / 1000), filter_type: 0 })) {
       if ((m.text?.content ?? '') === b.content.text) candidates.push(m.msgid);
@@ -340,7 +345,8 @@ export class BroadcastService {
       await this.governance.recordSent({ corpId: s.corp_id, targetKind: b.kind, channel: 'wecom', via: 'mass', sourceKind: 'broadcast', sourceId: b.id, staffUserid: s.sender_userid, content: b.content, targets: by.sent.ids.map((id, i) => ({ targetId: id, at: by.sent.at[i] ?? new Date() })) });
     } else {
       const sentLedger = await repo.setTargets(this.pool, b.id, by.sent.ids, 'sent', by.sent.at);
-      await this.settleEach(s.corp_id, sentLedger, by.sent, b.id);
+      // The ledger's time becomes when WeCom delivered it.
+      await this.governance.settle(s.corp_id, sentLedger, 'sent', by.sent.at.find((x) => x) ?? new Date());
       await this.governance.settle(s.corp_id, await repo.setTargets(this.pool, b.id, by.not_friend.ids, 'not_friend', null), 'released');
       await this.governance.settle(s.corp_id, await repo.setTargets(this.pool, b.id, by.over_cap.ids, 'over_cap', null), 'released');
       await repo.setTargets(this.pool, b.id, by.unsent.ids, 'unsent', null);
@@ -351,13 +357,6 @@ export class BroadcastService {
       await this.tasks.endOfSource(s.corp_id, 'broadcast', b.id, 'done', { via: 'wecom', ownerUserid: s.sender_userid, dedupePrefix: `bsend:${s.id}` });
     }
     await repo.finishDone(this.pool, b.id);
-  }
-
-  /** Settles sent attempts at the time WeCom reports (the ledger's time is when the customer received it). */
-  private async settleEach(corpId: string, ledgerIds: number[], sent: { ids: string[]; at: (Date | null)[] }, _broadcastId: number): Promise<void> {
-    if (!ledgerIds.length) return;
-    const at = sent.at.find((x) => x) ?? new Date();
-    await this.governance.settle(corpId, ledgerIds, 'sent', at);
   }
 
   private async remindOrEscalate(client: WecomClient, b: repo.BroadcastRow, s: { id: number; corp_id: string; msgid: string | null; sender_userid: string; issued_at: Date | null; reminders: number; escalated_at: Date | null }): Promise<void> {
