@@ -9,6 +9,8 @@ import { registerQrPages } from './qr-pages';
 import { registerWechatOauth } from './wechat-oauth';
 import { registerWecomClient } from './wecom-client';
 import { registerWecomOauth } from './wecom-oauth';
+import { registerWecomTasks } from './wecom-tasks';
+import { registerPhoneSocial } from './phone-social';
 
 export function registerPages(app: FastifyInstance, ctx: SimContext, control: SimControl, base: (req: FastifyRequest) => string): void {
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
@@ -21,6 +23,8 @@ export function registerPages(app: FastifyInstance, ctx: SimContext, control: Si
   registerWechatOauth(app, ctx);
   registerWecomOauth(app, ctx);
   registerWecomClient(app, ctx, base);
+  registerWecomTasks(app, ctx, base);
+  registerPhoneSocial(app, ctx, control, base);
   app.get('/media/:mediaId', async (req: FastifyRequest<{ Params: { mediaId: string } }>, reply) => {
     const m = await loadMedia(ctx, req.params.mediaId);
     if (!m) return reply.code(404).type('text/plain').send('no such media');
