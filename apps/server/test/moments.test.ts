@@ -174,6 +174,65 @@ describe('a moment with images, from composing to the customers\' timelines', ()
     expect((await q(`SELECT count(*)::int AS n FROM contact_ledger WHERE source_kind = 'moment' AND source_id = $1 AND status = 'sent'`, [id]))[0].n).toBe(sent.length);
   });
 
+  it('puts customers\' likes and comments on their timelines and tags the engaged customers', async () => {
+    const control = pond.app.sim!.control;
+    const audience = (await q(`SELECT c.external_userid, c.wechat_user_id FROM wecom_sim.customers c
+      JOIN wecom_sim.moment_audience a ON a.corp_id = c.corp_id AND a.external_userid = c.external_userid
+     WHERE a.corp_id = $1 AND a.moment_id = $2 AND a.userid = 'zhangwei' ORDER BY c.external_userid LIMIT 2`, [pond.corpId, momentId]));
+    expect(audience).toHaveLength(2);
+    const [liker, commenter] = audience;
+    await control.likeMoment(liker.wechat_user_id, momentId, 'zhangwei', { corpId: pond.corpId });
+    await control.commentMoment(commenter.wechat_user_id, momentId, 'zhangwei', '看起来好好喝！', { corpId: pond.corpId });
+    await control.likeMoment(commenter.wechat_user_id, momentId, 'zhangwei', { corpId: pond.corpId });
+    await control.likeMoment('wangli', momentId, 'zhangwei', { corpId: pond.corpId }); // a colleague
+    expect((await q(`SELECT tag_ids FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = 'zhangwei'`, [pond.corpId, liker.external_userid]))[0].tag_ids).not.toContain(engagedTag);
+    await pond.app.moments.poll(id);
+
+    const detail = await pond.api('GET', `/api/moments/${id}`);
+    const zw = detail.body.senders.find((s: any) => s.userid === 'zhangwei');
+    expect([zw.likes, zw.comments]).toEqual([3, 1]);
+    expect([detail.body.counts.likes, detail.body.counts.comments]).toEqual([3, 1]);
+    const list = await pond.api('GET', `/api/moments/${id}/interactions`);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    expect(list.body.total).toBe(4);
+    const names = new Map((await q(`SELECT external_userid, coalesce(nullif(f.remark, ''), c.name) AS name FROM customers c
+      JOIN follows f USING (corp_id, external_userid) WHERE c.corp_id = $1 AND f.userid = 'zhangwei' AND c.external_userid = ANY($2::text[])`,
+    [pond.corpId, [liker.external_userid, commenter.external_userid]])).map((r) => [r.external_userid, r.name]));
+    const seen = list.body.items.map((i: any) => [i.kind, i.externalUserid, i.customerName, i.userid, i.senderName]).sort();
+    expect(seen).toEqual([
+      ['comment', commenter.external_userid, names.get(commenter.external_userid), null, '张伟'],
+      ['like', commenter.external_userid, names.get(commenter.external_userid), null, '张伟'],
+      ['like', liker.external_userid, names.get(liker.external_userid), null, '张伟'],
+      ['like', null, null, 'wangli', '张伟'],
+    ].sort());
+
+    // On the customers' timelines, as sentences.
+    const timeline = await pond.api('GET', `/api/customers/${commenter.external_userid}/timeline`);
+    expect(timeline.status, JSON.stringify(timeline.body)).toBe(200);
+    const events = timeline.body.items as any[];
+    const moment = events.filter((e) => e.type.startsWith('moment.'));
+    expect(moment.map((e) => e.type).sort()).toEqual(['moment.commented', 'moment.liked']);
+    expect(moment.find((e) => e.type === 'moment.commented').summary.zh).toBe(`评论了张伟 的朋友圈「${(await momentRow(id)).name}」`);
+    expect(moment.find((e) => e.type === 'moment.liked').summary.en).toContain('Liked 张伟\'s moment');
+
+    // The auto-tag: on each engaged customer's relation with the sender, in WeCom and in Pond, on the timeline.
+    for (const c of [liker, commenter]) {
+      const [f] = await q(`SELECT tag_ids FROM follows WHERE corp_id = $1 AND external_userid = $2 AND userid = 'zhangwei'`, [pond.corpId, c.external_userid]);
+      expect(f.tag_ids).toContain(engagedTag);
+      const sim = await control.getFollow(pond.corpId, 'zhangwei', c.external_userid);
+      expect(sim?.tagIds).toContain(engagedTag);
+    }
+    const tagged = (await pond.api('GET', `/api/customers/${liker.external_userid}/timeline`)).body;
+    const tagEvent = (tagged.items as any[]).find((e) => e.type === 'tag.added' && JSON.stringify(e.data ?? {}).includes(engagedTag));
+    expect(tagEvent.summary.zh).toContain('点赞评论过');
+    expect(tagEvent.summary.zh).toContain('自动打标签');
+    // Once each: reading again adds nothing.
+    const before = (await q(`SELECT count(*)::int AS n FROM customer_events WHERE corp_id = $1 AND type LIKE 'moment.%'`, [pond.corpId]))[0].n;
+    await pond.app.moments.poll(id);
+    expect((await q(`SELECT count(*)::int AS n FROM customer_events WHERE corp_id = $1 AND type LIKE 'moment.%'`, [pond.corpId]))[0].n).toBe(before);
+    expect(before).toBe(3);
+  });
+
   it('reminds the staff who have not posted at the operator\'s times, once each', async () => {
     // Only reminders count (the task inbox's clock may tell staff about their tasks meanwhile).
     const reminders = async (userid: string) => (await pond.app.sim!.control.listStaffMessages(pond.corpId, userid)).filter((m) => JSON.stringify(m.payload).includes('Reminder: post a moment'));
