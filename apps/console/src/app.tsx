@@ -26,6 +26,7 @@ import {
   SwapOutlined,
   MessageOutlined,
   ThunderboltOutlined,
+  CameraOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -72,6 +73,8 @@ const HandoverPage = page(() => import('./modules/handover/handover-page'), ['ha
 const AutoRulesPage = page(() => import('./modules/tags/auto-rules-page'), ['tags']);
 const ScriptsPage = page(() => import('./modules/scripts/scripts-page'), ['scripts']);
 const SegmentsPage = page(() => import('./modules/segments/segments-page'), ['segments', 'customers', 'tags', 'staff']);
+const MomentsPage = page(() => import('./modules/moments/moments-page'), ['moments', 'staff', 'tags']);
+const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page'), ['moments', 'staff', 'tags']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -92,6 +95,8 @@ export function App() {
             <Route path="tags" element={<TagsPage />} />
             <Route path="auto-tag-rules" element={<AutoRulesPage />} />
             <Route path="scripts" element={<ScriptsPage />} />
+            <Route path="moments" element={<MomentsPage />} />
+            <Route path="moments/:id" element={<MomentDetailPage />} />
             <Route path="live-codes" element={<LiveCodesPage />} />
             <Route path="live-codes/:id" element={<LiveCodeDetailPage />} />
             <Route path="channel-stats" element={<ChannelStatsPage />} />
@@ -196,6 +201,7 @@ function useMenuItems(me: Me): MenuItem[] {
         ],
       },
       { key: '/scripts', icon: <MessageOutlined />, label: t('nav.scripts') },
+      { key: '/moments', icon: <CameraOutlined />, label: t('nav.moments') },
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
