@@ -236,6 +236,7 @@ const MENU_KEYS = [
   '/tags',
   '/auto-tag-rules',
   '/scripts',
+  '/moments',
   '/live-codes',
   '/channel-stats',
   '/welcome',
