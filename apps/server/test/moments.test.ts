@@ -293,6 +293,16 @@ describe('a moment with images, from composing to the customers\' timelines', ()
     // Twice is the same.
     expect((await pond.api('POST', `/api/moments/${id}/cancel`, {})).body.status).toBe('cancelled');
     expect((await pond.api('POST', `/api/moments/${id}/remind`, {})).status).toBe(409);
+    // The post made before the cancel stays up: its comments are still read.
+    const [c] = await q(`SELECT c.external_userid, c.wechat_user_id FROM wecom_sim.customers c JOIN wecom_sim.moment_audience a USING (corp_id, external_userid)
+      WHERE a.corp_id = $1 AND a.moment_id = $2 AND a.userid = 'zhangwei' ORDER BY c.external_userid DESC LIMIT 1`, [pond.corpId, momentId]);
+    await pond.app.sim!.control.commentMoment(c.wechat_user_id, momentId, 'zhangwei', '取消了还能评论吗', { corpId: pond.corpId });
+    const due = await pond.app.moments.tick(new Date(Date.now() + 11 * 60_000));
+    expect(due.polls).toContain(id);
+    const detail = await pond.api('GET', `/api/moments/${id}`);
+    expect(detail.body.status).toBe('cancelled');
+    expect(detail.body.counts.comments).toBe(2);
+    expect((await q(`SELECT count(*)::int AS n FROM contact_ledger WHERE source_kind = 'moment' AND source_id = $1 AND status = 'sent'`, [id]))[0].n).toBe(sentBefore);
   });
 });
 

@@ -193,7 +193,8 @@ export async function dueWork(db: Db, now: Date, limit = 200): Promise<DueWork> 
   const jobs = await ids(`status IN ('issuing', 'cancelled') AND jobid IS NOT NULL AND wecom_moment_id IS NULL AND wecom_cancelled_at IS NULL`);
   const cancels = await ids(`status = 'cancelled' AND wecom_cancelled_at IS NULL AND (wecom_moment_id IS NOT NULL
     OR (jobid IS NULL AND call_started_at IS NOT NULL AND (issue_lease_until IS NULL OR issue_lease_until < $1)))`);
-  const polls = await ids(`status = 'issued' AND track_until > $1 AND (polled_at IS NULL
+  const polls = await ids(`(status = 'issued' OR (status = 'cancelled' AND wecom_cancelled_at IS NOT NULL AND wecom_moment_id IS NOT NULL))
+    AND track_until > $1 AND (polled_at IS NULL
     OR polled_at < $1 - CASE WHEN issued_at > $1 - interval '1 day' THEN interval '10 minutes' ELSE interval '1 hour' END)`);
   const { rows: rem } = await db.query<{ id: number; n: number }>(
     `SELECT id, reminders_sent AS n FROM moments
@@ -368,16 +369,16 @@ function visibleMoment(scope: Scope, p: Params, alias: string): string {
 
 function listSelect(scope: Scope, p: Params): string {
   const vis = (col: string) => staffUseridVisibleSql(scope, p, col, 'm.corp_id');
-  return `SELECT m.*, t.name AS auto_tag_name, coalesce(s.senders, 0) AS senders, coalesce(s.published, 0) AS published, coalesce(s.reach, 0) AS reach,
+  return `SELECT m.*, t.name AS auto_tag_name, coalesce(s.senders, 0) AS senders, coalesce(s.published, 0) AS published, coalesce(c.reach, 0) AS reach,
                  coalesce(s.likes, 0) AS likes, coalesce(s.comments, 0) AS comments, coalesce(c.planned, 0) AS planned, coalesce(c.over_budget, 0) AS over_budget
             FROM moments m
             LEFT JOIN tags t ON t.corp_id = m.corp_id AND t.id = m.auto_tag_id
             LEFT JOIN LATERAL (
-              SELECT count(*)::int AS senders, count(*) FILTER (WHERE ms.published)::int AS published, sum(ms.reach)::int AS reach,
-                     sum(ms.likes)::int AS likes, sum(ms.comments)::int AS comments
+              SELECT count(*)::int AS senders, count(*) FILTER (WHERE ms.published)::int AS published, sum(ms.likes)::int AS likes, sum(ms.comments)::int AS comments
                 FROM moment_senders ms WHERE ms.moment_id = m.id AND ${vis('ms.userid')}) s ON true
             LEFT JOIN LATERAL (
-              SELECT count(*) FILTER (WHERE mc.plan_status = 'planned')::int AS planned, count(*) FILTER (WHERE mc.plan_status = 'skipped')::int AS over_budget
+              SELECT count(*) FILTER (WHERE mc.plan_status = 'planned')::int AS planned, count(*) FILTER (WHERE mc.plan_status = 'skipped')::int AS over_budget,
+                     count(*) FILTER (WHERE mc.reached_at IS NOT NULL)::int AS reach
                 FROM moment_customers mc WHERE mc.moment_id = m.id AND (mc.sender_userid IS NULL OR ${vis('mc.sender_userid')})) c ON true`;
 }
 

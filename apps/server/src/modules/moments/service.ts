@@ -343,17 +343,22 @@ export class MomentService {
     let row = await repo.findMoment(this.pool, id);
     if (!row) return;
     if (!row.wecom_moment_id) { await this.readJob(row); return; }
-    if (row.status === 'cancelled') { await this.cancelInWecom(row); return; }
+    if (row.status === 'cancelled' && !row.wecom_cancelled_at) {
+      // WeCom is told first; the posts made before the cancel stay up, and their results are still read.
+      await this.cancelInWecom(row);
+      row = await repo.findMoment(this.pool, id);
+      if (!row?.wecom_cancelled_at) return;
+    }
+    const momentId = row.wecom_moment_id!;
     const client = await this.corps.client(row.corp_id);
     const corpId = row.corp_id;
     // Who was given it and who posted (get_moment_task lists corp moments; a staff member's own moment is theirs alone).
     const list: { userid: string; published: boolean }[] = [];
     if (row.create_type === 1 && row.creator) list.push({ userid: row.creator, published: true });
-    else for await (const t of client.iterateMomentTask(row.wecom_moment_id)) list.push({ userid: t.userid, published: Number(t.publish_status) === 1 });
+    else for await (const t of client.iterateMomentTask(momentId)) list.push({ userid: t.userid, published: Number(t.publish_status) === 1 });
     const newlyPublished = await repo.upsertSenders(this.pool, corpId, id, list);
     row = (await repo.findMoment(this.pool, id))!;
-    if (row.status === 'cancelled') return;
-    if (row.origin === 'pond') {
+    if (row.origin === 'pond' && row.status !== 'cancelled') {
       await this.makeTasks(row);
       if (!row.planned_at) await this.planBudget(row);
       for (const userid of newlyPublished) await this.tasks.endOfSource(corpId, 'moment', id, 'done', { via: 'wecom', ownerUserid: userid });
@@ -365,11 +370,11 @@ export class MomentService {
       const at = s.published_at ?? new Date();
       // Reach: the customers WeCom says can see this post.
       const reach: string[] = [];
-      for await (const c of client.iterateMomentSendResult(row.wecom_moment_id!, s.userid)) reach.push(c.external_userid);
+      for await (const c of client.iterateMomentSendResult(momentId, s.userid)) reach.push(c.external_userid);
       const fresh = await repo.markReached(this.pool, corpId, id, s.userid, reach, at);
       if (content && fresh.length) await this.settleReached(row, s.userid, fresh, content, at);
       // Likes and comments on this post.
-      const res = await client.getMomentComments(row.wecom_moment_id!, s.userid);
+      const res = await client.getMomentComments(momentId, s.userid);
       const seen = [
         ...(res.like_list ?? []).map((x) => ({ kind: 'like' as const, externalUserid: x.external_userid ?? null, userid: x.external_userid ? null : x.userid ?? null, at: new Date(seconds(x.create_time) * 1000) })),
         ...(res.comment_list ?? []).map((x) => ({ kind: 'comment' as const, externalUserid: x.external_userid ?? null, userid: x.external_userid ? null : x.userid ?? null, at: new Date(seconds(x.create_time) * 1000) })),
