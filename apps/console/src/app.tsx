@@ -26,6 +26,10 @@ import {
   SwapOutlined,
   MessageOutlined,
   ThunderboltOutlined,
+  SendOutlined,
+  NotificationOutlined,
+  CheckSquareOutlined,
+  SafetyCertificateOutlined,
   CameraOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
@@ -73,6 +77,10 @@ const HandoverPage = page(() => import('./modules/handover/handover-page'), ['ha
 const AutoRulesPage = page(() => import('./modules/tags/auto-rules-page'), ['tags']);
 const ScriptsPage = page(() => import('./modules/scripts/scripts-page'), ['scripts']);
 const SegmentsPage = page(() => import('./modules/segments/segments-page'), ['segments', 'customers', 'tags', 'staff']);
+const BroadcastsPage = page(() => import('./modules/broadcasts/broadcasts-page'), ['broadcasts', 'governance', 'welcome', 'tags', 'staff', 'segments', 'groupSegments']);
+const BroadcastDetailPage = page(() => import('./modules/broadcasts/broadcast-detail-page'), ['broadcasts', 'governance']);
+const TasksPage = page(() => import('./modules/tasks/tasks-page'), ['tasks']);
+const ContactRulesPage = page(() => import('./modules/governance/contact-rules-page'), ['governance', 'tags']);
 const MomentsPage = page(() => import('./modules/moments/moments-page'), ['moments', 'staff', 'tags']);
 const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page'), ['moments', 'staff', 'tags']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
@@ -102,10 +110,14 @@ export function App() {
             <Route path="channel-stats" element={<ChannelStatsPage />} />
             <Route path="welcome" element={<WelcomePage />} />
             <Route path="stores" element={<StoresPage />} />
+            <Route path="tasks" element={<TasksPage />} />
+            <Route path="contact-rules" element={<ContactRulesPage />} />
             <Route element={<RequireRole roles={WRITE_ROLES} />}>
               <Route path="live-codes/new" element={<LiveCodeFormPage />} />
               <Route path="live-codes/:id/edit" element={<LiveCodeFormPage />} />
               <Route path="handover" element={<HandoverPage />} />
+              <Route path="broadcasts" element={<BroadcastsPage />} />
+              <Route path="broadcasts/:id" element={<BroadcastDetailPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -201,7 +213,17 @@ function useMenuItems(me: Me): MenuItem[] {
         ],
       },
       { key: '/scripts', icon: <MessageOutlined />, label: t('nav.scripts') },
-      { key: '/moments', icon: <CameraOutlined />, label: t('nav.moments') },
+      {
+        key: 'convert',
+        icon: <SendOutlined />,
+        label: t('nav.convert'),
+        children: [
+          ...(WRITE_ROLES.includes(me.role) ? [{ key: '/broadcasts', icon: <NotificationOutlined />, label: t('nav.broadcasts') }] : []),
+          { key: '/moments', icon: <CameraOutlined />, label: t('nav.moments') },
+          { key: '/tasks', icon: <CheckSquareOutlined />, label: t('nav.tasks') },
+          { key: '/contact-rules', icon: <SafetyCertificateOutlined />, label: t('nav.contactRules') },
+        ],
+      },
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
@@ -236,7 +258,10 @@ const MENU_KEYS = [
   '/tags',
   '/auto-tag-rules',
   '/scripts',
+  '/broadcasts',
   '/moments',
+  '/tasks',
+  '/contact-rules',
   '/live-codes',
   '/channel-stats',
   '/welcome',
@@ -244,6 +269,7 @@ const MENU_KEYS = [
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
+const CONVERT_KEYS = ['/broadcasts', '/moments', '/tasks', '/contact-rules'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -259,7 +285,8 @@ function Shell() {
   const items = useMenuItems(me!);
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
-    selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging'] : [],
+    selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging']
+      : CONVERT_KEYS.includes(selected) ? ['convert'] : [],
   );
 
   return (

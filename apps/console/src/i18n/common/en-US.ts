@@ -68,6 +68,10 @@ const enUS: Messages<typeof zhCN> = {
     users: 'Users',
     tokens: 'API tokens',
     audit: 'Audit log',
+    convert: 'Convert',
+    broadcasts: 'Broadcasts',
+    tasks: 'Staff tasks',
+    contactRules: 'Contact rules',
   },
   labels: {
     roles: {

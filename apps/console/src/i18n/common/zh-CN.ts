@@ -67,6 +67,10 @@ const zhCN = {
     users: '用户',
     tokens: 'API 令牌',
     audit: '操作日志',
+    convert: '转化触达',
+    broadcasts: '群发',
+    tasks: '员工任务',
+    contactRules: '触达规则',
   },
   labels: {
     roles: {

@@ -86,11 +86,13 @@ export async function customerAudienceSql(corpId: string, a: Audience, p: Params
   if (a.excludeTagIds?.length) conds.push(`NOT (c.tag_ids && ${p.add(a.excludeTagIds)}::text[])`);
   if (a.excludeSegmentId) conds.push(`NOT (${await segment(a.excludeSegmentId, 'audience.excludeSegmentId')})`);
   const limit = a.staffUserids?.length ? `AND f.userid = ANY(${p.add(a.staffUserids)}::text[])` : '';
-  return `SELECT c.external_userid AS target_id,
-                 (SELECT f.userid FROM follows f JOIN staff s ON s.corp_id = f.corp_id AND s.userid = f.userid AND s.status = 1
-                   WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active' ${limit}
-                   ORDER BY f.added_at DESC NULLS LAST, f.userid LIMIT 1) AS sender
-            FROM customers c WHERE ${conds.join(' AND ')}`;
+  // One row per customer: joined, then the newest active relation with an active staff member kept (DISTINCT ON).
+  return `SELECT DISTINCT ON (c.external_userid) c.external_userid AS target_id, f.userid AS sender
+            FROM customers c
+            LEFT JOIN (follows f JOIN staff s ON s.corp_id = f.corp_id AND s.userid = f.userid AND s.status = 1)
+                   ON f.corp_id = c.corp_id AND f.external_userid = c.external_userid AND f.status = 'active' ${limit}
+           WHERE ${conds.join(' AND ')}
+           ORDER BY c.external_userid, f.added_at DESC NULLS LAST, f.userid`;
 }
 
 /** The SQL for a group audience: active groups with their owner as the sender (null when the owner has left). */
@@ -108,7 +110,7 @@ export async function groupAudienceSql(corpId: string, a: Audience, p: Params, s
 }
 
 export async function audience(db: Db, sql: string, values: unknown[]): Promise<{ target_id: string; sender: string | null }[]> {
-  const { rows } = await db.query<{ target_id: string; sender: string | null }>(`${sql} ORDER BY 1`, values);
+  const { rows } = await db.query<{ target_id: string; sender: string | null }>(`SELECT * FROM (${sql}) a ORDER BY 1`, values);
   return rows;
 }
 

@@ -150,8 +150,6 @@ export async function planChunk(db: Db, c: PlanChunk, dryRun: boolean): Promise<
       [c.corpId, c.sourceKind, c.sourceId, c.targetKind, missing, missing.map((id) => c.refs[c.ids.indexOf(id)] ?? '')]);
     rows.push(...before);
   }
-  await db.query('UPDATE contact_heads SET last_planned_at = now() WHERE corp_id = $1 AND target_kind = $2 AND target_id = ANY($3::text[])',
-    [c.corpId, c.targetKind, rows.filter((r) => r.status === 'planned').map((r) => r.target_id)]);
   return rows;
 }
 

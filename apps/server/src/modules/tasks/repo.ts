@@ -1,4 +1,5 @@
 // The staff task inbox's SQL.
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Content } from '@pond/contracts/content';
 import type { TargetKind, TaskKind, TaskSource, TaskStatus } from '@pond/contracts/tasks';
@@ -28,8 +29,10 @@ export interface NewTask {
 export interface TaskRow extends Row<'staff_tasks'> { owner_name: string | null; target_name: string | null }
 
 /** Inserts tasks; a task whose dedupe key exists is not made again. Returns the ids of every task asked for (new or existing). */
-export async function insertTasks(db: Db, corpId: string, tasks: NewTask[]): Promise<number[]> {
-  if (!tasks.length) return [];
+export async function insertTasks(db: Db, corpId: string, input: NewTask[]): Promise<number[]> {
+  if (!input.length) return [];
+  // A task without a source key gets one of its own, so every row is matched back to its request.
+  const tasks = input.map((t) => (t.dedupeKey ? t : { ...t, dedupeKey: `once:${randomUUID()}` }));
   const col = <T>(f: (t: NewTask) => T) => tasks.map(f);
   const { rows } = await db.query<{ id: number; ord: number }>(
     `WITH t AS (
