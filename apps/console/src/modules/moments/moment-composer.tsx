@@ -21,6 +21,8 @@ dayjs.extend(utc);
 dayjs.extend(timezone);
 
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
+/** The composer's idempotency key (getRandomValues: randomUUID needs a secure context, and Pond may be served over plain http). */
+const newRequestId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 const REMIND_CHOICES = ['30', '120', '360', '1440', '2880'] as const;
 
 type Kind = 'none' | 'image' | 'video' | 'link';
@@ -85,7 +87,7 @@ const FORM_FIELD: [RegExp, (kind: Kind) => keyof ComposerForm][] = [
 export function MomentComposer({ onClose, onCreated }: { onClose: () => void; onCreated: (id: number) => void }) {
   const { t } = useTranslation(['moments', 'common']);
   const [form] = Form.useForm<ComposerForm>();
-  const [requestId] = useState(() => crypto.randomUUID());
+  const [requestId] = useState(newRequestId);
   const create = useCreateMoment();
   const preview = usePreviewMoment();
   const [estimate, setEstimate] = useState<MomentPreview | null>(null);
