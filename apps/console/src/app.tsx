@@ -30,6 +30,7 @@ import {
   NotificationOutlined,
   CheckSquareOutlined,
   SafetyCertificateOutlined,
+  CameraOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -80,6 +81,8 @@ const BroadcastsPage = page(() => import('./modules/broadcasts/broadcasts-page')
 const BroadcastDetailPage = page(() => import('./modules/broadcasts/broadcast-detail-page'), ['broadcasts', 'governance']);
 const TasksPage = page(() => import('./modules/tasks/tasks-page'), ['tasks']);
 const ContactRulesPage = page(() => import('./modules/governance/contact-rules-page'), ['governance', 'tags']);
+const MomentsPage = page(() => import('./modules/moments/moments-page'), ['moments', 'staff', 'tags']);
+const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page'), ['moments', 'staff', 'tags']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -100,6 +103,8 @@ export function App() {
             <Route path="tags" element={<TagsPage />} />
             <Route path="auto-tag-rules" element={<AutoRulesPage />} />
             <Route path="scripts" element={<ScriptsPage />} />
+            <Route path="moments" element={<MomentsPage />} />
+            <Route path="moments/:id" element={<MomentDetailPage />} />
             <Route path="live-codes" element={<LiveCodesPage />} />
             <Route path="live-codes/:id" element={<LiveCodeDetailPage />} />
             <Route path="channel-stats" element={<ChannelStatsPage />} />
@@ -214,6 +219,7 @@ function useMenuItems(me: Me): MenuItem[] {
         label: t('nav.convert'),
         children: [
           ...(WRITE_ROLES.includes(me.role) ? [{ key: '/broadcasts', icon: <NotificationOutlined />, label: t('nav.broadcasts') }] : []),
+          { key: '/moments', icon: <CameraOutlined />, label: t('nav.moments') },
           { key: '/tasks', icon: <CheckSquareOutlined />, label: t('nav.tasks') },
           { key: '/contact-rules', icon: <SafetyCertificateOutlined />, label: t('nav.contactRules') },
         ],
@@ -252,6 +258,10 @@ const MENU_KEYS = [
   '/tags',
   '/auto-tag-rules',
   '/scripts',
+  '/broadcasts',
+  '/moments',
+  '/tasks',
+  '/contact-rules',
   '/live-codes',
   '/channel-stats',
   '/welcome',
@@ -259,6 +269,7 @@ const MENU_KEYS = [
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
+const CONVERT_KEYS = ['/broadcasts', '/moments', '/tasks', '/contact-rules'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -274,7 +285,8 @@ function Shell() {
   const items = useMenuItems(me!);
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
-    selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging'] : [],
+    selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging']
+      : CONVERT_KEYS.includes(selected) ? ['convert'] : [],
   );
 
   return (

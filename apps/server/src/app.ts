@@ -37,6 +37,7 @@ import { commerceRoutes, matchWaitingOrders, OrderService } from './modules/comm
 import { governanceRoutes, GovernanceService } from './modules/governance';
 import { taskRoutes, TaskService } from './modules/tasks';
 import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
+import { momentRoutes, MomentService } from './modules/moments';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -75,6 +76,7 @@ export interface PondApp {
   governance: GovernanceService;
   tasks: TaskService;
   broadcasts: BroadcastService;
+  moments: MomentService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -109,6 +111,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const broadcasts = new BroadcastService(pool, corps, governance, tasks, queue, log);
   queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job, handover.runJob, handover.pollJob, eventWindows.rollJob, tasks.tickJob,
     broadcasts.runJob, broadcasts.tickJob]);
+  // Moments (客户朋友圈): issued once (moments.issue), then a minutely clock reads results, reminds and finishes.
+  const moments = new MomentService(pool, corps, queue, media, governance, tasks, rules, log, () => config.publicUrl);
+  queue.register([moments.issueJob, moments.tickJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -166,6 +171,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   governanceRoutes(http, { governance });
   taskRoutes(http, { tasks });
   broadcastRoutes(http, { broadcasts });
+  momentRoutes(http, { moments });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
@@ -208,6 +214,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
+    moments,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -217,6 +224,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.send(eventWindows.rollJob, {}, { singletonKey: 'start' });
         await queue.schedule({ name: tasks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: broadcasts.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: moments.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

@@ -23,7 +23,7 @@ const ADMIN: Who[] = ['admin'];
 type Kind =
   | 'customer' | 'staff' | 'group' | 'liveCode' | 'store' | 'tag' | 'tagGroup' | 'segment' | 'groupSegment' | 'welcomeTemplate'
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
-  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast';
+  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment';
 
 interface Row {
   roles: Who[] | 'public';
@@ -62,6 +62,16 @@ const MATRIX: Record<string, Row> = {
   'POST /api/broadcasts/:id/cancel': { roles: WRITE, params: { id: 'broadcast' }, destructive: true },
   'POST /api/broadcasts/:id/remind': { roles: WRITE, params: { id: 'broadcast' } },
   'GET /api/broadcasts/:id/targets': { roles: WRITE, params: { id: 'broadcast' } },
+  'GET /api/moments': { roles: ALL, list: true },
+  'POST /api/moments': { roles: WRITE },
+  'POST /api/moments/preview': { roles: WRITE },
+  'POST /api/moments/sync': { roles: WRITE },
+  'GET /api/moments/:id': { roles: ALL, params: { id: 'moment' } },
+  'GET /api/moments/:id/interactions': { roles: ALL, params: { id: 'moment' }, list: true },
+  'POST /api/moments/:id/publish': { roles: WRITE, params: { id: 'moment' } },
+  'POST /api/moments/:id/cancel': { roles: WRITE, params: { id: 'moment' }, destructive: true },
+  'POST /api/moments/:id/remind': { roles: WRITE, params: { id: 'moment' } },
+  'POST /api/moments/:id/refresh': { roles: WRITE, params: { id: 'moment' } },
   'POST /api/me/corp': { roles: ALL },
   'GET /api/corps': { roles: ALL, list: true },
   'POST /api/corps': { roles: ADMIN },
@@ -229,6 +239,7 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'liveCode': return String(ok(await admin('POST', '/api/live-codes', { kind: 'staff', name: n, pool: [{ userid: 'zhangwei' }] })).id);
     case 'store': return String(ok(await admin('POST', '/api/stores', { name: n })).id);
     case 'broadcast': return String(ok(await admin('POST', '/api/broadcasts', { kind: 'customer', name: n.slice(0, 60), content: { text: 'hi' }, audience: {} })).id);
+    case 'moment': return String(ok(await admin('POST', '/api/moments', { text: n, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() })).id);
     case 'scriptFolder': return String(ok(await admin('POST', '/api/script-folders', { name: n.slice(0, 30) })).id);
     case 'script': return String(ok(await admin('POST', '/api/scripts', { title: n, content: 'x' })).id);
     case 'autoTagRule': return String(ok(await admin('POST', '/api/auto-tag-rules', { name: n, kind: 'channel', params: { channels: ['x'] }, tagIds: [ids.tag.in.admin] })).id);
@@ -319,6 +330,17 @@ beforeAll(async () => {
   const task = (owner: string, customer: string) => one(`INSERT INTO staff_tasks (corp_id, kind, owner_userid, due_at, target_kind, external_userid, content, source_kind, source_name)
       VALUES ($1, 'send', $2, now(), 'customer', $3, '{"text":"matrix task","attachments":[]}', 'manual', 'matrix') RETURNING id`, [corpId, owner, customer]);
   setIds('task', await task(X, customerIn), { store_manager: await task(staffOut, customerOut), staff: await task(staffNotX, customerNotX) });
+
+  // Moments given to X, to another store's staff member, to a colleague in X's store (each its only sender; names carry the markers).
+  const moment = async (name: string, sender: string) => {
+    const id = await one(`INSERT INTO moments (corp_id, name, text, status, wecom_moment_id, issued_at, track_until)
+      VALUES ($1, $2, $2, 'issued', 'mom' || md5($2), now(), now() + interval '1 day') RETURNING id`, [corpId, name]);
+    await sql(`INSERT INTO moment_senders (corp_id, moment_id, userid) VALUES ($1, $2, $3)`, [corpId, id, sender]);
+    await sql(`INSERT INTO moment_interactions (corp_id, moment_id, sender_userid, kind, external_userid, who, at) VALUES ($1, $2, $3, 'like', $4, $4, now())`,
+      [corpId, id, sender, sender === X ? customerIn : sender === staffOut ? customerOut : customerNotX]);
+    return id;
+  };
+  setIds('moment', await moment('matrix moment', X), { store_manager: await moment('ZZOUT moment', staffOut), staff: await moment('ZZNOTX moment', staffNotX) });
 
   // Welcome sends by staff outside the scope, to customers outside it (their names carry the markers).
   await sql(`INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, status, received_at) VALUES ($1, 900001, $2, $3, 'sent', now()), ($1, 900002, $4, $5, 'sent', now())`,

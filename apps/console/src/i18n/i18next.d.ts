@@ -13,6 +13,7 @@ import type customers from '../modules/customers/i18n/zh-CN';
 import type groupSegments from '../modules/group-segments/i18n/zh-CN';
 import type groups from '../modules/groups/i18n/zh-CN';
 import type handover from '../modules/handover/i18n/zh-CN';
+import type moments from '../modules/moments/i18n/zh-CN';
 import type liveCodes from '../modules/live-codes/i18n/zh-CN';
 import type overview from '../modules/overview/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
@@ -38,6 +39,7 @@ declare module 'i18next' {
       groupSegments: typeof groupSegments;
       groups: typeof groups;
       handover: typeof handover;
+      moments: typeof moments;
       liveCodes: typeof liveCodes;
       overview: typeof overview;
       scripts: typeof scripts;

@@ -23,6 +23,7 @@ export const NAMESPACES: Loaders = {
   groupSegments: { 'zh-CN': () => import('../modules/group-segments/i18n/zh-CN'), 'en-US': () => import('../modules/group-segments/i18n/en-US') },
   groups: { 'zh-CN': () => import('../modules/groups/i18n/zh-CN'), 'en-US': () => import('../modules/groups/i18n/en-US') },
   handover: { 'zh-CN': () => import('../modules/handover/i18n/zh-CN'), 'en-US': () => import('../modules/handover/i18n/en-US') },
+  moments: { 'zh-CN': () => import('../modules/moments/i18n/zh-CN'), 'en-US': () => import('../modules/moments/i18n/en-US') },
   liveCodes: { 'zh-CN': () => import('../modules/live-codes/i18n/zh-CN'), 'en-US': () => import('../modules/live-codes/i18n/en-US') },
   overview: { 'zh-CN': () => import('../modules/overview/i18n/zh-CN'), 'en-US': () => import('../modules/overview/i18n/en-US') },
   scripts: { 'zh-CN': () => import('../modules/scripts/i18n/zh-CN'), 'en-US': () => import('../modules/scripts/i18n/en-US') },

@@ -51,6 +51,7 @@ const enUS: Messages<typeof zhCN> = {
     autoRules: 'Auto-tag rules',
     tagLibrary: 'Tag library',
     scripts: 'Scripts',
+    moments: 'Moments',
     handover: 'Handover',
     overview: 'Overview',
     staff: 'Staff',

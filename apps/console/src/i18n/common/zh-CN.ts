@@ -50,6 +50,7 @@ const zhCN = {
     autoRules: '自动打标签',
     tagLibrary: '标签库',
     scripts: '话术库',
+    moments: '朋友圈',
     handover: '客户继承',
     overview: '概览',
     staff: '员工',
