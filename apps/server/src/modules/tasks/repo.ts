@@ -207,3 +207,11 @@ export async function placeholderValues(db: Db, corpId: string, owner: string, e
   const r = rows[0];
   return { nickname: r?.nickname ?? '', staff: r?.staff ?? '', store: r?.store ?? '' };
 }
+
+/** Picture URLs of media-library files by their WeCom media id (a mini-program card's cover). */
+export async function coverUrls(db: Db, corpId: string, mediaIds: string[]): Promise<Map<string, string>> {
+  if (!mediaIds.length) return new Map();
+  const { rows } = await db.query<Cols<'media_assets', 'media_id' | 'pic_url'>>(
+    'SELECT media_id, pic_url FROM media_assets WHERE corp_id = $1 AND media_id = ANY($2::text[]) AND pic_url IS NOT NULL', [corpId, mediaIds]);
+  return new Map(rows.map((r) => [r.media_id!, r.pic_url!]));
+}

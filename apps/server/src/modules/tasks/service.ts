@@ -26,7 +26,7 @@ export type TaskEndListener = (task: Row<'staff_tasks'>, status: 'done' | 'skipp
 const FILL = /\{(nickname|staff|store)\}/g;
 
 /** A task's content as the JS-SDK's sendChatMessage calls, in order: the text, then each attachment. */
-export function chatMessages(content: Content, vars: { nickname: string; staff: string; store: string }): ChatMessage[] {
+export function chatMessages(content: Content, vars: { nickname: string; staff: string; store: string }, covers: ReadonlyMap<string, string> = new Map()): ChatMessage[] {
   const out: ChatMessage[] = [];
   const text = content.text.replace(FILL, (_, k: 'nickname' | 'staff' | 'store') => vars[k]).trim();
   if (text) out.push({ msgtype: 'text', text: { content: text } });
@@ -34,7 +34,7 @@ export function chatMessages(content: Content, vars: { nickname: string; staff: 
     if (a.msgtype === 'image' && a.image?.media_id) out.push({ msgtype: 'image', image: { mediaid: a.image.media_id } });
     else if (a.msgtype === 'image' && a.image?.pic_url) out.push({ msgtype: 'news', news: { link: a.image.pic_url, title: '图片 Image', desc: '', imgUrl: a.image.pic_url } });
     else if (a.msgtype === 'link' && a.link) out.push({ msgtype: 'news', news: { link: a.link.url, title: a.link.title, desc: a.link.desc ?? '', imgUrl: a.link.picurl ?? '' } });
-    else if (a.msgtype === 'miniprogram' && a.miniprogram) out.push({ msgtype: 'miniprogram', miniprogram: { appid: a.miniprogram.appid, title: a.miniprogram.title, imgUrl: '', page: a.miniprogram.page } });
+    else if (a.msgtype === 'miniprogram' && a.miniprogram) out.push({ msgtype: 'miniprogram', miniprogram: { appid: a.miniprogram.appid, title: a.miniprogram.title, imgUrl: covers.get(a.miniprogram.pic_media_id) ?? '', page: a.miniprogram.page } });
     else if (a.msgtype === 'video' && a.video) out.push({ msgtype: 'video', video: { mediaid: a.video.media_id } });
     else if (a.msgtype === 'file' && a.file) out.push({ msgtype: 'file', file: { mediaid: a.file.media_id } });
   }
@@ -121,7 +121,9 @@ export class TaskService {
     const row = await repo.getTask(this.pool, corpId, id);
     if (!row) throw AppError.notFound(`task ${id}`);
     const vars = await repo.placeholderValues(this.pool, corpId, row.owner_userid, row.external_userid);
-    return chatMessages(row.content, vars);
+    // A mini-program card shows its cover by URL in the JS-SDK: the media library's picture of that media id.
+    const covers = await repo.coverUrls(this.pool, corpId, row.content.attachments.flatMap((a) => (a.miniprogram ? [a.miniprogram.pic_media_id] : [])));
+    return chatMessages(row.content, vars, covers);
   }
 
   /** Done (idempotent: a second call answers the task as it is). Its ledger row is settled as sent. */
