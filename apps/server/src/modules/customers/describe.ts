@@ -160,6 +160,15 @@ export function describeEvent(e: DescribableEvent, names: EventNames): Bilingual
       return str(scene) === '1' ? { zh: `被移出了客户群${g.zh}`, en: `Was removed from the group${g.en}` }
         : { zh: `退出了客户群${g.zh}`, en: `Left the group${g.en}` };
     }
+    case 'contact.received': {
+      const source = str(data.source);
+      const via: Bilingual = source === 'broadcast' ? { zh: '群发', en: 'a broadcast' } : source === 'playbook' ? { zh: 'SOP', en: 'a playbook' }
+        : source === 'moment' ? { zh: '朋友圈', en: 'a moment' } : { zh: '员工消息', en: 'a staff message' };
+      const from: Bilingual = staffName ? { zh: `${staffName} 的`, en: ` from ${staffName}` } : { zh: '', en: '' };
+      const preview = str(data.preview);
+      const what: Bilingual = preview ? { zh: `：${preview}`, en: `: ${preview}` } : { zh: '', en: '' };
+      return { zh: `收到${from.zh}${via.zh}${what.zh}`, en: `Received ${via.en}${from.en}${what.en}` };
+    }
     case 'moment.liked':
     case 'moment.commented': {
       const name = str(data.momentName);
