@@ -177,4 +177,48 @@ describe('broadcasts', () => {
     expect(s).toEqual({ msgid: made.msgid, status: 'issued' });
     expect((await q<{ n: number }>(`SELECT count(*)::int AS n FROM wecom_sim.mass_sends WHERE corp_id = $1`, [corpId]))[0].n).toBe(before);
   }, 60_000);
+
+  it('sends to groups (sender = owner), and reads back a mass send made in WeCom itself so it counts against the budget', async () => {
+    const { corpId } = pond;
+    const [group] = await q<{ chat_id: string; owner_userid: string }>(
+      `SELECT g.chat_id, g.owner_userid FROM groups g JOIN staff s ON s.corp_id = g.corp_id AND s.userid = g.owner_userid AND s.status = 1
+        WHERE g.corp_id = $1 AND g.status = 'active' AND g.customer_count > 0 ORDER BY g.chat_id LIMIT 1`, [corpId]);
+    expect(group).toBeTruthy();
+    const created = await pond.api('POST', '/api/broadcasts', { kind: 'group', name: '群内通知', content: { text: '本周六店庆，群内专享' }, audience: { chatIds: [group.chat_id] } });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const id = created.body.id as number;
+    // A customer-only field on a group broadcast is refused, naming it.
+    const wrong = await pond.api('PATCH', `/api/broadcasts/${id}`, { audience: { tagIds: ['bx-exclude'] } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.field).toBe('audience.tagIds');
+    expect((await pond.api('POST', `/api/broadcasts/${id}/send`, {})).status).toBe(200);
+    const issued = await waitFor(async () => {
+      const r = (await pond.api('GET', `/api/broadcasts/${id}`)).body;
+      return r.sends.length && r.sends.every((x: any) => x.status === 'issued') ? r : null;
+    }, { timeoutMs: 60_000, message: 'group broadcast issued' });
+    expect(issued.sends).toHaveLength(1);
+    expect(issued.sends[0].senderUserid).toBe(group.owner_userid);
+    await pond.app.sim!.control.confirmMassSend(group.owner_userid, issued.sends[0].msgid, { corpId });
+    await q(`UPDATE broadcast_sends SET polled_at = NULL WHERE broadcast_id = $1`, [id]);
+    await pond.app.broadcasts.poll(100);
+    const done = (await pond.api('GET', `/api/broadcasts/${id}`)).body;
+    expect(done.status).toBe('done');
+    expect(done.results.sent).toBe(1);
+    const [ledger] = await q(`SELECT status, target_kind FROM contact_ledger WHERE corp_id = $1 AND source_kind = 'broadcast' AND source_id = $2`, [corpId, id]);
+    expect(ledger).toEqual({ status: 'sent', target_kind: 'group' });
+
+    // A mass send made in WeCom (not by Pond), confirmed by its staff member: read back, its delivery on the ledger.
+    const client = await pond.app.corps.client(corpId);
+    const sender = (await q<{ userid: string }>(`SELECT userid FROM follows WHERE corp_id = $1 AND external_userid = 'bx000123'`, [corpId]))[0].userid;
+    const made = await client.addMsgTemplate({ chat_type: 'single', external_userid: ['bx000123'], sender, text: { content: '企业微信后台发的群发' } });
+    await pond.app.sim!.control.confirmMassSend(sender, made.msgid, { corpId });
+    expect(await pond.app.broadcasts.readBack(corpId)).toBeGreaterThanOrEqual(1);
+    expect(await pond.app.broadcasts.readBack(corpId)).toBe(0);
+    const readBack = (await pond.api('GET', '/api/broadcasts?limit=200')).body.items.find((b: any) => b.origin === 'wecom' && b.content.text === '企业微信后台发的群发');
+    expect(readBack).toBeTruthy();
+    await q(`UPDATE broadcast_sends SET polled_at = NULL WHERE broadcast_id = $1`, [readBack.id]);
+    await pond.app.broadcasts.poll(100);
+    const entries = (await pond.api('GET', '/api/customers/bx000123/contacts')).body.items;
+    expect(entries.find((e: any) => e.channel === 'wecom')).toMatchObject({ status: 'sent', via: 'mass' });
+  }, 120_000);
 });
