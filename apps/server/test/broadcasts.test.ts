@@ -212,8 +212,10 @@ describe('broadcasts', () => {
     const sender = (await q<{ userid: string }>(`SELECT userid FROM follows WHERE corp_id = $1 AND external_userid = 'bx000123'`, [corpId]))[0].userid;
     const made = await client.addMsgTemplate({ chat_type: 'single', external_userid: ['bx000123'], sender, text: { content: '企业微信后台发的群发' } });
     await pond.app.sim!.control.confirmMassSend(sender, made.msgid, { corpId });
-    expect(await pond.app.broadcasts.readBack(corpId)).toBeGreaterThanOrEqual(1);
+    // Too young to tell from a send of Pond's own still in flight: left for a later pass.
     expect(await pond.app.broadcasts.readBack(corpId)).toBe(0);
+    expect(await pond.app.broadcasts.readBack(corpId, 86_400_000, 0)).toBeGreaterThanOrEqual(1);
+    expect(await pond.app.broadcasts.readBack(corpId, 86_400_000, 0)).toBe(0);
     const readBack = (await pond.api('GET', '/api/broadcasts?limit=200')).body.items.find((b: any) => b.origin === 'wecom' && b.content.text === '企业微信后台发的群发');
     expect(readBack).toBeTruthy();
     await q(`UPDATE broadcast_sends SET polled_at = NULL WHERE broadcast_id = $1`, [readBack.id]);

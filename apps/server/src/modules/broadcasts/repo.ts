@@ -136,8 +136,10 @@ export async function insertTargets(db: Db, corpId: string, broadcastId: number,
 export async function createSends(db: Db, corpId: string, broadcastId: number, size: number): Promise<number> {
   await db.query(
     `WITH n AS (
-       SELECT target_id, sender_userid, ((row_number() OVER (PARTITION BY sender_userid ORDER BY target_id) - 1) / $3)::int AS chunk
-         FROM broadcast_targets WHERE broadcast_id = $2 AND status = 'planned' AND send_id IS NULL
+       SELECT t.target_id, t.sender_userid,
+              coalesce((SELECT max(x.chunk) + 1 FROM broadcast_sends x WHERE x.broadcast_id = $2 AND x.sender_userid = t.sender_userid), 0)
+                + ((row_number() OVER (PARTITION BY t.sender_userid ORDER BY t.target_id) - 1) / $3)::int AS chunk
+         FROM broadcast_targets t WHERE t.broadcast_id = $2 AND t.status = 'planned' AND t.send_id IS NULL
      ), s AS (
        INSERT INTO broadcast_sends (corp_id, broadcast_id, sender_userid, chunk, status, target_count)
        SELECT $1, $2, sender_userid, chunk, 'pending', count(*) FROM n GROUP BY sender_userid, chunk
@@ -158,12 +160,12 @@ export async function sendsOf(db: Db, broadcastId: number): Promise<(Row<'broadc
 }
 
 /** Claims a pending send for issuing (or one left issuing by a process that is gone, after `staleMs`: `reclaimed`). */
-export async function claimSend(db: Db, sendId: number, staleMs: number): Promise<(Row<'broadcast_sends'> & { reclaimed: boolean }) | null> {
-  const { rows } = await db.query<Row<'broadcast_sends'> & { reclaimed: boolean }>(
-    `WITH old AS (SELECT id, status FROM broadcast_sends WHERE id = $1 FOR UPDATE)
+export async function claimSend(db: Db, sendId: number, staleMs: number): Promise<(Row<'broadcast_sends'> & { reclaimed: boolean; prev_issuing_at: Date | null }) | null> {
+  const { rows } = await db.query<Row<'broadcast_sends'> & { reclaimed: boolean; prev_issuing_at: Date | null }>(
+    `WITH old AS (SELECT id, status, issuing_at FROM broadcast_sends WHERE id = $1 FOR UPDATE)
      UPDATE broadcast_sends s SET status = 'issuing', issuing_at = now() FROM old
-      WHERE s.id = old.id AND (old.status = 'pending' OR (old.status = 'issuing' AND s.issuing_at < now() - make_interval(secs => $2 / 1000.0)))
-      RETURNING s.*, old.status = 'issuing' AS reclaimed`, [sendId, staleMs]);
+      WHERE s.id = old.id AND (old.status = 'pending' OR (old.status = 'issuing' AND old.issuing_at < now() - make_interval(secs => $2 / 1000.0)))
+      RETURNING s.*, old.status = 'issuing' AS reclaimed, old.issuing_at AS prev_issuing_at`, [sendId, staleMs]);
   return rows[0] ?? null;
 }
 
@@ -186,8 +188,16 @@ export async function msgidsInUse(db: Db, corpId: string, msgids: string[]): Pro
   return new Set(rows.map((r) => r.msgid!));
 }
 
-export async function markIssued(db: Db, sendId: number, msgid: string): Promise<void> {
-  await db.query(`UPDATE broadcast_sends SET status = 'issued', msgid = $2, issued_at = now(), errcode = NULL, error = NULL WHERE id = $1`, [sendId, msgid]);
+/** Records WeCom's msgid for a send being issued; false when the send was cancelled meanwhile (the caller withdraws it). */
+export async function markIssued(db: Db, sendId: number, msgid: string): Promise<boolean> {
+  const { rowCount } = await db.query(`UPDATE broadcast_sends SET status = 'issued', msgid = $2, issued_at = now(), errcode = NULL, error = NULL WHERE id = $1 AND status = 'issuing'`, [sendId, msgid]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** Whether the corp has a send whose add_msg_template may be in flight (its msgid not known yet). */
+export async function anyIssuing(db: Db, corpId: string): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM broadcast_sends WHERE corp_id = $1 AND status = 'issuing' LIMIT 1`, [corpId]);
+  return rows.length > 0;
 }
 
 export async function markSendFailed(db: Db, sendId: number, errcode: number | null, error: string): Promise<void> {
@@ -226,6 +236,10 @@ export async function recordReminder(db: Db, sendId: number, expected: number): 
   const { rowCount } = await db.query(
     `UPDATE broadcast_sends SET reminders = reminders + 1, last_reminded_at = now() WHERE id = $1 AND reminders = $2 AND status = 'issued'`, [sendId, expected]);
   return (rowCount ?? 0) > 0;
+}
+
+export async function unrecordReminder(db: Db, sendId: number): Promise<void> {
+  await db.query(`UPDATE broadcast_sends SET reminders = greatest(reminders - 1, 0) WHERE id = $1`, [sendId]);
 }
 
 export async function markEscalated(db: Db, sendId: number): Promise<boolean> {
@@ -276,6 +290,11 @@ export async function dueScheduled(db: Db, now: Date): Promise<Cols<'broadcasts'
 }
 
 /** Read back a mass send made in WeCom itself: a broadcast of origin 'wecom' (once per msgid). */
+export async function readBackExists(db: Db, corpId: string, msgid: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM broadcast_sends WHERE corp_id = $1 AND msgid = $2 LIMIT 1', [corpId, msgid]);
+  return rows.length > 0;
+}
+
 export async function insertReadBack(db: Db, corpId: string, kind: BroadcastKind, msgid: string, content: Content, createdAt: Date, creator: string | null): Promise<number | null> {
   const { rows } = await db.query<Cols<'broadcasts', 'id'>>(
     `INSERT INTO broadcasts (corp_id, kind, origin, name, content, audience, status, created_by, created_at, sent_at)

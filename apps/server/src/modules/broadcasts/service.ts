@@ -21,6 +21,7 @@ import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
 import { Params } from '../../platform/sql';
+import { withTransaction } from '../../platform/db';
 import type { CorpService } from '../org';
 import type { GovernanceService, PlanTarget } from '../governance';
 import type { TaskService } from '../tasks';
@@ -249,7 +250,7 @@ export class BroadcastService {
     }
     const client = await this.corps.client(corpId);
     // A claim taken over from a process that died mid-call: WeCom may have made the mass send already.
-    if (send.reclaimed && (await this.adoptIssued(client, corpId, b, send))) return true;
+    if (send.reclaimed && (await this.adoptIssued(client, corpId, b, send, send.prev_issuing_at ?? send.issuing_at ?? new Date()))) return true;
     const ids = await repo.targetIdsOfSend(this.pool, sendId);
     if (!ids.length) {
       await repo.markSendFailed(this.pool, sendId, null, 'no recipients left');
@@ -263,13 +264,14 @@ export class BroadcastService {
         ...(b.content.text ? { text: { content: b.content.text } } : {}),
         ...(b.content.attachments.length ? { attachments: toWecomAttachments(b.content.attachments) } : {}),
       });
-      await repo.markIssued(this.pool, sendId, res.msgid);
+      if (!(await repo.markIssued(this.pool, sendId, res.msgid))) {
+        // Cancelled while the call was in flight: withdraw what WeCom made; nobody is asked to confirm it.
+        await client.cancelGroupmsgSend(res.msgid).catch((err: unknown) => this.log.warn({ err, sendId }, 'broadcasts: withdrawing a send cancelled in flight failed'));
+        return false;
+      }
       const failed = (res.fail_list ?? []).filter((x) => ids.includes(x));
       if (failed.length) await this.governance.settle(corpId, await repo.setTargets(this.pool, broadcastId, failed, 'not_friend', null), 'released');
-      await this.tasks.create(corpId, [{
-        kind: 'confirm_mass', ownerUserid: send.sender_userid, dueAt: new Date(), targetKind: 'none', content: b.content, sourceKind: 'broadcast',
-        sourceId: broadcastId, sourceName: b.name, dedupeKey: `bsend:${sendId}`,
-      }]);
+      await this.confirmTask(corpId, b, send.id, send.sender_userid);
       return true;
     } catch (err) {
       if (err instanceof WecomError && err.kind === 'api') {
@@ -285,20 +287,29 @@ export class BroadcastService {
   }
 
   /** A send left issuing: find the mass send WeCom made for it (same sender, content, time window, no other send's msgid). */
-  private async adoptIssued(client: WecomClient, corpId: string, b: repo.BroadcastRow, send: { id: number; sender_userid: string }): Promise<boolean> {
-    // The dead claim was taken at most STALE_ISSUING_MS before the stale check, plus a margin for clocks.
-    const start = Math.floor((Date.now() - 3 * STALE_ISSUING_MS - 10 * 60_000) / 1000);
+  /** The sender's task to confirm the mass send in WeCom (once per send). */
+  private async confirmTask(corpId: string, b: repo.BroadcastRow, sendId: number, sender: string): Promise<void> {
+    await this.tasks.create(corpId, [{
+      kind: 'confirm_mass', ownerUserid: sender, dueAt: new Date(), targetKind: 'none', content: b.content, sourceKind: 'broadcast',
+      sourceId: b.id, sourceName: b.name, dedupeKey: `bsend:${sendId}`,
+    }]);
+  }
+
+  private async adoptIssued(client: WecomClient, corpId: string, b: repo.BroadcastRow, send: { id: number; sender_userid: string }, claimedAt: Date): Promise<boolean> {
+    // From when the dead claim was taken (a margin for clocks), however long ago that was.
+    const start = Math.floor((claimedAt.getTime() - 10 * 60_000) / 1000);
+    const attachments = b.content.attachments.map((a) => a.msgtype).join(',');
     const candidates: string[] = [];
     for await (const m of client.iterateGroupmsgListV2({ chat_type: b.kind === 'customer' ? 'single' : 'group', start_time: start, end_time: Math.floor(Date.now() / 1000), filter_type: 0 })) {
-      if ((m.text?.content ?? '') === b.content.text) candidates.push(m.msgid);
+      const theirs = (m.attachments ?? []).map((a) => a.msgtype).join(',');
+      if ((m.text?.content ?? '') === b.content.text && theirs === attachments) candidates.push(m.msgid);
     }
     if (!candidates.length) return false;
     const used = await repo.msgidsInUse(this.pool, corpId, candidates);
     for (const msgid of candidates.filter((c) => !used.has(c))) {
       for await (const t of client.iterateGroupmsgTask(msgid)) {
         if (t.userid === send.sender_userid) {
-          await repo.markIssued(this.pool, send.id, msgid);
-          await this.tasks.create(corpId, [{ kind: 'confirm_mass', ownerUserid: send.sender_userid, dueAt: new Date(), targetKind: 'none', content: b.content, sourceKind: 'broadcast', sourceId: b.id, sourceName: b.name, dedupeKey: `bsend:${send.id}` }]);
+          if (await repo.markIssued(this.pool, send.id, msgid)) await this.confirmTask(corpId, b, send.id, send.sender_userid);
           return true;
         }
       }
@@ -406,27 +417,45 @@ export class BroadcastService {
     for (const s of open) {
       if (s.reminders >= 3) continue;
       if (!(await repo.recordReminder(this.pool, s.id, s.reminders))) continue;
-      await client.remindGroupmsgSend(s.msgid!);
-      n++;
+      try {
+        await client.remindGroupmsgSend(s.msgid!);
+        n++;
+      } catch (err) {
+        // WeCom refused (its 3 a day were spent): not counted, the others are still reminded.
+        await repo.unrecordReminder(this.pool, s.id);
+        this.log.warn({ err, sendId: s.id }, 'broadcasts: remind refused');
+      }
     }
     return n;
   }
 
   /** Mass sends made in WeCom itself (not by Pond) in the last day: read back so they count against the budget. */
-  async readBack(corpId: string, sinceMs = 86_400_000): Promise<number> {
+  async readBack(corpId: string, sinceMs = 86_400_000, settleMs = 2 * STALE_ISSUING_MS): Promise<number> {
     const client = await this.corps.client(corpId);
     const end = Math.floor(Date.now() / 1000);
     const start = end - Math.floor(sinceMs / 1000);
     let n = 0;
+    // A send of Pond's own whose msgid is not recorded yet (its call in flight, or its process gone) must not be taken for
+    // WeCom's: nothing is read back while one is issuing, nor anything younger than a stale claim.
+    if (await repo.anyIssuing(this.pool, corpId)) return 0;
+    const settled = Math.floor((Date.now() - settleMs) / 1000);
     for (const chatType of ['single', 'group'] as const) {
       for await (const m of client.iterateGroupmsgListV2({ chat_type: chatType, start_time: start, end_time: end, filter_type: 2 })) {
-        // Pond's own (created by the API, no creator) are known by msgid.
-        if ((await repo.msgidsInUse(this.pool, corpId, [m.msgid])).size) continue;
+        if (Number(m.create_time) > settled) continue;
+        // Pond's own are known by msgid.
+        if (await repo.readBackExists(this.pool, corpId, m.msgid)) continue;
+        const senders: string[] = [];
+        for await (const t of client.iterateGroupmsgTask(m.msgid)) senders.push(t.userid);
+        if (!senders.length) continue;
         const content: Content = { text: m.text?.content ?? '', attachments: [] };
-        const id = await repo.insertReadBack(this.pool, corpId, chatType === 'single' ? 'customer' : 'group', m.msgid, content, new Date(Number(m.create_time) * 1000), m.creator ?? null);
-        if (!id) continue;
-        for await (const t of client.iterateGroupmsgTask(m.msgid)) await repo.insertReadBackSend(this.pool, corpId, id, t.userid, m.msgid, new Date(Number(m.create_time) * 1000));
-        n++;
+        const at = new Date(Number(m.create_time) * 1000);
+        // The broadcast and its sends together: a read-back interrupted half way leaves nothing to read back twice.
+        const made = await withTransaction(this.pool, async (db) => {
+          const id = await repo.insertReadBack(db, corpId, chatType === 'single' ? 'customer' : 'group', m.msgid, content, at, m.creator ?? null);
+          if (id) for (const u of senders) await repo.insertReadBackSend(db, corpId, id, u, m.msgid, at);
+          return id;
+        });
+        if (made) n++;
       }
     }
     return n;

@@ -59,7 +59,7 @@ export async function planChunk(db: Db, c: PlanChunk, dryRun: boolean): Promise<
   if (!c.ids.length) return [];
   if (!dryRun) {
     await db.query(
-      `INSERT INTO contact_heads (corp_id, target_kind, target_id) SELECT $1, $2, t FROM unnest($3::text[]) t
+      `INSERT INTO contact_heads (corp_id, target_kind, target_id) SELECT $1, $2, t FROM unnest($3::text[]) t ORDER BY t
        ON CONFLICT DO NOTHING`, [c.corpId, c.targetKind, c.ids]);
     await db.query(
       `SELECT target_id FROM contact_heads WHERE corp_id = $1 AND target_kind = $2 AND target_id = ANY($3::text[])

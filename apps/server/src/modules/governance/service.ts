@@ -100,7 +100,9 @@ export class GovernanceService {
     // WeCom's own cap period follows the request's time (every target of one request is in one period, or close to it).
     const cap = wecomCapFor(policy.wecomCap, req.at, tz);
     const seen = new Set<string>();
-    const targets = req.targets.filter((t) => (seen.has(t.targetId) ? false : (seen.add(t.targetId), true)));
+    // In key order: heads are inserted and locked in it, so planners of overlapping audiences never wait in a circle.
+    const targets = req.targets.filter((t) => (seen.has(t.targetId) ? false : (seen.add(t.targetId), true)))
+      .sort((a, b) => (a.targetId < b.targetId ? -1 : a.targetId > b.targetId ? 1 : 0));
     const chunks: PlanTarget[][] = [];
     for (let i = 0; i < targets.length; i += CHUNK) chunks.push(targets.slice(i, i + CHUNK));
     // Chunks hold disjoint targets: a few run at once (each its own transaction; locks never overlap).

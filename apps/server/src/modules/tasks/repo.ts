@@ -24,6 +24,8 @@ export interface NewTask {
   ledgerId?: number | null;
   dedupeKey?: string | null;
   createdBy?: string | null;
+  /** Made already skipped (the budget refused it), with the reason. */
+  skipReason?: string | null;
 }
 
 export interface TaskRow extends Row<'staff_tasks'> { owner_name: string | null; target_name: string | null }
@@ -37,12 +39,13 @@ export async function insertTasks(db: Db, corpId: string, input: NewTask[]): Pro
   const { rows } = await db.query<{ id: number; ord: number }>(
     `WITH t AS (
        SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::bigint[],
-                            $11::text[], $12::bigint[], $13::text[], $14::text[]) WITH ORDINALITY
-         AS t(kind, owner, due, tkind, ext, chat, content, skind, sid, sname, lid, dkey, cby, ord)
+                            $11::text[], $12::bigint[], $13::text[], $14::text[], $15::text[]) WITH ORDINALITY
+         AS t(kind, owner, due, tkind, ext, chat, content, skind, sid, sname, lid, dkey, cby, skip, ord)
      ), ins AS (
        INSERT INTO staff_tasks (corp_id, kind, owner_userid, due_at, target_kind, external_userid, chat_id, content, source_kind, source_id,
-                                source_name, ledger_id, dedupe_key, created_by)
-       SELECT $1, kind, owner, due, tkind, ext, chat, content, skind, sid, sname, lid, dkey, cby FROM t ORDER BY ord
+                                source_name, ledger_id, dedupe_key, created_by, status, skip_reason)
+       SELECT $1, kind, owner, due, tkind, ext, chat, content, skind, sid, sname, lid, dkey, cby,
+              CASE WHEN skip IS NULL THEN 'pending' ELSE 'skipped' END, skip FROM t ORDER BY ord
        ON CONFLICT (corp_id, dedupe_key) DO NOTHING
        RETURNING id, dedupe_key
      )
@@ -52,7 +55,8 @@ export async function insertTasks(db: Db, corpId: string, input: NewTask[]): Pro
       ORDER BY t.ord`,
     [corpId, col((t) => t.kind), col((t) => t.ownerUserid), col((t) => t.dueAt), col((t) => t.targetKind), col((t) => t.externalUserid ?? null),
       col((t) => t.chatId ?? null), col((t) => JSON.stringify(t.content)), col((t) => t.sourceKind), col((t) => t.sourceId ?? null),
-      col((t) => t.sourceName ?? ''), col((t) => t.ledgerId ?? null), col((t) => t.dedupeKey ?? null), col((t) => t.createdBy ?? null)]);
+      col((t) => t.sourceName ?? ''), col((t) => t.ledgerId ?? null), col((t) => t.dedupeKey ?? null), col((t) => t.createdBy ?? null),
+      col((t) => t.skipReason ?? null)]);
   return rows.map((r) => r.id);
 }
 
@@ -209,6 +213,11 @@ export async function placeholderValues(db: Db, corpId: string, owner: string, e
 }
 
 /** Picture URLs of media-library files by their WeCom media id (a mini-program card's cover). */
+/** A hand-made task's ledger row names the task once it exists. */
+export async function linkLedger(db: Db, corpId: string, ledgerId: number, taskId: number): Promise<void> {
+  await db.query(`UPDATE contact_ledger SET source_id = $3 WHERE corp_id = $1 AND id = $2`, [corpId, ledgerId, taskId]);
+}
+
 export async function coverUrls(db: Db, corpId: string, mediaIds: string[]): Promise<Map<string, string>> {
   if (!mediaIds.length) return new Map();
   const { rows } = await db.query<Cols<'media_assets', 'media_id' | 'pic_url'>>(

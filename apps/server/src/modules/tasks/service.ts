@@ -4,6 +4,7 @@
 // tasks in the chat sidebar, where one tap sends the task's messages and marks it done. Tasks left pending past the
 // corp's grace become overdue and are escalated to the owner's store managers. A task's send spends the contact
 // budget through its ledger row: done settles it as sent, skipped or cancelled releases it.
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
 import type { ChatMessage, Content } from '@pond/contracts/content';
@@ -87,19 +88,19 @@ export class TaskService {
     const dueAt = input.dueAt ? new Date(input.dueAt) : new Date();
     const targetKind = input.externalUserid ? 'customer' as const : 'group' as const;
     const targetId = (input.externalUserid ?? input.chatId)!;
-    const [id] = await this.create(corpId, [{
-      kind: 'send', ownerUserid: input.ownerUserid, dueAt, targetKind, externalUserid: input.externalUserid ?? null, chatId: input.chatId ?? null,
-      content, sourceKind: 'manual', sourceName: '手动任务 Manual', createdBy: by,
-    }]);
+    // The budget first: the task is made with its outcome (planned and moved out of quiet hours, or skipped and why),
+    // so no pending task exists that the budget did not allow.
     const [plan] = await this.governance.plan({
-      corpId, targetKind, channel: 'task', via: 'chat', sourceKind: 'task', sourceId: id, content, at: dueAt,
-      targets: [{ targetId, staffUserid: input.ownerUserid }],
+      corpId, targetKind, channel: 'task', via: 'chat', sourceKind: 'task', sourceId: null, content, at: dueAt,
+      targets: [{ targetId, staffUserid: input.ownerUserid, ref: randomUUID() }],
     });
-    if (plan?.status === 'skipped') {
-      await repo.endTask(this.pool, corpId, id, 'skipped', { reason: plan.reason ?? 'budget' });
-    } else if (plan?.ledgerId) {
-      await this.pool.query('UPDATE staff_tasks SET ledger_id = $3, due_at = $4 WHERE corp_id = $1 AND id = $2', [corpId, id, plan.ledgerId, plan.at]);
-    }
+    const skipped = plan?.status === 'skipped';
+    const [id] = await this.create(corpId, [{
+      kind: 'send', ownerUserid: input.ownerUserid, dueAt: plan && !skipped ? plan.at : dueAt, targetKind, externalUserid: input.externalUserid ?? null,
+      chatId: input.chatId ?? null, content, sourceKind: 'manual', sourceName: '手动任务 Manual', createdBy: by,
+      ledgerId: skipped ? null : plan?.ledgerId ?? null, skipReason: skipped ? plan.reason ?? 'budget' : null,
+    }]);
+    if (plan?.ledgerId && !skipped) await repo.linkLedger(this.pool, corpId, plan.ledgerId, id);
     return this.get(corpId, id);
   }
 
