@@ -47,6 +47,12 @@ export async function getBroadcast(db: Db, corpId: string, id: number): Promise<
   return rows[0] ?? null;
 }
 
+/** The broadcast row alone (no results: those count its targets), for the work that issues and polls it. */
+export async function getBroadcastRow(db: Db, corpId: string, id: number): Promise<Row<'broadcasts'> | null> {
+  const { rows } = await db.query<Row<'broadcasts'>>('SELECT * FROM broadcasts WHERE corp_id = $1 AND id = $2', [corpId, id]);
+  return rows[0] ?? null;
+}
+
 export async function listBroadcasts(db: Db, corpId: string, q: BroadcastListQuery & { limit: number; offset: number }): Promise<{ rows: BroadcastRow[]; total: number }> {
   const p = new Params();
   const conds = [`b.corp_id = ${p.add(corpId)}`];

@@ -29,6 +29,7 @@ import { toWecomAttachments, validateContentAt } from '../welcome';
 import { inSavedSegment } from '../segments';
 import { inSavedGroupSegment } from '../group-segments';
 import * as repo from './repo';
+import type { Row } from '../../platform/db/rows';
 
 /** WeCom's limits per add_msg_template call. */
 export const MAX_CUSTOMERS_PER_CALL = 10_000;
@@ -190,7 +191,7 @@ export class BroadcastService {
 
   /** Plans (idempotent: a rerun after a crash plans nothing twice) and issues every send. */
   async run(corpId: string, id: number): Promise<void> {
-    const row = await repo.getBroadcast(this.pool, corpId, id);
+    const row = await repo.getBroadcastRow(this.pool, corpId, id);
     if (!row) return;
     if (row.status === 'scheduled') {
       if (row.scheduled_at && row.scheduled_at.getTime() > Date.now() + 30_000) return; // rescheduled: its own job comes later
@@ -243,7 +244,7 @@ export class BroadcastService {
   async issue(corpId: string, broadcastId: number, sendId: number): Promise<boolean> {
     const send = await repo.claimSend(this.pool, sendId, STALE_ISSUING_MS);
     if (!send) return false;
-    const b = await repo.getBroadcast(this.pool, corpId, broadcastId);
+    const b = await repo.getBroadcastRow(this.pool, corpId, broadcastId);
     if (!b || b.status !== 'sending') {
       await this.pool.query(`UPDATE broadcast_sends SET status = 'pending' WHERE id = $1 AND status = 'issuing'`, [sendId]);
       return false;
@@ -288,14 +289,14 @@ export class BroadcastService {
 
   /** A send left issuing: find the mass send WeCom made for it (same sender, content, time window, no other send's msgid). */
   /** The sender's task to confirm the mass send in WeCom (once per send). */
-  private async confirmTask(corpId: string, b: repo.BroadcastRow, sendId: number, sender: string): Promise<void> {
+  private async confirmTask(corpId: string, b: Row<'broadcasts'>, sendId: number, sender: string): Promise<void> {
     await this.tasks.create(corpId, [{
       kind: 'confirm_mass', ownerUserid: sender, dueAt: new Date(), targetKind: 'none', content: b.content, sourceKind: 'broadcast',
       sourceId: b.id, sourceName: b.name, dedupeKey: `bsend:${sendId}`,
     }]);
   }
 
-  private async adoptIssued(client: WecomClient, corpId: string, b: repo.BroadcastRow, send: { id: number; sender_userid: string }, claimedAt: Date): Promise<boolean> {
+  private async adoptIssued(client: WecomClient, corpId: string, b: Row<'broadcasts'>, send: { id: number; sender_userid: string }, claimedAt: Date): Promise<boolean> {
     // From when the dead claim was taken (a margin for clocks), however long ago that was.
     const start = Math.floor((claimedAt.getTime() - 10 * 60_000) / 1000);
     const attachments = b.content.attachments.map((a) => a.msgtype).join(',');
@@ -333,7 +334,7 @@ export class BroadcastService {
     for await (const t of client.iterateGroupmsgTask(s.msgid!)) {
       if (t.userid === s.sender_userid && t.status === 2) { confirmed = true; sendTime = t.send_time ? new Date(t.send_time * 1000) : null; }
     }
-    const b = await repo.getBroadcast(this.pool, s.corp_id, s.broadcast_id);
+    const b = await repo.getBroadcastRow(this.pool, s.corp_id, s.broadcast_id);
     if (!b) return;
     if (!confirmed) {
       await this.remindOrEscalate(client, b, s);
@@ -370,7 +371,7 @@ export class BroadcastService {
     await repo.finishDone(this.pool, b.id);
   }
 
-  private async remindOrEscalate(client: WecomClient, b: repo.BroadcastRow, s: { id: number; corp_id: string; msgid: string | null; sender_userid: string; issued_at: Date | null; reminders: number; escalated_at: Date | null }): Promise<void> {
+  private async remindOrEscalate(client: WecomClient, b: Row<'broadcasts'>, s: { id: number; corp_id: string; msgid: string | null; sender_userid: string; issued_at: Date | null; reminders: number; escalated_at: Date | null }): Promise<void> {
     if (!s.issued_at) return;
     const next = b.remind_after[s.reminders];
     const since = (Date.now() - s.issued_at.getTime()) / 60_000;
