@@ -223,4 +223,32 @@ describe('broadcasts', () => {
     const entries = (await pond.api('GET', '/api/customers/bx000123/contacts')).body.items;
     expect(entries.find((e: any) => e.channel === 'wecom')).toMatchObject({ status: 'sent', via: 'mass' });
   }, 120_000);
+
+  it('waits out quiet hours, and customers who joined the audience meanwhile get their own send', async () => {
+    const { corpId } = pond;
+    await q(`INSERT INTO tags (corp_id, id, group_id, name) VALUES ($1, 'bx-quiet', 'bx-group', '夜间测试')`, [corpId]);
+    await q(`UPDATE customers SET tag_ids = tag_ids || ARRAY['bx-quiet'] WHERE corp_id = $1 AND external_userid IN ('bx015001', 'bx015002')`, [corpId]);
+    const local = new Date(Date.now() + 8 * 3_600_000).getUTCHours();
+    const hh = (h: number) => `${String((h + 24) % 24).padStart(2, '0')}:00`;
+    await pond.api('PUT', '/api/governance/policy', { quietStart: hh(local - 1), quietEnd: hh(local + 1), quietAction: 'defer', customerPerDay: 5, customerPerWeek: 10, customerPerMonth: 20 });
+    const id = (await pond.api('POST', '/api/broadcasts', { kind: 'customer', name: '夜间', content: { text: '夜里不打扰' }, audience: { tagIds: ['bx-quiet'] } })).body.id as number;
+    await pond.api('POST', `/api/broadcasts/${id}/send`, {});
+    const deferred = await waitFor(async () => {
+      const r = (await pond.api('GET', `/api/broadcasts/${id}`)).body;
+      return r.status === 'scheduled' && r.plannedCount === 2 ? r : null;
+    }, { timeoutMs: 60_000, message: 'deferred by quiet hours' });
+    expect(new Date(deferred.scheduledAt).getTime()).toBeGreaterThan(Date.now());
+    expect((await q(`SELECT 1 FROM wecom_sim.mass_sends WHERE corp_id = $1 AND body::text LIKE '%夜里不打扰%'`, [corpId]))).toHaveLength(0);
+    // A third customer joins the audience before the quiet hours end; then they end.
+    await q(`UPDATE customers SET tag_ids = tag_ids || ARRAY['bx-quiet'] WHERE corp_id = $1 AND external_userid = 'bx015003'`, [corpId]);
+    await pond.api('PUT', '/api/governance/policy', { quietStart: null, quietEnd: null });
+    await q(`UPDATE broadcasts SET scheduled_at = now() WHERE id = $1`, [id]);
+    await pond.app.broadcasts.run(corpId, id);
+    const targets = await q<{ target_id: string; send_id: number | null; status: string }>(`SELECT target_id, send_id, status FROM broadcast_targets WHERE broadcast_id = $1 ORDER BY target_id`, [id]);
+    expect(targets.map((t) => t.target_id)).toEqual(['bx015001', 'bx015002', 'bx015003']);
+    expect(targets.every((t) => t.send_id !== null && t.status === 'planned')).toBe(true);
+    const sends = await q<{ status: string }>(`SELECT status FROM broadcast_sends WHERE broadcast_id = $1`, [id]);
+    expect(sends.length).toBeGreaterThanOrEqual(1);
+    expect(sends.every((x) => x.status === 'issued')).toBe(true);
+  }, 120_000);
 });
