@@ -36,6 +36,7 @@ import { mediaRoutes, MediaService } from './modules/media';
 import { commerceRoutes, matchWaitingOrders, OrderService } from './modules/commerce';
 import { governanceRoutes, GovernanceService } from './modules/governance';
 import { taskRoutes, TaskService } from './modules/tasks';
+import { playbookRoutes, Playbooks } from './modules/playbooks';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -73,6 +74,7 @@ export interface PondApp {
   eventWindows: EventWindowService;
   governance: GovernanceService;
   tasks: TaskService;
+  playbooks: Playbooks;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -105,6 +107,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const governance = new GovernanceService(pool);
   const tasks = new TaskService(pool, corps, governance, log, () => config.publicUrl);
   queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job, handover.runJob, handover.pollJob, eventWindows.rollJob, tasks.tickJob]);
+  // Playbooks (SOP): triggers, the due-step scheduler and mass-send read-back (modules/playbooks/engine.ts).
+  const playbooks = new Playbooks({ pool, governance, tasks, log, corps });
+  queue.register([playbooks.tickJob, playbooks.periodicJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -161,6 +166,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   liveCodeRoutes(http, { codes, publicUrl: () => config.publicUrl });
   governanceRoutes(http, { governance });
   taskRoutes(http, { tasks });
+  playbookRoutes(http, { playbooks: playbooks.service });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
@@ -202,7 +208,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   let closed = false;
   return {
-    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks,
+    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, playbooks,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -211,6 +217,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: eventWindows.rollJob.name, cron: '5 0 * * *', data: {}, key: 'daily' });
         await queue.send(eventWindows.rollJob, {}, { singletonKey: 'start' });
         await queue.schedule({ name: tasks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: playbooks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: playbooks.periodicJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

@@ -190,6 +190,8 @@ export const RESOURCES = {
   // Staff see their own tasks, store managers their stores' staff's.
   task: { label: 'task', table: 'staff_tasks', key: 'id', keyType: 'int', visible: (scope, p, a) => staffUseridVisibleSql(scope, p, `${a}.owner_userid`, `${a}.corp_id`) },
   broadcast: { label: 'broadcast', table: 'broadcasts', key: 'id', keyType: 'int' },
+  // Playbook definitions are corp-wide (store managers read them; their runs and enrolments are narrowed by owner).
+  playbook: { label: 'playbook', table: 'playbooks', key: 'id', keyType: 'int', live: (a) => `${a}.status <> 'archived'` },
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceName = keyof typeof RESOURCES;
