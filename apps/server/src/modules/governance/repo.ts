@@ -185,12 +185,14 @@ export async function ledgerPage(db: Db, corpId: string, targetKind: 'customer' 
   const conds = [`l.corp_id = ${p.add(corpId)}`, `l.target_kind = ${p.add(targetKind)}`, `l.target_id = ${p.add(targetId)}`, staffVisible(p)];
   if (q.status) conds.push(`l.status = ${p.add(q.status)}`);
   const where = conds.join(' AND ');
+  // The count takes the filter's parameters only (not the page's limit and offset).
+  const whereParams = p.values.length;
   const { rows } = await db.query<LedgerRow>(
     `SELECT l.*, s.name AS staff_name,
             CASE l.source_kind WHEN 'broadcast' THEN (SELECT b.name FROM broadcasts b WHERE b.id = l.source_id) ELSE NULL END AS source_name
        FROM contact_ledger l LEFT JOIN staff s ON s.corp_id = l.corp_id AND s.userid = l.staff_userid
       WHERE ${where} ORDER BY l.at DESC, l.id DESC LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset)}`, p.values);
-  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM contact_ledger l WHERE ${where}`, p.values);
+  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM contact_ledger l WHERE ${where}`, p.values.slice(0, whereParams));
   return { rows, total: n?.n ?? 0 };
 }
 

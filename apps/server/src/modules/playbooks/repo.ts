@@ -478,7 +478,9 @@ export async function releaseClaims(db: Db, token: string): Promise<void> {
 export async function settleRunOfTask(db: Db, corpId: string, runId: number, taskId: number, status: 'done' | 'skipped' | 'cancelled', at: Date): Promise<Cols<'playbook_runs', 'id' | 'enrolment_id'> | null> {
   const { rows } = await db.query<Cols<'playbook_runs', 'id' | 'enrolment_id'>>(
     `UPDATE playbook_runs r SET status = CASE WHEN $4 = 'done' THEN 'sent' ELSE 'skipped' END,
-            reason = CASE WHEN $4 = 'done' THEN NULL WHEN $4 = 'skipped' THEN 'staff_skipped' ELSE coalesce(r.reason, 'cancelled') END,
+            reason = CASE WHEN $4 = 'done' THEN NULL WHEN $4 = 'skipped' THEN 'staff_skipped'
+                          ELSE coalesce(r.reason, CASE WHEN EXISTS (SELECT 1 FROM playbook_enrolments e WHERE e.id = r.enrolment_id AND e.status = 'exited')
+                                                       THEN 'exited' ELSE 'cancelled' END) END,
             sent_at = CASE WHEN $4 = 'done' THEN $5::timestamptz END,
             late = $4 = 'done' AND $5::timestamptz > coalesce(r.send_at, r.due_at)
                    + make_interval(mins => coalesce((SELECT cp.overdue_after_minutes FROM contact_policies cp WHERE cp.corp_id = r.corp_id), 120)),
@@ -535,7 +537,7 @@ export async function finishMassSend(db: Db, id: number, f: { status: 'issued' |
 export async function massSendsToPoll(db: Db, now: Date, limit: number): Promise<Row<'playbook_mass_sends'>[]> {
   const { rows } = await db.query<Row<'playbook_mass_sends'>>(
     `UPDATE playbook_mass_sends SET polled_at = $1 WHERE id IN (
-       SELECT id FROM playbook_mass_sends WHERE status = 'issued' AND (polled_at IS NULL OR polled_at <= $1 - interval '50 seconds')
+       SELECT id FROM playbook_mass_sends WHERE status = 'issued' AND (polled_at IS NULL OR polled_at <= $1::timestamptz - interval '50 seconds')
         ORDER BY issued_at LIMIT $2 FOR UPDATE SKIP LOCKED)
      RETURNING *`, [now, limit]);
   return rows;
@@ -633,12 +635,13 @@ export async function listRuns(db: Db, scope: Scope, playbookId: number, f: { st
   if (f.status) conds.push(`r.status = ${p.add(f.status)}`);
   if (f.stepId) conds.push(`r.step_id = ${p.add(f.stepId)}`);
   const where = conds.join(' AND ');
+  const whereParams = p.values.length;
   const order = f.dueOrder ? 'r.due_at, r.id' : 'r.updated_at DESC, r.id DESC';
   const { rows } = await db.query<RunListRow>(
     `SELECT r.*, s.name AS step_name, ${TARGET_NAME} AS target_name, st.name AS owner_name
        FROM playbook_runs r JOIN playbook_steps s ON s.id = r.step_id LEFT JOIN staff st ON st.corp_id = r.corp_id AND st.userid = r.owner_userid
       WHERE ${where} ORDER BY ${order} LIMIT ${p.add(f.limit)} OFFSET ${p.add(f.offset)}`, p.values);
-  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM playbook_runs r WHERE ${where}`, p.values);
+  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM playbook_runs r WHERE ${where}`, p.values.slice(0, whereParams));
   return { rows, total: n?.n ?? 0 };
 }
 
@@ -649,6 +652,7 @@ export async function listEnrolments(db: Db, scope: Scope, playbookId: number, f
   const conds = [`e.corp_id = ${p.add(scope.corpId)}`, `e.playbook_id = ${p.add(playbookId)}`, staffUseridVisibleSql(scope, p, 'e.owner_userid', 'e.corp_id')];
   if (f.status) conds.push(`e.status = ${p.add(f.status)}`);
   const where = conds.join(' AND ');
+  const whereParams = p.values.length;
   const { rows } = await db.query<EnrolmentListRow>(
     `SELECT e.*, c.name AS customer_name, st.name AS owner_name,
             (SELECT count(*) FILTER (WHERE r.status = 'sent')::int FROM playbook_runs r WHERE r.enrolment_id = e.id) AS sent,
@@ -656,7 +660,7 @@ export async function listEnrolments(db: Db, scope: Scope, playbookId: number, f
        FROM playbook_enrolments e LEFT JOIN customers c ON c.corp_id = e.corp_id AND c.external_userid = e.external_userid
        LEFT JOIN staff st ON st.corp_id = e.corp_id AND st.userid = e.owner_userid
       WHERE ${where} ORDER BY e.enrolled_at DESC, e.id DESC LIMIT ${p.add(f.limit)} OFFSET ${p.add(f.offset)}`, p.values);
-  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM playbook_enrolments e WHERE ${where}`, p.values);
+  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM playbook_enrolments e WHERE ${where}`, p.values.slice(0, whereParams));
   return { rows, total: n?.n ?? 0 };
 }
 
@@ -705,4 +709,10 @@ export async function failStaleIssuing(db: Db, before: Date): Promise<Cols<'play
   const { rows } = await db.query<Cols<'playbook_mass_sends', 'id' | 'corp_id'>>(
     `UPDATE playbook_mass_sends SET status = 'failed', error = 'interrupted while issuing' WHERE status = 'issuing' AND created_at < $1 RETURNING id, corp_id`, [before]);
   return rows;
+}
+
+/** Which of these runs ended without being sent (skipped, failed). */
+export async function endedRuns(db: Db, ids: number[]): Promise<Set<number>> {
+  const { rows } = await db.query<{ id: number }>(`SELECT id FROM playbook_runs WHERE id = ANY($1::bigint[]) AND status IN ('skipped', 'failed')`, [ids]);
+  return new Set(rows.map((r) => r.id));
 }

@@ -130,9 +130,12 @@ export class PlaybookScheduler {
         const ids = await this.d.tasks.create(corpId, part.map((x) => x.task));
         const moved = new Set(await repo.applyRunUpdates(this.pool, token, part.map((x, k) => ({ ...x.upd, taskId: ids[k] }))));
         totals.tasks += moved.size;
-        // A run that ended while its task was being made (an exit): the task goes too.
-        for (const x of part) {
-          if (!moved.has(x.upd.id)) await this.d.tasks.endOfSource(corpId, 'playbook', x.task.sourceId!, 'cancelled', { dedupePrefix: x.task.dedupeKey! });
+        // A run that ended while its task was being made (an exit) takes the task with it; one that another pass took
+        // over (this pass's lease ran out) or whose task was already done keeps it.
+        const lost = part.filter((x) => !moved.has(x.upd.id));
+        const ended = lost.length ? await repo.endedRuns(this.pool, lost.map((x) => x.upd.id)) : new Set<number>();
+        for (const x of lost) {
+          if (ended.has(x.upd.id)) await this.d.tasks.endOfSource(corpId, 'playbook', x.task.sourceId!, 'cancelled', { dedupePrefix: x.task.dedupeKey! });
         }
       }
     }

@@ -77,9 +77,11 @@ export async function listTasks(db: Db, scope: Scope, f: TaskFilter): Promise<{ 
   if (f.sourceKind) conds.push(`t.source_kind = ${p.add(f.sourceKind)}`);
   if (f.sourceId) conds.push(`t.source_id = ${p.add(f.sourceId)}`);
   const where = conds.join(' AND ');
+  // The count takes the filter's parameters only (not the page's limit and offset).
+  const whereParams = p.values.length;
   const { rows } = await db.query<TaskRow>(
     `${SELECT} WHERE ${where} ORDER BY (t.status IN ('pending', 'overdue')) DESC, t.due_at, t.id LIMIT ${p.add(f.limit)} OFFSET ${p.add(f.offset)}`, p.values);
-  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM staff_tasks t WHERE ${where}`, p.values);
+  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM staff_tasks t WHERE ${where}`, p.values.slice(0, whereParams));
   return { rows, total: n?.n ?? 0 };
 }
 
