@@ -186,9 +186,10 @@ export async function insertRunsFor(db: Db, corpId: string, playbookId: number, 
   const { rowCount } = await db.query(
     `INSERT INTO playbook_runs (corp_id, playbook_id, step_id, enrolment_id, target_kind, target_id, occurrence, owner_userid, delivery, due_at)
      SELECT e.corp_id, e.playbook_id, s.id, e.id, 'customer', e.external_userid, e.id::text, e.owner_userid, s.delivery, ${STEP_DUE_SQL}
-       FROM playbook_enrolments e JOIN playbook_steps s ON s.playbook_id = e.playbook_id AND s.deleted_at IS NULL
+       FROM unnest($3::bigint[]) AS x(id) JOIN playbook_enrolments e ON e.id = x.id
+       JOIN playbook_steps s ON s.playbook_id = e.playbook_id AND s.deleted_at IS NULL
        JOIN corps c ON c.id = e.corp_id
-      WHERE e.corp_id = $1 AND e.playbook_id = $2 AND e.id = ANY($3::bigint[]) AND e.status = 'active'
+      WHERE e.corp_id = $1 AND e.playbook_id = $2 AND e.status = 'active'
      ON CONFLICT DO NOTHING`, [corpId, playbookId, enrolmentIds]);
   return rowCount ?? 0;
 }
@@ -234,14 +235,16 @@ export async function exitEnrolments(db: Db, ids: number[], reason: string, at: 
 }
 
 /** Live enrolments of these customers in other playbooks that end when the customer enrols elsewhere. */
-export async function enrolledElsewhereExits(db: Db, corpId: string, playbookId: number, exts: string[], newIds: number[]): Promise<number[]> {
+export async function enrolledElsewhereExits(db: Db, corpId: string, playbookId: number, exts: string[]): Promise<number[]> {
   if (!exts.length) return [];
+  // Only playbooks that say so are looked at (usually none): their live enrolments of these customers.
   const { rows } = await db.query<Cols<'playbook_enrolments', 'id'>>(
-    `SELECT e.id FROM playbook_enrolments e JOIN playbooks pb ON pb.id = e.playbook_id
-      WHERE e.corp_id = $1 AND e.status = 'active' AND e.playbook_id <> $2 AND e.external_userid = ANY($3::text[]) AND NOT (e.id = ANY($4::bigint[]))
+    `SELECT e.id FROM playbooks pb JOIN playbook_enrolments e ON e.playbook_id = pb.id AND e.status = 'active'
+       JOIN unnest($3::text[]) AS u(ext) ON u.ext = e.external_userid
+      WHERE pb.corp_id = $1 AND pb.id <> $2 AND pb.status <> 'archived' AND e.corp_id = $1
         AND EXISTS (SELECT 1 FROM jsonb_array_elements(pb.exits) x WHERE x->>'type' = 'enrolled_elsewhere'
                      AND (jsonb_array_length(coalesce(x->'playbookIds', '[]'::jsonb)) = 0 OR x->'playbookIds' @> to_jsonb($2::bigint)))`,
-    [corpId, playbookId, exts, newIds]);
+    [corpId, playbookId, exts]);
   return rows.map((r) => r.id);
 }
 

@@ -252,7 +252,7 @@ export class PlaybookService {
       const ended = restartIds.length ? await repo.exitEnrolments(db, restartIds, 'reentered', new Date()) : [];
       restartIds = ended.map((e) => e.id);
       const made = await repo.insertEnrolments(db, pb.corp_id, pb.id, source, take);
-      const elsewhere = await repo.enrolledElsewhereExits(db, pb.corp_id, pb.id, made.map((m) => m.external_userid), made.map((m) => m.id));
+      const elsewhere = await repo.enrolledElsewhereExits(db, pb.corp_id, pb.id, made.map((m) => m.external_userid));
       return { made, elsewhere };
     });
     if (restartIds.length) await this.afterExit(pb.corp_id, restartIds, 'exited');
