@@ -26,6 +26,7 @@ import {
   SwapOutlined,
   MessageOutlined,
   ThunderboltOutlined,
+  ScheduleOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -72,6 +73,10 @@ const HandoverPage = page(() => import('./modules/handover/handover-page'), ['ha
 const AutoRulesPage = page(() => import('./modules/tags/auto-rules-page'), ['tags']);
 const ScriptsPage = page(() => import('./modules/scripts/scripts-page'), ['scripts']);
 const SegmentsPage = page(() => import('./modules/segments/segments-page'), ['segments', 'customers', 'tags', 'staff']);
+// Playbooks (SOP): list, results, builder.
+const PlaybooksPage = page(() => import('./modules/playbooks/playbooks-page'), ['playbooks']);
+const PlaybookDetailPage = page(() => import('./modules/playbooks/playbook-detail-page'), ['playbooks', 'staff']);
+const PlaybookBuilderPage = page(() => import('./modules/playbooks/playbook-builder-page'), ['playbooks', 'welcome', 'tags', 'liveCodes', 'segments', 'groups']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -97,7 +102,13 @@ export function App() {
             <Route path="channel-stats" element={<ChannelStatsPage />} />
             <Route path="welcome" element={<WelcomePage />} />
             <Route path="stores" element={<StoresPage />} />
+            <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
+              <Route path="playbooks" element={<PlaybooksPage />} />
+              <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
+            </Route>
             <Route element={<RequireRole roles={WRITE_ROLES} />}>
+              <Route path="playbooks/new" element={<PlaybookBuilderPage />} />
+              <Route path="playbooks/:id/edit" element={<PlaybookBuilderPage />} />
               <Route path="live-codes/new" element={<LiveCodeFormPage />} />
               <Route path="live-codes/:id/edit" element={<LiveCodeFormPage />} />
               <Route path="handover" element={<HandoverPage />} />
@@ -156,6 +167,8 @@ const ADMIN_ROLES: readonly Role[] = ['admin'];
 // Live codes, welcome messages and stores: everyone reads (store managers within their stores),
 // admins and operators change them.
 const WRITE_ROLES: readonly Role[] = ['admin', 'operator'];
+// Playbooks: admins and operators build them, store managers read their stores' results (staff get tasks).
+const PLAYBOOK_ROLES: readonly Role[] = ['admin', 'operator', 'store_manager'];
 
 function RequireRole({ roles }: { roles: readonly Role[] }) {
   const me = useMe();
@@ -196,6 +209,7 @@ function useMenuItems(me: Me): MenuItem[] {
         ],
       },
       { key: '/scripts', icon: <MessageOutlined />, label: t('nav.scripts') },
+      ...(PLAYBOOK_ROLES.includes(me.role) ? [{ key: '/playbooks', icon: <ScheduleOutlined />, label: t('nav.playbooks') }] : []),
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
@@ -230,6 +244,7 @@ const MENU_KEYS = [
   '/tags',
   '/auto-tag-rules',
   '/scripts',
+  '/playbooks',
   '/live-codes',
   '/channel-stats',
   '/welcome',

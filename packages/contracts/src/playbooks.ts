@@ -294,6 +294,8 @@ const Funnel = {
   late: z.number().int(),
   skipped: z.number().int(),
   failed: z.number().int(),
+  /** Waiting for the staff member (a task or mass send not done yet) or for quiet hours to end. */
+  open: z.number().int(),
 };
 export const PlaybookStats = z.object({
   enrolments: Counts,
@@ -308,6 +310,7 @@ export const PlaybookStats = z.object({
     skipped: z.number().int(), failed: z.number().int(), completion: z.number(),
   })),
 });
+export type PlaybookStats = z.input<typeof PlaybookStats>;
 export type PlaybookStatsOutput = z.output<typeof PlaybookStats>;
 
 /** When the steps would go out: for a customer enrolled at `from` (default now), or a group calendar's next occurrences. */
@@ -319,4 +322,5 @@ export const SchedulePreviewBody = z.object({
 });
 export type SchedulePreviewInput = z.input<typeof SchedulePreviewBody>;
 export const SchedulePreview = ItemsOf(z.object({ stepIndex: z.number().int(), name: z.string(), at: DateTime, quiet: z.boolean() }));
+export type SchedulePreview = z.input<typeof SchedulePreview>;
 export type SchedulePreviewOutput = z.output<typeof SchedulePreview>;

@@ -574,7 +574,7 @@ function scopeRuns(scope: Scope, p: Params, alias = 'r'): string {
 
 export interface FunnelRow {
   step_id: number; position: number; name: string; delivery: StepRow['delivery']; deleted: boolean;
-  total: number; pending: number; planned: number; task_created: number; sent: number; late: number; skipped: number; failed: number;
+  total: number; pending: number; planned: number; task_created: number; sent: number; late: number; skipped: number; failed: number; open: number;
 }
 
 export async function stepFunnel(db: Db, scope: Scope, playbookId: number): Promise<FunnelRow[]> {
@@ -588,7 +588,8 @@ export async function stepFunnel(db: Db, scope: Scope, playbookId: number): Prom
             count(*) FILTER (WHERE r.status = 'sent')::int AS sent,
             count(*) FILTER (WHERE r.status = 'sent' AND r.late)::int AS late,
             count(*) FILTER (WHERE r.status = 'skipped')::int AS skipped,
-            count(*) FILTER (WHERE r.status = 'failed')::int AS failed
+            count(*) FILTER (WHERE r.status = 'failed')::int AS failed,
+            count(*) FILTER (WHERE r.status IN ('planned', 'task_created'))::int AS open
        FROM playbook_steps s
        LEFT JOIN playbook_runs r ON r.step_id = s.id AND ${scopeRuns(scope, p)}
       WHERE s.corp_id = ${p.add(scope.corpId)} AND s.playbook_id = ${p.add(playbookId)}

@@ -302,7 +302,7 @@ export class PlaybookService {
       enrolments: counts.get(id) ?? { active: 0, completed: 0, exited: 0 },
       steps: funnel.map((f) => ({
         stepId: f.step_id, position: f.position, name: f.deleted ? `${f.name}（已删除 removed）` : f.name, delivery: f.delivery,
-        total: f.total, pending: f.pending, planned: f.planned, taskCreated: f.task_created, sent: f.sent, late: f.late, skipped: f.skipped, failed: f.failed,
+        total: f.total, pending: f.pending, planned: f.planned, taskCreated: f.task_created, sent: f.sent, late: f.late, skipped: f.skipped, failed: f.failed, open: f.open,
         reasons: reasons.filter((r) => r.step_id === f.step_id).map((r) => ({ reason: r.reason, count: r.count })),
       })),
       staff: staff.map((s) => ({
