@@ -110,7 +110,7 @@ ALTER TABLE "playbooks" ADD CONSTRAINT "playbooks_corp_id_corps_id_fk" FOREIGN K
 CREATE UNIQUE INDEX "playbook_enrolments_live_uq" ON "playbook_enrolments" USING btree ("playbook_id","external_userid") WHERE status = 'active';--> statement-breakpoint
 CREATE UNIQUE INDEX "playbook_enrolments_trigger_uq" ON "playbook_enrolments" USING btree ("playbook_id","trigger_key");--> statement-breakpoint
 CREATE INDEX "playbook_enrolments_customer_idx" ON "playbook_enrolments" USING btree ("corp_id","external_userid");--> statement-breakpoint
-CREATE INDEX "playbook_enrolments_playbook_idx" ON "playbook_enrolments" USING btree ("playbook_id","status");--> statement-breakpoint
+CREATE INDEX "playbook_enrolments_playbook_customer_idx" ON "playbook_enrolments" USING btree ("playbook_id","external_userid");--> statement-breakpoint
 CREATE INDEX "playbook_mass_sends_open_idx" ON "playbook_mass_sends" USING btree ("status") WHERE status IN ('issuing', 'issued');--> statement-breakpoint
 CREATE UNIQUE INDEX "playbook_runs_uq" ON "playbook_runs" USING btree ("step_id","target_id","occurrence");--> statement-breakpoint
 CREATE INDEX "playbook_runs_due_idx" ON "playbook_runs" USING btree ("due_at") WHERE status = 'pending';--> statement-breakpoint

@@ -395,3 +395,27 @@ describe('periodic triggers', () => {
     expect(await sql(`SELECT external_userid FROM playbook_enrolments WHERE playbook_id = $1`, [pb.id])).toEqual([{ external_userid: exts[0] }]);
   });
 });
+
+describe('the event reader', () => {
+  it('sees an event whose transaction took its id before a later event and committed after the pass; handles a re-read event once', async () => {
+    const [ext] = (await sql(`SELECT f.external_userid FROM follows f WHERE f.corp_id = $1 AND f.status = 'active' ORDER BY f.external_userid DESC OFFSET 3 LIMIT 1`, [pond.corpId])).map((r) => r.external_userid);
+    const [tag, other] = (await pond.api('GET', '/api/tags')).body.groups[0].tags.slice(1, 3).map((x: any) => x.id);
+    const pb = await createPlaybook({ kind: 'customer', name: '迟到事件', trigger: { type: 'tagged', tagIds: [tag] }, steps: [{ day: 3, time: '10:00', content: { text: '迟到' } }] });
+    const insertTag = (id: string | null, tagId: string) => sql(
+      `INSERT INTO customer_events (id, corp_id, external_userid, type, userid, occurred_at, data)
+       SELECT coalesce($1::bigint, nextval('customer_events_id_seq')), $2, $3, 'tag.added', userid, now(), $4 FROM follows WHERE corp_id = $2 AND external_userid = $3 AND status = 'active' LIMIT 1`,
+      [id, pond.corpId, ext, JSON.stringify({ tagIds: [tagId] })]);
+    // A transaction takes an id; another event after it commits first; a pass reads past it.
+    const [{ id: late }] = await sql(`SELECT nextval('customer_events_id_seq')::text AS id`);
+    await insertTag(null, other);
+    const now = new Date();
+    await pond.app.playbooks.triggers.readEvents(now);
+    const [cursor] = await sql(`SELECT last_id FROM playbook_cursors WHERE name = 'events'`);
+    expect(Number(cursor.last_id)).toBeGreaterThan(Number(late));
+    // Now the first transaction commits: the next passes still see it, and enrol once.
+    await insertTag(late, tag);
+    await pond.app.playbooks.triggers.readEvents(new Date(now.getTime() + 20_000));
+    await pond.app.playbooks.triggers.readEvents(new Date(now.getTime() + 40_000));
+    expect(await sql(`SELECT external_userid, trigger_key FROM playbook_enrolments WHERE playbook_id = $1`, [pb.id])).toEqual([{ external_userid: ext, trigger_key: `ev:${late}` }]);
+  });
+});

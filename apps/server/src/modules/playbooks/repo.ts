@@ -424,7 +424,9 @@ export async function claimDue(db: Db, now: Date, token: string, limit: number, 
               WHERE ((x.status = 'pending' AND x.due_at <= $1) OR (x.status = 'planned' AND x.delivery = 'mass' AND x.send_at <= $1))
                 AND (x.claimed_until IS NULL OR x.claimed_until < $1)
                 AND EXISTS (SELECT 1 FROM playbooks pb WHERE pb.id = x.playbook_id AND pb.status = 'active')
-              ORDER BY x.due_at, x.id LIMIT $4 FOR UPDATE OF x SKIP LOCKED) d
+              -- A step's runs of one sender and minute together: their mass send is one call.
+              ORDER BY date_trunc('minute', CASE WHEN x.status = 'planned' THEN x.send_at ELSE x.due_at END), x.step_id, x.owner_userid, x.id
+              LIMIT $4 FOR UPDATE OF x SKIP LOCKED) d
       WHERE r.id = d.id
      RETURNING r.*`, [now, token, new Date(now.getTime() + leaseMs), limit]);
   return rows;

@@ -165,6 +165,15 @@ export class PlaybookScheduler {
   /** One add_msg_template per (step, sender) for up to 10,000 customers or 2,000 groups; per customer when the text names them. */
   private async issueMass(ready: Ready[], pbs: Map<number, repo.PlaybookRow>, steps: Map<number, repo.StepRow>, token: string, now: Date, totals: DeliverTotals): Promise<void> {
     const groups = new Map<string, Ready[]>();
+    // Placeholders: every sender's name and store, every named customer's name, each read once.
+    const bySender = new Map<string, Map<string, { staff: string; store: string }>>();
+    const nicknames = new Map<string, Map<string, string>>();
+    for (const corpId of new Set(ready.map((r) => r.run.corp_id))) {
+      const mine = ready.filter((r) => r.run.corp_id === corpId);
+      bySender.set(corpId, await repo.senderNames(this.pool, corpId, [...new Set(mine.map((r) => r.owner))]));
+      const named = mine.filter((r) => r.run.target_kind === 'customer' && perCustomer(steps.get(r.run.step_id)!.content));
+      nicknames.set(corpId, await repo.customerNicknames(this.pool, corpId, named.map((r) => ({ ext: r.run.target_id, userid: r.owner }))));
+    }
     for (const r of ready) {
       const step = steps.get(r.run.step_id)!;
       const key = `${r.run.step_id}\u0000${r.owner}\u0000${r.run.target_kind === 'customer' && perCustomer(step.content) ? r.run.target_id : ''}`;
@@ -185,8 +194,8 @@ export class PlaybookScheduler {
         }))));
         const targets = part.filter((r) => moved.has(r.run.id)).map((r) => r.run.target_id);
         if (!targets.length) { await repo.finishMassSend(this.pool, massId, { status: 'failed', error: 'no target left', at: now }); continue; }
-        const names = (await repo.senderNames(this.pool, pb.corp_id, [sender])).get(sender) ?? { staff: '', store: '' };
-        const nickname = single && perCustomer(step.content) ? (await repo.customerNicknames(this.pool, pb.corp_id, [{ ext: targets[0], userid: sender }])).get(targets[0]) ?? '' : undefined;
+        const names = bySender.get(pb.corp_id)?.get(sender) ?? { staff: '', store: '' };
+        const nickname = single && perCustomer(step.content) ? nicknames.get(pb.corp_id)?.get(targets[0]) ?? '' : undefined;
         const text = fillText(step.content.text, { ...names, nickname }).trim();
         const req: AddMsgTemplateRequest = {
           chat_type: single ? 'single' : 'group', sender, ...(single ? { external_userid: targets } : { chat_id_list: targets }),

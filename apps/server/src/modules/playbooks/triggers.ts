@@ -1,6 +1,6 @@
 // What enrols customers and ends enrolments, detected resumably in the background.
 // - Events: a cursor over customer_events (adds, tags, orders, group joins, deletions, handovers). Each pass re-reads
-//   from where the cursor stood a minute ago, so an event committed late by a long transaction is still seen;
+//   from where the cursor stood five minutes ago, so an event committed late by a long transaction is still seen;
 //   everything it does is idempotent (an enrolment remembers the event that made it; exits and handovers apply to
 //   enrolments as they are). One pass at a time (an advisory lock).
 // - Periodic: segment entrants (against a snapshot of the segment), customers without an order for N days, date
@@ -14,8 +14,9 @@ import * as repo from './repo';
 import { materializeGroupRuns } from './calendar';
 import type { PlaybookDeps, PlaybookService } from './service';
 
-/** How far back each pass re-reads (longest transaction whose events are still seen). */
-const REREAD_MS = 60_000;
+/** How far back each pass re-reads: from the id the cursor stood at this long ago. An event whose transaction took its id
+ * and committed within this time, less the time between passes (a minute), is still seen. */
+const REREAD_MS = 5 * 60_000;
 const BATCH = 5_000;
 
 type Ev = repo.EventRow & { data: Record<string, unknown> | null };
@@ -63,7 +64,7 @@ export class PlaybookTriggers {
 
   private get pool() { return this.d.pool; }
 
-  /** One pass over the customer events stored since the last (and the last minute again). */
+  /** One pass over the customer events stored since the last (and the last five minutes again). */
   async readEvents(now = new Date()): Promise<{ events: number; enrolled: number; exited: number; moved: number }> {
     const client = await this.pool.connect();
     const out = { events: 0, enrolled: 0, exited: 0, moved: 0 };

@@ -1111,7 +1111,9 @@ export const playbookEnrolments = pgTable('playbook_enrolments', {
   uniqueIndex('playbook_enrolments_live_uq').on(t.playbookId, t.externalUserid).where(sql`status = 'active'`),
   uniqueIndex('playbook_enrolments_trigger_uq').on(t.playbookId, t.triggerKey),
   index('playbook_enrolments_customer_idx').on(t.corpId, t.externalUserid),
-  index('playbook_enrolments_playbook_idx').on(t.playbookId, t.status),
+  // By playbook and customer (re-entry checks, counts). No (playbook, status) index: on a table just filled, with stale
+  // statistics, the planner took it to look a customer up and scanned every live enrolment for each one.
+  index('playbook_enrolments_playbook_customer_idx').on(t.playbookId, t.externalUserid),
 ]);
 
 /** One step to one target (a customer's enrolment, or a group on one calendar day): planned once, delivered once. */
