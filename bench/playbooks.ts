@@ -4,7 +4,8 @@
 // whose step is a mass send (one add_msg_template per staff member: no per-customer placeholder) to a thin fake
 // WeCom in this process. 10% of the customers were already contacted that day (a broadcast), under a cap of 2 per
 // day: their mass-send step is skipped (cap_day), and no customer ends the day over the cap (overcap=0). Beside it,
-// in the same run: pg-boss's bare job throughput (send and work no-op jobs), the queue every playbook job runs on.
+// in the same run: pg-boss's bare job throughput (send and work no-op jobs, fetched a thousand at a time), the queue every
+// playbook job runs on: a job per send would take JOBS/throughput seconds for the same 100k.
 import pg from 'pg';
 import { migrateDb } from '../apps/server/src/platform/db';
 import { createLogger } from '../apps/server/src/platform/log';
@@ -116,7 +117,7 @@ async function run(url: string, pool: pg.Pool) {
   for (let i = 0; i < JOBS; i += 1000) await boss.insert(Array.from({ length: Math.min(1000, JOBS - i) }, () => ({ name: 'bench.noop', data: {} })));
   let done = 0;
   await new Promise<void>((resolve) => {
-    void boss.work('bench.noop', { batchSize: 100, pollingIntervalSeconds: 0.5 }, async (jobs: unknown[]) => {
+    void boss.work('bench.noop', { batchSize: 1000, pollingIntervalSeconds: 0.5 }, async (jobs: unknown[]) => {
       done += jobs.length;
       if (done >= JOBS) resolve();
     });
