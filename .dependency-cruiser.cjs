@@ -6,7 +6,7 @@ module.exports = {
       name: 'no-circular',
       severity: 'error',
       comment: 'No import cycles, inside a module or between modules (type-only imports included: they are still coupling).',
-      from: { path: '^(apps/server/src|packages/[^/]+/src|apps/console/src)' },
+      from: { path: '^(apps/server/src|packages/[^/]+/src|apps/console/src|apps/h5/src)' },
       to: { circular: true },
     },
     {
@@ -43,6 +43,13 @@ module.exports = {
       comment: 'Contracts depend on zod only: the console bundles them.',
       from: { path: '^packages/contracts/' },
       to: { path: '^(apps|packages/(?!contracts/))', pathNot: 'node_modules' },
+    },
+    {
+      name: 'h5-talks-http',
+      severity: 'error',
+      comment: 'The staff pages (apps/h5) reach the server over HTTP; of the workspace they import only the contracts, and those as types.',
+      from: { path: '^apps/h5/' },
+      to: { path: '^(apps/(server|console)|packages/(wecom|wecom-sim))/' },
     },
     {
       name: 'console-talks-http',

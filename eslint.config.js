@@ -33,7 +33,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/console/**/*.tsx', 'apps/console/**/*.ts'],
+    files: ['apps/console/**/*.tsx', 'apps/console/**/*.ts', 'apps/h5/**/*.tsx', 'apps/h5/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
   },

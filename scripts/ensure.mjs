@@ -1,4 +1,5 @@
-// Shared by start/test: install dependencies and build the console when they are missing or stale,
+// Shared by start/test: install dependencies and build the console and the staff pages' bundle (apps/h5)
+// when they are missing or stale,
 // so that a fresh clone needs only `npm start` / `npm test`. Plain Node, no dependencies.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -30,6 +31,17 @@ export function ensureConsoleBuilt() {
   if (!existsSync(dist) || newest(src) > statSync(dist).mtimeMs) {
     console.log('› building the console (vite build)…');
     execSync('npm run build -w apps/console', { cwd: root, stdio: 'inherit' });
+  }
+}
+
+/** The staff pages inside WeCom (sidebar, task page): Pond links the files its manifest names. */
+export function ensureH5Built() {
+  const manifest = join(root, 'apps/h5/dist/.vite/manifest.json');
+  const inputs = [join(root, 'apps/h5/src'), join(root, 'apps/h5/vite.config.ts'), join(root, 'apps/h5/package.json')];
+  const newestInput = Math.max(...inputs.map((p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs)));
+  if (!existsSync(manifest) || newestInput > statSync(manifest).mtimeMs) {
+    console.log('› building the staff pages (apps/h5, vite build)…');
+    execSync('npm run build -w apps/h5', { cwd: root, stdio: 'inherit' });
   }
 }
 

@@ -5,12 +5,13 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { ensureConsoleBuilt, ensureInstalled, root } from './ensure.mjs';
+import { ensureConsoleBuilt, ensureH5Built, ensureInstalled, root } from './ensure.mjs';
 
 const args = process.argv.slice(2);
 const cmd = args[0] && !args[0].startsWith('-') ? args : ['start', ...args];
 ensureInstalled();
 ensureConsoleBuilt();
+ensureH5Built();
 const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/server/src/main.ts'), ...cmd.filter((a) => a !== '--dev')], {
   stdio: 'inherit', cwd: root, env: { ...process.env, POND_WATCH_PARENT: '1' },
 });

@@ -1,14 +1,15 @@
-// `npm test`: install if needed, build the console (browser tests serve it), typecheck everything, lint
+// `npm test`: install if needed, build the console and the staff pages (browser tests serve them), typecheck everything, lint
 // (ESLint, zero warnings), check module boundaries and that migrations match the schema, then run every test
 // with vitest.
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureConsoleBuilt, ensureInstalled, root } from './ensure.mjs';
+import { ensureConsoleBuilt, ensureH5Built, ensureInstalled, root } from './ensure.mjs';
 
 const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
 ensureInstalled();
 ensureConsoleBuilt();
+ensureH5Built();
 console.log('› typecheck');
 run('npm run typecheck');
 // Lint and the boundary check report at the end, so a lint finding never hides the tests' results.

@@ -26,6 +26,11 @@ import {
   SwapOutlined,
   MessageOutlined,
   ThunderboltOutlined,
+  SendOutlined,
+  NotificationOutlined,
+  CheckSquareOutlined,
+  SafetyCertificateOutlined,
+  CameraOutlined,
   ScheduleOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
@@ -73,6 +78,12 @@ const HandoverPage = page(() => import('./modules/handover/handover-page'), ['ha
 const AutoRulesPage = page(() => import('./modules/tags/auto-rules-page'), ['tags']);
 const ScriptsPage = page(() => import('./modules/scripts/scripts-page'), ['scripts']);
 const SegmentsPage = page(() => import('./modules/segments/segments-page'), ['segments', 'customers', 'tags', 'staff']);
+const BroadcastsPage = page(() => import('./modules/broadcasts/broadcasts-page'), ['broadcasts', 'governance', 'welcome', 'tags', 'staff', 'segments', 'groupSegments']);
+const BroadcastDetailPage = page(() => import('./modules/broadcasts/broadcast-detail-page'), ['broadcasts', 'governance']);
+const TasksPage = page(() => import('./modules/tasks/tasks-page'), ['tasks']);
+const ContactRulesPage = page(() => import('./modules/governance/contact-rules-page'), ['governance', 'tags']);
+const MomentsPage = page(() => import('./modules/moments/moments-page'), ['moments', 'staff', 'tags']);
+const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page'), ['moments', 'staff', 'tags']);
 // Playbooks (SOP): list, results, builder.
 const PlaybooksPage = page(() => import('./modules/playbooks/playbooks-page'), ['playbooks']);
 const PlaybookDetailPage = page(() => import('./modules/playbooks/playbook-detail-page'), ['playbooks', 'staff']);
@@ -97,11 +108,15 @@ export function App() {
             <Route path="tags" element={<TagsPage />} />
             <Route path="auto-tag-rules" element={<AutoRulesPage />} />
             <Route path="scripts" element={<ScriptsPage />} />
+            <Route path="moments" element={<MomentsPage />} />
+            <Route path="moments/:id" element={<MomentDetailPage />} />
             <Route path="live-codes" element={<LiveCodesPage />} />
             <Route path="live-codes/:id" element={<LiveCodeDetailPage />} />
             <Route path="channel-stats" element={<ChannelStatsPage />} />
             <Route path="welcome" element={<WelcomePage />} />
             <Route path="stores" element={<StoresPage />} />
+            <Route path="tasks" element={<TasksPage />} />
+            <Route path="contact-rules" element={<ContactRulesPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
@@ -112,6 +127,8 @@ export function App() {
               <Route path="live-codes/new" element={<LiveCodeFormPage />} />
               <Route path="live-codes/:id/edit" element={<LiveCodeFormPage />} />
               <Route path="handover" element={<HandoverPage />} />
+              <Route path="broadcasts" element={<BroadcastsPage />} />
+              <Route path="broadcasts/:id" element={<BroadcastDetailPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -209,7 +226,18 @@ function useMenuItems(me: Me): MenuItem[] {
         ],
       },
       { key: '/scripts', icon: <MessageOutlined />, label: t('nav.scripts') },
-      ...(PLAYBOOK_ROLES.includes(me.role) ? [{ key: '/playbooks', icon: <ScheduleOutlined />, label: t('nav.playbooks') }] : []),
+      {
+        key: 'convert',
+        icon: <SendOutlined />,
+        label: t('nav.convert'),
+        children: [
+          ...(PLAYBOOK_ROLES.includes(me.role) ? [{ key: '/playbooks', icon: <ScheduleOutlined />, label: t('nav.playbooks') }] : []),
+          ...(WRITE_ROLES.includes(me.role) ? [{ key: '/broadcasts', icon: <NotificationOutlined />, label: t('nav.broadcasts') }] : []),
+          { key: '/moments', icon: <CameraOutlined />, label: t('nav.moments') },
+          { key: '/tasks', icon: <CheckSquareOutlined />, label: t('nav.tasks') },
+          { key: '/contact-rules', icon: <SafetyCertificateOutlined />, label: t('nav.contactRules') },
+        ],
+      },
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
@@ -244,6 +272,10 @@ const MENU_KEYS = [
   '/tags',
   '/auto-tag-rules',
   '/scripts',
+  '/broadcasts',
+  '/moments',
+  '/tasks',
+  '/contact-rules',
   '/playbooks',
   '/live-codes',
   '/channel-stats',
@@ -252,6 +284,7 @@ const MENU_KEYS = [
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
+const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -267,7 +300,8 @@ function Shell() {
   const items = useMenuItems(me!);
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
-    selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging'] : [],
+    selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging']
+      : CONVERT_KEYS.includes(selected) ? ['convert'] : [],
   );
 
   return (

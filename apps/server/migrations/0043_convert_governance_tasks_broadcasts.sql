@@ -147,7 +147,7 @@ ALTER TABLE "broadcast_targets" ADD CONSTRAINT "broadcast_targets_broadcast_id_b
 ALTER TABLE "broadcasts" ADD CONSTRAINT "broadcasts_corp_id_corps_id_fk" FOREIGN KEY ("corp_id") REFERENCES "public"."corps"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contact_policies" ADD CONSTRAINT "contact_policies_corp_id_corps_id_fk" FOREIGN KEY ("corp_id") REFERENCES "public"."corps"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "broadcast_sends_uq" ON "broadcast_sends" USING btree ("broadcast_id","sender_userid","chunk");--> statement-breakpoint
-CREATE UNIQUE INDEX "broadcast_sends_msgid_uq" ON "broadcast_sends" USING btree ("corp_id","msgid");--> statement-breakpoint
+CREATE UNIQUE INDEX "broadcast_sends_msgid_uq" ON "broadcast_sends" USING btree ("corp_id","msgid","sender_userid");--> statement-breakpoint
 CREATE INDEX "broadcast_sends_open_idx" ON "broadcast_sends" USING btree ("status") WHERE status IN ('pending', 'issuing', 'issued');--> statement-breakpoint
 CREATE INDEX "broadcast_targets_send_idx" ON "broadcast_targets" USING btree ("send_id");--> statement-breakpoint
 CREATE INDEX "broadcasts_corp_idx" ON "broadcasts" USING btree ("corp_id","created_at");--> statement-breakpoint

@@ -101,6 +101,7 @@ CREATE TABLE "playbooks" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+DROP INDEX "broadcast_sends_msgid_uq";--> statement-breakpoint
 ALTER TABLE "playbook_enrolments" ADD CONSTRAINT "playbook_enrolments_playbook_id_playbooks_id_fk" FOREIGN KEY ("playbook_id") REFERENCES "public"."playbooks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "playbook_mass_sends" ADD CONSTRAINT "playbook_mass_sends_playbook_id_playbooks_id_fk" FOREIGN KEY ("playbook_id") REFERENCES "public"."playbooks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "playbook_runs" ADD CONSTRAINT "playbook_runs_playbook_id_playbooks_id_fk" FOREIGN KEY ("playbook_id") REFERENCES "public"."playbooks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -120,4 +121,5 @@ CREATE INDEX "playbook_runs_playbook_idx" ON "playbook_runs" USING btree ("playb
 CREATE INDEX "playbook_runs_task_idx" ON "playbook_runs" USING btree ("task_id");--> statement-breakpoint
 CREATE INDEX "playbook_runs_mass_idx" ON "playbook_runs" USING btree ("mass_send_id");--> statement-breakpoint
 CREATE INDEX "playbook_steps_playbook_idx" ON "playbook_steps" USING btree ("playbook_id");--> statement-breakpoint
-CREATE INDEX "playbooks_corp_idx" ON "playbooks" USING btree ("corp_id","status");
+CREATE INDEX "playbooks_corp_idx" ON "playbooks" USING btree ("corp_id","status");--> statement-breakpoint
+CREATE UNIQUE INDEX "broadcast_sends_msgid_uq" ON "broadcast_sends" USING btree ("corp_id","msgid","sender_userid");

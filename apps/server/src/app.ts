@@ -36,6 +36,8 @@ import { mediaRoutes, MediaService } from './modules/media';
 import { commerceRoutes, matchWaitingOrders, OrderService } from './modules/commerce';
 import { governanceRoutes, GovernanceService } from './modules/governance';
 import { taskRoutes, TaskService } from './modules/tasks';
+import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
+import { momentRoutes, MomentService } from './modules/moments';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
@@ -74,6 +76,8 @@ export interface PondApp {
   eventWindows: EventWindowService;
   governance: GovernanceService;
   tasks: TaskService;
+  broadcasts: BroadcastService;
+  moments: MomentService;
   playbooks: Playbooks;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
@@ -106,7 +110,12 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const eventWindows = new EventWindowService(pool, log);
   const governance = new GovernanceService(pool);
   const tasks = new TaskService(pool, corps, governance, log, () => config.publicUrl);
-  queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job, handover.runJob, handover.pollJob, eventWindows.rollJob, tasks.tickJob]);
+  const broadcasts = new BroadcastService(pool, corps, governance, tasks, queue, log);
+  queue.register([sync.job, sync.nightlyJob, media.refreshJob, bulk.job, handover.runJob, handover.pollJob, eventWindows.rollJob, tasks.tickJob,
+    broadcasts.runJob, broadcasts.tickJob]);
+  // Moments (客户朋友圈): issued once (moments.issue), then a minutely clock reads results, reminds and finishes.
+  const moments = new MomentService(pool, corps, queue, media, governance, tasks, rules, log, () => config.publicUrl);
+  queue.register([moments.issueJob, moments.tickJob]);
   // Playbooks (SOP): triggers, the due-step scheduler and mass-send read-back (modules/playbooks/engine.ts).
   const playbooks = new Playbooks({ pool, governance, tasks, log, corps });
   queue.register([playbooks.tickJob, playbooks.periodicJob]);
@@ -166,6 +175,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   liveCodeRoutes(http, { codes, publicUrl: () => config.publicUrl });
   governanceRoutes(http, { governance });
   taskRoutes(http, { tasks });
+  broadcastRoutes(http, { broadcasts });
+  momentRoutes(http, { moments });
   playbookRoutes(http, { playbooks: playbooks.service });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
@@ -208,7 +219,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
 
   let closed = false;
   return {
-    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, playbooks,
+    config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
+    moments, playbooks,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -217,6 +229,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: eventWindows.rollJob.name, cron: '5 0 * * *', data: {}, key: 'daily' });
         await queue.send(eventWindows.rollJob, {}, { singletonKey: 'start' });
         await queue.schedule({ name: tasks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: broadcasts.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: moments.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: playbooks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: playbooks.periodicJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
         await inbox.start();

@@ -25,7 +25,7 @@ const PLAYBOOK_READ: Who[] = ['admin', 'operator', 'store_manager'];
 type Kind =
   | 'customer' | 'staff' | 'group' | 'liveCode' | 'store' | 'tag' | 'tagGroup' | 'segment' | 'groupSegment' | 'welcomeTemplate'
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
-  | 'user' | 'corp' | 'token' | 'key' | 'playbook';
+  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook';
 
 interface Row {
   roles: Who[] | 'public';
@@ -43,6 +43,37 @@ const MATRIX: Record<string, Row> = {
   'POST /api/auth/login': { roles: 'public', anonymous: [400] },
   'POST /api/auth/logout': { roles: 'public', anonymous: [200] },
   'GET /api/me': { roles: ALL },
+  'GET /api/governance/policy': { roles: ALL },
+  'PUT /api/governance/policy': { roles: ADMIN },
+  'GET /api/customers/:externalUserid/contacts': { roles: ALL, params: { externalUserid: 'customer' } },
+  'GET /api/customers/:externalUserid/budget': { roles: ALL, params: { externalUserid: 'customer' } },
+  'GET /api/tasks': { roles: ALL, list: true },
+  'POST /api/tasks': { roles: WRITE },
+  'GET /api/tasks/board': { roles: ['admin', 'operator', 'store_manager'], list: true },
+  'GET /api/tasks/:id': { roles: ALL, params: { id: 'task' } },
+  'GET /api/tasks/:id/messages': { roles: ALL, params: { id: 'task' } },
+  'POST /api/tasks/:id/done': { roles: ALL, params: { id: 'task' } },
+  'POST /api/tasks/:id/skip': { roles: ALL, params: { id: 'task' } },
+  'GET /api/broadcasts': { roles: WRITE },
+  'POST /api/broadcasts': { roles: WRITE },
+  'POST /api/broadcasts/preview': { roles: WRITE },
+  'GET /api/broadcasts/:id': { roles: WRITE, params: { id: 'broadcast' } },
+  'PATCH /api/broadcasts/:id': { roles: WRITE, params: { id: 'broadcast' } },
+  'DELETE /api/broadcasts/:id': { roles: WRITE, params: { id: 'broadcast' }, destructive: true },
+  'POST /api/broadcasts/:id/send': { roles: WRITE, params: { id: 'broadcast' } },
+  'POST /api/broadcasts/:id/cancel': { roles: WRITE, params: { id: 'broadcast' }, destructive: true },
+  'POST /api/broadcasts/:id/remind': { roles: WRITE, params: { id: 'broadcast' } },
+  'GET /api/broadcasts/:id/targets': { roles: WRITE, params: { id: 'broadcast' } },
+  'GET /api/moments': { roles: ALL, list: true },
+  'POST /api/moments': { roles: WRITE },
+  'POST /api/moments/preview': { roles: WRITE },
+  'POST /api/moments/sync': { roles: WRITE },
+  'GET /api/moments/:id': { roles: ALL, params: { id: 'moment' } },
+  'GET /api/moments/:id/interactions': { roles: ALL, params: { id: 'moment' }, list: true },
+  'POST /api/moments/:id/publish': { roles: WRITE, params: { id: 'moment' } },
+  'POST /api/moments/:id/cancel': { roles: WRITE, params: { id: 'moment' }, destructive: true },
+  'POST /api/moments/:id/remind': { roles: WRITE, params: { id: 'moment' } },
+  'POST /api/moments/:id/refresh': { roles: WRITE, params: { id: 'moment' } },
   'POST /api/me/corp': { roles: ALL },
   'GET /api/corps': { roles: ALL, list: true },
   'POST /api/corps': { roles: ADMIN },
@@ -142,8 +173,9 @@ const MATRIX: Record<string, Row> = {
   'POST /api/settings/checklist/run': { roles: WRITE },
   'GET /api/sync/runs': { roles: WRITE },
   'POST /api/sync/runs': { roles: WRITE },
-  'GET /sidebar/assets/sidebar.js': { roles: 'public', anonymous: [200] },
+  'GET /h5/assets/:file': { roles: 'public', params: { file: 'token' }, anonymous: [404] },
   'GET /sidebar/:corpId': { roles: 'public', params: { corpId: 'corp' }, anonymous: [200, 302] },
+  'GET /tasks/:corpId': { roles: 'public', params: { corpId: 'corp' }, anonymous: [200, 302] },
   'GET /api/sidebar/config': { roles: ALL },
   'GET /api/sidebar/customers/:externalUserid': { roles: ALL, params: { externalUserid: 'customer' } },
   'GET /api/auto-tag-rules': { roles: ALL },
@@ -222,6 +254,8 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'segment': return String(ok(await admin('POST', '/api/segments', { name: n, rule: { type: 'gender', values: [0, 1, 2] } })).id);
     case 'liveCode': return String(ok(await admin('POST', '/api/live-codes', { kind: 'staff', name: n, pool: [{ userid: 'zhangwei' }] })).id);
     case 'store': return String(ok(await admin('POST', '/api/stores', { name: n })).id);
+    case 'broadcast': return String(ok(await admin('POST', '/api/broadcasts', { kind: 'customer', name: n.slice(0, 60), content: { text: 'hi' }, audience: {} })).id);
+    case 'moment': return String(ok(await admin('POST', '/api/moments', { text: n, scheduledAt: new Date(Date.now() + 86_400_000).toISOString() })).id);
     case 'scriptFolder': return String(ok(await admin('POST', '/api/script-folders', { name: n.slice(0, 30) })).id);
     case 'script': return String(ok(await admin('POST', '/api/scripts', { title: n, content: 'x' })).id);
     case 'autoTagRule': return String(ok(await admin('POST', '/api/auto-tag-rules', { name: n, kind: 'channel', params: { channels: ['x'] }, tagIds: [ids.tag.in.admin] })).id);
@@ -309,6 +343,22 @@ beforeAll(async () => {
   const alert = (codeId: string, text: string) => one(`INSERT INTO alerts (corp_id, kind, message, data) VALUES ($1, 'no_staff', $2, $3) RETURNING id`, [corpId, text, JSON.stringify({ codeId: Number(codeId) })]);
   setIds('alert', await alert(codeIn, 'matrix alert'), { store_manager: await alert(codeOut, 'ZZOUT alert'), staff: await alert(codeNotX, 'ZZNOTX alert') });
 
+  // Tasks: X's own, another store's staff member's, a colleague's in X's store (their targets' names carry the markers).
+  const task = (owner: string, customer: string) => one(`INSERT INTO staff_tasks (corp_id, kind, owner_userid, due_at, target_kind, external_userid, content, source_kind, source_name)
+      VALUES ($1, 'send', $2, now(), 'customer', $3, '{"text":"matrix task","attachments":[]}', 'manual', 'matrix') RETURNING id`, [corpId, owner, customer]);
+  setIds('task', await task(X, customerIn), { store_manager: await task(staffOut, customerOut), staff: await task(staffNotX, customerNotX) });
+
+  // Moments given to X, to another store's staff member, to a colleague in X's store (each its only sender; names carry the markers).
+  const moment = async (name: string, sender: string) => {
+    const id = await one(`INSERT INTO moments (corp_id, name, text, status, wecom_moment_id, issued_at, track_until)
+      VALUES ($1, $2, $2, 'issued', 'mom' || md5($2), now(), now() + interval '1 day') RETURNING id`, [corpId, name]);
+    await sql(`INSERT INTO moment_senders (corp_id, moment_id, userid) VALUES ($1, $2, $3)`, [corpId, id, sender]);
+    await sql(`INSERT INTO moment_interactions (corp_id, moment_id, sender_userid, kind, external_userid, who, at) VALUES ($1, $2, $3, 'like', $4, $4, now())`,
+      [corpId, id, sender, sender === X ? customerIn : sender === staffOut ? customerOut : customerNotX]);
+    return id;
+  };
+  setIds('moment', await moment('matrix moment', X), { store_manager: await moment('ZZOUT moment', staffOut), staff: await moment('ZZNOTX moment', staffNotX) });
+
   // Welcome sends by staff outside the scope, to customers outside it (their names carry the markers).
   await sql(`INSERT INTO welcome_sends (corp_id, inbox_id, external_userid, userid, status, received_at) VALUES ($1, 900001, $2, $3, 'sent', now()), ($1, 900002, $4, $5, 'sent', now())`,
     [corpId, customerOut, staffOut, customerNotX, staffNotX]);
@@ -317,6 +367,7 @@ beforeAll(async () => {
   const tagGroup = (await pond.api('POST', '/api/tag-groups', { name: 'matrix', tags: [{ name: 'm1' }] })).body;
   setIds('tagGroup', tagGroup.id);
   setIds('tag', tagGroup.tags[0].id);
+  setIds('broadcast', String((await pond.api('POST', '/api/broadcasts', { kind: 'customer', name: 'matrix broadcast', content: { text: 'hi' }, audience: {} })).body.id));
   for (const kind of ['segment', 'groupSegment', 'scriptFolder', 'script', 'autoTagRule', 'welcomeTemplate', 'groupWelcomeTemplate', 'apiToken', 'playbook'] as const) {
     setIds(kind, await fresh(kind, 'admin'));
   }

@@ -68,20 +68,57 @@ async function someFollow() {
 }
 
 describe('sidebar', () => {
-  it('signs a member in with WeCom OAuth and serves the page with the JS-SDK from the configured WeCom web base', async () => {
+  it('signs a member in with WeCom OAuth and serves the page: boot data, the simulated client\'s JS bridge, the apps/h5 bundle', async () => {
     const f = await someFollow();
     const b = await signIn(f.userid);
     const page = await b.get(`${pond.baseUrl}/sidebar/${pond.corpId}`);
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain(`${pond.baseUrl}/sim/jssdk/jwxwork.js`);
-    expect(html).toContain(`"userid":"${f.userid}"`);
-    // Times in the sidebar are the corp's (sidebar.client.js formats in this zone).
-    expect(html).toContain('"timezone":"Asia/Shanghai"');
-    expect(html).toContain('/sidebar/assets/sidebar.js');
-    const js = await b.get(`${pond.baseUrl}/sidebar/assets/sidebar.js`);
-    expect(js.headers.get('content-type')).toContain('javascript');
-    expect(await js.text()).toContain("invoke('getCurExternalContact')");
+    // The simulator stands in for the WeCom client's injected WeixinJSBridge; the real client needs no script.
+    expect(html).toContain(`<script src="${pond.baseUrl}/sim/jssdk/bridge.js"></script>`);
+    expect(html).not.toContain('jweixin');
+    const boot = JSON.parse(/<script type="application\/json" id="pond-boot">(.*?)<\/script>/s.exec(html)![1]);
+    // Times in the sidebar are the corp's; the JS-SDK registers the app with these APIs.
+    expect(boot).toEqual({
+      page: 'sidebar', corpId: pond.corpId, agentId: '1000002', timezone: 'Asia/Shanghai', me: { userid: f.userid, name: expect.any(String) }, taskId: null,
+      jsApiList: ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage', 'openEnterpriseChat'],
+    });
+    // No inline script: the CSP allows scripts from this origin and the corp's WeCom web side only.
+    expect(html).not.toMatch(/<script>/);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self' https:\/\/\*\.qq\.com http:\/\/127\.0\.0\.1:\d+;/);
+    const js = /<script type="module" src="(\/h5\/assets\/main-[\w-]+\.js)"><\/script>/.exec(html)![1];
+    const css = /<link rel="stylesheet" href="(\/h5\/assets\/main-[\w-]+\.css)">/.exec(html)![1];
+    const jsRes = await b.get(`${pond.baseUrl}${js}`);
+    expect(jsRes.status).toBe(200);
+    expect(jsRes.headers.get('content-type')).toContain('javascript');
+    expect(jsRes.headers.get('cache-control')).toContain('immutable');
+    // Built on the official SDK: it talks to the client through WeixinJSBridge.
+    expect(await jsRes.text()).toContain('WeixinJSBridge');
+    expect((await b.get(`${pond.baseUrl}${css}`)).headers.get('content-type')).toContain('text/css');
+    expect((await b.get(`${pond.baseUrl}/h5/assets/nope.js`)).status).toBe(404);
+    expect((await b.get(`${pond.baseUrl}/h5/assets/..%2F.vite%2Fmanifest.json`)).status).toBe(404);
+  });
+
+  it('the task page signs in the same way and shares the session; ?task= is passed to the page', async () => {
+    const f = await someFollow();
+    const b = new Browser();
+    const first = await b.get(`${pond.baseUrl}/tasks/${pond.corpId}?task=42`);
+    expect(first.status).toBe(302);
+    const authorize = new URL(first.headers.get('location')!.split('#')[0]);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${pond.baseUrl}/tasks/${pond.corpId}?task=42`);
+    authorize.searchParams.set('as', f.userid);
+    const withCode = (await b.get(authorize.toString())).headers.get('location')!;
+    const done = await b.get(withCode);
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(`/tasks/${pond.corpId}?task=42`);
+    const html = await (await b.get(`${pond.baseUrl}/tasks/${pond.corpId}?task=42`)).text();
+    const boot = JSON.parse(/id="pond-boot">(.*?)<\/script>/s.exec(html)![1]);
+    expect(boot).toMatchObject({ page: 'tasks', taskId: 42, me: { userid: f.userid } });
+    expect(JSON.parse(/id="pond-boot">(.*?)<\/script>/s.exec(await (await b.get(`${pond.baseUrl}/tasks/${pond.corpId}?task=x`)).text())![1]).taskId).toBeNull();
+    // One session for both pages.
+    expect((await b.get(`${pond.baseUrl}/sidebar/${pond.corpId}`)).status).toBe(200);
+    // The task page is framed by the WeCom client like the sidebar.
+    expect((await b.get(`${pond.baseUrl}/tasks/${pond.corpId}`)).headers.get('content-security-policy')).toContain('frame-ancestors');
   });
 
   it('signs agentConfig with the app ticket (not the corp ticket), for the URL without its fragment', async () => {
@@ -91,7 +128,7 @@ describe('sidebar', () => {
     const r = await b.json(`/api/sidebar/config?url=${encodeURIComponent(`${url}#/scripts`)}`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ corpId: pond.corpId, agentId: '1000002', me: { userid: f.userid } });
-    expect(r.body.jsApiList).toEqual(expect.arrayContaining(['getContext', 'getCurExternalContact', 'sendChatMessage']));
+    expect(r.body.jsApiList).toEqual(expect.arrayContaining(['getContext', 'getCurExternalContact', 'sendChatMessage', 'openEnterpriseChat']));
     // The ticket is stored encrypted: read it through the corp's token store.
     const t = (await pond.app.corps['tokenStore'].read(`${pond.corpId}:agent_ticket`))!;
     expect(r.body.signature).toBe(sha1(`jsapi_ticket=${t.value}&noncestr=${r.body.nonceStr}&timestamp=${r.body.timestamp}&url=${url}`));
@@ -105,6 +142,15 @@ describe('sidebar', () => {
     });
     expect((await check.json() as any).errMsg).toBe('agentConfig:ok');
     expect((await b.json(`/api/sidebar/config?url=${encodeURIComponent(`${pond.baseUrl}/api/customers`)}`)).body.error.field).toBe('url');
+    // The task page is signed too; config's signature (ticket=corp) uses the corp ticket.
+    const tasksUrl = `${pond.baseUrl}/tasks/${pond.corpId}?task=7`;
+    const agent = await b.json(`/api/sidebar/config?url=${encodeURIComponent(tasksUrl)}`);
+    expect(agent.body.signature).toBe(sha1(`jsapi_ticket=${t.value}&noncestr=${agent.body.nonceStr}&timestamp=${agent.body.timestamp}&url=${tasksUrl}`));
+    const corp = await b.json(`/api/sidebar/config?url=${encodeURIComponent(tasksUrl)}&ticket=corp`);
+    expect(corp.status, JSON.stringify(corp.body)).toBe(200);
+    const ct = (await pond.app.corps['tokenStore'].read(`${pond.corpId}:jsapi_ticket`))!;
+    expect(corp.body.signature).toBe(sha1(`jsapi_ticket=${ct.value}&noncestr=${corp.body.nonceStr}&timestamp=${corp.body.timestamp}&url=${tasksUrl}`));
+    expect((await b.json(`/api/sidebar/config?url=${encodeURIComponent(tasksUrl)}&ticket=suite`)).body.error.field).toBe('ticket');
     expect((await b.json('/api/sidebar/config?url=nope')).body.error.field).toBe('url');
   });
 

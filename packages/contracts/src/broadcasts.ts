@@ -78,6 +78,7 @@ export const BroadcastSendRow = z.object({
   error: z.string().nullable(),
 });
 export type BroadcastSendRow = z.input<typeof BroadcastSendRow>;
+export type BroadcastSendRowOutput = z.output<typeof BroadcastSendRow>;
 
 export const Broadcast = z.object({
   id: z.number(),

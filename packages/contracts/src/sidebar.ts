@@ -1,21 +1,30 @@
-// The chat sidebar (聊天工具栏): the JS-SDK agentConfig signature its page registers with, and the customer of the
-// chat as it shows them in one round trip (profile, the member's own relation and tags, groups, recent timeline,
-// the corp's tags to pick from).
+// The staff pages inside WeCom (the chat sidebar 聊天工具栏, the task page): the JS-SDK signature a page registers
+// with, and the customer of the chat as the sidebar shows them in one round trip (profile, the member's own
+// relation and tags, groups, recent timeline, the corp's tags to pick from).
 import { z } from 'zod';
 import { DateTime, HttpUrl } from './common';
 import { Customer, CustomerEvent, CustomerGroup, CustomerParams, Follow } from './customers';
 
 // ---- requests ----
 
-/** GET /api/sidebar/config: the page to sign (its #fragment is dropped); it must be one of this Pond's sidebar pages. */
-export const SidebarConfigQuery = z.object({ url: HttpUrl('must be the absolute page URL') });
+export const JSSDK_TICKETS = ['agent', 'corp'] as const;
+
+/**
+ * GET /api/sidebar/config: the page to sign (its #fragment is dropped); it must be one of this Pond's staff pages
+ * (/sidebar/…, /tasks/…). `ticket`: `agent` (default) signs for agentConfig with the app ticket, `corp` for config
+ * with the corp ticket.
+ */
+export const SidebarConfigQuery = z.object({
+  url: HttpUrl('must be the absolute page URL'),
+  ticket: z.enum(JSSDK_TICKETS, { message: `must be one of ${JSSDK_TICKETS.join(', ')}` }).optional(),
+});
 export type SidebarConfigQuery = z.input<typeof SidebarConfigQuery>;
 
 export const SidebarCustomerParams = CustomerParams;
 
 // ---- responses ----
 
-/** What `wx.agentConfig` takes (the app ticket's signature of the page), and who is signed in. */
+/** What `ww.register`'s signature functions answer (agentConfig's or config's signature of the page), and who is signed in. */
 export const SidebarConfig = z.object({
   corpId: z.string(),
   agentId: z.string(),

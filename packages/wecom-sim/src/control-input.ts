@@ -1,7 +1,7 @@
 // Reads the control API's JSON (control-routes.ts) into SimControl's input types. Each field is checked
 // for its type here — a wrong one is a 400 naming the field — and SimControl's methods check the rest
 // (ranges, formats, what exists), as they do for in-process callers. Fields a type does not name are dropped.
-import type { CorpInput } from './corps';
+import { MASS_MSG_CAP_MODES, type CorpInput } from './corps';
 import type { AddStaffOptions, RemarkInput, WechatUserInput } from './customers';
 import type { SeedDemoOptions } from './demo/seed-demo';
 import { ControlError } from './errors';
@@ -100,6 +100,7 @@ const corpFields: Shape<Omit<CorpInput, 'corpId'>> = {
   rateLimits: opt(rateLimits),
   trustedIps: opt(orNull(strs)),
   forbiddenApis: opt(strs),
+  massMsgCapMode: opt(oneOf(...MASS_MSG_CAP_MODES)),
   massMsgMonthlyCap: opt(orNull(num)),
   transferDelayMs: opt(num),
   staffCustomerLimit: opt(num),

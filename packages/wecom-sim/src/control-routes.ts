@@ -138,6 +138,18 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
     const b = body(r);
     return control.refundOrder(need(b.wechatUserId, 'wechatUserId'), need(b.orderId, 'orderId'), { amount: b.amount === undefined || b.amount === '' ? undefined : Number(b.amount) });
   });
+  get('/wechat-users/:id/moments', (r) => control.listMomentFeed(r.params.id, { limit: r.query.limit ? Number(r.query.limit) : undefined }));
+  post('/like-moment', (r) => {
+    const b = body(r);
+    return control.likeMoment(need(b.who ?? b.wechatUserId, 'who'), need(b.momentId, 'momentId'), need(b.userid, 'userid'), {
+      ...input.corpOpt(b),
+      unlike: input.flag(b.unlike, 'unlike'),
+    });
+  });
+  post('/comment-moment', (r) => {
+    const b = body(r);
+    return control.commentMoment(need(b.who ?? b.wechatUserId, 'who'), need(b.momentId, 'momentId'), need(b.userid, 'userid'), text(b.text), input.corpOpt(b));
+  });
   post('/refuse-transfer', async (r) => ({ refused: await control.refuseTransfer(need(body(r).externalUserid, 'externalUserid')) }));
 
   // what staff do in the WeCom client
@@ -179,8 +191,18 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
   post('/groups/:chatId/owner', (r) => control.changeOwner(r.params.chatId, need(body(r).newOwner, 'newOwner')));
   post('/groups/:chatId/dismiss', (r) => control.dismissGroup(r.params.chatId));
   post('/groups/:chatId/welcome-template', (r) => control.setGroupWelcomeTemplate(r.params.chatId, input.orNull(input.str)(body(r).templateId ?? null, 'templateId')));
-  post('/confirm-mass-send', (r) => control.confirmMassSend(need(body(r).userid, 'userid'), need(body(r).msgid, 'msgid'), input.corpOpt(body(r))));
+  post('/confirm-mass-send', (r) => {
+    const b = body(r);
+    return control.confirmMassSend(need(b.userid, 'userid'), need(b.msgid, 'msgid'), { ...input.corpOpt(b), targets: input.opt(input.strs)(b.targets ?? undefined, 'targets') });
+  });
+  get('/corps/:corpId/mass-send-tasks', (r) =>
+    control.listMassSendTasks(r.params.corpId, need(r.query.userid, 'userid'), { pendingOnly: r.query.pending === '1', limit: r.query.limit ? Number(r.query.limit) : undefined }),
+  );
+  post('/corps/:corpId/mass-msg-received', (r) => control.massMsgReceived(r.params.corpId, input.strs(body(r).targets ?? [], 'targets')));
   post('/publish-moment', (r) => control.publishMoment(need(body(r).userid, 'userid'), need(body(r).momentId, 'momentId'), input.corpOpt(body(r))));
+  get('/corps/:corpId/moment-tasks', (r) =>
+    control.listMomentTasks(r.params.corpId, need(r.query.userid, 'userid'), { pendingOnly: r.query.pending === '1', limit: r.query.limit ? Number(r.query.limit) : undefined }),
+  );
   post('/resign-staff', (r) => control.resignStaff(need(body(r).userid, 'userid'), input.corpOpt(body(r))));
 
   // time and delivery

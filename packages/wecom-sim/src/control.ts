@@ -63,7 +63,8 @@ import {
   type SimGroup,
 } from './groups';
 import { externalUseridFor } from './ids';
-import { confirmMassSend, publishMoment } from './broadcasts';
+import { confirmMassSend, listMassSendTasks, massMsgReceived, type ConfirmResult, type MassSendTask } from './broadcasts';
+import { commentMoment, likeMoment, listMomentFeed, listMomentTasks, publishMoment, type MomentPost, type MomentTask } from './moments';
 import { customerSendsMessage, listConversation, listInbox, listStaffMessages, staffSendsMessage, type InboxMessage } from './messages';
 import { listOrders, payOrder, refundOrder, type PayOrderInput, type SimOrder, type SimRefund } from './orders';
 import { listStaff, mapStaff, resignStaff, upsertDepartments, upsertStaff, type DepartmentInput, type SimStaff, type StaffInput } from './org';
@@ -169,8 +170,26 @@ export interface SimControl {
   changeOwner(chatId: string, newOwner: string): Promise<SimGroup>;
   dismissGroup(chatId: string): Promise<void>;
   setGroupWelcomeTemplate(chatId: string, templateId: string | null): Promise<void>;
-  confirmMassSend(userid: string, msgid: string, opts?: CorpOpt): Promise<{ sent: number; notFriend: number; overCap: number; cap: number }>;
-  publishMoment(userid: string, momentId: string, opts?: CorpOpt): Promise<void>;
+  /**
+   * The member confirms a mass-send task in the client: to every recipient on their list, or to `targets`
+   * (external_userids or chat ids) — some only if the send allows it (allow_select, or a group send without
+   * chat_id_list). Recipients at WeCom's cap get status 3; left-out ones stay 0.
+   */
+  confirmMassSend(userid: string, msgid: string, opts?: CorpOpt & { targets?: string[] }): Promise<ConfirmResult>;
+  /** The member's mass-send tasks (群发助手), newest first; `pendingOnly`: still to send. */
+  listMassSendTasks(corpId: string, userid: string, opts?: { limit?: number; pendingOnly?: boolean }): Promise<MassSendTask[]>;
+  /** How many mass messages each customer (external_userid) or group (chat id) received in the current cap period. */
+  massMsgReceived(corpId: string, targets: string[]): Promise<Awaited<ReturnType<typeof massMsgReceived>>>;
+  /** The member publishes their part of a moment; returns how many customers can see it. */
+  publishMoment(userid: string, momentId: string, opts?: CorpOpt): Promise<{ audience: number }>;
+  /** The member's moment tasks (朋友圈任务), newest first, with every like and comment on their post. */
+  listMomentTasks(corpId: string, userid: string, opts?: { limit?: number; pendingOnly?: boolean }): Promise<MomentTask[]>;
+  /** What the WeChat user's moments feed shows: posts they may see, newest first. */
+  listMomentFeed(wechatUserId: string, opts?: { limit?: number }): Promise<MomentPost[]>;
+  /** A customer (WeChat user id) or member (userid) likes `postUserid`'s post of the moment; `unlike` takes it back. */
+  likeMoment(who: string, momentId: string, postUserid: string, opts?: CorpOpt & { unlike?: boolean }): Promise<{ liked: boolean; likes: number }>;
+  /** A customer (WeChat user id) or member (userid) comments on `postUserid`'s post of the moment. */
+  commentMoment(who: string, momentId: string, postUserid: string, text: string, opts?: CorpOpt): Promise<{ id: number; createdAt: number }>;
 
   adminCreateTagGroup(corpId: string, input: { name: string; order?: number; tags: { name: string; order?: number }[] }): Promise<CorpTagGroupJson>;
   adminAddTags(corpId: string, groupId: string, tags: { name: string; order?: number }[]): Promise<CorpTagGroupJson>;
@@ -358,11 +377,26 @@ export function createControl(ctx: SimContext): SimControl {
     dismissGroup: (chatId) => dismissGroup(ctx, chatId),
     setGroupWelcomeTemplate: (chatId, templateId) => setGroupWelcomeTemplate(ctx, chatId, templateId),
     async confirmMassSend(userid, msgid, opts) {
-      return confirmMassSend(ctx, await corp(opts), userid, msgid);
+      return confirmMassSend(ctx, await corp(opts), userid, msgid, { targets: opts?.targets });
+    },
+    async listMassSendTasks(corpId, userid, opts) {
+      await requireCorp(ctx, corpId);
+      return listMassSendTasks(ctx.db, corpId, userid, opts);
+    },
+    async massMsgReceived(corpId, targets) {
+      await requireCorp(ctx, corpId);
+      return massMsgReceived(ctx, corpId, targets);
     },
     async publishMoment(userid, momentId, opts) {
-      await publishMoment(ctx, await corp(opts), userid, momentId);
+      return publishMoment(ctx, await corp(opts), userid, momentId);
     },
+    async listMomentTasks(corpId, userid, opts) {
+      await requireCorp(ctx, corpId);
+      return listMomentTasks(ctx.db, corpId, userid, opts);
+    },
+    listMomentFeed: (wechatUserId, opts) => listMomentFeed(ctx.db, wechatUserId, opts?.limit),
+    likeMoment: (who, momentId, postUserid, opts) => likeMoment(ctx, who, momentId, postUserid, opts),
+    commentMoment: (who, momentId, postUserid, text, opts) => commentMoment(ctx, who, momentId, postUserid, text, opts),
 
     async adminCreateTagGroup(corpId, input) {
       await requireCorp(ctx, corpId);

@@ -12,6 +12,15 @@ import { DEFAULT_TIMEZONE, isTimeZone } from './time';
 
 export const TOKEN_TTL_SEC = 7200;
 
+/**
+ * WeCom's own cap on the mass messages one customer (or group) receives from the corp, as the admin sets
+ * it in 群发助手 → 群发规则 (WECOM.md §10): as many per calendar month as the month has days (default),
+ * 7 per calendar week (Monday to Sunday), or 1 per day — all in Beijing time.
+ */
+export const MASS_MSG_CAP_MODES = ['month_days', 'week7', 'day1'] as const;
+export type MassMsgCapMode = (typeof MASS_MSG_CAP_MODES)[number];
+const isCapMode = (v: string): v is MassMsgCapMode => (MASS_MSG_CAP_MODES as readonly string[]).includes(v);
+
 export interface CorpInput {
   corpId: string;
   name?: string;
@@ -27,7 +36,9 @@ export interface CorpInput {
   trustedIps?: string[] | null;
   /** API paths (or "prefix/*") that answer 48002, e.g. to mimic the wrong app's secret. */
   forbiddenApis?: string[];
-  /** Mass messages one customer (or group) may receive per calendar month; null = days in the month. */
+  /** WeCom's cap on mass messages per customer (or group): month_days (default), week7 or day1. */
+  massMsgCapMode?: MassMsgCapMode;
+  /** In month_days mode, a count other than the days in the month (e.g. 1 for a test); null = days in the month. */
   massMsgMonthlyCap?: number | null;
   /** Delay before a customer transfer takes effect; WeCom's is 24 h. */
   transferDelayMs?: number;
@@ -51,6 +62,7 @@ export interface SimCorp {
   rateLimits: Record<string, number>;
   trustedIps: string[] | null;
   forbiddenApis: string[];
+  massMsgCapMode: MassMsgCapMode;
   massMsgMonthlyCap: number | null;
   transferDelayMs: number;
   staffCustomerLimit: number;
@@ -74,6 +86,7 @@ export function mapCorp(r: SimCorpRow): SimCorp {
     rateLimits: r.rate_limits ?? {},
     trustedIps: r.trusted_ips,
     forbiddenApis: r.forbidden_apis ?? [],
+    massMsgCapMode: isCapMode(r.mass_msg_cap_mode) ? r.mass_msg_cap_mode : 'month_days',
     massMsgMonthlyCap: r.mass_msg_monthly_cap,
     transferDelayMs: num(r.transfer_delay_ms),
     staffCustomerLimit: r.staff_customer_limit,
@@ -96,6 +109,7 @@ const COLUMNS: Record<Exclude<keyof CorpInput, 'corpId'>, string> = {
   rateLimits: 'rate_limits',
   trustedIps: 'trusted_ips',
   forbiddenApis: 'forbidden_apis',
+  massMsgCapMode: 'mass_msg_cap_mode',
   massMsgMonthlyCap: 'mass_msg_monthly_cap',
   transferDelayMs: 'transfer_delay_ms',
   staffCustomerLimit: 'staff_customer_limit',
@@ -123,6 +137,10 @@ function checkCorpInput(input: CorpInput): void {
     if (!ok) throw new ControlError('sidebarUrl: must be an absolute http(s) URL');
   }
   if (input.timezone !== undefined && !isTimeZone(input.timezone)) throw new ControlError('timezone: must be an IANA time zone, e.g. Asia/Shanghai');
+  if (input.massMsgCapMode !== undefined && !isCapMode(input.massMsgCapMode)) throw new ControlError(`massMsgCapMode: one of ${MASS_MSG_CAP_MODES.join(', ')}`);
+  if (input.massMsgMonthlyCap != null && (!Number.isInteger(input.massMsgMonthlyCap) || input.massMsgMonthlyCap < 0)) {
+    throw new ControlError('massMsgMonthlyCap: a whole number of messages per month, or null for the days in the month');
+  }
   if (input.rateLimits) {
     for (const [api, n] of Object.entries(input.rateLimits)) {
       if (!Number.isInteger(n) || n < 0) throw new ControlError(`rateLimits.${api}: must be a whole number of calls per minute`);

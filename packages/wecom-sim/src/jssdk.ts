@@ -2,8 +2,10 @@
 // without a browser: tickets as issued by get_jsapi_ticket / ticket/get, wx.config and
 // wx.agentConfig signature checks (sha1 of jsapi_ticket=T&noncestr=N&timestamp=TS&url=URL, the URL
 // without its #fragment; agentConfig needs the app ticket, config the corp ticket), and what
-// wx.invoke answers in a chat frame (getContext, getCurExternalContact, getCurExternalChat,
-// sendChatMessage). The mock chat frame (pages/wecom-client.ts) only relays.
+// wx.invoke answers in a chat frame or an app page (getContext, getCurExternalContact, getCurExternalChat,
+// sendChatMessage, openEnterpriseChat). The pages only relay: the mock chat frame (pages/wecom-client.ts)
+// and the app webview (pages/wecom-app.ts), for the old wx shim and for the WeixinJSBridge that
+// @wecom/jssdk calls (config arrives as preVerifyJSAPI with verify* fields).
 import { createHash } from 'node:crypto';
 import type { SimContext } from './context';
 import { ControlError } from './errors';
@@ -42,6 +44,12 @@ export function jsapiSignature(ticket: string, nonceStr: string, timestamp: stri
 
 const pageUrl = (url: unknown) => String(url ?? '').split('#')[0];
 
+/** wx.config's fields, or preVerifyJSAPI's as @wecom/jssdk sends them through WeixinJSBridge (verifyAppId, verifySignature, …). */
+function configFields(cfg: Body): Body {
+  if (cfg.signature !== undefined || cfg.verifySignature === undefined) return cfg;
+  return { appId: cfg.verifyAppId ?? cfg.appId, signature: cfg.verifySignature, nonceStr: cfg.verifyNonceStr, timestamp: cfg.verifyTimestamp, jsApiList: cfg.verifyJsApiList };
+}
+
 async function signedWithTicket(ctx: SimContext, corpId: string, kind: TicketKind, cfg: Body, url: string): Promise<boolean> {
   if (typeof cfg.signature !== 'string' || !cfg.nonceStr || cfg.timestamp === undefined || cfg.timestamp === null) return false;
   const tickets = await ctx.db.q<Pick<SimJsapiTicketRow, 'ticket'>>(`SELECT ticket FROM {s}.jsapi_tickets WHERE corp_id = $1 AND kind = $2 AND expires_at > $3`, [
@@ -55,21 +63,34 @@ async function signedWithTicket(ctx: SimContext, corpId: string, kind: TicketKin
 
 // ---- the chat frame ---------------------------------------------------------------------------
 
+/** Where the chat frame opens a page: the chat toolbars and the contact profile. */
 export const FRAME_ENTRIES = ['single_chat_tools', 'group_chat_tools', 'contact_profile'] as const;
 export type FrameEntry = (typeof FRAME_ENTRIES)[number];
-const isFrameEntry = (v: string): v is FrameEntry => FRAME_ENTRIES.some((e) => e === v);
+/** Where a page can be open: a chat frame's entries, or `normal` (an app page opened from an app message, the workbench). */
+export const PAGE_ENTRIES = [...FRAME_ENTRIES, 'normal'] as const;
+export type PageEntry = (typeof PAGE_ENTRIES)[number];
 
-/** Where the sidebar is open: which member, in which corp, next to which customer or group. */
-export interface FrameContext {
+/** Where the page is open: which member, in which corp, next to which customer or group (none for `normal`). */
+export interface FrameContext<E extends PageEntry = PageEntry> {
   corpId: string;
   userid: string;
-  entry: FrameEntry;
+  entry: E;
   externalUserid?: string | null;
   chatId?: string | null;
 }
+type Checked<E extends PageEntry> = FrameContext<E> & { agentId: number; sidebarUrl: string | null };
 
-/** Checks the frame: an active member who follows the customer, or is in the group. */
-export async function checkFrame(ctx: SimContext, input: unknown): Promise<FrameContext & { agentId: number; sidebarUrl: string | null }> {
+/** Checks a chat frame: an active member who follows the customer, or is in the group. */
+export async function checkFrame(ctx: SimContext, input: unknown): Promise<Checked<FrameEntry>> {
+  return checkContext(ctx, input, FRAME_ENTRIES);
+}
+
+/** Checks where a page is open: a chat frame, or an app page (`normal`: an active member, no chat). */
+export async function checkPage(ctx: SimContext, input: unknown): Promise<Checked<PageEntry>> {
+  return checkContext(ctx, input, PAGE_ENTRIES);
+}
+
+async function checkContext<E extends PageEntry>(ctx: SimContext, input: unknown, entries: readonly E[]): Promise<Checked<E>> {
   const f = isRecord(input) ? input : {};
   const text = (name: string): string | undefined => {
     const v = f[name];
@@ -85,9 +106,11 @@ export async function checkFrame(ctx: SimContext, input: unknown): Promise<Frame
   if (!corpId || !corp) throw new ControlError(`unknown corp ${corpId ?? ''}`, 404);
   const s = userid ? await getStaff(ctx.db, corpId, userid) : null;
   if (!userid || !s || s.status !== STAFF_ACTIVE) throw new ControlError(`${userid ?? ''} is not an active member of ${corpId}`, 404);
-  const entry = text('entry') ?? (chatId ? 'group_chat_tools' : 'single_chat_tools');
-  if (!isFrameEntry(entry)) throw new ControlError(`entry: one of ${FRAME_ENTRIES.join(', ')}`);
+  const given = text('entry') ?? (chatId ? 'group_chat_tools' : 'single_chat_tools');
+  const entry = entries.find((e) => e === given);
+  if (!entry) throw new ControlError(`entry: one of ${entries.join(', ')}`);
   const base = { corpId, userid, agentId: Number(corp.agent_id), sidebarUrl: corp.sidebar_url ?? null };
+  if (entry === 'normal') return { ...base, entry, externalUserid: null, chatId: null };
   if (entry === 'group_chat_tools') {
     if (!chatId) throw new ControlError('chat: required for a group chat');
     const m = await ctx.db.one(
@@ -108,10 +131,10 @@ export async function checkFrame(ctx: SimContext, input: unknown): Promise<Frame
   return { ...base, entry, externalUserid, chatId: null };
 }
 
-/** wx.config: the corp ticket (get_jsapi_ticket), appId = the corpid. */
+/** wx.config (or preVerifyJSAPI): the corp ticket (get_jsapi_ticket), appId = the corpid. */
 export async function verifyConfig(ctx: SimContext, body: Body): Promise<{ errMsg: string }> {
-  const frame = await checkFrame(ctx, body.frame);
-  const cfg = isRecord(body.config) ? body.config : {};
+  const frame = await checkPage(ctx, body.frame);
+  const cfg = configFields(isRecord(body.config) ? body.config : {});
   if (cfg.appId !== frame.corpId) return { errMsg: 'config:fail invalid appId (must be the corpid)' };
   if (!(await signedWithTicket(ctx, frame.corpId, 'jsapi', cfg, pageUrl(body.url)))) return { errMsg: 'config:fail invalid signature' };
   return { errMsg: 'config:ok' };
@@ -119,7 +142,7 @@ export async function verifyConfig(ctx: SimContext, body: Body): Promise<{ errMs
 
 /** wx.agentConfig: the app ticket (ticket/get?type=agent_config); on success a grant for wx.invoke. */
 export async function verifyAgentConfig(ctx: SimContext, body: Body): Promise<{ errMsg: string; grant?: string }> {
-  const frame = await checkFrame(ctx, body.frame);
+  const frame = await checkPage(ctx, body.frame);
   const cfg = isRecord(body.config) ? body.config : {};
   if (cfg.corpid !== frame.corpId) return { errMsg: 'agentConfig:fail invalid corpid' };
   if (Number(cfg.agentid) !== frame.agentId) return { errMsg: 'agentConfig:fail invalid agentid' };
@@ -138,13 +161,13 @@ export async function verifyAgentConfig(ctx: SimContext, body: Body): Promise<{ 
 }
 
 /** The wx.invoke APIs the simulated client knows (checkJsApi answers true for these). */
-export const INVOKE_APIS = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage'];
+export const INVOKE_APIS = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage', 'openEnterpriseChat'];
 
 const NOT_EXTERNAL = 'without context of external contact';
 
 /** wx.invoke(api, args) in the frame: needs a grant from agentConfig listing the api. */
 export async function invoke(ctx: SimContext, body: Body, base = ctx.publicUrl ?? ''): Promise<Record<string, unknown>> {
-  const frame = await checkFrame(ctx, body.frame);
+  const frame = await checkPage(ctx, body.frame);
   const api = String(body.api ?? '');
   const args = isRecord(body.args) ? body.args : {};
   if (api === 'checkJsApi') {
@@ -171,6 +194,8 @@ export async function invoke(ctx: SimContext, body: Body, base = ctx.publicUrl ?
       return { err_msg: 'getCurExternalChat:ok', chatId: frame.chatId };
     case 'sendChatMessage':
       return sendChatMessage(ctx, frame, args, base);
+    case 'openEnterpriseChat':
+      return openEnterpriseChat(ctx, frame, args, base);
     default:
       return { err_msg: `${api}:fail the WeCom simulator does not implement ${api}` };
   }
@@ -219,7 +244,7 @@ async function chatPayload(ctx: SimContext, corpId: string, args: Body, base: st
 
 async function sendChatMessage(ctx: SimContext, frame: FrameContext, args: Body, base: string): Promise<Record<string, unknown>> {
   const fail = (why: string) => ({ err_msg: `sendChatMessage:fail ${why}` });
-  if (frame.entry === 'contact_profile') return fail('not in a chat (entry contact_profile)');
+  if (frame.entry === 'contact_profile' || frame.entry === 'normal') return fail(`not in a chat (entry ${frame.entry})`);
   const payload = await chatPayload(ctx, frame.corpId, args, base);
   if (typeof payload === 'string') return fail(payload);
   try {
@@ -230,4 +255,35 @@ async function sendChatMessage(ctx: SimContext, frame: FrameContext, args: Body,
     throw err;
   }
   return { err_msg: 'sendChatMessage:ok' };
+}
+
+/** A list parameter as the SDK passes it (`a;b`) or as an array. */
+const idList = (v: unknown): string[] =>
+  (Array.isArray(v) ? (v as unknown[]) : typeof v === 'string' ? v.split(';') : []).map((x) => String(x).trim()).filter(Boolean);
+
+/**
+ * openEnterpriseChat: opens an existing chat of the member — a customer group (`chatId`), or the 1:1 chat with
+ * one customer they follow (`externalUserIds` of one, no other members). The answer's `open` is the chat
+ * frame's URL, for the page that relays to navigate to (it is not passed on to the calling page). Creating a
+ * new group chat is not simulated.
+ */
+async function openEnterpriseChat(ctx: SimContext, frame: FrameContext, args: Body, base: string): Promise<Record<string, unknown>> {
+  const fail = (why: string) => ({ err_msg: `openEnterpriseChat:fail ${why}` });
+  const chatId = typeof args.chatId === 'string' && args.chatId.trim() ? args.chatId.trim() : null;
+  const externals = idList(args.externalUserIds);
+  const members = idList(args.userIds ?? args.useridlist).filter((u) => u !== frame.userid);
+  let target: FrameContext;
+  try {
+    if (chatId) target = await checkFrame(ctx, { corpId: frame.corpId, userid: frame.userid, entry: 'group_chat_tools', chatId });
+    else if (externals.length === 1 && members.length === 0) {
+      target = await checkFrame(ctx, { corpId: frame.corpId, userid: frame.userid, entry: 'single_chat_tools', externalUserid: externals[0] });
+    } else return fail('the WeCom simulator opens an existing chat only: a customer group (chatId) or one customer (externalUserIds)');
+  } catch (err) {
+    if (err instanceof ControlError) return fail(err.message);
+    throw err;
+  }
+  const p = new URLSearchParams({ corp: target.corpId, userid: target.userid });
+  if (target.chatId) p.set('chat', target.chatId);
+  if (target.externalUserid) p.set('external', target.externalUserid);
+  return { err_msg: 'openEnterpriseChat:ok', ...(target.chatId ? { chatId: target.chatId } : {}), open: `${base}/wecom/chat?${p.toString()}` };
 }

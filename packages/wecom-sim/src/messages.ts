@@ -5,11 +5,11 @@
 import type { SimContext } from './context';
 import type { Sql } from './db';
 import { num } from './db';
-import { ControlError, E } from './errors';
+import { ControlError, E, SimError } from './errors';
 import { externalUseridFor, newIds, randomId } from './ids';
 import { getFollow } from './customers';
-import type { MessagePayload, SimDepartmentRow, SimGroupRow, SimMessageRow, SimStaffRow, SimWechatUserRow } from './rows';
-import { isRecord, type Body } from './validate';
+import type { MessagePayload, SimCustomerRow, SimDepartmentRow, SimGroupRow, SimMessageRow, SimStaffRow, SimWechatUserRow } from './rows';
+import { isRecord, optInt, type Body } from './validate';
 import { voidWelcomeCodes } from './welcome';
 
 export interface InboxMessage {
@@ -126,7 +126,8 @@ export async function listInbox(sql: Sql, wechatUserId: string, limit = 100): Pr
 /** The chat between one customer and one staff member, oldest first. */
 export async function listConversation(sql: Sql, corpId: string, wechatUserId: string, userid: string, limit = 50) {
   const rows = await sql.q<SimMessageRow>(
-    `SELECT * FROM (SELECT * FROM {s}.messages WHERE corp_id = $1 AND wechat_user_id = $2 AND userid = $3 AND kind IN ('chat', 'welcome', 'mass', 'transfer')
+    `SELECT * FROM (SELECT * FROM {s}.messages WHERE corp_id = $1 AND wechat_user_id = $2 AND userid = $3 AND chat_id IS NULL
+                       AND kind IN ('chat', 'welcome', 'mass', 'transfer')
                      ORDER BY id DESC LIMIT $4) x ORDER BY id`,
     [corpId, wechatUserId, userid, limit],
   );
@@ -138,6 +139,8 @@ export interface TranscriptLine {
   kind: string;
   direction: string;
   userid: string | null;
+  /** The customer a line is from (a customer's line in a group) or to (1:1). */
+  externalUserid: string | null;
   staffName: string | null;
   customerName: string | null;
   payload: MessagePayload;
@@ -154,9 +157,10 @@ export async function listChatTranscript(
   const rows =
     'chatId' in chat
       ? await sql.q<SimMessageRow>(
-          `SELECT * FROM (SELECT DISTINCT ON (coalesce(ref_id, id::text), payload) * FROM {s}.messages
+          // Rows sent to every customer member share ref_id (shown once); a member's own line (in_group) is its own.
+          `SELECT * FROM (SELECT DISTINCT ON (CASE WHEN direction = 'in_group' THEN id::text ELSE coalesce(ref_id, id::text) END, payload) * FROM {s}.messages
                            WHERE corp_id = $1 AND chat_id = $2 AND kind IN ('group_chat', 'mass', 'group_welcome')
-                           ORDER BY coalesce(ref_id, id::text), payload, id) x
+                           ORDER BY CASE WHEN direction = 'in_group' THEN id::text ELSE coalesce(ref_id, id::text) END, payload, id) x
             ORDER BY id DESC LIMIT $3`,
           [corpId, chat.chatId, limit],
         )
@@ -173,13 +177,20 @@ export async function listChatTranscript(
   const users = await sql.q<Pick<SimWechatUserRow, 'id' | 'nickname'>>(`SELECT id, nickname FROM {s}.wechat_users WHERE id = ANY($1::text[])`, [
     [...new Set(rows.map((r) => r.wechat_user_id).filter(Boolean))],
   ]);
+  // A customer's own lines in a group name them by external_userid only.
+  const speakers = await sql.q<Pick<SimCustomerRow, 'external_userid'> & Pick<SimWechatUserRow, 'nickname'>>(
+    `SELECT c.external_userid, w.nickname FROM {s}.customers c JOIN {s}.wechat_users w ON w.id = c.wechat_user_id
+      WHERE c.corp_id = $1 AND c.external_userid = ANY($2::text[])`,
+    [corpId, [...new Set(rows.filter((r) => !r.wechat_user_id && r.external_userid).map((r) => r.external_userid))]],
+  );
   return rows.reverse().map((r) => ({
     id: num(r.id),
     kind: r.kind,
     direction: r.direction,
     userid: r.userid,
+    externalUserid: r.external_userid,
     staffName: staff.find((s) => s.userid === r.userid)?.name ?? null,
-    customerName: users.find((u) => u.id === r.wechat_user_id)?.nickname ?? null,
+    customerName: users.find((u) => u.id === r.wechat_user_id)?.nickname ?? speakers.find((x) => x.external_userid === r.external_userid)?.nickname ?? null,
     payload: r.payload,
     createdAt: num(r.created_at),
   }));
@@ -196,15 +207,14 @@ export async function sendAppMessage(ctx: SimContext, corpId: string, agentId: n
   if (typeof msgtype !== 'string' || !APP_MSGTYPES.includes(msgtype)) throw E.invalidMsgtype(String(msgtype));
   const payload = body[msgtype];
   if (!isRecord(payload)) throw E.param(msgtype, `required for msgtype ${msgtype}`);
-  if (msgtype === 'text' && (typeof payload.content !== 'string' || !payload.content)) throw E.param('text.content', 'required');
-  if (msgtype === 'textcard') {
-    for (const k of ['title', 'description', 'url']) if (typeof payload[k] !== 'string' || !payload[k]) throw E.param(`textcard.${k}`, 'required');
-    if (!/^https?:\/\//.test(String(payload.url))) throw E.param('textcard.url', 'must start with http:// or https://');
-  }
+  checkAppPayload(msgtype, payload);
   const touser = typeof body.touser === 'string' ? body.touser.split('|').filter(Boolean) : [];
   const toparty = typeof body.toparty === 'string' ? body.toparty.split('|').filter(Boolean).map(Number) : [];
-  if (touser.length === 0 && toparty.length === 0 && !body.totag) throw E.param('touser', 'touser, toparty or totag is required');
+  const totag = typeof body.totag === 'string' ? body.totag.split('|').filter(Boolean) : [];
+  if (touser.length === 0 && toparty.length === 0 && totag.length === 0) throw E.param('touser', 'touser, toparty or totag is required');
   if (touser.length > 1000) throw E.param('touser', 'at most 1000 users');
+  if (toparty.length > 100) throw E.param('toparty', 'at most 100 departments');
+  if (totag.length > 100) throw E.param('totag', 'at most 100 tags');
   const staff = await ctx.db.q<Pick<SimStaffRow, 'userid' | 'department'>>(`SELECT userid, department FROM {s}.staff WHERE corp_id = $1 AND status = 1`, [corpId]);
   const all = touser.includes('@all');
   const recipients = new Set<string>();
@@ -221,16 +231,22 @@ export async function sendAppMessage(ctx: SimContext, corpId: string, agentId: n
       else for (const s of staff) if (s.department.includes(p)) recipients.add(s.userid);
     }
   }
+  // Nobody valid to send to: WeCom's 81013 (the simulator has no member tags, so totag alone never reaches anyone).
+  if (recipients.size === 0) throw new SimError(81013, 'user & party & tag all invalid');
   const msgid = randomId(40);
   const now = ctx.clock.now();
   const list = [...recipients];
-  if (list.length > 0) {
-    await ctx.db.q(
-      `INSERT INTO {s}.messages (corp_id, kind, direction, userid, ref_id, payload, created_at)
-       SELECT $1, 'app', 'to_staff', u, $3, $4, $5 FROM unnest($2::text[]) AS u`,
-      [corpId, list, msgid, JSON.stringify({ msgtype, [msgtype]: payload }), now],
-    );
-  }
+  // enable_duplicate_check: the same message to the same member within the interval (default 1800 s, ≤ 4 h) is not delivered again.
+  const dedupe = optInt(body, 'enable_duplicate_check', { allowed: [0, 1] }) === 1;
+  const interval = optInt(body, 'duplicate_check_interval', { min: 1, max: 14_400 }) ?? 1800;
+  await ctx.db.q(
+    `INSERT INTO {s}.messages (corp_id, kind, direction, userid, ref_id, payload, created_at)
+     SELECT $1, 'app', 'to_staff', u, $3, $4, $5 FROM unnest($2::text[]) AS u
+      WHERE NOT $6::boolean OR NOT EXISTS (
+        SELECT 1 FROM {s}.messages d WHERE d.corp_id = $1 AND d.userid = u AND d.kind = 'app' AND d.direction = 'to_staff'
+           AND d.created_at > $5::bigint - $7::bigint * 1000 AND d.payload = $4::jsonb)`,
+    [corpId, list, msgid, JSON.stringify({ msgtype, [msgtype]: payload }), now, dedupe, interval],
+  );
   return {
     invaliduser: invalidUsers.join('|'),
     invalidparty: invalidParties.join('|'),
@@ -238,6 +254,60 @@ export async function sendAppMessage(ctx: SimContext, corpId: string, agentId: n
     unlicenseduser: '',
     msgid,
   };
+}
+
+const bytesOf = (v: unknown) => Buffer.byteLength(String(v), 'utf8');
+
+/** message/send payload rules (WECOM.md §14): required fields 40058, text too long 45002 as WeCom. */
+function checkAppPayload(msgtype: string, p: Record<string, unknown>): void {
+  const need = (k: string) => {
+    if (typeof p[k] !== 'string' || !p[k]) throw E.param(`${msgtype}.${k}`, 'required');
+    return p[k];
+  };
+  const max = (k: string, n: number, unit: 'bytes' | 'characters' = 'bytes') => {
+    if (p[k] === undefined) return;
+    if (typeof p[k] !== 'string') throw E.param(`${msgtype}.${k}`, 'must be a string');
+    const size = unit === 'bytes' ? bytesOf(p[k]) : [...p[k]].length;
+    if (size > n) throw new SimError(45002, `content size out of limit: ${msgtype}.${k} is at most ${n} ${unit}`);
+  };
+  switch (msgtype) {
+    case 'text':
+    case 'markdown':
+      if (typeof p.content !== 'string' || !p.content) throw new SimError(44004, `empty content: ${msgtype}.content is required`);
+      max('content', 2048);
+      break;
+    case 'textcard':
+      need('title');
+      need('description');
+      need('url');
+      max('title', 128);
+      max('description', 512);
+      max('url', 2048);
+      max('btntxt', 4, 'characters');
+      if (!/^https?:\/\//i.test(String(p.url))) throw E.param('textcard.url', 'must start with http:// or https://');
+      break;
+    case 'news': {
+      const articles = p.articles;
+      if (!Array.isArray(articles) || articles.length < 1 || articles.length > 8) throw E.param('news.articles', '1 to 8 articles');
+      (articles as unknown[]).forEach((a, i) => {
+        if (!isRecord(a) || typeof a.title !== 'string' || !a.title) throw E.param(`news.articles[${i}].title`, 'required');
+        if (typeof a.url !== 'string' || !/^https?:\/\//i.test(a.url)) throw E.param(`news.articles[${i}].url`, 'an http(s) URL is required');
+      });
+      break;
+    }
+    case 'image':
+    case 'voice':
+    case 'video':
+    case 'file':
+      need('media_id');
+      break;
+  }
+}
+
+/** One message to the member (an app message or a reminder), or null. */
+export async function getStaffMessage(sql: Sql, corpId: string, userid: string, id: number) {
+  const r = await sql.one<SimMessageRow>(`SELECT * FROM {s}.messages WHERE id = $1 AND corp_id = $2 AND userid = $3 AND direction = 'to_staff'`, [id, corpId, userid]);
+  return r ? { id: num(r.id), kind: r.kind, msgid: r.ref_id ?? '', payload: r.payload, createdAt: num(r.created_at) } : null;
 }
 
 export async function listStaffMessages(sql: Sql, corpId: string, userid?: string, limit = 100) {

@@ -74,6 +74,8 @@ export interface SimCorpRow {
   created_at: Int8;
   sidebar_url: string | null;
   timezone: string;
+  /** month_days | week7 | day1 (see MassMsgCapMode). */
+  mass_msg_cap_mode: string;
 }
 
 export interface SimTokenRow {
@@ -333,6 +335,8 @@ export interface MassSendBody {
   content: Payload[];
   text?: unknown;
   attachments: unknown[];
+  /** A group send without chat_id_list: the owner picks the groups in the client. */
+  ownerPicks?: boolean;
 }
 
 export interface SimMassSendRow {
@@ -376,8 +380,11 @@ export interface MomentAttachment {
 export interface MomentBody {
   text?: { content: string };
   attachments: MomentAttachment[];
+  /** The visible_range's valid corp tags (external_contact_list.tag_list): customers with any of them see it; empty = all. */
   tagList: string[];
   invalidUsers: string[];
+  invalidDepartments?: number[];
+  invalidTags?: string[];
 }
 
 export interface SimMomentRow {
@@ -395,6 +402,30 @@ export interface SimMomentTaskRow {
   userid: string;
   publish_status: number;
   published_at: Int8 | null;
+}
+
+export interface SimMomentAudienceRow {
+  corp_id: string;
+  moment_id: string;
+  /** The member whose post it is. */
+  userid: string;
+  external_userid: string;
+}
+
+export interface SimMomentInteractionRow {
+  id: Int8;
+  corp_id: string;
+  moment_id: string;
+  /** The member whose post was liked or commented on. */
+  userid: string;
+  /** like | comment */
+  kind: string;
+  /** A customer's, or null when a member (actor_userid) acted. */
+  external_userid: string | null;
+  actor_userid: string | null;
+  /** The comment's text (WeCom's API does not return it; the phones show it). */
+  content: string | null;
+  created_at: Int8;
 }
 
 export interface SimTransferRow {

@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS {s}.corps (
 ALTER TABLE {s}.corps ADD COLUMN IF NOT EXISTS sidebar_url text;
 -- Where the corp's people are: times on the phone and in the WeCom client are shown in it.
 ALTER TABLE {s}.corps ADD COLUMN IF NOT EXISTS timezone text NOT NULL DEFAULT 'Asia/Shanghai';
+-- WeCom's own cap on mass messages a customer (or group) receives (群发助手 → 群发规则): month_days (as many
+-- as the month has days), week7 (7 per week) or day1 (1 per day).
+ALTER TABLE {s}.corps ADD COLUMN IF NOT EXISTS mass_msg_cap_mode text NOT NULL DEFAULT 'month_days';
 
 CREATE TABLE IF NOT EXISTS {s}.tokens (
   access_token text PRIMARY KEY,
@@ -313,6 +316,8 @@ CREATE TABLE IF NOT EXISTS {s}.messages (
 );
 CREATE INDEX IF NOT EXISTS messages_inbox_idx ON {s}.messages (wechat_user_id, id);
 CREATE INDEX IF NOT EXISTS messages_staff_idx ON {s}.messages (corp_id, userid, created_at);
+-- add_msg_template routes each customer to the member who chatted with them last.
+CREATE INDEX IF NOT EXISTS messages_chat_idx ON {s}.messages (corp_id, external_userid, userid) WHERE kind = 'chat';
 
 CREATE TABLE IF NOT EXISTS {s}.mass_sends (
   corp_id text NOT NULL,
@@ -366,6 +371,34 @@ CREATE TABLE IF NOT EXISTS {s}.moment_tasks (
   published_at bigint,
   PRIMARY KEY (corp_id, moment_id, userid)
 );
+
+-- Who can see one member's post of a moment: fixed when the member publishes it (their customers then,
+-- filtered by the moment's tag list) — get_moment_send_result and the phones' moments feeds read it.
+CREATE TABLE IF NOT EXISTS {s}.moment_audience (
+  corp_id text NOT NULL,
+  moment_id text NOT NULL,
+  userid text NOT NULL,
+  external_userid text NOT NULL,
+  PRIMARY KEY (corp_id, moment_id, userid, external_userid)
+);
+CREATE INDEX IF NOT EXISTS moment_audience_customer_idx ON {s}.moment_audience (corp_id, external_userid);
+
+-- Likes and comments on one member's post of a moment, by a customer (external_userid) or a member
+-- (actor_userid); get_moment_comments returns them. A like is unique per person and post.
+CREATE TABLE IF NOT EXISTS {s}.moment_interactions (
+  id bigserial PRIMARY KEY,
+  corp_id text NOT NULL,
+  moment_id text NOT NULL,
+  userid text NOT NULL,
+  kind text NOT NULL,
+  external_userid text,
+  actor_userid text,
+  content text,
+  created_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS moment_interactions_post_idx ON {s}.moment_interactions (corp_id, moment_id, userid, id);
+CREATE UNIQUE INDEX IF NOT EXISTS moment_interactions_like_idx
+  ON {s}.moment_interactions (corp_id, moment_id, userid, coalesce(external_userid, ''), coalesce(actor_userid, '')) WHERE kind = 'like';
 
 -- status: 1 done, 2 waiting, 3 refused, 4 takeover member at customer limit
 CREATE TABLE IF NOT EXISTS {s}.transfers (
@@ -446,7 +479,7 @@ export const CORP_TABLES = [
   'tokens', 'jsapi_tickets', 'jsapi_grants', 'member_oauth_codes', 'rate_counters', 'departments', 'staff', 'customers', 'follows', 'welcome_codes',
   'tag_groups', 'tags', 'groups', 'group_members', 'contact_ways', 'join_ways',
   'group_welcome_templates', 'messages', 'mass_sends', 'mass_send_tasks', 'mass_send_results',
-  'moments', 'moment_tasks', 'transfers', 'group_transfers', 'media', 'orders', 'callbacks',
+  'moments', 'moment_tasks', 'moment_audience', 'moment_interactions', 'transfers', 'group_transfers', 'media', 'orders', 'callbacks',
 ] as const;
 
 export async function ensureSchema(db: Db): Promise<void> {

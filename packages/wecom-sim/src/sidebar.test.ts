@@ -100,7 +100,7 @@ describe('JS-SDK tickets and signatures', () => {
     const r = await post('/jssdk/agent-config', { frame: { ...single(), userid: 'wangli' }, url: SIDEBAR, config: {} });
     expect(r.status).toBe(404);
     expect(r.json.error?.message).toContain('does not follow');
-    expect((await post('/jssdk/invoke', { frame: { ...single(), entry: 'normal' }, api: 'getContext' })).status).toBe(400);
+    expect((await post('/jssdk/invoke', { frame: { ...single(), entry: 'nowhere' }, api: 'getContext' })).status).toBe(400);
   });
 
   it('expired tickets no longer sign', async () => {

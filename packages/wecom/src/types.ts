@@ -596,7 +596,8 @@ export interface GetGroupmsgListV2Request {
   chat_type: 'single' | 'group';
   start_time: number;
   end_time: number;
-  creator?: string[];
+  /** One member's userid: only sends that member created (API-created sends have no creator). */
+  creator?: string;
   /** 0 corp, 1 personal, 2 all (default). */
   filter_type?: 0 | 1 | 2;
   /** ≤ 100, default 50. */

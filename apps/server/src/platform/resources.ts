@@ -190,6 +190,13 @@ export const RESOURCES = {
   // Staff see their own tasks, store managers their stores' staff's.
   task: { label: 'task', table: 'staff_tasks', key: 'id', keyType: 'int', visible: (scope, p, a) => staffUseridVisibleSql(scope, p, `${a}.owner_userid`, `${a}.corp_id`) },
   broadcast: { label: 'broadcast', table: 'broadcasts', key: 'id', keyType: 'int' },
+  // Store managers and staff see the moments their (stores') staff were given to post.
+  moment: {
+    label: 'moment', table: 'moments', key: 'id', keyType: 'int',
+    visible: (scope, p, a) => (scope.staffUserid || scope.storeIds
+      ? `EXISTS (SELECT 1 FROM moment_senders vm WHERE vm.moment_id = ${a}.id AND ${staffUseridVisibleSql(scope, p, 'vm.userid', 'vm.corp_id')})`
+      : 'true'),
+  },
   // Playbook definitions are corp-wide (store managers read them; their runs and enrolments are narrowed by owner).
   playbook: { label: 'playbook', table: 'playbooks', key: 'id', keyType: 'int', live: (a) => `${a}.status <> 'archived'` },
 } as const satisfies Record<string, ResourceKind>;

@@ -25,7 +25,7 @@ export function sidebarCsp(extraOrigins: string[] = []): string {
   return csp({
     'default-src': "'self'",
     'script-src': `'self' ${WECOM_ORIGINS.join(' ')} ${origins}`.trim(),
-    // The sidebar's script renders with style attributes.
+    // The pages render with style attributes; sign-in notices carry a small <style>.
     'style-src': "'self' 'unsafe-inline'",
     'img-src': '* data: blob:',
     'connect-src': "'self'",
@@ -88,7 +88,8 @@ function policies(): Record<PageKind, Record<string, string>> {
 export function pageKind(url: string): PageKind {
   if (url.startsWith('/api/') || url.startsWith('/wecom/') || url.startsWith('/webhooks/') || url.startsWith('/healthz')) return 'api';
   if (url.startsWith('/l/')) return 'landing';
-  if (url.startsWith('/sidebar/') || url === '/sidebar') return 'sidebar';
+  // The staff pages inside WeCom: the chat sidebar and the task page.
+  if (url.startsWith('/sidebar/') || url === '/sidebar' || url.startsWith('/tasks/')) return 'sidebar';
   if (url.startsWith('/sim/') || url === '/sim') return 'sim';
   if (url.startsWith('/docs')) return 'docs';
   return 'console';

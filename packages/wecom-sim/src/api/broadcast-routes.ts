@@ -1,19 +1,7 @@
-// Mass messages, moments, customer transfers, behaviour data, app messages and media.
+// Mass messages, moments (with their likes and comments), customer transfers, behaviour data, app messages and media.
 import type { SimContext } from '../context';
-import {
-  addMomentTask,
-  addMsgTemplate,
-  cancelGroupMsgSend,
-  cancelMomentTask,
-  getGroupMsgListV2,
-  getGroupMsgSendResult,
-  getGroupMsgTask,
-  getMomentCustomerList,
-  getMomentList,
-  getMomentTask,
-  getMomentTaskResult,
-  remindGroupMsgSend,
-} from '../broadcasts';
+import { addMsgTemplate, cancelGroupMsgSend, getGroupMsgListV2, getGroupMsgSendResult, getGroupMsgTask, remindGroupMsgSend } from '../broadcasts';
+import { addMomentTask, cancelMomentTask, getMomentComments, getMomentCustomerList, getMomentList, getMomentTask, getMomentTaskResult } from '../moments';
 import { E } from '../errors';
 import { loadMedia, parseMultipart, storeMedia } from '../media';
 import { sendAppMessage } from '../messages';
@@ -44,10 +32,7 @@ export function registerBroadcastRoutes(r: ApiRouter, ctx: SimContext): void {
   r.post('externalcontact/get_moment_task', async ({ auth, body }) => getMomentTask(ctx, auth.corpId, body));
   r.post('externalcontact/get_moment_customer_list', async ({ auth, body }) => getMomentCustomerList(ctx, auth.corpId, body, false));
   r.post('externalcontact/get_moment_send_result', async ({ auth, body }) => getMomentCustomerList(ctx, auth.corpId, body, true));
-  r.post('externalcontact/get_moment_comments', async ({ body }) => {
-    if (!body.moment_id) throw E.param('moment_id', 'required');
-    return { comment_list: [], like_list: [] };
-  });
+  r.post('externalcontact/get_moment_comments', async ({ auth, body }) => getMomentComments(ctx, auth.corpId, body));
 
   r.post('externalcontact/transfer_customer', async ({ auth, body }) => transferCustomers(ctx, auth.corpId, body, 'onjob'));
   r.post('externalcontact/transfer_result', async ({ auth, body }) => transferResult(ctx, auth.corpId, body, 'onjob'));

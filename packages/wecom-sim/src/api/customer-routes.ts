@@ -12,7 +12,7 @@ import { E } from '../errors';
 import { hashId } from '../ids';
 import { listStaff } from '../org';
 import { addCorpTags, delCorpTags, editCorpTag, getCorpTagList } from '../tags';
-import { limitOf, optString, optStringArray } from '../validate';
+import { limitOf, optInt, optString, optStringArray } from '../validate';
 import {
   addGroupWelcomeTemplate,
   delGroupWelcomeTemplate,
@@ -63,8 +63,11 @@ export function registerCustomerRoutes(r: ApiRouter, ctx: SimContext): void {
   });
 
   r.post('externalcontact/unionid_to_external_userid', async ({ auth, body }) => {
+    // Both are required (the openid under the corp's 公众号/小程序); WeCom also takes subject_type.
     const unionid = optString(body, 'unionid');
     if (!unionid) throw E.param('unionid', 'required');
+    if (!optString(body, 'openid')) throw E.param('openid', 'required');
+    optInt(body, 'subject_type', { allowed: [0, 1] });
     const w = await ctx.db.one<Pick<SimWechatUserRow, 'id'>>(`SELECT id FROM {s}.wechat_users WHERE unionid = $1`, [unionid]);
     if (!w) throw E.param('unionid', 'unknown unionid');
     const c = await ctx.db.one<Pick<SimCustomerRow, 'external_userid'>>(`SELECT external_userid FROM {s}.customers WHERE corp_id = $1 AND wechat_user_id = $2`, [auth.corpId, w.id]);

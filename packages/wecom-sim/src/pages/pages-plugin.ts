@@ -1,5 +1,5 @@
 // Browser-facing pages: the phone view, the QR pages, uploaded images, WeChat OAuth, and the
-// simulated WeCom client (member OAuth, chat frame with the sidebar, JS-SDK shim).
+// simulated WeCom client (member OAuth, chat frame with the sidebar, JS-SDK shim, the JS bridge and app pages).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context';
 import type { SimControl } from '../control';
@@ -7,8 +7,11 @@ import { loadMedia } from '../media';
 import { registerPhone } from './phone';
 import { registerQrPages } from './qr-pages';
 import { registerWechatOauth } from './wechat-oauth';
+import { registerWecomApp } from './wecom-app';
 import { registerWecomClient } from './wecom-client';
 import { registerWecomOauth } from './wecom-oauth';
+import { registerWecomTasks } from './wecom-tasks';
+import { registerPhoneSocial } from './phone-social';
 
 export function registerPages(app: FastifyInstance, ctx: SimContext, control: SimControl, base: (req: FastifyRequest) => string): void {
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
@@ -21,6 +24,9 @@ export function registerPages(app: FastifyInstance, ctx: SimContext, control: Si
   registerWechatOauth(app, ctx);
   registerWecomOauth(app, ctx);
   registerWecomClient(app, ctx, base);
+  registerWecomApp(app, ctx, base);
+  registerWecomTasks(app, ctx, base);
+  registerPhoneSocial(app, ctx, control, base);
   app.get('/media/:mediaId', async (req: FastifyRequest<{ Params: { mediaId: string } }>, reply) => {
     const m = await loadMedia(ctx, req.params.mediaId);
     if (!m) return reply.code(404).type('text/plain').send('no such media');

@@ -1,6 +1,7 @@
 // The simulated phone (<prefix>/phone): pick or create a WeChat identity (remembered in the
 // sim_wechat_user cookie, which Pond's landing pages read in demo mode), then scan or open
-// URLs, add and delete staff, join and leave groups, chat, pay, and read the inbox.
+// URLs, add and delete staff, join and leave groups, chat, pay, read the inbox and the moments feed
+// (chat pages and the feed's actions: phone-social.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context';
 import type { SimControl } from '../control';
@@ -8,6 +9,7 @@ import { ControlError } from '../errors';
 import { contactsOf, corpZones, groupsOf, joinableGroups, staffDirectory } from './phone-data';
 import { cookieOf, esc, flash, page, renderPayload, t, time } from './html';
 import { IDENTITY_COOKIE } from './qr-pages';
+import { momentsSection } from './phone-social';
 import { DEFAULT_TIMEZONE } from '../time';
 
 type Form = Record<string, string | undefined>;
@@ -63,6 +65,7 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
       .map(
         (c) => `<div class="row"><img class="avatar" src="${esc(c.avatar)}"><div class="grow"><b>${esc(c.name)}</b>
           <div class="muted">${esc(c.position)} · ${esc(c.corpName)}${c.status === 'half' ? ' · 等待通过 (pending)' : ''}</div>
+          <a href="${esc(b)}/phone/chat?corp=${encodeURIComponent(c.corpId)}&userid=${encodeURIComponent(c.userid)}">${t('聊天记录', 'chat')}</a>
           <details><summary>${t('发消息', 'message')}</summary>
             <form class="inline" method="post" action="${esc(b)}/phone/send-message"><input type="hidden" name="corpId" value="${esc(c.corpId)}">
             <input type="hidden" name="userid" value="${esc(c.userid)}"><input name="text" placeholder="你好 / hello" required><button>${t('发送', 'send')}</button></form>
@@ -79,7 +82,7 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
       .join('');
     const groupRows = groups
       .map(
-        (g) => `<div class="row"><div class="grow"><b>${esc(g.name)}</b><div class="muted">${g.members} 人 · ${esc(g.corpName)}</div></div>
+        (g) => `<div class="row"><div class="grow"><a href="${esc(b)}/phone/group?chat=${encodeURIComponent(g.chatId)}"><b>${esc(g.name)}</b></a><div class="muted">${g.members} 人 · ${esc(g.corpName)}</div></div>
           <form method="post" action="${esc(b)}/phone/leave-group"><input type="hidden" name="chatId" value="${esc(g.chatId)}"><button class="secondary">${t('退出', 'leave')}</button></form></div>`,
       )
       .join('');
@@ -120,6 +123,7 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
         <section><h2>${t('我的群聊', 'My groups')}</h2>${groupRows || `<div class="muted">${t('还没有加入群聊', 'Not in any group')}</div>`}
           ${joinOptions ? `<form class="inline" method="post" action="${esc(b)}/phone/join-group" style="margin-top:8px"><select name="chatId">${joinOptions}</select><button>${t('加入', 'join')}</button></form><div class="muted">${t('通过群主分享的邀请链接加入', 'joins through an invite link from the owner')}</div>` : ''}</section>
         <section><h2>${t('收件箱', 'Inbox')}</h2>${inboxRows || `<div class="muted">${t('暂无消息', 'Nothing yet')}</div>`}</section>
+        ${await momentsSection(ctx, user.id, b, zoneOf)}
         <section id="pay"><h2>${t('下单付款', 'Pay an order')}</h2>
           <form class="stack" method="post" action="${esc(b)}/phone/pay">
             <input name="item" value="拿铁咖啡" placeholder="商品 item"><input name="amount" type="number" step="0.01" min="0.01" value="28" placeholder="金额 amount (¥)">

@@ -15,6 +15,7 @@ import { listChatTranscript, staffSendsGroupMessage, staffSendsMessage, type Tra
 import { listStaff } from '../org';
 import { esc, flash, page, renderPayload, t, time } from './html';
 import { memberCookie } from './wecom-oauth';
+import { staffWorkSections } from './wecom-tasks';
 import type { Int8, SimCorpRow, SimFollowRow, SimGroupRow, SimStaffRow, SimTagRow, SimWechatUserRow } from '../rows';
 import { DEFAULT_TIMEZONE } from '../time';
 import { isRecord, type Body } from '../validate';
@@ -197,6 +198,8 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
     });
     else p = post('/jssdk/invoke', { frame: FRAME, grant: grants[d.page] || null, api: d.api, args: d.args }).then(function (r) {
       if (r.err_msg === 'sendChatMessage:ok') refresh();
+      // openEnterpriseChat: the client switches to the chat it opened (jssdk.ts names it; the page never sees it).
+      if (r.open) { var to = r.open; delete r.open; setTimeout(function () { location.href = to; }, 300); }
       return r;
     });
     p.catch(function (err) { var m = d.api + ':fail ' + err.message; return { errMsg: m, err_msg: m }; }).then(function (result) {
@@ -340,6 +343,7 @@ export function registerWecomClient(app: FastifyInstance, ctx: SimContext, base:
         `${flash(q.msg, q.err)}
         <section><div class="row"><img class="avatar" src="${esc(member.avatar)}"><div class="grow"><b>${esc(member.name)}</b><div class="muted">${esc(member.userid)} · ${esc(corp.name)}</div></div>
           <a href="${esc(b)}/wecom?corp=${encodeURIComponent(corpId)}">${t('切换', 'switch')}</a></div></section>
+        ${await staffWorkSections(ctx, corpId, member.userid, b)}
         <section><h2>${t('客户', 'Customers')}</h2>${customerRows || `<div class="muted">${t('还没有客户', 'No customers yet')}</div>`}</section>
         <section><h2>${t('客户群', 'Customer groups')}</h2>${groupRows || `<div class="muted">${t('不在任何客户群', 'Not in any group')}</div>`}</section>
         ${sidebarForm}`,

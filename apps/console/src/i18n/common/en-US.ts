@@ -52,6 +52,7 @@ const enUS: Messages<typeof zhCN> = {
     autoRules: 'Auto-tag rules',
     tagLibrary: 'Tag library',
     scripts: 'Scripts',
+    moments: 'Moments',
     handover: 'Handover',
     overview: 'Overview',
     staff: 'Staff',
@@ -68,6 +69,10 @@ const enUS: Messages<typeof zhCN> = {
     users: 'Users',
     tokens: 'API tokens',
     audit: 'Audit log',
+    convert: 'Convert',
+    broadcasts: 'Broadcasts',
+    tasks: 'Staff tasks',
+    contactRules: 'Contact rules',
   },
   labels: {
     roles: {

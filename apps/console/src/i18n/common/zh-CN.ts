@@ -51,6 +51,7 @@ const zhCN = {
     autoRules: '自动打标签',
     tagLibrary: '标签库',
     scripts: '话术库',
+    moments: '朋友圈',
     handover: '客户继承',
     overview: '概览',
     staff: '员工',
@@ -67,6 +68,10 @@ const zhCN = {
     users: '用户',
     tokens: 'API 令牌',
     audit: '操作日志',
+    convert: '转化触达',
+    broadcasts: '群发',
+    tasks: '员工任务',
+    contactRules: '触达规则',
   },
   labels: {
     roles: {

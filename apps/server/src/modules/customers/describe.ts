@@ -76,6 +76,7 @@ export function describeEvent(e: DescribableEvent, names: EventNames): Bilingual
     : channel ? { zh: `渠道 ${channel}`, en: `channel ${channel}` } : null;
   const bySource: Bilingual | null = data.by === 'pond' ? { zh: '在鱼塘修改', en: 'changed in Pond' }
     : data.by === 'rule' ? { zh: '自动打标签规则', en: 'by an auto-tag rule' }
+      : data.by === 'moment' ? { zh: `互动了朋友圈${str(data.momentName) ? `「${str(data.momentName)}」` : ''}（自动打标签）`, en: `auto-tagged for engaging with the moment${str(data.momentName) ? ` “${str(data.momentName)}”` : ''}` }
       : str(data.by) ? { zh: `来源 ${str(data.by)}`, en: `by ${str(data.by)}` } : null;
   const group = () => {
     const name = str(pick(data, 'groupName', 'group_name', 'chatName', 'chat_name')) ?? (e.chatId ? names.groups.get(e.chatId) : undefined) ?? null;
@@ -158,6 +159,15 @@ export function describeEvent(e: DescribableEvent, names: EventNames): Bilingual
       const scene = pick(data, 'quitScene', 'quit_scene');
       return str(scene) === '1' ? { zh: `被移出了客户群${g.zh}`, en: `Was removed from the group${g.en}` }
         : { zh: `退出了客户群${g.zh}`, en: `Left the group${g.en}` };
+    }
+    case 'moment.liked':
+    case 'moment.commented': {
+      const name = str(data.momentName);
+      const m: Bilingual = name ? { zh: `朋友圈「${name}」`, en: ` moment “${name}”` } : { zh: '朋友圈', en: ' moment' };
+      const whose: Bilingual = staffName ? { zh: `${staffName} 的`, en: `${staffName}'s` } : { zh: '员工的', en: "a staff member's" };
+      return e.type === 'moment.liked'
+        ? { zh: `赞了${whose.zh}${m.zh}`, en: `Liked ${whose.en}${m.en}` }
+        : { zh: `评论了${whose.zh}${m.zh}`, en: `Commented on ${whose.en}${m.en}` };
     }
     case 'order.paid': {
       const items = Array.isArray(data.items) ? data.items.map((it) => {

@@ -150,8 +150,6 @@ export async function planChunk(db: Db, c: PlanChunk, dryRun: boolean): Promise<
       [c.corpId, c.sourceKind, c.sourceId, c.targetKind, missing, missing.map((id) => c.refs[c.ids.indexOf(id)] ?? '')]);
     rows.push(...before);
   }
-  await db.query('UPDATE contact_heads SET last_planned_at = now() WHERE corp_id = $1 AND target_kind = $2 AND target_id = ANY($3::text[])',
-    [c.corpId, c.targetKind, rows.filter((r) => r.status === 'planned').map((r) => r.target_id)]);
   return rows;
 }
 
@@ -185,14 +183,13 @@ export async function ledgerPage(db: Db, corpId: string, targetKind: 'customer' 
   const conds = [`l.corp_id = ${p.add(corpId)}`, `l.target_kind = ${p.add(targetKind)}`, `l.target_id = ${p.add(targetId)}`, staffVisible(p)];
   if (q.status) conds.push(`l.status = ${p.add(q.status)}`);
   const where = conds.join(' AND ');
-  // The count takes the filter's parameters only (not the page's limit and offset).
-  const whereParams = p.values.length;
+  const countValues = [...p.values];
   const { rows } = await db.query<LedgerRow>(
     `SELECT l.*, s.name AS staff_name,
             CASE l.source_kind WHEN 'broadcast' THEN (SELECT b.name FROM broadcasts b WHERE b.id = l.source_id) ELSE NULL END AS source_name
        FROM contact_ledger l LEFT JOIN staff s ON s.corp_id = l.corp_id AND s.userid = l.staff_userid
       WHERE ${where} ORDER BY l.at DESC, l.id DESC LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset)}`, p.values);
-  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM contact_ledger l WHERE ${where}`, p.values.slice(0, whereParams));
+  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM contact_ledger l WHERE ${where}`, countValues);
   return { rows, total: n?.n ?? 0 };
 }
 
@@ -219,4 +216,14 @@ export async function customerHasTags(db: Db, corpId: string, externalUserid: st
 export async function liveTagIds(db: Db, corpId: string, ids: string[]): Promise<Set<string>> {
   const { rows } = await db.query<Cols<'tags', 'id'>>('SELECT id FROM tags WHERE corp_id = $1 AND id = ANY($2::text[]) AND deleted_at IS NULL', [corpId, ids]);
   return new Set(rows.map((r) => r.id));
+}
+
+/** Attempts Pond did not plan but WeCom reports delivered (a mass send made in WeCom itself): recorded as sent. */
+export async function insertSent(db: Db, c: { corpId: string; targetKind: 'customer' | 'group'; channel: ContactChannel; via: ContactVia; sourceKind: string; sourceId: number | null; staffUserid: string | null; contentHash: string; preview: string; ids: string[]; at: Date[] }): Promise<Cols<'contact_ledger', 'id' | 'target_kind' | 'target_id' | 'staff_userid' | 'preview' | 'source_kind' | 'source_id' | 'at'>[]> {
+  const { rows } = await db.query<Cols<'contact_ledger', 'id' | 'target_kind' | 'target_id' | 'staff_userid' | 'preview' | 'source_kind' | 'source_id' | 'at'>>(
+    `INSERT INTO contact_ledger (corp_id, target_kind, target_id, channel, via, source_kind, source_id, source_ref, staff_userid, content_hash, preview, at, status, settled_at)
+     SELECT $1, $2, x.id, $3, $4, $5, $6, '', $7, $8, $9, x.at, 'sent', now() FROM unnest($10::text[], $11::timestamptz[]) AS x(id, at)
+     ON CONFLICT DO NOTHING RETURNING id, target_kind, target_id, staff_userid, preview, source_kind, source_id, at`,
+    [c.corpId, c.targetKind, c.channel, c.via, c.sourceKind, c.sourceId, c.staffUserid, c.contentHash, c.preview, c.ids, c.at]);
+  return rows;
 }

@@ -11,6 +11,7 @@ import type { Scope } from '../../platform/auth';
 import { corpZone } from '../../platform/time';
 import { AppError } from '../../platform/errors';
 import { withTransaction } from '../../platform/db';
+import { mapLimit } from '../../platform/concurrency';
 import { staffUseridVisibleSql } from '../../platform/resources';
 import { adjustForQuiet, contentHash, contentPreview, DEFAULT_POLICY, wecomCapFor, type Policy } from './policy';
 import * as repo from './repo';
@@ -100,9 +101,10 @@ export class GovernanceService {
     const cap = wecomCapFor(policy.wecomCap, req.at, tz);
     const seen = new Set<string>();
     const targets = req.targets.filter((t) => (seen.has(t.targetId) ? false : (seen.add(t.targetId), true)));
-    const out: PlanOutcome[] = [];
-    for (let i = 0; i < targets.length; i += CHUNK) {
-      const part = targets.slice(i, i + CHUNK);
+    const chunks: PlanTarget[][] = [];
+    for (let i = 0; i < targets.length; i += CHUNK) chunks.push(targets.slice(i, i + CHUNK));
+    // Chunks hold disjoint targets: a few run at once (each its own transaction; locks never overlap).
+    const results = await mapLimit(chunks, opts.dryRun ? 2 : 3, async (part) => {
       const ats: Date[] = [];
       const pre: (SkipReason | null)[] = [];
       for (const t of part) {
@@ -124,10 +126,11 @@ export class GovernanceService {
         dndTagIds: policy.dndTagIds,
         override: req.override ?? null,
       };
-      const rows = opts.dryRun ? await repo.planChunk(this.pool, chunk, true) : await this.tx((db) => repo.planChunk(db, chunk, false));
-      for (const r of rows) out.push({ targetId: r.target_id, ledgerId: r.id, status: r.status, reason: r.reason, at: r.at });
-    }
-    return out;
+      // JIT compiling the deciding statement costs more than running it (it is planned per chunk).
+      const rows = await withTransaction(this.pool, (db) => repo.planChunk(db, chunk, !!opts.dryRun), 'BEGIN; SET LOCAL jit = off');
+      return rows.map((r): PlanOutcome => ({ targetId: r.target_id, ledgerId: r.id, status: r.status, reason: r.reason, at: r.at }));
+    });
+    return results.flat();
   }
 
   /** Who would be skipped and why (nothing written). */
@@ -156,6 +159,20 @@ export class GovernanceService {
       n += await this.tx(async (db) => {
         const rows = await repo.settleIds(db, corpId, part, status, at);
         if (status === 'sent') await repo.timelineForSent(db, corpId, rows);
+        return rows.length;
+      });
+    }
+    return n;
+  }
+
+  /** Records deliveries Pond did not plan (a mass send made in WeCom, read back): they count against the budget. */
+  async recordSent(c: { corpId: string; targetKind: 'customer' | 'group'; channel: ContactChannel; via: ContactVia; sourceKind: string; sourceId: number | null; staffUserid: string | null; content: Content; targets: { targetId: string; at: Date }[] }): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < c.targets.length; i += CHUNK) {
+      const part = c.targets.slice(i, i + CHUNK);
+      n += await this.tx(async (db) => {
+        const rows = await repo.insertSent(db, { ...c, contentHash: contentHash(c.content), preview: contentPreview(c.content), ids: part.map((t) => t.targetId), at: part.map((t) => t.at) });
+        await repo.timelineForSent(db, c.corpId, rows);
         return rows.length;
       });
     }

@@ -1,7 +1,7 @@
 // SQL for uploaded message media. Every function takes the corp id, except the refresh scan across corps.
 import type pg from 'pg';
 import type { MediaAssetOutput, MediaKind } from '@pond/contracts/media';
-import type { Cols } from '../../platform/db/rows';
+import type { Cols, Row } from '../../platform/db/rows';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -51,4 +51,55 @@ export async function replaceMediaIdInWelcomeTemplates(db: Queryable, corpId: st
   await db.query(
     `UPDATE playbook_steps SET content = replace(content::text, to_json($2::text)::text, to_json($3::text)::text)::jsonb
      WHERE corp_id = $1 AND deleted_at IS NULL AND content::text LIKE '%' || $2 || '%'`, [corpId, oldId, newId]);
+}
+
+// ---- attachment media (media/upload_attachment: moments) ----
+
+/** Files of the corp by id, with their bytes (to inspect and upload). */
+export async function assetsWithBytes(db: Queryable, corpId: string, ids: number[]): Promise<Cols<'media_assets', 'id' | 'kind' | 'filename' | 'content_type' | 'bytes' | 'pic_url'>[]> {
+  if (!ids.length) return [];
+  const { rows } = await db.query<Cols<'media_assets', 'id' | 'kind' | 'filename' | 'content_type' | 'bytes' | 'pic_url'>>(
+    'SELECT id, kind, filename, content_type, bytes, pic_url FROM media_assets WHERE corp_id = $1 AND id = ANY($2::bigint[])', [corpId, ids]);
+  return rows;
+}
+
+/** Names and URLs of files, for showing (no bytes). */
+export async function assetLabels(db: Queryable, corpId: string, ids: number[]): Promise<Cols<'media_assets', 'id' | 'kind' | 'filename' | 'pic_url'>[]> {
+  if (!ids.length) return [];
+  const { rows } = await db.query<Cols<'media_assets', 'id' | 'kind' | 'filename' | 'pic_url'>>(
+    'SELECT id, kind, filename, pic_url FROM media_assets WHERE corp_id = $1 AND id = ANY($2::bigint[])', [corpId, ids]);
+  return rows;
+}
+
+export async function attachmentRows(db: Queryable, corpId: string, ids: number[], attachmentType: number): Promise<Row<'media_attachments'>[]> {
+  if (!ids.length) return [];
+  const { rows } = await db.query<Row<'media_attachments'>>(
+    'SELECT * FROM media_attachments WHERE corp_id = $1 AND asset_id = ANY($2::bigint[]) AND attachment_type = $3', [corpId, ids, attachmentType]);
+  return rows;
+}
+
+export async function upsertAttachment(db: Queryable, corpId: string, a: { assetId: number; attachmentType: number; mediaId: string; expiresAt: Date; keepUntil: Date | null }): Promise<void> {
+  await db.query(
+    `INSERT INTO media_attachments (corp_id, asset_id, attachment_type, media_id, expires_at, keep_until, uploaded_at)
+     VALUES ($1, $2, $3, $4, $5, $6, now())
+     ON CONFLICT (asset_id, attachment_type) DO UPDATE SET media_id = $4, expires_at = $5,
+       keep_until = CASE WHEN media_attachments.keep_until IS NULL OR $6::timestamptz > media_attachments.keep_until THEN $6::timestamptz ELSE media_attachments.keep_until END,
+       uploaded_at = now()`,
+    [corpId, a.assetId, a.attachmentType, a.mediaId, a.expiresAt, a.keepUntil]);
+}
+
+export async function keepAttachments(db: Queryable, corpId: string, ids: number[], attachmentType: number, until: Date): Promise<void> {
+  if (!ids.length) return;
+  await db.query(
+    `UPDATE media_attachments SET keep_until = $4 WHERE corp_id = $1 AND asset_id = ANY($2::bigint[]) AND attachment_type = $3
+       AND (keep_until IS NULL OR keep_until < $4)`, [corpId, ids, attachmentType, until]);
+}
+
+/** Attachment media ids someone still needs (`keep_until` ahead) that expire before `before`, soonest first, at most 200. */
+export async function expiringAttachments(db: Queryable, now: Date, before: Date): Promise<(Cols<'media_attachments', 'asset_id' | 'corp_id' | 'attachment_type' | 'keep_until'> & Cols<'media_assets', 'kind' | 'filename' | 'content_type' | 'bytes'>)[]> {
+  const { rows } = await db.query<Cols<'media_attachments', 'asset_id' | 'corp_id' | 'attachment_type' | 'keep_until'> & Cols<'media_assets', 'kind' | 'filename' | 'content_type' | 'bytes'>>(
+    `SELECT ma.asset_id, ma.corp_id, ma.attachment_type, ma.keep_until, a.kind, a.filename, a.content_type, a.bytes
+       FROM media_attachments ma JOIN media_assets a ON a.id = ma.asset_id
+      WHERE ma.expires_at < $2 AND ma.keep_until > $1 ORDER BY ma.expires_at LIMIT 200`, [now, before]);
+  return rows;
 }

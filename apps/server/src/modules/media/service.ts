@@ -1,6 +1,8 @@
 // Files for messages (welcome and group-welcome attachments). Images are uploaded with media/uploadimg,
 // whose pic_url never expires; videos and files get a media/upload id that WeCom drops after 3 days, so
 // Pond keeps the bytes and re-uploads them before that, rewriting the templates that use the old id.
+// Moments take only media/upload_attachment ids (attachment_type 1, also 3 days): uploaded from the same
+// bytes when a moment needs them, and kept fresh by the same job while a moment scheduled later needs them.
 import type pg from 'pg';
 import { z } from 'zod';
 import { MEDIA_LIMITS, type MediaAssetOutput, type MediaKind } from '@pond/contracts/media';
@@ -8,13 +10,32 @@ import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
 import { AppError } from '../../platform/errors';
 import { defineJob } from '../../platform/queue';
-import { expiringAssets, insertAsset, listAssets, replaceMediaId, replaceMediaIdInWelcomeTemplates } from './repo';
+import {
+  assetLabels, assetsWithBytes, attachmentRows, expiringAssets, expiringAttachments, insertAsset, keepAttachments, listAssets, replaceMediaId,
+  replaceMediaIdInWelcomeTemplates, upsertAttachment,
+} from './repo';
+import { imageSize, mp4Seconds } from './inspect';
 
 export { MEDIA_LIMITS };
 const IMAGE_TYPES = ['image/png', 'image/jpeg'];
 const TEMP_MEDIA_MS = 3 * 24 * 3600 * 1000;
 /** Re-upload when a media id has less than this left. */
 const REFRESH_AHEAD_MS = 12 * 3600 * 1000;
+/** media/upload_attachment's attachment_type for moments. */
+export const MOMENT_ATTACHMENT = 1;
+
+/** A file as WeCom would check it: its kind, size, and what its header says (pixels, length). */
+export interface InspectedAsset {
+  id: number;
+  kind: MediaKind;
+  filename: string;
+  contentType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  seconds: number | null;
+  picUrl: string | null;
+}
 
 export class MediaService {
   readonly refreshJob = defineJob({
@@ -50,8 +71,64 @@ export class MediaService {
     return listAssets(this.pool, corpId);
   }
 
-  /** Re-uploads media ids that expire soon and swaps the new id into every template that used the old one. */
+  /** The corp's files by id, inspected (missing ids are absent from the map). */
+  async inspect(corpId: string, ids: number[]): Promise<Map<number, InspectedAsset>> {
+    const rows = await assetsWithBytes(this.pool, corpId, [...new Set(ids)]);
+    return new Map(rows.map((r) => {
+      const size = r.kind === 'image' ? imageSize(r.bytes) : null;
+      return [r.id, {
+        id: r.id, kind: r.kind, filename: r.filename, contentType: r.content_type, size: r.bytes.length, width: size?.width ?? null, height: size?.height ?? null,
+        seconds: r.kind === 'video' ? mp4Seconds(r.bytes) : null, picUrl: r.pic_url,
+      }];
+    }));
+  }
+
+  /** Names and URLs of the corp's files, to show. */
+  async labels(corpId: string, ids: number[]): Promise<Map<number, { kind: MediaKind; filename: string; picUrl: string | null }>> {
+    const rows = await assetLabels(this.pool, corpId, [...new Set(ids)]);
+    return new Map(rows.map((r) => [r.id, { kind: r.kind, filename: r.filename, picUrl: r.pic_url }]));
+  }
+
+  /**
+   * media/upload_attachment ids of the corp's files (`attachmentType` 1: moments), uploaded when there is none or it has
+   * less than `minValidMs` left; the refresh job keeps them fresh until `keepUntil` (a moment scheduled for then).
+   */
+  async attachmentIds(corpId: string, ids: number[], opts: { attachmentType?: 1 | 2; keepUntil?: Date | null; minValidMs?: number } = {}): Promise<Map<number, string>> {
+    const type = opts.attachmentType ?? MOMENT_ATTACHMENT;
+    const wanted = [...new Set(ids)];
+    const now = Date.now();
+    const have = new Map((await attachmentRows(this.pool, corpId, wanted, type))
+      .filter((r) => r.expires_at.getTime() - now > (opts.minValidMs ?? 3600_000))
+      .map((r) => [r.asset_id, r.media_id]));
+    const missing = wanted.filter((id) => !have.has(id));
+    if (missing.length) {
+      const files = await assetsWithBytes(this.pool, corpId, missing);
+      const gone = missing.find((id) => !files.some((f) => f.id === id));
+      if (gone !== undefined) throw AppError.notFound(`media file ${gone}`);
+      const client = await this.corps.client(corpId);
+      for (const f of files) {
+        const mediaId = (await client.uploadAttachment(f.kind, { filename: f.filename, contentType: f.content_type, data: f.bytes }, type)).media_id;
+        await upsertAttachment(this.pool, corpId, { assetId: f.id, attachmentType: type, mediaId, expiresAt: new Date(Date.now() + TEMP_MEDIA_MS), keepUntil: opts.keepUntil ?? null });
+        have.set(f.id, mediaId);
+      }
+    }
+    if (opts.keepUntil) await keepAttachments(this.pool, corpId, wanted.filter((id) => !missing.includes(id)), type, opts.keepUntil);
+    return have;
+  }
+
+  /** Re-uploads media ids that expire soon and swaps the new id into every template that used the old one; attachment
+   * ids (moments) are uploaded again while someone still needs them. */
   async refreshExpiring(now = new Date()): Promise<number> {
+    const attachments = await expiringAttachments(this.pool, now, new Date(now.getTime() + REFRESH_AHEAD_MS));
+    for (const a of attachments) {
+      try {
+        const client = await this.corps.client(a.corp_id);
+        const fresh = (await client.uploadAttachment(a.kind, { filename: a.filename, contentType: a.content_type, data: a.bytes }, a.attachment_type === 2 ? 2 : 1)).media_id;
+        await upsertAttachment(this.pool, a.corp_id, { assetId: a.asset_id, attachmentType: a.attachment_type, mediaId: fresh, expiresAt: new Date(now.getTime() + TEMP_MEDIA_MS), keepUntil: a.keep_until });
+      } catch (err) {
+        this.log.warn({ err, mediaAssetId: a.asset_id }, 'media attachment re-upload failed');
+      }
+    }
     const rows = await expiringAssets(this.pool, new Date(now.getTime() + REFRESH_AHEAD_MS));
     for (const r of rows) {
       try {
@@ -63,6 +140,6 @@ export class MediaService {
         this.log.warn({ err, mediaAssetId: r.id }, 'media re-upload failed');
       }
     }
-    return rows.length;
+    return rows.length + attachments.length;
   }
 }

@@ -1,4 +1,4 @@
-// What the sidebar's script asks the API for: the agentConfig signature of its page, and the chat's customer as the
+// What the staff pages ask the API for: the JS-SDK signature of their page, and the chat's customer as the
 // member sees them. Both act for the signed-in member (the staff role), within their scope.
 import type pg from 'pg';
 import type { z } from 'zod';
@@ -10,28 +10,35 @@ import type { CorpService } from '../org';
 import type { CustomerService } from '../customers';
 import { listTagTree } from '../tags';
 
-export const SIDEBAR_JS_APIS = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage'];
+/** The JS-SDK APIs the staff pages register for (ww.register's jsApiList). */
+export const STAFF_JS_APIS = ['getContext', 'getCurExternalContact', 'getCurExternalChat', 'sendChatMessage', 'openEnterpriseChat'];
+/** The pages Pond signs: its own staff pages only. */
+const STAFF_PAGES = ['/sidebar/', '/tasks/'];
 /** Events of the timeline the sidebar shows (older ones: the console's customer page). */
 const TIMELINE_EVENTS = 15;
 
 export class SidebarService {
   constructor(private deps: { pool: pg.Pool; corps: CorpService; customers: CustomerService; publicUrl: () => string }) {}
 
-  /** wx.agentConfig's signature for the page at `pageUrl` (its #fragment dropped), from the app ticket. */
-  async config(p: Principal, pageUrl: string): Promise<z.output<typeof SidebarConfig>> {
+  /**
+   * The signature for the page at `pageUrl` (its #fragment dropped): agentConfig's from the app ticket, or with
+   * ticket `corp` config's from the corp ticket (WeChat, and WeCom clients before 3.0.24 before agentConfig).
+   */
+  async config(p: Principal, pageUrl: string, ticket: 'agent' | 'corp' = 'agent'): Promise<z.output<typeof SidebarConfig>> {
     const { corps, publicUrl } = this.deps;
     const url = pageUrl.split('#')[0];
     const page = new URL(url);
-    // A signature is good for any page on the app's trusted domain: sign only this Pond's own sidebar pages.
-    if (page.origin !== new URL(publicUrl()).origin || !page.pathname.startsWith('/sidebar/')) {
-      throw AppError.validation('url', `must be a Pond sidebar page (${publicUrl()}/sidebar/…)`);
+    // A signature is good for any page on the app's trusted domain: sign only this Pond's own staff pages.
+    if (page.origin !== new URL(publicUrl()).origin || !STAFF_PAGES.some((prefix) => page.pathname.startsWith(prefix))) {
+      throw AppError.validation('url', `must be a Pond staff page (${publicUrl()}/sidebar/… or /tasks/…)`);
     }
     const corp = await corps.require(p.corpId);
     try {
-      const sig = await (await corps.client(corp.id)).agentConfigSignature(url);
+      const client = await corps.client(corp.id);
+      const sig = ticket === 'corp' ? await client.jsapiSignature(url) : await client.agentConfigSignature(url);
       return {
         corpId: corp.id, agentId: corp.agentId, timestamp: sig.timestamp, nonceStr: sig.nonceStr, signature: sig.signature,
-        jsApiList: SIDEBAR_JS_APIS, me: p.staffUserid ? { userid: p.staffUserid, name: p.name } : null,
+        jsApiList: STAFF_JS_APIS, me: p.staffUserid ? { userid: p.staffUserid, name: p.name } : null,
       };
     } catch (err) {
       if (err instanceof WecomError) throw fromWecomError(err, "could not get the app's JS-SDK ticket from WeCom");

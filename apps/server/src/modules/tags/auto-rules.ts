@@ -4,6 +4,7 @@
 // an add is enriched, after group joins, after an order is matched) and as a backfill over everyone who
 // already qualifies (a bulk tag job). Tags go to WeCom with mark_tag, relation by relation.
 import type pg from 'pg';
+import { WecomError } from '@pond/wecom';
 import { AutoTagRuleParams, type AutoTagRuleBody, type AutoTagRuleKind } from '@pond/contracts/tags';
 import { corpScope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
@@ -111,6 +112,30 @@ export class AutoTagRules {
       if (add.length === 0) continue;
       await markRelationTags(this.pool, client, { corpId, externalUserid: ext, userid: f.userid, add, at, data: { by: 'rule' } });
     }
+  }
+
+  /**
+   * Tags another module's rule puts on given relations (a moment's auto-tag on the customers who liked or commented, on
+   * their relation with the staff member who posted): mark_tag where a live tag is missing, our tables and the timeline
+   * follow (`data` says why). A relation WeCom refuses (gone, …) is reported, not thrown; quota and token errors throw.
+   */
+  async tagRelations(corpId: string, relations: { externalUserid: string; userid: string }[], tagIds: string[], at: Date, data: Record<string, unknown>): Promise<{ failed: { externalUserid: string; userid: string; error: string }[] }> {
+    const failed: { externalUserid: string; userid: string; error: string }[] = [];
+    const live = await liveTagIds(this.pool, corpId, tagIds);
+    if (live.length === 0 || relations.length === 0) return { failed };
+    const client = await this.corps.client(corpId);
+    for (const r of relations) {
+      const [f] = await activeRelations(this.pool, corpId, r.externalUserid, [r.userid]);
+      const add = f ? live.filter((t) => !f.tag_ids.includes(t)) : [];
+      if (add.length === 0) continue;
+      try {
+        await markRelationTags(this.pool, client, { corpId, externalUserid: r.externalUserid, userid: r.userid, add, at, data });
+      } catch (err) {
+        if (err instanceof WecomError && err.kind === 'api' && !err.isBusy && !err.isTokenError) failed.push({ ...r, error: `${err.errcode} ${err.errmsg}` });
+        else throw err;
+      }
+    }
+    return { failed };
   }
 
   /** Customers who meet the rule now. */

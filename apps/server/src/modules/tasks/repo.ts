@@ -1,4 +1,5 @@
 // The staff task inbox's SQL.
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Content } from '@pond/contracts/content';
 import type { TargetKind, TaskKind, TaskSource, TaskStatus } from '@pond/contracts/tasks';
@@ -28,8 +29,10 @@ export interface NewTask {
 export interface TaskRow extends Row<'staff_tasks'> { owner_name: string | null; target_name: string | null }
 
 /** Inserts tasks; a task whose dedupe key exists is not made again. Returns the ids of every task asked for (new or existing). */
-export async function insertTasks(db: Db, corpId: string, tasks: NewTask[]): Promise<number[]> {
-  if (!tasks.length) return [];
+export async function insertTasks(db: Db, corpId: string, input: NewTask[]): Promise<number[]> {
+  if (!input.length) return [];
+  // A task without a source key gets one of its own, so every row is matched back to its request.
+  const tasks = input.map((t) => (t.dedupeKey ? t : { ...t, dedupeKey: `once:${randomUUID()}` }));
   const col = <T>(f: (t: NewTask) => T) => tasks.map(f);
   const { rows } = await db.query<{ id: number; ord: number }>(
     `WITH t AS (
@@ -77,11 +80,10 @@ export async function listTasks(db: Db, scope: Scope, f: TaskFilter): Promise<{ 
   if (f.sourceKind) conds.push(`t.source_kind = ${p.add(f.sourceKind)}`);
   if (f.sourceId) conds.push(`t.source_id = ${p.add(f.sourceId)}`);
   const where = conds.join(' AND ');
-  // The count takes the filter's parameters only (not the page's limit and offset).
-  const whereParams = p.values.length;
+  const countValues = [...p.values];
   const { rows } = await db.query<TaskRow>(
     `${SELECT} WHERE ${where} ORDER BY (t.status IN ('pending', 'overdue')) DESC, t.due_at, t.id LIMIT ${p.add(f.limit)} OFFSET ${p.add(f.offset)}`, p.values);
-  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM staff_tasks t WHERE ${where}`, p.values.slice(0, whereParams));
+  const { rows: [n] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM staff_tasks t WHERE ${where}`, countValues);
   return { rows, total: n?.n ?? 0 };
 }
 

@@ -21,6 +21,7 @@ import type { Content } from '../../../../../packages/contracts/src/content';
 import type { ContactChannel, ContactStatus, ContactVia, QuietAction, SkipReason, WecomCapMode } from '../../../../../packages/contracts/src/governance';
 import type { TargetKind, TaskKind, TaskSource, TaskStatus } from '../../../../../packages/contracts/src/tasks';
 import type { BroadcastKind, BroadcastStatus, BroadcastSendStatus, BroadcastTargetStatus, Audience } from '../../../../../packages/contracts/src/broadcasts';
+import type { InteractionKind, MomentOrigin, MomentStatus, StoredMomentAttachment } from '../../../../../packages/contracts/src/moments';
 import type {
   EnrolmentSource, EnrolmentStatus, GroupAudience, PlaybookExit, PlaybookKind, PlaybookStatus, PlaybookTrigger, ReentryPolicy, RunReason, RunStatus, StepDelivery,
   StepSchedule,
@@ -1034,7 +1035,7 @@ export const broadcastSends = pgTable('broadcast_sends', {
   error: text('error'),
 }, (t) => [
   uniqueIndex('broadcast_sends_uq').on(t.broadcastId, t.senderUserid, t.chunk),
-  uniqueIndex('broadcast_sends_msgid_uq').on(t.corpId, t.msgid),
+  uniqueIndex('broadcast_sends_msgid_uq').on(t.corpId, t.msgid, t.senderUserid),
   index('broadcast_sends_open_idx').on(t.status).where(sql`status IN ('pending', 'issuing', 'issued')`),
 ]);
 
@@ -1050,6 +1051,120 @@ export const broadcastTargets = pgTable('broadcast_targets', {
   sentAt: ts('sent_at'),
 }, (t) => [primaryKey({ columns: [t.broadcastId, t.targetId] }), index('broadcast_targets_send_idx').on(t.sendId)]);
 
+// ---- moments (客户朋友圈) ----
+
+/** Media-library files uploaded with media/upload_attachment (moments: attachment_type 1): WeCom drops the id after
+ * 3 days; the media refresh job uploads again while someone needs it (`keep_until`: a moment scheduled for then). */
+export const mediaAttachments = pgTable('media_attachments', {
+  corpId: text('corp_id').notNull(),
+  assetId: bigint('asset_id', { mode: 'number' }).notNull().references(() => mediaAssets.id, { onDelete: 'cascade' }),
+  attachmentType: smallint('attachment_type').notNull(),
+  mediaId: text('media_id').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  keepUntil: ts('keep_until'),
+  uploadedAt: ts('uploaded_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.assetId, t.attachmentType] }), index('media_attachments_expiry_idx').on(t.expiresAt)]);
+
+/** A moment: made in Pond (issued once with add_moment_task) or read back from WeCom. Issuing is claimed under a lease
+ * (`issue_lease`, `issue_lease_until`); `call_started_at` is written before add_moment_task, so a claimant that finds it
+ * set looks the moment up in WeCom (get_moment_list) before it calls again, and the first jobid stored wins. */
+export const moments = pgTable('moments', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  origin: text('origin').$type<MomentOrigin>().notNull().default('pond'),
+  /** The caller's idempotency key: a retried create answers the moment it made. */
+  requestId: text('request_id'),
+  name: text('name').notNull(),
+  text: text('text').notNull().default(''),
+  attachments: jsonb('attachments').$type<StoredMomentAttachment[]>().notNull().default(sql`'[]'::jsonb`),
+  senderUserids: text('sender_userids').array().notNull().default(sql`'{}'::text[]`),
+  departmentIds: integer('department_ids').array().notNull().default(sql`'{}'::integer[]`),
+  tagIds: text('tag_ids').array().notNull().default(sql`'{}'::text[]`),
+  scheduledAt: ts('scheduled_at'),
+  /** Reminder offsets, minutes after the moment was issued; `reminders_sent` of them have gone out (claimed one by one). */
+  remindAfter: integer('remind_after').array().notNull().default(sql`'{}'::integer[]`),
+  remindersSent: smallint('reminders_sent').notNull().default(0),
+  autoTagId: text('auto_tag_id'),
+  status: text('status').$type<MomentStatus>().notNull(),
+  issueLease: text('issue_lease'),
+  issueLeaseUntil: ts('issue_lease_until'),
+  /** add_moment_task was (about to be) called; `calls` counts the calls made. */
+  callStartedAt: ts('call_started_at'),
+  calls: integer('calls').notNull().default(0),
+  jobid: text('jobid'),
+  wecomMomentId: text('wecom_moment_id'),
+  creator: text('creator'),
+  createType: smallint('create_type'),
+  invalidUserids: text('invalid_userids').array().notNull().default(sql`'{}'::text[]`),
+  invalidDepartmentIds: integer('invalid_department_ids').array().notNull().default(sql`'{}'::integer[]`),
+  invalidTagIds: text('invalid_tag_ids').array().notNull().default(sql`'{}'::text[]`),
+  errcode: integer('errcode'),
+  error: text('error'),
+  issuedAt: ts('issued_at'),
+  /** The visible customers were planned against their contact budget (the corp counts moments). */
+  plannedAt: ts('planned_at'),
+  cancelledAt: ts('cancelled_at'),
+  /** cancel_moment_task went through (a cancel asked before WeCom's job was done is sent when it is). */
+  wecomCancelledAt: ts('wecom_cancelled_at'),
+  polledAt: ts('polled_at'),
+  /** Results are read until then. */
+  trackUntil: ts('track_until'),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('moments_request_uq').on(t.corpId, t.requestId),
+  uniqueIndex('moments_wecom_uq').on(t.corpId, t.wecomMomentId),
+  index('moments_corp_idx').on(t.corpId, t.createdAt),
+  index('moments_open_idx').on(t.status).where(sql`status IN ('scheduled', 'issuing', 'issued', 'cancelled')`),
+]);
+
+/** Each staff member WeCom gave the moment to: posted or not, how many customers see their post, reminders, their task. */
+export const momentSenders = pgTable('moment_senders', {
+  corpId: text('corp_id').notNull(),
+  momentId: bigint('moment_id', { mode: 'number' }).notNull().references(() => moments.id, { onDelete: 'cascade' }),
+  userid: text('userid').notNull(),
+  published: boolean('published').notNull().default(false),
+  publishedAt: ts('published_at'),
+  reach: integer('reach').notNull().default(0),
+  likes: integer('likes').notNull().default(0),
+  comments: integer('comments').notNull().default(0),
+  reminders: smallint('reminders').notNull().default(0),
+  lastRemindedAt: ts('last_reminded_at'),
+  taskId: bigint('task_id', { mode: 'number' }),
+}, (t) => [primaryKey({ columns: [t.momentId, t.userid] }), index('moment_senders_user_idx').on(t.corpId, t.userid)]);
+
+/** Customers of the moment: planned against their budget (the corp counts moments), and reached (WeCom says they can see it). */
+export const momentCustomers = pgTable('moment_customers', {
+  corpId: text('corp_id').notNull(),
+  momentId: bigint('moment_id', { mode: 'number' }).notNull().references(() => moments.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  senderUserid: text('sender_userid'),
+  ledgerId: bigint('ledger_id', { mode: 'number' }),
+  planStatus: text('plan_status').$type<'planned' | 'skipped'>(),
+  reason: text('reason').$type<SkipReason>(),
+  reachedAt: ts('reached_at'),
+}, (t) => [primaryKey({ columns: [t.momentId, t.externalUserid] })]);
+
+/** Likes and comments on a staff member's post of the moment, by customers (or colleagues), once each. */
+export const momentInteractions = pgTable('moment_interactions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  momentId: bigint('moment_id', { mode: 'number' }).notNull().references(() => moments.id, { onDelete: 'cascade' }),
+  senderUserid: text('sender_userid').notNull(),
+  kind: text('kind').$type<InteractionKind>().notNull(),
+  externalUserid: text('external_userid'),
+  userid: text('userid'),
+  /** external_userid, or `user:<userid>` for a colleague: part of the unique key. */
+  who: text('who').notNull(),
+  at: ts('at').notNull(),
+  /** The moment's auto-tag was marked on the customer's relation with the sender (or it could not be: `tag_error`). */
+  taggedAt: ts('tagged_at'),
+  tagError: text('tag_error'),
+}, (t) => [
+  uniqueIndex('moment_interactions_uq').on(t.momentId, t.senderUserid, t.kind, t.who, t.at),
+  index('moment_interactions_customer_idx').on(t.corpId, t.externalUserid),
+]);
 // ---- Convert: playbooks (SOP), issue 12 ----
 
 /** Playbooks (个人SOP / 群SOP): a customer playbook's trigger, exits and re-entry, or a group playbook's audience. */

@@ -1,0 +1,43 @@
+// Namespace `broadcasts`, Simplified Chinese: mass sends to customers and groups (群发).
+const zhCN = {
+  title: '群发',
+  subtitle: '向客户或客户群群发：按标签、分层、名单选人，先预览触达预算会跳过谁，再由员工在企业微信中确认发送',
+  create: '新建群发',
+  edit: '编辑群发',
+  kinds: { customer: '群发客户', group: '群发客户群' },
+  statuses: { draft: '草稿', scheduled: '已定时', planning: '规划中', sending: '发送中', done: '已完成', cancelled: '已取消', failed: '失败' },
+  sendStatuses: { pending: '待下发', issuing: '下发中', issued: '待员工确认', sent: '已确认发送', cancelled: '已取消', failed: '失败' },
+  targetStatuses: { planned: '待发送', skipped: '已跳过', sent: '已送达', unsent: '未发送', not_friend: '非好友', over_cap: '超过企业微信上限', cancelled: '已取消' },
+  origins: { wecom: '企业微信后台' },
+  cols: { name: '名称', kind: '类型', status: '状态', audience: '人数', planned: '计划发送', skipped: '跳过', sent: '已送达', senders: '已确认员工', createdAt: '创建时间', scheduledAt: '定时' },
+  form: {
+    name: '名称', kind: '发送对象', text: '内容', textHelp: '群发内容对所有人相同，不支持 {nickname} 等变量', attachments: '附件',
+    audience: '受众', tags: '包含任一标签', tagMode: '标签匹配', tagModes: { any: '任一', all: '全部' }, segment: '客户分层', staff: '仅这些员工的客户',
+    excludeTags: '排除标签', excludeSegment: '排除分层', list: '指定客户（external_userid，每行一个）', tiers: '群等级', labels: '群标签', groupSegment: '群分层',
+    chatIds: '指定群（chat_id，每行一个）', owners: '仅这些群主的群', scheduledAt: '定时发送', scheduledHelp: '留空则点击发送后立即下发给员工',
+    remindAfter: '未确认时提醒员工（发出后多少分钟）', remindHelp: '企业微信每条群发 24 小时内最多提醒 3 次', all: '全部客户',
+  },
+  preview: {
+    title: '发送预览', run: '预览触达', audience: '受众', planned: '将发送', skipped: '将跳过', senders: '发送员工', calls: '群发任务数',
+    sendAt: '预计送达', none: '没有人会收到这条群发', reasons: '跳过原因', samples: '示例',
+  },
+  override: { label: '越过触达预算（仅管理员）', reason: '理由', help: '越过频次与免打扰限制，勿扰标签与企业微信上限仍然生效；会记录在操作日志' },
+  saveDraft: '保存草稿',
+  saveAndSend: '保存并发送',
+  send: '发送',
+  sendConfirm: '确认发送？员工会在企业微信中收到群发任务并确认。',
+  cancel: '取消群发',
+  cancelConfirm: '取消后未确认的群发任务将被撤回，已送达的不受影响。',
+  remind: '提醒未确认员工',
+  reminded: '已提醒 {{n}} 位员工',
+  delete: '删除',
+  sent: '已提交发送',
+  detail: {
+    results: '发送结果', senders: '员工确认情况', targets: '接收人', sender: '员工', sendStatus: '状态', targetCount: '人数', sentCount: '送达', reminders: '提醒次数',
+    issuedAt: '下发时间', confirmedAt: '确认时间', override: '越过预算：{{by}}（{{reason}}）', error: '错误',
+  },
+  empty: '还没有群发',
+  all: '全部',
+  back: '返回',
+};
+export default zhCN;

@@ -1,0 +1,25 @@
+// Namespace `tasks`, Simplified Chinese: the staff task inbox and its board.
+const zhCN = {
+  title: '员工任务',
+  subtitle: 'SOP、群发、朋友圈要员工完成的每件事：按员工和门店看应完成、已完成、逾期与完成率',
+  board: '任务看板',
+  list: '任务列表',
+  range: '日期',
+  byStaff: '按员工',
+  byStore: '按门店',
+  total: '合计',
+  noStore: '未分配门店',
+  cols: { staff: '员工', store: '门店', due: '应完成', done: '已完成', overdue: '逾期', skipped: '跳过', pending: '待完成', completion: '完成率' },
+  task: { due: '截止', owner: '负责员工', target: '对象', content: '内容', source: '来源', status: '状态', kind: '类型', actions: '操作' },
+  kinds: { send: '发送消息', confirm_mass: '确认群发', post_moment: '发表朋友圈' },
+  statuses: { pending: '待完成', overdue: '已逾期', done: '已完成', skipped: '已跳过', cancelled: '已取消' },
+  sources: { playbook: 'SOP', broadcast: '群发', moment: '朋友圈', manual: '手动' },
+  filters: { status: '状态', open: '未完成', all: '全部' },
+  markDone: '标记完成',
+  skip: '跳过',
+  skipReason: '跳过原因',
+  empty: '没有任务',
+  attachments: '{{n}} 个附件',
+  noTarget: '—',
+};
+export default zhCN;

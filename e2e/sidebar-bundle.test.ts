@@ -1,0 +1,48 @@
+// The staff pages' bundle (apps/h5) stays small: pages open inside WeCom on phones, so the first load — the
+// entry's script, every chunk it imports statically, and its styles — is under 60 KB gzipped. Built here
+// into a scratch directory with the same Vite config as `npm run build -w apps/h5`.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const LIMIT = 60 * 1024;
+const h5 = resolve(import.meta.dirname, '../apps/h5');
+const out = mkdtempSync(join(tmpdir(), 'pond-h5-'));
+/** The Vite that apps/h5 resolves (npm may hoist it or not). */
+const viteBin = resolve(dirname(createRequire(join(h5, 'package.json')).resolve('vite/package.json')), 'bin/vite.js');
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+interface Chunk { file: string; css?: string[]; imports?: string[]; isEntry?: boolean }
+
+describe('apps/h5 bundle', () => {
+  it('builds, and its first load is under 60 KB gzipped', () => {
+    execFileSync(process.execPath, [viteBin, 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: h5, stdio: 'pipe' });
+    const manifest = JSON.parse(readFileSync(join(out, '.vite/manifest.json'), 'utf8')) as Record<string, Chunk>;
+    const entries = Object.entries(manifest).filter(([, c]) => c.isEntry);
+    expect(entries.map(([k]) => k)).toEqual(['src/main.tsx']);
+    // The entry and what it imports statically (dynamic imports load later, when used).
+    const files = new Set<string>();
+    const visit = (key: string) => {
+      const c = manifest[key];
+      if (files.has(c.file)) return;
+      files.add(c.file);
+      for (const css of c.css ?? []) files.add(css);
+      for (const i of c.imports ?? []) visit(i);
+    };
+    visit(entries[0][0]);
+    expect([...files].some((f) => f.endsWith('.js'))).toBe(true);
+    expect([...files].some((f) => f.endsWith('.css'))).toBe(true);
+    const sizes = [...files].map((f) => ({ f, gz: gzipSync(readFileSync(join(out, f)), { level: 9 }).length }));
+    const total = sizes.reduce((n, s) => n + s.gz, 0);
+    console.log(`apps/h5 first load: ${sizes.map((s) => `${s.f} ${(s.gz / 1024).toFixed(1)} KB`).join(', ')} = ${(total / 1024).toFixed(1)} KB gzipped`);
+    expect(total).toBeLessThan(LIMIT);
+    // The official SDK is in it (it is what talks to the client), and no framework heavier than Preact.
+    const js = [...files].filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    expect(js).toContain('WeixinJSBridge');
+    expect(js).not.toMatch(/react-dom|antd/);
+  }, 120_000);
+});
