@@ -310,10 +310,9 @@ export async function saveCursor(db: Db, name: string, lastId: number, history: 
   await db.query('UPDATE playbook_cursors SET last_id = $2, history = $3, updated_at = now() WHERE name = $1', [name, lastId, JSON.stringify(history)]);
 }
 
-/** Lock the reader (one pass at a time across processes); false when another pass holds it. */
-export async function tryLockReader(db: Db): Promise<boolean> {
-  const { rows: [r] } = await db.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('pond_playbook_events')) AS ok`);
-  return r.ok;
+/** Lock the reader for the transaction: one pass at a time across processes (a second waits, then re-reads its window). */
+export async function lockReader(db: Db): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('pond_playbook_events'))`);
 }
 
 export async function eventsAfter(db: Db, fromId: number, limit: number): Promise<EventRow[]> {

@@ -2,7 +2,7 @@
 // - Events: a cursor over customer_events (adds, tags, orders, group joins, deletions, handovers). Each pass re-reads
 //   from where the cursor stood five minutes ago, so an event committed late by a long transaction is still seen;
 //   everything it does is idempotent (an enrolment remembers the event that made it; exits and handovers apply to
-//   enrolments as they are). One pass at a time (an advisory lock).
+//   enrolments as they are). One pass at a time (an advisory lock; a second pass waits for it).
 // - Periodic: segment entrants (against a snapshot of the segment), customers without an order for N days, date
 //   attributes (birthdays) in the corp's time zone, group calendars (runs for the next day), handover sweep.
 import { randomUUID } from 'node:crypto';
@@ -65,18 +65,23 @@ export class PlaybookTriggers {
   private get pool() { return this.d.pool; }
 
   /** One pass over the customer events stored since the last (and the last five minutes again). */
-  async readEvents(now = new Date()): Promise<{ events: number; enrolled: number; exited: number; moved: number }> {
+  async readEvents(now = new Date()): Promise<{ ran: boolean; events: number; enrolled: number; exited: number; moved: number }> {
     const client = await this.pool.connect();
-    const out = { events: 0, enrolled: 0, exited: 0, moved: 0 };
+    const out = { ran: false, events: 0, enrolled: 0, exited: 0, moved: 0 };
     try {
       await client.query('BEGIN');
-      if (!(await repo.tryLockReader(client))) { await client.query('ROLLBACK'); return out; }
+      await repo.lockReader(client);
       const cursor = await repo.getCursor(client, 'events');
       if (!cursor) { await client.query('ROLLBACK'); return out; }
-      const history = cursor.history.filter((h) => h.at <= now.getTime());
+      out.ran = true;
+      // Re-read from the anchor: the newest recorded position at least REREAD_MS old, else the lowest one kept (a young
+      // cursor; or passes with their own clocks, as tests run them).
+      const history = cursor.history;
       const old = history.filter((h) => h.at <= now.getTime() - REREAD_MS);
-      let from = old.length ? Math.max(...old.map((h) => h.id)) : history.length ? Math.min(...history.map((h) => h.id)) : cursor.last_id;
-      from = Math.min(from, cursor.last_id);
+      const anchor = old.length
+        ? old.reduce((a, b) => (b.at > a.at || (b.at === a.at && b.id > a.id) ? b : a))
+        : history.length ? history.reduce((a, b) => (b.id < a.id ? b : a)) : null;
+      let from = anchor ? Math.min(anchor.id, cursor.last_id) : cursor.last_id;
       const playbooks = await repo.activePlaybooks(this.pool, 'customer');
       for (let i = 0; i < 200; i++) {
         const events = await repo.eventsAfter(this.pool, from, BATCH) as Ev[];
@@ -87,8 +92,9 @@ export class PlaybookTriggers {
         if (events.length < BATCH) break;
       }
       const last = Math.max(cursor.last_id, from);
-      const keepFrom = old.length ? Math.max(...old.map((h) => h.at)) : 0;
-      const next = [...history.filter((h) => h.at >= keepFrom), { at: now.getTime(), id: last }].slice(-50);
+      // Keep the anchor and the positions after it (the latest 48): later anchors are taken from these as they age.
+      const after = history.filter((h) => h !== anchor && (!old.length || h.at > anchor!.at)).sort((a, b) => a.at - b.at);
+      const next = [...(anchor ? [anchor] : []), ...after.slice(-48), { at: now.getTime(), id: last }];
       await repo.saveCursor(client, 'events', last, next);
       await client.query('COMMIT');
       return out;
