@@ -523,11 +523,25 @@ export async function customerNicknames(db: Db, corpId: string, pairs: { ext: st
 
 // ---- mass sends ----
 
-export async function insertMassSend(db: Db, m: { corpId: string; playbookId: number; stepId: number; sender: string; chatType: 'single' | 'group'; count: number }): Promise<number> {
-  const { rows: [r] } = await db.query<Cols<'playbook_mass_sends', 'id'>>(
-    `INSERT INTO playbook_mass_sends (corp_id, playbook_id, step_id, sender_userid, chat_type, status, target_count) VALUES ($1, $2, $3, $4, $5, 'issuing', $6) RETURNING id`,
-    [m.corpId, m.playbookId, m.stepId, m.sender, m.chatType, m.count]);
-  return r.id;
+export async function insertMassSends(db: Db, m: { corpId: string; playbookId: number; stepId: number; sender: string; chatType: 'single' | 'group'; count: number }[]): Promise<number[]> {
+  if (!m.length) return [];
+  const { rows } = await db.query<{ id: number; ord: number }>(
+    `INSERT INTO playbook_mass_sends (corp_id, playbook_id, step_id, sender_userid, chat_type, status, target_count)
+     SELECT t.corp, t.pb, t.step, t.sender, t.ct, 'issuing', t.n
+       FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::int[]) WITH ORDINALITY AS t(corp, pb, step, sender, ct, n, ord) ORDER BY t.ord
+     RETURNING id`,
+    [m.map((x) => x.corpId), m.map((x) => x.playbookId), m.map((x) => x.stepId), m.map((x) => x.sender), m.map((x) => x.chatType), m.map((x) => x.count)]);
+  // Ids of a bigserial follow the insert order.
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+/** Records the outcome of each add_msg_template of a pass at once. */
+export async function finishMassSends(db: Db, f: { id: number; status: 'issued' | 'failed'; msgid?: string | null; error?: string | null }[], at: Date): Promise<void> {
+  if (!f.length) return;
+  await db.query(
+    `UPDATE playbook_mass_sends m SET status = v.status, msgid = v.msgid, error = v.error, issued_at = CASE WHEN v.status = 'issued' THEN $5::timestamptz END
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS v(id, status, msgid, error) WHERE m.id = v.id`,
+    [f.map((x) => x.id), f.map((x) => x.status), f.map((x) => x.msgid ?? null), f.map((x) => x.error ?? null), at]);
 }
 
 export async function finishMassSend(db: Db, id: number, f: { status: 'issued' | 'failed' | 'done'; msgid?: string | null; error?: string | null; at: Date }): Promise<void> {

@@ -88,7 +88,11 @@ export class PlaybookScheduler {
       else if (run.due_at.getTime() < now.getTime() - MISSED_AFTER_MS) updates.push({ id: run.id, status: 'skipped', reason: 'missed' });
       else if (!c.reachable || !c.owner) updates.push({ id: run.id, status: 'skipped', reason: run.target_kind === 'customer' ? 'no_relation' : 'excluded' });
       else if (run.target_kind === 'group' && !matchesAudience(pb.audience, c, run.target_id)) updates.push({ id: run.id, status: 'skipped', reason: 'excluded' });
-      else toPlan.set(step.id, [...(toPlan.get(step.id) ?? []), { run, owner: c.owner }]);
+      else {
+        const list = toPlan.get(step.id) ?? [];
+        list.push({ run, owner: c.owner });
+        toPlan.set(step.id, list);
+      }
     }
     const tasksByCorp = new Map<string, { task: NewTask; upd: repo.RunUpdate }[]>();
     for (const [stepId, items] of toPlan) {
@@ -151,7 +155,11 @@ export class PlaybookScheduler {
     if (byCorpLedgers.length) {
       // Skips by the budget wrote skipped ledger rows (nothing to release); a reserved one (a failed planned send) is released.
       const byCorp = new Map<string, number[]>();
-      for (const r of await repo.ledgersOfRuns(this.pool, byCorpLedgers.map((u) => u.id))) byCorp.set(r.corp_id, [...(byCorp.get(r.corp_id) ?? []), r.ledger_id]);
+      for (const r of await repo.ledgersOfRuns(this.pool, byCorpLedgers.map((u) => u.id))) {
+        const list = byCorp.get(r.corp_id) ?? [];
+        list.push(r.ledger_id);
+        byCorp.set(r.corp_id, list);
+      }
       for (const [corpId, ids] of byCorp) await this.d.governance.settle(corpId, ids, 'released');
     }
     await this.complete(ended.map((u) => u.id));
@@ -177,50 +185,63 @@ export class PlaybookScheduler {
     for (const r of ready) {
       const step = steps.get(r.run.step_id)!;
       const key = `${r.run.step_id}\u0000${r.owner}\u0000${r.run.target_kind === 'customer' && perCustomer(step.content) ? r.run.target_id : ''}`;
-      groups.set(key, [...(groups.get(key) ?? []), r]);
+      const list = groups.get(key) ?? [];
+      list.push(r);
+      groups.set(key, list);
     }
+    // One send per (step, sender[, customer]) and up to 10,000 customers or 2,000 groups; their rows made in one statement.
+    const sends: { step: repo.StepRow; pb: repo.PlaybookRow; sender: string; single: boolean; part: Ready[] }[] = [];
     for (const list of groups.values()) {
       const step = steps.get(list[0].run.step_id)!;
       const pb = pbs.get(step.playbook_id)!;
       const single = pb.kind === 'customer';
       const max = single ? 10_000 : 2000;
-      for (let i = 0; i < list.length; i += max) {
-        const part = list.slice(i, i + max);
-        const sender = part[0].owner;
-        const massId = await repo.insertMassSend(this.pool, { corpId: pb.corp_id, playbookId: pb.id, stepId: step.id, sender, chatType: single ? 'single' : 'group', count: part.length });
-        // Marked before the call: a pass that dies during it leaves the runs with the send (at most once), never re-issued.
-        const moved = new Set(await repo.applyRunUpdates(this.pool, token, part.map((r) => ({
-          id: r.run.id, status: 'task_created' as const, massSendId: massId, ledgerId: r.ledgerId, sendAt: r.sendAt, owner: r.owner,
-        }))));
-        const targets = part.filter((r) => moved.has(r.run.id)).map((r) => r.run.target_id);
-        if (!targets.length) { await repo.finishMassSend(this.pool, massId, { status: 'failed', error: 'no target left', at: now }); continue; }
-        const names = bySender.get(pb.corp_id)?.get(sender) ?? { staff: '', store: '' };
-        const nickname = single && perCustomer(step.content) ? nicknames.get(pb.corp_id)?.get(targets[0]) ?? '' : undefined;
-        const text = fillText(step.content.text, { ...names, nickname }).trim();
-        const req: AddMsgTemplateRequest = {
-          chat_type: single ? 'single' : 'group', sender, ...(single ? { external_userid: targets } : { chat_id_list: targets }),
-          ...(text ? { text: { content: text } } : {}), ...(step.content.attachments.length ? { attachments: toWecomAttachments(step.content.attachments) } : {}),
-        };
-        try {
-          const client = await this.corps.client(pb.corp_id);
-          const res = await client.addMsgTemplate(req);
-          await repo.finishMassSend(this.pool, massId, { status: 'issued', msgid: res.msgid, at: now });
-          totals.massSends++;
-          totals.massRuns += targets.length;
-          const failed = (res.fail_list ?? []).filter((t) => targets.includes(t));
-          if (failed.length) await this.settle(pb.corp_id, massId, failed.map((t) => ({ target: t, status: 'failed' as const, reason: 'not_friend' as const, at: null })));
-          await this.d.tasks.create(pb.corp_id, [{
-            kind: 'confirm_mass', ownerUserid: sender, dueAt: now, targetKind: 'none', content: step.content, sourceKind: 'playbook', sourceId: pb.id,
-            sourceName: `${pb.name} · ${step.name}`, dedupeKey: `playbook:mass:${massId}:`,
-          }]);
-        } catch (err) {
-          if (!(err instanceof WecomError)) throw err;
-          this.d.log.warn({ err, playbookId: pb.id, massSendId: massId }, `playbooks: add_msg_template failed: ${err.message}`);
-          await repo.finishMassSend(this.pool, massId, { status: 'failed', error: `${err.errcode} ${err.message}`.slice(0, 500), at: now });
-          await this.settle(pb.corp_id, massId, targets.map((t) => ({ target: t, status: 'failed' as const, reason: 'wecom_error' as const, at: null })));
-        }
+      for (let i = 0; i < list.length; i += max) sends.push({ step, pb, sender: list[i].owner, single, part: list.slice(i, i + max) });
+    }
+    const massIds = await repo.insertMassSends(this.pool, sends.map((x) => ({
+      corpId: x.pb.corp_id, playbookId: x.pb.id, stepId: x.step.id, sender: x.sender, chatType: x.single ? 'single' as const : 'group' as const, count: x.part.length,
+    })));
+    // Marked before the calls: a pass that dies during one leaves the runs with the send (at most once), never re-issued.
+    const moved = new Set(await repo.applyRunUpdates(this.pool, token, sends.flatMap((x, k) => x.part.map((r) => ({
+      id: r.run.id, status: 'task_created' as const, massSendId: massIds[k], ledgerId: r.ledgerId, sendAt: r.sendAt, owner: r.owner,
+    })))));
+    const finished: { id: number; status: 'issued' | 'failed'; msgid?: string | null; error?: string | null }[] = [];
+    const confirms = new Map<string, NewTask[]>();
+    for (const [k, { step, pb, sender, single, part }] of sends.entries()) {
+      const massId = massIds[k];
+      const targets = part.filter((r) => moved.has(r.run.id)).map((r) => r.run.target_id);
+      if (!targets.length) { finished.push({ id: massId, status: 'failed', error: 'no target left' }); continue; }
+      const names = bySender.get(pb.corp_id)?.get(sender) ?? { staff: '', store: '' };
+      const nickname = single && perCustomer(step.content) ? nicknames.get(pb.corp_id)?.get(targets[0]) ?? '' : undefined;
+      const text = fillText(step.content.text, { ...names, nickname }).trim();
+      const req: AddMsgTemplateRequest = {
+        chat_type: single ? 'single' : 'group', sender, ...(single ? { external_userid: targets } : { chat_id_list: targets }),
+        ...(text ? { text: { content: text } } : {}), ...(step.content.attachments.length ? { attachments: toWecomAttachments(step.content.attachments) } : {}),
+      };
+      try {
+        const client = await this.corps.client(pb.corp_id);
+        const res = await client.addMsgTemplate(req);
+        finished.push({ id: massId, status: 'issued', msgid: res.msgid });
+        totals.massSends++;
+        totals.massRuns += targets.length;
+        const failed = (res.fail_list ?? []).filter((t) => targets.includes(t));
+        if (failed.length) await this.settle(pb.corp_id, massId, failed.map((t) => ({ target: t, status: 'failed' as const, reason: 'not_friend' as const, at: null })));
+        const list = confirms.get(pb.corp_id) ?? [];
+        list.push({
+          kind: 'confirm_mass', ownerUserid: sender, dueAt: now, targetKind: 'none', content: step.content, sourceKind: 'playbook', sourceId: pb.id,
+          sourceName: `${pb.name} · ${step.name}`, dedupeKey: `playbook:mass:${massId}:`,
+        });
+        confirms.set(pb.corp_id, list);
+      } catch (err) {
+        if (!(err instanceof WecomError)) throw err;
+        this.d.log.warn({ err, playbookId: pb.id, massSendId: massId }, `playbooks: add_msg_template failed: ${err.message}`);
+        finished.push({ id: massId, status: 'failed', error: `${err.errcode} ${err.message}`.slice(0, 500) });
+        await this.settle(pb.corp_id, massId, targets.map((t) => ({ target: t, status: 'failed' as const, reason: 'wecom_error' as const, at: null })));
       }
     }
+    await repo.finishMassSends(this.pool, finished, now);
+    // The staff member is asked to confirm each send in WeCom (a task; done when the send is read back confirmed).
+    for (const [corpId, list] of confirms) await this.d.tasks.create(corpId, list);
   }
 
   /** Settles a mass send's runs and their ledger rows (sent: on the customer's timeline; otherwise released or failed). */
@@ -231,7 +252,12 @@ export class PlaybookScheduler {
     const released: number[] = [];
     for (const r of runs) {
       if (!r.ledger_id) continue;
-      if (r.status === 'sent') { const k = r.sent_at?.getTime() ?? Date.now(); sentAt.set(k, [...(sentAt.get(k) ?? []), r.ledger_id]); }
+      if (r.status === 'sent') {
+        const k = r.sent_at?.getTime() ?? Date.now();
+        const list = sentAt.get(k) ?? [];
+        list.push(r.ledger_id);
+        sentAt.set(k, list);
+      }
       else if (r.status === 'failed') failed.push(r.ledger_id);
       else released.push(r.ledger_id);
     }

@@ -111,7 +111,11 @@ export class PlaybookTriggers {
     let exited = 0;
     let moved = 0;
     const byCorp = new Map<string, Ev[]>();
-    for (const e of events) byCorp.set(e.corp_id, [...(byCorp.get(e.corp_id) ?? []), e]);
+    for (const e of events) {
+      const list = byCorp.get(e.corp_id) ?? [];
+      list.push(e);
+      byCorp.set(e.corp_id, list);
+    }
     for (const [corpId, evs] of byCorp) {
       // Enrolments first (in event order), then exits (an exit applies to enrolments that began before it).
       for (const pb of playbooks.filter((p) => p.corp_id === corpId)) {
@@ -130,7 +134,7 @@ export class PlaybookTriggers {
             const why = eventExits(en.exits, en, e);
             if (!why) continue;
             done.add(en.id);
-            byReason.set(why, [...(byReason.get(why) ?? []), en.id]);
+            byReason.set(why, [...(byReason.get(why) ?? []), en.id]); // few: exits of one batch
           }
         }
         for (const [reason, ids] of byReason) exited += await this.svc.exitIds(corpId, ids, reason, now);
