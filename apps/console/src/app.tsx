@@ -31,6 +31,7 @@ import {
   CheckSquareOutlined,
   SafetyCertificateOutlined,
   CameraOutlined,
+  ScheduleOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -83,6 +84,10 @@ const TasksPage = page(() => import('./modules/tasks/tasks-page'), ['tasks']);
 const ContactRulesPage = page(() => import('./modules/governance/contact-rules-page'), ['governance', 'tags']);
 const MomentsPage = page(() => import('./modules/moments/moments-page'), ['moments', 'staff', 'tags']);
 const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page'), ['moments', 'staff', 'tags']);
+// Playbooks (SOP): list, results, builder.
+const PlaybooksPage = page(() => import('./modules/playbooks/playbooks-page'), ['playbooks']);
+const PlaybookDetailPage = page(() => import('./modules/playbooks/playbook-detail-page'), ['playbooks', 'staff']);
+const PlaybookBuilderPage = page(() => import('./modules/playbooks/playbook-builder-page'), ['playbooks', 'welcome', 'tags', 'liveCodes', 'segments', 'groups']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -112,7 +117,13 @@ export function App() {
             <Route path="stores" element={<StoresPage />} />
             <Route path="tasks" element={<TasksPage />} />
             <Route path="contact-rules" element={<ContactRulesPage />} />
+            <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
+              <Route path="playbooks" element={<PlaybooksPage />} />
+              <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
+            </Route>
             <Route element={<RequireRole roles={WRITE_ROLES} />}>
+              <Route path="playbooks/new" element={<PlaybookBuilderPage />} />
+              <Route path="playbooks/:id/edit" element={<PlaybookBuilderPage />} />
               <Route path="live-codes/new" element={<LiveCodeFormPage />} />
               <Route path="live-codes/:id/edit" element={<LiveCodeFormPage />} />
               <Route path="handover" element={<HandoverPage />} />
@@ -173,6 +184,8 @@ const ADMIN_ROLES: readonly Role[] = ['admin'];
 // Live codes, welcome messages and stores: everyone reads (store managers within their stores),
 // admins and operators change them.
 const WRITE_ROLES: readonly Role[] = ['admin', 'operator'];
+// Playbooks: admins and operators build them, store managers read their stores' results (staff get tasks).
+const PLAYBOOK_ROLES: readonly Role[] = ['admin', 'operator', 'store_manager'];
 
 function RequireRole({ roles }: { roles: readonly Role[] }) {
   const me = useMe();
@@ -218,6 +231,7 @@ function useMenuItems(me: Me): MenuItem[] {
         icon: <SendOutlined />,
         label: t('nav.convert'),
         children: [
+          ...(PLAYBOOK_ROLES.includes(me.role) ? [{ key: '/playbooks', icon: <ScheduleOutlined />, label: t('nav.playbooks') }] : []),
           ...(WRITE_ROLES.includes(me.role) ? [{ key: '/broadcasts', icon: <NotificationOutlined />, label: t('nav.broadcasts') }] : []),
           { key: '/moments', icon: <CameraOutlined />, label: t('nav.moments') },
           { key: '/tasks', icon: <CheckSquareOutlined />, label: t('nav.tasks') },
@@ -262,6 +276,7 @@ const MENU_KEYS = [
   '/moments',
   '/tasks',
   '/contact-rules',
+  '/playbooks',
   '/live-codes',
   '/channel-stats',
   '/welcome',
@@ -269,7 +284,7 @@ const MENU_KEYS = [
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
-const CONVERT_KEYS = ['/broadcasts', '/moments', '/tasks', '/contact-rules'];
+const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';

@@ -38,6 +38,7 @@ import { governanceRoutes, GovernanceService } from './modules/governance';
 import { taskRoutes, TaskService } from './modules/tasks';
 import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
 import { momentRoutes, MomentService } from './modules/moments';
+import { playbookRoutes, Playbooks } from './modules/playbooks';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -77,6 +78,7 @@ export interface PondApp {
   tasks: TaskService;
   broadcasts: BroadcastService;
   moments: MomentService;
+  playbooks: Playbooks;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -114,6 +116,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   // Moments (客户朋友圈): issued once (moments.issue), then a minutely clock reads results, reminds and finishes.
   const moments = new MomentService(pool, corps, queue, media, governance, tasks, rules, log, () => config.publicUrl);
   queue.register([moments.issueJob, moments.tickJob]);
+  // Playbooks (SOP): triggers, the due-step scheduler and mass-send read-back (modules/playbooks/engine.ts).
+  const playbooks = new Playbooks({ pool, governance, tasks, log, corps });
+  queue.register([playbooks.tickJob, playbooks.periodicJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -172,6 +177,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   taskRoutes(http, { tasks });
   broadcastRoutes(http, { broadcasts });
   momentRoutes(http, { moments });
+  playbookRoutes(http, { playbooks: playbooks.service });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
@@ -214,7 +220,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments,
+    moments, playbooks,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -225,6 +231,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: tasks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: broadcasts.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: moments.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: playbooks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: playbooks.periodicJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

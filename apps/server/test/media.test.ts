@@ -33,16 +33,21 @@ describe('media', () => {
     expect(empty.status).toBe(400);
   });
 
-  it('re-uploads a file before its media id expires and updates the welcome templates that use it', async () => {
+  it('re-uploads a file before its media id expires and updates the welcome templates and playbook steps that use it', async () => {
     const f = await upload('file', '价目表.pdf', 'application/pdf', Buffer.from('%PDF-1.4 demo'));
     expect(f.status, JSON.stringify(f.body)).toBe(200);
     const t = await pond.api('POST', '/api/welcome-templates', { name: '带文件', scope: 'default', text: '你好', attachments: [{ msgtype: 'file', file: { media_id: f.body.mediaId } }] });
     expect(t.status, JSON.stringify(t.body)).toBe(200);
+    // A playbook step that sends the file in three weeks follows the refresh too.
+    const pb = await pond.api('POST', '/api/playbooks', { kind: 'customer', name: '带文件', trigger: { type: 'manual' },
+      steps: [{ day: 21, time: '10:00', content: { text: '价目表', attachments: [{ msgtype: 'file', file: { media_id: f.body.mediaId } }] } }] });
+    expect(pb.status, JSON.stringify(pb.body)).toBe(200);
     const refreshed = await pond.app.media.refreshExpiring(new Date(Date.now() + 3 * 24 * 3600 * 1000));
     expect(refreshed).toBe(1);
     const after = await pond.api('GET', `/api/welcome-templates/${t.body.id}`);
     const newId = after.body.attachments[0].file.media_id;
     expect(newId).not.toBe(f.body.mediaId);
+    expect((await pond.api('GET', `/api/playbooks/${pb.body.id}`)).body.steps[0].content.attachments[0].file.media_id).toBe(newId);
     const list = await pond.api('GET', '/api/media');
     expect(list.body.items.find((m: any) => m.id === f.body.id).mediaId).toBe(newId);
   });

@@ -19,11 +19,13 @@ type Who = 'admin' | 'operator' | 'store_manager' | 'staff';
 const ALL: Who[] = ['admin', 'operator', 'store_manager', 'staff'];
 const WRITE: Who[] = ['admin', 'operator'];
 const ADMIN: Who[] = ['admin'];
+/** Playbooks are read by those who plan and oversee the work (staff meet them as tasks). */
+const PLAYBOOK_READ: Who[] = ['admin', 'operator', 'store_manager'];
 
 type Kind =
   | 'customer' | 'staff' | 'group' | 'liveCode' | 'store' | 'tag' | 'tagGroup' | 'segment' | 'groupSegment' | 'welcomeTemplate'
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
-  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment';
+  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook';
 
 interface Row {
   roles: Who[] | 'public';
@@ -203,6 +205,20 @@ const MATRIX: Record<string, Row> = {
   'PATCH /api/welcome-templates/:id': { roles: WRITE, params: { id: 'welcomeTemplate' } },
   'DELETE /api/welcome-templates/:id': { roles: WRITE, params: { id: 'welcomeTemplate' }, destructive: true },
   'GET /api/welcome-sends': { roles: ALL, list: true },
+  'GET /api/playbooks': { roles: PLAYBOOK_READ, list: true },
+  'POST /api/playbooks': { roles: WRITE },
+  'POST /api/playbooks/schedule-preview': { roles: PLAYBOOK_READ },
+  'GET /api/playbooks/:id': { roles: PLAYBOOK_READ, params: { id: 'playbook' } },
+  'PATCH /api/playbooks/:id': { roles: WRITE, params: { id: 'playbook' } },
+  'DELETE /api/playbooks/:id': { roles: WRITE, params: { id: 'playbook' }, destructive: true },
+  'POST /api/playbooks/:id/activate': { roles: WRITE, params: { id: 'playbook' } },
+  'POST /api/playbooks/:id/pause': { roles: WRITE, params: { id: 'playbook' } },
+  'POST /api/playbooks/:id/enrolments': { roles: WRITE, params: { id: 'playbook' } },
+  'POST /api/playbooks/:id/exit': { roles: WRITE, params: { id: 'playbook' } },
+  'GET /api/playbooks/:id/enrolments': { roles: PLAYBOOK_READ, params: { id: 'playbook' }, list: true },
+  'GET /api/playbooks/:id/runs': { roles: PLAYBOOK_READ, params: { id: 'playbook' }, list: true },
+  'GET /api/playbooks/:id/stats': { roles: PLAYBOOK_READ, params: { id: 'playbook' }, list: true },
+  'GET /api/playbooks/:id/upcoming': { roles: PLAYBOOK_READ, params: { id: 'playbook' }, list: true },
   'GET /healthz': { roles: 'public', anonymous: [200] },
 };
 
@@ -248,6 +264,7 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'groupWelcomeTemplate': return String(ok(await admin('POST', '/api/group-welcome-templates', { name: n, text: 'hi' })).templateId);
     case 'welcomeTemplate': return String(ok(await admin('POST', '/api/welcome-templates', { name: n, scope: 'code', text: 'hi' })).id);
     case 'user': return String(ok(await admin('POST', '/api/users', { username: `u-${n}`.slice(0, 40), displayName: n.slice(0, 40), role: 'operator' })).id);
+    case 'playbook': return String(ok(await admin('POST', '/api/playbooks', { kind: 'customer', name: n, trigger: { type: 'manual' }, steps: [{ day: 1, time: '10:00', content: { text: 'hi' } }] })).id);
     case 'note': return String(ok(await pond.api('POST', `/api/customers/${ids.customer.in[who]}/notes`, { text: n }, { token: tokens[who] })).id);
     default: throw new Error(`no fresh ${kind}`);
   }
@@ -351,7 +368,7 @@ beforeAll(async () => {
   setIds('tagGroup', tagGroup.id);
   setIds('tag', tagGroup.tags[0].id);
   setIds('broadcast', String((await pond.api('POST', '/api/broadcasts', { kind: 'customer', name: 'matrix broadcast', content: { text: 'hi' }, audience: {} })).body.id));
-  for (const kind of ['segment', 'groupSegment', 'scriptFolder', 'script', 'autoTagRule', 'welcomeTemplate', 'groupWelcomeTemplate', 'apiToken'] as const) {
+  for (const kind of ['segment', 'groupSegment', 'scriptFolder', 'script', 'autoTagRule', 'welcomeTemplate', 'groupWelcomeTemplate', 'apiToken', 'playbook'] as const) {
     setIds(kind, await fresh(kind, 'admin'));
   }
   setIds('user', await one(`SELECT id FROM memberships WHERE corp_id = $1 ORDER BY id LIMIT 1`, [corpId])); // a membership id (ADR 0011)

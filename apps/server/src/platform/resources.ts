@@ -197,6 +197,8 @@ export const RESOURCES = {
       ? `EXISTS (SELECT 1 FROM moment_senders vm WHERE vm.moment_id = ${a}.id AND ${staffUseridVisibleSql(scope, p, 'vm.userid', 'vm.corp_id')})`
       : 'true'),
   },
+  // Playbook definitions are corp-wide (store managers read them; their runs and enrolments are narrowed by owner).
+  playbook: { label: 'playbook', table: 'playbooks', key: 'id', keyType: 'int', live: (a) => `${a}.status <> 'archived'` },
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceName = keyof typeof RESOURCES;

@@ -46,6 +46,7 @@ const enUS: Messages<typeof zhCN> = {
     expand: 'Expand menu',
   },
   nav: {
+    playbooks: 'Playbooks (SOP)',
     segments: 'Segments',
     groupSegments: 'Group segments',
     autoRules: 'Auto-tag rules',

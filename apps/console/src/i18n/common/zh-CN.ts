@@ -45,6 +45,7 @@ const zhCN = {
     expand: '展开菜单',
   },
   nav: {
+    playbooks: 'SOP 剧本',
     segments: '客户分层',
     groupSegments: '群分层',
     autoRules: '自动打标签',

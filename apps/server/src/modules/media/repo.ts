@@ -42,11 +42,15 @@ export async function replaceMediaId(db: Queryable, id: number, mediaId: string,
   await db.query(`UPDATE media_assets SET media_id = $2, media_expires_at = $3 WHERE id = $1`, [id, mediaId, expiresAt]);
 }
 
-/** Swaps a media id in every welcome template of the corp that uses it (templates store WeCom's attachment shape: the id is a JSON string value). */
+/** Swaps a media id in every welcome template and playbook step of the corp that uses it (templates store WeCom's attachment shape: the id is a JSON string value). */
 export async function replaceMediaIdInWelcomeTemplates(db: Queryable, corpId: string, oldId: string, newId: string): Promise<void> {
   await db.query(
     `UPDATE welcome_templates SET attachments = replace(attachments::text, to_json($2::text)::text, to_json($3::text)::text)::jsonb, updated_at = now()
      WHERE corp_id = $1 AND attachments::text LIKE '%' || $2 || '%'`, [corpId, oldId, newId]);
+  // Playbook steps store content in the same shape (and go out for weeks): their ids are swapped too.
+  await db.query(
+    `UPDATE playbook_steps SET content = replace(content::text, to_json($2::text)::text, to_json($3::text)::text)::jsonb
+     WHERE corp_id = $1 AND deleted_at IS NULL AND content::text LIKE '%' || $2 || '%'`, [corpId, oldId, newId]);
 }
 
 // ---- attachment media (media/upload_attachment: moments) ----

@@ -114,6 +114,15 @@ export async function endTasksOfSource(db: Db, corpId: string, sourceKind: TaskS
   return rows;
 }
 
+/** Open tasks of a source (those whose key starts with the prefix) pass to another owner, who is told about them anew. */
+export async function reassignTasksOfSource(db: Db, corpId: string, sourceKind: TaskSource, sourceId: number, dedupePrefix: string, ownerUserid: string): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE staff_tasks SET owner_userid = $5, notified_at = NULL, updated_at = now()
+      WHERE corp_id = $1 AND source_kind = $2 AND source_id = $3 AND status IN ('pending', 'overdue') AND dedupe_key LIKE $4 || '%' AND owner_userid <> $5`,
+    [corpId, sourceKind, sourceId, dedupePrefix, ownerUserid]);
+  return rowCount ?? 0;
+}
+
 /** Claims due tasks nobody has been told about (at most once: marked before the message goes out). */
 export async function claimToNotify(db: Db, now: Date, limit: number): Promise<Cols<'staff_tasks', 'id' | 'corp_id' | 'owner_userid' | 'kind' | 'source_name' | 'due_at'>[]> {
   const { rows } = await db.query<Cols<'staff_tasks', 'id' | 'corp_id' | 'owner_userid' | 'kind' | 'source_name' | 'due_at'>>(

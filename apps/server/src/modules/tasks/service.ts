@@ -152,6 +152,11 @@ export class TaskService {
     return rows.length;
   }
 
+  /** Open tasks of a source move to another staff member (a customer handed over): not yet done, so theirs to do now. */
+  reassign(corpId: string, sourceKind: TaskSource, sourceId: number, dedupePrefix: string, ownerUserid: string): Promise<number> {
+    return repo.reassignTasksOfSource(this.pool, corpId, sourceKind, sourceId, dedupePrefix, ownerUserid);
+  }
+
   private async afterEnd(task: Row<'staff_tasks'>, status: 'done' | 'skipped' | 'cancelled'): Promise<void> {
     if (task.ledger_id) await this.governance.settle(task.corp_id, [task.ledger_id], status === 'done' ? 'sent' : 'released');
     for (const fn of this.listeners.get(task.source_kind) ?? []) await fn(task, status);

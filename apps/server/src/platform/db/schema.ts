@@ -22,6 +22,10 @@ import type { ContactChannel, ContactStatus, ContactVia, QuietAction, SkipReason
 import type { TargetKind, TaskKind, TaskSource, TaskStatus } from '../../../../../packages/contracts/src/tasks';
 import type { BroadcastKind, BroadcastStatus, BroadcastSendStatus, BroadcastTargetStatus, Audience } from '../../../../../packages/contracts/src/broadcasts';
 import type { InteractionKind, MomentOrigin, MomentStatus, StoredMomentAttachment } from '../../../../../packages/contracts/src/moments';
+import type {
+  EnrolmentSource, EnrolmentStatus, GroupAudience, PlaybookExit, PlaybookKind, PlaybookStatus, PlaybookTrigger, ReentryPolicy, RunReason, RunStatus, StepDelivery,
+  StepSchedule,
+} from '../../../../../packages/contracts/src/playbooks';
 
 const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -1161,3 +1165,139 @@ export const momentInteractions = pgTable('moment_interactions', {
   uniqueIndex('moment_interactions_uq').on(t.momentId, t.senderUserid, t.kind, t.who, t.at),
   index('moment_interactions_customer_idx').on(t.corpId, t.externalUserid),
 ]);
+// ---- Convert: playbooks (SOP), issue 12 ----
+
+/** Playbooks (个人SOP / 群SOP): a customer playbook's trigger, exits and re-entry, or a group playbook's audience. */
+export const playbooks = pgTable('playbooks', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  kind: text('kind').$type<PlaybookKind>().notNull(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  status: text('status').$type<PlaybookStatus>().notNull().default('draft'),
+  trigger: jsonb('trigger').$type<PlaybookTrigger>(),
+  audience: jsonb('audience').$type<GroupAudience>(),
+  exits: jsonb('exits').$type<PlaybookExit[]>().notNull().default(sql`'[]'::jsonb`),
+  reentry: text('reentry').$type<ReentryPolicy>().notNull().default('never'),
+  quietAction: text('quiet_action').$type<QuietAction>().notNull().default('defer'),
+  /** Events and calendar occurrences count from this moment (set when first activated, again after a pause). */
+  activatedAt: ts('activated_at'),
+  /** A segment trigger's members were taken as its baseline (or enrolled, with includeExisting). */
+  segmentBaselineAt: ts('segment_baseline_at'),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('playbooks_corp_idx').on(t.corpId, t.status)]);
+
+/** A playbook's steps; a removed step is kept (deleted_at) with its runs' results. */
+export const playbookSteps = pgTable('playbook_steps', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  playbookId: bigint('playbook_id', { mode: 'number' }).notNull().references(() => playbooks.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull(),
+  name: text('name').notNull().default(''),
+  /** Customer steps: day N after enrolment at `time` (corp zone), or `offset_minutes` after the enrolment moment. */
+  day: integer('day'),
+  time: text('time'),
+  offsetMinutes: integer('offset_minutes'),
+  /** Group steps: the calendar. */
+  schedule: jsonb('schedule').$type<StepSchedule>(),
+  content: jsonb('content').$type<Content>().notNull(),
+  delivery: text('delivery').$type<StepDelivery>().notNull(),
+  deletedAt: ts('deleted_at'),
+}, (t) => [index('playbook_steps_playbook_idx').on(t.playbookId)]);
+
+/** A customer's passage through a customer playbook. One live (active) enrolment per customer and playbook. */
+export const playbookEnrolments = pgTable('playbook_enrolments', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  playbookId: bigint('playbook_id', { mode: 'number' }).notNull().references(() => playbooks.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  /** The staff member who carries out its steps: the customer's relation at enrolment; moves with a handover. */
+  ownerUserid: text('owner_userid').notNull(),
+  status: text('status').$type<EnrolmentStatus>().notNull().default('active'),
+  source: text('source').$type<EnrolmentSource>().notNull(),
+  /** What enrolled it (`ev:<customer event id>`, `seg:<day>`, `lapse:<last order>`, `date:<day>`): once per playbook. */
+  triggerKey: text('trigger_key'),
+  enrolledAt: ts('enrolled_at').notNull(),
+  endedAt: ts('ended_at'),
+  exitReason: text('exit_reason'),
+}, (t) => [
+  uniqueIndex('playbook_enrolments_live_uq').on(t.playbookId, t.externalUserid).where(sql`status = 'active'`),
+  uniqueIndex('playbook_enrolments_trigger_uq').on(t.playbookId, t.triggerKey),
+  index('playbook_enrolments_customer_idx').on(t.corpId, t.externalUserid),
+  // By playbook and customer (re-entry checks, counts). No (playbook, status) index: on a table just filled, with stale
+  // statistics, the planner took it to look a customer up and scanned every live enrolment for each one.
+  index('playbook_enrolments_playbook_customer_idx').on(t.playbookId, t.externalUserid),
+]);
+
+/** One step to one target (a customer's enrolment, or a group on one calendar day): planned once, delivered once. */
+export const playbookRuns = pgTable('playbook_runs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  playbookId: bigint('playbook_id', { mode: 'number' }).notNull().references(() => playbooks.id, { onDelete: 'cascade' }),
+  stepId: bigint('step_id', { mode: 'number' }).notNull(),
+  enrolmentId: bigint('enrolment_id', { mode: 'number' }),
+  targetKind: text('target_kind').$type<'customer' | 'group'>().notNull(),
+  targetId: text('target_id').notNull(),
+  /** The enrolment's id (customers) or the calendar day (groups): with step and target, the run's identity. */
+  occurrence: text('occurrence').notNull(),
+  ownerUserid: text('owner_userid'),
+  delivery: text('delivery').$type<StepDelivery>().notNull(),
+  dueAt: ts('due_at').notNull(),
+  /** When it goes out: the due time moved out of quiet hours. */
+  sendAt: ts('send_at'),
+  status: text('status').$type<RunStatus>().notNull().default('pending'),
+  reason: text('reason').$type<RunReason>(),
+  late: boolean('late').notNull().default(false),
+  ledgerId: bigint('ledger_id', { mode: 'number' }),
+  taskId: bigint('task_id', { mode: 'number' }),
+  massSendId: bigint('mass_send_id', { mode: 'number' }),
+  /** A scheduler pass holds the run until then (a crashed pass's runs pass to the next after it). */
+  claimedUntil: ts('claimed_until'),
+  claim: text('claim'),
+  sentAt: ts('sent_at'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('playbook_runs_uq').on(t.stepId, t.targetId, t.occurrence),
+  index('playbook_runs_due_idx').on(t.dueAt).where(sql`status = 'pending'`),
+  index('playbook_runs_planned_idx').on(t.sendAt).where(sql`status = 'planned'`),
+  index('playbook_runs_enrolment_idx').on(t.enrolmentId),
+  index('playbook_runs_playbook_idx').on(t.playbookId, t.stepId, t.status),
+  index('playbook_runs_task_idx').on(t.taskId),
+  index('playbook_runs_mass_idx').on(t.massSendId),
+]);
+
+/** One add_msg_template per sender, step and minute (customers without per-customer placeholders batched). */
+export const playbookMassSends = pgTable('playbook_mass_sends', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  playbookId: bigint('playbook_id', { mode: 'number' }).notNull().references(() => playbooks.id, { onDelete: 'cascade' }),
+  stepId: bigint('step_id', { mode: 'number' }).notNull(),
+  senderUserid: text('sender_userid').notNull(),
+  chatType: text('chat_type').$type<'single' | 'group'>().notNull(),
+  msgid: text('msgid'),
+  /** issuing (the call started) → issued (waiting for the staff member) → done (every target settled); failed. */
+  status: text('status').$type<'issuing' | 'issued' | 'done' | 'failed'>().notNull(),
+  targetCount: integer('target_count').notNull().default(0),
+  issuedAt: ts('issued_at'),
+  polledAt: ts('polled_at'),
+  error: text('error'),
+  createdAt: createdAt(),
+}, (t) => [index('playbook_mass_sends_open_idx').on(t.status).where(sql`status IN ('issuing', 'issued')`)]);
+
+/** The event reader's place in customer_events (one row: 'events'), and the ids it stood at recently (re-read:
+ * an event committed late by a long transaction is still seen). */
+export const playbookCursors = pgTable('playbook_cursors', {
+  name: text('name').primaryKey(),
+  lastId: bigint('last_id', { mode: 'number' }).notNull().default(0),
+  history: jsonb('history').$type<{ at: number; id: number }[]>().notNull().default(sql`'[]'::jsonb`),
+  updatedAt: updatedAt(),
+});
+
+/** Members of a segment trigger's segment at its last evaluation: who is new in it enters the playbook. */
+export const playbookSegmentMembers = pgTable('playbook_segment_members', {
+  playbookId: bigint('playbook_id', { mode: 'number' }).notNull().references(() => playbooks.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+}, (t) => [primaryKey({ columns: [t.playbookId, t.externalUserid] })]);

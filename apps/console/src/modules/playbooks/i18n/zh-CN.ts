@@ -1,0 +1,58 @@
+// Namespace `playbooks` (SOP 剧本) in Chinese; en-US.ts has the same keys.
+const zhCN = {
+  title: 'SOP 剧本',
+  subtitle: '客户 SOP 按触发条件自动入组、按天推进；群 SOP 按日历推送。每一步都经过触达预算，由员工任务或企业群发完成。',
+  all: '全部',
+  create: '新建剧本',
+  edit: '编辑剧本',
+  empty: '还没有剧本',
+  kinds: { customer: '个人 SOP', group: '群 SOP' },
+  statuses: { draft: '草稿', active: '运行中', paused: '已暂停', archived: '已归档' },
+  columns: { name: '名称', kind: '类型', status: '状态', trigger: '触发条件', steps: '步骤', enrolments: '在组 / 完成 / 退出', sent: '已发送 / 已下发', updatedAt: '更新时间', actions: '操作' },
+  actions: { activate: '启动', pause: '暂停', archive: '归档', archiveConfirm: '归档后在组客户全部退出，未完成的任务取消。确定归档？', results: '数据', enrol: '加入客户', edit: '编辑' },
+  triggers: {
+    added: '通过活码/渠道添加', tagged: '被打上标签', segment: '进入客户分层', order_paid: '支付订单', no_order: 'N 天未下单', date: '日期属性（如生日）', manual: '仅手动/CSV 加入',
+  },
+  exits: { tag_added: '被打上标签', order_paid: '支付订单', deleted: '删除好友（任一方）', group_joined: '加入客户群', enrolled_elsewhere: '加入其他剧本' },
+  reentries: { never: '不再进入', after_end: '结束（退出或完成）后可再次进入', always: '每次触发都重新开始' },
+  quietActions: { defer: '顺延到免打扰结束', skip: '跳过该步' },
+  deliveries: { task: '员工任务（侧边栏一键发送）', mass: '企业群发（员工在企业微信确认）' },
+  repeats: { daily: '每天', weekly: '每周', monthly: '每月', dates: '指定日期' },
+  weekdays: { '1': '一', '2': '二', '3': '三', '4': '四', '5': '五', '6': '六', '7': '日' },
+  form: {
+    basics: '基本信息', name: '剧本名称', namePlaceholder: '例如：新客 7 天培育', description: '说明', kind: '类型',
+    trigger: '触发条件', triggerType: '触发方式', codes: '活码', codesPlaceholder: '不选则不限活码', channels: '渠道', channelsPlaceholder: '输入渠道名后回车',
+    statePrefix: 'state 前缀', tags: '标签', segment: '客户分层', includeExisting: '启动时将分层现有客户也加入', minAmount: '最低金额（元）', days: '天数',
+    dateKey: '客户属性名', dateKeyHelp: '导入的客户属性，值为 YYYY-MM-DD 或 MM-DD', daysBefore: '提前天数',
+    exits: '退出条件', exitTags: '退出标签', exitGroups: '退出的客户群（不选为任意群）', reentry: '再次进入', quietAction: '免打扰时段内的步骤',
+    audience: '目标客户群', tiers: '群分级', labels: '群标签', labelsPlaceholder: '输入群标签后回车', chatIds: '指定群 chat_id', chatIdsPlaceholder: '输入 chat_id 后回车',
+    steps: '步骤时间轴', addStep: '添加步骤', noSteps: '至少添加一个步骤', save: '保存', saveAndActivate: '保存并启动',
+  },
+  step: {
+    title: '步骤', edit: '编辑步骤', name: '步骤名称', day: '第几天', dayHelp: '0 = 加入当天', timing: '发送时间', atTime: '当天固定时间', offset: '加入后延迟',
+    time: '时间', offsetMinutes: '分钟', schedule: '日历', repeat: '重复', weekdays: '星期', monthDays: '日期（每月）', dates: '指定日期',
+    delivery: '发送方式', text: '内容', insert: '插入', attachments: '附件', dayLabel: '第 {{day}} 天', offsetLabel: '+{{minutes}} 分钟', atLabel: '{{time}}',
+    placeholders: { nickname: '客户昵称', staff: '员工姓名', store: '门店名称' }, contentRequired: '请填写内容或添加附件',
+  },
+  preview: { title: '下次发送预览', hint: '以现在加入的客户为例', groupHint: '日历接下来的发送时间', quiet: '免打扰时段', none: '暂无' },
+  results: {
+    funnel: '步骤漏斗', staff: '员工完成情况', runs: '发送明细', enrolments: '在组客户', upcoming: '即将发送',
+    planned: '已计划', taskCreated: '已下发', sent: '已发送', late: '超时完成', skipped: '已跳过', failed: '失败', pending: '等待中', total: '总数',
+    reached: '下发', open: '待完成', completion: '完成率', reasons: '跳过原因',
+  },
+  runStatuses: { pending: '等待中', planned: '已计划', task_created: '已下发', sent: '已发送', skipped: '已跳过', failed: '失败' },
+  reasons: {
+    dnd: '免打扰标签', quiet_hours: '免打扰时段', duplicate: '重复内容', cap_day: '超出每日上限', cap_week: '超出每周上限', cap_month: '超出每月上限', min_gap: '间隔过短',
+    wecom_cap: '企业微信群发上限', no_relation: '已无好友关系', excluded: '不在目标范围', exited: '已退出', not_friend: '非好友', over_wecom_cap: '客户已收满群发',
+    staff_gone: '员工已离职', missed: '错过发送时间', staff_skipped: '员工跳过', cancelled: '已取消', not_confirmed: '员工未确认群发', wecom_error: '企业微信报错',
+    archived: '剧本已归档', step_removed: '步骤已删除',
+  },
+  enrolmentStatuses: { active: '在组', completed: '已完成', exited: '已退出' },
+  sources: { trigger: '触发', manual: '手动', csv: 'CSV' },
+  enrol: {
+    title: '加入客户', ids: '客户 external_userid（每行一个）', csv: '或上传 CSV（external_userid 列或第一列）', owner: '执行员工（默认客户最近的好友员工）',
+    result: '已加入 {{enrolled}} 位，跳过 {{skipped}} 位', skip: { not_found: '客户不存在', no_relation: '无好友关系', already_enrolled: '已在组中', not_again: '不可再次进入' },
+  },
+  target: '目标', owner: '员工', dueAt: '计划时间', sentAt: '发送时间', enrolledAt: '加入时间', customer: '客户', group: '客户群', source: '来源', progress: '进度',
+};
+export default zhCN;
