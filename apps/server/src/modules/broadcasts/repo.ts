@@ -141,11 +141,14 @@ export async function insertTargets(db: Db, corpId: string, broadcastId: number,
 /** One send per sender and chunk of at most `size` planned targets; each target gets its send. */
 export async function createSends(db: Db, corpId: string, broadcastId: number, size: number): Promise<number> {
   await db.query(
-    `WITH n AS (
+    `WITH base AS (
+       -- New chunks of a sender continue after the ones it has (targets added by a later run: a quiet-hours deferral).
+       SELECT sender_userid, max(chunk) + 1 AS next FROM broadcast_sends WHERE broadcast_id = $2 GROUP BY sender_userid
+     ), n AS (
        SELECT t.target_id, t.sender_userid,
-              coalesce((SELECT max(x.chunk) + 1 FROM broadcast_sends x WHERE x.broadcast_id = $2 AND x.sender_userid = t.sender_userid), 0)
-                + ((row_number() OVER (PARTITION BY t.sender_userid ORDER BY t.target_id) - 1) / $3)::int AS chunk
-         FROM broadcast_targets t WHERE t.broadcast_id = $2 AND t.status = 'planned' AND t.send_id IS NULL
+              coalesce(b.next, 0) + ((row_number() OVER (PARTITION BY t.sender_userid ORDER BY t.target_id) - 1) / $3)::int AS chunk
+         FROM broadcast_targets t LEFT JOIN base b ON b.sender_userid = t.sender_userid
+        WHERE t.broadcast_id = $2 AND t.status = 'planned' AND t.send_id IS NULL
      ), s AS (
        INSERT INTO broadcast_sends (corp_id, broadcast_id, sender_userid, chunk, status, target_count)
        SELECT $1, $2, sender_userid, chunk, 'pending', count(*) FROM n GROUP BY sender_userid, chunk
