@@ -272,17 +272,9 @@ export type RunQuery = z.input<typeof RunQuery>;
 
 export const UpcomingQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) });
 /** The next sends: the next due runs (customer playbooks), or the next calendar occurrences for the groups it targets now. */
-export const Upcoming = ItemsOf(z.object({
-  at: DateTime,
-  stepId: z.number(),
-  stepName: z.string(),
-  delivery: z.enum(STEP_DELIVERIES),
-  targetKind: z.enum(['customer', 'group']),
-  targetId: z.string(),
-  targetName: z.string().nullable(),
-  ownerUserid: z.string().nullable(),
-  ownerName: z.string().nullable(),
-}));
+export const Upcoming = ItemsOf(Run.pick({
+  stepId: true, stepName: true, delivery: true, targetKind: true, targetId: true, targetName: true, ownerUserid: true, ownerName: true,
+}).extend({ at: DateTime }));
 export type UpcomingOutput = z.output<typeof Upcoming>;
 
 const Funnel = {

@@ -10,7 +10,7 @@ import { num } from './db';
 import { ControlError, E, SimError } from './errors';
 import { newIds } from './ids';
 import { encodeCursor, readKeyCursor, readPairCursor } from './cursor';
-import { isStringArray, limitOf, optBool, optInt, optString, optStringArray, prop, reqString, type Body } from './validate';
+import { isStringArray, limitOf, listWindow, optBool, optString, optStringArray, prop, reqString, type Body } from './validate';
 import type { Count, Int8, Payload, SimCorpRow, SimFollowRow, SimGroupRow, SimMassSendResultRow, SimMassSendRow, SimMassSendTaskRow, SimStaffRow } from './rows';
 import { readContent } from './welcome';
 
@@ -346,14 +346,8 @@ async function requireMassSend(sql: Sql, corpId: string, msgid: unknown) {
 export async function getGroupMsgListV2(ctx: SimContext, corpId: string, body: Body) {
   const chatType = reqString(body, 'chat_type');
   if (chatType !== 'single' && chatType !== 'group') throw E.param('chat_type', 'must be single or group');
-  const start = optInt(body, 'start_time');
-  const end = optInt(body, 'end_time');
-  if (start === undefined) throw E.param('start_time', 'required');
-  if (end === undefined) throw E.param('end_time', 'required');
-  if (end < start) throw E.param('end_time', 'must not be before start_time');
-  const filterType = optInt(body, 'filter_type', { allowed: [0, 1, 2] }) ?? 2;
-  // One userid (WeCom takes a string here, not a list).
-  const creator = optString(body, 'creator');
+  // creator: one userid (WeCom takes a string here, not a list).
+  const { start, end, filterType, creator } = listWindow(body);
   const limit = limitOf(body, 'limit', 50, 100);
   const after = readPairCursor(body.cursor, 'number');
   // Everything the simulator holds was created through the API (create_type 0, no creator).

@@ -10,7 +10,7 @@ import { ControlError, E, SimError } from './errors';
 import { newIds } from './ids';
 import { encodeCursor, readKeyCursor, readPairCursor } from './cursor';
 import { departmentTree } from './org';
-import { chars, limitOf, optInt, optIntArray, optString, optStringArray, prop, reqString, type Body } from './validate';
+import { chars, limitOf, listWindow, optIntArray, optStringArray, prop, reqString, type Body } from './validate';
 import type {
   Count,
   Int8,
@@ -146,13 +146,7 @@ export async function cancelMomentTask(ctx: SimContext, corpId: string, body: Bo
 }
 
 export async function getMomentList(ctx: SimContext, corpId: string, body: Body) {
-  const start = optInt(body, 'start_time');
-  const end = optInt(body, 'end_time');
-  if (start === undefined) throw E.param('start_time', 'required');
-  if (end === undefined) throw E.param('end_time', 'required');
-  if (end < start) throw E.param('end_time', 'must not be before start_time');
-  const filterType = optInt(body, 'filter_type', { allowed: [0, 1, 2] }) ?? 2;
-  const creator = optString(body, 'creator');
+  const { start, end, filterType, creator } = listWindow(body);
   const limit = limitOf(body, 'limit', 20, 20);
   const after = readPairCursor(body.cursor, 'number');
   // All moments here were created through the API (create_type 0, no creator); a cancelled one is listed

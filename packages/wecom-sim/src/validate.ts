@@ -87,3 +87,14 @@ export function optIntArray(body: unknown, field: string, opts: { max?: number }
 export function limitOf(body: unknown, field: string, def: number, max: number): number {
   return optInt(body, field, { min: 1, max }) ?? def;
 }
+
+/** The window and filters of get_groupmsg_list_v2 and get_moment_list: start/end (required, in order), filter_type
+ * 0 corp / 1 personal / 2 all (default), one creator userid. */
+export function listWindow(body: Body): { start: number; end: number; filterType: number; creator: string | undefined } {
+  const start = optInt(body, 'start_time');
+  const end = optInt(body, 'end_time');
+  if (start === undefined) throw E.param('start_time', 'required');
+  if (end === undefined) throw E.param('end_time', 'required');
+  if (end < start) throw E.param('end_time', 'must not be before start_time');
+  return { start, end, filterType: optInt(body, 'filter_type', { allowed: [0, 1, 2] }) ?? 2, creator: optString(body, 'creator') };
+}
