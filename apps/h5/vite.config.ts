@@ -12,6 +12,7 @@ export default defineConfig({
     manifest: true,
     // WeCom's in-app browsers: Chromium-based on Android and desktop, WKWebView on iOS.
     target: ['es2020', 'safari14', 'chrome80'],
-    rolldownOptions: { input: 'src/main.tsx' },
+    // Staff pages (WeCom, @wecom/jssdk) and customer pages (WeChat: campaigns, each kind a lazy chunk).
+    rolldownOptions: { input: ['src/main.tsx', 'src/customer.tsx'] },
   },
 });

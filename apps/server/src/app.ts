@@ -38,6 +38,9 @@ import { governanceRoutes, GovernanceService } from './modules/governance';
 import { taskRoutes, TaskService } from './modules/tasks';
 import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
 import { momentRoutes, MomentService } from './modules/moments';
+import { campaignRoutes, CampaignService, CustomerSessions } from './modules/campaigns';
+import { RewardService } from './modules/rewards';
+import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
@@ -79,6 +82,9 @@ export interface PondApp {
   broadcasts: BroadcastService;
   moments: MomentService;
   playbooks: Playbooks;
+  rewards: RewardService;
+  campaigns: CampaignService;
+  sessions: CustomerSessions;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -119,6 +125,10 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   // Playbooks (SOP): triggers, the due-step scheduler and mass-send read-back (modules/playbooks/engine.ts).
   const playbooks = new Playbooks({ pool, governance, tasks, log, corps });
   queue.register([playbooks.tickJob, playbooks.periodicJob]);
+  // Activate (issue 13): the reward ledger issues what calls out (shop webhook, WeChat Pay) by a job, exactly once.
+  const rewards = new RewardService(pool, log);
+  queue.register([rewards.issueJob]);
+  const campaigns = new CampaignService(pool, () => config.publicUrl);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -191,7 +201,10 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
       if (url?.includes(prefix)) await sim.control.upsertCorp({ corpId, orderWebhookUrl: url.slice(0, url.indexOf(prefix) + prefix.length) + token });
     } : undefined,
   });
-  await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
+  const bundle = new H5Bundle();
+  await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log, bundle });
+  const sessions = new CustomerSessions({ pool, corps, sim, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
+  campaignRoutes(http, { pool, campaigns, sessions, bundle, publicUrl: () => config.publicUrl });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -220,7 +233,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks,
+    moments, playbooks, rewards, campaigns, sessions,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -233,6 +246,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: moments.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: playbooks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: playbooks.periodicJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
+        await queue.schedule({ name: rewards.issueJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

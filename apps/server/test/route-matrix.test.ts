@@ -25,7 +25,7 @@ const PLAYBOOK_READ: Who[] = ['admin', 'operator', 'store_manager'];
 type Kind =
   | 'customer' | 'staff' | 'group' | 'liveCode' | 'store' | 'tag' | 'tagGroup' | 'segment' | 'groupSegment' | 'welcomeTemplate'
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
-  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook';
+  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign';
 
 interface Row {
   roles: Who[] | 'public';
@@ -220,6 +220,11 @@ const MATRIX: Record<string, Row> = {
   'GET /api/playbooks/:id/stats': { roles: PLAYBOOK_READ, params: { id: 'playbook' }, list: true },
   'GET /api/playbooks/:id/upcoming': { roles: PLAYBOOK_READ, params: { id: 'playbook' }, list: true },
   'GET /healthz': { roles: 'public', anonymous: [200] },
+  // Activate (issue 13): campaigns' shared routes, the customer page and its API (identity from the WeChat session only).
+  'GET /api/campaigns': { roles: ALL },
+  'POST /api/campaigns/:id/status': { roles: WRITE, params: { id: 'campaign' } },
+  'GET /c/:corpId/:id': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [200] },
+  'GET /c/api/:corpId/campaigns/:id': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [401] },
 };
 
 let pond: TestPond;
@@ -374,6 +379,7 @@ beforeAll(async () => {
   setIds('user', await one(`SELECT id FROM memberships WHERE corp_id = $1 ORDER BY id LIMIT 1`, [corpId])); // a membership id (ADR 0011)
   setIds('corp', corpId);
   setIds('token', 'not-the-webhook-secret');
+  setIds('campaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at) VALUES ($1, 'lottery', 'matrix campaign', now()) RETURNING id`, [corpId]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
   expect(handover.status, JSON.stringify(handover.body)).toBe(200);
   setIds('handoverJob', String(handover.body.id));

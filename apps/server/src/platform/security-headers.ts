@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { App } from './app-type';
 
-export type PageKind = 'api' | 'console' | 'docs' | 'landing' | 'sidebar' | 'sim';
+export type PageKind = 'api' | 'console' | 'docs' | 'landing' | 'sidebar' | 'customer' | 'sim';
 
 /** The origins WeCom's clients frame the chat sidebar from and serve the JS-SDK from. */
 export const WECOM_ORIGINS = ['https://*.qq.com'];
@@ -72,6 +72,14 @@ function policies(): Record<PageKind, Record<string, string>> {
       }),
     },
     sidebar: { ...common, 'content-security-policy': sidebarCsp() },
+    // Campaign pages customers open inside WeChat (/c/): the apps/h5 customer bundle, its API on the same origin.
+    customer: {
+      ...common, ...noFrames,
+      'content-security-policy': csp({
+        'default-src': "'self'", 'script-src': "'self'", 'style-src': "'self' 'unsafe-inline'", 'img-src': '* data: blob:',
+        'connect-src': "'self'", 'object-src': "'none'", 'base-uri': "'none'", 'form-action': "'self'", 'frame-ancestors': "'none'",
+      }),
+    },
     sim: {
       ...common,
       'content-security-policy': csp({
@@ -88,6 +96,8 @@ function policies(): Record<PageKind, Record<string, string>> {
 export function pageKind(url: string): PageKind {
   if (url.startsWith('/api/') || url.startsWith('/wecom/') || url.startsWith('/webhooks/') || url.startsWith('/healthz')) return 'api';
   if (url.startsWith('/l/')) return 'landing';
+  if (url.startsWith('/c/api/')) return 'api';
+  if (url.startsWith('/c/')) return 'customer';
   // The staff pages inside WeCom: the chat sidebar and the task page.
   if (url.startsWith('/sidebar/') || url === '/sidebar' || url.startsWith('/tasks/')) return 'sidebar';
   if (url.startsWith('/sim/') || url === '/sim') return 'sim';

@@ -59,9 +59,9 @@ export type Identified = { visitor: Visitor } | { redirect: string };
  */
 export async function identify(
   req: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: Pick<FastifyReply, 'setCookie'>, corp: CorpRow | null,
-  opts: { publicUrl: string; secureCookies: boolean; log: Logger; simIdentity?: (id: string) => Promise<string | null> },
+  opts: { publicUrl: string; secureCookies: boolean; log: Logger; simIdentity?: (id: string) => Promise<string | null>; cookiePath?: string },
 ): Promise<Identified> {
-  const cookieOpts = { path: '/l', httpOnly: true, sameSite: 'lax' as const, secure: opts.secureCookies, maxAge: 365 * 86400 };
+  const cookieOpts = { path: opts.cookiePath ?? '/l', httpOnly: true, sameSite: 'lax' as const, secure: opts.secureCookies, maxAge: 365 * 86400 };
   if (corp?.oauthAppId && corp.oauthSecret) {
     const known = openWechatIdentity(req.cookies[WECHAT_COOKIE], corp.oauthSecret);
     if (known) return { visitor: visitorOf(known) };

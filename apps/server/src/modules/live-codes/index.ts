@@ -4,3 +4,5 @@ export { GroupCodeRotation } from './group-codes';
 export { landingRoutes } from './landing';
 export { liveCodeRoutes } from './routes';
 export { LiveCodeService } from './service';
+export { identify, isAutomated, openWechatIdentity, WECHAT_COOKIE } from './identity';
+export type { Visitor } from './identity';

@@ -9,7 +9,9 @@ import type { App } from '../../platform/http';
 import { publicRoute } from '../../platform/access';
 
 export const H5_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../h5/dist');
-const ENTRY = 'src/main.tsx';
+/** The staff pages' entry and the customer pages' (campaigns inside WeChat: no JS-SDK, lazy per kind). */
+export const STAFF_ENTRY = 'src/main.tsx';
+export const CUSTOMER_ENTRY = 'src/customer.tsx';
 const TYPES: Record<string, string> = { '.js': 'application/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
 /** Vite's output names: `<name>-<hash>.<ext>`, no directories. */
 const ASSET_NAME = /^[\w-]+\.(js|css|map)$/;
@@ -26,22 +28,19 @@ interface ManifestChunk {
 }
 
 export class H5Bundle {
-  private cache: { mtimeMs: number; files: BundleFiles } | null = null;
+  private cache: { mtimeMs: number; manifest: Record<string, ManifestChunk> } | null = null;
 
   constructor(readonly dist = H5_DIST) {}
 
   /** The entry's script and styles as URLs, or null when the bundle is not built. */
-  files(): BundleFiles | null {
+  files(entryName = STAFF_ENTRY): BundleFiles | null {
     const path = resolve(this.dist, '.vite/manifest.json');
     if (!existsSync(path)) return null;
     const { mtimeMs } = statSync(path);
-    if (this.cache?.mtimeMs !== mtimeMs) {
-      const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, ManifestChunk>;
-      const entry = manifest[ENTRY];
-      if (!entry) throw new Error(`apps/h5: the build manifest has no ${ENTRY}`);
-      this.cache = { mtimeMs, files: { js: `/h5/${entry.file}`, css: (entry.css ?? []).map((f) => `/h5/${f}`) } };
-    }
-    return this.cache.files;
+    if (this.cache?.mtimeMs !== mtimeMs) this.cache = { mtimeMs, manifest: JSON.parse(readFileSync(path, 'utf8')) as Record<string, ManifestChunk> };
+    const entry = this.cache.manifest[entryName];
+    if (!entry) throw new Error(`apps/h5: the build manifest has no ${entryName}`);
+    return { js: `/h5/${entry.file}`, css: (entry.css ?? []).map((f) => `/h5/${f}`) };
   }
 
   /** /h5/assets/<file>: the built files, by their hashed names. */

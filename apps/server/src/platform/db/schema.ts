@@ -22,6 +22,7 @@ import type { ContactChannel, ContactStatus, ContactVia, QuietAction, SkipReason
 import type { TargetKind, TaskKind, TaskSource, TaskStatus } from '../../../../../packages/contracts/src/tasks';
 import type { BroadcastKind, BroadcastStatus, BroadcastSendStatus, BroadcastTargetStatus, Audience } from '../../../../../packages/contracts/src/broadcasts';
 import type { InteractionKind, MomentOrigin, MomentStatus, StoredMomentAttachment } from '../../../../../packages/contracts/src/moments';
+import type { CampaignKind, CampaignStatus, Eligibility, EntryCost, RewardAdapter, RewardKind, RewardSource, RewardState } from '../../../../../packages/contracts/src/activate';
 import type {
   EnrolmentSource, EnrolmentStatus, GroupAudience, PlaybookExit, PlaybookKind, PlaybookStatus, PlaybookTrigger, ReentryPolicy, RunReason, RunStatus, StepDelivery,
   StepSchedule,
@@ -1301,3 +1302,299 @@ export const playbookSegmentMembers = pgTable('playbook_segment_members', {
   playbookId: bigint('playbook_id', { mode: 'number' }).notNull().references(() => playbooks.id, { onDelete: 'cascade' }),
   externalUserid: text('external_userid').notNull(),
 }, (t) => [primaryKey({ columns: [t.playbookId, t.externalUserid] })]);
+
+// ---- Activate: campaigns, the reward ledger, lottery, check-in, coupons and offers (issue 13) ----
+
+/** A campaign of any kind (抽奖, 签到, 领券, 拼团, 砍价): the shared part; `config` is the kind's own settings
+ * (typed by its contract: lottery.ts, checkin.ts, offers.ts). Budgets in fen of reward cost. */
+export const campaigns = pgTable('campaigns', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  kind: text('kind').$type<CampaignKind>().notNull(),
+  name: text('name').notNull(),
+  status: text('status').$type<CampaignStatus>().notNull().default('draft'),
+  startsAt: ts('starts_at').notNull(),
+  endsAt: ts('ends_at'),
+  eligibility: jsonb('eligibility').$type<Eligibility>().notNull().default(sql`'{}'::jsonb`),
+  entry: jsonb('entry').$type<EntryCost>().notNull().default(sql`'{"kind":"free"}'::jsonb`),
+  /** The live code a visitor who is not a customer yet is shown (add, then come back). */
+  joinCodeId: bigint('join_code_id', { mode: 'number' }),
+  /** Rules shown on the H5 page (plain text). */
+  rules: text('rules').notNull().default(''),
+  config: jsonb('config').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  budgetTotalFen: bigint('budget_total_fen', { mode: 'number' }),
+  budgetDailyFen: bigint('budget_daily_fen', { mode: 'number' }),
+  /** Most rewards one customer may get from this campaign (null: no cap beyond the kind's own limits). */
+  rewardsPerCustomer: integer('rewards_per_customer'),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  index('campaigns_corp_idx').on(t.corpId, t.kind, t.status),
+  check('campaigns_window', sql`ends_at IS NULL OR ends_at > starts_at`),
+]);
+
+/** A customer who took part (entered): the row a campaign's per-customer work locks, once per campaign. */
+export const campaignParticipants = pgTable('campaign_participants', {
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  /** Attribution when they entered: their staff (most recent active relation) and store. */
+  userid: text('userid'),
+  storeId: bigint('store_id', { mode: 'number' }),
+  joinedAt: ts('joined_at').notNull().defaultNow(),
+  /** Kind-specific counters (draws used today, …) live in the kind's tables; this is who and when. */
+}, (t) => [
+  primaryKey({ columns: [t.campaignId, t.externalUserid] }),
+  index('campaign_participants_customer_idx').on(t.corpId, t.externalUserid),
+]);
+
+/** Every reward Pond gives, once per (corp, source, source_ref), issued exactly once through its adapter. */
+export const rewards = pgTable('rewards', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).references(() => campaigns.id, { onDelete: 'set null' }),
+  source: text('source').$type<RewardSource>().notNull(),
+  /** The idempotency key within the source: `entry:<id>`, `milestone:<enrolment>:<days>`, … */
+  sourceRef: text('source_ref').notNull(),
+  kind: text('kind').$type<RewardKind>().notNull(),
+  adapter: text('adapter').$type<RewardAdapter>().notNull(),
+  title: text('title').notNull(),
+  /** Money rewards (red packet, cash-back) and what a reward costs the campaign's budget. */
+  amountFen: integer('amount_fen').notNull().default(0),
+  costFen: integer('cost_fen').notNull().default(0),
+  points: integer('points').notNull().default(0),
+  couponPoolId: bigint('coupon_pool_id', { mode: 'number' }),
+  couponCode: text('coupon_code'),
+  /** A gift's shipping address, the webhook's extra fields. */
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  state: text('state').$type<RewardState>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+  /** The payment's merchant bill number (out_batch_no / mch_billno): a retry with it never pays twice. */
+  outTradeNo: text('out_trade_no'),
+  /** What the adapter answered (the payment's id, the shop's reference). */
+  externalRef: text('external_ref'),
+  lastError: text('last_error'),
+  issuedAt: ts('issued_at'),
+  voidedAt: ts('voided_at'),
+  voidReason: text('void_reason'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('rewards_source_uq').on(t.corpId, t.source, t.sourceRef),
+  uniqueIndex('rewards_trade_uq').on(t.corpId, t.outTradeNo),
+  index('rewards_due_idx').on(t.nextAttemptAt).where(sql`state IN ('pending', 'issuing')`),
+  index('rewards_customer_idx').on(t.corpId, t.externalUserid, t.createdAt),
+  index('rewards_campaign_idx').on(t.campaignId, t.createdAt),
+  check('rewards_amounts', sql`amount_fen >= 0 AND cost_fen >= 0 AND points >= 0`),
+]);
+
+/** The ledger's audit trail: every state change of a reward, by whom (a member, or the system). */
+export const rewardEvents = pgTable('reward_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  rewardId: bigint('reward_id', { mode: 'number' }).notNull().references(() => rewards.id, { onDelete: 'cascade' }),
+  fromState: text('from_state').$type<RewardState>(),
+  toState: text('to_state').$type<RewardState>().notNull(),
+  actor: text('actor'),
+  note: text('note'),
+  at: ts('at').notNull().defaultNow(),
+}, (t) => [index('reward_events_reward_idx').on(t.rewardId, t.id)]);
+
+/** Spend per campaign and corp day (fen of reward cost, rewards): budgets are checked against it under its row lock. */
+export const campaignSpend = pgTable('campaign_spend', {
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  day: date('day', { mode: 'string' }).notNull(),
+  costFen: bigint('cost_fen', { mode: 'number' }).notNull().default(0),
+  rewards: integer('rewards').notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.campaignId, t.day] })]);
+
+/** A customer's points balance (never below zero) and its entries (once per ref). */
+export const pointsAccounts = pgTable('points_accounts', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  balance: integer('balance').notNull().default(0),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.externalUserid] }), check('points_balance_non_negative', sql`balance >= 0`)]);
+
+export const pointsEntries = pgTable('points_entries', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  externalUserid: text('external_userid').notNull(),
+  delta: integer('delta').notNull(),
+  reason: text('reason').notNull(),
+  /** Idempotency: `reward:<id>`, `entry:<id>`, `refund:<entry id>`… */
+  ref: text('ref').notNull(),
+  at: ts('at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('points_entries_ref_uq').on(t.corpId, t.ref), index('points_entries_customer_idx').on(t.corpId, t.externalUserid, t.id)]);
+
+/** Coupons: a pool of codes imported from the shop (CSV) or generated, with face value, threshold and validity. */
+export const couponPools = pgTable('coupon_pools', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  faceValueFen: integer('face_value_fen').notNull(),
+  thresholdFen: integer('threshold_fen').notNull().default(0),
+  /** Valid until a date, or for N days from the claim. */
+  validUntil: ts('valid_until'),
+  validDays: integer('valid_days'),
+  /** Where the customer uses it (the shop's link). */
+  useUrl: text('use_url'),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const couponCodes = pgTable('coupon_codes', {
+  corpId: text('corp_id').notNull(),
+  code: text('code').notNull(),
+  poolId: bigint('pool_id', { mode: 'number' }).notNull().references(() => couponPools.id, { onDelete: 'cascade' }),
+  state: text('state').$type<'available' | 'claimed' | 'redeemed' | 'void'>().notNull().default('available'),
+  externalUserid: text('external_userid'),
+  rewardId: bigint('reward_id', { mode: 'number' }),
+  campaignId: bigint('campaign_id', { mode: 'number' }),
+  claimedAt: ts('claimed_at'),
+  expiresAt: ts('expires_at'),
+  redeemedAt: ts('redeemed_at'),
+  orderId: text('order_id'),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.corpId, t.code] }),
+  index('coupon_codes_available_idx').on(t.poolId, t.code).where(sql`state = 'available'`),
+  index('coupon_codes_customer_idx').on(t.corpId, t.externalUserid).where(sql`external_userid IS NOT NULL`),
+  index('coupon_codes_campaign_idx').on(t.campaignId, t.state),
+]);
+
+/** A lottery's prizes: stock is never oversold (`won` only grows while below `stock`, in one statement). */
+export const lotteryPrizes = pgTable('lottery_prizes', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull(),
+  name: text('name').notNull(),
+  kind: text('kind').$type<'coupon' | 'gift' | 'points' | 'redpacket' | 'nothing'>().notNull(),
+  weight: integer('weight').notNull(),
+  /** null: unlimited (the "thank you" slot). */
+  stock: integer('stock'),
+  won: integer('won').notNull().default(0),
+  couponPoolId: bigint('coupon_pool_id', { mode: 'number' }),
+  points: integer('points').notNull().default(0),
+  amountFen: integer('amount_fen').notNull().default(0),
+  /** What one costs the budget (a gift's value). */
+  costFen: integer('cost_fen').notNull().default(0),
+  imageUrl: text('image_url'),
+}, (t) => [
+  index('lottery_prizes_campaign_idx').on(t.campaignId, t.position),
+  check('lottery_prizes_stock', sql`stock IS NULL OR (stock >= 0 AND won <= stock)`),
+  check('lottery_prizes_weight', sql`weight >= 0`),
+]);
+
+/** One entry = one draw: free (granted when drawn), points (paid from the balance), paid (a shop order). */
+export const lotteryEntries = pgTable('lottery_entries', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  source: text('source').$type<'free' | 'points' | 'paid'>().notNull(),
+  orderId: text('order_id'),
+  /** Which of the order's entries (an order may grant several). */
+  orderSeq: integer('order_seq'),
+  /** The corp day it was drawn (per-day limits). */
+  day: date('day', { mode: 'string' }),
+  state: text('state').$type<'unused' | 'drawn' | 'revoked'>().notNull().default('unused'),
+  prizeId: bigint('prize_id', { mode: 'number' }),
+  rewardId: bigint('reward_id', { mode: 'number' }),
+  /** The client's request id for a draw: a retried tap gets the same result. */
+  requestId: text('request_id'),
+  createdAt: createdAt(),
+  drawnAt: ts('drawn_at'),
+  revokedAt: ts('revoked_at'),
+}, (t) => [
+  uniqueIndex('lottery_entries_order_uq').on(t.campaignId, t.orderId, t.orderSeq).where(sql`order_id IS NOT NULL`),
+  uniqueIndex('lottery_entries_request_uq').on(t.campaignId, t.externalUserid, t.requestId).where(sql`request_id IS NOT NULL`),
+  index('lottery_entries_customer_idx').on(t.campaignId, t.externalUserid, t.state),
+  index('lottery_entries_prize_idx').on(t.campaignId, t.prizeId).where(sql`prize_id IS NOT NULL`),
+]);
+
+/** A customer in a check-in campaign (daily check-in or an N-day challenge, paid or free). */
+export const checkinEnrolments = pgTable('checkin_enrolments', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  /** The entry fee's order (打卡返现) and its amount: cash-back on completion. */
+  orderId: text('order_id'),
+  feeFen: integer('fee_fen').notNull().default(0),
+  state: text('state').$type<'active' | 'completed' | 'failed' | 'refunded'>().notNull().default('active'),
+  startDay: date('start_day', { mode: 'string' }).notNull(),
+  streak: integer('streak').notNull().default(0),
+  bestStreak: integer('best_streak').notNull().default(0),
+  days: integer('days').notNull().default(0),
+  lastDay: date('last_day', { mode: 'string' }),
+  makeupsUsed: integer('makeups_used').notNull().default(0),
+  completedAt: ts('completed_at'),
+  rewardId: bigint('reward_id', { mode: 'number' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('checkin_enrolments_uq').on(t.campaignId, t.externalUserid), index('checkin_enrolments_state_idx').on(t.campaignId, t.state)]);
+
+export const checkinDays = pgTable('checkin_days', {
+  enrolmentId: bigint('enrolment_id', { mode: 'number' }).notNull().references(() => checkinEnrolments.id, { onDelete: 'cascade' }),
+  day: date('day', { mode: 'string' }).notNull(),
+  at: ts('at').notNull().defaultNow(),
+  makeup: boolean('makeup').notNull().default(false),
+}, (t) => [primaryKey({ columns: [t.enrolmentId, t.day] })]);
+
+/** 拼团: a customer opens one for a product at a price, needing N people within T hours; friends join by the share link. */
+export const groupbuys = pgTable('groupbuys', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  openerExternalUserid: text('opener_external_userid').notNull(),
+  state: text('state').$type<'open' | 'full' | 'expired'>().notNull().default('open'),
+  needed: integer('needed').notNull(),
+  joined: integer('joined').notNull().default(0),
+  expiresAt: ts('expires_at').notNull(),
+  fullAt: ts('full_at'),
+  createdAt: createdAt(),
+}, (t) => [index('groupbuys_campaign_idx').on(t.campaignId, t.state), index('groupbuys_expiry_idx').on(t.expiresAt).where(sql`state = 'open'`),
+  check('groupbuys_joined', sql`joined >= 0 AND joined <= needed`)]);
+
+export const groupbuyMembers = pgTable('groupbuy_members', {
+  groupbuyId: bigint('groupbuy_id', { mode: 'number' }).notNull().references(() => groupbuys.id, { onDelete: 'cascade' }),
+  /** The member's WeChat identity (u:unionid / o:openid): a friend need not be a customer. */
+  memberKey: text('member_key').notNull(),
+  externalUserid: text('external_userid'),
+  unionid: text('unionid'),
+  couponCode: text('coupon_code'),
+  rewardId: bigint('reward_id', { mode: 'number' }),
+  joinedAt: ts('joined_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.groupbuyId, t.memberKey] })]);
+
+/** 砍价: friends cut the price (random within bounds, one help per identity) down to a floor. */
+export const bargains = pgTable('bargains', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  ownerExternalUserid: text('owner_external_userid').notNull(),
+  startFen: integer('start_fen').notNull(),
+  floorFen: integer('floor_fen').notNull(),
+  priceFen: integer('price_fen').notNull(),
+  helps: integer('helps').notNull().default(0),
+  state: text('state').$type<'open' | 'floor' | 'bought' | 'expired'>().notNull().default('open'),
+  expiresAt: ts('expires_at').notNull(),
+  couponCode: text('coupon_code'),
+  rewardId: bigint('reward_id', { mode: 'number' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('bargains_owner_uq').on(t.campaignId, t.ownerExternalUserid), check('bargains_price', sql`price_fen >= floor_fen AND price_fen <= start_fen`)]);
+
+export const bargainHelps = pgTable('bargain_helps', {
+  bargainId: bigint('bargain_id', { mode: 'number' }).notNull().references(() => bargains.id, { onDelete: 'cascade' }),
+  helperKey: text('helper_key').notNull(),
+  helperExternalUserid: text('helper_external_userid'),
+  cutFen: integer('cut_fen').notNull(),
+  at: ts('at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.bargainId, t.helperKey] })]);

@@ -1,0 +1,22 @@
+// The customer pages' entry (campaigns inside WeChat): the server says which kind (boot data); each kind's page
+// is its own chunk, loaded on demand, so a phone downloads the frame and one page.
+import { render, type ComponentType } from 'preact';
+import './customer/customer.css';
+import { readCustomerBoot, type KindPageProps } from './customer/boot';
+import { Shell } from './customer/Shell';
+import { Toaster } from './ui';
+
+const PAGES: Record<string, () => Promise<ComponentType<KindPageProps>>> = {
+  lottery: () => import('./customer/lottery/LotteryPage').then((m) => m.LotteryPage),
+  checkin: () => import('./customer/checkin/CheckinPage').then((m) => m.CheckinPage),
+  coupon: () => import('./customer/offers/CouponPage').then((m) => m.CouponPage),
+  groupbuy: () => import('./customer/offers/GroupbuyPage').then((m) => m.GroupbuyPage),
+  bargain: () => import('./customer/offers/BargainPage').then((m) => m.BargainPage),
+};
+
+const boot = readCustomerBoot();
+const root = document.getElementById('app')!;
+void (PAGES[boot.kind] ?? PAGES.lottery)().then((Page) => {
+  root.textContent = '';
+  render(<><Shell boot={boot} Page={Page} /><Toaster /></>, root);
+});

@@ -1,0 +1,8 @@
+// The public surface of the campaigns module (the shared part of every Activate campaign): other modules and app.ts import only this.
+export { checkEligibility, ELIGIBILITY_MESSAGES } from './eligibility';
+export type { EligibilityMiss } from './eligibility';
+export { campaignRoutes } from './routes';
+export { CAMPAIGN_ORDERS_SQL, CampaignService, openness, OPENNESS_MESSAGES, pagePath, requireOpen, toCampaign } from './service';
+export type { CampaignRow, Openness } from './service';
+export { CUSTOMER_PATH, CustomerSessions } from './session';
+export type { CustomerRef, CustomerSession, WechatIdentity } from './session';
