@@ -95,6 +95,7 @@ export const NOUNS: Record<string, Bilingual> = {
   live_code: { zh: '活码', en: 'live code' },
   media: { zh: '素材', en: 'media' },
   moment: { zh: '朋友圈', en: 'moment' },
+  offer: { zh: '优惠活动（领券/拼团/砍价）', en: 'offer (coupon, group-buy, bargain)' },
   playbook: { zh: 'SOP 剧本', en: 'playbook' },
   playbook_enrolment: { zh: 'SOP 剧本客户', en: 'playbook enrolment' },
   rfm_thresholds: { zh: 'RFM 阈值', en: 'RFM thresholds' },
