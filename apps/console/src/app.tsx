@@ -32,6 +32,8 @@ import {
   SafetyCertificateOutlined,
   CameraOutlined,
   ScheduleOutlined,
+  GiftOutlined,
+  RocketOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -88,6 +90,8 @@ const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page
 const PlaybooksPage = page(() => import('./modules/playbooks/playbooks-page'), ['playbooks']);
 const PlaybookDetailPage = page(() => import('./modules/playbooks/playbook-detail-page'), ['playbooks', 'staff']);
 const PlaybookBuilderPage = page(() => import('./modules/playbooks/playbook-builder-page'), ['playbooks', 'welcome', 'tags', 'liveCodes', 'segments', 'groups']);
+const OffersPage = page(() => import('./modules/offers/offers-page'), ['offers']);
+const OfferDetailPage = page(() => import('./modules/offers/offer-detail-page'), ['offers']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -117,6 +121,8 @@ export function App() {
             <Route path="stores" element={<StoresPage />} />
             <Route path="tasks" element={<TasksPage />} />
             <Route path="contact-rules" element={<ContactRulesPage />} />
+            <Route path="offers" element={<OffersPage />} />
+            <Route path="offers/:id" element={<OfferDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
@@ -238,6 +244,14 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/contact-rules', icon: <SafetyCertificateOutlined />, label: t('nav.contactRules') },
         ],
       },
+      {
+        key: 'activate',
+        icon: <RocketOutlined />,
+        label: t('nav.activate'),
+        children: [
+          { key: '/offers', icon: <GiftOutlined />, label: t('nav.offers') },
+        ],
+      },
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
@@ -281,10 +295,12 @@ const MENU_KEYS = [
   '/channel-stats',
   '/welcome',
   '/stores',
+  '/offers',
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
+const ACTIVATE_KEYS = ['/offers'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -301,7 +317,7 @@ function Shell() {
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
     selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging']
-      : CONVERT_KEYS.includes(selected) ? ['convert'] : [],
+      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate'] : [],
   );
 
   return (
