@@ -210,6 +210,9 @@ export class OfferService {
       const before = await done();
       if (before) return answer(before);
       await this.mayAct(c, cust.externalUserid);
+      // An empty pool refuses before any lock is taken (the grant below is what holds under concurrency).
+      const { rows: stock } = await db.query(`SELECT 1 FROM coupon_codes WHERE pool_id = $1 AND state = 'available' LIMIT 1`, [cfg.couponPoolId]);
+      if (!stock.length) throw refuse('no_stock', REFUSALS.no_stock);
       await this.deps.campaigns.enter(db, c, cust.externalUserid);
       const again = await done();
       if (again) return answer(again);
