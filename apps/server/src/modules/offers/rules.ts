@@ -13,7 +13,6 @@ export const REFUSALS = {
   full: '该团已满员 (this group is full)',
   expired_group: '该团已过期，未能成团 (this group-buy expired before it was full)',
   groups_limit: (n: number) => `每人最多开 ${n} 个团 (at most ${n} group-buys per customer)`,
-  already_helped: '您已帮忙砍过价了 (you have already helped with this bargain)',
   own_bargain: '不能给自己砍价，请分享给好友 (you cannot help your own bargain: share it with friends)',
   new_only: '本活动仅限新朋友助力 (only friends who are not customers yet may help)',
   at_floor: '已砍到底价 (the price is already at the floor)',
