@@ -171,7 +171,7 @@ describe('the reward ledger', () => {
 });
 
 describe('order hooks', () => {
-  it('calls campaign listeners once per matched order and once per refund, with the order's amounts in fen', async () => {
+  it('calls campaign listeners once per matched order and once per refund, with amounts in fen', async () => {
     const seen: string[] = [];
     pond.app.orderHooks.register({
       paid: async (_db, o) => { seen.push(`paid:${o.orderId}:${o.amountFen}`); },
