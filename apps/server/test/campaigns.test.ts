@@ -65,7 +65,7 @@ describe('who the customer is on a campaign page', () => {
     const u = await sim.createWechatUser({ nickname: '路人甲' });
     const guest = await customerApi(id, `sim_wechat_user=${u.id}`);
     expect(guest.status).toBe(200);
-    const g = await guest.json();
+    const g = await guest.json() as { me: Record<string, unknown>; joinUrl: string; open: boolean };
     expect(g.me).toMatchObject({ isCustomer: false, eligible: false });
     expect(g.joinUrl).toBe(codeUrl);
     expect(g.open).toBe(true);
@@ -73,7 +73,7 @@ describe('who the customer is on a campaign page', () => {
     expect((await sim.scan(u.id, g.joinUrl)).kind).toBe('contact');
     await settle();
     const back = await waitFor(async () => {
-      const v = await (await customerApi(id, `sim_wechat_user=${u.id}`)).json();
+      const v = await (await customerApi(id, `sim_wechat_user=${u.id}`)).json() as { me: { isCustomer: boolean } };
       return v.me.isCustomer ? v : null;
     }, { message: 'customer after adding' });
     expect(back.me).toMatchObject({ isCustomer: true, eligible: true, name: '路人甲' });
