@@ -105,7 +105,7 @@ describe('who the customer is on a campaign page', () => {
     const paused = await campaign({ status: 'paused' });
     expect(await (await customerApi(paused, cookie)).json()).toMatchObject({ open: false, closedReason: expect.stringContaining('暂停') });
     const tagOnly = await campaign({ eligibility: { tagIds: ['no-such-tag'] } });
-    expect((await (await customerApi(tagOnly, cookie)).json()).me).toMatchObject({ isCustomer: true, eligible: false, ineligibleReason: expect.stringContaining('特定客户') });
+    expect(((await (await customerApi(tagOnly, cookie)).json()) as { me: unknown }).me).toMatchObject({ isCustomer: true, eligible: false, ineligibleReason: expect.stringContaining('特定客户') });
   });
 });
 
@@ -178,7 +178,7 @@ describe('order hooks', () => {
       refunded: async (_db, o, r) => { seen.push(`refunded:${o.orderId}:${r.amountFen}:${r.full}`); },
     });
     const { user } = await newCustomer('下单客户');
-    const order = await sim.payOrder(user.id, { items: [{ name: '1分钱抽奖', price: 0.01, sku: 'DRAW-1' }] });
+    const order = await sim.payOrder(user.id, { items: [{ name: '1分钱抽奖', price: 0.01, quantity: 1, sku: 'DRAW-1' }] });
     expect(order.webhook?.status).toBe(200);
     await waitFor(async () => { await pond.app.inbox.drain(); return seen.includes(`paid:${order.orderId}:1`); }, { message: 'paid hook' });
     await sim.refundOrder(user.id, order.orderId);
