@@ -83,6 +83,10 @@ describe('broadcasts', () => {
     const tasks = await pond.api('GET', `/api/tasks?sourceKind=broadcast&sourceId=${id}&limit=200`);
     expect(tasks.body.items.map((t: any) => t.ownerUserid).sort()).toEqual([...new Set(sending.sends.map((s: any) => s.senderUserid))].sort());
     expect(tasks.body.items.every((t: any) => t.kind === 'confirm_mass' && t.status === 'pending')).toBe(true);
+    // Nobody can mark a confirmation done on their word: it is done when WeCom says the send was confirmed.
+    const early = await pond.api('POST', `/api/tasks/${tasks.body.items[0].id}/done`, { via: 'task_page' });
+    expect(early.status).toBe(409);
+    expect((await pond.api('POST', `/api/tasks/${tasks.body.items[0].id}/done`, { via: 'wecom' })).status).toBe(400);
 
     // Dispatching again (a retried job, a second worker) issues nothing more.
     expect(await pond.app.broadcasts.dispatch(corpId, id)).toBe(0);
