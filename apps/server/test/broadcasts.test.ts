@@ -182,6 +182,33 @@ describe('broadcasts', () => {
     expect((await q<{ n: number }>(`SELECT count(*)::int AS n FROM wecom_sim.mass_sends WHERE corp_id = $1`, [corpId]))[0].n).toBe(before);
   }, 60_000);
 
+  it('withdraws a send cancelled while its add_msg_template was in flight: nobody is asked to confirm it, the budget is released', async () => {
+    const { corpId } = pond;
+    const created = await pond.api('POST', '/api/broadcasts', { kind: 'customer', name: '飞行中取消', content: { text: '飞行中取消测试' }, audience: { externalUserids: ['bx019990'] } });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const id = created.body.id as number;
+    const client = await pond.app.corps.client(corpId);
+    const original = client.addMsgTemplate.bind(client);
+    // The operator cancels after WeCom made the mass send and before Pond recorded its answer.
+    client.addMsgTemplate = async (req) => {
+      const res = await original(req);
+      if (req.text?.content === '飞行中取消测试') expect((await pond.api('POST', `/api/broadcasts/${id}/cancel`)).status).toBe(200);
+      return res;
+    };
+    try {
+      expect((await pond.api('POST', `/api/broadcasts/${id}/send`, {})).status).toBe(200);
+      const withdrawn = await waitFor(async () => (await q<{ canceled_at: string | null }>(
+        `SELECT canceled_at FROM wecom_sim.mass_sends WHERE corp_id = $1 AND body::text LIKE '%飞行中取消测试%' AND canceled_at IS NOT NULL`, [corpId]))[0], { timeoutMs: 60_000, message: 'withdrawn in WeCom' });
+      expect(withdrawn.canceled_at).not.toBeNull();
+    } finally {
+      client.addMsgTemplate = original;
+    }
+    expect((await pond.api('GET', `/api/broadcasts/${id}`)).body.status).toBe('cancelled');
+    expect((await pond.api('GET', `/api/tasks?sourceKind=broadcast&sourceId=${id}`)).body.items).toHaveLength(0);
+    const ledger = (await pond.api('GET', '/api/customers/bx019990/contacts')).body.items.filter((e: any) => e.sourceId === id);
+    expect(ledger.map((e: any) => e.status)).toEqual(['released']);
+  }, 90_000);
+
   it('sends to groups (sender = owner), and reads back a mass send made in WeCom itself so it counts against the budget', async () => {
     const { corpId } = pond;
     const [group] = await q<{ chat_id: string; owner_userid: string }>(
