@@ -184,6 +184,8 @@ describe('broadcasts', () => {
 
   it('withdraws a send cancelled while its add_msg_template was in flight: nobody is asked to confirm it, the budget is released', async () => {
     const { corpId } = pond;
+    // Room in the budget whatever the tests before did.
+    await pond.api('PUT', '/api/governance/policy', { customerPerDay: 50, customerPerWeek: 200, customerPerMonth: 500, minGapMinutes: 0, dedupeDays: 0, quietStart: null, quietEnd: null });
     const created = await pond.api('POST', '/api/broadcasts', { kind: 'customer', name: '飞行中取消', content: { text: '飞行中取消测试' }, audience: { externalUserids: ['bx019990'] } });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     const id = created.body.id as number;
