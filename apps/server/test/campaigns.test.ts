@@ -154,6 +154,28 @@ describe('the reward ledger', () => {
     expect(s).toEqual({ cost_fen: 800, rewards: 8 });
   });
 
+  it('keeps no counter without a budget, and a budget set later starts from what was granted', async () => {
+    const id = await campaign({});
+    const { ext } = await newCustomer('后设预算客户');
+    const grant = async (ref: string) => {
+      const db = await pond.app.pool.connect();
+      try {
+        await db.query('BEGIN');
+        const r = await pond.app.rewards.grant(db, { corpId: pond.corpId, externalUserid: ext, campaignId: id, source: 'lottery', sourceRef: ref, kind: 'custom', adapter: 'manual', title: 'x', costFen: 100 });
+        await db.query('COMMIT');
+        return r;
+      } finally { db.release(); }
+    };
+    for (const ref of ['a', 'b', 'c']) expect('reward' in (await grant(ref))).toBe(true);
+    expect((await pond.app.pool.query('SELECT 1 FROM campaign_spend WHERE campaign_id = $1', [id])).rows).toHaveLength(0);
+    const row = await pond.app.campaigns.get(pond.app.pool, pond.corpId, id);
+    await pond.app.campaigns.update(pond.app.pool, row, { budgetTotalFen: 400 });
+    expect('reward' in (await grant('d'))).toBe(true);
+    expect(await grant('e')).toEqual({ refused: 'budget_total' });
+    const list = await pond.api('GET', '/api/campaigns?kind=lottery&limit=200');
+    expect(list.body.items.find((c: { id: number }) => c.id === id).numbers).toMatchObject({ rewards: 4, costFen: 400 });
+  });
+
   it('credits points once per reward and never lets a balance go below zero', async () => {
     const { ext } = await newCustomer('积分客户');
     const db = await pond.app.pool.connect();

@@ -10,7 +10,7 @@ import type { CampaignBase } from '@pond/contracts/activate';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { corpZone } from '../../platform/time';
-import { CAMPAIGN_ORDERS_SQL, type CampaignRow, type CampaignService } from '../campaigns';
+import { CAMPAIGN_ORDERS_SQL, CAMPAIGN_REWARDS_SQL, type CampaignRow, type CampaignService } from '../campaigns';
 import type { Db } from '../rewards';
 import type { Row } from '../../platform/db/rows';
 
@@ -89,7 +89,7 @@ export class OfferConsole {
          (SELECT count(*)::int FROM bargains b WHERE b.campaign_id = c.id AND b.state = 'bought') AS bought,
          (SELECT count(*)::int FROM bargain_helps h JOIN bargains b ON b.id = h.bargain_id WHERE b.campaign_id = c.id) AS helps
        FROM campaigns c
-       LEFT JOIN campaign_spend s ON s.campaign_id = c.id AND s.day = '1970-01-01'
+       LEFT JOIN LATERAL (${CAMPAIGN_REWARDS_SQL}) s ON true
        LEFT JOIN LATERAL (${CAMPAIGN_ORDERS_SQL}) o ON true
        WHERE c.id = $1`, [c.id]);
     const { rows: daily } = await this.pool.query<{ day: string; participants: number; claims: number; redeemed: number; joins: number; helps: number }>(
