@@ -33,13 +33,13 @@ import { overviewRoutes, OverviewService } from './modules/overview';
 import { acquireHooks, GroupCodeRotation, landingRoutes, liveCodeRoutes, LiveCodeService } from './modules/live-codes';
 import { groupWelcomeRoutes, welcomeRoutes, WelcomeService } from './modules/welcome';
 import { mediaRoutes, MediaService } from './modules/media';
-import { commerceRoutes, matchWaitingOrders, OrderService } from './modules/commerce';
+import { commerceRoutes, matchWaitingOrders, OrderHooks, OrderService } from './modules/commerce';
 import { governanceRoutes, GovernanceService } from './modules/governance';
 import { taskRoutes, TaskService } from './modules/tasks';
 import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
 import { momentRoutes, MomentService } from './modules/moments';
 import { campaignRoutes, CampaignService, CustomerSessions } from './modules/campaigns';
-import { CouponPools, RewardService, RewardSettingsService, rewardRoutes, webhookAdapter, wechatPayAdapter } from './modules/rewards';
+import { CouponPools, couponRedemption, RewardService, RewardSettingsService, rewardRoutes, webhookAdapter, wechatPayAdapter } from './modules/rewards';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 
@@ -84,6 +84,7 @@ export interface PondApp {
   playbooks: Playbooks;
   rewards: RewardService;
   rewardSettings: RewardSettingsService;
+  orderHooks: OrderHooks;
   campaigns: CampaignService;
   sessions: CustomerSessions;
   sim?: Simulator;
@@ -133,6 +134,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     .register('wechatpay', wechatPayAdapter({ pool, settings: rewardSettings, simOpenid: async (appid, unionid) => (sim ? sim.control.payOpenid(appid, unionid) : null) }));
   queue.register([rewards.issueJob]);
   const campaigns = new CampaignService(pool, () => config.publicUrl);
+  // What campaigns do when an order reaches its customer or is refunded (modules register listeners).
+  const orderHooks = new OrderHooks(pool);
+  orderHooks.register(couponRedemption());
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -151,7 +155,14 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     }))
     .register(tagEventHandlers({ pool, corps }))
     // An order was matched to a customer (commerce queues it in the statement that matched it): order auto-tag rules.
-    .register({ 'pond_order/matched': (ctx) => rules.onOrder(ctx.corpId, ctx.ev.ExternalUserID, ctx.at) });
+    .register({
+      'pond_order/matched': async (ctx) => {
+        await rules.onOrder(ctx.corpId, ctx.ev.ExternalUserID, ctx.at);
+        // Campaigns: paid entries, check-in fees, redeemed coupons (idempotent listeners; the event is retried until done).
+        if (ctx.ev.OrderId) await orderHooks.onMatched(ctx.corpId, ctx.ev.OrderId);
+      },
+      'pond_order/refunded': (ctx) => orderHooks.onRefunded(ctx.corpId, ctx.ev.OrderId, ctx.ev.RefundId),
+    });
 
   const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   let sim: Simulator | undefined;
@@ -238,7 +249,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, campaigns, sessions,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);

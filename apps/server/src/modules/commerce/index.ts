@@ -4,3 +4,5 @@ export { ORDER_EVENT, matchWaitingOrders } from './repo';
 export { RFM_BUCKET_NAMES, bucketCode } from './rfm';
 export type { RfmBucket } from './rfm';
 export { commerceRoutes } from './routes';
+export { OrderHooks } from './hooks';
+export type { HookOrder, HookRefund, OrderListener } from './hooks';

@@ -10,6 +10,7 @@ import { withTransaction } from '../../platform/db';
 import type { CorpService } from '../org';
 import { AppError } from '../../platform/errors';
 import { appendTimeline } from '../customers';
+import { enqueue, notifyInbox, Priority } from '../../platform/inbox';
 import {
   findOrderCustomer, insertOrder, lockCustomer, lockOrder, matchOrder, orderCustomer, orderSummary, ordersOf, readThresholds, recomputeSummary,
   refundDedupeKey, refundStored, storeRefund, updateThresholds,
@@ -83,6 +84,12 @@ export class OrderService {
       const full = fen === left;
       await storeRefund(client, corpId, { orderId: order.orderId, refundId, amount: (fen / 100).toFixed(2), at, full });
       if (o.external_userid) {
+        // Campaigns revoke what the order paid for (OrderHooks), from an event queued with the refund.
+        await enqueue(client, 'pond_order/refunded', [{
+          corpId, key: `refund:${o.order_id}:${refundId}`,
+          payload: { ExternalUserID: o.external_userid, OrderId: o.order_id, RefundId: refundId, Full: full ? '1' : '0', CreateTime: String(Math.floor(Date.now() / 1000)) },
+        }], Priority.Other);
+        await notifyInbox(client);
         // Lock first, then recompute in a fresh statement: it sees every match committed before the lock.
         await lockCustomer(client, corpId, o.external_userid);
         await recomputeSummary(client, corpId, o.external_userid);

@@ -63,7 +63,7 @@ function matchSql(candidates: string): string {
       ON CONFLICT (corp_id, dedupe_key) DO NOTHING),
     queued AS (${enqueueSql(`${ORDER_EVENT}/matched`, Priority.Other, {
       corpId: '$1', key: `'order:' || m.order_id`, from: 'm WHERE m.refunded_at IS NULL',
-      fields: { ExternalUserID: 'm.external_userid', CreateTime: 'extract(epoch FROM now())::bigint' } })})
+      fields: { ExternalUserID: 'm.external_userid', OrderId: 'm.order_id', CreateTime: 'extract(epoch FROM now())::bigint' } })})
     SELECT m.order_id, m.external_userid FROM m`;
 }
 

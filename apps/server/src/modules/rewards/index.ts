@@ -16,6 +16,7 @@ export { TOTAL_DAY, findBySource } from './ledger';
 export type { Db, GrantInput, GrantRefusal, GrantResult, RewardRow } from './ledger';
 export { applyPoints, pointsBalance } from './points';
 export { CouponPools } from './pools';
+export { couponRedemption } from './redemption';
 export { rewardRoutes } from './routes';
 export { AdapterError, MAX_ATTEMPTS, RewardService, backoffMs } from './service';
 export type { OutboundAdapter } from './service';

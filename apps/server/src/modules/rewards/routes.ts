@@ -16,7 +16,6 @@ import type { App } from '../../platform/http';
 import { access, ADMIN_ONLY, ALL_ROLES, checkSameOrigin, publicRoute, WRITE_ROLES } from '../../platform/access';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
-import { CustomerSessions } from '../campaigns';
 import type { RewardRow } from './ledger';
 import type { CouponPools } from './pools';
 import { RewardLedgerRepo } from './repo';
@@ -24,6 +23,12 @@ import type { RewardService } from './service';
 import type { RewardSettingsService } from './settings';
 
 const TAGS = ['rewards'];
+
+/** The customer, or a 403 telling a guest to add first (as CustomerSessions.requireCustomer). */
+function requireCustomer<T>(c: T | null): T {
+  if (!c) throw new AppError('forbidden', '请先添加企业微信成为客户 (add us on WeCom first)');
+  return c;
+}
 const POOL_TAGS = ['coupon pools'];
 
 export interface RewardRouteDeps {
@@ -31,7 +36,8 @@ export interface RewardRouteDeps {
   rewards: RewardService;
   settings: RewardSettingsService;
   pools: CouponPools;
-  sessions: CustomerSessions;
+  /** The customer H5 session (campaigns' CustomerSessions; not imported: campaigns depends on this module). */
+  sessions: { forApi(req: FastifyRequest, corpId: string): Promise<{ corp: { id: string }; customer: { externalUserid: string } | null }> };
   publicUrl: () => string;
 }
 
@@ -183,7 +189,7 @@ export async function rewardRoutes(app: App, deps: RewardRouteDeps): Promise<voi
     schema: { tags: ['rewards (customer)'], summary: 'My prizes: the session\'s customer\'s rewards (coupon codes, gifts waiting for an address)', params: MyPrizesParams, response: { 200: MyPrizes } },
   }, async (req) => {
     const s = await sessions.forApi(req, req.params.corpId);
-    const me = CustomerSessions.requireCustomer(s);
+    const me = requireCustomer(s.customer);
     return { items: await ledger.myPrizes(s.corp.id, me.externalUserid) };
   });
 
@@ -193,7 +199,7 @@ export async function rewardRoutes(app: App, deps: RewardRouteDeps): Promise<voi
   }, async (req) => {
     checkSameOrigin(req, deps.publicUrl());
     const s = await sessions.forApi(req, req.params.corpId);
-    const me = CustomerSessions.requireCustomer(s);
+    const me = requireCustomer(s.customer);
     const address = { name: req.body.name.trim(), phone: req.body.phone.trim(), address: req.body.address.trim() };
     await withTransaction(pool, (db) => ledger.giveAddress(db, s.corp.id, me.externalUserid, req.params.id, address));
     return { items: await ledger.myPrizes(s.corp.id, me.externalUserid) };

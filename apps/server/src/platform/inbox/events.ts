@@ -38,7 +38,9 @@ export type EnrichRequest = EventEnvelope & {
 };
 
 /** Pond's own: a shop order was matched to a customer (queued by the statement that matched it, ADR 0008). */
-export type OrderMatched = EventEnvelope & { ExternalUserID: string; CreateTime: string };
+export type OrderMatched = EventEnvelope & { ExternalUserID: string; CreateTime: string; OrderId?: string };
+/** Pond's own: a refund of an order that has its customer (queued with the refund); campaigns revoke what it paid for. */
+export type OrderRefunded = EventEnvelope & { ExternalUserID: string; CreateTime: string; OrderId: string; RefundId: string; Full: '0' | '1' };
 
 /** Event name → payload. `Event/*` handles every ChangeType of that Event not named on its own. */
 export interface InboxEvents {
@@ -54,6 +56,7 @@ export interface InboxEvents {
   'change_external_tag/*': TagChange;
   'pond_enrich/contact': EnrichRequest;
   'pond_order/matched': OrderMatched;
+  'pond_order/refunded': OrderRefunded;
 }
 
 export type InboxEventName = keyof InboxEvents;
