@@ -83,7 +83,7 @@ class PayError extends Error {
 async function verify(ctx: SimContext, req: FastifyRequest, body: string): Promise<string> {
   const auth = req.headers.authorization ?? '';
   if (!auth.startsWith('WECHATPAY2-SHA256-RSA2048 ')) throw new PayError(401, 'SIGN_ERROR', 'Authorization 头缺失或格式错误 (missing WECHATPAY2-SHA256-RSA2048 Authorization)');
-  const fields = Object.fromEntries([...auth.slice(27).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  const fields = Object.fromEntries([...auth.slice(auth.indexOf(' ') + 1).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
   const { mchid, nonce_str: nonce, timestamp, signature } = fields;
   if (!mchid || !nonce || !timestamp || !signature || !fields.serial_no) throw new PayError(401, 'SIGN_ERROR', 'Authorization 缺少字段 (mchid, nonce_str, timestamp, serial_no, signature)');
   if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) throw new PayError(401, 'SIGN_ERROR', '请求时间戳已过期 (timestamp more than 5 minutes off)');
