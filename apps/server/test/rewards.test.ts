@@ -68,7 +68,7 @@ describe('ledger under concurrency', () => {
     const after = (await q<{ balance: number }>('SELECT balance FROM points_accounts WHERE corp_id = $1 AND external_userid = $2', [pond.corpId, ext]))[0].balance;
     expect(after).toBe(before - 30 * ok);
     expect(after).toBeGreaterThanOrEqual(0);
-    const rejected = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
+    const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(rejected.every((r) => /not enough points/.test(String(r.reason?.message)))).toBe(true);
   });
 
