@@ -9,7 +9,7 @@
 import { createHash, createVerify, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from './context';
-import { ControlError } from './errors';
+import { ControlError, statusCodeOf } from './errors';
 
 export const PAY_FAULT_MODES = ['error', 'error_after_pay', 'timeout_after_pay'] as const;
 export type PayFaultMode = (typeof PAY_FAULT_MODES)[number];
@@ -85,7 +85,7 @@ async function verify(ctx: SimContext, req: FastifyRequest, body: string): Promi
   if (!auth.startsWith('WECHATPAY2-SHA256-RSA2048 ')) throw new PayError(401, 'SIGN_ERROR', 'Authorization 头缺失或格式错误 (missing WECHATPAY2-SHA256-RSA2048 Authorization)');
   const fields = Object.fromEntries([...auth.slice(auth.indexOf(' ') + 1).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
   const { mchid, nonce_str: nonce, timestamp, signature } = fields;
-  if (!mchid || !nonce || !timestamp || !signature || !fields.serial_no) throw new PayError(401, 'SIGN_ERROR', 'Authorization 缺少字段 (mchid, nonce_str, timestamp, serial_no, signature)');
+  if (!mchid || !/^\d{1,32}$/.test(mchid) || !nonce || !timestamp || !signature || !fields.serial_no) throw new PayError(401, 'SIGN_ERROR', 'Authorization 缺少字段 (mchid, nonce_str, timestamp, serial_no, signature)');
   if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) throw new PayError(401, 'SIGN_ERROR', '请求时间戳已过期 (timestamp more than 5 minutes off)');
   const m = await ctx.db.one<{ public_key: string }>(`SELECT public_key FROM {s}.pay_merchants WHERE mchid = $1`, [mchid]);
   if (!m) throw new PayError(401, 'SIGN_ERROR', `商户号不存在 (unknown mchid ${mchid})`);
@@ -102,6 +102,9 @@ export function registerPay(app: FastifyInstance, ctx: SimContext): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err: unknown, _req, reply) => {
     if (err instanceof PayError) return reply.code(err.status).send({ code: err.code, message: err.message });
+    // Fastify's own refusals (an unsupported content type, a malformed URL or body): WeChat Pay's PARAM_ERROR.
+    const status = statusCodeOf(err);
+    if (status && status < 500) return reply.code(status).send({ code: 'PARAM_ERROR', message: err instanceof Error ? err.message : String(err) });
     ctx.log.error({ err }, 'wecom-sim: pay failed');
     return reply.code(500).send({ code: 'SYSTEM_ERROR', message: '系统错误 (simulator error)' });
   });
@@ -114,7 +117,7 @@ export function registerPay(app: FastifyInstance, ctx: SimContext): void {
     const list = Array.isArray(b.transfer_detail_list) ? b.transfer_detail_list as Record<string, unknown>[] : [];
     const appid = typeof b.appid === 'string' ? b.appid : '';
     const outBatchNo = typeof b.out_batch_no === 'string' ? b.out_batch_no : '';
-    if (!appid) throw new PayError(400, 'PARAM_ERROR', 'appid 必填 (appid is required)');
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(appid)) throw new PayError(400, 'PARAM_ERROR', 'appid 格式错误 (appid is required)');
     if (!/^[A-Za-z0-9]{5,32}$/.test(outBatchNo)) throw new PayError(400, 'PARAM_ERROR', 'out_batch_no 格式错误 (5-32 letters or digits)');
     if (!list.length || list.length > 1000 || b.total_num !== list.length) throw new PayError(400, 'PARAM_ERROR', 'total_num 与明细数不一致 (total_num must equal the details)');
     const sum = list.reduce((s, d) => s + (Number.isInteger(d.transfer_amount) ? d.transfer_amount as number : NaN), 0);
@@ -122,7 +125,7 @@ export function registerPay(app: FastifyInstance, ctx: SimContext): void {
     const details: Detail[] = [];
     for (const d of list) {
       if (typeof d.out_detail_no !== 'string' || !/^[A-Za-z0-9]{5,32}$/.test(d.out_detail_no)) throw new PayError(400, 'PARAM_ERROR', 'out_detail_no 格式错误');
-      if (typeof d.openid !== 'string' || !d.openid) throw new PayError(400, 'PARAM_ERROR', 'openid 必填');
+      if (typeof d.openid !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(d.openid)) throw new PayError(400, 'PARAM_ERROR', 'openid 格式错误');
       if (!Number.isInteger(d.transfer_amount) || (d.transfer_amount as number) < 1) throw new PayError(400, 'PARAM_ERROR', 'transfer_amount 必须为正整数（分）');
       const u = await ctx.db.one<{ id: string }>(`SELECT id FROM {s}.wechat_users WHERE ${OPENID_SQL('$1', 'id')} = $2`, [appid, d.openid]);
       if (!u) throw new PayError(400, 'INVALID_REQUEST', `openid 与 appid 不匹配 (no WeChat user has openid ${d.openid} for ${appid})`);
@@ -147,6 +150,7 @@ export function registerPay(app: FastifyInstance, ctx: SimContext): void {
 
   app.get('/v3/transfer/batches/out-batch-no/:no', async (req: FastifyRequest<{ Params: { no: string } }>, reply: FastifyReply) => {
     const mchid = await verify(ctx, req, '');
+    if (!/^[A-Za-z0-9]{5,32}$/.test(req.params.no)) throw new PayError(400, 'PARAM_ERROR', 'out_batch_no 格式错误');
     const batch = await ctx.db.one<BatchRow>(`SELECT * FROM {s}.pay_batches WHERE mchid = $1 AND out_batch_no = $2`, [mchid, req.params.no]);
     if (!batch) throw new PayError(404, 'NOT_FOUND', '记录不存在 (no such batch)');
     const total = Number(batch.total_amount);

@@ -121,6 +121,7 @@ const LABELS: Record<string, Bilingual> = {
   'auth.switch_corp': { zh: '切换企业', en: 'Switch corp' },
   'broadcast.send': { zh: '发送群发', en: 'Send a broadcast' },
   'broadcast.remind': { zh: '提醒员工确认群发', en: 'Remind staff to confirm a broadcast' },
+  'campaign.status': { zh: '修改活动状态', en: 'Change a campaign\'s status' },
   'coupon_pool.generate': { zh: '生成优惠券码', en: 'Generate coupon codes' },
   'coupon_pool.import': { zh: '导入优惠券码', en: 'Import coupon codes' },
   'customer_tag.update': { zh: '修改客户标签', en: 'Change customer tags' },
