@@ -3,6 +3,9 @@
 // server enforces the same with 403).
 import {
   AimOutlined,
+  GiftOutlined,
+  AccountBookOutlined,
+  TagOutlined,
   ApartmentOutlined,
   AuditOutlined,
   CommentOutlined,
@@ -60,7 +63,7 @@ const LoginPage = page(() => import('./modules/auth/login-page'), ['auth']);
 const OverviewPage = page(() => import('./modules/overview/overview-page'), ['overview', 'customers']);
 const StaffPage = page(() => import('./modules/staff/staff-page'), ['staff']);
 const CustomersPage = page(() => import('./modules/customers/customers-page'), ['customers', 'tags', 'staff']);
-const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups']);
+const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups', 'rewards']);
 const GroupsPage = page(() => import('./modules/groups/groups-page'), ['groups', 'staff']);
 const GroupDetailPage = page(() => import('./modules/groups/group-detail-page'), ['groups']);
 const TagsPage = page(() => import('./modules/tags/tags-page'), ['tags']);
@@ -70,7 +73,9 @@ const LiveCodeDetailPage = page(() => import('./modules/live-codes/live-code-det
 const ChannelStatsPage = page(() => import('./modules/live-codes/channel-stats-page'), ['liveCodes']);
 const WelcomePage = page(() => import('./modules/welcome/welcome-page'), ['welcome', 'staff']);
 const StoresPage = page(() => import('./modules/stores/stores-page'), ['stores', 'staff']);
-const SettingsPage = page(() => import('./modules/settings/settings-page'), ['settings']);
+const SettingsPage = page(() => import('./modules/settings/settings-page'), ['settings', 'rewards']);
+const RewardsPage = page(() => import('./modules/rewards/rewards-page'), ['rewards']);
+const CouponPoolsPage = page(() => import('./modules/coupon-pools/coupon-pools-page'), ['couponPools']);
 const UsersPage = page(() => import('./modules/admin/users-page'), ['admin', 'staff']);
 const TokensPage = page(() => import('./modules/admin/tokens-page'), ['admin', 'staff']);
 const AuditPage = page(() => import('./modules/admin/audit-page'), ['admin']);
@@ -117,6 +122,7 @@ export function App() {
             <Route path="stores" element={<StoresPage />} />
             <Route path="tasks" element={<TasksPage />} />
             <Route path="contact-rules" element={<ContactRulesPage />} />
+            <Route path="rewards" element={<RewardsPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
@@ -129,6 +135,7 @@ export function App() {
               <Route path="handover" element={<HandoverPage />} />
               <Route path="broadcasts" element={<BroadcastsPage />} />
               <Route path="broadcasts/:id" element={<BroadcastDetailPage />} />
+              <Route path="coupon-pools" element={<CouponPoolsPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -238,6 +245,15 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/contact-rules', icon: <SafetyCertificateOutlined />, label: t('nav.contactRules') },
         ],
       },
+      {
+        key: 'activate',
+        icon: <GiftOutlined />,
+        label: t('nav.activate') /* 激活活动 / Activate */,
+        children: [
+          { key: '/rewards', icon: <AccountBookOutlined />, label: t('nav.rewards') },
+          ...(WRITE_ROLES.includes(me.role) ? [{ key: '/coupon-pools', icon: <TagOutlined />, label: t('nav.couponPools') }] : []),
+        ],
+      },
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
@@ -281,10 +297,13 @@ const MENU_KEYS = [
   '/channel-stats',
   '/welcome',
   '/stores',
+  '/rewards',
+  '/coupon-pools',
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
+const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/offers', '/coupon-pools', '/rewards'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -301,7 +320,7 @@ function Shell() {
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
     selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging']
-      : CONVERT_KEYS.includes(selected) ? ['convert'] : [],
+      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate'] : [],
   );
 
   return (

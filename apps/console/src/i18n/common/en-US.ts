@@ -46,6 +46,9 @@ const enUS: Messages<typeof zhCN> = {
     expand: 'Expand menu',
   },
   nav: {
+    activate: 'Activate',
+    rewards: 'Reward ledger',
+    couponPools: 'Coupon pools',
     playbooks: 'Playbooks (SOP)',
     segments: 'Segments',
     groupSegments: 'Group segments',
