@@ -3,12 +3,13 @@
 // 4xx, applied once after a crash), WeChat Pay through the simulator (paid once even when the first call times out or
 // fails after paying; a wrong signature refused), and the operator and customer routes around the ledger.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimControl } from '@pond/wecom-sim';
 import { withTransaction } from '../src/platform/db';
-import { AdapterError, GIFT_HOLD, applyPoints, signWebhook, webhookAdapter, wechatPayAdapter, wechatPayAuthorization, type GrantInput, type RewardRow } from '../src/modules/rewards';
+import { SecretBox } from '../src/platform/secrets';
+import { AdapterError, GIFT_HOLD, RewardSettingsService, applyPoints, rotateRewardSecrets, signWebhook, webhookAdapter, wechatPayAdapter, wechatPayAuthorization, type GrantInput, type RewardRow } from '../src/modules/rewards';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 
 let pond: TestPond;
@@ -432,5 +433,23 @@ describe('my prizes (customer H5)', () => {
     const row = await reward(mine.id);
     expect(row.next_attempt_at.getTime()).toBeLessThanOrEqual(Date.now());
     expect((await call('POST', `/c/api/${pond.corpId}/rewards/${mine.id}/address`, addr)).status).toBe(409);
+  });
+});
+
+describe('secrets at rest', () => {
+  it('rotate-secrets moves payout secrets to the new key, and they still open', async () => {
+    const current = pond.app.config.secretKey!;
+    const newKey = randomBytes(32);
+    const rotated = new SecretBox(newKey, [current]);
+    expect(await rotateRewardSecrets(pond.app.pool, rotated)).toBeGreaterThanOrEqual(3);
+    const [row] = await q<{ webhook_secret: string; wxpay_api_v3_key: string; wxpay_private_key: string }>(
+      'SELECT webhook_secret, wxpay_api_v3_key, wxpay_private_key FROM reward_settings WHERE corp_id = $1', [pond.corpId]);
+    for (const v of Object.values(row)) expect(SecretBox.keyIdOf(v)).toBe(rotated.currentKeyId);
+    const cfg = await new RewardSettingsService(pond.app.pool, new SecretBox(randomBytes(32), [])).config(pond.corpId).catch((e: Error) => e);
+    expect(cfg).toBeInstanceOf(Error);
+    expect((await new RewardSettingsService(pond.app.pool, rotated).config(pond.corpId)).wechatPay?.privateKey).toMatch(/PRIVATE KEY/);
+    // And back, for the running Pond.
+    expect(await rotateRewardSecrets(pond.app.pool, new SecretBox(current, [newKey]))).toBeGreaterThanOrEqual(3);
+    expect((await pond.api('GET', '/api/settings/rewards')).body.wechatPay.ready).toBe(true);
   });
 });

@@ -20,7 +20,7 @@ export { couponRedemption } from './redemption';
 export { rewardRoutes } from './routes';
 export { AdapterError, MAX_ATTEMPTS, RewardService, backoffMs } from './service';
 export type { OutboundAdapter } from './service';
-export { RewardSettingsService } from './settings';
+export { RewardSettingsService, rotateRewardSecrets } from './settings';
 export type { PayoutConfig, WechatPayConfig } from './settings';
 export { signWebhook, webhookAdapter, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook';
 export { authorization as wechatPayAuthorization, wechatPayAdapter } from './wechatpay';

@@ -6,11 +6,13 @@ import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { PAY_API_BASE, type RewardSettings, type RewardSettingsBody } from '@pond/contracts/rewards';
 import type { Row } from '../../platform/db/rows';
-import type { SecretBox } from '../../platform/secrets';
+import { withTransaction } from '../../platform/db';
+import { SecretBox } from '../../platform/secrets';
 
 type SettingsRow = Row<'reward_settings'>;
-/** The sealed columns (a `pond rotate-secrets` over them is not written yet). */
-type SecretColumn = 'webhook_secret' | 'wxpay_api_v3_key' | 'wxpay_private_key';
+/** The sealed columns (`pond rotate-secrets` moves them to the current key: rotateRewardSecrets). */
+const SECRET_COLUMNS = ['webhook_secret', 'wxpay_api_v3_key', 'wxpay_private_key'] as const;
+type SecretColumn = (typeof SECRET_COLUMNS)[number];
 const context = (col: SecretColumn, corpId: string) => `reward_settings.${col}:${corpId}`;
 
 export interface WechatPayConfig {
@@ -137,3 +139,29 @@ export class RewardSettingsService {
 
 /** The demo's merchant id (WeChat Pay's documentation example number). */
 export const DEMO_MCHID = '1900000109';
+
+/**
+ * `pond rotate-secrets`: re-encrypts every sealed payout secret not under the current key (after corps' secrets), in one
+ * transaction; returns the values rewritten. Values are written only sealed, so there is no plain text to encrypt at start.
+ */
+export async function rotateRewardSecrets(pool: pg.Pool, box: SecretBox): Promise<number> {
+  return withTransaction(pool, async (db) => {
+    const { rows } = await db.query<Pick<SettingsRow, 'corp_id' | SecretColumn>>(
+      `SELECT corp_id, ${SECRET_COLUMNS.join(', ')} FROM reward_settings ORDER BY corp_id FOR UPDATE`);
+    let n = 0;
+    for (const r of rows) {
+      const sets: string[] = [];
+      const values: unknown[] = [r.corp_id];
+      for (const col of SECRET_COLUMNS) {
+        const v = r[col];
+        if (v == null || box.currentKeyId === SecretBox.keyIdOf(v)) continue;
+        values.push(box.encrypt(box.decrypt(v, context(col, r.corp_id)), context(col, r.corp_id)));
+        sets.push(`${col} = $${values.length}`);
+      }
+      if (!sets.length) continue;
+      await db.query(`UPDATE reward_settings SET ${sets.join(', ')} WHERE corp_id = $1`, values);
+      n += sets.length;
+    }
+    return n;
+  });
+}
