@@ -3,7 +3,6 @@
 // server enforces the same with 403).
 import {
   AimOutlined,
-  GiftOutlined,
   AccountBookOutlined,
   TagOutlined,
   ApartmentOutlined,
@@ -35,6 +34,8 @@ import {
   SafetyCertificateOutlined,
   CameraOutlined,
   ScheduleOutlined,
+  GiftOutlined,
+  RocketOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -93,6 +94,8 @@ const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page
 const PlaybooksPage = page(() => import('./modules/playbooks/playbooks-page'), ['playbooks']);
 const PlaybookDetailPage = page(() => import('./modules/playbooks/playbook-detail-page'), ['playbooks', 'staff']);
 const PlaybookBuilderPage = page(() => import('./modules/playbooks/playbook-builder-page'), ['playbooks', 'welcome', 'tags', 'liveCodes', 'segments', 'groups']);
+const OffersPage = page(() => import('./modules/offers/offers-page'), ['offers']);
+const OfferDetailPage = page(() => import('./modules/offers/offer-detail-page'), ['offers']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -122,6 +125,8 @@ export function App() {
             <Route path="stores" element={<StoresPage />} />
             <Route path="tasks" element={<TasksPage />} />
             <Route path="contact-rules" element={<ContactRulesPage />} />
+            <Route path="offers" element={<OffersPage />} />
+            <Route path="offers/:id" element={<OfferDetailPage />} />
             <Route path="rewards" element={<RewardsPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
@@ -247,9 +252,10 @@ function useMenuItems(me: Me): MenuItem[] {
       },
       {
         key: 'activate',
-        icon: <GiftOutlined />,
+        icon: <RocketOutlined />,
         label: t('nav.activate') /* 激活活动 / Activate */,
         children: [
+          { key: '/offers', icon: <GiftOutlined />, label: t('nav.offers') },
           { key: '/rewards', icon: <AccountBookOutlined />, label: t('nav.rewards') },
           ...(WRITE_ROLES.includes(me.role) ? [{ key: '/coupon-pools', icon: <TagOutlined />, label: t('nav.couponPools') }] : []),
         ],
@@ -297,6 +303,7 @@ const MENU_KEYS = [
   '/channel-stats',
   '/welcome',
   '/stores',
+  '/offers',
   '/rewards',
   '/coupon-pools',
 ];

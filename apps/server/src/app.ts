@@ -40,6 +40,7 @@ import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
 import { momentRoutes, MomentService } from './modules/moments';
 import { campaignRoutes, CampaignService, CustomerSessions } from './modules/campaigns';
 import { CouponPools, couponRedemption, RewardService, RewardSettingsService, rewardRoutes, webhookAdapter, wechatPayAdapter } from './modules/rewards';
+import { OfferConsole, offerRoutes, OfferService } from './modules/offers';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 
@@ -87,6 +88,7 @@ export interface PondApp {
   orderHooks: OrderHooks;
   campaigns: CampaignService;
   sessions: CustomerSessions;
+  offers: OfferService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -137,6 +139,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   // What campaigns do when an order reaches its customer or is refunded (modules register listeners).
   const orderHooks = new OrderHooks(pool);
   orderHooks.register(couponRedemption());
+  // Offers (coupons, group-buy, bargain): a minutely job expires group-buys and bargains past their time.
+  const offers = new OfferService({ pool, campaigns, rewards, publicUrl: () => config.publicUrl, log });
+  queue.register([offers.expireJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -221,6 +226,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const sessions = new CustomerSessions({ pool, corps, sim, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
   campaignRoutes(http, { pool, campaigns, sessions, bundle, publicUrl: () => config.publicUrl });
   await rewardRoutes(http, { pool, rewards, settings: rewardSettings, pools: new CouponPools(pool), sessions, publicUrl: () => config.publicUrl });
+  offerRoutes(http, { offers, console: new OfferConsole(pool, campaigns), sessions });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -249,7 +255,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -263,6 +269,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: playbooks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: playbooks.periodicJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
         await queue.schedule({ name: rewards.issueJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: offers.expireJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

@@ -25,7 +25,7 @@ const PLAYBOOK_READ: Who[] = ['admin', 'operator', 'store_manager'];
 type Kind =
   | 'customer' | 'staff' | 'group' | 'liveCode' | 'store' | 'tag' | 'tagGroup' | 'segment' | 'groupSegment' | 'welcomeTemplate'
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
-  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'reward' | 'couponPool';
+  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool';
 
 interface Row {
   roles: Who[] | 'public';
@@ -225,6 +225,21 @@ const MATRIX: Record<string, Row> = {
   'POST /api/campaigns/:id/status': { roles: WRITE, params: { id: 'campaign' } },
   'GET /c/:corpId/:id': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [200] },
   'GET /c/api/:corpId/campaigns/:id': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [401] },
+  // Offers (coupons, group-buy, bargain): the console's routes, and the offer pages' API (identity from the WeChat session only).
+  'POST /api/offers/coupon': { roles: WRITE },
+  'POST /api/offers/groupbuy': { roles: WRITE },
+  'POST /api/offers/bargain': { roles: WRITE },
+  'PATCH /api/offers/:id': { roles: WRITE, params: { id: 'offer' } },
+  'GET /api/offers/:id': { roles: ALL, params: { id: 'offer' } },
+  'GET /api/offers/:id/groupbuys': { roles: ALL, params: { id: 'offer' } },
+  'GET /api/offers/:id/bargains': { roles: ALL, params: { id: 'offer' } },
+  'GET /c/api/:corpId/offers/:id': { roles: 'public', params: { corpId: 'corp', id: 'offer' }, anonymous: [401] },
+  'POST /c/api/:corpId/offers/:id/claim': { roles: 'public', params: { corpId: 'corp', id: 'offer' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/offers/:id/groupbuys': { roles: 'public', params: { corpId: 'corp', id: 'offer' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/offers/:id/groupbuys/:groupbuyId/join': { roles: 'public', params: { corpId: 'corp', id: 'offer', groupbuyId: 'offer' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/offers/:id/bargains': { roles: 'public', params: { corpId: 'corp', id: 'offer' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/offers/:id/bargains/:bargainId/help': { roles: 'public', params: { corpId: 'corp', id: 'offer', bargainId: 'offer' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/offers/:id/bargains/:bargainId/buy': { roles: 'public', params: { corpId: 'corp', id: 'offer', bargainId: 'offer' }, anonymous: [400, 401] },
   // The reward ledger: rewards are seen by whoever sees their customer; payouts are admins'; coupon pools operators'.
   'GET /api/rewards': { roles: ALL, list: true },
   'GET /api/rewards/export': { roles: ['admin', 'operator', 'store_manager'], list: true },
@@ -408,6 +423,7 @@ beforeAll(async () => {
   setIds('reward', await rewardOf(customerIn, 'matrix:in'), { store_manager: await rewardOf(customerOut, 'matrix:out'), staff: await rewardOf(customerNotX, 'matrix:notx') });
   setIds('couponPool', await fresh('couponPool', 'admin'));
   setIds('campaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at) VALUES ($1, 'lottery', 'matrix campaign', now()) RETURNING id`, [corpId]));
+  setIds('offer', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'coupon', 'matrix offer', now(), '{"couponPoolId":1}') RETURNING id`, [corpId]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
   expect(handover.status, JSON.stringify(handover.body)).toBe(200);
   setIds('handoverJob', String(handover.body.id));

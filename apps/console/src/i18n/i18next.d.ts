@@ -15,6 +15,7 @@ import type groups from '../modules/groups/i18n/zh-CN';
 import type handover from '../modules/handover/i18n/zh-CN';
 import type moments from '../modules/moments/i18n/zh-CN';
 import type liveCodes from '../modules/live-codes/i18n/zh-CN';
+import type offers from '../modules/offers/i18n/zh-CN';
 import type overview from '../modules/overview/i18n/zh-CN';
 import type playbooks from '../modules/playbooks/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
@@ -44,6 +45,7 @@ declare module 'i18next' {
       handover: typeof handover;
       moments: typeof moments;
       liveCodes: typeof liveCodes;
+      offers: typeof offers;
       overview: typeof overview;
       playbooks: typeof playbooks;
       scripts: typeof scripts;

@@ -25,6 +25,7 @@ export const NAMESPACES: Loaders = {
   handover: { 'zh-CN': () => import('../modules/handover/i18n/zh-CN'), 'en-US': () => import('../modules/handover/i18n/en-US') },
   moments: { 'zh-CN': () => import('../modules/moments/i18n/zh-CN'), 'en-US': () => import('../modules/moments/i18n/en-US') },
   liveCodes: { 'zh-CN': () => import('../modules/live-codes/i18n/zh-CN'), 'en-US': () => import('../modules/live-codes/i18n/en-US') },
+  offers: { 'zh-CN': () => import('../modules/offers/i18n/zh-CN'), 'en-US': () => import('../modules/offers/i18n/en-US') },
   overview: { 'zh-CN': () => import('../modules/overview/i18n/zh-CN'), 'en-US': () => import('../modules/overview/i18n/en-US') },
   playbooks: { 'zh-CN': () => import('../modules/playbooks/i18n/zh-CN'), 'en-US': () => import('../modules/playbooks/i18n/en-US') },
   scripts: { 'zh-CN': () => import('../modules/scripts/i18n/zh-CN'), 'en-US': () => import('../modules/scripts/i18n/en-US') },

@@ -46,7 +46,6 @@ const enUS: Messages<typeof zhCN> = {
     expand: 'Expand menu',
   },
   nav: {
-    activate: 'Activate',
     rewards: 'Reward ledger',
     couponPools: 'Coupon pools',
     playbooks: 'Playbooks (SOP)',
@@ -73,6 +72,8 @@ const enUS: Messages<typeof zhCN> = {
     tokens: 'API tokens',
     audit: 'Audit log',
     convert: 'Convert',
+    activate: 'Activate',
+    offers: 'Coupons · group-buy · bargain',
     broadcasts: 'Broadcasts',
     tasks: 'Staff tasks',
     contactRules: 'Contact rules',

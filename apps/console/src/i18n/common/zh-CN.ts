@@ -45,7 +45,6 @@ const zhCN = {
     expand: '展开菜单',
   },
   nav: {
-    activate: '激活活动',
     rewards: '奖励台账',
     couponPools: '优惠券库',
     playbooks: 'SOP 剧本',
@@ -72,6 +71,8 @@ const zhCN = {
     tokens: 'API 令牌',
     audit: '操作日志',
     convert: '转化触达',
+    activate: '激活活动',
+    offers: '领券 · 拼团 · 砍价',
     broadcasts: '群发',
     tasks: '员工任务',
     contactRules: '触达规则',

@@ -71,11 +71,13 @@ export class CouponPools {
   async remove(corpId: string, id: number): Promise<void> {
     await withTransaction(this.pool, async (db) => {
       await db.query('SELECT 1 FROM coupon_pools WHERE corp_id = $1 AND id = $2 FOR UPDATE', [corpId, id]);
-      const { rows: [u] } = await db.query<{ codes: boolean; prizes: boolean; rewards: boolean }>(
+      const { rows: [u] } = await db.query<{ codes: boolean; prizes: boolean; rewards: boolean; campaigns: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM coupon_codes WHERE corp_id = $1 AND pool_id = $2 AND state IN ('claimed', 'redeemed')) AS codes,
                 EXISTS (SELECT 1 FROM lottery_prizes WHERE corp_id = $1 AND coupon_pool_id = $2) AS prizes,
-                EXISTS (SELECT 1 FROM rewards WHERE corp_id = $1 AND coupon_pool_id = $2) AS rewards`, [corpId, id]);
+                EXISTS (SELECT 1 FROM rewards WHERE corp_id = $1 AND coupon_pool_id = $2) AS rewards,
+                EXISTS (SELECT 1 FROM campaigns WHERE corp_id = $1 AND config->>'couponPoolId' = $2::text) AS campaigns`, [corpId, id]);
       if (u.codes || u.rewards) throw new AppError('conflict', `coupon pool ${id} has codes handed out: it is kept for their record (优惠券已发放，不能删除)`);
+      if (u.campaigns) throw new AppError('conflict', `coupon pool ${id} is an offer's pool: pick another pool there first (活动正在使用该券库)`);
       if (u.prizes) throw new AppError('conflict', `coupon pool ${id} is a lottery prize's pool: remove it from the prize first (奖品正在使用该券库)`);
       await db.query('DELETE FROM coupon_pools WHERE corp_id = $1 AND id = $2', [corpId, id]);
     });
