@@ -3,6 +3,8 @@
 // server enforces the same with 403).
 import {
   AimOutlined,
+  AccountBookOutlined,
+  TagOutlined,
   ApartmentOutlined,
   AuditOutlined,
   CommentOutlined,
@@ -62,7 +64,7 @@ const LoginPage = page(() => import('./modules/auth/login-page'), ['auth']);
 const OverviewPage = page(() => import('./modules/overview/overview-page'), ['overview', 'customers']);
 const StaffPage = page(() => import('./modules/staff/staff-page'), ['staff']);
 const CustomersPage = page(() => import('./modules/customers/customers-page'), ['customers', 'tags', 'staff']);
-const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups']);
+const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups', 'rewards']);
 const GroupsPage = page(() => import('./modules/groups/groups-page'), ['groups', 'staff']);
 const GroupDetailPage = page(() => import('./modules/groups/group-detail-page'), ['groups']);
 const TagsPage = page(() => import('./modules/tags/tags-page'), ['tags']);
@@ -72,7 +74,9 @@ const LiveCodeDetailPage = page(() => import('./modules/live-codes/live-code-det
 const ChannelStatsPage = page(() => import('./modules/live-codes/channel-stats-page'), ['liveCodes']);
 const WelcomePage = page(() => import('./modules/welcome/welcome-page'), ['welcome', 'staff']);
 const StoresPage = page(() => import('./modules/stores/stores-page'), ['stores', 'staff']);
-const SettingsPage = page(() => import('./modules/settings/settings-page'), ['settings']);
+const SettingsPage = page(() => import('./modules/settings/settings-page'), ['settings', 'rewards']);
+const RewardsPage = page(() => import('./modules/rewards/rewards-page'), ['rewards']);
+const CouponPoolsPage = page(() => import('./modules/coupon-pools/coupon-pools-page'), ['couponPools']);
 const UsersPage = page(() => import('./modules/admin/users-page'), ['admin', 'staff']);
 const TokensPage = page(() => import('./modules/admin/tokens-page'), ['admin', 'staff']);
 const AuditPage = page(() => import('./modules/admin/audit-page'), ['admin']);
@@ -123,6 +127,7 @@ export function App() {
             <Route path="contact-rules" element={<ContactRulesPage />} />
             <Route path="offers" element={<OffersPage />} />
             <Route path="offers/:id" element={<OfferDetailPage />} />
+            <Route path="rewards" element={<RewardsPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
@@ -135,6 +140,7 @@ export function App() {
               <Route path="handover" element={<HandoverPage />} />
               <Route path="broadcasts" element={<BroadcastsPage />} />
               <Route path="broadcasts/:id" element={<BroadcastDetailPage />} />
+              <Route path="coupon-pools" element={<CouponPoolsPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -247,9 +253,11 @@ function useMenuItems(me: Me): MenuItem[] {
       {
         key: 'activate',
         icon: <RocketOutlined />,
-        label: t('nav.activate'),
+        label: t('nav.activate') /* 激活活动 / Activate */,
         children: [
           { key: '/offers', icon: <GiftOutlined />, label: t('nav.offers') },
+          { key: '/rewards', icon: <AccountBookOutlined />, label: t('nav.rewards') },
+          ...(WRITE_ROLES.includes(me.role) ? [{ key: '/coupon-pools', icon: <TagOutlined />, label: t('nav.couponPools') }] : []),
         ],
       },
     ];
@@ -296,11 +304,13 @@ const MENU_KEYS = [
   '/welcome',
   '/stores',
   '/offers',
+  '/rewards',
+  '/coupon-pools',
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
-const ACTIVATE_KEYS = ['/offers'];
+const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/offers', '/coupon-pools', '/rewards'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';

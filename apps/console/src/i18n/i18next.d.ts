@@ -21,6 +21,8 @@ import type playbooks from '../modules/playbooks/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
 import type segments from '../modules/segments/i18n/zh-CN';
 import type settings from '../modules/settings/i18n/zh-CN';
+import type rewards from '../modules/rewards/i18n/zh-CN';
+import type couponPools from '../modules/coupon-pools/i18n/zh-CN';
 import type staff from '../modules/staff/i18n/zh-CN';
 import type stores from '../modules/stores/i18n/zh-CN';
 import type tags from '../modules/tags/i18n/zh-CN';
@@ -49,6 +51,8 @@ declare module 'i18next' {
       scripts: typeof scripts;
       segments: typeof segments;
       settings: typeof settings;
+      rewards: typeof rewards;
+      couponPools: typeof couponPools;
       staff: typeof staff;
       stores: typeof stores;
       tags: typeof tags;

@@ -30,6 +30,8 @@ export const NAMESPACES: Loaders = {
   playbooks: { 'zh-CN': () => import('../modules/playbooks/i18n/zh-CN'), 'en-US': () => import('../modules/playbooks/i18n/en-US') },
   scripts: { 'zh-CN': () => import('../modules/scripts/i18n/zh-CN'), 'en-US': () => import('../modules/scripts/i18n/en-US') },
   segments: { 'zh-CN': () => import('../modules/segments/i18n/zh-CN'), 'en-US': () => import('../modules/segments/i18n/en-US') },
+  rewards: { 'zh-CN': () => import('../modules/rewards/i18n/zh-CN'), 'en-US': () => import('../modules/rewards/i18n/en-US') },
+  couponPools: { 'zh-CN': () => import('../modules/coupon-pools/i18n/zh-CN'), 'en-US': () => import('../modules/coupon-pools/i18n/en-US') },
   settings: { 'zh-CN': () => import('../modules/settings/i18n/zh-CN'), 'en-US': () => import('../modules/settings/i18n/en-US') },
   staff: { 'zh-CN': () => import('../modules/staff/i18n/zh-CN'), 'en-US': () => import('../modules/staff/i18n/en-US') },
   stores: { 'zh-CN': () => import('../modules/stores/i18n/zh-CN'), 'en-US': () => import('../modules/stores/i18n/en-US') },

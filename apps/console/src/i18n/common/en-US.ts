@@ -46,6 +46,8 @@ const enUS: Messages<typeof zhCN> = {
     expand: 'Expand menu',
   },
   nav: {
+    rewards: 'Reward ledger',
+    couponPools: 'Coupon pools',
     playbooks: 'Playbooks (SOP)',
     segments: 'Segments',
     groupSegments: 'Group segments',

@@ -45,6 +45,8 @@ const zhCN = {
     expand: '展开菜单',
   },
   nav: {
+    rewards: '奖励台账',
+    couponPools: '优惠券库',
     playbooks: 'SOP 剧本',
     segments: '客户分层',
     groupSegments: '群分层',
