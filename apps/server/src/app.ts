@@ -40,6 +40,7 @@ import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
 import { momentRoutes, MomentService } from './modules/moments';
 import { campaignRoutes, CampaignService, CustomerSessions } from './modules/campaigns';
 import { RewardService } from './modules/rewards';
+import { LotteryService, lotteryOrderListener, lotteryRoutes } from './modules/lottery';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 
@@ -86,6 +87,7 @@ export interface PondApp {
   orderHooks: OrderHooks;
   campaigns: CampaignService;
   sessions: CustomerSessions;
+  lottery: LotteryService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -132,6 +134,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const campaigns = new CampaignService(pool, () => config.publicUrl);
   // What campaigns do when an order reaches its customer or is refunded (modules register listeners).
   const orderHooks = new OrderHooks(pool);
+  const lottery = new LotteryService({ pool, campaigns, rewards });
+  orderHooks.register(lotteryOrderListener(lottery));
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -215,6 +219,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log, bundle });
   const sessions = new CustomerSessions({ pool, corps, sim, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
   campaignRoutes(http, { pool, campaigns, sessions, bundle, publicUrl: () => config.publicUrl });
+  lotteryRoutes(http, { lottery, sessions });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -243,7 +248,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, orderHooks, campaigns, sessions,
+    moments, playbooks, rewards, orderHooks, campaigns, sessions, lottery,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);

@@ -225,6 +225,14 @@ const MATRIX: Record<string, Row> = {
   'POST /api/campaigns/:id/status': { roles: WRITE, params: { id: 'campaign' } },
   'GET /c/:corpId/:id': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [200] },
   'GET /c/api/:corpId/campaigns/:id': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [401] },
+  // Lottery (抽奖): the console's routes and the customer page's API (a body is the request id only: the anonymous array body is a 400).
+  'POST /api/lotteries': { roles: WRITE },
+  'GET /api/lotteries/:id': { roles: ALL, params: { id: 'campaign' } },
+  'PATCH /api/lotteries/:id': { roles: WRITE, params: { id: 'campaign' } },
+  'GET /api/lotteries/:id/winners': { roles: ALL, params: { id: 'campaign' } },
+  'GET /api/lotteries/:id/winners.csv': { roles: WRITE, params: { id: 'campaign' } },
+  'GET /c/api/:corpId/lottery/:id': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [401] },
+  'POST /c/api/:corpId/lottery/:id/draw': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [400, 401] },
 };
 
 let pond: TestPond;
