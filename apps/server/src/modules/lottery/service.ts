@@ -255,12 +255,12 @@ export class LotteryService {
     return withTransaction(this.pool, async (db) => {
       // The participant row: every draw of this customer in this campaign waits here for the one before it.
       await this.deps.campaigns.enter(db, c, ext);
-      const earlier = await this.byRequest(db, c.id, ext, requestId);
       const now = new Date();
       const today = dayIn(now, tz);
-      if (earlier) return this.result(db, earlier, cfg, await this.counts(db, c.id, ext, today), true);
+      // One round trip: an earlier draw of this request id, the customer's counts, the prizes.
+      const { earlier, counts: n, prizes } = await this.drawState(db, c.id, ext, requestId, today);
+      if (earlier) return this.result(db, earlier, cfg, n, true, prizes);
       requireOpen(c, now);
-      const n = await this.counts(db, c.id, ext, today);
       if (cfg.perDay !== null && n.today >= cfg.perDay) throw new AppError('conflict', DRAW_MESSAGES.perDay);
       if (cfg.total !== null && n.total >= cfg.total) throw new AppError('conflict', DRAW_MESSAGES.total);
 
@@ -272,7 +272,6 @@ export class LotteryService {
         paidEntry = e.id;
       }
 
-      const prizes = await this.prizes(db, c.id);
       let prize = await this.pick(db, prizes);
       const nothing = prizes.find((p) => p.kind === 'nothing' && (p.stock === null || p.won < p.stock)) ?? null;
 
@@ -343,9 +342,18 @@ export class LotteryService {
     return rows[0] ?? null;
   }
 
-  private async byRequest(db: Db, campaignId: number, ext: string, requestId: string): Promise<EntryRow | null> {
-    const { rows } = await db.query<EntryRow>('SELECT * FROM lottery_entries WHERE campaign_id = $1 AND external_userid = $2 AND request_id = $3', [campaignId, ext, requestId]);
-    return rows[0] ?? null;
+  private async drawState(db: Db, campaignId: number, ext: string, requestId: string, today: string): Promise<{ earlier: EntryRow | null; counts: Counts; prizes: PrizeRow[] }> {
+    const { rows: [r] } = await db.query<{ earlier: EntryRow | null; counts: Counts; prizes: PrizeRow[] }>(
+      `SELECT (SELECT to_jsonb(e) FROM lottery_entries e WHERE e.campaign_id = $1 AND e.external_userid = $2 AND e.request_id = $3) AS earlier,
+         (SELECT jsonb_build_object('today', count(*) FILTER (WHERE state = 'drawn' AND day = $4), 'total', count(*) FILTER (WHERE state = 'drawn'),
+            'unused', count(*) FILTER (WHERE state = 'unused'))
+          FROM lottery_entries WHERE campaign_id = $1 AND external_userid = $2 AND state IN ('drawn', 'unused')) AS counts,
+         (SELECT coalesce(jsonb_agg(to_jsonb(p) ORDER BY p.position), '[]'::jsonb) FROM lottery_prizes p WHERE p.campaign_id = $1) AS prizes`,
+      [campaignId, ext, requestId, today]);
+    // JSON gives times as text and bigints as numbers: the entry's times back to Dates.
+    const e = r.earlier;
+    const earlier = e ? { ...e, created_at: new Date(e.created_at), drawn_at: e.drawn_at ? new Date(e.drawn_at) : null, revoked_at: e.revoked_at ? new Date(e.revoked_at) : null } : null;
+    return { earlier, counts: r.counts, prizes: r.prizes };
   }
 
   private async result(db: Db, e: EntryRow, cfg: LotteryConfig, n: Counts, repeated: boolean, prizes?: PrizeRow[]): Promise<LotteryDrawResult> {
