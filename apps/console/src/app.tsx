@@ -32,6 +32,8 @@ import {
   SafetyCertificateOutlined,
   CameraOutlined,
   ScheduleOutlined,
+  GiftOutlined,
+  TrophyOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -88,6 +90,10 @@ const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page
 const PlaybooksPage = page(() => import('./modules/playbooks/playbooks-page'), ['playbooks']);
 const PlaybookDetailPage = page(() => import('./modules/playbooks/playbook-detail-page'), ['playbooks', 'staff']);
 const PlaybookBuilderPage = page(() => import('./modules/playbooks/playbook-builder-page'), ['playbooks', 'welcome', 'tags', 'liveCodes', 'segments', 'groups']);
+// Activate: lotteries (抽奖).
+const LotteriesPage = page(() => import('./modules/lottery/lotteries-page'), ['lottery']);
+const LotteryDetailPage = page(() => import('./modules/lottery/lottery-detail-page'), ['lottery']);
+const LotteryFormPage = page(() => import('./modules/lottery/lottery-form-page'), ['lottery']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -117,12 +123,16 @@ export function App() {
             <Route path="stores" element={<StoresPage />} />
             <Route path="tasks" element={<TasksPage />} />
             <Route path="contact-rules" element={<ContactRulesPage />} />
+            <Route path="lotteries" element={<LotteriesPage />} />
+            <Route path="lotteries/:id" element={<LotteryDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
             </Route>
             <Route element={<RequireRole roles={WRITE_ROLES} />}>
               <Route path="playbooks/new" element={<PlaybookBuilderPage />} />
+              <Route path="lotteries/new" element={<LotteryFormPage />} />
+              <Route path="lotteries/:id/edit" element={<LotteryFormPage />} />
               <Route path="playbooks/:id/edit" element={<PlaybookBuilderPage />} />
               <Route path="live-codes/new" element={<LiveCodeFormPage />} />
               <Route path="live-codes/:id/edit" element={<LiveCodeFormPage />} />
@@ -238,6 +248,14 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/contact-rules', icon: <SafetyCertificateOutlined />, label: t('nav.contactRules') },
         ],
       },
+      {
+        key: 'activate',
+        icon: <GiftOutlined />,
+        label: t('nav.activate'),
+        children: [
+          { key: '/lotteries', icon: <TrophyOutlined />, label: t('nav.lotteries') },
+        ],
+      },
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
@@ -277,6 +295,7 @@ const MENU_KEYS = [
   '/tasks',
   '/contact-rules',
   '/playbooks',
+  '/lotteries',
   '/live-codes',
   '/channel-stats',
   '/welcome',
@@ -285,6 +304,7 @@ const MENU_KEYS = [
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
+const ACTIVATE_KEYS = ['/lotteries'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -301,7 +321,7 @@ function Shell() {
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
     selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging']
-      : CONVERT_KEYS.includes(selected) ? ['convert'] : [],
+      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate'] : [],
   );
 
   return (

@@ -70,6 +70,8 @@ const enUS: Messages<typeof zhCN> = {
     tokens: 'API tokens',
     audit: 'Audit log',
     convert: 'Convert',
+    activate: 'Activate',
+    lotteries: 'Lotteries',
     broadcasts: 'Broadcasts',
     tasks: 'Staff tasks',
     contactRules: 'Contact rules',

@@ -69,6 +69,8 @@ const zhCN = {
     tokens: 'API 令牌',
     audit: '操作日志',
     convert: '转化触达',
+    activate: '激活活动',
+    lotteries: '抽奖',
     broadcasts: '群发',
     tasks: '员工任务',
     contactRules: '触达规则',
