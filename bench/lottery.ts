@@ -9,6 +9,7 @@
 // 5,000 customers draw again on a second lottery closed loop over BENCH_CONNECTIONS (default 32) connections, beside
 // a bare Fastify route given the same requests the same way in the same run (ratio).
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadConfig } from '../apps/server/src/config';
 import { buildApp } from '../apps/server/src/app';
 import { createLogger } from '../apps/server/src/platform/log';
@@ -22,6 +23,22 @@ const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const STOCK = 100;
 const CORP = 'wwbenchlottery01';
 const OAUTH_SECRET = 'bench-lottery-oauth-secret-0123456789';
+
+/** CPU seconds so far of this process (Pond) and of the Postgres backends serving the bench's database. */
+function cpu(dbName: string): { pond: number; pg: number } {
+  const ticks = Number(process.env.CLK_TCK ?? 100);
+  let pgSec = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (!readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(dbName)) continue;
+      const f = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ');
+      pgSec += (Number(f[11]) + Number(f[12])) / ticks;
+    } catch { /* gone */ }
+  }
+  const u = process.cpuUsage();
+  return { pond: (u.user + u.system) / 1e6, pg: pgSec };
+}
 
 async function main() {
   const db = await benchDatabase();
@@ -79,7 +96,11 @@ async function main() {
 
   const r = await runLoad(base, SOCKETS, requests, { rate: RATE });
   console.log(`draws: ${r.count} requests (${CUSTOMERS} customers, ${r.count - CUSTOMERS} repeated taps) arriving at ${RATE}/s, done in ${r.ms} ms: p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`);
+  const dbName = new URL(db.url).pathname.slice(1);
+  const cpu0 = cpu(dbName);
   const thru = await runLoad(base, CONNECTIONS, onSecond(requests.slice(0, CUSTOMERS)));
+  const cpu1 = cpu(dbName);
+  console.log(`CPU ms per draw (throughput run): pond ${((cpu1.pond - cpu0.pond) * 1000 / thru.count).toFixed(2)}, postgres ${((cpu1.pg - cpu0.pg) * 1000 / thru.count).toFixed(2)} (the machine's load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
   console.log(`throughput: ${thru.count} draws closed loop over ${CONNECTIONS} connections: ${thru.rps}/s, p50 ${thru.p50} ms, p99 ${thru.p99} ms, errors ${thru.errors}, non-2xx ${thru.non2xx}`);
   const bare = await bareFastifyBaseline(CONNECTIONS, onSecond(requests.slice(0, CUSTOMERS)));
   console.log(`bare Fastify route, same requests, same connections: ${bare.rps}/s, p50 ${bare.p50} ms, p99 ${bare.p99} ms`);

@@ -174,6 +174,25 @@ describe('lottery', () => {
     expect(d.body.perPrize[0]).toMatchObject({ won: 3, stockLeft: 7, costFen: 300 });
   });
 
+  it('pays a red packet through WeChat Pay to the session\'s openid, and refuses customers the campaign is not for', async () => {
+    const l = await lottery({ prizes: [{ name: '红包', kind: 'redpacket', weight: 1, stock: 2, amountFen: 188 }] });
+    const [c] = await customers(1);
+    const won = await draw(c.cookie, l.id);
+    expect(won.status).toBe(200);
+    expect(won.body.reward).toMatchObject({ kind: 'redpacket', amountFen: 188, state: 'pending' });
+    const { rows: [r] } = await pond.app.pool.query('SELECT adapter, amount_fen, cost_fen, details, out_trade_no FROM rewards WHERE id = $1', [won.body.reward.rewardId]);
+    expect(r).toMatchObject({ adapter: 'wechatpay', amount_fen: 188, cost_fen: 188, details: { openid: expect.stringMatching(/^ou/) } });
+    expect(r.out_trade_no).toMatch(/^pond\d{8}/);
+
+    const { rows: [tag] } = await pond.app.pool.query('SELECT id FROM tags WHERE corp_id = $1 AND deleted_at IS NULL ORDER BY id LIMIT 1', [pond.corpId]);
+    const only = await lottery({ eligibility: { tagIds: [tag.id] }, prizes: [nothing(1)] });
+    const refused = await draw(c.cookie, only.id);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('特定客户');
+    await pond.app.pool.query('UPDATE customers SET tag_ids = ARRAY[$3]::text[] WHERE corp_id = $1 AND external_userid = $2', [pond.corpId, c.ext, tag.id]);
+    expect((await draw(c.cookie, only.id)).status).toBe(200);
+  });
+
   it('edits prizes while a draft; once published only stock, never below what was won', async () => {
     const l = await lottery({ prizes: [points('A', 2, 1), nothing(1)] }, false);
     const edited = await pond.api('PATCH', `/api/lotteries/${l.id}`, { prizes: [points('A2', 1, 1), { name: '礼品', kind: 'gift', weight: 1, stock: 3, costFen: 5000 }, nothing(1)] });

@@ -279,10 +279,12 @@ export class LotteryService {
         ? await db.query<EntryRow>(
           `UPDATE lottery_entries SET state = 'drawn', day = $2, drawn_at = $3, request_id = $4, prize_id = $5 WHERE id = $1 RETURNING *`,
           [paidEntry, today, now, requestId, (prize ?? nothing)?.id ?? null])
-        : await db.query<EntryRow>(
-          `INSERT INTO lottery_entries (corp_id, campaign_id, external_userid, source, day, state, request_id, prize_id, drawn_at)
+        : await db.query<EntryRow>({
+          name: 'lottery_draw_entry',
+          text: `INSERT INTO lottery_entries (corp_id, campaign_id, external_userid, source, day, state, request_id, prize_id, drawn_at)
            VALUES ($1,$2,$3,$4,$5,'drawn',$6,$7,$8) RETURNING *`,
-          [c.corp_id, c.id, ext, c.entry.kind, today, requestId, (prize ?? nothing)?.id ?? null, now]);
+          values: [c.corp_id, c.id, ext, c.entry.kind, today, requestId, (prize ?? nothing)?.id ?? null, now],
+        });
       if (c.entry.kind === 'points') {
         const cost = c.entry.points;
         try {
@@ -343,13 +345,16 @@ export class LotteryService {
   }
 
   private async drawState(db: Db, campaignId: number, ext: string, requestId: string, today: string): Promise<{ earlier: EntryRow | null; counts: Counts; prizes: PrizeRow[] }> {
-    const { rows: [r] } = await db.query<{ earlier: EntryRow | null; counts: Counts; prizes: PrizeRow[] }>(
-      `SELECT (SELECT to_jsonb(e) FROM lottery_entries e WHERE e.campaign_id = $1 AND e.external_userid = $2 AND e.request_id = $3) AS earlier,
+    // A named (prepared) statement: every draw runs it, planned once per connection.
+    const { rows: [r] } = await db.query<{ earlier: EntryRow | null; counts: Counts; prizes: PrizeRow[] }>({
+      name: 'lottery_draw_state',
+      text: `SELECT (SELECT to_jsonb(e) FROM lottery_entries e WHERE e.campaign_id = $1 AND e.external_userid = $2 AND e.request_id = $3) AS earlier,
          (SELECT jsonb_build_object('today', count(*) FILTER (WHERE state = 'drawn' AND day = $4), 'total', count(*) FILTER (WHERE state = 'drawn'),
             'unused', count(*) FILTER (WHERE state = 'unused'))
           FROM lottery_entries WHERE campaign_id = $1 AND external_userid = $2 AND state IN ('drawn', 'unused')) AS counts,
          (SELECT coalesce(jsonb_agg(to_jsonb(p) ORDER BY p.position), '[]'::jsonb) FROM lottery_prizes p WHERE p.campaign_id = $1) AS prizes`,
-      [campaignId, ext, requestId, today]);
+      values: [campaignId, ext, requestId, today],
+    });
     // JSON gives times as text and bigints as numbers: the entry's times back to Dates.
     const e = r.earlier;
     const earlier = e ? { ...e, created_at: new Date(e.created_at), drawn_at: e.drawn_at ? new Date(e.drawn_at) : null, revoked_at: e.revoked_at ? new Date(e.revoked_at) : null } : null;
