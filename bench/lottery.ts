@@ -5,9 +5,10 @@
 // result). Each customer is who their signed WeChat OAuth cookie says (the corp's OAuth key seals it, as the OAuth
 // callback does): the real cookie path, no test-only door.
 // Latency: the draws arrive open loop at BENCH_RATE/s (default 100: the 5,000 within a minute; up to BENCH_SOCKETS
-// in flight at once), each timed from when it was due, so queueing behind a slow server counts (p99 target < 50 ms). Throughput: the same
-// 5,000 customers draw again on a second lottery closed loop over BENCH_CONNECTIONS (default 32) connections, beside
-// a bare Fastify route given the same requests the same way in the same run (ratio).
+// in flight at once), each timed from when it was due, so queueing behind a slow server counts (p99 target < 50 ms).
+// Throughput: the same 5,000 customers draw again on a second lottery closed loop over BENCH_CONNECTIONS (default 32)
+// connections, beside a bare Fastify route given the same requests the same way in the same run (ratio); the CPU
+// each draw cost Pond and its Postgres backends is printed with the machine's load.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadConfig } from '../apps/server/src/config';
