@@ -36,6 +36,7 @@ import {
   ScheduleOutlined,
   GiftOutlined,
   RocketOutlined,
+  TrophyOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -96,6 +97,10 @@ const PlaybookDetailPage = page(() => import('./modules/playbooks/playbook-detai
 const PlaybookBuilderPage = page(() => import('./modules/playbooks/playbook-builder-page'), ['playbooks', 'welcome', 'tags', 'liveCodes', 'segments', 'groups']);
 const OffersPage = page(() => import('./modules/offers/offers-page'), ['offers']);
 const OfferDetailPage = page(() => import('./modules/offers/offer-detail-page'), ['offers']);
+// Activate: lotteries (抽奖).
+const LotteriesPage = page(() => import('./modules/lottery/lotteries-page'), ['lottery']);
+const LotteryDetailPage = page(() => import('./modules/lottery/lottery-detail-page'), ['lottery']);
+const LotteryFormPage = page(() => import('./modules/lottery/lottery-form-page'), ['lottery']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -128,12 +133,16 @@ export function App() {
             <Route path="offers" element={<OffersPage />} />
             <Route path="offers/:id" element={<OfferDetailPage />} />
             <Route path="rewards" element={<RewardsPage />} />
+            <Route path="lotteries" element={<LotteriesPage />} />
+            <Route path="lotteries/:id" element={<LotteryDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
             </Route>
             <Route element={<RequireRole roles={WRITE_ROLES} />}>
               <Route path="playbooks/new" element={<PlaybookBuilderPage />} />
+              <Route path="lotteries/new" element={<LotteryFormPage />} />
+              <Route path="lotteries/:id/edit" element={<LotteryFormPage />} />
               <Route path="playbooks/:id/edit" element={<PlaybookBuilderPage />} />
               <Route path="live-codes/new" element={<LiveCodeFormPage />} />
               <Route path="live-codes/:id/edit" element={<LiveCodeFormPage />} />
@@ -255,6 +264,7 @@ function useMenuItems(me: Me): MenuItem[] {
         icon: <RocketOutlined />,
         label: t('nav.activate') /* 激活活动 / Activate */,
         children: [
+          { key: '/lotteries', icon: <TrophyOutlined />, label: t('nav.lotteries') },
           { key: '/offers', icon: <GiftOutlined />, label: t('nav.offers') },
           { key: '/rewards', icon: <AccountBookOutlined />, label: t('nav.rewards') },
           ...(WRITE_ROLES.includes(me.role) ? [{ key: '/coupon-pools', icon: <TagOutlined />, label: t('nav.couponPools') }] : []),
@@ -299,6 +309,7 @@ const MENU_KEYS = [
   '/tasks',
   '/contact-rules',
   '/playbooks',
+  '/lotteries',
   '/live-codes',
   '/channel-stats',
   '/welcome',

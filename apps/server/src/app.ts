@@ -41,6 +41,7 @@ import { momentRoutes, MomentService } from './modules/moments';
 import { campaignRoutes, CampaignService, CustomerSessions } from './modules/campaigns';
 import { CouponPools, couponRedemption, RewardService, RewardSettingsService, rewardRoutes, webhookAdapter, wechatPayAdapter } from './modules/rewards';
 import { OfferConsole, offerRoutes, OfferService } from './modules/offers';
+import { LotteryService, lotteryOrderListener, lotteryRoutes } from './modules/lottery';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 
@@ -89,6 +90,7 @@ export interface PondApp {
   campaigns: CampaignService;
   sessions: CustomerSessions;
   offers: OfferService;
+  lottery: LotteryService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -142,6 +144,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   // Offers (coupons, group-buy, bargain): a minutely job expires group-buys and bargains past their time.
   const offers = new OfferService({ pool, campaigns, rewards, publicUrl: () => config.publicUrl, log });
   queue.register([offers.expireJob]);
+  const lottery = new LotteryService({ pool, campaigns, rewards });
+  orderHooks.register(lotteryOrderListener(lottery));
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -227,6 +231,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   campaignRoutes(http, { pool, campaigns, sessions, bundle, publicUrl: () => config.publicUrl });
   await rewardRoutes(http, { pool, rewards, settings: rewardSettings, pools: new CouponPools(pool), sessions, publicUrl: () => config.publicUrl });
   offerRoutes(http, { offers, console: new OfferConsole(pool, campaigns), sessions });
+  lotteryRoutes(http, { lottery, sessions });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -255,7 +260,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);

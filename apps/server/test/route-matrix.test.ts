@@ -262,6 +262,14 @@ const MATRIX: Record<string, Row> = {
   'GET /c/api/:corpId/rewards': { roles: 'public', params: { corpId: 'corp' }, anonymous: [401] },
   // A write from no page at all is refused (same-origin check) or its body first.
   'POST /c/api/:corpId/rewards/:id/address': { roles: 'public', params: { corpId: 'corp', id: 'reward' }, anonymous: [400, 403] },
+  // Lottery (抽奖): the console's routes and the customer page's API (a body is the request id only: the anonymous array body is a 400).
+  'POST /api/lotteries': { roles: WRITE },
+  'GET /api/lotteries/:id': { roles: ALL, params: { id: 'campaign' } },
+  'PATCH /api/lotteries/:id': { roles: WRITE, params: { id: 'campaign' } },
+  'GET /api/lotteries/:id/winners': { roles: ALL, params: { id: 'campaign' } },
+  'GET /api/lotteries/:id/winners.csv': { roles: WRITE, params: { id: 'campaign' } },
+  'GET /c/api/:corpId/lottery/:id': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [401] },
+  'POST /c/api/:corpId/lottery/:id/draw': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [400, 401] },
 };
 
 let pond: TestPond;

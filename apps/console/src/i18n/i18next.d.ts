@@ -18,6 +18,7 @@ import type liveCodes from '../modules/live-codes/i18n/zh-CN';
 import type offers from '../modules/offers/i18n/zh-CN';
 import type overview from '../modules/overview/i18n/zh-CN';
 import type playbooks from '../modules/playbooks/i18n/zh-CN';
+import type lottery from '../modules/lottery/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
 import type segments from '../modules/segments/i18n/zh-CN';
 import type settings from '../modules/settings/i18n/zh-CN';
@@ -48,6 +49,7 @@ declare module 'i18next' {
       offers: typeof offers;
       overview: typeof overview;
       playbooks: typeof playbooks;
+      lottery: typeof lottery;
       scripts: typeof scripts;
       segments: typeof segments;
       settings: typeof settings;

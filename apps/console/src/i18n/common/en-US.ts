@@ -74,6 +74,7 @@ const enUS: Messages<typeof zhCN> = {
     convert: 'Convert',
     activate: 'Activate',
     offers: 'Coupons · group-buy · bargain',
+    lotteries: 'Lotteries',
     broadcasts: 'Broadcasts',
     tasks: 'Staff tasks',
     contactRules: 'Contact rules',

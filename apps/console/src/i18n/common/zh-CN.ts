@@ -73,6 +73,7 @@ const zhCN = {
     convert: '转化触达',
     activate: '激活活动',
     offers: '领券 · 拼团 · 砍价',
+    lotteries: '抽奖',
     broadcasts: '群发',
     tasks: '员工任务',
     contactRules: '触达规则',
