@@ -193,6 +193,31 @@ describe('lottery', () => {
     expect((await draw(c.cookie, only.id)).status).toBe(200);
   });
 
+  it('a gift waits for the winner\'s address, given once on the page, then is due to ship', async () => {
+    const l = await lottery({ prizes: [{ name: '保温杯', kind: 'gift', weight: 1, stock: 1, costFen: 5900 }] });
+    const [c] = await customers(1);
+    const won = await draw(c.cookie, l.id);
+    expect(won.status).toBe(200);
+    expect(won.body.reward).toMatchObject({ kind: 'gift', state: 'pending', needsAddress: true });
+    const rewardId = won.body.reward.rewardId as number;
+    const address = (body: unknown) => fetch(`${pond.baseUrl}/c/api/${pond.corpId}/rewards/${rewardId}/address`, {
+      method: 'POST', headers: { 'content-type': 'application/json', origin: pond.baseUrl, cookie: c.cookie }, body: JSON.stringify(body),
+    });
+    // Another customer's session cannot give it.
+    const [other] = await customers(1);
+    const theirs = await fetch(`${pond.baseUrl}/c/api/${pond.corpId}/rewards/${rewardId}/address`, {
+      method: 'POST', headers: { 'content-type': 'application/json', origin: pond.baseUrl, cookie: other.cookie }, body: JSON.stringify({ name: '张三', phone: '13800000000', address: '上海市' }),
+    });
+    expect(theirs.status).toBe(404);
+    expect((await address({ name: '张三', phone: '13800000000', address: '上海市徐汇区漕溪北路 1 号' })).status).toBe(200);
+    expect((await address({ name: '张三', phone: '13800000000', address: '又一次' })).status).toBe(409);
+    const view = await fetch(`${pond.baseUrl}/c/api/${pond.corpId}/lottery/${l.id}`, { headers: { cookie: c.cookie } }).then((r) => r.json() as Promise<any>);
+    expect(view.myPrizes[0]).toMatchObject({ kind: 'gift', needsAddress: false });
+    const { rows: [r] } = await pond.app.pool.query('SELECT details, next_attempt_at <= now() AS due FROM rewards WHERE id = $1', [rewardId]);
+    expect(r.details.address).toEqual({ name: '张三', phone: '13800000000', address: '上海市徐汇区漕溪北路 1 号' });
+    expect(r.due).toBe(true);
+  });
+
   it('edits prizes while a draft; once published only stock, never below what was won', async () => {
     const l = await lottery({ prizes: [points('A', 2, 1), nothing(1)] }, false);
     const edited = await pond.api('PATCH', `/api/lotteries/${l.id}`, { prizes: [points('A2', 1, 1), { name: '礼品', kind: 'gift', weight: 1, stock: 3, costFen: 5000 }, nothing(1)] });

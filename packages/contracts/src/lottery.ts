@@ -168,6 +168,8 @@ export const CustomerReward = z.object({
   couponCode: z.string().nullable(),
   points: z.number(),
   amountFen: z.number(),
+  /** A gift waiting for the winner's shipping address (given with POST /c/api/:corpId/rewards/:rewardId/address). */
+  needsAddress: z.boolean(),
 });
 
 export const LotteryRemaining = z.object({

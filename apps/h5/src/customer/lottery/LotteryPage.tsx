@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CustomerLotteryView, LotteryDrawResult } from '@pond/contracts/lottery';
 import { capi, CustomerApiError, requestId } from '../api';
+import { AddressForm } from '../AddressForm';
 import type { KindPageProps } from '../boot';
 import { toast } from '../../ui';
 import './lottery.css';
@@ -21,7 +22,8 @@ const STATE_LABELS: Record<string, string> = {
 };
 
 function stateLabel(m: Mine): string {
-  if (m.kind === 'gift' && m.state === 'pending') return '待发货 (等待收货地址) Waiting for your address';
+  if (m.needsAddress) return '待填写收货地址 Waiting for your address';
+  if (m.kind === 'gift' && m.state === 'pending') return '待发货 To be shipped';
   return STATE_LABELS[m.state ?? ''] ?? (m.state ?? '');
 }
 
@@ -146,7 +148,7 @@ export function LotteryPage({ boot, view, reload }: KindPageProps) {
               <h2>恭喜中奖！<span class="en">You won!</span></h2>
               <p class="l-prize">{result.prize.name}</p>
               {result.reward && prizeLine(result.reward) && <p>{prizeLine(result.reward)}</p>}
-              {result.reward?.kind === 'gift' && <p class="c-muted">工作人员会联系您确认收货地址 <span class="en">Our staff will ask for your shipping address.</span></p>}
+              {result.reward?.needsAddress && <p class="c-muted">请在下方「我的奖品」中填写收货地址 <span class="en">Give your shipping address under My prizes below.</span></p>}
             </>
           ) : (
             <>
@@ -162,9 +164,10 @@ export function LotteryPage({ boot, view, reload }: KindPageProps) {
         {lv.myPrizes.length === 0 ? <p class="c-muted">还没有中奖记录 <span class="en">No prizes yet.</span></p> : (
           <ul class="c-list">
             {lv.myPrizes.map((m) => (
-              <li key={m.entryId} data-testid="lottery-my-prize">
+              <li key={m.entryId} data-testid="lottery-my-prize" class={m.needsAddress ? 'l-needs-address' : undefined}>
                 <span><b>{m.prizeName}</b><br /><span class="c-muted">{prizeLine(m)}</span></span>
                 <span class="c-muted">{stateLabel(m)}</span>
+                {m.needsAddress && m.rewardId && <AddressForm corpId={boot.corpId} rewardId={m.rewardId} onDone={() => void load()} />}
               </li>
             ))}
           </ul>

@@ -18,14 +18,12 @@ import { corpZone, dayIn } from '../../platform/time';
 import { toCsv } from '../../platform/csv';
 import { CAMPAIGN_ORDERS_SQL, checkEligibility, CustomerSessions, ELIGIBILITY_MESSAGES, requireOpen, type CampaignRow, type CampaignService, type CustomerSession } from '../campaigns';
 import { appendTimeline } from '../customers';
-import { applyPoints, type Db, type RewardService } from '../rewards';
+import { applyPoints, GIFT_HOLD, type Db, type RewardService } from '../rewards';
 
 type PrizeRow = Row<'lottery_prizes'>;
 type EntryRow = Row<'lottery_entries'>;
 type Counts = { today: number; total: number; unused: number };
 
-/** A gift waits for its address before the shop's webhook is called: held until then. */
-const HOLD_UNTIL_ADDRESS = new Date('9999-12-31T00:00:00Z');
 
 export const DRAW_MESSAGES = {
   perDay: '今天的抽奖次数已用完，明天再来 (no draws left today: come back tomorrow)',
@@ -43,13 +41,14 @@ export function prizeView(p: PrizeRow) {
 const customerPrize = (p: PrizeRow) => ({ id: p.id, position: p.position, name: p.name, kind: p.kind, imageUrl: p.image_url });
 const configOf = (c: CampaignRow): LotteryConfig => LotteryConfig.parse(c.config ?? {});
 
-type RewardJoin = { reward_id: number | null; reward_state: string | null; coupon_code: string | null; r_points: number | null; r_amount_fen: number | null };
-const REWARD_COLS = `r.id AS reward_id, r.state AS reward_state, r.coupon_code, r.points AS r_points, r.amount_fen AS r_amount_fen`;
+type RewardJoin = { reward_id: number | null; reward_state: string | null; coupon_code: string | null; r_points: number | null; r_amount_fen: number | null; needs_address?: boolean | null };
+const REWARD_COLS = `r.id AS reward_id, r.state AS reward_state, r.coupon_code, r.points AS r_points, r.amount_fen AS r_amount_fen,
+  (r.state = 'pending' AND r.details->>'needsAddress' = 'true' AND r.details->'address' IS NULL) AS needs_address`;
 
 function customerReward(e: EntryRow & RewardJoin, p: Pick<PrizeRow, 'id' | 'name' | 'kind'>): z.output<typeof CustomerReward> {
   return {
     entryId: e.id, prizeId: p.id, prizeName: p.name, kind: p.kind, drawnAt: e.drawn_at ?? e.created_at, rewardId: e.reward_id,
-    state: e.reward_state, couponCode: e.coupon_code, points: e.r_points ?? 0, amountFen: e.r_amount_fen ?? 0,
+    state: e.reward_state, couponCode: e.coupon_code, points: e.r_points ?? 0, amountFen: e.r_amount_fen ?? 0, needsAddress: e.needs_address === true,
   };
 }
 
@@ -448,11 +447,12 @@ function rewardOf(p: PrizeRow, s: CustomerSession) {
     case 'points': return { kind: 'points' as const, adapter: 'points' as const, points: p.points, costFen: p.cost_fen };
     case 'redpacket': return {
       kind: 'redpacket' as const, adapter: 'wechatpay' as const, amountFen: p.amount_fen, costFen: Math.max(p.cost_fen, p.amount_fen),
-      details: s.identity.openid ? { openid: s.identity.openid } : {},
+      details: s.identity.openid ? { openid: s.identity.openid, appid: s.corp.oauthAppId } : {},
     };
     case 'gift': return {
-      kind: 'gift' as const, adapter: 'webhook' as const, costFen: p.cost_fen, holdUntil: HOLD_UNTIL_ADDRESS,
-      details: { prizeId: p.id, prizeName: p.name, awaiting: 'address' },
+      // Waits for the winner's address ("my prizes" on the page), then the shop's webhook ships it (rewards/index.ts).
+      kind: 'gift' as const, adapter: 'webhook' as const, costFen: p.cost_fen, holdUntil: GIFT_HOLD,
+      details: { prizeId: p.id, prizeName: p.name, needsAddress: true },
     };
   }
 }
