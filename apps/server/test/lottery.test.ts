@@ -219,9 +219,11 @@ describe('lottery', () => {
   });
 
   it('edits prizes while a draft; once published only stock, never below what was won', async () => {
-    const l = await lottery({ prizes: [points('A', 2, 1), nothing(1)] }, false);
+    const l = await lottery({ prizes: [points('A', 2, 1), nothing(1)], rules: '每人每天一次', budgetTotalFen: 100_000, joinCodeId: null }, false);
     const edited = await pond.api('PATCH', `/api/lotteries/${l.id}`, { prizes: [points('A2', 1, 1), { name: '礼品', kind: 'gift', weight: 1, stock: 3, costFen: 5000 }, nothing(1)] });
     expect(edited.status).toBe(200);
+    // What a PATCH does not name stays as it was (no defaults filled in).
+    expect(edited.body).toMatchObject({ rules: '每人每天一次', budgetTotalFen: 100_000 });
     expect(edited.body.prizes.map((p: any) => p.name)).toEqual(['A2', '礼品', '谢谢参与']);
     expect((await pond.api('POST', `/api/campaigns/${l.id}/status`, { status: 'active' })).status).toBe(200);
     const cs = await customers(30);

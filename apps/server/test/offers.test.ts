@@ -85,6 +85,15 @@ describe('coupon campaigns', () => {
     expect(view.body.coupon.faceValueFen).toBe(1000);
   });
 
+  it('a PATCH changes only what it names', async () => {
+    const poolId = await pool(1);
+    const id = await offer('coupon', { couponPoolId: poolId, perCustomerLimit: 1 }, { rules: '限领一张', budgetDailyFen: 5000 });
+    const patched = await pond.api('PATCH', `/api/offers/${id}`, { name: '改名后的券' });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const { rows: [c] } = await pond.app.pool.query('SELECT name, rules, budget_daily_fen, config FROM campaigns WHERE id = $1', [id]);
+    expect(c).toMatchObject({ name: '改名后的券', rules: '限领一张', budget_daily_fen: 5000, config: { couponPoolId: poolId, perCustomerLimit: 1 } });
+  });
+
   it('200 claims over a pool of 50 codes hand out exactly 50, each once', async () => {
     const poolId = await pool(50);
     const id = await offer('coupon', { couponPoolId: poolId, perCustomerLimit: 2 });

@@ -2,7 +2,7 @@
 // (eligibility), what entering costs (free, points, a paid shop product), and the reward ledger's kinds, adapters
 // and states. Each kind's own requests live in its file (lottery.ts, checkin.ts, offers.ts, rewards.ts).
 import { z } from 'zod';
-import { ChatId, DateTime, HttpUrl, Int4, List, RequiredText, RowId, TagId, Text } from './common';
+import { ChatId, DateTime, HttpUrl, Int4, List, patchOf, RequiredText, RowId, TagId, Text } from './common';
 
 export const CAMPAIGN_KINDS = ['lottery', 'checkin', 'coupon', 'groupbuy', 'bargain'] as const;
 export const CampaignKind = z.enum(CAMPAIGN_KINDS, { message: `must be one of ${CAMPAIGN_KINDS.join(', ')}` });
@@ -88,6 +88,12 @@ export const CampaignBase = z.object({
   rewardsPerCustomer: Int4(1, 10_000).nullable().default(null),
 });
 export type CampaignBase = z.infer<typeof CampaignBase>;
+
+/**
+ * CampaignBase's fields for a PATCH: each optional and without its default, so an absent field stays as it is
+ * (`CampaignBase.partial()` would fill in the defaults and reset rules, entry, budgets… the PATCH did not name).
+ */
+export const CampaignPatch = patchOf(CampaignBase);
 
 /** endsAt after startsAt: every create and update body refines with it. */
 export function windowIssue(o: { startsAt?: Date; endsAt?: Date | null }, ctx: z.RefinementCtx): void {

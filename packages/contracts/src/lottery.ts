@@ -2,7 +2,7 @@
 // oversold), per-customer limits (per corp day, in total) and a wheel or grid on the customer's H5 page. The entry
 // cost (free, points, a paid 1-cent product) is the campaign's `entry` (activate.ts EntryCost).
 import { z } from 'zod';
-import { Campaign, CampaignBase, CampaignNumbers, Fen, windowIssue } from './activate';
+import { Campaign, CampaignBase, CampaignNumbers, CampaignPatch, Fen, windowIssue } from './activate';
 import { DateTime, HttpUrl, Int4, List, RequiredText, RowId } from './common';
 import { RequestId } from './campaigns-h5';
 
@@ -82,7 +82,7 @@ export type LotteryCreateBody = z.output<typeof LotteryCreateBody>;
  * Changes what it names. `prizes` replaces the list while the campaign is a draft; once published it must name the
  * same prizes (by id) and only `stock` may change, never below what was won.
  */
-export const LotteryUpdateBody = CampaignBase.partial().extend({
+export const LotteryUpdateBody = CampaignPatch.extend({
   config: LotteryConfig.optional(),
   prizes: prizesList.optional(),
 }).strict().superRefine((o, ctx) => {

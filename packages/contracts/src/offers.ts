@@ -2,7 +2,7 @@
 // campaign kinds 'coupon', 'groupbuy', 'bargain'. Each create body is CampaignBase + the kind's `config`; the customer
 // pages' requests carry only a RequestId (who the customer is comes from the WeChat session, never from a body).
 import { z } from 'zod';
-import { Campaign, CampaignBase, CampaignNumbers, Fen, MAX_FEN, windowIssue } from './activate';
+import { Campaign, CampaignBase, CampaignNumbers, CampaignPatch, Fen, MAX_FEN, windowIssue } from './activate';
 import { RequestId } from './campaigns-h5';
 import { CorpId, DateTime, HttpUrl, Int4, RequiredText, RowId, RowIdParam } from './common';
 
@@ -89,7 +89,7 @@ export type BargainCampaignBody = z.output<typeof BargainCampaignBody>;
  * An edit: the shared fields it names; `config`, when given, replaces the kind's config whole and is checked by the
  * kind's schema (a 400 names `config.<field>`). A live campaign's pool and sizes may change: what was handed out stays.
  */
-export const OfferPatch = CampaignBase.partial().extend({ config: z.record(z.string(), z.unknown()).optional() }).strict().superRefine(windowIssue);
+export const OfferPatch = CampaignPatch.extend({ config: z.record(z.string(), z.unknown()).optional() }).strict().superRefine(windowIssue);
 export type OfferPatch = z.output<typeof OfferPatch>;
 
 export const OfferPoolInfo = z.object({
