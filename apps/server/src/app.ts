@@ -40,6 +40,7 @@ import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
 import { momentRoutes, MomentService } from './modules/moments';
 import { campaignRoutes, CampaignService, CustomerSessions } from './modules/campaigns';
 import { RewardService } from './modules/rewards';
+import { checkinRoutes, CheckinService } from './modules/checkin';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 
@@ -86,6 +87,7 @@ export interface PondApp {
   orderHooks: OrderHooks;
   campaigns: CampaignService;
   sessions: CustomerSessions;
+  checkin: CheckinService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -132,6 +134,10 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const campaigns = new CampaignService(pool, () => config.publicUrl);
   // What campaigns do when an order reaches its customer or is refunded (modules register listeners).
   const orderHooks = new OrderHooks(pool);
+  // Check-in (签到 / 打卡挑战): a paid challenge enrols from its fee order; a refund ends it without cash-back.
+  const checkin = new CheckinService({ pool, campaigns, rewards, log });
+  orderHooks.register({ paid: (db, order) => checkin.onOrderPaid(db, order), refunded: (db, order) => checkin.onOrderRefunded(db, order) });
+  queue.register([checkin.settleJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -215,6 +221,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log, bundle });
   const sessions = new CustomerSessions({ pool, corps, sim, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
   campaignRoutes(http, { pool, campaigns, sessions, bundle, publicUrl: () => config.publicUrl });
+  checkinRoutes(http, { checkin, sessions });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -243,7 +250,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, orderHooks, campaigns, sessions,
+    moments, playbooks, rewards, orderHooks, campaigns, sessions, checkin,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -257,6 +264,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: playbooks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: playbooks.periodicJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
         await queue.schedule({ name: rewards.issueJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        // Hourly: every corp's day turns at its own midnight (time zones).
+        await queue.schedule({ name: checkin.settleJob.name, cron: '7 * * * *', data: {}, key: 'hourly' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });
