@@ -3,6 +3,8 @@
 // server enforces the same with 403).
 import {
   AimOutlined,
+  CalendarOutlined,
+  GiftOutlined,
   ApartmentOutlined,
   AuditOutlined,
   CommentOutlined,
@@ -88,6 +90,10 @@ const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page
 const PlaybooksPage = page(() => import('./modules/playbooks/playbooks-page'), ['playbooks']);
 const PlaybookDetailPage = page(() => import('./modules/playbooks/playbook-detail-page'), ['playbooks', 'staff']);
 const PlaybookBuilderPage = page(() => import('./modules/playbooks/playbook-builder-page'), ['playbooks', 'welcome', 'tags', 'liveCodes', 'segments', 'groups']);
+// Activate (issue 13): check-in campaigns.
+const CheckinsPage = page(() => import('./modules/checkin/checkins-page'), ['checkin']);
+const CheckinDetailPage = page(() => import('./modules/checkin/checkin-detail-page'), ['checkin']);
+const CheckinFormPage = page(() => import('./modules/checkin/checkin-form-page'), ['checkin']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -117,6 +123,8 @@ export function App() {
             <Route path="stores" element={<StoresPage />} />
             <Route path="tasks" element={<TasksPage />} />
             <Route path="contact-rules" element={<ContactRulesPage />} />
+            <Route path="checkins" element={<CheckinsPage />} />
+            <Route path="checkins/:id" element={<CheckinDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
@@ -129,6 +137,8 @@ export function App() {
               <Route path="handover" element={<HandoverPage />} />
               <Route path="broadcasts" element={<BroadcastsPage />} />
               <Route path="broadcasts/:id" element={<BroadcastDetailPage />} />
+              <Route path="checkins/new" element={<CheckinFormPage />} />
+              <Route path="checkins/:id/edit" element={<CheckinFormPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -236,6 +246,14 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/moments', icon: <CameraOutlined />, label: t('nav.moments') },
           { key: '/tasks', icon: <CheckSquareOutlined />, label: t('nav.tasks') },
           { key: '/contact-rules', icon: <SafetyCertificateOutlined />, label: t('nav.contactRules') },
+        ],
+      },
+      {
+        key: 'activate',
+        icon: <GiftOutlined />,
+        label: t('nav.activate'),
+        children: [
+          { key: '/checkins', icon: <CalendarOutlined />, label: t('nav.checkins') },
         ],
       },
     ];

@@ -17,6 +17,7 @@ import type moments from '../modules/moments/i18n/zh-CN';
 import type liveCodes from '../modules/live-codes/i18n/zh-CN';
 import type overview from '../modules/overview/i18n/zh-CN';
 import type playbooks from '../modules/playbooks/i18n/zh-CN';
+import type checkin from '../modules/checkin/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
 import type segments from '../modules/segments/i18n/zh-CN';
 import type settings from '../modules/settings/i18n/zh-CN';
@@ -44,6 +45,7 @@ declare module 'i18next' {
       liveCodes: typeof liveCodes;
       overview: typeof overview;
       playbooks: typeof playbooks;
+      checkin: typeof checkin;
       scripts: typeof scripts;
       segments: typeof segments;
       settings: typeof settings;

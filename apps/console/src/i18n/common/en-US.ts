@@ -73,6 +73,8 @@ const enUS: Messages<typeof zhCN> = {
     broadcasts: 'Broadcasts',
     tasks: 'Staff tasks',
     contactRules: 'Contact rules',
+    activate: 'Activate',
+    checkins: 'Check-in',
   },
   labels: {
     roles: {

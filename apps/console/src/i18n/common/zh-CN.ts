@@ -72,6 +72,8 @@ const zhCN = {
     broadcasts: '群发',
     tasks: '员工任务',
     contactRules: '触达规则',
+    activate: '激活活动',
+    checkins: '签到打卡',
   },
   labels: {
     roles: {
