@@ -105,7 +105,7 @@ export function CheckinPage({ boot, view }: KindPageProps) {
   const goal = me.challengeDays;
   const count = me.streakRule === 'cumulative' ? me.days : me.mode === 'challenge' ? Math.max(me.streak, me.state === 'completed' ? goal ?? 0 : 0) : me.streak;
   const active = me.state === null || me.state === 'active';
-  const mayTap = view.open && view.me.eligible && active && !me.needsPayment;
+  const mayTap = view.open && (view.me.eligible || me.enrolled) && active && !me.needsPayment;
   const banner = me.state && me.state !== 'active' ? STATE_BANNER[me.state] : null;
 
   return (
