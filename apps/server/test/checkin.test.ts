@@ -309,15 +309,19 @@ describe('paid challenge (打卡返现) through the simulator shop', () => {
     expect((await q('SELECT count(*)::int AS n FROM checkin_enrolments WHERE campaign_id = $1 AND external_userid = $2', [id, c.ext])).rows[0].n).toBe(1);
 
     const d0 = realToday();
-    for (let i = 0; i < 21; i++) {
+    for (let i = 0; i < 20; i++) {
       // Cumulative: a missed day does not matter.
       clockAt(addDays(d0, i < 10 ? i : i + 1), '20:00');
       const r = await tap(c.cookie, id);
       expect(r.status, JSON.stringify(r.body)).toBe(200);
-      expect(r.body.completedNow).toBe(i === 20);
+      expect(r.body.completedNow).toBe(false);
     }
-    // The last day tapped 10 times at once: the cash-back is one reward.
-    await Promise.all(Array.from({ length: 10 }, () => tap(c.cookie, id)));
+    // The 21st day tapped 10 times at once: one check-in completes it, and the cash-back is one reward.
+    clockAt(addDays(d0, 21), '20:00');
+    const last = await Promise.all(Array.from({ length: 10 }, () => tap(c.cookie, id)));
+    expect(last.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(last.filter((r) => r.body.completedNow)).toHaveLength(1);
+    expect(last.filter((r) => r.body.created)).toHaveLength(1);
     const rewards = await rewardsOf(c.ext, id);
     expect(rewards).toEqual([{ source_ref: `cashback:${e.id}`, kind: 'cashback', adapter: 'wechatpay', state: 'pending', amount_fen: 990, points: 0 }]);
     expect(await enrolment(c.ext, id)).toMatchObject({ state: 'completed', days: 21, reward_id: expect.any(Number) });
@@ -332,6 +336,31 @@ describe('paid challenge (打卡返现) through the simulator shop', () => {
     await settle();
     await waitFor(async () => (await rewardsOf(c.ext, id))[0].state === 'void');
     expect(await enrolment(c.ext, id)).toMatchObject({ state: 'refunded' });
+  });
+
+  it('a refund after the cash-back was paid out does not claw it back', async () => {
+    const short = await campaign({ mode: 'challenge', challengeDays: 2, streakRule: 'consecutive' }, { entry: { kind: 'paid', sku: 'CHECKIN-2', priceFen: 500 } });
+    const c = await newCustomer('已返现');
+    const order = await sim.payOrder(c.wechatId, { items: [{ name: '2 天挑战', price: 5, quantity: 1, sku: 'CHECKIN-2' }, { name: '咖啡', price: 20, quantity: 1 }] });
+    await settle();
+    const e = await waitFor(() => enrolment(c.ext, short));
+    expect(e.fee_fen).toBe(500); // the fee line, not the whole order
+    const d0 = realToday();
+    clockAt(d0, '09:00');
+    await tap(c.cookie, short);
+    clockAt(addDays(d0, 1), '09:00');
+    expect((await tap(c.cookie, short)).body).toMatchObject({ completedNow: true, cashback: { amountFen: 500, state: 'pending' } });
+    // The payment adapter paid it (as the issuing job would).
+    await q(`UPDATE rewards SET state = 'issued', issued_at = now() WHERE campaign_id = $1 AND external_userid = $2`, [short, c.ext]);
+    // A partial refund of the other line leaves the fee paid: nothing changes.
+    await sim.refundOrder(c.wechatId, order.orderId, { amount: 20 });
+    await settle();
+    expect(await enrolment(c.ext, short)).toMatchObject({ state: 'completed' });
+    await sim.refundOrder(c.wechatId, order.orderId);
+    await settle();
+    await waitFor(async () => (await enrolment(c.ext, short))?.state === 'refunded');
+    expect((await rewardsOf(c.ext, short)).map((r) => r.state)).toEqual(['issued']);
+    expect(await events(c.ext, 'checkin.refunded')).toEqual([expect.objectContaining({ previousState: 'completed', cashbackState: 'issued' })]);
   });
 
   it('a refund mid-challenge ends it: refunded, no cash-back, taps refused', async () => {

@@ -118,6 +118,7 @@ const LABELS: Record<string, Bilingual> = {
   'auth.logout': { zh: '退出登录', en: 'Sign out' },
   'auth.switch_corp': { zh: '切换企业', en: 'Switch corp' },
   'broadcast.send': { zh: '发送群发', en: 'Send a broadcast' },
+  'campaign.status': { zh: '更改活动状态', en: 'Change a campaign\'s status' },
   'broadcast.remind': { zh: '提醒员工确认群发', en: 'Remind staff to confirm a broadcast' },
   'customer_tag.update': { zh: '修改客户标签', en: 'Change customer tags' },
   'governance.update': { zh: '修改触达规则', en: 'Change the contact budget' },

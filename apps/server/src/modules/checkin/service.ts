@@ -160,10 +160,11 @@ export class CheckinService {
       const e0 = await this.lockOrEnrol(db, x, ext);
       let days = await repo.daysOf(db, e0.id);
       const e = await this.settle(db, x, e0, days.map((d) => d.day));
+      // Today checked in already (a retry, a double tap — also the tap that completed the challenge): the same answer.
+      if (days.some((d) => d.day === x.today)) return { ...(await this.view(db, x, e, days)), created: false, newMilestones: [], completedNow: false };
       // Refused after the transaction: a failure found just now is kept.
       if (e.state !== 'active') return { refused: e.state };
-      const created = await repo.addDay(db, e.id, x.today, x.now, false);
-      if (!created) return { ...(await this.view(db, x, e, days)), created: false, newMilestones: [], completedNow: false };
+      await repo.addDay(db, e.id, x.today, x.now, false);
       days = await repo.daysOf(db, e.id);
       const st = dayStats(days.map((d) => d.day));
       await repo.saveStats(db, e.id, st);
