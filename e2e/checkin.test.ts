@@ -37,6 +37,22 @@ describe.skipIf(!CHROMIUM)('check-in in a browser', () => {
     await page.getByTestId('checkin-save').click();
     await page.waitForURL(`${pond.baseUrl}/checkins/${id}`);
 
+    // A broadcast (or a playbook step) posts it into groups as a link card picked from the campaigns.
+    await page.goto(`${pond.baseUrl}/broadcasts`);
+    await page.getByTestId('new-broadcast').click();
+    // The link card is there (the dropdown's item may need a second click while the menu animates in).
+    await expect.poll(async () => {
+      if (await page.getByTestId('attachment-card').count()) return true;
+      await page.getByTestId('attachment-add').hover();
+      await page.locator('.ant-dropdown-menu-item', { hasText: /^链接$/ }).click({ timeout: 2_000 }).catch(() => undefined);
+      return false;
+    }, { timeout: 15_000 }).toBe(true);
+    await page.getByTestId('attachment-campaign').click();
+    await page.locator('.ant-select-item-option', { hasText: '每日签到' }).click();
+    const card = page.getByTestId('attachment-card');
+    const values = async () => Promise.all((await card.locator('input:not([type=search])').all()).map((i) => i.inputValue()));
+    await expect.poll(values).toEqual(expect.arrayContaining(['每日签到', url]));
+
     // The customer on the phone.
     // A phone's browser (a headless one's user agent is served the "open in WeChat" notice, as crawlers are).
     const phoneContext = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, userAgent: 'Mozilla/5.0 (iPhone) Mobile MicroMessenger/8.0' });
@@ -53,7 +69,7 @@ describe.skipIf(!CHROMIUM)('check-in in a browser', () => {
     await expect.poll(() => phone.getByTestId('ck-milestones').innerText()).toContain('已发放');
 
     // The operator sees the participant and the numbers.
-    await page.reload();
+    await page.goto(`${pond.baseUrl}/checkins/${id}`);
     await page.getByTestId('checkin-participant').first().waitFor();
     expect(await page.getByTestId('checkin-participant').count()).toBe(1);
 
