@@ -331,6 +331,12 @@ describe('paid challenge (打卡返现) through the simulator shop', () => {
     const list = (await pond.api('GET', `/api/checkins/${id}/participants`)).body;
     expect(list.items[0]).toMatchObject({ externalUserid: c.ext, state: 'completed', days: 21, feeFen: 990, cashbackState: 'pending' });
 
+    // A PATCH changes only what it names (the fee and rules stay; they cannot change now anyway).
+    const renamed = await pond.api('PATCH', `/api/checkins/${id}`, { name: '21 天打卡（第一期）' });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect(renamed.body).toMatchObject({ name: '21 天打卡（第一期）', entry: { kind: 'paid', sku: SKU, priceFen: 990 }, config: { challengeDays: 21 } });
+    expect((await pond.api('PATCH', `/api/checkins/${id}`, { entry: { kind: 'free' } })).body.error).toMatchObject({ field: 'entry' });
+
     // A refund after completion voids the cash-back that has not been paid out yet.
     await sim.refundOrder(c.wechatId, order.orderId);
     await settle();

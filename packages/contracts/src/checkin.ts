@@ -2,9 +2,9 @@
 // a paid challenge the entry fee returned on completion (打卡返现). The create body is CampaignBase plus `config`;
 // days are the corp's calendar days (its time zone).
 import { z } from 'zod';
-import { Campaign, CampaignBase, CampaignNumbers, Fen, RewardState, windowIssue } from './activate';
+import { Campaign, CampaignBase, CampaignNumbers, Eligibility, EntryCost, Fen, MAX_FEN, RewardState, windowIssue } from './activate';
 import { RequestId } from './campaigns-h5';
-import { DateTime, Day, Int4, List, RequiredText, RowId } from './common';
+import { DateTime, Day, Int4, List, RequiredText, RowId, Text } from './common';
 
 /** Most milestones a campaign has. */
 export const MAX_MILESTONES = 10;
@@ -76,8 +76,25 @@ export const CreateCheckinBody = CampaignBase.extend({ config: CheckinConfig }).
 });
 export type CreateCheckinBody = z.output<typeof CreateCheckinBody>;
 
-/** Every field optional; `config` replaces the whole config when given. */
-export const UpdateCheckinBody = CampaignBase.partial().extend({ config: CheckinConfig.optional() }).strict().superRefine((o, ctx) => {
+/**
+ * CampaignBase's fields for a PATCH: each optional and without its default (an absent field stays as it is —
+ * `CampaignBase.partial()` would still fill in the defaults and reset what the PATCH did not name).
+ */
+export const CampaignPatch = z.object({
+  name: RequiredText(60),
+  startsAt: DateTime,
+  endsAt: DateTime.nullable(),
+  eligibility: Eligibility,
+  entry: EntryCost,
+  joinCodeId: RowId.nullable(),
+  rules: Text(2000),
+  budgetTotalFen: Int4(0, MAX_FEN).nullable(),
+  budgetDailyFen: Int4(0, MAX_FEN).nullable(),
+  rewardsPerCustomer: Int4(1, 10_000).nullable(),
+}).partial();
+
+/** Every field optional (absent: unchanged); `config` replaces the whole config when given. */
+export const UpdateCheckinBody = CampaignPatch.extend({ config: CheckinConfig.optional() }).strict().superRefine((o, ctx) => {
   windowIssue(o, ctx);
   if (o.config) checkinConfigIssues(o.config, ctx);
 });
