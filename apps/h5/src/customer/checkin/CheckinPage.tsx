@@ -111,7 +111,7 @@ export function CheckinPage({ boot, view }: KindPageProps) {
   return (
     <>
       {banner && <div class={`c-banner ck-state-${me.state}`} data-testid="ck-state">{banner.zh} <span class="en">{banner.en}</span></div>}
-      {me.cashback && (
+      {me.cashback && me.state !== 'failed' && me.state !== 'refunded' && (
         <div class="c-card ck-promise" data-testid="ck-cashback">
           <b>完成 {goal} 天返还 {yuan(me.cashback.amountFen)}</b>
           <div class="en">Finish {goal} days and get {yuan(me.cashback.amountFen)} back{me.streakRule === 'consecutive' ? ' (consecutive days)' : ''}.</div>
