@@ -96,14 +96,19 @@ export async function rewardsByRef(db: Db, corpId: string, refs: string[]): Prom
   return new Map(rows.map((r) => [r.source_ref, r]));
 }
 
-/** Active enrolments of challenges the daily pass looks at (consecutive ones may break; any may outlive their campaign). */
-export async function enrolmentsToSettle(db: Db, limit: number, afterId: number): Promise<{ id: number; campaign_id: number }[]> {
+/**
+ * Active enrolments the hourly pass looks at: challenges their campaign outlived, and consecutive ones (onBreak fail)
+ * that may have broken — all but those whose checked days are one run reaching yesterday or today (streak = days).
+ */
+export async function enrolmentsToSettle(db: Db, limit: number, afterId: number, now: Date): Promise<{ id: number; campaign_id: number }[]> {
   const { rows } = await db.query<{ id: number; campaign_id: number }>(
-    `SELECT e.id, e.campaign_id FROM checkin_enrolments e JOIN campaigns c ON c.id = e.campaign_id
+    `SELECT e.id, e.campaign_id FROM checkin_enrolments e JOIN campaigns c ON c.id = e.campaign_id JOIN corps k ON k.id = e.corp_id
      WHERE e.state = 'active' AND e.id > $2 AND c.kind = 'checkin' AND c.config->>'mode' = 'challenge'
-       AND ((c.config->>'streakRule' = 'consecutive' AND c.config->>'onBreak' = 'fail') OR c.status = 'ended' OR c.ends_at <= now())
+       AND (c.status = 'ended' OR c.ends_at <= $3
+         OR (c.config->>'streakRule' = 'consecutive' AND c.config->>'onBreak' = 'fail' AND e.days > 0
+             AND NOT (e.streak = e.days AND e.last_day >= ($3::timestamptz AT TIME ZONE k.timezone)::date - 1)))
      ORDER BY e.id LIMIT $1`,
-    [limit, afterId]);
+    [limit, afterId, now]);
   return rows;
 }
 

@@ -418,7 +418,7 @@ export class CheckinService {
     let checked = 0;
     let failed = 0;
     for (;;) {
-      const list = await repo.enrolmentsToSettle(this.deps.pool, batch, afterId);
+      const list = await repo.enrolmentsToSettle(this.deps.pool, batch, afterId, this.now());
       if (!list.length) break;
       for (const item of list) {
         afterId = item.id;
