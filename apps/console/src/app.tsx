@@ -3,8 +3,9 @@
 // server enforces the same with 403).
 import {
   AimOutlined,
+  AccountBookOutlined,
+  TagOutlined,
   CalendarOutlined,
-  GiftOutlined,
   ApartmentOutlined,
   AuditOutlined,
   CommentOutlined,
@@ -34,6 +35,8 @@ import {
   SafetyCertificateOutlined,
   CameraOutlined,
   ScheduleOutlined,
+  GiftOutlined,
+  RocketOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -62,7 +65,7 @@ const LoginPage = page(() => import('./modules/auth/login-page'), ['auth']);
 const OverviewPage = page(() => import('./modules/overview/overview-page'), ['overview', 'customers']);
 const StaffPage = page(() => import('./modules/staff/staff-page'), ['staff']);
 const CustomersPage = page(() => import('./modules/customers/customers-page'), ['customers', 'tags', 'staff']);
-const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups']);
+const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups', 'rewards']);
 const GroupsPage = page(() => import('./modules/groups/groups-page'), ['groups', 'staff']);
 const GroupDetailPage = page(() => import('./modules/groups/group-detail-page'), ['groups']);
 const TagsPage = page(() => import('./modules/tags/tags-page'), ['tags']);
@@ -72,7 +75,9 @@ const LiveCodeDetailPage = page(() => import('./modules/live-codes/live-code-det
 const ChannelStatsPage = page(() => import('./modules/live-codes/channel-stats-page'), ['liveCodes']);
 const WelcomePage = page(() => import('./modules/welcome/welcome-page'), ['welcome', 'staff']);
 const StoresPage = page(() => import('./modules/stores/stores-page'), ['stores', 'staff']);
-const SettingsPage = page(() => import('./modules/settings/settings-page'), ['settings']);
+const SettingsPage = page(() => import('./modules/settings/settings-page'), ['settings', 'rewards']);
+const RewardsPage = page(() => import('./modules/rewards/rewards-page'), ['rewards']);
+const CouponPoolsPage = page(() => import('./modules/coupon-pools/coupon-pools-page'), ['couponPools']);
 const UsersPage = page(() => import('./modules/admin/users-page'), ['admin', 'staff']);
 const TokensPage = page(() => import('./modules/admin/tokens-page'), ['admin', 'staff']);
 const AuditPage = page(() => import('./modules/admin/audit-page'), ['admin']);
@@ -90,6 +95,8 @@ const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page
 const PlaybooksPage = page(() => import('./modules/playbooks/playbooks-page'), ['playbooks']);
 const PlaybookDetailPage = page(() => import('./modules/playbooks/playbook-detail-page'), ['playbooks', 'staff']);
 const PlaybookBuilderPage = page(() => import('./modules/playbooks/playbook-builder-page'), ['playbooks', 'welcome', 'tags', 'liveCodes', 'segments', 'groups']);
+const OffersPage = page(() => import('./modules/offers/offers-page'), ['offers']);
+const OfferDetailPage = page(() => import('./modules/offers/offer-detail-page'), ['offers']);
 // Activate (issue 13): check-in campaigns.
 const CheckinsPage = page(() => import('./modules/checkin/checkins-page'), ['checkin']);
 const CheckinDetailPage = page(() => import('./modules/checkin/checkin-detail-page'), ['checkin']);
@@ -123,6 +130,9 @@ export function App() {
             <Route path="stores" element={<StoresPage />} />
             <Route path="tasks" element={<TasksPage />} />
             <Route path="contact-rules" element={<ContactRulesPage />} />
+            <Route path="offers" element={<OffersPage />} />
+            <Route path="offers/:id" element={<OfferDetailPage />} />
+            <Route path="rewards" element={<RewardsPage />} />
             <Route path="checkins" element={<CheckinsPage />} />
             <Route path="checkins/:id" element={<CheckinDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
@@ -137,6 +147,7 @@ export function App() {
               <Route path="handover" element={<HandoverPage />} />
               <Route path="broadcasts" element={<BroadcastsPage />} />
               <Route path="broadcasts/:id" element={<BroadcastDetailPage />} />
+              <Route path="coupon-pools" element={<CouponPoolsPage />} />
               <Route path="checkins/new" element={<CheckinFormPage />} />
               <Route path="checkins/:id/edit" element={<CheckinFormPage />} />
             </Route>
@@ -250,9 +261,12 @@ function useMenuItems(me: Me): MenuItem[] {
       },
       {
         key: 'activate',
-        icon: <GiftOutlined />,
-        label: t('nav.activate'),
+        icon: <RocketOutlined />,
+        label: t('nav.activate') /* 激活活动 / Activate */,
         children: [
+          { key: '/offers', icon: <GiftOutlined />, label: t('nav.offers') },
+          { key: '/rewards', icon: <AccountBookOutlined />, label: t('nav.rewards') },
+          ...(WRITE_ROLES.includes(me.role) ? [{ key: '/coupon-pools', icon: <TagOutlined />, label: t('nav.couponPools') }] : []),
           { key: '/checkins', icon: <CalendarOutlined />, label: t('nav.checkins') },
         ],
       },
@@ -299,10 +313,14 @@ const MENU_KEYS = [
   '/channel-stats',
   '/welcome',
   '/stores',
+  '/offers',
+  '/rewards',
+  '/coupon-pools',
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
+const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/offers', '/coupon-pools', '/rewards'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -319,7 +337,7 @@ function Shell() {
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
     selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging']
-      : CONVERT_KEYS.includes(selected) ? ['convert'] : [],
+      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate'] : [],
   );
 
   return (

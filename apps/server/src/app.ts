@@ -39,7 +39,8 @@ import { taskRoutes, TaskService } from './modules/tasks';
 import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
 import { momentRoutes, MomentService } from './modules/moments';
 import { campaignRoutes, CampaignService, CustomerSessions } from './modules/campaigns';
-import { RewardService } from './modules/rewards';
+import { CouponPools, couponRedemption, RewardService, RewardSettingsService, rewardRoutes, webhookAdapter, wechatPayAdapter } from './modules/rewards';
+import { OfferConsole, offerRoutes, OfferService } from './modules/offers';
 import { checkinRoutes, CheckinService } from './modules/checkin';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
@@ -84,10 +85,12 @@ export interface PondApp {
   moments: MomentService;
   playbooks: Playbooks;
   rewards: RewardService;
+  rewardSettings: RewardSettingsService;
   orderHooks: OrderHooks;
   campaigns: CampaignService;
   sessions: CustomerSessions;
   checkin: CheckinService;
+  offers: OfferService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -130,10 +133,17 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   queue.register([playbooks.tickJob, playbooks.periodicJob]);
   // Activate (issue 13): the reward ledger issues what calls out (shop webhook, WeChat Pay) by a job, exactly once.
   const rewards = new RewardService(pool, log);
+  const rewardSettings = new RewardSettingsService(pool, secrets);
+  rewards.register('webhook', webhookAdapter({ pool, settings: rewardSettings }))
+    .register('wechatpay', wechatPayAdapter({ pool, settings: rewardSettings, simOpenid: async (appid, unionid) => (sim ? sim.control.payOpenid(appid, unionid) : null) }));
   queue.register([rewards.issueJob]);
   const campaigns = new CampaignService(pool, () => config.publicUrl);
   // What campaigns do when an order reaches its customer or is refunded (modules register listeners).
   const orderHooks = new OrderHooks(pool);
+  orderHooks.register(couponRedemption());
+  // Offers (coupons, group-buy, bargain): a minutely job expires group-buys and bargains past their time.
+  const offers = new OfferService({ pool, campaigns, rewards, publicUrl: () => config.publicUrl, log });
+  queue.register([offers.expireJob]);
   // Check-in (签到 / 打卡挑战): a paid challenge enrols from its fee order; a refund ends it without cash-back.
   const checkin = new CheckinService({ pool, campaigns, rewards, log });
   orderHooks.register({ paid: (db, order) => checkin.onOrderPaid(db, order), refunded: (db, order) => checkin.onOrderRefunded(db, order) });
@@ -221,6 +231,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await sidebarRoutes(http, { pool, auth, corps, customers, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log, bundle });
   const sessions = new CustomerSessions({ pool, corps, sim, publicUrl: () => config.publicUrl, secureCookies: config.publicUrl.startsWith('https://'), log });
   campaignRoutes(http, { pool, campaigns, sessions, bundle, publicUrl: () => config.publicUrl });
+  await rewardRoutes(http, { pool, rewards, settings: rewardSettings, pools: new CouponPools(pool), sessions, publicUrl: () => config.publicUrl });
+  offerRoutes(http, { offers, console: new OfferConsole(pool, campaigns), sessions });
   checkinRoutes(http, { checkin, sessions });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
@@ -250,7 +262,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, orderHooks, campaigns, sessions, checkin,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, checkin,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -264,6 +276,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: playbooks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: playbooks.periodicJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
         await queue.schedule({ name: rewards.issueJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: offers.expireJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         // Hourly: every corp's day turns at its own midnight (time zones).
         await queue.schedule({ name: checkin.settleJob.name, cron: '7 * * * *', data: {}, key: 'hourly' });
         await inbox.start();

@@ -123,6 +123,8 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string,
   if (corp.wecomWebBase !== webBase) await corps.update(corp.id, { wecomWebBase: webBase });
   const withOauth = (await corps.get(corp.id))!;
   await sim!.control.registerOauthApp(withOauth.oauthAppId!, withOauth.oauthSecret!);
+  // Red packets and cash-back in the demo are paid by the simulator's WeChat Pay (商家转账到零钱) to the phone's 零钱.
+  await app.rewardSettings.ensureDemoMerchant(corp.id, `${baseUrl}/sim/pay`, withOauth.oauthAppId!, (mchid, key) => sim!.control.registerPayMerchant(mchid, key));
   if (!existing) await seedDemoCorp(app, corp.id);
   // Both once (a demo set up before they existed gets them on its next start).
   await seedDemoWelcome(app, corp.id, browserUrl);

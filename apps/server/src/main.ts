@@ -13,6 +13,7 @@ import type { Cols } from './platform/db/rows';
 import { hashPassword, AuthService } from './platform/auth';
 import { loadSecretBox, type SecretBox } from './platform/secrets';
 import { encryptCorpSecrets } from './modules/org';
+import { rotateRewardSecrets } from './modules/rewards';
 import { ROLES, type Role } from '@pond/contracts/auth';
 
 const USAGE = `pond — Pond (鱼塘) SCRM for WeCom
@@ -90,7 +91,8 @@ async function main() {
   if (cmd === 'migrate' || cmd === 'rotate-secrets') {
     const pool = createPool(databaseUrl, 1);
     await migrateDb(pool);
-    const n = await encryptCorpSecrets(pool, secrets, { rotate: cmd === 'rotate-secrets' });
+    const n = await encryptCorpSecrets(pool, secrets, { rotate: cmd === 'rotate-secrets' })
+      + (cmd === 'rotate-secrets' ? await rotateRewardSecrets(pool, secrets) : 0);
     await pool.end();
     if (cmd === 'migrate') log.info({ encrypted: n }, 'migrations applied');
     else console.log(`${n} stored secret${n === 1 ? '' : 's'} re-encrypted with key ${secrets.currentKeyId}; POND_SECRET_KEY_PREVIOUS can now be removed`);

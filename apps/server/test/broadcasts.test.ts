@@ -83,6 +83,10 @@ describe('broadcasts', () => {
     const tasks = await pond.api('GET', `/api/tasks?sourceKind=broadcast&sourceId=${id}&limit=200`);
     expect(tasks.body.items.map((t: any) => t.ownerUserid).sort()).toEqual([...new Set(sending.sends.map((s: any) => s.senderUserid))].sort());
     expect(tasks.body.items.every((t: any) => t.kind === 'confirm_mass' && t.status === 'pending')).toBe(true);
+    // Nobody can mark a confirmation done on their word: it is done when WeCom says the send was confirmed.
+    const early = await pond.api('POST', `/api/tasks/${tasks.body.items[0].id}/done`, { via: 'task_page' });
+    expect(early.status).toBe(409);
+    expect((await pond.api('POST', `/api/tasks/${tasks.body.items[0].id}/done`, { via: 'wecom' })).status).toBe(400);
 
     // Dispatching again (a retried job, a second worker) issues nothing more.
     expect(await pond.app.broadcasts.dispatch(corpId, id)).toBe(0);
@@ -177,6 +181,35 @@ describe('broadcasts', () => {
     expect(s).toEqual({ msgid: made.msgid, status: 'issued' });
     expect((await q<{ n: number }>(`SELECT count(*)::int AS n FROM wecom_sim.mass_sends WHERE corp_id = $1`, [corpId]))[0].n).toBe(before);
   }, 60_000);
+
+  it('withdraws a send cancelled while its add_msg_template was in flight: nobody is asked to confirm it, the budget is released', async () => {
+    const { corpId } = pond;
+    // Room in the budget whatever the tests before did.
+    await pond.api('PUT', '/api/governance/policy', { customerPerDay: 50, customerPerWeek: 200, customerPerMonth: 500, minGapMinutes: 0, dedupeDays: 0, quietStart: null, quietEnd: null });
+    const created = await pond.api('POST', '/api/broadcasts', { kind: 'customer', name: '飞行中取消', content: { text: '飞行中取消测试' }, audience: { externalUserids: ['bx019990'] } });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const id = created.body.id as number;
+    const client = await pond.app.corps.client(corpId);
+    const original = client.addMsgTemplate.bind(client);
+    // The operator cancels after WeCom made the mass send and before Pond recorded its answer.
+    client.addMsgTemplate = async (req) => {
+      const res = await original(req);
+      if (req.text?.content === '飞行中取消测试') expect((await pond.api('POST', `/api/broadcasts/${id}/cancel`)).status).toBe(200);
+      return res;
+    };
+    try {
+      expect((await pond.api('POST', `/api/broadcasts/${id}/send`, {})).status).toBe(200);
+      const withdrawn = await waitFor(async () => (await q<{ canceled_at: string | null }>(
+        `SELECT canceled_at FROM wecom_sim.mass_sends WHERE corp_id = $1 AND body::text LIKE '%飞行中取消测试%' AND canceled_at IS NOT NULL`, [corpId]))[0], { timeoutMs: 60_000, message: 'withdrawn in WeCom' });
+      expect(withdrawn.canceled_at).not.toBeNull();
+    } finally {
+      client.addMsgTemplate = original;
+    }
+    expect((await pond.api('GET', `/api/broadcasts/${id}`)).body.status).toBe('cancelled');
+    expect((await pond.api('GET', `/api/tasks?sourceKind=broadcast&sourceId=${id}`)).body.items).toHaveLength(0);
+    const ledger = (await pond.api('GET', '/api/customers/bx019990/contacts')).body.items.filter((e: any) => e.sourceId === id);
+    expect(ledger.map((e: any) => e.status)).toEqual(['released']);
+  }, 90_000);
 
   it('sends to groups (sender = owner), and reads back a mass send made in WeCom itself so it counts against the budget', async () => {
     const { corpId } = pond;

@@ -421,3 +421,39 @@ describe('the event reader', () => {
     expect(await sql(`SELECT external_userid, trigger_key FROM playbook_enrolments WHERE playbook_id = $1`, [pb.id])).toEqual([{ external_userid: ext, trigger_key: `ev:${late}` }]);
   });
 });
+
+describe('a mass send interrupted mid-call', () => {
+  it('is adopted from WeCom’s own list when WeCom made it, and failed when it did not — never sent twice', async () => {
+    const pb = await createPlaybook({
+      kind: 'customer', name: '中断群发', trigger: { type: 'added', codeIds: [code.id] }, reentry: 'never',
+      steps: [{ name: '点名群发', day: 0, offsetMinutes: 1, delivery: 'mass', content: { text: '{nickname}，你的专属福利到了' } }],
+    });
+    const ext = await addThroughCode('中断客户');
+    const at = new Date(Date.now() + minutes(2));
+    await pond.app.playbooks.tick(at);
+    const [send] = await sql(`SELECT * FROM playbook_mass_sends WHERE playbook_id = $1`, [pb.id]);
+    expect(send).toMatchObject({ status: 'issued', chat_type: 'single', target_count: 1 });
+    const before = (await sql(`SELECT count(*)::int AS n FROM wecom_sim.mass_sends WHERE corp_id = $1`, [pond.corpId]))[0].n;
+    // The crash: WeCom made the mass send, Pond never recorded the answer (left issuing, long enough to be stale).
+    await sql(`UPDATE playbook_mass_sends SET status = 'issuing', msgid = NULL, issued_at = NULL, created_at = now() - interval '11 minutes' WHERE id = $1`, [send.id]);
+    await pond.app.playbooks.tick(new Date(at.getTime() + minutes(1)));
+    const [adopted] = await sql(`SELECT status, msgid FROM playbook_mass_sends WHERE id = $1`, [send.id]);
+    expect(adopted).toEqual({ status: 'issued', msgid: send.msgid });
+    expect((await sql(`SELECT count(*)::int AS n FROM wecom_sim.mass_sends WHERE corp_id = $1`, [pond.corpId]))[0].n).toBe(before);
+    const [run] = await runsOf(pb.id, ext);
+    expect(run.status).toBe('task_created');
+    // The staff member confirms in WeCom: the run is sent, as if nothing had happened.
+    expect((await sim.confirmMassSend(staff[0], send.msgid)).sent).toBe(1);
+    await pond.app.playbooks.tick(new Date(at.getTime() + minutes(3)));
+    expect((await runsOf(pb.id, ext))[0].status).toBe('sent');
+
+    // A second one WeCom never made (its msgid belongs to the adopted send already): failed, the run released, no new call.
+    await sql(`INSERT INTO playbook_mass_sends (corp_id, playbook_id, step_id, sender_userid, chat_type, status, target_count, created_at)
+               VALUES ($1, $2, $3, $4, 'single', 'issuing', 0, now() - interval '11 minutes')`, [pond.corpId, pb.id, send.step_id, staff[0]]);
+    await pond.app.playbooks.tick(new Date(at.getTime() + minutes(4)));
+    const [orphan] = await sql(`SELECT status, msgid, error FROM playbook_mass_sends WHERE playbook_id = $1 AND id <> $2`, [pb.id, send.id]);
+    expect(orphan).toMatchObject({ status: 'failed', msgid: null });
+    expect(orphan.error).toContain('not found in WeCom');
+    expect((await sql(`SELECT count(*)::int AS n FROM wecom_sim.mass_sends WHERE corp_id = $1`, [pond.corpId]))[0].n).toBe(before);
+  }, 60_000);
+});

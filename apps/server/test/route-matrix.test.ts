@@ -25,7 +25,7 @@ const PLAYBOOK_READ: Who[] = ['admin', 'operator', 'store_manager'];
 type Kind =
   | 'customer' | 'staff' | 'group' | 'liveCode' | 'store' | 'tag' | 'tagGroup' | 'segment' | 'groupSegment' | 'welcomeTemplate'
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
-  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'checkinCampaign';
+  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool' | 'checkinCampaign';
 
 interface Row {
   roles: Who[] | 'public';
@@ -225,6 +225,43 @@ const MATRIX: Record<string, Row> = {
   'POST /api/campaigns/:id/status': { roles: WRITE, params: { id: 'campaign' } },
   'GET /c/:corpId/:id': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [200] },
   'GET /c/api/:corpId/campaigns/:id': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [401] },
+  // Offers (coupons, group-buy, bargain): the console's routes, and the offer pages' API (identity from the WeChat session only).
+  'POST /api/offers/coupon': { roles: WRITE },
+  'POST /api/offers/groupbuy': { roles: WRITE },
+  'POST /api/offers/bargain': { roles: WRITE },
+  'PATCH /api/offers/:id': { roles: WRITE, params: { id: 'offer' } },
+  'GET /api/offers/:id': { roles: ALL, params: { id: 'offer' } },
+  'GET /api/offers/:id/groupbuys': { roles: ALL, params: { id: 'offer' } },
+  'GET /api/offers/:id/bargains': { roles: ALL, params: { id: 'offer' } },
+  'GET /c/api/:corpId/offers/:id': { roles: 'public', params: { corpId: 'corp', id: 'offer' }, anonymous: [401] },
+  'POST /c/api/:corpId/offers/:id/claim': { roles: 'public', params: { corpId: 'corp', id: 'offer' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/offers/:id/groupbuys': { roles: 'public', params: { corpId: 'corp', id: 'offer' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/offers/:id/groupbuys/:groupbuyId/join': { roles: 'public', params: { corpId: 'corp', id: 'offer', groupbuyId: 'offer' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/offers/:id/bargains': { roles: 'public', params: { corpId: 'corp', id: 'offer' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/offers/:id/bargains/:bargainId/help': { roles: 'public', params: { corpId: 'corp', id: 'offer', bargainId: 'offer' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/offers/:id/bargains/:bargainId/buy': { roles: 'public', params: { corpId: 'corp', id: 'offer', bargainId: 'offer' }, anonymous: [400, 401] },
+  // The reward ledger: rewards are seen by whoever sees their customer; payouts are admins'; coupon pools operators'.
+  'GET /api/rewards': { roles: ALL, list: true },
+  'GET /api/rewards/export': { roles: ['admin', 'operator', 'store_manager'], list: true },
+  'GET /api/rewards/:id': { roles: ALL, params: { id: 'reward' } },
+  'POST /api/rewards/:id/retry': { roles: WRITE, params: { id: 'reward' } },
+  'POST /api/rewards/:id/issued': { roles: WRITE, params: { id: 'reward' } },
+  'POST /api/rewards/:id/void': { roles: WRITE, params: { id: 'reward' } },
+  'GET /api/customers/:externalUserid/rewards': { roles: ALL, params: { externalUserid: 'customer' } },
+  'GET /api/settings/rewards': { roles: ADMIN },
+  'PUT /api/settings/rewards': { roles: ADMIN },
+  'POST /api/settings/rewards/webhook-secret': { roles: ADMIN },
+  'GET /api/coupon-pools': { roles: WRITE },
+  'POST /api/coupon-pools': { roles: WRITE },
+  'GET /api/coupon-pools/:id': { roles: WRITE, params: { id: 'couponPool' } },
+  'PATCH /api/coupon-pools/:id': { roles: WRITE, params: { id: 'couponPool' } },
+  'DELETE /api/coupon-pools/:id': { roles: WRITE, params: { id: 'couponPool' }, destructive: true },
+  'POST /api/coupon-pools/:id/codes/import': { roles: WRITE, params: { id: 'couponPool' } },
+  'POST /api/coupon-pools/:id/codes/generate': { roles: WRITE, params: { id: 'couponPool' } },
+  'GET /api/coupon-pools/:id/codes': { roles: WRITE, params: { id: 'couponPool' } },
+  'GET /c/api/:corpId/rewards': { roles: 'public', params: { corpId: 'corp' }, anonymous: [401] },
+  // A write from no page at all is refused (same-origin check) or its body first.
+  'POST /c/api/:corpId/rewards/:id/address': { roles: 'public', params: { corpId: 'corp', id: 'reward' }, anonymous: [400, 403] },
   // Check-in (签到 / 打卡挑战): the console's routes and the customer page's API (identity from the WeChat session only).
   'POST /api/checkins': { roles: WRITE },
   'GET /api/checkins/:id': { roles: ALL, params: { id: 'checkinCampaign' } },
@@ -278,6 +315,7 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'welcomeTemplate': return String(ok(await admin('POST', '/api/welcome-templates', { name: n, scope: 'code', text: 'hi' })).id);
     case 'user': return String(ok(await admin('POST', '/api/users', { username: `u-${n}`.slice(0, 40), displayName: n.slice(0, 40), role: 'operator' })).id);
     case 'playbook': return String(ok(await admin('POST', '/api/playbooks', { kind: 'customer', name: n, trigger: { type: 'manual' }, steps: [{ day: 1, time: '10:00', content: { text: 'hi' } }] })).id);
+    case 'couponPool': return String(ok(await admin('POST', '/api/coupon-pools', { name: n, faceValueFen: 100 })).id);
     case 'note': return String(ok(await pond.api('POST', `/api/customers/${ids.customer.in[who]}/notes`, { text: n }, { token: tokens[who] })).id);
     default: throw new Error(`no fresh ${kind}`);
   }
@@ -387,7 +425,13 @@ beforeAll(async () => {
   setIds('user', await one(`SELECT id FROM memberships WHERE corp_id = $1 ORDER BY id LIMIT 1`, [corpId])); // a membership id (ADR 0011)
   setIds('corp', corpId);
   setIds('token', 'not-the-webhook-secret');
+  // Rewards of a customer in each scope (the customer's name carries the marker into the ledger's rows).
+  const rewardOf = (ext: string, ref: string) => one(
+    `INSERT INTO rewards (corp_id, external_userid, source, source_ref, kind, adapter, title) VALUES ($1, $2, 'manual', $3, 'custom', 'manual', 'matrix reward') RETURNING id`, [corpId, ext, ref]);
+  setIds('reward', await rewardOf(customerIn, 'matrix:in'), { store_manager: await rewardOf(customerOut, 'matrix:out'), staff: await rewardOf(customerNotX, 'matrix:notx') });
+  setIds('couponPool', await fresh('couponPool', 'admin'));
   setIds('campaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at) VALUES ($1, 'lottery', 'matrix campaign', now()) RETURNING id`, [corpId]));
+  setIds('offer', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'coupon', 'matrix offer', now(), '{"couponPoolId":1}') RETURNING id`, [corpId]));
   setIds('checkinCampaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'checkin', 'matrix check-in', now(), '{"mode":"daily"}') RETURNING id`, [corpId]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
   expect(handover.status, JSON.stringify(handover.body)).toBe(200);

@@ -64,6 +64,25 @@ describe('staff tasks', () => {
     expect(skipped.body).toMatchObject({ status: 'skipped', skipReason: '客户在外地' });
   });
 
+  it('tells the owner again when WeCom was busy, and once only (WeCom\'s duplicate check covers a retry that did get through)', async () => {
+    const sim = pond.app.sim!.control;
+    const made = await pond.api('POST', '/api/tasks', { ownerUserid: owner, externalUserid: customer.external_userid, content: { text: '忙时提醒' } });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const id = made.body.id as number;
+    const about = async () => (await appMessages(owner)).filter((m: any) => JSON.stringify(m).includes(`/tasks/${pond.corpId}?task=${id}`));
+    // WeCom refuses message/send for now (rate limited): nobody is told, and the task is not marked as told.
+    await sim.upsertCorp({ corpId: pond.corpId, rateLimits: { 'message/send': 0 } });
+    await pond.app.tasks.tick(new Date());
+    expect(await about()).toHaveLength(0);
+    expect((await q(`SELECT notified_at FROM staff_tasks WHERE id = $1`, [id]))[0].notified_at).toBeNull();
+    // WeCom is back: the next pass tells them, once, however many passes follow.
+    await sim.upsertCorp({ corpId: pond.corpId, rateLimits: {} });
+    await pond.app.tasks.tick(new Date());
+    await Promise.all([pond.app.tasks.tick(new Date()), pond.app.tasks.tick(new Date())]);
+    expect(await about()).toHaveLength(1);
+    await pond.api('POST', `/api/tasks/${id}/skip`, { reason: '测试结束' });
+  });
+
   it('refuses a task without exactly one target, and one the budget will not allow is made skipped with the reason', async () => {
     const none = await pond.api('POST', '/api/tasks', { ownerUserid: owner, content: { text: 'x' } });
     expect(none.status).toBe(400);

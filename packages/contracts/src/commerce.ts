@@ -71,6 +71,8 @@ export const PaidOrder = z.object({
   currency: z.literal('CNY', { message: 'must be CNY (Pond sums amounts in yuan)' }).default('CNY'),
   items: z.array(OrderItem).max(500, 'at most 500 items').default([]),
   paidAt: Instant,
+  /** Coupon codes the customer used on this order (Pond's coupon pools): redeemed when the order reaches its customer. */
+  couponCodes: z.array(z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters')).max(20, 'at most 20 codes').optional(),
 }).passthrough();
 export type PaidOrder = z.infer<typeof PaidOrder>;
 

@@ -52,7 +52,9 @@ export const TaskPage = z.object({ items: z.array(Task), total: z.number().int()
 
 export const TaskMessages = ItemsOf(ChatMessage);
 
-export const TaskDoneBody = z.object({ via: z.enum(TASK_DONE_VIAS, { error: `must be one of ${TASK_DONE_VIAS.join(', ')}` }).default('manual') });
+/** Where a person marked it done ('wecom' is Pond's own reading of WeCom, never a caller's claim). */
+export const PERSON_DONE_VIAS = ['sidebar', 'task_page', 'manual'] as const;
+export const TaskDoneBody = z.object({ via: z.enum(PERSON_DONE_VIAS, { error: `must be one of ${PERSON_DONE_VIAS.join(', ')}` }).default('manual') });
 export type TaskDoneInput = z.input<typeof TaskDoneBody>;
 export const TaskSkipBody = z.object({ reason: RequiredText(200) });
 export type TaskSkipInput = z.input<typeof TaskSkipBody>;

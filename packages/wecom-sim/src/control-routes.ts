@@ -107,6 +107,14 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
     control.adminShuffleTags(r.params.corpId, input.opt(input.str)(body(r).groupId, 'groupId'), input.strs(body(r).orderedIds ?? [], 'orderedIds')),
   );
 
+  // WeChat Pay (pay.ts): merchants, scripted failures, a user's 零钱
+  post('/pay/merchants', (r) => control.registerPayMerchant(need(body(r).mchid, 'mchid'), need(body(r).publicKey, 'publicKey')));
+  post('/pay/faults', (r) => {
+    const b = body(r);
+    return control.setPayFault(need(b.mchid, 'mchid'), need(b.mode, 'mode') as 'none', Number(b.count ?? 1), b.delayMs === undefined ? undefined : Number(b.delayMs));
+  });
+  get('/wechat-users/:id/wallet', (r) => control.payWallet(r.params.id));
+
   // WeChat users and what they do on their phones
   post('/wechat-users', (r) => control.createWechatUser(input.wechatUserInput(body(r))));
   get('/wechat-users', (r) => control.listWechatUsers({ q: r.query.q, limit: r.query.limit ? Number(r.query.limit) : undefined }));

@@ -66,6 +66,7 @@ import { externalUseridFor } from './ids';
 import { confirmMassSend, listMassSendTasks, massMsgReceived, type ConfirmResult, type MassSendTask } from './broadcasts';
 import { commentMoment, likeMoment, listMomentFeed, listMomentTasks, publishMoment, type MomentPost, type MomentTask } from './moments';
 import { customerSendsMessage, listConversation, listInbox, listStaffMessages, staffSendsMessage, type InboxMessage } from './messages';
+import { payOpenid, payWallet, registerPayMerchant, setPayFault, type PayFaultMode, type PayWallet } from './pay';
 import { listOrders, payOrder, refundOrder, type PayOrderInput, type SimOrder, type SimRefund } from './orders';
 import { listStaff, mapStaff, resignStaff, upsertDepartments, upsertStaff, type DepartmentInput, type SimStaff, type StaffInput } from './org';
 import { addCorpTags, delCorpTags, editCorpTag, getCorpTagList, shuffleTags, type CorpTagGroupJson } from './tags';
@@ -132,6 +133,15 @@ export interface SimControl {
   listJsapiTickets(corpId: string, kind?: TicketKind): Promise<{ ticket: string; kind: TicketKind; expiresAt: number }[]>;
   /** A 公众号 for WeChat web OAuth (snsapi_base) at <prefix>/wx/…: landing pages learn openid and unionid. */
   registerOauthApp(appid: string, secret: string): Promise<void>;
+
+  /** WeChat Pay (pay.ts): a merchant whose requests are signed with the private key of `publicKey` (PEM). */
+  registerPayMerchant(mchid: string, publicKey: string): Promise<{ mchid: string }>;
+  /** The merchant's next `count` transfer calls fail: error (nothing paid), error_after_pay, timeout_after_pay (answered after delayMs). */
+  setPayFault(mchid: string, mode: PayFaultMode | 'none', count: number, delayMs?: number): Promise<{ mchid: string; mode: string; remaining: number }>;
+  /** The openid of the WeChat user with this unionid for an appid (what the 公众号 OAuth gives), or null. */
+  payOpenid(appid: string, unionid: string): Promise<string | null>;
+  /** The WeChat user's 零钱: transfers received and their sum. */
+  payWallet(wechatUserId: string): Promise<PayWallet>;
 
   createWechatUser(input?: WechatUserInput): Promise<WechatUser>;
   getWechatUser(id: string): Promise<WechatUser | null>;
@@ -275,6 +285,10 @@ export function createControl(ctx: SimContext): SimControl {
       return listTickets(ctx, corpId, kind);
     },
 
+    registerPayMerchant: (mchid, publicKey) => registerPayMerchant(ctx, mchid, publicKey),
+    setPayFault: (mchid, mode, count, delayMs) => setPayFault(ctx, mchid, mode, count, delayMs),
+    payOpenid: (appid, unionid) => payOpenid(ctx, appid, unionid),
+    payWallet: (wechatUserId) => payWallet(ctx, wechatUserId),
     createWechatUser: (input) => createWechatUser(ctx, input),
     getWechatUser: (id) => getWechatUser(ctx.db, id),
     listWechatUsers: (opts) => listWechatUsers(ctx.db, opts),

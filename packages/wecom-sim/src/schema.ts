@@ -457,6 +457,32 @@ ALTER TABLE {s}.orders ADD COLUMN IF NOT EXISTS refunds integer NOT NULL DEFAULT
 -- The demo shop's past orders (demo/seed-orders.ts): the refunds each had, delivered after it; null for orders paid on the phone.
 ALTER TABLE {s}.orders ADD COLUMN IF NOT EXISTS demo_refunds jsonb;
 
+-- WeChat Pay (pay.ts): merchants (their public key checks request signatures), transfer batches once per
+-- (mchid, out_batch_no) with their details (each credits a WeChat user's 零钱), and scripted failures.
+CREATE TABLE IF NOT EXISTS {s}.pay_merchants (
+  mchid text PRIMARY KEY,
+  public_key text NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {s}.pay_batches (
+  mchid text NOT NULL,
+  out_batch_no text NOT NULL,
+  body_hash text NOT NULL,
+  batch_id text NOT NULL,
+  appid text NOT NULL,
+  total_amount bigint NOT NULL,
+  total_num integer NOT NULL,
+  details jsonb NOT NULL,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (mchid, out_batch_no)
+);
+CREATE TABLE IF NOT EXISTS {s}.pay_faults (
+  mchid text PRIMARY KEY,
+  mode text NOT NULL,
+  remaining integer NOT NULL,
+  delay_ms integer NOT NULL
+);
+
 -- status: pending | delivered | failed | skipped (no callback_url)
 CREATE TABLE IF NOT EXISTS {s}.callbacks (
   id bigserial PRIMARY KEY,

@@ -13,6 +13,7 @@ import { CallbackSender } from './callbacks';
 import { Clock, silentLogger, type SimContext, type SimLogger } from './context';
 import { createControl, type SimControl } from './control';
 import { registerControlRoutes } from './control-routes';
+import { registerPay } from './pay';
 import { Db } from './db';
 import { E, statusCodeOf } from './errors';
 import { registerPages } from './pages/pages-plugin';
@@ -106,6 +107,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
       },
       { prefix: '/cgi-bin' },
     );
+    await app.register(async (pay) => registerPay(pay, ctx), { prefix: '/pay' });
     await app.register(async (c) => registerControlRoutes(c, ctx, control, opts.controlToken), { prefix: '/control' });
     await app.register(async (pages) => registerPages(pages, ctx, control, base));
   };

@@ -652,8 +652,11 @@ export class WecomClient extends WecomTransport {
 
   // ---- §14 app messages and JS-SDK ----
 
-  /** App message to staff; `agentid` defaults to this client's agent. Over-limit messages are silently dropped by WeCom. */
-  messageSend(req: T.MessageSendRequest): Promise<T.MessageSendResponse> {
+  /**
+   * App message to staff; `agentid` defaults to this client's agent. Over-limit messages are silently dropped by WeCom.
+   * `noWait`: a busy WeCom fails at once instead of backing off (callers that retry at their next pass).
+   */
+  messageSend(req: T.MessageSendRequest, opts: { noWait?: boolean } = {}): Promise<T.MessageSendResponse> {
     const c = check('messageSend');
     const users = req.touser === '@all' ? [] : splitIds(req.touser);
     if (!req.touser && !req.toparty && !req.totag) c.fail('touser', 'or toparty or totag is required');
@@ -682,7 +685,7 @@ export class WecomClient extends WecomTransport {
         c.itemsBetween('news.articles', req.news?.articles, 1, 8);
         break;
     }
-    return this.call('message/send', { method: POST, body: { ...req, agentid: req.agentid ?? this.agentId } });
+    return this.call('message/send', { method: POST, body: { ...req, agentid: req.agentid ?? this.agentId }, noWait: opts.noWait });
   }
 
   /** `GET get_jsapi_ticket`, uncached. Prefer jsapiTicket(). */

@@ -140,9 +140,11 @@ function TaskItem({ task, focus, sdkOk, reload }: { task: Task; focus: boolean; 
               去聊天发送 Open chat
             </button>
           ) : null}
-          <button class={chatTarget && !opened ? '' : 'primary'} data-action="done" disabled={busy} onClick={() => void act(() => markDone(task.id, 'task_page'), '已完成 Done')}>
-            {chatTarget ? '已发送 Sent' : '完成 Done'}
-          </button>
+          {task.kind === 'send' ? (
+            <button class={chatTarget && !opened ? '' : 'primary'} data-action="done" disabled={busy} onClick={() => void act(() => markDone(task.id, 'task_page'), '已完成 Done')}>
+              {chatTarget ? '已发送 Sent' : '完成 Done'}
+            </button>
+          ) : null}
           <button data-action="skip" disabled={busy} onClick={() => setSkipping(!skipping)}>
             跳过 Skip
           </button>

@@ -199,10 +199,10 @@ export const RESOURCES = {
   },
   // Playbook definitions are corp-wide (store managers read them; their runs and enrolments are narrowed by owner).
   playbook: { label: 'playbook', table: 'playbooks', key: 'id', keyType: 'int', live: (a) => `${a}.status <> 'archived'` },
-  // Activate (issue 13): campaigns are corp-wide definitions; coupon pools and rewards are the corp's.
+  // Activate (issue 13): campaigns and coupon pools are corp-wide definitions; a reward is seen by whoever sees its customer.
   campaign: { label: 'campaign', table: 'campaigns', key: 'id', keyType: 'int' },
   couponPool: { label: 'coupon pool', table: 'coupon_pools', key: 'id', keyType: 'int' },
-  reward: { label: 'reward', table: 'rewards', key: 'id', keyType: 'int' },
+  reward: { label: 'reward', table: 'rewards', key: 'id', keyType: 'int', visible: customerVisibleSql },
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceName = keyof typeof RESOURCES;

@@ -11,6 +11,7 @@ import { cookieOf, esc, flash, page, renderPayload, t, time } from './html';
 import { IDENTITY_COOKIE } from './qr-pages';
 import { momentsSection } from './phone-social';
 import { DEFAULT_TIMEZONE } from '../time';
+import { walletSection } from '../pay-wallet';
 
 type Form = Record<string, string | undefined>;
 
@@ -127,7 +128,8 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
         <section id="pay"><h2>${t('下单付款', 'Pay an order')}</h2>
           <form class="stack" method="post" action="${esc(b)}/phone/pay">
             <input name="item" value="拿铁咖啡" placeholder="商品 item"><input name="amount" type="number" step="0.01" min="0.01" value="28" placeholder="金额 amount (¥)">
-            <button>${t('支付', 'pay')}</button></form>${orderRows}</section>`,
+            <button>${t('支付', 'pay')}</button></form>${orderRows}</section>
+        ${await walletSection(ctx, user.id, DEFAULT_TIMEZONE)}`,
         { header },
       ),
     );

@@ -46,6 +46,8 @@ const enUS: Messages<typeof zhCN> = {
     expand: 'Expand menu',
   },
   nav: {
+    rewards: 'Reward ledger',
+    couponPools: 'Coupon pools',
     playbooks: 'Playbooks (SOP)',
     segments: 'Segments',
     groupSegments: 'Group segments',
@@ -70,10 +72,11 @@ const enUS: Messages<typeof zhCN> = {
     tokens: 'API tokens',
     audit: 'Audit log',
     convert: 'Convert',
+    activate: 'Activate',
+    offers: 'Coupons · group-buy · bargain',
     broadcasts: 'Broadcasts',
     tasks: 'Staff tasks',
     contactRules: 'Contact rules',
-    activate: 'Activate',
     checkins: 'Check-in',
   },
   labels: {

@@ -45,6 +45,8 @@ const zhCN = {
     expand: '展开菜单',
   },
   nav: {
+    rewards: '奖励台账',
+    couponPools: '优惠券库',
     playbooks: 'SOP 剧本',
     segments: '客户分层',
     groupSegments: '群分层',
@@ -69,10 +71,11 @@ const zhCN = {
     tokens: 'API 令牌',
     audit: '操作日志',
     convert: '转化触达',
+    activate: '激活活动',
+    offers: '领券 · 拼团 · 砍价',
     broadcasts: '群发',
     tasks: '员工任务',
     contactRules: '触达规则',
-    activate: '激活活动',
     checkins: '签到打卡',
   },
   labels: {

@@ -14,6 +14,7 @@ import { EventSummary } from './event-detail';
 import { FollowEditModal, FollowTagsModal, useCanEditFollow, WecomSyncHint } from './follow-edit';
 import { NotesCard } from './notes-card';
 import { OrdersCard } from './orders-card';
+import { CustomerRewardsCard } from '../rewards/customer-rewards-card';
 import { ContactLedgerCard } from '../governance/ledger-card';
 import { TIMELINE_MORE_THRESHOLD, useCustomer, useOlderEvents, type CustomerEvent, type CustomerGroup, type Follow } from './hooks';
 
@@ -66,6 +67,7 @@ export default function CustomerDetailPage() {
           <Flex vertical gap={16}>
             <FollowsCard externalUserid={customer.externalUserid} customerType={customer.type} follows={follows} />
             <OrdersCard externalUserid={customer.externalUserid} />
+            <CustomerRewardsCard externalUserid={customer.externalUserid} />
             <ContactLedgerCard externalUserid={customer.externalUserid} />
             <TimelineCard externalUserid={customer.externalUserid} timeline={timeline} groups={groups} />
           </Flex>

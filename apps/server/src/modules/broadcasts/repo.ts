@@ -192,11 +192,6 @@ export async function targetIdsOfSend(db: Db, sendId: number): Promise<string[]>
   return rows.map((r) => r.target_id);
 }
 
-export async function msgidsInUse(db: Db, corpId: string, msgids: string[]): Promise<Set<string>> {
-  const { rows } = await db.query<Cols<'broadcast_sends', 'msgid'>>('SELECT msgid FROM broadcast_sends WHERE corp_id = $1 AND msgid = ANY($2::text[])', [corpId, msgids]);
-  return new Set(rows.map((r) => r.msgid!));
-}
-
 /** Records WeCom's msgid for a send being issued; false when the send was cancelled meanwhile (the caller withdraws it). */
 export async function markIssued(db: Db, sendId: number, msgid: string): Promise<boolean> {
   const { rowCount } = await db.query(`UPDATE broadcast_sends SET status = 'issued', msgid = $2, issued_at = now(), errcode = NULL, error = NULL WHERE id = $1 AND status = 'issuing'`, [sendId, msgid]);

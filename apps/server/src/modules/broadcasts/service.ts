@@ -29,6 +29,7 @@ import { toWecomAttachments, validateContentAt } from '../welcome';
 import { inSavedSegment } from '../segments';
 import { inSavedGroupSegment } from '../group-segments';
 import * as repo from './repo';
+import { findMassSend } from './adopt';
 import type { Row } from '../../platform/db/rows';
 
 /** WeCom's limits per add_msg_template call. */
@@ -287,7 +288,6 @@ export class BroadcastService {
     }
   }
 
-  /** A send left issuing: find the mass send WeCom made for it (same sender, content, time window, no other send's msgid). */
   /** The sender's task to confirm the mass send in WeCom (once per send). */
   private async confirmTask(corpId: string, b: Row<'broadcasts'>, sendId: number, sender: string): Promise<void> {
     await this.tasks.create(corpId, [{
@@ -297,25 +297,13 @@ export class BroadcastService {
   }
 
   private async adoptIssued(client: WecomClient, corpId: string, b: Row<'broadcasts'>, send: { id: number; sender_userid: string }, claimedAt: Date): Promise<boolean> {
-    // From when the dead claim was taken (a margin for clocks), however long ago that was.
-    const start = Math.floor((claimedAt.getTime() - 10 * 60_000) / 1000);
-    const attachments = b.content.attachments.map((a) => a.msgtype).join(',');
-    const candidates: string[] = [];
-    for await (const m of client.iterateGroupmsgListV2({ chat_type: b.kind === 'customer' ? 'single' : 'group', start_time: start, end_time: Math.floor(Date.now() / 1000), filter_type: 0 })) {
-      const theirs = (m.attachments ?? []).map((a) => a.msgtype).join(',');
-      if ((m.text?.content ?? '') === b.content.text && theirs === attachments) candidates.push(m.msgid);
-    }
-    if (!candidates.length) return false;
-    const used = await repo.msgidsInUse(this.pool, corpId, candidates);
-    for (const msgid of candidates.filter((c) => !used.has(c))) {
-      for await (const t of client.iterateGroupmsgTask(msgid)) {
-        if (t.userid === send.sender_userid) {
-          if (await repo.markIssued(this.pool, send.id, msgid)) await this.confirmTask(corpId, b, send.id, send.sender_userid);
-          return true;
-        }
-      }
-    }
-    return false;
+    const msgid = await findMassSend(this.pool, client, corpId, {
+      chatType: b.kind === 'customer' ? 'single' : 'group', sender: send.sender_userid, text: b.content.text,
+      attachmentTypes: b.content.attachments.map((a) => a.msgtype), since: claimedAt,
+    });
+    if (!msgid) return false;
+    if (await repo.markIssued(this.pool, send.id, msgid)) await this.confirmTask(corpId, b, send.id, send.sender_userid);
+    return true;
   }
 
   /** Reads WeCom's results for issued sends: confirmed or not, and per target sent / not a friend / over WeCom's cap. */

@@ -7,7 +7,8 @@ import type { Campaign, CampaignBase, CampaignKind, CampaignList, CampaignListQu
 import type { Row } from '../../platform/db/rows';
 import { AppError } from '../../platform/errors';
 import { appendTimeline } from '../customers';
-import type { Db } from '../rewards';
+import { rebuildSpend, type Db } from '../rewards';
+import { corpZone } from '../../platform/time';
 
 export type CampaignRow = Row<'campaigns'>;
 
@@ -92,6 +93,11 @@ export class CampaignService {
         patch.joinCodeId !== undefined ? patch.joinCodeId : c.join_code_id, patch.rules ?? c.rules, JSON.stringify(config ?? c.config),
         patch.budgetTotalFen !== undefined ? patch.budgetTotalFen : c.budget_total_fen, patch.budgetDailyFen !== undefined ? patch.budgetDailyFen : c.budget_daily_fen,
         patch.rewardsPerCustomer !== undefined ? patch.rewardsPerCustomer : c.rewards_per_customer]);
+    // A first budget: the counters (not kept without one) start from the ledger. The campaign row is locked by the
+    // UPDATE above, so grants that read its budget after this see the counters.
+    if (c.budget_total_fen === null && c.budget_daily_fen === null && (r.budget_total_fen !== null || r.budget_daily_fen !== null)) {
+      await rebuildSpend(db, c.id, await corpZone(db, c.corp_id));
+    }
     return r;
   }
 
@@ -141,7 +147,7 @@ export class CampaignService {
          coalesce(s.rewards, 0)::int AS rewards, coalesce(s.cost_fen, 0) AS cost_fen,
          coalesce(o.orders, 0)::int AS orders, coalesce(o.gmv_fen, 0) AS gmv_fen
        FROM campaigns c
-       LEFT JOIN campaign_spend s ON s.campaign_id = c.id AND s.day = '1970-01-01'
+       LEFT JOIN LATERAL (${CAMPAIGN_REWARDS_SQL}) s ON true
        LEFT JOIN LATERAL (${CAMPAIGN_ORDERS_SQL}) o ON true
        WHERE c.corp_id = $1 AND ($2::text IS NULL OR c.kind = $2) AND ($3::text IS NULL OR c.status = $3)
        ORDER BY c.created_at DESC, c.id DESC LIMIT $4 OFFSET $5`,
@@ -155,6 +161,10 @@ export class CampaignService {
     };
   }
 }
+
+/** A campaign's rewards (for `c`): how many and their cost, from the ledger itself (void ones left out). */
+export const CAMPAIGN_REWARDS_SQL = `
+  SELECT count(*)::int AS rewards, coalesce(sum(rw.cost_fen), 0)::bigint AS cost_fen FROM rewards rw WHERE rw.campaign_id = c.id AND rw.state <> 'void'`;
 
 /**
  * A campaign's orders (for `c`): paid entries (lottery, check-in fee) and orders that redeemed its coupons, each

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { CheckinParticipantList, CheckinParticipantsQuery, EnrolmentState } from '@pond/contracts/checkin';
 import type { RewardState } from '@pond/contracts/activate';
 import type { Row } from '../../platform/db/rows';
-import { CAMPAIGN_ORDERS_SQL } from '../campaigns';
+import { CAMPAIGN_ORDERS_SQL, CAMPAIGN_REWARDS_SQL } from '../campaigns';
 import type { Db } from '../rewards';
 
 export type EnrolmentRow = Row<'checkin_enrolments'>;
@@ -127,9 +127,9 @@ export async function numbers(db: Db, campaignId: number): Promise<CheckinNumber
        (SELECT count(*) FILTER (WHERE state = 'refunded')::int FROM checkin_enrolments WHERE campaign_id = c.id) AS refunded,
        (SELECT count(*)::int FROM checkin_days d JOIN checkin_enrolments e ON e.id = d.enrolment_id WHERE e.campaign_id = c.id AND NOT d.makeup) AS checkins,
        (SELECT count(*)::int FROM checkin_days d JOIN checkin_enrolments e ON e.id = d.enrolment_id WHERE e.campaign_id = c.id AND d.makeup) AS makeups,
-       coalesce(s.rewards, 0)::int AS rewards, coalesce(s.cost_fen, 0)::bigint AS cost_fen, o.orders, o.gmv_fen
+       s.rewards, s.cost_fen, o.orders, o.gmv_fen
      FROM campaigns c
-     LEFT JOIN campaign_spend s ON s.campaign_id = c.id AND s.day = '1970-01-01'
+     LEFT JOIN LATERAL (${CAMPAIGN_REWARDS_SQL}) s ON true
      LEFT JOIN LATERAL (${CAMPAIGN_ORDERS_SQL}) o ON true
      WHERE c.id = $1`,
     [campaignId]);

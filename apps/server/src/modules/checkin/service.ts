@@ -43,7 +43,13 @@ export interface CheckinDeps {
   log: Logger;
 }
 
-interface Ctx { c: CampaignRow; cfg: CheckinConfig; tz: string; today: string; now: Date }
+interface Ctx {
+  c: CampaignRow; cfg: CheckinConfig; tz: string; today: string; now: Date;
+  /** Where money is paid (the session's openid of the corp's 公众号), stored on money rewards for the WeChat Pay adapter. */
+  payee?: { openid: string; appid: string | null };
+}
+
+const payeeOf = (s: CustomerSession): Ctx['payee'] => (s.identity.openid ? { openid: s.identity.openid, appid: s.corp.oauthAppId ?? null } : undefined);
 
 export class CheckinService {
   /** The clock: tests replace it to move across days and time zones. */
@@ -155,7 +161,7 @@ export class CheckinService {
     const enrolled = await repo.findEnrolment(this.deps.pool, id, ext);
     if (!enrolled) await this.requireMayEnrol(pre.c, ext);
     return refuseAfter(await withTransaction(this.deps.pool, async (db): Promise<CheckinResult | Refusal> => {
-      const x = await this.context(db, s.corp.id, id);
+      const x = { ...(await this.context(db, s.corp.id, id)), payee: payeeOf(s) };
       requireOpen(x.c, x.now);
       const e0 = await this.lockOrEnrol(db, x, ext);
       let days = await repo.daysOf(db, e0.id);
@@ -183,7 +189,7 @@ export class CheckinService {
     const customer = CustomerSessions.requireCustomer(s);
     const ext = customer.externalUserid;
     return refuseAfter(await withTransaction(this.deps.pool, async (db): Promise<CheckinResult | Refusal> => {
-      const x = await this.context(db, s.corp.id, id);
+      const x = { ...(await this.context(db, s.corp.id, id)), payee: payeeOf(s) };
       requireOpen(x.c, x.now);
       const found = await repo.findEnrolment(db, id, ext);
       if (!found) throw new AppError('conflict', '请先参加活动后再补签 (take part first, then make up days)');
@@ -298,7 +304,7 @@ export class CheckinService {
     switch (r.kind) {
       case 'coupon': return { ...base, kind: 'coupon', adapter: 'coupon', couponPoolId: r.couponPoolId, costFen: (await repo.couponFaceValue(db, x.c.corp_id, r.couponPoolId)) ?? 0 };
       case 'points': return { ...base, kind: 'points', adapter: 'points', points: r.points };
-      case 'redpacket': return { ...base, kind: 'redpacket', adapter: 'wechatpay', amountFen: r.amountFen };
+      case 'redpacket': return { ...base, kind: 'redpacket', adapter: 'wechatpay', amountFen: r.amountFen, details: { ...base.details, ...(x.payee ?? {}) } };
       case 'custom': return { ...base, kind: 'custom', adapter: 'manual' };
     }
   }
@@ -311,7 +317,7 @@ export class CheckinService {
     const res = await this.deps.rewards.grant(db, {
       corpId: x.c.corp_id, externalUserid: e.external_userid, campaignId: x.c.id, source: 'checkin', sourceRef: cashbackRef(e.id),
       kind: 'cashback', adapter: 'wechatpay', title: `打卡返现 ${x.c.name}`.slice(0, 60), amountFen, tz: x.tz,
-      details: { orderId: e.order_id, enrolmentId: e.id },
+      details: { orderId: e.order_id, enrolmentId: e.id, ...(x.payee ?? {}) },
     });
     if ('refused' in res) {
       this.deps.log.warn({ campaignId: x.c.id, enrolmentId: e.id, refused: res.refused }, 'check-in cash-back refused (campaign budget or per-customer cap)');

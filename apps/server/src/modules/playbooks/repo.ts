@@ -723,11 +723,19 @@ export async function enrolmentsOfRuns(db: Db, runIds: number[]): Promise<number
   return rows.map((r) => r.enrolment_id);
 }
 
-/** Mass sends whose pass died during add_msg_template: failed (their runs are settled by the caller). */
-export async function failStaleIssuing(db: Db, before: Date): Promise<Cols<'playbook_mass_sends', 'id' | 'corp_id'>[]> {
-  const { rows } = await db.query<Cols<'playbook_mass_sends', 'id' | 'corp_id'>>(
-    `UPDATE playbook_mass_sends SET status = 'failed', error = 'interrupted while issuing' WHERE status = 'issuing' AND created_at < $1 RETURNING id, corp_id`, [before]);
+/** Mass sends whose pass died during add_msg_template (left issuing): settled by the caller from WeCom's list. */
+export async function staleIssuing(db: Db, before: Date, limit: number): Promise<Row<'playbook_mass_sends'>[]> {
+  const { rows } = await db.query<Row<'playbook_mass_sends'>>(
+    `SELECT * FROM playbook_mass_sends WHERE status = 'issuing' AND created_at < $1 ORDER BY id LIMIT $2`, [before, limit]);
   return rows;
+}
+
+/** Settles a stale issuing mass send: adopted (WeCom made it: its msgid) or failed. False when another pass settled it first. */
+export async function settleStaleIssuing(db: Db, id: number, to: { msgid: string; at: Date } | { error: string }): Promise<boolean> {
+  const { rowCount } = 'msgid' in to
+    ? await db.query(`UPDATE playbook_mass_sends SET status = 'issued', msgid = $2, issued_at = $3 WHERE id = $1 AND status = 'issuing'`, [id, to.msgid, to.at])
+    : await db.query(`UPDATE playbook_mass_sends SET status = 'failed', error = $2 WHERE id = $1 AND status = 'issuing'`, [id, to.error]);
+  return (rowCount ?? 0) > 0;
 }
 
 /** Which of these runs ended without being sent (skipped, failed). */

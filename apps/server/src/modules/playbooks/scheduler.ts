@@ -10,6 +10,8 @@ import type { GroupAudience, RunReason, RunStatus } from '@pond/contracts/playbo
 import type { NewTask } from '../tasks';
 import type { CorpService } from '../org';
 import { toWecomAttachments } from '../welcome';
+import { findMassSend } from '../broadcasts';
+import type { Row } from '../../platform/db/rows';
 import * as repo from './repo';
 import { fillText, perCustomer } from './schedule';
 import type { PlaybookDeps, PlaybookService } from './service';
@@ -267,14 +269,48 @@ export class PlaybookScheduler {
     await repo.completeEnrolments(this.pool, [...new Set(runs.map((r) => r.enrolment_id).filter((x): x is number => !!x))], new Date());
   }
 
+  /**
+   * A mass send left issuing (its pass died, or the call got no answer): WeCom may have made it. Found in WeCom's list
+   * (same sender, content and window, no other send's) it is adopted — issued, the sender asked to confirm it; else
+   * failed and its runs released. Never called again: at most once.
+   */
+  private async settleStale(s: Row<'playbook_mass_sends'>, now: Date): Promise<void> {
+    const open = await repo.openMassRunTargets(this.pool, s.id);
+    let msgid: string | null = null;
+    const step = (await repo.stepsOf(this.pool, [s.playbook_id], { withDeleted: true })).find((x) => x.id === s.step_id);
+    const [pb] = await repo.playbooksByIds(this.pool, [s.playbook_id]);
+    if (step && pb) {
+      const names = (await repo.senderNames(this.pool, s.corp_id, [s.sender_userid])).get(s.sender_userid) ?? { staff: '', store: '' };
+      const nickname = s.chat_type === 'single' && perCustomer(step.content) && open[0]
+        ? (await repo.customerNicknames(this.pool, s.corp_id, [{ ext: open[0], userid: s.sender_userid }])).get(open[0]) ?? '' : undefined;
+      try {
+        msgid = await findMassSend(this.pool, await this.corps.client(s.corp_id), s.corp_id, {
+          chatType: s.chat_type, sender: s.sender_userid, text: fillText(step.content.text, { ...names, nickname }).trim(),
+          attachmentTypes: step.content.attachments.map((a) => a.msgtype), since: s.created_at,
+        });
+      } catch (err) {
+        // WeCom's list could not be read: try again at the next pass rather than guess.
+        this.d.log.warn({ err, massSendId: s.id }, 'playbooks: reading get_groupmsg_list_v2 for a stale mass send failed');
+        return;
+      }
+    }
+    if (msgid && step && pb) {
+      if (!(await repo.settleStaleIssuing(this.pool, s.id, { msgid, at: now }))) return;
+      await this.d.tasks.create(s.corp_id, [{
+        kind: 'confirm_mass', ownerUserid: s.sender_userid, dueAt: now, targetKind: 'none', content: step.content, sourceKind: 'playbook', sourceId: pb.id,
+        sourceName: `${pb.name} · ${step.name}`, dedupeKey: `playbook:mass:${s.id}:`,
+      }]);
+      return;
+    }
+    if (!(await repo.settleStaleIssuing(this.pool, s.id, { error: 'interrupted while issuing; not found in WeCom' }))) return;
+    await this.settle(s.corp_id, s.id, open.map((t) => ({ target: t, status: 'failed' as const, reason: 'wecom_error' as const, at: null })));
+  }
+
   /** Reads issued mass sends back from WeCom: confirmed → each target sent / not a friend / over WeCom's cap. */
   async pollMassSends(now = new Date()): Promise<{ polled: number; settled: number }> {
     let polled = 0;
     let settled = 0;
-    for (const s of await repo.failStaleIssuing(this.pool, new Date(now.getTime() - ISSUING_STALE_MS))) {
-      const open = await repo.openMassRunTargets(this.pool, s.id);
-      await this.settle(s.corp_id, s.id, open.map((t) => ({ target: t, status: 'failed' as const, reason: 'wecom_error' as const, at: null })));
-    }
+    for (const s of await repo.staleIssuing(this.pool, new Date(now.getTime() - ISSUING_STALE_MS), 50)) await this.settleStale(s, now);
     for (const s of await repo.massSendsToPoll(this.pool, now, 200)) {
       polled++;
       try {

@@ -108,6 +108,9 @@ async function charge(db: Db, campaignId: number, externalUserid: string, cost: 
       `SELECT count(*)::int AS n FROM rewards WHERE campaign_id = $1 AND external_userid = $2 AND state <> 'void'`, [campaignId, externalUserid]);
     if (n.n >= c.rewards_per_customer) return 'per_customer';
   }
+  // No budget: nothing to count against (the numbers read the ledger itself), and no row every grant of the campaign
+  // would queue on. A budget set later starts from the ledger (rebuildSpend).
+  if (c.budget_total_fen === null && c.budget_daily_fen === null) return null;
   for (const [d, cap, refusal] of [[TOTAL_DAY, c.budget_total_fen, 'budget_total'], [day, c.budget_daily_fen, 'budget_daily']] as const) {
     const { rowCount } = await db.query(
       `INSERT INTO campaign_spend AS s (campaign_id, day, cost_fen, rewards) SELECT $1, $2::date, $3, 1 WHERE $4::bigint IS NULL OR $3 <= $4::bigint
@@ -157,4 +160,19 @@ export async function voidReward(db: Db, r: RewardRow, reason: string, actor: st
       [r.campaign_id, dayIn(r.created_at, tz), r.cost_fen]);
   }
   return rows[0];
+}
+
+/**
+ * Rebuilds a campaign's spend counters from its ledger (not void), per corp day and in total: when a budget is set on
+ * a campaign that had none (its grants were not counted), the budget starts from what was really granted.
+ */
+export async function rebuildSpend(db: Db, campaignId: number, tz: string): Promise<void> {
+  await db.query('DELETE FROM campaign_spend WHERE campaign_id = $1', [campaignId]);
+  await db.query(
+    `INSERT INTO campaign_spend (campaign_id, day, cost_fen, rewards)
+     SELECT $1, d, sum(cost_fen), count(*) FROM (
+       SELECT (created_at AT TIME ZONE $2)::date AS d, cost_fen FROM rewards WHERE campaign_id = $1 AND state <> 'void'
+       UNION ALL SELECT '${TOTAL_DAY}'::date, cost_fen FROM rewards WHERE campaign_id = $1 AND state <> 'void') x
+     GROUP BY d`,
+    [campaignId, tz]);
 }

@@ -123,7 +123,7 @@ export async function reassignTasksOfSource(db: Db, corpId: string, sourceKind: 
   return rowCount ?? 0;
 }
 
-/** Claims due tasks nobody has been told about (at most once: marked before the message goes out). */
+/** Claims due tasks nobody has been told about (marked before the message goes out; a failed try is unclaimed, see unclaimNotified). */
 export async function claimToNotify(db: Db, now: Date, limit: number): Promise<Cols<'staff_tasks', 'id' | 'corp_id' | 'owner_userid' | 'kind' | 'source_name' | 'due_at'>[]> {
   const { rows } = await db.query<Cols<'staff_tasks', 'id' | 'corp_id' | 'owner_userid' | 'kind' | 'source_name' | 'due_at'>>(
     `UPDATE staff_tasks SET notified_at = $1 WHERE id IN (
@@ -131,6 +131,11 @@ export async function claimToNotify(db: Db, now: Date, limit: number): Promise<C
         ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
      RETURNING id, corp_id, owner_userid, kind, source_name, due_at`, [now, limit]);
   return rows;
+}
+
+/** Undoes a claim whose app message did not go out (WeCom busy, no answer): told again at a later pass. */
+export async function unclaimNotified(db: Db, ids: number[], claimedAt: Date): Promise<void> {
+  await db.query('UPDATE staff_tasks SET notified_at = NULL WHERE id = ANY($1::bigint[]) AND notified_at = $2', [ids, claimedAt]);
 }
 
 /** Pending tasks past due by the corp's grace: overdue, claimed for escalation (once). */

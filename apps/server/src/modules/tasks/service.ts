@@ -19,6 +19,10 @@ import type { GovernanceService } from '../governance';
 import type { Row } from '../../platform/db/rows';
 import { validateContentAt } from '../welcome';
 import * as repo from './repo';
+import { WecomError } from '@pond/wecom';
+
+/** WeCom's duplicate check window for task cards (its maximum, 4 hours). */
+const APP_MESSAGE_DEDUPE_S = 14_400;
 
 export type NewTask = repo.NewTask;
 /** Told when a task of its source ends (done, skipped, cancelled), after the task row changed. */
@@ -127,8 +131,17 @@ export class TaskService {
     return chatMessages(row.content, vars, covers);
   }
 
-  /** Done (idempotent: a second call answers the task as it is). Its ledger row is settled as sent. */
+  /**
+   * Done by a person (idempotent: a second call answers the task as it is). Its ledger row is settled as sent. A mass
+   * send to confirm or a moment to post is done when Pond reads WeCom's confirmation, not on anyone's word (409).
+   */
   async done(corpId: string, id: number, via: TaskDoneVia): Promise<Task> {
+    const t = await this.get(corpId, id);
+    if (t.kind !== 'send' && via !== 'wecom' && (t.status === 'pending' || t.status === 'overdue')) {
+      throw new AppError('conflict', t.kind === 'confirm_mass'
+        ? '确认群发后自动完成：请在企业微信群发助手中发送 (done by itself once the mass send is confirmed in WeCom)'
+        : '发表朋友圈后自动完成：请在企业微信客户朋友圈中发表 (done by itself once the moment is posted in WeCom)');
+    }
     const ended = await repo.endTask(this.pool, corpId, id, 'done', { via });
     if (ended) await this.afterEnd(ended, 'done');
     return this.get(corpId, id);
@@ -203,16 +216,27 @@ export class TaskService {
     return u.toString();
   }
 
-  private async appMessage(corpId: string, touser: string[], title: string, description: string, url: string): Promise<void> {
-    if (!touser.length) return;
+  /**
+   * A textcard to members. WeCom's duplicate check is on (the same card to the same member within 4 hours reaches them
+   * once), so a card retried after a failure whose first try did get through is not shown twice. Returns whether to
+   * try again later: WeCom busy, or no answer; a refusal (an errcode: the member can't receive it) is final.
+   */
+  private async appMessage(corpId: string, touser: string[], title: string, description: string, url: string): Promise<'sent' | 'retry' | 'failed'> {
+    if (!touser.length) return 'sent';
     try {
       const client = await this.corps.client(corpId);
       for (let i = 0; i < touser.length; i += 1000) {
-        await client.messageSend({ touser: touser.slice(i, i + 1000).join('|'), msgtype: 'textcard', textcard: { title, description, url, btntxt: '查看' } });
+        await client.messageSend({
+          touser: touser.slice(i, i + 1000).join('|'), msgtype: 'textcard', textcard: { title, description, url, btntxt: '查看' },
+          enable_duplicate_check: 1, duplicate_check_interval: APP_MESSAGE_DEDUPE_S,
+        }, { noWait: true });
       }
+      return 'sent';
     } catch (err) {
       // A reminder that could not go out is logged; the task stays in the inbox, the sidebar and the digest.
-      this.log.warn({ err, corpId }, 'tasks: app message failed');
+      const final = err instanceof WecomError && err.kind === 'api' && !err.isBusy && !err.isTokenError;
+      this.log.warn({ err, corpId, final }, 'tasks: app message failed');
+      return final ? 'failed' : 'retry';
     }
   }
 
@@ -232,10 +256,13 @@ export class TaskService {
         const first = tasks[0];
         const tz = await corpZone(this.pool, first.corp_id);
         const title = tasks.length === 1 ? `新任务 New task：${first.source_name || kindLabel(first.kind)}` : `${tasks.length} 个新任务 New tasks`;
+        // The same tasks always make the same card (no "now" in it): a retry is caught by WeCom's duplicate check.
         const desc = tasks.length === 1
           ? `${kindLabel(first.kind)} · 截止 Due ${formatDateTime(first.due_at, tz)}`
-          : `${[...new Set(tasks.map((t) => t.source_name || kindLabel(t.kind)))].slice(0, 3).join('、')} · ${formatDateTime(now, tz)}`;
-        await this.appMessage(first.corp_id, [first.owner_userid], title, desc, this.taskUrl(first.corp_id, tasks.length === 1 ? first.id : undefined));
+          : `${[...new Set(tasks.map((t) => t.source_name || kindLabel(t.kind)))].slice(0, 3).join('、')} · ${formatDateTime(first.due_at, tz)}`;
+        const sent = await this.appMessage(first.corp_id, [first.owner_userid], title, desc, this.taskUrl(first.corp_id, tasks.length === 1 ? first.id : undefined));
+        // Not delivered for a reason that may pass: told again at a later pass.
+        if (sent === 'retry') await repo.unclaimNotified(this.pool, tasks.map((t) => t.id), now);
       }
       if (claimed.length < 2000) break;
     }

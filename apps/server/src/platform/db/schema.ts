@@ -1598,3 +1598,25 @@ export const bargainHelps = pgTable('bargain_helps', {
   cutFen: integer('cut_fen').notNull(),
   at: ts('at').notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.bargainId, t.helperKey] })]);
+
+/**
+ * How a corp's rewards leave Pond (issue 13): the shop's reward webhook (URL + signing secret) and the WeChat Pay
+ * merchant that pays red packets and cash-back (商家转账到零钱). Secrets are AES-GCM envelopes (platform/secrets.ts)
+ * bound to `reward_settings.<column>:<corpId>`; the API never returns them.
+ */
+export const rewardSettings = pgTable('reward_settings', {
+  corpId: text('corp_id').primaryKey().references(() => corps.id, { onDelete: 'cascade' }),
+  webhookUrl: text('webhook_url'),
+  webhookSecret: text('webhook_secret'),
+  wxpayMchid: text('wxpay_mchid'),
+  wxpayAppid: text('wxpay_appid'),
+  wxpayApiV3Key: text('wxpay_api_v3_key'),
+  wxpaySerialNo: text('wxpay_serial_no'),
+  wxpayPrivateKey: text('wxpay_private_key'),
+  /** https://api.mch.weixin.qq.com, or the simulator's /sim/pay in demo. */
+  wxpayApiBase: text('wxpay_api_base').notNull().default('https://api.mch.weixin.qq.com'),
+  /** Most fen one customer is paid per corp day (WECOM.md §19: WeChat's own limits are unconfirmed; null = none). */
+  dailyPayoutCapFen: integer('daily_payout_cap_fen'),
+  updatedBy: text('updated_by'),
+  updatedAt: updatedAt(),
+});
