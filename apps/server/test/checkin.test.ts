@@ -323,13 +323,15 @@ describe('paid challenge (打卡返现) through the simulator shop', () => {
     expect(last.filter((r) => r.body.completedNow)).toHaveLength(1);
     expect(last.filter((r) => r.body.created)).toHaveLength(1);
     const rewards = await rewardsOf(c.ext, id);
-    expect(rewards).toEqual([{ source_ref: `cashback:${e.id}`, kind: 'cashback', adapter: 'wechatpay', state: 'pending', amount_fen: 990, points: 0 }]);
+    // Not paid out yet (the issuing job may have tried it meanwhile: no payout account in tests).
+    const unpaid = expect.stringMatching(/^(pending|issuing|failed)$/);
+    expect(rewards).toEqual([{ source_ref: `cashback:${e.id}`, kind: 'cashback', adapter: 'wechatpay', state: unpaid, amount_fen: 990, points: 0 }]);
     expect(await enrolment(c.ext, id)).toMatchObject({ state: 'completed', days: 21, reward_id: expect.any(Number) });
-    expect((await me(c.cookie, id)).body).toMatchObject({ state: 'completed', cashback: { amountFen: 990, state: 'pending' } });
+    expect((await me(c.cookie, id)).body).toMatchObject({ state: 'completed', cashback: { amountFen: 990, state: unpaid } });
     const detail = (await pond.api('GET', `/api/checkins/${id}`)).body;
     expect(detail.numbers).toMatchObject({ orders: 1, gmvFen: 990, completed: 1, cashback: { pending: 1, pendingFen: 990 } });
     const list = (await pond.api('GET', `/api/checkins/${id}/participants`)).body;
-    expect(list.items[0]).toMatchObject({ externalUserid: c.ext, state: 'completed', days: 21, feeFen: 990, cashbackState: 'pending' });
+    expect(list.items[0]).toMatchObject({ externalUserid: c.ext, state: 'completed', days: 21, feeFen: 990, cashbackState: unpaid });
 
     // A PATCH changes only what it names (the fee and rules stay; they cannot change now anyway).
     const renamed = await pond.api('PATCH', `/api/checkins/${id}`, { name: '21 天打卡（第一期）' });
@@ -355,7 +357,7 @@ describe('paid challenge (打卡返现) through the simulator shop', () => {
     clockAt(d0, '09:00');
     await tap(c.cookie, short);
     clockAt(addDays(d0, 1), '09:00');
-    expect((await tap(c.cookie, short)).body).toMatchObject({ completedNow: true, cashback: { amountFen: 500, state: 'pending' } });
+    expect((await tap(c.cookie, short)).body).toMatchObject({ completedNow: true, cashback: { amountFen: 500, state: expect.stringMatching(/^(pending|issuing|failed)$/) } });
     // The payment adapter paid it (as the issuing job would).
     await q(`UPDATE rewards SET state = 'issued', issued_at = now() WHERE campaign_id = $1 AND external_userid = $2`, [short, c.ext]);
     // A partial refund of the other line leaves the fee paid: nothing changes.
