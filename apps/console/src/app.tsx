@@ -5,6 +5,7 @@ import {
   AimOutlined,
   AccountBookOutlined,
   TagOutlined,
+  CalendarOutlined,
   ApartmentOutlined,
   AuditOutlined,
   CommentOutlined,
@@ -101,6 +102,10 @@ const OfferDetailPage = page(() => import('./modules/offers/offer-detail-page'),
 const LotteriesPage = page(() => import('./modules/lottery/lotteries-page'), ['lottery']);
 const LotteryDetailPage = page(() => import('./modules/lottery/lottery-detail-page'), ['lottery']);
 const LotteryFormPage = page(() => import('./modules/lottery/lottery-form-page'), ['lottery']);
+// Activate (issue 13): check-in campaigns.
+const CheckinsPage = page(() => import('./modules/checkin/checkins-page'), ['checkin']);
+const CheckinDetailPage = page(() => import('./modules/checkin/checkin-detail-page'), ['checkin']);
+const CheckinFormPage = page(() => import('./modules/checkin/checkin-form-page'), ['checkin']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -135,6 +140,8 @@ export function App() {
             <Route path="rewards" element={<RewardsPage />} />
             <Route path="lotteries" element={<LotteriesPage />} />
             <Route path="lotteries/:id" element={<LotteryDetailPage />} />
+            <Route path="checkins" element={<CheckinsPage />} />
+            <Route path="checkins/:id" element={<CheckinDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
@@ -150,6 +157,8 @@ export function App() {
               <Route path="broadcasts" element={<BroadcastsPage />} />
               <Route path="broadcasts/:id" element={<BroadcastDetailPage />} />
               <Route path="coupon-pools" element={<CouponPoolsPage />} />
+              <Route path="checkins/new" element={<CheckinFormPage />} />
+              <Route path="checkins/:id/edit" element={<CheckinFormPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -268,6 +277,7 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/offers', icon: <GiftOutlined />, label: t('nav.offers') },
           { key: '/rewards', icon: <AccountBookOutlined />, label: t('nav.rewards') },
           ...(WRITE_ROLES.includes(me.role) ? [{ key: '/coupon-pools', icon: <TagOutlined />, label: t('nav.couponPools') }] : []),
+          { key: '/checkins', icon: <CalendarOutlined />, label: t('nav.checkins') },
         ],
       },
     ];

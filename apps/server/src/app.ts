@@ -42,6 +42,7 @@ import { campaignRoutes, CampaignService, CustomerSessions } from './modules/cam
 import { CouponPools, couponRedemption, RewardService, RewardSettingsService, rewardRoutes, webhookAdapter, wechatPayAdapter } from './modules/rewards';
 import { OfferConsole, offerRoutes, OfferService } from './modules/offers';
 import { LotteryService, lotteryOrderListener, lotteryRoutes } from './modules/lottery';
+import { checkinRoutes, CheckinService } from './modules/checkin';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 
@@ -89,6 +90,7 @@ export interface PondApp {
   orderHooks: OrderHooks;
   campaigns: CampaignService;
   sessions: CustomerSessions;
+  checkin: CheckinService;
   offers: OfferService;
   lottery: LotteryService;
   sim?: Simulator;
@@ -146,6 +148,10 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   queue.register([offers.expireJob]);
   const lottery = new LotteryService({ pool, campaigns, rewards });
   orderHooks.register(lotteryOrderListener(lottery));
+  // Check-in (签到 / 打卡挑战): a paid challenge enrols from its fee order; a refund ends it without cash-back.
+  const checkin = new CheckinService({ pool, campaigns, rewards, log });
+  orderHooks.register({ paid: (db, order) => checkin.onOrderPaid(db, order), refunded: (db, order) => checkin.onOrderRefunded(db, order) });
+  queue.register([checkin.settleJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -232,6 +238,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await rewardRoutes(http, { pool, rewards, settings: rewardSettings, pools: new CouponPools(pool), sessions, publicUrl: () => config.publicUrl });
   offerRoutes(http, { offers, console: new OfferConsole(pool, campaigns), sessions });
   lotteryRoutes(http, { lottery, sessions });
+  checkinRoutes(http, { checkin, sessions });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -260,7 +267,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -275,6 +282,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: playbooks.periodicJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
         await queue.schedule({ name: rewards.issueJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: offers.expireJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        // Hourly: every corp's day turns at its own midnight (time zones).
+        await queue.schedule({ name: checkin.settleJob.name, cron: '7 * * * *', data: {}, key: 'hourly' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

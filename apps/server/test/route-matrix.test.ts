@@ -25,7 +25,7 @@ const PLAYBOOK_READ: Who[] = ['admin', 'operator', 'store_manager'];
 type Kind =
   | 'customer' | 'staff' | 'group' | 'liveCode' | 'store' | 'tag' | 'tagGroup' | 'segment' | 'groupSegment' | 'welcomeTemplate'
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
-  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool';
+  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool' | 'checkinCampaign';
 
 interface Row {
   roles: Who[] | 'public';
@@ -270,6 +270,14 @@ const MATRIX: Record<string, Row> = {
   'GET /api/lotteries/:id/winners.csv': { roles: WRITE, params: { id: 'campaign' } },
   'GET /c/api/:corpId/lottery/:id': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [401] },
   'POST /c/api/:corpId/lottery/:id/draw': { roles: 'public', params: { corpId: 'corp', id: 'campaign' }, anonymous: [400, 401] },
+  // Check-in (签到 / 打卡挑战): the console's routes and the customer page's API (identity from the WeChat session only).
+  'POST /api/checkins': { roles: WRITE },
+  'GET /api/checkins/:id': { roles: ALL, params: { id: 'checkinCampaign' } },
+  'PATCH /api/checkins/:id': { roles: WRITE, params: { id: 'checkinCampaign' } },
+  'GET /api/checkins/:id/participants': { roles: WRITE, params: { id: 'checkinCampaign' } },
+  'GET /c/api/:corpId/checkin/:id': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [401] },
+  'POST /c/api/:corpId/checkin/:id/checkin': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/checkin/:id/makeup': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [400, 401] },
 };
 
 let pond: TestPond;
@@ -432,6 +440,7 @@ beforeAll(async () => {
   setIds('couponPool', await fresh('couponPool', 'admin'));
   setIds('campaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at) VALUES ($1, 'lottery', 'matrix campaign', now()) RETURNING id`, [corpId]));
   setIds('offer', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'coupon', 'matrix offer', now(), '{"couponPoolId":1}') RETURNING id`, [corpId]));
+  setIds('checkinCampaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'checkin', 'matrix check-in', now(), '{"mode":"daily"}') RETURNING id`, [corpId]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
   expect(handover.status, JSON.stringify(handover.body)).toBe(200);
   setIds('handoverJob', String(handover.body.id));

@@ -81,6 +81,7 @@ export const NOUNS: Record<string, Bilingual> = {
   auto_tag_rule: { zh: '自动打标签规则', en: 'auto-tag rule' },
   broadcast: { zh: '群发', en: 'broadcast' },
   bulk_tag_job: { zh: '批量打标签任务', en: 'bulk tagging job' },
+  checkin: { zh: '签到活动', en: 'check-in campaign' },
   corp: { zh: '企业', en: 'corp' },
   coupon_pool: { zh: '优惠券库', en: 'coupon pool' },
   corp_settings: { zh: '企业设置', en: 'corp settings' },

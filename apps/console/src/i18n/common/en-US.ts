@@ -78,6 +78,7 @@ const enUS: Messages<typeof zhCN> = {
     broadcasts: 'Broadcasts',
     tasks: 'Staff tasks',
     contactRules: 'Contact rules',
+    checkins: 'Check-in',
   },
   labels: {
     roles: {

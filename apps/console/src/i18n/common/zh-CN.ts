@@ -77,6 +77,7 @@ const zhCN = {
     broadcasts: '群发',
     tasks: '员工任务',
     contactRules: '触达规则',
+    checkins: '签到打卡',
   },
   labels: {
     roles: {

@@ -31,6 +31,11 @@ const EVENT_COLORS: Record<string, string> = {
   'remark.changed': 'blue',
   'order.paid': 'gold',
   'order.refunded': 'red',
+  'checkin.done': 'orange',
+  'checkin.milestone': 'gold',
+  'checkin.completed': 'green',
+  'checkin.failed': 'gray',
+  'checkin.refunded': 'red',
 };
 
 export default function CustomerDetailPage() {

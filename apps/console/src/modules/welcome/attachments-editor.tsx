@@ -7,7 +7,9 @@ import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from
 import { Button, Card, Col, Dropdown, Flex, Form, Input, Row, Select, Typography } from 'antd';
 import type { FormInstance, FormRule } from 'antd';
 import type { TFunction } from 'i18next';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
 import { MAX_ATTACHMENTS, type Attachment } from './hooks';
 
 export type AttachmentType = Attachment['msgtype'];
@@ -105,6 +107,11 @@ function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProp
 
   const linkFields = (
     <Row gutter={12}>
+      {type === 'link' ? (
+        <Col xs={24}>
+          <CampaignLinkPicker onPick={(c) => form.setFieldValue(['attachments', name, 'link'], { ...form.getFieldValue(['attachments', name, 'link']), title: c.name, url: c.pageUrl })} />
+        </Col>
+      ) : null}
       <Col xs={24} md={12}>
         <Form.Item name={field('title')} label={t('attachments.title')} rules={[required(t('attachments.title')), maxBytes(t, 128)]}>
           <Input />
@@ -243,5 +250,31 @@ function AttachmentCard({ form, name, index, count, onRemove, onMove }: CardProp
     >
       {body}
     </Card>
+  );
+}
+
+interface CampaignLink { id: number; name: string; kind: string; status: string; pageUrl: string }
+
+/** Fills a link card with an Activate campaign's page (a check-in, a draw…): how playbooks and broadcasts post them into groups. */
+function CampaignLinkPicker({ onPick }: { onPick: (c: CampaignLink) => void }) {
+  const { t } = useTranslation('welcome');
+  const campaigns = useQuery({
+    queryKey: ['campaigns', 'links'],
+    queryFn: ({ signal }) => api.get<{ items: CampaignLink[] }>('/campaigns', { limit: 200 }, signal),
+    staleTime: 60_000,
+  });
+  const live = (campaigns.data?.items ?? []).filter((c) => c.status === 'active' || c.status === 'draft' || c.status === 'paused');
+  if (!live.length) return null;
+  return (
+    <Form.Item label={t('attachments.campaign')}>
+      <Select
+        allowClear
+        showSearch={{ optionFilterProp: 'label' }}
+        placeholder={t('attachments.campaignPlaceholder')}
+        options={live.map((c) => ({ value: c.id, label: c.name }))}
+        onChange={(id?: number) => { const c = live.find((x) => x.id === id); if (c) onPick(c); }}
+        data-testid="attachment-campaign"
+      />
+    </Form.Item>
   );
 }

@@ -198,6 +198,27 @@ export function describeEvent(e: DescribableEvent, names: EventNames): Bilingual
         : { zh: `全额退款 ${yuan(data.amount)}`, en: `Refunded ${yuan(data.amount)} in full` };
       return sentence(main, [str(data.orderId) ? { zh: `订单 ${str(data.orderId)}`, en: `order ${str(data.orderId)}` } : null]);
     }
+    // Check-in (签到 / 打卡挑战).
+    case 'checkin.done':
+      return sentence(
+        data.makeup ? { zh: `补签 ${str(data.day)}：${str(data.name)}`, en: `Made up ${str(data.day)} in ${str(data.name)}` } : { zh: `签到：${str(data.name)}`, en: `Checked in: ${str(data.name)}` },
+        [{ zh: `连续 ${str(data.streak)} 天，累计 ${str(data.days)} 天`, en: `streak ${str(data.streak)}, ${str(data.days)} days in all` }],
+      );
+    case 'checkin.milestone':
+      return sentence({ zh: `达成签到里程碑 ${str(data.days)} 天：${str(data.title)}`, en: `Reached the ${str(data.days)}-day milestone: ${str(data.title)}` }, [{ zh: str(data.name) ?? '', en: str(data.name) ?? '' }]);
+    case 'checkin.completed':
+      return sentence({ zh: `完成打卡挑战：${str(data.name)}`, en: `Completed the check-in challenge ${str(data.name)}` }, [
+        data.cashbackRewardId ? { zh: '报名费返现待发放', en: 'entry fee cash-back granted' } : null,
+      ]);
+    case 'checkin.failed':
+      return sentence({ zh: `打卡挑战未完成：${str(data.name)}`, en: `Check-in challenge not completed: ${str(data.name)}` }, [
+        data.reason === 'streak_broken' ? { zh: '连续打卡中断', en: 'the streak broke' } : { zh: '活动已结束', en: 'the campaign ended' },
+      ]);
+    case 'checkin.refunded':
+      return sentence({ zh: '打卡挑战报名费已退款，挑战结束', en: 'Check-in challenge fee refunded: the challenge ended' }, [
+        str(data.orderId) ? { zh: `订单 ${str(data.orderId)}`, en: `order ${str(data.orderId)}` } : null,
+        data.cashbackState === 'void' ? { zh: '返现已作废', en: 'cash-back voided' } : data.cashbackState === 'issued' ? { zh: '返现已发放，不追回', en: 'cash-back already paid (not clawed back)' } : null,
+      ]);
     default: {
       const fields = Object.entries(data).filter(([, v]) => str(v) !== null).map(([k, v]) => `${words(k)}: ${str(v)}`);
       const who = staffName ? [{ zh: `员工 ${staffName}`, en: `staff member ${staffName}` }] : [];

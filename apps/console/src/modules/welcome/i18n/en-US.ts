@@ -63,6 +63,8 @@ const enUS: Messages<typeof zhCN> = {
     },
     title: 'Title',
     url: 'URL',
+    campaign: 'Campaign page',
+    campaignPlaceholder: 'Pick a campaign (check-in, draw…) to fill in its title and link',
     desc: 'Description',
     picurl: 'Cover image URL',
     picUrl: 'Image URL',

@@ -61,6 +61,8 @@ const zhCN = {
     },
     title: '标题',
     url: '链接地址',
+    campaign: '活动页面',
+    campaignPlaceholder: '选择一个活动（签到、抽奖…），自动填入标题和链接',
     desc: '描述',
     picurl: '封面图地址',
     picUrl: '图片地址',

@@ -1,0 +1,54 @@
+// Check-in campaigns (签到 / 打卡挑战): the list (GET /campaigns?kind=checkin), one campaign with its numbers, its
+// participants, create / edit, and status changes (docs/api.md "Check-in").
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type { CampaignListItem, CampaignStatus } from '@pond/contracts/activate';
+import type { CheckinCampaign as CheckinCampaignSchema, CheckinParticipant, CheckinConfig as CheckinConfigSchema, CreateCheckinBody, EnrolmentState, UpdateCheckinBody } from '@pond/contracts/checkin';
+import { api, type Page } from '../../api/client';
+
+export type CheckinListItem = z.input<typeof CampaignListItem>;
+export type Participant = z.input<typeof CheckinParticipant>;
+export type CheckinCampaign = z.input<typeof CheckinCampaignSchema>;
+export type CheckinConfig = z.input<typeof CheckinConfigSchema>;
+export type CreateBody = z.input<typeof CreateCheckinBody>;
+export type UpdateBody = z.input<typeof UpdateCheckinBody>;
+export type { CampaignStatus, EnrolmentState };
+
+const key = ['checkins'] as const;
+
+export function useCheckins(query: { status?: CampaignStatus; page: number; pageSize: number }) {
+  return useQuery({
+    queryKey: [...key, 'list', query],
+    queryFn: ({ signal }) => api.get<Page<CheckinListItem>>('/campaigns', {
+      kind: 'checkin', status: query.status, limit: query.pageSize, offset: (query.page - 1) * query.pageSize,
+    }, signal),
+  });
+}
+
+export function useCheckin(id: number | null) {
+  return useQuery({
+    queryKey: [...key, 'one', id],
+    queryFn: ({ signal }) => api.get<CheckinCampaign>(`/checkins/${id}`, undefined, signal),
+    enabled: id !== null,
+    refetchInterval: 60_000,
+  });
+}
+
+export function useParticipants(id: number, query: { state?: EnrolmentState; page: number; pageSize: number }, enabled: boolean) {
+  return useQuery({
+    queryKey: [...key, 'participants', id, query],
+    queryFn: ({ signal }) => api.get<Page<Participant>>(`/checkins/${id}/participants`, {
+      state: query.state, limit: query.pageSize, offset: (query.page - 1) * query.pageSize,
+    }, signal),
+    enabled,
+  });
+}
+
+function useCheckinMutation<I, O>(fn: (input: I) => Promise<O>) {
+  const queryClient = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: () => queryClient.invalidateQueries({ queryKey: key }) });
+}
+
+export const useCreateCheckin = () => useCheckinMutation((body: CreateBody) => api.post<CheckinCampaign>('/checkins', body));
+export const useUpdateCheckin = () => useCheckinMutation(({ id, body }: { id: number; body: UpdateBody }) => api.patch<CheckinCampaign>(`/checkins/${id}`, body));
+export const useSetCampaignStatus = () => useCheckinMutation(({ id, status }: { id: number; status: CampaignStatus }) => api.post(`/campaigns/${id}/status`, { status }));
