@@ -95,6 +95,7 @@ export const NOUNS: Record<string, Bilingual> = {
   invitation: { zh: '企业邀请', en: 'invitation' },
   handover_job: { zh: '客户继承任务', en: 'handover job' },
   live_code: { zh: '活码', en: 'live code' },
+  lottery: { zh: '抽奖活动', en: 'lottery' },
   media: { zh: '素材', en: 'media' },
   moment: { zh: '朋友圈', en: 'moment' },
   offer: { zh: '优惠活动（领券/拼团/砍价）', en: 'offer (coupon, group-buy, bargain)' },
