@@ -39,9 +39,15 @@ async function openChat(page: Page, pond: TestPond, userid: string, externalUser
 
 describe.skipIf(!CHROMIUM)('staff tasks in the sidebar and on the task page (simulated WeCom client)', () => {
   const ctx = browserPond();
+  /** Tasks fall due now whatever the hour: no quiet hours (the demo's 21:00–09:00 would defer them to the morning). */
+  const noQuietHours = async (pond: TestPond) => {
+    const r = await pond.api('PUT', '/api/governance/policy', { quietStart: null, quietEnd: null });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  };
 
   it('the sidebar lists the chat’s task; one tap sends all its messages in order and marks it done', async () => {
     const { pond, browser } = ctx;
+    await noQuietHours(pond);
     const sim = pond.app.sim!.control;
     const { rows: [staff] } = await pond.app.pool.query(`SELECT userid, name FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1 ORDER BY userid LIMIT 1`, [pond.corpId]);
     const c = await customerOf(pond, staff.userid, '任务客户');
@@ -75,6 +81,7 @@ describe.skipIf(!CHROMIUM)('staff tasks in the sidebar and on the task page (sim
 
   it('the task page lists my tasks, opens a task’s chat where the sidebar sends it, marks one done and skips one', async () => {
     const { pond, browser } = ctx;
+    await noQuietHours(pond);
     const sim = pond.app.sim!.control;
     const { rows: [staff] } = await pond.app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1 ORDER BY userid DESC LIMIT 1`, [pond.corpId]);
     const a = await customerOf(pond, staff.userid, '甲客户');
