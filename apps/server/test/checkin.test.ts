@@ -45,6 +45,7 @@ async function capi(cookie: string | null, method: 'GET' | 'POST', path: string,
   const headers: Record<string, string> = {};
   if (cookie) headers.cookie = cookie;
   if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method === 'POST') headers.origin = pond.baseUrl;
   const res = await fetch(`${pond.baseUrl}/c/api/${pond.corpId}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: await res.json().catch(() => null) };
 }

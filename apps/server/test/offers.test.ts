@@ -28,6 +28,7 @@ async function capi(who: Visitor | null, method: 'GET' | 'POST', path: string, b
   const headers: Record<string, string> = {};
   if (who) headers.cookie = who.cookie;
   if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method === 'POST') headers.origin = pond.baseUrl;
   const res = await fetch(`${pond.baseUrl}/c/api/${corpId}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }
