@@ -106,6 +106,21 @@ describe('lottery', () => {
     expect((await post(`/lottery/${l.id}/draw`, pond.baseUrl)).status).toBe(200);
   });
 
+  it('shows a staff member only their own customers among the winners (names, codes, addresses)', async () => {
+    const l = await lottery({ prizes: [points('积分', 5, 1)] });
+    const cs = await customers(2);
+    for (const c of cs) expect((await draw(c.cookie, l.id)).status).toBe(200);
+    const { rows: [other] } = await pond.app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND userid <> $2 ORDER BY userid LIMIT 1`, [pond.corpId, staffUserid]);
+    const theirs = await pond.app.auth.createToken({ corpId: pond.corpId, name: 'other staff', role: 'staff', staffUserid: other.userid });
+    const mine = await pond.app.auth.createToken({ corpId: pond.corpId, name: 'own staff', role: 'staff', staffUserid });
+    const seen = await pond.api('GET', `/api/lotteries/${l.id}/winners`, undefined, { token: theirs.token });
+    expect(seen.status).toBe(200);
+    expect(seen.body).toEqual({ items: [], total: 0 });
+    const own = await pond.api('GET', `/api/lotteries/${l.id}/winners`, undefined, { token: mine.token });
+    expect(own.body.total).toBe(2);
+    expect((await pond.api('GET', `/api/lotteries/${l.id}/winners`)).body.total).toBe(2);
+  });
+
   it('never oversells: 300 customers drawing at once win exactly the stock', async () => {
     const l = await lottery({ config: { perDay: 1 }, prizes: [points('大奖', 7, 40, 100), points('小奖', 5, 40, 10), nothing(20)] });
     const cs = await customers(300);

@@ -177,6 +177,13 @@ describe('group-buy', () => {
     expect(ev).toEqual([{ type: 'groupbuy.completed', n: 5 }, { type: 'groupbuy.joined', n: 4 }, { type: 'groupbuy.opened', n: 1 }]);
     const list = await pond.api('GET', `/api/offers/${id}/groupbuys`);
     expect(list.body.items[0].members).toHaveLength(5);
+    // A staff member who follows none of them sees no group-buy (members are customers: names and codes).
+    const { rows: [other] } = await pond.app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND userid <> $2 ORDER BY userid LIMIT 1`, [corpId, staffUserid]);
+    const stranger = await pond.app.auth.createToken({ corpId, name: 'other staff', role: 'staff', staffUserid: other.userid });
+    expect((await pond.api('GET', `/api/offers/${id}/groupbuys`, undefined, { token: stranger.token })).body).toEqual({ items: [], total: 0 });
+    expect((await pond.api('GET', `/api/offers/${id}/bargains`, undefined, { token: stranger.token })).body).toEqual({ items: [], total: 0 });
+    const own = await pond.app.auth.createToken({ corpId, name: 'own staff', role: 'staff', staffUserid });
+    expect((await pond.api('GET', `/api/offers/${id}/groupbuys`, undefined, { token: own.token })).body.items[0].members).toHaveLength(5);
     const detail = await pond.api('GET', `/api/offers/${id}`);
     expect(detail.body.numbers).toMatchObject({ groupbuysFull: 1, groupbuyMembers: 5, participants: 5 });
   }, 60_000);

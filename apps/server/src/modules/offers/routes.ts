@@ -40,14 +40,14 @@ export function offerRoutes(app: App, deps: { offers: OfferService; console: Off
   }, async (req) => con.detail(req.principal!.corpId, req.params.id));
 
   app.get('/api/offers/:id/groupbuys', {
-    config: access(ALL_ROLES, { params: { id: 'campaign' } }),
+    config: access(ALL_ROLES, { params: { id: 'campaign' }, scope: 'filtered' }),
     schema: { tags: TAGS, summary: 'A group-buy campaign\'s groups, newest first, with their members', params: IdParams, querystring: OfferListQuery, response: { 200: GroupbuyPage } },
-  }, async (req) => con.groupbuys(req.principal!.corpId, req.params.id, req.query));
+  }, async (req) => con.groupbuys(req.scope, req.params.id, req.query));
 
   app.get('/api/offers/:id/bargains', {
-    config: access(ALL_ROLES, { params: { id: 'campaign' } }),
+    config: access(ALL_ROLES, { params: { id: 'campaign' }, scope: 'filtered' }),
     schema: { tags: TAGS, summary: 'A bargain campaign\'s bargains, newest first, with their helpers', params: IdParams, querystring: OfferListQuery, response: { 200: BargainPage } },
-  }, async (req) => con.bargains(req.principal!.corpId, req.params.id, req.query));
+  }, async (req) => con.bargains(req.scope, req.params.id, req.query));
 
   // ---- the customer pages ----
 
