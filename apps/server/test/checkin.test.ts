@@ -272,6 +272,12 @@ describe('check-in', () => {
       const r = await pond.api('POST', '/api/checkins', { ...base, config });
       expect([r.status, r.body.error?.field], JSON.stringify(config)).toEqual([400, field]);
     }
+    // Ids in the eligibility and the join code must be the corp's own, live.
+    for (const [extra, field] of [[{ eligibility: { tagIds: ['et-nope'] } }, 'eligibility.tagIds.0'], [{ eligibility: { segmentIds: [999999] } }, 'eligibility.segmentIds.0'],
+      [{ eligibility: { storeIds: [999999] } }, 'eligibility.storeIds.0'], [{ joinCodeId: 999999 }, 'joinCodeId']] as const) {
+      const r = await pond.api('POST', '/api/checkins', { ...base, config: { mode: 'daily' }, ...extra });
+      expect([r.status, r.body.error?.field], JSON.stringify(extra)).toEqual([400, field]);
+    }
     const paidDaily = await pond.api('POST', '/api/checkins', { ...base, config: { mode: 'daily' }, entry: { kind: 'paid', sku: 'X', priceFen: 100 } });
     expect([paidDaily.status, paidDaily.body.error?.field]).toEqual([400, 'entry']);
     const id = await campaign({ mode: 'challenge', challengeDays: 7 });

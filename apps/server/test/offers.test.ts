@@ -121,7 +121,10 @@ describe('coupon campaigns', () => {
     const poolId = await pool(5);
     const id = await offer('coupon', { couponPoolId: poolId }, { endsAt: new Date(Date.now() + 3600_000).toISOString() });
     const me = await customer();
-    const excl = await offer('coupon', { couponPoolId: poolId }, { eligibility: { chatIds: ['wrNoSuchGroup'] } });
+    // A group of the corp the customer is not in (a group that does not exist is refused when saving: below).
+    const { rows: [grp] } = await pond.app.pool.query<{ chat_id: string }>('SELECT chat_id FROM groups WHERE corp_id = $1 ORDER BY chat_id LIMIT 1', [corpId]);
+    expect((await pond.api('POST', '/api/offers/coupon', { name: 'x', startsAt: new Date().toISOString(), config: { couponPoolId: poolId }, eligibility: { chatIds: ['wrNoSuchGroup'] } })).body.error?.field).toBe('eligibility.chatIds.0');
+    const excl = await offer('coupon', { couponPoolId: poolId }, { eligibility: { chatIds: [grp.chat_id] } });
     const ineligible = await capi(me, 'POST', `/offers/${excl}/claim`, { requestId: rid() });
     expect(ineligible.status).toBe(403);
     expect(ineligible.body.error.message).toContain('指定群');
@@ -144,6 +147,8 @@ describe('coupon campaigns', () => {
     const bad = await pond.api('POST', '/api/offers/coupon', { name: 'x', startsAt: new Date().toISOString(), config: { couponPoolId: 999999 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field ?? bad.body.error.message).toContain('couponPoolId');
+    const badTag = await pond.api('POST', '/api/offers/coupon', { name: 'x', startsAt: new Date().toISOString(), config: { couponPoolId: poolId }, eligibility: { tagIds: ['et-nope'] } });
+    expect([badTag.status, badTag.body.error?.field]).toEqual([400, 'eligibility.tagIds.0']);
   });
 });
 
