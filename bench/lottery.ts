@@ -77,7 +77,7 @@ async function main() {
   const path = `/c/api/${CORP}/lottery/${lottery.id}/draw`;
   const request = (i: number, requestId: string): LoadRequest => ({
     method: 'POST', path, body: JSON.stringify({ requestId }),
-    headers: { 'content-type': 'application/json', cookie: `pond_wx=${sealWechatIdentity(`obench${i}`, `ubench${i}`, OAUTH_SECRET)}` },
+    headers: { 'content-type': 'application/json', origin: base, cookie: `pond_wx=${sealWechatIdentity(`obench${i}`, `ubench${i}`, OAUTH_SECRET)}` },
   });
   const requestIds = ids.map(() => randomBytes(9).toString('hex'));
   const requests = ids.map((i) => request(i, requestIds[i]));

@@ -41,7 +41,7 @@ async function main() {
     SELECT 'bw' || $1 || i, '压测' || i, '', 0, 'bu' || $1 || i, 'bo' || $1 || i, 0 FROM generate_series(1, $2::int * 2) i`, [tag, CUSTOMERS]);
   await q(`INSERT INTO customers (corp_id, external_userid, name, unionid) SELECT $1, 'wmb' || $2 || i, '压测' || i, 'bu' || $2 || i FROM generate_series(1, $3::int) i`, [corpId, tag, CUSTOMERS]);
   await q(`INSERT INTO follows (corp_id, external_userid, userid, status) SELECT $1, 'wmb' || $2 || i, $4, 'active' FROM generate_series(1, $3::int) i`, [corpId, tag, CUSTOMERS, staff]);
-  const cookie = (i: number) => ({ cookie: `sim_wechat_user=bw${tag}${i}`, 'content-type': 'application/json' });
+  const cookie = (i: number) => ({ cookie: `sim_wechat_user=bw${tag}${i}`, 'content-type': 'application/json', origin: base });
   const customers = Array.from({ length: CUSTOMERS }, (_, i) => i + 1);
   const friends = Array.from({ length: CUSTOMERS }, (_, i) => CUSTOMERS + i + 1);
   const body = () => JSON.stringify({ requestId: randomBytes(9).toString('base64url') });

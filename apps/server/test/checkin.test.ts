@@ -45,6 +45,7 @@ async function capi(cookie: string | null, method: 'GET' | 'POST', path: string,
   const headers: Record<string, string> = {};
   if (cookie) headers.cookie = cookie;
   if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method === 'POST') headers.origin = pond.baseUrl;
   const res = await fetch(`${pond.baseUrl}/c/api/${pond.corpId}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: await res.json().catch(() => null) };
 }
@@ -270,6 +271,12 @@ describe('check-in', () => {
     for (const [config, field] of cases) {
       const r = await pond.api('POST', '/api/checkins', { ...base, config });
       expect([r.status, r.body.error?.field], JSON.stringify(config)).toEqual([400, field]);
+    }
+    // Ids in the eligibility and the join code must be the corp's own, live.
+    for (const [extra, field] of [[{ eligibility: { tagIds: ['et-nope'] } }, 'eligibility.tagIds.0'], [{ eligibility: { segmentIds: [999999] } }, 'eligibility.segmentIds.0'],
+      [{ eligibility: { storeIds: [999999] } }, 'eligibility.storeIds.0'], [{ joinCodeId: 999999 }, 'joinCodeId']] as const) {
+      const r = await pond.api('POST', '/api/checkins', { ...base, config: { mode: 'daily' }, ...extra });
+      expect([r.status, r.body.error?.field], JSON.stringify(extra)).toEqual([400, field]);
     }
     const paidDaily = await pond.api('POST', '/api/checkins', { ...base, config: { mode: 'daily' }, entry: { kind: 'paid', sku: 'X', priceFen: 100 } });
     expect([paidDaily.status, paidDaily.body.error?.field]).toEqual([400, 'entry']);

@@ -81,7 +81,7 @@ async function lottery(perDay: number, prizes: [string, string, number, number |
 }
 
 const draw = (port: number, cookie: string, id: number, requestId: string) => fetch(`http://127.0.0.1:${port}/c/api/${corpId}/lottery/${id}/draw`, {
-  method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ requestId }),
+  method: 'POST', headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${port}`, cookie }, body: JSON.stringify({ requestId }),
 }).then(async (r) => ({ status: r.status, body: await r.json() as any }));
 
 describe('a lottery served by two API processes', () => {

@@ -38,7 +38,7 @@ const rid = () => randomBytes(9).toString('hex');
 
 async function draw(cookie: string | null, id: number, body: unknown = { requestId: rid() }) {
   const res = await fetch(`${pond.baseUrl}/c/api/${pond.corpId}/lottery/${id}/draw`, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body),
+    method: 'POST', headers: { 'content-type': 'application/json', origin: pond.baseUrl, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() as any };
 }
@@ -87,6 +87,38 @@ describe('lottery', () => {
     const closed = await draw(c.cookie, draft.id);
     expect(closed.status).toBe(409);
     expect(closed.body.error.message).toContain('尚未发布');
+  });
+
+  it('refuses a customer write sent from another site (CSRF): draw, check-in, claim — nothing happens', async () => {
+    const l = await lottery({ prizes: [points('积分', 5, 1)] });
+    const [c] = await customers(1);
+    const post = (path: string, origin: string | null, body: unknown = { requestId: rid() }) => fetch(`${pond.baseUrl}/c/api/${pond.corpId}${path}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', cookie: c.cookie, ...(origin ? { origin } : {}) }, body: JSON.stringify(body),
+    });
+    for (const path of [`/lottery/${l.id}/draw`, `/checkin/${l.id}/checkin`, `/checkin/${l.id}/makeup`, `/offers/${l.id}/claim`, `/offers/${l.id}/groupbuys`,
+      `/offers/${l.id}/groupbuys/1/join`, `/offers/${l.id}/bargains`, `/offers/${l.id}/bargains/1/help`, `/offers/${l.id}/bargains/1/buy`]) {
+      const body = path.endsWith('makeup') ? { requestId: rid(), day: '2026-01-01' } : { requestId: rid() };
+      expect((await post(path, 'https://evil.example.com', body)).status, path).toBe(403);
+      expect((await post(path, null, body)).status, path).toBe(403);
+    }
+    const { rows } = await pond.app.pool.query('SELECT count(*)::int AS n FROM lottery_entries WHERE campaign_id = $1', [l.id]);
+    expect(rows[0].n).toBe(0);
+    expect((await post(`/lottery/${l.id}/draw`, pond.baseUrl)).status).toBe(200);
+  });
+
+  it('shows a staff member only their own customers among the winners (names, codes, addresses)', async () => {
+    const l = await lottery({ prizes: [points('积分', 5, 1)] });
+    const cs = await customers(2);
+    for (const c of cs) expect((await draw(c.cookie, l.id)).status).toBe(200);
+    const { rows: [other] } = await pond.app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND userid <> $2 ORDER BY userid LIMIT 1`, [pond.corpId, staffUserid]);
+    const theirs = await pond.app.auth.createToken({ corpId: pond.corpId, name: 'other staff', role: 'staff', staffUserid: other.userid });
+    const mine = await pond.app.auth.createToken({ corpId: pond.corpId, name: 'own staff', role: 'staff', staffUserid });
+    const seen = await pond.api('GET', `/api/lotteries/${l.id}/winners`, undefined, { token: theirs.token });
+    expect(seen.status).toBe(200);
+    expect(seen.body).toEqual({ items: [], total: 0 });
+    const own = await pond.api('GET', `/api/lotteries/${l.id}/winners`, undefined, { token: mine.token });
+    expect(own.body.total).toBe(2);
+    expect((await pond.api('GET', `/api/lotteries/${l.id}/winners`)).body.total).toBe(2);
   });
 
   it('never oversells: 300 customers drawing at once win exactly the stock', async () => {

@@ -28,6 +28,7 @@ async function capi(who: Visitor | null, method: 'GET' | 'POST', path: string, b
   const headers: Record<string, string> = {};
   if (who) headers.cookie = who.cookie;
   if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method === 'POST') headers.origin = pond.baseUrl;
   const res = await fetch(`${pond.baseUrl}/c/api/${corpId}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }
@@ -120,7 +121,10 @@ describe('coupon campaigns', () => {
     const poolId = await pool(5);
     const id = await offer('coupon', { couponPoolId: poolId }, { endsAt: new Date(Date.now() + 3600_000).toISOString() });
     const me = await customer();
-    const excl = await offer('coupon', { couponPoolId: poolId }, { eligibility: { chatIds: ['wrNoSuchGroup'] } });
+    // A group of the corp the customer is not in (a group that does not exist is refused when saving: below).
+    const { rows: [grp] } = await pond.app.pool.query<{ chat_id: string }>('SELECT chat_id FROM groups WHERE corp_id = $1 ORDER BY chat_id LIMIT 1', [corpId]);
+    expect((await pond.api('POST', '/api/offers/coupon', { name: 'x', startsAt: new Date().toISOString(), config: { couponPoolId: poolId }, eligibility: { chatIds: ['wrNoSuchGroup'] } })).body.error?.field).toBe('eligibility.chatIds.0');
+    const excl = await offer('coupon', { couponPoolId: poolId }, { eligibility: { chatIds: [grp.chat_id] } });
     const ineligible = await capi(me, 'POST', `/offers/${excl}/claim`, { requestId: rid() });
     expect(ineligible.status).toBe(403);
     expect(ineligible.body.error.message).toContain('指定群');
@@ -143,6 +147,8 @@ describe('coupon campaigns', () => {
     const bad = await pond.api('POST', '/api/offers/coupon', { name: 'x', startsAt: new Date().toISOString(), config: { couponPoolId: 999999 } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field ?? bad.body.error.message).toContain('couponPoolId');
+    const badTag = await pond.api('POST', '/api/offers/coupon', { name: 'x', startsAt: new Date().toISOString(), config: { couponPoolId: poolId }, eligibility: { tagIds: ['et-nope'] } });
+    expect([badTag.status, badTag.body.error?.field]).toEqual([400, 'eligibility.tagIds.0']);
   });
 });
 
@@ -176,6 +182,13 @@ describe('group-buy', () => {
     expect(ev).toEqual([{ type: 'groupbuy.completed', n: 5 }, { type: 'groupbuy.joined', n: 4 }, { type: 'groupbuy.opened', n: 1 }]);
     const list = await pond.api('GET', `/api/offers/${id}/groupbuys`);
     expect(list.body.items[0].members).toHaveLength(5);
+    // A staff member who follows none of them sees no group-buy (members are customers: names and codes).
+    const { rows: [other] } = await pond.app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND userid <> $2 ORDER BY userid LIMIT 1`, [corpId, staffUserid]);
+    const stranger = await pond.app.auth.createToken({ corpId, name: 'other staff', role: 'staff', staffUserid: other.userid });
+    expect((await pond.api('GET', `/api/offers/${id}/groupbuys`, undefined, { token: stranger.token })).body).toEqual({ items: [], total: 0 });
+    expect((await pond.api('GET', `/api/offers/${id}/bargains`, undefined, { token: stranger.token })).body).toEqual({ items: [], total: 0 });
+    const own = await pond.app.auth.createToken({ corpId, name: 'own staff', role: 'staff', staffUserid });
+    expect((await pond.api('GET', `/api/offers/${id}/groupbuys`, undefined, { token: own.token })).body.items[0].members).toHaveLength(5);
     const detail = await pond.api('GET', `/api/offers/${id}`);
     expect(detail.body.numbers).toMatchObject({ groupbuysFull: 1, groupbuyMembers: 5, participants: 5 });
   }, 60_000);

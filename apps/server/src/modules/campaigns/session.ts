@@ -8,6 +8,7 @@ import type { Simulator } from '@pond/wecom-sim';
 import type { CorpRow, CorpService } from '../org';
 import type { Logger } from '../../platform/log';
 import { AppError } from '../../platform/errors';
+import { checkSameOrigin } from '../../platform/access';
 import { identify, openWechatIdentity, WECHAT_COOKIE } from '../live-codes';
 
 /** The cookies of customer pages are scoped to /c (pages and their API). */
@@ -80,9 +81,12 @@ export class CustomerSessions {
 
   /**
    * For the H5 API: the session from the cookies only (no OAuth round trip), else 401. The customer is looked up
-   * on every call: a visitor who added a moment ago is a customer now.
+   * on every call: a visitor who added a moment ago is a customer now. Writes must name Pond's origin (CSRF).
    */
   async forApi(req: FastifyRequest, corpId: string): Promise<CustomerSession> {
+    // The session rides on a cookie: a write (draw, check-in, claim, join, help, buy…) must come from Pond's own
+    // page (CSRF), whatever the route remembers to check.
+    if (req.method !== 'GET' && req.method !== 'HEAD') checkSameOrigin(req, this.deps.publicUrl());
     const corp = await this.deps.corps.get(corpId);
     if (!corp) throw AppError.notFound(`corp ${corpId}`);
     let identity: WechatIdentity | null = null;

@@ -10,13 +10,15 @@ import type { CheckinService } from './service';
 
 const TAGS = ['check-in'];
 const CUSTOMER_TAGS = ['check-in (customer)'];
+/** Ids the body refers to: each must be a live resource of the caller's corp (else 400 naming the field). */
+const REFS = { joinCodeId: 'liveCode', 'eligibility.tagIds[]': 'tag', 'eligibility.segmentIds[]': 'segment', 'eligibility.chatIds[]': 'group', 'eligibility.storeIds[]': 'store' } as const;
 const WHY = 'the check-in page\'s API: the customer is who the signed WeChat session cookie says, nothing in the request';
 
 export function checkinRoutes(app: App, deps: { checkin: CheckinService; sessions: CustomerSessions }) {
   const { checkin, sessions } = deps;
 
   app.post('/api/checkins', {
-    config: access(WRITE_ROLES),
+    config: { ...access(WRITE_ROLES, { refs: REFS }), audit: { action: 'checkin.create' } },
     schema: { tags: TAGS, summary: 'Create a check-in campaign (daily check-in or an N-day challenge; draft)', body: CreateCheckinBody, response: { 200: CheckinCampaign } },
   }, async (req) => {
     const c = await checkin.create(req.principal!.corpId, req.body, req.principal!.name ?? null);
@@ -29,7 +31,7 @@ export function checkinRoutes(app: App, deps: { checkin: CheckinService; session
   }, async (req) => checkin.detail(req.principal!.corpId, req.params.id));
 
   app.patch('/api/checkins/:id', {
-    config: access(WRITE_ROLES, { params: { id: 'campaign' } }),
+    config: { ...access(WRITE_ROLES, { params: { id: 'campaign' }, refs: REFS }), audit: { action: 'checkin.update' } },
     schema: { tags: TAGS, summary: 'Edit a check-in campaign (the challenge\'s terms and entry are fixed once customers enrolled)', params: IdParams, body: UpdateCheckinBody, response: { 200: CheckinCampaign } },
   }, async (req) => {
     await checkin.update(req.principal!.corpId, req.params.id, req.body);

@@ -37,9 +37,9 @@ export function lotteryRoutes(app: App, deps: { lottery: LotteryService; session
   }, async (req) => lottery.update(req.principal!.corpId, req.params.id, req.body));
 
   app.get('/api/lotteries/:id/winners', {
-    config: access(ALL_ROLES, { params: { id: 'campaign' } }),
+    config: access(ALL_ROLES, { params: { id: 'campaign' }, scope: 'filtered' }),
     schema: { tags: TAGS, summary: 'Who won what, newest first, with the reward\'s state and a gift\'s address', params: IdParams, querystring: LotteryWinnersQuery, response: { 200: LotteryWinners } },
-  }, async (req) => lottery.winners(req.principal!.corpId, req.params.id, req.query));
+  }, async (req) => lottery.winners(req.scope, req.params.id, req.query));
 
   app.get('/api/lotteries/:id/winners.csv', {
     config: access(WRITE_ROLES, { params: { id: 'campaign' } }),

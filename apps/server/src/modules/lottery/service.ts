@@ -19,6 +19,9 @@ import { toCsv } from '../../platform/csv';
 import { CAMPAIGN_ORDERS_SQL, checkEligibility, CustomerSessions, ELIGIBILITY_MESSAGES, requireOpen, type CampaignRow, type CampaignService, type CustomerSession } from '../campaigns';
 import { appendTimeline } from '../customers';
 import { applyPoints, GIFT_HOLD, type Db, type RewardService } from '../rewards';
+import type { Scope } from '../../platform/auth';
+import { customerVisibleSql } from '../../platform/resources';
+import { Params } from '../../platform/sql';
 
 type PrizeRow = Row<'lottery_prizes'>;
 type EntryRow = Row<'lottery_entries'>;
@@ -177,10 +180,15 @@ export class LotteryService {
     };
   }
 
-  async winners(corpId: string, id: number, q: z.output<typeof LotteryWinnersQuery>): Promise<{ items: z.output<typeof LotteryWinner>[]; total: number }> {
-    await this.deps.campaigns.get(this.pool, corpId, id, 'lottery');
+  async winners(scope: Scope, id: number, q: z.output<typeof LotteryWinnersQuery>): Promise<{ items: z.output<typeof LotteryWinner>[]; total: number }> {
+    await this.deps.campaigns.get(this.pool, scope.corpId, id, 'lottery');
+    // Winners carry names, coupon codes and shipping addresses: a store manager or staff member sees their customers' only.
+    const p = new Params();
+    p.add(id);
+    p.add(q.prizeId ?? null);
+    const visible = customerVisibleSql(scope, p, 'e');
     const { rows } = await this.pool.query<WinnerRow & { total: number }>(
-      `${WINNERS_SQL} ORDER BY e.drawn_at DESC, e.id DESC LIMIT $3 OFFSET $4`, [id, q.prizeId ?? null, q.limit, q.offset]);
+      `${WINNERS_SQL} AND ${visible} ORDER BY e.drawn_at DESC, e.id DESC LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset)}`, p.values);
     return { total: rows[0]?.total ?? 0, items: rows.map(winnerView) };
   }
 

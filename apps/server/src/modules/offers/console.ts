@@ -13,6 +13,9 @@ import { corpZone } from '../../platform/time';
 import { CAMPAIGN_ORDERS_SQL, CAMPAIGN_REWARDS_SQL, type CampaignRow, type CampaignService } from '../campaigns';
 import type { Db } from '../rewards';
 import type { Row } from '../../platform/db/rows';
+import type { Scope } from '../../platform/auth';
+import { customerVisibleSql } from '../../platform/resources';
+import { Params } from '../../platform/sql';
 
 const CONFIGS = { coupon: CouponConfig, groupbuy: GroupbuyConfig, bargain: BargainConfig } as const;
 const OFFER_KINDS: readonly string[] = Object.keys(CONFIGS);
@@ -116,16 +119,21 @@ export class OfferConsole {
     };
   }
 
-  async groupbuys(corpId: string, id: number, q: z.output<typeof OfferListQuery>): Promise<z.output<typeof GroupbuyPage>> {
-    const c = await this.get(this.pool, corpId, id);
+  /** A store manager or staff member sees the group-buys their customers opened (and the bargains they started). */
+  async groupbuys(scope: Scope, id: number, q: z.output<typeof OfferListQuery>): Promise<z.output<typeof GroupbuyPage>> {
+    const c = await this.get(this.pool, scope.corpId, id);
+    const p = new Params();
+    const args = [p.add(c.id), p.add(q.state ?? null), p.add(q.limit), p.add(q.offset)];
+    const visible = customerVisibleSql(scope, p, 'gv');
     const { rows } = await this.pool.query<Row<'groupbuys'> & { total: number; opener_name: string | null; members: { memberKey: string; externalUserid: string | null; name: string | null; avatar: string | null; couponCode: string | null; rewardId: number | null; joinedAt: string }[] }>(
       `SELECT g.*, count(*) OVER ()::int AS total, oc.name AS opener_name,
          (SELECT coalesce(json_agg(json_build_object('memberKey', m.member_key, 'externalUserid', m.external_userid, 'name', mc.name, 'avatar', mc.avatar,
                    'couponCode', m.coupon_code, 'rewardId', m.reward_id, 'joinedAt', m.joined_at) ORDER BY m.joined_at, m.member_key), '[]')
           FROM groupbuy_members m LEFT JOIN customers mc ON mc.corp_id = g.corp_id AND mc.external_userid = m.external_userid WHERE m.groupbuy_id = g.id) AS members
        FROM groupbuys g LEFT JOIN customers oc ON oc.corp_id = g.corp_id AND oc.external_userid = g.opener_external_userid
-       WHERE g.campaign_id = $1 AND ($2::text IS NULL OR (CASE WHEN g.state = 'open' AND g.expires_at <= now() THEN 'expired' ELSE g.state END) = $2)
-       ORDER BY g.created_at DESC, g.id DESC LIMIT $3 OFFSET $4`, [c.id, q.state ?? null, q.limit, q.offset]);
+       WHERE g.campaign_id = ${args[0]} AND (${args[1]}::text IS NULL OR (CASE WHEN g.state = 'open' AND g.expires_at <= now() THEN 'expired' ELSE g.state END) = ${args[1]})
+         AND EXISTS (SELECT 1 FROM (SELECT g.corp_id, g.opener_external_userid AS external_userid) gv WHERE ${visible})
+       ORDER BY g.created_at DESC, g.id DESC LIMIT ${args[2]} OFFSET ${args[3]}`, p.values);
     return {
       total: rows[0]?.total ?? 0,
       items: rows.map((g) => ({
@@ -136,17 +144,21 @@ export class OfferConsole {
     };
   }
 
-  async bargains(corpId: string, id: number, q: z.output<typeof OfferListQuery>): Promise<z.output<typeof BargainPage>> {
-    const c = await this.get(this.pool, corpId, id);
+  async bargains(scope: Scope, id: number, q: z.output<typeof OfferListQuery>): Promise<z.output<typeof BargainPage>> {
+    const c = await this.get(this.pool, scope.corpId, id);
+    const p = new Params();
+    const args = [p.add(c.id), p.add(q.state ?? null), p.add(q.limit), p.add(q.offset)];
+    const visible = customerVisibleSql(scope, p, 'bv');
     const { rows } = await this.pool.query<Row<'bargains'> & { total: number; owner_name: string | null; helpers: { helperKey: string; externalUserid: string | null; name: string | null; avatar: string | null; cutFen: number; at: string }[] }>(
       `SELECT b.*, count(*) OVER ()::int AS total, oc.name AS owner_name,
          (SELECT coalesce(json_agg(json_build_object('helperKey', h.helper_key, 'externalUserid', h.helper_external_userid, 'name', hc.name, 'avatar', hc.avatar,
                    'cutFen', h.cut_fen, 'at', h.at) ORDER BY h.at, h.helper_key), '[]')
           FROM bargain_helps h LEFT JOIN customers hc ON hc.corp_id = b.corp_id AND hc.external_userid = h.helper_external_userid WHERE h.bargain_id = b.id) AS helpers
        FROM bargains b LEFT JOIN customers oc ON oc.corp_id = b.corp_id AND oc.external_userid = b.owner_external_userid
-       WHERE b.campaign_id = $1 AND ($2::text IS NULL OR
-         (CASE WHEN b.state IN ('open', 'floor') AND b.expires_at <= now() THEN 'expired' ELSE b.state END) = $2)
-       ORDER BY b.created_at DESC, b.id DESC LIMIT $3 OFFSET $4`, [c.id, q.state ?? null, q.limit, q.offset]);
+       WHERE b.campaign_id = ${args[0]} AND (${args[1]}::text IS NULL OR
+         (CASE WHEN b.state IN ('open', 'floor') AND b.expires_at <= now() THEN 'expired' ELSE b.state END) = ${args[1]})
+         AND EXISTS (SELECT 1 FROM (SELECT b.corp_id, b.owner_external_userid AS external_userid) bv WHERE ${visible})
+       ORDER BY b.created_at DESC, b.id DESC LIMIT ${args[2]} OFFSET ${args[3]}`, p.values);
     return {
       total: rows[0]?.total ?? 0,
       items: rows.map((b) => ({

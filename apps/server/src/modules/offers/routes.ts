@@ -14,6 +14,7 @@ import type { OfferService } from './service';
 
 const TAGS = ['offers'];
 const CTAGS = ['offers (customer)'];
+const ELIGIBILITY_REFS = { 'eligibility.tagIds[]': 'tag', 'eligibility.segmentIds[]': 'segment', 'eligibility.chatIds[]': 'group', 'eligibility.storeIds[]': 'store' } as const;
 const WHY = 'an offer page\'s API inside WeChat: the customer is who the signed WeChat session cookie says, nothing in the request';
 
 export function offerRoutes(app: App, deps: { offers: OfferService; console: OfferConsole; sessions: CustomerSessions }) {
@@ -24,13 +25,13 @@ export function offerRoutes(app: App, deps: { offers: OfferService; console: Off
   const labels: Record<OfferKind, string> = { coupon: 'a coupon campaign or limited-time offer (领券)', groupbuy: 'a group-buy (拼团)', bargain: 'a bargain (砍价)' };
   for (const kind of ['coupon', 'groupbuy', 'bargain'] as const) {
     app.post(`/api/offers/${kind}`, {
-      config: { ...access(WRITE_ROLES, { refs: { joinCodeId: 'liveCode', 'config.couponPoolId': 'couponPool' } }), audit: { action: `offer.create` } },
+      config: { ...access(WRITE_ROLES, { refs: { joinCodeId: 'liveCode', 'config.couponPoolId': 'couponPool', ...ELIGIBILITY_REFS } }), audit: { action: `offer.create` } },
       schema: { tags: TAGS, summary: `Create ${labels[kind]} (a draft: publish it with POST /api/campaigns/:id/status)`, body: bodies[kind], response: { 200: OfferDetail } },
     }, async (req) => con.create(req.principal!.corpId, kind, req.body, req.principal!.name));
   }
 
   app.patch('/api/offers/:id', {
-    config: { ...access(WRITE_ROLES, { params: { id: 'campaign' }, refs: { joinCodeId: 'liveCode' } }), audit: { action: 'offer.update' } },
+    config: { ...access(WRITE_ROLES, { params: { id: 'campaign' }, refs: { joinCodeId: 'liveCode', 'config.couponPoolId': 'couponPool', ...ELIGIBILITY_REFS } }), audit: { action: 'offer.update' } },
     schema: { tags: TAGS, summary: 'Edit an offer: the fields given; `config` replaces the kind\'s config whole', params: IdParams, body: OfferPatch, response: { 200: OfferDetail } },
   }, async (req) => con.update(req.principal!.corpId, req.params.id, req.body));
 
@@ -40,14 +41,14 @@ export function offerRoutes(app: App, deps: { offers: OfferService; console: Off
   }, async (req) => con.detail(req.principal!.corpId, req.params.id));
 
   app.get('/api/offers/:id/groupbuys', {
-    config: access(ALL_ROLES, { params: { id: 'campaign' } }),
+    config: access(ALL_ROLES, { params: { id: 'campaign' }, scope: 'filtered' }),
     schema: { tags: TAGS, summary: 'A group-buy campaign\'s groups, newest first, with their members', params: IdParams, querystring: OfferListQuery, response: { 200: GroupbuyPage } },
-  }, async (req) => con.groupbuys(req.principal!.corpId, req.params.id, req.query));
+  }, async (req) => con.groupbuys(req.scope, req.params.id, req.query));
 
   app.get('/api/offers/:id/bargains', {
-    config: access(ALL_ROLES, { params: { id: 'campaign' } }),
+    config: access(ALL_ROLES, { params: { id: 'campaign' }, scope: 'filtered' }),
     schema: { tags: TAGS, summary: 'A bargain campaign\'s bargains, newest first, with their helpers', params: IdParams, querystring: OfferListQuery, response: { 200: BargainPage } },
-  }, async (req) => con.bargains(req.principal!.corpId, req.params.id, req.query));
+  }, async (req) => con.bargains(req.scope, req.params.id, req.query));
 
   // ---- the customer pages ----
 
