@@ -42,6 +42,7 @@ describe.skipIf(!CHROMIUM)('lottery in a browser', () => {
     await expect.poll(() => page.getByTestId('lottery-remaining').innerText()).toContain('今日剩余 1 次');
     await expect.poll(() => page.getByTestId('lottery-my-prize').count()).toBe(1);
     expect(await page.getByTestId('lottery-my-prize').innerText()).toContain('已发放');
+    await page.screenshot({ path: 'test-results/lottery-phone.png', fullPage: true }).catch(() => undefined);
     const { rows } = await pond.app.pool.query('SELECT count(*)::int AS n FROM lottery_entries WHERE campaign_id = $1', [l.id]);
     expect(rows[0].n).toBe(1);
 
@@ -50,6 +51,7 @@ describe.skipIf(!CHROMIUM)('lottery in a browser', () => {
     await signIn(consolePage, pond);
     await consolePage.goto(`${pond.baseUrl}/lotteries/${l.id}`);
     await expect.poll(() => consolePage.getByTestId('lottery-winners').innerText(), { timeout: 15_000 }).toContain('转盘客户');
+    await consolePage.screenshot({ path: 'test-results/lottery-console.png', fullPage: true }).catch(() => undefined);
     expect(await consolePage.getByTestId('lottery-winners').innerText()).toContain('100积分');
     expect(await consolePage.getByTestId('lottery-stat-winners').innerText()).toContain('1');
     await consolePage.goto(`${pond.baseUrl}/lotteries`);
