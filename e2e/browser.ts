@@ -1,7 +1,7 @@
 // Shared by the browser tests: Debian's Chromium (required in CI, skipped with a warning elsewhere), one
 // Pond and one browser per test file, and signing in to the console as the printed admin.
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestPond, type TestPond } from '../apps/server/test/helpers';
 
@@ -32,12 +32,30 @@ export async function signIn(page: Page, pond: TestPond): Promise<void> {
   await page.getByTestId('overview-chart').waitFor({ timeout: 20_000 });
 }
 
+/**
+ * In a segment builder: picks a condition type by its zh-CN label and adds it. Waits until the type select
+ * shows the label before adding (on a loaded machine a click during the dropdown's animation can be lost,
+ * and the previous type would be added instead), reopening the dropdown if the pick did not take.
+ */
+export async function addSegmentCondition(page: Page, label: string): Promise<void> {
+  const select = page.getByTestId('segment-condition-type');
+  for (let attempt = 0; ; attempt++) {
+    await select.click();
+    await page.locator('.ant-select-item-option', { hasText: label }).filter({ visible: true }).click();
+    try {
+      await expect.poll(() => select.innerText(), { timeout: 3_000 }).toContain(label);
+      break;
+    } catch (err) {
+      if (attempt >= 2) throw err;
+    }
+  }
+  await page.getByTestId('segment-add-condition').click();
+}
+
 /** On the segments page: a rule of one RFM bucket (its zh-CN label), which the page previews at once. */
 export async function segmentOfRfmBucket(page: Page, pond: TestPond, bucketLabel: string): Promise<void> {
   await page.goto(`${pond.baseUrl}/segments`);
-  await page.getByTestId('segment-condition-type').click();
-  await page.locator('.ant-select-item-option', { hasText: 'RFM 分层' }).click();
-  await page.getByTestId('segment-add-condition').click();
+  await addSegmentCondition(page, 'RFM 分层');
   await page.getByTestId('segment-rfm-buckets').click();
   await page.locator('.ant-select-item-option', { hasText: bucketLabel }).click();
 }

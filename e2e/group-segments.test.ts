@@ -1,6 +1,6 @@
 // In a browser: build a group segment, see its live count, save it, and open a group from it.
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM, browserPond, signIn } from './browser';
+import { CHROMIUM, addSegmentCondition, browserPond, signIn } from './browser';
 
 describe.skipIf(!CHROMIUM)('group segments in a browser', () => {
   const ctx = browserPond();
@@ -22,15 +22,11 @@ describe.skipIf(!CHROMIUM)('group segments in a browser', () => {
     await expect.poll(() => page.getByTestId('segment-count').innerText(), { timeout: 15_000 }).toBe(String(active));
     await expect.poll(() => page.getByTestId('group-stats-through').innerText()).toContain('活跃度数据截至');
 
-    await page.getByTestId('segment-condition-type').click();
-    await page.locator('.ant-select-item-option', { hasText: '群分层' }).click();
-    await page.getByTestId('segment-add-condition').click();
+    await addSegmentCondition(page, '群分层');
     await page.getByTestId('group-segment-tiers').click();
     await page.locator('.ant-select-item-option', { hasText: 'VIP' }).click();
     await page.keyboard.press('Escape');
-    await page.getByTestId('segment-condition-type').click();
-    await page.locator('.ant-select-item-option', { hasText: '群人数' }).click();
-    await page.getByTestId('segment-add-condition').click();
+    await addSegmentCondition(page, '群人数');
     await page.getByTestId('group-segment-min').fill('10');
     await expect.poll(() => page.getByTestId('segment-count').innerText(), { timeout: 15_000 }).toBe(String(vipBig));
 
@@ -39,9 +35,7 @@ describe.skipIf(!CHROMIUM)('group segments in a browser', () => {
     await page.getByTestId('segment-member-row').first().waitFor();
     expect(await page.getByTestId('segment-member-row').count()).toBe(vipBig);
     if (process.env.SCREENSHOT) {
-      await page.getByTestId('segment-condition-type').click();
-      await page.locator('.ant-select-item-option', { hasText: '活跃度' }).click();
-      await page.getByTestId('segment-add-condition').click();
+      await addSegmentCondition(page, '活跃度');
       await page.waitForTimeout(1500);
       await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
     }

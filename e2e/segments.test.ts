@@ -2,15 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { waitFor, type TestPond } from '../apps/server/test/helpers';
-import { CHROMIUM, browserPond, signIn } from './browser';
+import { CHROMIUM, addSegmentCondition, browserPond, signIn } from './browser';
 
 /** Signs in, opens the segment builder and builds "gender is female". */
 async function openFemaleSegment(page: Page, pond: TestPond) {
   await signIn(page, pond);
   await page.goto(`${pond.baseUrl}/segments`);
-  await page.getByTestId('segment-condition-type').click();
-  await page.locator('.ant-select-item-option', { hasText: '性别' }).click();
-  await page.getByTestId('segment-add-condition').click();
+  await addSegmentCondition(page, '性别');
   await page.getByLabel('女').check();
 }
 

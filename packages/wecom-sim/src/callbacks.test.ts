@@ -6,7 +6,9 @@ import { startHarness, waitFor, type Harness } from './test-helpers';
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ callbackTimeoutMs: 150, callbackRetryDelaysMs: [20, 20, 20] });
+  // The timeout is long enough that a loaded CI machine answering an ordinary delivery late does not cause a
+  // retry (a duplicate event); the retry test hangs the receiver on purpose.
+  h = await startHarness({ callbackTimeoutMs: 1500, callbackRetryDelaysMs: [20, 20, 20] });
   await h.sim.control.upsertDepartments(h.corp.corpId, [{ id: 1, name: '测试企业', parentid: 0 }]);
   await h.sim.control.upsertStaff(h.corp.corpId, [
     { userid: 'alice', name: '王小美' },
