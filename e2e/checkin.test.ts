@@ -32,10 +32,18 @@ describe.skipIf(!CHROMIUM)('check-in in a browser', () => {
     await expect.poll(async () => (await pond.api('GET', `/api/checkins/${id}`)).body.status).toBe('active');
     const url = await page.getByTestId('checkin-page-url').innerText();
     expect(url).toBe(`${pond.baseUrl}/c/${pond.corpId}/${id}`);
-    // The form round-trips what was saved.
+    // The form round-trips what was saved, and the live code for non-customers is picked by name (not typed as an id).
+    const made = await pond.api('POST', '/api/live-codes', { kind: 'staff', name: '打卡引流码', channel: '打卡', pool: [{ userid: staff.userid }] });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const code = made.body as { id: number; name: string };
     await page.goto(`${pond.baseUrl}/checkins/${id}/edit`);
+    await page.getByTestId('checkin-join-code').click();
+    await page.locator('.ant-select-item-option', { hasText: code.name }).filter({ visible: true }).first().click();
     await page.getByTestId('checkin-save').click();
     await page.waitForURL(`${pond.baseUrl}/checkins/${id}`);
+    await expect.poll(async () => (await pond.api('GET', `/api/checkins/${id}`)).body.joinCodeId).toBe(code.id);
+    await page.goto(`${pond.baseUrl}/checkins/${id}/edit`);
+    await expect.poll(() => page.getByTestId('checkin-join-code').innerText()).toContain(code.name);
 
     // A broadcast (or a playbook step) posts it into groups as a link card picked from the campaigns.
     await page.goto(`${pond.baseUrl}/broadcasts`);

@@ -15,6 +15,7 @@ export const NAMESPACES: Loaders = {
   common: { 'zh-CN': () => import('./common/zh-CN'), 'en-US': () => import('./common/en-US') },
   admin: { 'zh-CN': () => import('../modules/admin/i18n/zh-CN'), 'en-US': () => import('../modules/admin/i18n/en-US') },
   alerts: { 'zh-CN': () => import('../modules/alerts/i18n/zh-CN'), 'en-US': () => import('../modules/alerts/i18n/en-US') },
+  campaigns: { 'zh-CN': () => import('../modules/campaigns/i18n/zh-CN'), 'en-US': () => import('../modules/campaigns/i18n/en-US') },
   checkin: { 'zh-CN': () => import('../modules/checkin/i18n/zh-CN'), 'en-US': () => import('../modules/checkin/i18n/en-US') },
   broadcasts: { 'zh-CN': () => import('../modules/broadcasts/i18n/zh-CN'), 'en-US': () => import('../modules/broadcasts/i18n/en-US') },
   governance: { 'zh-CN': () => import('../modules/governance/i18n/zh-CN'), 'en-US': () => import('../modules/governance/i18n/en-US') },

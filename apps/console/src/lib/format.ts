@@ -57,6 +57,16 @@ export function todayInZone(): Dayjs {
   return dayjs(dayjs().tz(zone).format('YYYY-MM-DD'));
 }
 
+/** A date-time picker's wall-clock value read in the corp's zone, as the instant the API takes. */
+export function pickerToIso(picked: Dayjs): string {
+  return dayjs.tz(picked.format('YYYY-MM-DD HH:mm'), zone).toISOString();
+}
+
+/** An instant as the wall-clock value a date-time picker shows: the corp's time, whatever the browser's zone. */
+export function isoToPicker(value: string): Dayjs {
+  return dayjs(dayjs(value).tz(zone).format('YYYY-MM-DD HH:mm'));
+}
+
 /** Elapsed time between two instants (or until now), e.g. "1m 05s", "2h 03m". */
 export function formatDuration(start: string | null | undefined, end: string | null | undefined): string {
   if (!start) return NONE;

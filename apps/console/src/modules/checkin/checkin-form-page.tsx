@@ -3,14 +3,17 @@
 // milestones, cash-back). Validation is the server's: its 400 lands under the field it names.
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, DatePicker, Flex, Form, Input, InputNumber, Radio, Select, Space, Switch } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
+import type { Eligibility } from '@pond/contracts/activate';
 import { PageHeader } from '../../components/page-header';
+import { CouponPoolSelect, EligibilityFields, LiveCodeSelect, eligibilityOf } from '../campaigns/audience-fields';
 import { QueryError } from '../../components/query-error';
 import { PageSpinner } from '../../components/results';
 import { showFieldError } from '../../lib/form-errors';
+import { isoToPicker, pickerToIso } from '../../lib/format';
 import { useCheckin, useCreateCheckin, useUpdateCheckin, type CheckinCampaign, type CreateBody } from './hooks';
 
 type RewardKind = 'coupon' | 'points' | 'redpacket' | 'custom';
@@ -21,6 +24,7 @@ interface Values {
   mode: 'daily' | 'challenge'; challengeDays?: number; streakRule: 'consecutive' | 'cumulative'; onBreak: 'fail' | 'restart';
   makeupCards: number; makeupWindowDays: number; cashback: boolean; milestones: MilestoneValues[];
   budgetTotalYuan?: number | null; budgetDailyYuan?: number | null; rewardsPerCustomer?: number | null; joinCodeId?: number | null;
+  eligibility?: Partial<Record<keyof Eligibility, unknown[]>>;
 }
 
 const fen = (yuan: number | null | undefined) => (yuan === null || yuan === undefined ? null : Math.round(yuan * 100));
@@ -31,8 +35,9 @@ function toBody(v: Values): CreateBody {
     ? { kind: 'paid' as const, sku: v.sku ?? '', priceFen: fen(v.priceYuan) ?? 0, ...(v.productUrl ? { productUrl: v.productUrl } : {}) }
     : v.entryKind === 'points' ? { kind: 'points' as const, points: v.entryPoints ?? 0 } : { kind: 'free' as const };
   return {
-    name: v.name, startsAt: v.startsAt.toISOString(), endsAt: v.endsAt ? v.endsAt.toISOString() : null, rules: v.rules ?? '', entry,
+    name: v.name, startsAt: pickerToIso(v.startsAt), endsAt: v.endsAt ? pickerToIso(v.endsAt) : null, rules: v.rules ?? '', entry,
     budgetTotalFen: fen(v.budgetTotalYuan), budgetDailyFen: fen(v.budgetDailyYuan), rewardsPerCustomer: v.rewardsPerCustomer ?? null, joinCodeId: v.joinCodeId ?? null,
+    eligibility: eligibilityOf(v.eligibility),
     config: {
       mode: v.mode, challengeDays: v.mode === 'challenge' ? v.challengeDays ?? null : null, streakRule: v.streakRule, onBreak: v.onBreak,
       makeupCards: v.makeupCards, makeupWindowDays: v.makeupWindowDays, cashback: v.cashback,
@@ -50,7 +55,7 @@ function toBody(v: Values): CreateBody {
 function toValues(c: CheckinCampaign): Values {
   const cfg = c.config;
   return {
-    name: c.name, startsAt: dayjs(c.startsAt), endsAt: c.endsAt ? dayjs(c.endsAt) : null, rules: c.rules,
+    name: c.name, startsAt: isoToPicker(c.startsAt), endsAt: c.endsAt ? isoToPicker(c.endsAt) : null, rules: c.rules,
     entryKind: c.entry.kind, entryPoints: c.entry.kind === 'points' ? c.entry.points : undefined,
     sku: c.entry.kind === 'paid' ? c.entry.sku : undefined, priceYuan: c.entry.kind === 'paid' ? yuan(c.entry.priceFen) ?? undefined : undefined,
     productUrl: c.entry.kind === 'paid' ? c.entry.productUrl : undefined,
@@ -63,6 +68,7 @@ function toValues(c: CheckinCampaign): Values {
       couponPoolId: m.reward.kind === 'coupon' ? m.reward.couponPoolId : undefined,
     })),
     budgetTotalYuan: yuan(c.budgetTotalFen), budgetDailyYuan: yuan(c.budgetDailyFen), rewardsPerCustomer: c.rewardsPerCustomer, joinCodeId: c.joinCodeId,
+    eligibility: c.eligibility,
   };
 }
 
@@ -175,8 +181,11 @@ export default function CheckinFormPage() {
             <Form.Item name="budgetTotalYuan" label={t('form.budgetTotal')}><InputNumber min={0} precision={2} /></Form.Item>
             <Form.Item name="budgetDailyYuan" label={t('form.budgetDaily')}><InputNumber min={0} precision={2} /></Form.Item>
             <Form.Item name="rewardsPerCustomer" label={t('form.rewardsPerCustomer')}><InputNumber min={1} /></Form.Item>
-            <Form.Item name="joinCodeId" label={t('form.joinCodeId')}><InputNumber min={1} /></Form.Item>
-          </Flex>
+                      </Flex>
+        </Card>
+        <Card title={t('form.audience')} size="small" style={{ marginBottom: 16 }}>
+          <EligibilityFields />
+          <Form.Item name="joinCodeId" label={t('form.joinCodeId')}><LiveCodeSelect testId="checkin-join-code" /></Form.Item>
         </Card>
         <Space>
           <Button type="primary" htmlType="submit" loading={create.isPending || update.isPending} data-testid="checkin-save">{t('form.save')}</Button>
@@ -199,7 +208,7 @@ function MilestoneRow({ name, onRemove }: { name: number; onRemove: () => void }
       <Form.Item name={[name, 'title']} label={t('form.rewardTitle')} rules={[{ required: true, max: 60 }]}><Input style={{ width: 180 }} /></Form.Item>
       {kind === 'points' ? <Form.Item name={[name, 'points']} label={t('form.rewardPoints')} rules={[{ required: true }]}><InputNumber min={1} /></Form.Item> : null}
       {kind === 'redpacket' ? <Form.Item name={[name, 'amountYuan']} label={t('form.rewardAmount')} rules={[{ required: true }]}><InputNumber min={0.01} max={200} precision={2} /></Form.Item> : null}
-      {kind === 'coupon' ? <Form.Item name={[name, 'couponPoolId']} label={t('form.couponPool')} rules={[{ required: true }]}><InputNumber min={1} /></Form.Item> : null}
+      {kind === 'coupon' ? <Form.Item name={[name, 'couponPoolId']} label={t('form.couponPool')} rules={[{ required: true }]}><CouponPoolSelect /></Form.Item> : null}
       <Button type="text" icon={<MinusCircleOutlined />} onClick={onRemove} style={{ marginTop: 30 }} aria-label="remove" />
     </Flex>
   );

@@ -35,6 +35,7 @@ export type PrizeInput = Omit<Prize, 'id' | 'position' | 'won'> & { id?: number 
 export interface LotteryInput {
   name: string; startsAt: string; endsAt: string | null; rules: string; entry: EntryCost; config: LotteryConfig; prizes: PrizeInput[];
   budgetTotalFen: number | null; budgetDailyFen: number | null; rewardsPerCustomer: number | null; joinCodeId: number | null;
+  eligibility: Eligibility;
 }
 
 const key = ['lotteries'] as const;

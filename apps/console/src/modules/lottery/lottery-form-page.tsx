@@ -6,9 +6,12 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
+import type { Eligibility } from '@pond/contracts/activate';
 import { PageHeader } from '../../components/page-header';
+import { CouponPoolSelect, EligibilityFields, LiveCodeSelect, eligibilityOf } from '../campaigns/audience-fields';
 import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
+import { isoToPicker, pickerToIso } from '../../lib/format';
 import { PRIZE_KINDS, useCreateLottery, useLottery, useUpdateLottery, type EntryCost, type LotteryInput, type PrizeInput } from './hooks';
 
 interface FormValues {
@@ -16,6 +19,7 @@ interface FormValues {
   entryKind: EntryCost['kind']; points?: number; sku?: string; priceFen?: number; entriesPerOrder?: number; productUrl?: string;
   perDay: number | null; total: number | null; display: 'wheel' | 'grid';
   budgetTotalFen: number | null; budgetDailyFen: number | null; rewardsPerCustomer: number | null;
+  joinCodeId: number | null; eligibility?: Partial<Record<keyof Eligibility, unknown[]>>;
   prizes: (PrizeInput & { stock: number | null })[];
 }
 
@@ -26,9 +30,10 @@ function toInput(v: FormValues): LotteryInput {
     : v.entryKind === 'paid' ? { kind: 'paid', sku: v.sku ?? '', priceFen: v.priceFen ?? 1, entriesPerOrder: v.entriesPerOrder ?? 1, ...(v.productUrl ? { productUrl: v.productUrl } : {}) }
     : { kind: 'free' };
   return {
-    name: v.name, startsAt: v.startsAt.toISOString(), endsAt: v.endsAt ? v.endsAt.toISOString() : null, rules: v.rules ?? '', entry,
+    name: v.name, startsAt: pickerToIso(v.startsAt), endsAt: v.endsAt ? pickerToIso(v.endsAt) : null, rules: v.rules ?? '', entry,
     config: { perDay: v.perDay ?? null, total: v.total ?? null, display: v.display },
-    budgetTotalFen: v.budgetTotalFen ?? null, budgetDailyFen: v.budgetDailyFen ?? null, rewardsPerCustomer: v.rewardsPerCustomer ?? null, joinCodeId: null,
+    budgetTotalFen: v.budgetTotalFen ?? null, budgetDailyFen: v.budgetDailyFen ?? null, rewardsPerCustomer: v.rewardsPerCustomer ?? null, joinCodeId: v.joinCodeId ?? null,
+    eligibility: eligibilityOf(v.eligibility),
     prizes: v.prizes.map((p) => ({
       ...(p.id ? { id: p.id } : {}), name: p.name, kind: p.kind, weight: p.weight ?? 0, stock: p.stock ?? null, couponPoolId: p.kind === 'coupon' ? p.couponPoolId ?? null : null,
       points: p.kind === 'points' ? p.points ?? 0 : 0, amountFen: p.kind === 'redpacket' ? p.amountFen ?? 0 : 0, costFen: p.costFen ?? 0, imageUrl: p.imageUrl || null,
@@ -53,11 +58,12 @@ export default function LotteryFormPage() {
     const l = existing.data;
     if (!l) return;
     form.setFieldsValue({
-      name: l.name, startsAt: dayjs(l.startsAt), endsAt: l.endsAt ? dayjs(l.endsAt) : null, rules: l.rules, entryKind: l.entry.kind,
+      name: l.name, startsAt: isoToPicker(l.startsAt), endsAt: l.endsAt ? isoToPicker(l.endsAt) : null, rules: l.rules, entryKind: l.entry.kind,
       ...(l.entry.kind === 'points' ? { points: l.entry.points } : {}),
       ...(l.entry.kind === 'paid' ? { sku: l.entry.sku, priceFen: l.entry.priceFen, entriesPerOrder: l.entry.entriesPerOrder, productUrl: l.entry.productUrl } : {}),
       perDay: l.config.perDay, total: l.config.total, display: l.config.display,
       budgetTotalFen: l.budgetTotalFen, budgetDailyFen: l.budgetDailyFen, rewardsPerCustomer: l.rewardsPerCustomer,
+      joinCodeId: l.joinCodeId, eligibility: l.eligibility,
       prizes: l.prizes.map((p) => ({ id: p.id, name: p.name, kind: p.kind, weight: p.weight, stock: p.stock, couponPoolId: p.couponPoolId, points: p.points, amountFen: p.amountFen, costFen: p.costFen, imageUrl: p.imageUrl })),
     });
   }, [existing.data, form]);
@@ -80,7 +86,7 @@ export default function LotteryFormPage() {
       <PageHeader title={id ? t('edit') : t('create')} />
       <Form<FormValues> form={form} layout="vertical" onFinish={(v) => void save(v)} data-testid="lottery-form"
         initialValues={{ startsAt: dayjs(), endsAt: null, rules: '', entryKind: 'free', perDay: 1, total: null, display: 'wheel', entriesPerOrder: 1, priceFen: 1,
-          budgetTotalFen: null, budgetDailyFen: null, rewardsPerCustomer: null, prizes: [{ ...NEW_PRIZE, name: '谢谢参与', kind: 'nothing', weight: 50, stock: null }] }}>
+          budgetTotalFen: null, budgetDailyFen: null, rewardsPerCustomer: null, joinCodeId: null, prizes: [{ ...NEW_PRIZE, name: '谢谢参与', kind: 'nothing', weight: 50, stock: null }] }}>
         <Card title={t('form.basics')} size="small" style={{ marginBottom: 12 }}>
           <Form.Item name="name" label={t('form.name')} rules={[{ required: true, max: 60 }]}><Input data-testid="lottery-name" /></Form.Item>
           <Flex gap={12} wrap>
@@ -102,6 +108,10 @@ export default function LotteryFormPage() {
               <Form.Item name="productUrl" label={t('form.productUrl')} rules={[{ type: 'url' }]}><Input style={{ width: 320 }} /></Form.Item>
             </Flex>
           )}
+        </Card>
+        <Card title={t('form.audience')} size="small" style={{ marginBottom: 12 }}>
+          <EligibilityFields />
+          <Form.Item name="joinCodeId" label={t('form.joinCodeId')} extra={t('form.joinCodeHint')}><LiveCodeSelect testId="lottery-join-code" /></Form.Item>
         </Card>
         <Card title={t('form.limits')} size="small" style={{ marginBottom: 12 }}>
           <Flex gap={12} wrap>
@@ -134,7 +144,7 @@ export default function LotteryFormPage() {
                         const kind = form.getFieldValue(['prizes', f.name, 'kind']) as string;
                         return (
                           <>
-                            {kind === 'coupon' && <Form.Item name={[f.name, 'couponPoolId']} label={t('form.couponPoolId')}><InputNumber disabled={locked} min={1} /></Form.Item>}
+                            {kind === 'coupon' && <Form.Item name={[f.name, 'couponPoolId']} label={t('form.couponPoolId')} rules={[{ required: true }]}><CouponPoolSelect disabled={locked} /></Form.Item>}
                             {kind === 'points' && <Form.Item name={[f.name, 'points']} label={t('form.prizePoints')}><InputNumber disabled={locked} min={1} /></Form.Item>}
                             {kind === 'redpacket' && <Form.Item name={[f.name, 'amountFen']} label={t('form.amountFen')}><InputNumber disabled={locked} min={100} max={20000} /></Form.Item>}
                           </>

@@ -1,26 +1,23 @@
 // Create or edit an offer: the shared campaign fields (name, window, rules, join code, group-exclusive eligibility,
 // budget) and the kind's config. Amounts are typed in yuan and sent in fen; the server's 400 lands under its field.
-import { Checkbox, DatePicker, Divider, Form, Input, InputNumber, Select, Typography } from 'antd';
+import { Checkbox, DatePicker, Divider, Form, Input, InputNumber, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import timezone from 'dayjs/plugin/timezone';
-import utc from 'dayjs/plugin/utc';
 import { useTranslation } from 'react-i18next';
+import type { Eligibility } from '@pond/contracts/activate';
 import { FormModal } from '../../components/form-modal';
-import { timeZone } from '../../lib/format';
+import { CouponPoolSelect, EligibilityFields, LiveCodeSelect, eligibilityOf } from '../campaigns/audience-fields';
+import { isoToPicker, pickerToIso } from '../../lib/format';
 import { useSaveOffer, type OfferDetail, type OfferKind } from './hooks';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
 
 const YUAN_FIELDS = ['priceFen', 'originalPriceFen', 'startFen', 'floorFen', 'minCutFen', 'maxCutFen'] as const;
 
 interface Values {
-  name: string; startsAt: Dayjs; endsAt?: Dayjs | null; rules?: string; joinCodeId?: number | null; chatIds?: string[]; groupTiers?: string[];
+  name: string; startsAt: Dayjs; endsAt?: Dayjs | null; rules?: string; joinCodeId?: number | null; eligibility?: Partial<Record<keyof Eligibility, unknown[]>>;
   budgetTotal?: number | null; rewardsPerCustomer?: number | null; config: Record<string, unknown>;
 }
 
-const toIso = (d: Dayjs) => dayjs.tz(d.format('YYYY-MM-DD HH:mm'), timeZone()).toISOString();
-const fromIso = (s: string) => dayjs(dayjs(s).tz(timeZone()).format('YYYY-MM-DD HH:mm'));
+const toIso = pickerToIso;
+const fromIso = isoToPicker;
 
 export function OfferForm({ kind, offer, onClose }: { kind: OfferKind; offer?: OfferDetail; onClose: () => void }) {
   const { t } = useTranslation('offers');
@@ -29,7 +26,7 @@ export function OfferForm({ kind, offer, onClose }: { kind: OfferKind; offer?: O
   const initial: Partial<Values> = offer
     ? {
       name: offer.name, startsAt: fromIso(String(offer.startsAt)), endsAt: offer.endsAt ? fromIso(String(offer.endsAt)) : null, rules: offer.rules,
-      joinCodeId: offer.joinCodeId, chatIds: offer.eligibility.chatIds ?? [], groupTiers: offer.eligibility.groupTiers ?? [],
+      joinCodeId: offer.joinCodeId, eligibility: offer.eligibility,
       budgetTotal: offer.budgetTotalFen === null ? null : offer.budgetTotalFen / 100, rewardsPerCustomer: offer.rewardsPerCustomer,
       config: Object.fromEntries(Object.entries(offer.config).map(([k, v]) => [k, (YUAN_FIELDS as readonly string[]).includes(k) && typeof v === 'number' ? v / 100 : v])),
     }
@@ -45,7 +42,7 @@ export function OfferForm({ kind, offer, onClose }: { kind: OfferKind; offer?: O
     if (kind === 'coupon') config.showCountdown = !!v.config?.showCountdown;
     const body = {
       name: v.name, startsAt: toIso(v.startsAt), endsAt: v.endsAt ? toIso(v.endsAt) : null, rules: v.rules ?? '', joinCodeId: v.joinCodeId ?? null,
-      eligibility: { ...(v.chatIds?.length ? { chatIds: v.chatIds } : {}), ...(v.groupTiers?.length ? { groupTiers: v.groupTiers } : {}) },
+      eligibility: eligibilityOf(v.eligibility),
       budgetTotalFen: v.budgetTotal == null ? null : Math.round(v.budgetTotal * 100), rewardsPerCustomer: v.rewardsPerCustomer ?? null, config,
     };
     await save.mutateAsync({ id: offer?.id, kind, body });
@@ -60,7 +57,7 @@ export function OfferForm({ kind, offer, onClose }: { kind: OfferKind; offer?: O
       <Form.Item name="endsAt" label={t('form.endsAt')}><DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" /></Form.Item>
       {kind === 'coupon' && (
         <>
-          <Form.Item name={['config', 'couponPoolId']} label={t('form.couponPoolId')} rules={[{ required: true }]}><InputNumber min={1} style={{ width: '100%' }} data-testid="offer-pool" /></Form.Item>
+          <Form.Item name={['config', 'couponPoolId']} label={t('form.couponPoolId')} rules={[{ required: true }]}><CouponPoolSelect testId="offer-pool" /></Form.Item>
           <Form.Item name={['config', 'perCustomerLimit']} label={t('form.perCustomerLimit')}><InputNumber min={1} max={100} /></Form.Item>
           <Form.Item name={['config', 'showCountdown']} valuePropName="checked"><Checkbox>{t('form.showCountdown')}</Checkbox></Form.Item>
         </>
@@ -80,7 +77,7 @@ export function OfferForm({ kind, offer, onClose }: { kind: OfferKind; offer?: O
           <Form.Item name={['config', 'originalPriceFen']} label={t('form.originalPriceFen')} rules={[{ required: true }]}>{yuan('original')}</Form.Item>
           <Form.Item name={['config', 'groupSize']} label={t('form.groupSize')} rules={[{ required: true }]}><InputNumber min={2} max={50} /></Form.Item>
           <Form.Item name={['config', 'maxGroupsPerCustomer']} label={t('form.maxGroupsPerCustomer')}><InputNumber min={1} max={100} /></Form.Item>
-          <Form.Item name={['config', 'couponPoolId']} label={t('form.couponPoolId')} extra={t('form.poolOrUrl')}><InputNumber min={1} style={{ width: '100%' }} /></Form.Item>
+          <Form.Item name={['config', 'couponPoolId']} label={t('form.couponPoolId')} extra={t('form.poolOrUrl')}><CouponPoolSelect /></Form.Item>
         </>
       )}
       {kind === 'bargain' && (
@@ -95,9 +92,8 @@ export function OfferForm({ kind, offer, onClose }: { kind: OfferKind; offer?: O
         </>
       )}
       <Divider />
-      <Form.Item name="chatIds" label={t('form.chatIds')}><Select mode="tags" tokenSeparators={[',', ' ']} /></Form.Item>
-      <Form.Item name="groupTiers" label={t('form.groupTiers')}><Select mode="tags" tokenSeparators={[',', ' ']} /></Form.Item>
-      <Form.Item name="joinCodeId" label={t('form.joinCodeId')}><InputNumber min={1} style={{ width: '100%' }} /></Form.Item>
+      <EligibilityFields />
+      <Form.Item name="joinCodeId" label={t('form.joinCodeId')}><LiveCodeSelect testId="offer-join-code" /></Form.Item>
       <Form.Item name="budgetTotal" label={t('form.budgetTotal')}><InputNumber min={0} step={0.01} precision={2} style={{ width: '100%' }} /></Form.Item>
       <Form.Item name="rewardsPerCustomer" label={t('form.rewardsPerCustomer')}><InputNumber min={1} max={10000} /></Form.Item>
       <Form.Item name="rules" label={t('form.rules')}><Input.TextArea rows={3} maxLength={2000} /></Form.Item>

@@ -22,6 +22,7 @@ const enUS: Messages<typeof zhCN> = {
     streak: 'Streak', bestStreak: 'Best streak', days: 'Days', lastDay: 'Last check-in', makeups: 'Make-ups', fee: 'Fee', cashback: 'Cash-back', joinedAt: 'Joined',
   },
   form: {
+    audience: 'Who may take part', 
     basics: 'Basics', name: 'Name', window: 'Window', startsAt: 'Starts', endsAt: 'Ends (optional)', rules: 'Rules (shown on the page)',
     play: 'How it works', mode: 'Mode', challengeDays: 'Challenge days (N)', streakRule: 'Counting', onBreak: 'When a streak breaks', makeupCards: 'Make-up cards per customer', makeupWindowDays: 'Make-up reaches back (days)',
     entry: 'Entry', entryKind: 'Entry', points: 'Points per entry', sku: 'Entry-fee product SKU', price: 'Entry fee (yuan)', productUrl: 'Product link (to pay)', cashback: 'Return the fee on completion (打卡返现)',

@@ -19,6 +19,7 @@ const zhCN = {
     streak: '当前连续', bestStreak: '最长连续', days: '累计天数', lastDay: '最近打卡', makeups: '补签', fee: '报名费', cashback: '返现', joinedAt: '参加时间',
   },
   form: {
+    audience: '参与条件', 
     basics: '基本信息', name: '活动名称', window: '活动时间', startsAt: '开始', endsAt: '结束（可不填）', rules: '活动规则（展示在活动页）',
     play: '玩法', mode: '玩法', challengeDays: '挑战天数 N', streakRule: '计算方式', onBreak: '连续中断时', makeupCards: '每人补签卡', makeupWindowDays: '可补签最近几天',
     entry: '参与方式', entryKind: '参与条件', points: '消耗积分', sku: '报名费商品 SKU', price: '报名费（元）', productUrl: '商品购买链接', cashback: '完成后返还报名费（打卡返现）',

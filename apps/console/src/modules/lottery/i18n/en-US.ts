@@ -17,7 +17,7 @@ const enUS: Messages<typeof zhCN> = {
     entry: 'Entry', entryKind: 'Entry cost', points: 'Points a draw', sku: 'Product SKU (the shop\'s code)', priceFen: 'Price (fen)', entriesPerOrder: 'Draws per order', productUrl: 'Product link',
     limits: 'Limits and display', perDay: 'Draws per customer per day (empty = no limit)', total: 'Draws per customer in total (empty = no limit)', display: 'Display', wheel: 'Wheel', grid: 'Grid',
     budget: 'Budget', budgetTotalFen: 'Total budget (fen, empty = none)', budgetDailyFen: 'Daily budget (fen, empty = none)', rewardsPerCustomer: 'Most wins per customer (empty = no limit)',
-    prizes: 'Prizes (1–12)', addPrize: 'Add a prize', prizeName: 'Prize', kind: 'Kind', weight: 'Weight', stock: 'Stock', couponPoolId: 'Coupon pool ID', prizePoints: 'Points',
+    prizes: 'Prizes (1–12)', addPrize: 'Add a prize', prizeName: 'Prize', kind: 'Kind', weight: 'Weight', stock: 'Stock', audience: 'Who may take part', joinCodeId: 'Live code for non-customers', joinCodeHint: 'Visitors who are not customers yet are shown this code; once they add, they can take part.', couponPoolId: 'Coupon pool', prizePoints: 'Points',
     amountFen: 'Red packet (fen)', costFen: 'Cost (fen)', imageUrl: 'Image URL', lockedPrizes: 'Published: prizes cannot change; only their stock (never below what was won).',
     save: 'Save', saved: 'Saved',
   },

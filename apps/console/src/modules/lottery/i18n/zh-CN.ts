@@ -14,7 +14,7 @@ const zhCN = {
     entry: '参与方式', entryKind: '参与方式', points: '每次消耗积分', sku: '商品 SKU（店铺商品编码）', priceFen: '价格（分）', entriesPerOrder: '每单获得抽奖次数', productUrl: '购买链接',
     limits: '次数与展示', perDay: '每人每天次数（空 = 不限）', total: '每人总次数（空 = 不限）', display: '展示方式', wheel: '大转盘', grid: '九宫格',
     budget: '预算', budgetTotalFen: '总预算（分，空 = 不限）', budgetDailyFen: '每日预算（分，空 = 不限）', rewardsPerCustomer: '每人最多中奖次数（空 = 不限）',
-    prizes: '奖品（1–12 个）', addPrize: '添加奖品', prizeName: '奖品名称', kind: '类型', weight: '权重', stock: '库存', couponPoolId: '券池 ID', prizePoints: '积分',
+    prizes: '奖品（1–12 个）', addPrize: '添加奖品', prizeName: '奖品名称', kind: '类型', weight: '权重', stock: '库存', audience: '参与条件', joinCodeId: '非客户先添加的活码', joinCodeHint: '还不是客户的访客会看到这个活码，添加后即可参加。', couponPoolId: '优惠券库', prizePoints: '积分',
     amountFen: '红包金额（分）', costFen: '成本（分）', imageUrl: '图片 URL', lockedPrizes: '活动已发布：奖品不可更改，只能调整库存（不能低于已中奖数）。',
     save: '保存', saved: '已保存',
   },
