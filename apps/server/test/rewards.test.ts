@@ -238,6 +238,47 @@ describe('WeChat Pay through the simulator', () => {
     expect((await walletOf(customers[3])).balanceFen - before).toBe(50);
   });
 
+  it('a void after an attempt asks WeChat Pay first: paid after all → issued, never paid → void', async () => {
+    fastAdapter();
+    // The first call paid but its answer was lost; the operator voids it before the retry.
+    const before = (await walletOf(customers[3])).balanceFen;
+    const paid = await redpacket(`rp-void-paid:${Date.now()}`, 66);
+    await sim.setPayFault('1900000109', 'timeout_after_pay', 1, 1500);
+    await pond.app.rewards.issueDue();
+    expect((await reward(paid.id)).state).toBe('pending');
+    await waitFor(async () => (await walletOf(customers[3])).balanceFen - before === 66, { message: 'first call paid' });
+    const v1 = await pond.api('POST', `/api/rewards/${paid.id}/void`, { reason: '活动取消' });
+    expect(v1.status, JSON.stringify(v1.body)).toBe(200);
+    expect(v1.body).toMatchObject({ state: 'pending', voidReason: '活动取消' });
+    await pond.app.rewards.issueDue();
+    const p = await reward(paid.id);
+    expect(p.state).toBe('issued');
+    expect(p.void_reason).toBeNull();
+    expect(p.external_ref).toBeTruthy();
+    expect((await walletOf(customers[3])).balanceFen - before).toBe(66);
+    const trail = (await pond.app.pool.query('SELECT note FROM reward_events WHERE reward_id = $1 ORDER BY id', [paid.id])).rows.map((e) => e.note ?? '');
+    expect(trail.some((n) => /void not carried out/.test(n))).toBe(true);
+
+    // The first call failed before paying: the requested void is carried out, and nothing is ever paid.
+    const never = await redpacket(`rp-void-never:${Date.now()}`, 77);
+    await sim.setPayFault('1900000109', 'error', 1);
+    await pond.app.rewards.issueDue();
+    expect((await reward(never.id)).attempts).toBe(1);
+    const v2 = await pond.api('POST', `/api/rewards/${never.id}/void`, { reason: '客户注销' });
+    expect(v2.body.state).toBe('pending');
+    await pond.app.rewards.issueDue();
+    const n = await reward(never.id);
+    expect(n.state).toBe('void');
+    expect(n.void_reason).toBe('客户注销');
+    await pond.app.rewards.issueDue();
+    expect((await walletOf(customers[3])).balanceFen - before).toBe(66);
+
+    // Never attempted: voided at once, as before.
+    const fresh = await redpacket(`rp-void-fresh:${Date.now()}`, 10);
+    const v3 = await pond.api('POST', `/api/rewards/${fresh.id}/void`, { reason: '重复' });
+    expect(v3.body.state).toBe('void');
+  });
+
   it('the simulator refuses a wrong signature and a reused batch number with another body', async () => {
     const path = '/v3/transfer/batches';
     const cfg = (await pond.app.rewardSettings.config(pond.corpId)).wechatPay!;

@@ -143,14 +143,29 @@ export async function markIssued(db: Db, r: RewardRow, done: { couponCode?: stri
   return rows[0];
 }
 
+/** Adapters that call out: a void after an attempt must first ask the other side whether it went through. */
+export const OUTBOUND_ADAPTERS: readonly string[] = ['webhook', 'wechatpay'];
+
 /**
  * Voids a reward that was not issued (a refund mid-challenge, a revoked entry): its budget is given back. An issued
  * reward stays issued (money paid is not un-paid here) and is returned unchanged.
+ *
+ * An outbound reward that was already attempted (a payment whose answer was lost may have gone through) is not voided
+ * here: the void is *requested* (`void_reason` set, state back to pending and due now), and the issuing job asks the
+ * adapter first — paid after all → issued; not there → void (see RewardService.issueOne). `finalVoid` is that last step.
  */
-export async function voidReward(db: Db, r: RewardRow, reason: string, actor: string | null, tz: string): Promise<RewardRow> {
+export async function voidReward(db: Db, r: RewardRow, reason: string, actor: string | null, tz: string, opts: { finalVoid?: boolean } = {}): Promise<RewardRow> {
+  if (!opts.finalVoid && OUTBOUND_ADAPTERS.includes(r.adapter) && r.attempts > 0) {
+    const { rows } = await db.query<RewardRow>(
+      `UPDATE rewards SET state = 'pending', void_reason = $2, next_attempt_at = now(), updated_at = now()
+       WHERE id = $1 AND state IN ('pending', 'failed') RETURNING *`, [r.id, reason]);
+    if (!rows[0]) return r;
+    await recordEvent(db, r, r.state, 'pending', actor, `void requested (${reason}): checking with ${r.adapter} whether an earlier attempt went through`);
+    return rows[0];
+  }
   const { rows } = await db.query<RewardRow>(
     `UPDATE rewards SET state = 'void', voided_at = now(), void_reason = $2, updated_at = now()
-     WHERE id = $1 AND state IN ('pending', 'failed') RETURNING *`, [r.id, reason]);
+     WHERE id = $1 AND state IN ('pending', 'failed'${opts.finalVoid ? ", 'issuing'" : ''}) RETURNING *`, [r.id, reason]);
   if (!rows[0]) return r;
   await recordEvent(db, r, r.state, 'void', actor, reason);
   if (r.campaign_id) {

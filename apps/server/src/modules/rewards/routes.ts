@@ -89,7 +89,7 @@ export async function rewardRoutes(app: App, deps: RewardRouteDeps): Promise<voi
 
   app.post('/api/rewards/:id/void', {
     config: { ...access(WRITE_ROLES, { params: { id: 'reward' } }), audit: { action: 'reward.void' } },
-    schema: { tags: TAGS, summary: 'Voids a reward not issued yet (pending or failed), with a reason; its budget is given back', params: IdParams, body: VoidBody, response: { 200: RewardDetail } },
+    schema: { tags: TAGS, summary: 'Voids a reward not issued yet (pending or failed), with a reason; its budget is given back. A payment or webhook already attempted is checked with the other side first (the answer is then still pending with the reason set): paid after all, it becomes issued instead', params: IdParams, body: VoidBody, response: { 200: RewardDetail } },
   }, async (req) => {
     const corpId = req.principal!.corpId;
     await withTransaction(pool, async (db) => {

@@ -25,6 +25,11 @@ export interface OutboundAdapter {
    * idempotent on the reward's own key (`out_trade_no` for payments, the reward id for the shop's webhook).
    */
   issue(reward: RewardRow): Promise<{ externalRef?: string }>;
+  /**
+   * Whether an earlier attempt went through on the other side (asked before a requested void is carried out):
+   * its reference if so, null if not. Adapters that cannot ask (the shop's webhook) leave it out: the void stands.
+   */
+  lookup?(reward: RewardRow): Promise<{ externalRef?: string } | null>;
 }
 
 /** Attempts before a reward is failed (an operator may retry it: same key, never paid twice). */
@@ -98,6 +103,10 @@ export class RewardService {
   private async issueOne(r: RewardRow): Promise<void> {
     const adapter = this.adapters.get(r.adapter)!;
     try {
+      if (r.void_reason !== null) {
+        await this.finishVoid(r, adapter);
+        return;
+      }
       const done = await adapter.issue(r);
       await withTransaction(this.pool, async (db) => {
         const issued = await markIssued(db, r, done, null);
@@ -116,6 +125,21 @@ export class RewardService {
         if (rowCount && failed) await recordEvent(db, r, 'issuing', 'failed', null, message.slice(0, 500));
       });
     }
+  }
+
+  /** A void requested after an attempt: paid after all → issued (the void is dropped); not there → void. */
+  private async finishVoid(r: RewardRow, adapter: OutboundAdapter): Promise<void> {
+    const paid = adapter.lookup ? await adapter.lookup(r) : null;
+    await withTransaction(this.pool, async (db) => {
+      if (paid) {
+        const issued = await markIssued(db, r, paid, null);
+        await db.query('UPDATE rewards SET void_reason = NULL WHERE id = $1', [r.id]);
+        await recordEvent(db, r, 'issued', 'issued', null, `void not carried out: ${r.adapter} had already paid it (${paid.externalRef ?? 'no reference'})`);
+        if (issued.state === 'issued') await this.timelineIssued(db, issued);
+        return;
+      }
+      await voidReward(db, r, r.void_reason!, null, await corpZone(db, r.corp_id), { finalVoid: true });
+    });
   }
 
   private async timelineIssued(db: Db, r: RewardRow): Promise<void> {

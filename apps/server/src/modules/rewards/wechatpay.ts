@@ -106,7 +106,31 @@ export function wechatPayAdapter(deps: WechatPayDeps): OutboundAdapter {
     return Number(s?.fen ?? 0);
   };
 
+  /** The batch an earlier attempt made under this number: its id, or null if WeChat Pay has none (or closed it unpaid). */
+  const findBatch = async (cfg: WechatPayConfig, outBatchNo: string): Promise<{ externalRef: string } | null> => {
+    const found = await call(cfg, 'GET', `/v3/transfer/batches/out-batch-no/${encodeURIComponent(outBatchNo)}?need_query_detail=false`);
+    if (found.status === 404) return null;
+    if (found.status !== 200) fail('batch lookup', found);
+    const b = found.body.transfer_batch ?? found.body;
+    if (b.out_batch_no !== outBatchNo || !b.batch_id) throw new AdapterError(`WeChat Pay answered another batch (${b.out_batch_no ?? '?'}) for ${outBatchNo}`, false);
+    if (b.batch_status === 'CLOSED') throw new AdapterError(`WeChat Pay closed batch ${outBatchNo}`, false);
+    return { externalRef: b.batch_id };
+  };
+
   return {
+    async lookup(r: RewardRow) {
+      const cfg = (await deps.settings.config(r.corp_id)).wechatPay;
+      if (!cfg) throw new AdapterError('WeChat Pay is not set up (Settings → 奖励发放 Reward payouts): cannot check an earlier attempt', true);
+      if (!r.out_trade_no) return null;
+      try {
+        return await findBatch(cfg, r.out_trade_no);
+      } catch (err) {
+        // A closed batch paid nothing: the void may go ahead.
+        if (err instanceof AdapterError && /closed batch/.test(err.message)) return null;
+        throw err;
+      }
+    },
+
     async issue(r: RewardRow) {
       const all = await deps.settings.config(r.corp_id);
       const cfg = all.wechatPay;
@@ -115,16 +139,8 @@ export function wechatPayAdapter(deps: WechatPayDeps): OutboundAdapter {
       const outBatchNo = r.out_trade_no;
       // A batch made by an earlier attempt (its answer lost, Pond crashed after it, an operator's retry): found, never
       // made twice. Looked up on every attempt: the payee's openid may have been found since, which would change the body.
-      {
-        const found = await call(cfg, 'GET', `/v3/transfer/batches/out-batch-no/${encodeURIComponent(outBatchNo)}?need_query_detail=false`);
-        if (found.status === 200) {
-          const b = found.body.transfer_batch ?? found.body;
-          if (b.out_batch_no !== outBatchNo || !b.batch_id) throw new AdapterError(`WeChat Pay answered another batch (${b.out_batch_no ?? '?'}) for ${outBatchNo}`, false);
-          if (b.batch_status === 'CLOSED') throw new AdapterError(`WeChat Pay closed batch ${outBatchNo}`, false);
-          return { externalRef: b.batch_id };
-        }
-        if (found.status !== 404) fail('batch lookup', found);
-      }
+      const earlier = await findBatch(cfg, outBatchNo);
+      if (earlier) return earlier;
       if (r.amount_fen <= 0) throw new AdapterError('a WeChat Pay reward needs an amount', false);
       if (r.amount_fen >= REAL_NAME_FROM_FEN) throw new AdapterError('transfers of ¥2,000 or more need the payee\'s real name, which Pond does not collect', false);
       if (all.dailyPayoutCapFen !== null) {
