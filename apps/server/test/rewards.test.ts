@@ -279,6 +279,33 @@ describe('WeChat Pay through the simulator', () => {
     expect(v3.body.state).toBe('void');
   });
 
+  it('an answer whose signature does not verify with WeChat Pay\'s public key is not trusted; the retry with the right key pays once', async () => {
+    const real = await pond.app.rewardSettings.config(pond.corpId);
+    expect(real.wechatPay?.platformKeyId).toMatch(/^PUB_KEY_ID_/);
+    expect(real.wechatPay?.platformPublicKey).toContain('BEGIN PUBLIC KEY');
+    const before = (await walletOf(customers[3])).balanceFen;
+    const r = await redpacket(`rp-forged:${Date.now()}`, 30);
+    // Pond holds another public key than the one WeChat Pay signs with (as if an answer were forged in between).
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    pond.app.rewards.register('wechatpay', wechatPayAdapter({
+      pool: pond.app.pool, timeoutMs: 2000, simOpenid: (appid, unionid) => sim.payOpenid(appid, unionid),
+      settings: { config: async (corpId) => { const c = await pond.app.rewardSettings.config(corpId); return { ...c, wechatPay: { ...c.wechatPay!, platformPublicKey: other } }; } },
+    }));
+    await pond.app.rewards.issueDue();
+    let row = await reward(r.id);
+    expect(row.state).toBe('failed');
+    expect(row.last_error).toMatch(/signature .*not trusted/);
+    // The transfer itself went through on WeChat Pay's side; the operator fixes the key and retries: same batch, paid once.
+    fastAdapter();
+    expect((await pond.api('POST', `/api/rewards/${r.id}/retry`)).status).toBe(200);
+    await pond.app.rewards.issueDue();
+    row = await reward(r.id);
+    expect(row.state, row.last_error ?? '').toBe('issued');
+    const w = await walletOf(customers[3]);
+    expect(w.balanceFen - before).toBe(30);
+    expect(w.transfers.filter((t) => t.outBatchNo === r.out_trade_no).length).toBe(1);
+  });
+
   it('the simulator refuses a wrong signature and a reused batch number with another body', async () => {
     const path = '/v3/transfer/batches';
     const cfg = (await pond.app.rewardSettings.config(pond.corpId)).wechatPay!;
@@ -378,6 +405,11 @@ describe('operator routes', () => {
     expect(JSON.stringify(bad.body)).toContain('mchid');
     const key = await pond.api('PUT', '/api/settings/rewards', { wechatPay: { privateKey: 'not a pem' } });
     expect(key.status).toBe(400);
+    for (const wechatPay of [{ platformKeyId: 'serial123' }, { platformPublicKey: 'not a pem' }]) {
+      const r = await pond.api('PUT', '/api/settings/rewards', { wechatPay });
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(r.body)).toContain(Object.keys(wechatPay)[0]);
+    }
     const regen = await pond.api('POST', '/api/settings/rewards/webhook-secret');
     expect(regen.body.secret).toMatch(/^whsec_/);
     const view = await pond.api('GET', '/api/settings/rewards');

@@ -77,6 +77,7 @@ export type CustomerRewards = z.infer<typeof CustomerRewards>;
 
 export const PAY_API_BASE = 'https://api.mch.weixin.qq.com';
 const PEM = Text(8000).refine((s) => /-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/.test(s), 'must be a PEM private key (-----BEGIN PRIVATE KEY-----…)');
+const PUBLIC_PEM = Text(4000).refine((s) => /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.test(s), 'must be a PEM public key (-----BEGIN PUBLIC KEY-----…)');
 
 export const RewardSettings = z.object({
   webhookUrl: z.string().nullable(),
@@ -88,6 +89,9 @@ export const RewardSettings = z.object({
     serialNo: z.string().nullable(),
     apiV3KeySet: z.boolean(),
     privateKeySet: z.boolean(),
+    /** WeChat Pay's public key id (微信支付公钥 ID) whose key verifies every answer; the key itself is not secret. */
+    platformKeyId: z.string().nullable(),
+    platformPublicKey: z.string().nullable(),
     apiBase: z.string(),
     /** Whether every field needed to pay is set. */
     ready: z.boolean(),
@@ -107,6 +111,8 @@ export const RewardSettingsBody = z.object({
     serialNo: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'must be the merchant certificate serial number (hex)').nullable().optional(),
     apiV3Key: z.string().length(32, 'must be the 32-character API v3 key').nullable().optional(),
     privateKey: PEM.nullable().optional(),
+    platformKeyId: z.string().regex(/^PUB_KEY_ID_[0-9A-Za-z]{8,64}$/, 'must be a WeChat Pay public key id (PUB_KEY_ID_…)').nullable().optional(),
+    platformPublicKey: PUBLIC_PEM.nullable().optional(),
     apiBase: HttpUrl().optional(),
   }).strict().optional(),
   dailyPayoutCapFen: Int4(1, MAX_FEN).nullable().optional(),

@@ -135,7 +135,8 @@ export interface SimControl {
   registerOauthApp(appid: string, secret: string): Promise<void>;
 
   /** WeChat Pay (pay.ts): a merchant whose requests are signed with the private key of `publicKey` (PEM). */
-  registerPayMerchant(mchid: string, publicKey: string): Promise<{ mchid: string }>;
+  /** Registers a merchant's public key; answers with WeChat Pay's public key (id and PEM) that signs every answer. */
+  registerPayMerchant(mchid: string, publicKey: string): Promise<{ mchid: string; platformKeyId: string; platformPublicKey: string }>;
   /** The merchant's next `count` transfer calls fail: error (nothing paid), error_after_pay, timeout_after_pay (answered after delayMs). */
   setPayFault(mchid: string, mode: PayFaultMode | 'none', count: number, delayMs?: number): Promise<{ mchid: string; mode: string; remaining: number }>;
   /** The openid of the WeChat user with this unionid for an appid (what the 公众号 OAuth gives), or null. */

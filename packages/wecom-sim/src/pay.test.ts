@@ -1,6 +1,6 @@
 // The simulator's WeChat Pay 商家转账到零钱: signed requests only, a batch once per out_batch_no (same body: the
 // first answer; another body: an error), the payee's 零钱 credited once, scripted failures, and the phone's wallet.
-import { createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createSign, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WechatUser } from './customers';
 import { openidFor } from './pages/wechat-oauth';
@@ -14,6 +14,7 @@ const publicKey = keys.publicKey.export({ type: 'spki', format: 'pem' }).toStrin
 
 let h: Harness;
 let user: WechatUser;
+let platform: { platformKeyId: string; platformPublicKey: string };
 
 function sign(method: string, path: string, body: string, key = privateKey, mchid = MCHID): string {
   const ts = Math.floor(Date.now() / 1000);
@@ -22,14 +23,21 @@ function sign(method: string, path: string, body: string, key = privateKey, mchi
   return `WECHATPAY2-SHA256-RSA2048 mchid="${mchid}",nonce_str="${nonce}",timestamp="${ts}",serial_no="ABC123",signature="${signature}"`;
 }
 
-async function pay(path: string, payload?: unknown, key?: string): Promise<{ status: number; body: any }> {
+async function pay(path: string, payload?: unknown, key?: string): Promise<{ status: number; body: any; headers: Headers; text: string }> {
   const body = payload === undefined ? '' : JSON.stringify(payload);
   const res = await fetch(`${h.simUrl}/pay${path}`, {
     method: payload === undefined ? 'GET' : 'POST',
     headers: { authorization: sign(payload === undefined ? 'GET' : 'POST', path, body, key), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
     body: payload === undefined ? undefined : body,
   });
-  return { status: res.status, body: await res.json() };
+  const text = await res.text();
+  return { status: res.status, body: JSON.parse(text), headers: res.headers, text };
+}
+
+/** WeChat Pay's answer signature, as a merchant checks it with the public key the simulator gave. */
+function answerVerifies(a: { headers: Headers; text: string }): boolean {
+  const [serial, ts, nonce, sig] = ['serial', 'timestamp', 'nonce', 'signature'].map((k) => a.headers.get(`wechatpay-${k}`));
+  return serial === platform.platformKeyId && !!sig && createVerify('RSA-SHA256').update(`${ts}\n${nonce}\n${a.text}\n`).verify(platform.platformPublicKey, sig, 'base64');
 }
 
 const batch = (no: string, amount: number, openid = openidFor(APPID, user.id)) => ({
@@ -45,7 +53,10 @@ const control = async (path: string, body: unknown) => {
 beforeAll(async () => {
   h = await startHarness();
   user = await h.sim.control.createWechatUser({ nickname: '收款人' });
-  expect((await control('/pay/merchants', { mchid: MCHID, publicKey })).status).toBe(200);
+  const registered = await control('/pay/merchants', { mchid: MCHID, publicKey });
+  expect(registered.status).toBe(200);
+  platform = registered.body;
+  expect(platform.platformKeyId).toMatch(/^PUB_KEY_ID_/);
 });
 afterAll(async () => { await h?.close(); });
 
@@ -54,10 +65,14 @@ describe('WeChat Pay transfers', () => {
     const first = await pay('/v3/transfer/batches', batch('pondsim0000000001', 88));
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ out_batch_no: 'pondsim0000000001', batch_status: 'ACCEPTED' });
+    // Every answer is signed by WeChat Pay's key; a tampered body no longer verifies.
+    expect(answerVerifies(first)).toBe(true);
+    expect(answerVerifies({ headers: first.headers, text: first.text.replace('ACCEPTED', 'FINISHED') })).toBe(false);
     const again = await pay('/v3/transfer/batches', batch('pondsim0000000001', 88));
     expect(again.body.batch_id).toBe(first.body.batch_id);
     const other = await pay('/v3/transfer/batches', batch('pondsim0000000001', 99));
     expect(other).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST' } });
+    expect(answerVerifies(other)).toBe(true);
     const w = await h.sim.control.payWallet(user.id);
     expect(w.balanceFen).toBe(88);
     expect(w.transfers).toHaveLength(1);

@@ -4,9 +4,12 @@
 // public key the control API registered for the mchid. A batch is made once per (mchid, out_batch_no): the same body
 // again gets the first answer, a different body an error (as WeChat Pay does); each detail credits the WeChat user
 // of its openid (openid per appid, as the simulator's OAuth gives it) — their 零钱 on the phone.
+// Every answer carries WeChat Pay's signature (Wechatpay-Serial = the public key id, -Timestamp, -Nonce, -Signature
+// over "<timestamp>\n<nonce>\n<body>\n"), made with the simulator's own key pair; registering a merchant returns its
+// public key, which the merchant verifies answers with (微信支付公钥 mode).
 // The control API can make the next N transfer calls fail: `error` (500, nothing paid), `error_after_pay` (paid,
 // then 500) or `timeout_after_pay` (paid, answered only after delayMs): a client must retry without paying twice.
-import { createHash, createVerify, randomBytes } from 'node:crypto';
+import { createHash, createSign, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimContext } from './context';
 import { ControlError, statusCodeOf } from './errors';
@@ -37,13 +40,42 @@ interface BatchRow { mchid: string; out_batch_no: string; body_hash: string; bat
 /** The openid the simulator's OAuth gives `wechat_users.id` for `appid` (pages/wechat-oauth.ts openidFor), in SQL. */
 const OPENID_SQL = (appid: string, idCol: string) => `'o' || left(translate(encode(sha256(convert_to(${appid} || '|' || ${idCol}, 'UTF8')), 'base64'), '+/=', '-_'), 27)`;
 
-export async function registerPayMerchant(ctx: SimContext, mchid: string, publicKey: string): Promise<{ mchid: string }> {
+interface PlatformKey { keyId: string; privateKey: string; publicKey: string }
+
+/** The simulator's WeChat Pay key pair: made once per simulator database, the same for every merchant. */
+const platformKeys = new WeakMap<SimContext, Promise<PlatformKey>>();
+function platformKey(ctx: SimContext): Promise<PlatformKey> {
+  let key = platformKeys.get(ctx);
+  if (!key) {
+    key = loadPlatformKey(ctx);
+    key.catch(() => platformKeys.delete(ctx));
+    platformKeys.set(ctx, key);
+  }
+  return key;
+}
+
+async function loadPlatformKey(ctx: SimContext): Promise<PlatformKey> {
+  const read = () => ctx.db.one<{ key_id: string; private_key: string; public_key: string }>(`SELECT key_id, private_key, public_key FROM {s}.pay_platform WHERE id = 1`);
+  let row = await read();
+  if (!row) {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    await ctx.db.q(`INSERT INTO {s}.pay_platform (id, key_id, private_key, public_key) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING`, [
+      `PUB_KEY_ID_0119000001${randomBytes(12).toString('hex').toUpperCase()}`,
+      pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    ]);
+    row = await read();
+  }
+  return { keyId: row!.key_id, privateKey: row!.private_key, publicKey: row!.public_key };
+}
+
+export async function registerPayMerchant(ctx: SimContext, mchid: string, publicKey: string): Promise<{ mchid: string; platformKeyId: string; platformPublicKey: string }> {
   if (!/^\d{8,12}$/.test(mchid)) throw new ControlError('mchid: 8-12 digits');
   if (!/-----BEGIN PUBLIC KEY-----/.test(publicKey)) throw new ControlError('publicKey: a PEM public key (-----BEGIN PUBLIC KEY-----)');
   await ctx.db.q(
     `INSERT INTO {s}.pay_merchants (mchid, public_key, created_at) VALUES ($1, $2, $3) ON CONFLICT (mchid) DO UPDATE SET public_key = EXCLUDED.public_key`,
     [mchid, publicKey, ctx.clock.now()]);
-  return { mchid };
+  const platform = await platformKey(ctx);
+  return { mchid, platformKeyId: platform.keyId, platformPublicKey: platform.publicKey };
 }
 
 export async function setPayFault(ctx: SimContext, mchid: string, mode: PayFaultMode | 'none', count: number, delayMs = 2000): Promise<{ mchid: string; mode: string; remaining: number }> {
@@ -107,6 +139,17 @@ export function registerPay(app: FastifyInstance, ctx: SimContext): void {
     if (status && status < 500) return reply.code(status).send({ code: 'PARAM_ERROR', message: err instanceof Error ? err.message : String(err) });
     ctx.log.error({ err }, 'wecom-sim: pay failed');
     return reply.code(500).send({ code: 'SYSTEM_ERROR', message: '系统错误 (simulator error)' });
+  });
+
+  // Every answer (errors too) is signed with WeChat Pay's key, as the real API does.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+    const key = await platformKey(ctx);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = randomBytes(16).toString('hex').toUpperCase();
+    reply.header('Wechatpay-Serial', key.keyId).header('Wechatpay-Timestamp', timestamp).header('Wechatpay-Nonce', nonce)
+      .header('Wechatpay-Signature', createSign('RSA-SHA256').update(`${timestamp}\n${nonce}\n${body}\n`).sign(key.privateKey, 'base64'));
+    return payload;
   });
 
   app.post('/v3/transfer/batches', async (req: FastifyRequest, reply: FastifyReply) => {

@@ -464,6 +464,13 @@ CREATE TABLE IF NOT EXISTS {s}.pay_merchants (
   public_key text NOT NULL,
   created_at bigint NOT NULL
 );
+-- WeChat Pay's own key pair (微信支付公钥): every answer is signed with it; merchants verify with the public key.
+CREATE TABLE IF NOT EXISTS {s}.pay_platform (
+  id integer PRIMARY KEY,
+  key_id text NOT NULL,
+  private_key text NOT NULL,
+  public_key text NOT NULL
+);
 CREATE TABLE IF NOT EXISTS {s}.pay_batches (
   mchid text NOT NULL,
   out_batch_no text NOT NULL,

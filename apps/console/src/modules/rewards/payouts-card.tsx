@@ -7,7 +7,7 @@ import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
 import { useRegenerateRewardSecret, useRewardSettings, useUpdateRewardSettings, type RewardSettingsBody } from './hooks';
 
-interface Values { webhookUrl?: string; mchid?: string; appid?: string; serialNo?: string; apiV3Key?: string; privateKey?: string; apiBase?: string; capYuan?: number | null }
+interface Values { webhookUrl?: string; mchid?: string; appid?: string; serialNo?: string; apiV3Key?: string; privateKey?: string; platformKeyId?: string; platformPublicKey?: string; apiBase?: string; capYuan?: number | null }
 
 export function RewardPayoutsCard({ isDemo }: { isDemo?: boolean }) {
   const { t } = useTranslation(['rewards', 'common']);
@@ -21,6 +21,7 @@ export function RewardPayoutsCard({ isDemo }: { isDemo?: boolean }) {
 
   useEffect(() => {
     if (s) form.setFieldsValue({ webhookUrl: s.webhookUrl ?? '', mchid: s.wechatPay.mchid ?? '', appid: s.wechatPay.appid ?? '', serialNo: s.wechatPay.serialNo ?? '',
+      platformKeyId: s.wechatPay.platformKeyId ?? '', platformPublicKey: s.wechatPay.platformPublicKey ?? '',
       apiBase: s.wechatPay.apiBase, capYuan: s.dailyPayoutCapFen === null ? null : s.dailyPayoutCapFen / 100, apiV3Key: '', privateKey: '' });
   }, [s, form]);
 
@@ -29,7 +30,8 @@ export function RewardPayoutsCard({ isDemo }: { isDemo?: boolean }) {
     const body: RewardSettingsBody = {
       webhookUrl: orNull(v.webhookUrl),
       wechatPay: {
-        mchid: orNull(v.mchid), appid: orNull(v.appid), serialNo: orNull(v.serialNo), ...(v.apiBase?.trim() ? { apiBase: v.apiBase.trim() } : {}),
+        mchid: orNull(v.mchid), appid: orNull(v.appid), serialNo: orNull(v.serialNo),
+        platformKeyId: orNull(v.platformKeyId), platformPublicKey: orNull(v.platformPublicKey), ...(v.apiBase?.trim() ? { apiBase: v.apiBase.trim() } : {}),
         // Secrets left empty keep their stored value.
         ...(v.apiV3Key?.trim() ? { apiV3Key: v.apiV3Key.trim() } : {}), ...(v.privateKey?.trim() ? { privateKey: v.privateKey.trim() } : {}),
       },
@@ -75,6 +77,10 @@ export function RewardPayoutsCard({ isDemo }: { isDemo?: boolean }) {
           <Form.Item name="apiV3Key" label={t('payouts.apiV3Key')}><Input.Password placeholder={s.wechatPay.apiV3KeySet ? t('payouts.keepSecret') : ''} autoComplete="off" /></Form.Item>
           <Form.Item name="privateKey" label={t('payouts.privateKey')}>
             <Input.TextArea rows={3} placeholder={s.wechatPay.privateKeySet ? t('payouts.keepSecret') : '-----BEGIN PRIVATE KEY-----'} />
+          </Form.Item>
+          <Form.Item name="platformKeyId" label={t('payouts.platformKeyId')}><Input placeholder="PUB_KEY_ID_…" /></Form.Item>
+          <Form.Item name="platformPublicKey" label={t('payouts.platformPublicKey')} extra={t('payouts.platformHelp')}>
+            <Input.TextArea rows={3} placeholder="-----BEGIN PUBLIC KEY-----" />
           </Form.Item>
           <Form.Item name="apiBase" label={t('payouts.apiBase')}><Input /></Form.Item>
           <Form.Item name="capYuan" label={t('payouts.cap')} extra={t('payouts.capHelp')}><InputNumber min={0.01} step={1} precision={2} style={{ width: 200 }} /></Form.Item>

@@ -21,6 +21,9 @@ export interface WechatPayConfig {
   serialNo: string;
   apiV3Key: string;
   privateKey: string;
+  /** WeChat Pay's public key (微信支付公钥) and its id: answers whose signature does not verify are not trusted. */
+  platformKeyId: string;
+  platformPublicKey: string;
   apiBase: string;
 }
 
@@ -56,8 +59,11 @@ export class RewardSettingsService {
     if (!r) return { webhookUrl: null, webhookSecret: null, wechatPay: null, dailyPayoutCapFen: null };
     const apiV3Key = this.open(r, 'wxpay_api_v3_key');
     const privateKey = this.open(r, 'wxpay_private_key');
-    const wechatPay = r.wxpay_mchid && r.wxpay_appid && r.wxpay_serial_no && apiV3Key && privateKey
-      ? { mchid: r.wxpay_mchid, appid: r.wxpay_appid, serialNo: r.wxpay_serial_no, apiV3Key, privateKey, apiBase: r.wxpay_api_base }
+    const wechatPay = r.wxpay_mchid && r.wxpay_appid && r.wxpay_serial_no && apiV3Key && privateKey && r.wxpay_platform_key_id && r.wxpay_platform_public_key
+      ? {
+        mchid: r.wxpay_mchid, appid: r.wxpay_appid, serialNo: r.wxpay_serial_no, apiV3Key, privateKey,
+        platformKeyId: r.wxpay_platform_key_id, platformPublicKey: r.wxpay_platform_public_key, apiBase: r.wxpay_api_base,
+      }
       : null;
     return { webhookUrl: r.webhook_url, webhookSecret: this.open(r, 'webhook_secret'), wechatPay, dailyPayoutCapFen: r.daily_payout_cap_fen };
   }
@@ -66,12 +72,13 @@ export class RewardSettingsService {
     const r = await this.row(this.pool, corpId);
     const pay = {
       mchid: r?.wxpay_mchid ?? null, appid: r?.wxpay_appid ?? null, serialNo: r?.wxpay_serial_no ?? null,
-      apiV3KeySet: r?.wxpay_api_v3_key != null, privateKeySet: r?.wxpay_private_key != null, apiBase: r?.wxpay_api_base ?? PAY_API_BASE,
+      apiV3KeySet: r?.wxpay_api_v3_key != null, privateKeySet: r?.wxpay_private_key != null,
+      platformKeyId: r?.wxpay_platform_key_id ?? null, platformPublicKey: r?.wxpay_platform_public_key ?? null, apiBase: r?.wxpay_api_base ?? PAY_API_BASE,
     };
     return {
       webhookUrl: r?.webhook_url ?? null,
       webhookSecretSet: r?.webhook_secret != null,
-      wechatPay: { ...pay, ready: !!(pay.mchid && pay.appid && pay.serialNo && pay.apiV3KeySet && pay.privateKeySet) },
+      wechatPay: { ...pay, ready: !!(pay.mchid && pay.appid && pay.serialNo && pay.apiV3KeySet && pay.privateKeySet && pay.platformKeyId && pay.platformPublicKey) },
       dailyPayoutCapFen: r?.daily_payout_cap_fen ?? null,
       updatedAt: r?.updated_at ?? null,
       updatedBy: r?.updated_by ?? null,
@@ -88,6 +95,7 @@ export class RewardSettingsService {
     const cols: [string, unknown][] = [
       ['webhook_url', body.webhookUrl], ['wxpay_mchid', p.mchid], ['wxpay_appid', p.appid], ['wxpay_serial_no', p.serialNo],
       ['wxpay_api_v3_key', sealed('wxpay_api_v3_key', p.apiV3Key)], ['wxpay_private_key', sealed('wxpay_private_key', p.privateKey?.trim())],
+      ['wxpay_platform_key_id', p.platformKeyId], ['wxpay_platform_public_key', p.platformPublicKey === undefined || p.platformPublicKey === null ? p.platformPublicKey : p.platformPublicKey.trim()],
       ['wxpay_api_base', p.apiBase?.replace(/\/+$/, '')], ['daily_payout_cap_fen', body.dailyPayoutCapFen],
     ];
     const given = cols.filter(([, v]) => v !== undefined);
@@ -120,9 +128,11 @@ export class RewardSettingsService {
 
   /**
    * Demo: the simulator's WeChat Pay merchant for the corp (made once: a key pair, the private key sealed here, the
-   * public key registered with the simulator on every start, so a reset simulator still knows it).
+   * public key registered with the simulator on every start, so a reset simulator still knows it). The simulator answers
+   * with its own public key (微信支付公钥), kept here to verify its answers.
    */
-  async ensureDemoMerchant(corpId: string, apiBase: string, appid: string, register: (mchid: string, publicKeyPem: string) => Promise<unknown>): Promise<void> {
+  async ensureDemoMerchant(corpId: string, apiBase: string, appid: string,
+    register: (mchid: string, publicKeyPem: string) => Promise<{ platformKeyId: string; platformPublicKey: string }>): Promise<void> {
     const cur = await this.config(corpId);
     let privateKey = cur.wechatPay?.privateKey;
     let mchid = cur.wechatPay?.mchid;
@@ -133,7 +143,10 @@ export class RewardSettingsService {
         wechatPay: { mchid, appid, serialNo: randomBytes(20).toString('hex').toUpperCase(), apiV3Key: randomBytes(16).toString('hex'), privateKey, apiBase },
       }, 'demo');
     }
-    await register(mchid, createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString());
+    const platform = await register(mchid, createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString());
+    if (cur.wechatPay?.platformKeyId !== platform.platformKeyId || cur.wechatPay?.platformPublicKey !== platform.platformPublicKey.trim()) {
+      await this.update(corpId, { wechatPay: { platformKeyId: platform.platformKeyId, platformPublicKey: platform.platformPublicKey } }, 'demo');
+    }
   }
 }
 

@@ -10,14 +10,15 @@
 // its own request pipeline, and Pond needs exactly two calls; the v3 request signature is a few lines of RSA-SHA256:
 //   Authorization: WECHATPAY2-SHA256-RSA2048 mchid="…",nonce_str="…",timestamp="…",serial_no="…",signature="…"
 //   signature = base64(RSA-SHA256(merchant private key, "<METHOD>\n<path?query>\n<timestamp>\n<nonce>\n<body>\n"))
-// What is not done yet: verifying WeChat Pay's answer signature (Wechatpay-Signature, with the platform public key);
-// the answer is checked by its content (the batch number echoed, a batch id given) instead.
+// Every answer's signature is verified (verifyAnswer) with WeChat Pay's public key (微信支付公钥 mode: the key and its
+// PUB_KEY_ID_… set in Settings; the older platform-certificate mode is not supported), and its content is checked too
+// (the batch number echoed, a batch id given).
 //
 // The payee: WeChat Pay pays an openid of the merchant's appid. Where it comes from, in order: the reward's
 // `details.openid` (the granting code stores the H5 session's openid when the customer earned it on a page opened
 // through the corp's 公众号 OAuth — see rewards/index.ts), a 公众号 follower import (leads.openid by unionid), or in
 // demo the simulator's WeChat user of the customer's unionid (its openid for the appid).
-import { createSign, randomBytes } from 'node:crypto';
+import { createSign, createVerify, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { corpZone, dayIn } from '../../platform/time';
 import { AdapterError, type OutboundAdapter } from './service';
@@ -45,6 +46,31 @@ export function authorization(cfg: Pick<WechatPayConfig, 'mchid' | 'serialNo' | 
 
 interface BatchAnswer { out_batch_no?: string; batch_id?: string; batch_status?: string; code?: string; message?: string; transfer_batch?: { out_batch_no?: string; batch_id?: string; batch_status?: string } }
 
+/** How far an answer's timestamp may be from our clock (WeChat Pay's own rule for requests is 5 minutes). */
+const ANSWER_SKEW_S = 300;
+
+/**
+ * Checks WeChat Pay's signature on an answer (微信支付公钥 mode): Wechatpay-Serial names the configured public key id,
+ * the timestamp is recent, and Wechatpay-Signature verifies over "<timestamp>\n<nonce>\n<body>\n". An answer that
+ * fails is not trusted (a forged "paid" must not mark a reward issued): the attempt fails without retrying, and an
+ * operator's retry looks the batch up again under the same number, so nothing is paid twice.
+ */
+export function verifyAnswer(cfg: Pick<WechatPayConfig, 'platformKeyId' | 'platformPublicKey'>, headers: Headers, body: string, what: string, nowS = Date.now() / 1000): void {
+  const serial = headers.get('wechatpay-serial');
+  const timestamp = headers.get('wechatpay-timestamp');
+  const nonce = headers.get('wechatpay-nonce');
+  const signature = headers.get('wechatpay-signature');
+  const bad = (why: string): never => { throw new AdapterError(`WeChat Pay ${what}: the answer's signature ${why}; not trusted`, false); };
+  if (!serial || !timestamp || !nonce || !signature) bad('headers are missing (Wechatpay-Serial, -Timestamp, -Nonce, -Signature)');
+  if (serial !== cfg.platformKeyId) bad(`names key ${serial}, not the configured ${cfg.platformKeyId}`);
+  if (!/^\d{1,12}$/.test(timestamp!) || Math.abs(nowS - Number(timestamp)) > ANSWER_SKEW_S) bad('timestamp is more than 5 minutes off');
+  let ok = false;
+  try {
+    ok = createVerify('RSA-SHA256').update(`${timestamp}\n${nonce}\n${body}\n`).verify(cfg.platformPublicKey, signature!, 'base64');
+  } catch { ok = false; }
+  if (!ok) bad('does not verify with WeChat Pay\'s public key');
+}
+
 export function wechatPayAdapter(deps: WechatPayDeps): OutboundAdapter {
   const doFetch = deps.fetch ?? fetch;
   const timeoutMs = deps.timeoutMs ?? 15_000;
@@ -68,6 +94,7 @@ export function wechatPayAdapter(deps: WechatPayDeps): OutboundAdapter {
       throw new AdapterError(`WeChat Pay ${method} ${path}: ${err instanceof Error && err.name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : (err as Error).message}`, true);
     }
     const text = await res.text().catch(() => '');
+    verifyAnswer(cfg, res.headers, text, `${method} ${path}`);
     let parsed: BatchAnswer = {};
     try { parsed = text ? JSON.parse(text) as BatchAnswer : {}; } catch { parsed = { message: text.slice(0, 200) }; }
     return { status: res.status, body: parsed };

@@ -1613,6 +1613,9 @@ export const rewardSettings = pgTable('reward_settings', {
   wxpayApiV3Key: text('wxpay_api_v3_key'),
   wxpaySerialNo: text('wxpay_serial_no'),
   wxpayPrivateKey: text('wxpay_private_key'),
+  /** WeChat Pay's public key (微信支付公钥) and its id: every answer's signature is verified with it. Not a secret. */
+  wxpayPlatformKeyId: text('wxpay_platform_key_id'),
+  wxpayPlatformPublicKey: text('wxpay_platform_public_key'),
   /** https://api.mch.weixin.qq.com, or the simulator's /sim/pay in demo. */
   wxpayApiBase: text('wxpay_api_base').notNull().default('https://api.mch.weixin.qq.com'),
   /** Most fen one customer is paid per corp day (WECOM.md §19: WeChat's own limits are unconfirmed; null = none). */

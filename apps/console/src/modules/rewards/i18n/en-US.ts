@@ -26,7 +26,7 @@ const enUS: Messages<typeof zhCN> = {
     title: 'Reward payouts',
     webhook: 'Shop reward webhook', webhookUrl: 'Webhook URL', webhookHelp: 'Gifts and custom rewards are POSTed to the shop, signed (X-Pond-Signature: HMAC-SHA256, Idempotency-Key: reward-<id>).',
     secret: 'Signing secret', secretSet: 'Set', secretNone: 'Not set', secretShown: 'Signing secret (shown this once: keep it)', regenerate: 'Regenerate', regenerateConfirm: 'The old secret stops working at once; the shop must switch. Continue?',
-    wechatPay: 'WeChat Pay (transfer to balance)', mchid: 'Merchant id (mchid)', appid: 'Official account AppID', serialNo: 'Merchant certificate serial no.', apiV3Key: 'API v3 key', privateKey: 'Merchant private key (PEM)',
+    wechatPay: 'WeChat Pay (transfer to balance)', mchid: 'Merchant id (mchid)', appid: 'Official account AppID', serialNo: 'Merchant certificate serial no.', apiV3Key: 'API v3 key', platformKeyId: 'WeChat Pay public key ID', platformPublicKey: 'WeChat Pay public key (PEM)', platformHelp: 'Verifies the signature of every WeChat Pay answer; download it in the merchant platform (API security → WeChat Pay public key).', privateKey: 'Merchant private key (PEM)',
     apiBase: 'Pay API base URL', keepSecret: 'Set (leave empty to keep)', ready: 'Ready to pay', notReady: 'Incomplete',
     cap: 'Most paid per customer per day (yuan)', capHelp: 'WeChat Pay\'s own limits are set in the merchant platform; empty: no cap', save: 'Save', saved: 'Saved', demo: 'The demo corp pays through the built-in simulator: red packets show on the simulated phone under WeChat Pay balance.',
   },

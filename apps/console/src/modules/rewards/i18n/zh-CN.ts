@@ -23,7 +23,7 @@ const zhCN = {
     title: '奖励发放 Reward payouts',
     webhook: '商城奖励 Webhook', webhookUrl: 'Webhook 地址', webhookHelp: '实物礼品与自定义奖励以签名的 POST 发给商城（X-Pond-Signature: HMAC-SHA256，Idempotency-Key: reward-<id>）。',
     secret: '签名密钥', secretSet: '已设置', secretNone: '未设置', secretShown: '签名密钥（仅显示这一次，请妥善保存）', regenerate: '重置密钥', regenerateConfirm: '旧密钥立即失效，商城需要换用新密钥。继续？',
-    wechatPay: '微信支付（商家转账到零钱）', mchid: '商户号 mchid', appid: '公众号 AppID', serialNo: '商户证书序列号', apiV3Key: 'APIv3 密钥', privateKey: '商户私钥（PEM）',
+    wechatPay: '微信支付（商家转账到零钱）', mchid: '商户号 mchid', appid: '公众号 AppID', serialNo: '商户证书序列号', apiV3Key: 'APIv3 密钥', platformKeyId: '微信支付公钥 ID', platformPublicKey: '微信支付公钥（PEM）', platformHelp: '用于验证微信支付每个应答的签名；在商户平台「API安全 → 微信支付公钥」下载。', privateKey: '商户私钥（PEM）',
     apiBase: '支付 API 地址', keepSecret: '已设置（留空则不修改）', ready: '可以付款', notReady: '未配置完整',
     cap: '每位客户每日最多发放（元）', capHelp: '微信支付自身的限额以商户平台为准；留空为不限', save: '保存', saved: '已保存', demo: '演示企业使用内置模拟器的微信支付：红包会出现在模拟手机的「微信支付 / 零钱」。',
   },
