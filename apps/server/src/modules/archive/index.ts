@@ -1,0 +1,2 @@
+// The chat archive module's public surface.
+export type { ArchiveListener, StoredMessage } from './listener';
