@@ -6,6 +6,7 @@ import {
   AccountBookOutlined,
   TagOutlined,
   CalendarOutlined,
+  RedEnvelopeOutlined,
   ApartmentOutlined,
   AuditOutlined,
   CommentOutlined,
@@ -106,6 +107,10 @@ const LotteryFormPage = page(() => import('./modules/lottery/lottery-form-page')
 const CheckinsPage = page(() => import('./modules/checkin/checkins-page'), ['checkin']);
 const CheckinDetailPage = page(() => import('./modules/checkin/checkin-detail-page'), ['checkin']);
 const CheckinFormPage = page(() => import('./modules/checkin/checkin-form-page'), ['checkin']);
+// Activate: planned red-packet rules (定时红包).
+const RedpacketsPage = page(() => import('./modules/redpackets/redpackets-page'), ['redpackets']);
+const RedpacketDetailPage = page(() => import('./modules/redpackets/redpacket-detail-page'), ['redpackets']);
+const RedpacketFormPage = page(() => import('./modules/redpackets/redpacket-form-page'), ['redpackets', 'campaigns']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -142,6 +147,8 @@ export function App() {
             <Route path="lotteries/:id" element={<LotteryDetailPage />} />
             <Route path="checkins" element={<CheckinsPage />} />
             <Route path="checkins/:id" element={<CheckinDetailPage />} />
+            <Route path="redpackets" element={<RedpacketsPage />} />
+            <Route path="redpackets/:id" element={<RedpacketDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
@@ -159,6 +166,8 @@ export function App() {
               <Route path="coupon-pools" element={<CouponPoolsPage />} />
               <Route path="checkins/new" element={<CheckinFormPage />} />
               <Route path="checkins/:id/edit" element={<CheckinFormPage />} />
+              <Route path="redpackets/new" element={<RedpacketFormPage />} />
+              <Route path="redpackets/:id/edit" element={<RedpacketFormPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -278,6 +287,7 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/rewards', icon: <AccountBookOutlined />, label: t('nav.rewards') },
           ...(WRITE_ROLES.includes(me.role) ? [{ key: '/coupon-pools', icon: <TagOutlined />, label: t('nav.couponPools') }] : []),
           { key: '/checkins', icon: <CalendarOutlined />, label: t('nav.checkins') },
+          { key: '/redpackets', icon: <RedEnvelopeOutlined />, label: t('nav.redpackets') },
         ],
       },
     ];
@@ -331,7 +341,7 @@ const MENU_KEYS = [
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
-const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/offers', '/coupon-pools', '/rewards'];
+const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/redpackets', '/offers', '/coupon-pools', '/rewards'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';

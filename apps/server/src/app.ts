@@ -41,6 +41,7 @@ import { momentRoutes, MomentService } from './modules/moments';
 import { campaignRoutes, CampaignService, CustomerSessions } from './modules/campaigns';
 import { CouponPools, couponRedemption, RewardService, RewardSettingsService, rewardRoutes, webhookAdapter, wechatPayAdapter } from './modules/rewards';
 import { OfferConsole, offerRoutes, OfferService } from './modules/offers';
+import { redpacketRoutes, RedpacketService } from './modules/redpackets';
 import { LotteryService, lotteryOrderListener, lotteryRoutes } from './modules/lottery';
 import { checkinRoutes, CheckinService } from './modules/checkin';
 import { H5Bundle } from './modules/sidebar';
@@ -92,6 +93,7 @@ export interface PondApp {
   sessions: CustomerSessions;
   checkin: CheckinService;
   offers: OfferService;
+  redpackets: RedpacketService;
   lottery: LotteryService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
@@ -145,6 +147,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   orderHooks.register(couponRedemption());
   // Offers (coupons, group-buy, bargain): a minutely job expires group-buys and bargains past their time.
   const offers = new OfferService({ pool, campaigns, rewards, publicUrl: () => config.publicUrl, log });
+  const redpackets = new RedpacketService({ pool, campaigns, rewards, log });
   queue.register([offers.expireJob]);
   const lottery = new LotteryService({ pool, campaigns, rewards });
   orderHooks.register(lotteryOrderListener(lottery));
@@ -237,6 +240,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   campaignRoutes(http, { pool, campaigns, sessions, bundle, publicUrl: () => config.publicUrl });
   await rewardRoutes(http, { pool, rewards, settings: rewardSettings, pools: new CouponPools(pool), sessions, publicUrl: () => config.publicUrl });
   offerRoutes(http, { offers, console: new OfferConsole(pool, campaigns), sessions });
+  redpacketRoutes(http, { redpackets, sessions });
   lotteryRoutes(http, { lottery, sessions });
   checkinRoutes(http, { checkin, sessions });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
@@ -267,7 +271,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);

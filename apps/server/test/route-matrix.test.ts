@@ -25,7 +25,7 @@ const PLAYBOOK_READ: Who[] = ['admin', 'operator', 'store_manager'];
 type Kind =
   | 'customer' | 'staff' | 'group' | 'liveCode' | 'store' | 'tag' | 'tagGroup' | 'segment' | 'groupSegment' | 'welcomeTemplate'
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
-  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool' | 'checkinCampaign';
+  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool' | 'checkinCampaign' | 'redpacket';
 
 interface Row {
   roles: Who[] | 'public';
@@ -233,6 +233,11 @@ const MATRIX: Record<string, Row> = {
   'GET /api/offers/:id': { roles: ALL, params: { id: 'offer' } },
   'GET /api/offers/:id/groupbuys': { roles: ALL, params: { id: 'offer' } },
   'GET /api/offers/:id/bargains': { roles: ALL, params: { id: 'offer' } },
+  'POST /api/redpackets': { roles: WRITE },
+  'PATCH /api/redpackets/:id': { roles: WRITE, params: { id: 'redpacket' } },
+  'GET /api/redpackets/:id': { roles: ALL, params: { id: 'redpacket' } },
+  'GET /c/api/:corpId/redpackets/:id': { roles: 'public', params: { corpId: 'corp', id: 'redpacket' }, anonymous: [401] },
+  'POST /c/api/:corpId/redpackets/:id/claim': { roles: 'public', params: { corpId: 'corp', id: 'redpacket' }, anonymous: [400, 401] },
   'GET /c/api/:corpId/offers/:id': { roles: 'public', params: { corpId: 'corp', id: 'offer' }, anonymous: [401] },
   'POST /c/api/:corpId/offers/:id/claim': { roles: 'public', params: { corpId: 'corp', id: 'offer' }, anonymous: [400, 401] },
   'POST /c/api/:corpId/offers/:id/groupbuys': { roles: 'public', params: { corpId: 'corp', id: 'offer' }, anonymous: [400, 401] },
@@ -441,6 +446,8 @@ beforeAll(async () => {
   setIds('campaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at) VALUES ($1, 'lottery', 'matrix campaign', now()) RETURNING id`, [corpId]));
   setIds('offer', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'coupon', 'matrix offer', now(), '{"couponPoolId":1}') RETURNING id`, [corpId]));
   setIds('checkinCampaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'checkin', 'matrix check-in', now(), '{"mode":"daily"}') RETURNING id`, [corpId]));
+  setIds('redpacket', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'redpacket', 'matrix red packets', now(),
+    '{"amount":{"mode":"fixed","amountFen":100},"slots":[{"weekdays":[],"start":"00:00","end":"23:59","count":10}]}') RETURNING id`, [corpId]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
   expect(handover.status, JSON.stringify(handover.body)).toBe(200);
   setIds('handoverJob', String(handover.body.id));

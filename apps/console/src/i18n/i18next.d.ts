@@ -20,6 +20,7 @@ import type overview from '../modules/overview/i18n/zh-CN';
 import type playbooks from '../modules/playbooks/i18n/zh-CN';
 import type lottery from '../modules/lottery/i18n/zh-CN';
 import type campaigns from '../modules/campaigns/i18n/zh-CN';
+import type redpackets from '../modules/redpackets/i18n/zh-CN';
 import type checkin from '../modules/checkin/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
 import type segments from '../modules/segments/i18n/zh-CN';
@@ -53,6 +54,7 @@ declare module 'i18next' {
       playbooks: typeof playbooks;
       lottery: typeof lottery;
       campaigns: typeof campaigns;
+      redpackets: typeof redpackets;
       checkin: typeof checkin;
       scripts: typeof scripts;
       segments: typeof segments;

@@ -16,6 +16,7 @@ export const NAMESPACES: Loaders = {
   admin: { 'zh-CN': () => import('../modules/admin/i18n/zh-CN'), 'en-US': () => import('../modules/admin/i18n/en-US') },
   alerts: { 'zh-CN': () => import('../modules/alerts/i18n/zh-CN'), 'en-US': () => import('../modules/alerts/i18n/en-US') },
   campaigns: { 'zh-CN': () => import('../modules/campaigns/i18n/zh-CN'), 'en-US': () => import('../modules/campaigns/i18n/en-US') },
+  redpackets: { 'zh-CN': () => import('../modules/redpackets/i18n/zh-CN'), 'en-US': () => import('../modules/redpackets/i18n/en-US') },
   checkin: { 'zh-CN': () => import('../modules/checkin/i18n/zh-CN'), 'en-US': () => import('../modules/checkin/i18n/en-US') },
   broadcasts: { 'zh-CN': () => import('../modules/broadcasts/i18n/zh-CN'), 'en-US': () => import('../modules/broadcasts/i18n/en-US') },
   governance: { 'zh-CN': () => import('../modules/governance/i18n/zh-CN'), 'en-US': () => import('../modules/governance/i18n/en-US') },

@@ -79,6 +79,7 @@ const enUS: Messages<typeof zhCN> = {
     tasks: 'Staff tasks',
     contactRules: 'Contact rules',
     checkins: 'Check-in',
+    redpackets: 'Red-packet rules',
   },
   labels: {
     roles: {

@@ -78,6 +78,7 @@ const zhCN = {
     tasks: '员工任务',
     contactRules: '触达规则',
     checkins: '签到打卡',
+    redpackets: '定时红包',
   },
   labels: {
     roles: {

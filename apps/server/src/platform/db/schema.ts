@@ -1547,6 +1547,22 @@ export const checkinDays = pgTable('checkin_days', {
   makeup: boolean('makeup').notNull().default(false),
 }, (t) => [primaryKey({ columns: [t.enrolmentId, t.day] })]);
 
+/**
+ * 定时红包: one row per occurrence of a red-packet campaign's time slot that released packets (created on the first
+ * claim in it). `claimed` moves by one conditional UPDATE per claim, so an occurrence never releases more than `count`.
+ */
+export const redpacketSlots = pgTable('redpacket_slots', {
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  /** The corp day, the slot's index and start: "2026-12-06#0@20:00". */
+  slotKey: text('slot_key').notNull(),
+  corpId: text('corp_id').notNull(),
+  startsAt: ts('starts_at').notNull(),
+  endsAt: ts('ends_at').notNull(),
+  count: integer('count').notNull(),
+  claimed: integer('claimed').notNull().default(0),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.campaignId, t.slotKey] }), check('redpacket_slots_claimed', sql`claimed >= 0 AND claimed <= count`)]);
+
 /** 拼团: a customer opens one for a product at a price, needing N people within T hours; friends join by the share link. */
 export const groupbuys = pgTable('groupbuys', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

@@ -1,0 +1,99 @@
+// One planned red-packet rule: its page link (copy, preview, post into groups as a link card), status actions, numbers
+// (packets, paid, being paid, failed, cost against the budget), the rounds (when, to whom, how much), the next round
+// and the rounds that released packets; the packets themselves are in the reward ledger (linked, filtered).
+import { ArrowLeftOutlined, CopyOutlined, EditOutlined, EyeOutlined } from '@ant-design/icons';
+import { App, Button, Card, Col, Descriptions, Flex, Popconfirm, Progress, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams } from 'react-router-dom';
+import { PageHeader } from '../../components/page-header';
+import { QueryError } from '../../components/query-error';
+import { PageSpinner } from '../../components/results';
+import { copyText } from '../../lib/clipboard';
+import { formatDateTime, formatNumber, formatYuan } from '../../lib/format';
+import { useCanWrite } from '../auth/hooks';
+import { STATUS_COLORS } from './redpackets-page';
+import { weekdayKey } from './redpackets-page';
+import { useRedpacket, useSetStatus, type CampaignStatus, type RedpacketDetail } from './hooks';
+
+const yuan = (fen: number) => formatYuan(fen / 100);
+type Occurrence = RedpacketDetail['occurrences'][number];
+
+export default function RedpacketDetailPage() {
+  const { t } = useTranslation(['redpackets', 'common']);
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const id = Number(useParams().id);
+  const canWrite = useCanWrite();
+  const rule = useRedpacket(id);
+  const setStatus = useSetStatus();
+  const c = rule.data;
+  if (rule.isLoading) return <PageSpinner />;
+  if (!c) return <QueryError query={rule} />;
+  const n = c.numbers;
+  const cfg = c.config;
+  const change = async (status: CampaignStatus) => {
+    try {
+      await setStatus.mutateAsync({ id, status });
+      void message.success(t('detail.statusChanged'));
+    } catch { /* the client's toast says why */ }
+  };
+  const copy = async (text: string) => { if (await copyText(text)) void message.success(t('detail.copied')); };
+  const amount = cfg.amount.mode === 'fixed' ? yuan(cfg.amount.amountFen) : `${yuan(cfg.amount.minFen)} – ${yuan(cfg.amount.maxFen)}`;
+  const days = (w: number[] | undefined) => (w?.length ? w.map((d) => t(weekdayKey(d))).join(' ') : t('form.everyDay'));
+
+  return (
+    <>
+      <PageHeader
+        back={<Button type="text" icon={<ArrowLeftOutlined />} onClick={() => void navigate('/redpackets')} aria-label="back" />}
+        title={<Flex gap={8} align="center">{c.name}<Tag color={STATUS_COLORS[c.status]}>{t(`statuses.${c.status}`)}</Tag></Flex>}
+        subtitle={`${formatDateTime(String(c.startsAt))} – ${c.endsAt ? formatDateTime(String(c.endsAt)) : '∞'}`}
+        extra={canWrite ? (
+          <>
+            {c.status !== 'ended' ? <Button icon={<EditOutlined />} onClick={() => void navigate(`/redpackets/${id}/edit`)} data-testid="redpacket-edit">{t('edit')}</Button> : null}
+            {c.status === 'draft' || c.status === 'paused' ? <Button type="primary" onClick={() => void change('active')} data-testid="redpacket-publish">{c.status === 'draft' ? t('detail.publish') : t('detail.resume')}</Button> : null}
+            {c.status === 'active' ? <Button onClick={() => void change('paused')}>{t('detail.pause')}</Button> : null}
+            {c.status !== 'ended' ? <Popconfirm title={t('detail.endConfirm')} onConfirm={() => void change('ended')}><Button danger>{t('detail.end')}</Button></Popconfirm> : null}
+          </>
+        ) : null}
+      />
+      <Card size="small" title={t('detail.pageUrl')} style={{ marginBottom: 16 }}>
+        <Flex gap={8} wrap align="center">
+          <Typography.Text code data-testid="redpacket-page-url">{c.pageUrl}</Typography.Text>
+          <Button size="small" icon={<CopyOutlined />} onClick={() => void copy(c.pageUrl)}>{t('detail.copy')}</Button>
+          <Button size="small" icon={<EyeOutlined />} href={c.pageUrl} target="_blank">{t('detail.preview')}</Button>
+        </Flex>
+        <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>{t('detail.sendInGroupsHelp')}</Typography.Paragraph>
+      </Card>
+      <Card size="small" title={t('detail.numbers')} style={{ marginBottom: 16 }}>
+        <Row gutter={[16, 16]}>
+          <Col xs={12} md={4}><Statistic title={t('detail.participants')} value={n.participants} /></Col>
+          <Col xs={12} md={4}><Statistic title={t('detail.packets')} value={n.packets} /></Col>
+          <Col xs={12} md={4}><Statistic title={t('detail.paid')} value={yuan(n.paidFen)} /></Col>
+          <Col xs={12} md={4}><Statistic title={t('detail.pending')} value={yuan(n.pendingFen)} /></Col>
+          <Col xs={12} md={4}><Statistic title={t('detail.failed')} value={n.failed} /></Col>
+          <Col xs={12} md={4}><Statistic title={t('detail.cost')} value={yuan(n.costFen)} suffix={c.budgetTotalFen !== null ? ` / ${yuan(c.budgetTotalFen)}` : undefined} /></Col>
+        </Row>
+        {c.budgetTotalFen ? <Progress percent={Math.min(100, Math.round((n.costFen / c.budgetTotalFen) * 100))} style={{ marginTop: 8 }} /> : null}
+        <Button type="link" style={{ paddingLeft: 0 }} onClick={() => void navigate(`/rewards?campaignId=${id}`)}>{t('detail.ledger')}</Button>
+      </Card>
+      <Card size="small" title={t('detail.rule')} style={{ marginBottom: 16 }}>
+        <Descriptions size="small" column={1}>
+          <Descriptions.Item label={t('form.howMuch')}>{cfg.title} · {amount}{cfg.perCustomerTotal ? ` · ${t('detail.perCustomer', { n: cfg.perCustomerTotal })}` : ''}</Descriptions.Item>
+          <Descriptions.Item label={t('form.when')}>
+            <Flex vertical>{cfg.slots.map((s, i) => <span key={i} data-testid="redpacket-rule-slot">{days(s.weekdays)} {s.start}–{s.end} · {t('detail.perRound', { n: formatNumber(s.count) })}</span>)}</Flex>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('detail.next')}>
+            <span data-testid="redpacket-next">{c.next ? `${formatDateTime(String(c.next.startsAt))} – ${formatDateTime(String(c.next.endsAt))} · ${formatNumber(c.next.count)}` : t('common:none')}</span>
+          </Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card size="small" title={t('detail.rounds')}>
+        <Table<Occurrence> size="small" rowKey="key" dataSource={c.occurrences} pagination={false} locale={{ emptyText: t('detail.noRounds') }}
+          columns={[
+            { title: t('detail.round'), key: 'when', render: (_, o) => `${formatDateTime(String(o.startsAt))} – ${formatDateTime(String(o.endsAt)).slice(11)}` },
+            { title: t('detail.taken'), key: 'taken', render: (_, o) => <Progress size="small" percent={Math.round((o.claimed / o.count) * 100)} format={() => `${o.claimed} / ${o.count}`} /> },
+          ]} />
+      </Card>
+    </>
+  );
+}
