@@ -78,6 +78,8 @@ const zhCN = {
     tasks: '员工任务',
     contactRules: '触达规则',
     checkins: '签到打卡',
+    spread: '传播裂变',
+    referrals: '推荐分销',
   },
   labels: {
     roles: {
