@@ -12,6 +12,8 @@ const PAGES: Record<string, () => Promise<ComponentType<KindPageProps>>> = {
   coupon: () => import('./customer/offers/CouponPage').then((m) => m.CouponPage),
   groupbuy: () => import('./customer/offers/GroupbuyPage').then((m) => m.GroupbuyPage),
   bargain: () => import('./customer/offers/BargainPage').then((m) => m.BargainPage),
+  // Spread (issue 14): referral commission (分销)
+  referral: () => import('./customer/referral/ReferralPage').then((m) => m.ReferralPage),
 };
 
 const boot = readCustomerBoot();
