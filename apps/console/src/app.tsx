@@ -39,6 +39,8 @@ import {
   GiftOutlined,
   RocketOutlined,
   TrophyOutlined,
+  ShareAltOutlined,
+  DollarOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -111,6 +113,9 @@ const CheckinFormPage = page(() => import('./modules/checkin/checkin-form-page')
 const RedpacketsPage = page(() => import('./modules/redpackets/redpackets-page'), ['redpackets']);
 const RedpacketDetailPage = page(() => import('./modules/redpackets/redpacket-detail-page'), ['redpackets']);
 const RedpacketFormPage = page(() => import('./modules/redpackets/redpacket-form-page'), ['redpackets', 'campaigns']);
+const ReferralsPage = page(() => import('./modules/referrals/referrals-page'), ['referrals']);
+const ReferralDetailPage = page(() => import('./modules/referrals/referral-detail-page'), ['referrals']);
+const ReferralFormPage = page(() => import('./modules/referrals/referral-form-page'), ['referrals']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -149,6 +154,8 @@ export function App() {
             <Route path="checkins/:id" element={<CheckinDetailPage />} />
             <Route path="redpackets" element={<RedpacketsPage />} />
             <Route path="redpackets/:id" element={<RedpacketDetailPage />} />
+            <Route path="referrals" element={<ReferralsPage />} />
+            <Route path="referrals/:id" element={<ReferralDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
@@ -168,6 +175,8 @@ export function App() {
               <Route path="checkins/:id/edit" element={<CheckinFormPage />} />
               <Route path="redpackets/new" element={<RedpacketFormPage />} />
               <Route path="redpackets/:id/edit" element={<RedpacketFormPage />} />
+              <Route path="referrals/new" element={<ReferralFormPage />} />
+              <Route path="referrals/:id/edit" element={<ReferralFormPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -290,6 +299,14 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/redpackets', icon: <RedEnvelopeOutlined />, label: t('nav.redpackets') },
         ],
       },
+      {
+        key: 'spread',
+        icon: <ShareAltOutlined />,
+        label: t('nav.spread') /* 传播裂变 / Spread */,
+        children: [
+          { key: '/referrals', icon: <DollarOutlined />, label: t('nav.referrals') },
+        ],
+      },
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
@@ -337,11 +354,13 @@ const MENU_KEYS = [
   '/offers',
   '/rewards',
   '/coupon-pools',
+  '/referrals',
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
 const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/redpackets', '/offers', '/coupon-pools', '/rewards'];
+const SPREAD_KEYS = ['/referrals'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -358,7 +377,7 @@ function Shell() {
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
     selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging']
-      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate'] : [],
+      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate'] : SPREAD_KEYS.includes(selected) ? ['spread'] : [],
   );
 
   return (

@@ -13,6 +13,8 @@ const PAGES: Record<string, () => Promise<ComponentType<KindPageProps>>> = {
   groupbuy: () => import('./customer/offers/GroupbuyPage').then((m) => m.GroupbuyPage),
   bargain: () => import('./customer/offers/BargainPage').then((m) => m.BargainPage),
   redpacket: () => import('./customer/redpacket/RedpacketPage').then((m) => m.RedpacketPage),
+  // Spread (issue 14): referral commission (分销)
+  referral: () => import('./customer/referral/ReferralPage').then((m) => m.ReferralPage),
 };
 
 const boot = readCustomerBoot();

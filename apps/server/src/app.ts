@@ -44,6 +44,7 @@ import { OfferConsole, offerRoutes, OfferService } from './modules/offers';
 import { redpacketRoutes, RedpacketService } from './modules/redpackets';
 import { LotteryService, lotteryOrderListener, lotteryRoutes } from './modules/lottery';
 import { checkinRoutes, CheckinService } from './modules/checkin';
+import { referralRoutes, ReferralService } from './modules/referrals';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 
@@ -95,6 +96,7 @@ export interface PondApp {
   offers: OfferService;
   redpackets: RedpacketService;
   lottery: LotteryService;
+  referrals: ReferralService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -155,6 +157,10 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const checkin = new CheckinService({ pool, campaigns, rewards, log });
   orderHooks.register({ paid: (db, order) => checkin.onOrderPaid(db, order), refunded: (db, order) => checkin.onOrderRefunded(db, order) });
   queue.register([checkin.settleJob]);
+  // Referral commission (分销): commission per attributed order; refunds reduce or cancel it; payable after the refund window.
+  const referrals = new ReferralService({ pool, campaigns, rewards, publicUrl: () => config.publicUrl, log });
+  orderHooks.register({ paid: (db, order) => referrals.onOrderPaid(db, order), refunded: (db, order) => referrals.onOrderRefunded(db, order) });
+  queue.register([referrals.matureJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -165,7 +171,11 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   };
   // Every inbox event's handler, by name (platform/inbox/events.ts); ARCHITECTURE.md "Events" says what each writes and triggers.
   const inbox = new InboxProcessor(pool, log, opts.inboxOptions)
-    .register(contactEventHandlers({ pool, corps, hooks, afterDetailsStored: (corpId, ids) => matchWaitingOrders(pool, corpId, ids) }))
+    .register(contactEventHandlers({ pool, corps, hooks, afterDetailsStored: async (corpId, ids) => {
+      await matchWaitingOrders(pool, corpId, ids);
+      // A visitor who opened a referral link before adding is attributed now that their unionid is known.
+      await referrals.resolveCustomers(corpId, ids);
+    } }))
     .register(groupEventHandlers({
       pool, corps,
       onGroupChanged: (corpId, chatId, created) => rotation.onGroupChanged(corpId, chatId, created),
@@ -243,6 +253,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   redpacketRoutes(http, { redpackets, sessions });
   lotteryRoutes(http, { lottery, sessions });
   checkinRoutes(http, { checkin, sessions });
+  referralRoutes(http, { referrals, sessions });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -271,7 +282,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin, referrals,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -288,6 +299,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: offers.expireJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         // Hourly: every corp's day turns at its own midnight (time zones).
         await queue.schedule({ name: checkin.settleJob.name, cron: '7 * * * *', data: {}, key: 'hourly' });
+        await queue.schedule({ name: referrals.matureJob.name, cron: '11 * * * *', data: {}, key: 'hourly' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

@@ -25,7 +25,9 @@ const PLAYBOOK_READ: Who[] = ['admin', 'operator', 'store_manager'];
 type Kind =
   | 'customer' | 'staff' | 'group' | 'liveCode' | 'store' | 'tag' | 'tagGroup' | 'segment' | 'groupSegment' | 'welcomeTemplate'
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
-  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool' | 'checkinCampaign' | 'redpacket';
+  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool' | 'checkinCampaign'
+  | 'redpacket'
+  | 'referralCampaign';
 
 interface Row {
   roles: Who[] | 'public';
@@ -283,6 +285,20 @@ const MATRIX: Record<string, Row> = {
   'GET /c/api/:corpId/checkin/:id': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [401] },
   'POST /c/api/:corpId/checkin/:id/checkin': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [400, 401] },
   'POST /c/api/:corpId/checkin/:id/makeup': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [400, 401] },
+  // Referral commission (分销): the console's programme, lists, payouts; staff's own link; the customer page's API.
+  'POST /api/referrals': { roles: WRITE },
+  'GET /api/referrals/my-links': { roles: ALL },
+  'GET /api/referrals/:id': { roles: ALL, params: { id: 'referralCampaign' } },
+  'PATCH /api/referrals/:id': { roles: WRITE, params: { id: 'referralCampaign' } },
+  'GET /api/referrals/:id/referrers': { roles: WRITE, params: { id: 'referralCampaign' } },
+  'GET /api/referrals/:id/commissions': { roles: WRITE, params: { id: 'referralCampaign' } },
+  'GET /api/referrals/:id/payouts': { roles: WRITE, params: { id: 'referralCampaign' } },
+  'POST /api/referrals/:id/payouts': { roles: WRITE, params: { id: 'referralCampaign' } },
+  'GET /api/referrals/:id/payouts.csv': { roles: WRITE, params: { id: 'referralCampaign' } },
+  'POST /api/referrals/:id/my-link': { roles: ALL, params: { id: 'referralCampaign' } },
+  'GET /c/api/:corpId/referral/:id': { roles: 'public', params: { corpId: 'corp', id: 'referralCampaign' }, anonymous: [401] },
+  'POST /c/api/:corpId/referral/:id/join': { roles: 'public', params: { corpId: 'corp', id: 'referralCampaign' }, anonymous: [400, 401] },
+  'POST /c/api/:corpId/referral/:id/touch': { roles: 'public', params: { corpId: 'corp', id: 'referralCampaign' }, anonymous: [400, 401] },
 };
 
 let pond: TestPond;
@@ -448,6 +464,7 @@ beforeAll(async () => {
   setIds('checkinCampaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'checkin', 'matrix check-in', now(), '{"mode":"daily"}') RETURNING id`, [corpId]));
   setIds('redpacket', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'redpacket', 'matrix red packets', now(),
     '{"amount":{"mode":"fixed","amountFen":100},"slots":[{"weekdays":[],"start":"00:00","end":"23:59","count":10}]}') RETURNING id`, [corpId]));
+  setIds('referralCampaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at) VALUES ($1, 'referral', 'matrix referral', now()) RETURNING id`, [corpId]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
   expect(handover.status, JSON.stringify(handover.body)).toBe(200);
   setIds('handoverJob', String(handover.body.id));

@@ -4,7 +4,9 @@
 import { z } from 'zod';
 import { ChatId, DateTime, HttpUrl, Int4, List, patchOf, RequiredText, RowId, TagId, Text } from './common';
 
-export const CAMPAIGN_KINDS = ['lottery', 'checkin', 'coupon', 'groupbuy', 'bargain', 'redpacket'] as const;
+export const CAMPAIGN_KINDS = ['lottery', 'checkin', 'coupon', 'groupbuy', 'bargain', 'redpacket',
+  // Spread (issue 14): referral commission (分销)
+  'referral'] as const;
 export const CampaignKind = z.enum(CAMPAIGN_KINDS, { message: `must be one of ${CAMPAIGN_KINDS.join(', ')}` });
 export type CampaignKind = z.infer<typeof CampaignKind>;
 
@@ -53,7 +55,8 @@ export type EntryCost = z.infer<typeof EntryCost>;
 // ---- the reward ledger ----
 
 /** What a reward is. `gift`: a physical prize shipped by the shop (address collected); `cashback`: 打卡返现. */
-export const REWARD_KINDS = ['coupon', 'points', 'gift', 'redpacket', 'cashback', 'custom'] as const;
+/** `cash`: money earned (a referral commission payout). */
+export const REWARD_KINDS = ['coupon', 'points', 'gift', 'redpacket', 'cashback', 'custom', 'cash'] as const;
 export const RewardKind = z.enum(REWARD_KINDS, { message: `must be one of ${REWARD_KINDS.join(', ')}` });
 export type RewardKind = z.infer<typeof RewardKind>;
 

@@ -22,6 +22,7 @@ import type lottery from '../modules/lottery/i18n/zh-CN';
 import type campaigns from '../modules/campaigns/i18n/zh-CN';
 import type redpackets from '../modules/redpackets/i18n/zh-CN';
 import type checkin from '../modules/checkin/i18n/zh-CN';
+import type referrals from '../modules/referrals/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
 import type segments from '../modules/segments/i18n/zh-CN';
 import type settings from '../modules/settings/i18n/zh-CN';
@@ -65,6 +66,7 @@ declare module 'i18next' {
       stores: typeof stores;
       tags: typeof tags;
       welcome: typeof welcome;
+      referrals: typeof referrals;
     };
   }
 }

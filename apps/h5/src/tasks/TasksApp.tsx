@@ -9,6 +9,7 @@ import { Notice, toast } from '../ui';
 import { connect, errText, inWeCom, openChat } from '../wecom';
 import { latestTasks, markDone, openTasks, skipTask, type Task } from './model';
 import { TaskSummary } from './TaskSummary';
+import { MyReferrals } from './MyReferrals';
 
 interface Lists {
   open: Task[];
@@ -70,6 +71,7 @@ export function TasksApp({ boot }: { boot: Boot }) {
       <Group title="已逾期" en="Overdue" testid="tasks-overdue" tasks={overdue} boot={boot} sdkOk={!!sdk?.ok} reload={load} />
       <Group title="待办" en="Pending" testid="tasks-pending" tasks={pending} boot={boot} sdkOk={!!sdk?.ok} reload={load} />
       <Group title="今日已完成" en="Done today" testid="tasks-done" tasks={lists.doneToday} boot={boot} sdkOk={false} reload={load} />
+      <MyReferrals />
     </>
   );
 }

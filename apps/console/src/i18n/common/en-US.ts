@@ -80,6 +80,8 @@ const enUS: Messages<typeof zhCN> = {
     contactRules: 'Contact rules',
     checkins: 'Check-in',
     redpackets: 'Red-packet rules',
+    spread: 'Spread',
+    referrals: 'Referrals',
   },
   labels: {
     roles: {

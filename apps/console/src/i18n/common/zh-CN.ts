@@ -79,6 +79,8 @@ const zhCN = {
     contactRules: '触达规则',
     checkins: '签到打卡',
     redpackets: '定时红包',
+    spread: '传播裂变',
+    referrals: '推荐分销',
   },
   labels: {
     roles: {

@@ -176,4 +176,5 @@ export const CAMPAIGN_ORDERS_SQL = `
   WHERE od.corp_id = c.corp_id AND od.order_id IN (
     SELECT e.order_id FROM lottery_entries e WHERE e.campaign_id = c.id AND e.order_id IS NOT NULL
     UNION SELECT k.order_id FROM checkin_enrolments k WHERE k.campaign_id = c.id AND k.order_id IS NOT NULL
-    UNION SELECT cc.order_id FROM coupon_codes cc WHERE cc.campaign_id = c.id AND cc.order_id IS NOT NULL)`;
+    UNION SELECT cc.order_id FROM coupon_codes cc WHERE cc.campaign_id = c.id AND cc.order_id IS NOT NULL
+    UNION SELECT rc.order_id FROM referral_commissions rc WHERE rc.campaign_id = c.id AND rc.state <> 'cancelled')`;

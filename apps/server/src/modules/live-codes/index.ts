@@ -6,3 +6,4 @@ export { liveCodeRoutes } from './routes';
 export { LiveCodeService } from './service';
 export { identify, isAutomated, openWechatIdentity, WECHAT_COOKIE } from './identity';
 export type { Visitor } from './identity';
+export { renderQrSvg } from './render';

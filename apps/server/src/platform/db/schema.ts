@@ -1639,3 +1639,94 @@ export const rewardSettings = pgTable('reward_settings', {
   updatedBy: text('updated_by'),
   updatedAt: updatedAt(),
 });
+
+// ---- Spread: referral commission (分销, issue 14; ADR 0025) ----
+
+/** A referrer of a `referral` campaign: a customer or a staff member, with their short code (the link's `ref`) and an
+ * optional personal coupon code from the programme's pool. Once per (campaign, customer) and (campaign, staff). */
+export const referralReferrers = pgTable('referral_referrers', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  kind: text('kind').$type<'customer' | 'staff'>().notNull(),
+  externalUserid: text('external_userid'),
+  userid: text('userid'),
+  /** The WeChat identity of a customer referrer (`u:<unionid>` / `o:<openid>`): their own touches are self-referrals. */
+  identityKey: text('identity_key'),
+  code: text('code').notNull(),
+  couponCode: text('coupon_code'),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('referral_referrers_code_uq').on(t.corpId, t.code),
+  uniqueIndex('referral_referrers_customer_uq').on(t.campaignId, t.externalUserid).where(sql`external_userid IS NOT NULL`),
+  uniqueIndex('referral_referrers_staff_uq').on(t.campaignId, t.userid).where(sql`userid IS NOT NULL`),
+  uniqueIndex('referral_referrers_coupon_uq').on(t.corpId, t.couponCode).where(sql`coupon_code IS NOT NULL`),
+  check('referral_referrers_kind', sql`(kind = 'customer' AND external_userid IS NOT NULL AND userid IS NULL) OR (kind = 'staff' AND userid IS NOT NULL AND external_userid IS NULL)`),
+]);
+
+/** A referee's binding in a programme: one per WeChat identity (`u:`/`o:`, or `c:<external_userid>` for a customer
+ * without one), first touch wins until `expires_at`; a later touch after that binds anew. `external_userid` is set
+ * once the visitor is a customer (attributed). */
+export const referralReferees = pgTable('referral_referees', {
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  refereeKey: text('referee_key').notNull(),
+  referrerId: bigint('referrer_id', { mode: 'number' }).notNull().references(() => referralReferrers.id, { onDelete: 'cascade' }),
+  via: text('via').$type<'link' | 'coupon'>().notNull(),
+  touchedAt: ts('touched_at').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  externalUserid: text('external_userid'),
+  attributedAt: ts('attributed_at'),
+}, (t) => [
+  primaryKey({ columns: [t.campaignId, t.refereeKey] }),
+  index('referral_referees_customer_idx').on(t.campaignId, t.externalUserid),
+  index('referral_referees_referrer_idx').on(t.referrerId),
+  index('referral_referees_unresolved_idx').on(t.corpId, t.refereeKey).where(sql`external_userid IS NULL`),
+]);
+
+/** Commission on one order for one referrer (unique): pending until `matures_at` (the shop's refund window), then
+ * payable; paid once in a payout; cancelled by a full refund; reduced by a partial one (before payout). */
+export const referralCommissions = pgTable('referral_commissions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  referrerId: bigint('referrer_id', { mode: 'number' }).notNull().references(() => referralReferrers.id, { onDelete: 'cascade' }),
+  refereeExternalUserid: text('referee_external_userid').notNull(),
+  orderId: text('order_id').notNull(),
+  via: text('via').$type<'link' | 'coupon'>().notNull(),
+  /** The referee's n-th commissioned order for this referrer (the rate tier). */
+  orderSeq: integer('order_seq').notNull(),
+  rateBp: integer('rate_bp').notNull(),
+  /** The order's paid amount, refunds netted (as of the last refund). */
+  orderFen: bigint('order_fen', { mode: 'number' }).notNull(),
+  amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+  /** What a refund after payout would have taken back (not clawed back: the operator settles it). */
+  clawbackFen: bigint('clawback_fen', { mode: 'number' }).notNull().default(0),
+  state: text('state').$type<'pending' | 'payable' | 'paid' | 'cancelled'>().notNull().default('pending'),
+  paidAt: ts('paid_at').notNull(),
+  maturesAt: ts('matures_at').notNull(),
+  payoutId: bigint('payout_id', { mode: 'number' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('referral_commissions_order_uq').on(t.corpId, t.orderId, t.referrerId),
+  index('referral_commissions_referrer_idx').on(t.referrerId, t.state),
+  index('referral_commissions_campaign_idx').on(t.campaignId, t.createdAt),
+  index('referral_commissions_due_idx').on(t.maturesAt).where(sql`state = 'pending'`),
+  check('referral_commissions_amounts', sql`amount_fen >= 0 AND order_fen >= 0 AND clawback_fen >= 0`),
+]);
+
+/** One payout of a referrer's payable commission: a reward-ledger row (source `referral`, `payout:<id>`) for a
+ * customer; for staff none (paid with wages, exported). */
+export const referralPayouts = pgTable('referral_payouts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  referrerId: bigint('referrer_id', { mode: 'number' }).notNull().references(() => referralReferrers.id, { onDelete: 'cascade' }),
+  amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+  commissions: integer('commissions').notNull(),
+  method: text('method').$type<'wechatpay' | 'webhook' | 'manual'>().notNull(),
+  rewardId: bigint('reward_id', { mode: 'number' }),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+}, (t) => [index('referral_payouts_campaign_idx').on(t.campaignId, t.id), check('referral_payouts_amount', sql`amount_fen > 0`)]);

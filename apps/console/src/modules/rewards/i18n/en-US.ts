@@ -8,7 +8,7 @@ const enUS: Messages<typeof zhCN> = {
   export: 'Export fulfilment list',
   empty: 'No rewards yet',
   states: { pending: 'Pending', issuing: 'Issuing', issued: 'Issued', failed: 'Failed', void: 'Void' },
-  kinds: { coupon: 'Coupon', points: 'Points', gift: 'Gift', redpacket: 'Red packet', cashback: 'Cash-back', custom: 'Custom' },
+  kinds: { coupon: 'Coupon', points: 'Points', gift: 'Gift', redpacket: 'Red packet', cashback: 'Cash-back', custom: 'Custom', cash: 'Cash (commission)' },
   adapters: { coupon: 'Coupon code', points: 'Points', webhook: 'Shop webhook', wechatpay: 'WeChat Pay', manual: 'Manual' },
   sources: { lottery: 'Lottery', checkin: 'Check-in', coupon: 'Coupon', groupbuy: 'Group-buy', bargain: 'Bargain', invite: 'Invite', referral: 'Referral', plan: 'Red packet plan', manual: 'Manual' },
   filters: { state: 'State', source: 'Source', campaign: 'Campaign ID', customer: 'Customer external_userid', dates: 'Created' },

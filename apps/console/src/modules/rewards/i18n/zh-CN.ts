@@ -5,7 +5,7 @@ const zhCN = {
   export: '导出发放清单',
   empty: '还没有奖励',
   states: { pending: '待发放', issuing: '发放中', issued: '已发放', failed: '失败', void: '已作废' },
-  kinds: { coupon: '优惠券', points: '积分', gift: '实物礼品', redpacket: '红包', cashback: '返现', custom: '自定义' },
+  kinds: { coupon: '优惠券', points: '积分', gift: '实物礼品', redpacket: '红包', cashback: '返现', custom: '自定义', cash: '现金（佣金）' },
   adapters: { coupon: '券码', points: '积分', webhook: '商城 Webhook', wechatpay: '微信支付', manual: '手工' },
   sources: { lottery: '抽奖', checkin: '签到', coupon: '领券', groupbuy: '拼团', bargain: '砍价', invite: '邀请', referral: '推荐', plan: '红包计划', manual: '手工' },
   filters: { state: '状态', source: '来源', campaign: '活动 ID', customer: '客户 external_userid', dates: '发放时间' },
