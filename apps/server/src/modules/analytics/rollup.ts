@@ -50,7 +50,11 @@ const dayOf = (col: string) => `(${col} AT TIME ZONE $tz)::date`;
  * $3 activate types, $4 activate days, $5 retain days, $6 spread types, then the caller's. $tz is replaced by the corp's zone.
  */
 function factsSql(who: string): string {
+  // The funnel's columns: a customer whose other facts changed (active_at…) leaves the daily rows as they are.
+  const funnel = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.code_id, ${a}.store_id, ${a}.userid, ${a}.campaign_id, ${a}.activated, ${a}.retained, ${a}.converted_at IS NULL, ${a}.spread)`;
   return `
+    WITH old AS (SELECT * FROM analytics_customers o WHERE o.corp_id = $1 AND o.external_userid IN (SELECT c.external_userid FROM customers c WHERE c.corp_id = $1 AND ${who})),
+    up AS (
     INSERT INTO analytics_customers AS t (corp_id, external_userid, added_at, add_day, channel, code_id, store_id, userid, campaign_id, activated, retained,
       converted_at, spread, lost_at, active_at, group_joined_at, orders_before, fen_before, orders_after, fen_after)
     SELECT c.corp_id, c.external_userid, c.first_added_at, ${dayOf('c.first_added_at')},
@@ -90,7 +94,10 @@ function factsSql(who: string): string {
       retained = EXCLUDED.retained, converted_at = EXCLUDED.converted_at, spread = EXCLUDED.spread, lost_at = EXCLUDED.lost_at, active_at = EXCLUDED.active_at,
       group_joined_at = EXCLUDED.group_joined_at, orders_before = EXCLUDED.orders_before, fen_before = EXCLUDED.fen_before,
       orders_after = EXCLUDED.orders_after, fen_after = EXCLUDED.fen_after
-    RETURNING t.add_day::text AS day`;
+    RETURNING t.*)
+    SELECT DISTINCT d.day FROM up LEFT JOIN old ON old.external_userid = up.external_userid
+      CROSS JOIN LATERAL (VALUES (up.add_day::text), (old.add_day::text)) d(day)
+    WHERE d.day IS NOT NULL AND (old.external_userid IS NULL OR ${funnel('old')} IS DISTINCT FROM ${funnel('up')})`;
 }
 
 /**
@@ -192,8 +199,8 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
       await db.query('DELETE FROM analytics_customers WHERE corp_id = $1', [corpId]);
       await db.query('DELETE FROM analytics_daily WHERE corp_id = $1', [corpId]);
       const { rows } = await db.query<{ day: string }>(z(factsSql('true')), base);
-      customers = rows.length;
-      funnelDays = [...new Set(rows.map((r) => r.day))];
+      customers = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM analytics_customers WHERE corp_id = $1', [corpId])).rows[0].n);
+      funnelDays = rows.map((r) => r.day);
       const { rows: od } = await db.query<{ day: string }>(z(
         `SELECT DISTINCT ${dayOf('paid_at')}::text AS day FROM orders WHERE corp_id = $1 AND external_userid IS NOT NULL AND refunded_at IS NULL`), [corpId]);
       orderDays = od.map((r) => r.day);
@@ -210,14 +217,14 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
            AND added_at + make_interval(days => $5::int) <= $4::timestamptz`,
         [corpId, st.event_id, since, now, s.retainDays]);
       const exts = dirty.map((d) => d.ext);
-      const { rows: old } = await db.query<{ day: string }>(
-        'SELECT DISTINCT add_day::text AS day FROM analytics_customers WHERE corp_id = $1 AND external_userid = ANY($2::text[])', [corpId, exts]);
-      await db.query(
+      // Customers who left the pond (no first add any more): their rows go, their days are rebuilt.
+      const { rows: gone } = await db.query<{ day: string }>(
         `DELETE FROM analytics_customers f WHERE f.corp_id = $1 AND f.external_userid = ANY($2::text[])
-           AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.corp_id = $1 AND c.external_userid = f.external_userid AND c.first_added_at IS NOT NULL)`, [corpId, exts]);
+           AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.corp_id = $1 AND c.external_userid = f.external_userid AND c.first_added_at IS NOT NULL)
+         RETURNING f.add_day::text AS day`, [corpId, exts]);
       const { rows } = exts.length ? await db.query<{ day: string }>(z(factsSql('c.external_userid = ANY($7::text[])')), [...base, exts]) : { rows: [] };
-      customers = rows.length;
-      funnelDays = [...new Set([...old.map((r) => r.day), ...rows.map((r) => r.day)])];
+      customers = exts.length;
+      funnelDays = [...new Set([...gone.map((r) => r.day), ...rows.map((r) => r.day)])];
       // Orders paid or refunded since: their paid days (by either touch). A customer's first order of the pond changes
       // with them; their orders' days do not otherwise move.
       const { rows: od } = await db.query<{ day: string }>(z(
