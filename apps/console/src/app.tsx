@@ -41,6 +41,10 @@ import {
   TrophyOutlined,
   ShareAltOutlined,
   DollarOutlined,
+  FundOutlined,
+  FunnelPlotOutlined,
+  TableOutlined,
+  ShoppingOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -67,6 +71,10 @@ function page(load: () => Promise<{ default: ComponentType }>, namespaces: Names
 
 const LoginPage = page(() => import('./modules/auth/login-page'), ['auth']);
 const OverviewPage = page(() => import('./modules/overview/overview-page'), ['overview', 'customers']);
+// Measure (数据): funnel, cohorts, commerce
+const FunnelPage = page(() => import('./modules/analytics/funnel-page'), ['analytics', 'liveCodes', 'staff']);
+const CohortsPage = page(() => import('./modules/analytics/cohorts-page'), ['analytics', 'liveCodes', 'staff']);
+const CommercePage = page(() => import('./modules/analytics/commerce-page'), ['analytics', 'liveCodes', 'staff']);
 const StaffPage = page(() => import('./modules/staff/staff-page'), ['staff']);
 const CustomersPage = page(() => import('./modules/customers/customers-page'), ['customers', 'tags', 'staff']);
 const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups', 'rewards']);
@@ -126,6 +134,9 @@ export function App() {
         <Route element={<RequireAuth />}>
           <Route element={<Shell />}>
             <Route index element={<OverviewPage />} />
+            <Route path="analytics/funnel" element={<FunnelPage />} />
+            <Route path="analytics/cohorts" element={<CohortsPage />} />
+            <Route path="analytics/commerce" element={<CommercePage />} />
             <Route path="staff" element={<StaffPage />} />
             <Route path="customers" element={<CustomersPage />} />
             <Route path="customers/:externalUserid" element={<CustomerDetailPage />} />
@@ -247,6 +258,16 @@ function useMenuItems(me: Me): MenuItem[] {
   return useMemo(() => {
     const items: MenuItem[] = [
       { key: '/', icon: <DashboardOutlined />, label: t('nav.overview') },
+      {
+        key: 'measure',
+        icon: <FundOutlined />,
+        label: t('nav.measure') /* 数据 / Measure */,
+        children: [
+          { key: '/analytics/funnel', icon: <FunnelPlotOutlined />, label: t('nav.funnel') },
+          { key: '/analytics/cohorts', icon: <TableOutlined />, label: t('nav.cohorts') },
+          { key: '/analytics/commerce', icon: <ShoppingOutlined />, label: t('nav.commerce') },
+        ],
+      },
       {
         key: 'acquire',
         icon: <AimOutlined />,

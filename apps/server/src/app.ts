@@ -30,6 +30,8 @@ import { SyncService } from './modules/sync';
 import { settingsRoutes } from './modules/settings';
 import { adminRoutes, auditRoutes } from './modules/admin';
 import { overviewRoutes, OverviewService } from './modules/overview';
+// Measure: funnel, cohorts, commerce (issue 15)
+import { analyticsRoutes, AnalyticsService } from './modules/analytics';
 import { acquireHooks, GroupCodeRotation, landingRoutes, liveCodeRoutes, LiveCodeService } from './modules/live-codes';
 import { groupWelcomeRoutes, welcomeRoutes, WelcomeService } from './modules/welcome';
 import { mediaRoutes, MediaService } from './modules/media';
@@ -93,6 +95,7 @@ export interface PondApp {
   campaigns: CampaignService;
   sessions: CustomerSessions;
   checkin: CheckinService;
+  analytics: AnalyticsService;
   offers: OfferService;
   redpackets: RedpacketService;
   lottery: LotteryService;
@@ -220,6 +223,10 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   groupSegmentRoutes(http, { pool });
   await importRoutes(http, { imports: new ImportService(pool, corps) });
   overviewRoutes(http, { overview: new OverviewService(pool) });
+  // Measure: funnel, cohorts, commerce (ADR 0023); the rollups are kept by analytics.rollupJob.
+  const analytics = new AnalyticsService(pool, log);
+  queue.register([analytics.rollupJob]);
+  analyticsRoutes(http, { analytics });
   await settingsRoutes(http, {
     pool, corps, sync, publicUrl: () => config.publicUrl,
     // The demo's phone and WeCom client show the corp's times in its zone, as Pond does.
@@ -282,7 +289,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin, referrals,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin, referrals, analytics,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -295,6 +302,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: moments.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: playbooks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: playbooks.periodicJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
+        // Measure rollups: every 10 minutes (today stays current; the first pass after midnight closes yesterday).
+        await queue.schedule({ name: analytics.rollupJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
         await queue.schedule({ name: rewards.issueJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: offers.expireJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         // Hourly: every corp's day turns at its own midnight (time zones).

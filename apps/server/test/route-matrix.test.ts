@@ -299,6 +299,14 @@ const MATRIX: Record<string, Row> = {
   'GET /c/api/:corpId/referral/:id': { roles: 'public', params: { corpId: 'corp', id: 'referralCampaign' }, anonymous: [401] },
   'POST /c/api/:corpId/referral/:id/join': { roles: 'public', params: { corpId: 'corp', id: 'referralCampaign' }, anonymous: [400, 401] },
   'POST /c/api/:corpId/referral/:id/touch': { roles: 'public', params: { corpId: 'corp', id: 'referralCampaign' }, anonymous: [400, 401] },
+  // Measure: funnel, cohorts, commerce (issue 15, modules/analytics)
+  'GET /api/analytics/funnel': { roles: ALL },
+  'GET /api/analytics/cohorts': { roles: ALL },
+  'GET /api/analytics/commerce': { roles: ALL },
+  'GET /api/analytics/channels': { roles: ALL },
+  'GET /api/analytics/settings': { roles: ALL },
+  'PUT /api/analytics/settings': { roles: WRITE },
+  'POST /api/analytics/refresh': { roles: ADMIN },
 };
 
 let pond: TestPond;

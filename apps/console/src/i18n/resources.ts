@@ -42,6 +42,7 @@ export const NAMESPACES: Loaders = {
   tags: { 'zh-CN': () => import('../modules/tags/i18n/zh-CN'), 'en-US': () => import('../modules/tags/i18n/en-US') },
   welcome: { 'zh-CN': () => import('../modules/welcome/i18n/zh-CN'), 'en-US': () => import('../modules/welcome/i18n/en-US') },
   referrals: { 'zh-CN': () => import('../modules/referrals/i18n/zh-CN'), 'en-US': () => import('../modules/referrals/i18n/en-US') },
+  analytics: { 'zh-CN': () => import('../modules/analytics/i18n/zh-CN'), 'en-US': () => import('../modules/analytics/i18n/en-US') },
 };
 
 export function isNamespace(value: string): value is Namespace {

@@ -46,6 +46,11 @@ const enUS: Messages<typeof zhCN> = {
     expand: 'Expand menu',
   },
   nav: {
+    // Measure (数据): funnel, cohorts, commerce
+    measure: 'Measure',
+    funnel: 'Funnel',
+    cohorts: 'Cohorts',
+    commerce: 'Commerce',
     rewards: 'Reward ledger',
     couponPools: 'Coupon pools',
     playbooks: 'Playbooks (SOP)',

@@ -45,6 +45,11 @@ const zhCN = {
     expand: '展开菜单',
   },
   nav: {
+    // Measure (数据): funnel, cohorts, commerce
+    measure: '数据',
+    funnel: '漏斗',
+    cohorts: '留存',
+    commerce: '交易',
     rewards: '奖励台账',
     couponPools: '优惠券库',
     playbooks: 'SOP 剧本',

@@ -1730,3 +1730,99 @@ export const referralPayouts = pgTable('referral_payouts', {
   createdBy: text('created_by'),
   createdAt: createdAt(),
 }, (t) => [index('referral_payouts_campaign_idx').on(t.campaignId, t.id), check('referral_payouts_amount', sql`amount_fen > 0`)]);
+
+// ---- Measure: the five-stage funnel, cohorts and commerce numbers (issue 15, ADR 0023) ----
+
+/** The corp's funnel definitions (absent = the defaults in modules/analytics): an operator reads and adjusts them. */
+export const analyticsSettings = pgTable('analytics_settings', {
+  corpId: text('corp_id').primaryKey().references(() => corps.id, { onDelete: 'cascade' }),
+  /** Activate: an event of one of these timeline types within this many days of the first add. */
+  activateDays: integer('activate_days').notNull().default(7),
+  activateTypes: text('activate_types').array().notNull(),
+  /** Retain: still a contact this many days after the first add. */
+  retainDays: integer('retain_days').notNull().default(30),
+  /** Spread: an event of one of these types (brought a friend, referred an order). */
+  spreadTypes: text('spread_types').array().notNull(),
+  /** Order attribution: touches (code adds, group joins, campaign entries) this many days before the order count. */
+  windowDays: integer('window_days').notNull().default(30),
+  /** MAU: customers with an activation-type event or an order in the last this many days. */
+  activeDays: integer('active_days').notNull().default(30),
+  /** Bumped on every change: the rollups are rebuilt when it differs from analytics_state's. */
+  version: integer('version').notNull().default(1),
+  updatedBy: text('updated_by'),
+  updatedAt: updatedAt(),
+});
+
+/** Where the corp's rollups are up to: the last timeline event and code visit folded in, and when. */
+export const analyticsState = pgTable('analytics_state', {
+  corpId: text('corp_id').primaryKey().references(() => corps.id, { onDelete: 'cascade' }),
+  eventId: bigint('event_id', { mode: 'number' }).notNull().default(0),
+  visitId: bigint('visit_id', { mode: 'number' }).notNull().default(0),
+  ranAt: ts('ran_at'),
+  settingsVersion: integer('settings_version').notNull().default(0),
+  fullAt: ts('full_at'),
+});
+
+/** One row per customer in the pond: the facts every funnel stage, cohort and comparison reads (a per-customer rollup). */
+export const analyticsCustomers = pgTable('analytics_customers', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  addedAt: ts('added_at').notNull(),
+  /** The corp calendar day of the first add (the cohort). */
+  addDay: date('add_day', { mode: 'string' }).notNull(),
+  /** First touch: the first code add's channel, code, store, staff ('' / 0 when none), the first campaign entered. */
+  channel: text('channel').notNull().default(''),
+  codeId: bigint('code_id', { mode: 'number' }).notNull().default(0),
+  storeId: bigint('store_id', { mode: 'number' }).notNull().default(0),
+  userid: text('userid').notNull().default(''),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().default(0),
+  activated: boolean('activated').notNull().default(false),
+  /** null until retainDays have passed since the add. */
+  retained: boolean('retained'),
+  /** The first order (not refunded in full) paid at or after the first add. */
+  convertedAt: ts('converted_at'),
+  spread: boolean('spread').notNull().default(false),
+  /** When they stopped being a contact (no active relation; the last delete), null while they are one. */
+  lostAt: ts('lost_at'),
+  /** Latest activation-type event or order (MAU). */
+  activeAt: ts('active_at'),
+  groupJoinedAt: ts('group_joined_at'),
+  /** Orders (not refunded in full) and their net fen, in the 90 days before and after the first group join. */
+  ordersBefore: integer('orders_before').notNull().default(0),
+  fenBefore: bigint('fen_before', { mode: 'number' }).notNull().default(0),
+  ordersAfter: integer('orders_after').notNull().default(0),
+  fenAfter: bigint('fen_after', { mode: 'number' }).notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.corpId, t.externalUserid] }),
+  index('analytics_customers_day_idx').on(t.corpId, t.addDay),
+  index('analytics_customers_joined_idx').on(t.corpId, t.groupJoinedAt).where(sql`group_joined_at IS NOT NULL`),
+  index('analytics_customers_active_idx').on(t.corpId, t.activeAt),
+]);
+
+/**
+ * The daily rollup (ADR 0023): per corp day and per combination of dimensions. Funnel measures are counted on the
+ * customers' add day by their first touch (touch = 'first'); scans on the visit day; orders and GMV on the paid day, once
+ * by first touch and once by last touch within the corp's window. '' / 0 = none.
+ */
+export const analyticsDaily = pgTable('analytics_daily', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  day: date('day', { mode: 'string' }).notNull(),
+  /** Which measures the row holds: 'funnel' (by add day), 'scan' (by visit day), 'order' (by paid day). */
+  kind: text('kind').$type<'funnel' | 'scan' | 'order'>().notNull(),
+  touch: text('touch').$type<'first' | 'last'>().notNull(),
+  channel: text('channel').notNull(),
+  codeId: bigint('code_id', { mode: 'number' }).notNull(),
+  storeId: bigint('store_id', { mode: 'number' }).notNull(),
+  userid: text('userid').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull(),
+  chatId: text('chat_id').notNull(),
+  scanned: integer('scanned').notNull().default(0),
+  added: integer('added').notNull().default(0),
+  activated: integer('activated').notNull().default(0),
+  retainDue: integer('retain_due').notNull().default(0),
+  retained: integer('retained').notNull().default(0),
+  converted: integer('converted').notNull().default(0),
+  spread: integer('spread').notNull().default(0),
+  orders: integer('orders').notNull().default(0),
+  fen: bigint('fen', { mode: 'number' }).notNull().default(0),
+}, (t) => [index('analytics_daily_day_idx').on(t.corpId, t.kind, t.day)]);

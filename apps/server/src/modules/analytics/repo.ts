@@ -1,0 +1,180 @@
+// The Measure pages' reads (ADR 0023): sums over analytics_daily for the funnel and GMV, and analytics_customers for
+// what does not sum over days (cohorts, buyers, MAU, the comparisons). Every read is narrowed to the caller's scope:
+// a store manager sees rows attributed to their stores, a staff member rows attributed to them.
+import type pg from 'pg';
+import type { Scope } from '../../platform/auth';
+import { Params } from '../../platform/sql';
+import { COMPARE_DAYS } from './rollup';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+export interface Period { from: string; to: string }
+export interface Filters { storeId?: number; userid?: string; channel?: string }
+
+/** Conditions on a row with store_id, userid and channel columns (analytics_daily or analytics_customers, alias `a`). */
+export function filterSql(scope: Scope, f: Filters, p: Params, a: string): string {
+  const out: string[] = [`${a}.corp_id = ${p.add(scope.corpId)}`];
+  if (scope.staffUserid) out.push(`${a}.userid = ${p.add(scope.staffUserid)}`);
+  if (scope.storeIds) out.push(`${a}.store_id = ANY(${p.add(scope.storeIds)}::bigint[])`);
+  if (f.storeId !== undefined) out.push(`${a}.store_id = ${p.add(f.storeId)}`);
+  if (f.userid !== undefined) out.push(`${a}.userid = ${p.add(f.userid)}`);
+  if (f.channel !== undefined) out.push(`${a}.channel = ${p.add(f.channel)}`);
+  return out.join(' AND ');
+}
+
+export interface FunnelSums { key: string; scanned: number; added: number; code_added: number; activated: number; retain_due: number; retained: number; converted: number; spread: number }
+
+const FUNNEL_KEYS: Record<string, string> = {
+  channel: 'd.channel', code: 'd.code_id::text', store: 'd.store_id::text', staff: 'd.userid', campaign: 'd.campaign_id::text', day: "to_char(d.day, 'YYYY-MM-DD')", all: "''",
+};
+
+/** Funnel counts over the period's days, grouped by `by` ('all' for the totals). */
+export async function funnelSums(db: Queryable, scope: Scope, f: Filters, period: Period, by: string): Promise<FunnelSums[]> {
+  const p = new Params();
+  const key = FUNNEL_KEYS[by];
+  const { rows } = await db.query<FunnelSums>(
+    `SELECT ${key} AS key, sum(d.scanned)::int AS scanned, sum(d.added)::int AS added, (sum(d.added) FILTER (WHERE d.code_id <> 0))::int AS code_added,
+            sum(d.activated)::int AS activated, sum(d.retain_due)::int AS retain_due, sum(d.retained)::int AS retained,
+            sum(d.converted)::int AS converted, sum(d.spread)::int AS spread
+     FROM analytics_daily d
+     WHERE ${filterSql(scope, f, p, 'd')} AND d.kind IN ('funnel', 'scan') AND d.day >= ${p.add(period.from)}::date AND d.day <= ${p.add(period.to)}::date
+     GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1`, p.values);
+  return rows;
+}
+
+const ORDER_KEYS: Record<string, string> = { ...FUNNEL_KEYS, group: 'd.chat_id' };
+
+export interface OrderSums { key: string; orders: number; fen: string }
+
+export async function orderSums(db: Queryable, scope: Scope, f: Filters, period: Period, touch: 'first' | 'last', by: string): Promise<OrderSums[]> {
+  const p = new Params();
+  const { rows } = await db.query<OrderSums>(
+    `SELECT ${ORDER_KEYS[by]} AS key, sum(d.orders)::int AS orders, sum(d.fen)::text AS fen
+     FROM analytics_daily d
+     WHERE ${filterSql(scope, f, p, 'd')} AND d.kind = 'order' AND d.day >= ${p.add(period.from)}::date AND d.day <= ${p.add(period.to)}::date
+       AND d.touch = ${p.add(touch)}
+     GROUP BY 1 ORDER BY 3 DESC, 1`, p.values);
+  return rows;
+}
+
+const zoneOf = (corp: string) => `(SELECT timezone FROM corps WHERE id = ${corp})`;
+
+/** The period's bounds as instants: [from 00:00, to + 1 day 00:00) in the corp's zone. */
+function bounds(p: Params, period: Period, corp: string): { lo: string; hi: string } {
+  return { lo: `(${p.add(period.from)}::date::timestamp AT TIME ZONE ${zoneOf(corp)})`, hi: `((${p.add(period.to)}::date + 1)::timestamp AT TIME ZONE ${zoneOf(corp)})` };
+}
+
+export interface BuyerSums { buyers: number; repeat_buyers: number; orders: number; first_orders: number; mau: number }
+
+/**
+ * Distinct figures of the period, through the customers' facts (first-touch store, staff, channel): buyers and repeat
+ * buyers (orders paid in the period, refunded in full left out), customers whose first order in the pond was in it, and
+ * the active customers of the `activeDays` up to its end.
+ */
+export async function buyerSums(db: Queryable, scope: Scope, f: Filters, period: Period, activeDays: number): Promise<BuyerSums> {
+  const p = new Params();
+  const where = filterSql(scope, f, p, 'a');
+  const corp = '$1';
+  const { lo, hi } = bounds(p, period, corp);
+  const { rows: [r] } = await db.query<BuyerSums>(
+    `WITH b AS (SELECT o.external_userid, count(*) AS n FROM orders o JOIN analytics_customers a ON a.corp_id = o.corp_id AND a.external_userid = o.external_userid
+                WHERE ${where} AND o.corp_id = ${corp} AND o.external_userid IS NOT NULL AND o.refunded_at IS NULL AND o.paid_at >= ${lo} AND o.paid_at < ${hi}
+                GROUP BY 1)
+     SELECT (SELECT count(*)::int FROM b) AS buyers, (SELECT count(*)::int FROM b WHERE n >= 2) AS repeat_buyers, (SELECT coalesce(sum(n), 0)::int FROM b) AS orders,
+            (SELECT count(*)::int FROM analytics_customers a WHERE ${where} AND a.converted_at >= ${lo} AND a.converted_at < ${hi}) AS first_orders,
+            (SELECT count(*)::int FROM analytics_customers a WHERE ${where} AND a.active_at >= ${hi} - make_interval(days => ${p.add(activeDays)}::int) AND a.active_at < ${hi}) AS mau`,
+    p.values);
+  return r;
+}
+
+export interface SideSums { customers: number; buyers: number; repeat_buyers: number; orders: number; fen: string }
+
+/** Customers added in the period, split by whether they joined a group: their orders to date (customers' order summary). */
+export async function withWithout(db: Queryable, scope: Scope, f: Filters, period: Period): Promise<{ joined: SideSums; not_joined: SideSums }> {
+  const p = new Params();
+  const { rows } = await db.query<SideSums & { joined: boolean }>(
+    `SELECT a.group_joined_at IS NOT NULL AS joined, count(*)::int AS customers, count(*) FILTER (WHERE c.order_count > 0)::int AS buyers,
+            count(*) FILTER (WHERE c.order_count >= 2)::int AS repeat_buyers, coalesce(sum(c.order_count), 0)::int AS orders,
+            coalesce(sum(round(c.order_total * 100)), 0)::text AS fen
+     FROM analytics_customers a JOIN customers c ON c.corp_id = a.corp_id AND c.external_userid = a.external_userid
+     WHERE ${filterSql(scope, f, p, 'a')} AND a.add_day >= ${p.add(period.from)}::date AND a.add_day <= ${p.add(period.to)}::date
+     GROUP BY 1`, p.values);
+  const empty: SideSums = { customers: 0, buyers: 0, repeat_buyers: 0, orders: 0, fen: '0' };
+  return { joined: rows.find((r) => r.joined) ?? empty, not_joined: rows.find((r) => !r.joined) ?? empty };
+}
+
+export interface BeforeAfterSums { customers: number; b_buyers: number; b_repeat: number; b_orders: number; b_fen: string; a_buyers: number; a_repeat: number; a_orders: number; a_fen: string }
+
+/** Customers whose first group join fell in the period and at least COMPARE_DAYS ago: orders in the days before and after. */
+export async function beforeAfter(db: Queryable, scope: Scope, f: Filters, period: Period, now: Date): Promise<BeforeAfterSums> {
+  const p = new Params();
+  const where = filterSql(scope, f, p, 'a');
+  const { lo, hi } = bounds(p, period, '$1');
+  const { rows: [r] } = await db.query<BeforeAfterSums>(
+    `SELECT count(*)::int AS customers,
+            count(*) FILTER (WHERE a.orders_before > 0)::int AS b_buyers, count(*) FILTER (WHERE a.orders_before >= 2)::int AS b_repeat,
+            coalesce(sum(a.orders_before), 0)::int AS b_orders, coalesce(sum(a.fen_before), 0)::text AS b_fen,
+            count(*) FILTER (WHERE a.orders_after > 0)::int AS a_buyers, count(*) FILTER (WHERE a.orders_after >= 2)::int AS a_repeat,
+            coalesce(sum(a.orders_after), 0)::int AS a_orders, coalesce(sum(a.fen_after), 0)::text AS a_fen
+     FROM analytics_customers a
+     WHERE ${where} AND a.group_joined_at IS NOT NULL AND a.group_joined_at >= ${lo} AND a.group_joined_at < ${hi}
+       AND a.group_joined_at <= ${p.add(now)}::timestamptz - interval '${COMPARE_DAYS} days'`, p.values);
+  return r;
+}
+
+export interface CohortCell { cohort: string; k: number | null; elapsed: number; n: number }
+
+/** Customers added in the period by cohort (week from Monday, or month), the period k they stopped being a contact in (null: still one). */
+export async function contactCohorts(db: Queryable, scope: Scope, f: Filters, period: Period, unit: 'week' | 'month', now: Date): Promise<{ cohort: string; lost: number | null; n: number }[]> {
+  const p = new Params();
+  const secs = unit === 'week' ? 7 * 86400 : 30 * 86400;
+  const { rows } = await db.query<{ cohort: string; lost: number | null; n: number }>(
+    `SELECT to_char(date_trunc('${unit}', a.add_day), 'YYYY-MM-DD') AS cohort,
+            CASE WHEN a.lost_at IS NULL THEN NULL ELSE greatest(0, floor(extract(epoch FROM a.lost_at - a.added_at) / ${secs}))::int END AS lost, count(*)::int AS n
+     FROM analytics_customers a
+     WHERE ${filterSql(scope, f, p, 'a')} AND a.add_day >= ${p.add(period.from)}::date AND a.add_day <= ${p.add(period.to)}::date
+       AND a.added_at <= ${p.add(now)}::timestamptz
+     GROUP BY 1, 2`, p.values);
+  return rows;
+}
+
+/** Customers by the cohort of their first order in the pond, and the periods k ≥ 0 after it in which they ordered again. */
+export async function orderCohorts(db: Queryable, scope: Scope, f: Filters, period: Period, unit: 'week' | 'month'): Promise<{ sizes: { cohort: string; n: number }[]; cells: { cohort: string; k: number; n: number }[] }> {
+  const p = new Params();
+  const where = filterSql(scope, f, p, 'a');
+  const { lo, hi } = bounds(p, period, '$1');
+  const secs = unit === 'week' ? 7 * 86400 : 30 * 86400;
+  const cohort = `to_char(date_trunc('${unit}', (a.converted_at AT TIME ZONE ${zoneOf('$1')})::date), 'YYYY-MM-DD')`;
+  const { rows: sizes } = await db.query<{ cohort: string; n: number }>(
+    `SELECT ${cohort} AS cohort, count(*)::int AS n FROM analytics_customers a WHERE ${where} AND a.converted_at >= ${lo} AND a.converted_at < ${hi} GROUP BY 1`, p.values);
+  const { rows: cells } = await db.query<{ cohort: string; k: number; n: number }>(
+    `SELECT ${cohort} AS cohort, floor(extract(epoch FROM o.paid_at - a.converted_at) / ${secs})::int AS k, count(DISTINCT a.external_userid)::int AS n
+     FROM analytics_customers a JOIN orders o ON o.corp_id = a.corp_id AND o.external_userid = a.external_userid AND o.refunded_at IS NULL AND o.paid_at > a.converted_at
+     WHERE ${where} AND a.converted_at >= ${lo} AND a.converted_at < ${hi} GROUP BY 1, 2`, p.values);
+  return { sizes, cells };
+}
+
+/** Display names of a dimension's keys. */
+export async function namesOf(db: Queryable, corpId: string, by: string, keys: string[]): Promise<Map<string, string>> {
+  const q: Record<string, string> = {
+    code: 'SELECT id::text AS key, name FROM live_codes WHERE corp_id = $1 AND id::text = ANY($2::text[])',
+    store: 'SELECT id::text AS key, name FROM stores WHERE corp_id = $1 AND id::text = ANY($2::text[])',
+    staff: 'SELECT userid AS key, name FROM staff WHERE corp_id = $1 AND userid = ANY($2::text[])',
+    campaign: 'SELECT id::text AS key, name FROM campaigns WHERE corp_id = $1 AND id::text = ANY($2::text[])',
+    group: "SELECT chat_id AS key, coalesce(nullif(name, ''), chat_id) AS name FROM groups WHERE corp_id = $1 AND chat_id = ANY($2::text[])",
+  };
+  if (!q[by] || !keys.length) return new Map();
+  const { rows } = await db.query<{ key: string; name: string }>(q[by], [corpId, keys]);
+  return new Map(rows.map((r) => [r.key, r.name]));
+}
+
+/** The channels seen in the corp's codes (the filter's choices). */
+export async function channels(db: Queryable, corpId: string): Promise<string[]> {
+  const { rows } = await db.query<{ channel: string }>("SELECT DISTINCT channel FROM live_codes WHERE corp_id = $1 AND channel <> '' ORDER BY 1 LIMIT 10000", [corpId]);
+  return rows.map((r) => r.channel);
+}
+
+export async function lastRun(db: Queryable, corpId: string): Promise<Date | null> {
+  const { rows: [r] } = await db.query<{ ran_at: Date | null }>('SELECT ran_at FROM analytics_state WHERE corp_id = $1', [corpId]);
+  return r?.ran_at ?? null;
+}

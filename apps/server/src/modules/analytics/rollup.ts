@@ -1,0 +1,253 @@
+// The rollups behind the Measure pages (ADR 0023). One function brings a corp's rollups up to date: it finds the
+// customers whose facts may have changed since the last pass (new timeline events, changed relations, a retention
+// window that closed), recomputes their row in analytics_customers from the raw tables, and rebuilds the
+// analytics_daily rows of the days those changes touch (the customers' add days, the paid days of new or refunded
+// orders, the days of new code visits). The nightly job and the frequent pass for today run the same function;
+// a full pass (first run, changed settings) recomputes every customer and every day. Both give the same rows
+// (the tests compare them).
+import type pg from 'pg';
+import type { AnalyticsSettings } from '@pond/contracts/analytics';
+import { ANALYTICS_DEFAULTS } from '@pond/contracts/analytics';
+import type { Cols } from '../../platform/db/rows';
+import { withTransaction } from '../../platform/db';
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+/** Events this recent may still have lower-id neighbours in flight: the watermark stays behind them (re-read next pass). */
+export const WATERMARK_LAG_SECONDS = 60;
+
+/** Days before and after the first group join compared on the commerce page. */
+export const COMPARE_DAYS = 90;
+
+export interface StoredSettings extends AnalyticsSettings { version: number }
+
+export async function readSettings(db: Queryable, corpId: string): Promise<StoredSettings> {
+  const { rows: [s] } = await db.query<Cols<'analytics_settings', 'activate_days' | 'activate_types' | 'retain_days' | 'spread_types' | 'window_days' | 'active_days' | 'version'>>(
+    'SELECT activate_days, activate_types, retain_days, spread_types, window_days, active_days, version FROM analytics_settings WHERE corp_id = $1', [corpId]);
+  if (!s) return { ...ANALYTICS_DEFAULTS, activateTypes: [...ANALYTICS_DEFAULTS.activateTypes], spreadTypes: [...ANALYTICS_DEFAULTS.spreadTypes], version: 0 };
+  return {
+    activateDays: s.activate_days, activateTypes: s.activate_types as StoredSettings['activateTypes'], retainDays: s.retain_days,
+    spreadTypes: s.spread_types as StoredSettings['spreadTypes'], windowDays: s.window_days, activeDays: s.active_days, version: s.version,
+  };
+}
+
+export async function writeSettings(db: Queryable, corpId: string, input: Partial<AnalyticsSettings>, by: string): Promise<void> {
+  const cur = await readSettings(db, corpId);
+  const s = { ...cur, ...input };
+  await db.query(
+    `INSERT INTO analytics_settings (corp_id, activate_days, activate_types, retain_days, spread_types, window_days, active_days, version, updated_by, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, now())
+     ON CONFLICT (corp_id) DO UPDATE SET activate_days = $2, activate_types = $3, retain_days = $4, spread_types = $5, window_days = $6, active_days = $7,
+       version = analytics_settings.version + 1, updated_by = $8, updated_at = now()`,
+    [corpId, s.activateDays, s.activateTypes, s.retainDays, s.spreadTypes, s.windowDays, s.activeDays, by]);
+}
+
+/** A timestamp column's corp calendar day. */
+const dayOf = (col: string) => `(${col} AT TIME ZONE $tz)::date`;
+
+/**
+ * analytics_customers rows for the customers `who` selects (SQL over `c`, customers). Parameters: $1 corp, $2 now,
+ * $3 activate types, $4 activate days, $5 retain days, $6 spread types, then the caller's. $tz is replaced by the corp's zone.
+ */
+function factsSql(who: string): string {
+  // The funnel's columns: a customer whose other facts changed (active_at…) leaves the daily rows as they are.
+  const funnel = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.code_id, ${a}.store_id, ${a}.userid, ${a}.campaign_id, ${a}.activated, ${a}.retained, ${a}.converted_at IS NULL, ${a}.spread)`;
+  return `
+    WITH old AS (SELECT * FROM analytics_customers o WHERE o.corp_id = $1 AND o.external_userid IN (SELECT c.external_userid FROM customers c WHERE c.corp_id = $1 AND ${who})),
+    up AS (
+    INSERT INTO analytics_customers AS t (corp_id, external_userid, added_at, add_day, channel, code_id, store_id, userid, campaign_id, activated, retained,
+      converted_at, spread, lost_at, active_at, group_joined_at, orders_before, fen_before, orders_after, fen_after)
+    SELECT c.corp_id, c.external_userid, c.first_added_at, ${dayOf('c.first_added_at')},
+      coalesce(fa.channel, ''), coalesce(fa.code_id, 0), coalesce(fa.store_id, st.store_id, 0), coalesce(fa.userid, ff.userid, ''), coalesce(cp.campaign_id, 0),
+      EXISTS (SELECT 1 FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid AND e.type = ANY($3::text[])
+                AND e.occurred_at >= c.first_added_at AND e.occurred_at < c.first_added_at + make_interval(days => $4::int)),
+      CASE WHEN c.first_added_at + make_interval(days => $5::int) <= $2::timestamptz THEN
+        EXISTS (SELECT 1 FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid
+                  AND coalesce(f.added_at, c.first_added_at) <= c.first_added_at + make_interval(days => $5::int)
+                  AND (f.status = 'active' OR f.deleted_at > c.first_added_at + make_interval(days => $5::int))) END,
+      (SELECT min(o.paid_at) FROM orders o WHERE o.corp_id = c.corp_id AND o.external_userid = c.external_userid AND o.refunded_at IS NULL AND o.paid_at >= c.first_added_at),
+      EXISTS (SELECT 1 FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid AND e.type = ANY($6::text[]) AND e.occurred_at >= c.first_added_at),
+      CASE WHEN c.active_follow_count = 0 THEN
+        (SELECT coalesce(max(f.deleted_at), c.first_added_at) FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid) END,
+      nullif(greatest(coalesce((SELECT max(e.occurred_at) FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid
+                               AND (e.type = ANY($3::text[]) OR e.type = 'order.paid')), 'epoch'), coalesce(c.last_order_at, 'epoch')), 'epoch'),
+      gj.at, coalesce(ob.n, 0), coalesce(ob.fen, 0), coalesce(oa.n, 0), coalesce(oa.fen, 0)
+    FROM customers c
+      LEFT JOIN LATERAL (SELECT a.channel, a.code_id, a.store_id, a.userid FROM attributions a WHERE a.corp_id = c.corp_id AND a.external_userid = c.external_userid
+                         ORDER BY a.added_at, a.id LIMIT 1) fa ON true
+      LEFT JOIN LATERAL (SELECT f.userid FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid
+                         ORDER BY f.added_at NULLS LAST, f.userid LIMIT 1) ff ON true
+      LEFT JOIN staff st ON st.corp_id = c.corp_id AND st.userid = coalesce(fa.userid, ff.userid)
+      LEFT JOIN LATERAL (SELECT p.campaign_id FROM campaign_participants p WHERE p.corp_id = c.corp_id AND p.external_userid = c.external_userid
+                         ORDER BY p.joined_at, p.campaign_id LIMIT 1) cp ON true
+      LEFT JOIN LATERAL (SELECT min(e.occurred_at) AS at FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid
+                           AND e.type = 'group.joined') gj ON true
+      LEFT JOIN LATERAL (SELECT count(*)::int AS n, sum(round((o.amount - o.refunded_amount) * 100))::bigint AS fen FROM orders o
+                         WHERE gj.at IS NOT NULL AND o.corp_id = c.corp_id AND o.external_userid = c.external_userid AND o.refunded_at IS NULL
+                           AND o.paid_at >= gj.at - interval '${COMPARE_DAYS} days' AND o.paid_at < gj.at) ob ON true
+      LEFT JOIN LATERAL (SELECT count(*)::int AS n, sum(round((o.amount - o.refunded_amount) * 100))::bigint AS fen FROM orders o
+                         WHERE gj.at IS NOT NULL AND o.corp_id = c.corp_id AND o.external_userid = c.external_userid AND o.refunded_at IS NULL
+                           AND o.paid_at >= gj.at AND o.paid_at < gj.at + interval '${COMPARE_DAYS} days') oa ON true
+    WHERE c.corp_id = $1 AND c.first_added_at IS NOT NULL AND ${who}
+    ON CONFLICT (corp_id, external_userid) DO UPDATE SET added_at = EXCLUDED.added_at, add_day = EXCLUDED.add_day, channel = EXCLUDED.channel,
+      code_id = EXCLUDED.code_id, store_id = EXCLUDED.store_id, userid = EXCLUDED.userid, campaign_id = EXCLUDED.campaign_id, activated = EXCLUDED.activated,
+      retained = EXCLUDED.retained, converted_at = EXCLUDED.converted_at, spread = EXCLUDED.spread, lost_at = EXCLUDED.lost_at, active_at = EXCLUDED.active_at,
+      group_joined_at = EXCLUDED.group_joined_at, orders_before = EXCLUDED.orders_before, fen_before = EXCLUDED.fen_before,
+      orders_after = EXCLUDED.orders_after, fen_after = EXCLUDED.fen_after
+    RETURNING t.*)
+    SELECT DISTINCT d.day FROM up LEFT JOIN old ON old.external_userid = up.external_userid
+      CROSS JOIN LATERAL (VALUES (up.add_day::text), (old.add_day::text)) d(day)
+    WHERE d.day IS NOT NULL AND (old.external_userid IS NULL OR ${funnel('old')} IS DISTINCT FROM ${funnel('up')})`;
+}
+
+/**
+ * The touch an order is attributed to, first or last within the window before it: a code add (channel, code, store,
+ * staff), a group join (group), a campaign entry (campaign). $3 is the window in days.
+ */
+function touchSql(dir: 'ASC' | 'DESC'): string {
+  return `
+      LEFT JOIN LATERAL (SELECT a.channel, a.code_id, a.store_id, a.userid FROM attributions a
+                         WHERE a.corp_id = o.corp_id AND a.external_userid = o.external_userid
+                           AND a.added_at <= o.paid_at AND a.added_at >= o.paid_at - make_interval(days => $3::int)
+                         ORDER BY a.added_at ${dir}, a.id ${dir} LIMIT 1) a ON true
+      LEFT JOIN staff ast ON ast.corp_id = o.corp_id AND ast.userid = a.userid
+      LEFT JOIN LATERAL (SELECT e.chat_id FROM customer_events e
+                         WHERE e.corp_id = o.corp_id AND e.external_userid = o.external_userid AND e.type = 'group.joined'
+                           AND e.occurred_at <= o.paid_at AND e.occurred_at >= o.paid_at - make_interval(days => $3::int)
+                         ORDER BY e.occurred_at ${dir}, e.id ${dir} LIMIT 1) g ON true
+      LEFT JOIN LATERAL (SELECT p.campaign_id FROM campaign_participants p
+                         WHERE p.corp_id = o.corp_id AND p.external_userid = o.external_userid
+                           AND p.joined_at <= o.paid_at AND p.joined_at >= o.paid_at - make_interval(days => $3::int)
+                         ORDER BY p.joined_at ${dir}, p.campaign_id ${dir} LIMIT 1) cp ON true`;
+}
+
+/** Rebuilds the analytics_daily rows of `kind` on the given corp days. $1 corp, $2 days, $3 window days; $tz the zone. */
+async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'funnel' | 'scan' | 'order', days: string[], windowDays: number): Promise<void> {
+  if (!days.length) return;
+  const z = (s: string) => s.replaceAll('$tz', `'${tz.replaceAll("'", "''")}'`);
+  await db.query('DELETE FROM analytics_daily WHERE corp_id = $1 AND kind = $2 AND day = ANY($3::date[])', [corpId, kind, days]);
+  const cols = 'corp_id, day, kind, touch, channel, code_id, store_id, userid, campaign_id, chat_id';
+  if (kind === 'funnel') {
+    await db.query(z(`
+      INSERT INTO analytics_daily (${cols}, added, activated, retain_due, retained, converted, spread)
+      SELECT $1, f.add_day, 'funnel', 'first', f.channel, f.code_id, f.store_id, f.userid, f.campaign_id, '',
+             count(*), count(*) FILTER (WHERE f.activated), count(*) FILTER (WHERE f.retained IS NOT NULL), count(*) FILTER (WHERE f.retained),
+             count(*) FILTER (WHERE f.converted_at IS NOT NULL), count(*) FILTER (WHERE f.spread)
+      FROM analytics_customers f WHERE f.corp_id = $1 AND f.add_day = ANY($2::date[]) AND $3::int IS NOT NULL
+      GROUP BY f.add_day, f.channel, f.code_id, f.store_id, f.userid, f.campaign_id`), [corpId, days, windowDays]);
+  } else if (kind === 'scan') {
+    await db.query(z(`
+      INSERT INTO analytics_daily (${cols}, scanned)
+      SELECT $1, ${dayOf('v.created_at')}, 'scan', 'first', coalesce(lc.channel, ''), v.code_id, coalesce(v.store_id, lc.store_id, 0), coalesce(v.userid, ''), 0, '',
+             count(DISTINCT v.visitor_key)
+      FROM code_visits v LEFT JOIN live_codes lc ON lc.id = v.code_id
+      WHERE v.corp_id = $1 AND $3::int IS NOT NULL
+        AND v.created_at >= ((SELECT min(d) FROM unnest($2::date[]) d)::timestamp AT TIME ZONE $tz)
+        AND v.created_at < (((SELECT max(d) FROM unnest($2::date[]) d) + 1)::timestamp AT TIME ZONE $tz)
+        AND ${dayOf('v.created_at')} = ANY($2::date[])
+      GROUP BY 2, 5, 6, 7, 8`), [corpId, days, windowDays]);
+  } else {
+    for (const [touch, dir] of [['first', 'ASC'], ['last', 'DESC']] as const) {
+      await db.query(z(`
+        INSERT INTO analytics_daily (${cols}, orders, fen)
+        SELECT $1, ${dayOf('o.paid_at')}, 'order', '${touch}', coalesce(a.channel, ''), coalesce(a.code_id, 0), coalesce(a.store_id, ast.store_id, 0),
+               coalesce(a.userid, ''), coalesce(cp.campaign_id, 0), coalesce(g.chat_id, ''),
+               count(*), sum(round((o.amount - o.refunded_amount) * 100))::bigint
+        FROM orders o ${touchSql(dir)}
+        WHERE o.corp_id = $1 AND o.external_userid IS NOT NULL AND o.refunded_at IS NULL
+          AND o.paid_at >= ((SELECT min(d) FROM unnest($2::date[]) d)::timestamp AT TIME ZONE $tz)
+          AND o.paid_at < (((SELECT max(d) FROM unnest($2::date[]) d) + 1)::timestamp AT TIME ZONE $tz)
+          AND ${dayOf('o.paid_at')} = ANY($2::date[])
+          -- Orders of customers in the pond.
+          AND EXISTS (SELECT 1 FROM customers c WHERE c.corp_id = o.corp_id AND c.external_userid = o.external_userid AND c.first_added_at IS NOT NULL)
+        GROUP BY 2, 5, 6, 7, 8, 9, 10`), [corpId, days, windowDays]);
+    }
+  }
+}
+
+export interface RefreshOptions { full?: boolean; now?: Date; /** Seconds the watermark stays behind (tests: 0). */ lagSeconds?: number }
+export interface RefreshResult { customers: number; days: number; full: boolean }
+
+/**
+ * Brings the corp's rollups up to date (one transaction, one pass at a time per corp: the state row is locked).
+ * Incremental unless `full`, the first pass, or the settings changed since the last.
+ */
+export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOptions = {}): Promise<RefreshResult> {
+  return withTransaction(pool, async (db) => {
+    await db.query('INSERT INTO analytics_state (corp_id) VALUES ($1) ON CONFLICT DO NOTHING', [corpId]);
+    const { rows: [st] } = await db.query<Cols<'analytics_state', 'event_id' | 'visit_id' | 'ran_at' | 'settings_version'>>(
+      'SELECT event_id, visit_id, ran_at, settings_version FROM analytics_state WHERE corp_id = $1 FOR UPDATE', [corpId]);
+    const { rows: [corp] } = await db.query<Cols<'corps', 'timezone'> & { now: Date }>(
+      'SELECT timezone, coalesce($2::timestamptz, now()) AS now FROM corps WHERE id = $1', [corpId, opts.now ?? null]);
+    if (!corp) return { customers: 0, days: 0, full: false };
+    const tz = corp.timezone;
+    const now = corp.now;
+    const s = await readSettings(db, corpId);
+    const full = !!opts.full || !st.ran_at || st.settings_version !== s.version;
+    const z = (sql: string) => sql.replaceAll('$tz', `'${tz.replaceAll("'", "''")}'`);
+    const base = [corpId, now, s.activateTypes, s.activateDays, s.retainDays, s.spreadTypes];
+
+    // The new watermarks: events and visits older than the lag (younger ones are read again next pass).
+    const lag = opts.lagSeconds ?? WATERMARK_LAG_SECONDS;
+    const { rows: [wm] } = await db.query<{ event_id: number | null; visit_id: number | null }>(
+      `SELECT (SELECT max(id) FROM customer_events WHERE corp_id = $1 AND id > $2 AND created_at <= now() - make_interval(secs => $4)) AS event_id,
+              (SELECT max(id) FROM code_visits WHERE corp_id = $1 AND id > $3 AND created_at <= now() - make_interval(secs => $4)) AS visit_id`,
+      [corpId, full ? 0 : st.event_id, full ? 0 : st.visit_id, lag]);
+
+    let funnelDays: string[]; let orderDays: string[]; let scanDays: string[]; let customers: number;
+    if (full) {
+      await db.query('DELETE FROM analytics_customers WHERE corp_id = $1', [corpId]);
+      await db.query('DELETE FROM analytics_daily WHERE corp_id = $1', [corpId]);
+      const { rows } = await db.query<{ day: string }>(z(factsSql('true')), base);
+      customers = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM analytics_customers WHERE corp_id = $1', [corpId])).rows[0].n);
+      funnelDays = rows.map((r) => r.day);
+      const { rows: od } = await db.query<{ day: string }>(z(
+        `SELECT DISTINCT ${dayOf('paid_at')}::text AS day FROM orders WHERE corp_id = $1 AND external_userid IS NOT NULL AND refunded_at IS NULL`), [corpId]);
+      orderDays = od.map((r) => r.day);
+      const { rows: sd } = await db.query<{ day: string }>(z(`SELECT DISTINCT ${dayOf('created_at')}::text AS day FROM code_visits WHERE corp_id = $1`), [corpId]);
+      scanDays = sd.map((r) => r.day);
+    } else {
+      // Customers whose facts may have changed: new timeline events, relations changed since the last pass, a retention
+      // window that closed since then. Their add days before and after are rebuilt.
+      const since = new Date(st.ran_at!.getTime() - lag * 1000);
+      const { rows: dirty } = await db.query<{ ext: string }>(
+        `SELECT external_userid AS ext FROM customer_events WHERE corp_id = $1 AND id > $2
+         UNION SELECT external_userid FROM follows WHERE corp_id = $1 AND updated_at >= $3
+         UNION SELECT external_userid FROM analytics_customers WHERE corp_id = $1 AND retained IS NULL
+           AND added_at + make_interval(days => $5::int) <= $4::timestamptz`,
+        [corpId, st.event_id, since, now, s.retainDays]);
+      const exts = dirty.map((d) => d.ext);
+      // Customers who left the pond (no first add any more): their rows go, their days are rebuilt.
+      const { rows: gone } = await db.query<{ day: string }>(
+        `DELETE FROM analytics_customers f WHERE f.corp_id = $1 AND f.external_userid = ANY($2::text[])
+           AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.corp_id = $1 AND c.external_userid = f.external_userid AND c.first_added_at IS NOT NULL)
+         RETURNING f.add_day::text AS day`, [corpId, exts]);
+      const { rows } = exts.length ? await db.query<{ day: string }>(z(factsSql('c.external_userid = ANY($7::text[])')), [...base, exts]) : { rows: [] };
+      customers = exts.length;
+      funnelDays = [...new Set([...gone.map((r) => r.day), ...rows.map((r) => r.day)])];
+      // Orders paid or refunded since: their paid days (by either touch). A customer's first order of the pond changes
+      // with them; their orders' days do not otherwise move.
+      const { rows: od } = await db.query<{ day: string }>(z(
+        `SELECT DISTINCT ${dayOf('o.paid_at')}::text AS day FROM customer_events e
+           JOIN orders o ON o.corp_id = e.corp_id AND o.order_id = e.data->>'orderId'
+         WHERE e.corp_id = $1 AND e.id > $2 AND e.type IN ('order.paid', 'order.refunded')
+         -- A customer who joins the pond brings their orders into it.
+         UNION SELECT DISTINCT ${dayOf('o.paid_at')}::text FROM orders o WHERE o.corp_id = $1 AND o.refunded_at IS NULL
+           AND o.external_userid IN (SELECT e.external_userid FROM customer_events e WHERE e.corp_id = $1 AND e.id > $2 AND e.type = 'customer.added')`),
+        [corpId, st.event_id]);
+      orderDays = od.map((r) => r.day);
+      const { rows: sd } = await db.query<{ day: string }>(z(
+        `SELECT DISTINCT ${dayOf('created_at')}::text AS day FROM code_visits WHERE corp_id = $1 AND id > $2`), [corpId, st.visit_id]);
+      scanDays = sd.map((r) => r.day);
+    }
+    await rebuildDays(db, corpId, tz, 'funnel', funnelDays, s.windowDays);
+    await rebuildDays(db, corpId, tz, 'scan', scanDays, s.windowDays);
+    await rebuildDays(db, corpId, tz, 'order', orderDays, s.windowDays);
+    await db.query(
+      `UPDATE analytics_state SET event_id = greatest(CASE WHEN $4 THEN 0 ELSE event_id END, coalesce($2, 0)),
+         visit_id = greatest(CASE WHEN $4 THEN 0 ELSE visit_id END, coalesce($3, 0)), ran_at = now(), settings_version = $5,
+         full_at = CASE WHEN $4 THEN now() ELSE full_at END WHERE corp_id = $1`,
+      [corpId, wm.event_id, wm.visit_id, full, s.version]);
+    return { customers, days: new Set([...funnelDays, ...orderDays, ...scanDays]).size, full };
+  });
+}

@@ -1,0 +1,54 @@
+// In a browser: the Measure pages. The funnel opens with the five stages of the demo corp's last 30 days; changing the
+// channel filter narrows every card to that channel (the API's figures for it), and the breakdown switches to staff.
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, browserPond, signIn } from './browser';
+
+describe.skipIf(!CHROMIUM)('Measure pages in a browser', () => {
+  const ctx = browserPond({ demoOrders: true });
+
+  it('opens the funnel and changes a filter', async () => {
+    const { pond, browser } = ctx;
+    // A code add for some demo customers under a channel of their own, then the rollups.
+    const { rows: codes } = await pond.app.pool.query(
+      `INSERT INTO live_codes (corp_id, key, kind, name, channel, state) VALUES ($1, 'e2e-measure', 'staff', '门店海报', '门店海报', 'e2e-measure') RETURNING id, channel`, [pond.corpId]);
+    await pond.app.pool.query(
+      `INSERT INTO attributions (corp_id, external_userid, userid, code_id, channel, added_at)
+       SELECT c.corp_id, c.external_userid, c.staff_ids[1], $2, $3, c.first_added_at FROM customers c
+       WHERE c.corp_id = $1 AND c.first_added_at IS NOT NULL AND c.staff_ids <> '{}' ORDER BY c.external_userid LIMIT 5`, [pond.corpId, codes[0].id, codes[0].channel]);
+    const refresh = await pond.api('POST', '/api/analytics/refresh');
+    expect(refresh.status).toBe(200);
+    const from = new Date(Date.now() - 365 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    const all = (await pond.api('GET', `/api/analytics/funnel?from=${from}`)).body;
+    const one = (await pond.api('GET', `/api/analytics/funnel?from=${from}&channel=${encodeURIComponent(codes[0].channel)}`)).body;
+    expect(all.totals.added).toBeGreaterThan(one.totals.added);
+    expect(one.totals.added).toBeGreaterThan(0);
+
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    await signIn(page, pond);
+    await page.goto(`${pond.baseUrl}/analytics/funnel?from=${from}`);
+    const activate = page.getByTestId('stage-activate');
+    await expect.poll(() => activate.innerText(), { timeout: 15_000 }).toContain(`/ ${all.totals.added}`);
+    expect(await page.getByText('五段乘积').count()).toBe(1);
+    await page.screenshot({ path: 'test-results/analytics-funnel.png', fullPage: true });
+
+    // The channel filter: every card narrows to that channel.
+    await page.getByTestId('analytics-channel').click();
+    await page.locator('.ant-select-dropdown .ant-select-item-option').filter({ hasText: codes[0].channel }).first().click();
+    await expect.poll(() => page.url()).toContain(`channel=${encodeURIComponent(codes[0].channel)}`);
+    await expect.poll(() => activate.innerText(), { timeout: 15_000 }).toContain(`/ ${one.totals.added}`);
+    // The breakdown by staff.
+    await page.getByTestId('funnel-by').getByText('员工').click();
+    await expect.poll(() => page.getByTestId('funnel-table').locator('th').first().innerText()).toContain('员工');
+    await page.screenshot({ path: 'test-results/analytics-funnel-channel.png', fullPage: true });
+
+    // Cohorts and commerce open with their figures.
+    await page.goto(`${pond.baseUrl}/analytics/commerce?from=${from}`);
+    const co = (await pond.api('GET', `/api/analytics/commerce?from=${from}`)).body;
+    await expect.poll(() => page.getByTestId('commerce-orders').innerText(), { timeout: 15_000 }).toContain(String(co.orders));
+    await page.screenshot({ path: 'test-results/analytics-commerce.png', fullPage: true });
+    await page.goto(`${pond.baseUrl}/analytics/cohorts?from=${from}`);
+    await page.getByTestId('cohort-table').waitFor();
+    await page.screenshot({ path: 'test-results/analytics-cohorts.png', fullPage: true });
+    await page.close();
+  });
+});
