@@ -36,6 +36,7 @@ import { mediaRoutes, MediaService } from './modules/media';
 import { commerceRoutes, matchWaitingOrders, OrderHooks, OrderService } from './modules/commerce';
 import { governanceRoutes, GovernanceService } from './modules/governance';
 import { taskRoutes, TaskService } from './modules/tasks';
+import { staffStatsRoutes, StaffStatsService } from './modules/staff-stats';
 import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
 import { momentRoutes, MomentService } from './modules/moments';
 import { campaignRoutes, CampaignService, CustomerSessions } from './modules/campaigns';
@@ -93,6 +94,7 @@ export interface PondApp {
   checkin: CheckinService;
   offers: OfferService;
   lottery: LotteryService;
+  staffStats: StaffStatsService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -152,6 +154,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const checkin = new CheckinService({ pool, campaigns, rewards, log });
   orderHooks.register({ paid: (db, order) => checkin.onOrderPaid(db, order), refunded: (db, order) => checkin.onOrderRefunded(db, order) });
   queue.register([checkin.settleJob]);
+  // Measure (issue 15): staff daily stats and group health, computed per corp day after the corp's nightly time; weekly digest.
+  const staffStats = new StaffStatsService({ pool, corps, tasks, queue, log, publicUrl: () => config.publicUrl });
+  queue.register([staffStats.tickJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -239,6 +244,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   offerRoutes(http, { offers, console: new OfferConsole(pool, campaigns), sessions });
   lotteryRoutes(http, { lottery, sessions });
   checkinRoutes(http, { checkin, sessions });
+  staffStatsRoutes(http, { stats: staffStats });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -267,7 +273,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin, staffStats,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -284,6 +290,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: offers.expireJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         // Hourly: every corp's day turns at its own midnight (time zones).
         await queue.schedule({ name: checkin.settleJob.name, cron: '7 * * * *', data: {}, key: 'hourly' });
+        // Every 10 minutes: each corp's nightly stats run starts once its own local nightly time has passed.
+        await queue.schedule({ name: staffStats.tickJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });
