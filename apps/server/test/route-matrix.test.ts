@@ -278,6 +278,14 @@ const MATRIX: Record<string, Row> = {
   'GET /c/api/:corpId/checkin/:id': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [401] },
   'POST /c/api/:corpId/checkin/:id/checkin': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [400, 401] },
   'POST /c/api/:corpId/checkin/:id/makeup': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [400, 401] },
+  // Measure: staff daily stats and group health (issue 15). Those who oversee staff read them (store managers their stores'); staff do not.
+  'GET /api/staff-stats': { roles: PLAYBOOK_READ, list: true },
+  'GET /api/staff-stats.csv': { roles: PLAYBOOK_READ, list: true },
+  'GET /api/staff-stats/runs': { roles: WRITE },
+  'POST /api/staff-stats/backfill': { roles: WRITE },
+  'GET /api/staff-stats/settings': { roles: PLAYBOOK_READ },
+  'PUT /api/staff-stats/settings': { roles: ADMIN },
+  'GET /api/group-health': { roles: PLAYBOOK_READ, list: true },
 };
 
 let pond: TestPond;

@@ -63,7 +63,7 @@ export async function ensureNightlyRuns(db: Db, now: Date): Promise<number> {
 export async function queueRuns(db: Db, corpId: string, days: string[], by: string): Promise<number> {
   const { rowCount } = await db.query(
     `INSERT INTO staff_stats_runs (corp_id, day, requested_by) SELECT $1, d::date, $3 FROM unnest($2::text[]) d
-     ON CONFLICT (corp_id, day) DO UPDATE SET status = 'pending', groups_done = false, cursor = NULL, staff_done = 0, error = NULL,
+     ON CONFLICT (corp_id, day) DO UPDATE SET status = 'pending', groups_done = false, cursor = NULL, staff_done = 0, attempts = 0, error = NULL,
        requested_by = $3, finished_at = NULL
        WHERE staff_stats_runs.status IN ('done', 'failed')`, [corpId, days, by]);
   return rowCount ?? 0;
@@ -107,7 +107,7 @@ export async function finishRun(db: Db, r: { corp_id: string; day: string; lease
 
 export async function listRuns(db: Db, corpId: string, limit = 60): Promise<(Row<'staff_stats_runs'>)[]> {
   const { rows } = await db.query<Row<'staff_stats_runs'>>(
-    `SELECT *, day::text AS day FROM staff_stats_runs WHERE corp_id = $1 ORDER BY day DESC LIMIT $2`, [corpId, limit]);
+    `SELECT r.*, r.day::text AS day FROM staff_stats_runs r WHERE r.corp_id = $1 ORDER BY r.day DESC LIMIT $2`, [corpId, limit]);
   return rows;
 }
 
