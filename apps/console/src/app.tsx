@@ -106,6 +106,9 @@ const LotteryFormPage = page(() => import('./modules/lottery/lottery-form-page')
 const CheckinsPage = page(() => import('./modules/checkin/checkins-page'), ['checkin']);
 const CheckinDetailPage = page(() => import('./modules/checkin/checkin-detail-page'), ['checkin']);
 const CheckinFormPage = page(() => import('./modules/checkin/checkin-form-page'), ['checkin']);
+// Measure (issue 15): staff stats and group health.
+const StaffStatsPage = page(() => import('./modules/staff-stats/staff-stats-page'), ['staffStats']);
+const GroupHealthPage = page(() => import('./modules/staff-stats/group-health-page'), ['staffStats']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -144,6 +147,8 @@ export function App() {
             <Route path="checkins/:id" element={<CheckinDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
+              <Route path="stats/staff" element={<StaffStatsPage />} />
+              <Route path="stats/groups" element={<GroupHealthPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
             </Route>
             <Route element={<RequireRole roles={WRITE_ROLES} />}>
@@ -280,6 +285,15 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/checkins', icon: <CalendarOutlined />, label: t('nav.checkins') },
         ],
       },
+      ...(PLAYBOOK_ROLES.includes(me.role) ? [{
+        key: 'measure',
+        icon: <LineChartOutlined />,
+        label: t('nav.measure') /* 数据 / Measure */,
+        children: [
+          { key: '/stats/staff', icon: <TeamOutlined />, label: t('nav.staffStats') },
+          { key: '/stats/groups', icon: <CommentOutlined />, label: t('nav.groupHealth') },
+        ],
+      }] : []),
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
@@ -327,11 +341,14 @@ const MENU_KEYS = [
   '/offers',
   '/rewards',
   '/coupon-pools',
+  '/stats/staff',
+  '/stats/groups',
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
 const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/offers', '/coupon-pools', '/rewards'];
+const MEASURE_KEYS = ['/stats/staff', '/stats/groups'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -348,7 +365,7 @@ function Shell() {
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
     selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging']
-      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate'] : [],
+      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate'] : MEASURE_KEYS.includes(selected) ? ['measure'] : [],
   );
 
   return (

@@ -29,6 +29,7 @@ import type staff from '../modules/staff/i18n/zh-CN';
 import type stores from '../modules/stores/i18n/zh-CN';
 import type tags from '../modules/tags/i18n/zh-CN';
 import type welcome from '../modules/welcome/i18n/zh-CN';
+import type staffStats from '../modules/staff-stats/i18n/zh-CN';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
@@ -61,6 +62,7 @@ declare module 'i18next' {
       stores: typeof stores;
       tags: typeof tags;
       welcome: typeof welcome;
+      staffStats: typeof staffStats;
     };
   }
 }

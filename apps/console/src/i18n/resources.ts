@@ -39,6 +39,7 @@ export const NAMESPACES: Loaders = {
   stores: { 'zh-CN': () => import('../modules/stores/i18n/zh-CN'), 'en-US': () => import('../modules/stores/i18n/en-US') },
   tags: { 'zh-CN': () => import('../modules/tags/i18n/zh-CN'), 'en-US': () => import('../modules/tags/i18n/en-US') },
   welcome: { 'zh-CN': () => import('../modules/welcome/i18n/zh-CN'), 'en-US': () => import('../modules/welcome/i18n/en-US') },
+  staffStats: { 'zh-CN': () => import('../modules/staff-stats/i18n/zh-CN'), 'en-US': () => import('../modules/staff-stats/i18n/en-US') },
 };
 
 export function isNamespace(value: string): value is Namespace {
