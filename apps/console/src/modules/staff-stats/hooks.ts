@@ -9,7 +9,7 @@ export type { GroupHealthPage, GroupHealthRow, StaffMetric, StaffStatsPage, Staf
 
 export interface StaffStatsFilter { from?: string; to?: string; groupBy: 'staff' | 'store' | 'department'; metric: StaffMetric; storeId?: number }
 
-const clean = (q: object): Query => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== '')) as Query;
+const clean = (q: object): Query => Object.fromEntries(Object.entries(q as Record<string, string | number | undefined>).filter(([, v]) => v !== undefined && v !== ''));
 
 export function useStaffStats(f: StaffStatsFilter) {
   return useQuery({

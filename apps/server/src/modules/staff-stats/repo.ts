@@ -305,7 +305,7 @@ export interface GroupHealthRowSql {
  * and what the silent/dying rules read (ADR 0027): joins and the owner's WeCom activity in the last `silentDays`, the
  * members `shrinkDays` before `to`.
  */
-export async function groupHealth(db: Db, scope: Scope, q: Period & { tier?: string; chatId?: string; silentDays: number; shrinkDays: number; limit: number })
+export async function groupHealth(db: Db, scope: Scope, q: Period & { tz: string; tier?: string; chatId?: string; silentDays: number; shrinkDays: number; limit: number })
   : Promise<GroupHealthRowSql[]> {
   const p = paramsOf(scope.corpId, q.from, q.to, q.silentDays, q.shrinkDays);
   const conds = [`g.corp_id = $1`, `g.status <> 'dismissed'`, groupVisibleSql(scope, p, 'g')];
@@ -314,8 +314,12 @@ export async function groupHealth(db: Db, scope: Scope, q: Period & { tier?: str
   if (q.chatId) conds.push(`g.chat_id = ${p.add(q.chatId)}`);
   const { rows } = await db.query<GroupHealthRowSql>(
     `SELECT g.chat_id, g.name, g.tier, g.owner_userid, s.name AS owner_name, g.store_id,
-            coalesce((SELECT x.members FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day = $2::date - 1), 0) AS members_start,
-            coalesce((SELECT x.members FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day = $3::date), 0) AS members,
+            coalesce((SELECT x.members FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day = $2::date - 1),
+                     (SELECT count(*)::int FROM group_members m WHERE m.corp_id = g.corp_id AND m.chat_id = g.chat_id
+                         AND m.join_time < $2::date::timestamp AT TIME ZONE ${p.add(q.tz)} AND (m.left_at IS NULL OR m.left_at >= $2::date::timestamp AT TIME ZONE ${p.add(q.tz)}))) AS members_start,
+            coalesce((SELECT x.members FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day = $3::date),
+                     (SELECT count(*)::int FROM group_members m WHERE m.corp_id = g.corp_id AND m.chat_id = g.chat_id
+                         AND m.join_time < ($3::date + 1)::timestamp AT TIME ZONE ${p.add(q.tz)} AND (m.left_at IS NULL OR m.left_at >= ($3::date + 1)::timestamp AT TIME ZONE ${p.add(q.tz)}))) AS members,
             coalesce(pd.joins, 0)::int AS joins, coalesce(pd.leaves, 0)::int AS leaves,
             (SELECT max(x.day)::text FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day <= $3::date AND x.joins > 0) AS last_join,
             (SELECT max(o.day)::text FROM group_owner_stats o WHERE o.corp_id = g.corp_id AND o.owner_userid = g.owner_userid AND o.day <= $3::date AND o.chat_has_msg > 0) AS last_owner_msg,

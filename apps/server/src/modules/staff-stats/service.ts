@@ -249,7 +249,7 @@ export class StaffStatsService {
     const { from, to } = period(q, tz);
     const s = await repo.getSettings(this.pool, scope.corpId);
     const [rows, activity] = await Promise.all([
-      repo.groupHealth(this.pool, scope, { from, to, storeId: q.storeId, tier: q.tier, chatId: q.chatId, silentDays: s.silentDays, shrinkDays: s.shrinkDays, limit: 100_000 }),
+      repo.groupHealth(this.pool, scope, { from, to, tz, storeId: q.storeId, tier: q.tier, chatId: q.chatId, silentDays: s.silentDays, shrinkDays: s.shrinkDays, limit: 100_000 }),
       repo.ownerActivity(this.pool, scope, { from, to }),
     ]);
     const groups = rows.map((r) => {
