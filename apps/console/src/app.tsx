@@ -124,6 +124,9 @@ const RedpacketFormPage = page(() => import('./modules/redpackets/redpacket-form
 const ReferralsPage = page(() => import('./modules/referrals/referrals-page'), ['referrals']);
 const ReferralDetailPage = page(() => import('./modules/referrals/referral-detail-page'), ['referrals']);
 const ReferralFormPage = page(() => import('./modules/referrals/referral-form-page'), ['referrals']);
+// Measure (issue 15): staff stats and group health.
+const StaffStatsPage = page(() => import('./modules/staff-stats/staff-stats-page'), ['staffStats']);
+const GroupHealthPage = page(() => import('./modules/staff-stats/group-health-page'), ['staffStats']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -169,6 +172,8 @@ export function App() {
             <Route path="referrals/:id" element={<ReferralDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
+              <Route path="stats/staff" element={<StaffStatsPage />} />
+              <Route path="stats/groups" element={<GroupHealthPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
             </Route>
             <Route element={<RequireRole roles={WRITE_ROLES} />}>
@@ -266,6 +271,11 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/analytics/funnel', icon: <FunnelPlotOutlined />, label: t('nav.funnel') },
           { key: '/analytics/cohorts', icon: <TableOutlined />, label: t('nav.cohorts') },
           { key: '/analytics/commerce', icon: <ShoppingOutlined />, label: t('nav.commerce') },
+          // Staff stats and group health: for those who oversee staff (store managers their stores'); staff do not see them.
+          ...(PLAYBOOK_ROLES.includes(me.role) ? [
+            { key: '/stats/staff', icon: <TeamOutlined />, label: t('nav.staffStats') },
+            { key: '/stats/groups', icon: <CommentOutlined />, label: t('nav.groupHealth') },
+          ] : []),
         ],
       },
       {
@@ -376,12 +386,15 @@ const MENU_KEYS = [
   '/rewards',
   '/coupon-pools',
   '/referrals',
+  '/stats/staff',
+  '/stats/groups',
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
 const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/redpackets', '/offers', '/coupon-pools', '/rewards'];
 const SPREAD_KEYS = ['/referrals'];
+const STATS_KEYS = ['/stats/staff', '/stats/groups'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -398,7 +411,8 @@ function Shell() {
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
     selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging']
-      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate'] : SPREAD_KEYS.includes(selected) ? ['spread'] : [],
+      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate'] : SPREAD_KEYS.includes(selected) ? ['spread']
+        : STATS_KEYS.includes(selected) || selected.startsWith('/analytics/') ? ['measure'] : [],
   );
 
   return (

@@ -38,6 +38,7 @@ import { mediaRoutes, MediaService } from './modules/media';
 import { commerceRoutes, matchWaitingOrders, OrderHooks, OrderService } from './modules/commerce';
 import { governanceRoutes, GovernanceService } from './modules/governance';
 import { taskRoutes, TaskService } from './modules/tasks';
+import { staffStatsRoutes, StaffStatsService } from './modules/staff-stats';
 import { broadcastRoutes, BroadcastService } from './modules/broadcasts';
 import { momentRoutes, MomentService } from './modules/moments';
 import { campaignRoutes, CampaignService, CustomerSessions } from './modules/campaigns';
@@ -100,6 +101,7 @@ export interface PondApp {
   redpackets: RedpacketService;
   lottery: LotteryService;
   referrals: ReferralService;
+  staffStats: StaffStatsService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -164,6 +166,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const referrals = new ReferralService({ pool, campaigns, rewards, publicUrl: () => config.publicUrl, log });
   orderHooks.register({ paid: (db, order) => referrals.onOrderPaid(db, order), refunded: (db, order) => referrals.onOrderRefunded(db, order) });
   queue.register([referrals.matureJob]);
+  // Measure (issue 15): staff daily stats and group health, computed per corp day after the corp's nightly time; weekly digest.
+  const staffStats = new StaffStatsService({ pool, corps, tasks, queue, log, publicUrl: () => config.publicUrl });
+  queue.register([staffStats.tickJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -261,6 +266,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   lotteryRoutes(http, { lottery, sessions });
   checkinRoutes(http, { checkin, sessions });
   referralRoutes(http, { referrals, sessions });
+  staffStatsRoutes(http, { stats: staffStats });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -289,7 +295,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin, referrals, analytics,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin, referrals, analytics, staffStats,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -309,6 +315,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         // Hourly: every corp's day turns at its own midnight (time zones).
         await queue.schedule({ name: checkin.settleJob.name, cron: '7 * * * *', data: {}, key: 'hourly' });
         await queue.schedule({ name: referrals.matureJob.name, cron: '11 * * * *', data: {}, key: 'hourly' });
+        // Every 10 minutes: each corp's nightly stats run starts once its own local nightly time has passed.
+        await queue.schedule({ name: staffStats.tickJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

@@ -131,6 +131,9 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string,
   if (opts.demoOrders !== false) {
     const orders = await sim!.control.seedDemoOrders(corp.id);
     if (orders.failed) app.log.warn({ failed: orders.failed }, 'demo orders: the order webhook refused some; they are posted again on the next start');
+    // The staff stats and group health of the demo's last 30 days, once (the worker computes them in the background).
+    const { rows: runs } = await app.pool.query('SELECT 1 FROM staff_stats_runs WHERE corp_id = $1 LIMIT 1', [corp.id]);
+    if (!runs.length) await app.staffStats.backfill(corp.id, 30, 'demo');
   }
   return corp.id;
 }

@@ -307,6 +307,14 @@ const MATRIX: Record<string, Row> = {
   'GET /api/analytics/settings': { roles: ALL },
   'PUT /api/analytics/settings': { roles: WRITE },
   'POST /api/analytics/refresh': { roles: ADMIN },
+  // Measure: staff daily stats and group health (issue 15). Those who oversee staff read them (store managers their stores'); staff do not.
+  'GET /api/staff-stats': { roles: PLAYBOOK_READ, list: true },
+  'GET /api/staff-stats.csv': { roles: PLAYBOOK_READ, list: true },
+  'GET /api/staff-stats/runs': { roles: WRITE },
+  'POST /api/staff-stats/backfill': { roles: WRITE },
+  'GET /api/staff-stats/settings': { roles: PLAYBOOK_READ },
+  'PUT /api/staff-stats/settings': { roles: ADMIN },
+  'GET /api/group-health': { roles: PLAYBOOK_READ, list: true },
 };
 
 let pond: TestPond;

@@ -33,6 +33,7 @@ import type staff from '../modules/staff/i18n/zh-CN';
 import type stores from '../modules/stores/i18n/zh-CN';
 import type tags from '../modules/tags/i18n/zh-CN';
 import type welcome from '../modules/welcome/i18n/zh-CN';
+import type staffStats from '../modules/staff-stats/i18n/zh-CN';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
@@ -69,6 +70,7 @@ declare module 'i18next' {
       welcome: typeof welcome;
       referrals: typeof referrals;
       analytics: typeof analytics;
+      staffStats: typeof staffStats;
     };
   }
 }

@@ -149,6 +149,8 @@ const LABELS: Record<string, Bilingual> = {
   'reward.void': { zh: '作废奖励', en: 'Void a reward' },
   'reward_settings.regenerate_secret': { zh: '重置奖励 Webhook 密钥', en: 'Regenerate the reward webhook secret' },
   'script.send': { zh: '发送话术', en: 'Send a script' },
+  'staff_stats.backfill': { zh: '回溯员工数据', en: 'Backfill staff stats' },
+  'staff_stats_settings.update': { zh: '修改数据统计设置', en: 'Change the stats settings' },
   'sync_run.create': { zh: '发起同步', en: 'Start a sync' },
   'task.done': { zh: '完成员工任务', en: 'Mark a staff task done' },
   'task.skip': { zh: '跳过员工任务', en: 'Skip a staff task' },

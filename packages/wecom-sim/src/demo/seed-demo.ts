@@ -208,6 +208,19 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
     }
   }
 
+  // 1:1 chats over the last 30 days (get_user_behavior_data counts them): some customers write, the member answers
+  // after a few minutes (or not), and members reach out on their own.
+  const chats: { userid: string; ext: string; toCustomer: boolean; at: number }[] = [];
+  for (const f of follows) {
+    const talks = Math.floor(rand() * rand() * 6);
+    for (let t = 0; t < talks; t++) {
+      const at = Math.max(f.createtime, nowSec - 30 * DAY) + Math.floor(rand() * Math.max(1, nowSec - Math.max(f.createtime, nowSec - 30 * DAY) - DAY));
+      const byCustomer = rand() < 0.6;
+      chats.push({ userid: f.userid, ext: f.ext, toCustomer: !byCustomer, at });
+      if (byCustomer && rand() < 0.8) chats.push({ userid: f.userid, ext: f.ext, toCustomer: true, at: at + 60 + Math.floor(rand() * 1800) });
+    }
+  }
+
   await ctx.db.tx(async (tx) => {
     await tx.q(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`wecom-sim:seed:${corpId}`]);
     await upsertDepartments(tx, corpId, DEMO_DEPARTMENTS);
@@ -297,6 +310,13 @@ export async function seedDemo(ctx: SimContext, opts: SeedDemoOptions): Promise<
          FROM unnest($2::text[], $3::text[], $4::bool[], $5::bigint[]) AS l(chat_id, member_id, customer, at)
         WHERE NOT EXISTS (SELECT 1 FROM {s}.corps c WHERE c.corp_id = $1 AND c.seeded_at IS NOT NULL)`,
       [corpId, lines.map((l) => l.chatId), lines.map((l) => l.memberId), lines.map((l) => l.customer), lines.map((l) => l.at)],
+    );
+    await tx.q(
+      `INSERT INTO {s}.messages (corp_id, kind, direction, external_userid, userid, payload, created_at)
+       SELECT $1, 'chat', CASE WHEN l.to_customer THEN 'to_customer' ELSE 'from_customer' END, l.ext, l.userid, '{"msgtype":"text","text":{"content":"…"}}'::jsonb, l.at * 1000
+         FROM unnest($2::text[], $3::text[], $4::bool[], $5::bigint[]) AS l(userid, ext, to_customer, at)
+        WHERE NOT EXISTS (SELECT 1 FROM {s}.corps c WHERE c.corp_id = $1 AND c.seeded_at IS NOT NULL)`,
+      [corpId, chats.map((c) => c.userid), chats.map((c) => c.ext), chats.map((c) => c.toCustomer), chats.map((c) => c.at)],
     );
     await tx.q(`UPDATE {s}.corps SET seeded_at = coalesce(seeded_at, $2) WHERE corp_id = $1`, [corpId, now]);
   });

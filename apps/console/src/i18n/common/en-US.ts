@@ -78,6 +78,8 @@ const enUS: Messages<typeof zhCN> = {
     audit: 'Audit log',
     convert: 'Convert',
     activate: 'Activate',
+    staffStats: 'Staff',
+    groupHealth: 'Groups',
     offers: 'Coupons · group-buy · bargain',
     lotteries: 'Lotteries',
     broadcasts: 'Broadcasts',

@@ -77,6 +77,8 @@ const zhCN = {
     audit: '操作日志',
     convert: '转化触达',
     activate: '激活活动',
+    staffStats: '员工',
+    groupHealth: '群健康',
     offers: '领券 · 拼团 · 砍价',
     lotteries: '抽奖',
     broadcasts: '群发',

@@ -38,6 +38,11 @@ export function AlertsBell() {
                     <Link to={`/live-codes/${a.data.codeId}`} onClick={() => setOpen(false)}>
                       {pickBilingual(a.message, language)}
                     </Link>
+                  ) : typeof a.data?.chatId === 'string' && (a.kind === 'group_silent' || a.kind === 'group_dying') ? (
+                    // Group health (staff-stats): the flagged groups, where the revival playbook is one click away.
+                    <Link to={`/stats/groups?flag=${a.kind === 'group_silent' ? 'silent' : 'dying'}`} onClick={() => setOpen(false)}>
+                      {pickBilingual(a.message, language)}
+                    </Link>
                   ) : (
                     pickBilingual(a.message, language)
                   )}

@@ -4,7 +4,7 @@ import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Checkbox, Col, Empty, Flex, Form, Input, InputNumber, List, Radio, Row, Select, Tag, Timeline, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router-dom';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { detailFallback } from '../../components/detail-fallback';
 import { PageHeader } from '../../components/page-header';
@@ -48,6 +48,17 @@ interface BuilderForm {
   tiers: string[];
   labels: string[];
   chatIds: string[];
+}
+
+/** A new playbook may open prefilled from a link (`?kind=group&chatIds=a,b&name=…`: group health's revival playbook). */
+function prefilled(q: URLSearchParams): Partial<BuilderForm> {
+  const kind = q.get('kind');
+  const chatIds = (q.get('chatIds') ?? '').split(',').filter(Boolean).slice(0, 100);
+  return {
+    ...(kind === 'group' || kind === 'customer' ? { kind } : {}),
+    ...(q.get('name') ? { name: q.get('name')!.slice(0, 100) } : {}),
+    ...(chatIds.length ? { chatIds } : {}),
+  };
 }
 
 function initial(pb: Playbook | undefined): BuilderForm {
@@ -113,6 +124,7 @@ export default function PlaybookBuilderPage() {
 }
 
 function Builder({ playbook }: { playbook: Playbook | undefined }) {
+  const [search] = useSearchParams();
   const { t } = useTranslation(['playbooks', 'common']);
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -170,7 +182,7 @@ function Builder({ playbook }: { playbook: Playbook | undefined }) {
       />
       <Row gutter={16}>
         <Col xs={24} xl={15}>
-          <Form<BuilderForm> form={form} layout="vertical" initialValues={initial(playbook)}>
+          <Form<BuilderForm> form={form} layout="vertical" initialValues={playbook ? initial(playbook) : { ...initial(undefined), ...prefilled(search) }}>
             <Card title={t('form.basics')} style={{ marginBottom: 16 }}>
               <Form.Item name="kind" label={t('form.kind')}>
                 <Radio.Group optionType="button" disabled={!!playbook} onChange={() => setSteps([])}

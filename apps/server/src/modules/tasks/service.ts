@@ -217,11 +217,11 @@ export class TaskService {
   }
 
   /**
-   * A textcard to members. WeCom's duplicate check is on (the same card to the same member within 4 hours reaches them
+   * A textcard to members (the staff stats' weekly digest sends through it too). WeCom's duplicate check is on (the same card to the same member within 4 hours reaches them
    * once), so a card retried after a failure whose first try did get through is not shown twice. Returns whether to
    * try again later: WeCom busy, or no answer; a refusal (an errcode: the member can't receive it) is final.
    */
-  private async appMessage(corpId: string, touser: string[], title: string, description: string, url: string): Promise<'sent' | 'retry' | 'failed'> {
+  async appMessage(corpId: string, touser: string[], title: string, description: string, url: string): Promise<'sent' | 'retry' | 'failed'> {
     if (!touser.length) return 'sent';
     try {
       const client = await this.corps.client(corpId);

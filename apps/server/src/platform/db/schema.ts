@@ -1826,3 +1826,100 @@ export const analyticsDaily = pgTable('analytics_daily', {
   orders: integer('orders').notNull().default(0),
   fen: bigint('fen', { mode: 'number' }).notNull().default(0),
 }, (t) => [index('analytics_daily_day_idx').on(t.corpId, t.kind, t.day)]);
+
+// ---- Measure: staff daily stats and group health (issue 15, ADR 0027) ----
+
+/**
+ * One row per staff member and corp day: WeCom's behaviour figures (get_user_behavior_data, WeCom's own day of that date;
+ * null when WeCom had none), WeCom's group figures by owner (group_owner_stats), and Pond's own counts (relations, tasks,
+ * broadcasts, moments, attributed orders) on the corp's calendar day. Written by upsert: a re-run gives the same row.
+ */
+export const staffDailyStats = pgTable('staff_daily_stats', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  userid: text('userid').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  storeId: bigint('store_id', { mode: 'number' }),
+  departmentId: integer('department_id'),
+  newApplyCnt: integer('new_apply_cnt'),
+  newContactCnt: integer('new_contact_cnt'),
+  chatCnt: integer('chat_cnt'),
+  messageCnt: integer('message_cnt'),
+  replyPercentage: doublePrecision('reply_percentage'),
+  avgReplyTime: integer('avg_reply_time'),
+  negativeFeedbackCnt: integer('negative_feedback_cnt'),
+  added: integer('added').notNull().default(0),
+  deletedByCustomer: integer('deleted_by_customer').notNull().default(0),
+  deletedByStaff: integer('deleted_by_staff').notNull().default(0),
+  groupsCreated: integer('groups_created').notNull().default(0),
+  groupsTotal: integer('groups_total').notNull().default(0),
+  groupMembers: integer('group_members').notNull().default(0),
+  groupNewMembers: integer('group_new_members').notNull().default(0),
+  groupMembersSpoke: integer('group_members_spoke').notNull().default(0),
+  tasksDone: integer('tasks_done').notNull().default(0),
+  tasksOverdue: integer('tasks_overdue').notNull().default(0),
+  broadcastsConfirmed: integer('broadcasts_confirmed').notNull().default(0),
+  momentsPosted: integer('moments_posted').notNull().default(0),
+  momentReach: integer('moment_reach').notNull().default(0),
+  orders: integer('orders').notNull().default(0),
+  gmv: numeric('gmv', { precision: 16, scale: 2, mode: 'string' }).notNull().default('0'),
+  wecomError: text('wecom_error'),
+  computedAt: ts('computed_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.userid, t.day] }), index('staff_daily_stats_day_idx').on(t.corpId, t.day)]);
+
+/** The nightly (or backfill) run of one corp day: resumable from `cursor` (the last staff userid done) under a lease. */
+export const staffStatsRuns = pgTable('staff_stats_runs', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  day: date('day', { mode: 'string' }).notNull(),
+  status: text('status').$type<'pending' | 'running' | 'done' | 'failed'>().notNull().default('pending'),
+  /** Steps done before the per-staff loop: WeCom's group statistics pulled, group health rows written. */
+  groupsDone: boolean('groups_done').notNull().default(false),
+  cursor: text('cursor'),
+  staffDone: integer('staff_done').notNull().default(0),
+  attempts: integer('attempts').notNull().default(0),
+  lease: text('lease'),
+  lockedUntil: ts('locked_until'),
+  error: text('error'),
+  requestedBy: text('requested_by'),
+  createdAt: createdAt(),
+  startedAt: ts('started_at'),
+  finishedAt: ts('finished_at'),
+}, (t) => [primaryKey({ columns: [t.corpId, t.day] }), index('staff_stats_runs_open_idx').on(t.status).where(sql`status IN ('pending', 'running')`)]);
+
+/** Per group and corp day, from Pond's own group member rows: members at the day's end, joins and leaves in it. */
+export const groupDailyStats = pgTable('group_daily_stats', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  chatId: text('chat_id').notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
+  ownerUserid: text('owner_userid'),
+  storeId: bigint('store_id', { mode: 'number' }),
+  tier: text('tier'),
+  members: integer('members').notNull().default(0),
+  joins: integer('joins').notNull().default(0),
+  leaves: integer('leaves').notNull().default(0),
+  computedAt: ts('computed_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.chatId, t.day] }), index('group_daily_stats_day_idx').on(t.corpId, t.day)]);
+
+/** A corp's thresholds and clocks for the stats: the nightly run's local time, silent/dying groups, the weekly digest. */
+export const staffStatsSettings = pgTable('staff_stats_settings', {
+  corpId: text('corp_id').primaryKey().references(() => corps.id, { onDelete: 'cascade' }),
+  nightlyTime: text('nightly_time').notNull().default('04:00'),
+  silentDays: integer('silent_days').notNull().default(7),
+  shrinkDays: integer('shrink_days').notNull().default(14),
+  shrinkPercent: integer('shrink_percent').notNull().default(10),
+  digestEnabled: boolean('digest_enabled').notNull().default(true),
+  /** ISO weekday 1 (Monday) … 7 (Sunday). */
+  digestWeekday: smallint('digest_weekday').notNull().default(1),
+  digestTime: text('digest_time').notNull().default('09:00'),
+  updatedAt: updatedAt(),
+});
+
+/** The weekly digest to one store manager: claimed once per (corp, manager, week) before the app message goes out. */
+export const staffStatsDigests = pgTable('staff_stats_digests', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  managerUserid: text('manager_userid').notNull(),
+  /** The Monday of the corp-local week the digest reports. */
+  week: date('week', { mode: 'string' }).notNull(),
+  status: text('status').$type<'sending' | 'sent' | 'failed'>().notNull().default('sending'),
+  createdAt: createdAt(),
+  sentAt: ts('sent_at'),
+}, (t) => [primaryKey({ columns: [t.corpId, t.managerUserid, t.week] })]);

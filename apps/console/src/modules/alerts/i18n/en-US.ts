@@ -10,6 +10,8 @@ const enUS: Messages<typeof zhCN> = {
   kinds: {
     no_staff: 'No staff available',
     group_code_full: 'Groups full',
+    group_silent: 'Silent group',
+    group_dying: 'Dying group',
   },
 };
 

@@ -8,6 +8,8 @@ const zhCN = {
   kinds: {
     no_staff: '无可分配员工',
     group_code_full: '群已满',
+    group_silent: '沉默群',
+    group_dying: '流失群',
   },
 };
 
