@@ -45,6 +45,7 @@ import { LotteryService, lotteryOrderListener, lotteryRoutes } from './modules/l
 import { checkinRoutes, CheckinService } from './modules/checkin';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
+import { posterRoutes, PosterService } from './modules/posters';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -93,6 +94,8 @@ export interface PondApp {
   checkin: CheckinService;
   offers: OfferService;
   lottery: LotteryService;
+  /** Poster templates, personal posters (cached), the checker, staff cards. */
+  posters: PosterService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -213,6 +216,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     onTimezoneChanged: sim ? async (corpId, timezone) => { if (await sim.control.getCorp(corpId)) await sim.control.upsertCorp({ corpId, timezone }); } : undefined,
   });
   liveCodeRoutes(http, { codes, publicUrl: () => config.publicUrl });
+  // Posters: templates, the checker, staff cards, and the live code's poster URLs (drawn from a template).
+  const posters = new PosterService({ pool, codes, media, corps, publicUrl: () => config.publicUrl, log });
+  posterRoutes(http, { posters, codes });
   governanceRoutes(http, { governance });
   taskRoutes(http, { tasks });
   broadcastRoutes(http, { broadcasts });
@@ -267,7 +273,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin, posters,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);

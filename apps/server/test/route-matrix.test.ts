@@ -25,7 +25,8 @@ const PLAYBOOK_READ: Who[] = ['admin', 'operator', 'store_manager'];
 type Kind =
   | 'customer' | 'staff' | 'group' | 'liveCode' | 'store' | 'tag' | 'tagGroup' | 'segment' | 'groupSegment' | 'welcomeTemplate'
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
-  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool' | 'checkinCampaign';
+  | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool' | 'checkinCampaign'
+  | 'posterTemplate';
 
 interface Row {
   roles: Who[] | 'public';
@@ -138,8 +139,6 @@ const MATRIX: Record<string, Row> = {
   'GET /api/channel-stats': { roles: ALL, list: true },
   'GET /api/live-codes/:id/qr.png': { roles: ALL, params: { id: 'liveCode' } },
   'GET /api/live-codes/:id/qr.svg': { roles: ALL, params: { id: 'liveCode' } },
-  'GET /api/live-codes/:id/poster.png': { roles: ALL, params: { id: 'liveCode' } },
-  'GET /api/live-codes/:id/poster-check': { roles: ALL, params: { id: 'liveCode' } },
   'GET /api/alerts': { roles: ALL, list: true },
   'POST /api/alerts/:id/read': { roles: ALL, params: { id: 'alert' } },
   'POST /api/media': { roles: WRITE },
@@ -278,6 +277,22 @@ const MATRIX: Record<string, Row> = {
   'GET /c/api/:corpId/checkin/:id': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [401] },
   'POST /c/api/:corpId/checkin/:id/checkin': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [400, 401] },
   'POST /c/api/:corpId/checkin/:id/makeup': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [400, 401] },
+  // Posters (issue 14): templates are corp-wide designs (operators edit them); the live code's poster URLs draw through them;
+  // staff cards follow the staff member's scope (a staff member their own, a store manager their stores').
+  'GET /api/poster-templates': { roles: ALL },
+  'POST /api/poster-templates': { roles: WRITE },
+  'POST /api/poster-templates/check': { roles: WRITE },
+  'POST /api/poster-templates/preview.png': { roles: WRITE },
+  'GET /api/poster-templates/:id': { roles: ALL, params: { id: 'posterTemplate' } },
+  'PATCH /api/poster-templates/:id': { roles: WRITE, params: { id: 'posterTemplate' } },
+  'DELETE /api/poster-templates/:id': { roles: WRITE, params: { id: 'posterTemplate' }, destructive: true },
+  'POST /api/poster-templates/:id/publish': { roles: WRITE, params: { id: 'posterTemplate' } },
+  'GET /api/poster-templates/:id/preview.png': { roles: ALL, params: { id: 'posterTemplate' } },
+  'GET /api/posters/staff-cards/:userid': { roles: ALL, params: { userid: 'staff' } },
+  'GET /api/posters/staff-cards/:userid/card.png': { roles: ALL, params: { userid: 'staff' } },
+  'GET /api/posters/stores/:id/staff-cards.zip': { roles: ['admin', 'operator', 'store_manager'], params: { id: 'store' } },
+  'GET /api/live-codes/:id/poster.png': { roles: ALL, params: { id: 'liveCode' } },
+  'GET /api/live-codes/:id/poster-check': { roles: ALL, params: { id: 'liveCode' } },
 };
 
 let pond: TestPond;
@@ -325,6 +340,9 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'playbook': return String(ok(await admin('POST', '/api/playbooks', { kind: 'customer', name: n, trigger: { type: 'manual' }, steps: [{ day: 1, time: '10:00', content: { text: 'hi' } }] })).id);
     case 'couponPool': return String(ok(await admin('POST', '/api/coupon-pools', { name: n, faceValueFen: 100 })).id);
     case 'note': return String(ok(await pond.api('POST', `/api/customers/${ids.customer.in[who]}/notes`, { text: n }, { token: tokens[who] })).id);
+    case 'posterTemplate': return String(ok(await admin('POST', '/api/poster-templates', {
+      name: n, purpose: 'generic', design: { canvas: 'badge', background: { color: '#FFFFFF' }, elements: [{ type: 'qr', id: 'qr', x: 149, y: 300, size: 340 }] },
+    })).id);
     default: throw new Error(`no fresh ${kind}`);
   }
 }
@@ -440,6 +458,7 @@ beforeAll(async () => {
   setIds('couponPool', await fresh('couponPool', 'admin'));
   setIds('campaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at) VALUES ($1, 'lottery', 'matrix campaign', now()) RETURNING id`, [corpId]));
   setIds('offer', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'coupon', 'matrix offer', now(), '{"couponPoolId":1}') RETURNING id`, [corpId]));
+  setIds('posterTemplate', await fresh('posterTemplate', 'admin'));
   setIds('checkinCampaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'checkin', 'matrix check-in', now(), '{"mode":"daily"}') RETURNING id`, [corpId]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
   expect(handover.status, JSON.stringify(handover.body)).toBe(200);

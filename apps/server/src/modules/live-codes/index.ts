@@ -6,3 +6,6 @@ export { liveCodeRoutes } from './routes';
 export { LiveCodeService } from './service';
 export { identify, isAutomated, openWechatIdentity, WECHAT_COOKIE } from './identity';
 export type { Visitor } from './identity';
+export type { CodeConfig } from './repo';
+// The QR drawing the posters module puts on every poster.
+export { qrModules, renderQrPng, renderQrSvg } from './render';
