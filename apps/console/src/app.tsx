@@ -38,6 +38,7 @@ import {
   GiftOutlined,
   RocketOutlined,
   TrophyOutlined,
+  PictureOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -106,6 +107,9 @@ const LotteryFormPage = page(() => import('./modules/lottery/lottery-form-page')
 const CheckinsPage = page(() => import('./modules/checkin/checkins-page'), ['checkin']);
 const CheckinDetailPage = page(() => import('./modules/checkin/checkin-detail-page'), ['checkin']);
 const CheckinFormPage = page(() => import('./modules/checkin/checkin-form-page'), ['checkin']);
+// Spread (issue 14): the poster designer and checker, staff cards and badges.
+const PostersPage = page(() => import('./modules/posters/posters-page'), ['posters', 'staff']);
+const PosterDesignerPage = page(() => import('./modules/posters/poster-designer-page'), ['posters']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -142,6 +146,7 @@ export function App() {
             <Route path="lotteries/:id" element={<LotteryDetailPage />} />
             <Route path="checkins" element={<CheckinsPage />} />
             <Route path="checkins/:id" element={<CheckinDetailPage />} />
+            <Route path="posters" element={<PostersPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
@@ -159,6 +164,8 @@ export function App() {
               <Route path="coupon-pools" element={<CouponPoolsPage />} />
               <Route path="checkins/new" element={<CheckinFormPage />} />
               <Route path="checkins/:id/edit" element={<CheckinFormPage />} />
+              <Route path="posters/new" element={<PosterDesignerPage />} />
+              <Route path="posters/:id" element={<PosterDesignerPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -238,6 +245,7 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/channel-stats', icon: <LineChartOutlined />, label: t('nav.channelStats') },
           { key: '/welcome', icon: <SmileOutlined />, label: t('nav.welcome') },
           { key: '/stores', icon: <ShopOutlined />, label: t('nav.stores') },
+          { key: '/posters', icon: <PictureOutlined />, label: t('nav.posters') },
         ],
       },
       { key: '/staff', icon: <TeamOutlined />, label: t('nav.staff') },
@@ -327,8 +335,9 @@ const MENU_KEYS = [
   '/offers',
   '/rewards',
   '/coupon-pools',
+  '/posters',
 ];
-const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
+const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores', '/posters'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
 const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/offers', '/coupon-pools', '/rewards'];

@@ -18,6 +18,7 @@ import type liveCodes from '../modules/live-codes/i18n/zh-CN';
 import type offers from '../modules/offers/i18n/zh-CN';
 import type overview from '../modules/overview/i18n/zh-CN';
 import type playbooks from '../modules/playbooks/i18n/zh-CN';
+import type posters from '../modules/posters/i18n/zh-CN';
 import type lottery from '../modules/lottery/i18n/zh-CN';
 import type checkin from '../modules/checkin/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
@@ -50,6 +51,7 @@ declare module 'i18next' {
       offers: typeof offers;
       overview: typeof overview;
       playbooks: typeof playbooks;
+      posters: typeof posters;
       lottery: typeof lottery;
       checkin: typeof checkin;
       scripts: typeof scripts;

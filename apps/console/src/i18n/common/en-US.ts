@@ -46,6 +46,7 @@ const enUS: Messages<typeof zhCN> = {
     expand: 'Expand menu',
   },
   nav: {
+    posters: 'Posters and cards',
     rewards: 'Reward ledger',
     couponPools: 'Coupon pools',
     playbooks: 'Playbooks (SOP)',

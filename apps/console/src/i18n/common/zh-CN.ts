@@ -45,6 +45,7 @@ const zhCN = {
     expand: '展开菜单',
   },
   nav: {
+    posters: '海报与名片',
     rewards: '奖励台账',
     couponPools: '优惠券库',
     playbooks: 'SOP 剧本',

@@ -88,11 +88,12 @@ const intersects = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y
  * The contrast most of a text's background gives it: the text colour against pixels sampled on a grid over its
  * box in a drawing without any text, and the 20th percentile taken (a busy photo behind part of it counts).
  */
-function sampledContrast(under: Drawn, box: Box, color: string): number {
+function sampledContrast(under: Drawn, full: Box, color: string, scale: number): number {
+  const box = { x: Math.floor(full.x * scale), y: Math.floor(full.y * scale), w: Math.max(1, Math.round(full.w * scale)), h: Math.max(1, Math.round(full.h * scale)) };
   const n = Number.parseInt(color.slice(1), 16);
   const text = luminance((n >> 16) & 255, (n >> 8) & 255, n & 255);
   const ratios: number[] = [];
-  const step = Math.max(2, Math.floor(Math.min(box.w, box.h) / 12));
+  const step = Math.max(1, Math.floor(Math.min(box.w, box.h) / 12));
   for (let y = box.y; y < Math.min(box.y + box.h, under.height); y += step) {
     for (let x = box.x; x < Math.min(box.x + box.w, under.width); x += step) {
       const i = (y * under.width + x) * 4;
@@ -128,7 +129,9 @@ export async function checkDesign(input: DrawInput): Promise<PosterCheck> {
     issues.push({ rule, severity, message, ...(elementIds?.length ? { elementIds } : {}) });
   type TextLike = Extract<PosterElement, { type: 'text' | 'nickname' }>;
   const isText = (e: PosterElement): e is TextLike => e.type === 'text' || e.type === 'nickname';
-  const [full, under] = await Promise.all([drawDesign(input), drawDesign(input, (e) => !isText(e))]);
+  // What lies under the text is sampled from a drawing at half the side (a quarter of the pixels): colours, not detail.
+  const UNDER_SCALE = 0.5;
+  const [full, under] = await Promise.all([drawDesign(input), drawDesign(input, (e) => !isText(e), UNDER_SCALE)]);
   const boxes = new Map(design.elements.map((e) => [e.id, elementBox(e, input.texts)]));
   const texts = design.elements.filter(isText);
 
@@ -146,7 +149,7 @@ export async function checkDesign(input: DrawInput): Promise<PosterCheck> {
   }
   let minContrast: number | null = null;
   for (const e of texts) {
-    const c = sampledContrast(under, boxes.get(e.id)!, e.color);
+    const c = sampledContrast(under, boxes.get(e.id)!, e.color, UNDER_SCALE);
     minContrast = minContrast === null ? c : Math.min(minContrast, c);
     const large = e.fontSize >= canvas.width * CHECK_LIMITS.largeTextShare;
     const shown = c.toFixed(1);

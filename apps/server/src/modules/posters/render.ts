@@ -155,9 +155,10 @@ function pngWithDpi(png: Buffer): Buffer {
 
 /**
  * The design drawn at its canvas's size: a PNG (with a 300 dpi pHYs) and the RGBA pixels the checker reads.
- * `only` keeps just the elements it accepts (the checker draws what lies under the text).
+ * `only` keeps just the elements it accepts (the checker draws what lies under the text); `scale` < 1 draws smaller
+ * (the checker samples colours from a quarter-size drawing).
  */
-export async function drawDesign(input: DrawInput, only?: (e: PosterElement) => boolean): Promise<Drawn> {
+export async function drawDesign(input: DrawInput, only?: (e: PosterElement) => boolean, scale = 1): Promise<Drawn> {
   const { width, height } = POSTER_CANVASES[input.design.canvas];
   const qr = input.design.elements.find((e) => e.type === 'qr');
   const qrPng = qr ? await renderQrPng(input.qrText, { sizePx: qr.size, marginModules: qr.quietZone }) : undefined;
@@ -169,7 +170,7 @@ export async function drawDesign(input: DrawInput, only?: (e: PosterElement) => 
     display: 'flex', position: 'relative', overflow: 'hidden', width, height, backgroundColor: input.design.background.color, fontFamily: 'Noto Sans SC',
   }, children);
   const svg = await satori(tree as unknown as SatoriElement, { width, height, fonts: posterFonts() });
-  const rendered = new Resvg(svg, { fitTo: { mode: 'width', value: width }, font: { loadSystemFonts: false } }).render();
+  const rendered = new Resvg(svg, { fitTo: { mode: 'width', value: Math.round(width * scale) }, font: { loadSystemFonts: false } }).render();
   return { png: pngWithDpi(Buffer.from(rendered.asPng())), width: rendered.width, height: rendered.height, pixels: Buffer.from(rendered.pixels) };
 }
 
