@@ -45,6 +45,7 @@ import {
   FunnelPlotOutlined,
   TableOutlined,
   ShoppingOutlined,
+  PictureOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
@@ -127,6 +128,9 @@ const ReferralFormPage = page(() => import('./modules/referrals/referral-form-pa
 // Measure (issue 15): staff stats and group health.
 const StaffStatsPage = page(() => import('./modules/staff-stats/staff-stats-page'), ['staffStats']);
 const GroupHealthPage = page(() => import('./modules/staff-stats/group-health-page'), ['staffStats']);
+// Spread (issue 14): the poster designer and checker, staff cards and badges.
+const PostersPage = page(() => import('./modules/posters/posters-page'), ['posters', 'staff']);
+const PosterDesignerPage = page(() => import('./modules/posters/poster-designer-page'), ['posters']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -170,6 +174,7 @@ export function App() {
             <Route path="redpackets/:id" element={<RedpacketDetailPage />} />
             <Route path="referrals" element={<ReferralsPage />} />
             <Route path="referrals/:id" element={<ReferralDetailPage />} />
+            <Route path="posters" element={<PostersPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="stats/staff" element={<StaffStatsPage />} />
@@ -193,6 +198,8 @@ export function App() {
               <Route path="redpackets/:id/edit" element={<RedpacketFormPage />} />
               <Route path="referrals/new" element={<ReferralFormPage />} />
               <Route path="referrals/:id/edit" element={<ReferralFormPage />} />
+              <Route path="posters/new" element={<PosterDesignerPage />} />
+              <Route path="posters/:id" element={<PosterDesignerPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -287,6 +294,7 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/channel-stats', icon: <LineChartOutlined />, label: t('nav.channelStats') },
           { key: '/welcome', icon: <SmileOutlined />, label: t('nav.welcome') },
           { key: '/stores', icon: <ShopOutlined />, label: t('nav.stores') },
+          { key: '/posters', icon: <PictureOutlined />, label: t('nav.posters') },
         ],
       },
       { key: '/staff', icon: <TeamOutlined />, label: t('nav.staff') },
@@ -388,8 +396,9 @@ const MENU_KEYS = [
   '/referrals',
   '/stats/staff',
   '/stats/groups',
+  '/posters',
 ];
-const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
+const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores', '/posters'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
 const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/redpackets', '/offers', '/coupon-pools', '/rewards'];

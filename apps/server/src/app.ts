@@ -50,6 +50,7 @@ import { checkinRoutes, CheckinService } from './modules/checkin';
 import { referralRoutes, ReferralService } from './modules/referrals';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
+import { posterRoutes, PosterService } from './modules/posters';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -102,6 +103,8 @@ export interface PondApp {
   lottery: LotteryService;
   referrals: ReferralService;
   staffStats: StaffStatsService;
+  /** Poster templates, personal posters (cached), the checker, staff cards. */
+  posters: PosterService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -238,6 +241,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     onTimezoneChanged: sim ? async (corpId, timezone) => { if (await sim.control.getCorp(corpId)) await sim.control.upsertCorp({ corpId, timezone }); } : undefined,
   });
   liveCodeRoutes(http, { codes, publicUrl: () => config.publicUrl });
+  // Posters: templates, the checker, staff cards, and the live code's poster URLs (drawn from a template).
+  const posters = new PosterService({ pool, codes, media, corps, publicUrl: () => config.publicUrl, log });
+  posterRoutes(http, { posters, codes });
   governanceRoutes(http, { governance });
   taskRoutes(http, { tasks });
   broadcastRoutes(http, { broadcasts });
@@ -296,6 +302,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
     moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin, referrals, analytics, staffStats,
+    posters,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);

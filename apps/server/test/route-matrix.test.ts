@@ -27,7 +27,8 @@ type Kind =
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
   | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool' | 'checkinCampaign'
   | 'redpacket'
-  | 'referralCampaign';
+  | 'referralCampaign'
+  | 'posterTemplate';
 
 interface Row {
   roles: Who[] | 'public';
@@ -140,8 +141,6 @@ const MATRIX: Record<string, Row> = {
   'GET /api/channel-stats': { roles: ALL, list: true },
   'GET /api/live-codes/:id/qr.png': { roles: ALL, params: { id: 'liveCode' } },
   'GET /api/live-codes/:id/qr.svg': { roles: ALL, params: { id: 'liveCode' } },
-  'GET /api/live-codes/:id/poster.png': { roles: ALL, params: { id: 'liveCode' } },
-  'GET /api/live-codes/:id/poster-check': { roles: ALL, params: { id: 'liveCode' } },
   'GET /api/alerts': { roles: ALL, list: true },
   'POST /api/alerts/:id/read': { roles: ALL, params: { id: 'alert' } },
   'POST /api/media': { roles: WRITE },
@@ -315,6 +314,22 @@ const MATRIX: Record<string, Row> = {
   'GET /api/staff-stats/settings': { roles: PLAYBOOK_READ },
   'PUT /api/staff-stats/settings': { roles: ADMIN },
   'GET /api/group-health': { roles: PLAYBOOK_READ, list: true },
+  // Posters (issue 14): templates are corp-wide designs (operators edit them); the live code's poster URLs draw through them;
+  // staff cards follow the staff member's scope (a staff member their own, a store manager their stores').
+  'GET /api/poster-templates': { roles: ALL },
+  'POST /api/poster-templates': { roles: WRITE },
+  'POST /api/poster-templates/check': { roles: WRITE },
+  'POST /api/poster-templates/preview.png': { roles: WRITE },
+  'GET /api/poster-templates/:id': { roles: ALL, params: { id: 'posterTemplate' } },
+  'PATCH /api/poster-templates/:id': { roles: WRITE, params: { id: 'posterTemplate' } },
+  'DELETE /api/poster-templates/:id': { roles: WRITE, params: { id: 'posterTemplate' }, destructive: true },
+  'POST /api/poster-templates/:id/publish': { roles: WRITE, params: { id: 'posterTemplate' } },
+  'GET /api/poster-templates/:id/preview.png': { roles: ALL, params: { id: 'posterTemplate' } },
+  'GET /api/posters/staff-cards/:userid': { roles: ALL, params: { userid: 'staff' } },
+  'GET /api/posters/staff-cards/:userid/card.png': { roles: ALL, params: { userid: 'staff' } },
+  'GET /api/posters/stores/:id/staff-cards.zip': { roles: ['admin', 'operator', 'store_manager'], params: { id: 'store' } },
+  'GET /api/live-codes/:id/poster.png': { roles: ALL, params: { id: 'liveCode' } },
+  'GET /api/live-codes/:id/poster-check': { roles: ALL, params: { id: 'liveCode' } },
 };
 
 let pond: TestPond;
@@ -362,6 +377,9 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'playbook': return String(ok(await admin('POST', '/api/playbooks', { kind: 'customer', name: n, trigger: { type: 'manual' }, steps: [{ day: 1, time: '10:00', content: { text: 'hi' } }] })).id);
     case 'couponPool': return String(ok(await admin('POST', '/api/coupon-pools', { name: n, faceValueFen: 100 })).id);
     case 'note': return String(ok(await pond.api('POST', `/api/customers/${ids.customer.in[who]}/notes`, { text: n }, { token: tokens[who] })).id);
+    case 'posterTemplate': return String(ok(await admin('POST', '/api/poster-templates', {
+      name: n, purpose: 'generic', design: { canvas: 'badge', background: { color: '#FFFFFF' }, elements: [{ type: 'qr', id: 'qr', x: 149, y: 300, size: 340 }] },
+    })).id);
     default: throw new Error(`no fresh ${kind}`);
   }
 }
@@ -477,6 +495,7 @@ beforeAll(async () => {
   setIds('couponPool', await fresh('couponPool', 'admin'));
   setIds('campaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at) VALUES ($1, 'lottery', 'matrix campaign', now()) RETURNING id`, [corpId]));
   setIds('offer', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'coupon', 'matrix offer', now(), '{"couponPoolId":1}') RETURNING id`, [corpId]));
+  setIds('posterTemplate', await fresh('posterTemplate', 'admin'));
   setIds('checkinCampaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'checkin', 'matrix check-in', now(), '{"mode":"daily"}') RETURNING id`, [corpId]));
   setIds('redpacket', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'redpacket', 'matrix red packets', now(),
     '{"amount":{"mode":"fixed","amountFen":100},"slots":[{"weekdays":[],"start":"00:00","end":"23:59","count":10}]}') RETURNING id`, [corpId]));

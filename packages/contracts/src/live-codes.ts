@@ -3,7 +3,7 @@
 // answers HTML and has no contract here. Response schemas describe what the server sends (no limits: a
 // stored value is never refused on the way out); request schemas carry the input limits.
 import { z } from 'zod';
-import { ChatId, DateTime, Day, ItemsOf, List, Page, PageOf, RowId, TagId, TimeZone, Userid, WecomId, patchOf } from './common';
+import { ChatId, DateTime, Day, ItemsOf, List, Page, PageOf, RowId, RowIdParam, TagId, TimeZone, Userid, WecomId, patchOf } from './common';
 
 // ---- enums (the drizzle schema declares its columns with these) ----
 
@@ -105,12 +105,14 @@ export const QrPngQuery = z.object({ size: z.coerce.number().int().min(128).max(
 export const QrSvgQuery = z.object({ sizeMm: z.coerce.number().min(20).max(1000).default(80) });
 
 const HexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a hex colour like #1677ff');
-/** GET /api/live-codes/:id/poster.png and poster-check: the copy and colours (defaults: the code's name, channel, description). */
+/** GET /api/live-codes/:id/poster.png and poster-check: a template, or the built-in design's copy and colours (defaults: the code's name, channel, description). */
 export const PosterQuery = z.object({
+  /** Draw from this poster template (modules/posters) instead of the built-in design. */
+  templateId: RowIdParam.optional(),
   title: z.string().max(60).optional(), subtitle: z.string().max(120).optional(), body: z.string().max(400).optional(),
   background: HexColour.optional(), accent: HexColour.optional(), textColor: HexColour.optional(),
 });
-export type PosterOptions = z.input<typeof PosterQuery>;
+export type PosterOptions = Omit<z.input<typeof PosterQuery>, 'templateId'> & { templateId?: number };
 
 // ---- responses ----
 
@@ -214,21 +216,8 @@ export type ChannelStats = z.infer<typeof ChannelStats>;
 /** What GET /api/channel-stats answers: the JSON above, or with format=csv the CSV text (text/csv). */
 export const ChannelStatsResponse = z.union([ChannelStats, z.string().describe('format=csv: the same numbers as CSV (text/csv, UTF-8 with BOM)')]);
 
-export const POSTER_RULES = [
-  'empty-title', 'title-too-long', 'too-much-text', 'low-contrast', 'exaggerated-claim', 'qr-missing', 'qr-too-dense',
-  'accent-same-as-background', 'invalid-color',
-] as const;
-export type PosterRule = (typeof POSTER_RULES)[number];
-
-export const PosterIssue = z.object({
-  rule: z.enum(POSTER_RULES),
-  severity: z.enum(['error', 'warn']),
-  /** zh-CN first, then English. */
-  message: z.string(),
-});
-export type PosterIssue = z.infer<typeof PosterIssue>;
-/** GET /api/live-codes/:id/poster-check: errors first; none when it is good to print. */
-export const PosterCheck = z.object({ issues: z.array(PosterIssue) });
+// The poster's checker is the posters module's (GET /api/live-codes/:id/poster-check answers its report).
+export { POSTER_RULES, PosterCheck, PosterIssue, type PosterRule } from './posters';
 
 // ---- alerts ----
 

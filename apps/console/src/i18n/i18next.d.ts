@@ -19,6 +19,7 @@ import type offers from '../modules/offers/i18n/zh-CN';
 import type overview from '../modules/overview/i18n/zh-CN';
 import type analytics from '../modules/analytics/i18n/zh-CN';
 import type playbooks from '../modules/playbooks/i18n/zh-CN';
+import type posters from '../modules/posters/i18n/zh-CN';
 import type lottery from '../modules/lottery/i18n/zh-CN';
 import type campaigns from '../modules/campaigns/i18n/zh-CN';
 import type redpackets from '../modules/redpackets/i18n/zh-CN';
@@ -55,6 +56,7 @@ declare module 'i18next' {
       offers: typeof offers;
       overview: typeof overview;
       playbooks: typeof playbooks;
+      posters: typeof posters;
       lottery: typeof lottery;
       campaigns: typeof campaigns;
       redpackets: typeof redpackets;

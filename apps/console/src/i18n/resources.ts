@@ -31,6 +31,7 @@ export const NAMESPACES: Loaders = {
   offers: { 'zh-CN': () => import('../modules/offers/i18n/zh-CN'), 'en-US': () => import('../modules/offers/i18n/en-US') },
   overview: { 'zh-CN': () => import('../modules/overview/i18n/zh-CN'), 'en-US': () => import('../modules/overview/i18n/en-US') },
   playbooks: { 'zh-CN': () => import('../modules/playbooks/i18n/zh-CN'), 'en-US': () => import('../modules/playbooks/i18n/en-US') },
+  posters: { 'zh-CN': () => import('../modules/posters/i18n/zh-CN'), 'en-US': () => import('../modules/posters/i18n/en-US') },
   lottery: { 'zh-CN': () => import('../modules/lottery/i18n/zh-CN'), 'en-US': () => import('../modules/lottery/i18n/en-US') },
   scripts: { 'zh-CN': () => import('../modules/scripts/i18n/zh-CN'), 'en-US': () => import('../modules/scripts/i18n/en-US') },
   segments: { 'zh-CN': () => import('../modules/segments/i18n/zh-CN'), 'en-US': () => import('../modules/segments/i18n/en-US') },

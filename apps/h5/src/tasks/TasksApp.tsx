@@ -2,6 +2,7 @@
 // overdue, pending, and done today. A 1:1 send task opens the chat with its customer or group
 // (openEnterpriseChat), where the sidebar sends it in one tap; any task can be marked done or skipped
 // with a reason.
+import type { ComponentType } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Boot } from '../boot';
 import { day } from '../format';
@@ -21,6 +22,16 @@ export function TasksApp({ boot }: { boot: Boot }) {
   const [error, setError] = useState<string | null>(null);
   /** The JS-SDK: null while connecting, then whether chats can be opened from here. */
   const [sdk, setSdk] = useState<{ ok: boolean; why?: string } | null>(null);
+  /** 我的名片: loaded on first open, so the task page's first load does not carry it. */
+  const [card, setCard] = useState<{ open: boolean; view: ComponentType<{ userid: string; name: string }> | null }>({ open: false, view: null });
+  const toggleCard = () => {
+    if (card.open) { setCard({ ...card, open: false }); return; }
+    if (card.view) { setCard({ ...card, open: true }); return; }
+    import('../card/MyCard').then(
+      (m) => setCard({ open: true, view: m.MyCard }),
+      (e: unknown) => toast(`加载失败 Could not load: ${errText(e)}`, true),
+    );
+  };
 
   const load = useCallback(async () => {
     try {
@@ -61,7 +72,9 @@ export function TasksApp({ boot }: { boot: Boot }) {
         <div class="grow">
           <b>我的任务</b> <span class="en">My tasks · {boot.me.name}</span>
         </div>
+        <button class="btn" onClick={toggleCard} data-action="my-card">{card.open ? '返回任务 Tasks' : '我的名片 My card'}</button>
       </header>
+      {card.open && card.view ? <card.view userid={boot.me.userid} name={boot.me.name} /> : null}
       {sdk && !sdk.ok ? <div class="notice en" data-testid="sdk-note">{sdk.why} — 打开聊天不可用 opening chats is unavailable</div> : null}
       {focusMissing ? (
         <section class="muted" data-testid="task-gone">

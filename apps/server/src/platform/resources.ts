@@ -203,6 +203,8 @@ export const RESOURCES = {
   campaign: { label: 'campaign', table: 'campaigns', key: 'id', keyType: 'int' },
   couponPool: { label: 'coupon pool', table: 'coupon_pools', key: 'id', keyType: 'int' },
   reward: { label: 'reward', table: 'rewards', key: 'id', keyType: 'int', visible: customerVisibleSql },
+  // Posters: templates are corp-wide designs (everyone may draw their cards from them).
+  posterTemplate: { label: 'poster template', table: 'poster_templates', key: 'id', keyType: 'int', live: (a) => `${a}.archived_at IS NULL` },
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceName = keyof typeof RESOURCES;

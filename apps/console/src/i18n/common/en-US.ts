@@ -51,6 +51,7 @@ const enUS: Messages<typeof zhCN> = {
     funnel: 'Funnel',
     cohorts: 'Cohorts',
     commerce: 'Commerce',
+    posters: 'Posters and cards',
     rewards: 'Reward ledger',
     couponPools: 'Coupon pools',
     playbooks: 'Playbooks (SOP)',

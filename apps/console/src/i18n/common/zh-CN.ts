@@ -50,6 +50,7 @@ const zhCN = {
     funnel: '漏斗',
     cohorts: '留存',
     commerce: '交易',
+    posters: '海报与名片',
     rewards: '奖励台账',
     couponPools: '优惠券库',
     playbooks: 'SOP 剧本',

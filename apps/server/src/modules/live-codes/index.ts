@@ -6,4 +6,6 @@ export { liveCodeRoutes } from './routes';
 export { LiveCodeService } from './service';
 export { identify, isAutomated, openWechatIdentity, WECHAT_COOKIE } from './identity';
 export type { Visitor } from './identity';
-export { renderQrSvg } from './render';
+export type { CodeConfig } from './repo';
+// The QR drawing the posters module puts on every poster (and the referral page's plain QR).
+export { qrModules, renderQrPng, renderQrSvg } from './render';

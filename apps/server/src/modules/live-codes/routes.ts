@@ -2,7 +2,7 @@
 // the answer. Downloads (CSV, PNG, SVG) have no response schema; every JSON answer has one.
 import {
   AlertList, AlertsQuery, ChannelStatsQuery, ChannelStatsResponse, CodeStats, LiveCode, LiveCodeBody, LiveCodeListQuery, LiveCodePage, LiveCodePatch,
-  PosterCheck, PosterQuery, QrPngQuery, QrSvgQuery, StatsRange, type PosterOptions,
+  QrPngQuery, QrSvgQuery, StatsRange,
 } from '@pond/contracts/live-codes';
 import { z } from 'zod';
 import type { App } from '../../platform/http';
@@ -12,9 +12,8 @@ import type { LiveCodeService } from './service';
 import type { CodeConfig } from './repo';
 import { statsCsv } from './stats';
 
-// Rendering pulls in satori, resvg and a CJK font: loaded on first download, not at start.
+// The QR drawing, loaded on first download.
 const render = () => import('./render');
-const posterCheck = () => import('./poster-check');
 
 /** Ids a code refers to: all of this corp, live (a deleted tag or an archived template is refused). */
 const LIVE_CODE_REFS = {
@@ -113,23 +112,7 @@ export function liveCodeRoutes(app: App, deps: { codes: LiveCodeService; publicU
     const c = await codes.get(req.principal!.corpId, req.params.id);
     return reply.type('image/svg+xml').header('content-disposition', `attachment; filename="${c.key}.svg"`).send((await render()).renderQrSvg(landingUrl(c.key), { sizeMm: req.query.sizeMm }));
   });
-  const posterSpec = (c: CodeConfig, q: PosterOptions) => ({
-    qrText: landingUrl(c.key), title: q.title ?? c.name, subtitle: q.subtitle ?? (c.channel || undefined), body: q.body ?? c.description ?? undefined,
-    background: q.background, accent: q.accent, textColor: q.textColor,
-  });
-  app.get('/api/live-codes/:id/poster.png', {
-    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: {
-      tags, params: IdParams, querystring: PosterQuery, produces: ['image/png'], description: 'A printable poster with the QR, as a PNG download.',
-      response: { 200: { description: 'A PNG download (filename "<key>-poster.png")', content: { 'image/png': { schema: z.instanceof(Buffer).meta({ type: 'string', format: 'binary' }) } } } },
-    },
-  }, async (req, reply) => {
-    const c = await codes.get(req.principal!.corpId, req.params.id);
-    const png = await (await render()).renderPoster(posterSpec(c, req.query));
-    return reply.type('image/png').header('content-disposition', `attachment; filename="${c.key}-poster.png"`).send(png);
-  });
-  app.get('/api/live-codes/:id/poster-check', {
-    config: access(ALL_ROLES, { params: { id: 'liveCode' } }), schema: { tags, params: IdParams, querystring: PosterQuery, response: { 200: PosterCheck } },
-  }, async (req) => ({ issues: (await posterCheck()).checkPoster(posterSpec(await codes.get(req.principal!.corpId, req.params.id), req.query)) }));
+  // The poster (poster.png, poster-check) is drawn from a poster template: modules/posters registers those two URLs.
 
   app.get('/api/alerts', {
     config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['alerts'], querystring: AlertsQuery, response: { 200: AlertList } },

@@ -83,6 +83,12 @@ export class MediaService {
     }));
   }
 
+  /** An image's bytes (a poster's background), or null when the corp has no such image. */
+  async imageBytes(corpId: string, id: number): Promise<Buffer | null> {
+    const [row] = await assetsWithBytes(this.pool, corpId, [id]);
+    return row?.kind === 'image' ? row.bytes : null;
+  }
+
   /** Names and URLs of the corp's files, to show. */
   async labels(corpId: string, ids: number[]): Promise<Map<number, { kind: MediaKind; filename: string; picUrl: string | null }>> {
     const rows = await assetLabels(this.pool, corpId, [...new Set(ids)]);

@@ -14,6 +14,7 @@ import type { GroupStatus } from '../../../../../packages/contracts/src/groups';
 import type { HandoverJobStatus, HandoverKind } from '../../../../../packages/contracts/src/handover';
 import type { AutoTagRuleKind, BulkTagAction, BulkTagJobStatus } from '../../../../../packages/contracts/src/tags';
 import type { MediaKind } from '../../../../../packages/contracts/src/media';
+import type { PosterDesign, PosterIssue, PosterPurpose } from '../../../../../packages/contracts/src/posters';
 import type { Role } from '../../../../../packages/contracts/src/auth';
 import type { MemberStatus } from '../../../../../packages/contracts/src/admin';
 import type { SendStatus, TemplateStatus, WelcomeAttachment, WelcomeScope } from '../../../../../packages/contracts/src/welcome';
@@ -1923,3 +1924,30 @@ export const staffStatsDigests = pgTable('staff_stats_digests', {
   createdAt: createdAt(),
   sentAt: ts('sent_at'),
 }, (t) => [primaryKey({ columns: [t.corpId, t.managerUserid, t.week] })]);
+
+// ---- posters (海报 / 员工名片 / 工牌): templates drawn per participant, and each staff member's own code ----
+
+/** A poster template: its design (canvas, background, elements) as the contract types it; every edit bumps `version`. */
+export const posterTemplates = pgTable('poster_templates', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  purpose: text('purpose').$type<PosterPurpose>().notNull(),
+  design: jsonb('design').$type<PosterDesign>().notNull(),
+  version: integer('version').notNull().default(1),
+  status: text('status').$type<'draft' | 'published'>().notNull().default('draft'),
+  publishedAt: ts('published_at'),
+  /** The checker's findings the publisher acknowledged. */
+  publishedIssues: jsonb('published_issues').$type<PosterIssue[]>().notNull().default([]),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  archivedAt: ts('archived_at'),
+}, (t) => [index('poster_templates_corp_idx').on(t.corpId, t.purpose)]);
+
+/** Each staff member's card code (员工活码): a live code whose pool is that member only, made once. */
+export const staffCards = pgTable('staff_cards', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  userid: text('userid').notNull(),
+  codeId: bigint('code_id', { mode: 'number' }).notNull().references(() => liveCodes.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.userid] })]);
