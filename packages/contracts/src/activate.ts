@@ -4,7 +4,9 @@
 import { z } from 'zod';
 import { ChatId, DateTime, HttpUrl, Int4, List, patchOf, RequiredText, RowId, TagId, Text } from './common';
 
-export const CAMPAIGN_KINDS = ['lottery', 'checkin', 'coupon', 'groupbuy', 'bargain'] as const;
+export const CAMPAIGN_KINDS = ['lottery', 'checkin', 'coupon', 'groupbuy', 'bargain',
+  // Spread (issue 14): invite tasks and group fission (invites.ts).
+  'invite'] as const;
 export const CampaignKind = z.enum(CAMPAIGN_KINDS, { message: `must be one of ${CAMPAIGN_KINDS.join(', ')}` });
 export type CampaignKind = z.infer<typeof CampaignKind>;
 
