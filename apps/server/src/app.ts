@@ -45,6 +45,7 @@ import { LotteryService, lotteryOrderListener, lotteryRoutes } from './modules/l
 import { checkinRoutes, CheckinService } from './modules/checkin';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
+import { inviteRoutes, InviteService } from './modules/invites';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -93,6 +94,7 @@ export interface PondApp {
   checkin: CheckinService;
   offers: OfferService;
   lottery: LotteryService;
+  invites: InviteService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -152,12 +154,21 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const checkin = new CheckinService({ pool, campaigns, rewards, log });
   orderHooks.register({ paid: (db, order) => checkin.onOrderPaid(db, order), refunded: (db, order) => checkin.onOrderRefunded(db, order) });
   queue.register([checkin.settleJob]);
+  // Spread (issue 14): invite tasks and group fission; a minutely job makes held credits final and notifies staff of tiers.
+  const invites = new InviteService({ pool, campaigns, rewards, codes, governance, tasks, log, publicUrl: () => config.publicUrl });
+  queue.register([invites.tickJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
     onEnriched: async (ctx, info) => {
       await acquire.onEnriched?.(ctx, info);
       await rules.onEnrichedAdd(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), info.sourceInboxId, ctx.at);
+      // The add's unionid is known now: a friend who came through a participant's link is credited to them.
+      await invites.credits.onAddEnriched(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), info.sourceInboxId);
+    },
+    onDeleted: async (ctx, by) => {
+      await acquire.onDeleted?.(ctx, by);
+      await invites.credits.onDeleted(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), ctx.at);
     },
   };
   // Every inbox event's handler, by name (platform/inbox/events.ts); ARCHITECTURE.md "Events" says what each writes and triggers.
@@ -166,7 +177,11 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     .register(groupEventHandlers({
       pool, corps,
       onGroupChanged: (corpId, chatId, created) => rotation.onGroupChanged(corpId, chatId, created),
-      onCustomerJoined: (corpId, ext, chatId, at) => rules.onJoinedGroup(corpId, ext, chatId, at),
+      onCustomerJoined: async (corpId, ext, chatId, at) => {
+        await rules.onJoinedGroup(corpId, ext, chatId, at);
+        await invites.credits.onGroupJoined(corpId, ext, chatId, at);
+      },
+      onCustomerLeft: (corpId, ext, chatId, at) => invites.credits.onGroupLeft(corpId, ext, chatId, at),
     }))
     .register(tagEventHandlers({ pool, corps }))
     // An order was matched to a customer (commerce queues it in the statement that matched it): order auto-tag rules.
@@ -240,6 +255,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   lotteryRoutes(http, { lottery, sessions });
   checkinRoutes(http, { checkin, sessions });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
+  inviteRoutes(http, { invites, sessions, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
     return { ok: true };
@@ -267,7 +283,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin, invites,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -284,6 +300,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: offers.expireJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         // Hourly: every corp's day turns at its own midnight (time zones).
         await queue.schedule({ name: checkin.settleJob.name, cron: '7 * * * *', data: {}, key: 'hourly' });
+        await queue.schedule({ name: invites.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });
