@@ -187,30 +187,33 @@ export class InviteCredits {
 
   // ---- status changes ----
 
-  /** Moves one credit (locked under its participant) from its status to the next the function gives; null leaves it. */
-  private async change(creditId: number, next: (k: CreditRow) => { to: CreditStatus; reason?: CreditReason | null; by?: string | null } | null): Promise<CreditRow | null> {
+  /**
+   * Moves one credit (locked under its participant) from its status to the next the function gives; null leaves it.
+   * Returns the credit as it is now, and whether this call changed it.
+   */
+  private async change(creditId: number, next: (k: CreditRow) => { to: CreditStatus; reason?: CreditReason | null; by?: string | null } | null): Promise<(CreditRow & { changed: boolean }) | null> {
     return withTransaction(this.deps.pool, async (db) => {
       const pre = await repo.creditById(db, creditId);
       if (!pre) return null;
       const p = await repo.lockParticipant(db, pre.participant_id);
       const k = (await repo.creditById(db, creditId, true))!;
       const n = next(k);
-      if (!n || n.to === k.status) return k;
-      if (!(await repo.setCreditStatus(db, k.id, k.status, n.to, { reason: n.reason ?? null, by: n.by ?? null }))) return k;
+      if (!n || n.to === k.status) return { ...k, changed: false };
+      if (!(await repo.setCreditStatus(db, k.id, k.status, n.to, { reason: n.reason ?? null, by: n.by ?? null }))) return { ...k, changed: false };
       await repo.moveCounters(db, p.id, k.status, n.to);
-      const after = { ...k, status: n.to, reason: n.reason ?? k.reason };
+      const after = { ...k, status: n.to, reason: n.reason ?? k.reason, changed: true };
       const { rows: [c] } = await db.query<CampaignRow>('SELECT * FROM campaigns WHERE id = $1', [k.campaign_id]);
       await this.entered(db, c, p, after, n.to);
       return after;
     });
   }
 
-  void(creditId: number, reason: CreditReason, by: string | null): Promise<CreditRow | null> {
+  void(creditId: number, reason: CreditReason, by: string | null): Promise<(CreditRow & { changed: boolean }) | null> {
     return this.change(creditId, (k) => (k.status === 'pending' || k.status === 'review' ? { to: 'voided', reason, by } : null));
   }
 
   /** An operator's decision on a flagged credit: approve → it counts (once its holding period is over), reject → voided. */
-  review(creditId: number, decision: 'approve' | 'reject', by: string): Promise<CreditRow | null> {
+  review(creditId: number, decision: 'approve' | 'reject', by: string): Promise<(CreditRow & { changed: boolean }) | null> {
     return this.change(creditId, (k) => {
       if (k.status !== 'review') return null;
       if (decision === 'reject') return { to: 'voided', reason: 'rejected', by };
@@ -234,8 +237,8 @@ export class InviteCredits {
           if (!still) return { to: 'voided', reason: d.kind === 'add' ? 'not_staying' : 'left_group' };
           return { to: 'credited' };
         });
-        if (after?.status === 'credited') credited++;
-        else if (after?.status === 'voided') voided++;
+        if (after?.changed && after.status === 'credited') credited++;
+        else if (after?.changed && after.status === 'voided') voided++;
       }
       if (due.length < batch) break;
     }

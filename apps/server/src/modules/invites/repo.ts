@@ -102,12 +102,14 @@ export async function groupMember(db: Db, corpId: string, chatId: string, member
  * it (an add on the timeline, or a follow), or — for group fission — a join of one of the code's groups before it.
  */
 export async function knownBefore(db: Db, corpId: string, externalUserid: string, before: Date, codeId: number | null): Promise<boolean> {
+  // WeCom's times are whole seconds: an add in the second of the scan came after it.
   const { rows: [r] } = await db.query<{ known: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM follows f WHERE f.corp_id = $1 AND f.external_userid = $2 AND f.added_at < $3)
-         OR EXISTS (SELECT 1 FROM customer_events e WHERE e.corp_id = $1 AND e.external_userid = $2 AND e.type = 'customer.added' AND e.occurred_at < $3)
+    `WITH b AS (SELECT date_trunc('second', $3::timestamptz) AS t)
+     SELECT EXISTS (SELECT 1 FROM follows f WHERE f.corp_id = $1 AND f.external_userid = $2 AND f.added_at < (SELECT t FROM b))
+         OR EXISTS (SELECT 1 FROM customer_events e WHERE e.corp_id = $1 AND e.external_userid = $2 AND e.type = 'customer.added' AND e.occurred_at < (SELECT t FROM b))
          OR ($4::bigint IS NOT NULL AND EXISTS (
               SELECT 1 FROM group_members m JOIN live_code_groups g ON g.chat_id = m.chat_id AND g.code_id = $4
-              WHERE m.corp_id = $1 AND m.member_id = $2 AND m.join_time < $3)) AS known`,
+              WHERE m.corp_id = $1 AND m.member_id = $2 AND m.join_time < (SELECT t FROM b))) AS known`,
     [corpId, externalUserid, before, codeId]);
   return r.known;
 }
