@@ -37,6 +37,7 @@ import {
   ScheduleOutlined,
   GiftOutlined,
   RocketOutlined,
+  ShareAltOutlined,
   TrophyOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Select, Tag, Typography, theme } from 'antd';
@@ -106,6 +107,10 @@ const LotteryFormPage = page(() => import('./modules/lottery/lottery-form-page')
 const CheckinsPage = page(() => import('./modules/checkin/checkins-page'), ['checkin']);
 const CheckinDetailPage = page(() => import('./modules/checkin/checkin-detail-page'), ['checkin']);
 const CheckinFormPage = page(() => import('./modules/checkin/checkin-form-page'), ['checkin']);
+// Spread (issue 14): invite campaigns (任务宝 / 群裂变).
+const InvitesPage = page(() => import('./modules/invites/invites-page'), ['invites']);
+const InviteDetailPage = page(() => import('./modules/invites/invite-detail-page'), ['invites']);
+const InviteFormPage = page(() => import('./modules/invites/invite-form-page'), ['invites']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -142,6 +147,8 @@ export function App() {
             <Route path="lotteries/:id" element={<LotteryDetailPage />} />
             <Route path="checkins" element={<CheckinsPage />} />
             <Route path="checkins/:id" element={<CheckinDetailPage />} />
+            <Route path="invites" element={<InvitesPage />} />
+            <Route path="invites/:id" element={<InviteDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
@@ -159,6 +166,8 @@ export function App() {
               <Route path="coupon-pools" element={<CouponPoolsPage />} />
               <Route path="checkins/new" element={<CheckinFormPage />} />
               <Route path="checkins/:id/edit" element={<CheckinFormPage />} />
+              <Route path="invites/new" element={<InviteFormPage />} />
+              <Route path="invites/:id/edit" element={<InviteFormPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -280,6 +289,14 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/checkins', icon: <CalendarOutlined />, label: t('nav.checkins') },
         ],
       },
+      {
+        key: 'spread',
+        icon: <ShareAltOutlined />,
+        label: t('nav.spread') /* 裂变传播 / Spread */,
+        children: [
+          { key: '/invites', icon: <UsergroupAddOutlined />, label: t('nav.invites') },
+        ],
+      },
     ];
     if (SETTINGS_ROLES.includes(me.role)) items.push({ key: '/settings', icon: <SettingOutlined />, label: t('nav.settings') });
     if (ADMIN_ROLES.includes(me.role)) {
@@ -327,11 +344,13 @@ const MENU_KEYS = [
   '/offers',
   '/rewards',
   '/coupon-pools',
+  '/invites',
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
 const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/offers', '/coupon-pools', '/rewards'];
+const SPREAD_KEYS = ['/invites'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';
@@ -348,7 +367,8 @@ function Shell() {
   const selected = selectedKey(location.pathname);
   const [openKeys, setOpenKeys] = useState<string[]>(
     selected.startsWith('/admin/') ? ['admin'] : ACQUIRE_KEYS.includes(selected) ? ['acquire'] : TAGGING_KEYS.includes(selected) ? ['tagging']
-      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate'] : [],
+      : CONVERT_KEYS.includes(selected) ? ['convert'] : ACTIVATE_KEYS.includes(selected) ? ['activate']
+        : SPREAD_KEYS.includes(selected) ? ['spread'] : [],
   );
 
   return (

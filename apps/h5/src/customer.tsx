@@ -12,6 +12,7 @@ const PAGES: Record<string, () => Promise<ComponentType<KindPageProps>>> = {
   coupon: () => import('./customer/offers/CouponPage').then((m) => m.CouponPage),
   groupbuy: () => import('./customer/offers/GroupbuyPage').then((m) => m.GroupbuyPage),
   bargain: () => import('./customer/offers/BargainPage').then((m) => m.BargainPage),
+  invite: () => import('./customer/invites/InvitePage').then((m) => m.InvitePage),
 };
 
 const boot = readCustomerBoot();

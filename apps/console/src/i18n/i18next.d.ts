@@ -19,6 +19,7 @@ import type offers from '../modules/offers/i18n/zh-CN';
 import type overview from '../modules/overview/i18n/zh-CN';
 import type playbooks from '../modules/playbooks/i18n/zh-CN';
 import type lottery from '../modules/lottery/i18n/zh-CN';
+import type invites from '../modules/invites/i18n/zh-CN';
 import type checkin from '../modules/checkin/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
 import type segments from '../modules/segments/i18n/zh-CN';
@@ -51,6 +52,7 @@ declare module 'i18next' {
       overview: typeof overview;
       playbooks: typeof playbooks;
       lottery: typeof lottery;
+      invites: typeof invites;
       checkin: typeof checkin;
       scripts: typeof scripts;
       segments: typeof segments;

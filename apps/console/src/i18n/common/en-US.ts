@@ -79,6 +79,8 @@ const enUS: Messages<typeof zhCN> = {
     tasks: 'Staff tasks',
     contactRules: 'Contact rules',
     checkins: 'Check-in',
+    spread: 'Spread',
+    invites: 'Invite campaigns',
   },
   labels: {
     roles: {

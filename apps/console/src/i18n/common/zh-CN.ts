@@ -78,6 +78,8 @@ const zhCN = {
     tasks: '员工任务',
     contactRules: '触达规则',
     checkins: '签到打卡',
+    spread: '裂变传播',
+    invites: '邀请有礼',
   },
   labels: {
     roles: {
