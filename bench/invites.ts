@@ -120,6 +120,17 @@ async function main() {
   // Callback → progress: the credit (and the participant's counter, same transaction) committed after the first copy was due.
   const { rows: made } = await pool.query<{ ext: string; at: Date }>(`SELECT invitee_external_userid AS ext, created_at AS at FROM invite_credits WHERE campaign_id = $1`, [c.id]);
   const lat = made.map((m) => m.at.getTime() - (sendStart + firstDue.get(m.ext)! * 1000 / RATE)).sort((a, b) => a - b);
+  // The same friends' adds without the invite step (the baseline of this run): callback → the add stored (customer,
+  // relation, timeline) and → the customer's details read from WeCom (the enrich the credit waits for).
+  const { rows: steps } = await pool.query<{ ext: string; added: Date; enriched: Date }>(
+    `SELECT e.external_userid AS ext, e.created_at AS added, c.updated_at AS enriched FROM customer_events e
+     JOIN customers c ON c.corp_id = e.corp_id AND c.external_userid = e.external_userid
+     WHERE e.corp_id = $1 AND e.type = 'customer.added' AND e.external_userid LIKE 'wmfriend%'`, [corp.id]);
+  const since = (ext: string, at: Date) => at.getTime() - (sendStart + firstDue.get(ext)! * 1000 / RATE);
+  const addedLat = steps.map((r) => since(r.ext, r.added)).sort((a, b) => a - b);
+  const enrichedLat = steps.map((r) => since(r.ext, r.enriched)).sort((a, b) => a - b);
+  console.log(`baseline: callback → add stored p50 ${percentile(addedLat, 50).toFixed(0)} ms, p99 ${percentile(addedLat, 99).toFixed(0)} ms; `
+    + `→ details enriched p50 ${percentile(enrichedLat, 50).toFixed(0)} ms, p99 ${percentile(enrichedLat, 99).toFixed(0)} ms`);
   const { rows: [x] } = await pool.query<{ credits: number; distinct_invitees: number; credited: number; counters: number; counter_over: number; rewards: number; distinct_refs: number; tiers: number; issued: number }>(
     `SELECT (SELECT count(*)::int FROM invite_credits WHERE campaign_id = $1) AS credits,
             (SELECT count(DISTINCT invitee_external_userid)::int FROM invite_credits WHERE campaign_id = $1) AS distinct_invitees,
@@ -135,7 +146,7 @@ async function main() {
   const double = (x.credits - x.distinct_invitees) + Math.max(0, x.counters - x.credited) + (x.rewards - x.distinct_refs) + Math.max(0, x.rewards - expectedRewards);
   const missed = (N - x.credited) + Math.max(0, expectedRewards - x.issued) + x.counter_over;
   console.log(`credits ${x.credits} (credited ${x.credited}, counters ${x.counters}, participants off ${x.counter_over}); rewards ${x.rewards} issued ${x.issued} of ${expectedRewards}; tiers ${x.tiers}`);
-  console.log(`callback → progress visible: p50 ${percentile(lat, 50)} ms, p99 ${percentile(lat, 99)} ms, max ${lat[lat.length - 1] ?? 0} ms; all in ${totalSecs.toFixed(1)} s (${Math.round(x.credits / totalSecs)} credits/s)`);
+  console.log(`callback → progress visible: p50 ${percentile(lat, 50).toFixed(0)} ms, p99 ${percentile(lat, 99).toFixed(0)} ms, max ${(lat[lat.length - 1] ?? 0).toFixed(0)} ms; all in ${totalSecs.toFixed(1)} s (${Math.round(x.credits / totalSecs)} credits/s)`);
 
   // Posters: rendered for a sample of participants, then asked for again (the cache).
   const { rows: sample } = await pool.query(`SELECT * FROM invite_participants WHERE campaign_id = $1 ORDER BY id LIMIT $2`, [c.id, POSTERS]);
@@ -162,7 +173,7 @@ async function main() {
   await app.close();
   await db.close();
   console.log(`RESULT invites participants=${P} invitees=${N} callbacks=${requests.length} rate=${RATE} credited=${x.credited} rewards=${x.issued} `
-    + `progress_p50_ms=${percentile(lat, 50)} progress_p99_ms=${percentile(lat, 99)} ack_p99_ms=${load.p99} bare_ack_p99_ms=${bare.p99} `
+    + `progress_p50_ms=${percentile(lat, 50).toFixed(0)} progress_p99_ms=${percentile(lat, 99).toFixed(0)} added_p99_ms=${percentile(addedLat, 99).toFixed(0)} enriched_p99_ms=${percentile(enrichedLat, 99).toFixed(0)} ack_p99_ms=${load.p99} bare_ack_p99_ms=${bare.p99} `
     + `poster_p50_ms=${percentile(render, 50).toFixed(0)} poster_p99_ms=${percentile(render, 99).toFixed(0)} poster_cached_p99_ms=${percentile(cached, 99).toFixed(1)} `
     + `double=${double} missed=${missed}`);
   if (double || missed) process.exit(1);
