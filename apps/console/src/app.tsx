@@ -131,6 +131,10 @@ const GroupHealthPage = page(() => import('./modules/staff-stats/group-health-pa
 // Spread (issue 14): the poster designer and checker, staff cards and badges.
 const PostersPage = page(() => import('./modules/posters/posters-page'), ['posters', 'staff']);
 const PosterDesignerPage = page(() => import('./modules/posters/poster-designer-page'), ['posters']);
+// Spread (issue 14): invite campaigns (任务宝 / 群裂变).
+const InvitesPage = page(() => import('./modules/invites/invites-page'), ['invites']);
+const InviteDetailPage = page(() => import('./modules/invites/invite-detail-page'), ['invites']);
+const InviteFormPage = page(() => import('./modules/invites/invite-form-page'), ['invites']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -175,6 +179,8 @@ export function App() {
             <Route path="referrals" element={<ReferralsPage />} />
             <Route path="referrals/:id" element={<ReferralDetailPage />} />
             <Route path="posters" element={<PostersPage />} />
+            <Route path="invites" element={<InvitesPage />} />
+            <Route path="invites/:id" element={<InviteDetailPage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="stats/staff" element={<StaffStatsPage />} />
@@ -200,6 +206,8 @@ export function App() {
               <Route path="referrals/:id/edit" element={<ReferralFormPage />} />
               <Route path="posters/new" element={<PosterDesignerPage />} />
               <Route path="posters/:id" element={<PosterDesignerPage />} />
+              <Route path="invites/new" element={<InviteFormPage />} />
+              <Route path="invites/:id/edit" element={<InviteFormPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
               <Route path="settings" element={<SettingsPage />} />
@@ -343,6 +351,7 @@ function useMenuItems(me: Me): MenuItem[] {
         icon: <ShareAltOutlined />,
         label: t('nav.spread') /* 传播裂变 / Spread */,
         children: [
+          { key: '/invites', icon: <UsergroupAddOutlined />, label: t('nav.invites') },
           { key: '/referrals', icon: <DollarOutlined />, label: t('nav.referrals') },
         ],
       },
@@ -397,12 +406,13 @@ const MENU_KEYS = [
   '/stats/staff',
   '/stats/groups',
   '/posters',
+  '/invites',
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores', '/posters'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
 const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/redpackets', '/offers', '/coupon-pools', '/rewards'];
-const SPREAD_KEYS = ['/referrals'];
+const SPREAD_KEYS = ['/invites', '/referrals'];
 const STATS_KEYS = ['/stats/staff', '/stats/groups'];
 
 function selectedKey(pathname: string): string {

@@ -15,6 +15,7 @@ const PAGES: Record<string, () => Promise<ComponentType<KindPageProps>>> = {
   redpacket: () => import('./customer/redpacket/RedpacketPage').then((m) => m.RedpacketPage),
   // Spread (issue 14): referral commission (分销)
   referral: () => import('./customer/referral/ReferralPage').then((m) => m.ReferralPage),
+  invite: () => import('./customer/invites/InvitePage').then((m) => m.InvitePage),
 };
 
 const boot = readCustomerBoot();

@@ -51,6 +51,7 @@ import { referralRoutes, ReferralService } from './modules/referrals';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 import { posterRoutes, PosterService } from './modules/posters';
+import { designerPosterRenderer, inviteRoutes, InviteService } from './modules/invites';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -105,6 +106,7 @@ export interface PondApp {
   staffStats: StaffStatsService;
   /** Poster templates, personal posters (cached), the checker, staff cards. */
   posters: PosterService;
+  invites: InviteService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -172,12 +174,21 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   // Measure (issue 15): staff daily stats and group health, computed per corp day after the corp's nightly time; weekly digest.
   const staffStats = new StaffStatsService({ pool, corps, tasks, queue, log, publicUrl: () => config.publicUrl });
   queue.register([staffStats.tickJob]);
+  // Spread (issue 14): invite tasks and group fission; a minutely job makes held credits final and notifies staff of tiers.
+  const invites = new InviteService({ pool, campaigns, rewards, codes, governance, tasks, log, publicUrl: () => config.publicUrl });
+  queue.register([invites.tickJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
     onEnriched: async (ctx, info) => {
       await acquire.onEnriched?.(ctx, info);
       await rules.onEnrichedAdd(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), info.sourceInboxId, ctx.at);
+      // The add's unionid is known now: a friend who came through a participant's link is credited to them.
+      await invites.credits.onAddEnriched(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), info.sourceInboxId);
+    },
+    onDeleted: async (ctx, by) => {
+      await acquire.onDeleted?.(ctx, by);
+      await invites.credits.onDeleted(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), ctx.at);
     },
   };
   // Every inbox event's handler, by name (platform/inbox/events.ts); ARCHITECTURE.md "Events" says what each writes and triggers.
@@ -190,7 +201,11 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     .register(groupEventHandlers({
       pool, corps,
       onGroupChanged: (corpId, chatId, created) => rotation.onGroupChanged(corpId, chatId, created),
-      onCustomerJoined: (corpId, ext, chatId, at) => rules.onJoinedGroup(corpId, ext, chatId, at),
+      onCustomerJoined: async (corpId, ext, chatId, at) => {
+        await rules.onJoinedGroup(corpId, ext, chatId, at);
+        await invites.credits.onGroupJoined(corpId, ext, chatId, at);
+      },
+      onCustomerLeft: (corpId, ext, chatId, at) => invites.credits.onGroupLeft(corpId, ext, chatId, at),
     }))
     .register(tagEventHandlers({ pool, corps }))
     // An order was matched to a customer (commerce queues it in the statement that matched it): order auto-tag rules.
@@ -243,6 +258,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   liveCodeRoutes(http, { codes, publicUrl: () => config.publicUrl });
   // Posters: templates, the checker, staff cards, and the live code's poster URLs (drawn from a template).
   const posters = new PosterService({ pool, codes, media, corps, publicUrl: () => config.publicUrl, log });
+  // Invite posters are drawn by the poster designer: the campaign's template, or the built-in 9:16 design.
+  invites.renderer = designerPosterRenderer(posters);
   posterRoutes(http, { posters, codes });
   governanceRoutes(http, { governance });
   taskRoutes(http, { tasks });
@@ -274,6 +291,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   referralRoutes(http, { referrals, sessions });
   staffStatsRoutes(http, { stats: staffStats });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
+  inviteRoutes(http, { invites, sessions, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
     return { ok: true };
@@ -302,7 +320,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
     moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin, referrals, analytics, staffStats,
-    posters,
+    posters, invites,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -324,6 +342,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: referrals.matureJob.name, cron: '11 * * * *', data: {}, key: 'hourly' });
         // Every 10 minutes: each corp's nightly stats run starts once its own local nightly time has passed.
         await queue.schedule({ name: staffStats.tickJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
+        await queue.schedule({ name: invites.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

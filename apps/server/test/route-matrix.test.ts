@@ -28,7 +28,8 @@ type Kind =
   | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool' | 'checkinCampaign'
   | 'redpacket'
   | 'referralCampaign'
-  | 'posterTemplate';
+  | 'posterTemplate'
+  | 'inviteCampaign' | 'inviteCredit' | 'inviteToken';
 
 interface Row {
   roles: Who[] | 'public';
@@ -330,6 +331,18 @@ const MATRIX: Record<string, Row> = {
   'GET /api/posters/stores/:id/staff-cards.zip': { roles: ['admin', 'operator', 'store_manager'], params: { id: 'store' } },
   'GET /api/live-codes/:id/poster.png': { roles: ALL, params: { id: 'liveCode' } },
   'GET /api/live-codes/:id/poster-check': { roles: ALL, params: { id: 'liveCode' } },
+  // Invites (任务宝 / 群裂变): the console's routes, the customer page's API (identity from the WeChat session only) and
+  // the link a participant's poster opens for friends.
+  'POST /api/invites': { roles: WRITE },
+  'GET /api/invites/:id': { roles: ALL, params: { id: 'inviteCampaign' } },
+  'PATCH /api/invites/:id': { roles: WRITE, params: { id: 'inviteCampaign' } },
+  'GET /api/invites/:id/participants': { roles: WRITE, params: { id: 'inviteCampaign' } },
+  'GET /api/invites/:id/credits': { roles: WRITE, params: { id: 'inviteCampaign' } },
+  'POST /api/invites/:id/credits/:creditId/review': { roles: WRITE, params: { id: 'inviteCampaign', creditId: 'inviteCredit' } },
+  'GET /c/api/:corpId/invites/:id': { roles: 'public', params: { corpId: 'corp', id: 'inviteCampaign' }, anonymous: [401] },
+  'POST /c/api/:corpId/invites/:id/join': { roles: 'public', params: { corpId: 'corp', id: 'inviteCampaign' }, anonymous: [400, 401] },
+  'GET /c/api/:corpId/invites/:id/poster.png': { roles: 'public', params: { corpId: 'corp', id: 'inviteCampaign' }, anonymous: [401] },
+  'GET /l/i/:token': { roles: 'public', params: { token: 'inviteToken' }, anonymous: [200] },
 };
 
 let pond: TestPond;
@@ -500,6 +513,13 @@ beforeAll(async () => {
   setIds('redpacket', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'redpacket', 'matrix red packets', now(),
     '{"amount":{"mode":"fixed","amountFen":100},"slots":[{"weekdays":[],"start":"00:00","end":"23:59","count":10}]}') RETURNING id`, [corpId]));
   setIds('referralCampaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at) VALUES ($1, 'referral', 'matrix referral', now()) RETURNING id`, [corpId]));
+  const invite = await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'invite', 'matrix invite', now(),
+    '{"codeId":1,"tiers":[{"friends":1,"reward":{"kind":"custom","title":"matrix"}}]}') RETURNING id`, [corpId]);
+  setIds('inviteCampaign', invite);
+  const participant = await one(`INSERT INTO invite_participants (corp_id, campaign_id, external_userid, token) VALUES ($1, $2, $3, 'matrixToken01') RETURNING id`, [corpId, invite, customerIn]);
+  setIds('inviteToken', 'matrixToken01');
+  setIds('inviteCredit', await one(`INSERT INTO invite_credits (corp_id, campaign_id, participant_id, invitee_external_userid, kind, status, event_at, hold_until)
+    VALUES ($1, $2, $3, 'wmmatrixfriend', 'add', 'review', now(), now()) RETURNING id`, [corpId, invite, participant]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
   expect(handover.status, JSON.stringify(handover.body)).toBe(200);
   setIds('handoverJob', String(handover.body.id));

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { ChatId, DateTime, HttpUrl, Int4, List, patchOf, RequiredText, RowId, TagId, Text } from './common';
 
 export const CAMPAIGN_KINDS = ['lottery', 'checkin', 'coupon', 'groupbuy', 'bargain', 'redpacket',
-  // Spread (issue 14): referral commission (分销)
-  'referral'] as const;
+  // Spread (issue 14): referral commission (分销), invite tasks and group fission (invites.ts).
+  'referral', 'invite'] as const;
 export const CampaignKind = z.enum(CAMPAIGN_KINDS, { message: `must be one of ${CAMPAIGN_KINDS.join(', ')}` });
 export type CampaignKind = z.infer<typeof CampaignKind>;
 

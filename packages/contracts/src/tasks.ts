@@ -9,7 +9,9 @@ export const TASK_KINDS = ['send', 'confirm_mass', 'post_moment'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 export const TASK_STATUSES = ['pending', 'overdue', 'done', 'skipped', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TASK_SOURCES = ['playbook', 'broadcast', 'moment', 'manual'] as const;
+export const TASK_SOURCES = ['playbook', 'broadcast', 'moment', 'manual',
+  // Spread (issue 14): a participant of an invite campaign reached a tier (their staff congratulates them).
+  'invite'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];
 export const TASK_DONE_VIAS = ['sidebar', 'task_page', 'manual', 'wecom'] as const;
 export type TaskDoneVia = (typeof TASK_DONE_VIAS)[number];

@@ -23,6 +23,7 @@ import type posters from '../modules/posters/i18n/zh-CN';
 import type lottery from '../modules/lottery/i18n/zh-CN';
 import type campaigns from '../modules/campaigns/i18n/zh-CN';
 import type redpackets from '../modules/redpackets/i18n/zh-CN';
+import type invites from '../modules/invites/i18n/zh-CN';
 import type checkin from '../modules/checkin/i18n/zh-CN';
 import type referrals from '../modules/referrals/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
@@ -60,6 +61,7 @@ declare module 'i18next' {
       lottery: typeof lottery;
       campaigns: typeof campaigns;
       redpackets: typeof redpackets;
+      invites: typeof invites;
       checkin: typeof checkin;
       scripts: typeof scripts;
       segments: typeof segments;

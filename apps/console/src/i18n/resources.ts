@@ -33,6 +33,7 @@ export const NAMESPACES: Loaders = {
   playbooks: { 'zh-CN': () => import('../modules/playbooks/i18n/zh-CN'), 'en-US': () => import('../modules/playbooks/i18n/en-US') },
   posters: { 'zh-CN': () => import('../modules/posters/i18n/zh-CN'), 'en-US': () => import('../modules/posters/i18n/en-US') },
   lottery: { 'zh-CN': () => import('../modules/lottery/i18n/zh-CN'), 'en-US': () => import('../modules/lottery/i18n/en-US') },
+  invites: { 'zh-CN': () => import('../modules/invites/i18n/zh-CN'), 'en-US': () => import('../modules/invites/i18n/en-US') },
   scripts: { 'zh-CN': () => import('../modules/scripts/i18n/zh-CN'), 'en-US': () => import('../modules/scripts/i18n/en-US') },
   segments: { 'zh-CN': () => import('../modules/segments/i18n/zh-CN'), 'en-US': () => import('../modules/segments/i18n/en-US') },
   rewards: { 'zh-CN': () => import('../modules/rewards/i18n/zh-CN'), 'en-US': () => import('../modules/rewards/i18n/en-US') },

@@ -39,4 +39,5 @@ export const SOURCE_LABEL: Record<Task['source']['kind'], [string, string]> = {
   broadcast: ['群发', 'broadcast'],
   moment: ['朋友圈', 'moment'],
   manual: ['手动', 'manual'],
+  invite: ['邀请有礼', 'invite campaign'],
 };

@@ -90,6 +90,7 @@ const enUS: Messages<typeof zhCN> = {
     redpackets: 'Red-packet rules',
     spread: 'Spread',
     referrals: 'Referrals',
+    invites: 'Invite campaigns',
   },
   labels: {
     roles: {

@@ -89,6 +89,7 @@ const zhCN = {
     redpackets: '定时红包',
     spread: '传播裂变',
     referrals: '推荐分销',
+    invites: '邀请有礼',
   },
   labels: {
     roles: {

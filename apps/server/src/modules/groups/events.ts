@@ -19,6 +19,8 @@ export function groupEventHandlers(deps: {
   pool: pg.Pool; corps: GroupCorps;
   onGroupChanged?: (corpId: string, chatId: string, created: boolean) => Promise<void>;
   onCustomerJoined?: (corpId: string, externalUserid: string, chatId: string, at: Date) => Promise<void>;
+  /** A customer (type 2) left the group (or it was dismissed): invite credits of group fission are voided by it. */
+  onCustomerLeft?: (corpId: string, externalUserid: string, chatId: string, at: Date) => Promise<void>;
 }) {
   const { pool, corps } = deps;
 
@@ -41,19 +43,22 @@ export function groupEventHandlers(deps: {
     const quitScene = ctx.ev.QuitScene != null ? Number(ctx.ev.QuitScene) : null;
     const key = `inbox:${ctx.inboxId}`;
     // (Not applied when a newer event of this group was applied first: what this read found is superseded, no diff.)
-    const { joined, left } = await withTransaction(pool, async (db) => {
+    const { joined, left, leftCustomers } = await withTransaction(pool, async (db) => {
       const saved = await saveGroup(db, ctx.corpId, g, version);
-      if (!saved.applied) return saved;
+      if (!saved.applied) return { ...saved, leftCustomers: [] as string[] };
       const leftRows = await membersOf(db, ctx.corpId, chatId, saved.left);
       if (quitScene != null && leftRows.length) await setQuitScene(db, ctx.corpId, chatId, saved.left, quitScene);
       await appendTimeline(db, ctx.corpId, [
         ...memberTimeline(chatId, g.name ?? '', saved.joined.map((id) => ({ id, type: byId.get(id)?.type ?? 0, joinScene: byId.get(id)?.join_scene ?? joinScene })), 'group.joined', ctx.at, key),
         ...memberTimeline(chatId, g.name ?? '', leftRows.map((r) => ({ id: r.member_id, type: r.type })), 'group.left', ctx.at, key, quitScene != null ? { quitScene } : {}),
       ]);
-      return saved;
+      return { ...saved, leftCustomers: leftRows.filter((r) => r.type === 2).map((r) => r.member_id) };
     });
     if (deps.onCustomerJoined) {
       for (const id of joined) if (byId.get(id)?.type === 2) await deps.onCustomerJoined(ctx.corpId, id, chatId, ctx.at);
+    }
+    if (deps.onCustomerLeft) {
+      for (const id of leftCustomers) await deps.onCustomerLeft(ctx.corpId, id, chatId, ctx.at);
     }
     // Group codes rotate when a pooled group fills up (or WeCom created the next one).
     if (deps.onGroupChanged && (joined.length || left.length || ctx.ev.ChangeType === 'create')) {
@@ -70,6 +75,9 @@ export function groupEventHandlers(deps: {
         const name = await groupName(db, ctx.corpId, chatId);
         const customers = await dismissGroup(db, ctx.corpId, chatId, ctx.at, { at: ctx.at, inbox: ctx.inboxId });
         await appendTimeline(db, ctx.corpId, memberTimeline(chatId, name ?? '', customers.map((id) => ({ id, type: 2 })), 'group.left', ctx.at, `inbox:${ctx.inboxId}`, { dismissed: true }));
+        return customers;
+      }).then(async (customers) => {
+        if (deps.onCustomerLeft) for (const id of customers) await deps.onCustomerLeft(ctx.corpId, id, chatId, ctx.at);
       });
     },
   } satisfies InboxHandlers;

@@ -1951,3 +1951,103 @@ export const staffCards = pgTable('staff_cards', {
   codeId: bigint('code_id', { mode: 'number' }).notNull().references(() => liveCodes.id, { onDelete: 'cascade' }),
   createdAt: createdAt(),
 }, (t) => [primaryKey({ columns: [t.corpId, t.userid] })]);
+
+// ---- Spread (issue 14): invite tasks (任务宝) and group fission (群裂变), ADR 0024 ----
+
+/**
+ * A customer taking part in an invite campaign: their poster's token (/l/i/<token>), the WeChat identity they joined
+ * with (self-invites are refused by it), and their counters (kept by the statements that change credits, so the
+ * progress page and the leaderboard read one row).
+ */
+export const inviteParticipants = pgTable('invite_participants', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  token: text('token').notNull(),
+  unionid: text('unionid'),
+  openid: text('openid'),
+  /** Their staff when they joined (the tier task goes to them). */
+  userid: text('userid'),
+  credited: integer('credited').notNull().default(0),
+  pending: integer('pending').notNull().default(0),
+  voided: integer('voided').notNull().default(0),
+  /** When `credited` last grew: ties on the leaderboard go to who got there first. */
+  creditedAt: ts('credited_at'),
+  joinedAt: ts('joined_at').notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('invite_participants_uq').on(t.campaignId, t.externalUserid),
+  uniqueIndex('invite_participants_token_uq').on(t.token),
+  index('invite_participants_board_idx').on(t.campaignId, t.credited, t.creditedAt),
+]);
+
+/** A friend opened a participant's link: who (WeChat identity), from where (IP), and the live-code visit it became. */
+export const inviteVisits = pgTable('invite_visits', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull(),
+  participantId: bigint('participant_id', { mode: 'number' }).notNull().references(() => inviteParticipants.id, { onDelete: 'cascade' }),
+  visitorKey: text('visitor_key').notNull(),
+  unionid: text('unionid'),
+  openid: text('openid'),
+  ip: text('ip'),
+  codeVisitId: bigint('code_visit_id', { mode: 'number' }),
+  /** The visitor already followed a staff member of the corp when they scanned: never counts. */
+  wasCustomer: boolean('was_customer').notNull().default(false),
+  createdAt: createdAt(),
+}, (t) => [
+  index('invite_visits_unionid_idx').on(t.campaignId, t.unionid, t.createdAt),
+  index('invite_visits_code_visit_idx').on(t.codeVisitId),
+  index('invite_visits_ip_idx').on(t.campaignId, t.ip, t.createdAt),
+]);
+
+/** One friend credited (or not) to one participant: once per campaign and friend however often they scan. */
+export const inviteCredits = pgTable('invite_credits', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull().references(() => campaigns.id, { onDelete: 'cascade' }),
+  participantId: bigint('participant_id', { mode: 'number' }).notNull().references(() => inviteParticipants.id, { onDelete: 'cascade' }),
+  inviteeExternalUserid: text('invitee_external_userid').notNull(),
+  visitId: bigint('visit_id', { mode: 'number' }),
+  kind: text('kind').$type<'add' | 'group'>().notNull(),
+  /** The staff member added (add) or the group joined (group): the relation whose end voids the credit. */
+  userid: text('userid'),
+  chatId: text('chat_id'),
+  status: text('status').$type<'pending' | 'review' | 'credited' | 'voided'>().notNull(),
+  reason: text('reason'),
+  flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+  ip: text('ip'),
+  eventAt: ts('event_at').notNull(),
+  holdUntil: ts('hold_until').notNull(),
+  decidedBy: text('decided_by'),
+  decidedAt: ts('decided_at'),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('invite_credits_uq').on(t.campaignId, t.inviteeExternalUserid),
+  index('invite_credits_participant_idx').on(t.participantId, t.createdAt),
+  index('invite_credits_due_idx').on(t.holdUntil).where(sql`status = 'pending'`),
+  index('invite_credits_status_idx').on(t.campaignId, t.status, t.id),
+]);
+
+/** A tier a participant reached: its reward (ledger, `tier:<participant>:<friends>`) and their staff's task. */
+export const inviteTiers = pgTable('invite_tiers', {
+  participantId: bigint('participant_id', { mode: 'number' }).notNull().references(() => inviteParticipants.id, { onDelete: 'cascade' }),
+  friends: integer('friends').notNull(),
+  corpId: text('corp_id').notNull(),
+  campaignId: bigint('campaign_id', { mode: 'number' }).notNull(),
+  rewardId: bigint('reward_id', { mode: 'number' }),
+  reachedAt: ts('reached_at').notNull().defaultNow(),
+  /** The owner staff's task made (or refused by the contact budget): null until then. */
+  notifiedAt: ts('notified_at'),
+}, (t) => [
+  primaryKey({ columns: [t.participantId, t.friends] }),
+  index('invite_tiers_notify_idx').on(t.reachedAt).where(sql`notified_at IS NULL`),
+]);
+
+/** Rendered posters, per participant and content hash: a re-request does not render again. */
+export const invitePosters = pgTable('invite_posters', {
+  participantId: bigint('participant_id', { mode: 'number' }).notNull().references(() => inviteParticipants.id, { onDelete: 'cascade' }),
+  hash: text('hash').notNull(),
+  png: customBytea('png').notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.participantId, t.hash] })]);

@@ -16,7 +16,7 @@ const enUS: Messages<typeof zhCN> = {
   task: { due: 'Due', owner: 'Owner', target: 'Target', content: 'Content', source: 'Source', status: 'Status', kind: 'Kind', actions: 'Actions' },
   kinds: { send: 'Send a message', confirm_mass: 'Confirm a mass send', post_moment: 'Post a moment' },
   statuses: { pending: 'Pending', overdue: 'Overdue', done: 'Done', skipped: 'Skipped', cancelled: 'Cancelled' },
-  sources: { playbook: 'Playbook', broadcast: 'Broadcast', moment: 'Moment', manual: 'Manual' },
+  sources: { playbook: 'Playbook', broadcast: 'Broadcast', moment: 'Moment', manual: 'Manual', invite: 'Invite campaign' },
   filters: { status: 'Status', open: 'Open', all: 'All' },
   markDone: 'Mark done',
   skip: 'Skip',

@@ -13,7 +13,7 @@ const zhCN = {
   task: { due: '截止', owner: '负责员工', target: '对象', content: '内容', source: '来源', status: '状态', kind: '类型', actions: '操作' },
   kinds: { send: '发送消息', confirm_mass: '确认群发', post_moment: '发表朋友圈' },
   statuses: { pending: '待完成', overdue: '已逾期', done: '已完成', skipped: '已跳过', cancelled: '已取消' },
-  sources: { playbook: 'SOP', broadcast: '群发', moment: '朋友圈', manual: '手动' },
+  sources: { playbook: 'SOP', broadcast: '群发', moment: '朋友圈', manual: '手动', invite: '邀请有礼' },
   filters: { status: '状态', open: '未完成', all: '全部' },
   markDone: '标记完成',
   skip: '跳过',
