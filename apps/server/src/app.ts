@@ -45,6 +45,7 @@ import { LotteryService, lotteryOrderListener, lotteryRoutes } from './modules/l
 import { checkinRoutes, CheckinService } from './modules/checkin';
 import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
+import { ArchiveIngest, archiveRoutes, ArchiveService, ArchiveSettingsService, type ArchiveListener } from './modules/archive';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -93,6 +94,8 @@ export interface PondApp {
   checkin: CheckinService;
   offers: OfferService;
   lottery: LotteryService;
+  /** The chat archive (会话内容存档): `archive.register(listener)` adds a module acting on new messages (FAQ, moderation). */
+  archive: { ingest: ArchiveIngest; settings: ArchiveSettingsService; register(listener: ArchiveListener): void };
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -152,6 +155,12 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const checkin = new CheckinService({ pool, campaigns, rewards, log });
   orderHooks.register({ paid: (db, order) => checkin.onOrderPaid(db, order), refunded: (db, order) => checkin.onOrderRefunded(db, order) });
   queue.register([checkin.settleJob]);
+  // Chat archive (issue 16): pulled from the Finance SDK sidecar (the simulator in demo) exactly once per message; modules
+  // that act on messages register listeners here (archive.register), called inside each batch's transaction.
+  const archiveSettings = new ArchiveSettingsService(pool, secrets);
+  const archiveIngest = new ArchiveIngest(pool, archiveSettings, corps, queue, log);
+  queue.register([archiveIngest.pullJob, archiveIngest.tickJob, archiveIngest.purgeJob]);
+  const archive = { ingest: archiveIngest, settings: archiveSettings, register: (l: ArchiveListener) => { archiveIngest.register(l); } };
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -177,7 +186,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         if (ctx.ev.OrderId) await orderHooks.onMatched(ctx.corpId, ctx.ev.OrderId);
       },
       'pond_order/refunded': (ctx) => orderHooks.onRefunded(ctx.corpId, ctx.ev.OrderId, ctx.ev.RefundId),
-    });
+    })
+    // Chat archive: msgaudit_notify wakes the corp's pull; msg_audit_approved refreshes the customer's consent.
+    .register(archiveIngest.handlers());
 
   const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   let sim: Simulator | undefined;
@@ -239,6 +250,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   offerRoutes(http, { offers, console: new OfferConsole(pool, campaigns), sessions });
   lotteryRoutes(http, { lottery, sessions });
   checkinRoutes(http, { checkin, sessions });
+  archiveRoutes(http, { archive: new ArchiveService(pool), settings: archiveSettings, ingest: archiveIngest });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
@@ -267,7 +279,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin, archive,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -284,6 +296,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: offers.expireJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         // Hourly: every corp's day turns at its own midnight (time zones).
         await queue.schedule({ name: checkin.settleJob.name, cron: '7 * * * *', data: {}, key: 'hourly' });
+        // Chat archive: a pull of every enabled corp each minute (msgaudit_notify wakes it sooner); the retention purge nightly.
+        await queue.schedule({ name: archiveIngest.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: archiveIngest.purgeJob.name, cron: '40 3 * * *', data: {}, key: 'nightly' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });
