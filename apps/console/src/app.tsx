@@ -7,6 +7,7 @@ import {
   TagOutlined,
   CalendarOutlined,
   ApartmentOutlined,
+  FileSearchOutlined,
   AuditOutlined,
   CommentOutlined,
   DashboardOutlined,
@@ -66,9 +67,9 @@ const LoginPage = page(() => import('./modules/auth/login-page'), ['auth']);
 const OverviewPage = page(() => import('./modules/overview/overview-page'), ['overview', 'customers']);
 const StaffPage = page(() => import('./modules/staff/staff-page'), ['staff']);
 const CustomersPage = page(() => import('./modules/customers/customers-page'), ['customers', 'tags', 'staff']);
-const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups', 'rewards']);
+const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups', 'rewards', 'archive']);
 const GroupsPage = page(() => import('./modules/groups/groups-page'), ['groups', 'staff']);
-const GroupDetailPage = page(() => import('./modules/groups/group-detail-page'), ['groups']);
+const GroupDetailPage = page(() => import('./modules/groups/group-detail-page'), ['groups', 'archive']);
 const TagsPage = page(() => import('./modules/tags/tags-page'), ['tags']);
 const LiveCodesPage = page(() => import('./modules/live-codes/live-codes-page'), ['liveCodes']);
 const LiveCodeFormPage = page(() => import('./modules/live-codes/live-code-form-page'), ['liveCodes', 'stores', 'staff', 'welcome', 'groups']);
@@ -106,6 +107,8 @@ const LotteryFormPage = page(() => import('./modules/lottery/lottery-form-page')
 const CheckinsPage = page(() => import('./modules/checkin/checkins-page'), ['checkin']);
 const CheckinDetailPage = page(() => import('./modules/checkin/checkin-detail-page'), ['checkin']);
 const CheckinFormPage = page(() => import('./modules/checkin/checkin-form-page'), ['checkin']);
+// Chat archive (会话内容存档, issue 16): search.
+const ArchivePage = page(() => import('./modules/archive/archive-page'), ['archive']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -142,6 +145,7 @@ export function App() {
             <Route path="lotteries/:id" element={<LotteryDetailPage />} />
             <Route path="checkins" element={<CheckinsPage />} />
             <Route path="checkins/:id" element={<CheckinDetailPage />} />
+            <Route path="archive" element={<ArchivePage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="playbooks/:id" element={<PlaybookDetailPage />} />
@@ -246,6 +250,7 @@ function useMenuItems(me: Me): MenuItem[] {
       ...(WRITE_ROLES.includes(me.role) ? [{ key: '/handover', icon: <SwapOutlined />, label: t('nav.handover') }] : []),
       { key: '/groups', icon: <CommentOutlined />, label: t('nav.groups') },
       { key: '/group-segments', icon: <ApartmentOutlined />, label: t('nav.groupSegments') },
+      { key: '/archive', icon: <FileSearchOutlined />, label: t('nav.archive') },
       {
         key: 'tagging',
         icon: <TagsOutlined />,
@@ -311,6 +316,7 @@ const MENU_KEYS = [
   '/handover',
   '/groups',
   '/group-segments',
+  '/archive',
   '/tags',
   '/auto-tag-rules',
   '/scripts',

@@ -278,6 +278,13 @@ const MATRIX: Record<string, Row> = {
   'GET /c/api/:corpId/checkin/:id': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [401] },
   'POST /c/api/:corpId/checkin/:id/checkin': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [400, 401] },
   'POST /c/api/:corpId/checkin/:id/makeup': { roles: 'public', params: { corpId: 'corp', id: 'checkinCampaign' }, anonymous: [400, 401] },
+  // Chat archive (会话内容存档): settings and the manual pull are admins'; the reads are everyone's, narrowed by scope.
+  'GET /api/archive/settings': { roles: ADMIN },
+  'PUT /api/archive/settings': { roles: ADMIN },
+  'POST /api/archive/pull': { roles: ADMIN },
+  'GET /api/archive/messages': { roles: ALL },
+  'GET /api/customers/:externalUserid/messages': { roles: ALL, params: { externalUserid: 'customer' } },
+  'GET /api/groups/:chatId/messages': { roles: ALL, params: { chatId: 'group' } },
 };
 
 let pond: TestPond;

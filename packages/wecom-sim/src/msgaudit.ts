@@ -6,7 +6,7 @@
 // the version current when it was written — as GetChatData hands them out and DecryptData expects. The SDK's own
 // symmetric cipher is not published; the simulator's (AES-256-CBC, the key's first 16 bytes as IV) stands in for it,
 // and only the simulator's /decrypt (or, in production, the SDK in the sidecar) ever opens it.
-import { constants, createCipheriv, createDecipheriv, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, createPublicKey, publicEncrypt } from 'node:crypto';
 import type { SimContext } from './context';
 import type { Sql } from './db';
 import { num } from './db';
@@ -320,7 +320,7 @@ export async function seedArchiveTraffic(ctx: SimContext, corpId: string, o: { m
       `INSERT INTO {s}.msgaudit_messages (corp_id, msgid, publickey_ver, body, created_at)
        SELECT $1, m.msgid, k.version,
               jsonb_build_object('msgid', m.msgid, 'action', 'send', 'from', m.sender, 'tolist', jsonb_build_array($5::text), 'roomid', m.room,
-                                 'msgtime', m.t, 'msgtype', 'text', 'text', jsonb_build_object('content', $6::text[][1 + (m.i % array_length($6::text[], 1))] || ' #' || m.i)),
+                                 'msgtime', m.t, 'msgtype', 'text', 'text', jsonb_build_object('content', ($6::text[])[1 + (m.i % array_length($6::text[], 1))] || ' #' || m.i)),
               m.t
          FROM (SELECT i, 'bench' || i || '_' || md5(i::text || $1) AS msgid, ($2::text[])[1 + i % array_length($2::text[], 1)] AS room,
                       CASE WHEN i % 10 = 0 THEN $5::text ELSE 'wmbench_' || (i % array_length($2::text[], 1)) || '_' || (i / array_length($2::text[], 1)) % $4::int END AS sender,

@@ -21,6 +21,7 @@ import type playbooks from '../modules/playbooks/i18n/zh-CN';
 import type lottery from '../modules/lottery/i18n/zh-CN';
 import type campaigns from '../modules/campaigns/i18n/zh-CN';
 import type checkin from '../modules/checkin/i18n/zh-CN';
+import type archive from '../modules/archive/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
 import type segments from '../modules/segments/i18n/zh-CN';
 import type settings from '../modules/settings/i18n/zh-CN';
@@ -54,6 +55,7 @@ declare module 'i18next' {
       lottery: typeof lottery;
       campaigns: typeof campaigns;
       checkin: typeof checkin;
+      archive: typeof archive;
       scripts: typeof scripts;
       segments: typeof segments;
       settings: typeof settings;

@@ -79,6 +79,7 @@ const enUS: Messages<typeof zhCN> = {
     tasks: 'Staff tasks',
     contactRules: 'Contact rules',
     checkins: 'Check-in',
+    archive: 'Chat archive',
   },
   labels: {
     roles: {

@@ -78,6 +78,7 @@ const zhCN = {
     tasks: '员工任务',
     contactRules: '触达规则',
     checkins: '签到打卡',
+    archive: '会话存档',
   },
   labels: {
     roles: {

@@ -143,8 +143,8 @@ export class ArchiveIngest {
         if (!key) throw new ArchiveKeyError(`no private key for publickey_ver ${it.publickey_ver} (seq ${it.seq}): add it in Settings → Chat archive`);
         return openRandomKey(key, it.encrypt_random_key);
       });
-      const plains = await source.decrypt(items.map((it, i) => ({ random_key: keys[i]!, encrypt_chat_msg: it.encrypt_chat_msg })));
-      const messages = plains.map((p, i) => normalise(JSON.parse(p) as unknown, items[i]!.seq));
+      const plains = await source.decrypt(items.map((it, i) => ({ random_key: keys[i], encrypt_chat_msg: it.encrypt_chat_msg })));
+      const messages = plains.map((p, i) => normalise(JSON.parse(p) as unknown, items[i].seq));
       const { keep, skipped } = await this.applyConsent(client, corpId, cfg.secret, messages);
       const rows = await insertMessages(client, corpId, keep);
       await markRecalled(client, corpId, keep.filter((m) => m.type === 'revoke').map((m) => ({ preMsgid: String(m.payload.pre_msgid ?? ''), at: m.sentAt })));
@@ -153,7 +153,7 @@ export class ArchiveIngest {
         const stored = rows.map(toStored);
         for (const l of this.listeners) await l.onMessages(client, corpId, stored);
       }
-      const last = items[items.length - 1]!.seq;
+      const last = items[items.length - 1].seq;
       await advanceCursor(client, corpId, last, rows.length, skipped);
       await client.query('COMMIT');
       return { pulled: items.length, stored: rows.length, skippedNoConsent: skipped, seq: last, busy: false, full: items.length >= limit };

@@ -1,14 +1,13 @@
 // Reads of the archive for the console: search (jieba words against the stored words), a customer's messages (the
 // 360's 会话 tab), a group's messages — each narrowed to what the caller's scope sees.
 import type pg from 'pg';
-import type { ArchiveMessageList, ArchiveSearchQuery } from '@pond/contracts/archive';
 import type { z } from 'zod';
-import type { ArchivePageQuery } from '@pond/contracts/archive';
+import type { ArchiveMessageList, ArchivePageQuery, ArchiveSearchQuery } from '@pond/contracts/archive';
 import type { Scope } from '../../platform/auth';
 import { listMessages, type ListedRow, type MessageFilter } from './repo';
 import { queryWords } from './segment';
 
-type SearchQuery = z.output<typeof import('@pond/contracts/archive').ArchiveSearchQuery>;
+type SearchQuery = z.output<typeof ArchiveSearchQuery>;
 type PageQuery = z.output<typeof ArchivePageQuery>;
 
 const view = (r: ListedRow) => ({
@@ -22,11 +21,10 @@ export class ArchiveService {
 
   private async page(scope: Scope, f: MessageFilter): Promise<ArchiveMessageList> {
     const rows = await listMessages(this.pool, scope, f);
-    return { items: rows.map(view), nextBefore: rows.length === f.limit ? rows[rows.length - 1]!.id : null };
+    return { items: rows.map(view), nextBefore: rows.length === f.limit ? rows[rows.length - 1].id : null };
   }
 
-  search(scope: Scope, q: SearchQuery | ArchiveSearchQuery): Promise<ArchiveMessageList> {
-    const s = q as SearchQuery;
+  search(scope: Scope, s: SearchQuery): Promise<ArchiveMessageList> {
     const words = s.q ? queryWords(s.q) : [];
     // A query of punctuation only finds nothing rather than everything.
     if (s.q?.trim() && words.length === 0) return Promise.resolve({ items: [], nextBefore: null });

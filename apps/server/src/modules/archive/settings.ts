@@ -92,7 +92,7 @@ export class ArchiveSettingsService {
     try {
       await client.query('BEGIN');
       await client.query('INSERT INTO archive_settings (corp_id) VALUES ($1) ON CONFLICT (corp_id) DO NOTHING', [corpId]);
-      const cur = (await client.query<SettingsRow>('SELECT * FROM archive_settings WHERE corp_id = $1 FOR UPDATE', [corpId])).rows[0]!;
+      const cur = (await client.query<SettingsRow>('SELECT * FROM archive_settings WHERE corp_id = $1 FOR UPDATE', [corpId])).rows[0];
       const keys = { ...cur.private_keys };
       for (const v of body.removeKeyVersions ?? []) delete keys[String(v)];
       for (const k of body.privateKeys ?? []) keys[String(k.version)] = this.secrets.encrypt(k.privateKey.trim(), context(`private_key.${k.version}`, corpId));
