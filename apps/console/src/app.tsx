@@ -8,6 +8,7 @@ import {
   CalendarOutlined,
   RedEnvelopeOutlined,
   ApartmentOutlined,
+  FileSearchOutlined,
   AuditOutlined,
   CommentOutlined,
   DashboardOutlined,
@@ -78,9 +79,9 @@ const CohortsPage = page(() => import('./modules/analytics/cohorts-page'), ['ana
 const CommercePage = page(() => import('./modules/analytics/commerce-page'), ['analytics', 'liveCodes', 'staff']);
 const StaffPage = page(() => import('./modules/staff/staff-page'), ['staff']);
 const CustomersPage = page(() => import('./modules/customers/customers-page'), ['customers', 'tags', 'staff']);
-const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups', 'rewards']);
+const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups', 'rewards', 'archive']);
 const GroupsPage = page(() => import('./modules/groups/groups-page'), ['groups', 'staff']);
-const GroupDetailPage = page(() => import('./modules/groups/group-detail-page'), ['groups']);
+const GroupDetailPage = page(() => import('./modules/groups/group-detail-page'), ['groups', 'archive']);
 const TagsPage = page(() => import('./modules/tags/tags-page'), ['tags']);
 const LiveCodesPage = page(() => import('./modules/live-codes/live-codes-page'), ['liveCodes']);
 const LiveCodeFormPage = page(() => import('./modules/live-codes/live-code-form-page'), ['liveCodes', 'stores', 'staff', 'welcome', 'groups']);
@@ -135,6 +136,8 @@ const PosterDesignerPage = page(() => import('./modules/posters/poster-designer-
 const InvitesPage = page(() => import('./modules/invites/invites-page'), ['invites']);
 const InviteDetailPage = page(() => import('./modules/invites/invite-detail-page'), ['invites']);
 const InviteFormPage = page(() => import('./modules/invites/invite-form-page'), ['invites']);
+// Chat archive (会话内容存档, issue 16): search.
+const ArchivePage = page(() => import('./modules/archive/archive-page'), ['archive']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
 
 export function App() {
@@ -181,6 +184,7 @@ export function App() {
             <Route path="posters" element={<PostersPage />} />
             <Route path="invites" element={<InvitesPage />} />
             <Route path="invites/:id" element={<InviteDetailPage />} />
+            <Route path="archive" element={<ArchivePage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
               <Route path="stats/staff" element={<StaffStatsPage />} />
@@ -311,6 +315,7 @@ function useMenuItems(me: Me): MenuItem[] {
       ...(WRITE_ROLES.includes(me.role) ? [{ key: '/handover', icon: <SwapOutlined />, label: t('nav.handover') }] : []),
       { key: '/groups', icon: <CommentOutlined />, label: t('nav.groups') },
       { key: '/group-segments', icon: <ApartmentOutlined />, label: t('nav.groupSegments') },
+      { key: '/archive', icon: <FileSearchOutlined />, label: t('nav.archive') },
       {
         key: 'tagging',
         icon: <TagsOutlined />,
@@ -386,6 +391,7 @@ const MENU_KEYS = [
   '/handover',
   '/groups',
   '/group-segments',
+  '/archive',
   '/tags',
   '/auto-tag-rules',
   '/scripts',

@@ -52,6 +52,7 @@ import { H5Bundle } from './modules/sidebar';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 import { posterRoutes, PosterService } from './modules/posters';
 import { designerPosterRenderer, inviteRoutes, InviteService } from './modules/invites';
+import { ArchiveIngest, archiveRoutes, ArchiveService, ArchiveSettingsService, type ArchiveListener } from './modules/archive';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
 
@@ -107,6 +108,8 @@ export interface PondApp {
   /** Poster templates, personal posters (cached), the checker, staff cards. */
   posters: PosterService;
   invites: InviteService;
+  /** The chat archive (会话内容存档): `archive.register(listener)` adds a module acting on new messages (FAQ, moderation). */
+  archive: { ingest: ArchiveIngest; settings: ArchiveSettingsService; register(listener: ArchiveListener): void };
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -177,6 +180,12 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   // Spread (issue 14): invite tasks and group fission; a minutely job makes held credits final and notifies staff of tiers.
   const invites = new InviteService({ pool, campaigns, rewards, codes, governance, tasks, log, publicUrl: () => config.publicUrl });
   queue.register([invites.tickJob]);
+  // Chat archive (issue 16): pulled from the Finance SDK sidecar (the simulator in demo) exactly once per message; modules
+  // that act on messages register listeners here (archive.register), called inside each batch's transaction.
+  const archiveSettings = new ArchiveSettingsService(pool, secrets);
+  const archiveIngest = new ArchiveIngest(pool, archiveSettings, corps, queue, log);
+  queue.register([archiveIngest.pullJob, archiveIngest.tickJob, archiveIngest.purgeJob]);
+  const archive = { ingest: archiveIngest, settings: archiveSettings, register: (l: ArchiveListener) => { archiveIngest.register(l); } };
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -216,7 +225,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         if (ctx.ev.OrderId) await orderHooks.onMatched(ctx.corpId, ctx.ev.OrderId);
       },
       'pond_order/refunded': (ctx) => orderHooks.onRefunded(ctx.corpId, ctx.ev.OrderId, ctx.ev.RefundId),
-    });
+    })
+    // Chat archive: msgaudit_notify wakes the corp's pull; msg_audit_approved refreshes the customer's consent.
+    .register(archiveIngest.handlers());
 
   const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   let sim: Simulator | undefined;
@@ -290,6 +301,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   checkinRoutes(http, { checkin, sessions });
   referralRoutes(http, { referrals, sessions });
   staffStatsRoutes(http, { stats: staffStats });
+  archiveRoutes(http, { archive: new ArchiveService(pool), settings: archiveSettings, ingest: archiveIngest });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   inviteRoutes(http, { invites, sessions, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
@@ -320,7 +332,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
     moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin, referrals, analytics, staffStats,
-    posters, invites,
+    posters, invites, archive,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -343,6 +355,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         // Every 10 minutes: each corp's nightly stats run starts once its own local nightly time has passed.
         await queue.schedule({ name: staffStats.tickJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
         await queue.schedule({ name: invites.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        // Chat archive: a pull of every enabled corp each minute (msgaudit_notify wakes it sooner); the retention purge nightly.
+        await queue.schedule({ name: archiveIngest.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: archiveIngest.purgeJob.name, cron: '40 3 * * *', data: {}, key: 'nightly' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

@@ -125,6 +125,8 @@ async function ensureDemoCorp(app: PondApp, baseUrl: string, browserUrl: string,
   await sim!.control.registerOauthApp(withOauth.oauthAppId!, withOauth.oauthSecret!);
   // Red packets and cash-back in the demo are paid by the simulator's WeChat Pay (商家转账到零钱) to the phone's 零钱.
   await app.rewardSettings.ensureDemoMerchant(corp.id, `${baseUrl}/sim/pay`, withOauth.oauthAppId!, (mchid, key) => sim!.control.registerPayMerchant(mchid, key));
+  // The chat archive in the demo: the simulator's archive interface stands in for the Finance SDK sidecar.
+  await app.archive.settings.ensureDemoArchive(corp.id, `${baseUrl}/sim/msgaudit`, (version, publicKey) => sim!.control.setArchiveKey(corp.id, version, publicKey));
   if (!existing) await seedDemoCorp(app, corp.id);
   // Both once (a demo set up before they existed gets them on its next start).
   await seedDemoWelcome(app, corp.id, browserUrl);

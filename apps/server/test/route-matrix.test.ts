@@ -343,6 +343,13 @@ const MATRIX: Record<string, Row> = {
   'POST /c/api/:corpId/invites/:id/join': { roles: 'public', params: { corpId: 'corp', id: 'inviteCampaign' }, anonymous: [400, 401] },
   'GET /c/api/:corpId/invites/:id/poster.png': { roles: 'public', params: { corpId: 'corp', id: 'inviteCampaign' }, anonymous: [401] },
   'GET /l/i/:token': { roles: 'public', params: { token: 'inviteToken' }, anonymous: [200] },
+  // Chat archive (会话内容存档): settings and the manual pull are admins'; the reads are everyone's, narrowed by scope.
+  'GET /api/archive/settings': { roles: ADMIN },
+  'PUT /api/archive/settings': { roles: ADMIN },
+  'POST /api/archive/pull': { roles: ADMIN },
+  'GET /api/archive/messages': { roles: ALL },
+  'GET /api/customers/:externalUserid/messages': { roles: ALL, params: { externalUserid: 'customer' } },
+  'GET /api/groups/:chatId/messages': { roles: ALL, params: { chatId: 'group' } },
 };
 
 let pond: TestPond;

@@ -3,7 +3,7 @@
 // customer 360 and group pages) and the modules that act on messages (FAQ answers, moderation) — see
 // apps/server/src/modules/archive/listener.ts for how those receive each new message exactly once.
 import { z } from 'zod';
-import { DateTime } from './common';
+import { ChatId, DateTime, ExternalUserid, HttpUrl, Int4, List, RequiredText, RowIdParam, Text, Userid } from './common';
 
 /** Message types Pond keeps (WeCom's msgtype); anything else is stored as `other` with its raw payload. */
 export const ARCHIVE_MSG_TYPES = ['text', 'image', 'link', 'weapp', 'card', 'revoke', 'agree', 'disagree', 'voice', 'video', 'file', 'emotion', 'location', 'mixed', 'other'] as const;
@@ -36,3 +36,97 @@ export const ArchivedMessage = z.object({
   payload: z.record(z.string(), z.unknown()),
 });
 export type ArchivedMessage = z.infer<typeof ArchivedMessage>;
+
+// ---- the console's and the API's view (issue 16) ---------------------------------------------------
+
+/** An archived message as the console shows it: the message, its row id, and names for people and the group. */
+export const ArchivedMessageView = ArchivedMessage.extend({
+  id: z.number(),
+  senderName: z.string().nullable(),
+  /** The customer the message is with or from (1:1 or their line in a group), for the 360 link. */
+  externalUserid: z.string().nullable(),
+  /** The staff member of a 1:1 chat (the scope a message is seen through), or the group's line's sender when staff. */
+  userid: z.string().nullable(),
+  chatName: z.string().nullable(),
+  /** A recalled message: the revoke line came after it. */
+  recalled: z.boolean(),
+});
+export type ArchivedMessageView = z.infer<typeof ArchivedMessageView>;
+
+export const ArchiveMessageList = z.object({
+  items: z.array(ArchivedMessageView),
+  /** Pass as `before` for the next (older) page; null at the end. */
+  nextBefore: z.number().nullable(),
+});
+export type ArchiveMessageList = z.infer<typeof ArchiveMessageList>;
+
+/** The newest first, `before` a row id for the next page. */
+export const ArchivePageQuery = z.object({
+  before: RowIdParam.optional(),
+  limit: z.coerce.number().int().min(1, 'must be ≥ 1').max(200, 'must be ≤ 200').default(50),
+});
+
+/** Search: words (Chinese segmented like the stored text), and filters. */
+export const ArchiveSearchQuery = ArchivePageQuery.extend({
+  q: Text(100).optional(),
+  chatId: ChatId.optional(),
+  externalUserid: ExternalUserid.optional(),
+  userid: Userid.optional(),
+  type: z.enum(ARCHIVE_MSG_TYPES).optional(),
+  /** Only group messages (group) or only 1:1 (private). */
+  scope: z.enum(['group', 'private']).optional(),
+  from: z.iso.datetime({ offset: true, message: 'must be an ISO date-time' }).optional(),
+  to: z.iso.datetime({ offset: true, message: 'must be an ISO date-time' }).optional(),
+});
+export type ArchiveSearchQuery = z.input<typeof ArchiveSearchQuery>;
+
+/** A private key (PEM) for the public key version (`publickey_ver`) WeCom encrypted with. */
+export const ArchivePrivateKeyInput = z.object({
+  version: Int4(1),
+  privateKey: RequiredText(8000),
+});
+
+/** The corp's archive settings as shown: secrets and keys are never returned, only whether they are set. */
+export const ArchiveSettings = z.object({
+  enabled: z.boolean(),
+  /** The sidecar's base URL (POST <url>/pull, <url>/decrypt); the simulator's /sim/msgaudit in demo. */
+  sidecarUrl: z.string().nullable(),
+  secretSet: z.boolean(),
+  sidecarTokenSet: z.boolean(),
+  keyVersions: z.array(z.number()),
+  /** Days messages are kept (the nightly purge); null keeps them. */
+  retentionDays: z.number().nullable(),
+  /** The ingest cursor: the last seq stored, counts, and the last pull's outcome. */
+  cursor: z.object({
+    seq: z.number(),
+    stored: z.number(),
+    skippedNoConsent: z.number(),
+    pulledAt: DateTime.nullable(),
+    lastError: z.string().nullable(),
+  }),
+  updatedAt: DateTime.nullable(),
+});
+export type ArchiveSettings = z.infer<typeof ArchiveSettings>;
+
+export const ArchiveSettingsBody = z.strictObject({
+  enabled: z.boolean().optional(),
+  sidecarUrl: HttpUrl('must be the sidecar\'s http(s) URL').refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://').nullable().optional(),
+  /** The 会话内容存档 secret (Init of the SDK, and msgaudit/* calls). */
+  secret: RequiredText(200).nullable().optional(),
+  /** Sent to the sidecar as `Authorization: Bearer <token>` when set. */
+  sidecarToken: RequiredText(200).nullable().optional(),
+  /** Keys to add or replace by version; `removeKeyVersions` drops some. */
+  privateKeys: List(ArchivePrivateKeyInput, 10).optional(),
+  removeKeyVersions: List(Int4(1), 10).optional(),
+  retentionDays: Int4(1, 3650).nullable().optional(),
+});
+export type ArchiveSettingsBody = z.infer<typeof ArchiveSettingsBody>;
+
+/** What a pull did (the console's "pull now", tests). */
+export const ArchivePullResult = z.object({
+  pulled: z.number(),
+  stored: z.number(),
+  skippedNoConsent: z.number(),
+  seq: z.number(),
+});
+export type ArchivePullResult = z.infer<typeof ArchivePullResult>;

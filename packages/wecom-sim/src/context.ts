@@ -14,4 +14,6 @@ export interface SimContext {
   fetch: typeof fetch;
   /** Absolute base URL of the simulator (e.g. http://localhost:3000/sim) when known. */
   publicUrl?: string;
+  /** New chat-archive lines were written for the corp (msgaudit.ts): WeCom's msgaudit_notify follows. */
+  onArchived?: (corpId: string) => void;
 }

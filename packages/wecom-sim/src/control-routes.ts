@@ -6,6 +6,7 @@ import type { SimContext } from './context';
 import type { SimControl } from './control';
 import * as input from './control-input';
 import { ControlError, SimError, statusCodeOf } from './errors';
+import { messageContent } from './msgaudit';
 
 /**
  * Credentials never leave over HTTP: whoever reaches the simulator must not learn the corp secret, the
@@ -133,14 +134,25 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
     const b = body(r);
     return control.joinGroup(need(b.who ?? b.wechatUserId, 'wechatUserId'), input.opt(input.str)(b.chatId ?? undefined, 'chatId') ?? null, input.joinOptions(b));
   });
-  post('/say-in-group', (r) => control.sayInGroup(need(body(r).who ?? body(r).wechatUserId, 'who'), need(body(r).chatId, 'chatId'), text(body(r).text)));
+  // `message` ({msgtype, [msgtype]: {...}}: link, image, miniprogram, card…) instead of `text` posts anything people send.
+  post('/say-in-group', (r) => control.sayInGroup(need(body(r).who ?? body(r).wechatUserId, 'who'), need(body(r).chatId, 'chatId'), messageContent(body(r).text, body(r).message)));
   post('/leave-group', (r) =>
     control.leaveGroup(need(body(r).who ?? body(r).wechatUserId, 'wechatUserId'), need(body(r).chatId, 'chatId'), { removed: input.flag(body(r).removed, 'removed') }),
   );
   post('/send-message', (r) => {
     const b = body(r);
-    return control.sendMessage(need(b.wechatUserId, 'wechatUserId'), need(b.toUserid ?? b.userid, 'toUserid'), text(b.text), input.corpOpt(b));
+    return control.sendMessage(need(b.wechatUserId, 'wechatUserId'), need(b.toUserid ?? b.userid, 'toUserid'), messageContent(b.text, b.message), input.corpOpt(b));
   });
+  post('/staff-send-message', (r) => {
+    const b = body(r);
+    return control.staffSendMessage(need(b.userid, 'userid'), need(b.externalUserid, 'externalUserid'), messageContent(b.text, b.message), input.corpOpt(b));
+  });
+  // The chat archive: a customer's consent (agree / disagree lines, msg_audit_approved) and recalls (revoke lines).
+  post('/archive/consent', (r) => {
+    const b = body(r);
+    return control.setArchiveConsent(need(b.wechatUserId, 'wechatUserId'), need(b.userid, 'userid'), input.bool(b.agree, 'agree'), input.corpOpt(b));
+  });
+  post('/archive/recall', (r) => control.recallMessage(need(body(r).corpId, 'corpId'), need(body(r).msgid, 'msgid')));
   post('/pay-order', (r) => control.payOrder(need(body(r).wechatUserId, 'wechatUserId'), input.payOrderInput(body(r))));
   post('/refund-order', (r) => {
     const b = body(r);
@@ -164,9 +176,6 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
   post('/accept-contact', (r) => control.acceptContact(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), input.corpOpt(body(r))));
   post('/staff-deletes-customer', (r) =>
     control.staffDeletesCustomer(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), input.corpOpt(body(r))),
-  );
-  post('/staff-send-message', (r) =>
-    control.staffSendMessage(need(body(r).userid, 'userid'), need(body(r).externalUserid, 'externalUserid'), text(body(r).text), input.corpOpt(body(r))),
   );
   post('/edit-tags', (r) => {
     const b = body(r);

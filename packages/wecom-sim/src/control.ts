@@ -65,7 +65,8 @@ import {
 import { externalUseridFor } from './ids';
 import { confirmMassSend, listMassSendTasks, massMsgReceived, type ConfirmResult, type MassSendTask } from './broadcasts';
 import { commentMoment, likeMoment, listMomentFeed, listMomentTasks, publishMoment, type MomentPost, type MomentTask } from './moments';
-import { customerSendsMessage, listConversation, listInbox, listStaffMessages, staffSendsMessage, type InboxMessage } from './messages';
+import { customerSendsMessage, listConversation, listInbox, listStaffMessages, staffSendsMessage, staffSendsPayload, type InboxMessage } from './messages';
+import { recallArchived, seedArchiveTraffic, setArchiveConsent, setArchiveDefaultAgree, setArchiveKey } from './msgaudit';
 import { payOpenid, payWallet, registerPayMerchant, setPayFault, type PayFaultMode, type PayWallet } from './pay';
 import { listOrders, payOrder, refundOrder, type PayOrderInput, type SimOrder, type SimRefund } from './orders';
 import { listStaff, mapStaff, resignStaff, upsertDepartments, upsertStaff, type DepartmentInput, type SimStaff, type StaffInput } from './org';
@@ -104,6 +105,9 @@ export interface GroupMember {
   invitor: string | null;
   state: string;
 }
+
+/** A message in send form: `{msgtype: 'link', link: {title, desc, url, picurl}}`, image, miniprogram, card… */
+export type MessageContent = Record<string, unknown> & { msgtype: string };
 
 export interface SimControl {
   /** Creates the corp or updates the fields given; missing credentials are generated. */
@@ -159,10 +163,21 @@ export interface SimControl {
   /** A customer (WeChat user id) or staff member (userid) joins: scene 1 invite, 2 link, 3 QR (closed at 200); viaConfigId joins through a join way. */
   joinGroup(who: string, chatId: string | null, opts?: JoinOptions & { viaConfigId?: string }): Promise<JoinResult & { configId?: string; createdGroup?: boolean }>;
   leaveGroup(who: string, chatId: string, opts?: { removed?: boolean }): Promise<{ memberId: string }>;
-  /** A member says something in the group (counted by the group statistics). */
-  sayInGroup(who: string, chatId: string, text: string): Promise<{ memberId: string; createdAt: number }>;
-  sendMessage(wechatUserId: string, toUserid: string, text: string, opts?: CorpOpt): Promise<{ externalUserid: string; createdAt: number }>;
-  staffSendMessage(userid: string, externalUserid: string, text: string, opts?: CorpOpt): Promise<{ createdAt: number }>;
+  /** A member says something in the group — text or a send-form payload (link, image, miniprogram, card); counted by the group statistics, archived. */
+  sayInGroup(who: string, chatId: string, text: string | MessageContent): Promise<{ memberId: string; msgid: string; createdAt: number }>;
+  sendMessage(wechatUserId: string, toUserid: string, text: string | MessageContent, opts?: CorpOpt): Promise<{ externalUserid: string; msgid: string; createdAt: number }>;
+  staffSendMessage(userid: string, externalUserid: string, text: string | MessageContent, opts?: CorpOpt): Promise<{ msgid: string; createdAt: number }>;
+
+  /** The chat archive (msgaudit.ts): registers the corp's archive public key (PEM) under `version`; returns the archive secret. */
+  setArchiveKey(corpId: string, version: number, publicKey: string): Promise<{ version: number; secret: string }>;
+  /** The customer agrees to (or refuses) archiving of their chats with `userid`: an agree/disagree line, and msg_audit_approved on agree. */
+  setArchiveConsent(wechatUserId: string, userid: string, agree: boolean, opts?: CorpOpt): Promise<{ externalUserid: string; status: string }>;
+  /** Whether customers who never chose count as agreeing (default true). */
+  setArchiveDefaultAgree(corpId: string, agree: boolean): Promise<void>;
+  /** The sender recalls an archived line (撤回): a revoke message follows in the archive. */
+  recallMessage(corpId: string, msgid: string): Promise<{ msgid: string }>;
+  /** Bulk archive traffic for benchmarks (text lines round-robin over `groups`), written straight to the archive. */
+  seedArchiveTraffic(corpId: string, o: { messages: number; groups: string[]; speakersPerGroup: number; owner: string; startMs?: number }): Promise<{ archived: number }>;
   payOrder(wechatUserId: string, input?: PayOrderInput): Promise<SimOrder>;
   /** The shop refunds part (`amount`, yuan) or the rest of one of the customer's orders and tells the corp's webhook. */
   refundOrder(wechatUserId: string, orderId: string, input?: { amount?: number }): Promise<SimRefund>;
@@ -347,8 +362,15 @@ export function createControl(ctx: SimContext): SimControl {
     async staffSendMessage(userid, externalUserid, text, opts) {
       const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);
       if (!c) throw new ControlError(`unknown customer ${externalUserid}`, 404);
-      return staffSendsMessage(ctx, c.corp_id, userid, externalUserid, text);
+      return typeof text === 'string' ? staffSendsMessage(ctx, c.corp_id, userid, externalUserid, text) : staffSendsPayload(ctx, c.corp_id, userid, externalUserid, text);
     },
+    setArchiveKey: (corpId, version, publicKey) => setArchiveKey(ctx, corpId, version, publicKey),
+    async setArchiveConsent(wechatUserId, userid, agree, opts) {
+      return setArchiveConsent(ctx, await corp(opts), wechatUserId, userid, agree);
+    },
+    setArchiveDefaultAgree: (corpId, agree) => setArchiveDefaultAgree(ctx, corpId, agree),
+    recallMessage: (corpId, msgid) => recallArchived(ctx, corpId, msgid),
+    seedArchiveTraffic: (corpId, o) => seedArchiveTraffic(ctx, corpId, o),
     async payOrder(wechatUserId, input = {}) {
       let corpId = input.corpId;
       if (!corpId) {

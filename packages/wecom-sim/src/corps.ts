@@ -225,15 +225,17 @@ export async function resetCorpData(ctx: SimContext, corpId: string): Promise<vo
 export async function issueToken(ctx: SimContext, corpid: string | undefined, secret: string | undefined) {
   if (!corpid) throw E.corpidMissing();
   if (!secret) throw E.secretMissing();
-  const corp = await ctx.db.one<Pick<SimCorpRow, 'secret'>>(`SELECT secret FROM {s}.corps WHERE corp_id = $1`, [corpid]);
+  const corp = await ctx.db.one<Pick<SimCorpRow, 'secret' | 'msgaudit_secret'>>(`SELECT secret, msgaudit_secret FROM {s}.corps WHERE corp_id = $1`, [corpid]);
   if (!corp) throw E.invalidCorpid();
-  if (corp.secret !== secret) throw E.invalidCredential();
+  // The chat archive has a secret of its own (WECOM.md §16): its tokens reach msgaudit/* only.
+  const kind = corp.secret === secret ? 'app' : corp.msgaudit_secret && corp.msgaudit_secret === secret ? 'msgaudit' : null;
+  if (!kind) throw E.invalidCredential();
   const now = ctx.clock.now();
   const token = newIds.accessToken();
   await ctx.db.q(
     `WITH gc AS (DELETE FROM {s}.tokens WHERE corp_id = $2 AND expires_at < $4::bigint - 86400000)
-     INSERT INTO {s}.tokens (access_token, corp_id, expires_at, created_at) VALUES ($1, $2, $3, $4)`,
-    [token, corpid, now + TOKEN_TTL_SEC * 1000, now],
+     INSERT INTO {s}.tokens (access_token, corp_id, expires_at, created_at, secret_kind) VALUES ($1, $2, $3, $4, $5)`,
+    [token, corpid, now + TOKEN_TTL_SEC * 1000, now, kind],
   );
   return { access_token: token, expires_in: TOKEN_TTL_SEC };
 }
@@ -261,10 +263,10 @@ function apiMatches(patterns: string[], api: string): boolean {
 export async function authorize(ctx: SimContext, accessToken: string | undefined, api: string, ip: string): Promise<CorpAuth> {
   if (!accessToken) throw E.tokenMissing();
   const row = await ctx.db.one<
-    Pick<SimTokenRow, 'expires_at' | 'revoked_errcode'> &
+    Pick<SimTokenRow, 'expires_at' | 'revoked_errcode' | 'secret_kind'> &
       Pick<SimCorpRow, 'corp_id' | 'agent_id' | 'name' | 'rate_limits' | 'trusted_ips' | 'forbidden_apis'>
   >(
-    `SELECT t.expires_at, t.revoked_errcode, c.corp_id, c.agent_id, c.name, c.rate_limits, c.trusted_ips, c.forbidden_apis
+    `SELECT t.expires_at, t.revoked_errcode, t.secret_kind, c.corp_id, c.agent_id, c.name, c.rate_limits, c.trusted_ips, c.forbidden_apis
        FROM {s}.tokens t JOIN {s}.corps c ON c.corp_id = t.corp_id
       WHERE t.access_token = $1`,
     [accessToken],
@@ -275,6 +277,8 @@ export async function authorize(ctx: SimContext, accessToken: string | undefined
   if (num(row.expires_at) <= now) throw E.tokenExpired();
   if (row.trusted_ips && !row.trusted_ips.includes(normalizeIp(ip))) throw E.ipNotAllowed(ip);
   if (row.forbidden_apis?.length && apiMatches(row.forbidden_apis, api)) throw E.apiForbidden();
+  // msgaudit/* answers only to the archive secret's tokens, and those reach nothing else.
+  if ((row.secret_kind === 'msgaudit') !== api.startsWith('msgaudit/')) throw E.apiForbidden();
   const limits: Record<string, number> = row.rate_limits ?? {};
   const limit = limits[api] ?? limits['*'];
   if (limit !== undefined) await countCall(ctx, row.corp_id, api, limit, now);

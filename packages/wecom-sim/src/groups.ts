@@ -10,6 +10,7 @@ import { externalUseridFor, newIds } from './ids';
 import { ensureCustomer, getWechatUser } from './customers';
 import { getStaff } from './org';
 import { deliverGroupWelcome } from './welcome';
+import { groupArchiveBody, recordArchive } from './msgaudit';
 import { encodeCursor, readKeyCursor } from './cursor';
 import { isStringArray, prop, type Body } from './validate';
 import type { Count, Joined, SimGroupMemberRow, SimGroupRow, SimStaffRow, SimWechatUserRow } from './rows';
@@ -233,22 +234,30 @@ export async function leaveGroup(ctx: SimContext, who: string, chatId: string, o
   return out;
 }
 
-/** A member (customer by WeChat user id, or staff by userid) says something in the group; group statistics count it. */
-export async function sayInGroup(ctx: SimContext, who: string, chatId: string, text: string) {
-  if (typeof text !== 'string' || !text.trim()) throw new ControlError('text: required');
+/**
+ * A member (customer by WeChat user id, or staff by userid) says something in the group — text, or any send-form payload
+ * (link, image, miniprogram…); group statistics count it and the chat archive records it.
+ */
+export async function sayInGroup(ctx: SimContext, who: string, chatId: string, text: string | Record<string, unknown>) {
+  if (typeof text === 'string' && !text.trim()) throw new ControlError('text: required');
+  const payload = typeof text === 'string' ? { msgtype: 'text', text: { content: text.slice(0, 2000) } } : text;
   const now = ctx.clock.now();
-  return ctx.db.tx(async (tx) => {
+  const out = await ctx.db.tx(async (tx) => {
     const g = await requireGroup(tx, chatId, false);
     const staff = await getStaff(tx, g.corpId, who);
     const memberId = staff ? who : externalUseridFor(g.corpId, who);
     const r = await tx.q(`SELECT 1 FROM {s}.group_members WHERE corp_id = $1 AND chat_id = $2 AND member_id = $3 AND left_at IS NULL`, [g.corpId, chatId, memberId]);
     if (r.length === 0) throw new ControlError(`${who} is not in group ${chatId}`, 404);
+    const msgid = newIds.msgid();
     await tx.q(
       `INSERT INTO {s}.messages (corp_id, kind, direction, external_userid, userid, chat_id, ref_id, payload, created_at)
        VALUES ($1, 'group_chat', 'in_group', $2, $3, $4, $5, $6, $7)`,
-      [g.corpId, staff ? null : memberId, staff ? who : null, chatId, memberId, JSON.stringify({ msgtype: 'text', text: { content: text.slice(0, 2000) } }), now]);
-    return { corpId: g.corpId, chatId, memberId, createdAt: now };
+      [g.corpId, staff ? null : memberId, staff ? who : null, chatId, memberId, JSON.stringify(payload), now]);
+    await recordArchive(tx, g.corpId, [await groupArchiveBody(tx, g.corpId, chatId, memberId, payload, now, msgid)]);
+    return { corpId: g.corpId, chatId, memberId, msgid, createdAt: now };
   });
+  ctx.onArchived?.(out.corpId);
+  return out;
 }
 
 async function simpleUpdate(ctx: SimContext, chatId: string, detail: ChatUpdateDetail, apply: (tx: Sql, g: SimGroup) => Promise<void>) {

@@ -11,6 +11,7 @@ import { getFollow } from './customers';
 import type { MessagePayload, SimCustomerRow, SimDepartmentRow, SimGroupRow, SimMessageRow, SimStaffRow, SimWechatUserRow } from './rows';
 import { isRecord, optInt, type Body } from './validate';
 import { voidWelcomeCodes } from './welcome';
+import { groupArchiveBody, privateArchiveBody, recordArchive } from './msgaudit';
 
 export interface InboxMessage {
   id: number;
@@ -29,23 +30,26 @@ function checkText(text: unknown): string {
   return text;
 }
 
-/** The customer writes to a staff member they are friends with. */
-export async function customerSendsMessage(ctx: SimContext, corpId: string, wechatUserId: string, userid: string, text: string) {
-  const content = checkText(text);
+/** The customer writes to a staff member they are friends with (text, or any send-form payload: link, image…). */
+export async function customerSendsMessage(ctx: SimContext, corpId: string, wechatUserId: string, userid: string, text: string | Record<string, unknown>) {
+  const payload = typeof text === 'string' ? textPayload(checkText(text)) : text;
   const externalUserid = externalUseridFor(corpId, wechatUserId);
   const f = await getFollow(ctx.db, corpId, userid, externalUserid);
   if (!f || (f.status !== 'active' && f.status !== 'half')) throw new ControlError(`${wechatUserId} is not a friend of ${userid}`, 409);
   const now = ctx.clock.now();
+  const msgid = newIds.msgid();
   await ctx.db.tx(async (tx) => {
     await tx.q(
       `INSERT INTO {s}.messages (corp_id, kind, direction, wechat_user_id, external_userid, userid, payload, created_at)
        VALUES ($1, 'chat', 'from_customer', $2, $3, $4, $5, $6)`,
-      [corpId, wechatUserId, externalUserid, userid, JSON.stringify(textPayload(content)), now],
+      [corpId, wechatUserId, externalUserid, userid, JSON.stringify(payload), now],
     );
     // Once the chat has started the welcome code can no longer be used (41051).
     await voidWelcomeCodes(tx, corpId, userid, externalUserid);
+    await recordArchive(tx, corpId, [privateArchiveBody(externalUserid, userid, payload, now, msgid)]);
   });
-  return { corpId, userid, externalUserid, createdAt: now };
+  ctx.onArchived?.(corpId);
+  return { corpId, userid, externalUserid, msgid, createdAt: now };
 }
 
 /** The staff member writes to a customer in the client (counts as chat for behaviour data). */
@@ -58,6 +62,7 @@ export async function staffSendsPayload(ctx: SimContext, corpId: string, userid:
   const f = await getFollow(ctx.db, corpId, userid, externalUserid);
   if (!f || (f.status !== 'active' && f.status !== 'half')) throw new ControlError(`${userid} does not follow ${externalUserid}`, 409);
   const now = ctx.clock.now();
+  const msgid = newIds.msgid();
   await ctx.db.tx(async (tx) => {
     await tx.q(
       `INSERT INTO {s}.messages (corp_id, kind, direction, wechat_user_id, external_userid, userid, payload, created_at)
@@ -66,8 +71,10 @@ export async function staffSendsPayload(ctx: SimContext, corpId: string, userid:
       [corpId, externalUserid, userid, JSON.stringify(payload), now],
     );
     await voidWelcomeCodes(tx, corpId, userid, externalUserid);
+    await recordArchive(tx, corpId, [privateArchiveBody(userid, externalUserid, payload, now, msgid)]);
   });
-  return { corpId, userid, externalUserid, createdAt: now };
+  ctx.onArchived?.(corpId);
+  return { corpId, userid, externalUserid, msgid, createdAt: now };
 }
 
 /** The staff member writes in a customer group they are in: every customer member's phone gets it. */
@@ -100,6 +107,8 @@ export async function staffSendsGroupPayload(ctx: SimContext, corpId: string, us
       [corpId, chatId, userid, msgid, JSON.stringify(payload), now],
     );
   }
+  await recordArchive(ctx.db, corpId, [await groupArchiveBody(ctx.db, corpId, chatId, userid, payload, now, msgid)]);
+  ctx.onArchived?.(corpId);
   return { corpId, userid, chatId, msgid, recipients: rows.length, createdAt: now };
 }
 

@@ -66,6 +66,9 @@ export interface SimCorpRow {
   rate_limits: Record<string, number>;
   trusted_ips: string[] | null;
   forbidden_apis: string[];
+  /** The chat archive's secret (会话存档 Secret) once an archive key is registered. */
+  msgaudit_secret: string | null;
+  msgaudit_default_agree: boolean;
   mass_msg_monthly_cap: number | null;
   transfer_delay_ms: Int8;
   staff_customer_limit: number;
@@ -84,6 +87,8 @@ export interface SimTokenRow {
   expires_at: Int8;
   revoked_errcode: number | null;
   created_at: Int8;
+  /** app | msgaudit (the chat archive's own secret). */
+  secret_kind: string;
 }
 
 export interface SimJsapiTicketRow {

@@ -505,6 +505,37 @@ CREATE TABLE IF NOT EXISTS {s}.callbacks (
   delivered_at bigint
 );
 CREATE INDEX IF NOT EXISTS callbacks_corp_idx ON {s}.callbacks (corp_id, id);
+-- The chat archive (会话内容存档, msgaudit.ts): the corp's archive secret and public keys by version, every archived
+-- line with its seq (GetChatData's cursor), and customers' consent per member (check_single_agree).
+ALTER TABLE {s}.corps ADD COLUMN IF NOT EXISTS msgaudit_secret text;
+ALTER TABLE {s}.corps ADD COLUMN IF NOT EXISTS msgaudit_default_agree boolean NOT NULL DEFAULT true;
+-- app: the self-built app's secret; msgaudit: the archive secret (msgaudit/* answers only to it).
+ALTER TABLE {s}.tokens ADD COLUMN IF NOT EXISTS secret_kind text NOT NULL DEFAULT 'app';
+CREATE TABLE IF NOT EXISTS {s}.msgaudit_keys (
+  corp_id text NOT NULL,
+  version integer NOT NULL,
+  public_key text NOT NULL,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (corp_id, version)
+);
+CREATE TABLE IF NOT EXISTS {s}.msgaudit_messages (
+  seq bigserial PRIMARY KEY,
+  corp_id text NOT NULL,
+  msgid text NOT NULL,
+  publickey_ver integer NOT NULL,
+  body jsonb NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS msgaudit_messages_corp_idx ON {s}.msgaudit_messages (corp_id, seq);
+CREATE INDEX IF NOT EXISTS msgaudit_messages_msgid_idx ON {s}.msgaudit_messages (corp_id, msgid);
+CREATE TABLE IF NOT EXISTS {s}.msgaudit_agree (
+  corp_id text NOT NULL,
+  external_userid text NOT NULL,
+  userid text NOT NULL,
+  status text NOT NULL,
+  changed_at bigint NOT NULL,
+  PRIMARY KEY (corp_id, external_userid, userid)
+);
 `;
 
 /** Every table that holds per-corp data (used by resetCorp). */
@@ -513,6 +544,7 @@ export const CORP_TABLES = [
   'tag_groups', 'tags', 'groups', 'group_members', 'contact_ways', 'join_ways',
   'group_welcome_templates', 'messages', 'mass_sends', 'mass_send_tasks', 'mass_send_results',
   'moments', 'moment_tasks', 'moment_audience', 'moment_interactions', 'transfers', 'group_transfers', 'media', 'orders', 'callbacks',
+  'msgaudit_keys', 'msgaudit_messages', 'msgaudit_agree',
 ] as const;
 
 export async function ensureSchema(db: Db): Promise<void> {

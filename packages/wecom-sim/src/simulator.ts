@@ -14,8 +14,9 @@ import { Clock, silentLogger, type SimContext, type SimLogger } from './context'
 import { createControl, type SimControl } from './control';
 import { registerControlRoutes } from './control-routes';
 import { registerPay } from './pay';
+import { ArchiveNotifier, checkSingleAgree, decryptItems, pullChatData } from './msgaudit';
 import { Db } from './db';
-import { E, statusCodeOf } from './errors';
+import { E, SimError, statusCodeOf } from './errors';
 import { registerPages } from './pages/pages-plugin';
 import type { SimSettingRow } from './rows';
 import { ensureSchema } from './schema';
@@ -69,6 +70,8 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
     concurrency: opts.callbackConcurrency ?? 16,
   });
   const ctx: SimContext = { db, clock, callbacks, log, fetch: fetchImpl, publicUrl: opts.publicUrl?.replace(/\/+$/, '') };
+  const notifier = new ArchiveNotifier(ctx);
+  ctx.onArchived = (corpId) => notifier.notify(corpId);
   const control = createControl(ctx);
 
   const pollMs = opts.transferPollMs ?? 30_000;
@@ -104,10 +107,27 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
         registerCustomerRoutes(router, ctx);
         registerGroupRoutes(router, ctx);
         registerBroadcastRoutes(router, ctx);
+        router.post('msgaudit/check_single_agree', async ({ auth, body }) => checkSingleAgree(ctx, auth.corpId, body));
       },
       { prefix: '/cgi-bin' },
     );
     await app.register(async (pay) => registerPay(pay, ctx), { prefix: '/pay' });
+    // The Finance SDK's calls, over the local interface Pond's archive sidecar speaks (docs/adr/0028-chat-archive.md):
+    // {errcode, errmsg, …} with HTTP 200, like the sidecar.
+    await app.register(async (sdk) => {
+      const answer = async (fn: () => Promise<object> | object) => {
+        try {
+          return { errcode: 0, errmsg: 'ok', ...(await fn()) };
+        } catch (err) {
+          if (err instanceof SimError) return { errcode: err.errcode, errmsg: err.errmsg };
+          log.error({ err }, 'wecom-sim: msgaudit interface failed');
+          return { errcode: 10003, errmsg: 'system fail' };
+        }
+      };
+      const bodyOf = (b: unknown) => (b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {});
+      sdk.post('/pull', async (req) => answer(() => pullChatData(ctx, bodyOf(req.body))));
+      sdk.post('/decrypt', async (req) => answer(() => decryptItems(bodyOf(req.body))));
+    }, { prefix: '/msgaudit' });
     await app.register(async (c) => registerControlRoutes(c, ctx, control, opts.controlToken), { prefix: '/control' });
     await app.register(async (pages) => registerPages(pages, ctx, control, base));
   };
@@ -118,6 +138,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
     schema,
     async close() {
       if (timer) clearInterval(timer);
+      notifier.close();
       callbacks.close();
     },
   };

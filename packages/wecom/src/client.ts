@@ -650,6 +650,15 @@ export class WecomClient extends WecomTransport {
     return this.call('externalcontact/groupchat/statistic_group_by_day', { method: POST, body: req });
   }
 
+  // ---- §16 chat archive (needs a client built with the archive's own secret) ----
+
+  /** Whether customers agreed to archiving of their chats with a member (WeCom spells the field `exteranalopenid`). */
+  msgauditCheckSingleAgree(info: T.MsgauditAgreeQuery[]): Promise<T.MsgauditCheckSingleAgreeResponse> {
+    check('msgauditCheckSingleAgree').itemsBetween('info', info, 1, 100);
+    info.forEach((x, i) => check('msgauditCheckSingleAgree').required(`info[${i}].userid`, x.userid).required(`info[${i}].exteranalopenid`, x.exteranalopenid));
+    return this.call('msgaudit/check_single_agree', { method: POST, body: { info } });
+  }
+
   // ---- §14 app messages and JS-SDK ----
 
   /**

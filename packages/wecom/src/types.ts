@@ -1068,3 +1068,10 @@ export interface CustomerAcquisitionGetChatInfoResponse extends WecomResponse {
   external_userid: string;
   chat_info: { recv_msg_cnt: number; link_id: string; state?: string };
 }
+
+// ---- §16 chat archive ----
+
+export interface MsgauditAgreeQuery { userid: string; exteranalopenid: string }
+export interface MsgauditCheckSingleAgreeResponse extends WecomResponse {
+  agreeinfo: { status_change_time: number; userid: string; exteranalopenid: string; agree_status: 'Agree' | 'Disagree' }[];
+}

@@ -26,6 +26,7 @@ import type redpackets from '../modules/redpackets/i18n/zh-CN';
 import type invites from '../modules/invites/i18n/zh-CN';
 import type checkin from '../modules/checkin/i18n/zh-CN';
 import type referrals from '../modules/referrals/i18n/zh-CN';
+import type archive from '../modules/archive/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
 import type segments from '../modules/segments/i18n/zh-CN';
 import type settings from '../modules/settings/i18n/zh-CN';
@@ -63,6 +64,7 @@ declare module 'i18next' {
       redpackets: typeof redpackets;
       invites: typeof invites;
       checkin: typeof checkin;
+      archive: typeof archive;
       scripts: typeof scripts;
       segments: typeof segments;
       settings: typeof settings;

@@ -18,6 +18,7 @@ export const NAMESPACES: Loaders = {
   campaigns: { 'zh-CN': () => import('../modules/campaigns/i18n/zh-CN'), 'en-US': () => import('../modules/campaigns/i18n/en-US') },
   redpackets: { 'zh-CN': () => import('../modules/redpackets/i18n/zh-CN'), 'en-US': () => import('../modules/redpackets/i18n/en-US') },
   checkin: { 'zh-CN': () => import('../modules/checkin/i18n/zh-CN'), 'en-US': () => import('../modules/checkin/i18n/en-US') },
+  archive: { 'zh-CN': () => import('../modules/archive/i18n/zh-CN'), 'en-US': () => import('../modules/archive/i18n/en-US') },
   broadcasts: { 'zh-CN': () => import('../modules/broadcasts/i18n/zh-CN'), 'en-US': () => import('../modules/broadcasts/i18n/en-US') },
   governance: { 'zh-CN': () => import('../modules/governance/i18n/zh-CN'), 'en-US': () => import('../modules/governance/i18n/en-US') },
   tasks: { 'zh-CN': () => import('../modules/tasks/i18n/zh-CN'), 'en-US': () => import('../modules/tasks/i18n/en-US') },

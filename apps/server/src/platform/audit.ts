@@ -106,6 +106,7 @@ export const NOUNS: Record<string, Bilingual> = {
   referral: { zh: '推荐分销活动', en: 'referral programme' },
   reward: { zh: '奖励', en: 'reward' },
   reward_settings: { zh: '奖励发放设置', en: 'reward payout settings' },
+  archive_settings: { zh: '会话存档设置', en: 'chat archive settings' },
   rfm_thresholds: { zh: 'RFM 阈值', en: 'RFM thresholds' },
   script: { zh: '话术', en: 'script' },
   script_folder: { zh: '话术文件夹', en: 'script folder' },
@@ -122,6 +123,7 @@ export const NOUNS: Record<string, Bilingual> = {
 /** Actions whose words are not "verb + noun". */
 const LABELS: Record<string, Bilingual> = {
   'alert.read': { zh: '标记提醒已读', en: 'Mark an alert read' },
+  'archive.pull': { zh: '立即拉取会话存档', en: 'Pull the chat archive now' },
   'auth.login': { zh: '登录', en: 'Sign in' },
   'auth.logout': { zh: '退出登录', en: 'Sign out' },
   'auth.switch_corp': { zh: '切换企业', en: 'Switch corp' },

@@ -100,7 +100,7 @@ export function registerPhoneSocial(app: FastifyInstance, ctx: SimContext, contr
         `${staff.name} · 聊天`,
         `${CHAT_CSS}${flash(req.query.msg, req.query.err)}<section id="conversation">${transcript || `<div class="muted center">${t('还没有消息', 'No messages yet')}</div>`}</section>
         <form class="composer" method="post" action="${esc(b)}/phone/chat/send"><input type="hidden" name="corpId" value="${esc(corp)}"><input type="hidden" name="userid" value="${esc(userid)}">
-          <input name="text" placeholder="发消息 / message" required autocomplete="off"><button>${t('发送', 'send')}</button></form>`,
+          <select name="kind" aria-label="类型 type"><option value="text">文字</option><option value="link">链接 link</option><option value="image">图片 image</option></select><input name="text" placeholder="发消息 / message" required autocomplete="off"><button>${t('发送', 'send')}</button></form>`,
         { header },
       ),
     );
@@ -111,7 +111,7 @@ export function registerPhoneSocial(app: FastifyInstance, ctx: SimContext, contr
     act(
       (req, form) => chatUrl(req, form.corpId, form.userid),
       async (me, form) => {
-        await control.sendMessage(me, form.userid ?? '', form.text ?? '', { corpId: form.corpId });
+        await control.sendMessage(me, form.userid ?? '', composed(form), { corpId: form.corpId });
         return '已发送 (sent)';
       },
     ),
@@ -143,7 +143,7 @@ export function registerPhoneSocial(app: FastifyInstance, ctx: SimContext, contr
         `${g.name} · 群聊`,
         `${CHAT_CSS}${flash(req.query.msg, req.query.err)}<section id="conversation">${transcript || `<div class="muted center">${t('还没有消息', 'No messages yet')}</div>`}</section>
         <form class="composer" method="post" action="${esc(b)}/phone/group/send"><input type="hidden" name="chatId" value="${esc(g.chatId)}">
-          <input name="text" placeholder="发消息 / message" required autocomplete="off"><button>${t('发送', 'send')}</button></form>`,
+          <select name="kind" aria-label="类型 type"><option value="text">文字</option><option value="link">链接 link</option><option value="image">图片 image</option></select><input name="text" placeholder="发消息 / message" required autocomplete="off"><button>${t('发送', 'send')}</button></form>`,
         { header },
       ),
     );
@@ -154,7 +154,7 @@ export function registerPhoneSocial(app: FastifyInstance, ctx: SimContext, contr
     act(
       (req, form) => groupUrl(req, form.chatId),
       async (me, form) => {
-        await control.sayInGroup(me, form.chatId ?? '', form.text ?? '');
+        await control.sayInGroup(me, form.chatId ?? '', composed(form));
         return '已发送 (sent)';
       },
     ),
@@ -183,4 +183,20 @@ export function registerPhoneSocial(app: FastifyInstance, ctx: SimContext, contr
       '#moments',
     ),
   );
+}
+
+/**
+ * What the composer sends: text, a link (the text is its URL, or a title then the URL) or an image (the text is its
+ * caption, kept as the image's name) — so a simulated customer can post what moderation and the chat archive see.
+ */
+function composed(form: Record<string, string | undefined>): string | { msgtype: string; [k: string]: unknown } {
+  const text = (form.text ?? '').trim();
+  if (form.kind === 'link') {
+    const url = /https?:\/\/\S+/.exec(text)?.[0];
+    if (!url) throw new ControlError('链接需要 http(s):// 地址 (a link needs an http(s) URL)');
+    const title = text.replace(url, '').trim() || url;
+    return { msgtype: 'link', link: { title, desc: '', url, picurl: '' } };
+  }
+  if (form.kind === 'image') return { msgtype: 'image', image: { media_id: `phone-${text || 'photo'}`.slice(0, 64), pic_url: '' } };
+  return text;
 }

@@ -91,6 +91,7 @@ const enUS: Messages<typeof zhCN> = {
     spread: 'Spread',
     referrals: 'Referrals',
     invites: 'Invite campaigns',
+    archive: 'Chat archive',
   },
   labels: {
     roles: {

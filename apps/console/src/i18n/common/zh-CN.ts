@@ -90,6 +90,7 @@ const zhCN = {
     spread: '传播裂变',
     referrals: '推荐分销',
     invites: '邀请有礼',
+    archive: '会话存档',
   },
   labels: {
     roles: {

@@ -16,6 +16,7 @@ import { NotesCard } from './notes-card';
 import { OrdersCard } from './orders-card';
 import { CustomerRewardsCard } from '../rewards/customer-rewards-card';
 import { ContactLedgerCard } from '../governance/ledger-card';
+import { CustomerMessagesCard } from '../archive/messages-cards';
 import { TIMELINE_MORE_THRESHOLD, useCustomer, useOlderEvents, type CustomerEvent, type CustomerGroup, type Follow } from './hooks';
 
 const EVENT_COLORS: Record<string, string> = {
@@ -70,6 +71,7 @@ export default function CustomerDetailPage() {
             <CustomerRewardsCard externalUserid={customer.externalUserid} />
             <ContactLedgerCard externalUserid={customer.externalUserid} />
             <TimelineCard externalUserid={customer.externalUserid} timeline={timeline} groups={groups} />
+            <CustomerMessagesCard externalUserid={customer.externalUserid} />
           </Flex>
         </Col>
       </Row>

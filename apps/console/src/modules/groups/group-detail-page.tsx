@@ -11,6 +11,7 @@ import { ListTable } from '../../components/list-page';
 import { useLabels } from '../../lib/labels';
 import { useMe } from '../auth/hooks';
 import { GroupProfileCard } from './group-profile-card';
+import { GroupMessagesCard } from '../archive/messages-cards';
 import { isStaffMember, useGroup, type GroupMember } from './hooks';
 
 export default function GroupDetailPage() {
@@ -130,6 +131,7 @@ export default function GroupDetailPage() {
             scroll={{ x: 860 }}
           />
         </Card>
+        <GroupMessagesCard chatId={group.chatId} />
       </Flex>
     </>
   );

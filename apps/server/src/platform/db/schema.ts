@@ -2051,3 +2051,77 @@ export const invitePosters = pgTable('invite_posters', {
   png: customBytea('png').notNull(),
   createdAt: createdAt(),
 }, (t) => [primaryKey({ columns: [t.participantId, t.hash] })]);
+
+// ---- chat archive (会话内容存档, issue 16; ADR 0028) -------------------------------------------------------------------
+
+/**
+ * A corp's chat archive: the sidecar that runs WeCom's Finance SDK (its URL, an optional bearer token), the archive
+ * secret, and the RSA private keys by `publickey_ver` — secrets as AES-GCM envelopes bound to
+ * `archive_settings.<column>:<corpId>` (keys: `archive_settings.private_key.<version>:<corpId>`), never returned.
+ */
+export const archiveSettings = pgTable('archive_settings', {
+  corpId: text('corp_id').primaryKey().references(() => corps.id, { onDelete: 'cascade' }),
+  enabled: boolean('enabled').notNull().default(false),
+  sidecarUrl: text('sidecar_url'),
+  secret: text('secret'),
+  sidecarToken: text('sidecar_token'),
+  /** version (as text) → sealed PEM. */
+  privateKeys: jsonb('private_keys').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+  /** Days messages are kept (nightly purge); null keeps them. */
+  retentionDays: integer('retention_days'),
+  updatedBy: text('updated_by'),
+  updatedAt: updatedAt(),
+});
+
+/** Where the corp's ingest stands: the last seq stored (advanced in the transaction that stored the batch). */
+export const archiveCursors = pgTable('archive_cursors', {
+  corpId: text('corp_id').primaryKey().references(() => corps.id, { onDelete: 'cascade' }),
+  seq: bigint('seq', { mode: 'number' }).notNull().default(0),
+  stored: bigint('stored', { mode: 'number' }).notNull().default(0),
+  skippedNoConsent: bigint('skipped_no_consent', { mode: 'number' }).notNull().default(0),
+  pulledAt: ts('pulled_at'),
+  lastError: text('last_error'),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Archived messages, once per (corp, msgid). `external_userid` / `userid`: the customer and the staff member a message
+ * is with (the sender, or the other party of a 1:1), which the customer 360, staff scope and timeline read.
+ * `search_text` is the text cut by jieba into space-separated words, indexed as a 'simple' tsvector (hand-written GIN).
+ */
+export const archivedMessages = pgTable('archived_messages', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  msgid: text('msgid').notNull(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  action: text('action').notNull(),
+  type: text('type').notNull(),
+  sender: text('sender').notNull(),
+  senderKind: text('sender_kind').notNull(),
+  chatId: text('chat_id'),
+  peer: text('peer'),
+  externalUserid: text('external_userid'),
+  userid: text('userid'),
+  sentAt: ts('sent_at').notNull(),
+  text: text('text').notNull().default(''),
+  searchText: text('search_text').notNull().default(''),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  recalledAt: ts('recalled_at'),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('archived_messages_msgid_uq').on(t.corpId, t.msgid),
+  index('archived_messages_chat_idx').on(t.corpId, t.chatId, t.id),
+  index('archived_messages_customer_idx').on(t.corpId, t.externalUserid, t.id),
+  index('archived_messages_staff_idx').on(t.corpId, t.userid, t.id),
+  index('archived_messages_sent_idx').on(t.corpId, t.sentAt),
+]);
+
+/** Customers' consent to archiving (msgaudit/check_single_agree), cached; refreshed by agree/disagree lines and msg_audit_approved. */
+export const archiveConsents = pgTable('archive_consents', {
+  corpId: text('corp_id').notNull(),
+  externalUserid: text('external_userid').notNull(),
+  agreed: boolean('agreed').notNull(),
+  /** When the customer last changed it (WeCom's status_change_time, or the agree line's time). */
+  changedAt: ts('changed_at'),
+  checkedAt: ts('checked_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.externalUserid] })]);

@@ -57,6 +57,9 @@ export interface InboxEvents {
   'pond_enrich/contact': EnrichRequest;
   'pond_order/matched': OrderMatched;
   'pond_order/refunded': OrderRefunded;
+  // Chat archive (modules/archive): new archive messages exist (no ChangeType; at most every 15 s), and a customer agreed to archiving.
+  'msgaudit_notify/*': EventEnvelope;
+  'change_external_contact/msg_audit_approved': ContactChange;
 }
 
 export type InboxEventName = keyof InboxEvents;
