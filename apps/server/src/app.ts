@@ -44,6 +44,8 @@ import { OfferConsole, offerRoutes, OfferService } from './modules/offers';
 import { LotteryService, lotteryOrderListener, lotteryRoutes } from './modules/lottery';
 import { checkinRoutes, CheckinService } from './modules/checkin';
 import { H5Bundle } from './modules/sidebar';
+import { FaqService, faqRoutes } from './modules/faq';
+import { ModerationService, moderationRoutes } from './modules/moderation';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
@@ -93,6 +95,9 @@ export interface PondApp {
   checkin: CheckinService;
   offers: OfferService;
   lottery: LotteryService;
+  /** Group operations (issue 16): FAQ answers and moderation, archive listeners (faqListener / moderationListener). */
+  faq: FaqService;
+  moderation: ModerationService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -152,6 +157,12 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const checkin = new CheckinService({ pool, campaigns, rewards, log });
   orderHooks.register({ paid: (db, order) => checkin.onOrderPaid(db, order), refunded: (db, order) => checkin.onOrderRefunded(db, order) });
   queue.register([checkin.settleJob]);
+  // Group operations (issue 16): keyword answers (FAQ) and moderation act on archived messages as archive listeners;
+  // their follow-ups (suggested replies, alerts, keyword-rule hits) are inbox events; group codes refuse blocked customers.
+  const faq = new FaqService(pool, tasks, governance, log);
+  const moderation = new ModerationService(pool, corps, tasks, playbooks.service, log);
+  codes.setGroupGate((corpId, unionid) => moderation.isBlocked(corpId, unionid));
+  queue.register([faq.tickJob, moderation.pruneJob]);
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -177,7 +188,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         if (ctx.ev.OrderId) await orderHooks.onMatched(ctx.corpId, ctx.ev.OrderId);
       },
       'pond_order/refunded': (ctx) => orderHooks.onRefunded(ctx.corpId, ctx.ev.OrderId, ctx.ev.RefundId),
-    });
+    })
+    .register(faq.handlers())
+    .register(moderation.handlers());
 
   const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   let sim: Simulator | undefined;
@@ -218,6 +231,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   broadcastRoutes(http, { broadcasts });
   momentRoutes(http, { moments });
   playbookRoutes(http, { playbooks: playbooks.service });
+  faqRoutes(http, { faq });
+  moderationRoutes(http, { moderation });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
@@ -267,7 +282,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   let closed = false;
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
-    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin,
+    moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, lottery, checkin, faq, moderation,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -284,6 +299,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         await queue.schedule({ name: offers.expireJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         // Hourly: every corp's day turns at its own midnight (time zones).
         await queue.schedule({ name: checkin.settleJob.name, cron: '7 * * * *', data: {}, key: 'hourly' });
+        await queue.schedule({ name: faq.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: moderation.pruneJob.name, cron: '23 * * * *', data: {}, key: 'hourly' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

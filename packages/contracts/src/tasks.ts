@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { ChatId, DateTime, Day, ExternalUserid, ItemsOf, List, RequiredText, RowIdParam, Userid } from './common';
 import { ChatMessage, ContentInput } from './content';
 
-export const TASK_KINDS = ['send', 'confirm_mass', 'post_moment'] as const;
+/** review: something to deal with in WeCom by hand (a moderation alert: remove the member), done when the person says so. */
+export const TASK_KINDS = ['send', 'confirm_mass', 'post_moment', 'review'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 export const TASK_STATUSES = ['pending', 'overdue', 'done', 'skipped', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TASK_SOURCES = ['playbook', 'broadcast', 'moment', 'manual'] as const;
+export const TASK_SOURCES = ['playbook', 'broadcast', 'moment', 'manual', 'faq', 'moderation'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];
 export const TASK_DONE_VIAS = ['sidebar', 'task_page', 'manual', 'wecom'] as const;
 export type TaskDoneVia = (typeof TASK_DONE_VIAS)[number];

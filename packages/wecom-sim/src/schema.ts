@@ -505,6 +505,19 @@ CREATE TABLE IF NOT EXISTS {s}.callbacks (
   delivered_at bigint
 );
 CREATE INDEX IF NOT EXISTS callbacks_corp_idx ON {s}.callbacks (corp_id, id);
+
+CREATE TABLE IF NOT EXISTS {s}.intercept_rules (
+  corp_id text NOT NULL,
+  rule_id text NOT NULL,
+  rule_name text NOT NULL,
+  word_list text[] NOT NULL,
+  semantics_list integer[] NOT NULL DEFAULT '{}',
+  intercept_type integer NOT NULL,
+  user_list text[] NOT NULL DEFAULT '{}',
+  department_list integer[] NOT NULL DEFAULT '{}',
+  created_at bigint NOT NULL,
+  PRIMARY KEY (corp_id, rule_id)
+);
 `;
 
 /** Every table that holds per-corp data (used by resetCorp). */
@@ -513,6 +526,7 @@ export const CORP_TABLES = [
   'tag_groups', 'tags', 'groups', 'group_members', 'contact_ways', 'join_ways',
   'group_welcome_templates', 'messages', 'mass_sends', 'mass_send_tasks', 'mass_send_results',
   'moments', 'moment_tasks', 'moment_audience', 'moment_interactions', 'transfers', 'group_transfers', 'media', 'orders', 'callbacks',
+  'intercept_rules',
 ] as const;
 
 export async function ensureSchema(db: Db): Promise<void> {

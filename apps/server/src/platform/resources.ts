@@ -203,6 +203,18 @@ export const RESOURCES = {
   campaign: { label: 'campaign', table: 'campaigns', key: 'id', keyType: 'int' },
   couponPool: { label: 'coupon pool', table: 'coupon_pools', key: 'id', keyType: 'int' },
   reward: { label: 'reward', table: 'rewards', key: 'id', keyType: 'int', visible: customerVisibleSql },
+  // Group operations (issue 16): the FAQ library is corp-wide; a question is seen by whoever sees the staff member who answers it.
+  faq: { label: 'FAQ', table: 'faq_entries', key: 'id', keyType: 'int', live: (a) => `${a}.deleted_at IS NULL` },
+  faqQuestion: {
+    label: 'question', table: 'faq_questions', key: 'id', keyType: 'int',
+    visible: (scope, p, a) => (scope.staffUserid || scope.storeIds ? `coalesce(${staffUseridVisibleSql(scope, p, `${a}.owner_userid`, `${a}.corp_id`)}, false)` : 'true'),
+  },
+  // WeCom's intercept rules, as Pond has seen them (made here or listed from WeCom).
+  interceptRule: { label: 'intercept rule', table: 'moderation_intercept_rules', key: 'rule_id', keyType: 'text' },
+  moderationViolation: {
+    label: 'violation', table: 'moderation_violations', key: 'id', keyType: 'int',
+    visible: (scope, p, a) => (scope.staffUserid || scope.storeIds ? `coalesce(${staffUseridVisibleSql(scope, p, `${a}.owner_userid`, `${a}.corp_id`)}, false)` : 'true'),
+  },
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceName = keyof typeof RESOURCES;
