@@ -22,6 +22,8 @@ import type lottery from '../modules/lottery/i18n/zh-CN';
 import type campaigns from '../modules/campaigns/i18n/zh-CN';
 import type checkin from '../modules/checkin/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
+import type faq from '../modules/faq/i18n/zh-CN';
+import type moderation from '../modules/moderation/i18n/zh-CN';
 import type segments from '../modules/segments/i18n/zh-CN';
 import type settings from '../modules/settings/i18n/zh-CN';
 import type rewards from '../modules/rewards/i18n/zh-CN';
@@ -55,6 +57,8 @@ declare module 'i18next' {
       campaigns: typeof campaigns;
       checkin: typeof checkin;
       scripts: typeof scripts;
+      faq: typeof faq;
+      moderation: typeof moderation;
       segments: typeof segments;
       settings: typeof settings;
       rewards: typeof rewards;
