@@ -50,8 +50,6 @@ export async function addInterceptRule(ctx: SimContext, corpId: string, body: Bo
   const list = words(body.word_list, 'word_list', true)!;
   const r = range(body.applicable_range, 'applicable_range');
   if (!r.users.length && !r.deps.length) throw E.param('applicable_range', 'name at least one user or department');
-  const dup = await ctx.db.one('SELECT 1 FROM {s}.intercept_rules WHERE corp_id = $1 AND rule_name = $2', [corpId, name]);
-  if (dup) throw E.param('rule_name', 'a rule of this name exists');
   const ruleId = randomId(24);
   await ctx.db.q(
     `INSERT INTO {s}.intercept_rules (corp_id, rule_id, rule_name, word_list, semantics_list, intercept_type, user_list, department_list, created_at)
