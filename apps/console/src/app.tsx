@@ -34,6 +34,7 @@ import {
   SendOutlined,
   NotificationOutlined,
   CheckSquareOutlined,
+  QuestionCircleOutlined,
   SafetyCertificateOutlined,
   CameraOutlined,
   ScheduleOutlined,
@@ -103,6 +104,9 @@ const BroadcastsPage = page(() => import('./modules/broadcasts/broadcasts-page')
 const BroadcastDetailPage = page(() => import('./modules/broadcasts/broadcast-detail-page'), ['broadcasts', 'governance']);
 const TasksPage = page(() => import('./modules/tasks/tasks-page'), ['tasks']);
 const ContactRulesPage = page(() => import('./modules/governance/contact-rules-page'), ['governance', 'tags']);
+// Group operations (issue 16): keyword answers (FAQ) and moderation with tier personas.
+const FaqPage = page(() => import('./modules/faq/faq-page'), ['faq']);
+const ModerationPage = page(() => import('./modules/moderation/moderation-page'), ['moderation']);
 const MomentsPage = page(() => import('./modules/moments/moments-page'), ['moments', 'staff', 'tags']);
 const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page'), ['moments', 'staff', 'tags']);
 // Playbooks (SOP): list, results, builder.
@@ -169,6 +173,10 @@ export function App() {
             <Route path="welcome" element={<WelcomePage />} />
             <Route path="stores" element={<StoresPage />} />
             <Route path="tasks" element={<TasksPage />} />
+            <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
+              <Route path="faq" element={<FaqPage />} />
+              <Route path="moderation" element={<ModerationPage />} />
+            </Route>
             <Route path="contact-rules" element={<ContactRulesPage />} />
             <Route path="offers" element={<OffersPage />} />
             <Route path="offers/:id" element={<OfferDetailPage />} />
@@ -316,6 +324,10 @@ function useMenuItems(me: Me): MenuItem[] {
       { key: '/groups', icon: <CommentOutlined />, label: t('nav.groups') },
       { key: '/group-segments', icon: <ApartmentOutlined />, label: t('nav.groupSegments') },
       { key: '/archive', icon: <FileSearchOutlined />, label: t('nav.archive') },
+      ...(PLAYBOOK_ROLES.includes(me.role) ? [
+        { key: '/faq', icon: <QuestionCircleOutlined />, label: t('nav.faq') },
+        { key: '/moderation', icon: <SafetyCertificateOutlined />, label: t('nav.moderation') },
+      ] : []),
       {
         key: 'tagging',
         icon: <TagsOutlined />,
@@ -392,6 +404,8 @@ const MENU_KEYS = [
   '/groups',
   '/group-segments',
   '/archive',
+  '/faq',
+  '/moderation',
   '/tags',
   '/auto-tag-rules',
   '/scripts',

@@ -49,6 +49,8 @@ import { LotteryService, lotteryOrderListener, lotteryRoutes } from './modules/l
 import { checkinRoutes, CheckinService } from './modules/checkin';
 import { referralRoutes, ReferralService } from './modules/referrals';
 import { H5Bundle } from './modules/sidebar';
+import { FaqService, faqListener, faqRoutes } from './modules/faq';
+import { ModerationService, moderationListener, moderationRoutes } from './modules/moderation';
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 import { posterRoutes, PosterService } from './modules/posters';
 import { designerPosterRenderer, inviteRoutes, InviteService } from './modules/invites';
@@ -110,6 +112,9 @@ export interface PondApp {
   invites: InviteService;
   /** The chat archive (会话内容存档): `archive.register(listener)` adds a module acting on new messages (FAQ, moderation). */
   archive: { ingest: ArchiveIngest; settings: ArchiveSettingsService; register(listener: ArchiveListener): void };
+  /** Group operations (issue 16): FAQ answers and moderation, archive listeners (faqListener / moderationListener). */
+  faq: FaqService;
+  moderation: ModerationService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -186,6 +191,15 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const archiveIngest = new ArchiveIngest(pool, archiveSettings, corps, queue, log);
   queue.register([archiveIngest.pullJob, archiveIngest.tickJob, archiveIngest.purgeJob]);
   const archive = { ingest: archiveIngest, settings: archiveSettings, register: (l: ArchiveListener) => { archiveIngest.register(l); } };
+  // Group operations (issue 16): keyword answers (FAQ) and moderation act on archived messages as archive listeners;
+  // their follow-ups (suggested replies, alerts, keyword-rule hits) are inbox events; group codes refuse blocked customers.
+  const faq = new FaqService(pool, tasks, governance, log);
+  const moderation = new ModerationService(pool, corps, tasks, playbooks.service, log);
+  codes.setGroupGate((corpId, unionid) => moderation.isBlocked(corpId, unionid));
+  queue.register([faq.tickJob, moderation.pruneJob]);
+  // Both act on each new archived message once, inside the batch that stores it.
+  archive.register(faqListener(faq));
+  archive.register(moderationListener(moderation));
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
@@ -227,7 +241,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
       'pond_order/refunded': (ctx) => orderHooks.onRefunded(ctx.corpId, ctx.ev.OrderId, ctx.ev.RefundId),
     })
     // Chat archive: msgaudit_notify wakes the corp's pull; msg_audit_approved refreshes the customer's consent.
-    .register(archiveIngest.handlers());
+    .register(archiveIngest.handlers())
+    .register(faq.handlers())
+    .register(moderation.handlers());
 
   const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   let sim: Simulator | undefined;
@@ -277,6 +293,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   broadcastRoutes(http, { broadcasts });
   momentRoutes(http, { moments });
   playbookRoutes(http, { playbooks: playbooks.service });
+  faqRoutes(http, { faq });
+  moderationRoutes(http, { moderation });
   await welcomeRoutes(http, { welcome });
   await groupWelcomeRoutes(http, { pool, corps });
   await mediaRoutes(http, { media });
@@ -332,7 +350,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
     moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin, referrals, analytics, staffStats,
-    posters, invites, archive,
+    posters, invites, archive, faq, moderation,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
@@ -358,6 +376,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
         // Chat archive: a pull of every enabled corp each minute (msgaudit_notify wakes it sooner); the retention purge nightly.
         await queue.schedule({ name: archiveIngest.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
         await queue.schedule({ name: archiveIngest.purgeJob.name, cron: '40 3 * * *', data: {}, key: 'nightly' });
+        await queue.schedule({ name: faq.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
+        await queue.schedule({ name: moderation.pruneJob.name, cron: '23 * * * *', data: {}, key: 'hourly' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

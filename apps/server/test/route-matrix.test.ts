@@ -29,7 +29,8 @@ type Kind =
   | 'redpacket'
   | 'referralCampaign'
   | 'posterTemplate'
-  | 'inviteCampaign' | 'inviteCredit' | 'inviteToken';
+  | 'inviteCampaign' | 'inviteCredit' | 'inviteToken'
+  | 'faq' | 'faqQuestion' | 'interceptRule';
 
 interface Row {
   roles: Who[] | 'public';
@@ -350,6 +351,33 @@ const MATRIX: Record<string, Row> = {
   'GET /api/archive/messages': { roles: ALL },
   'GET /api/customers/:externalUserid/messages': { roles: ALL, params: { externalUserid: 'customer' } },
   'GET /api/groups/:chatId/messages': { roles: ALL, params: { chatId: 'group' } },
+  // Group operations (issue 16): the FAQ library and its questions, moderation, intercept rules, tier profiles.
+  'GET /api/faqs': { roles: PLAYBOOK_READ },
+  'POST /api/faqs': { roles: WRITE },
+  'GET /api/faqs/settings': { roles: PLAYBOOK_READ },
+  'PUT /api/faqs/settings': { roles: WRITE },
+  'POST /api/faqs/test': { roles: PLAYBOOK_READ },
+  'GET /api/faqs/stats': { roles: PLAYBOOK_READ, list: true },
+  'GET /api/faqs/questions': { roles: PLAYBOOK_READ, list: true },
+  'POST /api/faqs/questions/:id/faq': { roles: WRITE, params: { id: 'faqQuestion' } },
+  'POST /api/faqs/questions/:id/dismiss': { roles: WRITE, params: { id: 'faqQuestion' } },
+  'GET /api/faqs/:id': { roles: PLAYBOOK_READ, params: { id: 'faq' } },
+  'PATCH /api/faqs/:id': { roles: WRITE, params: { id: 'faq' } },
+  'DELETE /api/faqs/:id': { roles: WRITE, params: { id: 'faq' }, destructive: true },
+  'GET /api/moderation/rules': { roles: PLAYBOOK_READ },
+  'PUT /api/moderation/rules': { roles: WRITE },
+  'DELETE /api/moderation/rules': { roles: WRITE },
+  'GET /api/moderation/violations': { roles: PLAYBOOK_READ, list: true },
+  'GET /api/moderation/offenders': { roles: WRITE },
+  'POST /api/moderation/offenders/:externalUserid/pardon': { roles: WRITE, params: { externalUserid: 'customer' } },
+  'GET /api/moderation/intercept-rules': { roles: WRITE },
+  'POST /api/moderation/intercept-rules': { roles: WRITE },
+  'GET /api/moderation/intercept-rules/:ruleId': { roles: WRITE, params: { ruleId: 'interceptRule' } },
+  'PUT /api/moderation/intercept-rules/:ruleId': { roles: WRITE, params: { ruleId: 'interceptRule' } },
+  'DELETE /api/moderation/intercept-rules/:ruleId': { roles: WRITE, params: { ruleId: 'interceptRule' }, destructive: true },
+  'GET /api/group-profiles': { roles: PLAYBOOK_READ },
+  'PUT /api/group-profiles': { roles: WRITE },
+  'POST /api/group-profiles/calendar': { roles: WRITE },
 };
 
 let pond: TestPond;
@@ -396,6 +424,8 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'user': return String(ok(await admin('POST', '/api/users', { username: `u-${n}`.slice(0, 40), displayName: n.slice(0, 40), role: 'operator' })).id);
     case 'playbook': return String(ok(await admin('POST', '/api/playbooks', { kind: 'customer', name: n, trigger: { type: 'manual' }, steps: [{ day: 1, time: '10:00', content: { text: 'hi' } }] })).id);
     case 'couponPool': return String(ok(await admin('POST', '/api/coupon-pools', { name: n, faceValueFen: 100 })).id);
+    case 'faq': return String(ok(await admin('POST', '/api/faqs', { question: `物流信息 ${n}`.slice(0, 100), answer: { text: '已发货' } })).id);
+    case 'interceptRule': return String(ok(await admin('POST', '/api/moderation/intercept-rules', { name: n.slice(-20), words: ['敏感词'], userids: ['zhangwei'] })).ruleId);
     case 'note': return String(ok(await pond.api('POST', `/api/customers/${ids.customer.in[who]}/notes`, { text: n }, { token: tokens[who] })).id);
     case 'posterTemplate': return String(ok(await admin('POST', '/api/poster-templates', {
       name: n, purpose: 'generic', design: { canvas: 'badge', background: { color: '#FFFFFF' }, elements: [{ type: 'qr', id: 'qr', x: 149, y: 300, size: 340 }] },
@@ -543,6 +573,17 @@ beforeAll(async () => {
   const notes: Partial<Record<Who, string>> = {};
   for (const w of ALL) notes[w] = await fresh('note', w);
   setIds('note', notes);
+  // Group operations (issue 16): questions answered by X, by another store's staff member, by a colleague in X's store.
+  const question = (owner: string, chat: string, n: string) => one(
+    `INSERT INTO faq_questions (corp_id, msgid, source, status, text, chat_id, owner_userid, asked_at) VALUES ($1, $2, 'archive', 'unmatched', $2, $3, $4, now()) RETURNING id`,
+    [corpId, n, chat, owner]);
+  setIds('faqQuestion', await question(X, groupIn, 'matrix question'), { store_manager: await question(staffOut, groupOut, 'ZZOUT question'), staff: await question(staffNotX, groupNotX, 'ZZNOTX question') });
+  await sql(`INSERT INTO moderation_violations (corp_id, msgid, rule, chat_id, external_userid, text, owner_userid, occurred_at)
+             VALUES ($1, 'mv1', 'link', $2, $3, 'matrix violation', $4, now()), ($1, 'mv2', 'link', $5, $6, 'ZZOUT violation', $7, now())`,
+    [corpId, groupIn, customerIn, X, groupOut, customerOut, staffOut]);
+  await sql(`INSERT INTO moderation_offenders (corp_id, external_userid, strikes, last_at) VALUES ($1, $2, 1, now())`, [corpId, customerIn]);
+  setIds('faq', await fresh('faq', 'admin'));
+  setIds('interceptRule', await fresh('interceptRule', 'admin'));
 }, 180_000);
 
 afterAll(async () => { await pond?.close(); });

@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { ChatId, DateTime, Day, ExternalUserid, ItemsOf, List, RequiredText, RowIdParam, Userid } from './common';
 import { ChatMessage, ContentInput } from './content';
 
-export const TASK_KINDS = ['send', 'confirm_mass', 'post_moment'] as const;
+/** review: something to deal with in WeCom by hand (a moderation alert: remove the member), done when the person says so. */
+export const TASK_KINDS = ['send', 'confirm_mass', 'post_moment', 'review'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 export const TASK_STATUSES = ['pending', 'overdue', 'done', 'skipped', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TASK_SOURCES = ['playbook', 'broadcast', 'moment', 'manual',
+export const TASK_SOURCES = ['playbook', 'broadcast', 'moment', 'manual', 'faq', 'moderation',
   // Spread (issue 14): a participant of an invite campaign reached a tier (their staff congratulates them).
   'invite'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];

@@ -1,6 +1,7 @@
 // SimControl: everything that in real life happens on phones, in the WeCom client or in the
 // admin console — plus setup and inspection for tests. Methods that mirror client/console
 // actions fire the callbacks WeCom would; setup (upsertCorp, seedDemo) fires none.
+import { emitKeywordHit, type KeywordHitInput } from './intercept-rules';
 import type { VerifyResult, CallbackRecord } from './callbacks';
 import { mapCallback } from './callbacks';
 import type { SimContext } from './context';
@@ -240,6 +241,8 @@ export interface SimControl {
   /** Resolves once every callback has been delivered or has failed all retries. */
   waitForCallbacks(timeoutMs?: number): Promise<void>;
   listStaffMessages(corpId: string, userid?: string): Promise<Awaited<ReturnType<typeof listStaffMessages>>>;
+  /** A WeCom keyword-rule hit (数据与智能专区) on a customer's message: the corp's hit_keyword callback. */
+  keywordHit(corpId: string, input: KeywordHitInput): Promise<{ msgid: string }>;
 }
 
 const SIM_QR = /\/qr\/(contact|join)\/([A-Za-z0-9]{8,64})/;
@@ -348,6 +351,10 @@ export function createControl(ctx: SimContext): SimControl {
       const c = await findCustomer(ctx.db, externalUserid, opts?.corpId);
       if (!c) throw new ControlError(`unknown customer ${externalUserid}`, 404);
       return staffDeletesCustomer(ctx, c.corp_id, userid, externalUserid);
+    },
+    async keywordHit(corpId, input) {
+      await requireCorp(ctx, corpId);
+      return emitKeywordHit(ctx, corpId, input);
     },
     async joinGroup(who, chatId, opts) {
       if (opts?.viaConfigId) return scanJoinWay(ctx, opts.viaConfigId, who);

@@ -536,6 +536,19 @@ CREATE TABLE IF NOT EXISTS {s}.msgaudit_agree (
   changed_at bigint NOT NULL,
   PRIMARY KEY (corp_id, external_userid, userid)
 );
+
+CREATE TABLE IF NOT EXISTS {s}.intercept_rules (
+  corp_id text NOT NULL,
+  rule_id text NOT NULL,
+  rule_name text NOT NULL,
+  word_list text[] NOT NULL,
+  semantics_list integer[] NOT NULL DEFAULT '{}',
+  intercept_type integer NOT NULL,
+  user_list text[] NOT NULL DEFAULT '{}',
+  department_list integer[] NOT NULL DEFAULT '{}',
+  created_at bigint NOT NULL,
+  PRIMARY KEY (corp_id, rule_id)
+);
 `;
 
 /** Every table that holds per-corp data (used by resetCorp). */
@@ -545,6 +558,7 @@ export const CORP_TABLES = [
   'group_welcome_templates', 'messages', 'mass_sends', 'mass_send_tasks', 'mass_send_results',
   'moments', 'moment_tasks', 'moment_audience', 'moment_interactions', 'transfers', 'group_transfers', 'media', 'orders', 'callbacks',
   'msgaudit_keys', 'msgaudit_messages', 'msgaudit_agree',
+  'intercept_rules',
 ] as const;
 
 export async function ensureSchema(db: Db): Promise<void> {

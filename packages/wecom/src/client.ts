@@ -744,6 +744,40 @@ export class WecomClient extends WecomTransport {
     return signPage(url, await this.agentTicket());
   }
 
+  // ---- §18 staff-side sensitive words (intercept rules) ----
+
+  private checkInterceptRule(c: Check, req: Partial<T.InterceptRuleFields>): void {
+    c.maxChars('rule_name', req.rule_name, 20).maxItems('word_list', req.word_list, 300);
+    req.word_list?.forEach((w, i) => c.required(`word_list[${i}]`, w).maxChars(`word_list[${i}]`, w, 32));
+  }
+
+  addInterceptRule(req: T.InterceptRuleFields): Promise<T.AddInterceptRuleResponse> {
+    const c = check('addInterceptRule').required('rule_name', req.rule_name).itemsBetween('word_list', req.word_list, 1, 300).oneOf('intercept_type', req.intercept_type, [1, 2] as const);
+    this.checkInterceptRule(c, req);
+    const body = { rule_name: req.rule_name, word_list: req.word_list, semantics_list: req.semantics_list, intercept_type: req.intercept_type, applicable_range: req.applicable_range };
+    return this.call('externalcontact/add_intercept_rule', { method: POST, body });
+  }
+
+  getInterceptRuleList(): Promise<T.InterceptRuleListResponse> {
+    return this.call('externalcontact/get_intercept_rule_list');
+  }
+
+  getInterceptRule(ruleId: string): Promise<T.GetInterceptRuleResponse> {
+    check('getInterceptRule').required('rule_id', ruleId);
+    return this.call('externalcontact/get_intercept_rule', { method: POST, body: { rule_id: ruleId } });
+  }
+
+  updateInterceptRule(req: T.UpdateInterceptRuleRequest): Promise<T.WecomResponse> {
+    const c = check('updateInterceptRule').required('rule_id', req.rule_id);
+    this.checkInterceptRule(c, req);
+    return this.call('externalcontact/update_intercept_rule', { method: POST, body: req });
+  }
+
+  delInterceptRule(ruleId: string): Promise<T.WecomResponse> {
+    check('delInterceptRule').required('rule_id', ruleId);
+    return this.call('externalcontact/del_intercept_rule', { method: POST, body: { rule_id: ruleId } });
+  }
+
   // ---- §15 customer acquisition links ----
 
   customerAcquisitionListLink(req: T.CustomerAcquisitionListLinkRequest = {}): Promise<T.CustomerAcquisitionListLinkResponse> {

@@ -1075,3 +1075,31 @@ export interface MsgauditAgreeQuery { userid: string; exteranalopenid: string }
 export interface MsgauditCheckSingleAgreeResponse extends WecomResponse {
   agreeinfo: { status_change_time: number; userid: string; exteranalopenid: string; agree_status: 'Agree' | 'Disagree' }[];
 }
+
+// ---- §18 staff-side sensitive words (intercept rules) ----
+
+export interface InterceptRuleFields {
+  rule_name: string;
+  /** 1–300 words of 1–32 characters. */
+  word_list: string[];
+  /** 1 phone number, 2 email, 3 red packet. */
+  semantics_list?: number[];
+  /** 1 warn and block, 2 warn only. */
+  intercept_type: 1 | 2;
+  applicable_range: { user_list?: string[]; department_list?: number[] };
+}
+export interface AddInterceptRuleResponse extends WecomResponse { rule_id: string }
+export interface InterceptRuleListResponse extends WecomResponse { rule_list: { rule_id: string; rule_name: string; create_time: number }[] }
+export interface GetInterceptRuleResponse extends WecomResponse {
+  rule: InterceptRuleFields & { rule_id: string; create_time?: number };
+}
+/** update_intercept_rule: the changed fields, and the range as additions and removals. */
+export interface UpdateInterceptRuleRequest {
+  rule_id: string;
+  rule_name?: string;
+  word_list?: string[];
+  extra_rule?: { semantics_list?: number[] };
+  intercept_type?: 1 | 2;
+  add_applicable_range?: { user_list?: string[]; department_list?: number[] };
+  remove_applicable_range?: { user_list?: string[]; department_list?: number[] };
+}

@@ -28,6 +28,8 @@ import type checkin from '../modules/checkin/i18n/zh-CN';
 import type referrals from '../modules/referrals/i18n/zh-CN';
 import type archive from '../modules/archive/i18n/zh-CN';
 import type scripts from '../modules/scripts/i18n/zh-CN';
+import type faq from '../modules/faq/i18n/zh-CN';
+import type moderation from '../modules/moderation/i18n/zh-CN';
 import type segments from '../modules/segments/i18n/zh-CN';
 import type settings from '../modules/settings/i18n/zh-CN';
 import type rewards from '../modules/rewards/i18n/zh-CN';
@@ -66,6 +68,8 @@ declare module 'i18next' {
       checkin: typeof checkin;
       archive: typeof archive;
       scripts: typeof scripts;
+      faq: typeof faq;
+      moderation: typeof moderation;
       segments: typeof segments;
       settings: typeof settings;
       rewards: typeof rewards;

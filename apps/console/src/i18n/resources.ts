@@ -36,6 +36,8 @@ export const NAMESPACES: Loaders = {
   lottery: { 'zh-CN': () => import('../modules/lottery/i18n/zh-CN'), 'en-US': () => import('../modules/lottery/i18n/en-US') },
   invites: { 'zh-CN': () => import('../modules/invites/i18n/zh-CN'), 'en-US': () => import('../modules/invites/i18n/en-US') },
   scripts: { 'zh-CN': () => import('../modules/scripts/i18n/zh-CN'), 'en-US': () => import('../modules/scripts/i18n/en-US') },
+  faq: { 'zh-CN': () => import('../modules/faq/i18n/zh-CN'), 'en-US': () => import('../modules/faq/i18n/en-US') },
+  moderation: { 'zh-CN': () => import('../modules/moderation/i18n/zh-CN'), 'en-US': () => import('../modules/moderation/i18n/en-US') },
   segments: { 'zh-CN': () => import('../modules/segments/i18n/zh-CN'), 'en-US': () => import('../modules/segments/i18n/en-US') },
   rewards: { 'zh-CN': () => import('../modules/rewards/i18n/zh-CN'), 'en-US': () => import('../modules/rewards/i18n/en-US') },
   couponPools: { 'zh-CN': () => import('../modules/coupon-pools/i18n/zh-CN'), 'en-US': () => import('../modules/coupon-pools/i18n/en-US') },

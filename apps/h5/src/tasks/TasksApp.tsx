@@ -109,6 +109,7 @@ const HOW: Record<Task['kind'], string> = {
   send: '',
   confirm_mass: '在企业微信「客户联系 → 群发助手」中确认发送 Confirm it in WeCom’s mass-send assistant',
   post_moment: '在企业微信「客户朋友圈」中发表 Post it from Customer Moments in WeCom',
+  review: '按说明在企业微信中处理后点「完成」 Deal with it in WeCom as described, then tap Done',
 };
 
 function TaskItem({ task, focus, sdkOk, reload }: { task: Task; focus: boolean; sdkOk: boolean; reload: () => Promise<void> }) {
@@ -155,7 +156,7 @@ function TaskItem({ task, focus, sdkOk, reload }: { task: Task; focus: boolean; 
               去聊天发送 Open chat
             </button>
           ) : null}
-          {task.kind === 'send' ? (
+          {task.kind === 'send' || task.kind === 'review' ? (
             <button class={chatTarget && !opened ? '' : 'primary'} data-action="done" disabled={busy} onClick={() => void act(() => markDone(task.id, 'task_page'), '已完成 Done')}>
               {chatTarget ? '已发送 Sent' : '完成 Done'}
             </button>

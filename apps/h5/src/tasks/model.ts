@@ -33,6 +33,7 @@ export const KIND_LABEL: Record<Task['kind'], [string, string]> = {
   send: ['一对一发送', '1:1 send'],
   confirm_mass: ['确认群发', 'confirm a mass send'],
   post_moment: ['发朋友圈', 'post a moment'],
+  review: ['处理', 'review'],
 };
 export const SOURCE_LABEL: Record<Task['source']['kind'], [string, string]> = {
   playbook: ['SOP', 'playbook'],
@@ -40,4 +41,6 @@ export const SOURCE_LABEL: Record<Task['source']['kind'], [string, string]> = {
   moment: ['朋友圈', 'moment'],
   manual: ['手动', 'manual'],
   invite: ['邀请有礼', 'invite campaign'],
+  faq: ['问答', 'FAQ'],
+  moderation: ['群管', 'moderation'],
 };

@@ -205,6 +205,18 @@ export const RESOURCES = {
   reward: { label: 'reward', table: 'rewards', key: 'id', keyType: 'int', visible: customerVisibleSql },
   // Posters: templates are corp-wide designs (everyone may draw their cards from them).
   posterTemplate: { label: 'poster template', table: 'poster_templates', key: 'id', keyType: 'int', live: (a) => `${a}.archived_at IS NULL` },
+  // Group operations (issue 16): the FAQ library is corp-wide; a question is seen by whoever sees the staff member who answers it.
+  faq: { label: 'FAQ', table: 'faq_entries', key: 'id', keyType: 'int', live: (a) => `${a}.deleted_at IS NULL` },
+  faqQuestion: {
+    label: 'question', table: 'faq_questions', key: 'id', keyType: 'int',
+    visible: (scope, p, a) => (scope.staffUserid || scope.storeIds ? `coalesce(${staffUseridVisibleSql(scope, p, `${a}.owner_userid`, `${a}.corp_id`)}, false)` : 'true'),
+  },
+  // WeCom's intercept rules, as Pond has seen them (made here or listed from WeCom).
+  interceptRule: { label: 'intercept rule', table: 'moderation_intercept_rules', key: 'rule_id', keyType: 'text' },
+  moderationViolation: {
+    label: 'violation', table: 'moderation_violations', key: 'id', keyType: 'int',
+    visible: (scope, p, a) => (scope.staffUserid || scope.storeIds ? `coalesce(${staffUseridVisibleSql(scope, p, `${a}.owner_userid`, `${a}.corp_id`)}, false)` : 'true'),
+  },
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceName = keyof typeof RESOURCES;

@@ -14,6 +14,7 @@ import {
 import { getGroupJson, listGroupsJson } from '../groups';
 import { groupStatisticByDay, groupStatisticByOwner } from '../stats';
 import { transferGroups } from '../transfers';
+import { addInterceptRule, delInterceptRule, getInterceptRule, listInterceptRules, updateInterceptRule } from '../intercept-rules';
 import type { ApiRouter } from './route';
 
 export function registerGroupRoutes(r: ApiRouter, ctx: SimContext): void {
@@ -43,5 +44,16 @@ export function registerGroupRoutes(r: ApiRouter, ctx: SimContext): void {
   });
   r.post('externalcontact/groupchat/del_join_way', async ({ auth, body }) => {
     await delJoinWay(ctx, auth.corpId, body);
+  });
+
+  // Staff-side sensitive words (§18).
+  r.post('externalcontact/add_intercept_rule', async ({ auth, body }) => addInterceptRule(ctx, auth.corpId, body));
+  r.get('externalcontact/get_intercept_rule_list', async ({ auth }) => listInterceptRules(ctx, auth.corpId));
+  r.post('externalcontact/get_intercept_rule', async ({ auth, body }) => getInterceptRule(ctx, auth.corpId, body));
+  r.post('externalcontact/update_intercept_rule', async ({ auth, body }) => {
+    await updateInterceptRule(ctx, auth.corpId, body);
+  });
+  r.post('externalcontact/del_intercept_rule', async ({ auth, body }) => {
+    await delInterceptRule(ctx, auth.corpId, body);
   });
 }

@@ -60,6 +60,8 @@ const enUS: Messages<typeof zhCN> = {
     autoRules: 'Auto-tag rules',
     tagLibrary: 'Tag library',
     scripts: 'Scripts',
+    faq: 'Keyword answers',
+    moderation: 'Group moderation',
     moments: 'Moments',
     handover: 'Handover',
     overview: 'Overview',

@@ -59,6 +59,8 @@ const zhCN = {
     autoRules: '自动打标签',
     tagLibrary: '标签库',
     scripts: '话术库',
+    faq: '关键词问答',
+    moderation: '群管理',
     moments: '朋友圈',
     handover: '客户继承',
     overview: '概览',

@@ -56,6 +56,8 @@ export function landingRoutes(app: App, deps: { codes: LiveCodeService; corps: C
         return notice('二维码无效', '这个二维码不存在或已失效', 'This code does not exist.');
       case 'archived':
         return notice(o.code.name, '活动已结束，感谢关注', 'This code has been retired. Thank you!');
+      case 'blocked':
+        return notice(o.code.name, '暂时无法加入该群，请联系客服', 'You cannot join this group right now. Please contact customer service.');
       case 'no_staff':
         return notice(o.code.name, '顾问暂时不在线，请稍后再扫码', 'No one is available right now — please scan again later.');
       case 'staff':
@@ -106,7 +108,7 @@ export function landingRoutes(app: App, deps: { codes: LiveCodeService; corps: C
       return 'redirect' in answer ? reply.redirect(answer.redirect, 302) : reply.status(200).send(answer.html);
     }
     const outcome = await codes.scan(key, visitor, { ip: req.ip });
-    const status = outcome.status === 'not_found' ? 404 : outcome.status === 'archived' ? 410 : 200;
+    const status = outcome.status === 'not_found' ? 404 : outcome.status === 'archived' ? 410 : outcome.status === 'blocked' ? 403 : 200;
     return reply.status(status).send(render(outcome, deps.sim ? req.cookies.sim_wechat_user : undefined));
   });
 

@@ -72,6 +72,8 @@ export type ScanOutcome =
   | { status: 'no_staff'; code: CodeConfig; visitId: number }
   | { status: 'staff'; code: CodeConfig; visitId: number; reason: string; staff: { userid: string; name: string; avatar: string | null; qrUrl: string } }
   | { status: 'group'; code: CodeConfig; visitId: number; qrUrl: string }
+  /** A group code refused this visitor (moderation: a repeat offender). */
+  | { status: 'blocked'; code: CodeConfig; visitId: number }
   | { status: 'store'; code: CodeConfig; visitId: number };
 
 export class LiveCodeService {
@@ -98,6 +100,12 @@ export class LiveCodeService {
     this.locks = new LockLoader(pool);
     this.counts = new AssignmentCounts(pool, this.counterFlusher);
     this.rotation = new GroupCodeRotation(pool, corps, this, log);
+  }
+
+  /** Who group codes refuse (moderation's blocked customers, by WeChat unionid); set by the composition root. */
+  private groupGate: ((corpId: string, unionid: string) => Promise<boolean>) | null = null;
+  setGroupGate(gate: (corpId: string, unionid: string) => Promise<boolean>): void {
+    this.groupGate = gate;
   }
 
   /** The pool member this customer (by unionid) already follows: they go back to them. */
@@ -379,6 +387,9 @@ export class LiveCodeService {
       return { status: 'archived', code };
     }
     if (code.kind === 'group') {
+      if (this.groupGate && visitor.unionid && await this.groupGate(code.corpId, visitor.unionid)) {
+        return { status: 'blocked', code, visitId: await this.recordVisit(code, visitor, { reason: 'blocked' }, meta) };
+      }
       const visitId = await this.recordVisit(code, visitor, { reason: 'group' }, meta);
       if (!code.wecomQrUrl) return { status: 'no_staff', code, visitId };
       return { status: 'group', code, visitId, qrUrl: code.wecomQrUrl };

@@ -150,6 +150,15 @@ export async function markOverdue(db: Db, now: Date): Promise<Cols<'staff_tasks'
   return rows;
 }
 
+/** Open tasks of the corp named by id, not escalated yet: overdue now (the caller's own clock ran out). */
+export async function markOverdueNow(db: Db, corpId: string, ids: number[], now: Date): Promise<Cols<'staff_tasks', 'id' | 'corp_id' | 'owner_userid' | 'source_name' | 'due_at'>[]> {
+  const { rows } = await db.query<Cols<'staff_tasks', 'id' | 'corp_id' | 'owner_userid' | 'source_name' | 'due_at'>>(
+    `UPDATE staff_tasks SET status = 'overdue', escalated_at = $3, updated_at = now()
+      WHERE corp_id = $1 AND id = ANY($2::bigint[]) AND status = 'pending' AND escalated_at IS NULL
+     RETURNING id, corp_id, owner_userid, source_name, due_at`, [corpId, ids, now]);
+  return rows;
+}
+
 /** Store managers (with a WeCom account) of the owners' stores, for escalation. */
 export async function managersOf(db: Db, corpId: string, owners: string[]): Promise<{ owner: string; manager: string }[]> {
   const { rows } = await db.query<{ owner: string; manager: string }>(

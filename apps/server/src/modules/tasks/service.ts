@@ -137,7 +137,7 @@ export class TaskService {
    */
   async done(corpId: string, id: number, via: TaskDoneVia): Promise<Task> {
     const t = await this.get(corpId, id);
-    if (t.kind !== 'send' && via !== 'wecom' && (t.status === 'pending' || t.status === 'overdue')) {
+    if ((t.kind === 'confirm_mass' || t.kind === 'post_moment') && via !== 'wecom' && (t.status === 'pending' || t.status === 'overdue')) {
       throw new AppError('conflict', t.kind === 'confirm_mass'
         ? '确认群发后自动完成：请在企业微信群发助手中发送 (done by itself once the mass send is confirmed in WeCom)'
         : '发表朋友圈后自动完成：请在企业微信客户朋友圈中发表 (done by itself once the moment is posted in WeCom)');
@@ -274,19 +274,31 @@ export class TaskService {
     const rows = await repo.markOverdue(this.pool, now);
     const byCorp = new Map<string, typeof rows>();
     for (const r of rows) byCorp.set(r.corp_id, [...(byCorp.get(r.corp_id) ?? []), r]);
-    for (const [corpId, tasks] of byCorp) {
-      const owners = [...new Set(tasks.map((t) => t.owner_userid))];
-      const managers = await repo.managersOf(this.pool, corpId, owners);
-      const byManager = new Map<string, string[]>();
-      for (const m of managers) byManager.set(m.manager, [...(byManager.get(m.manager) ?? []), m.owner]);
-      for (const [manager, mine] of byManager) {
-        const count = tasks.filter((t) => mine.includes(t.owner_userid)).length;
-        await this.appMessage(corpId, [manager], `${count} 个任务已逾期 Overdue tasks`, `${mine.slice(0, 5).join('、')} 有任务逾期未完成 · ${count} task(s) overdue`, this.taskUrl(corpId));
-      }
-      await repo.insertAlert(this.pool, corpId, 'tasks_overdue', `${tasks.length} 个员工任务逾期 / ${tasks.length} staff task(s) overdue`,
-        { owners, count: tasks.length }, `tasks_overdue:${dayIn(now, 'UTC')}:${tasks[0].id}`);
-    }
+    for (const [corpId, tasks] of byCorp) await this.tellManagers(corpId, tasks, now);
     return rows.length;
+  }
+
+  /**
+   * Escalates open tasks now, before the corp's grace has passed (a source with its own clock: an unanswered customer
+   * question). Marks them overdue (once: tasks already escalated are left alone) and tells the owners' store managers.
+   */
+  async escalateNow(corpId: string, ids: number[], now: Date): Promise<number> {
+    const rows = await repo.markOverdueNow(this.pool, corpId, ids, now);
+    if (rows.length) await this.tellManagers(corpId, rows, now);
+    return rows.length;
+  }
+
+  private async tellManagers(corpId: string, tasks: { id: number; owner_userid: string }[], now: Date): Promise<void> {
+    const owners = [...new Set(tasks.map((t) => t.owner_userid))];
+    const managers = await repo.managersOf(this.pool, corpId, owners);
+    const byManager = new Map<string, string[]>();
+    for (const m of managers) byManager.set(m.manager, [...(byManager.get(m.manager) ?? []), m.owner]);
+    for (const [manager, mine] of byManager) {
+      const count = tasks.filter((t) => mine.includes(t.owner_userid)).length;
+      await this.appMessage(corpId, [manager], `${count} 个任务已逾期 Overdue tasks`, `${mine.slice(0, 5).join('、')} 有任务逾期未完成 · ${count} task(s) overdue`, this.taskUrl(corpId));
+    }
+    await repo.insertAlert(this.pool, corpId, 'tasks_overdue', `${tasks.length} 个员工任务逾期 / ${tasks.length} staff task(s) overdue`,
+      { owners, count: tasks.length }, `tasks_overdue:${dayIn(now, 'UTC')}:${tasks[0].id}`);
   }
 
   /** The daily digest: once per corp and local day, after the corp's digest time, to every owner with open tasks. */
@@ -307,5 +319,5 @@ export class TaskService {
 }
 
 function kindLabel(kind: string): string {
-  return kind === 'confirm_mass' ? '确认群发 Confirm a mass send' : kind === 'post_moment' ? '发表朋友圈 Post a moment' : '发送消息 Send a message';
+  return kind === 'confirm_mass' ? '确认群发 Confirm a mass send' : kind === 'post_moment' ? '发表朋友圈 Post a moment' : kind === 'review' ? '处理 Review' : '发送消息 Send a message';
 }

@@ -21,6 +21,8 @@ import type { SendStatus, TemplateStatus, WelcomeAttachment, WelcomeScope } from
 import type { Content } from '../../../../../packages/contracts/src/content';
 import type { ContactChannel, ContactStatus, ContactVia, QuietAction, SkipReason, WecomCapMode } from '../../../../../packages/contracts/src/governance';
 import type { TargetKind, TaskKind, TaskSource, TaskStatus } from '../../../../../packages/contracts/src/tasks';
+import type { QuestionSource, QuestionStatus } from '../../../../../packages/contracts/src/faq';
+import type { DailySlot, ModerationConfig, ModerationRule } from '../../../../../packages/contracts/src/moderation';
 import type { BroadcastKind, BroadcastStatus, BroadcastSendStatus, BroadcastTargetStatus, Audience } from '../../../../../packages/contracts/src/broadcasts';
 import type { InteractionKind, MomentOrigin, MomentStatus, StoredMomentAttachment } from '../../../../../packages/contracts/src/moments';
 import type { CampaignKind, CampaignStatus, Eligibility, EntryCost, RewardAdapter, RewardKind, RewardSource, RewardState } from '../../../../../packages/contracts/src/activate';
@@ -556,7 +558,7 @@ export const codeVisits = pgTable('code_visits', {
   userid: text('userid'),
   chatId: text('chat_id'),
   storeId: bigint('store_id', { mode: 'number' }),
-  reason: text('reason').notNull(), // lock | follow | strategy | backup | none | archived | group | store
+  reason: text('reason').notNull(), // lock | follow | strategy | backup | none | archived | group | store | blocked
   externalUserid: text('external_userid'),
   ip: text('ip'),
   createdAt: createdAt(),
@@ -2125,3 +2127,134 @@ export const archiveConsents = pgTable('archive_consents', {
   changedAt: ts('changed_at'),
   checkedAt: ts('checked_at').notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.corpId, t.externalUserid] })]);
+
+// ---- Keyword answers and FAQ (issue 16, migration 0056): modules/faq ----
+
+/** The FAQ library: a question, its other phrasings, the answer staff send (text + media-library attachments), per tiers. */
+export const faqEntries = pgTable('faq_entries', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  question: text('question').notNull(),
+  synonyms: text('synonyms').array().notNull().default(sql`'{}'::text[]`),
+  answer: jsonb('answer').$type<Content>().notNull(),
+  /** Group tiers it answers in; empty = every group and 1:1 chats. */
+  tiers: text('tiers').array().notNull().default(sql`'{}'::text[]`),
+  enabled: boolean('enabled').notNull().default(true),
+  hits: integer('hits').notNull().default(0),
+  deletedAt: ts('deleted_at'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('faq_entries_corp_idx').on(t.corpId)]);
+
+export const faqSettings = pgTable('faq_settings', {
+  corpId: text('corp_id').primaryKey().references(() => corps.id, { onDelete: 'cascade' }),
+  threshold: doublePrecision('threshold').notNull().default(0.6),
+  escalateAfterMinutes: integer('escalate_after_minutes').notNull().default(10),
+  directChats: boolean('direct_chats').notNull().default(true),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * A customer's question seen in a chat (one per archived message, or per hit_keyword event): matched to an FAQ (a
+ * suggested reply task for the group's owner) or not (collected for operators). The clock: asked_at → suggested_at
+ * (the task made) → answered_at (the task done, or a staff message in that chat after the question).
+ */
+export const faqQuestions = pgTable('faq_questions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  msgid: text('msgid').notNull(),
+  source: text('source').$type<QuestionSource>().notNull(),
+  status: text('status').$type<QuestionStatus>().notNull(),
+  text: text('text').notNull(),
+  chatId: text('chat_id'),
+  externalUserid: text('external_userid'),
+  /** Who answers: the group's owner, or the customer's staff member in a 1:1 chat. */
+  ownerUserid: text('owner_userid'),
+  faqId: bigint('faq_id', { mode: 'number' }),
+  score: doublePrecision('score'),
+  taskId: bigint('task_id', { mode: 'number' }),
+  askedAt: ts('asked_at').notNull(),
+  suggestedAt: ts('suggested_at'),
+  answeredAt: ts('answered_at'),
+  answeredVia: text('answered_via'),
+  escalatedAt: ts('escalated_at'),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('faq_questions_msg_uq').on(t.corpId, t.msgid),
+  index('faq_questions_open_chat_idx').on(t.corpId, t.chatId, t.askedAt).where(sql`status = 'matched'`),
+  index('faq_questions_open_peer_idx').on(t.corpId, t.externalUserid, t.askedAt).where(sql`status = 'matched' AND chat_id IS NULL`),
+  index('faq_questions_status_idx').on(t.corpId, t.status, t.askedAt),
+  index('faq_questions_escalate_idx').on(t.askedAt).where(sql`status = 'matched' AND escalated_at IS NULL`),
+]);
+
+// ---- Moderation and group tier profiles (issue 16, migration 0056): modules/moderation ----
+
+/** Moderation rules per group tier ('*': the corp's default for tiers without their own). */
+export const moderationRules = pgTable('moderation_rules', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  tier: text('tier').notNull(),
+  config: jsonb('config').$type<ModerationConfig>().notNull(),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.tier] })]);
+
+/** A rule hit on one message (one row per message and rule; a message is one strike however many rules it breaks). */
+export const moderationViolations = pgTable('moderation_violations', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  msgid: text('msgid').notNull(),
+  rule: text('rule').$type<ModerationRule>().notNull(),
+  detail: text('detail').notNull().default(''),
+  chatId: text('chat_id').notNull(),
+  externalUserid: text('external_userid').notNull(),
+  text: text('text').notNull().default(''),
+  ownerUserid: text('owner_userid'),
+  taskId: bigint('task_id', { mode: 'number' }),
+  occurredAt: ts('occurred_at').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('moderation_violations_msg_uq').on(t.corpId, t.msgid, t.rule),
+  index('moderation_violations_corp_idx').on(t.corpId, t.occurredAt),
+  index('moderation_violations_customer_idx').on(t.corpId, t.externalUserid),
+]);
+
+/** A customer flagged across the corp's groups: strikes, and when they were blocked from group codes. */
+export const moderationOffenders = pgTable('moderation_offenders', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  strikes: integer('strikes').notNull().default(0),
+  lastAt: ts('last_at').notNull(),
+  blockedAt: ts('blocked_at'),
+  pardonedAt: ts('pardoned_at'),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.externalUserid] })]);
+
+/** Customers' recent group posts (text hash, group), for the repeat and many-groups rules; pruned after a day. */
+export const moderationPosts = pgTable('moderation_posts', {
+  corpId: text('corp_id').notNull(),
+  externalUserid: text('external_userid').notNull(),
+  at: ts('at').notNull(),
+  chatId: text('chat_id').notNull(),
+  textHash: text('text_hash'),
+  msgid: text('msgid').notNull(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.externalUserid, t.at, t.msgid] }), index('moderation_posts_at_idx').on(t.at)]);
+
+/** WeCom's intercept rules (staff-side sensitive words) as Pond has seen them: made here, or read from the list. */
+export const moderationInterceptRules = pgTable('moderation_intercept_rules', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  ruleId: text('rule_id').notNull(),
+  name: text('name').notNull(),
+  seenAt: ts('seen_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.ruleId] })]);
+
+/** A group tier's owner persona (群主人设), group rules, announcement and daily content slots. */
+export const groupTierProfiles = pgTable('group_tier_profiles', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  tier: text('tier').notNull(),
+  personaName: text('persona_name').notNull().default(''),
+  tone: text('tone').notNull().default(''),
+  intro: text('intro').notNull().default(''),
+  rules: text('rules').notNull().default(''),
+  announcement: text('announcement').notNull().default(''),
+  slots: jsonb('slots').$type<DailySlot[]>().notNull().default(sql`'[]'::jsonb`),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.tier] })]);

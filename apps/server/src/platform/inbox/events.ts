@@ -42,6 +42,20 @@ export type OrderMatched = EventEnvelope & { ExternalUserID: string; CreateTime:
 /** Pond's own: a refund of an order that has its customer (queued with the refund); campaigns revoke what it paid for. */
 export type OrderRefunded = EventEnvelope & { ExternalUserID: string; CreateTime: string; OrderId: string; RefundId: string; Full: '0' | '1' };
 
+/** Pond's own (issue 16): a customer's question matched an FAQ; make the suggested reply (budget, task, app message). */
+export type FaqSuggest = EventEnvelope & { QuestionId: string; CreateTime: string };
+/** Pond's own: a question was answered in the chat; its open suggestion task ends (done by Pond's reading of WeCom). */
+export type FaqAnswered = EventEnvelope & { QuestionId: string; TaskId: string; CreateTime: string };
+/** Pond's own: moderation alerted an owner with a task; tell them now (app message) rather than at the next minute. */
+export type ModerationAlert = EventEnvelope & { ChatId: string; CreateTime: string };
+/**
+ * WeCom's keyword-rule hit (数据与智能专区, WECOM.md §18; the exact fields are UNCONFIRMED): which rule, the chat (ChatId
+ * for a group, else the 1:1 pair), who sent it, the message id and text when given.
+ */
+export type KeywordHit = EventEnvelope & {
+  RuleId?: string; Keyword?: string; ChatId?: string; ExternalUserID?: string; UserID?: string; MsgId?: string; Content?: string; MsgTime?: string;
+};
+
 /** Event name → payload. `Event/*` handles every ChangeType of that Event not named on its own. */
 export interface InboxEvents {
   'change_external_contact/add_external_contact': ContactAdd;
@@ -60,6 +74,10 @@ export interface InboxEvents {
   // Chat archive (modules/archive): new archive messages exist (no ChangeType; at most every 15 s), and a customer agreed to archiving.
   'msgaudit_notify/*': EventEnvelope;
   'change_external_contact/msg_audit_approved': ContactChange;
+  'pond_faq/suggest': FaqSuggest;
+  'pond_faq/answered': FaqAnswered;
+  'pond_moderation/alert': ModerationAlert;
+  'hit_keyword/*': KeywordHit;
 }
 
 export type InboxEventName = keyof InboxEvents;
