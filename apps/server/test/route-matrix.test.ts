@@ -27,7 +27,8 @@ type Kind =
   | 'groupWelcomeTemplate' | 'script' | 'scriptFolder' | 'autoTagRule' | 'bulkTagJob' | 'handoverJob' | 'note' | 'alert' | 'apiToken'
   | 'user' | 'corp' | 'token' | 'key' | 'task' | 'broadcast' | 'moment' | 'playbook' | 'campaign' | 'offer' | 'reward' | 'couponPool' | 'checkinCampaign'
   | 'redpacket'
-  | 'referralCampaign';
+  | 'referralCampaign'
+  | 'plan';
 
 interface Row {
   roles: Who[] | 'public';
@@ -307,6 +308,16 @@ const MATRIX: Record<string, Row> = {
   'GET /api/analytics/settings': { roles: ALL },
   'PUT /api/analytics/settings': { roles: WRITE },
   'POST /api/analytics/refresh': { roles: ADMIN },
+  // Measure: campaign results (store managers: their stores' figures) and activity plans (issue 15, modules/plans)
+  'GET /api/results': { roles: PLAYBOOK_READ, list: true },
+  'GET /api/results.csv': { roles: PLAYBOOK_READ, list: true },
+  'GET /api/plans': { roles: WRITE },
+  'POST /api/plans': { roles: WRITE },
+  'GET /api/plans/:id': { roles: WRITE, params: { id: 'plan' } },
+  'PATCH /api/plans/:id': { roles: WRITE, params: { id: 'plan' } },
+  'DELETE /api/plans/:id': { roles: WRITE, params: { id: 'plan' }, destructive: true },
+  'GET /api/plans/:id/review': { roles: WRITE, params: { id: 'plan' } },
+  'GET /api/plans/:id/review.csv': { roles: WRITE, params: { id: 'plan' } },
 };
 
 let pond: TestPond;
@@ -354,6 +365,7 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'playbook': return String(ok(await admin('POST', '/api/playbooks', { kind: 'customer', name: n, trigger: { type: 'manual' }, steps: [{ day: 1, time: '10:00', content: { text: 'hi' } }] })).id);
     case 'couponPool': return String(ok(await admin('POST', '/api/coupon-pools', { name: n, faceValueFen: 100 })).id);
     case 'note': return String(ok(await pond.api('POST', `/api/customers/${ids.customer.in[who]}/notes`, { text: n }, { token: tokens[who] })).id);
+    case 'plan': return await one(`INSERT INTO plans (corp_id, name, goal_metric, goal_target, starts_on, ends_on, links) VALUES ($1, $2, 'gmv', 1, now(), now(), '{}') RETURNING id`, [pond.corpId, n]);
     default: throw new Error(`no fresh ${kind}`);
   }
 }
@@ -473,6 +485,7 @@ beforeAll(async () => {
   setIds('redpacket', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at, config) VALUES ($1, 'redpacket', 'matrix red packets', now(),
     '{"amount":{"mode":"fixed","amountFen":100},"slots":[{"weekdays":[],"start":"00:00","end":"23:59","count":10}]}') RETURNING id`, [corpId]));
   setIds('referralCampaign', await one(`INSERT INTO campaigns (corp_id, kind, name, starts_at) VALUES ($1, 'referral', 'matrix referral', now()) RETURNING id`, [corpId]));
+  setIds('plan', await one(`INSERT INTO plans (corp_id, name, goal_metric, goal_target, starts_on, ends_on, links) VALUES ($1, 'matrix plan', 'gmv', 1, now(), now(), '{}') RETURNING id`, [corpId]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
   expect(handover.status, JSON.stringify(handover.body)).toBe(200);
   setIds('handoverJob', String(handover.body.id));

@@ -203,6 +203,8 @@ export const RESOURCES = {
   campaign: { label: 'campaign', table: 'campaigns', key: 'id', keyType: 'int' },
   couponPool: { label: 'coupon pool', table: 'coupon_pools', key: 'id', keyType: 'int' },
   reward: { label: 'reward', table: 'rewards', key: 'id', keyType: 'int', visible: customerVisibleSql },
+  // Measure (issue 15): activity plans are corp-wide (admins and operators).
+  plan: { label: 'plan', table: 'plans', key: 'id', keyType: 'int' },
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceName = keyof typeof RESOURCES;

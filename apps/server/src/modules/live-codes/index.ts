@@ -7,3 +7,4 @@ export { LiveCodeService } from './service';
 export { identify, isAutomated, openWechatIdentity, WECHAT_COOKIE } from './identity';
 export type { Visitor } from './identity';
 export { renderQrSvg } from './render';
+export { codeStats, sumStats } from './stats';
