@@ -3,6 +3,8 @@
 // server enforces the same with 403).
 import {
   AimOutlined,
+  ProjectOutlined,
+  RiseOutlined,
   AccountBookOutlined,
   TagOutlined,
   CalendarOutlined,
@@ -75,6 +77,12 @@ const OverviewPage = page(() => import('./modules/overview/overview-page'), ['ov
 const FunnelPage = page(() => import('./modules/analytics/funnel-page'), ['analytics', 'liveCodes', 'staff']);
 const CohortsPage = page(() => import('./modules/analytics/cohorts-page'), ['analytics', 'liveCodes', 'staff']);
 const CommercePage = page(() => import('./modules/analytics/commerce-page'), ['analytics', 'liveCodes', 'staff']);
+// Measure: campaign results (活动效果) and activity plans with their review (活动策划 / 复盘).
+const ResultsPage = page(() => import('./modules/plans/results-page'), ['plans', 'liveCodes', 'staff']);
+const PlansPage = page(() => import('./modules/plans/plans-page'), ['plans']);
+const PlanFormPage = page(() => import('./modules/plans/plan-form-page'), ['plans', 'staff']);
+const PlanReviewPage = page(() => import('./modules/plans/plan-review-page'), ['plans', 'liveCodes']);
+const PlanPrintPage = page(() => import('./modules/plans/plan-print-page'), ['plans', 'liveCodes']);
 const StaffPage = page(() => import('./modules/staff/staff-page'), ['staff']);
 const CustomersPage = page(() => import('./modules/customers/customers-page'), ['customers', 'tags', 'staff']);
 const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups', 'rewards']);
@@ -132,11 +140,24 @@ export function App() {
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route element={<RequireAuth />}>
+          {/* The review's print page: no console frame around it. */}
+          <Route element={<RequireRole roles={WRITE_ROLES} />}>
+            <Route path="plans/:id/print" element={<PlanPrintPage />} />
+          </Route>
           <Route element={<Shell />}>
             <Route index element={<OverviewPage />} />
             <Route path="analytics/funnel" element={<FunnelPage />} />
             <Route path="analytics/cohorts" element={<CohortsPage />} />
             <Route path="analytics/commerce" element={<CommercePage />} />
+            <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
+              <Route path="results" element={<ResultsPage />} />
+            </Route>
+            <Route element={<RequireRole roles={WRITE_ROLES} />}>
+              <Route path="plans" element={<PlansPage />} />
+              <Route path="plans/new" element={<PlanFormPage />} />
+              <Route path="plans/:id" element={<PlanReviewPage />} />
+              <Route path="plans/:id/edit" element={<PlanFormPage />} />
+            </Route>
             <Route path="staff" element={<StaffPage />} />
             <Route path="customers" element={<CustomersPage />} />
             <Route path="customers/:externalUserid" element={<CustomerDetailPage />} />
@@ -266,6 +287,8 @@ function useMenuItems(me: Me): MenuItem[] {
           { key: '/analytics/funnel', icon: <FunnelPlotOutlined />, label: t('nav.funnel') },
           { key: '/analytics/cohorts', icon: <TableOutlined />, label: t('nav.cohorts') },
           { key: '/analytics/commerce', icon: <ShoppingOutlined />, label: t('nav.commerce') },
+          ...(PLAYBOOK_ROLES.includes(me.role) ? [{ key: '/results', icon: <RiseOutlined />, label: t('nav.results') }] : []),
+          ...(WRITE_ROLES.includes(me.role) ? [{ key: '/plans', icon: <ProjectOutlined />, label: t('nav.plans') }] : []),
         ],
       },
       {

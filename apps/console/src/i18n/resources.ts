@@ -43,6 +43,7 @@ export const NAMESPACES: Loaders = {
   welcome: { 'zh-CN': () => import('../modules/welcome/i18n/zh-CN'), 'en-US': () => import('../modules/welcome/i18n/en-US') },
   referrals: { 'zh-CN': () => import('../modules/referrals/i18n/zh-CN'), 'en-US': () => import('../modules/referrals/i18n/en-US') },
   analytics: { 'zh-CN': () => import('../modules/analytics/i18n/zh-CN'), 'en-US': () => import('../modules/analytics/i18n/en-US') },
+  plans: { 'zh-CN': () => import('../modules/plans/i18n/zh-CN'), 'en-US': () => import('../modules/plans/i18n/en-US') },
 };
 
 export function isNamespace(value: string): value is Namespace {

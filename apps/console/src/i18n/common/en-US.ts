@@ -51,6 +51,8 @@ const enUS: Messages<typeof zhCN> = {
     funnel: 'Funnel',
     cohorts: 'Cohorts',
     commerce: 'Commerce',
+    results: 'Campaign results',
+    plans: 'Activity plans',
     rewards: 'Reward ledger',
     couponPools: 'Coupon pools',
     playbooks: 'Playbooks (SOP)',

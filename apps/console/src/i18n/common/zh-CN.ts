@@ -50,6 +50,8 @@ const zhCN = {
     funnel: '漏斗',
     cohorts: '留存',
     commerce: '交易',
+    results: '活动效果',
+    plans: '活动策划',
     rewards: '奖励台账',
     couponPools: '优惠券库',
     playbooks: 'SOP 剧本',
