@@ -3,6 +3,8 @@
 // server enforces the same with 403).
 import {
   AimOutlined,
+  ProjectOutlined,
+  RiseOutlined,
   AccountBookOutlined,
   TagOutlined,
   CalendarOutlined,
@@ -78,6 +80,12 @@ const OverviewPage = page(() => import('./modules/overview/overview-page'), ['ov
 const FunnelPage = page(() => import('./modules/analytics/funnel-page'), ['analytics', 'liveCodes', 'staff']);
 const CohortsPage = page(() => import('./modules/analytics/cohorts-page'), ['analytics', 'liveCodes', 'staff']);
 const CommercePage = page(() => import('./modules/analytics/commerce-page'), ['analytics', 'liveCodes', 'staff']);
+// Measure: campaign results (活动效果) and activity plans with their review (活动策划 / 复盘).
+const ResultsPage = page(() => import('./modules/plans/results-page'), ['plans', 'liveCodes', 'staff']);
+const PlansPage = page(() => import('./modules/plans/plans-page'), ['plans']);
+const PlanFormPage = page(() => import('./modules/plans/plan-form-page'), ['plans', 'staff']);
+const PlanReviewPage = page(() => import('./modules/plans/plan-review-page'), ['plans', 'liveCodes']);
+const PlanPrintPage = page(() => import('./modules/plans/plan-print-page'), ['plans', 'liveCodes']);
 const StaffPage = page(() => import('./modules/staff/staff-page'), ['staff']);
 const CustomersPage = page(() => import('./modules/customers/customers-page'), ['customers', 'tags', 'staff']);
 const CustomerDetailPage = page(() => import('./modules/customers/customer-detail-page'), ['customers', 'groups', 'rewards', 'archive']);
@@ -150,11 +158,24 @@ export function App() {
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route element={<RequireAuth />}>
+          {/* The review's print page: no console frame around it. */}
+          <Route element={<RequireRole roles={WRITE_ROLES} />}>
+            <Route path="plans/:id/print" element={<PlanPrintPage />} />
+          </Route>
           <Route element={<Shell />}>
             <Route index element={<OverviewPage />} />
             <Route path="analytics/funnel" element={<FunnelPage />} />
             <Route path="analytics/cohorts" element={<CohortsPage />} />
             <Route path="analytics/commerce" element={<CommercePage />} />
+            <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
+              <Route path="results" element={<ResultsPage />} />
+            </Route>
+            <Route element={<RequireRole roles={WRITE_ROLES} />}>
+              <Route path="plans" element={<PlansPage />} />
+              <Route path="plans/new" element={<PlanFormPage />} />
+              <Route path="plans/:id" element={<PlanReviewPage />} />
+              <Route path="plans/:id/edit" element={<PlanFormPage />} />
+            </Route>
             <Route path="staff" element={<StaffPage />} />
             <Route path="customers" element={<CustomersPage />} />
             <Route path="customers/:externalUserid" element={<CustomerDetailPage />} />
@@ -303,6 +324,8 @@ function useMenuItems(me: Me): MenuItem[] {
             { key: '/stats/staff', icon: <TeamOutlined />, label: t('nav.staffStats') },
             { key: '/stats/groups', icon: <CommentOutlined />, label: t('nav.groupHealth') },
           ] : []),
+          ...(PLAYBOOK_ROLES.includes(me.role) ? [{ key: '/results', icon: <RiseOutlined />, label: t('nav.results') }] : []),
+          ...(WRITE_ROLES.includes(me.role) ? [{ key: '/plans', icon: <ProjectOutlined />, label: t('nav.plans') }] : []),
         ],
       },
       {
@@ -427,13 +450,15 @@ const MENU_KEYS = [
   '/stats/groups',
   '/posters',
   '/invites',
+  '/results',
+  '/plans',
 ];
 const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores', '/posters'];
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
 const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/redpackets', '/offers', '/coupon-pools', '/rewards'];
 const SPREAD_KEYS = ['/invites', '/referrals'];
-const STATS_KEYS = ['/stats/staff', '/stats/groups'];
+const STATS_KEYS = ['/stats/staff', '/stats/groups', '/results', '/plans'];
 
 function selectedKey(pathname: string): string {
   return MENU_KEYS.find((key) => pathname === key || pathname.startsWith(`${key}/`)) ?? '/';

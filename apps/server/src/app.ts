@@ -45,6 +45,7 @@ import { campaignRoutes, CampaignService, CustomerSessions } from './modules/cam
 import { CouponPools, couponRedemption, RewardService, RewardSettingsService, rewardRoutes, webhookAdapter, wechatPayAdapter } from './modules/rewards';
 import { OfferConsole, offerRoutes, OfferService } from './modules/offers';
 import { redpacketRoutes, RedpacketService } from './modules/redpackets';
+import { existingProviders, planRoutes, PlanService, ResultRegistry } from './modules/plans';
 import { LotteryService, lotteryOrderListener, lotteryRoutes } from './modules/lottery';
 import { checkinRoutes, CheckinService } from './modules/checkin';
 import { referralRoutes, ReferralService } from './modules/referrals';
@@ -115,6 +116,8 @@ export interface PondApp {
   /** Group operations (issue 16): FAQ answers and moderation, archive listeners (faqListener / moderationListener). */
   faq: FaqService;
   moderation: ModerationService;
+  results: ResultRegistry;
+  plans: PlanService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -277,6 +280,10 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const analytics = new AnalyticsService(pool, log);
   queue.register([analytics.rollupJob]);
   analyticsRoutes(http, { analytics });
+  // Measure: campaign results (one provider per kind; a later kind registers its own) and activity plans (ADR 0030).
+  const results = new ResultRegistry(pool, existingProviders(analytics));
+  const plans = new PlanService(pool, { results, analytics });
+  planRoutes(http, { results, plans });
   await settingsRoutes(http, {
     pool, corps, sync, publicUrl: () => config.publicUrl,
     // The demo's phone and WeCom client show the corp's times in its zone, as Pond does.
@@ -350,7 +357,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
     moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin, referrals, analytics, staffStats,
-    posters, invites, archive, faq, moderation,
+    posters, invites, archive, faq, moderation, results, plans,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);

@@ -30,7 +30,8 @@ type Kind =
   | 'referralCampaign'
   | 'posterTemplate'
   | 'inviteCampaign' | 'inviteCredit' | 'inviteToken'
-  | 'faq' | 'faqQuestion' | 'interceptRule';
+  | 'faq' | 'faqQuestion' | 'interceptRule'
+  | 'plan';
 
 interface Row {
   roles: Who[] | 'public';
@@ -378,6 +379,16 @@ const MATRIX: Record<string, Row> = {
   'GET /api/group-profiles': { roles: PLAYBOOK_READ },
   'PUT /api/group-profiles': { roles: WRITE },
   'POST /api/group-profiles/calendar': { roles: WRITE },
+  // Measure: campaign results (store managers: their stores' figures) and activity plans (issue 15, modules/plans)
+  'GET /api/results': { roles: PLAYBOOK_READ, list: true },
+  'GET /api/results.csv': { roles: PLAYBOOK_READ, list: true },
+  'GET /api/plans': { roles: WRITE },
+  'POST /api/plans': { roles: WRITE },
+  'GET /api/plans/:id': { roles: WRITE, params: { id: 'plan' } },
+  'PATCH /api/plans/:id': { roles: WRITE, params: { id: 'plan' } },
+  'DELETE /api/plans/:id': { roles: WRITE, params: { id: 'plan' }, destructive: true },
+  'GET /api/plans/:id/review': { roles: WRITE, params: { id: 'plan' } },
+  'GET /api/plans/:id/review.csv': { roles: WRITE, params: { id: 'plan' } },
 };
 
 let pond: TestPond;
@@ -430,6 +441,7 @@ async function fresh(kind: Kind, who: Who): Promise<string> {
     case 'posterTemplate': return String(ok(await admin('POST', '/api/poster-templates', {
       name: n, purpose: 'generic', design: { canvas: 'badge', background: { color: '#FFFFFF' }, elements: [{ type: 'qr', id: 'qr', x: 149, y: 300, size: 340 }] },
     })).id);
+    case 'plan': return await one(`INSERT INTO plans (corp_id, name, goal_metric, goal_target, starts_on, ends_on, links) VALUES ($1, $2, 'gmv', 1, now(), now(), '{}') RETURNING id`, [pond.corpId, n]);
     default: throw new Error(`no fresh ${kind}`);
   }
 }
@@ -557,6 +569,7 @@ beforeAll(async () => {
   setIds('inviteToken', 'matrixToken01');
   setIds('inviteCredit', await one(`INSERT INTO invite_credits (corp_id, campaign_id, participant_id, invitee_external_userid, kind, status, event_at, hold_until)
     VALUES ($1, $2, $3, 'wmmatrixfriend', 'add', 'review', now(), now()) RETURNING id`, [corpId, invite, participant]));
+  setIds('plan', await one(`INSERT INTO plans (corp_id, name, goal_metric, goal_target, starts_on, ends_on, links) VALUES ($1, 'matrix plan', 'gmv', 1, now(), now(), '{}') RETURNING id`, [corpId]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
   expect(handover.status, JSON.stringify(handover.body)).toBe(200);
   setIds('handoverJob', String(handover.body.id));

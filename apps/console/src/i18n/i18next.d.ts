@@ -18,6 +18,7 @@ import type liveCodes from '../modules/live-codes/i18n/zh-CN';
 import type offers from '../modules/offers/i18n/zh-CN';
 import type overview from '../modules/overview/i18n/zh-CN';
 import type analytics from '../modules/analytics/i18n/zh-CN';
+import type plans from '../modules/plans/i18n/zh-CN';
 import type playbooks from '../modules/playbooks/i18n/zh-CN';
 import type posters from '../modules/posters/i18n/zh-CN';
 import type lottery from '../modules/lottery/i18n/zh-CN';
@@ -81,6 +82,7 @@ declare module 'i18next' {
       referrals: typeof referrals;
       analytics: typeof analytics;
       staffStats: typeof staffStats;
+      plans: typeof plans;
     };
   }
 }

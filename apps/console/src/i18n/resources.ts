@@ -49,6 +49,7 @@ export const NAMESPACES: Loaders = {
   referrals: { 'zh-CN': () => import('../modules/referrals/i18n/zh-CN'), 'en-US': () => import('../modules/referrals/i18n/en-US') },
   analytics: { 'zh-CN': () => import('../modules/analytics/i18n/zh-CN'), 'en-US': () => import('../modules/analytics/i18n/en-US') },
   staffStats: { 'zh-CN': () => import('../modules/staff-stats/i18n/zh-CN'), 'en-US': () => import('../modules/staff-stats/i18n/en-US') },
+  plans: { 'zh-CN': () => import('../modules/plans/i18n/zh-CN'), 'en-US': () => import('../modules/plans/i18n/en-US') },
 };
 
 export function isNamespace(value: string): value is Namespace {

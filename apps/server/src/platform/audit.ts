@@ -105,6 +105,7 @@ export const NOUNS: Record<string, Bilingual> = {
   playbook_enrolment: { zh: 'SOP 剧本客户', en: 'playbook enrolment' },
   referral: { zh: '推荐分销活动', en: 'referral programme' },
   redpacket: { zh: '定时红包规则', en: 'red-packet rule' },
+  plan: { zh: '活动策划', en: 'activity plan' },
   analytics_settings: { zh: '漏斗阶段定义', en: 'funnel stage definitions' },
   faq: { zh: '问答库条目', en: 'FAQ entry' },
   faq_setting: { zh: '问答设置', en: 'FAQ settings' },

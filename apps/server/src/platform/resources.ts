@@ -217,6 +217,8 @@ export const RESOURCES = {
     label: 'violation', table: 'moderation_violations', key: 'id', keyType: 'int',
     visible: (scope, p, a) => (scope.staffUserid || scope.storeIds ? `coalesce(${staffUseridVisibleSql(scope, p, `${a}.owner_userid`, `${a}.corp_id`)}, false)` : 'true'),
   },
+  // Measure (issue 15): activity plans are corp-wide (admins and operators).
+  plan: { label: 'plan', table: 'plans', key: 'id', keyType: 'int' },
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceName = keyof typeof RESOURCES;

@@ -52,6 +52,8 @@ const enUS: Messages<typeof zhCN> = {
     cohorts: 'Cohorts',
     commerce: 'Commerce',
     posters: 'Posters and cards',
+    results: 'Campaign results',
+    plans: 'Activity plans',
     rewards: 'Reward ledger',
     couponPools: 'Coupon pools',
     playbooks: 'Playbooks (SOP)',

@@ -51,6 +51,8 @@ const zhCN = {
     cohorts: '留存',
     commerce: '交易',
     posters: '海报与名片',
+    results: '活动效果',
+    plans: '活动策划',
     rewards: '奖励台账',
     couponPools: '优惠券库',
     playbooks: 'SOP 剧本',

@@ -2,7 +2,7 @@
 export { checkEligibility, ELIGIBILITY_MESSAGES } from './eligibility';
 export type { EligibilityMiss } from './eligibility';
 export { campaignRoutes } from './routes';
-export { CAMPAIGN_ORDERS_SQL, CAMPAIGN_REWARDS_SQL, CampaignService, openness, OPENNESS_MESSAGES, pagePath, requireOpen, toCampaign } from './service';
-export type { CampaignRow, Openness } from './service';
+export { CAMPAIGN_ORDERS_SQL, CAMPAIGN_REWARDS_SQL, campaignOrdersSql, campaignRewardsSql, CampaignService, openness, OPENNESS_MESSAGES, pagePath, requireOpen, toCampaign } from './service';
+export type { CampaignRow, CampaignSlice, Openness } from './service';
 export { CUSTOMER_PATH, CustomerSessions } from './session';
 export type { CustomerRef, CustomerSession, WechatIdentity } from './session';

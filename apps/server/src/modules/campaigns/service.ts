@@ -162,19 +162,37 @@ export class CampaignService {
   }
 }
 
+/**
+ * Narrows a campaign's numbers to a period and to some customers: `lo`/`hi` are SQL expressions of the instants
+ * [lo, hi) (rewards by when granted, orders by when paid), `customer` a condition on a column naming the customer.
+ * Without them, the whole campaign (what its detail page shows); the results page (modules/plans) passes a period.
+ */
+export interface CampaignSlice { lo?: string; hi?: string; customer?: (column: string) => string }
+
+const sliceSql = (w: CampaignSlice, at: string, customer: string) =>
+  `${w.lo ? ` AND ${at} >= ${w.lo}` : ''}${w.hi ? ` AND ${at} < ${w.hi}` : ''}${w.customer ? ` AND ${w.customer(customer)}` : ''}`;
+
 /** A campaign's rewards (for `c`): how many and their cost, from the ledger itself (void ones left out). */
-export const CAMPAIGN_REWARDS_SQL = `
-  SELECT count(*)::int AS rewards, coalesce(sum(rw.cost_fen), 0)::bigint AS cost_fen FROM rewards rw WHERE rw.campaign_id = c.id AND rw.state <> 'void'`;
+export function campaignRewardsSql(w: CampaignSlice = {}): string {
+  return `
+  SELECT count(*)::int AS rewards, coalesce(sum(rw.cost_fen), 0)::bigint AS cost_fen FROM rewards rw WHERE rw.campaign_id = c.id AND rw.state <> 'void'${sliceSql(w, 'rw.created_at', 'rw.external_userid')}`;
+}
 
 /**
- * A campaign's orders (for `c`): paid entries (lottery, check-in fee) and orders that redeemed its coupons, each
- * order once, refunds netted. Every kind's numbers use it.
+ * A campaign's orders (for `c`): paid entries (lottery, check-in fee), orders that redeemed its coupons and referred
+ * orders, each order once, refunds netted; `buyers` the distinct customers among them. Every kind's numbers use it.
  */
-export const CAMPAIGN_ORDERS_SQL = `
-  SELECT count(*)::int AS orders, coalesce(sum(round((od.amount - od.refunded_amount) * 100)), 0)::bigint AS gmv_fen
+export function campaignOrdersSql(w: CampaignSlice = {}): string {
+  return `
+  SELECT count(*)::int AS orders, coalesce(sum(round((od.amount - od.refunded_amount) * 100)), 0)::bigint AS gmv_fen,
+    count(DISTINCT od.external_userid)::int AS buyers
   FROM orders od
-  WHERE od.corp_id = c.corp_id AND od.order_id IN (
+  WHERE od.corp_id = c.corp_id${sliceSql(w, 'od.paid_at', 'od.external_userid')} AND od.order_id IN (
     SELECT e.order_id FROM lottery_entries e WHERE e.campaign_id = c.id AND e.order_id IS NOT NULL
     UNION SELECT k.order_id FROM checkin_enrolments k WHERE k.campaign_id = c.id AND k.order_id IS NOT NULL
     UNION SELECT cc.order_id FROM coupon_codes cc WHERE cc.campaign_id = c.id AND cc.order_id IS NOT NULL
     UNION SELECT rc.order_id FROM referral_commissions rc WHERE rc.campaign_id = c.id AND rc.state <> 'cancelled')`;
+}
+
+export const CAMPAIGN_REWARDS_SQL = campaignRewardsSql();
+export const CAMPAIGN_ORDERS_SQL = campaignOrdersSql();

@@ -9,3 +9,4 @@ export type { Visitor } from './identity';
 export type { CodeConfig } from './repo';
 // The QR drawing the posters module puts on every poster (and the referral page's plain QR).
 export { qrModules, renderQrPng, renderQrSvg } from './render';
+export { codeStats, sumStats } from './stats';

@@ -16,7 +16,7 @@ import type { Row } from '../../platform/db/rows';
 import { AppError } from '../../platform/errors';
 import { corpZone, dayIn } from '../../platform/time';
 import { toCsv } from '../../platform/csv';
-import { CAMPAIGN_ORDERS_SQL, checkEligibility, CustomerSessions, ELIGIBILITY_MESSAGES, requireOpen, type CampaignRow, type CampaignService, type CustomerSession } from '../campaigns';
+import { CAMPAIGN_ORDERS_SQL, CAMPAIGN_REWARDS_SQL, checkEligibility, CustomerSessions, ELIGIBILITY_MESSAGES, requireOpen, type CampaignRow, type CampaignService, type CustomerSession } from '../campaigns';
 import { appendTimeline } from '../customers';
 import { applyPoints, GIFT_HOLD, type Db, type RewardService } from '../rewards';
 import type { Scope } from '../../platform/auth';
@@ -163,7 +163,8 @@ export class LotteryService {
        CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE state = 'drawn')::int AS draws, count(*) FILTER (WHERE state = 'drawn' AND reward_id IS NOT NULL)::int AS winners,
            count(*) FILTER (WHERE state = 'unused')::int AS unused, count(*) FILTER (WHERE state = 'revoked')::int AS revoked
          FROM lottery_entries WHERE campaign_id = c.id) e
-       LEFT JOIN campaign_spend s ON s.campaign_id = c.id AND s.day = '1970-01-01'
+       -- The ledger itself, as every kind's numbers (the budget's counters are kept only while a budget is set).
+       LEFT JOIN LATERAL (${CAMPAIGN_REWARDS_SQL}) s ON true
        CROSS JOIN LATERAL (${CAMPAIGN_ORDERS_SQL}) o
        WHERE c.id = $1`, [id]);
     const { rows: days } = await this.pool.query<{ day: string; draws: number; winners: number }>(

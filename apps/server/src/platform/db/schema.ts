@@ -30,6 +30,7 @@ import type {
   EnrolmentSource, EnrolmentStatus, GroupAudience, PlaybookExit, PlaybookKind, PlaybookStatus, PlaybookTrigger, ReentryPolicy, RunReason, RunStatus, StepDelivery,
   StepSchedule,
 } from '../../../../../packages/contracts/src/playbooks';
+import type { PlanLinks, PlanMetric, PlanStatus } from '../../../../../packages/contracts/src/plans';
 
 const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -2258,3 +2259,37 @@ export const groupTierProfiles = pgTable('group_tier_profiles', {
   slots: jsonb('slots').$type<DailySlot[]>().notNull().default(sql`'[]'::jsonb`),
   updatedAt: updatedAt(),
 }, (t) => [primaryKey({ columns: [t.corpId, t.tier] })]);
+
+/**
+ * Activity plans (活动策划, issue 15, ADR 0030): the seeds' checklist — purpose, theme, goal (a metric and a target),
+ * reserve and budget, promotion channels, the days and milestones, expected output — and what the plan uses (campaigns,
+ * live codes, broadcasts, playbooks, by id), with the review's notes. The review's numbers are read, never stored.
+ */
+export const plans = pgTable('plans', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  status: text('status').$type<PlanStatus>().notNull().default('draft'),
+  purpose: text('purpose').notNull().default(''),
+  theme: text('theme').notNull().default(''),
+  goalMetric: text('goal_metric').$type<PlanMetric>().notNull(),
+  goalTarget: doublePrecision('goal_target').notNull(),
+  reserve: text('reserve').notNull().default(''),
+  budgetFen: bigint('budget_fen', { mode: 'number' }),
+  channels: jsonb('channels').$type<{ name: string; note: string }[]>().notNull().default(sql`'[]'::jsonb`),
+  startsOn: date('starts_on', { mode: 'string' }).notNull(),
+  endsOn: date('ends_on', { mode: 'string' }).notNull(),
+  milestones: jsonb('milestones').$type<{ date: string; label: string; done: boolean }[]>().notNull().default(sql`'[]'::jsonb`),
+  expected: jsonb('expected').$type<{ metric: PlanMetric; target: number }[]>().notNull().default(sql`'[]'::jsonb`),
+  expectedText: text('expected_text').notNull().default(''),
+  storeId: bigint('store_id', { mode: 'number' }),
+  links: jsonb('links').$type<PlanLinks>().notNull(),
+  notes: text('notes').notNull().default(''),
+  review: jsonb('review').$type<{ worked: string; didnt: string; next: string }>().notNull().default(sql`'{"worked":"","didnt":"","next":""}'::jsonb`),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  index('plans_corp_idx').on(t.corpId, t.startsOn),
+  check('plans_days', sql`ends_on >= starts_on`),
+]);
