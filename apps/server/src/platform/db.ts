@@ -49,6 +49,21 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
 }
 
 /** Applies committed migrations; an advisory lock keeps concurrent starts from racing. */
+/** Deadlocks and serialization failures: the transaction is run again (its work must be idempotent). */
+const RETRYABLE_TX = new Set(['40P01', '40001']);
+
+/** withTransaction, run again (up to 4 times in all) when Postgres aborts it for a deadlock or a serialization failure. */
+export async function withRetriedTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withTransaction(pool, fn);
+    } catch (err) {
+      if (attempt < 4 && RETRYABLE_TX.has((err as { code?: string }).code ?? '')) continue;
+      throw err;
+    }
+  }
+}
+
 export async function migrateDb(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { BargainConfig, CouponConfig, GroupbuyConfig, type CustomerBargain, type CustomerGroupbuy, type CustomerOffer, type OfferKind } from '@pond/contracts/offers';
 import type { Db, RewardRow, RewardService } from '../rewards';
+import { withRetriedTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { defineJob } from '../../platform/queue';
@@ -33,28 +34,12 @@ export interface OfferDeps {
   log: Logger;
 }
 
-/** Deadlocks and serialization failures between concurrent actions are retried (the work is idempotent). */
-const RETRYABLE = new Set(['40P01', '40001']);
 
 export class OfferService {
   constructor(private deps: OfferDeps) {}
 
-  private async tx<T>(fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const client = await this.deps.pool.connect();
-      try {
-        await client.query('BEGIN');
-        const out = await fn(client);
-        await client.query('COMMIT');
-        return out;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        if (attempt < 4 && RETRYABLE.has((err as { code?: string }).code ?? '')) continue;
-        throw err;
-      } finally {
-        client.release();
-      }
-    }
+  private tx<T>(fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withRetriedTransaction(this.deps.pool, fn);
   }
 
   private async offer(db: Db, corpId: string, id: number, kind?: OfferKind): Promise<CampaignRow> {

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import {
   RedpacketConfig, type CustomerRedpacket, type RedpacketCampaignBody, type RedpacketClaimResult, type RedpacketDetail, type RedpacketPatch,
 } from '@pond/contracts/redpackets';
-import { withTransaction } from '../../platform/db';
+import { withRetriedTransaction, withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { corpZone } from '../../platform/time';
@@ -40,21 +40,13 @@ function refuse(reason: string, message: string, code: 'conflict' | 'forbidden' 
   return new AppError(code, message, { details: { reason } });
 }
 
-const RETRYABLE = new Set(['40P01', '40001']);
 const occ = (o: Occurrence, claimed: number) => ({ key: o.key, startsAt: o.startsAt, endsAt: o.endsAt, count: o.count, claimed });
 
 export class RedpacketService {
   constructor(private deps: RedpacketDeps) {}
 
-  private async tx<T>(fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await withTransaction(this.deps.pool, fn);
-      } catch (err) {
-        if (attempt < 4 && RETRYABLE.has((err as { code?: string }).code ?? '')) continue;
-        throw err;
-      }
-    }
+  private tx<T>(fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withRetriedTransaction(this.deps.pool, fn);
   }
 
   private async get(db: Db, corpId: string, id: number, lock = false): Promise<CampaignRow> {
