@@ -121,22 +121,22 @@ const MomentDetailPage = page(() => import('./modules/moments/moment-detail-page
 const PlaybooksPage = page(() => import('./modules/playbooks/playbooks-page'), ['playbooks']);
 const PlaybookDetailPage = page(() => import('./modules/playbooks/playbook-detail-page'), ['playbooks', 'staff']);
 const PlaybookBuilderPage = page(() => import('./modules/playbooks/playbook-builder-page'), ['playbooks', 'welcome', 'tags', 'liveCodes', 'segments', 'groups']);
-const OffersPage = page(() => import('./modules/offers/offers-page'), ['offers']);
-const OfferDetailPage = page(() => import('./modules/offers/offer-detail-page'), ['offers']);
+const OffersPage = page(() => import('./modules/offers/offers-page'), ['offers', 'campaigns']);
+const OfferDetailPage = page(() => import('./modules/offers/offer-detail-page'), ['offers', 'campaigns']);
 // Activate: lotteries (抽奖).
-const LotteriesPage = page(() => import('./modules/lottery/lotteries-page'), ['lottery']);
-const LotteryDetailPage = page(() => import('./modules/lottery/lottery-detail-page'), ['lottery']);
+const LotteriesPage = page(() => import('./modules/lottery/lotteries-page'), ['lottery', 'campaigns']);
+const LotteryDetailPage = page(() => import('./modules/lottery/lottery-detail-page'), ['lottery', 'campaigns']);
 const LotteryFormPage = page(() => import('./modules/lottery/lottery-form-page'), ['lottery']);
 // Activate (issue 13): check-in campaigns.
-const CheckinsPage = page(() => import('./modules/checkin/checkins-page'), ['checkin']);
-const CheckinDetailPage = page(() => import('./modules/checkin/checkin-detail-page'), ['checkin']);
+const CheckinsPage = page(() => import('./modules/checkin/checkins-page'), ['checkin', 'campaigns']);
+const CheckinDetailPage = page(() => import('./modules/checkin/checkin-detail-page'), ['checkin', 'campaigns']);
 const CheckinFormPage = page(() => import('./modules/checkin/checkin-form-page'), ['checkin']);
 // Activate: planned red-packet rules (定时红包).
-const RedpacketsPage = page(() => import('./modules/redpackets/redpackets-page'), ['redpackets']);
-const RedpacketDetailPage = page(() => import('./modules/redpackets/redpacket-detail-page'), ['redpackets']);
+const RedpacketsPage = page(() => import('./modules/redpackets/redpackets-page'), ['redpackets', 'campaigns']);
+const RedpacketDetailPage = page(() => import('./modules/redpackets/redpacket-detail-page'), ['redpackets', 'campaigns']);
 const RedpacketFormPage = page(() => import('./modules/redpackets/redpacket-form-page'), ['redpackets', 'campaigns']);
-const ReferralsPage = page(() => import('./modules/referrals/referrals-page'), ['referrals']);
-const ReferralDetailPage = page(() => import('./modules/referrals/referral-detail-page'), ['referrals']);
+const ReferralsPage = page(() => import('./modules/referrals/referrals-page'), ['referrals', 'campaigns']);
+const ReferralDetailPage = page(() => import('./modules/referrals/referral-detail-page'), ['referrals', 'campaigns']);
 const ReferralFormPage = page(() => import('./modules/referrals/referral-form-page'), ['referrals']);
 // Measure (issue 15): staff stats and group health.
 const StaffStatsPage = page(() => import('./modules/staff-stats/staff-stats-page'), ['staffStats']);
@@ -145,8 +145,8 @@ const GroupHealthPage = page(() => import('./modules/staff-stats/group-health-pa
 const PostersPage = page(() => import('./modules/posters/posters-page'), ['posters', 'staff']);
 const PosterDesignerPage = page(() => import('./modules/posters/poster-designer-page'), ['posters']);
 // Spread (issue 14): invite campaigns (任务宝 / 群裂变).
-const InvitesPage = page(() => import('./modules/invites/invites-page'), ['invites']);
-const InviteDetailPage = page(() => import('./modules/invites/invite-detail-page'), ['invites']);
+const InvitesPage = page(() => import('./modules/invites/invites-page'), ['invites', 'campaigns']);
+const InviteDetailPage = page(() => import('./modules/invites/invite-detail-page'), ['invites', 'campaigns']);
 const InviteFormPage = page(() => import('./modules/invites/invite-form-page'), ['invites']);
 // Chat archive (会话内容存档, issue 16): search.
 const ArchivePage = page(() => import('./modules/archive/archive-page'), ['archive']);

@@ -1,34 +1,29 @@
 // One check-in campaign: its page link (copy, preview, post into groups as a link attachment), status actions,
 // numbers (participants by state, completion rate, check-ins per day, milestones, cash-back, fee orders and GMV),
 // its settings, and the participants with their streaks.
-import { ArrowLeftOutlined, CopyOutlined, EditOutlined, EyeOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Descriptions, Flex, Popconfirm, Row, Select, Statistic, Tag, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, Row, Select, Statistic, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { Chart, type ChartOption } from '../../components/chart';
 import { ListTable } from '../../components/list-page';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
-import { PageSpinner } from '../../components/results';
-import { copyText } from '../../lib/clipboard';
 import { formatDate, formatDateTime, formatNumber, formatYuan } from '../../lib/format';
 import { useCanWrite } from '../auth/hooks';
-import { STATUS_COLORS } from './checkins-page';
-import { useCheckin, useParticipants, useSetCampaignStatus, type CampaignStatus, type EnrolmentState, type Participant } from './hooks';
+import { CampaignHeader, campaignWindow, useCampaignFallback } from '../campaigns/campaign-header';
+import { CampaignUrlCard, useCopy } from '../campaigns/campaign-url-card';
+import { CHECKINS_KEY, useCheckin, useParticipants, type EnrolmentState, type Participant } from './hooks';
 
 const ENROLMENT_COLORS: Record<EnrolmentState, string> = { active: 'processing', completed: 'success', failed: 'error', refunded: 'default' };
 const yuan = (fen: number) => formatYuan(fen / 100);
 
 export default function CheckinDetailPage() {
   const { t } = useTranslation(['checkin', 'common']);
-  const { message } = App.useApp();
   const navigate = useNavigate();
   const id = Number(useParams().id);
   const canWrite = useCanWrite();
   const campaign = useCheckin(id);
-  const setStatus = useSetCampaignStatus();
+  const copy = useCopy();
   const [state, setState] = useState<EnrolmentState | undefined>();
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
   const participants = useParticipants(id, { state, ...paging }, canWrite);
@@ -46,18 +41,11 @@ export default function CheckinDetailPage() {
     ],
   } : null), [c, t]);
 
-  if (campaign.isLoading) return <PageSpinner />;
-  if (!c) return <QueryError query={campaign} />;
+  const fallback = useCampaignFallback(campaign, { title: t('title'), listPath: '/checkins' });
+  if (fallback || !c) return fallback;
   const n = c.numbers;
   const cfg = c.config;
 
-  const change = async (status: CampaignStatus) => {
-    try {
-      await setStatus.mutateAsync({ id, status });
-      void message.success(t('detail.statusChanged'));
-    } catch { /* the client's toast says why */ }
-  };
-  const copy = async (text: string) => { if (await copyText(text)) void message.success(t('detail.copied')); };
   const attachment = JSON.stringify({ msgtype: 'link', link: { title: c.name, url: c.pageUrl, desc: c.rules.slice(0, 100) } });
 
   const columns: ColumnsType<Participant> = [
@@ -77,32 +65,13 @@ export default function CheckinDetailPage() {
 
   return (
     <>
-      <PageHeader
-        back={<Button type="text" icon={<ArrowLeftOutlined />} onClick={() => void navigate('/checkins')} aria-label="back" />}
-        title={<Flex gap={8} align="center">{c.name}<Tag color={STATUS_COLORS[c.status]}>{t(`statuses.${c.status}`)}</Tag></Flex>}
-        subtitle={`${t(`modes.${cfg.mode}`)}${cfg.challengeDays ? ` · ${cfg.challengeDays} · ${t(`streakRules.${cfg.streakRule ?? 'consecutive'}`)}` : ''} · ${formatDateTime(c.startsAt)} – ${c.endsAt ? formatDateTime(c.endsAt) : '∞'}`}
-        extra={canWrite ? (
-          <>
-            {c.status !== 'ended' ? <Button icon={<EditOutlined />} onClick={() => void navigate(`/checkins/${id}/edit`)} data-testid="checkin-edit">{t('edit')}</Button> : null}
-            {c.status === 'draft' || c.status === 'paused' ? <Button type="primary" onClick={() => void change('active')} data-testid="checkin-publish">{c.status === 'draft' ? t('detail.publish') : t('detail.resume')}</Button> : null}
-            {c.status === 'active' ? <Button onClick={() => void change('paused')}>{t('detail.pause')}</Button> : null}
-            {c.status !== 'ended' ? <Popconfirm title={t('detail.endConfirm')} onConfirm={() => void change('ended')}><Button danger>{t('detail.end')}</Button></Popconfirm> : null}
-          </>
-        ) : null}
-      />
+      <CampaignHeader campaign={c} queryKey={CHECKINS_KEY} listPath="/checkins" testId="checkin" endConfirm={t('detail.endConfirm')}
+        subtitle={`${t(`modes.${cfg.mode}`)}${cfg.challengeDays ? ` · ${cfg.challengeDays} · ${t(`streakRules.${cfg.streakRule ?? 'consecutive'}`)}` : ''} · ${campaignWindow(c)}`} />
 
-      <Card size="small" title={t('detail.pageUrl')} style={{ marginBottom: 16 }}>
-        <Flex gap={8} wrap align="center">
-          <Typography.Text code data-testid="checkin-page-url">{c.pageUrl}</Typography.Text>
-          <Button size="small" icon={<CopyOutlined />} onClick={() => void copy(c.pageUrl)}>{t('detail.copy')}</Button>
-          <Button size="small" icon={<EyeOutlined />} href={c.pageUrl} target="_blank">{t('detail.preview')}</Button>
-        </Flex>
-        <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>{t('detail.previewHelp')}</Typography.Paragraph>
-        <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>
-          <b>{t('detail.sendInGroups')}</b>: {t('detail.sendInGroupsHelp')}{' '}
-          <Button size="small" type="link" onClick={() => void copy(attachment)}>{t('detail.copyAttachment')}</Button>
-        </Typography.Paragraph>
-      </Card>
+      <CampaignUrlCard url={c.pageUrl} testId="checkin">
+        <b>{t('detail.sendInGroups')}</b>: {t('detail.sendInGroupsHelp')}{' '}
+        <Button size="small" type="link" onClick={() => void copy(attachment)}>{t('detail.copyAttachment')}</Button>
+      </CampaignUrlCard>
 
       <Card size="small" title={t('detail.numbers')} style={{ marginBottom: 16 }}>
         <Row gutter={[16, 16]}>

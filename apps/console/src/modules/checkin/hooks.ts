@@ -1,12 +1,11 @@
-// Check-in campaigns (签到 / 打卡挑战): the list (GET /campaigns?kind=checkin), one campaign with its numbers, its
-// participants, create / edit, and status changes (docs/api.md "Check-in").
+// Check-in campaigns (签到 / 打卡挑战): one campaign with its numbers, its participants, create / edit (the list and the
+// status changes are the shared campaign pieces in modules/campaigns; docs/api.md "Check-in").
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { CampaignListItem, CampaignStatus } from '@pond/contracts/activate';
+import type { CampaignStatus } from '@pond/contracts/activate';
 import type { CheckinCampaign as CheckinCampaignSchema, CheckinParticipant, CheckinConfig as CheckinConfigSchema, CreateCheckinBody, EnrolmentState, UpdateCheckinBody } from '@pond/contracts/checkin';
 import { api, type Page } from '../../api/client';
 
-export type CheckinListItem = z.input<typeof CampaignListItem>;
 export type Participant = z.input<typeof CheckinParticipant>;
 export type CheckinCampaign = z.input<typeof CheckinCampaignSchema>;
 export type CheckinConfig = z.input<typeof CheckinConfigSchema>;
@@ -14,16 +13,9 @@ export type CreateBody = z.input<typeof CreateCheckinBody>;
 export type UpdateBody = z.input<typeof UpdateCheckinBody>;
 export type { CampaignStatus, EnrolmentState };
 
-const key = ['checkins'] as const;
-
-export function useCheckins(query: { status?: CampaignStatus; page: number; pageSize: number }) {
-  return useQuery({
-    queryKey: [...key, 'list', query],
-    queryFn: ({ signal }) => api.get<Page<CheckinListItem>>('/campaigns', {
-      kind: 'checkin', status: query.status, limit: query.pageSize, offset: (query.page - 1) * query.pageSize,
-    }, signal),
-  });
-}
+/** The check-ins' query key root (their list is the shared campaigns list, kind checkin: modules/campaigns). */
+export const CHECKINS_KEY = ['checkins'] as const;
+const key = CHECKINS_KEY;
 
 export function useCheckin(id: number | null) {
   return useQuery({
@@ -51,4 +43,3 @@ function useCheckinMutation<I, O>(fn: (input: I) => Promise<O>) {
 
 export const useCreateCheckin = () => useCheckinMutation((body: CreateBody) => api.post<CheckinCampaign>('/checkins', body));
 export const useUpdateCheckin = () => useCheckinMutation(({ id, body }: { id: number; body: UpdateBody }) => api.patch<CheckinCampaign>(`/checkins/${id}`, body));
-export const useSetCampaignStatus = () => useCheckinMutation(({ id, status }: { id: number; status: CampaignStatus }) => api.post(`/campaigns/${id}/status`, { status }));

@@ -1,5 +1,5 @@
-// Invite campaigns (任务宝 / 群裂变): the list (shared campaigns list, kind invite), one campaign with its numbers,
-// participants (the leaderboard), credits and the review queue, create / edit.
+// Invite campaigns (任务宝 / 群裂变): one campaign with its numbers, participants (the leaderboard), credits and the
+// review queue, create / edit (the list and the status changes are the shared campaign pieces in modules/campaigns).
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CampaignStatus } from '@pond/contracts/activate';
 import type { CreditStatus, InviteConfig, InviteRule } from '@pond/contracts/invites';
@@ -8,7 +8,6 @@ import { api } from '../../api/client';
 export type { CampaignStatus, CreditStatus, InviteConfig, InviteRule };
 
 export interface Numbers { participants: number; rewards: number; costFen: number; orders: number; gmvFen: number }
-export interface InviteSummary { id: number; name: string; status: CampaignStatus; startsAt: string; endsAt: string | null; pageUrl: string; numbers: Numbers }
 export interface Invite { id: number; name: string; status: CampaignStatus; startsAt: string; endsAt: string | null; rules: string; pageUrl: string; config: InviteConfig;
   budgetTotalFen: number | null; budgetDailyFen: number | null; rewardsPerCustomer: number | null }
 export interface InviteDetail extends Invite {
@@ -27,12 +26,9 @@ export interface InviteBody {
   config: Omit<InviteConfig, 'antiFraud'> & { antiFraud: InviteConfig['antiFraud'] };
 }
 
-const key = ['invites'] as const;
-
-export const useInvites = () => useQuery({
-  queryKey: [...key, 'list'],
-  queryFn: ({ signal }) => api.get<{ items: InviteSummary[]; total: number }>('/campaigns', { kind: 'invite', limit: 200 }, signal),
-});
+/** The invite campaigns' query key root (their list is the shared campaigns list, kind invite: modules/campaigns). */
+export const INVITES_KEY = ['invites'] as const;
+const key = INVITES_KEY;
 export const useInvite = (id: number | null) => useQuery({
   queryKey: [...key, id], queryFn: ({ signal }) => api.get<InviteDetail>(`/invites/${id}`, undefined, signal), enabled: id !== null,
 });
@@ -53,4 +49,3 @@ export const useCreateInvite = () => useWrite((body: InviteBody) => api.post<Inv
 export const useUpdateInvite = (id: number) => useWrite((body: Partial<InviteBody>) => api.patch<Invite>(`/invites/${id}`, body));
 export const useReview = (id: number) => useWrite(({ creditId, decision }: { creditId: number; decision: 'approve' | 'reject' }) =>
   api.post<Credit>(`/invites/${id}/credits/${creditId}/review`, { decision }));
-export const useSetStatus = () => useWrite(({ id, status }: { id: number; status: CampaignStatus }) => api.post(`/campaigns/${id}/status`, { status }));

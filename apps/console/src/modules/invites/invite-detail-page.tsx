@@ -1,17 +1,17 @@
 // One invite campaign: participants, friends scanned / added / counted / holding / in review / voided, K-factor, cost
 // per new customer, rewards, tiers reached and why credits were voided; the leaderboard, the review queue (approve or
 // reject flagged credits) and every credit.
-import { App, Badge, Button, Card, Col, Flex, Row, Spin, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Card, Col, Flex, Row, Statistic, Table, Tabs, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { formatDateTime, formatNumber, formatYuan } from '../../lib/format';
 import { useCanWrite } from '../auth/hooks';
-import { useCredits, useInvite, useParticipants, useReview, type Credit, type CreditStatus, type Participant } from './hooks';
-import { STATUS_BADGE, StatusActions } from './invites-page';
+import { CampaignHeader, campaignWindow, useCampaignFallback } from '../campaigns/campaign-header';
+import { CampaignUrlCard } from '../campaigns/campaign-url-card';
+import { INVITES_KEY, useCredits, useInvite, useParticipants, useReview, type Credit, type CreditStatus, type Participant } from './hooks';
 
 function Leaderboard({ id }: { id: number }) {
   const { t } = useTranslation('invites');
@@ -76,11 +76,10 @@ function Credits({ id, status }: { id: number; status?: CreditStatus }) {
 export default function InviteDetailPage() {
   const id = Number(useParams().id);
   const { t } = useTranslation('invites');
-  const canWrite = useCanWrite();
   const invite = useInvite(id);
-  if (invite.error) return <QueryError query={invite} />;
+  const fallback = useCampaignFallback(invite, { title: t('title'), listPath: '/invites' });
   const c = invite.data;
-  if (!c) return <Spin />;
+  if (fallback || !c) return fallback;
   const n = c.numbers;
   const stats: [string, string, string][] = [
     ['participants', t('numbers.participants'), formatNumber(n.participants)],
@@ -97,17 +96,9 @@ export default function InviteDetailPage() {
   ];
   return (
     <>
-      <PageHeader
-        title={<Flex gap={8} align="center">{c.name} <Badge status={STATUS_BADGE[c.status]} text={t(`statuses.${c.status}`)} /></Flex>}
-        subtitle={<Typography.Text type="secondary">{t(`rules.${c.config.rule}`)} · {formatDateTime(c.startsAt)} – {c.endsAt ? formatDateTime(c.endsAt) : '∞'}</Typography.Text>}
-        extra={(
-          <Flex gap={8} wrap>
-            <Button href={c.pageUrl} target="_blank">{t('actions.openPage')}</Button>
-            {canWrite && <Link to={`/invites/${c.id}/edit`}><Button>{t('actions.edit')}</Button></Link>}
-            {canWrite && <StatusActions campaign={c} />}
-          </Flex>
-        )}
-      />
+      <CampaignHeader campaign={c} queryKey={INVITES_KEY} listPath="/invites" testId="invite" endConfirm={t('actions.endConfirm')}
+        subtitle={`${t(`rules.${c.config.rule}`)} · ${campaignWindow(c)}`} />
+      <CampaignUrlCard url={c.pageUrl} testId="invite" />
       <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
         {stats.map(([k, label, value]) => <Col key={k} xs={12} md={6} lg={4}><Card size="small"><Statistic title={label} value={value} data-testid={`invite-stat-${k}`} /></Card></Col>)}
       </Row>

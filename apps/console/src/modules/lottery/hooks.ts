@@ -1,5 +1,5 @@
-// Lotteries (抽奖): the list (shared campaigns list, kind lottery), one lottery with its numbers, its winners, and
-// create / edit / status changes.
+// Lotteries (抽奖): one lottery with its numbers, its winners, and create / edit (the list and the status changes are
+// the shared campaign pieces in modules/campaigns).
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CampaignStatus, EntryCost, Eligibility } from '@pond/contracts/activate';
 import type { PrizeKind } from '@pond/contracts/lottery';
@@ -14,9 +14,6 @@ export interface Prize {
   points: number; amountFen: number; costFen: number; imageUrl: string | null;
 }
 export interface Numbers { participants: number; rewards: number; costFen: number; orders: number; gmvFen: number }
-export interface LotterySummary {
-  id: number; name: string; status: CampaignStatus; startsAt: string; endsAt: string | null; entry: EntryCost; pageUrl: string; createdAt: string; numbers: Numbers;
-}
 export interface Lottery {
   id: number; name: string; status: CampaignStatus; startsAt: string; endsAt: string | null; eligibility: Eligibility; entry: EntryCost; rules: string;
   joinCodeId: number | null; budgetTotalFen: number | null; budgetDailyFen: number | null; rewardsPerCustomer: number | null; pageUrl: string;
@@ -38,14 +35,9 @@ export interface LotteryInput {
   eligibility: Eligibility;
 }
 
-const key = ['lotteries'] as const;
-
-export function useLotteries() {
-  return useQuery({
-    queryKey: [...key, 'list'],
-    queryFn: ({ signal }) => api.get<{ items: LotterySummary[]; total: number }>('/campaigns', { kind: 'lottery', limit: 200 }, signal),
-  });
-}
+/** The lotteries' query key root (their list is the shared campaigns list, kind lottery: modules/campaigns). */
+export const LOTTERIES_KEY = ['lotteries'] as const;
+const key = LOTTERIES_KEY;
 
 export function useLottery(id: number | undefined) {
   return useQuery({ queryKey: [...key, id], queryFn: ({ signal }) => api.get<LotteryDetail>(`/lotteries/${id}`, undefined, signal), enabled: id !== undefined });
@@ -68,4 +60,3 @@ function useWrite<Input, Output>(write: (input: Input) => Promise<Output>) {
 
 export const useCreateLottery = () => useWrite((input: LotteryInput) => api.post<Lottery>('/lotteries', input));
 export const useUpdateLottery = (id: number) => useWrite((input: Partial<LotteryInput>) => api.patch<Lottery>(`/lotteries/${id}`, input));
-export const useSetStatus = () => useWrite(({ id, status }: { id: number; status: CampaignStatus }) => api.post(`/campaigns/${id}/status`, { status }));

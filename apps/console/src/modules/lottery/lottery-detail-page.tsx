@@ -1,17 +1,18 @@
 // One lottery's numbers: participants, draws, wins, cost, orders and GMV (paid entries), per prize won and stock
 // left, draws per day, and the winners (reward state, a gift's address) with the CSV export (the fulfilment list).
-import { Badge, Button, Card, Col, Flex, Row, Spin, Statistic, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { Chart, type ChartOption } from '../../components/chart';
-import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { formatDateTime, formatNumber, formatYuan } from '../../lib/format';
 import { useCanWrite } from '../auth/hooks';
-import { useLottery, useWinners, winnersCsvUrl, type LotteryDetail, type Winner } from './hooks';
-import { STATUS_BADGE, StatusActions, useEntryLabel } from './lotteries-page';
+import { CampaignHeader, campaignWindow, useCampaignFallback } from '../campaigns/campaign-header';
+import { CampaignUrlCard } from '../campaigns/campaign-url-card';
+import { LOTTERIES_KEY, useLottery, useWinners, winnersCsvUrl, type LotteryDetail, type Winner } from './hooks';
+import { useEntryLabel } from './lotteries-page';
 
 function address(a: Record<string, unknown> | null): string | null {
   if (!a) return null;
@@ -53,9 +54,9 @@ export default function LotteryDetailPage() {
   const canWrite = useCanWrite();
   const lottery = useLottery(id);
   const entryLabel = useEntryLabel();
-  if (lottery.error) return <QueryError query={lottery} />;
+  const fallback = useCampaignFallback(lottery, { title: t('title'), listPath: '/lotteries' });
   const l = lottery.data;
-  if (!l) return <Spin />;
+  if (fallback || !l) return fallback;
   const n = l.numbers;
   const stats: [string, string, string][] = [
     ['participants', t('detail.participants'), formatNumber(n.participants)], ['draws', t('detail.draws'), formatNumber(n.draws)],
@@ -64,18 +65,10 @@ export default function LotteryDetailPage() {
   ];
   return (
     <>
-      <PageHeader
-        title={<>{l.name} <Badge status={STATUS_BADGE[l.status]} text={t(`statuses.${l.status}`)} data-testid="lottery-status" /></>}
-        subtitle={entryLabel(l.entry)}
-        extra={(
-          <Flex gap={8} wrap>
-            <Button href={l.pageUrl} target="_blank" data-testid="lottery-preview">{t('actions.preview')}</Button>
-            {canWrite && <Button href={winnersCsvUrl(l.id)} data-testid="lottery-export">{t('actions.export')}</Button>}
-            {canWrite && l.status !== 'ended' && <Link to={`/lotteries/${l.id}/edit`}><Button>{t('actions.edit')}</Button></Link>}
-            {canWrite && <StatusActions lottery={l} />}
-          </Flex>
-        )}
-      />
+      <CampaignHeader campaign={l} queryKey={LOTTERIES_KEY} listPath="/lotteries" testId="lottery" endConfirm={t('actions.endConfirm')}
+        subtitle={`${entryLabel(l.entry)} · ${campaignWindow(l)}`}
+        extra={canWrite && <Button href={winnersCsvUrl(l.id)} data-testid="lottery-export">{t('actions.export')}</Button>} />
+      <CampaignUrlCard url={l.pageUrl} testId="lottery" />
       <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
         {stats.map(([k, label, value]) => (
           <Col key={k} xs={12} md={4}><Card size="small"><Statistic title={label} value={value} data-testid={`lottery-stat-${k}`} /></Card></Col>

@@ -1,20 +1,17 @@
 // One offer: its status actions (publish, pause, resume, end), the link to its H5 page (preview as the customer
 // sees it), its numbers, a daily chart, and — for group-buys and bargains — the groups with their members or the
 // bargains with their helpers.
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Popconfirm, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Card, Col, Row, Space, Statistic, Table, Tag } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { Chart, type ChartOption } from '../../components/chart';
-import { detailFallback } from '../../components/detail-fallback';
-import { PageHeader } from '../../components/page-header';
 import { Person } from '../../components/person';
 import { formatDateTime, formatNumber, formatShortDate, formatYuan } from '../../lib/format';
-import { useCanWrite } from '../auth/hooks';
+import { CampaignHeader, useCampaignFallback } from '../campaigns/campaign-header';
+import { CampaignUrlCard } from '../campaigns/campaign-url-card';
 import { OfferForm } from './offer-form';
-import { STATUS_COLORS } from './offers-page';
-import { useBargains, useGroupbuys, useOffer, useSetStatus, type BargainList, type CampaignStatus, type GroupbuyList, type OfferDetail } from './hooks';
+import { OFFERS_KEY, useBargains, useGroupbuys, useOffer, type BargainList, type GroupbuyList, type OfferDetail } from './hooks';
 
 function DailyChart({ offer }: { offer: OfferDetail }) {
   const { t } = useTranslation('offers');
@@ -78,18 +75,13 @@ function Bargains({ id }: { id: number }) {
 
 export default function OfferDetailPage() {
   const { t } = useTranslation('offers');
-  const { message } = App.useApp();
   const id = Number(useParams().id);
   const offer = useOffer(id);
-  const setStatus = useSetStatus();
-  const canWrite = useCanWrite();
   const [editing, setEditing] = useState(false);
-  const back = <Link to="/offers" aria-label={t('back')}><Button type="text" icon={<ArrowLeftOutlined />} /></Link>;
-  const fallback = detailFallback(offer, { title: t('title'), back, notFound: t('notFound') });
-  if (fallback) return fallback;
-  const o = offer.data!;
+  const fallback = useCampaignFallback(offer, { title: t('title'), listPath: '/offers' });
+  const o = offer.data;
+  if (fallback || !o) return fallback;
   const n = o.numbers;
-  const change = (status: CampaignStatus) => setStatus.mutate({ id, status }, { onSuccess: () => void message.success(t(`statuses.${status}`)) });
   const stat = (title: string, value: number, money = false) => (
     <Col xs={12} sm={8} md={6} lg={4} key={title}><Card size="small"><Statistic title={title} value={money ? formatYuan(value / 100) : formatNumber(value)} /></Card></Col>
   );
@@ -105,18 +97,9 @@ export default function OfferDetailPage() {
   ];
   return (
     <>
-      <PageHeader back={back}
-        title={<Space>{o.name}<Tag color={STATUS_COLORS[o.status]} data-testid="offer-status">{t(`statuses.${o.status}`)}</Tag><Tag>{t(`kinds.${o.kind}`)}</Tag></Space>}
-        subtitle={`${formatDateTime(String(o.startsAt))} – ${o.endsAt ? formatDateTime(String(o.endsAt)) : '∞'}`}
-        extra={<>
-          <Button href={o.pageUrl} target="_blank" data-testid="offer-preview">{t('actions.preview')}</Button>
-          {canWrite && o.status !== 'ended' && <Button onClick={() => setEditing(true)}>{t('edit')}</Button>}
-          {canWrite && o.status === 'draft' && <Button type="primary" data-testid="offer-publish" onClick={() => change('active')}>{t('actions.publish')}</Button>}
-          {canWrite && o.status === 'active' && <Button onClick={() => change('paused')}>{t('actions.pause')}</Button>}
-          {canWrite && o.status === 'paused' && <Button type="primary" onClick={() => change('active')}>{t('actions.resume')}</Button>}
-          {canWrite && o.status !== 'ended' && <Popconfirm title={t('actions.confirmEnd')} onConfirm={() => change('ended')}><Button danger>{t('actions.end')}</Button></Popconfirm>}
-        </>} />
-      <Typography.Paragraph copyable={{ text: o.pageUrl }} type="secondary">{o.pageUrl}</Typography.Paragraph>
+      <CampaignHeader campaign={o} queryKey={OFFERS_KEY} listPath="/offers" testId="offer" endConfirm={t('actions.confirmEnd')}
+        tags={<Tag>{t(`kinds.${o.kind}`)}</Tag>} onEdit={() => setEditing(true)} />
+      <CampaignUrlCard url={o.pageUrl} testId="offer" />
       <Row gutter={[12, 12]} data-testid="offer-numbers">{stats}</Row>
       <Card title={t('chart.title')} size="small" style={{ marginTop: 16 }}><DailyChart offer={o} /></Card>
       {o.kind === 'groupbuy' && <Card title={t('groupbuys.title')} size="small" style={{ marginTop: 16 }}><Groupbuys id={id} /></Card>}

@@ -1,69 +1,35 @@
 // One planned red-packet rule: its page link (copy, preview, post into groups as a link card), status actions, numbers
 // (packets, paid, being paid, failed, cost against the budget), the rounds (when, to whom, how much), the next round
 // and the rounds that released packets; the packets themselves are in the reward ledger (linked, filtered).
-import { ArrowLeftOutlined, CopyOutlined, EditOutlined, EyeOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Descriptions, Flex, Popconfirm, Progress, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, Flex, Progress, Row, Statistic, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
-import { PageSpinner } from '../../components/results';
-import { copyText } from '../../lib/clipboard';
 import { formatDateTime, formatNumber, formatYuan } from '../../lib/format';
-import { useCanWrite } from '../auth/hooks';
-import { STATUS_COLORS } from './redpackets-page';
+import { CampaignHeader, useCampaignFallback } from '../campaigns/campaign-header';
+import { CampaignUrlCard } from '../campaigns/campaign-url-card';
 import { weekdayKey } from './redpackets-page';
-import { useRedpacket, useSetStatus, type CampaignStatus, type RedpacketDetail } from './hooks';
+import { REDPACKETS_KEY, useRedpacket, type RedpacketDetail } from './hooks';
 
 const yuan = (fen: number) => formatYuan(fen / 100);
 type Occurrence = RedpacketDetail['occurrences'][number];
 
 export default function RedpacketDetailPage() {
   const { t } = useTranslation(['redpackets', 'common']);
-  const { message } = App.useApp();
   const navigate = useNavigate();
   const id = Number(useParams().id);
-  const canWrite = useCanWrite();
   const rule = useRedpacket(id);
-  const setStatus = useSetStatus();
   const c = rule.data;
-  if (rule.isLoading) return <PageSpinner />;
-  if (!c) return <QueryError query={rule} />;
+  const fallback = useCampaignFallback(rule, { title: t('title'), listPath: '/redpackets' });
+  if (fallback || !c) return fallback;
   const n = c.numbers;
   const cfg = c.config;
-  const change = async (status: CampaignStatus) => {
-    try {
-      await setStatus.mutateAsync({ id, status });
-      void message.success(t('detail.statusChanged'));
-    } catch { /* the client's toast says why */ }
-  };
-  const copy = async (text: string) => { if (await copyText(text)) void message.success(t('detail.copied')); };
   const amount = cfg.amount.mode === 'fixed' ? yuan(cfg.amount.amountFen) : `${yuan(cfg.amount.minFen)} – ${yuan(cfg.amount.maxFen)}`;
   const days = (w: number[] | undefined) => (w?.length ? w.map((d) => t(weekdayKey(d))).join(' ') : t('form.everyDay'));
 
   return (
     <>
-      <PageHeader
-        back={<Button type="text" icon={<ArrowLeftOutlined />} onClick={() => void navigate('/redpackets')} aria-label="back" />}
-        title={<Flex gap={8} align="center">{c.name}<Tag color={STATUS_COLORS[c.status]}>{t(`statuses.${c.status}`)}</Tag></Flex>}
-        subtitle={`${formatDateTime(String(c.startsAt))} – ${c.endsAt ? formatDateTime(String(c.endsAt)) : '∞'}`}
-        extra={canWrite ? (
-          <>
-            {c.status !== 'ended' ? <Button icon={<EditOutlined />} onClick={() => void navigate(`/redpackets/${id}/edit`)} data-testid="redpacket-edit">{t('edit')}</Button> : null}
-            {c.status === 'draft' || c.status === 'paused' ? <Button type="primary" onClick={() => void change('active')} data-testid="redpacket-publish">{c.status === 'draft' ? t('detail.publish') : t('detail.resume')}</Button> : null}
-            {c.status === 'active' ? <Button onClick={() => void change('paused')}>{t('detail.pause')}</Button> : null}
-            {c.status !== 'ended' ? <Popconfirm title={t('detail.endConfirm')} onConfirm={() => void change('ended')}><Button danger>{t('detail.end')}</Button></Popconfirm> : null}
-          </>
-        ) : null}
-      />
-      <Card size="small" title={t('detail.pageUrl')} style={{ marginBottom: 16 }}>
-        <Flex gap={8} wrap align="center">
-          <Typography.Text code data-testid="redpacket-page-url">{c.pageUrl}</Typography.Text>
-          <Button size="small" icon={<CopyOutlined />} onClick={() => void copy(c.pageUrl)}>{t('detail.copy')}</Button>
-          <Button size="small" icon={<EyeOutlined />} href={c.pageUrl} target="_blank">{t('detail.preview')}</Button>
-        </Flex>
-        <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }}>{t('detail.sendInGroupsHelp')}</Typography.Paragraph>
-      </Card>
+      <CampaignHeader campaign={c} queryKey={REDPACKETS_KEY} listPath="/redpackets" testId="redpacket" endConfirm={t('detail.endConfirm')} />
+      <CampaignUrlCard url={c.pageUrl} testId="redpacket">{t('detail.sendInGroupsHelp')}</CampaignUrlCard>
       <Card size="small" title={t('detail.numbers')} style={{ marginBottom: 16 }}>
         <Row gutter={[16, 16]}>
           <Col xs={12} md={4}><Statistic title={t('detail.participants')} value={n.participants} /></Col>

@@ -1,15 +1,14 @@
-// Referral programmes (分销): the list (GET /campaigns?kind=referral), one programme with its numbers, referrers,
-// commission, payouts, create / edit, payouts and status changes (docs/api.md "Referral commission").
+// Referral programmes (分销): one programme with its numbers, referrers, commission, payouts, create / edit and payouts
+// (the list and the status changes are the shared campaign pieces in modules/campaigns; docs/api.md "Referral commission").
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { CampaignListItem, CampaignStatus } from '@pond/contracts/activate';
+import type { CampaignStatus } from '@pond/contracts/activate';
 import type {
   Commission as CommissionSchema, CommissionState, CreatePayoutsResult, CreateReferralBody, Payout as PayoutSchema, ReferralProgramme as ProgrammeSchema,
   Referrer as ReferrerSchema, UpdateReferralBody,
 } from '@pond/contracts/referrals';
 import { api, apiUrl, type Page } from '../../api/client';
 
-export type ReferralListItem = z.input<typeof CampaignListItem>;
 export type Programme = z.input<typeof ProgrammeSchema>;
 export type Referrer = z.input<typeof ReferrerSchema>;
 export type Commission = z.input<typeof CommissionSchema>;
@@ -18,15 +17,10 @@ export type CreateBody = z.input<typeof CreateReferralBody>;
 export type UpdateBody = z.input<typeof UpdateReferralBody>;
 export type { CampaignStatus, CommissionState };
 
-const key = ['referrals'] as const;
+/** The referral programmes' query key root (their list is the shared campaigns list, kind referral: modules/campaigns). */
+export const REFERRALS_KEY = ['referrals'] as const;
+const key = REFERRALS_KEY;
 const paged = (q: { page: number; pageSize: number }) => ({ limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
-
-export function useReferralProgrammes(query: { status?: CampaignStatus; page: number; pageSize: number }) {
-  return useQuery({
-    queryKey: [...key, 'list', query],
-    queryFn: ({ signal }) => api.get<Page<ReferralListItem>>('/campaigns', { kind: 'referral', status: query.status, ...paged(query) }, signal),
-  });
-}
 
 export function useProgramme(id: number | null) {
   return useQuery({
@@ -60,7 +54,6 @@ function useReferralMutation<I, O>(fn: (input: I) => Promise<O>) {
 
 export const useCreateProgramme = () => useReferralMutation((body: CreateBody) => api.post<Programme>('/referrals', body));
 export const useUpdateProgramme = () => useReferralMutation(({ id, body }: { id: number; body: UpdateBody }) => api.patch<Programme>(`/referrals/${id}`, body));
-export const useSetStatus = () => useReferralMutation(({ id, status }: { id: number; status: CampaignStatus }) => api.post(`/campaigns/${id}/status`, { status }));
 export const useCreatePayouts = () => useReferralMutation((id: number) => api.post<z.input<typeof CreatePayoutsResult>>(`/referrals/${id}/payouts`, {}));
 
 export const payoutsCsvUrl = (id: number) => apiUrl(`/referrals/${id}/payouts.csv`);

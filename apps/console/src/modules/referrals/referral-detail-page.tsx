@@ -1,23 +1,21 @@
 // One referral programme: its page link, status actions, numbers (referrers, referees, referred orders and GMV,
 // commission by state), its terms, and the referrers, commission (by state) and payouts — with "pay out payable
 // commission" and the payouts CSV for the finance team.
-import { ArrowLeftOutlined, CopyOutlined, DownloadOutlined, EditOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Descriptions, Flex, Popconfirm, Row, Select, Statistic, Tabs, Tag, Typography } from 'antd';
+import { CopyOutlined, DownloadOutlined } from '@ant-design/icons';
+import { App, Button, Card, Col, Descriptions, Flex, Row, Select, Statistic, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { ListTable } from '../../components/list-page';
-import { PageHeader } from '../../components/page-header';
-import { QueryError } from '../../components/query-error';
-import { PageSpinner } from '../../components/results';
 import { copyText } from '../../lib/clipboard';
 import { formatDateTime, formatYuan } from '../../lib/format';
 import { useCanWrite } from '../auth/hooks';
-import { STATUS_COLORS } from './referrals-page';
+import { CampaignHeader, useCampaignFallback } from '../campaigns/campaign-header';
+import { CampaignUrlCard } from '../campaigns/campaign-url-card';
 import {
-  payoutsCsvUrl, useCommissions, useCreatePayouts, usePayouts, useProgramme, useReferrers, useSetStatus,
-  type CampaignStatus, type Commission, type CommissionState, type Payout, type Referrer,
+  payoutsCsvUrl, REFERRALS_KEY, useCommissions, useCreatePayouts, usePayouts, useProgramme, useReferrers,
+  type Commission, type CommissionState, type Payout, type Referrer,
 } from './hooks';
 
 const COMMISSION_COLORS: Record<CommissionState, string> = { pending: 'processing', payable: 'warning', paid: 'success', cancelled: 'default' };
@@ -31,7 +29,6 @@ export default function ReferralDetailPage() {
   const id = Number(useParams().id);
   const canWrite = useCanWrite();
   const programme = useProgramme(id);
-  const setStatus = useSetStatus();
   const payout = useCreatePayouts();
   const [state, setState] = useState<CommissionState | undefined>();
   const [refPaging, setRefPaging] = useState({ page: 1, pageSize: 20 });
@@ -42,17 +39,11 @@ export default function ReferralDetailPage() {
   const payouts = usePayouts(id, payPaging, canWrite);
   const c = programme.data;
 
-  if (programme.isLoading) return <PageSpinner />;
-  if (!c) return <QueryError query={programme} />;
+  const fallback = useCampaignFallback(programme, { title: t('title'), listPath: '/referrals' });
+  if (fallback || !c) return fallback;
   const n = c.numbers;
   const cfg = c.config;
 
-  const change = async (status: CampaignStatus) => {
-    try {
-      await setStatus.mutateAsync({ id, status });
-      void message.success(t('detail.statusChanged'));
-    } catch { /* the client's toast says why */ }
-  };
   const pay = async () => {
     try {
       const r = await payout.mutateAsync(id);
@@ -94,31 +85,11 @@ export default function ReferralDetailPage() {
     { title: t('columns.state'), dataIndex: 'state' },
     { title: t('columns.createdAt'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
   ];
-  const link = c.pageUrl;
 
   return (
     <>
-      <PageHeader
-        back={<Button type="text" icon={<ArrowLeftOutlined />} onClick={() => void navigate('/referrals')} aria-label="back" />}
-        title={<Flex gap={8} align="center">{c.name}<Tag color={STATUS_COLORS[c.status]}>{t(`statuses.${c.status}`)}</Tag></Flex>}
-        subtitle={`${formatDateTime(c.startsAt)} – ${c.endsAt ? formatDateTime(c.endsAt) : '∞'}`}
-        extra={canWrite ? (
-          <>
-            {c.status !== 'ended' ? <Button icon={<EditOutlined />} onClick={() => void navigate(`/referrals/${id}/edit`)} data-testid="referral-edit">{t('edit')}</Button> : null}
-            {c.status === 'draft' || c.status === 'paused' ? <Button type="primary" onClick={() => void change('active')} data-testid="referral-publish">{c.status === 'draft' ? t('detail.publish') : t('detail.resume')}</Button> : null}
-            {c.status === 'active' ? <Button onClick={() => void change('paused')}>{t('detail.pause')}</Button> : null}
-            {c.status !== 'ended' ? <Popconfirm title={t('detail.endConfirm')} onConfirm={() => void change('ended')}><Button danger>{t('detail.end')}</Button></Popconfirm> : null}
-          </>
-        ) : null}
-      />
-
-      <Card size="small" style={{ marginBottom: 16 }}>
-        <Flex gap={8} wrap align="center">
-          <Typography.Text code data-testid="referral-page-url">{link}</Typography.Text>
-          <Button size="small" icon={<CopyOutlined />} onClick={() => void copyText(link).then((ok) => ok && message.success(t('detail.copied')))}>{t('detail.copyLink')}</Button>
-          <Button size="small" href={link} target="_blank">{t('detail.open')}</Button>
-        </Flex>
-      </Card>
+      <CampaignHeader campaign={c} queryKey={REFERRALS_KEY} listPath="/referrals" testId="referral" endConfirm={t('detail.endConfirm')} />
+      <CampaignUrlCard url={c.pageUrl} testId="referral" />
 
       <Card size="small" style={{ marginBottom: 16 }} data-testid="referral-numbers">
         <Row gutter={[16, 16]}>

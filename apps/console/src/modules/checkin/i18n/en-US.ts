@@ -8,8 +8,6 @@ const enUS: Messages<typeof zhCN> = {
   create: 'New check-in campaign',
   edit: 'Edit',
   empty: 'No check-in campaigns yet. Create one and post its link into your groups.',
-  statusFilter: 'Status',
-  statuses: { draft: 'Draft', active: 'Active', paused: 'Paused', ended: 'Ended' },
   enrolmentStates: { active: 'In progress', completed: 'Completed', failed: 'Failed', refunded: 'Refunded' },
   rewardStates: { pending: 'Pending', issuing: 'Issuing', issued: 'Issued', failed: 'Failed', void: 'Void' },
   modes: { daily: 'Daily check-in', challenge: 'N-day challenge' },
@@ -18,7 +16,7 @@ const enUS: Messages<typeof zhCN> = {
   entryKinds: { free: 'Free', points: 'Points', paid: 'Paid (an entry-fee product)' },
   rewardKinds: { coupon: 'Coupon', points: 'Points', redpacket: 'Red packet', custom: 'Other (by hand)' },
   columns: {
-    name: 'Campaign', status: 'Status', mode: 'Mode', window: 'Window', participants: 'Participants', completed: 'Completed', customer: 'Customer', state: 'State',
+    mode: 'Mode', window: 'Window', participants: 'Participants', completed: 'Completed', customer: 'Customer', state: 'State',
     streak: 'Streak', bestStreak: 'Best streak', days: 'Days', lastDay: 'Last check-in', makeups: 'Make-ups', fee: 'Fee', cashback: 'Cash-back', joinedAt: 'Joined',
   },
   form: {
@@ -33,9 +31,7 @@ const enUS: Messages<typeof zhCN> = {
     fixedAfterEnrol: 'Customers have enrolled: the mode, days and entry can no longer change.',
   },
   detail: {
-    publish: 'Publish', pause: 'Pause', resume: 'Resume', end: 'End', endConfirm: 'An ended campaign cannot be changed or restarted. End it?', statusChanged: 'Status changed',
-    pageUrl: 'Campaign page', copy: 'Copy link', copied: 'Copied', preview: 'Preview', previewHelp: 'Open it in WeChat (or on the simulator phone) to see the page as a customer does.',
-    sendInGroups: 'Post into groups', sendInGroupsHelp: "Add a link attachment with the page's URL to a playbook step's or a broadcast's content to post the check-in into groups.",
+    endConfirm: 'An ended campaign cannot be changed or restarted. End it?',         sendInGroups: 'Post into groups', sendInGroupsHelp: "Add a link attachment with the page's URL to a playbook step's or a broadcast's content to post the check-in into groups.",
     copyAttachment: 'Copy as a link attachment (JSON)',
     numbers: 'Numbers', participants: 'Participants', active: 'In progress', completed: 'Completed', failed: 'Failed', refunded: 'Refunded', completionRate: 'Completion rate',
     checkins: 'Check-ins', makeups: 'Make-ups', rewards: 'Rewards', cost: 'Reward cost', orders: 'Fee orders', gmv: 'Order amount',

@@ -5,8 +5,6 @@ const zhCN = {
   create: '新建签到活动',
   edit: '编辑',
   empty: '还没有签到活动。新建一个，把活动链接发到客户群里。',
-  statusFilter: '状态',
-  statuses: { draft: '草稿', active: '进行中', paused: '已暂停', ended: '已结束' },
   enrolmentStates: { active: '进行中', completed: '已完成', failed: '已失败', refunded: '已退款' },
   rewardStates: { pending: '待发放', issuing: '发放中', issued: '已发放', failed: '发放失败', void: '已作废' },
   modes: { daily: '每日签到', challenge: 'N 天挑战' },
@@ -15,7 +13,7 @@ const zhCN = {
   entryKinds: { free: '免费', points: '积分', paid: '付费（报名费商品）' },
   rewardKinds: { coupon: '优惠券', points: '积分', redpacket: '红包', custom: '其他（人工发放）' },
   columns: {
-    name: '活动', status: '状态', mode: '玩法', window: '时间', participants: '参与', completed: '完成', customer: '客户', state: '状态',
+    mode: '玩法', window: '时间', participants: '参与', completed: '完成', customer: '客户', state: '状态',
     streak: '当前连续', bestStreak: '最长连续', days: '累计天数', lastDay: '最近打卡', makeups: '补签', fee: '报名费', cashback: '返现', joinedAt: '参加时间',
   },
   form: {
@@ -30,9 +28,7 @@ const zhCN = {
     fixedAfterEnrol: '已有客户参加：玩法、天数和参与方式不可再修改。',
   },
   detail: {
-    publish: '发布', pause: '暂停', resume: '继续', end: '结束', endConfirm: '结束后不可再修改或重新开始，确定结束？', statusChanged: '状态已更新',
-    pageUrl: '活动页链接', copy: '复制链接', copied: '已复制', preview: '预览', previewHelp: '在微信中打开（或在模拟器手机中打开）即为客户所见页面。',
-    sendInGroups: '发到客户群', sendInGroupsHelp: 'SOP 剧本或群发的内容里添加「链接」附件，链接填上面的活动页地址，即可把签到活动发到群里。',
+    endConfirm: '结束后不可再修改或重新开始，确定结束？',         sendInGroups: '发到客户群', sendInGroupsHelp: 'SOP 剧本或群发的内容里添加「链接」附件，链接填上面的活动页地址，即可把签到活动发到群里。',
     copyAttachment: '复制为链接附件（JSON）',
     numbers: '数据', participants: '参与人数', active: '进行中', completed: '已完成', failed: '已失败', refunded: '已退款', completionRate: '完成率',
     checkins: '打卡次数', makeups: '补签次数', rewards: '奖励数', cost: '奖励成本', orders: '报名订单', gmv: '订单金额',

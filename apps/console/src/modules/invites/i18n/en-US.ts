@@ -6,15 +6,14 @@ const invites: typeof zh = {
   create: 'New invite campaign',
   edit: 'Edit invite campaign',
   empty: 'No invite campaigns yet',
-  statuses: { draft: 'Draft', active: 'Active', paused: 'Paused', ended: 'Ended' },
   rules: { add: 'Adds a staff member', group: 'Joins a group (group fission)', add_and_stay: 'Adds and stays N days' },
   creditStatuses: { pending: 'Holding', review: 'In review', credited: 'Counted', voided: 'Voided' },
   reasons: {
     self_invite: 'Self-invite', existing_customer: 'Existing customer', deleted: 'Deleted within holding', left_group: 'Left within holding', rejected: 'Rejected in review',
     ip_anomaly: 'Too many from one IP', burst_anomaly: 'Too many too fast', not_staying: 'Did not stay', campaign_closed: 'Campaign closed', unknown: 'Other',
   },
-  columns: { name: 'Name', status: 'Status', window: 'Window', participants: 'Participants', rewards: 'Rewards', cost: 'Cost', actions: 'Actions' },
-  actions: { publish: 'Publish', pause: 'Pause', resume: 'Resume', end: 'End', endConfirm: 'Ending cannot be undone. End it?', approve: 'Approve', reject: 'Reject', edit: 'Edit', openPage: 'Open the customer page' },
+  columns: { participants: 'Participants', rewards: 'Rewards', cost: 'Cost', actions: 'Actions' },
+  actions: { endConfirm: 'Ending cannot be undone. End it?', approve: 'Approve', reject: 'Reject' },
   numbers: {
     participants: 'Participants', scanned: 'Friends who scanned', invitees: 'Friends who added/joined', credited: 'Counted', pending: 'Holding', review: 'In review', voided: 'Voided',
     kFactor: 'K-factor', costPerNew: 'Cost per new customer', rewards: 'Rewards issued', cost: 'Reward cost',

@@ -4,15 +4,14 @@ const invites = {
   create: '新建邀请活动',
   edit: '编辑邀请活动',
   empty: '还没有邀请活动',
-  statuses: { draft: '草稿', active: '进行中', paused: '已暂停', ended: '已结束' },
   rules: { add: '添加员工', group: '加入群聊（群裂变）', add_and_stay: '添加并保持 N 天' },
   creditStatuses: { pending: '保留期中', review: '待审核', credited: '已计入', voided: '已作废' },
   reasons: {
     self_invite: '自己邀请自己', existing_customer: '老客户', deleted: '保留期内删除', left_group: '保留期内退群', rejected: '审核拒绝',
     ip_anomaly: '同一 IP 过多', burst_anomaly: '短时间内过多', not_staying: '未保持好友', campaign_closed: '活动已关闭', unknown: '其他',
   },
-  columns: { name: '名称', status: '状态', window: '时间', participants: '参与人数', rewards: '奖励', cost: '成本', actions: '操作' },
-  actions: { publish: '发布', pause: '暂停', resume: '继续', end: '结束', endConfirm: '结束后不可恢复，确定结束？', approve: '通过', reject: '拒绝', edit: '编辑', openPage: '打开客户页面' },
+  columns: { participants: '参与人数', rewards: '奖励', cost: '成本', actions: '操作' },
+  actions: { endConfirm: '结束后不可恢复，确定结束？', approve: '通过', reject: '拒绝' },
   numbers: {
     participants: '参与人数', scanned: '扫码好友', invitees: '添加/进群好友', credited: '已计入', pending: '保留期中', review: '待审核', voided: '已作废',
     kFactor: 'K 因子', costPerNew: '每位新客成本', rewards: '已发奖励', cost: '奖励成本',

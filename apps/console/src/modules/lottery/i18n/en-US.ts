@@ -8,10 +8,9 @@ const enUS: Messages<typeof zhCN> = {
   create: 'New lottery',
   edit: 'Edit lottery',
   empty: 'No lotteries yet',
-  statuses: { draft: 'Draft', active: 'Active', paused: 'Paused', ended: 'Ended' },
-  columns: { name: 'Name', status: 'Status', window: 'Window', entry: 'Entry', participants: 'Participants', rewards: 'Wins', cost: 'Cost', gmv: 'Orders / GMV', actions: 'Actions' },
+  columns: { entry: 'Entry', participants: 'Participants', rewards: 'Wins', cost: 'Cost', gmv: 'Orders / GMV' },
   entryKinds: { free: 'Free', points: '{{points}} points a draw', paid: 'Paid ¥{{price}} ({{sku}})' },
-  actions: { publish: 'Publish', pause: 'Pause', resume: 'Resume', end: 'End', endConfirm: 'An ended lottery takes no more draws and cannot be resumed. End it?', detail: 'Numbers', edit: 'Edit', preview: 'Preview the H5 page', export: 'Export winners (CSV)' },
+  actions: { endConfirm: 'An ended lottery takes no more draws and cannot be resumed. End it?', export: 'Export winners (CSV)' },
   form: {
     basics: 'Basics', name: 'Name', startsAt: 'Starts', endsAt: 'Ends (optional)', rules: 'Rules (shown on the H5 page)',
     entry: 'Entry', entryKind: 'Entry cost', points: 'Points a draw', sku: 'Product SKU (the shop\'s code)', priceFen: 'Price (fen)', entriesPerOrder: 'Draws per order', productUrl: 'Product link',

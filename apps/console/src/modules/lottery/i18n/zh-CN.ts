@@ -5,10 +5,9 @@ const zhCN = {
   create: '新建抽奖',
   edit: '编辑抽奖',
   empty: '还没有抽奖活动',
-  statuses: { draft: '草稿', active: '进行中', paused: '已暂停', ended: '已结束' },
-  columns: { name: '名称', status: '状态', window: '时间', entry: '参与方式', participants: '参与人数', rewards: '中奖', cost: '成本', gmv: '订单 / GMV', actions: '操作' },
+  columns: { entry: '参与方式', participants: '参与人数', rewards: '中奖', cost: '成本', gmv: '订单 / GMV' },
   entryKinds: { free: '免费', points: '{{points}} 积分 / 次', paid: '付费 ¥{{price}}（{{sku}}）' },
-  actions: { publish: '发布', pause: '暂停', resume: '恢复', end: '结束', endConfirm: '结束后不能再抽奖，也不能恢复。确定结束？', detail: '数据', edit: '编辑', preview: '预览 H5 页面', export: '导出中奖名单 (CSV)' },
+  actions: { endConfirm: '结束后不能再抽奖，也不能恢复。确定结束？', export: '导出中奖名单 (CSV)' },
   form: {
     basics: '基本信息', name: '活动名称', startsAt: '开始时间', endsAt: '结束时间（可空）', rules: '活动规则（显示在 H5 页面）',
     entry: '参与方式', entryKind: '参与方式', points: '每次消耗积分', sku: '商品 SKU（店铺商品编码）', priceFen: '价格（分）', entriesPerOrder: '每单获得抽奖次数', productUrl: '购买链接',

@@ -10,9 +10,8 @@ const enUS: Messages<typeof zhCN> = {
   edit: 'Edit',
   saved: 'Saved',
   empty: 'No offers yet',
-  statuses: { draft: 'Draft', active: 'Active', paused: 'Paused', ended: 'Ended' },
-  actions: { publish: 'Publish', pause: 'Pause', resume: 'Resume', end: 'End', preview: 'Preview the page', confirmEnd: 'An ended offer cannot be resumed. End it?' },
-  columns: { name: 'Offer', status: 'Status', window: 'When', participants: 'Participants', rewards: 'Rewards', cost: 'Cost', orders: 'Orders', gmv: 'GMV' },
+  actions: { confirmEnd: 'An ended offer cannot be resumed. End it?' },
+  columns: { status: 'Status', participants: 'Participants', rewards: 'Rewards', cost: 'Cost', orders: 'Orders', gmv: 'GMV' },
   form: {
     name: 'Name', startsAt: 'Starts', endsAt: 'Ends (the limited-time countdown runs to it)', rules: 'Rules', joinCodeId: 'Live code id shown to visitors who are not customers',
     chatIds: 'Members of these groups only (chat_id)', groupTiers: 'Members of groups of these tiers only', budgetTotal: 'Total budget (yuan)', rewardsPerCustomer: 'Most rewards per customer',
@@ -33,7 +32,5 @@ const enUS: Messages<typeof zhCN> = {
   groupbuys: { title: 'Group-buys', opener: 'Opener', progress: 'Progress', members: 'Members', state: { open: 'Open', full: 'Full', expired: 'Expired' }, expiresAt: 'Ends', coupon: 'Code' },
   bargains: { title: 'Bargains', owner: 'Owner', price: 'Price now', helpers: 'Helpers', cut: 'Cut', state: { open: 'Open', floor: 'At the floor', bought: 'Bought', expired: 'Expired' } },
   guest: 'WeChat friend (not a customer)',
-  back: 'Back',
-  notFound: 'No such offer',
 };
 export default enUS;

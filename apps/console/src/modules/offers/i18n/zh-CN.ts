@@ -8,9 +8,8 @@ const zhCN = {
   edit: '编辑',
   saved: '已保存',
   empty: '还没有活动',
-  statuses: { draft: '草稿', active: '进行中', paused: '已暂停', ended: '已结束' },
-  actions: { publish: '发布', pause: '暂停', resume: '恢复', end: '结束', preview: '预览活动页', confirmEnd: '结束后不能再恢复，确定结束吗？' },
-  columns: { name: '活动', status: '状态', window: '时间', participants: '参与', rewards: '奖励', cost: '成本', orders: '订单', gmv: 'GMV' },
+  actions: { confirmEnd: '结束后不能再恢复，确定结束吗？' },
+  columns: { status: '状态', participants: '参与', rewards: '奖励', cost: '成本', orders: '订单', gmv: 'GMV' },
   form: {
     name: '活动名称', startsAt: '开始时间', endsAt: '结束时间（限时优惠的倒计时以此为准）', rules: '活动规则', joinCodeId: '引导添加的活码 ID（非客户可见）',
     chatIds: '限指定群成员（群 chat_id）', groupTiers: '限指定等级的社群', budgetTotal: '总预算（元）', rewardsPerCustomer: '每位客户最多奖励数',
@@ -31,7 +30,5 @@ const zhCN = {
   groupbuys: { title: '拼团列表', opener: '团长', progress: '进度', members: '成员', state: { open: '拼团中', full: '已成团', expired: '已过期' }, expiresAt: '截止', coupon: '券码' },
   bargains: { title: '砍价列表', owner: '发起人', price: '当前价', helpers: '助力好友', cut: '砍掉', state: { open: '砍价中', floor: '已到底价', bought: '已成交', expired: '已过期' } },
   guest: '微信好友（非客户）',
-  back: '返回',
-  notFound: '活动不存在',
 };
 export default zhCN;

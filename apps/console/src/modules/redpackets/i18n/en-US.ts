@@ -8,9 +8,7 @@ const enUS: Messages<typeof zhCN> = {
   create: 'New red-packet rule',
   edit: 'Edit red-packet rule',
   empty: 'No red-packet rules yet',
-  statusFilter: 'Status',
-  statuses: { draft: 'Draft', active: 'Active', paused: 'Paused', ended: 'Ended' },
-  columns: { name: 'Name', status: 'Status', window: 'Window', participants: 'Participants', packets: 'Packets', cost: 'Cost' },
+  columns: { participants: 'Participants', packets: 'Packets', cost: 'Cost' },
   weekdays: { d0: 'Sun', d1: 'Mon', d2: 'Tue', d3: 'Wed', d4: 'Thu', d5: 'Fri', d6: 'Sat' },
   form: {
     basics: 'Basics', name: 'Name', startsAt: 'Starts', endsAt: 'Ends (optional)', rules: 'Rules (shown on the page)',
@@ -23,9 +21,7 @@ const enUS: Messages<typeof zhCN> = {
     save: 'Save', saved: 'Saved',
   },
   detail: {
-    publish: 'Publish', resume: 'Resume', pause: 'Pause', end: 'End', endConfirm: 'Once ended, no more packets and no resuming. End it?', statusChanged: 'Status changed',
-    pageUrl: 'Campaign page', copy: 'Copy link', copied: 'Copied', preview: 'Preview',
-    sendInGroupsHelp: 'Post the link into groups before a round (a link card in a group playbook or broadcast: attachment "campaign page").',
+    endConfirm: 'Once ended, no more packets and no resuming. End it?',         sendInGroupsHelp: 'Post the link into groups before a round (a link card in a group playbook or broadcast: attachment "campaign page").',
     numbers: 'Numbers', participants: 'Participants', packets: 'Packets taken', paid: 'Paid', pending: 'Being paid', failed: 'Failed', cost: 'Cost / budget',
     ledger: 'Each packet in the reward ledger →', rule: 'Rule', perCustomer: 'at most {{n}} each', perRound: '{{n}} per round', next: 'Next round',
     rounds: 'Rounds so far', round: 'Round', taken: 'Taken / total', noRounds: 'No round has started yet',

@@ -5,9 +5,7 @@ const zhCN = {
   create: '新建红包规则',
   edit: '编辑红包规则',
   empty: '还没有红包规则',
-  statusFilter: '状态',
-  statuses: { draft: '草稿', active: '进行中', paused: '已暂停', ended: '已结束' },
-  columns: { name: '名称', status: '状态', window: '时间', participants: '参与人数', packets: '已发红包', cost: '成本' },
+  columns: { participants: '参与人数', packets: '已发红包', cost: '成本' },
   weekdays: { d0: '周日', d1: '周一', d2: '周二', d3: '周三', d4: '周四', d5: '周五', d6: '周六' },
   form: {
     basics: '基本信息', name: '名称', startsAt: '开始时间', endsAt: '结束时间（可空）', rules: '活动规则（显示在 H5 页面）',
@@ -20,9 +18,7 @@ const zhCN = {
     save: '保存', saved: '已保存',
   },
   detail: {
-    publish: '发布', resume: '恢复', pause: '暂停', end: '结束', endConfirm: '结束后不能再抢，也不能恢复。确定结束？', statusChanged: '状态已更新',
-    pageUrl: '活动页面', copy: '复制链接', copied: '已复制', preview: '预览',
-    sendInGroupsHelp: '把链接作为链接卡片加入群 SOP 或群发（附件选择「活动页面」），在开抢前发到群里。',
+    endConfirm: '结束后不能再抢，也不能恢复。确定结束？',         sendInGroupsHelp: '把链接作为链接卡片加入群 SOP 或群发（附件选择「活动页面」），在开抢前发到群里。',
     numbers: '数据', participants: '参与人数', packets: '已抢红包', paid: '已到账', pending: '发放中', failed: '发放失败', cost: '成本 / 预算',
     ledger: '在奖励台账中查看每个红包 →', rule: '规则', perCustomer: '每人最多 {{n}} 个', perRound: '每场 {{n}} 个', next: '下一场',
     rounds: '已开抢的场次', round: '场次', taken: '已抢 / 总数', noRounds: '还没有场次开抢',
