@@ -95,6 +95,7 @@ const enUS: Messages<typeof zhCN> = {
     spread: 'Spread',
     referrals: 'Referrals',
     invites: 'Invite campaigns',
+    fission: 'Fission paths',
     archive: 'Chat archive',
   },
   labels: {

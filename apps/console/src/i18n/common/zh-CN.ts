@@ -94,6 +94,7 @@ const zhCN = {
     spread: '传播裂变',
     referrals: '推荐分销',
     invites: '邀请有礼',
+    fission: '裂变路径',
     archive: '会话存档',
   },
   labels: {
