@@ -173,6 +173,9 @@ const enUS: Messages<typeof zhCN> = {
       remark_changed: 'Remark changed',
       order_paid: 'Order paid',
       order_refunded: 'Order refunded',
+      invite_credited: 'Invited a friend',
+      fission_visited: 'Visited a fission landing page',
+      fission_signed_up: 'Signed up (fission path)',
     },
     groupStatuses: {
       active: 'Active',
