@@ -139,7 +139,8 @@ describe('spread path (传播型): poster → invite → reward', () => {
     const tz = (await q('SELECT timezone FROM corps WHERE id = $1', [pond.corpId])).rows[0].timezone;
     expect(d.funnel.byDay.at(-1)).toEqual({ day: dayIn(new Date(), tz), counts: [3, 2, 2] });
     // The list shows the same steps.
-    const list = (await pond.api('GET', '/api/fission/paths?model=spread')).body;
+    const list = (await pond.api('GET', '/api/fission/paths?model=spread&limit=100')).body;
+    expect((await pond.api('GET', '/api/fission/paths?limit=0')).body.error.field).toBe('limit');
     expect(list.items.find((x: any) => x.id === p.id).steps.map((s: any) => s.count)).toEqual([3, 2, 2]);
   });
 });
@@ -277,7 +278,7 @@ describe('service path (服务型): landing page → poster → invite → sign-
     expect(d.funnel.figures).toMatchObject({ landingViews: 6, landingCustomers: 4, friendsCredited: 2 });
     expectDaysAddUp(d);
 
-    const subs = (await pond.api('GET', `/api/fission/paths/${p.id}/submissions`)).body;
+    const subs = (await pond.api('GET', `/api/fission/paths/${p.id}/submissions?limit=10&offset=0`)).body;
     expect(subs.total).toBe(2);
     expect(subs.items.map((s: any) => [s.externalUserid, s.answers.city, s.joinedGroupAt !== null])).toEqual([[who.B.ext, '北京', false], [who.A.ext, '上海', true]]);
     const csv = await fetch(`${pond.baseUrl}/api/fission/paths/${p.id}/submissions.csv`, { headers: { authorization: `Bearer ${pond.token}` } });

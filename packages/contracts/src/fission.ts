@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { CampaignBase, MAX_FEN, windowIssue } from './activate';
 import { CheckinConfig, checkinConfigIssues } from './checkin';
-import { DateTime, Day, HttpUrl, Int4, ItemsOf, List, RequiredText, RowId, RowIdParam, Text } from './common';
+import { DateTime, Day, HttpUrl, Int4, Int4Param, ItemsOf, List, RequiredText, RowId, RowIdParam, Text } from './common';
 import { InviteConfig, inviteConfigIssues } from './invites';
 
 export const FISSION_MODELS = ['spread', 'product', 'service'] as const;
@@ -127,8 +127,8 @@ export const FissionStatusBody = z.object({ status: FissionStatus }).strict();
 
 export const FissionListQuery = z.object({
   model: FissionModel.optional(),
-  limit: Int4(1, 100).default(50),
-  offset: Int4(0, 100_000).default(0),
+  limit: Int4Param(1, 100).default(50),
+  offset: Int4Param(0, 100_000).default(0),
 });
 
 export const FissionIdParams = z.object({ id: RowIdParam });
@@ -181,8 +181,8 @@ export const FissionPathDetail = FissionPath.extend({ funnel: FissionFunnel });
 export type FissionPathDetail = z.infer<typeof FissionPathDetail>;
 
 export const FissionSubmissionsQuery = z.object({
-  limit: Int4(1, 200).default(50),
-  offset: Int4(0, 1_000_000).default(0),
+  limit: Int4Param(1, 200).default(50),
+  offset: Int4Param(0, 1_000_000).default(0),
 });
 export const FissionSubmission = z.object({
   id: z.number(),

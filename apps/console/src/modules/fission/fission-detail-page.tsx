@@ -33,7 +33,7 @@ function Funnel({ d }: { d: FissionPathDetail }) {
         </div>
       ),
     },
-    { title: t('detail.dropOff'), dataIndex: 'dropOff', align: 'right', render: (n: number | null) => (n === null ? '—' : <Typography.Text type={n > 0 ? 'danger' : undefined}>-{formatNumber(n)}</Typography.Text>) },
+    { title: t('detail.dropOff'), dataIndex: 'dropOff', align: 'right', render: (n: number | null) => (n === null ? '—' : n === 0 ? '0' : <Typography.Text type="danger">-{formatNumber(n)}</Typography.Text>) },
     { title: t('detail.rate'), dataIndex: 'rate', align: 'right', render: (r: number | null) => pct(r) },
   ];
   return <Table rowKey="key" size="small" pagination={false} columns={columns} dataSource={d.funnel.steps} data-testid="fission-funnel" />;
@@ -47,7 +47,7 @@ function ByDay({ d }: { d: FissionPathDetail }) {
   return (
     <>
       <Chart height={260} option={{
-        tooltip: { trigger: 'axis' }, legend: { data: steps }, grid: { left: 40, right: 16, top: 40, bottom: 30 },
+        tooltip: { trigger: 'axis' }, legend: { data: steps, top: 0 }, grid: { left: 40, right: 16, top: 40, bottom: 30 },
         xAxis: { type: 'category', data: d.funnel.byDay.map((x) => x.day) }, yAxis: { type: 'value', minInterval: 1 },
         series: steps.map((name, i) => ({ name, type: 'bar', data: d.funnel.byDay.map((x) => x.counts[i]) })),
       }} />
