@@ -101,7 +101,6 @@ const detail = async (id: number) => {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 };
-const stepCounts = (d: any) => Object.fromEntries(d.funnel.steps.map((s: any) => [s.key, s.count]));
 /** Every step's per-day counts add up to the step's count. */
 function expectDaysAddUp(d: any) {
   expect(d.funnel.byDay.length).toBeGreaterThan(0);

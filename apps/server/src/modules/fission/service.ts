@@ -7,7 +7,6 @@ import type {
   CreateFissionPath, CustomerFissionView, FissionForm, FissionFunnel, FissionListQuery, FissionPath, FissionStatus, FissionSubmitBody, UpdateFissionPath,
 } from '@pond/contracts/fission';
 import { PHONE_PATTERN } from '@pond/contracts/fission';
-import type { CampaignStatus } from '@pond/contracts/activate';
 import { toCsv } from '../../platform/csv';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
@@ -212,7 +211,7 @@ export class FissionService {
       if (c.status === 'ended') throw new AppError('conflict', `the path's campaign ${cid} has ended`);
       // A draft campaign is published before it is paused (the path was published meanwhile by its own page).
       if (c.status === 'draft' && status === 'paused') await campaigns.setStatus(corpId, cid, 'active');
-      await campaigns.setStatus(corpId, cid, status as CampaignStatus);
+      await campaigns.setStatus(corpId, cid, status);
     }
     const row = await withTransaction(pool, async (db) => repo.updatePath(db, await this.get(db, corpId, id, true), { status }));
     return this.view(row);
