@@ -51,8 +51,9 @@ describe('apps/h5 bundle', () => {
     expect(staff.js).not.toMatch(/react-dom|antd/);
     // Customer pages (inside WeChat): the frame and the one kind's page it loads.
     const kinds = manifest['src/customer.tsx'].dynamicImports ?? [];
-    // One lazy page per campaign kind.
-    expect(kinds.length).toBe(CAMPAIGN_KINDS.length);
+    // One lazy page per campaign kind, and the fission path's landing page (issue 14).
+    expect(kinds.length).toBe(CAMPAIGN_KINDS.length + 1);
+    expect(kinds).toContain('src/customer/fission/FissionPage.tsx');
     for (const kind of kinds) {
       const page = firstLoad(['src/customer.tsx', kind]);
       console.log(`apps/h5 customer first load (${kind}): ${page.line}`);

@@ -29,6 +29,7 @@ import {
   TeamOutlined,
   UserOutlined,
   UsergroupAddOutlined,
+  NodeIndexOutlined,
   SafetyOutlined,
   SwapOutlined,
   MessageOutlined,
@@ -148,6 +149,9 @@ const PosterDesignerPage = page(() => import('./modules/posters/poster-designer-
 const InvitesPage = page(() => import('./modules/invites/invites-page'), ['invites', 'campaigns']);
 const InviteDetailPage = page(() => import('./modules/invites/invite-detail-page'), ['invites', 'campaigns']);
 const InviteFormPage = page(() => import('./modules/invites/invite-form-page'), ['invites']);
+const FissionPage = page(() => import('./modules/fission/fission-page'), ['fission']);
+const FissionDetailPage = page(() => import('./modules/fission/fission-detail-page'), ['fission']);
+const FissionWizardPage = page(() => import('./modules/fission/fission-wizard-page'), ['fission']);
 // Chat archive (会话内容存档, issue 16): search.
 const ArchivePage = page(() => import('./modules/archive/archive-page'), ['archive']);
 const GroupSegmentsPage = page(() => import('./modules/group-segments/group-segments-page'), ['groupSegments', 'groups', 'segments', 'staff']);
@@ -213,6 +217,8 @@ export function App() {
             <Route path="posters" element={<PostersPage />} />
             <Route path="invites" element={<InvitesPage />} />
             <Route path="invites/:id" element={<InviteDetailPage />} />
+            <Route path="fission" element={<FissionPage />} />
+            <Route path="fission/:id" element={<FissionDetailPage />} />
             <Route path="archive" element={<ArchivePage />} />
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="playbooks" element={<PlaybooksPage />} />
@@ -240,6 +246,7 @@ export function App() {
               <Route path="posters/new" element={<PosterDesignerPage />} />
               <Route path="posters/:id" element={<PosterDesignerPage />} />
               <Route path="invites/new" element={<InviteFormPage />} />
+              <Route path="fission/new" element={<FissionWizardPage />} />
               <Route path="invites/:id/edit" element={<InviteFormPage />} />
             </Route>
             <Route element={<RequireRole roles={SETTINGS_ROLES} />}>
@@ -393,6 +400,7 @@ function useMenuItems(me: Me): MenuItem[] {
         children: [
           { key: '/invites', icon: <UsergroupAddOutlined />, label: t('nav.invites') },
           { key: '/referrals', icon: <DollarOutlined />, label: t('nav.referrals') },
+          { key: '/fission', icon: <NodeIndexOutlined />, label: t('nav.fission') },
         ],
       },
     ];
@@ -450,6 +458,7 @@ const MENU_KEYS = [
   '/stats/groups',
   '/posters',
   '/invites',
+  '/fission',
   '/results',
   '/plans',
 ];
@@ -457,7 +466,7 @@ const ACQUIRE_KEYS = ['/live-codes', '/channel-stats', '/welcome', '/stores', '/
 const TAGGING_KEYS = ['/tags', '/auto-tag-rules'];
 const CONVERT_KEYS = ['/playbooks', '/broadcasts', '/moments', '/tasks', '/contact-rules'];
 const ACTIVATE_KEYS = ['/lotteries', '/checkins', '/redpackets', '/offers', '/coupon-pools', '/rewards'];
-const SPREAD_KEYS = ['/invites', '/referrals'];
+const SPREAD_KEYS = ['/invites', '/referrals', '/fission'];
 const STATS_KEYS = ['/stats/staff', '/stats/groups', '/results', '/plans'];
 
 function selectedKey(pathname: string): string {

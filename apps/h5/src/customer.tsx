@@ -20,7 +20,15 @@ const PAGES: Record<string, () => Promise<ComponentType<KindPageProps>>> = {
 
 const boot = readCustomerBoot();
 const root = document.getElementById('app')!;
-void (PAGES[boot.kind] ?? PAGES.lottery)().then((Page) => {
-  root.textContent = '';
-  render(<><Shell boot={boot} Page={Page} /><Toaster /></>, root);
-});
+if (boot.page === 'fission') {
+  // A fission path's landing page and sign-up form (issue 14): its own chunk, without the campaign frame.
+  void import('./customer/fission/FissionPage').then(({ FissionPage }) => {
+    root.textContent = '';
+    render(<><FissionPage boot={boot} /><Toaster /></>, root);
+  });
+} else {
+  void (PAGES[boot.kind] ?? PAGES.lottery)().then((Page) => {
+    root.textContent = '';
+    render(<><Shell boot={boot} Page={Page} /><Toaster /></>, root);
+  });
+}

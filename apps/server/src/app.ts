@@ -55,6 +55,7 @@ import { ModerationService, moderationListener, moderationRoutes } from './modul
 import { playbookRoutes, Playbooks } from './modules/playbooks';
 import { posterRoutes, PosterService } from './modules/posters';
 import { designerPosterRenderer, inviteRoutes, InviteService } from './modules/invites';
+import { fissionRoutes, FissionService } from './modules/fission';
 import { ArchiveIngest, archiveRoutes, ArchiveService, ArchiveSettingsService, type ArchiveListener } from './modules/archive';
 
 const CONSOLE_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/dist');
@@ -118,6 +119,8 @@ export interface PondApp {
   moderation: ModerationService;
   results: ResultRegistry;
   plans: PlanService;
+  /** The three fission models as paths (issue 14): wizard, funnel, the service path's landing page and form. */
+  fission: FissionService;
   sim?: Simulator;
   /** Starts listening/working according to roles. Returns the bound address when serving HTTP. */
   start(): Promise<string | null>;
@@ -188,6 +191,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   // Spread (issue 14): invite tasks and group fission; a minutely job makes held credits final and notifies staff of tiers.
   const invites = new InviteService({ pool, campaigns, rewards, codes, governance, tasks, log, publicUrl: () => config.publicUrl });
   queue.register([invites.tickJob]);
+  // The three fission models as paths over the invite and check-in campaigns, with the service path's landing page and form.
+  const fission = new FissionService({ pool, campaigns, invites, checkin, publicUrl: () => config.publicUrl });
   // Chat archive (issue 16): pulled from the Finance SDK sidecar (the simulator in demo) exactly once per message; modules
   // that act on messages register listeners here (archive.register), called inside each batch's transaction.
   const archiveSettings = new ArchiveSettingsService(pool, secrets);
@@ -329,6 +334,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   archiveRoutes(http, { archive: new ArchiveService(pool), settings: archiveSettings, ingest: archiveIngest });
   landingRoutes(http, { codes, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
   inviteRoutes(http, { invites, sessions, corps, sim, secureCookies: config.publicUrl.startsWith('https://'), publicUrl: () => config.publicUrl, log });
+  fissionRoutes(http, { fission, sessions, bundle });
   http.get('/healthz', { config: publicRoute('load balancers and process managers probe it; says only ok'), schema: { hide: true } }, async () => {
     await pool.query('SELECT 1');
     return { ok: true };
@@ -357,7 +363,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   return {
     config, log, http, pool, queue, auth, corps, sync, inbox, sim, codes, welcome, media, bulk, handover, eventWindows, governance, tasks, broadcasts,
     moments, playbooks, rewards, rewardSettings, orderHooks, campaigns, sessions, offers, redpackets, lottery, checkin, referrals, analytics, staffStats,
-    posters, invites, archive, faq, moderation, results, plans,
+    posters, invites, archive, faq, moderation, results, plans, fission,
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);

@@ -31,7 +31,7 @@ type Kind =
   | 'posterTemplate'
   | 'inviteCampaign' | 'inviteCredit' | 'inviteToken'
   | 'faq' | 'faqQuestion' | 'interceptRule'
-  | 'plan';
+  | 'plan' | 'fissionPath';
 
 interface Row {
   roles: Who[] | 'public';
@@ -389,6 +389,17 @@ const MATRIX: Record<string, Row> = {
   'DELETE /api/plans/:id': { roles: WRITE, params: { id: 'plan' }, destructive: true },
   'GET /api/plans/:id/review': { roles: WRITE, params: { id: 'plan' } },
   'GET /api/plans/:id/review.csv': { roles: WRITE, params: { id: 'plan' } },
+  // Spread: the three fission models as paths (issue 14, modules/fission)
+  'GET /api/fission/paths': { roles: ALL },
+  'POST /api/fission/paths': { roles: WRITE },
+  'GET /api/fission/paths/:id': { roles: ALL, params: { id: 'fissionPath' } },
+  'PATCH /api/fission/paths/:id': { roles: WRITE, params: { id: 'fissionPath' } },
+  'POST /api/fission/paths/:id/status': { roles: WRITE, params: { id: 'fissionPath' } },
+  'GET /api/fission/paths/:id/submissions': { roles: WRITE, params: { id: 'fissionPath' } },
+  'GET /api/fission/paths/:id/submissions.csv': { roles: WRITE, params: { id: 'fissionPath' } },
+  'GET /c/:corpId/fission/:id': { roles: 'public', params: { corpId: 'corp', id: 'fissionPath' }, anonymous: [200] },
+  'GET /c/api/:corpId/fission/:id': { roles: 'public', params: { corpId: 'corp', id: 'fissionPath' }, anonymous: [401] },
+  'POST /c/api/:corpId/fission/:id/submit': { roles: 'public', params: { corpId: 'corp', id: 'fissionPath' }, anonymous: [400, 401] },
 };
 
 let pond: TestPond;
@@ -570,6 +581,8 @@ beforeAll(async () => {
   setIds('inviteCredit', await one(`INSERT INTO invite_credits (corp_id, campaign_id, participant_id, invitee_external_userid, kind, status, event_at, hold_until)
     VALUES ($1, $2, $3, 'wmmatrixfriend', 'add', 'review', now(), now()) RETURNING id`, [corpId, invite, participant]));
   setIds('plan', await one(`INSERT INTO plans (corp_id, name, goal_metric, goal_target, starts_on, ends_on, links) VALUES ($1, 'matrix plan', 'gmv', 1, now(), now(), '{}') RETURNING id`, [corpId]));
+  setIds('fissionPath', await one(`INSERT INTO fission_paths (corp_id, model, name, starts_at, invite_campaign_id, landing, form) VALUES ($1, 'service', 'matrix path', now(), $2,
+    '{"title":"matrix","coverUrl":null,"body":"","ctaText":"go"}', '{"title":"f","fields":[{"key":"name","label":"n","type":"name","required":true,"options":[],"maxLength":200}],"unlockFriends":0,"submitText":"ok"}') RETURNING id`, [corpId, invite]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });
   expect(handover.status, JSON.stringify(handover.body)).toBe(200);
   setIds('handoverJob', String(handover.body.id));

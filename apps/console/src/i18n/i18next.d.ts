@@ -25,6 +25,7 @@ import type lottery from '../modules/lottery/i18n/zh-CN';
 import type campaigns from '../modules/campaigns/i18n/zh-CN';
 import type redpackets from '../modules/redpackets/i18n/zh-CN';
 import type invites from '../modules/invites/i18n/zh-CN';
+import type fission from '../modules/fission/i18n/zh-CN';
 import type checkin from '../modules/checkin/i18n/zh-CN';
 import type referrals from '../modules/referrals/i18n/zh-CN';
 import type archive from '../modules/archive/i18n/zh-CN';
@@ -66,6 +67,7 @@ declare module 'i18next' {
       campaigns: typeof campaigns;
       redpackets: typeof redpackets;
       invites: typeof invites;
+      fission: typeof fission;
       checkin: typeof checkin;
       archive: typeof archive;
       scripts: typeof scripts;

@@ -50,6 +50,7 @@ export const NAMESPACES: Loaders = {
   analytics: { 'zh-CN': () => import('../modules/analytics/i18n/zh-CN'), 'en-US': () => import('../modules/analytics/i18n/en-US') },
   staffStats: { 'zh-CN': () => import('../modules/staff-stats/i18n/zh-CN'), 'en-US': () => import('../modules/staff-stats/i18n/en-US') },
   plans: { 'zh-CN': () => import('../modules/plans/i18n/zh-CN'), 'en-US': () => import('../modules/plans/i18n/en-US') },
+  fission: { 'zh-CN': () => import('../modules/fission/i18n/zh-CN'), 'en-US': () => import('../modules/fission/i18n/en-US') },
 };
 
 export function isNamespace(value: string): value is Namespace {

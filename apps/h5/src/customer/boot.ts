@@ -10,9 +10,17 @@ export interface CustomerBoot {
   timezone: string;
 }
 
-export function readCustomerBoot(): CustomerBoot {
+/** A fission path's landing page and sign-up form (the service path). */
+export interface FissionBoot {
+  page: 'fission';
+  corpId: string;
+  pathId: number;
+  timezone: string;
+}
+
+export function readCustomerBoot(): CustomerBoot | FissionBoot {
   const el = document.getElementById('pond-boot');
-  return JSON.parse(el?.textContent ?? '{}') as CustomerBoot;
+  return JSON.parse(el?.textContent ?? '{}') as CustomerBoot | FissionBoot;
 }
 
 /** The props every kind's page gets: the boot data and the campaign as the customer sees it (reloadable). */

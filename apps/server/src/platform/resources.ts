@@ -219,6 +219,8 @@ export const RESOURCES = {
   },
   // Measure (issue 15): activity plans are corp-wide (admins and operators).
   plan: { label: 'plan', table: 'plans', key: 'id', keyType: 'int' },
+  // Spread (issue 14): fission paths are corp-wide, like the campaigns they link.
+  fissionPath: { label: 'fission path', table: 'fission_paths', key: 'id', keyType: 'int' },
 } as const satisfies Record<string, ResourceKind>;
 
 export type ResourceName = keyof typeof RESOURCES;

@@ -95,6 +95,7 @@ const enUS: Messages<typeof zhCN> = {
     spread: 'Spread',
     referrals: 'Referrals',
     invites: 'Invite campaigns',
+    fission: 'Fission paths',
     archive: 'Chat archive',
   },
   labels: {
@@ -172,6 +173,9 @@ const enUS: Messages<typeof zhCN> = {
       remark_changed: 'Remark changed',
       order_paid: 'Order paid',
       order_refunded: 'Order refunded',
+      invite_credited: 'Invited a friend',
+      fission_visited: 'Visited a fission landing page',
+      fission_signed_up: 'Signed up (fission path)',
     },
     groupStatuses: {
       active: 'Active',

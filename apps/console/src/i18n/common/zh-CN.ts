@@ -94,6 +94,7 @@ const zhCN = {
     spread: '传播裂变',
     referrals: '推荐分销',
     invites: '邀请有礼',
+    fission: '裂变路径',
     archive: '会话存档',
   },
   labels: {
@@ -171,6 +172,9 @@ const zhCN = {
       remark_changed: '修改备注',
       order_paid: '下单付款',
       order_refunded: '订单退款',
+      invite_credited: '邀请好友成功',
+      fission_visited: '访问裂变落地页',
+      fission_signed_up: '裂变报名',
     },
     groupStatuses: {
       active: '正常',

@@ -5,4 +5,6 @@ export { campaignRoutes } from './routes';
 export { CAMPAIGN_ORDERS_SQL, CAMPAIGN_REWARDS_SQL, campaignOrdersSql, campaignRewardsSql, CampaignService, openness, OPENNESS_MESSAGES, pagePath, requireOpen, toCampaign } from './service';
 export type { CampaignRow, CampaignSlice, Openness } from './service';
 export { CUSTOMER_PATH, CustomerSessions } from './session';
+export { customerNotice, customerPage } from './page';
+export type { FissionBoot } from './page';
 export type { CustomerRef, CustomerSession, WechatIdentity } from './session';

@@ -16,6 +16,14 @@ export interface CustomerBoot {
   timezone: string;
 }
 
+/** A fission path's landing page and form (modules/fission) in the same bundle. */
+export interface FissionBoot {
+  page: 'fission';
+  corpId: string;
+  pathId: number;
+  timezone: string;
+}
+
 function shell(title: string, body: string, head: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover">
 <title>${esc(title)}</title>${head}</head><body>${body}</body></html>`;
@@ -25,7 +33,7 @@ export function customerNotice(title: string, zh: string, en: string): string {
   return shell(title, `<div class="notice"><p><b>${esc(zh)}</b></p><p class="en">${esc(en)}</p></div>`, `<style>${NOTICE_CSS}</style>`);
 }
 
-export function customerPage(title: string, boot: CustomerBoot, files: BundleFiles): string {
+export function customerPage(title: string, boot: CustomerBoot | FissionBoot, files: BundleFiles): string {
   const json = JSON.stringify(boot).replace(/</g, '\\u003c');
   const head = files.css.map((href) => `<link rel="stylesheet" href="${esc(href)}">`).join('') + `<script type="module" src="${esc(files.js)}"></script>`;
   return shell(title, `<div id="app"><div class="notice">加载中… Loading…</div></div><script type="application/json" id="pond-boot">${json}</script>`, head);

@@ -60,10 +60,13 @@ export class InviteService {
   // ---- console ----
 
   async create(corpId: string, body: CreateInviteBody, actor: string | null): Promise<CampaignRow> {
-    return withTransaction(this.deps.pool, async (db) => {
-      await this.checkConfig(db, corpId, body.config);
-      return this.deps.campaigns.insert(db, corpId, 'invite', body, body.config, actor);
-    });
+    return withTransaction(this.deps.pool, (db) => this.createIn(db, corpId, body, actor));
+  }
+
+  /** Creates the campaign in the caller's transaction (a fission path makes its campaigns together). */
+  async createIn(db: Db, corpId: string, body: CreateInviteBody, actor: string | null): Promise<CampaignRow> {
+    await this.checkConfig(db, corpId, body.config);
+    return this.deps.campaigns.insert(db, corpId, 'invite', body, body.config, actor);
   }
 
   async update(corpId: string, id: number, body: UpdateInviteBody): Promise<CampaignRow> {

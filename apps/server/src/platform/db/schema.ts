@@ -31,6 +31,7 @@ import type {
   StepSchedule,
 } from '../../../../../packages/contracts/src/playbooks';
 import type { PlanLinks, PlanMetric, PlanStatus } from '../../../../../packages/contracts/src/plans';
+import type { FissionForm, FissionLanding, FissionModel, FissionStatus } from '../../../../../packages/contracts/src/fission';
 
 const customBytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
@@ -2293,3 +2294,50 @@ export const plans = pgTable('plans', {
   index('plans_corp_idx').on(t.corpId, t.startsOn),
   check('plans_days', sql`ends_on >= starts_on`),
 ]);
+
+// ---- Spread: the three fission models as paths (issue 14, modules/fission) ----
+
+/** A fission path: the model, the campaigns and code it links, and (service) its landing page and sign-up form. */
+export const fissionPaths = pgTable('fission_paths', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  model: text('model').$type<FissionModel>().notNull(),
+  name: text('name').notNull(),
+  status: text('status').$type<FissionStatus>().notNull().default('draft'),
+  startsAt: ts('starts_at').notNull(),
+  endsAt: ts('ends_at'),
+  inviteCampaignId: bigint('invite_campaign_id', { mode: 'number' }).references(() => campaigns.id, { onDelete: 'set null' }),
+  checkinCampaignId: bigint('checkin_campaign_id', { mode: 'number' }).references(() => campaigns.id, { onDelete: 'set null' }),
+  groupCodeId: bigint('group_code_id', { mode: 'number' }),
+  landing: jsonb('landing').$type<FissionLanding | null>(),
+  form: jsonb('form').$type<FissionForm | null>(),
+  createdBy: text('created_by'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  index('fission_paths_corp_idx').on(t.corpId, t.createdAt),
+  check('fission_paths_model', sql`model IN ('spread', 'product', 'service')`),
+]);
+
+/** A visitor of a path's landing page: once per WeChat identity (first and last visit, how often). */
+export const fissionVisits = pgTable('fission_visits', {
+  pathId: bigint('path_id', { mode: 'number' }).notNull().references(() => fissionPaths.id, { onDelete: 'cascade' }),
+  visitorKey: text('visitor_key').notNull(),
+  corpId: text('corp_id').notNull(),
+  unionid: text('unionid'),
+  /** The customer they were (or became, on a later visit). */
+  externalUserid: text('external_userid'),
+  visits: integer('visits').notNull().default(1),
+  firstAt: ts('first_at').notNull().defaultNow(),
+  lastAt: ts('last_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.pathId, t.visitorKey] })]);
+
+/** A sign-up form's answers: once per path and customer. */
+export const fissionSubmissions = pgTable('fission_submissions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull(),
+  pathId: bigint('path_id', { mode: 'number' }).notNull().references(() => fissionPaths.id, { onDelete: 'cascade' }),
+  externalUserid: text('external_userid').notNull(),
+  answers: jsonb('answers').$type<Record<string, string>>().notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('fission_submissions_uq').on(t.pathId, t.externalUserid), index('fission_submissions_path_idx').on(t.pathId, t.id)]);

@@ -1,0 +1,45 @@
+const fission = {
+  title: '裂变路径',
+  subtitle: '三种裂变模型：传播型（海报 → 邀请 → 奖励）、产品型（付费报名 → 打卡挑战 → 返现）、服务型（落地页 → 海报 → 邀请 → 报名表 → 进群），每条路径都能看到各步骤的人数与流失',
+  create: '新建裂变路径',
+  empty: '还没有裂变路径：从一个模板开始',
+  models: {
+    spread: { name: '传播型', desc: '海报 → 邀请 → 奖励：客户生成专属海报邀请好友，达到人数领取阶梯奖励' },
+    product: { name: '产品型', desc: '付费报名 → 打卡挑战 → 完成返现：商城商品付款即报名，完成挑战返还报名费' },
+    service: { name: '服务型', desc: '落地页 → 海报 → 邀请 → 报名表 → 进群：用服务吸引客户，邀请好友解锁报名，报名后进入服务群' },
+  },
+  statuses: { draft: '草稿', active: '进行中', paused: '已暂停', ended: '已结束' },
+  steps: {
+    visited: '访问落地页', poster: '领取海报', invited: '邀请成功', unlocked: '达成邀请目标', rewarded: '获得奖励',
+    paid: '付费报名', checked_in: '开始打卡', completed: '完成挑战', cashback: '获得返现', signed_up: '提交报名', joined_group: '加入群聊',
+  },
+  figures: {
+    friendsScanned: '扫码好友', friendsInvited: '添加好友', friendsPending: '保留期中', friendsCredited: '计入好友', friendsVoided: '作废好友',
+    rewards: '已发奖励', rewardsIssued: '已到账奖励', rewardCostFen: '奖励成本',
+    paidOrders: '报名订单', feesFen: '报名费收入', refunded: '退款', cashbackPaid: '已返现人数', cashbackPaidFen: '已返现金额', cashbackPendingFen: '待返现金额',
+    landingViews: '落地页浏览次数', landingCustomers: '访问的客户',
+  },
+  columns: { name: '名称', model: '模型', status: '状态', window: '时间', funnel: '漏斗（各步骤人数）', actions: '操作' },
+  actions: { publish: '发布', pause: '暂停', resume: '继续', end: '结束', endConfirm: '路径及其活动将一起结束，且不可恢复，确定结束？', openPage: '打开客户页面', exportCsv: '导出 CSV', campaign: '查看底层活动' },
+  detail: {
+    funnel: '漏斗', step: '步骤', count: '人数', dropOff: '流失', rate: '转化率', byDay: '按天', day: '日期', figures: '关键数据',
+    submissions: '报名记录', customer: '客户', submittedAt: '提交时间', joinedGroup: '入群', notJoined: '未入群', landing: '落地页', form: '报名表',
+    entryUrl: '客户入口', linked: '关联', invite: '邀请活动', checkin: '打卡挑战', groupCode: '群活码',
+  },
+  wizard: {
+    pickModel: '选择模型', fillSteps: '填写步骤', confirm: '确认创建', next: '下一步', back: '上一步', create: '创建路径', created: '已创建：路径及其活动为草稿，发布后生效',
+    basics: '基本信息', name: '名称', startsAt: '开始时间', endsAt: '结束时间（可选）', rules: '活动规则（客户页面展示）', budgetTotal: '总预算（元，可选）',
+    invite: '邀请与奖励', codeId: '好友被分配到的员工活码', holdDays: '保留期（天）', holdHelp: '保留期内好友删除则作废；之后计入并发奖',
+    tiers: '阶梯奖励', friends: '邀请人数', rewardTitle: '奖励名称', rewardPoints: '积分', addTier: '添加阶梯', posterTitle: '海报标题', posterText: '海报文案',
+    product: '付费报名商品', sku: '商品 SKU（订单 Webhook 中的 sku）', price: '报名费（元）', productUrl: '商品链接（可选）',
+    challenge: '打卡挑战', challengeDays: '挑战天数', streakRule: '计数方式', consecutive: '连续打卡', cumulative: '累计打卡', makeupCards: '补签卡（张）',
+    cashbackNote: '完成挑战后自动返还报名费（打卡返现）',
+    landing: '落地页', landingTitle: '标题', coverUrl: '封面图片链接', body: '正文（空行分段）', ctaText: '按钮文字',
+    form: '报名表', formTitle: '表单标题', unlockFriends: '邀请多少位好友后可报名（0 = 领海报即可报名）', submitText: '提交按钮文字',
+    fields: '字段', fieldKey: '字段标识（英文）', fieldLabel: '名称', fieldType: '类型', required: '必填', options: '选项（每行一个）', maxLength: '最多字数', addField: '添加字段',
+    fieldTypes: { name: '姓名', phone: '手机号（校验格式）', select: '单选', text: '文本' },
+    group: '进群', groupCodeId: '报名后进入的群活码',
+    summary: '将创建：', willCreate: { spread: '一个邀请活动（任务宝）', product: '一个付费打卡挑战（含返现）', service: '一个邀请活动、落地页、报名表，并关联群活码' },
+  },
+};
+export default fission;

@@ -1,0 +1,326 @@
+// Fission paths (裂变路径): the wizard's create (the model's campaigns and the path in one transaction), status
+// (the path and its campaigns together), the funnel computed from the campaigns' own rows, the service path's landing
+// page visits and sign-up form (once per customer, a timeline event each), and the submissions list / CSV.
+import type pg from 'pg';
+import type { z } from 'zod';
+import type {
+  CreateFissionPath, CustomerFissionView, FissionForm, FissionFunnel, FissionListQuery, FissionPath, FissionStatus, FissionSubmitBody, UpdateFissionPath,
+} from '@pond/contracts/fission';
+import { PHONE_PATTERN } from '@pond/contracts/fission';
+import { toCsv } from '../../platform/csv';
+import { withTransaction } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import { addDays, corpZone, dayIn } from '../../platform/time';
+import { appendTimeline } from '../customers';
+import { CustomerSessions, openness, OPENNESS_MESSAGES, pagePath, type CampaignService, type CustomerSession } from '../campaigns';
+import type { CheckinService } from '../checkin';
+import type { InviteService } from '../invites';
+import type { Db } from '../rewards';
+import * as repo from './repo';
+import type { PathRow } from './repo';
+
+/** The steps of each model, in order (their labels live in the console's i18n). */
+export const MODEL_STEPS = {
+  spread: ['poster', 'invited', 'rewarded'],
+  product: ['paid', 'checked_in', 'completed', 'cashback'],
+  service: ['visited', 'poster', 'unlocked', 'signed_up', 'joined_group'],
+} as const;
+
+/** Most days the funnel's per-day table spans (the latest ones). */
+export const FUNNEL_MAX_DAYS = 92;
+
+const NEXT: Record<FissionStatus, FissionStatus[]> = {
+  draft: ['active', 'ended'], active: ['paused', 'ended'], paused: ['active', 'ended'], ended: [],
+};
+
+export interface FissionDeps {
+  pool: pg.Pool;
+  campaigns: CampaignService;
+  invites: InviteService;
+  checkin: CheckinService;
+  publicUrl: () => string;
+}
+
+/** A campaign module's `config.x` error becomes the wizard's `<step>.x`. */
+async function asStep<T>(step: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'validation_failed' && e.extra.field?.startsWith('config.')) {
+      const field = `${step}.${e.extra.field.slice('config.'.length)}`;
+      throw AppError.validation(field, e.message.replace(/^[^:]*: /, ''));
+    }
+    throw e;
+  }
+}
+
+/** Checks answers against the form's fields: every field's type, required, options and length; no unknown keys. */
+export function checkAnswers(form: FissionForm, answers: Record<string, string>): Record<string, string> {
+  const known = new Set(form.fields.map((f) => f.key));
+  for (const k of Object.keys(answers)) if (!known.has(k)) throw AppError.validation(`answers.${k}`, 'is not a field of this form');
+  const out: Record<string, string> = {};
+  for (const f of form.fields) {
+    const v = (answers[f.key] ?? '').trim();
+    const field = `answers.${f.key}`;
+    if (!v) {
+      if (f.required) throw AppError.validation(field, `is required (${f.label})`);
+      continue;
+    }
+    switch (f.type) {
+      case 'name':
+        if ([...v].length > 40) throw AppError.validation(field, 'must be at most 40 characters');
+        break;
+      case 'phone':
+        if (!PHONE_PATTERN.test(v.replace(/\s+/g, ''))) throw AppError.validation(field, 'must be a mobile phone number (11 digits, 1[3-9]…)');
+        break;
+      case 'select':
+        if (!f.options.includes(v)) throw AppError.validation(field, `must be one of ${f.options.join(', ')}`);
+        break;
+      case 'text':
+        if ([...v].length > f.maxLength) throw AppError.validation(field, `must be at most ${f.maxLength} characters`);
+        break;
+    }
+    out[f.key] = f.type === 'phone' ? v.replace(/\s+/g, '') : v;
+  }
+  return out;
+}
+
+export class FissionService {
+  constructor(private deps: FissionDeps) {}
+
+  private base = () => this.deps.publicUrl().replace(/\/+$/, '');
+
+  // ---- console ----
+
+  /** The wizard: the model's campaigns and the path, all or nothing. */
+  async create(corpId: string, body: CreateFissionPath, actor: string | null): Promise<z.output<typeof FissionPath>> {
+    const row = await withTransaction(this.deps.pool, async (db) => {
+      const common = {
+        name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, rules: body.rules, eligibility: {},
+        budgetTotalFen: body.budgetTotalFen, budgetDailyFen: null, rewardsPerCustomer: null,
+      };
+      let inviteCampaignId: number | null = null;
+      let checkinCampaignId: number | null = null;
+      let groupCodeId: number | null = null;
+      if (body.model === 'spread' || body.model === 'service') {
+        const inv = body.invite;
+        const c = await asStep('invite', () => this.deps.invites.createIn(db, corpId, { ...common, entry: { kind: 'free' }, joinCodeId: inv.codeId, config: inv }, actor));
+        inviteCampaignId = c.id;
+      }
+      if (body.model === 'product') {
+        const entry = { kind: 'paid' as const, sku: body.entry.sku, priceFen: body.entry.priceFen, productUrl: body.entry.productUrl, entriesPerOrder: 1 };
+        const c = await asStep('checkin', () => this.deps.checkin.createIn(db, corpId, { ...common, entry, joinCodeId: null, config: body.checkin }, actor));
+        checkinCampaignId = c.id;
+      }
+      if (body.model === 'service') {
+        const code = await repo.codeOf(db, corpId, body.groupCodeId);
+        if (!code || code.status !== 'active') throw AppError.validation('groupCodeId', `no active live code ${body.groupCodeId}`);
+        if (code.kind !== 'group') throw AppError.validation('groupCodeId', 'must be a group code');
+        groupCodeId = code.id;
+      }
+      return repo.insertPath(db, corpId, {
+        model: body.model, name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, inviteCampaignId, checkinCampaignId, groupCodeId,
+        landing: body.model === 'service' ? body.landing : null, form: body.model === 'service' ? body.form : null,
+      }, actor);
+    });
+    return this.view(row);
+  }
+
+  private async get(db: Db, corpId: string, id: number, lock = false): Promise<PathRow> {
+    const r = await repo.getPath(db, corpId, id, lock);
+    if (!r) throw AppError.notFound(`fission path ${id}`);
+    return r;
+  }
+
+  view(r: PathRow): z.output<typeof FissionPath> {
+    const corp = encodeURIComponent(r.corp_id);
+    const entryUrl = r.model === 'service' ? `${this.base()}/c/${corp}/fission/${r.id}`
+      : `${this.base()}${pagePath(r.corp_id, Number(r.model === 'spread' ? r.invite_campaign_id : r.checkin_campaign_id))}`;
+    return {
+      id: r.id, model: r.model, name: r.name, status: r.status, startsAt: r.starts_at, endsAt: r.ends_at,
+      inviteCampaignId: r.invite_campaign_id, checkinCampaignId: r.checkin_campaign_id, groupCodeId: r.group_code_id,
+      landing: r.landing, form: r.form, entryUrl, createdBy: r.created_by, createdAt: r.created_at,
+    };
+  }
+
+  async list(corpId: string, q: z.output<typeof FissionListQuery>) {
+    const rows = await repo.listPaths(this.deps.pool, corpId, q.model, q.limit, q.offset);
+    const tz = await corpZone(this.deps.pool, corpId);
+    const items = [];
+    for (const r of rows) items.push({ ...this.view(r), steps: (await this.funnel(r, tz, false)).steps });
+    return { items };
+  }
+
+  async detail(corpId: string, id: number) {
+    const r = await this.get(this.deps.pool, corpId, id);
+    return { ...this.view(r), funnel: await this.funnel(r, await corpZone(this.deps.pool, corpId), true) };
+  }
+
+  /** Each step's people, their drop-off from the previous step, per corp day; and the figures beside. */
+  async funnel(r: PathRow, tz: string, withDays: boolean): Promise<z.output<typeof FissionFunnel>> {
+    const keys = MODEL_STEPS[r.model];
+    const days = await repo.stepDays(this.deps.pool, repo.stepSql(r, r.form?.unlockFriends ?? 0), tz);
+    const counts = keys.map((_, i) => days.filter((d) => d.step === i).reduce((a, d) => a + d.n, 0));
+    const steps = keys.map((key, i) => {
+      const prev = i > 0 ? counts[i - 1] : null;
+      return {
+        key, count: counts[i],
+        dropOff: prev === null ? null : Math.max(prev - counts[i], 0),
+        rate: prev === null || prev === 0 ? null : counts[i] / prev,
+      };
+    });
+    if (!withDays) return { steps, byDay: [], figures: {} };
+    const today = dayIn(new Date(), tz);
+    let from = dayIn(r.starts_at, tz);
+    let to = r.ends_at && r.ends_at < new Date() ? dayIn(r.ends_at, tz) : today;
+    for (const d of days) {
+      if (d.day < from) from = d.day;
+      if (d.day > to) to = d.day;
+    }
+    if (to < from) to = from;
+    if (addDays(to, -(FUNNEL_MAX_DAYS - 1)) > from) from = addDays(to, -(FUNNEL_MAX_DAYS - 1));
+    const byDay: { day: string; counts: number[] }[] = [];
+    const at = new Map(days.map((d) => [`${d.step}:${d.day}`, d.n]));
+    for (let day = from; day <= to; day = addDays(day, 1)) byDay.push({ day, counts: keys.map((_, i) => at.get(`${i}:${day}`) ?? 0) });
+    return { steps, byDay, figures: await repo.figures(this.deps.pool, r) };
+  }
+
+  async update(corpId: string, id: number, body: UpdateFissionPath) {
+    const row = await withTransaction(this.deps.pool, async (db) => {
+      const r = await this.get(db, corpId, id, true);
+      if (r.status === 'ended') throw new AppError('conflict', 'an ended path cannot be changed');
+      if (r.model !== 'service' && (body.landing || body.form)) throw AppError.validation(body.landing ? 'landing' : 'form', 'is only for a service path');
+      if (body.form && r.form && JSON.stringify(body.form.fields) !== JSON.stringify(r.form.fields) && await repo.countSubmissions(db, r.id) > 0) {
+        throw AppError.validation('form.fields', 'cannot change once customers have signed up');
+      }
+      return repo.updatePath(db, r, body);
+    });
+    return this.view(row);
+  }
+
+  /** The path and its campaigns move together (publish, pause, resume, end). */
+  async setStatus(corpId: string, id: number, status: FissionStatus) {
+    const { pool, campaigns } = this.deps;
+    const r = await this.get(pool, corpId, id);
+    if (r.status === status) return this.view(r);
+    if (!NEXT[r.status].includes(status)) throw new AppError('conflict', `a ${r.status} path cannot become ${status}`);
+    for (const cid of [r.invite_campaign_id, r.checkin_campaign_id]) {
+      if (!cid) continue;
+      const c = await campaigns.get(pool, corpId, cid);
+      if (c.status === status) continue;
+      if (c.status === 'ended') throw new AppError('conflict', `the path's campaign ${cid} has ended`);
+      // A draft campaign is published before it is paused (the path was published meanwhile by its own page).
+      if (c.status === 'draft' && status === 'paused') await campaigns.setStatus(corpId, cid, 'active');
+      await campaigns.setStatus(corpId, cid, status);
+    }
+    const row = await withTransaction(pool, async (db) => repo.updatePath(db, await this.get(db, corpId, id, true), { status }));
+    return this.view(row);
+  }
+
+  async submissions(corpId: string, id: number, limit: number, offset: number) {
+    const r = await this.get(this.deps.pool, corpId, id);
+    const { total, rows } = await repo.submissions(this.deps.pool, r, limit, offset);
+    return {
+      total,
+      items: rows.map((s) => ({ id: s.id, externalUserid: s.external_userid, customerName: s.customer_name, answers: s.answers, submittedAt: s.created_at, joinedGroupAt: s.joined_at })),
+    };
+  }
+
+  async submissionsCsv(corpId: string, id: number): Promise<string> {
+    const r = await this.get(this.deps.pool, corpId, id);
+    const tz = await corpZone(this.deps.pool, corpId);
+    const all: repo.SubmissionListRow[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const { rows } = await repo.submissions(this.deps.pool, r, 1000, offset);
+      all.push(...rows);
+      if (rows.length < 1000) break;
+    }
+    const fields = r.form?.fields ?? [];
+    return toCsv([
+      { key: 'submittedAt', header: '提交时间 Submitted' },
+      { key: 'customer', header: '客户 Customer' },
+      { key: 'externalUserid', header: 'external_userid' },
+      ...fields.map((f) => ({ key: `a_${f.key}`, header: f.label })),
+      { key: 'joinedGroupAt', header: '入群时间 Joined group' },
+    ], all.map((s) => ({
+      submittedAt: s.created_at, customer: s.customer_name ?? '', externalUserid: s.external_userid, joinedGroupAt: s.joined_at,
+      ...Object.fromEntries(fields.map((f) => [`a_${f.key}`, s.answers[f.key] ?? ''])),
+    })), tz);
+  }
+
+  // ---- the customer's landing page and form ----
+
+  /** The page route's lookup: the path (any corp id or number that names nothing is null). */
+  async pathForPage(corpId: string, id: number): Promise<PathRow | null> {
+    return (await repo.getPath(this.deps.pool, corpId, id)) ?? null;
+  }
+
+  /** A visit of the landing page by someone WeChat identified; a customer's first visit goes on their timeline. */
+  async visit(s: CustomerSession, path: PathRow): Promise<void> {
+    await withTransaction(this.deps.pool, async (db) => {
+      await repo.recordVisit(db, path, { key: s.identity.key, unionid: s.identity.unionid, externalUserid: s.customer?.externalUserid ?? null });
+      if (s.customer) {
+        await appendTimeline(db, path.corp_id, [{
+          externalUserid: s.customer.externalUserid, type: 'fission.visited', occurredAt: new Date(),
+          data: { pathId: path.id, name: path.name, model: path.model }, dedupeKey: `fission-visited:${path.id}:${s.customer.externalUserid}`,
+        }]);
+      }
+    });
+  }
+
+  private async servicePath(s: CustomerSession, id: number): Promise<PathRow> {
+    const r = await repo.getPath(this.deps.pool, s.corp.id, id);
+    if (!r || r.model !== 'service') throw AppError.notFound(`fission path ${id}`);
+    return r;
+  }
+
+  async customerView(s: CustomerSession, id: number): Promise<CustomerFissionView> {
+    const { pool } = this.deps;
+    const r = await this.servicePath(s, id);
+    const open = openness(r);
+    const inv = r.invite_campaign_id ? await this.deps.campaigns.get(pool, s.corp.id, r.invite_campaign_id) : null;
+    const join = inv?.join_code_id ? await repo.codeOf(pool, s.corp.id, inv.join_code_id) : undefined;
+    const ext = s.customer?.externalUserid ?? null;
+    const participant = ext && inv
+      ? (await pool.query<{ credited: number }>('SELECT credited FROM invite_participants WHERE campaign_id = $1 AND external_userid = $2', [inv.id, ext])).rows[0]
+      : undefined;
+    const sub = ext ? await repo.submissionOf(pool, r.id, ext) : undefined;
+    const group = sub && r.group_code_id ? await repo.codeOf(pool, s.corp.id, r.group_code_id) : undefined;
+    const unlock = r.form?.unlockFriends ?? 0;
+    return {
+      id: r.id, model: r.model, name: r.name, open: open === 'open', closedReason: open === 'open' ? null : OPENNESS_MESSAGES[open],
+      landing: r.landing, form: r.form, inviteCampaignId: r.invite_campaign_id,
+      joinUrl: join && join.status === 'active' ? `${this.base()}/l/${join.key}` : null,
+      me: {
+        isCustomer: !!ext, joined: !!participant, credited: participant?.credited ?? 0,
+        formUnlocked: !!participant && participant.credited >= unlock,
+        submitted: !!sub, answers: sub?.answers ?? null,
+        groupUrl: group && group.status === 'active' ? `${this.base()}/l/${group.key}` : null,
+      },
+    };
+  }
+
+  /** The sign-up form: once per customer (the unique key), after their poster and enough friends; a timeline event. */
+  async submit(s: CustomerSession, id: number, body: FissionSubmitBody): Promise<CustomerFissionView> {
+    const r = await this.servicePath(s, id);
+    const open = openness(r);
+    if (open !== 'open') throw new AppError('conflict', OPENNESS_MESSAGES[open]);
+    const customer = CustomerSessions.requireCustomer(s);
+    if (!r.form) throw new AppError('conflict', 'this path has no sign-up form');
+    const answers = checkAnswers(r.form, body.answers);
+    await withTransaction(this.deps.pool, async (db) => {
+      const { rows: [p] } = await db.query<{ credited: number }>(
+        'SELECT credited FROM invite_participants WHERE campaign_id = $1 AND external_userid = $2', [r.invite_campaign_id, customer.externalUserid]);
+      if (!p) throw new AppError('conflict', '请先领取您的专属海报 (get your poster first)');
+      const need = r.form!.unlockFriends;
+      if (p.credited < need) throw new AppError('conflict', `还需邀请 ${need - p.credited} 位好友才能报名 (invite ${need - p.credited} more friends to sign up)`);
+      const row = await repo.insertSubmission(db, r, customer.externalUserid, answers);
+      if (!row) throw new AppError('conflict', '您已报名，无需重复提交 (you have already signed up)');
+      await appendTimeline(db, r.corp_id, [{
+        externalUserid: customer.externalUserid, type: 'fission.signed_up', occurredAt: row.created_at,
+        data: { pathId: r.id, name: r.name, submissionId: row.id }, dedupeKey: `fission-signed-up:${r.id}:${customer.externalUserid}`,
+      }]);
+    });
+    return this.customerView(s, id);
+  }
+}
