@@ -92,7 +92,8 @@ export class GovernanceService {
   }
 
   /** Plans (or, with `dryRun`, only decides) every target; chunks of 5,000 targets, each one transaction. */
-  async plan(req: PlanRequest, opts: { dryRun?: boolean } = {}): Promise<PlanOutcome[]> {
+  async plan(req: PlanRequest, opts: { dryRun?: boolean; phases?: Record<string, number> } = {}): Promise<PlanOutcome[]> {
+    const phase = (name: string, since: number) => { if (opts.phases) opts.phases[name] = (opts.phases[name] ?? 0) + Date.now() - since; };
     const [policy, tz] = await Promise.all([this.policy(req.corpId), corpZone(this.pool, req.corpId)]);
     const quiet = req.quietAction ?? policy.quietAction;
     const hash = contentHash(req.content);
@@ -130,12 +131,16 @@ export class GovernanceService {
         override: req.override ?? null,
       };
       // JIT compiling the deciding statement costs more than running it (it is planned per chunk).
+      let t = Date.now();
       const rows = await withTransaction(this.pool, (db) => repo.planChunk(db, chunk, !!opts.dryRun), 'BEGIN; SET LOCAL jit = off');
+      phase('ledger_ms', t);
+      t = Date.now();
       // Skipped attempts reach the customers' timelines too (with the reason): one statement for the chunk, after its
       // locks are gone. A retry of the plan gets the same rows back and fills in what a crash here left out.
       if (!opts.dryRun && req.targetKind === 'customer') {
         await repo.timelineForSkipped(this.pool, req.corpId, rows.filter((r) => r.status === 'skipped' && r.id !== null).map((r) => Number(r.id)));
       }
+      phase('timeline_ms', t);
       return rows.map((r): PlanOutcome => ({ targetId: r.target_id, ledgerId: r.id, status: r.status, reason: r.reason, at: r.at }));
     });
     return results.flat();
