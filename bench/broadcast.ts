@@ -111,7 +111,8 @@ async function main() {
     `INSERT INTO broadcasts (corp_id, kind, name, content, audience, status) VALUES ($1, 'customer', 'bench', $2, $3, 'planning') RETURNING id`,
     [CORP, JSON.stringify(content), JSON.stringify({ tagIds: ['aud'] })]);
   s = Date.now();
-  await broadcasts.run(CORP, id);
+  const phases: Record<string, number> = {};
+  await broadcasts.run(CORP, id, phases);
   const planMs = Date.now() - s;
   // Quiet hours moved it: it waits, scheduled at their end. Dispatch as the job would at that time.
   const { rows: [b] } = await pool.query<{ status: string; scheduled_at: Date | null; audience_count: number; planned_count: number; skipped_count: number }>(
@@ -129,7 +130,10 @@ async function main() {
   const { rows: [{ n: sends }] } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM broadcast_sends WHERE broadcast_id = $1 AND status = $2', [id, 'issued']);
   console.log(`audience ${b.audience_count}, planned ${b.planned_count}, skipped ${b.skipped_count} (${reasons.map((r) => `${r.reason} ${r.n}`).join(', ')}); quiet hours moved it to ${b.scheduled_at?.toISOString()}`);
   console.log(`planned in ${(planMs / 1000).toFixed(1)} s, dispatched (${wecom.calls()} add_msg_template, ${wecom.recipients()} recipients, ${sends} sends issued) in ${(dispatchMs / 1000).toFixed(1)} s; floor INSERT … SELECT ${(floorMs / 1000).toFixed(2)} s`);
-  console.log(`RESULT broadcast customers=${CUSTOMERS} staff=${STAFF} audience=${b.audience_count} planned=${b.planned_count} total_s=${(totalMs / 1000).toFixed(1)} plan_s=${(planMs / 1000).toFixed(1)} dispatch_s=${(dispatchMs / 1000).toFixed(1)} floor_s=${(floorMs / 1000).toFixed(2)} ratio=${(totalMs / Math.max(1, floorMs)).toFixed(0)} calls=${wecom.calls()} overcap=${overcap} under_60s=${totalMs < 60_000}`);
+  const { rows: [{ n: skippedOnTimeline }] } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM customer_events WHERE corp_id = $1 AND type = 'contact.skipped'`, [CORP]);
+  const phaseText = Object.entries(phases).map(([k, v]) => `${k.replace(/_ms$/, '')}_s=${(v / 1000).toFixed(1)}`).join(' ');
+  console.log(`plan phases (ledger and timeline are summed over chunks running 3 at a time): ${phaseText}; skipped on the timeline ${skippedOnTimeline}`);
+  console.log(`RESULT broadcast customers=${CUSTOMERS} staff=${STAFF} audience=${b.audience_count} planned=${b.planned_count} total_s=${(totalMs / 1000).toFixed(1)} plan_s=${(planMs / 1000).toFixed(1)} dispatch_s=${(dispatchMs / 1000).toFixed(1)} floor_s=${(floorMs / 1000).toFixed(2)} ratio=${(totalMs / Math.max(1, floorMs)).toFixed(0)} calls=${wecom.calls()} ${phaseText} timeline_skipped=${skippedOnTimeline} overcap=${overcap} under_60s=${totalMs < 60_000}`);
   await wecom.close();
   await pool.end();
   if (!process.env.BENCH_KEEP_DB) await db.close();

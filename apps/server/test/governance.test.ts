@@ -75,6 +75,37 @@ describe('the contact budget', () => {
     expect(ledger.items.map((i) => i.reason).sort()).toEqual([null, null, 'cap_day', 'duplicate'].sort());
   });
 
+  it('puts every skipped attempt on the customer timeline with its reason, once per ledger row; a preview writes none', async () => {
+    const skippedOn = async (ext: string) => (await pool.query<{ reason: string; source: string; ledger: string; n: number }>(
+      `SELECT e.data->>'reason' AS reason, e.data->>'source' AS source, e.data->>'ledgerId' AS ledger, count(*) OVER ()::int AS n
+         FROM customer_events e WHERE e.corp_id = $1 AND e.external_userid = $2 AND e.type = 'contact.skipped' ORDER BY e.id`, [CORP, ext])).rows;
+    // From the test above: c0001 was skipped over the daily cap and for the same content; c0050 (do-not-disturb) by every source.
+    const one = await skippedOn('c0001');
+    expect(one.map((r) => r.reason).sort()).toEqual(['cap_day', 'duplicate']);
+    const { rows: ledger } = await pool.query<{ id: string; reason: string }>(
+      `SELECT id::text, reason FROM contact_ledger WHERE corp_id = $1 AND target_id = 'c0001' AND status = 'skipped' ORDER BY id`, [CORP]);
+    expect(one.map((r) => r.ledger).sort()).toEqual(ledger.map((r) => r.id).sort());
+    expect((await skippedOn('c0050')).map((r) => r.reason)).toEqual(['dnd', 'dnd', 'dnd', 'dnd']);
+    // Quiet hours that skip (not defer), and the same plan again: one timeline entry per attempt, none for planned ones.
+    const req = {
+      corpId: CORP, targetKind: 'customer' as const, channel: 'playbook' as const, via: 'chat' as const, sourceKind: 'playbook', sourceId: 31,
+      content: content('晚安问候'), at: zonedTime('2027-01-20', '22:30', tz), quietAction: 'skip' as const, targets: ids(3, 151).map((t) => ({ targetId: t, staffUserid: 's1' })),
+    };
+    expect((await gov.plan(req)).map((o) => o.reason)).toEqual(['quiet_hours', 'quiet_hours', 'quiet_hours']);
+    await gov.plan(req);
+    for (const t of ids(3, 151)) expect(await skippedOn(t)).toEqual([expect.objectContaining({ reason: 'quiet_hours', source: 'playbook', n: 1 })]);
+    // A preview decides the same and writes nothing.
+    const before = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM customer_events WHERE corp_id = $1`, [CORP])).rows[0].n;
+    const preview = await gov.plan({ ...req, sourceId: 32 }, { dryRun: true });
+    expect(preview.every((o) => o.reason === 'quiet_hours')).toBe(true);
+    expect((await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM customer_events WHERE corp_id = $1`, [CORP])).rows[0].n).toBe(before);
+    // A planned attempt is not on the timeline until it is delivered.
+    const day = await gov.plan({ ...req, sourceId: 33, at: zonedTime('2027-01-21', '12:00', tz) });
+    expect(day.every((o) => o.status === 'planned')).toBe(true);
+    const { rows: planned } = await pool.query(`SELECT 1 FROM customer_events WHERE corp_id = $1 AND dedupe_key = ANY($2::text[])`, [CORP, day.map((o) => `contact:${o.ledgerId}`)]);
+    expect(planned).toEqual([]);
+  });
+
   it('settling as sent puts the message on the customer timeline once; released attempts stop counting', async () => {
     const at = zonedTime('2027-02-10', '10:00', tz);
     const out = await gov.plan({ corpId: CORP, targetKind: 'customer', channel: 'task', via: 'chat', sourceKind: 'task', sourceId: 77, content: content('生日快乐'), at, targets: [{ targetId: 'c0211', staffUserid: 's1' }] });

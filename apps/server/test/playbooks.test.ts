@@ -5,6 +5,7 @@
 // a group playbook on its calendar; handovers move the work.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimControl } from '@pond/wecom-sim';
+import { WecomError } from '@pond/wecom';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 
 let pond: TestPond;
@@ -457,4 +458,55 @@ describe('a mass send interrupted mid-call', () => {
     expect(orphan.error).toContain('not found in WeCom');
     expect((await sql(`SELECT count(*)::int AS n FROM wecom_sim.mass_sends WHERE corp_id = $1`, [pond.corpId]))[0].n).toBe(before);
   }, 60_000);
+
+  it('a call that WeCom performed but whose answer never came (a timeout) stays issuing, is adopted once stale, and is delivered once', async () => {
+    const pb = await createPlaybook({
+      kind: 'customer', name: '超时群发', trigger: { type: 'added', codeIds: [code.id] }, reentry: 'never',
+      steps: [{ name: '超时步骤', day: 0, offsetMinutes: 1, delivery: 'mass', content: { text: '超时群发：本周新品试饮' } }],
+    });
+    const ext = await addThroughCode('超时客户');
+    const simSends = async () => sql<{ msgid: string }>(`SELECT msgid FROM wecom_sim.mass_sends WHERE corp_id = $1 AND body::text LIKE '%超时群发：本周新品试饮%'`, [pond.corpId]);
+    const client = await pond.app.corps.client(pond.corpId);
+    const original = client.addMsgTemplate.bind(client);
+    // The simulator performs the call; the answer is lost on the way back.
+    client.addMsgTemplate = async (req) => {
+      const res = await original(req);
+      if (req.text?.content.startsWith('超时群发')) throw new WecomError({ api: 'externalcontact/add_msg_template', errcode: -1, errmsg: 'timeout', kind: 'network' });
+      return res;
+    };
+    const at = new Date(Date.now() + minutes(2));
+    try {
+      await pond.app.playbooks.tick(at);
+    } finally {
+      client.addMsgTemplate = original;
+    }
+    const made = await simSends();
+    expect(made).toHaveLength(1);
+    const [send] = await sql(`SELECT * FROM playbook_mass_sends WHERE playbook_id = $1`, [pb.id]);
+    expect(send).toMatchObject({ status: 'issuing', msgid: null });
+    const [run] = await runsOf(pb.id, ext);
+    expect(run.status).toBe('task_created');
+    // Its budget stays reserved: the message may well go out.
+    const [ledger] = await sql(`SELECT status FROM contact_ledger WHERE id = $1`, [run.ledger_id]);
+    expect(ledger.status).toBe('planned');
+    // Not stale yet: nothing is decided, nothing called again.
+    await pond.app.playbooks.tick(new Date(at.getTime() + minutes(5)));
+    expect((await sql(`SELECT status FROM playbook_mass_sends WHERE id = $1`, [send.id]))[0].status).toBe('issuing');
+    // Stale: found in WeCom's list (same sender, content and window) and adopted; the sender is asked to confirm it.
+    await pond.app.playbooks.tick(new Date(at.getTime() + minutes(12)));
+    expect((await sql(`SELECT status, msgid FROM playbook_mass_sends WHERE id = $1`, [send.id]))[0]).toEqual({ status: 'issued', msgid: made[0].msgid });
+    expect(await simSends()).toHaveLength(1);
+    expect(await sql(`SELECT status, kind FROM staff_tasks WHERE corp_id = $1 AND dedupe_key = $2`, [pond.corpId, `playbook:mass:${send.id}:`]))
+      .toEqual([{ status: 'pending', kind: 'confirm_mass' }]);
+    // The staff member confirms in WeCom: the run is sent, the customer's phone and timeline have it once.
+    expect((await sim.confirmMassSend(staff[0], made[0].msgid)).sent).toBe(1);
+    await pond.app.playbooks.tick(new Date(at.getTime() + minutes(14)));
+    expect((await runsOf(pb.id, ext))[0].status).toBe('sent');
+    expect((await sql(`SELECT status FROM contact_ledger WHERE id = $1`, [run.ledger_id]))[0].status).toBe('sent');
+    expect(await sql(`SELECT 1 FROM customer_events WHERE corp_id = $1 AND external_userid = $2 AND type = 'contact.received' AND data->>'ledgerId' = $3`,
+      [pond.corpId, ext, String(run.ledger_id)])).toHaveLength(1);
+    const [wechat] = await sql(`SELECT wechat_user_id FROM wecom_sim.customers WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, ext]);
+    const inbox = await sim.listInbox(wechat.wechat_user_id);
+    expect(JSON.stringify(inbox).split('超时群发：本周新品试饮').length - 1).toBe(1);
+  }, 90_000);
 });

@@ -2,6 +2,7 @@
 // is theirs alone to see, sends its messages with placeholders filled, ends once however often it is marked done,
 // becomes overdue and is escalated to the store manager, and the daily digest goes out once per day.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WecomError } from '@pond/wecom';
 import { startTestPond, type TestPond } from './helpers';
 
 let pond: TestPond;
@@ -70,16 +71,62 @@ describe('staff tasks', () => {
     expect(made.status, JSON.stringify(made.body)).toBe(200);
     const id = made.body.id as number;
     const about = async () => (await appMessages(owner)).filter((m: any) => JSON.stringify(m).includes(`/tasks/${pond.corpId}?task=${id}`));
-    // WeCom refuses message/send for now (rate limited): nobody is told, and the task is not marked as told.
+    // WeCom refuses message/send for now (rate limited): nobody is told, and the card waits to be tried again.
     await sim.upsertCorp({ corpId: pond.corpId, rateLimits: { 'message/send': 0 } });
-    await pond.app.tasks.tick(new Date());
+    const now = new Date();
+    await pond.app.tasks.tick(now);
     expect(await about()).toHaveLength(0);
-    expect((await q(`SELECT notified_at FROM staff_tasks WHERE id = $1`, [id]))[0].notified_at).toBeNull();
-    // WeCom is back: the next pass tells them, once, however many passes follow.
+    expect(await q(`SELECT status, attempts FROM app_messages WHERE corp_id = $1 AND dedupe_key = $2`, [pond.corpId, `task:${id}`])).toEqual([{ status: 'pending', attempts: 1 }]);
+    // WeCom is back: the next pass after the back-off tells them, once, however many passes follow.
     await sim.upsertCorp({ corpId: pond.corpId, rateLimits: {} });
-    await pond.app.tasks.tick(new Date());
-    await Promise.all([pond.app.tasks.tick(new Date()), pond.app.tasks.tick(new Date())]);
+    const later = new Date(now.getTime() + 60_000);
+    await pond.app.tasks.tick(later);
+    await Promise.all([pond.app.tasks.tick(later), pond.app.tasks.tick(later)]);
     expect(await about()).toHaveLength(1);
+    expect((await q(`SELECT status FROM app_messages WHERE corp_id = $1 AND dedupe_key = $2`, [pond.corpId, `task:${id}`]))[0].status).toBe('sent');
+    await pond.api('POST', `/api/tasks/${id}/skip`, { reason: '测试结束' });
+  });
+
+  it('a card WeCom delivered but whose answer was lost (a timeout) is sent again and shown once; a sender that died mid-call is taken over', async () => {
+    const made = await pond.api('POST', '/api/tasks', { ownerUserid: owner, externalUserid: customer.external_userid, content: { text: '超时提醒' } });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const id = made.body.id as number;
+    const about = async () => (await appMessages(owner)).filter((m: any) => JSON.stringify(m).includes(`/tasks/${pond.corpId}?task=${id}`));
+    const client = await pond.app.corps.client(pond.corpId);
+    const original = client.messageSend.bind(client);
+    let lost = 0;
+    // The simulator delivers the card; its answer never reaches Pond.
+    client.messageSend = async (req, opts) => {
+      const res = await original(req, opts);
+      if (JSON.stringify(req).includes(`task=${id}`) && lost++ === 0) throw new WecomError({ api: 'message/send', errcode: -1, errmsg: 'timeout', kind: 'network' });
+      return res;
+    };
+    const now = new Date();
+    try {
+      await pond.app.tasks.tick(now);
+      expect(lost).toBe(1);
+      expect(await about()).toHaveLength(1);
+      expect(await q(`SELECT status, attempts FROM app_messages WHERE corp_id = $1 AND dedupe_key = $2`, [pond.corpId, `task:${id}`])).toEqual([{ status: 'pending', attempts: 1 }]);
+      // Tried again after the back-off (by two passes at once): WeCom's duplicate check keeps it one card; Pond records it sent.
+      const later = new Date(now.getTime() + 60_000);
+      await Promise.all([pond.app.tasks.tick(later), pond.app.tasks.tick(later)]);
+      expect(lost).toBe(2);
+      expect(await about()).toHaveLength(1);
+      expect(await q(`SELECT status, attempts FROM app_messages WHERE corp_id = $1 AND dedupe_key = $2`, [pond.corpId, `task:${id}`])).toEqual([{ status: 'sent', attempts: 2 }]);
+    } finally {
+      client.messageSend = original;
+    }
+    // A sender that died holding a claim (queued, claimed, never answered): the next pass after its lease sends it, once.
+    const digest = `digest:2099-01-01:${owner}`;
+    await q(`INSERT INTO app_messages (corp_id, dedupe_key, touser, title, description, url, attempts, claimed_until)
+             VALUES ($1, $2, $3, '今日任务 Today''s tasks 2099-01-01', '待完成 1', 'http://127.0.0.1/t', 1, $4)`, [pond.corpId, digest, owner, new Date(now.getTime() + 120_000)]);
+    const digestCards = async () => (await appMessages(owner)).filter((m: any) => JSON.stringify(m).includes('2099-01-01'));
+    await pond.app.tasks.flushAppMessages(new Date(now.getTime() + 60_000));
+    expect(await digestCards()).toHaveLength(0);
+    await pond.app.tasks.flushAppMessages(new Date(now.getTime() + 180_000));
+    await pond.app.tasks.flushAppMessages(new Date(now.getTime() + 240_000));
+    expect(await digestCards()).toHaveLength(1);
+    expect((await q(`SELECT status FROM app_messages WHERE corp_id = $1 AND dedupe_key = $2`, [pond.corpId, digest]))[0].status).toBe('sent');
     await pond.api('POST', `/api/tasks/${id}/skip`, { reason: '测试结束' });
   });
 

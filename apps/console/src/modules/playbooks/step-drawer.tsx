@@ -1,13 +1,11 @@
 // One step of a playbook: when (a customer step: day N at a time or minutes after enrolment; a group step: its
 // calendar), how (a staff task or a WeCom mass send) and what (text with placeholders, attachments from the media
-// library — the welcome editor's, so WeCom's rules are checked here as the server checks them).
-import { Button, Checkbox, DatePicker, Drawer, Flex, Form, Input, InputNumber, Radio, Select, Tooltip, Typography } from 'antd';
-import type { TextAreaRef } from 'antd/es/input/TextArea';
+// library — the shared content editor of the welcome drawer, so WeCom's rules are checked here as the server checks them).
+import { Button, Checkbox, DatePicker, Drawer, Flex, Form, Input, InputNumber, Radio, Select } from 'antd';
 import dayjs from 'dayjs';
-import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AttachmentsEditor, cleanAttachment, utf8Bytes } from '../welcome/attachments-editor';
-import { PLACEHOLDERS, TEXT_MAX_BYTES, type Attachment, type Placeholder } from '../welcome/hooks';
+import { ContentEditor, contentOf } from '../welcome/content-editor';
+import { PLACEHOLDERS, type Attachment } from '../welcome/hooks';
 import { REPEATS, STEP_DELIVERIES, type PlaybookKind, type StepDelivery, type StepSchedule } from './hooks';
 
 /** A step as the builder keeps it (sent as it is, with the id of a saved step). */
@@ -47,23 +45,13 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export function StepDrawer({ kind, step, onClose, onSave }: { kind: PlaybookKind; step: StepDraft | null; onClose: () => void; onSave: (step: StepDraft) => void }) {
   const { t } = useTranslation(['playbooks', 'welcome', 'common']);
   const [form] = Form.useForm<StepForm>();
-  const textRef = useRef<TextAreaRef>(null);
   const timing = (Form.useWatch('timing', form) as StepForm['timing'] | undefined) ?? (step?.time ? 'time' : 'offset');
   const repeat = (Form.useWatch('repeat', form) as StepForm['repeat'] | undefined) ?? step?.schedule?.repeat ?? 'daily';
-
-  const insert = (key: Placeholder) => {
-    const token = `{${key}}`;
-    const el = textRef.current?.resizableTextArea?.textArea;
-    const current = (form.getFieldValue('text') as string | undefined) ?? '';
-    const start = el?.selectionStart ?? current.length;
-    const end = el?.selectionEnd ?? current.length;
-    form.setFieldValue('text', current.slice(0, start) + token + current.slice(end));
-  };
 
   const submit = async () => {
     const v = await form.validateFields().catch(() => null);
     if (!v) return;
-    const content = { text: v.text ?? '', attachments: (v.attachments ?? []).filter((a) => !!a?.msgtype).map(cleanAttachment) };
+    const content = contentOf(v);
     const base = { id: step?.id, name: (v.name ?? '').trim(), delivery: v.delivery, content };
     onSave(kind === 'customer'
       ? { ...base, day: v.day, time: v.timing === 'time' ? v.time : null, offsetMinutes: v.timing === 'offset' ? v.offsetMinutes : undefined }
@@ -149,33 +137,16 @@ export function StepDrawer({ kind, step, onClose, onSave }: { kind: PlaybookKind
         <Form.Item name="delivery" label={t('step.delivery')}>
           <Radio.Group options={STEP_DELIVERIES.map((d) => ({ value: d, label: t(`deliveries.${d}`) }))} />
         </Form.Item>
-        <Form.Item
-          label={t('step.text')}
-          extra={
-            <Flex gap={6} wrap align="center" style={{ marginTop: 6 }}>
-              <Typography.Text type="secondary">{t('step.insert')}</Typography.Text>
-              {PLACEHOLDERS.filter((k) => k !== 'channel').map((key) => (
-                <Tooltip key={key} title={`{${key}}`}>
-                  <Button size="small" onClick={() => insert(key)}>{t(`step.placeholders.${key as 'nickname'}`)}</Button>
-                </Tooltip>
-              ))}
-            </Flex>
-          }
-        >
-          <Form.Item
-            name="text"
-            noStyle
-            rules={[
-              { validator: (_, v: string | undefined) => (utf8Bytes(v ?? '') <= TEXT_MAX_BYTES ? Promise.resolve() : Promise.reject(new Error(t('welcome:textTooLong', { max: TEXT_MAX_BYTES, n: utf8Bytes(v ?? '') })))) },
-              { validator: (_, v: string | undefined) => ((v ?? '').trim() || (form.getFieldValue('attachments') as unknown[] | undefined)?.length ? Promise.resolve() : Promise.reject(new Error(t('step.contentRequired')))) },
-            ]}
-          >
-            <Input.TextArea ref={textRef} autoSize={{ minRows: 4, maxRows: 12 }} count={{ show: true, max: TEXT_MAX_BYTES, strategy: utf8Bytes }} data-testid="step-text" />
-          </Form.Item>
-        </Form.Item>
-        <Form.Item label={t('step.attachments')} extra={t('welcome:attachments.help')}>
-          <AttachmentsEditor form={form} />
-        </Form.Item>
+        <ContentEditor
+          form={form}
+          textLabel={t('step.text')}
+          attachmentsLabel={t('step.attachments')}
+          placeholders={PLACEHOLDERS.filter((k) => k !== 'channel')}
+          placeholderLabel={(key) => t(`step.placeholders.${key as 'nickname'}`)}
+          contentRequired={t('step.contentRequired')}
+          textTestId="step-text"
+          rows={{ min: 4, max: 12 }}
+        />
       </Form>
     </Drawer>
   );

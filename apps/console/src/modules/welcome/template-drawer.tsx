@@ -1,22 +1,20 @@
 // Create or edit a welcome template: scope (code, staff or default), text with placeholders,
 // attachments, and beside them the message as the customer's phone will show it.
-import { Alert, App, Button, Col, Drawer, Flex, Form, Input, Radio, Row, Tooltip, Typography } from 'antd';
-import type { TextAreaRef } from 'antd/es/input/TextArea';
-import { useMemo, useRef } from 'react';
+import { Alert, App, Button, Col, Drawer, Flex, Form, Input, Radio, Row, Typography } from 'antd';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { showFieldError } from '../../lib/form-errors';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { StaffMultiSelect } from '../staff/pickers';
-import { AttachmentsEditor, cleanAttachment, isComplete, utf8Bytes } from './attachments-editor';
+import { cleanAttachment, isComplete } from './attachments-editor';
+import { ContentEditor, contentOf } from './content-editor';
 import {
   PLACEHOLDERS,
-  TEXT_MAX_BYTES,
   useCreateTemplate,
   useUpdateTemplate,
   useWelcomePreview,
   WELCOME_SCOPES,
   type Attachment,
-  type Placeholder,
   type TemplateInput,
   type WelcomeScope,
   type WelcomeTemplate,
@@ -47,8 +45,7 @@ function toInput(v: Partial<TemplateForm>): TemplateInput {
     name: (v.name ?? '').trim(),
     scope,
     userids: scope === 'staff' ? v.userids ?? [] : [],
-    text: v.text ?? '',
-    attachments: (v.attachments ?? []).filter((a): a is Attachment => !!a?.msgtype).map(cleanAttachment),
+    ...contentOf(v),
   };
 }
 
@@ -59,7 +56,6 @@ export function TemplateDrawer({ template, scope = 'code', lockScope = false, on
   const [form] = Form.useForm<TemplateForm>();
   const create = useCreateTemplate();
   const update = useUpdateTemplate();
-  const textRef = useRef<TextAreaRef>(null);
   const archived = template?.status === 'archived';
 
   const currentScope = (Form.useWatch('scope', form) as WelcomeScope | undefined) ?? template?.scope ?? scope;
@@ -80,20 +76,6 @@ export function TemplateDrawer({ template, scope = 'code', lockScope = false, on
     return { text: d.text, attachments: ready, userids: d.userids, pending: all.length - ready.length };
   }, [draft]);
   const preview = useWelcomePreview(content && { text: content.text, attachments: content.attachments, userids: content.userids });
-
-  const insert = (key: Placeholder) => {
-    const token = `{${key}}`;
-    const el = textRef.current?.resizableTextArea?.textArea;
-    const current = (form.getFieldValue('text') as string | undefined) ?? '';
-    const start = el?.selectionStart ?? current.length;
-    const end = el?.selectionEnd ?? current.length;
-    form.setFieldValue('text', current.slice(0, start) + token + current.slice(end));
-    void form.validateFields(['text']).catch(() => undefined);
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(start + token.length, start + token.length);
-    });
-  };
 
   const submit = async () => {
     // An invalid form shows its messages under the fields; nothing else to do.
@@ -165,52 +147,18 @@ export function TemplateDrawer({ template, scope = 'code', lockScope = false, on
                 <StaffMultiSelect followOnly />
               </Form.Item>
             ) : null}
-            <Form.Item
-              label={t('text')}
-              required={false}
-              extra={
-                <Flex gap={6} wrap align="center" style={{ marginTop: 6 }}>
-                  <Typography.Text type="secondary">{t('insert')}</Typography.Text>
-                  {PLACEHOLDERS.map((key) => (
-                    <Tooltip key={key} title={t(`placeholderHelp.${key}`)}>
-                      <Button size="small" onClick={() => insert(key)} data-testid={`placeholder-${key}`} disabled={archived}>
-                        {t(`placeholders.${key}`)}
-                      </Button>
-                    </Tooltip>
-                  ))}
-                </Flex>
-              }
-            >
-              <Form.Item
-                name="text"
-                noStyle
-                rules={[
-                  {
-                    validator: (_, v: string | undefined) =>
-                      utf8Bytes(v ?? '') <= TEXT_MAX_BYTES
-                        ? Promise.resolve()
-                        : Promise.reject(new Error(t('textTooLong', { max: TEXT_MAX_BYTES, n: utf8Bytes(v ?? '') }))),
-                  },
-                  {
-                    validator: (_, v: string | undefined) =>
-                      (v ?? '').trim() || (form.getFieldValue('attachments') as unknown[] | undefined)?.length
-                        ? Promise.resolve()
-                        : Promise.reject(new Error(t('contentRequired'))),
-                  },
-                ]}
-              >
-                <Input.TextArea
-                  ref={textRef}
-                  autoSize={{ minRows: 5, maxRows: 14 }}
-                  placeholder={t('textPlaceholder')}
-                  count={{ show: true, max: TEXT_MAX_BYTES, strategy: utf8Bytes }}
-                  data-testid="welcome-text"
-                />
-              </Form.Item>
-            </Form.Item>
-            <Form.Item label={t('attachmentsLabel')} extra={t('attachments.help')}>
-              <AttachmentsEditor form={form} />
-            </Form.Item>
+            <ContentEditor
+              form={form}
+              textLabel={t('text')}
+              attachmentsLabel={t('attachmentsLabel')}
+              placeholders={PLACEHOLDERS}
+              placeholderLabel={(key) => t(`placeholders.${key}`)}
+              placeholderHelp={(key) => t(`placeholderHelp.${key}`)}
+              contentRequired={t('contentRequired')}
+              textTestId="welcome-text"
+              textPlaceholder={t('textPlaceholder')}
+              disabled={archived}
+            />
           </Form>
         </Col>
         <Col xs={24} lg={9}>

@@ -138,6 +138,46 @@ export async function insertTargets(db: Db, corpId: string, broadcastId: number,
      ON CONFLICT DO NOTHING`, [corpId, broadcastId, t.ids, t.senders, t.statuses, t.reasons, t.ledgerIds]);
 }
 
+/** Whether the broadcast has any send yet (a first plan writes targets and sends in one pass, see insertPlanned). */
+export async function hasSends(db: Db, broadcastId: number): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM broadcast_sends WHERE broadcast_id = $1 LIMIT 1', [broadcastId]);
+  return rows.length > 0;
+}
+
+/**
+ * A first plan's targets and sends in one pass (in the caller's transaction): the sends (one per sender and chunk,
+ * chunks given by the caller) are made first, then every target is written once with its send — no second pass over
+ * the targets to attach them. `chunks[i]` is null for a target that is not planned (skipped: no send).
+ */
+export async function insertPlanned(db: Db, corpId: string, broadcastId: number, t: { ids: string[]; senders: (string | null)[]; statuses: BroadcastTargetStatus[]; reasons: (SkipReason | null)[]; ledgerIds: (number | null)[]; chunks: (number | null)[] }): Promise<number> {
+  const sends = new Map<string, { sender: string; chunk: number; n: number }>();
+  t.chunks.forEach((c, i) => {
+    const sender = t.senders[i];
+    if (c === null || !sender) return;
+    const k = `${sender}\u0000${c}`;
+    const s = sends.get(k) ?? { sender, chunk: c, n: 0 };
+    s.n++;
+    sends.set(k, s);
+  });
+  const list = [...sends.values()];
+  const { rows } = await db.query<{ id: number; sender_userid: string; chunk: number }>(
+    `INSERT INTO broadcast_sends (corp_id, broadcast_id, sender_userid, chunk, status, target_count)
+     SELECT $1, $2, x.sender, x.chunk, 'pending', x.n FROM unnest($3::text[], $4::int[], $5::int[]) AS x(sender, chunk, n)
+     RETURNING id, sender_userid, chunk`, [corpId, broadcastId, list.map((x) => x.sender), list.map((x) => x.chunk), list.map((x) => x.n)]);
+  const idOf = new Map(rows.map((r) => [`${r.sender_userid}\u0000${r.chunk}`, r.id]));
+  const sendIds = t.chunks.map((c, i) => (c === null || !t.senders[i] ? null : idOf.get(`${t.senders[i]}\u0000${c}`) ?? null));
+  for (let i = 0; i < t.ids.length; i += 50_000) {
+    const end = i + 50_000;
+    await db.query(
+      `INSERT INTO broadcast_targets (corp_id, broadcast_id, target_id, sender_userid, status, reason, ledger_id, send_id)
+       SELECT $1, $2, x.id, x.sender, x.status, x.reason, x.ledger, x.send
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[]) AS x(id, sender, status, reason, ledger, send)
+       ON CONFLICT DO NOTHING`,
+      [corpId, broadcastId, t.ids.slice(i, end), t.senders.slice(i, end), t.statuses.slice(i, end), t.reasons.slice(i, end), t.ledgerIds.slice(i, end), sendIds.slice(i, end)]);
+  }
+  return rows.length;
+}
+
 /** One send per sender and chunk of at most `size` planned targets; each target gets its send. */
 export async function createSends(db: Db, corpId: string, broadcastId: number, size: number): Promise<number> {
   await db.query(

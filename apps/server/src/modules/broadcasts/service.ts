@@ -191,7 +191,9 @@ export class BroadcastService {
   }
 
   /** Plans (idempotent: a rerun after a crash plans nothing twice) and issues every send. */
-  async run(corpId: string, id: number): Promise<void> {
+  async run(corpId: string, id: number, phases?: Record<string, number>): Promise<void> {
+    let t = Date.now();
+    const phase = (name: string) => { if (phases) phases[name] = (phases[name] ?? 0) + Date.now() - t; t = Date.now(); };
     const row = await repo.getBroadcastRow(this.pool, corpId, id);
     if (!row) return;
     if (row.status === 'scheduled') {
@@ -201,21 +203,45 @@ export class BroadcastService {
       return;
     }
     if (row.status !== 'sending') {
+      t = Date.now();
       const rows = await this.audienceOf(corpId, row.kind, row.audience);
+      phase('audience_ms');
       const at = row.scheduled_at && row.scheduled_at > new Date() ? row.scheduled_at : new Date();
       const outcomes = await this.governance.plan({
         corpId, targetKind: row.kind, channel: 'broadcast', via: 'mass', sourceKind: 'broadcast', sourceId: id, content: row.content, at,
         targets: this.planTargets(rows), override: row.override_by ? { by: row.override_by, reason: row.override_reason ?? '' } : null,
-      });
+      }, { phases });
+      phase('governance_ms');
       const sender = new Map(rows.map((r) => [r.target_id, r.sender]));
-      for (let i = 0; i < outcomes.length; i += 10_000) {
-        const part = outcomes.slice(i, i + 10_000);
-        await repo.insertTargets(this.pool, corpId, id, {
-          ids: part.map((o) => o.targetId), senders: part.map((o) => sender.get(o.targetId) ?? null),
-          statuses: part.map((o) => (o.status === 'skipped' ? 'skipped' : 'planned')), reasons: part.map((o) => o.reason), ledgerIds: part.map((o) => o.ledgerId),
+      const size = row.kind === 'customer' ? MAX_CUSTOMERS_PER_CALL : MAX_GROUPS_PER_CALL;
+      if (!(await repo.hasSends(this.pool, id))) {
+        // The first plan: every target written once, with its send (≤ size targets per sender and chunk), in one transaction.
+        const perSender = new Map<string, number>();
+        const chunks = outcomes.map((o) => {
+          const s = sender.get(o.targetId);
+          if (o.status === 'skipped' || !s) return null;
+          const k = perSender.get(s) ?? 0;
+          perSender.set(s, k + 1);
+          return Math.floor(k / size);
         });
+        await withTransaction(this.pool, (db) => repo.insertPlanned(db, corpId, id, {
+          ids: outcomes.map((o) => o.targetId), senders: outcomes.map((o) => sender.get(o.targetId) ?? null),
+          statuses: outcomes.map((o) => (o.status === 'skipped' ? 'skipped' : 'planned')), reasons: outcomes.map((o) => o.reason), ledgerIds: outcomes.map((o) => o.ledgerId), chunks,
+        }));
+        phase('targets_ms');
+      } else {
+        // A later plan (the audience grew while quiet hours deferred it): new targets, then new chunks after the sender's last.
+        for (let i = 0; i < outcomes.length; i += 10_000) {
+          const part = outcomes.slice(i, i + 10_000);
+          await repo.insertTargets(this.pool, corpId, id, {
+            ids: part.map((o) => o.targetId), senders: part.map((o) => sender.get(o.targetId) ?? null),
+            statuses: part.map((o) => (o.status === 'skipped' ? 'skipped' : 'planned')), reasons: part.map((o) => o.reason), ledgerIds: part.map((o) => o.ledgerId),
+          });
+        }
+        phase('targets_ms');
+        await repo.createSends(this.pool, corpId, id, size);
+        phase('sends_ms');
       }
-      await repo.createSends(this.pool, corpId, id, row.kind === 'customer' ? MAX_CUSTOMERS_PER_CALL : MAX_GROUPS_PER_CALL);
       const planned = outcomes.filter((o) => o.status === 'planned');
       await this.pool.query('UPDATE broadcasts SET audience_count = $2, planned_count = $3, skipped_count = $4 WHERE id = $1',
         [id, outcomes.length, planned.length, outcomes.length - planned.length]);

@@ -37,6 +37,12 @@ const CASES: [DescribableEvent, string, string][] = [
   [ev('order.refunded', { orderId: 'O1', amount: 10, orderAmount: 56, full: false, refundId: 'R1', currency: 'CNY', items: [], channel: null, codeId: null }),
     '部分退款 ¥10.00（订单金额 ¥56.00）；订单 O1', 'Refunded ¥10.00 of ¥56.00; order O1'],
   [ev('order.refunded', { orderId: 'O2', amount: 56, orderAmount: 56, full: true }), '全额退款 ¥56.00；订单 O2', 'Refunded ¥56.00 in full; order O2'],
+  [ev('contact.received', { source: 'broadcast', sourceId: 4, preview: '双十二会员日', ledgerId: 9 }), '收到王店长 的群发：双十二会员日', 'Received a broadcast from 王店长: 双十二会员日'],
+  [ev('contact.skipped', { source: 'broadcast', sourceId: 4, channel: 'broadcast', via: 'mass', preview: '双十二会员日', reason: 'cap_day', ledgerId: 10 }),
+    '未发送王店长 的群发（超过每日上限）：双十二会员日', 'Not sent a broadcast from 王店长 (over the daily cap): 双十二会员日'],
+  [ev('contact.skipped', { source: 'playbook', preview: '生日快乐', reason: 'quiet_hours' }, { userid: null, staffName: null }),
+    '未发送SOP（免打扰时段）：生日快乐', 'Not sent a playbook (quiet hours): 生日快乐'],
+  [ev('contact.skipped', { source: 'task', preview: '新品到店', reason: 'dnd' }), '未发送王店长 的员工消息（勿扰标签）：新品到店', 'Not sent a staff message from 王店长 (the do-not-disturb tag): 新品到店'],
 ];
 
 describe('timeline sentences', () => {

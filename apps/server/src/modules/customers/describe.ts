@@ -38,6 +38,18 @@ const WELCOME: Record<string, [string, string]> = {
   sent: ['欢迎语已发送', 'welcome message sent'], failed: ['欢迎语发送失败', 'welcome message failed'], skipped: ['未发送欢迎语', 'no welcome message sent'],
 };
 
+/** Why the contact budget (or the channel) skipped an attempt to reach the customer (SKIP_REASONS). */
+const SKIP_REASON: Record<string, [string, string]> = {
+  dnd: ['勿扰标签', 'the do-not-disturb tag'], quiet_hours: ['免打扰时段', 'quiet hours'], duplicate: ['相同内容近期已发', 'the same content was sent recently'],
+  cap_day: ['超过每日上限', 'over the daily cap'], cap_week: ['超过每周上限', 'over the weekly cap'], cap_month: ['超过每月上限', 'over the monthly cap'],
+  min_gap: ['距上次触达太近', 'too soon after the last message'], wecom_cap: ['超过企业微信群发上限', "over WeCom's mass-send cap"],
+  no_relation: ['没有可发送的员工', 'no staff member to send it'], excluded: ['被排除', 'excluded'], exited: ['已退出', 'left the playbook'],
+  not_friend: ['已不是好友', 'no longer a friend'], over_wecom_cap: ['企业微信判定超限', 'WeCom reported its cap reached'], staff_gone: ['员工已离职', 'the staff member left'],
+};
+/** The channel a contact attempt came through, by its ledger source. */
+const contactVia = (source: string | null): Bilingual => (source === 'broadcast' ? { zh: '群发', en: 'a broadcast' } : source === 'playbook' ? { zh: 'SOP', en: 'a playbook' }
+  : source === 'moment' ? { zh: '朋友圈', en: 'a moment' } : { zh: '员工消息', en: 'a staff message' });
+
 const str = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
 const pick = (data: Record<string, unknown>, ...keys: string[]) => {
   for (const k of keys) if (data[k] !== undefined && data[k] !== null && data[k] !== '') return data[k];
@@ -160,14 +172,16 @@ export function describeEvent(e: DescribableEvent, names: EventNames): Bilingual
       return str(scene) === '1' ? { zh: `被移出了客户群${g.zh}`, en: `Was removed from the group${g.en}` }
         : { zh: `退出了客户群${g.zh}`, en: `Left the group${g.en}` };
     }
-    case 'contact.received': {
-      const source = str(data.source);
-      const via: Bilingual = source === 'broadcast' ? { zh: '群发', en: 'a broadcast' } : source === 'playbook' ? { zh: 'SOP', en: 'a playbook' }
-        : source === 'moment' ? { zh: '朋友圈', en: 'a moment' } : { zh: '员工消息', en: 'a staff message' };
+    case 'contact.received':
+    case 'contact.skipped': {
+      const via = contactVia(str(data.source));
       const from: Bilingual = staffName ? { zh: `${staffName} 的`, en: ` from ${staffName}` } : { zh: '', en: '' };
       const preview = str(data.preview);
       const what: Bilingual = preview ? { zh: `：${preview}`, en: `: ${preview}` } : { zh: '', en: '' };
-      return { zh: `收到${from.zh}${via.zh}${what.zh}`, en: `Received ${via.en}${from.en}${what.en}` };
+      if (e.type === 'contact.received') return { zh: `收到${from.zh}${via.zh}${what.zh}`, en: `Received ${via.en}${from.en}${what.en}` };
+      const reason = labelled(SKIP_REASON, data.reason);
+      const why: Bilingual = reason ? { zh: `（${reason.zh}）`, en: ` (${reason.en})` } : { zh: '', en: '' };
+      return { zh: `未发送${from.zh}${via.zh}${why.zh}${what.zh}`, en: `Not sent ${via.en}${from.en}${why.en}${what.en}` };
     }
     case 'moment.liked':
     case 'moment.commented': {

@@ -176,6 +176,26 @@ export async function timelineForSent(db: Db, corpId: string, rows: Cols<'contac
       customers.map((r) => r.source_id), customers.map((r) => r.preview), customers.map((r) => r.id)]);
 }
 
+/**
+ * The customers' timeline gets each attempt the budget skipped, with its reason (once per ledger row, the same key as a
+ * delivery's: a skipped attempt never becomes sent). One statement per planner chunk, written after the chunk's
+ * transaction has released the targets' heads, in key order like every multi-customer timeline write.
+ */
+export async function timelineForSkipped(db: Db, corpId: string, ledgerIds: number[]): Promise<number> {
+  if (!ledgerIds.length) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO customer_events (corp_id, external_userid, type, userid, occurred_at, data, dedupe_key)
+     SELECT l.corp_id, l.target_id, 'contact.skipped', l.staff_userid, l.at,
+            jsonb_build_object('source', l.source_kind, 'sourceId', l.source_id, 'channel', l.channel, 'via', l.via, 'preview', l.preview,
+                               'reason', l.reason, 'ledgerId', l.id),
+            'contact:' || l.id
+       FROM contact_ledger l
+      WHERE l.corp_id = $1 AND l.id = ANY($2::bigint[]) AND l.status = 'skipped' AND l.target_kind = 'customer'
+      ORDER BY l.target_id
+     ON CONFLICT DO NOTHING`, [corpId, ledgerIds]);
+  return rowCount ?? 0;
+}
+
 export interface LedgerRow extends Row<'contact_ledger'> { source_name: string | null; staff_name: string | null }
 
 export async function ledgerPage(db: Db, corpId: string, targetKind: 'customer' | 'group', targetId: string, q: { status?: ContactStatus; limit: number; offset: number }, staffVisible: (p: Params) => string): Promise<{ rows: LedgerRow[]; total: number }> {

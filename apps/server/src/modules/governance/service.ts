@@ -1,7 +1,8 @@
 // The contact budget every channel spends from (ADR 0020). A channel plans its targets through `plan` before it
 // asks staff to send: each target is planned (budget reserved in the ledger) or skipped with a reason; when WeCom
 // or the sidebar reports the message delivered the attempt is settled as sent (and reaches the customer's
-// timeline), otherwise released or failed. `preview` answers the same question without writing anything.
+// timeline), otherwise released or failed; an attempt the budget skipped reaches the timeline at once, with its
+// reason. `preview` answers the same question without writing anything.
 import type pg from 'pg';
 import type { Content } from '@pond/contracts/content';
 import type {
@@ -91,7 +92,8 @@ export class GovernanceService {
   }
 
   /** Plans (or, with `dryRun`, only decides) every target; chunks of 5,000 targets, each one transaction. */
-  async plan(req: PlanRequest, opts: { dryRun?: boolean } = {}): Promise<PlanOutcome[]> {
+  async plan(req: PlanRequest, opts: { dryRun?: boolean; phases?: Record<string, number> } = {}): Promise<PlanOutcome[]> {
+    const phase = (name: string, since: number) => { if (opts.phases) opts.phases[name] = (opts.phases[name] ?? 0) + Date.now() - since; };
     const [policy, tz] = await Promise.all([this.policy(req.corpId), corpZone(this.pool, req.corpId)]);
     const quiet = req.quietAction ?? policy.quietAction;
     const hash = contentHash(req.content);
@@ -129,7 +131,16 @@ export class GovernanceService {
         override: req.override ?? null,
       };
       // JIT compiling the deciding statement costs more than running it (it is planned per chunk).
+      let t = Date.now();
       const rows = await withTransaction(this.pool, (db) => repo.planChunk(db, chunk, !!opts.dryRun), 'BEGIN; SET LOCAL jit = off');
+      phase('ledger_ms', t);
+      t = Date.now();
+      // Skipped attempts reach the customers' timelines too (with the reason): one statement for the chunk, after its
+      // locks are gone. A retry of the plan gets the same rows back and fills in what a crash here left out.
+      if (!opts.dryRun && req.targetKind === 'customer') {
+        await repo.timelineForSkipped(this.pool, req.corpId, rows.filter((r) => r.status === 'skipped' && r.id !== null).map((r) => Number(r.id)));
+      }
+      phase('timeline_ms', t);
       return rows.map((r): PlanOutcome => ({ targetId: r.target_id, ledgerId: r.id, status: r.status, reason: r.reason, at: r.at }));
     });
     return results.flat();

@@ -22,7 +22,7 @@ const LEASE_MS = 5 * 60_000;
 export const MISSED_AFTER_MS = 24 * 3_600_000;
 /** An issued mass send the staff member has not confirmed in this long is given up. */
 const CONFIRM_WITHIN_MS = 3 * 86_400_000;
-/** A mass send left 'issuing' this long (its pass died during the call) is settled as failed. */
+/** A mass send left 'issuing' this long (its pass died during the call, or the call got no answer) is settled from WeCom's list. */
 const ISSUING_STALE_MS = 10 * 60_000;
 
 const RESULT: Record<number, { status: RunStatus; reason: RunReason | null }> = {
@@ -236,6 +236,12 @@ export class PlaybookScheduler {
         confirms.set(pb.corp_id, list);
       } catch (err) {
         if (!(err instanceof WecomError)) throw err;
+        if (err.kind !== 'api') {
+          // No answer (a timeout, a dropped connection): WeCom may have made it. Left issuing, its runs with it; once stale it
+          // is adopted from WeCom's own list (findMassSend, as broadcasts do) or failed — never called twice.
+          this.d.log.warn({ err, playbookId: pb.id, massSendId: massId }, 'playbooks: add_msg_template got no answer; will be settled from get_groupmsg_list_v2');
+          continue;
+        }
         this.d.log.warn({ err, playbookId: pb.id, massSendId: massId }, `playbooks: add_msg_template failed: ${err.message}`);
         finished.push({ id: massId, status: 'failed', error: `${err.errcode} ${err.message}`.slice(0, 500) });
         await this.settle(pb.corp_id, massId, targets.map((t) => ({ target: t, status: 'failed' as const, reason: 'wecom_error' as const, at: null })));

@@ -123,19 +123,14 @@ export async function reassignTasksOfSource(db: Db, corpId: string, sourceKind: 
   return rowCount ?? 0;
 }
 
-/** Claims due tasks nobody has been told about (marked before the message goes out; a failed try is unclaimed, see unclaimNotified). */
+/** Claims due tasks nobody has been told about (in the transaction that queues their card: app_messages sends it until WeCom has it). */
 export async function claimToNotify(db: Db, now: Date, limit: number): Promise<Cols<'staff_tasks', 'id' | 'corp_id' | 'owner_userid' | 'kind' | 'source_name' | 'due_at'>[]> {
   const { rows } = await db.query<Cols<'staff_tasks', 'id' | 'corp_id' | 'owner_userid' | 'kind' | 'source_name' | 'due_at'>>(
     `UPDATE staff_tasks SET notified_at = $1 WHERE id IN (
        SELECT id FROM staff_tasks WHERE status IN ('pending', 'overdue') AND due_at <= $1 AND notified_at IS NULL
         ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
      RETURNING id, corp_id, owner_userid, kind, source_name, due_at`, [now, limit]);
-  return rows;
-}
-
-/** Undoes a claim whose app message did not go out (WeCom busy, no answer): told again at a later pass. */
-export async function unclaimNotified(db: Db, ids: number[], claimedAt: Date): Promise<void> {
-  await db.query('UPDATE staff_tasks SET notified_at = NULL WHERE id = ANY($1::bigint[]) AND notified_at = $2', [ids, claimedAt]);
+  return rows.sort((a, b) => a.id - b.id);
 }
 
 /** Pending tasks past due by the corp's grace: overdue, claimed for escalation (once). */
@@ -246,4 +241,37 @@ export async function coverUrls(db: Db, corpId: string, mediaIds: string[]): Pro
   const { rows } = await db.query<Cols<'media_assets', 'media_id' | 'pic_url'>>(
     'SELECT media_id, pic_url FROM media_assets WHERE corp_id = $1 AND media_id = ANY($2::text[]) AND pic_url IS NOT NULL', [corpId, mediaIds]);
   return new Map(rows.map((r) => [r.media_id!, r.pic_url!]));
+}
+
+// ---- app messages to staff: queued with what decided them, sent until WeCom has them ----
+
+export interface QueuedAppMessage { key: string; touser: string; title: string; description: string; url: string }
+
+/** Queues cards due at `now` (in the caller's transaction); a key queued before is left as it is. */
+export async function queueAppMessages(db: Db, corpId: string, now: Date, list: QueuedAppMessage[]): Promise<void> {
+  if (!list.length) return;
+  await db.query(
+    `INSERT INTO app_messages (corp_id, dedupe_key, touser, title, description, url, next_at, created_at)
+     SELECT $1, m.key, m.touser, m.title, m.description, m.url, $7, $7
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS m(key, touser, title, description, url)
+     ON CONFLICT DO NOTHING`,
+    [corpId, list.map((m) => m.key), list.map((m) => m.touser), list.map((m) => m.title), list.map((m) => m.description), list.map((m) => m.url), now]);
+}
+
+/** Claims due pending cards with a lease (`attempts` is the claim's token); one held by a sender that died is taken over when its lease ends. */
+export async function claimAppMessages(db: Db, now: Date, leaseMs: number, limit: number): Promise<Row<'app_messages'>[]> {
+  const { rows } = await db.query<Row<'app_messages'>>(
+    `UPDATE app_messages SET attempts = attempts + 1, claimed_until = $1::timestamptz + make_interval(secs => $2::double precision / 1000)
+      WHERE id IN (SELECT id FROM app_messages WHERE status = 'pending' AND next_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+                    ORDER BY next_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+     RETURNING *`, [now, leaseMs, limit]);
+  return rows;
+}
+
+/** Ends a claim: sent, failed (final), or pending again at `nextAt`. False when the claim was lost (another sender took it over). */
+export async function finishAppMessage(db: Db, id: number, attempt: number, to: { status: 'sent' | 'failed' | 'pending'; nextAt?: Date; error?: string | null }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE app_messages SET status = $3, claimed_until = NULL, next_at = coalesce($4, next_at), error = $5, sent_at = CASE WHEN $3 = 'sent' THEN now() END
+      WHERE id = $1 AND attempts = $2 AND status = 'pending'`, [id, attempt, to.status, to.nextAt ?? null, to.error ?? null]);
+  return (rowCount ?? 0) > 0;
 }

@@ -20,9 +20,14 @@ import type { Row } from '../../platform/db/rows';
 import { validateContentAt } from '../welcome';
 import * as repo from './repo';
 import { WecomError } from '@pond/wecom';
+import { withTransaction } from '../../platform/db';
 
 /** WeCom's duplicate check window for task cards (its maximum, 4 hours). */
 const APP_MESSAGE_DEDUPE_S = 14_400;
+/** A sender holds a queued card this long (longer than a call's time budget); one that died gives it up then. */
+const APP_MESSAGE_LEASE_MS = 2 * 60_000;
+/** A card not through by then is given up: a later try could fall outside the duplicate check and show twice. */
+const APP_MESSAGE_GIVE_UP_MS = APP_MESSAGE_DEDUPE_S * 1000 - 30 * 60_000;
 
 export type NewTask = repo.NewTask;
 /** Told when a task of its source ends (done, skipped, cancelled), after the task row changed. */
@@ -240,42 +245,78 @@ export class TaskService {
     }
   }
 
-  /** Tells each owner once about tasks that fell due (one message per owner per pass). */
+  /**
+   * Tells each owner about tasks that fell due: the tasks are claimed and their cards queued in one transaction (one
+   * card per owner per pass), then sent until WeCom has them (flushAppMessages).
+   */
   async notifyDue(now: Date): Promise<number> {
     let n = 0;
     for (;;) {
-      const claimed = await repo.claimToNotify(this.pool, now, 2000);
-      if (!claimed.length) break;
-      n += claimed.length;
-      const byOwner = new Map<string, typeof claimed>();
-      for (const t of claimed) {
-        const key = `${t.corp_id}\u0000${t.owner_userid}`;
-        byOwner.set(key, [...(byOwner.get(key) ?? []), t]);
-      }
-      for (const tasks of byOwner.values()) {
-        const first = tasks[0];
-        const tz = await corpZone(this.pool, first.corp_id);
-        const title = tasks.length === 1 ? `新任务 New task：${first.source_name || kindLabel(first.kind)}` : `${tasks.length} 个新任务 New tasks`;
-        // The same tasks always make the same card (no "now" in it): a retry is caught by WeCom's duplicate check.
-        const desc = tasks.length === 1
-          ? `${kindLabel(first.kind)} · 截止 Due ${formatDateTime(first.due_at, tz)}`
-          : `${[...new Set(tasks.map((t) => t.source_name || kindLabel(t.kind)))].slice(0, 3).join('、')} · ${formatDateTime(first.due_at, tz)}`;
-        const sent = await this.appMessage(first.corp_id, [first.owner_userid], title, desc, this.taskUrl(first.corp_id, tasks.length === 1 ? first.id : undefined));
-        // Not delivered for a reason that may pass: told again at a later pass.
-        if (sent === 'retry') await repo.unclaimNotified(this.pool, tasks.map((t) => t.id), now);
-      }
-      if (claimed.length < 2000) break;
+      const claimed = await withTransaction(this.pool, async (db) => {
+        const rows = await repo.claimToNotify(db, now, 2000);
+        const byOwner = new Map<string, typeof rows>();
+        for (const t of rows) {
+          const key = `${t.corp_id}\u0000${t.owner_userid}`;
+          byOwner.set(key, [...(byOwner.get(key) ?? []), t]);
+        }
+        for (const tasks of byOwner.values()) {
+          const first = tasks[0];
+          const tz = await corpZone(db, first.corp_id);
+          const title = tasks.length === 1 ? `新任务 New task：${first.source_name || kindLabel(first.kind)}` : `${tasks.length} 个新任务 New tasks`;
+          const desc = tasks.length === 1
+            ? `${kindLabel(first.kind)} · 截止 Due ${formatDateTime(first.due_at, tz)}`
+            : `${[...new Set(tasks.map((t) => t.source_name || kindLabel(t.kind)))].slice(0, 3).join('、')} · ${formatDateTime(first.due_at, tz)}`;
+          await repo.queueAppMessages(db, first.corp_id, now, [{
+            key: `task:${first.id}`, touser: first.owner_userid, title, description: desc, url: this.taskUrl(first.corp_id, tasks.length === 1 ? first.id : undefined),
+          }]);
+        }
+        return rows.length;
+      });
+      n += claimed;
+      if (claimed < 2000) break;
     }
+    await this.flushAppMessages(now);
     return n;
+  }
+
+  /**
+   * Sends queued app messages (exactly once as staff see them): each is claimed with a lease and marked sent only after
+   * WeCom answered. A failure that may pass (WeCom busy, no answer, a timeout after WeCom had it) is tried again later
+   * with the same card, which WeCom's duplicate check shows once; a refusal is final; a card still not through when the
+   * check's window is about to close is given up rather than risk showing it twice.
+   */
+  async flushAppMessages(now: Date): Promise<{ sent: number; retry: number; failed: number }> {
+    const out = { sent: 0, retry: 0, failed: 0 };
+    for (;;) {
+      const rows = await repo.claimAppMessages(this.pool, now, APP_MESSAGE_LEASE_MS, 200);
+      for (const m of rows) {
+        if (now.getTime() - m.created_at.getTime() > APP_MESSAGE_GIVE_UP_MS) {
+          await repo.finishAppMessage(this.pool, m.id, m.attempts, { status: 'failed', error: 'not through within WeCom\'s duplicate-check window' });
+          out.failed++;
+          continue;
+        }
+        const r = await this.appMessage(m.corp_id, [m.touser], m.title, m.description, m.url);
+        const backoff = Math.min(30_000 * 2 ** (m.attempts - 1), 30 * 60_000);
+        await repo.finishAppMessage(this.pool, m.id, m.attempts, r === 'sent' ? { status: 'sent' }
+          : r === 'failed' ? { status: 'failed', error: 'refused by WeCom' } : { status: 'pending', nextAt: new Date(now.getTime() + backoff), error: 'no answer or busy; tried again' });
+        out[r]++;
+      }
+      if (rows.length < 200) break;
+    }
+    return out;
   }
 
   /** Marks tasks overdue past the corp's grace and tells the owner's store managers (an app message and a console alert). */
   async escalateOverdue(now: Date): Promise<number> {
-    const rows = await repo.markOverdue(this.pool, now);
-    const byCorp = new Map<string, typeof rows>();
-    for (const r of rows) byCorp.set(r.corp_id, [...(byCorp.get(r.corp_id) ?? []), r]);
-    for (const [corpId, tasks] of byCorp) await this.tellManagers(corpId, tasks, now);
-    return rows.length;
+    const n = await withTransaction(this.pool, async (db) => {
+      const rows = await repo.markOverdue(db, now);
+      const byCorp = new Map<string, typeof rows>();
+      for (const r of rows) byCorp.set(r.corp_id, [...(byCorp.get(r.corp_id) ?? []), r]);
+      for (const [corpId, tasks] of byCorp) await this.tellManagers(db, corpId, tasks, now);
+      return rows.length;
+    });
+    if (n) await this.flushAppMessages(now);
+    return n;
   }
 
   /**
@@ -283,37 +324,49 @@ export class TaskService {
    * question). Marks them overdue (once: tasks already escalated are left alone) and tells the owners' store managers.
    */
   async escalateNow(corpId: string, ids: number[], now: Date): Promise<number> {
-    const rows = await repo.markOverdueNow(this.pool, corpId, ids, now);
-    if (rows.length) await this.tellManagers(corpId, rows, now);
-    return rows.length;
+    const n = await withTransaction(this.pool, async (db) => {
+      const rows = await repo.markOverdueNow(db, corpId, ids, now);
+      if (rows.length) await this.tellManagers(db, corpId, rows, now);
+      return rows.length;
+    });
+    if (n) await this.flushAppMessages(now);
+    return n;
   }
 
-  private async tellManagers(corpId: string, tasks: { id: number; owner_userid: string }[], now: Date): Promise<void> {
+  /** Queues the managers' cards and the console alert, in the transaction that escalated the tasks. */
+  private async tellManagers(db: pg.PoolClient, corpId: string, tasks: { id: number; owner_userid: string }[], now: Date): Promise<void> {
     const owners = [...new Set(tasks.map((t) => t.owner_userid))];
-    const managers = await repo.managersOf(this.pool, corpId, owners);
+    const managers = await repo.managersOf(db, corpId, owners);
     const byManager = new Map<string, string[]>();
     for (const m of managers) byManager.set(m.manager, [...(byManager.get(m.manager) ?? []), m.owner]);
-    for (const [manager, mine] of byManager) {
+    const first = Math.min(...tasks.map((t) => t.id));
+    await repo.queueAppMessages(db, corpId, now, [...byManager].map(([manager, mine]) => {
       const count = tasks.filter((t) => mine.includes(t.owner_userid)).length;
-      await this.appMessage(corpId, [manager], `${count} 个任务已逾期 Overdue tasks`, `${mine.slice(0, 5).join('、')} 有任务逾期未完成 · ${count} task(s) overdue`, this.taskUrl(corpId));
-    }
-    await repo.insertAlert(this.pool, corpId, 'tasks_overdue', `${tasks.length} 个员工任务逾期 / ${tasks.length} staff task(s) overdue`,
+      return {
+        key: `overdue:${manager}:${first}`, touser: manager, title: `${count} 个任务已逾期 Overdue tasks`,
+        description: `${mine.slice(0, 5).join('、')} 有任务逾期未完成 · ${count} task(s) overdue`, url: this.taskUrl(corpId),
+      };
+    }));
+    await repo.insertAlert(db, corpId, 'tasks_overdue', `${tasks.length} 个员工任务逾期 / ${tasks.length} staff task(s) overdue`,
       { owners, count: tasks.length }, `tasks_overdue:${dayIn(now, 'UTC')}:${tasks[0].id}`);
   }
 
   /** The daily digest: once per corp and local day, after the corp's digest time, to every owner with open tasks. */
   async sendDigests(now: Date): Promise<number> {
-    const claimed = await repo.claimDigests(this.pool, now);
-    let n = 0;
-    for (const { corp_id: corpId, day } of claimed) {
-      const counts = await repo.openCountsByOwner(this.pool, corpId, now);
-      for (const c of counts) {
-        await this.appMessage(corpId, [c.owner_userid], `今日任务 Today's tasks ${day}`,
-          `待完成 ${c.due_today} · 已逾期 ${c.overdue} / ${c.due_today} open, ${c.overdue} overdue`, this.taskUrl(corpId));
+    const n = await withTransaction(this.pool, async (db) => {
+      let queued = 0;
+      for (const { corp_id: corpId, day } of await repo.claimDigests(db, now)) {
+        const counts = await repo.openCountsByOwner(db, corpId, now);
+        await repo.queueAppMessages(db, corpId, now, counts.map((c) => ({
+          key: `digest:${day}:${c.owner_userid}`, touser: c.owner_userid, title: `今日任务 Today's tasks ${day}`,
+          description: `待完成 ${c.due_today} · 已逾期 ${c.overdue} / ${c.due_today} open, ${c.overdue} overdue`, url: this.taskUrl(corpId),
+        })));
+        await repo.setDigestCount(db, corpId, day, counts.length);
+        queued += counts.length;
       }
-      await repo.setDigestCount(this.pool, corpId, day, counts.length);
-      n += counts.length;
-    }
+      return queued;
+    });
+    if (n) await this.flushAppMessages(now);
     return n;
   }
 }

@@ -965,7 +965,7 @@ export const staffTasks = pgTable('staff_tasks', {
   doneAt: ts('done_at'),
   doneVia: text('done_via'),
   skipReason: text('skip_reason'),
-  /** The app message about it was sent (claimed before the call: at most once). */
+  /** The app message about it was queued (app_messages: sent until WeCom has it, its duplicate check keeping it once). */
   notifiedAt: ts('notified_at'),
   escalatedAt: ts('escalated_at'),
   /** One task per (corp, key): the source's idempotency key (a playbook run, a broadcast send). */
@@ -980,6 +980,34 @@ export const staffTasks = pgTable('staff_tasks', {
   index('staff_tasks_customer_idx').on(t.corpId, t.externalUserid).where(sql`external_userid IS NOT NULL`),
   index('staff_tasks_chat_idx').on(t.corpId, t.chatId).where(sql`chat_id IS NOT NULL`),
   index('staff_tasks_source_idx').on(t.corpId, t.sourceKind, t.sourceId),
+]);
+
+/**
+ * App messages to staff (task cards, overdue escalations, the daily digest), queued in the transaction that decided them
+ * and sent until WeCom has them: a row is claimed with a lease, marked sent only after WeCom answered, and tried again
+ * after a failure or a crash with exactly the same card — WeCom's duplicate check (enable_duplicate_check, 4 hours)
+ * shows a card it already delivered once. Given up (failed) before the check's window closes.
+ */
+export const appMessages = pgTable('app_messages', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  /** What it is about, once per corp: `task:<id>`, `overdue:<manager>:<task id>`, `digest:<day>:<userid>`. */
+  dedupeKey: text('dedupe_key').notNull(),
+  touser: text('touser').notNull(),
+  title: text('title').notNull(),
+  description: text('description').notNull(),
+  url: text('url').notNull(),
+  status: text('status').$type<'pending' | 'sent' | 'failed'>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAt: ts('next_at').notNull().defaultNow(),
+  /** A sender holds the row until then (a sender that died mid-call gives it to the next after it). */
+  claimedUntil: ts('claimed_until'),
+  error: text('error'),
+  sentAt: ts('sent_at'),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('app_messages_dedupe_uq').on(t.corpId, t.dedupeKey),
+  index('app_messages_pending_idx').on(t.nextAt).where(sql`status = 'pending'`),
 ]);
 
 /** Daily digests sent, once per corp and local day. */
