@@ -143,13 +143,13 @@ export async function orderCohorts(db: Queryable, scope: Scope, f: Filters, peri
   const p = new Params();
   const where = filterSql(scope, f, p, 'a');
   const { lo, hi } = bounds(p, period, '$1');
-  const secs = unit === 'week' ? 7 * 86400 : 30 * 86400;
   const cohort = `to_char(date_trunc('${unit}', (a.converted_at AT TIME ZONE ${zoneOf('$1')})::date), 'YYYY-MM-DD')`;
   const { rows: sizes } = await db.query<{ cohort: string; n: number }>(
     `SELECT ${cohort} AS cohort, count(*)::int AS n FROM analytics_customers a WHERE ${where} AND a.converted_at >= ${lo} AND a.converted_at < ${hi} GROUP BY 1`, p.values);
+  // The periods with a repeat order are kept on the customer's row (repeat_weeks / repeat_months): no orders read here.
   const { rows: cells } = await db.query<{ cohort: string; k: number; n: number }>(
-    `SELECT ${cohort} AS cohort, floor(extract(epoch FROM o.paid_at - a.converted_at) / ${secs})::int AS k, count(DISTINCT a.external_userid)::int AS n
-     FROM analytics_customers a JOIN orders o ON o.corp_id = a.corp_id AND o.external_userid = a.external_userid AND o.refunded_at IS NULL AND o.paid_at > a.converted_at
+    `SELECT ${cohort} AS cohort, k, count(*)::int AS n
+     FROM analytics_customers a CROSS JOIN unnest(a.${unit === 'week' ? 'repeat_weeks' : 'repeat_months'}) k
      WHERE ${where} AND a.converted_at >= ${lo} AND a.converted_at < ${hi} GROUP BY 1, 2`, p.values);
   return { sizes, cells };
 }
@@ -174,7 +174,8 @@ export async function channels(db: Queryable, corpId: string): Promise<string[]>
   return rows.map((r) => r.channel);
 }
 
-export async function lastRun(db: Queryable, corpId: string): Promise<Date | null> {
-  const { rows: [r] } = await db.query<{ ran_at: Date | null }>('SELECT ran_at FROM analytics_state WHERE corp_id = $1', [corpId]);
-  return r?.ran_at ?? null;
+/** When the rollups were last brought up to date, and with which version of the stage definitions. */
+export async function lastRun(db: Queryable, corpId: string): Promise<{ ranAt: Date | null; settingsVersion: number | null }> {
+  const { rows: [r] } = await db.query<{ ran_at: Date | null; settings_version: number }>('SELECT ran_at, settings_version FROM analytics_state WHERE corp_id = $1', [corpId]);
+  return { ranAt: r?.ran_at ?? null, settingsVersion: r?.ran_at ? r.settings_version : null };
 }

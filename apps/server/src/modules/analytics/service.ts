@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AnalyticsSettings, Cohorts, Commerce, CommerceSide, Funnel, FunnelCounts, FunnelStage } from '@pond/contracts/analytics';
 import { FUNNEL_STAGES, type CohortQuery, type CommerceQuery, type FunnelQuery } from '@pond/contracts/analytics';
 import type { Scope } from '../../platform/auth';
-import { defineJob } from '../../platform/queue';
+import { defineJob, type Queue } from '../../platform/queue';
 import type { Logger } from '../../platform/log';
 import { addDays, corpZone, dayIn } from '../../platform/time';
 import { AppError } from '../../platform/errors';
@@ -57,7 +57,7 @@ export class AnalyticsService {
     handler: async () => { await this.refreshAll(); },
   });
 
-  constructor(private pool: pg.Pool, private log: Logger) {}
+  constructor(private pool: pg.Pool, private log: Logger, private queue?: Queue) {}
 
   async refreshAll(): Promise<void> {
     const { rows } = await this.pool.query<Cols<'corps', 'id'>>('SELECT id FROM corps ORDER BY id');
@@ -80,6 +80,8 @@ export class AnalyticsService {
 
   async updateSettings(corpId: string, input: Partial<AnalyticsSettings>, by: string): Promise<AnalyticsSettings> {
     await writeSettings(this.pool, corpId, input, by);
+    // The next pass rebuilds everything with the new definitions: run it now rather than at the next ten minutes.
+    await this.queue?.send(this.rollupJob, {}, { singletonKey: 'settings' });
     return this.settings(corpId);
   }
 
@@ -99,9 +101,9 @@ export class AnalyticsService {
     const f = { storeId: q.storeId, userid: q.userid, channel: q.channel };
     const len = Math.round((Date.parse(to) - Date.parse(from)) / 86400_000) + 1;
     const prev = { from: addDays(from, -len), to: addDays(from, -1) };
-    const [[cur], [before], rows, s, asOf] = await Promise.all([
+    const [[cur], [before], rows, { version, ...s }, run] = await Promise.all([
       repo.funnelSums(this.pool, scope, f, { from, to }, 'all'), repo.funnelSums(this.pool, scope, f, prev, 'all'),
-      repo.funnelSums(this.pool, scope, f, { from, to }, q.by), this.settings(scope.corpId), repo.lastRun(this.pool, scope.corpId),
+      repo.funnelSums(this.pool, scope, f, { from, to }, q.by), readSettings(this.pool, scope.corpId), repo.lastRun(this.pool, scope.corpId),
     ]);
     const totals = counts(cur);
     const parts = stageParts(totals);
@@ -115,7 +117,8 @@ export class AnalyticsService {
     const productChange = stages.every((x) => x.change !== null) ? Math.round(stages.reduce((n, x) => n * x.change!, 1) * 1e4) / 1e4 : null;
     const names = await repo.namesOf(this.pool, scope.corpId, q.by, rows.map((r) => r.key));
     return {
-      from, to, totals, stages, product, productChange, settings: s, asOf: asOf?.toISOString() ?? null,
+      from, to, totals, stages, product, productChange, settings: s, asOf: run.ranAt?.toISOString() ?? null,
+      rebuilding: run.settingsVersion !== null && run.settingsVersion !== version,
       rows: rows.map((r) => {
         const c = counts(r);
         const p = stageParts(c);
