@@ -158,7 +158,9 @@ async function main() {
   console.log(`RESULT analytics scale=${SCALE} customers=${CUSTOMERS} events=${EVENTS} orders=${ORDERS} full_rollup_s=${sec(fullMs)} nightly_s=${sec(nightlyMs)} `
     + `worst_p50_ms=${worstP50.toFixed(0)} worst_p99_ms=${worstP99.toFixed(0)} ok=${ok}`);
   await app.close();
-  await db.close();
+  // BENCH_KEEP=1 leaves the database for EXPLAIN (its URL is printed); drop it by hand afterwards.
+  if (process.env.BENCH_KEEP) console.log(`kept database: ${db.url}`);
+  else await db.close();
 }
 
 /** The funnel straight from the raw tables: customers added in the period, their first code add, the stages. */

@@ -1796,9 +1796,16 @@ export const analyticsCustomers = pgTable('analytics_customers', {
   fenBefore: bigint('fen_before', { mode: 'number' }).notNull().default(0),
   ordersAfter: integer('orders_after').notNull().default(0),
   fenAfter: bigint('fen_after', { mode: 'number' }).notNull().default(0),
+  /**
+   * The order cohorts' cells: the weeks (7 days) and months (30 days) k after the first order in which the customer ordered
+   * again (not refunded in full), k < 52 — so the cohort page counts them without reading orders.
+   */
+  repeatWeeks: integer('repeat_weeks').array().notNull().default(sql`'{}'`),
+  repeatMonths: integer('repeat_months').array().notNull().default(sql`'{}'`),
 }, (t) => [
   primaryKey({ columns: [t.corpId, t.externalUserid] }),
   index('analytics_customers_day_idx').on(t.corpId, t.addDay),
+  index('analytics_customers_converted_idx').on(t.corpId, t.convertedAt).where(sql`converted_at IS NOT NULL`),
   index('analytics_customers_joined_idx').on(t.corpId, t.groupJoinedAt).where(sql`group_joined_at IS NOT NULL`),
   index('analytics_customers_active_idx').on(t.corpId, t.activeAt),
 ]);

@@ -1,0 +1,5 @@
+ALTER TABLE "analytics_customers" ADD COLUMN "repeat_weeks" integer[] DEFAULT '{}' NOT NULL;--> statement-breakpoint
+ALTER TABLE "analytics_customers" ADD COLUMN "repeat_months" integer[] DEFAULT '{}' NOT NULL;--> statement-breakpoint
+CREATE INDEX "analytics_customers_converted_idx" ON "analytics_customers" USING btree ("corp_id","converted_at") WHERE converted_at IS NOT NULL;--> statement-breakpoint
+-- The new columns are filled by a full pass: the next rollup pass of every corp recomputes everything.
+UPDATE "analytics_state" SET "ran_at" = NULL;
