@@ -133,6 +133,22 @@ function touchSql(dir: 'ASC' | 'DESC'): string {
                          ORDER BY p.joined_at ${dir}, p.campaign_id ${dir} LIMIT 1) cp ON true`;
 }
 
+/**
+ * The slim rows of a day (kind `funnel_ch` / `scan_ch`): the fine rows summed per channel, for the corp-wide funnel by
+ * channel, by day or in total — a few dozen rows a day instead of about one per add. code_id is -1 where the fine rows had
+ * a code (the acquire stage counts adds through a code), 0 where not. Derived from the fine rows of the same days, so an
+ * incremental pass and a full one leave the same.
+ */
+async function rebuildSlim(db: Queryable, corpId: string, kind: 'funnel' | 'scan', days: string[]): Promise<void> {
+  await db.query('DELETE FROM analytics_daily WHERE corp_id = $1 AND kind = $2 AND day = ANY($3::date[])', [corpId, `${kind}_ch`, days]);
+  await db.query(
+    `INSERT INTO analytics_daily (corp_id, day, kind, touch, channel, code_id, store_id, userid, campaign_id, chat_id, scanned, added, activated, retain_due, retained, converted, spread)
+     SELECT $1, d.day, $2 || '_ch', 'first', d.channel, CASE WHEN d.code_id <> 0 THEN -1 ELSE 0 END, 0, '', 0, '',
+            sum(d.scanned), sum(d.added), sum(d.activated), sum(d.retain_due), sum(d.retained), sum(d.converted), sum(d.spread)
+     FROM analytics_daily d WHERE d.corp_id = $1 AND d.kind = $2 AND d.day = ANY($3::date[])
+     GROUP BY d.day, d.channel, 6`, [corpId, kind, days]);
+}
+
 /** Rebuilds the analytics_daily rows of `kind` on the given corp days. $1 corp, $2 days, $3 window days; $tz the zone. */
 async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'funnel' | 'scan' | 'order', days: string[], windowDays: number): Promise<void> {
   if (!days.length) return;
@@ -147,6 +163,7 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
              count(*) FILTER (WHERE f.converted_at IS NOT NULL), count(*) FILTER (WHERE f.spread)
       FROM analytics_customers f WHERE f.corp_id = $1 AND f.add_day = ANY($2::date[]) AND $3::int IS NOT NULL
       GROUP BY f.add_day, f.channel, f.code_id, f.store_id, f.userid, f.campaign_id`), [corpId, days, windowDays]);
+    await rebuildSlim(db, corpId, 'funnel', days);
   } else if (kind === 'scan') {
     await db.query(z(`
       INSERT INTO analytics_daily (${cols}, scanned)
@@ -158,6 +175,7 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
         AND v.created_at < (((SELECT max(d) FROM unnest($2::date[]) d) + 1)::timestamp AT TIME ZONE $tz)
         AND ${dayOf('v.created_at')} = ANY($2::date[])
       GROUP BY 2, 5, 6, 7, 8`), [corpId, days, windowDays]);
+    await rebuildSlim(db, corpId, 'scan', days);
   } else {
     for (const [touch, dir] of [['first', 'ASC'], ['last', 'DESC']] as const) {
       await db.query(z(`

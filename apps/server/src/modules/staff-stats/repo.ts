@@ -336,18 +336,21 @@ export async function groupHealth(db: Db, scope: Scope, q: Period & { tz: string
             (SELECT x.members FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day = $3::date - $5::int) AS members_shrink_base,
             coalesce((SELECT sum(x.joins) FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day > $3::date - $4::int AND x.day <= $3::date), 0)::int AS window_joins,
             coalesce((SELECT sum(x.leaves) - sum(x.joins) FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day > $3::date - $5::int AND x.day <= $3::date), 0)::int AS window_leaves,
-            ar.last_msg_at, coalesce(ar.msgs, 0)::int AS msgs, coalesce(ar.speakers, 0)::int AS speakers, coalesce(ar.window_msgs, 0)::int AS window_msgs
+            al.last_msg_at, coalesce(ar.msgs, 0)::int AS msgs, coalesce(ar.speakers, 0)::int AS speakers, coalesce(ar.window_msgs, 0)::int AS window_msgs
        FROM groups g
        LEFT JOIN staff s ON s.corp_id = g.corp_id AND s.userid = g.owner_userid
        LEFT JOIN LATERAL (SELECT sum(x.joins) AS joins, sum(x.leaves) AS leaves FROM group_daily_stats x
                            WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day BETWEEN $2::date AND $3::date) pd ON true
-       -- The chat archive: messages sent in the group (recalls and other actions are not speech) up to the period's end.
-       LEFT JOIN LATERAL (SELECT max(am.sent_at) AS last_msg_at,
-                                 count(*) FILTER (WHERE am.sent_at >= ${lo}) AS msgs,
+       -- The chat archive: messages sent in the group (recalls and other actions are not speech) up to the period's end —
+       -- the last one, and those of the period and of the silent window (archived_messages_chat_sent_idx).
+       LEFT JOIN LATERAL (SELECT max(am.sent_at) AS last_msg_at FROM archived_messages am
+                           WHERE am.corp_id = g.corp_id AND am.chat_id = g.chat_id AND am.action = 'send' AND am.sent_at < ${hi}) al ON true
+       LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE am.sent_at >= ${lo}) AS msgs,
                                  count(DISTINCT am.sender) FILTER (WHERE am.sent_at >= ${lo}) AS speakers,
                                  count(*) FILTER (WHERE am.sent_at >= ${silentLo}) AS window_msgs
                            FROM archived_messages am
-                           WHERE am.corp_id = g.corp_id AND am.chat_id = g.chat_id AND am.action = 'send' AND am.sent_at < ${hi}) ar ON true
+                           WHERE al.last_msg_at IS NOT NULL AND am.corp_id = g.corp_id AND am.chat_id = g.chat_id AND am.action = 'send'
+                             AND am.sent_at >= least(${lo}, ${silentLo}) AND am.sent_at < ${hi}) ar ON true
       WHERE ${conds.join(' AND ')}
       ORDER BY g.chat_id LIMIT ${p.add(q.limit)}`, p.values);
   return rows;

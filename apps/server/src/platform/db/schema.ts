@@ -1819,7 +1819,7 @@ export const analyticsDaily = pgTable('analytics_daily', {
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   day: date('day', { mode: 'string' }).notNull(),
   /** Which measures the row holds: 'funnel' (by add day), 'scan' (by visit day), 'order' (by paid day). */
-  kind: text('kind').$type<'funnel' | 'scan' | 'order'>().notNull(),
+  kind: text('kind').$type<'funnel' | 'scan' | 'order' | 'funnel_ch' | 'scan_ch'>().notNull(),
   touch: text('touch').$type<'first' | 'last'>().notNull(),
   channel: text('channel').notNull(),
   codeId: bigint('code_id', { mode: 'number' }).notNull(),
@@ -2124,6 +2124,8 @@ export const archivedMessages = pgTable('archived_messages', {
   index('archived_messages_customer_idx').on(t.corpId, t.externalUserid, t.id),
   index('archived_messages_staff_idx').on(t.corpId, t.userid, t.id),
   index('archived_messages_sent_idx').on(t.corpId, t.sentAt),
+  // Group health (ADR 0031): a group's last message and its messages of a period.
+  index('archived_messages_chat_sent_idx').on(t.corpId, t.chatId, t.sentAt).where(sql`action = 'send'`),
 ]);
 
 /** Customers' consent to archiving (msgaudit/check_single_agree), cached; refreshed by agree/disagree lines and msg_audit_approved. */
