@@ -94,5 +94,6 @@ describe.skipIf(!CHROMIUM)('Measure pages in a browser', () => {
     await expect.poll(() => card.innerText(), { timeout: 30_000 }).toContain(`${activated(after)} / ${after.totals.added}`);
     await page.screenshot({ path: 'test-results/analytics-definitions.png', fullPage: true });
     await page.close();
-  });
+    // A full rollup pass by the worker, then the page's next poll.
+  }, 240_000);
 });
