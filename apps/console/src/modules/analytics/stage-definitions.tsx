@@ -11,6 +11,7 @@ const DAY_FIELDS = ['activateDays', 'retainDays', 'windowDays', 'activeDays'] as
 
 export function StageDefinitions({ settings, canWrite, onClose }: { settings: AnalyticsSettings; canWrite: boolean; onClose: () => void }) {
   const { t } = useTranslation('analytics');
+  const { t: tc } = useTranslation('common');
   const [form] = Form.useForm<AnalyticsSettings>();
   const save = useSaveStageSettings();
   const types = ANALYTICS_EVENT_TYPES.map((x) => ({ value: x, label: t(`eventTypes.${x}`) }));
@@ -33,7 +34,7 @@ export function StageDefinitions({ settings, canWrite, onClose }: { settings: An
       title={t('definitions.title')}
       form={form}
       initialValues={settings}
-      okText={t('common:save')}
+      okText={tc('save')}
       okButtonProps={{ 'data-testid': 'stage-definitions-save' }}
       success={t('definitions.saved')}
       onSubmit={async (v) => { await save.mutateAsync(v); }}
