@@ -51,4 +51,55 @@ describe.skipIf(!CHROMIUM)('Measure pages in a browser', () => {
     await page.screenshot({ path: 'test-results/analytics-cohorts.png', fullPage: true });
     await page.close();
   });
+
+  it('changes a stage definition in the console: the server\'s message under the field, then the funnel rebuilt with it', async () => {
+    const { pond, browser } = ctx;
+    // Three demo customers drew a lottery an hour after their first add: activated under the default definitions.
+    const drew = await pond.app.pool.query(
+      `INSERT INTO customer_events (corp_id, external_userid, type, occurred_at)
+       SELECT corp_id, external_userid, 'lottery.drew', first_added_at + interval '1 hour' FROM customers
+       WHERE corp_id = $1 AND first_added_at IS NOT NULL ORDER BY external_userid LIMIT 3`, [pond.corpId]);
+    expect(drew.rowCount).toBe(3);
+    expect((await pond.api('POST', '/api/analytics/refresh')).status).toBe(200);
+    const from = new Date(Date.now() - 365 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    const funnel = async () => (await pond.api('GET', `/api/analytics/funnel?from=${from}`)).body;
+    const before = await funnel();
+    const activated = (f: { stages: { stage: string; numerator: number }[] }) => f.stages.find((x) => x.stage === 'activate')!.numerator;
+    expect(activated(before)).toBeGreaterThanOrEqual(3);
+    // What the server says about a 0-day window (the form shows the same words under the field).
+    const bad = await pond.api('PUT', '/api/analytics/settings', { activateDays: 0 });
+    expect([bad.status, bad.body.error.field]).toEqual([400, 'activateDays']);
+
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    await signIn(page, pond);
+    await page.goto(`${pond.baseUrl}/analytics/funnel?from=${from}`);
+    const card = page.getByTestId('stage-activate');
+    await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(`${activated(before)} / ${before.totals.added}`);
+    await page.getByTestId('stage-definitions-open').click();
+    const dialog = page.locator('.ant-modal').filter({ hasText: '阶段定义' });
+    await dialog.getByTestId('stage-activateDays').fill('0');
+    await page.getByTestId('stage-definitions-save').click();
+    await expect.poll(() => dialog.locator('.ant-form-item-explain-error').allInnerTexts(), { timeout: 15_000 }).toContain(bad.body.error.message);
+    expect((await funnel()).settings.activateDays).toBe(before.settings.activateDays);
+    await page.screenshot({ path: 'test-results/analytics-definitions-error.png', fullPage: true });
+
+    // Activate = checked in within 1 day: every other type removed (the lottery draws no longer count), one chosen.
+    await dialog.getByTestId('stage-activateDays').fill('1');
+    const types = dialog.getByTestId('stage-activate-types');
+    while (await types.locator('.ant-select-selection-item-remove').count()) await types.locator('.ant-select-selection-item-remove').first().click();
+    await types.click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '签到' }).first().click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('stage-definitions-save').click();
+    await expect.poll(() => dialog.count(), { timeout: 15_000 }).toBe(0);
+    // The worker rebuilds the rollups with the new definitions; the page shows the new figures without a reload.
+    await expect.poll(async () => (await funnel()).rebuilding, { timeout: 60_000 }).toBe(false);
+    const after = await funnel();
+    expect(after.settings).toMatchObject({ activateDays: 1, activateTypes: ['checkin.done'] });
+    expect(activated(after)).not.toBe(activated(before));
+    await expect.poll(() => card.innerText(), { timeout: 30_000 }).toContain(`${activated(after)} / ${after.totals.added}`);
+    await page.screenshot({ path: 'test-results/analytics-definitions.png', fullPage: true });
+    await page.close();
+    // A full rollup pass by the worker, then the page's next poll.
+  }, 240_000);
 });

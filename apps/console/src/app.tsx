@@ -163,7 +163,7 @@ export function App() {
         <Route path="/login" element={<LoginPage />} />
         <Route element={<RequireAuth />}>
           {/* The review's print page: no console frame around it. */}
-          <Route element={<RequireRole roles={WRITE_ROLES} />}>
+          <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
             <Route path="plans/:id/print" element={<PlanPrintPage />} />
           </Route>
           <Route element={<Shell />}>
@@ -174,10 +174,13 @@ export function App() {
             <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="results" element={<ResultsPage />} />
             </Route>
-            <Route element={<RequireRole roles={WRITE_ROLES} />}>
+            {/* Store managers read their stores' plans; admins and operators write them. */}
+            <Route element={<RequireRole roles={PLAYBOOK_ROLES} />}>
               <Route path="plans" element={<PlansPage />} />
-              <Route path="plans/new" element={<PlanFormPage />} />
               <Route path="plans/:id" element={<PlanReviewPage />} />
+            </Route>
+            <Route element={<RequireRole roles={WRITE_ROLES} />}>
+              <Route path="plans/new" element={<PlanFormPage />} />
               <Route path="plans/:id/edit" element={<PlanFormPage />} />
             </Route>
             <Route path="staff" element={<StaffPage />} />
@@ -332,7 +335,7 @@ function useMenuItems(me: Me): MenuItem[] {
             { key: '/stats/groups', icon: <CommentOutlined />, label: t('nav.groupHealth') },
           ] : []),
           ...(PLAYBOOK_ROLES.includes(me.role) ? [{ key: '/results', icon: <RiseOutlined />, label: t('nav.results') }] : []),
-          ...(WRITE_ROLES.includes(me.role) ? [{ key: '/plans', icon: <ProjectOutlined />, label: t('nav.plans') }] : []),
+          ...(PLAYBOOK_ROLES.includes(me.role) ? [{ key: '/plans', icon: <ProjectOutlined />, label: t('nav.plans') }] : []),
         ],
       },
       {

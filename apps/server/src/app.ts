@@ -282,7 +282,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   await importRoutes(http, { imports: new ImportService(pool, corps) });
   overviewRoutes(http, { overview: new OverviewService(pool) });
   // Measure: funnel, cohorts, commerce (ADR 0023); the rollups are kept by analytics.rollupJob.
-  const analytics = new AnalyticsService(pool, log);
+  const analytics = new AnalyticsService(pool, log, queue);
   queue.register([analytics.rollupJob]);
   analyticsRoutes(http, { analytics });
   // Measure: campaign results (one provider per kind; a later kind registers its own) and activity plans (ADR 0030).

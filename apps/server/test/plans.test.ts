@@ -397,14 +397,61 @@ describe('plans', () => {
     expect(lines.some((l) => l.startsWith(`关联 lottery,`))).toBe(true);
   });
 
-  it('plans are admins’ and operators’; another corp’s plan is not found', async () => {
-    const p = await pond.api('POST', '/api/plans', base());
-    const sm = await pond.app.auth.createToken({ corpId: pond.corpId, name: 'sm2', role: 'store_manager', storeIds: [storeIds[0]] });
-    expect((await pond.api('GET', `/api/plans/${p.body.id}/review`, undefined, { token: sm.token })).status).toBe(403);
-    const list = await pond.api('GET', '/api/plans');
-    expect(list.body.items.some((x: any) => x.id === p.body.id)).toBe(true);
+  it('a store manager reads their stores’ plans and their stores’ numbers only; writes are admins’ and operators’', async () => {
+    const [otherStore, myStore] = storeIds;
+    const links = { campaignIds: [ids.lottery, ids.referral], liveCodeIds: [], broadcastIds: [], playbookIds: [ids.playbook] };
+    const plan = async (name: string, storeId: number | null) => {
+      const r = await pond.api('POST', '/api/plans', { ...base(), name, storeId, links });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.id as number;
+    };
+    const mine = await plan('本店计划', myStore);
+    const theirs = await plan('别店计划', otherStore);
+    const corpWide = await plan('全公司计划', null);
+    const sm = await pond.app.auth.createToken({ corpId: pond.corpId, name: 'sm2', role: 'store_manager', storeIds: [myStore] });
+    const as = (method: string, path: string, body?: unknown) => pond.api(method, path, body, { token: sm.token });
+
+    // The list: their store's plan, not another store's nor the corp's.
+    const list = (await as('GET', '/api/plans')).body;
+    expect(list.items.map((x: any) => x.id)).toContain(mine);
+    expect(list.items.every((x: any) => x.storeId === myStore)).toBe(true);
+    expect(list.total).toBe(list.items.length);
+    // Another store's plan and the corp's: not found, whichever way it is asked for.
+    for (const id of [theirs, corpWide]) {
+      for (const path of [`/api/plans/${id}`, `/api/plans/${id}/review`, `/api/plans/${id}/review.csv`]) expect((await as('GET', path)).status, path).toBe(404);
+    }
+    // Read only.
+    expect((await as('POST', '/api/plans', { ...base(), storeId: myStore, links })).status).toBe(403);
+    expect((await as('PATCH', `/api/plans/${mine}`, { name: 'x' })).status).toBe(403);
+    expect((await as('DELETE', `/api/plans/${mine}`)).status).toBe(403);
+
+    // Their plan's review is the store's numbers: the linked lottery's participants of their store, not the corp's.
+    const period = [startOf(addDays(today, -29)), startOf(addDays(today, 6))] as const;
+    const lottery = seeded.find((x) => x.kind === 'lottery')!;
+    const theirsTruth = truthOf(lottery, ...period, myStore);
+    expect(truthOf(lottery, ...period, null).participants).toBeGreaterThan(theirsTruth.participants);
+    const rv = await as('GET', `/api/plans/${mine}/review`);
+    expect(rv.status, JSON.stringify(rv.body)).toBe(200);
+    expect(rv.body.linked.find((l: any) => l.kind === 'lottery')).toMatchObject(theirsTruth);
+    // …the same as an admin reading the store's plan, except what was sent: a store manager sees no broadcasts.
+    const admin = (await pond.api('GET', `/api/plans/${mine}/review`)).body;
+    const { sent, ...rest } = rv.body;
+    const { sent: adminSent, ...adminRest } = admin;
+    expect(rest).toEqual(adminRest);
+    expect(sent.some((x: any) => x.kind === 'broadcast')).toBe(false);
+    expect(adminSent.some((x: any) => x.kind === 'broadcast')).toBe(true);
+    const csv = await fetch(`${pond.baseUrl}/api/plans/${mine}/review.csv`, { headers: { authorization: `Bearer ${sm.token}` } });
+    expect(csv.status).toBe(200);
+    // Staff see no plans.
+    const st = await pond.app.auth.createToken({ corpId: pond.corpId, name: 'st2', role: 'staff', staffUserid: staff[0].userid });
+    expect((await pond.api('GET', '/api/plans', undefined, { token: st.token })).status).toBe(403);
+    expect((await pond.api('GET', `/api/plans/${mine}/review`, undefined, { token: st.token })).status).toBe(403);
+  });
+
+  it('another corp’s plan is not found', async () => {
     const { rows: [foreign] } = await pond.app.pool.query(`INSERT INTO plans (corp_id, name, goal_metric, goal_target, starts_on, ends_on, links) VALUES ('pl-other', 'x', 'gmv', 1, now(), now(), '{}') RETURNING id`);
     expect((await pond.api('GET', `/api/plans/${foreign.id}/review`)).status).toBe(404);
     expect((await pond.api('PATCH', `/api/plans/${foreign.id}`, { name: 'mine' })).status).toBe(404);
+    expect((await pond.api('GET', '/api/plans')).body.items.some((x: any) => x.id === Number(foreign.id))).toBe(false);
   });
 });

@@ -382,13 +382,14 @@ const MATRIX: Record<string, Row> = {
   // Measure: campaign results (store managers: their stores' figures) and activity plans (issue 15, modules/plans)
   'GET /api/results': { roles: PLAYBOOK_READ, list: true },
   'GET /api/results.csv': { roles: PLAYBOOK_READ, list: true },
-  'GET /api/plans': { roles: WRITE },
+  // Plans: store managers read their stores' plans (another store's and the corp's are ZZOUT).
+  'GET /api/plans': { roles: PLAYBOOK_READ, list: true },
   'POST /api/plans': { roles: WRITE },
-  'GET /api/plans/:id': { roles: WRITE, params: { id: 'plan' } },
+  'GET /api/plans/:id': { roles: PLAYBOOK_READ, params: { id: 'plan' } },
   'PATCH /api/plans/:id': { roles: WRITE, params: { id: 'plan' } },
   'DELETE /api/plans/:id': { roles: WRITE, params: { id: 'plan' }, destructive: true },
-  'GET /api/plans/:id/review': { roles: WRITE, params: { id: 'plan' } },
-  'GET /api/plans/:id/review.csv': { roles: WRITE, params: { id: 'plan' } },
+  'GET /api/plans/:id/review': { roles: PLAYBOOK_READ, params: { id: 'plan' } },
+  'GET /api/plans/:id/review.csv': { roles: PLAYBOOK_READ, params: { id: 'plan' } },
   // Spread: the three fission models as paths (issue 14, modules/fission)
   'GET /api/fission/paths': { roles: ALL },
   'POST /api/fission/paths': { roles: WRITE },
@@ -580,7 +581,12 @@ beforeAll(async () => {
   setIds('inviteToken', 'matrixToken01');
   setIds('inviteCredit', await one(`INSERT INTO invite_credits (corp_id, campaign_id, participant_id, invitee_external_userid, kind, status, event_at, hold_until)
     VALUES ($1, $2, $3, 'wmmatrixfriend', 'add', 'review', now(), now()) RETURNING id`, [corpId, invite, participant]));
-  setIds('plan', await one(`INSERT INTO plans (corp_id, name, goal_metric, goal_target, starts_on, ends_on, links) VALUES ($1, 'matrix plan', 'gmv', 1, now(), now(), '{}') RETURNING id`, [corpId]));
+  // Plans: one of store 1, one of store 2 and one of the whole corp (both outside a store manager's scope).
+  const plan = (name: string, store: string | null) => one(
+    `INSERT INTO plans (corp_id, name, goal_metric, goal_target, starts_on, ends_on, links, store_id) VALUES ($1, $2, 'gmv', 1, now(), now(), '{}', $3) RETURNING id`, [corpId, name, store]);
+  const planIn = await plan('matrix plan', store1);
+  await plan('ZZOUT corp plan', null);
+  setIds('plan', planIn, { store_manager: await plan('ZZOUT plan', store2) });
   setIds('fissionPath', await one(`INSERT INTO fission_paths (corp_id, model, name, starts_at, invite_campaign_id, landing, form) VALUES ($1, 'service', 'matrix path', now(), $2,
     '{"title":"matrix","coverUrl":null,"body":"","ctaText":"go"}', '{"title":"f","fields":[{"key":"name","label":"n","type":"name","required":true,"options":[],"maxLength":200}],"unlockFriends":0,"submitText":"ok"}') RETURNING id`, [corpId, invite]));
   const handover = await pond.api('POST', '/api/handover/jobs', { kind: 'onjob', handoverUserid: staffNotX, takeoverUserid: X, externalUserids: [customerNotX] });

@@ -333,6 +333,70 @@ describe('group health', () => {
     expect(raised.length).toBe(flagged.length);
     expect(raised.map((a) => `${a.chat}:${a.kind}`).sort()).toEqual([...want].flatMap(([c, f]) => f.map((x) => `${c}:group_${x}`)).sort());
   });
+
+  it('judges silence per group from the chat archive where it holds the group\'s messages, else from the owner\'s statistics', async () => {
+    const corp = pond.corpId;
+    const T = D;
+    const silentDays = 2 + Math.floor(rnd() * 5);
+    expect((await pond.api('PUT', '/api/staff-stats/settings', { silentDays })).status).toBe(200);
+    const startOf = (day: string) => Date.parse(`${day}T00:00:00+08:00`);
+    const from = addDays(T, -6);
+    const lo = startOf(from);
+    const hi = startOf(T) + DAY;
+    const windowLo = hi - silentDays * DAY;
+    // Two owners, one whose groups WeCom reports as lively every day, one reported silent: the owner statistics cannot
+    // tell one group from another, the archive can.
+    for (const [owner, has] of [['arch_lively', 1], ['arch_quiet', 0]] as const) {
+      for (let d = 0; d < 20; d++) {
+        await sql(`INSERT INTO group_owner_stats (corp_id, owner_userid, day, chat_total, chat_has_msg) VALUES ($1, $2, $3, 6, $4)`, [corp, owner, addDays(T, -d), has]);
+      }
+    }
+    const want = new Map<string, Record<string, unknown>>();
+    let msg = 0;
+    for (let i = 0; i < 12; i++) {
+      const chat = `wrarch${i}`;
+      const owner = i % 2 ? 'arch_quiet' : 'arch_lively';
+      await sql(`INSERT INTO groups (corp_id, chat_id, name, owner_userid, created_at) VALUES ($1, $2, $3, $4, $5)`, [corp, chat, `arch ${i}`, owner, new Date(s - 40 * DAY)]);
+      if (i >= 8) {
+        // No archived messages: the owner's statistics decide.
+        want.set(chat, { flags: owner === 'arch_quiet' ? ['silent'] : [], activitySource: 'owner', lastMessageAt: null, messages: null, speakers: null });
+        continue;
+      }
+      // Messages over the last 20 days (some groups none in the silent window), a recall (not speech) and one after T.
+      const sent: { at: number; sender: string }[] = [];
+      const n = 1 + Math.floor(rnd() * 12);
+      const latest = i < 3 ? windowLo - DAY : hi - 1; // the first three fell quiet before the window
+      for (let m = 0; m < n; m++) {
+        // From the fourth group on, the first message falls in the silent window (they spoke).
+        const at = m === 0 && i >= 3 ? hi - 1 - Math.floor(rnd() * (silentDays * DAY - 1)) : latest - Math.floor(rnd() * 14 * DAY);
+        const sender = pick(['wmarch1', 'wmarch2', 'wmarch3', owner]);
+        sent.push({ at, sender });
+        await sql(`INSERT INTO archived_messages (corp_id, msgid, seq, action, type, sender, sender_kind, chat_id, sent_at, text, payload)
+                   VALUES ($1, $2, $3, 'send', 'text', $4, 'customer', $5, $6, 'hi', '{}')`, [corp, `arch${++msg}`, msg, sender, chat, new Date(at)]);
+      }
+      await sql(`INSERT INTO archived_messages (corp_id, msgid, seq, action, type, sender, sender_kind, chat_id, sent_at, payload)
+                 VALUES ($1, $2, $3, 'recall', 'revoke', 'wmarch9', 'customer', $4, $5, '{}'), ($1, $6, $7, 'send', 'text', 'wmarch9', 'customer', $4, $8, '{}')`,
+      [corp, `arch${++msg}`, msg, chat, new Date(hi - 1000), `arch${++msg}`, msg + 1, new Date(hi + H)]);
+      const inPeriod = sent.filter((x) => x.at >= lo && x.at < hi);
+      const last = Math.max(...sent.map((x) => x.at));
+      want.set(chat, {
+        flags: sent.some((x) => x.at >= windowLo) ? [] : ['silent'], activitySource: 'archive', lastMessageAt: new Date(last).toISOString(),
+        messages: inPeriod.length, speakers: new Set(inPeriod.map((x) => x.sender)).size,
+        messagesPerDay: Math.round((inPeriod.length / 7) * 100) / 100,
+        quietDays: Math.max(0, Math.round((startOf(T) - startOf(dayIn(new Date(last), TZ))) / DAY)),
+      });
+    }
+    const page = (await pond.api('GET', `/api/group-health?from=${from}&to=${T}&limit=1000`)).body;
+    const got = page.groups.filter((g: { chatId: string }) => g.chatId.startsWith('wrarch'));
+    expect(got).toHaveLength(12);
+    for (const g of got) expect(g, g.chatId).toMatchObject(want.get(g.chatId)!);
+    // Both sources flag and clear: an archived group of the lively owner silent, one of the quiet owner not.
+    const flagsOf = (src: string, owner: string, silent: boolean) => got.filter((g: any) => g.activitySource === src && g.ownerUserid === owner && g.flags.includes('silent') === silent);
+    expect(flagsOf('archive', 'arch_lively', true).length + flagsOf('archive', 'arch_quiet', true).length).toBeGreaterThan(0);
+    expect(flagsOf('archive', 'arch_quiet', false).length).toBeGreaterThan(0);
+    expect(flagsOf('owner', 'arch_quiet', true)).toHaveLength(2);
+    expect(flagsOf('owner', 'arch_lively', false)).toHaveLength(2);
+  });
 });
 
 describe('weekly digest', () => {

@@ -92,6 +92,8 @@ export const Funnel = z.object({
   settings: AnalyticsSettings,
   /** When the rollups were last brought up to date. */
   asOf: z.string().nullable(),
+  /** The stage definitions changed since the last pass: the figures are still the old definitions' until the next one. */
+  rebuilding: z.boolean(),
 });
 export type Funnel = z.infer<typeof Funnel>;
 

@@ -120,9 +120,19 @@ export const GroupHealthRow = z.object({
   chatId: z.string(), name: z.string(), tier: z.string().nullable(), ownerUserid: z.string().nullable(), ownerName: z.string().nullable(),
   storeId: z.number().nullable(),
   ...groupFigures,
-  /** Days since the last sign of life: a join, or a message in one of the owner's groups when the owner has only this one. */
+  /** Days since the last sign of life: a join or a message (the group's own in the archive, else one in the owner's groups). */
   quietDays: z.number().int().nullable(),
   flags: z.array(z.enum(GROUP_FLAGS)),
+  /**
+   * Where the activity comes from: `archive` when the chat archive holds messages of this group (then the figures below
+   * are the group's own and silence is judged per group), `owner` when only WeCom's owner statistics exist, null neither.
+   */
+  activitySource: z.enum(['archive', 'owner']).nullable(),
+  /** From the archive (null without it): the last message up to the period's end, messages and distinct speakers in the period. */
+  lastMessageAt: z.string().nullable(),
+  messages: z.number().int().nullable(),
+  messagesPerDay: z.number().nullable(),
+  speakers: z.number().int().nullable(),
 });
 export type GroupHealthRow = z.infer<typeof GroupHealthRow>;
 

@@ -157,6 +157,13 @@ export function ownWorkVisibleSql(scope: Scope, p: Params, alias: string): strin
   return `${alias}.created_by_key = ${p.add(scope.principalKey)}`;
 }
 
+/** Activity plans (alias `p`): a store manager's stores' plans; nothing for staff. */
+export function planVisibleSql(scope: Scope, p: Params, alias = 'p'): string {
+  if (scope.staffUserid) return 'false';
+  if (scope.storeIds) return `${alias}.store_id = ANY(${p.add(scope.storeIds)}::bigint[])`;
+  return 'true';
+}
+
 export const RESOURCES = {
   customer: { label: 'customer', table: 'customers', key: 'external_userid', keyType: 'text', visible: customerVisibleSql },
   staff: { label: 'staff member', table: 'staff', key: 'userid', keyType: 'text', visible: staffVisibleSql },
@@ -217,8 +224,9 @@ export const RESOURCES = {
     label: 'violation', table: 'moderation_violations', key: 'id', keyType: 'int',
     visible: (scope, p, a) => (scope.staffUserid || scope.storeIds ? `coalesce(${staffUseridVisibleSql(scope, p, `${a}.owner_userid`, `${a}.corp_id`)}, false)` : 'true'),
   },
-  // Measure (issue 15): activity plans are corp-wide (admins and operators).
-  plan: { label: 'plan', table: 'plans', key: 'id', keyType: 'int' },
+  // Measure (issue 15): activity plans. A store manager sees the plans of their stores (read only); a plan without a store
+  // is the whole corp's and only admins and operators see it. Staff see none.
+  plan: { label: 'plan', table: 'plans', key: 'id', keyType: 'int', visible: planVisibleSql },
   // Spread (issue 14): fission paths are corp-wide, like the campaigns they link.
   fissionPath: { label: 'fission path', table: 'fission_paths', key: 'id', keyType: 'int' },
 } as const satisfies Record<string, ResourceKind>;

@@ -1,14 +1,17 @@
 // 漏斗 Funnel: the five stages of the period's new customers, each rate beside the previous period's, their product
 // (the seeds' 0.9⁵ = 59%), and the table by channel, code, store, staff, campaign or day.
-import { Card, Col, Empty, Row, Segmented, Skeleton, Statistic, Table, Tooltip, Typography } from 'antd';
-import { useMemo } from 'react';
+import { SettingOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Empty, Row, Segmented, Skeleton, Statistic, Table, Tooltip, Typography } from 'antd';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Chart, type ChartOption } from '../../components/chart';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { formatNumber } from '../../lib/format';
 import { asOf, FilterBar, pct } from './filter-bar';
+import { useCanWrite } from '../auth/hooks';
 import { useFilters, useFunnel, type Funnel } from './hooks';
+import { StageDefinitions } from './stage-definitions';
 
 const DIMS = ['channel', 'code', 'store', 'staff', 'campaign', 'day'] as const;
 const FUNNEL_KEYS = ['by'];
@@ -19,6 +22,8 @@ export default function FunnelPage() {
   const [f, set] = useFilters(FUNNEL_KEYS);
   const q = useFunnel(f);
   const d = q.data;
+  const canWrite = useCanWrite();
+  const [editing, setEditing] = useState(false);
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis' },
     grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
@@ -33,7 +38,10 @@ export default function FunnelPage() {
   const by = f.by ?? 'channel';
   return (
     <>
-      <PageHeader title={t('funnelTitle')} subtitle={t('funnelSubtitle')} />
+      <PageHeader title={t('funnelTitle')} subtitle={t('funnelSubtitle')}
+        extra={<Button icon={<SettingOutlined />} disabled={!d} onClick={() => setEditing(true)} data-testid="stage-definitions-open">{t('definitions.title')}</Button>} />
+      {editing && d ? <StageDefinitions settings={d.settings} canWrite={canWrite} onClose={() => setEditing(false)} /> : null}
+      {d?.rebuilding ? <Alert type="warning" showIcon style={{ marginBottom: 16 }} message={t('definitions.rebuilding')} data-testid="funnel-rebuilding" /> : null}
       <FilterBar f={f} set={set} period={d}>
         <Segmented value={by} onChange={(v) => set({ by: String(v) })} options={DIMS.map((x) => ({ value: x, label: t(`dims.${x}`) }))} data-testid="funnel-by" />
       </FilterBar>

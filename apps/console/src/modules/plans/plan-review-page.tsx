@@ -10,6 +10,7 @@ import { apiUrl } from '../../api/client';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
+import { useCanWrite } from '../auth/hooks';
 import { useReview, useSavePlan } from './hooks';
 import { ChannelsTable, CostCard, DailyChart, GoalCard, LinkedTable, MetricsTable, MilestoneList, PlanFacts, SentTable } from './review-parts';
 
@@ -20,6 +21,7 @@ export default function PlanReviewPage() {
   const id = Number(useParams().id);
   const q = useReview(id);
   const save = useSavePlan();
+  const canWrite = useCanWrite();
   const [form] = Form.useForm<{ worked: string; didnt: string; next: string }>();
   const r = q.data;
   useEffect(() => { if (r) form.setFieldsValue(r.plan.review); }, [r, form]);
@@ -28,7 +30,7 @@ export default function PlanReviewPage() {
       <PageHeader back={<Button type="text" icon={<ArrowLeftOutlined />} onClick={() => void navigate('/plans')} aria-label="back" />} title={r ? `${t('review')} · ${r.plan.name}` : t('review')}
         extra={(
           <Space>
-            <Link to={`/plans/${id}/edit`}><Button>{t('edit')}</Button></Link>
+            {canWrite ? <Link to={`/plans/${id}/edit`}><Button>{t('edit')}</Button></Link> : null}
             <Button href={apiUrl(`/plans/${id}/review.csv`)}>{t('exportCsv')}</Button>
             <Button type="primary" onClick={() => window.open(`/plans/${id}/print`, '_blank')} data-testid="print-review">{t('print')}</Button>
           </Space>
@@ -54,7 +56,7 @@ export default function PlanReviewPage() {
             <Col xs={24} lg={8}><Card size="small" title={t('milestones')}><MilestoneList r={r} /></Card></Col>
             <Col xs={24} lg={16}>
               <Card size="small" title={t('reviewNotes')}>
-                <Form form={form} layout="vertical" onFinish={async (v) => {
+                <Form form={form} layout="vertical" disabled={!canWrite} onFinish={async (v) => {
                   try {
                     await save.mutateAsync({ id, body: { review: { worked: v.worked ?? '', didnt: v.didnt ?? '', next: v.next ?? '' } } });
                     message.success(t('saved'));
@@ -65,7 +67,7 @@ export default function PlanReviewPage() {
                   <Form.Item name="worked" label={t('worked')}><Input.TextArea rows={2} maxLength={4000} /></Form.Item>
                   <Form.Item name="didnt" label={t('didnt')}><Input.TextArea rows={2} maxLength={4000} /></Form.Item>
                   <Form.Item name="next" label={t('next')}><Input.TextArea rows={2} maxLength={4000} /></Form.Item>
-                  <Space>
+                  <Space hidden={!canWrite}>
                     <Button htmlType="submit" type="primary" loading={save.isPending}>{t('saveNotes')}</Button>
                     {r.plan.status !== 'done' && <Button onClick={async () => { await save.mutateAsync({ id, body: { status: 'done' } }); message.success(t('saved')); }}>{t('markDone')}</Button>}
                   </Space>

@@ -1,7 +1,7 @@
 // 群健康 Group health: per group and tier over a period — members, joins, leaves, churn, growth — with silent and dying
 // groups flagged by the corp's thresholds (editable here by admins) and a revival playbook one click away (a group
 // playbook form prefilled with the group). WeCom's activity by owner is charted per day.
-import { Button, Card, Col, DatePicker, Flex, Form, InputNumber, App as AntApp, Row, Segmented, Select, Space, Table, Tag, TimePicker, Typography } from 'antd';
+import { Button, Card, Col, DatePicker, Flex, Form, InputNumber, App as AntApp, Row, Segmented, Select, Space, Table, Tag, TimePicker, Tooltip, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -108,7 +108,15 @@ export default function GroupHealthPage() {
             { title: t('leaves'), dataIndex: 'leaves', align: 'right' },
             { title: t('churn'), dataIndex: 'churn', align: 'right', render: pct },
             { title: t('growth'), dataIndex: 'growth', align: 'right' },
+            { title: t('messages'), dataIndex: 'messages', align: 'right', render: (v: number | null) => v ?? '—' },
+            { title: t('messagesPerDay'), dataIndex: 'messagesPerDay', align: 'right', render: (v: number | null) => v ?? '—' },
+            { title: t('speakers'), dataIndex: 'speakers', align: 'right', render: (v: number | null) => v ?? '—' },
+            { title: t('lastMessageAt'), dataIndex: 'lastMessageAt', render: (v: string | null) => (v ? dayjs(v).format('YYYY-MM-DD HH:mm') : '—') },
             { title: t('quietDays'), dataIndex: 'quietDays', align: 'right', render: (v: number | null) => v ?? '—' },
+            {
+              title: t('activitySource.title'), dataIndex: 'activitySource',
+              render: (v: GroupHealthRow['activitySource']) => (v ? <Tooltip title={t(`activitySource.${v}Help`)}><Tag>{t(`activitySource.${v}`)}</Tag></Tooltip> : '—'),
+            },
             { title: '', dataIndex: 'flags', render: (flags: GroupHealthRow['flags']) => flags.map((x) => <Tag key={x} color={x === 'silent' ? 'default' : 'red'}>{t(`flags.${x}`)}</Tag>) },
             ...(canPlan ? [{
               title: '', key: 'revive',

@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import type { Scope } from '../../platform/auth';
 import { Params } from '../../platform/sql';
+import { addDays, zonedTime } from '../../platform/time';
 import { COMPARE_DAYS } from './rollup';
 
 type Queryable = Pick<pg.Pool, 'query'>;
@@ -28,16 +29,24 @@ const FUNNEL_KEYS: Record<string, string> = {
   channel: 'd.channel', code: 'd.code_id::text', store: 'd.store_id::text', staff: 'd.userid', campaign: 'd.campaign_id::text', day: "to_char(d.day, 'YYYY-MM-DD')", all: "''",
 };
 
-/** Funnel counts over the period's days, grouped by `by` ('all' for the totals). */
+/** Breakdowns the slim per-channel rows answer (rollup.ts rebuildSlim). */
+const SLIM_KEYS = new Set(['channel', 'day', 'all']);
+
+/**
+ * Funnel counts over the period's days, grouped by `by` ('all' for the totals). A corp-wide read (no store or staff in
+ * the scope or the filters) by channel, by day or in total reads the slim per-channel rows; the others the fine rows.
+ */
 export async function funnelSums(db: Queryable, scope: Scope, f: Filters, period: Period, by: string): Promise<FunnelSums[]> {
   const p = new Params();
   const key = FUNNEL_KEYS[by];
+  const slim = SLIM_KEYS.has(by) && !scope.staffUserid && !scope.storeIds && f.storeId === undefined && f.userid === undefined;
+  const kinds = slim ? `('funnel_ch', 'scan_ch')` : `('funnel', 'scan')`;
   const { rows } = await db.query<FunnelSums>(
     `SELECT ${key} AS key, sum(d.scanned)::int AS scanned, sum(d.added)::int AS added, (sum(d.added) FILTER (WHERE d.code_id <> 0))::int AS code_added,
             sum(d.activated)::int AS activated, sum(d.retain_due)::int AS retain_due, sum(d.retained)::int AS retained,
             sum(d.converted)::int AS converted, sum(d.spread)::int AS spread
      FROM analytics_daily d
-     WHERE ${filterSql(scope, f, p, 'd')} AND d.kind IN ('funnel', 'scan') AND d.day >= ${p.add(period.from)}::date AND d.day <= ${p.add(period.to)}::date
+     WHERE ${filterSql(scope, f, p, 'd')} AND d.kind IN ${kinds} AND d.day >= ${p.add(period.from)}::date AND d.day <= ${p.add(period.to)}::date
      GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1`, p.values);
   return rows;
 }
@@ -59,9 +68,12 @@ export async function orderSums(db: Queryable, scope: Scope, f: Filters, period:
 
 const zoneOf = (corp: string) => `(SELECT timezone FROM corps WHERE id = ${corp})`;
 
-/** The period's bounds as instants: [from 00:00, to + 1 day 00:00) in the corp's zone. */
-function bounds(p: Params, period: Period, corp: string): { lo: string; hi: string } {
-  return { lo: `(${p.add(period.from)}::date::timestamp AT TIME ZONE ${zoneOf(corp)})`, hi: `((${p.add(period.to)}::date + 1)::timestamp AT TIME ZONE ${zoneOf(corp)})` };
+/**
+ * The period's bounds as instants: [from 00:00, to + 1 day 00:00) in the corp's zone. Given as values, not as an
+ * expression over corps: the planner then knows how many orders the range holds (it guessed ~1/15th and hash-joined).
+ */
+function bounds(p: Params, period: Period & { tz: string }): { lo: string; hi: string } {
+  return { lo: `${p.add(zonedTime(period.from, '00:00', period.tz))}::timestamptz`, hi: `${p.add(zonedTime(addDays(period.to, 1), '00:00', period.tz))}::timestamptz` };
 }
 
 export interface BuyerSums { buyers: number; repeat_buyers: number; orders: number; first_orders: number; mau: number }
@@ -71,11 +83,11 @@ export interface BuyerSums { buyers: number; repeat_buyers: number; orders: numb
  * buyers (orders paid in the period, refunded in full left out), customers whose first order in the pond was in it, and
  * the active customers of the `activeDays` up to its end.
  */
-export async function buyerSums(db: Queryable, scope: Scope, f: Filters, period: Period, activeDays: number): Promise<BuyerSums> {
+export async function buyerSums(db: Queryable, scope: Scope, f: Filters, period: Period & { tz: string }, activeDays: number): Promise<BuyerSums> {
   const p = new Params();
   const where = filterSql(scope, f, p, 'a');
   const corp = '$1';
-  const { lo, hi } = bounds(p, period, corp);
+  const { lo, hi } = bounds(p, period);
   const { rows: [r] } = await db.query<BuyerSums>(
     `WITH b AS (SELECT o.external_userid, count(*) AS n FROM orders o JOIN analytics_customers a ON a.corp_id = o.corp_id AND a.external_userid = o.external_userid
                 WHERE ${where} AND o.corp_id = ${corp} AND o.external_userid IS NOT NULL AND o.refunded_at IS NULL AND o.paid_at >= ${lo} AND o.paid_at < ${hi}
@@ -96,7 +108,9 @@ export async function withWithout(db: Queryable, scope: Scope, f: Filters, perio
     `SELECT a.group_joined_at IS NOT NULL AS joined, count(*)::int AS customers, count(*) FILTER (WHERE c.order_count > 0)::int AS buyers,
             count(*) FILTER (WHERE c.order_count >= 2)::int AS repeat_buyers, coalesce(sum(c.order_count), 0)::int AS orders,
             coalesce(sum(round(c.order_total * 100)), 0)::text AS fen
-     FROM analytics_customers a JOIN customers c ON c.corp_id = a.corp_id AND c.external_userid = a.external_userid
+     FROM analytics_customers a
+       -- One primary-key look-up per customer of the period (OFFSET 0 keeps it a loop): a hash join read every customer.
+       CROSS JOIN LATERAL (SELECT c.order_count, c.order_total FROM customers c WHERE c.corp_id = a.corp_id AND c.external_userid = a.external_userid OFFSET 0) c
      WHERE ${filterSql(scope, f, p, 'a')} AND a.add_day >= ${p.add(period.from)}::date AND a.add_day <= ${p.add(period.to)}::date
      GROUP BY 1`, p.values);
   const empty: SideSums = { customers: 0, buyers: 0, repeat_buyers: 0, orders: 0, fen: '0' };
@@ -106,10 +120,10 @@ export async function withWithout(db: Queryable, scope: Scope, f: Filters, perio
 export interface BeforeAfterSums { customers: number; b_buyers: number; b_repeat: number; b_orders: number; b_fen: string; a_buyers: number; a_repeat: number; a_orders: number; a_fen: string }
 
 /** Customers whose first group join fell in the period and at least COMPARE_DAYS ago: orders in the days before and after. */
-export async function beforeAfter(db: Queryable, scope: Scope, f: Filters, period: Period, now: Date): Promise<BeforeAfterSums> {
+export async function beforeAfter(db: Queryable, scope: Scope, f: Filters, period: Period & { tz: string }, now: Date): Promise<BeforeAfterSums> {
   const p = new Params();
   const where = filterSql(scope, f, p, 'a');
-  const { lo, hi } = bounds(p, period, '$1');
+  const { lo, hi } = bounds(p, period);
   const { rows: [r] } = await db.query<BeforeAfterSums>(
     `SELECT count(*)::int AS customers,
             count(*) FILTER (WHERE a.orders_before > 0)::int AS b_buyers, count(*) FILTER (WHERE a.orders_before >= 2)::int AS b_repeat,
@@ -139,17 +153,17 @@ export async function contactCohorts(db: Queryable, scope: Scope, f: Filters, pe
 }
 
 /** Customers by the cohort of their first order in the pond, and the periods k ≥ 0 after it in which they ordered again. */
-export async function orderCohorts(db: Queryable, scope: Scope, f: Filters, period: Period, unit: 'week' | 'month'): Promise<{ sizes: { cohort: string; n: number }[]; cells: { cohort: string; k: number; n: number }[] }> {
+export async function orderCohorts(db: Queryable, scope: Scope, f: Filters, period: Period & { tz: string }, unit: 'week' | 'month'): Promise<{ sizes: { cohort: string; n: number }[]; cells: { cohort: string; k: number; n: number }[] }> {
   const p = new Params();
   const where = filterSql(scope, f, p, 'a');
-  const { lo, hi } = bounds(p, period, '$1');
-  const secs = unit === 'week' ? 7 * 86400 : 30 * 86400;
+  const { lo, hi } = bounds(p, period);
   const cohort = `to_char(date_trunc('${unit}', (a.converted_at AT TIME ZONE ${zoneOf('$1')})::date), 'YYYY-MM-DD')`;
   const { rows: sizes } = await db.query<{ cohort: string; n: number }>(
     `SELECT ${cohort} AS cohort, count(*)::int AS n FROM analytics_customers a WHERE ${where} AND a.converted_at >= ${lo} AND a.converted_at < ${hi} GROUP BY 1`, p.values);
+  // The periods with a repeat order are kept on the customer's row (repeat_weeks / repeat_months): no orders read here.
   const { rows: cells } = await db.query<{ cohort: string; k: number; n: number }>(
-    `SELECT ${cohort} AS cohort, floor(extract(epoch FROM o.paid_at - a.converted_at) / ${secs})::int AS k, count(DISTINCT a.external_userid)::int AS n
-     FROM analytics_customers a JOIN orders o ON o.corp_id = a.corp_id AND o.external_userid = a.external_userid AND o.refunded_at IS NULL AND o.paid_at > a.converted_at
+    `SELECT ${cohort} AS cohort, k, count(*)::int AS n
+     FROM analytics_customers a CROSS JOIN unnest(a.${unit === 'week' ? 'repeat_weeks' : 'repeat_months'}) k
      WHERE ${where} AND a.converted_at >= ${lo} AND a.converted_at < ${hi} GROUP BY 1, 2`, p.values);
   return { sizes, cells };
 }
@@ -174,7 +188,8 @@ export async function channels(db: Queryable, corpId: string): Promise<string[]>
   return rows.map((r) => r.channel);
 }
 
-export async function lastRun(db: Queryable, corpId: string): Promise<Date | null> {
-  const { rows: [r] } = await db.query<{ ran_at: Date | null }>('SELECT ran_at FROM analytics_state WHERE corp_id = $1', [corpId]);
-  return r?.ran_at ?? null;
+/** When the rollups were last brought up to date, and with which version of the stage definitions. */
+export async function lastRun(db: Queryable, corpId: string): Promise<{ ranAt: Date | null; settingsVersion: number | null }> {
+  const { rows: [r] } = await db.query<{ ran_at: Date | null; settings_version: number }>('SELECT ran_at, settings_version FROM analytics_state WHERE corp_id = $1', [corpId]);
+  return { ranAt: r?.ran_at ?? null, settingsVersion: r?.ran_at ? r.settings_version : null };
 }

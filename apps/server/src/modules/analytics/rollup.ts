@@ -19,6 +19,9 @@ export const WATERMARK_LAG_SECONDS = 60;
 /** Days before and after the first group join compared on the commerce page. */
 export const COMPARE_DAYS = 90;
 
+/** Periods after the first order kept per customer for the order cohorts (the page shows at most 52). */
+export const REPEAT_PERIODS = 52;
+
 export interface StoredSettings extends AnalyticsSettings { version: number }
 
 export async function readSettings(db: Queryable, corpId: string): Promise<StoredSettings> {
@@ -56,7 +59,7 @@ function factsSql(who: string): string {
     WITH old AS (SELECT * FROM analytics_customers o WHERE o.corp_id = $1 AND o.external_userid IN (SELECT c.external_userid FROM customers c WHERE c.corp_id = $1 AND ${who})),
     up AS (
     INSERT INTO analytics_customers AS t (corp_id, external_userid, added_at, add_day, channel, code_id, store_id, userid, campaign_id, activated, retained,
-      converted_at, spread, lost_at, active_at, group_joined_at, orders_before, fen_before, orders_after, fen_after)
+      converted_at, spread, lost_at, active_at, group_joined_at, orders_before, fen_before, orders_after, fen_after, repeat_weeks, repeat_months)
     SELECT c.corp_id, c.external_userid, c.first_added_at, ${dayOf('c.first_added_at')},
       coalesce(fa.channel, ''), coalesce(fa.code_id, 0), coalesce(fa.store_id, st.store_id, 0), coalesce(fa.userid, ff.userid, ''), coalesce(cp.campaign_id, 0),
       EXISTS (SELECT 1 FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid AND e.type = ANY($3::text[])
@@ -65,13 +68,13 @@ function factsSql(who: string): string {
         EXISTS (SELECT 1 FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid
                   AND coalesce(f.added_at, c.first_added_at) <= c.first_added_at + make_interval(days => $5::int)
                   AND (f.status = 'active' OR f.deleted_at > c.first_added_at + make_interval(days => $5::int))) END,
-      (SELECT min(o.paid_at) FROM orders o WHERE o.corp_id = c.corp_id AND o.external_userid = c.external_userid AND o.refunded_at IS NULL AND o.paid_at >= c.first_added_at),
+      fo.at,
       EXISTS (SELECT 1 FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid AND e.type = ANY($6::text[]) AND e.occurred_at >= c.first_added_at),
       CASE WHEN c.active_follow_count = 0 THEN
         (SELECT coalesce(max(f.deleted_at), c.first_added_at) FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid) END,
       nullif(greatest(coalesce((SELECT max(e.occurred_at) FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid
                                AND (e.type = ANY($3::text[]) OR e.type = 'order.paid')), 'epoch'), coalesce(c.last_order_at, 'epoch')), 'epoch'),
-      gj.at, coalesce(ob.n, 0), coalesce(ob.fen, 0), coalesce(oa.n, 0), coalesce(oa.fen, 0)
+      gj.at, coalesce(ob.n, 0), coalesce(ob.fen, 0), coalesce(oa.n, 0), coalesce(oa.fen, 0), coalesce(ro.weeks, '{}'), coalesce(ro.months, '{}')
     FROM customers c
       LEFT JOIN LATERAL (SELECT a.channel, a.code_id, a.store_id, a.userid FROM attributions a WHERE a.corp_id = c.corp_id AND a.external_userid = c.external_userid
                          ORDER BY a.added_at, a.id LIMIT 1) fa ON true
@@ -80,6 +83,15 @@ function factsSql(who: string): string {
       LEFT JOIN staff st ON st.corp_id = c.corp_id AND st.userid = coalesce(fa.userid, ff.userid)
       LEFT JOIN LATERAL (SELECT p.campaign_id FROM campaign_participants p WHERE p.corp_id = c.corp_id AND p.external_userid = c.external_userid
                          ORDER BY p.joined_at, p.campaign_id LIMIT 1) cp ON true
+      LEFT JOIN LATERAL (SELECT min(o.paid_at) AS at FROM orders o WHERE o.corp_id = c.corp_id AND o.external_userid = c.external_userid
+                           AND o.refunded_at IS NULL AND o.paid_at >= c.first_added_at) fo ON true
+      -- The weeks and months k (< ${REPEAT_PERIODS}) after the first order with another order in them (the order cohorts' cells).
+      LEFT JOIN LATERAL (SELECT array_agg(DISTINCT floor(extract(epoch FROM o.paid_at - fo.at) / ${7 * 86400})::int ORDER BY floor(extract(epoch FROM o.paid_at - fo.at) / ${7 * 86400})::int)
+                                  FILTER (WHERE o.paid_at < fo.at + interval '${REPEAT_PERIODS * 7} days') AS weeks,
+                                array_agg(DISTINCT floor(extract(epoch FROM o.paid_at - fo.at) / ${30 * 86400})::int ORDER BY floor(extract(epoch FROM o.paid_at - fo.at) / ${30 * 86400})::int)
+                                  FILTER (WHERE o.paid_at < fo.at + interval '${REPEAT_PERIODS * 30} days') AS months
+                         FROM orders o WHERE fo.at IS NOT NULL AND o.corp_id = c.corp_id AND o.external_userid = c.external_userid
+                           AND o.refunded_at IS NULL AND o.paid_at > fo.at) ro ON true
       LEFT JOIN LATERAL (SELECT min(e.occurred_at) AS at FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid
                            AND e.type = 'group.joined') gj ON true
       LEFT JOIN LATERAL (SELECT count(*)::int AS n, sum(round((o.amount - o.refunded_amount) * 100))::bigint AS fen FROM orders o
@@ -93,7 +105,7 @@ function factsSql(who: string): string {
       code_id = EXCLUDED.code_id, store_id = EXCLUDED.store_id, userid = EXCLUDED.userid, campaign_id = EXCLUDED.campaign_id, activated = EXCLUDED.activated,
       retained = EXCLUDED.retained, converted_at = EXCLUDED.converted_at, spread = EXCLUDED.spread, lost_at = EXCLUDED.lost_at, active_at = EXCLUDED.active_at,
       group_joined_at = EXCLUDED.group_joined_at, orders_before = EXCLUDED.orders_before, fen_before = EXCLUDED.fen_before,
-      orders_after = EXCLUDED.orders_after, fen_after = EXCLUDED.fen_after
+      orders_after = EXCLUDED.orders_after, fen_after = EXCLUDED.fen_after, repeat_weeks = EXCLUDED.repeat_weeks, repeat_months = EXCLUDED.repeat_months
     RETURNING t.*)
     SELECT DISTINCT d.day FROM up LEFT JOIN old ON old.external_userid = up.external_userid
       CROSS JOIN LATERAL (VALUES (up.add_day::text), (old.add_day::text)) d(day)
@@ -121,6 +133,22 @@ function touchSql(dir: 'ASC' | 'DESC'): string {
                          ORDER BY p.joined_at ${dir}, p.campaign_id ${dir} LIMIT 1) cp ON true`;
 }
 
+/**
+ * The slim rows of a day (kind `funnel_ch` / `scan_ch`): the fine rows summed per channel, for the corp-wide funnel by
+ * channel, by day or in total — a few dozen rows a day instead of about one per add. code_id is -1 where the fine rows had
+ * a code (the acquire stage counts adds through a code), 0 where not. Derived from the fine rows of the same days, so an
+ * incremental pass and a full one leave the same.
+ */
+async function rebuildSlim(db: Queryable, corpId: string, kind: 'funnel' | 'scan', days: string[]): Promise<void> {
+  await db.query('DELETE FROM analytics_daily WHERE corp_id = $1 AND kind = $2 AND day = ANY($3::date[])', [corpId, `${kind}_ch`, days]);
+  await db.query(
+    `INSERT INTO analytics_daily (corp_id, day, kind, touch, channel, code_id, store_id, userid, campaign_id, chat_id, scanned, added, activated, retain_due, retained, converted, spread)
+     SELECT $1, d.day, $2 || '_ch', 'first', d.channel, CASE WHEN d.code_id <> 0 THEN -1 ELSE 0 END, 0, '', 0, '',
+            sum(d.scanned), sum(d.added), sum(d.activated), sum(d.retain_due), sum(d.retained), sum(d.converted), sum(d.spread)
+     FROM analytics_daily d WHERE d.corp_id = $1 AND d.kind = $2 AND d.day = ANY($3::date[])
+     GROUP BY d.day, d.channel, 6`, [corpId, kind, days]);
+}
+
 /** Rebuilds the analytics_daily rows of `kind` on the given corp days. $1 corp, $2 days, $3 window days; $tz the zone. */
 async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'funnel' | 'scan' | 'order', days: string[], windowDays: number): Promise<void> {
   if (!days.length) return;
@@ -135,6 +163,7 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
              count(*) FILTER (WHERE f.converted_at IS NOT NULL), count(*) FILTER (WHERE f.spread)
       FROM analytics_customers f WHERE f.corp_id = $1 AND f.add_day = ANY($2::date[]) AND $3::int IS NOT NULL
       GROUP BY f.add_day, f.channel, f.code_id, f.store_id, f.userid, f.campaign_id`), [corpId, days, windowDays]);
+    await rebuildSlim(db, corpId, 'funnel', days);
   } else if (kind === 'scan') {
     await db.query(z(`
       INSERT INTO analytics_daily (${cols}, scanned)
@@ -146,6 +175,7 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
         AND v.created_at < (((SELECT max(d) FROM unnest($2::date[]) d) + 1)::timestamp AT TIME ZONE $tz)
         AND ${dayOf('v.created_at')} = ANY($2::date[])
       GROUP BY 2, 5, 6, 7, 8`), [corpId, days, windowDays]);
+    await rebuildSlim(db, corpId, 'scan', days);
   } else {
     for (const [touch, dir] of [['first', 'ASC'], ['last', 'DESC']] as const) {
       await db.query(z(`

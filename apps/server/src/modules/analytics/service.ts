@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AnalyticsSettings, Cohorts, Commerce, CommerceSide, Funnel, FunnelCounts, FunnelStage } from '@pond/contracts/analytics';
 import { FUNNEL_STAGES, type CohortQuery, type CommerceQuery, type FunnelQuery } from '@pond/contracts/analytics';
 import type { Scope } from '../../platform/auth';
-import { defineJob } from '../../platform/queue';
+import { defineJob, type Queue } from '../../platform/queue';
 import type { Logger } from '../../platform/log';
 import { addDays, corpZone, dayIn } from '../../platform/time';
 import { AppError } from '../../platform/errors';
@@ -57,7 +57,7 @@ export class AnalyticsService {
     handler: async () => { await this.refreshAll(); },
   });
 
-  constructor(private pool: pg.Pool, private log: Logger) {}
+  constructor(private pool: pg.Pool, private log: Logger, private queue?: Queue) {}
 
   async refreshAll(): Promise<void> {
     const { rows } = await this.pool.query<Cols<'corps', 'id'>>('SELECT id FROM corps ORDER BY id');
@@ -80,6 +80,8 @@ export class AnalyticsService {
 
   async updateSettings(corpId: string, input: Partial<AnalyticsSettings>, by: string): Promise<AnalyticsSettings> {
     await writeSettings(this.pool, corpId, input, by);
+    // The next pass rebuilds everything with the new definitions: run it now rather than at the next ten minutes.
+    await this.queue?.send(this.rollupJob, {}, { singletonKey: 'settings' });
     return this.settings(corpId);
   }
 
@@ -99,11 +101,15 @@ export class AnalyticsService {
     const f = { storeId: q.storeId, userid: q.userid, channel: q.channel };
     const len = Math.round((Date.parse(to) - Date.parse(from)) / 86400_000) + 1;
     const prev = { from: addDays(from, -len), to: addDays(from, -1) };
-    const [[cur], [before], rows, s, asOf] = await Promise.all([
-      repo.funnelSums(this.pool, scope, f, { from, to }, 'all'), repo.funnelSums(this.pool, scope, f, prev, 'all'),
-      repo.funnelSums(this.pool, scope, f, { from, to }, q.by), this.settings(scope.corpId), repo.lastRun(this.pool, scope.corpId),
+    const [[before], rows, { version, ...s }, run] = await Promise.all([
+      repo.funnelSums(this.pool, scope, f, prev, 'all'),
+      repo.funnelSums(this.pool, scope, f, { from, to }, q.by), readSettings(this.pool, scope.corpId), repo.lastRun(this.pool, scope.corpId),
     ]);
-    const totals = counts(cur);
+    // Every row has one key: the totals are the rows' sums (one read of the period, not two).
+    const totals = rows.map(counts).reduce((a, c) => {
+      for (const k of Object.keys(a) as (keyof FunnelCounts)[]) a[k] += c[k];
+      return a;
+    }, counts(undefined));
     const parts = stageParts(totals);
     const prevParts = stageParts(counts(before));
     const stages = FUNNEL_STAGES.map((stage) => {
@@ -115,7 +121,8 @@ export class AnalyticsService {
     const productChange = stages.every((x) => x.change !== null) ? Math.round(stages.reduce((n, x) => n * x.change!, 1) * 1e4) / 1e4 : null;
     const names = await repo.namesOf(this.pool, scope.corpId, q.by, rows.map((r) => r.key));
     return {
-      from, to, totals, stages, product, productChange, settings: s, asOf: asOf?.toISOString() ?? null,
+      from, to, totals, stages, product, productChange, settings: s, asOf: run.ranAt?.toISOString() ?? null,
+      rebuilding: run.settingsVersion !== null && run.settingsVersion !== version,
       rows: rows.map((r) => {
         const c = counts(r);
         const p = stageParts(c);
@@ -154,7 +161,7 @@ export class AnalyticsService {
         rows: [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([cohort, c]) => ({ cohort, size: c.size, cells: c.cells.map((n, k) => (reached(cohort, k) ? n : null)) })),
       };
     }
-    const { sizes, cells } = await repo.orderCohorts(this.pool, scope, f, { from, to }, q.unit);
+    const { sizes, cells } = await repo.orderCohorts(this.pool, scope, f, { from, to, tz }, q.unit);
     return {
       unit: q.unit, kind: q.kind,
       rows: sizes.sort((a, b) => a.cohort.localeCompare(b.cohort)).map((s) => ({
@@ -165,13 +172,13 @@ export class AnalyticsService {
   }
 
   async commerce(scope: Scope, q: z.output<typeof CommerceQuery>): Promise<Commerce> {
-    const { from, to, now } = await this.period(scope.corpId, q);
+    const { from, to, now, tz } = await this.period(scope.corpId, q);
     const f = { storeId: q.storeId, userid: q.userid, channel: q.channel };
     const s = await this.settings(scope.corpId);
     const [[total], rows, daily, b, ww, ba] = await Promise.all([
       repo.orderSums(this.pool, scope, f, { from, to }, q.touch, 'all'), repo.orderSums(this.pool, scope, f, { from, to }, q.touch, q.by),
-      repo.orderSums(this.pool, scope, f, { from, to }, q.touch, 'day'), repo.buyerSums(this.pool, scope, f, { from, to }, s.activeDays),
-      repo.withWithout(this.pool, scope, f, { from, to }), repo.beforeAfter(this.pool, scope, f, { from, to }, now),
+      repo.orderSums(this.pool, scope, f, { from, to }, q.touch, 'day'), repo.buyerSums(this.pool, scope, f, { from, to, tz }, s.activeDays),
+      repo.withWithout(this.pool, scope, f, { from, to }), repo.beforeAfter(this.pool, scope, f, { from, to, tz }, now),
     ]);
     const names = await repo.namesOf(this.pool, scope.corpId, q.by, rows.map((r) => r.key));
     const orders = total?.orders ?? 0;

@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import type { PlanInput, PlanLinks, PlanPatch } from '@pond/contracts/plans';
 import type { Row } from '../../platform/db/rows';
 import { Params } from '../../platform/sql';
+import type { Scope } from '../../platform/auth';
+import { planVisibleSql } from '../../platform/resources';
 
 type Db = Pick<pg.Pool, 'query'>;
 export type PlanRow = Row<'plans'>;
@@ -55,10 +57,13 @@ export async function getPlan(db: Db, corpId: string, id: number): Promise<PlanR
   return rows[0] ?? null;
 }
 
-export async function listPlans(db: Db, corpId: string, q: { status?: string; limit: number; offset: number }): Promise<{ rows: PlanRow[]; total: number }> {
+/** The plans the scope sees (platform/resources.ts: a store manager's stores' plans), latest first. */
+export async function listPlans(db: Db, scope: Scope, q: { status?: string; limit: number; offset: number }): Promise<{ rows: PlanRow[]; total: number }> {
+  const p = new Params();
   const { rows } = await db.query<PlanRow & { total: number }>(
-    `SELECT ${COLS}, count(*) OVER ()::int AS total FROM plans WHERE corp_id = $1 AND ($2::text IS NULL OR status = $2)
-     ORDER BY starts_on DESC, id DESC LIMIT $3 OFFSET $4`, [corpId, q.status ?? null, q.limit, q.offset]);
+    `SELECT ${COLS}, count(*) OVER ()::int AS total FROM plans p WHERE p.corp_id = ${p.add(scope.corpId)} AND ${planVisibleSql(scope, p, 'p')}
+       AND (${p.add(q.status ?? null)}::text IS NULL OR p.status = ${p.add(q.status ?? null)})
+     ORDER BY p.starts_on DESC, p.id DESC LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset)}`, p.values);
   return { rows, total: rows[0]?.total ?? 0 };
 }
 

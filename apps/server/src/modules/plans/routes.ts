@@ -1,5 +1,5 @@
 // Campaign results (活动效果: admins, operators, store managers — their stores' numbers) and activity plans with their
-// review (活动策划 / 复盘: admins and operators), with CSV exports of both.
+// review (活动策划 / 复盘: admins and operators write them; store managers read their stores' plans), with CSV exports of both.
 import { z } from 'zod';
 import { Ok } from '@pond/contracts/common';
 import { Plan, PlanIdParams, PlanInput, PlanList, PlanListQuery, PlanPatch, PlanReview, Results, ResultsQuery } from '@pond/contracts/plans';
@@ -36,9 +36,9 @@ export function planRoutes(app: App, deps: { results: ResultRegistry; plans: Pla
   });
 
   app.get('/api/plans', {
-    config: access(WRITE_ROLES),
-    schema: { tags: TAGS, summary: 'Activity plans, latest first', querystring: PlanListQuery, response: { 200: PlanList } },
-  }, async (req) => plans.list(req.principal!.corpId, req.query));
+    config: access(RESULT_ROLES, { scope: 'filtered' }),
+    schema: { tags: TAGS, summary: 'Activity plans, latest first (a store manager: their stores\' plans)', querystring: PlanListQuery, response: { 200: PlanList } },
+  }, async (req) => plans.list(req.scope, req.query));
 
   app.post('/api/plans', {
     config: { ...access(WRITE_ROLES, { refs: REFS }), audit: { action: 'plan.create' } },
@@ -46,7 +46,7 @@ export function planRoutes(app: App, deps: { results: ResultRegistry; plans: Pla
   }, async (req) => plans.create(req.principal!.corpId, req.body, req.principal!.name));
 
   app.get('/api/plans/:id', {
-    config: access(WRITE_ROLES, { params: { id: 'plan' } }),
+    config: access(RESULT_ROLES, { params: { id: 'plan' } }),
     schema: { tags: TAGS, summary: 'A plan', params: PlanIdParams, response: { 200: Plan } },
   }, async (req) => plans.get(req.principal!.corpId, req.params.id));
 
@@ -64,7 +64,7 @@ export function planRoutes(app: App, deps: { results: ResultRegistry; plans: Pla
   });
 
   app.get('/api/plans/:id/review', {
-    config: access(WRITE_ROLES, { params: { id: 'plan' } }),
+    config: access(RESULT_ROLES, { params: { id: 'plan' } }),
     schema: {
       tags: TAGS, summary: 'The review (复盘): goal and expected output against actuals, per day and channel, cost against budget, what was sent, the linked items\' results',
       params: PlanIdParams, response: { 200: PlanReview },
@@ -72,7 +72,7 @@ export function planRoutes(app: App, deps: { results: ResultRegistry; plans: Pla
   }, async (req) => plans.review(req.scope, req.params.id));
 
   app.get('/api/plans/:id/review.csv', {
-    config: access(WRITE_ROLES, { params: { id: 'plan' } }),
+    config: access(RESULT_ROLES, { params: { id: 'plan' } }),
     schema: { tags: TAGS, summary: 'The review as CSV', params: PlanIdParams, produces: ['text/csv'], response: CSV('A CSV download (UTF-8 with BOM, times in the corp\'s zone)') },
   }, async (req, reply) => {
     const { csv, name } = await plans.reviewCsv(req.scope, req.params.id);

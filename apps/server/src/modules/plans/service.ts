@@ -52,8 +52,8 @@ export class PlanService {
     return toPlan(await this.row(corpId, id));
   }
 
-  async list(corpId: string, q: z.output<typeof PlanListQuery>): Promise<{ items: Plan[]; total: number }> {
-    const { rows, total } = await repo.listPlans(this.pool, corpId, q);
+  async list(scope: Scope, q: z.output<typeof PlanListQuery>): Promise<{ items: Plan[]; total: number }> {
+    const { rows, total } = await repo.listPlans(this.pool, scope, q);
     return { items: rows.map(toPlan), total };
   }
 
@@ -124,7 +124,8 @@ export class PlanService {
       metrics,
       cost: { spent: totals.cost, budget, ratio: budget ? ratio(totals.cost, budget) : null },
       days, channels,
-      sent: sent.map((s) => ({ ...s, linked: linkedIds[s.kind].has(s.id) })),
+      // Broadcasts are not a store manager's (as their own pages).
+      sent: sent.filter((s) => !scope.storeIds || s.kind !== 'broadcast').map((s) => ({ ...s, linked: linkedIds[s.kind].has(s.id) })),
       linked, linkedTotals: totals,
       milestones: plan.milestones.map((m) => ({ ...m, overdue: !m.done && m.date < today })),
     };

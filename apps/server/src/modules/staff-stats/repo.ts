@@ -298,6 +298,8 @@ export interface GroupHealthRowSql {
   chat_id: string; name: string; tier: string | null; owner_userid: string | null; owner_name: string | null; store_id: number | null;
   members_start: number; members: number; joins: number; leaves: number; last_join: string | null; last_owner_msg: string | null;
   owner_groups: number; stats_days: number; owner_msg_days: number; members_shrink_base: number | null; window_joins: number; window_leaves: number;
+  /** The chat archive's view of the group (null last_msg_at: the archive holds none of its messages up to the period's end). */
+  last_msg_at: Date | null; msgs: number; speakers: number; window_msgs: number;
 }
 
 /**
@@ -312,6 +314,11 @@ export async function groupHealth(db: Db, scope: Scope, q: Period & { tz: string
   if (q.storeId) conds.push(`g.store_id = ${p.add(q.storeId)}`);
   if (q.tier !== undefined) conds.push(q.tier === '' ? `g.tier IS NULL` : `g.tier = ${p.add(q.tier)}`);
   if (q.chatId) conds.push(`g.chat_id = ${p.add(q.chatId)}`);
+  const tz = p.add(q.tz);
+  // The period [from 00:00, to + 1 00:00) and the silent window's start (to + 1 − silentDays), in the corp's zone.
+  const lo = `($2::date::timestamp AT TIME ZONE ${tz})`;
+  const hi = `(($3::date + 1)::timestamp AT TIME ZONE ${tz})`;
+  const silentLo = `(($3::date + 1 - $4::int)::timestamp AT TIME ZONE ${tz})`;
   const { rows } = await db.query<GroupHealthRowSql>(
     `SELECT g.chat_id, g.name, g.tier, g.owner_userid, s.name AS owner_name, g.store_id,
             coalesce((SELECT x.members FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day = $2::date - 1),
@@ -328,11 +335,22 @@ export async function groupHealth(db: Db, scope: Scope, q: Period & { tz: string
             (SELECT count(*)::int FROM group_owner_stats o WHERE o.corp_id = g.corp_id AND o.owner_userid = g.owner_userid AND o.day > $3::date - $4::int AND o.day <= $3::date AND o.chat_has_msg > 0) AS owner_msg_days,
             (SELECT x.members FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day = $3::date - $5::int) AS members_shrink_base,
             coalesce((SELECT sum(x.joins) FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day > $3::date - $4::int AND x.day <= $3::date), 0)::int AS window_joins,
-            coalesce((SELECT sum(x.leaves) - sum(x.joins) FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day > $3::date - $5::int AND x.day <= $3::date), 0)::int AS window_leaves
+            coalesce((SELECT sum(x.leaves) - sum(x.joins) FROM group_daily_stats x WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day > $3::date - $5::int AND x.day <= $3::date), 0)::int AS window_leaves,
+            al.last_msg_at, coalesce(ar.msgs, 0)::int AS msgs, coalesce(ar.speakers, 0)::int AS speakers, coalesce(ar.window_msgs, 0)::int AS window_msgs
        FROM groups g
        LEFT JOIN staff s ON s.corp_id = g.corp_id AND s.userid = g.owner_userid
        LEFT JOIN LATERAL (SELECT sum(x.joins) AS joins, sum(x.leaves) AS leaves FROM group_daily_stats x
                            WHERE x.corp_id = g.corp_id AND x.chat_id = g.chat_id AND x.day BETWEEN $2::date AND $3::date) pd ON true
+       -- The chat archive: messages sent in the group (recalls and other actions are not speech) up to the period's end —
+       -- the last one, and those of the period and of the silent window (archived_messages_chat_sent_idx).
+       LEFT JOIN LATERAL (SELECT max(am.sent_at) AS last_msg_at FROM archived_messages am
+                           WHERE am.corp_id = g.corp_id AND am.chat_id = g.chat_id AND am.action = 'send' AND am.sent_at < ${hi}) al ON true
+       LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE am.sent_at >= ${lo}) AS msgs,
+                                 count(DISTINCT am.sender) FILTER (WHERE am.sent_at >= ${lo}) AS speakers,
+                                 count(*) FILTER (WHERE am.sent_at >= ${silentLo}) AS window_msgs
+                           FROM archived_messages am
+                           WHERE al.last_msg_at IS NOT NULL AND am.corp_id = g.corp_id AND am.chat_id = g.chat_id AND am.action = 'send'
+                             AND am.sent_at >= least(${lo}, ${silentLo}) AND am.sent_at < ${hi}) ar ON true
       WHERE ${conds.join(' AND ')}
       ORDER BY g.chat_id LIMIT ${p.add(q.limit)}`, p.values);
   return rows;

@@ -97,8 +97,13 @@ export function figuresOf(r: repo.SumsRow) {
 /** The silent / dying rules (ADR 0027) on one group's row. */
 export function flagsOf(r: repo.GroupHealthRowSql, s: Pick<StatsSettings, 'shrinkPercent'>): GroupFlag[] {
   const flags: GroupFlag[] = [];
-  // Silent: WeCom reported the owner's groups in the window, none of them had a message, and nobody joined this one.
-  if (r.stats_days > 0 && r.owner_msg_days === 0 && r.window_joins === 0) flags.push('silent');
+  if (r.last_msg_at !== null) {
+    // The archive holds this group's messages: silent when none was sent in the window and nobody joined.
+    if (r.window_msgs === 0 && r.window_joins === 0) flags.push('silent');
+  } else if (r.stats_days > 0 && r.owner_msg_days === 0 && r.window_joins === 0) {
+    // Only WeCom's owner statistics: the owner's groups were reported in the window, none had a message, nobody joined this one.
+    flags.push('silent');
+  }
   // Dying: at least shrinkPercent fewer members than shrinkDays ago, with more leaves than joins since.
   const base = r.members_shrink_base;
   if (base !== null && base > 0 && r.members <= base * (1 - s.shrinkPercent / 100) && r.window_leaves > 0) flags.push('dying');
@@ -252,14 +257,23 @@ export class StaffStatsService {
       repo.groupHealth(this.pool, scope, { from, to, tz, storeId: q.storeId, tier: q.tier, chatId: q.chatId, silentDays: s.silentDays, shrinkDays: s.shrinkDays, limit: 100_000 }),
       repo.ownerActivity(this.pool, scope, { from, to }),
     ]);
+    const days = daysBetween(from, to) + 1;
     const groups = rows.map((r) => {
-      const lastSign = [r.last_join, r.last_owner_msg].filter((x): x is string => !!x).sort().pop() ?? null;
+      const archived = r.last_msg_at !== null;
+      // With the archive, the group's own last message; else a message in any of the owner's groups.
+      const lastMsg = archived ? dayIn(r.last_msg_at!, tz) : r.last_owner_msg;
+      const lastSign = [r.last_join, lastMsg].filter((x): x is string => !!x).sort().pop() ?? null;
       return {
         chatId: r.chat_id, name: r.name, tier: r.tier, ownerUserid: r.owner_userid, ownerName: r.owner_name, storeId: r.store_id,
         membersStart: r.members_start, members: r.members, joins: r.joins, leaves: r.leaves,
         churn: r.members_start > 0 ? round(r.leaves / r.members_start, 4) : null, growth: r.members - r.members_start,
-        quietDays: lastSign ? daysBetween(lastSign, to) : null,
+        quietDays: lastSign ? Math.max(0, daysBetween(lastSign, to)) : null,
         flags: flagsOf(r, s),
+        activitySource: archived ? 'archive' as const : r.stats_days > 0 ? 'owner' as const : null,
+        lastMessageAt: r.last_msg_at?.toISOString() ?? null,
+        messages: archived ? r.msgs : null,
+        messagesPerDay: archived ? round(r.msgs / days) : null,
+        speakers: archived ? r.speakers : null,
       };
     });
     const tiers = new Map<string | null, GroupHealthPage['tiers'][number]>();

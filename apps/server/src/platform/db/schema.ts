@@ -1825,9 +1825,16 @@ export const analyticsCustomers = pgTable('analytics_customers', {
   fenBefore: bigint('fen_before', { mode: 'number' }).notNull().default(0),
   ordersAfter: integer('orders_after').notNull().default(0),
   fenAfter: bigint('fen_after', { mode: 'number' }).notNull().default(0),
+  /**
+   * The order cohorts' cells: the weeks (7 days) and months (30 days) k after the first order in which the customer ordered
+   * again (not refunded in full), k < 52 — so the cohort page counts them without reading orders.
+   */
+  repeatWeeks: integer('repeat_weeks').array().notNull().default(sql`'{}'`),
+  repeatMonths: integer('repeat_months').array().notNull().default(sql`'{}'`),
 }, (t) => [
   primaryKey({ columns: [t.corpId, t.externalUserid] }),
   index('analytics_customers_day_idx').on(t.corpId, t.addDay),
+  index('analytics_customers_converted_idx').on(t.corpId, t.convertedAt).where(sql`converted_at IS NOT NULL`),
   index('analytics_customers_joined_idx').on(t.corpId, t.groupJoinedAt).where(sql`group_joined_at IS NOT NULL`),
   index('analytics_customers_active_idx').on(t.corpId, t.activeAt),
 ]);
@@ -1841,7 +1848,7 @@ export const analyticsDaily = pgTable('analytics_daily', {
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   day: date('day', { mode: 'string' }).notNull(),
   /** Which measures the row holds: 'funnel' (by add day), 'scan' (by visit day), 'order' (by paid day). */
-  kind: text('kind').$type<'funnel' | 'scan' | 'order'>().notNull(),
+  kind: text('kind').$type<'funnel' | 'scan' | 'order' | 'funnel_ch' | 'scan_ch'>().notNull(),
   touch: text('touch').$type<'first' | 'last'>().notNull(),
   channel: text('channel').notNull(),
   codeId: bigint('code_id', { mode: 'number' }).notNull(),
@@ -2146,6 +2153,8 @@ export const archivedMessages = pgTable('archived_messages', {
   index('archived_messages_customer_idx').on(t.corpId, t.externalUserid, t.id),
   index('archived_messages_staff_idx').on(t.corpId, t.userid, t.id),
   index('archived_messages_sent_idx').on(t.corpId, t.sentAt),
+  // Group health (ADR 0031): a group's last message and its messages of a period.
+  index('archived_messages_chat_sent_idx').on(t.corpId, t.chatId, t.sentAt).where(sql`action = 'send'`),
 ]);
 
 /** Customers' consent to archiving (msgaudit/check_single_agree), cached; refreshed by agree/disagree lines and msg_audit_approved. */
