@@ -139,7 +139,9 @@ BEGIN
     VALUES (p_corp, v_ext, 'lottery.drew', p_now, jsonb_build_object('campaignId', c.id, 'name', c.name, 'entryId', v_entry.id,
       'prizeId', v_nothing.id, 'prizeName', v_nothing.name, 'won', false), 'lottery-drew:' || v_entry.id)
     ON CONFLICT (corp_id, dedupe_key) DO NOTHING;
-    UPDATE customers SET last_event_at = greatest(coalesce(last_event_at, 'epoch'), p_now) WHERE corp_id = p_corp AND external_userid = v_ext;
+    IF v_entered = 0 THEN  -- (else the customer's row was just brought to p_now with the campaign.entered event)
+      UPDATE customers SET last_event_at = greatest(coalesce(last_event_at, 'epoch'), p_now) WHERE corp_id = p_corp AND external_userid = v_ext;
+    END IF;
   END IF;
   RETURN jsonb_build_object('status', 'drawn', 'ext', v_ext, 'config', c.config, 'entry', to_jsonb(v_entry), 'grant', v_prize.id IS NOT NULL,
     'prize', CASE WHEN v_prize.id IS NOT NULL THEN to_jsonb(v_prize) WHEN v_nothing.id IS NOT NULL THEN to_jsonb(v_nothing) END,

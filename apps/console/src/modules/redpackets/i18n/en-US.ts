@@ -23,7 +23,7 @@ const enUS: Messages<typeof zhCN> = {
     save: 'Save', saved: 'Saved',
   },
   detail: {
-    publish: 'Publish', resume: 'Resume', pause: 'Pause', end: 'End', endConfirm: 'Once ended, no more packets and no resuming. End it?', statusChanged: 'Status changed',
+    everyDay: 'Every day', publish: 'Publish', resume: 'Resume', pause: 'Pause', end: 'End', endConfirm: 'Once ended, no more packets and no resuming. End it?', statusChanged: 'Status changed',
     pageUrl: 'Campaign page', copy: 'Copy link', copied: 'Copied', preview: 'Preview',
     sendInGroupsHelp: 'Post the link into groups before a round (a link card in a group playbook or broadcast: attachment "campaign page").',
     numbers: 'Numbers', participants: 'Participants', packets: 'Packets taken', paid: 'Paid', pending: 'Being paid', failed: 'Failed', cost: 'Cost / budget',

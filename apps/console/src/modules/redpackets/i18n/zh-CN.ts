@@ -20,7 +20,7 @@ const zhCN = {
     save: '保存', saved: '已保存',
   },
   detail: {
-    publish: '发布', resume: '恢复', pause: '暂停', end: '结束', endConfirm: '结束后不能再抢，也不能恢复。确定结束？', statusChanged: '状态已更新',
+    everyDay: '每天', publish: '发布', resume: '恢复', pause: '暂停', end: '结束', endConfirm: '结束后不能再抢，也不能恢复。确定结束？', statusChanged: '状态已更新',
     pageUrl: '活动页面', copy: '复制链接', copied: '已复制', preview: '预览',
     sendInGroupsHelp: '把链接作为链接卡片加入群 SOP 或群发（附件选择「活动页面」），在开抢前发到群里。',
     numbers: '数据', participants: '参与人数', packets: '已抢红包', paid: '已到账', pending: '发放中', failed: '发放失败', cost: '成本 / 预算',
