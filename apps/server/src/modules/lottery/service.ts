@@ -1,9 +1,10 @@
-// Lottery (抽奖): prizes with stock and odds, per-customer limits and the draw. A draw is one transaction: the
-// customer's participant row is locked first (their draws run one at a time, in every process), a retried request
-// id returns the first answer, the limits are counted, the entry is made (free), paid for (points, once per entry)
-// or taken (the oldest unused paid entry), a prize is picked by weight and its stock taken by one conditional
-// UPDATE (won < stock: never oversold, whatever runs concurrently), and the reward is granted in the same
-// transaction (budget refused → "thank you" and the stock given back).
+// Lottery (抽奖): prizes with stock and odds, per-customer limits and the draw. A draw is one statement, the SQL function
+// pond_lottery_draw (migration 0059, ADR 0031): the customer's participant row is locked first (their draws run one at
+// a time, in every process), a retried request id returns the first answer, the limits are counted, the entry is made
+// (free) or taken (the oldest unused paid entry), a prize is picked by weight and its stock taken by one conditional
+// UPDATE (won < stock: never oversold, whatever runs concurrently). A draw that wins a prize, costs points or has an
+// eligibility rule runs the function again in a transaction with that work: the points are paid once per entry, the
+// reward is granted through the ledger (budget refused → "thank you" and the stock given back).
 import { randomInt } from 'node:crypto';
 import type pg from 'pg';
 import type { z } from 'zod';
