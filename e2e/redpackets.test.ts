@@ -14,7 +14,7 @@ const CJK = readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Reg
 async function shot(page: Page, name: string): Promise<void> {
   await page.route('**/__cjk.ttf', (r) => r.fulfill({ body: CJK, contentType: 'font/ttf' }));
   await page.addStyleTag({ content: `@font-face { font-family: 'PondCJK'; src: url('/__cjk.ttf'); } body, body * { font-family: -apple-system, 'Segoe UI', Roboto, 'PondCJK', sans-serif !important; }` });
-  await page.evaluate(() => document.fonts.ready).catch(() => undefined);
+  await page.evaluate('document.fonts.ready').catch(() => undefined);
   await page.screenshot({ path: `test-results/${name}.png`, fullPage: true }).catch(() => undefined);
 }
 
