@@ -449,6 +449,8 @@ const MENU_KEYS = [
   '/contact-rules',
   '/playbooks',
   '/lotteries',
+  '/checkins',
+  '/redpackets',
   '/live-codes',
   '/channel-stats',
   '/welcome',

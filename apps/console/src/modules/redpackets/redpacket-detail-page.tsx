@@ -11,6 +11,13 @@ import { weekdayKey } from './redpackets-page';
 import { REDPACKETS_KEY, useRedpacket, type RedpacketDetail } from './hooks';
 
 const yuan = (fen: number) => formatYuan(fen / 100);
+/** A round's end beside its start: the time alone on the same day, 24:00 at the midnight ending it, else the date too. */
+function roundEnd(startsAt: string, endsAt: string): string {
+  const [sd] = formatDateTime(startsAt).split(' ');
+  const [ed, et] = formatDateTime(endsAt).split(' ');
+  if (ed === sd) return et;
+  return et === '00:00' && new Date(endsAt).getTime() - new Date(startsAt).getTime() <= 86_400_000 ? '24:00' : `${ed} ${et}`;
+}
 type Occurrence = RedpacketDetail['occurrences'][number];
 
 export default function RedpacketDetailPage() {
@@ -24,7 +31,8 @@ export default function RedpacketDetailPage() {
   const n = c.numbers;
   const cfg = c.config;
   const amount = cfg.amount.mode === 'fixed' ? yuan(cfg.amount.amountFen) : `${yuan(cfg.amount.minFen)} – ${yuan(cfg.amount.maxFen)}`;
-  const days = (w: number[] | undefined) => (w?.length ? w.map((d) => t(weekdayKey(d))).join(' ') : t('form.everyDay'));
+  const days = (w: number[] | undefined) => (w?.length ? w.map((d) => t(weekdayKey(d))).join(' ') : t('detail.everyDay'));
+  const round = (o: { startsAt: unknown; endsAt: unknown }) => `${formatDateTime(String(o.startsAt))} – ${roundEnd(String(o.startsAt), String(o.endsAt))}`;
 
   return (
     <>
@@ -49,14 +57,15 @@ export default function RedpacketDetailPage() {
             <Flex vertical>{cfg.slots.map((s, i) => <span key={i} data-testid="redpacket-rule-slot">{days(s.weekdays)} {s.start}–{s.end} · {t('detail.perRound', { n: formatNumber(s.count) })}</span>)}</Flex>
           </Descriptions.Item>
           <Descriptions.Item label={t('detail.next')}>
-            <span data-testid="redpacket-next">{c.next ? `${formatDateTime(String(c.next.startsAt))} – ${formatDateTime(String(c.next.endsAt))} · ${formatNumber(c.next.count)}` : t('common:none')}</span>
+            <span data-testid="redpacket-next">{c.next ? `${round(c.next)} · ${t('detail.perRound', { n: formatNumber(c.next.count) })}` : t('common:none')}</span>
           </Descriptions.Item>
         </Descriptions>
       </Card>
       <Card size="small" title={t('detail.rounds')}>
         <Table<Occurrence> size="small" rowKey="key" dataSource={c.occurrences} pagination={false} locale={{ emptyText: t('detail.noRounds') }}
+          onRow={() => ({ 'data-testid': 'redpacket-round' }) as React.HTMLAttributes<HTMLElement>}
           columns={[
-            { title: t('detail.round'), key: 'when', render: (_, o) => `${formatDateTime(String(o.startsAt))} – ${formatDateTime(String(o.endsAt)).slice(11)}` },
+            { title: t('detail.round'), key: 'when', render: (_, o) => round(o) },
             { title: t('detail.taken'), key: 'taken', render: (_, o) => <Progress size="small" percent={Math.round((o.claimed / o.count) * 100)} format={() => `${o.claimed} / ${o.count}`} /> },
           ]} />
       </Card>

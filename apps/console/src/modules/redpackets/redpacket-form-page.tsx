@@ -1,10 +1,9 @@
 // Create or edit a planned red-packet rule: when (rounds: days of the week, start and end in the corp's zone, packets
 // per round), to whom (eligibility, the live code for non-customers), how much (fixed or random, in yuan), and the
 // budget. The server checks every field again; its 400 lands under the field it names.
-import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Checkbox, DatePicker, Flex, Form, Input, InputNumber, Radio, Space } from 'antd';
 import type { Dayjs } from 'dayjs';
-import dayjs from 'dayjs';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
@@ -88,8 +87,12 @@ export default function RedpacketFormPage() {
 
   return (
     <>
-      <PageHeader title={id === null ? t('create') : t('edit')} />
-      <Form<Values> form={form} layout="vertical" initialValues={{ startsAt: dayjs(), ...DEFAULTS }} onFinish={(v) => void submit(v)} style={{ maxWidth: 900 }} data-testid="redpacket-form">
+      <PageHeader
+        back={<Button type="text" icon={<ArrowLeftOutlined />} onClick={() => void navigate(id === null ? '/redpackets' : `/redpackets/${id}`)} aria-label="back" />}
+        title={id === null ? t('create') : t('edit')}
+      />
+      {/* "Now" as the corp's wall clock: the picker's values are read in the corp's zone (pickerToIso). */}
+      <Form<Values> form={form} layout="vertical" initialValues={{ startsAt: isoToPicker(new Date().toISOString()), ...DEFAULTS }} onFinish={(v) => void submit(v)} style={{ maxWidth: 900 }} data-testid="redpacket-form">
         <Card title={t('form.basics')} size="small" style={{ marginBottom: 16 }}>
           <Form.Item name="name" label={t('form.name')} rules={[{ required: true, max: 60 }]}><Input data-testid="redpacket-name" /></Form.Item>
           <Flex gap={16} wrap>

@@ -84,6 +84,15 @@ export class CustomerSessions {
    * on every call: a visitor who added a moment ago is a customer now. Writes must name Pond's origin (CSRF).
    */
   async forApi(req: FastifyRequest, corpId: string): Promise<CustomerSession> {
+    const { corp, identity } = await this.identityForApi(req, corpId);
+    return { corp, identity, customer: await customerOf(this.deps.pool, corp.id, identity.unionid) };
+  }
+
+  /**
+   * forApi without the customer's look-up, for a route whose one statement finds the customer by the unionid itself
+   * (the lottery draw). Same cookies, same CSRF check, same 401.
+   */
+  async identityForApi(req: FastifyRequest, corpId: string): Promise<Omit<CustomerSession, 'customer'>> {
     // The session rides on a cookie: a write (draw, check-in, claim, join, help, buy…) must come from Pond's own
     // page (CSRF), whatever the route remembers to check.
     if (req.method !== 'GET' && req.method !== 'HEAD') checkSameOrigin(req, this.deps.publicUrl());
@@ -100,7 +109,7 @@ export class CustomerSessions {
       if (unionid) identity = { key: `u:${unionid}`, unionid, openid: null };
     }
     if (!identity) throw new AppError('unauthorized', '请在微信中打开活动页面 (open the campaign page in WeChat first)');
-    return { corp, identity, customer: await customerOf(this.deps.pool, corp.id, identity.unionid) };
+    return { corp, identity };
   }
 
   corp(corpId: string): Promise<CorpRow | null> {
@@ -109,7 +118,11 @@ export class CustomerSessions {
 
   /** The customer, or a 403 telling a guest to add first. */
   static requireCustomer(s: CustomerSession): CustomerRef {
-    if (!s.customer) throw new AppError('forbidden', '请先添加企业微信成为客户后参与 (add us on WeCom first, then take part)');
+    if (!s.customer) throw CustomerSessions.notCustomer();
     return s.customer;
+  }
+
+  static notCustomer(): AppError {
+    return new AppError('forbidden', '请先添加企业微信成为客户后参与 (add us on WeCom first, then take part)');
   }
 }

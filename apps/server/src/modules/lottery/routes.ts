@@ -66,7 +66,8 @@ export function lotteryRoutes(app: App, deps: { lottery: LotteryService; session
       response: { 200: LotteryDrawResult },
     },
   }, async (req) => {
-    const s = await sessions.forApi(req, req.params.corpId);
+    // The draw's one statement finds the customer by the session's unionid itself.
+    const s = await sessions.identityForApi(req, req.params.corpId);
     return lottery.draw(s, req.params.id, req.body.requestId);
   });
 }

@@ -1,9 +1,10 @@
-// Lottery (抽奖): prizes with stock and odds, per-customer limits and the draw. A draw is one transaction: the
-// customer's participant row is locked first (their draws run one at a time, in every process), a retried request
-// id returns the first answer, the limits are counted, the entry is made (free), paid for (points, once per entry)
-// or taken (the oldest unused paid entry), a prize is picked by weight and its stock taken by one conditional
-// UPDATE (won < stock: never oversold, whatever runs concurrently), and the reward is granted in the same
-// transaction (budget refused → "thank you" and the stock given back).
+// Lottery (抽奖): prizes with stock and odds, per-customer limits and the draw. A draw is one statement, the SQL function
+// pond_lottery_draw (migration 0059, ADR 0031): the customer's participant row is locked first (their draws run one at
+// a time, in every process), a retried request id returns the first answer, the limits are counted, the entry is made
+// (free) or taken (the oldest unused paid entry), a prize is picked by weight and its stock taken by one conditional
+// UPDATE (won < stock: never oversold, whatever runs concurrently). A draw that wins a prize, costs points or has an
+// eligibility rule runs the function again in a transaction with that work: the points are paid once per entry, the
+// reward is granted through the ledger (budget refused → "thank you" and the stock given back).
 import { randomInt } from 'node:crypto';
 import type pg from 'pg';
 import type { z } from 'zod';
@@ -16,7 +17,10 @@ import type { Row } from '../../platform/db/rows';
 import { AppError } from '../../platform/errors';
 import { corpZone, dayIn } from '../../platform/time';
 import { toCsv } from '../../platform/csv';
-import { CAMPAIGN_ORDERS_SQL, CAMPAIGN_REWARDS_SQL, checkEligibility, CustomerSessions, ELIGIBILITY_MESSAGES, requireOpen, type CampaignRow, type CampaignService, type CustomerSession } from '../campaigns';
+import {
+  CAMPAIGN_ORDERS_SQL, CAMPAIGN_REWARDS_SQL, checkEligibility, CustomerSessions, ELIGIBILITY_MESSAGES, OPENNESS_MESSAGES, type CampaignRow, type CampaignService,
+  type CustomerSession, type Openness,
+} from '../campaigns';
 import { appendTimeline } from '../customers';
 import { applyPoints, GIFT_HOLD, type Db, type RewardService } from '../rewards';
 import type { Scope } from '../../platform/auth';
@@ -251,48 +255,28 @@ export class LotteryService {
     };
   }
 
-  /** One draw (see the file's comment). The same requestId answers the first result again (`repeated`). */
-  async draw(s: CustomerSession, id: number, requestId: string): Promise<LotteryDrawResult> {
-    const me = CustomerSessions.requireCustomer(s);
-    const ext = me.externalUserid;
+  /**
+   * One draw (see the file's comment). The same requestId answers the first result again (`repeated`). Most draws
+   * are one statement (pond_lottery_draw, migration 0059 / ADR 0031): the customer found by their unionid, the
+   * participant lock, the limits, the pick, the entry and the timeline, in its own transaction. A draw that needs
+   * more — a prize to grant through the ledger, points to pay, an eligibility rule — runs the same function again
+   * in a transaction with that work, on the pick the first call made.
+   */
+  async draw(s: Omit<CustomerSession, 'customer'>, id: number, requestId: string): Promise<LotteryDrawResult> {
+    const now = new Date();
+    const today = dayIn(now, s.corp.timezone);
+    const rand = randomInt(2 ** 47) / 2 ** 47;
+    const fast = await drawStatement(this.pool, s, id, null, requestId, today, now, rand, null, true);
+    if (fast.status !== 'slow') return this.answer(fast);
+    const ext = fast.ext;
     const c = await this.deps.campaigns.get(this.pool, s.corp.id, id, 'lottery');
     const miss = await checkEligibility(this.pool, s.corp.id, ext, c.eligibility);
     if (miss) throw new AppError('forbidden', `${ELIGIBILITY_MESSAGES[miss].zh} (${ELIGIBILITY_MESSAGES[miss].en})`);
-    const cfg = configOf(c);
-    const tz = s.corp.timezone;
     return withTransaction(this.pool, async (db) => {
-      // The participant row: every draw of this customer in this campaign waits here for the one before it.
-      await this.deps.campaigns.enter(db, c, ext);
-      const now = new Date();
-      const today = dayIn(now, tz);
-      // One round trip: an earlier draw of this request id, the customer's counts, the prizes.
-      const { earlier, counts: n, prizes } = await this.drawState(db, c.id, ext, requestId, today);
-      if (earlier) return this.result(db, earlier, cfg, n, true, prizes);
-      requireOpen(c, now);
-      if (cfg.perDay !== null && n.today >= cfg.perDay) throw new AppError('conflict', DRAW_MESSAGES.perDay);
-      if (cfg.total !== null && n.total >= cfg.total) throw new AppError('conflict', DRAW_MESSAGES.total);
-
-      let paidEntry: number | null = null;
-      if (c.entry.kind === 'paid') {
-        const { rows: [e] } = await db.query<{ id: number }>(
-          `SELECT id FROM lottery_entries WHERE campaign_id = $1 AND external_userid = $2 AND state = 'unused' ORDER BY id LIMIT 1 FOR UPDATE`, [c.id, ext]);
-        if (!e) throw new AppError('conflict', DRAW_MESSAGES.buyFirst(c.entry.productUrl), { details: { productUrl: c.entry.productUrl ?? null, sku: c.entry.sku } });
-        paidEntry = e.id;
-      }
-
-      let prize = await this.pick(db, prizes);
-      const nothing = prizes.find((p) => p.kind === 'nothing' && (p.stock === null || p.won < p.stock)) ?? null;
-
-      const { rows: [entry] } = paidEntry !== null
-        ? await db.query<EntryRow>(
-          `UPDATE lottery_entries SET state = 'drawn', day = $2, drawn_at = $3, request_id = $4, prize_id = $5 WHERE id = $1 RETURNING *`,
-          [paidEntry, today, now, requestId, (prize ?? nothing)?.id ?? null])
-        : await db.query<EntryRow>({
-          name: 'lottery_draw_entry',
-          text: `INSERT INTO lottery_entries (corp_id, campaign_id, external_userid, source, day, state, request_id, prize_id, drawn_at)
-           VALUES ($1,$2,$3,$4,$5,'drawn',$6,$7,$8) RETURNING *`,
-          values: [c.corp_id, c.id, ext, c.entry.kind, today, requestId, (prize ?? nothing)?.id ?? null, now],
-        });
+      const r = await drawStatement(db, s, id, ext, requestId, today, now, rand, fast.prize ?? null, false);
+      if (r.status !== 'drawn') return this.answer(r);
+      const cfg = LotteryConfig.parse(r.config ?? {});
+      const entry = r.entry;
       if (c.entry.kind === 'points') {
         const cost = c.entry.points;
         try {
@@ -302,22 +286,23 @@ export class LotteryService {
           throw err;
         }
       }
+      if (!r.grant || !r.prize) return this.resultOf(entry, r.prize, null, cfg, r.counts, false);
 
+      let prize: PrizeRow | null = r.prize;
+      const nothing = r.nothing;
       let rewardId: number | null = null;
-      if (prize && prize.kind !== 'nothing') {
-        const granted = await this.deps.rewards.grant(db, {
-          corpId: c.corp_id, externalUserid: ext, campaignId: c.id, source: 'lottery', sourceRef: `entry:${entry.id}`, tz,
-          title: `${c.name}：${prize.name}`, ...rewardOf(prize, s),
-        });
-        if ('refused' in granted) {
-          // Over budget (or the coupon pool ran dry): "thank you", and the stock is given back.
-          if (prize.stock !== null) await db.query('UPDATE lottery_prizes SET won = won - 1 WHERE id = $1', [prize.id]);
-          prize = null;
-          await db.query('UPDATE lottery_entries SET prize_id = $2 WHERE id = $1', [entry.id, nothing?.id ?? null]);
-        } else {
-          rewardId = granted.reward.id;
-          await db.query('UPDATE lottery_entries SET reward_id = $2 WHERE id = $1', [entry.id, rewardId]);
-        }
+      const granted = await this.deps.rewards.grant(db, {
+        corpId: c.corp_id, externalUserid: ext, campaignId: c.id, source: 'lottery', sourceRef: `entry:${entry.id}`, tz: s.corp.timezone,
+        title: `${c.name}：${prize.name}`, ...rewardOf(prize, s),
+      });
+      if ('refused' in granted) {
+        // Over budget (or the coupon pool ran dry): "thank you", and the stock is given back.
+        if (prize.stock !== null) await db.query('UPDATE lottery_prizes SET won = won - 1 WHERE id = $1', [prize.id]);
+        prize = null;
+        await db.query('UPDATE lottery_entries SET prize_id = $2 WHERE id = $1', [entry.id, nothing?.id ?? null]);
+      } else {
+        rewardId = granted.reward.id;
+        await db.query('UPDATE lottery_entries SET reward_id = $2 WHERE id = $1', [entry.id, rewardId]);
       }
       const shown = prize ?? nothing;
       const events = [{
@@ -331,42 +316,32 @@ export class LotteryService {
         });
       }
       await appendTimeline(db, c.corp_id, events);
-      const after = { today: n.today + 1, total: n.total + 1, unused: n.unused - (paidEntry !== null ? 1 : 0) };
-      return this.result(db, { ...entry, prize_id: shown?.id ?? null, reward_id: rewardId }, cfg, after, false, prizes);
+      const shownPrizes = [prize, nothing].filter((p): p is PrizeRow => !!p);
+      return this.result(db, { ...entry, prize_id: shown?.id ?? null, reward_id: rewardId }, cfg, r.counts, false, shownPrizes);
     });
   }
 
-  /**
-   * A prize by weight (sold-out prizes keep their odds and give "thank you": the others' odds never grow), its stock
-   * taken in one statement: null when it is gone (here or concurrently) or the pick is the "thank you" slot.
-   */
-  private async pick(db: Db, prizes: PrizeRow[]): Promise<PrizeRow | null> {
-    const sum = prizes.reduce((s, p) => s + p.weight, 0);
-    if (sum <= 0) return null;
-    let r = randomInt(sum);
-    const chosen = prizes.find((p) => (r -= p.weight) < 0)!;
-    if (chosen.kind === 'nothing') return null;
-    if (chosen.stock === null) return chosen;
-    if (chosen.won >= chosen.stock) return null;
-    const { rows } = await db.query<PrizeRow>('UPDATE lottery_prizes SET won = won + 1 WHERE id = $1 AND won < stock RETURNING *', [chosen.id]);
-    return rows[0] ?? null;
+  /** The function's answer as the API's: a refusal's 4xx, or the draw (a repeated request's first one). */
+  private answer(r: DrawAnswer): LotteryDrawResult {
+    switch (r.status) {
+      case 'not_customer': throw CustomerSessions.notCustomer();
+      case 'not_found': throw AppError.notFound('lottery');
+      case 'closed': throw new AppError('conflict', OPENNESS_MESSAGES[r.reason]);
+      case 'per_day': throw new AppError('conflict', DRAW_MESSAGES.perDay);
+      case 'total': throw new AppError('conflict', DRAW_MESSAGES.total);
+      case 'buy_first': {
+        const e = r.entry.kind === 'paid' ? r.entry : null;
+        throw new AppError('conflict', DRAW_MESSAGES.buyFirst(e?.productUrl), { details: { productUrl: e?.productUrl ?? null, sku: e?.sku } });
+      }
+      case 'slow': throw new Error('pond_lottery_draw answered "slow" outside a fast call');
+      case 'earlier': return this.resultOf(r.entry, r.prize, r.reward, LotteryConfig.parse(r.config ?? {}), r.counts, true);
+      case 'drawn': return this.resultOf(r.entry, r.prize, null, LotteryConfig.parse(r.config ?? {}), r.counts, false);
+    }
   }
 
-  private async drawState(db: Db, campaignId: number, ext: string, requestId: string, today: string): Promise<{ earlier: EntryRow | null; counts: Counts; prizes: PrizeRow[] }> {
-    // A named (prepared) statement: every draw runs it, planned once per connection.
-    const { rows: [r] } = await db.query<{ earlier: EntryRow | null; counts: Counts; prizes: PrizeRow[] }>({
-      name: 'lottery_draw_state',
-      text: `SELECT (SELECT to_jsonb(e) FROM lottery_entries e WHERE e.campaign_id = $1 AND e.external_userid = $2 AND e.request_id = $3) AS earlier,
-         (SELECT jsonb_build_object('today', count(*) FILTER (WHERE state = 'drawn' AND day = $4), 'total', count(*) FILTER (WHERE state = 'drawn'),
-            'unused', count(*) FILTER (WHERE state = 'unused'))
-          FROM lottery_entries WHERE campaign_id = $1 AND external_userid = $2 AND state IN ('drawn', 'unused')) AS counts,
-         (SELECT coalesce(jsonb_agg(to_jsonb(p) ORDER BY p.position), '[]'::jsonb) FROM lottery_prizes p WHERE p.campaign_id = $1) AS prizes`,
-      values: [campaignId, ext, requestId, today],
-    });
-    // JSON gives times as text and bigints as numbers: the entry's times back to Dates.
-    const e = r.earlier;
-    const earlier = e ? { ...e, created_at: new Date(e.created_at), drawn_at: e.drawn_at ? new Date(e.drawn_at) : null, revoked_at: e.revoked_at ? new Date(e.revoked_at) : null } : null;
-    return { earlier, counts: r.counts, prizes: r.prizes };
+  private resultOf(e: EntryRow, p: PrizeRow | null, reward: RewardJoin | null, cfg: LotteryConfig, n: Counts, repeated: boolean): LotteryDrawResult {
+    const r = e.reward_id && p && reward ? customerReward({ ...e, ...reward }, p) : null;
+    return { entryId: e.id, prize: p ? customerPrize(p) : null, won: r !== null, reward: r, remaining: this.remaining(cfg, n), repeated };
   }
 
   private async result(db: Db, e: EntryRow, cfg: LotteryConfig, n: Counts, repeated: boolean, prizes?: PrizeRow[]): Promise<LotteryDrawResult> {
@@ -449,7 +424,7 @@ export class LotteryService {
 }
 
 /** What a prize grants through the reward ledger. */
-function rewardOf(p: PrizeRow, s: CustomerSession) {
+function rewardOf(p: PrizeRow, s: Omit<CustomerSession, 'customer'>) {
   const kind = p.kind as Exclude<PrizeKind, 'nothing'>;
   switch (kind) {
     case 'coupon': return { kind: 'coupon' as const, adapter: 'coupon' as const, couponPoolId: p.coupon_pool_id, costFen: p.cost_fen };
@@ -483,4 +458,29 @@ function winnerView(r: WinnerRow): z.output<typeof LotteryWinner> {
     drawnAt: r.drawn_at ?? r.created_at, rewardId: r.reward_id, rewardState: r.reward_state, couponCode: r.coupon_code, points: r.r_points ?? 0,
     amountFen: r.r_amount_fen ?? 0, address,
   };
+}
+
+type LotteryEntryKind = CampaignRow['entry'];
+/** What pond_lottery_draw answers (JSON: times as text, bigints as numbers). */
+type DrawAnswer =
+  | { status: 'not_customer' | 'not_found' | 'per_day' | 'total' }
+  | { status: 'closed'; reason: Exclude<Openness, 'open'> }
+  | { status: 'buy_first'; entry: LotteryEntryKind }
+  | { status: 'slow'; ext: string; prize?: number }
+  | { status: 'earlier'; ext: string; config: unknown; entry: EntryRow; prize: PrizeRow | null; reward: RewardJoin | null; counts: Counts }
+  | { status: 'drawn'; ext: string; config: unknown; entry: EntryRow; prize: PrizeRow | null; nothing: PrizeRow | null; grant: boolean; counts: Counts };
+
+/** One call of pond_lottery_draw (a named statement: planned once per connection). */
+async function drawStatement(db: Db, s: Omit<CustomerSession, 'customer'>, id: number, ext: string | null, requestId: string, today: string, now: Date,
+  rand: number, prize: number | null, fast: boolean): Promise<DrawAnswer> {
+  const { rows: [{ r }] } = await db.query<{ r: DrawAnswer }>({
+    name: 'pond_lottery_draw',
+    text: 'SELECT pond_lottery_draw($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS r',
+    values: [s.corp.id, id, s.identity.unionid, ext, requestId, today, now, rand, prize, fast],
+  });
+  if (r.status === 'earlier' || r.status === 'drawn') {
+    const e = r.entry;
+    r.entry = { ...e, created_at: new Date(e.created_at), drawn_at: e.drawn_at ? new Date(e.drawn_at) : null, revoked_at: e.revoked_at ? new Date(e.revoked_at) : null };
+  }
+  return r;
 }

@@ -21,7 +21,9 @@ const enUS: Messages<typeof zhCN> = {
     save: 'Save', saved: 'Saved',
   },
   detail: {
-    endConfirm: 'Once ended, no more packets and no resuming. End it?',         sendInGroupsHelp: 'Post the link into groups before a round (a link card in a group playbook or broadcast: attachment "campaign page").',
+    everyDay: 'Every day',
+    endConfirm: 'Once ended, no more packets and no resuming. End it?',
+    sendInGroupsHelp: 'Post the link into groups before a round (a link card in a group playbook or broadcast: attachment "campaign page").',
     numbers: 'Numbers', participants: 'Participants', packets: 'Packets taken', paid: 'Paid', pending: 'Being paid', failed: 'Failed', cost: 'Cost / budget',
     ledger: 'Each packet in the reward ledger →', rule: 'Rule', perCustomer: 'at most {{n}} each', perRound: '{{n}} per round', next: 'Next round',
     rounds: 'Rounds so far', round: 'Round', taken: 'Taken / total', noRounds: 'No round has started yet',

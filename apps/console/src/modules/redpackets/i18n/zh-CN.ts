@@ -18,7 +18,9 @@ const zhCN = {
     save: '保存', saved: '已保存',
   },
   detail: {
-    endConfirm: '结束后不能再抢，也不能恢复。确定结束？',         sendInGroupsHelp: '把链接作为链接卡片加入群 SOP 或群发（附件选择「活动页面」），在开抢前发到群里。',
+    everyDay: '每天',
+    endConfirm: '结束后不能再抢，也不能恢复。确定结束？',
+    sendInGroupsHelp: '把链接作为链接卡片加入群 SOP 或群发（附件选择「活动页面」），在开抢前发到群里。',
     numbers: '数据', participants: '参与人数', packets: '已抢红包', paid: '已到账', pending: '发放中', failed: '发放失败', cost: '成本 / 预算',
     ledger: '在奖励台账中查看每个红包 →', rule: '规则', perCustomer: '每人最多 {{n}} 个', perRound: '每场 {{n}} 个', next: '下一场',
     rounds: '已开抢的场次', round: '场次', taken: '已抢 / 总数', noRounds: '还没有场次开抢',
