@@ -9,7 +9,12 @@ import { boundedRule, DateTime, ItemsOf, List, PageOf, RowId, TagId, Text, Useri
 /** Timeline event types a behaviour condition counts (and the rolling windows keep, in this order: ADR 0009). */
 export const SEGMENT_EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 'customer.deleted_by_staff', 'group.joined', 'group.left', 'tag.added', 'remark.changed', 'order.paid',
   // Spread (issue 14, migration 0049): a friend credited to an inviter; a referral's commission earned.
-  'invite.credited', 'referral.commission_earned'] as const;
+  'invite.credited', 'referral.commission_earned',
+  // Group operations and the rest of spread (issue 16, its migration): a question asked / answered (FAQ), a group rule
+  // broken / blocked from group codes (moderation), a day the customer spoke in a group / 1:1 (the archive), and the
+  // invite steps besides the credit.
+  'faq.asked', 'faq.answered', 'moderation.violated', 'moderation.blocked', 'message.group', 'message.private',
+  'invite.joined', 'invite.invited', 'invite.tier_reached', 'invite.voided'] as const;
 export type SegmentEventType = (typeof SEGMENT_EVENT_TYPES)[number];
 
 /** The eight classic RFM buckets (ADR 0008), by name; the server's commerce module says which is which. */
