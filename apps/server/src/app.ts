@@ -398,6 +398,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
       await codes.flushCounters();
       await sim?.close();
       await queue.stop();
+      await archiveIngest.close();
       await corps.close();
       await codes.cache.close();
       await pool.end();

@@ -134,6 +134,31 @@ describe('chat archive', () => {
     expect((await pond.api('GET', '/api/archive/settings')).body.cursor.seq).toBeGreaterThan(before);
   });
 
+  it('pipelined batches: a batch fetched ahead is used only where the cursor still is; every message once', async () => {
+    await q('CREATE TABLE IF NOT EXISTS archive_test_seen (msgid text NOT NULL)');
+    await pull();
+    const sent: string[] = [];
+    for (let i = 0; i < 14; i++) sent.push((await sim().sayInGroup(wechatUser, chatId, `流水线 ${i}`)).msgid);
+    const ingest = pond.app.archive.ingest;
+    const once = async (o: Parameters<typeof ingest.pullOnce>[1]) => waitFor(async () => { const r = await ingest.pullOnce(pond.corpId, o); return r.busy ? null : r; }, { message: 'a pull' });
+    // A batch of 4 fetches the next 4 ahead; another pull moves the cursor past them; the stale batch is not used.
+    // (archive_test_seen is filled by the counting listener the test before registered.)
+    const r1 = await once({ limit: 4, prefetch: true });
+    expect(r1.ahead).toBeDefined();
+    const r2 = await once({ limit: 4 });
+    expect(r2.seq).toBeGreaterThan(r1.seq);
+    const r3 = await once({ limit: 4, ahead: r1.ahead, prefetch: true });
+    expect(r3.seq).toBeGreaterThan(r2.seq);
+    // This one's ahead starts where the cursor is: used.
+    const r4 = await once({ limit: 4, ahead: r3.ahead });
+    expect(r4.seq).toBeGreaterThan(r3.seq);
+    await pull();
+    const seen = await q(`SELECT msgid, count(*)::int AS n FROM archive_test_seen WHERE msgid = ANY($1) GROUP BY msgid`, [sent]);
+    expect(seen).toHaveLength(14);
+    expect(seen.every((r) => r.n === 1)).toBe(true);
+    expect((await q(`SELECT count(*)::int AS n FROM archived_messages WHERE corp_id = $1 AND msgid = ANY($2)`, [pond.corpId, sent]))[0].n).toBe(14);
+  });
+
   it('finds messages by Chinese phrasing (segmented words), not by unrelated words', async () => {
     const a = await sim().sayInGroup(wechatUser, chatId, '请问快递的物流信息在哪里看');
     const b = await sim().sayInGroup(wechatUser, chatId, '我想申请退款');

@@ -6,7 +6,7 @@
 // the version current when it was written — as GetChatData hands them out and DecryptData expects. The SDK's own
 // symmetric cipher is not published; the simulator's (AES-256-CBC, the key's first 16 bytes as IV) stands in for it,
 // and only the simulator's /decrypt (or, in production, the SDK in the sidecar) ever opens it.
-import { constants, createCipheriv, createDecipheriv, createPublicKey, publicEncrypt } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, createPublicKey, publicEncrypt, type KeyObject } from 'node:crypto';
 import type { SimContext } from './context';
 import type { Sql } from './db';
 import { num } from './db';
@@ -258,17 +258,18 @@ export async function pullChatData(ctx: SimContext, body: Record<string, unknown
     `SELECT seq, msgid, publickey_ver, body FROM {s}.msgaudit_messages WHERE corp_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
     [corpId, seq, limit],
   );
-  const keys = new Map<number, string>();
-  for (const k of await ctx.db.q<{ version: number; public_key: string }>(`SELECT version, public_key FROM {s}.msgaudit_keys WHERE corp_id = $1`, [corpId])) keys.set(k.version, k.public_key);
+  // Each key parsed once per pull, not once per item.
+  const keys = new Map<number, KeyObject>();
+  for (const k of await ctx.db.q<{ version: number; public_key: string }>(`SELECT version, public_key FROM {s}.msgaudit_keys WHERE corp_id = $1`, [corpId])) keys.set(k.version, createPublicKey(k.public_key));
   return {
     chatdata: rows.map((r) => {
       const randomKey = randomId(32);
-      const pem = keys.get(r.publickey_ver)!;
+      const key = keys.get(r.publickey_ver)!;
       return {
         seq: num(r.seq),
         msgid: r.msgid,
         publickey_ver: r.publickey_ver,
-        encrypt_random_key: publicEncrypt({ key: pem, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(randomKey, 'utf8')).toString('base64'),
+        encrypt_random_key: publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(randomKey, 'utf8')).toString('base64'),
         encrypt_chat_msg: encryptChatMsg(randomKey, JSON.stringify(r.body)),
       };
     }),
