@@ -159,6 +159,79 @@ describe('chat archive', () => {
     expect((await q(`SELECT count(*)::int AS n FROM archived_messages WHERE corp_id = $1 AND msgid = ANY($2)`, [pond.corpId, sent]))[0].n).toBe(14);
   });
 
+  it('downloads messages\' files through GetMediaData in pieces, once; finds a real QR code and flags only that image', async () => {
+    const { default: QRCode } = await import('qrcode');
+    const client = await pond.app.corps.client(pond.corpId);
+    const upload = async (type: 'image' | 'file', filename: string, contentType: string, data: Buffer) => (await client.mediaUpload(type, { filename, contentType, data })).media_id;
+    const qrPng = await QRCode.toBuffer('https://spam.example.com/join', { type: 'png', width: 240 });
+    const qrId = await upload('image', 'qr.png', 'image/png', qrPng);
+    // Over one GetMediaData piece (512 KiB): fetched in two, joined in order.
+    const big = Buffer.alloc(700 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31) % 251;
+    const bigId = await upload('file', 'price-list.bin', 'application/octet-stream', big);
+    const withQr = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'image', image: { media_id: qrId } });
+    const plain = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'image', image: { media_id: 'a-photo-without-code' } });
+    const file = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'file', file: { media_id: bigId, filename: 'price-list.bin' } });
+    const huge = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'file', file: { media_id: bigId, filename: 'movie.bin', filesize: 300 * 1024 * 1024 } });
+    await pull();
+    const media = (msgid: string) => q(`SELECT * FROM archive_media WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, msgid]).then((r) => r[0]);
+    const ids = [withQr.msgid, plain.msgid, file.msgid, huge.msgid];
+    expect((await q(`SELECT count(*)::int AS n FROM archive_media WHERE corp_id = $1 AND msgid = ANY($2)`, [pond.corpId, ids]))[0].n).toBe(4);
+    // Two downloaders at once (and the background job): each file is stored once.
+    await Promise.all([pond.app.archive.ingest.media.fetchDue(pond.corpId), pond.app.archive.ingest.media.fetchDue(pond.corpId)]);
+    await waitFor(async () => (await Promise.all(ids.map(media))).every((m) => m.status !== 'pending'), { message: 'files downloaded' });
+    const [a, b, c, d] = await Promise.all(ids.map(media));
+    expect(a).toMatchObject({ status: 'stored', content_type: 'image/png', qr: 'https://spam.example.com/join', attempts: 1 });
+    expect(Buffer.compare(a.bytes, qrPng)).toBe(0);
+    expect(b).toMatchObject({ status: 'stored', content_type: 'image/png', qr: '' });
+    expect(c).toMatchObject({ status: 'stored', size: String(big.length), filename: 'price-list.bin' });
+    expect(Buffer.compare(c.bytes, big)).toBe(0);
+    expect(d).toMatchObject({ status: 'too_large', bytes: null });
+    // Moderation's QR rule: the image with a code, not the one without.
+    const rules = async (msgid: string) => (await q(`SELECT rule FROM moderation_violations WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, msgid])).map((r) => r.rule);
+    expect(await rules(withQr.msgid)).toEqual(['qr']);
+    expect(await rules(plain.msgid)).toEqual([]);
+    // The message views carry the file; its bytes are served to whoever may see the message.
+    const listed = (await pond.api('GET', `/api/groups/${encodeURIComponent(chatId)}/messages?limit=50`)).body.items;
+    expect(listed.find((m: any) => m.msgid === withQr.msgid).media).toMatchObject({ status: 'stored', contentType: 'image/png', qr: 'https://spam.example.com/join' });
+    const row = listed.find((m: any) => m.msgid === file.msgid);
+    const res = await fetch(`${pond.baseUrl}/api/archive/messages/${row.id}/media`, { headers: { authorization: `Bearer ${pond.token}` } });
+    expect(res.status).toBe(200);
+    expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), big)).toBe(0);
+  });
+
+  it('retries a failed download once, then records it failed', async () => {
+    const { ArchiveMedia } = await import('../src/modules/archive/media');
+    const photo = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'image', image: { media_id: 'flaky-photo' } });
+    const broken = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'image', image: { media_id: 'broken-photo' } });
+    // Downloads elsewhere paused: only the instance below fetches (rows due far in the future for the app's own job).
+    await pull();
+    await q(`UPDATE archive_media SET next_at = now() + interval '1 day' WHERE corp_id = $1 AND msgid = ANY($2) AND status = 'pending'`, [pond.corpId, [photo.msgid, broken.msgid]]);
+    const calls = new Map<string, number>();
+    const flaky = new ArchiveMedia(pond.app.pool, pond.app.archive.settings, undefined as never, pond.app.log, () => [], () => ({
+      pull: async () => [], decrypt: async () => [],
+      async media(sdkfileid) {
+        const n = (calls.get(sdkfileid) ?? 0) + 1;
+        calls.set(sdkfileid, n);
+        if (Buffer.from(sdkfileid.slice(3), 'base64url').toString() === 'broken-photo' || n === 1) throw new Error(`sidecar down (${n})`);
+        return { data: Buffer.from('89504e470d0a1a0a', 'hex'), outindexbuf: '', isFinish: true };
+      },
+    }));
+    const due = () => q(`UPDATE archive_media SET next_at = now() WHERE corp_id = $1 AND msgid = ANY($2) AND status = 'pending'`, [pond.corpId, [photo.msgid, broken.msgid]]);
+    await due();
+    await flaky.fetchDue(pond.corpId);
+    expect((await q(`SELECT status, attempts FROM archive_media WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, photo.msgid]))[0]).toEqual({ status: 'pending', attempts: 1 });
+    await due();
+    await flaky.fetchDue(pond.corpId);
+    await due();
+    await flaky.fetchDue(pond.corpId);
+    const [p1] = await q(`SELECT status, attempts FROM archive_media WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, photo.msgid]);
+    const [b1] = await q(`SELECT status, attempts, last_error FROM archive_media WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, broken.msgid]);
+    expect(p1).toEqual({ status: 'stored', attempts: 2 });
+    expect(b1).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(b1.last_error).toContain('sidecar down (2)');
+  });
+
   it('finds messages by Chinese phrasing (segmented words), not by unrelated words', async () => {
     const a = await sim().sayInGroup(wechatUser, chatId, '请问快递的物流信息在哪里看');
     const b = await sim().sayInGroup(wechatUser, chatId, '我想申请退款');

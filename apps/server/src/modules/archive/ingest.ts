@@ -16,6 +16,7 @@ import type { CorpService } from '../org';
 import { ConsentCache } from './consent';
 import { ArchiveKeyError, RandomKeyOpener } from './crypto';
 import type { ArchiveListener } from './listener';
+import { ArchiveMedia, queueFilesOf } from './media';
 import { normalise, partiesOf, senderKindOf } from './normalise';
 import {
   advanceCursor, enabledCorps, ensureCursor, insertMessages, insertSpokeEvents, lockCursor, markRecalled, purgeOlderThan, recordPullError, toStored,
@@ -48,6 +49,8 @@ export class ArchiveIngest {
   private listeners: ArchiveListener[] = [];
   readonly consents: ConsentCache;
   private readonly opener = new RandomKeyOpener();
+  /** The files of archived messages (media.ts). */
+  readonly media: ArchiveMedia;
   readonly pullJob;
   readonly tickJob;
   readonly purgeJob;
@@ -56,6 +59,7 @@ export class ArchiveIngest {
 
   constructor(private pool: pg.Pool, private settings: ArchiveSettingsService, corps: CorpService, private queue: Queue, private log: Logger, private opts: IngestOptions = {}) {
     this.consents = new ConsentCache(corps);
+    this.media = new ArchiveMedia(pool, settings, queue, log, () => this.listeners, opts.sourceFor);
     this.pullJob = defineJob({
       name: 'archive.pull',
       schema: z.object({ corpId: z.string() }),
@@ -73,6 +77,7 @@ export class ArchiveIngest {
       policy: 'singleton',
       handler: async () => {
         for (const c of await enabledCorps(this.pool)) await this.wake(c.corpId);
+        await this.media.wakeDue();
       },
     });
     this.purgeJob = defineJob({
@@ -200,6 +205,7 @@ export class ArchiveIngest {
       phase('insert');
       await markRecalled(client, corpId, keep.filter((m) => m.type === 'revoke').map((m) => ({ preMsgid: String(m.payload.pre_msgid ?? ''), at: m.sentAt })));
       await insertSpokeEvents(client, corpId, rows);
+      const files = await queueFilesOf(client, corpId, rows);
       phase('timeline');
       if (rows.length && this.listeners.length) {
         const stored = rows.map(toStored);
@@ -211,6 +217,8 @@ export class ArchiveIngest {
       await advanceCursor(client, corpId, last, rows.length, skipped);
       await client.query('COMMIT');
       phase('commit');
+      // The files are downloaded apart from the batch (a slow or failing download never holds up the messages).
+      if (files) await this.media.wake(corpId).catch((err: Error) => this.log.warn({ corpId, err: err.message }, 'archive: media job not queued'));
       return { pulled: items.length, stored: rows.length, skippedNoConsent: skipped, seq: last, busy: false, full, ahead };
     } catch (err) {
       // A connection that died mid-batch (a crash, a killed session) is dropped, not returned to the pool.
