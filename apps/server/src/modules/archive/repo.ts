@@ -98,9 +98,14 @@ export async function enabledCorps(db: Db): Promise<{ corpId: string; retentionD
 export async function purgeOlderThan(db: Db, corpId: string, days: number, chunk = 10_000): Promise<number> {
   let total = 0;
   for (;;) {
+    // The messages' files go with them.
     const r = await db.query(
-      `DELETE FROM archived_messages WHERE id IN (
-         SELECT id FROM archived_messages WHERE corp_id = $1 AND sent_at < now() - make_interval(days => $2) LIMIT $3)`, [corpId, days, chunk]);
+      `WITH gone AS (
+         DELETE FROM archived_messages WHERE id IN (
+           SELECT id FROM archived_messages WHERE corp_id = $1 AND sent_at < now() - make_interval(days => $2) LIMIT $3) RETURNING msgid),
+       files AS (DELETE FROM archive_media WHERE corp_id = $1 AND msgid IN (SELECT msgid FROM gone))
+       SELECT count(*)::int AS n FROM gone`, [corpId, days, chunk]);
+    r.rowCount = (r.rows[0] as { n: number }).n;
     total += r.rowCount ?? 0;
     if ((r.rowCount ?? 0) < chunk) return total;
   }
