@@ -184,7 +184,7 @@ describe('chat archive', () => {
     expect(a).toMatchObject({ status: 'stored', content_type: 'image/png', qr: 'https://spam.example.com/join', attempts: 1 });
     expect(Buffer.compare(a.bytes, qrPng)).toBe(0);
     expect(b).toMatchObject({ status: 'stored', content_type: 'image/png', qr: '' });
-    expect(c).toMatchObject({ status: 'stored', size: String(big.length), filename: 'price-list.bin' });
+    expect(c).toMatchObject({ status: 'stored', size: big.length, filename: 'price-list.bin' });
     expect(Buffer.compare(c.bytes, big)).toBe(0);
     expect(d).toMatchObject({ status: 'too_large', bytes: null });
     // Moderation's QR rule: the image with a code, not the one without.

@@ -35,7 +35,7 @@ export function archiveContent(payload: Record<string, unknown>): Record<string,
     case 'image': {
       // The sdkfileid names the file: an uploaded media id (its bytes), else a made-up picture (see mediaBytes).
       const id = str(p.media_id) || str(p.pic_url) || randomId(16);
-      return { msgtype: 'image', image: { md5sum: randomId(32, '0123456789abcdef'), filesize: Number(p.filesize) || 0, sdkfileid: sdkFileId(id) } };
+      return { msgtype: 'image', image: { md5sum: randomId(32, '0123456789abcdef'), filesize: Number(p.filesize) || 24_576 + (id.length * 97) % 9000, sdkfileid: sdkFileId(id) } };
     }
     case 'file':
     case 'voice':
