@@ -65,6 +65,7 @@ async function main() {
     if (!r.full && !r.busy) break;
   }
   const ingestS = (Date.now() - t) / 1000;
+  console.log(`ingest phases (s): ${[...app.archive.ingest.phases].map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(' ')}`);
   const rate = Math.round(stored / ingestS);
   console.log(`ingest: ${pulled} pulled, ${stored} stored in ${ingestS.toFixed(1)} s = ${rate} messages/s (listeners: ${(app.archive.ingest as unknown as { listeners: unknown[] }).listeners.length}); RSA alone ${rsaMs.toFixed(2)} ms/message`);
 

@@ -6,11 +6,13 @@ Pond pulls from (docs/adr/0028-chat-archive.md). A reference: standard library o
 
 POST /pull    {corpid, secret, seq, limit, timeout}     -> GetChatData's JSON ({errcode, errmsg, chatdata: [...]})
 POST /decrypt {items: [{random_key, encrypt_chat_msg}]} -> {errcode: 0, items: [{plaintext} | {errcode, errmsg}]}
+POST /media   {corpid, secret, sdkfileid, indexbuf, timeout} -> GetMediaData's piece: {errcode: 0, data (base64), outindexbuf, is_finish}
 
 It holds no keys: Pond RSA-decrypts each item's random key with its own private key and sends it here for DecryptData.
 Bind it to 127.0.0.1 (the default) or a private address, and set SIDECAR_TOKEN (Pond sends it as a bearer token).
 """
 import argparse
+import base64
 import ctypes
 import json
 import os
@@ -32,6 +34,15 @@ sdk_lib.DecryptData.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER
 sdk_lib.GetContentFromSlice.argtypes = [ctypes.POINTER(Slice)]
 sdk_lib.GetContentFromSlice.restype = ctypes.c_void_p
 sdk_lib.GetSliceLen.argtypes = [ctypes.POINTER(Slice)]
+sdk_lib.NewMediaData.restype = ctypes.c_void_p
+sdk_lib.FreeMediaData.argtypes = [ctypes.c_void_p]
+sdk_lib.GetMediaData.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_void_p]
+sdk_lib.GetOutIndexBuf.argtypes = [ctypes.c_void_p]
+sdk_lib.GetOutIndexBuf.restype = ctypes.c_char_p
+sdk_lib.GetData.argtypes = [ctypes.c_void_p]
+sdk_lib.GetData.restype = ctypes.c_void_p
+sdk_lib.GetDataLen.argtypes = [ctypes.c_void_p]
+sdk_lib.IsMediaDataFinish.argtypes = [ctypes.c_void_p]
 
 TOKEN = os.environ.get("SIDECAR_TOKEN", "")
 PROXY = os.environ.get("SIDECAR_PROXY", "").encode()
@@ -91,6 +102,22 @@ def decrypt(body):
     return {"errcode": 0, "errmsg": "ok", "items": out}
 
 
+def media(body):
+    """One GetMediaData call: the piece after `indexbuf` ("" for the first), and where the next one starts."""
+    handle = sdk_for(str(body["corpid"]), str(body["secret"]))
+    m = sdk_lib.NewMediaData()
+    try:
+        ret = sdk_lib.GetMediaData(handle, str(body.get("indexbuf", "")).encode(), str(body["sdkfileid"]).encode(), PROXY, PROXY_PASSWD,
+                                   int(body.get("timeout", 30)), m)
+        if ret != 0:
+            raise SdkError(ret, "GetMediaData failed")
+        data = ctypes.string_at(sdk_lib.GetData(m), sdk_lib.GetDataLen(m))
+        return {"errcode": 0, "errmsg": "ok", "data": base64.b64encode(data).decode(), "outindexbuf": (sdk_lib.GetOutIndexBuf(m) or b"").decode(),
+                "is_finish": sdk_lib.IsMediaDataFinish(m) == 1}
+    finally:
+        sdk_lib.FreeMediaData(m)
+
+
 class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         if TOKEN and self.headers.get("Authorization") != f"Bearer {TOKEN}":
@@ -101,7 +128,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.answer(200, pull(body))
             if self.path == "/decrypt":
                 return self.answer(200, decrypt(body))
-            return self.answer(404, {"errcode": 404, "errmsg": "POST /pull or /decrypt"})
+            if self.path == "/media":
+                return self.answer(200, media(body))
+            return self.answer(404, {"errcode": 404, "errmsg": "POST /pull, /decrypt or /media"})
         except SdkError as e:
             return self.answer(200, {"errcode": e.code, "errmsg": str(e)})
         except (KeyError, ValueError) as e:

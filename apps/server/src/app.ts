@@ -197,7 +197,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   // that act on messages register listeners here (archive.register), called inside each batch's transaction.
   const archiveSettings = new ArchiveSettingsService(pool, secrets);
   const archiveIngest = new ArchiveIngest(pool, archiveSettings, corps, queue, log);
-  queue.register([archiveIngest.pullJob, archiveIngest.tickJob, archiveIngest.purgeJob]);
+  queue.register([archiveIngest.pullJob, archiveIngest.tickJob, archiveIngest.purgeJob, archiveIngest.media.job]);
   const archive = { ingest: archiveIngest, settings: archiveSettings, register: (l: ArchiveListener) => { archiveIngest.register(l); } };
   // Group operations (issue 16): keyword answers (FAQ) and moderation act on archived messages as archive listeners;
   // their follow-ups (suggested replies, alerts, keyword-rule hits) are inbox events; group codes refuse blocked customers.
@@ -404,6 +404,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
       await codes.flushCounters();
       await sim?.close();
       await queue.stop();
+      await archiveIngest.close();
       await corps.close();
       await codes.cache.close();
       await pool.end();

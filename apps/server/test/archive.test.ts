@@ -134,6 +134,104 @@ describe('chat archive', () => {
     expect((await pond.api('GET', '/api/archive/settings')).body.cursor.seq).toBeGreaterThan(before);
   });
 
+  it('pipelined batches: a batch fetched ahead is used only where the cursor still is; every message once', async () => {
+    await q('CREATE TABLE IF NOT EXISTS archive_test_seen (msgid text NOT NULL)');
+    await pull();
+    const sent: string[] = [];
+    for (let i = 0; i < 14; i++) sent.push((await sim().sayInGroup(wechatUser, chatId, `流水线 ${i}`)).msgid);
+    const ingest = pond.app.archive.ingest;
+    const once = async (o: Parameters<typeof ingest.pullOnce>[1]) => waitFor(async () => { const r = await ingest.pullOnce(pond.corpId, o); return r.busy ? null : r; }, { message: 'a pull' });
+    // A batch of 4 fetches the next 4 ahead; another pull moves the cursor past them; the stale batch is not used.
+    // (archive_test_seen is filled by the counting listener the test before registered.)
+    const r1 = await once({ limit: 4, prefetch: true });
+    expect(r1.ahead).toBeDefined();
+    const r2 = await once({ limit: 4 });
+    expect(r2.seq).toBeGreaterThan(r1.seq);
+    const r3 = await once({ limit: 4, ahead: r1.ahead, prefetch: true });
+    expect(r3.seq).toBeGreaterThan(r2.seq);
+    // This one's ahead starts where the cursor is: used.
+    const r4 = await once({ limit: 4, ahead: r3.ahead });
+    expect(r4.seq).toBeGreaterThan(r3.seq);
+    await pull();
+    const seen = await q(`SELECT msgid, count(*)::int AS n FROM archive_test_seen WHERE msgid = ANY($1) GROUP BY msgid`, [sent]);
+    expect(seen).toHaveLength(14);
+    expect(seen.every((r) => r.n === 1)).toBe(true);
+    expect((await q(`SELECT count(*)::int AS n FROM archived_messages WHERE corp_id = $1 AND msgid = ANY($2)`, [pond.corpId, sent]))[0].n).toBe(14);
+  });
+
+  it('downloads messages\' files through GetMediaData in pieces, once; finds a real QR code and flags only that image', async () => {
+    const { default: QRCode } = await import('qrcode');
+    const client = await pond.app.corps.client(pond.corpId);
+    const upload = async (type: 'image' | 'file', filename: string, contentType: string, data: Buffer) => (await client.mediaUpload(type, { filename, contentType, data })).media_id;
+    const qrPng = await QRCode.toBuffer('https://spam.example.com/join', { type: 'png', width: 240 });
+    const qrId = await upload('image', 'qr.png', 'image/png', qrPng);
+    // Over one GetMediaData piece (512 KiB): fetched in two, joined in order.
+    const big = Buffer.alloc(700 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31) % 251;
+    const bigId = await upload('file', 'price-list.bin', 'application/octet-stream', big);
+    const withQr = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'image', image: { media_id: qrId } });
+    const plain = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'image', image: { media_id: 'a-photo-without-code' } });
+    const file = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'file', file: { media_id: bigId, filename: 'price-list.bin' } });
+    const huge = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'file', file: { media_id: bigId, filename: 'movie.bin', filesize: 300 * 1024 * 1024 } });
+    await pull();
+    const media = (msgid: string) => q(`SELECT * FROM archive_media WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, msgid]).then((r) => r[0]);
+    const ids = [withQr.msgid, plain.msgid, file.msgid, huge.msgid];
+    expect((await q(`SELECT count(*)::int AS n FROM archive_media WHERE corp_id = $1 AND msgid = ANY($2)`, [pond.corpId, ids]))[0].n).toBe(4);
+    // Two downloaders at once (and the background job): each file is stored once.
+    await Promise.all([pond.app.archive.ingest.media.fetchDue(pond.corpId), pond.app.archive.ingest.media.fetchDue(pond.corpId)]);
+    await waitFor(async () => (await Promise.all(ids.map(media))).every((m) => m.status !== 'pending'), { message: 'files downloaded' });
+    const [a, b, c, d] = await Promise.all(ids.map(media));
+    expect(a).toMatchObject({ status: 'stored', content_type: 'image/png', qr: 'https://spam.example.com/join', attempts: 1 });
+    expect(Buffer.compare(a.bytes, qrPng)).toBe(0);
+    expect(b).toMatchObject({ status: 'stored', content_type: 'image/png', qr: '' });
+    expect(c).toMatchObject({ status: 'stored', size: big.length, filename: 'price-list.bin' });
+    expect(Buffer.compare(c.bytes, big)).toBe(0);
+    expect(d).toMatchObject({ status: 'too_large', bytes: null });
+    // Moderation's QR rule: the image with a code, not the one without.
+    const rules = async (msgid: string) => (await q(`SELECT rule FROM moderation_violations WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, msgid])).map((r) => r.rule);
+    expect(await rules(withQr.msgid)).toEqual(['qr']);
+    expect(await rules(plain.msgid)).toEqual([]);
+    // The message views carry the file; its bytes are served to whoever may see the message.
+    const listed = (await pond.api('GET', `/api/groups/${encodeURIComponent(chatId)}/messages?limit=50`)).body.items;
+    expect(listed.find((m: any) => m.msgid === withQr.msgid).media).toMatchObject({ status: 'stored', contentType: 'image/png', qr: 'https://spam.example.com/join' });
+    const row = listed.find((m: any) => m.msgid === file.msgid);
+    const res = await fetch(`${pond.baseUrl}/api/archive/messages/${row.id}/media`, { headers: { authorization: `Bearer ${pond.token}` } });
+    expect(res.status).toBe(200);
+    expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), big)).toBe(0);
+  });
+
+  it('retries a failed download once, then records it failed', async () => {
+    const { ArchiveMedia } = await import('../src/modules/archive/media');
+    const photo = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'image', image: { media_id: 'flaky-photo' } });
+    const broken = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'image', image: { media_id: 'broken-photo' } });
+    // Downloads elsewhere paused: only the instance below fetches (rows due far in the future for the app's own job).
+    await pull();
+    await q(`UPDATE archive_media SET next_at = now() + interval '1 day' WHERE corp_id = $1 AND msgid = ANY($2) AND status = 'pending'`, [pond.corpId, [photo.msgid, broken.msgid]]);
+    const calls = new Map<string, number>();
+    const flaky = new ArchiveMedia(pond.app.pool, pond.app.archive.settings, undefined as never, pond.app.log, () => [], () => ({
+      pull: async () => [], decrypt: async () => [],
+      async media(sdkfileid) {
+        const n = (calls.get(sdkfileid) ?? 0) + 1;
+        calls.set(sdkfileid, n);
+        if (Buffer.from(sdkfileid.slice(3), 'base64url').toString() === 'broken-photo' || n === 1) throw new Error(`sidecar down (${n})`);
+        return { data: Buffer.from('89504e470d0a1a0a', 'hex'), outindexbuf: '', isFinish: true };
+      },
+    }));
+    const due = () => q(`UPDATE archive_media SET next_at = now() WHERE corp_id = $1 AND msgid = ANY($2) AND status = 'pending'`, [pond.corpId, [photo.msgid, broken.msgid]]);
+    await due();
+    await flaky.fetchDue(pond.corpId);
+    expect((await q(`SELECT status, attempts FROM archive_media WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, photo.msgid]))[0]).toEqual({ status: 'pending', attempts: 1 });
+    await due();
+    await flaky.fetchDue(pond.corpId);
+    await due();
+    await flaky.fetchDue(pond.corpId);
+    const [p1] = await q(`SELECT status, attempts FROM archive_media WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, photo.msgid]);
+    const [b1] = await q(`SELECT status, attempts, last_error FROM archive_media WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, broken.msgid]);
+    expect(p1).toEqual({ status: 'stored', attempts: 2 });
+    expect(b1).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(b1.last_error).toContain('sidecar down (2)');
+  });
+
   it('finds messages by Chinese phrasing (segmented words), not by unrelated words', async () => {
     const a = await sim().sayInGroup(wechatUser, chatId, '请问快递的物流信息在哪里看');
     const b = await sim().sayInGroup(wechatUser, chatId, '我想申请退款');

@@ -105,6 +105,24 @@ describe('suggested replies', () => {
     expect(stats.body.top[0]).toMatchObject({ faqId: logisticsFaq });
   });
 
+  it('asked and answered are segment conditions (per-day counts and the rolled windows)', async () => {
+    const inSegment = async (eventType: string, count: number) => {
+      const r = await pond.api('POST', '/api/segments/preview', { rule: { op: 'and', conditions: [{ type: 'event', eventType, op: 'atLeast', count, days: 7 }] } });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      const made = await pond.api('POST', '/api/segments', { name: `faq-${eventType}-${count}-${randomUUID().slice(0, 6)}`, rule: { op: 'and', conditions: [{ type: 'event', eventType, op: 'atLeast', count, days: 7 }] } });
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      const m = await pond.api('GET', `/api/segments/${made.body.id}/members?pageSize=200`);
+      return (m.body.items as { externalUserid: string }[]).some((x) => x.externalUserid === customer);
+    };
+    // The question of the test before was asked and answered by this customer.
+    expect(await inSegment('faq.answered', 1)).toBe(true);
+    expect(await inSegment('faq.asked', 1)).toBe(true);
+    expect(await inSegment('faq.answered', 50)).toBe(false);
+    await pond.app.eventWindows.rollAll();
+    expect(await inSegment('faq.answered', 1)).toBe(true);
+    expect(await inSegment('moderation.violated', 1)).toBe(false);
+  });
+
   it('a staff message in the chat after the question answers it, and its task ends', async () => {
     const asked = msg({ text: '发货了吗', sentAt: new Date(Date.now() - 60_000) });
     await ingest([asked]);

@@ -47,7 +47,7 @@ describe('moderation rules on archived messages', () => {
     const link = msg({ sender: c, text: '领福利 https://spam.example.xyz/a?b=1' });
     const linkMsg = msg({ sender: c, type: 'link', text: '限时抢购', payload: { link_url: 'http://ad.cn/x', title: '限时抢购' } });
     const shop = msg({ sender: c, text: '我在 https://www.myshop.com/item/1 买的' });
-    const qr = msg({ sender: c, type: 'image', text: '', payload: { sdkfileid: 'f1', qr: true } });
+    const qr = msg({ sender: c, type: 'image', text: '', payload: { sdkfileid: 'f1', qr_text: 'https://u.wechat.com/spam' } });
     const plainImage = msg({ sender: c, type: 'image', text: '', payload: { sdkfileid: 'f2' } });
     const weapp = msg({ sender: c, type: 'weapp', text: '砍一刀', payload: { appid: 'wx123', title: '砍一刀' } });
     const card = msg({ sender: c, type: 'card', text: '某某微商', payload: { corpname: '微商公司', userid: 'x' } });

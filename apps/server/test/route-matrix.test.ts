@@ -352,6 +352,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/archive/messages': { roles: ALL },
   'GET /api/customers/:externalUserid/messages': { roles: ALL, params: { externalUserid: 'customer' } },
   'GET /api/groups/:chatId/messages': { roles: ALL, params: { chatId: 'group' } },
+  // A message's file: the message must be one the caller's scope sees (a missing or unseen one is 404).
+  'GET /api/archive/messages/:id/media': { roles: ALL },
   // Group operations (issue 16): the FAQ library and its questions, moderation, intercept rules, tier profiles.
   'GET /api/faqs': { roles: PLAYBOOK_READ },
   'POST /api/faqs': { roles: WRITE },

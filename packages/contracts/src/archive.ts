@@ -37,6 +37,25 @@ export const ArchivedMessage = z.object({
 });
 export type ArchivedMessage = z.infer<typeof ArchivedMessage>;
 
+/** Archived message types that carry a file (`sdkfileid`) Pond downloads through GetMediaData. */
+export const ARCHIVE_MEDIA_TYPES = ['image', 'voice', 'video', 'file', 'emotion'] as const;
+export type ArchiveMediaType = (typeof ARCHIVE_MEDIA_TYPES)[number];
+/** The most Pond downloads and keeps of one archived file, per type (bytes): a larger one is recorded as too_large. */
+export const ARCHIVE_MEDIA_LIMITS = {
+  image: 10 * 1024 * 1024, voice: 2 * 1024 * 1024, video: 20 * 1024 * 1024, file: 20 * 1024 * 1024, emotion: 2 * 1024 * 1024,
+} as const satisfies Record<ArchiveMediaType, number>;
+export const ARCHIVE_MEDIA_STATUSES = ['pending', 'stored', 'too_large', 'failed'] as const;
+/** An archived message's file as the message views show it (fetch the bytes from /api/archive/messages/{id}/media). */
+export const ArchiveMediaView = z.object({
+  status: z.enum(ARCHIVE_MEDIA_STATUSES),
+  size: z.number().nullable(),
+  contentType: z.string().nullable(),
+  filename: z.string().nullable(),
+  /** The text of a QR code found in the image (moderation's QR rule), null when none. */
+  qr: z.string().nullable(),
+});
+export type ArchiveMediaView = z.infer<typeof ArchiveMediaView>;
+
 // ---- the console's and the API's view (issue 16) ---------------------------------------------------
 
 /** An archived message as the console shows it: the message, its row id, and names for people and the group. */
@@ -50,6 +69,8 @@ export const ArchivedMessageView = ArchivedMessage.extend({
   chatName: z.string().nullable(),
   /** A recalled message: the revoke line came after it. */
   recalled: z.boolean(),
+  /** The message's file (image, voice, video, file, emotion) as downloaded; null for other types. */
+  media: ArchiveMediaView.nullable(),
 });
 export type ArchivedMessageView = z.infer<typeof ArchivedMessageView>;
 
@@ -130,3 +151,4 @@ export const ArchivePullResult = z.object({
   seq: z.number(),
 });
 export type ArchivePullResult = z.infer<typeof ArchivePullResult>;
+

@@ -11,7 +11,12 @@ export const SEGMENT_EVENT_TYPES = ['customer.added', 'customer.deleted_staff', 
   // Spread (issue 14, migration 0049): a friend credited to an inviter; a referral's commission earned.
   'invite.credited', 'referral.commission_earned',
   // The fission paths (issue 14): a customer visited a service path's landing page; signed up on its form.
-  'fission.visited', 'fission.signed_up'] as const;
+  'fission.visited', 'fission.signed_up',
+  // Group operations and the rest of spread (issue 16, its migration): a question asked / answered (FAQ), a group rule
+  // broken / blocked from group codes (moderation), a day the customer spoke in a group / 1:1 (the archive), and the
+  // invite steps besides the credit.
+  'faq.asked', 'faq.answered', 'moderation.violated', 'moderation.blocked', 'message.group', 'message.private',
+  'invite.joined', 'invite.invited', 'invite.tier_reached', 'invite.voided'] as const;
 export type SegmentEventType = (typeof SEGMENT_EVENT_TYPES)[number];
 
 /** The eight classic RFM buckets (ADR 0008), by name; the server's commerce module says which is which. */

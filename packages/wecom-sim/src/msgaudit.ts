@@ -6,7 +6,8 @@
 // the version current when it was written — as GetChatData hands them out and DecryptData expects. The SDK's own
 // symmetric cipher is not published; the simulator's (AES-256-CBC, the key's first 16 bytes as IV) stands in for it,
 // and only the simulator's /decrypt (or, in production, the SDK in the sidecar) ever opens it.
-import { constants, createCipheriv, createDecipheriv, createPublicKey, publicEncrypt } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, createPublicKey, publicEncrypt, type KeyObject } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import type { SimContext } from './context';
 import type { Sql } from './db';
 import { num } from './db';
@@ -32,8 +33,15 @@ export function archiveContent(payload: Record<string, unknown>): Record<string,
     case 'text':
       return { msgtype: 'text', text: { content: str(p.content) } };
     case 'image': {
+      // The sdkfileid names the file: an uploaded media id (its bytes), else a made-up picture (see mediaBytes).
       const id = str(p.media_id) || str(p.pic_url) || randomId(16);
-      return { msgtype: 'image', image: { md5sum: randomId(32, '0123456789abcdef'), filesize: 24_576 + (id.length * 97) % 9000, sdkfileid: `sdk${Buffer.from(id).toString('base64url').slice(0, 40)}` } };
+      return { msgtype: 'image', image: { md5sum: randomId(32, '0123456789abcdef'), filesize: Number(p.filesize) || 24_576 + (id.length * 97) % 9000, sdkfileid: sdkFileId(id) } };
+    }
+    case 'file':
+    case 'voice':
+    case 'video': {
+      const id = str(p.media_id) || randomId(16);
+      return { msgtype: type, [type]: { md5sum: randomId(32, '0123456789abcdef'), filesize: Number(p.filesize) || 0, sdkfileid: sdkFileId(id), ...(type === 'file' ? { filename: str(p.filename) || 'file', fileext: (str(p.filename).split('.').pop() ?? '') } : {}) } };
     }
     case 'link':
       return { msgtype: 'link', link: { title: str(p.title), description: str(p.desc) || str(p.description), link_url: str(p.url), image_url: str(p.picurl) } };
@@ -49,7 +57,7 @@ export function archiveContent(payload: Record<string, unknown>): Record<string,
   }
 }
 
-const CONTENT_TYPES = ['text', 'image', 'link', 'miniprogram', 'card', 'location'];
+const CONTENT_TYPES = ['text', 'image', 'file', 'link', 'miniprogram', 'card', 'location'];
 
 /** A message for the control API and the phone: plain text, or `{msgtype, [msgtype]: {...}}` of a type people send. */
 export function messageContent(text: unknown, message: unknown): string | (Record<string, unknown> & { msgtype: string }) {
@@ -258,17 +266,18 @@ export async function pullChatData(ctx: SimContext, body: Record<string, unknown
     `SELECT seq, msgid, publickey_ver, body FROM {s}.msgaudit_messages WHERE corp_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
     [corpId, seq, limit],
   );
-  const keys = new Map<number, string>();
-  for (const k of await ctx.db.q<{ version: number; public_key: string }>(`SELECT version, public_key FROM {s}.msgaudit_keys WHERE corp_id = $1`, [corpId])) keys.set(k.version, k.public_key);
+  // Each key parsed once per pull, not once per item.
+  const keys = new Map<number, KeyObject>();
+  for (const k of await ctx.db.q<{ version: number; public_key: string }>(`SELECT version, public_key FROM {s}.msgaudit_keys WHERE corp_id = $1`, [corpId])) keys.set(k.version, createPublicKey(k.public_key));
   return {
     chatdata: rows.map((r) => {
       const randomKey = randomId(32);
-      const pem = keys.get(r.publickey_ver)!;
+      const key = keys.get(r.publickey_ver)!;
       return {
         seq: num(r.seq),
         msgid: r.msgid,
         publickey_ver: r.publickey_ver,
-        encrypt_random_key: publicEncrypt({ key: pem, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(randomKey, 'utf8')).toString('base64'),
+        encrypt_random_key: publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(randomKey, 'utf8')).toString('base64'),
         encrypt_chat_msg: encryptChatMsg(randomKey, JSON.stringify(r.body)),
       };
     }),
@@ -336,3 +345,69 @@ export async function seedArchiveTraffic(ctx: SimContext, corpId: string, o: { m
   return { archived: num(r?.n) };
 }
 
+
+// ---- GetMediaData over the sidecar's interface ------------------------------------------------------
+
+/** What GetMediaData hands out per call (the SDK's 512 KiB); `indexbuf` says where the next call goes on. */
+export const MEDIA_CHUNK = 512 * 1024;
+
+const sdkFileId = (id: string) => `sdk${Buffer.from(id, 'utf8').toString('base64url')}`;
+
+/**
+ * The bytes behind an sdkfileid: an uploaded media file of the corp (what a member or the phone sent), else a small
+ * made-up PNG (a grey square: no QR code in it), as WeCom would still have some picture for any image.
+ */
+async function mediaBytes(ctx: SimContext, corpId: string, sdkfileid: string): Promise<Buffer | null> {
+  if (!sdkfileid.startsWith('sdk')) return null;
+  const id = Buffer.from(sdkfileid.slice(3), 'base64url').toString('utf8');
+  const row = await ctx.db.one<{ bytes: Buffer }>(`SELECT bytes FROM {s}.media WHERE corp_id = $1 AND media_id = $2`, [corpId, id]);
+  if (row) return row.bytes;
+  return greyPng(32);
+}
+
+/** GetMediaData(sdkfileid, indexbuf): {data (base64), outindexbuf, is_finish}, in MEDIA_CHUNK pieces. */
+export async function mediaData(ctx: SimContext, body: Record<string, unknown>) {
+  const corpId = body.corpid;
+  if (typeof corpId !== 'string' || !corpId) throw new SimError(SDK_ERR.param, 'corpid: required');
+  const corp = await ctx.db.one<{ msgaudit_secret: string | null }>(`SELECT msgaudit_secret FROM {s}.corps WHERE corp_id = $1`, [corpId]);
+  if (!corp?.msgaudit_secret || corp.msgaudit_secret !== body.secret) throw new SimError(SDK_ERR.secret, 'the corp id or the archive secret is wrong (Init)');
+  if (typeof body.sdkfileid !== 'string' || !body.sdkfileid) throw new SimError(SDK_ERR.param, 'sdkfileid: required');
+  const indexbuf = typeof body.indexbuf === 'string' ? body.indexbuf : '';
+  const m = indexbuf === '' ? ['', '0'] : /^Range:bytes=(\d+)-\d*$/.exec(indexbuf);
+  if (!m) throw new SimError(SDK_ERR.param, 'indexbuf: as the last call gave it');
+  const bytes = await mediaBytes(ctx, corpId, body.sdkfileid);
+  if (!bytes) throw new SimError(SDK_ERR.param, 'sdkfileid: unknown file');
+  const start = Number(m[1]);
+  const end = Math.min(bytes.length, start + MEDIA_CHUNK);
+  const isFinish = end >= bytes.length;
+  return { data: bytes.subarray(start, end).toString('base64'), outindexbuf: isFinish ? '' : `Range:bytes=${end}-${Math.min(bytes.length, end + MEDIA_CHUNK) - 1}`, is_finish: isFinish };
+}
+
+/** A grey `size`×`size` PNG (8-bit greyscale). */
+function greyPng(size: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8; ihdr[9] = 0; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+  const rows = Buffer.alloc((size + 1) * size, 0xb0);
+  for (let y = 0; y < size; y++) rows[y * (size + 1)] = 0;
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}

@@ -14,7 +14,7 @@ import { Clock, silentLogger, type SimContext, type SimLogger } from './context'
 import { createControl, type SimControl } from './control';
 import { registerControlRoutes } from './control-routes';
 import { registerPay } from './pay';
-import { ArchiveNotifier, checkSingleAgree, decryptItems, pullChatData } from './msgaudit';
+import { ArchiveNotifier, checkSingleAgree, decryptItems, mediaData, pullChatData } from './msgaudit';
 import { Db } from './db';
 import { E, SimError, statusCodeOf } from './errors';
 import { registerPages } from './pages/pages-plugin';
@@ -127,6 +127,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
       const bodyOf = (b: unknown) => (b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {});
       sdk.post('/pull', async (req) => answer(() => pullChatData(ctx, bodyOf(req.body))));
       sdk.post('/decrypt', async (req) => answer(() => decryptItems(bodyOf(req.body))));
+      sdk.post('/media', async (req) => answer(() => mediaData(ctx, bodyOf(req.body))));
     }, { prefix: '/msgaudit' });
     await app.register(async (c) => registerControlRoutes(c, ctx, control, opts.controlToken), { prefix: '/control' });
     await app.register(async (pages) => registerPages(pages, ctx, control, base));

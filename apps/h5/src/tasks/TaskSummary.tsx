@@ -11,6 +11,8 @@ const STATUS: Record<Task['status'], [string, string]> = {
   cancelled: ['已取消', 'cancelled'],
 };
 
+const GROUP_SEND: [string, string] = ['发到群里', 'send in the group'];
+
 export function targetName(t: Task): string {
   if (t.target.kind === 'none') return '—';
   return t.target.name || t.target.externalUserid || t.target.chatId || '—';
@@ -18,7 +20,8 @@ export function targetName(t: Task): string {
 
 export function TaskSummary({ task, showTarget }: { task: Task; showTarget: boolean }) {
   const [zh, en] = STATUS[task.status];
-  const [kz, ke] = KIND_LABEL[task.kind];
+  // A send task's target decides the words: a group's is sent into the group, not 1:1.
+  const [kz, ke] = task.kind === 'send' && task.target.kind === 'group' ? GROUP_SEND : KIND_LABEL[task.kind];
   const [sz, se] = SOURCE_LABEL[task.source.kind];
   return (
     <>

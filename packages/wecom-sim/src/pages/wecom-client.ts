@@ -399,7 +399,9 @@ function renderTranscript(lines: TranscriptLine[], me: string, tz: string): stri
   return lines
     .map((l) => {
       const mine = l.direction === 'to_customer' && l.userid === me;
-      const who = l.direction === 'from_customer' ? (l.customerName ?? '客户') : (l.staffName ?? l.userid ?? '');
+      // A customer's line: from_customer in a 1:1 chat, in_group (with their external userid) in a group.
+      const fromCustomer = l.direction === 'from_customer' || (l.direction === 'in_group' && !!l.externalUserid);
+      const who = fromCustomer ? (l.customerName ?? '客户') : (l.staffName ?? l.userid ?? '');
       return `<div class="line${mine ? ' me' : ''}"><div class="muted">${esc(who)} · ${time(l.createdAt, tz)}${label[l.kind] ? ` · ${esc(label[l.kind])}` : ''}</div>${renderPayload(l.payload)}</div>`;
     })
     .join('');

@@ -14,8 +14,9 @@ import { defineJob, type Queue } from '../../platform/queue';
 import type { InboxHandlers } from '../../platform/inbox';
 import type { CorpService } from '../org';
 import { ConsentCache } from './consent';
-import { ArchiveKeyError, openRandomKey } from './crypto';
+import { ArchiveKeyError, RandomKeyOpener } from './crypto';
 import type { ArchiveListener } from './listener';
+import { ArchiveMedia, queueFilesOf } from './media';
 import { normalise, partiesOf, senderKindOf } from './normalise';
 import {
   advanceCursor, enabledCorps, ensureCursor, insertMessages, insertSpokeEvents, lockCursor, markRecalled, purgeOlderThan, recordPullError, toStored,
@@ -23,7 +24,7 @@ import {
 } from './repo';
 import { searchTextOf } from './segment';
 import type { ArchiveConfig, ArchiveSettingsService } from './settings';
-import { sidecarSource, type ArchiveSource } from './source';
+import { sidecarSource, type ArchiveSource, type ChatDataItem } from './source';
 
 /** GetChatData's most per call. */
 export const MAX_BATCH = 1000;
@@ -37,17 +38,28 @@ export interface IngestOptions {
   sourceFor?: (corpId: string, cfg: ArchiveConfig) => ArchiveSource;
 }
 
-export type PullOutcome = ArchivePullResult & { busy: boolean; full: boolean };
+export type PullOutcome = ArchivePullResult & { busy: boolean; full: boolean; ahead?: Ahead };
+
+/** A batch pulled and opened (the sidecar's GetChatData, Pond's RSA, DecryptData) before its transaction. */
+interface Opened { items: ChatDataItem[]; plains: string[] }
+/** The next batch, fetched while the current one is stored: used only when the cursor is still at `from`. */
+interface Ahead { corpId: string; from: number; opened: Promise<Opened> }
 
 export class ArchiveIngest {
   private listeners: ArchiveListener[] = [];
   readonly consents: ConsentCache;
+  private readonly opener = new RandomKeyOpener();
+  /** The files of archived messages (media.ts). */
+  readonly media: ArchiveMedia;
   readonly pullJob;
   readonly tickJob;
   readonly purgeJob;
+  /** Milliseconds spent per phase of the batches since start (the bench prints them). */
+  readonly phases = new Map<string, number>();
 
   constructor(private pool: pg.Pool, private settings: ArchiveSettingsService, corps: CorpService, private queue: Queue, private log: Logger, private opts: IngestOptions = {}) {
     this.consents = new ConsentCache(corps);
+    this.media = new ArchiveMedia(pool, settings, queue, log, () => this.listeners, opts.sourceFor);
     this.pullJob = defineJob({
       name: 'archive.pull',
       schema: z.object({ corpId: z.string() }),
@@ -65,6 +77,7 @@ export class ArchiveIngest {
       policy: 'singleton',
       handler: async () => {
         for (const c of await enabledCorps(this.pool)) await this.wake(c.corpId);
+        await this.media.wakeDue();
       },
     });
     this.purgeJob = defineJob({
@@ -99,12 +112,18 @@ export class ArchiveIngest {
     };
   }
 
-  /** Pulls batches back to back while they come back full, until `budgetMs` is spent. */
+  /**
+   * Pulls batches back to back while they come back full, until `budgetMs` is spent. Pipelined: while a batch is
+   * stored (its transaction: database work), the next one is pulled and opened (sidecar and RSA work); it is used
+   * only if the cursor is still where it was fetched from, so exactly-once rests on the cursor as before.
+   */
   async pullAll(corpId: string, budgetMs = JOB_BUDGET_MS): Promise<PullOutcome> {
     const started = Date.now();
     const total: PullOutcome = { pulled: 0, stored: 0, skippedNoConsent: 0, seq: 0, busy: false, full: false };
+    let ahead: Ahead | undefined;
     for (;;) {
-      const r = await this.pullOnce(corpId);
+      const r = await this.pullOnce(corpId, { ahead, prefetch: Date.now() - started < budgetMs });
+      ahead = r.ahead;
       total.pulled += r.pulled;
       total.stored += r.stored;
       total.skippedNoConsent += r.skippedNoConsent;
@@ -115,13 +134,41 @@ export class ArchiveIngest {
     }
   }
 
-  /** One batch, in one transaction (see the header). */
-  async pullOnce(corpId: string): Promise<PullOutcome> {
+  /** Pulls after `seq` and opens each item: the RSA step (worker threads) and the sidecar's DecryptData. */
+  private async fetchOpened(source: ArchiveSource, cfg: ArchiveConfig, seq: number, limit: number): Promise<Opened> {
+    let t = performance.now();
+    const items = await source.pull(seq, limit);
+    this.addPhase('pull', t);
+    if (items.length === 0) return { items, plains: [] };
+    t = performance.now();
+    const keys = await this.opener.open(items.map((it) => {
+      const key = cfg.keys.get(it.publickey_ver);
+      if (!key) throw new ArchiveKeyError(`no private key for publickey_ver ${it.publickey_ver} (seq ${it.seq}): add it in Settings → Chat archive`);
+      return { key, encrypted: it.encrypt_random_key };
+    }));
+    this.addPhase('rsa', t);
+    t = performance.now();
+    const plains = await source.decrypt(items.map((it, i) => ({ random_key: keys[i], encrypt_chat_msg: it.encrypt_chat_msg })));
+    this.addPhase('decrypt', t);
+    return { items, plains };
+  }
+
+  private addPhase(name: string, since: number): void {
+    this.phases.set(name, (this.phases.get(name) ?? 0) + performance.now() - since);
+  }
+
+  /** Stops the RSA worker threads (the app's close). */
+  async close(): Promise<void> {
+    await this.opener.close();
+  }
+
+  /** One batch, in one transaction (see the header). `ahead`: the batch fetched during the previous one's. */
+  async pullOnce(corpId: string, o: { ahead?: Ahead; prefetch?: boolean; limit?: number } = {}): Promise<PullOutcome> {
     const none = (seq: number, busy = false): PullOutcome => ({ pulled: 0, stored: 0, skippedNoConsent: 0, seq, busy, full: false });
     const cfg = await this.settings.config(corpId);
     if (!cfg) return none(0);
     const source = this.opts.sourceFor?.(corpId, cfg) ?? sidecarSource({ url: cfg.sidecarUrl, corpId, secret: cfg.secret, token: cfg.sidecarToken });
-    const limit = Math.min(this.opts.batchSize ?? MAX_BATCH, MAX_BATCH);
+    const limit = Math.min(o.limit ?? this.opts.batchSize ?? MAX_BATCH, MAX_BATCH);
     await ensureCursor(this.pool, corpId);
     const client = await this.pool.connect();
     let broken: Error | undefined;
@@ -132,31 +179,47 @@ export class ArchiveIngest {
         await client.query('ROLLBACK');
         return none(0, true);
       }
-      const items = await source.pull(seq, limit);
+      let t = performance.now();
+      const phase = (name: string) => { this.addPhase(name, t); t = performance.now(); };
+      // The batch fetched ahead, if it starts where the cursor is (else, or if it failed: fetched now).
+      const early = o.ahead?.corpId === corpId && o.ahead.from === seq ? await o.ahead.opened.catch(() => null) : null;
+      const { items, plains } = early ?? await this.fetchOpened(source, cfg, seq, limit);
+      phase('wait');
       if (items.length === 0) {
         await advanceCursor(client, corpId, seq, 0, 0);
         await client.query('COMMIT');
         return none(seq);
       }
-      const keys = items.map((it) => {
-        const key = cfg.keys.get(it.publickey_ver);
-        if (!key) throw new ArchiveKeyError(`no private key for publickey_ver ${it.publickey_ver} (seq ${it.seq}): add it in Settings → Chat archive`);
-        return openRandomKey(key, it.encrypt_random_key);
-      });
-      const plains = await source.decrypt(items.map((it, i) => ({ random_key: keys[i], encrypt_chat_msg: it.encrypt_chat_msg })));
+      const last = items[items.length - 1].seq;
+      const full = items.length >= limit;
+      let ahead: Ahead | undefined;
+      if (full && o.prefetch) {
+        ahead = { corpId, from: last, opened: this.fetchOpened(source, cfg, last, limit) };
+        // Not awaited when this batch fails: the next pull fetches again.
+        ahead.opened.catch(() => undefined);
+      }
       const messages = plains.map((p, i) => normalise(JSON.parse(p) as unknown, items[i].seq));
       const { keep, skipped } = await this.applyConsent(client, corpId, cfg.secret, messages);
+      phase('consent+segment');
       const rows = await insertMessages(client, corpId, keep);
+      phase('insert');
       await markRecalled(client, corpId, keep.filter((m) => m.type === 'revoke').map((m) => ({ preMsgid: String(m.payload.pre_msgid ?? ''), at: m.sentAt })));
       await insertSpokeEvents(client, corpId, rows);
+      const files = await queueFilesOf(client, corpId, rows);
+      phase('timeline');
       if (rows.length && this.listeners.length) {
         const stored = rows.map(toStored);
-        for (const l of this.listeners) await l.onMessages(client, corpId, stored);
+        for (const l of this.listeners) {
+          await l.onMessages(client, corpId, stored);
+          phase(`listener:${l.name}`);
+        }
       }
-      const last = items[items.length - 1].seq;
       await advanceCursor(client, corpId, last, rows.length, skipped);
       await client.query('COMMIT');
-      return { pulled: items.length, stored: rows.length, skippedNoConsent: skipped, seq: last, busy: false, full: items.length >= limit };
+      phase('commit');
+      // The files are downloaded apart from the batch (a slow or failing download never holds up the messages).
+      if (files) await this.media.wake(corpId).catch((err: Error) => this.log.warn({ corpId, err: err.message }, 'archive: media job not queued'));
+      return { pulled: items.length, stored: rows.length, skippedNoConsent: skipped, seq: last, busy: false, full, ahead };
     } catch (err) {
       // A connection that died mid-batch (a crash, a killed session) is dropped, not returned to the pool.
       await client.query('ROLLBACK').catch((e: Error) => { broken = e; });

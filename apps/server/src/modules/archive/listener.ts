@@ -19,4 +19,9 @@ export interface ArchiveListener {
   name: string;
   /** New messages of one corp, oldest first. Runs inside the ingest transaction: keep it to SQL, enqueue slow work. */
   onMessages(db: Db, corpId: string, messages: StoredMessage[]): Promise<void>;
+  /**
+   * A message's file was downloaded and something was found in it (an image's QR code: `payload.qr_text`). Runs in
+   * the transaction that stores the file (once per file); may see a message `onMessages` saw before.
+   */
+  onMedia?(db: Db, corpId: string, messages: StoredMessage[]): Promise<void>;
 }

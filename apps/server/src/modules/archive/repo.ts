@@ -98,9 +98,14 @@ export async function enabledCorps(db: Db): Promise<{ corpId: string; retentionD
 export async function purgeOlderThan(db: Db, corpId: string, days: number, chunk = 10_000): Promise<number> {
   let total = 0;
   for (;;) {
+    // The messages' files go with them.
     const r = await db.query(
-      `DELETE FROM archived_messages WHERE id IN (
-         SELECT id FROM archived_messages WHERE corp_id = $1 AND sent_at < now() - make_interval(days => $2) LIMIT $3)`, [corpId, days, chunk]);
+      `WITH gone AS (
+         DELETE FROM archived_messages WHERE id IN (
+           SELECT id FROM archived_messages WHERE corp_id = $1 AND sent_at < now() - make_interval(days => $2) LIMIT $3) RETURNING msgid),
+       files AS (DELETE FROM archive_media WHERE corp_id = $1 AND msgid IN (SELECT msgid FROM gone))
+       SELECT count(*)::int AS n FROM gone`, [corpId, days, chunk]);
+    r.rowCount = (r.rows[0] as { n: number }).n;
     total += r.rowCount ?? 0;
     if ((r.rowCount ?? 0) < chunk) return total;
   }
@@ -109,7 +114,7 @@ export async function purgeOlderThan(db: Db, corpId: string, days: number, chunk
 // ---- reads ----
 
 export interface MessageFilter {
-  before?: number; limit: number; words?: string[]; chatId?: string; externalUserid?: string; userid?: string; type?: string;
+  id?: number; before?: number; limit: number; words?: string[]; chatId?: string; externalUserid?: string; userid?: string; type?: string;
   kind?: 'group' | 'private'; from?: Date; to?: Date;
 }
 
@@ -120,11 +125,15 @@ export function messageVisibleSql(scope: Scope, p: Params, alias = 'm'): string 
                ELSE ${alias}.userid IS NOT NULL AND ${staffUseridVisibleSql(scope, p, `${alias}.userid`, `${alias}.corp_id`)} END)`;
 }
 
-export type ListedRow = MessageRow & { sender_name: string | null; chat_name: string | null };
+export type ListedRow = MessageRow & {
+  sender_name: string | null; chat_name: string | null;
+  media_status: string | null; media_size: number | null; media_type: string | null; media_filename: string | null; media_qr: string | null;
+};
 
 export async function listMessages(db: Db, scope: Scope, f: MessageFilter): Promise<ListedRow[]> {
   const p = new Params();
   const conds = [`m.corp_id = ${p.add(scope.corpId)}`, messageVisibleSql(scope, p)];
+  if (f.id) conds.push(`m.id = ${p.add(f.id)}`);
   if (f.before) conds.push(`m.id < ${p.add(f.before)}`);
   if (f.chatId) conds.push(`m.chat_id = ${p.add(f.chatId)}`);
   if (f.externalUserid) conds.push(`m.external_userid = ${p.add(f.externalUserid)}`);
@@ -136,8 +145,10 @@ export async function listMessages(db: Db, scope: Scope, f: MessageFilter): Prom
   if (f.to) conds.push(`m.sent_at < ${p.add(f.to)}`);
   if (f.words?.length) conds.push(`to_tsvector('simple', m.search_text) @@ plainto_tsquery('simple', ${p.add(f.words.join(' '))})`);
   const { rows } = await db.query<ListedRow>(
-    `SELECT m.*, coalesce(s.name, c.name) AS sender_name, g.name AS chat_name
+    `SELECT m.*, coalesce(s.name, c.name) AS sender_name, g.name AS chat_name,
+            am.status AS media_status, am.size AS media_size, am.content_type AS media_type, am.filename AS media_filename, am.qr AS media_qr
        FROM archived_messages m
+       LEFT JOIN archive_media am ON am.corp_id = m.corp_id AND am.msgid = m.msgid
        LEFT JOIN staff s ON m.sender_kind = 'staff' AND s.corp_id = m.corp_id AND s.userid = m.sender
        LEFT JOIN customers c ON m.sender_kind = 'customer' AND c.corp_id = m.corp_id AND c.external_userid = m.sender
        LEFT JOIN groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id
@@ -145,4 +156,64 @@ export async function listMessages(db: Db, scope: Scope, f: MessageFilter): Prom
       ORDER BY m.id DESC LIMIT ${p.add(f.limit)}`,
     p.values);
   return rows;
+}
+
+// ---- media (GetMediaData) ----
+
+/** Queues the files of new messages for download (once per message: the key is the message). */
+export async function queueMedia(db: Db, corpId: string, files: { msgid: string; kind: string; sdkfileid: string; declaredSize: number | null; filename: string | null }[]): Promise<number> {
+  if (!files.length) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO archive_media (corp_id, msgid, kind, sdkfileid, declared_size, filename)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) ON CONFLICT DO NOTHING`,
+    [corpId, files.map((f) => f.msgid), files.map((f) => f.kind), files.map((f) => f.sdkfileid), files.map((f) => f.declaredSize), files.map((f) => f.filename)]);
+  return rowCount ?? 0;
+}
+
+export type MediaRow = Pick<Row<'archive_media'>, 'msgid' | 'kind' | 'sdkfileid' | 'declared_size' | 'attempts' | 'filename'>;
+
+/**
+ * Claims due files of the corp: one attempt each is counted and the row leased (next_at moves on) in the claiming
+ * statement, so two workers never fetch the same file at once and a crashed worker's file comes due again.
+ */
+export async function claimMedia(db: Db, corpId: string, limit: number, leaseSeconds: number): Promise<MediaRow[]> {
+  const { rows } = await db.query<MediaRow>(
+    `UPDATE archive_media a SET attempts = a.attempts + 1, next_at = now() + make_interval(secs => $3)
+      WHERE (a.corp_id, a.msgid) IN (
+        SELECT corp_id, msgid FROM archive_media WHERE corp_id = $1 AND status = 'pending' AND next_at <= now() ORDER BY next_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+      RETURNING a.msgid, a.kind, a.sdkfileid, a.declared_size, a.attempts, a.filename`, [corpId, limit, leaseSeconds]);
+  return rows;
+}
+
+/** The file is stored (once: only a pending row takes it). */
+export async function storeMedia(db: Db, corpId: string, msgid: string, f: { bytes: Buffer; contentType: string; qr: string | null }): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE archive_media SET status = 'stored', bytes = $3, size = $4, content_type = $5, qr = $6, fetched_at = now(), last_error = NULL
+      WHERE corp_id = $1 AND msgid = $2 AND status = 'pending'`, [corpId, msgid, f.bytes, f.bytes.length, f.contentType, f.qr]);
+  return (rowCount ?? 0) > 0;
+}
+
+/** A try failed: again at `retryAt`, or given up (`final`: failed / too_large). */
+export async function failMedia(db: Db, corpId: string, msgid: string, error: string, next: { final: 'failed' | 'too_large' | null; retryAt: Date }): Promise<void> {
+  await db.query(
+    `UPDATE archive_media SET status = coalesce($4, status), last_error = $3, next_at = $5
+      WHERE corp_id = $1 AND msgid = $2 AND status = 'pending'`, [corpId, msgid, error.slice(0, 500), next.final, next.retryAt]);
+}
+
+/** Corps with files due. */
+export async function corpsWithDueMedia(db: Db): Promise<string[]> {
+  const { rows } = await db.query<{ corp_id: string }>(`SELECT DISTINCT corp_id FROM archive_media WHERE status = 'pending' AND next_at <= now()`);
+  return rows.map((r) => r.corp_id);
+}
+
+/** A stored message's file with the message (for the moderation re-check and the download route). */
+export async function mediaOfMessage(db: Db, corpId: string, msgid: string): Promise<Pick<Row<'archive_media'>, 'bytes' | 'content_type' | 'filename' | 'status'> | null> {
+  const { rows } = await db.query<Pick<Row<'archive_media'>, 'bytes' | 'content_type' | 'filename' | 'status'>>(
+    'SELECT bytes, content_type, filename, status FROM archive_media WHERE corp_id = $1 AND msgid = $2', [corpId, msgid]);
+  return rows[0] ?? null;
+}
+
+export async function messageByMsgid(db: Db, corpId: string, msgid: string): Promise<MessageRow | null> {
+  const { rows } = await db.query<MessageRow>('SELECT * FROM archived_messages WHERE corp_id = $1 AND msgid = $2', [corpId, msgid]);
+  return rows[0] ?? null;
 }

@@ -2,6 +2,8 @@
 // the messages of a customer (360) and of a group — the reads open to every role, narrowed by scope.
 import { ArchiveMessageList, ArchivePageQuery, ArchivePullResult, ArchiveSearchQuery, ArchiveSettings, ArchiveSettingsBody } from '@pond/contracts/archive';
 import { CustomerParams } from '@pond/contracts/customers';
+import { z } from 'zod';
+import { IdParams } from '@pond/contracts/common';
 import { GroupParams } from '@pond/contracts/groups';
 import type { App } from '../../platform/http';
 import { access, ADMIN_ONLY, ALL_ROLES } from '../../platform/access';
@@ -46,4 +48,17 @@ export function archiveRoutes(app: App, deps: { archive: ArchiveService; setting
     config: access(ALL_ROLES, { params: { chatId: 'group' } }),
     schema: { tags, summary: "The group's archived messages, newest first", params: GroupParams, querystring: ArchivePageQuery, response: { 200: ArchiveMessageList } },
   }, (req) => archive.ofGroup(req.scope, req.params.chatId, req.query));
+
+  app.get('/api/archive/messages/:id/media', {
+    config: access(ALL_ROLES, { scope: 'filtered' }),
+    schema: {
+      tags, summary: "An archived message's file (image, voice, video, file) as downloaded, to whoever may see the message", params: IdParams,
+      produces: ['application/octet-stream'],
+      response: { 200: { description: 'The file, with its content type', content: { 'application/octet-stream': { schema: z.instanceof(Buffer).meta({ type: 'string', format: 'binary' }) } } } },
+    },
+  }, async (req, reply) => {
+    const f = await archive.media(req.scope, req.params.id);
+    const name = encodeURIComponent(f.filename ?? `message-${req.params.id}`);
+    return reply.type(f.contentType).header('cache-control', 'private, max-age=86400').header('content-disposition', `inline; filename*=UTF-8''${name}`).send(f.bytes);
+  });
 }

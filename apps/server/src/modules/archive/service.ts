@@ -4,7 +4,8 @@ import type pg from 'pg';
 import type { z } from 'zod';
 import type { ArchiveMessageList, ArchivePageQuery, ArchiveSearchQuery } from '@pond/contracts/archive';
 import type { Scope } from '../../platform/auth';
-import { listMessages, type ListedRow, type MessageFilter } from './repo';
+import { AppError } from '../../platform/errors';
+import { listMessages, mediaOfMessage, type ListedRow, type MessageFilter } from './repo';
 import { queryWords } from './segment';
 
 type SearchQuery = z.output<typeof ArchiveSearchQuery>;
@@ -14,6 +15,9 @@ const view = (r: ListedRow) => ({
   id: r.id, msgid: r.msgid, seq: r.seq, action: r.action as 'send', type: r.type as 'text', sender: r.sender, senderKind: r.sender_kind as 'staff',
   chatId: r.chat_id, peer: r.peer, sentAt: r.sent_at, text: r.text, payload: r.payload,
   senderName: r.sender_name, externalUserid: r.external_userid, userid: r.userid, chatName: r.chat_name, recalled: r.recalled_at !== null,
+  media: r.media_status
+    ? { status: r.media_status as 'stored', size: r.media_size === null ? null : Number(r.media_size), contentType: r.media_type, filename: r.media_filename, qr: r.media_qr || null }
+    : null,
 });
 
 export class ArchiveService {
@@ -40,5 +44,14 @@ export class ArchiveService {
 
   ofGroup(scope: Scope, chatId: string, q: PageQuery): Promise<ArchiveMessageList> {
     return this.page(scope, { before: q.before, limit: q.limit, chatId });
+  }
+
+  /** A message's downloaded file, when the scope sees the message. */
+  async media(scope: Scope, id: number): Promise<{ bytes: Buffer; contentType: string; filename: string | null }> {
+    const [m] = await listMessages(this.pool, scope, { id, limit: 1 });
+    if (!m) throw AppError.notFound(`message ${id}`);
+    const f = await mediaOfMessage(this.pool, scope.corpId, m.msgid);
+    if (!f || f.status !== 'stored' || !f.bytes) throw AppError.notFound(`the file of message ${id} (${f?.status ?? 'none'})`);
+    return { bytes: f.bytes, contentType: f.content_type ?? 'application/octet-stream', filename: f.filename };
   }
 }

@@ -12,9 +12,14 @@ export interface ChatDataItem {
   encrypt_chat_msg: string;
 }
 
+/** One GetMediaData call: a piece of the file, where the next call goes on, and whether this was the last piece. */
+export interface MediaChunk { data: Buffer; outindexbuf: string; isFinish: boolean }
+
 export interface ArchiveSource {
   pull(seq: number, limit: number): Promise<ChatDataItem[]>;
   decrypt(items: { random_key: string; encrypt_chat_msg: string }[]): Promise<string[]>;
+  /** GetMediaData: POST <url>/media {corpid, secret, sdkfileid, indexbuf, timeout} → {data (base64), outindexbuf, is_finish}. */
+  media(sdkfileid: string, indexbuf: string): Promise<MediaChunk>;
 }
 
 export class ArchiveSourceError extends Error {
@@ -62,6 +67,12 @@ export function sidecarSource(c: SidecarConfig): ArchiveSource {
       const r = await post<{ chatdata?: ChatDataItem[] }>('/pull', { corpid: c.corpId, secret: c.secret, seq, limit, timeout: 30 });
       if (!Array.isArray(r.chatdata)) throw new ArchiveSourceError('the archive sidecar\'s /pull answered without chatdata');
       return r.chatdata;
+    },
+    async media(sdkfileid, indexbuf) {
+      const r = await post<{ data?: string; outindexbuf?: string; is_finish?: boolean }>('/media', { corpid: c.corpId, secret: c.secret, sdkfileid, indexbuf, timeout: 30 });
+      if (typeof r.data !== 'string' || typeof r.is_finish !== 'boolean') throw new ArchiveSourceError('the archive sidecar\'s /media answered without data and is_finish');
+      if (!r.is_finish && !r.outindexbuf) throw new ArchiveSourceError('the archive sidecar\'s /media answered an unfinished piece without outindexbuf');
+      return { data: Buffer.from(r.data, 'base64'), outindexbuf: r.outindexbuf ?? '', isFinish: r.is_finish };
     },
     async decrypt(items) {
       if (items.length === 0) return [];

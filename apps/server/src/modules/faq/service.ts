@@ -243,7 +243,7 @@ export class FaqService {
     const skipped = plan?.status === 'skipped';
     const [taskId] = await this.tasks.create(corpId, [{
       kind: 'send', ownerUserid: q.owner_userid, dueAt: q.asked_at, targetKind, externalUserid: q.chat_id ? null : q.external_userid, chatId: q.chat_id,
-      content: faq.answer, sourceKind: 'faq', sourceId: q.id, sourceName: `问答 FAQ：${faq.question}`.slice(0, 100), dedupeKey: `faq:${q.id}`,
+      content: faq.answer, sourceKind: 'faq', sourceId: q.id, sourceName: suggestionName(q.text, faq.question), dedupeKey: `faq:${q.id}`,
       ledgerId: skipped ? null : plan?.ledgerId ?? null, skipReason: skipped ? plan.reason ?? 'budget' : null,
     }]);
     await repo.setSuggested(this.pool, corpId, q.id, taskId, now);
@@ -329,4 +329,10 @@ export class FaqService {
       top: top.map((r) => ({ faqId: r.faq_id, question: r.question, hits: r.hits })),
     };
   }
+}
+
+/** The suggestion task's name — the app message's title and the sidebar's line: what the customer asked, then the FAQ. */
+function suggestionName(asked: string, faq: string): string {
+  const said = asked.replace(/\s+/g, ' ').trim();
+  return `客户提问「${said.length > 40 ? `${said.slice(0, 40)}…` : said}」→ ${faq}`.slice(0, 100);
 }

@@ -75,11 +75,13 @@ export function findWords(text: string, list: WordList): string[] {
   return list.words.filter((w) => s.includes(w.squashed) || (w.initials !== null && latin.has(w.initials))).map((w) => w.word);
 }
 
-/** Whether an image message carries a QR code: decoded text or the flag the archive source sets (see ADR 0029). */
+/**
+ * Whether an image message carries a QR code: the text the archive found decoding the downloaded image (archive
+ * media, `qr_text`). An image is checked when its file has been downloaded, not when its line arrives.
+ */
 export function hasQr(m: ModeratedMessage): boolean {
   if (m.type !== 'image' && m.type !== 'mixed') return false;
-  const p = m.payload;
-  return p.qr === true || p.has_qr === true || (typeof p.qr_text === 'string' && p.qr_text.length > 0);
+  return typeof m.payload.qr_text === 'string' && m.payload.qr_text.length > 0;
 }
 
 /** The rules one message breaks by itself. */

@@ -93,7 +93,9 @@ export class ModerationService {
 
   // ---- messages in ----
   listener(): ArchiveListener {
-    return { name: 'moderation', onMessages: (db, corpId, messages) => this.onMessages(db, corpId, messages) };
+    // An image's QR code is known once its file is downloaded (archive media): the message is checked again then —
+    // violations are stored once per message and rule, so the rules it was already checked for add nothing.
+    return { name: 'moderation', onMessages: (db, corpId, messages) => this.onMessages(db, corpId, messages), onMedia: (db, corpId, messages) => this.onMessages(db, corpId, messages) };
   }
 
   async onMessages(db: Db, corpId: string, messages: StoredMessage[], now = new Date()): Promise<void> {

@@ -2157,6 +2157,32 @@ export const archivedMessages = pgTable('archived_messages', {
   index('archived_messages_chat_sent_idx').on(t.corpId, t.chatId, t.sentAt).where(sql`action = 'send'`),
 ]);
 
+/** Media of archived messages (image, voice, video, file, emotion): fetched once through the sidecar's GetMediaData by
+ * `sdkfileid` (issue 16), kept until the message is purged. `status`: pending → stored | too_large | failed (after
+ * the retries); `qr`: the text of the QR code found in an image (moderation's QR rule reads it), '' when none. */
+export const archiveMedia = pgTable('archive_media', {
+  corpId: text('corp_id').notNull(),
+  msgid: text('msgid').notNull(),
+  kind: text('kind').notNull(),
+  sdkfileid: text('sdkfileid').notNull(),
+  /** What the message said the file weighs (WeCom's filesize), when it said. */
+  declaredSize: bigint('declared_size', { mode: 'number' }),
+  status: text('status').notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAt: ts('next_at').notNull().defaultNow(),
+  lastError: text('last_error'),
+  contentType: text('content_type'),
+  filename: text('filename'),
+  size: bigint('size', { mode: 'number' }),
+  bytes: customBytea('bytes'),
+  qr: text('qr'),
+  createdAt: createdAt(),
+  fetchedAt: ts('fetched_at'),
+}, (t) => [
+  primaryKey({ columns: [t.corpId, t.msgid] }),
+  index('archive_media_due_idx').on(t.nextAt).where(sql`status = 'pending'`),
+]);
+
 /** Customers' consent to archiving (msgaudit/check_single_agree), cached; refreshed by agree/disagree lines and msg_audit_approved. */
 export const archiveConsents = pgTable('archive_consents', {
   corpId: text('corp_id').notNull(),
