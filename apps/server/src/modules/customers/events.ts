@@ -15,6 +15,23 @@ import {
   upsertCustomers, upsertFollows, type ContactRecord, type FollowRecord, type RelationVersion, type TimelineEvent,
 } from './repo';
 
+/**
+ * One read of a customer only if WeCom's quota has a call slot free now (null otherwise: the caller queues the
+ * ordinary read). A customer with more followers than one page reads the rest as usual.
+ */
+async function readNow(client: Awaited<ReturnType<CorpService['client']>>, ext: string) {
+  let first;
+  try {
+    first = await client.getExternalContact(ext, undefined, { noWait: true });
+  } catch (err) {
+    if (err instanceof WecomError && (err.kind === 'throttled' || err.errcode === 45009)) return null;
+    throw err;
+  }
+  if (!first.next_cursor) return first;
+  const rest = await client.getExternalContactAllFollowers(ext);
+  return rest;
+}
+
 export const addedKey = (ext: string, userid: string, createtime: number | string) => `added:${ext}:${userid}:${createtime}`;
 
 export interface ContactEventHooks {
@@ -27,6 +44,12 @@ export interface ContactEventHooks {
    * event of the relation (its delete) was applied first; the add is recorded but the relation stays as that left it.
    */
   afterAdded?: (ctx: EventContext<ContactAdd>, info: { reAdd: boolean; half: boolean; superseded: boolean }) => Promise<Record<string, unknown> | void>;
+  /**
+   * Which of these stored adds need the customer's details at once (an invite campaign credits the friend by the
+   * unionid the read brings): their read is queued at Priority.EarlyEnrich instead of Priority.Enrich (ADR 0031).
+   * `after` is what afterAdded returned for each.
+   */
+  readEarly?: (corpId: string, adds: { externalUserid: string; after: Record<string, unknown> | undefined }[]) => Promise<boolean[]>;
   /** The customer's details were read from WeCom after an add (`applyCode`: a fresh add, not a re-add). */
   onEnriched?: (ctx: EventContext<EnrichRequest>, info: { sourceInboxId: number; applyCode: boolean }) => Promise<void>;
   /** A follow relation ended (either side, or a transfer). */
@@ -116,35 +139,55 @@ export function contactEventHandlers(deps: {
       // Same key as the sync uses, so a relation seen both ways is recorded once.
       dedupeKey: half ? `inbox:${i.ctx.inboxId}:half` : reAdds[k] ? `inbox:${i.ctx.inboxId}:readded` : addedKey(i.ext, i.userid, i.ctx.ev.CreateTime ?? `inbox${i.ctx.inboxId}`),
     })));
-    // Follow-up events in the same durable inbox: read each customer from WeCom, rate-limited, after the rush.
+    // Follow-up events in the same durable inbox: read each customer from WeCom, rate-limited, after the rush —
+    // or at once (Priority.EarlyEnrich) for adds a module needs the details of now (an invite campaign's friends).
     // (A superseded add's relation is already gone: its code's tags and remark are not applied.)
-    await enqueue(pool, 'pond_enrich/contact', items.map((i, k) => ({
+    const early = (await deps.hooks?.readEarly?.(corpId, items.map((i, k) => ({ externalUserid: i.ext, after: after[k] ?? undefined })))) ?? [];
+    const reads = items.map((i, k) => ({
       corpId, key: `enrich:${i.ctx.inboxId}`,
       payload: {
         ExternalUserID: i.ext, UserID: i.userid, SourceInbox: String(i.ctx.inboxId),
-        ApplyCode: !reAdds[k] && !half && !superseded[k] ? '1' : '0', CreateTime: i.ctx.ev.CreateTime ?? '',
+        ApplyCode: (!reAdds[k] && !half && !superseded[k] ? '1' : '0') as '0' | '1', CreateTime: i.ctx.ev.CreateTime ?? '',
       },
-    })), Priority.Enrich);
+    }));
+    const now = reads.filter((_, k) => early[k]);
+    const later = reads.filter((_, k) => !early[k]);
+    if (later.length) await enqueue(pool, 'pond_enrich/contact', later, Priority.Enrich);
+    if (now.length) await enqueue(pool, 'pond_enrich/early', now.map((r) => ({ ...r, key: `early-${r.key}` })), Priority.EarlyEnrich);
   }
 
-  /** Reads customers from WeCom after their add and stores them with every follow relation. */
-  async function onEnrich(ctxs: EventContext<EnrichRequest>[]): Promise<void> {
+  /**
+   * Reads customers from WeCom after their add and stores them with every follow relation. Early (`pond_enrich/early`):
+   * only reads a call slot is free for now are made; the others are queued as ordinary reads (Priority.Enrich).
+   */
+  async function onEnrich(ctxs: EventContext<EnrichRequest>[], early = false): Promise<void> {
     // The reads may wait for WeCom's per-minute quota: renew the claim first, and leave the events to whoever holds them now.
     if (ctxs[0].renew && !(await ctxs[0].renew())) return;
     const client = await corps.client(ctxs[0].corpId);
+    const corpId = ctxs[0].corpId;
+    const deferred: EventContext<EnrichRequest>[] = [];
     const fetched = await mapLimit(ctxs, 16, async (ctx) => {
       const ext = ctx.ev.ExternalUserID ?? '';
       try {
         const readAt = new Date();
-        const res = await client.getExternalContactAllFollowers(ext);
+        const res = early ? await readNow(client, ext) : await client.getExternalContactAllFollowers(ext);
+        if (!res) {
+          deferred.push(ctx);
+          return null;
+        }
         return { ctx, ext, readAt, contact: res.external_contact, follows: (res.follow_user ?? []) };
       } catch (err) {
         if (err instanceof WecomError && err.errcode === 84061) return null; // gone again already
         throw err;
       }
     });
+    if (deferred.length) {
+      await enqueue(pool, 'pond_enrich/contact', deferred.map((ctx) => ({
+        corpId, key: `enrich:${ctx.ev.SourceInbox}`,
+        payload: { ExternalUserID: ctx.ev.ExternalUserID, UserID: ctx.ev.UserID, SourceInbox: ctx.ev.SourceInbox, ApplyCode: ctx.ev.ApplyCode, CreateTime: ctx.ev.CreateTime ?? '' },
+      })), Priority.Enrich);
+    }
     const ok = fetched.filter((f): f is NonNullable<typeof f> => !!f);
-    const corpId = ctxs[0].corpId;
     // As of the add that asked for the read (the read came after it): a delete handled since is newer and stays.
     // Relations WeCom no longer reports are marked removed (a delete we missed).
     await storeContactDetails(pool, corpId, ok.map((f) => ({
@@ -159,7 +202,8 @@ export function contactEventHandlers(deps: {
   return {
     'change_external_contact/add_external_contact': { batch: (ctxs) => onAdds(ctxs, false) },
     'change_external_contact/add_half_external_contact': { batch: (ctxs) => onAdds(ctxs, true) },
-    'pond_enrich/contact': { batch: onEnrich },
+    'pond_enrich/contact': { batch: (ctxs) => onEnrich(ctxs) },
+    'pond_enrich/early': { batch: (ctxs) => onEnrich(ctxs, true) },
 
     'change_external_contact/edit_external_contact': async (ctx) => {
       const ext = ctx.ev.ExternalUserID ?? '';
