@@ -221,7 +221,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   };
   // Every inbox event's handler, by name (platform/inbox/events.ts); ARCHITECTURE.md "Events" says what each writes and triggers.
   const inbox = new InboxProcessor(pool, log, opts.inboxOptions)
-    .register(contactEventHandlers({ pool, corps, hooks, afterDetailsStored: async (corpId, ids) => {
+    .register(contactEventHandlers({ pool, corps, hooks, log, afterDetailsStored: async (corpId, ids) => {
       await matchWaitingOrders(pool, corpId, ids);
       // A visitor who opened a referral link before adding is attributed now that their unionid is known.
       await referrals.resolveCustomers(corpId, ids);

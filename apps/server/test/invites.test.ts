@@ -127,23 +127,23 @@ describe('invite tasks', () => {
     expect(ev.map((e) => e.type)).toEqual(expect.arrayContaining(['invite.joined', 'invite.invited', 'invite.credited', 'invite.voided']));
   });
 
-  it('reads an invite friend at once in the add\'s own band (no wait for the enrich band); with no quota slot free now, the read waits there', async () => {
+  it('reads an invite friend in the add\'s own step (no wait for the enrich band); with no quota slot free now, the read waits there', async () => {
     const c = await campaign({});
     const a = await customer('邀请人E');
     const me = await join(c, a);
     // The reads of a customer queued after their add (pond_enrich rows, keyed by the add's inbox id).
-    const reads = async (ext: string) => (await pond.app.pool.query(
+    const queued = async (ext: string) => (await pond.app.pool.query(
       `SELECT event_key, priority, status FROM callback_inbox WHERE corp_id = $1 AND event = 'pond_enrich' AND xml LIKE '%' || $2 || '%' ORDER BY id`,
       [pond.corpId, ext])).rows;
     const f1 = await friendThrough(me.shareUrl, '好友E1');
     await waitFor(async () => (await credits(c.id)).length === 1, { message: 'friend E1 credited' });
     const [k1] = await credits(c.id);
-    const early = await reads(k1.ext);
-    expect(early).toHaveLength(1);
-    expect(early[0]).toMatchObject({ priority: 2, status: 'done' });
-    expect(early[0].event_key).toMatch(/^early-enrich:/);
+    // Read in the add's step: the details are stored and no ordinary read was queued.
+    expect(await queued(k1.ext)).toEqual([]);
+    const { rows: [cust] } = await pond.app.pool.query('SELECT unionid FROM customers WHERE corp_id = $1 AND external_userid = $2', [pond.corpId, k1.ext]);
+    expect(cust.unionid).toBeTruthy();
     // An add through a code no invite campaign counts (the inviter's own add earlier) is read at the Enrich band as before.
-    expect((await reads(a.ext)).map((r) => [r.event_key.replace(/:\d+$/, ''), r.priority])).toEqual([['enrich', 6]]);
+    expect((await queued(a.ext)).map((r) => [r.event_key.replace(/:\d+$/, ''), r.priority])).toEqual([['enrich', 6]]);
 
     // WeCom's quota has no call slot free right now: the early read is not made; the ordinary one is queued and credits.
     const client = await pond.app.corps.client(pond.corpId);
@@ -165,7 +165,7 @@ describe('invite tasks', () => {
     expect(refused).toBeGreaterThan(0);
     const k2 = (await credits(c.id))[1];
     expect(k2.status).toBe('credited');
-    expect((await reads(k2.ext)).map((r) => [r.event_key.replace(/:\d+$/, ''), r.priority, r.status])).toEqual([['early-enrich', 2, 'done'], ['enrich', 6, 'done']]);
+    expect((await queued(k2.ext)).map((r) => [r.event_key.replace(/:\d+$/, ''), r.priority, r.status])).toEqual([['enrich', 6, 'done']]);
     expect((await capi('GET', `/invites/${c.id}`, a.cookie)).body.progress).toEqual({ credited: 2, pending: 0, voided: 0 });
     void f1;
   });

@@ -23,7 +23,7 @@ type SatoriFont = { name: string; data: Buffer; weight: 400 | 700; style: 'norma
 let fonts: SatoriFont[] | undefined;
 
 /** Satori caches parsed fonts by the identity of this array, so it must be the same array every call. */
-function posterFonts(): SatoriFont[] {
+export function posterFonts(): SatoriFont[] {
   if (!fonts) {
     const pkg = createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-sc/package.json');
     const dir = dirname(pkg);
@@ -159,6 +159,14 @@ function pngWithDpi(png: Buffer): Buffer {
  * (the checker samples colours from a quarter-size drawing).
  */
 export async function drawDesign(input: DrawInput, only?: (e: PosterElement) => boolean, scale = 1): Promise<Drawn> {
+  const { width } = POSTER_CANVASES[input.design.canvas];
+  const svg = await posterSvg(input, only);
+  const rendered = new Resvg(svg, { fitTo: { mode: 'width', value: Math.round(width * scale) }, font: { loadSystemFonts: false } }).render();
+  return { png: pngWithDpi(Buffer.from(rendered.asPng())), width: rendered.width, height: rendered.height, pixels: Buffer.from(rendered.pixels) };
+}
+
+/** The design laid out by satori: an SVG with the text as paths and the pictures (QR, avatar, background) inline. */
+export async function posterSvg(input: DrawInput, only?: (e: PosterElement) => boolean): Promise<string> {
   const { width, height } = POSTER_CANVASES[input.design.canvas];
   const qr = input.design.elements.find((e) => e.type === 'qr');
   const qrPng = qr ? await renderQrPng(input.qrText, { sizePx: qr.size, marginModules: qr.quietZone }) : undefined;
@@ -169,9 +177,7 @@ export async function drawDesign(input: DrawInput, only?: (e: PosterElement) => 
   const tree = el('div', {
     display: 'flex', position: 'relative', overflow: 'hidden', width, height, backgroundColor: input.design.background.color, fontFamily: 'Noto Sans SC',
   }, children);
-  const svg = await satori(tree as unknown as SatoriElement, { width, height, fonts: posterFonts() });
-  const rendered = new Resvg(svg, { fitTo: { mode: 'width', value: Math.round(width * scale) }, font: { loadSystemFonts: false } }).render();
-  return { png: pngWithDpi(Buffer.from(rendered.asPng())), width: rendered.width, height: rendered.height, pixels: Buffer.from(rendered.pixels) };
+  return satori(tree as unknown as SatoriElement, { width, height, fonts: posterFonts() });
 }
 
 /** The QR's module count for a text (the checker measures the printed module size with it). */

@@ -69,8 +69,6 @@ export interface InboxEvents {
   'change_external_chat/dismiss': ChatChange;
   'change_external_tag/*': TagChange;
   'pond_enrich/contact': EnrichRequest;
-  /** The same read, early (Priority.EarlyEnrich): an add some module needs the customer's unionid of at once. */
-  'pond_enrich/early': EnrichRequest;
   'pond_order/matched': OrderMatched;
   'pond_order/refunded': OrderRefunded;
   // Chat archive (modules/archive): new archive messages exist (no ChangeType; at most every 15 s), and a customer agreed to archiving.

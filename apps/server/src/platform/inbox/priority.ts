@@ -18,12 +18,6 @@ export const Priority = {
    */
   AddFacts: 2,
   /**
-   * The read of a customer right after their add, for adds whose credit waits for the customer's unionid (an invite
-   * campaign's code: ADR 0031). In the AddFacts band, and only when WeCom's quota has a call slot free now
-   * (`noWait`); otherwise the read waits at Enrich like any other add's.
-   */
-  EarlyEnrich: 2,
-  /**
    * Every other change of a customer or a group (edits, deletes, group updates). After AddFacts, so a customer's later
    * events are handled after their add.
    */
