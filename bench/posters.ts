@@ -6,7 +6,8 @@
 // once (what a campaign's launch does: many participants open their page together) — per poster latency, wall time,
 // the event loop's worst stall meanwhile (a stalled loop delays every other request of the process, WeCom's
 // callbacks included), and memory (RSS and heap growth, peak RSS). The baseline, in the same run: a bare resvg
-// rasterisation of the same SVG (satori's output for one poster, drawn without Pond), and satori alone.
+// rasterisation of the same SVG (satori's output for one poster, drawn without Pond: new Resvg(svg).render(), on the
+// main thread), and satori alone. Drawings at once are limited per process (render.ts DRAW_CONCURRENCY).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import satori from 'satori';
 import { Resvg } from '@resvg/resvg-js';
@@ -103,7 +104,8 @@ async function main() {
   clearInterval(sampler);
   const mem = process.memoryUsage();
   console.log(`memory: rss ${mb(rss0)} → ${mb(mem.rss)} MB (peak ${mb(peakRss)} MB), heap used ${mb(mem.heapUsed)} MB; cache ${posters.cache.size} posters, ${mb(posters.cache.byteSize)} MB`);
-  console.log(`RESULT posters n=${N} concurrency=${C} first_ms=${firstMs.toFixed(0)} cold_p50_ms=${percentile(sorted(cold), 50).toFixed(0)} cold_p99_ms=${percentile(sorted(cold), 99).toFixed(0)} `
+  const { DRAW_CONCURRENCY } = render;
+  console.log(`RESULT posters n=${N} concurrency=${C} draw_slots=${DRAW_CONCURRENCY} first_ms=${firstMs.toFixed(0)} cold_p50_ms=${percentile(sorted(cold), 50).toFixed(0)} cold_p99_ms=${percentile(sorted(cold), 99).toFixed(0)} `
     + `cached_p99_ms=${percentile(sorted(cached), 99).toFixed(2)} concurrent_p99_ms=${percentile(sorted(conc), 99).toFixed(0)} posters_per_s=${perSec.toFixed(1)} loop_stall_ms=${stallMs.toFixed(0)} `
     + `bare_resvg_p50_ms=${percentile(sorted(bare), 50).toFixed(0)} bare_resvg_p99_ms=${percentile(sorted(bare), 99).toFixed(0)} satori_line_p50_ms=${percentile(sorted(satoriOnly), 50).toFixed(0)} `
     + `rss_peak_mb=${mb(peakRss)} rss_growth_mb=${mb(mem.rss - rss0)}`);
