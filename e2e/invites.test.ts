@@ -125,5 +125,5 @@ describe.skipIf(!CHROMIUM)('invite campaign in a browser', () => {
       await expect.poll(async () => (await pond.api('GET', `/api/invites/${created.body.id}`)).body.config.posterTemplateId, { timeout: 15_000 }).toBe(published.body.id);
       await page.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
