@@ -3,8 +3,9 @@
 // BENCH_INVITEES friends (default 100,000), each having opened a participant's link (the visit rows are stored in
 // bulk, as /l/i/<token> writes them: the WeChat identity and IP) and then added the campaign's staff member: one
 // encrypted add_external_contact callback each, sent 1–3 times like WeCom's retries, open loop at BENCH_RATE/s
-// (default 150: under WeCom's quota of 10,000 externalcontact/get a minute, which every add's enrich spends — the
-// unionid that matches the friend to the visit comes with it). Friend i is participant (i mod P)'s, so everyone
+// (default 150: under WeCom's quota of 10,000 externalcontact/get a minute, which every add's read spends — the
+// unionid that matches the friend to the visit comes with it; an invite friend is read in the add's own step when a
+// quota slot is free, ADR 0031). Friend i is participant (i mod P)'s, so everyone
 // reaches both tiers (5 and 10 friends at the defaults): every credit must be counted exactly once, every tier
 // reward issued exactly once (double=0 missed=0). Callback → progress visible: from when each friend's first callback
 // was due to when their credit row was committed (p50/p99; target p99 < 1 s). The same run measures a bare Fastify
@@ -121,7 +122,7 @@ async function main() {
   const { rows: made } = await pool.query<{ ext: string; at: Date }>(`SELECT invitee_external_userid AS ext, created_at AS at FROM invite_credits WHERE campaign_id = $1`, [c.id]);
   const lat = made.map((m) => m.at.getTime() - (sendStart + firstDue.get(m.ext)! * 1000 / RATE)).sort((a, b) => a - b);
   // The same friends' adds without the invite step (the baseline of this run): callback → the add stored (customer,
-  // relation, timeline) and → the customer's details read from WeCom (the enrich the credit waits for).
+  // relation, timeline: the floor of the credit) and → the customer's details read from WeCom (the read the credit needs).
   const { rows: steps } = await pool.query<{ ext: string; added: Date; enriched: Date }>(
     `SELECT e.external_userid AS ext, e.created_at AS added, c.updated_at AS enriched FROM customer_events e
      JOIN customers c ON c.corp_id = e.corp_id AND c.external_userid = e.external_userid

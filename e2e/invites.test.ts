@@ -4,6 +4,7 @@
 // the numbers in the console.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../apps/server/test/helpers';
+import { defaultPosterDesign } from '../apps/server/src/modules/posters';
 import { CHROMIUM, browserPond, signIn } from './browser';
 
 describe.skipIf(!CHROMIUM)('invite campaign in a browser', () => {
@@ -80,4 +81,49 @@ describe.skipIf(!CHROMIUM)('invite campaign in a browser', () => {
     await consolePage.close();
     await phone.close();
   }, 120_000);
+
+  it('the campaign form picks a published poster template by name, with its preview (drafts are not offered)', async () => {
+    const { pond, browser } = ctx;
+    const { rows: [staff] } = await pond.app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1 ORDER BY userid LIMIT 1`, [pond.corpId]);
+    const design = defaultPosterDesign({ title: '邀请好友 领好礼', body: '邀请 3 位好友添加顾问即得礼品' });
+    const published = await pond.api('POST', '/api/poster-templates', { name: '春季邀请海报', purpose: 'invite', design });
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    expect((await pond.api('POST', `/api/poster-templates/${published.body.id}/publish`, { acknowledgeWarnings: true })).status).toBe(200);
+    const draft = await pond.api('POST', '/api/poster-templates', { name: '未发布草稿海报', purpose: 'invite', design });
+    expect(draft.status).toBe(200);
+    const code = await pond.api('POST', '/api/live-codes', { kind: 'staff', name: '海报选择活码', channel: '裂变', pool: [{ userid: staff.userid }] });
+    const created = await pond.api('POST', '/api/invites', {
+      name: '选海报活动', startsAt: new Date(Date.now() - 60_000).toISOString(),
+      config: { codeId: code.body.id, tiers: [{ friends: 2, reward: { kind: 'points', points: 50, title: '50 积分' } }] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect(created.body.config.posterTemplateId).toBeNull();
+
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      const page = await browser.newPage({ locale, viewport: { width: 1280, height: 1100 } });
+      await signIn(page, pond);
+      await page.goto(`${pond.baseUrl}/invites/${created.body.id}/edit`);
+      const picker = page.getByTestId('invite-poster-template');
+      await picker.waitFor();
+      await picker.click();
+      const option = page.locator('.ant-select-item-option').filter({ hasText: '春季邀请海报' });
+      await option.waitFor();
+      expect(await page.locator('.ant-select-item-option').filter({ hasText: '未发布草稿海报' }).count()).toBe(0);
+      expect(await option.innerText()).toContain(locale === 'zh-CN' ? '邀请海报' : 'Invite poster');
+      if (locale === 'en-US') {
+        await page.keyboard.press('Escape');
+        await page.screenshot({ path: 'test-results/invites-poster-picker-en.png' }).catch(() => undefined);
+        await page.close();
+        break;
+      }
+      await option.click();
+      // The chosen template's preview is the server's drawing of it.
+      const preview = page.getByTestId('invite-poster-preview').locator('img');
+      await expect.poll(() => preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 30_000 }).toBe(1080);
+      await page.screenshot({ path: 'test-results/invites-poster-picker.png' }).catch(() => undefined);
+      await page.getByTestId('invite-save').click();
+      await expect.poll(async () => (await pond.api('GET', `/api/invites/${created.body.id}`)).body.config.posterTemplateId, { timeout: 15_000 }).toBe(published.body.id);
+      await page.close();
+    }
+  }, 300_000);
 });

@@ -211,6 +211,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
+    // An invite campaign's friend is credited by the unionid the read brings: read them at once (ADR 0031).
+    readEarly: (corpId, adds) => invites.credits.readsEarly(corpId, adds.map((a) => a.after?.codeId as number | null | undefined)),
     onEnriched: async (ctx, info) => {
       await acquire.onEnriched?.(ctx, info);
       await rules.onEnrichedAdd(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), info.sourceInboxId, ctx.at);
@@ -224,7 +226,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   };
   // Every inbox event's handler, by name (platform/inbox/events.ts); ARCHITECTURE.md "Events" says what each writes and triggers.
   const inbox = new InboxProcessor(pool, log, opts.inboxOptions)
-    .register(contactEventHandlers({ pool, corps, hooks, afterDetailsStored: async (corpId, ids) => {
+    .register(contactEventHandlers({ pool, corps, hooks, log, afterDetailsStored: async (corpId, ids) => {
       await matchWaitingOrders(pool, corpId, ids);
       // A visitor who opened a referral link before adding is attributed now that their unionid is known.
       await referrals.resolveCustomers(corpId, ids);

@@ -4,7 +4,7 @@
 // holding period, existing customer, IP anomaly → review queue), exactly-once tiers under concurrent events and WeCom's
 // retried callbacks, group fission credit and a leaver's void.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEventXml, sealEvent } from '@pond/wecom';
+import { buildEventXml, sealEvent, WecomError } from '@pond/wecom';
 import type { SimControl } from '@pond/wecom-sim';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 
@@ -125,6 +125,49 @@ describe('invite tasks', () => {
     // The timeline carries the credit (a segment behaviour type).
     const { rows: ev } = await pond.app.pool.query(`SELECT type FROM customer_events WHERE corp_id = $1 AND external_userid = $2 AND type LIKE 'invite.%' ORDER BY id`, [pond.corpId, a.ext]);
     expect(ev.map((e) => e.type)).toEqual(expect.arrayContaining(['invite.joined', 'invite.invited', 'invite.credited', 'invite.voided']));
+  });
+
+  it('reads an invite friend in the add\'s own step (no wait for the enrich band); with no quota slot free now, the read waits there', async () => {
+    const c = await campaign({});
+    const a = await customer('邀请人E');
+    const me = await join(c, a);
+    // The reads of a customer queued after their add (pond_enrich rows, keyed by the add's inbox id).
+    const queued = async (ext: string) => (await pond.app.pool.query(
+      `SELECT event_key, priority, status FROM callback_inbox WHERE corp_id = $1 AND event = 'pond_enrich' AND xml LIKE '%' || $2 || '%' ORDER BY id`,
+      [pond.corpId, ext])).rows;
+    const f1 = await friendThrough(me.shareUrl, '好友E1');
+    await waitFor(async () => (await credits(c.id)).length === 1, { message: 'friend E1 credited' });
+    const [k1] = await credits(c.id);
+    // Read in the add's step: the details are stored and no ordinary read was queued.
+    expect(await queued(k1.ext)).toEqual([]);
+    const { rows: [cust] } = await pond.app.pool.query('SELECT unionid FROM customers WHERE corp_id = $1 AND external_userid = $2', [pond.corpId, k1.ext]);
+    expect(cust.unionid).toBeTruthy();
+    // An add through a code no invite campaign counts (the inviter's own add earlier) is read at the Enrich band as before.
+    expect((await queued(a.ext)).map((r) => [r.event_key.replace(/:\d+$/, ''), r.priority])).toEqual([['enrich', 6]]);
+
+    // WeCom's quota has no call slot free right now: the early read is not made; the ordinary one is queued and credits.
+    const client = await pond.app.corps.client(pond.corpId);
+    const orig = client.getExternalContact.bind(client);
+    let refused = 0;
+    client.getExternalContact = (ext, cursor, opts = {}) => {
+      if (opts.noWait) {
+        refused++;
+        return Promise.reject(new WecomError({ api: 'externalcontact/get', errcode: 45009, errmsg: 'spent', kind: 'throttled' }));
+      }
+      return orig(ext, cursor, opts);
+    };
+    try {
+      await friendThrough(me.shareUrl, '好友E2');
+      await waitFor(async () => (await credits(c.id)).length === 2, { message: 'friend E2 credited after the ordinary read' });
+    } finally {
+      client.getExternalContact = orig;
+    }
+    expect(refused).toBeGreaterThan(0);
+    const k2 = (await credits(c.id))[1];
+    expect(k2.status).toBe('credited');
+    expect((await queued(k2.ext)).map((r) => [r.event_key.replace(/:\d+$/, ''), r.priority, r.status])).toEqual([['enrich', 6, 'done']]);
+    expect((await capi('GET', `/invites/${c.id}`, a.cookie)).body.progress).toEqual({ credited: 2, pending: 0, voided: 0 });
+    void f1;
   });
 
   it('holds credits for the holding period: a delete within it voids, the rest become final and reach the tier once (with a staff task)', async () => {

@@ -12,6 +12,7 @@ import { QueryError } from '../../components/query-error';
 import { PageSpinner } from '../../components/results';
 import { showFieldError } from '../../lib/form-errors';
 import { useCreateInvite, useInvite, useUpdateInvite, type Invite, type InviteBody, type InviteRule } from './hooks';
+import { PosterTemplatePicker } from './poster-template-picker';
 
 type RewardKind = 'coupon' | 'points' | 'redpacket' | 'custom';
 interface TierValues { friends: number; kind: RewardKind; title: string; points?: number; amountYuan?: number; couponPoolId?: number }
@@ -139,7 +140,7 @@ export default function InviteFormPage() {
         <Card title={t('form.poster')} size="small" style={{ marginBottom: 16 }}>
           <Form.Item name="posterTitle" label={t('form.posterTitle')}><Input maxLength={40} /></Form.Item>
           <Form.Item name="posterText" label={t('form.posterText')}><Input.TextArea rows={2} maxLength={200} /></Form.Item>
-          <Form.Item name="posterTemplateId" label={t('form.posterTemplateId')}><InputNumber min={1} /></Form.Item>
+          <Form.Item name="posterTemplateId" label={t('form.posterTemplateId')} extra={t('form.posterTemplateHelp')}><PosterTemplatePicker /></Form.Item>
         </Card>
         <Card title={t('form.antiFraud')} size="small" style={{ marginBottom: 16 }}>
           <Flex gap={16} wrap>

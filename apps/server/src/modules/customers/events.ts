@@ -9,11 +9,29 @@ import {
   enqueue, Priority,
   type ContactAdd, type ContactChange, type EnrichRequest, type EventContext, type HandlerResult, type InboxHandlers,
 } from '../../platform/inbox';
+import type { Logger } from '../../platform/log';
 import type { CorpService } from '../org';
 import {
   appendTimeline, applyAdds, ensureCustomers, followsBeforeAdds, refreshFollowCounts, removeUnreported, setFollowStatus, storeContactDetails,
   upsertCustomers, upsertFollows, type ContactRecord, type FollowRecord, type RelationVersion, type TimelineEvent,
 } from './repo';
+
+/**
+ * One read of a customer only if WeCom's quota has a call slot free now (null otherwise: the caller queues the
+ * ordinary read). A customer with more followers than one page reads the rest as usual.
+ */
+async function readNow(client: Awaited<ReturnType<CorpService['client']>>, ext: string) {
+  let first;
+  try {
+    first = await client.getExternalContact(ext, undefined, { noWait: true });
+  } catch (err) {
+    if (err instanceof WecomError && (err.kind === 'throttled' || err.errcode === 45009)) return null;
+    throw err;
+  }
+  if (!first.next_cursor) return first;
+  const rest = await client.getExternalContactAllFollowers(ext);
+  return rest;
+}
 
 export const addedKey = (ext: string, userid: string, createtime: number | string) => `added:${ext}:${userid}:${createtime}`;
 
@@ -27,6 +45,12 @@ export interface ContactEventHooks {
    * event of the relation (its delete) was applied first; the add is recorded but the relation stays as that left it.
    */
   afterAdded?: (ctx: EventContext<ContactAdd>, info: { reAdd: boolean; half: boolean; superseded: boolean }) => Promise<Record<string, unknown> | void>;
+  /**
+   * Which of these stored adds need the customer's details at once (an invite campaign credits the friend by the
+   * unionid the read brings): they are read in the add's own step (AddFacts) when WeCom's quota has a call slot free
+   * now, instead of at Priority.Enrich after every other add's read (ADR 0031). `after` is what afterAdded returned for each.
+   */
+  readEarly?: (corpId: string, adds: { externalUserid: string; after: Record<string, unknown> | undefined }[]) => Promise<boolean[]>;
   /** The customer's details were read from WeCom after an add (`applyCode`: a fresh add, not a re-add). */
   onEnriched?: (ctx: EventContext<EnrichRequest>, info: { sourceInboxId: number; applyCode: boolean }) => Promise<void>;
   /** A follow relation ended (either side, or a transfer). */
@@ -35,11 +59,11 @@ export interface ContactEventHooks {
 
 /** The contact events' handlers, to register with the inbox: adds and enrich also in bulk (one statement per set). */
 export function contactEventHandlers(deps: {
-  pool: pg.Pool; corps: CorpService; hooks?: ContactEventHooks;
+  pool: pg.Pool; corps: CorpService; hooks?: ContactEventHooks; log?: Logger;
   /** After customers' details (unionids) are stored: commerce matches the orders that waited for them. */
   afterDetailsStored?: (corpId: string, externalUserids: string[]) => Promise<unknown>;
 }) {
-  const { pool, corps } = deps;
+  const { pool, corps, log } = deps;
 
   /** The version an event gives what it writes, or what a re-read it asked for found (ADR 0013). */
   const versionOf = (ctx: EventContext<ContactChange>): RelationVersion => ({ at: ctx.at, inbox: ctx.inboxId });
@@ -117,34 +141,49 @@ export function contactEventHandlers(deps: {
       dedupeKey: half ? `inbox:${i.ctx.inboxId}:half` : reAdds[k] ? `inbox:${i.ctx.inboxId}:readded` : addedKey(i.ext, i.userid, i.ctx.ev.CreateTime ?? `inbox${i.ctx.inboxId}`),
     })));
     // Follow-up events in the same durable inbox: read each customer from WeCom, rate-limited, after the rush.
-    // (A superseded add's relation is already gone: its code's tags and remark are not applied.)
-    await enqueue(pool, 'pond_enrich/contact', items.map((i, k) => ({
-      corpId, key: `enrich:${i.ctx.inboxId}`,
+    // (A superseded add's relation is already gone: its code's tags and remark are not applied.) Adds a module needs
+    // the details of now (an invite campaign's friends: ADR 0031) are read here, when WeCom's quota has a slot free now.
+    const reads = items.map((i, k) => ({
+      ctx: i.ctx,
       payload: {
         ExternalUserID: i.ext, UserID: i.userid, SourceInbox: String(i.ctx.inboxId),
-        ApplyCode: !reAdds[k] && !half && !superseded[k] ? '1' : '0', CreateTime: i.ctx.ev.CreateTime ?? '',
+        ApplyCode: (!reAdds[k] && !half && !superseded[k] ? '1' : '0') as '0' | '1', CreateTime: i.ctx.ev.CreateTime ?? '',
       },
-    })), Priority.Enrich);
+    }));
+    const early = (await deps.hooks?.readEarly?.(corpId, items.map((i, k) => ({ externalUserid: i.ext, after: after[k] ?? undefined })))) ?? [];
+    const now = reads.filter((_, k) => early[k]);
+    const read = new Set<number>();
+    if (now.length) {
+      try {
+        const done = await enrich(now.map((r) => ({ ...r.ctx, ev: { ...r.payload, Event: 'pond_enrich', ChangeType: 'contact' } })), true);
+        for (const c of done) read.add(c.inboxId);
+      } catch (err) {
+        // The add is stored; its read waits at Priority.Enrich like any other.
+        log?.warn({ err, corpId, n: now.length }, 'early read of invite friends failed; queued as ordinary reads');
+      }
+    }
+    await enqueue(pool, 'pond_enrich/contact', reads.filter((r) => !read.has(r.ctx.inboxId)).map((r) => ({ corpId, key: `enrich:${r.ctx.inboxId}`, payload: r.payload })), Priority.Enrich);
   }
 
-  /** Reads customers from WeCom after their add and stores them with every follow relation. */
-  async function onEnrich(ctxs: EventContext<EnrichRequest>[]): Promise<void> {
-    // The reads may wait for WeCom's per-minute quota: renew the claim first, and leave the events to whoever holds them now.
-    if (ctxs[0].renew && !(await ctxs[0].renew())) return;
+  /**
+   * Reads customers from WeCom after their add and stores them with every follow relation; returns the events whose
+   * customer was read. `early` (in the add's own step): only reads a call slot is free for now are made.
+   */
+  async function enrich(ctxs: EventContext<EnrichRequest>[], early = false): Promise<EventContext<EnrichRequest>[]> {
     const client = await corps.client(ctxs[0].corpId);
+    const corpId = ctxs[0].corpId;
     const fetched = await mapLimit(ctxs, 16, async (ctx) => {
       const ext = ctx.ev.ExternalUserID ?? '';
       try {
         const readAt = new Date();
-        const res = await client.getExternalContactAllFollowers(ext);
-        return { ctx, ext, readAt, contact: res.external_contact, follows: (res.follow_user ?? []) };
+        const res = early ? await readNow(client, ext) : await client.getExternalContactAllFollowers(ext);
+        return res ? { ctx, ext, readAt, contact: res.external_contact, follows: (res.follow_user ?? []) } : null;
       } catch (err) {
-        if (err instanceof WecomError && err.errcode === 84061) return null; // gone again already
+        if (err instanceof WecomError && err.errcode === 84061) return { ctx, ext, readAt: new Date(), gone: true as const }; // gone again already
         throw err;
       }
     });
-    const ok = fetched.filter((f): f is NonNullable<typeof f> => !!f);
-    const corpId = ctxs[0].corpId;
+    const ok = fetched.filter((f) => !!f && !('gone' in f)) as { ctx: EventContext<EnrichRequest>; ext: string; readAt: Date; contact: ContactRecord; follows: FollowRecord[] }[];
     // As of the add that asked for the read (the read came after it): a delete handled since is newer and stays.
     // Relations WeCom no longer reports are marked removed (a delete we missed).
     await storeContactDetails(pool, corpId, ok.map((f) => ({
@@ -154,6 +193,13 @@ export function contactEventHandlers(deps: {
     // The code's tags and remark go on the relation only while WeCom still has it (mark_tag on a deleted one fails).
     const live = ok.filter((f) => f.follows.some((x) => x.userid === (f.ctx.ev.UserID ?? '')));
     await mapLimit(live, 16, (f) => deps.hooks?.onEnriched?.(f.ctx, { sourceInboxId: Number(f.ctx.ev.SourceInbox), applyCode: f.ctx.ev.ApplyCode === '1' }) ?? Promise.resolve());
+    return fetched.filter((f) => !!f).map((f) => f!.ctx);
+  }
+
+  /** pond_enrich/contact: the reads queued after adds. They may wait for WeCom's per-minute quota: the claim is renewed first. */
+  async function onEnrich(ctxs: EventContext<EnrichRequest>[]): Promise<void> {
+    if (ctxs[0].renew && !(await ctxs[0].renew())) return;
+    await enrich(ctxs);
   }
 
   return {

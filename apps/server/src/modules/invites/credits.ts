@@ -43,6 +43,18 @@ export class InviteCredits {
   // ---- events ----
 
   /**
+   * Which adds (by the live code their attribution names) go through an active invite campaign's code: their
+   * customer is read in the add's own step (customers/events.ts onAdds), so the friend is credited within a second of the callback
+   * instead of after every other add's read (ADR 0031).
+   */
+  async readsEarly(corpId: string, codeIds: (number | null | undefined)[]): Promise<boolean[]> {
+    const ids = [...new Set(codeIds.filter((c): c is number => typeof c === 'number'))];
+    if (!ids.length) return codeIds.map(() => false);
+    const hot = new Set(await repo.codesWithAddCampaigns(this.deps.pool, corpId, ids));
+    return codeIds.map((c) => typeof c === 'number' && hot.has(c));
+  }
+
+  /**
    * An add's customer details were stored (enrich): the add is matched to an invite visit and credited. Runs for
    * every add; most are not through an invite campaign's code and end at the first query.
    */

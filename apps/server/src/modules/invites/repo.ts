@@ -81,6 +81,15 @@ export async function campaignsForCode(db: Db, corpId: string, codeId: number, g
   return rows;
 }
 
+/** Of these live codes, those an active invite campaign counts adds through (rules `add`, `add_and_stay`). */
+export async function codesWithAddCampaigns(db: Db, corpId: string, codeIds: number[]): Promise<number[]> {
+  const { rows } = await db.query<{ code_id: number }>(
+    `SELECT DISTINCT (config->>'codeId')::bigint AS code_id FROM campaigns
+     WHERE corp_id = $1 AND kind = 'invite' AND status = 'active' AND config->>'rule' <> 'group' AND (config->>'codeId')::bigint = ANY($2::bigint[])`,
+    [corpId, codeIds]);
+  return rows.map((r) => Number(r.code_id));
+}
+
 export async function codeByState(db: Db, corpId: string, state: string): Promise<number | null> {
   const { rows } = await db.query<{ id: number }>(`SELECT id FROM live_codes WHERE corp_id = $1 AND state = $2 AND kind = 'group'`, [corpId, state]);
   return rows[0]?.id ?? null;

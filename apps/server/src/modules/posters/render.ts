@@ -3,10 +3,11 @@
 // checker re-draws freely. Text is Noto Sans SC, read from disk once per process (the CJK fonts are ~10 MB each).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import satori from 'satori';
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import { POSTER_CANVASES, POSTER_DPI, type PosterDesign, type PosterElement } from '@pond/contracts/posters';
 import { qrModules, renderQrPng } from '../live-codes';
 
@@ -23,7 +24,7 @@ type SatoriFont = { name: string; data: Buffer; weight: 400 | 700; style: 'norma
 let fonts: SatoriFont[] | undefined;
 
 /** Satori caches parsed fonts by the identity of this array, so it must be the same array every call. */
-function posterFonts(): SatoriFont[] {
+export function posterFonts(): SatoriFont[] {
   if (!fonts) {
     const pkg = createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-sc/package.json');
     const dir = dirname(pkg);
@@ -159,6 +160,45 @@ function pngWithDpi(png: Buffer): Buffer {
  * (the checker samples colours from a quarter-size drawing).
  */
 export async function drawDesign(input: DrawInput, only?: (e: PosterElement) => boolean, scale = 1): Promise<Drawn> {
+  const { width } = POSTER_CANVASES[input.design.canvas];
+  return drawing.run(async () => {
+    const svg = await posterSvg(input, only);
+    // Rasterised on libuv's thread pool (renderAsync): the event loop keeps answering requests (WeCom's callbacks among
+    // them) while a poster is drawn; `new Resvg(svg).render()` held it for the whole drawing (`npm run bench -- posters`).
+    const rendered = await renderAsync(svg, { fitTo: { mode: 'width', value: Math.round(width * scale) }, font: { loadSystemFonts: false } });
+    let pixels: Buffer | undefined;
+    return {
+      png: pngWithDpi(Buffer.from(rendered.asPng())), width: rendered.width, height: rendered.height,
+      // RGBA is 8 MB for a 9:16 poster: copied only for the checker, which reads it.
+      get pixels() { return (pixels ??= Buffer.from(rendered.pixels)); },
+    };
+  });
+}
+
+/**
+ * Drawings at once in this process: one per core (at most 4). Each holds its canvas's pixels (8 MB for 9:16, 35 MB
+ * for A4) and keeps a core busy; more at once only share the cores and multiply the memory. The rest wait their turn.
+ */
+class Slots {
+  private free: number;
+  private waiting: (() => void)[] = [];
+  constructor(n: number) { this.free = n; }
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); else this.free++;
+    }
+  }
+}
+export const DRAW_CONCURRENCY = Math.max(1, Math.min(4, availableParallelism()));
+const drawing = new Slots(DRAW_CONCURRENCY);
+
+/** The design laid out by satori: an SVG with the text as paths and the pictures (QR, avatar, background) inline. */
+export async function posterSvg(input: DrawInput, only?: (e: PosterElement) => boolean): Promise<string> {
   const { width, height } = POSTER_CANVASES[input.design.canvas];
   const qr = input.design.elements.find((e) => e.type === 'qr');
   const qrPng = qr ? await renderQrPng(input.qrText, { sizePx: qr.size, marginModules: qr.quietZone }) : undefined;
@@ -169,9 +209,7 @@ export async function drawDesign(input: DrawInput, only?: (e: PosterElement) => 
   const tree = el('div', {
     display: 'flex', position: 'relative', overflow: 'hidden', width, height, backgroundColor: input.design.background.color, fontFamily: 'Noto Sans SC',
   }, children);
-  const svg = await satori(tree as unknown as SatoriElement, { width, height, fonts: posterFonts() });
-  const rendered = new Resvg(svg, { fitTo: { mode: 'width', value: Math.round(width * scale) }, font: { loadSystemFonts: false } }).render();
-  return { png: pngWithDpi(Buffer.from(rendered.asPng())), width: rendered.width, height: rendered.height, pixels: Buffer.from(rendered.pixels) };
+  return satori(tree as unknown as SatoriElement, { width, height, fonts: posterFonts() });
 }
 
 /** The QR's module count for a text (the checker measures the printed module size with it). */

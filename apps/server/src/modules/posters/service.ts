@@ -41,6 +41,9 @@ export class PosterCache {
   misses = 0;
   constructor(private maxEntries = 256, private maxBytes = 64 * 1024 * 1024) {}
 
+  get size(): number { return this.entries.size; }
+  get byteSize(): number { return this.bytes; }
+
   async get(key: string, draw: () => Promise<Buffer>): Promise<RenderedPoster> {
     const hit = this.entries.get(key);
     if (hit) {
