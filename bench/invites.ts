@@ -5,7 +5,7 @@
 // encrypted add_external_contact callback each, sent 1–3 times like WeCom's retries, open loop at BENCH_RATE/s
 // (default 150: under WeCom's quota of 10,000 externalcontact/get a minute, which every add's read spends — the
 // unionid that matches the friend to the visit comes with it; an invite friend is read in the add's own step when a
-// quota slot is free, ADR 0031). Friend i is participant (i mod P)'s, so everyone
+// quota slot is free, ADR 0036). Friend i is participant (i mod P)'s, so everyone
 // reaches both tiers (5 and 10 friends at the defaults): every credit must be counted exactly once, every tier
 // reward issued exactly once (double=0 missed=0). Callback → progress visible: from when each friend's first callback
 // was due to when their credit row was committed (p50/p99; target p99 < 1 s). The same run measures a bare Fastify

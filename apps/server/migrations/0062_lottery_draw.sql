@@ -1,4 +1,4 @@
--- One lottery draw in one statement (ADR 0031; modules/lottery/service.ts draws through it). Every draw of a customer in a
+-- One lottery draw in one statement (ADR 0034; modules/lottery/service.ts draws through it). Every draw of a customer in a
 -- campaign first takes their participant row (their draws run one at a time, in every process); a request id drawn
 -- before answers the first result; the window, per-day and total limits (days in the corp's zone, given as p_today)
 -- are checked; a paid lottery takes the oldest unused paid entry; a prize is picked by weight (p_rand in [0, 1)) or

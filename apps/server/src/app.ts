@@ -211,7 +211,7 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
-    // An invite campaign's friend is credited by the unionid the read brings: read them at once (ADR 0031).
+    // An invite campaign's friend is credited by the unionid the read brings: read them at once (ADR 0036).
     readEarly: (corpId, adds) => invites.credits.readsEarly(corpId, adds.map((a) => a.after?.codeId as number | null | undefined)),
     onEnriched: async (ctx, info) => {
       await acquire.onEnriched?.(ctx, info);

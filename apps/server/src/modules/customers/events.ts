@@ -48,7 +48,7 @@ export interface ContactEventHooks {
   /**
    * Which of these stored adds need the customer's details at once (an invite campaign credits the friend by the
    * unionid the read brings): they are read in the add's own step (AddFacts) when WeCom's quota has a call slot free
-   * now, instead of at Priority.Enrich after every other add's read (ADR 0031). `after` is what afterAdded returned for each.
+   * now, instead of at Priority.Enrich after every other add's read (ADR 0036). `after` is what afterAdded returned for each.
    */
   readEarly?: (corpId: string, adds: { externalUserid: string; after: Record<string, unknown> | undefined }[]) => Promise<boolean[]>;
   /** The customer's details were read from WeCom after an add (`applyCode`: a fresh add, not a re-add). */
@@ -142,7 +142,7 @@ export function contactEventHandlers(deps: {
     })));
     // Follow-up events in the same durable inbox: read each customer from WeCom, rate-limited, after the rush.
     // (A superseded add's relation is already gone: its code's tags and remark are not applied.) Adds a module needs
-    // the details of now (an invite campaign's friends: ADR 0031) are read here, when WeCom's quota has a slot free now.
+    // the details of now (an invite campaign's friends: ADR 0036) are read here, when WeCom's quota has a slot free now.
     const reads = items.map((i, k) => ({
       ctx: i.ctx,
       payload: {

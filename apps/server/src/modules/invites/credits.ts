@@ -45,7 +45,7 @@ export class InviteCredits {
   /**
    * Which adds (by the live code their attribution names) go through an active invite campaign's code: their
    * customer is read in the add's own step (customers/events.ts onAdds), so the friend is credited within a second of the callback
-   * instead of after every other add's read (ADR 0031).
+   * instead of after every other add's read (ADR 0036).
    */
   async readsEarly(corpId: string, codeIds: (number | null | undefined)[]): Promise<boolean[]> {
     const ids = [...new Set(codeIds.filter((c): c is number => typeof c === 'number'))];

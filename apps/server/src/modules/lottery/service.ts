@@ -1,5 +1,5 @@
 // Lottery (抽奖): prizes with stock and odds, per-customer limits and the draw. A draw is one statement, the SQL function
-// pond_lottery_draw (migration 0059, ADR 0031): the customer's participant row is locked first (their draws run one at
+// pond_lottery_draw (migration 0062, ADR 0034): the customer's participant row is locked first (their draws run one at
 // a time, in every process), a retried request id returns the first answer, the limits are counted, the entry is made
 // (free) or taken (the oldest unused paid entry), a prize is picked by weight and its stock taken by one conditional
 // UPDATE (won < stock: never oversold, whatever runs concurrently). A draw that wins a prize, costs points or has an
@@ -257,7 +257,7 @@ export class LotteryService {
 
   /**
    * One draw (see the file's comment). The same requestId answers the first result again (`repeated`). Most draws
-   * are one statement (pond_lottery_draw, migration 0059 / ADR 0031): the customer found by their unionid, the
+   * are one statement (pond_lottery_draw, migration 0062 / ADR 0034): the customer found by their unionid, the
    * participant lock, the limits, the pick, the entry and the timeline, in its own transaction. A draw that needs
    * more — a prize to grant through the ledger, points to pay, an eligibility rule — runs the same function again
    * in a transaction with that work, on the pick the first call made.

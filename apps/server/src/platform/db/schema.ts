@@ -2153,7 +2153,7 @@ export const archivedMessages = pgTable('archived_messages', {
   index('archived_messages_customer_idx').on(t.corpId, t.externalUserid, t.id),
   index('archived_messages_staff_idx').on(t.corpId, t.userid, t.id),
   index('archived_messages_sent_idx').on(t.corpId, t.sentAt),
-  // Group health (ADR 0031): a group's last message and its messages of a period.
+  // Group health (ADR 0033): a group's last message and its messages of a period.
   index('archived_messages_chat_sent_idx').on(t.corpId, t.chatId, t.sentAt).where(sql`action = 'send'`),
 ]);
 
