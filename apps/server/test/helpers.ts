@@ -12,9 +12,13 @@ export function baseDatabaseUrl(): string {
   return inject('databaseUrl') ?? process.env.POND_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 }
 
-/** A fresh database on the test server; dropped by `drop()` unless KEEP_TEST_DB is set (inspect failures). */
+/**
+ * A fresh database on the test server, already migrated (a copy of the run's template, see global-setup.ts); dropped
+ * by `drop()` unless KEEP_TEST_DB is set (inspect failures).
+ */
 export async function createTestDatabase(prefix = 'pond_t'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const db = await createScratchDatabase(baseDatabaseUrl(), prefix);
+  const template = inject('templateDatabase') ?? process.env.POND_TEST_TEMPLATE_DB;
+  const db = await createScratchDatabase(baseDatabaseUrl(), prefix, { template });
   return { ...db, drop: async () => { if (!process.env.KEEP_TEST_DB) await db.drop(); } };
 }
 
@@ -84,5 +88,5 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
 }
 
 declare module 'vitest' {
-  export interface ProvidedContext { databaseUrl: string }
+  export interface ProvidedContext { databaseUrl: string; templateDatabase: string }
 }

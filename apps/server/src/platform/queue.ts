@@ -26,6 +26,9 @@ export class Queue {
   readonly boss: PgBoss;
   // Each definition keeps its own payload type; the map only dispatches by name (its handler parses first).
   private defs = new Map<string, JobDefinition>();
+  /** This process's workers per job name: a send wakes one at once instead of waiting for its next poll. */
+  private workers = new Map<string, string[]>();
+  private nextWake = 0;
   private started = false;
 
   constructor(connectionString: string, private log: Logger) {
@@ -56,19 +59,29 @@ export class Queue {
 
   async send<S extends z.ZodType>(def: JobDefinition<S>, data: z.infer<S>, opts: PgBoss.SendOptions = {}): Promise<string | null> {
     const payload = def.schema.parse(data) as object;
-    return this.boss.send(def.name, payload, opts);
+    const id = await this.boss.send(def.name, payload, opts);
+    // A job sent inside a caller's transaction (opts.db) is not visible yet: its worker finds it on the next poll.
+    if (id && !opts.db && !opts.startAfter) this.wake(def.name);
+    return id;
+  }
+
+  private wake(name: string): void {
+    const ids = this.workers.get(name);
+    if (!ids?.length) return;
+    this.boss.notifyWorker(ids[this.nextWake++ % ids.length]!);
   }
 
   /** Starts consuming every registered job (worker processes only). */
   async work(concurrency = 2): Promise<void> {
     for (const d of this.defs.values()) {
       for (let i = 0; i < concurrency; i++) {
-        await this.boss.work(d.name, { batchSize: d.batchSize ?? 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+        const id = await this.boss.work(d.name, { batchSize: d.batchSize ?? 1, pollingIntervalSeconds: 1 }, async (jobs) => {
           for (const job of jobs) {
             const data = d.schema.parse(job.data);
             await d.handler(data, { jobId: job.id });
           }
         });
+        this.workers.set(d.name, [...(this.workers.get(d.name) ?? []), id]);
       }
     }
   }
@@ -79,6 +92,7 @@ export class Queue {
 
   async stop(): Promise<void> {
     if (this.started) await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    this.workers.clear();
     this.started = false;
   }
 }
