@@ -5,6 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { apiUrl } from '../../api/client';
 import { usePosterTemplates, type PosterTemplate } from '../posters/hooks';
 
+interface Option { value: number; label: string; purpose: PosterTemplate['purpose'] | null }
+
 const thumb = (id: number) => apiUrl(`/poster-templates/${id}/preview.png`);
 
 export function PosterTemplatePicker({ value, onChange }: { value?: number | null; onChange?: (v: number | null) => void }) {
@@ -15,13 +17,13 @@ export function PosterTemplatePicker({ value, onChange }: { value?: number | nul
     .sort((a, b) => Number(b.purpose === 'invite') - Number(a.purpose === 'invite') || a.name.localeCompare(b.name));
   const byId = new Map<number, PosterTemplate>(published.map((p) => [p.id, p]));
   // A template chosen earlier and since unpublished or archived still shows (by its id) until it is changed.
-  const options = [
+  const options: Option[] = [
     ...published.map((p) => ({ value: p.id, label: p.name, purpose: p.purpose })),
     ...(value != null && !byId.has(value) ? [{ value, label: t('form.posterTemplateGone', { id: value }), purpose: null }] : []),
   ];
   return (
     <Flex gap={16} align="start" wrap>
-      <Select<number | null>
+      <Select<number | null, Option>
         data-testid="invite-poster-template"
         style={{ width: 320 }}
         allowClear
