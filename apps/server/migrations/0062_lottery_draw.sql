@@ -29,6 +29,7 @@ DECLARE
   v_pick bigint;
   v_entered int;
   v_reward jsonb;
+  v_closed text;
 BEGIN
   IF v_ext IS NULL THEN
     SELECT cu.external_userid INTO v_ext FROM customers cu
@@ -47,6 +48,23 @@ BEGIN
   IF p_fast AND (v_kind = 'points' OR EXISTS (
       SELECT 1 FROM jsonb_each(c.eligibility) x WHERE jsonb_typeof(x.value) = 'array' AND jsonb_array_length(x.value) > 0)) THEN
     RETURN jsonb_build_object('status', 'slow', 'ext', v_ext);
+  END IF;
+
+  -- As campaigns/service.ts openness() says.
+  v_closed := CASE WHEN c.status IN ('draft', 'paused') THEN c.status
+    WHEN c.status = 'ended' OR (c.ends_at IS NOT NULL AND c.ends_at <= p_now) THEN 'ended'
+    WHEN c.status <> 'active' THEN c.status
+    WHEN c.starts_at > p_now THEN 'not_started' END;
+  -- Refusals that write nothing — a closed lottery, a paid one without an entry to draw — are answered before the
+  -- participant row is made (a tap on a closed lottery makes nobody a participant), unless this request was drawn
+  -- before (its result again, below). They are checked again under the lock.
+  IF NOT EXISTS (SELECT 1 FROM lottery_entries WHERE campaign_id = c.id AND external_userid = v_ext AND request_id = p_request) THEN
+    IF v_closed IS NOT NULL THEN
+      RETURN jsonb_build_object('status', 'closed', 'reason', v_closed);
+    END IF;
+    IF v_kind = 'paid' AND NOT EXISTS (SELECT 1 FROM lottery_entries WHERE campaign_id = c.id AND external_userid = v_ext AND state = 'unused') THEN
+      RETURN jsonb_build_object('status', 'buy_first', 'entry', c.entry);
+    END IF;
   END IF;
 
   -- The participant row: every draw of this customer in this campaign waits here for the one before it.
@@ -82,10 +100,8 @@ BEGIN
       'counts', jsonb_build_object('today', n_today, 'total', n_total, 'unused', n_unused));
   END IF;
 
-  -- As campaigns/service.ts openness() says.
-  IF c.status <> 'active' OR (c.ends_at IS NOT NULL AND c.ends_at <= p_now) OR c.starts_at > p_now THEN
-    RETURN jsonb_build_object('status', 'closed', 'reason', CASE WHEN c.status IN ('draft', 'paused') THEN c.status
-      WHEN c.status = 'ended' OR (c.ends_at IS NOT NULL AND c.ends_at <= p_now) THEN 'ended' ELSE 'not_started' END);
+  IF v_closed IS NOT NULL THEN
+    RETURN jsonb_build_object('status', 'closed', 'reason', v_closed);
   END IF;
   v_per_day := CASE WHEN c.config ? 'perDay' THEN (c.config->>'perDay')::int ELSE 1 END;
   v_total := (c.config->>'total')::int;

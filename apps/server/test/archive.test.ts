@@ -204,7 +204,10 @@ describe('chat archive', () => {
     const { ArchiveMedia } = await import('../src/modules/archive/media');
     const photo = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'image', image: { media_id: 'flaky-photo' } });
     const broken = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'image', image: { media_id: 'broken-photo' } });
-    // Downloads elsewhere paused: only the instance below fetches (rows due far in the future for the app's own job).
+    // Downloads elsewhere stopped: only the instance below fetches. The app's own downloader stops working (a sent job
+    // wakes it at once, so pushing the rows' due time back after the pull would race it), and the rows are due far in the
+    // future for any other.
+    await pond.app.queue.boss.offWork('archive.media');
     await pull();
     await q(`UPDATE archive_media SET next_at = now() + interval '1 day' WHERE corp_id = $1 AND msgid = ANY($2) AND status = 'pending'`, [pond.corpId, [photo.msgid, broken.msgid]]);
     const calls = new Map<string, number>();
@@ -230,6 +233,16 @@ describe('chat archive', () => {
     expect(p1).toEqual({ status: 'stored', attempts: 2 });
     expect(b1).toMatchObject({ status: 'failed', attempts: 2 });
     expect(b1.last_error).toContain('sidecar down (2)');
+    // A fetch that never finished on its last allowed try (the process died: no failure recorded) is given up once its
+    // lease runs out, without another call.
+    const died = await sim().sayInGroup(wechatUser, chatId, { msgtype: 'image', image: { media_id: 'photo-that-kills' } });
+    await pull();
+    await q(`UPDATE archive_media SET attempts = 2, next_at = now() WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, died.msgid]);
+    const before = calls.size;
+    await flaky.fetchDue(pond.corpId);
+    expect(calls.size).toBe(before);
+    expect((await q(`SELECT status, attempts, last_error FROM archive_media WHERE corp_id = $1 AND msgid = $2`, [pond.corpId, died.msgid]))[0])
+      .toEqual({ status: 'failed', attempts: 2, last_error: 'gave up: the last fetch never finished' });
   });
 
   it('finds messages by Chinese phrasing (segmented words), not by unrelated words', async () => {

@@ -218,6 +218,14 @@ describe('service path (服务型): landing page → poster → invite → sign-
     expect(v.body).toMatchObject({ open: true, landing: LANDING, me: { isCustomer: true, joined: false, formUnlocked: false, submitted: false, groupUrl: null } });
     expect((await capi('GET', `/fission/${p.id}`, who.G.cookie)).body.me.isCustomer).toBe(false);
     expect((await capi('GET', `/fission/${p.id}`, null)).status).toBe(401);
+    // An operator previewing a draft path on the phone is not a visitor: no visit, no timeline event.
+    const draft = await pond.api('POST', '/api/fission/paths', { name: '草稿路径', startsAt: startsAt(), model: 'service', landing: LANDING, invite: inviteConfig(), form: FORM, groupCodeId: groupCode.id });
+    expect(draft.status, JSON.stringify(draft.body)).toBe(200);
+    const preview = await fetch(`${pond.baseUrl}/c/${pond.corpId}/fission/${draft.body.id}`, { headers: { cookie: who.B.cookie, 'user-agent': 'Mozilla/5.0 (iPhone) MicroMessenger/8.0' } });
+    expect(preview.status).toBe(200);
+    expect((await q('SELECT count(*)::int AS n FROM fission_visits WHERE path_id = $1', [draft.body.id])).rows[0].n).toBe(0);
+    expect((await q(`SELECT count(*)::int AS n FROM customer_events WHERE corp_id = $1 AND type = 'fission.visited' AND data->>'pathId' = $2`, [pond.corpId, String(draft.body.id)])).rows[0].n).toBe(0);
+    expect((await q('SELECT count(*)::int AS n FROM fission_visits WHERE path_id = $1', [p.id])).rows[0].n).toBe(5);
   });
 
   it('opens the form after the poster and enough friends, checks every field, and stores one submission per customer', async () => {

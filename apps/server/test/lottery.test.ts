@@ -87,6 +87,12 @@ describe('lottery', () => {
     const closed = await draw(c.cookie, draft.id);
     expect(closed.status).toBe(409);
     expect(closed.body.error.message).toContain('尚未发布');
+    // …and the tap makes nobody a participant (no entry, no timeline event): the campaign's numbers stay true.
+    const { rows: [after] } = await pond.app.pool.query(
+      `SELECT (SELECT count(*)::int FROM campaign_participants WHERE campaign_id = $1) AS participants,
+              (SELECT count(*)::int FROM customer_events WHERE corp_id = $2 AND external_userid = $3 AND type = 'campaign.entered' AND data->>'campaignId' = $1::text) AS entered`,
+      [draft.id, pond.corpId, c.ext]);
+    expect(after).toEqual({ participants: 0, entered: 0 });
   });
 
   it('refuses a customer write sent from another site (CSRF): draw, check-in, claim — nothing happens', async () => {

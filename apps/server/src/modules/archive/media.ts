@@ -91,7 +91,7 @@ export class ArchiveMedia {
     const cfg = await this.settings.config(corpId);
     if (!cfg) return { claimed: 0, stored: 0, failed: 0 };
     const source = this.sourceFor?.(corpId, cfg) ?? sidecarSource({ url: cfg.sidecarUrl, corpId, secret: cfg.secret, token: cfg.sidecarToken });
-    const rows = await claimMedia(this.pool, corpId, CLAIM, LEASE_SECONDS);
+    const rows = await claimMedia(this.pool, corpId, CLAIM, LEASE_SECONDS, MEDIA_ATTEMPTS);
     let stored = 0;
     let failed = 0;
     for (const row of rows) {

@@ -8,16 +8,23 @@ type JsQr = (data: Uint8ClampedArray, width: number, height: number, opts?: { in
 
 /** Pixels beyond which an image is sampled down before looking for a code. */
 const MAX_SIDE = 1200;
+/**
+ * Images larger than this (in pixels) are not decoded: a small file can declare a huge picture (a PNG of a few MB
+ * inflating to gigabytes of RGBA). No real chat picture is that big; such an image is treated as having no code.
+ */
+export const MAX_DECODED_PIXELS = 40_000_000;
 
 function decodeImage(bytes: Buffer): Pixels | null {
   try {
-    if (bytes.length > 8 && bytes.readUInt32BE(0) === 0x89504e47) {
+    if (bytes.length > 24 && bytes.readUInt32BE(0) === 0x89504e47) {
+      // IHDR comes first: width and height at bytes 16 and 20.
+      if (bytes.readUInt32BE(16) * bytes.readUInt32BE(20) > MAX_DECODED_PIXELS) return null;
       const { PNG } = require('pngjs') as { PNG: { sync: { read(b: Buffer): Pixels } } };
       return PNG.sync.read(bytes);
     }
     if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8) {
-      const jpeg = require('jpeg-js') as { decode(b: Buffer, o: { useTArray: boolean; maxMemoryUsageInMB: number; formatAsRGBA: boolean }): Pixels };
-      return jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 256, formatAsRGBA: true });
+      const jpeg = require('jpeg-js') as { decode(b: Buffer, o: { useTArray: boolean; maxMemoryUsageInMB: number; maxResolutionInMP: number; formatAsRGBA: boolean }): Pixels };
+      return jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 256, maxResolutionInMP: MAX_DECODED_PIXELS / 1e6, formatAsRGBA: true });
     }
   } catch {
     return null;

@@ -176,7 +176,12 @@ export type MediaRow = Pick<Row<'archive_media'>, 'msgid' | 'kind' | 'sdkfileid'
  * Claims due files of the corp: one attempt each is counted and the row leased (next_at moves on) in the claiming
  * statement, so two workers never fetch the same file at once and a crashed worker's file comes due again.
  */
-export async function claimMedia(db: Db, corpId: string, limit: number, leaseSeconds: number): Promise<MediaRow[]> {
+export async function claimMedia(db: Db, corpId: string, limit: number, leaseSeconds: number, maxAttempts: number): Promise<MediaRow[]> {
+  // A row whose lease ran out after its last allowed try (the process died mid-fetch: failMedia never ran) is given up
+  // here, so a file that kills its fetcher does not come back every lease forever.
+  await db.query(
+    `UPDATE archive_media SET status = 'failed', last_error = 'gave up: the last fetch never finished'
+      WHERE corp_id = $1 AND status = 'pending' AND next_at <= now() AND attempts >= $2`, [corpId, maxAttempts]);
   const { rows } = await db.query<MediaRow>(
     `UPDATE archive_media a SET attempts = a.attempts + 1, next_at = now() + make_interval(secs => $3)
       WHERE (a.corp_id, a.msgid) IN (

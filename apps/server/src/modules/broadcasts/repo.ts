@@ -138,9 +138,13 @@ export async function insertTargets(db: Db, corpId: string, broadcastId: number,
      ON CONFLICT DO NOTHING`, [corpId, broadcastId, t.ids, t.senders, t.statuses, t.reasons, t.ledgerIds]);
 }
 
-/** Whether the broadcast has any send yet (a first plan writes targets and sends in one pass, see insertPlanned). */
-export async function hasSends(db: Db, broadcastId: number): Promise<boolean> {
-  const { rows } = await db.query('SELECT 1 FROM broadcast_sends WHERE broadcast_id = $1 LIMIT 1', [broadcastId]);
+/**
+ * Whether the broadcast has any target yet. Only a broadcast with none takes the one-pass first plan (insertPlanned);
+ * any other — re-planned, or with targets left without sends by a plan that stopped midway — takes the path that adds
+ * targets and then makes sends for every planned target still without one.
+ */
+export async function hasTargets(db: Db, broadcastId: number): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM broadcast_targets WHERE broadcast_id = $1 LIMIT 1', [broadcastId]);
   return rows.length > 0;
 }
 

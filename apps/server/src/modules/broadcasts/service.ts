@@ -214,7 +214,7 @@ export class BroadcastService {
       phase('governance_ms');
       const sender = new Map(rows.map((r) => [r.target_id, r.sender]));
       const size = row.kind === 'customer' ? MAX_CUSTOMERS_PER_CALL : MAX_GROUPS_PER_CALL;
-      if (!(await repo.hasSends(this.pool, id))) {
+      if (!(await repo.hasTargets(this.pool, id))) {
         // The first plan: every target written once, with its send (≤ size targets per sender and chunk), in one transaction.
         const perSender = new Map<string, number>();
         const chunks = outcomes.map((o) => {

@@ -256,7 +256,9 @@ export class FissionService {
   }
 
   /** A visit of the landing page by someone WeChat identified; a customer's first visit goes on their timeline. */
+  /** A visit counts only while the path is open: an operator previewing a draft (or a late visitor) is not a step reached. */
   async visit(s: CustomerSession, path: PathRow): Promise<void> {
+    if (openness(path) !== 'open') return;
     await withTransaction(this.deps.pool, async (db) => {
       await repo.recordVisit(db, path, { key: s.identity.key, unionid: s.identity.unionid, externalUserid: s.customer?.externalUserid ?? null });
       if (s.customer) {
