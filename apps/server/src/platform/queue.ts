@@ -68,7 +68,7 @@ export class Queue {
   private wake(name: string): void {
     const ids = this.workers.get(name);
     if (!ids?.length) return;
-    this.boss.notifyWorker(ids[this.nextWake++ % ids.length]!);
+    this.boss.notifyWorker(ids[this.nextWake++ % ids.length]);
   }
 
   /** Starts consuming every registered job (worker processes only). */

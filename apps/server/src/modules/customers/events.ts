@@ -147,7 +147,7 @@ export function contactEventHandlers(deps: {
       ctx: i.ctx,
       payload: {
         ExternalUserID: i.ext, UserID: i.userid, SourceInbox: String(i.ctx.inboxId),
-        ApplyCode: (!reAdds[k] && !half && !superseded[k] ? '1' : '0') as '0' | '1', CreateTime: i.ctx.ev.CreateTime ?? '',
+        ApplyCode: (!reAdds[k] && !half && !superseded[k] ? '1' : '0'), CreateTime: i.ctx.ev.CreateTime ?? '',
       },
     }));
     const early = (await deps.hooks?.readEarly?.(corpId, items.map((i, k) => ({ externalUserid: i.ext, after: after[k] ?? undefined })))) ?? [];
@@ -193,7 +193,7 @@ export function contactEventHandlers(deps: {
     // The code's tags and remark go on the relation only while WeCom still has it (mark_tag on a deleted one fails).
     const live = ok.filter((f) => f.follows.some((x) => x.userid === (f.ctx.ev.UserID ?? '')));
     await mapLimit(live, 16, (f) => deps.hooks?.onEnriched?.(f.ctx, { sourceInboxId: Number(f.ctx.ev.SourceInbox), applyCode: f.ctx.ev.ApplyCode === '1' }) ?? Promise.resolve());
-    return fetched.filter((f) => !!f).map((f) => f!.ctx);
+    return fetched.filter((f) => !!f).map((f) => f.ctx);
   }
 
   /** pond_enrich/contact: the reads queued after adds. They may wait for WeCom's per-minute quota: the claim is renewed first. */
