@@ -30,7 +30,7 @@ type Kind =
   | 'referralCampaign'
   | 'posterTemplate'
   | 'inviteCampaign' | 'inviteCredit' | 'inviteToken'
-  | 'faq' | 'faqQuestion' | 'interceptRule'
+  | 'faq' | 'faqQuestion' | 'interceptRule' | 'archivedMessage'
   | 'plan' | 'fissionPath';
 
 interface Row {
@@ -353,7 +353,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/customers/:externalUserid/messages': { roles: ALL, params: { externalUserid: 'customer' } },
   'GET /api/groups/:chatId/messages': { roles: ALL, params: { chatId: 'group' } },
   // A message's file: the message must be one the caller's scope sees (a missing or unseen one is 404).
-  'GET /api/archive/messages/:id/media': { roles: ALL },
+  'GET /api/archive/messages/:id/media': { roles: ALL, params: { id: 'archivedMessage' } },
   // Group operations (issue 16): the FAQ library and its questions, moderation, intercept rules, tier profiles.
   'GET /api/faqs': { roles: PLAYBOOK_READ },
   'POST /api/faqs': { roles: WRITE },
@@ -612,6 +612,15 @@ beforeAll(async () => {
     `INSERT INTO faq_questions (corp_id, msgid, source, status, text, chat_id, owner_userid, asked_at) VALUES ($1, $2, 'archive', 'unmatched', $2, $3, $4, now()) RETURNING id`,
     [corpId, n, chat, owner]);
   setIds('faqQuestion', await question(X, groupIn, 'matrix question'), { store_manager: await question(staffOut, groupOut, 'ZZOUT question'), staff: await question(staffNotX, groupNotX, 'ZZNOTX question') });
+  // Archived messages with a stored file: in X's group, in another store's group, in a colleague's group.
+  const archived = async (chat: string, owner: string, n: string) => {
+    const id = await one(`INSERT INTO archived_messages (corp_id, msgid, seq, action, type, sender, sender_kind, chat_id, userid, sent_at, payload)
+      VALUES ($1, $2, 1, 'send', 'image', $3, 'staff', $4, $3, now(), '{}') RETURNING id`, [corpId, n, owner, chat]);
+    await sql(`INSERT INTO archive_media (corp_id, msgid, kind, sdkfileid, status, bytes, size, content_type) VALUES ($1, $2, 'image', 'f', 'stored', $3, 4, 'image/png')`,
+      [corpId, n, Buffer.from('89504e47', 'hex')]);
+    return id;
+  };
+  setIds('archivedMessage', await archived(groupIn, X, 'matrix image'), { store_manager: await archived(groupOut, staffOut, 'ZZOUT image'), staff: await archived(groupNotX, staffNotX, 'ZZNOTX image') });
   await sql(`INSERT INTO moderation_violations (corp_id, msgid, rule, chat_id, external_userid, text, owner_userid, occurred_at)
              VALUES ($1, 'mv1', 'link', $2, $3, 'matrix violation', $4, now()), ($1, 'mv2', 'link', $5, $6, 'ZZOUT violation', $7, now())`,
     [corpId, groupIn, customerIn, X, groupOut, customerOut, staffOut]);
