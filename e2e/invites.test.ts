@@ -99,8 +99,9 @@ describe.skipIf(!CHROMIUM)('invite campaign in a browser', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     expect(created.body.config.posterTemplateId).toBeNull();
 
-    for (const locale of ['zh-CN', 'en-US'] as const) {
-      const page = await browser.newPage({ locale, viewport: { width: 1280, height: 1100 } });
+    // The console speaks the signed-in user's language (zh-CN by default), not the browser's.
+    {
+      const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1280, height: 1100 } });
       await signIn(page, pond);
       await page.goto(`${pond.baseUrl}/invites/${created.body.id}/edit`);
       const picker = page.getByTestId('invite-poster-template');
@@ -109,13 +110,8 @@ describe.skipIf(!CHROMIUM)('invite campaign in a browser', () => {
       const option = page.locator('.ant-select-item-option').filter({ hasText: '春季邀请海报' });
       await option.waitFor();
       expect(await page.locator('.ant-select-item-option').filter({ hasText: '未发布草稿海报' }).count()).toBe(0);
-      expect(await option.innerText()).toContain(locale === 'zh-CN' ? '邀请海报' : 'Invite poster');
-      if (locale === 'en-US') {
-        await page.keyboard.press('Escape');
-        await page.screenshot({ path: 'test-results/invites-poster-picker-en.png' }).catch(() => undefined);
-        await page.close();
-        break;
-      }
+      // Its purpose, as a tag beside the name.
+      expect(await option.locator('.ant-tag').innerText()).toBe('邀请海报');
       await option.click();
       // The chosen template's preview is the server's drawing of it.
       const preview = page.getByTestId('invite-poster-preview').locator('img');

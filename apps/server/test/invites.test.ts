@@ -193,9 +193,9 @@ describe('invite tasks', () => {
     expect(view.tiers[0]).toMatchObject({ friends: 2, reached: true, rewardState: 'issued' });
     const { rows: rw } = await pond.app.pool.query(`SELECT source_ref FROM rewards WHERE campaign_id = $1`, [c.id]);
     expect(rw).toHaveLength(1);
-    // The tier's task: made once, whether by this pass or by the minutely tick that may have run just before it.
-    const first = await pond.app.invites.notifyTiers();
-    expect(first).toBeLessThanOrEqual(1);
+    // The tier's task: made once, whether by this pass or by the minutely tick that may have run just before it (the
+    // pass is corp-wide: other tests' tiers may be in its count); a second pass has nothing left.
+    await pond.app.invites.notifyTiers();
     expect(await pond.app.invites.notifyTiers()).toBe(0);
     const { rows: tasks } = await pond.app.pool.query(`SELECT owner_userid, external_userid FROM staff_tasks WHERE corp_id = $1 AND source_kind = 'invite' AND source_id = $2`, [pond.corpId, c.id]);
     expect(tasks).toEqual([{ owner_userid: staff[1], external_userid: a.ext }]);
