@@ -2,7 +2,7 @@
 // Pond and one browser per test file, and signing in to the console as the printed admin.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startTestPond, type TestPond } from '../apps/server/test/helpers';
 
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -33,22 +33,28 @@ export async function signIn(page: Page, pond: TestPond): Promise<void> {
 }
 
 /**
- * In a segment builder: picks a condition type by its zh-CN label and adds it. Waits until the type select
- * shows the label before adding (on a loaded machine a click during the dropdown's animation can be lost,
- * and the previous type would be added instead), reopening the dropdown if the pick did not take.
+ * Picks an option of an antd Select by its label and waits until `took` says the pick took: on a loaded machine a
+ * click during the dropdown's animation can be lost (or land on the option that was there before), so the dropdown
+ * is opened again, up to three times.
  */
-export async function addSegmentCondition(page: Page, label: string): Promise<void> {
-  const select = page.getByTestId('segment-condition-type');
+export async function pickOption(page: Page, open: Locator, label: string, took: () => Promise<unknown>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    await select.click();
-    await page.locator('.ant-select-item-option', { hasText: label }).filter({ visible: true }).click();
+    await open.click();
+    await page.locator('.ant-select-item-option', { hasText: label }).filter({ visible: true }).first().click();
     try {
-      await expect.poll(() => select.innerText(), { timeout: 3_000 }).toContain(label);
-      break;
+      await expect.poll(took, { timeout: 3_000 }).toBeTruthy();
+      return;
     } catch (err) {
       if (attempt >= 2) throw err;
+      await page.keyboard.press('Escape');
     }
   }
+}
+
+/** In a segment builder: picks a condition type by its zh-CN label and adds it. */
+export async function addSegmentCondition(page: Page, label: string): Promise<void> {
+  const select = page.getByTestId('segment-condition-type');
+  await pickOption(page, select, label, async () => (await select.innerText()).includes(label));
   await page.getByTestId('segment-add-condition').click();
 }
 

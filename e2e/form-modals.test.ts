@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { waitFor } from '../apps/server/test/helpers';
-import { CHROMIUM, browserPond, signIn } from './browser';
+import { CHROMIUM, browserPond, pickOption, signIn } from './browser';
 
 const OK = /确\s*定|OK/;
 
@@ -100,9 +100,9 @@ describe.skipIf(!CHROMIUM)('modal forms in a browser', () => {
     await page.getByTestId('rule-submit').click();
     await dialog.getByText('请填写规则名称').waitFor();
     await dialog.getByLabel('规则名称').fill('表单规则');
-    await dialog.getByLabel('触发方式').click();
-    await page.locator('.ant-select-item-option', { hasText: '渠道添加' }).click();
-    await dialog.getByLabel('渠道', { exact: true }).fill('form-e2e');
+    const channels = dialog.getByLabel('渠道', { exact: true });
+    await pickOption(page, dialog.getByLabel('触发方式'), '渠道添加', () => channels.isVisible());
+    await channels.fill('form-e2e');
     await page.keyboard.press('Enter');
     await pickTag(page, '表单乙');
     await page.getByTestId('rule-submit').click();

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { Eligibility } from '@pond/contracts/activate';
 import { useCouponPools } from '../coupon-pools/hooks';
 import { useGroups, useGroupTiers } from '../groups/hooks';
-import { useLiveCodes } from '../live-codes/hooks';
+import { useLiveCode, useLiveCodes } from '../live-codes/hooks';
 import { useSegments } from '../segments/hooks';
 import { StoresSelect } from '../staff/pickers';
 import { TagSelect } from '../tags/tag-pickers';
@@ -20,9 +20,13 @@ export function LiveCodeSelect({ value, onChange, disabled, testId }: Picker<num
   const [q, setQ] = useState('');
   const staff = useLiveCodes({ kind: 'staff', page: 1, pageSize: 50, ...(q ? { q } : {}) });
   const group = useLiveCodes({ kind: 'group', page: 1, pageSize: 50, ...(q ? { q } : {}) });
+  const listed = [...(staff.data?.items ?? []), ...(group.data?.items ?? [])];
+  // The chosen code shows by name even when it is not among the first page of either list.
+  const chosen = useLiveCode(value != null && !listed.some((c) => c.id === value) ? value : undefined);
+  const extra = chosen.data && !listed.some((c) => c.id === chosen.data.id) ? [chosen.data] : [];
   const options = [
-    { label: t('staffCodes'), title: 'staff', options: (staff.data?.items ?? []).map((c) => ({ value: c.id, label: c.name })) },
-    { label: t('groupCodes'), title: 'group', options: (group.data?.items ?? []).map((c) => ({ value: c.id, label: c.name })) },
+    { label: t('staffCodes'), title: 'staff', options: [...(staff.data?.items ?? []), ...extra.filter((c) => c.kind === 'staff')].map((c) => ({ value: c.id, label: c.name })) },
+    { label: t('groupCodes'), title: 'group', options: [...(group.data?.items ?? []), ...extra.filter((c) => c.kind !== 'staff')].map((c) => ({ value: c.id, label: c.name })) },
   ];
   return (
     <Select<number | null>

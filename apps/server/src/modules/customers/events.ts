@@ -143,7 +143,7 @@ export function contactEventHandlers(deps: {
     // Follow-up events in the same durable inbox: read each customer from WeCom, rate-limited, after the rush.
     // (A superseded add's relation is already gone: its code's tags and remark are not applied.) Adds a module needs
     // the details of now (an invite campaign's friends: ADR 0036) are read here, when WeCom's quota has a slot free now.
-    const reads = items.map((i, k) => ({
+    const reads = items.map((i, k): { ctx: typeof i.ctx; payload: EnrichRequest } => ({
       ctx: i.ctx,
       payload: {
         ExternalUserID: i.ext, UserID: i.userid, SourceInbox: String(i.ctx.inboxId),
