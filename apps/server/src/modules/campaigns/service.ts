@@ -23,6 +23,7 @@ const NEXT: Record<CampaignStatus, CampaignStatus[]> = {
 export type Openness = 'open' | 'draft' | 'paused' | 'not_started' | 'ended';
 
 /** Whether customers may act now; the H5 page says why not. */
+// pond_lottery_draw (migration 0062) says the same in SQL, and enters customers as `enter` below does: change both.
 export function openness(c: Pick<CampaignRow, 'status' | 'starts_at' | 'ends_at'>, now = new Date()): Openness {
   if (c.status === 'draft') return 'draft';
   if (c.status === 'paused') return 'paused';
@@ -107,11 +108,12 @@ export class CampaignService {
     if (!rows.length) throw AppError.validation('joinCodeId', `no active live code ${id}`);
   }
 
-  async setStatus(corpId: string, id: number, status: CampaignStatus): Promise<CampaignRow> {
-    const c = await this.get(this.pool, corpId, id);
+  /** `db`: a caller's transaction, when the change goes with others (a fission path moves its campaigns with it). */
+  async setStatus(corpId: string, id: number, status: CampaignStatus, db: Db = this.pool): Promise<CampaignRow> {
+    const c = await this.get(db, corpId, id);
     if (c.status === status) return c;
     if (!NEXT[c.status].includes(status)) throw new AppError('conflict', `a ${c.status} campaign cannot become ${status}`);
-    const { rows: [r] } = await this.pool.query<CampaignRow>(
+    const { rows: [r] } = await db.query<CampaignRow>(
       'UPDATE campaigns SET status = $3, updated_at = now() WHERE corp_id = $1 AND id = $2 AND status = $4 RETURNING *', [corpId, id, status, c.status]);
     if (!r) throw new AppError('conflict', `campaign ${id} changed meanwhile: try again`);
     return r;

@@ -198,22 +198,27 @@ export class FissionService {
     return this.view(row);
   }
 
-  /** The path and its campaigns move together (publish, pause, resume, end). */
+  /**
+   * The path and its campaigns move together (publish, pause, resume, end), in one transaction with the path's row
+   * locked first: two changes at once run one after the other, and a refusal leaves nothing half moved.
+   */
   async setStatus(corpId: string, id: number, status: FissionStatus) {
     const { pool, campaigns } = this.deps;
-    const r = await this.get(pool, corpId, id);
-    if (r.status === status) return this.view(r);
-    if (!NEXT[r.status].includes(status)) throw new AppError('conflict', `a ${r.status} path cannot become ${status}`);
-    for (const cid of [r.invite_campaign_id, r.checkin_campaign_id]) {
-      if (!cid) continue;
-      const c = await campaigns.get(pool, corpId, cid);
-      if (c.status === status) continue;
-      if (c.status === 'ended') throw new AppError('conflict', `the path's campaign ${cid} has ended`);
-      // A draft campaign is published before it is paused (the path was published meanwhile by its own page).
-      if (c.status === 'draft' && status === 'paused') await campaigns.setStatus(corpId, cid, 'active');
-      await campaigns.setStatus(corpId, cid, status);
-    }
-    const row = await withTransaction(pool, async (db) => repo.updatePath(db, await this.get(db, corpId, id, true), { status }));
+    const row = await withTransaction(pool, async (db) => {
+      const r = await this.get(db, corpId, id, true);
+      if (r.status === status) return r;
+      if (!NEXT[r.status].includes(status)) throw new AppError('conflict', `a ${r.status} path cannot become ${status}`);
+      for (const cid of [r.invite_campaign_id, r.checkin_campaign_id]) {
+        if (!cid) continue;
+        const c = await campaigns.get(db, corpId, cid);
+        if (c.status === status) continue;
+        if (c.status === 'ended') throw new AppError('conflict', `the path's campaign ${cid} has ended`);
+        // A draft campaign is published before it is paused (the path was published meanwhile by its own page).
+        if (c.status === 'draft' && status === 'paused') await campaigns.setStatus(corpId, cid, 'active', db);
+        await campaigns.setStatus(corpId, cid, status, db);
+      }
+      return repo.updatePath(db, r, { status });
+    });
     return this.view(row);
   }
 
