@@ -86,5 +86,21 @@ export function asAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   if (err instanceof WecomError) return fromWecomError(err);
   if (err instanceof WecomArgumentError) return AppError.validation(err.field, err.rule);
+  if (databaseBusy(err)) return new AppError('unavailable', 'the database is busy: try again in a moment', { cause: err });
   return null;
+}
+
+/** Postgres codes of a server that cannot take the request now (too many connections, starting or shutting down). */
+const BUSY_CODES = new Set(['53300', '57P03', '53400']);
+
+/**
+ * The database could not take the request (no connection to be had), as opposed to a fault in the request: the client
+ * may retry, so it is a 503, not a 500.
+ */
+export function databaseBusy(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && BUSY_CODES.has(code)) return true;
+  // node-postgres' pool: no client freed up within connectionTimeoutMillis.
+  return /^timeout exceeded when trying to connect$/i.test(err.message);
 }
