@@ -67,6 +67,11 @@ export function isoToPicker(value: string): Dayjs {
   return dayjs(dayjs(value).tz(zone).format('YYYY-MM-DD HH:mm'));
 }
 
+/** Now, as a picker shows it (the corp's wall clock): the default of a form's start time. */
+export function pickerNow(): Dayjs {
+  return isoToPicker(new Date().toISOString());
+}
+
 /** Elapsed time between two instants (or until now), e.g. "1m 05s", "2h 03m". */
 export function formatDuration(start: string | null | undefined, end: string | null | undefined): string {
   if (!start) return NONE;

@@ -3,12 +3,13 @@
 // names (the form keeps the server's field names: invite.*, checkin.*, entry.*, landing.*, form.*, groupCodeId).
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Flex, Form, Input, InputNumber, Radio, Row, Select, Space, Steps, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { PageHeader } from '../../components/page-header';
 import { showFieldError } from '../../lib/form-errors';
+import { pickerNow, pickerToIso } from '../../lib/format';
 import { useCodes, useCreatePath, type CreateBody, type FissionModel } from './hooks';
 
 type FieldType = 'name' | 'phone' | 'select' | 'text';
@@ -52,7 +53,7 @@ const TEMPLATES: Record<FissionModel, Partial<Values>> = {
 const fen = (yuan: number | null | undefined) => (yuan === null || yuan === undefined ? null : Math.round(yuan * 100));
 
 function toBody(model: FissionModel, v: Values): CreateBody {
-  const base = { name: v.name, startsAt: v.startsAt.toISOString(), endsAt: v.endsAt ? v.endsAt.toISOString() : null, rules: v.rules ?? '', budgetTotalFen: fen(v.budgetTotalYuan) };
+  const base = { name: v.name, startsAt: pickerToIso(v.startsAt), endsAt: v.endsAt ? pickerToIso(v.endsAt) : null, rules: v.rules ?? '', budgetTotalFen: fen(v.budgetTotalYuan) };
   const invite = () => ({
     codeId: v.invite?.codeId ?? 0, rule: 'add' as const, stayDays: null, holdDays: v.invite?.holdDays ?? 0, posterTemplateId: null,
     posterTitle: v.invite?.posterTitle ?? '', posterText: v.invite?.posterText ?? '', leaderboardSize: 20,
@@ -211,7 +212,7 @@ export default function FissionWizardPage() {
   const pick = (m: FissionModel) => {
     setModel(m);
     form.resetFields();
-    form.setFieldsValue({ ...TEMPLATES[m], startsAt: dayjs() });
+    form.setFieldsValue({ ...TEMPLATES[m], startsAt: pickerNow() });
   };
   const submit = async (v: Values) => {
     if (!model) return;

@@ -2,7 +2,7 @@
 // prizes (1–12 slots). Once published the prize list is fixed: only stock may change (the server refuses the rest).
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, DatePicker, Flex, Form, Input, InputNumber, Radio, Select, Space, Spin } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
@@ -11,7 +11,7 @@ import { PageHeader } from '../../components/page-header';
 import { CouponPoolSelect, EligibilityFields, LiveCodeSelect, eligibilityOf } from '../campaigns/audience-fields';
 import { QueryError } from '../../components/query-error';
 import { showFieldError } from '../../lib/form-errors';
-import { isoToPicker, pickerToIso } from '../../lib/format';
+import { isoToPicker, pickerNow, pickerToIso } from '../../lib/format';
 import { PRIZE_KINDS, useCreateLottery, useLottery, useUpdateLottery, type EntryCost, type LotteryInput, type PrizeInput } from './hooks';
 
 interface FormValues {
@@ -85,7 +85,7 @@ export default function LotteryFormPage() {
     <>
       <PageHeader title={id ? t('edit') : t('create')} />
       <Form<FormValues> form={form} layout="vertical" onFinish={(v) => void save(v)} data-testid="lottery-form"
-        initialValues={{ startsAt: dayjs(), endsAt: null, rules: '', entryKind: 'free', perDay: 1, total: null, display: 'wheel', entriesPerOrder: 1, priceFen: 1,
+        initialValues={{ startsAt: pickerNow(), endsAt: null, rules: '', entryKind: 'free', perDay: 1, total: null, display: 'wheel', entriesPerOrder: 1, priceFen: 1,
           budgetTotalFen: null, budgetDailyFen: null, rewardsPerCustomer: null, joinCodeId: null, prizes: [{ ...NEW_PRIZE, name: '谢谢参与', kind: 'nothing', weight: 50, stock: null }] }}>
         <Card title={t('form.basics')} size="small" style={{ marginBottom: 12 }}>
           <Form.Item name="name" label={t('form.name')} rules={[{ required: true, max: 60 }]}><Input data-testid="lottery-name" /></Form.Item>

@@ -1,12 +1,12 @@
 // Create or edit an offer: the shared campaign fields (name, window, rules, join code, group-exclusive eligibility,
 // budget) and the kind's config. Amounts are typed in yuan and sent in fen; the server's 400 lands under its field.
 import { Checkbox, DatePicker, Divider, Form, Input, InputNumber, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { Eligibility } from '@pond/contracts/activate';
 import { FormModal } from '../../components/form-modal';
 import { CouponPoolSelect, EligibilityFields, LiveCodeSelect, eligibilityOf } from '../campaigns/audience-fields';
-import { isoToPicker, pickerToIso } from '../../lib/format';
+import { isoToPicker, pickerNow, pickerToIso } from '../../lib/format';
 import { useSaveOffer, type OfferDetail, type OfferKind } from './hooks';
 
 const YUAN_FIELDS = ['priceFen', 'originalPriceFen', 'startFen', 'floorFen', 'minCutFen', 'maxCutFen'] as const;
@@ -30,7 +30,7 @@ export function OfferForm({ kind, offer, onClose }: { kind: OfferKind; offer?: O
       budgetTotal: offer.budgetTotalFen === null ? null : offer.budgetTotalFen / 100, rewardsPerCustomer: offer.rewardsPerCustomer,
       config: Object.fromEntries(Object.entries(offer.config).map(([k, v]) => [k, (YUAN_FIELDS as readonly string[]).includes(k) && typeof v === 'number' ? v / 100 : v])),
     }
-    : { startsAt: dayjs(), config: kind === 'coupon' ? { perCustomerLimit: 1, showCountdown: true } : kind === 'groupbuy' ? { groupSize: 3, hours: 24, maxGroupsPerCustomer: 1 } : { hours: 24 } };
+    : { startsAt: pickerNow(), config: kind === 'coupon' ? { perCustomerLimit: 1, showCountdown: true } : kind === 'groupbuy' ? { groupSize: 3, hours: 24, maxGroupsPerCustomer: 1 } : { hours: 24 } };
 
   const submit = async (v: Values) => {
     const config: Record<string, unknown> = {};

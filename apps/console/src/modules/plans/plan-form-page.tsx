@@ -12,6 +12,7 @@ import { PLAN_METRICS } from '@pond/contracts/plans';
 import { PageHeader } from '../../components/page-header';
 import { QueryError } from '../../components/query-error';
 import { PageSpinner } from '../../components/results';
+import { pickerNow } from '../../lib/format';
 import { showFieldError } from '../../lib/form-errors';
 import { StoreSelect } from '../staff/pickers';
 import { useLinkOptions, usePlan, useSavePlan, type Plan, type PlanInput } from './hooks';
@@ -136,7 +137,7 @@ export default function PlanFormPage() {
                     <MinusCircleOutlined onClick={() => remove(f.name)} />
                   </Space>
                 ))}
-                <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ date: dayjs(), label: '', done: false })}>{t('addMilestone')}</Button>
+                <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ date: pickerNow(), label: '', done: false })}>{t('addMilestone')}</Button>
               </>
             )}
           </Form.List>
