@@ -1,7 +1,7 @@
 // In a browser: the Measure pages. The funnel opens with the five stages of the demo corp's last 30 days; changing the
 // channel filter narrows every card to that channel (the API's figures for it), and the breakdown switches to staff.
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM, browserPond, signIn } from './browser';
+import { CHROMIUM, browserPond, pickUntil, signIn } from './browser';
 
 describe.skipIf(!CHROMIUM)('Measure pages in a browser', () => {
   const ctx = browserPond({ demoOrders: true });
@@ -87,11 +87,12 @@ describe.skipIf(!CHROMIUM)('Measure pages in a browser', () => {
     await dialog.getByTestId('stage-activateDays').fill('1');
     const types = dialog.getByTestId('stage-activate-types');
     while (await types.locator('.ant-select-selection-item-remove').count()) await types.locator('.ant-select-selection-item-remove').first().click();
-    await types.click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '签到' }).first().click();
+    // A pick made while the dropdown still animates in can be lost on a loaded machine: pick until it shows.
+    await pickUntil(() => types.click(), page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '签到' }).first(),
+      async () => (await types.innerText()).includes('签到'));
     await page.keyboard.press('Escape');
     await page.getByTestId('stage-definitions-save').click();
-    await expect.poll(() => dialog.count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => dialog.count(), { timeout: 30_000 }).toBe(0);
     // The worker rebuilds the rollups with the new definitions; the page shows the new figures without a reload.
     await expect.poll(async () => (await funnel()).rebuilding, { timeout: 60_000 }).toBe(false);
     const after = await funnel();

@@ -51,6 +51,19 @@ export async function pickOption(page: Page, open: Locator, label: string, took:
   }
 }
 
+/**
+ * Like pickOption, for a Select inside a modal (where Escape would close the modal) or one that must be opened a
+ * special way (typing to search): `open` opens it, `option` is the option to click; repeated until `took` is true.
+ */
+export async function pickUntil(open: () => Promise<unknown>, option: Locator, took: () => Promise<boolean>, timeout = 20_000): Promise<void> {
+  await expect.poll(async () => {
+    if (await took()) return true;
+    await open();
+    await option.click({ timeout: 2_000 }).catch(() => undefined);
+    return took();
+  }, { timeout }).toBe(true);
+}
+
 /** In a segment builder: picks a condition type by its zh-CN label and adds it. */
 export async function addSegmentCondition(page: Page, label: string): Promise<void> {
   const select = page.getByTestId('segment-condition-type');

@@ -4,7 +4,7 @@
 // and the link to pay the entry fee.
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../apps/server/test/helpers';
-import { CHROMIUM, browserPond, signIn } from './browser';
+import { CHROMIUM, browserPond, pickUntil, signIn } from './browser';
 
 describe.skipIf(!CHROMIUM)('check-in in a browser', () => {
   const ctx = browserPond();
@@ -55,10 +55,11 @@ describe.skipIf(!CHROMIUM)('check-in in a browser', () => {
       await page.locator('.ant-dropdown-menu-item', { hasText: /^链接$/ }).click({ timeout: 2_000 }).catch(() => undefined);
       return false;
     }, { timeout: 15_000 }).toBe(true);
-    await page.getByTestId('attachment-campaign').click();
-    await page.locator('.ant-select-item-option', { hasText: '每日签到' }).click();
     const card = page.getByTestId('attachment-card');
     const values = async () => Promise.all((await card.locator('input:not([type=search])').all()).map((i) => i.inputValue()));
+    // A pick made while the dropdown still animates in can be lost on a loaded machine: pick until the card fills.
+    await pickUntil(() => page.getByTestId('attachment-campaign').click(), page.locator('.ant-select-item-option', { hasText: '每日签到' }).filter({ visible: true }).first(),
+      async () => (await values()).includes(url));
     await expect.poll(values).toEqual(expect.arrayContaining(['每日签到', url]));
 
     // The customer on the phone.

@@ -2,7 +2,7 @@
 // it goes out, the staff member posts it in the simulated WeCom, a customer likes it, and the results page shows
 // the post, the reach and the like with the customer's name.
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM, browserPond, signIn } from './browser';
+import { CHROMIUM, browserPond, pickUntil, signIn } from './browser';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -21,9 +21,9 @@ describe.skipIf(!CHROMIUM)('moments in a browser', () => {
     await page.getByTestId('moment-upload-image').locator('..').locator('input[type=file]').setInputFiles({ name: 'latte.png', mimeType: 'image/png', buffer: PNG });
     await expect.poll(() => page.getByTestId('moment-images').innerText(), { timeout: 15_000 }).toContain('latte.png');
     // Only 张伟 posts it.
-    await page.locator('.ant-form-item').filter({ has: page.locator('label', { hasText: /^发表员工$/ }) }).locator('.ant-select').click();
-    await page.keyboard.type('张伟');
-    await page.locator('.ant-select-item-option', { hasText: '张伟' }).first().click();
+    const senders = page.locator('.ant-form-item').filter({ has: page.locator('label', { hasText: /^发表员工$/ }) }).locator('.ant-select');
+    await pickUntil(async () => { await senders.click(); await page.keyboard.press('Control+A'); await page.keyboard.type('张伟'); },
+      page.locator('.ant-select-item-option', { hasText: '张伟' }).filter({ visible: true }).first(), async () => (await senders.innerText()).includes('张伟'));
     await page.keyboard.press('Escape');
     await page.getByTestId('moment-preview').click();
     await expect.poll(() => page.getByTestId('moment-estimate').innerText(), { timeout: 15_000 }).toContain('1 位员工发表');

@@ -85,8 +85,11 @@ describe('suggested replies', () => {
     expect(task).toMatchObject({ kind: 'send', source: { kind: 'faq', id: withTask.id }, target: { kind: 'group', chatId: group.chat_id } });
     const messages = await pond.api('GET', `/api/tasks/${task.id}/messages`, undefined, { token: ownerToken });
     expect(messages.body.items[0].text.content).toContain('我的订单');
-    // The owner was told by app message at once (not at the next minute's pass).
-    const app = (await pond.app.sim!.control.listStaffMessages(pond.corpId, group.owner_userid)).filter((m: any) => JSON.stringify(m).includes(`task=${task.id}`));
+    // The owner is told by app message through the outbox (a job woken at once, not the next minute's pass).
+    const app = await waitFor(async () => {
+      const sent = (await pond.app.sim!.control.listStaffMessages(pond.corpId, group.owner_userid)).filter((m: any) => JSON.stringify(m).includes(`task=${task.id}`));
+      return sent.length > 0 ? sent : null;
+    }, { message: 'app message to the owner' });
     expect(app).toHaveLength(1);
     // One tap: sent from the sidebar, done (twice at once: answered once).
     const done = await Promise.all([1, 2].map(() => pond.api('POST', `/api/tasks/${task.id}/done`, { via: 'sidebar' }, { token: ownerToken })));
