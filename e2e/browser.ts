@@ -16,7 +16,8 @@ export function browserPond(opts: Parameters<typeof startTestPond>[0] = {}): { r
     ctx.pond = await startTestPond(opts);
     ctx.browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      // Reduced motion: the console then opens dropdowns and modals without animation (a click never lands mid-animation).
+      args: ['--force-prefers-reduced-motion', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   });
   afterAll(async () => { await ctx.browser?.close(); await ctx.pond?.close(); });

@@ -2,7 +2,7 @@
 // context (message/notification), and TanStack Query with one place that reports failed writes.
 import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api/client';
 import { antdLocale, currentLanguage } from './i18n';
@@ -47,12 +47,29 @@ function QueryProvider({ children }: { children: ReactNode }) {
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }
 
+/** The system's "reduce motion" setting, followed while the console is open. */
+const reducedMotionQuery = typeof window !== 'undefined' && typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
+
+function usePrefersReducedMotion(): boolean {
+  const query = reducedMotionQuery;
+  const [reduced, setReduced] = useState(() => query?.matches ?? false);
+  useEffect(() => {
+    if (!query) return undefined;
+    const onChange = (e: MediaQueryListEvent) => setReduced(e.matches);
+    query.addEventListener('change', onChange);
+    return () => query.removeEventListener('change', onChange);
+  }, [query]);
+  return reduced;
+}
+
 export function Providers({ children }: { children: ReactNode }) {
   // Re-renders on a language switch, which i18next announces once the new locale is loaded.
   useTranslation();
   const locale = antdLocale(currentLanguage());
+  // People who ask their system for less motion get none: dropdowns, modals and drawers open at once.
+  const reducedMotion = usePrefersReducedMotion();
   return (
-    <ConfigProvider locale={locale} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
+    <ConfigProvider locale={locale} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6, motion: !reducedMotion } }}>
       <AntApp>
         <QueryProvider>{children}</QueryProvider>
       </AntApp>
