@@ -6,6 +6,9 @@ export default defineConfig({
     globalSetup: ['apps/server/test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
+    // Each worker process keeps its modules between test files (every file starts its own Pond, database and
+    // simulator; nothing global carries state): the server is loaded twice per run, not once per file.
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { NODE_ENV: 'test' },

@@ -62,11 +62,12 @@ export async function findMoment(db: Db, id: number): Promise<MomentRow | null> 
  * Takes the right to issue the moment: a scheduled one that is due, or one whose claimant's lease ran out before a
  * jobid was stored. Returns the row as claimed (its `call_started_at` tells whether an earlier claimant may have called).
  */
+/** `now` is a JS time (milliseconds): a moment made in that very millisecond (microseconds later in Postgres) is due too. */
 export async function claimIssue(db: Db, id: number, token: string, leaseSeconds: number, now: Date): Promise<MomentRow | null> {
   const { rows } = await db.query<MomentRow>(
     `UPDATE moments SET status = 'issuing', issue_lease = $2, issue_lease_until = $4::timestamptz + make_interval(secs => $3), updated_at = now()
       WHERE id = $1 AND origin = 'pond' AND jobid IS NULL AND wecom_moment_id IS NULL
-        AND ((status = 'scheduled' AND coalesce(scheduled_at, created_at) <= $4) OR (status = 'issuing' AND issue_lease_until < $4))
+        AND ((status = 'scheduled' AND date_trunc('milliseconds', coalesce(scheduled_at, created_at)) <= $4) OR (status = 'issuing' AND issue_lease_until < $4))
       RETURNING *`, [id, token, leaseSeconds, now]);
   return rows[0] ?? null;
 }
