@@ -411,17 +411,15 @@ describe('weekly digest', () => {
     const now = new Date();
     const weekday = ((now.getUTCDay() + (now.getUTCHours() >= 16 ? 1 : 0)) % 7) || 7; // Shanghai's ISO weekday
     expect((await pond.api('PUT', '/api/staff-stats/settings', { digestWeekday: weekday, digestTime: '00:00', digestEnabled: true })).status).toBe(200);
-    const sent: string[] = [];
-    const clock = () => new StaffStatsService({
-      pool: pond.app.pool, corps: pond.app.corps, tasks: pond.app.tasks, log: pond.app.log, publicUrl: () => pond.baseUrl,
-      appMessage: async (c, to, title, desc, url) => { sent.push(to[0]); return pond.app.tasks.appMessage(c, to, title, desc, url); },
-    });
+    const clock = () => new StaffStatsService({ pool: pond.app.pool, corps: pond.app.corps, tasks: pond.app.tasks, log: pond.app.log, publicUrl: () => pond.baseUrl });
     const counts = await Promise.all(Array.from({ length: 6 }, () => clock().sendDigests(now)));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(managers.length);
-    expect(sent.sort()).toEqual([...managers].sort());
     expect(await clock().sendDigests(new Date(now.getTime() + 2 * H))).toBe(0);
     const { rows } = await sql(`SELECT manager_userid, status FROM staff_stats_digests WHERE corp_id = $1`, [corp]);
-    expect(rows.map((r) => `${r.manager_userid}:${r.status}`).sort()).toEqual(managers.map((m) => `${m}:sent`).sort());
+    expect(rows.map((r) => `${r.manager_userid}:${r.status}`).sort()).toEqual(managers.map((m) => `${m}:queued`).sort());
+    // Through the app-message outbox, like every card to staff: one per manager, and WeCom took it.
+    const { rows: cardsOut } = await sql(`SELECT touser, status FROM app_messages WHERE corp_id = $1 AND dedupe_key LIKE 'store_digest:%'`, [corp]);
+    expect(cardsOut.map((r) => `${r.touser}:${r.status}`).sort()).toEqual(managers.map((m) => `${m}:sent`).sort());
     const cards = (await pond.app.sim!.control.listStaffMessages(corp, managers[0])).filter((m: any) => m.kind === 'app' && JSON.stringify(m).includes('Weekly store report'));
     expect(cards.length).toBe(1);
   });

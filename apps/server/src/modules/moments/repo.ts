@@ -241,10 +241,14 @@ export async function setSenderStats(db: Db, momentId: number, userid: string, s
     [momentId, userid, s.reach, s.likes, s.comments]);
 }
 
-export async function markReminded(db: Db, momentId: number, userids: string[]): Promise<void> {
-  if (!userids.length) return;
-  await db.query(
-    `UPDATE moment_senders SET reminders = reminders + 1, last_reminded_at = now() WHERE moment_id = $1 AND userid = ANY($2::text[])`, [momentId, userids]);
+/** Counts a reminder for each sender (not yet published): their new count, and their task to link to. */
+export async function markReminded(db: Db, momentId: number, userids: string[]): Promise<Cols<'moment_senders', 'userid' | 'reminders' | 'task_id'>[]> {
+  if (!userids.length) return [];
+  const { rows } = await db.query<Cols<'moment_senders', 'userid' | 'reminders' | 'task_id'>>(
+    `UPDATE moment_senders SET reminders = reminders + 1, last_reminded_at = now()
+      WHERE moment_id = $1 AND userid = ANY($2::text[]) AND NOT published
+      RETURNING userid, reminders, task_id`, [momentId, userids]);
+  return rows;
 }
 
 /** Staff who would post a moment with this visibility: named staff and departments (with their sub-departments), or everyone

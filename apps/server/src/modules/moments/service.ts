@@ -31,6 +31,7 @@ import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { defineJob, type Queue } from '../../platform/queue';
 import { mapLimit } from '../../platform/concurrency';
+import { withTransaction } from '../../platform/db';
 import { corpZone, formatDateTime } from '../../platform/time';
 import type { CorpService } from '../org';
 import type { MediaService } from '../media';
@@ -495,26 +496,29 @@ export class MomentService {
     return { reminded: await this.remindUnposted(row, scope) };
   }
 
+  /** Each waiting sender's reminder is counted and its card queued in the outbox in one transaction, then sent. */
   private async remindUnposted(row: repo.MomentRow, scope?: Scope): Promise<number> {
     const visible = scope ? new Set((await repo.sendersRead(this.pool, scope, row.id)).map((s) => s.userid)) : null;
     const waiting = (await repo.sendersOf(this.pool, row.id)).filter((s) => !s.published && (!visible || visible.has(s.userid)));
     if (!waiting.length) return 0;
     const tz = await corpZone(this.pool, row.corp_id);
-    const client = await this.corps.client(row.corp_id);
-    for (const s of waiting) {
-      const url = new URL(`/tasks/${encodeURIComponent(row.corp_id)}`, this.publicUrl());
-      if (s.task_id) url.searchParams.set('task', String(s.task_id));
-      await client.messageSend({
-        touser: s.userid, msgtype: 'textcard',
-        textcard: {
-          title: `提醒：发表朋友圈 Reminder: post a moment`,
+    const reminded = await withTransaction(this.pool, async (db) => {
+      const counted = await repo.markReminded(db, row.id, waiting.map((s) => s.userid));
+      await this.tasks.queueAppMessages(row.corp_id, counted.map((s) => {
+        const url = new URL(`/tasks/${encodeURIComponent(row.corp_id)}`, this.publicUrl());
+        if (s.task_id) url.searchParams.set('task', String(s.task_id));
+        return {
+          // The n-th reminder of this sender: a retried pass queues it once.
+          key: `moment:${row.id}:remind:${s.userid}:${s.reminders}`, touser: s.userid,
+          title: '提醒：发表朋友圈 Reminder: post a moment',
           description: `「${row.name}」 · ${formatDateTime(row.issued_at ?? new Date(), tz)} · 在企业微信「客户朋友圈」中发表 / post it from WeCom's Customer Moments`,
-          url: url.toString(), btntxt: '查看',
-        },
-      });
-    }
-    await repo.markReminded(this.pool, row.id, waiting.map((s) => s.userid));
-    return waiting.length;
+          url: url.toString(),
+        };
+      }), db);
+      return counted.length;
+    });
+    await this.tasks.flushAppMessages(new Date());
+    return reminded;
   }
 
   /** Results are no longer read: planned budget that never reached anyone is released. */

@@ -402,11 +402,8 @@ export async function claimDigests(db: Db, corpId: string, week: string): Promis
   return rows;
 }
 
-export async function settleDigest(db: Db, corpId: string, manager: string, week: string, outcome: 'sent' | 'failed' | 'retry'): Promise<void> {
-  if (outcome === 'retry') {
-    await db.query(`DELETE FROM staff_stats_digests WHERE corp_id = $1 AND manager_userid = $2 AND week = $3::date AND status = 'sending'`, [corpId, manager, week]);
-    return;
-  }
-  await db.query(`UPDATE staff_stats_digests SET status = $4, sent_at = CASE WHEN $4 = 'sent' THEN now() END WHERE corp_id = $1 AND manager_userid = $2 AND week = $3::date`,
+/** A claimed digest whose card is in the app-message outbox (which records whether WeCom took it). */
+export async function settleDigest(db: Db, corpId: string, manager: string, week: string, outcome: 'queued'): Promise<void> {
+  await db.query(`UPDATE staff_stats_digests SET status = $4, sent_at = now() WHERE corp_id = $1 AND manager_userid = $2 AND week = $3::date`,
     [corpId, manager, week, outcome]);
 }

@@ -16,6 +16,7 @@ import { corpScope, type Scope } from '../../platform/auth';
 import { toCsv } from '../../platform/csv';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
+import { withTransaction } from '../../platform/db';
 import { defineJob, type Queue } from '../../platform/queue';
 import { addDays, corpZone, dayIn } from '../../platform/time';
 import { pullGroupStatsDay } from '../groups';
@@ -37,19 +38,16 @@ const PASS_BUDGET_MS = 8 * 60_000;
 const wecomDayStart = (day: string): number => Date.parse(`${day}T00:00:00+08:00`) / 1000;
 
 export type BehaviorFetcher = (corpId: string, userid: string, day: string) => Promise<repo.BehaviorFigures | null>;
-export type AppMessage = (corpId: string, touser: string[], title: string, description: string, url: string) => Promise<'sent' | 'retry' | 'failed'>;
 
 export interface StaffStatsDeps {
   pool: pg.Pool;
   corps: CorpService;
-  tasks: Pick<TaskService, 'appMessage'>;
+  tasks: Pick<TaskService, 'queueAppMessages' | 'flushAppMessages'>;
   queue?: Queue;
   log: Logger;
   publicUrl: () => string;
   /** Tests: stand in for WeCom's behaviour call (count calls, crash mid-run). */
   behavior?: BehaviorFetcher;
-  /** Tests: stand in for the app message. */
-  appMessage?: AppMessage;
 }
 
 function period(q: { from?: string; to?: string }, tz: string, now = new Date()): { from: string; to: string } {
@@ -323,32 +321,39 @@ export class StaffStatsService {
 
   // ---- weekly digest ----
 
-  /** Each store manager's digest of last week, once per manager and week (claimed before the message). */
+  /**
+   * Each store manager's digest of last week, once per manager and week: claimed and its card queued in the app-message
+   * outbox in one transaction (clocks that run at once wait on the claim and find it taken), then sent by the outbox.
+   */
   async sendDigests(now: Date): Promise<number> {
     let n = 0;
     for (const { corp_id: corpId, week } of await repo.corpsDueForDigest(this.pool, now)) {
-      const claimed = await repo.claimDigests(this.pool, corpId, week);
-      for (const m of claimed) {
-        const from = addDays(week, -7);
-        const to = addDays(week, -1);
-        const scope: Scope = { corpId, storeIds: m.store_ids, staffUserid: null, principalKey: 'system' };
-        const [t, health] = await Promise.all([
-          repo.staffTotals(this.pool, scope, { from, to }),
-          this.groupHealth(scope, { from, to, limit: 1000 }),
-        ]);
-        const silent = health.groups.filter((g) => g.flags.includes('silent')).length;
-        const dying = health.groups.filter((g) => g.flags.includes('dying')).length;
-        const url = new URL('/stats/staff', this.deps.publicUrl());
-        url.searchParams.set('from', from);
-        url.searchParams.set('to', to);
-        const desc = `${from} ~ ${to}<br>新增客户 Added ${t.added} · 流失 Lost ${t.deleted_by_customer + t.deleted_by_staff}<br>`
-          + `聊天 Chats ${t.chat_cnt} · 订单 Orders ${t.orders} · GMV ¥${(round(t.gmv) ?? 0).toFixed(2)}<br>沉默群 Silent groups ${silent} · 流失群 Dying ${dying}`;
-        const send = this.deps.appMessage ?? ((c, u, ti, d, l) => this.deps.tasks.appMessage(c, u, ti, d, l));
-        const outcome = await send(corpId, [m.manager_userid], `门店周报 Weekly store report ${from}`, desc, url.toString());
-        await repo.settleDigest(this.pool, corpId, m.manager_userid, week, outcome);
-        if (outcome === 'sent') n++;
-      }
+      n += await withTransaction(this.pool, async (db) => {
+        const claimed = await repo.claimDigests(db, corpId, week);
+        for (const m of claimed) {
+          const from = addDays(week, -7);
+          const to = addDays(week, -1);
+          const scope: Scope = { corpId, storeIds: m.store_ids, staffUserid: null, principalKey: 'system' };
+          const [t, health] = await Promise.all([
+            repo.staffTotals(this.pool, scope, { from, to }),
+            this.groupHealth(scope, { from, to, limit: 1000 }),
+          ]);
+          const silent = health.groups.filter((g) => g.flags.includes('silent')).length;
+          const dying = health.groups.filter((g) => g.flags.includes('dying')).length;
+          const url = new URL('/stats/staff', this.deps.publicUrl());
+          url.searchParams.set('from', from);
+          url.searchParams.set('to', to);
+          const desc = `${from} ~ ${to}<br>新增客户 Added ${t.added} · 流失 Lost ${t.deleted_by_customer + t.deleted_by_staff}<br>`
+            + `聊天 Chats ${t.chat_cnt} · 订单 Orders ${t.orders} · GMV ¥${(round(t.gmv) ?? 0).toFixed(2)}<br>沉默群 Silent groups ${silent} · 流失群 Dying ${dying}`;
+          await this.deps.tasks.queueAppMessages(corpId, [{
+            key: `store_digest:${week}:${m.manager_userid}`, touser: m.manager_userid, title: `门店周报 Weekly store report ${from}`, description: desc, url: url.toString(),
+          }], db);
+          await repo.settleDigest(db, corpId, m.manager_userid, week, 'queued');
+        }
+        return claimed.length;
+      });
     }
+    if (n) await this.deps.tasks.flushAppMessages(now);
     return n;
   }
 }

@@ -222,11 +222,11 @@ export class TaskService {
   }
 
   /**
-   * A textcard to members (the staff stats' weekly digest sends through it too). WeCom's duplicate check is on (the same card to the same member within 4 hours reaches them
+   * A textcard to members, sent for the outbox (flushAppMessages) only. WeCom's duplicate check is on (the same card to the same member within 4 hours reaches them
    * once), so a card retried after a failure whose first try did get through is not shown twice. Returns whether to
    * try again later: WeCom busy, or no answer; a refusal (an errcode: the member can't receive it) is final.
    */
-  async appMessage(corpId: string, touser: string[], title: string, description: string, url: string): Promise<'sent' | 'retry' | 'failed'> {
+  private async appMessage(corpId: string, touser: string[], title: string, description: string, url: string): Promise<'sent' | 'retry' | 'failed'> {
     if (!touser.length) return 'sent';
     try {
       const client = await this.corps.client(corpId);
@@ -243,6 +243,15 @@ export class TaskService {
       this.log.warn({ err, corpId, final }, 'tasks: app message failed');
       return final ? 'failed' : 'retry';
     }
+  }
+
+  /**
+   * Every card Pond sends to staff goes through the app-message outbox: queued (in the caller's transaction when one is
+   * given, so that the card and what it reports commit together; a key queued before is left as it is), then sent by
+   * `flushAppMessages` — at once by the caller after its commit, or by the inbox's next minutely pass.
+   */
+  async queueAppMessages(corpId: string, list: repo.QueuedAppMessage[], db?: Pick<pg.PoolClient, 'query'>): Promise<void> {
+    await repo.queueAppMessages(db ?? this.pool, corpId, new Date(), list);
   }
 
   /**

@@ -1959,7 +1959,8 @@ export const staffStatsDigests = pgTable('staff_stats_digests', {
   managerUserid: text('manager_userid').notNull(),
   /** The Monday of the corp-local week the digest reports. */
   week: date('week', { mode: 'string' }).notNull(),
-  status: text('status').$type<'sending' | 'sent' | 'failed'>().notNull().default('sending'),
+  /** sending: claimed; queued: its card is in the app-message outbox (app_messages says whether WeCom took it); sent/failed: before the outbox. */
+  status: text('status').$type<'sending' | 'queued' | 'sent' | 'failed'>().notNull().default('sending'),
   createdAt: createdAt(),
   sentAt: ts('sent_at'),
 }, (t) => [primaryKey({ columns: [t.corpId, t.managerUserid, t.week] })]);
