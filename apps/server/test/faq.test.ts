@@ -75,6 +75,10 @@ describe('FAQ matching', () => {
 
 describe('suggested replies', () => {
   it('question → task in the group sidebar + app message → one-tap send marks it answered, time measured', async () => {
+    // The questions of the test before have their tasks and their owner has been told: this question's task is then the
+    // only one falling due in its pass, and its card names it (several at once get one card for them all).
+    await waitFor(async () => (await q(`SELECT 1 FROM faq_questions WHERE corp_id = $1 AND status = 'matched' AND task_id IS NULL`, [pond.corpId])).length === 0, { message: 'earlier suggestions made' });
+    await pond.app.tasks.notifyDue(new Date());
     const asked = msg({ text: '快递到哪了？', sentAt: new Date(Date.now() - 30_000) });
     await ingest([asked]);
     const withTask = await waitFor(async () => { const x = await question(asked.msgid); return x?.task_id ? x : null; }, { message: 'suggestion task made' });
@@ -85,7 +89,7 @@ describe('suggested replies', () => {
     expect(task).toMatchObject({ kind: 'send', source: { kind: 'faq', id: withTask.id }, target: { kind: 'group', chatId: group.chat_id } });
     const messages = await pond.api('GET', `/api/tasks/${task.id}/messages`, undefined, { token: ownerToken });
     expect(messages.body.items[0].text.content).toContain('我的订单');
-    // The owner is told by app message through the outbox (a job woken at once, not the next minute's pass).
+    // The owner was told by app message at once (not at the next minute's pass), through the outbox.
     const app = await waitFor(async () => {
       const sent = (await pond.app.sim!.control.listStaffMessages(pond.corpId, group.owner_userid)).filter((m: any) => JSON.stringify(m).includes(`task=${task.id}`));
       return sent.length > 0 ? sent : null;

@@ -254,6 +254,10 @@ describe('a moment with images, from composing to the customers\' timelines', ()
     const now = await pond.api('POST', `/api/moments/${id}/remind`, {});
     expect(now.status, JSON.stringify(now.body)).toBe(200);
     expect(now.body.reminded).toBe(1);
+    // Through the app-message outbox, numbered, so WeCom's duplicate check does not hide the second one.
+    expect((await reminders('wangli')).length).toBe(before + 2);
+    const cards = await q(`SELECT dedupe_key, status FROM app_messages WHERE corp_id = $1 AND dedupe_key LIKE $2 ORDER BY id`, [pond.corpId, `moment:${id}:remind:wangli:%`]);
+    expect(cards).toEqual([{ dedupe_key: `moment:${id}:remind:wangli:1`, status: 'sent' }, { dedupe_key: `moment:${id}:remind:wangli:2`, status: 'sent' }]);
   });
 
   it('shows a store manager and staff only the moments and posts of their staff', async () => {

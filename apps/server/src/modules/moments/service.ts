@@ -510,11 +510,12 @@ export class MomentService {
         return {
           // The n-th reminder of this sender: a retried pass queues it once.
           key: `moment:${row.id}:remind:${s.userid}:${s.reminders}`, touser: s.userid,
-          title: '提醒：发表朋友圈 Reminder: post a moment',
+          // Numbered: WeCom's duplicate check (the outbox's exactly-once) would hide a second identical card within 4 hours.
+          title: `提醒：发表朋友圈 Reminder: post a moment${s.reminders > 1 ? `（第 ${s.reminders} 次 #${s.reminders}）` : ''}`,
           description: `「${row.name}」 · ${formatDateTime(row.issued_at ?? new Date(), tz)} · 在企业微信「客户朋友圈」中发表 / post it from WeCom's Customer Moments`,
           url: url.toString(),
         };
-      }), db);
+      }), { db });
       return counted.length;
     });
     await this.tasks.flushAppMessages(new Date());

@@ -347,7 +347,7 @@ export class StaffStatsService {
             + `聊天 Chats ${t.chat_cnt} · 订单 Orders ${t.orders} · GMV ¥${(round(t.gmv) ?? 0).toFixed(2)}<br>沉默群 Silent groups ${silent} · 流失群 Dying ${dying}`;
           await this.deps.tasks.queueAppMessages(corpId, [{
             key: `store_digest:${week}:${m.manager_userid}`, touser: m.manager_userid, title: `门店周报 Weekly store report ${from}`, description: desc, url: url.toString(),
-          }], db);
+          }], { db, now });
           await repo.settleDigest(db, corpId, m.manager_userid, week, 'queued');
         }
         return claimed.length;

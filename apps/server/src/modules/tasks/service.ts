@@ -250,8 +250,8 @@ export class TaskService {
    * given, so that the card and what it reports commit together; a key queued before is left as it is), then sent by
    * `flushAppMessages` — at once by the caller after its commit, or by the inbox's next minutely pass.
    */
-  async queueAppMessages(corpId: string, list: repo.QueuedAppMessage[], db?: Pick<pg.PoolClient, 'query'>): Promise<void> {
-    await repo.queueAppMessages(db ?? this.pool, corpId, new Date(), list);
+  async queueAppMessages(corpId: string, list: repo.QueuedAppMessage[], opts: { db?: Pick<pg.PoolClient, 'query'>; now?: Date } = {}): Promise<void> {
+    await repo.queueAppMessages(opts.db ?? this.pool, corpId, opts.now ?? new Date(), list);
   }
 
   /**
