@@ -308,6 +308,10 @@ describe('service path (服务型): landing page → poster → invite → sign-
     expect((await capi('GET', `/fission/${p.id}`, who.C.cookie)).body.open).toBe(false);
     const edit = await pond.api('PATCH', `/api/fission/paths/${p.id}`, { form: { ...FORM, fields: FORM.fields.slice(0, 2) } });
     expect([edit.status, edit.body.error?.field]).toEqual([400, 'form.fields']);
+    // The same fields (as the console sends them back) with another title and button are not a change of fields.
+    const retitled = await pond.api('PATCH', `/api/fission/paths/${p.id}`, { form: { ...FORM, title: '报名信息（二）', submitText: '确认报名' } });
+    expect(retitled.status, JSON.stringify(retitled.body)).toBe(200);
+    expect(retitled.body.form).toMatchObject({ title: '报名信息（二）', submitText: '确认报名', fields: [{ key: 'name' }, { key: 'phone' }, { key: 'city' }, { key: 'note', maxLength: 20 }] });
     const renamed = await pond.api('PATCH', `/api/fission/paths/${p.id}`, { landing: { ...LANDING, title: '新标题' } });
     expect(renamed.body.landing.title).toBe('新标题');
     expect((await pond.api('POST', `/api/fission/paths/${p.id}/status`, { status: 'draft' })).status).toBe(409);

@@ -1,6 +1,7 @@
 // Fission paths (裂变路径): the wizard's create (the model's campaigns and the path in one transaction), status
 // (the path and its campaigns together), the funnel computed from the campaigns' own rows, the service path's landing
 // page visits and sign-up form (once per customer, a timeline event each), and the submissions list / CSV.
+import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
 import type { z } from 'zod';
 import type {
@@ -190,7 +191,8 @@ export class FissionService {
       const r = await this.get(db, corpId, id, true);
       if (r.status === 'ended') throw new AppError('conflict', 'an ended path cannot be changed');
       if (r.model !== 'service' && (body.landing || body.form)) throw AppError.validation(body.landing ? 'landing' : 'form', 'is only for a service path');
-      if (body.form && r.form && JSON.stringify(body.form.fields) !== JSON.stringify(r.form.fields) && await repo.countSubmissions(db, r.id) > 0) {
+      // Compared as values: the stored form comes back from jsonb with its keys in jsonb's order, not the body's.
+      if (body.form && r.form && !isDeepStrictEqual(body.form.fields, r.form.fields) && await repo.countSubmissions(db, r.id) > 0) {
         throw AppError.validation('form.fields', 'cannot change once customers have signed up');
       }
       return repo.updatePath(db, r, body);
