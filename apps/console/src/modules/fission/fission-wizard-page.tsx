@@ -2,7 +2,7 @@
 // underlying campaigns and the path in one transaction. Validation is the server's: its 400 lands under the field it
 // names (the form keeps the server's field names: invite.*, checkin.*, entry.*, landing.*, form.*, groupCodeId).
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Flex, Form, Input, InputNumber, Radio, Row, Select, Space, Steps, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Flex, Form, Input, InputNumber, Radio, Row, Select, Space, Steps, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,16 +11,15 @@ import { PageHeader } from '../../components/page-header';
 import { showFieldError } from '../../lib/form-errors';
 import { pickerNow, pickerToIso } from '../../lib/format';
 import { useCodes, useCreatePath, type CreateBody, type FissionModel } from './hooks';
+import { LandingCard, SignupFormCard, formToBody, landingToBody, withFormNames, type LandingValues, type SignupFormValues } from './landing-form-fields';
 
-type FieldType = 'name' | 'phone' | 'select' | 'text';
-interface FieldValues { key: string; label: string; type: FieldType; required: boolean; optionsText?: string; maxLength?: number }
 interface Values {
   name: string; startsAt: Dayjs; endsAt?: Dayjs | null; rules?: string; budgetTotalYuan?: number | null;
   invite?: { codeId?: number; holdDays: number; posterTitle?: string; posterText?: string; tiers: { friends: number; title: string; points: number }[] };
   entry?: { sku: string; priceYuan: number; productUrl?: string };
   checkin?: { challengeDays: number; streakRule: 'consecutive' | 'cumulative'; makeupCards: number };
-  landing?: { title: string; coverUrl?: string; body?: string; ctaText: string };
-  form?: { title: string; unlockFriends: number; submitText: string; fields: FieldValues[] };
+  landing?: LandingValues;
+  form?: SignupFormValues;
   groupCodeId?: number;
 }
 
@@ -73,15 +72,9 @@ function toBody(model: FissionModel, v: Values): CreateBody {
   }
   return {
     ...base, model,
-    landing: { title: v.landing?.title ?? '', coverUrl: v.landing?.coverUrl || null, body: v.landing?.body ?? '', ctaText: v.landing?.ctaText ?? '' },
+    landing: landingToBody(v.landing),
     invite: invite(),
-    form: {
-      title: v.form?.title ?? '', unlockFriends: v.form?.unlockFriends ?? 0, submitText: v.form?.submitText ?? '',
-      fields: (v.form?.fields ?? []).map((f) => ({
-        key: f.key, label: f.label, type: f.type, required: !!f.required, maxLength: f.maxLength ?? 200,
-        options: f.type === 'select' ? (f.optionsText ?? '').split('\n').map((o) => o.trim()).filter(Boolean) : [],
-      })),
-    },
+    form: formToBody(v.form),
     groupCodeId: v.groupCodeId ?? 0,
   };
 }
@@ -149,51 +142,13 @@ function ProductSteps() {
   );
 }
 
-function FieldRow({ name, onRemove }: { name: number; onRemove: () => void }) {
-  const { t } = useTranslation('fission');
-  const type = Form.useWatch(['form', 'fields', name, 'type']) as FieldType | undefined;
-  return (
-    <Flex gap={8} wrap align="start">
-      <Form.Item name={[name, 'key']} label={t('wizard.fieldKey')} rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{0,31}$/ }]}><Input style={{ width: 110 }} /></Form.Item>
-      <Form.Item name={[name, 'label']} label={t('wizard.fieldLabel')} rules={[{ required: true, max: 40 }]}><Input style={{ width: 130 }} /></Form.Item>
-      <Form.Item name={[name, 'type']} label={t('wizard.fieldType')}>
-        <Select style={{ width: 150 }} options={(['name', 'phone', 'select', 'text'] as const).map((k) => ({ value: k, label: t(`wizard.fieldTypes.${k}`) }))} />
-      </Form.Item>
-      <Form.Item name={[name, 'required']} label={t('wizard.required')} valuePropName="checked"><Checkbox /></Form.Item>
-      {type === 'select' ? <Form.Item name={[name, 'optionsText']} label={t('wizard.options')} rules={[{ required: true }]}><Input.TextArea rows={3} style={{ width: 160 }} /></Form.Item> : null}
-      {type === 'text' ? <Form.Item name={[name, 'maxLength']} label={t('wizard.maxLength')}><InputNumber min={1} max={500} /></Form.Item> : null}
-      <Button type="text" icon={<MinusCircleOutlined />} onClick={onRemove} style={{ marginTop: 30 }} aria-label="remove" />
-    </Flex>
-  );
-}
-
 function ServiceSteps() {
   const { t } = useTranslation('fission');
   return (
     <>
-      <Card title={`① ${t('wizard.landing')}`} size="small" style={{ marginBottom: 16 }}>
-        <Form.Item name={['landing', 'title']} label={t('wizard.landingTitle')} rules={[{ required: true, max: 60 }]}><Input maxLength={60} data-testid="fission-landing-title" /></Form.Item>
-        <Form.Item name={['landing', 'coverUrl']} label={t('wizard.coverUrl')}><Input placeholder="https://" /></Form.Item>
-        <Form.Item name={['landing', 'body']} label={t('wizard.body')}><Input.TextArea rows={4} maxLength={5000} /></Form.Item>
-        <Form.Item name={['landing', 'ctaText']} label={t('wizard.ctaText')} rules={[{ required: true, max: 20 }]}><Input maxLength={20} style={{ width: 200 }} /></Form.Item>
-      </Card>
+      <LandingCard title={`① ${t('wizard.landing')}`} />
       <InviteSteps />
-      <Card title={`③ ${t('wizard.form')}`} size="small" style={{ marginBottom: 16 }}>
-        <Flex gap={16} wrap>
-          <Form.Item name={['form', 'title']} label={t('wizard.formTitle')} rules={[{ required: true, max: 60 }]}><Input style={{ width: 200 }} /></Form.Item>
-          <Form.Item name={['form', 'unlockFriends']} label={t('wizard.unlockFriends')}><InputNumber min={0} max={100} data-testid="fission-unlock" /></Form.Item>
-          <Form.Item name={['form', 'submitText']} label={t('wizard.submitText')} rules={[{ required: true, max: 20 }]}><Input style={{ width: 160 }} /></Form.Item>
-        </Flex>
-        <Typography.Text strong>{t('wizard.fields')}</Typography.Text>
-        <Form.List name={['form', 'fields']}>
-          {(fields, { add, remove }) => (
-            <>
-              {fields.map((field) => <FieldRow key={field.key} name={field.name} onRemove={() => remove(field.name)} />)}
-              {fields.length < 20 ? <Button icon={<PlusOutlined />} onClick={() => add({ key: `field${fields.length + 1}`, label: '', type: 'text', required: false, maxLength: 200 })}>{t('wizard.addField')}</Button> : null}
-            </>
-          )}
-        </Form.List>
-      </Card>
+      <SignupFormCard title={`③ ${t('wizard.form')}`} />
       <Card title={`④ ${t('wizard.group')}`} size="small" style={{ marginBottom: 16 }}>
         <Form.Item name="groupCodeId" label={t('wizard.groupCodeId')} rules={[{ required: true }]}><CodeSelect kind="group" testId="fission-group-code" /></Form.Item>
       </Card>
@@ -221,7 +176,7 @@ export default function FissionWizardPage() {
       void message.success(t('wizard.created'));
       void navigate(`/fission/${p.id}`);
     } catch (e) {
-      showFieldError(form, e);
+      showFieldError(form, withFormNames(e));
     }
   };
 

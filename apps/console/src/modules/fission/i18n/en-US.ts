@@ -28,6 +28,11 @@ const fission: typeof zh = {
     submissions: 'Sign-ups', customer: 'Customer', submittedAt: 'Submitted', joinedGroup: 'Group', notJoined: 'Not joined', landing: 'Landing page', form: 'Sign-up form',
     entryUrl: 'Customer entry', linked: 'Linked', invite: 'Invite campaign', checkin: 'Check-in challenge', groupCode: 'Group code',
   },
+  edit: {
+    title: 'Edit fission path',
+    fieldsLocked: '{{n}} customer(s) signed up already: the fields can no longer change (their answers are stored by field); the form title, button text and friends needed still can',
+    campaignsNote: 'Invite rules, rewards and the check-in challenge are edited on the linked campaigns\' pages',
+  },
   wizard: {
     pickModel: 'Pick a model', fillSteps: 'Fill in the steps', confirm: 'Confirm', next: 'Next', back: 'Back', create: 'Create the path', created: 'Created: the path and its campaigns are drafts until published',
     basics: 'Basics', name: 'Name', startsAt: 'Starts', endsAt: 'Ends (optional)', rules: 'Rules (shown to customers)', budgetTotal: 'Total budget (yuan, optional)',

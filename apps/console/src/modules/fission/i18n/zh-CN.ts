@@ -26,6 +26,11 @@ const fission = {
     submissions: '报名记录', customer: '客户', submittedAt: '提交时间', joinedGroup: '入群', notJoined: '未入群', landing: '落地页', form: '报名表',
     entryUrl: '客户入口', linked: '关联', invite: '邀请活动', checkin: '打卡挑战', groupCode: '群活码',
   },
+  edit: {
+    title: '编辑裂变路径',
+    fieldsLocked: '已有 {{n}} 位客户提交报名：字段不能再修改（已提交的答案按字段保存）；表单标题、按钮文字和解锁人数仍可修改',
+    campaignsNote: '邀请规则、奖励和打卡挑战在关联活动的页面修改',
+  },
   wizard: {
     pickModel: '选择模型', fillSteps: '填写步骤', confirm: '确认创建', next: '下一步', back: '上一步', create: '创建路径', created: '已创建：路径及其活动为草稿，发布后生效',
     basics: '基本信息', name: '名称', startsAt: '开始时间', endsAt: '结束时间（可选）', rules: '活动规则（客户页面展示）', budgetTotal: '总预算（元，可选）',
