@@ -1,6 +1,8 @@
 // One fission path: its funnel (each step's people, drop-off and conversion from the previous step), the same by
 // corp day (chart and table), the figures beside it, what it links (campaigns, group code, the customer entry), and
-// for a service path the sign-up submissions with their CSV.
+// for a service path the sign-up submissions with their CSV and its landing page and form; writers edit the path
+// (path-edit-modal.tsx) until it ends.
+import { EditOutlined } from '@ant-design/icons';
 import { Badge, Button, Card, Col, Descriptions, Empty, Progress, Row, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
@@ -15,6 +17,7 @@ import { formatDateTime, formatNumber, formatYuan } from '../../lib/format';
 import { useCanWrite } from '../auth/hooks';
 import { MODEL_COLOR, PathStatusActions, STATUS_BADGE } from './fission-page';
 import { usePath, useSubmissions, type FissionPathDetail, type FissionStep, type Submission } from './hooks';
+import { PathEditModal } from './path-edit-modal';
 
 type StepKey = 'poster';
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
@@ -80,10 +83,11 @@ function Submissions({ d }: { d: FissionPathDetail }) {
 const MONEY = new Set(['rewardCostFen', 'feesFen', 'cashbackPaidFen', 'cashbackPendingFen']);
 
 export default function FissionDetailPage() {
-  const { t } = useTranslation('fission');
+  const { t } = useTranslation(['fission', 'common']);
   const canWrite = useCanWrite();
   const id = Number(useParams().id);
   const q = usePath(id);
+  const [editing, setEditing] = useState(false);
   if (q.isLoading) return <PageSpinner />;
   if (q.error || !q.data) return <QueryError query={q} />;
   const d = q.data;
@@ -93,8 +97,14 @@ export default function FissionDetailPage() {
       <PageHeader
         title={<>{d.name} <Tag color={MODEL_COLOR[d.model]}>{t(`models.${d.model}.name`)}</Tag> <Badge status={STATUS_BADGE[d.status]} text={t(`statuses.${d.status}`)} /></>}
         subtitle={t(`models.${d.model}.desc`)}
-        extra={canWrite ? <PathStatusActions path={d} /> : null}
+        extra={canWrite ? (
+          <>
+            {d.status !== 'ended' ? <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="fission-edit">{t('common:edit')}</Button> : null}
+            <PathStatusActions path={d} />
+          </>
+        ) : null}
       />
+      {editing ? <PathEditModal path={d} onClose={() => setEditing(false)} /> : null}
       <Descriptions size="small" column={{ xs: 1, md: 2 }} style={{ marginBottom: 16 }} bordered>
         <Descriptions.Item label={t('detail.entryUrl')}><Typography.Link href={d.entryUrl} target="_blank" copyable data-testid="fission-entry">{d.entryUrl}</Typography.Link></Descriptions.Item>
         <Descriptions.Item label={t('columns.window')}>{formatDateTime(d.startsAt)} – {d.endsAt ? formatDateTime(d.endsAt) : '∞'}</Descriptions.Item>
@@ -124,10 +134,13 @@ export default function FissionDetailPage() {
             key: 'landing', label: `${t('detail.landing')} · ${t('detail.form')}`,
             children: (
               <Descriptions size="small" column={1} bordered>
-                <Descriptions.Item label={t('wizard.landingTitle')}>{d.landing?.title}</Descriptions.Item>
+                <Descriptions.Item label={t('wizard.landingTitle')}><span data-testid="fission-detail-landing-title">{d.landing?.title}</span></Descriptions.Item>
+                {d.landing?.coverUrl ? <Descriptions.Item label={t('wizard.coverUrl')}><Typography.Link href={d.landing.coverUrl} target="_blank">{d.landing.coverUrl}</Typography.Link></Descriptions.Item> : null}
                 <Descriptions.Item label={t('wizard.body')}><Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{d.landing?.body}</Typography.Paragraph></Descriptions.Item>
                 <Descriptions.Item label={t('wizard.ctaText')}>{d.landing?.ctaText}</Descriptions.Item>
+                <Descriptions.Item label={t('wizard.formTitle')}>{d.form?.title}</Descriptions.Item>
                 <Descriptions.Item label={t('wizard.unlockFriends')}>{d.form?.unlockFriends}</Descriptions.Item>
+                <Descriptions.Item label={t('wizard.submitText')}>{d.form?.submitText}</Descriptions.Item>
                 <Descriptions.Item label={t('wizard.fields')}>{d.form?.fields.map((f) => `${f.label}（${t(`wizard.fieldTypes.${f.type}`)}${f.required ? ' *' : ''}）`).join('、')}</Descriptions.Item>
               </Descriptions>
             ),
