@@ -2,9 +2,47 @@
 // group) on the simulator's phone — a customer opens the landing page (identity from the phone's WeChat session),
 // taps its button (their poster), fills the sign-up form (a bad phone number is refused under its field), submits,
 // and is shown the group code, whose page shows the group's QR; they join. The console's funnel shows the counts.
+// Then an operator edits a path in the console: the new landing title on the detail page and the customer's page,
+// the server's 400 under the field it names, and the fields locked once someone has signed up.
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../apps/server/test/helpers';
+import { waitFor, type TestPond } from '../apps/server/test/helpers';
 import { CHROMIUM, browserPond, signIn } from './browser';
+
+/** The staff (first two followers), a group of the first, a staff code and a group code over that group. */
+async function codesForServicePath(pond: TestPond, groupName: string) {
+  const sim = pond.app.sim!.control;
+  const { rows: staff } = await pond.app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1 ORDER BY userid LIMIT 2`, [pond.corpId]);
+  const g = await sim.createGroup({ corpId: pond.corpId, owner: staff[0].userid, name: groupName });
+  await sim.waitForCallbacks(10_000);
+  await pond.app.inbox.drain();
+  const staffCode = await pond.api('POST', '/api/live-codes', { kind: 'staff', name: `${groupName}顾问`, channel: '裂变', pool: [{ userid: staff[0].userid }] });
+  const groupCode = await pond.api('POST', '/api/live-codes', { kind: 'group', name: `${groupName}活码`, groupCap: 200, groupChatIds: [g.chatId], groupBaseName: groupName });
+  expect([staffCode.status, groupCode.status], JSON.stringify([staffCode.body, groupCode.body])).toEqual([200, 200]);
+  return { staff: staff as { userid: string }[], staffCode: staffCode.body as { id: number }, groupCode: groupCode.body as { id: number; key: string } };
+}
+
+/** A service path (no friends needed before the form), published. */
+async function publishedServicePath(pond: TestPond, name: string, codes: { staffCode: { id: number }; groupCode: { id: number } }) {
+  const created = await pond.api('POST', '/api/fission/paths', {
+    model: 'service', name, startsAt: new Date(Date.now() - 60_000).toISOString(),
+    landing: { title: '免费体验课 · 限时报名', body: '资深老师一对一讲解。\n\n报名后进群领取课程。', ctaText: '领取我的海报' },
+    invite: {
+      codeId: codes.staffCode.id, holdDays: 0, posterTitle: '一起来上体验课', antiFraud: { maxPerIp: null, burstCount: null, burstSeconds: 60 },
+      tiers: [{ friends: 1, reward: { kind: 'points', points: 10, title: '10 积分' } }],
+    },
+    form: {
+      unlockFriends: 0,
+      fields: [
+        { key: 'name', label: '姓名', type: 'name' }, { key: 'phone', label: '手机号', type: 'phone' },
+        { key: 'grade', label: '年级', type: 'select', options: ['一年级', '二年级'] }, { key: 'note', label: '备注', type: 'text', required: false },
+      ],
+    },
+    groupCodeId: codes.groupCode.id,
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(200);
+  expect((await pond.api('POST', `/api/fission/paths/${created.body.id}/status`, { status: 'active' })).status).toBe(200);
+  return created.body as { id: number; entryUrl: string; form: { fields: unknown[] } };
+}
 
 describe.skipIf(!CHROMIUM)('service fission path in a browser', () => {
   const ctx = browserPond();
@@ -12,33 +50,9 @@ describe.skipIf(!CHROMIUM)('service fission path in a browser', () => {
   it('landing page → poster → form submit → group code on the phone; the console funnel counts each step', async () => {
     const { pond, browser } = ctx;
     const sim = pond.app.sim!.control;
-    const { rows: staff } = await pond.app.pool.query(`SELECT userid FROM staff WHERE corp_id = $1 AND is_follow_user AND status = 1 ORDER BY userid LIMIT 2`, [pond.corpId]);
-    const g = await sim.createGroup({ corpId: pond.corpId, owner: staff[0].userid, name: '体验课服务群' });
-    await sim.waitForCallbacks(10_000);
-    await pond.app.inbox.drain();
-    const staffCode = await pond.api('POST', '/api/live-codes', { kind: 'staff', name: '体验课顾问', channel: '裂变', pool: [{ userid: staff[0].userid }] });
-    const groupCode = await pond.api('POST', '/api/live-codes', { kind: 'group', name: '体验课群活码', groupCap: 200, groupChatIds: [g.chatId], groupBaseName: '体验课服务群' });
-    expect([staffCode.status, groupCode.status], JSON.stringify([staffCode.body, groupCode.body])).toEqual([200, 200]);
-
-    const created = await pond.api('POST', '/api/fission/paths', {
-      model: 'service', name: '免费体验课', startsAt: new Date(Date.now() - 60_000).toISOString(),
-      landing: { title: '免费体验课 · 限时报名', body: '资深老师一对一讲解。\n\n报名后进群领取课程。', ctaText: '领取我的海报' },
-      invite: {
-        codeId: staffCode.body.id, holdDays: 0, posterTitle: '一起来上体验课', antiFraud: { maxPerIp: null, burstCount: null, burstSeconds: 60 },
-        tiers: [{ friends: 1, reward: { kind: 'points', points: 10, title: '10 积分' } }],
-      },
-      form: {
-        unlockFriends: 0,
-        fields: [
-          { key: 'name', label: '姓名', type: 'name' }, { key: 'phone', label: '手机号', type: 'phone' },
-          { key: 'grade', label: '年级', type: 'select', options: ['一年级', '二年级'] }, { key: 'note', label: '备注', type: 'text', required: false },
-        ],
-      },
-      groupCodeId: groupCode.body.id,
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(200);
-    const path = created.body;
-    expect((await pond.api('POST', `/api/fission/paths/${path.id}/status`, { status: 'active' })).status).toBe(200);
+    const codes = await codesForServicePath(pond, '体验课服务群');
+    const { staff, groupCode } = codes;
+    const path = await publishedServicePath(pond, '免费体验课', codes);
 
     // The customer (added a staff member before) and their phone.
     const user = await sim.createWechatUser({ nickname: '体验课家长' });
@@ -70,12 +84,12 @@ describe.skipIf(!CHROMIUM)('service fission path in a browser', () => {
     await page.getByTestId('f-done').waitFor();
     expect(await page.getByTestId('f-done').innerText()).toContain('13912345678');
     const groupUrl = await page.getByTestId('f-group-link').getAttribute('href');
-    expect(groupUrl).toBe(`${pond.baseUrl}/l/${groupCode.body.key}`);
+    expect(groupUrl).toBe(`${pond.baseUrl}/l/${groupCode.key}`);
     await page.screenshot({ path: 'test-results/fission-done.png', fullPage: true }).catch(() => undefined);
 
     // The group code's page: the group's QR to long-press.
     await page.getByTestId('f-group-link').click();
-    await page.waitForURL(`**/l/${groupCode.body.key}**`);
+    await page.waitForURL(`**/l/${groupCode.key}**`);
     expect(await page.locator('body').innerText()).toContain('加入群聊');
     await expect.poll(() => page.locator('img.qr').count()).toBe(1);
     // They join (the simulator's WeChat acting on the same QR).
@@ -100,6 +114,103 @@ describe.skipIf(!CHROMIUM)('service fission path in a browser', () => {
     await consolePage.goto(`${pond.baseUrl}/fission`);
     await expect.poll(() => consolePage.getByTestId(`fission-funnel-${path.id}`).innerText(), { timeout: 15_000 }).toContain('加入群聊 1');
     await consolePage.screenshot({ path: 'test-results/fission-list.png', fullPage: true }).catch(() => undefined);
+    await consolePage.close();
+    await phone.close();
+  }, 180_000);
+
+  it('an operator edits a path: the new landing title on the detail page and the customer page; the server\'s 400 under its field; fields locked after a sign-up', async () => {
+    const { pond, browser } = ctx;
+    const sim = pond.app.sim!.control;
+    const path = await publishedServicePath(pond, '第二期体验课', await codesForServicePath(pond, '第二期服务群'));
+    // Screenshots wait until the modal has finished opening.
+    const modalOpened = () => consolePage.evaluate(`(() => {
+      const m = document.querySelector('.ant-modal');
+      return !!m && getComputedStyle(m).opacity === '1' && m.closest('.ant-modal-root').getAnimations({ subtree: true }).length === 0;
+    })()`);
+    const storedFields = async () => (await pond.app.pool.query('SELECT form FROM fission_paths WHERE id = $1', [path.id])).rows[0].form.fields
+      .map((f: { key: string; label: string }) => `${f.key}:${f.label}`);
+    const created = ['name:姓名', 'phone:手机号', 'grade:年级', 'note:备注'];
+
+    // A visitor's phone (a guest sees the landing page too).
+    const user = await sim.createWechatUser({ nickname: '第二期家长' });
+    const phone = await browser.newContext({ viewport: { width: 390, height: 760 }, userAgent: 'Mozilla/5.0 (iPhone) Mobile MicroMessenger/8.0' });
+    await phone.addCookies([{ name: 'sim_wechat_user', value: user.id, url: pond.baseUrl }]);
+    const page = await phone.newPage();
+    await page.goto(path.entryUrl);
+    expect(await page.getByTestId('f-title').innerText()).toBe('免费体验课 · 限时报名');
+
+    // The modal, filled from the path (a select's options as lines).
+    const consolePage = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1280, height: 1700 } });
+    await signIn(consolePage, pond);
+    await consolePage.goto(`${pond.baseUrl}/fission/${path.id}`);
+    await consolePage.getByTestId('fission-edit').click();
+    const modal = consolePage.getByTestId('fission-edit-form');
+    await modal.waitFor();
+    expect(await consolePage.getByTestId('fission-name').inputValue()).toBe('第二期体验课');
+    expect(await consolePage.getByTestId('fission-landing-title').inputValue()).toBe('免费体验课 · 限时报名');
+    expect(await consolePage.getByTestId('fission-field-key-2').inputValue()).toBe('grade');
+    expect(await consolePage.getByTestId('fission-field-options-2').inputValue()).toBe('一年级\n二年级');
+    expect(await consolePage.getByTestId('fission-fields-locked').count()).toBe(0);
+    await expect.poll(modalOpened, { timeout: 5_000 }).toBe(true);
+    await consolePage.screenshot({ path: 'test-results/fission-edit.png' }).catch(() => undefined);
+
+    // A new landing title: on the detail page, in the customer's API and on their page; the fields as they were.
+    await consolePage.getByTestId('fission-landing-title').fill('第二期体验课 · 报名开启');
+    await consolePage.getByTestId('fission-edit-save').click();
+    await modal.waitFor({ state: 'detached' });
+    await consolePage.getByRole('tab', { name: '落地页 · 报名表' }).click();
+    await expect.poll(() => consolePage.getByTestId('fission-detail-landing-title').innerText(), { timeout: 15_000 }).toBe('第二期体验课 · 报名开启');
+    const view = await phone.request.get(`${pond.baseUrl}/c/api/${pond.corpId}/fission/${path.id}`);
+    expect(view.status()).toBe(200);
+    const body = await view.json() as { landing: { title: string; ctaText: string }; form: { fields: unknown[] } };
+    expect(body.landing).toMatchObject({ title: '第二期体验课 · 报名开启', ctaText: '领取我的海报' });
+    expect(body.form.fields).toEqual(path.form.fields);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('f-title').innerText(), { timeout: 15_000 }).toBe('第二期体验课 · 报名开启');
+
+    // The server's rule (not the form's): two fields with one key — its message under the second key, nothing saved.
+    await consolePage.getByTestId('fission-edit').click();
+    await modal.waitFor();
+    await consolePage.getByTestId('fission-field-key-1').fill('name');
+    await consolePage.getByTestId('fission-edit-save').click();
+    const keyError = consolePage.locator('.ant-form-item', { has: consolePage.getByTestId('fission-field-key-1') }).locator('.ant-form-item-explain-error');
+    await expect.poll(() => keyError.innerText().catch(() => ''), { timeout: 15_000 }).toContain('must differ from the other fields');
+    expect(await modal.isVisible()).toBe(true);
+    expect(await storedFields()).toEqual(created);
+
+    // Someone signs up while the modal is open: a changed label is refused by the server, under the fields list.
+    await consolePage.getByTestId('fission-field-key-1').fill('phone');
+    await pond.app.pool.query(`INSERT INTO fission_submissions (corp_id, path_id, external_userid, answers) VALUES ($1, $2, 'wm_edit_race', '{}')`, [pond.corpId, path.id]);
+    await consolePage.getByTestId('fission-field-label-0').fill('家长姓名');
+    await consolePage.getByTestId('fission-edit-save').click();
+    await expect.poll(() => consolePage.getByTestId('fission-fields-error').innerText(), { timeout: 15_000 }).toContain('cannot change once customers have signed up');
+    expect(await storedFields()).toEqual(created);
+    await expect.poll(modalOpened, { timeout: 5_000 }).toBe(true);
+    await consolePage.screenshot({ path: 'test-results/fission-edit-error.png' }).catch(() => undefined);
+    await consolePage.locator('.ant-modal-close').click();
+    await modal.waitFor({ state: 'detached' });
+
+    // With the sign-up counted, the fields show locked with why; the rest still saves (the fields sent as they were).
+    await consolePage.reload();
+    await expect.poll(() => consolePage.getByTestId('fission-step-signed_up').getAttribute('data-count'), { timeout: 20_000 }).toBe('1');
+    await consolePage.getByTestId('fission-edit').click();
+    await modal.waitFor();
+    expect(await consolePage.getByTestId('fission-fields-locked').innerText()).toContain('1 位客户');
+    expect(await consolePage.getByTestId('fission-field-key-0').isDisabled()).toBe(true);
+    expect(await consolePage.getByTestId('fission-field-label-0').isDisabled()).toBe(true);
+    await expect.poll(modalOpened, { timeout: 5_000 }).toBe(true);
+    await consolePage.screenshot({ path: 'test-results/fission-edit-locked.png' }).catch(() => undefined);
+    await consolePage.getByTestId('fission-name').fill('第二期体验课（已开班）');
+    await consolePage.getByTestId('fission-edit-save').click();
+    await modal.waitFor({ state: 'detached' });
+    await expect.poll(() => consolePage.getByRole('heading', { level: 4 }).filter({ hasText: '第二期体验课（已开班）' }).count(), { timeout: 15_000 }).toBe(1);
+    expect(await storedFields()).toEqual(created);
+
+    // An ended path cannot change: no button.
+    expect((await pond.api('POST', `/api/fission/paths/${path.id}/status`, { status: 'ended' })).status).toBe(200);
+    await consolePage.reload();
+    await consolePage.getByTestId('fission-funnel').waitFor();
+    expect(await consolePage.getByTestId('fission-edit').count()).toBe(0);
     await consolePage.close();
     await phone.close();
   }, 180_000);
