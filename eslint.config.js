@@ -10,7 +10,9 @@ export default tseslint.config(
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
-        projectService: true,
+        // Four programs, each file linted in the first that holds it: the server and packages, their tests with the
+        // browser tests and benchmarks (one program: they share the server's sources), the console, the staff pages.
+        project: ['./tsconfig.json', './tsconfig.tests.json', './apps/console/tsconfig.json', './apps/h5/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

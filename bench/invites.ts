@@ -102,8 +102,9 @@ async function main() {
   }
   console.log(`${N} adds, ${requests.length} callbacks (with retries), open loop at ${RATE}/s`);
   await app.inbox.start();
-  const sendStart = Date.now();
   const load = await runLoad(base, 64, requests, { rate: RATE });
+  // Request i was due at startedAt + i/RATE (the load process's clock starts after it read the 200k requests).
+  const sendStart = load.startedAt;
   console.log(`callbacks acknowledged: ${load.rps} req/s, p50 ${load.p50} ms, p99 ${load.p99} ms, non-2xx ${load.non2xx}, errors ${load.errors}`);
   // Every credit made, or stalled (nothing new for 2 minutes).
   let last = -1;

@@ -28,7 +28,8 @@ export async function benchDatabase(): Promise<{ url: string; close(): Promise<v
 }
 
 export interface LoadRequest { method?: string; path: string; body?: string; headers?: Record<string, string> }
-export interface LoadResult { count: number; errors: number; non2xx: number; ms: number; rps: number; p50: number; p99: number }
+/** `startedAt`: epoch ms when the first request was due (after the load process read its spec). */
+export interface LoadResult { count: number; errors: number; non2xx: number; ms: number; rps: number; p50: number; p99: number; startedAt: number }
 
 /**
  * Sends each request once over `connections` keep-alive connections from a separate process: closed loop

@@ -1,5 +1,7 @@
 // A small HTTP load generator run as its own process (so the server under test keeps its event loop):
-// node bench/load.mjs <spec.json>  → prints one JSON line {count, errors, non2xx, rps, p50, p99, ms}.
+// node bench/load.mjs <spec.json>  → prints one JSON line {count, errors, non2xx, rps, p50, p99, ms, startedAt}.
+// `startedAt` (epoch ms) is when request 0 was due: a caller timing what the requests cause counts from it, not from
+// before this process read its spec (which takes seconds for a large one).
 // spec: { url, connections, requests: [{ method, path, body?, headers? }], timeoutMs?, rate? } — sent once each, in order.
 // Without `rate`: closed loop, each connection sends its next request when the last one answered (throughput
 // at saturation). With `rate` (requests/s): open loop, request i is due at i/rate s and its latency counts
@@ -35,6 +37,7 @@ function one(i, due) {
 }
 
 const start = process.hrtime.bigint();
+const startedAt = Date.now();
 if (spec.rate) {
   const interval = 1e9 / spec.rate;
   const inflight = [];
@@ -53,5 +56,5 @@ if (spec.rate) {
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
 const sorted = Array.from(lat).sort((a, b) => a - b);
 const pct = (p) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 100) / 100;
-console.log(JSON.stringify({ count: reqs.length, errors, non2xx, ms: Math.round(ms), rps: Math.round(reqs.length / (ms / 1000)), p50: pct(50), p99: pct(99) }));
+console.log(JSON.stringify({ count: reqs.length, errors, non2xx, ms: Math.round(ms), rps: Math.round(reqs.length / (ms / 1000)), p50: pct(50), p99: pct(99), startedAt }));
 agent.destroy();

@@ -21,9 +21,7 @@ const tsc = (project) => [bin('tsc'), '-p', project, '--noEmit'];
 const checks = [
   { title: 'typecheck: server and packages', cmd: tsc('tsconfig.json'), blocking: true },
   { title: 'lint', cmd: [bin('eslint'), '.', '--max-warnings', '0'] },
-  { title: 'typecheck: server tests', cmd: tsc('apps/server/test/tsconfig.json'), blocking: true },
-  { title: 'typecheck: browser tests', cmd: tsc('e2e/tsconfig.json'), blocking: true },
-  { title: 'typecheck: benchmarks', cmd: tsc('bench/tsconfig.json'), blocking: true },
+  { title: 'typecheck: server tests, browser tests, benchmarks', cmd: tsc('tsconfig.tests.json'), blocking: true },
   { title: 'typecheck: console', cmd: tsc('apps/console/tsconfig.json'), blocking: true },
   { title: 'typecheck: staff pages', cmd: tsc('apps/h5/tsconfig.json'), blocking: true },
   { title: 'module boundaries', cmd: [bin('depcruise'), 'apps/server/src', ...packagesSrc, 'apps/console/src', 'apps/h5/src', '--config', '.dependency-cruiser.cjs'] },
