@@ -41,7 +41,11 @@ export function archiveContent(payload: Record<string, unknown>): Record<string,
     case 'voice':
     case 'video': {
       const id = str(p.media_id) || randomId(16);
-      return { msgtype: type, [type]: { md5sum: randomId(32, '0123456789abcdef'), filesize: Number(p.filesize) || 0, sdkfileid: sdkFileId(id), ...(type === 'file' ? { filename: str(p.filename) || 'file', fileext: (str(p.filename).split('.').pop() ?? '') } : {}) } };
+      const common = { md5sum: randomId(32, '0123456789abcdef'), sdkfileid: sdkFileId(id) };
+      // WeCom's shapes: a voice says voice_size and play_length (seconds), a video filesize and play_length.
+      if (type === 'voice') return { msgtype: type, voice: { ...common, voice_size: Number(p.filesize) || 0, play_length: Number(p.play_length) || 0 } };
+      if (type === 'video') return { msgtype: type, video: { ...common, filesize: Number(p.filesize) || 0, play_length: Number(p.play_length) || 0 } };
+      return { msgtype: type, file: { ...common, filesize: Number(p.filesize) || 0, filename: str(p.filename) || 'file', fileext: (str(p.filename).split('.').pop() ?? '') } };
     }
     case 'link':
       return { msgtype: 'link', link: { title: str(p.title), description: str(p.desc) || str(p.description), link_url: str(p.url), image_url: str(p.picurl) } };

@@ -16,6 +16,8 @@ function usePages(key: unknown[], path: string, query: Record<string, string | u
     initialPageParam: undefined as number | undefined,
     queryFn: ({ pageParam, signal }) => api.get<List>(path, { ...query, limit: 50, before: pageParam }, signal),
     getNextPageParam: (last) => last.nextBefore ?? undefined,
+    // A file still downloading shows once it is there.
+    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.items.some((m) => m.media?.status === 'pending')) ? 10_000 : false),
   });
 }
 

@@ -1,20 +1,20 @@
 // A list of archived messages (newest first) with "older" paging: the search page, the customer 360's 会话 tab and the
-// group page show it.
+// group page show it. Images, stickers, voice, video and files show their file (message-media.tsx).
 import { Button, Empty, Flex, List, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { formatDateTime } from '../../lib/format';
 import type { Message } from './hooks';
+import { isMediaMessage, MessageMedia } from './message-media';
 
 type Pages = { data?: { pages: { items: Message[] }[] }; hasNextPage: boolean; fetchNextPage: () => unknown; isFetchingNextPage: boolean; isLoading: boolean };
 
 function body(m: Message, t: (k: `types.${Message['type']}`) => string) {
   const p = m.payload;
+  if (isMediaMessage(m)) return <MessageMedia m={m} />;
   switch (m.type) {
     case 'link':
       return <span>🔗 <a href={String(p.link_url ?? '')} target="_blank" rel="noreferrer noopener">{m.text || String(p.link_url ?? '')}</a></span>;
-    case 'image':
-      return <span>🖼 {t('types.image')}</span>;
     case 'weapp':
       return <span>🧩 {m.text}</span>;
     case 'card':

@@ -33,7 +33,8 @@ export async function queueFilesOf(db: Pick<pg.PoolClient, 'query'>, corpId: str
   const files = rows.flatMap((r) => {
     const sdkfileid = typeof r.payload.sdkfileid === 'string' ? r.payload.sdkfileid : '';
     if (!sdkfileid || !(ARCHIVE_MEDIA_TYPES as readonly string[]).includes(r.type) || r.action !== 'send') return [];
-    const size = Number(r.payload.filesize);
+    // A voice says voice_size, the others filesize (an emotion imagesize).
+    const size = Number(r.payload.filesize ?? r.payload.voice_size ?? r.payload.imagesize);
     return [{ msgid: r.msgid, kind: r.type, sdkfileid, declaredSize: Number.isFinite(size) && size > 0 ? size : null, filename: typeof r.payload.filename === 'string' ? r.payload.filename : null }];
   });
   return queueMedia(db, corpId, files);
@@ -44,6 +45,7 @@ export function sniffType(b: Buffer, kind: string, filename: string | null): str
   if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47) return 'image/png';
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
   if (b.length >= 6 && b.toString('latin1', 0, 6).startsWith('GIF8')) return 'image/gif';
+  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
   if (b.length >= 6 && b.toString('latin1', 0, 6) === '#!AMR\n') return 'audio/amr';
   if (b.length >= 10 && b.toString('latin1', 1, 10) === '#!SILK_V3') return 'audio/silk';
   if (b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp') return 'video/mp4';

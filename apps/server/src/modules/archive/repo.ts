@@ -211,11 +211,14 @@ export async function corpsWithDueMedia(db: Db): Promise<string[]> {
   return rows.map((r) => r.corp_id);
 }
 
-/** A stored message's file with the message (for the moderation re-check and the download route). */
-export async function mediaOfMessage(db: Db, corpId: string, msgid: string): Promise<Pick<Row<'archive_media'>, 'bytes' | 'content_type' | 'filename' | 'status'> | null> {
-  const { rows } = await db.query<Pick<Row<'archive_media'>, 'bytes' | 'content_type' | 'filename' | 'status'>>(
-    'SELECT bytes, content_type, filename, status FROM archive_media WHERE corp_id = $1 AND msgid = $2', [corpId, msgid]);
-  return rows[0] ?? null;
+/** The stored bytes of a message's file, or a slice of them (`from` 0-based, `length` bytes: a Range request). */
+export async function mediaBytes(db: Db, corpId: string, msgid: string, slice?: { from: number; length: number }): Promise<Buffer | null> {
+  const { rows } = await db.query<{ bytes: Buffer | null }>(
+    slice
+      ? `SELECT substring(bytes FROM $3 FOR $4) AS bytes FROM archive_media WHERE corp_id = $1 AND msgid = $2 AND status = 'stored'`
+      : `SELECT bytes FROM archive_media WHERE corp_id = $1 AND msgid = $2 AND status = 'stored'`,
+    slice ? [corpId, msgid, slice.from + 1, slice.length] : [corpId, msgid]);
+  return rows[0]?.bytes ?? null;
 }
 
 export async function messageByMsgid(db: Db, corpId: string, msgid: string): Promise<MessageRow | null> {

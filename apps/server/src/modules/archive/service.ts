@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { ArchiveMessageList, ArchivePageQuery, ArchiveSearchQuery } from '@pond/contracts/archive';
 import type { Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
-import { listMessages, mediaOfMessage, type ListedRow, type MessageFilter } from './repo';
+import { listMessages, mediaBytes, type ListedRow, type MessageFilter } from './repo';
 import { queryWords } from './segment';
 
 type SearchQuery = z.output<typeof ArchiveSearchQuery>;
@@ -46,12 +46,36 @@ export class ArchiveService {
     return this.page(scope, { before: q.before, limit: q.limit, chatId });
   }
 
-  /** A message's downloaded file, when the scope sees the message. */
-  async media(scope: Scope, id: number): Promise<{ bytes: Buffer; contentType: string; filename: string | null }> {
+  /**
+   * A message's downloaded file, when the scope sees the message: what it is, and its bytes (all, or a slice for a
+   * Range request) read only when wanted — a revalidation answered 304 reads none.
+   */
+  async media(scope: Scope, id: number): Promise<StoredFile> {
     const [m] = await listMessages(this.pool, scope, { id, limit: 1 });
     if (!m) throw AppError.notFound(`message ${id}`);
-    const f = await mediaOfMessage(this.pool, scope.corpId, m.msgid);
-    if (!f || f.status !== 'stored' || !f.bytes) throw AppError.notFound(`the file of message ${id} (${f?.status ?? 'none'})`);
-    return { bytes: f.bytes, contentType: f.content_type ?? 'application/octet-stream', filename: f.filename };
+    if (m.media_status !== 'stored' || m.media_size === null) throw AppError.notFound(`the file of message ${id} (${m.media_status ?? 'none'})`);
+    const size = Number(m.media_size);
+    return {
+      id, kind: m.type, size, contentType: m.media_type, filename: m.media_filename,
+      // The bytes of a stored file never change (only a pending row takes them), and a message's row id is never reused.
+      etag: `"archive-${id}-${size}"`,
+      bytes: async (slice) => {
+        // Gone since (the retention purge): as if it had never been.
+        const b = await mediaBytes(this.pool, scope.corpId, m.msgid, slice);
+        if (!b) throw AppError.notFound(`the file of message ${id}`);
+        return b;
+      },
+    };
   }
+}
+
+export interface StoredFile {
+  id: number;
+  /** The message's type (image, voice, video, file, emotion). */
+  kind: string;
+  size: number;
+  contentType: string | null;
+  filename: string | null;
+  etag: string;
+  bytes(slice?: { from: number; length: number }): Promise<Buffer>;
 }
