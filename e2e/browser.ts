@@ -14,11 +14,17 @@ export function browserPond(opts: Parameters<typeof startTestPond>[0] = {}): { r
   const ctx = {} as { pond: TestPond; browser: Browser };
   beforeAll(async () => {
     ctx.pond = await startTestPond(opts);
-    ctx.browser = await chromium.launch({
+    const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      // Reduced motion: the console then opens dropdowns and modals without animation (a click never lands mid-animation).
-      args: ['--force-prefers-reduced-motion', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    // Pages ask for reduced motion (Playwright's own emulation decides it, whatever Chromium's flags say): the console
+    // then opens dropdowns and modals without animation, so no click lands mid-animation on a loaded machine.
+    const newContext = browser.newContext.bind(browser);
+    const newPage = browser.newPage.bind(browser);
+    browser.newContext = (o = {}) => newContext({ reducedMotion: 'reduce', ...o });
+    browser.newPage = (o = {}) => newPage({ reducedMotion: 'reduce', ...o });
+    ctx.browser = browser;
   });
   afterAll(async () => { await ctx.browser?.close(); await ctx.pond?.close(); });
   return ctx;
