@@ -369,30 +369,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     async start() {
       if (opts.roles.worker) {
         await queue.work(1);
-        await queue.schedule({ name: sync.nightlyJob.name, cron: '0 3 * * *', data: {}, key: 'nightly' });
-        await queue.schedule({ name: media.refreshJob.name, cron: '17 * * * *', data: {}, key: 'hourly' });
-        await queue.schedule({ name: eventWindows.rollJob.name, cron: '5 0 * * *', data: {}, key: 'daily' });
+        // Every module's clock (each says when it runs: defineClock), and the segment windows rolled once at start.
+        await queue.scheduleClocks();
         await queue.send(eventWindows.rollJob, {}, { singletonKey: 'start' });
-        await queue.schedule({ name: tasks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
-        await queue.schedule({ name: broadcasts.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
-        await queue.schedule({ name: moments.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
-        await queue.schedule({ name: playbooks.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
-        await queue.schedule({ name: playbooks.periodicJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
-        // Measure rollups: every 10 minutes (today stays current; the first pass after midnight closes yesterday).
-        await queue.schedule({ name: analytics.rollupJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
-        await queue.schedule({ name: rewards.issueJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
-        await queue.schedule({ name: offers.expireJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
-        // Hourly: every corp's day turns at its own midnight (time zones).
-        await queue.schedule({ name: checkin.settleJob.name, cron: '7 * * * *', data: {}, key: 'hourly' });
-        await queue.schedule({ name: referrals.matureJob.name, cron: '11 * * * *', data: {}, key: 'hourly' });
-        // Every 10 minutes: each corp's nightly stats run starts once its own local nightly time has passed.
-        await queue.schedule({ name: staffStats.tickJob.name, cron: '*/10 * * * *', data: {}, key: 'ten-minutely' });
-        await queue.schedule({ name: invites.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
-        // Chat archive: a pull of every enabled corp each minute (msgaudit_notify wakes it sooner); the retention purge nightly.
-        await queue.schedule({ name: archiveIngest.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
-        await queue.schedule({ name: archiveIngest.purgeJob.name, cron: '40 3 * * *', data: {}, key: 'nightly' });
-        await queue.schedule({ name: faq.tickJob.name, cron: '* * * * *', data: {}, key: 'minutely' });
-        await queue.schedule({ name: moderation.pruneJob.name, cron: '23 * * * *', data: {}, key: 'hourly' });
         await inbox.start();
       }
       if (opts.roles.api) return http.listen({ port: config.port, host: config.host });

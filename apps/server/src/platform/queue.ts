@@ -1,7 +1,7 @@
 // Durable jobs on pg-boss (same Postgres). Jobs are declared as data: a stable name, a zod payload
 // schema and a handler; `send` validates the payload so a bad enqueue fails at the caller.
 import PgBoss from 'pg-boss';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Logger } from './log';
 
 export interface JobDefinition<S extends z.ZodType = z.ZodType> {
@@ -21,6 +21,29 @@ export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefini
 }
 
 export interface Schedule { name: string; cron: string; data: object; key: string }
+
+/**
+ * When a clock runs: a cron in Asia/Shanghai (each pass looks at every corp in the corp's own zone), and the key pg-boss
+ * keeps the schedule under (kept as it was when the schedules were listed in app.ts: an install keeps one schedule each).
+ */
+export interface ClockTime { cron: string; key: 'minutely' | 'ten-minutely' | 'hourly' | 'daily' | 'nightly' }
+export const EVERY_MINUTE: ClockTime = { cron: '* * * * *', key: 'minutely' };
+export const EVERY_TEN_MINUTES: ClockTime = { cron: '*/10 * * * *', key: 'ten-minutely' };
+/** Every hour at `minute` past. */
+export const hourlyAt = (minute: number): ClockTime => ({ cron: `${minute} * * * *`, key: 'hourly' });
+/** Every day at hh:mm; `nightly` for the night's maintenance, `daily` for the day's turn. */
+export const dailyAt = (hour: number, minute: number, key: 'daily' | 'nightly' = 'nightly'): ClockTime => ({ cron: `${minute} ${hour} * * *`, key });
+
+export type ClockDefinition = JobDefinition & { clock: ClockTime };
+
+/**
+ * A module's clock: a job without payload that the worker schedules at start (`Queue.scheduleClocks`) and runs one
+ * pass at a time (singleton: a pass still running when the next is due is not doubled). `run` does one pass.
+ */
+export function defineClock(name: string, clock: ClockTime, run: () => Promise<unknown>,
+  opts: Pick<JobDefinition, 'retryLimit' | 'retryDelaySeconds' | 'expireInMinutes'> = {}): ClockDefinition {
+  return { name, schema: z.object({}).passthrough(), policy: 'singleton', retryLimit: 1, ...opts, clock, handler: async () => { await run(); } };
+}
 
 export class Queue {
   readonly boss: PgBoss;
@@ -83,6 +106,14 @@ export class Queue {
         });
         this.workers.set(d.name, [...(this.workers.get(d.name) ?? []), id]);
       }
+    }
+  }
+
+  /** Schedules every registered clock (the worker's start). */
+  async scheduleClocks(): Promise<void> {
+    for (const d of this.defs.values()) {
+      const clock = (d as Partial<ClockDefinition>).clock;
+      if (clock) await this.schedule({ name: d.name, cron: clock.cron, data: {}, key: clock.key });
     }
   }
 

@@ -1,11 +1,11 @@
 // The Measure pages (数据): the five-stage funnel, cohorts and commerce numbers, from the rollups (ADR 0023), and the
 // job that keeps the rollups current (nightly for the day that ended, every few minutes for today).
 import type pg from 'pg';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AnalyticsSettings, Cohorts, Commerce, CommerceSide, Funnel, FunnelCounts, FunnelStage } from '@pond/contracts/analytics';
 import { FUNNEL_STAGES, type CohortQuery, type CommerceQuery, type FunnelQuery } from '@pond/contracts/analytics';
 import type { Scope } from '../../platform/auth';
-import { defineJob, type Queue } from '../../platform/queue';
+import { defineClock, EVERY_TEN_MINUTES, type Queue } from '../../platform/queue';
 import type { Logger } from '../../platform/log';
 import { addDays, corpZone, dayIn } from '../../platform/time';
 import { AppError } from '../../platform/errors';
@@ -47,15 +47,8 @@ function side(customers: number, buyers: number, repeat: number, orders: number,
 
 export class AnalyticsService {
   /** Nightly (and on each worker start): every corp's rollups brought up to date, the day that ended included. */
-  readonly rollupJob = defineJob({
-    name: 'analytics.rollup',
-    schema: z.object({}).passthrough(),
-    retryLimit: 3,
-    retryDelaySeconds: 120,
-    expireInMinutes: 120,
-    policy: 'singleton',
-    handler: async () => { await this.refreshAll(); },
-  });
+  // Every 10 minutes: today stays current, and the first pass after midnight closes yesterday.
+  readonly rollupJob = defineClock('analytics.rollup', EVERY_TEN_MINUTES, () => this.refreshAll(), { retryLimit: 3, retryDelaySeconds: 120, expireInMinutes: 120 });
 
   constructor(private pool: pg.Pool, private log: Logger, private queue?: Queue) {}
 

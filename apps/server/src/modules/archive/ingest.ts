@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { ArchivedMessage, ArchivePullResult } from '@pond/contracts/archive';
 import type { Logger } from '../../platform/log';
-import { defineJob, type Queue } from '../../platform/queue';
+import { dailyAt, defineClock, defineJob, EVERY_MINUTE, type Queue } from '../../platform/queue';
 import type { InboxHandlers } from '../../platform/inbox';
 import type { CorpService } from '../org';
 import { ConsentCache } from './consent';
@@ -71,24 +71,15 @@ export class ArchiveIngest {
         if (r.full || r.busy) await this.wake(corpId, r.busy ? 5 : 0);
       },
     });
-    this.tickJob = defineJob({
-      name: 'archive.tick',
-      schema: z.object({}),
-      policy: 'singleton',
-      handler: async () => {
-        for (const c of await enabledCorps(this.pool)) await this.wake(c.corpId);
-        await this.media.wakeDue();
-      },
+    // A pull of every enabled corp each minute (msgaudit_notify wakes it sooner).
+    this.tickJob = defineClock('archive.tick', EVERY_MINUTE, async () => {
+      for (const c of await enabledCorps(this.pool)) await this.wake(c.corpId);
+      await this.media.wakeDue();
     });
-    this.purgeJob = defineJob({
-      name: 'archive.purge',
-      schema: z.object({}),
-      policy: 'singleton',
-      expireInMinutes: 120,
-      handler: async () => {
-        for (const c of await enabledCorps(this.pool)) if (c.retentionDays) await this.purge(c.corpId, c.retentionDays);
-      },
-    });
+    // The retention purge, nightly.
+    this.purgeJob = defineClock('archive.purge', dailyAt(3, 40), async () => {
+      for (const c of await enabledCorps(this.pool)) if (c.retentionDays) await this.purge(c.corpId, c.retentionDays);
+    }, { expireInMinutes: 120 });
   }
 
   /** Adds a module's listener (FAQ answers, moderation…): called with each batch's new messages inside its transaction. */

@@ -19,7 +19,7 @@ import { corpScope, principalKey } from '../../platform/auth';
 import { mapLimit } from '../../platform/concurrency';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import { defineJob, type Queue } from '../../platform/queue';
+import { defineClock, defineJob, EVERY_MINUTE, type Queue } from '../../platform/queue';
 import { Params } from '../../platform/sql';
 import { withTransaction } from '../../platform/db';
 import type { CorpService } from '../org';
@@ -54,13 +54,7 @@ export class BroadcastService {
   });
 
   /** Every minute: due schedules, sends left pending, results, reminders, escalation, and WeCom's own sends read back. */
-  readonly tickJob = defineJob({
-    name: 'broadcasts.tick',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 1,
-    handler: async () => { await this.tick(new Date()); },
-  });
+  readonly tickJob = defineClock('broadcasts.tick', EVERY_MINUTE, () => this.tick(new Date()));
 
   private lastReadBack = new Map<string, number>();
 

@@ -6,12 +6,12 @@
 // once (the ledger's (source, sourceRef) key: `milestone:<enrolment>:<days>`), and the cash-back once
 // (`cashback:<enrolment>`). Days are the corp's calendar days; `now` is injectable (tests move time).
 import type pg from 'pg';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CheckinConfig, type CheckinMe, type CheckinParticipantsQuery, type CheckinResult, type CreateCheckinBody, type Milestone, type UpdateCheckinBody } from '@pond/contracts/checkin';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import { defineJob } from '../../platform/queue';
+import { defineClock, hourlyAt } from '../../platform/queue';
 import { addDays, corpZone, dayIn } from '../../platform/time';
 import { appendTimeline } from '../customers';
 import { checkEligibility, CustomerSessions, ELIGIBILITY_MESSAGES, openness, requireOpen, type CampaignRow, type CampaignService, type CustomerSession } from '../campaigns';
@@ -447,13 +447,8 @@ export class CheckinService {
     return { checked, failed };
   }
 
-  readonly settleJob = defineJob({
-    name: 'checkin.settle',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 0,
-    handler: async () => { await this.settleDue(); },
-  });
+  // Hourly: every corp's day turns at its own midnight (time zones).
+  readonly settleJob = defineClock('checkin.settle', hourlyAt(7), () => this.settleDue(), { retryLimit: 0 });
 }
 
 type Refusal = { refused: Exclude<EnrolmentRow['state'], 'active'> };

@@ -8,7 +8,6 @@
 // the owner's store managers after the corp's minutes; WeCom's keyword-rule hits (hit_keyword) take the same path.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { z } from 'zod';
 import type { Content } from '@pond/contracts/content';
 import type {
   FaqFromQuestionInput, FaqInput, FaqOutput, FaqPatch, FaqQuestionOutput, FaqQuestionQuery, FaqSettingsInput, FaqStatsQuery, QuestionSource,
@@ -19,7 +18,7 @@ import type { Row } from '../../platform/db/rows';
 import { AppError } from '../../platform/errors';
 import { enqueue, notifyInbox, Priority, type EventContext, type InboxHandlers, type KeywordHit } from '../../platform/inbox';
 import type { Logger } from '../../platform/log';
-import { defineJob } from '../../platform/queue';
+import { defineClock, EVERY_MINUTE } from '../../platform/queue';
 import { addDays, corpZone, dayIn, zonedTime } from '../../platform/time';
 import type { ArchiveListener, StoredMessage } from '../archive';
 import { appendTimeline, type TimelineEvent } from '../customers';
@@ -59,13 +58,7 @@ export class FaqService {
   private readonly answerers = new Map<string, { version: string; answerer: Answerer; faqs: Map<number, Row<'faq_entries'>> }>();
 
   /** Every minute: escalate questions left unanswered, remake suggestions whose event was lost. */
-  readonly tickJob = defineJob({
-    name: 'faq.tick',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 1,
-    handler: async () => { await this.tick(new Date()); },
-  });
+  readonly tickJob = defineClock('faq.tick', EVERY_MINUTE, () => this.tick(new Date()));
 
   constructor(
     private readonly pool: pg.Pool,

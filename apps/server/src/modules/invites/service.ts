@@ -3,12 +3,12 @@
 // minutely job that makes held credits final and tells staff about tiers their customers reached.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { CreateInviteBody, CustomerInviteView, InviteConfig, InviteCreditsQuery, InviteParticipantsQuery, UpdateInviteBody } from '@pond/contracts/invites';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import { defineJob } from '../../platform/queue';
+import { defineClock, EVERY_MINUTE } from '../../platform/queue';
 import { appendTimeline } from '../customers';
 import {
   CAMPAIGN_ORDERS_SQL, CAMPAIGN_REWARDS_SQL, checkEligibility, CustomerSessions, ELIGIBILITY_MESSAGES, openness, requireOpen,
@@ -301,11 +301,5 @@ export class InviteService {
     return { ...f, notified };
   }
 
-  readonly tickJob = defineJob({
-    name: 'invites.tick',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 0,
-    handler: async () => { await this.tick(); },
-  });
+  readonly tickJob = defineClock('invites.tick', EVERY_MINUTE, () => this.tick(), { retryLimit: 0 });
 }

@@ -4,12 +4,11 @@
 // Moments take only media/upload_attachment ids (attachment_type 1, also 3 days): uploaded from the same
 // bytes when a moment needs them, and kept fresh by the same job while a moment scheduled later needs them.
 import type pg from 'pg';
-import { z } from 'zod';
 import { MEDIA_LIMITS, type MediaAssetOutput, type MediaKind } from '@pond/contracts/media';
 import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
 import { AppError } from '../../platform/errors';
-import { defineJob } from '../../platform/queue';
+import { defineClock, hourlyAt } from '../../platform/queue';
 import {
   assetLabels, assetsWithBytes, attachmentRows, expiringAssets, expiringAttachments, insertAsset, keepAttachments, listAssets, replaceMediaId,
   replaceMediaIdInWelcomeTemplates, upsertAttachment,
@@ -38,12 +37,7 @@ export interface InspectedAsset {
 }
 
 export class MediaService {
-  readonly refreshJob = defineJob({
-    name: 'media.refresh',
-    schema: z.object({}).passthrough(),
-    retryLimit: 3,
-    handler: async () => { await this.refreshExpiring(); },
-  });
+  readonly refreshJob = defineClock('media.refresh', hourlyAt(17), () => this.refreshExpiring(), { retryLimit: 3 });
 
   constructor(private pool: pg.Pool, private corps: CorpService, private log: Logger) {}
 

@@ -7,7 +7,6 @@
 // are WeCom's intercept rules, read and written through the API. A tier's persona, rules and slots make a draft group
 // playbook (the content calendar).
 import type pg from 'pg';
-import { z } from 'zod';
 import type { PlaybookInput, PlaybookOutput } from '@pond/contracts/playbooks';
 import {
   DEFAULT_TIER, ModerationConfig, type GroupProfileInput, type InterceptRuleInput, type ModerationConfigInput, type ModerationRule, type ViolationQuery,
@@ -16,7 +15,7 @@ import type { Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import { enqueue, notifyInbox, Priority, type InboxHandlers } from '../../platform/inbox';
 import type { Logger } from '../../platform/log';
-import { defineJob } from '../../platform/queue';
+import { defineClock, hourlyAt } from '../../platform/queue';
 import { addDays, corpZone, dayIn } from '../../platform/time';
 import type { ArchiveListener, StoredMessage } from '../archive';
 import { appendTimeline, type TimelineEvent } from '../customers';
@@ -41,13 +40,7 @@ export class ModerationService {
   private readonly words = new Map<string, { key: string; list: WordList }>();
 
   /** Hourly: drop post history older than the longest window (a day). */
-  readonly pruneJob = defineJob({
-    name: 'moderation.prune',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 1,
-    handler: async () => { await repo.prunePosts(this.pool, new Date(Date.now() - 86_400_000)); },
-  });
+  readonly pruneJob = defineClock('moderation.prune', hourlyAt(23), () => repo.prunePosts(this.pool, new Date(Date.now() - 86_400_000)));
 
   constructor(
     private readonly pool: pg.Pool,

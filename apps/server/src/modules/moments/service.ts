@@ -29,7 +29,7 @@ import {
 import type { Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import { defineJob, type Queue } from '../../platform/queue';
+import { defineClock, defineJob, EVERY_MINUTE, type Queue } from '../../platform/queue';
 import { mapLimit } from '../../platform/concurrency';
 import { withTransaction } from '../../platform/db';
 import { corpZone, formatDateTime } from '../../platform/time';
@@ -62,14 +62,7 @@ export class MomentService {
   });
 
   /** Every minute: issue what is due, read job results and moments' results, cancel in WeCom, remind, finish. */
-  readonly tickJob = defineJob({
-    name: 'moments.tick',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 1,
-    expireInMinutes: 15,
-    handler: async () => { await this.tick(new Date()); },
-  });
+  readonly tickJob = defineClock('moments.tick', EVERY_MINUTE, () => this.tick(new Date()), { expireInMinutes: 15 });
 
   constructor(
     private readonly pool: pg.Pool,

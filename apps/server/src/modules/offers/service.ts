@@ -5,13 +5,12 @@
 // the group-buy's row for joins (never more than N members), the bargain's row for helps (never below the floor);
 // rewards go through RewardService.grant in the same transaction (once per source ref, within the budgets).
 import type pg from 'pg';
-import { z } from 'zod';
 import { BargainConfig, CouponConfig, GroupbuyConfig, type CustomerBargain, type CustomerGroupbuy, type CustomerOffer, type OfferKind } from '@pond/contracts/offers';
 import type { Db, RewardRow, RewardService } from '../rewards';
 import { withRetriedTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import { defineJob } from '../../platform/queue';
+import { defineClock, EVERY_MINUTE } from '../../platform/queue';
 import { appendTimeline } from '../customers';
 import {
   checkEligibility, CustomerSessions, ELIGIBILITY_MESSAGES, openness, OPENNESS_MESSAGES, pagePath,
@@ -449,17 +448,10 @@ export class OfferService {
     return { groupbuys: groups, bargains };
   }
 
-  readonly expireJob = defineJob({
-    name: 'offers.expire',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 1,
-    expireInMinutes: 5,
-    handler: async () => {
-      for (;;) {
-        const n = await this.expire();
-        if (n.groupbuys < 500 && n.bargains < 500) break;
-      }
-    },
-  });
+  readonly expireJob = defineClock('offers.expire', EVERY_MINUTE, async () => {
+    for (;;) {
+      const n = await this.expire();
+      if (n.groupbuys < 500 && n.bargains < 500) break;
+    }
+  }, { expireInMinutes: 5 });
 }

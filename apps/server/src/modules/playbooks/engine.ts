@@ -2,8 +2,7 @@
 // `playbooks.tick` every minute (new events, due steps, mass sends read back) and `playbooks.periodic` every ten
 // minutes (segment, no-order and date triggers, group calendars, handover sweep). Tests call tick/periodic with their
 // own clock.
-import { z } from 'zod';
-import { defineJob } from '../../platform/queue';
+import { defineClock, EVERY_MINUTE, EVERY_TEN_MINUTES } from '../../platform/queue';
 import type { CorpService } from '../org';
 import { PlaybookScheduler, type DeliverTotals } from './scheduler';
 import { PlaybookService, type PlaybookDeps } from './service';
@@ -14,22 +13,9 @@ export class Playbooks {
   readonly triggers: PlaybookTriggers;
   readonly scheduler: PlaybookScheduler;
 
-  readonly tickJob = defineJob({
-    name: 'playbooks.tick',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 1,
-    handler: async () => { await this.tick(new Date()); },
-  });
+  readonly tickJob = defineClock('playbooks.tick', EVERY_MINUTE, () => this.tick(new Date()));
 
-  readonly periodicJob = defineJob({
-    name: 'playbooks.periodic',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 1,
-    expireInMinutes: 60,
-    handler: async () => { await this.periodic(new Date()); },
-  });
+  readonly periodicJob = defineClock('playbooks.periodic', EVERY_TEN_MINUTES, () => this.periodic(new Date()), { expireInMinutes: 60 });
 
   constructor(deps: PlaybookDeps & { corps: Pick<CorpService, 'client'> }) {
     this.service = new PlaybookService(deps);

@@ -7,7 +7,7 @@
 // their earlier orders); the order row itself is locked by OrderHooks, so a re-delivered or retried order event
 // waits and then finds its commission (unique per order and referrer). A payout locks its referrer row first.
 import type pg from 'pg';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   ReferralConfig, type CommissionListQuery, type CreateReferralBody, type PayoutListQuery, type ReferralMe, type ReferrerListQuery,
   type UpdateReferralBody, type RateTier,
@@ -15,7 +15,7 @@ import {
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import { defineJob } from '../../platform/queue';
+import { defineClock, hourlyAt } from '../../platform/queue';
 import { corpZone } from '../../platform/time';
 import { toCsv } from '../../platform/csv';
 import { appendTimeline } from '../customers';
@@ -504,11 +504,6 @@ export class ReferralService {
     return rowCount ?? 0;
   }
 
-  readonly matureJob = defineJob({
-    name: 'referrals.mature',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 0,
-    handler: async () => { await this.matureDue(); },
-  });
+  // Hourly: commission matures when the shop's refund window has passed, in whatever zone.
+  readonly matureJob = defineClock('referrals.mature', hourlyAt(11), () => this.matureDue(), { retryLimit: 0 });
 }

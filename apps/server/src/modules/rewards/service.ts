@@ -2,12 +2,11 @@
 // (the shop's webhook, WeChat Pay), retries with back-off, and operator actions (retry a failed reward, mark a
 // manual one issued, void). Adapters register by name; one not registered leaves its rewards pending.
 import type pg from 'pg';
-import { z } from 'zod';
 import type { RewardAdapter } from '@pond/contracts/activate';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import { defineJob } from '../../platform/queue';
+import { defineClock, EVERY_MINUTE } from '../../platform/queue';
 import { corpZone } from '../../platform/time';
 import { appendTimeline } from '../customers';
 import { takeCode } from './coupons';
@@ -175,11 +174,5 @@ export class RewardService {
     });
   }
 
-  readonly issueJob = defineJob({
-    name: 'rewards.issue',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 0,
-    handler: async () => { while (await this.issueDue() > 0) { /* drain */ } },
-  });
+  readonly issueJob = defineClock('rewards.issue', EVERY_MINUTE, async () => { while (await this.issueDue() > 0) { /* drain */ } }, { retryLimit: 0 });
 }

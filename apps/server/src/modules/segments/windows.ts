@@ -5,12 +5,11 @@
 // of a corp that has none — in chunks of customers, so no lock is held for long. Segments read them only when the corp
 // is rolled to today, so a late, missed or unfinished roll makes queries slower, never wrong.
 import type pg from 'pg';
-import { z } from 'zod';
 import { SEGMENT_EVENT_TYPES as EVENT_TYPES } from '@pond/contracts/segments';
 import { withTransaction } from '../../platform/db';
 import type { Cols } from '../../platform/db/rows';
 import type { Logger } from '../../platform/log';
-import { defineJob } from '../../platform/queue';
+import { dailyAt, defineClock } from '../../platform/queue';
 
 /** Window lengths kept per customer (ADR 0006, 0007, 0009), in the order of their slots. */
 export const WINDOW_DAYS = [7, 30, 90, 180] as const;
@@ -189,15 +188,7 @@ async function runPass(pool: pg.Pool, corpId: string, pass: Pass, opts: RollOpti
 
 export class EventWindowService {
   /** Daily just after midnight (Asia/Shanghai), and once when a worker starts. Idempotent: a corp already rolled to today is left alone. */
-  readonly rollJob = defineJob({
-    name: 'segments.roll_windows',
-    schema: z.object({}).passthrough(),
-    retryLimit: 3,
-    retryDelaySeconds: 300,
-    expireInMinutes: 120,
-    policy: 'singleton',
-    handler: async () => { await this.rollAll(); },
-  });
+  readonly rollJob = defineClock('segments.roll_windows', dailyAt(0, 5, 'daily'), () => this.rollAll(), { retryLimit: 3, retryDelaySeconds: 300, expireInMinutes: 120 });
 
   constructor(private pool: pg.Pool, private log: Logger) {}
 

@@ -6,7 +6,7 @@
 // dying groups raise an alert (once per group, flag and week). Store managers get a weekly digest by app message.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { WecomError } from '@pond/wecom';
 import type {
   GroupFlag, GroupHealthPage, GroupHealthQuery, StaffMetric, StaffStatsPage, StaffStatsQuery, StatsSettings, StatsSettingsPatch,
@@ -17,7 +17,7 @@ import { toCsv } from '../../platform/csv';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
 import { withTransaction } from '../../platform/db';
-import { defineJob, type Queue } from '../../platform/queue';
+import { defineClock, EVERY_TEN_MINUTES, type Queue } from '../../platform/queue';
 import { addDays, corpZone, dayIn } from '../../platform/time';
 import { pullGroupStatsDay } from '../groups';
 import type { CorpService } from '../org';
@@ -112,14 +112,7 @@ const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00
 
 export class StaffStatsService {
   /** Every 10 minutes: make each corp's nightly run once its local time passes, work open runs, send weekly digests. */
-  readonly tickJob = defineJob({
-    name: 'staffStats.tick',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 1,
-    expireInMinutes: 15,
-    handler: async () => { await this.tick(new Date()); },
-  });
+  readonly tickJob = defineClock('staffStats.tick', EVERY_TEN_MINUTES, () => this.tick(new Date()), { expireInMinutes: 15 });
 
   private readonly pool: pg.Pool;
 

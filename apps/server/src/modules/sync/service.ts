@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
-import { defineJob, type Queue } from '../../platform/queue';
+import { dailyAt, defineClock, defineJob, type Queue } from '../../platform/queue';
 import { AppError } from '../../platform/errors';
 import type { Cols } from '../../platform/db/rows';
 import {
@@ -72,14 +72,9 @@ export class SyncService {
     expireInMinutes: 240,
     handler: async ({ runId }) => this.execute(runId),
   });
-  readonly nightlyJob = defineJob({
-    name: 'sync.nightly',
-    schema: z.object({}).passthrough(),
-    retryLimit: 1,
-    handler: async () => {
+  readonly nightlyJob = defineClock('sync.nightly', dailyAt(3, 0), async () => {
       for (const c of await this.corps.list()) await this.start(c.id, 'reconcile', 'schedule');
-    },
-  });
+    });
 
   constructor(private pool: pg.Pool, private corps: CorpService, private queue: Queue, private log: Logger) {}
 

@@ -6,13 +6,12 @@
 // budget through its ledger row: done settles it as sent, skipped or cancelled releases it.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { z } from 'zod';
 import type { ChatMessage, Content } from '@pond/contracts/content';
 import type { TaskOutput as Task, TaskBoard, TaskBoardQuery, TaskCreateInput, TaskDoneVia, TaskListQuery, TaskSource } from '@pond/contracts/tasks';
 import type { Scope } from '../../platform/auth';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
-import { defineJob } from '../../platform/queue';
+import { defineClock, EVERY_MINUTE } from '../../platform/queue';
 import { addDays, corpZone, dayIn, formatDateTime, zonedTime } from '../../platform/time';
 import type { CorpService } from '../org';
 import type { GovernanceService } from '../governance';
@@ -65,13 +64,7 @@ export class TaskService {
   private readonly listeners = new Map<TaskSource, TaskEndListener[]>();
 
   /** Every minute: tell staff about tasks that fell due, mark overdue ones and escalate them, send the daily digests. */
-  readonly tickJob = defineJob({
-    name: 'tasks.tick',
-    schema: z.object({}).passthrough(),
-    policy: 'singleton',
-    retryLimit: 1,
-    handler: async () => { await this.tick(new Date()); },
-  });
+  readonly tickJob = defineClock('tasks.tick', EVERY_MINUTE, () => this.tick(new Date()));
 
   constructor(
     private readonly pool: pg.Pool,
