@@ -40,6 +40,8 @@ export type ArchivedMessage = z.infer<typeof ArchivedMessage>;
 /** Archived message types that carry a file (`sdkfileid`) Pond downloads through GetMediaData. */
 export const ARCHIVE_MEDIA_TYPES = ['image', 'voice', 'video', 'file', 'emotion'] as const;
 export type ArchiveMediaType = (typeof ARCHIVE_MEDIA_TYPES)[number];
+/** The raster images the media route sends inline (never SVG): the console shows these as pictures, any other file is a download. */
+export const ARCHIVE_INLINE_IMAGE_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 /** The most Pond downloads and keeps of one archived file, per type (bytes): a larger one is recorded as too_large. */
 export const ARCHIVE_MEDIA_LIMITS = {
   image: 10 * 1024 * 1024, voice: 2 * 1024 * 1024, video: 20 * 1024 * 1024, file: 20 * 1024 * 1024, emotion: 2 * 1024 * 1024,

@@ -14,7 +14,7 @@ import {
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { ARCHIVE_MEDIA_LIMITS, ARCHIVE_MEDIA_TYPES, type ArchiveMediaType } from '@pond/contracts/archive';
+import { ARCHIVE_INLINE_IMAGE_TYPES, ARCHIVE_MEDIA_LIMITS, ARCHIVE_MEDIA_TYPES, type ArchiveMediaType } from '@pond/contracts/archive';
 import { apiUrl } from '../../api/client';
 import { formatBytes } from '../../lib/format';
 import type { Message } from './hooks';
@@ -26,8 +26,6 @@ export const isMediaMessage = (m: Message): boolean => (ARCHIVE_MEDIA_TYPES as r
 /** Where the browser loads a message's file. */
 export const mediaUrl = (id: number): string => apiUrl(`/archive/messages/${id}/media`);
 
-/** Images the server sends inline (apps/server/src/modules/archive/serve.ts); any other file is only a download. */
-const INLINE_IMAGES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 
 const positive = (v: unknown): number | null => {
   const n = Number(v);
@@ -187,7 +185,7 @@ export function MessageMedia({ m }: { m: Message }) {
   let content: ReactNode = null;
   if (!stored) content = <Unavailable m={m} />;
   else if (m.type === 'image' || m.type === 'emotion') {
-    content = type && INLINE_IMAGES.includes(type)
+    content = type && ARCHIVE_INLINE_IMAGE_TYPES.includes(type)
       ? <Thumbnail m={m} alt={t('media.imageAlt', { sender: m.senderName || m.sender, what })} max={m.type === 'emotion' ? 120 : 240} />
       : <Note status="unplayable" icon={<PictureOutlined />}>{t('media.noPreview', { format: formatName(type) })}</Note>;
   } else if (m.type === 'voice') content = <Player m={m} kind="audio" what={what} />;

@@ -3,9 +3,8 @@
 // video are `inline` — what the console's <img>, <audio> and <video> show — and everything else is an `attachment`,
 // with markup and script types sent as application/octet-stream besides. nosniff keeps the browser to the type given,
 // and the response's CSP sandboxes it should it be opened anyway. Ranges (one per request) let players seek.
+import { ARCHIVE_INLINE_IMAGE_TYPES } from '@pond/contracts/archive';
 
-/** Shown in place: raster images a browser decodes as pictures only. */
-export const INLINE_IMAGE_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
 /** Played in place by the console's <audio> / <video> (where the browser can: WeCom's AMR voice it cannot). */
 export const INLINE_AV_TYPES: readonly string[] = [
   'audio/amr', 'audio/silk', 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/ogg', 'audio/wav', 'audio/webm',
@@ -48,7 +47,7 @@ export function contentDisposition(kind: 'inline' | 'attachment', filename: stri
 export function servedAs(stored: { contentType: string | null; filename: string | null; kind: string; id: number }): ServedAs {
   let type = (stored.contentType ?? '').split(';')[0].trim().toLowerCase();
   if (!TYPE_SYNTAX.test(type) || ACTIVE_TYPE.test(type)) type = 'application/octet-stream';
-  const inline = INLINE_IMAGE_TYPES.includes(type) || INLINE_AV_TYPES.includes(type);
+  const inline = ARCHIVE_INLINE_IMAGE_TYPES.includes(type) || INLINE_AV_TYPES.includes(type);
   const name = safeFilename(stored.filename) ?? `${stored.kind}-${stored.id}${EXTENSIONS[type] ? `.${EXTENSIONS[type]}` : ''}`;
   return { contentType: type, inline, disposition: contentDisposition(inline ? 'inline' : 'attachment', name) };
 }
