@@ -210,6 +210,7 @@ const rollupRows = async () => ({
   daily: await q(`SELECT day::text, kind, touch, channel, code_id, store_id, userid, campaign_id, chat_id, scanned, added, activated, retain_due, retained, converted, spread, orders, fen
                   FROM analytics_daily WHERE corp_id = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`, [pond.corpId]),
   customers: await q(`SELECT * FROM analytics_customers WHERE corp_id = $1 ORDER BY external_userid`, [pond.corpId]),
+  buyers: await q(`SELECT day::text, external_userid, channel, store_id, userid, orders FROM analytics_buyer_days WHERE corp_id = $1 ORDER BY 1, 2`, [pond.corpId]),
 });
 
 describe('analytics against ground truth', () => {
@@ -361,8 +362,17 @@ describe('analytics against ground truth', () => {
     await q(`UPDATE orders SET refunded_amount = amount, refunded_at = now() WHERE corp_id = $1 AND order_id = $2`, [pond.corpId, refunded.order_id]);
     await q(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at, data) VALUES ($1, $2, 'order.refunded', now(), jsonb_build_object('orderId', $3::text))`,
       [pond.corpId, refunded.external_userid, refunded.order_id]);
+    // A buyer's first touch moves: an earlier code add is recorded for them (their follow changes with it).
+    const buyer = (await q(`SELECT b.external_userid, c.first_added_at FROM analytics_buyer_days b JOIN customers c USING (corp_id, external_userid)
+                            WHERE b.corp_id = $1 AND b.external_userid <> ALL($2::text[]) ORDER BY b.day, b.external_userid LIMIT 1`, [pond.corpId, old]))[0];
+    const code = (await q(`SELECT id, store_id FROM live_codes WHERE corp_id = $1 ORDER BY id LIMIT 1`, [pond.corpId]))[0];
+    await q(`INSERT INTO attributions (corp_id, external_userid, userid, code_id, channel, store_id, added_at) VALUES ($1, $2, '', $3, 'moved-touch', $4, $5::timestamptz - interval '1 second')`,
+      [pond.corpId, buyer.external_userid, code.id, code.store_id, buyer.first_added_at]);
+    await q(`UPDATE follows SET updated_at = now() WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, buyer.external_userid]);
     const inc = await refreshAnalytics(pond.app.pool, pond.corpId, { lagSeconds: 0 });
     expect(inc.full).toBe(false);
+    expect((await q(`SELECT DISTINCT channel FROM analytics_buyer_days WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, buyer.external_userid])).map((r) => r.channel))
+      .toEqual(['moved-touch']);
     // Incremental: far fewer customers than the whole pond were recomputed.
     const total = Number((await q('SELECT count(*) AS n FROM analytics_customers WHERE corp_id = $1', [pond.corpId]))[0].n);
     expect(inc.customers).toBeLessThan(total / 2);
@@ -374,6 +384,8 @@ describe('analytics against ground truth', () => {
     expect(incremental.daily.length).toBeGreaterThan(50);
     expect(incremental.customers).toEqual(recomputed.customers);
     expect(incremental.daily).toEqual(recomputed.daily);
+    expect(incremental.buyers.length).toBeGreaterThan(50);
+    expect(incremental.buyers).toEqual(recomputed.buyers);
     // And the figures still equal the truth.
     const t = await truth();
     const res = await pond.api('GET', `/api/analytics/funnel?from=${addDays(today(), -149)}&to=${today()}`);

@@ -79,18 +79,17 @@ function bounds(p: Params, period: Period & { tz: string }): { lo: string; hi: s
 export interface BuyerSums { buyers: number; repeat_buyers: number; orders: number; first_orders: number; mau: number }
 
 /**
- * Distinct figures of the period, through the customers' facts (first-touch store, staff, channel): buyers and repeat
- * buyers (orders paid in the period, refunded in full left out), customers whose first order in the pond was in it, and
- * the active customers of the `activeDays` up to its end.
+ * Distinct figures of the period by the customers' first touch (store, staff, channel): buyers and repeat buyers (orders
+ * paid in the period, refunded in full left out: distinct customers over analytics_buyer_days, no orders read), customers
+ * whose first order in the pond was in it, and the active customers of the `activeDays` up to its end.
  */
 export async function buyerSums(db: Queryable, scope: Scope, f: Filters, period: Period & { tz: string }, activeDays: number): Promise<BuyerSums> {
   const p = new Params();
   const where = filterSql(scope, f, p, 'a');
-  const corp = '$1';
   const { lo, hi } = bounds(p, period);
   const { rows: [r] } = await db.query<BuyerSums>(
-    `WITH b AS (SELECT o.external_userid, count(*) AS n FROM orders o JOIN analytics_customers a ON a.corp_id = o.corp_id AND a.external_userid = o.external_userid
-                WHERE ${where} AND o.corp_id = ${corp} AND o.external_userid IS NOT NULL AND o.refunded_at IS NULL AND o.paid_at >= ${lo} AND o.paid_at < ${hi}
+    `WITH b AS (SELECT a.external_userid, sum(a.orders) AS n FROM analytics_buyer_days a
+                WHERE ${where} AND a.day >= ${p.add(period.from)}::date AND a.day <= ${p.add(period.to)}::date
                 GROUP BY 1)
      SELECT (SELECT count(*)::int FROM b) AS buyers, (SELECT count(*)::int FROM b WHERE n >= 2) AS repeat_buyers, (SELECT coalesce(sum(n), 0)::int FROM b) AS orders,
             (SELECT count(*)::int FROM analytics_customers a WHERE ${where} AND a.converted_at >= ${lo} AND a.converted_at < ${hi}) AS first_orders,
@@ -101,16 +100,14 @@ export async function buyerSums(db: Queryable, scope: Scope, f: Filters, period:
 
 export interface SideSums { customers: number; buyers: number; repeat_buyers: number; orders: number; fen: string }
 
-/** Customers added in the period, split by whether they joined a group: their orders to date (customers' order summary). */
+/** Customers added in the period, split by whether they joined a group: their orders to date (kept on analytics_customers). */
 export async function withWithout(db: Queryable, scope: Scope, f: Filters, period: Period): Promise<{ joined: SideSums; not_joined: SideSums }> {
   const p = new Params();
   const { rows } = await db.query<SideSums & { joined: boolean }>(
-    `SELECT a.group_joined_at IS NOT NULL AS joined, count(*)::int AS customers, count(*) FILTER (WHERE c.order_count > 0)::int AS buyers,
-            count(*) FILTER (WHERE c.order_count >= 2)::int AS repeat_buyers, coalesce(sum(c.order_count), 0)::int AS orders,
-            coalesce(sum(round(c.order_total * 100)), 0)::text AS fen
+    `SELECT a.group_joined_at IS NOT NULL AS joined, count(*)::int AS customers, count(*) FILTER (WHERE a.order_count > 0)::int AS buyers,
+            count(*) FILTER (WHERE a.order_count >= 2)::int AS repeat_buyers, coalesce(sum(a.order_count), 0)::int AS orders,
+            coalesce(sum(round(a.order_total * 100)), 0)::text AS fen
      FROM analytics_customers a
-       -- One primary-key look-up per customer of the period (OFFSET 0 keeps it a loop): a hash join read every customer.
-       CROSS JOIN LATERAL (SELECT c.order_count, c.order_total FROM customers c WHERE c.corp_id = a.corp_id AND c.external_userid = a.external_userid OFFSET 0) c
      WHERE ${filterSql(scope, f, p, 'a')} AND a.add_day >= ${p.add(period.from)}::date AND a.add_day <= ${p.add(period.to)}::date
      GROUP BY 1`, p.values);
   const empty: SideSums = { customers: 0, buyers: 0, repeat_buyers: 0, orders: 0, fen: '0' };

@@ -59,7 +59,8 @@ function factsSql(who: string): string {
     WITH old AS (SELECT * FROM analytics_customers o WHERE o.corp_id = $1 AND o.external_userid IN (SELECT c.external_userid FROM customers c WHERE c.corp_id = $1 AND ${who})),
     up AS (
     INSERT INTO analytics_customers AS t (corp_id, external_userid, added_at, add_day, channel, code_id, store_id, userid, campaign_id, activated, retained,
-      converted_at, spread, lost_at, active_at, group_joined_at, orders_before, fen_before, orders_after, fen_after, repeat_weeks, repeat_months)
+      converted_at, spread, lost_at, active_at, group_joined_at, orders_before, fen_before, orders_after, fen_after, repeat_weeks, repeat_months,
+      order_count, order_total)
     SELECT c.corp_id, c.external_userid, c.first_added_at, ${dayOf('c.first_added_at')},
       coalesce(fa.channel, ''), coalesce(fa.code_id, 0), coalesce(fa.store_id, st.store_id, 0), coalesce(fa.userid, ff.userid, ''), coalesce(cp.campaign_id, 0),
       EXISTS (SELECT 1 FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid AND e.type = ANY($3::text[])
@@ -74,7 +75,8 @@ function factsSql(who: string): string {
         (SELECT coalesce(max(f.deleted_at), c.first_added_at) FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid) END,
       nullif(greatest(coalesce((SELECT max(e.occurred_at) FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid
                                AND (e.type = ANY($3::text[]) OR e.type = 'order.paid')), 'epoch'), coalesce(c.last_order_at, 'epoch')), 'epoch'),
-      gj.at, coalesce(ob.n, 0), coalesce(ob.fen, 0), coalesce(oa.n, 0), coalesce(oa.fen, 0), coalesce(ro.weeks, '{}'), coalesce(ro.months, '{}')
+      gj.at, coalesce(ob.n, 0), coalesce(ob.fen, 0), coalesce(oa.n, 0), coalesce(oa.fen, 0), coalesce(ro.weeks, '{}'), coalesce(ro.months, '{}'),
+      c.order_count, c.order_total
     FROM customers c
       LEFT JOIN LATERAL (SELECT a.channel, a.code_id, a.store_id, a.userid FROM attributions a WHERE a.corp_id = c.corp_id AND a.external_userid = c.external_userid
                          ORDER BY a.added_at, a.id LIMIT 1) fa ON true
@@ -105,7 +107,8 @@ function factsSql(who: string): string {
       code_id = EXCLUDED.code_id, store_id = EXCLUDED.store_id, userid = EXCLUDED.userid, campaign_id = EXCLUDED.campaign_id, activated = EXCLUDED.activated,
       retained = EXCLUDED.retained, converted_at = EXCLUDED.converted_at, spread = EXCLUDED.spread, lost_at = EXCLUDED.lost_at, active_at = EXCLUDED.active_at,
       group_joined_at = EXCLUDED.group_joined_at, orders_before = EXCLUDED.orders_before, fen_before = EXCLUDED.fen_before,
-      orders_after = EXCLUDED.orders_after, fen_after = EXCLUDED.fen_after, repeat_weeks = EXCLUDED.repeat_weeks, repeat_months = EXCLUDED.repeat_months
+      orders_after = EXCLUDED.orders_after, fen_after = EXCLUDED.fen_after, repeat_weeks = EXCLUDED.repeat_weeks, repeat_months = EXCLUDED.repeat_months,
+      order_count = EXCLUDED.order_count, order_total = EXCLUDED.order_total
     RETURNING t.*)
     SELECT DISTINCT d.day FROM up LEFT JOIN old ON old.external_userid = up.external_userid
       CROSS JOIN LATERAL (VALUES (up.add_day::text), (old.add_day::text)) d(day)
@@ -177,6 +180,17 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
       GROUP BY 2, 5, 6, 7, 8`), [corpId, days, windowDays]);
     await rebuildSlim(db, corpId, 'scan', days);
   } else {
+    // The buyers' rows: per customer and paid day, with the customer's first touch (analytics_customers, this pass's).
+    await db.query('DELETE FROM analytics_buyer_days WHERE corp_id = $1 AND day = ANY($2::date[])', [corpId, days]);
+    await db.query(z(`
+      INSERT INTO analytics_buyer_days (corp_id, day, external_userid, channel, store_id, userid, orders)
+      SELECT $1, ${dayOf('o.paid_at')}, o.external_userid, a.channel, a.store_id, a.userid, count(*)
+      FROM orders o JOIN analytics_customers a ON a.corp_id = o.corp_id AND a.external_userid = o.external_userid
+      WHERE o.corp_id = $1 AND o.external_userid IS NOT NULL AND o.refunded_at IS NULL
+        AND o.paid_at >= ((SELECT min(d) FROM unnest($2::date[]) d)::timestamp AT TIME ZONE $tz)
+        AND o.paid_at < (((SELECT max(d) FROM unnest($2::date[]) d) + 1)::timestamp AT TIME ZONE $tz)
+        AND ${dayOf('o.paid_at')} = ANY($2::date[])
+      GROUP BY 2, 3, 4, 5, 6`), [corpId, days]);
     for (const [touch, dir] of [['first', 'ASC'], ['last', 'DESC']] as const) {
       await db.query(z(`
         INSERT INTO analytics_daily (${cols}, orders, fen)
@@ -228,6 +242,7 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
     if (full) {
       await db.query('DELETE FROM analytics_customers WHERE corp_id = $1', [corpId]);
       await db.query('DELETE FROM analytics_daily WHERE corp_id = $1', [corpId]);
+      await db.query('DELETE FROM analytics_buyer_days WHERE corp_id = $1', [corpId]);
       const { rows } = await db.query<{ day: string }>(z(factsSql('true')), base);
       customers = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM analytics_customers WHERE corp_id = $1', [corpId])).rows[0].n);
       funnelDays = rows.map((r) => r.day);
@@ -248,11 +263,20 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
         [corpId, st.event_id, since, now, s.retainDays]);
       const exts = dirty.map((d) => d.ext);
       // Customers who left the pond (no first add any more): their rows go, their days are rebuilt.
-      const { rows: gone } = await db.query<{ day: string }>(
+      const { rows: gone } = await db.query<{ day: string; ext: string }>(
         `DELETE FROM analytics_customers f WHERE f.corp_id = $1 AND f.external_userid = ANY($2::text[])
            AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.corp_id = $1 AND c.external_userid = f.external_userid AND c.first_added_at IS NOT NULL)
-         RETURNING f.add_day::text AS day`, [corpId, exts]);
+         RETURNING f.add_day::text AS day, f.external_userid AS ext`, [corpId, exts]);
+      if (gone.length) await db.query('DELETE FROM analytics_buyer_days WHERE corp_id = $1 AND external_userid = ANY($2::text[])', [corpId, gone.map((g) => g.ext)]);
       const { rows } = exts.length ? await db.query<{ day: string }>(z(factsSql('c.external_userid = ANY($7::text[])')), [...base, exts]) : { rows: [] };
+      // A customer whose first touch changed carries it to their buyer rows (the days themselves do not move).
+      if (exts.length) {
+        await db.query(
+          `UPDATE analytics_buyer_days b SET channel = a.channel, store_id = a.store_id, userid = a.userid
+           FROM analytics_customers a
+           WHERE b.corp_id = $1 AND b.external_userid = ANY($2::text[]) AND a.corp_id = $1 AND a.external_userid = b.external_userid
+             AND (b.channel, b.store_id, b.userid) IS DISTINCT FROM (a.channel, a.store_id, a.userid)`, [corpId, exts]);
+      }
       customers = exts.length;
       funnelDays = [...new Set([...gone.map((r) => r.day), ...rows.map((r) => r.day)])];
       // Orders paid or refunded since: their paid days (by either touch). A customer's first order of the pond changes

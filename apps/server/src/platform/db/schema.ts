@@ -1831,6 +1831,9 @@ export const analyticsCustomers = pgTable('analytics_customers', {
    */
   repeatWeeks: integer('repeat_weeks').array().notNull().default(sql`'{}'`),
   repeatMonths: integer('repeat_months').array().notNull().default(sql`'{}'`),
+  /** The customer's orders to date and their net total (customers.order_count / order_total), for the joined-or-not comparison. */
+  orderCount: integer('order_count').notNull().default(0),
+  orderTotal: numeric('order_total', { precision: 22, scale: 2, mode: 'string' }).notNull().default('0'),
 }, (t) => [
   primaryKey({ columns: [t.corpId, t.externalUserid] }),
   index('analytics_customers_day_idx').on(t.corpId, t.addDay),
@@ -1866,6 +1869,25 @@ export const analyticsDaily = pgTable('analytics_daily', {
   orders: integer('orders').notNull().default(0),
   fen: bigint('fen', { mode: 'number' }).notNull().default(0),
 }, (t) => [index('analytics_daily_day_idx').on(t.corpId, t.kind, t.day)]);
+
+/**
+ * One row per customer in the pond and corp day they paid on: their orders that day (not refunded in full)
+ * and their first touch (the analytics_customers facts; ADR 0033). Buyers and repeat buyers over a period are distinct customers
+ * over these rows, with no join of orders and customers at read time. Rebuilt with the order days; a customer whose
+ * first touch changes has their rows' touch updated in the same pass.
+ */
+export const analyticsBuyerDays = pgTable('analytics_buyer_days', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  day: date('day', { mode: 'string' }).notNull(),
+  externalUserid: text('external_userid').notNull(),
+  channel: text('channel').notNull(),
+  storeId: bigint('store_id', { mode: 'number' }).notNull(),
+  userid: text('userid').notNull(),
+  orders: integer('orders').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.corpId, t.day, t.externalUserid] }),
+  index('analytics_buyer_days_customer_idx').on(t.corpId, t.externalUserid),
+]);
 
 // ---- Measure: staff daily stats and group health (issue 15, ADR 0027) ----
 
