@@ -13,6 +13,8 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   /** `singleton` keeps one queued+active job per singletonKey. */
   policy?: 'standard' | 'singleton' | 'stately';
   batchSize?: number;
+  /** A clock (defineClock): the worker schedules the job at this time at start. */
+  clock?: ClockTime;
   handler: (data: z.infer<S>, ctx: { jobId: string }) => Promise<void>;
 }
 
@@ -112,8 +114,7 @@ export class Queue {
   /** Schedules every registered clock (the worker's start). */
   async scheduleClocks(): Promise<void> {
     for (const d of this.defs.values()) {
-      const clock = (d as Partial<ClockDefinition>).clock;
-      if (clock) await this.schedule({ name: d.name, cron: clock.cron, data: {}, key: clock.key });
+      if (d.clock) await this.schedule({ name: d.name, cron: d.clock.cron, data: {}, key: d.clock.key });
     }
   }
 
