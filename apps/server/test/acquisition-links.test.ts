@@ -229,8 +229,13 @@ describe('invite tasks routed by a link mode code', () => {
     } finally {
       await sim.upsertCorp({ corpId: pond.corpId, forbiddenApis: [] });
     }
-    // Once WeCom answers again the ordinary read runs: it finds the same friend and makes no second credit.
+    // The add's step run again at once (a retried claim, a second worker): one credit, counters unmoved.
     const ext = (await credits(c.id))[0].ext;
+    const [taken] = await q(`SELECT a.code_id, a.visit_id, a.userid, a.added_at FROM attributions a WHERE a.corp_id = $1 AND a.external_userid = $2`, [pond.corpId, ext]);
+    await Promise.all([1, 2, 3].map(() => pond.app.invites.credits.onAddThroughVisit(pond.corpId, ext, taken.userid, Number(taken.code_id), Number(taken.visit_id), taken.added_at)));
+    expect(await credits(c.id)).toHaveLength(1);
+    expect((await q(`SELECT credited, pending, voided FROM invite_participants WHERE campaign_id = $1`, [c.id]))[0]).toEqual({ credited: 1, pending: 0, voided: 0 });
+    // Once WeCom answers again the ordinary read runs: it finds the same friend and makes no second credit.
     await waitFor(async () => (await q(`SELECT unionid FROM customers WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, ext]))[0]?.unionid,
       { message: 'enriched later', timeoutMs: 60_000 });
     await settle();
