@@ -503,7 +503,8 @@ export class LiveCodeService {
     if (linkUp && code.quotaState !== 'exhausted') return this.toLink(code, visitor, meta);
     const day = await this.capDay(code, this.now());
     for (const userid of code.backupUserids) {
-      const m = code.pool.find((p) => p.userid === userid && p.position >= BACKUP_POSITION && p.available) ?? await this.backupMember(code, userid);
+      // A backup's contact way, made on first use (a member of the range too gets one: the range needs none of its own).
+      const m = code.pool.find((p) => p.userid === userid && !!p.qrUrl && p.status === 1) ?? await this.backupMember(code, userid);
       if (m) return this.assigned(code, visitor, m, 'backup', meta, { day, count: true });
     }
     if (linkUp) return this.toLink(code, visitor, meta);
