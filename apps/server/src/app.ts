@@ -209,10 +209,21 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   archive.register(faqListener(faq));
   archive.register(moderationListener(moderation));
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
+  // Link mode codes' events (quota, links WeCom stopped or deleted) tell the corp's admins through the app-message outbox.
+  codes.links.setOutbox(tasks, () => config.publicUrl);
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
-    // An invite campaign's friend is credited by the unionid the read brings: read them at once (ADR 0036).
-    readEarly: (corpId, adds) => invites.credits.readsEarly(corpId, adds.map((a) => a.after?.codeId as number | null | undefined)),
+    afterAdded: async (ctx, info) => {
+      const after = await acquire.afterAdded?.(ctx, info);
+      // Through an acquisition link the add's State named its visit (ADR 0037): an invite friend is credited now, with no read.
+      if (after?.channelVisit && !info.half && !after.reAdd && typeof after.codeId === 'number' && typeof after.visitId === 'number') {
+        await invites.credits.onAddThroughVisit(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), after.codeId, after.visitId, ctx.at);
+      }
+      return after;
+    },
+    // An invite campaign's friend is credited by the unionid the read brings: read them at once (ADR 0036) — unless the
+    // add named its visit (an acquisition link's channel) and was credited above.
+    readEarly: (corpId, adds) => invites.credits.readsEarly(corpId, adds.map((a) => (a.after?.channelVisit ? null : a.after?.codeId as number | null | undefined))),
     onEnriched: async (ctx, info) => {
       await acquire.onEnriched?.(ctx, info);
       await rules.onEnrichedAdd(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), info.sourceInboxId, ctx.at);
@@ -253,7 +264,9 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
     // Chat archive: msgaudit_notify wakes the corp's pull; msg_audit_approved refreshes the customer's consent.
     .register(archiveIngest.handlers())
     .register(faq.handlers())
-    .register(moderation.handlers());
+    .register(moderation.handlers())
+    // 获客助手: quota running low or out, links WeCom made unusable or deleted (ADR 0037).
+    .register(codes.links.handlers());
 
   const http = await createHttp({ log, auth, pool, publicUrl: config.publicUrl, trustProxy: config.trustProxy });
   let sim: Simulator | undefined;

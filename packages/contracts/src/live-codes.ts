@@ -11,9 +11,20 @@ export const LIVE_CODE_KINDS = ['staff', 'group', 'store'] as const;
 export type LiveCodeKind = (typeof LIVE_CODE_KINDS)[number];
 export const LIVE_CODE_STRATEGIES = ['round_robin', 'weighted', 'random'] as const;
 export type Strategy = (typeof LIVE_CODE_STRATEGIES)[number];
-/** pond: Pond picks staff and shows their own QR (lock, caps, hours); native: one WeCom multi-person contact way. */
-export const LIVE_CODE_MODES = ['pond', 'native'] as const;
+/**
+ * pond: Pond picks staff and shows their own QR (lock, caps, hours); native: one WeCom multi-person contact way; link: one
+ * WeCom acquisition link (获客链接) whose range is the pool — opened from any WeChat page, no QR to scan (ADR 0037).
+ */
+export const LIVE_CODE_MODES = ['pond', 'native', 'link'] as const;
 export type CodeMode = (typeof LIVE_CODE_MODES)[number];
+/** A link mode code's acquisition link: working, made unusable by WeCom (link_unavailable), or deleted in WeCom (delete_link). */
+export const LINK_STATUSES = ['active', 'unavailable', 'deleted'] as const;
+export type LinkStatus = (typeof LINK_STATUSES)[number];
+/** The corp's acquisition quota as WeCom's events last said: fine, running low (balance_low), used up (balance_exhausted). */
+export const QUOTA_STATES = ['ok', 'low', 'exhausted'] as const;
+export type QuotaState = (typeof QUOTA_STATES)[number];
+/** What WeCom brings back as the add's State: `customer_channel` up to 64 bytes (a contact way's state: 30 characters). */
+export const CUSTOMER_CHANNEL_MAX_BYTES = 64;
 export const LIVE_CODE_STATUSES = ['active', 'archived'] as const;
 export type CodeStatus = (typeof LIVE_CODE_STATUSES)[number];
 /** A group of a group code: listed in the join way (active), next in line (waiting), at the cap (full), taken out (removed). */
@@ -62,7 +73,7 @@ export const LiveCodeBody = z.object({
   name: z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
   channel: z.string().trim().max(30, 'must be at most 30 characters').default(''),
   storeId: RowId.nullish(),
-  mode: z.enum(LIVE_CODE_MODES, { message: 'must be pond or native' }).default('pond'),
+  mode: z.enum(LIVE_CODE_MODES, { message: 'must be pond, native or link' }).default('pond'),
   strategy: z.enum(LIVE_CODE_STRATEGIES, { message: 'must be round_robin, weighted or random' }).default('round_robin'),
   lockEnabled: z.boolean().default(true),
   skipVerify: z.boolean().default(true),
@@ -145,6 +156,23 @@ export const CodeNumbers = z.object({
 });
 export type CodeNumbers = z.infer<typeof CodeNumbers>;
 
+/** A link mode code's WeCom acquisition link (获客链接). */
+export const AcquisitionLink = z.object({
+  linkId: z.string().nullable(),
+  /** The link as WeCom made it (https://work.weixin.qq.com/ca/…). */
+  url: z.string().nullable(),
+  /**
+   * The link with this code's own `customer_channel` (its state): for places that cannot open the landing URL — adds through
+   * it are the code's, without a visit. The landing URL (`url` of the code) records the visit and adds a per-visit channel.
+   */
+  channelUrl: z.string().nullable(),
+  status: z.enum(LINK_STATUSES).nullable(),
+  statusAt: DateTime.nullable(),
+  /** The corp's quota as WeCom's events last said (balance_low, balance_exhausted). */
+  quotaState: z.enum(QUOTA_STATES),
+});
+export type AcquisitionLink = z.infer<typeof AcquisitionLink>;
+
 export const LiveCode = z.object({
   id: z.number(),
   key: z.string(),
@@ -173,6 +201,8 @@ export const LiveCode = z.object({
   groupWelcomeTemplateId: z.string().nullable(),
   /** The WeCom QR of a group code (join way) or a native code (multi-person contact way). */
   wecomQrUrl: z.string().nullable(),
+  /** Link mode: the acquisition link behind the code (null for other modes). */
+  link: AcquisitionLink.nullable(),
   createdAt: DateTime,
   /** Staff codes: the pool, backup members last. */
   pool: z.array(PoolMember),
@@ -239,3 +269,25 @@ export const Alert = z.object({
 });
 export type Alert = z.input<typeof Alert>;
 export const AlertList = ItemsOf(Alert);
+
+// ---- acquisition links (获客助手): the corp's settings and quota ----
+
+/** PUT /api/acquisition-links/settings (admins). */
+export const AcquisitionSettingsBody = z.object({
+  /** Staff one link's range may list. WeCom's older doc says 100; newer ones may allow more (UNCONFIRMED): a setting. */
+  maxRangeUsers: z.number().int('must be a whole number').min(1, 'must be ≥ 1').max(10000, 'must be ≤ 10000'),
+});
+export type AcquisitionSettingsInput = z.input<typeof AcquisitionSettingsBody>;
+
+export const AcquisitionSettings = z.object({ maxRangeUsers: z.number() });
+export type AcquisitionSettings = z.infer<typeof AcquisitionSettings>;
+
+/** GET /api/acquisition-links/quota: read from WeCom now, with the state its events last set. */
+export const AcquisitionQuota = z.object({
+  total: z.number(),
+  balance: z.number(),
+  quotaList: z.array(z.object({ balance: z.number(), expireDate: DateTime })),
+  state: z.enum(QUOTA_STATES),
+  stateAt: DateTime.nullable(),
+});
+export type AcquisitionQuota = z.input<typeof AcquisitionQuota>;

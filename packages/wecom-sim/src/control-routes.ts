@@ -123,6 +123,20 @@ export function registerControlRoutes(app: FastifyInstance, ctx: SimContext, con
   get('/wechat-users/:id/inbox', (r) => control.listInbox(r.params.id, { limit: r.query.limit ? Number(r.query.limit) : undefined }));
   get('/wechat-users/:id/orders', (r) => control.listOrders(r.params.id));
   post('/scan', (r) => control.scan(need(body(r).wechatUserId, 'wechatUserId'), need(body(r).url, 'url')));
+  // Customer acquisition links (获客助手): a customer starts a link's chat; WeCom's console and the quota.
+  post('/acquisition-chat', (r) => control.startAcquisitionChat(need(body(r).wechatUserId, 'wechatUserId'), need(body(r).linkId, 'linkId'), {
+    customerChannel: typeof body(r).customerChannel === 'string' ? (body(r).customerChannel as string) : null,
+    userid: typeof body(r).userid === 'string' ? (body(r).userid as string) : undefined,
+  }));
+  get('/corps/:corpId/acquisition-links/:linkId', async (r) => found(await control.getAcquisitionLink(r.params.corpId, r.params.linkId), `unknown link ${r.params.linkId}`));
+  post('/corps/:corpId/acquisition-links/:linkId/delete', (r) => control.deleteAcquisitionLinkInConsole(r.params.corpId, r.params.linkId));
+  post('/corps/:corpId/acquisition-links/:linkId/unavailable', (r) => control.setAcquisitionLinkUnavailable(r.params.corpId, r.params.linkId, body(r).unavailable !== false));
+  get('/corps/:corpId/acquisition-quota', (r) => control.getAcquisitionQuota(r.params.corpId));
+  post('/corps/:corpId/acquisition-quota', (r) => {
+    const n = (k: string) => (body(r)[k] === undefined ? undefined : Number(body(r)[k]));
+    return control.setAcquisitionQuota(r.params.corpId, { total: n('total'), balance: n('balance'), lowAt: n('lowAt'), rangeMax: n('rangeMax') });
+  });
+  get('/corps/:corpId/api-calls', async (r) => control.listApiCalls(r.params.corpId, { api: r.query.api, afterSeq: r.query.afterSeq ? Number(r.query.afterSeq) : undefined }));
   post('/add-staff', (r) => {
     const b = body(r);
     return control.addStaff(need(b.wechatUserId, 'wechatUserId'), { ...input.addStaffOptions(b), userid: need(b.userid ?? '', 'userid') });

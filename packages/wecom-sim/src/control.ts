@@ -18,6 +18,10 @@ import {
   type SimCorp,
 } from './corps';
 import { scanContactWay, scanJoinWay } from './contact-ways';
+import {
+  adminDeleteLink, channelOf, getQuota, recordClick, setLinkUnavailable, setQuota, SIM_CA, startChat, type AcquisitionQuotaInput,
+} from './acquisition';
+import type { ApiCallRecord } from './call-log';
 import { registerOauthApp } from './pages/wechat-oauth';
 import { issueMemberCode } from './pages/wecom-oauth';
 import { listTickets, type TicketKind } from './jssdk';
@@ -72,6 +76,7 @@ import { payOpenid, payWallet, registerPayMerchant, setPayFault, type PayFaultMo
 import { listOrders, payOrder, refundOrder, type PayOrderInput, type SimOrder, type SimRefund } from './orders';
 import { listStaff, mapStaff, resignStaff, upsertDepartments, upsertStaff, type DepartmentInput, type SimStaff, type StaffInput } from './org';
 import { addCorpTags, delCorpTags, editCorpTag, getCorpTagList, shuffleTags, type CorpTagGroupJson } from './tags';
+import type { SimAcquisitionLinkRow } from './rows';
 import type { Count, SimCallbackRow, SimCustomerRow, SimFollowRow, SimGroupMemberRow, SimGroupRow, SimStaffRow } from './rows';
 import { processDueTransfers, refuseTransfer } from './transfers';
 
@@ -80,6 +85,8 @@ type CorpOpt = { corpId?: string };
 export type ScanResult =
   | { url: string; kind: 'contact'; via: string | null; result: AddStaffResult & { configId: string } }
   | { url: string; kind: 'join'; via: string | null; result: JoinResult & { configId: string; createdGroup: boolean } }
+  /** An acquisition link (获客链接): the customer started the chat; `customerChannel` as the link's URL carried it. */
+  | { url: string; kind: 'link'; via: string | null; customerChannel: string | null; result: AddStaffResult & { linkId: string } }
   | { url: string; kind: 'page'; status: number; via: null; result: null };
 
 export interface CorpState {
@@ -243,6 +250,35 @@ export interface SimControl {
   listStaffMessages(corpId: string, userid?: string): Promise<Awaited<ReturnType<typeof listStaffMessages>>>;
   /** A WeCom keyword-rule hit (数据与智能专区) on a customer's message: the corp's hit_keyword callback. */
   keywordHit(corpId: string, input: KeywordHitInput): Promise<{ msgid: string }>;
+
+  // ---- customer acquisition links (获客助手, acquisition.ts) ----
+  /** The customer opens a link and starts the chat: add_external_contact with State = customer_channel (cut to 64 bytes). */
+  startAcquisitionChat(wechatUserId: string, linkId: string, opts?: { customerChannel?: string | null; userid?: string }): Promise<AddStaffResult & { linkId: string }>;
+  /** A link as WeCom holds it (deleted ones too), or null. */
+  getAcquisitionLink(corpId: string, linkId: string): Promise<AcquisitionLink | null>;
+  /** The admin deletes a link in WeCom's console: delete_link. */
+  deleteAcquisitionLinkInConsole(corpId: string, linkId: string): Promise<void>;
+  /** WeCom marks a link unusable (link_unavailable), or usable again (no event). */
+  setAcquisitionLinkUnavailable(corpId: string, linkId: string, unavailable?: boolean): Promise<void>;
+  /** Sets the corp's acquisition quota (total, balance, low mark, range limit); the quota events may fire again. */
+  setAcquisitionQuota(corpId: string, input: AcquisitionQuotaInput): Promise<{ total: number; balance: number; lowAt: number; rangeMax: number }>;
+  getAcquisitionQuota(corpId: string): Promise<{ total: number; balance: number }>;
+
+  /** The API calls the corp's app made (call-log.ts), oldest first; `api` narrows to one path, `afterSeq` to later ones. */
+  listApiCalls(corpId: string, opts?: { api?: string; afterSeq?: number }): ApiCallRecord[];
+  /** The newest call's seq (0 before any): a mark for listApiCalls. */
+  lastApiCallSeq(): number;
+}
+
+export interface AcquisitionLink {
+  corpId: string;
+  linkId: string;
+  name: string;
+  users: string[];
+  departments: number[];
+  skipVerify: boolean;
+  deleted: boolean;
+  unavailable: boolean;
 }
 
 const SIM_QR = /\/qr\/(contact|join)\/([A-Za-z0-9]{8,64})/;
@@ -253,6 +289,11 @@ export function createControl(ctx: SimContext): SimControl {
   const actOnQr = async (wechatUserId: string, url: string, kind: string, configId: string, via: string | null): Promise<ScanResult> => {
     if (kind === 'contact') return { url, kind: 'contact', via, result: await scanContactWay(ctx, configId, wechatUserId) };
     return { url, kind: 'join', via, result: await scanJoinWay(ctx, configId, wechatUserId) };
+  };
+
+  const actOnLink = async (wechatUserId: string, url: string, linkId: string, query: string | undefined, via: string | null): Promise<ScanResult> => {
+    const customerChannel = channelOf(query);
+    return { url, kind: 'link', via, customerChannel, result: await startChat(ctx, linkId, wechatUserId, { customerChannel }) };
   };
 
   const control: SimControl = {
@@ -319,6 +360,11 @@ export function createControl(ctx: SimContext): SimControl {
       await requireWechatUser(ctx.db, wechatUserId);
       const direct = SIM_QR.exec(url);
       if (direct) return actOnQr(wechatUserId, url, direct[1], direct[2], null);
+      const link = SIM_CA.exec(url);
+      if (link) {
+        await recordClick(ctx, link[1], wechatUserId);
+        return actOnLink(wechatUserId, url, link[1], link[2], null);
+      }
       let target: string;
       try {
         target = new URL(url, ctx.publicUrl).toString();
@@ -331,6 +377,9 @@ export function createControl(ctx: SimContext): SimControl {
         signal: AbortSignal.timeout(10_000),
       });
       const body = await res.text();
+      // A landing page that sends the customer on to an acquisition link (redirect), or shows one.
+      const ca = SIM_CA.exec(res.url) ?? SIM_CA.exec(body);
+      if (ca) return actOnLink(wechatUserId, url, ca[1], ca[2], res.url || target);
       const found = SIM_QR.exec(res.url) ?? SIM_QR.exec(body);
       if (!found) return { url, kind: 'page', status: res.status, via: null, result: null };
       return actOnQr(wechatUserId, url, found[1], found[2], res.url || target);
@@ -546,6 +595,39 @@ export function createControl(ctx: SimContext): SimControl {
     },
     waitForCallbacks: (timeoutMs) => ctx.callbacks.waitIdle(timeoutMs),
     listStaffMessages: (corpId, userid) => listStaffMessages(ctx.db, corpId, userid),
+
+    async startAcquisitionChat(wechatUserId, linkId, opts = {}) {
+      await requireWechatUser(ctx.db, wechatUserId);
+      await recordClick(ctx, linkId, wechatUserId);
+      return startChat(ctx, linkId, wechatUserId, opts);
+    },
+    async getAcquisitionLink(corpId, linkId) {
+      const r = await ctx.db.one<SimAcquisitionLinkRow>(`SELECT * FROM {s}.acquisition_links WHERE corp_id = $1 AND link_id = $2`, [corpId, linkId]);
+      if (!r) return null;
+      return {
+        corpId: r.corp_id, linkId: r.link_id, name: r.link_name, users: r.users, departments: r.departments, skipVerify: r.skip_verify,
+        deleted: r.deleted_at !== null, unavailable: r.unavailable_at !== null,
+      };
+    },
+    async deleteAcquisitionLinkInConsole(corpId, linkId) {
+      await requireCorp(ctx, corpId);
+      await adminDeleteLink(ctx, corpId, linkId);
+    },
+    async setAcquisitionLinkUnavailable(corpId, linkId, unavailable = true) {
+      await requireCorp(ctx, corpId);
+      await setLinkUnavailable(ctx, corpId, linkId, unavailable);
+    },
+    async setAcquisitionQuota(corpId, input) {
+      await requireCorp(ctx, corpId);
+      return setQuota(ctx, corpId, input);
+    },
+    async getAcquisitionQuota(corpId) {
+      await requireCorp(ctx, corpId);
+      const q = await getQuota(ctx, corpId);
+      return { total: q.total, balance: q.balance };
+    },
+    listApiCalls: (corpId, opts) => ctx.calls?.list(corpId, opts) ?? [],
+    lastApiCallSeq: () => ctx.calls?.last ?? 0,
   };
   return control;
 }

@@ -195,12 +195,13 @@ export async function addStaff(
   corpId: string,
   wechatUserId: string,
   opts: AddStaffOptions,
-  via?: { configId: string; state: string; skipVerify: boolean; isTemp: boolean },
+  via?: { configId: string; state: string; skipVerify: boolean; isTemp: boolean; link?: boolean },
 ): Promise<AddStaffResult> {
   const now = ctx.clock.now();
   const nowSec = Math.floor(now / 1000);
   const state = opts.state ?? via?.state ?? '';
-  if (state.length > 30) throw new ControlError('state: at most 30 characters');
+  // A contact way's state is ≤ 30 characters; an acquisition link's customer_channel ≤ 64 bytes (cut to that by the link).
+  if (via?.link ? Buffer.byteLength(state) > 64 : state.length > 30) throw new ControlError(via?.link ? 'customer_channel: at most 64 bytes' : 'state: at most 30 characters');
   const events: SimEvent[] = [];
   const result = await ctx.db.tx(async (tx) => {
     await requireWechatUser(tx, wechatUserId);

@@ -93,3 +93,14 @@ export function tagEvent(
     fields: { ...head(corpId, nowSec, 'change_external_tag'), Id: id, TagType: tagType, ChangeType: changeType },
   };
 }
+
+/** 获客助手 (WECOM.md §3 "Customer acquisition events"): quota events carry no LinkId; link events carry the link's. */
+export type AcquisitionChange = 'balance_low' | 'balance_exhausted' | 'link_unavailable' | 'delete_link' | 'customer_start_chat' | 'friend_request';
+
+export function acquisitionEvent(corpId: string, nowSec: number, changeType: AcquisitionChange, f: { linkId?: string; chatKey?: string } = {}): SimEvent {
+  return {
+    corpId,
+    key: `${corpId}:ca`,
+    fields: { ...head(corpId, nowSec, 'customer_acquisition'), ChangeType: changeType, LinkId: f.linkId, ChatKey: f.chatKey },
+  };
+}

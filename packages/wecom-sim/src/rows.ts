@@ -501,3 +501,37 @@ export interface SimCallbackRow {
   created_at: Int8;
   delivered_at: Int8 | null;
 }
+
+export interface SimAcquisitionLinkRow {
+  corp_id: string;
+  link_id: string;
+  link_name: string;
+  users: string[];
+  departments: number[];
+  skip_verify: boolean;
+  next_pick: number;
+  created_at: Int8;
+  unavailable_at: Int8 | null;
+  deleted_at: Int8 | null;
+}
+
+export interface SimAcquisitionQuotaRow {
+  corp_id: string;
+  total: number;
+  balance: number;
+  low_at: number;
+  range_max: number;
+  expire_date: Int8;
+  low_sent: boolean;
+  exhausted_sent: boolean;
+}
+
+export interface SimAcquisitionCustomerRow {
+  corp_id: string;
+  link_id: string;
+  external_userid: string;
+  userid: string;
+  state: string;
+  chat_status: number;
+  created_at: Int8;
+}

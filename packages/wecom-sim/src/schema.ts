@@ -549,6 +549,49 @@ CREATE TABLE IF NOT EXISTS {s}.intercept_rules (
   created_at bigint NOT NULL,
   PRIMARY KEY (corp_id, rule_id)
 );
+-- Customer acquisition links (获客助手, WECOM.md §15): the link (its range and whether it still works), the corp's quota
+-- (balance spent per new customer, with the low/exhausted events sent once per recharge), clicks and customers per link.
+CREATE TABLE IF NOT EXISTS {s}.acquisition_links (
+  corp_id text NOT NULL,
+  link_id text NOT NULL,
+  link_name text NOT NULL,
+  users text[] NOT NULL DEFAULT '{}',
+  departments integer[] NOT NULL DEFAULT '{}',
+  skip_verify boolean NOT NULL DEFAULT true,
+  next_pick integer NOT NULL DEFAULT 0,
+  created_at bigint NOT NULL,
+  unavailable_at bigint,
+  deleted_at bigint,
+  PRIMARY KEY (corp_id, link_id)
+);
+CREATE INDEX IF NOT EXISTS acquisition_links_link_idx ON {s}.acquisition_links (link_id);
+CREATE TABLE IF NOT EXISTS {s}.acquisition_quota (
+  corp_id text PRIMARY KEY,
+  total integer NOT NULL,
+  balance integer NOT NULL,
+  low_at integer NOT NULL,
+  range_max integer NOT NULL,
+  expire_date bigint NOT NULL,
+  low_sent boolean NOT NULL DEFAULT false,
+  exhausted_sent boolean NOT NULL DEFAULT false
+);
+CREATE TABLE IF NOT EXISTS {s}.acquisition_clicks (
+  corp_id text NOT NULL,
+  link_id text NOT NULL,
+  visitor text NOT NULL,
+  at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS acquisition_clicks_link_idx ON {s}.acquisition_clicks (corp_id, link_id, at);
+CREATE TABLE IF NOT EXISTS {s}.acquisition_customers (
+  corp_id text NOT NULL,
+  link_id text NOT NULL,
+  external_userid text NOT NULL,
+  userid text NOT NULL,
+  state text NOT NULL DEFAULT '',
+  chat_status integer NOT NULL DEFAULT 0,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (corp_id, link_id, external_userid, userid)
+);
 `;
 
 /** Every table that holds per-corp data (used by resetCorp). */
@@ -559,6 +602,7 @@ export const CORP_TABLES = [
   'moments', 'moment_tasks', 'moment_audience', 'moment_interactions', 'transfers', 'group_transfers', 'media', 'orders', 'callbacks',
   'msgaudit_keys', 'msgaudit_messages', 'msgaudit_agree',
   'intercept_rules',
+  'acquisition_links', 'acquisition_quota', 'acquisition_clicks', 'acquisition_customers',
 ] as const;
 
 export async function ensureSchema(db: Db): Promise<void> {

@@ -10,6 +10,7 @@ import { registerCustomerRoutes } from './api/customer-routes';
 import { registerGroupRoutes } from './api/group-routes';
 import { createApiRouter, errorJson } from './api/route';
 import { CallbackSender } from './callbacks';
+import { ApiCallLog } from './call-log';
 import { Clock, silentLogger, type SimContext, type SimLogger } from './context';
 import { createControl, type SimControl } from './control';
 import { registerControlRoutes } from './control-routes';
@@ -69,7 +70,7 @@ export async function createSimulator(opts: SimulatorOptions): Promise<Simulator
     retryDelaysMs: retryDelays,
     concurrency: opts.callbackConcurrency ?? 16,
   });
-  const ctx: SimContext = { db, clock, callbacks, log, fetch: fetchImpl, publicUrl: opts.publicUrl?.replace(/\/+$/, '') };
+  const ctx: SimContext = { db, clock, callbacks, log, fetch: fetchImpl, publicUrl: opts.publicUrl?.replace(/\/+$/, ''), calls: new ApiCallLog() };
   const notifier = new ArchiveNotifier(ctx);
   ctx.onArchived = (corpId) => notifier.notify(corpId);
   const control = createControl(ctx);

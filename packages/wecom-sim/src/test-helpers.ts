@@ -83,6 +83,12 @@ export interface WecomApi {
   'media/upload': W.MediaUploadResponse;
   'media/upload_attachment': W.MediaUploadResponse;
   'media/uploadimg': W.MediaUploadImgResponse;
+  'externalcontact/customer_acquisition/create_link': W.CustomerAcquisitionCreateLinkResponse;
+  'externalcontact/customer_acquisition/get': W.CustomerAcquisitionGetResponse;
+  'externalcontact/customer_acquisition/list_link': W.CustomerAcquisitionListLinkResponse;
+  'externalcontact/customer_acquisition/customer': W.CustomerAcquisitionCustomerResponse;
+  'externalcontact/customer_acquisition/statistic': W.CustomerAcquisitionStatisticResponse;
+  'externalcontact/customer_acquisition_quota': W.CustomerAcquisitionQuotaResponse;
 }
 
 /** The answer to `path`: its fields as @pond/wecom types them (for paths it names), with errcode and errmsg always there. */

@@ -108,6 +108,7 @@ export const NOUNS: Record<string, Bilingual> = {
   plan: { zh: '活动策划', en: 'activity plan' },
   fission: { zh: '裂变路径', en: 'fission path' },
   analytics_settings: { zh: '漏斗阶段定义', en: 'funnel stage definitions' },
+  acquisition_link_setting: { zh: '获客链接设置', en: 'acquisition link settings' },
   faq: { zh: '问答库条目', en: 'FAQ entry' },
   faq_setting: { zh: '问答设置', en: 'FAQ settings' },
   moderation_rule: { zh: '群管规则', en: 'moderation rules' },

@@ -15,6 +15,7 @@ import { getGroupJson, listGroupsJson } from '../groups';
 import { groupStatisticByDay, groupStatisticByOwner } from '../stats';
 import { transferGroups } from '../transfers';
 import { addInterceptRule, delInterceptRule, getInterceptRule, listInterceptRules, updateInterceptRule } from '../intercept-rules';
+import { createLink, deleteLink, getLink, getQuota, linkCustomers, linkStatistic, listLinks, updateLink } from '../acquisition';
 import type { ApiRouter } from './route';
 
 export function registerGroupRoutes(r: ApiRouter, ctx: SimContext): void {
@@ -45,6 +46,20 @@ export function registerGroupRoutes(r: ApiRouter, ctx: SimContext): void {
   r.post('externalcontact/groupchat/del_join_way', async ({ auth, body }) => {
     await delJoinWay(ctx, auth.corpId, body);
   });
+
+  // Customer acquisition links (获客助手, §15).
+  r.post('externalcontact/customer_acquisition/create_link', async ({ auth, body, base }) => createLink(ctx, auth.corpId, body, base));
+  r.post('externalcontact/customer_acquisition/get', async ({ auth, body, base }) => getLink(ctx, auth.corpId, body, base));
+  r.post('externalcontact/customer_acquisition/update_link', async ({ auth, body }) => {
+    await updateLink(ctx, auth.corpId, body);
+  });
+  r.post('externalcontact/customer_acquisition/delete_link', async ({ auth, body }) => {
+    await deleteLink(ctx, auth.corpId, body);
+  });
+  r.post('externalcontact/customer_acquisition/list_link', async ({ auth, body }) => listLinks(ctx, auth.corpId, body));
+  r.post('externalcontact/customer_acquisition/customer', async ({ auth, body }) => linkCustomers(ctx, auth.corpId, body));
+  r.post('externalcontact/customer_acquisition/statistic', async ({ auth, body }) => linkStatistic(ctx, auth.corpId, body));
+  r.get('externalcontact/customer_acquisition_quota', async ({ auth }) => getQuota(ctx, auth.corpId));
 
   // Staff-side sensitive words (§18).
   r.post('externalcontact/add_intercept_rule', async ({ auth, body }) => addInterceptRule(ctx, auth.corpId, body));

@@ -48,6 +48,13 @@ export function errorJson(ctx: SimContext, err: unknown, req: FastifyRequest) {
   return { errcode: sys.errcode, errmsg: decorateErrmsg(sys, normalizeIp(req.ip), ctx.clock.nowSec()) };
 }
 
+/** A call's arguments for the call log: the query (no token) and the JSON body as sent. */
+function argsOf(query: Record<string, string | undefined>, body: unknown): string {
+  const raw = Buffer.isBuffer(body) ? body.toString('utf8', 0, 2000) : typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+  const q = Object.keys(query).length ? JSON.stringify(query) : '';
+  return [q, raw].filter(Boolean).join(' ');
+}
+
 function readBody(raw: unknown): Body {
   if (raw === undefined || raw === null) return {};
   if (Buffer.isBuffer(raw)) raw = raw.toString('utf8');
@@ -65,15 +72,22 @@ function readBody(raw: unknown): Body {
 
 export function createApiRouter(app: FastifyInstance, ctx: SimContext, rootPrefix: string): ApiRouter {
   const wrap = (api: string, handler: ApiHandler, parse: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
+    let logged: ((errcode: number) => void) | null = null;
     try {
       const query = req.query as Record<string, string | undefined>;
       const auth = await authorize(ctx, query.access_token, api, req.ip);
+      const { access_token: _token, ...args } = query;
+      const at = ctx.clock.now();
+      logged = (errcode) => ctx.calls?.record({ at, corpId: auth.corpId, api, args: argsOf(args, parse ? req.body : undefined), errcode });
       const body = parse ? readBody(req.body) : {};
       const out = await handler({ auth, body, raw: req.body, query, base: baseUrl(ctx, req, rootPrefix), req });
+      logged(0);
       if (out instanceof RawReply) return reply.type(out.contentType).headers(out.headers).send(out.body);
       return reply.send({ errcode: 0, errmsg: 'ok', ...(out ?? {}) });
     } catch (err) {
-      return reply.send(errorJson(ctx, err, req));
+      const answer = errorJson(ctx, err, req);
+      logged?.(answer.errcode);
+      return reply.send(answer);
     }
   };
   return {

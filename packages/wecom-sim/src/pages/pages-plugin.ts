@@ -1,4 +1,4 @@
-// Browser-facing pages: the phone view, the QR pages, uploaded images, WeChat OAuth, and the
+// Browser-facing pages: the phone view, the QR pages, acquisition links' pages, uploaded images, WeChat OAuth, and the
 // simulated WeCom client (member OAuth, chat frame with the sidebar, JS-SDK shim, the JS bridge and app pages).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SimContext } from '../context';
@@ -6,6 +6,7 @@ import type { SimControl } from '../control';
 import { loadMedia } from '../media';
 import { registerPhone } from './phone';
 import { registerQrPages } from './qr-pages';
+import { registerLinkPages } from './link-pages';
 import { registerWechatOauth } from './wechat-oauth';
 import { registerWecomApp } from './wecom-app';
 import { registerWecomClient } from './wecom-client';
@@ -20,6 +21,7 @@ export function registerPages(app: FastifyInstance, ctx: SimContext, control: Si
     });
   }
   registerQrPages(app, ctx, control, base);
+  registerLinkPages(app, ctx, control, base);
   registerPhone(app, ctx, control, base);
   registerWechatOauth(app, ctx);
   registerWecomOauth(app, ctx);

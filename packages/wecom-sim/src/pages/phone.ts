@@ -9,6 +9,7 @@ import { ControlError } from '../errors';
 import { contactsOf, corpZones, groupsOf, joinableGroups, staffDirectory } from './phone-data';
 import { cookieOf, esc, flash, page, renderPayload, t, time } from './html';
 import { IDENTITY_COOKIE } from './qr-pages';
+import { SIM_CA } from '../acquisition';
 import { momentsSection } from './phone-social';
 import { DEFAULT_TIMEZONE } from '../time';
 import { walletSection } from '../pay-wallet';
@@ -174,13 +175,13 @@ export function registerPhone(app: FastifyInstance, ctx: SimContext, control: Si
     }
     if (form.mode === 'open') {
       // Sim QR pages need to know who is looking; other pages read the cookie.
-      if (SIM_QR.test(url.pathname)) url.searchParams.set('as', me);
+      if (SIM_QR.test(url.pathname) || SIM_CA.test(url.pathname)) url.searchParams.set('as', me);
       return reply.redirect(url.toString(), 303);
     }
     try {
       const r = await control.scan(me, url.toString());
       if (r.kind === 'page') return back(req, reply, `页面里没有企业微信二维码 (no WeCom QR found on that page, HTTP ${r.status})`, true);
-      if (r.kind === 'contact') {
+      if (r.kind === 'contact' || r.kind === 'link') {
         const s = r.result.status;
         return back(req, reply, s === 'already_added' ? `已经是好友 (already friends with ${r.result.userid})` : s === 'pending' ? `已发送好友申请 (request sent to ${r.result.userid})` : `已添加 ${r.result.userid} (added)`);
       }

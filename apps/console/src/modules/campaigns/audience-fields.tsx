@@ -16,7 +16,9 @@ interface Picker<T> { value?: T; onChange?: (value: T) => void; disabled?: boole
 
 /** A live code (staff or group code) by name, searched on the server. */
 export function LiveCodeSelect({ value, onChange, disabled, testId }: Picker<number | null>) {
-  const { t } = useTranslation('campaigns');
+  const { t } = useTranslation(['campaigns', 'liveCodes']);
+  // An acquisition-link code says so: friends then open the link, no QR (ADR 0037).
+  const label = (c: { name: string; mode: string }) => (c.mode === 'link' ? `${c.name} · ${t('liveCodes:modes.link')}` : c.name);
   const [q, setQ] = useState('');
   const staff = useLiveCodes({ kind: 'staff', page: 1, pageSize: 50, ...(q ? { q } : {}) });
   const group = useLiveCodes({ kind: 'group', page: 1, pageSize: 50, ...(q ? { q } : {}) });
@@ -25,7 +27,7 @@ export function LiveCodeSelect({ value, onChange, disabled, testId }: Picker<num
   const chosen = useLiveCode(value != null && !listed.some((c) => c.id === value) ? value : undefined);
   const extra = chosen.data && !listed.some((c) => c.id === chosen.data.id) ? [chosen.data] : [];
   const options = [
-    { label: t('staffCodes'), title: 'staff', options: [...(staff.data?.items ?? []), ...extra.filter((c) => c.kind === 'staff')].map((c) => ({ value: c.id, label: c.name })) },
+    { label: t('staffCodes'), title: 'staff', options: [...(staff.data?.items ?? []), ...extra.filter((c) => c.kind === 'staff')].map((c) => ({ value: c.id, label: label(c) })) },
     { label: t('groupCodes'), title: 'group', options: [...(group.data?.items ?? []), ...extra.filter((c) => c.kind !== 'staff')].map((c) => ({ value: c.id, label: c.name })) },
   ];
   return (

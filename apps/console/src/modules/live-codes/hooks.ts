@@ -4,14 +4,14 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   LIVE_CODE_KINDS, LIVE_CODE_STRATEGIES,
-  type ChannelStats, type CodeStats, type LiveCode, type LiveCodeInput, type LiveCodeKind, type LiveCodeListQuery, type LiveCodePatch,
-  type PosterIssue, type PosterOptions, type DateRange,
+  type AcquisitionQuota, type AcquisitionSettings, type ChannelStats, type CodeStats, type LiveCode, type LiveCodeInput, type LiveCodeKind,
+  type LiveCodeListQuery, type LiveCodePatch, type PosterIssue, type PosterOptions, type DateRange,
 } from '@pond/contracts/live-codes';
 import { api, apiUrl, type Page } from '../../api/client';
 
 // The API's types, from the contracts (pages import them from here).
 export type {
-  ChannelStats, CodeGroup, CodeGroupStatus, CodeMode, CodeNumbers, CodeStats, CodeStatus, DateRange, DayStats, LiveCode, LiveCodeInput,
+  AcquisitionLink, AcquisitionQuota, AcquisitionSettings, LinkStatus, QuotaState, ChannelStats, CodeGroup, CodeGroupStatus, CodeMode, CodeNumbers, CodeStats, CodeStatus, DateRange, DayStats, LiveCode, LiveCodeInput,
   LiveCodeKind, PoolInput, PoolMember, PosterIssue, PosterOptions, Slot, Strategy, TotalStats, WorkSchedule,
 } from '@pond/contracts/live-codes';
 export { LIVE_CODE_KINDS };
@@ -61,6 +61,32 @@ export function useUpdateLiveCode() {
 
 export function useArchiveLiveCode() {
   return useCodeWrite((id: number) => api.post<{ ok: true }>(codeUrl(id, '/archive')));
+}
+
+/** Saves the code unchanged: a link mode code's acquisition link is brought in line (remade if WeCom deleted it). */
+export function useResyncLink() {
+  return useCodeWrite((id: number) => api.patch<LiveCode>(codeUrl(id), {}));
+}
+
+/** The corp's acquisition-link quota, read from WeCom (writers only). */
+export function useAcquisitionQuota(enabled: boolean) {
+  return useQuery({
+    queryKey: ['live-codes', 'acquisition-quota'],
+    queryFn: ({ signal }) => api.get<AcquisitionQuota>('/acquisition-links/quota', undefined, signal),
+    enabled,
+  });
+}
+
+export function useAcquisitionSettings(enabled = true) {
+  return useQuery({
+    queryKey: ['live-codes', 'acquisition-settings'],
+    queryFn: ({ signal }) => api.get<AcquisitionSettings>('/acquisition-links/settings', undefined, signal),
+    enabled,
+  });
+}
+
+export function useUpdateAcquisitionSettings() {
+  return useCodeWrite((input: AcquisitionSettings) => api.put<AcquisitionSettings>('/acquisition-links/settings', input));
 }
 
 export function useCodeStats(id: number | undefined, range: DateRange) {

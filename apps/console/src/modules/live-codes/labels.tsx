@@ -4,5 +4,5 @@ import type { CodeMode } from './hooks';
 
 export function ModeTag({ mode }: { mode: CodeMode }) {
   const { t } = useTranslation('liveCodes');
-  return <Tag color={mode === 'native' ? 'purple' : 'blue'}>{t(`modes.${mode}`)}</Tag>;
+  return <Tag color={mode === 'native' ? 'purple' : mode === 'link' ? 'cyan' : 'blue'}>{t(`modes.${mode}`)}</Tag>;
 }

@@ -50,6 +50,7 @@ import {
   type PosterOptions,
 } from './hooks';
 import { ModeTag } from './labels';
+import { LinkCard } from './link-card';
 import { StatsChart } from './stats-chart';
 import { RangeFilter, StatCards, useDateRange } from './stats-widgets';
 
@@ -141,6 +142,7 @@ function Detail({ code, back }: { code: LiveCode; back: ReactNode }) {
         <Col xs={24} xl={12}>
           <Flex vertical gap={16}>
             <LandingCard code={code} />
+            {code.mode === 'link' ? <LinkCard code={code} /> : null}
             {code.kind === 'staff' ? <PoolCard code={code} /> : null}
             {code.kind === 'group' ? <GroupsCard code={code} /> : null}
           </Flex>

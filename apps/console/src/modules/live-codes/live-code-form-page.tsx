@@ -39,6 +39,7 @@ import {
   STRATEGIES,
   useCreateLiveCode,
   useLiveCode,
+  useAcquisitionSettings,
   useLiveCodes,
   useUpdateLiveCode,
   type CodeMode,
@@ -109,13 +110,15 @@ function initialValues(code: LiveCode | undefined, kind: LiveCodeKind): CodeForm
 function toInput(v: CodeForm, editing: boolean): LiveCodeInput {
   const text = (s: string | undefined) => (s?.trim() ? s.trim() : null);
   const native = v.kind === 'staff' && v.mode === 'native';
+  // An acquisition link: WeCom routes within its range, so no weights, caps, hours or lock (backup staff stay).
+  const link = v.kind === 'staff' && v.mode === 'link';
   const pool = (v.pool ?? [])
     .filter((p) => p?.userid)
     .map((p) => ({
       userid: p.userid,
-      weight: native ? 1 : p.weight ?? 1,
-      dailyCap: native ? null : p.dailyCap ?? null,
-      totalCap: native ? null : p.totalCap ?? null,
+      weight: native || link ? 1 : p.weight ?? 1,
+      dailyCap: native || link ? null : p.dailyCap ?? null,
+      totalCap: native || link ? null : p.totalCap ?? null,
     }));
   return {
     kind: v.kind,
@@ -124,13 +127,13 @@ function toInput(v: CodeForm, editing: boolean): LiveCodeInput {
     storeId: v.kind === 'store' ? null : v.storeId ?? null,
     mode: v.kind === 'staff' ? v.mode : 'pond',
     strategy: v.strategy,
-    lockEnabled: native ? false : v.lockEnabled,
+    lockEnabled: native || link ? false : v.lockEnabled,
     skipVerify: v.skipVerify,
     tagIds: v.tagIds ?? [],
     remarkTemplate: text(v.remarkTemplate),
     description: text(v.description),
     welcomeId: v.welcomeId ?? null,
-    schedule: native ? null : v.schedule ?? null,
+    schedule: native || link ? null : v.schedule ?? null,
     backupUserids: native ? [] : v.backupUserids ?? [],
     // An empty pool on create means "the store's staff"; on edit it would empty the code, so leave it out.
     ...(v.kind === 'staff' && (pool.length > 0 || !editing) ? { pool } : {}),
@@ -185,6 +188,7 @@ function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: 
   const groupCap = (Form.useWatch('groupCap', form) as number | undefined) ?? 200;
   const storeId = Form.useWatch('storeId', form) as number | null | undefined;
   const native = currentKind === 'staff' && mode === 'native';
+  const link = currentKind === 'staff' && mode === 'link';
 
   const knownNames = useMemo(() => new Map((code?.pool ?? []).map((p) => [p.userid, p.name])), [code]);
 
@@ -283,7 +287,7 @@ function CodeFormBody({ code, kind, back }: { code: LiveCode | undefined; kind: 
         </Card>
 
         {currentKind === 'staff' ? (
-          <StaffSections code={code} editing={editing} native={native} strategy={strategy} storeId={storeId ?? null} knownNames={knownNames} />
+          <StaffSections code={code} editing={editing} native={native} link={link} strategy={strategy} storeId={storeId ?? null} knownNames={knownNames} />
         ) : null}
         {currentKind === 'group' ? <GroupSections code={code} autoCreate={groupAutoCreate} cap={groupCap} /> : null}
         {currentKind === 'store' ? <StoreSection /> : null}
@@ -307,14 +311,18 @@ interface StaffSectionsProps {
   code: LiveCode | undefined;
   editing: boolean;
   native: boolean;
+  /** Link mode: an acquisition link whose range is the pool. */
+  link: boolean;
   strategy: Strategy;
   storeId: number | null;
   knownNames: ReadonlyMap<string, string>;
 }
 
-function StaffSections({ code, editing, native, strategy, storeId, knownNames }: StaffSectionsProps) {
+function StaffSections({ code, editing, native, link, strategy, storeId, knownNames }: StaffSectionsProps) {
   const { t } = useTranslation(['liveCodes', 'common']);
   const form = Form.useFormInstance<CodeForm>();
+  const settings = useAcquisitionSettings(link);
+  const maxRange = settings.data?.maxRangeUsers ?? 100;
   return (
     <>
       <Card title={t('form.routing')} style={{ marginBottom: 16 }}>
@@ -333,6 +341,12 @@ function StaffSections({ code, editing, native, strategy, storeId, knownNames }:
                   {t('form.modeNativeHelp')}
                 </Typography.Text>
               </Radio>
+              <Radio value="link" data-testid="mode-link">
+                <Typography.Text strong>{t('modes.link')}</Typography.Text>
+                <Typography.Text type="secondary" style={{ marginLeft: 8 }}>
+                  {t('form.modeLinkHelp')}
+                </Typography.Text>
+              </Radio>
             </Flex>
           </Radio.Group>
         </Form.Item>
@@ -346,20 +360,24 @@ function StaffSections({ code, editing, native, strategy, storeId, knownNames }:
             data-testid="native-mode-alert"
           />
         ) : null}
+        {link ? (
+          <Alert type="info" showIcon title={t('form.linkTitle')} description={t('form.linkAlert')} style={{ marginBottom: 16 }} data-testid="link-mode-alert" />
+        ) : null}
         <Form.Item
           label={t('form.pool')}
           required
-          extra={storeId && !editing ? t('form.poolStoreHelp') : native ? t('form.poolHelpNative') : t('form.poolHelp')}
+          extra={storeId && !editing ? t('form.poolStoreHelp') : link ? t('form.poolHelpLink', { max: maxRange }) : native ? t('form.poolHelpNative') : t('form.poolHelp')}
         >
           <StaffPoolEditor
             form={form}
             strategy={strategy}
-            native={native}
+            native={native || link}
             knownNames={knownNames}
             rules={[
               {
                 validator: (_, rows: (PoolInput | undefined)[] | undefined) => {
                   const n = (rows ?? []).filter((r) => r?.userid).length;
+                  if (link && n > maxRange) return Promise.reject(new Error(t('form.poolHelpLink', { max: maxRange })));
                   if (n > 0 || (storeId && !editing)) return Promise.resolve();
                   return Promise.reject(new Error(t('form.poolRequired')));
                 },
@@ -367,7 +385,7 @@ function StaffSections({ code, editing, native, strategy, storeId, knownNames }:
             ]}
           />
         </Form.Item>
-        {!native ? (
+        {!native && !link ? (
           <>
             <Form.Item name="strategy" label={t('strategy')}>
               <Radio.Group>
@@ -403,7 +421,14 @@ function StaffSections({ code, editing, native, strategy, storeId, knownNames }:
         )}
       </Card>
 
-      {!native ? (
+      {link ? (
+        <Card title={t('form.backup')} style={{ marginBottom: 16 }}>
+          <Form.Item name="backupUserids" extra={t('form.backupHelpLink')}>
+            <StaffMultiSelect followOnly knownNames={knownNames} placeholder={t('form.backupPlaceholder')} />
+          </Form.Item>
+        </Card>
+      ) : null}
+      {!native && !link ? (
         <Card title={t('form.hours')} style={{ marginBottom: 16 }}>
           <Form.Item
             name="schedule"

@@ -53,11 +53,24 @@ export default function LiveCodesPage() {
   ];
   if (kind === 'staff') {
     columns.push(
-      { title: t('mode'), dataIndex: 'mode', render: (mode: LiveCode['mode']) => <ModeTag mode={mode} /> },
+      {
+        title: t('mode'),
+        dataIndex: 'mode',
+        render: (mode: LiveCode['mode'], c) => (
+          <span>
+            <ModeTag mode={mode} />
+            {c.link && (c.link.status !== 'active' || c.link.quotaState !== 'ok') ? (
+              <Tooltip title={c.link.status !== 'active' ? t(`link.statuses.${c.link.status ?? 'deleted'}`) : `${t('link.quota')}：${t(`link.quotaStates.${c.link.quotaState}`)}`}>
+                <WarningOutlined style={{ color: '#faad14' }} data-testid="link-warning" />
+              </Tooltip>
+            ) : null}
+          </span>
+        ),
+      },
       {
         title: t('strategy'),
         dataIndex: 'strategy',
-        render: (s: LiveCode['strategy'], c) => (c.mode === 'native' ? t('common:none') : t(`strategies.${s}`)),
+        render: (s: LiveCode['strategy'], c) => (c.mode !== 'pond' ? t('common:none') : t(`strategies.${s}`)),
       },
       {
         title: t('poolSize'),

@@ -1,6 +1,7 @@
 // Crediting friends to the participant whose link they opened (ADR 0024). A friend's add (or group join) is matched
 // to their visit of a participant's link by their unionid — read with the customer's details (enrich), or the group
-// member's — and, for visitors without one (no OAuth), by the live-code visit the add's attribution took.
+// member's — and, for visitors without one (no OAuth), by the live-code visit the add's attribution took. Through a link
+// mode code (an acquisition link, ADR 0037) the add's State names the visit itself: credited in the add's step, no read.
 //
 // One credit per campaign and friend: `invite_credits (campaign_id, invitee)` is unique, so rescans, WeCom's retried
 // callbacks and concurrent events of one friend make one row. Every change of a credit holds its participant's row
@@ -71,6 +72,23 @@ export class InviteCredits {
       if (!visit || visit.campaign_id !== c.id) continue;
       await this.credit(c, visit, { kind: 'add', corpId, externalUserid, userid, chatId: null, at: a.added_at, unionid }, a.code_id);
     }
+  }
+
+  /**
+   * An add through a link mode code whose State named its visit (ADR 0037): the visit of a participant's link behind that
+   * code visit is the friend's, so the friend is credited now, in the add's own step — no unionid and no read of the
+   * customer needed. The same refusals and flags as any credit (self-invite, existing customer, relation ended, IP and
+   * burst anomalies, the holding period); the unique key keeps it one credit when the enrich later matches it again.
+   */
+  async onAddThroughVisit(corpId: string, externalUserid: string, userid: string, codeId: number, codeVisitId: number, at: Date): Promise<void> {
+    const { pool } = this.deps;
+    const visit = await repo.visitByCodeVisit(pool, codeVisitId);
+    if (!visit || visit.corp_id !== corpId) return;
+    const c = (await repo.campaignsForCode(pool, corpId, codeId, false)).find((x) => x.id === visit.campaign_id);
+    if (!c) return;
+    // Known only if the friend was a customer before (their unionid stored then): no WeCom read is made for it.
+    const unionid = await repo.customerUnionid(pool, corpId, externalUserid);
+    await this.credit(c, visit, { kind: 'add', corpId, externalUserid, userid, chatId: null, at, unionid }, codeId);
   }
 
   /** A customer joined a group: through an invite campaign's group code (the join way's state), credited by unionid. */

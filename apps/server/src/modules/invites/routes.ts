@@ -15,7 +15,7 @@ import { access, ALL_ROLES, publicRoute, WRITE_ROLES } from '../../platform/acce
 import { allowLandingInline } from '../../platform/security-headers';
 import type { Logger } from '../../platform/log';
 import type { CustomerSessions } from '../campaigns';
-import { identify, isAutomated } from '../live-codes';
+import { demoLink, identify, isAutomated } from '../live-codes';
 import type { CorpService } from '../org';
 import type { InviteService, VisitOutcome } from './service';
 
@@ -114,7 +114,7 @@ export function inviteRoutes(app: App, deps: {
 
   // ---- a friend opens a participant's link (the poster's QR) ----
 
-  function render(o: VisitOutcome, demoAs: string | undefined): { status: number; html: string } {
+  function render(o: Exclude<VisitOutcome, { status: 'link' }>, demoAs: string | undefined): { status: number; html: string } {
     switch (o.status) {
       case 'not_found': return { status: 404, html: notice('邀请', '这个邀请链接不存在', 'This invite link does not exist.') };
       case 'closed': return { status: 200, html: notice(o.campaign.name, '活动未开放或已结束，感谢关注', 'The campaign is not open. Thank you!') };
@@ -146,7 +146,8 @@ export function inviteRoutes(app: App, deps: {
     config: publicRoute('the page a participant\'s poster opens for their friends: records the visit and shows the campaign code\'s staff or group QR'),
     schema: {
       hide: true, produces: ['text/html'], summary: 'An invite link (the URL a participant\'s poster QR encodes)',
-      description: 'HTML: the staff member\'s or group\'s QR (routed by the campaign\'s live code), or a notice. 302 to WeChat OAuth to identify the friend.',
+      description: 'HTML: the staff member\'s or group\'s QR (routed by the campaign\'s live code), or a notice. 302 to WeChat OAuth to identify the friend, '
+        + 'or to the code\'s acquisition link with the visit\'s customer_channel (link mode).',
     },
   }, async (req: LinkRequest, reply) => {
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
@@ -161,6 +162,7 @@ export function inviteRoutes(app: App, deps: {
     if ('redirect' in who) return reply.redirect(who.redirect, 302);
     const v = who.visitor;
     const outcome = await invites.visit(token, { ...v, openid: v.key.startsWith('o:') ? v.key.slice(2) : null }, req.ip);
+    if (outcome.status === 'link') return reply.redirect(demoLink(outcome.url, deps.sim ? req.cookies.sim_wechat_user : undefined), 302);
     const out = render(outcome, deps.sim ? req.cookies.sim_wechat_user : undefined);
     return reply.status(out.status).send(out.html);
   });

@@ -44,7 +44,9 @@ export type VisitOutcome =
   | { status: 'closed'; campaign: CampaignRow; reason: string }
   | { status: 'self'; campaign: CampaignRow; pageUrl: string }
   | { status: 'no_staff'; campaign: CampaignRow }
-  | { status: 'staff' | 'group'; campaign: CampaignRow; qrUrl: string; staffName: string | null; staffAvatar: string | null; inviter: string | null };
+  | { status: 'staff' | 'group'; campaign: CampaignRow; qrUrl: string; staffName: string | null; staffAvatar: string | null; inviter: string | null }
+  /** The campaign's code is an acquisition link (ADR 0037): on to it, with this visit's customer_channel. */
+  | { status: 'link'; campaign: CampaignRow; url: string };
 
 export class InviteService {
   readonly credits: InviteCredits;
@@ -240,7 +242,8 @@ export class InviteService {
 
   /**
    * Records the visit (who, from where, whether they already were a customer) and routes the friend through the
-   * campaign's live code like any scan; the page shows the staff member's or group's QR.
+   * campaign's live code like any scan; the page shows the staff member's or group's QR — or, for a link mode code, sends
+   * the friend on to its acquisition link with the visit's customer_channel, which the add brings back (ADR 0037).
    */
   async visit(token: string, visitor: Visitor & { openid?: string | null }, ip: string | undefined): Promise<VisitOutcome> {
     const { pool } = this.deps;
@@ -265,6 +268,7 @@ export class InviteService {
     const { rows: [inviter] } = await pool.query<{ name: string | null }>('SELECT name FROM customers WHERE corp_id = $1 AND external_userid = $2', [c.corp_id, p.external_userid]);
     if (outcome.status === 'staff') return { status: 'staff', campaign: c, qrUrl: outcome.staff.qrUrl, staffName: outcome.staff.name, staffAvatar: outcome.staff.avatar, inviter: inviter?.name ?? null };
     if (outcome.status === 'group') return { status: 'group', campaign: c, qrUrl: outcome.qrUrl, staffName: null, staffAvatar: null, inviter: inviter?.name ?? null };
+    if (outcome.status === 'link') return { status: 'link', campaign: c, url: outcome.url };
     return { status: 'no_staff', campaign: c };
   }
 

@@ -1,7 +1,8 @@
 // What happens when a customer added through a code: the welcome message first (20 s window), then —
 // once the customer is stored — the code's tags and remark, the attribution row (code, channel,
 // store, staff, visit) and the lock confirmed. Re-adds after a one-sided delete arrive with an empty
-// state: they keep the earlier attribution's code and get no second round of tags.
+// state: they keep the earlier attribution's code and get no second round of tags. An add through a link mode code's
+// acquisition link names the visit itself in its State (ADR 0037).
 import type pg from 'pg';
 import type { CorpService } from '../org';
 import type { Logger } from '../../platform/log';
@@ -10,7 +11,7 @@ import type { ContactAdd, EventContext } from '../../platform/inbox';
 import { markRelationTags } from '../customers';
 import * as repo from './repo';
 import { loadCode, type CodeConfig } from './repo';
-import { ASSIGNING_REASONS, countsOnScan, type LiveCodeService } from './service';
+import { ASSIGNING_REASONS, countsOnScan, splitState, type LiveCodeService } from './service';
 
 export interface WelcomeSender {
   sendForAdd(args: {
@@ -24,11 +25,16 @@ export interface WelcomeSender {
 export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: LiveCodeService; welcome?: WelcomeSender; log: Logger }): ContactEventHooks {
   const { pool, corps, codes } = deps;
 
-  async function codeOf(ctx: EventContext<ContactAdd>): Promise<{ code: CodeConfig | null; reAdd: boolean }> {
+  /**
+   * The code an add came through, by its State: a code's state, or — through a link mode code's landing page — the code's
+   * state and the visit's token (`<state>.<token>`, the customer_channel the page sent the customer on with).
+   */
+  async function codeOf(ctx: EventContext<ContactAdd>): Promise<{ code: CodeConfig | null; reAdd: boolean; token?: string | null }> {
     const state = ctx.ev.State || '';
     if (state) {
-      const id = await codes.cache.idForState(ctx.corpId, state);
-      return { code: id ? await loadCode(pool, { id, corpId: ctx.corpId }) : null, reAdd: false };
+      const { codeState, token } = splitState(state);
+      const id = await codes.cache.idForState(ctx.corpId, codeState);
+      return { code: id ? await loadCode(pool, { id, corpId: ctx.corpId }) : null, reAdd: false, token };
     }
     const codeId = await repo.lastAttributedCode(pool, ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID));
     if (codeId === null) return { code: null, reAdd: false };
@@ -67,7 +73,13 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
       // Match the scan that led here: same code and staff, the customer's unionid when already known,
       // else the latest open visit of the last day (not one without a unionid because the add has none yet).
       const unionid = (await repo.customerNames(pool, ctx.corpId, ext))?.unionid ?? null;
-      const v = await repo.takeVisit(pool, { codeId: code.id, userid, unionid, externalUserid: ext, at: ctx.at });
+      // A link mode add names its visit (ADR 0037): that one, and no guessing. One without (the link's own channel, or a
+      // backup member's contact way) takes only a visit that assigned this very staff member (a backup's).
+      const link = code.mode === 'link';
+      const byChannel = link && !!found.token;
+      const v = byChannel
+        ? await repo.takeChannelVisit(pool, { codeId: code.id, token: found.token!, externalUserid: ext })
+        : await repo.takeVisit(pool, { codeId: code.id, userid, unionid, externalUserid: ext, at: ctx.at, exactStaff: link });
       // A scan that was not counted when shown counts now that the person added (once: the visit is taken).
       if (v && !reAdd && v.userid === userid && ASSIGNING_REASONS.includes(v.reason) && !countsOnScan({ key: v.visitor_key, kind: v.visitor_kind, unionid: null })) {
         await codes.countAdd(code, userid, ctx.at);
@@ -78,7 +90,7 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
         corpId: ctx.corpId, externalUserid: ext, userid, codeId: code.id, channel: code.channel, storeId: code.storeId, visitId: v?.id ?? null,
         state: ctx.ev.State || code.state, addedAt: ctx.at, inboxId: ctx.inboxId, superseded: info.superseded,
       });
-      return { codeId: code.id, codeName: code.name, channel: code.channel, visitId: v?.id ?? null, reAdd };
+      return { codeId: code.id, codeName: code.name, channel: code.channel, visitId: v?.id ?? null, reAdd, ...(byChannel && v ? { channelVisit: true } : {}) };
     },
 
     /** Once the customer is read from WeCom: the code's tags and remark (fresh adds only) and the unionid lock. */

@@ -1,9 +1,9 @@
 // The public surface of the live-codes module: other modules and the composition root (app.ts) import only this.
 export { acquireHooks } from './attribution';
 export { GroupCodeRotation } from './group-codes';
-export { landingRoutes } from './landing';
+export { demoLink, landingRoutes } from './landing';
 export { liveCodeRoutes } from './routes';
-export { LiveCodeService } from './service';
+export { LiveCodeService, splitState } from './service';
 export { identify, isAutomated, openWechatIdentity, WECHAT_COOKIE } from './identity';
 export type { Visitor } from './identity';
 export type { CodeConfig } from './repo';

@@ -40,6 +40,14 @@ function page(title: string, body: string, opts: { script?: boolean; locate?: bo
 const notice = (title: string, zh: string, en: string) =>
   page(title, `<div class="card"><h1>${esc(zh)}</h1><p class="en">${esc(en)}</p></div>`);
 
+/** A link URL as the demo's phone opens it: the simulator's link page learns who the simulated customer is. */
+export function demoLink(url: string, demoAs: string | undefined): string {
+  if (!demoAs) return url;
+  const u = new URL(url);
+  u.searchParams.set('as', demoAs);
+  return u.toString();
+}
+
 /** Haversine distance in km. */
 export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
   const r = (d: number) => (d * Math.PI) / 180;
@@ -73,6 +81,7 @@ export function landingRoutes(app: App, deps: { codes: LiveCodeService; corps: C
           <div class="hint">长按识别二维码${o.status === 'group' ? '加入群聊' : '添加好友'}</div><div class="en">Long-press the QR code to ${o.status === 'group' ? 'join the group' : 'add'}</div></div>`);
       }
       case 'store':
+      case 'link':
         return '';
     }
   }
@@ -83,8 +92,8 @@ export function landingRoutes(app: App, deps: { codes: LiveCodeService; corps: C
     schema: {
       hide: true, produces: ['text/html'], summary: 'The landing page of a live code (the URL its QR encodes)',
       description: 'HTML: the assigned staff member\'s (or group\'s) QR to long-press, or a notice (no staff available, outside hours, '
-        + 'open in WeChat). 302 to WeChat OAuth to identify the scanner, or to the nearest store\'s code (store routing); 404 page '
-        + 'for no such code, 410 for an archived one.',
+        + 'open in WeChat). 302 to WeChat OAuth to identify the scanner, to the nearest store\'s code (store routing), or to the code\'s '
+        + 'acquisition link with the visit\'s customer_channel (link mode); 404 page for no such code, 410 for an archived one.',
     },
   }, async (req: LandingRequest, reply) => {
     const key = req.params.key;
@@ -108,6 +117,8 @@ export function landingRoutes(app: App, deps: { codes: LiveCodeService; corps: C
       return 'redirect' in answer ? reply.redirect(answer.redirect, 302) : reply.status(200).send(answer.html);
     }
     const outcome = await codes.scan(key, visitor, { ip: req.ip });
+    // Link mode: on to the acquisition link with this visit's customer_channel (in demo, as the phone's customer).
+    if (outcome.status === 'link') return reply.redirect(demoLink(outcome.url, deps.sim ? req.cookies.sim_wechat_user : undefined), 302);
     const status = outcome.status === 'not_found' ? 404 : outcome.status === 'archived' ? 410 : outcome.status === 'blocked' ? 403 : 200;
     return reply.status(status).send(render(outcome, deps.sim ? req.cookies.sim_wechat_user : undefined));
   });

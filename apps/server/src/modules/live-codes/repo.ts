@@ -3,7 +3,7 @@
 // the writes of create/edit/archive, the list's numbers, the store picker and the alerts. The scan's own
 // batched writes are in visit-writer.ts, the numbers by day in stats.ts, attribution's in attribution.ts.
 import type pg from 'pg';
-import type { CodeGroupStatus, CodeMode, CodeStatus, LiveCodeKind, WorkSchedule } from '@pond/contracts/live-codes';
+import type { CodeGroupStatus, CodeMode, CodeStatus, LinkStatus, LiveCodeKind, QuotaState, WorkSchedule } from '@pond/contracts/live-codes';
 import type { Scope } from '../../platform/auth';
 import type { Cols, Row } from '../../platform/db/rows';
 import type { Visitor } from './identity';
@@ -36,6 +36,12 @@ export interface CodeConfig {
   groupWelcomeTemplateId: string | null;
   wecomConfigId: string | null;
   wecomQrUrl: string | null;
+  /** Link mode (ADR 0037): the acquisition link, its URL and status, and the corp's quota state (ok for other modes). */
+  linkId: string | null;
+  linkUrl: string | null;
+  linkStatus: LinkStatus | null;
+  linkStatusAt: Date | null;
+  quotaState: QuotaState;
   state: string;
   status: CodeStatus;
   createdAt: Date;
@@ -49,13 +55,14 @@ type Db = Pick<pg.Pool, 'query'>;
 /** created_at is NOT NULL; Row<> types the columns made by schema.ts's ts() helper as one `Date | null` index signature. */
 type CodeRow = Row<'live_codes'> & { created_at: Date };
 
-export function rowToCode(r: CodeRow): Omit<CodeConfig, 'pool' | 'groups'> {
+export function rowToCode(r: CodeRow): Omit<CodeConfig, 'pool' | 'groups' | 'quotaState'> {
   return {
     id: r.id, corpId: r.corp_id, key: r.key, kind: r.kind, name: r.name, channel: r.channel, storeId: r.store_id, mode: r.mode,
     strategy: r.strategy, lockEnabled: r.lock_enabled, skipVerify: r.skip_verify, tagIds: r.tag_ids, remarkTemplate: r.remark_template,
     description: r.description, welcomeId: r.welcome_id, schedule: r.schedule, backupUserids: r.backup_userids, groupCap: r.group_cap,
     groupAutoCreate: r.group_auto_create, groupBaseName: r.group_base_name, groupNextSeq: r.group_next_seq,
     groupWelcomeTemplateId: r.group_welcome_template_id, wecomConfigId: r.wecom_config_id, wecomQrUrl: r.wecom_qr_url,
+    linkId: r.link_id, linkUrl: r.link_url, linkStatus: r.link_status, linkStatusAt: r.link_status_at,
     state: r.state, status: r.status, createdAt: r.created_at,
   };
 }
@@ -82,6 +89,12 @@ type GroupRow = Cols<'live_code_groups', 'code_id' | 'chat_id' | 'position' | 's
 async function withPools(db: Db, codeRows: CodeRow[]): Promise<CodeConfig[]> {
   const codes = codeRows.map(rowToCode);
   const ids = codes.map((c) => c.id);
+  // Link mode codes carry their corp's quota state (the landing routes around a used-up quota).
+  const linkCorps = [...new Set(codes.filter((c) => c.mode === 'link').map((c) => c.corpId))];
+  const quota = new Map(linkCorps.length
+    ? (await db.query<Cols<'acquisition_link_settings', 'corp_id' | 'quota_state'>>(
+      'SELECT corp_id, quota_state FROM acquisition_link_settings WHERE corp_id = ANY($1)', [linkCorps])).rows.map((r) => [r.corp_id, r.quota_state])
+    : []);
   const [{ rows: pool }, { rows: groups }] = await Promise.all([
     db.query<PoolRow>(
       `SELECT p.*, s.name, s.avatar, coalesce(s.status, 0) AS staff_status, coalesce(s.is_follow_user, false) AS is_follow_user
@@ -94,10 +107,12 @@ async function withPools(db: Db, codeRows: CodeRow[]): Promise<CodeConfig[]> {
   ]);
   return codes.map((code) => ({
     ...code,
+    quotaState: quota.get(code.corpId) ?? 'ok',
     pool: pool.filter((p) => p.code_id === code.id).map((p) => ({
       userid: p.userid, position: p.position, weight: p.weight, dailyCap: p.daily_cap, totalCap: p.total_cap,
       configId: p.config_id, qrUrl: p.qr_url, name: p.name ?? p.userid, avatar: p.avatar, status: p.staff_status,
-      available: p.staff_status === 1 && (code.mode === 'native' || !!p.qr_url),
+      // A link's range needs no contact way of its own (a backup member used when the link is down does).
+      available: p.staff_status === 1 && (code.mode === 'native' || (code.mode === 'link' && p.position < 1000) || !!p.qr_url),
     })),
     groups: groups.filter((g) => g.code_id === code.id).map((g) => ({ chatId: g.chat_id, position: g.position, status: g.status, name: g.name, memberCount: g.member_count })),
   }));
@@ -484,14 +499,27 @@ export type TakenVisit = Cols<'code_visits', 'id' | 'visitor_key' | 'userid' | '
  * when known, else the latest open visit of the day before `at` (not one without a unionid because the add has none yet).
  */
 export async function takeVisit(
-  db: Db, v: { codeId: number; userid: string; unionid: string | null; externalUserid: string; at: Date },
+  db: Db, v: { codeId: number; userid: string; unionid: string | null; externalUserid: string; at: Date; exactStaff?: boolean },
 ): Promise<TakenVisit | undefined> {
   const { rows } = await db.query<TakenVisit>(
     `UPDATE code_visits SET external_userid = $4 WHERE id = (
-       SELECT id FROM code_visits WHERE code_id = $1 AND (userid = $2 OR userid IS NULL) AND external_userid IS NULL
+       SELECT id FROM code_visits WHERE code_id = $1 AND (userid = $2 OR (userid IS NULL AND NOT $6)) AND external_userid IS NULL
          AND created_at > $5::timestamptz - interval '1 day' AND ($3::text IS NULL OR unionid IS NULL OR unionid = $3)
        ORDER BY (unionid = $3) IS TRUE DESC, created_at DESC LIMIT 1)
-     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.userid, v.unionid, v.externalUserid, v.at]);
+     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.userid, v.unionid, v.externalUserid, v.at, v.exactStaff ?? false]);
+  return rows[0];
+}
+
+/**
+ * A link mode add whose State names its visit (`<code state>.<token>`): that visit, once — a visit another customer
+ * already took stays theirs (a shared or forged channel credits no one twice). Taken again by the same customer (a
+ * retried event) it is answered again.
+ */
+export async function takeChannelVisit(db: Db, v: { codeId: number; token: string; externalUserid: string }): Promise<TakenVisit | undefined> {
+  const { rows } = await db.query<TakenVisit>(
+    `UPDATE code_visits SET external_userid = $3
+      WHERE code_id = $1 AND channel_state = $2 AND (external_userid IS NULL OR external_userid = $3)
+     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.token, v.externalUserid]);
   return rows[0];
 }
 
@@ -536,4 +564,83 @@ export async function endAttribution(db: Db, corpId: string, externalUserid: str
 /** The remark Pond set on a relation (WeCom sends no callback for our own writes). */
 export async function setFollowRemark(db: Db, corpId: string, externalUserid: string, userid: string, remark: string): Promise<void> {
   await db.query('UPDATE follows SET remark = $4, updated_at = now() WHERE corp_id = $1 AND external_userid = $2 AND userid = $3', [corpId, externalUserid, userid, remark]);
+}
+
+// ---- acquisition links (获客助手, ADR 0037) ---------------------------------------------------------
+
+/** The link behind a link mode code, as made (or remade) in WeCom: working. */
+export async function setCodeLink(db: Db, id: number, link: { linkId: string; url: string }): Promise<void> {
+  await db.query(`UPDATE live_codes SET link_id = $2, link_url = $3, link_status = 'active', link_status_at = now(), updated_at = now() WHERE id = $1`,
+    [id, link.linkId, link.url]);
+}
+
+/** What WeCom said of a link (link_unavailable, delete_link), or what Pond did (deleted with the code): the code it was, if any. */
+export async function setLinkStatus(db: Db, corpId: string, linkId: string, status: LinkStatus): Promise<Cols<'live_codes', 'id' | 'key' | 'name' | 'status'> | undefined> {
+  const { rows } = await db.query<Cols<'live_codes', 'id' | 'key' | 'name' | 'status'>>(
+    `UPDATE live_codes SET link_status = $3, link_status_at = CASE WHEN link_status IS DISTINCT FROM $3 THEN now() ELSE link_status_at END
+      WHERE corp_id = $1 AND link_id = $2 RETURNING id, key, name, status`, [corpId, linkId, status]);
+  return rows[0];
+}
+
+export type LinkSettingsRow = Cols<'acquisition_link_settings', 'max_range_users' | 'quota_state' | 'quota_total' | 'quota_balance'> & {
+  quota_state_at: Date | null; quota_read_at: Date | null;
+};
+
+export async function linkSettings(db: Db, corpId: string): Promise<LinkSettingsRow> {
+  const { rows } = await db.query<LinkSettingsRow>(
+    'SELECT max_range_users, quota_state, quota_state_at, quota_total, quota_balance, quota_read_at FROM acquisition_link_settings WHERE corp_id = $1', [corpId]);
+  return rows[0] ?? { max_range_users: 100, quota_state: 'ok', quota_state_at: null, quota_total: null, quota_balance: null, quota_read_at: null };
+}
+
+export async function setMaxRangeUsers(db: Db, corpId: string, max: number): Promise<void> {
+  await db.query(
+    `INSERT INTO acquisition_link_settings (corp_id, max_range_users) VALUES ($1, $2)
+     ON CONFLICT (corp_id) DO UPDATE SET max_range_users = EXCLUDED.max_range_users, updated_at = now()`, [corpId, max]);
+}
+
+/** The quota state an event set, with the balance read then (if it could be). */
+export async function setQuotaState(db: Db, corpId: string, state: QuotaState, read?: { total: number; balance: number }): Promise<void> {
+  await db.query(
+    `INSERT INTO acquisition_link_settings AS s (corp_id, quota_state, quota_state_at, quota_total, quota_balance, quota_read_at)
+     VALUES ($1, $2, now(), $3, $4, CASE WHEN $3::int IS NULL THEN NULL ELSE now() END)
+     ON CONFLICT (corp_id) DO UPDATE SET quota_state = EXCLUDED.quota_state,
+       quota_state_at = CASE WHEN s.quota_state = EXCLUDED.quota_state THEN s.quota_state_at ELSE now() END,
+       quota_total = coalesce(EXCLUDED.quota_total, s.quota_total), quota_balance = coalesce(EXCLUDED.quota_balance, s.quota_balance),
+       quota_read_at = coalesce(EXCLUDED.quota_read_at, s.quota_read_at), updated_at = now()`, [corpId, state, read?.total ?? null, read?.balance ?? null]);
+}
+
+/** A quota read: none left is exhausted; a balance above the one last read (or any after exhausted) means it was recharged: ok. */
+export async function recordQuotaRead(db: Db, corpId: string, total: number, balance: number): Promise<LinkSettingsRow & { prev_state: QuotaState | null }> {
+  const { rows } = await db.query<LinkSettingsRow & { prev_state: QuotaState | null }>(
+    `WITH prev AS (SELECT quota_state, quota_balance FROM acquisition_link_settings WHERE corp_id = $1),
+          next AS (SELECT CASE WHEN $3::int <= 0 THEN 'exhausted'
+                               WHEN p.quota_state IS NULL OR p.quota_state = 'exhausted' THEN 'ok'
+                               WHEN p.quota_state = 'low' AND p.quota_balance IS NOT NULL AND $3::int > p.quota_balance THEN 'ok'
+                               ELSE p.quota_state END AS state
+                   FROM (SELECT 1) one LEFT JOIN prev p ON true)
+     INSERT INTO acquisition_link_settings AS s (corp_id, quota_total, quota_balance, quota_read_at, quota_state, quota_state_at)
+     VALUES ($1, $2, $3, now(), (SELECT state FROM next), now())
+     ON CONFLICT (corp_id) DO UPDATE SET quota_total = EXCLUDED.quota_total, quota_balance = EXCLUDED.quota_balance, quota_read_at = now(),
+       quota_state = EXCLUDED.quota_state, quota_state_at = CASE WHEN s.quota_state = EXCLUDED.quota_state THEN s.quota_state_at ELSE now() END,
+       updated_at = now()
+     RETURNING max_range_users, quota_state, quota_state_at, quota_total, quota_balance, quota_read_at, (SELECT quota_state FROM prev) AS prev_state`,
+    [corpId, total, balance]);
+  return rows[0];
+}
+
+/** The corp's admins who are WeCom members (their console account is linked to a userid): who app messages reach. */
+export async function adminUserids(db: Db, corpId: string): Promise<string[]> {
+  const { rows } = await db.query<{ userid: string }>(
+    `SELECT DISTINCT m.staff_userid AS userid FROM memberships m JOIN users u ON u.id = m.user_id
+      JOIN staff s ON s.corp_id = m.corp_id AND s.userid = m.staff_userid AND s.status = 1
+     WHERE m.corp_id = $1 AND m.role = 'admin' AND m.status = 'active' AND m.disabled_at IS NULL AND u.disabled_at IS NULL AND m.staff_userid IS NOT NULL
+     ORDER BY 1`, [corpId]);
+  return rows.map((r) => r.userid);
+}
+
+/** The corp's active link mode codes (a quota event concerns all of them). */
+export async function activeLinkCodes(db: Db, corpId: string): Promise<Cols<'live_codes', 'id' | 'key' | 'name'>[]> {
+  const { rows } = await db.query<Cols<'live_codes', 'id' | 'key' | 'name'>>(
+    `SELECT id, key, name FROM live_codes WHERE corp_id = $1 AND mode = 'link' AND status = 'active' ORDER BY id`, [corpId]);
+  return rows;
 }

@@ -1,15 +1,16 @@
 // /api/live-codes, /api/channel-stats and /api/alerts: validate with the contracts, call the service, shape
 // the answer. Downloads (CSV, PNG, SVG) have no response schema; every JSON answer has one.
 import {
-  AlertList, AlertsQuery, ChannelStatsQuery, ChannelStatsResponse, CodeStats, LiveCode, LiveCodeBody, LiveCodeListQuery, LiveCodePage, LiveCodePatch,
-  QrPngQuery, QrSvgQuery, StatsRange,
+  AcquisitionQuota, AcquisitionSettings, AcquisitionSettingsBody, AlertList, AlertsQuery, ChannelStatsQuery, ChannelStatsResponse, CodeStats, LiveCode,
+  LiveCodeBody, LiveCodeListQuery, LiveCodePage, LiveCodePatch, QrPngQuery, QrSvgQuery, StatsRange,
 } from '@pond/contracts/live-codes';
 import { z } from 'zod';
 import type { App } from '../../platform/http';
 import { IdParams, Ok } from '../../platform/schemas';
-import { access, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
+import { access, ADMIN_ONLY, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 import type { LiveCodeService } from './service';
 import type { CodeConfig } from './repo';
+import { withChannel } from './links';
 import { statsCsv } from './stats';
 
 // The QR drawing, loaded on first download.
@@ -32,6 +33,10 @@ export function liveCodeRoutes(app: App, deps: { codes: LiveCodeService; publicU
     description: c.description, welcomeId: c.welcomeId, schedule: c.schedule, backupUserids: c.backupUserids, state: c.state, status: c.status,
     groupCap: c.groupCap, groupAutoCreate: c.groupAutoCreate, groupBaseName: c.groupBaseName, groupWelcomeTemplateId: c.groupWelcomeTemplateId,
     wecomQrUrl: c.wecomQrUrl, createdAt: c.createdAt,
+    link: c.mode === 'link' ? {
+      linkId: c.linkId, url: c.linkUrl, channelUrl: c.linkUrl ? withChannel(c.linkUrl, c.state) : null, status: c.linkStatus, statusAt: c.linkStatusAt,
+      quotaState: c.quotaState,
+    } : null,
     pool: c.pool.map((p) => ({ userid: p.userid, name: p.name, weight: p.weight, dailyCap: p.dailyCap, totalCap: p.totalCap, available: p.available, qrUrl: p.qrUrl, backup: p.position >= 1000 })),
     groups: c.groups,
   });
@@ -113,6 +118,22 @@ export function liveCodeRoutes(app: App, deps: { codes: LiveCodeService; publicU
     return reply.type('image/svg+xml').header('content-disposition', `attachment; filename="${c.key}.svg"`).send((await render()).renderQrSvg(landingUrl(c.key), { sizeMm: req.query.sizeMm }));
   });
   // The poster (poster.png, poster-check) is drawn from a poster template: modules/posters registers those two URLs.
+
+  // Acquisition links (获客助手, ADR 0037): the corp's range limit (WeCom's is UNCONFIRMED) and its quota, read from WeCom.
+  app.get('/api/acquisition-links/settings', {
+    config: access(WRITE_ROLES),
+    schema: { tags, summary: 'How many staff one acquisition link\'s range may list (default 100)', response: { 200: AcquisitionSettings } },
+  }, (req) => codes.links.settings(req.scope.corpId));
+  app.put('/api/acquisition-links/settings', {
+    config: access(ADMIN_ONLY), schema: { tags, body: AcquisitionSettingsBody, response: { 200: AcquisitionSettings } },
+  }, (req) => codes.links.updateSettings(req.scope.corpId, req.body));
+  app.get('/api/acquisition-links/quota', {
+    config: access(WRITE_ROLES),
+    schema: {
+      tags, summary: 'The corp\'s acquisition-link quota (customer_acquisition_quota), read now, with the state WeCom\'s events last set',
+      response: { 200: AcquisitionQuota },
+    },
+  }, (req) => codes.links.quota(req.scope.corpId));
 
   app.get('/api/alerts', {
     config: access(ALL_ROLES, { scope: 'filtered' }), schema: { tags: ['alerts'], querystring: AlertsQuery, response: { 200: AlertList } },

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { WecomError } from '@pond/wecom';
-import type { ChannelStats, CodeNumbers, CodeStats, LiveCodeKind, ScheduleInput, WorkSchedule } from '@pond/contracts/live-codes';
+import type { ChannelStats, CodeMode, CodeNumbers, CodeStats, LiveCodeKind, ScheduleInput, WorkSchedule } from '@pond/contracts/live-codes';
 import type { Scope } from '../../platform/auth';
 import { AppError, fromWecomError } from '../../platform/errors';
 import { findVisible } from '../../platform/resources';
@@ -13,6 +13,7 @@ import { corpZone, dayIn, DEFAULT_TIMEZONE } from '../../platform/time';
 import type { CorpService } from '../org';
 import { GroupCodeRotation } from './group-codes';
 import type { Visitor } from './identity';
+import { AcquisitionLinks, withChannel } from './links';
 import * as repo from './repo';
 import { CodeCache, loadCode, loadCodes, type CodeConfig } from './repo';
 import { eligible, isOpen, localTime, pick, validateSchedule, type Strategy } from './routing';
@@ -21,6 +22,13 @@ import { AssignmentCounts, CounterFlusher, LockLoader, VisitWriter } from './vis
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const newKey = () => Array.from(randomBytes(8), (b) => BASE62[b % 62]).join('');
+/** A link mode visit's own token: `customer_channel=<code state>.<token>` (22 bytes; WeCom keeps 64). */
+const newChannelToken = () => Array.from(randomBytes(10), (b) => BASE62[b % 62]).join('');
+/** An add's State: a code's state, and for a link mode visit the visit's token after a dot. */
+export function splitState(state: string): { codeState: string; token: string | null } {
+  const dot = state.indexOf('.');
+  return dot > 0 ? { codeState: state.slice(0, dot), token: state.slice(dot + 1) || null } : { codeState: state, token: null };
+}
 /** A contact way's state: ≤ 30 characters (WeCom), unique per corp, maps back to the code. */
 const stateFor = (key: string) => `pc_${key}`;
 const BACKUP_POSITION = 1000;
@@ -35,7 +43,7 @@ export interface CodeInput {
   name: string;
   channel?: string;
   storeId?: number | null;
-  mode?: 'pond' | 'native';
+  mode?: CodeMode;
   strategy?: Strategy;
   lockEnabled?: boolean;
   skipVerify?: boolean;
@@ -71,6 +79,8 @@ export type ScanOutcome =
   | { status: 'archived'; code: CodeConfig }
   | { status: 'no_staff'; code: CodeConfig; visitId: number }
   | { status: 'staff'; code: CodeConfig; visitId: number; reason: string; staff: { userid: string; name: string; avatar: string | null; qrUrl: string } }
+  /** Link mode: on to the acquisition link, with the visit's customer_channel (the page redirects there). */
+  | { status: 'link'; code: CodeConfig; visitId: number; url: string }
   | { status: 'group'; code: CodeConfig; visitId: number; qrUrl: string }
   /** A group code refused this visitor (moderation: a repeat offender). */
   | { status: 'blocked'; code: CodeConfig; visitId: number }
@@ -92,6 +102,8 @@ export class LiveCodeService {
 
   /** Keeps a group code's WeCom join way in line with its pool after create and edit. */
   private rotation: GroupCodeRotation;
+  /** Link mode codes' WeCom acquisition links, the corp's quota and WeCom's customer_acquisition events (ADR 0037). */
+  readonly links: AcquisitionLinks;
 
   constructor(private pool: pg.Pool, private corps: CorpService, private log: Logger, private opts: { now?: () => Date } = {}) {
     this.cache = new CodeCache(pool);
@@ -100,6 +112,7 @@ export class LiveCodeService {
     this.locks = new LockLoader(pool);
     this.counts = new AssignmentCounts(pool, this.counterFlusher);
     this.rotation = new GroupCodeRotation(pool, corps, this, log);
+    this.links = new AcquisitionLinks(pool, corps, this.cache, log);
   }
 
   /** Who group codes refuse (moderation's blocked customers, by WeChat unionid); set by the composition root. */
@@ -116,7 +129,15 @@ export class LiveCodeService {
   private now(): Date { return this.opts.now?.() ?? new Date(); }
 
   // ---- validation shared by create and update ------------------------------------------------
-  private async validate(corpId: string, input: Partial<CodeInput>, kind: CodeInput['kind']): Promise<void> {
+  private async validate(corpId: string, input: Partial<CodeInput>, kind: CodeInput['kind'], mode: CodeMode): Promise<void> {
+    if (mode === 'link') {
+      if (kind !== 'staff') throw AppError.validation('mode', 'only a staff code can be an acquisition link (link mode)');
+      // WeCom hands a link's customers to its range: Pond's caps have nothing to hold.
+      (input.pool ?? []).forEach((p, i) => {
+        if (p.dailyCap != null) throw AppError.validation(`pool.${i}.dailyCap`, 'caps do not apply to an acquisition link (WeCom hands its customers to the range)');
+        if (p.totalCap != null) throw AppError.validation(`pool.${i}.totalCap`, 'caps do not apply to an acquisition link (WeCom hands its customers to the range)');
+      });
+    }
     if (input.schedule) {
       input.schedule.timezone ??= (await this.corps.get(corpId))?.timezone ?? DEFAULT_TIMEZONE;
       const errs = validateSchedule(input.schedule as WorkSchedule);
@@ -264,8 +285,11 @@ export class LiveCodeService {
 
   // ---- create / update / archive -------------------------------------------------------------
   async create(corpId: string, input: CodeInput): Promise<CodeConfig> {
-    await this.validate(corpId, input, input.kind);
+    const mode = input.mode ?? 'pond';
+    await this.validate(corpId, input, input.kind, mode);
     if (input.kind === 'staff' && (!input.pool || input.pool.length === 0)) input.pool = await this.storePool(corpId, input.storeId!);
+    // Nothing is written while the range is over the corp's limit.
+    if (mode === 'link') await this.links.checkRange(corpId, input.pool!.map((p) => p.userid));
     if (input.kind === 'staff' && input.pool!.length === 0) throw AppError.validation('storeId', 'this store has no staff with customer contact enabled');
     if (input.kind === 'group' && !(input.groupChatIds?.length) && !input.groupAutoCreate) {
       throw AppError.validation('groupChatIds', 'choose at least one group, or enable groupAutoCreate');
@@ -282,10 +306,12 @@ export class LiveCodeService {
     });
     try {
       if (input.kind === 'staff') await this.syncPool(corpId, id, input.pool!);
+      if (input.kind === 'staff' && mode === 'link') await this.links.sync(corpId, id);
       if (input.kind === 'group') await this.setGroups(corpId, id, input.groupChatIds ?? []);
     } catch (err) {
-      // Undo: remove whatever contact ways were made, then the row.
+      // Undo: remove whatever contact ways (or link) were made, then the row.
       await this.removeWecomWays(corpId, id).catch((e) => this.log.warn({ err: e, codeId: id }, 'undo failed'));
+      await this.links.remove(corpId, id).catch((e) => this.log.warn({ err: e, codeId: id }, 'undo failed'));
       await repo.deleteCode(this.pool, id);
       throw err instanceof WecomError ? fromWecomError(err, 'the live code was not created') : err;
     }
@@ -299,19 +325,23 @@ export class LiveCodeService {
     if (cur.status === 'archived') throw new AppError('conflict', 'this code is archived; create a new one');
     if (patch.kind && patch.kind !== cur.kind) throw AppError.validation('kind', 'cannot change the kind of a code');
     if (patch.mode && patch.mode !== cur.mode) throw AppError.validation('mode', 'cannot change the mode of a code (its printed QR depends on it)');
-    await this.validate(corpId, patch, cur.kind);
+    await this.validate(corpId, patch, cur.kind, cur.mode);
     if (cur.kind === 'staff' && patch.pool && patch.pool.length === 0) {
       const storeId = patch.storeId !== undefined ? patch.storeId : cur.storeId;
       if (storeId == null) throw AppError.validation('pool', 'a staff code needs at least one staff member (or a store whose staff form the pool)');
       patch.pool = await this.storePool(corpId, storeId);
       if (patch.pool.length === 0) throw AppError.validation('storeId', 'this store has no staff with customer contact enabled');
     }
+    if (cur.mode === 'link' && patch.pool) await this.links.checkRange(corpId, patch.pool.map((p) => p.userid));
     // What the patch names replaces what is stored (validate() gave a schedule the corp's time zone).
     const m = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
     await repo.updateCode(this.pool, corpId, id, m);
-    if (cur.kind === 'staff' && (patch.pool || patch.skipVerify !== undefined)) {
+    // (A link's skip_verify is the link's own: links.sync below.)
+    if (cur.kind === 'staff' && (patch.pool || (patch.skipVerify !== undefined && cur.mode !== 'link'))) {
       await this.syncPool(corpId, id, patch.pool ?? cur.pool, patch.skipVerify !== undefined && patch.skipVerify !== cur.skipVerify);
     }
+    // Every save of a link mode code brings its link in line (and makes a new one if WeCom deleted it).
+    if (cur.mode === 'link') await this.links.sync(corpId, id);
     if (cur.kind === 'group' && patch.groupChatIds) await this.setGroups(corpId, id, patch.groupChatIds);
     await this.cache.changed(cur.key);
     if (cur.kind === 'group') await this.rotation.rotate(corpId, id);
@@ -323,8 +353,9 @@ export class LiveCodeService {
     if (!cur) throw AppError.notFound(`live code ${id}`);
     if (cur.status === 'archived') return;
     await repo.archiveCode(this.pool, id);
-    // The landing URL now shows a polite page; staff QRs saved by customers stop working too.
+    // The landing URL now shows a polite page; staff QRs saved by customers stop working too, and the link is deleted.
     await this.removeWecomWays(corpId, id);
+    await this.links.remove(corpId, id);
     await this.cache.changed(cur.key);
   }
 
@@ -339,7 +370,10 @@ export class LiveCodeService {
       await repo.upsertPoolMember(this.pool, { codeId, corpId, userid: p.userid, position, weight: p.weight ?? 1, dailyCap: p.dailyCap ?? null, totalCap: p.totalCap ?? null });
     }
     const removed = existing.filter((e) => !keep.has(e.userid));
-    if (code.mode === 'native') {
+    if (code.mode === 'link') {
+      // The link's range is the pool (links.sync): no contact way per member. Backup members keep the ways made on first use.
+      for (const r of removed) if (r.config_id) await client.delContactWay(r.config_id).catch((err) => this.log.warn({ err }, 'del_contact_way failed'));
+    } else if (code.mode === 'native') {
       const body = { type: 2 as const, scene: 2 as const, user: pool.map((p) => p.userid), state: code.state, skip_verify: code.skip_verify, remark: code.name.slice(0, 30) };
       if (code.wecom_config_id) {
         await client.updateContactWay({ config_id: code.wecom_config_id, user: body.user, skip_verify: body.skip_verify, state: body.state, remark: body.remark });
@@ -397,6 +431,7 @@ export class LiveCodeService {
     if (code.kind === 'store') {
       return { status: 'store', code, visitId: await this.recordVisit(code, visitor, { reason: 'store' }, meta) };
     }
+    if (code.mode === 'link') return this.scanLink(code, visitor, meta);
     if (code.mode === 'native') {
       const visitId = await this.recordVisit(code, visitor, { reason: 'native' }, meta);
       if (!code.wecomQrUrl) return { status: 'no_staff', code, visitId };
@@ -456,6 +491,34 @@ export class LiveCodeService {
     return { status: 'no_staff', code, visitId };
   }
 
+  /**
+   * A link mode scan (ADR 0037): WeCom's link decides who in its range takes the customer, so Pond's strategy, caps, hours
+   * and lock do not apply; the visit is recorded with its own token and the page sends the customer on to the link with
+   * `customer_channel=<code state>.<token>`, which the add's State brings back. A link WeCom deleted or made unusable, or a
+   * used-up quota, sends customers to the code's backup staff (their own contact ways, the code's state) instead; without
+   * backup staff an unusable link is a notice (and an alert), a used-up quota still the link (WeCom says why).
+   */
+  private async scanLink(code: CodeConfig, visitor: Visitor, meta: { ip?: string }): Promise<ScanOutcome> {
+    const linkUp = !!code.linkUrl && code.linkStatus === 'active';
+    if (linkUp && code.quotaState !== 'exhausted') return this.toLink(code, visitor, meta);
+    const day = await this.capDay(code, this.now());
+    for (const userid of code.backupUserids) {
+      // A backup's contact way, made on first use (a member of the range too gets one: the range needs none of its own).
+      const m = code.pool.find((p) => p.userid === userid && !!p.qrUrl && p.status === 1) ?? await this.backupMember(code, userid);
+      if (m) return this.assigned(code, visitor, m, 'backup', meta, { day, count: true });
+    }
+    if (linkUp) return this.toLink(code, visitor, meta);
+    const visitId = await this.recordVisit(code, visitor, { reason: 'none' }, meta);
+    await this.alert(code.corpId, 'no_staff', `活码「${code.name}」的获客链接不可用且无备用员工 / the acquisition link of live code "${code.name}" is down and it has no backup staff`, { codeId: code.id }, `no_staff:${code.id}:${day}`);
+    return { status: 'no_staff', code, visitId };
+  }
+
+  private async toLink(code: CodeConfig, visitor: Visitor, meta: { ip?: string }): Promise<ScanOutcome> {
+    const token = newChannelToken();
+    const visitId = await this.recordVisit(code, visitor, { reason: 'link', channelState: token }, meta);
+    return { status: 'link', code, visitId, url: withChannel(code.linkUrl!, `${code.state}.${token}`) };
+  }
+
   /** A backup member outside the pool needs this code's contact way too: made on first use. */
   private async backupMember(code: CodeConfig, userid: string) {
     const s = await repo.staffMember(this.pool, code.corpId, userid);
@@ -496,10 +559,11 @@ export class LiveCodeService {
     }
   }
 
-  private recordVisit(code: CodeConfig, visitor: Visitor, v: { reason: string; chatId?: string }, meta: { ip?: string }): Promise<number> {
+  private recordVisit(code: CodeConfig, visitor: Visitor, v: { reason: string; chatId?: string; channelState?: string }, meta: { ip?: string }): Promise<number> {
     return this.visits.write({
       corpId: code.corpId, codeId: code.id, visitorKey: visitor.key, visitorKind: visitor.kind, unionid: visitor.unionid, userid: null,
       chatId: v.chatId ?? null, storeId: code.storeId, reason: v.reason, ip: meta.ip ?? null, lock: false, count: false, day: null,
+      channelState: v.channelState ?? null,
     });
   }
 

@@ -9,6 +9,8 @@ import type { Cols } from '../../platform/db/rows';
 export interface VisitRow {
   corpId: string; codeId: number; visitorKey: string; visitorKind: string; unionid: string | null; userid: string | null;
   chatId: string | null; storeId: number | null; reason: string; ip: string | null;
+  /** Link mode: the visit's customer_channel token (ADR 0037). */
+  channelState?: string | null;
   /** Write/confirm the lock (visitor → userid). */
   lock: boolean;
   /** Count a new assignment for userid on `day`. */
@@ -33,11 +35,11 @@ export class VisitWriter {
     const { rows: ids } = await this.pool.query<Cols<'code_visits', 'id'>>(
       `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[],
-                              $9::text[], $10::text[], $11::boolean[], $12::boolean[], $13::text[])
-           WITH ORDINALITY AS r(corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip, lock, count, day, n)),
+                              $9::text[], $10::text[], $11::boolean[], $12::boolean[], $13::text[], $14::text[])
+           WITH ORDINALITY AS r(corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip, lock, count, day, channel_state, n)),
        v AS (
-         INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip)
-         SELECT corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip FROM input ORDER BY n
+         INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip, channel_state)
+         SELECT corp_id, code_id, visitor_key, visitor_kind, unionid, userid, chat_id, store_id, reason, ip, channel_state FROM input ORDER BY n
          RETURNING id),
        l AS (
          INSERT INTO code_locks (code_id, visitor_key, corp_id, userid)
@@ -45,7 +47,7 @@ export class VisitWriter {
          ON CONFLICT (code_id, visitor_key) DO UPDATE SET userid = EXCLUDED.userid WHERE code_locks.userid <> EXCLUDED.userid)
        SELECT id FROM v ORDER BY id`,
       [col('corpId'), col('codeId'), col('visitorKey'), col('visitorKind'), col('unionid'), col('userid'), col('chatId'), col('storeId'),
-       col('reason'), col('ip'), col('lock'), col('count'), col('day')]);
+       col('reason'), col('ip'), col('lock'), col('count'), col('day'), rows.map((r) => r.channelState ?? null)]);
     for (const r of rows) if (r.count && r.userid && r.day) this.counters.add(r.codeId, r.day, r.userid);
     return rows.map((_, i) => ids[i]?.id ?? 0);
   }

@@ -3,7 +3,7 @@
 // (`npm run db:generate`) and applied at start; a test fails when they are stale.
 import { sql } from 'drizzle-orm';
 // Enums the API declares too, by a relative path: drizzle-kit's loader cannot load the workspace package.
-import type { CodeGroupStatus, CodeMode, LiveCodeKind, Strategy, WorkSchedule } from '../../../../../packages/contracts/src/live-codes';
+import type { CodeGroupStatus, CodeMode, LinkStatus, LiveCodeKind, QuotaState, Strategy, WorkSchedule } from '../../../../../packages/contracts/src/live-codes';
 import {
   bigint, bigserial, boolean, check, foreignKey, customType, date, doublePrecision, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text,
   timestamp, uniqueIndex, uuid,
@@ -508,6 +508,11 @@ export const liveCodes = pgTable('live_codes', {
   /** The WeCom join way (group codes) or multi-person contact way (native mode) behind this code. */
   wecomConfigId: text('wecom_config_id'),
   wecomQrUrl: text('wecom_qr_url'),
+  /** Link mode (ADR 0037): the WeCom acquisition link (获客链接) whose range is the pool, its URL, and whether it works. */
+  linkId: text('link_id'),
+  linkUrl: text('link_url'),
+  linkStatus: text('link_status').$type<LinkStatus>(),
+  linkStatusAt: ts('link_status_at'),
   state: text('state').notNull(),
   status: text('status').$type<'active' | 'archived'>().notNull().default('active'),
   createdAt: createdAt(),
@@ -560,15 +565,33 @@ export const codeVisits = pgTable('code_visits', {
   userid: text('userid'),
   chatId: text('chat_id'),
   storeId: bigint('store_id', { mode: 'number' }),
-  reason: text('reason').notNull(), // lock | follow | strategy | backup | none | archived | group | store | blocked
+  reason: text('reason').notNull(), // lock | follow | strategy | backup | none | archived | group | store | blocked | link
   externalUserid: text('external_userid'),
   ip: text('ip'),
+  /** Link mode: the visit's own token, sent as `customer_channel=<code state>.<token>`; the add's State finds the visit by it. */
+  channelState: text('channel_state'),
   createdAt: createdAt(),
 }, (t) => [
   index('code_visits_code_idx').on(t.codeId, t.createdAt),
   index('code_visits_unionid_idx').on(t.corpId, t.unionid),
   index('code_visits_match_idx').on(t.codeId, t.userid, t.createdAt),
+  uniqueIndex('code_visits_channel_uq').on(t.codeId, t.channelState).where(sql`channel_state IS NOT NULL`),
 ]);
+
+/**
+ * A corp's acquisition links (获客助手, ADR 0037): the range's member limit (UNCONFIRMED in WeCom's docs: 100 by default,
+ * a setting) and the quota as last heard of — the state the customer_acquisition events set, and the balance last read.
+ */
+export const acquisitionLinkSettings = pgTable('acquisition_link_settings', {
+  corpId: text('corp_id').primaryKey().references(() => corps.id, { onDelete: 'cascade' }),
+  maxRangeUsers: integer('max_range_users').notNull().default(100),
+  quotaState: text('quota_state').$type<QuotaState>().notNull().default('ok'),
+  quotaStateAt: ts('quota_state_at'),
+  quotaTotal: integer('quota_total'),
+  quotaBalance: integer('quota_balance'),
+  quotaReadAt: ts('quota_read_at'),
+  updatedAt: updatedAt(),
+});
 
 /** Lock (锁客): a visitor stays with the staff member first assigned by this code. */
 export const codeLocks = pgTable('code_locks', {

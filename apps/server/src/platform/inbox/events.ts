@@ -25,6 +25,13 @@ export type ChatChange = EventEnvelope & { ChatId?: string; UpdateDetail?: strin
 /** change_external_tag: a corp tag or tag group (`TagType`) was created, updated, deleted or reordered (shuffle). */
 export type TagChange = EventEnvelope & { Id?: string; TagType?: string };
 
+/**
+ * customer_acquisition (获客助手, WECOM.md §3/§15): the corp's quota runs low or out (balance_low, balance_exhausted:
+ * no LinkId), or a link stopped working (link_unavailable) or was deleted in WeCom (delete_link), with its LinkId;
+ * also customer_start_chat (ChatKey, valid 30 min) and friend_request.
+ */
+export type AcquisitionChange = EventEnvelope & { LinkId?: string; ChatKey?: string };
+
 /** Pond's own: read a customer from WeCom after their add (queued by the add's second step, ADR 0003). */
 export type EnrichRequest = EventEnvelope & {
   ExternalUserID: string;
@@ -78,6 +85,7 @@ export interface InboxEvents {
   'pond_faq/answered': FaqAnswered;
   'pond_moderation/alert': ModerationAlert;
   'hit_keyword/*': KeywordHit;
+  'customer_acquisition/*': AcquisitionChange;
 }
 
 export type InboxEventName = keyof InboxEvents;

@@ -4,7 +4,7 @@ export { enqueue, enqueueSql, INBOX_CHANNEL, notifyInbox } from './enqueue';
 export type { NewEvent, NewEventsSql } from './enqueue';
 export type {
   ChatChange, ContactAdd, ContactChange, ContactDelete, EnrichRequest, EventEnvelope, InboxEventName, InboxEvents, OrderMatched,
-  OwnEventName, TagChange, TransferFail, FaqSuggest, FaqAnswered, ModerationAlert, KeywordHit,
+  OwnEventName, TagChange, TransferFail, FaqSuggest, FaqAnswered, ModerationAlert, KeywordHit, AcquisitionChange,
 } from './events';
 export { LISTENER_APPLICATION_NAME } from './listener';
 export { Priority, priorityOf } from './priority';

@@ -12,6 +12,10 @@ const enUS: Messages<typeof zhCN> = {
     group_code_full: 'Groups full',
     group_silent: 'Silent group',
     group_dying: 'Dying group',
+    acquisition_balance_low: 'Acquisition quota low',
+    acquisition_balance_exhausted: 'Acquisition quota used up',
+    acquisition_link_unavailable: 'Acquisition link unavailable',
+    acquisition_link_deleted: 'Acquisition link deleted',
   },
 };
 

@@ -10,6 +10,10 @@ const zhCN = {
     group_code_full: '群已满',
     group_silent: '沉默群',
     group_dying: '流失群',
+    acquisition_balance_low: '获客额度不足',
+    acquisition_balance_exhausted: '获客额度已用完',
+    acquisition_link_unavailable: '获客链接不可用',
+    acquisition_link_deleted: '获客链接已删除',
   },
 };
 

@@ -1,0 +1,178 @@
+// Acquisition links (获客链接 / 获客助手, ADR 0037): a staff code in `link` mode is backed by one WeCom acquisition
+// link whose range is the code's pool. This file keeps the link in line with the code (create, update, delete), checks
+// the range against the corp's limit (a setting: WeCom's is UNCONFIRMED), reads the corp's quota, and handles WeCom's
+// customer_acquisition events: the quota running low or out, a link made unusable or deleted in WeCom — each shown on
+// the codes (status, alert) and told to the corp's admins by app message (the outbox, exactly once per event and admin).
+import type pg from 'pg';
+import type { z } from 'zod';
+import type { AcquisitionQuota, AcquisitionSettings, LinkStatus } from '@pond/contracts/live-codes';
+import { withTransaction } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import type { AcquisitionChange, EventContext, InboxHandlers } from '../../platform/inbox';
+import type { Logger } from '../../platform/log';
+import type { CorpService } from '../org';
+import type { TaskService } from '../tasks';
+import * as repo from './repo';
+import type { CodeCache } from './repo';
+
+const BACKUP_POSITION = 1000;
+
+/** The app-message outbox (tasks module): cards queued in the transaction that decided them, then sent. */
+export type AppMessageOutbox = Pick<TaskService, 'queueAppMessages' | 'flushAppMessages'>;
+
+/** `customer_channel=<value>` appended to a link URL (WeCom brings the value back as the add's State). */
+export function withChannel(url: string, channel: string, extra: Record<string, string> = {}): string {
+  const u = new URL(url);
+  u.searchParams.set('customer_channel', channel);
+  for (const [k, v] of Object.entries(extra)) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+interface Notice { kind: string; zh: string; en: string; codeId: number | null }
+
+export class AcquisitionLinks {
+  private outbox: AppMessageOutbox | null = null;
+  private publicUrl: () => string = () => '';
+
+  constructor(private pool: pg.Pool, private corps: CorpService, private cache: CodeCache, private log: Logger) {}
+
+  /** Where admins' cards go (set by the composition root: the tasks module is built after live codes). */
+  setOutbox(outbox: AppMessageOutbox, publicUrl: () => string): void {
+    this.outbox = outbox;
+    this.publicUrl = publicUrl;
+  }
+
+  // ---- the corp's settings and quota ----
+
+  async settings(corpId: string): Promise<AcquisitionSettings> {
+    return { maxRangeUsers: (await repo.linkSettings(this.pool, corpId)).max_range_users };
+  }
+
+  async updateSettings(corpId: string, s: AcquisitionSettings): Promise<AcquisitionSettings> {
+    await repo.setMaxRangeUsers(this.pool, corpId, s.maxRangeUsers);
+    return this.settings(corpId);
+  }
+
+  /** A link's range: at most the corp's limit (400 naming `field` with the rule). */
+  async checkRange(corpId: string, userids: string[], field = 'pool'): Promise<void> {
+    const { max_range_users: max } = await repo.linkSettings(this.pool, corpId);
+    if (userids.length > max) {
+      throw AppError.validation(field, `an acquisition link's range may list at most ${max} staff (${userids.length} given); the limit is the setting maxRangeUsers`);
+    }
+    if (userids.length === 0) throw AppError.validation(field, 'an acquisition link needs at least one staff member');
+  }
+
+  /** The quota read from WeCom now (the state goes back to ok after a recharge). */
+  async quota(corpId: string): Promise<z.output<typeof AcquisitionQuota>> {
+    const client = await this.corps.client(corpId);
+    const q = await client.customerAcquisitionQuota();
+    const s = await repo.recordQuotaRead(this.pool, corpId, q.total, q.balance);
+    // Link codes carry the quota state (the landing routes around a used-up quota): a change reloads them everywhere.
+    if (s.quota_state !== (s.prev_state ?? 'ok')) await this.cache.changed('*');
+    return {
+      total: q.total, balance: q.balance, state: s.quota_state, stateAt: s.quota_state_at,
+      quotaList: (q.quota_list ?? []).map((x) => ({ balance: x.balance, expireDate: new Date(x.expire_date * 1000) })),
+    };
+  }
+
+  // ---- the link of a code ----
+
+  /**
+   * Makes the code's link match it: created when it has none (or WeCom deleted it), else updated — name, range (the pool
+   * in order, backups left out), skip_verify. A link updated again is taken to work again (the operator's save after a
+   * link_unavailable is the fix).
+   */
+  async sync(corpId: string, codeId: number): Promise<void> {
+    const code = await repo.codeRow(this.pool, codeId);
+    if (!code || code.mode !== 'link') return;
+    const users = (await repo.poolRows(this.pool, codeId)).filter((p) => p.position < BACKUP_POSITION).sort((a, b) => a.position - b.position).map((p) => p.userid);
+    await this.checkRange(corpId, users);
+    const client = await this.corps.client(corpId);
+    const body = { link_name: code.name, range: { user_list: users }, skip_verify: code.skip_verify };
+    if (code.link_id && code.link_status !== 'deleted') {
+      await client.customerAcquisitionUpdateLink({ link_id: code.link_id, ...body });
+      if (code.link_status !== 'active') await repo.setCodeLink(this.pool, codeId, { linkId: code.link_id, url: code.link_url! });
+    } else {
+      const r = await client.customerAcquisitionCreateLink(body);
+      await repo.setCodeLink(this.pool, codeId, { linkId: r.link.link_id, url: r.link.url });
+    }
+    await this.cache.changed(code.key);
+  }
+
+  /** The code is archived (or its creation undone): its link is deleted in WeCom and marked gone. */
+  async remove(corpId: string, codeId: number): Promise<void> {
+    const code = await repo.codeRow(this.pool, codeId);
+    if (!code?.link_id) return;
+    if (code.link_status !== 'deleted') {
+      const client = await this.corps.client(corpId);
+      await client.customerAcquisitionDeleteLink(code.link_id).catch((err: unknown) => this.log.warn({ err, codeId }, 'customer_acquisition/delete_link failed'));
+    }
+    await repo.setLinkStatus(this.pool, corpId, code.link_id, 'deleted');
+    await this.cache.changed(code.key);
+  }
+
+  // ---- WeCom's events ----
+
+  handlers(): InboxHandlers {
+    return { 'customer_acquisition/*': (ctx) => this.onEvent(ctx) };
+  }
+
+  /** One customer_acquisition event: the state shown on the codes, a console alert and the admins' cards, in one transaction. */
+  async onEvent(ctx: EventContext<AcquisitionChange>): Promise<void> {
+    const { corpId } = ctx;
+    const change = ctx.ev.ChangeType ?? '';
+    const linkId = ctx.ev.LinkId ?? '';
+    const notices: Notice[] = [];
+    let dropAll = false;
+    let changedKey: string | null = null;
+    if (change === 'balance_low' || change === 'balance_exhausted') {
+      // The event carries no numbers: read the quota now (best effort) so the console can tell a recharge later.
+      const read = await this.corps.client(corpId).then((c) => c.customerAcquisitionQuota()).catch((err: unknown) => {
+        this.log.warn({ err, corpId }, 'customer_acquisition_quota read after a quota event failed');
+        return null;
+      });
+      const left = read ? `${read.balance}` : '?';
+      await repo.setQuotaState(this.pool, corpId, change === 'balance_low' ? 'low' : 'exhausted', read ? { total: read.total, balance: read.balance } : undefined);
+      dropAll = true;
+      notices.push(change === 'balance_low'
+        ? { kind: 'acquisition_balance_low', codeId: null, zh: `获客助手额度即将用完（剩余 ${left}），请在企业微信管理后台购买`, en: `The acquisition-link quota is running low (${left} left): buy more in WeCom admin` }
+        : { kind: 'acquisition_balance_exhausted', codeId: null, zh: '获客助手额度已用完：获客链接不能再添加新客户，获客链接活码改由备用员工接待', en: 'The acquisition-link quota is used up: links add no new customers; link codes route to their backup staff' });
+    } else if ((change === 'link_unavailable' || change === 'delete_link') && linkId) {
+      const status: LinkStatus = change === 'delete_link' ? 'deleted' : 'unavailable';
+      const code = await repo.setLinkStatus(this.pool, corpId, linkId, status);
+      if (!code) {
+        this.log.info({ corpId, linkId, change }, 'customer_acquisition event for a link no live code has');
+        return;
+      }
+      changedKey = code.key;
+      if (code.status === 'active') {
+        notices.push(status === 'deleted'
+          ? { kind: 'acquisition_link_deleted', codeId: code.id, zh: `活码「${code.name}」的获客链接已在企业微信中删除；重新保存活码即可创建新链接`, en: `The acquisition link of live code "${code.name}" was deleted in WeCom: save the code again to make a new one` }
+          : { kind: 'acquisition_link_unavailable', codeId: code.id, zh: `活码「${code.name}」的获客链接已不可用；请检查链接成员后重新保存`, en: `The acquisition link of live code "${code.name}" is unavailable: check its staff, then save the code again` });
+      }
+    } else {
+      // customer_start_chat, friend_request: nothing Pond keeps (the add itself arrives as add_external_contact).
+      return;
+    }
+    if (notices.length) await this.tell(corpId, ctx.inboxId, notices);
+    if (dropAll) await this.cache.changed('*');
+    else if (changedKey) await this.cache.changed(changedKey);
+  }
+
+  /** The console alert and a card to each admin who is a WeCom member, once per event (keys from the inbox row). */
+  private async tell(corpId: string, inboxId: number, notices: Notice[]): Promise<void> {
+    const now = new Date();
+    await withTransaction(this.pool, async (db) => {
+      const admins = await repo.adminUserids(db, corpId);
+      for (const [i, n] of notices.entries()) {
+        const message = `${n.zh} / ${n.en}`;
+        await repo.insertAlert(db, { corpId, kind: n.kind, message, data: n.codeId ? { codeId: n.codeId } : {}, dedupeKey: `acq:${inboxId}:${i}` });
+        const url = new URL(n.codeId ? `/live-codes/${n.codeId}` : '/live-codes', this.publicUrl() || 'http://localhost').toString();
+        await this.outbox?.queueAppMessages(corpId, admins.map((userid) => ({
+          key: `acq:${inboxId}:${i}:${userid}`, touser: userid, title: '获客链接提醒 Acquisition link alert', description: message.slice(0, 160), url,
+        })), { db, now });
+      }
+    });
+    await this.outbox?.flushAppMessages(now);
+  }
+}
