@@ -3,10 +3,12 @@
 // taps its button (their poster), fills the sign-up form (a bad phone number is refused under its field), submits,
 // and is shown the group code, whose page shows the group's QR; they join. The console's funnel shows the counts.
 // Then an operator edits a path in the console: the new landing title on the detail page and the customer's page,
-// the server's 400 under the field it names, and the fields locked once someone has signed up.
+// the server's 400 under the field it names, and the fields locked once someone has signed up. And an operator makes a
+// spread path in the wizard from an existing invite campaign (选择已有): one linked meanwhile by another path is refused
+// under the select (409), another is linked as it is, the path's end taken from the campaign's.
 import { describe, expect, it } from 'vitest';
 import { waitFor, type TestPond } from '../apps/server/test/helpers';
-import { CHROMIUM, browserPond, signIn } from './browser';
+import { CHROMIUM, browserPond, pickOption, signIn } from './browser';
 
 /** The staff (first two followers), a group of the first, a staff code and a group code over that group. */
 async function codesForServicePath(pond: TestPond, groupName: string) {
@@ -213,5 +215,62 @@ describe.skipIf(!CHROMIUM)('service fission path in a browser', () => {
     expect(await consolePage.getByTestId('fission-edit').count()).toBe(0);
     await consolePage.close();
     await phone.close();
+  }, 180_000);
+
+  it('the wizard links an existing invite campaign (选择已有): one taken meanwhile is refused under its field; the path takes the other as it is', async () => {
+    const { pond, browser } = ctx;
+    const { staffCode } = await codesForServicePath(pond, '关联活动群');
+    // Two invite campaigns made on their own pages; the second ends on a whole minute (pickers count minutes).
+    const end = new Date(Math.floor((Date.now() + 7 * 86400_000) / 60_000) * 60_000).toISOString();
+    const invite = async (name: string, endsAt: string | null) => {
+      const made = await pond.api('POST', '/api/invites', {
+        name, startsAt: new Date(Date.now() - 3_600_000).toISOString(), endsAt,
+        config: { codeId: staffCode.id, holdDays: 0, tiers: [{ friends: 3, reward: { kind: 'points', points: 30, title: '30 积分' } }] },
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      expect((await pond.api('POST', `/api/campaigns/${made.body.id}/status`, { status: 'active' })).status).toBe(200);
+      return made.body as { id: number; name: string };
+    };
+    const taken = await invite('老客邀请（将被占用）', null);
+    const mine = await invite('老客邀请月', end);
+    const campaigns = async () => (await pond.app.pool.query(`SELECT count(*)::int AS n FROM campaigns WHERE corp_id = $1`, [pond.corpId])).rows[0].n as number;
+
+    const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1280, height: 1400 } });
+    await signIn(page, pond);
+    await page.goto(`${pond.baseUrl}/fission/new`);
+    await page.getByTestId('fission-model-spread').click();
+    await page.getByTestId('fission-name').fill('老客带新');
+    await page.getByTestId('fission-source-existing').click();
+    const select = page.getByTestId('fission-existing-campaign');
+    await select.waitFor();
+    expect(await page.getByTestId('fission-summary').innerText()).toContain('将关联');
+    await pickOption(page, select, taken.name, async () => (await select.innerText()).includes(taken.name));
+
+    // Another path links it before the operator saves: the server's 409, under the select; nothing made.
+    const other = await pond.api('POST', '/api/fission/paths', { model: 'spread', name: '抢先', startsAt: new Date().toISOString(), invite: { campaignId: taken.id } });
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+    const before = await campaigns();
+    await page.getByTestId('fission-save').click();
+    const error = page.locator('.ant-form-item', { has: select }).locator('.ant-form-item-explain-error');
+    await expect.poll(() => error.innerText().catch(() => ''), { timeout: 15_000 }).toContain('already belongs to the path');
+    await page.screenshot({ path: 'test-results/fission-link-taken.png', fullPage: true }).catch(() => undefined);
+
+    // The other campaign: the window is prefilled inside it; the path links it, no campaign is made.
+    await pickOption(page, select, mine.name, async () => (await select.innerText()).includes(mine.name));
+    await page.getByTestId('fission-save').click();
+    await page.waitForURL(/\/fission\/\d+$/, { timeout: 15_000 });
+    const id = Number(new URL(page.url()).pathname.split('/').pop());
+    const { rows: [row] } = await pond.app.pool.query('SELECT invite_campaign_id, ends_at, status FROM fission_paths WHERE id = $1', [id]);
+    expect([Number(row.invite_campaign_id), row.ends_at.toISOString(), row.status]).toEqual([mine.id, end, 'draft']);
+    expect(await campaigns()).toBe(before);
+    await page.getByTestId('fission-funnel').waitFor();
+    expect(await page.locator(`a[href="/invites/${mine.id}"]`).count()).toBe(1);
+    await page.screenshot({ path: 'test-results/fission-linked.png', fullPage: true }).catch(() => undefined);
+    // A draft path's edit offers its link (the campaign linked now first).
+    await page.getByTestId('fission-edit').click();
+    await page.getByTestId('fission-edit-form').waitFor();
+    expect(await page.getByTestId('fission-edit-form').getByTestId('fission-existing-campaign').innerText()).toContain(`#${mine.id} · 当前关联`);
+    await page.locator('.ant-modal-close').click();
+    await page.close();
   }, 180_000);
 });

@@ -2,7 +2,10 @@
 // from its template in one transaction, simulated customers go through its steps (some dropping at each), and the
 // funnel equals the ground truth counted here; the service path's landing page records visits, its form checks every
 // field, stores one submission per customer (also under concurrent taps) with a timeline event segments can use, and
-// ends at the group code; bad wizard bodies are 400s naming the field with nothing written.
+// ends at the group code; bad wizard bodies are 400s naming the field with nothing written. A step may link an existing
+// campaign instead: of its kind and config, not ended, in one path at most (two links at once: one 409), the path's
+// window inside the campaign's; its funnel counts only who entered the campaign within the path's window, its figures
+// are the campaign's own numbers; the path's status moves the linked campaign; a draft path re-links.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimControl } from '@pond/wecom-sim';
 import { addDays, dayIn, zonedTime } from '../src/platform/time';
@@ -356,5 +359,244 @@ describe('bad input', () => {
     expect(checkAnswers(form, { p: '+86 139 1234 5678' })).toEqual({ p: '+8613912345678' });
     expect(() => checkAnswers(form, { p: '10086' })).toThrow(/answers.p/);
     expect(() => checkAnswers(form, {})).toThrow(/answers.p: is required/);
+  });
+});
+
+describe('linking existing campaigns (选择已有 Use existing)', () => {
+  const SOON = () => new Date(Date.now() + 7 * 86400_000).toISOString();
+  /** An invite campaign made on its own page (published unless `draft`). */
+  async function inviteCampaign(extra: Record<string, unknown> = {}, config: Record<string, unknown> = {}, publish = true): Promise<any> {
+    const res = await pond.api('POST', '/api/invites', {
+      name: `已有邀请 ${Math.random().toString(36).slice(2, 7)}`, startsAt: new Date(Date.now() - 3_600_000).toISOString(), config: inviteConfig(config), ...extra,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    if (publish) expect((await pond.api('POST', `/api/campaigns/${res.body.id}/status`, { status: 'active' })).status).toBe(200);
+    return res.body;
+  }
+  /** A check-in campaign made on its own page, published. */
+  async function checkinCampaign(config: Record<string, unknown>, entry: Record<string, unknown> = { kind: 'free' }): Promise<any> {
+    const res = await pond.api('POST', '/api/checkins', { name: `已有打卡 ${Math.random().toString(36).slice(2, 7)}`, startsAt: new Date(Date.now() - 3_600_000).toISOString(), config, entry });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect((await pond.api('POST', `/api/campaigns/${res.body.id}/status`, { status: 'active' })).status).toBe(200);
+    return res.body;
+  }
+  const link = (body: Record<string, unknown>) => pond.api('POST', '/api/fission/paths', { name: `关联路径 ${Math.random().toString(36).slice(2, 7)}`, startsAt: new Date().toISOString(), ...body });
+  const campaignOf = async (id: number) => (await q('SELECT status, updated_at FROM campaigns WHERE id = $1', [id])).rows[0];
+  const eligible = async (model: string) => {
+    const r = await pond.api('GET', `/api/fission/eligible?model=${model}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return r.body;
+  };
+  const counts = async () => [
+    (await q('SELECT count(*)::int AS n FROM campaigns WHERE corp_id = $1', [pond.corpId])).rows[0].n,
+    (await q('SELECT count(*)::int AS n FROM fission_paths WHERE corp_id = $1', [pond.corpId])).rows[0].n,
+  ];
+
+  it('spread: links a running invite campaign; the path adopts its end; the funnel counts only who took a poster from the path\'s start, the figures are the campaign\'s', async () => {
+    const end = SOON();
+    const c = await inviteCampaign({ endsAt: end });
+    // Before the path: X takes a poster (a participant of the campaign, not of the path).
+    const x = await customer('关联前甲');
+    const urlX = await joinInvite(c.id, x);
+    expect((await eligible('spread')).items.map((i: any) => i.id)).toContain(c.id);
+
+    const res = await link({ model: 'spread', invite: { campaignId: c.id } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const p = res.body;
+    expect(p).toMatchObject({ model: 'spread', status: 'draft', inviteCampaignId: c.id, endsAt: end, entryUrl: c.pageUrl });
+    // The campaign is not changed by the link: its name, window and config are its own.
+    const after = (await pond.api('GET', `/api/invites/${c.id}`)).body;
+    expect(after).toMatchObject({ name: c.name, status: 'active', startsAt: c.startsAt, endsAt: end });
+    expect((await eligible('spread')).items.map((i: any) => i.id)).not.toContain(c.id);
+
+    // Published: the campaign, already active, stays so (not touched).
+    const before = await campaignOf(c.id);
+    expect((await pond.api('POST', `/api/fission/paths/${p.id}/status`, { status: 'active' })).status).toBe(200);
+    expect(await campaignOf(c.id)).toEqual(before);
+
+    // After the path's start: Y takes a poster and brings a friend; X brings one too (X's reach is not the path's).
+    const y = await customer('关联后乙');
+    const urlY = await joinInvite(c.id, y);
+    await friendThrough(urlY, '乙友');
+    await friendThrough(urlX, '甲友');
+    await waitFor(async () => (await q(`SELECT count(*)::int AS n FROM invite_credits WHERE campaign_id = $1 AND status = 'credited'`, [c.id])).rows[0].n === 2, { message: 'two credited' });
+    await waitFor(async () => (await q(`SELECT count(*)::int AS n FROM rewards WHERE campaign_id = $1 AND state <> 'void'`, [c.id])).rows[0].n === 2, { message: 'two rewards' });
+    const d = await detail(p.id);
+    expect(d.funnel.steps.map((s: any) => [s.key, s.count])).toEqual([['poster', 1], ['invited', 1], ['rewarded', 1]]);
+    expectDaysAddUp(d);
+    // The figures are the campaign's own numbers, the same as its page (the invites module's numbers).
+    const numbers = (await pond.api('GET', `/api/invites/${c.id}`)).body.numbers;
+    expect(numbers).toMatchObject({ participants: 2, credited: 2, rewards: 2 });
+    expect(d.funnel.figures).toMatchObject({
+      participants: numbers.participants, friendsCredited: numbers.credited, friendsScanned: numbers.scanned, rewards: numbers.rewards,
+      rewardCostFen: numbers.costFen, kFactor: numbers.kFactor, activeParticipants: numbers.activeParticipants,
+    });
+  });
+
+  it('product: links a paid challenge with cash-back; only the orders paid from the path\'s start are its paid step', async () => {
+    const SKU = `LINKED-${Date.now()}`;
+    const c = await checkinCampaign({ mode: 'challenge', challengeDays: 3, streakRule: 'cumulative', cashback: true }, { kind: 'paid', sku: SKU, priceFen: 300 });
+    const early = await customer('早买家');
+    await sim.payOrder(early.id, { items: [{ name: '3 天挑战', price: 3, quantity: 1, sku: SKU }] });
+    await settle();
+    await waitFor(async () => (await q('SELECT count(*)::int AS n FROM checkin_enrolments WHERE campaign_id = $1', [c.id])).rows[0].n === 1, { message: 'early enrolled' });
+    expect((await eligible('product')).items.find((i: any) => i.id === c.id)).toMatchObject({ kind: 'checkin', participants: 1, summary: expect.stringContaining(SKU) });
+
+    // The entry is the linked campaign's own.
+    const withEntry = await link({ model: 'product', checkin: { campaignId: c.id }, entry: { sku: 'X', priceFen: 100 } });
+    expect([withEntry.status, withEntry.body.error?.field]).toEqual([400, 'entry']);
+    const res = await link({ model: 'product', checkin: { campaignId: c.id } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ checkinCampaignId: c.id, inviteCampaignId: null, endsAt: null });
+    expect((await pond.api('POST', `/api/fission/paths/${res.body.id}/status`, { status: 'active' })).status).toBe(200);
+
+    const late = await customer('晚买家');
+    await sim.payOrder(late.id, { items: [{ name: '3 天挑战', price: 3, quantity: 1, sku: SKU }] });
+    await settle();
+    await waitFor(async () => (await q('SELECT count(*)::int AS n FROM checkin_enrolments WHERE campaign_id = $1', [c.id])).rows[0].n === 2, { message: 'late enrolled' });
+    const d = await detail(res.body.id);
+    expect(d.funnel.steps.map((s: any) => [s.key, s.count])).toEqual([['paid', 1], ['checked_in', 0], ['completed', 0], ['cashback', 0]]);
+    const numbers = (await pond.api('GET', `/api/checkins/${c.id}`)).body.numbers;
+    expect(d.funnel.figures).toMatchObject({ paidOrders: 2, feesFen: 600, refunded: 0, completed: 0 });
+    expect([d.funnel.figures.paidOrders, d.funnel.figures.feesFen]).toEqual([numbers.orders, numbers.gmvFen]);
+  });
+
+  it('service: links an invite campaign counting adds; the steps\' own rows (visits, sign-ups) are the path\'s', async () => {
+    const c = await inviteCampaign();
+    const res = await link({ model: 'service', landing: LANDING, invite: { campaignId: c.id }, form: FORM, groupCodeId: groupCode.id });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ inviteCampaignId: c.id, groupCodeId: groupCode.id, entryUrl: `${pond.baseUrl}/c/${pond.corpId}/fission/${res.body.id}` });
+    const d = await detail(res.body.id);
+    expect(d.funnel.steps.map((s: any) => s.count)).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('refuses a campaign of another kind or config (400), an ended one (409), another corp\'s (400 as a missing one), a window outside the campaign\'s; nothing written', async () => {
+    const inv = await inviteCampaign();
+    const daily = await checkinCampaign({ mode: 'daily' });
+    const free = await checkinCampaign({ mode: 'challenge', challengeDays: 3, cashback: true });
+    const noCashback = await checkinCampaign({ mode: 'challenge', challengeDays: 3, cashback: false }, { kind: 'paid', sku: 'NOCB', priceFen: 100 });
+    const groupRule = await inviteCampaign({}, { codeId: groupCode.id, rule: 'group' });
+    const ended = await inviteCampaign();
+    expect((await pond.api('POST', `/api/campaigns/${ended.id}/status`, { status: 'ended' })).status).toBe(200);
+    const lapsed = await inviteCampaign({}, {}, false);
+    await q(`UPDATE campaigns SET starts_at = now() - interval '2 days', ends_at = now() - interval '1 day' WHERE id = $1`, [lapsed.id]);
+    const later = await inviteCampaign({ startsAt: new Date(Date.now() + 86400_000).toISOString() });
+    const short = await inviteCampaign({ endsAt: new Date(Date.now() + 3_600_000).toISOString() });
+    await q(`INSERT INTO corps (id, name, agent_id, secret, callback_token, callback_aes_key, api_base, order_webhook_token) VALUES ('fission-other', 'other', '1', 'x', 'x', 'x', 'http://127.0.0.1:1', 'x') ON CONFLICT DO NOTHING`);
+    const { rows: [foreign] } = await q(`INSERT INTO campaigns (corp_id, kind, name, starts_at, status, config) VALUES ('fission-other', 'invite', '别家', now(), 'active', $1) RETURNING id`, [JSON.stringify(inviteConfig())]);
+    const before = await counts();
+    const service = { landing: LANDING, form: FORM, groupCodeId: groupCode.id };
+    const cases: [Record<string, unknown>, number, string, string?][] = [
+      [{ model: 'spread', invite: { campaignId: daily.id } }, 400, 'invite.campaignId', 'a spread path links an invite campaign'],
+      [{ model: 'product', checkin: { campaignId: inv.id } }, 400, 'checkin.campaignId', 'paid check-in challenge'],
+      [{ model: 'product', checkin: { campaignId: daily.id } }, 400, 'checkin.campaignId', 'entry kind paid'],
+      [{ model: 'product', checkin: { campaignId: free.id } }, 400, 'checkin.campaignId', 'entry kind paid'],
+      [{ model: 'product', checkin: { campaignId: noCashback.id } }, 400, 'checkin.campaignId', 'cashback true'],
+      [{ model: 'service', invite: { campaignId: groupRule.id }, ...service }, 400, 'invite.campaignId', 'rule group'],
+      [{ model: 'spread', invite: { campaignId: ended.id } }, 409, 'invite.campaignId', 'has ended'],
+      [{ model: 'spread', invite: { campaignId: lapsed.id } }, 409, 'invite.campaignId', 'has ended'],
+      [{ model: 'spread', invite: { campaignId: Number(foreign.id) } }, 400, 'invite.campaignId', 'no campaign'],
+      [{ model: 'spread', invite: { campaignId: 99_999_999 } }, 400, 'invite.campaignId', 'no campaign'],
+      [{ model: 'spread', invite: { campaignId: 'seven' } }, 400, 'invite.campaignId'],
+      [{ model: 'spread', invite: { campaignId: inv.id, codeId: staffCode.id } }, 400, 'invite'],
+      [{ model: 'spread', invite: { campaignId: later.id } }, 400, 'startsAt', 'before the linked campaign'],
+      [{ model: 'spread', invite: { campaignId: short.id }, endsAt: SOON() }, 400, 'endsAt', 'after the linked campaign'],
+    ];
+    for (const [body, status, field, words] of cases) {
+      const r = await link(body);
+      expect([r.status, r.body.error?.field], JSON.stringify([body, r.body])).toEqual([status, field]);
+      if (words) expect(r.body.error.message).toContain(words);
+    }
+    expect(await counts()).toEqual(before);
+    // None of them is offered by the wizard's list.
+    const offered = [...(await eligible('spread')).items, ...(await eligible('product')).items, ...(await eligible('service')).items].map((i: any) => i.id);
+    for (const c of [daily, free, noCashback, ended, lapsed]) expect(offered).not.toContain(c.id);
+    expect((await eligible('service')).items.map((i: any) => i.id)).not.toContain(groupRule.id);
+    expect((await eligible('spread')).items.map((i: any) => i.id)).toContain(groupRule.id);
+    expect(offered).not.toContain(Number(foreign.id));
+    expect((await pond.api('GET', '/api/fission/eligible?model=viral')).body.error.field).toBe('model');
+    // The failed spread's ended-campaign attempt left the ended campaign as it was.
+    expect((await campaignOf(ended.id)).status).toBe('ended');
+  });
+
+  it('a campaign belongs to one path: a second link is a 409 naming the field; two at once, one wins; the index holds against any writer', async () => {
+    const c = await inviteCampaign();
+    const first = await link({ model: 'spread', invite: { campaignId: c.id } });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const again = await link({ model: 'service', invite: { campaignId: c.id }, landing: LANDING, form: FORM, groupCodeId: groupCode.id });
+    expect([again.status, again.body.error?.field]).toEqual([409, 'invite.campaignId']);
+    expect(again.body.error.message).toContain(`#${first.body.id}`);
+    // A campaign the wizard made for a path is that path's too.
+    const made = await createPath({ model: 'spread', invite: inviteConfig() });
+    const taken = await link({ model: 'spread', invite: { campaignId: made.inviteCampaignId } });
+    expect([taken.status, taken.body.error?.field]).toEqual([409, 'invite.campaignId']);
+
+    for (const [model, make] of [['spread', () => inviteCampaign()], ['product', () => checkinCampaign({ mode: 'challenge', challengeDays: 3, cashback: true }, { kind: 'paid', sku: `RACE-${Date.now()}`, priceFen: 100 })]] as const) {
+      const fresh = await make();
+      const before = await counts();
+      const step = model === 'product' ? 'checkin' : 'invite';
+      const race = await Promise.all(Array.from({ length: 4 }, () => link({ model, [step]: { campaignId: fresh.id } })));
+      expect(race.map((r) => r.status).sort(), JSON.stringify(race.map((r) => r.body))).toEqual([200, 409, 409, 409]);
+      for (const r of race.filter((x) => x.status === 409)) expect(r.body.error.field).toBe(`${step}.campaignId`);
+      expect((await q(`SELECT count(*)::int AS n FROM fission_paths WHERE ${step}_campaign_id = $1`, [fresh.id])).rows[0].n).toBe(1);
+      expect(await counts()).toEqual([before[0], before[1] + 1]);
+    }
+    // The unique index, whoever writes.
+    await expect(q(`INSERT INTO fission_paths (corp_id, model, name, starts_at, invite_campaign_id) VALUES ($1, 'spread', 'dup', now(), $2)`, [pond.corpId, c.id]))
+      .rejects.toMatchObject({ code: '23505', constraint: 'fission_paths_invite_campaign_uq' });
+  });
+
+  it('status: publishing resumes a paused linked campaign and leaves an active one; pause, resume and end move it; one ended on its own page is a 409', async () => {
+    const c = await inviteCampaign();
+    expect((await pond.api('POST', `/api/campaigns/${c.id}/status`, { status: 'paused' })).status).toBe(200);
+    const p = (await link({ model: 'spread', invite: { campaignId: c.id } })).body;
+    const move = async (status: string) => {
+      const r = await pond.api('POST', `/api/fission/paths/${p.id}/status`, { status });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return (await campaignOf(c.id)).status;
+    };
+    expect(await move('active')).toBe('active');
+    expect(await move('paused')).toBe('paused');
+    expect(await move('active')).toBe('active');
+    expect(await move('ended')).toBe('ended');
+
+    // A draft campaign linked is published with the path; ended on its own page, the path's move is refused whole.
+    const draft = await inviteCampaign({}, {}, false);
+    const q2 = (await link({ model: 'spread', invite: { campaignId: draft.id } })).body;
+    expect((await pond.api('POST', `/api/fission/paths/${q2.id}/status`, { status: 'active' })).status).toBe(200);
+    expect((await campaignOf(draft.id)).status).toBe('active');
+    expect((await pond.api('POST', `/api/campaigns/${draft.id}/status`, { status: 'ended' })).status).toBe(200);
+    const refused = await pond.api('POST', `/api/fission/paths/${q2.id}/status`, { status: 'paused' });
+    expect(refused.status).toBe(409);
+    expect((await pond.api('GET', `/api/fission/paths/${q2.id}`)).body.status).toBe('active');
+  });
+
+  it('a draft path re-links its step (the campaign before is released) and group code; not once published, not a step of another model', async () => {
+    const a = await inviteCampaign();
+    const b = await inviteCampaign({ endsAt: SOON() });
+    const p = (await link({ model: 'service', invite: { campaignId: a.id }, landing: LANDING, form: FORM, groupCodeId: groupCode.id })).body;
+    const patch = (body: Record<string, unknown>) => pond.api('PATCH', `/api/fission/paths/${p.id}`, body);
+
+    const wrongStep = await patch({ checkin: { campaignId: a.id } });
+    expect([wrongStep.status, wrongStep.body.error?.field]).toEqual([400, 'checkin.campaignId']);
+    const notGroup = await patch({ groupCodeId: staffCode.id });
+    expect([notGroup.status, notGroup.body.error?.field]).toEqual([400, 'groupCodeId']);
+    const relinked = await patch({ invite: { campaignId: b.id }, name: '换了活动' });
+    expect(relinked.status, JSON.stringify(relinked.body)).toBe(200);
+    expect(relinked.body).toMatchObject({ inviteCampaignId: b.id, name: '换了活动', endsAt: b.endsAt });
+    // a is free again: another path may link it.
+    expect((await eligible('service')).items.map((i: any) => i.id)).toContain(a.id);
+    const other = await link({ model: 'spread', invite: { campaignId: a.id } });
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+    // …and so it is no longer this path's to take back.
+    const back = await patch({ invite: { campaignId: a.id } });
+    expect([back.status, back.body.error?.field]).toEqual([409, 'invite.campaignId']);
+    expect((await pond.api('GET', `/api/fission/paths/${p.id}`)).body.inviteCampaignId).toBe(b.id);
+
+    expect((await pond.api('POST', `/api/fission/paths/${p.id}/status`, { status: 'active' })).status).toBe(200);
+    const c = await inviteCampaign();
+    const published = await patch({ invite: { campaignId: c.id } });
+    expect([published.status, published.body.error?.field]).toEqual([409, 'invite.campaignId']);
+    expect((await pond.api('GET', `/api/fission/paths/${p.id}`)).body.inviteCampaignId).toBe(b.id);
   });
 });

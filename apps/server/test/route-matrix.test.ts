@@ -397,6 +397,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/plans/:id/review.csv': { roles: PLAYBOOK_READ, params: { id: 'plan' } },
   // Spread: the three fission models as paths (issue 14, modules/fission)
   'GET /api/fission/paths': { roles: ALL },
+  'GET /api/fission/eligible': { roles: WRITE },
   'POST /api/fission/paths': { roles: WRITE },
   'GET /api/fission/paths/:id': { roles: ALL, params: { id: 'fissionPath' } },
   'PATCH /api/fission/paths/:id': { roles: WRITE, params: { id: 'fissionPath' } },

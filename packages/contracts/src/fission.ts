@@ -1,6 +1,7 @@
 // The seeds' three fission models as paths (裂变路径, issue 14): an operator starts from a template, fills the model's
-// steps, and Pond creates the underlying campaigns in one transaction and links them to a path whose funnel says how
-// many reached each step and where they dropped.
+// steps — each campaign step either a new campaign (made with the path, in one transaction) or an existing campaign of
+// the right kind linked to it — and Pond links them to a path whose funnel says how many reached each step and where
+// they dropped (ADR 0031).
 //   spread  (传播型): poster → invite → reward              (an invite campaign with tiers)
 //   product (产品型): paid entry order → check-in → cash-back (a paid check-in challenge with cash-back)
 //   service (服务型): landing page → poster → invite → sign-up form → group (an invite campaign, the path's own
@@ -75,6 +76,38 @@ export function formIssues(f: Partial<FissionForm>, ctx: z.RefinementCtx, path: 
 
 // ---- creating a path (the wizard's body) ----
 
+/** An existing campaign a step links instead of making a new one (the wizard's 选择已有 Use existing). */
+export const CampaignLink = z.object({
+  /** The campaign: the caller's corp's, of the step's kind and config, not ended, linked to no other path. */
+  campaignId: RowId,
+}).strict();
+export type CampaignLink = z.output<typeof CampaignLink>;
+
+/** Whether a step's body links an existing campaign (else it is the new campaign's config). */
+export const isLink = (step: unknown): step is CampaignLink => typeof step === 'object' && step !== null && 'campaignId' in step;
+
+/**
+ * A campaign step: the new campaign's config, or `{ campaignId }` of an existing one. Which one is decided by the
+ * `campaignId` key, so a 400 names the field of the one meant (`invite.campaignId`, `invite.tiers`), not the union.
+ */
+function newOrExisting<C extends z.ZodType>(config: C) {
+  const either = z.union([CampaignLink, config]);
+  return z.unknown().transform((v, ctx): z.output<typeof either> => {
+    if (v === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'is required: a new campaign\'s config, or { campaignId } of an existing one', continue: false });
+      return z.NEVER;
+    }
+    const r = (isLink(v) ? CampaignLink : config).safeParse(v);
+    if (r.success) return r.data as z.output<typeof either>;
+    // Fatal: the body's own refinements (below) do not run on a step that did not parse.
+    for (const issue of r.error.issues) ctx.addIssue({ ...issue, continue: false });
+    return z.NEVER;
+  }).meta({ anyOf: (z.toJSONSchema(either, { io: 'input', unrepresentable: 'any' }) as { anyOf: unknown[] }).anyOf });
+}
+
+/** The step of each model whose campaign may be linked, and the campaign kind it takes. */
+export const LINK_STEPS = { spread: 'invite', product: 'checkin', service: 'invite' } as const satisfies Record<FissionModel, 'invite' | 'checkin'>;
+
 /** The path's own fields; its campaigns take the name, window and rules. */
 const PathBase = z.object({
   name: RequiredText(60),
@@ -85,43 +118,79 @@ const PathBase = z.object({
 });
 
 export const CreateFissionPath = z.discriminatedUnion('model', [
-  PathBase.extend({ model: z.literal('spread'), invite: InviteConfig }).strict(),
+  PathBase.extend({ model: z.literal('spread'), invite: newOrExisting(InviteConfig) }).strict(),
   PathBase.extend({
     model: z.literal('product'),
-    /** The shop product whose paid order (order webhook) enrols the customer. */
-    entry: z.object({ sku: RequiredText(64), priceFen: Int4(1, MAX_FEN), productUrl: HttpUrl().optional() }).strict(),
-    checkin: CheckinConfig,
+    /** The shop product whose paid order (order webhook) enrols the customer: a new challenge's (a linked one has its own). */
+    entry: z.object({ sku: RequiredText(64), priceFen: Int4(1, MAX_FEN), productUrl: HttpUrl().optional() }).strict().optional(),
+    checkin: newOrExisting(CheckinConfig),
   }).strict(),
   PathBase.extend({
     model: z.literal('service'),
     landing: FissionLanding,
-    invite: InviteConfig,
+    invite: newOrExisting(InviteConfig),
     form: FissionForm,
     /** The group live code the path ends at (a group code). */
     groupCodeId: RowId,
   }).strict(),
 ], { error: 'must be { model: spread | product | service }' }).superRefine((o, ctx) => {
   windowIssue(o, ctx);
-  if (o.model === 'spread' || o.model === 'service') inviteConfigIssues(o.invite, ctx, ['invite']);
+  if ((o.model === 'spread' || o.model === 'service') && !isLink(o.invite)) inviteConfigIssues(o.invite, ctx, ['invite']);
   if (o.model === 'product') {
-    checkinConfigIssues(o.checkin, ctx, ['checkin']);
-    if (o.checkin.mode !== 'challenge') ctx.addIssue({ code: 'custom', path: ['checkin', 'mode'], message: 'a product path is a paid challenge (mode challenge)' });
-    if (!o.checkin.cashback) ctx.addIssue({ code: 'custom', path: ['checkin', 'cashback'], message: 'a product path returns the fee on completion (cashback true)' });
+    const c = o.checkin;
+    if (isLink(c)) {
+      if (o.entry) ctx.addIssue({ code: 'custom', path: ['entry'], message: 'is the linked campaign\'s own: leave it out when linking an existing challenge' });
+    } else {
+      if (!o.entry) ctx.addIssue({ code: 'custom', path: ['entry'], message: 'is required for a new challenge (the product whose paid order enrols)' });
+      checkinConfigIssues(c, ctx, ['checkin']);
+      if (c.mode !== 'challenge') ctx.addIssue({ code: 'custom', path: ['checkin', 'mode'], message: 'a product path is a paid challenge (mode challenge)' });
+      if (!c.cashback) ctx.addIssue({ code: 'custom', path: ['checkin', 'cashback'], message: 'a product path returns the fee on completion (cashback true)' });
+    }
   }
   if (o.model === 'service') {
     formIssues(o.form, ctx);
-    if (o.invite.rule === 'group') ctx.addIssue({ code: 'custom', path: ['invite', 'rule'], message: 'a service path counts friends who add (add or add_and_stay); its group is the last step' });
+    if (!isLink(o.invite) && o.invite.rule === 'group') ctx.addIssue({ code: 'custom', path: ['invite', 'rule'], message: 'a service path counts friends who add (add or add_and_stay); its group is the last step' });
   }
 });
 export type CreateFissionPath = z.output<typeof CreateFissionPath>;
 
-/** What may change after creation: the name and the path's own pages (the campaigns are edited on their own pages). */
+/**
+ * What may change after creation: the name and the path's own pages (the campaigns are edited on their own pages); while
+ * the path is a draft, which campaign (and group code) a step links — the campaign it linked before is released.
+ */
 export const UpdateFissionPath = z.object({
   name: RequiredText(60).optional(),
   landing: FissionLanding.optional(),
   form: FissionForm.optional(),
+  /** A draft spread or service path: link this invite campaign instead. */
+  invite: CampaignLink.optional(),
+  /** A draft product path: link this paid check-in challenge instead. */
+  checkin: CampaignLink.optional(),
+  /** A draft service path: end at this group code instead. */
+  groupCodeId: RowId.optional(),
 }).strict().superRefine((o, ctx) => { if (o.form) formIssues(o.form, ctx); });
 export type UpdateFissionPath = z.output<typeof UpdateFissionPath>;
+
+/** The campaigns a model's step may link (the wizard's select). */
+export const FissionEligibleQuery = z.object({ model: FissionModel });
+
+export const FissionEligibleCampaign = z.object({
+  id: z.number(),
+  kind: z.enum(['invite', 'checkin']),
+  name: z.string(),
+  status: z.enum(['draft', 'active', 'paused']),
+  startsAt: DateTime,
+  endsAt: DateTime.nullable(),
+  /** Customers who took part so far (before a path's start they are not in its funnel). */
+  participants: z.number(),
+  /** invite: friends per tier; checkin: the challenge's days, the product's sku and price. */
+  summary: z.string(),
+});
+export const FissionEligible = z.object({
+  /** The step the campaigns are for (`invite` or `checkin`). */
+  step: z.enum(['invite', 'checkin']),
+  items: z.array(FissionEligibleCampaign),
+});
 
 export const FissionStatusBody = z.object({ status: FissionStatus }).strict();
 

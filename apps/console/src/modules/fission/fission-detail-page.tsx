@@ -80,7 +80,7 @@ function Submissions({ d }: { d: FissionPathDetail }) {
   );
 }
 
-const MONEY = new Set(['rewardCostFen', 'feesFen', 'cashbackPaidFen', 'cashbackPendingFen']);
+const MONEY = new Set(['rewardCostFen', 'costPerNewFen', 'feesFen', 'cashbackPaidFen', 'cashbackPendingFen']);
 
 export default function FissionDetailPage() {
   const { t } = useTranslation(['fission', 'common']);
@@ -116,6 +116,7 @@ export default function FissionDetailPage() {
         <Col xs={24} lg={14}><Card title={t('detail.funnel')} size="small" style={{ marginBottom: 16 }}><Funnel d={d} /></Card></Col>
         <Col xs={24} lg={10}>
           <Card title={t('detail.figures')} size="small" style={{ marginBottom: 16 }}>
+            <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('detail.figuresNote')}</Typography.Paragraph>
             <Row gutter={[12, 12]}>
               {figures.map(([k, v]) => (
                 <Col span={12} key={k}>

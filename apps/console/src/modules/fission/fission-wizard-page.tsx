@@ -1,23 +1,30 @@
 // The wizard: pick a model (its template prefills the steps) → fill the model's steps → confirm; Pond creates the
-// underlying campaigns and the path in one transaction. Validation is the server's: its 400 lands under the field it
-// names (the form keeps the server's field names: invite.*, checkin.*, entry.*, landing.*, form.*, groupCodeId).
+// underlying campaigns and the path in one transaction. The campaign step is 新建 Create new (its config here) or
+// 选择已有 Use existing (a campaign from the server's eligible list, linked as it is; the path's window is prefilled
+// inside the campaign's). Validation is the server's: its 400 lands under the field it names (the form keeps the
+// server's field names: invite.*, checkin.*, entry.*, landing.*, form.*, groupCodeId, startsAt, endsAt).
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, DatePicker, Flex, Form, Input, InputNumber, Radio, Row, Select, Space, Steps, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Flex, Form, Input, InputNumber, Radio, Row, Space, Steps, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { PageHeader } from '../../components/page-header';
 import { showFieldError } from '../../lib/form-errors';
 import { pickerNow, pickerToIso } from '../../lib/format';
-import { useCodes, useCreatePath, type CreateBody, type FissionModel } from './hooks';
+import { CodeSelect, EligibleSelect, windowFor } from './campaign-pickers';
+import { useCreatePath, type CreateBody, type EligibleCampaign, type FissionModel } from './hooks';
 import { LandingCard, SignupFormCard, formToBody, landingToBody, withFormNames, type LandingValues, type SignupFormValues } from './landing-form-fields';
+
+type Source = 'new' | 'existing';
 
 interface Values {
   name: string; startsAt: Dayjs; endsAt?: Dayjs | null; rules?: string; budgetTotalYuan?: number | null;
-  invite?: { codeId?: number; holdDays: number; posterTitle?: string; posterText?: string; tiers: { friends: number; title: string; points: number }[] };
+  /** The campaign step: made with the path, or an existing one linked (not sent: it picks the body's shape). */
+  source: Source;
+  invite?: { campaignId?: number; codeId?: number; holdDays: number; posterTitle?: string; posterText?: string; tiers: { friends: number; title: string; points: number }[] };
   entry?: { sku: string; priceYuan: number; productUrl?: string };
-  checkin?: { challengeDays: number; streakRule: 'consecutive' | 'cumulative'; makeupCards: number };
+  checkin?: { campaignId?: number; challengeDays: number; streakRule: 'consecutive' | 'cumulative'; makeupCards: number };
   landing?: LandingValues;
   form?: SignupFormValues;
   groupCodeId?: number;
@@ -59,8 +66,11 @@ function toBody(model: FissionModel, v: Values): CreateBody {
     antiFraud: { maxPerIp: 5, burstCount: 5, burstSeconds: 60 },
     tiers: (v.invite?.tiers ?? []).map((x) => ({ friends: x.friends, reward: { kind: 'points' as const, points: x.points, title: x.title } })),
   });
-  if (model === 'spread') return { ...base, model, invite: invite() };
+  const existing = v.source === 'existing';
+  const linked = (id: number | undefined) => ({ campaignId: id ?? 0 });
+  if (model === 'spread') return { ...base, model, invite: existing ? linked(v.invite?.campaignId) : invite() };
   if (model === 'product') {
+    if (existing) return { ...base, model, checkin: linked(v.checkin?.campaignId) };
     return {
       ...base, model,
       entry: { sku: v.entry?.sku ?? '', priceFen: fen(v.entry?.priceYuan) ?? 0, productUrl: v.entry?.productUrl || undefined },
@@ -73,17 +83,37 @@ function toBody(model: FissionModel, v: Values): CreateBody {
   return {
     ...base, model,
     landing: landingToBody(v.landing),
-    invite: invite(),
+    invite: existing ? linked(v.invite?.campaignId) : invite(),
     form: formToBody(v.form),
     groupCodeId: v.groupCodeId ?? 0,
   };
 }
 
-function CodeSelect({ kind, testId, ...rest }: { kind: 'staff' | 'group'; testId: string; value?: number; onChange?: (v: number) => void }) {
-  const codes = useCodes(kind);
+/** 新建 / 选择已有: whether the model's campaign step is made with the path or an existing campaign is linked. */
+function SourcePicker() {
+  const { t } = useTranslation('fission');
   return (
-    <Select {...rest} showSearch optionFilterProp="label" loading={codes.isLoading} style={{ maxWidth: 420 }} data-testid={testId}
-      options={(codes.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.name} (#${c.id})` }))} />
+    <Form.Item name="source" label={t('wizard.source')}>
+      <Radio.Group optionType="button" buttonStyle="solid">
+        <Radio.Button value="new"><span data-testid="fission-source-new">{t('wizard.sourceNew')}</span></Radio.Button>
+        <Radio.Button value="existing"><span data-testid="fission-source-existing">{t('wizard.sourceExisting')}</span></Radio.Button>
+      </Radio.Group>
+    </Form.Item>
+  );
+}
+
+/** The step's existing campaign: the server's eligible ones; picking one prefills the path's window inside its own. */
+function ExistingStep({ model, onPicked }: { model: FissionModel; onPicked: (c: EligibleCampaign) => void }) {
+  const { t } = useTranslation('fission');
+  const step = model === 'product' ? 'checkin' : 'invite';
+  return (
+    <Card title={t(step === 'invite' ? 'wizard.invite' : 'wizard.challenge')} size="small" style={{ marginBottom: 16 }} data-testid="fission-existing">
+      <SourcePicker />
+      <Form.Item name={[step, 'campaignId']} label={t(step === 'invite' ? 'wizard.existingInvite' : 'wizard.existingCheckin')} rules={[{ required: true }]}>
+        <EligibleSelect model={model} onPicked={onPicked} />
+      </Form.Item>
+      <Alert type="info" showIcon title={t('wizard.existingHelp')} />
+    </Card>
   );
 }
 
@@ -91,6 +121,7 @@ function InviteSteps() {
   const { t } = useTranslation('fission');
   return (
     <Card title={t('wizard.invite')} size="small" style={{ marginBottom: 16 }}>
+      <SourcePicker />
       <Form.Item name={['invite', 'codeId']} label={t('wizard.codeId')} rules={[{ required: true }]}><CodeSelect kind="staff" testId="fission-invite-code" /></Form.Item>
       <Flex gap={16} wrap>
         <Form.Item name={['invite', 'holdDays']} label={t('wizard.holdDays')} extra={t('wizard.holdHelp')}><InputNumber min={0} max={30} /></Form.Item>
@@ -122,6 +153,7 @@ function ProductSteps() {
   return (
     <>
       <Card title={t('wizard.product')} size="small" style={{ marginBottom: 16 }}>
+        <SourcePicker />
         <Flex gap={16} wrap>
           <Form.Item name={['entry', 'sku']} label={t('wizard.sku')} rules={[{ required: true, max: 64 }]}><Input maxLength={64} data-testid="fission-sku" /></Form.Item>
           <Form.Item name={['entry', 'priceYuan']} label={t('wizard.price')} rules={[{ required: true }]}><InputNumber min={0.01} precision={2} /></Form.Item>
@@ -142,12 +174,12 @@ function ProductSteps() {
   );
 }
 
-function ServiceSteps() {
+function ServiceSteps({ existing }: { existing: ReactNode | null }) {
   const { t } = useTranslation('fission');
   return (
     <>
       <LandingCard title={`① ${t('wizard.landing')}`} />
-      <InviteSteps />
+      {existing ?? <InviteSteps />}
       <SignupFormCard title={`③ ${t('wizard.form')}`} />
       <Card title={`④ ${t('wizard.group')}`} size="small" style={{ marginBottom: 16 }}>
         <Form.Item name="groupCodeId" label={t('wizard.groupCodeId')} rules={[{ required: true }]}><CodeSelect kind="group" testId="fission-group-code" /></Form.Item>
@@ -163,17 +195,21 @@ export default function FissionWizardPage() {
   const create = useCreatePath();
   const [model, setModel] = useState<FissionModel | null>(null);
   const [form] = Form.useForm<Values>();
+  const source = Form.useWatch('source', form);
 
   const pick = (m: FissionModel) => {
     setModel(m);
     form.resetFields();
-    form.setFieldsValue({ ...TEMPLATES[m], startsAt: pickerNow() });
+    form.setFieldsValue({ ...TEMPLATES[m], startsAt: pickerNow(), source: 'new' });
   };
+  // A linked campaign keeps its window: the path's is prefilled inside it (the server refuses one outside).
+  const picked = (c: EligibleCampaign) => form.setFieldsValue(windowFor(c));
+  const existing = model && source === 'existing' ? <ExistingStep model={model} onPicked={picked} /> : null;
   const submit = async (v: Values) => {
     if (!model) return;
     try {
       const p = await create.mutateAsync(toBody(model, v));
-      void message.success(t('wizard.created'));
+      void message.success(t(v.source === 'existing' ? 'wizard.createdLinked' : 'wizard.created'));
       void navigate(`/fission/${p.id}`);
     } catch (e) {
       showFieldError(form, withFormNames(e));
@@ -206,8 +242,9 @@ export default function FissionWizardPage() {
             </Flex>
             <Form.Item name="rules" label={t('wizard.rules')}><Input.TextArea rows={2} maxLength={2000} /></Form.Item>
           </Card>
-          {model === 'spread' ? <InviteSteps /> : model === 'product' ? <ProductSteps /> : <ServiceSteps />}
-          <Alert type="success" showIcon style={{ marginBottom: 16 }} title={`${t('wizard.summary')} ${t(`wizard.willCreate.${model}`)}`} />
+          {model === 'service' ? <ServiceSteps existing={existing} /> : existing ?? (model === 'spread' ? <InviteSteps /> : <ProductSteps />)}
+          <Alert type="success" showIcon style={{ marginBottom: 16 }} data-testid="fission-summary"
+            title={existing ? `${t('wizard.summaryLink')} ${t(`wizard.willLink.${model}`)}` : `${t('wizard.summary')} ${t(`wizard.willCreate.${model}`)}`} />
           <Space>
             <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="fission-save">{t('wizard.create')}</Button>
             <Button onClick={() => void navigate('/fission')}>{t('common:cancel')}</Button>

@@ -15,6 +15,8 @@ export type { FissionForm, FissionLanding, FissionModel, FissionStatus, FissionS
 export type FissionPathItem = FissionPath & { steps: FissionStep[] };
 export interface Submission { id: number; externalUserid: string; customerName: string | null; answers: Record<string, string>; submittedAt: string; joinedGroupAt: string | null }
 export interface CodeOption { id: number; name: string; kind: string }
+/** An existing campaign a model's step may link (the server's rules: kind, config, not ended, in no path). */
+export interface EligibleCampaign { id: number; kind: 'invite' | 'checkin'; name: string; status: 'draft' | 'active' | 'paused'; startsAt: string; endsAt: string | null; participants: number; summary: string }
 
 /** The wizard's body as the server takes it (contracts' input: defaults may be left out). */
 type WithTimes<U> = U extends unknown ? Omit<U, 'startsAt' | 'endsAt'> & { startsAt: string; endsAt: string | null } : never;
@@ -40,6 +42,13 @@ export const useCodes = (kind: 'staff' | 'group') => useQuery({
   queryFn: ({ signal }) => api.get<{ items: CodeOption[]; total: number }>('/live-codes', { kind, pageSize: 200 }, signal),
 });
 
+/** The campaigns a model's campaign step may link (the wizard's and the edit modal's 选择已有). */
+export const useEligible = (model: FissionModel, enabled = true) => useQuery({
+  queryKey: [...key, 'eligible', model],
+  queryFn: ({ signal }) => api.get<{ step: 'invite' | 'checkin'; items: EligibleCampaign[] }>('/fission/eligible', { model }, signal),
+  enabled,
+});
+
 function useWrite<Input, Output>(write: (input: Input) => Promise<Output>) {
   const queryClient = useQueryClient();
   return useMutation({
@@ -52,5 +61,10 @@ function useWrite<Input, Output>(write: (input: Input) => Promise<Output>) {
   });
 }
 export const useCreatePath = () => useWrite((body: CreateBody) => api.post<FissionPath>('/fission/paths', body));
-export const useUpdatePath = (id: number) => useWrite((body: { name?: string; landing?: FissionLanding; form?: FissionForm }) => api.patch<FissionPath>(`/fission/paths/${id}`, body));
+export interface UpdateBody {
+  name?: string; landing?: FissionLanding; form?: FissionForm;
+  /** A draft path's re-links. */
+  invite?: { campaignId: number }; checkin?: { campaignId: number }; groupCodeId?: number;
+}
+export const useUpdatePath = (id: number) => useWrite((body: UpdateBody) => api.patch<FissionPath>(`/fission/paths/${id}`, body));
 export const useSetPathStatus = () => useWrite(({ id, status }: { id: number; status: FissionStatus }) => api.post<FissionPath>(`/fission/paths/${id}/status`, { status }));

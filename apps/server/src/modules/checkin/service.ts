@@ -7,7 +7,7 @@
 // (`cashback:<enrolment>`). Days are the corp's calendar days; `now` is injectable (tests move time).
 import type pg from 'pg';
 import type { z } from 'zod';
-import { CheckinConfig, type CheckinMe, type CheckinParticipantsQuery, type CheckinResult, type CreateCheckinBody, type Milestone, type UpdateCheckinBody } from '@pond/contracts/checkin';
+import { CheckinConfig, type CheckinCampaign, type CheckinMe, type CheckinParticipantsQuery, type CheckinResult, type CreateCheckinBody, type Milestone, type UpdateCheckinBody } from '@pond/contracts/checkin';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
@@ -102,27 +102,28 @@ export class CheckinService {
   async detail(corpId: string, id: number) {
     const { pool, campaigns } = this.deps;
     const c = await campaigns.get(pool, corpId, id, 'checkin');
+    return { ...campaigns.view(c), config: configOf(c), numbers: await this.numbers(pool, c) };
+  }
+
+  /** The campaign's numbers as its page shows them; a fission path's figures read them here too (one source). */
+  async numbers(db: Db, c: CampaignRow): Promise<z.output<typeof CheckinCampaign>['numbers']> {
     const cfg = configOf(c);
-    const tz = await corpZone(pool, corpId);
-    const n = await repo.numbers(pool, id);
+    const tz = await corpZone(db, c.corp_id);
+    const n = await repo.numbers(db, c.id);
     const today = dayIn(this.now(), tz);
     const end = c.ends_at && c.ends_at < this.now() ? dayIn(c.ends_at, tz) : today;
     const start = dayIn(c.starts_at, tz);
     const from = addDays(end, -59) > start ? addDays(end, -59) : start;
-    const perDay = from <= end ? await repo.perDay(pool, id, from, end) : [];
-    const r = await repo.rewardNumbers(pool, id);
+    const perDay = from <= end ? await repo.perDay(db, c.id, from, end) : [];
+    const r = await repo.rewardNumbers(db, c.id);
     const enrolled = n.participants - n.refunded;
     return {
-      ...campaigns.view(c),
-      config: cfg,
-      numbers: {
-        participants: n.participants, rewards: n.rewards, costFen: Number(n.cost_fen), orders: n.orders, gmvFen: Number(n.gmv_fen),
-        active: n.active, completed: n.completed, failed: n.failed, refunded: n.refunded,
-        completionRate: enrolled > 0 ? n.completed / enrolled : 0,
-        checkins: n.checkins, makeups: n.makeups, perDay,
-        milestones: cfg.milestones.map((m) => ({ days: m.days, title: m.reward.title, granted: r.milestones.get(m.days) ?? 0 })),
-        cashback: { pending: r.cashback.pending.n, issued: r.cashback.issued.n, void: r.cashback.void.n, pendingFen: r.cashback.pending.fen, paidFen: r.cashback.issued.fen },
-      },
+      participants: n.participants, rewards: n.rewards, costFen: Number(n.cost_fen), orders: n.orders, gmvFen: Number(n.gmv_fen),
+      active: n.active, completed: n.completed, failed: n.failed, refunded: n.refunded,
+      completionRate: enrolled > 0 ? n.completed / enrolled : 0,
+      checkins: n.checkins, makeups: n.makeups, perDay,
+      milestones: cfg.milestones.map((m) => ({ days: m.days, title: m.reward.title, granted: r.milestones.get(m.days) ?? 0 })),
+      cashback: { pending: r.cashback.pending.n, issued: r.cashback.issued.n, void: r.cashback.void.n, pendingFen: r.cashback.pending.fen, paidFen: r.cashback.issued.fen },
     };
   }
 

@@ -104,27 +104,37 @@ const groupJoinSql = (s: string) => `
   JOIN live_codes gc ON gc.corp_id = fp.corp_id AND gc.id = fp.group_code_id
   WHERE m.corp_id = ${s}.corp_id AND m.member_id = ${s}.external_userid AND m.type = 2 AND m.state = gc.state`;
 
-/** Every step's people with when they reached it (`who`, `at`): one SELECT per step, aligned with the model's steps. */
+/**
+ * Every step's people with when they reached it (`who`, `at`): one SELECT per step, aligned with the model's steps.
+ * The people of a linked campaign's steps are those who entered it (their poster, their paid enrolment) within the
+ * path's window — `$2` (starts_at) to `$3` (ends_at, null: open) of `stepDays` — so a campaign linked to a new path
+ * brings none of its earlier participants into the funnel; the later steps of those who did count whenever reached.
+ */
 export function stepSql(p: PathRow, unlockFriends: number): string[] {
   const inv = Number(p.invite_campaign_id);
   const chk = Number(p.checkin_campaign_id);
-  const poster = `SELECT external_userid AS who, joined_at AS at FROM invite_participants WHERE campaign_id = ${inv}`;
+  const within = (at: string) => `${at} >= $2 AND ($3::timestamptz IS NULL OR ${at} < $3)`;
+  const poster = `SELECT external_userid AS who, joined_at AS at FROM invite_participants WHERE campaign_id = ${inv} AND ${within('joined_at')}`;
   const credited = (n: number) => `
     SELECT ip.external_userid AS who,
       (SELECT k.event_at FROM invite_credits k WHERE k.participant_id = ip.id AND k.status = 'credited' ORDER BY k.event_at, k.id OFFSET ${n - 1} LIMIT 1) AS at
-    FROM invite_participants ip WHERE ip.campaign_id = ${inv} AND ip.credited >= ${n}`;
+    FROM invite_participants ip WHERE ip.campaign_id = ${inv} AND ip.credited >= ${n} AND ${within('ip.joined_at')}`;
+  const enrolled = `FROM checkin_enrolments e WHERE e.campaign_id = ${chk} AND e.order_id IS NOT NULL AND ${within('e.created_at')}`;
   switch (p.model) {
     case 'spread': return [
       poster,
       credited(1),
-      `SELECT external_userid AS who, min(created_at) AS at FROM rewards WHERE campaign_id = ${inv} AND source = 'invite' AND state <> 'void' GROUP BY 1`,
+      `SELECT r.external_userid AS who, min(r.created_at) AS at FROM rewards r WHERE r.campaign_id = ${inv} AND r.source = 'invite' AND r.state <> 'void'
+         AND EXISTS (SELECT 1 FROM invite_participants ip WHERE ip.campaign_id = ${inv} AND ip.external_userid = r.external_userid AND ${within('ip.joined_at')})
+       GROUP BY 1`,
     ];
     case 'product': return [
-      `SELECT external_userid AS who, min(created_at) AS at FROM checkin_enrolments WHERE campaign_id = ${chk} AND order_id IS NOT NULL GROUP BY 1`,
-      `SELECT e.external_userid AS who, min(d.at) AS at FROM checkin_enrolments e JOIN checkin_days d ON d.enrolment_id = e.id
-       WHERE e.campaign_id = ${chk} AND e.order_id IS NOT NULL GROUP BY 1`,
-      `SELECT external_userid AS who, min(completed_at) AS at FROM checkin_enrolments WHERE campaign_id = ${chk} AND order_id IS NOT NULL AND completed_at IS NOT NULL GROUP BY 1`,
-      `SELECT external_userid AS who, min(created_at) AS at FROM rewards WHERE campaign_id = ${chk} AND kind = 'cashback' AND source_ref LIKE 'cashback:%' AND state <> 'void' GROUP BY 1`,
+      `SELECT e.external_userid AS who, min(e.created_at) AS at ${enrolled} GROUP BY 1`,
+      `SELECT e.external_userid AS who, min(d.at) AS at ${enrolled.replace('FROM checkin_enrolments e', 'FROM checkin_enrolments e JOIN checkin_days d ON d.enrolment_id = e.id')} GROUP BY 1`,
+      `SELECT e.external_userid AS who, min(e.completed_at) AS at ${enrolled} AND e.completed_at IS NOT NULL GROUP BY 1`,
+      `SELECT r.external_userid AS who, min(r.created_at) AS at FROM rewards r WHERE r.campaign_id = ${chk} AND r.kind = 'cashback' AND r.state <> 'void'
+         AND EXISTS (SELECT 1 ${enrolled} AND r.source_ref = 'cashback:' || e.id)
+       GROUP BY 1`,
     ];
     case 'service': return [
       `SELECT visitor_key AS who, first_at AS at FROM fission_visits WHERE path_id = ${p.id}`,
@@ -136,49 +146,52 @@ export function stepSql(p: PathRow, unlockFriends: number): string[] {
   }
 }
 
-/** Each step's people per corp day. */
-export async function stepDays(db: Db, steps: string[], tz: string): Promise<{ step: number; day: string; n: number }[]> {
+/** Each step's people per corp day (the steps of `stepSql` for the path `p`). */
+export async function stepDays(db: Db, p: PathRow, steps: string[], tz: string): Promise<{ step: number; day: string; n: number }[]> {
   const sql = steps.map((s, i) => `SELECT ${i} AS step, (x.at AT TIME ZONE $1)::date::text AS day, count(*)::int AS n FROM (${s}) x WHERE x.at IS NOT NULL GROUP BY 2`).join('\nUNION ALL\n');
-  const { rows } = await db.query<{ step: number; day: string; n: number }>(sql, [tz]);
+  const { rows } = await db.query<{ step: number; day: string; n: number }>(sql, [tz, p.starts_at, p.ends_at]);
   return rows;
 }
 
-/** Figures beside the funnel, from the linked campaigns' own tables and the ledger. */
-export async function figures(db: Db, p: PathRow): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  if (p.invite_campaign_id) {
-    const { rows: [r] } = await db.query<{ scanned: number; invitees: number; pending: number; credited: number; voided: number; rewards: number; rewards_issued: number; reward_cost_fen: string }>(
-      `SELECT (SELECT count(DISTINCT visitor_key)::int FROM invite_visits WHERE campaign_id = $1) AS scanned,
-         (SELECT count(*)::int FROM invite_credits WHERE campaign_id = $1) AS invitees,
-         (SELECT count(*)::int FROM invite_credits WHERE campaign_id = $1 AND status IN ('pending', 'review')) AS pending,
-         (SELECT count(*)::int FROM invite_credits WHERE campaign_id = $1 AND status = 'credited') AS credited,
-         (SELECT count(*)::int FROM invite_credits WHERE campaign_id = $1 AND status = 'voided') AS voided,
-         (SELECT count(*)::int FROM rewards WHERE campaign_id = $1 AND state <> 'void') AS rewards,
-         (SELECT count(*)::int FROM rewards WHERE campaign_id = $1 AND state = 'issued') AS rewards_issued,
-         (SELECT coalesce(sum(cost_fen), 0) FROM rewards WHERE campaign_id = $1 AND state <> 'void') AS reward_cost_fen`, [p.invite_campaign_id]);
-    Object.assign(out, {
-      friendsScanned: r.scanned, friendsInvited: r.invitees, friendsPending: r.pending, friendsCredited: r.credited, friendsVoided: r.voided,
-      rewards: r.rewards, rewardsIssued: r.rewards_issued, rewardCostFen: Number(r.reward_cost_fen),
-    });
-  }
-  if (p.checkin_campaign_id) {
-    const { rows: [r] } = await db.query<{ orders: number; gmv_fen: string; refunded: number; cashback_paid: number; cashback_paid_fen: string; cashback_pending_fen: string }>(
-      `SELECT (SELECT count(*)::int FROM checkin_enrolments WHERE campaign_id = $1 AND order_id IS NOT NULL) AS orders,
-         (SELECT coalesce(sum(fee_fen), 0) FROM checkin_enrolments WHERE campaign_id = $1 AND order_id IS NOT NULL AND state <> 'refunded') AS gmv_fen,
-         (SELECT count(*)::int FROM checkin_enrolments WHERE campaign_id = $1 AND state = 'refunded') AS refunded,
-         (SELECT count(*)::int FROM rewards WHERE campaign_id = $1 AND kind = 'cashback' AND state = 'issued') AS cashback_paid,
-         (SELECT coalesce(sum(amount_fen), 0) FROM rewards WHERE campaign_id = $1 AND kind = 'cashback' AND state = 'issued') AS cashback_paid_fen,
-         (SELECT coalesce(sum(amount_fen), 0) FROM rewards WHERE campaign_id = $1 AND kind = 'cashback' AND state IN ('pending', 'issuing', 'failed')) AS cashback_pending_fen`,
-      [p.checkin_campaign_id]);
-    Object.assign(out, {
-      paidOrders: r.orders, feesFen: Number(r.gmv_fen), refunded: r.refunded,
-      cashbackPaid: r.cashback_paid, cashbackPaidFen: Number(r.cashback_paid_fen), cashbackPendingFen: Number(r.cashback_pending_fen),
-    });
-  }
-  if (p.model === 'service') {
-    const { rows: [r] } = await db.query<{ views: number; customers: number }>(
-      'SELECT coalesce(sum(visits), 0)::int AS views, count(external_userid)::int AS customers FROM fission_visits WHERE path_id = $1', [p.id]);
-    Object.assign(out, { landingViews: r.views, landingCustomers: r.customers });
-  }
-  return out;
+/** Service paths: landing-page views and the customers among the visitors. */
+export async function landingFigures(db: Db, pathId: number): Promise<{ views: number; customers: number }> {
+  const { rows: [r] } = await db.query<{ views: number; customers: number }>(
+    'SELECT coalesce(sum(visits), 0)::int AS views, count(external_userid)::int AS customers FROM fission_visits WHERE path_id = $1', [pathId]);
+  return r;
+}
+
+// ---- linking existing campaigns ----
+
+/** The path a campaign is linked to (by any step), if any. */
+export async function pathOfCampaign(db: Db, campaignId: number): Promise<Pick<PathRow, 'id' | 'name'> | undefined> {
+  const { rows } = await db.query<Pick<PathRow, 'id' | 'name'>>(
+    'SELECT id, name FROM fission_paths WHERE invite_campaign_id = $1 OR checkin_campaign_id = $1 LIMIT 1', [campaignId]);
+  return rows[0];
+}
+
+/** The campaign, locked: a link and the campaign's own changes (status, window) go one after the other. */
+export async function lockCampaign(db: Db, corpId: string, id: number): Promise<Row<'campaigns'> | undefined> {
+  const { rows } = await db.query<Row<'campaigns'>>('SELECT * FROM campaigns WHERE corp_id = $1 AND id = $2 FOR UPDATE', [corpId, id]);
+  return rows[0];
+}
+
+/** Campaigns of a kind a path could link: not ended (by status or window), linked to no path; newest first, with their participants. */
+export async function linkCandidates(db: Db, corpId: string, kind: 'invite' | 'checkin', limit: number): Promise<(Row<'campaigns'> & { participants: number })[]> {
+  const { rows } = await db.query<Row<'campaigns'> & { participants: number }>(
+    `SELECT c.*, (SELECT count(*)::int FROM campaign_participants p WHERE p.campaign_id = c.id) AS participants
+     FROM campaigns c
+     WHERE c.corp_id = $1 AND c.kind = $2 AND c.status <> 'ended' AND (c.ends_at IS NULL OR c.ends_at > now())
+       AND NOT EXISTS (SELECT 1 FROM fission_paths fp WHERE fp.invite_campaign_id = c.id OR fp.checkin_campaign_id = c.id)
+     ORDER BY c.created_at DESC, c.id DESC LIMIT $3`,
+    [corpId, kind, limit]);
+  return rows;
+}
+
+/** A draft path's links and window (linking another campaign may take its end). */
+export async function setLinks(db: Db, r: PathRow, l: { inviteCampaignId: number | null; checkinCampaignId: number | null; groupCodeId: number | null; endsAt: Date | null }): Promise<PathRow> {
+  const { rows: [n] } = await db.query<PathRow>(
+    `UPDATE fission_paths SET invite_campaign_id = $3, checkin_campaign_id = $4, group_code_id = $5, ends_at = $6, updated_at = now()
+     WHERE corp_id = $1 AND id = $2 RETURNING *`,
+    [r.corp_id, r.id, l.inviteCampaignId, l.checkinCampaignId, l.groupCodeId, l.endsAt]);
+  return n;
 }

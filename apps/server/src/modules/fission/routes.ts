@@ -4,7 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import { CustomerCampaignParams } from '@pond/contracts/campaigns-h5';
 import {
-  CreateFissionPath, CustomerFissionView, FissionIdParams, FissionListQuery, FissionPath, FissionPathDetail, FissionPathList, FissionStatusBody,
+  CreateFissionPath, CustomerFissionView, FissionEligible, FissionEligibleQuery, FissionIdParams, FissionListQuery, FissionPath, FissionPathDetail, FissionPathList, FissionStatusBody,
   FissionSubmissions, FissionSubmissionsQuery, FissionSubmitBody, UpdateFissionPath,
 } from '@pond/contracts/fission';
 import { z } from 'zod';
@@ -19,7 +19,10 @@ const TAGS = ['fission'];
 /** Ids the wizard's body names: the corp's (else 400 naming the field). */
 const REFS = {
   'invite.codeId': 'liveCode', 'invite.tiers[].reward.couponPoolId': 'couponPool', 'checkin.milestones[].reward.couponPoolId': 'couponPool', groupCodeId: 'liveCode',
+  'invite.campaignId': 'campaign', 'checkin.campaignId': 'campaign',
 } as const;
+/** Ids an edit names (a draft path's re-links). */
+const EDIT_REFS = { 'invite.campaignId': 'campaign', 'checkin.campaignId': 'campaign', groupCodeId: 'liveCode' } as const;
 
 type PageRequest = FastifyRequest<{ Params: { corpId: string; id: string }; Querystring: Record<string, string | undefined> }>;
 
@@ -31,10 +34,18 @@ export function fissionRoutes(app: App, deps: { fission: FissionService; session
     schema: { tags: TAGS, summary: 'Fission paths (spread / product / service), latest first, each with its funnel steps', querystring: FissionListQuery, response: { 200: FissionPathList } },
   }, async (req) => fission.list(req.principal!.corpId, req.query));
 
+  app.get('/api/fission/eligible', {
+    config: access(WRITE_ROLES),
+    schema: {
+      tags: TAGS, summary: 'The existing campaigns a model\'s step may link (its kind and config, not ended, in no other path): the wizard\'s 选择已有',
+      querystring: FissionEligibleQuery, response: { 200: FissionEligible },
+    },
+  }, async (req) => fission.eligible(req.principal!.corpId, req.query.model));
+
   app.post('/api/fission/paths', {
     config: { ...access(WRITE_ROLES, { refs: REFS }), audit: { action: 'fission.create' } },
     schema: {
-      tags: TAGS, summary: 'Create a path from a model\'s template: its campaigns (invite / paid check-in challenge), landing page, form and group code, in one transaction',
+      tags: TAGS, summary: 'Create a path from a model\'s template: its campaigns (new, or existing ones linked by `{ campaignId }`), landing page, form and group code, in one transaction',
       body: CreateFissionPath, response: { 200: FissionPath },
     },
   }, async (req) => fission.create(req.principal!.corpId, req.body, req.principal!.name));
@@ -45,8 +56,8 @@ export function fissionRoutes(app: App, deps: { fission: FissionService; session
   }, async (req) => fission.detail(req.principal!.corpId, req.params.id));
 
   app.patch('/api/fission/paths/:id', {
-    config: { ...access(WRITE_ROLES, { params: { id: 'fissionPath' } }), audit: { action: 'fission.update' } },
-    schema: { tags: TAGS, summary: 'Rename a path, or change the service path\'s landing page or form (fields are fixed once customers signed up)', params: FissionIdParams, body: UpdateFissionPath, response: { 200: FissionPath } },
+    config: { ...access(WRITE_ROLES, { params: { id: 'fissionPath' }, refs: EDIT_REFS }), audit: { action: 'fission.update' } },
+    schema: { tags: TAGS, summary: 'Rename a path, change the service path\'s landing page or form (fields are fixed once customers signed up); a draft path\'s linked campaign or group code', params: FissionIdParams, body: UpdateFissionPath, response: { 200: FissionPath } },
   }, async (req) => fission.update(req.principal!.corpId, req.params.id, req.body));
 
   app.post('/api/fission/paths/:id/status', {

@@ -1,19 +1,24 @@
-// Fission paths (裂变路径): the wizard's create (the model's campaigns and the path in one transaction), status
-// (the path and its campaigns together), the funnel computed from the campaigns' own rows, the service path's landing
-// page visits and sign-up form (once per customer, a timeline event each), and the submissions list / CSV.
+// Fission paths (裂变路径): the wizard's create (the model's campaigns — new, or existing ones linked — and the path in
+// one transaction), re-linking a draft path's steps, the campaigns a step may link, status (the path and its campaigns
+// together), the funnel computed from the campaigns' own rows within the path's window, the figures read from the
+// campaign modules, the service path's landing page visits and sign-up form (once per customer, a timeline event
+// each), and the submissions list / CSV.
 import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
 import type { z } from 'zod';
+import type { CheckinConfig } from '@pond/contracts/checkin';
 import type {
-  CreateFissionPath, CustomerFissionView, FissionForm, FissionFunnel, FissionListQuery, FissionPath, FissionStatus, FissionSubmitBody, UpdateFissionPath,
+  CreateFissionPath, CustomerFissionView, FissionEligible, FissionForm, FissionFunnel, FissionListQuery, FissionModel, FissionPath, FissionStatus, FissionSubmitBody,
+  UpdateFissionPath,
 } from '@pond/contracts/fission';
-import { PHONE_PATTERN } from '@pond/contracts/fission';
+import { isLink, LINK_STEPS, PHONE_PATTERN } from '@pond/contracts/fission';
+import type { InviteConfig } from '@pond/contracts/invites';
 import { toCsv } from '../../platform/csv';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { addDays, corpZone, dayIn } from '../../platform/time';
 import { appendTimeline } from '../customers';
-import { CustomerSessions, openness, OPENNESS_MESSAGES, pagePath, type CampaignService, type CustomerSession } from '../campaigns';
+import { CustomerSessions, openness, OPENNESS_MESSAGES, pagePath, type CampaignRow, type CampaignService, type CustomerSession } from '../campaigns';
 import type { CheckinService } from '../checkin';
 import type { InviteService } from '../invites';
 import type { Db } from '../rewards';
@@ -55,6 +60,70 @@ async function asStep<T>(step: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+type LinkStep = (typeof LINK_STEPS)[FissionModel];
+
+/** The unique index a concurrent link of the same campaign hits, and the field it is about. */
+const LINK_INDEX_FIELD: Record<string, string> = {
+  fission_paths_invite_campaign_uq: 'invite.campaignId',
+  fission_paths_checkin_campaign_uq: 'checkin.campaignId',
+};
+
+/** A link lost to another path's at the same moment (the unique index): a 409 naming the step's field. */
+function linkRace(err: unknown): never {
+  const e = err as { code?: string; constraint?: string };
+  const field = e.code === '23505' && e.constraint ? LINK_INDEX_FIELD[e.constraint] : undefined;
+  if (field) throw new AppError('conflict', `${field}: the campaign was just linked to another path / 该活动刚被关联到其他裂变路径`, { field });
+  throw err;
+}
+
+/**
+ * Why a campaign cannot be a model's linked step (null: it can): its kind and config (400), or that it has ended (409).
+ * The same rules pick the wizard's choices (`eligible`).
+ */
+export function linkRefusal(model: FissionModel, c: CampaignRow, now = new Date()): { conflict: boolean; message: string } | null {
+  const want = LINK_STEPS[model];
+  const refuse = (message: string) => ({ conflict: false, message });
+  if (c.kind !== want) return refuse(`campaign ${c.id} is a ${c.kind} campaign: a ${model} path links ${want === 'invite' ? 'an invite campaign' : 'a paid check-in challenge'}`);
+  if (model === 'product') {
+    const entry = c.entry;
+    const cfg = c.config as Partial<CheckinConfig>;
+    if (entry.kind !== 'paid') return refuse(`campaign ${c.id} is not paid to enter: a product path links a paid challenge (entry kind paid)`);
+    if (cfg.mode !== 'challenge') return refuse(`campaign ${c.id} is a daily check-in: a product path links a challenge (mode challenge)`);
+    if (!cfg.cashback) return refuse(`campaign ${c.id} does not return the fee: a product path links a challenge with cash-back (cashback true)`);
+  }
+  if (model === 'service' && (c.config as Partial<InviteConfig>).rule === 'group') {
+    return refuse(`campaign ${c.id} counts friends who join a group (rule group): a service path counts friends who add (add or add_and_stay)`);
+  }
+  // Ended by status or by its window (whatever its status: a draft whose end has passed will never open).
+  if (c.status === 'ended' || (c.ends_at && c.ends_at <= now)) return { conflict: true, message: `campaign ${c.id} has ended / 活动已结束` };
+  return null;
+}
+
+/**
+ * The path's window inside its linked campaign's: a start before the campaign's or an end after it is refused (naming
+ * `fields`); an open end takes the campaign's end. Returns the path's end.
+ */
+function fitWindow(w: { startsAt: Date; endsAt: Date | null }, c: CampaignRow, fields: { start: string; end: string }): Date | null {
+  const when = (d: Date) => d.toISOString();
+  if (w.startsAt < c.starts_at) throw AppError.validation(fields.start, `must not be before the linked campaign ${c.id} starts (${when(c.starts_at)})`);
+  if (!c.ends_at) return w.endsAt;
+  if (w.startsAt >= c.ends_at) throw AppError.validation(fields.start, `must be before the linked campaign ${c.id} ends (${when(c.ends_at)})`);
+  if (w.endsAt && w.endsAt > c.ends_at) throw AppError.validation(fields.end, `must not be after the linked campaign ${c.id} ends (${when(c.ends_at)})`);
+  return w.endsAt ?? c.ends_at;
+}
+
+/** A campaign's one line for the wizard's select. */
+function summaryOf(c: CampaignRow): string {
+  if (c.kind === 'invite') {
+    const cfg = c.config as Partial<InviteConfig>;
+    return `${(cfg.tiers ?? []).map((t) => t.friends).join(' / ')} 人阶梯 (tiers) · ${cfg.rule ?? 'add'}`;
+  }
+  const entry = c.entry;
+  const cfg = c.config as Partial<CheckinConfig>;
+  const fee = entry.kind === 'paid' ? ` · ${entry.sku} ¥${(entry.priceFen / 100).toFixed(2)}` : '';
+  return `${cfg.challengeDays ?? '-'} 天挑战 (days)${fee}`;
+}
+
 /** Checks answers against the form's fields: every field's type, required, options and length; no unknown keys. */
 export function checkAnswers(form: FissionForm, answers: Record<string, string>): Record<string, string> {
   const known = new Set(form.fields.map((f) => f.key));
@@ -93,38 +162,83 @@ export class FissionService {
 
   // ---- console ----
 
-  /** The wizard: the model's campaigns and the path, all or nothing. */
+  /**
+   * The wizard: the model's campaigns — each step a new one, or an existing one linked (`{ campaignId }`) — and the
+   * path, all or nothing. A linked campaign is locked, checked (kind, config, not ended, in no other path) and keeps
+   * its own window, which the path's must lie inside (an open end takes the campaign's).
+   */
   async create(corpId: string, body: CreateFissionPath, actor: string | null): Promise<z.output<typeof FissionPath>> {
     const row = await withTransaction(this.deps.pool, async (db) => {
       const common = {
         name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, rules: body.rules, eligibility: {},
         budgetTotalFen: body.budgetTotalFen, budgetDailyFen: null, rewardsPerCustomer: null,
       };
+      let endsAt = body.endsAt;
+      const linked = async (step: LinkStep, campaignId: number) => {
+        const c = await this.link(db, corpId, body.model, step, campaignId, null);
+        endsAt = fitWindow({ startsAt: body.startsAt, endsAt }, c, { start: 'startsAt', end: 'endsAt' });
+        return c.id;
+      };
       let inviteCampaignId: number | null = null;
       let checkinCampaignId: number | null = null;
       let groupCodeId: number | null = null;
       if (body.model === 'spread' || body.model === 'service') {
         const inv = body.invite;
-        const c = await asStep('invite', () => this.deps.invites.createIn(db, corpId, { ...common, entry: { kind: 'free' }, joinCodeId: inv.codeId, config: inv }, actor));
-        inviteCampaignId = c.id;
+        inviteCampaignId = isLink(inv) ? await linked('invite', inv.campaignId)
+          : (await asStep('invite', () => this.deps.invites.createIn(db, corpId, { ...common, entry: { kind: 'free' }, joinCodeId: inv.codeId, config: inv }, actor))).id;
       }
       if (body.model === 'product') {
-        const entry = { kind: 'paid' as const, sku: body.entry.sku, priceFen: body.entry.priceFen, productUrl: body.entry.productUrl, entriesPerOrder: 1 };
-        const c = await asStep('checkin', () => this.deps.checkin.createIn(db, corpId, { ...common, entry, joinCodeId: null, config: body.checkin }, actor));
-        checkinCampaignId = c.id;
+        const chk = body.checkin;
+        if (isLink(chk)) checkinCampaignId = await linked('checkin', chk.campaignId);
+        else {
+          const e = body.entry!;
+          const entry = { kind: 'paid' as const, sku: e.sku, priceFen: e.priceFen, productUrl: e.productUrl, entriesPerOrder: 1 };
+          checkinCampaignId = (await asStep('checkin', () => this.deps.checkin.createIn(db, corpId, { ...common, entry, joinCodeId: null, config: chk }, actor))).id;
+        }
       }
-      if (body.model === 'service') {
-        const code = await repo.codeOf(db, corpId, body.groupCodeId);
-        if (!code || code.status !== 'active') throw AppError.validation('groupCodeId', `no active live code ${body.groupCodeId}`);
-        if (code.kind !== 'group') throw AppError.validation('groupCodeId', 'must be a group code');
-        groupCodeId = code.id;
-      }
+      if (body.model === 'service') groupCodeId = await this.groupCode(db, corpId, body.groupCodeId, 'groupCodeId');
       return repo.insertPath(db, corpId, {
-        model: body.model, name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, inviteCampaignId, checkinCampaignId, groupCodeId,
+        model: body.model, name: body.name, startsAt: body.startsAt, endsAt, inviteCampaignId, checkinCampaignId, groupCodeId,
         landing: body.model === 'service' ? body.landing : null, form: body.model === 'service' ? body.form : null,
       }, actor);
-    });
+    }).catch(linkRace);
     return this.view(row);
+  }
+
+  /** The existing campaign a step links, locked and checked (`pathId`: the path it may already belong to). */
+  private async link(db: Db, corpId: string, model: FissionModel, step: LinkStep, id: number, pathId: number | null): Promise<CampaignRow> {
+    const field = `${step}.campaignId`;
+    const c = await repo.lockCampaign(db, corpId, id);
+    // The route's refs guard answers first for an id that is not the corp's; kept for callers without it.
+    if (!c) throw AppError.validation(field, `no campaign ${id} in this corp`);
+    const why = linkRefusal(model, c);
+    if (why) throw why.conflict ? new AppError('conflict', `${field}: ${why.message}`, { field }) : AppError.validation(field, why.message);
+    const other = await repo.pathOfCampaign(db, c.id);
+    if (other && other.id !== pathId) {
+      throw new AppError('conflict', `${field}: campaign ${id} already belongs to the path ${other.name} (#${other.id}) / 该活动已关联其他裂变路径`, { field });
+    }
+    return c;
+  }
+
+  private async groupCode(db: Db, corpId: string, id: number, field: string): Promise<number> {
+    const code = await repo.codeOf(db, corpId, id);
+    if (!code || code.status !== 'active') throw AppError.validation(field, `no active live code ${id}`);
+    if (code.kind !== 'group') throw AppError.validation(field, 'must be a group code');
+    return code.id;
+  }
+
+  /** The campaigns a model's step may link: of its kind and config, not ended, in no path (the latest 200). */
+  async eligible(corpId: string, model: FissionModel): Promise<z.output<typeof FissionEligible>> {
+    const step = LINK_STEPS[model];
+    const now = new Date();
+    const rows = await repo.linkCandidates(this.deps.pool, corpId, step, 200);
+    return {
+      step,
+      items: rows.filter((c) => !linkRefusal(model, c, now)).map((c) => ({
+        id: c.id, kind: step, name: c.name, status: c.status as 'draft' | 'active' | 'paused', startsAt: c.starts_at, endsAt: c.ends_at,
+        participants: c.participants, summary: summaryOf(c),
+      })),
+    };
   }
 
   private async get(db: Db, corpId: string, id: number, lock = false): Promise<PathRow> {
@@ -160,7 +274,7 @@ export class FissionService {
   /** Each step's people, their drop-off from the previous step, per corp day; and the figures beside. */
   async funnel(r: PathRow, tz: string, withDays: boolean): Promise<z.output<typeof FissionFunnel>> {
     const keys = MODEL_STEPS[r.model];
-    const days = await repo.stepDays(this.deps.pool, repo.stepSql(r, r.form?.unlockFriends ?? 0), tz);
+    const days = await repo.stepDays(this.deps.pool, r, repo.stepSql(r, r.form?.unlockFriends ?? 0), tz);
     const counts = keys.map((_, i) => days.filter((d) => d.step === i).reduce((a, d) => a + d.n, 0));
     const steps = keys.map((key, i) => {
       const prev = i > 0 ? counts[i - 1] : null;
@@ -183,20 +297,73 @@ export class FissionService {
     const byDay: { day: string; counts: number[] }[] = [];
     const at = new Map(days.map((d) => [`${d.step}:${d.day}`, d.n]));
     for (let day = from; day <= to; day = addDays(day, 1)) byDay.push({ day, counts: keys.map((_, i) => at.get(`${i}:${day}`) ?? 0) });
-    return { steps, byDay, figures: await repo.figures(this.deps.pool, r) };
+    return { steps, byDay, figures: await this.figures(r) };
   }
 
+  /**
+   * Figures beside the funnel: the linked campaigns' own numbers, as their pages show them (read from the invite and
+   * check-in modules: one source), and the service path's landing page.
+   */
+  private async figures(r: PathRow): Promise<Record<string, number>> {
+    const { pool, campaigns, invites, checkin } = this.deps;
+    const out: Record<string, number> = {};
+    if (r.invite_campaign_id) {
+      const n = await invites.numbers(pool, await campaigns.get(pool, r.corp_id, r.invite_campaign_id));
+      Object.assign(out, {
+        participants: n.participants, activeParticipants: n.activeParticipants, kFactor: n.kFactor,
+        friendsScanned: n.scanned, friendsInvited: n.invitees, friendsPending: n.pending + n.review, friendsCredited: n.credited, friendsVoided: n.voided,
+        rewards: n.rewards, rewardCostFen: n.costFen, ...(n.costPerNewFen === null ? {} : { costPerNewFen: n.costPerNewFen }),
+      });
+    }
+    if (r.checkin_campaign_id) {
+      const n = await checkin.numbers(pool, await campaigns.get(pool, r.corp_id, r.checkin_campaign_id));
+      Object.assign(out, {
+        paidOrders: n.orders, feesFen: n.gmvFen, refunded: n.refunded, completed: n.completed,
+        cashbackPaid: n.cashback.issued, cashbackPaidFen: n.cashback.paidFen, cashbackPendingFen: n.cashback.pendingFen,
+      });
+    }
+    if (r.model === 'service') {
+      const l = await repo.landingFigures(pool, r.id);
+      Object.assign(out, { landingViews: l.views, landingCustomers: l.customers });
+    }
+    return out;
+  }
+
+  /**
+   * Renames the path, changes the service path's pages; while the path is a draft, re-links a step (another existing
+   * campaign, checked as the wizard's link; the one linked before is released, unchanged) or the group code.
+   */
   async update(corpId: string, id: number, body: UpdateFissionPath) {
     const row = await withTransaction(this.deps.pool, async (db) => {
-      const r = await this.get(db, corpId, id, true);
+      let r = await this.get(db, corpId, id, true);
       if (r.status === 'ended') throw new AppError('conflict', 'an ended path cannot be changed');
       if (r.model !== 'service' && (body.landing || body.form)) throw AppError.validation(body.landing ? 'landing' : 'form', 'is only for a service path');
       // Compared as values: the stored form comes back from jsonb with its keys in jsonb's order, not the body's.
       if (body.form && r.form && !isDeepStrictEqual(body.form.fields, r.form.fields) && await repo.countSubmissions(db, r.id) > 0) {
         throw AppError.validation('form.fields', 'cannot change once customers have signed up');
       }
+      const step = LINK_STEPS[r.model];
+      for (const f of ['invite', 'checkin', 'groupCodeId'] as const) {
+        if (body[f] === undefined) continue;
+        const field = f === 'groupCodeId' ? f : `${f}.campaignId`;
+        if (f === 'groupCodeId' ? r.model !== 'service' : f !== step) throw AppError.validation(field, `is not a step of a ${r.model} path`);
+        if (r.status !== 'draft') throw new AppError('conflict', `${field}: a path's campaigns and group code change only while it is a draft`, { field });
+      }
+      const l = body[step];
+      if (l || body.groupCodeId !== undefined) {
+        const links = { inviteCampaignId: r.invite_campaign_id, checkinCampaignId: r.checkin_campaign_id, groupCodeId: r.group_code_id, endsAt: r.ends_at };
+        if (l) {
+          const field = `${step}.campaignId`;
+          const c = await this.link(db, corpId, r.model, step, l.campaignId, r.id);
+          links.endsAt = fitWindow({ startsAt: r.starts_at, endsAt: r.ends_at }, c, { start: field, end: field });
+          if (step === 'invite') links.inviteCampaignId = c.id;
+          else links.checkinCampaignId = c.id;
+        }
+        if (body.groupCodeId !== undefined) links.groupCodeId = await this.groupCode(db, corpId, body.groupCodeId, 'groupCodeId');
+        r = await repo.setLinks(db, r, links);
+      }
       return repo.updatePath(db, r, body);
-    });
+    }).catch(linkRace);
     return this.view(row);
   }
 

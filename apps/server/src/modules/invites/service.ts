@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { z } from 'zod';
-import type { CreateInviteBody, CustomerInviteView, InviteConfig, InviteCreditsQuery, InviteParticipantsQuery, UpdateInviteBody } from '@pond/contracts/invites';
+import type { CreateInviteBody, CustomerInviteView, InviteConfig, InviteCreditsQuery, InviteNumbers, InviteParticipantsQuery, UpdateInviteBody } from '@pond/contracts/invites';
 import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/log';
@@ -114,22 +114,24 @@ export class InviteService {
   async detail(corpId: string, id: number) {
     const { pool } = this.deps;
     const c = await this.deps.campaigns.get(pool, corpId, id, 'invite');
+    return { ...this.view(c), numbers: await this.numbers(pool, c) };
+  }
+
+  /** The campaign's numbers as its page shows them; a fission path's figures read them here too (one source). */
+  async numbers(db: Db, c: CampaignRow): Promise<z.output<typeof InviteNumbers>> {
     const cfg = configOf(c);
-    const n = await repo.numbers(pool, id);
-    const { rows: [s] } = await pool.query<{ rewards: number; cost_fen: string; orders: number; gmv_fen: string }>(
-      `SELECT s.rewards, s.cost_fen, o.orders, o.gmv_fen FROM campaigns c, LATERAL (${CAMPAIGN_REWARDS_SQL}) s, LATERAL (${CAMPAIGN_ORDERS_SQL}) o WHERE c.id = $1`, [id]);
+    const n = await repo.numbers(db, c.id);
+    const { rows: [s] } = await db.query<{ rewards: number; cost_fen: string; orders: number; gmv_fen: string }>(
+      `SELECT s.rewards, s.cost_fen, o.orders, o.gmv_fen FROM campaigns c, LATERAL (${CAMPAIGN_REWARDS_SQL}) s, LATERAL (${CAMPAIGN_ORDERS_SQL}) o WHERE c.id = $1`, [c.id]);
     const cost = Number(s.cost_fen);
     return {
-      ...this.view(c),
-      numbers: {
-        participants: n.participants, rewards: s.rewards, costFen: cost, orders: s.orders, gmvFen: Number(s.gmv_fen),
-        scanned: n.scanned, invitees: n.invitees, pending: n.pending, review: n.review, credited: n.credited, voided: n.voided,
-        activeParticipants: n.active,
-        kFactor: n.participants ? Math.round((n.credited / n.participants) * 100) / 100 : 0,
-        costPerNewFen: n.credited ? Math.round(cost / n.credited) : null,
-        tiers: cfg.tiers.map((t) => ({ friends: t.friends, title: t.reward.title, reached: n.tiers.get(t.friends) ?? 0 })),
-        voidReasons: n.reasons,
-      },
+      participants: n.participants, rewards: s.rewards, costFen: cost, orders: s.orders, gmvFen: Number(s.gmv_fen),
+      scanned: n.scanned, invitees: n.invitees, pending: n.pending, review: n.review, credited: n.credited, voided: n.voided,
+      activeParticipants: n.active,
+      kFactor: n.participants ? Math.round((n.credited / n.participants) * 100) / 100 : 0,
+      costPerNewFen: n.credited ? Math.round(cost / n.credited) : null,
+      tiers: cfg.tiers.map((t) => ({ friends: t.friends, title: t.reward.title, reached: n.tiers.get(t.friends) ?? 0 })),
+      voidReasons: n.reasons,
     };
   }
 

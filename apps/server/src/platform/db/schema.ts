@@ -2425,6 +2425,9 @@ export const fissionPaths = pgTable('fission_paths', {
   updatedAt: updatedAt(),
 }, (t) => [
   index('fission_paths_corp_idx').on(t.corpId, t.createdAt),
+  // A campaign belongs to one path at most (linking an existing one, ADR 0031): two links at once, one wins.
+  uniqueIndex('fission_paths_invite_campaign_uq').on(t.inviteCampaignId),
+  uniqueIndex('fission_paths_checkin_campaign_uq').on(t.checkinCampaignId),
   check('fission_paths_model', sql`model IN ('spread', 'product', 'service')`),
 ]);
 
