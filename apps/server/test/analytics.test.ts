@@ -209,7 +209,18 @@ afterAll(async () => { await pond?.close(); });
 const rollupRows = async () => ({
   daily: await q(`SELECT day::text, kind, touch, channel, code_id, store_id, userid, campaign_id, chat_id, scanned, added, activated, retain_due, retained, converted, spread, orders, fen
                   FROM analytics_daily WHERE corp_id = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`, [pond.corpId]),
-  customers: await q(`SELECT * FROM analytics_customers WHERE corp_id = $1 ORDER BY external_userid`, [pond.corpId]),
+  // A customer's number (seq) is the order they came in: an incremental pass numbers new ones after the last, a full
+  // pass afresh. The buyer sets are compared by whom they hold.
+  customers: (await q(`SELECT * FROM analytics_customers WHERE corp_id = $1 ORDER BY external_userid`, [pond.corpId])).map(({ seq: _, ...r }) => r),
+  slim: await q(`SELECT day::text, measure, key, k, n, n2, n3, orders, fen FROM analytics_slim WHERE corp_id = $1 ORDER BY 1, 2, 3, 4`, [pond.corpId]),
+  sets: await q(`SELECT s.day::text, s.orders,
+                        (SELECT array_agg(a.external_userid ORDER BY a.external_userid) FROM analytics_customers a
+                         WHERE a.corp_id = s.corp_id AND a.seq IN (SELECT get_byte(s.buyers, i) << 24 | get_byte(s.buyers, i + 1) << 16 | get_byte(s.buyers, i + 2) << 8 | get_byte(s.buyers, i + 3)
+                                                                     FROM generate_series(0, length(s.buyers) - 4, 4) i)) AS buyers,
+                        (SELECT array_agg(a.external_userid ORDER BY a.external_userid) FROM analytics_customers a
+                         WHERE a.corp_id = s.corp_id AND a.seq IN (SELECT get_byte(s.repeat, i) << 24 | get_byte(s.repeat, i + 1) << 16 | get_byte(s.repeat, i + 2) << 8 | get_byte(s.repeat, i + 3)
+                                                                     FROM generate_series(0, length(s.repeat) - 4, 4) i)) AS repeat
+                 FROM analytics_buyer_sets s WHERE s.corp_id = $1 ORDER BY 1`, [pond.corpId]),
   buyers: await q(`SELECT day::text, external_userid, channel, store_id, userid, orders FROM analytics_buyer_days WHERE corp_id = $1 ORDER BY 1, 2`, [pond.corpId]),
 });
 
@@ -386,6 +397,10 @@ describe('analytics against ground truth', () => {
     expect(incremental.daily).toEqual(recomputed.daily);
     expect(incremental.buyers.length).toBeGreaterThan(50);
     expect(incremental.buyers).toEqual(recomputed.buyers);
+    expect(incremental.slim.length).toBeGreaterThan(100);
+    expect(incremental.slim).toEqual(recomputed.slim);
+    expect(incremental.sets.filter((x) => x.buyers?.length).length).toBeGreaterThan(20);
+    expect(incremental.sets).toEqual(recomputed.sets);
     // And the figures still equal the truth.
     const t = await truth();
     const res = await pond.api('GET', `/api/analytics/funnel?from=${addDays(today(), -149)}&to=${today()}`);

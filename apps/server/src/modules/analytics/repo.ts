@@ -23,6 +23,20 @@ export function filterSql(scope: Scope, f: Filters, p: Params, a: string): strin
   return out.join(' AND ');
 }
 
+/**
+ * Whether a read may use the per-day slim rows (analytics_slim, analytics_buyer_sets): nothing narrows it to stores or
+ * staff (a channel filter is fine where the rows are by channel). Narrowed reads read a share of the customers' rows.
+ */
+function corpWide(scope: Scope, f: Filters): boolean {
+  return !scope.staffUserid && !scope.storeIds && f.storeId === undefined && f.userid === undefined;
+}
+
+/** Conditions on analytics_slim (alias `s`): the corp, the measure, the days, the channel when filtered. */
+function slimWhere(scope: Scope, f: Filters, p: Params, measure: string, from: string, to: string): string {
+  return `s.corp_id = ${p.add(scope.corpId)} AND s.measure = ${p.add(measure)} AND s.day >= ${p.add(from)}::date AND s.day <= ${p.add(to)}::date`
+    + (f.channel !== undefined ? ` AND s.key = ${p.add(f.channel)}` : '');
+}
+
 export interface FunnelSums { key: string; scanned: number; added: number; code_added: number; activated: number; retain_due: number; retained: number; converted: number; spread: number }
 
 const FUNNEL_KEYS: Record<string, string> = {
@@ -55,8 +69,19 @@ const ORDER_KEYS: Record<string, string> = { ...FUNNEL_KEYS, group: 'd.chat_id' 
 
 export interface OrderSums { key: string; orders: number; fen: string }
 
+/** Breakdowns the slim order rows answer: by channel, day, in total (rows by channel), by group (rows by group). */
+const SLIM_ORDER_KEYS: Record<string, string> = { channel: 's.key', day: "to_char(s.day, 'YYYY-MM-DD')", all: "''", group: 's.key' };
+
 export async function orderSums(db: Queryable, scope: Scope, f: Filters, period: Period, touch: 'first' | 'last', by: string): Promise<OrderSums[]> {
   const p = new Params();
+  if (corpWide(scope, f) && SLIM_ORDER_KEYS[by] && !(by === 'group' && f.channel !== undefined)) {
+    const measure = by === 'group' ? `order_${touch}_g` : `order_${touch}`;
+    const { rows } = await db.query<OrderSums>(
+      `SELECT ${SLIM_ORDER_KEYS[by]} AS key, sum(s.orders)::int AS orders, sum(s.fen)::text AS fen
+       FROM analytics_slim s WHERE ${slimWhere(scope, by === 'group' ? {} : f, p, measure, period.from, period.to)}
+       GROUP BY 1 ORDER BY 3 DESC, 1`, p.values);
+    return rows;
+  }
   const { rows } = await db.query<OrderSums>(
     `SELECT ${ORDER_KEYS[by]} AS key, sum(d.orders)::int AS orders, sum(d.fen)::text AS fen
      FROM analytics_daily d
@@ -84,18 +109,67 @@ export interface BuyerSums { buyers: number; repeat_buyers: number; orders: numb
  * whose first order in the pond was in it, and the active customers of the `activeDays` up to its end.
  */
 export async function buyerSums(db: Queryable, scope: Scope, f: Filters, period: Period & { tz: string }, activeDays: number): Promise<BuyerSums> {
+  if (corpWide(scope, f)) {
+    const p = new Params();
+    const mauFrom = addDays(period.to, 1 - activeDays);
+    const [buyers, { rows: [r] }] = await Promise.all([
+      f.channel === undefined ? buyerSets(db, scope.corpId, period) : buyerRows(db, scope, f, period),
+      db.query<{ first_orders: number; mau: number }>(
+        `SELECT (SELECT coalesce(sum(s.n), 0)::int FROM analytics_slim s WHERE ${slimWhere(scope, f, p, 'first_order', period.from, period.to)}) AS first_orders,
+                (SELECT coalesce(sum(s.n), 0)::int FROM analytics_slim s WHERE ${slimWhere(scope, f, p, 'active', mauFrom, period.to)}) AS mau`, p.values),
+    ]);
+    return { ...buyers, ...r };
+  }
   const p = new Params();
   const where = filterSql(scope, f, p, 'a');
   const { lo, hi } = bounds(p, period);
-  const { rows: [r] } = await db.query<BuyerSums>(
-    `WITH b AS (SELECT a.external_userid, sum(a.orders) AS n FROM analytics_buyer_days a
-                WHERE ${where} AND a.day >= ${p.add(period.from)}::date AND a.day <= ${p.add(period.to)}::date
-                GROUP BY 1)
-     SELECT (SELECT count(*)::int FROM b) AS buyers, (SELECT count(*)::int FROM b WHERE n >= 2) AS repeat_buyers, (SELECT coalesce(sum(n), 0)::int FROM b) AS orders,
-            (SELECT count(*)::int FROM analytics_customers a WHERE ${where} AND a.converted_at >= ${lo} AND a.converted_at < ${hi}) AS first_orders,
-            (SELECT count(*)::int FROM analytics_customers a WHERE ${where} AND a.active_at >= ${hi} - make_interval(days => ${p.add(activeDays)}::int) AND a.active_at < ${hi}) AS mau`,
-    p.values);
+  const [buyers, { rows: [r] }] = await Promise.all([
+    buyerRows(db, scope, f, period),
+    db.query<{ first_orders: number; mau: number }>(
+      `SELECT (SELECT count(*)::int FROM analytics_customers a WHERE ${where} AND a.converted_at >= ${lo} AND a.converted_at < ${hi}) AS first_orders,
+              (SELECT count(*)::int FROM analytics_customers a WHERE ${where} AND a.active_at >= ${hi} - make_interval(days => ${p.add(activeDays)}::int) AND a.active_at < ${hi}) AS mau`,
+      p.values),
+  ]);
+  return { ...buyers, ...r };
+}
+
+type Buyers = Pick<BuyerSums, 'buyers' | 'repeat_buyers' | 'orders'>;
+
+/** Buyers over the per-customer, per-day rows, narrowed like the rest of the page. */
+async function buyerRows(db: Queryable, scope: Scope, f: Filters, period: Period): Promise<Buyers> {
+  const p = new Params();
+  const { rows: [r] } = await db.query<Buyers>(
+    `SELECT count(*)::int AS buyers, (count(*) FILTER (WHERE n >= 2))::int AS repeat_buyers, coalesce(sum(n), 0)::int AS orders
+     FROM (SELECT a.external_userid, sum(a.orders) AS n FROM analytics_buyer_days a
+           WHERE ${filterSql(scope, f, p, 'a')} AND a.day >= ${p.add(period.from)}::date AND a.day <= ${p.add(period.to)}::date GROUP BY 1) b`, p.values);
   return r;
+}
+
+/**
+ * The corp's buyers of a period from the days' buyer sets: every customer number that paid on a day, once more for a
+ * day they paid twice or more; sorted, a number seen once is a buyer, seen again a repeat buyer.
+ */
+export async function buyerSets(db: Queryable, corpId: string, period: Period): Promise<Buyers> {
+  const { rows } = await db.query<{ buyers: Buffer; repeat: Buffer; orders: number }>(
+    'SELECT buyers, repeat, orders FROM analytics_buyer_sets WHERE corp_id = $1 AND day >= $2::date AND day <= $3::date', [corpId, period.from, period.to]);
+  let len = 0;
+  for (const r of rows) len += (r.buyers.length + r.repeat.length) / 4;
+  const all = new Int32Array(len);
+  let i = 0; let orders = 0;
+  for (const r of rows) {
+    orders += r.orders;
+    for (const b of [r.buyers, r.repeat]) for (let o = 0; o < b.length; o += 4) all[i++] = b.readInt32BE(o);
+  }
+  all.sort();
+  let buyers = 0; let repeat = 0;
+  for (let j = 0; j < all.length;) {
+    let e = j + 1;
+    while (e < all.length && all[e] === all[j]) e++;
+    buyers++;
+    if (e - j >= 2) repeat++;
+    j = e;
+  }
+  return { buyers, repeat_buyers: repeat, orders };
 }
 
 export interface SideSums { customers: number; buyers: number; repeat_buyers: number; orders: number; fen: string }
@@ -103,7 +177,10 @@ export interface SideSums { customers: number; buyers: number; repeat_buyers: nu
 /** Customers added in the period, split by whether they joined a group: their orders to date (kept on analytics_customers). */
 export async function withWithout(db: Queryable, scope: Scope, f: Filters, period: Period): Promise<{ joined: SideSums; not_joined: SideSums }> {
   const p = new Params();
-  const { rows } = await db.query<SideSums & { joined: boolean }>(
+  const { rows } = corpWide(scope, f) ? await db.query<SideSums & { joined: boolean }>(
+    `SELECT s.k = 1 AS joined, sum(s.n)::int AS customers, sum(s.n2)::int AS buyers, sum(s.n3)::int AS repeat_buyers,
+            sum(s.orders)::int AS orders, sum(s.fen)::text AS fen
+     FROM analytics_slim s WHERE ${slimWhere(scope, f, p, 'ww', period.from, period.to)} GROUP BY 1`, p.values) : await db.query<SideSums & { joined: boolean }>(
     `SELECT a.group_joined_at IS NOT NULL AS joined, count(*)::int AS customers, count(*) FILTER (WHERE a.order_count > 0)::int AS buyers,
             count(*) FILTER (WHERE a.order_count >= 2)::int AS repeat_buyers, coalesce(sum(a.order_count), 0)::int AS orders,
             coalesce(sum(round(a.order_total * 100)), 0)::text AS fen
@@ -138,6 +215,12 @@ export interface CohortCell { cohort: string; k: number | null; elapsed: number;
 /** Customers added in the period by cohort (week from Monday, or month), the period k they stopped being a contact in (null: still one). */
 export async function contactCohorts(db: Queryable, scope: Scope, f: Filters, period: Period, unit: 'week' | 'month', now: Date): Promise<{ cohort: string; lost: number | null; n: number }[]> {
   const p = new Params();
+  if (corpWide(scope, f)) {
+    const { rows } = await db.query<{ cohort: string; lost: number | null; n: number }>(
+      `SELECT to_char(date_trunc('${unit}', s.day), 'YYYY-MM-DD') AS cohort, nullif(s.k, -1) AS lost, sum(s.n)::int AS n
+       FROM analytics_slim s WHERE ${slimWhere(scope, f, p, unit === 'week' ? 'lost_w' : 'lost_m', period.from, period.to)} GROUP BY 1, 2`, p.values);
+    return rows;
+  }
   const secs = unit === 'week' ? 7 * 86400 : 30 * 86400;
   const { rows } = await db.query<{ cohort: string; lost: number | null; n: number }>(
     `SELECT to_char(date_trunc('${unit}', a.add_day), 'YYYY-MM-DD') AS cohort,
@@ -151,6 +234,18 @@ export async function contactCohorts(db: Queryable, scope: Scope, f: Filters, pe
 
 /** Customers by the cohort of their first order in the pond, and the periods k ≥ 0 after it in which they ordered again. */
 export async function orderCohorts(db: Queryable, scope: Scope, f: Filters, period: Period & { tz: string }, unit: 'week' | 'month'): Promise<{ sizes: { cohort: string; n: number }[]; cells: { cohort: string; k: number; n: number }[] }> {
+  if (corpWide(scope, f)) {
+    const cohort = `to_char(date_trunc('${unit}', s.day), 'YYYY-MM-DD')`;
+    const p = new Params();
+    const sizesSql = `SELECT ${cohort} AS cohort, sum(s.n)::int AS n FROM analytics_slim s WHERE ${slimWhere(scope, f, p, 'first_order', period.from, period.to)} GROUP BY 1`;
+    const q = new Params();
+    const cellsSql = `SELECT ${cohort} AS cohort, s.k, sum(s.n)::int AS n FROM analytics_slim s
+                      WHERE ${slimWhere(scope, f, q, unit === 'week' ? 'repeat_w' : 'repeat_m', period.from, period.to)} GROUP BY 1, 2`;
+    const [{ rows: sizes }, { rows: cells }] = await Promise.all([
+      db.query<{ cohort: string; n: number }>(sizesSql, p.values), db.query<{ cohort: string; k: number; n: number }>(cellsSql, q.values),
+    ]);
+    return { sizes, cells };
+  }
   const p = new Params();
   const where = filterSql(scope, f, p, 'a');
   const { lo, hi } = bounds(p, period);

@@ -55,12 +55,17 @@ const dayOf = (col: string) => `(${col} AT TIME ZONE $tz)::date`;
 function factsSql(who: string): string {
   // The funnel's columns: a customer whose other facts changed (active_at…) leaves the daily rows as they are.
   const funnel = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.code_id, ${a}.store_id, ${a}.userid, ${a}.campaign_id, ${a}.activated, ${a}.retained, ${a}.converted_at IS NULL, ${a}.spread)`;
+  // What each kind of slim row (rebuildFacts) reads of a customer: a change of it rebuilds the old and the new day.
+  const add = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.added_at, ${a}.lost_at, ${a}.group_joined_at IS NULL, ${a}.order_count, ${a}.order_total)`;
+  const conv = (a: string) => `(${a}.converted_at, ${a}.channel, ${a}.repeat_weeks, ${a}.repeat_months)`;
+  const active = (a: string) => `(${a}.active_at, ${a}.channel)`;
+  const changed = (f: (a: string) => string) => `${f('old')} IS DISTINCT FROM ${f('up')}`;
   return `
     WITH old AS (SELECT * FROM analytics_customers o WHERE o.corp_id = $1 AND o.external_userid IN (SELECT c.external_userid FROM customers c WHERE c.corp_id = $1 AND ${who})),
     up AS (
     INSERT INTO analytics_customers AS t (corp_id, external_userid, added_at, add_day, channel, code_id, store_id, userid, campaign_id, activated, retained,
       converted_at, spread, lost_at, active_at, group_joined_at, orders_before, fen_before, orders_after, fen_after, repeat_weeks, repeat_months,
-      order_count, order_total)
+      order_count, order_total, seq)
     SELECT c.corp_id, c.external_userid, c.first_added_at, ${dayOf('c.first_added_at')},
       coalesce(fa.channel, ''), coalesce(fa.code_id, 0), coalesce(fa.store_id, st.store_id, 0), coalesce(fa.userid, ff.userid, ''), coalesce(cp.campaign_id, 0),
       EXISTS (SELECT 1 FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid AND e.type = ANY($3::text[])
@@ -76,8 +81,12 @@ function factsSql(who: string): string {
       nullif(greatest(coalesce((SELECT max(e.occurred_at) FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid
                                AND (e.type = ANY($3::text[]) OR e.type = 'order.paid')), 'epoch'), coalesce(c.last_order_at, 'epoch')), 'epoch'),
       gj.at, coalesce(ob.n, 0), coalesce(ob.fen, 0), coalesce(oa.n, 0), coalesce(oa.fen, 0), coalesce(ro.weeks, '{}'), coalesce(ro.months, '{}'),
-      c.order_count, c.order_total
+      c.order_count, c.order_total,
+      -- A customer keeps their number; new ones are numbered after the corp's last.
+      coalesce(os.seq, (SELECT coalesce(max(m.seq), 0) FROM analytics_customers m WHERE m.corp_id = $1)
+                       + count(*) FILTER (WHERE os.seq IS NULL) OVER (ORDER BY c.external_userid))
     FROM customers c
+      LEFT JOIN old os ON os.external_userid = c.external_userid
       LEFT JOIN LATERAL (SELECT a.channel, a.code_id, a.store_id, a.userid FROM attributions a WHERE a.corp_id = c.corp_id AND a.external_userid = c.external_userid
                          ORDER BY a.added_at, a.id LIMIT 1) fa ON true
       LEFT JOIN LATERAL (SELECT f.userid FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid
@@ -110,9 +119,13 @@ function factsSql(who: string): string {
       orders_after = EXCLUDED.orders_after, fen_after = EXCLUDED.fen_after, repeat_weeks = EXCLUDED.repeat_weeks, repeat_months = EXCLUDED.repeat_months,
       order_count = EXCLUDED.order_count, order_total = EXCLUDED.order_total
     RETURNING t.*)
-    SELECT DISTINCT d.day FROM up LEFT JOIN old ON old.external_userid = up.external_userid
-      CROSS JOIN LATERAL (VALUES (up.add_day::text), (old.add_day::text)) d(day)
-    WHERE d.day IS NOT NULL AND (old.external_userid IS NULL OR ${funnel('old')} IS DISTINCT FROM ${funnel('up')})`;
+    SELECT DISTINCT d.kind, d.day FROM up LEFT JOIN old ON old.external_userid = up.external_userid
+      CROSS JOIN LATERAL (VALUES
+        ('funnel', up.add_day::text, ${changed(funnel)}), ('funnel', old.add_day::text, ${changed(funnel)}),
+        ('add', up.add_day::text, ${changed(add)}), ('add', old.add_day::text, ${changed(add)}),
+        ('conv', ${dayOf('up.converted_at')}::text, ${changed(conv)}), ('conv', ${dayOf('old.converted_at')}::text, ${changed(conv)}),
+        ('active', ${dayOf('up.active_at')}::text, ${changed(active)}), ('active', ${dayOf('old.active_at')}::text, ${changed(active)})) d(kind, day, changed)
+    WHERE d.day IS NOT NULL AND (old.external_userid IS NULL OR d.changed)`;
 }
 
 /**
@@ -150,6 +163,55 @@ async function rebuildSlim(db: Queryable, corpId: string, kind: 'funnel' | 'scan
             sum(d.scanned), sum(d.added), sum(d.activated), sum(d.retain_due), sum(d.retained), sum(d.converted), sum(d.spread)
      FROM analytics_daily d WHERE d.corp_id = $1 AND d.kind = $2 AND d.day = ANY($3::date[])
      GROUP BY d.day, d.channel, 6`, [corpId, kind, days]);
+}
+
+/** The slim measures each kind of changed customer day rebuilds (analytics_slim). */
+const FACT_MEASURES = { add: ['lost_w', 'lost_m', 'ww'], conv: ['first_order', 'repeat_w', 'repeat_m'], active: ['active'] } as const;
+type FactKind = keyof typeof FACT_MEASURES;
+
+/**
+ * Rebuilds the analytics_slim rows that count customers on the given corp days, from analytics_customers: by add day
+ * (the period they stopped being a contact in, the joined-or-not sums), by first order's day (the order cohorts), by
+ * latest activity's day (MAU). Per channel; sums over days give any period's corp-wide or per-channel figure.
+ */
+async function rebuildFacts(db: Queryable, corpId: string, tz: string, kind: FactKind, days: string[]): Promise<void> {
+  if (!days.length) return;
+  const z = (q: string) => q.replaceAll('$tz', `'${tz.replaceAll("'", "''")}'`);
+  await db.query('DELETE FROM analytics_slim WHERE corp_id = $1 AND measure = ANY($2::text[]) AND day = ANY($3::date[])', [corpId, FACT_MEASURES[kind], days]);
+  const cols = 'corp_id, day, measure, key, k, n, n2, n3, orders, fen';
+  // Rows of a timestamp column's days: a range the index can read, then the days themselves.
+  const on = (col: string) => `a.${col} >= ((SELECT min(d) FROM unnest($2::date[]) d)::timestamp AT TIME ZONE $tz)
+        AND a.${col} < (((SELECT max(d) FROM unnest($2::date[]) d) + 1)::timestamp AT TIME ZONE $tz) AND ${dayOf(`a.${col}`)} = ANY($2::date[])`;
+  if (kind === 'add') {
+    for (const [measure, secs] of [['lost_w', 7 * 86400], ['lost_m', 30 * 86400]] as const) {
+      await db.query(
+        `INSERT INTO analytics_slim (${cols})
+         SELECT $1, a.add_day, '${measure}', a.channel,
+                CASE WHEN a.lost_at IS NULL THEN -1 ELSE greatest(0, floor(extract(epoch FROM a.lost_at - a.added_at) / ${secs}))::int END, count(*), 0, 0, 0, 0
+         FROM analytics_customers a WHERE a.corp_id = $1 AND a.add_day = ANY($2::date[]) GROUP BY 2, 4, 5`, [corpId, days]);
+    }
+    await db.query(
+      `INSERT INTO analytics_slim (${cols})
+       SELECT $1, a.add_day, 'ww', a.channel, (a.group_joined_at IS NOT NULL)::int, count(*), count(*) FILTER (WHERE a.order_count > 0),
+              count(*) FILTER (WHERE a.order_count >= 2), sum(a.order_count), sum(round(a.order_total * 100))
+       FROM analytics_customers a WHERE a.corp_id = $1 AND a.add_day = ANY($2::date[]) GROUP BY 2, 4, 5`, [corpId, days]);
+  } else if (kind === 'conv') {
+    await db.query(z(
+      `INSERT INTO analytics_slim (${cols})
+       SELECT $1, ${dayOf('a.converted_at')}, 'first_order', a.channel, 0, count(*), 0, 0, 0, 0
+       FROM analytics_customers a WHERE a.corp_id = $1 AND ${on('converted_at')} GROUP BY 2, 4`), [corpId, days]);
+    for (const [measure, col] of [['repeat_w', 'repeat_weeks'], ['repeat_m', 'repeat_months']] as const) {
+      await db.query(z(
+        `INSERT INTO analytics_slim (${cols})
+         SELECT $1, ${dayOf('a.converted_at')}, '${measure}', a.channel, k, count(*), 0, 0, 0, 0
+         FROM analytics_customers a CROSS JOIN unnest(a.${col}) k WHERE a.corp_id = $1 AND ${on('converted_at')} GROUP BY 2, 4, 5`), [corpId, days]);
+    }
+  } else {
+    await db.query(z(
+      `INSERT INTO analytics_slim (${cols})
+       SELECT $1, ${dayOf('a.active_at')}, 'active', a.channel, 0, count(*), 0, 0, 0, 0
+       FROM analytics_customers a WHERE a.corp_id = $1 AND ${on('active_at')} GROUP BY 2, 4`), [corpId, days]);
+  }
 }
 
 /** Rebuilds the analytics_daily rows of `kind` on the given corp days. $1 corp, $2 days, $3 window days; $tz the zone. */
@@ -206,6 +268,22 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
           AND EXISTS (SELECT 1 FROM customers c WHERE c.corp_id = o.corp_id AND c.external_userid = o.external_userid AND c.first_added_at IS NOT NULL)
         GROUP BY 2, 5, 6, 7, 8, 9, 10`), [corpId, days, windowDays]);
     }
+    // The same days summed per channel and per group (the corp-wide pages' reads), and each day's buyers as one row.
+    await db.query(`DELETE FROM analytics_slim WHERE corp_id = $1 AND measure IN ('order_first', 'order_last', 'order_first_g', 'order_last_g') AND day = ANY($2::date[])`, [corpId, days]);
+    await db.query(
+      `INSERT INTO analytics_slim (corp_id, day, measure, key, orders, fen)
+       SELECT $1, d.day, 'order_' || d.touch, d.channel, sum(d.orders), sum(d.fen) FROM analytics_daily d
+       WHERE d.corp_id = $1 AND d.kind = 'order' AND d.day = ANY($2::date[]) GROUP BY d.day, d.touch, d.channel
+       UNION ALL
+       SELECT $1, d.day, 'order_' || d.touch || '_g', d.chat_id, sum(d.orders), sum(d.fen) FROM analytics_daily d
+       WHERE d.corp_id = $1 AND d.kind = 'order' AND d.day = ANY($2::date[]) GROUP BY d.day, d.touch, d.chat_id`, [corpId, days]);
+    await db.query('DELETE FROM analytics_buyer_sets WHERE corp_id = $1 AND day = ANY($2::date[])', [corpId, days]);
+    await db.query(
+      `INSERT INTO analytics_buyer_sets (corp_id, day, buyers, repeat, orders)
+       SELECT $1, b.day, string_agg(int4send(a.seq), ''::bytea ORDER BY a.seq),
+              coalesce(string_agg(int4send(a.seq), ''::bytea ORDER BY a.seq) FILTER (WHERE b.orders >= 2), ''::bytea), sum(b.orders)
+       FROM analytics_buyer_days b JOIN analytics_customers a ON a.corp_id = b.corp_id AND a.external_userid = b.external_userid
+       WHERE b.corp_id = $1 AND b.day = ANY($2::date[]) GROUP BY b.day`, [corpId, days]);
   }
 }
 
@@ -239,13 +317,19 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
       [corpId, full ? 0 : st.event_id, full ? 0 : st.visit_id, lag]);
 
     let funnelDays: string[]; let orderDays: string[]; let scanDays: string[]; let customers: number;
+    // The days each kind of slim customer count is rebuilt on (factsSql's changed days).
+    const factDays: Record<FactKind, Set<string>> = { add: new Set(), conv: new Set(), active: new Set() };
+    const changedDays = (rows: { kind: string; day: string }[]) => {
+      for (const r of rows) if (r.kind !== 'funnel') factDays[r.kind as FactKind].add(r.day);
+      return rows.filter((r) => r.kind === 'funnel').map((r) => r.day);
+    };
     if (full) {
-      await db.query('DELETE FROM analytics_customers WHERE corp_id = $1', [corpId]);
-      await db.query('DELETE FROM analytics_daily WHERE corp_id = $1', [corpId]);
-      await db.query('DELETE FROM analytics_buyer_days WHERE corp_id = $1', [corpId]);
-      const { rows } = await db.query<{ day: string }>(z(factsSql('true')), base);
+      for (const t of ['analytics_customers', 'analytics_daily', 'analytics_buyer_days', 'analytics_buyer_sets', 'analytics_slim']) {
+        await db.query(`DELETE FROM ${t} WHERE corp_id = $1`, [corpId]);
+      }
+      const { rows } = await db.query<{ kind: string; day: string }>(z(factsSql('true')), base);
       customers = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM analytics_customers WHERE corp_id = $1', [corpId])).rows[0].n);
-      funnelDays = rows.map((r) => r.day);
+      funnelDays = changedDays(rows);
       const { rows: od } = await db.query<{ day: string }>(z(
         `SELECT DISTINCT ${dayOf('paid_at')}::text AS day FROM orders WHERE corp_id = $1 AND external_userid IS NOT NULL AND refunded_at IS NULL`), [corpId]);
       orderDays = od.map((r) => r.day);
@@ -263,12 +347,21 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
         [corpId, st.event_id, since, now, s.retainDays]);
       const exts = dirty.map((d) => d.ext);
       // Customers who left the pond (no first add any more): their rows go, their days are rebuilt.
-      const { rows: gone } = await db.query<{ day: string; ext: string }>(
+      const { rows: gone } = await db.query<{ day: string; ext: string; conv: string | null; active: string | null }>(z(
         `DELETE FROM analytics_customers f WHERE f.corp_id = $1 AND f.external_userid = ANY($2::text[])
            AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.corp_id = $1 AND c.external_userid = f.external_userid AND c.first_added_at IS NOT NULL)
-         RETURNING f.add_day::text AS day, f.external_userid AS ext`, [corpId, exts]);
-      if (gone.length) await db.query('DELETE FROM analytics_buyer_days WHERE corp_id = $1 AND external_userid = ANY($2::text[])', [corpId, gone.map((g) => g.ext)]);
-      const { rows } = exts.length ? await db.query<{ day: string }>(z(factsSql('c.external_userid = ANY($7::text[])')), [...base, exts]) : { rows: [] };
+         RETURNING f.add_day::text AS day, f.external_userid AS ext, ${dayOf('f.converted_at')}::text AS conv, ${dayOf('f.active_at')}::text AS active`), [corpId, exts]);
+      for (const g of gone) {
+        factDays.add.add(g.day);
+        if (g.conv) factDays.conv.add(g.conv);
+        if (g.active) factDays.active.add(g.active);
+      }
+      // Their buyer rows go; the days those were on are rebuilt with the order days below.
+      const { rows: goneBuys } = gone.length
+        ? await db.query<{ day: string }>('DELETE FROM analytics_buyer_days WHERE corp_id = $1 AND external_userid = ANY($2::text[]) RETURNING day::text', [corpId, gone.map((g) => g.ext)])
+        : { rows: [] };
+      const { rows: facts } = exts.length ? await db.query<{ kind: string; day: string }>(z(factsSql('c.external_userid = ANY($7::text[])')), [...base, exts]) : { rows: [] };
+      const rows = changedDays(facts).map((day) => ({ day }));
       // A customer whose first touch changed carries it to their buyer rows (the days themselves do not move).
       if (exts.length) {
         await db.query(
@@ -289,7 +382,7 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
          UNION SELECT DISTINCT ${dayOf('o.paid_at')}::text FROM orders o WHERE o.corp_id = $1 AND o.refunded_at IS NULL
            AND o.external_userid IN (SELECT e.external_userid FROM customer_events e WHERE e.corp_id = $1 AND e.id > $2 AND e.type = 'customer.added')`),
         [corpId, st.event_id]);
-      orderDays = od.map((r) => r.day);
+      orderDays = [...new Set([...od.map((r) => r.day), ...goneBuys.map((r) => r.day)])];
       const { rows: sd } = await db.query<{ day: string }>(z(
         `SELECT DISTINCT ${dayOf('created_at')}::text AS day FROM code_visits WHERE corp_id = $1 AND id > $2`), [corpId, st.visit_id]);
       scanDays = sd.map((r) => r.day);
@@ -297,6 +390,7 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
     await rebuildDays(db, corpId, tz, 'funnel', funnelDays, s.windowDays);
     await rebuildDays(db, corpId, tz, 'scan', scanDays, s.windowDays);
     await rebuildDays(db, corpId, tz, 'order', orderDays, s.windowDays);
+    for (const kind of Object.keys(factDays) as FactKind[]) await rebuildFacts(db, corpId, tz, kind, [...factDays[kind]]);
     await db.query(
       `UPDATE analytics_state SET event_id = greatest(CASE WHEN $4 THEN 0 ELSE event_id END, coalesce($2, 0)),
          visit_id = greatest(CASE WHEN $4 THEN 0 ELSE visit_id END, coalesce($3, 0)), ran_at = now(), settings_version = $5,

@@ -1857,6 +1857,8 @@ export const analyticsCustomers = pgTable('analytics_customers', {
   /** The customer's orders to date and their net total (customers.order_count / order_total), for the joined-or-not comparison. */
   orderCount: integer('order_count').notNull().default(0),
   orderTotal: numeric('order_total', { precision: 22, scale: 2, mode: 'string' }).notNull().default('0'),
+  /** The customer's number in the corp's rollups (1, 2, …; kept while the row is): their place in the buyer sets. */
+  seq: integer('seq').notNull().default(0),
 }, (t) => [
   primaryKey({ columns: [t.corpId, t.externalUserid] }),
   index('analytics_customers_day_idx').on(t.corpId, t.addDay),
@@ -1911,6 +1913,43 @@ export const analyticsBuyerDays = pgTable('analytics_buyer_days', {
   primaryKey({ columns: [t.corpId, t.day, t.externalUserid] }),
   index('analytics_buyer_days_customer_idx').on(t.corpId, t.externalUserid),
 ]);
+
+/**
+ * The buyers of a corp day as one row (ADR 0033): the `seq` numbers of the customers who paid that day (4 bytes each,
+ * big-endian, ascending) and of those who paid twice or more, and the day's orders. A corp-wide period's buyers and
+ * repeat buyers are counted from these few rows in the server (a distinct count over a month of a million customers'
+ * orders is ~1 s in SQL).
+ */
+export const analyticsBuyerSets = pgTable('analytics_buyer_sets', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  day: date('day', { mode: 'string' }).notNull(),
+  buyers: customBytea('buyers').notNull(),
+  repeat: customBytea('repeat').notNull(),
+  orders: integer('orders').notNull(),
+}, (t) => [primaryKey({ columns: [t.corpId, t.day] })]);
+
+/**
+ * Per-day counts of the customers' facts that sum over days (ADR 0033), by channel (`key`; the group for `order_*_g`):
+ * what the corp-wide and per-channel pages read instead of a million customers' rows. `k` is the measure's period or
+ * flag. Measures and their day:
+ * - `lost_w` / `lost_m` (add day): customers by the week / 30-day period k they stopped being a contact in (-1: still one);
+ * - `ww` (add day): k 1 joined a group, 0 not — n customers, n2 buyers, n3 repeat buyers, their orders and fen to date;
+ * - `first_order` (first order's day): n customers; `repeat_w` / `repeat_m`: n of them who ordered again in period k;
+ * - `active` (day of the latest activity): n customers;
+ * - `order_first` / `order_last` (paid day, by channel), `order_first_g` / `order_last_g` (by group): orders, fen.
+ */
+export const analyticsSlim = pgTable('analytics_slim', {
+  corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
+  day: date('day', { mode: 'string' }).notNull(),
+  measure: text('measure').$type<'lost_w' | 'lost_m' | 'ww' | 'first_order' | 'repeat_w' | 'repeat_m' | 'active' | 'order_first' | 'order_last' | 'order_first_g' | 'order_last_g'>().notNull(),
+  key: text('key').notNull(),
+  k: integer('k').notNull().default(0),
+  n: integer('n').notNull().default(0),
+  n2: integer('n2').notNull().default(0),
+  n3: integer('n3').notNull().default(0),
+  orders: bigint('orders', { mode: 'number' }).notNull().default(0),
+  fen: bigint('fen', { mode: 'number' }).notNull().default(0),
+}, (t) => [index('analytics_slim_day_idx').on(t.corpId, t.measure, t.day)]);
 
 // ---- Measure: staff daily stats and group health (issue 15, ADR 0027) ----
 
