@@ -68,25 +68,30 @@ function factsSql(who: string): string {
       order_count, order_total, seq)
     SELECT c.corp_id, c.external_userid, c.first_added_at, ${dayOf('c.first_added_at')},
       coalesce(fa.channel, ''), coalesce(fa.code_id, 0), coalesce(fa.store_id, st.store_id, 0), coalesce(fa.userid, ff.userid, ''), coalesce(cp.campaign_id, 0),
-      EXISTS (SELECT 1 FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid AND e.type = ANY($3::text[])
-                AND e.occurred_at >= c.first_added_at AND e.occurred_at < c.first_added_at + make_interval(days => $4::int)),
+      coalesce(ev.activated, false),
       CASE WHEN c.first_added_at + make_interval(days => $5::int) <= $2::timestamptz THEN
         EXISTS (SELECT 1 FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid
                   AND coalesce(f.added_at, c.first_added_at) <= c.first_added_at + make_interval(days => $5::int)
                   AND (f.status = 'active' OR f.deleted_at > c.first_added_at + make_interval(days => $5::int))) END,
       fo.at,
-      EXISTS (SELECT 1 FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid AND e.type = ANY($6::text[]) AND e.occurred_at >= c.first_added_at),
+      coalesce(ev.spread, false),
       CASE WHEN c.active_follow_count = 0 THEN
         (SELECT coalesce(max(f.deleted_at), c.first_added_at) FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid) END,
-      nullif(greatest(coalesce((SELECT max(e.occurred_at) FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid
-                               AND (e.type = ANY($3::text[]) OR e.type = 'order.paid')), 'epoch'), coalesce(c.last_order_at, 'epoch')), 'epoch'),
-      gj.at, coalesce(ob.n, 0), coalesce(ob.fen, 0), coalesce(oa.n, 0), coalesce(oa.fen, 0), coalesce(ro.weeks, '{}'), coalesce(ro.months, '{}'),
+      nullif(greatest(coalesce(ev.active_at, 'epoch'), coalesce(c.last_order_at, 'epoch')), 'epoch'),
+      ev.group_joined_at, coalesce(ba.b_n, 0), coalesce(ba.b_fen, 0), coalesce(ba.a_n, 0), coalesce(ba.a_fen, 0), coalesce(ro.weeks, '{}'), coalesce(ro.months, '{}'),
       c.order_count, c.order_total,
       -- A customer keeps their number; new ones are numbered after the corp's last.
       coalesce(os.seq, (SELECT coalesce(max(m.seq), 0) FROM analytics_customers m WHERE m.corp_id = $1)
                        + count(*) FILTER (WHERE os.seq IS NULL) OVER (ORDER BY c.external_userid))
     FROM customers c
       LEFT JOIN old os ON os.external_userid = c.external_userid
+      -- The customer's timeline read once: activated, spread, the latest activity, the first group join.
+      LEFT JOIN LATERAL (SELECT bool_or(e.type = ANY($3::text[]) AND e.occurred_at >= c.first_added_at
+                                        AND e.occurred_at < c.first_added_at + make_interval(days => $4::int)) AS activated,
+                                bool_or(e.type = ANY($6::text[]) AND e.occurred_at >= c.first_added_at) AS spread,
+                                max(e.occurred_at) FILTER (WHERE e.type = ANY($3::text[]) OR e.type = 'order.paid') AS active_at,
+                                min(e.occurred_at) FILTER (WHERE e.type = 'group.joined') AS group_joined_at
+                         FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid) ev ON true
       LEFT JOIN LATERAL (SELECT a.channel, a.code_id, a.store_id, a.userid FROM attributions a WHERE a.corp_id = c.corp_id AND a.external_userid = c.external_userid
                          ORDER BY a.added_at, a.id LIMIT 1) fa ON true
       LEFT JOIN LATERAL (SELECT f.userid FROM follows f WHERE f.corp_id = c.corp_id AND f.external_userid = c.external_userid
@@ -103,14 +108,14 @@ function factsSql(who: string): string {
                                   FILTER (WHERE o.paid_at < fo.at + interval '${REPEAT_PERIODS * 30} days') AS months
                          FROM orders o WHERE fo.at IS NOT NULL AND o.corp_id = c.corp_id AND o.external_userid = c.external_userid
                            AND o.refunded_at IS NULL AND o.paid_at > fo.at) ro ON true
-      LEFT JOIN LATERAL (SELECT min(e.occurred_at) AS at FROM customer_events e WHERE e.corp_id = c.corp_id AND e.external_userid = c.external_userid
-                           AND e.type = 'group.joined') gj ON true
-      LEFT JOIN LATERAL (SELECT count(*)::int AS n, sum(round((o.amount - o.refunded_amount) * 100))::bigint AS fen FROM orders o
-                         WHERE gj.at IS NOT NULL AND o.corp_id = c.corp_id AND o.external_userid = c.external_userid AND o.refunded_at IS NULL
-                           AND o.paid_at >= gj.at - interval '${COMPARE_DAYS} days' AND o.paid_at < gj.at) ob ON true
-      LEFT JOIN LATERAL (SELECT count(*)::int AS n, sum(round((o.amount - o.refunded_amount) * 100))::bigint AS fen FROM orders o
-                         WHERE gj.at IS NOT NULL AND o.corp_id = c.corp_id AND o.external_userid = c.external_userid AND o.refunded_at IS NULL
-                           AND o.paid_at >= gj.at AND o.paid_at < gj.at + interval '${COMPARE_DAYS} days') oa ON true
+      -- Orders in the days before and after the first group join, read once.
+      LEFT JOIN LATERAL (SELECT (count(*) FILTER (WHERE o.paid_at < ev.group_joined_at))::int AS b_n,
+                                (sum(round((o.amount - o.refunded_amount) * 100)) FILTER (WHERE o.paid_at < ev.group_joined_at))::bigint AS b_fen,
+                                (count(*) FILTER (WHERE o.paid_at >= ev.group_joined_at))::int AS a_n,
+                                (sum(round((o.amount - o.refunded_amount) * 100)) FILTER (WHERE o.paid_at >= ev.group_joined_at))::bigint AS a_fen
+                         FROM orders o
+                         WHERE ev.group_joined_at IS NOT NULL AND o.corp_id = c.corp_id AND o.external_userid = c.external_userid AND o.refunded_at IS NULL
+                           AND o.paid_at >= ev.group_joined_at - interval '${COMPARE_DAYS} days' AND o.paid_at < ev.group_joined_at + interval '${COMPARE_DAYS} days') ba ON true
     WHERE c.corp_id = $1 AND c.first_added_at IS NOT NULL AND ${who}
     ON CONFLICT (corp_id, external_userid) DO UPDATE SET added_at = EXCLUDED.added_at, add_day = EXCLUDED.add_day, channel = EXCLUDED.channel,
       code_id = EXCLUDED.code_id, store_id = EXCLUDED.store_id, userid = EXCLUDED.userid, campaign_id = EXCLUDED.campaign_id, activated = EXCLUDED.activated,
@@ -183,29 +188,25 @@ async function rebuildFacts(db: Queryable, corpId: string, tz: string, kind: Fac
   const on = (col: string) => `a.${col} >= ((SELECT min(d) FROM unnest($2::date[]) d)::timestamp AT TIME ZONE $tz)
         AND a.${col} < (((SELECT max(d) FROM unnest($2::date[]) d) + 1)::timestamp AT TIME ZONE $tz) AND ${dayOf(`a.${col}`)} = ANY($2::date[])`;
   if (kind === 'add') {
-    for (const [measure, secs] of [['lost_w', 7 * 86400], ['lost_m', 30 * 86400]] as const) {
-      await db.query(
-        `INSERT INTO analytics_slim (${cols})
-         SELECT $1, a.add_day, '${measure}', a.channel,
-                CASE WHEN a.lost_at IS NULL THEN -1 ELSE greatest(0, floor(extract(epoch FROM a.lost_at - a.added_at) / ${secs}))::int END, count(*), 0, 0, 0, 0
-         FROM analytics_customers a WHERE a.corp_id = $1 AND a.add_day = ANY($2::date[]) GROUP BY 2, 4, 5`, [corpId, days]);
-    }
+    // One read of the days' customers for the three measures.
     await db.query(
       `INSERT INTO analytics_slim (${cols})
-       SELECT $1, a.add_day, 'ww', a.channel, (a.group_joined_at IS NOT NULL)::int, count(*), count(*) FILTER (WHERE a.order_count > 0),
-              count(*) FILTER (WHERE a.order_count >= 2), sum(a.order_count), sum(round(a.order_total * 100))
-       FROM analytics_customers a WHERE a.corp_id = $1 AND a.add_day = ANY($2::date[]) GROUP BY 2, 4, 5`, [corpId, days]);
+       SELECT $1, a.add_day, v.measure, a.channel, v.k, count(*),
+              count(*) FILTER (WHERE v.measure = 'ww' AND a.order_count > 0), count(*) FILTER (WHERE v.measure = 'ww' AND a.order_count >= 2),
+              coalesce(sum(a.order_count) FILTER (WHERE v.measure = 'ww'), 0), coalesce(sum(round(a.order_total * 100)) FILTER (WHERE v.measure = 'ww'), 0)
+       FROM analytics_customers a
+         CROSS JOIN LATERAL (VALUES
+           ('lost_w', CASE WHEN a.lost_at IS NULL THEN -1 ELSE greatest(0, floor(extract(epoch FROM a.lost_at - a.added_at) / ${7 * 86400}))::int END),
+           ('lost_m', CASE WHEN a.lost_at IS NULL THEN -1 ELSE greatest(0, floor(extract(epoch FROM a.lost_at - a.added_at) / ${30 * 86400}))::int END),
+           ('ww', (a.group_joined_at IS NOT NULL)::int)) v(measure, k)
+       WHERE a.corp_id = $1 AND a.add_day = ANY($2::date[]) GROUP BY 2, 3, 4, 5`, [corpId, days]);
   } else if (kind === 'conv') {
     await db.query(z(
       `INSERT INTO analytics_slim (${cols})
-       SELECT $1, ${dayOf('a.converted_at')}, 'first_order', a.channel, 0, count(*), 0, 0, 0, 0
-       FROM analytics_customers a WHERE a.corp_id = $1 AND ${on('converted_at')} GROUP BY 2, 4`), [corpId, days]);
-    for (const [measure, col] of [['repeat_w', 'repeat_weeks'], ['repeat_m', 'repeat_months']] as const) {
-      await db.query(z(
-        `INSERT INTO analytics_slim (${cols})
-         SELECT $1, ${dayOf('a.converted_at')}, '${measure}', a.channel, k, count(*), 0, 0, 0, 0
-         FROM analytics_customers a CROSS JOIN unnest(a.${col}) k WHERE a.corp_id = $1 AND ${on('converted_at')} GROUP BY 2, 4, 5`), [corpId, days]);
-    }
+       SELECT $1, ${dayOf('a.converted_at')}, v.measure, a.channel, v.k, count(*), 0, 0, 0, 0
+       FROM analytics_customers a
+         CROSS JOIN LATERAL (SELECT 'first_order', 0 UNION ALL SELECT 'repeat_w', unnest(a.repeat_weeks) UNION ALL SELECT 'repeat_m', unnest(a.repeat_months)) v(measure, k)
+       WHERE a.corp_id = $1 AND ${on('converted_at')} GROUP BY 2, 3, 4, 5`), [corpId, days]);
   } else {
     await db.query(z(
       `INSERT INTO analytics_slim (${cols})
