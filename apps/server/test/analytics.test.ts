@@ -407,6 +407,19 @@ describe('analytics against ground truth', () => {
     expect(res.body.totals).toEqual(funnelTruth(t, addDays(today(), -149), today(), {}));
   });
 
+  it('a new time zone for the corp makes the next pass a full one (every day boundary moved)', async () => {
+    expect((await refreshAnalytics(pond.app.pool, pond.corpId, { lagSeconds: 0 })).full).toBe(false);
+    await q(`UPDATE corps SET timezone = 'Asia/Tokyo' WHERE id = $1`, [pond.corpId]);
+    try {
+      expect((await refreshAnalytics(pond.app.pool, pond.corpId, { lagSeconds: 0 })).full).toBe(true);
+      expect((await q('SELECT timezone FROM analytics_state WHERE corp_id = $1', [pond.corpId]))[0].timezone).toBe('Asia/Tokyo');
+      expect((await refreshAnalytics(pond.app.pool, pond.corpId, { lagSeconds: 0 })).full).toBe(false);
+    } finally {
+      await q(`UPDATE corps SET timezone = 'Asia/Shanghai' WHERE id = $1`, [pond.corpId]);
+    }
+    expect((await refreshAnalytics(pond.app.pool, pond.corpId, { lagSeconds: 0 })).full).toBe(true);
+  });
+
   it('changing a stage definition rebuilds the rollups with it', async () => {
     const from = addDays(today(), -149); const to = today();
     const before = (await pond.api('GET', `/api/analytics/funnel?from=${from}&to=${to}`)).body;

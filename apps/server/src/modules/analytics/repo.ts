@@ -127,7 +127,8 @@ export async function buyerSums(db: Queryable, scope: Scope, f: Filters, period:
     buyerRows(db, scope, f, period),
     db.query<{ first_orders: number; mau: number }>(
       `SELECT (SELECT count(*)::int FROM analytics_customers a WHERE ${where} AND a.converted_at >= ${lo} AND a.converted_at < ${hi}) AS first_orders,
-              (SELECT count(*)::int FROM analytics_customers a WHERE ${where} AND a.active_at >= ${hi} - make_interval(days => ${p.add(activeDays)}::int) AND a.active_at < ${hi}) AS mau`,
+              (SELECT count(*)::int FROM analytics_customers a WHERE ${where}
+                 AND a.active_at >= ${p.add(zonedTime(addDays(period.to, 1 - activeDays), '00:00', period.tz))}::timestamptz AND a.active_at < ${hi}) AS mau`,
       p.values),
   ]);
   return { ...buyers, ...r };

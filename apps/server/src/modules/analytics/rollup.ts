@@ -49,6 +49,13 @@ export async function writeSettings(db: Queryable, corpId: string, input: Partia
 const dayOf = (col: string) => `(${col} AT TIME ZONE $tz)::date`;
 
 /**
+ * Joins the rows whose timestamp column falls on one of the corp days $2 (`dd.day`): one index range per day, so a pass
+ * that touches today and a day a year ago reads those two days, not the year between.
+ */
+const onDays = (alias: string, col: string) =>
+  `JOIN unnest($2::date[]) dd(day) ON ${alias}.${col} >= (dd.day::timestamp AT TIME ZONE $tz) AND ${alias}.${col} < ((dd.day + 1)::timestamp AT TIME ZONE $tz)`;
+
+/**
  * analytics_customers rows for the customers `who` selects (SQL over `c`, customers). Parameters: $1 corp, $2 now,
  * $3 activate types, $4 activate days, $5 retain days, $6 spread types, then the caller's. $tz is replaced by the corp's zone.
  */
@@ -184,9 +191,6 @@ async function rebuildFacts(db: Queryable, corpId: string, tz: string, kind: Fac
   const z = (q: string) => q.replaceAll('$tz', `'${tz.replaceAll("'", "''")}'`);
   await db.query('DELETE FROM analytics_slim WHERE corp_id = $1 AND measure = ANY($2::text[]) AND day = ANY($3::date[])', [corpId, FACT_MEASURES[kind], days]);
   const cols = 'corp_id, day, measure, key, k, n, n2, n3, orders, fen';
-  // Rows of a timestamp column's days: a range the index can read, then the days themselves.
-  const on = (col: string) => `a.${col} >= ((SELECT min(d) FROM unnest($2::date[]) d)::timestamp AT TIME ZONE $tz)
-        AND a.${col} < (((SELECT max(d) FROM unnest($2::date[]) d) + 1)::timestamp AT TIME ZONE $tz) AND ${dayOf(`a.${col}`)} = ANY($2::date[])`;
   if (kind === 'add') {
     // One read of the days' customers for the three measures.
     await db.query(
@@ -203,15 +207,15 @@ async function rebuildFacts(db: Queryable, corpId: string, tz: string, kind: Fac
   } else if (kind === 'conv') {
     await db.query(z(
       `INSERT INTO analytics_slim (${cols})
-       SELECT $1, ${dayOf('a.converted_at')}, v.measure, a.channel, v.k, count(*), 0, 0, 0, 0
-       FROM analytics_customers a
+       SELECT $1, dd.day, v.measure, a.channel, v.k, count(*), 0, 0, 0, 0
+       FROM analytics_customers a ${onDays('a', 'converted_at')}
          CROSS JOIN LATERAL (SELECT 'first_order', 0 UNION ALL SELECT 'repeat_w', unnest(a.repeat_weeks) UNION ALL SELECT 'repeat_m', unnest(a.repeat_months)) v(measure, k)
-       WHERE a.corp_id = $1 AND ${on('converted_at')} GROUP BY 2, 3, 4, 5`), [corpId, days]);
+       WHERE a.corp_id = $1 GROUP BY 2, 3, 4, 5`), [corpId, days]);
   } else {
     await db.query(z(
       `INSERT INTO analytics_slim (${cols})
-       SELECT $1, ${dayOf('a.active_at')}, 'active', a.channel, 0, count(*), 0, 0, 0, 0
-       FROM analytics_customers a WHERE a.corp_id = $1 AND ${on('active_at')} GROUP BY 2, 4`), [corpId, days]);
+       SELECT $1, dd.day, 'active', a.channel, 0, count(*), 0, 0, 0, 0
+       FROM analytics_customers a ${onDays('a', 'active_at')} WHERE a.corp_id = $1 GROUP BY 2, 4`), [corpId, days]);
   }
 }
 
@@ -233,13 +237,10 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
   } else if (kind === 'scan') {
     await db.query(z(`
       INSERT INTO analytics_daily (${cols}, scanned)
-      SELECT $1, ${dayOf('v.created_at')}, 'scan', 'first', coalesce(lc.channel, ''), v.code_id, coalesce(v.store_id, lc.store_id, 0), coalesce(v.userid, ''), 0, '',
+      SELECT $1, dd.day, 'scan', 'first', coalesce(lc.channel, ''), v.code_id, coalesce(v.store_id, lc.store_id, 0), coalesce(v.userid, ''), 0, '',
              count(DISTINCT v.visitor_key)
-      FROM code_visits v LEFT JOIN live_codes lc ON lc.id = v.code_id
+      FROM code_visits v ${onDays('v', 'created_at')} LEFT JOIN live_codes lc ON lc.id = v.code_id
       WHERE v.corp_id = $1 AND $3::int IS NOT NULL
-        AND v.created_at >= ((SELECT min(d) FROM unnest($2::date[]) d)::timestamp AT TIME ZONE $tz)
-        AND v.created_at < (((SELECT max(d) FROM unnest($2::date[]) d) + 1)::timestamp AT TIME ZONE $tz)
-        AND ${dayOf('v.created_at')} = ANY($2::date[])
       GROUP BY 2, 5, 6, 7, 8`), [corpId, days, windowDays]);
     await rebuildSlim(db, corpId, 'scan', days);
   } else {
@@ -247,24 +248,18 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
     await db.query('DELETE FROM analytics_buyer_days WHERE corp_id = $1 AND day = ANY($2::date[])', [corpId, days]);
     await db.query(z(`
       INSERT INTO analytics_buyer_days (corp_id, day, external_userid, channel, store_id, userid, orders)
-      SELECT $1, ${dayOf('o.paid_at')}, o.external_userid, a.channel, a.store_id, a.userid, count(*)
-      FROM orders o JOIN analytics_customers a ON a.corp_id = o.corp_id AND a.external_userid = o.external_userid
+      SELECT $1, dd.day, o.external_userid, a.channel, a.store_id, a.userid, count(*)
+      FROM orders o ${onDays('o', 'paid_at')} JOIN analytics_customers a ON a.corp_id = o.corp_id AND a.external_userid = o.external_userid
       WHERE o.corp_id = $1 AND o.external_userid IS NOT NULL AND o.refunded_at IS NULL
-        AND o.paid_at >= ((SELECT min(d) FROM unnest($2::date[]) d)::timestamp AT TIME ZONE $tz)
-        AND o.paid_at < (((SELECT max(d) FROM unnest($2::date[]) d) + 1)::timestamp AT TIME ZONE $tz)
-        AND ${dayOf('o.paid_at')} = ANY($2::date[])
       GROUP BY 2, 3, 4, 5, 6`), [corpId, days]);
     for (const [touch, dir] of [['first', 'ASC'], ['last', 'DESC']] as const) {
       await db.query(z(`
         INSERT INTO analytics_daily (${cols}, orders, fen)
-        SELECT $1, ${dayOf('o.paid_at')}, 'order', '${touch}', coalesce(a.channel, ''), coalesce(a.code_id, 0), coalesce(a.store_id, ast.store_id, 0),
+        SELECT $1, dd.day, 'order', '${touch}', coalesce(a.channel, ''), coalesce(a.code_id, 0), coalesce(a.store_id, ast.store_id, 0),
                coalesce(a.userid, ''), coalesce(cp.campaign_id, 0), coalesce(g.chat_id, ''),
                count(*), sum(round((o.amount - o.refunded_amount) * 100))::bigint
-        FROM orders o ${touchSql(dir)}
+        FROM orders o ${onDays('o', 'paid_at')} ${touchSql(dir)}
         WHERE o.corp_id = $1 AND o.external_userid IS NOT NULL AND o.refunded_at IS NULL
-          AND o.paid_at >= ((SELECT min(d) FROM unnest($2::date[]) d)::timestamp AT TIME ZONE $tz)
-          AND o.paid_at < (((SELECT max(d) FROM unnest($2::date[]) d) + 1)::timestamp AT TIME ZONE $tz)
-          AND ${dayOf('o.paid_at')} = ANY($2::date[])
           -- Orders of customers in the pond.
           AND EXISTS (SELECT 1 FROM customers c WHERE c.corp_id = o.corp_id AND c.external_userid = o.external_userid AND c.first_added_at IS NOT NULL)
         GROUP BY 2, 5, 6, 7, 8, 9, 10`), [corpId, days, windowDays]);
@@ -298,15 +293,16 @@ export interface RefreshResult { customers: number; days: number; full: boolean 
 export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOptions = {}): Promise<RefreshResult> {
   return withTransaction(pool, async (db) => {
     await db.query('INSERT INTO analytics_state (corp_id) VALUES ($1) ON CONFLICT DO NOTHING', [corpId]);
-    const { rows: [st] } = await db.query<Cols<'analytics_state', 'event_id' | 'visit_id' | 'ran_at' | 'settings_version'>>(
-      'SELECT event_id, visit_id, ran_at, settings_version FROM analytics_state WHERE corp_id = $1 FOR UPDATE', [corpId]);
+    const { rows: [st] } = await db.query<Cols<'analytics_state', 'event_id' | 'visit_id' | 'ran_at' | 'settings_version' | 'timezone'>>(
+      'SELECT event_id, visit_id, ran_at, settings_version, timezone FROM analytics_state WHERE corp_id = $1 FOR UPDATE', [corpId]);
     const { rows: [corp] } = await db.query<Cols<'corps', 'timezone'> & { now: Date }>(
       'SELECT timezone, coalesce($2::timestamptz, now()) AS now FROM corps WHERE id = $1', [corpId, opts.now ?? null]);
     if (!corp) return { customers: 0, days: 0, full: false };
     const tz = corp.timezone;
     const now = corp.now;
     const s = await readSettings(db, corpId);
-    const full = !!opts.full || !st.ran_at || st.settings_version !== s.version;
+    // A full pass: asked for, the first, new stage definitions, or a new zone (every day boundary moved).
+    const full = !!opts.full || !st.ran_at || st.settings_version !== s.version || st.timezone !== tz;
     const z = (sql: string) => sql.replaceAll('$tz', `'${tz.replaceAll("'", "''")}'`);
     const base = [corpId, now, s.activateTypes, s.activateDays, s.retainDays, s.spreadTypes];
 
@@ -395,8 +391,8 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
     await db.query(
       `UPDATE analytics_state SET event_id = greatest(CASE WHEN $4 THEN 0 ELSE event_id END, coalesce($2, 0)),
          visit_id = greatest(CASE WHEN $4 THEN 0 ELSE visit_id END, coalesce($3, 0)), ran_at = now(), settings_version = $5,
-         full_at = CASE WHEN $4 THEN now() ELSE full_at END WHERE corp_id = $1`,
-      [corpId, wm.event_id, wm.visit_id, full, s.version]);
+         full_at = CASE WHEN $4 THEN now() ELSE full_at END, timezone = $6 WHERE corp_id = $1`,
+      [corpId, wm.event_id, wm.visit_id, full, s.version, tz]);
     return { customers, days: new Set([...funnelDays, ...orderDays, ...scanDays]).size, full };
   });
 }

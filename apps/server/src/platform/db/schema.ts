@@ -573,6 +573,8 @@ export const codeVisits = pgTable('code_visits', {
   createdAt: createdAt(),
 }, (t) => [
   index('code_visits_code_idx').on(t.codeId, t.createdAt),
+  /** The analytics rollup reads a corp's visits of given days. */
+  index('code_visits_corp_day_idx').on(t.corpId, t.createdAt),
   index('code_visits_unionid_idx').on(t.corpId, t.unionid),
   index('code_visits_match_idx').on(t.codeId, t.userid, t.createdAt),
   uniqueIndex('code_visits_channel_uq').on(t.codeId, t.channelState).where(sql`channel_state IS NOT NULL`),
@@ -883,6 +885,8 @@ export const orders = pgTable('orders', {
 }, (t) => [
   primaryKey({ columns: [t.corpId, t.orderId] }),
   index('orders_customer_idx').on(t.corpId, t.externalUserid, t.paidAt),
+  /** The analytics rollup reads a corp's orders of given paid days. */
+  index('orders_paid_idx').on(t.corpId, t.paidAt),
   // Orders waiting for their customer: probed by unionid whenever customers' details are stored.
   index('orders_waiting_idx').on(t.corpId, t.unionid).where(sql`external_userid IS NULL`),
   check('orders_amount_positive', sql`amount > 0`),
@@ -1817,6 +1821,8 @@ export const analyticsState = pgTable('analytics_state', {
   ranAt: ts('ran_at'),
   settingsVersion: integer('settings_version').notNull().default(0),
   fullAt: ts('full_at'),
+  /** The corp's time zone the rollups' days are in: a pass in another zone (the corp's changed) is a full one. */
+  timezone: text('timezone'),
 });
 
 /** One row per customer in the pond: the facts every funnel stage, cohort and comparison reads (a per-customer rollup). */
@@ -1865,6 +1871,7 @@ export const analyticsCustomers = pgTable('analytics_customers', {
   index('analytics_customers_converted_idx').on(t.corpId, t.convertedAt).where(sql`converted_at IS NOT NULL`),
   index('analytics_customers_joined_idx').on(t.corpId, t.groupJoinedAt).where(sql`group_joined_at IS NOT NULL`),
   index('analytics_customers_active_idx').on(t.corpId, t.activeAt),
+  index('analytics_customers_seq_idx').on(t.corpId, t.seq),
 ]);
 
 /**
