@@ -43,7 +43,8 @@ describe.skipIf(!CHROMIUM)('check-in in a browser', () => {
     await page.waitForURL(`${pond.baseUrl}/checkins/${id}`);
     await expect.poll(async () => (await pond.api('GET', `/api/checkins/${id}`)).body.joinCodeId).toBe(code.id);
     await page.goto(`${pond.baseUrl}/checkins/${id}/edit`);
-    await expect.poll(() => page.getByTestId('checkin-join-code').innerText()).toContain(code.name);
+    // The picker names the code once the lists (and the code's own record) have loaded.
+    await expect.poll(() => page.getByTestId('checkin-join-code').innerText(), { timeout: 15_000 }).toContain(code.name);
 
     // A broadcast (or a playbook step) posts it into groups as a link card picked from the campaigns.
     await page.goto(`${pond.baseUrl}/broadcasts`);

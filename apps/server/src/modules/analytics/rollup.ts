@@ -10,11 +10,18 @@ import type { AnalyticsSettings } from '@pond/contracts/analytics';
 import { ANALYTICS_DEFAULTS } from '@pond/contracts/analytics';
 import type { Cols } from '../../platform/db/rows';
 import { withTransaction } from '../../platform/db';
+import { addDays, zonedTime } from '../../platform/time';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
 /** Events this recent may still have lower-id neighbours in flight: the watermark stays behind them (re-read next pass). */
 export const WATERMARK_LAG_SECONDS = 60;
+
+/**
+ * Timeline types the customers' facts read besides the stage definitions' own: orders (paid, refunded: the order
+ * summary, the first order, the repeat periods), the first group join, a first add (a customer entering the pond).
+ */
+const FACT_EVENT_TYPES = ['order.paid', 'order.refunded', 'group.joined', 'customer.added'];
 
 /** Days before and after the first group join compared on the commerce page. */
 export const COMPARE_DAYS = 90;
@@ -49,11 +56,21 @@ export async function writeSettings(db: Queryable, corpId: string, input: Partia
 const dayOf = (col: string) => `(${col} AT TIME ZONE $tz)::date`;
 
 /**
- * Joins the rows whose timestamp column falls on one of the corp days $2 (`dd.day`): one index range per day, so a pass
- * that touches today and a day a year ago reads those two days, not the year between.
+ * The condition that a timestamp column falls on one of the corp days: one range per run of consecutive days, as
+ * constants (instants computed here from the zone), so a pass that touches today and a day a year ago reads those two
+ * days by index, not the year between, and the planner knows how many rows each range holds.
  */
-const onDays = (alias: string, col: string) =>
-  `JOIN unnest($2::date[]) dd(day) ON ${alias}.${col} >= (dd.day::timestamp AT TIME ZONE $tz) AND ${alias}.${col} < ((dd.day + 1)::timestamp AT TIME ZONE $tz)`;
+export function onDays(col: string, days: string[], tz: string): string {
+  const sorted = [...new Set(days)].sort();
+  const runs: [string, string][] = [];
+  for (const d of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && addDays(last[1], 1) === d) last[1] = d;
+    else runs.push([d, d]);
+  }
+  const at = (day: string) => `'${zonedTime(day, '00:00', tz).toISOString()}'::timestamptz`;
+  return `(${runs.map(([a, b]) => `(${col} >= ${at(a)} AND ${col} < ${at(addDays(b, 1))})`).join(' OR ') || 'false'})`;
+}
 
 /**
  * analytics_customers rows for the customers `who` selects (SQL over `c`, customers). Parameters: $1 corp, $2 now,
@@ -207,15 +224,15 @@ async function rebuildFacts(db: Queryable, corpId: string, tz: string, kind: Fac
   } else if (kind === 'conv') {
     await db.query(z(
       `INSERT INTO analytics_slim (${cols})
-       SELECT $1, dd.day, v.measure, a.channel, v.k, count(*), 0, 0, 0, 0
-       FROM analytics_customers a ${onDays('a', 'converted_at')}
+       SELECT $1, ${dayOf('a.converted_at')}, v.measure, a.channel, v.k, count(*), 0, 0, 0, 0
+       FROM analytics_customers a
          CROSS JOIN LATERAL (SELECT 'first_order', 0 UNION ALL SELECT 'repeat_w', unnest(a.repeat_weeks) UNION ALL SELECT 'repeat_m', unnest(a.repeat_months)) v(measure, k)
-       WHERE a.corp_id = $1 GROUP BY 2, 3, 4, 5`), [corpId, days]);
+       WHERE a.corp_id = $1 AND ${onDays('a.converted_at', days, tz)} GROUP BY 2, 3, 4, 5`), [corpId]);
   } else {
     await db.query(z(
       `INSERT INTO analytics_slim (${cols})
-       SELECT $1, dd.day, 'active', a.channel, 0, count(*), 0, 0, 0, 0
-       FROM analytics_customers a ${onDays('a', 'active_at')} WHERE a.corp_id = $1 GROUP BY 2, 4`), [corpId, days]);
+       SELECT $1, ${dayOf('a.active_at')}, 'active', a.channel, 0, count(*), 0, 0, 0, 0
+       FROM analytics_customers a WHERE a.corp_id = $1 AND ${onDays('a.active_at', days, tz)} GROUP BY 2, 4`), [corpId]);
   }
 }
 
@@ -237,10 +254,10 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
   } else if (kind === 'scan') {
     await db.query(z(`
       INSERT INTO analytics_daily (${cols}, scanned)
-      SELECT $1, dd.day, 'scan', 'first', coalesce(lc.channel, ''), v.code_id, coalesce(v.store_id, lc.store_id, 0), coalesce(v.userid, ''), 0, '',
+      SELECT $1, ${dayOf('v.created_at')}, 'scan', 'first', coalesce(lc.channel, ''), v.code_id, coalesce(v.store_id, lc.store_id, 0), coalesce(v.userid, ''), 0, '',
              count(DISTINCT v.visitor_key)
-      FROM code_visits v ${onDays('v', 'created_at')} LEFT JOIN live_codes lc ON lc.id = v.code_id
-      WHERE v.corp_id = $1 AND $3::int IS NOT NULL
+      FROM code_visits v LEFT JOIN live_codes lc ON lc.id = v.code_id
+      WHERE v.corp_id = $1 AND $3::int IS NOT NULL AND $2::date[] IS NOT NULL AND ${onDays('v.created_at', days, tz)}
       GROUP BY 2, 5, 6, 7, 8`), [corpId, days, windowDays]);
     await rebuildSlim(db, corpId, 'scan', days);
   } else {
@@ -248,18 +265,18 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
     await db.query('DELETE FROM analytics_buyer_days WHERE corp_id = $1 AND day = ANY($2::date[])', [corpId, days]);
     await db.query(z(`
       INSERT INTO analytics_buyer_days (corp_id, day, external_userid, channel, store_id, userid, orders)
-      SELECT $1, dd.day, o.external_userid, a.channel, a.store_id, a.userid, count(*)
-      FROM orders o ${onDays('o', 'paid_at')} JOIN analytics_customers a ON a.corp_id = o.corp_id AND a.external_userid = o.external_userid
-      WHERE o.corp_id = $1 AND o.external_userid IS NOT NULL AND o.refunded_at IS NULL
-      GROUP BY 2, 3, 4, 5, 6`), [corpId, days]);
+      SELECT $1, ${dayOf('o.paid_at')}, o.external_userid, a.channel, a.store_id, a.userid, count(*)
+      FROM orders o JOIN analytics_customers a ON a.corp_id = o.corp_id AND a.external_userid = o.external_userid
+      WHERE o.corp_id = $1 AND o.external_userid IS NOT NULL AND o.refunded_at IS NULL AND ${onDays('o.paid_at', days, tz)}
+      GROUP BY 2, 3, 4, 5, 6`), [corpId]);
     for (const [touch, dir] of [['first', 'ASC'], ['last', 'DESC']] as const) {
       await db.query(z(`
         INSERT INTO analytics_daily (${cols}, orders, fen)
-        SELECT $1, dd.day, 'order', '${touch}', coalesce(a.channel, ''), coalesce(a.code_id, 0), coalesce(a.store_id, ast.store_id, 0),
+        SELECT $1, ${dayOf('o.paid_at')}, 'order', '${touch}', coalesce(a.channel, ''), coalesce(a.code_id, 0), coalesce(a.store_id, ast.store_id, 0),
                coalesce(a.userid, ''), coalesce(cp.campaign_id, 0), coalesce(g.chat_id, ''),
                count(*), sum(round((o.amount - o.refunded_amount) * 100))::bigint
-        FROM orders o ${onDays('o', 'paid_at')} ${touchSql(dir)}
-        WHERE o.corp_id = $1 AND o.external_userid IS NOT NULL AND o.refunded_at IS NULL
+        FROM orders o ${touchSql(dir)}
+        WHERE o.corp_id = $1 AND o.external_userid IS NOT NULL AND o.refunded_at IS NULL AND $2::date[] IS NOT NULL AND ${onDays('o.paid_at', days, tz)}
           -- Orders of customers in the pond.
           AND EXISTS (SELECT 1 FROM customers c WHERE c.corp_id = o.corp_id AND c.external_userid = o.external_userid AND c.first_added_at IS NOT NULL)
         GROUP BY 2, 5, 6, 7, 8, 9, 10`), [corpId, days, windowDays]);
@@ -336,12 +353,15 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
       // Customers whose facts may have changed: new timeline events, relations changed since the last pass, a retention
       // window that closed since then. Their add days before and after are rebuilt.
       const since = new Date(st.ran_at!.getTime() - lag * 1000);
+      // Only the timeline types the facts read (factsSql) make a customer dirty: a tag or a message changes none of them.
+      const factTypes = [...new Set([...s.activateTypes, ...s.spreadTypes, ...FACT_EVENT_TYPES])];
       const { rows: dirty } = await db.query<{ ext: string }>(
-        `SELECT external_userid AS ext FROM customer_events WHERE corp_id = $1 AND id > $2
+        `SELECT external_userid AS ext FROM customer_events WHERE corp_id = $1 AND id > $2 AND type = ANY($6::text[])
          UNION SELECT external_userid FROM follows WHERE corp_id = $1 AND updated_at >= $3
+         UNION SELECT external_userid FROM campaign_participants WHERE corp_id = $1 AND joined_at >= $3
          UNION SELECT external_userid FROM analytics_customers WHERE corp_id = $1 AND retained IS NULL
            AND added_at + make_interval(days => $5::int) <= $4::timestamptz`,
-        [corpId, st.event_id, since, now, s.retainDays]);
+        [corpId, st.event_id, since, now, s.retainDays, factTypes]);
       const exts = dirty.map((d) => d.ext);
       // Customers who left the pond (no first add any more): their rows go, their days are rebuilt.
       const { rows: gone } = await db.query<{ day: string; ext: string; conv: string | null; active: string | null }>(z(

@@ -573,8 +573,6 @@ export const codeVisits = pgTable('code_visits', {
   createdAt: createdAt(),
 }, (t) => [
   index('code_visits_code_idx').on(t.codeId, t.createdAt),
-  /** The analytics rollup reads a corp's visits of given days. */
-  index('code_visits_corp_day_idx').on(t.corpId, t.createdAt),
   index('code_visits_unionid_idx').on(t.corpId, t.unionid),
   index('code_visits_match_idx').on(t.codeId, t.userid, t.createdAt),
   uniqueIndex('code_visits_channel_uq').on(t.codeId, t.channelState).where(sql`channel_state IS NOT NULL`),
@@ -885,8 +883,6 @@ export const orders = pgTable('orders', {
 }, (t) => [
   primaryKey({ columns: [t.corpId, t.orderId] }),
   index('orders_customer_idx').on(t.corpId, t.externalUserid, t.paidAt),
-  /** The analytics rollup reads a corp's orders of given paid days. */
-  index('orders_paid_idx').on(t.corpId, t.paidAt),
   // Orders waiting for their customer: probed by unionid whenever customers' details are stored.
   index('orders_waiting_idx').on(t.corpId, t.unionid).where(sql`external_userid IS NULL`),
   check('orders_amount_positive', sql`amount > 0`),
