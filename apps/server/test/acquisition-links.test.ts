@@ -167,6 +167,26 @@ describe('link mode codes: the WeCom acquisition link behind them', () => {
     expect((await q(`SELECT code_id, visit_id FROM attributions WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, d.result.externalUserid]))[0])
       .toEqual({ code_id: code.id, visit_id: null });
   });
+
+  it('a visit\'s channel is good for a day, like every visit an add looks for: an older one attributes to the code alone', async () => {
+    const code = await linkCode({ name: '过期渠道', pool: [{ userid: staff[3] }] });
+    const u = await sim.createWechatUser({ nickname: '旧链接访客' });
+    const hop = await open(code.url, u.id);
+    const channel = new URL(hop.location!).searchParams.get('customer_channel')!;
+    // The visit was two days ago (the URL with its channel forwarded, or opened again from the chat history).
+    await q(`UPDATE code_visits SET created_at = now() - interval '2 days' WHERE code_id = $1 AND channel_state = $2`, [code.id, channel.split('.')[1]]);
+    const late = await sim.createWechatUser({ nickname: '两天后添加' });
+    const add = await sim.startAcquisitionChat(late.id, code.link.linkId, { customerChannel: channel });
+    await settle();
+    const [a] = await q(`SELECT code_id, visit_id, state FROM attributions WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, add.externalUserid]);
+    expect(a).toEqual({ code_id: code.id, visit_id: null, state: channel });
+    expect((await q(`SELECT external_userid FROM code_visits WHERE code_id = $1`, [code.id]))[0].external_userid).toBeNull();
+    // Within the day the same channel takes its visit.
+    const hop2 = await open(code.url, u.id);
+    const fresh = await sim.startAcquisitionChat(u.id, code.link.linkId, { customerChannel: new URL(hop2.location!).searchParams.get('customer_channel')! });
+    await settle();
+    expect((await q(`SELECT visit_id IS NOT NULL AS visit FROM attributions WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, fresh.externalUserid]))[0]).toEqual({ visit: true });
+  });
 });
 
 describe('invite tasks routed by a link mode code', () => {
@@ -247,6 +267,27 @@ describe('invite tasks routed by a link mode code', () => {
     expect(re.result.status).toBe('already_added');
     await settle();
     expect(await credits(c.id)).toHaveLength(1);
+  }, 120_000);
+
+  it('a share link opened more than a day before the add credits no one (the visit is too old to be the add\'s cause)', async () => {
+    const c = await campaign();
+    const a = await participant(c, '旧链接邀请人');
+    const friend = await sim.createWechatUser({ nickname: '很久以后的好友' });
+    const hop = await open(a.shareUrl, friend.id);
+    const token = new URL(hop.location!).searchParams.get('customer_channel')!.split('.')[1];
+    // Weeks later the friend (or whoever it was forwarded to) opens the same link URL and starts the chat.
+    await q(`UPDATE code_visits SET created_at = now() - interval '20 days' WHERE code_id = $1 AND channel_state = $2`, [code.id, token]);
+    await q(`UPDATE invite_visits SET created_at = now() - interval '20 days' WHERE campaign_id = $1`, [c.id]);
+    const add = await sim.scan(friend.id, hop.location!);
+    if (add.kind !== 'link') throw new Error('expected the link');
+    await settle();
+    expect((await q(`SELECT code_id, visit_id FROM attributions WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, add.result.externalUserid]))[0])
+      .toEqual({ code_id: code.id, visit_id: null });
+    // The ordinary read runs too (its unionid match has the same window): still no credit.
+    await waitFor(async () => (await q(`SELECT unionid FROM customers WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, add.result.externalUserid]))[0]?.unionid,
+      { message: 'enriched', timeoutMs: 60_000 });
+    await settle();
+    expect(await credits(c.id)).toEqual([]);
   }, 120_000);
 
   it('keeps the anti-fraud rules: the participant themself, an existing customer, the holding period and an IP anomaly', async () => {

@@ -495,6 +495,13 @@ export async function customerNames(db: Db, corpId: string, externalUserid: stri
 export type TakenVisit = Cols<'code_visits', 'id' | 'visitor_key' | 'userid' | 'reason'> & { visitor_kind: Visitor['kind'] };
 
 /**
+ * How far back an add (or a group join) looks for the visit that led to it, as a Postgres interval: a code's visits
+ * (takeVisit, takeChannelVisit) and an invite link's (invites' visitByUnionid). An older visit is someone's past
+ * interest, not this add's cause: a link forwarded or reopened weeks later attributes to the code alone.
+ */
+export const VISIT_WINDOW = '1 day';
+
+/**
  * Gives the add the scan that led to it: same code and staff (or a scan that assigned no one), the customer's unionid
  * when known, else the latest open visit of the day before `at` (not one without a unionid because the add has none yet).
  */
@@ -504,22 +511,24 @@ export async function takeVisit(
   const { rows } = await db.query<TakenVisit>(
     `UPDATE code_visits SET external_userid = $4 WHERE id = (
        SELECT id FROM code_visits WHERE code_id = $1 AND (userid = $2 OR (userid IS NULL AND NOT $6)) AND external_userid IS NULL
-         AND created_at > $5::timestamptz - interval '1 day' AND ($3::text IS NULL OR unionid IS NULL OR unionid = $3)
+         AND created_at > $5::timestamptz - $7::interval AND ($3::text IS NULL OR unionid IS NULL OR unionid = $3)
        ORDER BY (unionid = $3) IS TRUE DESC, created_at DESC LIMIT 1)
-     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.userid, v.unionid, v.externalUserid, v.at, v.exactStaff ?? false]);
+     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.userid, v.unionid, v.externalUserid, v.at, v.exactStaff ?? false, VISIT_WINDOW]);
   return rows[0];
 }
 
 /**
  * A link mode add whose State names its visit (`<code state>.<token>`): that visit, once — a visit another customer
- * already took stays theirs (a shared or forged channel credits no one twice). Taken again by the same customer (a
- * retried event) it is answered again.
+ * already took stays theirs (a shared or forged channel credits no one twice) — and only within VISIT_WINDOW before the
+ * add (a link with its channel forwarded weeks later attributes to the code, not to that old visit). Taken again by the
+ * same customer (a retried event, the same `at`) it is answered again.
  */
-export async function takeChannelVisit(db: Db, v: { codeId: number; token: string; externalUserid: string }): Promise<TakenVisit | undefined> {
+export async function takeChannelVisit(db: Db, v: { codeId: number; token: string; externalUserid: string; at: Date }): Promise<TakenVisit | undefined> {
   const { rows } = await db.query<TakenVisit>(
     `UPDATE code_visits SET external_userid = $3
       WHERE code_id = $1 AND channel_state = $2 AND (external_userid IS NULL OR external_userid = $3)
-     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.token, v.externalUserid]);
+        AND created_at > $4::timestamptz - $5::interval
+     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.token, v.externalUserid, v.at, VISIT_WINDOW]);
   return rows[0];
 }
 
