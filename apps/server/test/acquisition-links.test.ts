@@ -5,7 +5,7 @@
 // the add's own step with no read of the customer (proved with WeCom's customer reads refused meanwhile), keeping the
 // anti-fraud rules; WeCom's customer_acquisition events show on the code and reach the admins once; archiving deletes
 // the link.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SimControl } from '@pond/wecom-sim';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 
@@ -288,6 +288,29 @@ describe('invite tasks routed by a link mode code', () => {
       { message: 'enriched', timeoutMs: 60_000 });
     await settle();
     expect(await credits(c.id)).toEqual([]);
+  }, 120_000);
+
+  it('a credit that fails in the add\'s step fails only itself: the add is done once, and the enrich credits the friend', async () => {
+    const c = await campaign();
+    const a = await participant(c, '失败注入邀请人');
+    const friend = await sim.createWechatUser({ nickname: '注入失败的好友' });
+    const hop = await open(a.shareUrl, friend.id);
+    // The in-step credit breaks (a database hiccup, a bug): injected at the one seam app.ts calls.
+    const spy = vi.spyOn(pond.app.invites.credits, 'onAddThroughVisit').mockRejectedValue(new Error('injected credit failure'));
+    try {
+      const add = await sim.scan(friend.id, hop.location!);
+      if (add.kind !== 'link') throw new Error('expected the link');
+      const ext = add.result.externalUserid;
+      const [k] = await waitFor(async () => { const l = await credits(c.id); return l.length ? l : null; }, { message: 'credited by the enrich', timeoutMs: 60_000 });
+      expect(k).toMatchObject({ ext, status: 'credited' });
+      // The add's step ran once and succeeded (nothing replayed): the failing credit tried once, the row done without error.
+      expect(spy).toHaveBeenCalledTimes(1);
+      const rows = await q(`SELECT status, error FROM callback_inbox WHERE corp_id = $1 AND change_type = 'add_external_contact' AND position($2 in xml) > 0`, [pond.corpId, ext]);
+      expect(rows).toEqual([{ status: 'done', error: null }]);
+      expect(await q(`SELECT 1 FROM customer_events WHERE corp_id = $1 AND external_userid = $2 AND type = 'customer.added'`, [pond.corpId, ext])).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
   }, 120_000);
 
   it('keeps the anti-fraud rules: the participant themself, an existing customer, the holding period and an IP anomaly', async () => {
