@@ -211,6 +211,8 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   // Link mode codes' events (quota, links WeCom stopped or deleted) tell the corp's admins through the app-message outbox.
   codes.links.setOutbox(tasks, () => config.publicUrl);
+  // WeCom sends no "recharged" event: a clock re-reads the quota of corps whose quota is low or used up.
+  queue.register([codes.links.quotaJob]);
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
     afterAdded: async (ctx, info) => {

@@ -7,6 +7,7 @@
 // the link.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SimControl } from '@pond/wecom-sim';
+import * as linkRepo from '../src/modules/live-codes/repo';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 
 let pond: TestPond;
@@ -388,12 +389,37 @@ describe('customer_acquisition events and the quota', () => {
     await settle();
     expect((await q(`SELECT code_id, visit_id IS NOT NULL AS visit FROM attributions WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, viaBackup.result.externalUserid]))[0])
       .toEqual({ code_id: code.id, visit: true });
-    // Recharged: the quota read says so, and the landing goes to the link again.
+    // Recharged in WeCom (which sends no event for it) and no one opens the console: the quota clock's pass re-reads it.
     await sim.setAcquisitionQuota(pond.corpId, { total: 100 });
-    expect((await pond.api('GET', '/api/acquisition-links/quota')).body).toMatchObject({ balance: 100, state: 'ok' });
+    // Within the minute after the last read (the event's) the pass leaves it; a minute later it reads.
+    expect(await pond.app.codes.links.recheckQuotas()).toEqual([]);
+    expect((await pond.api('GET', `/api/live-codes/${code.id}`)).body.link.quotaState).toBe('exhausted');
+    await q(`UPDATE acquisition_link_settings SET quota_read_at = quota_read_at - interval '1 minute' WHERE corp_id = $1`, [pond.corpId]);
+    const mark = sim.lastApiCallSeq();
+    expect(await pond.app.codes.links.recheckQuotas()).toEqual([pond.corpId]);
+    expect(sim.listApiCalls(pond.corpId, { afterSeq: mark, api: 'externalcontact/customer_acquisition_quota' })).toHaveLength(1);
     expect((await pond.api('GET', `/api/live-codes/${code.id}`)).body.link.quotaState).toBe('ok');
-    expect((await open(code.url, late.id)).status).toBe(302);
+    const back = await open(code.url, late.id);
+    expect(back.status).toBe(302);
+    expect(back.location).toContain(code.link.url);
+    expect((await pond.api('GET', '/api/acquisition-links/quota')).body).toMatchObject({ balance: 100, state: 'ok' });
+    // Every corp ok: a pass asks WeCom nothing.
+    const idle = sim.lastApiCallSeq();
+    expect(await pond.app.codes.links.recheckQuotas()).toEqual([]);
+    expect(sim.listApiCalls(pond.corpId, { afterSeq: idle, api: 'externalcontact/customer_acquisition_quota' })).toEqual([]);
   }, 120_000);
+
+  it('a quota read that began before an event changed the state leaves the event\'s state (a balance read before it ran out does not undo "used up")', async () => {
+    await q(`UPDATE acquisition_link_settings SET quota_state = 'low', quota_state_at = now() - interval '1 hour', quota_balance = 1 WHERE corp_id = $1`, [pond.corpId]);
+    const seen = await linkRepo.quotaStateStamp(pond.app.pool, pond.corpId);
+    // While WeCom answers (balance 1, the last unit not spent yet), balance_exhausted arrives and is handled.
+    await linkRepo.setQuotaState(pond.app.pool, pond.corpId, 'exhausted', { total: 2, balance: 0 });
+    const r = await linkRepo.recordQuotaRead(pond.app.pool, pond.corpId, 2, 1, seen);
+    expect(r).toMatchObject({ quota_state: 'exhausted', quota_balance: 0 });
+    // A read that saw the current state applies: a recharge read clears it.
+    const now = await linkRepo.recordQuotaRead(pond.app.pool, pond.corpId, 100, 100, await linkRepo.quotaStateStamp(pond.app.pool, pond.corpId));
+    expect(now).toMatchObject({ quota_state: 'ok', quota_balance: 100, prev_state: 'exhausted' });
+  });
 
   it('a link WeCom made unusable or deleted: shown on the code, alerted, told to the admins; the landing uses backup staff; a save remakes it', async () => {
     const before = (await cards()).length;

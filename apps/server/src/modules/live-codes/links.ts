@@ -10,12 +10,15 @@ import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { AcquisitionChange, EventContext, InboxHandlers } from '../../platform/inbox';
 import type { Logger } from '../../platform/log';
+import { defineClock, EVERY_MINUTE } from '../../platform/queue';
 import type { CorpService } from '../org';
 import type { TaskService } from '../tasks';
 import * as repo from './repo';
 import type { CodeCache } from './repo';
 
 const BACKUP_POSITION = 1000;
+/** How often the quota clock re-reads a corp's quota, by its state (Postgres intervals; ok is not re-read). */
+const QUOTA_RECHECK = { exhausted: '1 minute', low: '10 minutes' } as const;
 
 /** The app-message outbox (tasks module): cards queued in the transaction that decided them, then sent. */
 export type AppMessageOutbox = Pick<TaskService, 'queueAppMessages' | 'flushAppMessages'>;
@@ -65,14 +68,33 @@ export class AcquisitionLinks {
   /** The quota read from WeCom now (the state goes back to ok after a recharge). */
   async quota(corpId: string): Promise<z.output<typeof AcquisitionQuota>> {
     const client = await this.corps.client(corpId);
+    // An event that sets the state while this read is under way is newer than the read: it keeps its state.
+    const seen = await repo.quotaStateStamp(this.pool, corpId);
     const q = await client.customerAcquisitionQuota();
-    const s = await repo.recordQuotaRead(this.pool, corpId, q.total, q.balance);
+    const s = await repo.recordQuotaRead(this.pool, corpId, q.total, q.balance, seen);
     // Link codes carry the quota state (the landing routes around a used-up quota): a change reloads them everywhere.
     if (s.quota_state !== (s.prev_state ?? 'ok')) await this.cache.changed('*');
     return {
       total: q.total, balance: q.balance, state: s.quota_state, stateAt: s.quota_state_at,
       quotaList: (q.quota_list ?? []).map((x) => ({ balance: x.balance, expireDate: new Date(x.expire_date * 1000) })),
     };
+  }
+
+  /**
+   * WeCom tells when the quota runs low or out, never when it is bought again: a minutely clock reads the quota of the
+   * corps whose state is not ok — used up every minute, low every ten (QUOTA_RECHECK) — so that a recharge clears the
+   * state (and the landing goes to the link again) without anyone opening the console. No corp in such a state: one
+   * small query, no WeCom call.
+   */
+  readonly quotaJob = defineClock('liveCodes.quota', EVERY_MINUTE, () => this.recheckQuotas(), { retryLimit: 0 });
+
+  /** One pass of the clock: the corps it read (each read on its own: one corp's failure is logged, the rest go on). */
+  async recheckQuotas(): Promise<string[]> {
+    const due = await repo.quotaRecheckDue(this.pool, QUOTA_RECHECK);
+    for (const corpId of due) {
+      await this.quota(corpId).catch((err: unknown) => this.log.warn({ err, corpId }, 'customer_acquisition_quota re-read failed'));
+    }
+    return due;
   }
 
   // ---- the link of a code ----

@@ -618,8 +618,19 @@ export async function setQuotaState(db: Db, corpId: string, state: QuotaState, r
        quota_read_at = coalesce(EXCLUDED.quota_read_at, s.quota_read_at), updated_at = now()`, [corpId, state, read?.total ?? null, read?.balance ?? null]);
 }
 
-/** A quota read: none left is exhausted; a balance above the one last read (or any after exhausted) means it was recharged: ok. */
-export async function recordQuotaRead(db: Db, corpId: string, total: number, balance: number): Promise<LinkSettingsRow & { prev_state: QuotaState | null }> {
+/** When the quota state last changed, exactly as stored (text: microseconds kept), or null: what a quota read saw before asking. */
+export async function quotaStateStamp(db: Db, corpId: string): Promise<string | null> {
+  const { rows } = await db.query<{ at: string | null }>('SELECT quota_state_at::text AS at FROM acquisition_link_settings WHERE corp_id = $1', [corpId]);
+  return rows[0]?.at ?? null;
+}
+
+/**
+ * A quota read: none left is exhausted; a balance above the one last read (or any after exhausted) means it was
+ * recharged: ok. `seen` is the state's stamp before WeCom was asked (quotaStateStamp): if an event changed the state
+ * meanwhile, it is newer than the read and the row is left as it is (a read that began before balance_exhausted must
+ * not turn it back to ok).
+ */
+export async function recordQuotaRead(db: Db, corpId: string, total: number, balance: number, seen: string | null): Promise<LinkSettingsRow & { prev_state: QuotaState | null }> {
   const { rows } = await db.query<LinkSettingsRow & { prev_state: QuotaState | null }>(
     `WITH prev AS (SELECT quota_state, quota_balance FROM acquisition_link_settings WHERE corp_id = $1),
           next AS (SELECT CASE WHEN $3::int <= 0 THEN 'exhausted'
@@ -632,9 +643,22 @@ export async function recordQuotaRead(db: Db, corpId: string, total: number, bal
      ON CONFLICT (corp_id) DO UPDATE SET quota_total = EXCLUDED.quota_total, quota_balance = EXCLUDED.quota_balance, quota_read_at = now(),
        quota_state = EXCLUDED.quota_state, quota_state_at = CASE WHEN s.quota_state = EXCLUDED.quota_state THEN s.quota_state_at ELSE now() END,
        updated_at = now()
+       WHERE s.quota_state_at IS NOT DISTINCT FROM $4::timestamptz
      RETURNING max_range_users, quota_state, quota_state_at, quota_total, quota_balance, quota_read_at, (SELECT quota_state FROM prev) AS prev_state`,
-    [corpId, total, balance]);
-  return rows[0];
+    [corpId, total, balance, seen]);
+  if (rows[0]) return rows[0];
+  const kept = await linkSettings(db, corpId);
+  return { ...kept, prev_state: kept.quota_state };
+}
+
+/** The corps whose quota the clock should read now: not ok, and not read within their state's interval. */
+export async function quotaRecheckDue(db: Db, every: { exhausted: string; low: string }): Promise<string[]> {
+  const { rows } = await db.query<{ corp_id: string }>(
+    `SELECT corp_id FROM acquisition_link_settings
+      WHERE quota_state <> 'ok' AND (quota_read_at IS NULL
+         OR quota_read_at <= now() - CASE quota_state WHEN 'exhausted' THEN $1::interval ELSE $2::interval END + interval '5 seconds')
+      ORDER BY corp_id`, [every.exhausted, every.low]);
+  return rows.map((r) => r.corp_id);
 }
 
 /** The corp's admins who are WeCom members (their console account is linked to a userid): who app messages reach. */

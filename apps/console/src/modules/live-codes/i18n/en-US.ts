@@ -265,7 +265,7 @@ const enUS: Messages<typeof zhCN> = {
       low: 'Running low',
       exhausted: 'Used up',
     },
-    quotaHelp: 'The corp-wide quota of WeCom\'s acquisition assistant: each new customer spends one; once used up, links add no new customers.',
+    quotaHelp: 'The corp-wide quota of WeCom\'s acquisition assistant: each new customer spends one; once used up, links add no new customers (backup staff take them meanwhile); after a purchase in WeCom, Pond notices within about a minute.',
     quotaExpires: '{{balance}} expire on {{date}}',
     quotaError: 'Could not read the acquisition quota',
     maxRange: 'Staff per link',
