@@ -122,6 +122,50 @@ describe('link mode codes: the WeCom acquisition link behind them', () => {
     expect((await pond.api('GET', `/api/live-codes/${code.id}`)).body.link.status).toBe('deleted');
   });
 
+  it('a save WeCom refuses changes nothing: WeCom is asked before the code is written (502, the row, pool and link as they were)', async () => {
+    const code = await linkCode({ name: '拒绝保存', pool: [{ userid: staff[0] }, { userid: staff[1] }], skipVerify: true });
+    const row = async () => (await q(`SELECT name, skip_verify, link_id, link_status, updated_at FROM live_codes WHERE id = $1`, [code.id]))[0];
+    const poolRows = async () => q(`SELECT userid, position, config_id FROM live_code_staff WHERE code_id = $1 ORDER BY position`, [code.id]);
+    const [rowBefore, poolBefore] = [await row(), await poolRows()];
+    await sim.upsertCorp({ corpId: pond.corpId, forbiddenApis: ['externalcontact/customer_acquisition/update_link'] });
+    const res = await pond.api('PATCH', `/api/live-codes/${code.id}`, { name: '改了名字', pool: [{ userid: staff[2] }], skipVerify: false })
+      .finally(() => sim.upsertCorp({ corpId: pond.corpId, forbiddenApis: [] }));
+    expect(res.status, JSON.stringify(res.body)).toBe(502);
+    expect(await row()).toEqual(rowBefore);
+    expect(await poolRows()).toEqual(poolBefore);
+    expect(await sim.getAcquisitionLink(pond.corpId, code.link.linkId)).toMatchObject({ name: '拒绝保存', users: [staff[0], staff[1]], skipVerify: true });
+    expect((await pond.api('GET', `/api/live-codes/${code.id}`)).body).toMatchObject({ name: '拒绝保存', skipVerify: true });
+    expect(res.body.error).toMatchObject({ code: 'wecom_error', message: expect.stringContaining('the live code was not changed') });
+    // The same save once WeCom answers: done in both.
+    expect((await pond.api('PATCH', `/api/live-codes/${code.id}`, { name: '改了名字', pool: [{ userid: staff[2] }], skipVerify: false })).status).toBe(200);
+    expect(await sim.getAcquisitionLink(pond.corpId, code.link.linkId)).toMatchObject({ name: '改了名字', users: [staff[2]], skipVerify: false });
+  });
+
+  it('a member who left stays in the pool (not available) and out of the link\'s range: saves and re-syncs still work', async () => {
+    const [stay, leaver] = [staff[8], staff[9]];
+    const code = await linkCode({ name: '有人离职', pool: [{ userid: leaver }, { userid: stay }] });
+    expect(await sim.getAcquisitionLink(pond.corpId, code.link.linkId)).toMatchObject({ users: [leaver, stay] });
+    // The member leaves the company (WeCom refuses them in a range from now on); Pond's sync marks them so.
+    await sim.resignStaff(leaver);
+    await q(`UPDATE staff SET status = 5, is_follow_user = false WHERE corp_id = $1 AND userid = $2`, [pond.corpId, leaver]);
+    // The re-sync (PATCH {}) and the console's save (the pool sent back as shown) both work; the range leaves them out.
+    const resync = await pond.api('PATCH', `/api/live-codes/${code.id}`, {});
+    expect(resync.status, JSON.stringify(resync.body)).toBe(200);
+    expect(await sim.getAcquisitionLink(pond.corpId, code.link.linkId)).toMatchObject({ users: [stay] });
+    const saved = await pond.api('PATCH', `/api/live-codes/${code.id}`, { name: '有人离职了', pool: [{ userid: leaver }, { userid: stay }] });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(await sim.getAcquisitionLink(pond.corpId, code.link.linkId)).toMatchObject({ name: '有人离职了', users: [stay] });
+    expect(saved.body.pool.map((p: any) => [p.userid, p.available])).toEqual([[leaver, false], [stay, true]]);
+    // A pool of leavers only has no range (400, nothing written); adding a leaver to a code is refused as before.
+    const onlyLeaver = await pond.api('PATCH', `/api/live-codes/${code.id}`, { pool: [{ userid: leaver }] });
+    expect([onlyLeaver.status, onlyLeaver.body.error?.field]).toEqual([400, 'pool']);
+    expect(onlyLeaver.body.error.message).toContain('active staff member');
+    expect(await sim.getAcquisitionLink(pond.corpId, code.link.linkId)).toMatchObject({ users: [stay] });
+    expect((await pond.api('GET', `/api/live-codes/${code.id}`)).body.pool.map((p: any) => p.userid)).toEqual([leaver, stay]);
+    const fresh = await pond.api('POST', '/api/live-codes', { kind: 'staff', mode: 'link', name: '新码', pool: [{ userid: stay }, { userid: leaver }] });
+    expect([fresh.status, fresh.body.error?.field]).toEqual([400, 'pool.1.userid']);
+  });
+
   it('the landing page records the visit and sends the customer on with its customer_channel; the add names the visit', async () => {
     const { rows: [store] } = await pond.app.pool.query(`SELECT id FROM stores WHERE corp_id = $1 AND archived_at IS NULL ORDER BY id LIMIT 1`, [pond.corpId]);
     const code = await linkCode({ name: '小红书获客', channel: '小红书', storeId: store?.id ?? null, pool: [{ userid: staff[3] }] });

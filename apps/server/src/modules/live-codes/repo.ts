@@ -111,8 +111,9 @@ async function withPools(db: Db, codeRows: CodeRow[]): Promise<CodeConfig[]> {
     pool: pool.filter((p) => p.code_id === code.id).map((p) => ({
       userid: p.userid, position: p.position, weight: p.weight, dailyCap: p.daily_cap, totalCap: p.total_cap,
       configId: p.config_id, qrUrl: p.qr_url, name: p.name ?? p.userid, avatar: p.avatar, status: p.staff_status,
-      // A link's range needs no contact way of its own (a backup member used when the link is down does).
-      available: p.staff_status === 1 && (code.mode === 'native' || (code.mode === 'link' && p.position < 1000) || !!p.qr_url),
+      // A link's range needs no contact way of its own (a backup member used when the link is down does); it takes only
+      // members with customer contact (links.rangeOf): one who lost it stays in the pool, not available.
+      available: p.staff_status === 1 && (code.mode === 'native' || (code.mode === 'link' && p.position < 1000 && p.is_follow_user) || !!p.qr_url),
     })),
     groups: groups.filter((g) => g.code_id === code.id).map((g) => ({ chatId: g.chat_id, position: g.position, status: g.status, name: g.name, memberCount: g.member_count })),
   }));

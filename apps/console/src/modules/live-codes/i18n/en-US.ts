@@ -174,6 +174,7 @@ const enUS: Messages<typeof zhCN> = {
     yes: 'Yes',
     no: 'No',
     backup: 'Backup',
+    linkUnavailable: 'Staff who cannot take customers (left the company, or Customer Contact off) are not in the acquisition link\'s range: saves and re-syncs leave them out, and they stay listed here.',
   },
   groups: {
     name: 'Group',

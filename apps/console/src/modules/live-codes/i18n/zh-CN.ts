@@ -172,6 +172,7 @@ const zhCN = {
     yes: '是',
     no: '否',
     backup: '备用',
+    linkUnavailable: '不可分配的员工（已离职或未开启客户联系）不在获客链接的成员中：保存或重新同步时自动略过，仍保留在列表里。',
   },
   groups: {
     name: '群名称',
