@@ -85,6 +85,11 @@ describe('link mode codes: the WeCom acquisition link behind them', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(400);
       expect(res.body.error.field).toBe('maxRangeUsers');
     }
+    // A pool listed by hand holds 200 at most whatever the limit (above 200 the limit is for store pools).
+    expect((await pond.api('PUT', '/api/acquisition-links/settings', { maxRangeUsers: 500 })).body).toEqual({ maxRangeUsers: 500 });
+    const big = await pond.api('POST', '/api/live-codes', { kind: 'staff', mode: 'link', name: 'x', pool: Array.from({ length: 201 }, (_, i) => ({ userid: `u${i}` })) });
+    expect([big.status, big.body.error?.field]).toEqual([400, 'pool']);
+    expect(big.body.error.message).toContain('at most 200 staff per code');
     expect((await pond.api('PUT', '/api/acquisition-links/settings', { maxRangeUsers: 2 })).body).toEqual({ maxRangeUsers: 2 });
     const mark = sim.lastApiCallSeq();
     const over = await pond.api('POST', '/api/live-codes', { kind: 'staff', mode: 'link', name: '超限链接', pool: staff.slice(0, 3).map((userid) => ({ userid })) });

@@ -270,7 +270,7 @@ const enUS: Messages<typeof zhCN> = {
     quotaExpires: '{{balance}} expire on {{date}}',
     quotaError: 'Could not read the acquisition quota',
     maxRange: 'Staff per link',
-    maxRangeHelp: 'How many staff one acquisition link may list. WeCom\'s doc says 100; newer versions may allow more (unconfirmed): set what your corp has.',
+    maxRangeHelp: 'How many staff one acquisition link may list. WeCom\'s doc says 100; newer versions may allow more (unconfirmed): set what your corp has. A pool picked by hand holds at most 200 staff per code, so a limit above 200 only matters for store pools (the store\'s staff, when the pool is left empty).',
     maxRangeSaved: 'Staff limit saved',
   },
   landing: {
