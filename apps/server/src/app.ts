@@ -211,13 +211,18 @@ export async function buildApp(opts: BuildOptions): Promise<PondApp> {
   const acquire = acquireHooks({ pool, corps, codes, welcome, log });
   // Link mode codes' events (quota, links WeCom stopped or deleted) tell the corp's admins through the app-message outbox.
   codes.links.setOutbox(tasks, () => config.publicUrl);
+  // WeCom sends no "recharged" event: a clock re-reads the quota of corps whose quota is low or used up.
+  queue.register([codes.links.quotaJob]);
   const hooks: ContactEventHooks = opts.hooks ?? {
     ...acquire,
     afterAdded: async (ctx, info) => {
       const after = await acquire.afterAdded?.(ctx, info);
       // Through an acquisition link the add's State named its visit (ADR 0037): an invite friend is credited now, with no read.
+      // Best effort per add: a failure here must not fail (and replay) the whole batch of adds. The ordinary enrich
+      // credits the friend later through the attribution's visit, and the credit's unique key keeps it one.
       if (after?.channelVisit && !info.half && !after.reAdd && typeof after.codeId === 'number' && typeof after.visitId === 'number') {
-        await invites.credits.onAddThroughVisit(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), after.codeId, after.visitId, ctx.at);
+        await invites.credits.onAddThroughVisit(ctx.corpId, String(ctx.ev.ExternalUserID), String(ctx.ev.UserID), after.codeId, after.visitId, ctx.at)
+          .catch((err: unknown) => log.warn({ err, corpId: ctx.corpId, inboxId: ctx.inboxId, codeVisitId: after.visitId }, 'invite credit in the add step failed: the enrich credits it'));
       }
       return after;
     },

@@ -12,7 +12,7 @@ describe('clocks', () => {
     const { rows } = await pond.app.pool.query<{ name: string; cron: string; timezone: string }>('SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name');
     expect(Object.fromEntries(rows.map((r) => [r.name, r.cron]))).toEqual({
       'analytics.rollup': '*/10 * * * *', 'archive.purge': '40 3 * * *', 'archive.tick': '* * * * *', 'broadcasts.tick': '* * * * *',
-      'checkin.settle': '7 * * * *', 'faq.tick': '* * * * *', 'invites.tick': '* * * * *', 'media.refresh': '17 * * * *',
+      'checkin.settle': '7 * * * *', 'faq.tick': '* * * * *', 'invites.tick': '* * * * *', 'liveCodes.quota': '* * * * *', 'media.refresh': '17 * * * *',
       'moderation.prune': '23 * * * *', 'moments.tick': '* * * * *', 'offers.expire': '* * * * *', 'playbooks.periodic': '*/10 * * * *',
       'playbooks.tick': '* * * * *', 'referrals.mature': '11 * * * *', 'rewards.issue': '* * * * *', 'segments.roll_windows': '5 0 * * *',
       'staffStats.tick': '*/10 * * * *', 'sync.nightly': '0 3 * * *', 'tasks.tick': '* * * * *',

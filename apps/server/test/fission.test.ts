@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimControl } from '@pond/wecom-sim';
 import { addDays, dayIn, zonedTime } from '../src/platform/time';
 import { checkAnswers } from '../src/modules/fission';
+import { ELIGIBLE_MAX, linkRefusal } from '../src/modules/fission/service';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 
 let pond: TestPond;
@@ -598,5 +599,49 @@ describe('linking existing campaigns (选择已有 Use existing)', () => {
     const published = await patch({ invite: { campaignId: c.id } });
     expect([published.status, published.body.error?.field]).toEqual([409, 'invite.campaignId']);
     expect((await pond.api('GET', `/api/fission/paths/${p.id}`)).body.inviteCampaignId).toBe(b.id);
+  });
+
+  it('the wizard offers what linking accepts: the rules apply before the list\'s limit, so many newer misfits hide no older fit', async () => {
+    const olderInvite = await inviteCampaign();
+    const olderChallenge = await checkinCampaign({ mode: 'challenge', challengeDays: 3, cashback: true }, { kind: 'paid', sku: 'OLDFIT', priceFen: 100 });
+    // Shapes a campaign's own page may store, each newer than the two above (rule absent = add; cashback absent = none).
+    const shapes: [string, Record<string, unknown>, Record<string, unknown>][] = [
+      ['invite', { kind: 'free' }, { rule: 'add' }], ['invite', { kind: 'free' }, { rule: 'add_and_stay' }], ['invite', { kind: 'free' }, {}],
+      ['checkin', { kind: 'paid', sku: 'S', priceFen: 1 }, { mode: 'challenge', cashback: false }],
+      ['checkin', { kind: 'paid', sku: 'S', priceFen: 1 }, { mode: 'challenge' }],
+      ['checkin', { kind: 'paid', sku: 'S', priceFen: 1 }, { mode: 'daily', cashback: true }],
+      ['checkin', { kind: 'free' }, { mode: 'challenge', cashback: true }],
+      ['checkin', { kind: 'paid', sku: 'S', priceFen: 1 }, { mode: 'challenge', cashback: true }],
+    ];
+    for (const [kind, entry, config] of shapes) {
+      for (const status of ['draft', 'active', 'paused', 'ended']) {
+        for (const ends of [null, '1 hour', '-1 hour']) {
+          await q(`INSERT INTO campaigns (corp_id, kind, name, starts_at, ends_at, status, entry, config)
+                   VALUES ($1, $2, '形状', now() - interval '2 hours', now() + $5::interval, $3, $4, $6)`,
+          [pond.corpId, kind, status, JSON.stringify(entry), ends, JSON.stringify(kind === 'invite' ? inviteConfig(config) : { challengeDays: 3, ...config })]);
+        }
+      }
+    }
+    // 205 newer campaigns of each kind that fit no model's config: a service path's list and a product path's.
+    await q(`INSERT INTO campaigns (corp_id, kind, name, starts_at, status, config)
+             SELECT $1, 'invite', '群规则 ' || g, now(), 'active', $2 FROM generate_series(1, 205) g`, [pond.corpId, JSON.stringify(inviteConfig({ rule: 'group', codeId: groupCode.id }))]);
+    await q(`INSERT INTO campaigns (corp_id, kind, name, starts_at, status, config)
+             SELECT $1, 'checkin', '日常打卡 ' || g, now(), 'active', $2 FROM generate_series(1, 205) g`, [pond.corpId, JSON.stringify({ mode: 'daily' })]);
+    try {
+      expect((await eligible('service')).items.map((i: any) => i.id)).toContain(olderInvite.id);
+      expect((await eligible('product')).items.map((i: any) => i.id)).toContain(olderChallenge.id);
+      // The list and the linking check agree on every campaign of the corp in no path: the newest ELIGIBLE_MAX that fit
+      // (the group-rule invites fit a spread path: its list is full, and still all fits).
+      const { rows } = await q(`SELECT * FROM campaigns c WHERE corp_id = $1
+        AND NOT EXISTS (SELECT 1 FROM fission_paths fp WHERE fp.invite_campaign_id = c.id OR fp.checkin_campaign_id = c.id)
+        ORDER BY created_at DESC, id DESC`, [pond.corpId]);
+      for (const model of ['spread', 'product', 'service'] as const) {
+        const want = rows.filter((c) => !linkRefusal(model, c)).map((c) => Number(c.id));
+        expect(want.length, model).toBeGreaterThan(0);
+        expect((await eligible(model)).items.map((i: any) => i.id), model).toEqual(want.slice(0, ELIGIBLE_MAX));
+      }
+    } finally {
+      await q(`DELETE FROM campaigns WHERE corp_id = $1 AND (name LIKE '群规则 %' OR name LIKE '日常打卡 %' OR name = '形状')`, [pond.corpId]);
+    }
   });
 });

@@ -59,6 +59,12 @@ export type WorkSchedule = z.infer<typeof WorkSchedule>;
 
 // ---- requests ----
 
+/**
+ * Staff a code's pool may list by hand (every mode). A store code's pool — the store's staff, taken when the pool is left
+ * empty — has no such cap; so a link's range limit (maxRangeUsers) above this only matters for store pools.
+ */
+export const POOL_MAX = 200;
+
 export const PoolInput = z.object({
   userid: Userid,
   weight: z.number().int().min(1, 'must be ≥ 1').max(100, 'must be ≤ 100').default(1),
@@ -83,7 +89,7 @@ export const LiveCodeBody = z.object({
   welcomeId: RowId.nullish(),
   schedule: ScheduleInput.nullish(),
   backupUserids: List(Userid, 20).default([]),
-  pool: z.array(PoolInput).max(200, 'at most 200 staff per code').optional(),
+  pool: z.array(PoolInput).max(POOL_MAX, `at most ${POOL_MAX} staff per code (leave it empty to take a store's staff)`).optional(),
   groupCap: z.number().int().min(1, 'must be ≥ 1').max(200, 'must be ≤ 200 (WeCom admits at most 200 members by QR)').default(200),
   groupAutoCreate: z.boolean().default(true),
   groupBaseName: z.string().max(40, 'must be at most 40 characters').nullish(),
@@ -274,7 +280,10 @@ export const AlertList = ItemsOf(Alert);
 
 /** PUT /api/acquisition-links/settings (admins). */
 export const AcquisitionSettingsBody = z.object({
-  /** Staff one link's range may list. WeCom's older doc says 100; newer ones may allow more (UNCONFIRMED): a setting. */
+  /**
+   * Staff one link's range may list. WeCom's older doc says 100; newer ones may allow more (UNCONFIRMED): a setting. A pool
+   * listed by hand has at most POOL_MAX staff, so a limit above that only matters for store pools (the store's staff).
+   */
   maxRangeUsers: z.number().int('must be a whole number').min(1, 'must be ≥ 1').max(10000, 'must be ≤ 10000'),
 });
 export type AcquisitionSettingsInput = z.input<typeof AcquisitionSettingsBody>;

@@ -3,7 +3,7 @@
 // authenticates them, so the browser saves the file itself.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  LIVE_CODE_KINDS, LIVE_CODE_STRATEGIES,
+  LIVE_CODE_KINDS, LIVE_CODE_STRATEGIES, POOL_MAX,
   type AcquisitionQuota, type AcquisitionSettings, type ChannelStats, type CodeStats, type LiveCode, type LiveCodeInput, type LiveCodeKind,
   type LiveCodeListQuery, type LiveCodePatch, type PosterIssue, type PosterOptions, type DateRange,
 } from '@pond/contracts/live-codes';
@@ -14,7 +14,7 @@ export type {
   AcquisitionLink, AcquisitionQuota, AcquisitionSettings, LinkStatus, QuotaState, ChannelStats, CodeGroup, CodeGroupStatus, CodeMode, CodeNumbers, CodeStats, CodeStatus, DateRange, DayStats, LiveCode, LiveCodeInput,
   LiveCodeKind, PoolInput, PoolMember, PosterIssue, PosterOptions, Slot, Strategy, TotalStats, WorkSchedule,
 } from '@pond/contracts/live-codes';
-export { LIVE_CODE_KINDS };
+export { LIVE_CODE_KINDS, POOL_MAX };
 export const STRATEGIES = LIVE_CODE_STRATEGIES;
 
 /** The list's query as the console sends it: a page of one kind's tab. */

@@ -232,6 +232,9 @@ function PoolCard({ code }: { code: LiveCode }) {
   const cap = (n: number | null) => (n === null ? t('pool.noCap') : formatNumber(n));
   return (
     <Card title={t('form.pool')} extra={<Link to={`/welcome?tab=sends&codeId=${code.id}`}>{t('landing.welcomeSends')}</Link>}>
+      {code.mode === 'link' && code.pool.some((p) => !p.backup && !p.available) ? (
+        <Alert type="warning" showIcon title={t('pool.linkUnavailable')} style={{ marginBottom: 12 }} data-testid="link-pool-unavailable" />
+      ) : null}
       <Table
         size="small"
         rowKey="userid"

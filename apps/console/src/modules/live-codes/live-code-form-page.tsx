@@ -36,6 +36,7 @@ import { TemplateDrawer } from '../welcome/template-drawer';
 import {
   LIVE_CODE_KINDS,
   listPath,
+  POOL_MAX,
   STRATEGIES,
   useCreateLiveCode,
   useLiveCode,
@@ -322,7 +323,8 @@ function StaffSections({ code, editing, native, link, strategy, storeId, knownNa
   const { t } = useTranslation(['liveCodes', 'common']);
   const form = Form.useFormInstance<CodeForm>();
   const settings = useAcquisitionSettings(link);
-  const maxRange = settings.data?.maxRangeUsers ?? 100;
+  // A pool listed here holds at most POOL_MAX staff whatever the range limit (above it, the limit is for store pools).
+  const maxRange = Math.min(settings.data?.maxRangeUsers ?? 100, POOL_MAX);
   return (
     <>
       <Card title={t('form.routing')} style={{ marginBottom: 16 }}>

@@ -175,15 +175,18 @@ export async function lockCampaign(db: Db, corpId: string, id: number): Promise<
   return rows[0];
 }
 
-/** Campaigns of a kind a path could link: not ended (by status or window), linked to no path; newest first, with their participants. */
-export async function linkCandidates(db: Db, corpId: string, kind: 'invite' | 'checkin', limit: number): Promise<(Row<'campaigns'> & { participants: number })[]> {
+/**
+ * Campaigns a path could link: those `linkable` admits (the service's LINKABLE_SQL, over `campaigns c`: kind, config, not
+ * ended), linked to no path; newest first, with their participants. The filter is applied before the limit.
+ */
+export async function linkCandidates(db: Db, corpId: string, linkable: string, limit: number): Promise<(Row<'campaigns'> & { participants: number })[]> {
   const { rows } = await db.query<Row<'campaigns'> & { participants: number }>(
     `SELECT c.*, (SELECT count(*)::int FROM campaign_participants p WHERE p.campaign_id = c.id) AS participants
      FROM campaigns c
-     WHERE c.corp_id = $1 AND c.kind = $2 AND c.status <> 'ended' AND (c.ends_at IS NULL OR c.ends_at > now())
+     WHERE c.corp_id = $1 AND (${linkable})
        AND NOT EXISTS (SELECT 1 FROM fission_paths fp WHERE fp.invite_campaign_id = c.id OR fp.checkin_campaign_id = c.id)
-     ORDER BY c.created_at DESC, c.id DESC LIMIT $3`,
-    [corpId, kind, limit]);
+     ORDER BY c.created_at DESC, c.id DESC LIMIT $2`,
+    [corpId, limit]);
   return rows;
 }
 

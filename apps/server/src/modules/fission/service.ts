@@ -32,6 +32,9 @@ export const MODEL_STEPS = {
   service: ['visited', 'poster', 'unlocked', 'signed_up', 'joined_group'],
 } as const;
 
+/** Most campaigns the wizard offers for a step (the newest that fit). */
+export const ELIGIBLE_MAX = 200;
+
 /** Most days the funnel's per-day table spans (the latest ones). */
 export const FUNNEL_MAX_DAYS = 92;
 
@@ -78,7 +81,7 @@ function linkRace(err: unknown): never {
 
 /**
  * Why a campaign cannot be a model's linked step (null: it can): its kind and config (400), or that it has ended (409).
- * The same rules pick the wizard's choices (`eligible`).
+ * The wizard's choices (`eligible`) are picked by the same rules written in SQL just below (LINKABLE_SQL).
  */
 export function linkRefusal(model: FissionModel, c: CampaignRow, now = new Date()): { conflict: boolean; message: string } | null {
   const want = LINK_STEPS[model];
@@ -98,6 +101,19 @@ export function linkRefusal(model: FissionModel, c: CampaignRow, now = new Date(
   if (c.status === 'ended' || (c.ends_at && c.ends_at <= now)) return { conflict: true, message: `campaign ${c.id} has ended / 活动已结束` };
   return null;
 }
+
+/**
+ * linkRefusal's rules as a filter over `campaigns c`, so that the wizard's list applies them before its LIMIT (newer
+ * campaigns of the wrong config never crowd out an older one that fits). The two must say the same: a change to one is
+ * a change to the other, and test/fission.test.ts holds them equal over campaigns of every shape.
+ */
+export const LINKABLE_SQL: Record<FissionModel, string> = {
+  spread: `c.kind = 'invite'`,
+  product: `c.kind = 'checkin' AND c.entry->>'kind' = 'paid' AND c.config->>'mode' = 'challenge' AND c.config->'cashback' = 'true'::jsonb`,
+  service: `c.kind = 'invite' AND c.config->>'rule' IS DISTINCT FROM 'group'`,
+};
+/** linkRefusal's "has ended" (by status or by its window) as SQL: not ended. */
+export const NOT_ENDED_SQL = `c.status <> 'ended' AND (c.ends_at IS NULL OR c.ends_at > now())`;
 
 /**
  * The path's window inside its linked campaign's: a start before the campaign's or an end after it is refused (naming
@@ -227,14 +243,13 @@ export class FissionService {
     return code.id;
   }
 
-  /** The campaigns a model's step may link: of its kind and config, not ended, in no path (the latest 200). */
+  /** The campaigns a model's step may link: of its kind and config, not ended, in no path (the latest 200 of those). */
   async eligible(corpId: string, model: FissionModel): Promise<z.output<typeof FissionEligible>> {
     const step = LINK_STEPS[model];
-    const now = new Date();
-    const rows = await repo.linkCandidates(this.deps.pool, corpId, step, 200);
+    const rows = await repo.linkCandidates(this.deps.pool, corpId, `${LINKABLE_SQL[model]} AND ${NOT_ENDED_SQL}`, ELIGIBLE_MAX);
     return {
       step,
-      items: rows.filter((c) => !linkRefusal(model, c, now)).map((c) => ({
+      items: rows.map((c) => ({
         id: c.id, kind: step, name: c.name, status: c.status as 'draft' | 'active' | 'paused', startsAt: c.starts_at, endsAt: c.ends_at,
         participants: c.participants, summary: summaryOf(c),
       })),

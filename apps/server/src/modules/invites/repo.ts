@@ -1,6 +1,7 @@
 // The invites module's SQL: participants (with their counters), visits of their links, credits (one per campaign
 // and friend), tiers reached and cached posters. Every function takes the corp or a row already scoped to one.
 import type { Row } from '../../platform/db/rows';
+import { VISIT_WINDOW } from '../live-codes';
 import type { Db } from '../rewards';
 
 export type ParticipantRow = Row<'invite_participants'>;
@@ -52,12 +53,12 @@ export async function insertVisit(db: Db, v: Omit<VisitRow, 'id' | 'created_at'>
   return r.id;
 }
 
-/** The newest visit of the campaign's links by this WeChat user, up to `at` (a day back at most). */
+/** The newest visit of the campaign's links by this WeChat user, up to `at` (VISIT_WINDOW back at most, as live codes' visits). */
 export async function visitByUnionid(db: Db, campaignId: number, unionid: string, at: Date): Promise<VisitRow | null> {
   const { rows } = await db.query<VisitRow>(
     `SELECT * FROM invite_visits WHERE campaign_id = $1 AND unionid = $2 AND created_at <= $3::timestamptz + interval '5 seconds'
-       AND created_at > $3::timestamptz - interval '1 day'
-     ORDER BY created_at DESC LIMIT 1`, [campaignId, unionid, at]);
+       AND created_at > $3::timestamptz - $4::interval
+     ORDER BY created_at DESC LIMIT 1`, [campaignId, unionid, at, VISIT_WINDOW]);
   return rows[0] ?? null;
 }
 

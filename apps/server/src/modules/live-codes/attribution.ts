@@ -78,7 +78,7 @@ export function acquireHooks(deps: { pool: pg.Pool; corps: CorpService; codes: L
       const link = code.mode === 'link';
       const byChannel = link && !!found.token;
       const v = byChannel
-        ? await repo.takeChannelVisit(pool, { codeId: code.id, token: found.token!, externalUserid: ext })
+        ? await repo.takeChannelVisit(pool, { codeId: code.id, token: found.token!, externalUserid: ext, at: ctx.at })
         : await repo.takeVisit(pool, { codeId: code.id, userid, unionid, externalUserid: ext, at: ctx.at, exactStaff: link });
       // A scan that was not counted when shown counts now that the person added (once: the visit is taken).
       if (v && !reAdd && v.userid === userid && ASSIGNING_REASONS.includes(v.reason) && !countsOnScan({ key: v.visitor_key, kind: v.visitor_kind, unionid: null })) {

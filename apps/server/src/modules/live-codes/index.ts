@@ -10,3 +10,5 @@ export type { CodeConfig } from './repo';
 // The QR drawing the posters module puts on every poster (and the referral page's plain QR).
 export { qrModules, renderQrPng, renderQrSvg } from './render';
 export { codeStats, sumStats } from './stats';
+// How far back an add looks for the visit behind it (invite links' visits use the same window).
+export { VISIT_WINDOW } from './repo';

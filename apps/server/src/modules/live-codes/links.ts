@@ -10,12 +10,15 @@ import { withTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { AcquisitionChange, EventContext, InboxHandlers } from '../../platform/inbox';
 import type { Logger } from '../../platform/log';
+import { defineClock, EVERY_MINUTE } from '../../platform/queue';
 import type { CorpService } from '../org';
 import type { TaskService } from '../tasks';
 import * as repo from './repo';
 import type { CodeCache } from './repo';
 
 const BACKUP_POSITION = 1000;
+/** How often the quota clock re-reads a corp's quota, by its state (Postgres intervals; ok is not re-read). */
+const QUOTA_RECHECK = { exhausted: '1 minute', low: '10 minutes' } as const;
 
 /** The app-message outbox (tasks module): cards queued in the transaction that decided them, then sent. */
 export type AppMessageOutbox = Pick<TaskService, 'queueAppMessages' | 'flushAppMessages'>;
@@ -29,6 +32,11 @@ export function withChannel(url: string, channel: string, extra: Record<string, 
 }
 
 interface Notice { kind: string; zh: string; en: string; codeId: number | null }
+
+/** What a link is made to match: the code as it is to be saved, and the link it has. */
+export interface LinkTarget { name: string; skipVerify: boolean; linkId: string | null; linkUrl: string | null; linkStatus: LinkStatus | null }
+/** What a push did in WeCom. */
+export interface PushedLink { linkId: string; url: string; created: boolean; wasActive: boolean }
 
 export class AcquisitionLinks {
   private outbox: AppMessageOutbox | null = null;
@@ -53,20 +61,33 @@ export class AcquisitionLinks {
     return this.settings(corpId);
   }
 
-  /** A link's range: at most the corp's limit (400 naming `field` with the rule). */
-  async checkRange(corpId: string, userids: string[], field = 'pool'): Promise<void> {
+  /**
+   * The range a pool gives its link: the members in order (the caller leaves backups out), only those WeCom accepts —
+   * active, with customer contact. One who left or lost customer contact stays in the pool (shown not available) and out
+   * of the range, so a save (or a re-sync) still works. At most the corp's limit, at least one (400 naming `field`).
+   */
+  async rangeOf(corpId: string, userids: string[], field = 'pool'): Promise<string[]> {
+    const ok = new Set((await repo.staffByUserids(this.pool, corpId, userids)).filter((s) => s.status === 1 && s.is_follow_user).map((s) => s.userid));
+    const users = userids.filter((u) => ok.has(u));
     const { max_range_users: max } = await repo.linkSettings(this.pool, corpId);
-    if (userids.length > max) {
-      throw AppError.validation(field, `an acquisition link's range may list at most ${max} staff (${userids.length} given); the limit is the setting maxRangeUsers`);
+    if (users.length > max) {
+      throw AppError.validation(field, `an acquisition link's range may list at most ${max} staff (${users.length} given); the limit is the setting maxRangeUsers`);
     }
-    if (userids.length === 0) throw AppError.validation(field, 'an acquisition link needs at least one staff member');
+    if (users.length === 0) {
+      throw AppError.validation(field, userids.length
+        ? 'an acquisition link needs at least one active staff member with customer contact (those listed have left or lost it)'
+        : 'an acquisition link needs at least one staff member');
+    }
+    return users;
   }
 
   /** The quota read from WeCom now (the state goes back to ok after a recharge). */
   async quota(corpId: string): Promise<z.output<typeof AcquisitionQuota>> {
     const client = await this.corps.client(corpId);
+    // An event that sets the state while this read is under way is newer than the read: it keeps its state.
+    const seen = await repo.quotaStateStamp(this.pool, corpId);
     const q = await client.customerAcquisitionQuota();
-    const s = await repo.recordQuotaRead(this.pool, corpId, q.total, q.balance);
+    const s = await repo.recordQuotaRead(this.pool, corpId, q.total, q.balance, seen);
     // Link codes carry the quota state (the landing routes around a used-up quota): a change reloads them everywhere.
     if (s.quota_state !== (s.prev_state ?? 'ok')) await this.cache.changed('*');
     return {
@@ -75,28 +96,64 @@ export class AcquisitionLinks {
     };
   }
 
+  /**
+   * WeCom tells when the quota runs low or out, never when it is bought again: a minutely clock reads the quota of the
+   * corps whose state is not ok — used up every minute, low every ten (QUOTA_RECHECK) — so that a recharge clears the
+   * state (and the landing goes to the link again) without anyone opening the console. No corp in such a state: one
+   * small query, no WeCom call.
+   */
+  readonly quotaJob = defineClock('liveCodes.quota', EVERY_MINUTE, () => this.recheckQuotas(), { retryLimit: 0 });
+
+  /** One pass of the clock: the corps it read (each read on its own: one corp's failure is logged, the rest go on). */
+  async recheckQuotas(): Promise<string[]> {
+    const due = await repo.quotaRecheckDue(this.pool, QUOTA_RECHECK);
+    for (const corpId of due) {
+      await this.quota(corpId).catch((err: unknown) => this.log.warn({ err, corpId }, 'customer_acquisition_quota re-read failed'));
+    }
+    return due;
+  }
+
   // ---- the link of a code ----
 
   /**
-   * Makes the code's link match it: created when it has none (or WeCom deleted it), else updated — name, range (the pool
-   * in order, backups left out), skip_verify. A link updated again is taken to work again (the operator's save after a
-   * link_unavailable is the fix).
+   * Makes WeCom's link what the code is to become — name, range (rangeOf: the pool in order, backups and inactive staff
+   * left out), skip_verify: created when the code has none (or WeCom deleted it), else updated. Called before the code's
+   * row is written: a refusal (502) leaves the code as it was. `record` then stores what was done.
    */
+  async push(corpId: string, code: LinkTarget, range: string[]): Promise<PushedLink> {
+    const client = await this.corps.client(corpId);
+    const body = { link_name: code.name, range: { user_list: range }, skip_verify: code.skipVerify };
+    if (code.linkId && code.linkUrl && code.linkStatus !== 'deleted') {
+      await client.customerAcquisitionUpdateLink({ link_id: code.linkId, ...body });
+      return { linkId: code.linkId, url: code.linkUrl, created: false, wasActive: code.linkStatus === 'active' };
+    }
+    const r = await client.customerAcquisitionCreateLink(body);
+    return { linkId: r.link.link_id, url: r.link.url, created: true, wasActive: false };
+  }
+
+  /**
+   * The code's row after a push: a new link stored, and a link updated again taken to work again (the operator's save
+   * after a link_unavailable is the fix).
+   */
+  async record(codeId: number, key: string, pushed: PushedLink): Promise<void> {
+    if (pushed.created || !pushed.wasActive) await repo.setCodeLink(this.pool, codeId, { linkId: pushed.linkId, url: pushed.url });
+    await this.cache.changed(key);
+  }
+
+  /** A link made by a push whose code was not saved after all: deleted in WeCom again (best effort). */
+  async discard(corpId: string, pushed: PushedLink): Promise<void> {
+    if (!pushed.created) return;
+    const client = await this.corps.client(corpId);
+    await client.customerAcquisitionDeleteLink(pushed.linkId).catch((err: unknown) => this.log.warn({ err, linkId: pushed.linkId }, 'customer_acquisition/delete_link (undo) failed'));
+  }
+
+  /** The code's link brought in line with the code as stored (a new code, inside its create's undo). */
   async sync(corpId: string, codeId: number): Promise<void> {
     const code = await repo.codeRow(this.pool, codeId);
     if (!code || code.mode !== 'link') return;
     const users = (await repo.poolRows(this.pool, codeId)).filter((p) => p.position < BACKUP_POSITION).sort((a, b) => a.position - b.position).map((p) => p.userid);
-    await this.checkRange(corpId, users);
-    const client = await this.corps.client(corpId);
-    const body = { link_name: code.name, range: { user_list: users }, skip_verify: code.skip_verify };
-    if (code.link_id && code.link_status !== 'deleted') {
-      await client.customerAcquisitionUpdateLink({ link_id: code.link_id, ...body });
-      if (code.link_status !== 'active') await repo.setCodeLink(this.pool, codeId, { linkId: code.link_id, url: code.link_url! });
-    } else {
-      const r = await client.customerAcquisitionCreateLink(body);
-      await repo.setCodeLink(this.pool, codeId, { linkId: r.link.link_id, url: r.link.url });
-    }
-    await this.cache.changed(code.key);
+    const pushed = await this.push(corpId, { name: code.name, skipVerify: code.skip_verify, linkId: code.link_id, linkUrl: code.link_url, linkStatus: code.link_status }, await this.rangeOf(corpId, users));
+    await this.record(codeId, code.key, pushed);
   }
 
   /** The code is archived (or its creation undone): its link is deleted in WeCom and marked gone. */

@@ -111,8 +111,9 @@ async function withPools(db: Db, codeRows: CodeRow[]): Promise<CodeConfig[]> {
     pool: pool.filter((p) => p.code_id === code.id).map((p) => ({
       userid: p.userid, position: p.position, weight: p.weight, dailyCap: p.daily_cap, totalCap: p.total_cap,
       configId: p.config_id, qrUrl: p.qr_url, name: p.name ?? p.userid, avatar: p.avatar, status: p.staff_status,
-      // A link's range needs no contact way of its own (a backup member used when the link is down does).
-      available: p.staff_status === 1 && (code.mode === 'native' || (code.mode === 'link' && p.position < 1000) || !!p.qr_url),
+      // A link's range needs no contact way of its own (a backup member used when the link is down does); it takes only
+      // members with customer contact (links.rangeOf): one who lost it stays in the pool, not available.
+      available: p.staff_status === 1 && (code.mode === 'native' || (code.mode === 'link' && p.position < 1000 && p.is_follow_user) || !!p.qr_url),
     })),
     groups: groups.filter((g) => g.code_id === code.id).map((g) => ({ chatId: g.chat_id, position: g.position, status: g.status, name: g.name, memberCount: g.member_count })),
   }));
@@ -495,6 +496,13 @@ export async function customerNames(db: Db, corpId: string, externalUserid: stri
 export type TakenVisit = Cols<'code_visits', 'id' | 'visitor_key' | 'userid' | 'reason'> & { visitor_kind: Visitor['kind'] };
 
 /**
+ * How far back an add (or a group join) looks for the visit that led to it, as a Postgres interval: a code's visits
+ * (takeVisit, takeChannelVisit) and an invite link's (invites' visitByUnionid). An older visit is someone's past
+ * interest, not this add's cause: a link forwarded or reopened weeks later attributes to the code alone.
+ */
+export const VISIT_WINDOW = '1 day';
+
+/**
  * Gives the add the scan that led to it: same code and staff (or a scan that assigned no one), the customer's unionid
  * when known, else the latest open visit of the day before `at` (not one without a unionid because the add has none yet).
  */
@@ -504,22 +512,24 @@ export async function takeVisit(
   const { rows } = await db.query<TakenVisit>(
     `UPDATE code_visits SET external_userid = $4 WHERE id = (
        SELECT id FROM code_visits WHERE code_id = $1 AND (userid = $2 OR (userid IS NULL AND NOT $6)) AND external_userid IS NULL
-         AND created_at > $5::timestamptz - interval '1 day' AND ($3::text IS NULL OR unionid IS NULL OR unionid = $3)
+         AND created_at > $5::timestamptz - $7::interval AND ($3::text IS NULL OR unionid IS NULL OR unionid = $3)
        ORDER BY (unionid = $3) IS TRUE DESC, created_at DESC LIMIT 1)
-     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.userid, v.unionid, v.externalUserid, v.at, v.exactStaff ?? false]);
+     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.userid, v.unionid, v.externalUserid, v.at, v.exactStaff ?? false, VISIT_WINDOW]);
   return rows[0];
 }
 
 /**
  * A link mode add whose State names its visit (`<code state>.<token>`): that visit, once — a visit another customer
- * already took stays theirs (a shared or forged channel credits no one twice). Taken again by the same customer (a
- * retried event) it is answered again.
+ * already took stays theirs (a shared or forged channel credits no one twice) — and only within VISIT_WINDOW before the
+ * add (a link with its channel forwarded weeks later attributes to the code, not to that old visit). Taken again by the
+ * same customer (a retried event, the same `at`) it is answered again.
  */
-export async function takeChannelVisit(db: Db, v: { codeId: number; token: string; externalUserid: string }): Promise<TakenVisit | undefined> {
+export async function takeChannelVisit(db: Db, v: { codeId: number; token: string; externalUserid: string; at: Date }): Promise<TakenVisit | undefined> {
   const { rows } = await db.query<TakenVisit>(
     `UPDATE code_visits SET external_userid = $3
       WHERE code_id = $1 AND channel_state = $2 AND (external_userid IS NULL OR external_userid = $3)
-     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.token, v.externalUserid]);
+        AND created_at > $4::timestamptz - $5::interval
+     RETURNING id, visitor_key, visitor_kind, userid, reason`, [v.codeId, v.token, v.externalUserid, v.at, VISIT_WINDOW]);
   return rows[0];
 }
 
@@ -609,8 +619,19 @@ export async function setQuotaState(db: Db, corpId: string, state: QuotaState, r
        quota_read_at = coalesce(EXCLUDED.quota_read_at, s.quota_read_at), updated_at = now()`, [corpId, state, read?.total ?? null, read?.balance ?? null]);
 }
 
-/** A quota read: none left is exhausted; a balance above the one last read (or any after exhausted) means it was recharged: ok. */
-export async function recordQuotaRead(db: Db, corpId: string, total: number, balance: number): Promise<LinkSettingsRow & { prev_state: QuotaState | null }> {
+/** When the quota state last changed, exactly as stored (text: microseconds kept), or null: what a quota read saw before asking. */
+export async function quotaStateStamp(db: Db, corpId: string): Promise<string | null> {
+  const { rows } = await db.query<{ at: string | null }>('SELECT quota_state_at::text AS at FROM acquisition_link_settings WHERE corp_id = $1', [corpId]);
+  return rows[0]?.at ?? null;
+}
+
+/**
+ * A quota read: none left is exhausted; a balance above the one last read (or any after exhausted) means it was
+ * recharged: ok. `seen` is the state's stamp before WeCom was asked (quotaStateStamp): if an event changed the state
+ * meanwhile, it is newer than the read and the row is left as it is (a read that began before balance_exhausted must
+ * not turn it back to ok).
+ */
+export async function recordQuotaRead(db: Db, corpId: string, total: number, balance: number, seen: string | null): Promise<LinkSettingsRow & { prev_state: QuotaState | null }> {
   const { rows } = await db.query<LinkSettingsRow & { prev_state: QuotaState | null }>(
     `WITH prev AS (SELECT quota_state, quota_balance FROM acquisition_link_settings WHERE corp_id = $1),
           next AS (SELECT CASE WHEN $3::int <= 0 THEN 'exhausted'
@@ -623,9 +644,22 @@ export async function recordQuotaRead(db: Db, corpId: string, total: number, bal
      ON CONFLICT (corp_id) DO UPDATE SET quota_total = EXCLUDED.quota_total, quota_balance = EXCLUDED.quota_balance, quota_read_at = now(),
        quota_state = EXCLUDED.quota_state, quota_state_at = CASE WHEN s.quota_state = EXCLUDED.quota_state THEN s.quota_state_at ELSE now() END,
        updated_at = now()
+       WHERE s.quota_state_at IS NOT DISTINCT FROM $4::timestamptz
      RETURNING max_range_users, quota_state, quota_state_at, quota_total, quota_balance, quota_read_at, (SELECT quota_state FROM prev) AS prev_state`,
-    [corpId, total, balance]);
-  return rows[0];
+    [corpId, total, balance, seen]);
+  if (rows[0]) return rows[0];
+  const kept = await linkSettings(db, corpId);
+  return { ...kept, prev_state: kept.quota_state };
+}
+
+/** The corps whose quota the clock should read now: not ok, and not read within their state's interval. */
+export async function quotaRecheckDue(db: Db, every: { exhausted: string; low: string }): Promise<string[]> {
+  const { rows } = await db.query<{ corp_id: string }>(
+    `SELECT corp_id FROM acquisition_link_settings
+      WHERE quota_state <> 'ok' AND (quota_read_at IS NULL
+         OR quota_read_at <= now() - CASE quota_state WHEN 'exhausted' THEN $1::interval ELSE $2::interval END + interval '5 seconds')
+      ORDER BY corp_id`, [every.exhausted, every.low]);
+  return rows.map((r) => r.corp_id);
 }
 
 /** The corp's admins who are WeCom members (their console account is linked to a userid): who app messages reach. */

@@ -13,7 +13,7 @@ import { corpZone, dayIn, DEFAULT_TIMEZONE } from '../../platform/time';
 import type { CorpService } from '../org';
 import { GroupCodeRotation } from './group-codes';
 import type { Visitor } from './identity';
-import { AcquisitionLinks, withChannel } from './links';
+import { AcquisitionLinks, withChannel, type PushedLink } from './links';
 import * as repo from './repo';
 import { CodeCache, loadCode, loadCodes, type CodeConfig } from './repo';
 import { eligible, isOpen, localTime, pick, validateSchedule, type Strategy } from './routing';
@@ -129,7 +129,7 @@ export class LiveCodeService {
   private now(): Date { return this.opts.now?.() ?? new Date(); }
 
   // ---- validation shared by create and update ------------------------------------------------
-  private async validate(corpId: string, input: Partial<CodeInput>, kind: CodeInput['kind'], mode: CodeMode): Promise<void> {
+  private async validate(corpId: string, input: Partial<CodeInput>, kind: CodeInput['kind'], mode: CodeMode, cur?: CodeConfig): Promise<void> {
     if (mode === 'link') {
       if (kind !== 'staff') throw AppError.validation('mode', 'only a staff code can be an acquisition link (link mode)');
       // WeCom hands a link's customers to its range: Pond's caps have nothing to hold.
@@ -152,10 +152,13 @@ export class LiveCodeService {
     });
     if (ids.length) {
       const found = new Map((await repo.staffByUserids(this.pool, corpId, ids)).map((r) => [r.userid, r]));
+      // A link's member who has since left (or lost customer contact) may stay in its pool, out of the link's range
+      // (links.rangeOf): the console sends the pool back as it shows it. Adding one is refused.
+      const kept = new Set(mode === 'link' ? (cur?.pool ?? []).filter((p) => p.position < BACKUP_POSITION).map((p) => p.userid) : []);
       for (const [i, p] of pool.entries()) {
         const s = found.get(p.userid);
         if (!s) throw AppError.validation(`pool.${i}.userid`, `no staff member ${p.userid} in this corp`);
-        if (!s.is_follow_user) throw AppError.validation(`pool.${i}.userid`, `${p.userid} does not have customer contact (客户联系) enabled`);
+        if (!s.is_follow_user && !kept.has(p.userid)) throw AppError.validation(`pool.${i}.userid`, `${p.userid} does not have customer contact (客户联系) enabled`);
       }
       for (const [i, u] of (input.backupUserids ?? []).entries()) {
         if (!found.has(u)) throw AppError.validation(`backupUserids.${i}`, `no staff member ${u} in this corp`);
@@ -288,8 +291,8 @@ export class LiveCodeService {
     const mode = input.mode ?? 'pond';
     await this.validate(corpId, input, input.kind, mode);
     if (input.kind === 'staff' && (!input.pool || input.pool.length === 0)) input.pool = await this.storePool(corpId, input.storeId!);
-    // Nothing is written while the range is over the corp's limit.
-    if (mode === 'link') await this.links.checkRange(corpId, input.pool!.map((p) => p.userid));
+    // Nothing is written while the range is over the corp's limit (or has no one WeCom would take).
+    if (mode === 'link') await this.links.rangeOf(corpId, input.pool!.map((p) => p.userid));
     if (input.kind === 'staff' && input.pool!.length === 0) throw AppError.validation('storeId', 'this store has no staff with customer contact enabled');
     if (input.kind === 'group' && !(input.groupChatIds?.length) && !input.groupAutoCreate) {
       throw AppError.validation('groupChatIds', 'choose at least one group, or enable groupAutoCreate');
@@ -325,23 +328,38 @@ export class LiveCodeService {
     if (cur.status === 'archived') throw new AppError('conflict', 'this code is archived; create a new one');
     if (patch.kind && patch.kind !== cur.kind) throw AppError.validation('kind', 'cannot change the kind of a code');
     if (patch.mode && patch.mode !== cur.mode) throw AppError.validation('mode', 'cannot change the mode of a code (its printed QR depends on it)');
-    await this.validate(corpId, patch, cur.kind, cur.mode);
+    await this.validate(corpId, patch, cur.kind, cur.mode, cur);
     if (cur.kind === 'staff' && patch.pool && patch.pool.length === 0) {
       const storeId = patch.storeId !== undefined ? patch.storeId : cur.storeId;
       if (storeId == null) throw AppError.validation('pool', 'a staff code needs at least one staff member (or a store whose staff form the pool)');
       patch.pool = await this.storePool(corpId, storeId);
       if (patch.pool.length === 0) throw AppError.validation('storeId', 'this store has no staff with customer contact enabled');
     }
-    if (cur.mode === 'link' && patch.pool) await this.links.checkRange(corpId, patch.pool.map((p) => p.userid));
     // What the patch names replaces what is stored (validate() gave a schedule the corp's time zone).
     const m = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
-    await repo.updateCode(this.pool, corpId, id, m);
-    // (A link's skip_verify is the link's own: links.sync below.)
-    if (cur.kind === 'staff' && (patch.pool || (patch.skipVerify !== undefined && cur.mode !== 'link'))) {
-      await this.syncPool(corpId, id, patch.pool ?? cur.pool, patch.skipVerify !== undefined && patch.skipVerify !== cur.skipVerify);
+    // Every save of a link mode code brings its link in line (and makes a new one if WeCom deleted it) — in WeCom first,
+    // so that a refusal (502) leaves the code as it was; a link this save made is deleted again if the code is not saved.
+    let pushed: PushedLink | null = null;
+    if (cur.mode === 'link') {
+      const pool = patch.pool?.map((p) => p.userid) ?? cur.pool.filter((p) => p.position < BACKUP_POSITION).map((p) => p.userid);
+      const range = await this.links.rangeOf(corpId, pool);
+      try {
+        pushed = await this.links.push(corpId, { name: m.name, skipVerify: m.skipVerify, linkId: cur.linkId, linkUrl: cur.linkUrl, linkStatus: cur.linkStatus }, range);
+      } catch (err) {
+        throw err instanceof WecomError ? fromWecomError(err, 'the live code was not changed') : err;
+      }
     }
-    // Every save of a link mode code brings its link in line (and makes a new one if WeCom deleted it).
-    if (cur.mode === 'link') await this.links.sync(corpId, id);
+    try {
+      await repo.updateCode(this.pool, corpId, id, m);
+      // (A link's skip_verify is the link's own: pushed above.)
+      if (cur.kind === 'staff' && (patch.pool || (patch.skipVerify !== undefined && cur.mode !== 'link'))) {
+        await this.syncPool(corpId, id, patch.pool ?? cur.pool, patch.skipVerify !== undefined && patch.skipVerify !== cur.skipVerify);
+      }
+      if (pushed) await this.links.record(id, cur.key, pushed);
+    } catch (err) {
+      if (pushed) await this.links.discard(corpId, pushed);
+      throw err;
+    }
     if (cur.kind === 'group' && patch.groupChatIds) await this.setGroups(corpId, id, patch.groupChatIds);
     await this.cache.changed(cur.key);
     if (cur.kind === 'group') await this.rotation.rotate(corpId, id);

@@ -174,6 +174,7 @@ const enUS: Messages<typeof zhCN> = {
     yes: 'Yes',
     no: 'No',
     backup: 'Backup',
+    linkUnavailable: 'Staff who cannot take customers (left the company, or Customer Contact off) are not in the acquisition link\'s range: saves and re-syncs leave them out, and they stay listed here.',
   },
   groups: {
     name: 'Group',
@@ -265,11 +266,11 @@ const enUS: Messages<typeof zhCN> = {
       low: 'Running low',
       exhausted: 'Used up',
     },
-    quotaHelp: 'The corp-wide quota of WeCom\'s acquisition assistant: each new customer spends one; once used up, links add no new customers.',
+    quotaHelp: 'The corp-wide quota of WeCom\'s acquisition assistant: each new customer spends one; once used up, links add no new customers (backup staff take them meanwhile); after a purchase in WeCom, Pond notices within about a minute.',
     quotaExpires: '{{balance}} expire on {{date}}',
     quotaError: 'Could not read the acquisition quota',
     maxRange: 'Staff per link',
-    maxRangeHelp: 'How many staff one acquisition link may list. WeCom\'s doc says 100; newer versions may allow more (unconfirmed): set what your corp has.',
+    maxRangeHelp: 'How many staff one acquisition link may list. WeCom\'s doc says 100; newer versions may allow more (unconfirmed): set what your corp has. A pool picked by hand holds at most 200 staff per code, so a limit above 200 only matters for store pools (the store\'s staff, when the pool is left empty).',
     maxRangeSaved: 'Staff limit saved',
   },
   landing: {
