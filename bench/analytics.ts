@@ -57,7 +57,9 @@ async function main() {
   await c.query(`INSERT INTO live_codes (id, corp_id, key, kind, name, channel, store_id, state) SELECT i, $1, 'k' || i, 'staff', '活码' || i, 'ch' || (i % 20), 1 + i % $2, 's' || i FROM generate_series(1, $3) i`, [CORP, STORES, CODES]);
   await c.query(`INSERT INTO campaigns (id, corp_id, kind, name, starts_at) SELECT i, $1, 'lottery', '活动' || i, now() - interval '400 days' FROM generate_series(1, $2) i`, [CORP, CAMPAIGNS]);
   await c.query(`INSERT INTO groups (corp_id, chat_id, name, owner_userid) SELECT $1, 'g' || i, '群' || i, 'u' || (1 + i % $3) FROM generate_series(1, $2) i`, [CORP, GROUPS, STAFF]);
-  // Customer i was added `added(i)`: spread over the year.
+  // Customer i was added `added(i)`: spread over the year. A customer's events and orders fall between their add and now
+  // (offsets are taken modulo the days since the add: clamping them to now piled a tenth of all orders on today).
+  // Runs before 2026-12-07 clamped, so their kept databases have ~300k orders on the day they were made.
   const added = (i: string) => `(now() - make_interval(days => (${i} % ${DAYS})::int, secs => ((${i} * 37) % 86400)::int))`;
   await c.query(`INSERT INTO customers (corp_id, external_userid, name, first_added_at, active_follow_count)
                  SELECT $1, 'c' || i, '客户' || i, ${added('i')}, CASE WHEN i % 10 = 0 THEN 0 ELSE 1 END FROM generate_series(1, $2) i`, [CORP, CUSTOMERS]);
@@ -76,14 +78,14 @@ async function main() {
                  SELECT $1, 'c' || ci, 'customer.added', NULL, ${added('ci')} FROM generate_series(1, $2) ci`, [CORP, CUSTOMERS]);
   await c.query(`INSERT INTO customer_events (corp_id, external_userid, type, chat_id, occurred_at)
                  SELECT $1, 'c' || ci, ${TYPES}[1 + j % 10], CASE WHEN j % 10 IN (0, 7) THEN 'g' || (1 + j % $4) END,
-                        least(now(), ${added('ci')} + make_interval(days => (j % 90)::int, secs => (j % 3600)::int))
+                        least(now(), ${added('ci')} + make_interval(days => (j % least(90, greatest(1, ci % ${DAYS})))::int, secs => (j % 3600)::int))
                  FROM (SELECT j, 1 + (j::bigint * 7919) % $2 AS ci FROM generate_series(1, $3) j) x`, [CORP, CUSTOMERS, EVENTS - CUSTOMERS, GROUPS]);
   console.log(`  ${EVENTS} timeline events: ${sec(Date.now() - t0)} s`);
   t0 = Date.now();
   await c.query(`INSERT INTO orders (corp_id, order_id, external_userid, amount, paid_at, payload, matched_at, refunded_amount, refunded_at)
                  SELECT $1, 'o' || j, 'c' || ci, (20 + (j * 13) % 280)::numeric + 0.9, p, '{}', p,
                         CASE WHEN j % 50 = 0 THEN (20 + (j * 13) % 280)::numeric + 0.9 ELSE 0 END, CASE WHEN j % 50 = 0 THEN p END
-                 FROM (SELECT j, ci, least(now() - interval '1 minute', ${added('ci')} + make_interval(days => (j % 150)::int - 20)) AS p
+                 FROM (SELECT j, ci, least(now() - interval '1 minute', ${added('ci')} + make_interval(days => (j % least(170, ci % ${DAYS} + 20))::int - 20)) AS p
                        FROM (SELECT j, 1 + (j::bigint * 104729) % $2 AS ci FROM generate_series(1, $3) j) y) x`, [CORP, CUSTOMERS, ORDERS]);
   await c.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at, data)
                  SELECT corp_id, external_userid, 'order.paid', paid_at, jsonb_build_object('orderId', order_id) FROM orders WHERE corp_id = $1`, [CORP]);
