@@ -260,3 +260,58 @@ describe('store routing', () => {
     expect(picked.headers.get('location')).toBe(`/l/${ca.body.key}`);
   });
 });
+
+describe('saving a code WeCom refuses', () => {
+  const q = async (sql: string, params: unknown[]) => (await pond.app.pool.query(sql, params)).rows;
+  const snapshot = async (id: number) => ({
+    row: (await q('SELECT name, skip_verify, wecom_config_id, updated_at FROM live_codes WHERE id = $1', [id]))[0],
+    pool: await q('SELECT userid, position, config_id FROM live_code_staff WHERE code_id = $1 ORDER BY position', [id]),
+  });
+  const refusing = async <T>(apis: string[], fn: () => Promise<T>) => {
+    await sim.upsertCorp({ corpId: pond.corpId, forbiddenApis: apis });
+    try { return await fn(); } finally { await sim.upsertCorp({ corpId: pond.corpId, forbiddenApis: [] }); }
+  };
+
+  it('pond mode: a refused new member\'s way leaves the code, its pool and the other ways as they were (502), and the save works once WeCom answers', async () => {
+    const created = await pond.api('POST', '/api/live-codes', { kind: 'staff', name: '拒绝的池', pool: [{ userid: staff[0] }, { userid: staff[1] }], skipVerify: true });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const id = created.body.id;
+    const before = await snapshot(id);
+    const ways = (await sim.getState(pond.corpId)).contactWays;
+    const client = await pond.app.corps.client(pond.corpId);
+    // skip_verify flips on the existing members' ways first, then the new member's way is refused: the flips are undone.
+    const res = await refusing(['externalcontact/add_contact_way'], () =>
+      pond.api('PATCH', `/api/live-codes/${id}`, { name: '改名', skipVerify: false, pool: [{ userid: staff[0] }, { userid: staff[1] }, { userid: staff[3] }] }));
+    expect(res.status, JSON.stringify(res.body)).toBe(502);
+    expect(res.body.error.message).toContain('the live code was not changed');
+    expect(await snapshot(id)).toEqual(before);
+    expect((await sim.getState(pond.corpId)).contactWays).toBe(ways);
+    for (const p of before.pool) expect((await client.getContactWay(p.config_id)).contact_way.skip_verify).toBe(true);
+
+    const ok = await pond.api('PATCH', `/api/live-codes/${id}`, { name: '改名', skipVerify: false, pool: [{ userid: staff[1] }, { userid: staff[3] }] });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body.pool.map((p: any) => p.userid)).toEqual([staff[1], staff[3]]);
+    const after = await snapshot(id);
+    expect(after.row).toMatchObject({ name: '改名', skip_verify: false });
+    // staff[0]'s way is gone from WeCom (one removed, one made).
+    expect((await sim.getState(pond.corpId)).contactWays).toBe(ways);
+    for (const p of after.pool) expect((await client.getContactWay(p.config_id)).contact_way).toMatchObject({ skip_verify: false, user: [p.userid] });
+  });
+
+  it('native mode: a refused update of the shared way leaves the code and its pool as they were', async () => {
+    const created = await pond.api('POST', '/api/live-codes', { kind: 'staff', mode: 'native', name: '原生码', pool: [{ userid: staff[0] }, { userid: staff[1] }] });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const id = created.body.id;
+    const before = await snapshot(id);
+    expect(before.row.wecom_config_id).toBeTruthy();
+    const res = await refusing(['externalcontact/update_contact_way'], () =>
+      pond.api('PATCH', `/api/live-codes/${id}`, { name: '原生码改', pool: [{ userid: staff[2] }] }));
+    expect(res.status, JSON.stringify(res.body)).toBe(502);
+    expect(await snapshot(id)).toEqual(before);
+    const client = await pond.app.corps.client(pond.corpId);
+    expect((await client.getContactWay(before.row.wecom_config_id)).contact_way.user).toEqual([staff[0], staff[1]]);
+    const ok = await pond.api('PATCH', `/api/live-codes/${id}`, { name: '原生码改', pool: [{ userid: staff[2] }] });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect((await client.getContactWay(before.row.wecom_config_id)).contact_way.user).toEqual([staff[2]]);
+  });
+});

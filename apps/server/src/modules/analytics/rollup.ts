@@ -75,14 +75,17 @@ export function onDays(col: string, days: string[], tz: string): string {
 /**
  * analytics_customers rows for the customers `who` selects (SQL over `c`, customers). Parameters: $1 corp, $2 now,
  * $3 activate types, $4 activate days, $5 retain days, $6 spread types, then the caller's. $tz is replaced by the corp's zone.
+ * Returns (kind, day): the corp days whose rows of each kind the change touches; with `touches`, also ('touch', customer)
+ * for each new customer or customer whose first touch changed (an incremental pass carries it to their buyer rows).
  */
-function factsSql(who: string): string {
+function factsSql(who: string, touches: boolean): string {
   // The funnel's columns: a customer whose other facts changed (active_at…) leaves the daily rows as they are.
   const funnel = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.code_id, ${a}.store_id, ${a}.userid, ${a}.campaign_id, ${a}.activated, ${a}.retained, ${a}.converted_at IS NULL, ${a}.spread)`;
   // What each kind of slim row (rebuildFacts) reads of a customer: a change of it rebuilds the old and the new day.
   const add = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.added_at, ${a}.lost_at, ${a}.group_joined_at IS NULL, ${a}.order_count, ${a}.order_total)`;
   const conv = (a: string) => `(${a}.converted_at, ${a}.channel, ${a}.repeat_weeks, ${a}.repeat_months)`;
   const active = (a: string) => `(${a}.active_at, ${a}.channel)`;
+  const touch = (a: string) => `(${a}.channel, ${a}.store_id, ${a}.userid)`;
   const changed = (f: (a: string) => string) => `${f('old')} IS DISTINCT FROM ${f('up')}`;
   return `
     WITH old AS (SELECT * FROM analytics_customers o WHERE o.corp_id = $1 AND o.external_userid IN (SELECT c.external_userid FROM customers c WHERE c.corp_id = $1 AND ${who})),
@@ -153,7 +156,9 @@ function factsSql(who: string): string {
         ('funnel', up.add_day::text, ${changed(funnel)}), ('funnel', old.add_day::text, ${changed(funnel)}),
         ('add', up.add_day::text, ${changed(add)}), ('add', old.add_day::text, ${changed(add)}),
         ('conv', ${dayOf('up.converted_at')}::text, ${changed(conv)}), ('conv', ${dayOf('old.converted_at')}::text, ${changed(conv)}),
-        ('active', ${dayOf('up.active_at')}::text, ${changed(active)}), ('active', ${dayOf('old.active_at')}::text, ${changed(active)})) d(kind, day, changed)
+        ('active', ${dayOf('up.active_at')}::text, ${changed(active)}), ('active', ${dayOf('old.active_at')}::text, ${changed(active)}),
+        -- Not a day: a customer whose first touch changed (their buyer rows carry it).
+        ('touch', CASE WHEN ${touches} THEN up.external_userid END, ${changed(touch)})) d(kind, day, changed)
     WHERE d.day IS NOT NULL AND (old.external_userid IS NULL OR d.changed)`;
 }
 
@@ -333,15 +338,20 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
     let funnelDays: string[]; let orderDays: string[]; let scanDays: string[]; let customers: number;
     // The days each kind of slim customer count is rebuilt on (factsSql's changed days).
     const factDays: Record<FactKind, Set<string>> = { add: new Set(), conv: new Set(), active: new Set() };
+    // Customers whose first touch changed (factsSql's 'touch' rows name them in `day`).
+    const touched: string[] = [];
     const changedDays = (rows: { kind: string; day: string }[]) => {
-      for (const r of rows) if (r.kind !== 'funnel') factDays[r.kind as FactKind].add(r.day);
+      for (const r of rows) {
+        if (r.kind === 'touch') touched.push(r.day);
+        else if (r.kind !== 'funnel') factDays[r.kind as FactKind].add(r.day);
+      }
       return rows.filter((r) => r.kind === 'funnel').map((r) => r.day);
     };
     if (full) {
       for (const t of ['analytics_customers', 'analytics_daily', 'analytics_buyer_days', 'analytics_buyer_sets', 'analytics_slim']) {
         await db.query(`DELETE FROM ${t} WHERE corp_id = $1`, [corpId]);
       }
-      const { rows } = await db.query<{ kind: string; day: string }>(z(factsSql('true')), base);
+      const { rows } = await db.query<{ kind: string; day: string }>(z(factsSql('true', false)), base);
       customers = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM analytics_customers WHERE corp_id = $1', [corpId])).rows[0].n);
       funnelDays = changedDays(rows);
       const { rows: od } = await db.query<{ day: string }>(z(
@@ -377,15 +387,15 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
       const { rows: goneBuys } = gone.length
         ? await db.query<{ day: string }>('DELETE FROM analytics_buyer_days WHERE corp_id = $1 AND external_userid = ANY($2::text[]) RETURNING day::text', [corpId, gone.map((g) => g.ext)])
         : { rows: [] };
-      const { rows: facts } = exts.length ? await db.query<{ kind: string; day: string }>(z(factsSql('c.external_userid = ANY($7::text[])')), [...base, exts]) : { rows: [] };
+      const { rows: facts } = exts.length ? await db.query<{ kind: string; day: string }>(z(factsSql('c.external_userid = ANY($7::text[])', true)), [...base, exts]) : { rows: [] };
       const rows = changedDays(facts).map((day) => ({ day }));
       // A customer whose first touch changed carries it to their buyer rows (the days themselves do not move).
-      if (exts.length) {
+      if (touched.length) {
         await db.query(
           `UPDATE analytics_buyer_days b SET channel = a.channel, store_id = a.store_id, userid = a.userid
            FROM analytics_customers a
            WHERE b.corp_id = $1 AND b.external_userid = ANY($2::text[]) AND a.corp_id = $1 AND a.external_userid = b.external_userid
-             AND (b.channel, b.store_id, b.userid) IS DISTINCT FROM (a.channel, a.store_id, a.userid)`, [corpId, exts]);
+             AND (b.channel, b.store_id, b.userid) IS DISTINCT FROM (a.channel, a.store_id, a.userid)`, [corpId, touched]);
       }
       customers = exts.length;
       funnelDays = [...new Set([...gone.map((r) => r.day), ...rows.map((r) => r.day)])];

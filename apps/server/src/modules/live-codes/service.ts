@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { WecomError } from '@pond/wecom';
 import type { ChannelStats, CodeMode, CodeNumbers, CodeStats, LiveCodeKind, ScheduleInput, WorkSchedule } from '@pond/contracts/live-codes';
 import type { Scope } from '../../platform/auth';
+import { withTransaction } from '../../platform/db';
 import { AppError, fromWecomError } from '../../platform/errors';
 import { findVisible } from '../../platform/resources';
 import type { Logger } from '../../platform/log';
@@ -37,6 +38,20 @@ const BACKUP_POSITION = 1000;
 export interface StatsRangeQuery { from?: string; to?: string }
 
 export interface PoolInput { userid: string; weight?: number; dailyCap?: number | null; totalCap?: number | null }
+
+/** What pushPool needs of a code: its WeCom identity and the values being saved (and those before, to undo). */
+interface PoolCode {
+  id: number; mode: CodeMode; state: string; name: string; nameBefore: string; skipVerify: boolean; skipVerifyBefore: boolean; wecomConfigId: string | null;
+}
+
+/** What pushPool did in WeCom: the ways it made (to record), the ways of members leaving (to delete after the save), an undo. */
+interface PushedPool {
+  pool: PoolInput[];
+  created: { userid: string; configId: string; qrUrl: string | null | undefined }[];
+  nativeWay: { configId: string; qrUrl: string | null | undefined } | null;
+  removed: string[];
+  undo: () => Promise<void>;
+}
 
 export interface CodeInput {
   kind: LiveCodeKind;
@@ -307,13 +322,18 @@ export class LiveCodeService {
       groupAutoCreate: input.groupAutoCreate ?? true, groupBaseName: input.groupBaseName ?? input.name.slice(0, 30),
       groupWelcomeTemplateId: input.groupWelcomeTemplateId ?? null, state: stateFor(key),
     });
+    let pushed: PushedPool | null = null;
     try {
-      if (input.kind === 'staff') await this.syncPool(corpId, id, input.pool!);
+      if (input.kind === 'staff') {
+        const skipVerify = input.skipVerify ?? true;
+        pushed = await this.pushPool(corpId, { id, mode, state: stateFor(key), name: input.name, nameBefore: input.name, skipVerify, skipVerifyBefore: skipVerify, wecomConfigId: null }, input.pool!, false);
+        await this.recordPool(this.pool, corpId, id, pushed);
+      }
       if (input.kind === 'staff' && mode === 'link') await this.links.sync(corpId, id);
       if (input.kind === 'group') await this.setGroups(corpId, id, input.groupChatIds ?? []);
     } catch (err) {
       // Undo: remove whatever contact ways (or link) were made, then the row.
-      await this.removeWecomWays(corpId, id).catch((e) => this.log.warn({ err: e, codeId: id }, 'undo failed'));
+      if (pushed) await pushed.undo();
       await this.links.remove(corpId, id).catch((e) => this.log.warn({ err: e, codeId: id }, 'undo failed'));
       await repo.deleteCode(this.pool, id);
       throw err instanceof WecomError ? fromWecomError(err, 'the live code was not created') : err;
@@ -349,17 +369,32 @@ export class LiveCodeService {
         throw err instanceof WecomError ? fromWecomError(err, 'the live code was not changed') : err;
       }
     }
-    try {
-      await repo.updateCode(this.pool, corpId, id, m);
-      // (A link's skip_verify is the link's own: pushed above.)
-      if (cur.kind === 'staff' && (patch.pool || (patch.skipVerify !== undefined && cur.mode !== 'link'))) {
-        await this.syncPool(corpId, id, patch.pool ?? cur.pool, patch.skipVerify !== undefined && patch.skipVerify !== cur.skipVerify);
+    // The pool's contact ways too (pond and native modes): WeCom first, undone if the save fails. (A link's skip_verify is
+    // the link's own: pushed above.)
+    let pushedPool: PushedPool | null = null;
+    if (cur.kind === 'staff' && (patch.pool || (patch.skipVerify !== undefined && cur.mode !== 'link'))) {
+      const code: PoolCode = {
+        id, mode: cur.mode, state: cur.state, name: m.name, nameBefore: cur.name, skipVerify: m.skipVerify, skipVerifyBefore: cur.skipVerify, wecomConfigId: cur.wecomConfigId,
+      };
+      try {
+        pushedPool = await this.pushPool(corpId, code, patch.pool ?? cur.pool, m.skipVerify !== cur.skipVerify);
+      } catch (err) {
+        if (pushed) await this.links.discard(corpId, pushed);
+        throw err instanceof WecomError ? fromWecomError(err, 'the live code was not changed') : err;
       }
+    }
+    try {
+      await withTransaction(this.pool, async (tx) => {
+        await repo.updateCode(tx, corpId, id, m);
+        if (pushedPool) await this.recordPool(tx, corpId, id, pushedPool);
+      });
       if (pushed) await this.links.record(id, cur.key, pushed);
     } catch (err) {
+      if (pushedPool) await pushedPool.undo();
       if (pushed) await this.links.discard(corpId, pushed);
       throw err;
     }
+    if (pushedPool) await this.dropWays(corpId, pushedPool.removed);
     if (cur.kind === 'group' && patch.groupChatIds) await this.setGroups(corpId, id, patch.groupChatIds);
     await this.cache.changed(cur.key);
     if (cur.kind === 'group') await this.rotation.rotate(corpId, id);
@@ -377,41 +412,73 @@ export class LiveCodeService {
     await this.cache.changed(cur.key);
   }
 
-  /** Makes the WeCom contact ways match the pool: one type=1 way per member (pond) or one type=2 way (native). */
-  private async syncPool(corpId: string, codeId: number, pool: PoolInput[], skipVerifyChanged = false): Promise<void> {
+  /**
+   * Makes the WeCom contact ways match the pool (one type=1 way per member in pond mode, one type=2 way in native mode;
+   * a link's range is the pool itself, links.sync) — in WeCom first: nothing is written here. A refusal undoes what this
+   * call already did and throws; the caller records the result (recordPool) and, if its write fails, calls `undo`.
+   */
+  private async pushPool(corpId: string, code: PoolCode, pool: PoolInput[], skipVerifyChanged: boolean): Promise<PushedPool> {
     const client = await this.corps.client(corpId);
-    const code = await repo.codeRow(this.pool, codeId);
-    if (!code) throw AppError.notFound(`live code ${codeId}`);
-    const existing = await repo.poolRows(this.pool, codeId);
+    const existing = await repo.poolRows(this.pool, code.id);
     const keep = new Set(pool.map((p) => p.userid));
-    for (const [position, p] of pool.entries()) {
-      await repo.upsertPoolMember(this.pool, { codeId, corpId, userid: p.userid, position, weight: p.weight ?? 1, dailyCap: p.dailyCap ?? null, totalCap: p.totalCap ?? null });
-    }
-    const removed = existing.filter((e) => !keep.has(e.userid));
-    if (code.mode === 'link') {
-      // The link's range is the pool (links.sync): no contact way per member. Backup members keep the ways made on first use.
-      for (const r of removed) if (r.config_id) await client.delContactWay(r.config_id).catch((err) => this.log.warn({ err }, 'del_contact_way failed'));
-    } else if (code.mode === 'native') {
-      const body = { type: 2 as const, scene: 2 as const, user: pool.map((p) => p.userid), state: code.state, skip_verify: code.skip_verify, remark: code.name.slice(0, 30) };
-      if (code.wecom_config_id) {
-        await client.updateContactWay({ config_id: code.wecom_config_id, user: body.user, skip_verify: body.skip_verify, state: body.state, remark: body.remark });
-      } else {
-        const r = await client.addContactWay(body);
-        await repo.setCodeWay(this.pool, codeId, r.config_id, r.qr_code);
-      }
-    } else {
-      for (const p of pool) {
-        const row = existing.find((e) => e.userid === p.userid);
-        if (row?.config_id) {
-          if (skipVerifyChanged) await client.updateContactWay({ config_id: row.config_id, skip_verify: code.skip_verify });
-          continue;
+    const removed = existing.filter((e) => !keep.has(e.userid)).flatMap((e) => (e.config_id ? [e.config_id] : []));
+    const created: PushedPool['created'] = [];
+    const undos: (() => Promise<unknown>)[] = [];
+    const undo = async () => {
+      for (const u of undos.reverse()) await u().catch((err) => this.log.warn({ err, codeId: code.id }, 'contact way undo failed'));
+    };
+    const remark = code.name.slice(0, 30);
+    let nativeWay: PushedPool['nativeWay'] = null;
+    try {
+      if (code.mode === 'native') {
+        const user = pool.map((p) => p.userid);
+        if (code.wecomConfigId) {
+          const configId = code.wecomConfigId;
+          await client.updateContactWay({ config_id: configId, user, skip_verify: code.skipVerify, state: code.state, remark });
+          const before = existing.map((e) => e.userid);
+          undos.push(() => client.updateContactWay({ config_id: configId, user: before, skip_verify: code.skipVerifyBefore, state: code.state, remark: code.nameBefore.slice(0, 30) }));
+        } else {
+          const r = await client.addContactWay({ type: 2, scene: 2, user, state: code.state, skip_verify: code.skipVerify, remark });
+          undos.push(() => client.delContactWay(r.config_id));
+          nativeWay = { configId: r.config_id, qrUrl: r.qr_code };
         }
-        const r = await client.addContactWay({ type: 1, scene: 2, user: [p.userid], state: code.state, skip_verify: code.skip_verify, remark: code.name.slice(0, 30) });
-        await repo.setMemberWay(this.pool, codeId, p.userid, r.config_id, r.qr_code);
+      } else if (code.mode === 'pond') {
+        for (const p of pool) {
+          const configId = existing.find((e) => e.userid === p.userid)?.config_id;
+          if (configId) {
+            if (skipVerifyChanged) {
+              await client.updateContactWay({ config_id: configId, skip_verify: code.skipVerify });
+              undos.push(() => client.updateContactWay({ config_id: configId, skip_verify: code.skipVerifyBefore }));
+            }
+            continue;
+          }
+          const r = await client.addContactWay({ type: 1, scene: 2, user: [p.userid], state: code.state, skip_verify: code.skipVerify, remark });
+          undos.push(() => client.delContactWay(r.config_id));
+          created.push({ userid: p.userid, configId: r.config_id, qrUrl: r.qr_code });
+        }
       }
-      for (const r of removed) if (r.config_id) await client.delContactWay(r.config_id).catch((err) => this.log.warn({ err }, 'del_contact_way failed'));
+    } catch (err) {
+      await undo();
+      throw err;
     }
-    if (removed.length) await repo.removePoolMembersExcept(this.pool, codeId, [...keep]);
+    return { pool, created, nativeWay, removed, undo };
+  }
+
+  /** Writes what pushPool did: the pool's rows (and their new ways), in the caller's transaction. */
+  private async recordPool(db: pg.PoolClient | pg.Pool, corpId: string, codeId: number, pushed: PushedPool): Promise<void> {
+    for (const [position, p] of pushed.pool.entries()) {
+      await repo.upsertPoolMember(db, { codeId, corpId, userid: p.userid, position, weight: p.weight ?? 1, dailyCap: p.dailyCap ?? null, totalCap: p.totalCap ?? null });
+    }
+    for (const w of pushed.created) await repo.setMemberWay(db, codeId, w.userid, w.configId, w.qrUrl);
+    if (pushed.nativeWay) await repo.setCodeWay(db, codeId, pushed.nativeWay.configId, pushed.nativeWay.qrUrl);
+    await repo.removePoolMembersExcept(db, codeId, pushed.pool.map((p) => p.userid));
+  }
+
+  /** The ways of members a saved pool no longer holds (after the save: a failed delete leaves a way no one scans). */
+  private async dropWays(corpId: string, configIds: string[]): Promise<void> {
+    if (!configIds.length) return;
+    const client = await this.corps.client(corpId);
+    for (const id of configIds) await client.delContactWay(id).catch((err) => this.log.warn({ err }, 'del_contact_way failed'));
   }
 
   private async setGroups(corpId: string, codeId: number, chatIds: string[]): Promise<void> {
