@@ -194,6 +194,7 @@ async function nightlyPass(pool: pg.Pool, tag: string): Promise<number> {
   const nightly = await refreshAnalytics(pool, CORP, { lagSeconds: 0 });
   const ms = Date.now() - t0;
   console.log(`nightly rollup of one day: ${nightly.customers} customers recomputed, ${nightly.days} days rebuilt in ${sec(ms)} s (target < 60 s)`);
+  console.log(`  steps (s): ${Object.entries(nightly.steps).map(([k, v]) => `${k} ${sec(v)}`).join(', ')}`);
   return ms;
 }
 

@@ -17,6 +17,8 @@ describe.skipIf(!CHROMIUM)('Measure pages in a browser', () => {
        WHERE c.corp_id = $1 AND c.first_added_at IS NOT NULL AND c.staff_ids <> '{}' ORDER BY c.external_userid LIMIT 5`, [pond.corpId, codes[0].id, codes[0].channel]);
     const refresh = await pond.api('POST', '/api/analytics/refresh');
     expect(refresh.status).toBe(200);
+    // The pass says how long each step took (the operator's view of a slow night).
+    expect(refresh.body.steps).toMatchObject({ dirty: expect.any(Number), facts: expect.any(Number), funnel: expect.any(Number), order: expect.any(Number) });
     const from = new Date(Date.now() - 365 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 10);
     const all = (await pond.api('GET', `/api/analytics/funnel?from=${from}`)).body;
     const one = (await pond.api('GET', `/api/analytics/funnel?from=${from}&channel=${encodeURIComponent(codes[0].channel)}`)).body;

@@ -148,7 +148,11 @@ export const Commerce = z.object({
 });
 export type Commerce = z.infer<typeof Commerce>;
 
-export const RollupResult = z.object({ customers: z.number(), days: z.number(), full: z.boolean(), ms: z.number() });
+export const RollupResult = z.object({
+  customers: z.number(), days: z.number(), full: z.boolean(), ms: z.number(),
+  /** Milliseconds per step of the pass (dirty, facts, touch, days, funnel, scan, order, slim_add, slim_conv, slim_active). */
+  steps: z.record(z.string(), z.number()),
+});
 export type RollupResult = z.infer<typeof RollupResult>;
 
 export const ChannelList = z.object({ items: List(z.string(), 10000) });

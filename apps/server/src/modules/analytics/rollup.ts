@@ -306,7 +306,11 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
 }
 
 export interface RefreshOptions { full?: boolean; now?: Date; /** Seconds the watermark stays behind (tests: 0). */ lagSeconds?: number }
-export interface RefreshResult { customers: number; days: number; full: boolean }
+export interface RefreshResult {
+  customers: number; days: number; full: boolean;
+  /** Milliseconds per step (dirty: finding the changed customers; facts: their rows; funnel/scan/order: the days' rows; slim: the per-day counts). */
+  steps: Record<string, number>;
+}
 
 /**
  * Brings the corp's rollups up to date (one transaction, one pass at a time per corp: the state row is locked).
@@ -319,7 +323,10 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
       'SELECT event_id, visit_id, ran_at, settings_version, timezone FROM analytics_state WHERE corp_id = $1 FOR UPDATE', [corpId]);
     const { rows: [corp] } = await db.query<Cols<'corps', 'timezone'> & { now: Date }>(
       'SELECT timezone, coalesce($2::timestamptz, now()) AS now FROM corps WHERE id = $1', [corpId, opts.now ?? null]);
-    if (!corp) return { customers: 0, days: 0, full: false };
+    if (!corp) return { customers: 0, days: 0, full: false, steps: {} };
+    const steps: Record<string, number> = {};
+    let mark = Date.now();
+    const step = (name: string) => { const t = Date.now(); steps[name] = (steps[name] ?? 0) + t - mark; mark = t; };
     const tz = corp.timezone;
     const now = corp.now;
     const s = await readSettings(db, corpId);
@@ -351,7 +358,9 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
       for (const t of ['analytics_customers', 'analytics_daily', 'analytics_buyer_days', 'analytics_buyer_sets', 'analytics_slim']) {
         await db.query(`DELETE FROM ${t} WHERE corp_id = $1`, [corpId]);
       }
+      step('dirty');
       const { rows } = await db.query<{ kind: string; day: string }>(z(factsSql('true', false)), base);
+      step('facts');
       customers = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM analytics_customers WHERE corp_id = $1', [corpId])).rows[0].n);
       funnelDays = changedDays(rows);
       const { rows: od } = await db.query<{ day: string }>(z(
@@ -373,6 +382,7 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
            AND added_at + make_interval(days => $5::int) <= $4::timestamptz`,
         [corpId, st.event_id, since, now, s.retainDays, factTypes]);
       const exts = dirty.map((d) => d.ext);
+      step('dirty');
       // Customers who left the pond (no first add any more): their rows go, their days are rebuilt.
       const { rows: gone } = await db.query<{ day: string; ext: string; conv: string | null; active: string | null }>(z(
         `DELETE FROM analytics_customers f WHERE f.corp_id = $1 AND f.external_userid = ANY($2::text[])
@@ -389,6 +399,7 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
         : { rows: [] };
       const { rows: facts } = exts.length ? await db.query<{ kind: string; day: string }>(z(factsSql('c.external_userid = ANY($7::text[])', true)), [...base, exts]) : { rows: [] };
       const rows = changedDays(facts).map((day) => ({ day }));
+      step('facts');
       // A customer whose first touch changed carries it to their buyer rows (the days themselves do not move).
       if (touched.length) {
         await db.query(
@@ -397,6 +408,7 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
            WHERE b.corp_id = $1 AND b.external_userid = ANY($2::text[]) AND a.corp_id = $1 AND a.external_userid = b.external_userid
              AND (b.channel, b.store_id, b.userid) IS DISTINCT FROM (a.channel, a.store_id, a.userid)`, [corpId, touched]);
       }
+      step('touch');
       customers = exts.length;
       funnelDays = [...new Set([...gone.map((r) => r.day), ...rows.map((r) => r.day)])];
       // Orders paid or refunded since: their paid days (by either touch). A customer's first order of the pond changes
@@ -414,15 +426,22 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
         `SELECT DISTINCT ${dayOf('created_at')}::text AS day FROM code_visits WHERE corp_id = $1 AND id > $2`), [corpId, st.visit_id]);
       scanDays = sd.map((r) => r.day);
     }
+    step('days');
     await rebuildDays(db, corpId, tz, 'funnel', funnelDays, s.windowDays);
+    step('funnel');
     await rebuildDays(db, corpId, tz, 'scan', scanDays, s.windowDays);
+    step('scan');
     await rebuildDays(db, corpId, tz, 'order', orderDays, s.windowDays);
-    for (const kind of Object.keys(factDays) as FactKind[]) await rebuildFacts(db, corpId, tz, kind, [...factDays[kind]]);
+    step('order');
+    for (const kind of Object.keys(factDays) as FactKind[]) {
+      await rebuildFacts(db, corpId, tz, kind, [...factDays[kind]]);
+      step(`slim_${kind}`);
+    }
     await db.query(
       `UPDATE analytics_state SET event_id = greatest(CASE WHEN $4 THEN 0 ELSE event_id END, coalesce($2, 0)),
          visit_id = greatest(CASE WHEN $4 THEN 0 ELSE visit_id END, coalesce($3, 0)), ran_at = now(), settings_version = $5,
          full_at = CASE WHEN $4 THEN now() ELSE full_at END, timezone = $6 WHERE corp_id = $1`,
       [corpId, wm.event_id, wm.visit_id, full, s.version, tz]);
-    return { customers, days: new Set([...funnelDays, ...orderDays, ...scanDays]).size, full };
+    return { customers, days: new Set([...funnelDays, ...orderDays, ...scanDays]).size, full, steps };
   });
 }
