@@ -171,6 +171,8 @@ async function main() {
  */
 async function nightlyPass(pool: pg.Pool, tag: string): Promise<number> {
   const perDay = Math.round(CUSTOMERS / DAYS);
+  // Which existing customers act today: a different set on every run over a kept database.
+  const shift = tag ? Number.parseInt(tag.slice(-6), 36) % CUSTOMERS : 0;
   const c2 = await pool.connect();
   await c2.query('SET session_replication_role = replica');
   await c2.query(`INSERT INTO customers (corp_id, external_userid, name, first_added_at, active_follow_count)
@@ -181,12 +183,17 @@ async function nightlyPass(pool: pg.Pool, tag: string): Promise<number> {
   await c2.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at) SELECT $1, 'n${tag}' || i, 'customer.added', now() - make_interval(secs => i % 3600) FROM generate_series(1, $2) i`, [CORP, perDay]);
   // A day's events of existing customers and of the new ones, a day's orders.
   await c2.query(`INSERT INTO customer_events (corp_id, external_userid, type, chat_id, occurred_at)
-                  SELECT $1, 'c' || (1 + (j::bigint * 7919) % $2), ${TYPES}[1 + j % 10], CASE WHEN j % 10 IN (0, 7) THEN 'g' || (1 + j % 100) END, now() - make_interval(secs => j % 80000)
-                  FROM generate_series(1, $3) j`, [CORP, CUSTOMERS, Math.round(EVENTS / DAYS)]);
+                  SELECT $1, 'c' || (1 + (j::bigint * 7919 + $4) % $2), ${TYPES}[1 + j % 10], CASE WHEN j % 10 IN (0, 7) THEN 'g' || (1 + j % 100) END, now() - make_interval(secs => j % 80000)
+                  FROM generate_series(1, $3) j`, [CORP, CUSTOMERS, Math.round(EVENTS / DAYS), shift]);
   await c2.query(`INSERT INTO orders (corp_id, order_id, external_userid, amount, paid_at, payload, matched_at)
-                  SELECT $1, 'd${tag}' || j, 'c' || (1 + (j::bigint * 104729) % $2), 88.8, now() - make_interval(secs => j % 80000), '{}', now() FROM generate_series(1, $3) j`, [CORP, CUSTOMERS, Math.round(ORDERS / DAYS)]);
+                  SELECT $1, 'd${tag}' || j, 'c' || (1 + (j::bigint * 104729 + $4) % $2), 88.8, now() - make_interval(secs => j % 80000), '{}', now() FROM generate_series(1, $3) j`, [CORP, CUSTOMERS, Math.round(ORDERS / DAYS), shift]);
   await c2.query(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at, data)
                   SELECT corp_id, external_userid, 'order.paid', paid_at, jsonb_build_object('orderId', order_id) FROM orders WHERE corp_id = $1 AND order_id LIKE 'd${tag}%'`, [CORP]);
+  // The customers' order summaries, as the order intake keeps them (its triggers are off for the bulk load).
+  await c2.query(`UPDATE customers cu SET order_count = cu.order_count + x.n, order_total = cu.order_total + x.t, last_order_at = greatest(cu.last_order_at, x.l),
+                    first_order_at = least(cu.first_order_at, x.f)
+                  FROM (SELECT external_userid, count(*)::int AS n, sum(amount) AS t, max(paid_at) AS l, min(paid_at) AS f FROM orders WHERE corp_id = $1 AND order_id LIKE 'd${tag}%' GROUP BY 1) x
+                  WHERE cu.corp_id = $1 AND cu.external_userid = x.external_userid`, [CORP]);
   await c2.query(`INSERT INTO code_visits (corp_id, code_id, visitor_key, visitor_kind, reason, created_at)
                   SELECT $1, 1 + j % $3, 'nv${tag}' || j, 'cookie', 'strategy', now() - make_interval(secs => j % 80000) FROM generate_series(1, $2) j`, [CORP, perDay * 2, CODES]);
   c2.release();
