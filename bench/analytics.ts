@@ -128,6 +128,10 @@ async function main() {
   const from30 = day(29);
   const a = app.analytics;
   const f = { from: from30, to: today };
+  // A store manager of one store, a regional manager of most stores (80 of 100), a staff member (their own customers).
+  const oneStore = { ...scope, storeIds: [7] };
+  const mostStores = { ...scope, storeIds: Array.from({ length: 80 }, (_, i) => i + 1) };
+  const staffOnly = { ...scope, staffUserid: 'u8' };
   const queries: { name: string; run: () => Promise<unknown>; raw?: string }[] = [
     { name: 'funnel_30d_by_channel', run: () => a.funnel(scope, { ...f, by: 'channel' }), raw: rawFunnel(from30, today) },
     { name: 'funnel_30d_by_staff', run: () => a.funnel(scope, { ...f, by: 'staff' }) },
@@ -137,6 +141,12 @@ async function main() {
     { name: 'cohorts_12w_order', run: () => a.cohorts(scope, { unit: 'week', kind: 'order', span: 12 }) },
     { name: 'commerce_30d_by_channel', run: () => a.commerce(scope, { ...f, by: 'channel', touch: 'last' }), raw: rawCommerce(from30, today) },
     { name: 'commerce_30d_by_group_first', run: () => a.commerce(scope, { ...f, by: 'group', touch: 'first' }) },
+    { name: 'manager_1_store_funnel_30d', run: () => a.funnel(oneStore, { ...f, by: 'staff' }) },
+    { name: 'manager_1_store_commerce_30d', run: () => a.commerce(oneStore, { ...f, by: 'channel', touch: 'last' }) },
+    { name: 'manager_80_stores_funnel_30d', run: () => a.funnel(mostStores, { ...f, by: 'channel' }) },
+    { name: 'manager_80_stores_cohorts_12w', run: () => a.cohorts(mostStores, { unit: 'week', kind: 'order', span: 12 }) },
+    { name: 'manager_80_stores_commerce_30d', run: () => a.commerce(mostStores, { ...f, by: 'channel', touch: 'last' }) },
+    { name: 'staff_commerce_30d', run: () => a.commerce(staffOnly, { ...f, by: 'channel', touch: 'first' }) },
   ];
   const results: Record<string, string> = {};
   let worstP50 = 0; let worstP99 = 0;

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPond, waitFor, type TestPond } from './helpers';
 import { refreshAnalytics } from '../src/modules/analytics';
+import { recomputeSummary } from '../src/modules/commerce/repo';
 
 let pond: TestPond;
 let seed = 7;
@@ -213,14 +214,14 @@ const rollupRows = async () => ({
   // pass afresh. The buyer sets are compared by whom they hold.
   customers: (await q(`SELECT * FROM analytics_customers WHERE corp_id = $1 ORDER BY external_userid`, [pond.corpId])).map(({ seq: _, ...r }) => r),
   slim: await q(`SELECT day::text, measure, key, k, n, n2, n3, orders, fen FROM analytics_slim WHERE corp_id = $1 ORDER BY 1, 2, 3, 4`, [pond.corpId]),
-  sets: await q(`SELECT s.day::text, s.orders,
+  sets: await q(`SELECT s.day::text, s.store_id, s.orders,
                         (SELECT array_agg(a.external_userid ORDER BY a.external_userid) FROM analytics_customers a
                          WHERE a.corp_id = s.corp_id AND a.seq IN (SELECT get_byte(s.buyers, i) << 24 | get_byte(s.buyers, i + 1) << 16 | get_byte(s.buyers, i + 2) << 8 | get_byte(s.buyers, i + 3)
                                                                      FROM generate_series(0, length(s.buyers) - 4, 4) i)) AS buyers,
                         (SELECT array_agg(a.external_userid ORDER BY a.external_userid) FROM analytics_customers a
                          WHERE a.corp_id = s.corp_id AND a.seq IN (SELECT get_byte(s.repeat, i) << 24 | get_byte(s.repeat, i + 1) << 16 | get_byte(s.repeat, i + 2) << 8 | get_byte(s.repeat, i + 3)
                                                                      FROM generate_series(0, length(s.repeat) - 4, 4) i)) AS repeat
-                 FROM analytics_buyer_sets s WHERE s.corp_id = $1 ORDER BY 1`, [pond.corpId]),
+                 FROM analytics_buyer_sets s WHERE s.corp_id = $1 ORDER BY 1, s.store_id`, [pond.corpId]),
   buyers: await q(`SELECT day::text, external_userid, channel, store_id, userid, orders FROM analytics_buyer_days WHERE corp_id = $1 ORDER BY 1, 2`, [pond.corpId]),
 });
 
@@ -373,10 +374,13 @@ describe('analytics against ground truth', () => {
     await q(`UPDATE orders SET refunded_amount = amount, refunded_at = now() WHERE corp_id = $1 AND order_id = $2`, [pond.corpId, refunded.order_id]);
     await q(`INSERT INTO customer_events (corp_id, external_userid, type, occurred_at, data) VALUES ($1, $2, 'order.refunded', now(), jsonb_build_object('orderId', $3::text))`,
       [pond.corpId, refunded.external_userid, refunded.order_id]);
+    // The customers' order summaries move with them, as the order intake moves them.
+    for (const ext of [old[2], refunded.external_userid]) await recomputeSummary(pond.app.pool, pond.corpId, ext);
     // A buyer's first touch moves: an earlier code add is recorded for them (their follow changes with it).
-    const buyer = (await q(`SELECT b.external_userid, c.first_added_at FROM analytics_buyer_days b JOIN customers c USING (corp_id, external_userid)
+    const buyer = (await q(`SELECT b.external_userid, b.store_id, c.first_added_at FROM analytics_buyer_days b JOIN customers c USING (corp_id, external_userid)
                             WHERE b.corp_id = $1 AND b.external_userid <> ALL($2::text[]) ORDER BY b.day, b.external_userid LIMIT 1`, [pond.corpId, old]))[0];
-    const code = (await q(`SELECT id, store_id FROM live_codes WHERE corp_id = $1 ORDER BY id LIMIT 1`, [pond.corpId]))[0];
+    // A code of another store: the buyer moves between stores' buyer sets too.
+    const code = (await q(`SELECT id, store_id FROM live_codes WHERE corp_id = $1 AND store_id IS NOT NULL AND store_id <> $2 ORDER BY id LIMIT 1`, [pond.corpId, buyer.store_id]))[0];
     await q(`INSERT INTO attributions (corp_id, external_userid, userid, code_id, channel, store_id, added_at) VALUES ($1, $2, '', $3, 'moved-touch', $4, $5::timestamptz - interval '1 second')`,
       [pond.corpId, buyer.external_userid, code.id, code.store_id, buyer.first_added_at]);
     await q(`UPDATE follows SET updated_at = now() WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, buyer.external_userid]);
@@ -473,6 +477,77 @@ describe('analytics against ground truth', () => {
     expect(mine.status).toBe(200);
     expect(mine.body.totals).toEqual(funnelTruth(t, from, to, { userid: member }));
     expect(mine.body.rows.every((r: any) => r.key === member)).toBe(true);
+  });
+
+  it('store managers\' figures (per-store rows, one store and several) and a staff member\'s (their own rows) equal the truth', async () => {
+    await refreshAnalytics(pond.app.pool, pond.corpId, { lagSeconds: 0 });
+    const t = await truth();
+    const from = addDays(today(), -149); const to = today();
+    // MAU: the latest activation-type event or order (or the customer's last order) in the 30 days up to the period's end.
+    const customers = new Map((await q('SELECT external_userid, last_order_at FROM customers WHERE corp_id = $1', [pond.corpId])).map((c) => [c.external_userid, c.last_order_at as Date | null]));
+    const events = await q(`SELECT external_userid, max(occurred_at) AS at FROM customer_events WHERE corp_id = $1 AND (type = ANY($2::text[]) OR type = 'order.paid') GROUP BY 1`, [pond.corpId, ACTIVATE]);
+    const activeAt = new Map(events.map((e) => [e.external_userid, e.at as Date]));
+    const active = (x: Fact) => Math.max(activeAt.get(x.ext)?.getTime() ?? 0, customers.get(x.ext)?.getTime() ?? 0);
+    const mauFrom = addDays(to, -29);
+    const expected = (mine: (x: Fact) => boolean, orderMine: (store: number, userid: string) => boolean) => {
+      const facts = t.facts.filter(mine);
+      const ids = new Set(facts.map((x) => x.ext));
+      const counts = new Map<string, number>();
+      for (const o of t.orders) if (!o.refunded_at && ids.has(o.external_userid) && shDay(o.paid_at) >= from && shDay(o.paid_at) <= to) counts.set(o.external_userid, (counts.get(o.external_userid) ?? 0) + 1);
+      const cohort = facts.filter((x) => x.day >= from && x.day <= to);
+      const side = (xs: Fact[]) => [xs.length, xs.filter((x) => x.orderCount > 0).length, xs.filter((x) => x.orderCount >= 2).length, xs.reduce((n, x) => n + x.orderCount, 0), xs.reduce((n, x) => n + x.orderFen, 0)];
+      // Orders by their own touch (the store or staff member the order is attributed to).
+      let orders = 0; let fen = 0;
+      for (const o of t.orders) {
+        const day = shDay(o.paid_at);
+        if (o.refunded_at || day < from || day > to || !t.facts.some((x) => x.ext === o.external_userid)) continue;
+        const within = (at: Date) => at.getTime() <= o.paid_at.getTime() && at.getTime() >= o.paid_at.getTime() - 30 * DAY;
+        const as = t.attrs.filter((a) => a.external_userid === o.external_userid && within(a.added_at));
+        const a = as[as.length - 1];
+        if (!orderMine(Number(a?.store_id ?? (a ? t.staffStore.get(a.userid) ?? 0 : 0)), a?.userid ?? '')) continue;
+        orders++; fen += Math.round((Number(o.amount) - Number(o.refunded_amount)) * 100);
+      }
+      return {
+        orders, fen, buyers: counts.size, repeatBuyers: [...counts.values()].filter((n) => n >= 2).length,
+        firstOrders: facts.filter((x) => x.converted && shDay(x.converted) >= from && shDay(x.converted) <= to).length,
+        mau: facts.filter((x) => { const at = active(x); return at > 0 && shDay(new Date(at)) >= mauFrom && shDay(new Date(at)) <= to; }).length,
+        joined: side(cohort.filter((x) => x.joined)), notJoined: side(cohort.filter((x) => !x.joined)), added: cohort.length,
+      };
+    };
+    const got = (c: any) => ({
+      orders: c.orders, fen: Math.round(c.gmv * 100), buyers: c.buyers, repeatBuyers: c.repeatBuyers, firstOrders: c.firstOrders, mau: c.mau,
+      joined: [c.withWithout.joined.customers, c.withWithout.joined.buyers, c.withWithout.joined.repeatBuyers, c.withWithout.joined.orders, Math.round(c.withWithout.joined.gmv * 100)],
+      notJoined: [c.withWithout.notJoined.customers, c.withWithout.notJoined.buyers, c.withWithout.notJoined.repeatBuyers, c.withWithout.notJoined.orders, Math.round(c.withWithout.notJoined.gmv * 100)],
+    });
+    const cases: { name: string; token: string; mine: (x: Fact) => boolean; orderMine: (store: number, userid: string) => boolean; stores?: number[] }[] = [];
+    for (const stores of [[storeIds[0]], storeIds.slice(0, 2)]) {
+      const { token } = await pond.app.auth.createToken({ corpId: pond.corpId, name: `sm${stores.length}`, role: 'store_manager', storeIds: stores });
+      cases.push({ name: `stores ${stores}`, token, stores, mine: (x) => stores.includes(x.store), orderMine: (store) => stores.includes(store) });
+    }
+    const member = staff[0].userid;
+    const st = await pond.app.auth.createToken({ corpId: pond.corpId, name: 'st2', role: 'staff', staffUserid: member });
+    cases.push({ name: 'staff', token: st.token, mine: (x) => x.userid === member, orderMine: (_s, userid) => userid === member });
+    for (const c of cases) {
+      const res = await pond.api('GET', `/api/analytics/commerce?from=${from}&to=${to}&touch=last&by=${c.stores ? 'store' : 'staff'}`, undefined, { token: c.token });
+      expect(res.status, c.name).toBe(200);
+      const want = expected(c.mine, c.orderMine);
+      expect(want.added, c.name).toBeGreaterThan(3);
+      expect(want.buyers, c.name).toBeGreaterThan(0);
+      const { added, ...figures } = want;
+      expect(got(res.body), c.name).toEqual(figures);
+      if (c.stores) expect(res.body.rows.every((r: any) => c.stores!.map(String).includes(r.key)), c.name).toBe(true);
+      expect(res.body.rows.reduce((n: number, r: any) => n + r.orders, 0), c.name).toBe(want.orders);
+      // Cohorts: the customers added in the period, and those whose first order was in it.
+      const co = await pond.api('GET', `/api/analytics/cohorts?from=${from}&to=${to}&unit=month&kind=contact&span=6`, undefined, { token: c.token });
+      expect(co.body.rows.reduce((n: number, r: any) => n + r.size, 0), c.name).toBe(added);
+      const oc = await pond.api('GET', `/api/analytics/cohorts?from=${from}&to=${to}&unit=month&kind=order&span=6`, undefined, { token: c.token });
+      expect(oc.body.rows.reduce((n: number, r: any) => n + r.size, 0), c.name).toBe(figures.firstOrders);
+      // An admin filtering by the same store reads the same figures.
+      if (c.stores?.length === 1) {
+        const admin = await pond.api('GET', `/api/analytics/commerce?from=${from}&to=${to}&touch=last&by=store&storeId=${c.stores[0]}`);
+        expect(got(admin.body), c.name).toEqual(figures);
+      }
+    }
   });
 
   it('bad input is a 400 naming the field', async () => {

@@ -24,17 +24,25 @@ export function filterSql(scope: Scope, f: Filters, p: Params, a: string): strin
 }
 
 /**
- * Whether a read may use the per-day slim rows (analytics_slim, analytics_buyer_sets): nothing narrows it to stores or
- * staff (a channel filter is fine where the rows are by channel). Narrowed reads read a share of the customers' rows.
+ * Which per-day slim rows (analytics_slim, analytics_buyer_sets) answer a read: the corp's or one channel's (rows by
+ * channel), or a set of stores' (rows by store: a store manager's pages, one store or eighty) — none when it is narrowed
+ * to a staff member or to a channel within stores (those read the customers' own rows: a staff member's are few).
  */
-function corpWide(scope: Scope, f: Filters): boolean {
-  return !scope.staffUserid && !scope.storeIds && f.storeId === undefined && f.userid === undefined;
+type Slim = { by: 'channel'; channel?: string } | { by: 'store'; stores: number[] };
+
+function slimFor(scope: Scope, f: Filters): Slim | null {
+  if (scope.staffUserid || f.userid !== undefined) return null;
+  if (!scope.storeIds && f.storeId === undefined) return { by: 'channel', channel: f.channel };
+  if (f.channel !== undefined) return null;
+  const stores = f.storeId === undefined ? scope.storeIds! : (scope.storeIds ?? [f.storeId]).filter((x) => x === f.storeId);
+  return { by: 'store', stores };
 }
 
-/** Conditions on analytics_slim (alias `s`): the corp, the measure, the days, the channel when filtered. */
-function slimWhere(scope: Scope, f: Filters, p: Params, measure: string, from: string, to: string): string {
-  return `s.corp_id = ${p.add(scope.corpId)} AND s.measure = ${p.add(measure)} AND s.day >= ${p.add(from)}::date AND s.day <= ${p.add(to)}::date`
-    + (f.channel !== undefined ? ` AND s.key = ${p.add(f.channel)}` : '');
+/** Conditions on analytics_slim (alias `s`): the corp, the measure (by store: `<measure>_s`), the days, the channel or stores. */
+function slimWhere(corpId: string, slim: Slim, p: Params, measure: string, from: string, to: string): string {
+  const base = `s.corp_id = ${p.add(corpId)} AND s.day >= ${p.add(from)}::date AND s.day <= ${p.add(to)}::date`;
+  if (slim.by === 'store') return `${base} AND s.measure = ${p.add(`${measure}_s`)} AND s.key = ANY(${p.add(slim.stores.map(String))}::text[])`;
+  return `${base} AND s.measure = ${p.add(measure)}` + (slim.channel !== undefined ? ` AND s.key = ${p.add(slim.channel)}` : '');
 }
 
 export interface FunnelSums { key: string; scanned: number; added: number; code_added: number; activated: number; retain_due: number; retained: number; converted: number; spread: number }
@@ -69,16 +77,23 @@ const ORDER_KEYS: Record<string, string> = { ...FUNNEL_KEYS, group: 'd.chat_id' 
 
 export interface OrderSums { key: string; orders: number; fen: string }
 
-/** Breakdowns the slim order rows answer: by channel, day, in total (rows by channel), by group (rows by group). */
-const SLIM_ORDER_KEYS: Record<string, string> = { channel: 's.key', day: "to_char(s.day, 'YYYY-MM-DD')", all: "''", group: 's.key' };
+/**
+ * Breakdowns the slim order rows answer: corp-wide or by channel — by channel, day, in total (rows by channel), by group
+ * (rows by group, corp-wide only); for stores — by store, day, in total (rows by store).
+ */
+const SLIM_ORDER_KEYS: Record<Slim['by'], Record<string, string>> = {
+  channel: { channel: 's.key', day: "to_char(s.day, 'YYYY-MM-DD')", all: "''", group: 's.key' },
+  store: { store: 's.key', day: "to_char(s.day, 'YYYY-MM-DD')", all: "''" },
+};
 
 export async function orderSums(db: Queryable, scope: Scope, f: Filters, period: Period, touch: 'first' | 'last', by: string): Promise<OrderSums[]> {
   const p = new Params();
-  if (corpWide(scope, f) && SLIM_ORDER_KEYS[by] && !(by === 'group' && f.channel !== undefined)) {
-    const measure = by === 'group' ? `order_${touch}_g` : `order_${touch}`;
+  const slim = slimFor(scope, f);
+  if (slim && SLIM_ORDER_KEYS[slim.by][by] && !(by === 'group' && f.channel !== undefined)) {
     const { rows } = await db.query<OrderSums>(
-      `SELECT ${SLIM_ORDER_KEYS[by]} AS key, sum(s.orders)::int AS orders, sum(s.fen)::text AS fen
-       FROM analytics_slim s WHERE ${slimWhere(scope, by === 'group' ? {} : f, p, measure, period.from, period.to)}
+      `SELECT ${SLIM_ORDER_KEYS[slim.by][by]} AS key, sum(s.orders)::int AS orders, sum(s.fen)::text AS fen
+       FROM analytics_slim s WHERE ${by === 'group' ? slimWhere(scope.corpId, { by: 'channel' }, p, `order_${touch}_g`, period.from, period.to)
+                                                      : slimWhere(scope.corpId, slim, p, `order_${touch}`, period.from, period.to)}
        GROUP BY 1 ORDER BY 3 DESC, 1`, p.values);
     return rows;
   }
@@ -109,14 +124,15 @@ export interface BuyerSums { buyers: number; repeat_buyers: number; orders: numb
  * whose first order in the pond was in it, and the active customers of the `activeDays` up to its end.
  */
 export async function buyerSums(db: Queryable, scope: Scope, f: Filters, period: Period & { tz: string }, activeDays: number): Promise<BuyerSums> {
-  if (corpWide(scope, f)) {
+  const slim = slimFor(scope, f);
+  if (slim) {
     const p = new Params();
     const mauFrom = addDays(period.to, 1 - activeDays);
     const [buyers, { rows: [r] }] = await Promise.all([
-      f.channel === undefined ? buyerSets(db, scope.corpId, period) : buyerRows(db, scope, f, period),
+      slim.by === 'store' ? buyerSets(db, scope.corpId, period, slim.stores) : slim.channel === undefined ? buyerSets(db, scope.corpId, period) : buyerRows(db, scope, f, period),
       db.query<{ first_orders: number; mau: number }>(
-        `SELECT (SELECT coalesce(sum(s.n), 0)::int FROM analytics_slim s WHERE ${slimWhere(scope, f, p, 'first_order', period.from, period.to)}) AS first_orders,
-                (SELECT coalesce(sum(s.n), 0)::int FROM analytics_slim s WHERE ${slimWhere(scope, f, p, 'active', mauFrom, period.to)}) AS mau`, p.values),
+        `SELECT (SELECT coalesce(sum(s.n), 0)::int FROM analytics_slim s WHERE ${slimWhere(scope.corpId, slim, p, 'first_order', period.from, period.to)}) AS first_orders,
+                (SELECT coalesce(sum(s.n), 0)::int FROM analytics_slim s WHERE ${slimWhere(scope.corpId, slim, p, 'active', mauFrom, period.to)}) AS mau`, p.values),
     ]);
     return { ...buyers, ...r };
   }
@@ -147,12 +163,14 @@ async function buyerRows(db: Queryable, scope: Scope, f: Filters, period: Period
 }
 
 /**
- * The corp's buyers of a period from the days' buyer sets: every customer number that paid on a day, once more for a
- * day they paid twice or more; sorted, a number seen once is a buyer, seen again a repeat buyer.
+ * The buyers of a period from the days' buyer sets (the corp's, or those of some stores: a customer is in one store's):
+ * every customer number that paid on a day, once more for a day they paid twice or more; sorted, a number seen once is a
+ * buyer, seen again a repeat buyer.
  */
-export async function buyerSets(db: Queryable, corpId: string, period: Period): Promise<Buyers> {
+export async function buyerSets(db: Queryable, corpId: string, period: Period, stores?: number[]): Promise<Buyers> {
   const { rows } = await db.query<{ buyers: Buffer; repeat: Buffer; orders: number }>(
-    'SELECT buyers, repeat, orders FROM analytics_buyer_sets WHERE corp_id = $1 AND day >= $2::date AND day <= $3::date', [corpId, period.from, period.to]);
+    'SELECT buyers, repeat, orders FROM analytics_buyer_sets WHERE corp_id = $1 AND day >= $2::date AND day <= $3::date AND store_id = ANY($4::bigint[])',
+    [corpId, period.from, period.to, stores ?? [-1]]);
   let len = 0;
   for (const r of rows) len += (r.buyers.length + r.repeat.length) / 4;
   const all = new Int32Array(len);
@@ -178,10 +196,11 @@ export interface SideSums { customers: number; buyers: number; repeat_buyers: nu
 /** Customers added in the period, split by whether they joined a group: their orders to date (kept on analytics_customers). */
 export async function withWithout(db: Queryable, scope: Scope, f: Filters, period: Period): Promise<{ joined: SideSums; not_joined: SideSums }> {
   const p = new Params();
-  const { rows } = corpWide(scope, f) ? await db.query<SideSums & { joined: boolean }>(
+  const slim = slimFor(scope, f);
+  const { rows } = slim ? await db.query<SideSums & { joined: boolean }>(
     `SELECT s.k = 1 AS joined, sum(s.n)::int AS customers, sum(s.n2)::int AS buyers, sum(s.n3)::int AS repeat_buyers,
             sum(s.orders)::int AS orders, sum(s.fen)::text AS fen
-     FROM analytics_slim s WHERE ${slimWhere(scope, f, p, 'ww', period.from, period.to)} GROUP BY 1`, p.values) : await db.query<SideSums & { joined: boolean }>(
+     FROM analytics_slim s WHERE ${slimWhere(scope.corpId, slim, p, 'ww', period.from, period.to)} GROUP BY 1`, p.values) : await db.query<SideSums & { joined: boolean }>(
     `SELECT a.group_joined_at IS NOT NULL AS joined, count(*)::int AS customers, count(*) FILTER (WHERE a.order_count > 0)::int AS buyers,
             count(*) FILTER (WHERE a.order_count >= 2)::int AS repeat_buyers, coalesce(sum(a.order_count), 0)::int AS orders,
             coalesce(sum(round(a.order_total * 100)), 0)::text AS fen
@@ -216,10 +235,11 @@ export interface CohortCell { cohort: string; k: number | null; elapsed: number;
 /** Customers added in the period by cohort (week from Monday, or month), the period k they stopped being a contact in (null: still one). */
 export async function contactCohorts(db: Queryable, scope: Scope, f: Filters, period: Period, unit: 'week' | 'month', now: Date): Promise<{ cohort: string; lost: number | null; n: number }[]> {
   const p = new Params();
-  if (corpWide(scope, f)) {
+  const slim = slimFor(scope, f);
+  if (slim) {
     const { rows } = await db.query<{ cohort: string; lost: number | null; n: number }>(
       `SELECT to_char(date_trunc('${unit}', s.day), 'YYYY-MM-DD') AS cohort, nullif(s.k, -1) AS lost, sum(s.n)::int AS n
-       FROM analytics_slim s WHERE ${slimWhere(scope, f, p, unit === 'week' ? 'lost_w' : 'lost_m', period.from, period.to)} GROUP BY 1, 2`, p.values);
+       FROM analytics_slim s WHERE ${slimWhere(scope.corpId, slim, p, unit === 'week' ? 'lost_w' : 'lost_m', period.from, period.to)} GROUP BY 1, 2`, p.values);
     return rows;
   }
   const secs = unit === 'week' ? 7 * 86400 : 30 * 86400;
@@ -235,13 +255,14 @@ export async function contactCohorts(db: Queryable, scope: Scope, f: Filters, pe
 
 /** Customers by the cohort of their first order in the pond, and the periods k ≥ 0 after it in which they ordered again. */
 export async function orderCohorts(db: Queryable, scope: Scope, f: Filters, period: Period & { tz: string }, unit: 'week' | 'month'): Promise<{ sizes: { cohort: string; n: number }[]; cells: { cohort: string; k: number; n: number }[] }> {
-  if (corpWide(scope, f)) {
+  const slim = slimFor(scope, f);
+  if (slim) {
     const cohort = `to_char(date_trunc('${unit}', s.day), 'YYYY-MM-DD')`;
     const p = new Params();
-    const sizesSql = `SELECT ${cohort} AS cohort, sum(s.n)::int AS n FROM analytics_slim s WHERE ${slimWhere(scope, f, p, 'first_order', period.from, period.to)} GROUP BY 1`;
+    const sizesSql = `SELECT ${cohort} AS cohort, sum(s.n)::int AS n FROM analytics_slim s WHERE ${slimWhere(scope.corpId, slim, p, 'first_order', period.from, period.to)} GROUP BY 1`;
     const q = new Params();
     const cellsSql = `SELECT ${cohort} AS cohort, s.k, sum(s.n)::int AS n FROM analytics_slim s
-                      WHERE ${slimWhere(scope, f, q, unit === 'week' ? 'repeat_w' : 'repeat_m', period.from, period.to)} GROUP BY 1, 2`;
+                      WHERE ${slimWhere(scope.corpId, slim, q, unit === 'week' ? 'repeat_w' : 'repeat_m', period.from, period.to)} GROUP BY 1, 2`;
     const [{ rows: sizes }, { rows: cells }] = await Promise.all([
       db.query<{ cohort: string; n: number }>(sizesSql, p.values), db.query<{ cohort: string; k: number; n: number }>(cellsSql, q.values),
     ]);

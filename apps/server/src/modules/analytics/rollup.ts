@@ -199,25 +199,36 @@ async function rebuildSlim(db: Queryable, corpId: string, kind: 'funnel' | 'scan
      GROUP BY d.day, d.channel, 6`, [corpId, kind, days]);
 }
 
-/** The slim measures each kind of changed customer day rebuilds (analytics_slim). */
+/** The slim measures each kind of changed customer day rebuilds (analytics_slim), each by channel and by store (`_s`). */
 const FACT_MEASURES = { add: ['lost_w', 'lost_m', 'ww'], conv: ['first_order', 'repeat_w', 'repeat_m'], active: ['active'] } as const;
 type FactKind = keyof typeof FACT_MEASURES;
 
 /**
+ * One read of the customers, two groupings: by channel (the measure as named) and by first-touch store (`<measure>_s`).
+ * `cols`: the row's day expression and the other grouped columns.
+ */
+const byChannelAndStore = (...cols: string[]) =>
+  `GROUP BY GROUPING SETS ((${cols.join(', ')}, a.channel), (${cols.join(', ')}, a.store_id))`;
+const slimMeasure = (measure: string) => `${measure} || CASE WHEN grouping(a.channel) = 0 THEN '' ELSE '_s' END`;
+const slimKey = `CASE WHEN grouping(a.channel) = 0 THEN a.channel ELSE a.store_id::text END`;
+
+/**
  * Rebuilds the analytics_slim rows that count customers on the given corp days, from analytics_customers: by add day
  * (the period they stopped being a contact in, the joined-or-not sums), by first order's day (the order cohorts), by
- * latest activity's day (MAU). Per channel; sums over days give any period's corp-wide or per-channel figure.
+ * latest activity's day (MAU). Per channel and per store; sums over days give any period's figure for the corp, a
+ * channel or a set of stores.
  */
 async function rebuildFacts(db: Queryable, corpId: string, tz: string, kind: FactKind, days: string[]): Promise<void> {
   if (!days.length) return;
   const z = (q: string) => q.replaceAll('$tz', `'${tz.replaceAll("'", "''")}'`);
-  await db.query('DELETE FROM analytics_slim WHERE corp_id = $1 AND measure = ANY($2::text[]) AND day = ANY($3::date[])', [corpId, FACT_MEASURES[kind], days]);
+  const measures = FACT_MEASURES[kind].flatMap((m) => [m, `${m}_s`]);
+  await db.query('DELETE FROM analytics_slim WHERE corp_id = $1 AND measure = ANY($2::text[]) AND day = ANY($3::date[])', [corpId, measures, days]);
   const cols = 'corp_id, day, measure, key, k, n, n2, n3, orders, fen';
   if (kind === 'add') {
     // One read of the days' customers for the three measures.
     await db.query(
       `INSERT INTO analytics_slim (${cols})
-       SELECT $1, a.add_day, v.measure, a.channel, v.k, count(*),
+       SELECT $1, a.add_day, ${slimMeasure('v.measure')}, ${slimKey}, v.k, count(*),
               count(*) FILTER (WHERE v.measure = 'ww' AND a.order_count > 0), count(*) FILTER (WHERE v.measure = 'ww' AND a.order_count >= 2),
               coalesce(sum(a.order_count) FILTER (WHERE v.measure = 'ww'), 0), coalesce(sum(round(a.order_total * 100)) FILTER (WHERE v.measure = 'ww'), 0)
        FROM analytics_customers a
@@ -225,20 +236,35 @@ async function rebuildFacts(db: Queryable, corpId: string, tz: string, kind: Fac
            ('lost_w', CASE WHEN a.lost_at IS NULL THEN -1 ELSE greatest(0, floor(extract(epoch FROM a.lost_at - a.added_at) / ${7 * 86400}))::int END),
            ('lost_m', CASE WHEN a.lost_at IS NULL THEN -1 ELSE greatest(0, floor(extract(epoch FROM a.lost_at - a.added_at) / ${30 * 86400}))::int END),
            ('ww', (a.group_joined_at IS NOT NULL)::int)) v(measure, k)
-       WHERE a.corp_id = $1 AND a.add_day = ANY($2::date[]) GROUP BY 2, 3, 4, 5`, [corpId, days]);
+       WHERE a.corp_id = $1 AND a.add_day = ANY($2::date[]) ${byChannelAndStore('a.add_day', 'v.measure', 'v.k')}`, [corpId, days]);
   } else if (kind === 'conv') {
     await db.query(z(
       `INSERT INTO analytics_slim (${cols})
-       SELECT $1, ${dayOf('a.converted_at')}, v.measure, a.channel, v.k, count(*), 0, 0, 0, 0
+       SELECT $1, ${dayOf('a.converted_at')}, ${slimMeasure('v.measure')}, ${slimKey}, v.k, count(*), 0, 0, 0, 0
        FROM analytics_customers a
          CROSS JOIN LATERAL (SELECT 'first_order', 0 UNION ALL SELECT 'repeat_w', unnest(a.repeat_weeks) UNION ALL SELECT 'repeat_m', unnest(a.repeat_months)) v(measure, k)
-       WHERE a.corp_id = $1 AND ${onDays('a.converted_at', days, tz)} GROUP BY 2, 3, 4, 5`), [corpId]);
+       WHERE a.corp_id = $1 AND ${onDays('a.converted_at', days, tz)} ${byChannelAndStore(dayOf('a.converted_at'), 'v.measure', 'v.k')}`), [corpId]);
   } else {
     await db.query(z(
       `INSERT INTO analytics_slim (${cols})
-       SELECT $1, ${dayOf('a.active_at')}, 'active', a.channel, 0, count(*), 0, 0, 0, 0
-       FROM analytics_customers a WHERE a.corp_id = $1 AND ${onDays('a.active_at', days, tz)} GROUP BY 2, 4`), [corpId]);
+       SELECT $1, ${dayOf('a.active_at')}, ${slimMeasure("'active'")}, ${slimKey}, 0, count(*), 0, 0, 0, 0
+       FROM analytics_customers a WHERE a.corp_id = $1 AND ${onDays('a.active_at', days, tz)} ${byChannelAndStore(dayOf('a.active_at'))}`), [corpId]);
   }
+}
+
+/**
+ * Rebuilds the days' buyer sets from their buyer rows: one for the corp (store -1) and one per first-touch store. A
+ * customer's buyer rows all carry the same store, so the sets of several stores never share a customer.
+ */
+async function rebuildBuyerSets(db: Queryable, corpId: string, days: string[]): Promise<void> {
+  if (!days.length) return;
+  await db.query('DELETE FROM analytics_buyer_sets WHERE corp_id = $1 AND day = ANY($2::date[])', [corpId, days]);
+  await db.query(
+    `INSERT INTO analytics_buyer_sets (corp_id, day, store_id, buyers, repeat, orders)
+     SELECT $1, b.day, CASE WHEN grouping(b.store_id) = 0 THEN b.store_id ELSE -1 END, string_agg(int4send(a.seq), ''::bytea ORDER BY a.seq),
+            coalesce(string_agg(int4send(a.seq), ''::bytea ORDER BY a.seq) FILTER (WHERE b.orders >= 2), ''::bytea), sum(b.orders)
+     FROM analytics_buyer_days b JOIN analytics_customers a ON a.corp_id = b.corp_id AND a.external_userid = b.external_userid
+     WHERE b.corp_id = $1 AND b.day = ANY($2::date[]) GROUP BY GROUPING SETS ((b.day), (b.day, b.store_id))`, [corpId, days]);
 }
 
 /** Rebuilds the analytics_daily rows of `kind` on the given corp days. $1 corp, $2 days, $3 window days; $tz the zone. */
@@ -286,22 +312,18 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
           AND EXISTS (SELECT 1 FROM customers c WHERE c.corp_id = o.corp_id AND c.external_userid = o.external_userid AND c.first_added_at IS NOT NULL)
         GROUP BY 2, 5, 6, 7, 8, 9, 10`), [corpId, days, windowDays]);
     }
-    // The same days summed per channel and per group (the corp-wide pages' reads), and each day's buyers as one row.
-    await db.query(`DELETE FROM analytics_slim WHERE corp_id = $1 AND measure IN ('order_first', 'order_last', 'order_first_g', 'order_last_g') AND day = ANY($2::date[])`, [corpId, days]);
+    // The same days summed per channel, per store and per group (the corp-wide and store pages' reads), and each day's
+    // buyers as one row for the corp and one per store.
+    await db.query(`DELETE FROM analytics_slim WHERE corp_id = $1 AND measure IN ('order_first', 'order_last', 'order_first_s', 'order_last_s', 'order_first_g', 'order_last_g')
+                    AND day = ANY($2::date[])`, [corpId, days]);
     await db.query(
       `INSERT INTO analytics_slim (corp_id, day, measure, key, orders, fen)
-       SELECT $1, d.day, 'order_' || d.touch, d.channel, sum(d.orders), sum(d.fen) FROM analytics_daily d
-       WHERE d.corp_id = $1 AND d.kind = 'order' AND d.day = ANY($2::date[]) GROUP BY d.day, d.touch, d.channel
-       UNION ALL
-       SELECT $1, d.day, 'order_' || d.touch || '_g', d.chat_id, sum(d.orders), sum(d.fen) FROM analytics_daily d
-       WHERE d.corp_id = $1 AND d.kind = 'order' AND d.day = ANY($2::date[]) GROUP BY d.day, d.touch, d.chat_id`, [corpId, days]);
-    await db.query('DELETE FROM analytics_buyer_sets WHERE corp_id = $1 AND day = ANY($2::date[])', [corpId, days]);
-    await db.query(
-      `INSERT INTO analytics_buyer_sets (corp_id, day, buyers, repeat, orders)
-       SELECT $1, b.day, string_agg(int4send(a.seq), ''::bytea ORDER BY a.seq),
-              coalesce(string_agg(int4send(a.seq), ''::bytea ORDER BY a.seq) FILTER (WHERE b.orders >= 2), ''::bytea), sum(b.orders)
-       FROM analytics_buyer_days b JOIN analytics_customers a ON a.corp_id = b.corp_id AND a.external_userid = b.external_userid
-       WHERE b.corp_id = $1 AND b.day = ANY($2::date[]) GROUP BY b.day`, [corpId, days]);
+       SELECT $1, d.day, 'order_' || d.touch || CASE WHEN grouping(d.channel) = 0 THEN '' WHEN grouping(d.store_id) = 0 THEN '_s' ELSE '_g' END,
+              CASE WHEN grouping(d.channel) = 0 THEN d.channel WHEN grouping(d.store_id) = 0 THEN d.store_id::text ELSE d.chat_id END, sum(d.orders), sum(d.fen)
+       FROM analytics_daily d
+       WHERE d.corp_id = $1 AND d.kind = 'order' AND d.day = ANY($2::date[])
+       GROUP BY GROUPING SETS ((d.day, d.touch, d.channel), (d.day, d.touch, d.store_id), (d.day, d.touch, d.chat_id))`, [corpId, days]);
+    await rebuildBuyerSets(db, corpId, days);
   }
 }
 
@@ -343,6 +365,8 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
       [corpId, full ? 0 : st.event_id, full ? 0 : st.visit_id, lag]);
 
     let funnelDays: string[]; let orderDays: string[]; let scanDays: string[]; let customers: number;
+    // Days whose buyer sets alone change (a customer's first-touch store moved), besides the order days.
+    let setDays: string[] = [];
     // The days each kind of slim customer count is rebuilt on (factsSql's changed days).
     const factDays: Record<FactKind, Set<string>> = { add: new Set(), conv: new Set(), active: new Set() };
     // Customers whose first touch changed (factsSql's 'touch' rows name them in `day`).
@@ -401,13 +425,13 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
       const rows = changedDays(facts).map((day) => ({ day }));
       step('facts');
       // A customer whose first touch changed carries it to their buyer rows (the days themselves do not move).
-      if (touched.length) {
-        await db.query(
-          `UPDATE analytics_buyer_days b SET channel = a.channel, store_id = a.store_id, userid = a.userid
-           FROM analytics_customers a
-           WHERE b.corp_id = $1 AND b.external_userid = ANY($2::text[]) AND a.corp_id = $1 AND a.external_userid = b.external_userid
-             AND (b.channel, b.store_id, b.userid) IS DISTINCT FROM (a.channel, a.store_id, a.userid)`, [corpId, touched]);
-      }
+      // The days whose per-store buyer sets that moves a customer between are rebuilt with the order days.
+      const { rows: moved } = touched.length ? await db.query<{ day: string }>(
+        `UPDATE analytics_buyer_days b SET channel = a.channel, store_id = a.store_id, userid = a.userid
+         FROM analytics_customers a
+         WHERE b.corp_id = $1 AND b.external_userid = ANY($2::text[]) AND a.corp_id = $1 AND a.external_userid = b.external_userid
+           AND (b.channel, b.store_id, b.userid) IS DISTINCT FROM (a.channel, a.store_id, a.userid)
+         RETURNING b.day::text`, [corpId, touched]) : { rows: [] };
       step('touch');
       customers = exts.length;
       funnelDays = [...new Set([...gone.map((r) => r.day), ...rows.map((r) => r.day)])];
@@ -422,6 +446,8 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
            AND o.external_userid IN (SELECT e.external_userid FROM customer_events e WHERE e.corp_id = $1 AND e.id > $2 AND e.type = 'customer.added')`),
         [corpId, st.event_id]);
       orderDays = [...new Set([...od.map((r) => r.day), ...goneBuys.map((r) => r.day)])];
+      const orderSet = new Set(orderDays);
+      setDays = [...new Set(moved.map((r) => r.day))].filter((d) => !orderSet.has(d));
       const { rows: sd } = await db.query<{ day: string }>(z(
         `SELECT DISTINCT ${dayOf('created_at')}::text AS day FROM code_visits WHERE corp_id = $1 AND id > $2`), [corpId, st.visit_id]);
       scanDays = sd.map((r) => r.day);
@@ -432,6 +458,7 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
     await rebuildDays(db, corpId, tz, 'scan', scanDays, s.windowDays);
     step('scan');
     await rebuildDays(db, corpId, tz, 'order', orderDays, s.windowDays);
+    await rebuildBuyerSets(db, corpId, setDays);
     step('order');
     for (const kind of Object.keys(factDays) as FactKind[]) {
       await rebuildFacts(db, corpId, tz, kind, [...factDays[kind]]);

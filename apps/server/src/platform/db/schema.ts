@@ -1868,6 +1868,8 @@ export const analyticsCustomers = pgTable('analytics_customers', {
   index('analytics_customers_joined_idx').on(t.corpId, t.groupJoinedAt).where(sql`group_joined_at IS NOT NULL`),
   index('analytics_customers_active_idx').on(t.corpId, t.activeAt),
   index('analytics_customers_seq_idx').on(t.corpId, t.seq),
+  // A staff member's page reads their own customers' rows (about a thousandth of a large corp's).
+  index('analytics_customers_staff_idx').on(t.corpId, t.userid),
 ]);
 
 /**
@@ -1915,6 +1917,8 @@ export const analyticsBuyerDays = pgTable('analytics_buyer_days', {
 }, (t) => [
   primaryKey({ columns: [t.corpId, t.day, t.externalUserid] }),
   index('analytics_buyer_days_customer_idx').on(t.corpId, t.externalUserid),
+  // A staff member's page reads their own buyers' rows.
+  index('analytics_buyer_days_staff_idx').on(t.corpId, t.userid, t.day),
 ]);
 
 /**
@@ -1926,10 +1930,12 @@ export const analyticsBuyerDays = pgTable('analytics_buyer_days', {
 export const analyticsBuyerSets = pgTable('analytics_buyer_sets', {
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   day: date('day', { mode: 'string' }).notNull(),
+  /** -1: the whole corp; else the buyers whose first touch is this store (a store manager's page). */
+  storeId: bigint('store_id', { mode: 'number' }).notNull().default(-1),
   buyers: customBytea('buyers').notNull(),
   repeat: customBytea('repeat').notNull(),
   orders: integer('orders').notNull(),
-}, (t) => [primaryKey({ columns: [t.corpId, t.day] })]);
+}, (t) => [primaryKey({ columns: [t.corpId, t.day, t.storeId] })]);
 
 /**
  * Per-day counts of the customers' facts that sum over days (ADR 0033), by channel (`key`; the group for `order_*_g`):
@@ -1940,11 +1946,15 @@ export const analyticsBuyerSets = pgTable('analytics_buyer_sets', {
  * - `first_order` (first order's day): n customers; `repeat_w` / `repeat_m`: n of them who ordered again in period k;
  * - `active` (day of the latest activity): n customers;
  * - `order_first` / `order_last` (paid day, by channel), `order_first_g` / `order_last_g` (by group): orders, fen.
+ * Each measure but the group ones also by store (`<measure>_s`, `key` the store id: the customer's first-touch store, or
+ * the order's touch store for `order_*_s`): what a store manager's pages read, for one store or eighty.
  */
+type SlimBase = 'lost_w' | 'lost_m' | 'ww' | 'first_order' | 'repeat_w' | 'repeat_m' | 'active' | 'order_first' | 'order_last';
+export type SlimMeasure = SlimBase | `${SlimBase}_s` | 'order_first_g' | 'order_last_g';
 export const analyticsSlim = pgTable('analytics_slim', {
   corpId: text('corp_id').notNull().references(() => corps.id, { onDelete: 'cascade' }),
   day: date('day', { mode: 'string' }).notNull(),
-  measure: text('measure').$type<'lost_w' | 'lost_m' | 'ww' | 'first_order' | 'repeat_w' | 'repeat_m' | 'active' | 'order_first' | 'order_last' | 'order_first_g' | 'order_last_g'>().notNull(),
+  measure: text('measure').$type<SlimMeasure>().notNull(),
   key: text('key').notNull(),
   k: integer('k').notNull().default(0),
   n: integer('n').notNull().default(0),
