@@ -298,6 +298,28 @@ describe('saving a code WeCom refuses', () => {
     for (const p of after.pool) expect((await client.getContactWay(p.config_id)).contact_way).toMatchObject({ skip_verify: false, user: [p.userid] });
   });
 
+  it('a write that fails after WeCom said yes undoes WeCom: the new way deleted, skip_verify back', async () => {
+    const created = await pond.api('POST', '/api/live-codes', { kind: 'staff', name: '写入失败', pool: [{ userid: staff[0] }], skipVerify: true });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const id = created.body.id;
+    const before = await snapshot(id);
+    const ways = (await sim.getState(pond.corpId)).contactWays;
+    const client = await pond.app.corps.client(pond.corpId);
+    // The database refuses this code's new pool row (as a lost connection or a constraint would).
+    await q(`CREATE FUNCTION refuse_pool_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`, []);
+    await q(`CREATE TRIGGER refuse_pool_row BEFORE INSERT ON live_code_staff FOR EACH ROW WHEN (NEW.code_id = ${Number(id)}) EXECUTE FUNCTION refuse_pool_row()`, []);
+    try {
+      const res = await pond.api('PATCH', `/api/live-codes/${id}`, { skipVerify: false, pool: [{ userid: staff[0] }, { userid: staff[4] }] });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await q('DROP TRIGGER refuse_pool_row ON live_code_staff', []);
+      await q('DROP FUNCTION refuse_pool_row()', []);
+    }
+    expect(await snapshot(id)).toEqual(before);
+    expect((await sim.getState(pond.corpId)).contactWays).toBe(ways);
+    expect((await client.getContactWay(before.pool[0].config_id)).contact_way.skip_verify).toBe(true);
+  });
+
   it('native mode: a refused update of the shared way leaves the code and its pool as they were', async () => {
     const created = await pond.api('POST', '/api/live-codes', { kind: 'staff', mode: 'native', name: '原生码', pool: [{ userid: staff[0] }, { userid: staff[1] }] });
     expect(created.status, JSON.stringify(created.body)).toBe(200);

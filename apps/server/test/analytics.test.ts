@@ -384,7 +384,17 @@ describe('analytics against ground truth', () => {
     await q(`INSERT INTO attributions (corp_id, external_userid, userid, code_id, channel, store_id, added_at) VALUES ($1, $2, '', $3, 'moved-touch', $4, $5::timestamptz - interval '1 second')`,
       [pond.corpId, buyer.external_userid, code.id, code.store_id, buyer.first_added_at]);
     await q(`UPDATE follows SET updated_at = now() WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, buyer.external_userid]);
+    // Another buyer's store alone moves (their code add is re-filed under another store; the channel stays): every count
+    // kept by store moves with them.
+    const mover = (await q(`SELECT a.external_userid, a.store_id FROM analytics_customers a
+                            WHERE a.corp_id = $1 AND a.converted_at IS NOT NULL AND a.active_at IS NOT NULL AND a.code_id <> 0
+                              AND a.external_userid <> ALL($2::text[]) AND EXISTS (SELECT 1 FROM analytics_buyer_days b WHERE b.corp_id = a.corp_id AND b.external_userid = a.external_userid)
+                            ORDER BY a.external_userid LIMIT 1`, [pond.corpId, [...old, buyer.external_userid]]))[0];
+    const otherStore = storeIds.find((x) => x !== Number(mover.store_id))!;
+    await q(`UPDATE attributions SET store_id = $3 WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, mover.external_userid, otherStore]);
+    await q(`UPDATE follows SET updated_at = now() WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, mover.external_userid]);
     const inc = await refreshAnalytics(pond.app.pool, pond.corpId, { lagSeconds: 0 });
+    expect((await q(`SELECT store_id FROM analytics_customers WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, mover.external_userid]))[0].store_id).toBe(otherStore);
     expect(inc.full).toBe(false);
     expect((await q(`SELECT DISTINCT channel FROM analytics_buyer_days WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, buyer.external_userid])).map((r) => r.channel))
       .toEqual(['moved-touch']);

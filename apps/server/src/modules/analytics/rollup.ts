@@ -82,9 +82,10 @@ function factsSql(who: string, touches: boolean): string {
   // The funnel's columns: a customer whose other facts changed (active_at…) leaves the daily rows as they are.
   const funnel = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.code_id, ${a}.store_id, ${a}.userid, ${a}.campaign_id, ${a}.activated, ${a}.retained, ${a}.converted_at IS NULL, ${a}.spread)`;
   // What each kind of slim row (rebuildFacts) reads of a customer: a change of it rebuilds the old and the new day.
-  const add = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.added_at, ${a}.lost_at, ${a}.group_joined_at IS NULL, ${a}.order_count, ${a}.order_total)`;
-  const conv = (a: string) => `(${a}.converted_at, ${a}.channel, ${a}.repeat_weeks, ${a}.repeat_months)`;
-  const active = (a: string) => `(${a}.active_at, ${a}.channel)`;
+  // (Each kind is kept by channel and by store: both are keys.)
+  const add = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.store_id, ${a}.added_at, ${a}.lost_at, ${a}.group_joined_at IS NULL, ${a}.order_count, ${a}.order_total)`;
+  const conv = (a: string) => `(${a}.converted_at, ${a}.channel, ${a}.store_id, ${a}.repeat_weeks, ${a}.repeat_months)`;
+  const active = (a: string) => `(${a}.active_at, ${a}.channel, ${a}.store_id)`;
   const touch = (a: string) => `(${a}.channel, ${a}.store_id, ${a}.userid)`;
   const changed = (f: (a: string) => string) => `${f('old')} IS DISTINCT FROM ${f('up')}`;
   return `

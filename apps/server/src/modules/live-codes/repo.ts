@@ -390,8 +390,10 @@ export async function setMemberWay(db: Db, codeId: number, userid: string, confi
     [codeId, userid, configId, qrUrl]);
 }
 
-export async function removePoolMembersExcept(db: Db, codeId: number, keep: string[]): Promise<void> {
-  await db.query('DELETE FROM live_code_staff WHERE code_id = $1 AND NOT (userid = ANY($2))', [codeId, keep]);
+/** Removes the code's other members; returns the contact ways of the rows removed. */
+export async function removePoolMembersExcept(db: Db, codeId: number, keep: string[]): Promise<string[]> {
+  const { rows } = await db.query<{ config_id: string | null }>('DELETE FROM live_code_staff WHERE code_id = $1 AND NOT (userid = ANY($2)) RETURNING config_id', [codeId, keep]);
+  return rows.flatMap((r) => (r.config_id ? [r.config_id] : []));
 }
 
 /** A group in a group code's pool at `position` (a removed one comes back waiting). */

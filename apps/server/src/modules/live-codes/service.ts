@@ -42,14 +42,15 @@ export interface PoolInput { userid: string; weight?: number; dailyCap?: number 
 /** What pushPool needs of a code: its WeCom identity and the values being saved (and those before, to undo). */
 interface PoolCode {
   id: number; mode: CodeMode; state: string; name: string; nameBefore: string; skipVerify: boolean; skipVerifyBefore: boolean; wecomConfigId: string | null;
+  backupUserids: string[];
 }
 
-/** What pushPool did in WeCom: the ways it made (to record), the ways of members leaving (to delete after the save), an undo. */
+/** What pushPool did in WeCom: the ways it made (to record), the members whose rows stay, an undo. */
 interface PushedPool {
   pool: PoolInput[];
+  keep: string[];
   created: { userid: string; configId: string; qrUrl: string | null | undefined }[];
   nativeWay: { configId: string; qrUrl: string | null | undefined } | null;
-  removed: string[];
   undo: () => Promise<void>;
 }
 
@@ -326,7 +327,9 @@ export class LiveCodeService {
     try {
       if (input.kind === 'staff') {
         const skipVerify = input.skipVerify ?? true;
-        pushed = await this.pushPool(corpId, { id, mode, state: stateFor(key), name: input.name, nameBefore: input.name, skipVerify, skipVerifyBefore: skipVerify, wecomConfigId: null }, input.pool!, false);
+        pushed = await this.pushPool(this.pool, corpId, {
+          id, mode, state: stateFor(key), name: input.name, nameBefore: input.name, skipVerify, skipVerifyBefore: skipVerify, wecomConfigId: null, backupUserids: [],
+        }, input.pool!, false);
         await this.recordPool(this.pool, corpId, id, pushed);
       }
       if (input.kind === 'staff' && mode === 'link') await this.links.sync(corpId, id);
@@ -370,31 +373,34 @@ export class LiveCodeService {
       }
     }
     // The pool's contact ways too (pond and native modes): WeCom first, undone if the save fails. (A link's skip_verify is
-    // the link's own: pushed above.)
-    let pushedPool: PushedPool | null = null;
-    if (cur.kind === 'staff' && (patch.pool || (patch.skipVerify !== undefined && cur.mode !== 'link'))) {
-      const code: PoolCode = {
-        id, mode: cur.mode, state: cur.state, name: m.name, nameBefore: cur.name, skipVerify: m.skipVerify, skipVerifyBefore: cur.skipVerify, wecomConfigId: cur.wecomConfigId,
-      };
-      try {
-        pushedPool = await this.pushPool(corpId, code, patch.pool ?? cur.pool, m.skipVerify !== cur.skipVerify);
-      } catch (err) {
-        if (pushed) await this.links.discard(corpId, pushed);
-        throw err instanceof WecomError ? fromWecomError(err, 'the live code was not changed') : err;
-      }
-    }
+    // the link's own: pushed above.) One save of a code at a time: the code's row is locked from before WeCom is asked
+    // until the write (two saves adding the same member would each make a way).
+    const poolChange = cur.kind === 'staff' && (patch.pool || (patch.skipVerify !== undefined && cur.mode !== 'link'));
+    const done: { pool?: PushedPool; dropped: string[] } = { dropped: [] };
     try {
       await withTransaction(this.pool, async (tx) => {
+        await tx.query('SELECT 1 FROM live_codes WHERE id = $1 FOR UPDATE', [id]);
+        if (poolChange) {
+          const code: PoolCode = {
+            id, mode: cur.mode, state: cur.state, name: m.name, nameBefore: cur.name, skipVerify: m.skipVerify, skipVerifyBefore: cur.skipVerify,
+            wecomConfigId: cur.wecomConfigId, backupUserids: m.backupUserids,
+          };
+          // The rotation (backup members keep their rows and ways while they stay backups).
+          const pool = patch.pool ?? cur.pool.filter((p) => p.position < BACKUP_POSITION);
+          done.pool = await this.pushPool(tx, corpId, code, pool, m.skipVerify !== cur.skipVerify);
+        }
         await repo.updateCode(tx, corpId, id, m);
-        if (pushedPool) await this.recordPool(tx, corpId, id, pushedPool);
+        if (done.pool) done.dropped = await this.recordPool(tx, corpId, id, done.pool);
       });
       if (pushed) await this.links.record(id, cur.key, pushed);
     } catch (err) {
-      if (pushedPool) await pushedPool.undo();
+      if (done.pool) await done.pool.undo();
       if (pushed) await this.links.discard(corpId, pushed);
-      throw err;
+      throw err instanceof WecomError ? fromWecomError(err, 'the live code was not changed') : err;
     }
-    if (pushedPool) await this.dropWays(corpId, pushedPool.removed);
+    // Scans stop showing the removed members before their ways go.
+    if (done.dropped.length) await this.cache.changed(cur.key);
+    await this.dropWays(corpId, done.dropped);
     if (cur.kind === 'group' && patch.groupChatIds) await this.setGroups(corpId, id, patch.groupChatIds);
     await this.cache.changed(cur.key);
     if (cur.kind === 'group') await this.rotation.rotate(corpId, id);
@@ -417,11 +423,12 @@ export class LiveCodeService {
    * a link's range is the pool itself, links.sync) — in WeCom first: nothing is written here. A refusal undoes what this
    * call already did and throws; the caller records the result (recordPool) and, if its write fails, calls `undo`.
    */
-  private async pushPool(corpId: string, code: PoolCode, pool: PoolInput[], skipVerifyChanged: boolean): Promise<PushedPool> {
+  private async pushPool(db: pg.PoolClient | pg.Pool, corpId: string, code: PoolCode, pool: PoolInput[], skipVerifyChanged: boolean): Promise<PushedPool> {
     const client = await this.corps.client(corpId);
-    const existing = await repo.poolRows(this.pool, code.id);
-    const keep = new Set(pool.map((p) => p.userid));
-    const removed = existing.filter((e) => !keep.has(e.userid)).flatMap((e) => (e.config_id ? [e.config_id] : []));
+    const existing = await repo.poolRows(db, code.id);
+    const inPool = new Set(pool.map((p) => p.userid));
+    // Backup members made on first use stay while they are still backups (outside the rotation).
+    const backups = existing.filter((e) => e.position >= BACKUP_POSITION && !inPool.has(e.userid) && code.backupUserids.includes(e.userid));
     const created: PushedPool['created'] = [];
     const undos: (() => Promise<unknown>)[] = [];
     const undo = async () => {
@@ -443,6 +450,14 @@ export class LiveCodeService {
           nativeWay = { configId: r.config_id, qrUrl: r.qr_code };
         }
       } else if (code.mode === 'pond') {
+        if (skipVerifyChanged) {
+          for (const b of backups) {
+            const configId = b.config_id;
+            if (!configId) continue;
+            await client.updateContactWay({ config_id: configId, skip_verify: code.skipVerify });
+            undos.push(() => client.updateContactWay({ config_id: configId, skip_verify: code.skipVerifyBefore }));
+          }
+        }
         for (const p of pool) {
           const configId = existing.find((e) => e.userid === p.userid)?.config_id;
           if (configId) {
@@ -461,17 +476,20 @@ export class LiveCodeService {
       await undo();
       throw err;
     }
-    return { pool, created, nativeWay, removed, undo };
+    return { pool, keep: [...pool.map((p) => p.userid), ...backups.map((b) => b.userid)], created, nativeWay, undo };
   }
 
-  /** Writes what pushPool did: the pool's rows (and their new ways), in the caller's transaction. */
-  private async recordPool(db: pg.PoolClient | pg.Pool, corpId: string, codeId: number, pushed: PushedPool): Promise<void> {
+  /**
+   * Writes what pushPool did: the pool's rows (and their new ways), in the caller's transaction. Returns the ways of the
+   * rows it removed (to delete once the write is done).
+   */
+  private async recordPool(db: pg.PoolClient | pg.Pool, corpId: string, codeId: number, pushed: PushedPool): Promise<string[]> {
     for (const [position, p] of pushed.pool.entries()) {
       await repo.upsertPoolMember(db, { codeId, corpId, userid: p.userid, position, weight: p.weight ?? 1, dailyCap: p.dailyCap ?? null, totalCap: p.totalCap ?? null });
     }
     for (const w of pushed.created) await repo.setMemberWay(db, codeId, w.userid, w.configId, w.qrUrl);
     if (pushed.nativeWay) await repo.setCodeWay(db, codeId, pushed.nativeWay.configId, pushed.nativeWay.qrUrl);
-    await repo.removePoolMembersExcept(db, codeId, pushed.pool.map((p) => p.userid));
+    return repo.removePoolMembersExcept(db, codeId, pushed.keep);
   }
 
   /** The ways of members a saved pool no longer holds (after the save: a failed delete leaves a way no one scans). */
