@@ -83,7 +83,9 @@ function factsSql(who: string, touches: boolean): string {
   const funnel = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.code_id, ${a}.store_id, ${a}.userid, ${a}.campaign_id, ${a}.activated, ${a}.retained, ${a}.converted_at IS NULL, ${a}.spread)`;
   // What each kind of slim row (rebuildFacts) reads of a customer: a change of it rebuilds the old and the new day.
   // (Each kind is kept by channel and by store: both are keys.)
-  const add = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.store_id, ${a}.added_at, ${a}.lost_at, ${a}.group_joined_at IS NULL, ${a}.order_count, ${a}.order_total)`;
+  // By add day: when the customer stopped being a contact (rarely changes), and the joined-or-not sums (every order).
+  const lost = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.store_id, ${a}.added_at, ${a}.lost_at)`;
+  const ww = (a: string) => `(${a}.add_day, ${a}.channel, ${a}.store_id, ${a}.group_joined_at IS NULL, ${a}.order_count, ${a}.order_total)`;
   const conv = (a: string) => `(${a}.converted_at, ${a}.channel, ${a}.store_id, ${a}.repeat_weeks, ${a}.repeat_months)`;
   const active = (a: string) => `(${a}.active_at, ${a}.channel, ${a}.store_id)`;
   const touch = (a: string) => `(${a}.channel, ${a}.store_id, ${a}.userid)`;
@@ -155,7 +157,8 @@ function factsSql(who: string, touches: boolean): string {
     SELECT DISTINCT d.kind, d.day FROM up LEFT JOIN old ON old.external_userid = up.external_userid
       CROSS JOIN LATERAL (VALUES
         ('funnel', up.add_day::text, ${changed(funnel)}), ('funnel', old.add_day::text, ${changed(funnel)}),
-        ('add', up.add_day::text, ${changed(add)}), ('add', old.add_day::text, ${changed(add)}),
+        ('lost', up.add_day::text, ${changed(lost)}), ('lost', old.add_day::text, ${changed(lost)}),
+        ('ww', up.add_day::text, ${changed(ww)}), ('ww', old.add_day::text, ${changed(ww)}),
         ('conv', ${dayOf('up.converted_at')}::text, ${changed(conv)}), ('conv', ${dayOf('old.converted_at')}::text, ${changed(conv)}),
         ('active', ${dayOf('up.active_at')}::text, ${changed(active)}), ('active', ${dayOf('old.active_at')}::text, ${changed(active)}),
         -- Not a day: a customer whose first touch changed (their buyer rows carry it).
@@ -201,7 +204,7 @@ async function rebuildSlim(db: Queryable, corpId: string, kind: 'funnel' | 'scan
 }
 
 /** The slim measures each kind of changed customer day rebuilds (analytics_slim), each by channel and by store (`_s`). */
-const FACT_MEASURES = { add: ['lost_w', 'lost_m', 'ww'], conv: ['first_order', 'repeat_w', 'repeat_m'], active: ['active'] } as const;
+const FACT_MEASURES = { lost: ['lost_w', 'lost_m'], ww: ['ww'], conv: ['first_order', 'repeat_w', 'repeat_m'], active: ['active'] } as const;
 type FactKind = keyof typeof FACT_MEASURES;
 
 /**
@@ -225,19 +228,23 @@ async function rebuildFacts(db: Queryable, corpId: string, tz: string, kind: Fac
   const measures = FACT_MEASURES[kind].flatMap((m) => [m, `${m}_s`]);
   await db.query('DELETE FROM analytics_slim WHERE corp_id = $1 AND measure = ANY($2::text[]) AND day = ANY($3::date[])', [corpId, measures, days]);
   const cols = 'corp_id, day, measure, key, k, n, n2, n3, orders, fen';
-  if (kind === 'add') {
-    // One read of the days' customers for the three measures.
+  if (kind === 'lost') {
+    // One read of the days' customers for both measures.
     await db.query(
       `INSERT INTO analytics_slim (${cols})
-       SELECT $1, a.add_day, ${slimMeasure('v.measure')}, ${slimKey}, v.k, count(*),
-              count(*) FILTER (WHERE v.measure = 'ww' AND a.order_count > 0), count(*) FILTER (WHERE v.measure = 'ww' AND a.order_count >= 2),
-              coalesce(sum(a.order_count) FILTER (WHERE v.measure = 'ww'), 0), coalesce(sum(round(a.order_total * 100)) FILTER (WHERE v.measure = 'ww'), 0)
+       SELECT $1, a.add_day, ${slimMeasure('v.measure')}, ${slimKey}, v.k, count(*), 0, 0, 0, 0
        FROM analytics_customers a
          CROSS JOIN LATERAL (VALUES
            ('lost_w', CASE WHEN a.lost_at IS NULL THEN -1 ELSE greatest(0, floor(extract(epoch FROM a.lost_at - a.added_at) / ${7 * 86400}))::int END),
-           ('lost_m', CASE WHEN a.lost_at IS NULL THEN -1 ELSE greatest(0, floor(extract(epoch FROM a.lost_at - a.added_at) / ${30 * 86400}))::int END),
-           ('ww', (a.group_joined_at IS NOT NULL)::int)) v(measure, k)
+           ('lost_m', CASE WHEN a.lost_at IS NULL THEN -1 ELSE greatest(0, floor(extract(epoch FROM a.lost_at - a.added_at) / ${30 * 86400}))::int END)) v(measure, k)
        WHERE a.corp_id = $1 AND a.add_day = ANY($2::date[]) ${byChannelAndStore('a.add_day', 'v.measure', 'v.k')}`, [corpId, days]);
+  } else if (kind === 'ww') {
+    await db.query(
+      `INSERT INTO analytics_slim (${cols})
+       SELECT $1, a.add_day, ${slimMeasure("'ww'")}, ${slimKey}, (a.group_joined_at IS NOT NULL)::int, count(*),
+              count(*) FILTER (WHERE a.order_count > 0), count(*) FILTER (WHERE a.order_count >= 2), coalesce(sum(a.order_count), 0), coalesce(sum(round(a.order_total * 100)), 0)
+       FROM analytics_customers a
+       WHERE a.corp_id = $1 AND a.add_day = ANY($2::date[]) ${byChannelAndStore('a.add_day', '(a.group_joined_at IS NOT NULL)::int')}`, [corpId, days]);
   } else if (kind === 'conv') {
     await db.query(z(
       `INSERT INTO analytics_slim (${cols})
@@ -369,7 +376,7 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
     // Days whose buyer sets alone change (a customer's first-touch store moved), besides the order days.
     let setDays: string[] = [];
     // The days each kind of slim customer count is rebuilt on (factsSql's changed days).
-    const factDays: Record<FactKind, Set<string>> = { add: new Set(), conv: new Set(), active: new Set() };
+    const factDays: Record<FactKind, Set<string>> = { lost: new Set(), ww: new Set(), conv: new Set(), active: new Set() };
     // Customers whose first touch changed (factsSql's 'touch' rows name them in `day`).
     const touched: string[] = [];
     const changedDays = (rows: { kind: string; day: string }[]) => {
@@ -414,7 +421,8 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
            AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.corp_id = $1 AND c.external_userid = f.external_userid AND c.first_added_at IS NOT NULL)
          RETURNING f.add_day::text AS day, f.external_userid AS ext, ${dayOf('f.converted_at')}::text AS conv, ${dayOf('f.active_at')}::text AS active`), [corpId, exts]);
       for (const g of gone) {
-        factDays.add.add(g.day);
+        factDays.lost.add(g.day);
+        factDays.ww.add(g.day);
         if (g.conv) factDays.conv.add(g.conv);
         if (g.active) factDays.active.add(g.active);
       }
