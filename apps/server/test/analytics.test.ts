@@ -229,6 +229,10 @@ describe('analytics against ground truth', () => {
   it('every funnel figure, by every dimension and filter, equals the truth', async () => {
     const r = await refreshAnalytics(pond.app.pool, pond.corpId, { lagSeconds: 0 });
     expect(r.full).toBe(true);
+    // A full pass clears the rows it replaced (VACUUM), an incremental one does not.
+    expect(r.steps.vacuum).toEqual(expect.any(Number));
+    const { rows: vacuumed } = await pond.app.pool.query(`SELECT relname FROM pg_stat_user_tables WHERE relname LIKE 'analytics\\_%' AND last_vacuum IS NOT NULL ORDER BY 1`);
+    expect(vacuumed.map((x) => x.relname)).toEqual(['analytics_buyer_days', 'analytics_buyer_sets', 'analytics_customers', 'analytics_daily', 'analytics_slim']);
     const t = await truth();
     expect(t.facts.filter((x) => x.ext.startsWith('an_')).length).toBe(250);
     const periods = [[addDays(today(), -29), today()], [addDays(today(), -149), today()], [addDays(today(), -90), addDays(today(), -40)]];
@@ -396,6 +400,7 @@ describe('analytics against ground truth', () => {
     const inc = await refreshAnalytics(pond.app.pool, pond.corpId, { lagSeconds: 0 });
     expect((await q(`SELECT store_id FROM analytics_customers WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, mover.external_userid]))[0].store_id).toBe(otherStore);
     expect(inc.full).toBe(false);
+    expect(inc.steps.vacuum).toBeUndefined();
     expect((await q(`SELECT DISTINCT channel FROM analytics_buyer_days WHERE corp_id = $1 AND external_userid = $2`, [pond.corpId, buyer.external_userid])).map((r) => r.channel))
       .toEqual(['moved-touch']);
     // Incremental: far fewer customers than the whole pond were recomputed.

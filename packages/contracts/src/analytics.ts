@@ -150,7 +150,7 @@ export type Commerce = z.infer<typeof Commerce>;
 
 export const RollupResult = z.object({
   customers: z.number(), days: z.number(), full: z.boolean(), ms: z.number(),
-  /** Milliseconds per step of the pass (dirty, facts, touch, days, funnel, scan, order, slim_lost, slim_ww, slim_conv, slim_active). */
+  /** Milliseconds per step of the pass (dirty, facts, touch, days, funnel, scan, order, slim_lost, slim_ww, slim_conv, slim_active; vacuum after a full pass). */
   steps: z.record(z.string(), z.number()),
 });
 export type RollupResult = z.infer<typeof RollupResult>;

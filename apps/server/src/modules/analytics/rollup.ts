@@ -338,15 +338,34 @@ async function rebuildDays(db: Queryable, corpId: string, tz: string, kind: 'fun
 export interface RefreshOptions { full?: boolean; now?: Date; /** Seconds the watermark stays behind (tests: 0). */ lagSeconds?: number }
 export interface RefreshResult {
   customers: number; days: number; full: boolean;
-  /** Milliseconds per step (dirty: finding the changed customers; facts: their rows; funnel/scan/order: the days' rows; slim: the per-day counts). */
+  /**
+   * Milliseconds per step (dirty: finding the changed customers; facts: their rows; funnel/scan/order: the days' rows;
+   * slim: the per-day counts; vacuum: clearing the dead rows after a full pass).
+   */
   steps: Record<string, number>;
 }
 
 /**
  * Brings the corp's rollups up to date (one transaction, one pass at a time per corp: the state row is locked).
- * Incremental unless `full`, the first pass, or the settings changed since the last.
+ * Incremental unless `full`, the first pass, or the settings changed since the last; a full pass is followed by a
+ * VACUUM of the rollup tables.
  */
 export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOptions = {}): Promise<RefreshResult> {
+  const r = await pass(pool, corpId, opts);
+  if (r.full) {
+    // A full pass replaced every row of the corp: half of each table is dead rows now. Cleared here rather than left to
+    // autovacuum (off on some servers; slow to reach tables this size), so the next passes and the pages read live rows.
+    const t = Date.now();
+    await pool.query(`VACUUM (ANALYZE) ${ROLLUP_TABLES.join(', ')}`);
+    r.steps.vacuum = Date.now() - t;
+  }
+  return r;
+}
+
+/** The tables a pass writes. */
+const ROLLUP_TABLES = ['analytics_customers', 'analytics_daily', 'analytics_buyer_days', 'analytics_buyer_sets', 'analytics_slim'];
+
+async function pass(pool: pg.Pool, corpId: string, opts: RefreshOptions): Promise<RefreshResult> {
   return withTransaction(pool, async (db) => {
     await db.query('INSERT INTO analytics_state (corp_id) VALUES ($1) ON CONFLICT DO NOTHING', [corpId]);
     const { rows: [st] } = await db.query<Cols<'analytics_state', 'event_id' | 'visit_id' | 'ran_at' | 'settings_version' | 'timezone'>>(
@@ -387,7 +406,7 @@ export async function refresh(pool: pg.Pool, corpId: string, opts: RefreshOption
       return rows.filter((r) => r.kind === 'funnel').map((r) => r.day);
     };
     if (full) {
-      for (const t of ['analytics_customers', 'analytics_daily', 'analytics_buyer_days', 'analytics_buyer_sets', 'analytics_slim']) {
+      for (const t of ROLLUP_TABLES) {
         await db.query(`DELETE FROM ${t} WHERE corp_id = $1`, [corpId]);
       }
       step('dirty');
