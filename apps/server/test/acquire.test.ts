@@ -320,6 +320,18 @@ describe('saving a code WeCom refuses', () => {
     expect((await client.getContactWay(before.pool[0].config_id)).contact_way.skip_verify).toBe(true);
   });
 
+  it('three saves at once adding the same member make one contact way for them', async () => {
+    const created = await pond.api('POST', '/api/live-codes', { kind: 'staff', name: '同时保存', pool: [{ userid: staff[0] }] });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const ways = (await sim.getState(pond.corpId)).contactWays;
+    const saves = await Promise.all([0, 1, 2].map(() => pond.api('PATCH', `/api/live-codes/${created.body.id}`, { pool: [{ userid: staff[0] }, { userid: staff[5] }] })));
+    expect(saves.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect((await sim.getState(pond.corpId)).contactWays).toBe(ways + 1);
+    const rows = await q('SELECT userid, config_id FROM live_code_staff WHERE code_id = $1 ORDER BY position', [created.body.id]);
+    expect(rows.map((r) => r.userid)).toEqual([staff[0], staff[5]]);
+    expect(rows.every((r) => r.config_id)).toBe(true);
+  });
+
   it('native mode: a refused update of the shared way leaves the code and its pool as they were', async () => {
     const created = await pond.api('POST', '/api/live-codes', { kind: 'staff', mode: 'native', name: '原生码', pool: [{ userid: staff[0] }, { userid: staff[1] }] });
     expect(created.status, JSON.stringify(created.body)).toBe(200);

@@ -395,7 +395,7 @@ async function pass(pool: pg.Pool, corpId: string, opts: RefreshOptions): Promis
     // Days whose buyer sets alone change (a customer's first-touch store moved), besides the order days.
     let setDays: string[] = [];
     // The days each kind of slim customer count is rebuilt on (factsSql's changed days).
-    const factDays: Record<FactKind, Set<string>> = { lost: new Set(), ww: new Set(), conv: new Set(), active: new Set() };
+    const factDays = Object.fromEntries(Object.keys(FACT_MEASURES).map((k) => [k, new Set<string>()])) as Record<FactKind, Set<string>>;
     // Customers whose first touch changed (factsSql's 'touch' rows name them in `day`).
     const touched: string[] = [];
     const changedDays = (rows: { kind: string; day: string }[]) => {
@@ -453,7 +453,7 @@ async function pass(pool: pg.Pool, corpId: string, opts: RefreshOptions): Promis
       const rows = changedDays(facts).map((day) => ({ day }));
       step('facts');
       // A customer whose first touch changed carries it to their buyer rows (the days themselves do not move).
-      // The days whose per-store buyer sets that moves a customer between are rebuilt with the order days.
+      // The days of their buyer rows: a customer whose store moved leaves one store's buyer set for another's (rebuilt below).
       const { rows: moved } = touched.length ? await db.query<{ day: string }>(
         `UPDATE analytics_buyer_days b SET channel = a.channel, store_id = a.store_id, userid = a.userid
          FROM analytics_customers a

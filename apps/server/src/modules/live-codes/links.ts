@@ -16,7 +16,6 @@ import type { TaskService } from '../tasks';
 import * as repo from './repo';
 import type { CodeCache } from './repo';
 
-const BACKUP_POSITION = 1000;
 /** How often the quota clock re-reads a corp's quota, by its state (Postgres intervals; ok is not re-read). */
 const QUOTA_RECHECK = { exhausted: '1 minute', low: '10 minutes' } as const;
 
@@ -151,7 +150,7 @@ export class AcquisitionLinks {
   async sync(corpId: string, codeId: number): Promise<void> {
     const code = await repo.codeRow(this.pool, codeId);
     if (!code || code.mode !== 'link') return;
-    const users = (await repo.poolRows(this.pool, codeId)).filter((p) => p.position < BACKUP_POSITION).sort((a, b) => a.position - b.position).map((p) => p.userid);
+    const users = repo.rotationOf(await repo.poolRows(this.pool, codeId)).sort((a, b) => a.position - b.position).map((p) => p.userid);
     const pushed = await this.push(corpId, { name: code.name, skipVerify: code.skip_verify, linkId: code.link_id, linkUrl: code.link_url, linkStatus: code.link_status }, await this.rangeOf(corpId, users));
     await this.record(codeId, code.key, pushed);
   }

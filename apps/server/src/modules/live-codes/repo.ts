@@ -51,6 +51,12 @@ export interface CodeConfig {
 
 export const CODE_CHANNEL = 'pond_code_changed';
 
+/** Pool rows at this position and after are backup members (made on first use), outside the rotation. */
+export const BACKUP_POSITION = 1000;
+
+/** A pool's rotation: its members before the backups. */
+export const rotationOf = <P extends { position: number }>(pool: P[]): P[] => pool.filter((p) => p.position < BACKUP_POSITION);
+
 type Db = Pick<pg.Pool, 'query'>;
 /** created_at is NOT NULL; Row<> types the columns made by schema.ts's ts() helper as one `Date | null` index signature. */
 type CodeRow = Row<'live_codes'> & { created_at: Date };
@@ -113,7 +119,7 @@ async function withPools(db: Db, codeRows: CodeRow[]): Promise<CodeConfig[]> {
       configId: p.config_id, qrUrl: p.qr_url, name: p.name ?? p.userid, avatar: p.avatar, status: p.staff_status,
       // A link's range needs no contact way of its own (a backup member used when the link is down does); it takes only
       // members with customer contact (links.rangeOf): one who lost it stays in the pool, not available.
-      available: p.staff_status === 1 && (code.mode === 'native' || (code.mode === 'link' && p.position < 1000 && p.is_follow_user) || !!p.qr_url),
+      available: p.staff_status === 1 && (code.mode === 'native' || (code.mode === 'link' && p.position < BACKUP_POSITION && p.is_follow_user) || !!p.qr_url),
     })),
     groups: groups.filter((g) => g.code_id === code.id).map((g) => ({ chatId: g.chat_id, position: g.position, status: g.status, name: g.name, memberCount: g.member_count })),
   }));

@@ -9,7 +9,7 @@ import type { App } from '../../platform/http';
 import { IdParams, Ok } from '../../platform/schemas';
 import { access, ADMIN_ONLY, ALL_ROLES, WRITE_ROLES } from '../../platform/access';
 import type { LiveCodeService } from './service';
-import type { CodeConfig } from './repo';
+import { BACKUP_POSITION, type CodeConfig } from './repo';
 import { withChannel } from './links';
 import { statsCsv } from './stats';
 
@@ -37,7 +37,7 @@ export function liveCodeRoutes(app: App, deps: { codes: LiveCodeService; publicU
       linkId: c.linkId, url: c.linkUrl, channelUrl: c.linkUrl ? withChannel(c.linkUrl, c.state) : null, status: c.linkStatus, statusAt: c.linkStatusAt,
       quotaState: c.quotaState,
     } : null,
-    pool: c.pool.map((p) => ({ userid: p.userid, name: p.name, weight: p.weight, dailyCap: p.dailyCap, totalCap: p.totalCap, available: p.available, qrUrl: p.qrUrl, backup: p.position >= 1000 })),
+    pool: c.pool.map((p) => ({ userid: p.userid, name: p.name, weight: p.weight, dailyCap: p.dailyCap, totalCap: p.totalCap, available: p.available, qrUrl: p.qrUrl, backup: p.position >= BACKUP_POSITION })),
     groups: c.groups,
   });
 

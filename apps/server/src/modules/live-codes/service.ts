@@ -16,7 +16,7 @@ import { GroupCodeRotation } from './group-codes';
 import type { Visitor } from './identity';
 import { AcquisitionLinks, withChannel, type PushedLink } from './links';
 import * as repo from './repo';
-import { CodeCache, loadCode, loadCodes, type CodeConfig } from './repo';
+import { BACKUP_POSITION, CodeCache, loadCode, loadCodes, rotationOf, type CodeConfig } from './repo';
 import { eligible, isOpen, localTime, pick, validateSchedule, type Strategy } from './routing';
 import { codeStats, sumStats } from './stats';
 import { AssignmentCounts, CounterFlusher, LockLoader, VisitWriter } from './visit-writer';
@@ -32,7 +32,6 @@ export function splitState(state: string): { codeState: string; token: string | 
 }
 /** A contact way's state: ≤ 30 characters (WeCom), unique per corp, maps back to the code. */
 const stateFor = (key: string) => `pc_${key}`;
-const BACKUP_POSITION = 1000;
 
 /** `?from=&to=` (YYYY-MM-DD, validated by the route). */
 export interface StatsRangeQuery { from?: string; to?: string }
@@ -170,7 +169,7 @@ export class LiveCodeService {
       const found = new Map((await repo.staffByUserids(this.pool, corpId, ids)).map((r) => [r.userid, r]));
       // A link's member who has since left (or lost customer contact) may stay in its pool, out of the link's range
       // (links.rangeOf): the console sends the pool back as it shows it. Adding one is refused.
-      const kept = new Set(mode === 'link' ? (cur?.pool ?? []).filter((p) => p.position < BACKUP_POSITION).map((p) => p.userid) : []);
+      const kept = new Set(mode === 'link' ? rotationOf(cur?.pool ?? []).map((p) => p.userid) : []);
       for (const [i, p] of pool.entries()) {
         const s = found.get(p.userid);
         if (!s) throw AppError.validation(`pool.${i}.userid`, `no staff member ${p.userid} in this corp`);
@@ -360,42 +359,34 @@ export class LiveCodeService {
     }
     // What the patch names replaces what is stored (validate() gave a schedule the corp's time zone).
     const m = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
-    // Every save of a link mode code brings its link in line (and makes a new one if WeCom deleted it) — in WeCom first,
-    // so that a refusal (502) leaves the code as it was; a link this save made is deleted again if the code is not saved.
-    let pushed: PushedLink | null = null;
-    if (cur.mode === 'link') {
-      const pool = patch.pool?.map((p) => p.userid) ?? cur.pool.filter((p) => p.position < BACKUP_POSITION).map((p) => p.userid);
-      const range = await this.links.rangeOf(corpId, pool);
-      try {
-        pushed = await this.links.push(corpId, { name: m.name, skipVerify: m.skipVerify, linkId: cur.linkId, linkUrl: cur.linkUrl, linkStatus: cur.linkStatus }, range);
-      } catch (err) {
-        throw err instanceof WecomError ? fromWecomError(err, 'the live code was not changed') : err;
-      }
-    }
-    // The pool's contact ways too (pond and native modes): WeCom first, undone if the save fails. (A link's skip_verify is
-    // the link's own: pushed above.) One save of a code at a time: the code's row is locked from before WeCom is asked
-    // until the write (two saves adding the same member would each make a way).
-    const poolChange = cur.kind === 'staff' && (patch.pool || (patch.skipVerify !== undefined && cur.mode !== 'link'));
-    const done: { pool?: PushedPool; dropped: string[] } = { dropped: [] };
+    // WeCom first, the code's row after, one save of a code at a time (its row is locked from before WeCom is asked until
+    // the write: two saves adding the same member would each make a way): a refusal (502) leaves the code as it was, and
+    // what WeCom did is undone if the write fails. A link mode code's every save brings its link in line (a new one if
+    // WeCom deleted it; a link's skip_verify is the link's own); pond and native codes' pools their contact ways.
+    const rotation = patch.pool ?? rotationOf(cur.pool);
+    // (A link code's pool rows too: no contact way each.)
+    const poolChange = cur.kind === 'staff' && (!!patch.pool || (patch.skipVerify !== undefined && cur.mode !== 'link'));
+    const done: { link?: PushedLink; pool?: PushedPool; dropped: string[] } = { dropped: [] };
     try {
       await withTransaction(this.pool, async (tx) => {
         await tx.query('SELECT 1 FROM live_codes WHERE id = $1 FOR UPDATE', [id]);
+        if (cur.mode === 'link') {
+          const range = await this.links.rangeOf(corpId, rotation.map((p) => p.userid));
+          done.link = await this.links.push(corpId, { name: m.name, skipVerify: m.skipVerify, linkId: cur.linkId, linkUrl: cur.linkUrl, linkStatus: cur.linkStatus }, range);
+        }
         if (poolChange) {
-          const code: PoolCode = {
+          done.pool = await this.pushPool(tx, corpId, {
             id, mode: cur.mode, state: cur.state, name: m.name, nameBefore: cur.name, skipVerify: m.skipVerify, skipVerifyBefore: cur.skipVerify,
             wecomConfigId: cur.wecomConfigId, backupUserids: m.backupUserids,
-          };
-          // The rotation (backup members keep their rows and ways while they stay backups).
-          const pool = patch.pool ?? cur.pool.filter((p) => p.position < BACKUP_POSITION);
-          done.pool = await this.pushPool(tx, corpId, code, pool, m.skipVerify !== cur.skipVerify);
+          }, rotation, m.skipVerify !== cur.skipVerify);
         }
         await repo.updateCode(tx, corpId, id, m);
         if (done.pool) done.dropped = await this.recordPool(tx, corpId, id, done.pool);
       });
-      if (pushed) await this.links.record(id, cur.key, pushed);
+      if (done.link) await this.links.record(id, cur.key, done.link);
     } catch (err) {
       if (done.pool) await done.pool.undo();
-      if (pushed) await this.links.discard(corpId, pushed);
+      if (done.link) await this.links.discard(corpId, done.link);
       throw err instanceof WecomError ? fromWecomError(err, 'the live code was not changed') : err;
     }
     // Scans stop showing the removed members before their ways go.
@@ -420,7 +411,7 @@ export class LiveCodeService {
 
   /**
    * Makes the WeCom contact ways match the pool (one type=1 way per member in pond mode, one type=2 way in native mode;
-   * a link's range is the pool itself, links.sync) — in WeCom first: nothing is written here. A refusal undoes what this
+   * a link's range is the pool itself, links.push: nothing here) — in WeCom first: nothing is written here. A refusal undoes what this
    * call already did and throws; the caller records the result (recordPool) and, if its write fails, calls `undo`.
    */
   private async pushPool(db: pg.PoolClient | pg.Pool, corpId: string, code: PoolCode, pool: PoolInput[], skipVerifyChanged: boolean): Promise<PushedPool> {
@@ -450,23 +441,16 @@ export class LiveCodeService {
           nativeWay = { configId: r.config_id, qrUrl: r.qr_code };
         }
       } else if (code.mode === 'pond') {
-        if (skipVerifyChanged) {
-          for (const b of backups) {
-            const configId = b.config_id;
-            if (!configId) continue;
-            await client.updateContactWay({ config_id: configId, skip_verify: code.skipVerify });
-            undos.push(() => client.updateContactWay({ config_id: configId, skip_verify: code.skipVerifyBefore }));
-          }
+        const wayOf = new Map(existing.map((e) => [e.userid, e.config_id]));
+        // skip_verify is each way's own: the rotation's and the backups'.
+        for (const userid of skipVerifyChanged ? [...inPool, ...backups.map((b) => b.userid)] : []) {
+          const configId = wayOf.get(userid);
+          if (!configId) continue;
+          await client.updateContactWay({ config_id: configId, skip_verify: code.skipVerify });
+          undos.push(() => client.updateContactWay({ config_id: configId, skip_verify: code.skipVerifyBefore }));
         }
         for (const p of pool) {
-          const configId = existing.find((e) => e.userid === p.userid)?.config_id;
-          if (configId) {
-            if (skipVerifyChanged) {
-              await client.updateContactWay({ config_id: configId, skip_verify: code.skipVerify });
-              undos.push(() => client.updateContactWay({ config_id: configId, skip_verify: code.skipVerifyBefore }));
-            }
-            continue;
-          }
+          if (wayOf.get(p.userid)) continue;
           const r = await client.addContactWay({ type: 1, scene: 2, user: [p.userid], state: code.state, skip_verify: code.skipVerify, remark });
           undos.push(() => client.delContactWay(r.config_id));
           created.push({ userid: p.userid, configId: r.config_id, qrUrl: r.qr_code });
@@ -573,7 +557,7 @@ export class LiveCodeService {
       : counts;
     const open = isOpen(code.schedule, now);
     // Backup staff get a pool row (their own contact way) on first use, at position ≥ 1000: not part of the rotation.
-    const rotation = code.pool.filter((p) => p.position < BACKUP_POSITION);
+    const rotation = rotationOf(code.pool);
     const chosen = open ? pick(eligible(rotation, counts), code.strategy, order) : null;
     if (chosen) return this.assigned(code, visitor, chosen, 'strategy', meta, { day, count: true });
 
